@@ -1,0 +1,1 @@
+"""Stapelkaart data layer: I/O only (HTTP, cache, loaders per source, exports)."""

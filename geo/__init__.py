@@ -1,0 +1,1 @@
+"""Stapelkaart geometry tools: pure geopandas/shapely (never imports streamlit)."""

@@ -1,0 +1,1 @@
+"""Stapelkaart indicator engine: pure pandas/numpy (never imports streamlit)."""

@@ -1,0 +1,115 @@
+"""Shared fixtures: the real CBS/PDOK emulator from ../shared/cbs-mirror, a private cache per test.
+
+Tests read real data from ``../shared/data`` at run time (never copied into the repository). They are
+skipped with a clear reason only when ``../shared`` is absent (outside the Stapelkaart workplace).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = (REPO / ".." / "shared").resolve()
+SHARED_DATA = SHARED / "data"
+MIRROR_BIN = SHARED / "cbs-mirror" / "cbs-mirror"
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+needs_shared = pytest.mark.skipif(
+    not MIRROR_BIN.exists(), reason="../shared (cbs-mirror and real data) is absent: only outside the workplace"
+)
+
+
+class Mirror:
+    """Handle on a running cbs-mirror: base URL, fault API, request log."""
+
+    def __init__(self, url: str, proc: subprocess.Popen | None = None) -> None:
+        self.url = url
+        self.proc = proc
+
+    def _call(self, method: str, path: str, body: object | None = None) -> object:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            raw = resp.read()
+        return json.loads(raw) if raw else None
+
+    def fault(self, **spec) -> dict:
+        return self._call("POST", "/__mirror__/faults", spec)
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/__mirror__/faults")
+
+    def requests(self, match: str | None = None) -> list[dict]:
+        q = "" if match is None else "?match=" + urllib.parse.quote(match)
+        return self._call("GET", "/__mirror__/requests" + q)["requests"]
+
+    def clear_requests(self) -> None:
+        self._call("DELETE", "/__mirror__/requests")
+
+    def config(self, **settings) -> dict:
+        return self._call("POST", "/__mirror__/config", settings) if settings else self._call("GET", "/__mirror__/config")
+
+    def reset(self) -> None:
+        self.clear_faults()
+        self.config(page_size=10000, api_limit=10000, filter_topics=False)
+        self.clear_requests()
+
+
+def start_mirror(tmp_dir: Path, *extra: str) -> Mirror:
+    port_file = tmp_dir / "url"
+    proc = subprocess.Popen([sys.executable, str(MIRROR_BIN), "--port-file", str(port_file), "--quiet", *extra])
+    deadline = time.time() + 15
+    while not port_file.exists():
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            raise RuntimeError("cbs-mirror did not start")
+        time.sleep(0.05)
+    return Mirror(port_file.read_text().strip(), proc)
+
+
+import urllib.parse  # noqa: E402  (used by Mirror.requests)
+
+
+@pytest.fixture(scope="session")
+def mirror_server(tmp_path_factory):
+    if not MIRROR_BIN.exists():
+        pytest.skip("../shared/cbs-mirror is absent: only outside the Stapelkaart workplace")
+    m = start_mirror(tmp_path_factory.mktemp("mirror"))
+    old = {k: os.environ.get(k) for k in ("STAPELKAART_CBS_URL", "STAPELKAART_PDOK_URL")}
+    os.environ["STAPELKAART_CBS_URL"] = m.url
+    os.environ["STAPELKAART_PDOK_URL"] = m.url
+    yield m
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    m.proc.terminate()
+    m.proc.wait(10)
+
+
+@pytest.fixture
+def mirror(mirror_server):
+    """The session mirror with faults cleared, default settings and an empty request log."""
+    mirror_server.reset()
+    yield mirror_server
+    mirror_server.clear_faults()
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    """A private, empty cache for one test, plus fast retry settings."""
+    d = tmp_path / "cache"
+    monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(d))
+    monkeypatch.setenv("STAPELKAART_HTTP_BACKOFF", "0.05")
+    monkeypatch.setenv("STAPELKAART_HTTP_TIMEOUT", "5")
+    return d
