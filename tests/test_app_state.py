@@ -1,0 +1,56 @@
+"""The URL is the state: round trips, and tampered parameters never survive validation."""
+
+import pytest
+
+from pages._common.state import ViewState, parse_weights, share_url
+
+
+def test_default_view_is_the_brief():
+    s = ViewState.from_params({})
+    assert s.gemeenten == ("GM0363", "GM0479") and s.year == 2024 and s.level == "wijk"
+    assert s.reference == "nl" and s.lang == "nl" and not s.present and s.problems == ()
+
+
+def test_round_trip_reproduces_the_view():
+    s = ViewState().with_(gemeenten=("GM0479",), year=2023, level="buurt", colour="domain:armoede",
+                          classes="natural_breaks", k=6, weights={"armoede": 2, "werk": 0.5, "wonen": 1},
+                          area="WK047912", page="buurtprofiel", lang="en", present=True, hotspots=True, focus=2)
+    again = ViewState.from_params(s.to_params())
+    assert again == s and again.problems == ()
+    assert s.weight_map(("armoede", "werk", "wonen")) == {"armoede": 2.0, "werk": 0.5, "wonen": 1.0}
+
+
+@pytest.mark.parametrize("name,value", [
+    ("year", "1900"), ("year", "2024; DROP"), ("page", "../../etc/passwd"), ("page", "admin"),
+    ("w", "armoede:-1"), ("w", "armoede:1e9"), ("w", "armoede:nan"), ("gm", "GM0479' or 1 eq 1"),
+    ("gm", "<script>alert(1)</script>"), ("area", "WK047912')"), ("level", "x" * 10_000),
+    ("colour", "ind:\"><img src=x>"), ("lang", "de"), ("present", "yes please"), ("k", "99"),
+])
+def test_tampered_params_fall_back_to_default_with_a_problem(name, value):
+    s = ViewState.from_params({name: value})
+    assert name in s.problems
+    default = ViewState()
+    field = {"gm": "gemeenten", "w": "weights"}.get(name, name)
+    assert getattr(s, field) == getattr(default, field)
+
+
+def test_unknown_param_is_reported_not_used():
+    s = ViewState.from_params({"evil": "1", "year": "2024"})
+    assert s.problems == ("evil",) and s.year == 2024
+
+
+def test_allow_lists_from_the_registry():
+    assert ViewState.from_params({"w": "armoede:2"}, domains=("armoede",)).weights == (("armoede", 2.0),)
+    assert "w" in ViewState.from_params({"w": "onbekend:2"}, domains=("armoede",)).problems
+    assert "colour" in ViewState.from_params({"colour": "ind:nope"}, colour_ids=("composite",)).problems
+
+
+def test_weights_parse():
+    assert parse_weights("armoede:1,werk:1") == ()
+    assert parse_weights("armoede:0,werk:0") is None   # all-zero weights make no composite
+    assert parse_weights("armoede:2.5") == (("armoede", 2.5),)
+
+
+def test_share_url_has_page_path_and_only_changes():
+    s = ViewState().with_(page="vergelijken", year=2023)
+    assert share_url("http://localhost:8501/", s) == "http://localhost:8501/vergelijken?year=2023"
