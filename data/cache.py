@@ -1,0 +1,526 @@
+"""On-disk cache of downloaded tables and boundaries: Parquet/GeoParquet files plus a JSON manifest.
+
+Why: CBS and PDOK are slow, rate-limited and sometimes down; the app must answer from disk first and keep
+working offline with data of a known age. Why this layout: a crash, a full disk or a killed process in the
+middle of a write must never leave something that *looks* like a valid entry.
+
+Layout (``STAPELKAART_CACHE_DIR`` or ``platformdirs.user_cache_dir("stapelkaart")``)::
+
+    entries/{slug}/manifest.json               written last, atomically; the entry exists iff this is valid
+    entries/{slug}/data-{sha256[:16]}.parquet   content-addressed data file (GeoParquet for GeoDataFrames)
+
+Every file is written to a temporary file in the same directory, fsync'ed and ``os.replace``-d. The data
+file has a new name for new content, so replacing an entry never touches the file the old manifest points
+at: until the new manifest lands, readers see the complete old entry. A manifest that is missing, unreadable,
+of another format version, or whose data file's size/sha256 does not match is treated as **absent** (and
+logged), never read.
+
+Public API::
+
+    key = CacheKey.make("kwb", 2024, "wijk", ["GM0479", "GM0363"])   # gemeenten sorted; [] / None -> "NL"
+    manifest = put(key, frame, {"source_url": ..., "table_id": ..., "modified": ..., "attrs": {...}})
+    hit = get(key)                 # (frame, manifest) or None
+    list_entries()                 # [Entry(key, manifest, status, problem, path)]
+    age_days(manifest)             # float days since fetched_at
+    export_snapshot(zip_path) / import_snapshot(zip_path)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pandas as pd
+
+from data.errors import CacheError
+
+log = logging.getLogger(__name__)
+
+#: Version of the entry/manifest/snapshot layout. Bump it when old entries can no longer be read.
+FORMAT_VERSION = 1
+APP_VERSION = "0.1.0"
+SNAPSHOT_MANIFEST = "snapshot.json"
+MANIFEST = "manifest.json"
+_SLUG_RE = re.compile(r"[^A-Za-z0-9_.+-]+")
+
+
+def cache_dir() -> Path:
+    """The cache root, read from the environment at call time (tests use a private one per test)."""
+    env = os.environ.get("STAPELKAART_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("stapelkaart"))
+
+
+def _entries_dir(root: Path | None = None) -> Path:
+    return (root or cache_dir()) / "entries"
+
+
+# ----------------------------------------------------------------------------------------------- keys
+@dataclass(frozen=True)
+class CacheKey:
+    """What an entry holds: ``kind`` (``kwb``, ``boundaries``, ...), ``year``, ``level`` and the gemeenten.
+
+    ``gemeenten`` is a sorted tuple of GM codes, or the string ``"NL"`` for national frames. Use
+    :meth:`make`, which normalises order and duplicates, so ``[GM0479, GM0363]`` and ``[GM0363, GM0479]``
+    are the same entry.
+    """
+
+    kind: str
+    year: int
+    level: str
+    gemeenten: tuple[str, ...] | str
+
+    @classmethod
+    def make(cls, kind: str, year: int, level: str, gemeenten: Iterable[str] | str | None) -> CacheKey:
+        if gemeenten is None or gemeenten == "NL" or (not isinstance(gemeenten, str) and not list(gemeenten)):
+            sel: tuple[str, ...] | str = "NL"
+        elif isinstance(gemeenten, str):
+            sel = (gemeenten,)
+        else:
+            sel = tuple(sorted({str(g) for g in gemeenten}))
+        return cls(str(kind), int(year), str(level), sel)
+
+    @property
+    def slug(self) -> str:
+        """Directory name: readable for small selections, hashed for long ones (path length limits)."""
+        if self.gemeenten == "NL":
+            sel = "NL"
+        elif len(self.gemeenten) <= 6:
+            sel = "+".join(self.gemeenten)
+        else:
+            digest = hashlib.sha1(",".join(self.gemeenten).encode()).hexdigest()[:12]
+            sel = f"{len(self.gemeenten)}gm-{digest}"
+        return _SLUG_RE.sub("_", f"{self.kind}-{self.year}-{self.level}-{sel}")
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "year": self.year, "level": self.level,
+                "gemeenten": self.gemeenten if self.gemeenten == "NL" else list(self.gemeenten)}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> CacheKey:
+        return cls.make(data["kind"], data["year"], data["level"], data["gemeenten"])
+
+    def describe(self) -> str:
+        sel = "NL" if self.gemeenten == "NL" else ",".join(self.gemeenten)
+        return f"{self.kind} {self.year} {self.level} {sel}"
+
+
+# ----------------------------------------------------------------------------------------- atomic I/O
+def _fsync_dir(path: Path) -> None:
+    """fsync a directory so a rename survives a power cut (no-op where unsupported, e.g. Windows)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: temp file in the same directory, fsync, ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix="-" + path.name, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _is_geo(frame: Any) -> bool:
+    try:
+        import geopandas
+    except ImportError:  # geopandas is a hard dependency of the app, but the cache works without it
+        return False
+    return isinstance(frame, geopandas.GeoDataFrame)
+
+
+def _frame_bytes(frame: pd.DataFrame) -> bytes:
+    """Serialise a (Geo)DataFrame to (Geo)Parquet bytes. ``attrs`` travel in the manifest, not here."""
+    clean = frame.copy(deep=False)
+    clean.attrs = {}
+    buf = io.BytesIO()
+    clean.to_parquet(buf, index=True)
+    return buf.getvalue()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, pd.Timestamp)):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+def _dumps(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, indent=1, default=_json_default, allow_nan=False).encode("utf-8")
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+# ------------------------------------------------------------------------------------------ entries
+@dataclass
+class Entry:
+    """One cache entry as found on disk. ``status`` is ``ok``, ``incomplete`` (no manifest), ``corrupt``."""
+
+    slug: str
+    path: Path
+    status: str
+    manifest: dict = field(default_factory=dict)
+    problem: str | None = None
+
+    @property
+    def key(self) -> CacheKey | None:
+        try:
+            return CacheKey.from_json(self.manifest["key"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    @property
+    def age_days(self) -> float | None:
+        return age_days(self.manifest) if self.manifest else None
+
+
+def age_days(manifest: Mapping) -> float | None:
+    """Days since the entry's ``fetched_at`` (None if unknown)."""
+    try:
+        fetched = datetime.fromisoformat(str(manifest["fetched_at"]))
+    except (KeyError, ValueError):
+        return None
+    if fetched.tzinfo is None:
+        fetched = fetched.replace(tzinfo=timezone.utc)
+    return max(0.0, (datetime.now(timezone.utc) - fetched).total_seconds() / 86400.0)
+
+
+def _check_entry(path: Path) -> Entry:
+    """Validate the entry directory ``path`` without reading the frame."""
+    slug = path.name
+    mpath = path / MANIFEST
+    if not mpath.exists():
+        return Entry(slug, path, "incomplete", problem="manifest ontbreekt (onderbroken schrijfactie?)")
+    try:
+        manifest = json.loads(mpath.read_bytes())
+    except (OSError, ValueError) as exc:
+        return Entry(slug, path, "corrupt", problem=f"manifest onleesbaar: {exc}")
+    if not isinstance(manifest, dict):
+        return Entry(slug, path, "corrupt", problem="manifest is geen object")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        return Entry(slug, path, "corrupt", manifest,
+                     f"formaatversie {manifest.get('format_version')!r}, verwacht {FORMAT_VERSION}")
+    data_file = manifest.get("data_file")
+    if not isinstance(data_file, str) or "/" in data_file or "\\" in data_file or data_file.startswith("."):
+        return Entry(slug, path, "corrupt", manifest, "manifest noemt geen geldig databestand")
+    dpath = path / data_file
+    try:
+        size = dpath.stat().st_size
+    except FileNotFoundError:
+        return Entry(slug, path, "corrupt", manifest, f"databestand {data_file} ontbreekt")
+    if size != manifest.get("size"):
+        return Entry(slug, path, "corrupt", manifest,
+                     f"databestand {data_file} heeft {size} bytes, manifest zegt {manifest.get('size')}")
+    if _sha256_file(dpath) != manifest.get("sha256"):
+        return Entry(slug, path, "corrupt", manifest, f"sha256 van {data_file} klopt niet")
+    return Entry(slug, path, "ok", manifest)
+
+
+def get(key: CacheKey) -> tuple[pd.DataFrame, dict] | None:
+    """The cached frame and its manifest, or None if absent or not intact (a damaged entry is logged)."""
+    path = _entries_dir() / key.slug
+    if not path.exists():
+        return None
+    entry = _check_entry(path)
+    if entry.status != "ok":
+        log.warning("Cache-item %s wordt genegeerd: %s", key.describe(), entry.problem)
+        return None
+    if entry.manifest.get("key") != key.to_json():
+        log.warning("Cache-item %s hoort bij een andere sleutel (%s); genegeerd", path, entry.manifest.get("key"))
+        return None
+    dpath = path / entry.manifest["data_file"]
+    try:
+        if entry.manifest.get("geo"):
+            import geopandas
+
+            frame = geopandas.read_parquet(dpath)
+        else:
+            frame = pd.read_parquet(dpath)
+    except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) on a bad file
+        log.warning("Cache-item %s onleesbaar (%s); genegeerd", key.describe(), exc)
+        return None
+    frame.attrs = dict(entry.manifest.get("attrs") or {})
+    return frame, entry.manifest
+
+
+def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None = None) -> dict:
+    """Store ``frame`` under ``key`` atomically and return the completed manifest.
+
+    ``manifest`` carries the provenance: ``source_url``, ``table_id``, ``modified`` (CBS ``Modified``),
+    optionally ``fetched_at`` (default: now, UTC) and ``attrs`` (default: ``frame.attrs``, JSON-serialisable).
+    This function fills in ``format_version``, ``key``, ``rows``, ``columns`` (``attrs["columns"]``),
+    ``crs``, ``geo``, ``data_file``, ``size`` and ``sha256``.
+    """
+    man = dict(manifest or {})
+    payload = _frame_bytes(frame)
+    sha = hashlib.sha256(payload).hexdigest()
+    data_file = f"data-{sha[:16]}.parquet"
+    attrs = man.pop("attrs", None)
+    if attrs is None:
+        attrs = dict(frame.attrs)
+    geo = _is_geo(frame)
+    crs = None
+    if geo and frame.crs is not None:
+        crs = frame.crs.to_string()
+    man.update({
+        "format_version": FORMAT_VERSION,
+        "key": key.to_json(),
+        "source_url": man.get("source_url"),
+        "table_id": man.get("table_id"),
+        "modified": man.get("modified"),
+        "fetched_at": man.get("fetched_at") or utc_now_iso(),
+        "rows": int(len(frame)),
+        "columns": (attrs or {}).get("columns", {}),
+        "crs": crs,
+        "geo": geo,
+        "data_file": data_file,
+        "size": len(payload),
+        "sha256": sha,
+        "attrs": attrs,
+    })
+    manifest_bytes = _dumps(man)  # fail on unserialisable attrs *before* touching the disk
+    path = _entries_dir() / key.slug
+    path.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path / data_file, payload)
+    atomic_write_bytes(path / MANIFEST, manifest_bytes)
+    _remove_stale_files(path, keep=data_file)
+    return json.loads(manifest_bytes)
+
+
+def _remove_stale_files(path: Path, keep: str, min_age: float = 60.0) -> None:
+    """Delete data files no manifest points at and leftover temp files, once they are ``min_age`` s old.
+
+    The age guard keeps a concurrent writer's freshly written (not yet referenced) data file alive.
+    """
+    now = time.time()
+    for f in path.iterdir():
+        if f.name in (keep, MANIFEST):
+            continue
+        if f.name.startswith(".tmp-") or (f.name.startswith("data-") and f.suffix == ".parquet"):
+            with contextlib.suppress(FileNotFoundError):
+                if now - f.stat().st_mtime >= min_age:
+                    f.unlink()
+
+
+def delete(key: CacheKey) -> bool:
+    """Remove an entry (manifest first, so a half-deleted entry is already absent). True if it existed."""
+    path = _entries_dir() / key.slug
+    if not path.exists():
+        return False
+    with contextlib.suppress(FileNotFoundError):
+        (path / MANIFEST).unlink()
+    for f in path.iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            f.unlink()
+    with contextlib.suppress(OSError):
+        path.rmdir()
+    return True
+
+
+def list_entries(include_broken: bool = True) -> list[Entry]:
+    """All entries on disk, sorted by slug; broken ones (``incomplete``/``corrupt``) unless excluded."""
+    root = _entries_dir()
+    if not root.exists():
+        return []
+    out = []
+    for path in sorted(p for p in root.iterdir() if p.is_dir()):
+        entry = _check_entry(path)
+        if entry.status == "ok" or include_broken:
+            out.append(entry)
+    return out
+
+
+# ----------------------------------------------------------------------------------------- snapshots
+@dataclass
+class ImportReport:
+    """What :func:`import_snapshot` did: slugs imported, and slugs skipped with the reason."""
+
+    imported: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def export_snapshot(zip_path: str | os.PathLike) -> list[str]:
+    """Write every intact entry plus ``snapshot.json`` to ``zip_path`` (atomically). Returns the slugs.
+
+    Use: carry a warm cache to a machine without internet (a workshop laptop), or archive the exact data a
+    report was made with. Broken entries are left out (and logged).
+    """
+    zip_path = Path(zip_path)
+    entries = []
+    for entry in list_entries():
+        if entry.status != "ok":
+            log.warning("Snapshot: %s overgeslagen (%s)", entry.slug, entry.problem)
+            continue
+        entries.append(entry)
+    listing = []
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for entry in entries:
+            data_file = entry.manifest["data_file"]
+            zf.write(entry.path / data_file, f"entries/{entry.slug}/{data_file}")
+            zf.write(entry.path / MANIFEST, f"entries/{entry.slug}/{MANIFEST}")
+            listing.append({"slug": entry.slug, "key": entry.manifest.get("key"), "data_file": data_file,
+                            "sha256": entry.manifest["sha256"],
+                            "manifest_sha256": _sha256_file(entry.path / MANIFEST)})
+        zf.writestr(SNAPSHOT_MANIFEST, _dumps({
+            "format_version": FORMAT_VERSION, "app_version": APP_VERSION,
+            "created_at": utc_now_iso(), "entries": listing,
+        }))
+    atomic_write_bytes(zip_path, buf.getvalue())
+    return [e.slug for e in entries]
+
+
+def _bad_member(name: str) -> bool:
+    """True for zip member names that could escape the cache dir (absolute, ``..``, drive letters)."""
+    if not name or name.startswith(("/", "\\")) or "\\" in name or ":" in name:
+        return True
+    parts = PurePosixPath(name).parts
+    return any(p in ("..", "") for p in parts)
+
+
+def _snapshot_error(nl: str, en: str) -> CacheError:
+    return CacheError(nl, en)
+
+
+def import_snapshot(zip_path: str | os.PathLike, *, overwrite_newer: bool = False) -> ImportReport:
+    """Import a snapshot made by :func:`export_snapshot`. Validates everything before writing anything.
+
+    Rejected with CacheError (nothing written): not a zip, no ``snapshot.json``, another format version,
+    a member name with ``..``/absolute path, a file whose sha256 does not match. Each entry is then written
+    like :func:`put` (data file first, manifest last). An existing entry that was fetched later than the
+    snapshot's copy is kept unless ``overwrite_newer``.
+    """
+    zip_path = Path(zip_path)
+    try:
+        zf = zipfile.ZipFile(zip_path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise _snapshot_error(
+            f"Snapshot {zip_path} is geen leesbaar zip-bestand ({exc}). Maak een nieuwe met "
+            "`python -m data export-snapshot`.",
+            f"Snapshot {zip_path} is not a readable zip file ({exc}). Make a new one with "
+            "`python -m data export-snapshot`.") from exc
+    with zf:
+        names = zf.namelist()
+        bad = [n for n in names if _bad_member(n)]
+        if bad:
+            raise _snapshot_error(
+                f"Snapshot {zip_path} geweigerd: onveilige bestandsnaam {bad[0]!r} (pad buiten de cache).",
+                f"Snapshot {zip_path} rejected: unsafe member name {bad[0]!r} (path outside the cache).")
+        if SNAPSHOT_MANIFEST not in names:
+            raise _snapshot_error(
+                f"{zip_path} is geen Stapelkaart-snapshot ({SNAPSHOT_MANIFEST} ontbreekt).",
+                f"{zip_path} is not a Stapelkaart snapshot ({SNAPSHOT_MANIFEST} is missing).")
+        try:
+            snap = json.loads(zf.read(SNAPSHOT_MANIFEST))
+        except ValueError as exc:
+            raise _snapshot_error(f"{SNAPSHOT_MANIFEST} in {zip_path} is onleesbaar ({exc}).",
+                                  f"{SNAPSHOT_MANIFEST} in {zip_path} is unreadable ({exc}).") from exc
+        version = snap.get("format_version") if isinstance(snap, dict) else None
+        if version != FORMAT_VERSION:
+            raise _snapshot_error(
+                f"Snapshot {zip_path} heeft formaatversie {version!r} (app {snap.get('app_version') if isinstance(snap, dict) else '?'}); "
+                f"deze Stapelkaart leest alleen versie {FORMAT_VERSION}. Maak de snapshot opnieuw met deze versie; "
+                "de bestaande cache is niet gewijzigd.",
+                f"Snapshot {zip_path} has format version {version!r}; this Stapelkaart reads only version "
+                f"{FORMAT_VERSION}. Re-create the snapshot with this version; the existing cache was not changed.")
+        allowed = {SNAPSHOT_MANIFEST}
+        staged: list[tuple[str, dict, str, bytes, bytes]] = []
+        for item in snap.get("entries") or []:
+            slug, data_file = str(item.get("slug", "")), str(item.get("data_file", ""))
+            if _bad_member(slug) or "/" in slug or _bad_member(data_file) or "/" in data_file:
+                raise _snapshot_error(f"Snapshot {zip_path} geweigerd: ongeldige naam {slug!r}/{data_file!r}.",
+                                      f"Snapshot {zip_path} rejected: invalid name {slug!r}/{data_file!r}.")
+            mname, dname = f"entries/{slug}/{MANIFEST}", f"entries/{slug}/{data_file}"
+            allowed.update({mname, dname})
+            try:
+                mbytes, dbytes = zf.read(mname), zf.read(dname)
+            except KeyError as exc:
+                raise _snapshot_error(f"Snapshot {zip_path} is onvolledig: {exc}.",
+                                      f"Snapshot {zip_path} is incomplete: {exc}.") from exc
+            manifest = json.loads(mbytes)
+            dsha = hashlib.sha256(dbytes).hexdigest()
+            if (dsha != item.get("sha256") or dsha != manifest.get("sha256") or len(dbytes) != manifest.get("size")
+                    or hashlib.sha256(mbytes).hexdigest() != item.get("manifest_sha256")
+                    or manifest.get("data_file") != data_file or manifest.get("format_version") != FORMAT_VERSION):
+                raise _snapshot_error(
+                    f"Snapshot {zip_path} is beschadigd: controlesom van {slug} klopt niet. Niets geïmporteerd.",
+                    f"Snapshot {zip_path} is damaged: checksum of {slug} does not match. Nothing imported.")
+            key = CacheKey.from_json(manifest["key"])
+            if key.slug != slug:
+                raise _snapshot_error(f"Snapshot {zip_path}: item {slug} hoort bij sleutel {key.slug}.",
+                                      f"Snapshot {zip_path}: entry {slug} belongs to key {key.slug}.")
+            staged.append((slug, manifest, data_file, dbytes, mbytes))
+        extra = sorted(set(names) - allowed)
+        if extra:
+            raise _snapshot_error(f"Snapshot {zip_path} bevat onbekende bestanden, o.a. {extra[0]!r}.",
+                                  f"Snapshot {zip_path} contains unknown files, e.g. {extra[0]!r}.")
+
+    report = ImportReport()
+    root = _entries_dir()
+    for slug, manifest, data_file, dbytes, mbytes in staged:
+        existing = _check_entry(root / slug) if (root / slug).exists() else None
+        if existing is not None and existing.status == "ok" and not overwrite_newer:
+            if str(existing.manifest.get("fetched_at", "")) > str(manifest.get("fetched_at", "")):
+                report.skipped.append((slug, "bestaand item is nieuwer"))
+                continue
+        path = root / slug
+        path.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path / data_file, dbytes)
+        atomic_write_bytes(path / MANIFEST, mbytes)
+        _remove_stale_files(path, keep=data_file)
+        report.imported.append(slug)
+    return report
+
+
+def iter_ok(kind: str | None = None) -> Iterator[Entry]:
+    """Intact entries, optionally of one ``kind``."""
+    for entry in list_entries(include_broken=False):
+        if kind is None or (entry.manifest.get("key") or {}).get("kind") == kind:
+            yield entry
+
+
+__all__: Sequence[str] = (
+    "FORMAT_VERSION", "CacheKey", "Entry", "ImportReport", "age_days", "atomic_write_bytes", "cache_dir",
+    "delete", "export_snapshot", "get", "import_snapshot", "iter_ok", "list_entries", "put",
+)
