@@ -1,0 +1,492 @@
+"""CBS Kerncijfers Wijken en Buurten (KWB) as tidy frames: one row per region, one float column per topic.
+
+Why our own OData client instead of ``cbsodata``: cbsodata makes one un-retried request per page with a
+fresh Session and no timeout, and has no cache. We call the same ODataFeed endpoints it uses
+(``TableInfos``, ``DataProperties``, ``TypedDataSet`` with ``$filter``, the ``WijkenEnBuurten`` dimension
+entity) through :mod:`data.http` (timeouts, retries, validation) and follow ``odata.nextLink`` on every page.
+``tests/test_cbs.py`` checks that the rows equal what ``cbsodata.get_data`` returns.
+
+Rules that come from how the real service behaves:
+
+* Keys of ``WijkenEnBuurten`` are padded to 10 characters; an unpadded ``eq 'GM0363'`` silently answers an
+  empty 200, so gemeente keys are padded and wijken/buurten are selected with ``startswith``.
+* The service answers some unsupported filters with *unfiltered* rows: every returned row is checked to
+  belong to the requested gemeente and level, otherwise FetchError (we never download the whole table).
+* Column keys carry year-specific suffixes (``AantalInwoners_5``): they are resolved at run time from
+  ``DataProperties`` via :func:`data.kwb_schema.canonical_names`.
+
+Cache: one entry per (``kwb``, year, level, gemeente) so selections can be combined without downloading
+again; the list of gemeenten per year is cached as (``gemeenten``, year, ``gemeente``, NL). A load that is
+fully cached makes zero HTTP requests unless ``refresh=True``. If the network fails and a cached copy exists,
+that copy is returned with ``attrs["source"]["stale"] = True`` and its ``age_days`` (and a warning).
+
+2025 (86165NED) is only published as OData v4 on datasets.cbs.nl; :func:`_fetch_v4` implements that API
+(``Observations`` + ``MeasureCodes``) with the same client. It is **not verified** against a real answer:
+the emulator serves only v3, so against it a 2025 load ends in a clear FetchError.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data import cache, http
+from data.codes import LEVELS, PREFIX_OF_LEVEL, gemeente_of, normalise_gemeente, normalise_level, strip_code
+from data.errors import FetchError, UserInputError
+from data.kwb_schema import canonical_names, snake
+
+log = logging.getLogger(__name__)
+
+#: The one table of KWB table ids per year (CBS "Kerncijfers wijken en buurten").
+KWB_TABLES: dict[int, str] = {
+    2019: "84583NED",
+    2020: "84799NED",
+    2021: "85039NED",
+    2022: "85318NED",
+    2023: "85618NED",
+    2024: "85984NED",
+    2025: "86165NED",
+}
+#: Years only published as OData v4 (datasets.cbs.nl).
+V4_YEARS = frozenset({2025})
+#: CBS codes for "secret / not available"; never a real value in KWB.
+MISSING_VALUES = (-99997, -99999999, -99997.0, -99999999.0)
+ID_COLUMNS = ("code", "level", "name", "gemeente_code", "year")
+
+Progress = Callable[[int, "int | None", str], None]
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def table_id(year: int) -> str:
+    """KWB table id of ``year``; unknown year -> UserInputError that lists the available years."""
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        year = -1
+    if year not in KWB_TABLES:
+        years = ", ".join(str(y) for y in sorted(KWB_TABLES))
+        raise UserInputError(
+            f"Jaar {year} is niet beschikbaar in Kerncijfers wijken en buurten; kies uit: {years}.",
+            f"Year {year} is not available in Kerncijfers wijken en buurten; must be one of: {years}.",
+        )
+    return KWB_TABLES[year]
+
+
+def _table_url(tid: str) -> str:
+    return f"{http.cbs_url()}/ODataFeed/odata/{tid}"
+
+
+def _pad(code: str) -> str:
+    return code.ljust(10)
+
+
+def region_filter(gemeente: str, levels: Sequence[str], field: str = "WijkenEnBuurten") -> str:
+    """OData ``$filter`` for the regions of one gemeente at ``levels`` (keys padded to 10 characters).
+
+    >>> region_filter("GM0479", ["gemeente", "wijk"])
+    "WijkenEnBuurten eq 'GM0479    ' or startswith(WijkenEnBuurten,'WK0479')"
+    """
+    digits = gemeente[2:6]
+    terms = []
+    for level in levels:
+        if level == "gemeente":
+            terms.append(f"{field} eq '{_pad(gemeente)}'")
+        else:
+            terms.append(f"startswith({field},'{PREFIX_OF_LEVEL[level]}{digits}')")
+    return " or ".join(terms)
+
+
+def _odata_rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | None) -> list[dict]:
+    """All rows of an OData v3 feed, following ``odata.nextLink`` (loop-guarded in :func:`http.iter_pages`)."""
+    rows: list[dict] = []
+    total: int | None = None
+    for page in http.iter_pages(url, dict(params), http.odata_next_link):
+        value = page.get("value") if isinstance(page, Mapping) else None
+        if not isinstance(value, list):
+            raise FetchError(
+                f"CBS gaf een onverwacht antwoord zonder 'value' ({url}). Probeer later opnieuw.",
+                f"CBS returned an unexpected answer without 'value' ({url}). Try again later.", url=url)
+        rows.extend(value)
+        if page.get("odata.count") is not None:
+            try:
+                total = int(page["odata.count"])
+            except (TypeError, ValueError):
+                total = None
+        if progress is not None:
+            progress(len(rows), total, label)
+    return rows
+
+
+def _clean_number(value: Any) -> float:
+    if value is None:
+        return np.nan
+    if isinstance(value, str):
+        text = value.strip()
+        if text in ("", ".", "x", "-"):
+            return np.nan
+        try:
+            value = float(text)
+        except ValueError:
+            return np.nan
+    value = float(value)
+    return np.nan if value in MISSING_VALUES else value
+
+
+def _clean_text(value: Any) -> Any:
+    if value is None:
+        return pd.NA
+    text = str(value).strip()
+    return pd.NA if text in ("", ".") else text
+
+
+# ------------------------------------------------------------------------------------ table metadata
+class _TableMeta:
+    """TableInfos + DataProperties of one table, fetched once per load."""
+
+    def __init__(self, year: int, tid: str) -> None:
+        self.year, self.tid = year, tid
+        base = _table_url(tid)
+        infos = http.get_json(f"{base}/TableInfos", {"$format": "json"})
+        info = (infos.get("value") or [{}])[0] if isinstance(infos, Mapping) else {}
+        self.modified = info.get("Modified")
+        self.title = info.get("Title")
+        props = http.get_json(f"{base}/DataProperties", {"$format": "json"})
+        self.properties = props.get("value", []) if isinstance(props, Mapping) else []
+        self.topics = [p for p in self.properties if p.get("Type") == "Topic" and p.get("Key")]
+        self.names = canonical_names(self.properties)
+
+    def columns_attr(self) -> dict:
+        return {
+            self.names[p["Key"]]: {"key": p["Key"], "title": p.get("Title"), "unit": p.get("Unit"),
+                                   "decimals": p.get("Decimals"), "table_id": self.tid, "modified": self.modified}
+            for p in self.topics
+        }
+
+
+# -------------------------------------------------------------------------------------- gemeenten
+def list_gemeenten(year: int, *, refresh: bool = False) -> pd.DataFrame:
+    """All gemeenten of KWB ``year`` (``code``, ``name``), from the WijkenEnBuurten dimension; cached."""
+    tid = table_id(year)
+    key = cache.CacheKey.make("gemeenten", year, "gemeente", "NL")
+    hit = None if refresh else cache.get(key)
+    if hit is not None:
+        return hit[0]
+    try:
+        if year in V4_YEARS:
+            url = f"{http.cbs_v4_url()}/{tid}/WijkenEnBuurtenCodes"
+            rows = _v4_rows(url, {"$filter": "startswith(Identifier,'GM')"}, f"{tid} gemeenten", None)
+            frame = pd.DataFrame({"code": [strip_code(r.get("Identifier")) for r in rows],
+                                  "name": [_clean_text(r.get("Title")) for r in rows]})
+        else:
+            url = f"{_table_url(tid)}/WijkenEnBuurten"
+            rows = _odata_rows(url, {"$format": "json", "$filter": "startswith(Key,'GM')"}, f"{tid} gemeenten", None)
+            frame = pd.DataFrame({"code": [strip_code(r.get("Key")) for r in rows],
+                                  "name": [_clean_text(r.get("Title")) for r in rows]})
+    except FetchError:
+        stale = cache.get(key)
+        if stale is not None:
+            return stale[0]
+        raise
+    frame = frame[frame["code"].str.startswith("GM", na=False)].sort_values("code").reset_index(drop=True)
+    if frame.empty:
+        raise FetchError(f"CBS gaf geen gemeenten voor {tid} ({url}). Probeer later opnieuw.",
+                         f"CBS returned no gemeenten for {tid} ({url}). Try again later.", url=url)
+    frame.attrs = {"source": {"table_id": tid, "year": year, "url": url, "fetched_at": http.utc_now_iso()}}
+    cache.put(key, frame, {"source_url": url, "table_id": tid})
+    return frame
+
+
+def _resolve_gemeenten(raw: Sequence[str], year: int, known: pd.DataFrame | None) -> list[str]:
+    """Normalise codes (``479`` -> ``GM0479``) or names (``Zaanstad``); validate against ``known``."""
+    tid = KWB_TABLES[year]
+    out = []
+    for item in raw:
+        text = str(item).strip()
+        try:
+            code = normalise_gemeente(text)
+        except UserInputError:
+            if known is None:
+                raise
+            match = known[known["name"].str.lower() == text.lower()]
+            if match.empty:
+                close = difflib.get_close_matches(text, [n for n in known["name"].dropna()], n=3)
+                hint = f" Bedoelde u {' of '.join(close)}?" if close else ""
+                hint_en = f" Did you mean {' or '.join(close)}?" if close else ""
+                raise UserInputError(
+                    f"Gemeente '{text[:40]}' bestaat niet in KWB {year} ({tid}).{hint} "
+                    f"Zie `python -m data list-gemeenten --year {year}`.",
+                    f"Gemeente '{text[:40]}' does not exist in KWB {year} ({tid}).{hint_en} "
+                    f"See `python -m data list-gemeenten --year {year}`.") from None
+            code = str(match["code"].iloc[0])
+        if known is not None and code not in set(known["code"]):
+            codes = list(known["code"])
+            close = difflib.get_close_matches(code, codes, n=1, cutoff=0.6)
+            hint = f" Bedoelde u {close[0]}?" if close else ""
+            hint_en = f" Did you mean {close[0]}?" if close else ""
+            raise UserInputError(
+                f"Gemeente '{code}' bestaat niet in KWB {year} ({tid}).{hint} "
+                f"Zie `python -m data list-gemeenten --year {year}`.",
+                f"Gemeente '{code}' does not exist in KWB {year} ({tid}).{hint_en} "
+                f"See `python -m data list-gemeenten --year {year}`.")
+        if code not in out:
+            out.append(code)
+    if not out:
+        raise UserInputError("Geef minstens één gemeente op, bijvoorbeeld GM0479.",
+                             "Give at least one gemeente, for example GM0479.")
+    return out
+
+
+# ----------------------------------------------------------------------------------------- fetching
+def _check_rows(rows: list[dict], gemeente: str | None, levels: Sequence[str], url: str) -> None:
+    """Every row must belong to ``gemeente`` (None = national) and ``levels``: else the filter was ignored."""
+    for row in rows:
+        code = strip_code(row.get("WijkenEnBuurten")) or ""
+        prefix_ok = code[:2] in {PREFIX_OF_LEVEL[lv] for lv in levels}
+        if not prefix_ok or (gemeente is not None and gemeente_of(code) != gemeente):
+            raise FetchError(
+                f"CBS gaf rijen buiten het gevraagde filter terug (o.a. '{code}' voor {gemeente or 'NL'}, "
+                f"{'/'.join(levels)}); het filter is genegeerd. URL: {url}. Gegevens zijn niet opgeslagen; "
+                "probeer later opnieuw.",
+                f"CBS returned rows outside the requested filter (e.g. '{code}' for {gemeente or 'NL'}, "
+                f"{'/'.join(levels)}); the filter was ignored. URL: {url}. Nothing was stored; try again later.",
+                url=url)
+
+
+def _tidy(rows: list[dict], titles: Mapping[str, Any], meta: _TableMeta, year: int) -> pd.DataFrame:
+    """Rows of TypedDataSet -> the tidy frame of docs/ARCHITECTURE.md (without attrs)."""
+    codes = [strip_code(r.get("WijkenEnBuurten")) for r in rows]
+    levels = [{"GM": "gemeente", "WK": "wijk", "BU": "buurt", "NL": "land"}.get((c or "")[:2]) for c in codes]
+    names = []
+    for code, level, row in zip(codes, levels, rows):
+        name = _clean_text(row.get("Gemeentenaam_1")) if level == "gemeente" else pd.NA
+        if level != "gemeente" or name is pd.NA:
+            name = _clean_text(titles.get(code))
+        names.append(name)
+    data: dict[str, Any] = {
+        "code": pd.array(codes, dtype="string"),
+        "level": pd.array(levels, dtype="string"),
+        "name": pd.array(names, dtype="string"),
+        "gemeente_code": pd.array([gemeente_of(c) if lv != "land" else pd.NA for c, lv in zip(codes, levels)],
+                                  dtype="string"),
+        "year": np.full(len(rows), int(year), dtype="int64"),
+    }
+    for prop in meta.topics:
+        key, col = prop["Key"], meta.names[prop["Key"]]
+        values = [r.get(key) for r in rows]
+        if prop.get("Datatype") == "String":
+            data[col] = pd.array([_clean_text(v) for v in values], dtype="string")
+        else:
+            data[col] = np.array([_clean_number(v) for v in values], dtype="float64")
+    return pd.DataFrame(data)
+
+
+def _empty_like(meta: _TableMeta, year: int) -> pd.DataFrame:
+    return _tidy([], {}, meta, year)
+
+
+def _fetch_v3(meta: _TableMeta, gemeente: str | None, levels: Sequence[str], progress: Progress | None
+              ) -> tuple[pd.DataFrame, str]:
+    """Download one gemeente (or, with None, the whole country) at ``levels``; returns (frame, url)."""
+    base = _table_url(meta.tid)
+    if gemeente is None:
+        flt = " or ".join(f"startswith(WijkenEnBuurten,'{PREFIX_OF_LEVEL[lv]}')" for lv in levels)
+    else:
+        flt = region_filter(gemeente, levels)
+    url = f"{base}/TypedDataSet"
+    params = {"$format": "json", "$filter": flt, "$inlinecount": "allpages"}
+    label = f"{meta.tid} {gemeente or 'NL'} {'/'.join(levels)}"
+    rows = _odata_rows(url, params, label, progress)
+    shown = http.full_url(url, params)
+    _check_rows(rows, gemeente, levels, shown)
+    seen: set[str] = set()
+    for row in rows:
+        code = strip_code(row.get("WijkenEnBuurten"))
+        if code in seen:
+            raise FetchError(f"CBS gaf regio {code} twee keer ({shown}); probeer later opnieuw.",
+                             f"CBS returned region {code} twice ({shown}); try again later.", url=shown)
+        seen.add(code)
+    titles: dict[str, Any] = {}
+    if rows:
+        dflt = flt.replace("WijkenEnBuurten", "Key")
+        dim = _odata_rows(f"{base}/WijkenEnBuurten", {"$format": "json", "$filter": dflt}, label + " namen", None)
+        titles = {strip_code(d.get("Key")): d.get("Title") for d in dim}
+    return _tidy(rows, titles, meta, meta.year), shown
+
+
+def _v4_rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | None) -> list[dict]:
+    rows: list[dict] = []
+    for page in http.iter_pages(url, dict(params), http.odata_next_link):
+        rows.extend(page.get("value", []) if isinstance(page, Mapping) else [])
+        if progress is not None:
+            progress(len(rows), None, label)
+    return rows
+
+
+def _fetch_v4(year: int, tid: str, gemeente: str | None, levels: Sequence[str], progress: Progress | None
+              ) -> tuple[pd.DataFrame, dict, str]:
+    """OData v4 (datasets.cbs.nl): ``Observations`` (long: region x measure) pivoted to the tidy frame.
+
+    Not verified against the real service (no v4 emulator); column names are snake_case of the measure
+    title because v4 measure codes (``T001036``) have no v3 key prefix.
+    """
+    base = f"{http.cbs_v4_url()}/{tid}"
+    measures = _v4_rows(f"{base}/MeasureCodes", {}, f"{tid} measures", None)
+    if gemeente is None:
+        flt = " or ".join(f"startswith(WijkenEnBuurten,'{PREFIX_OF_LEVEL[lv]}')" for lv in levels)
+    else:
+        flt = region_filter(gemeente, levels)
+    url = f"{base}/Observations"
+    obs = _v4_rows(url, {"$filter": flt}, f"{tid} {gemeente or 'NL'}", progress)
+    shown = http.full_url(url, {"$filter": flt})
+    _check_rows(obs, gemeente, levels, shown)
+    names = {m.get("Identifier"): snake(str(m.get("Title") or m.get("Identifier"))) for m in measures}
+    long = pd.DataFrame({"code": [strip_code(o.get("WijkenEnBuurten")) for o in obs],
+                         "measure": [names.get(o.get("Measure"), o.get("Measure")) for o in obs],
+                         "value": [_clean_number(o.get("Value")) for o in obs]})
+    wide = long.pivot_table(index="code", columns="measure", values="value", aggfunc="first").reset_index()
+    wide.columns.name = None
+    codes = wide["code"].astype("string")
+    level = codes.str[:2].map({"GM": "gemeente", "WK": "wijk", "BU": "buurt"})
+    frame = pd.concat([pd.DataFrame({"code": codes, "level": level, "name": pd.array([pd.NA] * len(wide), "string"),
+                                     "gemeente_code": codes.map(gemeente_of), "year": int(year)}),
+                       wide.drop(columns="code").astype("float64")], axis=1)
+    columns = {names[m["Identifier"]]: {"key": m.get("Identifier"), "title": m.get("Title"), "unit": m.get("Unit"),
+                                        "decimals": m.get("Decimals"), "table_id": tid, "modified": None}
+               for m in measures if m.get("Identifier") in names}
+    return frame, columns, shown
+
+
+# ------------------------------------------------------------------------------------------ loading
+def _source(tid: str, year: int, url: str | None, manifest: Mapping, *, from_cache: bool, stale: bool) -> dict:
+    age = cache.age_days(manifest) if from_cache else 0.0
+    return {"table_id": tid, "year": year, "url": url, "modified": manifest.get("modified"),
+            "fetched_at": manifest.get("fetched_at"), "from_cache": from_cache, "stale": stale,
+            "age_days": None if age is None else round(age, 3)}
+
+
+def _warn_stale(err: FetchError, ages: list[float]) -> None:
+    oldest = max(ages) if ages else 0.0
+    msg_nl = (f"{err.message} Gecachte gegevens van {oldest:.1f} dag(en) oud worden gebruikt.")
+    log.warning(msg_nl)
+    warnings.warn(msg_nl, RuntimeWarning, stacklevel=3)
+
+
+def _assemble(parts: list[tuple[pd.DataFrame, dict]], tid: str, year: int, stale: bool) -> pd.DataFrame:
+    frames = [p[0] for p in parts if len(p[0])]
+    frame = pd.concat(frames, ignore_index=True) if frames else parts[0][0].iloc[0:0].copy()
+    if len(frames) < len(parts) and frames:
+        frame = frame.reindex(columns=parts[0][0].columns)
+    columns: dict = {}
+    for _, man in parts:
+        columns.update((man.get("attrs") or {}).get("columns") or man.get("columns") or {})
+    manifests = [m for _, m in parts]
+    oldest = min(manifests, key=lambda m: str(m.get("fetched_at")))
+    from_cache = any(m.get("_from_cache") for m in manifests)
+    src = _source(tid, year, oldest.get("source_url"), oldest, from_cache=from_cache, stale=stale)
+    urls = list(dict.fromkeys(m.get("source_url") for m in manifests))
+    src["url"] = urls[0] if len(urls) == 1 else urls
+    src["entries"] = len(manifests)
+    frame.attrs = {"columns": columns, "source": src}
+    return frame
+
+
+def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh: bool,
+          progress: Progress | None) -> pd.DataFrame:
+    """Shared by :func:`load_kwb` (selection = gemeenten) and :func:`load_kwb_national` (None)."""
+    tid = table_id(year)
+    units = sorted(selection) if selection is not None else [None]
+    keys = {(g, lv): cache.CacheKey.make("kwb", year, lv, [g] if g else "NL") for g in units for lv in levels}
+    cached = {k: cache.get(key) for k, key in keys.items()}
+    if not refresh and all(v is not None for v in cached.values()):
+        parts = []
+        for k in keys:
+            frame, man = cached[k]
+            parts.append((frame, dict(man, _from_cache=True)))
+        return _assemble(parts, tid, year, stale=False)
+
+    try:
+        fetched: dict[tuple[str | None, str], tuple[pd.DataFrame, dict]] = {}
+        meta = None if year in V4_YEARS else _TableMeta(year, tid)
+        for g in units:
+            todo = [lv for lv in levels if refresh or cached[(g, lv)] is None]
+            if not todo:
+                continue
+            if meta is None:
+                frame, columns, url = _fetch_v4(year, tid, g, todo, progress)
+                modified = None
+            else:
+                frame, url = _fetch_v3(meta, g, todo, progress)
+                columns, modified = meta.columns_attr(), meta.modified
+            fetched_at = http.utc_now_iso()
+            for lv in todo:
+                part = frame[frame["level"] == lv].reset_index(drop=True)
+                part.attrs = {"columns": columns,
+                              "source": {"table_id": tid, "year": year, "url": url, "modified": modified,
+                                         "fetched_at": fetched_at}}
+                man = cache.put(keys[(g, lv)], part, {"source_url": url, "table_id": tid, "modified": modified,
+                                                      "fetched_at": fetched_at})
+                fetched[(g, lv)] = (part, man)
+    except FetchError as err:
+        if all(v is not None for v in cached.values()):
+            parts = [(cached[k][0], dict(cached[k][1], _from_cache=True)) for k in keys]
+            _warn_stale(err, [cache.age_days(m) or 0.0 for _, m in parts])
+            return _assemble(parts, tid, year, stale=True)
+        raise
+    parts = []
+    for k in keys:
+        if k in fetched:
+            parts.append(fetched[k])
+        else:
+            frame, man = cached[k]
+            parts.append((frame, dict(man, _from_cache=True)))
+    return _assemble(parts, tid, year, stale=False)
+
+
+def load_kwb(gemeenten: Sequence[str], year: int, *, levels: Sequence[str] = LEVELS, refresh: bool = False,
+             progress: Progress | None = None) -> pd.DataFrame:
+    """KWB ``year`` for ``gemeenten`` at ``levels`` as the tidy frame of docs/ARCHITECTURE.md.
+
+    Cache first (zero HTTP requests when everything is cached, unless ``refresh``). Unknown year/gemeente:
+    UserInputError. Network failure: FetchError, or the cached copy marked ``stale`` when there is one.
+    ``progress(done_rows, total_rows_or_None, label)`` is called after every page.
+    """
+    tid = table_id(year)
+    year = int(year)
+    levels = [normalise_level(lv) for lv in (levels or LEVELS)]
+    levels = [lv for lv in LEVELS if lv in levels]
+    if isinstance(gemeenten, str):
+        gemeenten = [gemeenten]
+    # Cached data for exactly these codes proves they exist: validate against the list only when fetching.
+    try:
+        codes = _resolve_gemeenten(gemeenten, year, None)
+    except UserInputError:
+        codes = None
+    if codes is not None and not refresh:
+        keys = [cache.CacheKey.make("kwb", year, lv, [g]) for g in codes for lv in levels]
+        if all(cache.get(k) is not None for k in keys):
+            return _load(codes, year, levels, False, progress)
+    try:
+        known = list_gemeenten(year)
+    except FetchError:
+        if codes is None:
+            raise
+        known = None  # offline: _load falls back to whatever is cached, or raises the FetchError
+    codes = _resolve_gemeenten(gemeenten, year, known)
+    log.info("KWB %s (%s): %s, niveaus %s", year, tid, ",".join(codes), ",".join(levels))
+    return _load(codes, year, levels, refresh, progress)
+
+
+def load_kwb_national(year: int, level: str, *, refresh: bool = False,
+                      progress: Progress | None = None) -> pd.DataFrame:
+    """All regions of one ``level`` in the Netherlands (reference frame for national ranks).
+
+    Pages through ``odata.nextLink`` (the real table has ~14 000 buurten, beyond one 10 000-row page).
+    """
+    table_id(year)
+    return _load(None, int(year), [normalise_level(level)], refresh, progress)
