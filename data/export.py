@@ -10,7 +10,7 @@ Safety rules shared by every builder:
   ones too. In XLSX every text cell is written with ``data_type 's'``; no cell is ever a formula.
 * **Plain text in figures**: names and labels come from data. Matplotlib draws text (no HTML), and
   :func:`plain` escapes ``$`` so a name like ``"$ Buurt $"`` is never read as mathtext; ``text.usetex``
-  is switched off while rendering.
+  is forced off while rendering should anyone have switched it on.
 * Figures are built on ``matplotlib.figure.Figure`` objects with the Agg/PDF canvases, never through
   ``pyplot``: no global figure state, safe in Streamlit's script threads.
 """
@@ -101,6 +101,18 @@ def neutralise(text: str) -> str:
     return text
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XLSX XML; noise in CSV
+_EXCEL_CELL_MAX = 32767
+
+
+def safe_text(value: object) -> str:
+    """Text for a spreadsheet cell: control characters removed, then :func:`neutralise` d, at most 32767 chars.
+
+    Removing first matters: ``"\x01=cmd"`` must not become a bare ``"=cmd"`` after the writer drops the control.
+    """
+    return neutralise(_CONTROL_CHARS.sub("", _as_text(value)))[:_EXCEL_CELL_MAX]
+
+
 def _is_number(value: object) -> bool:
     """Real numbers (python, numpy, Decimal), not bools."""
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
@@ -132,18 +144,19 @@ def _cell(value: object) -> object:
             return int(value)
         number = float(value)
         return number if math.isfinite(number) else None
-    return neutralise(_as_text(value))
+    return safe_text(value)
 
 
 def _column_name(name: object) -> str:
     if isinstance(name, tuple):
         name = " / ".join(str(part) for part in name if not _is_missing(part) and str(part) != "")
-    return neutralise(str(name))
+    return safe_text(name)
 
 
 def _table_rows(df: pd.DataFrame) -> tuple[list[str], list[list[object]]]:
     """Safe header and rows. A named index (e.g. ``code``) becomes the first column(s)."""
-    if any(n is not None for n in df.index.names):
+    names = [n for n in df.index.names if n is not None]
+    if names and not any(n in df.columns for n in names):
         df = df.reset_index()
     header = [_column_name(c) for c in df.columns]
     columns = [[_cell(v) for v in df.iloc[:, i].tolist()] for i in range(df.shape[1])]
@@ -181,13 +194,13 @@ class ExportHeader:
         """``(label, value)`` pairs; values from data are neutralised, the year stays a number."""
         t = _labels(self.lang)
         out: list[tuple[str, object]] = [
-            (t["title"], neutralise(str(self.title))),
+            (t["title"], safe_text(self.title)),
             (t["year"], _cell(self.year)),
-            (t["reference"], neutralise(str(self.reference))),
-            (t["weights"], neutralise(self.weights_text())),
+            (t["reference"], safe_text(self.reference)),
+            (t["weights"], safe_text(self.weights_text())),
         ]
         for i, source in enumerate(self.sources or ()):
-            out.append((t["sources"] if i == 0 else "", neutralise(str(source))))
+            out.append((t["sources"] if i == 0 else "", safe_text(source)))
         out.append((t["exported"], (self.export_date or today_amsterdam()).isoformat()))
         out.append((CBS_ATTRIBUTION, None))
         return out
@@ -257,13 +270,14 @@ def table_to_xlsx(df: pd.DataFrame, header: ExportHeader, *, sheet_name: str = "
             cell.font = Font(bold=True)
 
     columns, rows = _table_rows(df)
+    block = header.rows()
     wb = Workbook()
     ws = wb.active
     ws.title = re.sub(r"[\[\]:*?/\\]", "_", sheet_name)[:31] or "Stapelkaart"
     wb.properties.creator = "Stapelkaart"
 
     r = 1
-    for label, value in header.rows():
+    for label, value in block:
         put(ws, r, 1, label, bold=True)
         if value is not None:
             put(ws, r, 2, value)
@@ -281,7 +295,7 @@ def table_to_xlsx(df: pd.DataFrame, header: ExportHeader, *, sheet_name: str = "
         sample = [columns[c - 1]] if c <= len(columns) else []
         sample += [row[c - 1] for row in rows[:1000] if c <= len(row)]
         if c == 1:
-            sample += [label for label, value in header.rows() if value is not None]
+            sample += [label for label, value in block if value is not None]
         width = max((len(_csv_text(v, ".")) for v in sample if v is not None), default=8)
         ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
@@ -314,8 +328,14 @@ def plain(text: object) -> str:
     return "" if _is_missing(text) else str(text).replace("$", r"\$")
 
 
-_RC = {"text.usetex": False, "pdf.fonttype": 42, "svg.fonttype": "none", "font.family": "DejaVu Sans",
-       "axes.unicode_minus": True, "figure.max_open_warning": 0}
+def _no_tex():
+    """``text.usetex`` off while drawing. Only touches the global rcParams when someone switched TeX on:
+    ``rc_context`` is process-wide, and Streamlit renders sessions in parallel threads."""
+    from contextlib import nullcontext
+
+    from matplotlib import rc_context, rcParams
+
+    return rc_context({"text.usetex": False}) if rcParams["text.usetex"] else nullcontext()
 
 
 def _rgba_rows(colours: object, n: int) -> np.ndarray:
@@ -411,7 +431,9 @@ def _label_areas(ax, gdf, labels: Sequence[object], fontsize: float) -> None:
 
 
 def _wrap(text: object, width: int) -> str:
-    return "\n".join(textwrap.wrap(plain(text), width=width, break_long_words=True)) or ""
+    """Wrapped to *width* characters, then made :func:`plain` (escaping after wrapping keeps ``\\$`` whole)."""
+    raw = "" if _is_missing(text) else str(text)
+    return plain("\n".join(textwrap.wrap(raw, width=width, break_long_words=True)))
 
 
 def _png_bytes(fig, dpi: float) -> bytes:
@@ -460,7 +482,6 @@ def map_png(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, int]
     reference, e.g. ``"2024 · referentie: Nederland"``. ``focus``: optional GeoDataFrame of focus areas
     drawn as thick outlines; ``focus_labels`` is a column of it or one label per row.
     """
-    from matplotlib import rc_context
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
@@ -472,7 +493,7 @@ def map_png(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, int]
     faces = _rgba_rows(colours, len(rd))
     scale = min(width, height * 1.6) / 1600 * 150 / dpi  # font scale: same look at any size and dpi
 
-    with rc_context(_RC):
+    with _no_tex():
         # +0.001 px: Agg truncates the float canvas size, and w/dpi*dpi may land just below w.
         fig = Figure(figsize=((width + 1e-3) / dpi, (height + 1e-3) / dpi), dpi=dpi, facecolor="white")
         fig.text(0.02, 0.965, _wrap(title, 110), ha="left", va="top", fontsize=15 * scale, fontweight="bold")
@@ -567,7 +588,7 @@ def _format_value(value: object, unit: object, lang: str) -> str:
         v = float(value)
         text = f"{v:,.0f}" if abs(v) >= 1000 or float(v).is_integer() else f"{v:,.1f}"
         if lang == "nl":
-            text = text.replace(",", "\u2009").replace(".", ",")
+            text = text.replace(",", " ").replace(".", ",")
     else:
         text = str(value)
     unit = "" if _is_missing(unit) else str(unit)
@@ -614,12 +635,12 @@ def _draw_key_figures(fig, report: FocusReport, top: float, bottom: float) -> No
     for i, kf in enumerate(report.key_figures):
         year = kf.get("year")
         cells = (
-            plain(kf.get("label", "")),
-            plain(_format_value(kf.get("value"), kf.get("unit"), report.lang)),
-            "" if _is_missing(year) else plain(year),
-            plain(kf.get("source", "")),
+            kf.get("label", ""),
+            _format_value(kf.get("value"), kf.get("unit"), report.lang),
+            "" if _is_missing(year) else str(year),
+            kf.get("source", ""),
         )
-        wrapped = [textwrap.wrap(c, w, break_long_words=True) or [""] for c, w in zip(cells, widths)]
+        wrapped = [_wrap(c, w).split("\n") for c, w in zip(cells, widths)]
         height = max(len(w) for w in wrapped) * line + line * 0.4
         if y - height < bottom:
             fig.text(0.06, y, t["more_rows"].format(n=len(report.key_figures) - i), fontsize=8,
@@ -661,7 +682,7 @@ def _report_page(report: FocusReport):
     _draw_profile(fig.add_axes((0.66, 0.62, 0.28, 0.24)), report)
 
     fig.text(0.06, 0.53, _wrap(report.sentence, 95), fontsize=10, va="top", linespacing=1.4)
-    n_lines = max(1, len(textwrap.wrap(plain(report.sentence), 95)))
+    n_lines = max(1, _wrap(report.sentence, 95).count("\n") + 1)
     _draw_key_figures(fig, report, top=0.53 - n_lines * 0.02 - 0.03, bottom=0.08)
 
     date_text = f"{t['date']}: {(report.export_date or today_amsterdam()).isoformat()}"
@@ -674,13 +695,12 @@ def _report_page(report: FocusReport):
 def focus_report_pdf(reports: Sequence[FocusReport], *, title: str = "Stapelkaart: focusgebieden") -> bytes:
     """An A4 PDF with exactly one page per focus area: map thumbnail, domain profile, key figures,
     the generated sentence, date and attribution."""
-    from matplotlib import rc_context
     from matplotlib.backends.backend_pdf import PdfPages
 
     if not reports:
         raise ValueError("focus_report_pdf needs at least one FocusReport")
     out = io.BytesIO()
-    with rc_context(_RC):
+    with _no_tex():
         with PdfPages(out, metadata={"Title": str(title), "Creator": "Stapelkaart"}) as pdf:
             for report in reports:
                 pdf.savefig(_report_page(report))

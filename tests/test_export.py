@@ -205,6 +205,21 @@ def test_named_index_is_exported_as_first_column(hostile_table):
     assert rows[rows.index([]) + 1][0] == "code"
 
 
+def test_control_characters_cannot_hide_a_formula(hostile_table):
+    table = pd.DataFrame({"name": ["\x01=cmd|' /C calc'!A0", "ok\x00"]})
+    ws = _sheet(table_to_xlsx(table, HEADER))
+    start = _table_start(ws)
+    assert ws.cell(row=start + 1, column=1).value == "'=cmd|' /C calc'!A0"
+    assert ws.cell(row=start + 2, column=1).value == "ok"
+    rows = _csv_rows(table_to_csv(table, HEADER))
+    assert rows[-2:] == [["'=cmd|' /C calc'!A0"], ["ok"]]
+
+
+def test_index_that_repeats_a_column_is_not_exported_twice(hostile_table):
+    rows = _csv_rows(table_to_csv(hostile_table.set_index("code", drop=False), HEADER))
+    assert rows[rows.index([]) + 1].count("code") == 1
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Poelenburg", "Poelenburg"), ("a-b", "a-b"), ("", ""), ("'=x", "'=x"),
     ("=x", "'=x"), (" \u200b@x", "' \u200b@x"), ("\nx", "'\nx"),
@@ -246,6 +261,25 @@ def test_map_png_draws_dollar_names_as_plain_text(synthetic_wijken):
                   title="$\\notacommand$ title", subtitle="Noord $ 5 $", focus=synthetic_wijken.iloc[:2],
                   focus_labels="name", legend_title="$x$")
     assert Image.open(io.BytesIO(png)).size == (1600, 1000)
+
+
+def test_long_dollar_names_survive_line_wrapping(synthetic_wijken):
+    # wrapping must never split an escaped "\\$" into "\\" + newline + "$" (that could re-enable mathtext)
+    name = " ".join(["$\\notacommand$"] * 30)
+    png = map_png(synthetic_wijken, ["#336699"] * 6, [(name, "#336699", 6)], title=name, subtitle=name, source=name)
+    assert Image.open(io.BytesIO(png)).size == (1600, 1000)
+    report = _report(synthetic_wijken, synthetic_wijken.iloc[:1], name)
+    assert _pdf_pages(focus_report_pdf([report])) == 1
+    assert export._wrap("ab$ cd$", 3).count("\\$") == 2
+
+
+def test_exports_ignore_a_global_usetex_setting(synthetic_wijken):
+    import matplotlib
+
+    with matplotlib.rc_context({"text.usetex": True}):  # no LaTeX here: drawing with TeX would fail
+        png = map_png(synthetic_wijken, ["#336699"] * 6, [("Wijk $5$", "#336699", 6)], title="Wijk $5$")
+        pdf = focus_report_pdf([_report(synthetic_wijken, synthetic_wijken.iloc[:1], "Wijk $5$")])
+    assert Image.open(io.BytesIO(png)).size == (1600, 1000) and _pdf_pages(pdf) == 1
 
 
 def test_map_png_accepts_legend_rows_with_american_color_attribute(synthetic_wijken):
