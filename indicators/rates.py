@@ -1,0 +1,196 @@
+"""Indicator values from KWB variables: rates, year fallback, PDOK-derived counts, imported files.
+
+Everything is vectorised over regions; the only loops run over indicators and over a handful of years.
+Missing stays missing: a missing numerator or denominator part gives NaN, never 0, and a zero denominator
+gives NaN (no rate can be computed).
+
+Per value the result records the ``year`` it refers to and its ``source``:
+
+1. the requested KWB year; where that is empty, the most recent earlier KWB year in ``frames`` with a
+   value (numerator and denominator from the same year);
+2. an imported indicator file (``UserValues``) that supplies the indicator by its registry id. Rule: the
+   most recent year wins; on a tie the imported file wins (it was loaded on purpose);
+3. when a KWB *count* variable is missing and the CBS Wijk- en Buurtkaart of the same year has its
+   percentage (PDOK attribute), count = aantal_inwoners x pct / 100 (``registry.FALLBACKS``); such values
+   carry the source "CBS Wijk- en Buurtkaart {year} (PDOK), afgeleid uit afgerond %".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from data.errors import UserInputError
+from indicators.registry import FALLBACK_SOURCE, FALLBACKS, INDICATORS, KWB_SOURCE, VARIABLE_ALIASES, Indicator, get_indicator
+
+PARTS = ("value", "num", "den")
+
+
+@dataclass(frozen=True)
+class UserValues:
+    """Values of one registry indicator from an imported file: ``values`` indexed by region code."""
+
+    indicator: str
+    values: pd.Series
+    year: int
+    source: str
+
+    def __post_init__(self) -> None:
+        get_indicator(self.indicator)  # unknown id -> KeyError "must be one of"
+
+
+def user_values_from_file(userfile, mapping: Mapping[str, str] | None = None) -> list[UserValues]:
+    """Turn a ``data.userfiles.UserIndicatorFile`` into UserValues (duck-typed: ``frame``, ``year``, ``source``,
+    optional ``mapping`` and ``citation``).
+
+    ``mapping`` (file column -> registry id) defaults to the file's own ``mapping`` (filled for
+    ``data.userfiles.KNOWN_FILES``, e.g. the CBS income file) plus columns whose name is a registry id.
+    A mapped id that is not in the registry raises ``KeyError`` ("must be one of").
+    """
+    frame = userfile.frame
+    if mapping is None:
+        mapping = {c: c for c in frame.columns if c in INDICATORS}
+        mapping.update(getattr(userfile, "mapping", None) or {})
+    if userfile.year is None:
+        raise UserInputError(f"Indicatorbestand '{userfile.source}' heeft geen jaar; geef het jaar op.",
+                             f"Indicator file '{userfile.source}' has no year; pass the year.")
+    source = getattr(userfile, "citation", "") or str(userfile.source)
+    out = []
+    for column, ind_id in mapping.items():
+        if column in frame.columns:
+            series = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+            series.index = series.index.astype(str)
+            out.append(UserValues(ind_id, series, int(userfile.year), source))
+    return out
+
+
+def user_values_from_long(rows: pd.DataFrame) -> list[UserValues]:
+    """UserValues from long rows ``code, indicator_id, value, year, source`` (``data.userfiles.to_long_rows``)."""
+    out = []
+    for (ind_id, year, source), part in rows.groupby(["indicator_id", "year", "source"], sort=False):
+        out.append(UserValues(str(ind_id), pd.Series(part["value"].to_numpy("float64"), index=part["code"].astype(str)),
+                              int(year), str(source)))
+    return out
+
+
+def _indexed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Frame indexed by stripped region code, first row per code."""
+    if "code" in frame.columns:
+        frame = frame.set_index(frame["code"].astype(str).str.strip())
+    return frame[~frame.index.duplicated()]
+
+
+def kwb_source_label(frame: pd.DataFrame, year: int) -> str:
+    """"CBS Kerncijfers wijken en buurten 2024 (85984NED)" from ``frame.attrs['source']`` when present."""
+    table = (frame.attrs.get("source") or {}).get("table_id")
+    return f"{KWB_SOURCE} {year}" + (f" ({table})" if table else "")
+
+
+def get_variable(frame: pd.DataFrame, name: str, index: pd.Index,
+                 attributes: pd.DataFrame | None = None) -> tuple[pd.Series, pd.Series]:
+    """Values of canonical variable ``name`` on ``index`` and a boolean 'derived from PDOK %' flag.
+
+    Looks up ``name``, then its ``VARIABLE_ALIASES`` (older tables). Where the value is missing and
+    ``registry.FALLBACKS`` has a rule and ``attributes`` (PDOK Wijk- en Buurtkaart attributes of the same
+    year) has the percentage: value = base x pct / 100 with base = ``aantal_inwoners``.
+    """
+    values = pd.Series(np.nan, index=index, dtype="float64")
+    for col in (name, *VARIABLE_ALIASES.get(name, ())):
+        if col in frame.columns:
+            values = pd.to_numeric(frame[col], errors="coerce").astype("float64").reindex(index)
+            break
+    derived = pd.Series(False, index=index)
+    rule = FALLBACKS.get(name)
+    if rule is not None and attributes is not None and rule.attribute in attributes.columns:
+        base = get_variable(frame, rule.base, index)[0]
+        pct = pd.to_numeric(attributes[rule.attribute], errors="coerce").astype("float64").reindex(index)
+        pct = pct.where((pct >= 0) & (pct <= 100))  # -99997 and other codes are not percentages
+        fill = values.isna() & (base * pct / 100.0).notna()
+        values = values.where(~fill, base * pct / 100.0)
+        derived = fill
+    return values, derived
+
+
+def _sum_parts(frame, names, index, attributes) -> tuple[pd.Series, pd.Series]:
+    """Sum of variables; NaN as soon as one part is missing (never treat a missing part as 0)."""
+    total = pd.Series(0.0, index=index)
+    derived = pd.Series(False, index=index)
+    for name in names:
+        values, flag = get_variable(frame, name, index, attributes)
+        total = total + values  # NaN propagates
+        derived = derived | flag
+    return total, derived
+
+
+def indicator_parts(frame: pd.DataFrame, ind: Indicator, index: pd.Index,
+                    attributes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``value``, ``num``, ``den`` and ``derived`` of one indicator from one KWB year.
+
+    ratio: value = scale x num / den (den <= 0 -> NaN).
+    share/mean: value = the variable; den = base population; num = value x den / scale, so that every kind
+    aggregates the same way: value(group) = scale x sum(num) / sum(den).
+    """
+    frame = _indexed(frame)
+    attributes = _indexed(attributes) if attributes is not None else None
+    den, d_flag = _sum_parts(frame, ind.denominator, index, attributes)
+    if ind.kind == "external":
+        value = pd.Series(np.nan, index=index)
+        n_flag = pd.Series(False, index=index)
+    else:
+        num_or_value, n_flag = _sum_parts(frame, ind.numerator, index, attributes)
+        if ind.kind == "ratio":
+            value = ind.scale * num_or_value / den.where(den > 0)
+        else:
+            value = num_or_value
+    num = value * den / ind.scale
+    if ind.kind == "ratio":
+        num = num.where(value.notna())
+    derived = (n_flag | d_flag) & value.notna()
+    return pd.DataFrame({"value": value, "num": num, "den": den, "derived": derived})
+
+
+def resolve_indicator(frames: Mapping[int, pd.DataFrame], year: int, ind: Indicator, index: pd.Index, *,
+                      attributes: Mapping[int, pd.DataFrame] | None = None,
+                      user_values: Sequence[UserValues] = ()) -> pd.DataFrame:
+    """Value per region with its year and source (see the module docstring for the rules).
+
+    Returns columns ``value, num, den, year (Int64), source (str)`` on ``index``.
+    """
+    attributes = attributes or {}
+    out = pd.DataFrame({"value": np.nan, "num": np.nan, "den": np.nan}, index=index)
+    out["year"] = pd.array([pd.NA] * len(index), dtype="Int64")
+    out["source"] = pd.Series(pd.NA, index=index, dtype="string")
+    base_den = None
+    for y in sorted((y for y in frames if y <= year), reverse=True):
+        parts = indicator_parts(frames[y], ind, index, attributes.get(y))
+        if base_den is None:
+            base_den = parts["den"]
+        else:
+            base_den = base_den.fillna(parts["den"])
+        take = out["value"].isna() & parts["value"].notna()
+        if take.any():
+            out.loc[take, list(PARTS)] = parts.loc[take, list(PARTS)].to_numpy()
+            out.loc[take, "year"] = y
+            label = kwb_source_label(frames[y], y)
+            fb = FALLBACK_SOURCE.format(year=y)
+            src = np.where(parts.loc[take, "derived"], f"{label}; {fb}", label)
+            out.loc[take, "source"] = src
+    if base_den is None:
+        base_den = pd.Series(np.nan, index=index)
+    for uv in user_values:
+        if uv.indicator != ind.id:
+            continue
+        values = uv.values.reindex(index).astype("float64")
+        newer = out["year"].fillna(-1).astype("int64") <= uv.year
+        take = values.notna() & (out["value"].isna() | newer)
+        if take.any():
+            out.loc[take, "value"] = values[take]
+            out.loc[take, "den"] = base_den[take]
+            out.loc[take, "num"] = (values * base_den / ind.scale)[take]
+            out.loc[take, "year"] = uv.year
+            out.loc[take, "source"] = uv.source
+    out["den"] = out["den"].fillna(base_den)  # the base population is known even where the value is not
+    return out

@@ -1,0 +1,294 @@
+"""The indicator registry: every domain and indicator of Stapelkaart, declared once, as data.
+
+Nothing here computes. ``indicators.rates`` turns these declarations into values, ``indicators.scores``
+into ranks and scores. Variable names are the canonical KWB names of ``data.kwb_schema``
+(``AantalInwoners_5`` -> ``aantal_inwoners``).
+
+Three kinds of indicator (``Indicator.kind``):
+
+* ``"ratio"``: value = ``scale`` x sum(numerator parts) / sum(denominator parts). A missing part makes the
+  sum missing (never 0). Example: bijstand per 1 000 inwoners.
+* ``"share"``: the KWB variable is already a percentage; ``denominator`` names the population it refers to
+  (used for the publication threshold and to aggregate focus areas by counts: sum(pct x base) / sum(base)).
+* ``"mean"``: the KWB variable is an average (WOZ, income per inhabitant); ``denominator`` is the base
+  population it is averaged over (weights when aggregating).
+* ``"external"``: not in KWB at all; only an imported indicator file (``UserValues``) supplies it
+  (schooluitval/VSV). Until one is loaded the indicator is "geen gegevens op dit niveau", and its domain
+  still counts in the *m* of the composite's *n of m*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["ratio", "share", "mean", "external"]
+
+KWB_SOURCE = "CBS Kerncijfers wijken en buurten"
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A domain of disadvantage (armoede, werk, ...): the unit of stacking and of composite weights."""
+
+    id: str
+    label: dict[str, str]
+    description: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator, declared as data.
+
+    ``direction`` is +1 when a higher value means more disadvantage, -1 when lower is worse (income, WOZ).
+    ``min_denominator`` is the publication threshold on the denominator/base population: below it the value
+    is suppressed (not ranked, not stacked) and the reason is reported.
+    ``scored=False`` marks context indicators that are shown but never enter a domain score.
+    """
+
+    id: str
+    label: dict[str, str]
+    description: dict[str, str]
+    domain: str | None
+    kind: Kind
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    direction: int
+    unit: dict[str, str]
+    source: str
+    min_denominator: float = 0.0
+    scale: float = 1.0
+    scored: bool = True
+    denominator_note: dict[str, str] = field(default_factory=dict)
+
+    def text(self, lang: str = "nl") -> str:
+        return self.label.get(lang, self.label["nl"])
+
+
+DOMAINS: dict[str, Domain] = {
+    d.id: d
+    for d in (
+        Domain("armoede", {"nl": "Armoede & inkomen", "en": "Poverty & income"},
+               {"nl": "Lage inkomens, sociaal minimum, bijstand.", "en": "Low incomes, social minimum, social assistance."}),
+        Domain("werk", {"nl": "Werk", "en": "Work"},
+               {"nl": "Uitkeringen (WW, AO, bijstand) per inwoner van 15-65 jaar.",
+                "en": "Benefits (unemployment, disability, social assistance) per inhabitant aged 15-65."}),
+        Domain("onderwijs", {"nl": "Onderwijs & taal", "en": "Education & language"},
+               {"nl": "Laag opleidingsniveau (beste proxy voor taalachterstand op wijk/buurt-niveau).",
+                "en": "Low educational attainment (best wijk/buurt-level proxy for language disadvantage)."}),
+        Domain("schooluitval", {"nl": "Schooluitval", "en": "Early school leaving"},
+               {"nl": "Voortijdig schoolverlaten (VSV) zit niet in KWB: alleen via een ingelezen indicatorbestand.",
+                "en": "Early school leaving (VSV) is not in KWB: only via an imported indicator file."}),
+        Domain("wonen", {"nl": "Wonen", "en": "Housing"},
+               {"nl": "Sociale huur en woningwaarde.", "en": "Social rent and dwelling value."}),
+        Domain("jeugd", {"nl": "Jeugd", "en": "Youth"},
+               {"nl": "Jongeren met jeugdzorg, waar KWB dat heeft.", "en": "Young people in youth care, where KWB has it."}),
+    )
+}
+
+WORKING_AGE = ("k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar")
+EDUCATION_15_75 = ("basisonderwijs_vmbo_mbo_1", "havo_vwo_mbo_24", "hbo_wo")
+HOUSEHOLDS = ("huishoudens_totaal",)
+INHABITANTS = ("aantal_inwoners",)
+DWELLINGS = ("woningvoorraad",)
+
+_KWB = KWB_SOURCE  # the source string is completed with year and table id per value
+
+_INDICATORS = (
+    # --- armoede & inkomen -------------------------------------------------------------------------
+    Indicator(
+        "laag_inkomen", {"nl": "Huishoudens met laag inkomen", "en": "Low-income households"},
+        {"nl": "% particuliere huishoudens met een laag inkomen (CBS-definitie, excl. studenten).",
+         "en": "% private households with a low income (CBS definition, excl. students)."},
+        "armoede", "share", ("huishoudens_met_een_laag_inkomen",), HOUSEHOLDS, +1,
+        {"nl": "% huishoudens", "en": "% households"}, _KWB, min_denominator=50),
+    Indicator(
+        "sociaal_minimum", {"nl": "Huishoudens onder/rond sociaal minimum", "en": "Households at/below social minimum"},
+        {"nl": "% huishoudens met een inkomen onder of rond het sociaal minimum.",
+         "en": "% households with an income below or around the social minimum."},
+        "armoede", "share", ("huish_onder_of_rond_sociaal_minimum",), HOUSEHOLDS, +1,
+        {"nl": "% huishoudens", "en": "% households"}, _KWB, min_denominator=50),
+    Indicator(
+        "laagste_40_huishoudens", {"nl": "Huishoudens in landelijke laagste 40% inkomen",
+                                   "en": "Households in national bottom-40% income"},
+        {"nl": "% particuliere huishoudens in de landelijke 40% met het laagste (besteedbaar) inkomen.",
+         "en": "% private households in the national bottom 40% of (disposable) income."},
+        "armoede", "share", ("k_40_huishoudens_met_laagste_inkomen",), HOUSEHOLDS, +1,
+        {"nl": "% huishoudens", "en": "% households"}, _KWB, min_denominator=50),
+    Indicator(
+        "inkomen_per_inwoner", {"nl": "Gemiddeld inkomen per inwoner", "en": "Average income per inhabitant"},
+        {"nl": "Gemiddeld persoonlijk inkomen per inwoner (x 1 000 euro); lager = meer achterstand.",
+         "en": "Average personal income per inhabitant (x 1,000 euro); lower = more disadvantaged."},
+        "armoede", "mean", ("gemiddeld_inkomen_per_inwoner",), INHABITANTS, -1,
+        {"nl": "x 1 000 euro", "en": "x 1,000 euro"}, _KWB, min_denominator=200),
+    Indicator(
+        "bijstand_per_1000", {"nl": "Bijstandsontvangers per 1 000 inwoners", "en": "Social assistance per 1,000 inhabitants"},
+        {"nl": "Personen met een bijstandsuitkering per 1 000 inwoners.",
+         "en": "Persons receiving social assistance per 1,000 inhabitants."},
+        "armoede", "ratio", ("personen_per_soort_uitkering_bijstand",), INHABITANTS, +1,
+        {"nl": "per 1 000 inwoners", "en": "per 1,000 inhabitants"}, _KWB, min_denominator=200, scale=1000.0),
+    # --- werk -----------------------------------------------------------------------------------------
+    Indicator(
+        "ww_werkleeftijd", {"nl": "WW-uitkeringen per 100 inwoners 15-65", "en": "Unemployment benefits per 100 aged 15-65"},
+        {"nl": "Personen met WW per 100 inwoners van 15-65 jaar (som van drie leeftijdsgroepen; ontbreekt er een, dan ontbreekt de noemer).",
+         "en": "Persons receiving WW per 100 inhabitants aged 15-65 (sum of three age groups; one missing -> missing)."},
+        "werk", "ratio", ("personen_per_soort_uitkering_ww",), WORKING_AGE, +1,
+        {"nl": "per 100 inwoners 15-65 jaar", "en": "per 100 inhabitants aged 15-65"}, _KWB, min_denominator=100, scale=100.0),
+    Indicator(
+        "ao_werkleeftijd", {"nl": "AO-uitkeringen per 100 inwoners 15-65", "en": "Disability benefits per 100 aged 15-65"},
+        {"nl": "Personen met een arbeidsongeschiktheidsuitkering per 100 inwoners van 15-65 jaar.",
+         "en": "Persons receiving disability benefits per 100 inhabitants aged 15-65."},
+        "werk", "ratio", ("personen_per_soort_uitkering_ao",), WORKING_AGE, +1,
+        {"nl": "per 100 inwoners 15-65 jaar", "en": "per 100 inhabitants aged 15-65"}, _KWB, min_denominator=100, scale=100.0),
+    Indicator(
+        "bijstand_werkleeftijd", {"nl": "Bijstand per 100 inwoners 15-65", "en": "Social assistance per 100 aged 15-65"},
+        {"nl": "Personen met bijstand per 100 inwoners van 15-65 jaar.",
+         "en": "Persons receiving social assistance per 100 inhabitants aged 15-65."},
+        "werk", "ratio", ("personen_per_soort_uitkering_bijstand",), WORKING_AGE, +1,
+        {"nl": "per 100 inwoners 15-65 jaar", "en": "per 100 inhabitants aged 15-65"}, _KWB, min_denominator=100, scale=100.0),
+    # --- onderwijs & taal ------------------------------------------------------------------------------
+    Indicator(
+        "laag_opgeleid", {"nl": "Laag opgeleid (15-75 jaar)", "en": "Low education (aged 15-75)"},
+        {"nl": "% van de 15-75-jarigen met hoogstens basisonderwijs, vmbo of mbo-1. De beste beschikbare proxy "
+               "voor taalachterstand op wijk/buurt-niveau (taalvaardigheid zelf wordt niet per wijk gemeten).",
+         "en": "% of 15-75-year-olds with at most primary education, vmbo or mbo-1. The best available wijk/buurt-level "
+               "proxy for language disadvantage (language proficiency itself is not measured per wijk)."},
+        "onderwijs", "ratio", ("basisonderwijs_vmbo_mbo_1",), EDUCATION_15_75, +1,
+        {"nl": "% 15-75 jaar", "en": "% aged 15-75"}, _KWB, min_denominator=100, scale=100.0),
+    # --- schooluitval ------------------------------------------------------------------------------------
+    Indicator(
+        "voortijdig_schoolverlaten", {"nl": "Voortijdig schoolverlaters", "en": "Early school leavers"},
+        {"nl": "% voortijdig schoolverlaters (VSV, DUO/OCW). Niet in KWB: laad een indicatorbestand met kolom "
+               "'voortijdig_schoolverlaten'. Zonder bestand: 'geen gegevens op dit niveau'.",
+         "en": "% early school leavers (VSV, DUO/OCW). Not in KWB: import an indicator file with column "
+               "'voortijdig_schoolverlaten'. Without one: 'no data at this level'."},
+        "schooluitval", "external", (), ("k_15_tot_25_jaar",), +1,
+        {"nl": "%", "en": "%"}, "ingelezen indicatorbestand",
+        denominator_note={"nl": "15-25-jarigen als benadering van de leerlingpopulatie (alleen als gewicht bij focusgebieden).",
+                          "en": "15-25-year-olds approximate the pupil population (weights for focus areas only)."}),
+    # --- wonen --------------------------------------------------------------------------------------------
+    Indicator(
+        "sociale_huur", {"nl": "Sociale huur (woningcorporatie)", "en": "Social rent (housing association)"},
+        {"nl": "% woningen in bezit van een woningcorporatie.", "en": "% dwellings owned by a housing association."},
+        "wonen", "share", ("in_bezit_woningcorporatie",), DWELLINGS, +1,
+        {"nl": "% woningen", "en": "% dwellings"}, _KWB, min_denominator=50),
+    Indicator(
+        "woz_waarde", {"nl": "Gemiddelde WOZ-waarde", "en": "Average WOZ value"},
+        {"nl": "Gemiddelde WOZ-waarde van woningen (x 1 000 euro); lager = meer achterstand.",
+         "en": "Average WOZ (assessed) value of dwellings (x 1,000 euro); lower = more disadvantaged."},
+        "wonen", "mean", ("gemiddelde_woz_waarde_van_woningen",), DWELLINGS, -1,
+        {"nl": "x 1 000 euro", "en": "x 1,000 euro"}, _KWB, min_denominator=50),
+    # --- jeugd ------------------------------------------------------------------------------------------
+    Indicator(
+        "jeugdzorg", {"nl": "Jongeren met jeugdzorg", "en": "Young people in youth care"},
+        {"nl": "% jongeren (tot 23 jaar) met jeugdhulp, jeugdbescherming of jeugdreclassering.",
+         "en": "% young people (under 23) with youth care, child protection or youth probation."},
+        "jeugd", "share", ("percentage_jongeren_met_jeugdzorg",), ("k_0_tot_15_jaar", "k_15_tot_25_jaar"), +1,
+        {"nl": "% jongeren", "en": "% young people"}, _KWB, min_denominator=100,
+        denominator_note={"nl": "0-25-jarigen als benadering van 'jongeren tot 23 jaar' (drempel en gewicht).",
+                          "en": "0-25-year-olds approximate 'young people under 23' (threshold and weights)."}),
+    # --- context only (never scored) ------------------------------------------------------------------------
+    Indicator(
+        "herkomst_buiten_europa", {"nl": "Herkomstland buiten Europa (context)", "en": "Origin outside Europe (context)"},
+        {"nl": "% inwoners met herkomstland buiten Europa. Alleen context, nooit in een score: zie METHOD_TEXT.",
+         "en": "% inhabitants with a country of origin outside Europe. Context only, never scored: see METHOD_TEXT."},
+        None, "ratio", ("buiten_europa__herkomstland",), INHABITANTS, +1,
+        {"nl": "% inwoners", "en": "% inhabitants"}, _KWB, min_denominator=200, scale=100.0, scored=False),
+)
+
+INDICATORS: dict[str, Indicator] = {i.id: i for i in _INDICATORS}
+
+#: Alternative canonical names of the same concept in older KWB tables (first one present wins).
+VARIABLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "basisonderwijs_vmbo_mbo_1": ("opleidingsniveau_laag",),
+    "havo_vwo_mbo_24": ("opleidingsniveau_middelbaar",),
+    "hbo_wo": ("opleidingsniveau_hoog",),
+    "buiten_europa__herkomstland": ("buiten_europa",),
+}
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A KWB count derived from a Wijk- en Buurtkaart percentage of the same year: count = base x pct / 100.
+
+    The PDOK attribute is a rounded whole percentage, so the derived count is approximate
+    (error up to 0.5 % of the base). Every derived value is marked with ``source`` per value.
+    """
+
+    variable: str
+    attribute: str
+    base: str = "aantal_inwoners"
+    source: str = "CBS Wijk- en Buurtkaart {year} (PDOK), afgeleid uit afgerond %"
+
+
+FALLBACK_SOURCE = Fallback.source
+
+
+FALLBACKS: dict[str, Fallback] = {
+    f.variable: f
+    for f in (
+        Fallback("k_0_tot_15_jaar", "percentage_personen_0_tot_15_jaar"),
+        Fallback("k_15_tot_25_jaar", "percentage_personen_15_tot_25_jaar"),
+        Fallback("k_25_tot_45_jaar", "percentage_personen_25_tot_45_jaar"),
+        Fallback("k_45_tot_65_jaar", "percentage_personen_45_tot_65_jaar"),
+        Fallback("buiten_europa__herkomstland", "percentage_met_herkomstland_buiten_europa"),
+    )
+}
+
+METHOD_TEXT = {
+    "nl": (
+        "Migratieachtergrond (herkomstland buiten Europa) wordt alleen als context getoond en telt nooit mee in een "
+        "score: het is op zichzelf geen achterstand, het meetellen ervan zou wijken en hun bewoners stigmatiseren, en "
+        "de mechanismen waarlangs het met achterstand samenhangt (inkomen, werk, onderwijs/taal, wonen) worden al door "
+        "de gescoorde domeinen gemeten."
+    ),
+    "en": (
+        "Migration background (country of origin outside Europe) is shown as context only and never enters a score: it "
+        "is not a disadvantage in itself, scoring it would stigmatise neighbourhoods and their residents, and the "
+        "mechanisms through which it correlates with disadvantage (income, work, education/language, housing) are "
+        "already measured by the scored domains."
+    ),
+}
+
+
+def _one_of(kind: str, name: object, known) -> KeyError:
+    return KeyError(f"{name!r} is not {kind}; must be one of: {', '.join(sorted(known))}")
+
+
+def get_indicator(indicator_id: str) -> Indicator:
+    """The registry entry of ``indicator_id``; an unknown id raises ``KeyError`` listing the valid ids.
+
+    >>> get_indicator("woz_waarde").direction
+    -1
+    """
+    try:
+        return INDICATORS[indicator_id]
+    except (KeyError, TypeError):
+        raise _one_of("an indicator", indicator_id, INDICATORS) from None
+
+
+def get_domain(domain_id: str) -> Domain:
+    """The registry entry of ``domain_id``; an unknown id raises ``KeyError`` listing the valid ids."""
+    try:
+        return DOMAINS[domain_id]
+    except (KeyError, TypeError):
+        raise _one_of("a domain", domain_id, DOMAINS) from None
+
+
+def scored_indicators(domain_id: str | None = None) -> list[Indicator]:
+    """Scored indicators in registry order, optionally of one domain."""
+    if domain_id is not None:
+        get_domain(domain_id)
+    return [i for i in INDICATORS.values() if i.scored and (domain_id is None or i.domain == domain_id)]
+
+
+def variables_needed() -> set[str]:
+    """Every canonical KWB variable the registry refers to (numerators, denominators, aliases)."""
+    names: set[str] = {"aantal_inwoners"}
+    for ind in INDICATORS.values():
+        names.update(ind.numerator)
+        names.update(ind.denominator)
+    for alts in VARIABLE_ALIASES.values():
+        names.update(alts)
+    return names
+

@@ -1,0 +1,145 @@
+"""Domain scores, stacking and the composite, as matrix operations (no loops over regions).
+
+Definitions (also the method text of the dashboard):
+
+* **Domain score** = mean percentile rank (0-100, 100 = most disadvantaged) of the domain's scored indicators
+  that have a rank. It is withheld (NaN) unless at least ``min_share`` (default half) of the domain's
+  indicators have one: n >= min_share x m and n >= 1, reported as ``n`` of ``m``.
+* **Stacking**: a domain is in the *worst band* when its domain score >= 100 - ``worst_band`` (default
+  ``worst_band`` = 20, i.e. score >= 80). For a one-indicator domain that is exactly "among the worst 20 % of
+  the reference" (rank >= 80 means at least 80 % of the reference is at or below the area). For a domain of
+  several indicators it means "on average in the worst 20 %", which is stricter: averaging pulls scores to the
+  middle, so usually fewer than 20 % of the reference areas qualify. Stacking count = number of such domains;
+  the list names them (``;``-joined, registry order). A suppressed area has no stacking (NA), never 0.
+* **Composite** = sum_d w_d X_d / sum_d w_d over the domains d with w_d > 0 and a score X_d (weights
+  renormalised over the available domains, so a missing domain never pulls the composite towards 0). It is
+  withheld (NaN) when fewer than ``min_domains`` (default 3) domains have a score; ``n`` of ``m`` counts
+  available domains of the m domains with positive weight (schooluitval without data still counts in m).
+  X_d is the domain score (``transform="rank"``) or its IMD exponential transform (``transform="exp"``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from data.errors import UserInputError
+from indicators.registry import DOMAINS
+
+DOMAIN_IDS: tuple[str, ...] = tuple(DOMAINS)
+
+
+def _weights_error(nl: str, en: str) -> UserInputError:
+    return UserInputError(nl, en)
+
+
+def validate_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    """Domain weights, complete and checked: default 1 for every domain not given.
+
+    Raises ``UserInputError`` for an unknown domain ("must be one of ..."), a negative or non-finite weight,
+    or all weights zero.
+    """
+    out = {d: 1.0 for d in DOMAIN_IDS}
+    for key, value in (weights or {}).items():
+        if key not in DOMAINS:
+            raise _weights_error(
+                f"Onbekend domein '{key}' in de gewichten; moet een van de volgende zijn: {', '.join(DOMAIN_IDS)}.",
+                f"Unknown domain '{key}' in weights; must be one of: {', '.join(DOMAIN_IDS)}.")
+        try:
+            w = float(value)
+        except (TypeError, ValueError):
+            raise _weights_error(f"Gewicht van '{key}' is geen getal: {value!r}.",
+                                 f"Weight of '{key}' is not a number: {value!r}.") from None
+        if not math.isfinite(w):
+            raise _weights_error(f"Gewicht van '{key}' moet eindig zijn, niet {value!r}.",
+                                 f"Weight of '{key}' must be finite, not {value!r}.")
+        if w < 0:
+            raise _weights_error(f"Gewicht van '{key}' mag niet negatief zijn ({w:g}).",
+                                 f"Weight of '{key}' must not be negative ({w:g}).")
+        out[key] = w
+    if not any(w > 0 for w in out.values()):
+        raise _weights_error("Alle gewichten zijn 0; geef minstens één domein een gewicht groter dan 0.",
+                             "All weights are zero; give at least one domain a weight above 0.")
+    return out
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """``"armoede=2,werk=1"`` -> ``{"armoede": 2.0, "werk": 1.0}`` (validated; other domains keep weight 1)."""
+    pairs = {}
+    for item in filter(None, (p.strip() for p in text.split(","))):
+        if "=" not in item:
+            raise UserInputError(f"Gewicht '{item}' heeft niet de vorm domein=getal (bv. armoede=2).",
+                                 f"Weight '{item}' is not of the form domain=number (e.g. armoede=2).")
+        key, value = item.split("=", 1)
+        pairs[key.strip()] = value.strip()
+    return validate_weights(pairs)
+
+
+def domain_scores(ranks: pd.DataFrame, members: Mapping[str, list[str]],
+                  min_share: float = 0.5) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """Domain score = mean of the available indicator ranks, withheld below ``min_share`` of m.
+
+    ``ranks``: one column per indicator id (NaN = no rank). ``members``: domain -> its scored indicator ids.
+    Returns (scores, n available per domain, m per domain).
+    """
+    scores, counts, m = {}, {}, {}
+    for d in DOMAIN_IDS:
+        cols = members.get(d, [])
+        m[d] = len(cols)
+        if cols:
+            sub = ranks[cols]
+            n = sub.notna().sum(axis=1)
+            mean = sub.mean(axis=1, skipna=True)
+            scores[d] = mean.where((n >= min_share * len(cols)) & (n > 0))
+            counts[d] = n
+        else:
+            scores[d] = pd.Series(np.nan, index=ranks.index)
+            counts[d] = pd.Series(0, index=ranks.index)
+    return pd.DataFrame(scores), pd.DataFrame(counts), m
+
+
+def stacking(scores: pd.DataFrame, worst_band: float = 20.0,
+             suppressed: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
+    """Number and ``;``-joined list of domains with score >= 100 - worst_band (NA for suppressed areas)."""
+    if not 0 < worst_band <= 100:
+        raise UserInputError(f"De slechtste band moet tussen 0 en 100 liggen, niet {worst_band}.",
+                             f"The worst band must lie between 0 and 100, not {worst_band}.")
+    flags = scores.reindex(columns=DOMAIN_IDS).ge(100.0 - worst_band)
+    count = flags.sum(axis=1).astype("Int64")
+    names = np.full(len(scores), "", dtype=object)
+    for d in DOMAIN_IDS:
+        names = names + np.where(flags[d].to_numpy(), d + ";", "")
+    labels = pd.Series(names, index=scores.index, dtype="string").str.rstrip(";")
+    if suppressed is not None:
+        count = count.mask(suppressed.to_numpy())
+        labels = labels.mask(suppressed.to_numpy())
+    return count, labels
+
+
+def weight_vector(weights: Mapping[str, float]) -> np.ndarray:
+    """Weights in ``DOMAIN_IDS`` order."""
+    return np.array([float(weights[d]) for d in DOMAIN_IDS])
+
+
+def composite_matrix(x: np.ndarray, w: np.ndarray, min_domains: int = 3) -> tuple[np.ndarray, np.ndarray, int]:
+    """Weighted mean over available domains; ``w`` is one weight vector (D,) or a matrix (N, D).
+
+    composite_i = sum_d w_d x_id [x_id available] / sum_d w_d [x_id available]; NaN when fewer than
+    ``min_domains`` domains with w_d > 0 are available. With a weight matrix the result is (areas, N).
+    """
+    avail = np.isfinite(x)
+    xf = np.where(avail, x, 0.0)
+    w2 = np.atleast_2d(w)
+    num = xf @ w2.T
+    den = avail.astype("float64") @ w2.T
+    n = avail.astype("int64") @ (w2.T > 0).astype("int64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        comp = num / den
+    comp[(n < min_domains) | (den <= 0)] = np.nan
+    m = int((w2[0] > 0).sum())
+    if np.ndim(w) == 1:
+        return comp[:, 0], n[:, 0], m
+    return comp, n, m

@@ -1,0 +1,307 @@
+"""Unit tests of the indicator engine on SYNTHETIC frames (made up numbers, not CBS data).
+
+``synthetic_frame`` builds a tidy KWB-like frame (same canonical column names as ``data.cbs.load_kwb``)
+with random but plausible counts; it is only for checking the arithmetic and the rules.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.errors import UserInputError
+from indicators.engine import Reference, make_reference, score_areas
+from indicators.focus import FocusArea, aggregate_parts, score_focus
+from indicators.ranks import exponential_transform, percentile_rank
+from indicators.rates import UserValues, resolve_indicator
+from indicators.registry import DOMAINS, INDICATORS, METHOD_TEXT, get_domain, get_indicator, scored_indicators
+from indicators.scores import composite_matrix, parse_weights, stacking, validate_weights
+
+
+def synthetic_frame(n: int = 40, seed: int = 1, gemeente: str = "GM9001", year: int = 2024) -> pd.DataFrame:
+    """SYNTHETIC tidy frame: one gemeente row + n wijken WK9001xx with made-up counts and percentages."""
+    rng = np.random.default_rng(seed)
+    num = gemeente[2:]
+    codes = [f"WK{num}{i:02d}" for i in range(n)]
+    inw = rng.integers(300, 12000, n).astype(float)
+    frame = pd.DataFrame({
+        "code": codes, "level": "wijk", "name": [f"Synthetische wijk {i}" for i in range(n)],
+        "gemeente_code": gemeente, "year": year, "aantal_inwoners": inw,
+        "huishoudens_totaal": np.round(inw / 2.1), "woningvoorraad": np.round(inw / 2.0),
+        "huishoudens_met_een_laag_inkomen": rng.uniform(2, 25, n).round(1),
+        "huish_onder_of_rond_sociaal_minimum": rng.uniform(2, 20, n).round(1),
+        "k_40_huishoudens_met_laagste_inkomen": rng.uniform(20, 70, n).round(1),
+        "gemiddeld_inkomen_per_inwoner": rng.uniform(18, 45, n).round(1),
+        "personen_per_soort_uitkering_bijstand": np.round(inw * rng.uniform(0.005, 0.08, n), -1),
+        "personen_per_soort_uitkering_ww": np.round(inw * rng.uniform(0.005, 0.03, n), -1),
+        "personen_per_soort_uitkering_ao": np.round(inw * rng.uniform(0.02, 0.07, n), -1),
+        "k_0_tot_15_jaar": np.round(inw * 0.16), "k_15_tot_25_jaar": np.round(inw * 0.12),
+        "k_25_tot_45_jaar": np.round(inw * 0.28), "k_45_tot_65_jaar": np.round(inw * 0.26),
+        "basisonderwijs_vmbo_mbo_1": np.round(inw * rng.uniform(0.1, 0.4, n)),
+        "havo_vwo_mbo_24": np.round(inw * 0.3), "hbo_wo": np.round(inw * rng.uniform(0.1, 0.4, n)),
+        "in_bezit_woningcorporatie": rng.uniform(5, 70, n).round(0),
+        "gemiddelde_woz_waarde_van_woningen": rng.uniform(180, 700, n).round(0),
+        "percentage_jongeren_met_jeugdzorg": rng.uniform(5, 20, n).round(1),
+        "buiten_europa__herkomstland": np.round(inw * rng.uniform(0.05, 0.6, n)),
+    })
+    gm = frame.drop(columns=["code", "level", "name", "gemeente_code", "year"]).sum().to_frame().T
+    for col in ("huishoudens_met_een_laag_inkomen", "huish_onder_of_rond_sociaal_minimum",
+                "k_40_huishoudens_met_laagste_inkomen", "gemiddeld_inkomen_per_inwoner", "in_bezit_woningcorporatie",
+                "gemiddelde_woz_waarde_van_woningen", "percentage_jongeren_met_jeugdzorg"):
+        gm[col] = frame[col].mean()
+    gm.insert(0, "code", gemeente)
+    gm.insert(1, "level", "gemeente")
+    gm.insert(2, "name", "Synthetische gemeente")
+    gm.insert(3, "gemeente_code", gemeente)
+    gm.insert(4, "year", year)
+    out = pd.concat([gm, frame], ignore_index=True)
+    out.attrs["source"] = {"table_id": "SYNTH", "year": year}
+    return out
+
+
+@pytest.fixture
+def synth():
+    return synthetic_frame()
+
+
+def score(frame, **kw):
+    ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
+    return score_areas({2024: frame}, 2024, level="wijk", reference=ref, **kw)
+
+
+# --- registry -----------------------------------------------------------------------------------------
+
+def test_unknown_indicator_lists_valid_ids():
+    with pytest.raises(KeyError, match="must be one of: .*bijstand_per_1000.*woz_waarde"):
+        get_indicator("bijstand")
+
+
+def test_unknown_domain_lists_valid_ids():
+    with pytest.raises(KeyError, match="must be one of: armoede, jeugd"):
+        get_domain("gezondheid")
+
+
+def test_registry_is_complete_and_consistent():
+    assert set(DOMAINS) == {"armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd"}
+    for ind in INDICATORS.values():
+        assert ind.label["nl"] and ind.label["en"] and ind.description["nl"] and ind.description["en"]
+        assert ind.direction in (-1, 1)
+        assert ind.domain is None or ind.domain in DOMAINS
+        assert ind.kind == "external" or ind.numerator
+    assert {i.id for i in scored_indicators("armoede")} == {
+        "laag_inkomen", "sociaal_minimum", "laagste_40_huishoudens", "inkomen_per_inwoner", "bijstand_per_1000"}
+    assert get_indicator("inkomen_per_inwoner").direction == -1 and get_indicator("woz_waarde").direction == -1
+    assert "taalachterstand" in get_indicator("laag_opgeleid").description["nl"]
+
+
+def test_migration_background_is_context_only():
+    ind = get_indicator("herkomst_buiten_europa")
+    assert ind.scored is False and ind.domain is None
+    assert all(i.id != ind.id for i in scored_indicators())
+    assert "stigmatis" in METHOD_TEXT["nl"] and "stigmatise" in METHOD_TEXT["en"]
+
+
+# --- ranks ------------------------------------------------------------------------------------------------
+
+def test_percentile_rank_formula_and_direction():
+    ref = pd.Series([1.0, 2.0, 3.0, 4.0, np.nan])
+    assert percentile_rank(pd.Series([1.0, 3.0, np.nan]), ref).tolist()[:2] == [25.0, 75.0]
+    assert np.isnan(percentile_rank(pd.Series([np.nan]), ref).iloc[0])
+    assert percentile_rank(pd.Series([1.0]), ref, direction=-1).iloc[0] == 100.0
+
+
+def test_exponential_transform_endpoints():
+    x = exponential_transform(np.array([0.0, 50.0, 90.0, 100.0]))
+    assert x[0] == pytest.approx(0.0) and x[-1] == pytest.approx(100.0)
+    assert x[2] == pytest.approx(-23 * np.log(1 - 0.9 * (1 - np.exp(-100 / 23))))
+    assert np.all(np.diff(x) > 0)
+
+
+# --- rates --------------------------------------------------------------------------------------------------
+
+def test_ratio_rate_and_missing_part_is_nan(synth):
+    synth.loc[5, "k_25_tot_45_jaar"] = np.nan
+    res = score(synth)
+    row = synth.iloc[3]
+    expected = 100 * row["personen_per_soort_uitkering_ww"] / (row["k_15_tot_25_jaar"] + row["k_25_tot_45_jaar"] + row["k_45_tot_65_jaar"])
+    assert res.table.loc[row["code"], "ww_werkleeftijd"] == pytest.approx(expected)
+    assert np.isnan(res.table.loc[synth.loc[5, "code"], "ww_werkleeftijd"])  # never 0
+
+
+def test_zero_denominator_gives_nan(synth):
+    synth.loc[4, ["basisonderwijs_vmbo_mbo_1", "havo_vwo_mbo_24", "hbo_wo"]] = 0.0
+    res = score(synth)
+    assert np.isnan(res.table.loc[synth.loc[4, "code"], "laag_opgeleid"])
+
+
+def test_year_fallback_and_user_file_priority(synth):
+    old = synth.copy()
+    old["year"] = 2022
+    new = synth.copy()
+    new.loc[3, "gemiddelde_woz_waarde_van_woningen"] = np.nan
+    index = pd.Index(new["code"])
+    woz = resolve_indicator({2022: old, 2024: new}, 2024, INDICATORS["woz_waarde"], index)
+    code = new.loc[3, "code"]
+    assert woz.loc[code, "year"] == 2022 and woz.loc[code, "value"] == old.loc[3, "gemiddelde_woz_waarde_van_woningen"]
+    assert woz.loc[new.loc[4, "code"], "year"] == 2024
+    assert "SYNTH" in woz.loc[code, "source"]
+    uv = UserValues("woz_waarde", pd.Series({code: 123.0, new.loc[4, "code"]: 999.0}), 2023, "eigen bestand")
+    woz = resolve_indicator({2022: old, 2024: new}, 2024, INDICATORS["woz_waarde"], index, user_values=[uv])
+    assert woz.loc[code, "value"] == 123.0 and woz.loc[code, "year"] == 2023 and woz.loc[code, "source"] == "eigen bestand"
+    assert woz.loc[new.loc[4, "code"], "year"] == 2024  # a more recent KWB value wins over an older file
+
+
+def test_pdok_percentage_fallback_is_marked(synth):
+    synth[["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"]] = np.nan
+    attrs = pd.DataFrame({"code": synth["code"], "percentage_personen_15_tot_25_jaar": 10,
+                          "percentage_personen_25_tot_45_jaar": 30, "percentage_personen_45_tot_65_jaar": 25})
+    res = score(synth, attributes={2024: attrs})
+    row = synth.iloc[2]
+    assert res.table.loc[row["code"], "ao_werkleeftijd"] == pytest.approx(
+        100 * row["personen_per_soort_uitkering_ao"] / (row["aantal_inwoners"] * 0.65))
+    assert "PDOK), afgeleid uit afgerond %" in res.table.loc[row["code"], "ao_werkleeftijd__source"]
+    assert "PDOK" not in res.table.loc[row["code"], "woz_waarde__source"]
+
+
+def test_external_indicator_counts_in_m_without_data(synth):
+    res = score(synth)
+    assert res.table["domain__schooluitval"].isna().all()
+    assert (res.table["composite__m"] == 6).all() and (res.table["composite__n"] == 5).all()
+    cov = res.coverage.set_index("indicator")
+    assert cov.loc["voortijdig_schoolverlaten", "note"] == "geen gegevens op dit niveau"
+    vsv = UserValues("voortijdig_schoolverlaten", pd.Series(np.linspace(0.5, 5, 40), index=synth["code"][1:].to_numpy()),
+                     2023, "DUO VSV 2023")
+    res = score(synth, user_values=[vsv])
+    assert res.table["domain__schooluitval"].notna().all() and (res.table["composite__n"] == 6).all()
+
+
+# --- suppression, reference ---------------------------------------------------------------------------------
+
+def test_small_areas_are_suppressed_and_excluded(synth):
+    synth.loc[2, "aantal_inwoners"] = 150
+    res = score(synth)
+    row = res.table.loc[synth.loc[2, "code"]]
+    assert bool(row["suppressed"]) and "minder dan 200 inwoners" in row["suppressed_reason"]
+    assert np.isnan(row["composite"]) and pd.isna(row["stacking_count"]) and np.isnan(row["woz_waarde__rank"])
+    assert row["woz_waarde"] == synth.loc[2, "gemiddelde_woz_waarde_van_woningen"]  # CBS value stays visible
+    # excluded from the reference: the best area now has rank 100 * 1/(n-1) ... at most 100
+    assert res.table["woz_waarde__rank"].max() == 100.0
+
+
+def test_min_denominator_withholds_value(synth):
+    synth.loc[6, "woningvoorraad"] = 20  # < 50
+    res = score(synth)
+    row = res.table.loc[synth.loc[6, "code"]]
+    assert np.isnan(row["sociale_huur"]) and "sociale_huur: noemer < 50" in row["suppressed_reason"]
+    assert "onderdrukt" in row["sociale_huur__source"]
+
+
+def test_reference_needs_ten_areas():
+    small = synthetic_frame(n=9)
+    with pytest.raises(UserInputError, match="minimaal 10"):
+        make_reference(small, "selection", "wijk", 2024, ["GM9001"])
+    with pytest.raises(UserInputError, match="minimaal 10"):
+        score_areas({2024: small}, 2024, level="wijk",
+                    reference=Reference("selection", "wijk", 2024, {"nl": "x", "en": "x"}, 5, ("GM9001",)))
+
+
+def test_reference_travels_with_the_result(synth):
+    res = score(synth)
+    assert res.reference.n_areas == 40 and res.reference.kind == "selection"
+    assert (res.table["reference"] == res.reference.label["nl"]).all()
+
+
+# --- weights, composite, stacking ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("weights, match", [
+    ({d: 0 for d in DOMAINS}, "Alle gewichten zijn 0"),
+    ({"armoede": -1}, "niet negatief"),
+    ({"armoede": float("inf")}, "eindig"),
+    ({"gezondheid": 1}, "moet een van"),
+])
+def test_bad_weights(weights, match):
+    with pytest.raises(UserInputError, match=match):
+        validate_weights(weights)
+
+
+def test_bad_weights_english_message_says_must_be_one_of():
+    with pytest.raises(UserInputError) as err:
+        parse_weights("armoede=2,gezondheid=1")
+    assert "must be one of: armoede, werk, onderwijs, schooluitval, wonen, jeugd" in err.value.message_en
+
+
+def test_composite_renormalises_over_available_domains():
+    x = np.array([[80.0, 60.0, np.nan], [80.0, np.nan, np.nan]])
+    comp, n, m = composite_matrix(x, np.array([1.0, 3.0, 1.0]), min_domains=1)
+    assert comp[0] == pytest.approx((80 + 180) / 4) and comp[1] == pytest.approx(80.0)
+    assert n.tolist() == [2, 1] and m == 3
+    comp, _, _ = composite_matrix(x, np.array([1.0, 3.0, 1.0]), min_domains=2)
+    assert np.isnan(comp[1])  # withheld, not shrunk towards 0
+
+
+def test_composite_withheld_below_min_domains(synth):
+    synth[["personen_per_soort_uitkering_ww", "personen_per_soort_uitkering_ao", "personen_per_soort_uitkering_bijstand",
+           "basisonderwijs_vmbo_mbo_1", "percentage_jongeren_met_jeugdzorg"]] = np.nan
+    res = score(synth)  # left: armoede (4 of 5), wonen -> 2 domains
+    assert res.table["composite"].isna().all()
+    assert res.table["composite__note"].str.contains("minder dan 3 domeinen").all()
+    assert res.reweight(None).table["composite"].isna().all()
+    res = score(synth, min_domains=2)
+    assert res.table["composite"].notna().all()
+
+
+def test_stacking_threshold_is_inclusive():
+    scores = pd.DataFrame({d: [80.0, 79.9] for d in DOMAINS})
+    count, names = stacking(scores, 20.0)
+    assert count.tolist() == [6, 0] and names.iloc[0] == "armoede;werk;onderwijs;schooluitval;wonen;jeugd"
+
+
+def test_reweight_equals_fresh_score(synth):
+    w = {"armoede": 3, "werk": 0.5, "wonen": 0}
+    a = score(synth).reweight(w).table
+    b = score(synth, weights=w).table
+    pd.testing.assert_series_equal(a["composite"], b["composite"])
+
+
+def test_exp_transform_changes_only_composite(synth):
+    a = score(synth).table
+    b = score(synth, transform="exp").table
+    pd.testing.assert_series_equal(a["domain__armoede"], b["domain__armoede"])
+    assert not np.allclose(a["composite"], b["composite"])
+    assert b["composite"].between(0, 100).all()
+
+
+# --- focus ---------------------------------------------------------------------------------------------------
+
+def test_focus_sums_numerators_not_rates(synth):
+    res = score(synth)
+    members = tuple(synth["code"].iloc[1:5])
+    focus = score_focus(res, {"f": FocusArea("f", {"nl": "F", "en": "F"}, "GM9001", members)})
+    wijken = synth.set_index("code").loc[list(members)]
+    assert focus.loc["f", "bijstand_per_1000"] == pytest.approx(
+        1000 * wijken["personen_per_soort_uitkering_bijstand"].sum() / wijken["aantal_inwoners"].sum())
+    assert focus.loc["f", "sociale_huur"] == pytest.approx(
+        (wijken["in_bezit_woningcorporatie"] * wijken["woningvoorraad"]).sum() / wijken["woningvoorraad"].sum())
+    assert focus.loc["GM9001", "kind"] == "gemeente" and focus.loc["NL00", "kind"] == "land"
+
+
+def test_focus_member_missing_makes_group_missing():
+    part = pd.DataFrame({"value": [10.0, np.nan], "num": [1.0, np.nan], "den": [10.0, 100.0],
+                         "year": pd.array([2024, pd.NA], dtype="Int64"), "source": ["a", pd.NA]}, index=["A", "B"])
+    out = aggregate_parts(part, {"g": ["A", "B"]}, 100.0)
+    assert np.isnan(out.loc["g", "value"])
+    part.loc["B", "den"] = 1.0  # B holds < 10 % of the base: left out, and said so
+    out = aggregate_parts(part, {"g": ["A", "B"]}, 100.0)
+    assert out.loc["g", "value"] == pytest.approx(10.0) and "zonder B" in out.loc["g", "source"]
+
+
+def test_nl_row_not_available_without_national_data(synth):
+    res = score(synth)
+    focus = score_focus(res, {"f": FocusArea("f", {"nl": "F", "en": "F"}, "GM9001", (synth.loc[1, "code"],))})
+    assert np.isnan(focus.loc["NL00", "woz_waarde"])
+    focus = score_focus(res, {"f": FocusArea("f", {"nl": "F", "en": "F"}, "GM9001", (synth.loc[1, "code"],))},
+                        national=synth[synth["level"] == "wijk"])
+    wijken = synth[synth["level"] == "wijk"]
+    assert focus.loc["NL00", "bijstand_per_1000"] == pytest.approx(
+        1000 * wijken["personen_per_soort_uitkering_bijstand"].sum() / wijken["aantal_inwoners"].sum())
