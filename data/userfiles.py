@@ -7,7 +7,8 @@ nothing is imported (the function has no side effects, so there is never a half-
 
 Supported:
 
-* CSV, comma or semicolon separated (semicolon implies decimal comma, ``1.234,5`` allowed), in UTF-8
+* CSV, comma or semicolon separated (semicolon: a column with commas uses decimal comma, ``1.234,5``;
+  a column without commas keeps the decimal point, as StatLine exports do), in UTF-8
   (with or without BOM) or Windows-1252. Title lines above the header are skipped.
 * XLSX (openpyxl, read-only). Title rows above the table and header text spread over several rows or
   merged cells are combined into one column name per column. Formula cells are refused with the cell
@@ -550,7 +551,10 @@ def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: 
         if not name and all(v is None for v in cells):
             continue
         label = name or (f"kolom {_col_letter(c)}" if grid.kind == "xlsx" else f"kolom {c + 1}")
-        parsed = [parse_number(v, decimal_comma=grid.decimal_comma) for v in cells]
+        # Semicolon CSV: a column with a comma in any cell uses decimal comma (then '.' groups thousands);
+        # a column without commas keeps '.' as decimal point (StatLine exports: ';' and "-0.100").
+        column_comma = grid.decimal_comma and any(isinstance(v, str) and "," in v for v in cells)
+        parsed = [parse_number(v, decimal_comma=column_comma) for v in cells]
         n_num = sum(1 for x, ok in parsed if ok and x is not None and not math.isnan(x))
         n_bad = sum(1 for _, ok in parsed if not ok)
         if n_bad and n_num < n_bad:

@@ -47,7 +47,9 @@ def test_limit_above_the_service_cap_is_clamped_but_complete(mirror, cache_dir, 
 
 
 def test_zaanstad_19_wijken_with_attributes(mirror, cache_dir):
-    gdf = pdok.load_boundaries(["479"], 2024, "wijk")
+    calls = []
+    gdf = pdok.load_boundaries(["479"], 2024, "wijk", progress=lambda fraction, text: calls.append((fraction, text)))
+    assert calls[-1] == (1.0, "Grenzen opgehaald") and all(0 <= f <= 1 for f, _ in calls)
     assert len(gdf) == 19 and gdf["code"].str.startswith("WK0479").all()
     assert list(gdf.columns[:5]) == ["code", "level", "name", "gemeente_code", "year"]
     poelenburg = gdf.set_index("code").loc["WK047912"]

@@ -91,15 +91,29 @@ def test_unknown_codes_can_be_skipped_for_a_national_file():
 
 def test_semicolon_csv_with_decimal_comma_and_missing_tokens(tmp_path):
     p = tmp_path / "eigen.csv"                               # synthetic
-    p.write_text("regiocode;aandeel_laag;aantal\nWK047912;54,4;1.234\nWK047911;.;-99997\n"
+    p.write_text("regiocode;aandeel_laag;aantal\nWK047912;54,4;1.234,5\nWK047911;.;-99997\n"
                  "GM0479;geheim;\nBU04791201;-99999999;12\n", encoding="utf-8")
     uf = load_indicator_file(p)
     assert uf.frame.loc["WK047912", "aandeel_laag"] == 54.4
-    assert uf.frame.loc["WK047912", "aantal"] == 1234.0
+    assert uf.frame.loc["WK047912", "aantal"] == 1234.5
     assert uf.frame.loc[["WK047911", "GM0479", "BU04791201"], "aandeel_laag"].isna().all()
     assert math.isnan(uf.frame.loc["WK047911", "aantal"])
     assert uf.year is None and uf.mapping == {}
     assert set(to_long_rows(uf)["indicator_id"]) == {"aandeel_laag", "aantal"}
+
+
+SES_EXPORT = SHARED_DATA / "ses" / "ses_woa_2019_amsterdam_85163NED_statline_export.csv"
+
+
+@pytest.mark.skipif(not SES_EXPORT.exists(), reason="../shared/data/ses is absent")
+def test_statline_export_semicolon_with_decimal_point():
+    # The real StatLine export: ';' separated, UTF-8 BOM, padded codes, decimal *point* ("-0.100").
+    with open(SES_EXPORT, encoding="utf-8-sig") as fh:
+        raw = next(r for r in csv.reader(fh, delimiter=";") if r[2].strip() == "GM0363")
+    uf = load_indicator_file(SES_EXPORT)
+    assert uf.year == 2019 and len(uf.frame) == 579
+    score = uf.frame.loc["GM0363", "SES-WOA/Totaalscore/Gemiddelde score (Getal)"]
+    assert score == float(raw[7]) == -0.1
 
 
 def test_cp1252_csv_and_year_column(tmp_path):
