@@ -1,0 +1,216 @@
+"""Command line: ``python -m indicators score|focus|list``.
+
+    python -m indicators score --gemeente GM0479 GM0363 --year 2024 --level wijk [--reference nl|selection]
+                               [--weights armoede=2,werk=1] [--format csv|json] [--income-file PATH]
+                               [--user-file PATH ...] [--transform rank|exp] [--history N] [--full]
+    python -m indicators focus --year 2024 [--format csv|json] [--income-file PATH] [--weights ...]
+    python -m indicators list [--format csv|json]
+
+Rows go to stdout; warnings (e.g. an earlier KWB year that could not be loaded) to stderr. Errors are one
+line ``fout: ...`` with exit code 2 (input) or 3 (network), never a traceback. This module is the only
+part of ``indicators`` that calls the data loaders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from data.errors import FetchError, StapelkaartError, UserInputError
+from indicators.engine import ScoreResult, make_reference, score_areas
+from indicators.focus import FOCUS_AREAS, score_focus
+from indicators.rates import UserValues, user_values_from_file
+from indicators.registry import DOMAINS, INDICATORS
+from indicators.scores import DOMAIN_IDS, parse_weights
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        print(f"fout: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _warn(text: str) -> None:
+    print(f"waarschuwing: {text}", file=sys.stderr)
+
+
+def cli_columns() -> list[str]:
+    """The columns of ``score`` output: identification, per indicator value and rank, per domain score, totals."""
+    cols = ["code", "name", "level", "gemeente_code", "year", "reference"]
+    for ind in INDICATORS.values():
+        cols += [ind.id, f"{ind.id}__rank"]
+    cols += [f"domain__{d}" for d in DOMAIN_IDS]
+    return cols + ["stacking_count", "stacking_domains", "composite", "suppressed"]
+
+
+def _user_values(paths: Sequence[str]) -> list[UserValues]:
+    from data.userfiles import load_indicator_file
+
+    out: list[UserValues] = []
+    for path in paths:
+        uf = load_indicator_file(path)
+        values = user_values_from_file(uf)
+        if not values:
+            raise UserInputError(
+                f"'{uf.source}' bevat geen kolom die een indicator is; kolomnamen moeten indicator-ids zijn "
+                f"(zie `python -m indicators list`): {', '.join(INDICATORS)}.",
+                f"'{uf.source}' has no column that is an indicator; column names must be one of: {', '.join(INDICATORS)}.")
+        out += values
+    return out
+
+
+def _frames(gemeenten: Sequence[str], year: int, level: str, national: bool, history: int) -> dict[int, pd.DataFrame]:
+    """KWB frames by year: the requested year (selection + national reference when asked) and up to
+    ``history`` earlier years for the year fallback (a year that cannot be loaded is reported on stderr)."""
+    from data.cbs import load_kwb, load_kwb_national
+
+    levels = ("gemeente", level)
+    frames = {}
+    for y in range(year, year - history - 1, -1):
+        try:
+            parts = [load_kwb(gemeenten, y, levels=levels)]
+            if national:
+                parts.append(load_kwb_national(y, level))
+        except StapelkaartError as exc:
+            if y == year:
+                raise
+            _warn(f"KWB {y} niet gebruikt voor terugvallen op eerdere jaren: {exc.message}")
+            continue
+        frame = pd.concat(parts, ignore_index=True).drop_duplicates("code")
+        frame.attrs = parts[0].attrs
+        frames[y] = frame
+    return frames
+
+
+def _attributes(gemeenten: Sequence[str], year: int, level: str) -> dict[int, pd.DataFrame]:
+    """PDOK Wijk- en Buurtkaart attributes (no geometry) of the selection, for the marked %-fallback."""
+    from data.pdok import load_boundaries
+
+    parts = []
+    for lv in dict.fromkeys(("gemeente", level)):
+        try:
+            parts.append(pd.DataFrame(load_boundaries(gemeenten, year, lv).drop(columns="geometry")))
+        except FetchError as exc:
+            _warn(f"PDOK-kenmerken ({lv}) niet geladen, geen afgeleide aantallen uit %: {exc.message}")
+    return {year: pd.concat(parts, ignore_index=True)} if parts else {}
+
+
+def run_score(args) -> ScoreResult:
+    from data.codes import normalise_gemeente, normalise_level
+
+    gemeenten = [normalise_gemeente(g) for g in args.gemeente]
+    level = normalise_level(args.level)
+    weights = parse_weights(args.weights) if args.weights else None
+    user = _user_values([*(args.user_file or []), *([args.income_file] if args.income_file else [])])
+    frames = _frames(gemeenten, args.year, level, args.reference == "nl", args.history)
+    names = dict(zip(frames[args.year]["code"], frames[args.year]["name"]))
+    ref = make_reference(frames[args.year], args.reference, level, args.year, gemeenten, names=names)
+    return score_areas(frames, args.year, level=level, reference=ref, gemeenten=gemeenten, weights=weights,
+                       user_values=user, attributes=_attributes(gemeenten, args.year, level),
+                       transform=args.transform, min_population=args.min_population)
+
+
+def _write(frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "json":
+        records = json.loads(frame.to_json(orient="records", force_ascii=False))
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        frame.to_csv(sys.stdout, index=False, float_format="%.4g", lineterminator="\n")
+
+
+def cmd_score(args) -> None:
+    result = run_score(args)
+    table = result.table if args.full else result.table[cli_columns()]
+    _write(table, args.format)
+
+
+def cmd_focus(args) -> None:
+    from data.cbs import load_kwb_national
+
+    args.gemeente = list(dict.fromkeys(f.gemeente_code for f in FOCUS_AREAS.values()))
+    result = run_score(args)
+    try:
+        national = load_kwb_national(args.year, "gemeente")
+    except FetchError as exc:
+        _warn(f"landelijk gemeentebestand niet geladen; Nederland-rij alleen uit ingelezen bestanden: {exc.message}")
+        national = None
+    user = _user_values([*(args.user_file or []), *([args.income_file] if args.income_file else [])])
+    table = score_focus(result, national=national, user_values=user)
+    if not args.full:
+        cols = ["id", "name", "kind", "members", "year", "reference"]
+        for ind in INDICATORS.values():
+            cols += [ind.id, f"{ind.id}__rank"]
+        cols += [f"domain__{d}" for d in DOMAIN_IDS]
+        table = table[cols + ["stacking_count", "stacking_domains", "composite", "composite__n", "composite__m"]]
+    _write(table, args.format)
+
+
+def cmd_list(args) -> None:
+    rows = [{"id": i.id, "domain": i.domain or "context", "scored": i.scored, "kind": i.kind,
+             "numerator": "+".join(i.numerator), "denominator": "+".join(i.denominator),
+             "direction": "hoger = slechter" if i.direction > 0 else "lager = slechter", "unit": i.unit["nl"],
+             "min_denominator": i.min_denominator, "label_nl": i.label["nl"], "label_en": i.label["en"]}
+            for i in INDICATORS.values()]
+    if args.format == "text":
+        for d in DOMAINS.values():
+            print(f"{d.id}: {d.label['nl']} / {d.label['en']}")
+            for r in rows:
+                if r["domain"] == d.id:
+                    print(f"  {r['id']:<28} {r['label_nl']} [{r['unit']}; {r['direction']}] = {r['kind']}"
+                          f"({r['numerator'] or 'ingelezen bestand'} / {r['denominator']})")
+        print("context (nooit in een score):")
+        for r in rows:
+            if r["domain"] == "context":
+                print(f"  {r['id']:<28} {r['label_nl']} [{r['unit']}]")
+    else:
+        _write(pd.DataFrame(rows), args.format)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m indicators", description="Stapelkaart indicator engine")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(sp, gemeente: bool):
+        if gemeente:
+            sp.add_argument("--gemeente", nargs="+", required=True, help="GM0479 GM0363 ...")
+            sp.add_argument("--level", default="wijk", help="wijk | buurt | gemeente")
+        else:
+            sp.add_argument("--level", default="wijk", help=argparse.SUPPRESS)
+        sp.add_argument("--year", type=int, required=True)
+        sp.add_argument("--reference", choices=("nl", "selection"), default="nl")
+        sp.add_argument("--weights", help="armoede=2,werk=1,... (ontbrekende domeinen: 1)")
+        sp.add_argument("--format", choices=("csv", "json"), default="csv")
+        sp.add_argument("--income-file", help="CBS-inkomensbestand (bv. ../shared/data/income/...clean.csv)")
+        sp.add_argument("--user-file", action="append", help="ingelezen indicatorbestand (herhaalbaar)")
+        sp.add_argument("--transform", choices=("rank", "exp"), default="rank")
+        sp.add_argument("--min-population", type=float, default=200)
+        sp.add_argument("--history", type=int, default=2, help="eerdere KWB-jaren om op terug te vallen")
+        sp.add_argument("--full", action="store_true", help="alle kolommen (jaar/bron per waarde, n van m)")
+
+    common(sub.add_parser("score", help="scores per gebied"), True)
+    common(sub.add_parser("focus", help="focusgebieden met gemeente en Nederland"), False)
+    lp = sub.add_parser("list", help="het indicatorregister")
+    lp.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        {"score": cmd_score, "focus": cmd_focus, "list": cmd_list}[args.command](args)
+    except StapelkaartError as exc:
+        print(f"fout: {exc.message}", file=sys.stderr)
+        return 3 if isinstance(exc, FetchError) else 2
+    except KeyError as exc:  # registry look-ups: "'x' is not an indicator; must be one of: ..."
+        print(f"fout: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
