@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -209,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyError as exc:  # registry look-ups: "'x' is not an indicator; must be one of: ..."
         print(f"fout: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (avoid a second error at interpreter exit)
     return 0
 
 

@@ -183,7 +183,9 @@ def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, re
         raise UserInputError(f"De referentie telt {reference.n_areas} gebieden; minimaal {MIN_REFERENCE_AREAS} nodig.",
                              f"The reference has {reference.n_areas} areas; at least {MIN_REFERENCE_AREAS} are needed.")
     w = validate_weights(weights)
-    base = _indexed(frames[year])
+    frames = {y: _indexed(f) for y, f in frames.items()}
+    attributes = {y: _indexed(a) for y, a in (attributes or {}).items()}
+    base = frames[year]
     index = base.index
     pop = population(frames, year, index)
     area_suppressed = pop.isna() | (pop < min_population)

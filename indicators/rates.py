@@ -77,10 +77,14 @@ def user_values_from_long(rows: pd.DataFrame) -> list[UserValues]:
 
 
 def _indexed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Frame indexed by stripped region code, first row per code."""
+    """Frame indexed by stripped region code, first row per code (a no-op for a frame it returned before)."""
+    if frame.attrs.get("_indexed_by_code"):
+        return frame
     if "code" in frame.columns:
         frame = frame.set_index(frame["code"].astype(str).str.strip())
-    return frame[~frame.index.duplicated()]
+    frame = frame[~frame.index.duplicated()].copy()
+    frame.attrs["_indexed_by_code"] = True
+    return frame
 
 
 def kwb_source_label(frame: pd.DataFrame, year: int) -> str:
@@ -157,40 +161,40 @@ def resolve_indicator(frames: Mapping[int, pd.DataFrame], year: int, ind: Indica
                       user_values: Sequence[UserValues] = ()) -> pd.DataFrame:
     """Value per region with its year and source (see the module docstring for the rules).
 
-    Returns columns ``value, num, den, year (Int64), source (str)`` on ``index``.
+    Returns columns ``value, num, den, year (Int64), source (str)`` on ``index``. ``den`` (the base
+    population) is filled even where the value is missing: focus areas need it to weigh their members.
     """
-    attributes = attributes or {}
-    out = pd.DataFrame({"value": np.nan, "num": np.nan, "den": np.nan}, index=index)
-    out["year"] = pd.array([pd.NA] * len(index), dtype="Int64")
-    out["source"] = pd.Series(pd.NA, index=index, dtype="string")
-    base_den = None
+    attributes = {y: _indexed(a) for y, a in (attributes or {}).items()}
+    n = len(index)
+    value, num, den = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    year_of = np.full(n, -1, dtype="int64")
+    source = np.full(n, None, dtype=object)
+    base_den = np.full(n, np.nan)
     for y in sorted((y for y in frames if y <= year), reverse=True):
         parts = indicator_parts(frames[y], ind, index, attributes.get(y))
-        if base_den is None:
-            base_den = parts["den"]
-        else:
-            base_den = base_den.fillna(parts["den"])
-        take = out["value"].isna() & parts["value"].notna()
+        pv, pn, pd_ = (parts[c].to_numpy(dtype="float64") for c in PARTS)
+        base_den = np.where(np.isnan(base_den), pd_, base_den)
+        take = np.isnan(value) & ~np.isnan(pv)
         if take.any():
-            out.loc[take, list(PARTS)] = parts.loc[take, list(PARTS)].to_numpy()
-            out.loc[take, "year"] = y
+            value, num, den = np.where(take, pv, value), np.where(take, pn, num), np.where(take, pd_, den)
+            year_of[take] = y
             label = kwb_source_label(frames[y], y)
-            fb = FALLBACK_SOURCE.format(year=y)
-            src = np.where(parts.loc[take, "derived"], f"{label}; {fb}", label)
-            out.loc[take, "source"] = src
-    if base_den is None:
-        base_den = pd.Series(np.nan, index=index)
+            derived = parts["derived"].to_numpy(dtype=bool)
+            source[take & derived] = f"{label}; {FALLBACK_SOURCE.format(year=y)}"
+            source[take & ~derived] = label
     for uv in user_values:
         if uv.indicator != ind.id:
             continue
-        values = uv.values.reindex(index).astype("float64")
-        newer = out["year"].fillna(-1).astype("int64") <= uv.year
-        take = values.notna() & (out["value"].isna() | newer)
+        uvals = uv.values.reindex(index).to_numpy(dtype="float64")
+        take = ~np.isnan(uvals) & (np.isnan(value) | (year_of <= uv.year))
         if take.any():
-            out.loc[take, "value"] = values[take]
-            out.loc[take, "den"] = base_den[take]
-            out.loc[take, "num"] = (values * base_den / ind.scale)[take]
-            out.loc[take, "year"] = uv.year
-            out.loc[take, "source"] = uv.source
-    out["den"] = out["den"].fillna(base_den)  # the base population is known even where the value is not
+            value = np.where(take, uvals, value)
+            den = np.where(take, base_den, den)
+            num = np.where(take, uvals * base_den / ind.scale, num)
+            year_of[take] = uv.year
+            source[take] = uv.source
+    out = pd.DataFrame({"value": value, "num": num, "den": np.where(np.isnan(den), base_den, den)}, index=index)
+    out["year"] = pd.array(np.where(year_of < 0, 0, year_of), dtype="Int64")
+    out.loc[year_of < 0, "year"] = pd.NA
+    out["source"] = pd.array(source, dtype="string")
     return out
