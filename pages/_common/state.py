@@ -44,7 +44,7 @@ class ViewState:
     year: int = DEFAULT_YEAR
     level: str = "wijk"
     reference: str = "nl"
-    colour: str = "composite"             # composite | stacking | domain:<id> | ind:<id>
+    colour: str = "stacking"              # stacking | composite | domain:<id> | ind:<id>
     classes: str = "quantiles"            # classifier name
     k: int = 5                            # number of classes
     weights: tuple[tuple[str, float], ...] = ()   # () = equal weights (the default)

@@ -1,0 +1,244 @@
+"""Every user-facing string of the pages, in Dutch (default) and English.
+
+``t("key", lang, **values)``; a missing key raises (tests check both languages are complete).
+Domain/indicator labels come from the indicator registry (``label={"nl", "en"}``), not from here.
+"""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    # --- shell / navigation ---
+    "app_title": {"nl": "Stapelkaart", "en": "Stapelkaart"},
+    "app_tagline": {"nl": "Waar stapelen achterstanden zich op?", "en": "Where do disadvantages stack up?"},
+    "page_kaart": {"nl": "Kaart", "en": "Map"},
+    "page_vergelijken": {"nl": "Vergelijken", "en": "Compare"},
+    "page_buurtprofiel": {"nl": "Buurtprofiel", "en": "Area profile"},
+    "page_prioriteren": {"nl": "Prioriteren", "en": "Prioritise"},
+    "page_methode": {"nl": "Methode & bronnen", "en": "Method & sources"},
+    "page_gegevens": {"nl": "Gegevens", "en": "Data"},
+    "lang_label": {"nl": "Taal / Language", "en": "Taal / Language"},
+    "present_toggle": {"nl": "Presentatiemodus", "en": "Presentation mode"},
+    "present_exit": {"nl": "Presentatiemodus verlaten", "en": "Leave presentation mode"},
+    "present_next": {"nl": "Volgend focusgebied", "en": "Next focus area"},
+    "present_prev": {"nl": "Vorig focusgebied", "en": "Previous focus area"},
+    "share_title": {"nl": "Kopieer link", "en": "Copy link"},
+    "share_help": {"nl": "Deze link opent precies deze weergave (gemeenten, jaar, niveau, kleuring, gewichten, selectie).",
+                   "en": "This link opens exactly this view (municipalities, year, level, colouring, weights, selection)."},
+    "bad_params": {"nl": "Niet alle instellingen uit de link waren geldig ({names}); daarvoor worden de standaardwaarden gebruikt.",
+                   "en": "Not all settings in the link were valid ({names}); defaults are used for those."},
+    "attribution": {"nl": "Bron: CBS (Kerncijfers wijken en buurten, CC BY 4.0); grenzen: CBS/Kadaster via PDOK.",
+                    "en": "Source: CBS (Key figures districts and neighbourhoods, CC BY 4.0); boundaries: CBS/Kadaster via PDOK."},
+    # --- sidebar controls ---
+    "gemeenten": {"nl": "Gemeenten", "en": "Municipalities"},
+    "gemeenten_help": {"nl": "Kies een of meer gemeenten (standaard Amsterdam en Zaanstad).",
+                       "en": "Choose one or more municipalities (default Amsterdam and Zaanstad)."},
+    "gemeenten_empty": {"nl": "Kies minstens één gemeente; Amsterdam en Zaanstad worden getoond.",
+                        "en": "Choose at least one municipality; Amsterdam and Zaanstad are shown."},
+    "year": {"nl": "Jaar", "en": "Year"},
+    "level": {"nl": "Niveau", "en": "Level"},
+    "level_wijk": {"nl": "Wijken", "en": "Districts (wijken)"},
+    "level_buurt": {"nl": "Buurten", "en": "Neighbourhoods (buurten)"},
+    "reference": {"nl": "Referentie", "en": "Reference"},
+    "ref_nl": {"nl": "Nederland (alle wijken)", "en": "The Netherlands (all districts)"},
+    "ref_gemeente": {"nl": "Gekozen gemeenten", "en": "Selected municipalities"},
+    "ref_short_nl": {"nl": "Nederland", "en": "the Netherlands"},
+    "ref_short_gemeente": {"nl": "de gekozen gemeenten", "en": "the selected municipalities"},
+    "colour": {"nl": "Kleur naar", "en": "Colour by"},
+    "colour_composite": {"nl": "Samengestelde score", "en": "Composite score"},
+    "colour_stacking": {"nl": "Aantal gestapelde domeinen", "en": "Number of stacked domains"},
+    "colour_domain": {"nl": "Domein: {label}", "en": "Domain: {label}"},
+    "colour_ind": {"nl": "Indicator: {label}", "en": "Indicator: {label}"},
+    "classes": {"nl": "Klassenindeling", "en": "Classification"},
+    "k": {"nl": "Aantal klassen", "en": "Number of classes"},
+    "cls_quantiles": {"nl": "Kwantielen (even grote groepen)", "en": "Quantiles (equal-sized groups)"},
+    "cls_natural_breaks": {"nl": "Natuurlijke grenzen", "en": "Natural breaks"},
+    "cls_equal_interval": {"nl": "Gelijke intervallen", "en": "Equal intervals"},
+    "cls_fisher_jenks": {"nl": "Fisher-Jenks", "en": "Fisher-Jenks"},
+    "cls_fixed": {"nl": "Vaste grenzen (0-20-40-60-80-100)", "en": "Fixed breaks (0-20-40-60-80-100)"},
+    "hotspots": {"nl": "Toon hotspots (LISA)", "en": "Show hotspots (LISA)"},
+    "hotspots_help": {"nl": "Lokale Moran's I: clusters van hoge (of lage) scores naast elkaar.",
+                      "en": "Local Moran's I: clusters of high (or low) scores next to each other."},
+    "settings": {"nl": "Weergave", "en": "View"},
+    # --- loading / errors ---
+    "loading": {"nl": "Gegevens laden…", "en": "Loading data…"},
+    "loading_kwb": {"nl": "Kerncijfers wijken en buurten {year} ophalen…", "en": "Fetching key figures {year}…"},
+    "loading_geo": {"nl": "Grenzen ophalen (PDOK)…", "en": "Fetching boundaries (PDOK)…"},
+    "loading_score": {"nl": "Scores berekenen…", "en": "Computing scores…"},
+    "loaded": {"nl": "Gegevens geladen", "en": "Data loaded"},
+    "load_failed": {"nl": "Laden mislukt", "en": "Loading failed"},
+    "not_ready": {"nl": "Dit onderdeel is nog niet beschikbaar: {what}.",
+                  "en": "This part is not available yet: {what}."},
+    "stale": {"nl": "Gecachte gegevens van {date} worden getoond (ophalen lukte niet).",
+              "en": "Cached data from {date} is shown (fetching failed)."},
+    "from_cache": {"nl": "Uit de cache, opgehaald {date}.", "en": "From cache, fetched {date}."},
+    "unexpected": {"nl": "Er ging iets mis bij {what}. Probeer het opnieuw of kies andere instellingen.",
+                   "en": "Something went wrong while {what}. Try again or choose other settings."},
+    # --- map ---
+    "map_title": {"nl": "Waar stapelen achterstanden zich op?", "en": "Where do disadvantages stack up?"},
+    "map_alt": {"nl": "Kaart van {n} {level} in {gemeenten}, gekleurd naar {colour}.",
+                "en": "Map of {n} {level} in {gemeenten}, coloured by {colour}."},
+    "legend_title": {"nl": "Legenda", "en": "Legend"},
+    "legend_caption": {"nl": "{colour} · {year} · referentie: {ref} · n = aantal gebieden per klasse",
+                       "en": "{colour} · {year} · reference: {ref} · n = areas per class"},
+    "no_data_class": {"nl": "geen gegevens / onderdrukt", "en": "no data / suppressed"},
+    "focus_outline": {"nl": "Dikke rand met label = focusgebied", "en": "Bold outline with label = focus area"},
+    "buurt_no_data": {"nl": "Voor buurten heeft deze bron in {year} geen kerncijfers; alle buurten staan daarom als "
+                              "'geen gegevens' op de kaart. Kies 'Wijken' voor scores.",
+                      "en": "This source has no key figures for neighbourhoods in {year}; all neighbourhoods therefore "
+                              "show as 'no data'. Choose 'Districts' for scores."},
+    "select_area": {"nl": "Gebied bekijken", "en": "View area"},
+    "select_area_none": {"nl": "(geen)", "en": "(none)"},
+    "open_profile": {"nl": "Open buurtprofiel van {name}", "en": "Open the profile of {name}"},
+    "tooltip_value": {"nl": "Waarde", "en": "Value"},
+    "tooltip_rank": {"nl": "Plaats", "en": "Rank"},
+    "tooltip_stacking": {"nl": "Gestapeld", "en": "Stacked"},
+    "hotspot_hh": {"nl": "hotspot (hoog-hoog)", "en": "hotspot (high-high)"},
+    "hotspot_ll": {"nl": "coldspot (laag-laag)", "en": "coldspot (low-low)"},
+    "hotspot_hl": {"nl": "uitschieter (hoog-laag)", "en": "outlier (high-low)"},
+    "hotspot_lh": {"nl": "uitschieter (laag-hoog)", "en": "outlier (low-high)"},
+    "hotspot_ns": {"nl": "niet significant", "en": "not significant"},
+    "hotspot_caption": {"nl": "Hotspots: lokale Moran's I op de samengestelde score, p < 0,05.",
+                        "en": "Hotspots: local Moran's I on the composite score, p < 0.05."},
+    "areas_table": {"nl": "Gebieden in tabelvorm", "en": "Areas as a table"},
+    "export_png": {"nl": "Kaart als PNG", "en": "Map as PNG"},
+    "export_pdf": {"nl": "PDF per focusgebied", "en": "PDF per focus area"},
+    # --- compare ---
+    "compare_intro": {"nl": "Focusgebieden naast hun gemeente en Nederland. Plaats 0–100: 100 = meest achtergesteld; "
+                            "het gearceerde deel is de zwakste {band} %.",
+                      "en": "Focus areas next to their municipality and the Netherlands. Rank 0–100: 100 = most "
+                            "disadvantaged; the shaded part is the weakest {band}%."},
+    "focus_areas": {"nl": "Focusgebieden", "en": "Focus areas"},
+    "profile_chart_alt": {"nl": "Domeinprofiel van {name}", "en": "Domain profile of {name}"},
+    "domain": {"nl": "Domein", "en": "Domain"},
+    "rank": {"nl": "Plaats (0–100)", "en": "Rank (0–100)"},
+    "area": {"nl": "Gebied", "en": "Area"},
+    "indicator": {"nl": "Indicator", "en": "Indicator"},
+    "value": {"nl": "Waarde", "en": "Value"},
+    "unit": {"nl": "Eenheid", "en": "Unit"},
+    "source": {"nl": "Bron", "en": "Source"},
+    "reference_col": {"nl": "Referentie", "en": "Reference"},
+    "per_households": {"nl": "Huishoudens", "en": "Households"},
+    "per_persons": {"nl": "Personen", "en": "Persons"},
+    "unit_pct": {"nl": "Percentage", "en": "Percentage"},
+    "unit_abs": {"nl": "Absoluut", "en": "Absolute"},
+    "population_basis": {"nl": "Eenheid van telling", "en": "Unit of count"},
+    "display_as": {"nl": "Toon als", "en": "Show as"},
+    "worst_band": {"nl": "zwakste {band} %", "en": "weakest {band}%"},
+    "nederland": {"nl": "Nederland", "en": "The Netherlands"},
+    "no_focus": {"nl": "Geen focusgebieden in de gekozen gemeenten.", "en": "No focus areas in the selected municipalities."},
+    # --- profile ---
+    "profile_pick": {"nl": "Kies een wijk of buurt", "en": "Choose a district or neighbourhood"},
+    "why_flagged": {"nl": "Waarom valt dit gebied op?", "en": "Why is this area flagged?"},
+    "not_flagged": {"nl": "Geen enkel domein ligt in de zwakste {band} % van {ref}.",
+                    "en": "No domain lies in the weakest {band}% of {ref}."},
+    "flag_domain": {"nl": "**{domain}** (plaats {rank}) door: {indicators}",
+                    "en": "**{domain}** (rank {rank}) because of: {indicators}"},
+    "all_indicators": {"nl": "Alle indicatoren", "en": "All indicators"},
+    "stacking_domains": {"nl": "Gestapelde domeinen", "en": "Stacked domains"},
+    "stacking_count": {"nl": "Aantal gestapelde domeinen", "en": "Number of stacked domains"},
+    "composite": {"nl": "Samengestelde score", "en": "Composite score"},
+    "rank_interval": {"nl": "Positie in de rangorde bij andere gewichten: {lo}–{hi} (nu {now})",
+                      "en": "Position in the ranking under other weights: {lo}–{hi} (now {now})"},
+    "rank_interval_na": {"nl": "Gevoeligheid voor gewichten is niet te berekenen voor dit gebied.",
+                         "en": "Sensitivity to weights cannot be computed for this area."},
+    "trend": {"nl": "Ontwikkeling", "en": "Trend"},
+    "trend_one_year": {"nl": "Alleen {year} is beschikbaar; een ontwikkeling over de jaren is nog niet te tonen.",
+                       "en": "Only {year} is available; a trend over the years cannot be shown yet."},
+    "trend_boundaries": {"nl": "Alleen jaren waarin de grenzen van dit gebied niet veranderden.",
+                         "en": "Only years in which the boundaries of this area did not change."},
+    "suppressed": {"nl": "Onderdrukt: {reason}", "en": "Suppressed: {reason}"},
+    "no_area": {"nl": "Kies een gebied op de kaart of hieronder.", "en": "Pick an area on the map or below."},
+    # --- prioritise ---
+    "weights": {"nl": "Gewichten per domein", "en": "Weights per domain"},
+    "weights_used": {"nl": "Gebruikte gewichten: {weights}", "en": "Weights used: {weights}"},
+    "weights_equal": {"nl": "gelijk (standaard)", "en": "equal (default)"},
+    "weights_reset": {"nl": "Gewichten terugzetten", "en": "Reset weights"},
+    "weights_all_zero": {"nl": "Alle gewichten zijn 0; gelijke gewichten worden gebruikt.",
+                         "en": "All weights are 0; equal weights are used."},
+    "filter_gemeente": {"nl": "Gemeente", "en": "Municipality"},
+    "min_population": {"nl": "Minimaal aantal inwoners", "en": "Minimum population"},
+    "min_stacking": {"nl": "Minimaal aantal gestapelde domeinen", "en": "Minimum number of stacked domains"},
+    "n_shown": {"nl": "{n} van {total} gebieden", "en": "{n} of {total} areas"},
+    "export_csv": {"nl": "Download CSV", "en": "Download CSV"},
+    "export_xlsx": {"nl": "Download Excel", "en": "Download Excel"},
+    "export_failed": {"nl": "Exporteren lukte niet: {error}", "en": "Export failed: {error}"},
+    # --- method ---
+    "method_intro": {"nl": "Deze pagina wordt gegenereerd uit het indicatorregister; wat hier staat is wat wordt berekend.",
+                     "en": "This page is generated from the indicator registry; what is written here is what is computed."},
+    "formula": {"nl": "Formule", "en": "Formula"},
+    "numerator": {"nl": "Teller", "en": "Numerator"},
+    "denominator": {"nl": "Noemer", "en": "Denominator"},
+    "suppression": {"nl": "Onderdrukking", "en": "Suppression"},
+    "direction": {"nl": "Richting", "en": "Direction"},
+    "table_id": {"nl": "CBS-tabel", "en": "CBS table"},
+    "stacking_rule": {"nl": "Stapelregel", "en": "Stacking rule"},
+    "stacking_rule_text": {"nl": "Een domein telt als 'gestapeld' wanneer de domeinscore in de zwakste {band} % van de referentie "
+                                 "ligt (plaats ≥ {cut}). Een gebied krijgt pas een samengestelde score met ten minste {min} "
+                                 "beschikbare domeinen.",
+                           "en": "A domain counts as 'stacked' when its domain score lies in the weakest {band}% of the "
+                                 "reference (rank ≥ {cut}). An area gets a composite score only with at least {min} available domains."},
+    "composite_rule": {"nl": "Samengestelde score", "en": "Composite score"},
+    "composite_text": {"nl": "Gewogen gemiddelde van de domeinscores: Σ wᵢ·dᵢ / Σ wᵢ over de beschikbare domeinen. Gewichten nu: {weights}.",
+                       "en": "Weighted mean of the domain scores: Σ wᵢ·dᵢ / Σ wᵢ over the available domains. Weights now: {weights}."},
+    "not_scored": {"nl": "Bewust niet gescoord", "en": "Deliberately not scored"},
+    "not_scored_text": {"nl": "Migratieachtergrond (herkomst) wordt niet als achterstand gescoord: herkomst is geen "
+                              "achterstand maar een kenmerk van mensen; het scoren ervan zou wijken stigmatiseren en "
+                              "verhult de eigenlijke oorzaken (inkomen, werk, onderwijs, wonen) die wél gemeten worden.",
+                        "en": "Migration background is not scored as a disadvantage: origin is a characteristic of people, "
+                              "not a disadvantage; scoring it would stigmatise neighbourhoods and hide the actual causes "
+                              "(income, work, education, housing), which are measured."},
+    "freshness": {"nl": "Actualiteit van de gegevens", "en": "Data freshness"},
+    "licence": {"nl": "Licentie en bronvermelding", "en": "Licence and attribution"},
+    "licence_text": {"nl": "Cijfers van het CBS worden gebruikt onder CC BY 4.0 — Bron: CBS. Grenzen: CBS/Kadaster (PDOK), CC BY 4.0.",
+                     "en": "CBS figures are used under CC BY 4.0 — Source: CBS. Boundaries: CBS/Kadaster (PDOK), CC BY 4.0."},
+    "reference_text": {"nl": "Referentie: {ref}. Elke indicator wordt als percentielrang 0–100 tegen de referentie uitgedrukt "
+                             "(100 = meest achtergesteld).",
+                       "en": "Reference: {ref}. Each indicator is expressed as a percentile rank 0–100 against the reference "
+                             "(100 = most disadvantaged)."},
+    "nothing_cached": {"nl": "Nog niets in de cache.", "en": "Nothing cached yet."},
+    # --- data ---
+    "cache_title": {"nl": "In de cache", "en": "Cached"},
+    "cache_dir": {"nl": "Cachemap: `{path}`", "en": "Cache folder: `{path}`"},
+    "fetch_title": {"nl": "Ophalen / verversen", "en": "Fetch / refresh"},
+    "fetch_button": {"nl": "Ophalen", "en": "Fetch"},
+    "refresh_button": {"nl": "Verversen (opnieuw ophalen)", "en": "Refresh (fetch again)"},
+    "fetch_done": {"nl": "Klaar: {what}", "en": "Done: {what}"},
+    "import_title": {"nl": "Eigen indicatorbestand importeren", "en": "Import your own indicator file"},
+    "import_help": {"nl": "CSV of Excel met een kolom met wijk-/buurtcodes (WK…/BU…) en numerieke kolommen. "
+                          "Het bestand wordt in de cache bewaard en blijft na een herstart beschikbaar.",
+                    "en": "CSV or Excel with a column of district/neighbourhood codes (WK…/BU…) and numeric columns. "
+                          "The file is kept in the cache and survives a restart."},
+    "upload": {"nl": "Bestand kiezen", "en": "Choose file"},
+    "import_year": {"nl": "Jaar van de cijfers", "en": "Year of the figures"},
+    "import_button": {"nl": "Importeren", "en": "Import"},
+    "import_ok": {"nl": "{source} geïmporteerd: {rows} gebieden, {cols} kolommen.",
+                  "en": "{source} imported: {rows} areas, {cols} columns."},
+    "import_problems": {"nl": "Het bestand is niet geïmporteerd:", "en": "The file was not imported:"},
+    "imported_files": {"nl": "Geïmporteerde bestanden", "en": "Imported files"},
+    "remove": {"nl": "Verwijderen", "en": "Remove"},
+    "preview": {"nl": "Voorbeeld", "en": "Preview"},
+    "snapshot_title": {"nl": "Momentopname", "en": "Snapshot"},
+    "snapshot_export": {"nl": "Momentopname downloaden", "en": "Download snapshot"},
+    "snapshot_import": {"nl": "Momentopname importeren", "en": "Import snapshot"},
+    "snapshot_ok": {"nl": "Momentopname geïmporteerd.", "en": "Snapshot imported."},
+    "income_hint": {"nl": "Tip: het CBS-bestand 'Inkomen per gemeente en wijk 2020' vult het domein armoede aan.",
+                    "en": "Tip: the CBS file 'Income per municipality and district 2020' adds to the poverty domain."},
+    "none": {"nl": "geen", "en": "none"},
+    "yes": {"nl": "ja", "en": "yes"},
+    "no": {"nl": "nee", "en": "no"},
+}
+
+
+def t(key: str, lang: str = "nl", **values: object) -> str:
+    """The string ``key`` in ``lang`` with ``values`` filled in."""
+    entry = STRINGS[key]
+    text = entry.get(lang) or entry["nl"]
+    return text.format(**values) if values else text
+
+
+def label(obj: object, lang: str = "nl") -> str:
+    """Label of a registry object with ``label={"nl","en"}`` (or a plain string)."""
+    lab = getattr(obj, "label", obj)
+    if isinstance(lab, dict):
+        return str(lab.get(lang) or lab.get("nl") or next(iter(lab.values()), ""))
+    return str(lab)

@@ -1,0 +1,163 @@
+"""The choropleth: scores joined to boundaries, classed (geo.classify), prepared (geo.layer), as a pydeck Deck.
+
+No basemap: ``map_style=None`` and ``map_provider=None`` so the map renders offline; the polygons are the map.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from pages._common import services
+from pages._common.i18n import label, t
+from pages._common.state import ViewState
+
+
+@dataclass
+class MapData:
+    deck: pdk.Deck
+    legend_rows: list[dict]
+    colour_label: str
+    n_areas: int
+    joined: pd.DataFrame
+    focus_names: list[str]
+    bounds: tuple
+    fill: np.ndarray = None
+    entries: list = None
+    outlines: object = None
+
+
+def colour_label(colour: str, lang: str) -> str:
+    reg = services.registry()
+    if colour == "composite":
+        return t("colour_composite", lang)
+    if colour == "stacking":
+        return t("colour_stacking", lang)
+    kind, _, ident = colour.partition(":")
+    if kind == "domain":
+        return t("colour_domain", lang, label=label(reg.DOMAINS[ident], lang))
+    return t("colour_ind", lang, label=label(reg.INDICATORS[ident], lang))
+
+
+def colour_column(colour: str) -> str:
+    if colour == "composite":
+        return "composite"
+    if colour == "stacking":
+        return "stacking_count"
+    kind, _, ident = colour.partition(":")
+    return f"domain__{ident}" if kind == "domain" else f"{ident}__rank" if kind == "ind" else ident
+
+
+def _values(joined: pd.DataFrame, colour: str) -> np.ndarray:
+    col = colour_column(colour)
+    v = pd.to_numeric(joined[col], errors="coerce") if col in joined else pd.Series(np.nan, index=joined.index)
+    if colour == "stacking":   # no domain at all available: 'geen gegevens', never a misleading 0
+        dom = [c for c in joined.columns if c.startswith("domain__") and c.count("__") == 1]
+        if dom:
+            v = v.where(~joined[dom].isna().all(axis=1))
+        else:
+            v = pd.Series(np.nan, index=joined.index)
+    return v.to_numpy(float)
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=32)
+def _layer(boundary_key: tuple, _gdf, props: tuple, fill: bytes, line: bytes):
+    from geo.layer import prepare_map_layer
+    arrays = {"fill": np.frombuffer(fill, dtype=np.uint8).reshape(-1, 4),
+              "line": np.frombuffer(line, dtype=np.uint8).reshape(-1, 4)}
+    return prepare_map_layer(_gdf, properties=list(props), arrays=arrays, check=False)
+
+
+def build(view: ViewState, scored: services.Scored, gdf, focus_only: str | None = None) -> MapData:
+    from geo import classify as gc
+    from geo.join import join_scores
+    from geo.layer import focus_outlines, label_points
+
+    lang = view.lang
+    joined = join_scores(gdf, scored.table, stats_year=view.year, boundary_year=view.year).frame \
+        if len(scored.table) else gdf.assign(has_data=False)
+    joined.attrs = {}
+    values = _values(joined, view.colour)
+    if view.hotspots and "lisa" in joined:
+        fill = gc.lisa_colors(joined["lisa"].tolist())
+        entries = gc.lisa_legend(joined["lisa"].tolist(), lang=lang)
+    else:
+        scheme = "fixed" if view.colour == "stacking" else view.classes
+        kw = {"breaks": [0.5, 1.5, 2.5, 3.5, 6]} if view.colour == "stacking" else {}
+        cls = gc.classify(values, scheme if scheme in gc.SCHEMES else "quantiles", view.k, **kw)
+        fill = gc.class_colors(cls)
+        entries = gc.legend(values, cls, lang=lang, decimals=0 if view.colour == "stacking" else None)
+        if view.colour == "stacking":
+            names = ["0", "1", "2", "3", "4+"]
+            for i, e in enumerate(entries[:-1]):
+                entries[i] = e.__class__(**{**e.__dict__, "label": names[i] if i < len(names) else e.label})
+    fill = np.asarray(fill, dtype=np.uint8)
+    line = np.tile(np.array([255, 255, 255, 255], dtype=np.uint8), (len(joined), 1))
+
+    # tooltip fields (escaped by geo.layer)
+    ranks = pd.Series(values).rank(ascending=False, method="min")
+    joined = joined.assign(
+        sk_value=[services.fmt_num(v, 0 if view.colour == "stacking" else 1, lang) for v in values],
+        sk_rank=[f"{int(r)} / {int(np.isfinite(values).sum())}" if np.isfinite(v) else "–" for r, v in zip(ranks, values)],
+        sk_stack=[_stack_text(s, lang) for s in joined.get("stacking_domains", pd.Series("", index=joined.index))],
+        sk_name=joined["name"].fillna(joined["code"]).astype(str),
+    )
+    props = ("code", "sk_name", "sk_value", "sk_rank", "sk_stack")
+    key = (view.gemeenten, view.year, view.level, view.colour, view.classes, view.k, view.hotspots,
+           view.weights, services.user_file_signature())
+    layer = _layer(key, joined[list(props) + ["geometry"]], props, fill.tobytes(), line.tobytes())
+    layers = [pdk.Layer("GeoJsonLayer", data=layer.data, id="areas", pickable=True, stroked=True, filled=True,
+                        get_fill_color="properties.fill", get_line_color=[255, 255, 255],
+                        line_width_min_pixels=0.5, auto_highlight=True, highlight_color=[31, 78, 121, 120])]
+    focus_names = []
+    outlines = None
+    bounds = layer.bounds
+    groups = {f.id: [c for c in f.codes] for f in services.focus_areas()
+              if f.gemeente_code in view.gemeenten and view.level == "wijk"}
+    if groups:
+        names = {f.id: label(f, lang).split(" (")[0] for f in services.focus_areas()}
+        try:
+            outlines = focus_outlines(gdf, groups, names=names, close_gaps_m=60)
+            outlines = outlines[["name", "geometry"]]
+            focus_names = outlines["name"].tolist()
+            ol = services_layer_geojson(outlines)
+            layers.append(pdk.Layer("GeoJsonLayer", data=ol, id="focus", pickable=False, stroked=True, filled=False,
+                                    get_line_color=[20, 20, 20], line_width_min_pixels=4))
+            pts = label_points(outlines)
+            layers.append(pdk.Layer("TextLayer", data=pts, id="focus_labels", get_position="position",
+                                    get_text="label_plain", get_size=18, get_color=[0, 0, 0],
+                                    background=True, get_background_color=[255, 255, 255, 230],
+                                    font_weight=700, pickable=False))
+            if focus_only and focus_only in names.values():
+                row = outlines[outlines["name"] == focus_only]
+                b = row.to_crs("EPSG:4326").total_bounds
+                bounds = tuple(float(x) for x in b)
+        except Exception:  # noqa: BLE001 (outlines are an extra; the choropleth stands without them)
+            pass
+    from geo.layer import view_state_for_bounds
+    vs = view_state_for_bounds(bounds, 1100, 650 if not view.present else 800)
+    tip = (f"<b>{{sk_name}}</b> ({{code}})<br/>{html.escape(t('tooltip_value', lang))}: {{sk_value}}<br/>"
+           f"{html.escape(t('tooltip_rank', lang))}: {{sk_rank}}<br/>{html.escape(t('tooltip_stacking', lang))}: {{sk_stack}}")
+    deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**vs), map_style=None, map_provider=None,
+                    tooltip={"html": tip, "style": {"backgroundColor": "#1a1a1a", "color": "#ffffff",
+                                                    "fontSize": "14px"}})
+    rows = [{"hex": "#%02x%02x%02x" % tuple(e.color[:3]), "label": e.label, "n": e.n} for e in entries]
+    return MapData(deck, rows, colour_label(view.colour, lang), len(joined), joined, focus_names, bounds,
+                   fill, entries, outlines)
+
+
+def services_layer_geojson(outlines) -> dict:
+    import json
+    return json.loads(outlines[["name", "geometry"]].assign(name="").to_crs("EPSG:4326").to_json())
+
+
+def _stack_text(value: object, lang: str) -> str:
+    if not isinstance(value, str) or not value:
+        return t("none", lang)
+    reg = services.registry()
+    return ", ".join(label(reg.DOMAINS[d], lang) if d in reg.DOMAINS else d for d in value.split(";"))

@@ -1,0 +1,530 @@
+"""The only place where pages meet data/, indicators/ and geo/: ``st.cache_data`` wrappers.
+
+data/, indicators/ and geo/ never import streamlit; this module adapts their APIs for the pages
+(argument types that hash well, equal-weight scoring cached once and reweighted cheaply, imported user
+files persisted in the cache dir so they survive restarts).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+FALLBACK_GEMEENTEN = {"GM0363": "Amsterdam", "GM0479": "Zaanstad"}
+DEFAULT_DOMAINS = ("armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd")
+
+
+# --- registry (allow-lists for the URL) ----------------------------------------------------------
+
+def domain_ids() -> tuple[str, ...]:
+    try:
+        from indicators.registry import DOMAINS
+        return tuple(DOMAINS)
+    except ImportError:
+        return DEFAULT_DOMAINS
+
+
+def colour_ids() -> tuple[str, ...]:
+    ids = ["composite", "stacking"] + [f"domain:{d}" for d in domain_ids()]
+    try:
+        from indicators.registry import scored_indicators
+        ids += [f"ind:{i.id}" for i in scored_indicators()]
+    except ImportError:
+        pass
+    return tuple(ids)
+
+
+def registry():
+    from indicators import registry as reg
+    return reg
+
+
+def base_url() -> str:
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 (AppTest has no request)
+        url = ""
+    if not url:
+        return "http://localhost:8501"
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# --- loaders --------------------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def gemeente_options(year: int) -> dict[str, str]:
+    try:
+        from data.cbs import list_gemeenten
+        frame = list_gemeenten(year)
+        return {str(c): str(n) for c, n in zip(frame["code"], frame["name"])}
+    except Exception:  # noqa: BLE001 (offline, or a year without data: the two focus gemeenten remain)
+        return dict(FALLBACK_GEMEENTEN)
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def kwb(gemeenten: tuple[str, ...], year: int) -> pd.DataFrame:
+    from data.cbs import load_kwb
+    return load_kwb(list(gemeenten), year, levels=("gemeente", "wijk", "buurt"))
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def kwb_national(year: int, level: str) -> pd.DataFrame:
+    from data.cbs import load_kwb_national
+    return load_kwb_national(year, level)
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def boundaries(gemeenten: tuple[str, ...], year: int, level: str):
+    from data.pdok import load_boundaries
+    return load_boundaries(list(gemeenten), year, level)
+
+
+def refresh(gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...], progress: Callable[[float, str], None]) -> list[str]:
+    """Fetch again (Gegevens page), reporting progress 0..1; clears the in-memory caches afterwards."""
+    from data.cbs import load_kwb, load_kwb_national
+    from data.pdok import load_boundaries
+    done = []
+    steps = 2 + len(levels)
+    progress(0.0, f"KWB {year}")
+    load_kwb(list(gemeenten), year, levels=("gemeente", "wijk", "buurt"), refresh=True,
+             progress=lambda n, total, label: progress(0.1, f"{label}: {n} rijen"))
+    done.append(f"KWB {year}")
+    progress(1 / steps, f"KWB {year} Nederland")
+    load_kwb_national(year, "wijk", refresh=True)
+    done.append(f"KWB {year} NL")
+    for i, lv in enumerate(levels):
+        progress((2 + i) / steps, f"PDOK {lv}")
+        load_boundaries(list(gemeenten), year, lv, refresh=True)
+        done.append(f"PDOK {lv}")
+    progress(1.0, "klaar")
+    st.cache_data.clear()
+    return done
+
+
+# --- user indicator files (persisted in <cache>/userfiles) -----------------------------------------
+
+def userfiles_dir() -> Path:
+    from data.cache import cache_dir
+    return cache_dir() / "userfiles"
+
+
+def import_user_file(data: bytes, filename: str, year: int | None = None):
+    """Validate (raises UserFileError) and persist; returns the UserIndicatorFile."""
+    from data.userfiles import load_indicator_file, safe_filename
+    uf = load_indicator_file(data, filename=filename, year=year, unknown_codes="skip")
+    d = userfiles_dir()
+    d.mkdir(parents=True, exist_ok=True)
+    name = safe_filename(filename)
+    (d / name).write_bytes(data)
+    (d / (name + ".json")).write_text(json.dumps({"year": uf.year, "filename": name}))
+    st.cache_data.clear()
+    return uf
+
+
+def remove_user_file(name: str) -> None:
+    d = userfiles_dir()
+    for p in (d / name, d / (name + ".json")):
+        if p.parent == d and p.exists():
+            p.unlink()
+    st.cache_data.clear()
+
+
+def user_file_signature() -> tuple[tuple[str, float], ...]:
+    d = userfiles_dir()
+    if not d.is_dir():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_mtime) for p in d.iterdir() if not p.name.endswith(".json")))
+
+
+@st.cache_data(show_spinner=False)
+def user_files(signature: tuple) -> list:
+    from data.userfiles import load_indicator_file
+    out = []
+    for name, _ in signature:
+        path = userfiles_dir() / name
+        meta_path = path.with_name(name + ".json")
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+        try:
+            out.append(load_indicator_file(path, year=meta.get("year"), unknown_codes="skip"))
+        except Exception:  # noqa: BLE001 (a file that no longer validates is listed on Gegevens, not scored)
+            continue
+    return out
+
+
+def user_values(signature: tuple) -> list:
+    from indicators.rates import user_values_from_file
+    out = []
+    for uf in user_files(signature):
+        if uf.year is not None:
+            out += user_values_from_file(uf, uf.mapping or None)
+    return out
+
+
+# --- scoring --------------------------------------------------------------------------------------
+
+@dataclass
+class Scored:
+    """What a page needs: the ScoreResult plus the frames it came from and honest notes."""
+
+    result: object | None
+    table: pd.DataFrame
+    kwb: pd.DataFrame | None
+    notes: list[str] = field(default_factory=list)
+    source: dict = field(default_factory=dict)
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def _score(gemeenten: tuple[str, ...], year: int, level: str, reference: str, signature: tuple):
+    from indicators.engine import make_reference, score_areas
+    sel = kwb(gemeenten, year)
+    attributes = None
+    try:
+        b = boundaries(gemeenten, year, level)
+        attributes = {year: pd.DataFrame(b.drop(columns="geometry"))}
+    except Exception:  # noqa: BLE001 (boundaries only add fallback attributes)
+        pass
+    if reference == "nl":
+        nat = kwb_national(year, level)
+        frame = pd.concat([sel, nat], ignore_index=True).drop_duplicates("code")
+        ref = make_reference(nat, "nl", level, year)
+    else:
+        frame = sel
+        names = gemeente_options(year)
+        ref = make_reference(sel, "selection", level, year, gemeenten, names=names)
+    result = score_areas({year: frame}, year, level=level, reference=ref, gemeenten=gemeenten,
+                         user_values=user_values(signature), attributes=attributes)
+    return result, sel
+
+
+def scored(gemeenten: tuple[str, ...], year: int, level: str, reference: str,
+           weights: dict[str, float] | None = None) -> Scored:
+    """Score the selection (cached for equal weights, reweighted here)."""
+    from data.errors import UserInputError
+    sig = user_file_signature()
+    try:
+        result, sel = _score(tuple(sorted(gemeenten)), year, level, reference, sig)
+    except UserInputError:
+        if level == "buurt":      # no buurt statistics: empty table, boundaries still drawn as 'geen gegevens'
+            return Scored(None, pd.DataFrame(columns=["code", "name", "gemeente_code", "composite"]), None,
+                          notes=["buurt_no_data"])
+        raise
+    if weights:
+        if sum(weights.values()) <= 0:
+            weights = None
+        result = result.reweight(weights)
+    return Scored(result, result.table, sel, source=dict(sel.attrs.get("source", {})))
+
+
+def available_years() -> tuple[int, ...]:
+    from data.cbs import KWB_TABLES
+    return tuple(sorted(KWB_TABLES))
+
+
+# --- focus areas ----------------------------------------------------------------------------------
+
+def focus_areas() -> list:
+    """The focus areas of the registry (H3), or [] when not available yet."""
+    try:
+        from indicators import focus
+    except ImportError:
+        return []
+    return list(getattr(focus, "FOCUS_AREAS", {}).values())
+
+
+def fmt_num(value: object, decimals: int = 1, lang: str = "nl") -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    if math.isnan(v):
+        return "–"
+    text = f"{v:,.{decimals}f}"
+    if lang == "nl":
+        text = text.replace(",", "\u2009").replace(".", ",")
+    return text
+
+
+def domain_ranks(row: pd.Series) -> dict[str, float | None]:
+    out = {}
+    for d in domain_ids():
+        v = row.get(f"domain__{d}")
+        out[d] = None if v is None or (isinstance(v, float) and np.isnan(v)) or pd.isna(v) else float(v)
+    return out
+
+
+# --- hotspots (LISA) ------------------------------------------------------------------------------
+
+def with_hotspots(scored: Scored, gdf) -> Scored:
+    """Add a ``lisa`` column (HH/LL/HL/LH/ns) on the composite (or stacking count when no composite).
+
+    Uses indicators.hotspots (H3) when present; otherwise esda's Local Moran with queen contiguity.
+    """
+    table = scored.table.copy()
+    col = "composite" if table.get("composite") is not None and table["composite"].notna().sum() >= 10 else "stacking_count"
+    values = gdf[["code"]].merge(table[["code", col]] if col in table else table[["code"]], on="code", how="left")
+    labels = _lisa(tuple(values["code"]), tuple(pd.to_numeric(values.get(col), errors="coerce").fillna(np.nan)), gdf)
+    table["lisa"] = table["code"].map(dict(zip(values["code"], labels)))
+    return Scored(scored.result, table, scored.kwb, scored.notes, scored.source)
+
+
+def _lisa(codes: tuple, values: tuple, gdf) -> list:
+    try:
+        from indicators import hotspots  # type: ignore[attr-defined]
+        return list(hotspots.lisa_labels(gdf, pd.Series(values, index=list(codes))))
+    except (ImportError, AttributeError, TypeError):
+        pass
+    import esda
+    import libpysal
+    y = np.asarray(values, dtype=float)
+    ok = np.isfinite(y)
+    out = [None] * len(y)
+    if ok.sum() < 10:
+        return out
+    sub = gdf.iloc[np.flatnonzero(ok)]
+    w = libpysal.weights.Queen.from_dataframe(sub, use_index=False, silence_warnings=True)
+    w.transform = "r"
+    m = esda.Moran_Local(y[ok], w, permutations=199, seed=1)
+    names = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
+    for j, i in enumerate(np.flatnonzero(ok)):
+        out[i] = names[int(m.q[j])] if m.p_sim[j] < 0.05 else "ns"
+    return out
+
+
+# --- focus areas vs gemeente and Nederland ------------------------------------------------------
+
+def focus_table(view, weights: dict[str, float] | None = None) -> pd.DataFrame:
+    """indicators.focus.score_focus for the focus areas in the selected gemeenten (+ gemeente, Nederland)."""
+    from indicators.focus import FOCUS_AREAS, score_focus
+    sel = {k: f for k, f in FOCUS_AREAS.items() if f.gemeente_code in view.gemeenten}
+    if not sel or view.level != "wijk":
+        return pd.DataFrame()
+    s = scored(view.gemeenten, view.year, "wijk", view.reference, weights)
+    try:
+        national = kwb_national(view.year, "gemeente")
+    except Exception:  # noqa: BLE001 (the Nederland row then says 'niet beschikbaar')
+        national = None
+    return score_focus(s.result, sel, national=national, user_values=user_values(user_file_signature()))
+
+
+def focus_by_id(fid):
+    for f in focus_areas():
+        if f.id == fid:
+            return f
+    return None
+
+
+def indicator_comparison(rows: pd.DataFrame, lang: str, focus_name: str) -> pd.DataFrame:
+    """One row per scored indicator: value and rank of the focus area, its gemeente and Nederland, year, source."""
+    from pages._common.i18n import label as lab, t
+    reg = registry()
+    out = []
+    for ind in reg.INDICATORS.values():
+        rec = {t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
+               t("indicator", lang): lab(ind, lang), t("unit", lang): ind.unit.get(lang, ind.unit["nl"])}
+        for _, r in rows.iterrows():
+            name = focus_name if r["kind"] == "focus" else (t("nederland", lang) if r["kind"] == "land" else str(r["name"]))
+            rec[name] = fmt_num(r.get(ind.id), 1, lang)
+            if r["kind"] == "focus":
+                rec[t("rank", lang)] = fmt_num(r.get(f"{ind.id}__rank"), 0, lang)
+                y = r.get(f"{ind.id}__year")
+                rec[t("year", lang)] = "–" if y is None or pd.isna(y) else str(int(y))
+                src = r.get(f"{ind.id}__source")
+                rec[t("source", lang)] = "–" if src is None or pd.isna(src) or not src else str(src)
+        out.append(rec)
+    return pd.DataFrame(out)
+
+
+# --- ranking and exports --------------------------------------------------------------------------
+
+def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: int, lang: str) -> pd.DataFrame:
+    """Filtered, sorted (composite, then stacking count), with readable column names."""
+    from pages._common.i18n import label as lab, t
+    reg = registry()
+    df = table.copy()
+    if "gemeente_code" in df and gemeenten:
+        df = df[df["gemeente_code"].isin(list(gemeenten))]
+    if "population" in df:
+        df = df[pd.to_numeric(df["population"], errors="coerce").fillna(0) >= min_population]
+    if "stacking_count" in df:
+        df = df[pd.to_numeric(df["stacking_count"], errors="coerce").fillna(0) >= min_stacking]
+    sort = [c for c in ("composite", "stacking_count") if c in df]
+    if sort:
+        df = df.sort_values(sort, ascending=False, na_position="last")
+    out = pd.DataFrame({"#": range(1, len(df) + 1), t("area", lang): df.get("name", df.get("code")),
+                        "code": df.get("code")})
+    if "gemeente_code" in df:
+        out[t("filter_gemeente", lang)] = df["gemeente_code"].values
+    for c, key in (("composite", "composite"), ("stacking_count", "stacking_count")):
+        if c in df:
+            out[t(key, lang)] = pd.to_numeric(df[c], errors="coerce").round(1).values
+    if "stacking_domains" in df:
+        out[t("stacking_domains", lang)] = [
+            ", ".join(lab(reg.DOMAINS[d], lang) for d in str(s).split(";") if d in reg.DOMAINS) if isinstance(s, str) else ""
+            for s in df["stacking_domains"]]
+    for d in reg.DOMAINS:
+        if f"domain__{d}" in df:
+            out[lab(reg.DOMAINS[d], lang)] = pd.to_numeric(df[f"domain__{d}"], errors="coerce").round(0).values
+    if "population" in df:
+        out[t("min_population", lang).split()[-1].capitalize()] = pd.to_numeric(df["population"], errors="coerce").values
+    return out.reset_index(drop=True)
+
+
+def exports(ranked_df: pd.DataFrame, view, reference: str, weights, scored_: Scored) -> tuple[bytes, bytes]:
+    from data.export import ExportHeader, table_to_csv, table_to_xlsx
+    src = scored_.source or {}
+    sources = [f"CBS Kerncijfers wijken en buurten {view.year} ({src.get('table_id', '')})".replace(" ()", ""),
+               "CBS/Kadaster, PDOK wijken en buurten"]
+    sources += [uf.citation or uf.source for uf in user_files(user_file_signature())]
+    header = ExportHeader(title="Stapelkaart: prioritering", year=view.year, reference=reference, weights=weights,
+                          sources=sources, lang=view.lang)
+    csv = table_to_csv(ranked_df, header)
+    return (csv.encode("utf-8") if isinstance(csv, str) else csv), table_to_xlsx(ranked_df, header)
+
+
+# --- profile --------------------------------------------------------------------------------------
+
+def num(value: object) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+    return v
+
+
+def indicator_profile(row: pd.Series, lang: str, reference: str) -> pd.DataFrame:
+    from pages._common.i18n import label as lab, t
+    reg = registry()
+    out = []
+    for ind in reg.INDICATORS.values():
+        y = row.get(f"{ind.id}__year")
+        src = row.get(f"{ind.id}__source")
+        out.append({t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
+                    t("indicator", lang): lab(ind, lang), t("value", lang): fmt_num(row.get(ind.id), 1, lang),
+                    t("unit", lang): ind.unit.get(lang, ind.unit["nl"]),
+                    t("rank", lang): fmt_num(row.get(f"{ind.id}__rank"), 0, lang),
+                    t("reference_col", lang): reference,
+                    t("year", lang): "–" if y is None or pd.isna(y) else str(int(y)),
+                    t("source", lang): "–" if src is None or pd.isna(src) or not src else str(src)})
+    return pd.DataFrame(out)
+
+
+def rank_interval(scored_: Scored, code: str) -> tuple[int | None, int | None, int | None]:
+    """Position of ``code`` by composite now, and its range when each domain weight is halved/doubled/zeroed."""
+    res = scored_.result
+    if res is None or code not in scored_.table.index:
+        return None, None, None
+
+    def pos(table: pd.DataFrame) -> int | None:
+        comp = pd.to_numeric(table["composite"], errors="coerce")
+        if pd.isna(comp.get(code)):
+            return None
+        return int((comp > comp[code]).sum()) + 1
+
+    now = pos(scored_.table)
+    if now is None:
+        return None, None, None
+    positions = [now]
+    base = dict(res.weights)
+    for d in base:
+        for factor in (0.0, 0.5, 2.0):
+            w = dict(base, **{d: base[d] * factor})
+            if sum(w.values()) > 0:
+                p = pos(res.reweight(w).table)
+                if p is not None:
+                    positions.append(p)
+    return min(positions), max(positions), now
+
+
+def years_with_data(gemeenten, level: str) -> list[int]:
+    """Years whose KWB is in the cache or loads (the mirror has only 2024)."""
+    from data import cache
+    years = sorted({e.key.year for e in cache.iter_ok("kwb") if e.key is not None and e.key.level == level
+                    and e.key.gemeenten != "NL" and set(e.key.gemeenten) & set(gemeenten)})
+    return years
+
+
+def trend(view, code: str, years: list[int]) -> pd.DataFrame:
+    rows = {}
+    for y in years:
+        try:
+            s = scored(view.gemeenten, y, view.level, view.reference)
+            if code in s.table.index:
+                rows[y] = {c: s.table.loc[code, c] for c in s.table.columns if c.startswith("domain__") and c.count("__") == 1}
+        except Exception:  # noqa: BLE001 (a year that does not load is left out)
+            continue
+    return pd.DataFrame(rows).T
+
+
+# --- method / cache -------------------------------------------------------------------------------
+
+def indicator_method(ind, lang: str, year: int) -> str:
+    from pages._common.i18n import t
+    try:
+        from data.cbs import table_id
+        tid = table_id(year)
+    except Exception:  # noqa: BLE001
+        tid = "?"
+    num_ = " + ".join(ind.numerator) or "–"
+    den = " + ".join(ind.denominator) or "–"
+    kinds = {"ratio": f"{ind.scale:g} × ({num_}) / ({den})", "share": f"{num_} (% van {den})",
+             "mean": f"{num_} ({den})", "external": f"{t('source', lang)}: {ind.source}"}
+    direction = "+1 (hoger = meer achterstand)" if ind.direction > 0 else "−1 (lager = meer achterstand)"
+    if lang == "en":
+        direction = "+1 (higher = more disadvantaged)" if ind.direction > 0 else "−1 (lower = more disadvantaged)"
+    lines = [ind.description.get(lang, ind.description["nl"]),
+             f"- **{t('formula', lang)}**: `{kinds.get(ind.kind, ind.kind)}`",
+             f"- **{t('numerator', lang)}**: `{num_}` · **{t('denominator', lang)}**: `{den}`",
+             f"- **{t('direction', lang)}**: {direction}",
+             f"- **{t('suppression', lang)}**: {t('denominator', lang).lower()} < {ind.min_denominator:g}; "
+             + ("< 200 inwoners" if lang == "nl" else "< 200 inhabitants"),
+             f"- **{t('table_id', lang)}**: {ind.source} {year} ({tid})"]
+    if ind.denominator_note:
+        lines.append(f"- {ind.denominator_note.get(lang, ind.denominator_note.get('nl', ''))}")
+    return "\n".join(lines)
+
+
+def cache_path() -> str:
+    from data.cache import cache_dir
+    return str(cache_dir())
+
+
+def freshness(lang: str) -> pd.DataFrame:
+    from data import cache
+    rows = []
+    for e in cache.list_entries():
+        k = e.key
+        rows.append({"kind": k.kind if k else e.slug, "year": k.year if k else None, "level": k.level if k else None,
+                     "gemeenten": (k.gemeenten if isinstance(k.gemeenten, str) else ",".join(k.gemeenten)) if k else "",
+                     "fetched_at": str(e.manifest.get("fetched_at", ""))[:19],
+                     "age_days": None if e.age_days is None else round(e.age_days, 1),
+                     "status": e.status, "source": e.manifest.get("source_url", "")})
+    return pd.DataFrame(rows)
+
+
+def snapshot_bytes() -> bytes:
+    import tempfile
+    from data.cache import export_snapshot
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "snapshot.zip"
+        export_snapshot(path)
+        return path.read_bytes()
+
+
+def import_snapshot(data: bytes):
+    import tempfile
+    from data.cache import import_snapshot as imp
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "snapshot.zip"
+        path.write_bytes(data)
+        report = imp(path)
+    st.cache_data.clear()
+    return report

@@ -1,0 +1,199 @@
+"""Shared UI pieces: the view state in session + URL, the sidebar, the share link, legends, messages.
+
+Widgets are keyed and seeded from the ``ViewState``; after they render, the state is rebuilt from their
+values and written back to ``st.query_params`` so the URL always reproduces the view.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+import streamlit as st
+
+from pages._common import services
+from pages._common.i18n import t
+from pages._common.state import CLASSIFIERS, LEVELS, REFERENCES, YEARS, ViewState, share_url
+
+VIEW = "_view"
+LAST_PARAMS = "_last_params"
+PROBLEMS = "_param_problems"
+
+
+# --- state ----------------------------------------------------------------------------------------
+
+def _params_now() -> dict[str, str]:
+    return {k: st.query_params.get(k) for k in st.query_params.keys()}
+
+
+def init_view() -> ViewState:
+    """Parse the URL on the first run of a session, or when the URL changed outside the app (back button).
+
+    Page navigation clears the query string; then the session's state is kept and written back.
+    """
+    params = _params_now()
+    changed = params != st.session_state.get(LAST_PARAMS) and bool(params)
+    if VIEW not in st.session_state or changed:
+        view = ViewState.from_params(params, domains=services.domain_ids(), colour_ids=services.colour_ids())
+        st.session_state[PROBLEMS] = view.problems
+        st.session_state[VIEW] = view
+        seed_widgets(view, force=True)
+    return st.session_state[VIEW]
+
+
+def view() -> ViewState:
+    return st.session_state.get(VIEW) or ViewState()
+
+
+def set_view(new: ViewState) -> ViewState:
+    """Store the state and mirror it in the URL (only writes when something changed)."""
+    st.session_state[VIEW] = new
+    params = new.to_params()
+    if params != _params_now():
+        st.query_params.from_dict(params)
+    st.session_state[LAST_PARAMS] = params
+    return new
+
+
+def update(**changes) -> ViewState:
+    return set_view(view().with_(**changes))
+
+
+def seed_widgets(v: ViewState, force: bool = False) -> None:
+    """Put the state's values into the widget keys (before the widgets are created)."""
+    values = {"w_gemeenten": list(v.gemeenten), "w_year": v.year, "w_level": v.level, "w_ref": v.reference,
+              "w_lang": v.lang, "w_present": v.present, "w_colour": v.colour, "w_classes": v.classes,
+              "w_k": v.k, "w_hotspots": v.hotspots}
+    for d in services.domain_ids():
+        values[f"w_weight_{d}"] = float(dict(v.weights).get(d, 1.0))
+    for key, value in values.items():
+        if force or key not in st.session_state:
+            st.session_state[key] = value
+
+
+def warn_bad_params(lang: str) -> None:
+    problems = st.session_state.get(PROBLEMS) or ()
+    if problems:
+        names = ", ".join(html.escape(p)[:40] for p in problems[:8])
+        st.warning(t("bad_params", lang, names=names), icon="⚠️")
+
+
+# --- sidebar --------------------------------------------------------------------------------------
+
+def sidebar(v: ViewState) -> ViewState:
+    """Common controls (every page). Returns the updated state."""
+    lang = v.lang
+    seed_widgets(v)
+    with st.sidebar:
+        st.radio(t("lang_label", lang), ["nl", "en"], key="w_lang", horizontal=True,
+                 format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x])
+        options = services.gemeente_options(v.year)
+        for code in v.gemeenten:              # a valid code from the URL that the list lacks stays selectable
+            options.setdefault(code, code)
+        st.multiselect(t("gemeenten", lang), list(options), key="w_gemeenten", help=t("gemeenten_help", lang),
+                       format_func=lambda c: f"{options.get(c, c)} ({c})")
+        st.selectbox(t("year", lang), list(YEARS), key="w_year")
+        st.radio(t("level", lang), list(LEVELS), key="w_level", horizontal=True,
+                 format_func=lambda x: t(f"level_{x}", lang))
+        st.radio(t("reference", lang), list(REFERENCES), key="w_ref", format_func=lambda x: t(f"ref_{x}", lang))
+        st.toggle(t("present_toggle", lang), key="w_present")
+    gemeenten = tuple(st.session_state["w_gemeenten"]) or v.gemeenten
+    new = v.with_(gemeenten=gemeenten, year=int(st.session_state["w_year"]), level=st.session_state["w_level"],
+                  reference=st.session_state["w_ref"], lang=st.session_state["w_lang"],
+                  present=bool(st.session_state["w_present"]), weights=v.weights)
+    if new.gemeenten != v.gemeenten or new.year != v.year or new.level != v.level:
+        new = new.with_(area=None if new.area and new.area[:2] != new.level[:2].upper().replace("WI", "WK") else new.area)
+    if not st.session_state["w_gemeenten"]:
+        st.sidebar.info(t("gemeenten_empty", lang))
+    return set_view(new)
+
+
+def share_box(v: ViewState) -> None:
+    """'Kopieer link': the URL of this exact view in a code block (with Streamlit's copy button)."""
+    base = services.base_url()
+    with st.sidebar.expander(t("share_title", v.lang), expanded=False):
+        st.caption(t("share_help", v.lang))
+        st.code(share_url(base, v), language=None, wrap_lines=True)
+
+
+def present_bar(v: ViewState, n_focus: int, focus_name: str | None) -> None:
+    """Presentation mode: leave, previous/next focus area."""
+    cols = st.columns([1, 1, 1, 3])
+    if cols[0].button("◀ " + t("present_prev", v.lang), key="b_prev", disabled=n_focus < 2):
+        update(focus=(v.focus - 1) % max(n_focus, 1))
+        st.rerun()
+    if cols[1].button(t("present_next", v.lang) + " ▶", key="b_next", disabled=n_focus < 2):
+        update(focus=(v.focus + 1) % max(n_focus, 1))
+        st.rerun()
+    if cols[2].button(t("present_exit", v.lang), key="b_exit"):
+        st.session_state["w_present"] = False
+        update(present=False)
+        st.rerun()
+
+
+# --- display helpers ------------------------------------------------------------------------------
+
+def legend(rows: Sequence[Mapping], title: str, caption: str) -> None:
+    """HTML legend: colour swatch + text label + n (colour is never the only carrier)."""
+    items = "".join(
+        f'<div class="sk-legend-row"><span class="sk-swatch" style="background:{html.escape(r["hex"])}"></span>'
+        f'<span>{html.escape(str(r["label"]))} <span style="color:#444">(n = {int(r["n"])})</span></span></div>'
+        for r in rows)
+    st.html(f'<div class="sk-legend" role="list" aria-label="{html.escape(title)}">'
+            f'<strong>{html.escape(title)}</strong>{items}</div>')
+    st.caption(caption)
+
+
+def sentence(text: str) -> None:
+    st.html(f'<p class="sk-sentence">{html.escape(text)}</p>')
+
+
+def show_error(exc: BaseException, lang: str, what: str) -> None:
+    """Plain-language error; never a traceback."""
+    msg = getattr(exc, "text", None)
+    if callable(msg):
+        st.error(msg(lang))
+    else:
+        st.error(t("unexpected", lang, what=what))
+
+
+def stale_notice(source: Mapping, lang: str) -> None:
+    """Cached data shown because fetching failed: say so, with its date."""
+    if source and source.get("stale"):
+        date = str(source.get("fetched_at") or "?")[:10]
+        st.warning(t("stale", lang, date=date), icon="🕒")
+
+
+def area_table(joined, lang: str):
+    """The map as a table: colour is never the only carrier of the value."""
+    cols = {"sk_name": t("area", lang), "code": "code", "sk_value": t("value", lang), "sk_rank": t("tooltip_rank", lang),
+            "sk_stack": t("stacking_domains", lang)}
+    return joined[list(cols)].rename(columns=cols)
+
+
+def map_exports(v: ViewState, data, scored, gdf) -> None:
+    """Map PNG via data.export (H6)."""
+    try:
+        from data.export import map_png
+    except ImportError:
+        return
+    if st.button(t("export_png", v.lang), key="b_png"):
+        ref = scored.result.reference.text(v.lang) if scored.result is not None else v.reference
+        png = map_png(gdf, data.fill, data.entries, title=data.colour_label,
+                      subtitle=f"{v.year} · {t('reference', v.lang).lower()}: {ref}", focus=data.outlines,
+                      focus_labels="name" if data.outlines is not None else None, legend_title=data.colour_label,
+                      lang=v.lang)
+        st.download_button(t("export_png", v.lang), png, file_name=f"stapelkaart_{v.year}_{v.level}.png",
+                           mime="image/png", key="dl_png")
+
+
+def reset_weights(domains) -> None:
+    """Callback of 'Gewichten terugzetten': equal weights (1) for every domain."""
+    for d in domains:
+        st.session_state[f"w_weight_{d}"] = 1.0
+
+
+def page_view(slug: str) -> ViewState:
+    """Called first by every page: records which page is shown (so the link opens it) and returns the state."""
+    v = view()
+    return set_view(v.with_(page=slug)) if v.page != slug else v

@@ -1,0 +1,95 @@
+"""Kaart: where do disadvantages stack up? Choropleth of wijken/buurten, focus outlines, legend, selection."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._common import mapview, services, widgets
+from pages._common.i18n import label, t
+from pages._common.state import CLASSIFIERS
+
+view = widgets.page_view("kaart")
+lang = view.lang
+focus = [f for f in services.focus_areas() if f.gemeente_code in view.gemeenten]
+focus_names = [label(f, lang).split(" (")[0] for f in focus]
+current_focus = focus_names[view.focus % len(focus_names)] if (view.present and focus_names) else None
+
+st.title(current_focus or t("map_title", lang))
+if view.present:
+    widgets.present_bar(view, len(focus_names), current_focus)
+
+# --- controls (not in presentation mode) ---
+if not view.present:
+    c1, c2, c3, c4 = st.columns([3, 2, 1, 2])
+    c1.selectbox(t("colour", lang), list(services.colour_ids()), key="w_colour",
+                 format_func=lambda c: mapview.colour_label(c, lang))
+    c2.selectbox(t("classes", lang), [c for c in CLASSIFIERS if c != "fisher_jenks"], key="w_classes",
+                 format_func=lambda c: t(f"cls_{c}", lang))
+    c3.number_input(t("k", lang), min_value=3, max_value=7, step=1, key="w_k")
+    c4.toggle(t("hotspots", lang), key="w_hotspots", help=t("hotspots_help", lang))
+    view = widgets.update(colour=st.session_state["w_colour"], classes=st.session_state["w_classes"],
+                          k=int(st.session_state["w_k"]), hotspots=bool(st.session_state["w_hotspots"]))
+
+# --- data ---
+first = "_kaart_loaded" not in st.session_state
+try:
+    with st.status(t("loading", lang), expanded=first) as status:
+        status.write(t("loading_kwb", lang, year=view.year))
+        scored = services.scored(view.gemeenten, view.year, view.level, view.reference, view.weight_map(services.domain_ids()))
+        status.write(t("loading_geo", lang))
+        gdf = services.boundaries(view.gemeenten, view.year, view.level)
+        if view.hotspots:
+            scored = services.with_hotspots(scored, gdf)
+        data = mapview.build(view, scored, gdf, focus_only=current_focus)
+        status.update(label=t("loaded", lang), state="complete", expanded=False)
+    st.session_state["_kaart_loaded"] = True
+except Exception as exc:  # noqa: BLE001 (shown in plain language; pages never show tracebacks)
+    widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
+    st.stop()
+
+for note in scored.notes:
+    st.info(t(note, lang, year=view.year))
+widgets.stale_notice(scored.source, lang)
+
+# --- map + legend ---
+map_col, legend_col = st.columns([4, 1]) if not view.present else st.columns([5, 1])
+with map_col:
+    gemeente_names = ", ".join(services.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
+    event = st.pydeck_chart(data.deck, height=780 if view.present else 620, key="map", on_select="rerun",
+                            selection_mode="single-object",
+                            alt=t("map_alt", lang, n=data.n_areas, level=t(f"level_{view.level}", lang).lower(),
+                                  gemeenten=gemeente_names, colour=data.colour_label))
+with legend_col:
+    ref_text = scored.result.reference.text(lang) if scored.result is not None else t(f"ref_short_{view.reference}", lang)
+    widgets.legend(data.legend_rows, data.colour_label,
+                   t("legend_caption", lang, colour=data.colour_label, year=view.year, ref=ref_text))
+    if data.focus_names:
+        st.caption(t("focus_outline", lang) + ": " + ", ".join(data.focus_names))
+    if view.hotspots:
+        st.caption(t("hotspot_caption", lang))
+
+# --- selection: click on the map, or pick from the list (keyboard) ---
+picked = None
+try:
+    objs = (event.selection or {}).get("objects", {}).get("areas") or []
+    picked = (objs[0].get("properties") or objs[0]).get("code") if objs else None
+except AttributeError:
+    picked = None
+codes = data.joined["code"].tolist()
+names = dict(zip(codes, data.joined["sk_name"].tolist()))
+if picked and picked in names and picked != view.area:
+    view = widgets.update(area=picked)
+if not view.present:
+    options = [""] + sorted(codes, key=lambda c: names[c])
+    idx = options.index(view.area) if view.area in options else 0
+    choice = st.selectbox(t("select_area", lang), options, index=idx, key=f"w_area_{view.level}",
+                          format_func=lambda c: names.get(c, t("select_area_none", lang)) if c else t("select_area_none", lang))
+    if (choice or None) != view.area:
+        view = widgets.update(area=choice or None)
+    if view.area and view.area in names:
+        st.page_link("pages/buurtprofiel.py", label=t("open_profile", lang, name=names[view.area]),
+                     icon="📍", query_params={**view.with_(page="buurtprofiel").to_params()})
+    with st.expander(t("areas_table", lang)):
+        st.dataframe(widgets.area_table(data.joined, lang), hide_index=True, width="stretch")
+    widgets.map_exports(view, data, scored, gdf)
+st.caption(t("attribution", lang))

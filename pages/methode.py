@@ -1,0 +1,41 @@
+"""Methode & bronnen: generated from the indicator registry, plus data freshness and attribution."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._common import services, widgets
+from pages._common.i18n import label, t
+
+view = widgets.page_view("methode")
+lang = view.lang
+reg = services.registry()
+st.title(t("page_methode", lang))
+st.write(t("method_intro", lang))
+st.markdown(t("reference_text", lang, ref=t(f"ref_{view.reference}", lang)))
+
+for d in reg.DOMAINS.values():
+    st.subheader(label(d, lang))
+    st.write(d.description.get(lang, d.description["nl"]))
+    for ind in [i for i in reg.INDICATORS.values() if i.domain == d.id]:
+        with st.expander(label(ind, lang)):
+            st.markdown(services.indicator_method(ind, lang, view.year))
+
+st.subheader(t("stacking_rule", lang))
+st.write(t("stacking_rule_text", lang, band=20, cut=80, min=3))
+st.subheader(t("composite_rule", lang))
+wmap = view.weight_map(services.domain_ids())
+st.write(t("composite_text", lang, weights=", ".join(f"{label(reg.DOMAINS[k], lang)} = {v:g}" for k, v in wmap.items())))
+st.subheader(t("not_scored", lang))
+st.write(reg.METHOD_TEXT.get(lang, reg.METHOD_TEXT["nl"]) if hasattr(reg, "METHOD_TEXT") else t("not_scored_text", lang))
+for ind in [i for i in reg.INDICATORS.values() if not i.scored]:
+    st.caption(f"{label(ind, lang)}: {ind.description.get(lang, ind.description['nl'])}")
+
+st.subheader(t("freshness", lang))
+fresh = services.freshness(lang)
+if fresh.empty:
+    st.write(t("nothing_cached", lang))
+else:
+    st.dataframe(fresh, hide_index=True, width="stretch")
+st.subheader(t("licence", lang))
+st.write(t("licence_text", lang))

@@ -1,0 +1,142 @@
+"""Every page renders against the mirror without exception; widgets change results; the URL round-trips."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO, SHARED_DATA
+
+INCOME = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv"
+PAGES = ["kaart", "vergelijken", "buurtprofiel", "prioriteren", "methode", "gegevens"]
+
+
+def _app(params: dict | None = None) -> AppTest:
+    import streamlit as st
+    st.cache_data.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    return at
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _import_income(cache_dir):
+    """The real CBS income file, imported as the Gegevens page does (persisted in the cache dir)."""
+    import streamlit as st
+    from pages._common import services
+    services.import_user_file(INCOME.read_bytes(), INCOME.name)
+    st.cache_data.clear()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_against_the_mirror(mirror, cache_dir, page):
+    at = _app({"page": page, "area": "WK047912"})
+    at.run()
+    if page != "kaart":
+        at.switch_page(f"pages/{page}.py").run()
+    _ok(at)
+    assert not at.error, [e.value for e in at.error]
+    assert at.title
+
+
+def test_kaart_draws_a_deck_with_focus_outlines(mirror, cache_dir):
+    at = _app()
+    at.run()
+    _ok(at)
+    charts = at.get("deck_gl_json_chart")
+    assert len(charts) == 1
+    spec = charts[0].proto.json
+    assert '"focus_labels"' in spec and "Poelenburg" in spec and "WK0363MC" in spec
+    assert '"mapStyle": null' in spec or '"mapStyle":null' in spec or "mapStyle" not in spec
+    assert dict(at.query_params)["page"] == "kaart"
+
+
+def test_vergelijken_opens_each_focus_area_with_an_honest_sentence(mirror, cache_dir):
+    at = _app({"page": "vergelijken"})
+    at.run()
+    at.switch_page("pages/vergelijken.py").run()
+    _ok(at)
+    assert [h.value for h in at.header] == ["Poelenburg", "Oud-Oost", "Zuidoost"]
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "Voor Poelenburg zijn in 2024 geen van de 6 domeinen beschikbaar" in html
+    assert "Voor Oud-Oost zijn in 2024 slechts" in html
+
+
+def test_english_switch(mirror, cache_dir):
+    at = _app({"lang": "en", "page": "vergelijken"})
+    at.run()
+    at.switch_page("pages/vergelijken.py").run()
+    _ok(at)
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert "For Poelenburg, none of the 6 domains are available for 2024" in html
+
+
+def test_weights_change_the_top_ranked_area(mirror, cache_dir):
+    _import_income(cache_dir)
+    at = _app()
+    at.run()
+    at.switch_page("pages/prioriteren.py").run()
+    _ok(at)
+    top = lambda: at.dataframe[0].value.iloc[0]["code"]  # noqa: E731
+    first = top()
+    at.slider(key="w_weight_werk").set_value(5.0).run()
+    _ok(at)
+    assert top() != first
+    assert dict(at.query_params)["w"] == "werk:5" and dict(at.query_params)["page"] == "prioriteren"
+    at.button(key="b_reset").click().run()
+    assert top() == first and "w" not in dict(at.query_params)
+
+
+def test_imported_income_file_survives_a_restart(mirror, cache_dir):
+    _import_income(cache_dir)
+    assert list((cache_dir / "userfiles").glob("*.csv"))
+    at = _app({"page": "gegevens"})
+    at.run()
+    at.switch_page("pages/gegevens.py").run()
+    _ok(at)
+    assert any("cbs_inkomen_2020" in m.value for m in at.markdown)
+
+
+def test_query_params_round_trip(mirror, cache_dir):
+    params = {"colour": "domain:wonen", "classes": "equal_interval", "k": "4", "area": "WK0363MC", "page": "kaart"}
+    at = _app(params)
+    at.run()
+    _ok(at)
+    assert dict(at.query_params) == params
+    assert at.selectbox(key="w_colour").value == "domain:wonen"
+    assert at.number_input(key="w_k").value == 4
+
+
+def test_tampered_params_fall_back_with_a_visible_warning(mirror, cache_dir):
+    at = _app({"year": "1900", "page": "../../etc", "w": "armoede:-1", "gm": "GM0479' or 1 eq 1",
+               "colour": "<script>alert(1)</script>", "junk": "x" * 10_000})
+    at.run()
+    _ok(at)
+    warning = " ".join(w.value for w in at.warning)
+    assert "year" in warning and "page" in warning and "<script>" not in warning
+    qp = dict(at.query_params)
+    assert qp == {"page": "kaart"}
+
+
+def test_presentation_mode_hides_chrome_and_steps_focus_areas(mirror, cache_dir):
+    at = _app({"present": "1"})
+    at.run()
+    _ok(at)
+    css = " ".join(h.proto.body for h in at.get("html"))
+    assert 'data-testid="stSidebar"' in css and "display: none" in css
+    assert at.title[0].value == "Poelenburg"
+    at.button(key="b_next").click().run()
+    assert at.title[0].value == "Oud-Oost" and dict(at.query_params)["focus"] == "1"
+
+
+def test_buurt_level_shows_no_data_explanation(mirror, cache_dir):
+    at = _app({"level": "buurt"})
+    at.run()
+    _ok(at)
+    assert any("buurten" in i.value.lower() for i in at.info)
