@@ -132,7 +132,9 @@ def composite_matrix(x: np.ndarray, w: np.ndarray, min_domains: int = 3) -> tupl
     """
     avail = np.isfinite(x)
     xf = np.where(avail, x, 0.0)
-    w2 = np.atleast_2d(w)
+    w2 = np.atleast_2d(np.asarray(w, dtype="float64"))
+    top = w2.max(axis=1, keepdims=True)
+    w2 = np.divide(w2, top, out=np.zeros_like(w2), where=top > 0)  # scale-free; avoids underflow of tiny weights
     num = xf @ w2.T
     den = avail.astype("float64") @ w2.T
     n = avail.astype("int64") @ (w2.T > 0).astype("int64")
