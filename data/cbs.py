@@ -28,6 +28,7 @@ the emulator serves only v3, so against it a 2025 load ends in a clear FetchErro
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -156,10 +157,24 @@ class _TableMeta:
         info = (infos.get("value") or [{}])[0] if isinstance(infos, Mapping) else {}
         self.modified = info.get("Modified")
         self.title = info.get("Title")
-        props = http.get_json(f"{base}/DataProperties", {"$format": "json"})
-        self.properties = props.get("value", []) if isinstance(props, Mapping) else []
-        self.topics = [p for p in self.properties if p.get("Type") == "Topic" and p.get("Key")]
-        self.names = canonical_names(self.properties)
+        self._base = base
+        self._properties: list[dict] | None = None
+
+    @property
+    def properties(self) -> list[dict]:
+        """DataProperties, fetched on first use (a refresh that finds ``Modified`` unchanged never needs it)."""
+        if self._properties is None:
+            props = http.get_json(f"{self._base}/DataProperties", {"$format": "json"})
+            self._properties = props.get("value", []) if isinstance(props, Mapping) else []
+        return self._properties
+
+    @functools.cached_property
+    def topics(self) -> list[dict]:
+        return [p for p in self.properties if p.get("Type") == "Topic" and p.get("Key")]
+
+    @functools.cached_property
+    def names(self) -> dict[str, str]:
+        return canonical_names(self.properties)
 
     def columns_attr(self) -> dict:
         return {
@@ -413,6 +428,14 @@ def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh
     try:
         fetched: dict[tuple[str | None, str], tuple[pd.DataFrame, dict]] = {}
         meta = None if year in V4_YEARS else _TableMeta(year, tid)
+        if refresh and meta is not None and meta.modified and all(
+                v is not None and v[1].get("modified") == meta.modified for v in cached.values()):
+            # CBS has not republished the table since our copy: one TableInfos request, no rows again.
+            log.info("KWB %s: CBS Modified %s ongewijzigd; cache blijft geldig", tid, meta.modified)
+            parts = [(cached[k][0], dict(cached[k][1], _from_cache=True)) for k in keys]
+            frame = _assemble(parts, tid, year, stale=False)
+            frame.attrs["source"]["checked_modified"] = meta.modified
+            return frame
         for g in units:
             todo = [lv for lv in levels if refresh or cached[(g, lv)] is None]
             if not todo:

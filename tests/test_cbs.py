@@ -128,9 +128,10 @@ def test_second_load_makes_zero_requests(mirror, cache_dir):
     # a subset is served from the same entries
     sub = cbs.load_kwb(["GM0479"], 2024, levels=("wijk",))
     assert len(sub) == 19 and mirror.requests() == []
-    # refresh goes to the network again
+    # refresh asks CBS again; with an unchanged `Modified` stamp the rows are not downloaded again
     cbs.load_kwb(["GM0479"], 2024, levels=("wijk",), refresh=True)
-    assert len(typed_requests(mirror)) == 1
+    assert [r["path"].rsplit("/", 1)[-1] for r in mirror.requests()] == ["TableInfos"]
+    assert typed_requests(mirror) == []
 
 
 def test_server_down_with_warm_cache_returns_stale_copy_with_age(mirror, cache_dir, caplog):

@@ -562,3 +562,29 @@ def test_S04_streamlit_is_pinned_past_known_advisories():
     import streamlit
 
     assert streamlit.__version__ == pins["streamlit"]
+
+
+def test_C03_refresh_with_unchanged_cbs_modified_does_not_refetch_rows(mirror, cache_dir):
+    """C03a refresh when CBS's `Modified` stamp is unchanged: only TableInfos is asked, no rows again."""
+    _kwb(["GM0479"], levels=["wijk"])
+    mirror.clear_requests()
+    frame = _kwb(["GM0479"], levels=["wijk"], refresh=True)
+    paths = [r["path"] for r in mirror.requests()]
+    assert len(frame) == 19
+    assert paths and all(p.endswith("/TableInfos") for p in paths)
+    assert frame.attrs["source"]["checked_modified"] == "2025-03-27T02:00:00"
+
+
+def test_C04_refresh_with_changed_cbs_modified_refetches(mirror, cache_dir):
+    """C03b refresh when the cached manifest's `Modified` differs from CBS's: rows are fetched again."""
+    import data.cbs as cbs
+    from data import cache
+
+    _kwb(["GM0479"], levels=["wijk"])
+    key = cache.CacheKey.make("kwb", 2024, "wijk", ["GM0479"])
+    frame, manifest = cache.get(key)
+    cache.put(key, frame, dict(manifest, modified="2024-01-01T00:00:00"))  # an older CBS publication
+    mirror.clear_requests()
+    again = cbs.load_kwb(["GM0479"], 2024, levels=["wijk"], refresh=True)
+    assert len(mirror.requests("TypedDataSet")) == 1
+    assert cache.get(key)[1]["modified"] == "2025-03-27T02:00:00" and len(again) == 19
