@@ -129,15 +129,19 @@ class ScoreResult:
     settings: dict
     ref_sorted: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
     ref_domains: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+    table_rows: np.ndarray = field(repr=False, default_factory=lambda: np.array([], dtype="int64"))
     parts: dict[str, pd.DataFrame] = field(repr=False, default_factory=dict)
 
     def reweight(self, weights: Mapping[str, float] | None) -> ScoreResult:
         """The same result with new domain weights: only ``composite``, ``composite__n/__m`` change."""
         w = validate_weights(weights)
         comp = composite_columns(self.domain_x, w, self.settings["min_domains"], self.universe["suppressed"])
-        universe = self.universe.copy()
-        universe[comp.columns] = comp
-        table = universe.loc[self.table.index, self.table.columns]
+        universe = self.universe.copy(deep=False)  # copy-on-write: only the composite columns are new
+        universe[list(comp.columns)] = comp
+        table = self.table.copy(deep=False)
+        rows = comp.iloc[self.table_rows]
+        for col in comp.columns:
+            table[col] = rows[col].to_numpy()
         return replace(self, table=table, universe=universe, weights=w)
 
 
@@ -147,7 +151,8 @@ def composite_columns(domain_x: pd.DataFrame, weights: Mapping[str, float], min_
     comp, n, m = composite_matrix(domain_x[list(DOMAIN_IDS)].to_numpy(), weight_vector(weights), min_domains)
     supp = suppressed.to_numpy(dtype=bool)
     comp = np.where(supp, np.nan, comp)
-    note = np.where(supp, "onderdrukt", np.where(np.isnan(comp), f"achtergehouden: minder dan {min_domains} domeinen", ""))
+    codes = np.where(supp, 2, np.where(np.isnan(comp), 1, 0))
+    note = pd.Categorical.from_codes(codes, ["", f"achtergehouden: minder dan {min_domains} domeinen", "onderdrukt"])
     return pd.DataFrame({"composite": comp, "composite__n": n, "composite__m": m, "composite__note": note},
                         index=domain_x.index)
 
@@ -223,11 +228,12 @@ def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, re
     select = (universe["level"] == level).to_numpy().copy()
     if gm:
         select &= universe["gemeente_code"].isin(gm).to_numpy()
+    table_rows = np.flatnonzero(select)
     table = universe.loc[select, table_columns()].reset_index(drop=True)
     table.index = pd.Index(table["code"], name=None)
     return ScoreResult(table=table, coverage=pd.DataFrame(coverage), weights=w, reference=reference,
                        universe=universe, domain_x=domain_x, settings=settings, ref_sorted=ref_sorted,
-                       ref_domains=ref_domains, parts=parts)
+                       ref_domains=ref_domains, parts=parts, table_rows=table_rows)
 
 
 def suppress_small(ind: Indicator, p: pd.DataFrame, reasons: pd.Series) -> tuple[pd.DataFrame, pd.Series]:

@@ -1,0 +1,1 @@
+"""Stapelkaart benchmarks: ``python -m benchmarks`` runs every ``bench_*.py`` module's ``main()``."""
