@@ -102,7 +102,7 @@ def mirror(mirror_server):
     """The session mirror with faults cleared, default settings and an empty request log."""
     mirror_server.reset()
     yield mirror_server
-    mirror_server.clear_faults()
+    mirror_server.reset()  # no fault or small page size may leak into module-scoped fixtures
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ def scored(mirror_server, tmp_path_factory):
     from indicators.engine import make_reference, score_areas
     from indicators.rates import user_values_from_file
 
+    mirror_server.reset()  # default page size, no faults left by earlier tests
     old_cache = os.environ.get("STAPELKAART_CACHE_DIR")
     os.environ["STAPELKAART_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
     gm = ["GM0363", "GM0479"]
