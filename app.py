@@ -11,15 +11,16 @@ from pages._common import style, widgets
 from pages._common.i18n import t
 from pages._common.state import PAGES
 
-st.set_page_config(page_title="Stapelkaart", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Stapelkaart", layout="wide")
 
 view = widgets.init_view()
 lang = view.lang
 style.apply(view.present)
 
 FILES = {p: f"pages/{p}.py" for p in PAGES}
-ICONS = {"kaart": "🗺️", "vergelijken": "📊", "buurtprofiel": "📍", "prioriteren": "📋", "methode": "📖",
-         "gegevens": "💾"}
+ICONS = {"kaart": ":material/map:", "vergelijken": ":material/bar_chart:", "buurtprofiel": ":material/location_on:",
+         "prioriteren": ":material/format_list_numbered:", "methode": ":material/menu_book:",
+         "gegevens": ":material/database:"}
 pages = {p: st.Page(FILES[p], title=t(f"page_{p}", lang), icon=ICONS[p], url_path=p, default=(p == "kaart"))
          for p in PAGES}
 current = st.navigation(list(pages.values()), position="hidden" if view.present else "sidebar")

@@ -17,6 +17,8 @@ current_focus = focus_names[view.focus % len(focus_names)] if (view.present and 
 st.title(current_focus or t("map_title", lang))
 if view.present:
     widgets.present_bar(view, len(focus_names), current_focus)
+    if current_focus:
+        widgets.sentence(services.focus_sentence_for(view, focus[view.focus % len(focus)].id))
 
 # --- controls (not in presentation mode) ---
 if not view.present:
@@ -33,7 +35,7 @@ if not view.present:
 # --- data ---
 first = "_kaart_loaded" not in st.session_state
 try:
-    with st.status(t("loading", lang), expanded=first) as status:
+    with (st.status(t("loading", lang), expanded=first) if not view.present else widgets.quiet_status()) as status:
         status.write(t("loading_kwb", lang, year=view.year))
         scored = services.scored(view.gemeenten, view.year, view.level, view.reference, view.weight_map(services.domain_ids()))
         status.write(t("loading_geo", lang))
@@ -88,7 +90,7 @@ if not view.present:
         view = widgets.update(area=choice or None)
     if view.area and view.area in names:
         st.page_link("pages/buurtprofiel.py", label=t("open_profile", lang, name=names[view.area]),
-                     icon="📍", query_params={**view.with_(page="buurtprofiel").to_params()})
+                     icon=":material/location_on:", query_params={**view.with_(page="buurtprofiel").to_params()})
     with st.expander(t("areas_table", lang)):
         st.dataframe(widgets.area_table(data.joined, lang), hide_index=True, width="stretch")
     widgets.map_exports(view, data, scored, gdf)

@@ -49,11 +49,12 @@ for fid, row in focus_rows.iterrows():
     shade = alt.Chart(pd.DataFrame({"x": [100 - band], "x2": [100]})).mark_rect(color="#f4cccc", opacity=0.6).encode(
         x=alt.X("x:Q", title=t("rank", lang), scale=alt.Scale(domain=[0, 100])), x2="x2:Q")
     points = alt.Chart(chart_df.dropna()).mark_point(size=220, filled=True).encode(
-        x="plaats:Q", y=alt.Y("domein:N", title=t("domain", lang), sort=list(dom_labels.values())),
+        x="plaats:Q", y=alt.Y("domein:N", title=t("domain", lang), scale=alt.Scale(domain=list(dom_labels.values()))),
         color=alt.Color("gebied:N", title=t("area", lang), scale=alt.Scale(range=["#1f4e79", "#b35806", "#4d4d4d"])),
         shape=alt.Shape("gebied:N", title=t("area", lang)),
         tooltip=["gebied", "domein", alt.Tooltip("plaats:Q", format=".0f")])
     st.altair_chart((shade + points).properties(height=60 * len(dom_labels)).configure_axis(
-        labelFontSize=16, titleFontSize=16).configure_legend(labelFontSize=15, titleFontSize=15), width="stretch")
+        labelFontSize=16, titleFontSize=16, labelColor="#1a1a1a", titleColor="#1a1a1a").configure_legend(
+        labelFontSize=15, titleFontSize=15, labelColor="#1a1a1a", titleColor="#1a1a1a"), width="stretch")
     st.dataframe(services.indicator_comparison(rows, lang, name), hide_index=True, width="stretch")
 st.caption(t("attribution", lang))

@@ -70,7 +70,16 @@ def _layer(boundary_key: tuple, _gdf, props: tuple, fill: bytes, line: bytes):
     from geo.layer import prepare_map_layer
     arrays = {"fill": np.frombuffer(fill, dtype=np.uint8).reshape(-1, 4),
               "line": np.frombuffer(line, dtype=np.uint8).reshape(-1, 4)}
-    return prepare_map_layer(_gdf, properties=list(props), arrays=arrays, check=False)
+    layer = prepare_map_layer(_gdf, properties=list(props), arrays=arrays, check=False)
+    # geo.layer HTML-escapes text properties; Streamlit >= 1.50 escapes every value it interpolates into an
+    # html tooltip itself (escapeHtml in DeckGlJsonChart), so escaping twice would show "&lt;" to the user.
+    # Undo the first escape here: the name still reaches the page only through Streamlit's escaping.
+    for feature in layer.data["features"]:
+        p = feature["properties"]
+        for k in props:
+            if isinstance(p.get(k), str):
+                p[k] = html.unescape(p[k])
+    return layer
 
 
 def build(view: ViewState, scored: services.Scored, gdf, focus_only: str | None = None) -> MapData:
@@ -135,20 +144,35 @@ def build(view: ViewState, scored: services.Scored, gdf, focus_only: str | None 
                                     font_weight=700, pickable=False))
             if focus_only and focus_only in names.values():
                 row = outlines[outlines["name"] == focus_only]
-                b = row.to_crs("EPSG:4326").total_bounds
-                bounds = tuple(float(x) for x in b)
+                x0, y0, x1, y1 = (float(x) for x in row.to_crs("EPSG:4326").total_bounds)
+                px, py = (x1 - x0) * 0.6, (y1 - y0) * 0.6       # context around the focus area
+                bounds = (x0 - px, y0 - py, x1 + px, y1 + py)
         except Exception:  # noqa: BLE001 (outlines are an extra; the choropleth stands without them)
             pass
     from geo.layer import view_state_for_bounds
     vs = view_state_for_bounds(bounds, 1100, 650 if not view.present else 800)
     tip = (f"<b>{{sk_name}}</b> ({{code}})<br/>{html.escape(t('tooltip_value', lang))}: {{sk_value}}<br/>"
            f"{html.escape(t('tooltip_rank', lang))}: {{sk_rank}}<br/>{html.escape(t('tooltip_stacking', lang))}: {{sk_stack}}")
-    deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**vs), map_style=None, map_provider=None,
+    deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**vs), **basemap(),
                     tooltip={"html": tip, "style": {"backgroundColor": "#1a1a1a", "color": "#ffffff",
                                                     "fontSize": "14px"}})
     rows = [{"hex": "#%02x%02x%02x" % tuple(e.color[:3]), "label": e.label, "n": e.n} for e in entries]
     return MapData(deck, rows, colour_label(view.colour, lang), len(joined), joined, focus_names, bounds,
                    fill, entries, outlines)
+
+
+BLANK_STYLE = {"version": 8, "sources": {}, "layers": [
+    {"id": "background", "type": "background", "paint": {"background-color": "#f4f6f8"}}]}
+
+
+def basemap() -> dict:
+    """No tiles by default (works offline: a blank inline style, no request); STAPELKAART_BASEMAP=carto adds them."""
+    import json
+    import os
+    from urllib.parse import quote
+    if os.environ.get("STAPELKAART_BASEMAP", "").lower() == "carto":
+        return {"map_style": "light", "map_provider": "carto"}
+    return {"map_style": "data:application/json;charset=utf-8," + quote(json.dumps(BLANK_STYLE)), "map_provider": None}
 
 
 def services_layer_geojson(outlines) -> dict:

@@ -528,3 +528,23 @@ def import_snapshot(data: bytes):
         report = imp(path)
     st.cache_data.clear()
     return report
+
+
+def focus_sentence_for(view, focus_id: str) -> str:
+    """The Vergelijken sentence of one focus area (used in presentation mode)."""
+    from pages._common.i18n import label as lab, t
+    from pages._common.narrative import focus_sentence
+    reg = registry()
+    try:
+        table = focus_table(view, view.weight_map(domain_ids()))
+    except Exception:  # noqa: BLE001
+        return ""
+    if table.empty or focus_id not in table.index:
+        return ""
+    row = table.loc[focus_id]
+    f = focus_by_id(focus_id)
+    name = lab(f, view.lang).split(" (")[0]
+    flagged = [d for d in str(row.get("stacking_domains") or "").split(";") if d]
+    return focus_sentence(name, domain_ranks(row), year=view.year, flagged=flagged,
+                          labels={d: lab(reg.DOMAINS[d], view.lang).lower() for d in reg.DOMAINS},
+                          reference=t("ref_short_" + view.reference, view.lang), lang=view.lang)

@@ -75,7 +75,7 @@ def warn_bad_params(lang: str) -> None:
     problems = st.session_state.get(PROBLEMS) or ()
     if problems:
         names = ", ".join(html.escape(p)[:40] for p in problems[:8])
-        st.warning(t("bad_params", lang, names=names), icon="⚠️")
+        st.warning(t("bad_params", lang, names=names), icon=":material/warning:")
 
 
 # --- sidebar --------------------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def share_box(v: ViewState) -> None:
 
 def present_bar(v: ViewState, n_focus: int, focus_name: str | None) -> None:
     """Presentation mode: leave, previous/next focus area."""
-    cols = st.columns([1, 1, 1, 3])
+    cols = st.columns([2, 2, 2, 1])
     if cols[0].button("◀ " + t("present_prev", v.lang), key="b_prev", disabled=n_focus < 2):
         update(focus=(v.focus - 1) % max(n_focus, 1))
         st.rerun()
@@ -136,15 +136,17 @@ def present_bar(v: ViewState, n_focus: int, focus_name: str | None) -> None:
 def legend(rows: Sequence[Mapping], title: str, caption: str) -> None:
     """HTML legend: colour swatch + text label + n (colour is never the only carrier)."""
     items = "".join(
-        f'<div class="sk-legend-row"><span class="sk-swatch" style="background:{html.escape(r["hex"])}"></span>'
+        f'<div class="sk-legend-row" role="listitem"><span class="sk-swatch" style="background:{html.escape(r["hex"])}"></span>'
         f'<span>{html.escape(str(r["label"]))} <span style="color:#444">(n = {int(r["n"])})</span></span></div>'
         for r in rows)
-    st.html(f'<div class="sk-legend" role="list" aria-label="{html.escape(title)}">'
-            f'<strong>{html.escape(title)}</strong>{items}</div>')
+    st.html(f'<div class="sk-legend"><strong>{html.escape(title)}</strong>'
+            f'<div role="list" aria-label="{html.escape(title)}">{items}</div></div>')
     st.caption(caption)
 
 
 def sentence(text: str) -> None:
+    if not text:
+        return
     st.html(f'<p class="sk-sentence">{html.escape(text)}</p>')
 
 
@@ -161,7 +163,7 @@ def stale_notice(source: Mapping, lang: str) -> None:
     """Cached data shown because fetching failed: say so, with its date."""
     if source and source.get("stale"):
         date = str(source.get("fetched_at") or "?")[:10]
-        st.warning(t("stale", lang, date=date), icon="🕒")
+        st.warning(t("stale", lang, date=date), icon=":material/schedule:")
 
 
 def area_table(joined, lang: str):
@@ -197,3 +199,21 @@ def page_view(slug: str) -> ViewState:
     """Called first by every page: records which page is shown (so the link opens it) and returns the state."""
     v = view()
     return set_view(v.with_(page=slug)) if v.page != slug else v
+
+
+class quiet_status:  # noqa: N801 (used like st.status)
+    """Presentation mode: a spinner instead of a status box (nothing stays on the projected screen)."""
+
+    def __enter__(self):
+        self._spinner = st.spinner()
+        self._spinner.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._spinner.__exit__(*exc)
+
+    def write(self, *_args) -> None:
+        pass
+
+    def update(self, **_kwargs) -> None:
+        pass

@@ -1,0 +1,244 @@
+"""The dashboard in a real browser: Chromium (Debian) through Playwright against `streamlit run app.py`.
+
+One cbs-mirror and one Streamlit server for the module. The mirror gets a test-defined copy of 85984NED
+(``--tables``) in which Poelenburg (WK047912) is called ``<img src=x onerror=alert(1)>``: the name must show
+as text everywhere (tooltip, tables, headings) and never execute. Screenshots go to tests/artifacts/.
+
+Accessibility: axe-core (axe-playwright-python) on Kaart and Vergelijken, no serious/critical violations.
+Excluded, with reason: the deck.gl canvas (a graphic; its content is also given as text: ``alt``, legend,
+"Gebieden in tabelvorm") and Streamlit's own hidden file-upload and toolbar internals are not on these pages.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARTIFACTS, MIRROR_BIN, REPO, SHARED_DATA, start_mirror
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]
+PAYLOAD = "<img src=x onerror=alert(1)>"
+DERIVED = SHARED_DATA / "derived" / "odata" / "85984NED"
+SCHEMA = SHARED_DATA / "cbs_schema"
+
+if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
+    pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _xss_table(folder: Path) -> Path:
+    """A copy of the mirror's 85984NED whose dimension title for WK047912 is the script payload."""
+    t = folder / "85984NED"
+    t.mkdir(parents=True)
+    dims = json.loads((DERIVED / "WijkenEnBuurten.json").read_text())
+    for row in dims:
+        if row["Key"].strip() == "WK047912":
+            row["Title"] = PAYLOAD
+    (t / "WijkenEnBuurten.json").write_text(json.dumps(dims))
+    manifest = json.loads((DERIVED / "table.json").read_text())
+    manifest.update({"TableInfos": str(SCHEMA / "85984NED_TableInfos.json"),
+                     "DataProperties": str(SCHEMA / "85984NED_DataProperties.json"),
+                     "TypedDataSet": str(DERIVED / "TypedDataSet.json"),
+                     "dimensions": {"WijkenEnBuurten": "WijkenEnBuurten.json"}})
+    (t / "table.json").write_text(json.dumps(manifest))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    mirror = start_mirror(tmp, "--tables", str(_xss_table(tmp / "tables")))
+    port = _free_port()
+    env = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
+               STAPELKAART_CACHE_DIR=str(tmp / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+                             "--server.headless", "true", "--server.address", "127.0.0.1"],
+                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            mirror.proc.terminate()
+            pytest.fail("streamlit did not start")
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(15)
+    mirror.proc.terminate()
+    mirror.proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    ctx.close()
+
+
+def _open(page, url: str, canvas: bool = True):
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
+    if canvas:
+        page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=90_000)
+        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=60_000)
+        time.sleep(2.5)     # deck.gl paints on the next animation frames
+    else:
+        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=90_000)
+        time.sleep(1.5)
+
+
+def _shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def _canvas_box(page):
+    return page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.bounding_box()
+
+
+def _poelenburg_pixel(box) -> tuple[float, float]:
+    """Screen position of Poelenburg, from the same view fit the app uses (geo.layer.view_state_for_bounds)."""
+    import geopandas as gpd
+    from geo.layer import view_state_for_bounds
+    gdf = gpd.read_file(SHARED_DATA / "derived" / "pdok_wbk2024" / "wijken.crs84.geojson")
+    vs = view_state_for_bounds(tuple(gdf.total_bounds), 1100, 650)
+    pt = gdf.loc[gdf["wijkcode"] == "WK047912"].to_crs("EPSG:28992").representative_point().to_crs("EPSG:4326").iloc[0]
+    scale = 512 * 2 ** vs["zoom"]
+
+    def merc(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    x = box["x"] + box["width"] / 2 + (pt.x - vs["longitude"]) / 360 * scale
+    y = box["y"] + box["height"] / 2 - (merc(pt.y) - merc(vs["latitude"])) / (2 * math.pi) * scale
+    return x, y
+
+
+def test_kaart_paints_the_wijken_of_amsterdam_and_zaanstad(page, server):
+    _open(page, server + "/")
+    box = _canvas_box(page)
+    assert box and box["width"] > 500 and box["height"] > 400
+    path = _shot(page, "kaart")
+    from PIL import Image
+    img = Image.open(path).convert("RGB").crop((int(box["x"]), int(box["y"]), int(box["x"] + box["width"]),
+                                                int(box["y"] + box["height"])))
+    colours = img.getcolors(maxcolors=1 << 20)
+    # YlOrRd fills (yellow/orange/red) and the grey no-data class are both painted
+    warm = sum(n for n, (r, g, b) in colours if r > 200 and b < 190 and abs(r - b) > 40)
+    grey = sum(n for n, (r, g, b) in colours if 180 <= r <= 195 and abs(r - g) < 4 and abs(g - b) < 4)
+    assert warm > 20_000 and grey > 1_000, (warm, grey)
+    text = page.inner_text("body")
+    assert "Poelenburg" in text and "Oud-Oost" in text and "Zuidoost" in text   # focus areas in the legend note
+
+
+def test_tooltip_shows_for_a_hovered_area_and_a_hostile_name_stays_text(page, server):
+    _open(page, server + "/")
+    box = _canvas_box(page)
+    x, y = _poelenburg_pixel(box)
+    tip = page.locator(".deck-tooltip")
+    for dx, dy in [(0, 0), (8, 8), (-8, -8), (8, -8), (-8, 8), (0, 15), (15, 0)]:
+        page.mouse.move(x + dx, y + dy)
+        time.sleep(0.6)
+        if tip.count() and tip.first.is_visible() and "WK047912" in tip.first.inner_text():
+            break
+    text = tip.first.inner_text()
+    assert "WK047912" in text and PAYLOAD in text          # shown literally, as text
+    assert tip.first.locator("img").count() == 0           # no element was created from the name
+    _shot(page, "kaart_tooltip")
+    # the same name on the profile page (heading, select box, table)
+    _open(page, server + "/buurtprofiel?area=WK047912", canvas=False)
+    page.wait_for_selector("h2", timeout=60_000)
+    assert PAYLOAD in page.locator("h2").first.inner_text()
+    _shot(page, "buurtprofiel_hostile_name")
+    assert page.dialogs == []
+
+
+def test_presentation_mode_hides_the_sidebar(page, server):
+    _open(page, server + "/?present=1")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert page.locator("h1").first.inner_text().strip() == "Poelenburg"
+    _shot(page, "presentatie")
+    page.get_by_role("button", name="Volgend focusgebied ▶").click()
+    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('Oud-Oost')",
+                           timeout=60_000)
+    time.sleep(2)
+    assert "focus=1" in page.url
+    _shot(page, "presentatie_oud_oost")
+
+
+def test_a_url_with_state_reopens_the_same_selection(page, server):
+    url = server + "/kaart?colour=domain:wonen&classes=equal_interval&k=4&area=WK0363MC&lang=en"
+    _open(page, url)
+    body = page.inner_text("body")
+    assert "Domain: Housing" in body and "Where do disadvantages stack up?" in body
+    assert "Open the profile of" in body
+    for part in ("colour=domain", "k=4", "area=WK0363MC", "lang=en"):
+        assert part in page.url
+    _shot(page, "kaart_state_en")
+
+
+def test_tampered_url_shows_a_warning_and_defaults(page, server):
+    _open(page, server + "/?year=1900&page=..%2F..%2Fetc&w=armoede:-1&colour=%3Cscript%3Ealert(1)%3C/script%3E")
+    body = page.inner_text("body")
+    assert "Niet alle instellingen uit de link waren geldig" in body
+    assert page.dialogs == []
+
+
+def _axe(page, name: str) -> list[dict]:
+    from axe_playwright_python.sync_playwright import Axe
+    results = Axe().run(page, context={"exclude": [['[data-testid="stDeckGlJsonChart"] canvas']]})
+    violations = results.response["violations"]
+    (ARTIFACTS / f"axe_{name}.json").write_text(json.dumps(violations, indent=1))
+    return [v for v in violations if v.get("impact") in ("serious", "critical")]
+
+
+def test_axe_kaart(page, server):
+    _open(page, server + "/")
+    bad = _axe(page, "kaart")
+    assert not bad, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
+
+
+def test_axe_vergelijken(page, server):
+    _open(page, server + "/vergelijken", canvas=False)
+    page.wait_for_selector("h2", timeout=60_000)
+    time.sleep(2)
+    _shot(page, "vergelijken")
+    bad = _axe(page, "vergelijken")
+    assert not bad, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
