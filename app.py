@@ -35,4 +35,8 @@ view = widgets.sidebar(view)
 widgets.share_box(view)
 st.sidebar.caption(t("attribution", lang))
 widgets.warn_bad_params(lang)
-current.run()
+widgets.SHELL.active = True
+try:
+    current.run()
+finally:
+    widgets.SHELL.active = False

@@ -69,5 +69,8 @@ if len(years) <= 1:
     st.info(t("trend_one_year", lang, year=years[0] if years else view.year))
 else:
     st.caption(t("trend_boundaries", lang))
-    st.line_chart(services.trend(view, view.area, years))
+    tr = services.trend(view, view.area, years)
+    if not tr.empty:
+        st.line_chart(tr[tr["comparable"]].set_index("year")["value"])
+        st.dataframe(tr, hide_index=True)
 st.caption(t("attribution", lang))

@@ -57,4 +57,10 @@ for fid, row in focus_rows.iterrows():
         labelFontSize=16, titleFontSize=16, labelColor="#1a1a1a", titleColor="#1a1a1a").configure_legend(
         labelFontSize=15, titleFontSize=15, labelColor="#1a1a1a", titleColor="#1a1a1a"), width="stretch")
     st.dataframe(services.indicator_comparison(rows, lang, name), hide_index=True, width="stretch")
+if st.button(t("export_pdf", lang), key="b_pdf"):
+    try:
+        st.download_button(t("export_pdf", lang), services.focus_pdf(view), key="dl_pdf", mime="application/pdf",
+                           file_name=f"stapelkaart_focusgebieden_{view.year}.pdf")
+    except Exception as exc:  # noqa: BLE001
+        st.error(t("export_failed", lang, error=getattr(exc, "message", type(exc).__name__)))
 st.caption(t("attribution", lang))

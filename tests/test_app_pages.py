@@ -13,6 +13,17 @@ INCOME = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_c
 PAGES = ["kaart", "vergelijken", "buurtprofiel", "prioriteren", "methode", "gegevens"]
 
 
+@pytest.fixture(autouse=True)
+def _no_legacy_pages_mode(monkeypatch):
+    """AppTest re-detects Streamlit's legacy ``pages/`` mode before every run (a real server does so once per
+    process, and app.py's guard handles that first request: see test_browser's deep-link test). Run the
+    main script the way st.navigation apps run, so widget clicks are not lost to the guard's rerun."""
+    import runpy
+
+    from streamlit.runtime.scriptrunner import script_runner
+    monkeypatch.setattr(script_runner, "_mpa_v1", lambda path: runpy.run_path(path, run_name="__main__"))
+
+
 def _app(params: dict | None = None) -> AppTest:
     import streamlit as st
     st.cache_data.clear()
@@ -140,3 +151,37 @@ def test_buurt_level_shows_no_data_explanation(mirror, cache_dir):
     at.run()
     _ok(at)
     assert any("buurten" in i.value.lower() for i in at.info)
+
+
+def test_hotspot_toggle_switches_the_legend_to_lisa(mirror, cache_dir):
+    _import_income(cache_dir)
+    at = _app()
+    at.run()
+    at.toggle(key="w_hotspots").set_value(True).run()
+    _ok(at)
+    legend = " ".join(h.proto.body for h in at.get("html"))
+    assert "HH:" in legend and "niet significant" in legend
+    assert dict(at.query_params)["hotspots"] == "1"
+
+
+def test_profile_explains_why_and_shows_the_rank_interval(mirror, cache_dir):
+    _import_income(cache_dir)
+    at = _app({"area": "WK0363TG", "page": "buurtprofiel"})
+    at.run()
+    at.switch_page("pages/buurtprofiel.py").run()
+    _ok(at)
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "Armoede & inkomen" in text and "90 %-interval" in text
+    assert any("Alleen 2024 is beschikbaar" in i.value for i in at.info)
+
+
+def test_exports_png_and_pdf(mirror, cache_dir):
+    at = _app()
+    at.run()
+    at.button(key="b_png").click().run()
+    _ok(at)
+    assert at.get("download_button")
+    at.switch_page("pages/vergelijken.py").run()
+    at.button(key="b_pdf").click().run()
+    _ok(at)
+    assert not at.error

@@ -151,6 +151,15 @@ def _poelenburg_pixel(box) -> tuple[float, float]:
     return x, y
 
 
+def test_a_deep_link_on_a_fresh_server_opens_the_full_app(page, server):
+    """First request of the process straight to a page (Streamlit's legacy pages/ mode must not take over)."""
+    _open(page, server + "/vergelijken?lang=en", canvas=False)
+    page.wait_for_selector("h2", timeout=60_000)
+    assert page.locator("h1").first.inner_text().strip() == "Compare"
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Map" in nav and "Method & sources" in nav and "app" not in nav.split()
+
+
 def test_kaart_paints_the_wijken_of_amsterdam_and_zaanstad(page, server):
     _open(page, server + "/")
     box = _canvas_box(page)

@@ -137,8 +137,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "stacking_domains": {"nl": "Gestapelde domeinen", "en": "Stacked domains"},
     "stacking_count": {"nl": "Aantal gestapelde domeinen", "en": "Number of stacked domains"},
     "composite": {"nl": "Samengestelde score", "en": "Composite score"},
-    "rank_interval": {"nl": "Positie in de rangorde bij andere gewichten: {lo}–{hi} (nu {now})",
-                      "en": "Position in the ranking under other weights: {lo}–{hi} (now {now})"},
+    "rank_interval": {"nl": "Plaats in de rangorde bij gevarieerde gewichten (90 %-interval, 1000 trekkingen): "
+                            "{lo}–{hi} (nu {now})",
+                      "en": "Position in the ranking under varied weights (90% interval, 1,000 draws): {lo}–{hi} (now {now})"},
     "rank_interval_na": {"nl": "Gevoeligheid voor gewichten is niet te berekenen voor dit gebied.",
                          "en": "Sensitivity to weights cannot be computed for this area."},
     "trend": {"nl": "Ontwikkeling", "en": "Trend"},

@@ -157,7 +157,8 @@ def build(view: ViewState, scored: services.Scored, gdf, focus_only: str | None 
                     tooltip={"html": tip, "style": {"backgroundColor": "#1a1a1a", "color": "#ffffff",
                                                     "fontSize": "14px"}})
     rows = [{"hex": "#%02x%02x%02x" % tuple(e.color[:3]), "label": e.label, "n": e.n} for e in entries]
-    return MapData(deck, rows, colour_label(view.colour, lang), len(joined), joined, focus_names, bounds,
+    title = t("hotspots", lang).replace("Toon h", "H").replace("Show h", "H") if view.hotspots else colour_label(view.colour, lang)
+    return MapData(deck, rows, title, len(joined), joined, focus_names, bounds,
                    fill, entries, outlines)
 
 

@@ -263,40 +263,22 @@ def domain_ranks(row: pd.Series) -> dict[str, float | None]:
 
 # --- hotspots (LISA) ------------------------------------------------------------------------------
 
-def with_hotspots(scored: Scored, gdf) -> Scored:
-    """Add a ``lisa`` column (HH/LL/HL/LH/ns) on the composite (or stacking count when no composite).
-
-    Uses indicators.hotspots (H3) when present; otherwise esda's Local Moran with queen contiguity.
-    """
-    table = scored.table.copy()
-    col = "composite" if table.get("composite") is not None and table["composite"].notna().sum() >= 10 else "stacking_count"
-    values = gdf[["code"]].merge(table[["code", col]] if col in table else table[["code"]], on="code", how="left")
-    labels = _lisa(tuple(values["code"]), tuple(pd.to_numeric(values.get(col), errors="coerce").fillna(np.nan)), gdf)
-    table["lisa"] = table["code"].map(dict(zip(values["code"], labels)))
-    return Scored(scored.result, table, scored.kwb, scored.notes, scored.source)
+def with_hotspots(scored_: Scored, gdf) -> Scored:
+    """Add a ``lisa`` column (HH/LL/HL/LH/ns; None = no data or no neighbours) from indicators.hotspots
+    (local Moran's I on the composite, Queen contiguity, 999 permutations, fixed seed)."""
+    from indicators.hotspots import local_moran
+    table = scored_.table.copy()
+    values = pd.to_numeric(table.set_index("code")["composite"], errors="coerce") if len(table) else pd.Series(dtype=float)
+    lisa = _lisa(tuple(values.index), tuple(values.to_numpy()), gdf, local_moran)
+    table["lisa"] = table["code"].map(lisa)
+    return Scored(scored_.result, table, scored_.kwb, scored_.notes, scored_.source)
 
 
-def _lisa(codes: tuple, values: tuple, gdf) -> list:
-    try:
-        from indicators import hotspots  # type: ignore[attr-defined]
-        return list(hotspots.lisa_labels(gdf, pd.Series(values, index=list(codes))))
-    except (ImportError, AttributeError, TypeError):
-        pass
-    import esda
-    import libpysal
-    y = np.asarray(values, dtype=float)
-    ok = np.isfinite(y)
-    out = [None] * len(y)
-    if ok.sum() < 10:
-        return out
-    sub = gdf.iloc[np.flatnonzero(ok)]
-    w = libpysal.weights.Queen.from_dataframe(sub, use_index=False, silence_warnings=True)
-    w.transform = "r"
-    m = esda.Moran_Local(y[ok], w, permutations=199, seed=1)
-    names = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
-    for j, i in enumerate(np.flatnonzero(ok)):
-        out[i] = names[int(m.q[j])] if m.p_sim[j] < 0.05 else "ns"
-    return out
+def _lisa(codes: tuple, values: tuple, gdf, local_moran) -> dict:
+    out = local_moran(gdf, pd.Series(values, index=list(codes), dtype="float64"))
+    label = out["label"].where(out["label"].isin(["HH", "LL", "HL", "LH"]),
+                               np.where(out["label"] == "niet significant", "ns", None))
+    return dict(zip(out["code"], label))
 
 
 # --- focus areas vs gemeente and Nederland ------------------------------------------------------
@@ -418,30 +400,23 @@ def indicator_profile(row: pd.Series, lang: str, reference: str) -> pd.DataFrame
 
 
 def rank_interval(scored_: Scored, code: str) -> tuple[int | None, int | None, int | None]:
-    """Position of ``code`` by composite now, and its range when each domain weight is halved/doubled/zeroed."""
+    """Position of ``code`` by composite now and its 5-95 % interval under random weights around the chosen ones
+    (indicators.sensitivity: Dirichlet draws, fixed seed)."""
     res = scored_.result
     if res is None or code not in scored_.table.index:
         return None, None, None
-
-    def pos(table: pd.DataFrame) -> int | None:
-        comp = pd.to_numeric(table["composite"], errors="coerce")
-        if pd.isna(comp.get(code)):
-            return None
-        return int((comp > comp[code]).sum()) + 1
-
-    now = pos(scored_.table)
-    if now is None:
+    iv = _intervals(scored_)
+    if code not in iv.index or pd.isna(iv.loc[code, "rank"]):
         return None, None, None
-    positions = [now]
-    base = dict(res.weights)
-    for d in base:
-        for factor in (0.0, 0.5, 2.0):
-            w = dict(base, **{d: base[d] * factor})
-            if sum(w.values()) > 0:
-                p = pos(res.reweight(w).table)
-                if p is not None:
-                    positions.append(p)
-    return min(positions), max(positions), now
+    r = iv.loc[code]
+    return int(round(r["rank_low"])), int(round(r["rank_high"])), int(r["rank"])
+
+
+def _intervals(scored_: Scored) -> pd.DataFrame:
+    from indicators.sensitivity import rank_intervals
+    res = scored_.result
+    return rank_intervals(res.domain_x.loc[res.table.index], res.weights,
+                          min_domains=res.settings.get("min_domains", 3))
 
 
 def years_with_data(gemeenten, level: str) -> list[int]:
@@ -453,15 +428,17 @@ def years_with_data(gemeenten, level: str) -> list[int]:
 
 
 def trend(view, code: str, years: list[int]) -> pd.DataFrame:
-    rows = {}
+    """Composite per year with comparability from indicators.trend (breaks in boundaries end a series)."""
+    from indicators.trend import trend as comparable_trend
+    frames, values = {}, {}
     for y in years:
         try:
             s = scored(view.gemeenten, y, view.level, view.reference)
-            if code in s.table.index:
-                rows[y] = {c: s.table.loc[code, c] for c in s.table.columns if c.startswith("domain__") and c.count("__") == 1}
         except Exception:  # noqa: BLE001 (a year that does not load is left out)
             continue
-    return pd.DataFrame(rows).T
+        frames[y] = s.kwb
+        values[y] = float(s.table["composite"].get(code, np.nan)) if code in s.table.index else np.nan
+    return comparable_trend(frames, code, values, lang=view.lang) if frames else pd.DataFrame()
 
 
 # --- method / cache -------------------------------------------------------------------------------
@@ -548,3 +525,34 @@ def focus_sentence_for(view, focus_id: str) -> str:
     return focus_sentence(name, domain_ranks(row), year=view.year, flagged=flagged,
                           labels={d: lab(reg.DOMAINS[d], view.lang).lower() for d in reg.DOMAINS},
                           reference=t("ref_short_" + view.reference, view.lang), lang=view.lang)
+
+
+def focus_pdf(view) -> bytes:
+    """One A4 page per focus area (data.export.focus_report_pdf): map thumbnail, profile, key figures, sentence."""
+    from data.export import FocusReport, focus_report_pdf
+    from pages._common.i18n import label as lab
+    reg = registry()
+    table = focus_table(view, view.weight_map(domain_ids()))
+    gdf = boundaries(view.gemeenten, view.year, "wijk")
+    s = scored(view.gemeenten, view.year, "wijk", view.reference)
+    ref = s.result.reference.text(view.lang)
+    names = gemeente_options(view.year)
+    reports = []
+    for f in focus_areas():
+        if f.id not in table.index:
+            continue
+        row = table.loc[f.id]
+        domains = {lab(reg.DOMAINS[d], view.lang): {"score": row.get(f"domain__{d}"), "n": int(num(row.get(f"domain__{d}__n")) or 0)
+                                                     if not math.isnan(num(row.get(f"domain__{d}__n"))) else 0,
+                                                     "m": int(num(row.get(f"domain__{d}__m")) or 0)
+                                                     if not math.isnan(num(row.get(f"domain__{d}__m"))) else 0}
+                   for d in reg.DOMAINS}
+        figures = [{"label": lab(i, view.lang), "value": row.get(i.id), "unit": i.unit.get(view.lang, i.unit["nl"]),
+                    "year": row.get(f"{i.id}__year"), "source": row.get(f"{i.id}__source")}
+                   for i in reg.scored_indicators() if not math.isnan(num(row.get(i.id)))]
+        areas = gdf[gdf["gemeente_code"] == f.gemeente_code]
+        reports.append(FocusReport(
+            name=lab(f, view.lang).split(" (")[0], gemeente=names.get(f.gemeente_code, f.gemeente_code), areas=areas,
+            focus=areas[areas["code"].isin(f.codes)], domains=domains, key_figures=figures,
+            sentence=focus_sentence_for(view, f.id), reference=ref, year=view.year, lang=view.lang))
+    return focus_report_pdf(reports)

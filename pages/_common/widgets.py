@@ -7,6 +7,7 @@ values and written back to ``st.query_params`` so the URL always reproduces the 
 from __future__ import annotations
 
 import html
+import threading
 from collections.abc import Mapping, Sequence
 
 import streamlit as st
@@ -15,6 +16,7 @@ from pages._common import services
 from pages._common.i18n import t
 from pages._common.state import CLASSIFIERS, LEVELS, REFERENCES, YEARS, ViewState, share_url
 
+SHELL = threading.local()   # SHELL.active: app.py is running this page (set around ``page.run()``)
 VIEW = "_view"
 LAST_PARAMS = "_last_params"
 PROBLEMS = "_param_problems"
@@ -196,7 +198,16 @@ def reset_weights(domains) -> None:
 
 
 def page_view(slug: str) -> ViewState:
-    """Called first by every page: records which page is shown (so the link opens it) and returns the state."""
+    """Called first by every page: records which page is shown (so the link opens it) and returns the state.
+
+    Streamlit treats an app with a ``pages/`` folder as a legacy multipage app until ``st.navigation`` runs
+    once in the process; a first visit straight to ``/vergelijken`` would then run this page without the
+    shell (no sidebar, no state). Switch the process to ``st.navigation`` and rerun through app.py.
+    """
+    if not getattr(SHELL, "active", False):
+        from streamlit.runtime.pages_manager import PagesManager
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     v = view()
     return set_view(v.with_(page=slug)) if v.page != slug else v
 
