@@ -23,9 +23,12 @@ if st.button(t("refresh_button", lang), key="b_refresh"):
     bar = st.progress(0.0, text=t("loading", lang))
     with st.status(t("loading", lang), expanded=True) as status:
         try:
-            done = services.refresh(view.gemeenten, view.year, ("wijk", "buurt"),
-                                    lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
-            status.update(label=t("fetch_done", lang, what=", ".join(done)), state="complete")
+            done, stale = services.refresh(view.gemeenten, view.year, ("wijk", "buurt"),
+                                           lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
+            status.update(label=t("fetch_done", lang, what=", ".join(done) or "–"),
+                          state="error" if stale else "complete")
+            if stale:
+                st.warning(t("stale", lang, date=min(stale)))
         except Exception as exc:  # noqa: BLE001
             status.update(label=t("load_failed", lang), state="error")
             widgets.show_error(exc, lang, t("fetch_title", lang).lower())

@@ -28,6 +28,8 @@ if table.empty:
     st.stop()
 
 dom_labels = {d: label(reg.DOMAINS[d], lang) for d in reg.DOMAINS}
+show = st.segmented_control(t("display_as", lang), ["pct", "abs"], default="pct", key="w_show",
+                            format_func=lambda x: t("unit_pct" if x == "pct" else "unit_abs", lang)) or "pct"
 focus_rows = table[table["kind"] == "focus"]
 for fid, row in focus_rows.iterrows():
     f = services.focus_by_id(fid)
@@ -56,7 +58,10 @@ for fid, row in focus_rows.iterrows():
     st.altair_chart((shade + points).properties(height=60 * len(dom_labels)).configure_axis(
         labelFontSize=16, titleFontSize=16, labelColor="#1a1a1a", titleColor="#1a1a1a").configure_legend(
         labelFontSize=15, titleFontSize=15, labelColor="#1a1a1a", titleColor="#1a1a1a"), width="stretch")
-    st.dataframe(services.indicator_comparison(rows, lang, name), hide_index=True, width="stretch")
+    counts = None
+    if show == "abs" and f is not None:
+        counts = services.absolute_counts(view, f, {fid: f.codes, **{g: (g,) for g in rows.index if g != fid}})
+    st.dataframe(services.indicator_comparison(rows, lang, name, counts), hide_index=True, width="stretch")
 if st.button(t("export_pdf", lang), key="b_pdf"):
     try:
         st.download_button(t("export_pdf", lang), services.focus_pdf(view), key="dl_pdf", mime="application/pdf",

@@ -185,3 +185,23 @@ def test_exports_png_and_pdf(mirror, cache_dir):
     at.button(key="b_pdf").click().run()
     _ok(at)
     assert not at.error
+
+
+def test_failed_fetch_without_cache_says_what_happened(mirror, cache_dir, monkeypatch):
+    monkeypatch.setenv("STAPELKAART_HTTP_RETRIES", "1")
+    mirror.fault(status=503)
+    at = _app()
+    at.run()
+    _ok(at)
+    assert at.error and "CBS" in at.error[0].value and "Traceback" not in at.error[0].value
+
+
+def test_refresh_failure_keeps_the_cache_and_shows_its_date(mirror, cache_dir, monkeypatch):
+    at = _app()
+    at.run()                                   # warm the cache (Kaart loads everything)
+    at.switch_page("pages/gegevens.py").run()
+    monkeypatch.setenv("STAPELKAART_HTTP_RETRIES", "1")
+    mirror.fault(status=503)
+    at.button(key="b_refresh").click().run()
+    _ok(at)
+    assert any("Gecachte gegevens van" in w.value for w in at.warning), [e.value for e in at.error]

@@ -122,6 +122,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "unit_pct": {"nl": "Percentage", "en": "Percentage"},
     "unit_abs": {"nl": "Absoluut", "en": "Absolute"},
     "population_basis": {"nl": "Eenheid van telling", "en": "Unit of count"},
+    "persons": {"nl": "personen", "en": "persons"},
+    "count_of": {"nl": "aantal {subject}", "en": "number of {subject}"},
     "display_as": {"nl": "Toon als", "en": "Show as"},
     "worst_band": {"nl": "zwakste {band} %", "en": "weakest {band}%"},
     "nederland": {"nl": "Nederland", "en": "The Netherlands"},

@@ -88,26 +88,50 @@ def boundaries(gemeenten: tuple[str, ...], year: int, level: str):
     return load_boundaries(list(gemeenten), year, level)
 
 
-def refresh(gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...], progress: Callable[[float, str], None]) -> list[str]:
-    """Fetch again (Gegevens page), reporting progress 0..1; clears the in-memory caches afterwards."""
+def refresh(gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...],
+            progress: Callable[[float, str], None]) -> tuple[list[str], list[str]]:
+    """Fetch again (Gegevens page), reporting progress 0..1; clears the in-memory caches afterwards.
+
+    Returns (done, stale): what was fetched, and the fetched_at dates of cached copies that had to be kept
+    because the service did not answer (the loaders then return the cache marked ``stale``).
+    """
     from data.cbs import load_kwb, load_kwb_national
     from data.pdok import load_boundaries
-    done = []
+    done, stale = [], []
     steps = 2 + len(levels)
+
+    from data.errors import FetchError
+
+    def note(load, what, kind):
+        try:
+            frame = load()
+        except FetchError as exc:
+            errors.append(exc)
+            stale.extend(cached_dates(kind, year))
+            return
+        src = frame.attrs.get("source", {})
+        (stale.append(str(src.get("fetched_at", "?"))[:10]) if src.get("stale") else done.append(what))
+
+    errors: list = []
     progress(0.0, f"KWB {year}")
-    load_kwb(list(gemeenten), year, levels=("gemeente", "wijk", "buurt"), refresh=True,
-             progress=lambda n, total, label: progress(0.1, f"{label}: {n} rijen"))
-    done.append(f"KWB {year}")
+    note(lambda: load_kwb(list(gemeenten), year, levels=("gemeente", "wijk", "buurt"), refresh=True,
+                          progress=lambda n, total, label: progress(0.5 / steps, f"{label}: {n}")), f"KWB {year}", "kwb")
     progress(1 / steps, f"KWB {year} Nederland")
-    load_kwb_national(year, "wijk", refresh=True)
-    done.append(f"KWB {year} NL")
+    note(lambda: load_kwb_national(year, "wijk", refresh=True), f"KWB {year} NL", "kwb")
     for i, lv in enumerate(levels):
         progress((2 + i) / steps, f"PDOK {lv}")
-        load_boundaries(list(gemeenten), year, lv, refresh=True)
-        done.append(f"PDOK {lv}")
-    progress(1.0, "klaar")
+        note(lambda lv=lv: load_boundaries(list(gemeenten), year, lv, refresh=True), f"PDOK {lv}", "boundaries")
+    if errors and not stale:
+        raise errors[0]
+    progress(1.0, "✓")
     st.cache_data.clear()
-    return done
+    return done, stale
+
+
+def cached_dates(kind: str, year: int) -> list[str]:
+    from data import cache
+    return [str(e.manifest.get("fetched_at", "?"))[:10] for e in cache.iter_ok(kind)
+            if e.key is not None and e.key.year == year]
 
 
 # --- user indicator files (persisted in <cache>/userfiles) -----------------------------------------
@@ -304,17 +328,44 @@ def focus_by_id(fid):
     return None
 
 
-def indicator_comparison(rows: pd.DataFrame, lang: str, focus_name: str) -> pd.DataFrame:
-    """One row per scored indicator: value and rank of the focus area, its gemeente and Nederland, year, source."""
+def absolute_counts(view, focus, codes_by_row: dict[str, tuple[str, ...]]) -> dict[str, dict[str, float]]:
+    """Counts behind each rate (persons, households, dwellings), summed over members: {indicator: {row id: n}}.
+
+    ratio: the numerator itself; share (a %): % x base / 100; mean (WOZ, income): no count (absent).
+    """
+    from indicators.focus import aggregate_parts
+    reg = registry()
+    res = scored(view.gemeenten, view.year, "wijk", view.reference).result
+    out: dict[str, dict[str, float]] = {}
+    for ind in reg.INDICATORS.values():
+        if ind.kind not in ("ratio", "share") or ind.id not in res.parts:
+            continue
+        agg = aggregate_parts(res.parts[ind.id], codes_by_row, ind.scale)
+        div = 100.0 if ind.kind == "share" else 1.0
+        out[ind.id] = {rid: float(agg.loc[rid, "num"]) / div for rid in agg.index}
+    return out
+
+
+def indicator_comparison(rows: pd.DataFrame, lang: str, focus_name: str,
+                         counts: dict[str, dict[str, float]] | None = None) -> pd.DataFrame:
+    """One row per indicator: value (or, with ``counts``, the absolute number) and rank of the focus area,
+    its gemeente and Nederland, year and source."""
     from pages._common.i18n import label as lab, t
     reg = registry()
     out = []
     for ind in reg.INDICATORS.values():
+        unit = ind.unit.get(lang, ind.unit["nl"])
+        if counts is not None:
+            subject = (t("persons", lang) if ind.kind == "ratio" else unit.replace("%", "").strip())
+            unit = t("count_of", lang, subject=subject) if ind.id in counts else "–"
         rec = {t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
-               t("indicator", lang): lab(ind, lang), t("unit", lang): ind.unit.get(lang, ind.unit["nl"])}
-        for _, r in rows.iterrows():
+               t("indicator", lang): lab(ind, lang), t("unit", lang): unit}
+        for rid, r in rows.iterrows():
             name = focus_name if r["kind"] == "focus" else (t("nederland", lang) if r["kind"] == "land" else str(r["name"]))
-            rec[name] = fmt_num(r.get(ind.id), 1, lang)
+            if counts is None:
+                rec[name] = fmt_num(r.get(ind.id), 1, lang)
+            else:
+                rec[name] = fmt_num(counts.get(ind.id, {}).get(rid), 0, lang)
             if r["kind"] == "focus":
                 rec[t("rank", lang)] = fmt_num(r.get(f"{ind.id}__rank"), 0, lang)
                 y = r.get(f"{ind.id}__year")
