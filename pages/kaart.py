@@ -79,12 +79,17 @@ except AttributeError:
     picked = None
 codes = data.joined["code"].tolist()
 names = dict(zip(codes, data.joined["sk_name"].tolist()))
-if picked and picked in names and picked != view.area:
-    view = widgets.update(area=picked)
+area_key = f"w_area_{view.level}"
+if picked != st.session_state.get("_last_pick"):          # a new click on the map (not the same one again)
+    st.session_state["_last_pick"] = picked
+    if picked in names:
+        view = widgets.update(area=picked)
+        st.session_state[area_key] = picked
 if not view.present:
     options = [""] + sorted(codes, key=lambda c: names[c])
-    idx = options.index(view.area) if view.area in options else 0
-    choice = st.selectbox(t("select_area", lang), options, index=idx, key=f"w_area_{view.level}",
+    if st.session_state.get(area_key) not in options or area_key not in st.session_state:
+        st.session_state[area_key] = view.area if view.area in options else ""
+    choice = st.selectbox(t("select_area", lang), options, key=area_key,
                           format_func=lambda c: names.get(c, t("select_area_none", lang)) if c else t("select_area_none", lang))
     if (choice or None) != view.area:
         view = widgets.update(area=choice or None)

@@ -199,6 +199,15 @@ def test_tooltip_shows_for_a_hovered_area_and_a_hostile_name_stays_text(page, se
     assert page.dialogs == []
 
 
+def test_clicking_an_area_selects_it_and_offers_its_profile(page, server):
+    _open(page, server + "/")
+    x, y = _poelenburg_pixel(_canvas_box(page))
+    page.mouse.click(x, y)
+    page.wait_for_function("() => location.search.includes('area=WK047912')", timeout=30_000)
+    page.wait_for_selector("text=Open buurtprofiel van", timeout=30_000)
+    assert page.dialogs == []
+
+
 def test_presentation_mode_hides_the_sidebar(page, server):
     _open(page, server + "/?present=1")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()

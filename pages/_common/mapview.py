@@ -139,13 +139,13 @@ def build(view: ViewState, scored: services.Scored, gdf, focus_only: str | None 
                                     get_line_color=[20, 20, 20], line_width_min_pixels=4))
             pts = label_points(outlines)
             layers.append(pdk.Layer("TextLayer", data=pts, id="focus_labels", get_position="position",
-                                    get_text="label_plain", get_size=18, get_color=[0, 0, 0],
+                                    get_text="label_plain", get_size=30 if view.present else 18, get_color=[0, 0, 0],
                                     background=True, get_background_color=[255, 255, 255, 230],
                                     font_weight=700, pickable=False))
             if focus_only and focus_only in names.values():
                 row = outlines[outlines["name"] == focus_only]
                 x0, y0, x1, y1 = (float(x) for x in row.to_crs("EPSG:4326").total_bounds)
-                px, py = (x1 - x0) * 0.6, (y1 - y0) * 0.6       # context around the focus area
+                px, py = (x1 - x0) * 1.0, (y1 - y0) * 1.0       # context around the focus area
                 bounds = (x0 - px, y0 - py, x1 + px, y1 + py)
         except Exception:  # noqa: BLE001 (outlines are an extra; the choropleth stands without them)
             pass

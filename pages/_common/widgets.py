@@ -71,6 +71,9 @@ def seed_widgets(v: ViewState, force: bool = False) -> None:
     for key, value in values.items():
         if force or key not in st.session_state:
             st.session_state[key] = value
+    if force:                                   # area pickers are seeded by the pages from the state
+        for key in ("w_area_wijk", "w_area_buurt", "w_profile_area"):
+            st.session_state.pop(key, None)
 
 
 def warn_bad_params(lang: str) -> None:
