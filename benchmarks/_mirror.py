@@ -20,12 +20,15 @@ class MirrorUnavailable(RuntimeError):
     """../shared is absent (outside the Stapelkaart workplace)."""
 
 
-def start(tmp: Path) -> tuple[subprocess.Popen, str]:
-    """Start cbs-mirror on a free port; return the process and its base URL."""
+def start(tmp: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Start cbs-mirror on a free port (``extra``: more mirror options); return the process and its base URL.
+
+    Shared by the benchmarks and the test fixtures (tests/conftest.py).
+    """
     if not MIRROR_BIN.exists():
         raise MirrorUnavailable(f"{MIRROR_BIN} not found: benchmarks need ../shared/cbs-mirror")
     port_file = tmp / "url"
-    proc = subprocess.Popen([sys.executable, str(MIRROR_BIN), "--port-file", str(port_file), "--quiet"])
+    proc = subprocess.Popen([sys.executable, str(MIRROR_BIN), "--port-file", str(port_file), "--quiet", *extra])
     deadline = time.time() + 15
     while not port_file.exists():
         if proc.poll() is not None or time.time() > deadline:

@@ -8,33 +8,19 @@ Boundaries come from ``data.pdok.load_boundaries`` against a cbs-mirror started 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
+
+from benchmarks import _mirror
 
 REPO = Path(__file__).resolve().parents[1]
 MIRROR_BIN = (REPO / ".." / "shared" / "cbs-mirror" / "cbs-mirror").resolve()
 GEMEENTEN = ["GM0363", "GM0479"]  # Amsterdam, Zaanstad
 TOLERANCE_M = 10.0
-
-
-def _start_mirror(tmp: Path) -> tuple[subprocess.Popen, str]:
-    """Start cbs-mirror on a free port; return the process and its base URL."""
-    port_file = tmp / "url"
-    proc = subprocess.Popen([sys.executable, str(MIRROR_BIN), "--port-file", str(port_file), "--quiet"])
-    deadline = time.time() + 15
-    while not port_file.exists():
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            raise RuntimeError("cbs-mirror did not start")
-        time.sleep(0.05)
-    return proc, port_file.read_text().strip()
 
 
 def _measure(frames: list[gpd.GeoDataFrame]) -> dict:
@@ -71,21 +57,10 @@ def main() -> None:
         print("payload: skipped (../shared/cbs-mirror absent)")
         return
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = _start_mirror(Path(tmp))
-        old = {k: os.environ.get(k) for k in ("STAPELKAART_PDOK_URL", "STAPELKAART_CACHE_DIR")}
-        os.environ.update(STAPELKAART_PDOK_URL=url, STAPELKAART_CACHE_DIR=str(Path(tmp) / "cache"))
-        try:
+        with _mirror.running(Path(tmp), cache_dir=Path(tmp) / "cache"):
             from data.pdok import load_boundaries
 
             frames = [load_boundaries(GEMEENTEN, 2024, level) for level in ("wijk", "buurt")]
-        finally:
-            for k, v in old.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-            proc.terminate()
-            proc.wait(10)
     t0 = time.perf_counter()
     m = _measure(frames)
     n = sum(len(f) for f in frames)

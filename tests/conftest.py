@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -65,15 +63,11 @@ class Mirror:
 
 
 def start_mirror(tmp_dir: Path, *extra: str) -> Mirror:
-    port_file = tmp_dir / "url"
-    proc = subprocess.Popen([sys.executable, str(MIRROR_BIN), "--port-file", str(port_file), "--quiet", *extra])
-    deadline = time.time() + 15
-    while not port_file.exists():
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            raise RuntimeError("cbs-mirror did not start")
-        time.sleep(0.05)
-    return Mirror(port_file.read_text().strip(), proc)
+    """Start another cbs-mirror (e.g. with ``--tables``) on a free port; the caller terminates it."""
+    from benchmarks._mirror import start
+
+    proc, url = start(tmp_dir, *extra)
+    return Mirror(url, proc)
 
 
 import urllib.parse  # noqa: E402  (used by Mirror.requests)
