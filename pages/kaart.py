@@ -54,7 +54,7 @@ for note in scored.notes:
 widgets.stale_notice(scored.source, lang)
 
 # --- map + legend ---
-map_col, legend_col = st.columns([4, 1]) if not view.present else st.columns([5, 1])
+map_col, legend_col = st.columns([4, 1]) if not view.present else st.columns([3, 1])
 with map_col:
     gemeente_names = ", ".join(services.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
     event = st.pydeck_chart(data.deck, height=780 if view.present else 620, key="map", on_select="rerun",
