@@ -116,7 +116,8 @@ def get_scheme(name: str) -> Scheme:
 
 @dataclass(frozen=True)
 class Classification:
-    """Class per area (``-1`` = no data) plus the class bounds: class i covers (bins[i-1], bins[i]]."""
+    """Class per area (``-1`` = no data) plus the class bounds: class i covers (bins[i-1], bins[i]];
+    for the ``fixed`` scheme [bins[i-1], bins[i]) with the top class closed (a score of 80 is in 80-100)."""
 
     classes: np.ndarray  # int per area, -1 = geen gegevens / onderdrukt
     bins: np.ndarray  # upper bound per class
@@ -155,7 +156,11 @@ def classify(values, scheme: str = "quantiles", k: int = 5, *, breaks: Sequence[
         bins = np.array([yv.max()])
     else:
         bins = np.unique(np.asarray(spec.fit(yv, k_eff, breaks), dtype=float))
-    classes[ok] = np.minimum(np.searchsorted(bins, yv, side="left"), len(bins) - 1)
+    if scheme == "fixed":
+        # Fixed bands are [a, b): a score of exactly 80 lies in the worst band 80-100, as stacking counts it.
+        classes[ok] = np.minimum(np.searchsorted(bins[:-1], yv, side="right"), len(bins) - 1)
+    else:
+        classes[ok] = np.minimum(np.searchsorted(bins, yv, side="left"), len(bins) - 1)
     lower = float(min(0.0, yv.min())) if scheme == "fixed" and breaks is None else float(yv.min())
     worst = (scheme == "fixed") if highlight_worst is None else highlight_worst
     return Classification(classes, bins, lower, scheme, (len(bins) - 1,) if worst else ())
@@ -288,9 +293,15 @@ def legend(values, classification: Classification, *, palette: str = "YlOrRd", l
     counts = classification.counts()
     entries = []
     lower = classification.lower
+    fixed = classification.scheme == "fixed"
+    last = len(classification.bins) - 1
     for i, upper in enumerate(classification.bins):
+        if fixed:  # [a, b) bands; the top band includes its upper bound
+            text = (f"≥ {_num(lower, d, lang)}" if i == last else f"{_num(lower, d, lang)} – < {_num(upper, d, lang)}")
+        else:
+            text = f"{_num(lower, d, lang)} – {_num(upper, d, lang)}"
         entries.append(LegendEntry(
-            class_index=i, label=f"{_num(lower, d, lang)} – {_num(upper, d, lang)}{suffix}",
+            class_index=i, label=f"{text}{suffix}",
             color=tuple(int(v) for v in colours[i]), text_color=tuple(int(v) for v in texts[i]),
             lower=float(lower), upper=float(upper), n=int(counts[i]), highlight=i in classification.highlight))
         lower = float(upper)

@@ -33,6 +33,9 @@ from indicators.scores import (DOMAIN_IDS, composite_matrix, domain_scores, stac
                                weight_vector)
 
 MIN_REFERENCE_AREAS = 10
+#: Below this share of the reference with a value, ranks are still given but the coverage note says
+#: against how many areas they really are ("114 van 3 393 wijken"), and pages show a warning.
+LOW_COVERAGE_SHARE = 0.5
 LEVEL_NAMES = {"gemeente": ("gemeenten", "municipalities"), "wijk": ("wijken", "districts"),
                "buurt": ("buurten", "neighbourhoods")}
 _PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt", "NL": "land"}
@@ -289,7 +292,7 @@ def score_parts(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, ref_so
 
 def table_columns() -> list[str]:
     """Columns of ``ScoreResult.table`` in order (the contract of docs/ARCHITECTURE.md)."""
-    cols = ["code", "name", "level", "gemeente_code", "year", "reference"]
+    cols = ["code", "name", "level", "gemeente_code", "year", "reference", "population"]
     for ind in INDICATORS.values():
         cols += [ind.id, f"{ind.id}__rank", f"{ind.id}__year", f"{ind.id}__source"]
     for d in DOMAIN_IDS:
@@ -319,10 +322,14 @@ def _coverage_row(ind: Indicator, p: pd.DataFrame, reference: Reference, n_ref: 
         note = NO_DATA["nl"]
     elif n_ref < min_reference_values:
         note = f"te weinig waarden in de referentie ({n_ref} < {min_reference_values}): geen rangen"
+    elif reference.n_areas and n_ref < LOW_COVERAGE_SHARE * reference.n_areas:
+        note = (f"lage dekking: rang t.o.v. de {n_ref} van {reference.n_areas} gebieden van de referentie "
+                f"met een waarde ({100 * n_ref / reference.n_areas:.0f} %)")
     else:
         note = ""
     return {"indicator": ind.id, "label": ind.text("nl"), "domain": ind.domain or "context", "scored": ind.scored,
             "n_reference": reference.n_areas, "n_reference_with_value": n_ref,
             "share_reference_with_value": n_ref / reference.n_areas if reference.n_areas else np.nan,
             "n_with_value": int(p["value"].notna().sum()), "years": ";".join(map(str, years)),
-            "sources": " | ".join(sources), "note": note}
+            "sources": " | ".join(sources), "note": note,
+            "low_coverage": bool(reference.n_areas) and 0 < n_ref < LOW_COVERAGE_SHARE * reference.n_areas}

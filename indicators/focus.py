@@ -160,8 +160,14 @@ def score_focus(result: ScoreResult, focus_areas: Mapping[str, FocusArea] | None
         info.append({"id": NL_CODE, "name": "Nederland", "kind": "land", "members": note})
     ids = [r["id"] for r in info]
     parts = {k: p.reindex(ids) for k, p in parts.items()}
-    suppressed = pd.Series(False, index=pd.Index(ids))
-    reasons = pd.Series("", index=suppressed.index, dtype=object)
+    # A focus area is a sum of its members: below the minimum population it is suppressed like any area.
+    pop = result.universe["population"] if "population" in result.universe.columns else pd.Series(dtype=float)
+    focus_pop = pd.Series({f.id: pop.reindex(list(f.codes)).sum(min_count=len(f.codes))
+                           for f in focus_areas.values()}, dtype="float64").reindex(ids)
+    small = (focus_pop < result.settings["min_population"]).fillna(False)
+    suppressed = pd.Series(small.to_numpy(dtype=bool), index=pd.Index(ids))
+    reasons = pd.Series(np.where(suppressed, f"minder dan {result.settings['min_population']:g} inwoners", ""),
+                        index=suppressed.index, dtype=object)
     for ind in INDICATORS.values():
         parts[ind.id], reasons = suppress_small(ind, parts[ind.id], reasons)
     cols, _, _ = score_parts(parts, suppressed, result.ref_sorted, result.weights, result.settings,

@@ -103,20 +103,24 @@ def domain_scores(ranks: pd.DataFrame, members: Mapping[str, list[str]],
 
 def stacking(scores: pd.DataFrame, worst_band: float = 20.0,
              suppressed: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
-    """Number and ``;``-joined list of domains with score >= 100 - worst_band (NA for suppressed areas)."""
+    """Number and ``;``-joined list of domains with score >= 100 - worst_band.
+
+    NA for suppressed areas and for areas without any domain score (unknown is not zero).
+    """
     if not 0 < worst_band <= 100:
         raise UserInputError(f"De slechtste band moet tussen 0 en 100 liggen, niet {worst_band}.",
                              f"The worst band must lie between 0 and 100, not {worst_band}.")
-    flags = scores.reindex(columns=DOMAIN_IDS).ge(100.0 - worst_band)
+    frame = scores.reindex(columns=DOMAIN_IDS)
+    flags = frame.ge(100.0 - worst_band)
     count = flags.sum(axis=1).astype("Int64")
+    # No domain score at all is "unknown", never "0 stacked domains".
+    none_available = ~frame.notna().any(axis=1).to_numpy()
     names = np.full(len(scores), "", dtype=object)
     for d in DOMAIN_IDS:
         names = names + np.where(flags[d].to_numpy(), d + ";", "")
     labels = pd.Series(names, index=scores.index, dtype="string").str.rstrip(";")
-    if suppressed is not None:
-        count = count.mask(suppressed.to_numpy())
-        labels = labels.mask(suppressed.to_numpy())
-    return count, labels
+    hide = none_available if suppressed is None else none_available | suppressed.to_numpy(dtype=bool)
+    return count.mask(hide), labels.mask(hide)
 
 
 def weight_vector(weights: Mapping[str, float]) -> np.ndarray:
@@ -128,7 +132,7 @@ def composite_matrix(x: np.ndarray, w: np.ndarray, min_domains: int = 3) -> tupl
     """Weighted mean over available domains; ``w`` is one weight vector (D,) or a matrix (N, D).
 
     composite_i = sum_d w_d x_id [x_id available] / sum_d w_d [x_id available]; NaN when fewer than
-    ``min_domains`` domains with w_d > 0 are available. With a weight matrix the result is (areas, N).
+    min(``min_domains``, number of domains with w_d > 0) weighted domains are available. With a weight matrix the result is (areas, N).
     """
     avail = np.isfinite(x)
     xf = np.where(avail, x, 0.0)
@@ -140,7 +144,9 @@ def composite_matrix(x: np.ndarray, w: np.ndarray, min_domains: int = 3) -> tupl
     n = avail.astype("int64") @ (w2.T > 0).astype("int64")
     with np.errstate(invalid="ignore", divide="ignore"):
         comp = num / den
-    comp[(n < min_domains) | (den <= 0)] = np.nan
+    # A composite needs min_domains scored domains, but never more than the domains that carry weight.
+    need = np.minimum(min_domains, (w2 > 0).sum(axis=1))[np.newaxis, :]
+    comp[(n < need) | (den <= 0)] = np.nan
     m = int((w2[0] > 0).sum())
     if np.ndim(w) == 1:
         return comp[:, 0], n[:, 0], m

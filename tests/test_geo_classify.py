@@ -37,9 +37,10 @@ def test_fixed_cbs_breaks_highlight_the_worst_band():
     result = classify(VALUES, "fixed")
     assert list(result.bins) == [20, 40, 60, 80, 100]
     entries = legend(VALUES, result)
-    assert [e.label for e in entries[:5]] == ["0 – 20", "20 – 40", "40 – 60", "60 – 80", "80 – 100"]
+    assert [e.label for e in entries[:5]] == ["0 – < 20", "20 – < 40", "40 – < 60", "60 – < 80", "≥ 80"]
     assert [e.highlight for e in entries] == [False] * 4 + [True, False]
-    assert result.classes[list(VALUES).index(99.0)] == 4 and result.classes[list(VALUES).index(80.0)] == 3
+    # a score of exactly 80 is in the worst band, as stacking (score >= 80) counts it
+    assert result.classes[list(VALUES).index(99.0)] == 4 and result.classes[list(VALUES).index(80.0)] == 4
 
 
 def test_unknown_scheme_lists_the_valid_ones():

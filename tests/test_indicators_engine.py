@@ -305,3 +305,23 @@ def test_nl_row_not_available_without_national_data(synth):
     wijken = synth[synth["level"] == "wijk"]
     assert focus.loc["NL00", "bijstand_per_1000"] == pytest.approx(
         1000 * wijken["personen_per_soort_uitkering_bijstand"].sum() / wijken["aantal_inwoners"].sum())
+
+
+def test_fixed_classes_put_exactly_80_in_the_worst_band():
+    """The map's fixed classes and stacking agree: a domain score of exactly 80 is in the worst band."""
+    from geo.classify import classify
+
+    c = classify(np.array([79.99, 80.0, 100.0, 0.0]), "fixed")
+    worst = c.highlight
+    assert c.classes[1] == worst and c.classes[2] == worst and c.classes[0] != worst
+
+
+def test_composite_needs_no_more_domains_than_carry_weight():
+    """Weights on two domains only: two scored domains are enough (min_domains is capped at 2)."""
+    from indicators.scores import composite_matrix
+
+    x = np.array([[90.0, 70.0, np.nan, np.nan, np.nan, np.nan]])
+    comp, n, m = composite_matrix(x, np.array([1.0, 1.0, 0, 0, 0, 0]), min_domains=3)
+    assert comp[0] == pytest.approx(80.0) and n[0] == 2 and m == 2
+    comp_all, _, _ = composite_matrix(x, np.ones(6), min_domains=3)
+    assert np.isnan(comp_all[0])

@@ -61,8 +61,12 @@ def test_engine_ranks_invariant_under_shift(seed, shift):
 def test_stacking_count_equals_length_of_domain_list(scores, band):
     frame = pd.DataFrame(scores, columns=["armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd"])
     count, names = stacking(frame, band)
-    lengths = names.fillna("").map(lambda s: len([x for x in s.split(";") if x]))
-    assert count.astype(int).tolist() == lengths.tolist()
+    known = count.notna()
+    lengths = names[known].map(lambda s: len([x for x in s.split(";") if x]))
+    assert count[known].astype(int).tolist() == lengths.tolist()
+    # unknown (no domain score at all) is never reported as 0 stacked domains
+    assert (~known).tolist() == frame.isna().all(axis=1).tolist()
+    assert names[~known].isna().all()
 
 
 @ENGINE_SETTINGS
