@@ -252,7 +252,11 @@ def _check_entry(path: Path) -> Entry:
     if size != manifest.get("size"):
         return Entry(slug, path, "corrupt", manifest,
                      f"databestand {data_file} heeft {size} bytes, manifest zegt {manifest.get('size')}")
-    if _sha256_file(dpath) != manifest.get("sha256"):
+    try:
+        digest = _sha256_file(dpath)
+    except OSError as exc:  # replaced by a concurrent put() between stat and read: treat as absent
+        return Entry(slug, path, "corrupt", manifest, f"databestand {data_file} niet leesbaar: {exc}")
+    if digest != manifest.get("sha256"):
         return Entry(slug, path, "corrupt", manifest, f"sha256 van {data_file} klopt niet")
     return Entry(slug, path, "ok", manifest)
 
@@ -322,20 +326,31 @@ def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None =
     manifest_bytes = _dumps(man)  # fail on unserialisable attrs *before* touching the disk
     path = _entries_dir() / key.slug
     path.mkdir(parents=True, exist_ok=True)
+    previous = _previous_data_file(path)
     atomic_write_bytes(path / data_file, payload)
     atomic_write_bytes(path / MANIFEST, manifest_bytes)
-    _remove_stale_files(path, keep=data_file)
+    # Keep the file the old manifest pointed at: another session may be reading it right now.
+    _remove_stale_files(path, keep={data_file, previous} - {None})
     return json.loads(manifest_bytes)
 
 
-def _remove_stale_files(path: Path, keep: str, min_age: float = 60.0) -> None:
+def _previous_data_file(path: Path) -> str | None:
+    """The data file named by the current manifest of entry ``path`` (None if there is none)."""
+    try:
+        name = json.loads((path / MANIFEST).read_bytes()).get("data_file")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return name if isinstance(name, str) else None
+
+
+def _remove_stale_files(path: Path, keep: set[str], min_age: float = 60.0) -> None:
     """Delete data files no manifest points at and leftover temp files, once they are ``min_age`` s old.
 
     The age guard keeps a concurrent writer's freshly written (not yet referenced) data file alive.
     """
     now = time.time()
     for f in path.iterdir():
-        if f.name in (keep, MANIFEST):
+        if f.name in keep or f.name == MANIFEST:
             continue
         if f.name.startswith(".tmp-") or (f.name.startswith("data-") and f.suffix == ".parquet"):
             with contextlib.suppress(FileNotFoundError):
@@ -423,6 +438,10 @@ def _snapshot_error(nl: str, en: str) -> CacheError:
     return CacheError(nl, en)
 
 
+#: Largest unpacked size of a snapshot we import (guards against zip bombs from an upload).
+MAX_SNAPSHOT_BYTES = 2_000_000_000
+
+
 def import_snapshot(zip_path: str | os.PathLike, *, overwrite_newer: bool = False) -> ImportReport:
     """Import a snapshot made by :func:`export_snapshot`. Validates everything before writing anything.
 
@@ -442,6 +461,13 @@ def import_snapshot(zip_path: str | os.PathLike, *, overwrite_newer: bool = Fals
             "`python -m data export-snapshot`.") from exc
     with zf:
         names = zf.namelist()
+        unpacked = sum(i.file_size for i in zf.infolist())
+        if unpacked > MAX_SNAPSHOT_BYTES:
+            raise _snapshot_error(
+                f"Snapshot {zip_path} pakt uit tot {unpacked / 1e9:.1f} GB; meer dan de grens van "
+                f"{MAX_SNAPSHOT_BYTES / 1e9:.0f} GB. Niets geïmporteerd.",
+                f"Snapshot {zip_path} unpacks to {unpacked / 1e9:.1f} GB, over the {MAX_SNAPSHOT_BYTES / 1e9:.0f} GB "
+                "limit. Nothing imported.")
         bad = [n for n in names if _bad_member(n)]
         if bad:
             raise _snapshot_error(
@@ -466,7 +492,11 @@ def import_snapshot(zip_path: str | os.PathLike, *, overwrite_newer: bool = Fals
                 f"{FORMAT_VERSION}. Re-create the snapshot with this version; the existing cache was not changed.")
         allowed = {SNAPSHOT_MANIFEST}
         staged: list[tuple[str, dict, str, bytes, bytes]] = []
-        for item in snap.get("entries") or []:
+        entries = snap.get("entries") or []
+        if not isinstance(entries, list) or not all(isinstance(i, dict) for i in entries):
+            raise _snapshot_error(f"Snapshot {zip_path}: de lijst met items is ongeldig. Niets geïmporteerd.",
+                                  f"Snapshot {zip_path}: the list of entries is invalid. Nothing imported.")
+        for item in entries:
             slug, data_file = str(item.get("slug", "")), str(item.get("data_file", ""))
             if _bad_member(slug) or "/" in slug or _bad_member(data_file) or "/" in data_file:
                 raise _snapshot_error(f"Snapshot {zip_path} geweigerd: ongeldige naam {slug!r}/{data_file!r}.",
@@ -478,7 +508,13 @@ def import_snapshot(zip_path: str | os.PathLike, *, overwrite_newer: bool = Fals
             except KeyError as exc:
                 raise _snapshot_error(f"Snapshot {zip_path} is onvolledig: {exc}.",
                                       f"Snapshot {zip_path} is incomplete: {exc}.") from exc
-            manifest = json.loads(mbytes)
+            try:
+                manifest = json.loads(mbytes)
+                if not isinstance(manifest, dict):
+                    raise ValueError("manifest is geen object")
+            except ValueError as exc:
+                raise _snapshot_error(f"Snapshot {zip_path}: manifest van {slug} is onleesbaar ({exc}).",
+                                      f"Snapshot {zip_path}: manifest of {slug} is unreadable ({exc}).") from exc
             dsha = hashlib.sha256(dbytes).hexdigest()
             if (dsha != item.get("sha256") or dsha != manifest.get("sha256") or len(dbytes) != manifest.get("size")
                     or hashlib.sha256(mbytes).hexdigest() != item.get("manifest_sha256")
@@ -486,7 +522,11 @@ def import_snapshot(zip_path: str | os.PathLike, *, overwrite_newer: bool = Fals
                 raise _snapshot_error(
                     f"Snapshot {zip_path} is beschadigd: controlesom van {slug} klopt niet. Niets geïmporteerd.",
                     f"Snapshot {zip_path} is damaged: checksum of {slug} does not match. Nothing imported.")
-            key = CacheKey.from_json(manifest["key"])
+            try:
+                key = CacheKey.from_json(manifest["key"])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise _snapshot_error(f"Snapshot {zip_path}: item {slug} heeft geen geldige sleutel.",
+                                      f"Snapshot {zip_path}: entry {slug} has no valid key.") from exc
             if key.slug != slug:
                 raise _snapshot_error(f"Snapshot {zip_path}: item {slug} hoort bij sleutel {key.slug}.",
                                       f"Snapshot {zip_path}: entry {slug} belongs to key {key.slug}.")
@@ -506,9 +546,10 @@ def import_snapshot(zip_path: str | os.PathLike, *, overwrite_newer: bool = Fals
                 continue
         path = root / slug
         path.mkdir(parents=True, exist_ok=True)
+        previous = _previous_data_file(path)
         atomic_write_bytes(path / data_file, dbytes)
         atomic_write_bytes(path / MANIFEST, mbytes)
-        _remove_stale_files(path, keep=data_file)
+        _remove_stale_files(path, keep={data_file, previous} - {None})
         report.imported.append(slug)
     return report
 

@@ -416,6 +416,14 @@ def get_json_response(url: str, params: Mapping[str, Any] | None = None, *,
         wait = last.retry_after if last.retry_after is not None else cfg.delay(attempt)
         if remaining <= 0:
             break
+        if last.retry_after is not None and last.retry_after > remaining:
+            # The server asks us to come back after our budget: retrying earlier would be refused anyway.
+            last = _Retryable(f"{last.reason_nl}; de server vraagt {last.retry_after:.0f} s te wachten (Retry-After), "
+                              f"meer dan de resterende {max(remaining, 0):.0f} s",
+                              f"{last.reason_en}; the server asks to wait {last.retry_after:.0f} s (Retry-After), "
+                              f"more than the remaining {max(remaining, 0):.0f} s",
+                              last.retry_after, status=last.status)
+            break
         wait = min(wait, remaining)
         log.warning("%s: %s; nieuwe poging %d/%d over %.2f s", shown, last.reason_nl, attempt + 1,
                     cfg.retries, wait)

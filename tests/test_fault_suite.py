@@ -588,3 +588,34 @@ def test_C04_refresh_with_changed_cbs_modified_refetches(mirror, cache_dir):
     again = cbs.load_kwb(["GM0479"], 2024, levels=["wijk"], refresh=True)
     assert len(mirror.requests("TypedDataSet")) == 1
     assert cache.get(key)[1]["modified"] == "2025-03-27T02:00:00" and len(again) == 19
+
+
+def test_F09_retry_after_beyond_the_budget_fails_fast(mirror, cache_dir, monkeypatch):
+    """F09 429 with Retry-After 300 s and a 5 s budget: give up at once, naming Retry-After; no long sleep."""
+    from data.errors import FetchError
+
+    monkeypatch.setenv("STAPELKAART_HTTP_BUDGET", "5")
+    mirror.fault(match="TypedDataSet", status=429, retry_after=300)
+    t0 = time.monotonic()
+    with pytest.raises(FetchError) as info:
+        _kwb(["GM0479"], levels=["wijk"])
+    assert time.monotonic() - t0 < 2.0
+    assert "Retry-After" in info.value.message
+    assert len(mirror.requests("TypedDataSet")) == 1
+
+
+def test_C05_snapshot_with_a_broken_manifest_is_a_clear_error(tmp_path, mirror, cache_dir):
+    """C05 a snapshot whose entry manifest is not JSON -> CacheError (not a raw ValueError); cache untouched."""
+    from data import cache
+    from data.errors import CacheError
+
+    _kwb(["GM0479"], levels=["wijk"])
+    snap, forged = tmp_path / "snap.zip", tmp_path / "forged.zip"
+    cache.export_snapshot(snap)
+    with zipfile.ZipFile(snap) as src, zipfile.ZipFile(forged, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            dst.writestr(item, b"{kapot" if item.filename.endswith("/manifest.json") else data)
+    with pytest.raises(CacheError):
+        cache.import_snapshot(forged)
+    assert [e.status for e in cache.list_entries()] == ["ok"] * len(cache.list_entries())
