@@ -37,11 +37,11 @@ if not view.area or view.area not in names:
     st.stop()
 
 row = table.loc[view.area]
-st.header(f"{names[view.area]} ({view.area})")
+st.header(widgets.md(f"{names[view.area]} ({view.area})"))
 band = float(scored.result.settings.get("worst_band", 20)) if scored.result is not None else 20.0
 ref_text = scored.result.reference.text(lang) if scored.result is not None else view.reference
 if isinstance(row.get("suppressed_reason"), str) and row.get("suppressed_reason"):
-    st.warning(t("suppressed", lang, reason=row["suppressed_reason"]))
+    st.warning(t("suppressed", lang, reason=widgets.md(row["suppressed_reason"])))
 
 m1, m2, m3 = st.columns(3)
 m1.metric(t("composite", lang), services.fmt_num(row.get("composite"), 1, lang))

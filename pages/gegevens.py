@@ -42,21 +42,21 @@ year = st.number_input(t("import_year", lang), 1990, 2100, value=None, key="w_im
 if upload is not None and st.button(t("import_button", lang), key="b_import"):
     try:
         uf = services.import_user_file(upload.getvalue(), upload.name, int(year) if year else None)
-        st.success(t("import_ok", lang, source=uf.source, rows=len(uf.frame), cols=len(uf.frame.columns)))
+        st.success(t("import_ok", lang, source=widgets.md(uf.source), rows=len(uf.frame), cols=len(uf.frame.columns)))
         st.caption(t("preview", lang))
         st.dataframe(uf.frame.head(20))
         for w in uf.warnings[:5]:
-            st.caption(w)
+            st.caption(widgets.md(w))
     except Exception as exc:  # noqa: BLE001
-        st.error(t("import_problems", lang) + " " + getattr(exc, "text", lambda _l: str(exc))(lang))
+        st.error(t("import_problems", lang) + " " + widgets.md(getattr(exc, "text", lambda _l: str(exc))(lang)))
         for p in getattr(exc, "problems", [])[:12]:
-            st.markdown(f"- {p}")
+            st.markdown("- " + widgets.md(p))
 files = services.user_files(services.user_file_signature())
 if files:
     st.markdown("**" + t("imported_files", lang) + "**")
     for uf in files:
         c1, c2 = st.columns([4, 1])
-        c1.write(f"{uf.source} · {uf.year} · {len(uf.frame)} · {uf.citation}")
+        c1.markdown(widgets.md(f"{uf.source} · {uf.year} · {len(uf.frame)} · {uf.citation}"))
         if c2.button(t("remove", lang), key=f"b_rm_{uf.source}"):
             services.remove_user_file(uf.source)
             st.rerun()

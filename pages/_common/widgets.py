@@ -231,3 +231,12 @@ class quiet_status:  # noqa: N801 (used like st.status)
 
     def update(self, **_kwargs) -> None:
         pass
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!<>|~$")
+
+
+def md(text: object) -> str:
+    """Data-derived text (region names, file names, problems) made inert for st.markdown/st.header:
+    every Markdown control character is backslash-escaped, so a name can never become a link or an image."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))

@@ -1,0 +1,14 @@
+"""Data-derived text is inert in Markdown; the legend escapes HTML."""
+
+from pages._common.widgets import md
+
+
+def test_markdown_escape_neutralises_links_images_and_emphasis():
+    out = md("[x](javascript:alert(1)) ![i](http://e/x.png) **b** <img src=x onerror=alert(1)>")
+    assert "](" not in out.replace("\\]\\(", "")
+    assert "\\*\\*b\\*\\*" in out and "\\<img" in out
+
+
+def test_plain_names_stay_readable():
+    assert md("Oud-Oost") == "Oud\\-Oost"
+    assert md("Poelenburg") == "Poelenburg"
