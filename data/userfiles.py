@@ -74,6 +74,7 @@ class KnownFile:
     rename: Mapping[str, str] = field(default_factory=dict)   # normalised header -> column name
     drop: tuple[str, ...] = ()                  # metadata columns not to keep as values
     year_column: str | None = None              # column that must hold ``year`` in every row
+    boundary_year: int | None = None            # area division (gebiedsindeling) the codes refer to
 
 
 _INCOME_SOURCE = "CBS maatwerk 2023/35, Inkomen per gemeente en wijk 2020 (indeling 2023)"
@@ -89,7 +90,7 @@ KNOWN_FILES: dict[str, KnownFile] = {
         identify=("gem_persoonlijk_inkomen_per_inwoner_x1000eur", "pct_hh_40pct_laagste_besteedbaar_inkomen",
                   "pct_hh_20pct_hoogste_besteedbaar_inkomen"),
         mapping=_INCOME_MAPPING, year=2020, source=_INCOME_SOURCE,
-        drop=("jaar_inkomen", "gebiedsindeling"), year_column="jaar_inkomen",
+        drop=("jaar_inkomen", "gebiedsindeling"), year_column="jaar_inkomen", boundary_year=2023,
     ),
     # ../shared/data/income/cbs_maatwerk_inkomen_per_gemeente_en_wijk_2020_wb2023.xlsx (the original):
     # header text spread over rows 5-12, combined per column by the header detection below.
@@ -101,7 +102,7 @@ KNOWN_FILES: dict[str, KnownFile] = {
         rename={"gemiddeld persoonlijk inkomen per inwoner x 1000 euro": "gem_persoonlijk_inkomen_per_inwoner_x1000eur",
                 "40% huishoudens met laagste besteedbaar inkomen %": "pct_hh_40pct_laagste_besteedbaar_inkomen",
                 "20% huishoudens met hoogste besteedbaar inkomen": "pct_hh_20pct_hoogste_besteedbaar_inkomen"},
-        mapping=_INCOME_MAPPING, year=2020, source=_INCOME_SOURCE,
+        mapping=_INCOME_MAPPING, year=2020, source=_INCOME_SOURCE, boundary_year=2023,
     ),
 }
 
@@ -124,6 +125,7 @@ class UserIndicatorFile:
     citation: str = ""
     names: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    boundary_year: int | None = None  # the area division of the codes (None: the same as ``year``)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -681,7 +683,7 @@ def load_indicator_file(source: str | Path | bytes, *, filename: str | None = No
     return UserIndicatorFile(
         frame=frame, source=name, year=None if file_year is None else int(file_year), columns=original,
         mapping=mapping, known=known.key if known else None, citation=known.source if known else name,
-        names=region_names, warnings=problems.warnings,
+        names=region_names, warnings=problems.warnings, boundary_year=known.boundary_year if known else None,
     )
 
 

@@ -10,6 +10,8 @@ Per value the result records the ``year`` it refers to and its ``source``:
    value (numerator and denominator from the same year);
 2. an imported indicator file (``UserValues``) that supplies the indicator by its registry id. Rule: the
    most recent year wins; on a tie the imported file wins (it was loaded on purpose);
+   values from an earlier year or area division are only used for regions whose code and boundaries did not
+   change since (KWB ``Indelingswijziging`` 1); where KWB does not say, the source says so;
 3. when a KWB *count* variable is missing and the CBS Wijk- en Buurtkaart of the same year has its
    percentage (PDOK attribute), count = aantal_inwoners x pct / 100 (``registry.FALLBACKS``); such values
    carry the source "CBS Wijk- en Buurtkaart {year} (PDOK), afgeleid uit afgerond %".
@@ -37,6 +39,7 @@ class UserValues:
     values: pd.Series
     year: int
     source: str
+    boundary_year: int | None = None  # area division of the codes; None = ``year``
 
     def __post_init__(self) -> None:
         get_indicator(self.indicator)  # unknown id -> KeyError "must be one of"
@@ -63,7 +66,8 @@ def user_values_from_file(userfile, mapping: Mapping[str, str] | None = None) ->
         if column in frame.columns:
             series = pd.to_numeric(frame[column], errors="coerce").astype("float64")
             series.index = series.index.astype(str)
-            out.append(UserValues(ind_id, series, int(userfile.year), source))
+            out.append(UserValues(ind_id, series, int(userfile.year), source,
+                                  getattr(userfile, "boundary_year", None)))
     return out
 
 
@@ -156,6 +160,36 @@ def indicator_parts(frame: pd.DataFrame, ind: Indicator, index: pd.Index,
     return pd.DataFrame({"value": value, "num": num, "den": den, "derived": derived})
 
 
+#: Appended to the source of a value taken from an earlier area division when KWB does not say whether the
+#: area changed since then (values of areas whose boundaries or code did change are not used at all).
+UNKNOWN_CHANGE = "indelingswijziging sinds {year} onbekend"
+
+
+def changed_since(frames: Mapping[int, pd.DataFrame], index: pd.Index, since: int, year: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Per region: did its code or boundaries change after ``since`` up to ``year``, and is that unknown?
+
+    Uses the KWB ``Indelingswijziging`` flag of every year in (since, year] (``indicators.trend``): 2 (code
+    changed) or 3 (boundaries changed) in any of them -> changed; a missing flag or a missing year -> unknown.
+    A value from ``since`` is only comparable with ``year`` where nothing changed.
+    """
+    from indicators.trend import CHANGE_COLUMNS
+
+    changed = np.zeros(len(index), dtype=bool)
+    unknown = np.zeros(len(index), dtype=bool)
+    for y in range(since + 1, year + 1):
+        frame = frames.get(y)
+        column = None if frame is None else next((c for c in CHANGE_COLUMNS if c in frame.columns), None)
+        if column is None:
+            unknown[:] = True
+            continue
+        flags = _indexed(frame)[column].reindex(index)
+        flag = pd.to_numeric(flags.astype("string").str.strip(), errors="coerce").to_numpy(dtype="float64")
+        changed |= np.isin(flag, (2.0, 3.0))
+        unknown |= np.isnan(flag)
+    return changed, unknown & ~changed
+
+
 def resolve_indicator(frames: Mapping[int, pd.DataFrame], year: int, ind: Indicator, index: pd.Index, *,
                       attributes: Mapping[int, pd.DataFrame] | None = None,
                       user_values: Sequence[UserValues] = ()) -> pd.DataFrame:
@@ -174,7 +208,8 @@ def resolve_indicator(frames: Mapping[int, pd.DataFrame], year: int, ind: Indica
         parts = indicator_parts(frames[y], ind, index, attributes.get(y))
         pv, pn, pd_ = (parts[c].to_numpy(dtype="float64") for c in PARTS)
         base_den = np.where(np.isnan(base_den), pd_, base_den)
-        take = np.isnan(value) & ~np.isnan(pv)
+        changed, unknown = changed_since(frames, index, y, year)
+        take = np.isnan(value) & ~np.isnan(pv) & ~changed
         if take.any():
             value, num, den = np.where(take, pv, value), np.where(take, pn, num), np.where(take, pd_, den)
             year_of[take] = y
@@ -182,17 +217,21 @@ def resolve_indicator(frames: Mapping[int, pd.DataFrame], year: int, ind: Indica
             derived = parts["derived"].to_numpy(dtype=bool)
             source[take & derived] = f"{label}; {FALLBACK_SOURCE.format(year=y)}"
             source[take & ~derived] = label
+            source[take & unknown] = source[take & unknown] + f"; {UNKNOWN_CHANGE.format(year=y)}"
     for uv in user_values:
         if uv.indicator != ind.id:
             continue
         uvals = uv.values.reindex(index).to_numpy(dtype="float64")
-        take = ~np.isnan(uvals) & (np.isnan(value) | (year_of <= uv.year))
+        division = uv.year if uv.boundary_year is None else uv.boundary_year
+        changed, unknown = changed_since(frames, index, division, year)
+        take = ~np.isnan(uvals) & ~changed & (np.isnan(value) | (year_of <= uv.year))
         if take.any():
             value = np.where(take, uvals, value)
             den = np.where(take, base_den, den)
             num = np.where(take, uvals * base_den / ind.scale, num)
             year_of[take] = uv.year
             source[take] = uv.source
+            source[take & unknown] = source[take & unknown] + f"; {UNKNOWN_CHANGE.format(year=division)}"
     out = pd.DataFrame({"value": value, "num": num, "den": np.where(np.isnan(den), base_den, den)}, index=index)
     out["year"] = pd.array(np.where(year_of < 0, 0, year_of), dtype="Int64")
     out.loc[year_of < 0, "year"] = pd.NA

@@ -148,8 +148,29 @@ def test_year_fallback_and_user_file_priority(synth):
     assert "SYNTH" in woz.loc[code, "source"]
     uv = UserValues("woz_waarde", pd.Series({code: 123.0, new.loc[4, "code"]: 999.0}), 2023, "eigen bestand")
     woz = resolve_indicator({2022: old, 2024: new}, 2024, INDICATORS["woz_waarde"], index, user_values=[uv])
-    assert woz.loc[code, "value"] == 123.0 and woz.loc[code, "year"] == 2023 and woz.loc[code, "source"] == "eigen bestand"
+    assert woz.loc[code, "value"] == 123.0 and woz.loc[code, "year"] == 2023
+    # the synthetic frames carry no Indelingswijziging flag: used, and the source says the change is unknown
+    assert woz.loc[code, "source"] == "eigen bestand; indelingswijziging sinds 2023 onbekend"
     assert woz.loc[new.loc[4, "code"], "year"] == 2024  # a more recent KWB value wins over an older file
+
+
+def test_values_from_before_a_boundary_change_are_not_used(synth):
+    """An earlier year's value (or an imported file of an older area division) is not carried across
+    a boundary change (Indelingswijziging 3) or a code change (2); where nothing changed (1) it is."""
+    old = synth.copy()
+    new = synth.copy()
+    new["gemiddelde_woz_waarde_van_woningen"] = np.nan
+    new["indelingswijziging_gemeente_wijk_buurt"] = "1"
+    changed, renamed, same = new.loc[3, "code"], new.loc[4, "code"], new.loc[5, "code"]
+    new.loc[new["code"] == changed, "indelingswijziging_gemeente_wijk_buurt"] = "3"
+    new.loc[new["code"] == renamed, "indelingswijziging_gemeente_wijk_buurt"] = "2"
+    index = pd.Index(new["code"])
+    woz = resolve_indicator({2023: old, 2024: new}, 2024, INDICATORS["woz_waarde"], index)
+    assert np.isnan(woz.loc[changed, "value"]) and np.isnan(woz.loc[renamed, "value"])
+    assert woz.loc[same, "year"] == 2023 and "onbekend" not in woz.loc[same, "source"]
+    uv = UserValues("woz_waarde", pd.Series({changed: 1.0, same: 2.0}), 2020, "bestand", boundary_year=2023)
+    woz = resolve_indicator({2024: new}, 2024, INDICATORS["woz_waarde"], index, user_values=[uv])
+    assert np.isnan(woz.loc[changed, "value"]) and woz.loc[same, "value"] == 2.0
 
 
 def test_pdok_percentage_fallback_is_marked(synth):
