@@ -38,5 +38,7 @@ widgets.warn_bad_params(lang)
 widgets.SHELL.active = True
 try:
     current.run()
+except Exception as exc:  # noqa: BLE001 (st.stop/st.rerun are BaseException and pass through)
+    widgets.unexpected(exc, lang)
 finally:
     widgets.SHELL.active = False

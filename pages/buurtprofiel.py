@@ -51,7 +51,7 @@ m3.metric(t("tooltip_rank", lang), f"{now}" if now else "–")
 st.caption(t("rank_interval", lang, lo=lo, hi=hi, now=now) if now else t("rank_interval_na", lang))
 
 st.subheader(t("why_flagged", lang))
-flagged = [d for d in str(row.get("stacking_domains") or "").split(";") if d in reg.DOMAINS]
+flagged = services.stacked(row)
 if not flagged:
     st.write(t("not_flagged", lang, band=f"{band:g}", ref=ref_text))
 for d in flagged:

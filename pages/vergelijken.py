@@ -36,9 +36,10 @@ for fid, row in focus_rows.iterrows():
     name = label(f, lang).split(" (")[0] if f else str(row["name"])
     st.header(name)
     ranks = services.domain_ranks(row)
-    flagged = [d for d in str(row.get("stacking_domains") or "").split(";") if d]
+    flagged = services.stacked(row)
     ref_word = t("ref_short_" + view.reference, lang)
     widgets.sentence(focus_sentence(name, ranks, year=view.year, worst_band=band, flagged=flagged,
+                                    older_years=services.older_years(row, view.year),
                                     labels={d: dom_labels[d].lower() for d in dom_labels},
                                     reference=ref_word, lang=lang))
     comparators = table[(table["kind"] != "focus") & ((table["id"] == f.gemeente_code) | (table["kind"] == "land"))] \

@@ -52,3 +52,8 @@ def test_reference_label_and_join():
     assert "van Amsterdam" in focus_sentence("Zuidoost", {"a": 90.0}, year=2024, reference="Amsterdam")
     assert join_list(["a", "b", "c"]) == "a, b en c"
     assert join_list([]) == ""
+
+
+def test_older_figures_are_named():
+    text = focus_sentence("Zuidoost", {"armoede": 95.0, "werk": 50.0}, year=2024, older_years=[2020, 2024, 2020])
+    assert text.endswith(" Een deel van de cijfers is van 2020.")

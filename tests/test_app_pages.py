@@ -205,3 +205,14 @@ def test_refresh_failure_keeps_the_cache_and_shows_its_date(mirror, cache_dir, m
     at.button(key="b_refresh").click().run()
     _ok(at)
     assert any("Gecachte gegevens van" in w.value for w in at.warning), [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", ["vergelijken", "buurtprofiel", "prioriteren"])
+def test_pages_with_the_income_file_imported(mirror, cache_dir, page):
+    """With the income file, Poelenburg has no stacking domains at all (NA): pages must still render."""
+    _import_income(cache_dir)
+    at = _app({"area": "WK047912", "lang": "en"})
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    _ok(at)
+    assert not at.error, [e.value for e in at.error]

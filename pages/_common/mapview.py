@@ -113,7 +113,8 @@ def build(view: ViewState, scored: services.Scored, gdf, focus_only: str | None 
     joined = joined.assign(
         sk_value=[services.fmt_num(v, 0 if view.colour == "stacking" else 1, lang) for v in values],
         sk_rank=[f"{int(r)} / {int(np.isfinite(values).sum())}" if np.isfinite(v) else "–" for r, v in zip(ranks, values)],
-        sk_stack=[_stack_text(s, lang) for s in joined.get("stacking_domains", pd.Series("", index=joined.index))],
+        sk_stack=[_stack_text(s, lang) if has else "–" for s, has in
+                  zip(joined.get("stacking_domains", pd.Series("", index=joined.index)), _has_domains(joined))],
         sk_name=joined["name"].fillna(joined["code"]).astype(str),
     )
     props = ("code", "sk_name", "sk_value", "sk_rank", "sk_stack")
@@ -179,6 +180,12 @@ def basemap() -> dict:
 def services_layer_geojson(outlines) -> dict:
     import json
     return json.loads(outlines[["name", "geometry"]].assign(name="").to_crs("EPSG:4326").to_json())
+
+
+def _has_domains(joined: pd.DataFrame) -> np.ndarray:
+    """True where at least one domain score exists (else stacking says nothing: shown as '–', not 'geen')."""
+    dom = [c for c in joined.columns if c.startswith("domain__") and c.count("__") == 1]
+    return joined[dom].notna().any(axis=1).to_numpy() if dom else np.zeros(len(joined), dtype=bool)
 
 
 def _stack_text(value: object, lang: str) -> str:

@@ -28,6 +28,7 @@ _TEXT = {
         "partial_zero": "; daarvan ligt geen in de zwakste {band} % van {ref}.",
         "missing": " Geen gegevens voor {list}.",
         "too_few": " Dat is te weinig voor een betrouwbaar totaalbeeld.",
+        "older": " Een deel van de cijfers is van {years}.",
     },
     "en": {
         "and": "and",
@@ -42,6 +43,7 @@ _TEXT = {
         "partial_zero": "; none of these is in the weakest {band}% of {ref}.",
         "missing": " No data for {list}.",
         "too_few": " That is too few for a reliable overall picture.",
+        "older": " Some of the figures are from {years}.",
     },
 }
 
@@ -71,12 +73,14 @@ def _available(value: object) -> bool:
 
 def focus_sentence(name: str, domain_ranks: Mapping[str, object], *, year: int, worst_band: float = 20.0,
                    flagged: Collection[str] | None = None, labels: Mapping[str, str] | None = None,
-                   reference: str | None = None, lang: str = "nl", min_domains: int = 3) -> str:
+                   reference: str | None = None, lang: str = "nl", min_domains: int = 3,
+                   older_years: Collection[int] = ()) -> str:
     """The sentence that opens a focus area on Vergelijken.
 
     ``domain_ranks``: every domain of the registry (order kept) -> rank 0-100 or None when missing.
     ``flagged``: the domains the engine counts as stacking; default: rank >= 100 - worst_band.
     ``labels``: display names of the domains (default: the ids). ``reference``: "Nederland" by default.
+    ``older_years``: years before ``year`` that some of the shown values come from (said, never hidden).
     """
     lang = lang if lang in _TEXT else "nl"
     tx = _TEXT[lang]
@@ -95,11 +99,13 @@ def focus_sentence(name: str, domain_ranks: Mapping[str, object], *, year: int, 
     fmt = {"name": name, "year": year, "total": total, "band": band, "ref": ref,
            "n": len(worst), "list": join_list([label(d) for d in worst], lang)}
 
+    older = sorted({int(y) for y in older_years if int(y) < year})
+    tail = tx["older"].format(years=join_list([str(y) for y in older], lang)) if older else ""
     if not avail:
         return tx["none_available"].format(**fmt)
     if len(avail) == total:
         key = "all_zero" if not worst else ("all_one" if len(worst) == 1 else "all_many")
-        return tx[key].format(**fmt)
+        return tx[key].format(**fmt) + tail
     missing = [d for d in domains if d not in avail]
     text = tx["partial"].format(avail=len(avail), avail_list=join_list([label(d) for d in avail], lang), **fmt)
     key = "partial_zero" if not worst else ("partial_one" if len(worst) == 1 else "partial_many")
@@ -107,4 +113,4 @@ def focus_sentence(name: str, domain_ranks: Mapping[str, object], *, year: int, 
     text += tx["missing"].format(list=join_list([label(d) for d in missing], lang))
     if len(avail) < min_domains:
         text += tx["too_few"]
-    return text
+    return text + tail

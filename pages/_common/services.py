@@ -277,6 +277,24 @@ def fmt_num(value: object, decimals: int = 1, lang: str = "nl") -> str:
     return text
 
 
+def older_years(row: pd.Series, year: int) -> list[int]:
+    """Years before ``year`` that the row's indicator values come from (e.g. the 2020 income file)."""
+    out = set()
+    for ind in registry().scored_indicators():
+        y = row.get(f"{ind.id}__year")
+        if y is not None and not pd.isna(y) and int(y) < year and not pd.isna(row.get(ind.id)):
+            out.add(int(y))
+    return sorted(out)
+
+
+def stacked(row: pd.Series) -> list[str]:
+    """The stacking domains of a score row (``;``-joined; NA/empty = none), registry ids only."""
+    value = row.get("stacking_domains")
+    if not isinstance(value, str):
+        return []
+    return [d for d in value.split(";") if d in domain_ids()]
+
+
 def domain_ranks(row: pd.Series) -> dict[str, float | None]:
     out = {}
     for d in domain_ids():
@@ -572,8 +590,9 @@ def focus_sentence_for(view, focus_id: str) -> str:
     row = table.loc[focus_id]
     f = focus_by_id(focus_id)
     name = lab(f, view.lang).split(" (")[0]
-    flagged = [d for d in str(row.get("stacking_domains") or "").split(";") if d]
+    flagged = stacked(row)
     return focus_sentence(name, domain_ranks(row), year=view.year, flagged=flagged,
+                          older_years=older_years(row, view.year),
                           labels={d: lab(reg.DOMAINS[d], view.lang).lower() for d in reg.DOMAINS},
                           reference=t("ref_short_" + view.reference, view.lang), lang=view.lang)
 

@@ -240,3 +240,10 @@ def md(text: object) -> str:
     """Data-derived text (region names, file names, problems) made inert for st.markdown/st.header:
     every Markdown control character is backslash-escaped, so a name can never become a link or an image."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def unexpected(exc: BaseException, lang: str) -> None:
+    """Last line of defence: a plain message (and the details in the server log), never a blank page."""
+    import logging
+    logging.getLogger("stapelkaart.app").exception("page failed")
+    show_error(exc, lang, t("page_" + view().page, lang).lower())
