@@ -21,8 +21,11 @@ for d in reg.DOMAINS.values():
         with st.expander(label(ind, lang)):
             st.markdown(services.indicator_method(ind, lang, view.year))
 
+settings = services.score_settings(view)
+band = float(settings.get("worst_band", 20))
 st.subheader(t("stacking_rule", lang))
-st.write(t("stacking_rule_text", lang, band=20, cut=80, min=3))
+st.write(t("stacking_rule_text", lang, band=f"{band:g}", cut=f"{100 - band:g}", min=settings.get("min_domains", 3)))
+st.caption(t("min_population_rule", lang, n=f"{float(settings.get('min_population', 200)):g}"))
 st.subheader(t("composite_rule", lang))
 wmap = view.weight_map(services.domain_ids())
 st.write(t("composite_text", lang, weights=", ".join(f"{label(reg.DOMAINS[k], lang)} = {v:g}" for k, v in wmap.items())))

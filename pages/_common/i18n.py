@@ -180,6 +180,10 @@ STRINGS: dict[str, dict[str, str]] = {
                                  "beschikbare domeinen.",
                            "en": "A domain counts as 'stacked' when its domain score lies in the weakest {band}% of the "
                                  "reference (rank ≥ {cut}). An area gets a composite score only with at least {min} available domains."},
+    "min_population_rule": {"nl": "Gebieden met minder dan {n} inwoners krijgen geen rang, geen stapeling en geen "
+                                  "samengestelde score (onderdrukt); hun CBS-cijfers blijven zichtbaar.",
+                            "en": "Areas with fewer than {n} inhabitants get no rank, no stacking and no composite "
+                                  "(suppressed); their CBS figures stay visible."},
     "composite_rule": {"nl": "Samengestelde score", "en": "Composite score"},
     "composite_text": {"nl": "Gewogen gemiddelde van de domeinscores: Σ wᵢ·dᵢ / Σ wᵢ over de beschikbare domeinen. Gewichten nu: {weights}.",
                        "en": "Weighted mean of the domain scores: Σ wᵢ·dᵢ / Σ wᵢ over the available domains. Weights now: {weights}."},

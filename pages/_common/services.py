@@ -538,6 +538,15 @@ def indicator_method(ind, lang: str, year: int) -> str:
     return "\n".join(lines)
 
 
+def score_settings(view) -> dict:
+    """The engine settings actually used (worst band, minimum domains, minimum population) for the method page."""
+    try:
+        res = scored(view.gemeenten, view.year, view.level, view.reference).result
+        return dict(res.settings) if res is not None else {}
+    except Exception:  # noqa: BLE001 (the method text then shows the engine defaults)
+        return {}
+
+
 def cache_path() -> str:
     from data.cache import cache_dir
     return str(cache_dir())
