@@ -52,6 +52,7 @@ except Exception as exc:  # noqa: BLE001 (shown in plain language; pages never s
 for note in scored.notes:
     st.info(t(note, lang, year=view.year))
 widgets.stale_notice(scored.source, lang)
+widgets.coverage_warning(scored, lang)
 
 # --- map + legend ---
 map_col, legend_col = st.columns([4, 1]) if not view.present else st.columns([3, 1])

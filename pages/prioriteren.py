@@ -37,6 +37,7 @@ except Exception as exc:  # noqa: BLE001
     st.stop()
 for note in scored.notes:
     st.info(t(note, lang, year=view.year))
+widgets.coverage_warning(scored, lang)
 
 # --- filters ---
 names = services.gemeente_options(view.year)

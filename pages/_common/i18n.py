@@ -68,6 +68,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "load_failed": {"nl": "Laden mislukt", "en": "Loading failed"},
     "not_ready": {"nl": "Dit onderdeel is nog niet beschikbaar: {what}.",
                   "en": "This part is not available yet: {what}."},
+    "low_coverage": {"nl": "Lage dekking van de referentie ({ref}): {items}. Die rangen zijn alleen t.o.v. de gebieden "
+                           "met een waarde; zie Methode & bronnen.",
+                     "en": "Low coverage of the reference ({ref}): {items}. Those ranks are only relative to the areas "
+                           "with a value; see Method & sources."},
+    "low_coverage_item": {"nl": "{label} {n} van {total}", "en": "{label} {n} of {total}"},
     "stale": {"nl": "Gecachte gegevens van {date} worden getoond (ophalen lukte niet).",
               "en": "Cached data from {date} is shown (fetching failed)."},
     "from_cache": {"nl": "Uit de cache, opgehaald {date}.", "en": "From cache, fetched {date}."},

@@ -6,6 +6,7 @@ No basemap: ``map_style=None`` and ``map_provider=None`` so the map renders offl
 from __future__ import annotations
 
 import html
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,9 +14,15 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from data.errors import StapelkaartError
+from geo.deck import CompactDeck
+
 from pages._common import services
 from pages._common.i18n import label, t
 from pages._common.state import ViewState
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -148,13 +155,13 @@ def build(view: ViewState, scored: services.Scored, gdf, focus_only: str | None 
                 x0, y0, x1, y1 = (float(x) for x in row.to_crs("EPSG:4326").total_bounds)
                 px, py = (x1 - x0) * 1.0, (y1 - y0) * 1.0       # context around the focus area
                 bounds = (x0 - px, y0 - py, x1 + px, y1 + py)
-        except Exception:  # noqa: BLE001 (outlines are an extra; the choropleth stands without them)
-            pass
+        except (StapelkaartError, ValueError) as exc:  # outlines are an extra; the choropleth stands without them
+            log.warning("Focusgebieden niet getekend: %s", exc)
     from geo.layer import view_state_for_bounds
     vs = view_state_for_bounds(bounds, 1100, 650 if not view.present else 800)
     tip = (f"<b>{{sk_name}}</b> ({{code}})<br/>{html.escape(t('tooltip_value', lang))}: {{sk_value}}<br/>"
            f"{html.escape(t('tooltip_rank', lang))}: {{sk_rank}}<br/>{html.escape(t('tooltip_stacking', lang))}: {{sk_stack}}")
-    deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**vs), **basemap(),
+    deck = CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**vs), **basemap(),
                     tooltip={"html": tip, "style": {"backgroundColor": "#1a1a1a", "color": "#ffffff",
                                                     "fontSize": "14px"}})
     rows = [{"hex": "#%02x%02x%02x" % tuple(e.color[:3]), "label": e.label, "n": e.n} for e in entries]

@@ -8,6 +8,7 @@ files persisted in the cache dir so they survive restarts).
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import streamlit as st
+
+from data.errors import StapelkaartError
+
+log = logging.getLogger(__name__)
 
 FALLBACK_GEMEENTEN = {"GM0363": "Amsterdam", "GM0479": "Zaanstad"}
 DEFAULT_DOMAINS = ("armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd")
@@ -66,7 +71,8 @@ def gemeente_options(year: int) -> dict[str, str]:
         from data.cbs import list_gemeenten
         frame = list_gemeenten(year)
         return {str(c): str(n) for c, n in zip(frame["code"], frame["name"])}
-    except Exception:  # noqa: BLE001 (offline, or a year without data: the two focus gemeenten remain)
+    except StapelkaartError as exc:  # offline, or a year without data: the two focus gemeenten remain
+        log.warning("Gemeentelijst %s niet beschikbaar: %s", year, exc.message)
         return dict(FALLBACK_GEMEENTEN)
 
 
@@ -179,7 +185,8 @@ def user_files(signature: tuple) -> list:
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
         try:
             out.append(load_indicator_file(path, year=meta.get("year"), unknown_codes="skip"))
-        except Exception:  # noqa: BLE001 (a file that no longer validates is listed on Gegevens, not scored)
+        except (StapelkaartError, OSError) as exc:  # listed with its problem on Gegevens, not scored
+            log.warning("Indicatorbestand %s wordt niet gebruikt: %s", name, exc)
             continue
     return out
 
@@ -214,11 +221,13 @@ def _score(gemeenten: tuple[str, ...], year: int, level: str, reference: str, si
     try:
         b = boundaries(gemeenten, year, level)
         attributes = {year: pd.DataFrame(b.drop(columns="geometry"))}
-    except Exception:  # noqa: BLE001 (boundaries only add fallback attributes)
-        pass
+    except StapelkaartError as exc:  # boundaries only add the marked PDOK fallback attributes
+        log.warning("Grenzen %s %s niet beschikbaar; geen PDOK-terugval voor leeftijdsgroepen: %s",
+                    year, level, exc.message)
     if reference == "nl":
         nat = kwb_national(year, level)
         frame = pd.concat([sel, nat], ignore_index=True).drop_duplicates("code")
+        frame.attrs = dict(sel.attrs)  # table id and fetch details travel into every value's source
         ref = make_reference(nat, "nl", level, year)
     else:
         frame = sel
@@ -334,7 +343,7 @@ def focus_table(view, weights: dict[str, float] | None = None) -> pd.DataFrame:
     s = scored(view.gemeenten, view.year, "wijk", view.reference, weights)
     try:
         national = kwb_national(view.year, "gemeente")
-    except Exception:  # noqa: BLE001 (the Nederland row then says 'niet beschikbaar')
+    except StapelkaartError:  # the Nederland row then says 'niet beschikbaar'
         national = None
     return score_focus(s.result, sel, national=national, user_values=user_values(user_file_signature()))
 
@@ -410,7 +419,12 @@ def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: 
     sort = [c for c in ("composite", "stacking_count") if c in df]
     if sort:
         df = df.sort_values(sort, ascending=False, na_position="last")
-    out = pd.DataFrame({"#": range(1, len(df) + 1), t("area", lang): df.get("name", df.get("code")),
+    # Only areas with a composite get a rank number; suppressed or incomplete areas are listed unranked.
+    has_score = pd.to_numeric(df["composite"], errors="coerce").notna().to_numpy() if "composite" in df \
+        else np.zeros(len(df), dtype=bool)
+    number = pd.array(np.where(has_score, np.cumsum(has_score), 0), dtype="Int64")
+    number[~has_score] = pd.NA
+    out = pd.DataFrame({"#": number, t("area", lang): df.get("name", df.get("code")),
                         "code": df.get("code")})
     if "gemeente_code" in df:
         out[t("filter_gemeente", lang)] = df["gemeente_code"].values
@@ -503,7 +517,7 @@ def trend(view, code: str, years: list[int]) -> pd.DataFrame:
     for y in years:
         try:
             s = scored(view.gemeenten, y, view.level, view.reference)
-        except Exception:  # noqa: BLE001 (a year that does not load is left out)
+        except StapelkaartError:  # a year that does not load is left out of the trend (and said so)
             continue
         frames[y] = s.kwb
         values[y] = float(s.table["composite"].get(code, np.nan)) if code in s.table.index else np.nan
@@ -517,7 +531,7 @@ def indicator_method(ind, lang: str, year: int) -> str:
     try:
         from data.cbs import table_id
         tid = table_id(year)
-    except Exception:  # noqa: BLE001
+    except StapelkaartError:
         tid = "?"
     num_ = " + ".join(ind.numerator) or "–"
     den = " + ".join(ind.denominator) or "–"
@@ -543,7 +557,7 @@ def score_settings(view) -> dict:
     try:
         res = scored(view.gemeenten, view.year, view.level, view.reference).result
         return dict(res.settings) if res is not None else {}
-    except Exception:  # noqa: BLE001 (the method text then shows the engine defaults)
+    except StapelkaartError:  # the method text then shows the engine defaults
         return {}
 
 
@@ -592,7 +606,7 @@ def focus_sentence_for(view, focus_id: str) -> str:
     reg = registry()
     try:
         table = focus_table(view, view.weight_map(domain_ids()))
-    except Exception:  # noqa: BLE001
+    except StapelkaartError:  # no data: presentation mode then shows the map without a sentence
         return ""
     if table.empty or focus_id not in table.index:
         return ""

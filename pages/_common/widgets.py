@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from pages._common import services
-from pages._common.i18n import t
+from pages._common.i18n import label, t
 from pages._common.state import CLASSIFIERS, LEVELS, REFERENCES, YEARS, ViewState, share_url
 
 SHELL = threading.local()   # SHELL.active: app.py is running this page (set around ``page.run()``)
@@ -169,6 +169,21 @@ def stale_notice(source: Mapping, lang: str) -> None:
     if source and source.get("stale"):
         date = str(source.get("fetched_at") or "?")[:10]
         st.warning(t("stale", lang, date=date), icon=":material/schedule:")
+
+
+def coverage_warning(scored, lang: str) -> None:
+    """Say when ranks of scored indicators rest on less than half of the reference (e.g. 114 of 3 393 wijken)."""
+    result = getattr(scored, "result", None)
+    cov = getattr(result, "coverage", None)
+    if cov is None or "low_coverage" not in cov or cov.empty:
+        return
+    low = cov[cov["low_coverage"].astype(bool) & cov["scored"].astype(bool)]
+    if low.empty:
+        return
+    reg = services.registry()
+    items = "; ".join(t("low_coverage_item", lang, label=label(reg.INDICATORS[r.indicator], lang),
+                        n=int(r.n_reference_with_value), total=int(r.n_reference)) for r in low.itertuples())
+    st.warning(t("low_coverage", lang, ref=result.reference.text(lang), items=items), icon=":material/info:")
 
 
 def area_table(joined, lang: str):
