@@ -15,10 +15,11 @@ from pydeck.bindings.json_tools import default_serialize
 
 
 class CompactDeck(pdk.Deck):
-    """``pdk.Deck`` whose ``to_json`` has no indentation and no spaces after separators."""
+    """``pdk.Deck`` whose ``to_json`` has no indentation, no spaces after separators and no ``\\uXXXX``
+    escapes (the text goes to the browser as UTF-8)."""
 
     def to_json(self) -> str:  # noqa: D102 - same contract as pydeck's
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
 
 
 def deck_bytes(deck: pdk.Deck) -> int:

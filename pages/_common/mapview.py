@@ -73,10 +73,9 @@ def _values(joined: pd.DataFrame, colour: str) -> np.ndarray:
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=32)
-def _layer(boundary_key: tuple, _gdf, props: tuple, fill: bytes, line: bytes):
+def _layer(boundary_key: tuple, _gdf, props: tuple, fill: bytes):
     from geo.layer import prepare_map_layer
-    arrays = {"fill": np.frombuffer(fill, dtype=np.uint8).reshape(-1, 4),
-              "line": np.frombuffer(line, dtype=np.uint8).reshape(-1, 4)}
+    arrays = {"fill": np.frombuffer(fill, dtype=np.uint8).reshape(-1, 4)}
     layer = prepare_map_layer(_gdf, properties=list(props), arrays=arrays, check=False)
     # geo.layer HTML-escapes text properties; Streamlit >= 1.50 escapes every value it interpolates into an
     # html tooltip itself (escapeHtml in DeckGlJsonChart), so escaping twice would show "&lt;" to the user.
@@ -113,7 +112,6 @@ def build(view: ViewState, scored: services.Scored, gdf, focus_only: str | None 
             for i, e in enumerate(entries[:-1]):
                 entries[i] = e.__class__(**{**e.__dict__, "label": names[i] if i < len(names) else e.label})
     fill = np.asarray(fill, dtype=np.uint8)
-    line = np.tile(np.array([255, 255, 255, 255], dtype=np.uint8), (len(joined), 1))
 
     # tooltip fields (escaped by geo.layer)
     ranks = pd.Series(values).rank(ascending=False, method="min")
@@ -127,7 +125,7 @@ def build(view: ViewState, scored: services.Scored, gdf, focus_only: str | None 
     props = ("code", "sk_name", "sk_value", "sk_rank", "sk_stack")
     key = (view.gemeenten, view.year, view.level, view.colour, view.classes, view.k, view.hotspots,
            view.weights, services.user_file_signature())
-    layer = _layer(key, joined[list(props) + ["geometry"]], props, fill.tobytes(), line.tobytes())
+    layer = _layer(key, joined[list(props) + ["geometry"]], props, fill.tobytes())
     layers = [pdk.Layer("GeoJsonLayer", data=layer.data, id="areas", pickable=True, stroked=True, filled=True,
                         get_fill_color="properties.fill", get_line_color=[255, 255, 255],
                         line_width_min_pixels=0.5, auto_highlight=True, highlight_color=[31, 78, 121, 120])]
