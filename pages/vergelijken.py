@@ -57,7 +57,7 @@ for fid, row in focus_rows.iterrows():
         shape=alt.Shape("gebied:N", title=t("area", lang)),
         tooltip=["gebied", "domein", alt.Tooltip("plaats:Q", format=".0f")])
     st.altair_chart((shade + points).properties(height=60 * len(dom_labels)).configure_axis(
-        labelFontSize=16, titleFontSize=16, labelColor="#1a1a1a", titleColor="#1a1a1a").configure_legend(
+        labelFontSize=16, titleFontSize=16, labelLimit=320, labelColor="#1a1a1a", titleColor="#1a1a1a").configure_legend(
         labelFontSize=15, titleFontSize=15, labelColor="#1a1a1a", titleColor="#1a1a1a"), width="stretch")
     counts = None
     if show == "abs" and f is not None:
