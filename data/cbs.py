@@ -217,6 +217,16 @@ def list_gemeenten(year: int, *, refresh: bool = False) -> pd.DataFrame:
     return frame
 
 
+def _unknown_gemeente(text: str, year: int, tid: str, close: Sequence[str]) -> UserInputError:
+    """'Gemeente X bestaat niet in KWB 2024 (85984NED). Bedoelde u ...?' with the list command."""
+    hint = f" Bedoelde u {' of '.join(close)}?" if close else ""
+    hint_en = f" Did you mean {' or '.join(close)}?" if close else ""
+    return UserInputError(
+        f"Gemeente '{text}' bestaat niet in KWB {year} ({tid}).{hint} Zie `python -m data list-gemeenten --year {year}`.",
+        f"Gemeente '{text}' does not exist in KWB {year} ({tid}).{hint_en} "
+        f"See `python -m data list-gemeenten --year {year}`.")
+
+
 def _resolve_gemeenten(raw: Sequence[str], year: int, known: pd.DataFrame | None) -> list[str]:
     """Normalise codes (``479`` -> ``GM0479``) or names (``Zaanstad``); validate against ``known``."""
     tid = KWB_TABLES[year]
@@ -231,24 +241,12 @@ def _resolve_gemeenten(raw: Sequence[str], year: int, known: pd.DataFrame | None
             match = known[known["name"].str.lower() == text.lower()]
             if match.empty:
                 close = difflib.get_close_matches(text, [n for n in known["name"].dropna()], n=3)
-                hint = f" Bedoelde u {' of '.join(close)}?" if close else ""
-                hint_en = f" Did you mean {' or '.join(close)}?" if close else ""
-                raise UserInputError(
-                    f"Gemeente '{text[:40]}' bestaat niet in KWB {year} ({tid}).{hint} "
-                    f"Zie `python -m data list-gemeenten --year {year}`.",
-                    f"Gemeente '{text[:40]}' does not exist in KWB {year} ({tid}).{hint_en} "
-                    f"See `python -m data list-gemeenten --year {year}`.") from None
+                raise _unknown_gemeente(text[:40], year, tid, close) from None
             code = str(match["code"].iloc[0])
         if known is not None and code not in set(known["code"]):
             codes = list(known["code"])
             close = difflib.get_close_matches(code, codes, n=1, cutoff=0.6)
-            hint = f" Bedoelde u {close[0]}?" if close else ""
-            hint_en = f" Did you mean {close[0]}?" if close else ""
-            raise UserInputError(
-                f"Gemeente '{code}' bestaat niet in KWB {year} ({tid}).{hint} "
-                f"Zie `python -m data list-gemeenten --year {year}`.",
-                f"Gemeente '{code}' does not exist in KWB {year} ({tid}).{hint_en} "
-                f"See `python -m data list-gemeenten --year {year}`.")
+            raise _unknown_gemeente(code, year, tid, close)
         if code not in out:
             out.append(code)
     if not out:
