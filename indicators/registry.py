@@ -44,6 +44,7 @@ class Indicator:
     ``min_denominator`` is the publication threshold on the denominator/base population: below it the value
     is suppressed (not ranked, not stacked) and the reason is reported.
     ``scored=False`` marks context indicators that are shown but never enter a domain score.
+    ``variant_of`` links a person-based variant to the household indicator it mirrors.
     """
 
     id: str
@@ -60,6 +61,9 @@ class Indicator:
     scale: float = 1.0
     scored: bool = True
     denominator_note: dict[str, str] = field(default_factory=dict)
+    #: Person-based variant of a household indicator (``laagste_40_personen`` of ``laagste_40_huishoudens``):
+    #: shown instead of it when a page switches to persons; never scored itself (the household form is).
+    variant_of: str | None = None
 
     def text(self, lang: str = "nl") -> str:
         return self.label.get(lang, self.label["nl"])
@@ -115,6 +119,16 @@ _INDICATORS = (
          "en": "% private households in the national bottom 40% of (disposable) income."},
         "armoede", "share", ("k_40_huishoudens_met_laagste_inkomen",), HOUSEHOLDS, +1,
         {"nl": "% huishoudens", "en": "% households"}, _KWB, min_denominator=50),
+    Indicator(
+        "laagste_40_personen", {"nl": "Personen in landelijke laagste 40% inkomen",
+                                "en": "Persons in national bottom-40% income"},
+        {"nl": "% personen in particuliere huishoudens in de landelijke 40% met het laagste inkomen; de "
+               "personenvariant van 'huishoudens in laagste 40%' (getoond, niet gescoord).",
+         "en": "% persons in private households in the national bottom 40% of income; the person-based variant of "
+               "'households in bottom 40%' (shown, not scored)."},
+        "armoede", "share", ("k_40_personen_met_laagste_inkomen",), INHABITANTS, +1,
+        {"nl": "% personen", "en": "% persons"}, _KWB, min_denominator=200, scored=False,
+        variant_of="laagste_40_huishoudens"),
     Indicator(
         "inkomen_per_inwoner", {"nl": "Gemiddeld inkomen per inwoner", "en": "Average income per inhabitant"},
         {"nl": "Gemiddeld persoonlijk inkomen per inwoner (x 1 000 euro); lager = meer achterstand.",
@@ -273,6 +287,11 @@ def get_domain(domain_id: str) -> Domain:
         return DOMAINS[domain_id]
     except (KeyError, TypeError):
         raise _one_of("a domain", domain_id, DOMAINS) from None
+
+
+def variants() -> dict[str, Indicator]:
+    """Household indicator id -> its person-based variant (for the households/persons switch)."""
+    return {i.variant_of: i for i in INDICATORS.values() if i.variant_of}
 
 
 def scored_indicators(domain_id: str | None = None) -> list[Indicator]:

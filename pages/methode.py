@@ -31,7 +31,7 @@ wmap = view.weight_map(services.domain_ids())
 st.write(t("composite_text", lang, weights=", ".join(f"{label(reg.DOMAINS[k], lang)} = {v:g}" for k, v in wmap.items())))
 st.subheader(t("not_scored", lang))
 st.write(reg.METHOD_TEXT.get(lang, reg.METHOD_TEXT["nl"]) if hasattr(reg, "METHOD_TEXT") else t("not_scored_text", lang))
-for ind in [i for i in reg.INDICATORS.values() if not i.scored]:
+for ind in [i for i in reg.INDICATORS.values() if not i.scored and not i.variant_of]:
     st.caption(f"{label(ind, lang)}: {ind.description.get(lang, ind.description['nl'])}")
 
 st.subheader(t("freshness", lang))

@@ -30,6 +30,8 @@ if table.empty:
 dom_labels = {d: label(reg.DOMAINS[d], lang) for d in reg.DOMAINS}
 show = st.segmented_control(t("display_as", lang), ["pct", "abs"], default="pct", key="w_show",
                             format_func=lambda x: t("unit_pct" if x == "pct" else "unit_abs", lang)) or "pct"
+basis = st.segmented_control(t("basis_label", lang), ["households", "persons"], default="households", key="w_basis",
+                             format_func=lambda x: t(f"basis_{x}", lang)) or "households"
 focus_rows = table[table["kind"] == "focus"]
 for fid, row in focus_rows.iterrows():
     f = services.focus_by_id(fid)
@@ -62,7 +64,7 @@ for fid, row in focus_rows.iterrows():
     counts = None
     if show == "abs" and f is not None:
         counts = services.absolute_counts(view, f, {fid: f.codes, **{g: (g,) for g in rows.index if g != fid}})
-    st.dataframe(services.indicator_comparison(rows, lang, name, counts), hide_index=True, width="stretch")
+    st.dataframe(services.indicator_comparison(rows, lang, name, counts, basis), hide_index=True, width="stretch")
 if st.button(t("export_pdf", lang), key="b_pdf"):
     try:
         st.download_button(t("export_pdf", lang), services.focus_pdf(view), key="dl_pdf", mime="application/pdf",

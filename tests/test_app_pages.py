@@ -228,3 +228,16 @@ def test_kaart_warns_when_ranks_rest_on_a_small_part_of_the_reference(mirror, ca
     warnings = " ".join(w.value for w in at.warning)
     assert "Lage dekking van de referentie" in warnings
     assert re.search(r"\b1\d\d van 3\s?393\b", warnings)
+
+
+def test_vergelijken_switches_between_household_and_person_income(mirror, cache_dir):
+    """The households/persons control swaps 'huishoudens in laagste 40%' for its person-based variant."""
+    at = _app({"page": "vergelijken"})
+    at.switch_page("pages/vergelijken.py").run()
+    _ok(at)
+    first = at.dataframe[0].value.to_string()
+    assert "Huishoudens in landelijke laagste 40% inkomen" in first and "Personen in landelijke" not in first
+    at.segmented_control(key="w_basis").set_value("persons").run()
+    _ok(at)
+    second = at.dataframe[0].value.to_string()
+    assert "Personen in landelijke laagste 40% inkomen" in second and "Huishoudens in landelijke laagste 40%" not in second

@@ -68,6 +68,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "load_failed": {"nl": "Laden mislukt", "en": "Loading failed"},
     "not_ready": {"nl": "Dit onderdeel is nog niet beschikbaar: {what}.",
                   "en": "This part is not available yet: {what}."},
+    "basis_label": {"nl": "Inkomen per", "en": "Income per"},
+    "basis_households": {"nl": "huishouden", "en": "household"},
+    "basis_persons": {"nl": "persoon", "en": "person"},
     "low_coverage": {"nl": "Lage dekking van de referentie ({ref}): {items}. Die rangen zijn alleen t.o.v. de gebieden "
                            "met een waarde; zie Methode & bronnen.",
                      "en": "Low coverage of the reference ({ref}): {items}. Those ranks are only relative to the areas "

@@ -373,14 +373,22 @@ def absolute_counts(view, focus, codes_by_row: dict[str, tuple[str, ...]]) -> di
     return out
 
 
+def shown_indicators(basis: str = "households") -> list:
+    """Registry indicators for a table: household forms (default) or, with ``basis="persons"``, the person-based
+    variant in place of each household indicator that has one (``Indicator.variant_of``)."""
+    reg = registry()
+    swap = reg.variants() if basis == "persons" else {}
+    return [swap.get(i.id, i) for i in reg.INDICATORS.values() if not i.variant_of]
+
+
 def indicator_comparison(rows: pd.DataFrame, lang: str, focus_name: str,
-                         counts: dict[str, dict[str, float]] | None = None) -> pd.DataFrame:
+                         counts: dict[str, dict[str, float]] | None = None, basis: str = "households") -> pd.DataFrame:
     """One row per indicator: value (or, with ``counts``, the absolute number) and rank of the focus area,
-    its gemeente and Nederland, year and source."""
+    its gemeente and Nederland, year and source; ``basis`` chooses household or person-based variants."""
     from pages._common.i18n import label as lab, t
     reg = registry()
     out = []
-    for ind in reg.INDICATORS.values():
+    for ind in shown_indicators(basis):
         unit = ind.unit.get(lang, ind.unit["nl"])
         if counts is not None:
             subject = (t("persons", lang) if ind.kind == "ratio" else unit.replace("%", "").strip())
