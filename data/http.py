@@ -446,39 +446,50 @@ def get_json(url: str, params: Mapping[str, Any] | None = None, *,
     return get_json_response(url, params, headers=headers).data
 
 
-def iter_pages(url: str, params: Mapping[str, Any] | None, next_link: Callable[[Any], str | None], *,
-               max_pages: int = 2000) -> Iterator[Any]:
-    """Yield the parsed JSON of every page, following ``next_link(page) -> url | None``.
+def iter_responses(url: str, params: Mapping[str, Any] | None, next_link: Callable[[Any], str | None], *,
+                   max_pages: int = 2000, what: str = "") -> Iterator[JsonResponse]:
+    """Yield the :class:`JsonResponse` of every page (body and headers), following ``next_link(page.data)``.
 
     The first request carries ``params``; next links are complete URLs (they already include the query,
     as both OData's ``odata.nextLink`` and OGC API's ``rel=next`` do). A link that repeats, or more than
-    ``max_pages`` pages, raises FetchError instead of looping forever on a misbehaving server.
+    ``max_pages`` pages, raises FetchError instead of looping forever on a misbehaving server; ``what``
+    (e.g. "de wijken van GM0479") names what was being downloaded in that message.
     """
     seen: set[str] = set()
     current: str | None = url
     current_params = params
     pages = 0
+    of_nl = f" van {what}" if what else ""
+    of_en = f" of {what}" if what else ""
     while current is not None:
         shown = full_url(current, current_params)
         if shown in seen:
             raise _error(
-                f"{service_name(shown)} verwijst steeds naar dezelfde pagina ({shown}); downloaden afgebroken. "
-                "Probeer later opnieuw.",
-                f"{service_name(shown)} keeps linking to the same page ({shown}); download stopped. Try again later.",
+                f"{service_name(shown)} verwijst steeds naar dezelfde pagina ({shown}); downloaden{of_nl} afgebroken "
+                "om een eindeloze lus te voorkomen. Probeer later opnieuw.",
+                f"{service_name(shown)} keeps linking to the same page ({shown}); download{of_en} stopped to avoid "
+                "an endless loop. Try again later.",
                 shown,
             )
         seen.add(shown)
         pages += 1
         if pages > max_pages:
             raise _error(
-                f"Meer dan {max_pages} pagina's van {service_name(shown)} ({url}); downloaden afgebroken.",
-                f"More than {max_pages} pages from {service_name(shown)} ({url}); download stopped.",
+                f"Meer dan {max_pages} pagina's van {service_name(shown)}{of_nl} ({url}); downloaden afgebroken.",
+                f"More than {max_pages} pages from {service_name(shown)}{of_en} ({url}); download stopped.",
                 shown,
             )
-        page = get_json(current, current_params)
-        yield page
-        current = next_link(page)
+        resp = get_json_response(current, current_params)
+        yield resp
+        current = next_link(resp.data)
         current_params = None
+
+
+def iter_pages(url: str, params: Mapping[str, Any] | None, next_link: Callable[[Any], str | None], *,
+               max_pages: int = 2000) -> Iterator[Any]:
+    """Yield the parsed JSON of every page (see :func:`iter_responses`, which also gives the headers)."""
+    for resp in iter_responses(url, params, next_link, max_pages=max_pages):
+        yield resp.data
 
 
 def odata_next_link(page: Any) -> str | None:

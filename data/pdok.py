@@ -142,35 +142,26 @@ def _fetch_gemeente(url: str, gm: str, level: str, year: int, report: Callable[[
     """All features of one gemeente, following ``next`` links; checks CRS header and totals."""
     params = {"f": "json", "limit": PAGE_LIMIT, "crs": CRS_RD_URI, "gemeentecode": gm}
     features: list[dict] = []
-    seen: set[str] = set()
-    current, current_params = url, params
     pages = returned_sum = 0
     number_matched: int | None = None
     timestamp = None
-    while current is not None:
-        shown = http.full_url(current, current_params)
-        if shown in seen:
-            raise FetchError(
-                f"PDOK verwijst opnieuw naar een pagina die al is opgehaald ({shown}); downloaden van de "
-                f"{COLLECTION[level]} van {gm} afgebroken om een eindeloze lus te voorkomen. Probeer later opnieuw.",
-                f"PDOK links again to a page already fetched ({shown}); download of the {COLLECTION[level]} of "
-                f"{gm} stopped to avoid an endless loop. Try again later.", url=shown)
-        seen.add(shown)
-        pages += 1
-        if pages > MAX_PAGES:
-            raise FetchError(
-                f"Meer dan {MAX_PAGES} pagina's van PDOK voor {gm} ({url}); downloaden afgebroken.",
-                f"More than {MAX_PAGES} pages from PDOK for {gm} ({url}); download stopped.", url=shown)
+    responses = http.iter_responses(url, params, http.ogc_next_link, max_pages=MAX_PAGES,
+                                    what=f"de {COLLECTION[level]} van {gm}")
+    while True:
         try:
-            resp = http.get_json_response(current, current_params)
+            resp = next(responses)
+        except StopIteration:
+            break
         except FetchError as exc:
-            if getattr(exc, "status", None) == 404 and pages == 1:
+            if getattr(exc, "status", None) == 404 and pages == 0:
                 raise UserInputError(
                     f"Grenzen voor {year} niet beschikbaar bij PDOK ({url} gaf 404). Kies een jaar waarvoor de "
                     "Wijk- en Buurtkaart bestaat (bijv. 2024).",
                     f"Boundaries for {year} are not available from PDOK ({url} answered 404). Choose a year for "
                     "which the Wijk- en Buurtkaart exists (e.g. 2024).") from exc
             raise
+        pages += 1
+        shown = resp.url
         page = resp.data
         crs_header = resp.headers.get("Content-Crs")
         if crs_header is None:
@@ -194,7 +185,6 @@ def _fetch_gemeente(url: str, gm: str, level: str, year: int, report: Callable[[
         timestamp = timestamp or page.get("timeStamp")
         features.extend(batch)
         report(f"{COLLECTION[level]} {gm}: {len(features)} objecten, pagina {pages}")
-        current, current_params = http.ogc_next_link(page), None
     expected = number_matched if number_matched is not None else returned_sum
     if len(features) != expected:
         raise FetchError(
