@@ -1,9 +1,11 @@
-"""Start ../shared/cbs-mirror for a benchmark run (real CBS/PDOK data over HTTP on 127.0.0.1)."""
+"""Local servers for benchmarks and tests: ../shared/cbs-mirror (real CBS/PDOK data over HTTP on 127.0.0.1)
+and ``streamlit run`` of the app."""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -69,3 +71,32 @@ def request_count(url: str) -> int:
 def clear_requests(url: str) -> None:
     req = urllib.request.Request(url + "/__mirror__/requests", method="DELETE")
     urllib.request.urlopen(req, timeout=10).read()
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_streamlit(script: Path, env: dict, *, timeout: float = 60) -> tuple[subprocess.Popen, str]:
+    """``streamlit run script`` on a free localhost port; returns once ``/_stcore/health`` answers 200.
+
+    The caller terminates the process. Raises RuntimeError (and kills the process) when it does not start.
+    """
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+                             "--server.headless", "true", "--server.address", "127.0.0.1"],
+                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).status == 200:
+                return proc, url
+        except OSError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"streamlit did not start ({script})")

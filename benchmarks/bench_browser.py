@@ -12,13 +12,11 @@ shows what Stapelkaart adds to Streamlit + deck.gl on this machine's software-re
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from benchmarks import _mirror
@@ -30,26 +28,6 @@ PATH = "/?gm=GM0363&level=buurt"
 TARGET_S = 2.0
 PAINTED = """() => !!document.querySelector('[data-testid="stDeckGlJsonChart"] canvas')
               && !document.querySelector('[data-testid="stStatusWidget"]')"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_health(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).status == 200:
-                return
-        except OSError:
-            pass
-        if proc.poll() is not None:
-            break
-        time.sleep(0.2)
-    raise RuntimeError("streamlit did not start")
 
 
 BASELINE_APP = """import pydeck as pdk, streamlit as st
@@ -79,16 +57,6 @@ def _series(browser, url: str, repeats: int) -> tuple[float, float]:
     return first, again
 
 
-def _serve(script: Path, env: dict) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    _wait_health(url, proc)
-    return proc, url
-
-
 def measure(repeats: int = 3) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -104,9 +72,9 @@ def measure(repeats: int = 3) -> dict:
                             "--level", "wijk", "buurt"], cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
             procs = []
             try:
-                proc, app_url = _serve(REPO / "app.py", env)
+                proc, app_url = _mirror.start_streamlit(REPO / "app.py", env)
                 procs.append(proc)
-                proc, base_url = _serve(baseline, env)
+                proc, base_url = _mirror.start_streamlit(baseline, env)
                 procs.append(proc)
                 with sync_playwright() as p:
                     browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

@@ -14,16 +14,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from benchmarks._mirror import start_streamlit
 from tests.conftest import ARTIFACTS, MIRROR_BIN, REPO, SHARED_DATA, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -36,12 +32,6 @@ SCHEMA = SHARED_DATA / "cbs_schema"
 
 if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
     pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _xss_table(folder: Path) -> Path:
@@ -66,25 +56,13 @@ def _xss_table(folder: Path) -> Path:
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     mirror = start_mirror(tmp, "--tables", str(_xss_table(tmp / "tables")))
-    port = _free_port()
     env = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
                STAPELKAART_CACHE_DIR=str(tmp / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            mirror.proc.terminate()
-            pytest.fail("streamlit did not start")
-        time.sleep(0.3)
+    try:
+        proc, url = start_streamlit(REPO / "app.py", env)
+    except RuntimeError as exc:
+        mirror.proc.terminate()
+        pytest.fail(str(exc))
     yield url
     proc.terminate()
     proc.wait(15)
