@@ -15,17 +15,6 @@ INCOME = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_c
 PAGES = ["kaart", "vergelijken", "buurtprofiel", "prioriteren", "methode", "gegevens"]
 
 
-@pytest.fixture(autouse=True)
-def _no_legacy_pages_mode(monkeypatch):
-    """AppTest re-detects Streamlit's legacy ``pages/`` mode before every run (a real server does so once per
-    process, and app.py's guard handles that first request: see test_browser's deep-link test). Run the
-    main script the way st.navigation apps run, so widget clicks are not lost to the guard's rerun."""
-    import runpy
-
-    from streamlit.runtime.scriptrunner import script_runner
-    monkeypatch.setattr(script_runner, "_mpa_v1", lambda path: runpy.run_path(path, run_name="__main__"))
-
-
 def _app(params: dict | None = None) -> AppTest:
     import streamlit as st
     st.cache_data.clear()

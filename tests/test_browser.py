@@ -53,21 +53,36 @@ def _xss_table(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def mirror_env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     mirror = start_mirror(tmp, "--tables", str(_xss_table(tmp / "tables")))
-    env = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
+    yield dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
                STAPELKAART_CACHE_DIR=str(tmp / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    mirror.proc.terminate()
+    mirror.proc.wait(10)
+
+
+def _serve(env):
+    """A freshly started `streamlit run app.py --server.headless true` (as `make run`); yields its URL."""
     try:
         proc, url = start_streamlit(REPO / "app.py", env)
     except RuntimeError as exc:
-        mirror.proc.terminate()
         pytest.fail(str(exc))
-    yield url
-    proc.terminate()
-    proc.wait(15)
-    mirror.proc.terminate()
-    mirror.proc.wait(10)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(15)
+
+
+@pytest.fixture(scope="module")
+def server(mirror_env):
+    yield from _serve(mirror_env)
+
+
+@pytest.fixture
+def fresh_server(mirror_env):
+    yield from _serve(mirror_env)
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +151,34 @@ def test_a_deep_link_on_a_fresh_server_opens_the_full_app(page, server):
     assert page.locator("h1").first.inner_text().strip() == "Compare"
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "Map" in nav and "Method & sources" in nav and "app" not in nav.split()
+
+
+PAGE_TITLES_EN = {"kaart": "Where do disadvantages stack up?", "vergelijken": "Compare", "buurtprofiel": "Area profile",
+                  "prioriteren": "Prioritise", "methode": "Method & sources", "gegevens": "Data"}
+
+
+@pytest.mark.parametrize("slug", list(PAGE_TITLES_EN))
+def test_every_page_path_opens_on_a_freshly_started_server(browser, fresh_server, slug):
+    """The first request of a new process goes straight to /{page}: that page, inside the shell (sidebar with
+    the app's navigation), and no "Page not found" dialog (Streamlit's legacy pages/ mode must not take over)."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        pg = ctx.new_page()
+        dialogs: list[str] = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.goto(f"{fresh_server}/{slug}?lang=en")
+        pg.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
+        pg.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=120_000)
+        pg.wait_for_selector("h1", timeout=60_000)
+        time.sleep(1.0)
+        body = pg.locator("body").inner_text()
+        assert "Page not found" not in body and "not found" not in " ".join(dialogs).lower(), (slug, dialogs)
+        assert pg.locator("h1").first.inner_text().strip() == PAGE_TITLES_EN[slug]
+        nav = pg.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Map" in nav and "Compare" in nav and "app" not in nav.split()
+        assert pg.url.split("?")[0].rstrip("/").endswith("" if slug == "kaart" else "/" + slug)
+    finally:
+        ctx.close()
 
 
 def test_kaart_paints_the_wijken_of_amsterdam_and_zaanstad(page, server):

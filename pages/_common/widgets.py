@@ -218,14 +218,13 @@ def reset_weights(domains) -> None:
 def page_view(slug: str) -> ViewState:
     """Called first by every page: records which page is shown (so the link opens it) and returns the state.
 
-    Streamlit treats an app with a ``pages/`` folder as a legacy multipage app until ``st.navigation`` runs
-    once in the process; a first visit straight to ``/vergelijken`` would then run this page without the
-    shell (no sidebar, no state). Switch the process to ``st.navigation`` and rerun through app.py.
+    A page run outside the shell (the first request of a fresh server straight to ``/vergelijken``: Streamlit's
+    legacy ``pages/`` mode, see pages/_common/shell.py) runs the shell, which runs this page inside it, and stops.
     """
     if not getattr(SHELL, "active", False):
-        from streamlit.runtime.pages_manager import PagesManager
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        from pages._common import shell
+        shell.main()
+        st.stop()
     v = view()
     return set_view(v.with_(page=slug)) if v.page != slug else v
 

@@ -1,0 +1,55 @@
+"""The navigation shell around every page: page config, sidebar, share link, ``st.navigation``, errors.
+
+``app.py`` calls :func:`main` (the entrypoint of ``streamlit run app.py``). The project keeps its pages in a
+folder called ``pages/``; Streamlit treats such a folder next to the entrypoint as a legacy multipage app until
+``st.navigation`` has run once in the process ("As soon as any session of your app executes the st.navigation
+command, your app will ignore the pages/ directory (across all sessions)": st.navigation reference). So the
+first request of a fresh server straight to ``/vergelijken`` runs ``pages/vergelijken.py`` on its own; the page
+then calls :func:`main` itself (``widgets.page_view``), which runs ``st.navigation`` (public API), resolves the
+same URL path and runs the page inside the shell, in the same script run: no rerun, no widget value lost.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._common import style, widgets
+from pages._common.i18n import t
+from pages._common.state import PAGES
+
+ICONS = {"kaart": ":material/map:", "vergelijken": ":material/bar_chart:", "buurtprofiel": ":material/location_on:",
+         "prioriteren": ":material/format_list_numbered:", "methode": ":material/menu_book:",
+         "gegevens": ":material/database:"}
+
+
+def _start() -> None:
+    """The root URL's page: never rendered (:func:`main` switches to the page of the view first)."""
+
+
+def main() -> None:
+    st.set_page_config(page_title="Stapelkaart", layout="wide")
+    view = widgets.init_view()
+    lang = view.lang
+    style.apply(view.present)
+
+    pages = {p: st.Page(f"pages/{p}.py", title=t(f"page_{p}", lang), icon=ICONS[p], url_path=p) for p in PAGES}
+    # The root URL is a hidden router page, so every page, Kaart included, has its own path (/kaart is what
+    # share links say; a default page would only answer at "/" and /kaart would be "Page not found").
+    start = st.Page(_start, title="Stapelkaart", url_path="start", default=True, visibility="hidden")
+    current = st.navigation([start, *pages.values()], position="hidden" if view.present else "sidebar")
+    if current is start:        # "/" or "/?page=vergelijken&...": open the page the link names (default Kaart)
+        # Without query_params: the page starts with an empty query string, so widgets.init_view keeps this
+        # session's view (and the warning about the link's invalid values) and writes it back to the URL.
+        st.switch_page(pages[view.page])
+
+    view = widgets.sidebar(view)
+    widgets.share_box(view)
+    st.sidebar.caption(t("attribution", lang))
+    widgets.warn_bad_params(lang)
+    widgets.SHELL.active = True
+    try:
+        current.run()
+    except Exception as exc:  # noqa: BLE001 (st.stop/st.rerun are BaseException and pass through)
+        widgets.unexpected(exc, lang)
+    finally:
+        widgets.SHELL.active = False
