@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._common import services, widgets
+from indicators import registry as reg
+
+from pages._common import fmt, loaders, reports, tables, widgets
 from pages._common.i18n import label, t
 
 view = widgets.page_view("buurtprofiel")
 lang = view.lang
-reg = services.registry()
 st.title(t("page_buurtprofiel", lang))
 
 try:
     with st.spinner(t("loading", lang)):
-        scored = services.scored(view.gemeenten, view.year, view.level, view.reference,
-                                 view.weight_map(services.domain_ids()))
+        scored = loaders.scored(view.gemeenten, view.year, view.level, view.reference,
+                                 view.weight_map(widgets.domain_ids()))
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
@@ -37,39 +38,39 @@ if not view.area or view.area not in names:
     st.stop()
 
 row = table.loc[view.area]
-st.header(widgets.md(f"{names[view.area]} ({view.area})"))
-band = float(scored.result.settings.get("worst_band", 20)) if scored.result is not None else 20.0
+st.header(fmt.md(f"{names[view.area]} ({view.area})"))
+band = reports.worst_band(scored.result.settings if scored.result is not None else {})
 ref_text = scored.result.reference.text(lang) if scored.result is not None else view.reference
 if isinstance(row.get("suppressed_reason"), str) and row.get("suppressed_reason"):
-    st.warning(t("suppressed", lang, reason=widgets.md(row["suppressed_reason"])))
+    st.warning(t("suppressed", lang, reason=fmt.md(row["suppressed_reason"])))
 
 m1, m2, m3 = st.columns(3)
-m1.metric(t("composite", lang), services.fmt_num(row.get("composite"), 1, lang))
-m2.metric(t("stacking_count", lang), services.fmt_num(row.get("stacking_count"), 0, lang))
-lo, hi, now = services.rank_interval(scored, view.area)
+m1.metric(t("composite", lang), fmt.fmt_num(row.get("composite"), 1, lang))
+m2.metric(t("stacking_count", lang), fmt.fmt_num(row.get("stacking_count"), 0, lang))
+lo, hi, now = loaders.rank_interval(scored, view.area)
 m3.metric(t("tooltip_rank", lang), f"{now}" if now else "–")
 st.caption(t("rank_interval", lang, lo=lo, hi=hi, now=now) if now else t("rank_interval_na", lang))
 
 st.subheader(t("why_flagged", lang))
-flagged = services.stacked(row)
+flagged = loaders.stacked(row)
 if not flagged:
     st.write(t("not_flagged", lang, band=f"{band:g}", ref=ref_text))
 for d in flagged:
-    inds = [i for i in reg.scored_indicators(d) if services.num(row.get(f"{i.id}__rank")) >= 100 - band]
+    inds = [i for i in reg.scored_indicators(d) if loaders.num(row.get(f"{i.id}__rank")) >= 100 - band]
     st.markdown("- " + t("flag_domain", lang, domain=label(reg.DOMAINS[d], lang),
-                             rank=services.fmt_num(row.get(f"domain__{d}"), 0, lang),
+                             rank=fmt.fmt_num(row.get(f"domain__{d}"), 0, lang),
                              indicators=", ".join(label(i, lang) for i in inds) or "–"))
 
 st.subheader(t("all_indicators", lang))
-st.dataframe(services.indicator_profile(row, lang, ref_text), hide_index=True, width="stretch")
+st.dataframe(tables.indicator_profile(row, lang, ref_text), hide_index=True, width="stretch")
 
 st.subheader(t("trend", lang))
-years = services.years_with_data(view.gemeenten, view.level)
+years = loaders.years_with_data(view.gemeenten, view.level)
 if len(years) <= 1:
     st.info(t("trend_one_year", lang, year=years[0] if years else view.year))
 else:
     st.caption(t("trend_boundaries", lang))
-    tr = services.trend(view, view.area, years)
+    tr = loaders.trend(view, view.area, years)
     if not tr.empty:
         st.line_chart(tr[tr["comparable"]].set_index("year")["value"])
         st.dataframe(tr, hide_index=True)

@@ -4,30 +4,30 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._common import mapview, services, widgets
+from pages._common import loaders, mapview, reports, widgets
 from pages._common.i18n import label, t
-from pages._common.state import CLASSIFIERS
+from pages._common.state import CLASSIFIERS, K_RANGE
 
 view = widgets.page_view("kaart")
 lang = view.lang
-focus = [f for f in services.focus_areas() if f.gemeente_code in view.gemeenten]
-focus_names = [label(f, lang).split(" (")[0] for f in focus]
+focus = [f for f in loaders.focus_areas() if f.gemeente_code in view.gemeenten]
+focus_names = [reports.focus_name(f, lang) for f in focus]
 current_focus = focus_names[view.focus % len(focus_names)] if (view.present and focus_names) else None
 
 st.title(current_focus or t("map_title", lang))
 if view.present:
     widgets.present_bar(view, len(focus_names), current_focus)
     if current_focus:
-        widgets.sentence(services.focus_sentence_for(view, focus[view.focus % len(focus)].id))
+        widgets.sentence(reports.focus_sentence_for(view, focus[view.focus % len(focus)].id))
 
 # --- controls (not in presentation mode) ---
 if not view.present:
     c1, c2, c3, c4 = st.columns([3, 2, 1, 2])
-    c1.selectbox(t("colour", lang), list(services.colour_ids()), key="w_colour",
+    c1.selectbox(t("colour", lang), list(widgets.colour_ids()), key="w_colour",
                  format_func=lambda c: mapview.colour_label(c, lang))
-    c2.selectbox(t("classes", lang), [c for c in CLASSIFIERS if c != "fisher_jenks"], key="w_classes",
+    c2.selectbox(t("classes", lang), list(CLASSIFIERS), key="w_classes",
                  format_func=lambda c: t(f"cls_{c}", lang))
-    c3.number_input(t("k", lang), min_value=3, max_value=7, step=1, key="w_k")
+    c3.number_input(t("k", lang), min_value=K_RANGE[0], max_value=K_RANGE[1], step=1, key="w_k")
     c4.toggle(t("hotspots", lang), key="w_hotspots", help=t("hotspots_help", lang))
     view = widgets.update(colour=st.session_state["w_colour"], classes=st.session_state["w_classes"],
                           k=int(st.session_state["w_k"]), hotspots=bool(st.session_state["w_hotspots"]))
@@ -37,11 +37,11 @@ first = "_kaart_loaded" not in st.session_state
 try:
     with (st.status(t("loading", lang), expanded=first) if not view.present else widgets.quiet_status()) as status:
         status.write(t("loading_kwb", lang, year=view.year))
-        scored = services.scored(view.gemeenten, view.year, view.level, view.reference, view.weight_map(services.domain_ids()))
+        scored = loaders.scored(view.gemeenten, view.year, view.level, view.reference, view.weight_map(widgets.domain_ids()))
         status.write(t("loading_geo", lang))
-        gdf = services.boundaries(view.gemeenten, view.year, view.level)
+        gdf = loaders.boundaries(view.gemeenten, view.year, view.level)
         if view.hotspots:
-            scored = services.with_hotspots(scored, gdf)
+            scored = loaders.with_hotspots(scored, view.gemeenten, view.year, view.level)
         data = mapview.build(view, scored, gdf, focus_only=current_focus)
         status.update(label=t("loaded", lang), state="complete", expanded=False)
     st.session_state["_kaart_loaded"] = True
@@ -57,7 +57,7 @@ widgets.coverage_warning(scored, lang)
 # --- map + legend ---
 map_col, legend_col = st.columns([4, 1]) if not view.present else st.columns([3, 1])
 with map_col:
-    gemeente_names = ", ".join(services.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
+    gemeente_names = ", ".join(loaders.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
     event = st.pydeck_chart(data.deck, height=780 if view.present else 620, key="map", on_select="rerun",
                             selection_mode="single-object",
                             alt=t("map_alt", lang, n=data.n_areas, level=t(f"level_{view.level}", lang).lower(),

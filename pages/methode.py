@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._common import services, widgets
+from indicators import registry as reg
+
+from pages._common import loaders, reports, tables, widgets
 from pages._common.i18n import label, t
 
 view = widgets.page_view("methode")
 lang = view.lang
-reg = services.registry()
 st.title(t("page_methode", lang))
 st.write(t("method_intro", lang))
+settings = loaders.score_settings(view)
 st.markdown(t("reference_text", lang, ref=t(f"ref_{view.reference}", lang)))
 
 for d in reg.DOMAINS.values():
@@ -19,23 +21,22 @@ for d in reg.DOMAINS.values():
     st.write(d.description.get(lang, d.description["nl"]))
     for ind in [i for i in reg.INDICATORS.values() if i.domain == d.id]:
         with st.expander(label(ind, lang)):
-            st.markdown(services.indicator_method(ind, lang, view.year))
+            st.markdown(tables.indicator_method(ind, lang, view.year, float(settings["min_population"])))
 
-settings = services.score_settings(view)
-band = float(settings.get("worst_band", 20))
+band = reports.worst_band(settings)
 st.subheader(t("stacking_rule", lang))
-st.write(t("stacking_rule_text", lang, band=f"{band:g}", cut=f"{100 - band:g}", min=settings.get("min_domains", 3)))
-st.caption(t("min_population_rule", lang, n=f"{float(settings.get('min_population', 200)):g}"))
+st.write(t("stacking_rule_text", lang, band=f"{band:g}", cut=f"{100 - band:g}", min=settings["min_domains"]))
+st.caption(t("min_population_rule", lang, n=f"{float(settings['min_population']):g}"))
 st.subheader(t("composite_rule", lang))
-wmap = view.weight_map(services.domain_ids())
+wmap = view.weight_map(widgets.domain_ids())
 st.write(t("composite_text", lang, weights=", ".join(f"{label(reg.DOMAINS[k], lang)} = {v:g}" for k, v in wmap.items())))
 st.subheader(t("not_scored", lang))
-st.write(reg.METHOD_TEXT.get(lang, reg.METHOD_TEXT["nl"]) if hasattr(reg, "METHOD_TEXT") else t("not_scored_text", lang))
+st.write(reg.METHOD_TEXT.get(lang, reg.METHOD_TEXT["nl"]))
 for ind in [i for i in reg.INDICATORS.values() if not i.scored and not i.variant_of]:
     st.caption(f"{label(ind, lang)}: {ind.description.get(lang, ind.description['nl'])}")
 
 st.subheader(t("freshness", lang))
-fresh = services.freshness(lang)
+fresh = loaders.freshness()
 if fresh.empty:
     st.write(t("nothing_cached", lang))
 else:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._common import services, widgets
+from indicators import registry as reg
+from indicators.weights import WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_STEP
+
+from pages._common import loaders, reports, tables, widgets
 from pages._common.i18n import label, t
 
 view = widgets.page_view("prioriteren")
 lang = view.lang
-reg = services.registry()
-domains = services.domain_ids()
+domains = widgets.domain_ids()
 st.title(t("page_prioriteren", lang))
 
 # --- weights (default equal, shown, reset) ---
@@ -18,11 +20,11 @@ with st.expander(t("weights", lang), expanded=True):
     st.button(t("weights_reset", lang), key="b_reset", on_click=widgets.reset_weights, args=(domains,))
     cols = st.columns(len(domains))
     for col, d in zip(cols, domains):
-        col.slider(label(reg.DOMAINS[d], lang), 0.0, 5.0, step=0.5, key=f"w_weight_{d}")
+        col.slider(label(reg.DOMAINS[d], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, key=f"w_weight_{d}")
 weights = {d: float(st.session_state[f"w_weight_{d}"]) for d in domains}
 if sum(weights.values()) <= 0:
     st.warning(t("weights_all_zero", lang))
-    weights = dict.fromkeys(domains, 1.0)
+    weights = dict.fromkeys(domains, WEIGHT_DEFAULT)
 view = widgets.update(weights=weights)
 wmap = view.weight_map(domains)
 used = t("weights_equal", lang) if not view.weights else \
@@ -31,7 +33,7 @@ st.markdown(t("weights_used", lang, weights=used))
 
 try:
     with st.spinner(t("loading", lang)):
-        scored = services.scored(view.gemeenten, view.year, view.level, view.reference, wmap)
+        scored = loaders.scored(view.gemeenten, view.year, view.level, view.reference, wmap)
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
@@ -40,19 +42,20 @@ for note in scored.notes:
 widgets.coverage_warning(scored, lang)
 
 # --- filters ---
-names = services.gemeente_options(view.year)
+names = loaders.gemeente_options(view.year)
 f1, f2, f3 = st.columns(3)
 gm = f1.multiselect(t("filter_gemeente", lang), list(view.gemeenten), default=list(view.gemeenten),
                     format_func=lambda c: names.get(c, c), key="w_filter_gm")
-min_pop = f2.number_input(t("min_population", lang), 0, 100_000, 200, step=100, key="w_min_pop")
+min_pop = f2.number_input(t("min_population", lang), 0, 100_000, int(loaders.score_settings(view)["min_population"]),
+                          step=100, key="w_min_pop")
 min_stack = f3.number_input(t("min_stacking", lang), 0, len(domains), 0, key="w_min_stack")
-ranked = services.ranked(scored.table, gm, min_pop, min_stack, lang)
+ranked = tables.ranked(scored.table, gm, min_pop, min_stack, lang)
 st.caption(t("n_shown", lang, n=len(ranked), total=len(scored.table)))
 st.dataframe(ranked, hide_index=True, width="stretch", key="ranked")
 
 ref = scored.result.reference.text(lang) if scored.result is not None else view.reference
 try:
-    csv, xlsx = services.exports(ranked, view, ref, wmap if view.weights else None, scored)
+    csv, xlsx = reports.exports(ranked, view, ref, wmap if view.weights else None, scored)
     e1, e2 = st.columns(2)
     e1.download_button(t("export_csv", lang), csv, file_name=f"stapelkaart_{view.year}_{view.level}.csv",
                        mime="text/csv", key="dl_csv")

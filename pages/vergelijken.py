@@ -6,20 +6,20 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages._common import services, widgets
+from indicators import registry as reg
+from pages._common import loaders, reports, tables, widgets
 from pages._common.i18n import label, t
 from pages._common.narrative import focus_sentence
 
 view = widgets.page_view("vergelijken")
 lang = view.lang
-reg = services.registry()
 st.title(t("page_vergelijken", lang))
-band = 20
-st.caption(t("compare_intro", lang, band=band))
+band = reports.worst_band(loaders.score_settings(view))   # the engine setting behind stacking
+st.caption(t("compare_intro", lang, band=f"{band:g}"))
 
 try:
     with st.spinner(t("loading", lang)):
-        table = services.focus_table(view, view.weight_map(services.domain_ids()))
+        table = loaders.focus_table(view, view.weight_map(widgets.domain_ids()))
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
@@ -34,14 +34,14 @@ basis = st.segmented_control(t("basis_label", lang), ["households", "persons"], 
                              format_func=lambda x: t(f"basis_{x}", lang)) or "households"
 focus_rows = table[table["kind"] == "focus"]
 for fid, row in focus_rows.iterrows():
-    f = services.focus_by_id(fid)
-    name = label(f, lang).split(" (")[0] if f else str(row["name"])
+    f = loaders.focus_by_id(fid)
+    name = reports.focus_name(f, lang) if f else str(row["name"])
     st.header(name)
-    ranks = services.domain_ranks(row)
-    flagged = services.stacked(row)
+    ranks = loaders.domain_ranks(row)
+    flagged = loaders.stacked(row)
     ref_word = t("ref_short_" + view.reference, lang)
     widgets.sentence(focus_sentence(name, ranks, year=view.year, worst_band=band, flagged=flagged,
-                                    older_years=services.older_years(row, view.year),
+                                    older_years=loaders.older_years(row, view.year),
                                     labels={d: dom_labels[d].lower() for d in dom_labels},
                                     reference=ref_word, lang=lang))
     comparators = table[(table["kind"] != "focus") & ((table["id"] == f.gemeente_code) | (table["kind"] == "land"))] \
@@ -63,11 +63,11 @@ for fid, row in focus_rows.iterrows():
         labelFontSize=15, titleFontSize=15, labelColor="#1a1a1a", titleColor="#1a1a1a"), width="stretch")
     counts = None
     if show == "abs" and f is not None:
-        counts = services.absolute_counts(view, f, {fid: f.codes, **{g: (g,) for g in rows.index if g != fid}})
-    st.dataframe(services.indicator_comparison(rows, lang, name, counts, basis), hide_index=True, width="stretch")
+        counts = loaders.focus_counts(view, {fid: f.codes, **{g: (g,) for g in rows.index if g != fid}})
+    st.dataframe(tables.indicator_comparison(rows, lang, name, counts, basis), hide_index=True, width="stretch")
 if st.button(t("export_pdf", lang), key="b_pdf"):
     try:
-        st.download_button(t("export_pdf", lang), services.focus_pdf(view), key="dl_pdf", mime="application/pdf",
+        st.download_button(t("export_pdf", lang), reports.focus_pdf(view), key="dl_pdf", mime="application/pdf",
                            file_name=f"stapelkaart_focusgebieden_{view.year}.pdf")
     except Exception as exc:  # noqa: BLE001
         st.error(t("export_failed", lang, error=getattr(exc, "message", type(exc).__name__)))

@@ -31,8 +31,8 @@ def _ok(at: AppTest) -> None:
 def _import_income(cache_dir):
     """The real CBS income file, imported as the Gegevens page does (persisted in the cache dir)."""
     import streamlit as st
-    from pages._common import services
-    services.import_user_file(INCOME.read_bytes(), INCOME.name)
+    from pages._common import loaders
+    loaders.import_user_file(INCOME.read_bytes(), INCOME.name)
     st.cache_data.clear()
 
 

@@ -1,9 +1,9 @@
-"""Pure helpers of pages/_common/services.py (no Streamlit session needed)."""
+"""The ranking table of pages/_common/tables.py over indicators.tables.rank_table (no Streamlit session needed)."""
 
 import numpy as np
 import pandas as pd
 
-from pages._common.services import ranked
+from pages._common.tables import ranked
 
 
 def test_only_areas_with_a_composite_get_a_rank_number():

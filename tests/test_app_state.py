@@ -54,3 +54,22 @@ def test_weights_parse():
 def test_share_url_has_page_path_and_only_changes():
     s = ViewState().with_(page="vergelijken", year=2023)
     assert share_url("http://localhost:8501/", s) == "http://localhost:8501/vergelijken?year=2023"
+
+
+def test_every_offered_classifier_is_a_working_scheme():
+    """A classifier in the URL allow-list (and the Kaart select box) is one geo.classify really runs."""
+    from geo.classify import SCHEMES
+    from pages._common.state import CLASSIFIERS
+    assert set(CLASSIFIERS) <= set(SCHEMES)
+    s = ViewState.from_params({"classes": "fisher_jenks"})    # natural_breaks is Fisher-Jenks; no silent alias
+    assert s.classes == "quantiles" and "classes" in s.problems
+
+
+def test_years_and_weight_limits_come_from_their_one_source():
+    from data.cbs import KWB_TABLES
+    from indicators.weights import WEIGHT_MAX
+    from pages._common.state import YEARS
+    assert YEARS == tuple(sorted(KWB_TABLES))
+    assert parse_weights(f"armoede:{WEIGHT_MAX:g}") == (("armoede", WEIGHT_MAX),)
+    assert parse_weights(f"armoede:{WEIGHT_MAX + 0.5:g}") is None      # beyond the slider's end
+    assert parse_weights("armoede=2") == (("armoede", 2.0),)             # the CLI form reads the same

@@ -1,6 +1,6 @@
 """Data-derived text is inert in Markdown; the legend escapes HTML."""
 
-from pages._common.widgets import md
+from pages._common.fmt import md
 
 
 def test_markdown_escape_neutralises_links_images_and_emphasis():

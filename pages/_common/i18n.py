@@ -53,7 +53,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "cls_quantiles": {"nl": "Kwantielen (even grote groepen)", "en": "Quantiles (equal-sized groups)"},
     "cls_natural_breaks": {"nl": "Natuurlijke grenzen", "en": "Natural breaks"},
     "cls_equal_interval": {"nl": "Gelijke intervallen", "en": "Equal intervals"},
-    "cls_fisher_jenks": {"nl": "Fisher-Jenks", "en": "Fisher-Jenks"},
     "cls_fixed": {"nl": "Vaste grenzen (0-20-40-60-80-100)", "en": "Fixed breaks (0-20-40-60-80-100)"},
     "hotspots": {"nl": "Toon hotspots (LISA)", "en": "Show hotspots (LISA)"},
     "hotspots_help": {"nl": "Lokale Moran's I: clusters van hoge (of lage) scores naast elkaar.",

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pydeck as pdk
-import streamlit as st
 
 from data.errors import StapelkaartError
-from geo.deck import CompactDeck
-
-from pages._common import services
+from geo.crs import WGS84
+from indicators import registry as reg
+from pages._common import loaders
+from pages._common.fmt import fmt_num
 from pages._common.i18n import label, t
 from pages._common.state import ViewState
 
@@ -40,7 +40,6 @@ class MapData:
 
 
 def colour_label(colour: str, lang: str) -> str:
-    reg = services.registry()
     if colour == "composite":
         return t("colour_composite", lang)
     if colour == "stacking":
@@ -72,43 +71,23 @@ def _values(joined: pd.DataFrame, colour: str) -> np.ndarray:
     return v.to_numpy(float)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=32)
-def _layer(boundary_key: tuple, _gdf, props: tuple, fill: bytes):
-    from geo.layer import prepare_map_layer
-    arrays = {"fill": np.frombuffer(fill, dtype=np.uint8).reshape(-1, 4)}
-    layer = prepare_map_layer(_gdf, properties=list(props), arrays=arrays, check=False)
-    # geo.layer HTML-escapes text properties; Streamlit >= 1.50 escapes every value it interpolates into an
-    # html tooltip itself (escapeHtml in DeckGlJsonChart), so escaping twice would show "&lt;" to the user.
-    # Undo the first escape here: the name still reaches the page only through Streamlit's escaping.
-    for feature in layer.data["features"]:
-        p = feature["properties"]
-        for k in props:
-            if isinstance(p.get(k), str):
-                p[k] = html.unescape(p[k])
-    return layer
-
-
-def build(view: ViewState, scored: services.Scored, gdf, focus_only: str | None = None) -> MapData:
-    from geo import classify as gc
-    from geo.join import join_scores
-    from geo.layer import focus_outlines, label_points
-
+def build(view: ViewState, scored: loaders.Scored, gdf, focus_only: str | None = None) -> MapData:
     lang = view.lang
-    joined = join_scores(gdf, scored.table, stats_year=view.year, boundary_year=view.year).frame \
+    joined = loaders.join_scores(gdf, scored.table, stats_year=view.year, boundary_year=view.year).frame \
         if len(scored.table) else gdf.assign(has_data=False)
     joined.attrs = {}
     values = _values(joined, view.colour)
     if view.hotspots and "lisa" in joined:
-        fill = gc.lisa_colors(joined["lisa"].tolist())
-        entries = gc.lisa_legend(joined["lisa"].tolist(), lang=lang)
+        fill = loaders.lisa_colors(joined["lisa"].tolist())
+        entries = loaders.lisa_legend(joined["lisa"].tolist(), lang=lang)
     else:
         scheme = "fixed" if view.colour == "stacking" else view.classes
-        kw = {"breaks": [0.5, 1.5, 2.5, 3.5, 6]} if view.colour == "stacking" else {}
-        cls = gc.classify(values, scheme if scheme in gc.SCHEMES else "quantiles", view.k, **kw)
-        fill = gc.class_colors(cls)
-        entries = gc.legend(values, cls, lang=lang, decimals=0 if view.colour == "stacking" else None)
+        kw = {"breaks": list(loaders.STACKING_BREAKS)} if view.colour == "stacking" else {}
+        cls = loaders.classify(values, scheme, view.k, **kw)      # state.CLASSIFIERS are all geo.classify schemes
+        fill = loaders.class_colors(cls)
+        entries = loaders.legend(values, cls, lang=lang, decimals=0 if view.colour == "stacking" else None)
         if view.colour == "stacking":
-            names = ["0", "1", "2", "3", "4+"]
+            names = loaders.STACKING_LABELS
             for i, e in enumerate(entries[:-1]):
                 entries[i] = e.__class__(**{**e.__dict__, "label": names[i] if i < len(names) else e.label})
     fill = np.asarray(fill, dtype=np.uint8)
@@ -116,7 +95,7 @@ def build(view: ViewState, scored: services.Scored, gdf, focus_only: str | None 
     # tooltip fields (escaped by geo.layer)
     ranks = pd.Series(values).rank(ascending=False, method="min")
     joined = joined.assign(
-        sk_value=[services.fmt_num(v, 0 if view.colour == "stacking" else 1, lang) for v in values],
+        sk_value=[fmt_num(v, 0 if view.colour == "stacking" else 1, lang) for v in values],
         sk_rank=[f"{int(r)} / {int(np.isfinite(values).sum())}" if np.isfinite(v) else "–" for r, v in zip(ranks, values)],
         sk_stack=[_stack_text(s, lang) if has else "–" for s, has in
                   zip(joined.get("stacking_domains", pd.Series("", index=joined.index)), _has_domains(joined))],
@@ -124,42 +103,41 @@ def build(view: ViewState, scored: services.Scored, gdf, focus_only: str | None 
     )
     props = ("code", "sk_name", "sk_value", "sk_rank", "sk_stack")
     key = (view.gemeenten, view.year, view.level, view.colour, view.classes, view.k, view.hotspots,
-           view.weights, services.user_file_signature())
-    layer = _layer(key, joined[list(props) + ["geometry"]], props, fill.tobytes())
+           view.weights, loaders.user_file_signature())
+    layer = loaders.map_layer(key, joined[list(props) + ["geometry"]], props, fill.tobytes())
     layers = [pdk.Layer("GeoJsonLayer", data=layer.data, id="areas", pickable=True, stroked=True, filled=True,
                         get_fill_color="properties.fill", get_line_color=[255, 255, 255],
                         line_width_min_pixels=0.5, auto_highlight=True, highlight_color=[31, 78, 121, 120])]
     focus_names = []
     outlines = None
     bounds = layer.bounds
-    groups = {f.id: [c for c in f.codes] for f in services.focus_areas()
+    groups = {f.id: [c for c in f.codes] for f in loaders.focus_areas()
               if f.gemeente_code in view.gemeenten and view.level == "wijk"}
     if groups:
-        names = {f.id: label(f, lang).split(" (")[0] for f in services.focus_areas()}
+        names = {f.id: label(f, lang).split(" (")[0] for f in loaders.focus_areas()}
         try:
-            outlines = focus_outlines(gdf, groups, names=names, close_gaps_m=60)
+            outlines = loaders.focus_outlines(gdf, groups, names=names, close_gaps_m=60)
             outlines = outlines[["name", "geometry"]]
             focus_names = outlines["name"].tolist()
-            ol = services_layer_geojson(outlines)
+            ol = outline_geojson(outlines)
             layers.append(pdk.Layer("GeoJsonLayer", data=ol, id="focus", pickable=False, stroked=True, filled=False,
                                     get_line_color=[20, 20, 20], line_width_min_pixels=4))
-            pts = label_points(outlines)
+            pts = loaders.label_points(outlines)
             layers.append(pdk.Layer("TextLayer", data=pts, id="focus_labels", get_position="position",
                                     get_text="label_plain", get_size=30 if view.present else 18, get_color=[0, 0, 0],
                                     background=True, get_background_color=[255, 255, 255, 230],
                                     font_weight=700, pickable=False))
             if focus_only and focus_only in names.values():
                 row = outlines[outlines["name"] == focus_only]
-                x0, y0, x1, y1 = (float(x) for x in row.to_crs("EPSG:4326").total_bounds)
+                x0, y0, x1, y1 = (float(x) for x in row.to_crs(WGS84).total_bounds)
                 px, py = (x1 - x0) * 1.0, (y1 - y0) * 1.0       # context around the focus area
                 bounds = (x0 - px, y0 - py, x1 + px, y1 + py)
         except (StapelkaartError, ValueError) as exc:  # outlines are an extra; the choropleth stands without them
             log.warning("Focusgebieden niet getekend: %s", exc)
-    from geo.layer import view_state_for_bounds
-    vs = view_state_for_bounds(bounds, 1100, 650 if not view.present else 800)
+    vs = loaders.view_state_for_bounds(bounds, 1100, 650 if not view.present else 800)
     tip = (f"<b>{{sk_name}}</b> ({{code}})<br/>{html.escape(t('tooltip_value', lang))}: {{sk_value}}<br/>"
            f"{html.escape(t('tooltip_rank', lang))}: {{sk_rank}}<br/>{html.escape(t('tooltip_stacking', lang))}: {{sk_stack}}")
-    deck = CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**vs), **basemap(),
+    deck = loaders.CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**vs), **basemap(),
                     tooltip={"html": tip, "style": {"backgroundColor": "#1a1a1a", "color": "#ffffff",
                                                     "fontSize": "14px"}})
     rows = [{"hex": "#%02x%02x%02x" % tuple(e.color[:3]), "label": e.label, "n": e.n} for e in entries]
@@ -182,9 +160,9 @@ def basemap() -> dict:
     return {"map_style": "data:application/json;charset=utf-8," + quote(json.dumps(BLANK_STYLE)), "map_provider": None}
 
 
-def services_layer_geojson(outlines) -> dict:
+def outline_geojson(outlines) -> dict:
     import json
-    return json.loads(outlines[["name", "geometry"]].assign(name="").to_crs("EPSG:4326").to_json())
+    return json.loads(outlines[["name", "geometry"]].assign(name="").to_crs(WGS84).to_json())
 
 
 def _has_domains(joined: pd.DataFrame) -> np.ndarray:
@@ -196,5 +174,4 @@ def _has_domains(joined: pd.DataFrame) -> np.ndarray:
 def _stack_text(value: object, lang: str) -> str:
     if not isinstance(value, str) or not value:
         return t("none", lang)
-    reg = services.registry()
     return ", ".join(label(reg.DOMAINS[d], lang) if d in reg.DOMAINS else d for d in value.split(";"))

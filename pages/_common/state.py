@@ -5,7 +5,8 @@ allow-list; anything that does not fit (year 1900, an unknown page, a negative w
 markup, a 10 KB value) is replaced by its default and named in ``ViewState.problems`` so the page can
 show a visible warning. Only validated values ever reach a loader (and so an OData filter).
 
-Pure Python: no streamlit import here, so it can be tested without a running app.
+Pure Python: no streamlit import here, so it can be tested without a running app. Its facts come from their one
+source: the years from ``data.cbs.KWB_TABLES``, the weight limits and parser from ``indicators.weights``.
 """
 
 from __future__ import annotations
@@ -14,16 +15,20 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from data.cbs import KWB_TABLES
+from data.errors import UserInputError
+from indicators.weights import WEIGHT_MAX, format_weights, normalise_weights
+from indicators.weights import parse_weights as parse_weight_text
+
 # --- allow-lists ------------------------------------------------------------------------------
 
 PAGES = ("kaart", "vergelijken", "buurtprofiel", "prioriteren", "methode", "gegevens")
-YEARS = (2019, 2020, 2021, 2022, 2023, 2024, 2025)          # data.cbs.KWB_TABLES
+YEARS = tuple(sorted(KWB_TABLES))
 LEVELS = ("wijk", "buurt")
 LANGS = ("nl", "en")
 REFERENCES = ("nl", "gemeente")
-CLASSIFIERS = ("quantiles", "natural_breaks", "equal_interval", "fisher_jenks", "fixed")
+CLASSIFIERS = ("quantiles", "natural_breaks", "equal_interval", "fixed")   # geo.classify.SCHEMES (test_app_state)
 K_RANGE = (3, 7)
-WEIGHT_RANGE = (0.0, 10.0)
 MAX_GEMEENTEN = 12
 MAX_PARAM_LEN = 300          # longer values are refused whole (10 KB values never get parsed)
 
@@ -32,7 +37,6 @@ DEFAULT_YEAR = 2024
 
 _GM_RE = re.compile(r"^GM\d{4}$")
 _AREA_RE = re.compile(r"^(GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,60}$")
 _COLOUR_RE = re.compile(r"^(composite|stacking|domain:[a-z][a-z0-9_]{0,60}|ind:[a-z][a-z0-9_]{0,60})$")
 
 
@@ -185,35 +189,15 @@ class ViewState:
 
 
 def parse_weights(text: str, domains: tuple[str, ...] | None = None) -> tuple[tuple[str, float], ...] | None:
-    """``armoede:2,werk:1`` -> ``(("armoede", 2.0), ("werk", 1.0))``; None when anything is invalid."""
-    if text == "":
-        return ()
-    out: dict[str, float] = {}
-    for part in text.split(","):
-        if ":" not in part:
-            return None
-        key, _, raw = part.partition(":")
-        key = key.strip()
-        if not _ID_RE.match(key) or (domains is not None and key not in domains):
-            return None
-        if not re.fullmatch(r"\d{1,2}(\.\d{1,3})?", raw.strip()):
-            return None            # rejects negative, exponent, nan, inf
-        value = float(raw)
-        if not WEIGHT_RANGE[0] <= value <= WEIGHT_RANGE[1]:
-            return None
-        out[key] = value
+    """``armoede:2,werk:1`` -> ``(("armoede", 2.0), ("werk", 1.0))`` (indicators.weights, up to ``WEIGHT_MAX``);
+    None when anything is invalid or every weight given is 0 (no composite)."""
+    try:
+        out = parse_weight_text(text, domains, maximum=WEIGHT_MAX)
+    except UserInputError:
+        return None
     if out and sum(out.values()) <= 0:
         return None
     return normalise_weights(out)
-
-
-def normalise_weights(weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
-    """Sorted tuple of the weights that differ from the default 1.0; () means equal weights."""
-    return tuple(sorted((str(k), round(float(v), 3)) for k, v in weights.items() if round(float(v), 3) != 1.0))
-
-
-def format_weights(weights: tuple[tuple[str, float], ...]) -> str:
-    return ",".join(f"{k}:{v:g}" for k, v in weights)
 
 
 def share_url(base: str, state: ViewState) -> str:

@@ -12,14 +12,38 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from pages._common import services
+from indicators import registry as reg
+from indicators.weights import WEIGHT_DEFAULT
+from pages._common import loaders
 from pages._common.i18n import label, t
-from pages._common.state import CLASSIFIERS, LEVELS, REFERENCES, YEARS, ViewState, share_url
+from pages._common.state import LEVELS, REFERENCES, YEARS, ViewState, share_url
 
 SHELL = threading.local()   # SHELL.active: app.py is running this page (set around ``page.run()``)
 VIEW = "_view"
 LAST_PARAMS = "_last_params"
 PROBLEMS = "_param_problems"
+
+
+# --- allow-lists from the registry -----------------------------------------------------------------
+
+def domain_ids() -> tuple[str, ...]:
+    return tuple(reg.DOMAINS)
+
+
+def colour_ids() -> tuple[str, ...]:
+    """What the map may be coloured by: composite, stacking count, a domain, a scored indicator."""
+    return ("composite", "stacking", *(f"domain:{d}" for d in reg.DOMAINS),
+            *(f"ind:{i.id}" for i in reg.scored_indicators()))
+
+
+def base_url() -> str:
+    """Scheme and host of this request (for the share link); localhost when there is none (AppTest)."""
+    from urllib.parse import urlsplit
+    url = st.context.url or ""
+    if not url:
+        return "http://localhost:8501"
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 # --- state ----------------------------------------------------------------------------------------
@@ -36,7 +60,7 @@ def init_view() -> ViewState:
     params = _params_now()
     changed = params != st.session_state.get(LAST_PARAMS) and bool(params)
     if VIEW not in st.session_state or changed:
-        view = ViewState.from_params(params, domains=services.domain_ids(), colour_ids=services.colour_ids())
+        view = ViewState.from_params(params, domains=domain_ids(), colour_ids=colour_ids())
         st.session_state[PROBLEMS] = view.problems
         st.session_state[VIEW] = view
         seed_widgets(view, force=True)
@@ -66,8 +90,8 @@ def seed_widgets(v: ViewState, force: bool = False) -> None:
     values = {"w_gemeenten": list(v.gemeenten), "w_year": v.year, "w_level": v.level, "w_ref": v.reference,
               "w_lang": v.lang, "w_present": v.present, "w_colour": v.colour, "w_classes": v.classes,
               "w_k": v.k, "w_hotspots": v.hotspots}
-    for d in services.domain_ids():
-        values[f"w_weight_{d}"] = float(dict(v.weights).get(d, 1.0))
+    for d in domain_ids():
+        values[f"w_weight_{d}"] = float(dict(v.weights).get(d, WEIGHT_DEFAULT))
     for key, value in values.items():
         if force or key not in st.session_state:
             st.session_state[key] = value
@@ -92,7 +116,7 @@ def sidebar(v: ViewState) -> ViewState:
     with st.sidebar:
         st.radio(t("lang_label", lang), ["nl", "en"], key="w_lang", horizontal=True,
                  format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x])
-        options = services.gemeente_options(v.year)
+        options = loaders.gemeente_options(v.year)
         for code in v.gemeenten:              # a valid code from the URL that the list lacks stays selectable
             options.setdefault(code, code)
         st.multiselect(t("gemeenten", lang), list(options), key="w_gemeenten", help=t("gemeenten_help", lang),
@@ -115,7 +139,7 @@ def sidebar(v: ViewState) -> ViewState:
 
 def share_box(v: ViewState) -> None:
     """'Kopieer link': the URL of this exact view in a code block (with Streamlit's copy button)."""
-    base = services.base_url()
+    base = base_url()
     with st.sidebar.expander(t("share_title", v.lang), expanded=False):
         st.caption(t("share_help", v.lang))
         st.code(share_url(base, v), language=None, wrap_lines=True)
@@ -180,7 +204,6 @@ def coverage_warning(scored, lang: str) -> None:
     low = cov[cov["low_coverage"].astype(bool) & cov["scored"].astype(bool)]
     if low.empty:
         return
-    reg = services.registry()
     items = "; ".join(t("low_coverage_item", lang, label=label(reg.INDICATORS[r.indicator], lang),
                         n=int(r.n_reference_with_value), total=int(r.n_reference)) for r in low.itertuples())
     st.warning(t("low_coverage", lang, ref=result.reference.text(lang), items=items), icon=":material/info:")
@@ -195,13 +218,9 @@ def area_table(joined, lang: str):
 
 def map_exports(v: ViewState, data, scored, gdf) -> None:
     """Map PNG via data.export (H6)."""
-    try:
-        from data.export import map_png
-    except ImportError:
-        return
     if st.button(t("export_png", v.lang), key="b_png"):
         ref = scored.result.reference.text(v.lang) if scored.result is not None else v.reference
-        png = map_png(gdf, data.fill, data.entries, title=data.colour_label,
+        png = loaders.map_png(gdf, data.fill, data.entries, title=data.colour_label,
                       subtitle=f"{v.year} · {t('reference', v.lang).lower()}: {ref}", focus=data.outlines,
                       focus_labels="name" if data.outlines is not None else None, legend_title=data.colour_label,
                       lang=v.lang)
@@ -212,7 +231,7 @@ def map_exports(v: ViewState, data, scored, gdf) -> None:
 def reset_weights(domains) -> None:
     """Callback of 'Gewichten terugzetten': equal weights (1) for every domain."""
     for d in domains:
-        st.session_state[f"w_weight_{d}"] = 1.0
+        st.session_state[f"w_weight_{d}"] = WEIGHT_DEFAULT
 
 
 def page_view(slug: str) -> ViewState:
@@ -245,15 +264,6 @@ class quiet_status:  # noqa: N801 (used like st.status)
 
     def update(self, **_kwargs) -> None:
         pass
-
-
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!<>|~$")
-
-
-def md(text: object) -> str:
-    """Data-derived text (region names, file names, problems) made inert for st.markdown/st.header:
-    every Markdown control character is backslash-escaped, so a name can never become a link or an image."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
 
 
 def unexpected(exc: BaseException, lang: str) -> None:

@@ -1,0 +1,78 @@
+"""Report assembly for the exports (next to data/export.py): the ranking table's CSV/XLSX with its header, and
+the focus-area PDF (one A4 page per focus area) from plain rows.
+
+I/O-free assembly of what data/export.py renders; it takes plain values (labels already in the user's
+language), so it needs neither streamlit nor the indicator registry.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data.export import ExportHeader, FocusReport, focus_report_pdf, table_to_csv, table_to_xlsx
+
+MAP_SOURCES = "CBS/Kadaster, PDOK wijken en buurten"
+
+
+def ranking_sources(year: int, table_id: str | None, user_citations: Sequence[str] = ()) -> list[str]:
+    """Source lines of a ranking export: the KWB table of ``year``, the boundaries, every imported file."""
+    kwb = f"CBS Kerncijfers wijken en buurten {year}" + (f" ({table_id})" if table_id else "")
+    return [kwb, MAP_SOURCES, *user_citations]
+
+
+def ranking_exports(ranked: pd.DataFrame, *, year: int, reference: str, weights: Mapping[str, float] | None,
+                    sources: Sequence[str], lang: str) -> tuple[bytes, bytes]:
+    """(CSV bytes, XLSX bytes) of the ranking table, each with its header (title, year, reference, weights)."""
+    header = ExportHeader(title="Stapelkaart: prioritering", year=year, reference=reference, weights=weights,
+                          sources=list(sources), lang=lang)
+    csv = table_to_csv(ranked, header)
+    return (csv.encode("utf-8") if isinstance(csv, str) else csv), table_to_xlsx(ranked, header)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator of the key figures: id (column in the focus row), label and unit in the user's language."""
+
+    id: str
+    label: str
+    unit: str
+
+
+def _count(value: object) -> int:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return 0
+    return 0 if math.isnan(v) else int(v)
+
+
+def _number(value: object) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def focus_report(row: pd.Series, *, name: str, gemeente: str, areas, focus_codes: Sequence[str],
+                 domains: Mapping[str, str], figures: Sequence[Figure], sentence: str, reference: str,
+                 year: int, worst_band: float, lang: str) -> FocusReport:
+    """One report page from the focus area's row of ``indicators.focus.score_focus``.
+
+    ``domains``: domain id -> label; ``areas``: the gemeente's wijken (GeoDataFrame); key figures are the
+    ``figures`` with a value (a missing value is left out, never printed as 0).
+    """
+    doms = {label: {"score": row.get(f"domain__{d}"), "n": _count(row.get(f"domain__{d}__n")),
+                    "m": _count(row.get(f"domain__{d}__m"))} for d, label in domains.items()}
+    key = [{"label": f.label, "value": row.get(f.id), "unit": f.unit, "year": row.get(f"{f.id}__year"),
+            "source": row.get(f"{f.id}__source")} for f in figures if not math.isnan(_number(row.get(f.id)))]
+    return FocusReport(name=name, gemeente=gemeente, areas=areas, focus=areas[areas["code"].isin(list(focus_codes))],
+                       domains=doms, key_figures=key, sentence=sentence, reference=reference, year=year,
+                       worst_band=worst_band, lang=lang)
+
+
+def focus_reports_pdf(reports: Sequence[FocusReport]) -> bytes:
+    return focus_report_pdf(list(reports))

@@ -1,0 +1,65 @@
+"""What the pages export: the ranking as CSV/XLSX, the focus-area sentence and the focus-area PDF.
+
+The assembly is data/report.py; this module gives it the labels in the user's language.
+"""
+
+from __future__ import annotations
+
+from indicators import registry as reg
+from data.errors import StapelkaartError
+from pages._common import loaders
+from pages._common.i18n import label as lab, t
+from pages._common.narrative import focus_sentence
+
+
+def exports(ranked_df, view, reference: str, weights, scored_: loaders.Scored) -> tuple[bytes, bytes]:
+    """(CSV, XLSX) of the ranking table with its header and sources (KWB table, PDOK, imported files)."""
+    citations = [uf.citation or uf.source for uf in loaders.user_files(loaders.user_file_signature())]
+    sources = loaders.ranking_sources(view.year, (scored_.source or {}).get("table_id") or None, citations)
+    return loaders.ranking_exports(ranked_df, year=view.year, reference=reference, weights=weights,
+                                   sources=sources, lang=view.lang)
+
+
+def focus_name(f, lang: str) -> str:
+    """A focus area's short name (its label without the parenthesised gemeente)."""
+    return lab(f, lang).split(" (")[0]
+
+
+def worst_band(settings: dict) -> float:
+    """The engine's worst band (stacking: domain score >= 100 - band), from the settings actually used."""
+    return float({**loaders.ENGINE_DEFAULTS, **settings}["worst_band"])
+
+
+def focus_sentence_for(view, focus_id: str, table=None) -> str:
+    """The Vergelijken sentence of one focus area (also used in presentation mode and in the PDF)."""
+    try:
+        table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS))) if table is None else table
+    except StapelkaartError:  # no data: presentation mode then shows the map without a sentence
+        return ""
+    if table.empty or focus_id not in table.index:
+        return ""
+    row = table.loc[focus_id]
+    return focus_sentence(focus_name(loaders.focus_by_id(focus_id), view.lang), loaders.domain_ranks(row),
+                          year=view.year, worst_band=worst_band(loaders.score_settings(view)),
+                          flagged=loaders.stacked(row), older_years=loaders.older_years(row, view.year),
+                          labels={d: lab(reg.DOMAINS[d], view.lang).lower() for d in reg.DOMAINS},
+                          reference=t("ref_short_" + view.reference, view.lang), lang=view.lang)
+
+
+def focus_pdf(view) -> bytes:
+    """One A4 page per focus area (data.report / data.export): map thumbnail, profile, key figures, sentence."""
+    lang = view.lang
+    table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
+    gdf = loaders.boundaries(view.gemeenten, view.year, "wijk")
+    s = loaders.scored(view.gemeenten, view.year, "wijk", view.reference)
+    names = loaders.gemeente_options(view.year)
+    domains = {d: lab(reg.DOMAINS[d], lang) for d in reg.DOMAINS}
+    figures = [loaders.Figure(i.id, lab(i, lang), i.unit.get(lang, i.unit["nl"])) for i in reg.scored_indicators()]
+    band = worst_band(dict(s.result.settings))
+    reports = [loaders.focus_report(table.loc[f.id], name=focus_name(f, lang),
+                                    gemeente=names.get(f.gemeente_code, f.gemeente_code),
+                                    areas=gdf[gdf["gemeente_code"] == f.gemeente_code], focus_codes=f.codes,
+                                    domains=domains, figures=figures, sentence=focus_sentence_for(view, f.id, table),
+                                    reference=s.result.reference.text(lang), year=view.year, worst_band=band, lang=lang)
+               for f in loaders.focus_areas() if f.id in table.index]
+    return loaders.focus_reports_pdf(reports)

@@ -1,0 +1,94 @@
+"""Tables as the pages show them: readable (i18n) column names and formatted cells over indicators.tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators import registry as reg
+from pages._common import loaders
+from pages._common.fmt import fmt_num, source_text, year_text
+from pages._common.i18n import label as lab, t
+
+
+def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: int, lang: str) -> pd.DataFrame:
+    """Filtered, sorted (composite, then stacking count; indicators.tables.rank_table), with readable columns."""
+    df = loaders.rank_table(table, gemeenten, min_population, min_stacking)
+    out = pd.DataFrame({"#": df["#"], t("area", lang): df.get("name", df.get("code")), "code": df.get("code")})
+    if "gemeente_code" in df:
+        out[t("filter_gemeente", lang)] = df["gemeente_code"].values
+    for c, key in (("composite", "composite"), ("stacking_count", "stacking_count")):
+        if c in df:
+            out[t(key, lang)] = pd.to_numeric(df[c], errors="coerce").round(1).values
+    if "stacking_domains" in df:
+        out[t("stacking_domains", lang)] = [
+            ", ".join(lab(reg.DOMAINS[d], lang) for d in str(s).split(";") if d in reg.DOMAINS) if isinstance(s, str) else ""
+            for s in df["stacking_domains"]]
+    for d in reg.DOMAINS:
+        if f"domain__{d}" in df:
+            out[lab(reg.DOMAINS[d], lang)] = pd.to_numeric(df[f"domain__{d}"], errors="coerce").round(0).values
+    if "population" in df:
+        out[t("min_population", lang).split()[-1].capitalize()] = pd.to_numeric(df["population"], errors="coerce").values
+    return out.reset_index(drop=True)
+
+
+def indicator_comparison(rows: pd.DataFrame, lang: str, focus_name: str,
+                         counts: dict[str, dict[str, float]] | None = None, basis: str = "households") -> pd.DataFrame:
+    """One row per indicator: value (or, with ``counts``, the absolute number) and rank of the focus area,
+    its gemeente and Nederland, year and source; ``basis`` chooses household or person-based variants."""
+    out = []
+    for ind in loaders.shown_indicators(basis):
+        unit = ind.unit.get(lang, ind.unit["nl"])
+        if counts is not None:
+            subject = (t("persons", lang) if ind.kind == "ratio" else unit.replace("%", "").strip())
+            unit = t("count_of", lang, subject=subject) if ind.id in counts else "–"
+        rec = {t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
+               t("indicator", lang): lab(ind, lang), t("unit", lang): unit}
+        for rid, r in rows.iterrows():
+            name = focus_name if r["kind"] == "focus" else (t("nederland", lang) if r["kind"] == "land" else str(r["name"]))
+            if counts is None:
+                rec[name] = fmt_num(r.get(ind.id), 1, lang)
+            else:
+                rec[name] = fmt_num(counts.get(ind.id, {}).get(rid), 0, lang)
+            if r["kind"] == "focus":
+                rec[t("rank", lang)] = fmt_num(r.get(f"{ind.id}__rank"), 0, lang)
+                rec[t("year", lang)] = year_text(r.get(f"{ind.id}__year"))
+                rec[t("source", lang)] = source_text(r.get(f"{ind.id}__source"))
+        out.append(rec)
+    return pd.DataFrame(out)
+
+
+def indicator_profile(row: pd.Series, lang: str, reference: str) -> pd.DataFrame:
+    """Every registry indicator of one area: value, unit, rank, reference, year and source."""
+    out = []
+    for ind in reg.INDICATORS.values():
+        out.append({t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
+                    t("indicator", lang): lab(ind, lang), t("value", lang): fmt_num(row.get(ind.id), 1, lang),
+                    t("unit", lang): ind.unit.get(lang, ind.unit["nl"]),
+                    t("rank", lang): fmt_num(row.get(f"{ind.id}__rank"), 0, lang),
+                    t("reference_col", lang): reference,
+                    t("year", lang): year_text(row.get(f"{ind.id}__year")),
+                    t("source", lang): source_text(row.get(f"{ind.id}__source"))})
+    return pd.DataFrame(out)
+
+
+def indicator_method(ind, lang: str, year: int, min_population: float) -> str:
+    """The method text of one indicator (Markdown): formula, numerator, denominator, direction, suppression."""
+    tid = loaders.kwb_table_id(year)
+    num_ = " + ".join(ind.numerator) or "–"
+    den = " + ".join(ind.denominator) or "–"
+    kinds = {"ratio": f"{ind.scale:g} × ({num_}) / ({den})", "share": f"{num_} (% van {den})",
+             "mean": f"{num_} ({den})", "external": f"{t('source', lang)}: {ind.source}"}
+    direction = "+1 (hoger = meer achterstand)" if ind.direction > 0 else "−1 (lager = meer achterstand)"
+    if lang == "en":
+        direction = "+1 (higher = more disadvantaged)" if ind.direction > 0 else "−1 (lower = more disadvantaged)"
+    inhabitants = "inwoners" if lang == "nl" else "inhabitants"
+    lines = [ind.description.get(lang, ind.description["nl"]),
+             f"- **{t('formula', lang)}**: `{kinds.get(ind.kind, ind.kind)}`",
+             f"- **{t('numerator', lang)}**: `{num_}` · **{t('denominator', lang)}**: `{den}`",
+             f"- **{t('direction', lang)}**: {direction}",
+             f"- **{t('suppression', lang)}**: {t('denominator', lang).lower()} < {ind.min_denominator:g}; "
+             f"< {min_population:g} {inhabitants}",
+             f"- **{t('table_id', lang)}**: {ind.source} {year} ({tid})"]
+    if ind.denominator_note:
+        lines.append(f"- {ind.denominator_note.get(lang, ind.denominator_note.get('nl', ''))}")
+    return "\n".join(lines)
