@@ -40,10 +40,10 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 from data import cache, http
 from data.codes import gemeente_of, normalise_gemeente, normalise_level
 from data.errors import FetchError, UserInputError
+from geo.crs import RD_NEW
 
 log = logging.getLogger(__name__)
 
-RD_NEW = "EPSG:28992"
 CRS_RD_URI = "http://www.opengis.net/def/crs/EPSG/0/28992"
 PAGE_LIMIT = 1000            # the service caps ``limit`` at 1 000 without saying so
 MAX_PAGES = 500              # per gemeente; Amsterdam buurten need 1 page of 1 000 (or 6 of 100)
