@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -33,8 +33,7 @@ def ranking_exports(ranked: pd.DataFrame, *, year: int, reference: str, weights:
     return (csv.encode("utf-8") if isinstance(csv, str) else csv), table_to_xlsx(ranked, header)
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """One indicator of the key figures: id (column in the focus row), label and unit in the user's language."""
 
     id: str
@@ -42,19 +41,16 @@ class Figure:
     unit: str
 
 
-def _count(value: object) -> int:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return 0
-    return 0 if math.isnan(v) else int(v)
-
-
 def _number(value: object) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
         return float("nan")
+
+
+def _count(value: object) -> int:
+    v = _number(value)
+    return 0 if math.isnan(v) else int(v)
 
 
 def focus_report(row: pd.Series, *, name: str, gemeente: str, areas, focus_codes: Sequence[str],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._common import loaders, mapview, reports, widgets
-from pages._common.i18n import label, t
+from pages._common.i18n import t
 from pages._common.state import CLASSIFIERS, K_RANGE
 
 view = widgets.page_view("kaart")

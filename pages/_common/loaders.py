@@ -10,7 +10,6 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +21,11 @@ import streamlit as st
 from data import cache
 from data.cbs import list_gemeenten, load_kwb, load_kwb_national, table_id
 from data.export import map_png  # noqa: F401
-from data.errors import FetchError, StapelkaartError, UserInputError
+from data.errors import StapelkaartError, UserInputError
 from data.pdok import load_boundaries
+from data.refresh import freshness_table as freshness  # noqa: F401
+from data.refresh import import_snapshot_bytes, refresh_selection, snapshot_bytes  # noqa: F401
+from data.refresh import years_cached as years_with_data  # noqa: F401
 from data.report import Figure, focus_report, focus_reports_pdf, ranking_exports, ranking_sources  # noqa: F401
 from data.userfiles import load_indicator_file, safe_filename
 from geo.classify import SCHEMES, class_colors, classify, legend, lisa_colors, lisa_legend  # noqa: F401
@@ -81,80 +83,18 @@ def kwb_table_id(year: int) -> str:
 
 def refresh(gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...],
             progress: Callable[[float, str], None]) -> tuple[list[str], list[str]]:
-    """Fetch again (Gegevens page), reporting progress 0..1; clears the in-memory caches afterwards.
-
-    Returns (done, stale): what was fetched, and the fetched_at dates of cached copies that had to be kept
-    because the service did not answer (the loaders then return the cache marked ``stale``).
-    """
-    done, stale, errors = [], [], []
-    steps = 2 + len(levels)
-
-    def note(load, what, kind):
-        try:
-            frame = load()
-        except FetchError as exc:
-            errors.append(exc)
-            stale.extend(cached_dates(kind, year))
-            return
-        src = frame.attrs.get("source", {})
-        (stale.append(str(src.get("fetched_at", "?"))[:10]) if src.get("stale") else done.append(what))
-
-    progress(0.0, f"KWB {year}")
-    note(lambda: load_kwb(list(gemeenten), year, levels=("gemeente", "wijk", "buurt"), refresh=True,
-                          progress=lambda n, total, label: progress(0.5 / steps, f"{label}: {n}")), f"KWB {year}", "kwb")
-    progress(1 / steps, f"KWB {year} Nederland")
-    note(lambda: load_kwb_national(year, "wijk", refresh=True), f"KWB {year} NL", "kwb")
-    for i, lv in enumerate(levels):
-        progress((2 + i) / steps, f"PDOK {lv}")
-        note(lambda lv=lv: load_boundaries(list(gemeenten), year, lv, refresh=True), f"PDOK {lv}", "boundaries")
-    if errors and not stale:
-        raise errors[0]
-    progress(1.0, "✓")
+    """data.refresh.refresh_selection (Gegevens page), then the in-memory caches are cleared."""
+    out = refresh_selection(gemeenten, year, levels, progress)
     st.cache_data.clear()
-    return done, stale
-
-
-# --- cache dir, freshness, snapshots ---------------------------------------------------------------
-
-def cached_dates(kind: str, year: int) -> list[str]:
-    return [str(e.manifest.get("fetched_at", "?"))[:10] for e in cache.iter_ok(kind)
-            if e.key is not None and e.key.year == year]
+    return out
 
 
 def cache_path() -> str:
     return str(cache.cache_dir())
 
 
-def freshness() -> pd.DataFrame:
-    rows = []
-    for e in cache.list_entries():
-        k = e.key
-        rows.append({"kind": k.kind if k else e.slug, "year": k.year if k else None, "level": k.level if k else None,
-                     "gemeenten": (k.gemeenten if isinstance(k.gemeenten, str) else ",".join(k.gemeenten)) if k else "",
-                     "fetched_at": str(e.manifest.get("fetched_at", ""))[:19],
-                     "age_days": None if e.age_days is None else round(e.age_days, 1),
-                     "status": e.status, "source": e.manifest.get("source_url", "")})
-    return pd.DataFrame(rows)
-
-
-def years_with_data(gemeenten, level: str) -> list[int]:
-    """Years whose KWB of these gemeenten is in the cache."""
-    return sorted({e.key.year for e in cache.iter_ok("kwb") if e.key is not None and e.key.level == level
-                   and e.key.gemeenten != "NL" and set(e.key.gemeenten) & set(gemeenten)})
-
-
-def snapshot_bytes() -> bytes:
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "snapshot.zip"
-        cache.export_snapshot(path)
-        return path.read_bytes()
-
-
 def import_snapshot(data: bytes):
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "snapshot.zip"
-        path.write_bytes(data)
-        report = cache.import_snapshot(path)
+    report = import_snapshot_bytes(data)
     st.cache_data.clear()
     return report
 

@@ -1,0 +1,91 @@
+"""Fetching again and what the cache holds, for the Gegevens and Methode pages (I/O only, no streamlit).
+
+``refresh_selection`` downloads a selection anew (CBS KWB, the national reference, PDOK boundaries) and says what
+was fetched and which cached copies had to be kept; ``freshness_table`` lists the cache; snapshots as bytes.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from data import cache
+from data.cbs import load_kwb, load_kwb_national
+from data.errors import FetchError
+from data.pdok import load_boundaries
+
+
+def cached_dates(kind: str, year: int) -> list[str]:
+    """fetched_at dates (YYYY-MM-DD) of the usable cache entries of ``kind`` for ``year``."""
+    return [str(e.manifest.get("fetched_at", "?"))[:10] for e in cache.iter_ok(kind)
+            if e.key is not None and e.key.year == year]
+
+
+def refresh_selection(gemeenten: Sequence[str], year: int, levels: Sequence[str],
+                      progress: Callable[[float, str], None]) -> tuple[list[str], list[str]]:
+    """Fetch again, reporting progress 0..1. Returns (done, stale): what was fetched, and the fetched_at dates
+    of cached copies that had to be kept because the service did not answer (loaders then mark them ``stale``).
+    Raises the first FetchError when nothing could be fetched and nothing was cached."""
+    done, stale, errors = [], [], []
+    steps = 2 + len(levels)
+
+    def note(load, what, kind):
+        try:
+            frame = load()
+        except FetchError as exc:
+            errors.append(exc)
+            stale.extend(cached_dates(kind, year))
+            return
+        src = frame.attrs.get("source", {})
+        (stale.append(str(src.get("fetched_at", "?"))[:10]) if src.get("stale") else done.append(what))
+
+    progress(0.0, f"KWB {year}")
+    note(lambda: load_kwb(list(gemeenten), year, levels=("gemeente", "wijk", "buurt"), refresh=True,
+                          progress=lambda n, total, label: progress(0.5 / steps, f"{label}: {n}")), f"KWB {year}", "kwb")
+    progress(1 / steps, f"KWB {year} Nederland")
+    note(lambda: load_kwb_national(year, "wijk", refresh=True), f"KWB {year} NL", "kwb")
+    for i, lv in enumerate(levels):
+        progress((2 + i) / steps, f"PDOK {lv}")
+        note(lambda lv=lv: load_boundaries(list(gemeenten), year, lv, refresh=True), f"PDOK {lv}", "boundaries")
+    if errors and not stale:
+        raise errors[0]
+    progress(1.0, "✓")
+    return done, stale
+
+
+def freshness_table() -> pd.DataFrame:
+    """One row per cache entry: kind, year, level, gemeenten, fetched_at, age_days, status, source URL."""
+    rows = []
+    for e in cache.list_entries():
+        k = e.key
+        rows.append({"kind": k.kind if k else e.slug, "year": k.year if k else None, "level": k.level if k else None,
+                     "gemeenten": (k.gemeenten if isinstance(k.gemeenten, str) else ",".join(k.gemeenten)) if k else "",
+                     "fetched_at": str(e.manifest.get("fetched_at", ""))[:19],
+                     "age_days": None if e.age_days is None else round(e.age_days, 1),
+                     "status": e.status, "source": e.manifest.get("source_url", "")})
+    return pd.DataFrame(rows)
+
+
+def years_cached(gemeenten: Sequence[str], level: str) -> list[int]:
+    """Years whose KWB of (any of) these gemeenten is in the cache."""
+    return sorted({e.key.year for e in cache.iter_ok("kwb") if e.key is not None and e.key.level == level
+                   and e.key.gemeenten != "NL" and set(e.key.gemeenten) & set(gemeenten)})
+
+
+def snapshot_bytes() -> bytes:
+    """data.cache.export_snapshot as bytes (a zip)."""
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "snapshot.zip"
+        cache.export_snapshot(path)
+        return path.read_bytes()
+
+
+def import_snapshot_bytes(data: bytes):
+    """data.cache.import_snapshot from bytes; returns its ImportReport."""
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "snapshot.zip"
+        path.write_bytes(data)
+        return cache.import_snapshot(path)

@@ -1,0 +1,57 @@
+"""The page layer reaches data/, indicators/ and geo/ only through pages/_common/loaders.py (plus declarations),
+no module in pages/ imports a private Streamlit module, and none is over ~300 lines."""
+
+from __future__ import annotations
+
+import ast
+
+from tests.conftest import REPO
+
+# Declarations pages may import directly (docs/ARCHITECTURE.md, "Module map"): data, not behaviour.
+DECLARATIONS = {"indicators.registry", "indicators.weights", "data.errors", "geo.crs", "data.cbs"}
+LOWER = ("data", "indicators", "geo")
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                yield a.name, None
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for a in node.names:
+                yield node.module, a.name
+
+
+def _page_modules():
+    return sorted([REPO / "app.py", *(REPO / "pages").rglob("*.py")])
+
+
+def test_only_the_loaders_module_calls_into_lower_layers():
+    offenders = []
+    for path in _page_modules():
+        if path.name == "loaders.py":
+            continue
+        for module, name in _imports(path):
+            full = f"{module}.{name}" if module in LOWER and name else module
+            if full.split(".")[0] in LOWER and full not in DECLARATIONS and module not in DECLARATIONS:
+                offenders.append((path.relative_to(REPO).as_posix(), full))
+    assert offenders == []
+    state = (REPO / "pages" / "_common" / "state.py").read_text()
+    assert "from data.cbs import KWB_TABLES\n" in state       # the one name state.py takes from data.cbs
+
+
+def test_no_private_streamlit_internals_in_app_pages_or_tests():
+    paths = [*_page_modules(), *(REPO / "tests").glob("test_app_*.py"), REPO / "tests" / "conftest.py"]
+    private = ("PagesManager", "_mpa_v1", "script_runner")
+    for path in (p for p in paths if p.name != "test_app_layering.py"):
+        for module, _name in _imports(path):
+            assert not module.startswith(("streamlit.runtime", "streamlit.web")), (path, module)
+        assert not [w for w in private if w in path.read_text()], path
+
+
+def test_no_page_layer_module_over_300_lines():
+    # loaders.py holds the user-file functions until data/userstore.py takes them (then well under 300)
+    limits = {"loaders.py": 320}
+    long = {p.name: n for p in _page_modules() if (n := len(p.read_text().splitlines())) > limits.get(p.name, 300)}
+    assert long == {}
