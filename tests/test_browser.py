@@ -81,8 +81,9 @@ def server(mirror_env):
 
 
 @pytest.fixture
-def fresh_server(mirror_env):
-    yield from _serve(mirror_env)
+def fresh_server(mirror_env, tmp_path):
+    """A new process with its own, empty cache (the module's server and its cache are left alone)."""
+    yield from _serve(dict(mirror_env, STAPELKAART_CACHE_DIR=str(tmp_path / "cache")))
 
 
 @pytest.fixture(scope="module")
@@ -151,34 +152,6 @@ def test_a_deep_link_on_a_fresh_server_opens_the_full_app(page, server):
     assert page.locator("h1").first.inner_text().strip() == "Compare"
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "Map" in nav and "Method & sources" in nav and "app" not in nav.split()
-
-
-PAGE_TITLES_EN = {"kaart": "Where do disadvantages stack up?", "vergelijken": "Compare", "buurtprofiel": "Area profile",
-                  "prioriteren": "Prioritise", "methode": "Method & sources", "gegevens": "Data"}
-
-
-@pytest.mark.parametrize("slug", list(PAGE_TITLES_EN))
-def test_every_page_path_opens_on_a_freshly_started_server(browser, fresh_server, slug):
-    """The first request of a new process goes straight to /{page}: that page, inside the shell (sidebar with
-    the app's navigation), and no "Page not found" dialog (Streamlit's legacy pages/ mode must not take over)."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        pg = ctx.new_page()
-        dialogs: list[str] = []
-        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        pg.goto(f"{fresh_server}/{slug}?lang=en")
-        pg.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
-        pg.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=120_000)
-        pg.wait_for_selector("h1", timeout=60_000)
-        time.sleep(1.0)
-        body = pg.locator("body").inner_text()
-        assert "Page not found" not in body and "not found" not in " ".join(dialogs).lower(), (slug, dialogs)
-        assert pg.locator("h1").first.inner_text().strip() == PAGE_TITLES_EN[slug]
-        nav = pg.locator('[data-testid="stSidebarNav"]').inner_text()
-        assert "Map" in nav and "Compare" in nav and "app" not in nav.split()
-        assert pg.url.split("?")[0].rstrip("/").endswith("" if slug == "kaart" else "/" + slug)
-    finally:
-        ctx.close()
 
 
 def test_kaart_paints_the_wijken_of_amsterdam_and_zaanstad(page, server):
@@ -281,3 +254,31 @@ def test_axe_vergelijken(page, server):
     _shot(page, "vergelijken")
     bad = _axe(page, "vergelijken")
     assert not bad, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
+
+
+PAGE_TITLES_EN = {"kaart": "Where do disadvantages stack up?", "vergelijken": "Compare", "buurtprofiel": "Area profile",
+                  "prioriteren": "Prioritise", "methode": "Method & sources", "gegevens": "Data"}
+
+
+@pytest.mark.parametrize("slug", list(PAGE_TITLES_EN))
+def test_every_page_path_opens_on_a_freshly_started_server(browser, fresh_server, slug):
+    """The first request of a new process goes straight to /{page}: that page, inside the shell (sidebar with
+    the app's navigation), and no "Page not found" dialog (Streamlit's legacy pages/ mode must not take over)."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        pg = ctx.new_page()
+        dialogs: list[str] = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.goto(f"{fresh_server}/{slug}?lang=en")
+        pg.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
+        pg.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=120_000)
+        pg.wait_for_selector("h1", timeout=60_000)
+        time.sleep(1.0)
+        body = pg.locator("body").inner_text()
+        assert "Page not found" not in body and "not found" not in " ".join(dialogs).lower(), (slug, dialogs)
+        assert pg.locator("h1").first.inner_text().strip() == PAGE_TITLES_EN[slug]
+        nav = pg.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Map" in nav and "Compare" in nav and "app" not in nav.split()
+        assert pg.url.split("?")[0].rstrip("/").endswith("" if slug == "kaart" else "/" + slug)
+    finally:
+        ctx.close()

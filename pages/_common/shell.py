@@ -22,10 +22,6 @@ ICONS = {"kaart": ":material/map:", "vergelijken": ":material/bar_chart:", "buur
          "gegevens": ":material/database:"}
 
 
-def _start() -> None:
-    """The root URL's page: never rendered (:func:`main` switches to the page of the view first)."""
-
-
 def main() -> None:
     st.set_page_config(page_title="Stapelkaart", layout="wide")
     view = widgets.init_view()
@@ -33,14 +29,18 @@ def main() -> None:
     style.apply(view.present)
 
     pages = {p: st.Page(f"pages/{p}.py", title=t(f"page_{p}", lang), icon=ICONS[p], url_path=p) for p in PAGES}
-    # The root URL is a hidden router page, so every page, Kaart included, has its own path (/kaart is what
-    # share links say; a default page would only answer at "/" and /kaart would be "Page not found").
-    start = st.Page(_start, title="Stapelkaart", url_path="start", default=True, visibility="hidden")
-    current = st.navigation([start, *pages.values()], position="hidden" if view.present else "sidebar")
-    if current is start:        # "/" or "/?page=vergelijken&...": open the page the link names (default Kaart)
-        # Without query_params: the page starts with an empty query string, so widgets.init_view keeps this
-        # session's view (and the warning about the link's invalid values) and writes it back to the URL.
-        st.switch_page(pages[view.page])
+    # Kaart is served twice: as the default page at "/" (in the menu) and, hidden, at /kaart (what share links
+    # say). A default page only answers at "/", so /kaart alone would be "Page not found".
+    home = st.Page("pages/kaart.py", title=t("page_kaart", lang), icon=ICONS["kaart"], url_path="start", default=True)
+    pages["kaart"] = st.Page("pages/kaart.py", title=t("page_kaart", lang), icon=ICONS["kaart"], url_path="kaart",
+                             visibility="hidden")
+    current = st.navigation([home, *pages.values()], position="hidden" if view.present else "sidebar")
+
+    # A link such as /?page=vergelijken opens that page once, on arrival (the page path wins when both are given).
+    if not st.session_state.get("_arrived"):
+        st.session_state["_arrived"] = True
+        if current is home and view.page != "kaart" and "page" in st.query_params:
+            st.switch_page(pages[view.page], query_params=view.to_params())
 
     view = widgets.sidebar(view)
     widgets.share_box(view)
