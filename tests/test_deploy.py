@@ -1,7 +1,8 @@
 """deploy/: two replicas behind nginx share one read-only cache; one link gives the same view through either.
 
-Runs ``deploy/run-replicas.sh`` itself (loopback ports, a temp nginx prefix, no root). The replicas get a
-CBS/PDOK address where nothing listens, so every number they show comes from the shared cache, which the
+Runs ``deploy/run-replicas.sh`` itself (loopback ports, a temp nginx prefix, no root). The cache is prepared
+by one writable instance that opens the link once; the replicas then get a CBS/PDOK address where nothing
+listens, so every number they show comes from the shared cache, which the
 script makes read-only. Each replica is reached through nginx (the sticky cookie picks it; the response
 header ``X-Stapelkaart-Upstream`` says which one answered) over Streamlit's websocket protocol
 (``benchmarks/_stclient.py``), and the rendered texts and map specs are compared.
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks._mirror import free_port
+from benchmarks._mirror import free_port, start_streamlit
 from benchmarks._stclient import open_page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,8 +46,15 @@ def replicas(tmp_path, mirror):
     cache = tmp_path / "cache"
     env = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
                STAPELKAART_CACHE_DIR=str(cache))
-    subprocess.run([sys.executable, "-m", "data", "fetch", "--gemeente", "GM0479", "--year", "2024",
-                    "--level", "wijk"], cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
+    # Prepare the shared cache as an operator would: one writable instance opens the view once (it also
+    # caches the national reference and the other levels, which `python -m data fetch` does not).
+    warm, warm_url = start_streamlit(REPO / "app.py", env)
+    try:
+        first = asyncio.run(open_page(warm_url, LINK))
+        assert first.finished and first.errors == [], first.errors
+    finally:
+        warm.terminate()
+        warm.wait(15)
     dead = f"http://127.0.0.1:{free_port()}"          # nothing listens: the replicas can only read the cache
     nginx_port, base = free_port(), free_port()
     while base + 1 == nginx_port:
