@@ -395,4 +395,13 @@ __all__: Sequence[str] = (
 )
 
 # Snapshots live in data/snapshot.py (size limits, streamed import); these names stay importable from here.
-from data.snapshot import SNAPSHOT_MANIFEST, ImportReport, export_snapshot, import_snapshot  # noqa: E402
+_SNAPSHOT_NAMES = frozenset({"SNAPSHOT_MANIFEST", "ImportReport", "export_snapshot", "import_snapshot"})
+
+
+def __getattr__(name: str) -> Any:
+    """``cache.import_snapshot`` etc. resolve to data.snapshot lazily (data.snapshot imports this module)."""
+    if name in _SNAPSHOT_NAMES:
+        from data import snapshot
+
+        return getattr(snapshot, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
