@@ -150,8 +150,10 @@ def main() -> None:
     last = results[-1]
     ratio = percentile(last["times"] or [float("nan")], 95) / single
     ok = ratio <= GOAL_RATIO and not last["errors"]
+    serial = percentile(last["times"] or [float("nan")], 95) / (last["n"] * single)
     print(f"load ratio: p95(N={last['n']}) / p50(N=1) = {ratio:.1f} (goal <= {GOAL_RATIO:.0f}, 0 errors: "
-          f"{'met' if ok else 'NOT met'}); server RSS after warm-up {last['base_rss']:.0f}MB")
+          f"{'met' if ok else 'NOT met'}); p95 / (N x p50(N=1)) = {serial:.2f} (1.00 = the runs take turns on one "
+          f"interpreter); server RSS after warm-up {last['base_rss']:.0f}MB")
 
 
 if __name__ == "__main__":
