@@ -233,8 +233,15 @@ def import_snapshot(zip_path: str | os.PathLike, *, overwrite_newer: bool = Fals
             f"Snapshot {zip_path} is not a readable zip file ({exc}). Make a new one with "
             "`python -m data export-snapshot`.") from exc
     root = cache.cache_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".snapshot-staging-", dir=root))
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".snapshot-staging-", dir=root))
+    except OSError as exc:
+        zf.close()
+        raise _error(f"De cache {root} is niet schrijfbaar ({exc.strerror}); niets geïmporteerd. Importeer op de "
+                     "machine die de gedeelde cache voorbereidt.",
+                     f"The cache {root} is not writable ({exc.strerror}); nothing imported. Import on the machine "
+                     "that prepares the shared cache.") from exc
     try:
         with zf:
             staged = _validate_and_stage(zf, zip_path, limits, staging)

@@ -266,3 +266,20 @@ def test_defusedxml_is_installed_and_used_by_openpyxl():
 
     assert openpyxl.xml.DEFUSEDXML, "openpyxl recommends defusedxml against XML bombs; it must be installed"
     assert os.environ.get("OPENPYXL_DEFUSEDXML", "True") == "True"
+
+
+def test_import_into_a_read_only_cache_is_a_clear_error(warm, tmp_path, monkeypatch):
+    _, _, snap = warm
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(ro))
+    if os.geteuid() == 0:                        # root ignores permissions: simulate with a file in the way
+        monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(tmp_path / "afile" / "cache"))
+        (tmp_path / "afile").write_text("x")
+    else:
+        ro.chmod(0o500)
+    try:
+        with pytest.raises(CacheError, match="niet schrijfbaar"):
+            cache.import_snapshot(snap)
+    finally:
+        ro.chmod(0o700)
