@@ -119,6 +119,47 @@ async def _run_all(url: str, pid: int) -> list[dict]:
     return results
 
 
+def _replicas_n30(env: dict, tmp_path: Path) -> dict | None:
+    """The N=30 level again through nginx in front of two replicas (deploy/run-replicas.sh), if nginx exists."""
+    import signal
+    import time
+    import urllib.request
+
+    if not Path("/usr/sbin/nginx").exists():
+        return None
+    nginx_port, base = _mirror.free_port(), _mirror.free_port()
+    renv = dict(env, REPLICAS="2", BASE_PORT=str(base), NGINX_PORT=str(nginx_port), READONLY="0",
+                RUN_DIR=str(tmp_path / "run"), PYTHON=sys.executable,
+                STAPELKAART_USERSTORE_DIR=str(tmp_path / "userstore"))
+    proc = subprocess.Popen(["bash", str(REPO / "deploy" / "run-replicas.sh")], cwd=REPO, env=renv,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{nginx_port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("deploy/run-replicas.sh did not start")
+            time.sleep(0.3)
+        pids = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+
+        async def go() -> dict:
+            for k in range(4):                       # warm both replicas' st.cache_data (random replica each)
+                await open_page(url, query_for(900 + k))
+            r = await _level(url, pids[0], LEVELS[-1], 500)
+            r["rss"] = sum(rss_mb(p) for p in pids)
+            return r
+
+        return asyncio.run(go())
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(20)
+
+
 def measure() -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -130,24 +171,34 @@ def measure() -> list[dict]:
                             "--level", "wijk"], cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
             proc, url = _mirror.start_streamlit(REPO / "app.py", env)
             try:
-                return asyncio.run(_run_all(url, proc.pid))
+                results = asyncio.run(_run_all(url, proc.pid))
             finally:
                 proc.terminate()
                 proc.wait(15)
+            replicated = _replicas_n30(env, tmp_path)
+            if replicated is not None:
+                replicated.update(base_rss=float("nan"), replicas=2)
+                results.append(replicated)
+            return results
 
 
 def main() -> None:
     results = measure()
     single = statistics.median(results[0]["times"]) if results[0]["times"] else float("nan")
+    last = next(r for r in results if "replicas" not in r and r["n"] == LEVELS[-1])
     for r in results:
         times = r["times"] or [float("nan")]
+        if "replicas" in r:
+            print(f"load (2 replicas behind nginx, deploy/run-replicas.sh): N={r['n']} p50={statistics.median(times):.2f}s "
+                  f"p95={percentile(times, 95):.2f}s errors={len(r['errors'])} rss={r['rss']:.0f}MB (both replicas) "
+                  f"p95 / p50(N=1) = {percentile(times, 95) / single:.1f}")
+            continue
         p50, p95 = statistics.median(times), percentile(times, 95)
         per = (r["rss"] - r["base_rss"]) / r["n"]
         print(f"load: N={r['n']} p50={p50:.2f}s p95={p95:.2f}s errors={len(r['errors'])} rss={r['rss']:.0f}MB "
               f"per_session={per:.1f}MB" + (" (3 sessions one after the other)" if r["n"] == 1 else ""))
         for e in sorted(set(r["errors"]))[:3]:
             print(f"load:   error: {e[:160]}")
-    last = results[-1]
     ratio = percentile(last["times"] or [float("nan")], 95) / single
     ok = ratio <= GOAL_RATIO and not last["errors"]
     serial = percentile(last["times"] or [float("nan")], 95) / (last["n"] * single)
