@@ -1,37 +1,57 @@
 # Stapelkaart: two set-up commands for a fresh machine: `make run` and `make test`.
+# `make run` installs the runtime only (requirements.txt); `make test` adds the test tools
+# (requirements-dev.txt) and the Debian packages the tests drive (Chromium, nginx).
 PY      ?= python3.11
 VENV    := .venv
 BIN     := $(VENV)/bin
 HOST    ?= 127.0.0.1
 PORT    ?= 8501
-STAMP   := $(VENV)/.installed
+STAMP_RUN := $(VENV)/.installed-runtime
+STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test bench venv browser clean
+.PHONY: run test bench mutation venv venv-dev tools browser clean
 
-$(STAMP): requirements.txt
+$(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "fout: $(PY) niet gevonden; installeer Python 3.11"; exit 1; }
-	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# One stamp per requirements file: editing requirements.txt reinstalls the runtime, editing
+# requirements-dev.txt reinstalls the test tools, and `make run` never installs the test tools.
+$(STAMP_RUN): requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	@touch $(STAMP)
+	@touch $@
 
-venv: $(STAMP)
+$(STAMP_DEV): requirements-dev.txt $(STAMP_RUN)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
 
-# Debian Chromium for the browser tests (Playwright drives /usr/bin/chromium; no browser download).
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  echo "Chromium installeren (apt) voor de browsertests..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+venv: $(STAMP_RUN)
+venv-dev: $(STAMP_DEV)
+
+# Debian packages for the tests: Chromium (Playwright drives /usr/bin/chromium; no browser download) and
+# nginx (tests/test_deploy.py runs it in front of two app replicas). Installed only when missing.
+tools:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium fonts-dejavu-core"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installeren (apt) voor de tests:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+browser: tools
 
-run: $(STAMP)
+run: $(STAMP_RUN)
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: $(STAMP) browser
+test: $(STAMP_DEV) tools
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP) browser
+bench: $(STAMP_DEV) tools
 	$(BIN)/python -m benchmarks
+
+mutation: $(STAMP_DEV)
+	$(BIN)/python -m benchmarks.mutation
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

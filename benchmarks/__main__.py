@@ -2,6 +2,7 @@
 
     python -m benchmarks            # all, and rewrite benchmarks/results.md
     python -m benchmarks rescore    # only bench_rescore (results.md is left alone)
+    python -m benchmarks load       # only bench_load: N concurrent sessions over the websocket
 
 Each benchmark prints its own lines, ratios measured in the same run (not absolute times alone).
 """

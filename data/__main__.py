@@ -154,7 +154,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    report = cache.import_snapshot(args.file, overwrite_newer=args.force)
+    from data.snapshot import UPLOAD_LIMITS, SnapshotLimits
+
+    limits = SnapshotLimits.for_megabytes(args.max_mb) if args.max_mb else UPLOAD_LIMITS
+    report = cache.import_snapshot(args.file, overwrite_newer=args.force, limits=limits)
     print(f"{len(report.imported)} cache-items geïmporteerd uit {args.file}")
     for slug, why in report.skipped:
         print(f"  overgeslagen: {slug} ({why}; gebruik --force om toch te overschrijven)")
@@ -189,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import-snapshot", help="zip-bestand in de cache laden")
     i.add_argument("file")
     i.add_argument("--force", action="store_true", help="ook nieuwere bestaande items overschrijven")
+    i.add_argument("--max-mb", type=float, default=None,
+                   help="grootste snapshot in MB (standaard de uploadgrens, 20; uitgepakt mag 10x zoveel)")
     i.set_defaults(func=cmd_import)
     return p
 

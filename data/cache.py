@@ -22,7 +22,7 @@ Public API::
     hit = get(key)                 # (frame, manifest) or None
     list_entries()                 # [Entry(key, manifest, status, problem, path)]
     age_days(manifest)             # float days since fetched_at
-    export_snapshot(zip_path) / import_snapshot(zip_path)
+    export_snapshot(zip_path) / import_snapshot(zip_path)   # in data.snapshot (limits, streaming), re-exported
 """
 
 from __future__ import annotations
@@ -36,23 +36,19 @@ import os
 import re
 import tempfile
 import time
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from data.errors import CacheError
 
 log = logging.getLogger(__name__)
 
 #: Version of the entry/manifest/snapshot layout. Bump it when old entries can no longer be read.
 FORMAT_VERSION = 1
 APP_VERSION = "0.1.0"
-SNAPSHOT_MANIFEST = "snapshot.json"
 MANIFEST = "manifest.json"
 _SLUG_RE = re.compile(r"[^A-Za-z0-9_.+-]+")
 
@@ -386,174 +382,6 @@ def list_entries(include_broken: bool = True) -> list[Entry]:
     return out
 
 
-# ----------------------------------------------------------------------------------------- snapshots
-@dataclass
-class ImportReport:
-    """What :func:`import_snapshot` did: slugs imported, and slugs skipped with the reason."""
-
-    imported: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-
-
-def export_snapshot(zip_path: str | os.PathLike) -> list[str]:
-    """Write every intact entry plus ``snapshot.json`` to ``zip_path`` (atomically). Returns the slugs.
-
-    Use: carry a warm cache to a machine without internet (a workshop laptop), or archive the exact data a
-    report was made with. Broken entries are left out (and logged).
-    """
-    zip_path = Path(zip_path)
-    entries = []
-    for entry in list_entries():
-        if entry.status != "ok":
-            log.warning("Snapshot: %s overgeslagen (%s)", entry.slug, entry.problem)
-            continue
-        entries.append(entry)
-    listing = []
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for entry in entries:
-            data_file = entry.manifest["data_file"]
-            zf.write(entry.path / data_file, f"entries/{entry.slug}/{data_file}")
-            zf.write(entry.path / MANIFEST, f"entries/{entry.slug}/{MANIFEST}")
-            listing.append({"slug": entry.slug, "key": entry.manifest.get("key"), "data_file": data_file,
-                            "sha256": entry.manifest["sha256"],
-                            "manifest_sha256": _sha256_file(entry.path / MANIFEST)})
-        zf.writestr(SNAPSHOT_MANIFEST, _dumps({
-            "format_version": FORMAT_VERSION, "app_version": APP_VERSION,
-            "created_at": utc_now_iso(), "entries": listing,
-        }))
-    atomic_write_bytes(zip_path, buf.getvalue())
-    return [e.slug for e in entries]
-
-
-def _bad_member(name: str) -> bool:
-    """True for zip member names that could escape the cache dir (absolute, ``..``, drive letters)."""
-    if not name or name.startswith(("/", "\\")) or "\\" in name or ":" in name:
-        return True
-    parts = PurePosixPath(name).parts
-    return any(p in ("..", "") for p in parts)
-
-
-def _snapshot_error(nl: str, en: str) -> CacheError:
-    return CacheError(nl, en)
-
-
-#: Largest unpacked size of a snapshot we import (guards against zip bombs from an upload).
-MAX_SNAPSHOT_BYTES = 2_000_000_000
-
-
-def import_snapshot(zip_path: str | os.PathLike, *, overwrite_newer: bool = False) -> ImportReport:
-    """Import a snapshot made by :func:`export_snapshot`. Validates everything before writing anything.
-
-    Rejected with CacheError (nothing written): not a zip, no ``snapshot.json``, another format version,
-    a member name with ``..``/absolute path, a file whose sha256 does not match. Each entry is then written
-    like :func:`put` (data file first, manifest last). An existing entry that was fetched later than the
-    snapshot's copy is kept unless ``overwrite_newer``.
-    """
-    zip_path = Path(zip_path)
-    try:
-        zf = zipfile.ZipFile(zip_path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise _snapshot_error(
-            f"Snapshot {zip_path} is geen leesbaar zip-bestand ({exc}). Maak een nieuwe met "
-            "`python -m data export-snapshot`.",
-            f"Snapshot {zip_path} is not a readable zip file ({exc}). Make a new one with "
-            "`python -m data export-snapshot`.") from exc
-    with zf:
-        names = zf.namelist()
-        unpacked = sum(i.file_size for i in zf.infolist())
-        if unpacked > MAX_SNAPSHOT_BYTES:
-            raise _snapshot_error(
-                f"Snapshot {zip_path} pakt uit tot {unpacked / 1e9:.1f} GB; meer dan de grens van "
-                f"{MAX_SNAPSHOT_BYTES / 1e9:.0f} GB. Niets geïmporteerd.",
-                f"Snapshot {zip_path} unpacks to {unpacked / 1e9:.1f} GB, over the {MAX_SNAPSHOT_BYTES / 1e9:.0f} GB "
-                "limit. Nothing imported.")
-        bad = [n for n in names if _bad_member(n)]
-        if bad:
-            raise _snapshot_error(
-                f"Snapshot {zip_path} geweigerd: onveilige bestandsnaam {bad[0]!r} (pad buiten de cache).",
-                f"Snapshot {zip_path} rejected: unsafe member name {bad[0]!r} (path outside the cache).")
-        if SNAPSHOT_MANIFEST not in names:
-            raise _snapshot_error(
-                f"{zip_path} is geen Stapelkaart-snapshot ({SNAPSHOT_MANIFEST} ontbreekt).",
-                f"{zip_path} is not a Stapelkaart snapshot ({SNAPSHOT_MANIFEST} is missing).")
-        try:
-            snap = json.loads(zf.read(SNAPSHOT_MANIFEST))
-        except ValueError as exc:
-            raise _snapshot_error(f"{SNAPSHOT_MANIFEST} in {zip_path} is onleesbaar ({exc}).",
-                                  f"{SNAPSHOT_MANIFEST} in {zip_path} is unreadable ({exc}).") from exc
-        version = snap.get("format_version") if isinstance(snap, dict) else None
-        if version != FORMAT_VERSION:
-            raise _snapshot_error(
-                f"Snapshot {zip_path} heeft formaatversie {version!r} (app {snap.get('app_version') if isinstance(snap, dict) else '?'}); "
-                f"deze Stapelkaart leest alleen versie {FORMAT_VERSION}. Maak de snapshot opnieuw met deze versie; "
-                "de bestaande cache is niet gewijzigd.",
-                f"Snapshot {zip_path} has format version {version!r}; this Stapelkaart reads only version "
-                f"{FORMAT_VERSION}. Re-create the snapshot with this version; the existing cache was not changed.")
-        allowed = {SNAPSHOT_MANIFEST}
-        staged: list[tuple[str, dict, str, bytes, bytes]] = []
-        entries = snap.get("entries") or []
-        if not isinstance(entries, list) or not all(isinstance(i, dict) for i in entries):
-            raise _snapshot_error(f"Snapshot {zip_path}: de lijst met items is ongeldig. Niets geïmporteerd.",
-                                  f"Snapshot {zip_path}: the list of entries is invalid. Nothing imported.")
-        for item in entries:
-            slug, data_file = str(item.get("slug", "")), str(item.get("data_file", ""))
-            if _bad_member(slug) or "/" in slug or _bad_member(data_file) or "/" in data_file:
-                raise _snapshot_error(f"Snapshot {zip_path} geweigerd: ongeldige naam {slug!r}/{data_file!r}.",
-                                      f"Snapshot {zip_path} rejected: invalid name {slug!r}/{data_file!r}.")
-            mname, dname = f"entries/{slug}/{MANIFEST}", f"entries/{slug}/{data_file}"
-            allowed.update({mname, dname})
-            try:
-                mbytes, dbytes = zf.read(mname), zf.read(dname)
-            except KeyError as exc:
-                raise _snapshot_error(f"Snapshot {zip_path} is onvolledig: {exc}.",
-                                      f"Snapshot {zip_path} is incomplete: {exc}.") from exc
-            try:
-                manifest = json.loads(mbytes)
-                if not isinstance(manifest, dict):
-                    raise ValueError("manifest is geen object")
-            except ValueError as exc:
-                raise _snapshot_error(f"Snapshot {zip_path}: manifest van {slug} is onleesbaar ({exc}).",
-                                      f"Snapshot {zip_path}: manifest of {slug} is unreadable ({exc}).") from exc
-            dsha = hashlib.sha256(dbytes).hexdigest()
-            if (dsha != item.get("sha256") or dsha != manifest.get("sha256") or len(dbytes) != manifest.get("size")
-                    or hashlib.sha256(mbytes).hexdigest() != item.get("manifest_sha256")
-                    or manifest.get("data_file") != data_file or manifest.get("format_version") != FORMAT_VERSION):
-                raise _snapshot_error(
-                    f"Snapshot {zip_path} is beschadigd: controlesom van {slug} klopt niet. Niets geïmporteerd.",
-                    f"Snapshot {zip_path} is damaged: checksum of {slug} does not match. Nothing imported.")
-            try:
-                key = CacheKey.from_json(manifest["key"])
-            except (KeyError, TypeError, ValueError) as exc:
-                raise _snapshot_error(f"Snapshot {zip_path}: item {slug} heeft geen geldige sleutel.",
-                                      f"Snapshot {zip_path}: entry {slug} has no valid key.") from exc
-            if key.slug != slug:
-                raise _snapshot_error(f"Snapshot {zip_path}: item {slug} hoort bij sleutel {key.slug}.",
-                                      f"Snapshot {zip_path}: entry {slug} belongs to key {key.slug}.")
-            staged.append((slug, manifest, data_file, dbytes, mbytes))
-        extra = sorted(set(names) - allowed)
-        if extra:
-            raise _snapshot_error(f"Snapshot {zip_path} bevat onbekende bestanden, o.a. {extra[0]!r}.",
-                                  f"Snapshot {zip_path} contains unknown files, e.g. {extra[0]!r}.")
-
-    report = ImportReport()
-    root = _entries_dir()
-    for slug, manifest, data_file, dbytes, mbytes in staged:
-        existing = _check_entry(root / slug) if (root / slug).exists() else None
-        if existing is not None and existing.status == "ok" and not overwrite_newer:
-            if str(existing.manifest.get("fetched_at", "")) > str(manifest.get("fetched_at", "")):
-                report.skipped.append((slug, "bestaand item is nieuwer"))
-                continue
-        path = root / slug
-        path.mkdir(parents=True, exist_ok=True)
-        previous = _previous_data_file(path)
-        atomic_write_bytes(path / data_file, dbytes)
-        atomic_write_bytes(path / MANIFEST, mbytes)
-        _remove_stale_files(path, keep={data_file, previous} - {None})
-        report.imported.append(slug)
-    return report
-
-
 def iter_ok(kind: str | None = None) -> Iterator[Entry]:
     """Intact entries, optionally of one ``kind``."""
     for entry in list_entries(include_broken=False):
@@ -565,3 +393,15 @@ __all__: Sequence[str] = (
     "FORMAT_VERSION", "CacheKey", "Entry", "ImportReport", "age_days", "atomic_write_bytes", "cache_dir",
     "delete", "export_snapshot", "get", "import_snapshot", "iter_ok", "list_entries", "put",
 )
+
+# Snapshots live in data/snapshot.py (size limits, streamed import); these names stay importable from here.
+_SNAPSHOT_NAMES = frozenset({"SNAPSHOT_MANIFEST", "ImportReport", "export_snapshot", "import_snapshot"})
+
+
+def __getattr__(name: str) -> Any:
+    """``cache.import_snapshot`` etc. resolve to data.snapshot lazily (data.snapshot imports this module)."""
+    if name in _SNAPSHOT_NAMES:
+        from data import snapshot
+
+        return getattr(snapshot, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -29,7 +29,7 @@ import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from xml.etree import ElementTree
+from defusedxml import ElementTree  # entity expansion and external references refused (XML bombs)
 
 import numpy as np
 import pandas as pd
@@ -37,9 +37,17 @@ import pandas as pd
 from data.errors import UserFileError
 
 __all__ = ["KNOWN_FILES", "KnownFile", "UserIndicatorFile", "load_indicator_file", "to_long_rows",
-           "MAX_BYTES", "MISSING_TOKENS"]
+           "MAX_BYTES", "MAX_COLUMNS", "MAX_ROWS", "MISSING_TOKENS"]
 
 MAX_BYTES = 5_000_000
+#: Largest table we read (rows incl. title/header rows, columns). NL has ~14 600 buurten and a KWB table
+#: ~120 columns, so these only stop files that are not indicator tables (or are built to exhaust memory).
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200
+#: An XLSX is a zip: its parts together may unpack to at most this, and no part may unpack to more than
+#: MAX_XLSX_RATIO times its compressed size (real CBS files: ~8x). Checked before openpyxl opens it.
+MAX_XLSX_UNPACKED = 20 * MAX_BYTES
+MAX_XLSX_RATIO = 100
 MAX_LISTED_PROBLEMS = 12          # problems named in the one-line message; all are in ``.problems``
 MAX_PROBLEMS = 1000               # stop collecting after this many (the file is clearly not usable)
 
@@ -290,7 +298,13 @@ def _read_csv(data: bytes, filename: str) -> _Grid:
     reader = csv.reader(io.StringIO(text), delimiter=best)
     rows, numbers = [], []
     for lineno, row in enumerate(reader, start=1):
-        rows.append([c.strip() if c.strip() else None for c in row])
+        if lineno > MAX_ROWS:
+            raise _too_many_rows(filename)
+        values = [c.strip() if c.strip() else None for c in row]
+        width = next((n for n in range(len(values), 0, -1) if values[n - 1] is not None), 0)
+        if width > MAX_COLUMNS:
+            raise _too_many_columns(filename, f"rij {lineno}", f"row {lineno}", width)
+        rows.append(values)
         numbers.append(lineno)
     return _Grid(rows, numbers, "csv", decimal_comma=(best == ";"))
 
@@ -309,10 +323,43 @@ def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[tuple[int,
     return out
 
 
+def _too_many_rows(filename: str) -> UserFileError:
+    return _fail(filename, f"het bestand heeft meer dan {MAX_ROWS:_} rijen (de grens); het is gestopt met lezen. ".replace("_", ".")
+                 + "Een indicatorbestand heeft één rij per gebied: laat overbodige rijen weg.",
+                 f"the file has more than {MAX_ROWS:,} rows (the limit); reading stopped there. An indicator "
+                 "file has one row per area: remove unneeded rows.")
+
+
+def _too_many_columns(filename: str, where_nl: str, where_en: str, n: int) -> UserFileError:
+    return _fail(filename, f"{where_nl} heeft {n} kolommen; de grens is {MAX_COLUMNS}. Laat overbodige kolommen weg.",
+                 f"{where_en} has {n} columns; the limit is {MAX_COLUMNS}. Remove unneeded columns.")
+
+
+def _check_xlsx_archive(data: bytes, filename: str) -> None:
+    """Refuse an XLSX whose zip parts unpack to more than the limits (an XML/zip bomb), before parsing."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _fail(filename, f"het XLSX-bestand is beschadigd of geen echt XLSX ({type(exc).__name__}).",
+                    f"the XLSX file is damaged or not a real XLSX ({type(exc).__name__}).") from exc
+    total = sum(i.file_size for i in infos)
+    worst = max(infos, key=lambda i: i.file_size / max(i.compress_size, 1), default=None)
+    ratio = worst.file_size / max(worst.compress_size, 1) if worst is not None else 0
+    if total > MAX_XLSX_UNPACKED or (worst is not None and worst.file_size > 1_000_000 and ratio > MAX_XLSX_RATIO):
+        raise _fail(filename, f"het XLSX-bestand pakt uit tot {total / 1e6:.0f} MB (onderdeel {worst.filename}: "
+                    f"{ratio:.0f}x gecomprimeerd); de grens is {MAX_XLSX_UNPACKED / 1e6:.0f} MB en "
+                    f"{MAX_XLSX_RATIO}x. Sla het op als CSV of laat overbodige bladen weg.",
+                    f"the XLSX file unpacks to {total / 1e6:.0f} MB (part {worst.filename}: {ratio:.0f}x "
+                    f"compressed); the limit is {MAX_XLSX_UNPACKED / 1e6:.0f} MB and {MAX_XLSX_RATIO}x. Save it "
+                    "as CSV or remove unneeded sheets.")
+
+
 def _read_xlsx(data: bytes, filename: str, problems: _Problems) -> _Grid:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_xlsx_archive(data, filename)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -326,6 +373,8 @@ def _read_xlsx(data: bytes, filename: str, problems: _Problems) -> _Grid:
         rows: list[list[object]] = []
         numbers: list[int] = []
         for cells in ws.iter_rows():
+            if len(rows) >= MAX_ROWS:
+                raise _too_many_rows(filename)
             values: list[object] = []
             row_no = None
             for cell in cells:
@@ -343,6 +392,9 @@ def _read_xlsx(data: bytes, filename: str, problems: _Problems) -> _Grid:
                 values.append(value)
             while values and values[-1] is None:
                 values.pop()
+            if len(values) > MAX_COLUMNS:
+                ref = f"rij {row_no}" if row_no is not None else f"rij {len(rows) + 1}"
+                raise _too_many_columns(filename, ref, ref.replace("rij", "row"), len(values))
             if row_no is None:
                 row_no = (numbers[-1] + 1) if numbers else 1
             rows.append(values)

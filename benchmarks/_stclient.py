@@ -1,0 +1,139 @@
+"""A minimal honest Streamlit client: the browser's own websocket protocol, without a browser.
+
+It does what the Streamlit frontend does on page load: open ``/_stcore/stream`` (subprotocol ``streamlit``,
+same-origin ``Origin`` header), send one ``BackMsg.rerun_script`` with the page's query string and URL path,
+and read ``ForwardMsg``s until ``script_finished``. The protobuf classes are Streamlit's own
+(``streamlit.proto``), so the server cannot tell it from a browser tab at the protocol level (it renders no
+pixels and runs no JavaScript: pydeck/Vega work in the browser is not measured).
+
+    run = await open_page("http://127.0.0.1:8501", "gm=GM0479&w=armoede:2", page="kaart")
+    run.seconds, run.errors, run.texts, run.deck_specs
+
+Used by ``benchmarks/bench_load.py`` (many concurrent sessions) and ``tests/test_deploy.py`` (the same link
+through two replicas gives the same view).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+FINISHED_OK = {ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+               ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+ALERT_ERROR = 1  # streamlit.proto.Alert_pb2.Alert.Format.ERROR
+
+
+@dataclass
+class PageRun:
+    """What one script run sent: its duration, rendered texts in order, errors, deck specs, cookies seen."""
+
+    seconds: float = float("nan")
+    finished: bool = False
+    texts: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    deck_specs: list[str] = field(default_factory=list)
+    page_not_found: bool = False
+    messages: int = 0
+    session_id: str = ""
+
+    def view_digest(self) -> str:
+        """A hash of what the page showed (texts, map specs): equal digests = the same view."""
+        h = hashlib.sha256()
+        for part in [*self.texts, *self.deck_specs]:
+            h.update(part.encode("utf-8", "replace"))
+            h.update(b"\0")
+        return h.hexdigest()[:16]
+
+
+def _collect(msg: ForwardMsg, run: PageRun) -> None:
+    kind = msg.WhichOneof("type")
+    if kind == "new_session":
+        run.session_id = msg.new_session.initialize.session_id or run.session_id
+    elif kind == "page_not_found":
+        run.page_not_found = True
+        run.errors.append(f"page_not_found: {msg.page_not_found.page_name}")
+    elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+        el = msg.delta.new_element
+        which = el.WhichOneof("type")
+        if which == "exception":
+            run.errors.append(f"exception: {el.exception.type}: {el.exception.message}")
+        elif which == "alert":
+            if el.alert.format == ALERT_ERROR:
+                run.errors.append(f"st.error: {el.alert.body}")
+            run.texts.append(el.alert.body)
+        elif which == "markdown":
+            run.texts.append(el.markdown.body)
+        elif which == "heading":
+            run.texts.append(el.heading.body)
+        elif which == "text":
+            run.texts.append(el.text.body)
+        elif which == "metric":
+            run.texts.append(f"{el.metric.label}={el.metric.body}")
+        elif which == "deck_gl_json_chart":
+            run.deck_specs.append(el.deck_gl_json_chart.json)
+
+
+def _rerun_msg(query_string: str, page: str) -> bytes:
+    back = BackMsg()
+    back.rerun_script.query_string = query_string
+    back.rerun_script.page_name = page
+    back.rerun_script.page_script_hash = ""
+    return back.SerializeToString()
+
+
+async def open_page(base_url: str, query_string: str = "", *, page: str = "", timeout: float = 300.0,
+                    hold: asyncio.Event | None = None, ran: asyncio.Event | None = None,
+                    headers: dict[str, str] | None = None) -> PageRun:
+    """Open one session, run the page once, return what it showed.
+
+    ``hold``: keep the websocket (and so the server session) open until the event is set, so a caller can
+    measure the server's memory with all sessions alive; ``ran`` is set as soon as the run is over.
+    ``headers``: extra handshake headers (e.g. the ``Cookie`` a proxy routes on).
+    """
+    from websockets.asyncio.client import connect
+
+    parts = urlsplit(base_url)
+    ws_url = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
+    run = PageRun()
+    async with connect(ws_url, subprotocols=["streamlit"], origin=f"{parts.scheme}://{parts.netloc}",
+                       max_size=None, open_timeout=30, ping_interval=None,
+                       additional_headers=headers or None) as ws:
+        t0 = time.perf_counter()
+        await ws.send(_rerun_msg(query_string, page))
+        deadline = t0 + timeout
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                run.errors.append(f"timeout after {timeout:.0f} s")
+                break
+            try:
+                raw = await asyncio.wait_for(ws.recv(), timeout=left)
+            except TimeoutError:
+                run.errors.append(f"timeout after {timeout:.0f} s")
+                break
+            msg = ForwardMsg()
+            msg.ParseFromString(raw)
+            run.messages += 1
+            _collect(msg, run)
+            if msg.WhichOneof("type") == "script_finished":
+                if msg.script_finished in FINISHED_OK:
+                    run.seconds = time.perf_counter() - t0
+                    run.finished = True
+                    break
+                if msg.script_finished == ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR:
+                    run.errors.append("compile error")
+                    break
+                # FINISHED_EARLY_FOR_RERUN: the app called st.rerun; a new run follows, keep the clock going.
+                run.texts.clear()
+                run.deck_specs.clear()
+        if ran is not None:
+            ran.set()
+        if hold is not None:
+            await hold.wait()
+    return run

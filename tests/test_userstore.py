@@ -1,0 +1,181 @@
+"""data.userstore (per-view imported files), data.admin (token gate), data.errorlog (error ids)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data import admin, errorlog, userstore
+from data.errors import UserFileError, UserInputError
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+INCOME_CSV = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv"
+SMALL = b"regiocode,waarde\nGM0479,3.5\nGM0363,4\n"                       # synthetic
+
+
+def test_put_then_get_round_trips_the_values(cache_dir):
+    digest = userstore.put(SMALL, "eigen.csv", year=2021)
+    assert userstore.is_digest(digest) and userstore.exists(digest)
+    uf = userstore.get(digest)
+    assert uf.year == 2021 and uf.source == "eigen.csv"
+    assert uf.frame.loc["GM0479", "waarde"] == 3.5 and uf.frame.loc["GM0363", "waarde"] == 4.0
+    m = userstore.meta(digest)
+    assert (m.filename, m.year, m.size) == ("eigen.csv", 2021, len(SMALL))
+    assert (userstore.store_dir() / f"{digest}.bin").read_bytes() == SMALL
+    assert userstore.store_dir().parent == cache_dir          # default: inside the cache dir
+
+
+def test_digest_is_content_addressed(cache_dir):
+    a = userstore.put(SMALL, "a.csv", year=2021)
+    assert userstore.put(SMALL, "renamed.csv", year=2021) == a          # same bytes + year: same file
+    assert userstore.meta(a).filename == "a.csv"                        # first import's meta kept
+    assert userstore.put(SMALL, "a.csv", year=2022) != a                # another year reads differently
+    assert userstore.put(SMALL + b"GM0344,1\n", "a.csv", year=2021) != a
+    expected = hashlib.sha256(json.dumps({"unknown_codes": "skip", "year": 2021}, sort_keys=True).encode()
+                              + b"\0" + SMALL).hexdigest()[:12]
+    assert a == expected
+
+
+def test_real_cbs_income_file_is_stored_and_read_back_unchanged(cache_dir):
+    if not INCOME_CSV.exists():
+        pytest.skip("../shared/data is absent")
+    from data.userfiles import load_indicator_file
+
+    direct = load_indicator_file(INCOME_CSV, unknown_codes="skip")
+    digest = userstore.put(INCOME_CSV.read_bytes(), INCOME_CSV.name)
+    stored = userstore.get(digest)
+    pd.testing.assert_frame_equal(stored.frame, direct.frame)
+    assert stored.year == direct.year == 2020 and stored.mapping == direct.mapping
+
+
+def test_invalid_file_is_refused_and_nothing_is_written(cache_dir):
+    with pytest.raises(UserFileError):
+        userstore.put(b"regiocode,x\nGM0479,1\nGM0363,2\nGM0479,3\n", "dubbel.csv", year=2021)
+    assert not userstore.store_dir().exists() or list(userstore.store_dir().iterdir()) == []
+    assert userstore.list_files() == []
+
+
+@pytest.mark.parametrize("text", ["", "3fa9c2", "3FA9C2D41B07", "3fa9c2d41b07a", "../../etc/pa", "3fa9c2d41b0g",
+                                  "[Klik](http://x)", "3fa9c2d41b07\n", None, 123])
+def test_malformed_digests_are_rejected(cache_dir, text):
+    assert not userstore.is_digest(text)
+    assert not userstore.exists(text)
+    if isinstance(text, str):
+        with pytest.raises(UserInputError):
+            userstore.get(text)
+
+
+def test_unknown_digest_is_a_clear_error(cache_dir):
+    with pytest.raises(UserInputError, match="bestaat niet"):
+        userstore.get("0123456789ab")
+
+
+def test_tampered_bytes_are_refused(cache_dir):
+    digest = userstore.put(SMALL, "eigen.csv", year=2021)
+    (userstore.store_dir() / f"{digest}.bin").write_bytes(SMALL.replace(b"3.5", b"9.5"))
+    with pytest.raises(UserFileError, match="gewijzigd of beschadigd"):
+        userstore.get(digest)
+
+
+def test_prefix_collision_is_refused_not_served(cache_dir):
+    digest = userstore.put(SMALL, "eigen.csv", year=2021)
+    meta_path = userstore.store_dir() / f"{digest}.json"
+    meta = json.loads(meta_path.read_text())
+    meta["sha256"] = digest + "0" * 52                     # pretend another file owns this short digest
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(UserInputError, match="ander bestand"):
+        userstore.put(SMALL, "eigen.csv", year=2021)
+
+
+def test_parse_files_param_keeps_known_and_names_the_rest(cache_dir):
+    a = userstore.put(SMALL, "a.csv", year=2021)
+    b = userstore.put(SMALL, "b.csv", year=2022)
+    good, bad = userstore.parse_files_param(f"{a},nope,{b},{a},0123456789ab,")
+    assert good == [a, b] and bad == ["nope", "0123456789ab"]
+    assert userstore.parse_files_param(None) == ([], [])
+
+
+def test_list_files_oldest_first(cache_dir):
+    a = userstore.put(SMALL, "a.csv", year=2021)
+    b = userstore.put(SMALL, "b.csv", year=2022)
+    assert [f.digest for f in userstore.list_files()] == [a, b]
+
+
+def test_defaults_need_admin(cache_dir):
+    digest = userstore.put(SMALL, "eigen.csv", year=2021)
+    assert userstore.default_files() == []
+    with pytest.raises(PermissionError):
+        userstore.set_default(digest, admin=False)
+    assert userstore.default_files() == []
+    assert userstore.set_default(digest, admin=True) == [digest]
+    assert userstore.set_default(digest, admin=True) == [digest]         # idempotent
+    assert userstore.default_files() == [digest]
+    assert userstore.set_default(digest, on=False, admin=True) == []
+    with pytest.raises(UserInputError):
+        userstore.set_default("0123456789ab", admin=True)
+
+
+def test_store_dir_can_be_set_apart_from_the_cache(cache_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("STAPELKAART_USERSTORE_DIR", str(tmp_path / "shared-store"))
+    digest = userstore.put(SMALL, "eigen.csv", year=2021)
+    assert (tmp_path / "shared-store" / f"{digest}.bin").exists()
+
+
+# -------------------------------------------------------------------------------------------------- admin
+def test_admin_off_without_token(monkeypatch):
+    monkeypatch.delenv(admin.ENV, raising=False)
+    assert not admin.admin_enabled()
+    assert not admin.check_token("")
+    assert not admin.check_token("anything-at-all-long-enough")
+    assert admin.ENV in admin.how_to_enable("nl") and admin.ENV in admin.how_to_enable("en")
+
+
+def test_admin_token_is_checked_exactly(monkeypatch):
+    token = "een-geheim-van-genoeg-tekens"
+    monkeypatch.setenv(admin.ENV, token)
+    assert admin.admin_enabled()
+    assert admin.check_token(token)
+    for wrong in ("", token[:-1], token + "x", token.upper(), None, 1234):
+        assert not admin.check_token(wrong)
+
+
+def test_short_admin_token_keeps_admin_off(monkeypatch, caplog):
+    monkeypatch.setenv(admin.ENV, "kort")
+    with caplog.at_level(logging.WARNING):
+        assert not admin.admin_enabled()
+        assert not admin.check_token("kort")
+    assert "korter dan" in caplog.text and "kort" not in caplog.text.replace("korter", "")
+
+
+def test_admin_uses_constant_time_comparison():
+    import inspect
+
+    assert "hmac.compare_digest" in inspect.getsource(admin.check_token)
+
+
+# ----------------------------------------------------------------------------------------------- errorlog
+def test_unexpected_error_is_logged_with_traceback_and_id(caplog):
+    def broken():
+        return {}["WK047912"]
+
+    try:
+        broken()
+    except KeyError as exc:
+        with caplog.at_level(logging.ERROR, logger="stapelkaart.errors"):
+            error_id = errorlog.log_unexpected(exc, context="kaart")
+    assert re.fullmatch(r"[0-9a-f]{8}", error_id)
+    record = next(r for r in caplog.records if error_id in r.getMessage())
+    assert record.levelno == logging.ERROR and "(kaart): KeyError: 'WK047912'" in record.getMessage()
+    assert record.exc_info is not None
+    assert "in broken" in caplog.text and 'return {}["WK047912"]' in caplog.text   # the traceback itself
+    assert error_id in errorlog.user_message(error_id, "nl") and error_id in errorlog.user_message(error_id, "en")
+
+
+def test_error_ids_differ():
+    assert len({errorlog.new_error_id() for _ in range(200)}) == 200
