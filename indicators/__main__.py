@@ -145,6 +145,36 @@ def _focus_set(args) -> list:
     return unique_ids(list(seen.values()))
 
 
+def _focus_attributes(gemeenten: Sequence[str], year: int, level: str) -> dict[int, pd.DataFrame]:
+    """Like ``_attributes`` but per gemeente: one without boundaries in the source (e.g. GM0772 in the
+    mirror) is named on stderr and the comparison goes on without map attributes for it."""
+    from data.pdok import load_boundaries
+
+    parts = []
+    for g in gemeenten:
+        for lv in dict.fromkeys(("gemeente", level)):
+            try:
+                parts.append(pd.DataFrame(load_boundaries([g], year, lv).drop(columns="geometry")))
+            except (FetchError, UserInputError) as exc:
+                _warn(f"geen PDOK-grenzen/kenmerken voor {g} ({lv}): vergelijking zonder kaart en zonder "
+                      f"afgeleide aantallen uit %: {exc.message}")
+                break
+    return {year: pd.concat(parts, ignore_index=True)} if parts else {}
+
+
+def _run_focus_score(args) -> ScoreResult:
+    """``run_score`` for the focus subcommand, with :func:`_focus_attributes`."""
+    weights = parse_weights(args.weights) if args.weights else None
+    user = _user_values([*(args.user_file or []), *([args.income_file] if args.income_file else [])])
+    frames = _frames(args.gemeente, args.year, args.level, args.reference == "nl", args.history)
+    names = dict(zip(frames[args.year]["code"], frames[args.year]["name"]))
+    ref = make_reference(frames[args.year], args.reference, args.level, args.year, args.gemeente, names=names)
+    return score_areas(frames, args.year, level=args.level, reference=ref, gemeenten=args.gemeente,
+                       weights=weights, user_values=user,
+                       attributes=_focus_attributes(args.gemeente, args.year, args.level),
+                       transform=args.transform, min_population=args.min_population)
+
+
 def cmd_focus(args) -> None:
     from data.cbs import list_gemeenten, load_kwb_national
     from indicators.focus import validate
@@ -164,7 +194,7 @@ def cmd_focus(args) -> None:
     except FetchError:
         gms_ok = gms
     args.gemeente, args.level = gms_ok, levels[0]
-    result = run_score(args)
+    result = _run_focus_score(args)
     known = {args.level: set(result.universe.index[result.universe["level"] == args.level])}
     validate(areas, known, level=args.level)
     try:
