@@ -16,7 +16,8 @@ Rules that come from how the real service behaves:
   ``DataProperties`` via :func:`data.kwb_schema.canonical_names`.
 
 Cache: one entry per (``kwb``, year, level, gemeente) so selections can be combined without downloading
-again; the list of gemeenten per year is cached as (``gemeenten``, year, ``gemeente``, NL). A load that is
+again; every version of it that was fetched is kept (``data.cache.versions``), a refresh stores a new one
+only when CBS ``Modified`` changed, and ``data.cache.restore`` goes back to an earlier one; the list of gemeenten per year is cached as (``gemeenten``, year, ``gemeente``, NL). A load that is
 fully cached makes zero HTTP requests unless ``refresh=True``. If the network fails and a cached copy exists,
 that copy is returned with ``attrs["source"]["stale"] = True`` and its ``age_days`` (and a warning).
 
@@ -379,7 +380,7 @@ def _fetch_v4(year: int, tid: str, gemeente: str | None, levels: Sequence[str], 
 def _source(tid: str, year: int, url: str | None, manifest: Mapping, *, from_cache: bool, stale: bool) -> dict:
     age = cache.age_days(manifest) if from_cache else 0.0
     return {"table_id": tid, "year": year, "url": url, "modified": manifest.get("modified"),
-            "fetched_at": manifest.get("fetched_at"), "from_cache": from_cache, "stale": stale,
+            "version": manifest.get("version"), "fetched_at": manifest.get("fetched_at"), "from_cache": from_cache, "stale": stale,
             "age_days": None if age is None else round(age, 3)}
 
 
@@ -409,6 +410,12 @@ def _assemble(parts: list[tuple[pd.DataFrame, dict]], tid: str, year: int, stale
     return frame
 
 
+def _kept_version(key: cache.CacheKey, modified: str) -> str | None:
+    """The newest intact kept version of ``key`` with CBS ``Modified`` equal to ``modified``."""
+    same = [v for v in cache.versions(key) if v["status"] == "ok" and v["modified"] == modified]
+    return same[-1]["version"] if same else None
+
+
 def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh: bool,
           progress: Progress | None) -> pd.DataFrame:
     """Shared by :func:`load_kwb` (selection = gemeenten) and :func:`load_kwb_national` (None)."""
@@ -426,6 +433,14 @@ def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh
     try:
         fetched: dict[tuple[str | None, str], tuple[pd.DataFrame, dict]] = {}
         meta = None if year in V4_YEARS else _TableMeta(year, tid)
+        if refresh and meta is not None and meta.modified and not all(
+                v is not None and v[1].get("modified") == meta.modified for v in cached.values()):
+            # A kept version has CBS's current Modified (the user went back to an older one): select it again.
+            kept = {k: _kept_version(key, meta.modified) for k, key in keys.items()}
+            if all(kept.values()):
+                for k, key in keys.items():
+                    cache.restore(key, kept[k])
+                cached = {k: cache.get(key) for k, key in keys.items()}
         if refresh and meta is not None and meta.modified and all(
                 v is not None and v[1].get("modified") == meta.modified for v in cached.values()):
             # CBS has not republished the table since our copy: one TableInfos request, no rows again.
