@@ -449,7 +449,7 @@ def national_parts(result: ScoreResult, national: pd.DataFrame | None,
         agg = aggregate_parts(p[has], {NL_CODE: list(p.index[has])}, ind.scale) if has.any() else own
         if coverage < NL_MIN_COVERAGE:
             agg = own.copy()
-            agg["source"] = f"{NOT_AVAILABLE} (dekking {coverage:.0%} van de inwoners)" if has.any() else pd.NA
+            agg["source"] = f"{NOT_AVAILABLE} (dekking {coverage:.0%} van de inwoners)"
         parts[ind.id] = agg.reindex(nl_index)
     return parts, "; ".join(sorted(notes)) or "som over het landelijke bestand"
 
