@@ -120,7 +120,9 @@ def _differ(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndar
         av, bv = a.to_numpy(dtype="float64"), b.to_numpy(dtype="float64")
         changed = both & (av != bv)
     else:
-        changed = both & (a.astype("string").to_numpy() != b.astype("string").to_numpy())
+        sa = a.astype("string").fillna("").to_numpy(dtype=object)
+        sb = b.astype("string").fillna("").to_numpy(dtype=object)
+        changed = both & (sa != sb)
     return changed, na_a & ~na_b, ~na_a & na_b
 
 
