@@ -523,3 +523,10 @@ def score_focus(result: ScoreResult, focus_areas: Mapping[str, FocusArea] | Sequ
     out = pd.concat([head, cols], axis=1)
     out["suppressed_reason"] = reasons.replace("", pd.NA).astype("string")
     return out
+
+
+def focus_profile(result: ScoreResult, area: FocusArea, **score_kw) -> tuple[pd.Series, pd.DataFrame]:
+    """Buurtprofiel of a focus area: its aggregated score row (as for one wijk, from :func:`score_focus`
+    with comparators) and its members' own rows from ``result.universe`` (in member order)."""
+    table = score_focus(result, [area], **score_kw)
+    return table.loc[area.id], result.universe.reindex(list(area.codes))

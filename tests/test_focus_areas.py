@@ -225,3 +225,12 @@ def test_cli_preset_without_boundaries_still_compares(cli_env):
     expected = (inc.loc[members, "gem_persoonlijk_inkomen_per_inwoner_x1000eur"] * w).sum() / w.sum()
     assert rows["tongelre"]["inkomen_per_inwoner"] == pytest.approx(expected)
     assert rows["GM0772"]["kind"] == "gemeente"
+
+
+@needs_shared
+def test_profile_of_a_focus_area_lists_its_members(scored):
+    result, _ = scored
+    area = F.PRESETS["voorbeelden"].areas[1]  # Oud-Oost
+    row, members = F.focus_profile(result, area, comparators=False)
+    assert list(members.index) == list(area.codes) and row["name"] == area.name
+    assert row["population"] == pytest.approx(members["population"].sum())

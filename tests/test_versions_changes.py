@@ -246,3 +246,22 @@ def test_two_years_refuse_areas_whose_boundaries_changed():
     area = FocusArea.make("F", ["WK900101", "WK900102"])
     c = C.what_changed(old, new, ["WK900101"], focus_areas=[area])
     assert area.id in c.not_comparable and area.id not in set(c.figures["area"])
+
+
+def test_selection_versions_load_and_restore_through_data_cbs(serve):
+    from data.cbs import kwb_versions, load_kwb_version, restore_kwb_version
+
+    serve(1)
+    v1 = _load()
+    serve(2)
+    _load(refresh=True)
+    vs = kwb_versions(GM, 2024, levels=LEVELS)
+    assert [v["modified"] for v in vs] == [MODIFIED[1], MODIFIED[2]] and [v["current"] for v in vs] == [False, True]
+    old = load_kwb_version(GM, 2024, MODIFIED[1], levels=LEVELS)
+    pd.testing.assert_frame_equal(old.reset_index(drop=True), v1.reset_index(drop=True), check_like=True)
+    with pytest.raises(UserInputError, match="2020-01-01"):
+        restore_kwb_version(GM, 2024, "2020-01-01", levels=LEVELS)
+    assert kwb_versions(GM, 2024, levels=LEVELS)[-1]["current"]       # nothing switched
+    restore_kwb_version(GM, 2024, MODIFIED[1], levels=LEVELS)
+    assert [v["current"] for v in kwb_versions(GM, 2024, levels=LEVELS)] == [True, False]
+    assert _load().attrs["source"]["modified"] == MODIFIED[1]
