@@ -410,12 +410,6 @@ def _assemble(parts: list[tuple[pd.DataFrame, dict]], tid: str, year: int, stale
     return frame
 
 
-def _kept_version(key: cache.CacheKey, modified: str) -> str | None:
-    """The newest intact kept version of ``key`` with CBS ``Modified`` equal to ``modified``."""
-    same = [v for v in cache.versions(key) if v["status"] == "ok" and v["modified"] == modified]
-    return same[-1]["version"] if same else None
-
-
 def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh: bool,
           progress: Progress | None) -> pd.DataFrame:
     """Shared by :func:`load_kwb` (selection = gemeenten) and :func:`load_kwb_national` (None)."""
@@ -433,14 +427,6 @@ def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh
     try:
         fetched: dict[tuple[str | None, str], tuple[pd.DataFrame, dict]] = {}
         meta = None if year in V4_YEARS else _TableMeta(year, tid)
-        if refresh and meta is not None and meta.modified and not all(
-                v is not None and v[1].get("modified") == meta.modified for v in cached.values()):
-            # A kept version has CBS's current Modified (the user went back to an older one): select it again.
-            kept = {k: _kept_version(key, meta.modified) for k, key in keys.items()}
-            if all(kept.values()):
-                for k, key in keys.items():
-                    cache.restore(key, kept[k])
-                cached = {k: cache.get(key) for k, key in keys.items()}
         if refresh and meta is not None and meta.modified and all(
                 v is not None and v[1].get("modified") == meta.modified for v in cached.values()):
             # CBS has not republished the table since our copy: one TableInfos request, no rows again.

@@ -166,10 +166,10 @@ def test_versions_kept_changes_listed_restored_and_never_lost(serve):
     pd.testing.assert_frame_equal(back.reset_index(drop=True), v1.reset_index(drop=True), check_like=True)
     assert back.attrs["source"]["modified"] == MODIFIED[1]
 
-    # refreshing again selects the kept version with CBS's Modified: no rows downloaded again
-    m.clear_requests()
+    # refreshing again brings back CBS's current version; the same content is no new version
     again = _load(refresh=True)
-    assert m.requests(match="TypedDataSet") == [] and again.attrs["source"]["modified"] == MODIFIED[2]
+    assert again.attrs["source"]["modified"] == MODIFIED[2]
+    assert [[v["modified"] for v in cache.versions(k)] for k in _keys()] == [[MODIFIED[1], MODIFIED[2]]] * 4
 
     # a refresh that fails half-way (new Modified, TypedDataSet 503) loses no version and keeps the current one
     before = {k.slug: cache.versions(k) for k in _keys()}
