@@ -8,6 +8,8 @@ Layout (``STAPELKAART_CACHE_DIR`` or ``platformdirs.user_cache_dir("stapelkaart"
 
     entries/{slug}/manifest.json               written last, atomically; the entry exists iff this is valid
     entries/{slug}/data-{sha256[:16]}.parquet   content-addressed data file (GeoParquet for GeoDataFrames)
+    entries/{slug}/version-{id}.json           KWB: one immutable manifest per version seen (kept with its data
+                                               file); manifest.json is a copy of the current one
 
 Every file is written to a temporary file in the same directory, fsync'ed and ``os.replace``-d. The data
 file has a new name for new content, so replacing an entry never touches the file the old manifest points
@@ -19,7 +21,9 @@ Public API::
 
     key = CacheKey.make("kwb", 2024, "wijk", ["GM0479", "GM0363"])   # gemeenten sorted; [] / None -> "NL"
     manifest = put(key, frame, {"source_url": ..., "table_id": ..., "modified": ..., "attrs": {...}})
-    hit = get(key)                 # (frame, manifest) or None
+    hit = get(key)                 # (frame, manifest) or None; get(key, version=v) for a kept version
+    versions(key)                  # KWB: every version kept (CBS Modified + fetch time), oldest first
+    restore(key, version)          # make a kept version current again; previous_version(key)
     list_entries()                 # [Entry(key, manifest, status, problem, path)]
     age_days(manifest)             # float days since fetched_at
     export_snapshot(zip_path) / import_snapshot(zip_path)   # in data.snapshot (limits, streaming), re-exported
@@ -222,10 +226,11 @@ def age_days(manifest: Mapping) -> float | None:
     return max(0.0, (datetime.now(timezone.utc) - fetched).total_seconds() / 86400.0)
 
 
-def _check_entry(path: Path) -> Entry:
-    """Validate the entry directory ``path`` without reading the frame."""
+def _check_entry(path: Path, manifest_name: str = MANIFEST) -> Entry:
+    """Validate the entry directory ``path`` (its current manifest, or the version record
+    ``manifest_name``) without reading the frame."""
     slug = path.name
-    mpath = path / MANIFEST
+    mpath = path / manifest_name
     if not mpath.exists():
         return Entry(slug, path, "incomplete", problem="manifest ontbreekt (onderbroken schrijfactie?)")
     try:
@@ -257,14 +262,21 @@ def _check_entry(path: Path) -> Entry:
     return Entry(slug, path, "ok", manifest)
 
 
-def get(key: CacheKey) -> tuple[pd.DataFrame, dict] | None:
-    """The cached frame and its manifest, or None if absent or not intact (a damaged entry is logged)."""
+def get(key: CacheKey, version: str | None = None) -> tuple[pd.DataFrame, dict] | None:
+    """The cached frame and its manifest, or None if absent or not intact (a damaged entry is logged).
+
+    ``version``: one kept version (see :func:`versions`) instead of the current one.
+    """
     path = _entries_dir() / key.slug
     if not path.exists():
         return None
-    entry = _check_entry(path)
+    name = MANIFEST if version is None else _version_file(version)
+    if name is None:
+        return None
+    entry = _check_entry(path, name)
     if entry.status != "ok":
-        log.warning("Cache-item %s wordt genegeerd: %s", key.describe(), entry.problem)
+        log.warning("Cache-item %s%s wordt genegeerd: %s", key.describe(),
+                    "" if version is None else f" versie {version}", entry.problem)
         return None
     if entry.manifest.get("key") != key.to_json():
         log.warning("Cache-item %s hoort bij een andere sleutel (%s); genegeerd", path, entry.manifest.get("key"))
@@ -284,8 +296,13 @@ def get(key: CacheKey) -> tuple[pd.DataFrame, dict] | None:
     return frame, entry.manifest
 
 
-def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None = None) -> dict:
+def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None = None, *,
+        keep_versions: bool | None = None) -> dict:
     """Store ``frame`` under ``key`` atomically and return the completed manifest.
+
+    ``keep_versions`` (default: ``key.kind in VERSIONED_KINDS``, i.e. KWB tables): the new content becomes
+    a kept **version** (``version-{id}.json`` + its data file, never overwritten or deleted by a later put)
+    and the current one; ``manifest["version"]`` is its id (see :func:`versions`, :func:`restore`).
 
     ``manifest`` carries the provenance: ``source_url``, ``table_id``, ``modified`` (CBS ``Modified``),
     optionally ``fetched_at`` (default: now, UTC) and ``attrs`` (default: ``frame.attrs``, JSON-serialisable).
@@ -319,11 +336,19 @@ def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None =
         "sha256": sha,
         "attrs": attrs,
     })
+    if keep_versions is None:
+        keep_versions = key.kind in VERSIONED_KINDS
+    if keep_versions:
+        man["version"] = version_id(man.get("modified"), sha)
     manifest_bytes = _dumps(man)  # fail on unserialisable attrs *before* touching the disk
     path = _entries_dir() / key.slug
     path.mkdir(parents=True, exist_ok=True)
     previous = _previous_data_file(path)
     atomic_write_bytes(path / data_file, payload)
+    if keep_versions:
+        record = path / _version_file(man["version"])
+        if _check_entry(path, record.name).status != "ok":  # a version once written is never rewritten
+            atomic_write_bytes(record, manifest_bytes)
     atomic_write_bytes(path / MANIFEST, manifest_bytes)
     # Keep the file the old manifest pointed at: another session may be reading it right now.
     _remove_stale_files(path, keep={data_file, previous} - {None})
@@ -345,8 +370,9 @@ def _remove_stale_files(path: Path, keep: set[str], min_age: float = 60.0) -> No
     The age guard keeps a concurrent writer's freshly written (not yet referenced) data file alive.
     """
     now = time.time()
+    keep = set(keep) | _version_data_files(path)
     for f in path.iterdir():
-        if f.name in keep or f.name == MANIFEST:
+        if f.name in keep or f.name == MANIFEST or f.name.startswith(VERSION_PREFIX):
             continue
         if f.name.startswith(".tmp-") or (f.name.startswith("data-") and f.suffix == ".parquet"):
             with contextlib.suppress(FileNotFoundError):
@@ -361,12 +387,92 @@ def delete(key: CacheKey) -> bool:
         return False
     with contextlib.suppress(FileNotFoundError):
         (path / MANIFEST).unlink()
-    for f in path.iterdir():
+    for f in path.iterdir():  # version records and their data files too: delete means gone
         with contextlib.suppress(FileNotFoundError):
             f.unlink()
     with contextlib.suppress(OSError):
         path.rmdir()
     return True
+
+
+# ----------------------------------------------------------------------------------------- versions
+#: Kinds whose every fetched version is kept (CBS revises KWB tables during the year).
+VERSIONED_KINDS = frozenset({"kwb"})
+VERSION_PREFIX = "version-"
+_VERSION_RE = re.compile(r"^[A-Za-z0-9_.+-]{1,80}$")
+
+
+def version_id(modified: object, sha256: str) -> str:
+    """Id of a version: CBS ``Modified`` (``2025-03-27T02:00:00`` -> ``20250327T020000``) + content hash.
+
+    The same content under a new ``Modified`` is a new version (CBS republished it); the data file is shared.
+    """
+    stamp = re.sub(r"[^0-9A-Za-z]", "", str(modified))[:20] if modified else "onbekend"
+    return f"{stamp}_{sha256[:12]}"
+
+
+def _version_file(version: str) -> str | None:
+    return f"{VERSION_PREFIX}{version}.json" if _VERSION_RE.match(str(version)) else None
+
+
+def _version_data_files(path: Path) -> set[str]:
+    out = set()
+    for f in path.glob(f"{VERSION_PREFIX}*.json"):
+        try:
+            name = json.loads(f.read_bytes()).get("data_file")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(name, str):
+            out.add(name)
+    return out
+
+
+def versions(key: CacheKey) -> list[dict]:
+    """Every kept version of ``key``, oldest first (by CBS ``Modified``, then fetch time).
+
+    Each: ``version, modified, fetched_at, rows, table_id, sha256, current`` (the one :func:`get` returns),
+    ``status`` (``ok`` or ``corrupt``: listed, never read) and ``problem``.
+    """
+    path = _entries_dir() / key.slug
+    if not path.exists():
+        return []
+    current = _check_entry(path)
+    cur = current.manifest.get("version") if current.status == "ok" else None
+    out = []
+    for f in path.glob(f"{VERSION_PREFIX}*.json"):
+        entry = _check_entry(path, f.name)
+        m = entry.manifest
+        vid = f.name[len(VERSION_PREFIX):-len(".json")]
+        out.append({"version": vid, "modified": m.get("modified"), "fetched_at": m.get("fetched_at"),
+                    "rows": m.get("rows"), "table_id": m.get("table_id"), "sha256": m.get("sha256"),
+                    "current": vid == cur, "status": entry.status, "problem": entry.problem})
+    return sorted(out, key=lambda v: (str(v["modified"] or ""), str(v["fetched_at"] or ""), v["version"]))
+
+
+def previous_version(key: CacheKey) -> str | None:
+    """The intact version just before the current one (None when there is none)."""
+    ok = [v for v in versions(key) if v["status"] == "ok"]
+    idx = next((i for i, v in enumerate(ok) if v["current"]), None)
+    return ok[idx - 1]["version"] if idx else None
+
+
+def restore(key: CacheKey, version: str) -> dict:
+    """Make a kept ``version`` the current one again (atomic; nothing else changes). Returns its manifest.
+
+    Unknown or damaged version -> CacheError naming the versions that exist.
+    """
+    path = _entries_dir() / key.slug
+    name = _version_file(version)
+    entry = _check_entry(path, name) if name and path.exists() else None
+    if entry is None or entry.status != "ok" or entry.manifest.get("key") != key.to_json():
+        known = ", ".join(v["version"] for v in versions(key) if v["status"] == "ok") or "geen"
+        why = entry.problem if entry is not None and entry.problem else "bestaat niet"
+        raise CacheError(f"Versie {str(version)[:80]!r} van {key.describe()} kan niet terug worden gezet ({why}); "
+                         f"bewaarde versies: {known}.",
+                         f"Version {str(version)[:80]!r} of {key.describe()} cannot be restored ({why}); "
+                         f"kept versions: {known}.")
+    atomic_write_bytes(path / MANIFEST, (path / name).read_bytes())
+    return dict(entry.manifest)
 
 
 def list_entries(include_broken: bool = True) -> list[Entry]:
@@ -391,7 +497,8 @@ def iter_ok(kind: str | None = None) -> Iterator[Entry]:
 
 __all__: Sequence[str] = (
     "FORMAT_VERSION", "CacheKey", "Entry", "ImportReport", "age_days", "atomic_write_bytes", "cache_dir",
-    "delete", "export_snapshot", "get", "import_snapshot", "iter_ok", "list_entries", "put",
+    "delete", "export_snapshot", "get", "import_snapshot", "iter_ok", "list_entries", "previous_version", "put",
+    "restore", "version_id", "versions", "VERSIONED_KINDS",
 )
 
 # Snapshots live in data/snapshot.py (size limits, streamed import); these names stay importable from here.

@@ -16,7 +16,8 @@ Rules that come from how the real service behaves:
   ``DataProperties`` via :func:`data.kwb_schema.canonical_names`.
 
 Cache: one entry per (``kwb``, year, level, gemeente) so selections can be combined without downloading
-again; the list of gemeenten per year is cached as (``gemeenten``, year, ``gemeente``, NL). A load that is
+again; every version of it that was fetched is kept (``data.cache.versions``), a refresh stores a new one
+only when CBS ``Modified`` changed, and ``data.cache.restore`` goes back to an earlier one; the list of gemeenten per year is cached as (``gemeenten``, year, ``gemeente``, NL). A load that is
 fully cached makes zero HTTP requests unless ``refresh=True``. If the network fails and a cached copy exists,
 that copy is returned with ``attrs["source"]["stale"] = True`` and its ``age_days`` (and a warning).
 
@@ -379,7 +380,7 @@ def _fetch_v4(year: int, tid: str, gemeente: str | None, levels: Sequence[str], 
 def _source(tid: str, year: int, url: str | None, manifest: Mapping, *, from_cache: bool, stale: bool) -> dict:
     age = cache.age_days(manifest) if from_cache else 0.0
     return {"table_id": tid, "year": year, "url": url, "modified": manifest.get("modified"),
-            "fetched_at": manifest.get("fetched_at"), "from_cache": from_cache, "stale": stale,
+            "version": manifest.get("version"), "fetched_at": manifest.get("fetched_at"), "from_cache": from_cache, "stale": stale,
             "age_days": None if age is None else round(age, 3)}
 
 
@@ -511,3 +512,67 @@ def load_kwb_national(year: int, level: str, *, refresh: bool = False,
     """
     table_id(year)
     return _load(None, int(year), [normalise_level(level)], refresh, progress)
+
+
+# ------------------------------------------------------------------------------------------ versions
+def _selection_keys(gemeenten: Sequence[str] | None, year: int, levels: Sequence[str]) -> list[cache.CacheKey]:
+    table_id(year)
+    levels = [normalise_level(lv) for lv in levels]
+    if gemeenten is None:
+        return [cache.CacheKey.make("kwb", int(year), lv, "NL") for lv in levels]
+    codes = [normalise_gemeente(g) for g in ([gemeenten] if isinstance(gemeenten, str) else gemeenten)]
+    return [cache.CacheKey.make("kwb", int(year), lv, [g]) for g in sorted(set(codes)) for lv in levels]
+
+
+def kwb_versions(gemeenten: Sequence[str] | None, year: int, *, levels: Sequence[str] = LEVELS) -> list[dict]:
+    """The KWB versions kept in the cache for a whole selection (``None`` = the national frame), oldest first.
+
+    One row per CBS ``Modified`` that **every** cache entry of the selection holds (a version only some
+    gemeenten have cannot be shown for the selection): ``modified``, ``fetched_at`` (the earliest),
+    ``current`` (all entries currently use it), ``table_id``. No network.
+    """
+    keys = _selection_keys(gemeenten, year, levels)
+    per_key = [{v["modified"]: v for v in cache.versions(k) if v["status"] == "ok"} for k in keys]
+    if not per_key or not all(per_key):
+        return []
+    common = set.intersection(*(set(p) for p in per_key))
+    rows = [{"modified": m, "table_id": per_key[0][m]["table_id"],
+             "fetched_at": min(str(p[m]["fetched_at"]) for p in per_key),
+             "current": all(p[m]["current"] for p in per_key)} for m in common]
+    return sorted(rows, key=lambda r: (str(r["modified"]), r["fetched_at"]))
+
+
+def _version_of(key: cache.CacheKey, modified: str | None) -> str:
+    same = [v for v in cache.versions(key) if v["status"] == "ok" and v["modified"] == modified]
+    if not same:
+        known = ", ".join(str(v["modified"]) for v in cache.versions(key)) or "geen"
+        raise UserInputError(
+            f"Versie van {modified} van {key.describe()} staat niet in de cache; bewaarde versies: {known}.",
+            f"Version of {modified} of {key.describe()} is not in the cache; kept versions: {known}.")
+    return same[-1]["version"]
+
+
+def load_kwb_version(gemeenten: Sequence[str] | None, year: int, modified: str | None, *,
+                     levels: Sequence[str] = LEVELS) -> pd.DataFrame:
+    """The tidy frame of one kept version (CBS ``Modified``) of a selection, from the cache only (no network)."""
+    tid = table_id(year)
+    parts = []
+    for key in _selection_keys(gemeenten, year, levels):
+        hit = cache.get(key, version=_version_of(key, modified))
+        if hit is None:
+            raise UserInputError(f"Versie van {modified} van {key.describe()} is beschadigd en wordt niet gelezen.",
+                                 f"Version of {modified} of {key.describe()} is damaged and is not read.")
+        parts.append((hit[0], dict(hit[1], _from_cache=True)))
+    return _assemble(parts, tid, int(year), stale=False)
+
+
+def restore_kwb_version(gemeenten: Sequence[str] | None, year: int, modified: str | None, *,
+                        levels: Sequence[str] = LEVELS) -> None:
+    """Make one kept version current again for the whole selection ("terug naar de vorige versie").
+
+    Every entry is checked first, so either all entries switch or none does.
+    """
+    keys = _selection_keys(gemeenten, year, levels)
+    chosen = {k: _version_of(k, modified) for k in keys}
+    for k, v in chosen.items():
+        cache.restore(k, v)

@@ -3,7 +3,8 @@
     python -m indicators score --gemeente GM0479 GM0363 --year 2024 --level wijk [--reference nl|selection]
                                [--weights armoede=2,werk=1] [--format csv|json] [--income-file PATH]
                                [--user-file PATH ...] [--transform rank|exp] [--history N] [--full]
-    python -m indicators focus --year 2024 [--format csv|json] [--income-file PATH] [--weights ...]
+    python -m indicators focus --year 2024 [--define "Zaandam-Zuid=WK047911,WK047912"]... [--preset NAAM]...
+                               [--format csv|json] [--income-file PATH] [--weights ...]
     python -m indicators list [--format csv|json]
 
 Rows go to stdout; warnings (e.g. an earlier KWB year that could not be loaded) to stderr. Errors are one
@@ -23,7 +24,7 @@ import pandas as pd
 
 from data.errors import FetchError, StapelkaartError, UserInputError
 from indicators.engine import ScoreResult, make_reference, score_areas
-from indicators.focus import FOCUS_AREAS, score_focus
+from indicators.focus import PRESETS, score_focus
 from indicators.rates import UserValues, user_values_from_file
 from indicators.registry import DOMAINS, INDICATORS
 from indicators.scores import DOMAIN_IDS, parse_weights
@@ -130,20 +131,81 @@ def cmd_score(args) -> None:
     _write(table, args.format)
 
 
-def cmd_focus(args) -> None:
-    from data.cbs import load_kwb_national
+def _focus_set(args) -> list:
+    """Focus areas of ``focus``: ``--preset`` sets and ``--define`` areas, in order; none -> the default set."""
+    from indicators.focus import FOCUS_AREAS, parse_define, preset, unique_ids
 
-    args.gemeente = list(dict.fromkeys(f.gemeente_code for f in FOCUS_AREAS.values()))
-    result = run_score(args)
+    areas = [a for name in (args.preset or []) for a in preset(name).areas]
+    areas += [parse_define(d) for d in (args.define or [])]
+    if not areas:
+        areas = list(FOCUS_AREAS.values())
+    seen: dict[tuple, object] = {}
+    for a in areas:  # the same area from two presets counts once
+        seen.setdefault((a.name, a.codes), a)
+    return unique_ids(list(seen.values()))
+
+
+def _focus_attributes(gemeenten: Sequence[str], year: int, level: str) -> dict[int, pd.DataFrame]:
+    """Like ``_attributes`` but per gemeente: one without boundaries in the source (e.g. GM0772 in the
+    mirror) is named on stderr and the comparison goes on without map attributes for it."""
+    from data.pdok import load_boundaries
+
+    parts = []
+    for g in gemeenten:
+        for lv in dict.fromkeys(("gemeente", level)):
+            try:
+                parts.append(pd.DataFrame(load_boundaries([g], year, lv).drop(columns="geometry")))
+            except (FetchError, UserInputError) as exc:
+                _warn(f"geen PDOK-grenzen/kenmerken voor {g} ({lv}): vergelijking zonder kaart en zonder "
+                      f"afgeleide aantallen uit %: {exc.message}")
+                break
+    return {year: pd.concat(parts, ignore_index=True)} if parts else {}
+
+
+def _run_focus_score(args) -> ScoreResult:
+    """``run_score`` for the focus subcommand, with :func:`_focus_attributes`."""
+    weights = parse_weights(args.weights) if args.weights else None
+    user = _user_values([*(args.user_file or []), *([args.income_file] if args.income_file else [])])
+    frames = _frames(args.gemeente, args.year, args.level, args.reference == "nl", args.history)
+    names = dict(zip(frames[args.year]["code"], frames[args.year]["name"]))
+    ref = make_reference(frames[args.year], args.reference, args.level, args.year, args.gemeente, names=names)
+    return score_areas(frames, args.year, level=args.level, reference=ref, gemeenten=args.gemeente,
+                       weights=weights, user_values=user,
+                       attributes=_focus_attributes(args.gemeente, args.year, args.level),
+                       transform=args.transform, min_population=args.min_population)
+
+
+def cmd_focus(args) -> None:
+    from data.cbs import list_gemeenten, load_kwb_national
+    from indicators.focus import validate
+
+    areas = _focus_set(args)
+    levels = sorted({a.level for a in areas})
+    if len(levels) > 1:
+        raise UserInputError(
+            "Focusgebieden van verschillende niveaus: " + "; ".join(f"'{a.name}' ({a.level})" for a in areas)
+            + ". Vergelijk wijken met wijken of buurten met buurten.",
+            "Focus areas of different levels: " + "; ".join(f"'{a.name}' ({a.level})" for a in areas)
+            + ". Compare wijken with wijken or buurten with buurten.")
+    gms = list(dict.fromkeys(g for a in areas for g in a.gemeenten))
+    try:
+        known_gm = set(list_gemeenten(args.year)["code"])
+        gms_ok = [g for g in gms if g in known_gm] or gms[:1]  # the rest is reported per member below
+    except FetchError:
+        gms_ok = gms
+    args.gemeente, args.level = gms_ok, levels[0]
+    result = _run_focus_score(args)
+    known = {args.level: set(result.universe.index[result.universe["level"] == args.level])}
+    validate(areas, known, level=args.level)
     try:
         national = load_kwb_national(args.year, "gemeente")
     except FetchError as exc:
         _warn(f"landelijk gemeentebestand niet geladen; Nederland-rij alleen uit ingelezen bestanden: {exc.message}")
         national = None
     user = _user_values([*(args.user_file or []), *([args.income_file] if args.income_file else [])])
-    table = score_focus(result, national=national, user_values=user)
+    table = score_focus(result, areas, national=national, user_values=user)
     if not args.full:
-        cols = ["id", "name", "kind", "members", "year", "reference"]
+        cols = ["id", "name", "kind", "members", "gemeenten", "level", "year", "reference", "population"]
         for ind in INDICATORS.values():
             cols += [ind.id, f"{ind.id}__rank"]
         cols += [f"domain__{d}" for d in DOMAIN_IDS]
@@ -194,7 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--full", action="store_true", help="alle kolommen (jaar/bron per waarde, n van m)")
 
     common(sub.add_parser("score", help="scores per gebied"), True)
-    common(sub.add_parser("focus", help="focusgebieden met gemeente en Nederland"), False)
+    fp = sub.add_parser("focus", help="focusgebieden met gemeente en Nederland")
+    common(fp, False)
+    fp.add_argument("--define", action="append", metavar="NAAM=CODE,CODE",
+                    help='eigen focusgebied, bv. "Zaandam-Zuid=WK047911,WK047912" (herhaalbaar)')
+    fp.add_argument("--preset", action="append", metavar="NAAM",
+                    help="voorinstelling (herhaalbaar): " + ", ".join(PRESETS))
     lp = sub.add_parser("list", help="het indicatorregister")
     lp.add_argument("--format", choices=("text", "csv", "json"), default="text")
     return p

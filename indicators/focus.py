@@ -1,7 +1,10 @@
-"""Focus areas (named groups of wijken, configured as data) and their gemeente / Nederland comparators.
+"""Focus areas: named groups of wijken or buurten, defined by users as data, and their comparators.
 
-A focus area is aggregated from its member areas by **summing numerators and denominators**, never by
-averaging percentages or ranks:
+A **focus area** is a name plus member codes (wijken *or* buurten, of one or more gemeenten). Its level and
+gemeenten are derived from the codes. A **preset** is a named *set* of focus areas from a real programme,
+with its source (``PRESETS``); ``FOCUS_AREAS`` is the default set (Poelenburg, Oud-Oost, Zuidoost).
+
+Aggregation sums numerators and denominators, never averages percentages or ranks:
 
     value(group) = scale x sum_i num_i / sum_i den_i
 
@@ -10,24 +13,40 @@ averages (WOZ, income per inhabitant) num_i = mean_i x base_i (a base-weighted m
 value makes the group value missing (never a silent partial sum), unless the members with a value hold at
 least ``MIN_MEMBER_COVERAGE`` (90 %) of the group's base population: then the sum runs over those members and
 the source names the missing ones (CBS keeps e.g. the income of WK0363TA Amstel III/Bullewijk secret). A
-group of one member is that member's value.
-The aggregate is then ranked against the **same reference** as the areas (``ScoreResult.ref_sorted``) and
-scored with the same domain/stacking/composite rules.
+group of one member is that member's value. The aggregate is ranked against the **same reference** as the
+areas (``ScoreResult.ref_sorted``) and scored with the same domain/stacking/composite rules (the registry
+drives everything, so new indicators or domains need no change here).
 
-Comparators: each focus area's gemeente row (the CBS value for the whole gemeente, as published) and
-Nederland: the ``NL00`` row when the data have one (an imported file may supply it), otherwise the sum over a
-national frame (e.g. all gemeenten) when its areas with a value hold at least ``NL_MIN_COVERAGE`` of the
-inhabitants; otherwise "niet beschikbaar".
+Comparators: the gemeente row of every gemeente a focus area lies in (the CBS value for the whole gemeente,
+as published) and Nederland: the ``NL00`` row when the data have one (an imported file may supply it),
+otherwise the sum over a national frame (all gemeenten) when its areas with a value hold at least
+``NL_MIN_COVERAGE`` of the inhabitants; otherwise "niet beschikbaar".
+
+Sharing (``fa`` URL parameter, see :func:`format_focus_param`)::
+
+    Zaandam-Zuid:WK047911+WK047912;Oud-Oost:WK0363MB+WK0363MC
+
+Focus areas are separated by ``;``, name and codes by the first ``:``, codes by ``+`` (a space, what ``+``
+becomes after URL decoding, and ``,`` are accepted too). In a name the characters ``% : ; +`` and control
+characters are percent-encoded (``%3A``...), so any Unicode name round-trips. Bounds: at most
+``MAX_FOCUS_AREAS`` areas, ``MAX_NAME`` characters per name, ``MAX_MEMBERS`` members per area.
+Files (export/import): :func:`focus_to_json` / :func:`focus_from_json`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import json
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote
 
 import numpy as np
 import pandas as pd
 
+from data.codes import LEVEL_OF_PREFIX, gemeente_of, is_valid_code
+from data.errors import UserInputError
 from indicators.engine import ScoreResult, population, score_parts, suppress_small
 from indicators.rates import UserValues, _indexed, resolve_indicator
 from indicators.registry import INDICATORS
@@ -36,34 +55,329 @@ NL_CODE = "NL00"
 NL_MIN_COVERAGE = 0.99
 MIN_MEMBER_COVERAGE = 0.9
 NOT_AVAILABLE = "niet beschikbaar"
+MAX_FOCUS_AREAS = 12
+MAX_NAME = 60
+MAX_MEMBERS = 250
+MAX_PARAM = 8000
+JSON_FORMAT = "stapelkaart-focusgebieden"
+JSON_VERSION = 1
+MAX_JSON_BYTES = 256_000
+_ESCAPE = re.compile(r"[%:;+\x00-\x1f\x7f]")
+_SPLIT_CODES = re.compile(r"[+\s,]+")
+
+
+def _error(nl: str, en: str) -> UserInputError:
+    return UserInputError(nl, en)
+
+
+# ------------------------------------------------------------------------------------------ the model
+@dataclass(frozen=True)
+class FocusArea:
+    """A named group of wijken or buurten (one or more gemeenten); level and gemeenten follow from the codes.
+
+    ``id`` is a slug (unique within one set), ``source`` says where the definition comes from (a programme,
+    or "zelf gedefinieerd"). ``label``/``gemeente_code``/``note`` keep the older attribute names working.
+    """
+
+    id: str
+    name: str
+    codes: tuple[str, ...]
+    source: str = ""
+    name_en: str = ""
+
+    @classmethod
+    def make(cls, name: str, codes: Iterable[str], *, id: str | None = None, source: str = "",
+             name_en: str = "") -> FocusArea:
+        """Normalise the name (NFC, control characters removed, trimmed) and codes (upper case, unique)."""
+        clean = clean_name(name)
+        members = tuple(dict.fromkeys(str(c).strip().upper() for c in codes if str(c).strip()))
+        return cls(id or slug(clean), clean, members, source, name_en)
+
+    @property
+    def level(self) -> str | None:
+        """``"wijk"`` or ``"buurt"`` when all members share it, otherwise None (see :func:`validate`)."""
+        levels = {LEVEL_OF_PREFIX.get(c[:2]) for c in self.codes}
+        return levels.pop() if len(levels) == 1 else None
+
+    @property
+    def gemeenten(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(g for g in (gemeente_of(c) for c in self.codes) if g))
+
+    @property
+    def gemeente_code(self) -> str | None:
+        """The first gemeente (compatibility: pages written for one-gemeente focus areas)."""
+        return self.gemeenten[0] if self.gemeenten else None
+
+    @property
+    def label(self) -> dict[str, str]:
+        return {"nl": self.name, "en": self.name_en or self.name}
+
+    @property
+    def note(self) -> str:
+        return self.source
 
 
 @dataclass(frozen=True)
-class FocusArea:
-    """A named group of wijken (or buurten) in one gemeente."""
+class Preset:
+    """A named set of focus areas from a real programme, with its source."""
 
     id: str
-    label: dict[str, str]
-    gemeente_code: str
-    codes: tuple[str, ...]
+    name: str
+    areas: tuple[FocusArea, ...]
+    source: str
     note: str = ""
+    codes_found: dict[str, str] = field(default_factory=dict)
 
 
-FOCUS_AREAS: dict[str, FocusArea] = {
-    f.id: f
-    for f in (
-        FocusArea("poelenburg", {"nl": "Poelenburg (Zaanstad)", "en": "Poelenburg (Zaanstad)"}, "GM0479",
-                  ("WK047912",), "Wijk 12 Poelenburg."),
-        FocusArea("oud_oost", {"nl": "Oud-Oost (Amsterdam)", "en": "Oud-Oost (Amsterdam)"}, "GM0363",
-                  ("WK0363MB", "WK0363MC", "WK0363MD", "WK0363ME"),
-                  "GGW-gebied Oud-Oost: Weesperzijde, Oosterparkbuurt, Transvaalbuurt, Dapperbuurt."),
-        FocusArea("zuidoost", {"nl": "Zuidoost (Amsterdam)", "en": "Zuidoost (Amsterdam)"}, "GM0363",
-                  tuple(f"WK0363T{c}" for c in "ABCDEFGHJKLM"),
-                  "Stadsdeel Zuidoost: Bijlmer-West, Bijlmer-Centrum, Bijlmer-Oost, Gaasperdam."),
+def clean_name(name: object, limit: int = MAX_NAME) -> str:
+    """NFC-normalised, control characters dropped, whitespace collapsed; at most ``limit`` characters."""
+    text = unicodedata.normalize("NFC", str(name or ""))
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    return " ".join(text.split())[:limit].strip()
+
+
+def slug(name: str) -> str:
+    """ASCII slug of a name (``"Zaanstad – Kansengelijkheid"`` -> ``"zaanstad-kansengelijkheid"``)."""
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    return out or "focusgebied"
+
+
+def unique_ids(areas: Sequence[FocusArea]) -> list[FocusArea]:
+    """The same areas with ids made unique (``-2``, ``-3``... for repeats)."""
+    seen: dict[str, int] = {}
+    out = []
+    for a in areas:
+        base = a.id or slug(a.name)
+        n = seen.get(base, 0) + 1
+        seen[base] = n
+        out.append(a if n == 1 and a.id == base else FocusArea(base if n == 1 else f"{base}-{n}", a.name, a.codes,
+                                                                a.source, a.name_en))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ presets
+_OWN = "Stapelkaart-voorbeeld"
+_ZAANSTAD = ("Gemeente Zaanstad, programma Kansengelijkheid (wijken genoemd in Stapelkaart issue 12); "
+             "codes op naam opgezocht in CBS 85984NED (WijkenEnBuurten) en het CBS-inkomensbestand 2020 (indeling 2023)")
+_EINDHOVEN = ("Gemeente Eindhoven, gebiedsgericht werken in de stadsdelen Tongelre en Gestel (Stapelkaart issue 12); "
+              "wijken op naam opgezocht in het CBS-inkomensbestand 2020 (indeling 2023) en CBS 85984NED: de wijkcode "
+              "WK0772<stadsdeel><wijk> nummert Tongelre 3x en Gestel 7x")
+_AKER = ("Gemeente Amsterdam, stadsdeel Nieuw-West: De Aker (Stapelkaart issue 12); code op naam opgezocht in het "
+         "CBS-inkomensbestand 2020 (indeling 2023) en CBS 85984NED. De ontwikkelbuurten zijn buurten van de "
+         "gemeentelijke indeling en zitten hier niet in")
+
+_DEFAULT = (
+    FocusArea("poelenburg", "Poelenburg (Zaanstad)", ("WK047912",), "Wijk 12 Poelenburg. " + _OWN),
+    FocusArea("oud_oost", "Oud-Oost (Amsterdam)", ("WK0363MB", "WK0363MC", "WK0363MD", "WK0363ME"),
+              "GGW-gebied Oud-Oost: Weesperzijde, Oosterparkbuurt, Transvaalbuurt, Dapperbuurt. " + _OWN),
+    FocusArea("zuidoost", "Zuidoost (Amsterdam)", tuple(f"WK0363T{c}" for c in "ABCDEFGHJKLM"),
+              "Stadsdeel Zuidoost: Bijlmer-West, Bijlmer-Centrum, Bijlmer-Oost, Gaasperdam. " + _OWN),
+)
+
+PRESETS: dict[str, Preset] = {
+    p.id: p
+    for p in (
+        Preset("voorbeelden", "Poelenburg, Oud-Oost en Zuidoost", _DEFAULT, _OWN),
+        Preset("zaanstad-kansengelijkheid", "Zaanstad – Kansengelijkheid", tuple(
+            FocusArea(i, n, (c,), _ZAANSTAD) for i, n, c in (
+                ("zaandam-zuid", "Zaandam-Zuid", "WK047911"), ("poelenburg", "Poelenburg (Zaanstad)", "WK047912"),
+                ("peldersveld", "Pelders- en Hoornseveld", "WK047913"), ("rosmolenwijk", "Rosmolenwijk", "WK047914"),
+                ("kogerveldwijk", "Kogerveldwijk", "WK047915"))),
+            _ZAANSTAD, "Delen van Wormerveer en Krommenie horen ook bij het programma; welke buurten is niet "
+                       "vastgelegd, dus ze zijn niet opgenomen."),
+        Preset("eindhoven-tongelre-gestel", "Eindhoven – Tongelre en Gestel", (
+            FocusArea("tongelre", "Tongelre (Eindhoven)", ("WK077231", "WK077232", "WK077233"), _EINDHOVEN),
+            FocusArea("gestel", "Gestel (Eindhoven)", ("WK077271", "WK077272", "WK077273"), _EINDHOVEN)),
+            _EINDHOVEN, "De Wijk- en Buurtkaart in de gegevensbron heeft geen grenzen voor Eindhoven: vergelijking "
+                        "en profiel werken zonder kaart.",
+            {"WK077231": "De Laak", "WK077232": "Doornakkers", "WK077233": "Oud-Tongelre",
+             "WK077271": "Rozenknopje", "WK077272": "Oud-Gestel", "WK077273": "Gestelse Ontginning"}),
+        Preset("amsterdam-de-aker", "Amsterdam Nieuw-West – De Aker", (
+            FocusArea("de-aker", "De Aker (Amsterdam)", ("WK0363FG",), _AKER),), _AKER, "",
+            {"WK0363FG": "De Aker"}),
     )
 }
 
+#: The default set (what pages and the CLI show without a user definition).
+FOCUS_AREAS: dict[str, FocusArea] = {f.id: f for f in _DEFAULT}
 
+
+def preset(name: str) -> Preset:
+    """A preset by id or (case-insensitive) name; unknown -> UserInputError listing the presets."""
+    key = str(name).strip().lower()
+    for p in PRESETS.values():
+        if key in (p.id, p.name.lower(), slug(p.name)):
+            return p
+    known = "; ".join(f"{p.id} ({p.name})" for p in PRESETS.values())
+    return _raise(f"Voorinstelling '{str(name)[:60]}' bestaat niet; kies uit: {known}.",
+                  f"Preset '{str(name)[:60]}' does not exist; must be one of: {known}.")
+
+
+def _raise(nl: str, en: str):
+    raise _error(nl, en)
+
+
+# ------------------------------------------------------------------------------------------ URL form
+def _encode_name(name: str) -> str:
+    return _ESCAPE.sub(lambda m: quote(m.group(0), safe=""), name)
+
+
+def format_focus_param(areas: Sequence[FocusArea]) -> str:
+    """The compact ``fa`` value: ``Name:CODE+CODE;Name2:CODE`` (names escaped, see the module docstring)."""
+    return ";".join(f"{_encode_name(a.name)}:{'+'.join(a.codes)}" for a in areas)
+
+
+def parse_focus_param(text: str, *, source: str = "zelf gedefinieerd") -> list[FocusArea]:
+    """Focus areas from an ``fa`` value (the inverse of :func:`format_focus_param`); empty text -> ``[]``.
+
+    Syntax problems (no ``:``, an empty name, a code that is no wijk/buurt code, too many areas or members,
+    a value longer than ``MAX_PARAM``) raise one UserInputError naming every problem. Whether the codes
+    exist is checked by :func:`validate` against the data.
+    """
+    text = (text or "").strip()
+    if not text:
+        return []
+    if len(text) > MAX_PARAM:
+        _raise(f"De focusgebieden in de link zijn te lang ({len(text)} tekens, maximaal {MAX_PARAM}).",
+               f"The focus areas in the link are too long ({len(text)} characters, at most {MAX_PARAM}).")
+    chunks = [c for c in text.split(";") if c.strip()]
+    if len(chunks) > MAX_FOCUS_AREAS:
+        _raise(f"{len(chunks)} focusgebieden in de link; maximaal {MAX_FOCUS_AREAS}.",
+               f"{len(chunks)} focus areas in the link; at most {MAX_FOCUS_AREAS}.")
+    problems: list[tuple[str, str]] = []
+    areas = []
+    for i, chunk in enumerate(chunks, 1):
+        name_part, sep, codes_part = chunk.partition(":")
+        name = clean_name(unquote(name_part))
+        if not sep:
+            problems.append((f"focusgebied {i} ('{name[:30]}') heeft geen ':' tussen naam en codes",
+                             f"focus area {i} ('{name[:30]}') has no ':' between name and codes"))
+            continue
+        if not name:
+            problems.append((f"focusgebied {i} heeft geen naam", f"focus area {i} has no name"))
+            continue
+        codes = [c for c in _SPLIT_CODES.split(codes_part.strip()) if c]
+        if len(codes) > MAX_MEMBERS:
+            problems.append((f"'{name}' heeft {len(codes)} leden (maximaal {MAX_MEMBERS})",
+                             f"'{name}' has {len(codes)} members (at most {MAX_MEMBERS})"))
+            continue
+        areas.append(FocusArea.make(name, codes, source=source))
+    if problems:
+        _raise("Focusgebieden in de link: " + "; ".join(p[0] for p in problems) + ".",
+               "Focus areas in the link: " + "; ".join(p[1] for p in problems) + ".")
+    syntax_check(areas)
+    return unique_ids(areas)
+
+
+def syntax_check(areas: Sequence[FocusArea]) -> None:
+    """Each area has members, all are wijk or buurt codes, and of one level (no data needed)."""
+    problems = []
+    for a in areas:
+        if not a.codes:
+            problems.append((f"'{a.name}' heeft geen leden", f"'{a.name}' has no members"))
+            continue
+        bad = [c for c in a.codes if not (is_valid_code(c) and c[:2] in ("WK", "BU"))]
+        if bad:
+            problems.append((f"'{a.name}': {', '.join(bad[:10])} {'is geen' if len(bad) == 1 else 'zijn geen'} "
+                             "wijk- of buurtcode (WK047912, BU04791201)",
+                             f"'{a.name}': {', '.join(bad[:10])} {'is not a' if len(bad) == 1 else 'are not'} "
+                             "wijk or buurt code(s) (WK047912, BU04791201)"))
+        elif a.level is None:
+            wk = [c for c in a.codes if c.startswith("WK")]
+            bu = [c for c in a.codes if c.startswith("BU")]
+            problems.append((f"'{a.name}' mengt wijken ({', '.join(wk[:5])}) en buurten ({', '.join(bu[:5])}); "
+                             "kies één niveau", f"'{a.name}' mixes wijken ({', '.join(wk[:5])}) and buurten "
+                             f"({', '.join(bu[:5])}); choose one level"))
+    if problems:
+        _raise("Ongeldige focusgebieden: " + "; ".join(p[0] for p in problems) + ".",
+               "Invalid focus areas: " + "; ".join(p[1] for p in problems) + ".")
+
+
+def parse_define(text: str) -> FocusArea:
+    """One CLI ``--define "Name=CODE,CODE"`` (``+``/space also separate codes)."""
+    name, sep, codes = str(text).partition("=")
+    if not sep or not clean_name(name):
+        _raise(f"--define '{str(text)[:60]}' heeft de vorm \"Naam=WK047911,WK047912\".",
+               f"--define '{str(text)[:60]}' must look like \"Name=WK047911,WK047912\".")
+    area = FocusArea.make(name, [c for c in _SPLIT_CODES.split(codes.strip()) if c], source="zelf gedefinieerd")
+    syntax_check([area])
+    return area
+
+
+def validate(areas: Sequence[FocusArea], known_codes_by_level: Mapping[str, Collection[str]],
+             *, level: str | None = None) -> None:
+    """Check every member against the data: UserInputError naming each bad member, nothing dropped.
+
+    ``known_codes_by_level``: e.g. ``{"wijk": {...}, "buurt": {...}}`` from the loaded KWB frames. Problems:
+    an empty member list, a code that is no wijk/buurt code, mixed levels, a code unknown in the data, a
+    code of another level than ``level`` (the level being scored, when given).
+    """
+    syntax_check(areas)
+    if len(areas) > MAX_FOCUS_AREAS:
+        _raise(f"{len(areas)} focusgebieden; maximaal {MAX_FOCUS_AREAS}.",
+               f"{len(areas)} focus areas; at most {MAX_FOCUS_AREAS}.")
+    problems = []
+    for a in areas:
+        known = set(known_codes_by_level.get(a.level, ()))
+        unknown = [c for c in a.codes if c not in known]
+        if unknown:
+            problems.append((f"'{a.name}': {', '.join(unknown)} niet gevonden in de gegevens ({a.level})",
+                             f"'{a.name}': {', '.join(unknown)} not found in the data ({a.level})"))
+        if level is not None and a.level != level:
+            problems.append((f"'{a.name}' bestaat uit {a.level}en ({', '.join(a.codes[:5])}), maar er wordt op "
+                             f"{level}niveau gescoord", f"'{a.name}' consists of {a.level} codes "
+                             f"({', '.join(a.codes[:5])}) but scoring is at {level} level"))
+    if problems:
+        _raise("Ongeldige focusgebieden: " + "; ".join(p[0] for p in problems) + ".",
+               "Invalid focus areas: " + "; ".join(p[1] for p in problems) + ".")
+
+
+# ------------------------------------------------------------------------------------------ files
+def focus_to_json(areas: Sequence[FocusArea]) -> str:
+    """A small JSON document for export (``format``, ``version``, ``focus_areas: [{id,name,codes,source}]``)."""
+    return json.dumps({"format": JSON_FORMAT, "version": JSON_VERSION,
+                       "focus_areas": [{"id": a.id, "name": a.name, "codes": list(a.codes), "source": a.source}
+                                       for a in areas]}, ensure_ascii=False, indent=1)
+
+
+def focus_from_json(data: str | bytes) -> list[FocusArea]:
+    """Focus areas from :func:`focus_to_json` output; anything else -> UserInputError (nothing half-read)."""
+    if len(data) > MAX_JSON_BYTES:
+        _raise(f"Focusgebiedenbestand is te groot ({len(data)} bytes, maximaal {MAX_JSON_BYTES}).",
+               f"Focus-area file is too large ({len(data)} bytes, at most {MAX_JSON_BYTES}).")
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _error(f"Focusgebiedenbestand is geen geldige JSON ({exc}).",
+                     f"Focus-area file is not valid JSON ({exc}).") from None
+    items = doc.get("focus_areas") if isinstance(doc, dict) and doc.get("format") == JSON_FORMAT else None
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        _raise(f"Geen Stapelkaart-focusgebiedenbestand (verwacht \"format\": \"{JSON_FORMAT}\" en een lijst "
+               "\"focus_areas\").", f"Not a Stapelkaart focus-area file (expected \"format\": \"{JSON_FORMAT}\" "
+               "and a list \"focus_areas\").")
+    if doc.get("version") != JSON_VERSION:
+        _raise(f"Focusgebiedenbestand heeft versie {doc.get('version')!r}; deze Stapelkaart leest versie {JSON_VERSION}.",
+               f"Focus-area file has version {doc.get('version')!r}; this Stapelkaart reads version {JSON_VERSION}.")
+    if len(items) > MAX_FOCUS_AREAS:
+        _raise(f"{len(items)} focusgebieden in het bestand; maximaal {MAX_FOCUS_AREAS}.",
+               f"{len(items)} focus areas in the file; at most {MAX_FOCUS_AREAS}.")
+    areas = []
+    for i, item in enumerate(items, 1):
+        codes = item.get("codes")
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes) or len(codes) > MAX_MEMBERS:
+            _raise(f"Focusgebied {i} in het bestand: 'codes' moet een lijst van hoogstens {MAX_MEMBERS} codes zijn.",
+                   f"Focus area {i} in the file: 'codes' must be a list of at most {MAX_MEMBERS} codes.")
+        name = clean_name(item.get("name"))
+        if not name:
+            _raise(f"Focusgebied {i} in het bestand heeft geen naam.", f"Focus area {i} in the file has no name.")
+        areas.append(FocusArea.make(name, codes, id=slug(str(item.get("id") or name)),
+                                    source=clean_name(item.get("source") or "zelf gedefinieerd", 500)))
+    syntax_check(areas)
+    return unique_ids(areas)
+
+
+# ------------------------------------------------------------------------------------------ scoring
 def aggregate_parts(part: pd.DataFrame, groups: Mapping[str, Sequence[str]], scale: float,
                     min_member_coverage: float = MIN_MEMBER_COVERAGE) -> pd.DataFrame:
     """Sum numerators and denominators of member areas per group: value = scale x sum(num) / sum(den).
@@ -101,8 +415,16 @@ def aggregate_parts(part: pd.DataFrame, groups: Mapping[str, Sequence[str]], sca
 
 
 def national_parts(result: ScoreResult, national: pd.DataFrame | None,
-                   user_values: Sequence[UserValues] = ()) -> tuple[dict[str, pd.DataFrame], str]:
-    """Indicator parts of Nederland (one row ``NL00``) and a note on how they were obtained."""
+                   user_values: Sequence[UserValues] = (), attributes: pd.DataFrame | None = None
+                   ) -> tuple[dict[str, pd.DataFrame], str]:
+    """Indicator parts of Nederland (one row ``NL00``) and a note on how they were obtained.
+
+    Without an ``NL00`` row: per indicator the sum of numerators over the sum of denominators of
+    ``national`` (e.g. all gemeenten), with ``attributes`` (Wijk- en Buurtkaart attributes of the same
+    areas: ``code`` + e.g. ``percentage_personen_15_tot_25_jaar``) for the marked %-fallback of missing KWB
+    counts (the working-age denominators of WW/AO/bijstand). Coverage below ``NL_MIN_COVERAGE`` of the
+    inhabitants -> "niet beschikbaar".
+    """
     year = result.settings["year"]
     nl_index = pd.Index([NL_CODE])
     if NL_CODE in result.universe.index:
@@ -110,6 +432,7 @@ def national_parts(result: ScoreResult, national: pd.DataFrame | None,
     parts = {}
     notes = set()
     frame = _indexed(national) if national is not None else None
+    attrs = {year: _indexed(attributes)} if attributes is not None else None
     for ind in INDICATORS.values():
         own = resolve_indicator({}, year, ind, nl_index, user_values=user_values)
         if own["value"].notna().all():
@@ -119,45 +442,66 @@ def national_parts(result: ScoreResult, national: pd.DataFrame | None,
         if frame is None:
             parts[ind.id] = own
             continue
-        p = resolve_indicator({year: frame}, year, ind, frame.index, user_values=user_values)
+        p = resolve_indicator({year: frame}, year, ind, frame.index, user_values=user_values, attributes=attrs)
         pop = population({year: frame}, year, frame.index)
         has = p["num"].notna() & p["den"].notna()
         coverage = pop[has].sum() / pop.sum() if pop.sum() > 0 else 0.0
         agg = aggregate_parts(p[has], {NL_CODE: list(p.index[has])}, ind.scale) if has.any() else own
         if coverage < NL_MIN_COVERAGE:
             agg = own.copy()
-            agg["source"] = f"{NOT_AVAILABLE} (dekking {coverage:.0%} van de inwoners)" if has.any() else pd.NA
+            agg["source"] = f"{NOT_AVAILABLE} (dekking {coverage:.0%} van de inwoners)"
         parts[ind.id] = agg.reindex(nl_index)
     return parts, "; ".join(sorted(notes)) or "som over het landelijke bestand"
 
 
-def score_focus(result: ScoreResult, focus_areas: Mapping[str, FocusArea] | None = None, *,
+def _as_mapping(focus_areas: Mapping[str, FocusArea] | Sequence[FocusArea] | None) -> dict[str, FocusArea]:
+    if focus_areas is None:
+        return dict(FOCUS_AREAS)
+    if isinstance(focus_areas, Mapping):
+        return dict(focus_areas)
+    return {f.id: f for f in unique_ids(list(focus_areas))}
+
+
+def score_focus(result: ScoreResult, focus_areas: Mapping[str, FocusArea] | Sequence[FocusArea] | None = None, *,
                 comparators: bool = True, national: pd.DataFrame | None = None,
-                user_values: Sequence[UserValues] = ()) -> pd.DataFrame:
+                user_values: Sequence[UserValues] = (), national_attributes: pd.DataFrame | None = None
+                ) -> pd.DataFrame:
     """One row per focus area (plus gemeente and Nederland comparators), scored against ``result.reference``.
 
+    ``focus_areas``: a mapping id -> FocusArea or a list (ids made unique); any number, members from any
+    gemeenten of ``result`` at its level (a member not scored in ``result`` -> UserInputError naming it).
     ``national``: a national tidy frame of the same year (e.g. all gemeenten) for the Nederland row when the
-    data have no ``NL00`` row. Columns: ``id, name, kind (focus|gemeente|land), members`` followed by the same
-    value/rank/domain/stacking/composite columns as ``ScoreResult.table``.
+    data have no ``NL00`` row; ``national_attributes`` its Wijk- en Buurtkaart attributes (%-fallback).
+    Columns: ``id, name, kind (focus|gemeente|land), members, gemeenten, level`` followed by the same
+    value/rank/domain/stacking/composite columns as ``ScoreResult.table``; index = ``id``.
     """
-    focus_areas = FOCUS_AREAS if focus_areas is None else focus_areas
+    focus_areas = _as_mapping(focus_areas)
+    missing = {f.name: [c for c in f.codes if c not in result.universe.index] for f in focus_areas.values()}
+    missing = {k: v for k, v in missing.items() if v}
+    if missing:
+        text = "; ".join(f"'{k}': {', '.join(v[:10])}" for k, v in missing.items())
+        _raise(f"Leden van focusgebieden zitten niet in de berekende gegevens ({result.settings['level']}, "
+               f"{result.settings['year']}): {text}. Kies de gemeenten van deze leden of het juiste niveau.",
+               f"Focus-area members are not in the scored data ({result.settings['level']}, "
+               f"{result.settings['year']}): {text}. Select their gemeenten or the right level.")
     groups = {f.id: f.codes for f in focus_areas.values()}
     parts = {k: aggregate_parts(p, groups, INDICATORS[k].scale) for k, p in result.parts.items()}
-    info = [{"id": f.id, "name": f.label["nl"], "kind": "focus", "members": ";".join(f.codes)}
-            for f in focus_areas.values()]
+    info = [{"id": f.id, "name": f.name, "kind": "focus", "members": ";".join(f.codes),
+             "gemeenten": ";".join(f.gemeenten), "level": f.level} for f in focus_areas.values()]
     if comparators:
-        gms = list(dict.fromkeys(f.gemeente_code for f in focus_areas.values()))
+        gms = list(dict.fromkeys(g for f in focus_areas.values() for g in f.gemeenten))
         have = [g for g in gms if g in result.universe.index]
         for k in parts:
             parts[k] = pd.concat([parts[k], result.parts[k].reindex(have)])
         for g in gms:
             name = result.universe["name"].get(g, g) if g in have else g
             info.append({"id": g, "name": name if isinstance(name, str) else g, "kind": "gemeente",
-                         "members": g if g in have else NOT_AVAILABLE})
-        nl, note = national_parts(result, national, user_values)
+                         "members": g if g in have else NOT_AVAILABLE, "gemeenten": g, "level": "gemeente"})
+        nl, note = national_parts(result, national, user_values, national_attributes)
         for k in parts:
             parts[k] = pd.concat([parts[k], nl[k]])
-        info.append({"id": NL_CODE, "name": "Nederland", "kind": "land", "members": note})
+        info.append({"id": NL_CODE, "name": "Nederland", "kind": "land", "members": note, "gemeenten": "",
+                     "level": "land"})
     ids = [r["id"] for r in info]
     parts = {k: p.reindex(ids) for k, p in parts.items()}
     # A focus area is a sum of its members: below the minimum population it is suppressed like any area.
@@ -175,6 +519,14 @@ def score_focus(result: ScoreResult, focus_areas: Mapping[str, FocusArea] | None
     head = pd.DataFrame(info, index=suppressed.index)
     head["year"] = result.settings["year"]
     head["reference"] = result.reference.text("nl")
+    head["population"] = focus_pop.combine_first(pop.reindex(ids)).to_numpy()
     out = pd.concat([head, cols], axis=1)
     out["suppressed_reason"] = reasons.replace("", pd.NA).astype("string")
     return out
+
+
+def focus_profile(result: ScoreResult, area: FocusArea, **score_kw) -> tuple[pd.Series, pd.DataFrame]:
+    """Buurtprofiel of a focus area: its aggregated score row (as for one wijk, from :func:`score_focus`
+    with comparators) and its members' own rows from ``result.universe`` (in member order)."""
+    table = score_focus(result, [area], **score_kw)
+    return table.loc[area.id], result.universe.reindex(list(area.codes))

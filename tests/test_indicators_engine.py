@@ -298,7 +298,7 @@ def test_exp_transform_changes_only_composite(synth):
 def test_focus_sums_numerators_not_rates(synth):
     res = score(synth)
     members = tuple(synth["code"].iloc[1:5])
-    focus = score_focus(res, {"f": FocusArea("f", {"nl": "F", "en": "F"}, "GM9001", members)})
+    focus = score_focus(res, {"f": FocusArea("f", "F", tuple(members))})
     wijken = synth.set_index("code").loc[list(members)]
     assert focus.loc["f", "bijstand_per_1000"] == pytest.approx(
         1000 * wijken["personen_per_soort_uitkering_bijstand"].sum() / wijken["aantal_inwoners"].sum())
@@ -319,9 +319,9 @@ def test_focus_member_missing_makes_group_missing():
 
 def test_nl_row_not_available_without_national_data(synth):
     res = score(synth)
-    focus = score_focus(res, {"f": FocusArea("f", {"nl": "F", "en": "F"}, "GM9001", (synth.loc[1, "code"],))})
+    focus = score_focus(res, {"f": FocusArea("f", "F", (synth.loc[1, "code"],))})
     assert np.isnan(focus.loc["NL00", "woz_waarde"])
-    focus = score_focus(res, {"f": FocusArea("f", {"nl": "F", "en": "F"}, "GM9001", (synth.loc[1, "code"],))},
+    focus = score_focus(res, {"f": FocusArea("f", "F", (synth.loc[1, "code"],))},
                         national=synth[synth["level"] == "wijk"])
     wijken = synth[synth["level"] == "wijk"]
     assert focus.loc["NL00", "bijstand_per_1000"] == pytest.approx(

@@ -75,7 +75,7 @@ def test_focus_of_one_region_equals_that_region(seed, pick):
     frame = synthetic_frame(seed=seed)
     res = _score(frame)
     code = frame.loc[pick, "code"]
-    focus = score_focus(res, {"een": FocusArea("een", {"nl": "Een", "en": "One"}, "GM9001", (code,))},
+    focus = score_focus(res, {"een": FocusArea("een", "Een", (code,), name_en="One")},
                         comparators=False)
     cols = [c for c in res.table.columns if c.startswith(("domain__", "composite", "stacking"))
             or c.endswith("__rank") or c in ("bijstand_per_1000", "woz_waarde", "ww_werkleeftijd")]

@@ -1,0 +1,250 @@
+"""What changed for an area between two versions of the KWB data ("Wat is er veranderd").
+
+Two situations, one comparison:
+
+* **two versions of the same table** (CBS revises KWB tables during the year and fills variables later;
+  ``data.cache.versions``): same year, same area division, so every area is comparable;
+* **two years**: only areas whose code and boundaries did not change in between are comparable, read from
+  CBS *Indelingswijziging* of every later year (``1`` = unchanged; ``2``, ``3`` or a missing flag = not
+  comparable, as in :mod:`indicators.trend`). A year in between without a frame makes the gap unknown.
+
+Per area (and per focus area: its members' figures and the aggregate's indicators):
+
+* ``figure_changes``: every KWB variable whose value **changed**, **appeared** (missing before, a value now) or
+  **disappeared** (a value before, missing now), with old -> new. NaN equals NaN; numbers are compared
+  exactly as CBS published them (no tolerance beyond float representation).
+* ``indicator_changes``: per registry indicator of two score tables (``ScoreResult.table`` or
+  ``focus.score_focus``): old -> new value, old -> new rank (rank movement = new - old, + = more
+  disadvantaged relative to the reference), and per area the stacking count and domains before and after.
+
+Pure pandas: the caller loads the versions (``data.cache.get(key, version=...)``) and scores them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from data.errors import UserInputError
+from indicators.registry import INDICATORS
+from indicators.trend import CHANGE_COLUMNS, change_flag
+
+ID_COLUMNS = ("code", "level", "name", "gemeente_code", "year")
+STATUS = {"changed": {"nl": "gewijzigd", "en": "changed"},
+          "appeared": {"nl": "nieuw", "en": "appeared"},
+          "disappeared": {"nl": "verdwenen", "en": "disappeared"}}
+FIGURE_COLUMNS = ["area", "kind", "member", "name", "variable", "title", "status", "old", "new", "difference"]
+
+
+@dataclass(frozen=True)
+class Version:
+    """Which data one side of the comparison is: table, year, CBS ``Modified``, fetch time, cache version."""
+
+    table_id: str | None
+    year: int | None
+    modified: str | None
+    fetched_at: str | None
+    version: str | None = None
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Version:
+        src = dict(frame.attrs.get("source") or {})
+        year = src.get("year")
+        if year is None and "year" in frame.columns and len(frame):
+            year = int(frame["year"].iloc[0])
+        return cls(src.get("table_id"), None if year is None else int(year), src.get("modified"),
+                   src.get("fetched_at"), src.get("version"))
+
+    def text(self, lang: str = "nl") -> str:
+        date = (self.modified or "?")[:10]
+        fetched = (self.fetched_at or "?")[:10]
+        if lang == "en":
+            return f"{self.table_id or 'KWB'} {self.year}, CBS version of {date} (fetched {fetched})"
+        return f"{self.table_id or 'KWB'} {self.year}, CBS-versie van {date} (opgehaald {fetched})"
+
+
+@dataclass
+class Changes:
+    """Result of :func:`what_changed`: long tables plus the two versions and what could not be compared."""
+
+    figures: pd.DataFrame
+    indicators: pd.DataFrame
+    areas: pd.DataFrame
+    old: Version
+    new: Version
+    not_comparable: dict[str, str] = field(default_factory=dict)
+
+
+def _by_code(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.set_index(frame["code"].astype(str), drop=False) if "code" in frame.columns else frame
+    return out[~out.index.duplicated()]
+
+
+def comparable_codes(old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str],
+                     between: Mapping[int, pd.DataFrame] | None = None) -> tuple[list[str], dict[str, str]]:
+    """Split ``codes`` into comparable ones and ``{code: reason}`` for the others (see the module docstring)."""
+    y_old, y_new = Version.of(old).year, Version.of(new).year
+    if y_old is None or y_new is None or y_old == y_new:
+        return list(codes), {}
+    if y_new < y_old:
+        old, new, y_old, y_new = new, old, y_new, y_old
+    frames = {**dict(between or {}), y_new: new}
+    ok, why = [], {}
+    for code in codes:
+        reason = None
+        for y in range(y_old + 1, y_new + 1):
+            if y not in frames:
+                reason = f"geen gegevens voor {y}: indelingswijziging tussen {y_old} en {y_new} onbekend"
+                break
+            flag = change_flag(frames[y], code)
+            if flag != 1:
+                reason = ({2.0: f"code gewijzigd in {y} (indelingswijziging 2)",
+                           3.0: f"grenzen gewijzigd in {y} (indelingswijziging 3)"}
+                          .get(flag, f"indelingswijziging {y} onbekend"))
+                break
+        if reason is None:
+            ok.append(code)
+        else:
+            why[code] = reason
+    return ok, why
+
+
+def _differ(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(changed, appeared, disappeared) masks for two aligned series (numbers or text)."""
+    na_a, na_b = a.isna().to_numpy(), b.isna().to_numpy()
+    both = ~na_a & ~na_b
+    if pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b):
+        av, bv = a.to_numpy(dtype="float64"), b.to_numpy(dtype="float64")
+        changed = both & (av != bv)
+    else:
+        sa = a.astype("string").fillna("").to_numpy(dtype=object)
+        sb = b.astype("string").fillna("").to_numpy(dtype=object)
+        changed = both & (sa != sb)
+    return changed, na_a & ~na_b, ~na_a & na_b
+
+
+def figure_changes(old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str] | None = None, *,
+                   titles: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Every KWB variable that changed, appeared or disappeared per area (long; columns ``FIGURE_COLUMNS``).
+
+    ``codes``: the areas to compare (default: every area in either frame). A variable in only one frame
+    counts as missing in the other; an area in only one frame too. ``Indelingswijziging`` flags are left
+    out (they describe the year, not the area's figures).
+    """
+    o, n = _by_code(old), _by_code(new)
+    codes = list(dict.fromkeys(codes if codes is not None else [*o.index, *n.index]))
+    skip = set(ID_COLUMNS) | set(CHANGE_COLUMNS)
+    variables = [c for c in dict.fromkeys([*o.columns, *n.columns]) if c not in skip]
+    titles = dict(titles or {})
+    for frame in (old, new):
+        for name, meta in (frame.attrs.get("columns") or {}).items():
+            titles.setdefault(name, (meta or {}).get("title") or name)
+    names = n["name"].reindex(codes).fillna(o["name"].reindex(codes)) if "name" in n.columns else pd.Series(
+        pd.NA, index=codes)
+    rows = []
+    for var in variables:
+        a = o[var].reindex(codes) if var in o.columns else pd.Series(np.nan, index=codes)
+        b = n[var].reindex(codes) if var in n.columns else pd.Series(np.nan, index=codes)
+        changed, appeared, gone = _differ(a, b)
+        for mask, status in ((changed, "changed"), (appeared, "appeared"), (gone, "disappeared")):
+            for i in np.flatnonzero(mask):
+                ov, nv = a.iloc[i], b.iloc[i]
+                diff = (float(nv) - float(ov)) if status == "changed" and isinstance(ov, (int, float, np.number)) \
+                    and isinstance(nv, (int, float, np.number)) else np.nan
+                rows.append({"area": codes[i], "kind": "area", "member": codes[i], "name": names.iloc[i],
+                             "variable": var, "title": titles.get(var, var), "status": status,
+                             "old": None if pd.isna(ov) else ov, "new": None if pd.isna(nv) else nv,
+                             "difference": diff})
+    out = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+    return out.sort_values(["area", "variable"], kind="stable").reset_index(drop=True)
+
+
+def indicator_changes(old: pd.DataFrame, new: pd.DataFrame, ids: Sequence[str] | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per area and registry indicator: value and rank before/after; per area: stacking before/after.
+
+    ``old``/``new``: score tables indexed by area id (``ScoreResult.table`` or ``score_focus`` output).
+    Returns ``(indicators, areas)``: ``indicators`` long with ``area, indicator, status, old, new, difference,
+    rank_old, rank_new, rank_move`` for rows whose value or rank changed, appeared or disappeared;
+    ``areas`` one row per area with ``stacking_old/new``, ``stacking_domains_old/new``,
+    ``composite_old/new``.
+    """
+    ids = list(dict.fromkeys(ids if ids is not None else [*old.index, *new.index]))
+    o, n = old.reindex(ids), new.reindex(ids)
+    rows = []
+    for ind in INDICATORS.values():
+        if ind.id not in o.columns and ind.id not in n.columns:
+            continue
+        a = pd.to_numeric(o.get(ind.id, pd.Series(np.nan, index=ids)), errors="coerce")
+        b = pd.to_numeric(n.get(ind.id, pd.Series(np.nan, index=ids)), errors="coerce")
+        ra = pd.to_numeric(o.get(f"{ind.id}__rank", pd.Series(np.nan, index=ids)), errors="coerce")
+        rb = pd.to_numeric(n.get(f"{ind.id}__rank", pd.Series(np.nan, index=ids)), errors="coerce")
+        changed, appeared, gone = _differ(a, b)
+        rank_changed, _, _ = _differ(ra, rb)
+        for mask, status in ((changed | (rank_changed & ~appeared & ~gone), "changed"), (appeared, "appeared"),
+                             (gone, "disappeared")):
+            for i in np.flatnonzero(mask):
+                rows.append({"area": ids[i], "indicator": ind.id, "label": ind.text("nl"), "status": status,
+                             "old": a.iloc[i], "new": b.iloc[i], "difference": b.iloc[i] - a.iloc[i],
+                             "rank_old": ra.iloc[i], "rank_new": rb.iloc[i], "rank_move": rb.iloc[i] - ra.iloc[i]})
+    indicators = pd.DataFrame(rows, columns=["area", "indicator", "label", "status", "old", "new", "difference",
+                                             "rank_old", "rank_new", "rank_move"])
+    name = n["name"].fillna(o["name"]) if "name" in n.columns and "name" in o.columns else pd.Series(pd.NA, index=ids)
+    areas = pd.DataFrame({
+        "area": ids, "name": name.to_numpy(),
+        "stacking_old": o.get("stacking_count", pd.Series(pd.NA, index=ids)).astype("Int64").to_numpy(),
+        "stacking_new": n.get("stacking_count", pd.Series(pd.NA, index=ids)).astype("Int64").to_numpy(),
+        "stacking_domains_old": o.get("stacking_domains", pd.Series(pd.NA, index=ids)).to_numpy(),
+        "stacking_domains_new": n.get("stacking_domains", pd.Series(pd.NA, index=ids)).to_numpy(),
+        "composite_old": pd.to_numeric(o.get("composite", pd.Series(np.nan, index=ids)), errors="coerce").to_numpy(),
+        "composite_new": pd.to_numeric(n.get("composite", pd.Series(np.nan, index=ids)), errors="coerce").to_numpy(),
+    })
+    areas["n_changed"] = areas["area"].map(indicators["area"].value_counts()).fillna(0).astype(int)
+    return indicators.reset_index(drop=True), areas
+
+
+def what_changed(old_frame: pd.DataFrame, new_frame: pd.DataFrame, codes: Sequence[str], *,
+                 focus_areas: Sequence = (), old_scores: pd.DataFrame | None = None,
+                 new_scores: pd.DataFrame | None = None, between: Mapping[int, pd.DataFrame] | None = None
+                 ) -> Changes:
+    """The "Wat is er veranderd" view for ``codes`` and ``focus_areas`` (``indicators.focus.FocusArea``).
+
+    ``old_frame``/``new_frame``: tidy KWB frames of the two versions or years (their ``attrs["source"]``
+    give the dates). ``old_scores``/``new_scores``: score tables of both, indexed by area/focus id (the
+    areas' ``ScoreResult.table`` concatenated with ``score_focus`` output), for values, ranks and stacking.
+    Areas or focus-area members whose boundaries are not comparable are left out and named in
+    ``not_comparable``; when none of the asked areas is comparable a UserInputError says why.
+    """
+    members = [c for f in focus_areas for c in f.codes]
+    asked = list(dict.fromkeys([*codes, *members]))
+    ok, why = comparable_codes(old_frame, new_frame, asked, between)
+    focus_ok = [f for f in focus_areas if all(c in ok for c in f.codes)]
+    for f in focus_areas:
+        if f not in focus_ok:
+            bad = [c for c in f.codes if c in why]
+            why[f.id] = f"leden niet vergelijkbaar: {', '.join(f'{c} ({why[c]})' for c in bad)}"
+    if asked and not ok:
+        text = "; ".join(f"{c}: {r}" for c, r in list(why.items())[:10])
+        raise UserInputError(
+            f"Geen van de gekozen gebieden is vergelijkbaar tussen {Version.of(old_frame).text()} en "
+            f"{Version.of(new_frame).text()}: {text}.",
+            f"None of the selected areas is comparable between {Version.of(old_frame).text('en')} and "
+            f"{Version.of(new_frame).text('en')}: {text}.")
+    area_codes = [c for c in codes if c in ok]
+    figures = figure_changes(old_frame, new_frame, list(dict.fromkeys([*area_codes, *[
+        c for f in focus_ok for c in f.codes]])))
+    parts = [figures[figures["member"].isin(area_codes)]]
+    for f in focus_ok:
+        sub = figures[figures["member"].isin(f.codes)].copy()
+        sub["area"], sub["kind"] = f.id, "focus"
+        parts.append(sub)
+    figures = pd.concat(parts, ignore_index=True) if parts else figures
+    ids = [*area_codes, *[f.id for f in focus_ok]]
+    if old_scores is not None and new_scores is not None:
+        indicators, areas = indicator_changes(old_scores, new_scores, ids)
+    else:
+        indicators, areas = indicator_changes(pd.DataFrame(index=ids), pd.DataFrame(index=ids), ids)
+    return Changes(figures, indicators, areas, Version.of(old_frame), Version.of(new_frame), why)
