@@ -301,8 +301,10 @@ def indicator_bases(ind: Indicator, p: pd.DataFrame, rp: pd.DataFrame, reference
     """The base(s) of one indicator (``indicators.reference``) and the ranks of the reference areas."""
     min_values = settings["min_reference_values"]
     nan_ranks = np.full(len(rp), np.nan)
-    if not ind.scored:
-        return IndicatorBases("none"), nan_ranks
+    if not ind.scored:  # context: no rank, only the reference's own value (sum of numerators / denominators)
+        has = rp["num"].notna() & rp["den"].notna() & (rp["den"] > 0)
+        ref_value = ind.scale * rp["num"][has].sum() / rp["den"][has].sum() if has.sum() >= min_values else np.nan
+        return IndicatorBases("none", ref_value=float(ref_value)), nan_ranks
     ref_n = int(rp["value"].notna().sum())
     if ref_n >= min_values:
         prior = eb_prior(rp["num"].to_numpy("float64"), rp["den"].to_numpy("float64")) if ind.count_based else None
@@ -325,7 +327,7 @@ def indicator_bases(ind: Indicator, p: pd.DataFrame, rp: pd.DataFrame, reference
         srt = sorted_reference(ranked_value(ind, sub, prior, settings["smoothing"]), ind.direction)
         ib.bases[str(g)] = Base(str(g), srt, gemeente_label(reference.level, int(srt.size), names.get(g, g)))
         ib.priors[str(g)] = prior
-    return ib, nan_ranks
+    return (ib if ib.bases else IndicatorBases("none")), nan_ranks
 
 
 def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, ref_sorted: Mapping[str, np.ndarray],
@@ -333,7 +335,7 @@ def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, 
                       ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, int]]:
     """Per indicator value, interval, smoothed value, rank, base size and label; then the domain scores."""
     index = suppressed.index
-    keys_gm = gemeente_of(index) if row_gemeente is None else np.asarray(row_gemeente, dtype=object)
+    keys_gm = row_gemeentes(index) if row_gemeente is None else np.asarray(row_gemeente, dtype=object)
     bases = getattr(ref_sorted, "bases", None) or {
         k: IndicatorBases("ref", {REF: Base(REF, np.asarray(v), {"nl": "", "en": ""})}) for k, v in ref_sorted.items()}
     supp = suppressed.to_numpy(dtype=bool)
@@ -365,6 +367,8 @@ def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, 
         cols[f"{ind.id}__ref_n"] = pd.array(np.where(np.isnan(ref_n), 0, ref_n).astype("int64"), dtype="Int64")
         cols[f"{ind.id}__ref_n"][np.isnan(ref_n)] = pd.NA
         cols[f"{ind.id}__ref"] = pd.Categorical(label)
+        if not ind.scored:
+            cols[f"{ind.id}__ref_value"] = np.full(len(index), ib.ref_value)
         if ind.count_based:
             lo, hi = rate_interval(p["num"].to_numpy("float64"), p["den"].to_numpy("float64"), ind.scale,
                                    ind.count_rounding)
@@ -386,7 +390,7 @@ def domain_columns(dscore: pd.DataFrame, dn: pd.DataFrame, dm: Mapping[str, int]
     ``ref_domains``: a ``RefDomains`` (or a plain dict of sorted reference domain scores).
     """
     index = dscore.index
-    keys_gm = gemeente_of(index) if row_gemeente is None else np.asarray(row_gemeente, dtype=object)
+    keys_gm = row_gemeentes(index) if row_gemeente is None else np.asarray(row_gemeente, dtype=object)
     by_key = getattr(ref_domains, "by_key", None) or {d: {REF: np.asarray(v)} for d, v in ref_domains.items()}
     labels = getattr(ref_domains, "labels", None) or {d: {} for d in ref_domains}
     modes = getattr(ref_domains, "mode", None) or {}
@@ -465,6 +469,16 @@ def score_parts(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, ref_so
     return out, domain_x, ref_domains
 
 
+def row_gemeentes(index: pd.Index) -> np.ndarray:
+    """GM code per row id: from the region code (WK0363MC -> GM0363), else from ``focus.FOCUS_AREAS`` (the
+    configured focus areas), else "" (no gemeente base: indicators ranked against the own gemeente get no rank)."""
+    from indicators.focus import FOCUS_AREAS  # lazy: focus imports this module
+
+    gm = gemeente_of(index)
+    known = {f.id: f.gemeente_code for f in FOCUS_AREAS.values()}
+    return np.array([g or known.get(str(c), "") for c, g in zip(index, gm)], dtype=object)
+
+
 def stacking_from_bands(bands: pd.DataFrame, known: pd.DataFrame, suppressed: pd.Series
                         ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """k (domains in the band), their ``;``-joined ids and n (domains with a domain rank): "k van n bekend".
@@ -488,6 +502,8 @@ def table_columns() -> list[str]:
     for ind in INDICATORS.values():
         cols += [ind.id, f"{ind.id}__rank", f"{ind.id}__year", f"{ind.id}__source", f"{ind.id}__ref_n",
                  f"{ind.id}__ref"]
+        if not ind.scored:
+            cols.append(f"{ind.id}__ref_value")
         if ind.count_based:
             cols += [f"{ind.id}__low", f"{ind.id}__high", f"{ind.id}__eb"]
     for d in DOMAIN_IDS:

@@ -50,6 +50,7 @@ class IndicatorBases:
     mode: str
     bases: dict[str, Base] = field(default_factory=dict)
     priors: dict[str, object] = field(default_factory=dict)  # EB prior per base key (count-based rates)
+    ref_value: float = float("nan")  # context indicators: the reference's value (no rank)
 
 
 class RefSorted(dict):
