@@ -7,10 +7,14 @@ Pipeline (each step a small function elsewhere, see ``rates``, ``ranks``, ``scor
    denominator is below the indicator's ``min_denominator``, get no rank and no stacking; the reason is in
    ``suppressed_reason``. Area-level: the CBS values stay visible. Indicator-level: the value itself is not
    published (NaN);
-3. percentile ranks (``ranks.percentile_rank``) against the reference: the non-suppressed areas of the
-   ``Reference`` that have a value. An indicator with fewer than ``min_reference_values`` (10) such values
-   gets no ranks (coverage says why);
-4. domain scores, stacking and composite (``scores``).
+3. percentile ranks (``ranks.percentile_rank``) against one fixed, named base per indicator
+   (``indicators.reference``): for an "nl" reference the non-suppressed reference areas with a value *in the
+   national frame* (never PDOK values fetched for the selection); where that has fewer than
+   ``min_reference_values`` (10) values, the areas of the own gemeente. Count-based rates are ranked after
+   empirical-Bayes shrinkage (``indicators.smoothing``); raw value, interval and smoothed value are columns;
+   ``{id}__ref_n`` and ``{id}__ref`` name the base. Context indicators get no rank, only ``{id}__ref_value``;
+4. domain scores (mean indicator rank), domain ranks within the domain's base and the band (``domain__{d}__band``:
+   in the worst ``worst_band`` %), stacking "k van n bekend (m domeinen)" and the composite (``scores``).
 
 ``ScoreResult.reweight`` recomputes only the composite for new weights: a few matrix products, fast
 enough to rerun on every slider move for all ~17 000 wijken and buurten of Nederland.
