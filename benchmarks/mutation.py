@@ -48,7 +48,7 @@ def prepare(work: Path) -> None:
         "source_paths = indicators\n"
         f"only_mutate =\n    {only}\n"
         f"pytest_add_cli_args_test_selection =\n    {tests}\n"
-        "pytest_add_cli_args =\n    -q\n    -p\n    no:cacheprovider\n"
+        "pytest_add_cli_args =\n    -q\n    -x\n    -p\n    no:cacheprovider\n"
         "also_copy =\n    data\n    geo\n    pytest.ini\n",
         encoding="utf-8")
 
@@ -99,14 +99,22 @@ def main(argv=None) -> int:
     p.add_argument("--max-children", type=int, default=2)
     p.add_argument("--out", default=str(REPO / "benchmarks" / "mutation.md"))
     p.add_argument("--keep", action="store_true", help="keep the temporary work directory")
+    p.add_argument("--report-only", metavar="WORK_DIR",
+                   help="only write the report from the results in a kept work directory (e.g. after a stopped run)")
     args = p.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="stapelkaart-mutation-"))
+    if args.report_only:
+        work, args.keep = Path(args.report_only), True
+    else:
+        work = Path(tempfile.mkdtemp(prefix="stapelkaart-mutation-"))
     try:
-        prepare(work)
         start = time.time()
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-        run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children)],
-                             cwd=work, env=env)
+        if args.report_only:
+            run = subprocess.CompletedProcess([], 0)
+        else:
+            prepare(work)
+            env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+            run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children)],
+                                 cwd=work, env=env)
         seconds = time.time() - start
         stat = statuses(work)
         text = report(stat, work, seconds)

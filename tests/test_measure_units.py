@@ -263,3 +263,227 @@ def test_crs_compared_as_crs_objects():
     assert len(out) == 16
     with pytest.raises(ValueError, match="EPSG:28992"):
         local_moran(g.to_crs("EPSG:4326"), v)
+
+
+# --- hotspots: edge cases -------------------------------------------------------------------------------
+
+def test_lisa_missing_values_islands_and_attrs():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from indicators.hotspots import NO_DATA, NO_NEIGHBOURS, local_moran
+
+    g = _grid(6)
+    island = gpd.GeoDataFrame({"code": ["far"]}, geometry=[box(10_000, 10_000, 10_100, 10_100)], crs="EPSG:28992")
+    g = pd.concat([g, island, g.iloc[[0]]], ignore_index=True)  # + an island and a duplicate code
+    g = gpd.GeoDataFrame(g, crs="EPSG:28992")
+    v = pd.Series(np.random.default_rng(3).random(37), index=[*g["code"].iloc[:36], "far"])
+    v["c7"] = np.nan
+    out = local_moran(g, v, seed=1, alpha=0.1, correction="bonferroni")
+    assert list(out.columns) == ["code", "value", "I", "p", "p_sim", "significant", "quadrant", "lisa", "label"]
+    assert len(out) == 37 and out["code"].is_unique
+    o = out.set_index("code")
+    assert o.loc["c7", "label"] == NO_DATA and pd.isna(o.loc["c7", "lisa"]) and np.isnan(o.loc["c7", "p_sim"])
+    assert o.loc["far", "label"] == NO_NEIGHBOURS and pd.isna(o.loc["far", "lisa"])
+    tested = o.drop(index=["c7", "far"])
+    assert tested["p_sim"].notna().all() and tested["I"].notna().all() and tested["quadrant"].notna().all()
+    assert (tested["p"] == tested["p_sim"]).all() and tested["value"].tolist() == v.drop(["c7", "far"]).tolist()
+    assert out.attrs["alpha"] == 0.1 and out.attrs["correction"] == "bonferroni"
+    assert out.attrs["cutoff"] == pytest.approx(0.1 / 35)
+    assert out["significant"].dtype == bool
+
+
+def test_lisa_needs_five_areas_and_variation():
+    from indicators.hotspots import NO_DATA, NOT_SIGNIFICANT, local_moran
+
+    g = _grid(3)
+    v = pd.Series([1.0, 2, 3, 4, np.nan, np.nan, np.nan, np.nan, np.nan], index=g["code"].to_numpy())
+    out = local_moran(g, v)
+    assert (out["label"] == NO_DATA).all() and not out["significant"].any() and np.isnan(out.attrs["cutoff"])
+    v5 = pd.Series([1.0, 2, 3, 4, 5, np.nan, np.nan, np.nan, np.nan], index=g["code"].to_numpy())
+    assert local_moran(g, v5, permutations=9)["p_sim"].notna().sum() == 5
+    flat = local_moran(g, pd.Series(7.0, index=g["code"].to_numpy()))
+    assert (flat["label"] == NOT_SIGNIFICANT).all() and (flat["lisa"] == "ns").all() and not flat["significant"].any()
+
+
+def test_rule_texts():
+    from indicators.hotspots import rule_text
+
+    assert rule_text() == ("lokale Moran's I, 999 permutaties; significant bij een false discovery rate van 0,05 "
+                           "(Benjamini-Hochberg over alle getoonde gebieden)")
+    assert rule_text(0.1, "bonferroni") == ("lokale Moran's I, 999 permutaties; significant bij p < 0,1 / aantal "
+                                            "gebieden (Bonferroni)")
+    assert rule_text(0.05, "none") == ("lokale Moran's I, 999 permutaties; p < 0,05 per gebied, zonder correctie voor "
+                                       "het aantal gebieden (bij toeval verwacht: ongeveer 0,05 van alle gebieden)")
+    assert rule_text(0.05, "fdr", "en") == ("local Moran's I, 999 permutations; significant at a false discovery rate "
+                                            "of 0.05 (Benjamini-Hochberg over all areas shown)")
+    assert rule_text(0.01, "bonferroni", "en") == ("local Moran's I, 999 permutations; significant at p < 0.01 / "
+                                                   "number of areas (Bonferroni)")
+    assert rule_text(0.05, "none", "en") == ("local Moran's I, 999 permutations; p < 0.05 per area, not corrected for "
+                                             "the number of areas (expected by chance: about 0.05 of all areas)")
+    with pytest.raises(ValueError, match="must be one of: fdr, bonferroni, none"):
+        rule_text(0.05, "holm")
+
+
+def test_significance_cutoff_edges():
+    from indicators.hotspots import significance_cutoff
+
+    assert significance_cutoff(np.array([np.nan, np.nan]), 0.05) == 0.0
+    assert significance_cutoff(np.array([0.5, np.nan, 0.6]), 0.05, "bonferroni") == pytest.approx(0.025)
+    assert significance_cutoff(np.array([0.5, 0.6]), 0.05, "fdr") == pytest.approx(0.025)  # none rejected: a/n
+    for bad in (0.0, 1.0, -0.1):
+        with pytest.raises(ValueError, match="alpha"):
+            significance_cutoff(np.array([0.1]), bad)
+
+
+# --- labels ---------------------------------------------------------------------------------------------
+
+def test_gemeente_and_selection_labels():
+    from indicators.reference import gemeente_label, level_words
+
+    assert gemeente_label("wijk", 109, "Amsterdam") == {
+        "nl": "t.o.v. 109 wijken van Amsterdam met gegevens (geen landelijke gegevens)",
+        "en": "vs 109 wijken of Amsterdam with data (no national data)"}
+    assert level_words("buurt") == ("buurten", "buurten") and level_words("gemeente") == ("gemeenten", "municipalities")
+    sel = type("R", (), {"kind": "selection", "level": "wijk", "n_areas": 115,
+                         "label": {"nl": "wijken van Amsterdam, Zaanstad, 2024", "en": "wijken of Amsterdam, Zaanstad, 2024"}})()
+    assert ref_label(sel, 114) == ({"nl": "t.o.v. 114 wijken van Amsterdam, Zaanstad met gegevens",
+                                    "en": "vs 114 wijken of Amsterdam, Zaanstad with data"}, False)
+    assert ref_label(sel, 40)[0]["nl"] == "t.o.v. 40 wijken met gegevens (35 % van wijken van Amsterdam, Zaanstad)"
+    nl = type("R", (), {"kind": "nl", "level": "wijk", "n_areas": 3393, "label": {}})()
+    assert ref_label(nl, 3002)[0] == {"nl": "t.o.v. 3002 wijken van Nederland met gegevens (88 % van alle 3393)",
+                                      "en": "vs 3002 wijken of the Netherlands with data (88 % of all 3393)"}
+    assert ref_label(nl, 114)[0]["en"] == "vs 114 wijken with data (3 % of the Netherlands)"
+
+
+# --- rank intervals with data uncertainty ----------------------------------------------------------------
+
+def test_draw_composites_equals_composite_matrix_per_draw():
+    from indicators.scores import composite_matrix
+    from indicators.sensitivity import dirichlet_weights, draw_composites
+
+    rng = np.random.default_rng(2)
+    x = rng.uniform(0, 100, (12, 6))
+    x[0, :4] = np.nan
+    x[1, 2] = np.nan
+    w = dirichlet_weights({"jeugd": 0}, n=7, seed=1)
+    draws = np.repeat(x[:, :, None], 7, axis=2) + rng.normal(0, 1, (12, 6, 7))
+    got = draw_composites(draws, w, 3)
+    for k in range(7):
+        np.testing.assert_allclose(got[:, k], composite_matrix(draws[:, :, k], w[k], 3)[0], equal_nan=True)
+    assert np.isnan(got[0]).all()
+
+
+def _scored(n=40, seed=1):
+    frame = synthetic_frame(n, seed=seed)
+    ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
+    return score_areas({2024: frame}, 2024, level="wijk", reference=ref)
+
+
+def test_data_draws_vary_only_count_based_indicators_and_keep_the_rank_inside_its_interval():
+    from indicators.sensitivity import data_draws, rank_intervals
+
+    res = _scored()
+    d = data_draws(res, n=200, seed=4)
+    assert d.shape == (40, 6, 200)
+    ids = list(res.domain_x.columns)
+    wonen, werk = ids.index("wonen"), ids.index("werk")
+    # wonen has no count-based indicator: every draw is the point score; werk varies around it
+    np.testing.assert_allclose(d[:, wonen, :], np.repeat(res.table["domain__wonen"].to_numpy()[:, None], 200, 1))
+    assert (d[:, werk, :].std(axis=1) > 0).all()
+    centre = np.median(d[:, werk, :], axis=1)
+    assert np.corrcoef(centre, res.table["domain__werk"])[0, 1] > 0.9
+    assert np.isnan(d[:, ids.index("schooluitval"), :]).all()
+    again = data_draws(res, n=200, seed=4)
+    np.testing.assert_array_equal(d, again)
+    iv = rank_intervals(res.domain_x.loc[res.table.index], res.weights, n=200, seed=4, domain_draws=d)
+    assert (iv["rank_low"] <= iv["rank_median"]).all() and (iv["rank_median"] <= iv["rank_high"]).all()
+    assert (iv["rank_min"] <= iv["rank"]).all() and (iv["rank"] <= iv["rank_max"]).all()
+    assert (iv["rank_min"] <= iv["rank_low"]).all() and (iv["rank_high"] <= iv["rank_max"]).all()
+    inside = ((iv["rank_low"] <= iv["rank"]) & (iv["rank"] <= iv["rank_high"])).mean()
+    assert inside >= 0.9
+    assert (iv["n_ranked"] == 40).all() and (iv["source"] == "gewichten en gegevens").all()
+
+
+def test_data_draws_respect_suppression():
+    from indicators.sensitivity import data_draws
+
+    frame = synthetic_frame(40)
+    frame.loc[frame["code"] == "WK900102", "aantal_inwoners"] = 100
+    ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
+    res = score_areas({2024: frame}, 2024, level="wijk", reference=ref)
+    d = data_draws(res, ["WK900102", "WK900103"], n=20)
+    assert np.isnan(d[0]).all() and np.isfinite(d[1, 1]).all()
+
+
+def test_rank_interval_bounds_use_the_requested_percentiles():
+    from indicators.sensitivity import rank_intervals
+
+    rng = np.random.default_rng(9)
+    x = pd.DataFrame(rng.uniform(0, 100, (30, 6)), columns=list(DOMAINS))
+    wide = rank_intervals(x, n=400, seed=1, interval=(0.0, 100.0))
+    assert (wide["rank_low"] == wide["rank_min"]).all() and (wide["rank_high"] == wide["rank_max"]).all()
+    narrow = rank_intervals(x, n=400, seed=1, interval=(25.0, 75.0))
+    assert ((narrow["rank_high"] - narrow["rank_low"]) <= (wide["rank_high"] - wide["rank_low"])).all()
+    assert (narrow["source"] == "gewichten").all()
+
+
+# --- older helpers the mutation check reaches ---------------------------------------------------------------
+
+def test_percentile_rank_keeps_index_and_direction():
+    from indicators.ranks import percentile_rank
+
+    s = percentile_rank(pd.Series([1.0, 3.0], index=["a", "b"]), pd.Series([1.0, 2, 3, 4]), direction=-1)
+    assert s.index.tolist() == ["a", "b"] and s.dtype == "float64" and s.tolist() == [100.0, 50.0]
+    arr = percentile_rank(np.array([2.0]), pd.Series([1.0, 2, 3, 4]))
+    assert arr.tolist() == [50.0]
+
+
+def test_score_threshold_stacking_helper():
+    from indicators.scores import stacking
+
+    scores = pd.DataFrame({"armoede": [85.0, 70.0, np.nan, 90.0], "werk": [80.0, np.nan, np.nan, 95.0]},
+                          index=["a", "b", "c", "d"])
+    count, names = stacking(scores, 20.0, pd.Series([False, False, False, True], index=scores.index))
+    assert count.dtype == "Int64" and names.dtype == "string"
+    assert count.tolist()[:2] == [2, 0] and pd.isna(count["c"]) and pd.isna(count["d"])
+    assert names["a"] == "armoede;werk" and names["b"] == "" and pd.isna(names["c"]) and pd.isna(names["d"])
+    assert names.index.tolist() == ["a", "b", "c", "d"]
+    assert stacking(scores, 100.0)[0]["b"] == 1
+    for bad in (0.0, 100.5, -1):
+        with pytest.raises(Exception, match="tussen 0 en 100") as err:
+            stacking(scores, bad)
+        assert "between 0 and 100" in err.value.message_en
+
+
+def test_parse_weights_forms_and_errors():
+    from data.errors import UserInputError
+    from indicators.scores import parse_weights
+
+    assert parse_weights(" armoede = 2 , werk=0.5,")["armoede"] == 2.0
+    with pytest.raises(UserInputError, match="domein=getal") as err:
+        parse_weights("armoede2")
+    assert "domain=number" in err.value.message_en
+    with pytest.raises(UserInputError, match="geen getal"):
+        parse_weights("armoede=2=3")
+
+
+def test_dirichlet_weights_edges():
+    from indicators.sensitivity import dirichlet_weights
+
+    only = dirichlet_weights({d: (1 if d == "werk" else 0) for d in DOMAINS}, n=5)
+    assert only.shape == (5, 6) and (only[:, DOMAINS.index("werk")] == 1.0).all() and only.sum() == 5
+    two = dirichlet_weights({d: (1 if d in ("werk", "wonen") else 0) for d in DOMAINS}, n=500, seed=3)
+    assert two.shape == (500, 6) and np.allclose(two.sum(axis=1), 1) and 0 < two[:, 1].min() < 1
+    assert abs(two[:, 1].mean() - 0.5) < 0.05
+    with pytest.raises(ValueError, match="concentration"):
+        dirichlet_weights(None, concentration=0.0)
+    assert dirichlet_weights(None, n=10, concentration=0.5).shape == (10, 6)
+
+
+def test_rank_positions_ties_keep_order_and_dtype():
+    from indicators.sensitivity import rank_positions
+
+    pos = rank_positions(np.array([[2.0], [2.0], [np.nan], [5.0]]))
+    assert pos.dtype == np.float64 and pos[:, 0].tolist()[:2] == [2.0, 3.0] and pos[3, 0] == 1.0
+    assert np.isnan(pos[2, 0])
