@@ -487,3 +487,30 @@ def test_rank_positions_ties_keep_order_and_dtype():
     pos = rank_positions(np.array([[2.0], [2.0], [np.nan], [5.0]]))
     assert pos.dtype == np.float64 and pos[:, 0].tolist()[:2] == [2.0, 3.0] and pos[3, 0] == 1.0
     assert np.isnan(pos[2, 0])
+
+
+def test_data_draws_follow_the_smoothing_setting_and_the_half_rule():
+    from indicators.sensitivity import data_draws
+
+    frame = synthetic_frame(40)
+    # WK900104: only one of three werk indicators known -> below half, no werk score in any draw
+    frame.loc[frame["code"] == "WK900104", ["personen_per_soort_uitkering_ww", "personen_per_soort_uitkering_ao"]] = np.nan
+    # WK900105: two of three known -> a werk score in every draw
+    frame.loc[frame["code"] == "WK900105", "personen_per_soort_uitkering_ww"] = np.nan
+    ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
+    eb = score_areas({2024: frame}, 2024, level="wijk", reference=ref)
+    raw = score_areas({2024: frame}, 2024, level="wijk", reference=ref, smoothing="none")
+    werk = list(eb.domain_x.columns).index("werk")
+    d_eb, d_raw = data_draws(eb, n=300, seed=1), data_draws(raw, n=300, seed=1)
+    rows = list(eb.table.index)
+    assert np.isnan(d_eb[rows.index("WK900104"), werk]).all()
+    assert np.isfinite(d_eb[rows.index("WK900105"), werk]).all()
+    assert not np.allclose(d_eb[:, werk], d_raw[:, werk], equal_nan=True)
+    # the centre of the draws follows the point domain score of the same setting
+    for res, d in ((eb, d_eb), (raw, d_raw)):
+        point = res.table["domain__werk"].to_numpy()
+        ok = np.isfinite(point)
+        centre = d[ok, werk].mean(axis=1)
+        assert np.abs(centre - point[ok]).mean() < 6
+    # the spread comes from a count uncertainty of a few persons (rounding +/- 5 and Poisson), not more
+    assert 0 < np.nanmean(d_raw[:, werk].std(axis=1)) < 15
