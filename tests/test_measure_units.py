@@ -514,3 +514,74 @@ def test_data_draws_follow_the_smoothing_setting_and_the_half_rule():
         assert np.abs(centre - point[ok]).mean() < 6
     # the spread comes from a count uncertainty of a few persons (rounding +/- 5 and Poisson), not more
     assert 0 < np.nanmean(d_raw[:, werk].std(axis=1)) < 15
+
+
+# --- focus areas: rows, names, comparators (reached by the mutation check) -------------------------------------
+
+def test_focus_rows_names_members_and_comparators():
+    from indicators.focus import NOT_AVAILABLE, FocusArea, score_focus
+
+    frame = synthetic_frame(40)
+    ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
+    res = score_areas({2024: frame}, 2024, level="wijk", reference=ref)
+    areas = {"f": FocusArea("f", {"nl": "Focus F", "en": "F"}, "GM9001", ("WK900101", "WK900102")),
+             "g": FocusArea("g", {"nl": "Elders", "en": "G"}, "GM9999", ("WK900103",))}
+    out = score_focus(res, areas)
+    assert out.index.tolist() == ["f", "g", "GM9001", "GM9999", "NL00"]
+    assert out.loc["f", "name"] == "Focus F" and out.loc["f", "kind"] == "focus"
+    assert out.loc["f", "members"] == "WK900101;WK900102"
+    assert out.loc["GM9001", "name"] == "Synthetische gemeente" and out.loc["GM9001", "members"] == "GM9001"
+    assert out.loc["GM9999", "name"] == "GM9999" and out.loc["GM9999", "members"] == NOT_AVAILABLE
+    assert out.loc["NL00", "kind"] == "land" and out.loc["NL00", "name"] == "Nederland"
+    assert out.loc["NL00", "members"] == "som over het landelijke bestand"
+    assert (out["year"] == 2024).all() and (out["reference"] == res.reference.text("nl")).all()
+    # the gemeente row is the published gemeente value, ranked against the same base as the wijken
+    gm = frame.set_index("code").loc["GM9001"]
+    assert out.loc["GM9001", "woz_waarde"] == pytest.approx(gm["gemiddelde_woz_waarde_van_woningen"])
+    vals = res.table["woz_waarde"]
+    assert out.loc["f", "woz_waarde__rank"] == pytest.approx(
+        100 * (vals >= out.loc["f", "woz_waarde"]).sum() / vals.notna().sum())
+    assert out.loc["g", "woz_waarde"] == pytest.approx(res.table.loc["WK900103", "woz_waarde"])
+    assert out.loc["f", "stacking_known"] >= 1 and out.loc["f", "stacking_m"] == 6
+    no_comp = score_focus(res, areas, comparators=False)
+    assert no_comp.index.tolist() == ["f", "g"]
+    assert score_focus(res).index[0] == "poelenburg"  # the configured focus areas by default
+
+
+def test_focus_small_group_is_suppressed():
+    from indicators.focus import FocusArea, score_focus
+
+    frame = synthetic_frame(40)
+    frame.loc[frame["code"] == "WK900101", "aantal_inwoners"] = 150
+    ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
+    res = score_areas({2024: frame}, 2024, level="wijk", reference=ref, min_population=100)
+    out = score_focus(res, {"s": FocusArea("s", {"nl": "S", "en": "S"}, "GM9001", ("WK900101",))}, comparators=False)
+    assert not out.loc["s", "suppressed"]
+    res2 = score_areas({2024: frame}, 2024, level="wijk", reference=ref)
+    out2 = score_focus(res2, {"s": FocusArea("s", {"nl": "S", "en": "S"}, "GM9001", ("WK900101",))}, comparators=False)
+    assert out2.loc["s", "suppressed"] and out2.loc["s", "suppressed_reason"] == "minder dan 200 inwoners"
+    assert pd.isna(out2.loc["s", "stacking_count"])
+
+
+def test_nl_row_from_nl00_values_and_low_coverage():
+    from indicators.focus import FocusArea, national_parts, score_focus
+    from indicators.rates import UserValues
+
+    frame = synthetic_frame(40)
+    ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
+    res = score_areas({2024: frame}, 2024, level="wijk", reference=ref)
+    nl = UserValues("woz_waarde", pd.Series({"NL00": 350.0}), 2024, "eigen bestand")
+    parts, note = national_parts(res, None, [nl])
+    assert parts["woz_waarde"].loc["NL00", "value"] == 350.0 and note == "woz_waarde: NL00 uit eigen bestand"
+    wijken = frame[frame["level"] == "wijk"].copy()
+    wijken.loc[wijken.index[:10], "gemiddelde_woz_waarde_van_woningen"] = np.nan  # ~25 % of inhabitants missing
+    parts, _ = national_parts(res, wijken)
+    assert np.isnan(parts["woz_waarde"].loc["NL00", "value"])
+    assert parts["woz_waarde"].loc["NL00", "source"].startswith("niet beschikbaar (dekking ")
+    full, _ = national_parts(res, frame[frame["level"] == "wijk"])
+    w = frame[frame["level"] == "wijk"]
+    assert full["woz_waarde"].loc["NL00", "value"] == pytest.approx(
+        (w["gemiddelde_woz_waarde_van_woningen"] * w["woningvoorraad"]).sum() / w["woningvoorraad"].sum())
+    out = score_focus(res, {"f": FocusArea("f", {"nl": "F", "en": "F"}, "GM9001", ("WK900101",))},
+                      user_values=[nl])
+    assert out.loc["NL00", "woz_waarde"] == 350.0
