@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 MUTATE = ("ranks", "scores", "reference", "smoothing", "focus", "hotspots", "sensitivity")
 TESTS = ("tests/test_measure_units.py", "tests/test_indicators_engine.py", "tests/test_indicators_sensitivity.py")
 COPY = ("indicators", "data", "geo", "pytest.ini")
+SHOW_DIFFS = 40
 
 
 def prepare(work: Path) -> None:
@@ -77,20 +78,28 @@ def report(stat: dict[str, str], work: Path, seconds: float) -> str:
     lines = ["# Mutation check of the indicator engine", "",
              f"`python -m benchmarks.mutation` (mutmut, {total} mutants of "
              f"`indicators/{{{','.join(MUTATE)}}}.py`; tests: {', '.join(f'`{t}`' for t in TESTS)}), "
-             f"{seconds / 60:.1f} min.", "",
+             + (f"{seconds / 60:.1f} min." if seconds > 1 else "report of an earlier run (--report-only)."), "",
              f"**Killed: {killed} / {total} ({100 * killed / total:.1f} %)**" if total else "No mutants.", "",
              "| status | mutants |", "|---|---:|"]
     lines += [f"| {s} | {n} |" for s, n in counts.most_common()]
     per_file: dict[str, Counter] = {}
     for name, status in stat.items():
-        per_file.setdefault(name.split(".x")[0].split("ǁ")[0].rsplit(".", 1)[0], Counter())[status] += 1
-    lines += ["", "| module | killed | total |", "|---|---:|---:|"]
+        per_file.setdefault(name.split(".x_")[0].split("ǁ")[0], Counter())[status] += 1
+    lines += ["", "| module | killed | survived | not checked | total |", "|---|---:|---:|---:|---:|"]
     for mod, c in sorted(per_file.items()):
-        lines.append(f"| {mod} | {c.get('killed', 0)} | {sum(c.values())} |")
-    survivors = [n for n, s in stat.items() if s != "killed"]
-    lines += ["", f"## Not killed ({len(survivors)})", ""]
-    for name in survivors:
-        lines += [f"### {name} ({stat[name]})", "", "```diff", diff(work, name), "```", ""]
+        lines.append(f"| {mod} | {c.get('killed', 0)} | {c.get('survived', 0)} | {c.get('not checked', 0)} | "
+                     f"{sum(c.values())} |")
+    checked = sum(1 for s in stat.values() if s != "not checked")
+    if checked < total:
+        lines += ["", f"Run stopped before the end: {checked} of {total} mutants checked; killed / checked = "
+                      f"{killed} / {checked} ({100 * killed / max(checked, 1):.1f} %)."]
+    survivors = [n for n, s in stat.items() if s not in ("killed", "not checked")]
+    lines += ["", f"## Survivors ({len(survivors)}; diffs of the first {min(len(survivors), SHOW_DIFFS)})", ""]
+    for i, name in enumerate(survivors):
+        if i < SHOW_DIFFS:
+            lines += [f"### {name} ({stat[name]})", "", "```diff", diff(work, name), "```", ""]
+        else:
+            lines.append(f"* {name} ({stat[name]})")
     return "\n".join(lines) + "\n"
 
 
