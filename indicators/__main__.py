@@ -5,6 +5,8 @@
                                [--user-file PATH ...] [--transform rank|exp] [--history N] [--full]
     python -m indicators focus --year 2024 [--define "Zaandam-Zuid=WK047911,WK047912"]... [--preset NAAM]...
                                [--format csv|json] [--income-file PATH] [--weights ...]
+    python -m indicators hotspots --gemeente GM0363 --year 2024 --level wijk --indicator ID [--file PATH]
+                               [--alpha 0.05] [--correction fdr|bonferroni|none] [--seed N] [--format csv|json]
     python -m indicators list [--format csv|json]
 
 Rows go to stdout; warnings (e.g. an earlier KWB year that could not be loaded) to stderr. Errors are one
@@ -27,7 +29,8 @@ from indicators.engine import ScoreResult, make_reference, score_areas
 from indicators.focus import PRESETS, score_focus
 from indicators.rates import UserValues, user_values_from_file
 from indicators.registry import DOMAINS, INDICATORS
-from indicators.scores import DOMAIN_IDS, parse_weights
+from indicators.scores import DOMAIN_IDS, validate_weights
+from indicators.weights import parse_weights
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,12 +44,22 @@ def _warn(text: str) -> None:
 
 
 def cli_columns() -> list[str]:
-    """The columns of ``score`` output: identification, per indicator value and rank, per domain score, totals."""
+    """The columns of ``score`` output: identification, per indicator value and rank (with the number of
+    reference areas the rank used and, where one exists, the interval), per domain score, rank and band, totals
+    with their n of m."""
     cols = ["code", "name", "level", "gemeente_code", "year", "reference"]
     for ind in INDICATORS.values():
         cols += [ind.id, f"{ind.id}__rank"]
-    cols += [f"domain__{d}" for d in DOMAIN_IDS]
-    return cols + ["stacking_count", "stacking_domains", "composite", "suppressed"]
+        if ind.scored:
+            cols.append(f"{ind.id}__ref_n")
+        else:
+            cols.append(f"{ind.id}__ref_value")
+        if ind.count_based:
+            cols += [f"{ind.id}__low", f"{ind.id}__high"]
+    for d in DOMAIN_IDS:
+        cols += [f"domain__{d}", f"domain__{d}__rank", f"domain__{d}__band"]
+    return cols + ["stacking_count", "stacking_known", "stacking_domains", "composite", "composite__n",
+                   "composite__m", "suppressed"]
 
 
 def _user_values(paths: Sequence[str]) -> list[UserValues]:
@@ -65,13 +78,15 @@ def _user_values(paths: Sequence[str]) -> list[UserValues]:
     return out
 
 
-def _frames(gemeenten: Sequence[str], year: int, level: str, national: bool, history: int) -> dict[int, pd.DataFrame]:
+def _frames(gemeenten: Sequence[str], year: int, level: str, national: bool, history: int
+            ) -> tuple[dict[int, pd.DataFrame], dict[int, pd.DataFrame]]:
     """KWB frames by year: the requested year (selection + national reference when asked) and up to
-    ``history`` earlier years for the year fallback (a year that cannot be loaded is reported on stderr)."""
+    ``history`` earlier years for the year fallback (a year that cannot be loaded is reported on stderr);
+    and the national frames alone (the only source of the values of an "nl" reference)."""
     from data.cbs import load_kwb, load_kwb_national
 
     levels = ("gemeente", level)
-    frames = {}
+    frames, nat = {}, {}
     for y in range(year, year - history - 1, -1):
         try:
             parts = [load_kwb(gemeenten, y, levels=levels)]
@@ -85,19 +100,26 @@ def _frames(gemeenten: Sequence[str], year: int, level: str, national: bool, his
         frame = pd.concat(parts, ignore_index=True).drop_duplicates("code")
         frame.attrs = parts[0].attrs
         frames[y] = frame
-    return frames
+        if national:
+            nat[y] = parts[1]
+    return frames, nat
 
 
 def _attributes(gemeenten: Sequence[str], year: int, level: str) -> dict[int, pd.DataFrame]:
-    """PDOK Wijk- en Buurtkaart attributes (no geometry) of the selection, for the marked %-fallback."""
+    """PDOK Wijk- en Buurtkaart attributes (no geometry) of the selection, for the marked %-fallback, per
+    gemeente: one without boundaries in the source (e.g. GM0772 in the mirror) is named on stderr and the
+    scoring goes on without map attributes for it."""
     from data.pdok import load_boundaries
 
     parts = []
-    for lv in dict.fromkeys(("gemeente", level)):
-        try:
-            parts.append(pd.DataFrame(load_boundaries(gemeenten, year, lv).drop(columns="geometry")))
-        except FetchError as exc:
-            _warn(f"PDOK-kenmerken ({lv}) niet geladen, geen afgeleide aantallen uit %: {exc.message}")
+    for g in gemeenten:
+        for lv in dict.fromkeys(("gemeente", level)):
+            try:
+                parts.append(pd.DataFrame(load_boundaries([g], year, lv).drop(columns="geometry")))
+            except (FetchError, UserInputError) as exc:
+                _warn(f"geen PDOK-grenzen/kenmerken voor {g} ({lv}): vergelijking zonder kaart en zonder "
+                      f"afgeleide aantallen uit %: {exc.message}")
+                break
     return {year: pd.concat(parts, ignore_index=True)} if parts else {}
 
 
@@ -106,14 +128,16 @@ def run_score(args) -> ScoreResult:
 
     gemeenten = [normalise_gemeente(g) for g in args.gemeente]
     level = normalise_level(args.level)
-    weights = parse_weights(args.weights) if args.weights else None
+    weights = validate_weights(parse_weights(args.weights, DOMAIN_IDS)) if args.weights else None
     user = _user_values([*(args.user_file or []), *([args.income_file] if args.income_file else [])])
-    frames = _frames(gemeenten, args.year, level, args.reference == "nl", args.history)
+    frames, nat = _frames(gemeenten, args.year, level, args.reference == "nl", args.history)
     names = dict(zip(frames[args.year]["code"], frames[args.year]["name"]))
-    ref = make_reference(frames[args.year], args.reference, level, args.year, gemeenten, names=names)
+    ref_frame = nat[args.year] if args.reference == "nl" else frames[args.year]
+    ref = make_reference(ref_frame, args.reference, level, args.year, gemeenten, names=names)
     return score_areas(frames, args.year, level=level, reference=ref, gemeenten=gemeenten, weights=weights,
                        user_values=user, attributes=_attributes(gemeenten, args.year, level),
-                       transform=args.transform, min_population=args.min_population)
+                       transform=args.transform, min_population=args.min_population,
+                       national=nat or None, smoothing=getattr(args, "smoothing", "eb"))
 
 
 def _write(frame: pd.DataFrame, fmt: str) -> None:
@@ -122,7 +146,7 @@ def _write(frame: pd.DataFrame, fmt: str) -> None:
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        frame.to_csv(sys.stdout, index=False, float_format="%.4g", lineterminator="\n")
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")  # full precision: machine output
 
 
 def cmd_score(args) -> None:
@@ -145,36 +169,6 @@ def _focus_set(args) -> list:
     return unique_ids(list(seen.values()))
 
 
-def _focus_attributes(gemeenten: Sequence[str], year: int, level: str) -> dict[int, pd.DataFrame]:
-    """Like ``_attributes`` but per gemeente: one without boundaries in the source (e.g. GM0772 in the
-    mirror) is named on stderr and the comparison goes on without map attributes for it."""
-    from data.pdok import load_boundaries
-
-    parts = []
-    for g in gemeenten:
-        for lv in dict.fromkeys(("gemeente", level)):
-            try:
-                parts.append(pd.DataFrame(load_boundaries([g], year, lv).drop(columns="geometry")))
-            except (FetchError, UserInputError) as exc:
-                _warn(f"geen PDOK-grenzen/kenmerken voor {g} ({lv}): vergelijking zonder kaart en zonder "
-                      f"afgeleide aantallen uit %: {exc.message}")
-                break
-    return {year: pd.concat(parts, ignore_index=True)} if parts else {}
-
-
-def _run_focus_score(args) -> ScoreResult:
-    """``run_score`` for the focus subcommand, with :func:`_focus_attributes`."""
-    weights = parse_weights(args.weights) if args.weights else None
-    user = _user_values([*(args.user_file or []), *([args.income_file] if args.income_file else [])])
-    frames = _frames(args.gemeente, args.year, args.level, args.reference == "nl", args.history)
-    names = dict(zip(frames[args.year]["code"], frames[args.year]["name"]))
-    ref = make_reference(frames[args.year], args.reference, args.level, args.year, args.gemeente, names=names)
-    return score_areas(frames, args.year, level=args.level, reference=ref, gemeenten=args.gemeente,
-                       weights=weights, user_values=user,
-                       attributes=_focus_attributes(args.gemeente, args.year, args.level),
-                       transform=args.transform, min_population=args.min_population)
-
-
 def cmd_focus(args) -> None:
     from data.cbs import list_gemeenten, load_kwb_national
     from indicators.focus import validate
@@ -194,7 +188,7 @@ def cmd_focus(args) -> None:
     except FetchError:
         gms_ok = gms
     args.gemeente, args.level = gms_ok, levels[0]
-    result = _run_focus_score(args)
+    result = run_score(args)
     known = {args.level: set(result.universe.index[result.universe["level"] == args.level])}
     validate(areas, known, level=args.level)
     try:
@@ -211,6 +205,39 @@ def cmd_focus(args) -> None:
         cols += [f"domain__{d}" for d in DOMAIN_IDS]
         table = table[cols + ["stacking_count", "stacking_domains", "composite", "composite__n", "composite__m"]]
     _write(table, args.format)
+
+
+def cmd_hotspots(args) -> None:
+    """LISA of one indicator (registry id, ``composite``, or a column of ``--file``) with the stated rule."""
+    from data.codes import normalise_gemeente, normalise_level
+    from data.pdok import load_boundaries
+    from indicators.hotspots import local_moran, rule_text
+
+    gemeenten = [normalise_gemeente(g) for g in args.gemeente]
+    level = normalise_level(args.level)
+    if not 0 < args.alpha < 1:
+        raise UserInputError(f"--alpha moet tussen 0 en 1 liggen, niet {args.alpha}.",
+                             f"--alpha must lie between 0 and 1, not {args.alpha}.")
+    if args.file:
+        from data.userfiles import load_indicator_file
+
+        uf = load_indicator_file(args.file, year=args.year, unknown_codes="skip")
+        column = next((c for c, header in uf.columns.items() if args.indicator in (c, header)), None)
+        if column is None:
+            raise UserInputError(f"'{uf.source}' heeft geen kolom '{args.indicator}'; wel: {', '.join(uf.columns.values())}.",
+                                 f"'{uf.source}' has no column '{args.indicator}'; must be one of: "
+                                 f"{', '.join(uf.columns.values())}.")
+        values = uf.frame[column]
+    else:
+        if args.indicator != "composite" and args.indicator not in INDICATORS:
+            raise KeyError(f"{args.indicator!r} is not an indicator; must be one of: composite, {', '.join(INDICATORS)}")
+        args.level = level
+        values = run_score(args).table[args.indicator]
+    gdf = load_boundaries(gemeenten, args.year, level).to_crs("EPSG:28992")
+    out = local_moran(gdf, values, seed=args.seed, alpha=args.alpha, correction=args.correction,
+                      permutations=args.permutations)
+    _warn(f"regel: {rule_text(args.alpha, args.correction)}")
+    _write(out[["code", "value", "lisa", "p_sim", "significant", "I", "quadrant"]], args.format)
 
 
 def cmd_list(args) -> None:
@@ -246,11 +273,13 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--level", default="wijk", help=argparse.SUPPRESS)
         sp.add_argument("--year", type=int, required=True)
         sp.add_argument("--reference", choices=("nl", "selection"), default="nl")
-        sp.add_argument("--weights", help="armoede=2,werk=1,... (ontbrekende domeinen: 1)")
+        sp.add_argument("--weights", help="armoede=2,werk=1 of armoede:2,werk:1 (ontbrekende domeinen: 1)")
         sp.add_argument("--format", choices=("csv", "json"), default="csv")
         sp.add_argument("--income-file", help="CBS-inkomensbestand (bv. ../shared/data/income/...clean.csv)")
         sp.add_argument("--user-file", action="append", help="ingelezen indicatorbestand (herhaalbaar)")
         sp.add_argument("--transform", choices=("rank", "exp"), default="rank")
+        sp.add_argument("--smoothing", choices=("eb", "none"), default="eb",
+                        help="empirisch Bayes voor percentages uit aantallen (standaard) of geen")
         sp.add_argument("--min-population", type=float, default=200)
         sp.add_argument("--history", type=int, default=2, help="eerdere KWB-jaren om op terug te vallen")
         sp.add_argument("--full", action="store_true", help="alle kolommen (jaar/bron per waarde, n van m)")
@@ -262,6 +291,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help='eigen focusgebied, bv. "Zaandam-Zuid=WK047911,WK047912" (herhaalbaar)')
     fp.add_argument("--preset", action="append", metavar="NAAM",
                     help="voorinstelling (herhaalbaar): " + ", ".join(PRESETS))
+    hp = sub.add_parser("hotspots", help="lokale Moran's I met correctie voor meervoudig toetsen")
+    common(hp, True)
+    hp.add_argument("--indicator", required=True, help="indicator-id, 'composite' of een kolom van --file")
+    hp.add_argument("--file", help="indicatorbestand (CSV/XLSX met kolom code en de indicator)")
+    hp.add_argument("--alpha", type=float, default=0.05)
+    hp.add_argument("--correction", choices=("fdr", "bonferroni", "none"), default="fdr")
+    hp.add_argument("--seed", type=int, default=12345)
+    hp.add_argument("--permutations", type=int, default=999)
     lp = sub.add_parser("list", help="het indicatorregister")
     lp.add_argument("--format", choices=("text", "csv", "json"), default="text")
     return p
@@ -270,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        {"score": cmd_score, "focus": cmd_focus, "list": cmd_list}[args.command](args)
+        {"score": cmd_score, "focus": cmd_focus, "hotspots": cmd_hotspots, "list": cmd_list}[args.command](args)
     except StapelkaartError as exc:
         print(f"fout: {exc.message}", file=sys.stderr)
         return 3 if isinstance(exc, FetchError) else 2

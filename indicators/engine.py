@@ -7,10 +7,14 @@ Pipeline (each step a small function elsewhere, see ``rates``, ``ranks``, ``scor
    denominator is below the indicator's ``min_denominator``, get no rank and no stacking; the reason is in
    ``suppressed_reason``. Area-level: the CBS values stay visible. Indicator-level: the value itself is not
    published (NaN);
-3. percentile ranks (``ranks.percentile_rank``) against the reference: the non-suppressed areas of the
-   ``Reference`` that have a value. An indicator with fewer than ``min_reference_values`` (10) such values
-   gets no ranks (coverage says why);
-4. domain scores, stacking and composite (``scores``).
+3. percentile ranks (``ranks.percentile_rank``) against one fixed, named base per indicator
+   (``indicators.reference``): for an "nl" reference the non-suppressed reference areas with a value *in the
+   national frame* (never PDOK values fetched for the selection); where that has fewer than
+   ``min_reference_values`` (10) values, the areas of the own gemeente. Count-based rates are ranked after
+   empirical-Bayes shrinkage (``indicators.smoothing``); raw value, interval and smoothed value are columns;
+   ``{id}__ref_n`` and ``{id}__ref`` name the base. Context indicators get no rank, only ``{id}__ref_value``;
+4. domain scores (mean indicator rank), domain ranks within the domain's base and the band (``domain__{d}__band``:
+   in the worst ``worst_band`` %), stacking "k van n bekend (m domeinen)" and the composite (``scores``).
 
 ``ScoreResult.reweight`` recomputes only the composite for new weights: a few matrix products, fast
 enough to rerun on every slider move for all ~17 000 wijken and buurten of Nederland.
@@ -28,14 +32,13 @@ import pandas as pd
 from data.errors import UserInputError
 from indicators.ranks import exponential_transform, rank_against, sorted_reference
 from indicators.rates import UserValues, _indexed, get_variable, resolve_indicator
-from indicators.registry import DOMAINS, INDICATORS, Indicator, scored_indicators
-from indicators.scores import (DOMAIN_IDS, composite_matrix, domain_scores, stacking, validate_weights,
-                               weight_vector)
+from indicators.reference import (LOW_COVERAGE_SHARE, REF, Base, IndicatorBases, RefSorted, domain_bases,
+                                  gemeente_label, gemeente_of, rank_by_key, ref_label)
+from indicators.registry import INDICATORS, Indicator, scored_indicators
+from indicators.scores import DOMAIN_IDS, composite_matrix, domain_scores, validate_weights, weight_vector
+from indicators.smoothing import Prior, eb_prior, global_eb, rate_interval
 
 MIN_REFERENCE_AREAS = 10
-#: Below this share of the reference with a value, ranks are still given but the coverage note says
-#: against how many areas they really are ("114 van 3 393 wijken"), and pages show a warning.
-LOW_COVERAGE_SHARE = 0.5
 LEVEL_NAMES = {"gemeente": ("gemeenten", "municipalities"), "wijk": ("wijken", "districts"),
                "buurt": ("buurten", "neighbourhoods")}
 _PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt", "NL": "land"}
@@ -173,7 +176,9 @@ def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, re
                 user_values: Sequence[UserValues] = (), attributes: Mapping[int, pd.DataFrame] | None = None,
                 min_population: float = 200, worst_band: float = 20.0, min_domains: int = 3,
                 transform: str = "rank", min_indicator_share: float = 0.5,
-                min_reference_values: int = MIN_REFERENCE_AREAS) -> ScoreResult:
+                min_reference_values: int = MIN_REFERENCE_AREAS,
+                national: Mapping[int, pd.DataFrame] | pd.DataFrame | None = None,
+                smoothing: str = "eb") -> ScoreResult:
     """Score the areas of ``level`` in ``gemeenten`` (default: the reference's) against ``reference``.
 
     ``frames``: tidy KWB frames by year (``data.cbs.load_kwb``); ``frames[year]`` must hold the selection and,
@@ -181,18 +186,33 @@ def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, re
     where the requested year has no value. ``attributes``: PDOK Wijk- en Buurtkaart attributes by year
     (``code`` + attribute columns, e.g. from ``data.pdok.load_boundaries``), used for the marked fallback of
     missing KWB counts. ``user_values``: imported indicator files (``rates.user_values_from_file``).
+
+    ``national`` (optional, "nl" reference): the national frame(s) by year (``load_kwb_national``); the values
+    of the reference areas are taken from it only. Without it they come from ``frames`` -- in both cases without
+    ``attributes`` (fetched per selected gemeente), so no national rank depends on the selection
+    (``indicators.reference``). ``smoothing``: ``"eb"`` (default; empirical Bayes for count-based rates before
+    ranking, ``indicators.smoothing``) or ``"none"``.
     """
     if year not in frames:
         raise UserInputError(f"Geen KWB-gegevens voor {year} meegegeven.", f"No KWB data given for {year}.")
     if transform not in ("rank", "exp"):
         raise UserInputError(f"Transformatie '{transform}' bestaat niet; kies 'rank' of 'exp'.",
                              f"Transform '{transform}' does not exist; must be one of: rank, exp.")
+    if smoothing not in ("eb", "none"):
+        raise UserInputError(f"Smoothing '{smoothing}' bestaat niet; kies 'eb' of 'none'.",
+                             f"Smoothing '{smoothing}' does not exist; must be one of: eb, none.")
     if reference.n_areas < MIN_REFERENCE_AREAS:
         raise UserInputError(f"De referentie telt {reference.n_areas} gebieden; minimaal {MIN_REFERENCE_AREAS} nodig.",
                              f"The reference has {reference.n_areas} areas; at least {MIN_REFERENCE_AREAS} are needed.")
+    if not 0 < worst_band <= 100:
+        raise UserInputError(f"De slechtste band moet tussen 0 en 100 liggen, niet {worst_band}.",
+                             f"The worst band must lie between 0 and 100, not {worst_band}.")
     w = validate_weights(weights)
     frames = {y: _indexed(f) for y, f in frames.items()}
     attributes = {y: _indexed(a) for y, a in (attributes or {}).items()}
+    if isinstance(national, pd.DataFrame):
+        national = {year: national}
+    nat_frames = {y: _indexed(f) for y, f in national.items()} if national is not None else None
     base = frames[year]
     index = base.index
     pop = population(frames, year, index)
@@ -202,29 +222,57 @@ def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, re
     area_reason[pop.isna()] = "inwonertal onbekend"
 
     in_ref = index.isin(reference.codes) & ~area_suppressed.to_numpy()
+    if reference.kind == "nl":
+        ref_frames = nat_frames or frames
+        ref_codes = pd.Index(reference.codes)
+        ref_pop = population(ref_frames, year, ref_codes)
+        ref_index = ref_codes[(ref_pop >= min_population).to_numpy()]
+    else:
+        ref_frames = frames
+        ref_index = index[in_ref]
+    gm_rows = _gemeente_codes(base).to_numpy(dtype=object)
+    at_level = (_levels(base) == level).to_numpy() & ~area_suppressed.to_numpy()
+    names = {str(k): str(v) for k, v in zip(index, base["name"]) if isinstance(v, str)} if "name" in base.columns else {}
+    settings = dict(year=year, level=level, min_population=min_population, worst_band=worst_band,
+                    min_domains=min_domains, transform=transform, min_indicator_share=min_indicator_share,
+                    min_reference_values=min_reference_values, smoothing=smoothing)
     parts: dict[str, pd.DataFrame] = {}
-    ref_sorted: dict[str, np.ndarray] = {}
+    ref_sorted = RefSorted()
+    ref_sorted.bases = {}
+    ref_rank_cols = {}
     coverage = []
     reasons = area_reason.copy()
     for ind in INDICATORS.values():
         p = resolve_indicator(frames, year, ind, index, attributes=attributes, user_values=user_values)
         p, reasons = suppress_small(ind, p, reasons)
+        if reference.kind == "nl":
+            rp = resolve_indicator(ref_frames, year, ind, ref_index, user_values=user_values)
+            rp, _ = suppress_small(ind, rp, pd.Series("", index=ref_index, dtype=object))
+        else:
+            rp = p.loc[ref_index]
         parts[ind.id] = p
-        ref_vals = p["value"][in_ref]
-        n_ref = int(ref_vals.notna().sum())
-        ref_sorted[ind.id] = sorted_reference(ref_vals, ind.direction) if n_ref >= min_reference_values else np.array([])
-        coverage.append(_coverage_row(ind, p, reference, n_ref, min_reference_values))
+        ib, ref_rank = indicator_bases(ind, p, rp, reference, gm_rows, at_level, names, settings)
+        ref_sorted.bases[ind.id] = ib
+        ref_sorted[ind.id] = ib.bases[REF].sorted if ib.mode == "ref" else np.array([])
+        ref_rank_cols[ind.id] = ref_rank
+        coverage.append(_coverage_row(ind, p, reference, ib, min_reference_values))
 
-    settings = dict(year=year, level=level, min_population=min_population, worst_band=worst_band,
-                    min_domains=min_domains, transform=transform, min_indicator_share=min_indicator_share,
-                    min_reference_values=min_reference_values)
-    cols, domain_x, ref_domains = score_parts(parts, area_suppressed, ref_sorted, w, settings, in_ref=in_ref)
+    cols, dscore, dn, dm = indicator_columns(parts, area_suppressed, ref_sorted, settings, row_gemeente=gm_rows)
+    members = _members()
+    ref_dscore, _, _ = domain_scores(pd.DataFrame(ref_rank_cols, index=ref_index), members, min_indicator_share)
+    modes = {d: ("gemeente" if any(ref_sorted.bases[i].mode == "gemeente" for i in members[d]) else "ref")
+             for d in DOMAIN_IDS}
+    ref_domains = domain_bases(ref_dscore, dscore, modes, gm_rows, at_level, reference, names, min_reference_values)
+    dom_cols, domain_x = domain_columns(dscore, dn, dm, area_suppressed, ref_domains, settings, gm_rows)
+    out = pd.concat([cols, dom_cols], axis=1)
+    comp = composite_columns(domain_x, w, min_domains, out["suppressed"])
+    out[comp.columns] = comp
     universe = pd.DataFrame({
         "code": index, "name": base["name"] if "name" in base.columns else pd.NA,
         "level": _levels(base), "gemeente_code": _gemeente_codes(base), "year": int(year),
         "reference": reference.text("nl"), "population": pop,
     }, index=index)
-    universe = pd.concat([universe, cols], axis=1)
+    universe = pd.concat([universe, out], axis=1)
     universe["suppressed_reason"] = reasons.replace("", pd.NA).astype("string")
 
     gm = tuple(gemeenten) if gemeenten else reference.gemeenten
@@ -237,6 +285,156 @@ def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, re
     return ScoreResult(table=table, coverage=pd.DataFrame(coverage), weights=w, reference=reference,
                        universe=universe, domain_x=domain_x, settings=settings, ref_sorted=ref_sorted,
                        ref_domains=ref_domains, parts=parts, table_rows=table_rows)
+
+
+def _members() -> dict[str, list[str]]:
+    return {d: [i.id for i in scored_indicators(d)] for d in DOMAIN_IDS}
+
+
+def ranked_value(ind: Indicator, p: pd.DataFrame, prior: Prior | None, smoothing: str) -> np.ndarray:
+    """The value that is ranked: the EB-smoothed rate for count-based rates (``smoothing="eb"``), else the value."""
+    value = p["value"].to_numpy(dtype="float64")
+    if smoothing != "eb" or not ind.count_based or prior is None or not np.isfinite(prior.m):
+        return value
+    return global_eb(value, p["den"].to_numpy(dtype="float64"), prior, ind.scale)
+
+
+def indicator_bases(ind: Indicator, p: pd.DataFrame, rp: pd.DataFrame, reference: Reference, gm_rows: np.ndarray,
+                    at_level: np.ndarray, names: Mapping[str, str], settings: Mapping
+                    ) -> tuple[IndicatorBases, np.ndarray]:
+    """The base(s) of one indicator (``indicators.reference``) and the ranks of the reference areas."""
+    min_values = settings["min_reference_values"]
+    nan_ranks = np.full(len(rp), np.nan)
+    if not ind.scored:  # context: no rank, only the reference's own value (sum of numerators / denominators)
+        has = rp["num"].notna() & rp["den"].notna() & (rp["den"] > 0)
+        ref_value = ind.scale * rp["num"][has].sum() / rp["den"][has].sum() if has.sum() >= min_values else np.nan
+        return IndicatorBases("none", ref_value=float(ref_value)), nan_ranks
+    ref_n = int(rp["value"].notna().sum())
+    if ref_n >= min_values:
+        prior = eb_prior(rp["num"].to_numpy("float64"), rp["den"].to_numpy("float64")) if ind.count_based else None
+        vals = ranked_value(ind, rp, prior, settings["smoothing"])
+        srt = sorted_reference(vals, ind.direction)
+        label, national = ref_label(reference, int(srt.size))
+        ib = IndicatorBases("ref", {REF: Base(REF, srt, label, national)}, {REF: prior})
+        return ib, rank_against(vals, srt, ind.direction)
+    if reference.kind != "nl":
+        return IndicatorBases("none"), nan_ranks
+    # No national values: each area is ranked against the areas of its own gemeente (a fixed, named set).
+    ib = IndicatorBases("gemeente")
+    has = p["value"].notna().to_numpy()
+    for g in pd.unique(gm_rows[at_level & has]):
+        rows = at_level & (gm_rows == g)
+        sub = p[rows]
+        if int(sub["value"].notna().sum()) < min_values:
+            continue
+        prior = eb_prior(sub["num"].to_numpy("float64"), sub["den"].to_numpy("float64")) if ind.count_based else None
+        srt = sorted_reference(ranked_value(ind, sub, prior, settings["smoothing"]), ind.direction)
+        ib.bases[str(g)] = Base(str(g), srt, gemeente_label(reference.level, int(srt.size), names.get(g, g)))
+        ib.priors[str(g)] = prior
+    return (ib if ib.bases else IndicatorBases("none")), nan_ranks
+
+
+def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, ref_sorted: Mapping[str, np.ndarray],
+                      settings: Mapping, *, row_gemeente: np.ndarray | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """Per indicator value, interval, smoothed value, rank, base size and label; then the domain scores."""
+    index = suppressed.index
+    keys_gm = row_gemeentes(index) if row_gemeente is None else np.asarray(row_gemeente, dtype=object)
+    bases = getattr(ref_sorted, "bases", None) or {
+        k: IndicatorBases("ref", {REF: Base(REF, np.asarray(v), {"nl": "", "en": ""})}) for k, v in ref_sorted.items()}
+    supp = suppressed.to_numpy(dtype=bool)
+    cols: dict[str, object] = {}
+    ranks = {}
+    for ind in INDICATORS.values():
+        p = parts[ind.id]
+        ib = bases.get(ind.id, IndicatorBases("none"))
+        keys = np.full(len(index), REF, dtype=object) if ib.mode == "ref" else keys_gm
+        value = p["value"].to_numpy(dtype="float64")
+        ranked = np.full(len(index), np.nan)
+        for key, b in ib.bases.items():
+            rows = keys == key
+            if rows.any():
+                ranked[rows] = ranked_value(ind, p[rows], ib.priors.get(key), settings.get("smoothing", "eb"))
+        ranked[supp] = np.nan
+        r = rank_by_key(ranked, keys, {k: b.sorted for k, b in ib.bases.items()}, ind.direction)
+        ranks[ind.id] = pd.Series(r, index=index)
+        ref_n = np.full(len(index), np.nan)
+        label = np.full(len(index), None, dtype=object)
+        for key, b in ib.bases.items():
+            rows = (keys == key) & np.isfinite(r)
+            ref_n[rows] = b.n
+            label[rows] = b.label["nl"]
+        cols[ind.id] = p["value"]
+        cols[f"{ind.id}__rank"] = r
+        cols[f"{ind.id}__year"] = p["year"]
+        cols[f"{ind.id}__source"] = p["source"]
+        cols[f"{ind.id}__ref_n"] = pd.array(np.where(np.isnan(ref_n), 0, ref_n).astype("int64"), dtype="Int64")
+        cols[f"{ind.id}__ref_n"][np.isnan(ref_n)] = pd.NA
+        cols[f"{ind.id}__ref"] = pd.Categorical(label)
+        if not ind.scored:
+            cols[f"{ind.id}__ref_value"] = np.full(len(index), ib.ref_value)
+        if ind.count_based:
+            lo, hi = rate_interval(p["num"].to_numpy("float64"), p["den"].to_numpy("float64"), ind.scale,
+                                   ind.count_rounding)
+            cols[f"{ind.id}__low"], cols[f"{ind.id}__high"] = lo, hi
+            cols[f"{ind.id}__eb"] = np.where(np.isfinite(value), ranked, np.nan) if settings.get(
+                "smoothing", "eb") == "eb" else np.full(len(index), np.nan)
+    dscore, dn, dm = domain_scores(pd.DataFrame(ranks, index=index), _members(), settings["min_indicator_share"])
+    dscore = dscore.mask(suppressed, axis=0)
+    out = pd.DataFrame(cols, index=index)
+    out["suppressed"] = supp
+    return out, dscore, dn, dm
+
+
+def domain_columns(dscore: pd.DataFrame, dn: pd.DataFrame, dm: Mapping[str, int], suppressed: pd.Series,
+                   ref_domains: Mapping[str, np.ndarray], settings: Mapping, row_gemeente: np.ndarray | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Domain score, rank in its base, band, base size/label; stacking; the matrix for the composite.
+
+    ``ref_domains``: a ``RefDomains`` (or a plain dict of sorted reference domain scores).
+    """
+    index = dscore.index
+    keys_gm = row_gemeentes(index) if row_gemeente is None else np.asarray(row_gemeente, dtype=object)
+    by_key = getattr(ref_domains, "by_key", None) or {d: {REF: np.asarray(v)} for d, v in ref_domains.items()}
+    labels = getattr(ref_domains, "labels", None) or {d: {} for d in ref_domains}
+    modes = getattr(ref_domains, "mode", None) or {}
+    cut = 100.0 - settings["worst_band"]
+    cols: dict[str, object] = {}
+    bands, known, x = {}, {}, {}
+    for d in DOMAIN_IDS:
+        keys = keys_gm if modes.get(d) == "gemeente" else np.full(len(index), REF, dtype=object)
+        score = dscore[d].to_numpy(dtype="float64")
+        bk = {k: v for k, v in by_key.get(d, {}).items() if np.asarray(v).size}
+        rank = rank_by_key(score, keys, bk, 1, strict=True)
+        ok = np.isfinite(rank)
+        band = pd.array(np.where(ok, rank >= cut, False), dtype="boolean")
+        band[~ok] = pd.NA
+        ref_n = np.full(len(index), np.nan)
+        label = np.full(len(index), None, dtype=object)
+        for key, v in bk.items():
+            rows = (keys == key) & ok
+            ref_n[rows] = np.asarray(v).size
+            label[rows] = labels.get(d, {}).get(key, {}).get("nl")
+        cols[f"domain__{d}"] = dscore[d]
+        cols[f"domain__{d}__n"] = dn[d]
+        cols[f"domain__{d}__m"] = dm[d]
+        cols[f"domain__{d}__rank"] = rank
+        cols[f"domain__{d}__band"] = band
+        n_col = pd.array(np.where(np.isnan(ref_n), 0, ref_n).astype("int64"), dtype="Int64")
+        n_col[np.isnan(ref_n)] = pd.NA
+        cols[f"domain__{d}__ref_n"] = n_col
+        cols[f"domain__{d}__ref"] = pd.Categorical(label)
+        bands[d], known[d] = np.where(ok, rank >= cut, False), ok
+        if settings["transform"] == "exp":
+            x[d] = exponential_transform(rank_by_key(score, keys, bk, 1)) if bk else np.full(len(index), np.nan)
+        else:
+            x[d] = score
+    out = pd.DataFrame(cols, index=index)
+    count, names, n_known = stacking_from_bands(pd.DataFrame(bands, index=index), pd.DataFrame(known, index=index),
+                                                suppressed)
+    out["stacking_count"], out["stacking_domains"], out["stacking_known"] = count, names, n_known
+    out["stacking_m"] = len(DOMAIN_IDS)
+    return out, pd.DataFrame(x, index=index)
 
 
 def suppress_small(ind: Indicator, p: pd.DataFrame, reasons: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
@@ -254,81 +452,92 @@ def suppress_small(ind: Indicator, p: pd.DataFrame, reasons: pd.Series) -> tuple
 
 def score_parts(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, ref_sorted: Mapping[str, np.ndarray],
                 weights: Mapping[str, float], settings: Mapping, *, in_ref: np.ndarray | None = None,
-                ref_domains: Mapping[str, np.ndarray] | None = None
-                ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, np.ndarray]]:
-    """Indicator values/ranks, domain scores, stacking and composite for rows with resolved ``parts``.
+                ref_domains: Mapping[str, np.ndarray] | None = None, row_gemeente: np.ndarray | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame, Mapping[str, np.ndarray]]:
+    """Indicator values/ranks, domain scores and ranks, stacking and composite for rows with resolved ``parts``.
 
-    Ranks are against ``ref_sorted``. The reference's domain scores (for ``transform="exp"``) are taken from
-    the rows flagged ``in_ref`` or given as ``ref_domains`` (focus areas reuse those of their ScoreResult).
+    Ranks are against the bases of ``ref_sorted`` (a ``RefSorted`` from a ScoreResult; a plain dict of sorted
+    arrays is one "ref" base per indicator). Domain ranks against ``ref_domains`` (a ``RefDomains``, e.g. the
+    ScoreResult's); without it, the domain scores of the rows flagged ``in_ref`` are the base. Rows whose
+    indicators use the gemeente base need ``row_gemeente`` (GM code per row; default: derived from the codes,
+    so a focus area id like "zuidoost" gets no rank for such indicators unless its gemeente is passed).
     """
-    index = suppressed.index
-    cols: dict[str, object] = {}
-    ranks = {}
-    for ind in INDICATORS.values():
-        p = parts[ind.id]
-        r = pd.Series(rank_against(p["value"].where(~suppressed), ref_sorted[ind.id], ind.direction), index=index)
-        ranks[ind.id] = r
-        cols[ind.id] = p["value"]
-        cols[f"{ind.id}__rank"] = r
-        cols[f"{ind.id}__year"] = p["year"]
-        cols[f"{ind.id}__source"] = p["source"]
-    members = {d: [i.id for i in scored_indicators(d)] for d in DOMAIN_IDS}
-    dscore, dn, dm = domain_scores(pd.DataFrame(ranks, index=index), members, settings["min_indicator_share"])
-    dscore = dscore.mask(suppressed, axis=0)
+    cols, dscore, dn, dm = indicator_columns(parts, suppressed, ref_sorted, settings, row_gemeente=row_gemeente)
     if ref_domains is None:
-        ref_domains = {d: sorted_reference(dscore[d][in_ref], 1) for d in DOMAIN_IDS}
-    domain_x = transform_domains(dscore, ref_domains, settings["transform"])
-    for d in DOMAIN_IDS:
-        cols[f"domain__{d}"] = dscore[d]
-        cols[f"domain__{d}__n"] = dn[d]
-        cols[f"domain__{d}__m"] = dm[d]
-    out = pd.DataFrame(cols, index=index)
-    out["stacking_count"], out["stacking_domains"] = stacking(dscore, settings["worst_band"], suppressed)
-    out["suppressed"] = suppressed.to_numpy(dtype=bool)
+        mask = np.zeros(len(suppressed), dtype=bool) if in_ref is None else np.asarray(in_ref, dtype=bool)
+        ref_domains = {d: sorted_reference(dscore[d][mask], 1) for d in DOMAIN_IDS}
+    dom_cols, domain_x = domain_columns(dscore, dn, dm, suppressed, ref_domains, settings, row_gemeente)
+    out = pd.concat([cols, dom_cols], axis=1)
     comp = composite_columns(domain_x, weights, settings["min_domains"], out["suppressed"])
     out[comp.columns] = comp
-    return out, domain_x, dict(ref_domains)
+    return out, domain_x, ref_domains
+
+
+def row_gemeentes(index: pd.Index) -> np.ndarray:
+    """GM code per row id: from the region code (WK0363MC -> GM0363), else from ``focus.FOCUS_AREAS`` (the
+    configured focus areas), else "" (no gemeente base: indicators ranked against the own gemeente get no rank)."""
+    from indicators.focus import FOCUS_AREAS  # lazy: focus imports this module
+
+    gm = gemeente_of(index)
+    known = {f.id: f.gemeente_code for f in FOCUS_AREAS.values()}
+    return np.array([g or known.get(str(c), "") for c, g in zip(index, gm)], dtype=object)
+
+
+def stacking_from_bands(bands: pd.DataFrame, known: pd.DataFrame, suppressed: pd.Series
+                        ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """k (domains in the band), their ``;``-joined ids and n (domains with a domain rank): "k van n bekend".
+
+    k and the list are NA for suppressed areas and where no domain is known (unknown is not zero).
+    """
+    k = bands.sum(axis=1).astype("Int64")
+    n = known.sum(axis=1).astype("Int64")
+    names = np.full(len(bands), "", dtype=object)
+    for d in DOMAIN_IDS:
+        names = names + np.where(bands[d].to_numpy(dtype=bool), d + ";", "")
+    labels = pd.Series(names, index=bands.index, dtype="string").str.rstrip(";")
+    hide = suppressed.to_numpy(dtype=bool) | (n.to_numpy(dtype="int64", na_value=0) == 0)
+    n = n.mask(suppressed.to_numpy(dtype=bool))
+    return k.mask(hide), labels.mask(hide), n
 
 
 def table_columns() -> list[str]:
     """Columns of ``ScoreResult.table`` in order (the contract of docs/ARCHITECTURE.md)."""
     cols = ["code", "name", "level", "gemeente_code", "year", "reference", "population"]
     for ind in INDICATORS.values():
-        cols += [ind.id, f"{ind.id}__rank", f"{ind.id}__year", f"{ind.id}__source"]
+        cols += [ind.id, f"{ind.id}__rank", f"{ind.id}__year", f"{ind.id}__source", f"{ind.id}__ref_n",
+                 f"{ind.id}__ref"]
+        if not ind.scored:
+            cols.append(f"{ind.id}__ref_value")
+        if ind.count_based:
+            cols += [f"{ind.id}__low", f"{ind.id}__high", f"{ind.id}__eb"]
     for d in DOMAIN_IDS:
-        cols += [f"domain__{d}", f"domain__{d}__n", f"domain__{d}__m"]
-    return cols + ["stacking_count", "stacking_domains", "composite", "composite__n", "composite__m",
-                   "composite__note", "suppressed", "suppressed_reason"]
+        cols += [f"domain__{d}", f"domain__{d}__n", f"domain__{d}__m", f"domain__{d}__rank", f"domain__{d}__band",
+                 f"domain__{d}__ref_n", f"domain__{d}__ref"]
+    return cols + ["stacking_count", "stacking_domains", "stacking_known", "stacking_m", "composite", "composite__n",
+                   "composite__m", "composite__note", "suppressed", "suppressed_reason"]
 
 
-def transform_domains(dscore: pd.DataFrame, ref_domains: Mapping[str, np.ndarray], transform: str) -> pd.DataFrame:
-    """Domain scores as combined into the composite: as they are (``"rank"``), or (``"exp"``) the IMD
-    exponential transform of their percentile rank among the reference areas' domain scores
-    (``ref_domains``: sorted reference domain scores per domain)."""
-    if transform == "rank":
-        return dscore
-    out = {}
-    for d in DOMAIN_IDS:
-        ref = ref_domains[d]
-        out[d] = exponential_transform(rank_against(dscore[d], ref, 1)) if ref.size else np.full(len(dscore), np.nan)
-    return pd.DataFrame(out, index=dscore.index)
-
-
-def _coverage_row(ind: Indicator, p: pd.DataFrame, reference: Reference, n_ref: int,
+def _coverage_row(ind: Indicator, p: pd.DataFrame, reference: Reference, ib: IndicatorBases,
                   min_reference_values: int) -> dict:
     years = sorted({int(y) for y in p["year"].dropna()})
     sources = sorted({str(s) for s in p["source"].dropna()})
-    if n_ref == 0:
+    n_ref = ib.bases[REF].n if ib.mode == "ref" else 0
+    if not ind.scored:
+        note = "context: geen rang"
+    elif ib.mode == "gemeente":
+        note = ("geen landelijke gegevens: rang t.o.v. de eigen gemeente (" + "; ".join(
+            b.label["nl"] for b in ib.bases.values()) + ")") if ib.bases else NO_DATA["nl"]
+    elif n_ref == 0 and int(p["value"].notna().sum()) == 0:
         note = NO_DATA["nl"]
-    elif n_ref < min_reference_values:
-        note = f"te weinig waarden in de referentie ({n_ref} < {min_reference_values}): geen rangen"
+    elif ib.mode == "none":
+        note = f"te weinig waarden in de referentie (< {min_reference_values}): geen rangen"
     elif reference.n_areas and n_ref < LOW_COVERAGE_SHARE * reference.n_areas:
         note = (f"lage dekking: rang t.o.v. de {n_ref} van {reference.n_areas} gebieden van de referentie "
                 f"met een waarde ({100 * n_ref / reference.n_areas:.0f} %)")
     else:
         note = ""
     return {"indicator": ind.id, "label": ind.text("nl"), "domain": ind.domain or "context", "scored": ind.scored,
-            "n_reference": reference.n_areas, "n_reference_with_value": n_ref,
+            "mode": ib.mode, "n_reference": reference.n_areas, "n_reference_with_value": n_ref,
             "share_reference_with_value": n_ref / reference.n_areas if reference.n_areas else np.nan,
             "n_with_value": int(p["value"].notna().sum()), "years": ";".join(map(str, years)),
             "sources": " | ".join(sources), "note": note,

@@ -1,15 +1,26 @@
-"""Hotspots: local Moran's I (LISA) of the composite on Queen contiguity.
+"""Hotspots: local Moran's I (LISA) on Queen contiguity, with a stated error rate.
 
     I_i = (z_i / m2) * sum_j w_ij z_j,   z = x - mean(x),  m2 = sum(z^2) / n,
 
 with row-standardised Queen weights (areas sharing at least one boundary point are neighbours). Significance
-by conditional permutation (``permutations`` draws, fixed ``seed``), pseudo p-value
-(count of permuted |I| at least as extreme + 1) / (permutations + 1), as in ``esda.Moran_Local``.
-Quadrant labels: HH (high composite among high neighbours: a hotspot of stacked disadvantage), LL, HL, LH;
-"niet significant" when p >= ``alpha``. Areas without a composite get "geen gegevens" and are left out of the
-weights (their neighbours are computed without them); areas without neighbours get "geen buren".
-Reference: Anselin, L. (1995), "Local Indicators of Spatial Association - LISA", Geographical Analysis 27(2),
-93-115.
+by conditional permutation (``permutations`` draws, fixed ``seed``), pseudo p-value ``p_sim`` =
+(count of permuted I_i at least as extreme + 1) / (permutations + 1), as ``esda.moran.Moran_Local`` computes it.
+
+One test per area means many tests: at ``p_sim < 0.05`` without correction about 5-10 % of the areas of a
+map of pure noise come out "significant". The default is therefore a **multiple-testing correction**:
+
+* ``"fdr"`` (default): Benjamini-Hochberg false discovery rate at level ``alpha`` over all areas tested,
+  cut-off from ``esda.fdr`` (expected share of false hotspots among those shown <= alpha);
+* ``"bonferroni"``: p_sim < alpha / n (chance of even one false hotspot <= alpha);
+* ``"none"``: p_sim < alpha (per-area error rate only; shown as such).
+
+Quadrant labels (``lisa``): HH (high value among high neighbours: a hotspot), LL, HL, LH; ``ns`` when not
+significant under the rule. Areas without a value get ``geen gegevens`` and are left out of the weights (their
+neighbours are computed without them); areas without neighbours get ``geen buren``.
+References: Anselin, L. (1995), "Local Indicators of Spatial Association - LISA", Geographical Analysis 27(2),
+93-115; Benjamini, Y. & Hochberg, Y. (1995), J. R. Stat. Soc. B 57(1), 289-300; Castro, M. C. & Singer, B. H.
+(2006), "Controlling the false discovery rate: a new application to account for multiple and dependent tests
+in local statistics of spatial association", Geographical Analysis 38(2), 180-208.
 """
 
 from __future__ import annotations
@@ -18,61 +29,127 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from pyproj import CRS
 
-RD_NEW = "EPSG:28992"
+from geo.crs import RD_NEW
+
 QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 NO_DATA = "geen gegevens"
 NO_NEIGHBOURS = "geen buren"
 NOT_SIGNIFICANT = "niet significant"
+NS = "ns"
 MIN_AREAS = 5
+CORRECTIONS = ("fdr", "bonferroni", "none")
+
+
+def rule_text(alpha: float = 0.05, correction: str = "fdr", lang: str = "nl") -> str:
+    """The significance rule in words (legend, method page, CLI): the same sentence everywhere."""
+    a = f"{alpha:g}".replace(".", ",") if lang == "nl" else f"{alpha:g}"
+    texts = {
+        "fdr": {"nl": f"lokale Moran's I, 999 permutaties; significant bij een false discovery rate van {a} "
+                      "(Benjamini-Hochberg over alle getoonde gebieden)",
+                "en": f"local Moran's I, 999 permutations; significant at a false discovery rate of {a} "
+                      "(Benjamini-Hochberg over all areas shown)"},
+        "bonferroni": {"nl": f"lokale Moran's I, 999 permutaties; significant bij p < {a} / aantal gebieden "
+                             "(Bonferroni)",
+                       "en": f"local Moran's I, 999 permutations; significant at p < {a} / number of areas "
+                             "(Bonferroni)"},
+        "none": {"nl": f"lokale Moran's I, 999 permutaties; p < {a} per gebied, zonder correctie voor het aantal "
+                       "gebieden (bij toeval verwacht: ongeveer {a} van alle gebieden)",
+                 "en": f"local Moran's I, 999 permutations; p < {a} per area, not corrected for the number of "
+                       "areas (expected by chance: about {a} of all areas)"},
+    }
+    return texts[check_correction(correction)][lang].replace("{a}", a)
+
+
+def check_correction(correction: str) -> str:
+    if correction not in CORRECTIONS:
+        raise ValueError(f"correction '{correction}' does not exist; must be one of: {', '.join(CORRECTIONS)}")
+    return correction
+
+
+def significance_cutoff(p: np.ndarray, alpha: float = 0.05, correction: str = "fdr") -> float:
+    """The p_sim cut-off: an area is significant when p_sim < cut-off (see the module docstring)."""
+    from esda import fdr
+
+    check_correction(correction)
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie between 0 and 1, not {alpha}")
+    p = np.asarray(p, dtype="float64")
+    p = p[np.isfinite(p)]
+    if p.size == 0:
+        return 0.0
+    if correction == "none":
+        return float(alpha)
+    if correction == "bonferroni":
+        return float(alpha) / p.size
+    # esda.fdr: the largest k alpha / n with p_(k) < k alpha / n; alpha / n when nothing is rejected, and no
+    # p lies below alpha / n then (else k = 1 would be rejected), so "p < cut-off" is the BH rule.
+    return float(fdr(p, alpha))
+
+
+def _queen(gdf):
+    from libpysal.weights import Queen
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # libpysal warns about islands; they are labelled below
+        return Queen.from_dataframe(gdf, use_index=False)
 
 
 def local_moran(boundaries, values: pd.Series, *, permutations: int = 999, seed: int = 12345,
-                alpha: float = 0.05) -> pd.DataFrame:
+                alpha: float = 0.05, correction: str = "fdr") -> pd.DataFrame:
     """LISA per area of ``boundaries`` (GeoDataFrame with ``code``, in EPSG:28992) for ``values`` (index code).
 
-    Returns columns ``code, value, I, p, significant, quadrant, label`` (label: HH/LL/HL/LH, "niet
-    significant", "geen buren" or "geen gegevens").
+    Returns columns ``code, value, I, p, p_sim, significant, quadrant, lisa, label`` (``lisa``: HH/LL/HL/LH or
+    ``ns``; ``label``: HH/LL/HL/LH, "niet significant", "geen buren" or "geen gegevens"), with the rule in
+    ``attrs['rule']`` and the cut-off in ``attrs['cutoff']``.
     """
     from esda.moran import Moran_Local
-    from libpysal.weights import Queen
 
-    if boundaries.crs is None or boundaries.crs.to_string() != RD_NEW:
+    check_correction(correction)
+    if boundaries.crs is None or CRS.from_user_input(boundaries.crs) != CRS.from_user_input(RD_NEW):
         raise ValueError(f"boundaries must be in {RD_NEW} (RD New), not {boundaries.crs}")
     gdf = boundaries[["code", "geometry"]].drop_duplicates("code").reset_index(drop=True)
     x = pd.to_numeric(values.reindex(gdf["code"]), errors="coerce").to_numpy(dtype="float64")
     out = pd.DataFrame({"code": gdf["code"], "value": x, "I": np.nan, "p": np.nan, "significant": False,
-                        "quadrant": pd.NA, "label": NO_DATA})
+                        "quadrant": pd.NA, "lisa": pd.NA, "label": NO_DATA})
+    out.attrs.update(rule=rule_text(alpha, correction), alpha=alpha, correction=correction, cutoff=np.nan)
     ok = np.isfinite(x)
     if ok.sum() < MIN_AREAS:
-        return out
+        return _finish(out)
     sub = gdf[ok].reset_index(drop=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # libpysal warns about islands; they are labelled below
-        w = Queen.from_dataframe(sub, use_index=False)
+    w = _queen(sub)
     islands = np.zeros(len(sub), dtype=bool)
     islands[list(w.islands)] = True
     idx = np.flatnonzero(ok)
     out.loc[idx[islands], "label"] = NO_NEIGHBOURS
     keep = ~islands
     if keep.sum() < MIN_AREAS:
-        return out
+        return _finish(out)
     if islands.any():
-        sub = sub[keep].reset_index(drop=True)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            w = Queen.from_dataframe(sub, use_index=False)
+        w = _queen(sub[keep].reset_index(drop=True))
     w.transform = "r"
-    y = x[idx[keep]]
-    if np.nanstd(y) == 0:
-        out.loc[idx[keep], "label"] = NOT_SIGNIFICANT
-        return out
-    lisa = Moran_Local(y, w, permutations=permutations, seed=seed)
     rows = idx[keep]
-    sig = lisa.p_sim < alpha
+    y = x[rows]
+    if np.nanstd(y) == 0:
+        out.loc[rows, "label"] = NOT_SIGNIFICANT
+        out.loc[rows, "lisa"] = NS
+        return _finish(out)
+    lisa = Moran_Local(y, w, permutations=permutations, seed=seed)
+    cutoff = significance_cutoff(lisa.p_sim, alpha, correction)
+    sig = lisa.p_sim < cutoff
+    quadrant = np.array([QUADRANTS[int(q)] for q in lisa.q], dtype=object)
     out.loc[rows, "I"] = lisa.Is
     out.loc[rows, "p"] = lisa.p_sim
     out.loc[rows, "significant"] = sig
-    out.loc[rows, "quadrant"] = [QUADRANTS[int(q)] for q in lisa.q]
-    out.loc[rows, "label"] = np.where(sig, out.loc[rows, "quadrant"].astype(str), NOT_SIGNIFICANT)
-    return out
+    out.loc[rows, "quadrant"] = quadrant
+    out.loc[rows, "lisa"] = np.where(sig, quadrant, NS)
+    out.loc[rows, "label"] = np.where(sig, quadrant, NOT_SIGNIFICANT)
+    out.attrs["cutoff"] = cutoff
+    return _finish(out)
+
+
+def _finish(out: pd.DataFrame) -> pd.DataFrame:
+    out["p_sim"] = out["p"]
+    out["significant"] = out["significant"].astype(bool)
+    return out[["code", "value", "I", "p", "p_sim", "significant", "quadrant", "lisa", "label"]]

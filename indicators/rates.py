@@ -71,15 +71,6 @@ def user_values_from_file(userfile, mapping: Mapping[str, str] | None = None) ->
     return out
 
 
-def user_values_from_long(rows: pd.DataFrame) -> list[UserValues]:
-    """UserValues from long rows ``code, indicator_id, value, year, source`` (``data.userfiles.to_long_rows``)."""
-    out = []
-    for (ind_id, year, source), part in rows.groupby(["indicator_id", "year", "source"], sort=False):
-        out.append(UserValues(str(ind_id), pd.Series(part["value"].to_numpy("float64"), index=part["code"].astype(str)),
-                              int(year), str(source)))
-    return out
-
-
 def _indexed(frame: pd.DataFrame) -> pd.DataFrame:
     """Frame indexed by stripped region code, first row per code (a no-op for a frame it returned before)."""
     if frame.attrs.get("_indexed_by_code"):

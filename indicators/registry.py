@@ -43,8 +43,21 @@ class Indicator:
     ``direction`` is +1 when a higher value means more disadvantage, -1 when lower is worse (income, WOZ).
     ``min_denominator`` is the publication threshold on the denominator/base population: below it the value
     is suppressed (not ranked, not stacked) and the reason is reported.
-    ``scored=False`` marks context indicators that are shown but never enter a domain score.
+    ``scored=False`` marks context indicators that are shown but never enter a domain score and get no rank
+    (they are shown with the reference's value, ``{id}__ref_value``).
     ``variant_of`` links a person-based variant to the household indicator it mirrors.
+
+    What ``scale`` means depends on ``kind`` (checked in ``__post_init__``):
+
+    * ``"ratio"``: the multiplier of the rate, value = scale x sum(numerator) / sum(denominator)
+      (100: per 100, i.e. a percentage; 1000: per 1 000);
+    * ``"share"``, ``"mean"``, ``"external"``: always 1 -- the published value is already in its unit
+      (a percentage, an average in euro); the engine derives num = value x den (the base-weighted value)
+      so that every kind aggregates the same way: value(group) = scale x sum(num) / sum(den).
+
+    ``count_rounding``: CBS rounds the numerator count to this multiple (10 for benefit and education
+    counts in KWB; 0 = not rounded or not a count). Only for ``"ratio"`` indicators of counts; such rates get
+    an interval and empirical-Bayes shrinkage (``indicators.smoothing``).
     """
 
     id: str
@@ -64,6 +77,18 @@ class Indicator:
     #: Person-based variant of a household indicator (``laagste_40_personen`` of ``laagste_40_huishoudens``):
     #: shown instead of it when a page switches to persons; never scored itself (the household form is).
     variant_of: str | None = None
+    count_rounding: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind != "ratio" and self.scale != 1.0:
+            raise ValueError(f"{self.id}: scale is only meaningful for kind 'ratio' (got {self.scale} for {self.kind})")
+        if self.count_rounding and self.kind != "ratio":
+            raise ValueError(f"{self.id}: count_rounding applies to counts, i.e. kind 'ratio' only")
+
+    @property
+    def count_based(self) -> bool:
+        """A rate of counts (Poisson interval, empirical-Bayes shrinkage): kind ratio with ``count_rounding``."""
+        return self.kind == "ratio" and self.count_rounding > 0
 
     def text(self, lang: str = "nl") -> str:
         return self.label.get(lang, self.label["nl"])
@@ -73,7 +98,8 @@ DOMAINS: dict[str, Domain] = {
     d.id: d
     for d in (
         Domain("armoede", {"nl": "Armoede & inkomen", "en": "Poverty & income"},
-               {"nl": "Lage inkomens, sociaal minimum, bijstand.", "en": "Low incomes, social minimum, social assistance."}),
+               {"nl": "Lage inkomens en sociaal minimum (alleen inkomen; bijstand telt in werk).",
+                "en": "Low incomes and social minimum (income only; social assistance counts in work)."}),
         Domain("werk", {"nl": "Werk", "en": "Work"},
                {"nl": "Uitkeringen (WW, AO, bijstand) per inwoner van 15-65 jaar.",
                 "en": "Benefits (unemployment, disability, social assistance) per inhabitant aged 15-65."}),
@@ -98,116 +124,141 @@ DWELLINGS = ("woningvoorraad",)
 
 _KWB = KWB_SOURCE  # the source string is completed with year and table id per value
 
+_HH = {"nl": "% huishoudens", "en": "% households"}
+_WORK_UNIT = {"nl": "per 100 inwoners 15-65 jaar", "en": "per 100 inhabitants aged 15-65"}
+
 _INDICATORS = (
-    # --- armoede & inkomen -------------------------------------------------------------------------
+    # --- armoede & inkomen (income-based only: bijstand counts in werk, see METHOD_TEXT) ---------------
     Indicator(
-        "laag_inkomen", {"nl": "Huishoudens met laag inkomen", "en": "Low-income households"},
-        {"nl": "% particuliere huishoudens met een laag inkomen (CBS-definitie, excl. studenten).",
-         "en": "% private households with a low income (CBS definition, excl. students)."},
-        "armoede", "share", ("huishoudens_met_een_laag_inkomen",), HOUSEHOLDS, +1,
-        {"nl": "% huishoudens", "en": "% households"}, _KWB, min_denominator=50),
+        id="laag_inkomen", label={"nl": "Huishoudens met laag inkomen", "en": "Low-income households"},
+        description={"nl": "% particuliere huishoudens met een laag inkomen (CBS-definitie, excl. studenten).",
+                     "en": "% private households with a low income (CBS definition, excl. students)."},
+        domain="armoede", kind="share", numerator=("huishoudens_met_een_laag_inkomen",), denominator=HOUSEHOLDS,
+        direction=+1, unit=_HH, source=_KWB, min_denominator=50),
     Indicator(
-        "sociaal_minimum", {"nl": "Huishoudens onder/rond sociaal minimum", "en": "Households at/below social minimum"},
-        {"nl": "% huishoudens met een inkomen onder of rond het sociaal minimum.",
-         "en": "% households with an income below or around the social minimum."},
-        "armoede", "share", ("huish_onder_of_rond_sociaal_minimum",), HOUSEHOLDS, +1,
-        {"nl": "% huishoudens", "en": "% households"}, _KWB, min_denominator=50),
+        id="sociaal_minimum",
+        label={"nl": "Huishoudens onder/rond sociaal minimum", "en": "Households at/below social minimum"},
+        description={"nl": "% huishoudens met een inkomen onder of rond het sociaal minimum.",
+                     "en": "% households with an income below or around the social minimum."},
+        domain="armoede", kind="share", numerator=("huish_onder_of_rond_sociaal_minimum",), denominator=HOUSEHOLDS,
+        direction=+1, unit=_HH, source=_KWB, min_denominator=50),
     Indicator(
-        "laagste_40_huishoudens", {"nl": "Huishoudens in landelijke laagste 40% inkomen",
-                                   "en": "Households in national bottom-40% income"},
-        {"nl": "% particuliere huishoudens in de landelijke 40% met het laagste (besteedbaar) inkomen.",
-         "en": "% private households in the national bottom 40% of (disposable) income."},
-        "armoede", "share", ("k_40_huishoudens_met_laagste_inkomen",), HOUSEHOLDS, +1,
-        {"nl": "% huishoudens", "en": "% households"}, _KWB, min_denominator=50),
+        id="laagste_40_huishoudens",
+        label={"nl": "Huishoudens in landelijke laagste 40% inkomen", "en": "Households in national bottom-40% income"},
+        description={"nl": "% particuliere huishoudens in de landelijke 40% met het laagste (besteedbaar) inkomen.",
+                     "en": "% private households in the national bottom 40% of (disposable) income."},
+        domain="armoede", kind="share", numerator=("k_40_huishoudens_met_laagste_inkomen",), denominator=HOUSEHOLDS,
+        direction=+1, unit=_HH, source=_KWB, min_denominator=50),
     Indicator(
-        "laagste_40_personen", {"nl": "Personen in landelijke laagste 40% inkomen",
-                                "en": "Persons in national bottom-40% income"},
-        {"nl": "% personen in particuliere huishoudens in de landelijke 40% met het laagste inkomen; de "
-               "personenvariant van 'huishoudens in laagste 40%' (getoond, niet gescoord).",
-         "en": "% persons in private households in the national bottom 40% of income; the person-based variant of "
-               "'households in bottom 40%' (shown, not scored)."},
-        "armoede", "share", ("k_40_personen_met_laagste_inkomen",), INHABITANTS, +1,
-        {"nl": "% personen", "en": "% persons"}, _KWB, min_denominator=200, scored=False,
-        variant_of="laagste_40_huishoudens"),
+        id="laagste_40_personen",
+        label={"nl": "Personen in landelijke laagste 40% inkomen", "en": "Persons in national bottom-40% income"},
+        description={"nl": "% personen in particuliere huishoudens in de landelijke 40% met het laagste inkomen; de "
+                           "personenvariant van 'huishoudens in laagste 40%' (getoond, niet gescoord).",
+                     "en": "% persons in private households in the national bottom 40% of income; the person-based "
+                           "variant of 'households in bottom 40%' (shown, not scored)."},
+        domain="armoede", kind="share", numerator=("k_40_personen_met_laagste_inkomen",), denominator=INHABITANTS,
+        direction=+1, unit={"nl": "% personen", "en": "% persons"}, source=_KWB, min_denominator=200,
+        scored=False, variant_of="laagste_40_huishoudens"),
     Indicator(
-        "inkomen_per_inwoner", {"nl": "Gemiddeld inkomen per inwoner", "en": "Average income per inhabitant"},
-        {"nl": "Gemiddeld persoonlijk inkomen per inwoner (x 1 000 euro); lager = meer achterstand.",
-         "en": "Average personal income per inhabitant (x 1,000 euro); lower = more disadvantaged."},
-        "armoede", "mean", ("gemiddeld_inkomen_per_inwoner",), INHABITANTS, -1,
-        {"nl": "x 1 000 euro", "en": "x 1,000 euro"}, _KWB, min_denominator=200),
+        id="inkomen_per_inwoner", label={"nl": "Gemiddeld inkomen per inwoner", "en": "Average income per inhabitant"},
+        description={"nl": "Gemiddeld persoonlijk inkomen per inwoner (x 1 000 euro); lager = meer achterstand.",
+                     "en": "Average personal income per inhabitant (x 1,000 euro); lower = more disadvantaged."},
+        domain="armoede", kind="mean", numerator=("gemiddeld_inkomen_per_inwoner",), denominator=INHABITANTS,
+        direction=-1, unit={"nl": "x 1 000 euro", "en": "x 1,000 euro"}, source=_KWB, min_denominator=200),
+    # --- context: the per-inhabitant bijstand figure is shown, never scored (bijstand counts once, in werk) -
     Indicator(
-        "bijstand_per_1000", {"nl": "Bijstandsontvangers per 1 000 inwoners", "en": "Social assistance per 1,000 inhabitants"},
-        {"nl": "Personen met een bijstandsuitkering per 1 000 inwoners.",
-         "en": "Persons receiving social assistance per 1,000 inhabitants."},
-        "armoede", "ratio", ("personen_per_soort_uitkering_bijstand",), INHABITANTS, +1,
-        {"nl": "per 1 000 inwoners", "en": "per 1,000 inhabitants"}, _KWB, min_denominator=200, scale=1000.0),
+        id="bijstand_per_1000",
+        label={"nl": "Bijstandsontvangers per 1 000 inwoners (context)",
+               "en": "Social assistance per 1,000 inhabitants (context)"},
+        description={"nl": "Personen met een bijstandsuitkering per 1 000 inwoners. Alleen context: bijstand telt "
+                           "één keer mee, in het domein werk (per 100 inwoners van 15-65 jaar).",
+                     "en": "Persons receiving social assistance per 1,000 inhabitants. Context only: social "
+                           "assistance counts once, in the work domain (per 100 inhabitants aged 15-65)."},
+        domain=None, kind="ratio", numerator=("personen_per_soort_uitkering_bijstand",), denominator=INHABITANTS,
+        direction=+1, unit={"nl": "per 1 000 inwoners", "en": "per 1,000 inhabitants"}, source=_KWB,
+        min_denominator=200, scale=1000.0, scored=False, count_rounding=10.0),
     # --- werk -----------------------------------------------------------------------------------------
     Indicator(
-        "ww_werkleeftijd", {"nl": "WW-uitkeringen per 100 inwoners 15-65", "en": "Unemployment benefits per 100 aged 15-65"},
-        {"nl": "Personen met WW per 100 inwoners van 15-65 jaar (som van drie leeftijdsgroepen; ontbreekt er een, dan ontbreekt de noemer).",
-         "en": "Persons receiving WW per 100 inhabitants aged 15-65 (sum of three age groups; one missing -> missing)."},
-        "werk", "ratio", ("personen_per_soort_uitkering_ww",), WORKING_AGE, +1,
-        {"nl": "per 100 inwoners 15-65 jaar", "en": "per 100 inhabitants aged 15-65"}, _KWB, min_denominator=100, scale=100.0),
+        id="ww_werkleeftijd",
+        label={"nl": "WW-uitkeringen per 100 inwoners 15-65", "en": "Unemployment benefits per 100 aged 15-65"},
+        description={"nl": "Personen met WW per 100 inwoners van 15-65 jaar (som van drie leeftijdsgroepen; "
+                           "ontbreekt er een, dan ontbreekt de noemer).",
+                     "en": "Persons receiving WW per 100 inhabitants aged 15-65 (sum of three age groups; one "
+                           "missing -> missing)."},
+        domain="werk", kind="ratio", numerator=("personen_per_soort_uitkering_ww",), denominator=WORKING_AGE,
+        direction=+1, unit=_WORK_UNIT, source=_KWB, min_denominator=100, scale=100.0, count_rounding=10.0),
     Indicator(
-        "ao_werkleeftijd", {"nl": "AO-uitkeringen per 100 inwoners 15-65", "en": "Disability benefits per 100 aged 15-65"},
-        {"nl": "Personen met een arbeidsongeschiktheidsuitkering per 100 inwoners van 15-65 jaar.",
-         "en": "Persons receiving disability benefits per 100 inhabitants aged 15-65."},
-        "werk", "ratio", ("personen_per_soort_uitkering_ao",), WORKING_AGE, +1,
-        {"nl": "per 100 inwoners 15-65 jaar", "en": "per 100 inhabitants aged 15-65"}, _KWB, min_denominator=100, scale=100.0),
+        id="ao_werkleeftijd",
+        label={"nl": "AO-uitkeringen per 100 inwoners 15-65", "en": "Disability benefits per 100 aged 15-65"},
+        description={"nl": "Personen met een arbeidsongeschiktheidsuitkering per 100 inwoners van 15-65 jaar.",
+                     "en": "Persons receiving disability benefits per 100 inhabitants aged 15-65."},
+        domain="werk", kind="ratio", numerator=("personen_per_soort_uitkering_ao",), denominator=WORKING_AGE,
+        direction=+1, unit=_WORK_UNIT, source=_KWB, min_denominator=100, scale=100.0, count_rounding=10.0),
     Indicator(
-        "bijstand_werkleeftijd", {"nl": "Bijstand per 100 inwoners 15-65", "en": "Social assistance per 100 aged 15-65"},
-        {"nl": "Personen met bijstand per 100 inwoners van 15-65 jaar.",
-         "en": "Persons receiving social assistance per 100 inhabitants aged 15-65."},
-        "werk", "ratio", ("personen_per_soort_uitkering_bijstand",), WORKING_AGE, +1,
-        {"nl": "per 100 inwoners 15-65 jaar", "en": "per 100 inhabitants aged 15-65"}, _KWB, min_denominator=100, scale=100.0),
+        id="bijstand_werkleeftijd",
+        label={"nl": "Bijstand per 100 inwoners 15-65", "en": "Social assistance per 100 aged 15-65"},
+        description={"nl": "Personen met bijstand per 100 inwoners van 15-65 jaar.",
+                     "en": "Persons receiving social assistance per 100 inhabitants aged 15-65."},
+        domain="werk", kind="ratio", numerator=("personen_per_soort_uitkering_bijstand",), denominator=WORKING_AGE,
+        direction=+1, unit=_WORK_UNIT, source=_KWB, min_denominator=100, scale=100.0, count_rounding=10.0),
     # --- onderwijs & taal ------------------------------------------------------------------------------
     Indicator(
-        "laag_opgeleid", {"nl": "Laag opgeleid (15-75 jaar)", "en": "Low education (aged 15-75)"},
-        {"nl": "% van de 15-75-jarigen met hoogstens basisonderwijs, vmbo of mbo-1. De beste beschikbare proxy "
-               "voor taalachterstand op wijk/buurt-niveau (taalvaardigheid zelf wordt niet per wijk gemeten).",
-         "en": "% of 15-75-year-olds with at most primary education, vmbo or mbo-1. The best available wijk/buurt-level "
-               "proxy for language disadvantage (language proficiency itself is not measured per wijk)."},
-        "onderwijs", "ratio", ("basisonderwijs_vmbo_mbo_1",), EDUCATION_15_75, +1,
-        {"nl": "% 15-75 jaar", "en": "% aged 15-75"}, _KWB, min_denominator=100, scale=100.0),
+        id="laag_opgeleid", label={"nl": "Laag opgeleid (15-75 jaar)", "en": "Low education (aged 15-75)"},
+        description={"nl": "% van de 15-75-jarigen met hoogstens basisonderwijs, vmbo of mbo-1. De beste beschikbare "
+                           "proxy voor taalachterstand op wijk/buurt-niveau (taalvaardigheid zelf wordt niet per "
+                           "wijk gemeten).",
+                     "en": "% of 15-75-year-olds with at most primary education, vmbo or mbo-1. The best available "
+                           "wijk/buurt-level proxy for language disadvantage (language proficiency itself is not "
+                           "measured per wijk)."},
+        domain="onderwijs", kind="ratio", numerator=("basisonderwijs_vmbo_mbo_1",), denominator=EDUCATION_15_75,
+        direction=+1, unit={"nl": "% 15-75 jaar", "en": "% aged 15-75"}, source=_KWB, min_denominator=100,
+        scale=100.0, count_rounding=10.0),
     # --- schooluitval ------------------------------------------------------------------------------------
     Indicator(
-        "voortijdig_schoolverlaten", {"nl": "Voortijdig schoolverlaters", "en": "Early school leavers"},
-        {"nl": "% voortijdig schoolverlaters (VSV, DUO/OCW). Niet in KWB: laad een indicatorbestand met kolom "
-               "'voortijdig_schoolverlaten'. Zonder bestand: 'geen gegevens op dit niveau'.",
-         "en": "% early school leavers (VSV, DUO/OCW). Not in KWB: import an indicator file with column "
-               "'voortijdig_schoolverlaten'. Without one: 'no data at this level'."},
-        "schooluitval", "external", (), ("k_15_tot_25_jaar",), +1,
-        {"nl": "%", "en": "%"}, "ingelezen indicatorbestand",
-        denominator_note={"nl": "15-25-jarigen als benadering van de leerlingpopulatie (alleen als gewicht bij focusgebieden).",
+        id="voortijdig_schoolverlaten", label={"nl": "Voortijdig schoolverlaters", "en": "Early school leavers"},
+        description={"nl": "% voortijdig schoolverlaters (VSV, DUO/OCW). Niet in KWB: laad een indicatorbestand met "
+                           "kolom 'voortijdig_schoolverlaten'. Zonder bestand: 'geen gegevens op dit niveau'.",
+                     "en": "% early school leavers (VSV, DUO/OCW). Not in KWB: import an indicator file with column "
+                           "'voortijdig_schoolverlaten'. Without one: 'no data at this level'."},
+        domain="schooluitval", kind="external", numerator=(), denominator=("k_15_tot_25_jaar",), direction=+1,
+        unit={"nl": "%", "en": "%"}, source="ingelezen indicatorbestand",
+        denominator_note={"nl": "15-25-jarigen als benadering van de leerlingpopulatie (alleen als gewicht bij "
+                                "focusgebieden).",
                           "en": "15-25-year-olds approximate the pupil population (weights for focus areas only)."}),
     # --- wonen --------------------------------------------------------------------------------------------
     Indicator(
-        "sociale_huur", {"nl": "Sociale huur (woningcorporatie)", "en": "Social rent (housing association)"},
-        {"nl": "% woningen in bezit van een woningcorporatie.", "en": "% dwellings owned by a housing association."},
-        "wonen", "share", ("in_bezit_woningcorporatie",), DWELLINGS, +1,
-        {"nl": "% woningen", "en": "% dwellings"}, _KWB, min_denominator=50),
+        id="sociale_huur", label={"nl": "Sociale huur (woningcorporatie)", "en": "Social rent (housing association)"},
+        description={"nl": "% woningen in bezit van een woningcorporatie.",
+                     "en": "% dwellings owned by a housing association."},
+        domain="wonen", kind="share", numerator=("in_bezit_woningcorporatie",), denominator=DWELLINGS, direction=+1,
+        unit={"nl": "% woningen", "en": "% dwellings"}, source=_KWB, min_denominator=50),
     Indicator(
-        "woz_waarde", {"nl": "Gemiddelde WOZ-waarde", "en": "Average WOZ value"},
-        {"nl": "Gemiddelde WOZ-waarde van woningen (x 1 000 euro); lager = meer achterstand.",
-         "en": "Average WOZ (assessed) value of dwellings (x 1,000 euro); lower = more disadvantaged."},
-        "wonen", "mean", ("gemiddelde_woz_waarde_van_woningen",), DWELLINGS, -1,
-        {"nl": "x 1 000 euro", "en": "x 1,000 euro"}, _KWB, min_denominator=50),
+        id="woz_waarde", label={"nl": "Gemiddelde WOZ-waarde", "en": "Average WOZ value"},
+        description={"nl": "Gemiddelde WOZ-waarde van woningen (x 1 000 euro); lager = meer achterstand.",
+                     "en": "Average WOZ (assessed) value of dwellings (x 1,000 euro); lower = more disadvantaged."},
+        domain="wonen", kind="mean", numerator=("gemiddelde_woz_waarde_van_woningen",), denominator=DWELLINGS,
+        direction=-1, unit={"nl": "x 1 000 euro", "en": "x 1,000 euro"}, source=_KWB, min_denominator=50),
     # --- jeugd ------------------------------------------------------------------------------------------
     Indicator(
-        "jeugdzorg", {"nl": "Jongeren met jeugdzorg", "en": "Young people in youth care"},
-        {"nl": "% jongeren (tot 23 jaar) met jeugdhulp, jeugdbescherming of jeugdreclassering.",
-         "en": "% young people (under 23) with youth care, child protection or youth probation."},
-        "jeugd", "share", ("percentage_jongeren_met_jeugdzorg",), ("k_0_tot_15_jaar", "k_15_tot_25_jaar"), +1,
-        {"nl": "% jongeren", "en": "% young people"}, _KWB, min_denominator=100,
+        id="jeugdzorg", label={"nl": "Jongeren met jeugdzorg", "en": "Young people in youth care"},
+        description={"nl": "% jongeren (tot 23 jaar) met jeugdhulp, jeugdbescherming of jeugdreclassering.",
+                     "en": "% young people (under 23) with youth care, child protection or youth probation."},
+        domain="jeugd", kind="share", numerator=("percentage_jongeren_met_jeugdzorg",),
+        denominator=("k_0_tot_15_jaar", "k_15_tot_25_jaar"), direction=+1,
+        unit={"nl": "% jongeren", "en": "% young people"}, source=_KWB, min_denominator=100,
         denominator_note={"nl": "0-25-jarigen als benadering van 'jongeren tot 23 jaar' (drempel en gewicht).",
                           "en": "0-25-year-olds approximate 'young people under 23' (threshold and weights)."}),
-    # --- context only (never scored) ------------------------------------------------------------------------
+    # --- context only (never scored, never ranked) ----------------------------------------------------------
     Indicator(
-        "herkomst_buiten_europa", {"nl": "Herkomstland buiten Europa (context)", "en": "Origin outside Europe (context)"},
-        {"nl": "% inwoners met herkomstland buiten Europa. Alleen context, nooit in een score: zie METHOD_TEXT.",
-         "en": "% inhabitants with a country of origin outside Europe. Context only, never scored: see METHOD_TEXT."},
-        None, "ratio", ("buiten_europa__herkomstland",), INHABITANTS, +1,
-        {"nl": "% inwoners", "en": "% inhabitants"}, _KWB, min_denominator=200, scale=100.0, scored=False),
+        id="herkomst_buiten_europa",
+        label={"nl": "Herkomstland buiten Europa (context)", "en": "Origin outside Europe (context)"},
+        description={"nl": "% inwoners met herkomstland buiten Europa. Alleen context, nooit in een score en nooit "
+                           "gerangschikt: getoond met de waarde van de referentie (zie METHOD_TEXT).",
+                     "en": "% inhabitants with a country of origin outside Europe. Context only, never scored and "
+                           "never ranked: shown with the reference value (see METHOD_TEXT)."},
+        domain=None, kind="ratio", numerator=("buiten_europa__herkomstland",), denominator=INHABITANTS,
+        direction=+1, unit={"nl": "% inwoners", "en": "% inhabitants"}, source=_KWB, min_denominator=200,
+        scale=100.0, scored=False),
 )
 
 INDICATORS: dict[str, Indicator] = {i.id: i for i in _INDICATORS}
@@ -299,15 +350,3 @@ def scored_indicators(domain_id: str | None = None) -> list[Indicator]:
     if domain_id is not None:
         get_domain(domain_id)
     return [i for i in INDICATORS.values() if i.scored and (domain_id is None or i.domain == domain_id)]
-
-
-def variables_needed() -> set[str]:
-    """Every canonical KWB variable the registry refers to (numerators, denominators, aliases)."""
-    names: set[str] = {"aantal_inwoners"}
-    for ind in INDICATORS.values():
-        names.update(ind.numerator)
-        names.update(ind.denominator)
-    for alts in VARIABLE_ALIASES.values():
-        names.update(alts)
-    return names
-

@@ -5,12 +5,14 @@ Definitions (also the method text of the dashboard):
 * **Domain score** = mean percentile rank (0-100, 100 = most disadvantaged) of the domain's scored indicators
   that have a rank. It is withheld (NaN) unless at least ``min_share`` (default half) of the domain's
   indicators have one: n >= min_share x m and n >= 1, reported as ``n`` of ``m``.
-* **Stacking**: a domain is in the *worst band* when its domain score >= 100 - ``worst_band`` (default
-  ``worst_band`` = 20, i.e. score >= 80). For a one-indicator domain that is exactly "among the worst 20 % of
-  the reference" (rank >= 80 means at least 80 % of the reference is at or below the area). For a domain of
-  several indicators it means "on average in the worst 20 %", which is stricter: averaging pulls scores to the
-  middle, so usually fewer than 20 % of the reference areas qualify. Stacking count = number of such domains;
-  the list names them (``;``-joined, registry order). A suppressed area has no stacking (NA), never 0.
+* **Stacking** (``engine.domain_columns``, rules in ``indicators.reference`` and ``indicators.method``): a domain
+  is "in de zwakste 20 %" when its *domain rank* -- the share of the base's areas with a strictly better domain
+  score -- is >= 100 - ``worst_band`` (default 80). That is literally "among the worst 20 % of the reference": at
+  most 20 % of the base is flagged (ties can only lower the share). Stacking count k = number of such domains, n =
+  domains with a domain rank, shown as "k van n bekend (m domeinen)"; the list names them (``;``-joined, registry
+  order). A suppressed area, or one without any known domain, has no stacking (NA), never 0.
+  ``stacking()`` below is the older *score* threshold (domain score >= 100 - band), kept for callers that classify
+  scores (e.g. the map's fixed classes); it is not the stacking rule.
 * **Composite** = sum_d w_d X_d / sum_d w_d over the domains d with w_d > 0 and a score X_d (weights
   renormalised over the available domains, so a missing domain never pulls the composite towards 0). It is
   withheld (NaN) when fewer than ``min_domains`` (default 3) domains have a score; ``n`` of ``m`` counts

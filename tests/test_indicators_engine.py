@@ -90,7 +90,7 @@ def test_registry_is_complete_and_consistent():
         assert ind.domain is None or ind.domain in DOMAINS
         assert ind.kind == "external" or ind.numerator
     assert {i.id for i in scored_indicators("armoede")} == {
-        "laag_inkomen", "sociaal_minimum", "laagste_40_huishoudens", "inkomen_per_inwoner", "bijstand_per_1000"}
+        "laag_inkomen", "sociaal_minimum", "laagste_40_huishoudens", "inkomen_per_inwoner"}  # bijstand: werk only
     assert get_indicator("inkomen_per_inwoner").direction == -1 and get_indicator("woz_waarde").direction == -1
     assert "taalachterstand" in get_indicator("laag_opgeleid").description["nl"]
 

@@ -118,19 +118,27 @@ def test_poelenburg_only_has_income_values(scored):
     assert row["name"] == "Poelenburg"
     for ind in ("bijstand_per_1000", "ww_werkleeftijd", "sociale_huur", "woz_waarde"):
         assert np.isnan(row[ind])
-    assert row["domain__armoede__n"] == 2 and np.isnan(row["domain__armoede"])  # 2 of 5 < half
+    # Issue 10: armoede is income-based only (4 indicators; bijstand counts in werk), so the two income-file ranks
+    # are half of the domain and give it a score; it is the only known domain, so 1 of 6 known, no composite.
+    assert row["domain__armoede__n"] == 2 and row["domain__armoede__m"] == 4
+    assert row["domain__armoede"] == pytest.approx(np.mean([row["laagste_40_huishoudens__rank"],
+                                                            row["inkomen_per_inwoner__rank"]]))
+    assert row["stacking_known"] == 1 and row["stacking_m"] == 6
     assert np.isnan(row["composite"]) and "minder dan 3" in row["composite__note"]
 
 
 def test_domain_and_composite_of_h_buurt(scored):
     row = scored[0].table.loc["WK0363TD"]
-    ranks = [row[f"{i}__rank"] for i in ("laagste_40_huishoudens", "inkomen_per_inwoner", "bijstand_per_1000")]
-    assert row["domain__armoede"] == pytest.approx(np.mean(ranks)) and row["domain__armoede__n"] == 3
+    # Issue 10: bijstand is no longer in armoede (it counts once, in werk)
+    ranks = [row[f"{i}__rank"] for i in ("laagste_40_huishoudens", "inkomen_per_inwoner")]
+    assert row["domain__armoede"] == pytest.approx(np.mean(ranks)) and row["domain__armoede__n"] == 2
     domains = [row[f"domain__{d}"] for d in ("armoede", "werk", "wonen")]
     assert row["composite"] == pytest.approx(np.mean(domains))
     assert (row["composite__n"], row["composite__m"]) == (3, 6)
-    stacked = [d for d in ("armoede", "werk", "wonen") if row[f"domain__{d}"] >= 80]
+    # Issue 10: stacking = domains whose domain *rank* in its base is >= 80 (in de zwakste 20 %), not score >= 80
+    stacked = [d for d in ("armoede", "werk", "wonen") if row[f"domain__{d}__rank"] >= 80]
     assert row["stacking_domains"] == ";".join(stacked) and row["stacking_count"] == len(stacked)
+    assert row["stacking_known"] == 3
 
 
 def test_focus_oud_oost_sums_counts(scored, stats):

@@ -1,0 +1,106 @@
+"""The rules in words: one sentence per rule, used by the method page, legend, tooltip, sentence and PDF.
+
+Every text here describes what ``indicators.engine`` computes, in the same words everywhere:
+
+* ``STACKING_RULE``: when a domain counts as "in de zwakste 20 %" and how the count is shown;
+* ``REFERENCE_RULE``: against which areas a rank is computed;
+* ``SMOOTHING_RULE``: intervals and empirical-Bayes shrinkage of count-based rates;
+* ``BIJSTAND_RULE``: why social assistance counts in werk only;
+* ``stacking_sentence(row, name)``: the claim per area, from a score row (``ScoreResult.table`` or
+  ``score_focus``), literally true: "k van n bekend (m domeinen)", the base of every flagged domain named, and
+  "niet genoeg gegevens" never worded as "niets aan de hand".
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from indicators.registry import DOMAINS
+
+STACKING_RULE = {
+    "nl": "Een domein ligt 'in de zwakste 20 %' als de domeinscore van het gebied slechter is dan die van ten minste "
+          "80 % van de referentiegebieden met een domeinscore (domeinrang ≥ 80). De stapeling telt zulke domeinen en "
+          "staat er altijd zo: 'k van n bekend (m domeinen)'.",
+    "en": "A domain is 'in the worst 20 %' when the area's domain score is worse than that of at least 80 % of the "
+          "reference areas with a domain score (domain rank ≥ 80). Stacking counts such domains and is always shown as "
+          "'k of n known (m domains)'.",
+}
+REFERENCE_RULE = {
+    "nl": "Rangen t.o.v. Nederland gebruiken alleen het landelijke bestand (alle gebieden van dat niveau in de KWB-tabel "
+          "van dat jaar en ingelezen bestanden die heel Nederland dekken), nooit waarden die er alleen zijn omdat een "
+          "gemeente gekozen is. Heeft het landelijke bestand te weinig waarden, dan is de rang t.o.v. de eigen gemeente "
+          "en staat dat erbij. Elke rang noemt het aantal gebieden met gegevens; is dat minder dan de helft, dan noemt "
+          "het label die werkelijke basis.",
+    "en": "Ranks vs the Netherlands use the national frame only (every area of the level in that year's KWB table and "
+          "imported files that cover the country), never values that exist only because a municipality is selected. "
+          "Where the national frame has too few values, the rank is against the own municipality, and says so. Every "
+          "rank names the number of areas with data; below half, the label names that true base.",
+}
+SMOOTHING_RULE = {
+    "nl": "Voor percentages uit aantallen (uitkeringen, opleidingsniveau) geven we een 95 %-interval (Poisson, inclusief "
+          "de afronding van CBS op tientallen) en rangschikken we de empirisch-Bayes-geschatte waarde (globale EB naar "
+          "het gemiddelde van de referentie, Marshall 1991): kleine gebieden schuiven naar het gemiddelde; de ruwe "
+          "waarde blijft zichtbaar.",
+    "en": "For rates built from counts (benefits, education level) we give a 95 % interval (Poisson, including CBS "
+          "rounding to tens) and rank the empirical-Bayes estimate (global EB toward the reference mean, Marshall "
+          "1991): small areas move toward the mean; the raw value stays visible.",
+}
+BIJSTAND_RULE = {
+    "nl": "Bijstand telt één keer: in werk, per 100 inwoners van 15-65 jaar. Armoede is alleen op inkomen gebaseerd; "
+          "anders zou één signaal twee domeinen in de zwakste band kunnen zetten en dubbel gestapeld worden.",
+    "en": "Social assistance counts once: in work, per 100 inhabitants aged 15-65. Poverty is income-based only; "
+          "otherwise one signal could put two domains in the worst band and be stacked twice.",
+}
+
+
+def _known(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
+
+
+def stacking_text(row, lang: str = "nl") -> str:
+    """"2 van 5 bekend (6 domeinen)" / "2 of 5 known (6 domains)"; "niet genoeg gegevens (0 van 6 bekend)"."""
+    n = row.get("stacking_known")
+    m = row.get("stacking_m", len(DOMAINS))
+    k = row.get("stacking_count")
+    n = int(n) if _known(n) else 0
+    m = int(m) if _known(m) else len(DOMAINS)
+    if n == 0 or not _known(k):
+        return (f"niet genoeg gegevens (0 van {m} bekend)" if lang == "nl" else f"not enough data (0 of {m} known)")
+    return f"{int(k)} van {n} bekend ({m} domeinen)" if lang == "nl" else f"{int(k)} of {n} known ({m} domains)"
+
+
+def stacking_sentence(row, name: str, lang: str = "nl") -> str:
+    """The claim for one area, e.g. "In Zuidoost liggen 2 van de 5 bekende domeinen (van 6) in de zwakste 20 % van
+    hun referentie: werk (t.o.v. 110 wijken van Amsterdam met gegevens ...), wonen (t.o.v. ...)."."""
+    m = int(row.get("stacking_m", len(DOMAINS))) if _known(row.get("stacking_m")) else len(DOMAINS)
+    n = int(row["stacking_known"]) if _known(row.get("stacking_known")) else 0
+    k = row.get("stacking_count")
+    if n == 0 or not _known(k):
+        if lang == "nl":
+            return (f"Voor {name} is van geen enkel domein genoeg bekend om te zeggen of het in de zwakste 20 % ligt "
+                    f"(0 van {m} bekend); dat is geen teken dat er niets aan de hand is.")
+        return (f"For {name} no domain has enough data to say whether it is in the worst 20 % (0 of {m} known); "
+                "that is no sign that nothing is wrong.")
+    k = int(k)
+    flagged = [d for d in DOMAINS if _known(row.get(f"domain__{d}__band")) and bool(row.get(f"domain__{d}__band"))]
+    parts = []
+    for d in flagged:
+        ref = row.get(f"domain__{d}__ref")
+        label = DOMAINS[d].label[lang].lower() if lang == "en" else DOMAINS[d].label["nl"].lower()
+        parts.append(f"{label} ({ref})" if _known(ref) and ref else label)
+    unknown = m - n
+    if lang == "nl":
+        tail = f"; van {unknown} domein{'en' if unknown != 1 else ''} is niet genoeg bekend" if unknown else ""
+        if k == 0:
+            return (f"In {name} ligt geen van de {n} bekende domeinen (van {m}) in de zwakste 20 % van zijn "
+                    f"referentie{tail}.")
+        verb = "ligt" if k == 1 else "liggen"
+        return (f"In {name} {verb} {k} van de {n} bekende domeinen (van {m}) in de zwakste 20 % van hun referentie: "
+                f"{', '.join(parts)}{tail}.")
+    tail = f"; {unknown} domain{'s' if unknown != 1 else ''} without enough data" if unknown else ""
+    if k == 0:
+        return f"In {name} none of the {n} known domains (of {m}) is in the worst 20 % of its reference{tail}."
+    return (f"In {name} {k} of the {n} known domains (of {m}) {'is' if k == 1 else 'are'} in the worst 20 % of their "
+            f"reference: {', '.join(parts)}{tail}.")
