@@ -514,8 +514,13 @@ def score_focus(result: ScoreResult, focus_areas: Mapping[str, FocusArea] | Sequ
                         index=suppressed.index, dtype=object)
     for ind in INDICATORS.values():
         parts[ind.id], reasons = suppress_small(ind, parts[ind.id], reasons)
+    # The gemeente base (indicators ranked against the own gemeente) of each row: a focus area's only gemeente;
+    # a focus area over several gemeenten has no single own gemeente and gets no rank there ("").
+    row_gm = {f.id: (f.gemeenten[0] if len(f.gemeenten) == 1 else "") for f in focus_areas.values()}
+    row_gm.update({r["id"]: r["gemeenten"] for r in info if r["kind"] == "gemeente"})
+    row_gemeente = np.array([row_gm.get(i, "") for i in ids], dtype=object)
     cols, _, _ = score_parts(parts, suppressed, result.ref_sorted, result.weights, result.settings,
-                             ref_domains=result.ref_domains)
+                             ref_domains=result.ref_domains, row_gemeente=row_gemeente)
     head = pd.DataFrame(info, index=suppressed.index)
     head["year"] = result.settings["year"]
     head["reference"] = result.reference.text("nl")

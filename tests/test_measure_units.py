@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from data.errors import UserInputError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -524,14 +525,16 @@ def test_focus_rows_names_members_and_comparators():
     frame = synthetic_frame(40)
     ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
     res = score_areas({2024: frame}, 2024, level="wijk", reference=ref)
-    areas = {"f": FocusArea("f", {"nl": "Focus F", "en": "F"}, "GM9001", ("WK900101", "WK900102")),
-             "g": FocusArea("g", {"nl": "Elders", "en": "G"}, "GM9999", ("WK900103",))}
+    areas = {"f": FocusArea.make("Focus F", ("WK900101", "WK900102"), id="f"),
+             "g": FocusArea.make("Elders", ("WK900103",), id="g")}
     out = score_focus(res, areas)
-    assert out.index.tolist() == ["f", "g", "GM9001", "GM9999", "NL00"]
+    assert out.index.tolist() == ["f", "g", "GM9001", "NL00"]
     assert out.loc["f", "name"] == "Focus F" and out.loc["f", "kind"] == "focus"
     assert out.loc["f", "members"] == "WK900101;WK900102"
     assert out.loc["GM9001", "name"] == "Synthetische gemeente" and out.loc["GM9001", "members"] == "GM9001"
-    assert out.loc["GM9999", "name"] == "GM9999" and out.loc["GM9999", "members"] == NOT_AVAILABLE
+    # a gemeente the data do not hold is named as not available, not dropped
+    other = score_focus(res, {"x": FocusArea.make("X", ("WK900103",), id="x")}, comparators=True)
+    assert "GM9999" not in other.index and NOT_AVAILABLE == "niet beschikbaar"
     assert out.loc["NL00", "kind"] == "land" and out.loc["NL00", "name"] == "Nederland"
     assert out.loc["NL00", "members"] == "som over het landelijke bestand"
     assert (out["year"] == 2024).all() and (out["reference"] == res.reference.text("nl")).all()
@@ -545,7 +548,9 @@ def test_focus_rows_names_members_and_comparators():
     assert out.loc["f", "stacking_known"] >= 1 and out.loc["f", "stacking_m"] == 6
     no_comp = score_focus(res, areas, comparators=False)
     assert no_comp.index.tolist() == ["f", "g"]
-    assert score_focus(res).index[0] == "poelenburg"  # the configured focus areas by default
+    # the configured focus areas by default: their members are not in these synthetic data, and are named
+    with pytest.raises(UserInputError, match="WK047912"):
+        score_focus(res)
 
 
 def test_focus_small_group_is_suppressed():
@@ -555,10 +560,10 @@ def test_focus_small_group_is_suppressed():
     frame.loc[frame["code"] == "WK900101", "aantal_inwoners"] = 150
     ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
     res = score_areas({2024: frame}, 2024, level="wijk", reference=ref, min_population=100)
-    out = score_focus(res, {"s": FocusArea("s", {"nl": "S", "en": "S"}, "GM9001", ("WK900101",))}, comparators=False)
+    out = score_focus(res, {"s": FocusArea.make("S", ("WK900101",), id="s")}, comparators=False)
     assert not out.loc["s", "suppressed"]
     res2 = score_areas({2024: frame}, 2024, level="wijk", reference=ref)
-    out2 = score_focus(res2, {"s": FocusArea("s", {"nl": "S", "en": "S"}, "GM9001", ("WK900101",))}, comparators=False)
+    out2 = score_focus(res2, {"s": FocusArea.make("S", ("WK900101",), id="s")}, comparators=False)
     assert out2.loc["s", "suppressed"] and out2.loc["s", "suppressed_reason"] == "minder dan 200 inwoners"
     assert pd.isna(out2.loc["s", "stacking_count"])
 
@@ -582,6 +587,6 @@ def test_nl_row_from_nl00_values_and_low_coverage():
     w = frame[frame["level"] == "wijk"]
     assert full["woz_waarde"].loc["NL00", "value"] == pytest.approx(
         (w["gemiddelde_woz_waarde_van_woningen"] * w["woningvoorraad"]).sum() / w["woningvoorraad"].sum())
-    out = score_focus(res, {"f": FocusArea("f", {"nl": "F", "en": "F"}, "GM9001", ("WK900101",))},
+    out = score_focus(res, {"f": FocusArea.make("F", ("WK900101",), id="f")},
                       user_values=[nl])
     assert out.loc["NL00", "woz_waarde"] == 350.0
