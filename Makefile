@@ -8,6 +8,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8501
 STAMP_RUN := $(VENV)/.installed-runtime
 STAMP_DEV := $(VENV)/.installed-dev
+STAMP_MUT := $(VENV)/.installed-mutation
 
 .PHONY: run test bench mutation venv venv-dev tools browser clean
 
@@ -24,6 +25,10 @@ $(STAMP_RUN): requirements.txt | $(BIN)/python
 
 $(STAMP_DEV): requirements-dev.txt $(STAMP_RUN)
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+$(STAMP_MUT): requirements-mutation.txt $(STAMP_DEV)
+	$(BIN)/python -m pip install --quiet -r requirements-mutation.txt
 	@touch $@
 
 venv: $(STAMP_RUN)
@@ -50,8 +55,9 @@ test: $(STAMP_DEV) tools
 bench: $(STAMP_DEV) tools
 	$(BIN)/python -m benchmarks
 
-mutation: $(STAMP_DEV)
-	$(BIN)/python -m benchmarks.mutation
+# mutmut over indicators/ in a temporary copy; writes benchmarks/mutation.md (takes 15-30 min on 2 cores).
+mutation: $(STAMP_MUT)
+	$(BIN)/python -m benchmarks.mutation --max-children 2
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts
