@@ -77,9 +77,9 @@ function toBytes(value) {
   throw new Error("unsupported bytes argument");
 }
 
-function decodeFields(fields) {
-  return (fields || []).map((f) => {
-    const b = toBytes(f.values);
+function decodeFields(args) {
+  return (args.fields || []).map((f, i) => {
+    const b = toBytes(args[`field_values_${i}`]);
     const values = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
     return {label: String(f.label), decimals: Number(f.decimals ?? 2), suffix: String(f.suffix ?? ""),
             missing: String(f.missing ?? "—"), values};
@@ -206,7 +206,7 @@ function applyArgs(args) {
     palette: (args.palette || []).map((c) => c.map(Number)),
     outlines: new Set(args.outlines || []),
     outlineColour: args.outline_colour || null,
-    fields: decodeFields(args.fields),
+    fields: decodeFields(args),
     version: String(args.version || ""),
   };
   if (args.label) mapEl.setAttribute("aria-label", String(args.label));
