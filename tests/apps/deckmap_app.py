@@ -41,7 +41,7 @@ def _layer(level: str):
 t0 = time.perf_counter()
 level = st.query_params.get("level", "wijk")
 geometry, ra, rb, missing = _layer(level)
-weight = st.number_input("Gewicht inwoners (%)", min_value=0, max_value=100, value=50, step=5)
+weight = st.number_input("Gewicht inwoners (%)", min_value=0, max_value=100, value=0, step=10)
 score = (weight / 100.0) * ra + (1 - weight / 100.0) * rb
 classes = np.minimum((score * 5).astype(np.uint8), 4)
 classes[missing] = 5

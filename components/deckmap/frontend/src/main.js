@@ -242,6 +242,9 @@ async function onRender(args) {
   applyArgs(args);
 }
 
+// For tests and benchmarks: screen pixel of a point in local RD metres (the file's origin subtracted).
+window.__deckmapProject = (xy) => (deck ? deck.getViewports()[0].project(xy) : null);
+
 window.addEventListener("message", (event) => {
   const data = event.data;
   if (!data || data.type !== "streamlit:render") return;
