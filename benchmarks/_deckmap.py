@@ -14,26 +14,34 @@ GEO_SUFFIX = ".skq"
 
 def map_frame(page, timeout_s: float = 60):
     """The component's iframe Frame, once its document has loaded."""
-    page.wait_for_selector(FRAME_SELECTOR, state="attached", timeout=timeout_s * 1000)
     deadline = time.time() + timeout_s
     while time.time() < deadline:
-        frame = page.frame(url=lambda u: "components.deckmap.deckmap" in u)
-        if frame is not None:
+        handle = page.wait_for_selector(FRAME_SELECTOR, state="attached", timeout=timeout_s * 1000)
+        frame = handle.content_frame() if handle is not None else None
+        if frame is not None and "components.deckmap.deckmap" in frame.url and not frame.is_detached():
             return frame
         time.sleep(0.02)
     raise TimeoutError("map iframe not found")
 
 
-def wait_drawn(frame, *, version: str | None = None, changed_from: str | None = None, timeout_s: float = 60) -> str:
-    """Wait until deck.gl has rendered the current arguments (optionally a version other than ``changed_from``)
-    and two more animation frames have passed; returns the drawn version."""
-    frame.wait_for_function(
-        """([old]) => window.__deckmapRendered > 0 && document.getElementById('map').dataset.version
-                      && document.getElementById('map').dataset.version === window.__deckmapArgsVersion
-                      && (old === null || window.__deckmapArgsVersion !== old)""",
-        arg=[changed_from], timeout=timeout_s * 1000, polling=10)
-    frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    return frame.evaluate("() => window.__deckmapArgsVersion")
+_DRAWN = """([sel, old]) => {
+  const f = document.querySelector(sel);
+  const w = f && f.contentWindow;
+  if (!w || !w.__deckmapRendered || !w.document.getElementById('map')) return false;
+  const drawn = w.document.getElementById('map').dataset.version;
+  return !!drawn && drawn === w.__deckmapArgsVersion && (old === null || drawn !== old);
+}"""
+
+
+def wait_drawn(page, *, changed_from: str | None = None, timeout_s: float = 60) -> str:
+    """Wait (polling in the page, 10 ms) until deck.gl has rendered the current component arguments, optionally
+    a version other than ``changed_from``, and two more animation frames have passed; returns that version.
+
+    The component iframe is same-origin, so the page reads its window directly (no Playwright frame lookup,
+    which adds seconds on a loaded machine)."""
+    page.wait_for_function(_DRAWN, arg=[FRAME_SELECTOR, changed_from], timeout=timeout_s * 1000, polling=10)
+    return page.evaluate("""(sel) => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() =>
+        r(document.querySelector(sel).contentWindow.__deckmapArgsVersion))))""", FRAME_SELECTOR)
 
 
 def canvas_pixels(page) -> np.ndarray:

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import _mirror
-from benchmarks._deckmap import GEO_SUFFIX, WsCounter, canvas_pixels, map_frame, wait_drawn
+from benchmarks._deckmap import GEO_SUFFIX, WsCounter, canvas_pixels, wait_drawn
 from benchmarks.bench_browser import ARGS, BASELINE_APP, CHROMIUM, PAINTED, _visit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,7 +50,7 @@ def _script_ms(page, run_before: int, timeout_s: float = 60) -> tuple[int, float
 def _component_visit(page, url: str) -> float:
     t0 = time.perf_counter()
     page.goto(url)
-    wait_drawn(map_frame(page, 120), timeout_s=120)
+    wait_drawn(page, timeout_s=120)
     return time.perf_counter() - t0
 
 
@@ -62,8 +62,7 @@ def _component_changes(browser, url: str) -> dict:
     ws = WsCounter().attach(page)
     t0 = time.perf_counter()
     page.goto(url)
-    frame = map_frame(page, 180)
-    version = wait_drawn(frame, timeout_s=180)
+    version = wait_drawn(page, timeout_s=180)
     first_s = time.perf_counter() - t0
     run, _ = _script_ms(page, 0)
     first_ws = ws.received
@@ -73,7 +72,7 @@ def _component_changes(browser, url: str) -> dict:
         ws.received = 0
         t0 = time.perf_counter()
         page.get_by_test_id("stNumberInputStepUp").click()
-        version = wait_drawn(frame, changed_from=version, timeout_s=120)
+        version = wait_drawn(page, changed_from=version, timeout_s=120)
         times.append(time.perf_counter() - t0)
         run, ms = _script_ms(page, run)
         server.append(ms)

@@ -110,14 +110,14 @@ def _screen_point(page, frame, header, shape):
 
 def _open(page, url):
     page.goto(url)
-    frame = map_frame(page)
-    version = wait_drawn(frame)
-    return frame, version
+    version = wait_drawn(page)
+    return map_frame(page), version
 
 
 def test_renders_real_wijken_offline(page, app_url, wijken):
-    geo_requests = []
+    geo_requests, bundles = [], []
     page.on("response", lambda r: geo_requests.append(r) if r.url.endswith(GEO_SUFFIX) else None)
+    page.on("response", lambda r: bundles.append(r) if "/components.deckmap.deckmap/assets/" in r.url else None)
     frame, _ = _open(page, app_url + "/")
     px = canvas_pixels(page)
     assert painted_share(px) > 0.15, "the map canvas should be mostly painted polygons"
@@ -130,6 +130,17 @@ def test_renders_real_wijken_offline(page, app_url, wijken):
     assert len(geo_requests) == 1
     assert geo_requests[0].headers["cache-control"] == "public, max-age=31536000, immutable"
     assert "/_stapelkaart/geo/" in geo_requests[0].url
+    assert bundles and all(b.headers["cache-control"] == "public, max-age=31536000, immutable" for b in bundles)
+
+
+def test_geometry_route_serves_only_stored_digests(app_url):
+    import urllib.error
+    import urllib.request
+
+    for name in ("..%2F..%2Fetc%2Fpasswd", "0123456789abcdef0123.skq", "index"):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(f"{app_url}/_stapelkaart/geo/{name}", timeout=10)
+        assert err.value.code in (400, 404)  # 400: Streamlit's path-security middleware refuses traversal
 
 
 def test_click_selects_the_area_under_the_pointer(page, app_url, wijken):
@@ -154,7 +165,7 @@ def test_weight_change_recolours_without_geometry(page, app_url):
     assert geo_sizes and geo_sizes[0] > 0
     ws.received = 0
     page.get_by_test_id("stNumberInputStepUp").click()
-    new_version = wait_drawn(frame, changed_from=version)
+    new_version = wait_drawn(page, changed_from=version)
     after = canvas_pixels(page)
     page.wait_for_timeout(300)  # trailing websocket frames (script finished) belong to this change too
     assert new_version != version
@@ -170,8 +181,8 @@ def test_reload_uses_the_cached_geometry(page, app_url):
     frame, _ = _open(page, app_url + "/")
     assert len(fetched) == 1
     page.reload()
+    wait_drawn(page)
     frame = map_frame(page)
-    wait_drawn(frame)
     assert len(fetched) == 1, "after a reload the geometry comes from the browser, not the server"
     assert frame.evaluate("() => window.__deckmapGeometrySource") == "cache-storage"
 

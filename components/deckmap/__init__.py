@@ -52,10 +52,23 @@ def geometry_url(geometry: EncodedGeometry) -> str:
     return prefix + geometry.filename
 
 
+U16_MISSING = 65535
+
+
 def field(label: str, values, *, decimals: int = 2, suffix: str = "", missing: str = "—") -> dict:
-    """One tooltip line: ``label: value`` per area (NaN shows ``missing``); values travel as float32 bytes."""
-    arr = np.asarray(values, dtype="<f4")
-    return {"label": str(label), "values": arr.tobytes(), "decimals": int(decimals), "suffix": str(suffix),
+    """One tooltip line: ``label: value`` per area (NaN shows ``missing``).
+
+    Values travel as bytes: uint16 fixed point (``round(v * 10**decimals)``, 65535 = missing) when every value
+    fits in 0..65534 at that precision (the value shown is then exactly the rounded one), else float32.
+    """
+    arr = np.asarray(values, dtype=float)
+    finite = np.isfinite(arr)
+    scaled = np.round(arr * 10.0 ** decimals)
+    if finite.any() and (scaled[finite] >= 0).all() and (scaled[finite] < U16_MISSING).all():
+        raw, kind = np.where(finite, scaled, U16_MISSING).astype("<u2").tobytes(), "u16"
+    else:
+        raw, kind = arr.astype("<f4").tobytes(), "f32"
+    return {"label": str(label), "values": raw, "encoding": kind, "decimals": int(decimals), "suffix": str(suffix),
             "missing": str(missing)}
 
 

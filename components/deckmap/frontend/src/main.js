@@ -10,6 +10,8 @@ import {SolidPolygonLayer, PathLayer} from "@deck.gl/layers";
 import {decodeGeometry} from "./geometry.js";
 
 const MAGIC_CACHE = "stapelkaart-geometry-v1";
+// milliseconds since this iframe's navigation started, for the benchmarks
+window.__deckmapTimes = {bundle: performance.now()};
 const mapEl = document.getElementById("map");
 const tipEl = document.getElementById("tip");
 const statusEl = document.getElementById("status");
@@ -80,7 +82,16 @@ function toBytes(value) {
 function decodeFields(args) {
   return (args.fields || []).map((f, i) => {
     const b = toBytes(args[`field_values_${i}`]);
-    const values = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    const buf = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    let values;
+    if (f.encoding === "u16") {
+      // fixed point: round(v * 10^decimals), 65535 = missing (NaN)
+      const raw = new Uint16Array(buf);
+      const div = 10 ** Number(f.decimals ?? 2);
+      values = Float64Array.from(raw, (v) => (v === 65535 ? NaN : v / div));
+    } else {
+      values = new Float32Array(buf);
+    }
     return {label: String(f.label), decimals: Number(f.decimals ?? 2), suffix: String(f.suffix ?? ""),
             missing: String(f.missing ?? "—"), values};
   });
@@ -103,6 +114,7 @@ function outlinePaths() {
 }
 
 function layers() {
+  // (an empty outlines layer is left out: every layer costs shader set-up on first paint)
   return [
     new SolidPolygonLayer({
       id: "areas",
@@ -127,7 +139,7 @@ function layers() {
       widthUnits: "pixels",
       pickable: false,
     }),
-    new PathLayer({
+    state.outlines.size > 0 && new PathLayer({
       id: "outlines",
       data: outlinePaths(),
       coordinateSystem: COORDINATE_SYSTEM.CARTESIAN,
@@ -138,7 +150,7 @@ function layers() {
       widthUnits: "pixels",
       pickable: false,
     }),
-  ];
+  ].filter(Boolean);
 }
 
 function showTip(info) {
@@ -191,6 +203,7 @@ function redraw() {
       },
       onAfterRender: () => {
         window.__deckmapRendered = (window.__deckmapRendered || 0) + 1;
+        window.__deckmapTimes.rendered ??= performance.now();
         mapEl.dataset.version = state.version;
       },
       layers: layers(),
@@ -215,6 +228,7 @@ function applyArgs(args) {
 }
 
 async function onRender(args) {
+  window.__deckmapTimes.args ??= performance.now();
   setHeight(Number(args.height || 560));
   if (args.geometry_hash !== geometryHash) {
     geometryHash = args.geometry_hash;
@@ -225,6 +239,7 @@ async function onRender(args) {
     const decoded = await decodeGeometry(raw);
     if (geometryHash !== args.geometry_hash) return; // a newer geometry was asked for meanwhile
     window.__deckmapGeometryMs = performance.now() - t0;
+    window.__deckmapTimes.geometry = performance.now();
     if (deck) {
       deck.finalize();
       deck = null;
