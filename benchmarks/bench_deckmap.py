@@ -181,7 +181,7 @@ def main() -> None:
               f"received per change = {c['bytes'] / c['geo']:.3f} of the {c['geo'] / 1024:.1f} KB geometry file "
               f"(goal <= 0.10; fetched {c['geo_fetches']}x; {CHANGES - c['unchanged']} of {CHANGES} changes changed "
               f"canvas pixels), server script {c['server_ms']:.1f} ms per change, "
-              f"first load {c['first_s']:.2f} s with {c['first_ws'] / 1024:.1f} KB on the websocket")
+              f"first load {c['first_s']:.2f} s")
     c = r["comp_buurt"]
     print(f"browser change: before (pydeck, deck re-sent), 568 buurten: repaint {p['ms']:.0f} ms, "
           f"{p['bytes'] / 1024:.1f} KB per change, server script {p['server_ms']:.1f} ms; component/pydeck in this "
