@@ -1,0 +1,76 @@
+"""Playwright helpers for the map component (tests/test_deckmap.py and benchmarks/bench_browser.py)."""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+FRAME_SELECTOR = "iframe[title='components.deckmap.deckmap']"
+GEO_SUFFIX = ".skq"
+
+
+def map_frame(page, timeout_s: float = 60):
+    """The component's iframe Frame, once its document has loaded."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        handle = page.wait_for_selector(FRAME_SELECTOR, state="attached", timeout=timeout_s * 1000)
+        frame = handle.content_frame() if handle is not None else None
+        if frame is not None and "components.deckmap.deckmap" in frame.url and not frame.is_detached():
+            return frame
+        time.sleep(0.02)
+    raise TimeoutError("map iframe not found")
+
+
+_DRAWN = """([sel, old]) => {
+  const f = document.querySelector(sel);
+  const w = f && f.contentWindow;
+  if (!w || !w.__deckmapRendered || !w.document.getElementById('map')) return false;
+  const drawn = w.document.getElementById('map').dataset.version;
+  return !!drawn && drawn === w.__deckmapArgsVersion && (old === null || drawn !== old);
+}"""
+
+
+def wait_drawn(page, *, changed_from: str | None = None, timeout_s: float = 60) -> str:
+    """Wait (polling in the page, 10 ms) until deck.gl has rendered the current component arguments, optionally
+    a version other than ``changed_from``, and two more animation frames have passed; returns that version.
+
+    The component iframe is same-origin, so the page reads its window directly (no Playwright frame lookup,
+    which adds seconds on a loaded machine)."""
+    page.wait_for_function(_DRAWN, arg=[FRAME_SELECTOR, changed_from], timeout=timeout_s * 1000, polling=10)
+    return page.evaluate("""(sel) => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() =>
+        r(document.querySelector(sel).contentWindow.__deckmapArgsVersion))))""", FRAME_SELECTOR)
+
+
+def canvas_pixels(page) -> np.ndarray:
+    """RGB pixels of the map iframe as shown on screen (H x W x 3, uint8)."""
+    from PIL import Image
+
+    png = page.locator(FRAME_SELECTOR).screenshot()
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def painted_share(pixels: np.ndarray) -> float:
+    """Share of pixels that are not the white background."""
+    return float((pixels.min(axis=2) < 245).mean())
+
+
+@dataclass
+class WsCounter:
+    """Bytes the page received over Streamlit's websocket (all frames, binary and text)."""
+
+    received: int = 0
+    frames: list = field(default_factory=list)
+
+    def attach(self, page) -> "WsCounter":
+        def on_ws(ws):
+            ws.on("framereceived", self._on_frame)
+        page.on("websocket", on_ws)
+        return self
+
+    def _on_frame(self, payload) -> None:
+        n = len(payload) if isinstance(payload, (bytes, bytearray)) else len(payload.encode())
+        self.received += n
+        self.frames.append(n)

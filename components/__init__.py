@@ -1,0 +1,1 @@
+"""Streamlit custom components of Stapelkaart (each with its own frontend build)."""

@@ -1,0 +1,272 @@
+// Stapelkaart map component (Streamlit components v1 protocol, hand-written: no React, no component-lib).
+//
+// Geometry arrives once: a gzip'd, content-hashed file (see geo/quantize.py for the layout) fetched by
+// URL and kept in the browser (HTTP cache with immutable headers, plus the Cache Storage API keyed by
+// the content hash, so a reload never downloads it again). Every rerun sends only small arguments:
+// a class index per area (bytes) + palette, tooltip values, outlined codes and a version string.
+// Tooltips are TEXT: built with textContent, never innerHTML.
+import {Deck, OrthographicView, COORDINATE_SYSTEM} from "@deck.gl/core";
+import {SolidPolygonLayer, PathLayer} from "@deck.gl/layers";
+import {decodeGeometry} from "./geometry.js";
+
+const MAGIC_CACHE = "stapelkaart-geometry-v1";
+// milliseconds since this iframe's navigation started, for the benchmarks
+window.__deckmapTimes = {bundle: performance.now()};
+const mapEl = document.getElementById("map");
+const tipEl = document.getElementById("tip");
+const statusEl = document.getElementById("status");
+
+let deck = null;
+let geometry = null; // decoded file: {hash, header, parts, rings...}
+let geometryHash = null;
+let pending = null; // latest render args while geometry loads
+let state = {fill: null, palette: [], outlines: new Set(), fields: [], version: ""};
+let clickSeq = 0;
+let frameHeight = 0;
+
+function send(type, data) {
+  window.parent.postMessage({isStreamlitMessage: true, type, ...data}, "*");
+}
+
+function setHeight(h) {
+  if (h !== frameHeight) {
+    frameHeight = h;
+    mapEl.style.height = `${h}px`;
+    send("streamlit:setFrameHeight", {height: h});
+  }
+}
+
+async function fetchGeometry(url, hash) {
+  // Content-hashed name: a cached copy is always the right one.
+  let cache = null;
+  if (self.caches) {
+    try {
+      cache = await caches.open(MAGIC_CACHE);
+      const hit = await cache.match(hash);
+      if (hit) {
+        window.__deckmapGeometrySource = "cache-storage";
+        return new Uint8Array(await hit.arrayBuffer());
+      }
+    } catch (err) {
+      cache = null; // Cache Storage unavailable (insecure context): the HTTP cache still applies
+    }
+  }
+  const resp = await fetch(url, {credentials: "same-origin"});
+  if (!resp.ok) throw new Error(`geometry ${resp.status}`);
+  const raw = new Uint8Array(await resp.arrayBuffer());
+  window.__deckmapGeometrySource = "network";
+  if (cache) {
+    try {
+      await cache.put(hash, new Response(raw, {headers: {"Content-Type": "application/octet-stream"}}));
+    } catch (err) {
+      /* quota: keep going without */
+    }
+  }
+  return raw;
+}
+
+function toBytes(value) {
+  if (value == null) return null;
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (typeof value === "string") {
+    const bin = atob(value);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  throw new Error("unsupported bytes argument");
+}
+
+function decodeFields(args) {
+  return (args.fields || []).map((f, i) => {
+    const b = toBytes(args[`field_values_${i}`]);
+    const buf = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    let values;
+    if (f.encoding === "u16") {
+      // fixed point: round(v * 10^decimals), 65535 = missing (NaN)
+      const raw = new Uint16Array(buf);
+      const div = 10 ** Number(f.decimals ?? 2);
+      values = Float64Array.from(raw, (v) => (v === 65535 ? NaN : v / div));
+    } else {
+      values = new Float32Array(buf);
+    }
+    return {label: String(f.label), decimals: Number(f.decimals ?? 2), suffix: String(f.suffix ?? ""),
+            missing: String(f.missing ?? "—"), values};
+  });
+}
+
+function fillColour(part) {
+  const idx = state.fill ? state.fill[part.area] : 0;
+  return state.palette[idx] || [0, 0, 0, 0];
+}
+
+function outlinePaths() {
+  if (!geometry || state.outlines.size === 0) return [];
+  const out = [];
+  for (const part of geometry.parts) {
+    if (state.outlines.has(geometry.codes[part.area])) {
+      for (const ring of part.rings) out.push({area: part.area, path: ring});
+    }
+  }
+  return out;
+}
+
+function layers() {
+  // (an empty outlines layer is left out: every layer costs shader set-up on first paint)
+  return [
+    new SolidPolygonLayer({
+      id: "areas",
+      data: geometry.parts,
+      coordinateSystem: COORDINATE_SYSTEM.CARTESIAN,
+      positionFormat: "XY",
+      getPolygon: (d) => d.polygon,
+      getFillColor: fillColour,
+      updateTriggers: {getFillColor: state.version},
+      pickable: true,
+      autoHighlight: true,
+      highlightColor: [255, 255, 255, 90],
+    }),
+    new PathLayer({
+      id: "area-borders",
+      data: geometry.rings,
+      coordinateSystem: COORDINATE_SYSTEM.CARTESIAN,
+      positionFormat: "XY",
+      getPath: (d) => d,
+      getColor: [255, 255, 255, 200],
+      getWidth: 1,
+      widthUnits: "pixels",
+      pickable: false,
+    }),
+    state.outlines.size > 0 && new PathLayer({
+      id: "outlines",
+      data: outlinePaths(),
+      coordinateSystem: COORDINATE_SYSTEM.CARTESIAN,
+      positionFormat: "XY",
+      getPath: (d) => d.path,
+      getColor: state.outlineColour || [26, 26, 26, 255],
+      getWidth: 3,
+      widthUnits: "pixels",
+      pickable: false,
+    }),
+  ].filter(Boolean);
+}
+
+function showTip(info) {
+  if (!info.object) {
+    tipEl.style.display = "none";
+    return;
+  }
+  const a = info.object.area;
+  const lines = [geometry.names[a] || geometry.codes[a]];
+  for (const f of state.fields) {
+    const v = f.values[a];
+    lines.push(`${f.label}: ${Number.isFinite(v) ? v.toFixed(f.decimals) + f.suffix : f.missing}`);
+  }
+  tipEl.textContent = lines.join("\n"); // text only: a name like <img onerror=...> stays text
+  tipEl.style.display = "block";
+  tipEl.style.left = `${Math.min(info.x + 12, mapEl.clientWidth - 200)}px`;
+  tipEl.style.top = `${info.y + 12}px`;
+}
+
+function fitView(width, height) {
+  const [minx, miny, maxx, maxy] = geometry.header.extent; // local units (metres from origin)
+  const w = Math.max(maxx - minx, 1);
+  const h = Math.max(maxy - miny, 1);
+  const zoom = Math.log2(Math.min(width / w, height / h) * 0.95);
+  return {target: [(minx + maxx) / 2, (miny + maxy) / 2, 0], zoom, minZoom: zoom - 2, maxZoom: zoom + 8};
+}
+
+function redraw() {
+  if (!geometry) return;
+  const height = frameHeight || 560;
+  if (!deck) {
+    deck = new Deck({
+      parent: mapEl,
+      width: "100%",
+      height: "100%",
+      views: new OrthographicView({id: "rd", flipY: false}),
+      initialViewState: fitView(mapEl.clientWidth || 800, height),
+      controller: {doubleClickZoom: true, scrollZoom: true, dragRotate: false},
+      useDevicePixels: 1,
+      parameters: {clearColor: [1, 1, 1, 1]},
+      glOptions: {preserveDrawingBuffer: true},
+      getCursor: ({isHovering}) => (isHovering ? "pointer" : "grab"),
+      onHover: showTip,
+      onClick: (info) => {
+        if (info.object) {
+          clickSeq += 1;
+          send("streamlit:setComponentValue", {
+            value: {code: geometry.codes[info.object.area], seq: clickSeq}, dataType: "json"});
+        }
+      },
+      onAfterRender: () => {
+        window.__deckmapRendered = (window.__deckmapRendered || 0) + 1;
+        window.__deckmapTimes.rendered ??= performance.now();
+        mapEl.dataset.version = state.version;
+      },
+      layers: layers(),
+    });
+  } else {
+    deck.setProps({layers: layers()});
+  }
+}
+
+function applyArgs(args) {
+  state = {
+    fill: toBytes(args.fill),
+    palette: (args.palette || []).map((c) => c.map(Number)),
+    outlines: new Set(args.outlines || []),
+    outlineColour: args.outline_colour || null,
+    fields: decodeFields(args),
+    version: String(args.version || ""),
+  };
+  if (args.label) mapEl.setAttribute("aria-label", String(args.label));
+  window.__deckmapArgsVersion = state.version;
+  redraw();
+}
+
+async function onRender(args) {
+  window.__deckmapTimes.args ??= performance.now();
+  setHeight(Number(args.height || 560));
+  if (args.geometry_hash !== geometryHash) {
+    geometryHash = args.geometry_hash;
+    pending = args;
+    statusEl.textContent = String(args.loading_text || "Kaart laden…");
+    const t0 = performance.now();
+    const raw = await fetchGeometry(String(args.geometry_url), String(args.geometry_hash));
+    const decoded = await decodeGeometry(raw);
+    if (geometryHash !== args.geometry_hash) return; // a newer geometry was asked for meanwhile
+    window.__deckmapGeometryMs = performance.now() - t0;
+    window.__deckmapTimes.geometry = performance.now();
+    if (deck) {
+      deck.finalize();
+      deck = null;
+    }
+    geometry = decoded;
+    statusEl.textContent = "";
+    applyArgs(pending);
+    pending = null;
+    return;
+  }
+  if (!geometry) {
+    pending = args; // still loading: the newest args win
+    return;
+  }
+  applyArgs(args);
+}
+
+// For tests and benchmarks: screen pixel of a point in local RD metres (the file's origin subtracted).
+window.__deckmapProject = (xy) => (deck ? deck.getViewports()[0].project(xy) : null);
+
+window.addEventListener("message", (event) => {
+  const data = event.data;
+  if (!data || data.type !== "streamlit:render") return;
+  onRender(data.args || {}).catch((err) => {
+    statusEl.textContent = `Kaart kon niet laden: ${err.message}`;
+    window.__deckmapError = String(err.message);
+  });
+});
+
+send("streamlit:componentReady", {apiVersion: 1});

@@ -1,0 +1,74 @@
+"""Disk cache of prepared map geometry, keyed by the hash of its input (shared by all sessions and processes).
+
+``<cache_dir>/geometry/<digest>.skq``    the gzip'd SKQ1 file (geo.quantize), named by its content hash: what
+                                        the browser fetches, cacheable forever (the name changes with the bytes)
+``<cache_dir>/geometry/index/<key>.json``  input hash -> digest, codes count, vertices, simplification report
+
+The input hash covers the geometry (WKB), codes, names and the preparation parameters; weights and colours
+never enter it, so a weight change never re-simplifies anything. Writes are atomic (data.cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from data.cache import atomic_write_bytes, cache_dir
+from geo.layer import DEFAULT_TOLERANCE_M
+from geo.quantize import DEFAULT_SCALE_M, EncodedGeometry, prepare_geometry
+
+_DIGEST = re.compile(r"^[0-9a-f]{20}\.skq$")
+FORMAT_VERSION = "SKQ1-edges-1"  # bump when geo.quantize or the simplification changes their output
+
+
+def geometry_dir() -> Path:
+    d = cache_dir() / "geometry"
+    (d / "index").mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def input_key(gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float, scale_m: float) -> str:
+    """Hash of what determines the prepared geometry: shapes, codes, names, parameters (never weights)."""
+    h = hashlib.sha256(FORMAT_VERSION.encode())
+    h.update(json.dumps([tolerance_m, scale_m, str(gdf_rd.crs)]).encode())
+    h.update("\x1f".join(gdf_rd["code"].astype(str)).encode())
+    if "name" in gdf_rd.columns:
+        h.update("\x1f".join("" if n is None else str(n) for n in gdf_rd["name"].astype(object)).encode())
+    for wkb in shapely.to_wkb(np.asarray(gdf_rd.geometry.values)):
+        h.update(wkb)
+    return h.hexdigest()[:32]
+
+
+def path_of(filename: str) -> Path | None:
+    """The stored file for a served name (``<digest>.skq``), or None for anything else (no traversal)."""
+    if not _DIGEST.match(filename):
+        return None
+    p = geometry_dir() / filename
+    return p if p.is_file() else None
+
+
+def prepared_geometry(gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M,
+                      scale_m: float = DEFAULT_SCALE_M) -> tuple[EncodedGeometry, bool]:
+    """The encoded geometry for these boundaries, from disk when prepared before; (geometry, from_cache)."""
+    d = geometry_dir()
+    key = input_key(gdf_rd, tolerance_m=tolerance_m, scale_m=scale_m)
+    index = d / "index" / f"{key}.json"
+    if index.is_file():
+        meta = json.loads(index.read_text())
+        f = d / f"{meta['digest']}.skq"
+        if f.is_file():
+            return EncodedGeometry(data=f.read_bytes(), digest=meta["digest"], codes=tuple(meta["codes"]),
+                                   n_vertices=int(meta["n_vertices"])), True
+    enc = prepare_geometry(gdf_rd, tolerance_m=tolerance_m, scale_m=scale_m)
+    atomic_write_bytes(d / enc.filename, enc.data)
+    meta = {"digest": enc.digest, "codes": list(enc.codes), "n_vertices": enc.n_vertices,
+            "report": asdict(enc.report) if enc.report else None}
+    atomic_write_bytes(index, json.dumps(meta, default=str).encode())
+    return enc, False

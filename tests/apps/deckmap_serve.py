@@ -1,0 +1,12 @@
+"""tests/apps/deckmap_app.py served as st.App with the map component's routes (as serve.py does for app.py)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import streamlit as st  # noqa: E402
+
+from components.deckmap import server  # noqa: E402
+
+app = st.App(str(Path(__file__).with_name("deckmap_app.py")), routes=server.routes(), middleware=server.middleware())

@@ -1,0 +1,214 @@
+"""The deck.gl map component in Chromium: tests/apps/deckmap_app.py with the real Amsterdam + Zaanstad wijken.
+
+One cbs-mirror; the app served as ``st.App`` (tests/apps/deckmap_serve.py: geometry route, immutable headers)
+and once as a plain ``streamlit run`` (fallback file route). The area WK047912 (Poelenburg) is renamed to a
+script payload by the test app (``DECKMAP_HOSTILE_CODE``): its tooltip must show the text, never run it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+
+from benchmarks._deckmap import GEO_SUFFIX, WsCounter, canvas_pixels, map_frame, painted_share, wait_drawn
+from benchmarks._mirror import start_streamlit
+from tests.conftest import MIRROR_BIN, REPO, start_mirror
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]
+HOSTILE = "WK047912"
+PAYLOAD = "<img src=x onerror=alert(1)>"
+APPS = REPO / "tests" / "apps"
+
+if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
+    pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
+if not (REPO / "components" / "deckmap" / "frontend" / "dist" / "index.html").exists():
+    pytest.skip("components/deckmap/build.sh has not been run (make test runs it)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("deckmap")
+    mirror = start_mirror(tmp)
+    e = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
+             STAPELKAART_CACHE_DIR=str(tmp / "cache"), DECKMAP_HOSTILE_CODE=HOSTILE)
+    yield e
+    mirror.proc.terminate()
+    mirror.proc.wait(10)
+
+
+def _server(script: str, env: dict):
+    proc, url = start_streamlit(APPS / script, env)
+    return proc, url
+
+
+@pytest.fixture(scope="module")
+def app_url(env):
+    proc, url = _server("deckmap_serve.py", env)
+    yield url
+    proc.terminate()
+    proc.wait(15)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1200, "height": 1000})
+    page = ctx.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.external = []
+    page.on("request", lambda r: page.external.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    yield page
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def wijken(env):
+    """The original PDOK wijken (RD) and the decoded file header, computed in this process from the mirror."""
+    old = {k: os.environ.get(k) for k in ("STAPELKAART_PDOK_URL", "STAPELKAART_CBS_URL", "STAPELKAART_CACHE_DIR")}
+    os.environ.update({k: env[k] for k in old})
+    try:
+        from data.layercache import prepared_geometry
+        from data.pdok import load_boundaries
+        from geo.quantize import decode
+
+        gdf = load_boundaries(["GM0363", "GM0479"], 2024, "wijk")
+        gdf.loc[gdf["code"] == HOSTILE, "name"] = PAYLOAD
+        enc, _ = prepared_geometry(gdf)
+        header, shapes = decode(enc.data)
+    finally:
+        for k, v in old.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+    return gdf, header, shapes
+
+
+def _screen_point(page, frame, header, shape):
+    """Page coordinates of a point well inside ``shape`` (RD), through deck.gl's own projection."""
+    inner = shape.buffer(-40)  # 40 m from any edge: simplification (<= 10 m) cannot move it outside
+    pt = (inner if not inner.is_empty else shape).representative_point()
+    local = [pt.x - header["origin"][0], pt.y - header["origin"][1]]
+    x, y = frame.evaluate("(xy) => window.__deckmapProject(xy)", local)[:2]
+    box = page.locator("iframe[title='components.deckmap.deckmap']").bounding_box()
+    return pt, box["x"] + x, box["y"] + y
+
+
+def _open(page, url):
+    page.goto(url)
+    version = wait_drawn(page)
+    return map_frame(page), version
+
+
+def test_renders_real_wijken_offline(page, app_url, wijken):
+    geo_requests, bundles = [], []
+    page.on("response", lambda r: geo_requests.append(r) if r.url.endswith(GEO_SUFFIX) else None)
+    page.on("response", lambda r: bundles.append(r) if "/components.deckmap.deckmap/assets/" in r.url else None)
+    frame, _ = _open(page, app_url + "/")
+    px = canvas_pixels(page)
+    assert painted_share(px) > 0.15, "the map canvas should be mostly painted polygons"
+    colours = {tuple(c) for c in px.reshape(-1, 3)[::37]}
+    assert len(colours) >= 5, "several classes of the palette should be visible"
+    assert frame.evaluate("() => window.__deckmapError") is None
+    gdf, header, _ = wijken
+    assert header["n_areas"] == len(gdf) == len(set(gdf["code"]))
+    assert page.external == [], "no basemap tiles or other outside requests: the map draws offline"
+    assert len(geo_requests) == 1
+    assert geo_requests[0].headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert "/_stapelkaart/geo/" in geo_requests[0].url
+    assert bundles and all(b.headers["cache-control"] == "public, max-age=31536000, immutable" for b in bundles)
+
+
+def test_geometry_route_serves_only_stored_digests(app_url):
+    import urllib.error
+    import urllib.request
+
+    for name in ("..%2F..%2Fetc%2Fpasswd", "0123456789abcdef0123.skq", "index"):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(f"{app_url}/_stapelkaart/geo/{name}", timeout=10)
+        assert err.value.code in (400, 404)  # 400: Streamlit's path-security middleware refuses traversal
+
+
+def test_click_selects_the_area_under_the_pointer(page, app_url, wijken):
+    gdf, header, shapes = wijken
+    frame, _ = _open(page, app_url + "/")
+    target = gdf.loc[gdf["code"].str.startswith("WK0363")].assign(a=lambda d: d.area).sort_values("a").iloc[-3]
+    idx = header["codes"].index(target["code"])
+    pt, x, y = _screen_point(page, frame, header, shapes.iloc[idx])
+    expected = gdf.loc[gdf.contains(pt), "code"].tolist()  # from PDOK's own polygons, not from the component
+    assert len(expected) == 1
+    page.mouse.click(x, y)
+    page.get_by_text(f"Geselecteerd: {expected[0]}").wait_for(timeout=30_000)
+
+
+def test_weight_change_recolours_without_geometry(page, app_url):
+    geo_fetches, geo_sizes = [], []
+    page.on("request", lambda r: geo_fetches.append(r.url) if r.url.endswith(GEO_SUFFIX) else None)
+    page.on("response", lambda r: geo_sizes.append(len(r.body())) if r.url.endswith(GEO_SUFFIX) else None)
+    ws = WsCounter().attach(page)
+    frame, version = _open(page, app_url + "/")
+    before = canvas_pixels(page)
+    assert geo_sizes and geo_sizes[0] > 0
+    ws.received = 0
+    page.get_by_test_id("stNumberInputStepUp").click()
+    new_version = wait_drawn(page, changed_from=version)
+    after = canvas_pixels(page)
+    page.wait_for_timeout(300)  # trailing websocket frames (script finished) belong to this change too
+    assert new_version != version
+    changed = float((np.abs(before.astype(int) - after.astype(int)).sum(axis=2) > 30).mean())
+    assert changed > 0.005, f"colours should change ({changed:.4f} of the pixels changed)"
+    assert len(geo_fetches) == 1, "the geometry file is not fetched again on a rerun"
+    assert 0 < ws.received < 0.5 * geo_sizes[0], f"{ws.received} bytes for a colour change vs {geo_sizes[0]} geometry"
+
+
+def test_reload_uses_the_cached_geometry(page, app_url):
+    fetched = []
+    page.on("requestfinished", lambda r: fetched.append(r.url) if r.url.endswith(GEO_SUFFIX) else None)
+    frame, _ = _open(page, app_url + "/")
+    assert len(fetched) == 1
+    page.reload()
+    wait_drawn(page)
+    frame = map_frame(page)
+    assert len(fetched) == 1, "after a reload the geometry comes from the browser, not the server"
+    assert frame.evaluate("() => window.__deckmapGeometrySource") == "cache-storage"
+
+
+def test_hostile_name_in_tooltip_stays_text(page, app_url, wijken):
+    _, header, shapes = wijken
+    frame, _ = _open(page, app_url + "/")
+    _, x, y = _screen_point(page, frame, header, shapes.iloc[header["codes"].index(HOSTILE)])
+    page.mouse.move(x - 5, y - 5)
+    page.mouse.move(x, y)
+    frame.wait_for_function("() => document.getElementById('tip').style.display === 'block'", timeout=20_000)
+    assert frame.evaluate("() => document.getElementById('tip').textContent").startswith(PAYLOAD)
+    assert frame.evaluate("() => document.querySelectorAll('#tip *').length") == 0, "no element was created"
+    assert frame.evaluate("() => document.querySelectorAll('img').length") == 0
+    page.wait_for_timeout(300)
+    assert page.dialogs == []
+
+
+def test_plain_streamlit_run_falls_back_to_component_route(page, env):
+    proc, url = _server("deckmap_app.py", env)
+    try:
+        seen = []
+        page.on("response", lambda r: seen.append(r.url) if r.url.endswith(GEO_SUFFIX) else None)
+        _open(page, url + "/")
+        assert painted_share(canvas_pixels(page)) > 0.15
+        assert len(seen) == 1 and "/component/components.deckmap.geometry/" in seen[0]
+    finally:
+        proc.terminate()
+        proc.wait(15)
