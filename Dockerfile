@@ -1,5 +1,14 @@
 # Stapelkaart: slim image that serves the dashboard on port 8501. Runtime dependencies only:
 # pytest/playwright/hypothesis are in requirements-dev.txt and never enter the image.
+# Stage 1: the map component's frontend, from the npm registry with the lockfile.
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /src/components/deckmap/frontend
+COPY components/deckmap/frontend/package.json components/deckmap/frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY components/deckmap/frontend/build.mjs ./
+COPY components/deckmap/frontend/src ./src
+RUN npm run build
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,12 +24,14 @@ RUN pip install --no-cache-dir -r requirements.txt \
  && useradd --create-home --uid 1000 stapelkaart \
  && mkdir -p /var/cache/stapelkaart && chown stapelkaart /var/cache/stapelkaart
 
-COPY --chown=stapelkaart app.py ./
+COPY --chown=stapelkaart app.py serve.py ./
 COPY --chown=stapelkaart .streamlit ./.streamlit
 COPY --chown=stapelkaart data ./data
 COPY --chown=stapelkaart indicators ./indicators
 COPY --chown=stapelkaart geo ./geo
 COPY --chown=stapelkaart pages ./pages
+COPY --chown=stapelkaart components ./components
+COPY --from=frontend --chown=stapelkaart /src/components/deckmap/frontend/dist ./components/deckmap/frontend/dist
 
 USER stapelkaart
 EXPOSE 8501

@@ -10,7 +10,7 @@ STAMP_RUN := $(VENV)/.installed-runtime
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_MUT := $(VENV)/.installed-mutation
 
-.PHONY: run test bench mutation venv venv-dev tools browser clean
+.PHONY: run test bench mutation venv venv-dev tools browser frontend clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "fout: $(PY) niet gevonden; installeer Python 3.11"; exit 1; }
@@ -46,13 +46,18 @@ tools:
 	fi
 browser: tools
 
-run: $(STAMP_RUN)
+# The deck.gl map component, built from the npm registry with its lockfile (skipped when up to date).
+frontend:
+	@command -v npm >/dev/null 2>&1 || { echo "npm installeren (apt)..."; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	@sh components/deckmap/build.sh
+
+run: $(STAMP_RUN) frontend
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: $(STAMP_DEV) tools
+test: $(STAMP_DEV) tools frontend
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP_DEV) tools
+bench: $(STAMP_DEV) tools frontend
 	$(BIN)/python -m benchmarks
 
 # mutmut over indicators/ in a temporary copy; writes benchmarks/mutation.md (takes 15-30 min on 2 cores).
@@ -60,4 +65,4 @@ mutation: $(STAMP_MUT)
 	$(BIN)/python -m benchmarks.mutation --max-children 2
 
 clean:
-	rm -rf $(VENV) .pytest_cache tests/artifacts
+	rm -rf $(VENV) .pytest_cache tests/artifacts components/deckmap/frontend/node_modules components/deckmap/frontend/dist
