@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -31,6 +32,8 @@ class Mirror:
     def __init__(self, url: str, proc: subprocess.Popen | None = None) -> None:
         self.url = url
         self.proc = proc
+        self.since = 0.0  # requests that started before the last reset belong to an earlier test
+
 
     def _call(self, method: str, path: str, body: object | None = None) -> object:
         data = None if body is None else json.dumps(body).encode()
@@ -47,8 +50,11 @@ class Mirror:
         self._call("DELETE", "/__mirror__/faults")
 
     def requests(self, match: str | None = None) -> list[dict]:
+        """Requests that started since the last reset. A request an earlier test abandoned (a timeout) is
+        logged when the mirror finishes it, possibly after the reset; its start time says it is not ours."""
         q = "" if match is None else "?match=" + urllib.parse.quote(match)
-        return self._call("GET", "/__mirror__/requests" + q)["requests"]
+        return [r for r in self._call("GET", "/__mirror__/requests" + q)["requests"]
+                if r.get("time", self.since) >= self.since]
 
     def clear_requests(self) -> None:
         self._call("DELETE", "/__mirror__/requests")
@@ -60,6 +66,7 @@ class Mirror:
         self.clear_faults()
         self.config(page_size=10000, api_limit=10000, filter_topics=False)
         self.clear_requests()
+        self.since = round(time.time(), 3) - 0.001  # the mirror logs start times rounded to 1 ms
 
 
 def start_mirror(tmp_dir: Path, *extra: str) -> Mirror:
