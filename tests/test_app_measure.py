@@ -172,3 +172,31 @@ def test_presentation_sentence_is_the_engine_claim(mirror, cache_dir):
         assert text.startswith(stacking_sentence(table.loc[fid], name, "nl")[:-1])
         assert "van Nederland:" not in text
     assert "geen enkel domein genoeg bekend" in reports.focus_sentence_for(view, "poelenburg", table)
+
+
+def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir):
+    from indicators import registry as reg
+    from pages._common import loaders, reports, tables
+    from pages._common.state import ViewState
+    _import_income(cache_dir)
+    view = ViewState()
+    s = _scored()
+    ranked = tables.ranked(s.table, GM, 0, 0, "nl")
+    csv, xlsx = reports.exports(ranked, view, s.result.reference.text("nl"), None, s)
+    body = csv.decode("utf-8")
+    header = next(line for line in body.splitlines() if line.startswith("#,"))          # the table's column row
+    for col in ("Gestapeld (k van n bekend, m domeinen)", "Bekende domeinen (n)", "Domeinen (m)", "Score op"):
+        assert col in header
+    tg = s.table.loc["WK0363TG"]
+    want = f"{int(tg['stacking_count'])} van {int(tg['stacking_known'])} bekend ({int(tg['stacking_m'])} domeinen)"
+    assert want in body and xlsx[:2] == b"PK"                     # the XLSX holds the same frame
+    # the PDF profile plots the domain RANK, so its shaded band is the stacking rule itself
+    table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
+    row = table.loc["zuidoost"]
+    gdf = loaders.boundaries(GM, 2024, "wijk")
+    rep = loaders.focus_report(row, name="Zuidoost", gemeente="Amsterdam", areas=gdf, focus_codes=[],
+                               domains={d: d for d in reg.DOMAINS}, figures=[], sentence="", reference="",
+                               year=2024, worst_band=20.0, lang="nl")
+    for d in reg.DOMAINS:
+        got, rank = rep.domains[d]["score"], row[f"domain__{d}__rank"]
+        assert (pd.isna(got) and pd.isna(rank)) or got == rank
