@@ -6,7 +6,7 @@ import streamlit as st
 
 from indicators import registry as reg
 
-from pages._common import fmt, loaders, narrative, reports, tables, widgets
+from pages._common import fmt, loaders, narrative, reports, tables, widgets, wording
 from pages._common.i18n import label, t
 
 view = widgets.page_view("buurtprofiel")
@@ -54,17 +54,18 @@ st.caption(t("rank_interval_data", lang, lo=lo, hi=hi, now=now) if now else t("r
 
 st.subheader(t("why_flagged", lang))
 flagged = loaders.stacked(row)
-st.write(fmt.md(narrative.area_sentence(row, names[view.area], year=view.year, lang=lang,
+bases = wording.base_labels(scored.result, lang)   # the bases' labels in the user's language
+st.write(fmt.md(narrative.area_sentence(row, names[view.area], year=view.year, lang=lang, labels=bases,
                                         older_years=loaders.older_years(row, view.year))))
 for d in flagged:
     inds = [i for i in reg.scored_indicators(d) if loaders.num(row.get(f"{i.id}__rank")) >= 100 - band]
     st.markdown("- " + t("flag_domain", lang, domain=label(reg.DOMAINS[d], lang),
                              rank=fmt.fmt_num(row.get(f"domain__{d}__rank"), 0, lang),
-                             base=fmt.md(row.get(f"domain__{d}__ref") or "–"),
+                             base=fmt.md(bases.get(row.get(f"domain__{d}__ref"), row.get(f"domain__{d}__ref")) or "–"),
                              indicators=", ".join(label(i, lang) for i in inds) or "–"))
 
 st.subheader(t("all_indicators", lang))
-st.dataframe(tables.indicator_profile(row, lang, ref_text), hide_index=True, width="stretch")
+st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")
 
 st.subheader(t("trend", lang))
 years = loaders.years_with_data(view.gemeenten, view.level)

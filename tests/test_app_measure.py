@@ -200,3 +200,16 @@ def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir):
     for d in reg.DOMAINS:
         got, rank = rep.domains[d]["score"], row[f"domain__{d}__rank"]
         assert (pd.isna(got) and pd.isna(rank)) or got == rank
+
+
+def test_english_profile_names_the_bases_in_english(mirror, cache_dir):
+    at = _app({"area": "WK0363TG", "page": "buurtprofiel", "lang": "en"})
+    at.run()
+    at.switch_page("pages/buurtprofiel.py").run()
+    _ok(at)
+    prof = next(d.value for d in at.dataframe if "Rank vs" in d.value.columns)
+    bases = [b for b in prof["Rank vs"] if b != "–"]
+    assert bases and all(b.startswith("vs ") for b in bases)
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "In Bijlmermuseum 2 of the 2 known domains (of 6) are in the worst 20 % of their reference" in text
+    assert "t.o.v." not in text

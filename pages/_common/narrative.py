@@ -124,14 +124,18 @@ def focus_sentence(name: str, domain_ranks: Mapping[str, object], *, year: int, 
     return text + tail
 
 
-def area_sentence(row, name: str, *, year: int, lang: str = "nl", older_years: Collection[int] = ()) -> str:
+def area_sentence(row, name: str, *, year: int, lang: str = "nl", older_years: Collection[int] = (),
+                  labels: Mapping[str, str] | None = None) -> str:
     """The claim for one area from its score row (``indicators.method.stacking_sentence``), plus the years before
-    ``year`` that some of its values come from.
+    ``year`` that some of its values come from. ``labels``: the bases' labels in ``lang`` (the row's ``__ref``
+    columns are Dutch; ``wording.base_labels``).
 
     >>> area_sentence({"stacking_known": 0, "stacking_m": 6, "stacking_count": None}, "Poelenburg", year=2024)[:58]
     'Voor Poelenburg is van geen enkel domein genoeg bekend om '
     """
     lang = lang if lang in _TEXT else "nl"
+    if labels:
+        row = {k: (labels.get(v, v) if k.endswith("__ref") and isinstance(v, str) else v) for k, v in dict(row).items()}
     text = stacking_sentence(row, name, lang)
     older = sorted({int(y) for y in older_years if int(y) < year})
     if older:

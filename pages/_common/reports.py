@@ -10,6 +10,7 @@ from indicators import registry as reg
 from pages._common import loaders
 from pages._common.i18n import label as lab
 from pages._common.narrative import area_sentence
+from pages._common.wording import base_labels
 
 
 def exports(ranked_df, view, reference: str, weights, scored_: loaders.Scored) -> tuple[bytes, bytes]:
@@ -40,8 +41,10 @@ def focus_sentence_for(view, focus_id: str, table=None) -> str:
     if table.empty or focus_id not in table.index:
         return ""
     row = table.loc[focus_id]
+    labels = base_labels(loaders.scored(view.gemeenten, view.year, "wijk", view.reference).result, view.lang) \
+        if view.lang != "nl" else None
     return area_sentence(row, focus_name(loaders.focus_by_id(focus_id), view.lang), year=view.year, lang=view.lang,
-                         older_years=loaders.older_years(row, view.year))
+                         older_years=loaders.older_years(row, view.year), labels=labels)
 
 
 def focus_pdf(view) -> bytes:

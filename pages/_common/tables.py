@@ -82,11 +82,12 @@ def indicator_comparison(rows: pd.DataFrame, lang: str, focus_name: str,
     return pd.DataFrame(out)
 
 
-def indicator_profile(row: pd.Series, lang: str, reference: str) -> pd.DataFrame:
+def indicator_profile(row: pd.Series, lang: str, reference: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Every registry indicator of one area: raw value, EB estimate and 95 % interval (count-based rates), rank with
     its own base (``{id}__ref``: the label names the base and its number of areas with data), year and source.
     Context indicators (``scored=False``, e.g. migration background) get no rank: their value next to the
-    reference's value (``{id}__ref_value``, of ``reference``)."""
+    reference's value (``{id}__ref_value``, of ``reference``). ``labels``: base labels in ``lang``
+    (``wording.base_labels``)."""
     out = []
     for ind in reg.INDICATORS.values():
         rec = {t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
@@ -97,7 +98,7 @@ def indicator_profile(row: pd.Series, lang: str, reference: str) -> pd.DataFrame
         if ind.scored:
             base = row.get(f"{ind.id}__ref")
             rec[t("rank", lang)] = fmt_num(row.get(f"{ind.id}__rank"), 0, lang)
-            rec[t("rank_base", lang)] = str(base) if isinstance(base, str) and base else "–"
+            rec[t("rank_base", lang)] = (labels or {}).get(base, base) if isinstance(base, str) and base else "–"
             rec[t("ref_value_col", lang)] = "–"
         else:
             rec[t("rank", lang)] = t("context_no_rank", lang)

@@ -65,6 +65,21 @@ def tooltip_html(lang: str) -> str:
             f"{e('tooltip_stacking')}: {{sk_stack}}")
 
 
+def base_labels(result, lang: str) -> dict[str, str]:
+    """{Dutch label of a base (the ``__ref`` columns): its label in ``lang``}, from the result's bases (every
+    indicator base and every domain base), so an English screen never shows a Dutch base."""
+    out: dict[str, str] = {}
+    if result is None:
+        return out
+    for ib in getattr(result.ref_sorted, "bases", {}).values():
+        for b in ib.bases.values():
+            out[b.label["nl"]] = b.label.get(lang, b.label["nl"])
+    for per_key in getattr(result.ref_domains, "labels", {}).values():
+        for lab_ in per_key.values():
+            out[lab_["nl"]] = lab_.get(lang, lab_["nl"])
+    return out
+
+
 def legend_lines(result, view) -> list[str]:
     """The rules behind the map's colours, in the words of the method page (one line each)."""
     lang = view.lang
