@@ -5,7 +5,8 @@ Every text comes from the engine's columns and the rule texts of ``indicators.me
 
 * ``tooltip_fields(table, lang)``: per area ``sk_stack`` ("2 van 5 bekend (6 domeinen): werk, wonen";
   "niet genoeg gegevens (0 van 6 bekend)"), ``sk_composite`` ("61,3 (5 van 6 domeinen)") and ``sk_name``;
-* ``tooltip_html(lang)``: the pydeck tooltip template over those fields;
+* ``tooltip_html(lang)``: the pydeck tooltip template over those fields; ``tooltip_numbers(table, lang)``: the
+  same numbers (k, n, m, composite, its n) as numeric lines for the map component (``components.deckmap.field``);
 * ``legend_lines(result, view)``: the rules that computed the colours (stacking rule, composite base, hotspot
   rule and alpha), one sentence each.
 """
@@ -55,6 +56,18 @@ def tooltip_fields(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({"sk_name": name.astype(str).to_numpy(),
                          "sk_stack": [stack_field(r, lang) for r in rows],
                          "sk_composite": [composite_field(r, lang) for r in rows]}, index=table.index)
+
+
+def tooltip_numbers(table: pd.DataFrame, lang: str) -> list[dict]:
+    """The same measure as numeric tooltip lines for the map component (``components.deckmap.field(**spec)``):
+    composite, its n of m domains, stacking k, n known, m; a missing value shows 'niet genoeg gegevens'."""
+    na = t("not_enough_data", lang)
+    num = lambda c: pd.to_numeric(_col(table, c), errors="coerce").to_numpy(dtype="float64")  # noqa: E731
+    return [{"label": t("composite", lang), "values": num("composite"), "decimals": 1, "missing": na},
+            {"label": t("stacking_count", lang) + " (k)", "values": num("stacking_count"), "decimals": 0, "missing": na},
+            {"label": t("stacking_known_col", lang), "values": num("stacking_known"), "decimals": 0, "missing": "0"},
+            {"label": t("stacking_m_col", lang), "values": num("stacking_m"), "decimals": 0, "missing": "–"},
+            {"label": t("composite_on", lang) + " (n)", "values": num("composite__n"), "decimals": 0, "missing": "0"}]
 
 
 def tooltip_html(lang: str) -> str:
