@@ -61,7 +61,9 @@ def focus_report(row: pd.Series, *, name: str, gemeente: str, areas, focus_codes
     ``domains``: domain id -> label; ``areas``: the gemeente's wijken (GeoDataFrame); key figures are the
     ``figures`` with a value (a missing value is left out, never printed as 0).
     """
-    doms = {label: {"score": row.get(f"domain__{d}"), "n": _count(row.get(f"domain__{d}__n")),
+    # the profile shows the domain RANK in its base (the stacking rule: rank >= 100 - worst_band is shaded)
+    doms = {label: {"score": row.get(f"domain__{d}__rank", row.get(f"domain__{d}")),
+                    "n": _count(row.get(f"domain__{d}__n")),
                     "m": _count(row.get(f"domain__{d}__m"))} for d, label in domains.items()}
     key = [{"label": f.label, "value": row.get(f.id), "unit": f.unit, "year": row.get(f"{f.id}__year"),
             "source": row.get(f"{f.id}__source")} for f in figures if not math.isnan(_number(row.get(f.id)))]

@@ -21,26 +21,45 @@ STACKING_LABELS = ("0", "1", "2", "3", "4+")
 
 def rank_table(table: pd.DataFrame, gemeenten: Collection[str] | None, min_population: float,
                min_stacking: int) -> pd.DataFrame:
-    """Filtered (gemeenten, population, stacking count), sorted by composite then stacking count, with ``#``.
+    """Filtered (gemeenten, population, stacking count), ranked like with like, with ``#``.
 
-    Only areas with a composite get a rank number (``#``, Int64); suppressed or incomplete areas are listed,
-    unnumbered, after them.
+    Rule (``RANK_RULE``): areas with more known domains in the composite (``composite__n``) come first; within the
+    same ``n`` by composite, then stacking count. Only areas with a composite get a rank number (``#``, Int64);
+    suppressed areas and areas with too few known domains are listed, unnumbered, after them. The stacking filter
+    counts only known domains: ``stacking_count`` is k of the n known (unknown is never counted, and an area with
+    no known domain has no count, so it passes only a filter of 0).
     """
     df = table.copy()
     if "gemeente_code" in df and gemeenten:
         df = df[df["gemeente_code"].isin(list(gemeenten))]
     if "population" in df:
         df = df[pd.to_numeric(df["population"], errors="coerce").fillna(0) >= min_population]
-    if "stacking_count" in df:
-        df = df[pd.to_numeric(df["stacking_count"], errors="coerce").fillna(0) >= min_stacking]
-    sort = [c for c in ("composite", "stacking_count") if c in df]
-    if sort:
-        df = df.sort_values(sort, ascending=False, na_position="last")
-    has_score = pd.to_numeric(df["composite"], errors="coerce").notna().to_numpy() if "composite" in df \
-        else np.zeros(len(df), dtype=bool)
-    number = pd.array(np.where(has_score, np.cumsum(has_score), 0), dtype="Int64")
-    number[~has_score] = pd.NA
+    if "stacking_count" in df and min_stacking > 0:
+        df = df[pd.to_numeric(df["stacking_count"], errors="coerce").fillna(-1) >= min_stacking]
+    has_score = pd.to_numeric(df["composite"], errors="coerce").notna() if "composite" in df \
+        else pd.Series(False, index=df.index)
+    keys = pd.DataFrame({"_scored": has_score.astype(int)}, index=df.index)
+    if "composite__n" in df:
+        keys["_n"] = pd.to_numeric(df["composite__n"], errors="coerce").where(has_score)
+    for c in ("composite", "stacking_count"):
+        if c in df:
+            keys["_" + c] = pd.to_numeric(df[c], errors="coerce")
+    order = keys.sort_values(list(keys.columns), ascending=False, na_position="last", kind="stable").index
+    df = df.loc[order]
+    has = has_score.loc[order].to_numpy()
+    number = pd.array(np.where(has, np.cumsum(has), 0), dtype="Int64")
+    number[~has] = pd.NA
     return df.assign(**{"#": number}).reset_index(drop=True)
+
+
+RANK_RULE = {
+    "nl": "Volgorde: eerst de gebieden met de meeste bekende domeinen in de samengestelde score (n), daarbinnen op "
+          "samengestelde score, dan op stapeling. Alleen gebieden met een samengestelde score krijgen een nummer; "
+          "onderdrukte gebieden en gebieden met te weinig bekende domeinen staan onderaan zonder nummer.",
+    "en": "Order: first the areas with the most known domains in the composite score (n), within that by composite "
+          "score, then by stacking. Only areas with a composite score get a number; suppressed areas and areas with "
+          "too few known domains are listed last, unnumbered.",
+}
 
 
 def absolute_counts(parts: Mapping[str, pd.DataFrame], codes_by_row: Mapping[str, Sequence[str]]) \

@@ -6,7 +6,7 @@ import streamlit as st
 
 from indicators import registry as reg
 
-from pages._common import fmt, loaders, reports, tables, widgets
+from pages._common import fmt, loaders, narrative, reports, tables, widgets, wording
 from pages._common.i18n import label, t
 
 view = widgets.page_view("buurtprofiel")
@@ -47,22 +47,25 @@ if isinstance(row.get("suppressed_reason"), str) and row.get("suppressed_reason"
 m1, m2, m3 = st.columns(3)
 m1.metric(t("composite", lang), fmt.fmt_num(row.get("composite"), 1, lang))
 m2.metric(t("stacking_count", lang), fmt.fmt_num(row.get("stacking_count"), 0, lang))
+st.caption(t("stacking_line", lang, text=narrative.stacking_text(row, lang)))
 lo, hi, now = loaders.rank_interval(scored, view.area)
 m3.metric(t("tooltip_rank", lang), f"{now}" if now else "–")
-st.caption(t("rank_interval", lang, lo=lo, hi=hi, now=now) if now else t("rank_interval_na", lang))
+st.caption(t("rank_interval_data", lang, lo=lo, hi=hi, now=now) if now else t("rank_interval_na", lang))
 
 st.subheader(t("why_flagged", lang))
 flagged = loaders.stacked(row)
-if not flagged:
-    st.write(t("not_flagged", lang, band=f"{band:g}", ref=ref_text))
+bases = wording.base_labels(scored.result, lang)   # the bases' labels in the user's language
+st.write(fmt.md(narrative.area_sentence(row, names[view.area], year=view.year, lang=lang, labels=bases,
+                                        older_years=loaders.older_years(row, view.year))))
 for d in flagged:
     inds = [i for i in reg.scored_indicators(d) if loaders.num(row.get(f"{i.id}__rank")) >= 100 - band]
     st.markdown("- " + t("flag_domain", lang, domain=label(reg.DOMAINS[d], lang),
-                             rank=fmt.fmt_num(row.get(f"domain__{d}"), 0, lang),
+                             rank=fmt.fmt_num(row.get(f"domain__{d}__rank"), 0, lang),
+                             base=fmt.md(bases.get(row.get(f"domain__{d}__ref"), row.get(f"domain__{d}__ref")) or "–"),
                              indicators=", ".join(label(i, lang) for i in inds) or "–"))
 
 st.subheader(t("all_indicators", lang))
-st.dataframe(tables.indicator_profile(row, lang, ref_text), hide_index=True, width="stretch")
+st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")
 
 st.subheader(t("trend", lang))
 years = loaders.years_with_data(view.gemeenten, view.level)

@@ -68,8 +68,8 @@ with legend_col:
                    t("legend_caption", lang, colour=data.colour_label, year=view.year, ref=ref_text))
     if data.focus_names:
         st.caption(t("focus_outline", lang) + ": " + ", ".join(data.focus_names))
-    if view.hotspots:
-        st.caption(t("hotspot_caption", lang))
+    for line in data.legend_lines or ():   # the rules behind the colours (wording.legend_lines: stacking, hotspots)
+        st.caption(line)
 
 # --- selection: click on the map, or pick from the list (keyboard) ---
 picked = None

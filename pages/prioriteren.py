@@ -48,9 +48,14 @@ gm = f1.multiselect(t("filter_gemeente", lang), list(view.gemeenten), default=li
                     format_func=lambda c: names.get(c, c), key="w_filter_gm")
 min_pop = f2.number_input(t("min_population", lang), 0, 100_000, int(loaders.score_settings(view)["min_population"]),
                           step=100, key="w_min_pop")
-min_stack = f3.number_input(t("min_stacking", lang), 0, len(domains), 0, key="w_min_stack")
+min_stack = f3.number_input(t("min_stacking_known", lang), 0, len(domains), 0, key="w_min_stack")
 ranked = tables.ranked(scored.table, gm, min_pop, min_stack, lang)
 st.caption(t("n_shown", lang, n=len(ranked), total=len(scored.table)))
+st.caption(loaders.RANK_RULE[lang])
+if min_stack and len(ranked):
+    n_col, m_col = ranked[t("stacking_known_col", lang)], ranked[t("stacking_m_col", lang)]
+    st.caption(t("stacking_filter_note", lang, k=int(min_stack), m=int(m_col.max()),
+                 unknown=int((n_col.fillna(0) < m_col).sum())))
 st.dataframe(ranked, hide_index=True, width="stretch", key="ranked")
 
 ref = scored.result.reference.text(lang) if scored.result is not None else view.reference

@@ -104,8 +104,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "hotspot_hl": {"nl": "uitschieter (hoog-laag)", "en": "outlier (high-low)"},
     "hotspot_lh": {"nl": "uitschieter (laag-hoog)", "en": "outlier (low-high)"},
     "hotspot_ns": {"nl": "niet significant", "en": "not significant"},
-    "hotspot_caption": {"nl": "Hotspots: lokale Moran's I op de samengestelde score, p < 0,05.",
-                        "en": "Hotspots: local Moran's I on the composite score, p < 0.05."},
+    "hotspot_caption": {"nl": "Hotspots: lokale Moran's I op de samengestelde score, 999 permutaties; significant bij "
+                              "een false discovery rate van 0,05 (Benjamini-Hochberg over alle getoonde gebieden).",
+                        "en": "Hotspots: local Moran's I on the composite score, 999 permutations; significant at a "
+                              "false discovery rate of 0.05 (Benjamini-Hochberg over all areas shown)."},
     "areas_table": {"nl": "Gebieden in tabelvorm", "en": "Areas as a table"},
     "export_png": {"nl": "Kaart als PNG", "en": "Map as PNG"},
     "export_pdf": {"nl": "PDF per focusgebied", "en": "PDF per focus area"},
@@ -140,8 +142,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "why_flagged": {"nl": "Waarom valt dit gebied op?", "en": "Why is this area flagged?"},
     "not_flagged": {"nl": "Geen enkel domein ligt in de zwakste {band} % van {ref}.",
                     "en": "No domain lies in the weakest {band}% of {ref}."},
-    "flag_domain": {"nl": "**{domain}** (plaats {rank}) door: {indicators}",
-                    "en": "**{domain}** (rank {rank}) because of: {indicators}"},
+    "flag_domain": {"nl": "**{domain}** (domeinrang {rank}, {base}) door: {indicators}",
+                    "en": "**{domain}** (domain rank {rank}, {base}) because of: {indicators}"},
     "all_indicators": {"nl": "Alle indicatoren", "en": "All indicators"},
     "stacking_domains": {"nl": "Gestapelde domeinen", "en": "Stacked domains"},
     "stacking_count": {"nl": "Aantal gestapelde domeinen", "en": "Number of stacked domains"},
@@ -210,6 +212,45 @@ STRINGS: dict[str, dict[str, str]] = {
                        "en": "Reference: {ref}. Each indicator is expressed as a percentile rank 0–100 against the reference "
                              "(100 = most disadvantaged)."},
     "nothing_cached": {"nl": "Nog niets in de cache.", "en": "Nothing cached yet."},
+    # --- the measure in words (issue 10: n and m everywhere, rules from indicators.method) ---
+    "composite_base": {"nl": "{n} van {m} domeinen", "en": "{n} of {m} domains"},
+    "composite_none": {"nl": "geen score: niet genoeg gegevens ({base} bekend)",
+                       "en": "no score: not enough data ({base} known)"},
+    "composite_on": {"nl": "Score op", "en": "Score on"},
+    "incomplete": {"nl": "onvolledig", "en": "incomplete"}, "not_enough_data": {"nl": "niet genoeg gegevens", "en": "not enough data"},
+    "stacking_col": {"nl": "Gestapeld (k van n bekend, m domeinen)", "en": "Stacked (k of n known, m domains)"},
+    "stacking_known_col": {"nl": "Bekende domeinen (n)", "en": "Known domains (n)"},
+    "stacking_m_col": {"nl": "Domeinen (m)", "en": "Domains (m)"},
+    "min_stacking_known": {"nl": "Minimaal aantal gestapelde domeinen (telt alleen bekende domeinen)",
+                           "en": "Minimum number of stacked domains (counts known domains only)"},
+    "stacking_filter_note": {"nl": "Filter ≥ {k} gestapeld: telt alleen domeinen met een domeinrang; {unknown} van de "
+                                   "getoonde gebieden hebben niet alle {m} domeinen bekend (kolom n).",
+                             "en": "Filter ≥ {k} stacked: counts only domains with a domain rank; {unknown} of the "
+                                   "areas shown do not have all {m} domains known (column n)."},
+    "composite_legend": {"nl": "Samengestelde score: gewogen gemiddelde van de bekende domeinscores; de tooltip noemt "
+                               "op hoeveel domeinen (n van m met gewicht).",
+                         "en": "Composite score: weighted mean of the known domain scores; the tooltip says on how many "
+                               "domains (n of m with weight)."},
+    "hotspot_rule_line": {"nl": "Hotspots: {rule}.", "en": "Hotspots: {rule}."},
+    "method_smoothing": {"nl": "Kleine gebieden: intervallen en empirisch-Bayes", "en": "Small areas: intervals and empirical Bayes"},
+    "method_bijstand": {"nl": "Bijstand één keer geteld", "en": "Social assistance counted once"},
+    "method_context": {"nl": "Context zonder rang", "en": "Context without rank"},
+    "context_text": {"nl": "Contextindicatoren (zoals migratieachtergrond) krijgen geen rang en tellen niet mee in "
+                           "domein, stapeling of samengestelde score; ze staan als waarde naast de waarde van de referentie.",
+                     "en": "Context indicators (such as migration background) get no rank and do not count in a domain, "
+                           "stacking or the composite score; they are shown as a value next to the reference's value."},
+    "stacking_line": {"nl": "Gestapeld: {text}", "en": "Stacked: {text}"},
+    "rank_interval_data": {"nl": "Plaats in de rangorde bij gevarieerde gewichten én onzekerheid in de gegevens "
+                                 "(90 %-interval, 1000 trekkingen; telgegevens: afronding en Poisson): {lo}–{hi} (nu {now})",
+                           "en": "Position in the ranking under varied weights and data uncertainty (90% interval, "
+                                 "1,000 draws; counts: rounding and Poisson): {lo}–{hi} (now {now})"},
+    "rank_base": {"nl": "Rang t.o.v.", "en": "Rank vs"},
+    "value_eb": {"nl": "Geschat (EB)", "en": "Estimated (EB)"},
+    "interval_95": {"nl": "95 %-interval", "en": "95% interval"},
+    "ref_value_col": {"nl": "Waarde referentie", "en": "Reference value"},
+    "context_no_rank": {"nl": "context: geen rang", "en": "context: no rank"},
+    "ref_value_na": {"nl": "referentiewaarde niet beschikbaar (te weinig gebieden met deze waarde)",
+                     "en": "reference value not available (too few areas with this value)"},
     # --- data ---
     "cache_title": {"nl": "In de cache", "en": "Cached"},
     "cache_dir": {"nl": "Cachemap: `{path}`", "en": "Cache folder: `{path}`"},

@@ -2,7 +2,8 @@
 
 No other module in pages/ imports those packages, except declarations (documented in docs/ARCHITECTURE.md):
 ``indicators.registry`` (the indicators as data), ``indicators.weights`` (weight limits and parser),
-``data.errors`` (exception types), ``geo.crs`` (CRS constants) and ``data.cbs.KWB_TABLES`` (the years).
+``data.errors`` (exception types), ``geo.crs`` (CRS constants), ``data.cbs.KWB_TABLES`` (the years) and
+``indicators.method`` (the rules in words and the stacking sentence built from a score row: pure text).
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ from geo.join import join_scores  # noqa: F401
 from geo.layer import focus_outlines, label_points, prepare_map_layer, view_state_for_bounds  # noqa: F401
 from indicators.engine import make_reference, score_areas
 from indicators.focus import FOCUS_AREAS, score_focus
-from indicators.hotspots import local_moran
+from indicators.hotspots import local_moran, rule_text as hotspot_rule_text  # noqa: F401
 from indicators.rates import user_values_from_file
-from indicators.sensitivity import rank_intervals
-from indicators.tables import (STACKING_BREAKS, STACKING_LABELS, absolute_counts, domain_ranks,  # noqa: F401
+from indicators.sensitivity import data_draws, rank_intervals
+from indicators.tables import (RANK_RULE, STACKING_BREAKS, STACKING_LABELS, absolute_counts, domain_ranks,  # noqa: F401
                                num, older_years, rank_table, shown_indicators, stacked)
 from indicators.trend import trend as comparable_trend
 
@@ -186,7 +187,8 @@ def _score(gemeenten: tuple[str, ...], year: int, level: str, reference: str, si
         frame = sel
         ref = make_reference(sel, "selection", level, year, gemeenten, names=gemeente_options(year))
     result = score_areas({year: frame}, year, level=level, reference=ref, gemeenten=gemeenten,
-                         user_values=user_values(signature), attributes=attributes)
+                         user_values=user_values(signature), attributes=attributes,
+                         national={year: nat} if reference == "nl" else None)
     return result, sel
 
 
@@ -220,17 +222,20 @@ def score_settings(view) -> dict:
     return {**ENGINE_DEFAULTS, **(dict(res.settings) if res is not None else {})}
 
 
+HOTSPOT = {"alpha": 0.05, "correction": "fdr"}  # the map's hotspot rule; legend/method: hotspot_rule_text(**HOTSPOT)
+
+
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=32)
 def _lisa(gemeenten: tuple[str, ...], year: int, level: str, codes: tuple, values: tuple) -> dict:
-    out = local_moran(boundaries(gemeenten, year, level), pd.Series(values, index=list(codes), dtype="float64"))
-    label = out["label"].where(out["label"].isin(["HH", "LL", "HL", "LH"]),
-                               np.where(out["label"] == "niet significant", "ns", None))
-    return dict(zip(out["code"], label))
+    out = local_moran(boundaries(gemeenten, year, level), pd.Series(values, index=list(codes), dtype="float64"),
+                      **HOTSPOT)
+    lisa = out["lisa"].astype(object).where(out["lisa"].notna(), None)   # HH/LL/HL/LH, ns; None = no data/neighbours
+    return dict(zip(out["code"], lisa))
 
 
 def with_hotspots(scored_: Scored, gemeenten: tuple[str, ...], year: int, level: str) -> Scored:
     """Add a ``lisa`` column (HH/LL/HL/LH/ns; None = no data or no neighbours) from indicators.hotspots
-    (local Moran's I on the composite, Queen contiguity, 999 permutations, fixed seed)."""
+    (local Moran's I on the composite, Queen contiguity, 999 permutations, fixed seed, ``hotspot_rule``)."""
     table = scored_.table.copy()
     values = pd.to_numeric(table.set_index("code")["composite"], errors="coerce") if len(table) \
         else pd.Series(dtype=float)
@@ -241,11 +246,14 @@ def with_hotspots(scored_: Scored, gemeenten: tuple[str, ...], year: int, level:
 
 def rank_interval(scored_: Scored, code: str) -> tuple[int | None, int | None, int | None]:
     """Position of ``code`` by composite now and its 5-95 % interval under random weights around the chosen ones
-    (indicators.sensitivity: Dirichlet draws, fixed seed)."""
+    AND drawn data (indicators.sensitivity: Dirichlet weight draws with ``data_draws`` of the count-based rates,
+    draw k with draw k, fixed seeds)."""
     res = scored_.result
     if res is None or code not in scored_.table.index:
         return None, None, None
-    iv = rank_intervals(res.domain_x.loc[res.table.index], res.weights, min_domains=res.settings.get("min_domains", 3))
+    codes = res.table.index
+    iv = rank_intervals(res.domain_x.loc[codes], res.weights, min_domains=res.settings.get("min_domains", 3),
+                        domain_draws=data_draws(res, codes))
     if code not in iv.index or pd.isna(iv.loc[code, "rank"]):
         return None, None, None
     r = iv.loc[code]

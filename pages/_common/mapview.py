@@ -5,7 +5,6 @@ No basemap: ``map_style=None`` and ``map_provider=None`` so the map renders offl
 
 from __future__ import annotations
 
-import html
 import logging
 from dataclasses import dataclass
 
@@ -16,7 +15,7 @@ import pydeck as pdk
 from data.errors import StapelkaartError
 from geo.crs import WGS84
 from indicators import registry as reg
-from pages._common import loaders
+from pages._common import loaders, wording
 from pages._common.fmt import fmt_num
 from pages._common.i18n import label, t
 from pages._common.state import ViewState
@@ -37,6 +36,7 @@ class MapData:
     fill: np.ndarray = None
     entries: list = None
     outlines: object = None
+    legend_lines: list = None  # the rules behind the colours (wording.legend_lines)
 
 
 def colour_label(colour: str, lang: str) -> str:
@@ -92,16 +92,16 @@ def build(view: ViewState, scored: loaders.Scored, gdf, focus_only: str | None =
                 entries[i] = e.__class__(**{**e.__dict__, "label": names[i] if i < len(names) else e.label})
     fill = np.asarray(fill, dtype=np.uint8)
 
-    # tooltip fields (escaped by geo.layer)
+    # tooltip fields (escaped by geo.layer); stacking and composite with n and m (pages/_common/wording.py)
     ranks = pd.Series(values).rank(ascending=False, method="min")
+    words = wording.tooltip_fields(joined, lang)
     joined = joined.assign(
         sk_value=[fmt_num(v, 0 if view.colour == "stacking" else 1, lang) for v in values],
         sk_rank=[f"{int(r)} / {int(np.isfinite(values).sum())}" if np.isfinite(v) else "–" for r, v in zip(ranks, values)],
-        sk_stack=[_stack_text(s, lang) if has else "–" for s, has in
-                  zip(joined.get("stacking_domains", pd.Series("", index=joined.index)), _has_domains(joined))],
-        sk_name=joined["name"].fillna(joined["code"]).astype(str),
+        sk_stack=words["sk_stack"].to_numpy(), sk_composite=words["sk_composite"].to_numpy(),
+        sk_name=words["sk_name"].to_numpy(),
     )
-    props = ("code", "sk_name", "sk_value", "sk_rank", "sk_stack")
+    props = ("code", "sk_name", "sk_value", "sk_rank", "sk_stack", "sk_composite")
     key = (view.gemeenten, view.year, view.level, view.colour, view.classes, view.k, view.hotspots,
            view.weights, loaders.user_file_signature())
     layer = loaders.map_layer(key, joined[list(props) + ["geometry"]], props, fill.tobytes())
@@ -135,15 +135,14 @@ def build(view: ViewState, scored: loaders.Scored, gdf, focus_only: str | None =
         except (StapelkaartError, ValueError) as exc:  # outlines are an extra; the choropleth stands without them
             log.warning("Focusgebieden niet getekend: %s", exc)
     vs = loaders.view_state_for_bounds(bounds, 1100, 650 if not view.present else 800)
-    tip = (f"<b>{{sk_name}}</b> ({{code}})<br/>{html.escape(t('tooltip_value', lang))}: {{sk_value}}<br/>"
-           f"{html.escape(t('tooltip_rank', lang))}: {{sk_rank}}<br/>{html.escape(t('tooltip_stacking', lang))}: {{sk_stack}}")
+    tip = wording.tooltip_html(lang)
     deck = loaders.CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**vs), **basemap(),
                     tooltip={"html": tip, "style": {"backgroundColor": "#1a1a1a", "color": "#ffffff",
                                                     "fontSize": "14px"}})
     rows = [{"hex": "#%02x%02x%02x" % tuple(e.color[:3]), "label": e.label, "n": e.n} for e in entries]
     title = t("hotspots", lang).replace("Toon h", "H").replace("Show h", "H") if view.hotspots else colour_label(view.colour, lang)
     return MapData(deck, rows, title, len(joined), joined, focus_names, bounds,
-                   fill, entries, outlines)
+                   fill, entries, outlines, wording.legend_lines(scored.result, view))
 
 
 BLANK_STYLE = {"version": 8, "sources": {}, "layers": [

@@ -1,4 +1,10 @@
-"""One plain-language sentence per focus area, built only from the numbers shown beside it.
+"""One plain-language sentence per area, built only from the numbers shown beside it.
+
+``area_sentence`` (use this one) takes a score row (``ScoreResult.table`` or ``score_focus``) and says the engine's
+claim in the words of ``indicators.method.stacking_sentence``: "k van de n bekende domeinen (van m)", the base of
+every flagged domain named (never "van Nederland" for a rank against a fallback base or a base below half), and
+"niet genoeg gegevens" when no domain is known (never "geen enkel domein"). ``focus_sentence`` is the older
+sentence over domain scores only; it cannot name the bases and is kept for callers that have not moved.
 
 Pure function, no streamlit: ``focus_sentence`` takes the domain ranks (0-100, 100 = most
 disadvantaged; ``None``/NaN = not available) and says how many domains lie in the worst band. When
@@ -13,6 +19,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping
+
+from indicators.method import stacking_sentence, stacking_text  # noqa: F401  (stacking_text: pages' n/m words)
 
 _TEXT = {
     "nl": {
@@ -114,3 +122,22 @@ def focus_sentence(name: str, domain_ranks: Mapping[str, object], *, year: int, 
     if len(avail) < min_domains:
         text += tx["too_few"]
     return text + tail
+
+
+def area_sentence(row, name: str, *, year: int, lang: str = "nl", older_years: Collection[int] = (),
+                  labels: Mapping[str, str] | None = None) -> str:
+    """The claim for one area from its score row (``indicators.method.stacking_sentence``), plus the years before
+    ``year`` that some of its values come from. ``labels``: the bases' labels in ``lang`` (the row's ``__ref``
+    columns are Dutch; ``wording.base_labels``).
+
+    >>> area_sentence({"stacking_known": 0, "stacking_m": 6, "stacking_count": None}, "Poelenburg", year=2024)[:58]
+    'Voor Poelenburg is van geen enkel domein genoeg bekend om '
+    """
+    lang = lang if lang in _TEXT else "nl"
+    if labels:
+        row = {k: (labels.get(v, v) if k.endswith("__ref") and isinstance(v, str) else v) for k, v in dict(row).items()}
+    text = stacking_sentence(row, name, lang)
+    older = sorted({int(y) for y in older_years if int(y) < year})
+    if older:
+        text += _TEXT[lang]["older"].format(years=join_list([str(y) for y in older], lang))
+    return text

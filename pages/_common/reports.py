@@ -8,8 +8,9 @@ from __future__ import annotations
 from data.errors import StapelkaartError
 from indicators import registry as reg
 from pages._common import loaders
-from pages._common.i18n import label as lab, t
-from pages._common.narrative import focus_sentence
+from pages._common.i18n import label as lab
+from pages._common.narrative import area_sentence
+from pages._common.wording import base_labels
 
 
 def exports(ranked_df, view, reference: str, weights, scored_: loaders.Scored) -> tuple[bytes, bytes]:
@@ -31,7 +32,8 @@ def worst_band(settings: dict) -> float:
 
 
 def focus_sentence_for(view, focus_id: str, table=None) -> str:
-    """The Vergelijken sentence of one focus area (also used in presentation mode and in the PDF)."""
+    """The sentence of one focus area (presentation mode, PDF; ``narrative.area_sentence`` over its score row:
+    "k van de n bekende domeinen (van m)", each flagged domain with its base)."""
     try:
         table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS))) if table is None else table
     except StapelkaartError:  # no data: presentation mode then shows the map without a sentence
@@ -39,11 +41,10 @@ def focus_sentence_for(view, focus_id: str, table=None) -> str:
     if table.empty or focus_id not in table.index:
         return ""
     row = table.loc[focus_id]
-    return focus_sentence(focus_name(loaders.focus_by_id(focus_id), view.lang), loaders.domain_ranks(row),
-                          year=view.year, worst_band=worst_band(loaders.score_settings(view)),
-                          flagged=loaders.stacked(row), older_years=loaders.older_years(row, view.year),
-                          labels={d: lab(reg.DOMAINS[d], view.lang).lower() for d in reg.DOMAINS},
-                          reference=t("ref_short_" + view.reference, view.lang), lang=view.lang)
+    labels = base_labels(loaders.scored(view.gemeenten, view.year, "wijk", view.reference).result, view.lang) \
+        if view.lang != "nl" else None
+    return area_sentence(row, focus_name(loaders.focus_by_id(focus_id), view.lang), year=view.year, lang=view.lang,
+                         older_years=loaders.older_years(row, view.year), labels=labels)
 
 
 def focus_pdf(view) -> bytes:

@@ -5,20 +5,34 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators import registry as reg
+from indicators.method import stacking_text
 from pages._common import loaders
 from pages._common.fmt import fmt_num, source_text, year_text
 from pages._common.i18n import label as lab, t
 
 
 def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: int, lang: str) -> pd.DataFrame:
-    """Filtered, sorted (composite, then stacking count; indicators.tables.rank_table), with readable columns."""
+    """Filtered, ranked like with like (indicators.tables.rank_table, rule ``loaders.RANK_RULE``), readable columns.
+
+    Composite and stacking carry n (domains known) and m (domains that carry weight / all domains): the composite
+    as "3 van 6 domeinen (onvolledig)", stacking as "k van n bekend (m domeinen)" (indicators.method), plus the
+    numbers k, n and m as their own columns for the exports.
+    """
     df = loaders.rank_table(table, gemeenten, min_population, min_stacking)
     out = pd.DataFrame({"#": df["#"], t("area", lang): df.get("name", df.get("code")), "code": df.get("code")})
     if "gemeente_code" in df:
         out[t("filter_gemeente", lang)] = df["gemeente_code"].values
-    for c, key in (("composite", "composite"), ("stacking_count", "stacking_count")):
+    rows = df.to_dict("records")
+    if "composite" in df:
+        out[t("composite", lang)] = pd.to_numeric(df["composite"], errors="coerce").round(1).values
+    if "composite__n" in df:
+        out[t("composite_on", lang)] = [composite_base(r, lang) for r in rows]
+    if "stacking_count" in df:
+        out[t("stacking_col", lang)] = [stacking_text(r, lang) for r in rows]
+        out[t("stacking_count", lang)] = pd.array(pd.to_numeric(df["stacking_count"], errors="coerce"), dtype="Int64")
+    for c, key in (("stacking_known", "stacking_known_col"), ("stacking_m", "stacking_m_col")):
         if c in df:
-            out[t(key, lang)] = pd.to_numeric(df[c], errors="coerce").round(1).values
+            out[t(key, lang)] = pd.array(pd.to_numeric(df[c], errors="coerce"), dtype="Int64")
     if "stacking_domains" in df:
         out[t("stacking_domains", lang)] = [
             ", ".join(lab(reg.DOMAINS[d], lang) for d in str(s).split(";") if d in reg.DOMAINS) if isinstance(s, str) else ""
@@ -29,6 +43,17 @@ def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: 
     if "population" in df:
         out[t("min_population", lang).split()[-1].capitalize()] = pd.to_numeric(df["population"], errors="coerce").values
     return out.reset_index(drop=True)
+
+
+def composite_base(row, lang: str) -> str:
+    """"6 van 6 domeinen" / "3 van 6 domeinen (onvolledig)" / "niet genoeg gegevens (1 van 6 domeinen)"."""
+    n, m = loaders.num(row.get("composite__n")), loaders.num(row.get("composite__m"))
+    if not (n == n and m == m):
+        return "–"
+    base = t("composite_base", lang, n=int(n), m=int(m))
+    if loaders.num(row.get("composite")) != loaders.num(row.get("composite")):   # NaN: no composite
+        return t("composite_none", lang, base=base)
+    return base if n >= m else f"{base} ({t('incomplete', lang)})"
 
 
 def indicator_comparison(rows: pd.DataFrame, lang: str, focus_name: str,
@@ -57,18 +82,39 @@ def indicator_comparison(rows: pd.DataFrame, lang: str, focus_name: str,
     return pd.DataFrame(out)
 
 
-def indicator_profile(row: pd.Series, lang: str, reference: str) -> pd.DataFrame:
-    """Every registry indicator of one area: value, unit, rank, reference, year and source."""
+def indicator_profile(row: pd.Series, lang: str, reference: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every registry indicator of one area: raw value, EB estimate and 95 % interval (count-based rates), rank with
+    its own base (``{id}__ref``: the label names the base and its number of areas with data), year and source.
+    Context indicators (``scored=False``, e.g. migration background) get no rank: their value next to the
+    reference's value (``{id}__ref_value``, of ``reference``). ``labels``: base labels in ``lang``
+    (``wording.base_labels``)."""
     out = []
     for ind in reg.INDICATORS.values():
-        out.append({t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
-                    t("indicator", lang): lab(ind, lang), t("value", lang): fmt_num(row.get(ind.id), 1, lang),
-                    t("unit", lang): ind.unit.get(lang, ind.unit["nl"]),
-                    t("rank", lang): fmt_num(row.get(f"{ind.id}__rank"), 0, lang),
-                    t("reference_col", lang): reference,
-                    t("year", lang): year_text(row.get(f"{ind.id}__year")),
-                    t("source", lang): source_text(row.get(f"{ind.id}__source"))})
+        rec = {t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
+               t("indicator", lang): lab(ind, lang), t("value", lang): fmt_num(row.get(ind.id), 1, lang),
+               t("unit", lang): ind.unit.get(lang, ind.unit["nl"]),
+               t("value_eb", lang): fmt_num(row.get(f"{ind.id}__eb"), 1, lang) if ind.count_based else "–",
+               t("interval_95", lang): _interval(row, ind.id, lang) if ind.count_based else "–"}
+        if ind.scored:
+            base = row.get(f"{ind.id}__ref")
+            rec[t("rank", lang)] = fmt_num(row.get(f"{ind.id}__rank"), 0, lang)
+            rec[t("rank_base", lang)] = (labels or {}).get(base, base) if isinstance(base, str) and base else "–"
+            rec[t("ref_value_col", lang)] = "–"
+        else:
+            rec[t("rank", lang)] = t("context_no_rank", lang)
+            rec[t("rank_base", lang)] = "–"
+            ref_value = loaders.num(row.get(f"{ind.id}__ref_value"))
+            rec[t("ref_value_col", lang)] = (f"{fmt_num(ref_value, 1, lang)} ({reference})" if ref_value == ref_value
+                                            else t("ref_value_na", lang))
+        rec[t("year", lang)] = year_text(row.get(f"{ind.id}__year"))
+        rec[t("source", lang)] = source_text(row.get(f"{ind.id}__source"))
+        out.append(rec)
     return pd.DataFrame(out)
+
+
+def _interval(row: pd.Series, ind_id: str, lang: str) -> str:
+    lo, hi = loaders.num(row.get(f"{ind_id}__low")), loaders.num(row.get(f"{ind_id}__high"))
+    return f"{fmt_num(lo, 1, lang)}–{fmt_num(hi, 1, lang)}" if lo == lo and hi == hi else "–"
 
 
 def indicator_method(ind, lang: str, year: int, min_population: float) -> str:

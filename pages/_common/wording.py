@@ -1,0 +1,110 @@
+"""The measure in words for the map: tooltip fields and legend lines (the current pydeck map and the map component).
+
+Every text comes from the engine's columns and the rule texts of ``indicators.method`` / ``indicators.hotspots``
+(through ``loaders``), so the tooltip, legend, method page, sentence and PDF say the same thing:
+
+* ``tooltip_fields(table, lang)``: per area ``sk_stack`` ("2 van 5 bekend (6 domeinen): werk, wonen";
+  "niet genoeg gegevens (0 van 6 bekend)"), ``sk_composite`` ("61,3 (5 van 6 domeinen)") and ``sk_name``;
+* ``tooltip_html(lang)``: the pydeck tooltip template over those fields; ``tooltip_numbers(table, lang)``: the
+  same numbers (k, n, m, composite, its n) as numeric lines for the map component (``components.deckmap.field``);
+* ``legend_lines(result, view)``: the rules that computed the colours (stacking rule, composite base, hotspot
+  rule and alpha), one sentence each.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+
+from indicators import method
+from indicators import registry as reg
+from pages._common import loaders
+from pages._common.fmt import fmt_num
+from pages._common.i18n import label, t
+
+
+def _col(table: pd.DataFrame, name: str) -> pd.Series:
+    return table[name] if name in table else pd.Series(pd.NA, index=table.index, dtype="object")
+
+
+def stack_field(row, lang: str) -> str:
+    """"k van n bekend (m domeinen)" followed by the flagged domains, from one score row."""
+    text = method.stacking_text(row, lang)
+    names = [label(reg.DOMAINS[d], lang) for d in loaders.stacked(row)]
+    return f"{text}: {', '.join(names)}" if names else text
+
+
+def composite_field(row, lang: str) -> str:
+    """The composite with its base: "61,3 (5 van 6 domeinen)"; without a composite the reason in words."""
+    n, m = loaders.num(row.get("composite__n")), loaders.num(row.get("composite__m"))
+    base = (t("composite_base", lang, n=int(n), m=int(m)) if np.isfinite(n) and np.isfinite(m) else "")
+    value = loaders.num(row.get("composite"))
+    if np.isfinite(value):
+        return f"{fmt_num(value, 1, lang)} ({base})" if base else fmt_num(value, 1, lang)
+    return t("composite_none", lang, base=base) if base else t("not_enough_data", lang)
+
+
+def tooltip_fields(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``sk_name``, ``sk_stack`` and ``sk_composite`` per row of ``table`` (a score table or the joined map frame;
+    rows without scores, e.g. 'geen gegevens' areas, say 'niet genoeg gegevens')."""
+    cols = ["stacking_count", "stacking_known", "stacking_m", "stacking_domains", "composite", "composite__n",
+            "composite__m"]
+    rows = pd.DataFrame({c: _col(table, c) for c in cols}, index=table.index).to_dict("records")
+    name = _col(table, "name").astype("object").where(_col(table, "name").notna(), _col(table, "code"))
+    return pd.DataFrame({"sk_name": name.astype(str).to_numpy(),
+                         "sk_stack": [stack_field(r, lang) for r in rows],
+                         "sk_composite": [composite_field(r, lang) for r in rows]}, index=table.index)
+
+
+def tooltip_numbers(table: pd.DataFrame, lang: str) -> list[dict]:
+    """The same measure as numeric tooltip lines for the map component (``components.deckmap.field(**spec)``):
+    composite, its n of m domains, stacking k, n known, m; a missing value shows 'niet genoeg gegevens'."""
+    na = t("not_enough_data", lang)
+    num = lambda c: pd.to_numeric(_col(table, c), errors="coerce").to_numpy(dtype="float64")  # noqa: E731
+    return [{"label": t("composite", lang), "values": num("composite"), "decimals": 1, "missing": na},
+            {"label": t("stacking_count", lang) + " (k)", "values": num("stacking_count"), "decimals": 0, "missing": na},
+            {"label": t("stacking_known_col", lang), "values": num("stacking_known"), "decimals": 0, "missing": "0"},
+            {"label": t("stacking_m_col", lang), "values": num("stacking_m"), "decimals": 0, "missing": "–"},
+            {"label": t("composite_on", lang) + " (n)", "values": num("composite__n"), "decimals": 0, "missing": "0"}]
+
+
+def tooltip_html(lang: str) -> str:
+    """The tooltip template over ``code``, ``sk_name``, ``sk_value``, ``sk_rank`` and ``tooltip_fields``."""
+    e = lambda key: html.escape(t(key, lang))  # noqa: E731
+    return (f"<b>{{sk_name}}</b> ({{code}})<br/>{e('tooltip_value')}: {{sk_value}}<br/>"
+            f"{e('tooltip_rank')}: {{sk_rank}}<br/>{e('composite')}: {{sk_composite}}<br/>"
+            f"{e('tooltip_stacking')}: {{sk_stack}}")
+
+
+def base_labels(result, lang: str) -> dict[str, str]:
+    """{Dutch label of a base (the ``__ref`` columns): its label in ``lang``}, from the result's bases (every
+    indicator base and every domain base), so an English screen never shows a Dutch base."""
+    out: dict[str, str] = {}
+    if result is None:
+        return out
+    for ib in getattr(result.ref_sorted, "bases", {}).values():
+        for b in ib.bases.values():
+            out[b.label["nl"]] = b.label.get(lang, b.label["nl"])
+    for per_key in getattr(result.ref_domains, "labels", {}).values():
+        for lab_ in per_key.values():
+            out[lab_["nl"]] = lab_.get(lang, lab_["nl"])
+    return out
+
+
+def legend_lines(result, view) -> list[str]:
+    """The rules behind the map's colours, in the words of the method page (one line each)."""
+    lang = view.lang
+    lines = []
+    if view.hotspots:
+        lines.append(t("hotspot_rule_line", lang, rule=loaders.hotspot_rule_text(**loaders.HOTSPOT, lang=lang)))
+    elif view.colour == "stacking":
+        lines.append(method.STACKING_RULE[lang])
+    elif view.colour == "composite":
+        lines.append(t("composite_legend", lang))
+    if result is not None and view.colour.startswith("ind:"):
+        ind = reg.INDICATORS.get(view.colour.partition(":")[2])
+        if ind is not None and ind.count_based:
+            lines.append(method.SMOOTHING_RULE[lang])
+    return lines

@@ -1,0 +1,215 @@
+"""Issue 10 as a user sees it: every word on screen is what the engine computed (n and m, rules, bases)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.test_app_pages import _app, _import_income, _ok
+
+GM = ("GM0363", "GM0479")
+
+
+def _scored():
+    from pages._common import loaders
+    return loaders.scored(GM, 2024, "wijk", "nl")
+
+
+def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, cache_dir):
+    _import_income(cache_dir)
+    at = _app()
+    at.run()
+    at.switch_page("pages/prioriteren.py").run()
+    _ok(at)
+    df = at.dataframe[0].value
+    table = _scored().table.loc[list(df["code"])]    # the rows shown (default minimum population applies)
+    by_code = df.set_index("code")
+    # every row says "k van n bekend (m domeinen)" with the engine's k, n and m
+    for code, r in table.iterrows():
+        n, m, k = r["stacking_known"], int(r["stacking_m"]), r["stacking_count"]
+        shown = by_code.loc[code, "Gestapeld (k van n bekend, m domeinen)"]
+        if pd.isna(n) or int(n) == 0:
+            assert shown == f"niet genoeg gegevens (0 van {m} bekend)"
+        else:
+            assert shown == f"{int(k)} van {int(n)} bekend ({m} domeinen)"
+        assert by_code.loc[code, "Domeinen (m)"] == m
+    # composite carries n of m; incomplete ones are marked
+    scored = table[table["composite"].notna()]
+    assert len(scored)
+    for code, r in scored.iterrows():
+        text = by_code.loc[code, "Score op"]
+        assert text.startswith(f"{int(r['composite__n'])} van {int(r['composite__m'])} domeinen")
+        assert ("onvolledig" in text) == (r["composite__n"] < r["composite__m"])
+    # ranked like with like: the numbered rows are sorted by n (descending), then composite
+    numbered = df[df["#"].notna()]
+    n_seq = [int(table.loc[c, "composite__n"]) for c in numbered["code"]]
+    assert n_seq == sorted(n_seq, reverse=True) and len(numbered) == len(scored)
+    assert "meeste bekende domeinen" in " ".join(c.value for c in at.caption)
+
+    at.number_input(key="w_min_stack").set_value(2).run()
+    _ok(at)
+    df2 = at.dataframe[0].value
+    expected = set(table.index[pd.to_numeric(table["stacking_count"], errors="coerce").fillna(-1) >= 2])  # k of known
+    assert set(df2["code"]) == expected and expected
+    assert (df2["Aantal gestapelde domeinen"] >= 2).all()
+    note = [c.value for c in at.caption if "Filter ≥ 2 gestapeld" in c.value]
+    incomplete = int((df2["Bekende domeinen (n)"] < df2["Domeinen (m)"]).sum())
+    assert note and f"{incomplete} van de getoonde gebieden" in note[0]
+
+
+def test_poelenburg_profile_says_not_enough_data(mirror, cache_dir):
+    at = _app({"area": "WK047912", "page": "buurtprofiel"})
+    at.run()
+    at.switch_page("pages/buurtprofiel.py").run()
+    _ok(at)
+    text = (" ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)).replace("\\", "")
+    assert _scored().table.loc["WK047912", "stacking_known"] == 0
+    assert "Geen enkel domein ligt" not in text
+    assert "van geen enkel domein genoeg bekend" in text and "(0 van 6 bekend)" in text
+    assert "Gestapeld: niet genoeg gegevens (0 van 6 bekend)" in text
+    assert "geen teken dat er niets aan de hand is" in text
+
+
+def test_profile_rank_carries_its_base_and_context_has_no_rank(mirror, cache_dir):
+    at = _app({"area": "WK0363TG", "page": "buurtprofiel"})
+    at.run()
+    at.switch_page("pages/buurtprofiel.py").run()
+    _ok(at)
+    row = _scored().table.loc["WK0363TG"]
+    prof = next(d.value for d in at.dataframe if "Rang t.o.v." in d.value.columns).set_index("Indicator")
+    from indicators import registry as reg
+    for ind in reg.INDICATORS.values():
+        r = prof.loc[ind.label["nl"]]
+        if not ind.scored:                       # migration background, bijstand per 1000: context, no rank
+            assert r["Plaats (0–100)"] == "context: geen rang" and r["Rang t.o.v."] == "–"
+        elif pd.notna(row[f"{ind.id}__rank"]):
+            assert r["Rang t.o.v."] == row[f"{ind.id}__ref"]
+            assert str(int(row[f"{ind.id}__ref_n"])) in r["Rang t.o.v."]
+    herkomst = prof.loc[reg.INDICATORS["herkomst_buiten_europa"].label["nl"]]   # migration background
+    assert herkomst["Plaats (0–100)"] == "context: geen rang" and herkomst["Rang t.o.v."] == "–"
+    assert pd.isna(row["herkomst_buiten_europa__rank"])
+    # the sentence names the base of every flagged domain (Markdown-escaped on screen)
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert row["stacking_domains"]
+    for d in str(row["stacking_domains"]).split(";"):
+        assert str(row[f"domain__{d}__ref"]) in text
+
+
+def test_profile_interval_covers_weights_and_data(mirror, cache_dir):
+    _import_income(cache_dir)
+    at = _app({"area": "WK0363TG", "page": "buurtprofiel"})
+    at.run()
+    at.switch_page("pages/buurtprofiel.py").run()
+    _ok(at)
+    caption = " ".join(c.value for c in at.caption)
+    assert "gewichten én onzekerheid in de gegevens" in caption
+
+
+def test_method_page_states_the_engine_rules_in_the_same_words(mirror, cache_dir):
+    from indicators import method
+    from indicators.hotspots import rule_text
+    at = _app({"page": "methode"})
+    at.run()
+    at.switch_page("pages/methode.py").run()
+    _ok(at)
+    text = " ".join(m.value for m in at.markdown)
+    for rule in (method.STACKING_RULE, method.REFERENCE_RULE, method.SMOOTHING_RULE, method.BIJSTAND_RULE):
+        assert rule["nl"] in text
+    assert rule_text(0.05, "fdr", "nl") in text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mirror, cache_dir, lang):
+    from pages._common import loaders, wording
+    from pages._common.state import ViewState
+    s = _scored()
+    zuidoost = loaders.focus_by_id("zuidoost")
+    table = s.table.loc[[c for c in zuidoost.codes if c in s.table.index]]
+    assert len(table)
+    fields = wording.tooltip_fields(table, lang)
+    for code, r in table.iterrows():
+        n, k, m = r["stacking_known"], r["stacking_count"], int(r["stacking_m"])
+        if pd.isna(n) or int(n) == 0:
+            want = f"niet genoeg gegevens (0 van {m} bekend)" if lang == "nl" else f"not enough data (0 of {m} known)"
+        else:
+            want = (f"{int(k)} van {int(n)} bekend ({m} domeinen)" if lang == "nl"
+                    else f"{int(k)} of {int(n)} known ({m} domains)")
+        assert fields.loc[code, "sk_stack"].startswith(want)
+        assert f"{int(r['composite__n'])} {'van' if lang == 'nl' else 'of'} {int(r['composite__m'])}" \
+            in fields.loc[code, "sk_composite"]
+    # the same words reach the pydeck tooltip of the map
+    from pages._common import mapview
+    view = ViewState(lang=lang)
+    data = mapview.build(view, s, loaders.boundaries(GM, 2024, "wijk"))
+    joined = data.joined.set_index("code")
+    for code in table.index:
+        assert joined.loc[code, "sk_stack"] == fields.loc[code, "sk_stack"]
+    tip = data.deck._tooltip["html"]   # pydeck keeps the tooltip apart from the JSON spec
+    assert "{sk_stack}" in tip and "{sk_composite}" in tip and tip == wording.tooltip_html(lang)
+    from indicators import method
+    assert data.legend_lines == [method.STACKING_RULE[lang]]            # default colour: stacking
+
+
+def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir):
+    from indicators.hotspots import rule_text
+    _import_income(cache_dir)
+    at = _app()
+    at.run()
+    at.toggle(key="w_hotspots").set_value(True).run()
+    _ok(at)
+    assert any(rule_text(0.05, "fdr", "nl") in c.value for c in at.caption)
+
+
+def test_presentation_sentence_is_the_engine_claim(mirror, cache_dir):
+    from indicators.method import stacking_sentence
+    from pages._common import loaders, reports
+    from pages._common.state import ViewState
+    view = ViewState()
+    from indicators import registry as reg
+    table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
+    for fid, name in (("zuidoost", "Zuidoost"), ("oud_oost", "Oud-Oost"), ("poelenburg", "Poelenburg")):
+        text = reports.focus_sentence_for(view, fid, table)
+        assert text.startswith(stacking_sentence(table.loc[fid], name, "nl")[:-1])
+        assert "van Nederland:" not in text
+    assert "geen enkel domein genoeg bekend" in reports.focus_sentence_for(view, "poelenburg", table)
+
+
+def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir):
+    from indicators import registry as reg
+    from pages._common import loaders, reports, tables
+    from pages._common.state import ViewState
+    _import_income(cache_dir)
+    view = ViewState()
+    s = _scored()
+    ranked = tables.ranked(s.table, GM, 0, 0, "nl")
+    csv, xlsx = reports.exports(ranked, view, s.result.reference.text("nl"), None, s)
+    body = csv.decode("utf-8")
+    header = next(line for line in body.splitlines() if line.startswith("#,"))          # the table's column row
+    for col in ("Gestapeld (k van n bekend, m domeinen)", "Bekende domeinen (n)", "Domeinen (m)", "Score op"):
+        assert col in header
+    tg = s.table.loc["WK0363TG"]
+    want = f"{int(tg['stacking_count'])} van {int(tg['stacking_known'])} bekend ({int(tg['stacking_m'])} domeinen)"
+    assert want in body and xlsx[:2] == b"PK"                     # the XLSX holds the same frame
+    # the PDF profile plots the domain RANK, so its shaded band is the stacking rule itself
+    table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
+    row = table.loc["zuidoost"]
+    gdf = loaders.boundaries(GM, 2024, "wijk")
+    rep = loaders.focus_report(row, name="Zuidoost", gemeente="Amsterdam", areas=gdf, focus_codes=[],
+                               domains={d: d for d in reg.DOMAINS}, figures=[], sentence="", reference="",
+                               year=2024, worst_band=20.0, lang="nl")
+    for d in reg.DOMAINS:
+        got, rank = rep.domains[d]["score"], row[f"domain__{d}__rank"]
+        assert (pd.isna(got) and pd.isna(rank)) or got == rank
+
+
+def test_english_profile_names_the_bases_in_english(mirror, cache_dir):
+    at = _app({"area": "WK0363TG", "page": "buurtprofiel", "lang": "en"})
+    at.run()
+    at.switch_page("pages/buurtprofiel.py").run()
+    _ok(at)
+    prof = next(d.value for d in at.dataframe if "Rank vs" in d.value.columns)
+    bases = [b for b in prof["Rank vs"] if b != "–"]
+    assert bases and all(b.startswith("vs ") for b in bases)
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "In Bijlmermuseum 2 of the 2 known domains (of 6) are in the worst 20 % of their reference" in text
+    assert "t.o.v." not in text
