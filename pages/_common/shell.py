@@ -61,7 +61,10 @@ def main() -> None:
             st.switch_page(pages[view.page], query_params=view.to_params())
 
     view = widgets.sidebar(view)
-    share_slot = st.sidebar.empty()        # filled after the page ran: the link holds the page's changes too
+    # The link is filled after the page ran (it then holds what the page's own widgets changed); first with the
+    # view as it enters the page, which stays when the page ends early with st.stop (nothing renders after it).
+    share_slot = st.sidebar.empty()
+    links.share_box(view.with_(page="kaart" if current is home else current.url_path), share_slot)
     st.sidebar.caption(t("attribution", lang))
     links.warn_bad_params(lang)
     widgets.SHELL.active = True
