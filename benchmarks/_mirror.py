@@ -80,15 +80,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(script: Path, env: dict, *, timeout: float = 60) -> tuple[subprocess.Popen, str]:
+def start_streamlit(script: Path, env: dict, *, timeout: float = 60,
+                    log: Path | None = None) -> tuple[subprocess.Popen, str]:
     """``streamlit run script`` on a free localhost port; returns once ``/_stcore/health`` answers 200.
 
+    ``log``: a file that receives the server's stdout and stderr (the server log); otherwise both are discarded.
     The caller terminates the process. Raises RuntimeError (and kills the process) when it does not start.
     """
     port = free_port()
+    out = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it open)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
                              "--server.headless", "true", "--server.address", "127.0.0.1"],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            cwd=REPO, env=env, stdout=out, stderr=out)
+    if log is not None:
+        out.close()
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + timeout
     while time.time() < deadline and proc.poll() is None:

@@ -148,13 +148,30 @@ def _clean_text(value: Any) -> Any:
 
 
 # ------------------------------------------------------------------------------------ table metadata
+def _table_missing(exc: FetchError, year: int, tid: str) -> FetchError:
+    """A 404 on a KWB table says the source does not have that year: say so, and which year to choose instead
+    (still a FetchError, so a cached copy is used where there is one). Other failures pass unchanged."""
+    if getattr(exc, "status", None) != 404:
+        return exc
+    latest = max(y for y in KWB_TABLES if y not in V4_YEARS)
+    err = FetchError(f"KWB {year} ({tid}) is bij deze bron niet beschikbaar; kies {latest}.",
+                     f"KWB {year} ({tid}) is not available from this source; choose {latest}.", url=exc.url)
+    err.status = 404  # type: ignore[attr-defined]
+    return err
+
+
 class _TableMeta:
     """TableInfos + DataProperties of one table, fetched once per load."""
 
     def __init__(self, year: int, tid: str) -> None:
         self.year, self.tid = year, tid
         base = _table_url(tid)
-        infos = http.get_json(f"{base}/TableInfos", {"$format": "json"})
+        try:
+            infos = http.get_json(f"{base}/TableInfos", {"$format": "json"})
+        except FetchError as exc:
+            if (missing := _table_missing(exc, year, tid)) is exc:
+                raise
+            raise missing from exc
         info = (infos.get("value") or [{}])[0] if isinstance(infos, Mapping) else {}
         self.modified = info.get("Modified")
         self.title = info.get("Title")
@@ -204,11 +221,13 @@ def list_gemeenten(year: int, *, refresh: bool = False) -> pd.DataFrame:
             rows = _odata_rows(url, {"$format": "json", "$filter": "startswith(Key,'GM')"}, f"{tid} gemeenten", None)
             frame = pd.DataFrame({"code": [strip_code(r.get("Key")) for r in rows],
                                   "name": [_clean_text(r.get("Title")) for r in rows]})
-    except FetchError:
+    except FetchError as exc:
         stale = cache.get(key)
         if stale is not None:
             return stale[0]
-        raise
+        if (missing := _table_missing(exc, year, tid)) is exc:
+            raise
+        raise missing from exc
     frame = frame[frame["code"].str.startswith("GM", na=False)].sort_values("code").reset_index(drop=True)
     if frame.empty:
         raise FetchError(f"CBS gaf geen gemeenten voor {tid} ({url}). Probeer later opnieuw.",

@@ -28,19 +28,30 @@ def refresh_selection(gemeenten: Sequence[str], year: int, levels: Sequence[str]
                       progress: Callable[[float, str], None]) -> tuple[list[str], list[str]]:
     """Fetch again, reporting progress 0..1. Returns (done, stale): what was fetched, and the fetched_at dates
     of cached copies that had to be kept because the service did not answer (loaders then mark them ``stale``).
-    Raises the first FetchError when nothing could be fetched and nothing was cached."""
+    After a service's first failure its remaining steps are not tried (each would wait out its own retries and
+    network budget), so a refresh with CBS down ends within one budget per service. Raises the first FetchError when nothing could be
+    fetched and nothing was cached."""
     done, stale, errors = [], [], []
+    down: set[str] = set()          # "kwb" (CBS) / "boundaries" (PDOK) after their first failure
     steps = 2 + len(levels)
 
     def note(load, what, kind):
+        if kind in down:            # this service is down: its other steps keep their cached copy, no more waiting
+            stale.extend(cached_dates(kind, year))
+            return
         try:
             frame = load()
         except FetchError as exc:
             errors.append(exc)
+            down.add(kind)
             stale.extend(cached_dates(kind, year))
             return
         src = frame.attrs.get("source", {})
-        (stale.append(str(src.get("fetched_at", "?"))[:10]) if src.get("stale") else done.append(what))
+        if src.get("stale"):        # fetching failed and the cached copy came back: the service is down as well
+            down.add(kind)
+            stale.append(str(src.get("fetched_at", "?"))[:10])
+        else:
+            done.append(what)
 
     progress(0.0, f"KWB {year}")
     note(lambda: load_kwb(list(gemeenten), year, levels=("gemeente", "wijk", "buurt"), refresh=True,

@@ -1,9 +1,15 @@
-"""Gegevens: what is cached, fetch/refresh with progress, import a user indicator file, snapshots."""
+"""Gegevens: what is cached, imported indicator files of this view, snapshots; admin actions behind a token.
+
+An import belongs to the view: it is stored under the digest of its bytes and the link names it (``files=``).
+What changes everyone's view (refresh the shared cache, import a snapshot, make a file the default) is an
+admin action: off unless ``STAPELKAART_ADMIN_TOKEN`` is set and this session entered it.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from data.errors import StapelkaartError
 from pages._common import fmt, loaders, widgets
 from pages._common.i18n import t
 
@@ -11,29 +17,54 @@ view = widgets.page_view("gegevens")
 lang = view.lang
 st.title(t("page_gegevens", lang))
 
+# --- admin gate (only True/False is kept in the session, never the token) ---
+st.subheader(t("admin_title", lang))
+is_admin = loaders.admin_enabled() and bool(st.session_state.get("_admin"))
+if not loaders.admin_enabled():
+    st.text(loaders.how_to_enable(lang))
+elif is_admin:
+    st.success(t("admin_on", lang))
+    if st.button(t("admin_logout", lang), key="b_admin_out"):
+        st.session_state["_admin"] = False
+        st.rerun()
+else:
+    with st.form("f_admin", clear_on_submit=True):
+        token = st.text_input(t("admin_token", lang), type="password")
+        if st.form_submit_button(t("admin_login", lang)):
+            st.session_state["_admin"] = loaders.check_token(token)
+            if st.session_state["_admin"]:
+                st.rerun()
+            st.error(t("admin_bad", lang))
+
 # --- cache ---
 st.subheader(t("cache_title", lang))
-st.caption(t("cache_dir", lang, path=loaders.cache_path()))
+st.caption(t("cache_dir", lang, path=fmt.md(loaders.cache_path())))
 fresh = loaders.freshness()
-st.dataframe(fresh, hide_index=True, width="stretch") if not fresh.empty else st.write(t("nothing_cached", lang))
+if fresh.empty:
+    st.write(t("nothing_cached", lang))
+else:
+    st.dataframe(fresh, hide_index=True, width="stretch")
 
-# --- fetch / refresh ---
+# --- refresh the shared cache (admin) ---
 st.subheader(t("fetch_title", lang))
-if st.button(t("refresh_button", lang), key="b_refresh"):
+if not is_admin:
+    st.caption(t("admin_needed", lang))
+elif st.button(t("refresh_button", lang), key="b_refresh"):
     bar = st.progress(0.0, text=t("loading", lang))
-    with st.status(t("loading", lang), expanded=True) as status:
-        try:
-            done, stale = loaders.refresh(view.gemeenten, view.year, ("wijk", "buurt"),
-                                           lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
-            status.update(label=t("fetch_done", lang, what=", ".join(done) or "–"),
-                          state="error" if stale else "complete")
-            if stale:
-                st.warning(t("stale", lang, date=min(stale)))
-        except Exception as exc:  # noqa: BLE001
-            status.update(label=t("load_failed", lang), state="error")
-            widgets.show_error(exc, lang, t("fetch_title", lang).lower())
+    try:
+        done, stale = loaders.refresh(view.gemeenten, view.year, ("wijk", "buurt"),
+                                      lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
+    except StapelkaartError as exc:
+        bar.empty()
+        widgets.show_error(exc, lang, t("fetch_title", lang).lower())
+    else:
+        bar.empty()
+        if done:
+            st.success(t("fetch_done", lang, what=", ".join(done)))
+        if stale:
+            st.warning(t("stale", lang, date=min(stale)), icon=":material/schedule:")
 
-# --- user indicator file ---
+# --- user indicator files of this view ---
 st.subheader(t("import_title", lang))
 st.caption(t("import_help", lang))
 st.caption(t("income_hint", lang))
@@ -41,36 +72,50 @@ upload = st.file_uploader(t("upload", lang), type=["csv", "xlsx"], key="w_upload
 year = st.number_input(t("import_year", lang), 1990, 2100, value=None, key="w_import_year")
 if upload is not None and st.button(t("import_button", lang), key="b_import"):
     try:
-        uf = loaders.import_user_file(upload.getvalue(), upload.name, int(year) if year else None)
+        digest = loaders.import_user_file(upload.getvalue(), upload.name, int(year) if year else None)
+        uf = loaders.user_files((digest,))[0]
+    except StapelkaartError as exc:
+        st.error(t("import_problems", lang) + " " + fmt.md(exc.text(lang)))
+        for p in getattr(exc, "problems", [])[:12]:
+            st.markdown("- " + fmt.md(p))
+    else:
+        view = widgets.update(files=tuple(dict.fromkeys((*view.files, digest))))
         st.success(t("import_ok", lang, source=fmt.md(uf.source), rows=len(uf.frame), cols=len(uf.frame.columns)))
+        st.caption(t("import_in_view", lang, digest=digest))
         st.caption(t("preview", lang))
         st.dataframe(uf.frame.head(20))
         for w in uf.warnings[:5]:
             st.caption(fmt.md(w))
-    except Exception as exc:  # noqa: BLE001
-        st.error(t("import_problems", lang) + " " + fmt.md(getattr(exc, "text", lambda _l: str(exc))(lang)))
-        for p in getattr(exc, "problems", [])[:12]:
-            st.markdown("- " + fmt.md(p))
-files = loaders.user_files(loaders.user_file_signature())
-if files:
-    st.markdown("**" + t("imported_files", lang) + "**")
-    for uf in files:
-        c1, c2 = st.columns([4, 1])
-        c1.markdown(fmt.md(f"{uf.source} · {uf.year} · {len(uf.frame)} · {uf.citation}"))
-        if c2.button(t("remove", lang), key=f"b_rm_{uf.source}"):
-            loaders.remove_user_file(uf.source)
-            st.rerun()
+defaults = loaders.default_files()
+shown = loaders.active_files()
+st.markdown("**" + t("imported_files", lang) + "**")
+if not shown:
+    st.write(t("no_files_in_view", lang))
+for d in shown:
+    info = loaders.file_info(d)
+    c1, c2, c3 = st.columns([4, 1, 1])
+    c1.markdown(fmt.md(f"{info.filename} · {info.year or '–'} · {d}")
+                + (" · " + t("file_default", lang) if d in defaults else ""))
+    if d in view.files and c2.button(t("remove", lang), key=f"b_rm_{d}", help=t("remove_help", lang)):
+        widgets.update(files=tuple(x for x in view.files if x != d))
+        st.rerun()
+    if is_admin and c3.button(t("default_off" if d in defaults else "default_on", lang), key=f"b_def_{d}"):
+        loaders.set_default_file(d, d not in defaults, admin=True)
+        st.rerun()
 
-# --- snapshot ---
+# --- snapshot (export: everyone; import replaces the shared cache: admin) ---
 st.subheader(t("snapshot_title", lang))
 c1, c2 = st.columns(2)
 if c1.button(t("snapshot_export", lang), key="b_snap"):
     c1.download_button(t("snapshot_export", lang), loaders.snapshot_bytes(), file_name="stapelkaart_snapshot.zip",
                        mime="application/zip", key="dl_snap")
-snap = c2.file_uploader(t("snapshot_import", lang), type=["zip"], key="w_snap")
-if snap is not None and c2.button(t("snapshot_import", lang), key="b_snap_in"):
-    try:
-        loaders.import_snapshot(snap.getvalue())
-        c2.success(t("snapshot_ok", lang))
-    except Exception as exc:  # noqa: BLE001
-        widgets.show_error(exc, lang, t("snapshot_import", lang).lower())
+if not is_admin:
+    c2.caption(t("admin_needed", lang))
+else:
+    snap = c2.file_uploader(t("snapshot_import", lang), type=["zip"], key="w_snap")
+    if snap is not None and c2.button(t("snapshot_import", lang), key="b_snap_in"):
+        try:
+            loaders.import_snapshot(snap.getvalue())
+            c2.success(t("snapshot_ok", lang))
+        except StapelkaartError as exc:
+            widgets.show_error(exc, lang, t("snapshot_import", lang).lower())

@@ -47,7 +47,15 @@ def test_allow_lists_from_the_registry():
 
 def test_weights_parse():
     assert parse_weights("armoede:1,werk:1") == ()
-    assert parse_weights("armoede:0,werk:0") is None   # all-zero weights make no composite
+    # a weight of 0 means "not counted" and is kept (this test used to say any all-zero *given* weights were refused,
+    # which turned w=armoede:0 back into 1); only every domain at 0 makes no composite
+    from indicators.registry import DOMAINS
+    assert parse_weights("armoede:0") == (("armoede", 0.0),)
+    assert parse_weights("armoede:0,werk:0") == (("armoede", 0.0), ("werk", 0.0))
+    assert parse_weights(",".join(f"{d}:0" for d in DOMAINS)) is None
+    v = ViewState.from_params({"w": "armoede:0"}, domains=tuple(DOMAINS))
+    assert v.weights == (("armoede", 0.0),) and v.problems == () and v.to_params()["w"] == "armoede:0"
+    assert v.weight_map(tuple(DOMAINS))["armoede"] == 0.0
     assert parse_weights("armoede:2.5") == (("armoede", 2.5),)
 
 
@@ -73,3 +81,20 @@ def test_years_and_weight_limits_come_from_their_one_source():
     assert parse_weights(f"armoede:{WEIGHT_MAX:g}") == (("armoede", WEIGHT_MAX),)
     assert parse_weights(f"armoede:{WEIGHT_MAX + 0.5:g}") is None      # beyond the slider's end
     assert parse_weights("armoede=2") == (("armoede", 2.0),)             # the CLI form reads the same
+
+
+def test_one_unknown_gemeente_is_named_and_dropped_and_the_rest_kept():
+    v = ViewState.from_params({"gm": "GM0479,GM9999"}, gemeenten={"GM0479", "GM0363"})
+    assert v.gemeenten == ("GM0479",) and v.dropped == ("GM9999",) and v.problems == ()
+    bad = ViewState.from_params({"gm": "GM0479,[x](https://evil.example)"}, gemeenten={"GM0479"})
+    assert bad.gemeenten == ("GM0479",) and bad.dropped == () and bad.problems == ("gm",)   # malformed: not echoed
+
+
+def test_files_are_part_of_the_state_and_only_digests_pass():
+    v = ViewState.from_params({"files": "3fa9c2d41b07,00aa11bb22cc"})
+    assert v.files == ("3fa9c2d41b07", "00aa11bb22cc") and v.to_params()["files"] == "3fa9c2d41b07,00aa11bb22cc"
+    from data.userstore import DIGEST_LEN
+    assert len(v.files[0]) == DIGEST_LEN
+    for bad in ("../x", "3FA9C2D41B07", "3fa9c2", "<b>x</b>"):
+        w = ViewState.from_params({"files": bad})
+        assert w.files == () and "files" in w.problems

@@ -251,3 +251,13 @@ def test_rows_equal_cbsodata_get_data(mirror, cache_dir):
                 assert np.isnan(got), key
             else:
                 assert got == pytest.approx(float(expected)), key
+
+
+def test_a_year_the_source_does_not_have_says_so_and_which_year_to_choose(mirror, cache_dir):
+    """The mirror (like a source without the 2019 table) answers 404 for 84583NED: the user reads which year
+    to choose, not a raw HTTP text (issue 11)."""
+    for load in (lambda: cbs.list_gemeenten(2019), lambda: cbs.load_kwb(["GM0363"], 2019)):
+        with pytest.raises(FetchError) as info:
+            load()
+        assert info.value.message == "KWB 2019 (84583NED) is bij deze bron niet beschikbaar; kies 2024."
+        assert "HTTP" not in info.value.text("en") and "choose 2024" in info.value.text("en")

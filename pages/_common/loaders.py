@@ -9,17 +9,15 @@ No other module in pages/ imports those packages, except declarations (documente
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from data import cache
+from data import admin, cache, errorlog, userstore
 from data.cbs import list_gemeenten, load_kwb, load_kwb_national, table_id
 from data.export import map_png  # noqa: F401
 from data.errors import StapelkaartError, UserInputError
@@ -28,7 +26,6 @@ from data.refresh import freshness_table as freshness  # noqa: F401
 from data.refresh import import_snapshot_bytes, refresh_selection, snapshot_bytes  # noqa: F401
 from data.refresh import years_cached as years_with_data  # noqa: F401
 from data.report import Figure, focus_report, focus_reports_pdf, ranking_exports, ranking_sources  # noqa: F401
-from data.userfiles import load_indicator_file, safe_filename
 from geo.classify import SCHEMES, class_colors, classify, legend, lisa_colors, lisa_legend  # noqa: F401
 from geo.deck import CompactDeck  # noqa: F401
 from geo.join import join_scores  # noqa: F401
@@ -57,6 +54,15 @@ def gemeente_options(year: int) -> dict[str, str]:
     except StapelkaartError as exc:  # offline, or a year without data: the two focus gemeenten remain
         log.warning("Gemeentelijst %s niet beschikbaar: %s", year, exc.message)
         return dict(FALLBACK_GEMEENTEN)
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def known_gemeenten(year: int) -> frozenset[str] | None:
+    """The gemeente codes of ``year`` (None when the list cannot be loaded: then no code is refused)."""
+    try:
+        return frozenset(str(c) for c in list_gemeenten(year)["code"])
+    except StapelkaartError:
+        return None
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
@@ -100,59 +106,51 @@ def import_snapshot(data: bytes):
     return report
 
 
-# --- user indicator files (persisted in <cache>/userfiles; data/userstore.py will take these) ----------
+# --- user indicator files: per view, content-addressed (data/userstore.py; the old global <cache>/userfiles/ is
+# ignored). The view's ``files=`` names its imports (widgets.set_view keeps them in session_state[VIEW_FILES]);
+# a file enters only the scores of a view that names it, or of every view once an admin made it a default.
 
-def userfiles_dir() -> Path:
-    return cache.cache_dir() / "userfiles"
+VIEW_FILES = "_view_files"
+import_user_file = userstore.put          # validates (UserFileError), stores under the digest, returns it
+file_info, default_files, parse_files = userstore.meta, userstore.default_files, userstore.parse_files_param
 
 
-def import_user_file(data: bytes, filename: str, year: int | None = None):
-    """Validate (raises UserFileError) and persist; returns the UserIndicatorFile."""
-    uf = load_indicator_file(data, filename=filename, year=year, unknown_codes="skip")
-    d = userfiles_dir()
-    d.mkdir(parents=True, exist_ok=True)
-    name = safe_filename(filename)
-    (d / name).write_bytes(data)
-    (d / (name + ".json")).write_text(json.dumps({"year": uf.year, "filename": name}))
+def active_files() -> tuple[str, ...]:
+    """The files the current view names, then the admin's defaults."""
+    return tuple(dict.fromkeys((*st.session_state.get(VIEW_FILES, ()), *userstore.default_files())))
+
+
+def set_default_file(digest: str, on: bool, *, admin: bool) -> list[str]:
+    out = userstore.set_default(digest, on, admin=admin)
     st.cache_data.clear()
-    return uf
+    return out
 
 
-def remove_user_file(name: str) -> None:
-    d = userfiles_dir()
-    for p in (d / name, d / (name + ".json")):
-        if p.parent == d and p.exists():
-            p.unlink()
-    st.cache_data.clear()
+@st.cache_data(show_spinner=False, max_entries=64)
+def _user_file(digest: str):
+    return userstore.get(digest)
 
 
-def user_file_signature() -> tuple[tuple[str, float], ...]:
-    d = userfiles_dir()
-    if not d.is_dir():
-        return ()
-    return tuple(sorted((p.name, p.stat().st_mtime) for p in d.iterdir() if not p.name.endswith(".json")))
-
-
-@st.cache_data(show_spinner=False)
-def user_files(signature: tuple) -> list:
+def user_files(digests: tuple[str, ...]) -> list:
+    """The stored files (one that no longer validates is left out and logged)."""
     out = []
-    for name, _ in signature:
-        path = userfiles_dir() / name
-        meta_path = path.with_name(name + ".json")
-        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    for d in digests:
         try:
-            out.append(load_indicator_file(path, year=meta.get("year"), unknown_codes="skip"))
-        except (StapelkaartError, OSError) as exc:  # listed with its problem on Gegevens, not scored
-            log.warning("Indicatorbestand %s wordt niet gebruikt: %s", name, exc)
+            out.append(_user_file(d))
+        except StapelkaartError as exc:
+            log.warning("Indicatorbestand %s wordt niet gebruikt: %s", d, exc.message)
     return out
 
 
-def user_values(signature: tuple) -> list:
-    out = []
-    for uf in user_files(signature):
-        if uf.year is not None:
-            out += user_values_from_file(uf, uf.mapping or None)
-    return out
+def user_values(digests: tuple[str, ...]) -> list:
+    return [v for uf in user_files(digests) if uf.year is not None for v in user_values_from_file(uf, uf.mapping or None)]
+
+
+user_file_signature = active_files   # the cache key pages/_common/mapview.py passes (its old name)
+
+# --- admin gate and error ids (data/admin.py, data/errorlog.py) ------------------------------------------
+admin_enabled, check_token, how_to_enable = admin.admin_enabled, admin.check_token, admin.how_to_enable
+log_unexpected, error_message, test_fault = errorlog.log_unexpected, errorlog.user_message, errorlog.test_fault
 
 
 # --- scoring --------------------------------------------------------------------------------------
@@ -194,9 +192,10 @@ def _score(gemeenten: tuple[str, ...], year: int, level: str, reference: str, si
 
 def scored(gemeenten: tuple[str, ...], year: int, level: str, reference: str,
            weights: dict[str, float] | None = None) -> Scored:
-    """Score the selection (cached for equal weights, reweighted here)."""
+    """Score the selection with the view's imported files (cached for equal weights, reweighted here)."""
+    test_fault("scored")
     try:
-        result, sel = _score(tuple(sorted(gemeenten)), year, level, reference, user_file_signature())
+        result, sel = _score(tuple(sorted(gemeenten)), year, level, reference, active_files())
     except UserInputError:
         if level == "buurt":      # no buurt statistics: empty table, boundaries still drawn as 'geen gegevens'
             return Scored(None, pd.DataFrame(columns=["code", "name", "gemeente_code", "composite"]), None,
@@ -293,7 +292,7 @@ def focus_table(view, weights: dict[str, float] | None = None) -> pd.DataFrame:
         national = kwb_national(view.year, "gemeente")
     except StapelkaartError:  # the Nederland row then says 'niet beschikbaar'
         national = None
-    return score_focus(s.result, sel, national=national, user_values=user_values(user_file_signature()))
+    return score_focus(s.result, sel, national=national, user_values=user_values(active_files()))
 
 
 def focus_counts(view, codes_by_row: dict[str, tuple[str, ...]]) -> dict[str, dict[str, float]]:

@@ -15,7 +15,7 @@ from pages._common.wording import base_labels
 
 def exports(ranked_df, view, reference: str, weights, scored_: loaders.Scored) -> tuple[bytes, bytes]:
     """(CSV, XLSX) of the ranking table with its header and sources (KWB table, PDOK, imported files)."""
-    citations = [uf.citation or uf.source for uf in loaders.user_files(loaders.user_file_signature())]
+    citations = [uf.citation or uf.source for uf in loaders.user_files(loaders.active_files())]
     sources = loaders.ranking_sources(view.year, (scored_.source or {}).get("table_id") or None, citations)
     return loaders.ranking_exports(ranked_df, year=view.year, reference=reference, weights=weights,
                                    sources=sources, lang=view.lang)

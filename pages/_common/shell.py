@@ -11,9 +11,12 @@ same URL path and runs the page inside the shell, in the same script run: no rer
 
 from __future__ import annotations
 
+import logging
+import sys
+
 import streamlit as st
 
-from pages._common import style, widgets
+from pages._common import links, style, widgets
 from pages._common.i18n import t
 from pages._common.state import PAGES
 
@@ -22,7 +25,22 @@ ICONS = {"kaart": ":material/map:", "vergelijken": ":material/bar_chart:", "buur
          "gegevens": ":material/database:"}
 
 
+def _log_to_stderr() -> None:
+    """The app's loggers (``stapelkaart.errors``: tracebacks under an error id; data/, pages/) write to the
+    server's stderr, where an operator finds the id a user reports. Once per process."""
+    for name in ("stapelkaart", "data", "pages"):
+        logger = logging.getLogger(name)
+        if not any(getattr(h, "_stapelkaart", False) for h in logger.handlers):
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+            handler._stapelkaart = True
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+            logger.propagate = False
+
+
 def main() -> None:
+    _log_to_stderr()
     st.set_page_config(page_title="Stapelkaart", layout="wide")
     view = widgets.init_view()
     lang = view.lang
@@ -43,13 +61,17 @@ def main() -> None:
             st.switch_page(pages[view.page], query_params=view.to_params())
 
     view = widgets.sidebar(view)
-    widgets.share_box(view)
+    # The link is filled after the page ran (it then holds what the page's own widgets changed); first with the
+    # view as it enters the page, which stays when the page ends early with st.stop (nothing renders after it).
+    share_slot = st.sidebar.empty()
+    links.share_box(view.with_(page="kaart" if current is home else current.url_path), share_slot)
     st.sidebar.caption(t("attribution", lang))
-    widgets.warn_bad_params(lang)
+    links.warn_bad_params(lang)
     widgets.SHELL.active = True
     try:
         current.run()
-    except Exception as exc:  # noqa: BLE001 (st.stop/st.rerun are BaseException and pass through)
+    except Exception as exc:  # noqa: BLE001 (logged with traceback and error id; st.stop/st.rerun pass through)
         widgets.unexpected(exc, lang)
     finally:
         widgets.SHELL.active = False
+        links.share_box(widgets.view(), share_slot)

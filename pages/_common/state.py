@@ -12,12 +12,13 @@ source: the years from ``data.cbs.KWB_TABLES``, the weight limits and parser fro
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields, replace
 
 from data.cbs import KWB_TABLES
 from data.errors import UserInputError
-from indicators.weights import WEIGHT_MAX, format_weights, normalise_weights
+from indicators.registry import DOMAINS
+from indicators.weights import WEIGHT_DEFAULT, WEIGHT_MAX, format_weights, normalise_weights
 from indicators.weights import parse_weights as parse_weight_text
 
 # --- allow-lists ------------------------------------------------------------------------------
@@ -37,6 +38,7 @@ DEFAULT_YEAR = 2024
 
 _GM_RE = re.compile(r"^GM\d{4}$")
 _AREA_RE = re.compile(r"^(GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
+_DIGEST_RE = re.compile(r"^[0-9a-f]{12}$")           # data.userstore.DIGEST_LEN hex digits (test_app_state)
 _COLOUR_RE = re.compile(r"^(composite|stacking|domain:[a-z][a-z0-9_]{0,60}|ind:[a-z][a-z0-9_]{0,60})$")
 
 
@@ -58,22 +60,28 @@ class ViewState:
     page: str = "kaart"
     lang: str = "nl"
     present: bool = False
+    files: tuple[str, ...] = ()           # digests of imported indicator files (data.userstore) in this view
     problems: tuple[str, ...] = field(default=(), compare=False)
+    dropped: tuple[str, ...] = field(default=(), compare=False)   # gemeente codes from the link that were left out
 
     # --- URL -> state -------------------------------------------------------------------------
 
     @classmethod
     def from_params(cls, params: Mapping[str, object], *, domains: tuple[str, ...] | None = None,
-                    colour_ids: tuple[str, ...] | None = None) -> ViewState:
+                    colour_ids: tuple[str, ...] | None = None,
+                    gemeenten: Collection[str] | None = None) -> ViewState:
         """Parse query parameters; unknown or invalid values fall back to defaults and are reported.
 
         ``domains`` / ``colour_ids`` (when known) tighten the allow-list for weights and colouring to
-        the ids of the indicator registry.
+        the ids of the indicator registry; ``gemeenten`` (when known) to the codes of the year's list, so one
+        unknown code in ``gm=`` is dropped (and named in ``dropped``) while the others are shown.
         """
+        known_gm = set(gemeenten) if gemeenten is not None else None
         d = cls()
         values: dict[str, object] = {}
         problems: list[str] = []
         known = {f.name for f in fields(cls)} - {"problems", "weights"} | {"w", "ref", "gm"}
+        bad_codes: list[str] = []
 
         def get(name: str) -> str | None:
             raw = params.get(name)
@@ -106,9 +114,19 @@ class ViewState:
 
         def parse_gm(text: str):
             codes = [c.strip().upper() for c in text.split(",") if c.strip()]
-            if not codes or len(codes) > MAX_GEMEENTEN or not all(_GM_RE.match(c) for c in codes):
+            good = [c for c in codes if _GM_RE.match(c) and (known_gm is None or c in known_gm)]
+            bad_codes.extend(c for c in codes if _GM_RE.match(c) and c not in good)   # named: GM + 4 digits only
+            if len(good) + len(bad_codes) < len(codes):                               # malformed parts: not echoed
+                problems.append("gm")
+            if not good or len(good) > MAX_GEMEENTEN:
                 return None
-            return tuple(dict.fromkeys(codes))
+            return tuple(dict.fromkeys(good))
+
+        def parse_files(text: str):
+            parts = [p.strip() for p in text.split(",") if p.strip()]
+            if not all(_DIGEST_RE.match(p) for p in parts):
+                return None
+            return tuple(dict.fromkeys(parts))
 
         def one_of(options):
             return lambda text: text if text in options else None
@@ -151,7 +169,8 @@ class ViewState:
         values["lang"] = choose("lang", one_of(LANGS), d.lang)
         values["present"] = choose("present", parse_bool, d.present)
         values["weights"] = choose("w", lambda t: parse_weights(t, domains), d.weights)
-        return cls(**values, problems=tuple(dict.fromkeys(problems)))
+        values["files"] = choose("files", parse_files, d.files)
+        return cls(**values, problems=tuple(dict.fromkeys(problems)), dropped=tuple(dict.fromkeys(bad_codes)))
 
     # --- state -> URL -------------------------------------------------------------------------
 
@@ -174,13 +193,15 @@ class ViewState:
             out["present"] = "1"
         if self.weights:
             out["w"] = format_weights(self.weights)
+        if self.files:
+            out["files"] = ",".join(self.files)
         out["page"] = self.page
         return out
 
     def with_(self, **changes) -> ViewState:
         if "weights" in changes and isinstance(changes["weights"], Mapping):
             changes["weights"] = normalise_weights(changes["weights"])
-        return replace(self, problems=(), **changes)
+        return replace(self, problems=(), dropped=(), **changes)
 
     def weight_map(self, domains: tuple[str, ...]) -> dict[str, float]:
         """Weight of every domain (1.0 unless set)."""
@@ -189,13 +210,17 @@ class ViewState:
 
 
 def parse_weights(text: str, domains: tuple[str, ...] | None = None) -> tuple[tuple[str, float], ...] | None:
-    """``armoede:2,werk:1`` -> ``(("armoede", 2.0), ("werk", 1.0))`` (indicators.weights, up to ``WEIGHT_MAX``);
-    None when anything is invalid or every weight given is 0 (no composite)."""
+    """``armoede:2,werk:0`` -> ``(("armoede", 2.0), ("werk", 0.0))`` (indicators.weights, up to ``WEIGHT_MAX``).
+
+    A weight of 0 means "not counted" and is kept. None when anything is invalid or when every domain weighs 0
+    (no composite); a domain the link does not name weighs 1 (``domains``: the registry's ids when not given).
+    """
     try:
         out = parse_weight_text(text, domains, maximum=WEIGHT_MAX)
     except UserInputError:
         return None
-    if out and sum(out.values()) <= 0:
+    every = tuple(domains) if domains is not None else tuple(DOMAINS)
+    if out and all(out.get(d, WEIGHT_DEFAULT) <= 0 for d in {*every, *out}):
         return None
     return normalise_weights(out)
 

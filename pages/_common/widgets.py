@@ -9,14 +9,16 @@ from __future__ import annotations
 import html
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import streamlit as st
 
 from indicators import registry as reg
 from indicators.weights import WEIGHT_DEFAULT
-from pages._common import loaders
+from data.errors import StapelkaartError
+from pages._common import fmt, loaders
 from pages._common.i18n import label, t
-from pages._common.state import LEVELS, REFERENCES, YEARS, ViewState, share_url
+from pages._common.state import LEVELS, REFERENCES, YEARS, ViewState
 
 SHELL = threading.local()   # SHELL.active: app.py is running this page (set around ``page.run()``)
 VIEW = "_view"
@@ -36,16 +38,6 @@ def colour_ids() -> tuple[str, ...]:
             *(f"ind:{i.id}" for i in reg.scored_indicators()))
 
 
-def base_url() -> str:
-    """Scheme and host of this request (for the share link); localhost when there is none (AppTest)."""
-    from urllib.parse import urlsplit
-    url = st.context.url or ""
-    if not url:
-        return "http://localhost:8501"
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 # --- state ----------------------------------------------------------------------------------------
 
 def _params_now() -> dict[str, str]:
@@ -61,9 +53,16 @@ def init_view() -> ViewState:
     changed = params != st.session_state.get(LAST_PARAMS) and bool(params)
     if VIEW not in st.session_state or changed:
         view = ViewState.from_params(params, domains=domain_ids(), colour_ids=colour_ids())
-        st.session_state[PROBLEMS] = view.problems
+        known = loaders.known_gemeenten(view.year)     # None when the list cannot be loaded: codes kept
+        if known is not None and "gm" in params:
+            view = ViewState.from_params(params, domains=domain_ids(), colour_ids=colour_ids(), gemeenten=known)
+        good, missing = loaders.parse_files(",".join(view.files))
+        if missing:
+            view = replace(view, files=tuple(good))
+        st.session_state[PROBLEMS] = (view.problems, view.dropped, tuple(missing))
         st.session_state[VIEW] = view
         seed_widgets(view, force=True)
+        set_view(view)
     return st.session_state[VIEW]
 
 
@@ -74,6 +73,7 @@ def view() -> ViewState:
 def set_view(new: ViewState) -> ViewState:
     """Store the state and mirror it in the URL (only writes when something changed)."""
     st.session_state[VIEW] = new
+    st.session_state[loaders.VIEW_FILES] = new.files
     params = new.to_params()
     if params != _params_now():
         st.query_params.from_dict(params)
@@ -100,13 +100,6 @@ def seed_widgets(v: ViewState, force: bool = False) -> None:
             st.session_state.pop(key, None)
 
 
-def warn_bad_params(lang: str) -> None:
-    problems = st.session_state.get(PROBLEMS) or ()
-    if problems:
-        names = ", ".join(html.escape(p)[:40] for p in problems[:8])
-        st.warning(t("bad_params", lang, names=names), icon=":material/warning:")
-
-
 # --- sidebar --------------------------------------------------------------------------------------
 
 def sidebar(v: ViewState) -> ViewState:
@@ -125,7 +118,7 @@ def sidebar(v: ViewState) -> ViewState:
         st.radio(t("level", lang), list(LEVELS), key="w_level", horizontal=True,
                  format_func=lambda x: t(f"level_{x}", lang))
         st.radio(t("reference", lang), list(REFERENCES), key="w_ref", format_func=lambda x: t(f"ref_{x}", lang))
-        st.toggle(t("present_toggle", lang), key="w_present")
+        st.toggle(t("present_toggle", lang), key="w_present", on_change=_present_changed)
     gemeenten = tuple(st.session_state["w_gemeenten"]) or v.gemeenten
     new = v.with_(gemeenten=gemeenten, year=int(st.session_state["w_year"]), level=st.session_state["w_level"],
                   reference=st.session_state["w_ref"], lang=st.session_state["w_lang"],
@@ -137,12 +130,15 @@ def sidebar(v: ViewState) -> ViewState:
     return set_view(new)
 
 
-def share_box(v: ViewState) -> None:
-    """'Kopieer link': the URL of this exact view in a code block (with Streamlit's copy button)."""
-    base = base_url()
-    with st.sidebar.expander(t("share_title", v.lang), expanded=False):
-        st.caption(t("share_help", v.lang))
-        st.code(share_url(base, v), language=None, wrap_lines=True)
+def _present_changed() -> None:
+    """Callback of the presentation toggle: the state changes before the next run builds the navigation."""
+    update(present=bool(st.session_state["w_present"]))
+
+
+def _leave_present() -> None:
+    """Callback of 'Presentatiemodus verlaten' (runs before any widget exists, so ``w_present`` may be set)."""
+    st.session_state["w_present"] = False
+    update(present=False)
 
 
 def present_bar(v: ViewState, n_focus: int, focus_name: str | None) -> None:
@@ -154,10 +150,7 @@ def present_bar(v: ViewState, n_focus: int, focus_name: str | None) -> None:
     if cols[1].button(t("present_next", v.lang) + " ▶", key="b_next", disabled=n_focus < 2):
         update(focus=(v.focus + 1) % max(n_focus, 1))
         st.rerun()
-    if cols[2].button(t("present_exit", v.lang), key="b_exit"):
-        st.session_state["w_present"] = False
-        update(present=False)
-        st.rerun()
+    cols[2].button(t("present_exit", v.lang), key="b_exit", on_click=_leave_present)
 
 
 # --- display helpers ------------------------------------------------------------------------------
@@ -180,12 +173,13 @@ def sentence(text: str) -> None:
 
 
 def show_error(exc: BaseException, lang: str, what: str) -> None:
-    """Plain-language error; never a traceback."""
-    msg = getattr(exc, "text", None)
-    if callable(msg):
-        st.error(msg(lang))
-    else:
-        st.error(t("unexpected", lang, what=what))
+    """An expected failure (``StapelkaartError``) in plain language; anything else is a bug: logged with its
+    traceback under an error id (logger ``stapelkaart.errors``), and the page shows that id. Never a traceback."""
+    if isinstance(exc, StapelkaartError):
+        st.error(fmt.md(exc.text(lang)), icon=":material/error:")
+        return
+    error_id = loaders.log_unexpected(exc, context=f"{view().page}: {what}")
+    st.error(loaders.error_message(error_id, lang), icon=":material/bug_report:")
 
 
 def stale_notice(source: Mapping, lang: str) -> None:
@@ -244,6 +238,7 @@ def page_view(slug: str) -> ViewState:
         from pages._common import shell
         shell.main()
         st.stop()
+    loaders.test_fault(f"page:{slug}")
     v = view()
     return set_view(v.with_(page=slug)) if v.page != slug else v
 
@@ -267,7 +262,5 @@ class quiet_status:  # noqa: N801 (used like st.status)
 
 
 def unexpected(exc: BaseException, lang: str) -> None:
-    """Last line of defence: a plain message (and the details in the server log), never a blank page."""
-    import logging
-    logging.getLogger("stapelkaart.app").exception("page failed")
+    """Last line of defence: a plain message (and the traceback with its id in the server log), never a blank page."""
     show_error(exc, lang, t("page_" + view().page, lang).lower())

@@ -1,0 +1,65 @@
+"""What the link says back to the user: the share link of this exact view, and which parts of an opened link
+were not used. Nothing from the URL is echoed except values that passed the allow-list (a parameter name from the
+URL is never shown; unknown names are only counted).
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from pages._common import fmt
+from pages._common.i18n import t
+from pages._common.state import ViewState, share_url
+from pages._common.widgets import PROBLEMS, view
+
+
+def base_url() -> str:
+    """Scheme and host of this request (for the share link); localhost when there is none (AppTest)."""
+    from urllib.parse import urlsplit
+    url = st.context.url or ""
+    if not url:
+        return "http://localhost:8501"
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+#: the parameter names a link may carry (the only names ever shown back: a name from the URL is never echoed)
+PARAM_NAMES = ("gm", "year", "level", "ref", "colour", "classes", "k", "w", "area", "focus", "hotspots", "page",
+               "lang", "present", "files")
+
+
+def warn_bad_params(lang: str) -> None:
+    """Say which settings of the link were not used. Only known parameter names are listed (as inert text);
+    unknown names are counted, never shown; dropped gemeente codes and missing files passed the allow-list."""
+    problems, dropped, missing = st.session_state.get(PROBLEMS) or ((), (), ())
+    known = [p for p in problems if p in PARAM_NAMES]
+    n_unknown = sum(p not in PARAM_NAMES for p in problems)
+    parts = []
+    if known:
+        parts.append(t("bad_params", lang, names=", ".join(known)))
+    if n_unknown:
+        parts.append(t("unknown_params", lang, n=n_unknown))
+    if dropped:
+        parts.append(t("gm_dropped", lang, codes=", ".join(dropped), year=view().year))
+    if missing:
+        parts.append(t("files_missing", lang, files=", ".join(missing)))
+    if parts:
+        st.warning(fmt.md(" ".join(parts)), icon=":material/warning:")
+
+
+def share_box(v: ViewState, slot=None) -> None:
+    """'Kopieer link': the URL of this exact view in a read-only text field (select and copy).
+
+    The shell calls this after the page ran (into ``slot``, a placeholder made before it), so the link holds
+    what the page's own widgets changed in this run and equals the address bar. No ``st.code``: it would load
+    the syntax highlighter for one line.
+    """
+    url = share_url(base_url(), v)
+    box = (slot or st.sidebar).container()
+    with box.expander(t("share_title", v.lang), expanded=False):
+        st.caption(t("share_help", v.lang))
+        st.html(f'<input class="sk-share" data-testid="sk-share-link" type="text" readonly '
+                f'aria-label="{html.escape(t("share_title", v.lang))}" value="{html.escape(url, quote=True)}" '
+                'style="width:100%;font-family:monospace;font-size:0.85rem;padding:0.3rem">')

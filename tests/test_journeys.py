@@ -1,0 +1,334 @@
+"""Issue 11 journeys in a real browser: safe to serve and share (Chromium through Playwright, `streamlit run app.py`).
+
+Each journey is what a visitor does: open a deep link, leave presentation mode by its button, copy the share link
+after changing a weight and picking an area, open a link carrying Markdown/HTML, import a file while another
+visitor works on the same server, hit a bug (an injected fault) and read its error id in the server log.
+The share link is read from the sidebar's "Kopieer link" field; the address bar from ``location.href``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlsplit
+
+import pytest
+
+from benchmarks._mirror import start_streamlit
+from tests.conftest import MIRROR_BIN, REPO, SHARED_DATA, start_mirror
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]
+INCOME = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv"
+PAGES = ("kaart", "vergelijken", "buurtprofiel", "prioriteren", "methode", "gegevens")
+TITLES_EN = {"kaart": "Where do disadvantages stack up?", "vergelijken": "Compare", "buurtprofiel": "Area profile",
+             "prioriteren": "Prioritise", "methode": "Method & sources", "gegevens": "Data"}
+
+if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
+    pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    import os
+    tmp = tmp_path_factory.mktemp("journeys")
+    mirror = start_mirror(tmp)
+    yield dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
+               STAPELKAART_CACHE_DIR=str(tmp / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    mirror.proc.terminate()
+    mirror.proc.wait(10)
+
+
+def _serve(env: dict, log: Path | None = None):
+    try:
+        proc, url = start_streamlit(REPO / "app.py", env, timeout=90, log=log)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(15)
+
+
+@pytest.fixture(scope="module")
+def server(env):
+    yield from _serve(env)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _context(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    return ctx, pg
+
+
+@pytest.fixture
+def page(browser):
+    ctx, pg = _context(browser)
+    yield pg
+    ctx.close()
+
+
+_IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                && !document.querySelector('[data-stale="true"]')"""
+
+
+def _settle(pg, timeout: float = 180) -> None:
+    """Wait until the script run is over: no running indicator and no stale element (Streamlit marks what the
+    previous run drew until this run replaces or removes it), for 2 s in a row (a loaded 2-core machine may take
+    a moment to even start the run)."""
+    pg.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=90_000)
+    deadline, quiet_since = time.time() + timeout, None
+    while time.time() < deadline:
+        if pg.evaluate(_IDLE):
+            quiet_since = quiet_since or time.time()
+            if time.time() - quiet_since >= 2.0:
+                return
+        else:
+            quiet_since = None
+        time.sleep(0.25)
+    raise AssertionError(f"the app did not finish its run within {timeout} s")
+
+
+def _open(pg, url: str) -> None:
+    pg.goto(url)
+    _settle(pg)
+    pg.wait_for_selector("h1", timeout=90_000)
+
+
+def _share_link(pg) -> str:
+    """The link in the sidebar's 'Kopieer link' field (opened first, as a user does)."""
+    field = pg.locator("input.sk-share")
+    if not field.first.is_visible():
+        pg.locator('[data-testid="stSidebar"] summary', has_text=re.compile("Kopieer link|Copy link")).first.click()
+        time.sleep(0.5)
+    return field.first.get_attribute("value")
+
+
+def _view_of(url: str) -> tuple[str, dict]:
+    """(page, query) of a link: the path names the page ('/' is Kaart, the default page)."""
+    parts = urlsplit(url)
+    path = parts.path.strip("/") or "kaart"
+    query = dict(parse_qsl(parts.query))
+    assert query.pop("page", path) == path, url          # the address bar may also say page=; it agrees
+    return path, query
+
+
+def _assert_share_equals_address_bar(pg) -> tuple[str, dict]:
+    share, here = _view_of(_share_link(pg)), _view_of(pg.evaluate("location.href"))
+    assert share == here, (share, here)
+    return share
+
+
+def _no_exception(pg) -> None:
+    assert pg.locator('[data-testid="stException"]').count() == 0, pg.locator('[data-testid="stException"]').first.inner_text()
+
+
+# --- 1. deep links -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_deep_link_to_every_page_opens_it_without_a_dialog_and_its_link_reopens_it(page, server, slug):
+    _open(page, f"{server}/{slug}?lang=en&gm=GM0479&year=2024")
+    body = page.locator("body").inner_text()
+    assert "Page not found" not in body and page.dialogs == [], page.dialogs
+    assert page.locator("h1").first.inner_text().strip() in (TITLES_EN[slug], "Poelenburg")
+    _no_exception(page)
+    view = _assert_share_equals_address_bar(page)
+    assert view == (slug, {"gm": "GM0479", "lang": "en"})
+
+
+def test_deep_link_to_kaart_on_a_freshly_started_server(browser, env, tmp_path):
+    """The case of the issue: `/kaart` as the first request of a new process (as after `make run`)."""
+    for url in _serve(dict(env, STAPELKAART_CACHE_DIR=str(tmp_path / "cache"))):
+        ctx, pg = _context(browser)
+        try:
+            _open(pg, url + "/kaart?lang=en")
+            assert "Page not found" not in pg.locator("body").inner_text() and pg.dialogs == []
+            assert pg.locator("h1").first.inner_text().strip() == TITLES_EN["kaart"]
+            assert "Map" in pg.locator('[data-testid="stSidebarNav"]').inner_text()
+        finally:
+            ctx.close()
+
+
+# --- 2. presentation mode ------------------------------------------------------------------------------
+
+def test_leaving_presentation_mode_by_its_button_brings_the_sidebar_back(page, server):
+    _open(page, server + "/?present=1")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    page.get_by_role("button", name="Presentatiemodus verlaten").click()
+    page.wait_for_selector('[data-testid="stSidebar"]', state="visible", timeout=90_000)
+    _settle(page)
+    _no_exception(page)
+    assert "StreamlitWidgetAlreadyInstantiatedError" not in page.locator("body").inner_text()
+    assert "present" not in page.url
+    assert page.locator('[data-testid="stSidebarNav"]').is_visible()
+    assert page.get_by_role("button", name="Presentatiemodus verlaten").count() == 0
+    # and back in by the sidebar toggle, out again by the URL
+    page.get_by_text("Presentatiemodus", exact=True).first.click()
+    page.wait_for_selector('[data-testid="stSidebar"]', state="hidden", timeout=90_000)
+    _settle(page)
+    assert "present=1" in page.url
+    _open(page, server + "/?present=0")
+    assert page.locator('[data-testid="stSidebar"]').is_visible()
+    _no_exception(page)
+
+
+# --- 3. the share link equals the address bar after every change -----------------------------------------
+
+def test_share_link_on_vergelijken_after_a_weight_change_and_an_area_pick_equals_the_address_bar(page, server):
+    _open(page, server + "/")
+    # pick an area from the list (the keyboard way of clicking the map)
+    picker = page.locator('[data-testid="stSelectbox"]', has_text="Gebied bekijken").locator("input").first
+    picker.click()
+    picker.fill("Poelenburg")
+    page.get_by_role("option", name=re.compile("^Poelenburg")).first.click()
+    _settle(page)
+    page.wait_for_function("() => location.search.includes('area=WK047912')", timeout=60_000)
+    assert _assert_share_equals_address_bar(page)[1]["area"] == "WK047912"
+    # a weight on Prioriteren (slider by keyboard: one step of 0.5 down)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Prioriteren").click()
+    _settle(page)
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    slider.press("ArrowLeft")
+    _settle(page)
+    page.wait_for_function("() => location.search.includes('w=')", timeout=60_000)
+    view = _assert_share_equals_address_bar(page)
+    assert view[0] == "prioriteren" and view[1]["w"].endswith(":0.5") and view[1]["area"] == "WK047912"
+    slider.press("ArrowLeft")                          # down to 0: "not counted", kept in the link
+    _settle(page)
+    page.wait_for_function("() => /w=[a-z_]+(:|%3A)0(&|$)/.test(location.search)", timeout=60_000)
+    weights = _assert_share_equals_address_bar(page)[1]["w"]
+    assert weights.endswith(":0")
+    # Vergelijken: the link names Vergelijken, the weight and the area
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Vergelijken").click()
+    _settle(page)
+    page.wait_for_selector("h2", timeout=90_000)
+    view = _assert_share_equals_address_bar(page)
+    assert view[0] == "vergelijken" and view[1]["w"] == weights and view[1]["area"] == "WK047912"
+    _no_exception(page)
+
+
+# --- 4. markup in a link creates no element ----------------------------------------------------------
+
+EVIL = "https://evil.example/x"
+PAYLOADS = (f"[Klik hier]({EVIL})", f'<a href="{EVIL}">Klik</a>', f'<img src="{EVIL}.png" id="skinj">',
+            f"![i]({EVIL}.png)", f'"><a id="skinj" href="{EVIL}">x</a>', f"<{EVIL}>", f"[x]: {EVIL}\n\n[x]")
+
+
+def test_markup_in_a_parameter_name_or_value_creates_no_element(browser, server):
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
+
+    names = st.one_of(st.sampled_from(PAYLOADS), st.sampled_from(("gm", "area", "colour", "w", "files", "page",
+                                                                  "year", "lang")))
+    values = st.one_of(st.sampled_from(PAYLOADS), st.text(alphabet="[]()<>!*_`#ab:/.", max_size=12))
+    ctx, pg = _context(browser)
+    seen = []
+
+    @settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck),
+              phases=[Phase.generate])        # no shrinking: each example is a page load
+    @given(name=names, value=values, extra=st.sampled_from(PAYLOADS))
+    def journey(name, value, extra):
+        query = f"{quote(name, safe='')}={quote(value, safe='')}&{quote(extra, safe='')}=1"
+        _open(pg, f"{server}/methode?{query}")
+        seen.append(query)
+        injected = pg.evaluate("""() => [...document.querySelectorAll(
+            'a[href*="evil.example"], img[src*="evil.example"], #skinj, [href^="javascript"]')].map(e => e.outerHTML)""")
+        assert injected == [], (query, injected)
+        assert pg.dialogs == []
+        warning = pg.locator('[data-testid="stAlert"]').all_inner_texts()
+        assert any("instelling" in w for w in warning), (query, warning)   # the link's problems are said, as text
+        assert not any("evil.example" in w for w in warning)              # and no part of the URL is echoed
+        _no_exception(pg)
+
+    try:
+        journey()
+    finally:
+        ctx.close()
+    assert len(seen) == 8
+
+
+# --- 5. imports belong to the view that names them ---------------------------------------------------
+
+def test_an_import_by_visitor_a_is_invisible_to_b_and_visible_through_as_link(browser, server):
+    ctx_a, a = _context(browser)
+    ctx_b, b = _context(browser)
+    ctx_c, c = _context(browser)
+    try:
+        _open(a, server + "/gegevens")
+        a.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(INCOME))
+        a.get_by_role("button", name="Importeren").click()
+        _settle(a)
+        a.wait_for_selector("text=geïmporteerd", timeout=120_000)
+        a.wait_for_function("() => location.search.includes('files=')", timeout=60_000)
+        _, query = _assert_share_equals_address_bar(a)
+        digest = query["files"]
+        assert re.fullmatch(r"[0-9a-f]{12}", digest)
+        link = _share_link(a)
+        listed = lambda pg: pg.locator('[data-testid="stMarkdownContainer"]').all_inner_texts()  # noqa: E731
+        assert any(INCOME.name in t and digest in t for t in listed(a))
+
+        _open(b, server + "/gegevens")                   # B, same server, a link without the file
+        assert not any(INCOME.name in t or digest in t for t in listed(b))
+        assert b.get_by_text("Deze weergave gebruikt geen geïmporteerde bestanden").count() == 1
+        assert "files=" not in _share_link(b)
+
+        _open(c, link)                                   # A's link, a third visitor
+        assert any(INCOME.name in t and digest in t for t in listed(c))
+        assert _view_of(c.evaluate("location.href")) == _view_of(link)
+        for pg in (a, b, c):
+            _no_exception(pg)
+    finally:
+        for ctx in (ctx_a, ctx_b, ctx_c):
+            ctx.close()
+
+
+# --- 6. no internals on any page ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_streamlit_internals_on_any_page(page, server, lang):
+    for slug in PAGES:
+        _open(page, f"{server}/{slug}?lang={lang}")
+        body = page.locator("body").inner_text()
+        for leak in ("DeltaGenerator", "Creator of Delta protobuf", "python -m data", "Traceback"):
+            assert leak not in body, (slug, leak)
+
+
+# --- 7. an unexpected failure is logged with the id the page shows ---------------------------------------
+
+@pytest.mark.parametrize("fault, path", [("page:methode", "/methode"), ("scored", "/kaart")])
+def test_an_injected_unexpected_exception_is_logged_with_the_id_shown(browser, env, tmp_path, fault, path):
+    log = tmp_path / "server.log"
+    for url in _serve(dict(env, STAPELKAART_TEST_FAULT=fault), log=log):
+        ctx, pg = _context(browser)
+        try:
+            pg.goto(url + path)
+            _settle(pg)
+            pg.wait_for_selector("text=foutcode", timeout=120_000)
+            shown = re.search(r"foutcode ([0-9a-f]{8})", pg.locator("body").inner_text()).group(1)
+            _no_exception(pg)
+            assert "Traceback" not in pg.locator("body").inner_text()
+        finally:
+            ctx.close()
+        deadline = time.time() + 10
+        while f"fout-id {shown}" not in log.read_text(errors="replace") and time.time() < deadline:
+            time.sleep(0.3)
+    text = log.read_text(errors="replace")
+    at = text.index(f"fout-id {shown}")
+    block = text[at:at + 6000]
+    assert "Traceback (most recent call last)" in block and f"KeyError: 'injected fault at {fault}'" in block
