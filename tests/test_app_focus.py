@@ -40,33 +40,45 @@ def test_focus_areas_from_the_url_become_the_side_by_side_columns(mirror, cache_
     side = _side_table(at)
     assert list(side.columns[3:]) == ["Noord-Zaandam", "Oud-Oost", "Zaanstad", "Amsterdam", "Nederland"]
     assert dict(at.query_params)["fa"] == fa                      # the link keeps the definition
-    assert [h.value for h in at.subheader][:2] == ["Noord-Zaandam", "Oud-Oost"]
+    assert [h.value.replace("\\", "") for h in at.subheader][:2] == ["Noord-Zaandam", "Oud-Oost"]
 
 
 def test_bad_members_are_named_and_nothing_else_is_dropped(mirror, cache_dir):
     at = _app({"fa": "A:WK047911+WK047999;B:BU04791201", "page": "vergelijken"}, "vergelijken")
     text = " ".join(w.value for w in at.warning)
     assert "WK047999" in text and "'B'" in text and "buurt" in text
-    assert "WK047911" not in text.split("WK047999")[0].split("'A'")[-1] or True
+    assert "WK047911" not in text          # only the bad member is named; A keeps its good member
     at = _app({"fa": "Leeg:", "page": "vergelijken"}, "vergelijken")
     assert "'Leeg' heeft geen leden" in " ".join(w.value for w in at.warning)
 
 
 def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, cache_dir):
-    fa = "Twee:WK047911+WK047912"
+    fa = "Twee:WK047911+WK047921"
     at = _app({"fa": fa, "fopen": "twee", "page": "buurtprofiel"}, "buurtprofiel")
     assert not at.error, [e.value for e in at.error]
     members = [d.value for d in at.dataframe if "code" in d.value.columns]
-    assert members and list(members[0]["code"]) == ["WK047911", "WK047912"]
+    assert members and list(members[0]["code"]) == ["WK047911", "WK047921"]
     # the aggregate of two wijken = sum of numerators / sum of denominators, recomputed from ../shared/data
     import json
+
+    from indicators import registry as reg
+    from indicators.focus import FocusArea, focus_profile
+    from pages._common import loaders
+    from pages._common.fmt import fmt_num
+    from pages._common.i18n import label
     rows = json.loads((SHARED_DATA / "derived" / "odata" / "85984NED" / "TypedDataSet.json").read_text())
     by = {r["WijkenEnBuurten"].strip(): r for r in rows}
-    num = sum(by[c]["k_65JaarOfOuder_12"] for c in ("WK047911", "WK047912"))
-    den = sum(by[c]["AantalInwoners_5"] for c in ("WK047911", "WK047912"))
-    expected = 100 * num / den
-    from pages._common import loaders
-    from pages._common.state import ViewState
-    row, _ = loaders.focus_area_profile(ViewState(fa=fa), loaders.FocusArea.make("Twee", ["WK047911", "WK047912"]))
-    profile = [d.value for d in at.dataframe if "Waarde" in d.value.columns][0]
-    assert profile is not None and row is not None and expected > 0
+    num = sum(by[c]["PersonenPerSoortUitkeringBijstand_94"] for c in ("WK047911", "WK047921"))
+    den = sum(by[c]["AantalInwoners_5"] for c in ("WK047911", "WK047921"))
+    profile = [d.value for d in at.dataframe if "Waarde" in d.value.columns][0].set_index("Indicator")
+    shown = profile.loc[label(reg.INDICATORS["bijstand_per_1000"], "nl"), "Waarde"]
+    assert shown == fmt_num(1000 * num / den, 1, "nl")
+    corp = sum(by[c]["InBezitWoningcorporatie_49"] * by[c]["Woningvoorraad_35"] for c in ("WK047911", "WK047921"))
+    stock = sum(by[c]["Woningvoorraad_35"] for c in ("WK047911", "WK047921"))
+    assert profile.loc[label(reg.INDICATORS["sociale_huur"], "nl"), "Waarde"] == fmt_num(corp / stock, 1, "nl")
+    # and every figure shown is the one indicators.focus.focus_profile computes
+    res = loaders.scored(("GM0363", "GM0479"), 2024, "wijk", "nl").result
+    row, _ = focus_profile(res, FocusArea.make("Twee", ["WK047911", "WK047921"]),
+                           national=loaders.kwb_national(2024, "gemeente"))
+    for ind in reg.INDICATORS.values():
+        assert profile.loc[label(ind, "nl"), "Waarde"] == fmt_num(row.get(ind.id), 1, "nl"), ind.id
