@@ -82,3 +82,69 @@ def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, 
                            national=loaders.kwb_national(2024, "gemeente"))
     for ind in reg.INDICATORS.values():
         assert profile.loc[label(ind, "nl"), "Waarde"] == fmt_num(row.get(ind.id), 1, "nl"), ind.id
+
+
+def test_editor_adds_renames_deletes_and_loads_a_preset(mirror, cache_dir):
+    at = _app({"page": "vergelijken", "fa": "Een:WK047911;Twee:WK047921"}, "vergelijken")
+    at.text_input(key="w_fa_new_name").input("Drie")
+    at.multiselect(key="w_fa_new_members").select("WK047923")
+    next(b for b in at.button if b.label == "Toevoegen").click().run()
+    assert dict(at.query_params)["fa"] == "Een:WK047911;Twee:WK047921;Drie:WK047923"
+    at.text_input(key="w_fa_name_0").input("Eerste")
+    at.checkbox(key="w_fa_del_1").check()
+    next(b for b in at.button if b.label == "Wijzigingen toepassen").click().run()
+    assert dict(at.query_params)["fa"] == "Eerste:WK047911;Drie:WK047923"
+    assert list(_side_table(at).columns[3:5]) == ["Eerste", "Drie"]
+    at.selectbox(key="w_fa_preset").select("zaanstad-kansengelijkheid")
+    at.button(key="b_fa_preset").click().run()
+    assert dict(at.query_params)["fa"].startswith("Zaandam-Zuid:WK047911;Poelenburg (Zaanstad):WK047912;")
+    assert not at.exception
+
+
+def test_what_changed_lists_exactly_the_differing_variables_and_a_view_can_go_back(tmp_path, monkeypatch, cache_dir):
+    from data.cbs import load_kwb
+    from tests import test_versions_changes as V
+
+    procs = []
+
+    def serve(n):
+        if procs:
+            procs[-1].proc.terminate()
+            procs[-1].proc.wait(10)
+        run = tmp_path / f"m{n}"
+        run.mkdir()
+        m = V.start_mirror(run, "--tables", str(V._write_table(tmp_path / f"v{n}", n)))
+        procs.append(m)
+        monkeypatch.setenv("STAPELKAART_CBS_URL", m.url)
+        monkeypatch.setenv("STAPELKAART_PDOK_URL", m.url)
+
+    try:
+        serve(1)
+        load_kwb(V.GM, 2024, levels=("gemeente", "wijk", "buurt"))
+        serve(2)
+        v2 = load_kwb(V.GM, 2024, levels=("gemeente", "wijk", "buurt"), refresh=True)
+        expected = {(v, s) for c, v, s in V._expected_differences(v2) if c == "WK047911"}
+        at = _app({"page": "buurtprofiel", "area": "WK047911", "ref": "gemeente"}, "buurtprofiel")
+        assert not at.error, [e.value for e in at.error]
+        listed = [d.value for d in at.dataframe if "variable" in d.value.columns]
+        assert listed, [m.value for m in at.info]
+        shown = {(v, s) for v, s in zip(listed[0]["variable"], listed[0]["Status"])}
+        status = {"gewijzigd": "changed", "nieuw": "appeared", "verdwenen": "disappeared"}
+        assert {(v, status[s]) for v, s in shown} == expected and expected
+        assert any("2025-03-27" in c.value and "2025-10-01" in c.value for c in at.caption)
+        # a focus area of two wijken: its members' changed figures
+        at = _app({"page": "buurtprofiel", "fa": "Zz:WK047911+WK0363FG", "fopen": "zz", "ref": "gemeente"},
+                  "buurtprofiel")
+        listed = [d.value for d in at.dataframe if "variable" in d.value.columns]
+        want = {(c, v) for c, v, _ in V._expected_differences(v2) if c in ("WK047911", "WK0363FG")}
+        assert set(zip(listed[0]["code"], listed[0]["variable"])) == want
+        # "go back to the previous version" is this view's choice (kv=), the shared cache keeps its current one
+        at.button(key="b_kv_old").click().run()
+        assert dict(at.query_params)["kv"] == V.MODIFIED[1]
+        assert any("2025-03-27" in w.value for w in at.warning)
+        from data import cache
+        assert all(cache.versions(k)[-1]["current"] for k in V._keys())
+    finally:
+        for m in procs:
+            m.proc.terminate()
+            m.proc.wait(10)
