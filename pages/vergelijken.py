@@ -41,22 +41,6 @@ names = tables.column_names(table, lang)
 focus_rows = table[table["kind"] == "focus"]
 ref_word = t("ref_short_" + view.reference, lang)
 
-# --- one plain sentence per focus area, side by side (at most 3 per row) --------------------------------
-per_row = min(3, len(focus_rows))
-for start in range(0, len(focus_rows), per_row):
-    cols = st.columns(per_row)
-    for col, (fid, row) in zip(cols, list(focus_rows.iterrows())[start:start + per_row]):
-        with col:
-            st.subheader(fmt.md(names[fid]))
-            widgets.sentence(focus_sentence(names[fid], loaders.domain_ranks(row), year=view.year, worst_band=band,
-                                            flagged=loaders.stacked(row),
-                                            older_years=loaders.older_years(row, view.year),
-                                            labels={d: dom_labels[d].lower() for d in dom_labels},
-                                            reference=ref_word, lang=lang))
-            if st.button(t("page_buurtprofiel", lang), key=f"b_open_{fid}", icon=":material/location_on:"):
-                widgets.update(fopen=fid, page="buurtprofiel")
-                st.switch_page("pages/buurtprofiel.py")
-
 # --- the chart: one panel per focus area; gemeente and Nederland as the same fixed marks in each -----------
 style = loaders.COMPARATOR_STYLE
 long = []
@@ -73,7 +57,7 @@ colours = [loaders.FOCUS_COLOURS[i % len(loaders.FOCUS_COLOURS)] for i in range(
     style[k]["colour"] for k in table.loc[table["kind"] != "focus", "kind"]]
 shapes = [loaders.FOCUS_MARKER["vega"]] * len(focus_rows) + [style[k]["vega"] for k in table.loc[table["kind"] != "focus", "kind"]]
 n_cols = len(focus_rows) if len(focus_rows) <= 6 else math.ceil(len(focus_rows) / 2)
-panel_w = max(90, int(760 / n_cols) - 20)
+panel_w = max(80, int(630 / n_cols) - 24)        # fits the main column at 1280 px with the sidebar open
 base = alt.Chart(chart_df)
 shade = base.mark_rect(color="#f4cccc", opacity=0.6).encode(x=alt.datum(100 - band), x2=alt.datum(100))
 points = base.mark_point(size=150, filled=True, opacity=0.95).encode(
@@ -91,6 +75,22 @@ chart = alt.layer(shade, points).properties(width=panel_w, height=34 * len(dom_l
 st.subheader(t("side_by_side", lang))
 st.altair_chart(chart, width="content")
 
+# --- one plain sentence per focus area, side by side (at most 3 per row) --------------------------------
+per_row = min(3, len(focus_rows))
+for start in range(0, len(focus_rows), per_row):
+    cols = st.columns(per_row)
+    for col, (fid, row) in zip(cols, list(focus_rows.iterrows())[start:start + per_row]):
+        with col:
+            st.subheader(fmt.md(names[fid]))
+            widgets.sentence(focus_sentence(names[fid], loaders.domain_ranks(row), year=view.year, worst_band=band,
+                                            flagged=loaders.stacked(row),
+                                            older_years=loaders.older_years(row, view.year),
+                                            labels={d: dom_labels[d].lower() for d in dom_labels},
+                                            reference=ref_word, lang=lang))
+            if st.button(t("page_buurtprofiel", lang), key=f"b_open_{fid}", icon=":material/location_on:"):
+                widgets.update(fopen=fid, page="buurtprofiel")
+                st.switch_page("pages/buurtprofiel.py")
+
 # --- the table: rows per domain and indicator, one column per focus area, then the references ------------
 show = st.segmented_control(t("display_as", lang), ["pct", "abs"], default="pct", key="w_show",
                             format_func=lambda x: t("unit_pct" if x == "pct" else "unit_abs", lang)) or "pct"
@@ -103,9 +103,7 @@ if show == "abs":
 refs = ", ".join(names[i] for i in table.index[table["kind"] != "focus"])
 st.caption(t("side_caption", lang, refs=refs, ref=ref_word))
 side = tables.side_by_side(table, lang, counts, basis)
-value_cols = {c: st.column_config.TextColumn(c, width="small") for c in side.columns[3:]}
-st.dataframe(side, hide_index=True, width="stretch", height=min(38 * (len(side) + 1), 720),
-             column_config={t("indicator", lang): st.column_config.TextColumn(width="medium"), **value_cols})
+st.table(tables.side_by_side_display(side, lang))     # a static table: headers wrap, no column is cut off
 if st.button(t("export_pdf", lang), key="b_pdf"):
     try:
         st.download_button(t("export_pdf", lang), reports.focus_pdf(view), key="dl_pdf", mime="application/pdf",

@@ -130,3 +130,14 @@ def side_by_side(table: pd.DataFrame, lang: str, counts: dict[str, dict[str, flo
                                  else fmt_num(counts.get(ind.id, {}).get(i), 0, lang))
             rows.append(rec)
     return pd.DataFrame(rows)
+
+
+def side_by_side_display(side: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`side_by_side` with domain, indicator and unit in one row label (so all columns fit 1280 px)."""
+    dom, ind, unit = t("domain", lang), t("indicator", lang), t("unit", lang)
+    is_domain = side[ind] == t("row_domain", lang)
+    row_label = [f"{d.upper()} – {t('rank', lang)}" if isd else f"{i} ({u})"
+                 for d, i, u, isd in zip(side[dom], side[ind], side[unit], is_domain)]
+    out = side.drop(columns=[dom, ind, unit])
+    out.index = pd.Index(row_label, name=ind)
+    return out
