@@ -103,7 +103,12 @@ if show == "abs":
 refs = ", ".join(names[i] for i in table.index[table["kind"] != "focus"])
 st.caption(t("side_caption", lang, refs=refs, ref=ref_word))
 side = tables.side_by_side(table, lang, counts, basis)
-st.table(tables.side_by_side_display(side, lang))     # a static table: headers wrap, no column is cut off
+# A static table laid out to the column width: headers and labels wrap, so no column is cut off at 1280 px.
+st.html('<style>[data-testid="stTable"] table{table-layout:fixed;width:100%;font-size:0.8rem}'
+        '[data-testid="stTable"] th,[data-testid="stTable"] th *,[data-testid="stTable"] td{white-space:normal'
+        ' !important;overflow-wrap:anywhere !important;padding:0.2rem 0.2rem !important}'
+        '[data-testid="stTable"] thead th{font-size:0.72rem}[data-testid="stTable"] thead th:first-child{width:21%}</style>')
+st.table(tables.side_by_side_display(side, lang))
 if st.button(t("export_pdf", lang), key="b_pdf"):
     try:
         st.download_button(t("export_pdf", lang), reports.focus_pdf(view), key="dl_pdf", mime="application/pdf",

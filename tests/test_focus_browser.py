@@ -119,9 +119,10 @@ def test_what_changed_screenshot(browser, tmp_path, monkeypatch):
         page.goto(f"{url}/buurtprofiel?fa=Zaandam-Zuid%20en%20De%20Aker:WK047911+WK0363FG&fopen=zaandam-zuid-en-de-aker"
                   "&ref=gemeente")
         _wait(page, "Wat is er veranderd")
-        title = page.get_by_text("Wat is er veranderd").first
-        title.scroll_into_view_if_needed()
-        time.sleep(1.0)
+        page.set_viewport_size({"width": 1280, "height": 1200})
+        page.get_by_text("cijfers gewijzigd, nieuw of verdwenen").first.scroll_into_view_if_needed()
+        page.mouse.wheel(0, 250)
+        time.sleep(1.5)
         assert page.get_by_text("2025-03-27").count() and page.get_by_text("2025-10-01").count()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "veranderd.png"))

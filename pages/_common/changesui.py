@@ -16,6 +16,14 @@ from pages._common import fmt, loaders, widgets
 from pages._common.i18n import label, t
 
 
+def _value(v, lang: str) -> str:
+    """A KWB figure as published: whole numbers without decimals, missing as '–'."""
+    if v is None or isinstance(v, str):
+        return "–" if v is None else str(v)
+    f = float(v)
+    return fmt.fmt_num(f, 0 if f.is_integer() else 1, lang)
+
+
 def _date(v: dict) -> str:
     return str(v.get("modified") or "?")[:10]
 
@@ -89,8 +97,8 @@ def section(view, codes: list[str], areas: list, name: str) -> None:
                 "code": figs["member"], t("col_variable", lang): figs["title"],
                 "variable": figs["variable"], t("col_status", lang): figs["status"].map(
                     lambda s: loaders.CHANGE_STATUS[s][lang]),
-                t("col_old", lang): [fmt.fmt_num(v, 1, lang) if v is not None else "–" for v in figs["old"]],
-                t("col_new", lang): [fmt.fmt_num(v, 1, lang) if v is not None else "–" for v in figs["new"]]}),
+                t("col_old", lang): [_value(v, lang) for v in figs["old"]],
+                t("col_new", lang): [_value(v, lang) for v in figs["new"]]}),
                 hide_index=True, width="stretch")
         inds = ch.indicators[ch.indicators["area"] == aid]
         if len(inds):
