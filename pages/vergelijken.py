@@ -35,6 +35,10 @@ except Exception as exc:  # noqa: BLE001
 if table.empty:
     st.info(t("no_focus", lang))
     st.stop()
+gm_names = loaders.gemeente_options(view.year)
+no_map = loaders.without_boundaries(loaders.focus_gemeenten(view, areas), view.year, level)
+if no_map:
+    st.info(t("fa_no_map", lang, gemeenten=", ".join(f"{gm_names.get(g, g)} ({g})" for g in no_map)))
 
 dom_labels = {d: label(reg.DOMAINS[d], lang) for d in reg.DOMAINS}
 names = tables.column_names(table, lang)

@@ -149,3 +149,12 @@ def test_what_changed_lists_exactly_the_differing_variables_and_a_view_can_go_ba
         for m in procs:
             m.proc.terminate()
             m.proc.wait(10)
+
+
+def test_eindhoven_preset_compares_without_a_map_and_says_so(mirror, cache_dir):
+    from indicators.focus import PRESETS, format_focus_param
+    at = _app({"fa": format_focus_param(PRESETS["eindhoven-tongelre-gestel"].areas), "page": "vergelijken"},
+              "vergelijken")
+    assert not at.error, [e.value for e in at.error]
+    assert any("GM0772" in i.value and "zonder kaart" in i.value for i in at.info)
+    assert list(_side_table(at).columns) == ["Tongelre", "Gestel", "Eindhoven", "Nederland"]

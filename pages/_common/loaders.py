@@ -328,6 +328,17 @@ def focus_gemeenten(view, areas=None) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*view.gemeenten, *(g for a in areas for g in a.gemeenten)]))
 
 
+def without_boundaries(gemeenten, year: int, level: str) -> list[str]:
+    """The gemeenten whose boundaries the data source does not have (comparison and profile work without them)."""
+    out = []
+    for g in gemeenten:
+        try:
+            boundaries((g,), year, level)
+        except StapelkaartError:
+            out.append(g)
+    return out
+
+
 def focus_level(view, areas=None) -> str:
     areas = view_focus_areas(view) if areas is None else areas
     levels = [a.level for a in areas if a.level]
