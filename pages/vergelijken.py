@@ -73,7 +73,12 @@ points = base.mark_point(size=150, filled=True, opacity=0.95).encode(
     tooltip=["panel", "gebied", "domein", alt.Tooltip("plaats:Q", format=".0f")])
 chart = alt.layer(shade, points).properties(width=panel_w, height=34 * len(dom_labels)).facet(
     facet=alt.Facet("panel:N", title=None, sort=[names[i] for i in focus_rows.index],
-                    header=alt.Header(labelFontSize=14, labelFontWeight="bold", labelLimit=panel_w)),
+                    header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelLimit=panel_w + 20,
+                                      # a long name is split at its last space (two lines), never cut off
+                                      labelExpr="length(datum.label) > 14 && lastindexof(datum.label, ' ') > 0 ? "
+                                                "[substring(datum.label, 0, lastindexof(datum.label, ' ')), "
+                                                "substring(datum.label, lastindexof(datum.label, ' ') + 1)] "
+                                                ": datum.label")),
     columns=n_cols).configure_axis(labelFontSize=13, titleFontSize=13, labelLimit=150, labelColor="#1a1a1a",
                                    titleColor="#1a1a1a").configure_legend(labelFontSize=13, titleFontSize=13)
 st.subheader(t("side_by_side", lang))
