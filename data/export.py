@@ -556,6 +556,15 @@ class DomainScore:
         return _is_missing(self.score) or (self.m > 0 and self.n == 0)
 
 
+#: One style per comparator, used by every chart (pages/vergelijken.py via loaders) and the PDF profile:
+#: focus areas take ``FOCUS_COLOURS`` in their order with a circle, the gemeente a square, Nederland a diamond.
+COMPARATOR_STYLE = {"gemeente": {"colour": "#b35806", "vega": "square", "mpl": "s"},
+                    "land": {"colour": "#1a1a1a", "vega": "diamond", "mpl": "D"}}
+FOCUS_COLOURS = ("#1f4e79", "#2a9d8f", "#7b3294", "#c2185b", "#5d4037", "#00838f", "#6d4c41", "#283593",
+                 "#827717", "#ad1457", "#37474f", "#4e342e")
+FOCUS_MARKER = {"vega": "circle", "mpl": "o"}
+
+
 @dataclass(frozen=True)
 class FocusReport:
     """One page of the focus-area report.
@@ -579,6 +588,8 @@ class FocusReport:
     source: str = field(default=MAP_SOURCE)
     export_date: date | None = None
     lang: str = "nl"
+    #: kind ("gemeente"/"land") -> (name, {domain label: score}): reference marks in the profile chart
+    comparators: Mapping[str, tuple[str, Mapping[str, object]]] = field(default_factory=dict)
 
 
 def _format_value(value: object, unit: object, lang: str) -> str:
@@ -595,6 +606,13 @@ def _format_value(value: object, unit: object, lang: str) -> str:
     return f"{text} {unit}".strip() if unit and unit != "%" else text + unit
 
 
+def _coerce_score(value: object) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def _draw_profile(ax, report: FocusReport) -> None:
     t = _labels(report.lang)
     items = [(label, DomainScore.coerce(v)) for label, v in report.domains.items()]
@@ -609,6 +627,16 @@ def _draw_profile(ax, report: FocusReport) -> None:
             ax.barh(y, s, height=0.6, color="#8a1c13" if s >= lo else "#4a6fa5", zorder=2)
             ax.text(min(s + 1, 99), y, f"{s:.0f}", va="center", ha="left" if s < 90 else "right",
                     fontsize=7, color="black" if s < 90 else "white", zorder=3)
+    for kind, (name, scores) in report.comparators.items():
+        style = COMPARATOR_STYLE[kind]
+        pts = [(float(_coerce_score(scores.get(label))), y) for y, (label, _) in zip(ys, items)
+               if not math.isnan(_coerce_score(scores.get(label)))]
+        if pts:
+            ax.scatter([p[0] for p in pts], [p[1] for p in pts], marker=style["mpl"], s=22, color=style["colour"],
+                       edgecolors="white", linewidths=0.6, zorder=4, label=name)
+    if report.comparators:
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=6.5, frameon=False,
+                  handletextpad=0.3, columnspacing=1.0)
     ax.set_yticks(ys, [_wrap(f"{label} ({d.n}/{d.m})" if d.m else label, 26) for label, d in items],
                   fontsize=8)
     ax.set_xlim(0, 100)

@@ -55,11 +55,13 @@ def _count(value: object) -> int:
 
 def focus_report(row: pd.Series, *, name: str, gemeente: str, areas, focus_codes: Sequence[str],
                  domains: Mapping[str, str], figures: Sequence[Figure], sentence: str, reference: str,
-                 year: int, worst_band: float, lang: str) -> FocusReport:
+                 year: int, worst_band: float, lang: str,
+                 comparators: Mapping[str, tuple[str, pd.Series]] | None = None) -> FocusReport:
     """One report page from the focus area's row of ``indicators.focus.score_focus``.
 
     ``domains``: domain id -> label; ``areas``: the gemeente's wijken (GeoDataFrame); key figures are the
-    ``figures`` with a value (a missing value is left out, never printed as 0).
+    ``figures`` with a value (a missing value is left out, never printed as 0). ``comparators``: kind
+    ("gemeente"/"land") -> (name, its score_focus row), drawn as reference marks (data.export.COMPARATOR_STYLE).
     """
     # the profile shows the domain RANK in its base (the stacking rule: rank >= 100 - worst_band is shaded)
     doms = {label: {"score": row.get(f"domain__{d}__rank", row.get(f"domain__{d}")),
@@ -67,9 +69,11 @@ def focus_report(row: pd.Series, *, name: str, gemeente: str, areas, focus_codes
                     "m": _count(row.get(f"domain__{d}__m"))} for d, label in domains.items()}
     key = [{"label": f.label, "value": row.get(f.id), "unit": f.unit, "year": row.get(f"{f.id}__year"),
             "source": row.get(f"{f.id}__source")} for f in figures if not math.isnan(_number(row.get(f.id)))]
-    return FocusReport(name=name, gemeente=gemeente, areas=areas, focus=areas[areas["code"].isin(list(focus_codes))],
+    return FocusReport(name=name, gemeente=gemeente, areas=areas, focus=None if areas is None else areas[areas["code"].isin(list(focus_codes))],
                        domains=doms, key_figures=key, sentence=sentence, reference=reference, year=year,
-                       worst_band=worst_band, lang=lang)
+                       worst_band=worst_band, lang=lang,
+                       comparators={k: (n, {label: r.get(f"domain__{d}") for d, label in domains.items()})
+                                    for k, (n, r) in (comparators or {}).items()})
 
 
 def focus_reports_pdf(reports: Sequence[FocusReport]) -> bytes:

@@ -109,7 +109,8 @@ def export_snapshot(zip_path: str | os.PathLike) -> list[str]:
                     zf.write(entry.path / cache.MANIFEST, f"entries/{entry.slug}/{cache.MANIFEST}")
                     listing.append({"slug": entry.slug, "key": entry.manifest.get("key"), "data_file": data_file,
                                     "sha256": entry.manifest["sha256"],
-                                    "manifest_sha256": cache._sha256_file(entry.path / cache.MANIFEST)})
+                                    "manifest_sha256": cache._sha256_file(entry.path / cache.MANIFEST),
+                                    "versions": _export_versions(zf, entry, {data_file})})
                 zf.writestr(SNAPSHOT_MANIFEST, cache._dumps({
                     "format_version": cache.FORMAT_VERSION, "app_version": cache.APP_VERSION,
                     "created_at": cache.utc_now_iso(), "entries": listing,
@@ -129,6 +130,24 @@ def export_snapshot(zip_path: str | os.PathLike) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------- import
+def _export_versions(zf: zipfile.ZipFile, entry, written: set[str]) -> list[dict]:
+    """The kept versions of a KWB entry (``version-*.json`` + their data files), each data file once."""
+    out = []
+    for f in sorted(entry.path.glob(f"{cache.VERSION_PREFIX}*.json")):
+        checked = cache._check_entry(entry.path, f.name)
+        if checked.status != "ok":
+            log.warning("Snapshot: versie %s van %s overgeslagen (%s)", f.name, entry.slug, checked.problem)
+            continue
+        data_file = checked.manifest["data_file"]
+        if data_file not in written:
+            zf.write(entry.path / data_file, f"entries/{entry.slug}/{data_file}")
+            written.add(data_file)
+        zf.write(f, f"entries/{entry.slug}/{f.name}")
+        out.append({"file": f.name, "data_file": data_file, "sha256": checked.manifest["sha256"],
+                    "manifest_sha256": cache._sha256_file(f)})
+    return out
+
+
 def _bad_member(name: str) -> bool:
     """True for zip member names that could escape the cache dir (absolute, ``..``, drive letters)."""
     if not name or name.startswith(("/", "\\")) or "\\" in name or ":" in name:
@@ -251,7 +270,7 @@ def import_snapshot(zip_path: str | os.PathLike, *, overwrite_newer: bool = Fals
 
 
 def _validate_and_stage(zf: zipfile.ZipFile, zip_path: Path, limits: SnapshotLimits,
-                        staging: Path) -> list[tuple[str, dict, str, bytes]]:
+                        staging: Path) -> list[tuple[str, dict, str, bytes, list]]:
     _check_archive(zf, zip_path, limits)
     names = set(zf.namelist())
     if SNAPSHOT_MANIFEST not in names:
@@ -284,6 +303,14 @@ def _validate_and_stage(zf: zipfile.ZipFile, zip_path: Path, limits: SnapshotLim
             raise _error(f"Snapshot {zip_path} geweigerd: ongeldige naam {slug!r}/{data_file!r}.",
                          f"Snapshot {zip_path} rejected: invalid name {slug!r}/{data_file!r}.")
         allowed.update({f"entries/{slug}/{cache.MANIFEST}", f"entries/{slug}/{data_file}"})
+        kept = item.get("versions") or []
+        if not isinstance(kept, list) or not all(isinstance(v, dict) for v in kept) or any(
+                not cache._version_file(str(v.get("file", ""))[len(cache.VERSION_PREFIX):-len(".json")])
+                or not str(v.get("file", "")).startswith(cache.VERSION_PREFIX)
+                or _bad_member(str(v.get("data_file", ""))) or "/" in str(v.get("data_file", "")) for v in kept):
+            raise _error(f"Snapshot {zip_path} geweigerd: ongeldige versielijst bij {slug!r}.",
+                         f"Snapshot {zip_path} rejected: invalid list of versions for {slug!r}.")
+        allowed.update(f"entries/{slug}/{v[k]}" for v in kept for k in ("file", "data_file"))
     extra = sorted(names - allowed)
     if extra:
         raise _error(f"Snapshot {zip_path} bevat onbekende bestanden, o.a. {extra[0]!r}.",
@@ -292,7 +319,7 @@ def _validate_and_stage(zf: zipfile.ZipFile, zip_path: Path, limits: SnapshotLim
         raise _error(f"Snapshot {zip_path} noemt een item twee keer. Niets geïmporteerd.",
                      f"Snapshot {zip_path} names an entry twice. Nothing imported.")
 
-    staged: list[tuple[str, dict, str, bytes]] = []
+    staged: list[tuple[str, dict, str, bytes, list]] = []
     for n, item in enumerate(entries):
         slug, data_file = str(item["slug"]), str(item["data_file"])
         mname, dname = f"entries/{slug}/{cache.MANIFEST}", f"entries/{slug}/{data_file}"
@@ -326,14 +353,46 @@ def _validate_and_stage(zf: zipfile.ZipFile, zip_path: Path, limits: SnapshotLim
                          f"{manifest.get('rows')} rijen. Niets geïmporteerd.",
                          f"Snapshot {zip_path}: the data file of {slug} is not a valid Parquet file with "
                          f"{manifest.get('rows')} rows. Nothing imported.")
-        staged.append((slug, manifest, target.name, mbytes))
+        staged.append((slug, manifest, target.name, mbytes,
+                       _stage_versions(zf, zip_path, item, manifest, staging, n, target.name, budget)))
     return staged
 
 
-def _move_in(staged: list[tuple[str, dict, str, bytes]], staging: Path, overwrite_newer: bool) -> ImportReport:
+def _stage_versions(zf, zip_path: Path, item: dict, manifest: dict, staging: Path, n: int, current_staged: str,
+                    budget: list[int]) -> list[tuple[str, bytes, str, str]]:
+    """Check and stage the kept versions of one entry: (version file, its bytes, data file, staged name)."""
+    slug = str(item["slug"])
+    staged_data = {manifest["data_file"]: current_staged}
+    out = []
+    for m, v in enumerate(item.get("versions") or []):
+        vfile, data_file = str(v["file"]), str(v["data_file"])
+        vsha, _, vbytes = _stream_member(zf, f"entries/{slug}/{vfile}", None, budget, zip_path, cap=_MAX_JSON)
+        try:
+            vman = json.loads(vbytes)
+        except ValueError as exc:
+            raise _error(f"Snapshot {zip_path}: {vfile} van {slug} is onleesbaar ({exc}).",
+                         f"Snapshot {zip_path}: {vfile} of {slug} is unreadable ({exc}).") from exc
+        if data_file not in staged_data:
+            target = staging / f"{n}-v{m}-{data_file}"
+            dsha, dsize, _ = _stream_member(zf, f"entries/{slug}/{data_file}", target, budget, zip_path)
+            if dsha != vman.get("sha256") or dsize != vman.get("size") or _parquet_rows(target) != vman.get("rows"):
+                raise _error(f"Snapshot {zip_path} is beschadigd: versie {vfile} van {slug} klopt niet. Niets "
+                             "geïmporteerd.", f"Snapshot {zip_path} is damaged: version {vfile} of {slug} does "
+                             "not match. Nothing imported.")
+            staged_data[data_file] = target.name
+        if (vsha != v.get("manifest_sha256") or vman.get("sha256") != v.get("sha256")
+                or vman.get("data_file") != data_file or vman.get("key") != manifest.get("key")):
+            raise _error(f"Snapshot {zip_path} is beschadigd: versie {vfile} van {slug} klopt niet. Niets "
+                         "geïmporteerd.", f"Snapshot {zip_path} is damaged: version {vfile} of {slug} does not "
+                         "match. Nothing imported.")
+        out.append((vfile, vbytes, data_file, staged_data[data_file]))
+    return out
+
+
+def _move_in(staged: list[tuple[str, dict, str, bytes, list]], staging: Path, overwrite_newer: bool) -> ImportReport:
     report = ImportReport()
     root = cache._entries_dir()
-    for slug, manifest, staged_name, mbytes in staged:
+    for slug, manifest, staged_name, mbytes, kept in staged:
         path = root / slug
         existing = cache._check_entry(path) if path.exists() else None
         if existing is not None and existing.status == "ok" and not overwrite_newer:
@@ -343,10 +402,19 @@ def _move_in(staged: list[tuple[str, dict, str, bytes]], staging: Path, overwrit
         path.mkdir(parents=True, exist_ok=True)
         previous = cache._previous_data_file(path)
         data_file = manifest["data_file"]
+        for vfile, vbytes, vdata, vstaged in kept:     # kept versions first: data file, then its record
+            if vdata == data_file:
+                continue                               # written after the current data file, below
+            if (staging / vstaged).exists():           # a data file shared by two versions is moved once
+                os.replace(staging / vstaged, path / vdata)
+            cache.atomic_write_bytes(path / vfile, vbytes)
         src = staging / staged_name
         with open(src, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(src, path / data_file)          # same file system: the staging dir is inside the cache root
+        for vfile, vbytes, vdata, _ in kept:
+            if vdata == data_file:
+                cache.atomic_write_bytes(path / vfile, vbytes)
         cache._fsync_dir(path)
         cache.atomic_write_bytes(path / cache.MANIFEST, mbytes)
         cache._remove_stale_files(path, keep={data_file, previous} - {None})

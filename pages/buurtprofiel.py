@@ -1,4 +1,5 @@
-"""Buurtprofiel: one wijk/buurt. Why it is flagged, every indicator, its stacking and rank interval, trend."""
+"""Buurtprofiel: one wijk/buurt or one focus area (aggregated). Why it is flagged, every indicator, its stacking
+and rank interval, trend, and what changed between two kept versions of the data."""
 
 from __future__ import annotations
 
@@ -6,17 +7,18 @@ import streamlit as st
 
 from indicators import registry as reg
 
-from pages._common import fmt, loaders, narrative, reports, tables, widgets, wording
+from pages._common import changesui, focusui, fmt, loaders, narrative, reports, tables, widgets, wording
 from pages._common.i18n import label, t
 
 view = widgets.page_view("buurtprofiel")
 lang = view.lang
 st.title(t("page_buurtprofiel", lang))
+changesui.version_notice(view)
 
 try:
     with st.spinner(t("loading", lang)):
         scored = loaders.scored(view.gemeenten, view.year, view.level, view.reference,
-                                 view.weight_map(widgets.domain_ids()))
+                                 view.weight_map(widgets.domain_ids()), view.kv)
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
@@ -27,12 +29,19 @@ if table.empty:
     st.stop()
 
 names = {c: (n if isinstance(n, str) else c) for c, n in zip(table["code"], table["name"])}
-options = sorted(names, key=lambda c: names[c])
-idx = options.index(view.area) if view.area in options else None
+focus = {f"fa:{f.id}": f for f in loaders.view_focus_areas(view)}
+options = [*focus, *sorted(names, key=lambda c: names[c])]
+current = f"fa:{view.fopen}" if view.fopen and f"fa:{view.fopen}" in focus else view.area
+idx = options.index(current) if current in options else None
 choice = st.selectbox(t("profile_pick", lang), options, index=idx, key="w_profile_area",
-                      format_func=lambda c: f"{names[c]} ({c})", placeholder=t("no_area", lang))
-if choice != view.area and choice is not None:
-    view = widgets.update(area=choice)
+                      format_func=lambda c: t("profile_focus", lang, name=focus[c].name) if c in focus
+                      else f"{names[c]} ({c})", placeholder=t("no_area", lang))
+if choice is not None and choice != current:
+    view = widgets.update(fopen=choice[3:], area=None) if choice in focus else widgets.update(area=choice, fopen=None)
+if view.fopen and f"fa:{view.fopen}" in focus:
+    from pages._common import focusprofile     # the focus-area variant of this page
+    focusprofile.show(view, focus[f"fa:{view.fopen}"])
+    st.stop()
 if not view.area or view.area not in names:
     st.info(t("no_area", lang))
     st.stop()
@@ -67,6 +76,14 @@ for d in flagged:
 st.subheader(t("all_indicators", lang))
 st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")
 
+areas = loaders.view_focus_areas(view)
+if areas and view.area[:2] in ("WK", "BU"):
+    with st.expander(t("add_to_focus", lang, area=view.area)):
+        target = st.selectbox(t("fa_title", lang), range(len(areas)), key="w_add_target",
+                              format_func=lambda i: areas[i].name)
+        if st.button(t("fa_add_selected_button", lang, area=view.area), key="b_add_focus"):
+            focusui.add_member(view, areas[target].id, view.area)
+
 st.subheader(t("trend", lang))
 years = loaders.years_with_data(view.gemeenten, view.level)
 if len(years) <= 1:
@@ -77,4 +94,5 @@ else:
     if not tr.empty:
         st.line_chart(tr[tr["comparable"]].set_index("year")["value"])
         st.dataframe(tr, hide_index=True)
+changesui.section(view, [view.area], [], names[view.area])
 st.caption(t("attribution", lang))

@@ -1,13 +1,15 @@
-"""Vergelijken: each focus area next to its gemeente and Nederland, one plain sentence first."""
+"""Vergelijken: the view's focus areas side by side, with their gemeenten and Nederland as fixed references."""
 
 from __future__ import annotations
+
+import math
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from indicators import registry as reg
-from pages._common import loaders, reports, tables, widgets
+from pages._common import focusui, fmt, loaders, reports, tables, widgets
 from pages._common.i18n import label, t
 from pages._common.narrative import focus_sentence
 
@@ -16,55 +18,106 @@ lang = view.lang
 st.title(t("page_vergelijken", lang))
 band = reports.worst_band(loaders.score_settings(view))   # the engine setting behind stacking
 st.caption(t("compare_intro", lang, band=f"{band:g}"))
+focusui.problems(view)
+focusui.editor(view)
 
+areas = loaders.view_focus_areas(view)
+level = loaders.focus_level(view, areas)
+other = [a.name for a in areas if a.level != level]
+if other:
+    st.info(t("fa_other_level", lang, level=t(f"level_{level}", lang), names=fmt.md(", ".join(other))))
 try:
     with st.spinner(t("loading", lang)):
-        table = loaders.focus_table(view, view.weight_map(widgets.domain_ids()))
+        table = loaders.focus_table(view, view.weight_map(widgets.domain_ids()), areas)
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
 if table.empty:
     st.info(t("no_focus", lang))
     st.stop()
+gm_names = loaders.gemeente_options(view.year)
+no_map = loaders.without_boundaries(loaders.focus_gemeenten(view, areas), view.year, level)
+if no_map:
+    st.info(t("fa_no_map", lang, gemeenten=", ".join(f"{gm_names.get(g, g)} ({g})" for g in no_map)))
 
 dom_labels = {d: label(reg.DOMAINS[d], lang) for d in reg.DOMAINS}
+names = tables.column_names(table, lang)
+focus_rows = table[table["kind"] == "focus"]
+ref_word = t("ref_short_" + view.reference, lang)
+
+# --- the chart: one panel per focus area; gemeente and Nederland as the same fixed marks in each -----------
+style = loaders.COMPARATOR_STYLE
+long = []
+for n, (fid, row) in enumerate(focus_rows.iterrows()):
+    refs = [(g, "gemeente") for g in str(row["gemeenten"]).split(";") if g in table.index]
+    refs += [(i, "land") for i in table.index[table["kind"] == "land"]]
+    for rid, kind in [(fid, "focus"), *refs]:
+        for d in reg.DOMAINS:
+            long.append({"panel": names[fid], "gebied": names[rid], "domein": dom_labels[d], "kind": kind,
+                         "plaats": loaders.num(table.loc[rid].get(f"domain__{d}"))})
+chart_df = pd.DataFrame(long).dropna(subset=["plaats"])
+legend_names = [names[i] for i in [*focus_rows.index, *table.index[table["kind"] != "focus"]]]
+colours = [loaders.FOCUS_COLOURS[i % len(loaders.FOCUS_COLOURS)] for i in range(len(focus_rows))] + [
+    style[k]["colour"] for k in table.loc[table["kind"] != "focus", "kind"]]
+shapes = [loaders.FOCUS_MARKER["vega"]] * len(focus_rows) + [style[k]["vega"] for k in table.loc[table["kind"] != "focus", "kind"]]
+n_cols = len(focus_rows) if len(focus_rows) <= 6 else math.ceil(len(focus_rows) / 2)
+panel_w = max(80, int(630 / n_cols) - 24)        # fits the main column at 1280 px with the sidebar open
+base = alt.Chart(chart_df)
+shade = base.mark_rect(color="#f4cccc", opacity=0.6).encode(x=alt.datum(100 - band), x2=alt.datum(100))
+points = base.mark_point(size=150, filled=True, opacity=0.95).encode(
+    x=alt.X("plaats:Q", title=t("rank", lang), scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=[0, 50, 100])),
+    y=alt.Y("domein:N", title=None, scale=alt.Scale(domain=list(dom_labels.values()))),
+    color=alt.Color("gebied:N", title=t("area", lang), scale=alt.Scale(domain=legend_names, range=colours),
+                    legend=alt.Legend(orient="bottom", columns=4, labelLimit=260)),
+    shape=alt.Shape("gebied:N", title=t("area", lang), scale=alt.Scale(domain=legend_names, range=shapes)),
+    tooltip=["panel", "gebied", "domein", alt.Tooltip("plaats:Q", format=".0f")])
+chart = alt.layer(shade, points).properties(width=panel_w, height=34 * len(dom_labels)).facet(
+    facet=alt.Facet("panel:N", title=None, sort=[names[i] for i in focus_rows.index],
+                    header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelLimit=panel_w + 20,
+                                      # a long name is split at its last space (two lines), never cut off
+                                      labelExpr="length(datum.label) > 14 && lastindexof(datum.label, ' ') > 0 ? "
+                                                "[substring(datum.label, 0, lastindexof(datum.label, ' ')), "
+                                                "substring(datum.label, lastindexof(datum.label, ' ') + 1)] "
+                                                ": datum.label")),
+    columns=n_cols).configure_axis(labelFontSize=13, titleFontSize=13, labelLimit=150, labelColor="#1a1a1a",
+                                   titleColor="#1a1a1a").configure_legend(labelFontSize=13, titleFontSize=13)
+st.subheader(t("side_by_side", lang))
+st.altair_chart(chart, width="content")
+
+# --- one plain sentence per focus area, side by side (at most 3 per row) --------------------------------
+per_row = min(3, len(focus_rows))
+for start in range(0, len(focus_rows), per_row):
+    cols = st.columns(per_row)
+    for col, (fid, row) in zip(cols, list(focus_rows.iterrows())[start:start + per_row]):
+        with col:
+            st.subheader(fmt.md(names[fid]))
+            widgets.sentence(focus_sentence(names[fid], loaders.domain_ranks(row), year=view.year, worst_band=band,
+                                            flagged=loaders.stacked(row),
+                                            older_years=loaders.older_years(row, view.year),
+                                            labels={d: dom_labels[d].lower() for d in dom_labels},
+                                            reference=ref_word, lang=lang))
+            if st.button(t("page_buurtprofiel", lang), key=f"b_open_{fid}", icon=":material/location_on:"):
+                widgets.update(fopen=fid, page="buurtprofiel")
+                st.switch_page("pages/buurtprofiel.py")
+
+# --- the table: rows per domain and indicator, one column per focus area, then the references ------------
 show = st.segmented_control(t("display_as", lang), ["pct", "abs"], default="pct", key="w_show",
                             format_func=lambda x: t("unit_pct" if x == "pct" else "unit_abs", lang)) or "pct"
 basis = st.segmented_control(t("basis_label", lang), ["households", "persons"], default="households", key="w_basis",
                              format_func=lambda x: t(f"basis_{x}", lang)) or "households"
-focus_rows = table[table["kind"] == "focus"]
-for fid, row in focus_rows.iterrows():
-    f = loaders.focus_by_id(fid)
-    name = reports.focus_name(f, lang) if f else str(row["name"])
-    st.header(name)
-    ranks = loaders.domain_ranks(row)
-    flagged = loaders.stacked(row)
-    ref_word = t("ref_short_" + view.reference, lang)
-    widgets.sentence(focus_sentence(name, ranks, year=view.year, worst_band=band, flagged=flagged,
-                                    older_years=loaders.older_years(row, view.year),
-                                    labels={d: dom_labels[d].lower() for d in dom_labels},
-                                    reference=ref_word, lang=lang))
-    comparators = table[(table["kind"] != "focus") & ((table["id"] == f.gemeente_code) | (table["kind"] == "land"))] \
-        if f else table[table["kind"] != "focus"]
-    rows = pd.concat([row.to_frame().T, comparators])
-    long = [{"gebied": (name if r["kind"] == "focus" else (t("nederland", lang) if r["kind"] == "land" else r["name"])),
-             "domein": dom_labels[d], "plaats": r.get(f"domain__{d}")} for _, r in rows.iterrows() for d in reg.DOMAINS]
-    chart_df = pd.DataFrame(long)
-    chart_df["plaats"] = pd.to_numeric(chart_df["plaats"], errors="coerce")
-    shade = alt.Chart(pd.DataFrame({"x": [100 - band], "x2": [100]})).mark_rect(color="#f4cccc", opacity=0.6).encode(
-        x=alt.X("x:Q", title=t("rank", lang), scale=alt.Scale(domain=[0, 100])), x2="x2:Q")
-    points = alt.Chart(chart_df.dropna()).mark_point(size=220, filled=True).encode(
-        x="plaats:Q", y=alt.Y("domein:N", title=t("domain", lang), scale=alt.Scale(domain=list(dom_labels.values()))),
-        color=alt.Color("gebied:N", title=t("area", lang), scale=alt.Scale(range=["#1f4e79", "#b35806", "#4d4d4d"])),
-        shape=alt.Shape("gebied:N", title=t("area", lang)),
-        tooltip=["gebied", "domein", alt.Tooltip("plaats:Q", format=".0f")])
-    st.altair_chart((shade + points).properties(height=60 * len(dom_labels)).configure_axis(
-        labelFontSize=16, titleFontSize=16, labelLimit=320, labelColor="#1a1a1a", titleColor="#1a1a1a").configure_legend(
-        labelFontSize=15, titleFontSize=15, labelColor="#1a1a1a", titleColor="#1a1a1a"), width="stretch")
-    counts = None
-    if show == "abs" and f is not None:
-        counts = loaders.focus_counts(view, {fid: f.codes, **{g: (g,) for g in rows.index if g != fid}})
-    st.dataframe(tables.indicator_comparison(rows, lang, name, counts, basis), hide_index=True, width="stretch")
+counts = None
+if show == "abs":
+    counts = loaders.focus_counts(view, {fid: tuple(str(r["members"]).split(";")) if r["kind"] == "focus" else (fid,)
+                                         for fid, r in table.iterrows()})
+refs = ", ".join(names[i] for i in table.index[table["kind"] != "focus"])
+st.caption(t("side_caption", lang, refs=refs, ref=ref_word))
+side = tables.side_by_side(table, lang, counts, basis)
+# A static table laid out to the column width: headers and labels wrap, so no column is cut off at 1280 px.
+st.html('<style>[data-testid="stTable"] table{table-layout:fixed;width:100%;font-size:0.8rem}'
+        '[data-testid="stTable"] th,[data-testid="stTable"] th *,[data-testid="stTable"] td{white-space:normal'
+        ' !important;overflow-wrap:anywhere !important;padding:0.2rem 0.2rem !important}'
+        '[data-testid="stTable"] thead th{font-size:0.72rem}[data-testid="stTable"] thead th:first-child{width:21%}</style>')
+st.table(tables.side_by_side_display(side, lang))
 if st.button(t("export_pdf", lang), key="b_pdf"):
     try:
         st.download_button(t("export_pdf", lang), reports.focus_pdf(view), key="dl_pdf", mime="application/pdf",

@@ -67,7 +67,9 @@ def test_vergelijken_opens_each_focus_area_with_an_honest_sentence(mirror, cache
     at.run()
     at.switch_page("pages/vergelijken.py").run()
     _ok(at)
-    assert [h.value for h in at.header] == ["Poelenburg", "Oud-Oost", "Zuidoost"]
+    # side by side (issue 12): one column per focus area, each under its own subheading
+    heads = [h.value.replace("\\", "") for h in at.subheader]      # names are Markdown-escaped (user-defined)
+    assert [h for h in heads if h != "Naast elkaar"] == ["Poelenburg", "Oud-Oost", "Zuidoost"]
     html = " ".join(h.proto.body for h in at.get("html"))
     assert "Voor Poelenburg zijn in 2024 geen van de 6 domeinen beschikbaar" in html
     assert "Voor Oud-Oost zijn in 2024 slechts" in html
@@ -250,11 +252,11 @@ def test_vergelijken_switches_between_household_and_person_income(mirror, cache_
     at = _app({"page": "vergelijken"})
     at.switch_page("pages/vergelijken.py").run()
     _ok(at)
-    first = at.dataframe[0].value.to_string()
+    first = " ".join(at.table[-1].value.index)          # the side-by-side table (issue 12): rows are indicators
     assert "Huishoudens in landelijke laagste 40% inkomen" in first and "Personen in landelijke" not in first
     at.segmented_control(key="w_basis").set_value("persons").run()
     _ok(at)
-    second = at.dataframe[0].value.to_string()
+    second = " ".join(at.table[-1].value.index)
     assert "Personen in landelijke laagste 40% inkomen" in second and "Huishoudens in landelijke laagste 40%" not in second
 
 

@@ -265,3 +265,24 @@ def test_selection_versions_load_and_restore_through_data_cbs(serve):
     restore_kwb_version(GM, 2024, MODIFIED[1], levels=LEVELS)
     assert [v["current"] for v in kwb_versions(GM, 2024, levels=LEVELS)] == [True, False]
     assert _load().attrs["source"]["modified"] == MODIFIED[1]
+
+
+def test_a_snapshot_carries_every_kept_version(serve, tmp_path, monkeypatch):
+    from data.cbs import kwb_versions, load_kwb_version
+    from data.snapshot import export_snapshot, import_snapshot
+
+    serve(1)
+    v1 = _load()
+    serve(2)
+    _load(refresh=True)
+    zip_path = tmp_path / "snap.zip"
+    export_snapshot(zip_path)
+    before = {k.slug: [(v["version"], v["modified"], v["current"]) for v in cache.versions(k)] for k in _keys()}
+    assert all(len(v) == 2 for v in before.values())
+    monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(tmp_path / "other-cache"))
+    report = import_snapshot(zip_path)
+    assert set(report.imported) >= {k.slug for k in _keys()}
+    assert {k.slug: [(v["version"], v["modified"], v["current"]) for v in cache.versions(k)] for k in _keys()} == before
+    assert [v["modified"] for v in kwb_versions(GM, 2024, levels=LEVELS)] == [MODIFIED[1], MODIFIED[2]]
+    old = load_kwb_version(GM, 2024, MODIFIED[1], levels=LEVELS)
+    pd.testing.assert_frame_equal(old.reset_index(drop=True), v1.reset_index(drop=True), check_like=True)

@@ -6,6 +6,8 @@ Domain/indicator labels come from the indicator registry (``label={"nl", "en"}``
 
 from __future__ import annotations
 
+from pages._common.i18n_focus import FOCUS_STRINGS
+
 STRINGS: dict[str, dict[str, str]] = {
     # --- shell / navigation ---
     "app_title": {"nl": "Stapelkaart", "en": "Stapelkaart"},
@@ -309,6 +311,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "yes": {"nl": "ja", "en": "yes"},
     "no": {"nl": "nee", "en": "no"},
 }
+STRINGS.update(FOCUS_STRINGS)
 
 
 def t(key: str, lang: str = "nl", **values: object) -> str:

@@ -18,8 +18,8 @@ import pandas as pd
 import streamlit as st
 
 from data import admin, cache, errorlog, userstore
-from data.cbs import list_gemeenten, load_kwb, load_kwb_national, table_id
-from data.export import map_png  # noqa: F401
+from data.cbs import kwb_versions, list_gemeenten, load_kwb, load_kwb_national, load_kwb_version, table_id
+from data.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, map_png  # noqa: F401
 from data.errors import StapelkaartError, UserInputError
 from data.pdok import load_boundaries
 from data.refresh import freshness_table as freshness  # noqa: F401
@@ -31,7 +31,10 @@ from geo.deck import CompactDeck  # noqa: F401
 from geo.join import join_scores  # noqa: F401
 from geo.layer import focus_outlines, label_points, prepare_map_layer, view_state_for_bounds  # noqa: F401
 from indicators.engine import make_reference, score_areas
-from indicators.focus import FOCUS_AREAS, score_focus
+from indicators.changes import STATUS as CHANGE_STATUS  # noqa: F401
+from indicators.changes import what_changed  # noqa: F401
+from indicators.focus import (FOCUS_AREAS, PRESETS, FocusArea, focus_from_json, focus_profile,  # noqa: F401
+                              focus_to_json, format_focus_param, parse_focus_param, score_focus, validate)
 from indicators.hotspots import local_moran, rule_text as hotspot_rule_text  # noqa: F401
 from indicators.rates import user_values_from_file
 from indicators.sensitivity import data_draws, rank_intervals
@@ -66,8 +69,16 @@ def known_gemeenten(year: int) -> frozenset[str] | None:
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
-def kwb(gemeenten: tuple[str, ...], year: int) -> pd.DataFrame:
+def kwb(gemeenten: tuple[str, ...], year: int, version: str | None = None) -> pd.DataFrame:
+    """The selection's KWB frame; ``version`` (a CBS Modified, the view's ``kv``) reads that kept version."""
+    if version:
+        return load_kwb_version(list(gemeenten), year, version, levels=("gemeente", "wijk", "buurt"))
     return load_kwb(list(gemeenten), year, levels=("gemeente", "wijk", "buurt"))
+
+
+def versions(gemeenten: tuple[str, ...], year: int) -> list[dict]:
+    """data.cbs.kwb_versions of the selection (oldest first; cache only)."""
+    return kwb_versions(list(gemeenten), year, levels=("gemeente", "wijk", "buurt"))
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
@@ -167,8 +178,9 @@ class Scored:
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
-def _score(gemeenten: tuple[str, ...], year: int, level: str, reference: str, signature: tuple):
-    sel = kwb(gemeenten, year)
+def _score(gemeenten: tuple[str, ...], year: int, level: str, reference: str, signature: tuple,
+           version: str | None = None):
+    sel = kwb(gemeenten, year, version)
     attributes = None
     try:
         b = boundaries(gemeenten, year, level)
@@ -191,11 +203,12 @@ def _score(gemeenten: tuple[str, ...], year: int, level: str, reference: str, si
 
 
 def scored(gemeenten: tuple[str, ...], year: int, level: str, reference: str,
-           weights: dict[str, float] | None = None) -> Scored:
-    """Score the selection with the view's imported files (cached for equal weights, reweighted here)."""
+           weights: dict[str, float] | None = None, version: str | None = None) -> Scored:
+    """Score the selection with the view's imported files (cached for equal weights, reweighted here);
+    ``version``: a kept KWB version (the view's ``kv``)."""
     test_fault("scored")
     try:
-        result, sel = _score(tuple(sorted(gemeenten)), year, level, reference, active_files())
+        result, sel = _score(tuple(sorted(gemeenten)), year, level, reference, active_files(), version)
     except UserInputError:
         if level == "buurt":      # no buurt statistics: empty table, boundaries still drawn as 'geen gegevens'
             return Scored(None, pd.DataFrame(columns=["code", "name", "gemeente_code", "composite"]), None,
@@ -274,20 +287,82 @@ def trend(view, code: str, years: list[int]) -> pd.DataFrame:
 
 # --- focus areas ----------------------------------------------------------------------------------
 
-def focus_areas() -> list:
-    return list(FOCUS_AREAS.values())
+def view_focus_areas(view=None) -> list:
+    """The focus areas of a view: its ``fa`` (indicators.focus.parse_focus_param) or the default set.
+
+    Without ``view`` the session's view is used (the Kaart page and map call this without one). A ``fa`` that
+    does not parse gives the default set here; ``focus_problem`` names what is wrong for the page's warning.
+    """
+    view = view if view is not None else st.session_state.get("_view")
+    text = getattr(view, "fa", "") or ""
+    if not text:
+        return list(FOCUS_AREAS.values())
+    try:
+        return parse_focus_param(text)
+    except UserInputError:
+        return list(FOCUS_AREAS.values())
 
 
-def focus_by_id(fid):
-    return FOCUS_AREAS.get(fid)
+def focus_problem(view) -> UserInputError | None:
+    """Why the view's ``fa`` cannot be used (syntax) or which members the data do not have; None when fine."""
+    try:
+        areas = parse_focus_param(view.fa) if view.fa else list(FOCUS_AREAS.values())
+    except UserInputError as exc:
+        return exc
+    known: dict[str, set] = {}
+    try:
+        for level in {a.level for a in areas}:
+            frame = kwb(tuple(sorted(focus_gemeenten(view, areas))), view.year, view.kv)
+            known[level] = set(frame.loc[frame["level"] == level, "code"])
+        validate(areas, known)
+    except UserInputError as exc:
+        return exc
+    except StapelkaartError:  # no data: the page says so where it loads
+        return None
+    return None
 
 
-def focus_table(view, weights: dict[str, float] | None = None) -> pd.DataFrame:
-    """indicators.focus.score_focus for the focus areas in the selected gemeenten (+ gemeente, Nederland)."""
-    sel = {k: f for k, f in FOCUS_AREAS.items() if f.gemeente_code in view.gemeenten}
-    if not sel or view.level != "wijk":
+def focus_areas(view=None) -> list:
+    return view_focus_areas(view)
+
+
+def focus_by_id(fid, view=None):
+    return {f.id: f for f in view_focus_areas(view)}.get(fid)
+
+
+def focus_gemeenten(view, areas=None) -> tuple[str, ...]:
+    """The view's gemeenten plus every gemeente a focus area has members in (all must be scored)."""
+    areas = view_focus_areas(view) if areas is None else areas
+    return tuple(dict.fromkeys([*view.gemeenten, *(g for a in areas for g in a.gemeenten)]))
+
+
+def without_boundaries(gemeenten, year: int, level: str) -> list[str]:
+    """The gemeenten whose boundaries the data source does not have (comparison and profile work without them)."""
+    out = []
+    for g in gemeenten:
+        try:
+            boundaries((g,), year, level)
+        except StapelkaartError:
+            out.append(g)
+    return out
+
+
+def focus_level(view, areas=None) -> str:
+    areas = view_focus_areas(view) if areas is None else areas
+    levels = [a.level for a in areas if a.level]
+    return levels[0] if levels else "wijk"
+
+
+def focus_table(view, weights: dict[str, float] | None = None, areas=None) -> pd.DataFrame:
+    """indicators.focus.score_focus for the view's focus areas (+ gemeenten, Nederland), scored over the union
+    of the view's gemeenten and the focus areas' gemeenten, at the focus areas' level (areas of another level
+    are left out; ``focus_problem`` names them)."""
+    areas = view_focus_areas(view) if areas is None else areas
+    level = focus_level(view, areas)
+    sel = [a for a in areas if a.level == level]
+    if not sel:
         return pd.DataFrame()
-    s = scored(view.gemeenten, view.year, "wijk", view.reference, weights)
+    s = scored(focus_gemeenten(view, sel), view.year, level, view.reference, weights, view.kv)
     try:
         national = kwb_national(view.year, "gemeente")
     except StapelkaartError:  # the Nederland row then says 'niet beschikbaar'
@@ -295,10 +370,18 @@ def focus_table(view, weights: dict[str, float] | None = None) -> pd.DataFrame:
     return score_focus(s.result, sel, national=national, user_values=user_values(active_files()))
 
 
+def focus_area_profile(view, area, weights=None) -> tuple[pd.Series, pd.DataFrame]:
+    """indicators.focus.focus_profile: the aggregate row of ``area`` (with comparators) and its members' rows."""
+    row = focus_table(view, weights, [area]).loc[area.id]
+    s = scored(focus_gemeenten(view, [area]), view.year, area.level or "wijk", view.reference, weights, view.kv)
+    return row, s.result.universe.reindex(list(area.codes))
+
+
 def focus_counts(view, codes_by_row: dict[str, tuple[str, ...]]) -> dict[str, dict[str, float]]:
     """indicators.tables.absolute_counts for the wijk scoring of the view (equal weights: counts do not depend
     on weights)."""
-    return absolute_counts(scored(view.gemeenten, view.year, "wijk", view.reference).result.parts, codes_by_row)
+    s = scored(focus_gemeenten(view), view.year, focus_level(view), view.reference, None, view.kv)
+    return absolute_counts(s.result.parts, codes_by_row)
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=32)

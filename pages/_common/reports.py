@@ -43,24 +43,39 @@ def focus_sentence_for(view, focus_id: str, table=None) -> str:
     row = table.loc[focus_id]
     labels = base_labels(loaders.scored(view.gemeenten, view.year, "wijk", view.reference).result, view.lang) \
         if view.lang != "nl" else None
-    return area_sentence(row, focus_name(loaders.focus_by_id(focus_id), view.lang), year=view.year, lang=view.lang,
+    f = loaders.focus_by_id(focus_id, view)
+    return area_sentence(row, focus_name(f, view.lang) if f else str(row["name"]), year=view.year, lang=view.lang,
                          older_years=loaders.older_years(row, view.year), labels=labels)
 
 
 def focus_pdf(view) -> bytes:
-    """One A4 page per focus area (data.report / data.export): map thumbnail, profile, key figures, sentence."""
+    """One A4 page per focus area (data.report / data.export): map thumbnail, profile with the gemeente and
+    Nederland as reference marks (the comparator style of Vergelijken), key figures, sentence."""
     lang = view.lang
-    table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
-    gdf = loaders.boundaries(view.gemeenten, view.year, "wijk")
-    s = loaders.scored(view.gemeenten, view.year, "wijk", view.reference)
+    areas = loaders.view_focus_areas(view)
+    table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)), areas)
+    gms = loaders.focus_gemeenten(view, areas)
+    level = loaders.focus_level(view, areas)
+    try:
+        gdf = loaders.boundaries(gms, view.year, level)
+    except StapelkaartError:   # no boundaries (e.g. Eindhoven in the mirror): the page is printed without a map
+        gdf = None
+    s = loaders.scored(gms, view.year, level, view.reference, None, view.kv)
     names = loaders.gemeente_options(view.year)
     domains = {d: lab(reg.DOMAINS[d], lang) for d in reg.DOMAINS}
     figures = [loaders.Figure(i.id, lab(i, lang), i.unit.get(lang, i.unit["nl"])) for i in reg.scored_indicators()]
     band = worst_band(dict(s.result.settings))
-    reports = [loaders.focus_report(table.loc[f.id], name=focus_name(f, lang),
-                                    gemeente=names.get(f.gemeente_code, f.gemeente_code),
-                                    areas=gdf[gdf["gemeente_code"] == f.gemeente_code], focus_codes=f.codes,
-                                    domains=domains, figures=figures, sentence=focus_sentence_for(view, f.id, table),
-                                    reference=s.result.reference.text(lang), year=view.year, worst_band=band, lang=lang)
-               for f in loaders.focus_areas() if f.id in table.index]
+    land = table[table["kind"] == "land"]
+    reports = []
+    for f in (a for a in areas if a.id in table.index):
+        comps = {"gemeente": (names.get(f.gemeente_code, f.gemeente_code), table.loc[f.gemeente_code])} \
+            if f.gemeente_code in table.index else {}
+        if len(land):
+            comps["land"] = (t("nederland", lang), land.iloc[0])
+        here = gdf[gdf["gemeente_code"].isin(list(f.gemeenten))] if gdf is not None else None
+        reports.append(loaders.focus_report(
+            table.loc[f.id], name=focus_name(f, lang), gemeente=", ".join(names.get(g, g) for g in f.gemeenten),
+            areas=here, focus_codes=f.codes, domains=domains, figures=figures,
+            sentence=focus_sentence_for(view, f.id, table), reference=s.result.reference.text(lang), year=view.year,
+            worst_band=band, lang=lang, comparators=comps))
     return loaders.focus_reports_pdf(reports)

@@ -32,6 +32,7 @@ CLASSIFIERS = ("quantiles", "natural_breaks", "equal_interval", "fixed")   # geo
 K_RANGE = (3, 7)
 MAX_GEMEENTEN = 12
 MAX_PARAM_LEN = 300          # longer values are refused whole (10 KB values never get parsed)
+MAX_FA_LEN = 8000            # the ``fa`` focus areas (indicators.focus.MAX_PARAM), parsed by loaders.view_focus_areas
 
 DEFAULT_GEMEENTEN = ("GM0363", "GM0479")
 DEFAULT_YEAR = 2024
@@ -39,6 +40,9 @@ DEFAULT_YEAR = 2024
 _GM_RE = re.compile(r"^GM\d{4}$")
 _AREA_RE = re.compile(r"^(GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
 _DIGEST_RE = re.compile(r"^[0-9a-f]{12}$")           # data.userstore.DIGEST_LEN hex digits (test_app_state)
+_FOCUS_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")      # focus-area ids are slugs (indicators.focus.slug)
+_MODIFIED_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.]{2,15})?(Z|[+-]\d{2}:?\d{2})?$")   # a CBS Modified date
+_FA_BAD = re.compile(r"[<>\x00-\x1f\x7f]")      # markup and control characters (names are escaped where shown)
 _COLOUR_RE = re.compile(r"^(composite|stacking|domain:[a-z][a-z0-9_]{0,60}|ind:[a-z][a-z0-9_]{0,60})$")
 
 
@@ -61,6 +65,9 @@ class ViewState:
     lang: str = "nl"
     present: bool = False
     files: tuple[str, ...] = ()           # digests of imported indicator files (data.userstore) in this view
+    fa: str = ""                          # focus areas (``Name:CODE+CODE;...``); "" = the default set
+    fopen: str | None = None              # id of the focus area opened on Buurtprofiel
+    kv: str | None = None                 # CBS Modified of the kept KWB version this view reads (None = current)
     problems: tuple[str, ...] = field(default=(), compare=False)
     dropped: tuple[str, ...] = field(default=(), compare=False)   # gemeente codes from the link that were left out
 
@@ -90,7 +97,7 @@ class ViewState:
             if isinstance(raw, (list, tuple)):
                 raw = raw[-1] if raw else ""
             text = str(raw)
-            if len(text) > MAX_PARAM_LEN:
+            if len(text) > (MAX_FA_LEN if name == "fa" else MAX_PARAM_LEN):
                 problems.append(name)
                 return None
             return text.strip()
@@ -168,6 +175,9 @@ class ViewState:
         values["page"] = choose("page", one_of(PAGES), d.page)
         values["lang"] = choose("lang", one_of(LANGS), d.lang)
         values["present"] = choose("present", parse_bool, d.present)
+        values["fa"] = choose("fa", lambda t: None if _FA_BAD.search(t) else t, d.fa)
+        values["fopen"] = choose("fopen", lambda t: t if _FOCUS_ID_RE.match(t) else None, d.fopen)
+        values["kv"] = choose("kv", lambda t: t if _MODIFIED_RE.match(t) else None, d.kv)
         values["weights"] = choose("w", lambda t: parse_weights(t, domains), d.weights)
         values["files"] = choose("files", parse_files, d.files)
         return cls(**values, problems=tuple(dict.fromkeys(problems)), dropped=tuple(dict.fromkeys(bad_codes)))
@@ -187,6 +197,9 @@ class ViewState:
             out["ref"] = self.reference
         if self.area:
             out["area"] = self.area
+        for name in ("fa", "fopen", "kv"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
         if self.hotspots:
             out["hotspots"] = "1"
         if self.present:
@@ -231,5 +244,5 @@ def share_url(base: str, state: ViewState) -> str:
 
     params = state.to_params()
     page = params.pop("page")
-    query = urlencode(params, safe=",:")
+    query = urlencode(params, safe=",:;")
     return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")

@@ -138,3 +138,52 @@ def indicator_method(ind, lang: str, year: int, min_population: float) -> str:
     if ind.denominator_note:
         lines.append(f"- {ind.denominator_note.get(lang, ind.denominator_note.get('nl', ''))}")
     return "\n".join(lines)
+
+
+def column_names(table: pd.DataFrame, lang: str) -> dict[str, str]:
+    """id -> the column heading of each row of a score_focus table (unique: a repeated name gets its code)."""
+    out, seen = {}, set()
+    for rid, r in table.iterrows():
+        name = t("nederland", lang) if r["kind"] == "land" else str(r["name"]).split(" (")[0]
+        name = f"{name} ({rid})" if name in seen else name
+        seen.add(name)
+        out[rid] = name
+    return out
+
+
+def side_by_side(table: pd.DataFrame, lang: str, counts: dict[str, dict[str, float]] | None = None,
+                 basis: str = "households") -> pd.DataFrame:
+    """Rows per domain (its position 0-100) and per indicator (value, or with ``counts`` the absolute number);
+    one column per focus area, then each gemeente and Nederland (the fixed references)."""
+    names = column_names(table, lang)
+    order = [*table.index[table["kind"] == "focus"], *table.index[table["kind"] != "focus"]]
+    rows = []
+    for d in [*reg.DOMAINS, None]:
+        dname = lab(reg.DOMAINS[d], lang) if d else "–"
+        if d:
+            rec = {t("domain", lang): dname, t("indicator", lang): t("row_domain", lang), t("unit", lang): "0–100"}
+            rec.update({names[i]: fmt_num(table.loc[i].get(f"domain__{d}"), 0, lang) for i in order})
+            rows.append(rec)
+        for ind in (i for i in loaders.shown_indicators(basis) if (i.domain if i.domain in reg.DOMAINS else None) == d):
+            unit = ind.unit.get(lang, ind.unit["nl"])
+            if counts is not None:
+                subject = t("persons", lang) if ind.kind == "ratio" else unit.replace("%", "").strip()
+                unit = t("count_of", lang, subject=subject) if ind.id in counts else "–"
+            rec = {t("domain", lang): dname, t("indicator", lang): lab(ind, lang),
+                   t("unit", lang): unit}
+            for i in order:
+                rec[names[i]] = (fmt_num(table.loc[i].get(ind.id), 1, lang) if counts is None
+                                 else fmt_num(counts.get(ind.id, {}).get(i), 0, lang))
+            rows.append(rec)
+    return pd.DataFrame(rows)
+
+
+def side_by_side_display(side: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`side_by_side` with domain, indicator and unit in one row label (so all columns fit 1280 px)."""
+    dom, ind, unit = t("domain", lang), t("indicator", lang), t("unit", lang)
+    is_domain = side[ind] == t("row_domain", lang)
+    row_label = [f"{d.upper()} – {t('rank', lang)}" if isd else f"{i} ({u})"
+                 for d, i, u, isd in zip(side[dom], side[ind], side[unit], is_domain)]
+    out = side.drop(columns=[dom, ind, unit])
+    out.index = pd.Index(row_label, name=ind)
+    return out

@@ -198,6 +198,11 @@ def coverage_warning(scored, lang: str) -> None:
     low = cov[cov["low_coverage"].astype(bool) & cov["scored"].astype(bool)]
     if low.empty:
         return
+    if view().present:      # presentation: one line with a link, the map and legend stay above the fold
+        c1, c2 = st.columns([4, 1], vertical_alignment="center")
+        c1.caption(t("low_coverage_short", lang, n=len(low), ref=result.reference.text(lang)))
+        c2.page_link("pages/methode.py", label=t("page_methode", lang), icon=":material/menu_book:")
+        return
     items = "; ".join(t("low_coverage_item", lang, label=label(reg.INDICATORS[r.indicator], lang),
                         n=int(r.n_reference_with_value), total=int(r.n_reference)) for r in low.itertuples())
     st.warning(t("low_coverage", lang, ref=result.reference.text(lang), items=items), icon=":material/info:")

@@ -1,0 +1,51 @@
+"""Buurtprofiel of a focus area: the same profile as for a wijk, aggregated by summed numerators and
+denominators (indicators.focus.focus_profile), with its members listed and what changed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data.errors import StapelkaartError
+from indicators import registry as reg
+from pages._common import changesui, fmt, loaders, reports, tables, widgets
+from pages._common.i18n import label, t
+
+
+def show(view, area) -> None:
+    lang = view.lang
+    try:
+        with st.spinner(t("loading", lang)):
+            row, members = loaders.focus_area_profile(view, area, view.weight_map(widgets.domain_ids()))
+    except StapelkaartError as exc:
+        st.error(exc.text(lang))
+        return
+    st.header(fmt.md(t("profile_focus", lang, name=area.name)))
+    st.caption(t("profile_focus_caption", lang, n=len(area.codes)) + (f" {fmt.md(area.source)}" if area.source else ""))
+    band = reports.worst_band(loaders.score_settings(view))
+    if isinstance(row.get("suppressed_reason"), str) and row.get("suppressed_reason"):
+        st.warning(t("suppressed", lang, reason=fmt.md(row["suppressed_reason"])))
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("composite", lang), fmt.fmt_num(row.get("composite"), 1, lang))
+    m2.metric(t("stacking_count", lang), fmt.fmt_num(row.get("stacking_count"), 0, lang))
+    m3.metric(t("members", lang), str(len(area.codes)))
+    st.subheader(t("why_flagged", lang))
+    flagged = loaders.stacked(row)
+    ref_text = str(row.get("reference") or view.reference)
+    if not flagged:
+        st.write(t("not_flagged", lang, band=f"{band:g}", ref=ref_text))
+    for d in flagged:
+        inds = [i for i in reg.scored_indicators(d) if loaders.num(row.get(f"{i.id}__rank")) >= 100 - band]
+        st.markdown("- " + t("flag_domain", lang, domain=label(reg.DOMAINS[d], lang),
+                                 rank=fmt.fmt_num(row.get(f"domain__{d}"), 0, lang),
+                                 indicators=", ".join(label(i, lang) for i in inds) or "–"))
+    st.subheader(t("all_indicators", lang))
+    st.dataframe(tables.indicator_profile(row, lang, ref_text), hide_index=True, width="stretch")
+    st.subheader(t("members", lang))
+    pop = members["population"] if "population" in members.columns else pd.Series(index=members.index, dtype=float)
+    st.dataframe(pd.DataFrame({"code": list(members.index), t("area", lang): members["name"].to_numpy(),
+                               t("filter_gemeente", lang): members["gemeente_code"].to_numpy(),
+                               t("min_population", lang).split()[-1].capitalize(): pd.to_numeric(pop).to_numpy()}),
+                 hide_index=True, width="stretch")
+    changesui.section(view, [], [area], area.name)
+    st.caption(t("attribution", lang))

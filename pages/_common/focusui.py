@@ -1,0 +1,114 @@
+"""The focus-area editor: presets, define/rename/delete, add the selected map area, JSON export/import.
+
+Everything it changes is written to the view's ``fa`` URL parameter (``indicators.focus.format_focus_param``),
+so the link shares the focus areas. Members are picked from the wijken/buurten of the selected gemeenten (by
+name + code); a member of another gemeente appears once that gemeente is selected in the sidebar.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data.errors import StapelkaartError, UserInputError
+from pages._common import fmt, loaders, widgets
+from pages._common.i18n import t
+
+
+def _set(areas: list) -> None:
+    widgets.update(fa=loaders.format_focus_param(areas), fopen=None)
+    st.rerun()
+
+
+def member_options(view, level: str, areas) -> dict[str, str]:
+    """code -> "name (code)" of every ``level`` area of the view's gemeenten and of the focus areas' gemeenten."""
+    try:
+        frame = loaders.kwb(tuple(sorted(loaders.focus_gemeenten(view, areas))), view.year, view.kv)
+    except StapelkaartError:    # no data: only the current members can be shown
+        frame = None
+    out = {}
+    if frame is not None and len(frame):
+        sub = frame[frame["level"] == level]
+        out = {str(c): f"{n if isinstance(n, str) else c} ({c})" for c, n in zip(sub["code"], sub["name"])}
+    for a in areas:
+        for c in a.codes:
+            out.setdefault(c, c)
+    return dict(sorted(out.items(), key=lambda kv: kv[1]))
+
+
+def problems(view) -> None:
+    """Name the bad members (unknown code, other level, empty list) of the view's focus areas: nothing dropped."""
+    exc = loaders.focus_problem(view)
+    if exc is not None:
+        st.warning(t("fa_problem", view.lang, text=exc.text(view.lang)), icon=":material/warning:")
+
+
+def editor(view, *, expanded: bool = False) -> None:
+    """The 'Focusgebieden' expander (Vergelijken and Buurtprofiel)."""
+    lang = view.lang
+    areas = loaders.view_focus_areas(view)
+    with st.expander(t("fa_title", lang), expanded=expanded):
+        st.caption(t("fa_help", lang))
+        presets = loaders.PRESETS
+        pid = st.selectbox(t("fa_preset", lang), list(presets), key="w_fa_preset",
+                           format_func=lambda p: presets[p].name)
+        p = presets[pid]
+        st.caption(t("fa_preset_source", lang, source=fmt.md(p.source)) + (f" {fmt.md(p.note)}" if p.note else ""))
+        if st.button(t("fa_use_preset", lang), key="b_fa_preset"):
+            _set(list(p.areas))
+        level = loaders.focus_level(view, areas)
+        options = member_options(view, level, areas)
+        with st.form("f_fa_edit"):
+            edited, drop = [], []
+            for i, a in enumerate(areas):
+                c1, c2, c3 = st.columns([3, 6, 1])
+                name = c1.text_input(t("fa_name", lang), a.name, key=f"w_fa_name_{i}", max_chars=60)
+                codes = c2.multiselect(t("fa_members", lang), list(options), default=list(a.codes),
+                                       key=f"w_fa_members_{i}", format_func=lambda c: options.get(c, c))
+                if c3.checkbox(t("fa_delete", lang), key=f"w_fa_del_{i}"):
+                    drop.append(i)
+                edited.append((name, codes, a.source))
+            if st.form_submit_button(t("fa_apply", lang)):
+                _apply([(n, c, s) for i, (n, c, s) in enumerate(edited) if i not in drop], lang)
+        with st.form("f_fa_new", clear_on_submit=True):
+            st.markdown(f"**{t('fa_new', lang)}**")
+            name = st.text_input(t("fa_name", lang), key="w_fa_new_name", max_chars=60)
+            codes = st.multiselect(t("fa_members", lang), list(options), key="w_fa_new_members",
+                                   format_func=lambda c: options.get(c, c))
+            if st.form_submit_button(t("fa_add", lang)):
+                _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, "zelf gedefinieerd")], lang)
+        if view.area and view.area[:2] in ("WK", "BU") and areas:
+            target = st.selectbox(t("fa_add_selected", lang, area=view.area), range(len(areas)), key="w_fa_target",
+                                  format_func=lambda i: areas[i].name)
+            if st.button(t("fa_add_selected_button", lang, area=view.area), key="b_fa_add_sel"):
+                add_member(view, areas[target].id, view.area)
+        c1, c2 = st.columns(2)
+        c1.download_button(t("fa_export", lang), loaders.focus_to_json(areas), file_name="focusgebieden.json",
+                           mime="application/json", key="dl_fa_json")
+        up = c2.file_uploader(t("fa_import", lang), type=["json"], key="w_fa_upload")
+        if up is not None and st.session_state.get("_fa_uploaded") != up.file_id:
+            st.session_state["_fa_uploaded"] = up.file_id
+            try:
+                _set(loaders.focus_from_json(up.getvalue()))
+            except UserInputError as exc:
+                st.error(exc.text(lang))
+
+
+def _apply(items, lang: str) -> None:
+    """Build the areas (syntax checked: names, empty member lists named) and write them to the URL."""
+    try:
+        areas = [loaders.FocusArea.make(n, c, source=s or "zelf gedefinieerd") for n, c, s in items]
+        if any(not a.name for a in areas):
+            raise UserInputError("Elk focusgebied heeft een naam nodig.", "Every focus area needs a name.")
+        loaders.parse_focus_param(loaders.format_focus_param(areas))     # the same checks as a link gets
+    except UserInputError as exc:
+        st.error(exc.text(lang))
+        return
+    _set(areas)
+
+
+def add_member(view, focus_id: str, code: str) -> None:
+    """'Voeg <gebied> toe aan <focusgebied>' (Buurtprofiel of a wijk, or after clicking it on the Kaart)."""
+    areas = loaders.view_focus_areas(view)
+    out = [loaders.FocusArea.make(a.name, [*a.codes, code] if a.id == focus_id else a.codes, source=a.source)
+           for a in areas]
+    _set(out)

@@ -1,0 +1,68 @@
+"""The strings of focus areas as data, the side-by-side comparison and 'Wat is er veranderd' (issue 12),
+merged into ``i18n.STRINGS`` (kept apart so i18n.py stays readable)."""
+
+FOCUS_STRINGS: dict[str, dict[str, str]] = {
+    "low_coverage_short": {"nl": "Lage dekking: bij {n} indicator(en) heeft {ref} weinig gebieden met een waarde.",
+                           "en": "Low coverage: for {n} indicator(s) {ref} has few areas with a value."},
+    "fa_title": {"nl": "Focusgebieden beheren", "en": "Manage focus areas"},
+    "fa_help": {"nl": "Een focusgebied is een naam plus wijken of buurten (ook uit meer gemeenten). Wat u hier "
+                      "instelt staat in de link (parameter fa) en gaat mee als u die deelt.",
+                "en": "A focus area is a name plus wijken or buurten (also from several municipalities). What you set "
+                      "here is in the link (parameter fa) and travels with it when shared."},
+    "fa_preset": {"nl": "Voorinstelling", "en": "Preset"},
+    "fa_preset_source": {"nl": "Bron: {source}.", "en": "Source: {source}."},
+    "fa_use_preset": {"nl": "Gebruik deze voorinstelling", "en": "Use this preset"},
+    "fa_name": {"nl": "Naam", "en": "Name"},
+    "fa_members": {"nl": "Wijken of buurten", "en": "Districts or neighbourhoods"},
+    "fa_delete": {"nl": "Weg", "en": "Delete"},
+    "fa_apply": {"nl": "Wijzigingen toepassen", "en": "Apply changes"},
+    "fa_new": {"nl": "Nieuw focusgebied", "en": "New focus area"},
+    "fa_add": {"nl": "Toevoegen", "en": "Add"},
+    "fa_add_selected": {"nl": "Geselecteerd gebied {area} toevoegen aan", "en": "Add the selected area {area} to"},
+    "fa_add_selected_button": {"nl": "Voeg {area} toe", "en": "Add {area}"},
+    "fa_export": {"nl": "Focusgebieden downloaden (JSON)", "en": "Download focus areas (JSON)"},
+    "fa_import": {"nl": "Focusgebieden importeren (JSON)", "en": "Import focus areas (JSON)"},
+    "fa_problem": {"nl": "Focusgebieden: {text}", "en": "Focus areas: {text}"},
+    "fa_no_map": {"nl": "Voor {gemeenten} heeft de gegevensbron geen grenzen: vergelijking en profiel werken zonder kaart.",
+                  "en": "The data source has no boundaries for {gemeenten}: comparison and profile work without a map."},
+    "fa_other_level": {"nl": "Niet vergeleken (ander niveau dan {level}): {names}.",
+                       "en": "Not compared (another level than {level}): {names}."},
+    "side_by_side": {"nl": "Naast elkaar", "en": "Side by side"},
+    "side_caption": {"nl": "Eén kolom per focusgebied; {refs} staan als vaste referentie erachter. Domeinen: plaats "
+                           "0–100 (100 = meest achtergesteld) ten opzichte van {ref}; indicatoren: waarde.",
+                     "en": "One column per focus area; {refs} follow as fixed references. Domains: position 0–100 "
+                           "(100 = most disadvantaged) relative to {ref}; indicators: value."},
+    "row_domain": {"nl": "Domein (plaats)", "en": "Domain (position)"},
+    "members": {"nl": "Leden", "en": "Members"},
+    "profile_focus": {"nl": "Focusgebied: {name}", "en": "Focus area: {name}"},
+    "profile_focus_caption": {"nl": "Opgeteld over {n} leden: som van de tellers gedeeld door som van de noemers "
+                                    "(geen gemiddelde van percentages).",
+                              "en": "Summed over {n} members: sum of numerators over sum of denominators "
+                                    "(no average of percentages)."},
+    "add_to_focus": {"nl": "Voeg {area} toe aan focusgebied", "en": "Add {area} to focus area"},
+    "changed_title": {"nl": "Wat is er veranderd", "en": "What changed"},
+    "changed_one": {"nl": "De cache heeft één versie van deze tabel ({version}); na een verversing die een nieuwe "
+                          "CBS-versie brengt, staat hier wat er veranderde.",
+                    "en": "The cache holds one version of this table ({version}); after a refresh that brings a "
+                          "new CBS version, this lists what changed."},
+    "changed_version_label": {"nl": "CBS-versie {date} (opgehaald {fetched})", "en": "CBS version {date} (fetched {fetched})"},
+    "changed_old": {"nl": "Oude versie", "en": "Old version"},
+    "changed_new": {"nl": "Nieuwe versie", "en": "New version"},
+    "changed_versions": {"nl": "Van {old} naar {new}.", "en": "From {old} to {new}."},
+    "changed_none": {"nl": "Geen enkel cijfer van {area} verschilt tussen deze twee versies.",
+                     "en": "No figure of {area} differs between these two versions."},
+    "changed_stacking": {"nl": "Stapeling: {old} → {new} domeinen; samengestelde score {cold} → {cnew}.",
+                         "en": "Stacking: {old} → {new} domains; composite score {cold} → {cnew}."},
+    "changed_figures": {"nl": "{n} cijfers gewijzigd, nieuw of verdwenen", "en": "{n} figures changed, appeared or disappeared"},
+    "changed_indicators": {"nl": "Indicatoren: waarde en plaats (+ = meer achterstand)",
+                           "en": "Indicators: value and position (+ = more disadvantaged)"},
+    "view_version": {"nl": "Deze weergave leest de CBS-versie van {date} (niet de nieuwste).",
+                     "en": "This view reads the CBS version of {date} (not the newest)."},
+    "use_version": {"nl": "Deze weergave terug naar de versie van {date}", "en": "Show this view with the version of {date}"},
+    "use_current": {"nl": "Terug naar de nieuwste versie", "en": "Back to the newest version"},
+    "col_variable": {"nl": "Variabele", "en": "Variable"},
+    "col_status": {"nl": "Status", "en": "Status"},
+    "col_old": {"nl": "Oud", "en": "Old"},
+    "col_new": {"nl": "Nieuw", "en": "New"},
+    "col_rank_move": {"nl": "Plaats oud → nieuw", "en": "Position old → new"},
+}

@@ -1,0 +1,148 @@
+"""Focus areas in a real browser (Chromium via Playwright against `streamlit run app.py`).
+
+A focus area defined only through the URL (``fa=``) reproduces in a fresh browser context: names, members and
+the comparison columns. Screenshots into tests/artifacts/: ``vergelijken_zaanstad_preset.png`` (the Zaanstad
+preset with Oud-Oost and Zuidoost, 1280 px wide) and ``veranderd.png`` (what changed between two served
+versions of 85984NED; the versions are the SYNTHETIC fixtures of tests/test_versions_changes.py).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from benchmarks._mirror import start_streamlit
+from tests.conftest import ARTIFACTS, MIRROR_BIN, REPO, start_mirror
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]
+ZAANSTAD_PLUS = ("Zaandam-Zuid:WK047911;Poelenburg:WK047912;Pelders- en Hoornseveld:WK047913;"
+                 "Rosmolenwijk:WK047914;Kogerveldwijk:WK047915;Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME;"
+                 "Zuidoost:" + "+".join(f"WK0363T{c}" for c in "ABCDEFGHJKLM"))
+NAMES = ["Zaandam-Zuid", "Poelenburg", "Pelders- en Hoornseveld", "Rosmolenwijk", "Kogerveldwijk", "Oud-Oost",
+         "Zuidoost"]
+
+if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
+    pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _serve(env):
+    proc, url = start_streamlit(REPO / "app.py", env)
+    return proc, url
+
+
+def _wait(page, text: str | None = None):
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
+    if text:
+        page.get_by_text(text).first.wait_for(timeout=240_000)
+    time.sleep(1.0)
+    page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=180_000)
+    time.sleep(2.0)
+
+
+def _headings(page) -> list[str]:
+    return [h.strip() for h in page.locator('h3').all_inner_texts()]
+
+
+def test_url_focus_areas_reproduce_in_a_fresh_browser_and_fit_1280(browser, tmp_path):
+    mirror = start_mirror(tmp_path)
+    env = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
+               STAPELKAART_CACHE_DIR=str(tmp_path / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    proc, url = _serve(env)
+    try:
+        link = f"{url}/vergelijken?fa={quote(ZAANSTAD_PLUS, safe=':;+')}"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        seen = []
+        for _ in range(2):                    # two fresh contexts: nothing but the link carries the areas
+            ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = ctx.new_page()
+            page.goto(link)
+            _wait(page, "Naast elkaar")
+            heads = _headings(page)
+            heads = [h for h in heads if h != "Naast elkaar"]
+            assert heads[:7] == NAMES, heads
+            assert "fa=" in page.url and "Zaandam-Zuid" in page.url
+            # every facet of the chart and every comparator of the legend is drawn (vega-lite, svg/canvas text)
+            chart = page.locator('[data-testid="stVegaLiteChart"]').first
+            box = chart.bounding_box()
+            assert box and box["x"] + box["width"] <= 1280, box
+            seen.append(heads[:7])
+            if not seen[:-1]:                 # presentation runs over the link's focus areas (1280x720)
+                pres = ctx.new_page()
+                pres.set_viewport_size({"width": 1280, "height": 720})
+                pres.goto(f"{url}/kaart?present=1&fa={quote(ZAANSTAD_PLUS, safe=':;+')}")
+                _wait(pres, "Volgend focusgebied")
+                assert pres.locator("h1").first.inner_text().strip() == "Zaandam-Zuid"
+                pres.get_by_text("Volgend focusgebied").first.click()
+                pres.wait_for_function("() => document.querySelector('h1') && "
+                                       "document.querySelector('h1').innerText.includes('Poelenburg')", timeout=120_000)
+                time.sleep(3.0)
+                pres.screenshot(path=str(ARTIFACTS / "presentatie_focus_1280x720.png"))
+                pres.close()
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "vergelijken_zaanstad_preset_1280x800.png"))
+            page.set_viewport_size({"width": 1280, "height": 3200})     # the whole page, still 1280 px wide
+            time.sleep(2.0)
+            page.screenshot(path=str(ARTIFACTS / "vergelijken_zaanstad_preset.png"))
+            ctx.close()
+        assert seen[0] == seen[1]
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        mirror.proc.terminate()
+        mirror.proc.wait(10)
+
+
+def test_what_changed_screenshot(browser, tmp_path, monkeypatch):
+    from data.cbs import load_kwb
+    from tests import test_versions_changes as V
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(cache))
+    mirrors = []
+    for n in (1, 2):
+        run = tmp_path / f"m{n}"
+        run.mkdir()
+        m = start_mirror(run, "--tables", str(V._write_table(tmp_path / f"v{n}", n)))
+        mirrors.append(m)
+        monkeypatch.setenv("STAPELKAART_CBS_URL", m.url)
+        monkeypatch.setenv("STAPELKAART_PDOK_URL", m.url)
+        load_kwb(V.GM, 2024, levels=("gemeente", "wijk", "buurt"), refresh=n == 2)
+    env = dict(os.environ, STAPELKAART_CBS_URL=mirrors[-1].url, STAPELKAART_PDOK_URL=mirrors[-1].url,
+               STAPELKAART_CACHE_DIR=str(cache), STAPELKAART_HTTP_BACKOFF="0.05")
+    proc, url = _serve(env)
+    try:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = ctx.new_page()
+        page.goto(f"{url}/buurtprofiel?fa=Zaandam-Zuid%20en%20De%20Aker:WK047911+WK0363FG&fopen=zaandam-zuid-en-de-aker"
+                  "&ref=gemeente")
+        _wait(page, "Wat is er veranderd")
+        page.set_viewport_size({"width": 1280, "height": 1200})
+        page.get_by_text("cijfers gewijzigd, nieuw of verdwenen").first.scroll_into_view_if_needed()
+        page.mouse.wheel(0, 250)
+        time.sleep(1.5)
+        assert page.get_by_text("2025-03-27").count() and page.get_by_text("2025-10-01").count()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "veranderd.png"))
+        ctx.close()
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        for m in mirrors:
+            m.proc.terminate()
+            m.proc.wait(10)
