@@ -48,6 +48,8 @@ from typing import Any
 
 import pandas as pd
 
+from data.errors import CacheError
+
 log = logging.getLogger(__name__)
 
 #: Version of the entry/manifest/snapshot layout. Bump it when old entries can no longer be read.

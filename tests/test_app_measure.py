@@ -10,19 +10,21 @@ from tests.test_app_pages import _app, _import_income, _ok
 GM = ("GM0363", "GM0479")
 
 
-def _scored():
+def _scored(files: tuple[str, ...] = ()):
+    """The engine's result for the view that names ``files`` (imports are per view: issue 11)."""
     from pages._common import loaders
-    return loaders.scored(GM, 2024, "wijk", "nl")
+    result, sel = loaders._score(GM, 2024, "wijk", "nl", tuple(files))
+    return loaders.Scored(result, result.table, sel)
 
 
 def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, cache_dir):
-    _import_income(cache_dir)
-    at = _app()
+    digest = _import_income(cache_dir)
+    at = _app({"files": digest})
     at.run()
     at.switch_page("pages/prioriteren.py").run()
     _ok(at)
     df = at.dataframe[0].value
-    table = _scored().table.loc[list(df["code"])]    # the rows shown (default minimum population applies)
+    table = _scored((digest,)).table.loc[list(df["code"])]    # the rows shown (default minimum population applies)
     by_code = df.set_index("code")
     # every row says "k van n bekend (m domeinen)" with the engine's k, n and m
     for code, r in table.iterrows():
@@ -96,8 +98,8 @@ def test_profile_rank_carries_its_base_and_context_has_no_rank(mirror, cache_dir
 
 
 def test_profile_interval_covers_weights_and_data(mirror, cache_dir):
-    _import_income(cache_dir)
-    at = _app({"area": "WK0363TG", "page": "buurtprofiel"})
+    digest = _import_income(cache_dir)
+    at = _app({"files": digest, "area": "WK0363TG", "page": "buurtprofiel"})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
     _ok(at)
@@ -152,8 +154,8 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
 
 def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir):
     from indicators.hotspots import rule_text
-    _import_income(cache_dir)
-    at = _app()
+    digest = _import_income(cache_dir)
+    at = _app({"files": digest})
     at.run()
     at.toggle(key="w_hotspots").set_value(True).run()
     _ok(at)
@@ -178,9 +180,9 @@ def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir):
     from indicators import registry as reg
     from pages._common import loaders, reports, tables
     from pages._common.state import ViewState
-    _import_income(cache_dir)
+    digest = _import_income(cache_dir)
     view = ViewState()
-    s = _scored()
+    s = _scored((digest,))
     ranked = tables.ranked(s.table, GM, 0, 0, "nl")
     csv, xlsx = reports.exports(ranked, view, s.result.reference.text("nl"), None, s)
     body = csv.decode("utf-8")

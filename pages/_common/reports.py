@@ -8,7 +8,7 @@ from __future__ import annotations
 from data.errors import StapelkaartError
 from indicators import registry as reg
 from pages._common import loaders
-from pages._common.i18n import label as lab
+from pages._common.i18n import label as lab, t
 from pages._common.narrative import area_sentence
 from pages._common.wording import base_labels
 
