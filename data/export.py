@@ -560,8 +560,8 @@ class DomainScore:
 #: focus areas take ``FOCUS_COLOURS`` in their order with a circle, the gemeente a square, Nederland a diamond.
 COMPARATOR_STYLE = {"gemeente": {"colour": "#b35806", "vega": "square", "mpl": "s"},
                     "land": {"colour": "#1a1a1a", "vega": "diamond", "mpl": "D"}}
-FOCUS_COLOURS = ("#1f4e79", "#2a9d8f", "#7b3294", "#c2185b", "#5d4037", "#00838f", "#6d4c41", "#283593",
-                 "#827717", "#ad1457", "#37474f", "#4e342e")
+FOCUS_COLOURS = ("#1f4e79", "#2a9d8f", "#7b3294", "#c2185b", "#5d4037", "#558b2f", "#3949ab", "#00838f",
+                 "#8e24aa", "#6d4c41", "#37474f", "#827717")
 FOCUS_MARKER = {"vega": "circle", "mpl": "o"}
 
 

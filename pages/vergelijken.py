@@ -63,7 +63,8 @@ shapes = [loaders.FOCUS_MARKER["vega"]] * len(focus_rows) + [style[k]["vega"] fo
 n_cols = len(focus_rows) if len(focus_rows) <= 6 else math.ceil(len(focus_rows) / 2)
 panel_w = max(80, int(630 / n_cols) - 24)        # fits the main column at 1280 px with the sidebar open
 base = alt.Chart(chart_df)
-shade = base.mark_rect(color="#f4cccc", opacity=0.6).encode(x=alt.datum(100 - band), x2=alt.datum(100))
+shade = base.mark_rect(color="#f4cccc", opacity=0.6, aria=False).encode(    # the worst band: decorative
+    x=alt.datum(100 - band), x2=alt.datum(100))
 points = base.mark_point(size=150, filled=True, opacity=0.95).encode(
     x=alt.X("plaats:Q", title=t("rank", lang), scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=[0, 50, 100])),
     y=alt.Y("domein:N", title=None, scale=alt.Scale(domain=list(dom_labels.values()))),
@@ -81,7 +82,7 @@ chart = alt.layer(shade, points).properties(width=panel_w, height=34 * len(dom_l
                                                 ": datum.label")),
     columns=n_cols).configure_axis(labelFontSize=13, titleFontSize=13, labelLimit=150, labelColor="#1a1a1a",
                                    titleColor="#1a1a1a").configure_legend(labelFontSize=13, titleFontSize=13)
-st.subheader(t("side_by_side", lang))
+st.header(t("side_by_side", lang))
 st.altair_chart(chart, width="content")
 
 # --- one plain sentence per focus area, side by side (at most 3 per row) --------------------------------
