@@ -96,11 +96,11 @@ def stacking_sentence(row, name: str, lang: str = "nl") -> str:
         if k == 0:
             return (f"In {name} ligt geen van de {n} bekende domeinen (van {m}) in de zwakste 20 % van zijn "
                     f"referentie{tail}.")
-        verb = "ligt" if k == 1 else "liggen"
-        return (f"In {name} {verb} {k} van de {n} bekende domeinen (van {m}) in de zwakste 20 % van hun referentie: "
+        verb, own = ("ligt", "zijn") if k == 1 else ("liggen", "hun")
+        return (f"In {name} {verb} {k} van de {n} bekende domeinen (van {m}) in de zwakste 20 % van {own} referentie: "
                 f"{', '.join(parts)}{tail}.")
     tail = f"; {unknown} domain{'s' if unknown != 1 else ''} without enough data" if unknown else ""
     if k == 0:
         return f"In {name} none of the {n} known domains (of {m}) is in the worst 20 % of its reference{tail}."
-    return (f"In {name} {k} of the {n} known domains (of {m}) {'is' if k == 1 else 'are'} in the worst 20 % of their "
-            f"reference: {', '.join(parts)}{tail}.")
+    return (f"In {name} {k} of the {n} known domains (of {m}) {'is' if k == 1 else 'are'} in the worst 20 % of "
+            f"{'its' if k == 1 else 'their'} reference: {', '.join(parts)}{tail}.")

@@ -11,7 +11,6 @@ import streamlit as st
 from indicators import registry as reg
 from pages._common import focusui, fmt, loaders, reports, tables, widgets
 from pages._common.i18n import label, t
-from pages._common.narrative import focus_sentence
 
 view = widgets.page_view("vergelijken")
 lang = view.lang
@@ -54,7 +53,7 @@ for n, (fid, row) in enumerate(focus_rows.iterrows()):
     for rid, kind in [(fid, "focus"), *refs]:
         for d in reg.DOMAINS:
             long.append({"panel": names[fid], "gebied": names[rid], "domein": dom_labels[d], "kind": kind,
-                         "plaats": loaders.num(table.loc[rid].get(f"domain__{d}"))})
+                         "plaats": loaders.num(table.loc[rid].get(f"domain__{d}__rank"))})
 chart_df = pd.DataFrame(long).dropna(subset=["plaats"])
 legend_names = [names[i] for i in [*focus_rows.index, *table.index[table["kind"] != "focus"]]]
 colours = [loaders.FOCUS_COLOURS[i % len(loaders.FOCUS_COLOURS)] for i in range(len(focus_rows))] + [
@@ -92,11 +91,9 @@ for start in range(0, len(focus_rows), per_row):
     for col, (fid, row) in zip(cols, list(focus_rows.iterrows())[start:start + per_row]):
         with col:
             st.subheader(fmt.md(names[fid]))
-            widgets.sentence(focus_sentence(names[fid], loaders.domain_ranks(row), year=view.year, worst_band=band,
-                                            flagged=loaders.stacked(row),
-                                            older_years=loaders.older_years(row, view.year),
-                                            labels={d: dom_labels[d].lower() for d in dom_labels},
-                                            reference=ref_word, lang=lang))
+            # the same sentence as the profile, presentation mode and PDF: "k van de n bekende domeinen (van m)",
+            # each flagged domain with its own base (never "van Nederland" for a fallback base)
+            widgets.sentence(reports.focus_sentence_for(view, fid, table))
             if st.button(t("page_buurtprofiel", lang), key=f"b_open_{fid}", icon=":material/location_on:"):
                 widgets.update(fopen=fid, page="buurtprofiel")
                 st.switch_page("pages/buurtprofiel.py")

@@ -590,3 +590,17 @@ def test_nl_row_from_nl00_values_and_low_coverage():
     out = score_focus(res, {"f": FocusArea.make("F", ("WK900101",), id="f")},
                       user_values=[nl])
     assert out.loc["NL00", "woz_waarde"] == 350.0
+
+
+def test_stacking_sentence_agrees_in_number():
+    """One flagged domain lies in *its* reference ("zijn"), several in *their* ("hun")."""
+    from indicators.method import stacking_sentence
+
+    one = {"stacking_m": 6, "stacking_known": 3, "stacking_count": 1, "domain__wonen__band": True,
+           "domain__wonen__ref": "t.o.v. 113 wijken"}
+    two = {**one, "stacking_count": 2, "domain__werk__band": True, "domain__werk__ref": "t.o.v. 109 wijken"}
+    assert "In Z ligt 1 van de 3 bekende domeinen (van 6) in de zwakste 20 % van zijn referentie: wonen" \
+        in stacking_sentence(one, "Z")
+    assert "In Z liggen 2 van de 3 bekende domeinen (van 6) in de zwakste 20 % van hun referentie" \
+        in stacking_sentence(two, "Z")
+    assert "1 of the 3 known domains (of 6) is in the worst 20 % of its reference" in stacking_sentence(one, "Z", "en")

@@ -28,10 +28,13 @@ FOCUS_STRINGS: dict[str, dict[str, str]] = {
     "fa_other_level": {"nl": "Niet vergeleken (ander niveau dan {level}): {names}.",
                        "en": "Not compared (another level than {level}): {names}."},
     "side_by_side": {"nl": "Naast elkaar", "en": "Side by side"},
-    "side_caption": {"nl": "Eén kolom per focusgebied; {refs} staan als vaste referentie erachter. Domeinen: plaats "
-                           "0–100 (100 = meest achtergesteld) ten opzichte van {ref}; indicatoren: waarde.",
-                     "en": "One column per focus area; {refs} follow as fixed references. Domains: position 0–100 "
-                           "(100 = most disadvantaged) relative to {ref}; indicators: value."},
+    "side_caption": {"nl": "Eén kolom per focusgebied; {refs} staan als vaste referentie erachter. Domeinen: rang "
+                           "0–100 van de domeinscore binnen de referentie van dat domein (100 = meest achtergesteld; "
+                           "≥ 80 = zwakste 20 %; welke referentie per domein: Buurtprofiel en Methode); "
+                           "indicatoren: waarde.",
+                     "en": "One column per focus area; {refs} follow as fixed references. Domains: rank 0–100 of the "
+                           "domain score within that domain's reference (100 = most disadvantaged; ≥ 80 = worst "
+                           "20 %; which reference per domain: Buurtprofiel and Method); indicators: value."},
     "row_domain": {"nl": "Domein (plaats)", "en": "Domain (position)"},
     "members": {"nl": "Leden", "en": "Members"},
     "profile_focus": {"nl": "Focusgebied: {name}", "en": "Focus area: {name}"},

@@ -153,7 +153,7 @@ def column_names(table: pd.DataFrame, lang: str) -> dict[str, str]:
 
 def side_by_side(table: pd.DataFrame, lang: str, counts: dict[str, dict[str, float]] | None = None,
                  basis: str = "households") -> pd.DataFrame:
-    """Rows per domain (its position 0-100) and per indicator (value, or with ``counts`` the absolute number);
+    """Rows per domain (its rank 0-100 in the domain's base) and per indicator (value, or with ``counts`` the absolute number);
     one column per focus area, then each gemeente and Nederland (the fixed references)."""
     names = column_names(table, lang)
     order = [*table.index[table["kind"] == "focus"], *table.index[table["kind"] != "focus"]]
@@ -162,7 +162,8 @@ def side_by_side(table: pd.DataFrame, lang: str, counts: dict[str, dict[str, flo
         dname = lab(reg.DOMAINS[d], lang) if d else "–"
         if d:
             rec = {t("domain", lang): dname, t("indicator", lang): t("row_domain", lang), t("unit", lang): "0–100"}
-            rec.update({names[i]: fmt_num(table.loc[i].get(f"domain__{d}"), 0, lang) for i in order})
+            # the domain's rank in its base (>= 100 - band: in the worst band, the stacking rule)
+            rec.update({names[i]: fmt_num(table.loc[i].get(f"domain__{d}__rank"), 0, lang) for i in order})
             rows.append(rec)
         for ind in (i for i in loaders.shown_indicators(basis) if (i.domain if i.domain in reg.DOMAINS else None) == d):
             unit = ind.unit.get(lang, ind.unit["nl"])
