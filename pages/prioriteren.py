@@ -7,13 +7,14 @@ import streamlit as st
 from indicators import registry as reg
 from indicators.weights import WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_STEP
 
-from pages._common import loaders, reports, tables, widgets
+from pages._common import changesui, loaders, reports, tables, widgets
 from pages._common.i18n import label, t
 
 view = widgets.page_view("prioriteren")
 lang = view.lang
 domains = widgets.domain_ids()
 st.title(t("page_prioriteren", lang))
+changesui.version_notice(view)       # a view that reads an older kept version says so
 
 # --- weights (default equal, shown, reset) ---
 with st.expander(t("weights", lang), expanded=True):
@@ -33,7 +34,7 @@ st.markdown(t("weights_used", lang, weights=used))
 
 try:
     with st.spinner(t("loading", lang)):
-        scored = loaders.scored(view.gemeenten, view.year, view.level, view.reference, wmap)
+        scored = loaders.scored(view.gemeenten, view.year, view.level, view.reference, wmap, view.kv)
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
