@@ -72,3 +72,21 @@ def prepared_geometry(gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_
             "report": asdict(enc.report) if enc.report else None}
     atomic_write_bytes(index, json.dumps(meta, default=str).encode())
     return enc, False
+
+
+def map_geometry_for(boundaries_rd: gpd.GeoDataFrame, stats=None) -> EncodedGeometry:
+    """The map's geometry for PDOK boundaries: tooltip titles ``name (code)``, the name from the statistics
+    (``stats``: code, name; as the tables show it) where they have one, else PDOK's."""
+    codes = boundaries_rd["code"].astype(str)
+    name = codes.map(stats.drop_duplicates("code").set_index("code")["name"]) if stats is not None \
+        else codes.map({})
+    name = name.fillna(boundaries_rd["name"]).fillna(codes).astype(str)
+    return prepared_geometry(boundaries_rd.assign(name=name + " (" + codes + ")"))[0]
+
+
+def stored(geometry: EncodedGeometry) -> EncodedGeometry:
+    """``geometry`` with its file present on disk (written again when the cache directory lost it)."""
+    path = geometry_dir() / geometry.filename
+    if not path.is_file():
+        atomic_write_bytes(path, geometry.data)
+    return geometry

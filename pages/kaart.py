@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.deckmap import deck_map
 from pages._common import loaders, mapview, reports, widgets
 from pages._common.i18n import t
 from pages._common.state import CLASSIFIERS, K_RANGE
@@ -40,9 +41,10 @@ try:
         scored = loaders.scored(view.gemeenten, view.year, view.level, view.reference, view.weight_map(widgets.domain_ids()))
         status.write(t("loading_geo", lang))
         gdf = loaders.boundaries(view.gemeenten, view.year, view.level)
+        geometry = loaders.map_geometry(view.gemeenten, view.year, view.level)   # never keyed by weights
         if view.hotspots:
             scored = loaders.with_hotspots(scored, view.gemeenten, view.year, view.level)
-        data = mapview.build(view, scored, gdf, focus_only=current_focus)
+        data = mapview.build(view, scored, gdf, geometry)
         status.update(label=t("loaded", lang), state="complete", expanded=False)
     st.session_state["_kaart_loaded"] = True
 except Exception as exc:  # noqa: BLE001 (shown in plain language; pages never show tracebacks)
@@ -54,38 +56,35 @@ for note in scored.notes:
 widgets.stale_notice(scored.source, lang)
 widgets.coverage_warning(scored, lang)
 
-# --- map + legend ---
+# --- map + legend (the map first; secondary content after it) ---
+area_key = f"w_area_{view.level}"
+selected = view.area if view.area in set(data.geometry.codes) else None
 map_col, legend_col = st.columns([4, 1]) if not view.present else st.columns([3, 1])
 with map_col:
     gemeente_names = ", ".join(loaders.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
-    event = st.pydeck_chart(data.deck, height=780 if view.present else 620, key="map", on_select="rerun",
-                            selection_mode="single-object",
-                            alt=t("map_alt", lang, n=data.n_areas, level=t(f"level_{view.level}", lang).lower(),
-                                  gemeenten=gemeente_names, colour=data.colour_label))
+    clicked = deck_map(data.geometry, data.classes, data.palette, fields=data.fields,
+                       outlines=data.outline_codes + ([selected] if selected else []),
+                       height=780 if view.present else 620, key="kaart_map", loading_text=t("map_loading", lang),
+                       label=t("map_alt", lang, n=data.n_areas, level=t(f"level_{view.level}", lang).lower(),
+                               gemeenten=gemeente_names, colour=data.colour_label))
 with legend_col:
     ref_text = scored.result.reference.text(lang) if scored.result is not None else t(f"ref_short_{view.reference}", lang)
     widgets.legend(data.legend_rows, data.colour_label,
                    t("legend_caption", lang, colour=data.colour_label, year=view.year, ref=ref_text))
-    if data.focus_names:
-        st.caption(t("focus_outline", lang) + ": " + ", ".join(data.focus_names))
+    if data.focus_names or selected:
+        st.caption(t("focus_outline", lang) + (": " + ", ".join(data.focus_names) if data.focus_names else ""))
     if view.hotspots:
         st.caption(t("hotspot_caption", lang))
 
 # --- selection: click on the map, or pick from the list (keyboard) ---
-picked = None
-try:
-    objs = (event.selection or {}).get("objects", {}).get("areas") or []
-    picked = (objs[0].get("properties") or objs[0]).get("code") if objs else None
-except AttributeError:
-    picked = None
 codes = data.joined["code"].tolist()
 names = dict(zip(codes, data.joined["sk_name"].tolist()))
-area_key = f"w_area_{view.level}"
-if picked != st.session_state.get("_last_pick"):          # a new click on the map (not the same one again)
-    st.session_state["_last_pick"] = picked
-    if picked in names:
-        view = widgets.update(area=picked)
-        st.session_state[area_key] = picked
+seq = (clicked or {}).get("seq")
+if clicked and seq != st.session_state.get("_last_pick"):   # a new click on the map (not the same one again)
+    st.session_state["_last_pick"] = seq
+    if clicked.get("code") in names:
+        view = widgets.update(area=clicked["code"])
+        st.session_state[area_key] = clicked["code"]
 if not view.present:
     options = [""] + sorted(codes, key=lambda c: names[c])
     if st.session_state.get(area_key) not in options or area_key not in st.session_state:
@@ -97,7 +96,9 @@ if not view.present:
     if view.area and view.area in names:
         st.page_link("pages/buurtprofiel.py", label=t("open_profile", lang, name=names[view.area]),
                      icon=":material/location_on:", query_params={**view.with_(page="buurtprofiel").to_params()})
-    with st.expander(t("areas_table", lang)):
-        st.dataframe(widgets.area_table(data.joined, lang), hide_index=True, width="stretch")
+    table = st.expander(t("areas_table", lang), key="x_areas", on_change="rerun")
+    if table.open:                       # sent only when opened (not on first load)
+        with table:
+            st.dataframe(widgets.area_table(data.joined, lang), hide_index=True, width="stretch")
     widgets.map_exports(view, data, scored, gdf)
 st.caption(t("attribution", lang))

@@ -88,7 +88,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "legend_caption": {"nl": "{colour} · {year} · referentie: {ref} · n = aantal gebieden per klasse",
                        "en": "{colour} · {year} · reference: {ref} · n = areas per class"},
     "no_data_class": {"nl": "geen gegevens / onderdrukt", "en": "no data / suppressed"},
-    "focus_outline": {"nl": "Dikke rand met label = focusgebied", "en": "Bold outline with label = focus area"},
+    "focus_outline": {"nl": "Dikke donkere rand = wijk van een focusgebied, of het gekozen gebied",
+                      "en": "Bold dark outline = district of a focus area, or the selected area"},
+    "map_loading": {"nl": "Kaart laden…", "en": "Loading map…"},
     "buurt_no_data": {"nl": "Voor buurten heeft deze bron in {year} geen kerncijfers; alle buurten staan daarom als "
                               "'geen gegevens' op de kaart. Kies 'Wijken' voor scores.",
                       "en": "This source has no key figures for neighbourhoods in {year}; all neighbourhoods therefore "
@@ -99,6 +101,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tooltip_value": {"nl": "Waarde", "en": "Value"},
     "tooltip_rank": {"nl": "Plaats", "en": "Rank"},
     "tooltip_stacking": {"nl": "Gestapeld", "en": "Stacked"},
+    "tooltip_stacking_n": {"nl": "Gestapelde domeinen (aantal)", "en": "Stacked domains (number)"},
     "hotspot_hh": {"nl": "hotspot (hoog-hoog)", "en": "hotspot (high-high)"},
     "hotspot_ll": {"nl": "coldspot (laag-laag)", "en": "coldspot (low-low)"},
     "hotspot_hl": {"nl": "uitschieter (hoog-laag)", "en": "outlier (high-low)"},

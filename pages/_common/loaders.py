@@ -21,7 +21,8 @@ import streamlit as st
 from data import cache
 from data.cbs import list_gemeenten, load_kwb, load_kwb_national, table_id
 from data.export import map_png  # noqa: F401
-from data.errors import StapelkaartError, UserInputError
+from data.errors import StapelkaartError, UserInputError, input_errors_as_values
+from data.layercache import map_geometry_for, stored
 from data.pdok import load_boundaries
 from data.refresh import freshness_table as freshness  # noqa: F401
 from data.refresh import import_snapshot_bytes, refresh_selection, snapshot_bytes  # noqa: F401
@@ -29,9 +30,8 @@ from data.refresh import years_cached as years_with_data  # noqa: F401
 from data.report import Figure, focus_report, focus_reports_pdf, ranking_exports, ranking_sources  # noqa: F401
 from data.userfiles import load_indicator_file, safe_filename
 from geo.classify import SCHEMES, class_colors, classify, legend, lisa_colors, lisa_legend  # noqa: F401
-from geo.deck import CompactDeck  # noqa: F401
 from geo.join import join_scores  # noqa: F401
-from geo.layer import focus_outlines, label_points, prepare_map_layer, view_state_for_bounds  # noqa: F401
+from geo.layer import focus_outlines  # noqa: F401
 from indicators.engine import make_reference, score_areas
 from indicators.focus import FOCUS_AREAS, score_focus
 from indicators.hotspots import local_moran
@@ -86,6 +86,7 @@ def refresh(gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...],
     """data.refresh.refresh_selection (Gegevens page), then the in-memory caches are cleared."""
     out = refresh_selection(gemeenten, year, levels, progress)
     st.cache_data.clear()
+    _map_geometry.clear()
     return out
 
 
@@ -96,6 +97,7 @@ def cache_path() -> str:
 def import_snapshot(data: bytes):
     report = import_snapshot_bytes(data)
     st.cache_data.clear()
+    _map_geometry.clear()
     return report
 
 
@@ -168,6 +170,7 @@ class Scored:
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
+@input_errors_as_values  # st.cache_data caches no exceptions: buurt level without statistics was 145 ms a run
 def _score(gemeenten: tuple[str, ...], year: int, level: str, reference: str, signature: tuple):
     sel = kwb(gemeenten, year)
     attributes = None
@@ -194,7 +197,10 @@ def scored(gemeenten: tuple[str, ...], year: int, level: str, reference: str,
            weights: dict[str, float] | None = None) -> Scored:
     """Score the selection (cached for equal weights, reweighted here)."""
     try:
-        result, sel = _score(tuple(sorted(gemeenten)), year, level, reference, user_file_signature())
+        out = _score(tuple(sorted(gemeenten)), year, level, reference, user_file_signature())
+        if isinstance(out, UserInputError.Value):
+            raise out.error()
+        result, sel = out
     except UserInputError:
         if level == "buurt":      # no buurt statistics: empty table, boundaries still drawn as 'geen gegevens'
             return Scored(None, pd.DataFrame(columns=["code", "name", "gemeente_code", "composite"]), None,
@@ -294,18 +300,16 @@ def focus_counts(view, codes_by_row: dict[str, tuple[str, ...]]) -> dict[str, di
     return absolute_counts(scored(view.gemeenten, view.year, "wijk", view.reference).result.parts, codes_by_row)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=32)
-def map_layer(boundary_key: tuple, _gdf, props: tuple, fill: bytes):
-    """geo.layer.prepare_map_layer, cached per view (``boundary_key``) and fill colours."""
-    import html
-    arrays = {"fill": np.frombuffer(fill, dtype=np.uint8).reshape(-1, 4)}
-    layer = prepare_map_layer(_gdf, properties=list(props), arrays=arrays, check=False)
-    # geo.layer HTML-escapes text properties; Streamlit >= 1.50 escapes every value it interpolates into an
-    # html tooltip itself (escapeHtml in DeckGlJsonChart), so escaping twice would show "&lt;" to the user.
-    # Undo the first escape here: the name still reaches the page only through Streamlit's escaping.
-    for feature in layer.data["features"]:
-        p = feature["properties"]
-        for k in props:
-            if isinstance(p.get(k), str):
-                p[k] = html.unescape(p[k])
-    return layer
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=16)
+def _map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
+    try:
+        stats = kwb(gemeenten, year)
+    except StapelkaartError:  # no statistics: the tooltips show PDOK's names
+        stats = None
+    return map_geometry_for(boundaries(gemeenten, year, level), stats)
+
+
+def map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
+    """Quantized geometry (data.layercache: on disk by input hash, shared by sessions and processes), kept in
+    memory per (gemeenten, year, level): weights and colours never reach it; the file is re-stored if lost."""
+    return stored(_map_geometry(tuple(sorted(gemeenten)), year, level))
