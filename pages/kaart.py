@@ -65,6 +65,8 @@ with map_col:
     clicked = deck_map(data.geometry, data.classes, data.palette, fields=data.fields,
                        outlines=data.outline_codes + ([selected] if selected else []),
                        height=780 if view.present else 620, key="kaart_map", loading_text=t("map_loading", lang),
+                       locale="en-GB" if lang == "en" else "nl-NL",
+                       fit=mapview.focus_fit(gdf, focus[view.focus % len(focus)].codes) if current_focus else None,
                        label=t("map_alt", lang, n=data.n_areas, level=t(f"level_{view.level}", lang).lower(),
                                gemeenten=gemeente_names, colour=data.colour_label))
 with legend_col:

@@ -162,6 +162,16 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
                    fields, outline_codes, gdf, groups, labels)
 
 
+def focus_fit(gdf, codes) -> tuple[float, float, float, float] | None:
+    """RD bounds that frame the members ``codes`` with as much context around them (presentation mode)."""
+    sel = gdf[gdf["code"].isin(list(codes))]
+    if not len(sel):
+        return None
+    x0, y0, x1, y1 = (float(v) for v in sel.total_bounds)
+    px, py = x1 - x0, y1 - y0
+    return (x0 - px, y0 - py, x1 + px, y1 + py)
+
+
 def tooltip_fields(view: ViewState, values, ranks, stack_n, n_ranked: int) -> list:
     """Tooltip lines under the area's name and code (which come with the geometry file); only numbers travel.
     Seam for the wording module of issue 10 (``tooltip_fields``): same lines as the old pydeck tooltip."""
