@@ -23,27 +23,30 @@ if view.present:
 
 # --- controls (not in presentation mode) ---
 if not view.present:
-    c1, c2, c3, c4 = st.columns([3, 2, 1, 2])
+    c1, c2, c3, c4, c5 = st.columns([3, 2, 1, 2, 2])
     c1.selectbox(t("colour", lang), list(widgets.colour_ids()), key="w_colour",
                  format_func=lambda c: mapview.colour_label(c, lang))
     c2.selectbox(t("classes", lang), list(CLASSIFIERS), key="w_classes",
                  format_func=lambda c: t(f"cls_{c}", lang))
     c3.number_input(t("k", lang), min_value=K_RANGE[0], max_value=K_RANGE[1], step=1, key="w_k")
     c4.toggle(t("hotspots", lang), key="w_hotspots", help=t("hotspots_help", lang))
+    c5.toggle(t("national", lang), key="w_national", help=t("national_help", lang))
     view = widgets.update(colour=st.session_state["w_colour"], classes=st.session_state["w_classes"],
-                          k=int(st.session_state["w_k"]), hotspots=bool(st.session_state["w_hotspots"]))
+                          k=int(st.session_state["w_k"]), hotspots=bool(st.session_state["w_hotspots"]),
+                          national=bool(st.session_state["w_national"]))
+gms = loaders.NATIONAL if view.national else view.gemeenten   # the national view: every area of the KWB frame
 
 # --- data ---
 first = "_kaart_loaded" not in st.session_state
 try:
     with (st.status(t("loading", lang), expanded=first) if not view.present else widgets.quiet_status()) as status:
         status.write(t("loading_kwb", lang, year=view.year))
-        scored = loaders.scored(view.gemeenten, view.year, view.level, view.reference, view.weight_map(widgets.domain_ids()))
+        scored = loaders.scored(gms, view.year, view.level, view.reference, view.weight_map(widgets.domain_ids()))
         status.write(t("loading_geo", lang))
-        gdf = loaders.boundaries(view.gemeenten, view.year, view.level)
-        geometry = loaders.map_geometry(view.gemeenten, view.year, view.level)   # never keyed by weights
+        gdf = loaders.boundaries(gms, view.year, view.level)
+        geometry = loaders.map_geometry(gms, view.year, view.level)   # never keyed by weights
         if view.hotspots:
-            scored = loaders.with_hotspots(scored, view.gemeenten, view.year, view.level)
+            scored = loaders.with_hotspots(scored, gms, view.year, view.level)
         data = mapview.build(view, scored, gdf, geometry)
         status.update(label=t("loaded", lang), state="complete", expanded=False)
     st.session_state["_kaart_loaded"] = True
@@ -51,6 +54,9 @@ except Exception as exc:  # noqa: BLE001 (shown in plain language; pages never s
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
 
+if view.national:     # the map draws what has boundaries, and says so
+    st.info(t("national_coverage", lang, n=len(data.geometry.codes), m=gdf.attrs.get("n_kwb", "?"),
+              level=t(f"level_{view.level}", lang).lower()))
 for note in scored.notes:
     st.info(t(note, lang, year=view.year))
 widgets.stale_notice(scored.source, lang)
@@ -61,7 +67,8 @@ area_key = f"w_area_{view.level}"
 selected = view.area if view.area in set(data.geometry.codes) else None
 map_col, legend_col = st.columns([4, 1]) if not view.present else st.columns([3, 1])
 with map_col:
-    gemeente_names = ", ".join(loaders.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
+    gemeente_names = t("map_nederland", lang) if view.national else \
+        ", ".join(loaders.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
     clicked = deck_map(data.geometry, data.classes, data.palette, fields=data.fields,
                        outlines=data.outline_codes + ([selected] if selected else []),
                        height=780 if view.present else 620, key="kaart_map", loading_text=t("map_loading", lang),

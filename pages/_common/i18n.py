@@ -91,6 +91,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "focus_outline": {"nl": "Dikke donkere rand = wijk van een focusgebied, of het gekozen gebied",
                       "en": "Bold dark outline = district of a focus area, or the selected area"},
     "map_loading": {"nl": "Kaart laden…", "en": "Loading map…"},
+    "national": {"nl": "Heel Nederland", "en": "All of the Netherlands"},
+    "national_help": {"nl": "Alle wijken of buurten van Nederland op één kaart, gekleurd t.o.v. heel Nederland.",
+                      "en": "Every district or neighbourhood of the Netherlands on one map, relative to the whole country."},
+    "national_coverage": {"nl": "Grenzen beschikbaar voor {n} van {m} {level}; alleen die zijn getekend.",
+                          "en": "Boundaries available for {n} of {m} {level}; only those are drawn."},
+    "map_nederland": {"nl": "heel Nederland", "en": "the whole of the Netherlands"},
     "buurt_no_data": {"nl": "Voor buurten heeft deze bron in {year} geen kerncijfers; alle buurten staan daarom als "
                               "'geen gegevens' op de kaart. Kies 'Wijken' voor scores.",
                       "en": "This source has no key figures for neighbourhoods in {year}; all neighbourhoods therefore "

@@ -23,7 +23,7 @@ from data.cbs import list_gemeenten, load_kwb, load_kwb_national, table_id
 from data.export import map_png  # noqa: F401
 from data.errors import StapelkaartError, UserInputError, input_errors_as_values
 from data.layercache import map_geometry_for, stored
-from data.pdok import load_boundaries
+from data.pdok import load_boundaries, load_boundaries_each
 from data.refresh import freshness_table as freshness  # noqa: F401
 from data.refresh import import_snapshot_bytes, refresh_selection, snapshot_bytes  # noqa: F401
 from data.refresh import years_cached as years_with_data  # noqa: F401
@@ -44,6 +44,7 @@ from indicators.trend import trend as comparable_trend
 log = logging.getLogger(__name__)
 
 FALLBACK_GEMEENTEN = {"GM0363": "Amsterdam", "GM0479": "Zaanstad"}
+NATIONAL = ("NL",)  # "gemeenten" of the national view: every area of the national KWB frame
 
 
 # --- CBS and PDOK --------------------------------------------------------------------------------
@@ -70,7 +71,24 @@ def kwb_national(year: int, level: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, ttl=3600)
 def boundaries(gemeenten: tuple[str, ...], year: int, level: str):
-    return load_boundaries(list(gemeenten), year, level)
+    """PDOK boundaries; NATIONAL: those of every gemeente in the national KWB frame, fetched per gemeente in
+    parallel (``attrs["missing"]``: gemeenten without boundaries, ``attrs["n_kwb"]``: areas in the KWB)."""
+    if tuple(gemeenten) != NATIONAL:
+        return load_boundaries(list(gemeenten), year, level)
+    nat = kwb_national(year, level)
+    gdf, missing = load_boundaries_each(sorted(nat["gemeente_code"].dropna().unique()), year, level)
+    if gdf is None:
+        raise UserInputError(f"Geen grenzen beschikbaar voor {level} {year}.", f"No boundaries for {level} {year}.")
+    gdf.attrs.update(missing=missing, n_kwb=int((nat["level"] == level).sum()))
+    return gdf
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+@input_errors_as_values
+def _score_national(year: int, level: str, signature: tuple):
+    nat = kwb_national(year, level)
+    return score_areas({year: nat}, year, level=level, reference=make_reference(nat, "nl", level, year),
+                       user_values=user_values(signature)), nat
 
 
 def kwb_table_id(year: int) -> str:
@@ -197,7 +215,8 @@ def scored(gemeenten: tuple[str, ...], year: int, level: str, reference: str,
            weights: dict[str, float] | None = None) -> Scored:
     """Score the selection (cached for equal weights, reweighted here)."""
     try:
-        out = _score(tuple(sorted(gemeenten)), year, level, reference, user_file_signature())
+        out = _score_national(year, level, user_file_signature()) if tuple(gemeenten) == NATIONAL \
+            else _score(tuple(sorted(gemeenten)), year, level, reference, user_file_signature())
         if isinstance(out, UserInputError.Value):
             raise out.error()
         result, sel = out
@@ -303,7 +322,7 @@ def focus_counts(view, codes_by_row: dict[str, tuple[str, ...]]) -> dict[str, di
 @st.cache_resource(show_spinner=False, ttl=3600, max_entries=16)
 def _map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
     try:
-        stats = kwb(gemeenten, year)
+        stats = kwb_national(year, level) if gemeenten == NATIONAL else kwb(gemeenten, year)
     except StapelkaartError:  # no statistics: the tooltips show PDOK's names
         stats = None
     return map_geometry_for(boundaries(gemeenten, year, level), stats)

@@ -58,6 +58,7 @@ class ViewState:
     page: str = "kaart"
     lang: str = "nl"
     present: bool = False
+    national: bool = False                # Kaart: every wijk/buurt of Nederland (URL nl=1)
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     # --- URL -> state -------------------------------------------------------------------------
@@ -150,6 +151,7 @@ class ViewState:
         values["page"] = choose("page", one_of(PAGES), d.page)
         values["lang"] = choose("lang", one_of(LANGS), d.lang)
         values["present"] = choose("present", parse_bool, d.present)
+        values["national"] = choose("nl", parse_bool, d.national)
         values["weights"] = choose("w", lambda t: parse_weights(t, domains), d.weights)
         return cls(**values, problems=tuple(dict.fromkeys(problems)))
 
@@ -172,6 +174,8 @@ class ViewState:
             out["hotspots"] = "1"
         if self.present:
             out["present"] = "1"
+        if self.national:
+            out["nl"] = "1"
         if self.weights:
             out["w"] = format_weights(self.weights)
         out["page"] = self.page
