@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from components.deckmap import deck_map
+from indicators import registry as reg
+from indicators.weights import WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_STEP
 from pages._common import loaders, mapview, reports, widgets
-from pages._common.i18n import t
+from pages._common.i18n import label, t
 from pages._common.state import CLASSIFIERS, K_RANGE
 
 view = widgets.page_view("kaart")
@@ -34,6 +36,12 @@ if not view.present:
     view = widgets.update(colour=st.session_state["w_colour"], classes=st.session_state["w_classes"],
                           k=int(st.session_state["w_k"]), hotspots=bool(st.session_state["w_hotspots"]),
                           national=bool(st.session_state["w_national"]))
+    with st.expander(t("weights", lang)):       # the same weights as Prioriteren: a change only recolours
+        domains = widgets.domain_ids()
+        for col, d in zip(st.columns(len(domains)), domains):
+            col.slider(label(reg.DOMAINS[d], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, key=f"w_weight_{d}")
+    weights = {d: float(st.session_state[f"w_weight_{d}"]) for d in domains}
+    view = widgets.update(weights=weights if sum(weights.values()) > 0 else dict.fromkeys(domains, WEIGHT_DEFAULT))
 gms = loaders.NATIONAL if view.national else view.gemeenten   # the national view: every area of the KWB frame
 
 # --- data ---
