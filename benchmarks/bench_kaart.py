@@ -66,7 +66,7 @@ def _browser_changes(browser, url: str) -> dict:
     page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=180_000)
     version = wait_drawn(page, timeout_s=180)
     first_s = time.perf_counter() - t0
-    page.get_by_text("Gewichten", exact=True).first.click()
+    page.get_by_text("Gewichten per domein", exact=True).first.click()
     thumb = page.locator('[data-testid="stSlider"] [role="slider"]').first
     thumb.wait_for(timeout=30_000)
     page.wait_for_timeout(500)
