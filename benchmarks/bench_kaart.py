@@ -37,7 +37,9 @@ SERVER_TARGET_MS = 100.0
 SEND_HOOK = """(() => { const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (d) { window.__lastSend = performance.now(); return send.call(this, d); }; })()"""
 REPAINT = """([sel, old]) => new Promise((resolve) => {
+  const t0 = performance.now();
   const tick = () => {
+    if (performance.now() - t0 > 20000) { resolve([null, old]); return; }   // no repaint: counted, not hung
     const w = document.querySelector(sel).contentWindow;
     const drawn = w.document.getElementById('map').dataset.version;
     if (drawn && drawn === w.__deckmapArgsVersion && drawn !== old) {
@@ -66,17 +68,24 @@ def _browser_changes(browser, url: str) -> dict:
     page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=180_000)
     version = wait_drawn(page, timeout_s=180)
     first_s = time.perf_counter() - t0
-    page.get_by_text("Gewichten per domein", exact=True).first.click()
-    thumb = page.locator('[data-testid="stSlider"] [role="slider"]').first
-    thumb.wait_for(timeout=30_000)
+    page.locator('[data-testid="stExpander"] summary', has_text="Gewichten per domein").first.click()
+    thumb = page.locator('[data-testid="stSlider"] [aria-label="Armoede & inkomen"]').first
+    try:
+        thumb.wait_for(timeout=30_000)
+    except Exception:
+        page.screenshot(path="/tmp/p13_kaart_debug.png", full_page=True)
+        raise
     page.wait_for_timeout(500)
     times, sizes, unchanged = [], [], 0
     for i in range(CHANGES):
         before = canvas_pixels(page)
         ws.received = 0
         thumb.focus()
-        page.keyboard.press("ArrowRight" if i < CHANGES // 2 + 1 else "ArrowLeft")
+        thumb.press("ArrowRight" if i < CHANGES // 2 + 1 else "ArrowLeft")
         ms, version = page.evaluate(REPAINT, [FRAME_SELECTOR, version])
+        if ms is None:
+            unchanged += 1
+            continue
         times.append(ms)
         page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=60_000)
         page.wait_for_timeout(300)  # trailing frames of this rerun
@@ -84,6 +93,8 @@ def _browser_changes(browser, url: str) -> dict:
         changed = float((np.abs(before.astype(int) - canvas_pixels(page).astype(int)).sum(axis=2) > 30).mean())
         unchanged += changed <= 0
     ctx.close()
+    if not times:
+        raise RuntimeError(f"no repaint after {CHANGES} slider key presses")
     return {"ms": statistics.median(times), "bytes": statistics.median(sizes), "geo": sum(geo),
             "geo_fetches": len(geo), "unchanged": unchanged, "first_s": first_s}
 
@@ -121,6 +132,7 @@ def measure() -> dict:
                             "--level", "wijk"], cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
             _import_income(env)
             server = _server_ms(env)
+            print(f"(server script for a weight change measured: {server:.0f} ms)", flush=True)
             proc, url = _mirror.start_streamlit(_mirror.USER_ENTRY, env)
             try:
                 with sync_playwright() as p:
