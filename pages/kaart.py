@@ -36,11 +36,14 @@ if not view.present:
     view = widgets.update(colour=st.session_state["w_colour"], classes=st.session_state["w_classes"],
                           k=int(st.session_state["w_k"]), hotspots=bool(st.session_state["w_hotspots"]),
                           national=bool(st.session_state["w_national"]))
+    domains = widgets.domain_ids()
+    for d, w in view.weight_map(domains).items():   # own keys (a widget key shared across pages loses its state),
+        if st.session_state.get(f"_seeded_kw_{d}") != w:     # seeded from the view (link, Prioriteren)
+            st.session_state[f"kw_{d}"] = st.session_state[f"_seeded_kw_{d}"] = w
     with st.expander(t("weights", lang)):       # the same weights as Prioriteren: a change only recolours
-        domains = widgets.domain_ids()
         for col, d in zip(st.columns(len(domains)), domains):
-            col.slider(label(reg.DOMAINS[d], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, key=f"w_weight_{d}")
-    weights = {d: float(st.session_state[f"w_weight_{d}"]) for d in domains}
+            col.slider(label(reg.DOMAINS[d], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, key=f"kw_{d}")
+    weights = {d: float(st.session_state[f"kw_{d}"]) for d in domains}
     view = widgets.update(weights=weights if sum(weights.values()) > 0 else dict.fromkeys(domains, WEIGHT_DEFAULT))
 gms = loaders.NATIONAL if view.national else view.gemeenten   # the national view: every area of the KWB frame
 
