@@ -109,7 +109,7 @@ at.query_params["colour"] = "composite"
 at.run()
 out = []
 for i in range({CHANGES}):
-    at.slider(key="w_weight_armoede").set_value(1.5 + 0.5 * i)
+    at.slider(key="kw_armoede").set_value([1.5, 2, 2.5, 3, 3.5, 3, 2.5, 2, 1.5, 1][i % 10])
     t0 = time.perf_counter(); at.run(); out.append((time.perf_counter() - t0) * 1000)
     assert not at.exception, [e.value for e in at.exception]
 print(statistics.median(out))
