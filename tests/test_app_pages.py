@@ -262,3 +262,18 @@ def test_vergelijken_switches_between_household_and_person_income(mirror, cache_
     _ok(at)
     second = at.dataframe[0].value.to_string()
     assert "Personen in landelijke laagste 40% inkomen" in second and "Huishoudens in landelijke laagste 40%" not in second
+
+
+def test_kaart_weight_change_recolours_with_the_same_geometry(mirror, cache_dir):
+    """A weight on Kaart changes the colour indices; the geometry file (name = content hash) stays the same."""
+    _import_income(cache_dir)
+    at = _app({"colour": "composite"})
+    at.run()
+    _ok(at)
+    before = _map_args(at)
+    at.slider(key="kw_armoede").set_value(5.0).run()
+    _ok(at)
+    after = _map_args(at)
+    assert dict(at.query_params)["w"] == "armoede:5"
+    assert after["geometry_hash"] == before["geometry_hash"] and after["geometry_url"] == before["geometry_url"]
+    assert (after["fill"] != before["fill"]).any()
