@@ -47,4 +47,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # `-p 8501:8501` would publish on every host interface; do that only behind a firewall/proxy.
 # HOST/PORT can be overridden (`docker run -e HOST=127.0.0.1 ...` for a sidecar proxy in the same pod).
 # The shell form expands them; `exec` makes streamlit PID 1 so `docker stop` reaches it.
-CMD exec streamlit run app.py --server.address="$HOST" --server.port="$PORT" --server.headless=true --browser.gatherUsageStats=false
+CMD exec streamlit run serve.py --server.address="$HOST" --server.port="$PORT" --server.headless=true --browser.gatherUsageStats=false

@@ -52,7 +52,7 @@ frontend:
 	@sh components/deckmap/build.sh
 
 run: $(STAMP_RUN) frontend
-	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run serve.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: $(STAMP_DEV) tools frontend
 	$(BIN)/python -m pytest -q

@@ -16,6 +16,7 @@ from typing import Iterator
 
 REPO = Path(__file__).resolve().parents[1]
 MIRROR_BIN = (REPO / ".." / "shared" / "cbs-mirror" / "cbs-mirror").resolve()
+USER_ENTRY = REPO / "serve.py"  # what users run (make run, Dockerfile, deploy): app.py as st.App with the map routes
 
 
 class MirrorUnavailable(RuntimeError):

@@ -77,6 +77,11 @@ def _collect(msg: ForwardMsg, run: PageRun) -> None:
             run.texts.append(f"{el.metric.label}={el.metric.body}")
         elif which == "deck_gl_json_chart":
             run.deck_specs.append(el.deck_gl_json_chart.json)
+        elif which == "component_instance" and el.component_instance.component_name.endswith(".deckmap"):
+            # the map component: its JSON arguments plus a digest of each binary one (colours, tooltip values)
+            import hashlib
+            binary = {a.key: hashlib.sha256(a.bytes).hexdigest()[:16] for a in el.component_instance.special_args}
+            run.deck_specs.append(el.component_instance.json_args + repr(sorted(binary.items())))
 
 
 def _rerun_msg(query_string: str, page: str) -> bytes:

@@ -7,6 +7,9 @@ message on one line and exit without a traceback; pages show it with ``st.error`
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 
 class StapelkaartError(Exception):
     """Base class for expected, explainable failures."""
@@ -26,6 +29,16 @@ class UserInputError(StapelkaartError, ValueError):
     """Unknown gemeente, year, level, weight, ...: the user can correct the input."""
 
     exit_code = 2
+
+    @dataclass(frozen=True)
+    class Value:
+        """A UserInputError as a (picklable, cacheable) return value; ``error()`` makes it an exception again."""
+
+        message: str
+        message_en: str
+
+        def error(self) -> "UserInputError":
+            return UserInputError(self.message, self.message_en)
 
 
 class FetchError(StapelkaartError):
@@ -52,3 +65,15 @@ class UserFileError(StapelkaartError, ValueError):
     def __init__(self, message: str, message_en: str | None = None, *, problems: list[str] | None = None) -> None:
         super().__init__(message, message_en)
         self.problems = list(problems or [])
+
+
+def input_errors_as_values(fn):
+    """Decorator: a UserInputError raised by ``fn`` is returned as ``UserInputError.Value`` (so a cache such as
+    ``st.cache_data``, which never stores exceptions, keeps the known failure like a result)."""
+    @functools.wraps(fn)
+    def inner(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except UserInputError as exc:
+            return UserInputError.Value(exc.message, exc.message_en)
+    return inner

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -29,9 +31,24 @@ FORMAT_VERSION = "SKQ1-edges-1"  # bump when geo.quantize or the simplification 
 
 
 def geometry_dir() -> Path:
+    """``<cache_dir>/geometry``, or when the shared cache is read-only (deploy/run-replicas.sh) a writable
+    per-user directory beside the temp dir: prepared geometry for a new selection must go somewhere."""
     d = cache_dir() / "geometry"
-    (d / "index").mkdir(parents=True, exist_ok=True)
-    return d
+    try:
+        (d / "index").mkdir(parents=True, exist_ok=True)
+        if os.access(d, os.W_OK) and os.access(d / "index", os.W_OK):
+            return d
+    except OSError:
+        pass
+    own = Path(tempfile.gettempdir()) / f"stapelkaart-geometry-{os.getuid()}"
+    (own / "index").mkdir(parents=True, exist_ok=True)
+    return own
+
+
+def _dirs() -> list[Path]:
+    """Where prepared files are looked up: the shared cache first, then the writable fallback."""
+    shared = cache_dir() / "geometry"
+    return list(dict.fromkeys([shared, geometry_dir()]))
 
 
 def input_key(gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float, scale_m: float) -> str:
@@ -50,25 +67,43 @@ def path_of(filename: str) -> Path | None:
     """The stored file for a served name (``<digest>.skq``), or None for anything else (no traversal)."""
     if not _DIGEST.match(filename):
         return None
-    p = geometry_dir() / filename
-    return p if p.is_file() else None
+    return next((p for p in (d / filename for d in _dirs()) if p.is_file()), None)
 
 
 def prepared_geometry(gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M,
                       scale_m: float = DEFAULT_SCALE_M) -> tuple[EncodedGeometry, bool]:
     """The encoded geometry for these boundaries, from disk when prepared before; (geometry, from_cache)."""
-    d = geometry_dir()
     key = input_key(gdf_rd, tolerance_m=tolerance_m, scale_m=scale_m)
+    for d in _dirs():
+        index = d / "index" / f"{key}.json"
+        if index.is_file():
+            meta = json.loads(index.read_text())
+            f = d / f"{meta['digest']}.skq"
+            if f.is_file():
+                return EncodedGeometry(data=f.read_bytes(), digest=meta["digest"], codes=tuple(meta["codes"]),
+                                       n_vertices=int(meta["n_vertices"])), True
+    d = geometry_dir()
     index = d / "index" / f"{key}.json"
-    if index.is_file():
-        meta = json.loads(index.read_text())
-        f = d / f"{meta['digest']}.skq"
-        if f.is_file():
-            return EncodedGeometry(data=f.read_bytes(), digest=meta["digest"], codes=tuple(meta["codes"]),
-                                   n_vertices=int(meta["n_vertices"])), True
     enc = prepare_geometry(gdf_rd, tolerance_m=tolerance_m, scale_m=scale_m)
     atomic_write_bytes(d / enc.filename, enc.data)
     meta = {"digest": enc.digest, "codes": list(enc.codes), "n_vertices": enc.n_vertices,
             "report": asdict(enc.report) if enc.report else None}
     atomic_write_bytes(index, json.dumps(meta, default=str).encode())
     return enc, False
+
+
+def map_geometry_for(boundaries_rd: gpd.GeoDataFrame, stats=None) -> EncodedGeometry:
+    """The map's geometry for PDOK boundaries: tooltip titles ``name (code)``, the name from the statistics
+    (``stats``: code, name; as the tables show it) where they have one, else PDOK's."""
+    codes = boundaries_rd["code"].astype(str)
+    name = codes.map(stats.drop_duplicates("code").set_index("code")["name"]) if stats is not None \
+        else codes.map({})
+    name = name.fillna(boundaries_rd["name"]).fillna(codes).astype(str)
+    return prepared_geometry(boundaries_rd.assign(name=name + " (" + codes + ")"))[0]
+
+
+def stored(geometry: EncodedGeometry) -> EncodedGeometry:
+    """``geometry`` with its file present on disk (written again when the cache directory lost it)."""
+    if path_of(geometry.filename) is None:
+        atomic_write_bytes(geometry_dir() / geometry.filename, geometry.data)
+    return geometry

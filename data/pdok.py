@@ -337,3 +337,32 @@ def _to_frame(features: list[dict], codes: list[str], year: int, level: str, url
                                 "empty_codes": empty_codes},
                    "dropped": {"outside_selection": dropped[:50], "count": len(dropped)}}
     return frame
+
+
+def load_boundaries_each(gemeenten: Sequence[str], year: int, level: str, *, workers: int = 8,
+                         refresh: bool = False) -> tuple[gpd.GeoDataFrame | None, dict[str, str]]:
+    """Boundaries of many gemeenten (e.g. all of the Netherlands), one :func:`load_boundaries` per gemeente
+    (each cached on its own) fetched in parallel by at most ``workers`` threads.
+
+    Returns (the boundaries that could be loaded, EPSG:28992, or None when none could; ``{gemeente: reason}``
+    for those that could not). A gemeente without boundaries never hides the others.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    codes = sorted({normalise_gemeente(g) for g in gemeenten})
+
+    def one(gm: str):
+        try:
+            return gm, load_boundaries([gm], year, level, refresh=refresh), None
+        except (UserInputError, FetchError) as exc:  # this gemeente is left out and named, the rest is drawn
+            return gm, None, exc.message
+
+    with ThreadPoolExecutor(max_workers=max(1, min(int(workers), 16))) as pool:
+        results = list(pool.map(one, codes))
+    frames = [f for _, f, _ in results if f is not None and len(f)]
+    missing = {gm: reason for gm, _, reason in results if reason is not None}
+    if not frames:
+        return None, missing
+    out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=RD_NEW)
+    out.attrs = {"source": dict(frames[0].attrs.get("source", {})), "missing": missing}
+    return out, missing

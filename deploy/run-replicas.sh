@@ -50,7 +50,7 @@ trap cleanup EXIT INT TERM
 servers=""
 for i in $(seq 1 "$REPLICAS"); do
   port=$((BASE_PORT + i - 1))
-  (cd "$REPO" && exec "$PYTHON" -m streamlit run app.py --server.address 127.0.0.1 --server.port "$port" \
+  (cd "$REPO" && exec "$PYTHON" -m streamlit run serve.py --server.address 127.0.0.1 --server.port "$port" \
       --server.headless true --browser.gatherUsageStats false) > "$RUN_DIR/logs/replica-$i.log" 2>&1 &
   pids+=("$!")
   servers="$servers    server 127.0.0.1:$port max_fails=3 fail_timeout=10s;   # replica $i\n"

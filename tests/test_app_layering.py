@@ -53,7 +53,7 @@ def test_no_private_streamlit_internals_in_app_pages_or_tests():
 
 def test_no_page_layer_module_over_300_lines():
     # loaders.py: the one door to data/indicators/geo (per-view files, admin gate, error ids, focus areas,
-    # versions and what-changed): a door, not logic; every function is a thin wrapper
+    # versions and what-changed, the map geometry and the national view): thin wrappers only
     limits = {"loaders.py": 400}
     long = {p.name: n for p in _page_modules() if (n := len(p.read_text().splitlines())) > limits.get(p.name, 300)}
     assert long == {}

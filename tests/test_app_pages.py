@@ -50,16 +50,48 @@ def test_page_renders_against_the_mirror(mirror, cache_dir, page):
     assert at.title
 
 
-def test_kaart_draws_a_deck_with_focus_outlines(mirror, cache_dir):
+def _map_args(at: AppTest) -> dict:
+    """The arguments the Kaart page gave the map component (components.deckmap), bytes decoded."""
+    import numpy as np
+    comps = [c for c in at.get("component_instance") if c.proto.component_name == "components.deckmap.deckmap"]
+    assert len(comps) == 1
+    args = json.loads(comps[0].proto.json_args)
+    special = {a.key: a.bytes for a in comps[0].proto.special_args}
+    args["fill"] = np.frombuffer(special["fill"], dtype=np.uint8)
+    return args
+
+
+def test_kaart_draws_the_map_component_with_focus_outlines(mirror, cache_dir):
+    """Claims of the old pydeck test on the component's arguments: every boundary is in the geometry file,
+    focus members are outlined, areas without a value get the grey no-data class, no tiles (offline)."""
+    import numpy as np
+    from data.layercache import path_of
+    from data.pdok import load_boundaries
+    from geo.quantize import decode
+    from indicators.focus import FOCUS_AREAS
+    from pages._common import loaders
+
     at = _app()
     at.run()
     _ok(at)
-    charts = at.get("deck_gl_json_chart")
-    assert len(charts) == 1
-    spec = charts[0].proto.json
-    assert '"focus_labels"' in spec and "Poelenburg" in spec and "WK0363MC" in spec
-    assert json.loads(spec)["mapStyle"].startswith("data:application/json") and "cartocdn" not in spec   # no tiles: works offline
+    args = _map_args(at)   # the same-origin geometry file, no basemap (offline): checked below
+    header, _ = decode(path_of(args["geometry_url"].rsplit("/", 1)[1]).read_bytes())
+    pdok = load_boundaries(["GM0363", "GM0479"], 2024, "wijk")
+    assert sorted(header["codes"]) == sorted(pdok["code"]) and len(args["fill"]) == len(pdok)
+    members = {c for f in FOCUS_AREAS.values() for c in f.codes}
+    assert "WK047912" in members and members <= set(args["outlines"])
+    assert args["geometry_url"].startswith("/") and "cartocdn" not in json.dumps(args["palette"]) + args["geometry_url"]
+    # grey no-data class: exactly the areas without a stacking value (recomputed from the scores)
+    table = loaders.scored(("GM0363", "GM0479"), 2024, "wijk", "nl").table.set_index("code")
+    dom = [c for c in table.columns if c.startswith("domain__") and c.count("__") == 1]
+    nodata = {c for c in header["codes"] if c not in table.index or table.loc[c, dom].isna().all()}
+    assert args["palette"][-1] == [189, 189, 189, 255] and nodata
+    grey = {c for c, k in zip(header["codes"], args["fill"]) if k == len(args["palette"]) - 1}
+    assert grey == nodata
+    names = dict(zip(header["codes"], header["names"]))
+    assert names["WK047912"] == "Poelenburg (WK047912)"
     assert dict(at.query_params)["page"] == "kaart"
+    assert np.isin(args["fill"], np.arange(len(args["palette"]))).all()
 
 
 def test_vergelijken_opens_each_focus_area_with_an_honest_sentence(mirror, cache_dir):
@@ -299,3 +331,17 @@ def test_a_weight_of_zero_from_the_link_is_kept(mirror, cache_dir):
     assert at.slider(key="w_weight_armoede").value == 0.0
     assert dict(at.query_params)["w"] == "armoede:0"
     assert not [w for w in at.warning if "Niet alle" in w.value]    # 0 = not counted, not an invalid weight
+
+
+def test_kaart_weight_change_recolours_with_the_same_geometry(mirror, cache_dir):
+    """A weight on Kaart changes the colour indices; the geometry file (name = content hash) stays the same."""
+    at = _app({"colour": "composite", "files": _import_income(cache_dir)})
+    at.run()
+    _ok(at)
+    before = _map_args(at)
+    at.slider(key="kw_armoede").set_value(5.0).run()
+    _ok(at)
+    after = _map_args(at)
+    assert dict(at.query_params)["w"] == "armoede:5"
+    assert after["geometry_hash"] == before["geometry_hash"] and after["geometry_url"] == before["geometry_url"]
+    assert (after["fill"] != before["fill"]).any()

@@ -1,25 +1,28 @@
-"""The dashboard in a real browser: Chromium (Debian) through Playwright against `streamlit run app.py`.
+"""The dashboard in a real browser: Chromium (Debian) through Playwright against `streamlit run serve.py`
+(app.py as st.App with the map component's geometry route, as `make run` and the Dockerfile start it).
 
 One cbs-mirror and one Streamlit server for the module. The mirror gets a test-defined copy of 85984NED
 (``--tables``) in which Poelenburg (WK047912) is called ``<img src=x onerror=alert(1)>``: the name must show
 as text everywhere (tooltip, tables, headings) and never execute. Screenshots go to tests/artifacts/.
 
 Accessibility: axe-core (axe-playwright-python) on Kaart and Vergelijken, no serious/critical violations.
-Excluded, with reason: the deck.gl canvas (a graphic; its content is also given as text: ``alt``, legend,
+Excluded, with reason: the map component's iframe (a deck.gl canvas, a graphic; its content is also given as
+text: ``aria-label``, legend,
 "Gebieden in tabelvorm") and Streamlit's own hidden file-upload and toolbar internals are not on these pages.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from benchmarks._mirror import start_streamlit
+from benchmarks._deckmap import FRAME_SELECTOR, GEO_SUFFIX, WsCounter, canvas_pixels, map_frame, wait_drawn
+from benchmarks._mirror import USER_ENTRY, start_streamlit
 from tests.conftest import ARTIFACTS, MIRROR_BIN, REPO, SHARED_DATA, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -63,9 +66,9 @@ def mirror_env(tmp_path_factory):
 
 
 def _serve(env):
-    """A freshly started `streamlit run app.py --server.headless true` (as `make run`); yields its URL."""
+    """A freshly started `streamlit run serve.py --server.headless true` (as `make run`); yields its URL."""
     try:
-        proc, url = start_streamlit(REPO / "app.py", env)
+        proc, url = start_streamlit(USER_ENTRY, env)
     except RuntimeError as exc:
         pytest.fail(str(exc))
     try:
@@ -109,9 +112,8 @@ def _open(page, url: str, canvas: bool = True):
     page.goto(url)
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
     if canvas:
-        page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=90_000)
-        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=60_000)
-        time.sleep(2.5)     # deck.gl paints on the next animation frames
+        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=90_000)
+        wait_drawn(page, timeout_s=90)     # deck.gl rendered the current arguments (+ 2 animation frames)
     else:
         page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=90_000)
         time.sleep(1.5)
@@ -125,24 +127,23 @@ def _shot(page, name: str) -> Path:
 
 
 def _canvas_box(page):
-    return page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.bounding_box()
+    return page.locator(FRAME_SELECTOR).bounding_box()
 
 
-def _poelenburg_pixel(box) -> tuple[float, float]:
-    """Screen position of Poelenburg, from the same view fit the app uses (geo.layer.view_state_for_bounds)."""
+def _area_pixel(page, code: str) -> tuple[float, float]:
+    """Page position of a point well inside ``code``'s PDOK wijk (40 m from its edges), through the
+    component's own projection (local RD metres from the geometry file's origin)."""
     import geopandas as gpd
-    from geo.layer import view_state_for_bounds
-    gdf = gpd.read_file(SHARED_DATA / "derived" / "pdok_wbk2024" / "wijken.crs84.geojson")
-    vs = view_state_for_bounds(tuple(gdf.total_bounds), 1100, 650)
-    pt = gdf.loc[gdf["wijkcode"] == "WK047912"].to_crs("EPSG:28992").representative_point().to_crs("EPSG:4326").iloc[0]
-    scale = 512 * 2 ** vs["zoom"]
-
-    def merc(lat):
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    x = box["x"] + box["width"] / 2 + (pt.x - vs["longitude"]) / 360 * scale
-    y = box["y"] + box["height"] / 2 - (merc(pt.y) - merc(vs["latitude"])) / (2 * math.pi) * scale
-    return x, y
+    gdf = gpd.read_file(SHARED_DATA / "derived" / "pdok_wbk2024" / "wijken.crs84.geojson").to_crs("EPSG:28992")
+    gdf = gdf[gdf["gemeentecode"].isin(["GM0363", "GM0479"])] if "gemeentecode" in gdf else gdf
+    shape = gdf.loc[gdf["wijkcode"] == code].geometry.iloc[0]
+    inner = shape.buffer(-40)
+    pt = (inner if not inner.is_empty else shape).representative_point()
+    frame = map_frame(page)
+    origin = frame.evaluate("() => window.__deckmapOrigin")
+    x, y = frame.evaluate("(xy) => window.__deckmapProject(xy)", [pt.x - origin[0], pt.y - origin[1]])[:2]
+    box = _canvas_box(page)
+    return box["x"] + x, box["y"] + y
 
 
 def test_a_deep_link_on_a_fresh_server_opens_the_full_app(page, server):
@@ -155,35 +156,36 @@ def test_a_deep_link_on_a_fresh_server_opens_the_full_app(page, server):
 
 
 def test_kaart_paints_the_wijken_of_amsterdam_and_zaanstad(page, server):
+    external = []      # Streamlit's own navigation icons (fonts.gstatic.com) are not the map's
+    page.on("request", lambda r: external.append(r.url)
+            if not r.url.startswith((server, "data:", "blob:", "https://fonts.gstatic.com/")) else None)
     _open(page, server + "/")
     box = _canvas_box(page)
     assert box and box["width"] > 500 and box["height"] > 400
-    path = _shot(page, "kaart")
-    from PIL import Image
-    img = Image.open(path).convert("RGB").crop((int(box["x"]), int(box["y"]), int(box["x"] + box["width"]),
-                                                int(box["y"] + box["height"])))
-    colours = img.getcolors(maxcolors=1 << 20)
+    _shot(page, "kaart")
+    px = canvas_pixels(page).reshape(-1, 3).astype(int)
+    r, g, b = px[:, 0], px[:, 1], px[:, 2]
     # YlOrRd fills (yellow/orange/red) and the grey no-data class are both painted
-    warm = sum(n for n, (r, g, b) in colours if r > 200 and b < 190 and abs(r - b) > 40)
-    grey = sum(n for n, (r, g, b) in colours if 180 <= r <= 195 and abs(r - g) < 4 and abs(g - b) < 4)
+    warm = int(((r > 200) & (b < 190) & (np.abs(r - b) > 40)).sum())
+    grey = int(((r >= 180) & (r <= 195) & (np.abs(r - g) < 4) & (np.abs(g - b) < 4)).sum())
     assert warm > 20_000 and grey > 1_000, (warm, grey)
+    assert map_frame(page).evaluate("() => window.__deckmapError") is None
+    assert external == [], "no basemap tiles or other outside requests: the map draws offline"
     text = page.inner_text("body")
     assert "Poelenburg" in text and "Oud-Oost" in text and "Zuidoost" in text   # focus areas in the legend note
 
 
 def test_tooltip_shows_for_a_hovered_area_and_a_hostile_name_stays_text(page, server):
     _open(page, server + "/")
-    box = _canvas_box(page)
-    x, y = _poelenburg_pixel(box)
-    tip = page.locator(".deck-tooltip")
-    for dx, dy in [(0, 0), (8, 8), (-8, -8), (8, -8), (-8, 8), (0, 15), (15, 0)]:
-        page.mouse.move(x + dx, y + dy)
-        time.sleep(0.6)
-        if tip.count() and tip.first.is_visible() and "WK047912" in tip.first.inner_text():
-            break
-    text = tip.first.inner_text()
+    x, y = _area_pixel(page, "WK047912")
+    frame = map_frame(page)
+    page.mouse.move(x - 5, y - 5)
+    page.mouse.move(x, y)
+    frame.wait_for_function("() => document.getElementById('tip').style.display === 'block'", timeout=20_000)
+    text = frame.evaluate("() => document.getElementById('tip').textContent")
     assert "WK047912" in text and PAYLOAD in text          # shown literally, as text
-    assert tip.first.locator("img").count() == 0           # no element was created from the name
+    assert frame.evaluate("() => document.querySelectorAll('#tip *').length") == 0   # no element from the name
+    assert frame.evaluate("() => document.querySelectorAll('img').length") == 0
     _shot(page, "kaart_tooltip")
     # the same name on the profile page (heading, select box, table)
     _open(page, server + "/buurtprofiel?area=WK047912", canvas=False)
@@ -195,11 +197,35 @@ def test_tooltip_shows_for_a_hovered_area_and_a_hostile_name_stays_text(page, se
 
 def test_clicking_an_area_selects_it_and_offers_its_profile(page, server):
     _open(page, server + "/")
-    x, y = _poelenburg_pixel(_canvas_box(page))
+    x, y = _area_pixel(page, "WK047912")
     page.mouse.click(x, y)
     page.wait_for_function("() => location.search.includes('area=WK047912')", timeout=30_000)
     page.wait_for_selector("text=Open buurtprofiel van", timeout=30_000)
     assert page.dialogs == []
+
+
+def test_a_recolour_sends_no_geometry(page, server):
+    """Changing the number of classes recolours the map; the geometry file is fetched once, and the bytes
+    received for the change are a small part of it."""
+    sizes = []
+    page.on("response", lambda r: sizes.append(len(r.body())) if r.url.endswith(GEO_SUFFIX) else None)
+    ws = WsCounter().attach(page)
+    page.goto(server + "/?colour=domain:wonen&k=3")   # wonen has values in the mirror (composite needs the income file)
+    page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=90_000)
+    version = wait_drawn(page, timeout_s=90)
+    before = canvas_pixels(page)
+    ws.received = 0
+    box = page.locator('[data-testid="stNumberInput"] input').first    # narrow column: no +/- buttons
+    box.fill("4")
+    box.press("Enter")
+    wait_drawn(page, changed_from=version, timeout_s=60)
+    page.wait_for_timeout(500)
+    after = canvas_pixels(page)
+    changed = float((np.abs(before.astype(int) - after.astype(int)).sum(axis=2) > 30).mean())
+    assert changed > 0.005, changed
+    assert len(sizes) <= 1, "the geometry file is not fetched again on a rerun"   # 0: from Cache Storage
+    assert "k=4" in page.url
+    assert 0 < ws.received < 0.5 * 60_000, ws.received     # the wijk geometry file is ~60 KB or more
 
 
 def test_presentation_mode_hides_the_sidebar(page, server):
@@ -235,7 +261,7 @@ def test_tampered_url_shows_a_warning_and_defaults(page, server):
 
 def _axe(page, name: str) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
-    results = Axe().run(page, context={"exclude": [['[data-testid="stDeckGlJsonChart"] canvas']]})
+    results = Axe().run(page, context={"exclude": [[FRAME_SELECTOR]]})
     violations = results.response["violations"]
     (ARTIFACTS / f"axe_{name}.json").write_text(json.dumps(violations, indent=1))
     return [v for v in violations if v.get("impact") in ("serious", "critical")]

@@ -20,16 +20,16 @@ import streamlit as st
 from data import admin, cache, errorlog, userstore
 from data.cbs import kwb_versions, list_gemeenten, load_kwb, load_kwb_national, load_kwb_version, table_id
 from data.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, map_png  # noqa: F401
-from data.errors import StapelkaartError, UserInputError
-from data.pdok import load_boundaries
+from data.errors import StapelkaartError, UserInputError, input_errors_as_values
+from data.layercache import map_geometry_for, stored
+from data.pdok import load_boundaries, load_boundaries_each
 from data.refresh import freshness_table as freshness  # noqa: F401
 from data.refresh import import_snapshot_bytes, refresh_selection, snapshot_bytes  # noqa: F401
 from data.refresh import years_cached as years_with_data  # noqa: F401
 from data.report import Figure, focus_report, focus_reports_pdf, ranking_exports, ranking_sources  # noqa: F401
 from geo.classify import SCHEMES, class_colors, classify, legend, lisa_colors, lisa_legend  # noqa: F401
-from geo.deck import CompactDeck  # noqa: F401
 from geo.join import join_scores  # noqa: F401
-from geo.layer import focus_outlines, label_points, prepare_map_layer, view_state_for_bounds  # noqa: F401
+from geo.layer import focus_outlines  # noqa: F401
 from indicators.engine import make_reference, score_areas
 from indicators.changes import STATUS as CHANGE_STATUS  # noqa: F401
 from indicators.changes import what_changed  # noqa: F401
@@ -45,6 +45,7 @@ from indicators.trend import trend as comparable_trend
 log = logging.getLogger(__name__)
 
 FALLBACK_GEMEENTEN = {"GM0363": "Amsterdam", "GM0479": "Zaanstad"}
+NATIONAL = ("NL",)  # "gemeenten" of the national view: every area of the national KWB frame
 
 
 # --- CBS and PDOK --------------------------------------------------------------------------------
@@ -88,7 +89,24 @@ def kwb_national(year: int, level: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, ttl=3600)
 def boundaries(gemeenten: tuple[str, ...], year: int, level: str):
-    return load_boundaries(list(gemeenten), year, level)
+    """PDOK boundaries; NATIONAL: those of every gemeente in the national KWB frame, fetched per gemeente in
+    parallel (``attrs["missing"]``: gemeenten without boundaries, ``attrs["n_kwb"]``: areas in the KWB)."""
+    if tuple(gemeenten) != NATIONAL:
+        return load_boundaries(list(gemeenten), year, level)
+    nat = kwb_national(year, level)
+    gdf, missing = load_boundaries_each(sorted(nat["gemeente_code"].dropna().unique()), year, level)
+    if gdf is None:
+        raise UserInputError(f"Geen grenzen beschikbaar voor {level} {year}.", f"No boundaries for {level} {year}.")
+    gdf.attrs.update(missing=missing, n_kwb=int((nat["level"] == level).sum()))
+    return gdf
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+@input_errors_as_values
+def _score_national(year: int, level: str, signature: tuple):
+    nat = kwb_national(year, level)
+    return score_areas({year: nat}, year, level=level, reference=make_reference(nat, "nl", level, year),
+                       user_values=user_values(signature), national={year: nat}), nat
 
 
 def kwb_table_id(year: int) -> str:
@@ -104,6 +122,7 @@ def refresh(gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...],
     """data.refresh.refresh_selection (Gegevens page), then the in-memory caches are cleared."""
     out = refresh_selection(gemeenten, year, levels, progress)
     st.cache_data.clear()
+    _map_geometry.clear()
     return out
 
 
@@ -114,6 +133,7 @@ def cache_path() -> str:
 def import_snapshot(data: bytes):
     report = import_snapshot_bytes(data)
     st.cache_data.clear()
+    _map_geometry.clear()
     return report
 
 
@@ -178,6 +198,7 @@ class Scored:
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
+@input_errors_as_values  # st.cache_data caches no exceptions: buurt level without statistics was 145 ms a run
 def _score(gemeenten: tuple[str, ...], year: int, level: str, reference: str, signature: tuple,
            version: str | None = None):
     sel = kwb(gemeenten, year, version)
@@ -208,7 +229,11 @@ def scored(gemeenten: tuple[str, ...], year: int, level: str, reference: str,
     ``version``: a kept KWB version (the view's ``kv``)."""
     test_fault("scored")
     try:
-        result, sel = _score(tuple(sorted(gemeenten)), year, level, reference, active_files(), version)
+        out = _score_national(year, level, active_files()) if tuple(gemeenten) == NATIONAL \
+            else _score(tuple(sorted(gemeenten)), year, level, reference, active_files(), version)
+        if isinstance(out, UserInputError.Value):
+            raise out.error()
+        result, sel = out
     except UserInputError:
         if level == "buurt":      # no buurt statistics: empty table, boundaries still drawn as 'geen gegevens'
             return Scored(None, pd.DataFrame(columns=["code", "name", "gemeente_code", "composite"]), None,
@@ -384,18 +409,16 @@ def focus_counts(view, codes_by_row: dict[str, tuple[str, ...]]) -> dict[str, di
     return absolute_counts(s.result.parts, codes_by_row)
 
 
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=32)
-def map_layer(boundary_key: tuple, _gdf, props: tuple, fill: bytes):
-    """geo.layer.prepare_map_layer, cached per view (``boundary_key``) and fill colours."""
-    import html
-    arrays = {"fill": np.frombuffer(fill, dtype=np.uint8).reshape(-1, 4)}
-    layer = prepare_map_layer(_gdf, properties=list(props), arrays=arrays, check=False)
-    # geo.layer HTML-escapes text properties; Streamlit >= 1.50 escapes every value it interpolates into an
-    # html tooltip itself (escapeHtml in DeckGlJsonChart), so escaping twice would show "&lt;" to the user.
-    # Undo the first escape here: the name still reaches the page only through Streamlit's escaping.
-    for feature in layer.data["features"]:
-        p = feature["properties"]
-        for k in props:
-            if isinstance(p.get(k), str):
-                p[k] = html.unescape(p[k])
-    return layer
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=16)
+def _map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
+    try:
+        stats = kwb_national(year, level) if gemeenten == NATIONAL else kwb(gemeenten, year)
+    except StapelkaartError:  # no statistics: the tooltips show PDOK's names
+        stats = None
+    return map_geometry_for(boundaries(gemeenten, year, level), stats)
+
+
+def map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
+    """Quantized geometry (data.layercache: on disk by input hash, shared by sessions and processes), kept in
+    memory per (gemeenten, year, level): weights and colours never reach it; the file is re-stored if lost."""
+    return stored(_map_geometry(tuple(sorted(gemeenten)), year, level))

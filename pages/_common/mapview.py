@@ -1,42 +1,62 @@
-"""The choropleth: scores joined to boundaries, classed (geo.classify), prepared (geo.layer), as a pydeck Deck.
+"""The choropleth: scores joined to boundaries and classed (geo.classify) for the map component
+(components.deckmap): geometry travels once per (gemeenten, year, level) as a content-hashed file; a rerun
+sends one palette index per area, the palette, the tooltip values and the outlined codes.
 
-No basemap: ``map_style=None`` and ``map_provider=None`` so the map renders offline; the polygons are the map.
+No basemap: the component draws the polygons in RD metres, so the map renders offline.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from dataclasses import field as dfield
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
-import pydeck as pdk
 
+from components.deckmap import field
 from data.errors import StapelkaartError
-from geo.crs import WGS84
 from indicators import registry as reg
 from pages._common import loaders, wording
 from pages._common.fmt import fmt_num
 from pages._common.i18n import label, t
 from pages._common.state import ViewState
 
-
 log = logging.getLogger(__name__)
+NODATA_RGBA = [189, 189, 189, 255]  # geo.classify.NODATA_RGBA (ColorBrewer Greys #bdbdbd)
 
 
-@dataclass
+@dataclass(eq=False)
 class MapData:
-    deck: pdk.Deck
     legend_rows: list[dict]
     colour_label: str
     n_areas: int
-    joined: pd.DataFrame
+    joined: pd.DataFrame          # one row per boundary (tables, PNG export), order of the boundaries
     focus_names: list[str]
-    bounds: tuple
-    fill: np.ndarray = None
-    entries: list = None
-    outlines: object = None
-    legend_lines: list = None  # the rules behind the colours (wording.legend_lines)
+    fill: np.ndarray              # RGBA per row of ``joined`` (PNG export)
+    entries: list
+    geometry: object              # geo.quantize.EncodedGeometry
+    classes: np.ndarray           # palette index per area, order of ``geometry.codes``
+    palette: list                 # RGBA per palette index; the last is the no-data grey
+    fields: list                  # tooltip lines (components.deckmap.field)
+    outline_codes: list = dfield(default_factory=list)   # members of the focus areas shown, outlined
+    gdf: object = None
+    focus_groups: dict = dfield(default_factory=dict)
+    focus_labels: dict = dfield(default_factory=dict)
+    legend_lines: list = dfield(default_factory=list)   # the rules behind the colours (wording.legend_lines)
+
+    @cached_property
+    def outlines(self):
+        """Dissolved focus areas (RD) for the PNG export only: computed when asked for, never per rerun."""
+        if not self.focus_groups:
+            return None
+        try:
+            return loaders.focus_outlines(self.gdf, self.focus_groups, names=self.focus_labels,
+                                          close_gaps_m=60)[["name", "geometry"]]
+        except (StapelkaartError, ValueError) as exc:  # outlines are an extra; the map stands without them
+            log.warning("Focusgebieden niet getekend: %s", exc)
+            return None
 
 
 def colour_label(colour: str, lang: str) -> str:
@@ -71,7 +91,17 @@ def _values(joined: pd.DataFrame, colour: str) -> np.ndarray:
     return v.to_numpy(float)
 
 
-def build(view: ViewState, scored: loaders.Scored, gdf, focus_only: str | None = None) -> MapData:
+def palette_of(fill_rgba: np.ndarray) -> tuple[np.ndarray, list]:
+    """(uint8 index per area, palette) from one RGBA per area: vectorised; the no-data grey sorts last."""
+    colours, inverse = np.unique(np.asarray(fill_rgba, dtype=np.uint8).reshape(-1, 4), axis=0, return_inverse=True)
+    is_nd = (colours == np.asarray(NODATA_RGBA, dtype=np.uint8)).all(axis=1)
+    order = np.concatenate([np.flatnonzero(~is_nd), np.flatnonzero(is_nd)])
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[np.asarray(inverse).ravel()].astype(np.uint8), colours[order].astype(int).tolist()
+
+
+def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     lang = view.lang
     joined = loaders.join_scores(gdf, scored.table, stats_year=view.year, boundary_year=view.year).frame \
         if len(scored.table) else gdf.assign(has_data=False)
@@ -92,76 +122,65 @@ def build(view: ViewState, scored: loaders.Scored, gdf, focus_only: str | None =
                 entries[i] = e.__class__(**{**e.__dict__, "label": names[i] if i < len(names) else e.label})
     fill = np.asarray(fill, dtype=np.uint8)
 
-    # tooltip fields (escaped by geo.layer); stacking and composite with n and m (pages/_common/wording.py)
-    ranks = pd.Series(values).rank(ascending=False, method="min")
-    words = wording.tooltip_fields(joined, lang)
+    # the table (the tooltip's content as text), boundary order
+    finite = np.isfinite(values)
+    ranks = pd.Series(values).rank(ascending=False, method="min").to_numpy()
+    has_dom = _has_domains(joined)
     joined = joined.assign(
         sk_value=[fmt_num(v, 0 if view.colour == "stacking" else 1, lang) for v in values],
-        sk_rank=[f"{int(r)} / {int(np.isfinite(values).sum())}" if np.isfinite(v) else "–" for r, v in zip(ranks, values)],
-        sk_stack=words["sk_stack"].to_numpy(), sk_composite=words["sk_composite"].to_numpy(),
-        sk_name=words["sk_name"].to_numpy(),
+        sk_rank=[f"{int(r)} / {int(finite.sum())}" if ok else "–" for r, ok in zip(ranks, finite)],
+        sk_stack=[_stack_text(s, lang) if has else "–" for s, has in
+                  zip(joined.get("stacking_domains", pd.Series("", index=joined.index)), has_dom)],
+        sk_name=joined["name"].fillna(joined["code"]).astype(str),
     )
-    props = ("code", "sk_name", "sk_value", "sk_rank", "sk_stack", "sk_composite")
-    key = (view.gemeenten, view.year, view.level, view.colour, view.classes, view.k, view.hotspots,
-           view.weights, loaders.user_file_signature())
-    layer = loaders.map_layer(key, joined[list(props) + ["geometry"]], props, fill.tobytes())
-    layers = [pdk.Layer("GeoJsonLayer", data=layer.data, id="areas", pickable=True, stroked=True, filled=True,
-                        get_fill_color="properties.fill", get_line_color=[255, 255, 255],
-                        line_width_min_pixels=0.5, auto_highlight=True, highlight_color=[31, 78, 121, 120])]
-    focus_names = []
-    outlines = None
-    bounds = layer.bounds
-    groups = {f.id: [c for c in f.codes] for f in loaders.focus_areas()
-              if f.gemeente_code in view.gemeenten and view.level == "wijk"}
-    if groups:
-        names = {f.id: label(f, lang).split(" (")[0] for f in loaders.focus_areas()}
-        try:
-            outlines = loaders.focus_outlines(gdf, groups, names=names, close_gaps_m=60)
-            outlines = outlines[["name", "geometry"]]
-            focus_names = outlines["name"].tolist()
-            ol = outline_geojson(outlines)
-            layers.append(pdk.Layer("GeoJsonLayer", data=ol, id="focus", pickable=False, stroked=True, filled=False,
-                                    get_line_color=[20, 20, 20], line_width_min_pixels=4))
-            pts = loaders.label_points(outlines)
-            layers.append(pdk.Layer("TextLayer", data=pts, id="focus_labels", get_position="position",
-                                    get_text="label_plain", get_size=30 if view.present else 18, get_color=[0, 0, 0],
-                                    background=True, get_background_color=[255, 255, 255, 230],
-                                    font_weight=700, pickable=False))
-            if focus_only and focus_only in names.values():
-                row = outlines[outlines["name"] == focus_only]
-                x0, y0, x1, y1 = (float(x) for x in row.to_crs(WGS84).total_bounds)
-                px, py = (x1 - x0) * 1.0, (y1 - y0) * 1.0       # context around the focus area
-                bounds = (x0 - px, y0 - py, x1 + px, y1 + py)
-        except (StapelkaartError, ValueError) as exc:  # outlines are an extra; the choropleth stands without them
-            log.warning("Focusgebieden niet getekend: %s", exc)
-    vs = loaders.view_state_for_bounds(bounds, 1100, 650 if not view.present else 800)
-    tip = wording.tooltip_html(lang)
-    deck = loaders.CompactDeck(layers=layers, initial_view_state=pdk.ViewState(**vs), **basemap(),
-                    tooltip={"html": tip, "style": {"backgroundColor": "#1a1a1a", "color": "#ffffff",
-                                                    "fontSize": "14px"}})
+
+    # what travels per rerun, in the geometry's area order (an area without a row: no data)
+    pos = pd.Index(joined["code"].astype(str)).get_indexer(list(geometry.codes))
+    have = pos >= 0
+    take = np.where(have, pos, 0)
+    index, palette = palette_of(fill)
+    if not palette or palette[-1] != NODATA_RGBA:
+        palette.append(list(NODATA_RGBA))
+    classes = np.where(have, index[take], len(palette) - 1).astype(np.uint8)
+    blank = np.where(have, 1.0, np.nan)
+    fields = tooltip_fields(view, values[take] * blank, ranks[take] * blank, int(finite.sum()))
+    # issue 10: stacking and composite with n (known) and m (counted), the same measure as every other screen
+    fields += [field(spec["label"], np.asarray(spec["values"], dtype="float64")[take] * blank,
+                     decimals=spec["decimals"], missing=spec["missing"])
+               for spec in wording.tooltip_numbers(joined, lang)]
+
+    focus_names, outline_codes, groups, labels = [], [], {}, {}
+    # the view's focus areas of this level with a member among the selected gemeenten
+    fs = [f for f in loaders.focus_areas() if f.level == view.level and set(f.gemeenten) & set(view.gemeenten)]
+    if fs:
+        known = set(geometry.codes)
+        groups = {f.id: list(f.codes) for f in fs}
+        labels = {f.id: label(f, lang).split(" (")[0] for f in fs}
+        outline_codes = [c for f in fs for c in f.codes if c in known]
+        focus_names = [labels[f.id] for f in fs if any(c in known for c in f.codes)]
     rows = [{"hex": "#%02x%02x%02x" % tuple(e.color[:3]), "label": e.label, "n": e.n} for e in entries]
     title = t("hotspots", lang).replace("Toon h", "H").replace("Show h", "H") if view.hotspots else colour_label(view.colour, lang)
-    return MapData(deck, rows, title, len(joined), joined, focus_names, bounds,
-                   fill, entries, outlines, wording.legend_lines(scored.result, view))
+    return MapData(rows, title, len(joined), joined, focus_names, fill, entries, geometry, classes, palette,
+                   fields, outline_codes, gdf, groups, labels,
+                   legend_lines=wording.legend_lines(scored.result, view) if scored.result is not None else [])
 
 
-BLANK_STYLE = {"version": 8, "sources": {}, "layers": [
-    {"id": "background", "type": "background", "paint": {"background-color": "#f4f6f8"}}]}
+def focus_fit(gdf, codes) -> tuple[float, float, float, float] | None:
+    """RD bounds that frame the members ``codes`` with as much context around them (presentation mode)."""
+    sel = gdf[gdf["code"].isin(list(codes))]
+    if not len(sel):
+        return None
+    x0, y0, x1, y1 = (float(v) for v in sel.total_bounds)
+    px, py = x1 - x0, y1 - y0
+    return (x0 - px, y0 - py, x1 + px, y1 + py)
 
 
-def basemap() -> dict:
-    """No tiles by default (works offline: a blank inline style, no request); STAPELKAART_BASEMAP=carto adds them."""
-    import json
-    import os
-    from urllib.parse import quote
-    if os.environ.get("STAPELKAART_BASEMAP", "").lower() == "carto":
-        return {"map_style": "light", "map_provider": "carto"}
-    return {"map_style": "data:application/json;charset=utf-8," + quote(json.dumps(BLANK_STYLE)), "map_provider": None}
-
-
-def outline_geojson(outlines) -> dict:
-    import json
-    return json.loads(outlines[["name", "geometry"]].assign(name="").to_crs(WGS84).to_json())
+def tooltip_fields(view: ViewState, values, ranks, n_ranked: int) -> list:
+    """The colouring's value and rank under the area's name and code (which come with the geometry file); the
+    stacking and composite lines (k van n bekend, m domeinen) follow from ``wording.tooltip_numbers``."""
+    lang = view.lang
+    return [field(t("tooltip_value", lang), values, decimals=0 if view.colour == "stacking" else 1, missing="–"),
+            field(t("tooltip_rank", lang), ranks, decimals=0, suffix=f" / {n_ranked}", missing="–")]
 
 
 def _has_domains(joined: pd.DataFrame) -> np.ndarray:

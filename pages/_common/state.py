@@ -68,6 +68,7 @@ class ViewState:
     fa: str = ""                          # focus areas (``Name:CODE+CODE;...``); "" = the default set
     fopen: str | None = None              # id of the focus area opened on Buurtprofiel
     kv: str | None = None                 # CBS Modified of the kept KWB version this view reads (None = current)
+    national: bool = False                # Kaart: every wijk/buurt of Nederland (URL nl=1)
     problems: tuple[str, ...] = field(default=(), compare=False)
     dropped: tuple[str, ...] = field(default=(), compare=False)   # gemeente codes from the link that were left out
 
@@ -178,6 +179,7 @@ class ViewState:
         values["fa"] = choose("fa", lambda t: None if _FA_BAD.search(t) else t, d.fa)
         values["fopen"] = choose("fopen", lambda t: t if _FOCUS_ID_RE.match(t) else None, d.fopen)
         values["kv"] = choose("kv", lambda t: t if _MODIFIED_RE.match(t) else None, d.kv)
+        values["national"] = choose("nl", parse_bool, d.national)
         values["weights"] = choose("w", lambda t: parse_weights(t, domains), d.weights)
         values["files"] = choose("files", parse_files, d.files)
         return cls(**values, problems=tuple(dict.fromkeys(problems)), dropped=tuple(dict.fromkeys(bad_codes)))
@@ -204,6 +206,8 @@ class ViewState:
             out["hotspots"] = "1"
         if self.present:
             out["present"] = "1"
+        if self.national:
+            out["nl"] = "1"
         if self.weights:
             out["w"] = format_weights(self.weights)
         if self.files:

@@ -89,7 +89,7 @@ def seed_widgets(v: ViewState, force: bool = False) -> None:
     """Put the state's values into the widget keys (before the widgets are created)."""
     values = {"w_gemeenten": list(v.gemeenten), "w_year": v.year, "w_level": v.level, "w_ref": v.reference,
               "w_lang": v.lang, "w_present": v.present, "w_colour": v.colour, "w_classes": v.classes,
-              "w_k": v.k, "w_hotspots": v.hotspots}
+              "w_k": v.k, "w_hotspots": v.hotspots, "w_national": v.national}
     for d in domain_ids():
         values[f"w_weight_{d}"] = float(dict(v.weights).get(d, WEIGHT_DEFAULT))
     for key, value in values.items():

@@ -23,6 +23,7 @@ let pending = null; // latest render args while geometry loads
 let state = {fill: null, palette: [], outlines: new Set(), fields: [], version: ""};
 let clickSeq = 0;
 let frameHeight = 0;
+let fittedKey = null; // the ``fit`` the view was last framed to (a new one re-frames; colours alone do not)
 
 function send(type, data) {
   window.parent.postMessage({isStreamlitMessage: true, type, ...data}, "*");
@@ -92,8 +93,11 @@ function decodeFields(args) {
     } else {
       values = new Float32Array(buf);
     }
-    return {label: String(f.label), decimals: Number(f.decimals ?? 2), suffix: String(f.suffix ?? ""),
-            missing: String(f.missing ?? "—"), values};
+    const decimals = Number(f.decimals ?? 2);
+    const fmt = new Intl.NumberFormat(String(args.locale || "nl-NL"),
+                                      {minimumFractionDigits: decimals, maximumFractionDigits: decimals});
+    return {label: String(f.label), decimals, suffix: String(f.suffix ?? ""),
+            missing: String(f.missing ?? "—"), values, fmt};
   });
 }
 
@@ -162,7 +166,7 @@ function showTip(info) {
   const lines = [geometry.names[a] || geometry.codes[a]];
   for (const f of state.fields) {
     const v = f.values[a];
-    lines.push(`${f.label}: ${Number.isFinite(v) ? v.toFixed(f.decimals) + f.suffix : f.missing}`);
+    lines.push(`${f.label}: ${Number.isFinite(v) ? f.fmt.format(v) + f.suffix : f.missing}`);
   }
   tipEl.textContent = lines.join("\n"); // text only: a name like <img onerror=...> stays text
   tipEl.style.display = "block";
@@ -170,8 +174,11 @@ function showTip(info) {
   tipEl.style.top = `${info.y + 12}px`;
 }
 
-function fitView(width, height) {
-  const [minx, miny, maxx, maxy] = geometry.header.extent; // local units (metres from origin)
+function fitView(width, height, fit) {
+  // local units (metres from origin); ``fit``: RD bounds to frame instead (e.g. a focus area)
+  const o = geometry.header.origin;
+  const [minx, miny, maxx, maxy] = fit ? [fit[0] - o[0], fit[1] - o[1], fit[2] - o[0], fit[3] - o[1]]
+                                       : geometry.header.extent;
   const w = Math.max(maxx - minx, 1);
   const h = Math.max(maxy - miny, 1);
   const zoom = Math.log2(Math.min(width / w, height / h) * 0.95);
@@ -187,7 +194,7 @@ function redraw() {
       width: "100%",
       height: "100%",
       views: new OrthographicView({id: "rd", flipY: false}),
-      initialViewState: fitView(mapEl.clientWidth || 800, height),
+      initialViewState: fitView(mapEl.clientWidth || 800, height, state.fit),
       controller: {doubleClickZoom: true, scrollZoom: true, dragRotate: false},
       useDevicePixels: 1,
       parameters: {clearColor: [1, 1, 1, 1]},
@@ -208,9 +215,12 @@ function redraw() {
       },
       layers: layers(),
     });
+  } else if (state.fitKey !== fittedKey) {
+    deck.setProps({layers: layers(), initialViewState: fitView(mapEl.clientWidth || 800, height, state.fit)});
   } else {
     deck.setProps({layers: layers()});
   }
+  fittedKey = state.fitKey;
 }
 
 function applyArgs(args) {
@@ -221,7 +231,9 @@ function applyArgs(args) {
     outlineColour: args.outline_colour || null,
     fields: decodeFields(args),
     version: String(args.version || ""),
+    fit: Array.isArray(args.fit) && args.fit.length === 4 ? args.fit.map(Number) : null,
   };
+  state.fitKey = state.fit ? state.fit.join(",") : "";
   if (args.label) mapEl.setAttribute("aria-label", String(args.label));
   window.__deckmapArgsVersion = state.version;
   redraw();
@@ -245,6 +257,8 @@ async function onRender(args) {
       deck = null;
     }
     geometry = decoded;
+    window.__deckmapOrigin = decoded.header.origin;
+    fittedKey = null;
     statusEl.textContent = "";
     applyArgs(pending);
     pending = null;
