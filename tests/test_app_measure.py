@@ -139,15 +139,25 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
         assert fields.loc[code, "sk_stack"].startswith(want)
         assert f"{int(r['composite__n'])} {'van' if lang == 'nl' else 'of'} {int(r['composite__m'])}" \
             in fields.loc[code, "sk_composite"]
-    # the same words reach the pydeck tooltip of the map
+    # the same words reach the map: the area table's text and the component's numeric tooltip lines
+    import numpy as np
     from pages._common import mapview
     view = ViewState(lang=lang)
-    data = mapview.build(view, s, loaders.boundaries(GM, 2024, "wijk"))
+    geometry = loaders.map_geometry(GM, 2024, "wijk")
+    data = mapview.build(view, s, loaders.boundaries(GM, 2024, "wijk"), geometry)
     joined = data.joined.set_index("code")
     for code in table.index:
         assert joined.loc[code, "sk_stack"] == fields.loc[code, "sk_stack"]
-    tip = data.deck._tooltip["html"]   # pydeck keeps the tooltip apart from the JSON spec
-    assert "{sk_stack}" in tip and "{sk_composite}" in tip and tip == wording.tooltip_html(lang)
+    lines = {f["label"]: f for f in data.fields}
+    order = list(geometry.codes)
+    for spec in wording.tooltip_numbers(s.table.reindex(order), lang):
+        line = lines[spec["label"]]
+        dtype = "<u2" if line["encoding"] == "u16" else "<f4"
+        got = np.frombuffer(line["values"], dtype=dtype).astype(float)
+        if line["encoding"] == "u16":
+            got = np.where(got == 65535, np.nan, got / 10 ** line["decimals"])
+        want = np.round(np.asarray(spec["values"], dtype=float), line["decimals"])
+        np.testing.assert_allclose(got, want, rtol=1e-6, equal_nan=True)
     from indicators import method
     assert data.legend_lines == [method.STACKING_RULE[lang]]            # default colour: stacking
 

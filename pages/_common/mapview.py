@@ -125,13 +125,12 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     # the table (the tooltip's content as text), boundary order
     finite = np.isfinite(values)
     ranks = pd.Series(values).rank(ascending=False, method="min").to_numpy()
-    has_dom = _has_domains(joined)
+    words = wording.tooltip_fields(joined, lang)      # "k van n bekend (m domeinen): ...", composite with n of m
     joined = joined.assign(
         sk_value=[fmt_num(v, 0 if view.colour == "stacking" else 1, lang) for v in values],
         sk_rank=[f"{int(r)} / {int(finite.sum())}" if ok else "–" for r, ok in zip(ranks, finite)],
-        sk_stack=[_stack_text(s, lang) if has else "–" for s, has in
-                  zip(joined.get("stacking_domains", pd.Series("", index=joined.index)), has_dom)],
-        sk_name=joined["name"].fillna(joined["code"]).astype(str),
+        sk_stack=words["sk_stack"].to_numpy(), sk_composite=words["sk_composite"].to_numpy(),
+        sk_name=words["sk_name"].to_numpy(),
     )
 
     # what travels per rerun, in the geometry's area order (an area without a row: no data)
@@ -181,15 +180,3 @@ def tooltip_fields(view: ViewState, values, ranks, n_ranked: int) -> list:
     lang = view.lang
     return [field(t("tooltip_value", lang), values, decimals=0 if view.colour == "stacking" else 1, missing="–"),
             field(t("tooltip_rank", lang), ranks, decimals=0, suffix=f" / {n_ranked}", missing="–")]
-
-
-def _has_domains(joined: pd.DataFrame) -> np.ndarray:
-    """True where at least one domain score exists (else stacking says nothing: shown as '–', not 'geen')."""
-    dom = [c for c in joined.columns if c.startswith("domain__") and c.count("__") == 1]
-    return joined[dom].notna().any(axis=1).to_numpy() if dom else np.zeros(len(joined), dtype=bool)
-
-
-def _stack_text(value: object, lang: str) -> str:
-    if not isinstance(value, str) or not value:
-        return t("none", lang)
-    return ", ".join(label(reg.DOMAINS[d], lang) if d in reg.DOMAINS else d for d in value.split(";"))
