@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from data import admin, cache, errorlog, userstore
+from data import admin, cache, errorlog
 from data.cbs import kwb_versions, list_gemeenten, load_kwb, load_kwb_national, load_kwb_version, table_id
 from data.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, map_png  # noqa: F401
 from data.errors import StapelkaartError, UserInputError, input_errors_as_values
@@ -36,7 +36,6 @@ from indicators.changes import what_changed  # noqa: F401
 from indicators.focus import (FOCUS_AREAS, PRESETS, FocusArea, focus_from_json, focus_profile,  # noqa: F401
                               focus_to_json, format_focus_param, parse_focus_param, score_focus, validate)
 from indicators.hotspots import local_moran, rule_text as hotspot_rule_text  # noqa: F401
-from indicators.rates import user_values_from_file
 from indicators.sensitivity import data_draws, rank_intervals
 from indicators.tables import (RANK_RULE, STACKING_BREAKS, STACKING_LABELS, absolute_counts, domain_ranks,  # noqa: F401
                                num, older_years, rank_table, shown_indicators, stacked)
@@ -137,47 +136,10 @@ def import_snapshot(data: bytes):
     return report
 
 
-# --- user indicator files: per view, content-addressed (data/userstore.py; the old global <cache>/userfiles/ is
-# ignored). The view's ``files=`` names its imports (widgets.set_view keeps them in session_state[VIEW_FILES]);
-# a file enters only the scores of a view that names it, or of every view once an admin made it a default.
-
-VIEW_FILES = "_view_files"
-import_user_file = userstore.put          # validates (UserFileError), stores under the digest, returns it
-file_info, default_files, parse_files = userstore.meta, userstore.default_files, userstore.parse_files_param
-
-
-def active_files() -> tuple[str, ...]:
-    """The files the current view names, then the admin's defaults."""
-    return tuple(dict.fromkeys((*st.session_state.get(VIEW_FILES, ()), *userstore.default_files())))
-
-
-def set_default_file(digest: str, on: bool, *, admin: bool) -> list[str]:
-    out = userstore.set_default(digest, on, admin=admin)
-    st.cache_data.clear()
-    return out
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _user_file(digest: str):
-    return userstore.get(digest)
-
-
-def user_files(digests: tuple[str, ...]) -> list:
-    """The stored files (one that no longer validates is left out and logged)."""
-    out = []
-    for d in digests:
-        try:
-            out.append(_user_file(d))
-        except StapelkaartError as exc:
-            log.warning("Indicatorbestand %s wordt niet gebruikt: %s", d, exc.message)
-    return out
-
-
-def user_values(digests: tuple[str, ...]) -> list:
-    return [v for uf in user_files(digests) if uf.year is not None for v in user_values_from_file(uf, uf.mapping or None)]
-
-
-user_file_signature = active_files   # the cache key pages/_common/mapview.py passes (its old name)
+# --- user indicator files: per view, content-addressed: pages/_common/loaders_files.py (same door, split by size)
+from pages._common.loaders_files import (  # noqa: E402,F401
+    VIEW_FILES, active_files, default_files, file_info, import_user_file, parse_files, set_default_file, user_files,
+    user_file_signature, user_values)
 
 # --- admin gate and error ids (data/admin.py, data/errorlog.py) ------------------------------------------
 admin_enabled, check_token, how_to_enable = admin.admin_enabled, admin.check_token, admin.how_to_enable
@@ -310,105 +272,6 @@ def trend(view, code: str, years: list[int]) -> pd.DataFrame:
     return comparable_trend(frames, code, values, lang=view.lang) if frames else pd.DataFrame()
 
 
-# --- focus areas ----------------------------------------------------------------------------------
-
-def view_focus_areas(view=None) -> list:
-    """The focus areas of a view: its ``fa`` (indicators.focus.parse_focus_param) or the default set.
-
-    Without ``view`` the session's view is used (the Kaart page and map call this without one). A ``fa`` that
-    does not parse gives the default set here; ``focus_problem`` names what is wrong for the page's warning.
-    """
-    view = view if view is not None else st.session_state.get("_view")
-    text = getattr(view, "fa", "") or ""
-    if not text:
-        return list(FOCUS_AREAS.values())
-    try:
-        return parse_focus_param(text)
-    except UserInputError:
-        return list(FOCUS_AREAS.values())
-
-
-def focus_problem(view) -> UserInputError | None:
-    """Why the view's ``fa`` cannot be used (syntax) or which members the data do not have; None when fine."""
-    try:
-        areas = parse_focus_param(view.fa) if view.fa else list(FOCUS_AREAS.values())
-    except UserInputError as exc:
-        return exc
-    known: dict[str, set] = {}
-    try:
-        for level in {a.level for a in areas}:
-            frame = kwb(tuple(sorted(focus_gemeenten(view, areas))), view.year, view.kv)
-            known[level] = set(frame.loc[frame["level"] == level, "code"])
-        validate(areas, known)
-    except UserInputError as exc:
-        return exc
-    except StapelkaartError:  # no data: the page says so where it loads
-        return None
-    return None
-
-
-def focus_areas(view=None) -> list:
-    return view_focus_areas(view)
-
-
-def focus_by_id(fid, view=None):
-    return {f.id: f for f in view_focus_areas(view)}.get(fid)
-
-
-def focus_gemeenten(view, areas=None) -> tuple[str, ...]:
-    """The view's gemeenten plus every gemeente a focus area has members in (all must be scored)."""
-    areas = view_focus_areas(view) if areas is None else areas
-    return tuple(dict.fromkeys([*view.gemeenten, *(g for a in areas for g in a.gemeenten)]))
-
-
-def without_boundaries(gemeenten, year: int, level: str) -> list[str]:
-    """The gemeenten whose boundaries the data source does not have (comparison and profile work without them)."""
-    out = []
-    for g in gemeenten:
-        try:
-            boundaries((g,), year, level)
-        except StapelkaartError:
-            out.append(g)
-    return out
-
-
-def focus_level(view, areas=None) -> str:
-    areas = view_focus_areas(view) if areas is None else areas
-    levels = [a.level for a in areas if a.level]
-    return levels[0] if levels else "wijk"
-
-
-def focus_table(view, weights: dict[str, float] | None = None, areas=None) -> pd.DataFrame:
-    """indicators.focus.score_focus for the view's focus areas (+ gemeenten, Nederland), scored over the union
-    of the view's gemeenten and the focus areas' gemeenten, at the focus areas' level (areas of another level
-    are left out; ``focus_problem`` names them)."""
-    areas = view_focus_areas(view) if areas is None else areas
-    level = focus_level(view, areas)
-    sel = [a for a in areas if a.level == level]
-    if not sel:
-        return pd.DataFrame()
-    s = scored(focus_gemeenten(view, sel), view.year, level, view.reference, weights, view.kv)
-    try:
-        national = kwb_national(view.year, "gemeente")
-    except StapelkaartError:  # the Nederland row then says 'niet beschikbaar'
-        national = None
-    return score_focus(s.result, sel, national=national, user_values=user_values(active_files()))
-
-
-def focus_area_profile(view, area, weights=None) -> tuple[pd.Series, pd.DataFrame]:
-    """indicators.focus.focus_profile: the aggregate row of ``area`` (with comparators) and its members' rows."""
-    row = focus_table(view, weights, [area]).loc[area.id]
-    s = scored(focus_gemeenten(view, [area]), view.year, area.level or "wijk", view.reference, weights, view.kv)
-    return row, s.result.universe.reindex(list(area.codes))
-
-
-def focus_counts(view, codes_by_row: dict[str, tuple[str, ...]]) -> dict[str, dict[str, float]]:
-    """indicators.tables.absolute_counts for the wijk scoring of the view (equal weights: counts do not depend
-    on weights)."""
-    s = scored(focus_gemeenten(view), view.year, focus_level(view), view.reference, None, view.kv)
-    return absolute_counts(s.result.parts, codes_by_row)
-
-
 @st.cache_resource(show_spinner=False, ttl=3600, max_entries=16)
 def _map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
     try:
@@ -422,3 +285,8 @@ def map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
     """Quantized geometry (data.layercache: on disk by input hash, shared by sessions and processes), kept in
     memory per (gemeenten, year, level): weights and colours never reach it; the file is re-stored if lost."""
     return stored(_map_geometry(tuple(sorted(gemeenten)), year, level))
+
+
+# The focus-area doors live in loaders_focus.py (same door, split by size); pages use them as loaders.<name>.
+from pages._common.loaders_focus import (  # noqa: E402,F401
+    view_focus_areas, focus_problem, focus_areas, focus_by_id, focus_gemeenten, without_boundaries, focus_level, focus_table, focus_area_profile, focus_counts)

@@ -1,0 +1,58 @@
+"""The strings of the Gegevens page: cache, refresh, per-view imports, snapshots and the admin gate (issue 11),
+merged into ``i18n.STRINGS`` (kept apart so i18n.py stays readable)."""
+
+DATA_STRINGS: dict[str, dict[str, str]] = {
+    "cache_title": {"nl": "In de cache", "en": "Cached"},
+    "cache_dir": {"nl": "Cachemap: `{path}`", "en": "Cache folder: `{path}`"},
+    "fetch_title": {"nl": "Ophalen / verversen", "en": "Fetch / refresh"},
+    "fetch_button": {"nl": "Ophalen", "en": "Fetch"},
+    "refresh_button": {"nl": "Verversen (opnieuw ophalen)", "en": "Refresh (fetch again)"},
+    "fetch_done": {"nl": "Klaar: {what}", "en": "Done: {what}"},
+    "import_title": {"nl": "Eigen indicatorbestand importeren", "en": "Import your own indicator file"},
+    "import_help": {"nl": "CSV of Excel met een kolom met wijk-/buurtcodes (WK…/BU…) en numerieke kolommen. "
+                          "Het bestand hoort bij deze weergave: de link noemt het (files=…), wie een link zonder het "
+                          "bestand opent ziet de cijfers niet.",
+                    "en": "CSV or Excel with a column of district/neighbourhood codes (WK…/BU…) and numeric columns. "
+                          "The file belongs to this view: the link names it (files=…); whoever opens a link without it "
+                          "does not see its figures."},
+    "upload": {"nl": "Bestand kiezen", "en": "Choose file"},
+    "import_year": {"nl": "Jaar van de cijfers", "en": "Year of the figures"},
+    "import_button": {"nl": "Importeren", "en": "Import"},
+    "import_ok": {"nl": "{source} geïmporteerd: {rows} gebieden, {cols} kolommen.",
+                  "en": "{source} imported: {rows} areas, {cols} columns."},
+    "import_problems": {"nl": "Het bestand is niet geïmporteerd:", "en": "The file was not imported:"},
+    "imported_files": {"nl": "Geïmporteerde bestanden", "en": "Imported files"},
+    "remove": {"nl": "Verwijderen", "en": "Remove"},
+    "preview": {"nl": "Voorbeeld", "en": "Preview"},
+    "snapshot_title": {"nl": "Momentopname", "en": "Snapshot"},
+    "snapshot_export": {"nl": "Momentopname downloaden", "en": "Download snapshot"},
+    "snapshot_import": {"nl": "Momentopname importeren", "en": "Import snapshot"},
+    "snapshot_ok": {"nl": "Momentopname geïmporteerd.", "en": "Snapshot imported."},
+    "income_hint": {"nl": "Tip: het CBS-bestand 'Inkomen per gemeente en wijk 2020' vult het domein armoede aan.",
+                    "en": "Tip: the CBS file 'Income per municipality and district 2020' adds to the poverty domain."},
+    "unknown_params": {"nl": "{n} onbekende instelling(en) in de link genegeerd.",
+                       "en": "{n} unknown setting(s) in the link ignored."},
+    "gm_dropped": {"nl": "Gemeente {codes} bestaat niet in KWB {year} en is weggelaten; de andere worden getoond. "
+                         "Kies gemeenten in de lijst links.",
+                   "en": "Municipality {codes} does not exist in KWB {year} and was left out; the others are shown. "
+                         "Pick municipalities in the list on the left."},
+    "files_missing": {"nl": "Het geïmporteerde bestand {files} bestaat niet (meer) op deze server en is weggelaten.",
+                      "en": "The imported file {files} does not exist (any more) on this server and was left out."},
+    "admin_title": {"nl": "Beheer", "en": "Administration"},
+    "admin_on": {"nl": "Beheeracties staan aan voor deze sessie.", "en": "Admin actions are on for this session."},
+    "admin_logout": {"nl": "Beheer afsluiten", "en": "Leave administration"},
+    "admin_token": {"nl": "Beheertoken", "en": "Admin token"},
+    "admin_login": {"nl": "Beheer openen", "en": "Open administration"},
+    "admin_bad": {"nl": "Dat token klopt niet.", "en": "That token is not correct."},
+    "admin_needed": {"nl": "Dit verandert wat iedereen ziet en is een beheeractie (zie Beheer hierboven).",
+                     "en": "This changes what everyone sees and is an admin action (see Administration above)."},
+    "import_in_view": {"nl": "Opgeslagen als {digest}; de link van deze weergave noemt het nu (Kopieer link).",
+                       "en": "Stored as {digest}; the link of this view now names it (Copy link)."},
+    "no_files_in_view": {"nl": "Deze weergave gebruikt geen geïmporteerde bestanden.",
+                         "en": "This view uses no imported files."},
+    "file_default": {"nl": "standaard voor iedereen", "en": "default for everyone"},
+    "remove_help": {"nl": "Haalt het bestand uit deze weergave (en uit de link); het blijft op de server.",
+                    "en": "Takes the file out of this view (and the link); it stays on the server."},
+    "default_on": {"nl": "Standaard maken", "en": "Make default"},
+    "default_off": {"nl": "Niet meer standaard", "en": "No longer default"},
+}

@@ -1,0 +1,57 @@
+"""Part of the loaders door (pages/_common/loaders.py re-exports every name): the indicator files a view names
+(data/userstore.py, content-addressed; the old global <cache>/userfiles/ is ignored)."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from data import userstore
+from data.errors import StapelkaartError
+from indicators.rates import user_values_from_file
+
+log = logging.getLogger("pages._common.loaders")
+
+
+# --- user indicator files: per view, content-addressed (data/userstore.py; the old global <cache>/userfiles/ is
+# ignored). The view's ``files=`` names its imports (widgets.set_view keeps them in session_state[VIEW_FILES]);
+# a file enters only the scores of a view that names it, or of every view once an admin made it a default.
+
+VIEW_FILES = "_view_files"
+import_user_file = userstore.put          # validates (UserFileError), stores under the digest, returns it
+file_info, default_files, parse_files = userstore.meta, userstore.default_files, userstore.parse_files_param
+
+
+def active_files() -> tuple[str, ...]:
+    """The files the current view names, then the admin's defaults."""
+    return tuple(dict.fromkeys((*st.session_state.get(VIEW_FILES, ()), *userstore.default_files())))
+
+
+def set_default_file(digest: str, on: bool, *, admin: bool) -> list[str]:
+    out = userstore.set_default(digest, on, admin=admin)
+    st.cache_data.clear()
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _user_file(digest: str):
+    return userstore.get(digest)
+
+
+def user_files(digests: tuple[str, ...]) -> list:
+    """The stored files (one that no longer validates is left out and logged)."""
+    out = []
+    for d in digests:
+        try:
+            out.append(_user_file(d))
+        except StapelkaartError as exc:
+            log.warning("Indicatorbestand %s wordt niet gebruikt: %s", d, exc.message)
+    return out
+
+
+def user_values(digests: tuple[str, ...]) -> list:
+    return [v for uf in user_files(digests) if uf.year is not None for v in user_values_from_file(uf, uf.mapping or None)]
+
+
+user_file_signature = active_files   # the cache key pages/_common/mapview.py passes (its old name)
