@@ -22,13 +22,11 @@ import numpy as np
 import pytest
 
 from benchmarks._deckmap import FRAME_SELECTOR, GEO_SUFFIX, WsCounter, canvas_pixels, map_frame, wait_drawn
-from benchmarks._mirror import USER_ENTRY, start_streamlit
+from tests._browser import CHROMIUM, chromium, serve
 from tests.conftest import ARTIFACTS, MIRROR_BIN, REPO, SHARED_DATA, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]
 PAYLOAD = "<img src=x onerror=alert(1)>"
 DERIVED = SHARED_DATA / "derived" / "odata" / "85984NED"
 SCHEMA = SHARED_DATA / "cbs_schema"
@@ -65,37 +63,20 @@ def mirror_env(tmp_path_factory):
     mirror.proc.wait(10)
 
 
-def _serve(env):
-    """A freshly started `streamlit run serve.py --server.headless true` (as `make run`); yields its URL."""
-    try:
-        proc, url = start_streamlit(USER_ENTRY, env)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(15)
-
-
 @pytest.fixture(scope="module")
 def server(mirror_env):
-    yield from _serve(mirror_env)
+    yield from serve(mirror_env)
 
 
 @pytest.fixture
 def fresh_server(mirror_env, tmp_path):
     """A new process with its own, empty cache (the module's server and its cache are left alone)."""
-    yield from _serve(dict(mirror_env, STAPELKAART_CACHE_DIR=str(tmp_path / "cache")))
+    yield from serve(dict(mirror_env, STAPELKAART_CACHE_DIR=str(tmp_path / "cache")))
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    yield from chromium()
 
 
 @pytest.fixture

@@ -16,12 +16,11 @@ import shapely
 
 from benchmarks._deckmap import GEO_SUFFIX, WsCounter, canvas_pixels, map_frame, painted_share, wait_drawn
 from benchmarks._mirror import start_streamlit
+from tests._browser import CHROMIUM, chromium
 from tests.conftest import MIRROR_BIN, REPO, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]
 HOSTILE = "WK047912"
 PAYLOAD = "<img src=x onerror=alert(1)>"
 APPS = REPO / "tests" / "apps"
@@ -58,12 +57,7 @@ def app_url(env):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    yield from chromium()
 
 
 @pytest.fixture

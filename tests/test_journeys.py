@@ -15,13 +15,11 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
-from benchmarks._mirror import start_streamlit
+from tests._browser import CHROMIUM, chromium, serve
 from tests.conftest import MIRROR_BIN, REPO, SHARED_DATA, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]
 INCOME = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv"
 PAGES = ("kaart", "vergelijken", "buurtprofiel", "prioriteren", "methode", "gegevens")
 TITLES_EN = {"kaart": "Where do disadvantages stack up?", "vergelijken": "Compare", "buurtprofiel": "Area profile",
@@ -43,15 +41,7 @@ def env(tmp_path_factory):
 
 
 def _serve(env: dict, log: Path | None = None):
-    try:
-        proc, url = start_streamlit(REPO / "app.py", env, timeout=90, log=log)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(15)
+    yield from serve(env, timeout=90, log=log)      # serve.py, as make run starts it
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +51,7 @@ def server(env):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    yield from chromium()
 
 
 def _context(browser):

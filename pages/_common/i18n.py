@@ -219,10 +219,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "licence": {"nl": "Licentie en bronvermelding", "en": "Licence and attribution"},
     "licence_text": {"nl": "Cijfers van het CBS worden gebruikt onder CC BY 4.0 — Bron: CBS. Grenzen: CBS/Kadaster (PDOK), CC BY 4.0.",
                      "en": "CBS figures are used under CC BY 4.0 — Source: CBS. Boundaries: CBS/Kadaster (PDOK), CC BY 4.0."},
-    "reference_text": {"nl": "Referentie: {ref}. Elke indicator wordt als percentielrang 0–100 tegen de referentie uitgedrukt "
-                             "(100 = meest achtergesteld).",
-                       "en": "Reference: {ref}. Each indicator is expressed as a percentile rank 0–100 against the reference "
-                             "(100 = most disadvantaged)."},
+    "reference_text": {"nl": "Gekozen referentie: {ref}. Elke indicator wordt als percentielrang 0–100 uitgedrukt (100 = meest "
+                             "achtergesteld) tegen die referentie, of, waar die te weinig waarden heeft, tegen de "
+                             "genoemde terugval (zie Referentie hieronder).",
+                       "en": "Chosen reference: {ref}. Each indicator is expressed as a percentile rank 0–100 (100 = most "
+                             "disadvantaged) against that reference or, where it has too few values, against the named "
+                             "fallback (see Reference below)."},
     "nothing_cached": {"nl": "Nog niets in de cache.", "en": "Nothing cached yet."},
     # --- the measure in words (issue 10: n and m everywhere, rules from indicators.method) ---
     "composite_base": {"nl": "{n} van {m} domeinen", "en": "{n} of {m} domains"},
