@@ -1,7 +1,7 @@
 """N concurrent sessions open the Kaart, each with its own weights, against one running server.
 
 Set-up (not timed): cbs-mirror, the disk cache filled with ``python -m data fetch`` (Zaanstad + Amsterdam,
-2024, wijk), ``streamlit run app.py``, and one warm-up session (the server's ``st.cache_data`` then holds
+2024, wijk), ``streamlit run serve.py`` (what ``make run`` starts), and one warm-up session (the server's shared caches then hold
 the frames, as on a council evening after the presenter opened the link).
 
 Timed, per session: from sending ``rerun_script`` over Streamlit's websocket (``benchmarks/_stclient.py``,
@@ -169,7 +169,7 @@ def measure() -> list[dict]:
                        STAPELKAART_CACHE_DIR=str(cache))
             subprocess.run([sys.executable, "-m", "data", "fetch", "--gemeente", *GEMEENTEN, "--year", "2024",
                             "--level", "wijk"], cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
-            proc, url = _mirror.start_streamlit(REPO / "app.py", env)
+            proc, url = _mirror.start_streamlit(_mirror.USER_ENTRY, env)   # serve.py, as make run starts it
             try:
                 results = asyncio.run(_run_all(url, proc.pid))
             finally:

@@ -113,4 +113,13 @@ def cache_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(d))
     monkeypatch.setenv("STAPELKAART_HTTP_BACKOFF", "0.05")
     monkeypatch.setenv("STAPELKAART_HTTP_TIMEOUT", "5")
+    _clear_streamlit_caches()     # the page loaders' caches (cache_data and the shared cache_resource) are per process
     return d
+
+
+def _clear_streamlit_caches() -> None:
+    import sys
+    if "streamlit" in sys.modules:
+        import streamlit as st
+        st.cache_data.clear()
+        st.cache_resource.clear()

@@ -18,6 +18,7 @@ ZAANSTAD_PLUS = ("Zaandam-Zuid:WK047911;Poelenburg:WK047912;Pelders- en Hoornsev
 def _app(params: dict | None = None, page: str | None = None) -> AppTest:
     import streamlit as st
     st.cache_data.clear()
+    st.cache_resource.clear()
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=240)
     for k, v in (params or {}).items():
         at.query_params[k] = v

@@ -19,6 +19,7 @@ PAGES = ["kaart", "vergelijken", "buurtprofiel", "prioriteren", "methode", "gege
 def _app(params: dict | None = None) -> AppTest:
     import streamlit as st
     st.cache_data.clear()
+    st.cache_resource.clear()
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
     for k, v in (params or {}).items():
         at.query_params[k] = v
@@ -36,6 +37,7 @@ def _import_income(cache_dir) -> str:
     from pages._common import loaders
     digest = loaders.import_user_file(INCOME.read_bytes(), INCOME.name)
     st.cache_data.clear()
+    st.cache_resource.clear()
     return digest
 
 

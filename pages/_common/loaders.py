@@ -21,7 +21,6 @@ from data import admin, cache, errorlog
 from data.cbs import kwb_versions, list_gemeenten, load_kwb, load_kwb_national, load_kwb_version, table_id
 from data.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, map_png  # noqa: F401
 from data.errors import StapelkaartError, UserInputError, input_errors_as_values
-from data.layercache import map_geometry_for, stored
 from data.pdok import load_boundaries, load_boundaries_each
 from data.refresh import freshness_table as freshness  # noqa: F401
 from data.refresh import import_snapshot_bytes, refresh_selection, snapshot_bytes  # noqa: F401
@@ -35,7 +34,7 @@ from indicators.changes import STATUS as CHANGE_STATUS  # noqa: F401
 from indicators.changes import what_changed  # noqa: F401
 from indicators.focus import (FOCUS_AREAS, PRESETS, FocusArea, focus_from_json, focus_profile,  # noqa: F401
                               focus_to_json, format_focus_param, parse_focus_param, score_focus, validate)
-from indicators.hotspots import local_moran, rule_text as hotspot_rule_text  # noqa: F401
+from indicators.hotspots import rule_text as hotspot_rule_text  # noqa: F401
 from indicators.sensitivity import data_draws, rank_intervals
 from indicators.tables import (RANK_RULE, STACKING_BREAKS, STACKING_LABELS, absolute_counts, domain_ranks,  # noqa: F401
                                num, older_years, rank_table, shown_indicators, stacked)
@@ -45,6 +44,19 @@ log = logging.getLogger(__name__)
 
 FALLBACK_GEMEENTEN = {"GM0363": "Amsterdam", "GM0479": "Zaanstad"}
 NATIONAL = ("NL",)  # "gemeenten" of the national view: every area of the national KWB frame
+
+# The big frames (KWB, boundaries, scores) are shared read-only by every session: st.cache_resource hands out
+# the cached object itself, where st.cache_data unpickles a fresh copy on every call (~22 % of a Kaart run's
+# CPU with 30 visitors, py-spy in benchmarks/bench_load). Nothing modifies them in place (pandas
+# copy-on-write: every derived frame is new; tests/test_app_services.py checks a page run leaves them equal);
+# refresh and snapshot import clear both caches (clear_caches).
+shared = st.cache_resource(show_spinner=False, ttl=3600, max_entries=32)
+
+
+def clear_caches() -> None:
+    """Forget every cached frame (after a refresh, a snapshot import or a new default file)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 # --- CBS and PDOK --------------------------------------------------------------------------------
@@ -68,7 +80,7 @@ def known_gemeenten(year: int) -> frozenset[str] | None:
         return None
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@shared
 def kwb(gemeenten: tuple[str, ...], year: int, version: str | None = None) -> pd.DataFrame:
     """The selection's KWB frame; ``version`` (a CBS Modified, the view's ``kv``) reads that kept version."""
     if version:
@@ -81,12 +93,12 @@ def versions(gemeenten: tuple[str, ...], year: int) -> list[dict]:
     return kwb_versions(list(gemeenten), year, levels=("gemeente", "wijk", "buurt"))
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@shared
 def kwb_national(year: int, level: str) -> pd.DataFrame:
     return load_kwb_national(year, level)
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@shared
 def boundaries(gemeenten: tuple[str, ...], year: int, level: str):
     """PDOK boundaries; NATIONAL: those of every gemeente in the national KWB frame, fetched per gemeente in
     parallel (``attrs["missing"]``: gemeenten without boundaries, ``attrs["n_kwb"]``: areas in the KWB)."""
@@ -100,7 +112,7 @@ def boundaries(gemeenten: tuple[str, ...], year: int, level: str):
     return gdf
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@shared
 @input_errors_as_values
 def _score_national(year: int, level: str, signature: tuple):
     nat = kwb_national(year, level)
@@ -120,8 +132,7 @@ def refresh(gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...],
             progress: Callable[[float, str], None]) -> tuple[list[str], list[str]]:
     """data.refresh.refresh_selection (Gegevens page), then the in-memory caches are cleared."""
     out = refresh_selection(gemeenten, year, levels, progress)
-    st.cache_data.clear()
-    _map_geometry.clear()
+    clear_caches()
     return out
 
 
@@ -131,8 +142,7 @@ def cache_path() -> str:
 
 def import_snapshot(data: bytes):
     report = import_snapshot_bytes(data)
-    st.cache_data.clear()
-    _map_geometry.clear()
+    clear_caches()
     return report
 
 
@@ -157,9 +167,10 @@ class Scored:
     kwb: pd.DataFrame | None
     notes: list[str] = field(default_factory=list)
     source: dict = field(default_factory=dict)
+    key: tuple | None = None      # the cache key of the unweighted scores (loaders_map.map_join)
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@shared
 @input_errors_as_values  # st.cache_data caches no exceptions: buurt level without statistics was 145 ms a run
 def _score(gemeenten: tuple[str, ...], year: int, level: str, reference: str, signature: tuple,
            version: str | None = None):
@@ -190,9 +201,10 @@ def scored(gemeenten: tuple[str, ...], year: int, level: str, reference: str,
     """Score the selection with the view's imported files (cached for equal weights, reweighted here);
     ``version``: a kept KWB version (the view's ``kv``)."""
     test_fault("scored")
+    key = ("national", NATIONAL, year, level, active_files()) if tuple(gemeenten) == NATIONAL \
+        else ("selection", tuple(sorted(gemeenten)), year, level, reference, active_files(), version)
     try:
-        out = _score_national(year, level, active_files()) if tuple(gemeenten) == NATIONAL \
-            else _score(tuple(sorted(gemeenten)), year, level, reference, active_files(), version)
+        out = _score_national(*key[2:]) if key[0] == "national" else _score(*key[1:])
         if isinstance(out, UserInputError.Value):
             raise out.error()
         result, sel = out
@@ -203,7 +215,7 @@ def scored(gemeenten: tuple[str, ...], year: int, level: str, reference: str,
         raise
     if weights:
         result = result.reweight(weights if sum(weights.values()) > 0 else None)
-    return Scored(result, result.table, sel, source=dict(sel.attrs.get("source", {})))
+    return Scored(result, result.table, sel, source=dict(sel.attrs.get("source", {})), key=key)
 
 
 # The engine's own defaults (indicators.engine.score_areas keywords): the one source of band and thresholds.
@@ -219,28 +231,6 @@ def score_settings(view) -> dict:
     except StapelkaartError:  # the texts then show the engine defaults
         res = None
     return {**ENGINE_DEFAULTS, **(dict(res.settings) if res is not None else {})}
-
-
-HOTSPOT = {"alpha": 0.05, "correction": "fdr"}  # the map's hotspot rule; legend/method: hotspot_rule_text(**HOTSPOT)
-
-
-@st.cache_data(show_spinner=False, ttl=3600, max_entries=32)
-def _lisa(gemeenten: tuple[str, ...], year: int, level: str, codes: tuple, values: tuple) -> dict:
-    out = local_moran(boundaries(gemeenten, year, level), pd.Series(values, index=list(codes), dtype="float64"),
-                      **HOTSPOT)
-    lisa = out["lisa"].astype(object).where(out["lisa"].notna(), None)   # HH/LL/HL/LH, ns; None = no data/neighbours
-    return dict(zip(out["code"], lisa))
-
-
-def with_hotspots(scored_: Scored, gemeenten: tuple[str, ...], year: int, level: str) -> Scored:
-    """Add a ``lisa`` column (HH/LL/HL/LH/ns; None = no data or no neighbours) from indicators.hotspots
-    (local Moran's I on the composite, Queen contiguity, 999 permutations, fixed seed, ``hotspot_rule``)."""
-    table = scored_.table.copy()
-    values = pd.to_numeric(table.set_index("code")["composite"], errors="coerce") if len(table) \
-        else pd.Series(dtype=float)
-    lisa = _lisa(tuple(gemeenten), year, level, tuple(values.index), tuple(values.to_numpy()))
-    table["lisa"] = table["code"].map(lisa)
-    return Scored(scored_.result, table, scored_.kwb, scored_.notes, scored_.source)
 
 
 def rank_interval(scored_: Scored, code: str) -> tuple[int | None, int | None, int | None]:
@@ -272,20 +262,9 @@ def trend(view, code: str, years: list[int]) -> pd.DataFrame:
     return comparable_trend(frames, code, values, lang=view.lang) if frames else pd.DataFrame()
 
 
-@st.cache_resource(show_spinner=False, ttl=3600, max_entries=16)
-def _map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
-    try:
-        stats = kwb_national(year, level) if gemeenten == NATIONAL else kwb(gemeenten, year)
-    except StapelkaartError:  # no statistics: the tooltips show PDOK's names
-        stats = None
-    return map_geometry_for(boundaries(gemeenten, year, level), stats)
-
-
-def map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
-    """Quantized geometry (data.layercache: on disk by input hash, shared by sessions and processes), kept in
-    memory per (gemeenten, year, level): weights and colours never reach it; the file is re-stored if lost."""
-    return stored(_map_geometry(tuple(sorted(gemeenten)), year, level))
-
+# The map's doors live in loaders_map.py (same door, split by size): geometry, the cached join, hotspots.
+from pages._common.loaders_map import (  # noqa: E402,F401
+    HOTSPOT, map_geometry, map_join, with_hotspots)
 
 # The focus-area doors live in loaders_focus.py (same door, split by size); pages use them as loaders.<name>.
 from pages._common.loaders_focus import (  # noqa: E402,F401

@@ -30,7 +30,8 @@ def active_files() -> tuple[str, ...]:
 
 def set_default_file(digest: str, on: bool, *, admin: bool) -> list[str]:
     out = userstore.set_default(digest, on, admin=admin)
-    st.cache_data.clear()
+    st.cache_data.clear()       # loaders.clear_caches (the door imports this module: no import back)
+    st.cache_resource.clear()
     return out
 
 

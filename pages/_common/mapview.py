@@ -103,8 +103,8 @@ def palette_of(fill_rgba: np.ndarray) -> tuple[np.ndarray, list]:
 
 def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     lang = view.lang
-    joined = loaders.join_scores(gdf, scored.table, stats_year=view.year, boundary_year=view.year).frame \
-        if len(scored.table) else gdf.assign(has_data=False)
+    joined = loaders.map_join(scored, gdf, view.year) if len(scored.table) else gdf.assign(has_data=False)
+    joined = joined.copy(deep=False)
     joined.attrs = {}
     values = _values(joined, view.colour)
     if view.hotspots and "lisa" in joined:

@@ -1,0 +1,81 @@
+"""Part of the loaders door (pages/_common/loaders.py re-exports every name): what the map needs per rerun,
+with the geometry work done once. The quantized geometry and the join of boundaries and unweighted scores
+are cached per input and shared by sessions; a rerun (new weights, colouring, hotspots) only sets the columns
+that changed (``map_join``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data.errors import StapelkaartError
+from data.layercache import map_geometry_for, stored
+from geo.join import join_scores
+from indicators.hotspots import local_moran
+
+from pages._common.loaders import NATIONAL, Scored, _score, _score_national, boundaries, kwb, kwb_national, shared
+
+# What ScoreResult.reweight changes (indicators.engine.composite_columns): set per run, never cached.
+WEIGHTED = ("composite", "composite__n", "composite__m", "composite__note")
+
+
+@st.cache_resource(show_spinner=False, ttl=3600, max_entries=16)
+def _map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
+    try:
+        stats = kwb_national(year, level) if gemeenten == NATIONAL else kwb(gemeenten, year)
+    except StapelkaartError:  # no statistics: the tooltips show PDOK's names
+        stats = None
+    return map_geometry_for(boundaries(gemeenten, year, level), stats)
+
+
+def map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
+    """Quantized geometry (data.layercache: on disk by input hash, shared by sessions and processes), kept in
+    memory per (gemeenten, year, level): weights and colours never reach it; the file is re-stored if lost."""
+    return stored(_map_geometry(tuple(sorted(gemeenten)), year, level))
+
+
+@shared
+def _base_join(key: tuple):
+    """geo.join.join_scores of the boundaries and the unweighted score table of ``Scored.key``."""
+    kind, gemeenten, year, level, *rest = key
+    out = _score_national(year, level, *rest) if kind == "national" else _score(gemeenten, year, level, *rest)
+    result, _sel = out
+    return join_scores(boundaries(gemeenten, year, level), result.table, stats_year=year, boundary_year=year).frame
+
+
+def map_join(scored_: Scored, gdf, year: int):
+    """``join_scores(gdf, scored_.table)`` (one row per boundary of ``gdf``, boundary order): the join of the
+    unweighted scores comes from the shared cache; the weighted columns (``WEIGHTED``) and any column the cached
+    table does not have (``lisa`` of the hotspots) are set from ``scored_.table`` by code. Without a cache key
+    (``scored_`` not from ``loaders.scored``) the join is computed here."""
+    if scored_.key is None:
+        return join_scores(gdf, scored_.table, stats_year=year, boundary_year=year).frame
+    base = _base_join(scored_.key)
+    cols = [c for c in scored_.table.columns if c in WEIGHTED or c not in base.columns]
+    now = scored_.table[["code", *cols]].set_index("code").reindex(base["code"].to_numpy())
+    out = base.copy(deep=False)      # copy-on-write: the cached frame never changes
+    for c in cols:
+        out[c] = now[c].to_numpy()
+    return out
+
+
+HOTSPOT = {"alpha": 0.05, "correction": "fdr"}  # the map's hotspot rule; legend/method: hotspot_rule_text(**HOTSPOT)
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=32)
+def _lisa(gemeenten: tuple[str, ...], year: int, level: str, codes: tuple, values: tuple) -> dict:
+    out = local_moran(boundaries(gemeenten, year, level), pd.Series(values, index=list(codes), dtype="float64"),
+                      **HOTSPOT)
+    lisa = out["lisa"].astype(object).where(out["lisa"].notna(), None)   # HH/LL/HL/LH, ns; None = no data/neighbours
+    return dict(zip(out["code"], lisa))
+
+
+def with_hotspots(scored_: Scored, gemeenten: tuple[str, ...], year: int, level: str) -> Scored:
+    """Add a ``lisa`` column (HH/LL/HL/LH/ns; None = no data or no neighbours) from indicators.hotspots
+    (local Moran's I on the composite, Queen contiguity, 999 permutations, fixed seed, ``hotspot_rule``)."""
+    table = scored_.table.copy()
+    values = pd.to_numeric(table.set_index("code")["composite"], errors="coerce") if len(table) \
+        else pd.Series(dtype=float)
+    lisa = _lisa(tuple(gemeenten), year, level, tuple(values.index), tuple(values.to_numpy()))
+    table["lisa"] = table["code"].map(lisa)
+    return Scored(scored_.result, table, scored_.kwb, scored_.notes, scored_.source, scored_.key)
