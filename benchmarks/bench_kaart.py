@@ -51,10 +51,13 @@ REPAINT = """([sel, old]) => new Promise((resolve) => {
 })"""
 
 
-def _import_income(env: dict) -> None:
+def _import_income(env: dict) -> str:
+    """Import the income file as the Gegevens page does; returns its digest (imports are per view: ``files=``)."""
     code = ("from pages._common import loaders; from pathlib import Path; p = Path(%r);"
-            "loaders.import_user_file(p.read_bytes(), p.name)" % str(INCOME.resolve()))
-    subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
+            "print(loaders.import_user_file(p.read_bytes(), p.name))" % str(INCOME.resolve()))
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, check=True, capture_output=True,
+                         text=True, timeout=300)
+    return out.stdout.strip().splitlines()[-1]
 
 
 def _browser_changes(browser, url: str) -> dict:
@@ -96,13 +99,14 @@ def _browser_changes(browser, url: str) -> dict:
             "geo_fetches": len(geo), "unchanged": unchanged, "first_s": first_s}
 
 
-def _server_ms(env: dict) -> float:
+def _server_ms(env: dict, digest: str) -> float:
     """Median Kaart script time (ms) for a weight change at wijk level, Amsterdam + Zaanstad (AppTest)."""
     code = f"""
 import statistics, time
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file("app.py", default_timeout=300)
 at.query_params["colour"] = "composite"
+at.query_params["files"] = {digest!r}
 at.run()
 out = []
 for i in range({CHANGES}):
@@ -127,14 +131,14 @@ def measure() -> dict:
                        STAPELKAART_CACHE_DIR=str(cache), STAPELKAART_USERSTORE_DIR=str(tmp_path / "userstore"))
             subprocess.run([sys.executable, "-m", "data", "fetch", "--gemeente", "GM0363", "GM0479", "--year", "2024",
                             "--level", "wijk"], cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
-            _import_income(env)
-            server = _server_ms(env)
+            digest = _import_income(env)
+            server = _server_ms(env, digest)
             print(f"(server script for a weight change measured: {server:.0f} ms)", flush=True)
             proc, url = _mirror.start_streamlit(_mirror.USER_ENTRY, env)
             try:
                 with sync_playwright() as p:
                     browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                    out = _browser_changes(browser, url + "/?colour=composite")
+                    out = _browser_changes(browser, url + f"/?colour=composite&files={digest}")
                     browser.close()
             finally:
                 proc.terminate()

@@ -49,8 +49,9 @@ gms = loaders.NATIONAL if view.national else view.gemeenten   # the national vie
 
 # --- data ---
 first = "_kaart_loaded" not in st.session_state
+status = st.status(t("loading", lang), expanded=first) if not view.present else widgets.quiet_status()
 try:
-    with (st.status(t("loading", lang), expanded=first) if not view.present else widgets.quiet_status()) as status:
+    with status:
         status.write(t("loading_kwb", lang, year=view.year))
         scored = loaders.scored(gms, view.year, view.level, view.reference, view.weight_map(widgets.domain_ids()))
         status.write(t("loading_geo", lang))
@@ -62,6 +63,7 @@ try:
         status.update(label=t("loaded", lang), state="complete", expanded=False)
     st.session_state["_kaart_loaded"] = True
 except Exception as exc:  # noqa: BLE001 (shown in plain language; pages never show tracebacks)
+    status.update(label=t("load_failed", lang), state="error", expanded=False)   # never left on "Gegevens laden…"
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
 

@@ -241,6 +241,8 @@ def test_failed_fetch_without_cache_says_what_happened(mirror, cache_dir, monkey
     at.run()
     _ok(at)
     assert at.error and "CBS" in at.error[0].value and "Traceback" not in at.error[0].value
+    # the status box ends on the failure, never left on "Gegevens laden…" (issue 11)
+    assert [(s.label, s.state) for s in at.status] == [("Laden mislukt", "error")]
 
 
 def test_refresh_failure_keeps_the_cache_and_shows_its_date(mirror, cache_dir, monkeypatch):
