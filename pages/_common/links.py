@@ -5,14 +5,16 @@ URL is never shown; unknown names are only counted).
 
 from __future__ import annotations
 
+import difflib
 import html
+import re
 
 import streamlit as st
 
-from pages._common import fmt
+from pages._common import fmt, loaders
 from pages._common.i18n import t
 from pages._common.state import ViewState, share_url
-from pages._common.widgets import PROBLEMS, view
+from pages._common.widgets import GM_HINTS, PROBLEMS, set_view, view
 
 
 def base_url() -> str:
@@ -47,6 +49,50 @@ def warn_bad_params(lang: str) -> None:
         parts.append(t("files_missing", lang, files=", ".join(missing)))
     if parts:
         st.warning(fmt.md(" ".join(parts)), icon=":material/warning:")
+    gemeente_picker(lang)
+
+
+def gemeente_suggestions(unmatched, options: dict[str, str], n: int = 3) -> list[str]:
+    """Gemeente codes of ``options`` (code -> name, the CBS list) that a part of ``gm=`` probably meant: a code
+    one typo away (``GM0497`` -> ``GM0479``), or a name written out (``zaanstad`` -> ``GM0479``)."""
+    by_name = {name.casefold(): code for code, name in options.items()}
+    out: list[str] = []
+    for raw in unmatched:
+        text = str(raw).strip()
+        if re.fullmatch(r"(?i)gm\d{4}", text):
+            out += difflib.get_close_matches(text.upper(), list(options), n=n, cutoff=0.8)
+        elif text:
+            out += [by_name[m] for m in difflib.get_close_matches(text.casefold(), list(by_name), n=n, cutoff=0.6)]
+    return list(dict.fromkeys(out))[:5]
+
+
+def gemeente_picker(lang: str) -> None:
+    """The fix for a gemeente the link named wrongly, offered where the message is: a list of every gemeente
+    of the year with the likely ones first. Picking one adds it to the view (or replaces the default the view
+    fell back to). Only names from the CBS list are shown; nothing from the URL."""
+    unmatched, fell_back = st.session_state.get(GM_HINTS) or ((), False)
+    if not unmatched:
+        return
+    options = loaders.gemeente_options(view().year)
+    likely = gemeente_suggestions(unmatched, options)
+    if likely:
+        st.caption(t("gm_suggest", lang, names=", ".join(f"{options[c]} ({c})" for c in likely)))
+    order = likely + [c for c in sorted(options, key=lambda c: options[c]) if c not in likely]
+    st.selectbox(t("gm_pick", lang), order, index=None, key="w_gm_fix", placeholder=t("gm_pick_placeholder", lang),
+                 format_func=lambda c: f"{options.get(c, c)} ({c})", on_change=_pick_gemeente, args=(fell_back,))
+
+
+def _pick_gemeente(fell_back: bool) -> None:
+    code = st.session_state.get("w_gm_fix")
+    if not code:
+        return
+    v = view()
+    gemeenten = (code,) if fell_back else tuple(dict.fromkeys((*v.gemeenten, code)))
+    set_view(v.with_(gemeenten=gemeenten, area=None))
+    st.session_state["w_gemeenten"] = list(gemeenten)
+    st.session_state[GM_HINTS] = ((), False)
+    problems, _dropped, missing = st.session_state.get(PROBLEMS) or ((), (), ())
+    st.session_state[PROBLEMS] = (tuple(p for p in problems if p != "gm"), (), missing)
 
 
 def share_box(v: ViewState, slot=None) -> None:

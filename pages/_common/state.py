@@ -71,6 +71,9 @@ class ViewState:
     national: bool = False                # Kaart: every wijk/buurt of Nederland (URL nl=1)
     problems: tuple[str, ...] = field(default=(), compare=False)
     dropped: tuple[str, ...] = field(default=(), compare=False)   # gemeente codes from the link that were left out
+    # what ``gm=`` held that is no gemeente of the year (codes or names, capped): only matched against the CBS
+    # list for suggestions (links.gemeente_suggestions), never shown
+    gm_unmatched: tuple[str, ...] = field(default=(), compare=False)
 
     # --- URL -> state -------------------------------------------------------------------------
 
@@ -88,8 +91,9 @@ class ViewState:
         d = cls()
         values: dict[str, object] = {}
         problems: list[str] = []
-        known = {f.name for f in fields(cls)} - {"problems", "weights"} | {"w", "ref", "gm"}
+        known = {f.name for f in fields(cls)} - {"problems", "weights", "dropped", "gm_unmatched"} | {"w", "ref", "gm"}
         bad_codes: list[str] = []
+        unmatched: list[str] = []
 
         def get(name: str) -> str | None:
             raw = params.get(name)
@@ -124,6 +128,7 @@ class ViewState:
             codes = [c.strip().upper() for c in text.split(",") if c.strip()]
             good = [c for c in codes if _GM_RE.match(c) and (known_gm is None or c in known_gm)]
             bad_codes.extend(c for c in codes if _GM_RE.match(c) and c not in good)   # named: GM + 4 digits only
+            unmatched.extend(c[:40] for c in codes[:10] if c not in good)
             if len(good) + len(bad_codes) < len(codes):                               # malformed parts: not echoed
                 problems.append("gm")
             if not good or len(good) > MAX_GEMEENTEN:
@@ -182,7 +187,8 @@ class ViewState:
         values["national"] = choose("nl", parse_bool, d.national)
         values["weights"] = choose("w", lambda t: parse_weights(t, domains), d.weights)
         values["files"] = choose("files", parse_files, d.files)
-        return cls(**values, problems=tuple(dict.fromkeys(problems)), dropped=tuple(dict.fromkeys(bad_codes)))
+        return cls(**values, problems=tuple(dict.fromkeys(problems)), dropped=tuple(dict.fromkeys(bad_codes)),
+                   gm_unmatched=tuple(dict.fromkeys(unmatched)))
 
     # --- state -> URL -------------------------------------------------------------------------
 
@@ -218,7 +224,7 @@ class ViewState:
     def with_(self, **changes) -> ViewState:
         if "weights" in changes and isinstance(changes["weights"], Mapping):
             changes["weights"] = normalise_weights(changes["weights"])
-        return replace(self, problems=(), dropped=(), **changes)
+        return replace(self, problems=(), dropped=(), gm_unmatched=(), **changes)
 
     def weight_map(self, domains: tuple[str, ...]) -> dict[str, float]:
         """Weight of every domain (1.0 unless set)."""

@@ -24,6 +24,7 @@ SHELL = threading.local()   # SHELL.active: app.py is running this page (set aro
 VIEW = "_view"
 LAST_PARAMS = "_last_params"
 PROBLEMS = "_param_problems"
+GM_HINTS = "_gm_hints"          # (what gm= held that is no gemeente, whether the view fell back to the default)
 
 
 # --- allow-lists from the registry -----------------------------------------------------------------
@@ -60,6 +61,8 @@ def init_view() -> ViewState:
         if missing:
             view = replace(view, files=tuple(good))
         st.session_state[PROBLEMS] = (view.problems, view.dropped, tuple(missing))
+        asked = {c.strip().upper() for c in str(params.get("gm") or "").split(",")}
+        st.session_state[GM_HINTS] = (view.gm_unmatched, not set(view.gemeenten) & asked)   # fell back: replace
         st.session_state[VIEW] = view
         seed_widgets(view, force=True)
         set_view(view)

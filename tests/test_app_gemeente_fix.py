@@ -1,0 +1,45 @@
+"""Issue 11: a gemeente the link names wrongly is named, dropped, and the fix is offered where the message is: a
+picker of the year's gemeenten with the likely ones first (a typo in a code, a name written out)."""
+
+from __future__ import annotations
+
+from pages._common.links import gemeente_suggestions
+from tests.test_app_pages import _app, _ok
+
+OPTIONS = {"GM0479": "Zaanstad", "GM0363": "Amsterdam", "GM0772": "Eindhoven", "GM0497": "Zuid-Testland"}
+
+
+def test_suggestions_come_from_the_list_for_typos_and_names():
+    assert gemeente_suggestions(["GM0749"], OPTIONS)[0] in {"GM0479", "GM0497"}   # one transposition away
+    assert gemeente_suggestions(["ZAANSTAD"], OPTIONS) == ["GM0479"]
+    assert gemeente_suggestions(["zaanstd"], OPTIONS) == ["GM0479"]
+    assert gemeente_suggestions(["<script>alert(1)</script>"], OPTIONS) == []
+    assert set(gemeente_suggestions(["amsterdm", "eindhovn"], OPTIONS)) == {"GM0363", "GM0772"}
+
+
+def test_a_written_out_name_is_suggested_and_picking_it_adds_it(mirror, cache_dir):
+    at = _app({"gm": "GM0363,zaanstad", "level": "wijk"})
+    at.run()
+    _ok(at)
+    assert any("gm" in w.value for w in at.warning)                   # the setting is named, its text is not
+    hint = [c.value for c in at.caption if "Bedoelde u misschien" in c.value]
+    assert hint == ["Bedoelde u misschien: Zaanstad (GM0479)?"]
+    picker = at.selectbox(key="w_gm_fix")
+    assert picker.options[0] == "Zaanstad (GM0479)" and len(picker.options) > 300   # every gemeente of 2024
+    assert "zaanstad" not in " ".join(w.value for w in at.warning)   # nothing from the URL is echoed
+    picker.select("GM0479").run()
+    _ok(at)
+    assert set(at.session_state["_view"].gemeenten) == {"GM0363", "GM0479"}   # the default pair: no gm= in the URL
+    assert set(at.multiselect(key="w_gemeenten").value) == {"GM0363", "GM0479"}
+    assert not [k for k in ("w_gm_fix",) if any(s.key == k for s in at.selectbox)]   # the fix is done: gone
+    assert not any("gm" in w.value for w in at.warning)
+
+
+def test_an_unknown_code_alone_is_replaced_by_the_pick(mirror, cache_dir):
+    at = _app({"gm": "GM9999", "level": "wijk"})
+    at.run()
+    _ok(at)
+    assert any("GM9999" in w.value for w in at.warning)
+    at.selectbox(key="w_gm_fix").select("GM0479").run()
+    _ok(at)
+    assert at.session_state["_view"].gemeenten == ("GM0479",) and at.query_params["gm"] == "GM0479"
