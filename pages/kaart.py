@@ -7,7 +7,7 @@ import streamlit as st
 from components.deckmap import deck_map
 from indicators import registry as reg
 from indicators.weights import WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_STEP
-from pages._common import loaders, mapview, reports, widgets
+from pages._common import focusui, loaders, mapview, reports, widgets
 from pages._common.i18n import label, t
 from pages._common.state import CLASSIFIERS, K_RANGE
 
@@ -118,6 +118,13 @@ if not view.present:
     if view.area and view.area in names:
         st.page_link("pages/buurtprofiel.py", label=t("open_profile", lang, name=names[view.area]),
                      icon=":material/location_on:", query_params={**view.with_(page="buurtprofiel").to_params()})
+        fas = loaders.view_focus_areas(view)      # the clicked area into one of the view's focus areas (issue 12)
+        if fas:
+            with st.expander(t("add_to_focus", lang, area=view.area)):
+                target = st.selectbox(t("fa_title", lang), range(len(fas)), key="w_kaart_fa_target",
+                                      format_func=lambda i: fas[i].name)
+                if st.button(t("fa_add_selected_button", lang, area=view.area), key="b_kaart_add_focus"):
+                    focusui.add_member(view, fas[target].id, view.area)
     table = st.expander(t("areas_table", lang), key="x_areas", on_change="rerun")
     if table.open:                       # sent only when opened (not on first load)
         with table:

@@ -1,5 +1,5 @@
-"""Issue 11: a gemeente the link names wrongly is named, dropped, and the fix is offered where the message is: a
-picker of the year's gemeenten with the likely ones first (a typo in a code, a name written out)."""
+"""What a user picks to fix or extend a view: a gemeente the link named wrongly (issue 11: named, dropped, and a
+picker of the year's gemeenten with the likely ones first) and the map's area into a focus area (issue 12)."""
 
 from __future__ import annotations
 
@@ -43,3 +43,15 @@ def test_an_unknown_code_alone_is_replaced_by_the_pick(mirror, cache_dir):
     at.selectbox(key="w_gm_fix").select("GM0479").run()
     _ok(at)
     assert at.session_state["_view"].gemeenten == ("GM0479",) and at.query_params["gm"] == "GM0479"
+
+
+def test_an_area_picked_on_the_kaart_goes_into_a_focus_area(mirror, cache_dir):
+    """Issue 12: the area selected on the map (click or list) is added to a focus area from the Kaart itself."""
+    at = _app({"gm": "GM0363,GM0479", "level": "wijk", "area": "WK047913",
+               "fa": "Zaandam-Zuid:WK047911+WK047912"})
+    at.run()
+    _ok(at)
+    at.button(key="b_kaart_add_focus").click().run()
+    _ok(at)
+    assert at.session_state["_view"].fa == "Zaandam-Zuid:WK047911+WK047912+WK047913"
+    assert at.session_state["_view"].area == "WK047913"      # the selection stays
