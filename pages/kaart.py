@@ -7,7 +7,7 @@ import streamlit as st
 from components.deckmap import deck_map
 from indicators import registry as reg
 from indicators.weights import WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_STEP
-from pages._common import focusui, loaders, mapview, reports, widgets
+from pages._common import fmt, focusui, loaders, mapview, reports, widgets
 from pages._common.i18n import label, t
 from pages._common.state import CLASSIFIERS, K_RANGE
 
@@ -108,13 +108,16 @@ if clicked and seq != st.session_state.get("_last_pick"):   # a new click on the
         view = widgets.update(area=clicked["code"])
         st.session_state[area_key] = clicked["code"]
 if not view.present:
-    options = [""] + sorted(codes, key=lambda c: names[c])
-    if st.session_state.get(area_key) not in options or area_key not in st.session_state:
-        st.session_state[area_key] = view.area if view.area in options else ""
-    choice = st.selectbox(t("select_area", lang), options, key=area_key,
-                          format_func=lambda c: names.get(c, t("select_area_none", lang)) if c else t("select_area_none", lang))
-    if (choice or None) != view.area:
-        view = widgets.update(area=choice or None)
+    pick = st.expander(t("select_area", lang) + (": " + fmt.md(names[view.area]) if view.area in names else ""),
+                       key="x_pick", on_change="rerun")
+    if pick.open:                        # the list of every area only while choosing (not re-sent per rerun)
+        options = [""] + sorted(codes, key=lambda c: names[c])
+        if st.session_state.get(area_key) not in options or area_key not in st.session_state:
+            st.session_state[area_key] = view.area if view.area in options else ""
+        choice = pick.selectbox(t("select_area", lang), options, key=area_key,
+                                format_func=lambda c: names.get(c, t("select_area_none", lang)) if c else t("select_area_none", lang))
+        if (choice or None) != view.area:
+            view = widgets.update(area=choice or None)
     if view.area and view.area in names:
         st.page_link("pages/buurtprofiel.py", label=t("open_profile", lang, name=names[view.area]),
                      icon=":material/location_on:", query_params={**view.with_(page="buurtprofiel").to_params()})

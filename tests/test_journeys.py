@@ -177,7 +177,8 @@ def test_leaving_presentation_mode_by_its_button_brings_the_sidebar_back(page, s
 
 def test_share_link_on_vergelijken_after_a_weight_change_and_an_area_pick_equals_the_address_bar(page, server):
     _open(page, server + "/")
-    # pick an area from the list (the keyboard way of clicking the map)
+    # pick an area from the list (the keyboard way of clicking the map): open "Gebied bekijken", then choose
+    page.locator('[data-testid="stExpander"] summary', has_text="Gebied bekijken").first.click()
     picker = page.locator('[data-testid="stSelectbox"]', has_text="Gebied bekijken").locator("input").first
     picker.click()
     picker.fill("Poelenburg")
@@ -318,3 +319,23 @@ def test_an_injected_unexpected_exception_is_logged_with_the_id_shown(browser, e
     at = text.index(f"fout-id {shown}")
     block = text[at:at + 6000]
     assert "Traceback (most recent call last)" in block and f"KeyError: 'injected fault at {fault}'" in block
+
+
+# --- 8. long lists travel only while the user chooses (issue 13), and choosing works ------------------------
+
+def test_gemeente_list_opens_on_demand_and_a_removed_gemeente_leaves_the_map(page, server):
+    _open(page, server + "/?level=wijk")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.locator('[data-testid="stMultiSelect"]').count() == 0        # not sent on first load
+    assert page.locator('[data-testid="stSelectbox"]', has_text="Gebied bekijken").count() == 0
+    chosen = sidebar.locator('[data-testid="stCaptionContainer"]', has_text="Gemeenten:")
+    assert re.search(r"Gemeenten: (Amsterdam, Zaanstad|Zaanstad, Amsterdam)", chosen.inner_text())
+    sidebar.locator("summary", has_text="Gemeenten kiezen").click()
+    remove = sidebar.get_by_role("button", name="Remove Zaanstad (GM0479)")   # the chip's cross
+    remove.wait_for(timeout=60_000)
+    remove.click()
+    _settle(page)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('gm') === 'GM0363'", timeout=60_000)
+    assert re.search(r"Gemeenten: Amsterdam\s*$", chosen.inner_text())
+    assert sidebar.get_by_role("button", name="Remove Amsterdam (GM0363)").count() == 1   # the list stays open
+    _no_exception(page)

@@ -33,6 +33,7 @@ STRINGS: dict[str, dict[str, str]] = {
                     "en": "Source: CBS (Key figures districts and neighbourhoods, CC BY 4.0); boundaries: CBS/Kadaster via PDOK."},
     # --- sidebar controls ---
     "gemeenten": {"nl": "Gemeenten", "en": "Municipalities"},
+    "gemeenten_choose": {"nl": "Gemeenten kiezen", "en": "Choose municipalities"},
     "gemeenten_help": {"nl": "Kies een of meer gemeenten (standaard Amsterdam en Zaanstad).",
                        "en": "Choose one or more municipalities (default Amsterdam and Zaanstad)."},
     "gemeenten_empty": {"nl": "Kies minstens één gemeente; Amsterdam en Zaanstad worden getoond.",

@@ -115,20 +115,27 @@ def sidebar(v: ViewState) -> ViewState:
         options = loaders.gemeente_options(v.year)
         for code in v.gemeenten:              # a valid code from the URL that the list lacks stays selectable
             options.setdefault(code, code)
-        st.multiselect(t("gemeenten", lang), list(options), key="w_gemeenten", help=t("gemeenten_help", lang),
-                       format_func=lambda c: f"{options.get(c, c)} ({c})")
+        # the list of ~340 gemeenten (7 KB, re-sent on every rerun) only while the user is choosing (issue 13)
+        current = st.session_state.get("w_gemeenten") or v.gemeenten   # this run's choice, not the last one
+        st.caption(f"{t('gemeenten', lang)}: " + fmt.md(", ".join(options.get(c, c) for c in current)))
+        box = st.expander(t("gemeenten_choose", lang), key="x_gemeenten", on_change="rerun")   # a fixed label: stays open
+        if box.open:
+            with box:
+                st.multiselect(t("gemeenten", lang), list(options), key="w_gemeenten", help=t("gemeenten_help", lang),
+                               format_func=lambda c: f"{options.get(c, c)} ({c})")
         st.selectbox(t("year", lang), list(YEARS), key="w_year")
         st.radio(t("level", lang), list(LEVELS), key="w_level", horizontal=True,
                  format_func=lambda x: t(f"level_{x}", lang))
         st.radio(t("reference", lang), list(REFERENCES), key="w_ref", format_func=lambda x: t(f"ref_{x}", lang))
         st.toggle(t("present_toggle", lang), key="w_present", on_change=_present_changed)
-    gemeenten = tuple(st.session_state["w_gemeenten"]) or v.gemeenten
+    chosen = tuple(st.session_state["w_gemeenten"])      # seeded from the view while the list is closed
+    gemeenten = chosen or v.gemeenten
     new = v.with_(gemeenten=gemeenten, year=int(st.session_state["w_year"]), level=st.session_state["w_level"],
                   reference=st.session_state["w_ref"], lang=st.session_state["w_lang"],
                   present=bool(st.session_state["w_present"]), weights=v.weights)
     if new.gemeenten != v.gemeenten or new.year != v.year or new.level != v.level:
         new = new.with_(area=None if new.area and new.area[:2] != new.level[:2].upper().replace("WI", "WK") else new.area)
-    if not st.session_state["w_gemeenten"]:
+    if not chosen:
         st.sidebar.info(t("gemeenten_empty", lang))
     return set_view(new)
 
