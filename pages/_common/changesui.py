@@ -188,3 +188,44 @@ def show(view, ch, codes: list[str], areas: list, name: str, scored_ids: set = f
                                            + ("" if pd.isna(m) else f" ({m:+.0f})")
                                            for a, b, m in zip(inds["rank_old"], inds["rank_new"], inds["rank_move"])]}),
                 hide_index=True, width="stretch")
+
+
+# --- right after "Verversen" on Gegevens ------------------------------------------------------------------
+
+K_REFRESHED = "_changes_after_refresh"
+
+
+def current_version(view) -> str | None:
+    """CBS Modified of the version the shared cache currently serves for the view's selection (None: not cached)."""
+    kept = loaders.versions(tuple(sorted(view.gemeenten)), view.year)
+    return next((v["modified"] for v in reversed(kept) if v["current"]), None)
+
+
+def note_refresh(view, before: str | None) -> None:
+    """Remember what a refresh brought (before -> now) so the changes open without hunting for them."""
+    after = current_version(view)
+    st.session_state[K_REFRESHED] = {"gemeenten": tuple(view.gemeenten), "year": view.year, "old": before,
+                                     "new": after}
+    if before and after and before != after:
+        preselect(before, after)
+
+
+def after_refresh(view) -> None:
+    """The result of this session's last refresh of the view's selection: a new version opens 'Wat is er
+    veranderd' on the two versions (the view's area and focus areas, else its gemeenten); else says nothing changed."""
+    done = st.session_state.get(K_REFRESHED)
+    if not done or done["gemeenten"] != tuple(view.gemeenten) or done["year"] != view.year or not done["new"]:
+        return
+    lang = view.lang
+    if not done["old"] or done["old"] == done["new"]:
+        st.info(t("refresh_same_version", lang, year=view.year, date=str(done["new"])[:10]))
+        return
+    st.success(t("refresh_new_version", lang, year=view.year, old=done["old"][:10], new=done["new"][:10]))
+    areas = [a for a in loaders.view_focus_areas(view) if set(a.gemeenten) <= set(view.gemeenten)]
+    codes = [view.area] if view.area else ([] if areas else list(view.gemeenten))
+    section(view, codes, areas, view.area or ", ".join(view.gemeenten))
+    st.page_link("pages/buurtprofiel.py", label=t("refresh_open_profile", lang), icon=":material/location_on:",
+                 query_params=view.with_(page="buurtprofiel").to_params())
+    if st.button(t("refresh_close", lang), key="b_refresh_close"):
+        st.session_state.pop(K_REFRESHED, None)
+        st.rerun()
