@@ -182,6 +182,7 @@ def show(view, ch, codes: list[str], areas: list, name: str, scored_ids: set = f
             st.markdown(f"**{t('changed_indicators', lang)}**")
             st.dataframe(pd.DataFrame({
                 t("indicator", lang): [label(reg.INDICATORS[i], lang) for i in inds["indicator"]],
+                t("col_status", lang): [loaders.CHANGE_STATUS[x][lang] for x in inds["status"]],
                 t("col_old", lang): [fmt.fmt_num(v, 1, lang) for v in inds["old"]],
                 t("col_new", lang): [fmt.fmt_num(v, 1, lang) for v in inds["new"]],
                 t("col_rank_move", lang): [f"{fmt.fmt_num(a, 0, lang)} → {fmt.fmt_num(b, 0, lang)}"

@@ -4,6 +4,7 @@ merged into ``i18n.STRINGS`` (kept apart so i18n.py stays readable)."""
 FOCUS_STRINGS: dict[str, dict[str, str]] = {
     "low_coverage_short": {"nl": "Lage dekking: bij {n} indicator(en) heeft {ref} weinig gebieden met een waarde.",
                            "en": "Low coverage: for {n} indicator(s) {ref} has few areas with a value."},
+    "present_focus_of": {"nl": "Focusgebied {i} van {n}", "en": "Focus area {i} of {n}"},
     "fa_title": {"nl": "Focusgebieden beheren", "en": "Manage focus areas"},
     "fa_help": {"nl": "Een focusgebied is een naam plus wijken of buurten (ook uit meer gemeenten). Wat u hier "
                       "instelt staat in de link (parameter fa) en gaat mee als u die deelt.",
