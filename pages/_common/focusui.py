@@ -129,6 +129,9 @@ def _present_pick() -> None:
 def present_labels(view, names: list[str]) -> None:
     """Presentation mode: one label per focus area of the view, in its order, the current one selected. The labels
     sit in one wrapping row (st.pills), so they never overlap; next/previous and a click run over the same list."""
+    away = [a.name for a in loaders.view_focus_areas(view) if a.gemeente_code not in view.gemeenten]
+    if away:        # next/previous run over the focus areas on this map; say which ones are not on it
+        st.caption(t("present_not_on_map", view.lang, names=fmt.md(", ".join(away))))
     if len(names) < 2:
         return
     current = view.focus % len(names)

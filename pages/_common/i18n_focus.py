@@ -5,6 +5,8 @@ FOCUS_STRINGS: dict[str, dict[str, str]] = {
     "low_coverage_short": {"nl": "Lage dekking: bij {n} indicator(en) heeft {ref} weinig gebieden met een waarde.",
                            "en": "Low coverage: for {n} indicator(s) {ref} has few areas with a value."},
     "present_focus_of": {"nl": "Focusgebied {i} van {n}", "en": "Focus area {i} of {n}"},
+    "present_not_on_map": {"nl": "Niet in deze presentatie (hun gemeente is niet gekozen): {names}.",
+                           "en": "Not in this presentation (their municipality is not selected): {names}."},
     "fa_title": {"nl": "Focusgebieden beheren", "en": "Manage focus areas"},
     "fa_help": {"nl": "Een focusgebied is een naam plus wijken of buurten (ook uit meer gemeenten). Wat u hier "
                       "instelt staat in de link (parameter fa) en gaat mee als u die deelt.",
