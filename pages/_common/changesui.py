@@ -98,9 +98,10 @@ def _year_sides(view, gms, level, areas):
         st.info(t("changed_year_order", lang))
         return None
     frames = {}
+    kv = {view.year: view.kv}             # the view's own year is read in the version the view reads (kv=)
     for y in (old, new):
         try:
-            frames[y] = loaders.kwb(tuple(sorted(gms)), y)
+            frames[y] = loaders.kwb(tuple(sorted(gms)), y, kv.get(y))
         except StapelkaartError as exc:
             st.info(t("changed_year_missing", lang, year=y, error=fmt.md(exc.text(lang))))
             return None
@@ -111,8 +112,8 @@ def _year_sides(view, gms, level, areas):
         except StapelkaartError:
             continue
     st.caption(t("changed_year_rule", lang, a=old))
-    return (frames[old], frames[new], between, _scores(view, gms, level, old, None, areas),
-            _scores(view, gms, level, new, None, areas))
+    return (frames[old], frames[new], between, _scores(view, gms, level, old, kv.get(old), areas),
+            _scores(view, gms, level, new, kv.get(new), areas))
 
 
 def section(view, codes: list[str], areas: list, name: str) -> None:
