@@ -6,7 +6,9 @@ Two situations, one comparison:
   ``data.cache.versions``): same year, same area division, so every area is comparable;
 * **two years**: only areas whose code and boundaries did not change in between are comparable, read from
   CBS *Indelingswijziging* of every later year (``1`` = unchanged; ``2``, ``3`` or a missing flag = not
-  comparable, as in :mod:`indicators.trend`). A year in between without a frame makes the gap unknown.
+  comparable, as in :mod:`indicators.trend`). A year in between without a frame makes the gap unknown. A code
+  that exists in only one of the two years' frames (indelingen) is **not comparable**, never "appeared" or
+  "disappeared". Reasons come in Dutch and English (``Changes.reason(id, lang)``, ``REASONS``).
 
 Per area (and per focus area: its members' figures and the aggregate's indicators):
 
@@ -75,7 +77,17 @@ class Changes:
     areas: pd.DataFrame
     old: Version
     new: Version
-    not_comparable: dict[str, str] = field(default_factory=dict)
+    not_comparable: dict[str, str] = field(default_factory=dict)         # id -> reason (Dutch)
+    not_comparable_en: dict[str, str] = field(default_factory=dict)      # id -> reason (English)
+
+    @property
+    def years(self) -> bool:
+        """True when the two sides are two years (not two versions of one year's table)."""
+        return self.old.year is not None and self.new.year is not None and self.old.year != self.new.year
+
+    def reason(self, aid: str, lang: str = "nl") -> str | None:
+        """Why ``aid`` (an area code or a focus id) is not compared, in ``lang``; None when it is."""
+        return (self.not_comparable_en if lang == "en" else self.not_comparable).get(aid)
 
 
 def _by_code(frame: pd.DataFrame) -> pd.DataFrame:
@@ -83,33 +95,74 @@ def _by_code(frame: pd.DataFrame) -> pd.DataFrame:
     return out[~out.index.duplicated()]
 
 
-def comparable_codes(old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str],
-                     between: Mapping[int, pd.DataFrame] | None = None) -> tuple[list[str], dict[str, str]]:
-    """Split ``codes`` into comparable ones and ``{code: reason}`` for the others (see the module docstring)."""
+# Why an area cannot be compared between two years, in both languages (``{y}``, ``{a}``, ``{b}``: years).
+REASONS = {
+    "no_frame": {"nl": "geen gegevens voor {y}: indelingswijziging tussen {a} en {b} onbekend",
+                 "en": "no data for {y}: boundary changes between {a} and {b} unknown"},
+    "code_changed": {"nl": "code gewijzigd in {y} (indelingswijziging 2)",
+                     "en": "code changed in {y} (indelingswijziging 2)"},
+    "bounds_changed": {"nl": "grenzen gewijzigd in {y} (indelingswijziging 3)",
+                       "en": "boundaries changed in {y} (indelingswijziging 3)"},
+    "flag_unknown": {"nl": "indelingswijziging {y} onbekend", "en": "indelingswijziging {y} unknown"},
+    "only_new": {"nl": "bestaat niet in de indeling van {a} (alleen in {b}): niet vergelijkbaar",
+                 "en": "does not exist in the {a} division (only in {b}): not comparable"},
+    "only_old": {"nl": "bestaat niet in de indeling van {b} (alleen in {a}): niet vergelijkbaar",
+                 "en": "does not exist in the {b} division (only in {a}): not comparable"},
+    "neither": {"nl": "komt in {a} noch in {b} voor", "en": "exists in neither {a} nor {b}"},
+    "members": {"nl": "leden niet vergelijkbaar: {list}", "en": "members not comparable: {list}"},
+}
+
+
+def _reason(key: str, **kw) -> dict[str, str]:
+    return {lang: text.format(**kw) for lang, text in REASONS[key].items()}
+
+
+def comparability(old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str],
+                  between: Mapping[int, pd.DataFrame] | None = None) -> tuple[list[str], dict[str, dict[str, str]]]:
+    """Split ``codes`` into comparable ones and ``{code: {"nl": reason, "en": reason}}`` for the others.
+
+    Two versions of one year: every code is comparable. Two years ``a < b``: a code must exist in both frames
+    (a code of only one year's indeling is *not comparable*, never "appeared" or "disappeared"), and CBS
+    *Indelingswijziging* must be ``1`` in every year after ``a`` up to ``b`` (``between``: the frames of the
+    years in between; a missing one makes the gap unknown).
+    """
     y_old, y_new = Version.of(old).year, Version.of(new).year
     if y_old is None or y_new is None or y_old == y_new:
         return list(codes), {}
     if y_new < y_old:
         old, new, y_old, y_new = new, old, y_new, y_old
     frames = {**dict(between or {}), y_new: new}
+    in_old = set(old["code"].astype(str)) if "code" in old.columns else set()
+    in_new = set(new["code"].astype(str)) if "code" in new.columns else set()
     ok, why = [], {}
     for code in codes:
         reason = None
+        if code not in in_old or code not in in_new:
+            key = "neither" if code not in in_old and code not in in_new else "only_new" if code not in in_old \
+                else "only_old"
+            reason = _reason(key, a=y_old, b=y_new)
         for y in range(y_old + 1, y_new + 1):
+            if reason is not None:
+                break
             if y not in frames:
-                reason = f"geen gegevens voor {y}: indelingswijziging tussen {y_old} en {y_new} onbekend"
+                reason = _reason("no_frame", y=y, a=y_old, b=y_new)
                 break
             flag = change_flag(frames[y], code)
             if flag != 1:
-                reason = ({2.0: f"code gewijzigd in {y} (indelingswijziging 2)",
-                           3.0: f"grenzen gewijzigd in {y} (indelingswijziging 3)"}
-                          .get(flag, f"indelingswijziging {y} onbekend"))
-                break
+                reason = _reason({2.0: "code_changed", 3.0: "bounds_changed"}.get(flag, "flag_unknown"), y=y)
         if reason is None:
             ok.append(code)
         else:
             why[code] = reason
     return ok, why
+
+
+def comparable_codes(old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str],
+                     between: Mapping[int, pd.DataFrame] | None = None, lang: str = "nl"
+                     ) -> tuple[list[str], dict[str, str]]:
+    """:func:`comparability` with the reasons in ``lang`` (see the module docstring)."""
+    ok, why = comparability(old, new, codes, between)
+    return ok, {c: r[lang] for c, r in why.items()}
 
 
 def _differ(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -220,19 +273,20 @@ def what_changed(old_frame: pd.DataFrame, new_frame: pd.DataFrame, codes: Sequen
     """
     members = [c for f in focus_areas for c in f.codes]
     asked = list(dict.fromkeys([*codes, *members]))
-    ok, why = comparable_codes(old_frame, new_frame, asked, between)
+    ok, why = comparability(old_frame, new_frame, asked, between)
     focus_ok = [f for f in focus_areas if all(c in ok for c in f.codes)]
     for f in focus_areas:
         if f not in focus_ok:
             bad = [c for c in f.codes if c in why]
-            why[f.id] = f"leden niet vergelijkbaar: {', '.join(f'{c} ({why[c]})' for c in bad)}"
+            why[f.id] = {lang: REASONS["members"][lang].format(list=", ".join(f"{c} ({why[c][lang]})" for c in bad))
+                         for lang in ("nl", "en")}
     if asked and not ok:
-        text = "; ".join(f"{c}: {r}" for c, r in list(why.items())[:10])
+        text = {lang: "; ".join(f"{c}: {r[lang]}" for c, r in list(why.items())[:10]) for lang in ("nl", "en")}
         raise UserInputError(
             f"Geen van de gekozen gebieden is vergelijkbaar tussen {Version.of(old_frame).text()} en "
-            f"{Version.of(new_frame).text()}: {text}.",
+            f"{Version.of(new_frame).text()}: {text['nl']}.",
             f"None of the selected areas is comparable between {Version.of(old_frame).text('en')} and "
-            f"{Version.of(new_frame).text('en')}: {text}.")
+            f"{Version.of(new_frame).text('en')}: {text['en']}.")
     area_codes = [c for c in codes if c in ok]
     figures = figure_changes(old_frame, new_frame, list(dict.fromkeys([*area_codes, *[
         c for f in focus_ok for c in f.codes]])))
@@ -247,4 +301,5 @@ def what_changed(old_frame: pd.DataFrame, new_frame: pd.DataFrame, codes: Sequen
         indicators, areas = indicator_changes(old_scores, new_scores, ids)
     else:
         indicators, areas = indicator_changes(pd.DataFrame(index=ids), pd.DataFrame(index=ids), ids)
-    return Changes(figures, indicators, areas, Version.of(old_frame), Version.of(new_frame), why)
+    return Changes(figures, indicators, areas, Version.of(old_frame), Version.of(new_frame),
+                   {k: r["nl"] for k, r in why.items()}, {k: r["en"] for k, r in why.items()})

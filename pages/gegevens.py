@@ -10,12 +10,13 @@ from __future__ import annotations
 import streamlit as st
 
 from data.errors import StapelkaartError
-from pages._common import fmt, loaders, widgets
+from pages._common import changesui, fmt, loaders, widgets
 from pages._common.i18n import t
 
 view = widgets.page_view("gegevens")
 lang = view.lang
 st.title(t("page_gegevens", lang))
+changesui.version_notice(view)     # a view on an older kept version (kv=) says so here too; links keep kv
 
 # --- admin gate (only True/False is kept in the session, never the token) ---
 st.subheader(t("admin_title", lang))
@@ -51,6 +52,7 @@ if not is_admin:
     st.caption(t("admin_needed", lang))
 elif st.button(t("refresh_button", lang), key="b_refresh"):
     bar = st.progress(0.0, text=t("loading", lang))
+    before = changesui.current_version(view)
     try:
         done, stale = loaders.refresh(view.gemeenten, view.year, ("wijk", "buurt"),
                                       lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
@@ -63,6 +65,9 @@ elif st.button(t("refresh_button", lang), key="b_refresh"):
             st.success(t("fetch_done", lang, what=", ".join(done)))
         if stale:
             st.warning(t("stale", lang, date=min(stale)), icon=":material/schedule:")
+        changesui.note_refresh(view, before)
+if is_admin:       # what the last refresh brought: a new CBS version opens 'Wat is er veranderd' on the two
+    changesui.after_refresh(view)
 
 # --- user indicator files of this view ---
 st.subheader(t("import_title", lang))

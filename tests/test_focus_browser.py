@@ -1,7 +1,7 @@
 """Focus areas in a real browser (Chromium via Playwright against `streamlit run app.py`).
 
 A focus area defined only through the URL (``fa=``) reproduces in a fresh browser context: names, members and
-the comparison columns. Screenshots into tests/artifacts/: ``vergelijken_zaanstad_preset.png`` (the Zaanstad
+the comparison columns. (Presentation mode over the link's focus areas at 1280x720: tests/test_presentation_browser.py.) Screenshots into tests/artifacts/: ``vergelijken_zaanstad_preset.png`` (the Zaanstad
 preset with Oud-Oost and Zuidoost, 1280 px wide) and ``veranderd.png`` (what changed between two served
 versions of 85984NED; the versions are the SYNTHETIC fixtures of tests/test_versions_changes.py).
 """
@@ -82,18 +82,6 @@ def test_url_focus_areas_reproduce_in_a_fresh_browser_and_fit_1280(browser, tmp_
             box = chart.bounding_box()
             assert box and box["x"] + box["width"] <= 1280, box
             seen.append(heads[:7])
-            if not seen[:-1]:                 # presentation runs over the link's focus areas (1280x720)
-                pres = ctx.new_page()
-                pres.set_viewport_size({"width": 1280, "height": 720})
-                pres.goto(f"{url}/kaart?present=1&fa={quote(ZAANSTAD_PLUS, safe=':;+')}")
-                _wait(pres, "Volgend focusgebied")
-                assert pres.locator("h1").first.inner_text().strip() == "Zaandam-Zuid"
-                pres.get_by_text("Volgend focusgebied").first.click()
-                pres.wait_for_function("() => document.querySelector('h1') && "
-                                       "document.querySelector('h1').innerText.includes('Poelenburg')", timeout=120_000)
-                time.sleep(3.0)
-                pres.screenshot(path=str(ARTIFACTS / "presentatie_focus_1280x720.png"))
-                pres.close()
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "vergelijken_zaanstad_preset_1280x800.png"))
             page.set_viewport_size({"width": 1280, "height": 3200})     # the whole page, still 1280 px wide
@@ -146,3 +134,36 @@ def test_what_changed_screenshot(browser, tmp_path, monkeypatch):
         for m in mirrors:
             m.proc.terminate()
             m.proc.wait(10)
+
+
+def test_what_changed_between_two_years_screenshot(browser, tmp_path):
+    """'Wat is er veranderd' between KWB 2023 (the SYNTHETIC 85618NED of tests/test_year_changes.py) and the real
+    2024 table, for the focus area Oud-Oost: the user picks 'Twee jaren'. Screenshot ``veranderd_jaren.png``."""
+    from tests import test_year_changes as Y
+
+    run = tmp_path / "m"
+    run.mkdir()
+    mirror = start_mirror(run, "--tables", str(Y.write_2023(tmp_path / "tables")))
+    env = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
+               STAPELKAART_CACHE_DIR=str(tmp_path / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    proc, url = _serve(env)
+    try:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
+        page = ctx.new_page()
+        fa = "Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME;Met nieuwe wijk:WK0363AB+WK0363AA"
+        page.goto(f"{url}/buurtprofiel?fa={quote(fa, safe=':;+')}&fopen=oud-oost&ref=gemeente")
+        _wait(page, "Wat is er veranderd")
+        page.get_by_text("Twee jaren").first.click()
+        _wait(page, "85618NED 2023")
+        assert page.get_by_text("CBS-versie van 2024-11-01").count()
+        page.set_viewport_size({"width": 1280, "height": 1400})
+        page.get_by_text("Wat is er veranderd").first.evaluate("e => e.scrollIntoView({block: 'start'})")
+        time.sleep(1.5)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "veranderd_jaren.png"))
+        ctx.close()
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        mirror.proc.terminate()
+        mirror.proc.wait(10)

@@ -1,8 +1,13 @@
-"""'Wat is er veranderd': per area or focus area, between two kept versions of the KWB table (Buurtprofiel).
+"""'Wat is er veranderd' per area or focus area (Buurtprofiel, and Gegevens right after a refresh).
 
-The versions come from the cache (``data.cbs.kwb_versions``: CBS ``Modified`` + fetch time). Default: the
-previous kept version against the newest. "Terug naar de vorige versie" is a choice of this view (the ``kv``
-URL parameter): the shared cache is not changed, so nobody else's view changes.
+Two comparisons, one view (indicators.changes.what_changed):
+
+* **two versions** of the year's KWB table kept in the cache (``data.cbs.kwb_versions``: CBS ``Modified`` + fetch
+  time). Default: the previous kept version against the newest; ``preselect`` sets both (Gegevens after a refresh
+  that brought a new version). "Terug naar de vorige versie" is a choice of this view (the ``kv`` URL parameter):
+  the shared cache is not changed, so nobody else's view changes.
+* **two years** (``state.YEARS``): only areas whose code and boundaries did not change in between are compared; a
+  code of only one year's indeling is named as not comparable (never as "nieuw" or "verdwenen").
 """
 
 from __future__ import annotations
@@ -10,10 +15,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data.errors import StapelkaartError
+from data.errors import StapelkaartError, UserInputError
 from indicators import registry as reg
 from pages._common import fmt, loaders, widgets
 from pages._common.i18n import label, t
+from pages._common.state import YEARS
+
+K_MODE, K_OLD, K_NEW, K_OLD_YEAR, K_NEW_YEAR = ("w_changed_mode", "w_changed_old", "w_changed_new",
+                                                "w_changed_old_year", "w_changed_new_year")
 
 
 def _value(v, lang: str) -> str:
@@ -37,60 +46,129 @@ def version_notice(view) -> None:
             st.rerun()
 
 
-def _scores(view, gms, level, modified, areas) -> pd.DataFrame:
-    v = view.with_(kv=modified)
-    table = loaders.scored(gms, view.year, level, view.reference, None, modified).table
+def preselect(old: str, new: str) -> None:
+    """Open the section on two versions (CBS Modified of each), e.g. right after a refresh brought ``new``."""
+    st.session_state[K_MODE] = "versions"
+    st.session_state[K_OLD], st.session_state[K_NEW] = old, new
+
+
+def _pick(where, text: str, options: list, default, key: str, **kw):
+    """A selectbox whose value lives in the session (seeded with ``default`` when missing or no longer offered)."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+    return where.selectbox(text, options, key=key, **kw)
+
+
+def _scores(view, gms, level, year: int, modified: str | None, areas) -> pd.DataFrame:
+    """Score table of one side: the areas' rows plus the focus areas' aggregates (indexed by code / focus id)."""
+    table = loaders.scored(gms, year, level, view.reference, None, modified).table
     if areas:
+        v = view.with_(kv=modified, year=year)
         table = pd.concat([table, loaders.focus_table(v, None, list(areas))[lambda d: d["kind"] == "focus"]])
     return table
 
 
-def section(view, codes: list[str], areas: list, name: str) -> None:
-    """The 'Wat is er veranderd' section for ``codes`` (an area) or ``areas`` (a focus area)."""
+def _version_sides(view, gms, level, areas):
+    """(old frame, new frame, between, old scores, new scores) of two kept versions; None when there are not two."""
     lang = view.lang
-    st.subheader(t("changed_title", lang))
-    gms = loaders.focus_gemeenten(view, areas) if areas else view.gemeenten
-    level = areas[0].level if areas else view.level
-    try:
-        kept = loaders.versions(tuple(sorted(gms)), view.year)
-    except StapelkaartError as exc:
-        st.info(exc.text(lang))
-        return
+    kept = loaders.versions(tuple(sorted(gms)), view.year)
     if len(kept) < 2:
         st.info(t("changed_one", lang, version=", ".join(f"CBS {_date(v)}" for v in kept) or "–"))
-        return
+        return None
     dates = [v["modified"] for v in kept]
     labels = {v["modified"]: t("changed_version_label", lang, date=_date(v), fetched=str(v["fetched_at"])[:10])
               for v in kept}
     c1, c2 = st.columns(2)
-    old = c1.selectbox(t("changed_old", lang), dates, index=len(dates) - 2, key="w_changed_old",
-                       format_func=labels.get)
-    new = c2.selectbox(t("changed_new", lang), dates, index=len(dates) - 1, key="w_changed_new",
-                       format_func=labels.get)
+    old = _pick(c1, t("changed_old", lang), dates, dates[-2], K_OLD, format_func=labels.get)
+    new = _pick(c2, t("changed_new", lang), dates, dates[-1], K_NEW, format_func=labels.get)
+    frames = [loaders.kwb(tuple(sorted(gms)), view.year, m) for m in (old, new)]
+    return (*frames, None, _scores(view, gms, level, view.year, old, areas),
+            _scores(view, gms, level, view.year, new, areas))
+
+
+def _year_sides(view, gms, level, areas):
+    """(old frame, new frame, frames of the years in between, old scores, new scores) of two years, or None."""
+    lang = view.lang
+    years = sorted(YEARS)
+    c1, c2 = st.columns(2)
+    earlier = [y for y in years if y < view.year]
+    old = _pick(c1, t("changed_old_year", lang), years, earlier[-1] if earlier else years[0], K_OLD_YEAR)
+    new = _pick(c2, t("changed_new_year", lang), years, view.year, K_NEW_YEAR)
+    if old >= new:
+        st.info(t("changed_year_order", lang))
+        return None
+    frames = {}
+    kv = {view.year: view.kv}             # the view's own year is read in the version the view reads (kv=)
+    for y in (old, new):
+        try:
+            frames[y] = loaders.kwb(tuple(sorted(gms)), y, kv.get(y))
+        except StapelkaartError as exc:
+            st.info(t("changed_year_missing", lang, year=y, error=fmt.md(exc.text(lang))))
+            return None
+    between = {}
+    for y in range(old + 1, new):          # their Indelingswijziging flags; a year that does not load stays unknown
+        try:
+            between[y] = loaders.kwb(tuple(sorted(gms)), y)
+        except StapelkaartError:
+            continue
+    st.caption(t("changed_year_rule", lang, a=old))
+    return (frames[old], frames[new], between, _scores(view, gms, level, old, kv.get(old), areas),
+            _scores(view, gms, level, new, kv.get(new), areas))
+
+
+def section(view, codes: list[str], areas: list, name: str) -> None:
+    """The 'Wat is er veranderd' section for ``codes`` (areas) and ``areas`` (focus areas)."""
+    lang = view.lang
+    st.subheader(t("changed_title", lang))
+    gms = loaders.focus_gemeenten(view, areas) if areas else view.gemeenten
+    level = areas[0].level if areas else view.level
+    if st.session_state.get(K_MODE) not in ("versions", "years"):
+        st.session_state[K_MODE] = "versions"
+    mode = st.radio(t("changed_mode", lang), ["versions", "years"], key=K_MODE, horizontal=True,
+                    format_func=lambda m: t(f"changed_mode_{m}", lang, year=view.year))
     try:
-        old_frame = loaders.kwb(tuple(sorted(gms)), view.year, old)
-        new_frame = loaders.kwb(tuple(sorted(gms)), view.year, new)
-        ch = loaders.what_changed(old_frame, new_frame, codes, focus_areas=areas,
-                                  old_scores=_scores(view, gms, level, old, areas),
-                                  new_scores=_scores(view, gms, level, new, areas))
-    except StapelkaartError as exc:
-        st.error(exc.text(lang))
+        sides = (_year_sides if mode == "years" else _version_sides)(view, gms, level, areas)
+        if sides is None:
+            return
+        old_frame, new_frame, between, old_scores, new_scores = sides
+        ch = loaders.what_changed(old_frame, new_frame, codes, focus_areas=areas, old_scores=old_scores,
+                                  new_scores=new_scores, between=between)
+    except UserInputError as exc:       # e.g. no asked area comparable between the two years: says why
+        st.info(fmt.md(exc.text(lang)))
         return
+    except StapelkaartError as exc:
+        st.error(fmt.md(exc.text(lang)))
+        return
+    show(view, ch, codes, areas, name, scored_ids=set(old_scores.index) | set(new_scores.index))
+    old, newest = ch.old.modified, loaders.versions(tuple(sorted(gms)), view.year)[-1]["modified"]
+    if mode == "versions" and old and old != newest and view.kv != old:
+        if st.button(t("use_version", lang, date=old[:10]), key="b_kv_old"):
+            widgets.update(kv=old)
+            st.rerun()
+
+
+def show(view, ch, codes: list[str], areas: list, name: str, scored_ids: set = frozenset()) -> None:
+    """One block per area and focus area: not comparable (why), stacking before/after, figures, indicators."""
+    lang = view.lang
     st.caption(t("changed_versions", lang, old=ch.old.text(lang), new=ch.new.text(lang)))
-    ids = [*codes, *(a.id for a in areas)]
-    for aid in ids:
-        if aid in ch.not_comparable:
-            st.info(f"{fmt.md(aid)}: {fmt.md(ch.not_comparable[aid])}")
+    single = len(codes) + len(areas) == 1
+    titles = {**{c: f"{name} ({c})" if single else c for c in codes}, **{a.id: a.name for a in areas}}
+    for aid in [*codes, *(a.id for a in areas)]:
+        if ch.reason(aid, lang):
+            st.info(t("changed_not_comparable", lang, area=fmt.md(titles[aid]), reason=fmt.md(ch.reason(aid, lang))))
             continue
         arow = ch.areas[ch.areas["area"] == aid]
-        if len(arow):
+        if aid not in scored_ids:
+            st.caption(t("changed_stacking_na", lang))
+        elif len(arow):
             r = arow.iloc[0]
             st.markdown(t("changed_stacking", lang, old=fmt.fmt_num(r["stacking_old"], 0, lang),
                           new=fmt.fmt_num(r["stacking_new"], 0, lang), cold=fmt.fmt_num(r["composite_old"], 1, lang),
                           cnew=fmt.fmt_num(r["composite_new"], 1, lang)))
         figs = ch.figures[ch.figures["area"] == aid]
         if figs.empty:
-            st.success(t("changed_none", lang, area=name))
+            st.success(t("changed_none_years" if ch.years else "changed_none", lang,
+                         area=fmt.md(titles[aid])))
         else:
             st.markdown(f"**{t('changed_figures', lang, n=len(figs))}**")
             st.dataframe(pd.DataFrame({
@@ -105,13 +183,51 @@ def section(view, codes: list[str], areas: list, name: str) -> None:
             st.markdown(f"**{t('changed_indicators', lang)}**")
             st.dataframe(pd.DataFrame({
                 t("indicator", lang): [label(reg.INDICATORS[i], lang) for i in inds["indicator"]],
+                t("col_status", lang): [loaders.CHANGE_STATUS[x][lang] for x in inds["status"]],
                 t("col_old", lang): [fmt.fmt_num(v, 1, lang) for v in inds["old"]],
                 t("col_new", lang): [fmt.fmt_num(v, 1, lang) for v in inds["new"]],
                 t("col_rank_move", lang): [f"{fmt.fmt_num(a, 0, lang)} → {fmt.fmt_num(b, 0, lang)}"
-                                           for a, b in zip(inds["rank_old"], inds["rank_new"])]}),
+                                           + ("" if pd.isna(m) else f" ({m:+.0f})")
+                                           for a, b, m in zip(inds["rank_old"], inds["rank_new"], inds["rank_move"])]}),
                 hide_index=True, width="stretch")
-    if old != dates[-1] and view.kv != old:
-        if st.button(t("use_version", lang, date=old[:10]), key="b_kv_old"):
-            widgets.update(kv=old)
-            st.rerun()
 
+
+# --- right after "Verversen" on Gegevens ------------------------------------------------------------------
+
+K_REFRESHED = "_changes_after_refresh"
+
+
+def current_version(view) -> str | None:
+    """CBS Modified of the version the shared cache currently serves for the view's selection (None: not cached)."""
+    kept = loaders.versions(tuple(sorted(view.gemeenten)), view.year)
+    return next((v["modified"] for v in reversed(kept) if v["current"]), None)
+
+
+def note_refresh(view, before: str | None) -> None:
+    """Remember what a refresh brought (before -> now) so the changes open without hunting for them."""
+    after = current_version(view)
+    st.session_state[K_REFRESHED] = {"gemeenten": tuple(view.gemeenten), "year": view.year, "old": before,
+                                     "new": after}
+    if before and after and before != after:
+        preselect(before, after)
+
+
+def after_refresh(view) -> None:
+    """The result of this session's last refresh of the view's selection: a new version opens 'Wat is er
+    veranderd' on the two versions (the view's area and focus areas, else its gemeenten); else says nothing changed."""
+    done = st.session_state.get(K_REFRESHED)
+    if not done or done["gemeenten"] != tuple(view.gemeenten) or done["year"] != view.year or not done["new"]:
+        return
+    lang = view.lang
+    if not done["old"] or done["old"] == done["new"]:
+        st.info(t("refresh_same_version", lang, year=view.year, date=str(done["new"])[:10]))
+        return
+    st.success(t("refresh_new_version", lang, year=view.year, old=done["old"][:10], new=done["new"][:10]))
+    areas = [a for a in loaders.view_focus_areas(view) if set(a.gemeenten) <= set(view.gemeenten)]
+    codes = [view.area] if view.area else ([] if areas else list(view.gemeenten))
+    section(view, codes, areas, view.area or ", ".join(view.gemeenten))
+    st.page_link("pages/buurtprofiel.py", label=t("refresh_open_profile", lang), icon=":material/location_on:",
+                 query_params=view.with_(page="buurtprofiel").to_params())
+    if st.button(t("refresh_close", lang), key="b_refresh_close"):
+        st.session_state.pop(K_REFRESHED, None)
+        st.rerun()

@@ -112,3 +112,29 @@ def add_member(view, focus_id: str, code: str) -> None:
     out = [loaders.FocusArea.make(a.name, [*a.codes, code] if a.id == focus_id else a.codes, source=a.source)
            for a in areas]
     _set(out)
+
+
+# --- presentation mode: the user's focus areas as labels -----------------------------------------------
+
+K_PRESENT = "w_present_focus"
+
+
+def _present_pick() -> None:
+    """A click on a label opens that focus area (clicking the current one again changes nothing)."""
+    picked = st.session_state.get(K_PRESENT)
+    if picked is not None:
+        widgets.update(focus=int(picked))
+
+
+def present_labels(view, names: list[str]) -> None:
+    """Presentation mode: one label per focus area of the view, in its order, the current one selected. The labels
+    sit in one wrapping row (st.pills), so they never overlap; next/previous and a click run over the same list."""
+    away = [a.name for a in loaders.view_focus_areas(view) if a.gemeente_code not in view.gemeenten]
+    if away:        # next/previous run over the focus areas on this map; say which ones are not on it
+        st.caption(t("present_not_on_map", view.lang, names=fmt.md(", ".join(away))))
+    if len(names) < 2:
+        return
+    current = view.focus % len(names)
+    st.session_state[K_PRESENT] = current            # follows next/previous (set before the widget exists)
+    st.pills(t("present_focus_of", view.lang, i=current + 1, n=len(names)), list(range(len(names))), key=K_PRESENT,
+             format_func=lambda i: names[i], on_change=_present_pick)

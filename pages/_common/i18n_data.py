@@ -55,4 +55,15 @@ DATA_STRINGS: dict[str, dict[str, str]] = {
                     "en": "Takes the file out of this view (and the link); it stays on the server."},
     "default_on": {"nl": "Standaard maken", "en": "Make default"},
     "default_off": {"nl": "Niet meer standaard", "en": "No longer default"},
+    "refresh_new_version": {"nl": "Deze verversing bracht een nieuwe CBS-versie van KWB {year}: {old} → {new}. "
+                                  "Hieronder staat wat er daardoor veranderde.",
+                            "en": "This refresh brought a new CBS version of KWB {year}: {old} → {new}. "
+                                  "Below is what changed because of it."},
+    "refresh_same_version": {"nl": "CBS heeft geen nieuwe versie van KWB {year}: de cache houdt de versie van {date}, "
+                                   "er is dus niets veranderd.",
+                             "en": "CBS has no new version of KWB {year}: the cache keeps the version of {date}, so "
+                                   "nothing changed."},
+    "refresh_open_profile": {"nl": "Open in Buurtprofiel (per gebied of focusgebied)",
+                             "en": "Open in Area profile (per area or focus area)"},
+    "refresh_close": {"nl": "Sluit dit overzicht", "en": "Close this overview"},
 }

@@ -4,6 +4,9 @@ merged into ``i18n.STRINGS`` (kept apart so i18n.py stays readable)."""
 FOCUS_STRINGS: dict[str, dict[str, str]] = {
     "low_coverage_short": {"nl": "Lage dekking: bij {n} indicator(en) heeft {ref} weinig gebieden met een waarde.",
                            "en": "Low coverage: for {n} indicator(s) {ref} has few areas with a value."},
+    "present_focus_of": {"nl": "Focusgebied {i} van {n}", "en": "Focus area {i} of {n}"},
+    "present_not_on_map": {"nl": "Niet in deze presentatie (hun gemeente is niet gekozen): {names}.",
+                           "en": "Not in this presentation (their municipality is not selected): {names}."},
     "fa_title": {"nl": "Focusgebieden beheren", "en": "Manage focus areas"},
     "fa_help": {"nl": "Een focusgebied is een naam plus wijken of buurten (ook uit meer gemeenten). Wat u hier "
                       "instelt staat in de link (parameter fa) en gaat mee als u die deelt.",
@@ -67,5 +70,26 @@ FOCUS_STRINGS: dict[str, dict[str, str]] = {
     "col_status": {"nl": "Status", "en": "Status"},
     "col_old": {"nl": "Oud", "en": "Old"},
     "col_new": {"nl": "Nieuw", "en": "New"},
-    "col_rank_move": {"nl": "Plaats oud → nieuw", "en": "Position old → new"},
+    "col_rank_move": {"nl": "Rang oud → nieuw (verschuiving)", "en": "Rank old → new (movement)"},
+    "changed_mode": {"nl": "Vergelijk", "en": "Compare"},
+    "changed_mode_versions": {"nl": "Twee versies van {year}", "en": "Two versions of {year}"},
+    "changed_mode_years": {"nl": "Twee jaren", "en": "Two years"},
+    "changed_old_year": {"nl": "Eerder jaar", "en": "Earlier year"},
+    "changed_new_year": {"nl": "Later jaar", "en": "Later year"},
+    "changed_year_order": {"nl": "Kies een eerder jaar links dan rechts.",
+                           "en": "Choose an earlier year on the left than on the right."},
+    "changed_year_rule": {"nl": "Alleen gebieden waarvan code en grenzen sinds {a} gelijk bleven (CBS "
+                                "Indelingswijziging 1 in elk jaar na {a}) worden vergeleken; een code die maar in één "
+                                "van beide indelingen bestaat is niet vergelijkbaar. Rangen gelden binnen de "
+                                "referentie van elk jaar.",
+                          "en": "Only areas whose code and boundaries stayed the same since {a} (CBS Indelingswijziging "
+                                "1 in every year after {a}) are compared; a code that exists in only one of the two "
+                                "divisions is not comparable. Ranks are within each year's reference."},
+    "changed_year_missing": {"nl": "KWB {year} kon niet worden geladen: {error}",
+                             "en": "KWB {year} could not be loaded: {error}"},
+    "changed_none_years": {"nl": "Geen enkel cijfer van {area} verschilt tussen deze twee jaren.",
+                           "en": "No figure of {area} differs between these two years."},
+    "changed_not_comparable": {"nl": "{area}: niet vergelijkbaar, {reason}.", "en": "{area}: not comparable, {reason}."},
+    "changed_stacking_na": {"nl": "Stapeling en samengestelde score: niet berekend voor dit gebied op dit niveau.",
+                            "en": "Stacking and composite score: not computed for this area at this level."},
 }

@@ -23,18 +23,28 @@ a:focus-visible, button:focus-visible, [role="button"]:focus-visible, input:focu
 </style>
 """
 
+#: Map height in presentation mode (px): with the compact header below, the map and legend end above the fold
+#: of a 1280x720 projector (tests/test_presentation_browser.py measures it); pages/kaart.py passes it to deck_map.
+PRESENT_MAP_HEIGHT = 390
+
 PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], footer {
   display: none !important;
 }
-[data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important; padding: 1rem 2rem !important; }
-html, body, [data-testid="stAppViewContainer"] { font-size: 21px; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
-h1 { font-size: 2.6rem !important; } h2 { font-size: 2rem !important; }
-.sk-legend { font-size: 1.3rem; } .sk-swatch { width: 2.2rem; height: 1.5rem; }
-.sk-sentence { font-size: 1.5rem; }
+/* one screen at 1280x720: little padding, tight gaps, large but not oversized type */
+[data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important; padding: .4rem 2rem 1rem !important; }
+html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: .45rem; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
+h1 { font-size: 2.1rem !important; padding: .3rem 0 .6rem 0 !important; } h2 { font-size: 1.7rem !important; }
+[data-testid="stMain"] .stButton button { min-height: 2.2rem; padding: .15rem .8rem; }
+[data-testid="stMain"] .stButton button p { font-size: 1rem; white-space: nowrap; }
+.st-key-w_present_focus [data-testid="stWidgetLabel"] p { font-size: .85rem; }
+.st-key-w_present_focus button p { font-size: .95rem; }
+.sk-legend { font-size: 1.05rem; gap: .15rem; } .sk-swatch { width: 1.8rem; height: 1.15rem; }
+.sk-sentence { font-size: 1.3rem; line-height: 1.35; padding: .25rem .8rem; margin: .1rem 0; }
 </style>
 """
 
