@@ -7,7 +7,7 @@ import streamlit as st
 from components.deckmap import deck_map
 from indicators import registry as reg
 from indicators.weights import WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_STEP
-from pages._common import fmt, focusui, loaders, mapview, reports, widgets
+from pages._common import fmt, focusui, loaders, mapview, reports, style, widgets
 from pages._common.i18n import label, t
 from pages._common.state import CLASSIFIERS, K_RANGE
 
@@ -20,6 +20,7 @@ current_focus = focus_names[view.focus % len(focus_names)] if (view.present and 
 st.title(current_focus or t("map_title", lang))
 if view.present:
     widgets.present_bar(view, len(focus_names), current_focus)
+    focusui.present_labels(view, focus_names)
     if current_focus:
         widgets.sentence(reports.focus_sentence_for(view, focus[view.focus % len(focus)].id))
 
@@ -84,7 +85,8 @@ with map_col:
         ", ".join(loaders.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
     clicked = deck_map(data.geometry, data.classes, data.palette, fields=data.fields,
                        outlines=data.outline_codes + ([selected] if selected else []),
-                       height=780 if view.present else 620, key="kaart_map", loading_text=t("map_loading", lang),
+                       height=style.PRESENT_MAP_HEIGHT if view.present else 620, key="kaart_map",
+                       loading_text=t("map_loading", lang),
                        locale="en-GB" if lang == "en" else "nl-NL",
                        fit=mapview.focus_fit(gdf, focus[view.focus % len(focus)].codes) if current_focus else None,
                        label=t("map_alt", lang, n=data.n_areas, level=t(f"level_{view.level}", lang).lower(),
