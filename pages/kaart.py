@@ -85,7 +85,8 @@ with map_col:
         ", ".join(loaders.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
     clicked = deck_map(data.geometry, data.classes, data.palette, fields=data.fields,
                        outlines=data.outline_codes + ([selected] if selected else []),
-                       height=style.PRESENT_MAP_HEIGHT if view.present else 620, key="kaart_map",
+                       height=style.PRESENT_MAP_HEIGHT if view.present else 620, fill_viewport=view.present,
+                       key="kaart_map",
                        loading_text=t("map_loading", lang),
                        locale="en-GB" if lang == "en" else "nl-NL",
                        fit=mapview.focus_fit(gdf, focus[view.focus % len(focus)].codes) if current_focus else None,

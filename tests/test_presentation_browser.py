@@ -122,3 +122,22 @@ def test_presentation_1280x720_map_legend_above_the_fold_labels_apart(browser, a
     _assert_above_the_fold(page)
     page.screenshot(path=str(ARTIFACTS / "presentatie_oud_oost_1280x720.png"))
     ctx.close()
+
+
+def test_presentation_map_grows_with_a_taller_window(browser, app_url):
+    """A 1080p projector gets a large map (the frame fills the window down to its bottom), 720p still fits."""
+    heights = {}
+    for h in (720, 1080):
+        ctx = browser.new_context(viewport={"width": 1920 if h == 1080 else W, "height": h})
+        page = ctx.new_page()
+        page.goto(f"{app_url}/kaart?present=1&fa={quote(FA, safe=':;+')}")
+        _settled(page, NAMES[0])
+        frame = _box(page.locator(MAP).first)
+        assert frame["y"] + frame["height"] <= h, (h, frame)
+        heights[h] = frame["height"]
+        if h == 1080:
+            page.set_viewport_size({"width": 1920, "height": 900})       # a resize follows the window
+            page.wait_for_function(f"() => document.querySelector('{MAP}').getBoundingClientRect().bottom <= 900",
+                                   timeout=30_000)
+        ctx.close()
+    assert heights[1080] >= heights[720] + 300, heights                 # 360 px more window, ~360 px more map

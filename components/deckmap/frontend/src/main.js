@@ -239,9 +239,29 @@ function applyArgs(args) {
   redraw();
 }
 
+// The height to the bottom of the browser window (the iframe is same-origin), at least ``min``; 0 when the
+// parent cannot be read.
+function viewportHeight(min) {
+  try {
+    const top = window.frameElement.getBoundingClientRect().top;
+    return Math.max(min, Math.floor(window.parent.innerHeight - top - 12));
+  } catch (e) {
+    return min;
+  }
+}
+
+let fillMin = 0; // > 0: fill the window down to its bottom, at least this high (presentation mode)
+function onParentResize() {
+  if (fillMin > 0) setHeight(viewportHeight(fillMin));
+}
+try {
+  window.parent.addEventListener("resize", onParentResize);
+} catch (e) { /* not same-origin: the fixed height stays */ }
+
 async function onRender(args) {
   window.__deckmapTimes.args ??= performance.now();
-  setHeight(Number(args.height || 560));
+  fillMin = args.fill_viewport ? Number(args.height || 560) : 0;
+  setHeight(fillMin > 0 ? viewportHeight(fillMin) : Number(args.height || 560));
   if (args.geometry_hash !== geometryHash) {
     geometryHash = args.geometry_hash;
     pending = args;
