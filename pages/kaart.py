@@ -134,6 +134,6 @@ if not view.present:
     table = st.expander(t("areas_table", lang), key="x_areas", on_change="rerun")
     if table.open:                       # sent only when opened (not on first load)
         with table:
-            st.dataframe(widgets.area_table(data.joined, lang), hide_index=True, width="stretch")
+            st.dataframe(widgets.area_table(data.table, lang), hide_index=True, width="stretch")
     widgets.map_exports(view, data, scored, gdf)
 st.caption(t("attribution", lang))

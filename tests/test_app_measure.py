@@ -145,7 +145,7 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
     view = ViewState(lang=lang)
     geometry = loaders.map_geometry(GM, 2024, "wijk")
     data = mapview.build(view, s, loaders.boundaries(GM, 2024, "wijk"), geometry)
-    joined = data.joined.set_index("code")
+    joined = data.table.set_index("code")        # the area table's text (formatted when the table is opened)
     for code in table.index:
         assert joined.loc[code, "sk_stack"] == fields.loc[code, "sk_stack"]
     lines = {f["label"]: f for f in data.fields}

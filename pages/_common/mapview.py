@@ -45,6 +45,21 @@ class MapData:
     focus_groups: dict = dfield(default_factory=dict)
     focus_labels: dict = dfield(default_factory=dict)
     legend_lines: list = dfield(default_factory=list)   # the rules behind the colours (wording.legend_lines)
+    values: np.ndarray = None     # the colouring's value per row of ``joined`` (for ``table``)
+    ranks: np.ndarray = None      # its rank (1 = highest)
+    lang: str = "nl"
+    decimals: int = 1
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """``joined`` with the tooltip's content as text per area (the area table, colour never the only carrier):
+        formatted when the table is opened, never on a rerun that does not show it."""
+        finite = np.isfinite(self.values)
+        words = wording.tooltip_fields(self.joined, self.lang)   # "k van n bekend (m domeinen): ...", composite n of m
+        return self.joined.assign(
+            sk_value=[fmt_num(v, self.decimals, self.lang) for v in self.values],
+            sk_rank=[f"{int(r)} / {int(finite.sum())}" if ok else "–" for r, ok in zip(self.ranks, finite)],
+            sk_stack=words["sk_stack"].to_numpy(), sk_composite=words["sk_composite"].to_numpy())
 
     @cached_property
     def outlines(self):
@@ -122,16 +137,10 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
                 entries[i] = e.__class__(**{**e.__dict__, "label": names[i] if i < len(names) else e.label})
     fill = np.asarray(fill, dtype=np.uint8)
 
-    # the table (the tooltip's content as text), boundary order
+    # names now (the area list); the rest of the area table's text only when it is opened (MapData.table)
     finite = np.isfinite(values)
     ranks = pd.Series(values).rank(ascending=False, method="min").to_numpy()
-    words = wording.tooltip_fields(joined, lang)      # "k van n bekend (m domeinen): ...", composite with n of m
-    joined = joined.assign(
-        sk_value=[fmt_num(v, 0 if view.colour == "stacking" else 1, lang) for v in values],
-        sk_rank=[f"{int(r)} / {int(finite.sum())}" if ok else "–" for r, ok in zip(ranks, finite)],
-        sk_stack=words["sk_stack"].to_numpy(), sk_composite=words["sk_composite"].to_numpy(),
-        sk_name=words["sk_name"].to_numpy(),
-    )
+    joined = joined.assign(sk_name=wording.area_names(joined).to_numpy())
 
     # what travels per rerun, in the geometry's area order (an area without a row: no data)
     pos = pd.Index(joined["code"].astype(str)).get_indexer(list(geometry.codes))
@@ -161,7 +170,8 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     title = t("hotspots", lang).replace("Toon h", "H").replace("Show h", "H") if view.hotspots else colour_label(view.colour, lang)
     return MapData(rows, title, len(joined), joined, focus_names, fill, entries, geometry, classes, palette,
                    fields, outline_codes, gdf, groups, labels,
-                   legend_lines=wording.legend_lines(scored.result, view) if scored.result is not None else [])
+                   legend_lines=wording.legend_lines(scored.result, view) if scored.result is not None else [],
+                   values=values, ranks=ranks, lang=lang, decimals=0 if view.colour == "stacking" else 1)
 
 
 def focus_fit(gdf, codes) -> tuple[float, float, float, float] | None:

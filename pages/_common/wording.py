@@ -46,14 +46,19 @@ def composite_field(row, lang: str) -> str:
     return t("composite_none", lang, base=base) if base else t("not_enough_data", lang)
 
 
+def area_names(table: pd.DataFrame) -> pd.Series:
+    """The area's name, or its code where it has none (``sk_name``)."""
+    name = _col(table, "name")
+    return name.astype("object").where(name.notna(), _col(table, "code")).astype(str)
+
+
 def tooltip_fields(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``sk_name``, ``sk_stack`` and ``sk_composite`` per row of ``table`` (a score table or the joined map frame;
     rows without scores, e.g. 'geen gegevens' areas, say 'niet genoeg gegevens')."""
     cols = ["stacking_count", "stacking_known", "stacking_m", "stacking_domains", "composite", "composite__n",
             "composite__m"]
     rows = pd.DataFrame({c: _col(table, c) for c in cols}, index=table.index).to_dict("records")
-    name = _col(table, "name").astype("object").where(_col(table, "name").notna(), _col(table, "code"))
-    return pd.DataFrame({"sk_name": name.astype(str).to_numpy(),
+    return pd.DataFrame({"sk_name": area_names(table).to_numpy(),
                          "sk_stack": [stack_field(r, lang) for r in rows],
                          "sk_composite": [composite_field(r, lang) for r in rows]}, index=table.index)
 
