@@ -2,8 +2,10 @@
 merged into ``i18n.STRINGS`` (kept apart so i18n.py stays readable)."""
 
 FOCUS_STRINGS: dict[str, dict[str, str]] = {
-    "low_coverage_short": {"nl": "Lage dekking: bij {n} indicator(en) heeft {ref} weinig gebieden met een waarde.",
-                           "en": "Low coverage: for {n} indicator(s) {ref} has few areas with a value."},
+    "low_coverage_short": {"nl": "Lage dekking: bij {n} indicator(en) heeft minder dan de helft van de referentie "
+                                 "({ref}) een waarde.",
+                           "en": "Low coverage: for {n} indicator(s) fewer than half of the reference ({ref}) "
+                                 "have a value."},
     "present_focus_of": {"nl": "Focusgebied {i} van {n}", "en": "Focus area {i} of {n}"},
     "present_not_on_map": {"nl": "Niet in deze presentatie (hun gemeente is niet gekozen): {names}.",
                            "en": "Not in this presentation (their municipality is not selected): {names}."},
