@@ -69,6 +69,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "loading_score": {"nl": "Scores berekenen…", "en": "Computing scores…"},
     "loaded": {"nl": "Gegevens geladen", "en": "Data loaded"},
     "load_failed": {"nl": "Laden mislukt", "en": "Loading failed"},
+    "gm_part_dropped": {"nl": "Een deel van de gemeenten in de link (gm) is geen gemeentecode van {year} en is "
+                              "weggelaten; de andere worden getoond.",
+                        "en": "Part of the municipalities in the link (gm) is no municipality code of {year} and was "
+                              "left out; the others are shown."},
     "gm_suggest": {"nl": "Bedoelde u misschien: {names}?", "en": "Did you perhaps mean: {names}?"},
     "gm_pick": {"nl": "Gemeente kiezen", "en": "Choose a municipality"},
     "gm_pick_placeholder": {"nl": "Typ of kies een gemeente…", "en": "Type or choose a municipality…"},

@@ -36,7 +36,9 @@ def warn_bad_params(lang: str) -> None:
     """Say which settings of the link were not used. Only known parameter names are listed (as inert text);
     unknown names are counted, never shown; dropped gemeente codes and missing files passed the allow-list."""
     problems, dropped, missing = st.session_state.get(PROBLEMS) or ((), (), ())
-    known = [p for p in problems if p in PARAM_NAMES]
+    unmatched, fell_back = st.session_state.get(GM_HINTS) or ((), False)
+    part = "gm" in problems and bool(unmatched) and not fell_back    # some of gm= kept, the unreadable rest left out
+    known = [p for p in problems if p in PARAM_NAMES and not (part and p == "gm")]
     n_unknown = sum(p not in PARAM_NAMES for p in problems)
     parts = []
     if known:
@@ -45,6 +47,8 @@ def warn_bad_params(lang: str) -> None:
         parts.append(t("unknown_params", lang, n=n_unknown))
     if dropped:
         parts.append(t("gm_dropped", lang, codes=", ".join(dropped), year=view().year))
+    if part and len(unmatched) > len(dropped):
+        parts.append(t("gm_part_dropped", lang, year=view().year))
     if missing:
         parts.append(t("files_missing", lang, files=", ".join(missing)))
     if parts:
