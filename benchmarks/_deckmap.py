@@ -74,3 +74,23 @@ class WsCounter:
         n = len(payload) if isinstance(payload, (bytes, bytearray)) else len(payload.encode())
         self.received += n
         self.frames.append(n)
+
+
+def open_counted(browser, url: str, *, init_script: str | None = None, wait_idle: bool = False):
+    """A 1400x1000 page on ``url`` that counts the geometry file's bytes (``geo``: one entry per fetch) and the
+    websocket bytes (``ws``); returns ``(ctx, page, geo, ws, version, first_s)`` after the map has drawn."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    if init_script:
+        ctx.add_init_script(init_script)
+    page = ctx.new_page()
+    geo: list[int] = []
+    page.on("response", lambda r: geo.append(len(r.body())) if r.url.endswith(GEO_SUFFIX) else None)
+    ws = WsCounter().attach(page)
+    t0 = time.perf_counter()
+    page.goto(url)
+    if wait_idle:
+        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""",
+                               timeout=180_000)
+    version = wait_drawn(page, timeout_s=180)
+    return ctx, page, geo, ws, version, time.perf_counter() - t0
+

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import _mirror
-from benchmarks._deckmap import GEO_SUFFIX, WsCounter, canvas_pixels, wait_drawn
+from benchmarks._deckmap import canvas_pixels, open_counted, wait_drawn
 from benchmarks.bench_browser import ARGS, BASELINE_APP, CHROMIUM, PAINTED, _visit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,15 +55,7 @@ def _component_visit(page, url: str) -> float:
 
 
 def _component_changes(browser, url: str) -> dict:
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
-    geo = []
-    page.on("response", lambda r: geo.append(len(r.body())) if r.url.endswith(GEO_SUFFIX) else None)
-    ws = WsCounter().attach(page)
-    t0 = time.perf_counter()
-    page.goto(url)
-    version = wait_drawn(page, timeout_s=180)
-    first_s = time.perf_counter() - t0
+    ctx, page, geo, ws, version, first_s = open_counted(browser, url)
     run, _ = _script_ms(page, 0)
     first_ws = ws.received
     times, sizes, server, unchanged = [], [], [], 0

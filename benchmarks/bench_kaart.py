@@ -20,13 +20,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks import _mirror
-from benchmarks._deckmap import FRAME_SELECTOR, GEO_SUFFIX, WsCounter, canvas_pixels, wait_drawn
+from benchmarks._deckmap import FRAME_SELECTOR, canvas_pixels, open_counted
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -61,17 +60,7 @@ def _import_income(env: dict) -> str:
 
 
 def _browser_changes(browser, url: str) -> dict:
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    ctx.add_init_script(SEND_HOOK)
-    page = ctx.new_page()
-    geo = []
-    page.on("response", lambda r: geo.append(len(r.body())) if r.url.endswith(GEO_SUFFIX) else None)
-    ws = WsCounter().attach(page)
-    t0 = time.perf_counter()
-    page.goto(url)
-    page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=180_000)
-    version = wait_drawn(page, timeout_s=180)
-    first_s = time.perf_counter() - t0
+    ctx, page, geo, ws, version, first_s = open_counted(browser, url, init_script=SEND_HOOK, wait_idle=True)
     # The weight slider did not answer Playwright's key presses (no rerun) in this run: the browser part changes
     # the number of classes instead (same rerun path: no geometry, classify + colour array + tooltip values).
     box = page.locator('[data-testid="stNumberInput"] input').first
