@@ -165,6 +165,8 @@ def test_tooltip_shows_for_a_hovered_area_and_a_hostile_name_stays_text(page, se
     frame.wait_for_function("() => document.getElementById('tip').style.display === 'block'", timeout=20_000)
     text = frame.evaluate("() => document.getElementById('tip').textContent")
     assert "WK047912" in text and PAYLOAD in text          # shown literally, as text
+    stacked = [ln for ln in text.split("\n") if ln.startswith("Gestapelde domeinen: ")]   # which domains stack
+    assert len(stacked) == 1 and stacked[0] != "Gestapelde domeinen: undefined", text
     assert frame.evaluate("() => document.querySelectorAll('#tip *').length") == 0   # no element from the name
     assert frame.evaluate("() => document.querySelectorAll('img').length") == 0
     _shot(page, "kaart_tooltip")

@@ -72,6 +72,18 @@ def field(label: str, values, *, decimals: int = 2, suffix: str = "", missing: s
             "missing": str(missing)}
 
 
+def flags_field(label: str, masks, names: Sequence[str], *, missing: str = "—", none: str = "—") -> dict:
+    """One tooltip line listing names per area: bit i of the area's mask = ``names[i]`` (e.g. the stacked
+    domains: "Werk, Wonen"); NaN shows ``missing``, a mask of 0 shows ``none``. Travels as uint16 (65535 =
+    missing), two bytes per area, however long the names are; at most 15 names."""
+    if len(names) > 15:
+        raise ValueError("at most 15 names fit a uint16 mask")
+    arr = np.asarray(masks, dtype=float)
+    raw = np.where(np.isfinite(arr), arr, U16_MISSING).astype("<u2").tobytes()
+    return {"label": str(label), "values": raw, "encoding": "flags", "names": [str(n) for n in names],
+            "decimals": 0, "suffix": "", "missing": str(missing), "none": str(none)}
+
+
 def deck_map(geometry: EncodedGeometry, classes, palette: Sequence[Sequence[int]], *,
              fields: Sequence[Mapping] = (), outlines: Sequence[str] = (), outline_colour=(26, 26, 26, 255),
              height: int = 560, label: str = "Kaart", loading_text: str = "Kaart laden…", locale: str = "nl-NL",

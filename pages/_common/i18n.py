@@ -166,6 +166,7 @@ STRINGS: dict[str, dict[str, str]] = {
                     "en": "**{domain}** (domain rank {rank}, {base}) because of: {indicators}"},
     "all_indicators": {"nl": "Alle indicatoren", "en": "All indicators"},
     "stacking_domains": {"nl": "Gestapelde domeinen", "en": "Stacked domains"},
+    "stacking_none": {"nl": "geen (van de bekende)", "en": "none (of the known)"},
     "stacking_count": {"nl": "Aantal gestapelde domeinen", "en": "Number of stacked domains"},
     "composite": {"nl": "Samengestelde score", "en": "Composite score"},
     "rank_interval": {"nl": "Plaats in de rangorde bij gevarieerde gewichten (90 %-interval, 1000 trekkingen): "

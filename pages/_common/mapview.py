@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from components.deckmap import field
+from components.deckmap import field, flags_field
 from data.errors import StapelkaartError
 from indicators import registry as reg
 from pages._common import loaders, wording
@@ -156,6 +156,9 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     fields += [field(spec["label"], np.asarray(spec["values"], dtype="float64")[take] * blank,
                      decimals=spec["decimals"], missing=spec["missing"])
                for spec in wording.tooltip_numbers(joined, lang)]
+    flags = wording.tooltip_flags(joined, lang)          # which domains stack: names, two bytes per area
+    fields.insert(4, flags_field(flags["label"], flags["masks"][take] * blank, flags["names"],
+                                 missing=flags["missing"], none=flags["none"]))
 
     focus_names, outline_codes, groups, labels = [], [], {}, {}
     # the view's focus areas of this level with a member among the selected gemeenten

@@ -75,6 +75,19 @@ def tooltip_numbers(table: pd.DataFrame, lang: str) -> list[dict]:
             {"label": t("composite_on", lang) + " (n)", "values": num("composite__n"), "decimals": 0, "missing": "0"}]
 
 
+def tooltip_flags(table: pd.DataFrame, lang: str) -> dict:
+    """Which domains stack, per area, for ``components.deckmap.flags_field``: bit i = the i-th domain of the
+    registry in the worst band (``domain__<d>__band``); NaN where no domain is known ('niet genoeg gegevens')."""
+    ids = list(reg.DOMAINS)
+    bands = np.column_stack([pd.array(_col(table, f"domain__{d}__band"), dtype="boolean").fillna(False)
+                             .to_numpy(dtype=bool) for d in ids]) if len(table) else np.zeros((0, len(ids)), bool)
+    masks = (bands * (1 << np.arange(len(ids)))).sum(axis=1).astype(float)
+    known = pd.to_numeric(_col(table, "stacking_known"), errors="coerce").fillna(0).to_numpy() > 0
+    return {"label": t("stacking_domains", lang), "masks": np.where(known, masks, np.nan),
+            "names": [label(reg.DOMAINS[d], lang) for d in ids], "missing": t("not_enough_data", lang),
+            "none": t("stacking_none", lang)}
+
+
 def tooltip_html(lang: str) -> str:
     """The tooltip template over ``code``, ``sk_name``, ``sk_value``, ``sk_rank`` and ``tooltip_fields``."""
     e = lambda key: html.escape(t(key, lang))  # noqa: E731

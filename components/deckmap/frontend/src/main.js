@@ -85,6 +85,15 @@ function decodeFields(args) {
     const b = toBytes(args[`field_values_${i}`]);
     const buf = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
     let values;
+    if (f.encoding === "flags") {
+      // bit i set = names[i]; 65535 = missing
+      const raw = new Uint16Array(buf);
+      const names = (f.names || []).map(String);
+      const none = String(f.none ?? "—");
+      const text = Array.from(raw, (v) => (v === 65535 ? null
+        : (names.filter((_, i) => v & (1 << i)).join(", ") || none)));
+      return {label: String(f.label), text, missing: String(f.missing ?? "—")};
+    }
     if (f.encoding === "u16") {
       // fixed point: round(v * 10^decimals), 65535 = missing (NaN)
       const raw = new Uint16Array(buf);
@@ -165,6 +174,10 @@ function showTip(info) {
   const a = info.object.area;
   const lines = [geometry.names[a] || geometry.codes[a]];
   for (const f of state.fields) {
+    if (f.text) {
+      lines.push(`${f.label}: ${f.text[a] ?? f.missing}`);
+      continue;
+    }
     const v = f.values[a];
     lines.push(`${f.label}: ${Number.isFinite(v) ? f.fmt.format(v) + f.suffix : f.missing}`);
   }
