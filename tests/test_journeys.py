@@ -179,6 +179,7 @@ def test_share_link_on_vergelijken_after_a_weight_change_and_an_area_pick_equals
     _open(page, server + "/")
     # pick an area from the list (the keyboard way of clicking the map): open "Gebied bekijken", then choose
     page.locator('[data-testid="stExpander"] summary', has_text="Gebied bekijken").first.click()
+    _settle(page)                                      # the list arrives with the map section's rerun
     picker = page.locator('[data-testid="stSelectbox"]', has_text="Gebied bekijken").locator("input").first
     picker.click()
     picker.fill("Poelenburg")
@@ -338,4 +339,30 @@ def test_gemeente_list_opens_on_demand_and_a_removed_gemeente_leaves_the_map(pag
     page.wait_for_function("() => new URLSearchParams(location.search).get('gm') === 'GM0363'", timeout=60_000)
     assert re.search(r"Gemeenten: Amsterdam\s*$", chosen.inner_text())
     assert sidebar.get_by_role("button", name="Remove Amsterdam (GM0363)").count() == 1   # the list stays open
+    _no_exception(page)
+
+
+def test_kaart_changes_rerun_the_map_section_and_the_share_link_follows(page, server):
+    """A colour or class change on the Kaart reruns only its map section (st.fragment); the share link in the
+    sidebar (outside that section) still equals the address bar after each change."""
+    _open(page, server + "/?level=wijk")
+    page.locator('[data-testid="stSidebar"] summary', has_text="Kopieer link").first.click()
+    box = page.locator('[data-testid="stNumberInput"] input').first
+    for k in ("3", "7"):
+        box.fill(k)
+        box.press("Enter")
+        _settle(page)
+        page.wait_for_function(f"() => new URLSearchParams(location.search).get('k') === '{k}'", timeout=60_000)
+        page.wait_for_function(f"() => (document.querySelector('input.sk-share') || {{}}).value?.includes('k={k}')",
+                               timeout=60_000)
+        assert _assert_share_equals_address_bar(page)[1]["k"] == k
+    page.locator('[data-testid="stSelectbox"]', has_text="Kleur naar").locator("input").first.click()
+    page.get_by_role("option", name="Samengestelde score").first.click()
+    _settle(page)
+    page.wait_for_function("() => location.search.includes('colour=composite')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('input.sk-share').value.includes('colour=composite')",
+                           timeout=60_000)
+    view = _assert_share_equals_address_bar(page)
+    assert view[1]["colour"] == "composite" and view[1]["k"] == "7"
+    assert page.locator("input.sk-share").count() == 1            # one link, not one per rerun
     _no_exception(page)

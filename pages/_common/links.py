@@ -99,6 +99,19 @@ def _pick_gemeente(fell_back: bool) -> None:
     st.session_state[PROBLEMS] = (tuple(p for p in problems if p != "gm"), (), missing)
 
 
+SHARE_SLOT, SHARE_DONE = "_share_slot", "_share_done"   # session keys shared with the shell (shell.py)
+
+
+def refresh_share_box() -> None:
+    """The share link written by a page section that reruns alone (the Kaart's map section, an st.fragment),
+    into the shell's sidebar slot, on its full runs and its own reruns alike (Streamlit reserves the slot for
+    the fragment only when it wrote there in the last full run); the shell then leaves the slot alone."""
+    slot = st.session_state.get(SHARE_SLOT)
+    if slot is not None:
+        share_box(view(), slot)
+        st.session_state[SHARE_DONE] = True
+
+
 def share_box(v: ViewState, slot=None) -> None:
     """'Kopieer link': the URL of this exact view in a read-only text field (select and copy).
 

@@ -68,10 +68,12 @@ def main() -> None:
     st.sidebar.caption(t("attribution", lang))
     links.warn_bad_params(lang)
     widgets.SHELL.active = True
+    st.session_state[links.SHARE_SLOT], st.session_state[links.SHARE_DONE] = share_slot, False
     try:
         current.run()
     except Exception as exc:  # noqa: BLE001 (logged with traceback and error id; st.stop/st.rerun pass through)
         widgets.unexpected(exc, lang)
     finally:
         widgets.SHELL.active = False
-        links.share_box(widgets.view(), share_slot)
+        if not st.session_state.get(links.SHARE_DONE):   # the Kaart's map section writes it itself
+            links.share_box(widgets.view(), share_slot)
