@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -142,3 +143,73 @@ async def open_page(base_url: str, query_string: str = "", *, page: str = "", ti
         if hold is not None:
             await hold.wait()
     return run
+
+
+async def widget_changes(base_url: str, query_string: str, key: str, values, *, timeout: float = 300.0) -> dict:
+    """Open the page, then change the widget with user key ``key`` to each of ``values`` as the browser does:
+    one ``rerun_script`` per change with that widget's new state and, when the widget sits in an st.fragment,
+    the fragment's id (Streamlit then reruns only the fragment). Returns ``{"first": s, "changes": [s, ...],
+    "fragment": bool, "bytes": [n, ...]}``: seconds from sending to ``script_finished`` and bytes received."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from websockets.asyncio.client import connect
+
+    parts = urlsplit(base_url)
+    ws_url = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
+    found: dict = {}
+
+    def watch(msg: ForwardMsg) -> None:
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            found["page_hash"] = msg.new_session.page_script_hash
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            el = msg.delta.new_element
+            inner = getattr(el, el.WhichOneof("type") or "", None)
+            wid = getattr(inner, "id", "") if inner is not None else ""
+            if isinstance(wid, str) and wid.endswith(f"-{key}"):
+                found.update(id=wid, kind=el.WhichOneof("type"), fragment=msg.delta.fragment_id)
+            if el.WhichOneof("type") == "component_instance":     # what the map drew (its args' version)
+                found["drawn"] = json.loads(el.component_instance.json_args or "{}").get("version")
+
+    async def until_finished(ws) -> tuple[float, int]:
+        t0, size = time.perf_counter(), 0
+        while True:
+            raw = await asyncio.wait_for(ws.recv(), timeout=timeout)
+            size += len(raw)
+            msg = ForwardMsg()
+            msg.ParseFromString(raw)
+            watch(msg)
+            if msg.WhichOneof("type") == "script_finished":
+                if msg.script_finished not in FINISHED_OK:
+                    raise RuntimeError(f"run ended with {msg.script_finished}")
+                return time.perf_counter() - t0, size
+
+    async with connect(ws_url, subprotocols=["streamlit"], origin=f"{parts.scheme}://{parts.netloc}",
+                       max_size=None, open_timeout=30, ping_interval=None) as ws:
+        t0 = time.perf_counter()
+        await ws.send(_rerun_msg(query_string, ""))
+        await until_finished(ws)
+        first = time.perf_counter() - t0
+        if "id" not in found:
+            raise RuntimeError(f"no widget with key {key!r} on the page")
+        out = {"first": first, "changes": [], "bytes": [], "fragment": bool(found.get("fragment"))}
+        for value in values:
+            back = BackMsg()
+            rs = back.rerun_script
+            rs.query_string = query_string
+            rs.page_script_hash = found.get("page_hash", "")
+            if found.get("fragment"):
+                rs.fragment_id = found["fragment"]
+            state = WidgetState(id=found["id"])
+            if found["kind"] == "slider":
+                state.double_array_value.data.append(float(value))
+            elif isinstance(value, int):
+                state.int_value = value
+            else:
+                state.double_value = float(value)
+            rs.widget_states.widgets.append(state)
+            await ws.send(back.SerializeToString())
+            seconds, size = await until_finished(ws)
+            out["changes"].append(seconds)
+            out["bytes"].append(size)
+            out.setdefault("drawn", []).append(found.get("drawn"))
+        return out
