@@ -119,8 +119,14 @@ def _expected_differences(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
     canonical = {meta["key"]: name for name, meta in frame.attrs["columns"].items()}
     old = {r["WijkenEnBuurten"].strip(): r for r in _version_rows(1)}
     new = {r["WijkenEnBuurten"].strip(): r for r in _version_rows(2)}
+    return row_differences(old, new, old.keys() | new.keys(), canonical)
+
+
+def row_differences(old: dict, new: dict, codes, canonical: dict) -> set[tuple[str, str, str]]:
+    """(code, canonical variable, status) between two served row sets ({code: row}) for ``codes``: a value only
+    in ``new`` appeared, only in ``old`` disappeared, different in both changed (identity keys left out)."""
     out = set()
-    for code in old.keys() | new.keys():
+    for code in codes:
         a, b = old.get(code, {}), new.get(code, {})
         for key in (a.keys() | b.keys()) - ID_KEYS:
             va, vb = a.get(key), b.get(key)

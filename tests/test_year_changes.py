@@ -28,6 +28,7 @@ from data.errors import UserInputError
 from indicators import changes as C
 from indicators.focus import FocusArea
 from tests.conftest import REPO, SHARED_DATA, needs_shared, start_mirror
+from tests.test_versions_changes import row_differences
 
 pytestmark = needs_shared
 
@@ -36,7 +37,6 @@ SCHEMA = SHARED_DATA / "cbs_schema"
 GM = ["GM0363", "GM0479"]
 MODIFIED_2023 = "2024-11-01T02:00:00"
 ONLY_2024, ONLY_2023 = "WK0363AA", "WK036399"
-ID_KEYS = {"WijkenEnBuurten", "Gemeentenaam_1", "SoortRegio_2", "Codering_3", "IndelingswijzigingGemeenteWijkBuurt_4"}
 OUD_OOST = FocusArea.make("Oud-Oost", ["WK0363MB", "WK0363MC", "WK0363MD", "WK0363ME"])
 
 
@@ -103,18 +103,7 @@ def expected_differences(frame: pd.DataFrame, codes) -> set[tuple[str, str, str]
     canonical = {meta["key"]: name for name, meta in frame.attrs["columns"].items()}
     old = {r["WijkenEnBuurten"].strip(): r for r in rows_2023()}
     new = {r["WijkenEnBuurten"].strip(): r for r in rows_2024()}
-    out = set()
-    for code in codes:
-        a, b = old[code], new[code]
-        for key in (a.keys() | b.keys()) - ID_KEYS:
-            va, vb = a.get(key), b.get(key)
-            if va is None and vb is not None:
-                out.add((code, canonical[key], "appeared"))
-            elif va is not None and vb is None:
-                out.add((code, canonical[key], "disappeared"))
-            elif va != vb:
-                out.add((code, canonical[key], "changed"))
-    return out
+    return row_differences(old, new, codes, canonical)   # a code missing on one side: all its values differ
 
 
 @pytest.fixture
