@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO, SHARED_DATA, needs_shared
+from tests.test_versions_changes import serve  # noqa: F401 (the fixture: mirrors serving synthetic versions)
 
 pytestmark = needs_shared
 
@@ -103,53 +104,35 @@ def test_editor_adds_renames_deletes_and_loads_a_preset(mirror, cache_dir):
     assert not at.exception
 
 
-def test_what_changed_lists_exactly_the_differing_variables_and_a_view_can_go_back(tmp_path, monkeypatch, cache_dir):
+def test_what_changed_lists_exactly_the_differing_variables_and_a_view_can_go_back(serve):
     from data.cbs import load_kwb
     from tests import test_versions_changes as V
 
-    procs = []
-
-    def serve(n):
-        if procs:
-            procs[-1].proc.terminate()
-            procs[-1].proc.wait(10)
-        run = tmp_path / f"m{n}"
-        run.mkdir()
-        m = V.start_mirror(run, "--tables", str(V._write_table(tmp_path / f"v{n}", n)))
-        procs.append(m)
-        monkeypatch.setenv("STAPELKAART_CBS_URL", m.url)
-        monkeypatch.setenv("STAPELKAART_PDOK_URL", m.url)
-
-    try:
-        serve(1)
-        load_kwb(V.GM, 2024, levels=("gemeente", "wijk", "buurt"))
-        serve(2)
-        v2 = load_kwb(V.GM, 2024, levels=("gemeente", "wijk", "buurt"), refresh=True)
-        expected = {(v, s) for c, v, s in V._expected_differences(v2) if c == "WK047911"}
-        at = _app({"page": "buurtprofiel", "area": "WK047911", "ref": "gemeente"}, "buurtprofiel")
-        assert not at.error, [e.value for e in at.error]
-        listed = [d.value for d in at.dataframe if "variable" in d.value.columns]
-        assert listed, [m.value for m in at.info]
-        shown = {(v, s) for v, s in zip(listed[0]["variable"], listed[0]["Status"])}
-        status = {"gewijzigd": "changed", "nieuw": "appeared", "verdwenen": "disappeared"}
-        assert {(v, status[s]) for v, s in shown} == expected and expected
-        assert any("2025-03-27" in c.value and "2025-10-01" in c.value for c in at.caption)
-        # a focus area of two wijken: its members' changed figures
-        at = _app({"page": "buurtprofiel", "fa": "Zz:WK047911+WK0363FG", "fopen": "zz", "ref": "gemeente"},
-                  "buurtprofiel")
-        listed = [d.value for d in at.dataframe if "variable" in d.value.columns]
-        want = {(c, v) for c, v, _ in V._expected_differences(v2) if c in ("WK047911", "WK0363FG")}
-        assert set(zip(listed[0]["code"], listed[0]["variable"])) == want
-        # "go back to the previous version" is this view's choice (kv=), the shared cache keeps its current one
-        at.button(key="b_kv_old").click().run()
-        assert dict(at.query_params)["kv"] == V.MODIFIED[1]
-        assert any("2025-03-27" in w.value for w in at.warning)
-        from data import cache
-        assert all(cache.versions(k)[-1]["current"] for k in V._keys())
-    finally:
-        for m in procs:
-            m.proc.terminate()
-            m.proc.wait(10)
+    serve(1)
+    load_kwb(V.GM, 2024, levels=("gemeente", "wijk", "buurt"))
+    serve(2)
+    v2 = load_kwb(V.GM, 2024, levels=("gemeente", "wijk", "buurt"), refresh=True)
+    expected = {(v, s) for c, v, s in V._expected_differences(v2) if c == "WK047911"}
+    at = _app({"page": "buurtprofiel", "area": "WK047911", "ref": "gemeente"}, "buurtprofiel")
+    assert not at.error, [e.value for e in at.error]
+    listed = [d.value for d in at.dataframe if "variable" in d.value.columns]
+    assert listed, [m.value for m in at.info]
+    shown = {(v, s) for v, s in zip(listed[0]["variable"], listed[0]["Status"])}
+    status = {"gewijzigd": "changed", "nieuw": "appeared", "verdwenen": "disappeared"}
+    assert {(v, status[s]) for v, s in shown} == expected and expected
+    assert any("2025-03-27" in c.value and "2025-10-01" in c.value for c in at.caption)
+    # a focus area of two wijken: its members' changed figures
+    at = _app({"page": "buurtprofiel", "fa": "Zz:WK047911+WK0363FG", "fopen": "zz", "ref": "gemeente"},
+              "buurtprofiel")
+    listed = [d.value for d in at.dataframe if "variable" in d.value.columns]
+    want = {(c, v) for c, v, _ in V._expected_differences(v2) if c in ("WK047911", "WK0363FG")}
+    assert set(zip(listed[0]["code"], listed[0]["variable"])) == want
+    # "go back to the previous version" is this view's choice (kv=), the shared cache keeps its current one
+    at.button(key="b_kv_old").click().run()
+    assert dict(at.query_params)["kv"] == V.MODIFIED[1]
+    assert any("2025-03-27" in w.value for w in at.warning)
+    from data import cache
+    assert all(cache.versions(k)[-1]["current"] for k in V._keys())
 
 
 def test_eindhoven_preset_compares_without_a_map_and_says_so(mirror, cache_dir):

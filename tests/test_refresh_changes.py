@@ -13,6 +13,7 @@ import pytest
 
 from tests import test_versions_changes as V
 from tests.conftest import REPO, needs_shared
+from tests.test_versions_changes import serve  # noqa: F401 (the fixture)
 
 pytestmark = needs_shared
 TOKEN = "test-admin-token-0123456789"
@@ -20,27 +21,10 @@ LEVELS3 = ("gemeente", "wijk", "buurt")
 
 
 @pytest.fixture
-def versions(tmp_path, monkeypatch, cache_dir):
-    """serve(n): a mirror with SYNTHETIC version n of 85984NED (stops the previous one); loaders point at it."""
-    procs = []
-
-    def serve(n):
-        if procs:
-            procs[-1].proc.terminate()
-            procs[-1].proc.wait(10)
-        run = tmp_path / f"m{len(procs)}"
-        run.mkdir()
-        m = V.start_mirror(run, "--tables", str(V._write_table(tmp_path / f"v{len(procs)}", n)))
-        procs.append(m)
-        monkeypatch.setenv("STAPELKAART_CBS_URL", m.url)
-        monkeypatch.setenv("STAPELKAART_PDOK_URL", m.url)
-        return m
-
+def versions(serve, monkeypatch):
+    """serve(n): a mirror with SYNTHETIC version n of 85984NED (test_versions_changes.serve), admin token set."""
     monkeypatch.setenv("STAPELKAART_ADMIN_TOKEN", TOKEN)
     yield serve
-    for m in procs:
-        m.proc.terminate()
-        m.proc.wait(10)
 
 
 def _gegevens(params: dict):
