@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data.errors import StapelkaartError
-from pages._common import changesui, fmt, loaders, widgets
+from pages._common import changesui, fmt, loaders, tables, widgets
 from pages._common.i18n import t
 
 view = widgets.page_view("gegevens")
@@ -44,7 +44,7 @@ fresh = loaders.freshness()
 if fresh.empty:
     st.write(t("nothing_cached", lang))
 else:
-    st.dataframe(fresh, hide_index=True, width="stretch")
+    st.dataframe(tables.freshness(fresh, lang), hide_index=True, width="stretch")
 
 # --- refresh the shared cache (admin) ---
 st.subheader(t("fetch_title", lang))

@@ -56,3 +56,20 @@ def test_an_area_picked_on_the_kaart_goes_into_a_focus_area(mirror, cache_dir):
     _ok(at)
     assert at.session_state["_view"].fa == "Zaandam-Zuid:WK047911+WK047912+WK047913"
     assert at.session_state["_view"].area == "WK047913"      # the selection stays
+
+
+def test_gegevens_cache_table_speaks_the_users_language(mirror, cache_dir):
+    """The cache table on Gegevens: column names, kinds and statuses in Dutch and in English (no raw keys)."""
+    for lang, cols, kind in (("nl", ["Soort", "Jaar", "Niveau", "Gemeenten", "Opgehaald (UTC)", "Leeftijd (dagen)",
+                                     "Status", "Bron"], "Kerncijfers (KWB)"),
+                             ("en", ["Kind", "Year", "Level", "Municipalities", "Fetched (UTC)", "Age (days)",
+                                     "Status", "Source"], "Key figures (KWB)")):
+        at = _app({"lang": lang, "level": "wijk"})
+        at.run()                                   # Kaart fills the cache
+        at.switch_page("pages/gegevens.py").run()
+        _ok(at)
+        table = at.dataframe[0].value
+        assert list(table.columns) == cols
+        assert kind in set(table[cols[0]]) and "kwb" not in set(table[cols[0]])
+        assert set(table[cols[6]]) <= {"in orde", "ok", "onvolledig", "incomplete", "beschadigd (niet gebruikt)",
+                                       "damaged (not used)"}

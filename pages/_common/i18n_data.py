@@ -66,4 +66,15 @@ DATA_STRINGS: dict[str, dict[str, str]] = {
     "refresh_open_profile": {"nl": "Open in Buurtprofiel (per gebied of focusgebied)",
                              "en": "Open in Area profile (per area or focus area)"},
     "refresh_close": {"nl": "Sluit dit overzicht", "en": "Close this overview"},
+    # the cache table on Gegevens (columns, kinds, statuses)
+    "fr_kind": {"nl": "Soort", "en": "Kind"}, "fr_year": {"nl": "Jaar", "en": "Year"},
+    "fr_level": {"nl": "Niveau", "en": "Level"}, "fr_gemeenten": {"nl": "Gemeenten", "en": "Municipalities"},
+    "fr_fetched_at": {"nl": "Opgehaald (UTC)", "en": "Fetched (UTC)"}, "fr_age_days": {"nl": "Leeftijd (dagen)", "en": "Age (days)"},
+    "fr_status": {"nl": "Status", "en": "Status"}, "fr_source": {"nl": "Bron", "en": "Source"},
+    "fr_kind_kwb": {"nl": "Kerncijfers (KWB)", "en": "Key figures (KWB)"},
+    "fr_kind_boundaries": {"nl": "Grenzen (PDOK)", "en": "Boundaries (PDOK)"},
+    "fr_kind_gemeenten": {"nl": "Gemeentelijst", "en": "List of municipalities"},
+    "fr_status_ok": {"nl": "in orde", "en": "ok"}, "fr_status_incomplete": {"nl": "onvolledig", "en": "incomplete"},
+    "fr_status_corrupt": {"nl": "beschadigd (niet gebruikt)", "en": "damaged (not used)"},
+    "fr_level_gemeente": {"nl": "gemeente", "en": "municipality"},
 }

@@ -8,7 +8,7 @@ from indicators import registry as reg
 from indicators.method import stacking_text
 from pages._common import loaders
 from pages._common.fmt import fmt_num, source_text, year_text
-from pages._common.i18n import label as lab, t
+from pages._common.i18n import STRINGS, label as lab, t
 
 
 def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: int, lang: str) -> pd.DataFrame:
@@ -188,3 +188,17 @@ def side_by_side_display(side: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = side.drop(columns=[dom, ind, unit])
     out.index = pd.Index(row_label, name=ind)
     return out
+
+
+def freshness(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The cache table of Gegevens in the user's language: column names, kinds, levels and statuses (an unknown
+    kind or status is shown as it is)."""
+    out = frame.copy()
+    for col, prefix in (("kind", "fr_kind_"), ("status", "fr_status_"), ("level", "fr_level_")):
+        if col in out:
+            words = {v: t(prefix + str(v), lang) for v in out[col].dropna().unique() if (prefix + str(v)) in STRINGS}
+            if col == "level":
+                words.update({v: t(f"level_{v}", lang).lower() for v in ("wijk", "buurt") if v in set(out[col])})
+            out[col] = out[col].map(lambda v: words.get(v, v))
+    return out.rename(columns={c: t(f"fr_{c}", lang) for c in out.columns if f"fr_{c}" in STRINGS})
+
