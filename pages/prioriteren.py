@@ -57,7 +57,7 @@ if min_stack and len(ranked):
     n_col, m_col = ranked[t("stacking_known_col", lang)], ranked[t("stacking_m_col", lang)]
     st.caption(t("stacking_filter_note", lang, k=int(min_stack), m=int(m_col.max()),
                  unknown=int((n_col.fillna(0) < m_col).sum())))
-st.dataframe(ranked, hide_index=True, width="stretch", key="ranked")
+st.dataframe(tables.shown(ranked, ["#", t("composite", lang)], lang), hide_index=True, width="stretch", key="ranked")
 
 ref = scored.result.reference.text(lang) if scored.result is not None else view.reference
 try:

@@ -43,7 +43,9 @@ def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, c
         assert text.startswith(f"{int(r['composite__n'])} van {int(r['composite__m'])} domeinen")
         assert ("onvolledig" in text) == (r["composite__n"] < r["composite__m"])
     # ranked like with like: the numbered rows are sorted by n (descending), then composite
-    numbered = df[df["#"].notna()]
+    numbered = df[df["#"] != "–"]                        # shown as text: '–' where no number (never 'None')
+    assert df["#"].notna().all() and df["Samengestelde score"].notna().all()
+    assert (df.loc[df["#"] == "–", "Samengestelde score"] == "–").all()
     n_seq = [int(table.loc[c, "composite__n"]) for c in numbered["code"]]
     assert n_seq == sorted(n_seq, reverse=True) and len(numbered) == len(scored)
     assert "meeste bekende domeinen" in " ".join(c.value for c in at.caption)

@@ -202,3 +202,15 @@ def freshness(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             out[col] = out[col].map(lambda v: words.get(v, v))
     return out.rename(columns={c: t(f"fr_{c}", lang) for c in out.columns if f"fr_{c}" in STRINGS})
 
+
+def shown(frame: pd.DataFrame, columns, lang: str) -> pd.DataFrame:
+    """A table for the screen: ``columns`` as text in the user's number format with '–' where there is no value
+    (Streamlit would print 'None'); exports keep the numbers and empty cells."""
+    out = frame.copy()
+    for c in columns:
+        if c in out:
+            v = pd.to_numeric(out[c], errors="coerce")
+            whole = bool((v.dropna() == v.dropna().round()).all())
+            out[c] = [fmt_num(x, 0 if whole else 1, lang) if pd.notna(x) else "–" for x in v]
+    return out
+
