@@ -46,19 +46,22 @@ ref_word = t("ref_short_" + view.reference, lang)
 
 # --- the chart: one panel per focus area; gemeente and Nederland as the same fixed marks in each -----------
 style = loaders.COMPARATOR_STYLE
+own = t("own_gemeente", lang)
 long = []
 for n, (fid, row) in enumerate(focus_rows.iterrows()):
     refs = [(g, "gemeente") for g in str(row["gemeenten"]).split(";") if g in table.index]
     refs += [(i, "land") for i in table.index[table["kind"] == "land"]]
     for rid, kind in [(fid, "focus"), *refs]:
-        for d in reg.DOMAINS:
-            long.append({"panel": names[fid], "gebied": names[rid], "domein": dom_labels[d], "kind": kind,
+        for d in reg.DOMAINS:     # each panel's own gemeente under one legend entry (one mark, one meaning)
+            long.append({"panel": names[fid], "gebied": own if kind == "gemeente" else names[rid], "naam": names[rid],
+                         "domein": dom_labels[d], "kind": kind,
                          "plaats": loaders.num(table.loc[rid].get(f"domain__{d}__rank"))})
 chart_df = pd.DataFrame(long).dropna(subset=["plaats"])
-legend_names = [names[i] for i in [*focus_rows.index, *table.index[table["kind"] != "focus"]]]
+lands = list(table.index[table["kind"] == "land"])
+legend_names = [names[i] for i in focus_rows.index] + [own] + [names[i] for i in lands]
 colours = [loaders.FOCUS_COLOURS[i % len(loaders.FOCUS_COLOURS)] for i in range(len(focus_rows))] + [
-    style[k]["colour"] for k in table.loc[table["kind"] != "focus", "kind"]]
-shapes = [loaders.FOCUS_MARKER["vega"]] * len(focus_rows) + [style[k]["vega"] for k in table.loc[table["kind"] != "focus", "kind"]]
+    style["gemeente"]["colour"]] + [style["land"]["colour"]] * len(lands)
+shapes = [loaders.FOCUS_MARKER["vega"]] * len(focus_rows) + [style["gemeente"]["vega"]] + [style["land"]["vega"]] * len(lands)
 n_cols = len(focus_rows) if len(focus_rows) <= 6 else math.ceil(len(focus_rows) / 2)
 panel_w = max(80, int(630 / n_cols) - 24)        # fits the main column at 1280 px with the sidebar open
 base = alt.Chart(chart_df)
@@ -70,7 +73,7 @@ points = base.mark_point(size=150, filled=True, opacity=0.95).encode(
     color=alt.Color("gebied:N", title=t("area", lang), scale=alt.Scale(domain=legend_names, range=colours),
                     legend=alt.Legend(orient="bottom", columns=4, labelLimit=260)),
     shape=alt.Shape("gebied:N", title=t("area", lang), scale=alt.Scale(domain=legend_names, range=shapes)),
-    tooltip=["panel", "gebied", "domein", alt.Tooltip("plaats:Q", format=".0f")])
+    tooltip=["panel", alt.Tooltip("naam:N", title=t("area", lang)), "domein", alt.Tooltip("plaats:Q", format=".0f")])
 chart = alt.layer(shade, points).properties(width=panel_w, height=34 * len(dom_labels)).facet(
     facet=alt.Facet("panel:N", title=None, sort=[names[i] for i in focus_rows.index],
                     header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelLimit=panel_w + 20,

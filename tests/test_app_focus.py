@@ -142,3 +142,16 @@ def test_eindhoven_preset_compares_without_a_map_and_says_so(mirror, cache_dir):
     assert not at.error, [e.value for e in at.error]
     assert any("GM0772" in i.value and "zonder kaart" in i.value for i in at.info)
     assert list(_side_table(at).columns) == ["Tongelre", "Gestel", "Eindhoven", "Nederland"]
+
+
+def test_vergelijken_legend_has_one_mark_per_meaning(mirror, cache_dir):
+    """Each panel's own gemeente is one legend entry ('Eigen gemeente'), not two gemeenten with the same mark;
+    the gemeente's name stays in the tooltip data."""
+    import json
+    at = _app({"page": "vergelijken"}, "vergelijken")
+    assert not at.exception
+    spec = json.loads(next(e for e in at.main if getattr(e, "type", "") == "vega_lite_chart").proto.spec)
+    scale = spec["spec"]["layer"][1]["encoding"]["color"]["scale"]
+    assert scale["domain"].count("Eigen gemeente") == 1
+    assert "Amsterdam" not in scale["domain"] and "Zaanstad" not in scale["domain"]
+    assert len(set(zip(scale["domain"], scale["range"]))) == len(scale["domain"])

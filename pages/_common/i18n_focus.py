@@ -2,6 +2,7 @@
 merged into ``i18n.STRINGS`` (kept apart so i18n.py stays readable)."""
 
 FOCUS_STRINGS: dict[str, dict[str, str]] = {
+    "own_gemeente": {"nl": "Eigen gemeente", "en": "Own municipality"},
     "low_coverage_short": {"nl": "Lage dekking: bij {n} indicator(en) heeft minder dan de helft van de referentie "
                                  "({ref}) een waarde.",
                            "en": "Low coverage: for {n} indicator(s) fewer than half of the reference ({ref}) "
