@@ -1,0 +1,537 @@
+"""Rules of the measure stated in the module docstrings, checked on small SYNTHETIC data (made-up numbers, fast,
+mirror-free): part of the mutation selection (``benchmarks/mutation.py``). Every expected value is recomputed
+here from the formula the docstring states, never copied from an output.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.errors import UserInputError
+from indicators import focus as F
+
+
+# --- focus areas: CLI definitions, presets, ids ----------------------------------------------------------
+
+def test_parse_define_takes_name_and_codes_in_every_separator():
+    a = F.parse_define("Zaandam-Zuid=wk047911, WK047912+WK047913 WK047911")
+    assert (a.name, a.codes, a.source) == ("Zaandam-Zuid", ("WK047911", "WK047912", "WK047913"), "zelf gedefinieerd")
+    assert a.id == "zaandam-zuid" and a.level == "wijk" and a.gemeenten == ("GM0479",)
+    with pytest.raises(UserInputError, match=r"heeft de vorm \"Naam=WK047911,WK047912\""):
+        F.parse_define("Zaandam-Zuid WK047911")
+    with pytest.raises(UserInputError, match="heeft de vorm") as exc:
+        F.parse_define("  =WK047911")
+    assert "must look like" in exc.value.message_en
+    with pytest.raises(UserInputError, match="GM0479 is geen wijk- of buurtcode"):
+        F.parse_define("X=GM0479")
+
+
+def test_preset_by_id_name_or_slug_and_unknown_lists_all():
+    p = F.PRESETS["zaanstad-kansengelijkheid"]
+    assert F.preset("zaanstad-kansengelijkheid") is p
+    assert F.preset("  Zaanstad – Kansengelijkheid ") is p          # the name, any case and spaces
+    assert F.preset("ZAANSTAD – KANSENGELIJKHEID") is p
+    assert F.preset("Eindhoven – Tongelre en Gestel") is F.PRESETS["eindhoven-tongelre-gestel"]
+    with pytest.raises(UserInputError) as exc:
+        F.preset("bestaat-niet")
+    for pid, pp in F.PRESETS.items():
+        assert f"{pid} ({pp.name})" in exc.value.message and f"{pid} ({pp.name})" in exc.value.message_en
+    assert exc.value.message.startswith("Voorinstelling 'bestaat-niet' bestaat niet; kies uit: ")
+    assert exc.value.message_en.startswith("Preset 'bestaat-niet' does not exist; must be one of: ")
+
+
+def test_slug_and_unique_ids():
+    assert F.slug("Zaanstad – Kansengelijkheid") == "zaanstad-kansengelijkheid"
+    assert F.slug("  Ñoño / Oud-Oost!! ") == "nono-oud-oost"
+    assert F.slug("東京") == "focusgebied"
+    a = F.FocusArea("x", "X", ("WK047911",))
+    b = F.FocusArea("x", "X twee", ("WK047912",))
+    c = F.FocusArea("x", "X drie", ("WK047913",), "bron", "X three")
+    out = F.unique_ids([a, b, c])
+    assert [o.id for o in out] == ["x", "x-2", "x-3"]
+    assert out[0] is a                                              # an id already unique is kept as is
+    assert (out[2].name, out[2].codes, out[2].source, out[2].name_en) == ("X drie", ("WK047913",), "bron", "X three")
+    no_id = F.unique_ids([F.FocusArea("", "Oud Oost", ("WK0363MB",))])
+    assert no_id[0].id == "oud-oost"
+
+
+def test_focus_area_make_normalises_name_codes_and_keeps_source():
+    a = F.FocusArea.make("  Oud\x07-Oost\u200b  ", ["wk0363mb", " ", "", "WK0363MB", " wk0363mc "],
+                         source="programma X", name_en="Old East")
+    assert a.name == "Oud-Oost" and a.codes == ("WK0363MB", "WK0363MC")   # control/format characters dropped
+    assert (a.id, a.source, a.name_en) == ("oud-oost", "programma X", "Old East")
+    assert a.label == {"nl": "Oud-Oost", "en": "Old East"} and a.note == "programma X"
+    b = F.FocusArea.make("Zuid", ["WK047911"])
+    assert (b.id, b.source, b.name_en, b.label["en"]) == ("zuid", "", "", "Zuid")
+    assert F.clean_name(None) == "" and F.clean_name("a\tb\n c   d ") == "ab c d"
+    assert F.clean_name("x" * 80) == "x" * F.MAX_NAME
+
+
+def test_focus_errors_carry_both_languages():
+    with pytest.raises(UserInputError) as exc:
+        F.parse_focus_param("zonder dubbele punt")
+    assert "geen ':'" in exc.value.message and "no ':'" in exc.value.message_en
+    with pytest.raises(UserInputError) as exc:
+        F.preset("x")
+    assert exc.value.message != exc.value.message_en and exc.value.message_en.startswith("Preset 'x'")
+
+
+# --- focus scoring on synthetic data: comparators, Nederland row ------------------------------------------
+
+def _synthetic_result(n=40, **kw):
+    from indicators.engine import make_reference, score_areas
+    from tests.test_indicators_engine import synthetic_frame
+
+    frame = synthetic_frame(n)
+    ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
+    return frame, score_areas({2024: frame}, 2024, level="wijk", reference=ref, **kw)
+
+
+def test_score_focus_rows_columns_and_duplicate_ids():
+    frame, res = _synthetic_result()
+    a = F.FocusArea("same", "Een", ("WK900101", "WK900102"))
+    b = F.FocusArea("same", "Twee", ("WK900103",))
+    out = F.score_focus(res, [a, b])
+    assert out.index.tolist() == ["same", "same-2", "GM9001", "NL00"]
+    assert out.loc["same", "gemeenten"] == "GM9001" and out.loc["same", "level"] == "wijk"
+    assert out.loc["same-2", "members"] == "WK900103" and out.loc["GM9001", "level"] == "gemeente"
+    assert out.loc["GM9001", "kind"] == "gemeente" and out.loc["NL00", "level"] == "land"
+    # the gemeente row is the gemeente's own value, not a sum of the selected wijken
+    gm = res.universe.loc["GM9001"]
+    for ind in ("woz_waarde", "bijstand_werkleeftijd", "sociale_huur"):
+        assert out.loc["GM9001", ind] == pytest.approx(gm[ind]) or (np.isnan(gm[ind]) and np.isnan(out.loc["GM9001", ind]))
+    # population of a focus area = sum of its members
+    assert out.loc["same", "population"] == pytest.approx(res.universe.loc[["WK900101", "WK900102"], "population"].sum())
+
+
+def test_score_focus_names_missing_members_in_both_languages_ten_at_most():
+    _, res = _synthetic_result()
+    codes = [f"WK9999{i:02d}" for i in range(12)]
+    with pytest.raises(UserInputError) as exc:
+        F.score_focus(res, [F.FocusArea.make("Ver weg", codes)])
+    shown = ", ".join(codes[:10])
+    assert f"'Ver weg': {shown}." in exc.value.message and codes[10] not in exc.value.message
+    assert exc.value.message_en.startswith("Focus-area members are not in the scored data (wijk, 2024): ")
+    assert f"'Ver weg': {shown}." in exc.value.message_en
+    with pytest.raises(UserInputError) as exc:
+        F.score_focus(res, [F.FocusArea.make("A", ["WK999901"]), F.FocusArea.make("B", ["WK999902"])])
+    assert "'A': WK999901; 'B': WK999902" in exc.value.message
+
+
+def _national(frame, **changes):
+    g = frame[frame["level"] == "wijk"].copy()
+    for col, val in changes.items():
+        g[col] = val
+    return g
+
+
+def test_nederland_row_uses_attributes_for_missing_age_counts():
+    """Working age from the %-fallback: 100 x sum(WW) / sum(inwoners x (15-25 + 25-45 + 45-65 %) / 100)."""
+    frame, res = _synthetic_result()
+    ages = ["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"]
+    nat = _national(frame, **{c: np.nan for c in ages})
+    rng = np.random.default_rng(5)
+    attrs = pd.DataFrame({"code": nat["code"].to_numpy(),
+                          "percentage_personen_15_tot_25_jaar": rng.uniform(8, 15, len(nat)).round(),
+                          "percentage_personen_25_tot_45_jaar": rng.uniform(20, 35, len(nat)).round(),
+                          "percentage_personen_45_tot_65_jaar": rng.uniform(20, 30, len(nat)).round()})
+    parts, note = F.national_parts(res, nat, (), attrs)
+    work = nat["aantal_inwoners"].to_numpy() * attrs.iloc[:, 1:].sum(axis=1).to_numpy() / 100
+    ww = nat["personen_per_soort_uitkering_ww"].to_numpy()
+    assert parts["ww_werkleeftijd"].loc["NL00", "value"] == pytest.approx(100 * ww.sum() / work.sum())
+    assert parts["ww_werkleeftijd"].loc["NL00", "source"].startswith(f"som over {len(nat)} wijken: ")
+    assert "afgeleid uit afgerond %" in parts["ww_werkleeftijd"].loc["NL00", "source"]
+    assert note == "som over het landelijke bestand"
+    without, _ = F.national_parts(res, nat)                         # no attributes: not available, and says so
+    assert np.isnan(without["ww_werkleeftijd"].loc["NL00", "value"])
+    assert without["ww_werkleeftijd"].loc["NL00", "source"] == "niet beschikbaar (dekking 0% van de inwoners)"
+
+
+def test_nederland_row_coverage_is_at_least_99_percent_of_inhabitants():
+    frame, res = _synthetic_result(100)
+    nat = _national(frame, aantal_inwoners=1000.0)
+    nat.loc[nat.index[0], "gemiddelde_woz_waarde_van_woningen"] = np.nan   # exactly 1 % of the inhabitants lack it
+    parts, _ = F.national_parts(res, nat)
+    ok = nat.iloc[1:]
+    assert parts["woz_waarde"].loc["NL00", "value"] == pytest.approx(
+        (ok["gemiddelde_woz_waarde_van_woningen"] * ok["woningvoorraad"]).sum() / ok["woningvoorraad"].sum())
+    assert parts["woz_waarde"].loc["NL00", "source"].startswith(f"som over {len(ok)} wijken: ")
+    nat.loc[nat.index[1], "gemiddelde_woz_waarde_van_woningen"] = np.nan   # 2 %: below the rule
+    parts, _ = F.national_parts(res, nat)
+    assert np.isnan(parts["woz_waarde"].loc["NL00", "value"])
+    assert parts["woz_waarde"].loc["NL00", "source"] == "niet beschikbaar (dekking 98% van de inwoners)"
+    empty = _national(frame, aantal_inwoners=0.0)                           # no inhabitants at all: coverage 0
+    parts, _ = F.national_parts(res, empty)
+    assert parts["woz_waarde"].loc["NL00", "source"] == "niet beschikbaar (dekking 0% van de inwoners)"
+
+
+def test_nederland_row_from_imported_nl00_values_names_each():
+    from indicators.rates import UserValues
+
+    frame, res = _synthetic_result()
+    uv = [UserValues("woz_waarde", pd.Series({"NL00": 350.0}), 2024, "bestand A"),
+          UserValues("sociale_huur", pd.Series({"NL00": 29.0}), 2024, "bestand B")]
+    parts, note = F.national_parts(res, _national(frame), uv)
+    assert note == "sociale_huur: NL00 uit bestand B; woz_waarde: NL00 uit bestand A"
+    assert parts["woz_waarde"].loc["NL00", "value"] == 350.0 and parts["sociale_huur"].loc["NL00", "value"] == 29.0
+    # a user file that covers the national frame's areas is summed like the KWB values
+    nat = _national(frame)
+    vals = pd.Series(np.linspace(10, 50, len(nat)), index=nat["code"].to_numpy())
+    own = UserValues("jeugdzorg", vals, 2024, "eigen jeugdzorgbestand")
+    parts, _ = F.national_parts(res, nat, [own])
+    assert np.isfinite(parts["jeugdzorg"].loc["NL00", "value"])
+    assert "eigen jeugdzorgbestand" in parts["jeugdzorg"].loc["NL00", "source"]
+
+
+def test_nederland_row_from_an_nl00_row_in_the_data():
+    from indicators.engine import make_reference, score_areas
+    from tests.test_indicators_engine import synthetic_frame
+
+    frame = synthetic_frame(40)
+    nl = frame[frame["level"] == "gemeente"].copy()
+    nl["code"], nl["level"], nl["name"], nl["gemeente_code"] = "NL00", "land", "Nederland", ""
+    both = pd.concat([frame, nl], ignore_index=True)
+    both.attrs = frame.attrs
+    ref = make_reference(both, "selection", "wijk", 2024, ["GM9001"])
+    res = score_areas({2024: both}, 2024, level="wijk", reference=ref)
+    if "NL00" not in res.universe.index:
+        pytest.skip("the engine keeps no NL00 row in this frame")
+    parts, note = F.national_parts(res, None)
+    assert note == "NL00-rij uit de gegevens"
+    assert parts["woz_waarde"].loc["NL00", "value"] == pytest.approx(res.universe.loc["NL00", "woz_waarde"])
+
+
+# --- hotspots -------------------------------------------------------------------------------------------
+
+def _grid(k):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    return gpd.GeoDataFrame({"code": [f"c{i}" for i in range(k * k)]},
+                            geometry=[box(i % k * 100, i // k * 100, i % k * 100 + 100, i // k * 100 + 100)
+                                      for i in range(k * k)], crs="EPSG:28992")
+
+
+@pytest.mark.parametrize("sign, expected", [(1, "HL"), (-1, "LH")])
+def test_outlier_among_opposite_neighbours(sign, expected):
+    """A high value among low neighbours is HL (a low one among high neighbours LH): I_i < 0, quadrant by z_i."""
+    from indicators.hotspots import local_moran
+
+    g = _grid(9)
+    v = pd.Series(np.random.default_rng(4).normal(0, 0.3, len(g)), index=g["code"].to_numpy())
+    block = [f"c{r * 9 + c}" for r in range(2, 7) for c in range(2, 7)]
+    v[block] -= sign * 3          # a low (high) block
+    v["c40"] = sign * 6.0         # its centre high (low)
+    o = local_moran(g, v, seed=3, correction="none").set_index("code")
+    assert o.loc["c40", "quadrant"] == expected and o.loc["c40", "I"] < 0
+    assert o.loc["c40", "lisa"] == expected and o.loc["c40", "significant"]
+
+
+def test_p_sim_is_count_plus_one_over_permutations_plus_one_and_strictly_below_the_cutoff():
+    from indicators.hotspots import local_moran
+
+    g = _grid(8)
+    v = pd.Series(np.random.default_rng(7).normal(0, 1, len(g)), index=g["code"].to_numpy())
+    v[[f"c{r * 8 + c}" for r in range(3) for c in range(3)]] += 3
+    for perms in (19, 99):
+        o = local_moran(g, v, permutations=perms, seed=5, correction="none", alpha=0.05)
+        k = o["p_sim"] * (perms + 1)
+        assert np.allclose(k, k.round()) and (k >= 1).all()
+        assert (o["significant"] == (o["p_sim"] < 0.05)).all()
+    # with 19 permutations no p_sim lies below 0.05: nothing is significant under "p < 0.05"
+    o19 = local_moran(g, v, permutations=19, seed=5, correction="none", alpha=0.05)
+    assert o19["p_sim"].min() == pytest.approx(0.05) and not o19["significant"].any()
+    assert (o19["label"] == "niet significant").all() and (o19["lisa"] == "ns").all()
+    assert o19["significant"].dtype == bool
+
+
+def test_lisa_is_by_code_not_by_row_order_and_non_numbers_are_missing():
+    from indicators.hotspots import local_moran
+
+    g = _grid(6)
+    v = pd.Series(np.random.default_rng(2).normal(0, 1, len(g)), index=g["code"].to_numpy())
+    v[["c0", "c1", "c6", "c7"]] += 4
+    a = local_moran(g, v, seed=9).set_index("code")
+    b = local_moran(g, v.sample(frac=1, random_state=1), seed=9).set_index("code")
+    pd.testing.assert_frame_equal(a, b)
+    text = v.astype(object)
+    text["c35"] = "geheim"
+    c = local_moran(g, text, seed=9).set_index("code")
+    assert c.loc["c35", "label"] == "geen gegevens" and np.isnan(c.loc["c35", "value"])
+    # a code twice in the boundaries (e.g. two parts) is one area
+    twice = pd.concat([g, g.iloc[[3]].assign(geometry=g.geometry.iloc[[3]].translate(0, 0).buffer(-10))],
+                      ignore_index=True)
+    d = local_moran(twice.set_crs(g.crs, allow_override=True), v, seed=9)
+    assert d["code"].is_unique and len(d) == len(g)
+
+
+def test_fdr_cutoff_is_benjamini_hochberg_at_the_given_alpha():
+    from indicators.hotspots import significance_cutoff
+
+    p = np.array([0.001, 0.008, 0.012, 0.02, 0.03, 0.2, 0.5, 0.9, np.nan])
+    for alpha in (0.05, 0.1, 0.2):
+        q = np.sort(p[np.isfinite(p)])
+        n = q.size
+        k = [i for i in range(1, n + 1) if q[i - 1] < i * alpha / n]
+        want = max(k) * alpha / n if k else alpha / n
+        assert significance_cutoff(p, alpha, "fdr") == pytest.approx(want)
+    assert significance_cutoff([0.01, 0.02], 0.05, "bonferroni") == pytest.approx(0.025)
+    assert significance_cutoff(np.array([np.nan]), 0.05, "fdr") == 0.0
+    with pytest.raises(ValueError, match="alpha"):
+        significance_cutoff(p, 1.0)
+
+
+def test_too_few_areas_after_islands_are_left_out():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from indicators.hotspots import local_moran
+
+    g = _grid(2)                                                     # 4 touching squares
+    far = gpd.GeoDataFrame({"code": ["f1", "f2"]}, geometry=[box(9_000, 9_000, 9_100, 9_100),
+                                                              box(20_000, 20_000, 20_100, 20_100)], crs="EPSG:28992")
+    g = gpd.GeoDataFrame(pd.concat([g, far], ignore_index=True), crs="EPSG:28992")
+    v = pd.Series(np.arange(6.0), index=g["code"].to_numpy())
+    o = local_moran(g, v).set_index("code")                          # 6 values, 2 islands: 4 < 5 left
+    assert o.loc[["f1", "f2"], "label"].eq("geen buren").all()
+    assert o.loc[["c0", "c1", "c2", "c3"], "label"].eq("geen gegevens").all() and not o["significant"].any()
+    assert list(o.reset_index().columns) == ["code", "value", "I", "p", "p_sim", "significant", "quadrant", "lisa",
+                                             "label"]
+
+
+# --- weights and data uncertainty -----------------------------------------------------------------------
+
+def test_dirichlet_weights_spread_as_stated():
+    """E[w] = w0 / sum(w0), sd = sqrt(p (1 - p) / (kappa + 1)) (the module docstring)."""
+    from indicators.scores import DOMAIN_IDS
+    from indicators.sensitivity import dirichlet_weights
+
+    w = {d: 1.0 for d in DOMAIN_IDS}
+    w[DOMAIN_IDS[0]] = 3.0
+    for kappa in (5.0, 20.0):
+        draws = dirichlet_weights(w, n=20000, concentration=kappa, seed=1)
+        p = np.array([w[d] for d in DOMAIN_IDS]) / sum(w.values())
+        assert np.allclose(draws.mean(axis=0), p, atol=0.005)
+        assert np.allclose(draws.std(axis=0), np.sqrt(p * (1 - p) / (kappa + 1)), rtol=0.05)
+    one = dirichlet_weights({d: (1.0 if d == "werk" else 0.0) for d in DOMAIN_IDS}, n=5)
+    assert (one[:, DOMAIN_IDS.index("werk")] == 1).all() and one.sum() == 5
+    with pytest.raises(ValueError, match="concentration"):
+        dirichlet_weights(w, concentration=0)
+
+
+def test_rank_positions_break_ties_by_row_order():
+    from indicators.sensitivity import rank_positions
+
+    x = np.r_[np.full(40, 100.0), np.arange(40.0)][:, None]
+    pos = rank_positions(x)[:, 0]
+    assert pos[:40].tolist() == list(range(1, 41))                   # ties: earlier rows first (stable)
+    assert pos[40:].tolist() == list(range(80, 40, -1))
+    assert pos.dtype == np.float64
+
+
+def test_rank_intervals_are_percentiles_of_the_positions():
+    from indicators.scores import DOMAIN_IDS, composite_matrix, weight_vector, validate_weights
+    from indicators.sensitivity import dirichlet_weights, rank_intervals, rank_positions
+
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.uniform(0, 100, (30, len(DOMAIN_IDS))), columns=list(DOMAIN_IDS),
+                     index=[f"a{i}" for i in range(30)])
+    x.iloc[0, 3:] = np.nan                                           # exactly 3 domains: still ranked (min 3)
+    x.iloc[1, 2:] = np.nan                                           # 2 domains: no composite, no interval
+    w = {d: 1.0 for d in DOMAIN_IDS}
+    iv = rank_intervals(x, w, n=400, seed=11, interval=(10.0, 90.0))
+    comps, _, _ = composite_matrix(x.to_numpy(), dirichlet_weights(w, 400, 20.0, 11), 3)
+    pos = rank_positions(comps)
+    ok = ~np.isnan(composite_matrix(x.to_numpy(), weight_vector(validate_weights(w)), 3)[0])
+    assert ok[0] and not ok[1]
+    lo, med, hi = np.percentile(pos[ok], [10.0, 50.0, 90.0], axis=1)
+    np.testing.assert_allclose(iv["rank_low"].to_numpy()[ok], lo)
+    np.testing.assert_allclose(iv["rank_median"].to_numpy()[ok], med)
+    np.testing.assert_allclose(iv["rank_high"].to_numpy()[ok], hi)
+    np.testing.assert_allclose(iv["rank_min"].to_numpy()[ok], pos[ok].min(axis=1))
+    np.testing.assert_allclose(iv["rank_max"].to_numpy()[ok], pos[ok].max(axis=1))
+    assert iv.loc["a1", ["rank", "rank_low", "rank_min", "rank_max"]].isna().all()
+    assert (iv["n_ranked"] == ok.sum()).all() and (iv["source"] == "gewichten").all()
+    # other weights move the interval: the draws are centred on the weights asked for
+    heavy = rank_intervals(x, {**w, DOMAIN_IDS[0]: 5.0}, n=400, seed=11)
+    assert not np.allclose(heavy["rank_median"].to_numpy()[ok], iv["rank_median"].to_numpy()[ok])
+
+
+def test_draw_composites_count_only_weighted_domains():
+    from indicators.scores import DOMAIN_IDS
+    from indicators.sensitivity import draw_composites
+
+    d = len(DOMAIN_IDS)
+    x = np.full((3, d, 2), np.nan)
+    x[0, :2, :] = [[10.0, 20.0], [30.0, 40.0]]                          # 2 weighted domains known
+    x[1, :2, :] = [[10.0, 20.0], [30.0, 40.0]]
+    x[1, 5, :] = 99.0                                                   # + an unweighted domain
+    x[2, :3, :] = 50.0
+    w = np.zeros((2, d))
+    w[:, :3] = [[1.0, 1.0, 2.0], [2.0, 1.0, 1.0]]                      # 3 domains carry weight
+    comp = draw_composites(x, w, min_domains=3)
+    assert np.isnan(comp[0]).all() and np.isnan(comp[1]).all()        # 2 of 3 weighted domains: withheld
+    assert comp[2].tolist() == [50.0, 50.0]
+    w2 = np.zeros((2, d))
+    w2[:, :2] = [[1.0, 3.0], [1.0, 1.0]]                               # only 2 domains carry weight: 2 suffice
+    comp2 = draw_composites(x, w2, min_domains=3)
+    assert comp2[0].tolist() == pytest.approx([(10 + 3 * 30) / 4, (20 + 40) / 2])
+    assert comp2[1].tolist() == pytest.approx(comp2[0].tolist())       # the unweighted domain does not count
+
+
+def test_data_draws_widen_the_interval_beyond_weights_alone():
+    """With (almost) fixed weights the weights-only interval is the rank itself; data draws add spread."""
+    from indicators.sensitivity import data_draws, rank_intervals
+
+    _, res = _synthetic_result(40)
+    x = res.domain_x.loc[res.table.index]
+    fixed = rank_intervals(x, res.weights, n=200, concentration=1e9, seed=3)
+    same = (fixed["rank_low"] == fixed["rank"]) & (fixed["rank_high"] == fixed["rank"])
+    assert same[fixed["rank"].notna()].mean() > 0.9                  # (near-ties may still swap)
+    both = rank_intervals(x, res.weights, n=200, concentration=1e9, seed=3, domain_draws=data_draws(res, n=200, seed=3))
+    width = (both["rank_high"] - both["rank_low"]).dropna()
+    assert (width > 0).mean() > 0.5 and (width > 0).mean() > 2 * (1 - same[fixed["rank"].notna()].mean())
+    assert (both["source"] == "gewichten en gegevens").all()
+
+
+# --- focus areas: every message in both languages, every bound exactly -----------------------------------
+
+def _msgs(call, *args, **kw):
+    with pytest.raises(UserInputError) as exc:
+        call(*args, **kw)
+    return exc.value.message, exc.value.message_en
+
+
+def test_link_bounds_are_inclusive_and_messages_exact():
+    ok = "A:WK047911" + " " * (F.MAX_PARAM - 18) + "WK047912"
+    assert len(ok) == F.MAX_PARAM and F.parse_focus_param(ok)[0].codes == ("WK047911", "WK047912")
+    long = ok + "3"
+    assert _msgs(F.parse_focus_param, long) == (
+        f"De focusgebieden in de link zijn te lang ({F.MAX_PARAM + 1} tekens, maximaal {F.MAX_PARAM}).",
+        f"The focus areas in the link are too long ({F.MAX_PARAM + 1} characters, at most {F.MAX_PARAM}).")
+    twelve = ";".join(f"A{i}:WK047911" for i in range(12))
+    assert len(F.parse_focus_param(twelve)) == 12
+    assert _msgs(F.parse_focus_param, twelve + ";A12:WK047911") == (
+        "13 focusgebieden in de link; maximaal 12.", "13 focus areas in the link; at most 12.")
+    members = "+".join(f"WK0479{i:02d}" for i in range(50)) + "+" + "+".join(f"BU0479{i:04d}" for i in range(0))
+    assert len(F.parse_focus_param("A:" + members)[0].codes) == 50
+    many = "+".join(f"BU{i:08d}" for i in range(F.MAX_MEMBERS))
+    assert len(F.parse_focus_param("Veel:" + many)[0].codes) == F.MAX_MEMBERS
+    assert _msgs(F.parse_focus_param, "Veel:" + many + "+BU99999999") == (
+        f"Focusgebieden in de link: 'Veel' heeft {F.MAX_MEMBERS + 1} leden (maximaal {F.MAX_MEMBERS}).",
+        f"Focus areas in the link: 'Veel' has {F.MAX_MEMBERS + 1} members (at most {F.MAX_MEMBERS}).")
+
+
+def test_link_problems_are_all_named_in_order():
+    long_name = "N" * 40
+    text = f"Goed:WK047911;{long_name};:WK047912;Veel:" + "+".join(f"BU{i:08d}" for i in range(251)) + ";Ook:WK047913"
+    nl, en = _msgs(F.parse_focus_param, text)
+    assert nl == ("Focusgebieden in de link: focusgebied 2 ('" + "N" * 30 + "') heeft geen ':' tussen naam en codes; "
+                  "focusgebied 3 heeft geen naam; 'Veel' heeft 251 leden (maximaal 250).")
+    assert en == ("Focus areas in the link: focus area 2 ('" + "N" * 30 + "') has no ':' between name and codes; "
+                  "focus area 3 has no name; 'Veel' has 251 members (at most 250).")
+    # the first ':' separates name and codes: a second one makes the codes invalid
+    nl, en = _msgs(F.parse_focus_param, "A:WK047911:X")
+    assert nl == "Ongeldige focusgebieden: 'A': WK047911:X is geen wijk- of buurtcode (WK047912, BU04791201)."
+    assert F.parse_focus_param("A%3AB:WK047911")[0].name == "A:B"
+    assert F.parse_focus_param("A:WK047911")[0].source == "zelf gedefinieerd"
+    assert F.parse_focus_param("A:WK047911", source="programma")[0].source == "programma"
+
+
+def test_syntax_check_messages_exact():
+    empty = F.FocusArea("e", "Leeg", ())
+    one_bad = F.FocusArea("b", "Fout", ("GM0479",))
+    bad = F.FocusArea("m", "Veel fout", tuple(f"XX{i:02d}" for i in range(11)))
+    mixed = F.FocusArea("x", "Mix", tuple(f"WK04791{i}" for i in range(6)) + tuple(f"BU047910{i}1" for i in range(6)))
+    nl, en = _msgs(F.syntax_check, [empty, one_bad, bad, mixed])
+    ten = ", ".join(f"XX{i:02d}" for i in range(10))
+    wk = ", ".join(f"WK04791{i}" for i in range(5))
+    bu = ", ".join(f"BU047910{i}1" for i in range(5))
+    assert nl == ("Ongeldige focusgebieden: 'Leeg' heeft geen leden; "
+                  "'Fout': GM0479 is geen wijk- of buurtcode (WK047912, BU04791201); "
+                  f"'Veel fout': {ten} zijn geen wijk- of buurtcode (WK047912, BU04791201); "
+                  f"'Mix' mengt wijken ({wk}) en buurten ({bu}); kies één niveau.")
+    assert en == ("Invalid focus areas: 'Leeg' has no members; "
+                  "'Fout': GM0479 is not a wijk or buurt code(s) (WK047912, BU04791201); "
+                  f"'Veel fout': {ten} are not wijk or buurt code(s) (WK047912, BU04791201); "
+                  f"'Mix' mixes wijken ({wk}) and buurten ({bu}); choose one level.")
+    two = F.FocusArea("t", "Twee", ("GM0479", "GM0363"))
+    assert _msgs(F.syntax_check, [two])[0] == ("Ongeldige focusgebieden: 'Twee': GM0479, GM0363 zijn geen wijk- of "
+                                               "buurtcode (WK047912, BU04791201).")
+    F.syntax_check([F.FocusArea("w", "Wijken", ("WK047911", "WK047912"))])  # fine: no error
+
+
+def test_define_messages_exact():
+    text = "Zonder gelijkteken " + "x" * 60
+    assert _msgs(F.parse_define, text) == (f"--define '{text[:60]}' heeft de vorm \"Naam=WK047911,WK047912\".",
+                                           f"--define '{text[:60]}' must look like \"Name=WK047911,WK047912\".")
+    nl, _ = _msgs(F.parse_define, "A=B=WK047911")                  # the first '=' separates name and codes
+    assert nl == "Ongeldige focusgebieden: 'A': B=WK047911 is geen wijk- of buurtcode (WK047912, BU04791201)."
+
+
+def test_validate_messages_and_bounds_exact():
+    twelve = [F.FocusArea.make(f"A{i}", ["WK047911"]) for i in range(12)]
+    F.validate(twelve, {"wijk": {"WK047911"}})
+    assert _msgs(F.validate, twelve + [F.FocusArea.make("A12", ["WK047911"])], {"wijk": {"WK047911"}}) == (
+        "13 focusgebieden; maximaal 12.", "13 focus areas; at most 12.")
+    area = F.FocusArea.make("Zuid", [f"WK04791{i}" for i in range(7)])
+    nl, en = _msgs(F.validate, [area], {"buurt": {"BU04791101"}}, level="buurt")  # no wijk codes known at all
+    codes = ", ".join(f"WK04791{i}" for i in range(7))
+    five = ", ".join(f"WK04791{i}" for i in range(5))
+    assert nl == (f"Ongeldige focusgebieden: 'Zuid': {codes} niet gevonden in de gegevens (wijk); "
+                  f"'Zuid' bestaat uit wijken ({five}), maar er wordt op buurtniveau gescoord.")
+    assert en == (f"Invalid focus areas: 'Zuid': {codes} not found in the data (wijk); "
+                  f"'Zuid' consists of wijk codes ({five}) but scoring is at buurt level.")
+
+
+def test_json_file_format_and_every_refusal_exact():
+    import json
+
+    areas = [F.FocusArea.make("Ñoño – “wijk”", ["WK047911"], source="bron"), F.FocusArea.make("B", ["WK047912"], source="eigen")]
+    text = F.focus_to_json(areas)
+    assert "Ñoño – “wijk”" in text and '\n "format": "stapelkaart-focusgebieden"' in text   # UTF-8, indent 1
+    doc = json.loads(text)
+    assert doc["focus_areas"][0] == {"id": "nono-wijk", "name": "Ñoño – “wijk”", "codes": ["WK047911"], "source": "bron"}
+    back = F.focus_from_json(text)
+    assert [(a.id, a.name, a.codes, a.source) for a in back] == [(a.id, a.name, a.codes, a.source) for a in areas]
+    head = {"format": F.JSON_FORMAT, "version": F.JSON_VERSION}
+
+    def file(items, **extra):
+        return json.dumps({**head, **extra, "focus_areas": items})
+
+    # no id -> slug of the name; no source -> "zelf gedefinieerd"; a long source kept to 500 characters
+    got = F.focus_from_json(file([{"name": "Oud Oost", "codes": ["WK0363MB"], "source": "s" * 600}]))[0]
+    assert got.id == "oud-oost" and got.source == "s" * 500
+    got = F.focus_from_json(file([{"id": "Eigen Id", "name": "X", "codes": ["WK0363MB"]}]))[0]
+    assert got.id == "eigen-id" and got.source == "zelf gedefinieerd"
+    padded = file([{"name": "A", "codes": ["WK047911"]}])
+    padded = padded + " " * (F.MAX_JSON_BYTES - len(padded))
+    assert len(padded) == F.MAX_JSON_BYTES and F.focus_from_json(padded)[0].name == "A"
+    assert _msgs(F.focus_from_json, padded + " ") == (
+        f"Focusgebiedenbestand is te groot ({F.MAX_JSON_BYTES + 1} bytes, maximaal {F.MAX_JSON_BYTES}).",
+        f"Focus-area file is too large ({F.MAX_JSON_BYTES + 1} bytes, at most {F.MAX_JSON_BYTES}).")
+    nl, en = _msgs(F.focus_from_json, "{niet json")
+    assert nl.startswith("Focusgebiedenbestand is geen geldige JSON (") and en.startswith("Focus-area file is not valid JSON (")
+    other = ("Geen Stapelkaart-focusgebiedenbestand (verwacht \"format\": \"stapelkaart-focusgebieden\" en een lijst "
+             "\"focus_areas\").", "Not a Stapelkaart focus-area file (expected \"format\": \"stapelkaart-focusgebieden\" "
+             "and a list \"focus_areas\").")
+    assert _msgs(F.focus_from_json, "[1, 2]") == other
+    assert _msgs(F.focus_from_json, json.dumps({"format": "iets anders", "focus_areas": []})) == other
+    assert _msgs(F.focus_from_json, json.dumps({**head, "focus_areas": ["tekst"]})) == other
+    assert _msgs(F.focus_from_json, json.dumps({"format": F.JSON_FORMAT, "version": 2, "focus_areas": []})) == (
+        "Focusgebiedenbestand heeft versie 2; deze Stapelkaart leest versie 1.",
+        "Focus-area file has version 2; this Stapelkaart reads version 1.")
+    twelve = [{"name": f"A{i}", "codes": ["WK047911"]} for i in range(12)]
+    assert len(F.focus_from_json(file(twelve))) == 12
+    assert _msgs(F.focus_from_json, file(twelve + [{"name": "A12", "codes": ["WK047911"]}])) == (
+        "13 focusgebieden in het bestand; maximaal 12.", "13 focus areas in the file; at most 12.")
+    codes_msg = ("Focusgebied 2 in het bestand: 'codes' moet een lijst van hoogstens 250 codes zijn.",
+                 "Focus area 2 in the file: 'codes' must be a list of at most 250 codes.")
+    first = {"name": "A", "codes": ["WK047911"]}
+    for bad in ("WK047911", ["WK047911", 7], [f"BU{i:08d}" for i in range(251)]):
+        assert _msgs(F.focus_from_json, file([first, {"name": "B", "codes": bad}])) == codes_msg
+    assert len(F.focus_from_json(file([{"name": "B", "codes": [f"BU{i:08d}" for i in range(250)]}]))[0].codes) == 250
+    assert _msgs(F.focus_from_json, file([first, {"name": " ", "codes": ["WK047911"]}])) == (
+        "Focusgebied 2 in het bestand heeft geen naam.", "Focus area 2 in the file has no name.")
