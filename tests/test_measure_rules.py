@@ -535,3 +535,227 @@ def test_json_file_format_and_every_refusal_exact():
     assert len(F.focus_from_json(file([{"name": "B", "codes": [f"BU{i:08d}" for i in range(250)]}]))[0].codes) == 250
     assert _msgs(F.focus_from_json, file([first, {"name": " ", "codes": ["WK047911"]}])) == (
         "Focusgebied 2 in het bestand heeft geen naam.", "Focus area 2 in the file has no name.")
+
+
+def test_own_gemeente_base_leaves_suppressed_areas_out():
+    """Fallback base (own gemeente): every area of the level in that gemeente with a value, minus suppressed ones."""
+    from indicators.engine import make_reference, score_areas
+    from tests.test_indicators_engine import synthetic_frame
+
+    a = synthetic_frame(40, seed=1, gemeente="GM9001")
+    b = synthetic_frame(30, seed=2, gemeente="GM9002")
+    nat = pd.concat([a, b], ignore_index=True)
+    nat.attrs = a.attrs
+    nat = nat.drop(columns=["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"])
+    small = ["WK900103", "WK900117"]
+    nat.loc[nat["code"].isin(small), "aantal_inwoners"] = 190     # < 200: suppressed; 15-65 = 125 >= min_denominator
+    attrs = pd.DataFrame({"code": nat["code"], "percentage_personen_15_tot_25_jaar": 12,
+                          "percentage_personen_25_tot_45_jaar": 28, "percentage_personen_45_tot_65_jaar": 26})
+    ref = make_reference(nat, "nl", "wijk", 2024)
+    t = score_areas({2024: nat}, 2024, level="wijk", reference=ref, gemeenten=["GM9001"],
+                    attributes={2024: attrs[attrs["code"].str.startswith(("WK9001", "GM9001"))]}, national=nat).table
+    assert t["ww_werkleeftijd__ref"].dropna().str.contains("geen landelijke gegevens").all()
+    assert (t["ww_werkleeftijd__ref_n"].dropna() == 38).all()                     # 40 wijken - 2 suppressed
+    assert t.loc[small, "ww_werkleeftijd__rank"].isna().all() and t.loc[small, "ww_werkleeftijd"].notna().all()
+    base = t.loc[~t.index.isin(small) & t.index.str.startswith("WK9001"), "ww_werkleeftijd"]
+    x = t.loc["WK900110", "ww_werkleeftijd"]
+    assert t.loc["WK900110", "ww_werkleeftijd__rank"] == pytest.approx(100 * (base <= x).sum() / 38)
+
+
+# --- data draws on a hand-built result: every step of the stated recipe ------------------------------------
+
+DENSE = np.linspace(0.0, 20.0, 200_001)          # a fine base of ww rates (per 100): rank -> rate by inversion
+
+
+def _fake_result(y, den, *, smoothing="none", prior=None, mode="ref", fixed=None, suppressed=None, bases=None,
+                 codes=None):
+    """The parts of a ScoreResult that data_draws reads: ww_werkleeftijd is the only drawn indicator; ao and
+    bijstand (werk) keep fixed ranks, so the werk domain score is (r_ww + r_ao + r_bij) / 3."""
+    from types import SimpleNamespace
+
+    from indicators.reference import REF, Base, IndicatorBases
+    from indicators.registry import INDICATORS
+
+    codes = codes or [f"WK9001{i:02d}" for i in range(len(y))]
+    uni = pd.DataFrame(index=pd.Index(codes, name="code"))
+    for ind in INDICATORS.values():
+        if ind.scored:
+            uni[f"{ind.id}__rank"] = 50.0
+    for col, val in (fixed or {}).items():
+        uni[col] = val
+    uni["suppressed"] = suppressed if suppressed is not None else False
+    if bases is None:
+        bases = {REF: DENSE} if mode == "ref" else {}
+    ib = IndicatorBases(mode, {k: Base(k, v, {"nl": k, "en": k}) for k, v in bases.items()},
+                        {k: prior for k in bases} if prior is not None else {})
+    parts = {"ww_werkleeftijd": pd.DataFrame({"num": np.asarray(y, float), "den": np.asarray(den, float)},
+                                             index=uni.index)}
+    ref_sorted = SimpleNamespace(bases={"ww_werkleeftijd": ib, "ao_werkleeftijd": None})
+    settings = {"min_indicator_share": 0.5}
+    if smoothing is not None:
+        settings["smoothing"] = smoothing
+    return SimpleNamespace(table=pd.DataFrame(index=uni.index), universe=uni, ref_sorted=ref_sorted, parts=parts,
+                           settings=settings)
+
+
+def _ww_rates(res, n=20000, seed=1):
+    from indicators.scores import DOMAIN_IDS
+    from indicators.sensitivity import data_draws
+
+    d = data_draws(res, n=n, seed=seed)
+    werk = d[:, DOMAIN_IDS.index("werk"), :]
+    r_ww = 3 * werk - res.universe["ao_werkleeftijd__rank"].to_numpy()[:, None] \
+        - res.universe["bijstand_werkleeftijd__rank"].to_numpy()[:, None]
+    return d, r_ww / 100 * 20.0                   # invert the rank against DENSE
+
+
+def test_data_draws_follow_the_rounding_range_and_the_jeffreys_posterior():
+    """Count y rounded to tens: c ~ U(y - 5, y + 5) clipped at 0, lambda ~ Gamma(c + 1/2, 1), rate = 100 lambda / den."""
+    from indicators.smoothing import Prior
+
+    res = _fake_result([10.0, 0.0, 30.0], [1000.0, 1000.0, 1000.0], prior=Prior(0.05, 1e-4, 100))  # smoothing "none"
+    _, rate = _ww_rates(res)
+    lam = rate * 1000 / 100
+    # y = 10: E = 10 + 1/2, Var = (10 + 1/2) + 10^2 / 12 (Poisson-Gamma plus the uniform rounding)
+    assert lam[0].mean() == pytest.approx(10.5, abs=0.1)
+    assert lam[0].var() == pytest.approx(10.5 + 100 / 12, rel=0.05)
+    # y = 0: half of the rounding range lies below 0 and is clipped: E[c] = 1/2 x 5/2, E[lambda] = 1.25 + 0.5
+    assert lam[1].mean() == pytest.approx(1.75, abs=0.05)
+    assert lam[2].mean() == pytest.approx(30.5, abs=0.15)
+    assert lam[2].var() == pytest.approx(30.5 + 100 / 12, rel=0.05)
+
+
+def test_data_draws_shrink_like_the_engine_when_smoothing_is_eb():
+    """EB_i = m + w_i (r_i - m), w_i = s2 / (s2 + m / n_i) on every drawn rate (per 1, then x 100)."""
+    from indicators.smoothing import Prior
+
+    prior = Prior(0.05, 2e-5, 100)
+    w = prior.s2 / (prior.s2 + prior.m / 1000.0)
+    for smoothing in ("eb", None):                      # None: the setting is absent -> the engine default, eb
+        res = _fake_result([10.0], [1000.0], smoothing=smoothing, prior=prior)
+        _, rate = _ww_rates(res)
+        want = 100 * (prior.m + w * (10.5 / 1000 - prior.m))
+        assert rate[0].mean() == pytest.approx(want, abs=0.01)
+    raw = _fake_result([10.0], [1000.0], smoothing="none", prior=prior)
+    assert _ww_rates(raw)[1][0].mean() == pytest.approx(1.05, abs=0.01)
+
+
+def test_data_draws_rank_against_the_own_gemeente_base():
+    """mode "gemeente": each area against the base of its own gemeente; a base without rows is skipped."""
+    codes = ["WK900101", "WK900201"]
+    bases = {"GM9003": DENSE, "GM9001": DENSE, "GM9002": DENSE * 2}      # GM9003 has no area here
+    res = _fake_result([10.0, 10.0], [1000.0, 1000.0], mode="gemeente", bases=bases, codes=codes)
+    _, rate = _ww_rates(res, n=4000)
+    assert rate[0].mean() == pytest.approx(1.05, abs=0.03)
+    assert rate[1].mean() == pytest.approx(1.05 / 2, abs=0.03)          # the same rate ranks lower in GM9002
+
+
+def test_data_draws_domain_rule_half_of_the_members_and_suppression():
+    from indicators.scores import DOMAIN_IDS
+
+    fixed = {"ao_werkleeftijd__rank": [60.0, np.nan, 60.0], "laag_inkomen__rank": [10.0, 10.0, 10.0],
+             "sociaal_minimum__rank": [30.0, np.nan, 30.0], "laagste_40_huishoudens__rank": [np.nan, np.nan, 20.0],
+             "inkomen_per_inwoner__rank": [np.nan, np.nan, np.nan]}
+    res = _fake_result([10.0, 10.0, 10.0], [1000.0] * 3, fixed=fixed, suppressed=[False, False, True])
+    d, _ = _ww_rates(res, n=4000)
+    arm = d[:, DOMAIN_IDS.index("armoede"), :]
+    assert np.allclose(arm[0], 20.0)                  # 2 of 4 ranks = half: mean of the two known (10, 30)
+    assert np.isnan(arm[1]).all()                      # 1 of 4: withheld
+    assert np.isnan(d[2]).all()                        # suppressed area: nothing
+    werk = d[:, DOMAIN_IDS.index("werk"), :]
+    # ao missing: the mean of the two known ranks (ww drawn, bijstand 50), so the ww rank is 2 x werk - 50
+    rate = (2 * werk[1] - 50.0) / 100 * 20.0
+    assert rate.mean() == pytest.approx(1.05, abs=0.03) and ((2 * werk[1] - 50.0) >= 0).all()
+    assert np.allclose(d[0, DOMAIN_IDS.index("wonen"), :], 50.0)  # no count-based member: the point score
+
+
+# --- small rules: plural of the base, stacking band, exponential transform -------------------------------
+
+def test_plural_names_what_the_national_frame_holds():
+    assert F._plural(pd.DataFrame({"level": ["gemeente", "gemeente"]})) == "gemeenten"
+    assert F._plural(pd.DataFrame({"level": ["wijk", None]})) == "wijken"
+    assert F._plural(pd.DataFrame({"level": ["buurt"]})) == "buurten"
+    assert F._plural(pd.DataFrame({"level": ["gemeente", "wijk"]})) == "gebieden"
+    assert F._plural(pd.DataFrame({"level": ["land"]})) == "gebieden"
+    assert F._plural(pd.DataFrame({"code": ["GM0363"]})) == "gebieden"
+
+
+def test_stacking_band_default_and_bounds():
+    from indicators.scores import DOMAIN_IDS, stacking
+
+    scores = pd.DataFrame({d: [79.9, 80.0] for d in DOMAIN_IDS}, index=["a", "b"])
+    count, labels = stacking(scores)                                  # default: the worst 20 %, score >= 80
+    assert count.tolist() == [0, len(DOMAIN_IDS)] and labels.tolist() == ["", ";".join(DOMAIN_IDS)]
+    assert labels.dtype == "string"
+    narrow, _ = stacking(scores, 0.5)                                 # any band in (0, 100] is allowed
+    assert narrow.tolist() == [0, 0]
+    for bad in (0, -1, 100.5):
+        with pytest.raises(UserInputError, match="tussen 0 en 100"):
+            stacking(scores, bad)
+    assert stacking(scores, 100)[0].tolist() == [len(DOMAIN_IDS)] * 2
+
+
+def test_exponential_transform_keeps_a_series_a_series():
+    import math
+
+    from indicators.ranks import exponential_transform
+
+    r = pd.Series([0.0, 50.0, 90.0, 100.0], index=list("abcd"))
+    x = exponential_transform(r)
+    assert isinstance(x, pd.Series) and x.index.tolist() == list("abcd")
+    want = [-23 * math.log(1 - v / 100 * (1 - math.exp(-100 / 23))) for v in r]
+    assert x.tolist() == pytest.approx(want) and x["d"] == pytest.approx(100.0)
+    assert exponential_transform(np.array([90, 50], dtype=np.int64)).tolist() == pytest.approx(want[2:0:-1])
+
+
+# --- smoothing: the formulas of the module docstring ----------------------------------------------------
+
+def test_count_and_rate_interval_formulas():
+    from scipy.stats import chi2
+
+    from indicators.smoothing import count_interval, rate_interval
+
+    y = np.array([0.0, 3.0, 10.0, 40.0, np.nan])
+    for conf in (0.95, 0.8):
+        for r in (0.0, 10.0):
+            lo, hi = count_interval(y, r, conf)
+            a = (1 - conf) / 2
+            c_lo, c_hi = np.maximum(y - r / 2, 0), y + r / 2
+            want_lo = np.where(c_lo > 0, chi2.ppf(a, 2 * np.where(c_lo > 0, c_lo, 1)) / 2, 0.0)
+            want_hi = chi2.ppf(1 - a, 2 * (c_hi + 1)) / 2
+            np.testing.assert_allclose(lo[:4], want_lo[:4])
+            np.testing.assert_allclose(hi[:4], want_hi[:4])
+            assert np.isnan(lo[4]) and np.isnan(hi[4])
+    lo, hi = rate_interval(y, np.array([415.0, 415.0, 0.0, -5.0, 415.0]), 100.0, 10.0, 0.9)
+    clo, chi_ = count_interval(y, 10.0, 0.9)
+    assert lo[:2] == pytest.approx(100 * clo[:2] / 415) and hi[:2] == pytest.approx(100 * chi_[:2] / 415)
+    assert np.isnan(lo[2:]).all() and np.isnan(hi[2:]).all()          # no positive denominator, no count
+    d_lo, d_hi = rate_interval(np.array([10.0]), np.array([415.0]), 100.0)   # defaults: no rounding, 95 %
+    assert d_lo[0] == pytest.approx(100 * count_interval(np.array([10.0]))[0][0] / 415)
+    assert d_hi[0] == pytest.approx(100 * count_interval(np.array([10.0]))[1][0] / 415)
+
+
+def test_eb_prior_weight_and_smoothed_rate_formulas():
+    from indicators.smoothing import Prior, eb_prior, eb_weight, global_eb
+
+    y = np.array([5.0, 30.0, 12.0, 80.0, np.nan, 7.0, 3.0])
+    n = np.array([400.0, 1500.0, 900.0, 3000.0, 500.0, 0.0, np.nan])
+    p = eb_prior(y, n)
+    ok = np.isfinite(y) & np.isfinite(n) & (n > 0)
+    yy, nn = y[ok], n[ok]
+    m = yy.sum() / nn.sum()
+    s2 = (nn * (yy / nn - m) ** 2).sum() / nn.sum() - m / nn.mean()
+    assert (p.m, p.n_areas) == (pytest.approx(m), 4) and p.s2 == pytest.approx(max(s2, 0.0))
+    empty = eb_prior(np.array([1.0]), np.array([0.0]))                 # no area with a positive base
+    assert np.isnan(empty.m) and np.isnan(empty.s2) and empty.n_areas == 0
+    flat = eb_prior(np.array([10.0, 10.0, 10.0]), np.array([1000.0, 1000.0, 1000.0]))
+    assert flat.s2 == 0.0 and flat.m == pytest.approx(0.01)           # negative moment estimate clipped to 0
+    prior = Prior(0.02, 1e-4, 10)
+    den = np.array([100.0, 1000.0, 0.0, np.nan])
+    w = eb_weight(den, prior)
+    assert w[:2] == pytest.approx(1e-4 / (1e-4 + 0.02 / den[:2])) and np.isnan(w[2:]).all()
+    assert eb_weight(np.array([100.0]), Prior(0.02, 0.0, 10))[0] == 0.0
+    rate = np.array([5.0, 1.0])                                        # per 100
+    got = global_eb(rate, den[:2], prior, 100.0)
+    assert got == pytest.approx(100 * (0.02 + w[:2] * (rate / 100 - 0.02)))
+    assert global_eb(np.array([0.05]), np.array([1000.0]), prior)[0] == pytest.approx(0.02 + w[1] * 0.03)
