@@ -88,47 +88,135 @@ HAND_MUTANTS = (
      "a high outlier among low neighbours is HL"),
 )
 
-# Survivors judged equivalent (no test can tell them apart from the original), with the reason.
-EQUIVALENT: dict[str, str] = {}
+# Survivors judged equivalent (no test can tell them apart from the original): (function, text of the original
+# line, text of the mutated line, reason). A survivor is equivalent when its function matches and its diff removes
+# a line containing the first text and adds one containing the second (so the list survives renumbering).
+_DTYPE_F = "the input is already float64, so the default dtype is the same"
+_NAN = "None assigned into a float array is NaN"
+EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
+    ("", "np.errstate(", "np.errstate(", "np.errstate only decides which floating-point warnings numpy prints"),
+    ("reference.x_gemeente_of", "np.asarray(codes, dtype=object)", "np.asarray(codes, dtype=None)",
+     "codes are strings; .astype(str) follows"),
+    ("reference.x_gemeente_of", "np.asarray(codes, dtype=object)", "np.asarray(codes, )",
+     "codes are strings; .astype(str) follows"),
+    ("ranks.x_percentile_rank", "direction: int = 1", "direction: int = 2",
+     "a positive direction of any size orders the same way (d r <= d x)"),
+    ("ranks.x_percentile_rank", 'None), dtype="float64")', "None), dtype=None)", _DTYPE_F + " (rank_against)"),
+    ("ranks.x_percentile_rank", 'None), dtype="float64")', "None), )", _DTYPE_F + " (rank_against)"),
+    ("ranks.x_exponential_transform", 'np.asarray(rank, dtype="float64")', "np.asarray(rank, dtype=None)",
+     "dividing by 100.0 makes it float64 anyway"),
+    ("ranks.x_exponential_transform", 'np.asarray(rank, dtype="float64")', "np.asarray(rank, )",
+     "dividing by 100.0 makes it float64 anyway"),
+    ("scores.x_stacking", 'np.full(len(scores), "", dtype=object)', 'np.full(len(scores), "", dtype=None)',
+     "numpy adds unicode arrays as well"),
+    ("scores.x_stacking", 'np.full(len(scores), "", dtype=object)', 'np.full(len(scores), "", )',
+     "numpy adds unicode arrays as well"),
+    ("scores.x_stacking", '.str.rstrip(";")', '.str.rstrip("XX;XX")', "no domain id contains an X"),
+    ("scores.x_stacking", "suppressed.to_numpy(dtype=bool)", "suppressed.to_numpy(dtype=None)",
+     "the suppressed column is bool already"),
+    ("hotspots.x__queen", "use_index=False)", "use_index=None)", "a fresh RangeIndex: ids by index = positions"),
+    ("hotspots.x__queen", "use_index=False)", "use_index=True)", "a fresh RangeIndex: ids by index = positions"),
+    ("hotspots.x__queen", "use_index=False)", "from_dataframe(gdf, )", "a fresh RangeIndex: ids by index = positions"),
+    ("hotspots.x_local_moran", "reset_index(drop=True)", "reset_index(drop=None)",
+     "an extra 'index' column in a frame used only for its geometry and codes"),
+    ("hotspots.x_local_moran", "reset_index(drop=True)", "reset_index(drop=False)",
+     "an extra 'index' column in a frame used only for its geometry and codes"),
+    ("hotspots.x_local_moran", 'w.transform = "r"', 'w.transform = "R"', "libpysal upper-cases the transform name"),
+    ("hotspots.x_local_moran", "lisa.q], dtype=object)", "lisa.q], dtype=None)",
+     "the labels are written into an object column either way"),
+    ("hotspots.x_local_moran", "lisa.q], dtype=object)", "lisa.q], )",
+     "the labels are written into an object column either way"),
+    ("hotspots.x_local_moran", 'to_numpy(dtype="float64")', "to_numpy(dtype=None)",
+     "pd.to_numeric(errors='coerce') returns float64"),
+    ("hotspots.x__finish", 'out["significant"] = out["significant"].astype(bool)', 'out["XXsignificantXX"] = ',
+     "the column is bool already (created False, only bool arrays assigned)"),
+    ("hotspots.x__finish", 'out["significant"] = out["significant"].astype(bool)', 'out["SIGNIFICANT"] = ',
+     "the column is bool already (created False, only bool arrays assigned)"),
+    ("hotspots.x_significance_cutoff", 'np.asarray(p, dtype="float64")', "np.asarray(p, dtype=None)", "p_sim is float64"),
+    ("hotspots.x_significance_cutoff", 'np.asarray(p, dtype="float64")', "np.asarray(p, )", "p_sim is float64"),
+    ("sensitivity.x_dirichlet_weights", "active = p > 0", "active = p >= 0",
+     "numpy's Generator.dirichlet gives exactly 0 for an alpha of 0"),
+    ("sensitivity.x_rank_positions", "np.where(np.isnan(composites), -np.inf", "np.where(None, -np.inf",
+     "argsort puts NaN last as it puts -inf last, and NaN positions are masked afterwards"),
+    ("sensitivity.x_rank_positions", 'pos.astype("float64")', "pos.astype(None)", "astype(None) is float64"),
+    ("sensitivity.x_draw_composites", "w = weight_draws / weight_draws.max(axis=1, keepdims=True)",
+     "w = weight_draws * weight_draws.max(axis=1, keepdims=True)",
+     "a composite is num / den: scaling a draw's weights by a positive factor leaves it unchanged"),
+    ("sensitivity.x_draw_composites", "w = weight_draws / weight_draws.max(axis=1, keepdims=True)",
+     "weight_draws.max(axis=None, keepdims=True)", "one positive factor for all draws leaves every composite unchanged"),
+    ("sensitivity.x_draw_composites", "w = weight_draws / weight_draws.max(axis=1, keepdims=True)",
+     "weight_draws.max(keepdims=True)", "one positive factor for all draws leaves every composite unchanged"),
+    ("sensitivity.x_draw_composites", '"adk,kd->ak"', '"ADK,KD->AK"', "einsum labels are only names"),
+    ("sensitivity.x_draw_composites", 'avail.astype("float64")', "avail.astype(None)", "astype(None) is float64"),
+    ("sensitivity.x_draw_composites", 'avail.astype("int64")', "avail.astype(None)", "counts compared with <"),
+    ("sensitivity.x_draw_composites", '(w > 0).astype("int64")', "(w > 0).astype(None)", "counts compared with <"),
+    ("sensitivity.x_draw_composites", "(den <= 0)] = np.nan", "(den < 0)] = np.nan",
+     "den is 0 only when no weighted domain is known, and then cnt = 0 < need already"),
+    ("sensitivity.x_draw_composites", "] = np.nan", "] = None", _NAN),
+    ("sensitivity.x_rank_intervals", "pos, -np.inf), axis=1), np.nan)", "pos, +np.inf), axis=1), np.nan)",
+     "rows where it differs (no composite) are set to NaN by the outer np.where"),
+    ("sensitivity.x_rank_intervals", 'np.asarray(domain_draws, dtype="float64")', "np.asarray(domain_draws, dtype=None)",
+     "data_draws returns float64"),
+    ("sensitivity.x_rank_intervals", 'np.asarray(domain_draws, dtype="float64")', "np.asarray(domain_draws, )",
+     "data_draws returns float64"),
+    ("sensitivity.x_rank_intervals", 'to_numpy(dtype="float64")', "to_numpy(dtype=None)", "domain scores are float64"),
+    ("sensitivity.x_data_draws", "y[:, None] + rng.uniform(-half, half", "y[:, None] - rng.uniform(-half, half",
+     "the uniform rounding draw is symmetric: y + U and y - U have the same distribution"),
+    ("sensitivity.x_data_draws", "c, 0.0) + 0.5, 1.0)", "c, 0.0) + 0.5, )", "scale 1.0 is numpy's default"),
+    ("sensitivity.x_data_draws", "np.isfinite(c), c, 0.0)", "np.isfinite(c), c, 1.0)",
+     "a count that is NaN has no rank, and its draws are set NaN afterwards"),
+    ("sensitivity.x_data_draws", 'to_numpy(dtype="float64")', "to_numpy(dtype=None)", _DTYPE_F),
+    ("sensitivity.x_data_draws", "REF, dtype=object)", "REF, dtype=None)", "the keys compare equal as numpy strings"),
+    ("sensitivity.x_data_draws", "REF, dtype=object)", "REF, )", "the keys compare equal as numpy strings"),
+    ("sensitivity.x_data_draws", "key, dtype=object)", "key, dtype=None)", "the keys compare equal as numpy strings"),
+    ("sensitivity.x_data_draws", "key, dtype=object)", "key, )", "the keys compare equal as numpy strings"),
+    ("sensitivity.x_data_draws", "] = np.nan", "] = None", _NAN),
+    ("sensitivity.x_data_draws", "np.where(ok, mean, np.nan)", "np.where(ok, mean, None)", _NAN),
+    ("sensitivity.x_data_draws", "to_numpy(dtype=bool)", "to_numpy(dtype=None)", "the suppressed column is bool"),
+    ("sensitivity.x_data_draws", "& (avail > 0)", "& (avail >= 0)", "avail >= share x members > 0 already"),
+    ("sensitivity.x_data_draws", "{key: b.sorted}, ind.direction)", "{key: b.sorted}, )",
+     "every count-based indicator in the registry has direction +1 (the default)"),
+    ("focus.x_score_focus", "result.parts[k].reindex(have)", "result.parts[k].reindex(None)",
+     "the rows are picked again by reindex(ids) below"),
+    ("focus.x_score_focus", "if g in have else g", "if (g in have) or True else g",
+     "a gemeente missing from the data gets its code as name either way"),
+    ("focus.x_score_focus", '.get(g, g) if g in have', '.get(g, None) if g in have', "g is in the data here"),
+    ("focus.x_score_focus", '.get(g, g) if g in have', '.get(g) if g in have', "g is in the data here"),
+    ("focus.x_score_focus", '.get(g, g) if g in have', '.get(g, ) if g in have', "g is in the data here"),
+    ("focus.x_national_parts", "if has.any() else own", "if (has.any()) or True else own",
+     "without any value the coverage is 0 and the row is replaced by the not-available one"),
+    ("focus.x_national_parts", "agg.reindex(nl_index)", "agg.reindex(None)", "agg is indexed by NL00 already"),
+    ("focus.x_slug", '.encode("ascii", "ignore")', '.encode("ASCII", "ignore")', "codec names are case-insensitive"),
+    ("focus.x_slug", '.strip("-")', '.strip("XX-XX")', "a slug holds only a-z, 0-9 and -"),
+    ("focus.x__encode_name", 'quote(m.group(0), safe="")', "quote(m.group(0), )",
+     "the escaped characters (% : ; + controls) contain no '/', the default safe character"),
+    ("focus.x__encode_name", 'quote(m.group(0), safe="")', 'quote(m.group(0), safe="XXXX")',
+     "the escaped characters (% : ; + controls) contain no 'X'"),
+)
+# (function, context line that must appear in the diff, removed text, added text, reason): a rule that needs context
+EQUIVALENT_IN_CONTEXT: tuple[tuple[str, str, str, str, str], ...] = (
+    ("sensitivity.x_data_draws", "if not members:", "continue", "break",
+     "every domain has a scored member in the registry, so this branch is never taken"),
+)
 
 
-def prepare(work: Path) -> None:
-    for name in COPY:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, work / name)
-    (work / "tests").mkdir()
-    for name in dict.fromkeys(("__init__.py", "conftest.py", *(Path(t.split("::")[0]).name for t in TESTS))):
-        shutil.copy2(REPO / "tests" / name, work / "tests" / name)
-    only = "\n    ".join(f"indicators/{m}.py" for m in MUTATE)
-    tests = "\n    ".join(TESTS)
-    (work / "setup.cfg").write_text(
-        "[mutmut]\n"
-        "source_paths = indicators\n"
-        f"only_mutate =\n    {only}\n"
-        f"pytest_add_cli_args_test_selection =\n    {tests}\n"
-        "pytest_add_cli_args =\n    -q\n    -x\n    -p\n    no:cacheprovider\n"
-        "also_copy =\n    data\n    geo\n    pytest.ini\n",
-        encoding="utf-8")
+def equivalent_reason(name: str, text: str) -> str | None:
+    """The reason a survivor is equivalent (EQUIVALENT_RULES / EQUIVALENT_IN_CONTEXT), or None."""
+    removed = [ln[1:] for ln in text.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+    added = [ln[1:] for ln in text.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+    if len(removed) != len(added):
+        return None
 
+    def ours(func: str) -> bool:
+        return not func or name.startswith(f"indicators.{func}__mutmut_")
 
-def statuses(work: Path) -> dict[str, str]:
-    """mutant name -> status, from ``mutmut results --all=true``."""
-    out = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all=true"], cwd=work,
-                         capture_output=True, text=True, check=True)
-    result = {}
-    for line in out.stdout.splitlines():
-        if ": " in line:
-            name, status = line.strip().rsplit(": ", 1)
-            result[name] = status
-    return result
-
-
-def diff(work: Path, name: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=work, capture_output=True, text=True)
-    return out.stdout.strip()
+    for func, old, new, reason in EQUIVALENT_RULES:
+        if ours(func) and any(old in r and new in a for r, a in zip(removed, added)):
+            return reason
+    for func, context, old, new, reason in EQUIVALENT_IN_CONTEXT:
+        if ours(func) and context in text and any(r.strip() == old and a.strip() == new for r, a in zip(removed, added)):
+            return reason
+    return None
 
 
 def hand_mutants() -> list[dict]:
@@ -166,7 +254,9 @@ def report(stat: dict[str, str], work: Path, seconds: float, hand: list[dict] | 
     counts = Counter(stat.values())
     total = len(stat)
     killed = counts.get("killed", 0)
-    equivalent = {n for n, s in stat.items() if s == "survived" and n in EQUIVALENT}
+    diffs = {n: diff(work, n) for n, s in stat.items() if s not in ("killed", "not checked")}
+    reasons = {n: equivalent_reason(n, d) for n, d in diffs.items() if stat[n] == "survived"}
+    equivalent = {n for n, r in reasons.items() if r}
     lines = ["# Mutation check of the indicator engine", "",
              f"`python -m benchmarks.mutation` (mutmut 3.8.1, `--max-children 2`, {total} mutants of "
              f"`indicators/{{{','.join(MUTATE)}}}.py`). Tests (mirror-free): "
@@ -204,12 +294,12 @@ def report(stat: dict[str, str], work: Path, seconds: float, hand: list[dict] | 
             lines.append(f"| {h['id']} | {h['file']} | {brk} | {h['claim']} | {h['status']} | {h['by']} |")
     if equivalent:
         lines += ["", f"## Survivors judged equivalent ({len(equivalent)})", ""]
-        lines += [f"* `{n}`: {EQUIVALENT[n]}" for n in sorted(equivalent)]
+        lines += [f"* `{n}`: {reasons[n]}" for n in sorted(equivalent)]
     survivors = [n for n, s in stat.items() if s not in ("killed", "not checked") and n not in equivalent]
     lines += ["", f"## Other survivors ({len(survivors)}; diffs of the first {min(len(survivors), SHOW_DIFFS)})", ""]
     for i, name in enumerate(survivors):
         if i < SHOW_DIFFS:
-            lines += [f"### {name} ({stat[name]})", "", "```diff", diff(work, name), "```", ""]
+            lines += [f"### {name} ({stat[name]})", "", "```diff", diffs[name], "```", ""]
         else:
             lines.append(f"* {name} ({stat[name]})")
     return "\n".join(lines) + "\n"
@@ -224,7 +314,8 @@ def resume(work: Path, max_children: int) -> int:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
     first = subprocess.run(cmd, cwd=work, env=env)
-    survivors = [n for n, s in statuses(work).items() if s == "survived"]
+    # survivors judged equivalent (EQUIVALENT_RULES) cannot be killed by any test: they are not re-run
+    survivors = [n for n, s in statuses(work).items() if s == "survived" and not equivalent_reason(n, diff(work, n))]
     if not survivors:
         return first.returncode
     return subprocess.run(cmd + survivors, cwd=work, env=env).returncode
@@ -240,7 +331,14 @@ def main(argv=None) -> int:
     p.add_argument("--resume", metavar="WORK_DIR",
                    help="continue a kept run with the current sources and tests, re-running every survivor")
     p.add_argument("--no-hand", action="store_true", help="skip the hand-written mutants")
+    p.add_argument("--hand-only", metavar="JSON", help="only run the hand-written mutants and write their results here")
+    p.add_argument("--hand-from", metavar="JSON", help="take the hand-written mutants' results from --hand-only")
     args = p.parse_args(argv)
+    if args.hand_only:
+        results = hand_mutants()
+        Path(args.hand_only).write_text(json.dumps(results, indent=1), encoding="utf-8")
+        print(json.dumps({h["id"]: h["status"] for h in results}))
+        return 0
     if args.report_only or args.resume:
         work, args.keep = Path(args.report_only or args.resume), True
     else:
@@ -262,7 +360,8 @@ def main(argv=None) -> int:
                                  cwd=work, env=env)
         seconds = time.time() - start
         stat = statuses(work)
-        hand = None if args.no_hand else hand_mutants()
+        hand = None if args.no_hand else (json.loads(Path(args.hand_from).read_text(encoding="utf-8"))
+                                          if args.hand_from else hand_mutants())
         text = report(stat, work, seconds, hand, note)
         tmp = Path(args.out).with_suffix(".md.tmp")
         tmp.write_text(text, encoding="utf-8")

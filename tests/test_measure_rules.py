@@ -354,9 +354,21 @@ def test_rank_intervals_are_percentiles_of_the_positions():
     np.testing.assert_allclose(iv["rank_max"].to_numpy()[ok], pos[ok].max(axis=1))
     assert iv.loc["a1", ["rank", "rank_low", "rank_min", "rank_max"]].isna().all()
     assert (iv["n_ranked"] == ok.sum()).all() and (iv["source"] == "gewichten").all()
+    for col in ("rank", "rank_low", "rank_median", "rank_high", "rank_min", "rank_max"):
+        assert iv[col].dtype == np.float64, col                      # NaN where no composite, never None
     # other weights move the interval: the draws are centred on the weights asked for
-    heavy = rank_intervals(x, {**w, DOMAIN_IDS[0]: 5.0}, n=400, seed=11)
+    hw = {**w, DOMAIN_IDS[0]: 5.0}
+    heavy = rank_intervals(x, hw, n=400, seed=11)
     assert not np.allclose(heavy["rank_median"].to_numpy()[ok], iv["rank_median"].to_numpy()[ok])
+    own = rank_positions(composite_matrix(x.to_numpy(), weight_vector(validate_weights(hw)), 3)[0][:, None])[:, 0]
+    np.testing.assert_array_equal(heavy["rank"].to_numpy(), own)          # the rank uses the weights asked for
+    # min_domains reaches both the point composite and every draw: with 2, the area with 2 domains is ranked
+    two = rank_intervals(x, w, n=50, seed=11, min_domains=2)
+    assert np.isfinite(two.loc["a1", ["rank", "rank_low", "rank_high"]].astype(float)).all()
+    assert (two["n_ranked"] == ok.sum() + 1).all()
+    draws = np.repeat(x.to_numpy()[:, :, None], 50, axis=2)
+    two_d = rank_intervals(x, w, n=50, seed=11, min_domains=2, domain_draws=draws)
+    assert np.isfinite(two_d.loc["a1", "rank_low"]) and (two_d["n_ranked"] == ok.sum() + 1).all()
 
 
 def test_draw_composites_count_only_weighted_domains():
@@ -759,3 +771,96 @@ def test_eb_prior_weight_and_smoothed_rate_formulas():
     got = global_eb(rate, den[:2], prior, 100.0)
     assert got == pytest.approx(100 * (0.02 + w[:2] * (rate / 100 - 0.02)))
     assert global_eb(np.array([0.05]), np.array([1000.0]), prior)[0] == pytest.approx(0.02 + w[1] * 0.03)
+
+
+# --- focus aggregation: sum over sum, the 90 % rule --------------------------------------------------------
+
+def test_aggregate_parts_sum_over_sum_and_the_member_rule():
+    part = pd.DataFrame({
+        "value": [10.0, 20.0, np.nan, 5.0, 8.0, 30.0],
+        "num": [1.0, 4.0, np.nan, 0.5, 2.0, 6.0],
+        "den": [10.0, 20.0, 2.0, 10.0, np.nan, 20.0],
+        "year": [2024, 2023, 2024, 2022, 2024, 2024],
+        "source": ["KWB", "KWB", "KWB", "bestand", "KWB", np.nan]},
+        index=["a", "b", "c", "d", "e", "f"])
+    groups = {"one": ["d"], "ab": ["a", "b"], "abc": ["a", "b", "c"], "ac": ["a", "c"], "ae": ["a", "e"],
+              "ad": ["a", "d"], "bf": ["b", "f"]}
+    out = F.aggregate_parts(part, groups, 100.0)
+    assert out.index.tolist() == list(groups) and out.columns.tolist() == ["value", "num", "den", "year", "source"]
+    assert (out["value"].dtype, str(out["year"].dtype), str(out["source"].dtype)) == ("float64", "Int64", "string")
+    assert out.loc["one"].tolist() == [5.0, 0.5, 10.0, 2022, "bestand"]           # one member: that member
+    assert out.loc["ab", "value"] == pytest.approx(100 * 5 / 30) and out.loc["ab", "den"] == 30.0
+    assert out.loc["ab", "num"] == 5.0 and out.loc["ab", "year"] == 2024 and out.loc["ab", "source"] == "KWB"
+    # c has no value but only 2 of 32 of the base (6 %): left out, and named
+    assert out.loc["abc", "value"] == pytest.approx(100 * 5 / 30)
+    assert out.loc["abc", "source"] == "KWB (zonder c: 6% van de noemer)"
+    # c without a value holds 2 of 12 (17 %): no silent partial sum
+    assert np.isnan(out.loc["ac", "value"]) and pd.isna(out.loc["ac", "source"]) and pd.isna(out.loc["ac", "year"])
+    assert np.isnan(out.loc["ac", "num"]) and np.isnan(out.loc["ac", "den"])
+    # e's base is unknown: its share cannot be known, so no value
+    assert np.isnan(out.loc["ae", "value"])
+    assert out.loc["ad", "source"] == "KWB | bestand" and out.loc["ad", "year"] == 2024
+    assert out.loc["bf", "source"] == "KWB" and out.loc["bf", "value"] == pytest.approx(100 * 10 / 40)
+    # the rule's threshold is a parameter: at 0.95 the 94 % of 'abc' is not enough; exactly at it is
+    assert np.isnan(F.aggregate_parts(part, {"abc": ["a", "b", "c"]}, 1.0, 0.95).loc["abc", "value"])
+    exact = part.assign(den=[9.0, 9.0, 2.0, 10.0, 1.0, 20.0])
+    assert F.aggregate_parts(exact, {"abc": ["a", "b", "c"]}, 1.0, 0.9).loc["abc", "value"] == pytest.approx(5 / 18)
+    assert np.isnan(F.aggregate_parts(part.assign(den=0.0), {"ab": ["a", "b"]}, 1.0).loc["ab", "value"])
+    none = F.aggregate_parts(part, {"cc": ["c", "c"]}, 1.0)
+    assert np.isnan(none.loc["cc", "value"])
+
+
+def test_preset_message_lists_presets_and_cuts_long_names():
+    long = "p" * 70
+    nl, en = _msgs(F.preset, long)
+    known = "; ".join(f"{p.id} ({p.name})" for p in F.PRESETS.values())
+    assert nl == f"Voorinstelling '{'p' * 60}' bestaat niet; kies uit: {known}."
+    assert en == f"Preset '{'p' * 60}' does not exist; must be one of: {known}."
+
+
+def test_focus_profile_is_the_aggregate_row_and_the_members_in_order():
+    _, res = _synthetic_result()
+    area = F.FocusArea.make("Twee", ["WK900105", "WK900102"])
+    row, members = F.focus_profile(res, area)
+    table = F.score_focus(res, [area])
+    pd.testing.assert_series_equal(row, table.loc[area.id])
+    assert members.index.tolist() == ["WK900105", "WK900102"]
+    pd.testing.assert_frame_equal(members, res.universe.loc[["WK900105", "WK900102"]])
+    row2, _ = F.focus_profile(res, area, comparators=False)
+    assert row2["population"] == pytest.approx(res.universe.loc[list(area.codes), "population"].sum())
+
+
+def test_focus_area_over_two_gemeenten_gets_no_own_gemeente_rank():
+    """An indicator ranked against the own gemeente: a focus area in one gemeente is ranked there; one over two
+    gemeenten has no single own gemeente and gets no rank for it (the gemeente rows are ranked in their own)."""
+    from indicators.engine import make_reference, score_areas
+    from tests.test_indicators_engine import synthetic_frame
+
+    a = synthetic_frame(40, seed=1, gemeente="GM9001")
+    b = synthetic_frame(30, seed=2, gemeente="GM9002")
+    nat = pd.concat([a, b], ignore_index=True)
+    nat.attrs = a.attrs
+    nat = nat.drop(columns=["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"])
+    attrs = pd.DataFrame({"code": nat["code"], "percentage_personen_15_tot_25_jaar": 12,
+                          "percentage_personen_25_tot_45_jaar": 28, "percentage_personen_45_tot_65_jaar": 26})
+    ref = make_reference(nat, "nl", "wijk", 2024)
+    res = score_areas({2024: nat}, 2024, level="wijk", reference=ref, gemeenten=["GM9001", "GM9002"],
+                      attributes={2024: attrs}, national=nat)
+    one = F.FocusArea.make("Een", ["WK900101", "WK900102"])
+    both = F.FocusArea.make("Twee", ["WK900101", "WK900201"])
+    small = F.FocusArea.make("Klein", ["WK900103"])
+    out = F.score_focus(res, [one, both])
+    assert np.isfinite(out.loc[one.id, "ww_werkleeftijd__rank"]) and np.isnan(out.loc[both.id, "ww_werkleeftijd__rank"])
+    assert np.isfinite(out.loc[both.id, "ww_werkleeftijd"])                  # the value itself is shown
+    u = res.universe
+    base = u.loc[u.index.str.startswith("WK9001") & ~u["suppressed"].astype(bool), "ww_werkleeftijd__eb"].dropna()
+    assert out.loc[one.id, "ww_werkleeftijd__ref"] == u.loc["WK900101", "ww_werkleeftijd__ref"]
+    assert out.loc["GM9002", "gemeenten"] == "GM9002" and out.loc[both.id, "gemeenten"] == "GM9001;GM9002"
+    assert len(base) == int(u.loc["WK900101", "ww_werkleeftijd__ref_n"])
+    # a focus area below the minimum population is suppressed like any area, with the reason
+    res2 = score_areas({2024: nat.assign(aantal_inwoners=np.where(nat["code"] == "WK900103", 150, nat["aantal_inwoners"]))},
+                       2024, level="wijk", reference=ref, gemeenten=["GM9001"], attributes={2024: attrs}, national=nat)
+    o2 = F.score_focus(res2, [small, one], comparators=False)
+    assert bool(o2.loc[small.id, "suppressed"]) and o2.loc[small.id, "suppressed_reason"] == "minder dan 200 inwoners"
+    assert not bool(o2.loc[one.id, "suppressed"]) and pd.isna(o2.loc[one.id, "suppressed_reason"])
+    assert o2.loc[small.id, "population"] == 150 and pd.isna(o2.loc[small.id, "stacking_count"])
