@@ -200,6 +200,46 @@ EQUIVALENT_IN_CONTEXT: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
+def prepare(work: Path) -> None:
+    for name in COPY:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, work / name)
+    (work / "tests").mkdir()
+    for name in dict.fromkeys(("__init__.py", "conftest.py", *(Path(t.split("::")[0]).name for t in TESTS))):
+        shutil.copy2(REPO / "tests" / name, work / "tests" / name)
+    only = "\n    ".join(f"indicators/{m}.py" for m in MUTATE)
+    tests = "\n    ".join(TESTS)
+    (work / "setup.cfg").write_text(
+        "[mutmut]\n"
+        "source_paths = indicators\n"
+        f"only_mutate =\n    {only}\n"
+        f"pytest_add_cli_args_test_selection =\n    {tests}\n"
+        "pytest_add_cli_args =\n    -q\n    -x\n    -p\n    no:cacheprovider\n"
+        "also_copy =\n    data\n    geo\n    pytest.ini\n",
+        encoding="utf-8")
+
+
+def statuses(work: Path) -> dict[str, str]:
+    """mutant name -> status, from ``mutmut results --all=true``."""
+    out = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all=true"], cwd=work,
+                         capture_output=True, text=True, check=True)
+    result = {}
+    for line in out.stdout.splitlines():
+        if ": " in line:
+            name, status = line.strip().rsplit(": ", 1)
+            result[name] = status
+    return result
+
+
+def diff(work: Path, name: str) -> str:
+    out = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=work, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+
 def equivalent_reason(name: str, text: str) -> str | None:
     """The reason a survivor is equivalent (EQUIVALENT_RULES / EQUIVALENT_IN_CONTEXT), or None."""
     removed = [ln[1:] for ln in text.splitlines() if ln.startswith("-") and not ln.startswith("---")]
