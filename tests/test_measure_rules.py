@@ -864,3 +864,59 @@ def test_focus_area_over_two_gemeenten_gets_no_own_gemeente_rank():
     assert bool(o2.loc[small.id, "suppressed"]) and o2.loc[small.id, "suppressed_reason"] == "minder dan 200 inwoners"
     assert not bool(o2.loc[one.id, "suppressed"]) and pd.isna(o2.loc[one.id, "suppressed_reason"])
     assert o2.loc[small.id, "population"] == 150 and pd.isna(o2.loc[small.id, "stacking_count"])
+
+
+def test_domain_scores_mean_of_known_ranks_withheld_below_half():
+    from indicators.scores import DOMAIN_IDS, domain_scores
+
+    ranks = pd.DataFrame({"a1": [10.0, np.nan, np.nan], "a2": [30.0, 50.0, np.nan], "a3": [np.nan, np.nan, np.nan],
+                          "a4": [20.0, np.nan, np.nan], "w1": [70.0, np.nan, 40.0]}, index=["x", "y", "z"])
+    members = {"armoede": ["a1", "a2", "a3", "a4"], "werk": ["w1"]}              # other domains: no member here
+    scores, n, m = domain_scores(ranks, members)                                  # default: at least half
+    assert scores.loc["x", "armoede"] == pytest.approx(20.0) and n.loc["x", "armoede"] == 3
+    assert np.isnan(scores.loc["y", "armoede"]) and n.loc["y", "armoede"] == 1    # 1 of 4 < half
+    ranks.loc["y", "a1"] = 10.0
+    scores, n, m = domain_scores(ranks, members)
+    assert scores.loc["y", "armoede"] == pytest.approx(30.0)                      # exactly half (2 of 4): kept
+    assert np.isnan(scores.loc["z", "armoede"]) and scores.loc["z", "werk"] == 40.0
+    assert m == {d: (4 if d == "armoede" else 1 if d == "werk" else 0) for d in DOMAIN_IDS}
+    for d in DOMAIN_IDS:
+        if d not in members:
+            assert scores[d].isna().all() and (n[d] == 0).all() and n[d].index.tolist() == ["x", "y", "z"]
+    strict, _, _ = domain_scores(ranks, members, min_share=0.75)
+    assert np.isnan(strict.loc["y", "armoede"]) and strict.loc["x", "armoede"] == pytest.approx(20.0)
+
+
+def test_domain_rank_against_the_own_gemeente_domain_scores():
+    """A domain with an indicator on the gemeente base is ranked against the domain scores of the own gemeente
+    (strictly lower = doing better), labelled with that gemeente, never as 'van Nederland'."""
+    from indicators.engine import make_reference, score_areas
+    from tests.test_indicators_engine import synthetic_frame
+
+    a = synthetic_frame(40, seed=1, gemeente="GM9001")
+    b = synthetic_frame(30, seed=2, gemeente="GM9002")
+    nat = pd.concat([a, b], ignore_index=True)
+    nat.attrs = a.attrs
+    nat = nat.drop(columns=["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"])
+    attrs = pd.DataFrame({"code": nat["code"], "percentage_personen_15_tot_25_jaar": 12,
+                          "percentage_personen_25_tot_45_jaar": 28, "percentage_personen_45_tot_65_jaar": 26})
+    ref = make_reference(nat, "nl", "wijk", 2024)
+    res = score_areas({2024: nat}, 2024, level="wijk", reference=ref, gemeenten=["GM9001", "GM9002"],
+                      attributes={2024: attrs}, national=nat)
+    t = res.table
+    assert res.ref_domains.mode["werk"] == "gemeente" and set(res.ref_domains.by_key["werk"]) == {"GM9001", "GM9002"}
+    assert res.ref_domains.national["werk"] == {"GM9001": False, "GM9002": False}
+    for gm, n in (("GM9001", 40), ("GM9002", 30)):
+        rows = t[t.index.str.startswith("WK" + gm[2:])]
+        scores = rows["domain__werk"].dropna().to_numpy()
+        assert len(scores) == n == res.ref_domains.by_key["werk"][gm].size
+        code = rows.index[7]
+        x = rows.loc[code, "domain__werk"]
+        assert rows.loc[code, "domain__werk__rank"] == pytest.approx(100 * (scores < x).sum() / n)
+        label = res.ref_domains.labels["werk"][gm]
+        name = nat.set_index("code").loc[gm, "name"]
+        assert label["nl"] == f"t.o.v. {n} wijken van {name} met gegevens (geen landelijke gegevens)"
+        assert label["en"] == f"vs {n} wijken of {name} with data (no national data)"
+    # wonen has national values: ranked against the national domain scores, a fixed set of 70
+    assert res.ref_domains.mode["wonen"] == "ref" and res.ref_domains["wonen"].size == 70
+    assert res.ref_domains.national["wonen"] == {"ref": True} and "van Nederland" in res.ref_domains.labels["wonen"]["ref"]["nl"]
