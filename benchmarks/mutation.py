@@ -371,6 +371,7 @@ def main(argv=None) -> int:
     p.add_argument("--resume", metavar="WORK_DIR",
                    help="continue a kept run with the current sources and tests, re-running every survivor")
     p.add_argument("--no-hand", action="store_true", help="skip the hand-written mutants")
+    p.add_argument("--note", default="", help="a sentence for the report on how the run was made")
     p.add_argument("--hand-only", metavar="JSON", help="only run the hand-written mutants and write their results here")
     p.add_argument("--hand-from", metavar="JSON", help="take the hand-written mutants' results from --hand-only")
     args = p.parse_args(argv)
@@ -402,7 +403,7 @@ def main(argv=None) -> int:
         stat = statuses(work)
         hand = None if args.no_hand else (json.loads(Path(args.hand_from).read_text(encoding="utf-8"))
                                           if args.hand_from else hand_mutants())
-        text = report(stat, work, seconds, hand, note)
+        text = report(stat, work, seconds, hand, " ".join(x for x in (args.note, note) if x))
         tmp = Path(args.out).with_suffix(".md.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, args.out)  # atomic
