@@ -57,7 +57,7 @@ NAME_PROPERTY = {"gemeente": "gemeentenaam", "wijk": "wijknaam", "buurt": "buurt
 
 Progress = Callable[[float, str], None]
 
-__all__ = ["load_boundaries", "items_url", "PAGE_LIMIT", "RD_NEW", "CRS_RD_URI"]
+__all__ = ["load_boundaries", "load_gemeente_attributes", "items_url", "PAGE_LIMIT", "RD_NEW", "CRS_RD_URI"]
 
 
 def items_url(year: int, level: str) -> str:
@@ -109,6 +109,95 @@ def load_boundaries(gemeenten: Sequence[str], year: int, level: str, *, refresh:
     return frame
 
 
+def load_gemeente_attributes(year: int, *, refresh: bool = False,
+                             progress: Progress | None = None) -> pd.DataFrame:
+    """The Wijk- en Buurtkaart attributes of **every** gemeente in the PDOK ``gemeenten`` collection of ``year``.
+
+    One request series over the whole collection (no ``gemeentecode`` filter; ``next`` links followed, totals
+    checked as in :func:`load_boundaries`); the geometry is not read (attributes only: this frame feeds the
+    Nederland row, a sum over all gemeenten, where CBS gives no ``NL00`` row). The layer holds one land feature
+    per gemeente (``water`` = ``NEE``, the figures) and for gemeenten with large waters a water feature
+    (``water`` = ``JA``, every figure ``-99997``): only the land features are kept, and ``attrs["source"]``
+    says how many of each the service gave.
+
+    Columns: ``code, level ("gemeente"), name, gemeente_code, year`` + the attributes as served (numbers as
+    float64 with ``-99997`` -> NaN). ``attrs["source"]``: ``table_id``
+    (``wijken-en-buurten-{year}/gemeenten``), ``year``, ``url``, ``modified``, ``fetched_at``, ``from_cache``,
+    ``stale``, ``age_days``, ``n_gemeenten`` (land features kept), ``n_water`` (water features left out).
+    Cached as one entry (kind ``pdok-attributes``, level ``gemeente``, ``NL``).
+    """
+    year = _check_year(year)
+    key = cache.CacheKey.make("pdok-attributes", year, "gemeente", None)
+    if not refresh:
+        hit = cache.get(key)
+        if hit is not None:
+            return _from_cache(hit, stale=False)
+    url = items_url(year, "gemeente")
+
+    def report(text: str) -> None:
+        if progress is not None:
+            progress(0.5, f"Gemeentekenmerken ophalen: {text}")
+
+    try:
+        features, info = _fetch_gemeente(url, None, "gemeente", year, report)
+    except FetchError as exc:
+        if getattr(exc, "transient", False):
+            hit = cache.get(key)
+            if hit is not None:
+                log.warning("PDOK onbereikbaar (%s); gecachte gemeentekenmerken worden gebruikt", exc.url)
+                stale = _from_cache(hit, stale=True)
+                stale.attrs["source"]["error"] = exc.message
+                return stale
+        raise
+    if progress is not None:
+        progress(1.0, "Gemeentekenmerken opgehaald")
+    frame = _attribute_frame(features, year, url)
+    frame.attrs["source"].update({"modified": info["timestamp"], "pages": info["pages"]})
+    manifest = cache.put(key, frame, {"source_url": url, "table_id": frame.attrs["source"]["table_id"],
+                                      "modified": info["timestamp"], "fetched_at": frame.attrs["source"]["fetched_at"]})
+    frame.attrs["source"]["fetched_at"] = manifest["fetched_at"]
+    return frame
+
+
+def _attribute_frame(features: list[dict], year: int, url: str) -> pd.DataFrame:
+    """Land features of the gemeenten collection as a tidy attribute frame (see load_gemeente_attributes)."""
+    props = pd.DataFrame([f.get("properties") or {} for f in features])
+    if "gemeentecode" not in props.columns:
+        raise FetchError(f"PDOK-objecten zonder 'gemeentecode' ({url}).", f"PDOK features without 'gemeentecode' ({url}).",
+                         url=url)
+    water = props["water"].map(lambda v: str(v).strip().upper() if v is not None else "") \
+        if "water" in props.columns else pd.Series("", index=props.index)
+    land = (water != "JA").to_numpy()
+    n_water = int((~land).sum())
+    props = props[land].reset_index(drop=True)
+    code = props["gemeentecode"].map(lambda v: None if v is None else str(v).strip())
+    if code.isna().any():
+        raise FetchError(f"PDOK-gemeente zonder gemeentecode ({url}).", f"PDOK gemeente without a gemeentecode ({url}).",
+                         url=url)
+    if code.duplicated().any():
+        dup = code[code.duplicated()].iloc[0]
+        raise FetchError(f"PDOK leverde {dup} twee keer als land-object ({url}); probeer opnieuw.",
+                         f"PDOK delivered {dup} twice as a land feature ({url}); try again.", url=url)
+    out = pd.DataFrame({
+        "code": code.astype(object), "level": "gemeente",
+        "name": props["gemeentenaam"].map(lambda v: None if v is None else str(v).strip())
+        if "gemeentenaam" in props.columns else None,
+        "gemeente_code": code.astype(object), "year": np.int64(year)})
+    extra: dict[str, pd.Series] = {}
+    for col in props.columns:
+        if col in ("gemeentecode", "gemeentenaam"):
+            continue
+        num = _numeric(props[col])
+        extra[col] = num if num is not None else props[col].map(
+            lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)).astype(object)
+    out = pd.concat([out, pd.DataFrame(extra, index=out.index)], axis=1)
+    out = out.sort_values("code", kind="stable").reset_index(drop=True)
+    out.attrs = {"source": {"table_id": f"wijken-en-buurten-{year}/gemeenten", "year": year, "url": url,
+                            "modified": None, "fetched_at": http.utc_now_iso(), "from_cache": False, "stale": False,
+                            "age_days": 0.0, "n_gemeenten": len(out), "n_water": n_water}}
+    return out
+
+
 # ------------------------------------------------------------------------------------------ helpers
 def _check_year(year: object) -> int:
     try:
@@ -138,15 +227,20 @@ def _crs_ok(header: str | None) -> bool:
     return text.endswith("/EPSG/0/28992") or text.upper() in {"EPSG:28992", "URN:OGC:DEF:CRS:EPSG::28992"}
 
 
-def _fetch_gemeente(url: str, gm: str, level: str, year: int, report: Callable[[str], None]) -> tuple[list[dict], dict]:
-    """All features of one gemeente, following ``next`` links; checks CRS header and totals."""
-    params = {"f": "json", "limit": PAGE_LIMIT, "crs": CRS_RD_URI, "gemeentecode": gm}
+def _fetch_gemeente(url: str, gm: str | None, level: str, year: int, report: Callable[[str], None]
+                    ) -> tuple[list[dict], dict]:
+    """All features of one gemeente (``gm=None``: of the whole collection), following ``next`` links; checks
+    CRS header and totals."""
+    params = {"f": "json", "limit": PAGE_LIMIT, "crs": CRS_RD_URI}
+    if gm is not None:
+        params["gemeentecode"] = gm
+    gm_text = gm if gm is not None else "heel Nederland"
     features: list[dict] = []
     pages = returned_sum = 0
     number_matched: int | None = None
     timestamp = None
     responses = http.iter_responses(url, params, http.ogc_next_link, max_pages=MAX_PAGES,
-                                    what=f"de {COLLECTION[level]} van {gm}")
+                                    what=f"de {COLLECTION[level]} van {gm_text}")
     while True:
         try:
             resp = next(responses)
@@ -184,13 +278,13 @@ def _fetch_gemeente(url: str, gm: str, level: str, year: int, report: Callable[[
             number_matched = int(page["numberMatched"])
         timestamp = timestamp or page.get("timeStamp")
         features.extend(batch)
-        report(f"{COLLECTION[level]} {gm}: {len(features)} objecten, pagina {pages}")
+        report(f"{COLLECTION[level]} {gm_text}: {len(features)} objecten, pagina {pages}")
     expected = number_matched if number_matched is not None else returned_sum
     if len(features) != expected:
         raise FetchError(
-            f"PDOK leverde {len(features)} {COLLECTION[level]} voor {gm}, maar meldde {expected} ({url}). "
+            f"PDOK leverde {len(features)} {COLLECTION[level]} voor {gm_text}, maar meldde {expected} ({url}). "
             "Probeer later opnieuw.",
-            f"PDOK delivered {len(features)} {COLLECTION[level]} for {gm} but announced {expected} ({url}). "
+            f"PDOK delivered {len(features)} {COLLECTION[level]} for {gm_text} but announced {expected} ({url}). "
             "Try again later.", url=url)
     return features, {"pages": pages, "features": len(features), "number_matched": number_matched,
                       "timestamp": timestamp}

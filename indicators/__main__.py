@@ -196,8 +196,15 @@ def cmd_focus(args) -> None:
     except FetchError as exc:
         _warn(f"landelijk gemeentebestand niet geladen; Nederland-rij alleen uit ingelezen bestanden: {exc.message}")
         national = None
+    attributes = None
+    if national is not None:
+        from data.pdok import load_gemeente_attributes
+        try:  # working-age groups of every gemeente (Wijk- en Buurtkaart) for the Nederland row of werk
+            attributes = load_gemeente_attributes(args.year)
+        except (FetchError, UserInputError) as exc:
+            _warn(f"gemeentekenmerken (PDOK) niet geladen; Nederland-rij van werk niet beschikbaar: {exc.message}")
     user = _user_values([*(args.user_file or []), *([args.income_file] if args.income_file else [])])
-    table = score_focus(result, areas, national=national, user_values=user)
+    table = score_focus(result, areas, national=national, user_values=user, national_attributes=attributes)
     if not args.full:
         cols = ["id", "name", "kind", "members", "gemeenten", "level", "year", "reference", "population"]
         for ind in INDICATORS.values():

@@ -20,7 +20,8 @@ drives everything, so new indicators or domains need no change here).
 Comparators: the gemeente row of every gemeente a focus area lies in (the CBS value for the whole gemeente,
 as published) and Nederland: the ``NL00`` row when the data have one (an imported file may supply it),
 otherwise the sum over a national frame (all gemeenten) when its areas with a value hold at least
-``NL_MIN_COVERAGE`` of the inhabitants; otherwise "niet beschikbaar".
+``NL_MIN_COVERAGE`` of the inhabitants (the source then says "som over N gemeenten: ..." and names the
+sources, e.g. the Wijk- en Buurtkaart for working-age groups derived from its %); otherwise "niet beschikbaar".
 
 Sharing (``fa`` URL parameter, see :func:`format_focus_param`)::
 
@@ -450,8 +451,19 @@ def national_parts(result: ScoreResult, national: pd.DataFrame | None,
         if coverage < NL_MIN_COVERAGE:
             agg = own.copy()
             agg["source"] = f"{NOT_AVAILABLE} (dekking {coverage:.0%} van de inwoners)"
+        else:
+            agg["source"] = f"som over {int(has.sum())} {_plural(frame)}: " + agg["source"].astype(str)
         parts[ind.id] = agg.reindex(nl_index)
     return parts, "; ".join(sorted(notes)) or "som over het landelijke bestand"
+
+
+_PLURAL = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
+
+
+def _plural(frame: pd.DataFrame) -> str:
+    """What the national frame's rows are, in the plural ("gemeenten"); "gebieden" for a mix or no level."""
+    levels = set(frame["level"].dropna()) if "level" in frame.columns else set()
+    return _PLURAL.get(levels.pop(), "gebieden") if len(levels) == 1 else "gebieden"
 
 
 def _as_mapping(focus_areas: Mapping[str, FocusArea] | Sequence[FocusArea] | None) -> dict[str, FocusArea]:

@@ -3,14 +3,19 @@ comparison table, profile and absolute counts, over indicators.focus and the cac
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import streamlit as st
 
 from data.errors import StapelkaartError, UserInputError
+from data.pdok import load_gemeente_attributes
 from indicators.focus import FOCUS_AREAS, parse_focus_param, score_focus, validate
 from indicators.tables import absolute_counts
 
 from pages._common.loaders import active_files, boundaries, kwb, kwb_national, scored, user_values
+
+log = logging.getLogger(__name__)
 
 
 # --- focus areas ----------------------------------------------------------------------------------
@@ -95,7 +100,24 @@ def focus_table(view, weights: dict[str, float] | None = None, areas=None) -> pd
         national = kwb_national(view.year, "gemeente")
     except StapelkaartError:  # the Nederland row then says 'niet beschikbaar'
         national = None
-    return score_focus(s.result, sel, national=national, user_values=user_values(active_files()))
+    return score_focus(s.result, sel, national=national, user_values=user_values(active_files()),
+                       national_attributes=national_attributes(view.year) if national is not None else None)
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def _national_attributes(year: int) -> pd.DataFrame | None:
+    try:
+        return load_gemeente_attributes(year)
+    except StapelkaartError as exc:  # only the %-fallback of the Nederland row is lost; the row says so
+        log.warning("Gemeentekenmerken (PDOK) %s niet beschikbaar: %s", year, exc.message)
+        return None
+
+
+def national_attributes(year: int) -> pd.DataFrame | None:
+    """Wijk- en Buurtkaart attributes of every gemeente (data.pdok.load_gemeente_attributes): the working-age
+    groups of the Nederland row of werk (sum over all gemeenten where the KWB has no NL00 row and no age counts).
+    None when PDOK cannot give them: that row's werk figures then say 'niet beschikbaar' with the coverage."""
+    return _national_attributes(int(year))
 
 
 def focus_area_profile(view, area, weights=None) -> tuple[pd.Series, pd.DataFrame]:
