@@ -60,7 +60,7 @@ test: $(STAMP_DEV) tools frontend
 bench: $(STAMP_DEV) tools frontend
 	$(BIN)/python -m benchmarks
 
-# mutmut over indicators/ in a temporary copy; writes benchmarks/mutation.md (takes 15-30 min on 2 cores).
+# mutmut over indicators/ in a temporary copy; writes benchmarks/mutation.md (about an hour on 2 cores).
 mutation: $(STAMP_MUT)
 	$(BIN)/python -m benchmarks.mutation --max-children 2
 
