@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import _mirror
-from benchmarks._deckmap import canvas_pixels, open_counted, wait_drawn
+from benchmarks._deckmap import WsCounter, canvas_pixels, open_counted, wait_drawn
 from benchmarks.bench_browser import ARGS, BASELINE_APP, CHROMIUM, PAINTED, _visit
 
 REPO = Path(__file__).resolve().parents[1]
