@@ -830,9 +830,9 @@ def test_focus_profile_is_the_aggregate_row_and_the_members_in_order():
     assert row2["population"] == pytest.approx(res.universe.loc[list(area.codes), "population"].sum())
 
 
-def test_focus_area_over_two_gemeenten_gets_no_own_gemeente_rank():
-    """An indicator ranked against the own gemeente: a focus area in one gemeente is ranked there; one over two
-    gemeenten has no single own gemeente and gets no rank for it (the gemeente rows are ranked in their own)."""
+def _two_gemeenten():
+    """Synthetic wijken of two gemeenten (40 + 30) without KWB age groups (15-65 from the PDOK-style
+    percentages in ``attrs``), scored against their own national frame: (nat, attrs, ref, res)."""
     from indicators.engine import make_reference, score_areas
     from tests.test_indicators_engine import synthetic_frame
 
@@ -846,6 +846,15 @@ def test_focus_area_over_two_gemeenten_gets_no_own_gemeente_rank():
     ref = make_reference(nat, "nl", "wijk", 2024)
     res = score_areas({2024: nat}, 2024, level="wijk", reference=ref, gemeenten=["GM9001", "GM9002"],
                       attributes={2024: attrs}, national=nat)
+    return nat, attrs, ref, res
+
+
+def test_focus_area_over_two_gemeenten_gets_no_own_gemeente_rank():
+    """An indicator ranked against the own gemeente: a focus area in one gemeente is ranked there; one over two
+    gemeenten has no single own gemeente and gets no rank for it (the gemeente rows are ranked in their own)."""
+    from indicators.engine import score_areas
+
+    nat, attrs, ref, res = _two_gemeenten()
     one = F.FocusArea.make("Een", ["WK900101", "WK900102"])
     both = F.FocusArea.make("Twee", ["WK900101", "WK900201"])
     small = F.FocusArea.make("Klein", ["WK900103"])
@@ -890,19 +899,7 @@ def test_domain_scores_mean_of_known_ranks_withheld_below_half():
 def test_domain_rank_against_the_own_gemeente_domain_scores():
     """A domain with an indicator on the gemeente base is ranked against the domain scores of the own gemeente
     (strictly lower = doing better), labelled with that gemeente, never as 'van Nederland'."""
-    from indicators.engine import make_reference, score_areas
-    from tests.test_indicators_engine import synthetic_frame
-
-    a = synthetic_frame(40, seed=1, gemeente="GM9001")
-    b = synthetic_frame(30, seed=2, gemeente="GM9002")
-    nat = pd.concat([a, b], ignore_index=True)
-    nat.attrs = a.attrs
-    nat = nat.drop(columns=["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"])
-    attrs = pd.DataFrame({"code": nat["code"], "percentage_personen_15_tot_25_jaar": 12,
-                          "percentage_personen_25_tot_45_jaar": 28, "percentage_personen_45_tot_65_jaar": 26})
-    ref = make_reference(nat, "nl", "wijk", 2024)
-    res = score_areas({2024: nat}, 2024, level="wijk", reference=ref, gemeenten=["GM9001", "GM9002"],
-                      attributes={2024: attrs}, national=nat)
+    nat, attrs, ref, res = _two_gemeenten()
     t = res.table
     assert res.ref_domains.mode["werk"] == "gemeente" and set(res.ref_domains.by_key["werk"]) == {"GM9001", "GM9002"}
     assert res.ref_domains.national["werk"] == {"GM9001": False, "GM9002": False}

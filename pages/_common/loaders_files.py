@@ -29,9 +29,9 @@ def active_files() -> tuple[str, ...]:
 
 
 def set_default_file(digest: str, on: bool, *, admin: bool) -> list[str]:
+    from pages._common.loaders import clear_caches   # at call time: the door imports this module at its end
     out = userstore.set_default(digest, on, admin=admin)
-    st.cache_data.clear()       # loaders.clear_caches (the door imports this module: no import back)
-    st.cache_resource.clear()
+    clear_caches()
     return out
 
 

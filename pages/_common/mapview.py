@@ -119,8 +119,7 @@ def palette_of(fill_rgba: np.ndarray) -> tuple[np.ndarray, list]:
 def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     lang = view.lang
     joined = loaders.map_join(scored, gdf, view.year) if len(scored.table) else gdf.assign(has_data=False)
-    joined = joined.copy(deep=False)
-    joined.attrs = {}
+    joined.attrs = {}             # a new frame either way: the cached join is never touched
     values = _values(joined, view.colour)
     if view.hotspots and "lisa" in joined:
         fill = loaders.lisa_colors(joined["lisa"].tolist())
