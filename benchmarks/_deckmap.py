@@ -35,13 +35,18 @@ _DRAWN = """([sel, old]) => {
 
 def wait_drawn(page, *, changed_from: str | None = None, timeout_s: float = 60) -> str:
     """Wait (polling in the page, 10 ms) until deck.gl has rendered the current component arguments, optionally
-    a version other than ``changed_from``, and two more animation frames have passed; returns that version.
+    a version other than ``changed_from``, two more animation frames have passed and the GPU has finished them
+    (one pixel read back: under software WebGL the draw calls are only queued when ``onAfterRender`` fires, and
+    an unsynchronised measure hands the rasterising on to the next change); returns that version.
 
     The component iframe is same-origin, so the page reads its window directly (no Playwright frame lookup,
     which adds seconds on a loaded machine)."""
     page.wait_for_function(_DRAWN, arg=[FRAME_SELECTOR, changed_from], timeout=timeout_s * 1000, polling=10)
-    return page.evaluate("""(sel) => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() =>
-        r(document.querySelector(sel).contentWindow.__deckmapArgsVersion))))""", FRAME_SELECTOR)
+    return page.evaluate("""(sel) => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => {
+        const w = document.querySelector(sel).contentWindow;
+        if (w.__deckmapSync) w.__deckmapSync();  // one pixel read back: the GPU has finished those frames
+        r(w.__deckmapArgsVersion);
+    })))""", FRAME_SELECTOR)
 
 
 def canvas_pixels(page) -> np.ndarray:

@@ -41,6 +41,19 @@ export async function decodeGeometry(raw) {
       xy[2 * v + 1] = y * s;
     }
   }
+  // Border segments as index pairs into xy (line-list), closing segment included: the file drops each
+  // ring's closing vertex, so the last vertex joins the first.
+  const borderIndex = new Uint32Array(2 * header.n_vertices);
+  let k = 0;
+  for (let r = 0; r < nRings; r++) {
+    const a = ringVerts[r];
+    const b = ringVerts[r + 1];
+    if (b - a < 2) continue;
+    for (let v = a; v < b; v++) {
+      borderIndex[k++] = v;
+      borderIndex[k++] = v + 1 < b ? v + 1 : a;
+    }
+  }
   const rings = new Array(nRings);
   for (let r = 0; r < nRings; r++) rings[r] = xy.subarray(2 * ringVerts[r], 2 * ringVerts[r + 1]);
   const parts = new Array(nParts);
@@ -54,5 +67,5 @@ export async function decodeGeometry(raw) {
     parts[i] = {area: partArea[i], polygon: holeIndices.length ? {positions, holeIndices} : positions,
                 rings: rings.slice(r0, r1)};
   }
-  return {header, codes: header.codes, names: header.names, parts, rings};
+  return {header, codes: header.codes, names: header.names, parts, rings, xy, borderIndex: borderIndex.subarray(0, k)};
 }
