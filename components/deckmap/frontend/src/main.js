@@ -201,8 +201,16 @@ function redraw() {
   if (!geometry) return;
   const height = frameHeight || 560;
   if (!deck) {
+    // Our own canvas, its drawing buffer already the size it is shown at: a canvas deck.gl creates starts at
+    // 300 x 150 until its ResizeObserver fires, so the first frame was drawn twice (the second at full size).
+    const canvas = document.createElement("canvas");
+    canvas.style.width = "100%";
+    canvas.style.height = "100%";
+    mapEl.appendChild(canvas);
+    canvas.width = Math.max(1, mapEl.clientWidth || 800);
+    canvas.height = Math.max(1, mapEl.clientHeight || height);
     deck = new Deck({
-      parent: mapEl,
+      canvas,
       width: "100%",
       height: "100%",
       views: new OrthographicView({id: "rd", flipY: false}),
@@ -223,6 +231,7 @@ function redraw() {
       onAfterRender: () => {
         window.__deckmapRendered = (window.__deckmapRendered || 0) + 1;
         window.__deckmapTimes.rendered ??= performance.now();
+        window.__deckmapTimes.lastRendered = performance.now();
         mapEl.dataset.version = state.version;
       },
       layers: layers(),
@@ -236,6 +245,7 @@ function redraw() {
 }
 
 function applyArgs(args) {
+  window.__deckmapTimes.lastApply = performance.now();
   state = {
     fill: toBytes(args.fill),
     palette: (args.palette || []).map((c) => c.map(Number)),
@@ -272,6 +282,7 @@ try {
 
 async function onRender(args) {
   window.__deckmapTimes.args ??= performance.now();
+  window.__deckmapTimes.lastArgs = performance.now();
   fillMin = args.fill_viewport ? Number(args.height || 560) : 0;
   setHeight(fillMin > 0 ? viewportHeight(fillMin) : Number(args.height || 560));
   if (args.geometry_hash !== geometryHash) {
