@@ -63,7 +63,9 @@ def _map_section() -> None:
 
     # --- data ---
     first = "_kaart_loaded" not in st.session_state
-    status = st.status(t("loading", lang), expanded=first) if not view.present else widgets.quiet_status()
+    load_key = (gms, view.year, view.level, view.reference)
+    status = widgets.load_status(t("loading", lang), quiet=view.present or loaders.is_loaded(*load_key),
+                                 expanded=first)
     try:
         with status:
             status.write(t("loading_kwb", lang, year=view.year))
@@ -76,6 +78,7 @@ def _map_section() -> None:
             data = mapview.build(view, scored, gdf, geometry)
             status.update(label=t("loaded", lang), state="complete", expanded=False)
         st.session_state["_kaart_loaded"] = True
+        loaders.mark_loaded(*load_key)
     except Exception as exc:  # noqa: BLE001 (shown in plain language; pages never show tracebacks)
         status.update(label=t("load_failed", lang), state="error", expanded=False)   # never left on "Gegevens laden…"
         widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())

@@ -245,6 +245,22 @@ def test_failed_fetch_without_cache_says_what_happened(mirror, cache_dir, monkey
     assert [(s.label, s.state) for s in at.status] == [("Laden mislukt", "error")]
 
 
+def test_loaded_frames_show_no_status_box_but_a_failure_still_does(mirror, cache_dir, monkeypatch):
+    """Once the frames are in memory, a Kaart run shows no status box (st.status sleeps 50 ms each time one is
+    made); a failure on that quiet path still ends in the "Laden mislukt" box, with the plain message."""
+    at = _app()
+    at.run()
+    _ok(at)
+    assert [(s.label, s.state) for s in at.status] == [("Gegevens geladen", "complete")]   # first load: the steps
+    at.run()
+    _ok(at)
+    assert not at.status                                                     # in memory: nothing to watch
+    monkeypatch.setenv("STAPELKAART_TEST_FAULT", "scored")
+    at.run()
+    assert [(s.label, s.state) for s in at.status] == [("Laden mislukt", "error")]
+    assert at.error
+
+
 def test_refresh_failure_keeps_the_cache_and_shows_its_date(mirror, cache_dir, monkeypatch):
     monkeypatch.setenv("STAPELKAART_ADMIN_TOKEN", ADMIN_TOKEN)      # refreshing the shared cache is an admin action
     at = _app()

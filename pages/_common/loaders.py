@@ -57,6 +57,21 @@ def clear_caches() -> None:
     """Forget every cached frame (after a refresh, a snapshot import or a new default file)."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    _LOADED.clear()
+
+
+# Inputs this process has loaded and scored at least once (gemeenten, year, level, reference): only to choose
+# how loading is shown (a status box with its steps the first time, a spinner that appears after 0.5 s when
+# the frames are in memory). Streamlit's st.status sleeps 50 ms each time one is made.
+_LOADED: set[tuple] = set()
+
+
+def mark_loaded(*key) -> None:
+    _LOADED.add(key)
+
+
+def is_loaded(*key) -> bool:
+    return key in _LOADED
 
 
 # --- CBS and PDOK --------------------------------------------------------------------------------

@@ -259,10 +259,16 @@ def page_view(slug: str) -> ViewState:
 
 
 class quiet_status:  # noqa: N801 (used like st.status)
-    """Presentation mode: a spinner instead of a status box (nothing stays on the projected screen)."""
+    """A status box that stays out of sight: a spinner that shows ``label`` only when the work takes longer
+    than half a second (st.spinner), nothing left behind on success (presentation mode, or frames already in
+    memory). A failure (``update(state="error")``) does leave a status box, in ``slot``."""
+
+    def __init__(self, slot, label: str):
+        self._slot = slot
+        self._label = label
 
     def __enter__(self):
-        self._spinner = st.spinner()
+        self._spinner = st.spinner(self._label)
         self._spinner.__enter__()
         return self
 
@@ -272,8 +278,15 @@ class quiet_status:  # noqa: N801 (used like st.status)
     def write(self, *_args) -> None:
         pass
 
-    def update(self, **_kwargs) -> None:
-        pass
+    def update(self, *, label: str | None = None, state: str | None = None, expanded: bool = False) -> None:
+        if state == "error":
+            self._slot.status(label or self._label, state="error", expanded=expanded)
+
+
+def load_status(label: str, *, quiet: bool, expanded: bool):
+    """st.status(label) where loading is worth watching; otherwise a quiet_status in the same place."""
+    slot = st.empty()
+    return quiet_status(slot, label) if quiet else slot.status(label, expanded=expanded)
 
 
 def unexpected(exc: BaseException, lang: str) -> None:
