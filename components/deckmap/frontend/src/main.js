@@ -219,6 +219,9 @@ function redraw() {
       useDevicePixels: 1,
       parameters: {clearColor: [1, 1, 1, 1]},
       glOptions: {preserveDrawingBuffer: true},
+      // WebGL extensions are enabled when a feature is first asked for, not all at start-up (~80 ms of
+      // getExtension calls under SwiftShader before the first frame)
+      deviceProps: {_initializeFeatures: false},
       getCursor: ({isHovering}) => (isHovering ? "pointer" : "grab"),
       onHover: showTip,
       onClick: (info) => {
