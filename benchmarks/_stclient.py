@@ -145,22 +145,32 @@ async def open_page(base_url: str, query_string: str = "", *, page: str = "", ti
     return run
 
 
-async def widget_changes(base_url: str, query_string: str, key: str, values, *, timeout: float = 300.0) -> dict:
+async def widget_changes(base_url: str, query_string: str, key: str, values, *, open_keys: tuple[str, ...] = (),
+                         timeout: float = 300.0) -> dict:
     """Open the page, then change the widget with user key ``key`` to each of ``values`` as the browser does:
     one ``rerun_script`` per change with that widget's new state and, when the widget sits in an st.fragment,
-    the fragment's id (Streamlit then reruns only the fragment). Returns ``{"first": s, "changes": [s, ...],
-    "fragment": bool, "bytes": [n, ...]}``: seconds from sending to ``script_finished`` and bytes received."""
+    the fragment's id (Streamlit then reruns only the fragment). ``open_keys``: keyed expanders (on_change="rerun")
+    to open first, as a click does (their open state goes with every later change, as the browser sends all
+    widget states). Returns ``{"first": s, "changes": [s, ...], "fragment": bool, "bytes": [n, ...]}``: seconds
+    from sending to ``script_finished`` and bytes received."""
     from streamlit.proto.WidgetStates_pb2 import WidgetState
     from websockets.asyncio.client import connect
 
     parts = urlsplit(base_url)
     ws_url = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
     found: dict = {}
+    expanders: dict[str, tuple[str, str]] = {}   # user key -> (widget id, fragment id)
 
     def watch(msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
             found["page_hash"] = msg.new_session.page_script_hash
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
+            block = msg.delta.add_block
+            if block.WhichOneof("type") == "expandable" and block.expandable.id:
+                for k in open_keys:
+                    if block.expandable.id.endswith(f"-{k}"):
+                        expanders[k] = (block.expandable.id, msg.delta.fragment_id)
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             el = msg.delta.new_element
             inner = getattr(el, el.WhichOneof("type") or "", None)
@@ -189,6 +199,19 @@ async def widget_changes(base_url: str, query_string: str, key: str, values, *, 
         await ws.send(_rerun_msg(query_string, ""))
         await until_finished(ws)
         first = time.perf_counter() - t0
+        opened = []
+        for k in open_keys:
+            if k not in expanders:
+                raise RuntimeError(f"no expander with key {k!r} on the page")
+            opened.append(WidgetState(id=expanders[k][0], bool_value=True))
+            back = BackMsg()
+            back.rerun_script.query_string = query_string
+            back.rerun_script.page_script_hash = found.get("page_hash", "")
+            if expanders[k][1]:
+                back.rerun_script.fragment_id = expanders[k][1]
+            back.rerun_script.widget_states.widgets.extend(opened)
+            await ws.send(back.SerializeToString())
+            await until_finished(ws)
         if "id" not in found:
             raise RuntimeError(f"no widget with key {key!r} on the page")
         out = {"first": first, "changes": [], "bytes": [], "fragment": bool(found.get("fragment"))}
@@ -206,7 +229,7 @@ async def widget_changes(base_url: str, query_string: str, key: str, values, *, 
                 state.int_value = value
             else:
                 state.double_value = float(value)
-            rs.widget_states.widgets.append(state)
+            rs.widget_states.widgets.extend([*opened, state])
             await ws.send(back.SerializeToString())
             seconds, size = await until_finished(ws)
             out["changes"].append(seconds)

@@ -51,14 +51,18 @@ def _map_section() -> None:
                               k=int(st.session_state["w_k"]), hotspots=bool(st.session_state["w_hotspots"]),
                               national=bool(st.session_state["w_national"]))
         domains = widgets.domain_ids()
-        for d, w in view.weight_map(domains).items():   # own keys (a widget key shared across pages loses its state),
-            if st.session_state.get(f"_seeded_kw_{d}") != w:     # seeded from the view (link, Prioriteren)
-                st.session_state[f"kw_{d}"] = st.session_state[f"_seeded_kw_{d}"] = w
-        with st.expander(t("weights", lang)):       # the same weights as Prioriteren: a change only recolours
-            for col, d in zip(st.columns(len(domains)), domains):
-                col.slider(label(reg.DOMAINS[d], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, key=f"kw_{d}")
-        weights = {d: float(st.session_state[f"kw_{d}"]) for d in domains}
-        view = widgets.update(weights=weights if sum(weights.values()) > 0 else dict.fromkeys(domains, WEIGHT_DEFAULT))
+        # the same weights as Prioriteren (a change only recolours); the six sliders are sent only while the
+        # expander is open (issue 13: ~0.15 s of the first paint); closed, the view's weights stand
+        box = st.expander(t("weights", lang), key="x_weights", on_change="rerun")
+        if box.open:
+            for d, w in view.weight_map(domains).items():   # own keys (a widget key shared across pages loses its
+                if st.session_state.get(f"_seeded_kw_{d}") != w or f"kw_{d}" not in st.session_state:  # state),
+                    st.session_state[f"kw_{d}"] = st.session_state[f"_seeded_kw_{d}"] = w   # seeded from the view
+            with box:
+                for col, d in zip(st.columns(len(domains)), domains):
+                    col.slider(label(reg.DOMAINS[d], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, key=f"kw_{d}")
+            weights = {d: float(st.session_state[f"kw_{d}"]) for d in domains}
+            view = widgets.update(weights=weights if sum(weights.values()) > 0 else dict.fromkeys(domains, WEIGHT_DEFAULT))
     gms = loaders.NATIONAL if view.national else view.gemeenten   # the national view: every area of the KWB frame
 
     # --- data ---

@@ -7,7 +7,7 @@
 // Tooltips are TEXT: built with textContent, never innerHTML.
 import {Deck, OrthographicView, COORDINATE_SYSTEM} from "@deck.gl/core";
 import {SolidPolygonLayer, PathLayer} from "@deck.gl/layers";
-import {decodeGeometry} from "./geometry.js";
+import {coarsen, decodeGeometry} from "./geometry.js";
 import {BorderLayer} from "./borders.js";
 
 const MAGIC_CACHE = "stapelkaart-geometry-v1";
@@ -25,6 +25,13 @@ let state = {fill: null, palette: [], outlines: new Set(), fields: [], version: 
 let clickSeq = 0;
 let frameHeight = 0;
 let fittedKey = null; // the ``fit`` the view was last framed to (a new one re-frames; colours alone do not)
+let zoom = null; // the view's current zoom (1 local metre = 2^zoom screen pixels)
+// From this many vertices on (a national map), zoomed-out views draw a copy of the polygons thinned to one
+// screen pixel (geometry.js coarsen): under software WebGL the triangle count is what a repaint costs.
+const LOD_MIN_VERTICES = 50000;
+// Borders are drawn once a typical area is at least this many pixels across; below that the white lines
+// would cover the colours (and cost a repaint as much as the fill does).
+const BORDER_MIN_PX = 6;
 
 function send(type, data) {
   window.parent.postMessage({isStreamlitMessage: true, type, ...data}, "*");
@@ -127,23 +134,52 @@ function outlinePaths() {
   return out;
 }
 
+function lodActive() {
+  return !!geometry.lod && zoom !== null && zoom <= geometry.lodMaxZoom;
+}
+
+function bordersVisible() {
+  return zoom === null || geometry.typicalSize * 2 ** zoom >= BORDER_MIN_PX;
+}
+
+function ensureLod(fitZoom) {
+  // the thinned copy is made once per geometry, for one pixel at the first framing; used while a pixel is at
+  // least 0.84 of that (outlines then move by at most 0.84 px)
+  if (geometry.lod !== undefined) return;
+  geometry.lod = null;
+  if (geometry.header.n_vertices < LOD_MIN_VERTICES) return;
+  const tol = 2 ** -fitZoom;
+  geometry.lod = coarsen(geometry, tol);
+  geometry.lodMaxZoom = fitZoom + 0.25; // 0.71 * 2^0.25 = 0.84 px
+  window.__deckmapLod = {tolerance_m: tol, vertices: geometry.lod.vertices, of: geometry.header.n_vertices};
+}
+
+function areaLayer(id, data, active) {
+  return new SolidPolygonLayer({
+    id,
+    data,
+    visible: active,
+    coordinateSystem: COORDINATE_SYSTEM.CARTESIAN,
+    positionFormat: "XY",
+    getPolygon: (d) => d.polygon,
+    getFillColor: fillColour,
+    updateTriggers: {getFillColor: state.version},
+    pickable: active,
+    autoHighlight: true,
+    highlightColor: [255, 255, 255, 90],
+  });
+}
+
 function layers() {
   // (an empty outlines layer is left out: every layer costs shader set-up on first paint)
+  const lod = lodActive();
+  if (!lod) geometry.fullUsed = true; // the full polygons are tessellated the first time they are shown
   return [
-    new SolidPolygonLayer({
-      id: "areas",
-      data: geometry.parts,
-      coordinateSystem: COORDINATE_SYSTEM.CARTESIAN,
-      positionFormat: "XY",
-      getPolygon: (d) => d.polygon,
-      getFillColor: fillColour,
-      updateTriggers: {getFillColor: state.version},
-      pickable: true,
-      autoHighlight: true,
-      highlightColor: [255, 255, 255, 90],
-    }),
+    geometry.lod && areaLayer("areas-lod", geometry.lod.parts, lod),
+    geometry.fullUsed && areaLayer("areas", geometry.parts, !lod),
     new BorderLayer({
       id: "area-borders",
+      visible: bordersVisible(),
       coordinateSystem: COORDINATE_SYSTEM.CARTESIAN,
       positions: geometry.xy,
       indices: geometry.borderIndex,
@@ -163,6 +199,12 @@ function layers() {
       pickable: false,
     }),
   ].filter(Boolean);
+}
+
+function onViewStateChange({viewState}) {
+  const before = `${lodActive()}|${bordersVisible()}`;
+  zoom = viewState.zoom;
+  if (`${lodActive()}|${bordersVisible()}` !== before) deck.setProps({layers: layers()});
 }
 
 function showTip(info) {
@@ -200,6 +242,11 @@ function fitView(width, height, fit) {
 function redraw() {
   if (!geometry) return;
   const height = frameHeight || 560;
+  const framed = state.fitKey !== fittedKey || !deck ? fitView(mapEl.clientWidth || 800, height, state.fit) : null;
+  if (framed) {
+    zoom = framed.zoom;
+    ensureLod(framed.zoom);
+  }
   if (!deck) {
     // Our own canvas, its drawing buffer already the size it is shown at: a canvas deck.gl creates starts at
     // 300 x 150 until its ResizeObserver fires, so the first frame was drawn twice (the second at full size).
@@ -214,7 +261,8 @@ function redraw() {
       width: "100%",
       height: "100%",
       views: new OrthographicView({id: "rd", flipY: false}),
-      initialViewState: fitView(mapEl.clientWidth || 800, height, state.fit),
+      initialViewState: framed,
+      onViewStateChange,
       controller: {doubleClickZoom: true, scrollZoom: true, dragRotate: false},
       useDevicePixels: 1,
       parameters: {clearColor: [1, 1, 1, 1]},
@@ -239,8 +287,8 @@ function redraw() {
       },
       layers: layers(),
     });
-  } else if (state.fitKey !== fittedKey) {
-    deck.setProps({layers: layers(), initialViewState: fitView(mapEl.clientWidth || 800, height, state.fit)});
+  } else if (framed) {
+    deck.setProps({layers: layers(), initialViewState: framed});
   } else {
     deck.setProps({layers: layers()});
   }
