@@ -365,4 +365,16 @@ def test_kaart_changes_rerun_the_map_section_and_the_share_link_follows(page, se
     view = _assert_share_equals_address_bar(page)
     assert view[1]["colour"] == "composite" and view[1]["k"] == "7"
     assert page.locator("input.sk-share").count() == 1            # one link, not one per rerun
+    # the weight sliders are sent only once "Gewichten per domein" is opened; a step on one goes into the link
+    assert page.get_by_role("slider").count() == 0
+    page.locator('[data-testid="stExpander"] summary', has_text="Gewichten per domein").first.click()
+    slider = page.get_by_role("slider").first
+    slider.wait_for(timeout=60_000)
+    assert page.get_by_role("slider").count() == 6
+    slider.focus()
+    slider.press("ArrowRight")
+    _settle(page)
+    page.wait_for_function("() => /w=[a-z_]+(:|%3A)1.5/.test(location.search)", timeout=60_000)
+    view = _assert_share_equals_address_bar(page)
+    assert view[1]["w"].endswith(":1.5") and view[1]["colour"] == "composite" and view[1]["k"] == "7"
     _no_exception(page)
