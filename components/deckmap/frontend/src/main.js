@@ -128,7 +128,15 @@ function outlinePaths() {
   const out = [];
   for (const part of geometry.parts) {
     if (state.outlines.has(geometry.codes[part.area])) {
-      for (const ring of part.rings) out.push({area: part.area, path: ring});
+      for (const ring of part.rings) {
+        // closed explicitly (the file drops each ring's closing vertex; PathLayer's _pathType "loop" drew
+        // stray diagonals with flat XY arrays)
+        const path = new Float32Array(ring.length + 2);
+        path.set(ring);
+        path[ring.length] = ring[0];
+        path[ring.length + 1] = ring[1];
+        out.push({area: part.area, path});
+      }
     }
   }
   return out;
@@ -192,7 +200,6 @@ function layers() {
       coordinateSystem: COORDINATE_SYSTEM.CARTESIAN,
       positionFormat: "XY",
       getPath: (d) => d.path,
-      _pathType: "loop", // rings come without their closing vertex
       getColor: state.outlineColour || [26, 26, 26, 255],
       getWidth: 3,
       widthUnits: "pixels",
