@@ -98,6 +98,11 @@ def _map_section() -> None:
 
     # --- map + legend (the map first; secondary content after it) ---
     area_key = f"w_area_{view.level}"
+    codes = data.joined["code"].tolist()
+    names = dict(zip(codes, data.joined["sk_name"].tolist()))
+    # a click on the map reruns this section with the component's new value: taken before the map is drawn,
+    # so the clicked area is outlined in this very run (not one change later)
+    view = _take_click(st.session_state.get("kaart_map"), names, area_key)
     selected = view.area if view.area in set(data.geometry.codes) else None
     map_col, legend_col = st.columns([4, 1]) if not view.present else st.columns([3, 1])
     with map_col:
@@ -122,14 +127,7 @@ def _map_section() -> None:
             st.caption(line)
 
     # --- selection: click on the map, or pick from the list (keyboard) ---
-    codes = data.joined["code"].tolist()
-    names = dict(zip(codes, data.joined["sk_name"].tolist()))
-    seq = (clicked or {}).get("seq")
-    if clicked and seq != st.session_state.get("_last_pick"):   # a new click on the map (not the same one again)
-        st.session_state["_last_pick"] = seq
-        if clicked.get("code") in names:
-            view = widgets.update(area=clicked["code"])
-            st.session_state[area_key] = clicked["code"]
+    view = _take_click(clicked, names, area_key)
     if not view.present:
         pick = st.expander(t("select_area", lang) + (": " + fmt.md(names[view.area]) if view.area in names else ""),
                            key="x_pick", on_change="rerun")
@@ -157,6 +155,17 @@ def _map_section() -> None:
                 st.dataframe(widgets.area_table(data.table, lang), hide_index=True, width="stretch")
         widgets.map_exports(view, data, scored, gdf)
     st.caption(t("attribution", lang))
+
+
+def _take_click(clicked, names: dict, area_key: str):
+    """The view with a new click on the map (not the same one again) as its area; the view as it is otherwise."""
+    seq = (clicked or {}).get("seq")
+    if clicked and seq != st.session_state.get("_last_pick"):
+        st.session_state["_last_pick"] = seq
+        if clicked.get("code") in names:
+            st.session_state[area_key] = clicked["code"]
+            return widgets.update(area=clicked["code"])
+    return widgets.view()
 
 
 map_section()

@@ -184,6 +184,9 @@ def test_clicking_an_area_selects_it_and_offers_its_profile(page, server):
     page.mouse.click(x, y)
     page.wait_for_function("() => location.search.includes('area=WK047912')", timeout=30_000)
     page.wait_for_selector("text=Open buurtprofiel van", timeout=30_000)
+    # the clicked area gets its outline without another change by the user
+    page.wait_for_function("""(sel) => (document.querySelector(sel).contentWindow.__deckmapOutlines || [])
+                              .includes('WK047912')""", arg=FRAME_SELECTOR, timeout=30_000)
     assert page.dialogs == []
 
 

@@ -149,6 +149,68 @@ def test_click_selects_the_area_under_the_pointer(page, app_url, wijken):
     page.get_by_text(f"Geselecteerd: {expected[0]}").wait_for(timeout=30_000)
 
 
+def _outline_check(page, frame, header, shapes_):
+    """Dark outline pixels vs the rings of ``shapes_`` projected to the screen: (boundary points without an outline
+    pixel within 4 px, outline pixels farther than 6 px from any boundary, closing segments without outline)."""
+    page.mouse.move(5, 5)                        # no hover highlight
+    page.wait_for_timeout(300)
+    px = canvas_pixels(page)
+    h, w = px.shape[:2]
+    dark = np.argwhere(px.max(axis=2) < 70)[:, ::-1].astype(float)   # (x, y) of outline pixels (26, 26, 26)
+    assert len(dark) > 50, "an outline is drawn"
+    rings = [shapely.LinearRing(r.exterior.coords) for g in shapes_ for r in getattr(g, "geoms", [g])]
+    rings += [shapely.LinearRing(i.coords) for g in shapes_ for r in getattr(g, "geoms", [g]) for i in r.interiors]
+    o = header["origin"]
+
+    def project(points):
+        local = [[p[0] - o[0], p[1] - o[1]] for p in points]
+        return np.array(frame.evaluate("(xys) => xys.map((xy) => window.__deckmapProject(xy).slice(0, 2))", local))
+
+    def nearest(a, b):
+        return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+
+    def on_screen(s):
+        return (s[:, 0] > 4) & (s[:, 0] < w - 4) & (s[:, 1] > 4) & (s[:, 1] < h - 4)
+
+    pts = project([(p.x, p.y) for r in rings for p in (r.interpolate(d) for d in np.arange(0, r.length, 20.0))])
+    pts = pts[on_screen(pts)]
+    # each ring's closing stretch (last stored vertex back to the first): its middle point, where it is >= 12 px
+    closing = []
+    for r in rings:
+        a, b = project([r.coords[-2], r.coords[0]])
+        if np.hypot(*(a - b)) >= 12:
+            closing.append((a + b) / 2)
+    closing = np.array(closing).reshape(-1, 2)
+    closing = closing[on_screen(closing)] if len(closing) else closing
+    return (int((nearest(pts, dark) > 4).sum()), int((nearest(dark, pts) > 6).sum()),
+            int((nearest(closing, dark) > 3).sum()) if len(closing) else 0, len(pts), len(closing))
+
+
+def test_outlines_follow_the_area_boundaries_all_round(page, app_url, wijken):
+    """Focus outlines (several areas, many rings) and the outline of a clicked area run along their boundaries,
+    closed (each ring's closing stretch too), and nowhere else (no stray lines across the map)."""
+    gdf, header, shapes = wijken
+    codes = gdf.loc[gdf["code"].str.startswith("WK0363"), "code"].sort_values().tolist()[5:17]
+    frame, _ = _open(page, app_url + "/?outline=" + ",".join(codes))
+    page.wait_for_timeout(300)
+    missing, stray, open_, n_pts, n_closing = _outline_check(page, frame, header,
+                                                             [shapes.iloc[header["codes"].index(c)] for c in codes])
+    assert n_pts > 200 and n_closing >= 3
+    assert missing == 0, f"{missing} of {n_pts} boundary points have no outline near them"
+    assert stray == 0, f"{stray} outline pixels lie away from the boundaries (stray lines)"
+    assert open_ == 0, f"{open_} of {n_closing} rings are drawn open (no closing stretch)"
+    # a click outlines the clicked area in the same run (not one change later)
+    target = gdf.loc[gdf["code"].str.startswith("WK0479"), "code"].iloc[0]
+    _, x, y = _screen_point(page, frame, header, shapes.iloc[header["codes"].index(target)])
+    page.mouse.click(x, y)
+    page.get_by_text(f"Geselecteerd: {target}").wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    wait_drawn(page)
+    missing, stray, open_, n_pts, _ = _outline_check(
+        page, frame, header, [shapes.iloc[header["codes"].index(c)] for c in [*codes, target]])
+    assert missing == 0 and stray == 0 and open_ == 0, (missing, stray, open_, n_pts)
+
+
 def test_weight_change_recolours_without_geometry(page, app_url):
     geo_fetches, geo_sizes = [], []
     page.on("request", lambda r: geo_fetches.append(r.url) if r.url.endswith(GEO_SUFFIX) else None)

@@ -1,7 +1,7 @@
 """Minimal app around the map component for tests and benchmarks: real Amsterdam + Zaanstad boundaries
 from the mirror (STAPELKAART_PDOK_URL), coloured by a weighted mix of the ranks of two real per-area quantities (residents or area; centroid x).
 
-Query parameters: ``level`` (wijk|buurt, default wijk; ``national``: the buurten REPLICATED to ~17,000
+Query parameters: ``outline`` (comma-separated codes drawn with a focus outline), ``level`` (wijk|buurt, default wijk; ``national``: the buurten REPLICATED to ~17,000
 areas by benchmarks/_national.py, for national-scale measurements). Env ``DECKMAP_HOSTILE_CODE``: that area's name is
 replaced by a script payload (XSS test only). The weight is a number input; each change recolours the map.
 """
@@ -54,8 +54,12 @@ score = (weight / 100.0) * ra + (1 - weight / 100.0) * rb
 classes = np.minimum((score * 5).astype(np.uint8), 4)
 classes[missing] = 5
 score[missing] = np.nan
+pending = st.session_state.get("map")     # a click reruns the app with the new value: outline it in this run
+if pending and pending.get("code") != st.session_state.get("selected"):
+    st.session_state["selected"] = pending["code"]
 clicked = deck_map(geometry, classes, PALETTE, fields=[field("Score", score * 100, decimals=1)],
-                   outlines=[st.session_state.get("selected")] if st.session_state.get("selected") else [],
+                   outlines=([st.session_state.get("selected")] if st.session_state.get("selected") else [])
+                   + [c for c in st.query_params.get("outline", "").split(",") if c],
                    label=f"Kaart van {len(geometry.codes)} gebieden", key="map")
 if clicked and clicked.get("code") != st.session_state.get("selected"):
     st.session_state["selected"] = clicked["code"]

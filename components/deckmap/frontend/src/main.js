@@ -316,6 +316,7 @@ function applyArgs(args) {
   state.fitKey = state.fit ? state.fit.join(",") : "";
   if (args.label) mapEl.setAttribute("aria-label", String(args.label));
   window.__deckmapArgsVersion = state.version;
+  window.__deckmapOutlines = [...state.outlines]; // for tests: the codes drawn with an outline now
   redraw();
 }
 
