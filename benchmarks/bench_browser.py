@@ -52,7 +52,10 @@ def _visit(page, url: str, ready: str = PAINTED) -> float:
     """Seconds from navigation to a painted deck.gl canvas with the script run finished."""
     t0 = time.perf_counter()
     page.goto(url)
-    page.wait_for_function(ready, timeout=120_000, polling=20)
+    try:
+        page.wait_for_function(ready, timeout=120_000, polling=20)
+    except Exception as exc:
+        raise RuntimeError(f"{url}: not painted within 120 s ({exc})") from exc
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     return time.perf_counter() - t0
 

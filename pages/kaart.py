@@ -37,30 +37,17 @@ def map_section() -> None:
 def _map_section() -> None:
     view = widgets.view()
     lang = view.lang
-    # --- controls (not in presentation mode) ---
+    # --- controls (not in presentation mode): their place comes first, their widgets after the map, so the
+    # map's component reaches the browser first (its frame loads while the controls render; issue 13). The
+    # values are the widgets' own state, which Streamlit sets before the run.
+    controls = None
     if not view.present:
-        c1, c2, c3, c4, c5 = st.columns([3, 2, 1, 2, 2])
-        c1.selectbox(t("colour", lang), list(widgets.colour_ids()), key="w_colour",
-                     format_func=lambda c: mapview.colour_label(c, lang))
-        c2.selectbox(t("classes", lang), list(CLASSIFIERS), key="w_classes",
-                     format_func=lambda c: t(f"cls_{c}", lang))
-        c3.number_input(t("k", lang), min_value=K_RANGE[0], max_value=K_RANGE[1], step=1, key="w_k")
-        c4.toggle(t("hotspots", lang), key="w_hotspots", help=t("hotspots_help", lang))
-        c5.toggle(t("national", lang), key="w_national", help=t("national_help", lang))
+        controls = st.container()
         view = widgets.update(colour=st.session_state["w_colour"], classes=st.session_state["w_classes"],
                               k=int(st.session_state["w_k"]), hotspots=bool(st.session_state["w_hotspots"]),
                               national=bool(st.session_state["w_national"]))
         domains = widgets.domain_ids()
-        # the same weights as Prioriteren (a change only recolours); the six sliders are sent only while the
-        # expander is open (issue 13: ~0.15 s of the first paint); closed, the view's weights stand
-        box = st.expander(t("weights", lang), key="x_weights", on_change="rerun")
-        if box.open:
-            for d, w in view.weight_map(domains).items():   # own keys (a widget key shared across pages loses its
-                if st.session_state.get(f"_seeded_kw_{d}") != w or f"kw_{d}" not in st.session_state:  # state),
-                    st.session_state[f"kw_{d}"] = st.session_state[f"_seeded_kw_{d}"] = w   # seeded from the view
-            with box:
-                for col, d in zip(st.columns(len(domains)), domains):
-                    col.slider(label(reg.DOMAINS[d], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, key=f"kw_{d}")
+        if st.session_state.get("x_weights") and all(f"kw_{d}" in st.session_state for d in domains):
             weights = {d: float(st.session_state[f"kw_{d}"]) for d in domains}
             view = widgets.update(weights=weights if sum(weights.values()) > 0 else dict.fromkeys(domains, WEIGHT_DEFAULT))
     gms = loaders.NATIONAL if view.national else view.gemeenten   # the national view: every area of the KWB frame
@@ -86,6 +73,8 @@ def _map_section() -> None:
     except Exception as exc:  # noqa: BLE001 (shown in plain language; pages never show tracebacks)
         status.update(label=t("load_failed", lang), state="error", expanded=False)   # never left on "Gegevens laden…"
         widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
+        if controls is not None:
+            _controls(controls, view, lang)        # still there to choose something else
         st.stop()
 
     if view.national:     # the map draws what has boundaries, and says so
@@ -126,6 +115,9 @@ def _map_section() -> None:
         for line in data.legend_lines or ():   # the rules behind the colours (wording.legend_lines: stacking, hotspots)
             st.caption(line)
 
+    if controls is not None:
+        _controls(controls, view, lang)
+
     # --- selection: click on the map, or pick from the list (keyboard) ---
     view = _take_click(clicked, names, area_key)
     if not view.present:
@@ -155,6 +147,31 @@ def _map_section() -> None:
                 st.dataframe(widgets.area_table(data.table, lang), hide_index=True, width="stretch")
         widgets.map_exports(view, data, scored, gdf)
     st.caption(t("attribution", lang))
+
+
+def _controls(box, view, lang: str) -> None:
+    """The colour, classes, hotspot and national controls and the weight sliders, into ``box`` (made above the
+    map). Their values were read from the widget state at the start of the run (_map_section)."""
+    with box:
+        c1, c2, c3, c4, c5 = st.columns([3, 2, 1, 2, 2])
+        c1.selectbox(t("colour", lang), list(widgets.colour_ids()), key="w_colour",
+                     format_func=lambda c: mapview.colour_label(c, lang))
+        c2.selectbox(t("classes", lang), list(CLASSIFIERS), key="w_classes",
+                     format_func=lambda c: t(f"cls_{c}", lang))
+        c3.number_input(t("k", lang), min_value=K_RANGE[0], max_value=K_RANGE[1], step=1, key="w_k")
+        c4.toggle(t("hotspots", lang), key="w_hotspots", help=t("hotspots_help", lang))
+        c5.toggle(t("national", lang), key="w_national", help=t("national_help", lang))
+        domains = widgets.domain_ids()
+        # the same weights as Prioriteren (a change only recolours); the six sliders are sent only while the
+        # expander is open (issue 13); closed, the view's weights stand
+        weights_box = st.expander(t("weights", lang), key="x_weights", on_change="rerun")
+        if weights_box.open:
+            for d, w in view.weight_map(domains).items():   # own keys (a widget key shared across pages loses its
+                if st.session_state.get(f"_seeded_kw_{d}") != w or f"kw_{d}" not in st.session_state:  # state),
+                    st.session_state[f"kw_{d}"] = st.session_state[f"_seeded_kw_{d}"] = w   # seeded from the view
+            with weights_box:
+                for col, d in zip(st.columns(len(domains)), domains):
+                    col.slider(label(reg.DOMAINS[d], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, key=f"kw_{d}")
 
 
 def _take_click(clicked, names: dict, area_key: str):
