@@ -20,6 +20,22 @@ def test_round_trip_reproduces_the_view():
     assert s.weight_map(("armoede", "werk", "wonen")) == {"armoede": 2.0, "werk": 0.5, "wonen": 1.0}
 
 
+def test_every_setting_a_link_can_carry_comes_back_without_a_warning():
+    """A view with every setting away from its default: its own link names only known settings and reopens it
+    with no "unknown setting" (the national view's nl=1 once counted as unknown)."""
+    from pages._common.links import PARAM_NAMES
+
+    s = ViewState().with_(gemeenten=("GM0479", "GM0363"), year=2023, level="buurt", reference="gemeente",
+                          colour="domain:armoede", classes="natural_breaks", k=6, weights={"armoede": 2},
+                          area="BU04790000", focus=1, hotspots=True, page="kaart", lang="en", present=True,
+                          files=("3fa9c2d41b07",), fa="Noord:WK036301+WK036302", fopen="noord",
+                          kv="2024-06-01T00:00:00", national=True)
+    params = s.to_params()
+    assert set(params) == set(PARAM_NAMES)            # every setting is in this link, each under a known name
+    again = ViewState.from_params(params)
+    assert again.problems == () and again == s
+
+
 @pytest.mark.parametrize("name,value", [
     ("year", "1900"), ("year", "2024; DROP"), ("page", "../../etc/passwd"), ("page", "admin"),
     ("w", "armoede:-1"), ("w", "armoede:1e9"), ("w", "armoede:nan"), ("gm", "GM0479' or 1 eq 1"),

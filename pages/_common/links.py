@@ -29,7 +29,7 @@ def base_url() -> str:
 
 #: the parameter names a link may carry (the only names ever shown back: a name from the URL is never echoed)
 PARAM_NAMES = ("gm", "year", "level", "ref", "colour", "classes", "k", "w", "area", "focus", "hotspots", "page",
-               "lang", "present", "files")
+               "lang", "present", "files", "fa", "fopen", "kv", "nl")   # every name ViewState.to_params writes
 
 
 def warn_bad_params(lang: str) -> None:

@@ -91,7 +91,9 @@ class ViewState:
         d = cls()
         values: dict[str, object] = {}
         problems: list[str] = []
-        known = {f.name for f in fields(cls)} - {"problems", "weights", "dropped", "gm_unmatched"} | {"w", "ref", "gm"}
+        # the URL names (to_params): field names, except w, ref, gm and nl
+        known = ({f.name for f in fields(cls)} - {"problems", "weights", "dropped", "gm_unmatched", "reference",
+                                                  "gemeenten", "national"}) | {"w", "ref", "gm", "nl"}
         bad_codes: list[str] = []
         unmatched: list[str] = []
 
