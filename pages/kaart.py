@@ -97,7 +97,7 @@ def _map_section() -> None:
     with map_col:
         gemeente_names = t("map_nederland", lang) if view.national else \
             ", ".join(loaders.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
-        clicked = deck_map(data.geometry, data.classes, data.palette, fields=data.fields,
+        deck_map(data.geometry, data.classes, data.palette, fields=data.fields,
                            outlines=data.outline_codes + ([selected] if selected else []),
                            height=style.PRESENT_MAP_HEIGHT if view.present else 620, fill_viewport=view.present,
                            key="kaart_map",
@@ -118,8 +118,7 @@ def _map_section() -> None:
     if controls is not None:
         _controls(controls, view, lang)
 
-    # --- selection: click on the map, or pick from the list (keyboard) ---
-    view = _take_click(clicked, names, area_key)
+    # --- selection: click on the map (taken above, before the map was drawn), or pick from the list (keyboard) ---
     if not view.present:
         pick = st.expander(t("select_area", lang) + (": " + fmt.md(names[view.area]) if view.area in names else ""),
                            key="x_pick", on_change="rerun")

@@ -67,7 +67,7 @@ export async function decodeGeometry(raw) {
     parts[i] = {area: partArea[i], polygon: holeIndices.length ? {positions, holeIndices} : positions,
                 rings: rings.slice(r0, r1)};
   }
-  return {header, codes: header.codes, names: header.names, parts, rings, xy, borderIndex: borderIndex.subarray(0, k),
+  return {header, codes: header.codes, names: header.names, parts, xy, borderIndex: borderIndex.subarray(0, k),
           ringVerts, partRings, partArea, typicalSize: typicalSize(xy, ringVerts, partRings, nParts)};
 }
 

@@ -18,7 +18,7 @@ const tipEl = document.getElementById("tip");
 const statusEl = document.getElementById("status");
 
 let deck = null;
-let geometry = null; // decoded file: {hash, header, parts, rings...}
+let geometry = null; // decoded file: {header, codes, names, parts, xy, borderIndex...} (geometry.js)
 let geometryHash = null;
 let pending = null; // latest render args while geometry loads
 let state = {fill: null, palette: [], outlines: new Set(), fields: [], version: ""};
@@ -289,21 +289,17 @@ function redraw() {
       onAfterRender: () => {
         window.__deckmapRendered = (window.__deckmapRendered || 0) + 1;
         window.__deckmapTimes.rendered ??= performance.now();
-        window.__deckmapTimes.lastRendered = performance.now();
         mapEl.dataset.version = state.version;
       },
       layers: layers(),
     });
-  } else if (framed) {
-    deck.setProps({layers: layers(), initialViewState: framed});
   } else {
-    deck.setProps({layers: layers()});
+    deck.setProps(framed ? {layers: layers(), initialViewState: framed} : {layers: layers()});
   }
   fittedKey = state.fitKey;
 }
 
 function applyArgs(args) {
-  window.__deckmapTimes.lastApply = performance.now();
   state = {
     fill: toBytes(args.fill),
     palette: (args.palette || []).map((c) => c.map(Number)),
@@ -341,7 +337,6 @@ try {
 
 async function onRender(args) {
   window.__deckmapTimes.args ??= performance.now();
-  window.__deckmapTimes.lastArgs = performance.now();
   fillMin = args.fill_viewport ? Number(args.height || 560) : 0;
   setHeight(fillMin > 0 ? viewportHeight(fillMin) : Number(args.height || 560));
   if (args.geometry_hash !== geometryHash) {
@@ -373,7 +368,6 @@ async function onRender(args) {
   applyArgs(args);
 }
 
-// For tests and benchmarks: screen pixel of a point in local RD metres (the file's origin subtracted).
 // For benchmarks: read one pixel back, which waits until the GPU (SwiftShader) has finished the frames
 // already drawn, so a measured repaint includes the rasterising and not only the issuing of draw calls.
 window.__deckmapSync = () => {
@@ -382,6 +376,7 @@ window.__deckmapSync = () => {
   gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
   return true;
 };
+// For tests and benchmarks: screen pixel of a point in local RD metres (the file's origin subtracted).
 window.__deckmapProject = (xy) => (deck ? deck.getViewports()[0].project(xy) : null);
 
 window.addEventListener("message", (event) => {
