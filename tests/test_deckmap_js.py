@@ -14,4 +14,4 @@ def test_component_javascript_rules():
     assert node, "node not found: `make test` installs Node.js with npm for the map component"
     out = subprocess.run([node, "--test", "test/"], cwd=FRONTEND, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
-    assert "# fail 0" in out.stdout and "# pass 4" in out.stdout, out.stdout[-2000:]
+    assert "# fail 0" in out.stdout and "# pass 6" in out.stdout, out.stdout[-2000:]

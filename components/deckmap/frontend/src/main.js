@@ -6,9 +6,11 @@
 // a class index per area (bytes) + palette, tooltip values, outlined codes and a version string.
 // Tooltips are TEXT: built with textContent, never innerHTML.
 import {Deck, OrthographicView, COORDINATE_SYSTEM} from "@deck.gl/core";
-import {SolidPolygonLayer, PathLayer} from "@deck.gl/layers";
+import {PathLayer} from "@deck.gl/layers";
 import {coarsen, decodeGeometry} from "./geometry.js";
 import {BorderLayer} from "./borders.js";
+import {FillLayer} from "./fill.js";
+import {triangulate, vertexColours} from "./mesh.js";
 
 const MAGIC_CACHE = "stapelkaart-geometry-v1";
 // milliseconds since this iframe's navigation started, for the benchmarks
@@ -118,11 +120,6 @@ function decodeFields(args) {
   });
 }
 
-function fillColour(part) {
-  const idx = state.fill ? state.fill[part.area] : 0;
-  return state.palette[idx] || [0, 0, 0, 0];
-}
-
 function outlinePaths() {
   if (!geometry || state.outlines.size === 0) return [];
   const out = [];
@@ -162,16 +159,27 @@ function ensureLod(fitZoom) {
   window.__deckmapLod = {tolerance_m: tol, vertices: geometry.lod.vertices, of: geometry.header.n_vertices};
 }
 
-function areaLayer(id, data, active) {
-  return new SolidPolygonLayer({
+// Triangles per geometry (full or thinned), made the first time that version is shown; colours per vertex
+// rebuilt when the arguments' version changes (a new array: the layer uploads it).
+function meshFor(id, parts) {
+  geometry.meshes ??= {};
+  geometry.meshes[id] ??= triangulate(parts);
+  const mesh = geometry.meshes[id];
+  if (mesh.colourVersion !== state.version) {
+    mesh.colours = vertexColours(mesh.areas, state.fill, state.palette);
+    mesh.colourVersion = state.version;
+  }
+  return mesh;
+}
+
+function areaLayer(id, parts, active) {
+  const mesh = meshFor(id, parts);
+  return new FillLayer({
     id,
-    data,
+    mesh,
+    colors: mesh.colours,
     visible: active,
     coordinateSystem: COORDINATE_SYSTEM.CARTESIAN,
-    positionFormat: "XY",
-    getPolygon: (d) => d.polygon,
-    getFillColor: fillColour,
-    updateTriggers: {getFillColor: state.version},
     pickable: active,
     autoHighlight: true,
     highlightColor: [255, 255, 255, 90],
