@@ -33,6 +33,25 @@ _DRAWN = """([sel, old]) => {
 }"""
 
 
+# In the app's own document (not the map's iframe): when the user's last input happened (a click or a key,
+# capture phase, before Streamlit's handlers) and when the page last sent on Streamlit's websocket; wait_drawn
+# notes when the map was drawn and finished. A repaint is timed in the page, from the input to the finished
+# frame, so Playwright's own work around a click (actionability checks, its IPC) is not counted as the app's.
+INPUT_HOOK = """(() => { if (window.parent !== window) return;
+  const note = () => { window.__lastInput = performance.now(); };
+  window.addEventListener('click', note, true);
+  window.addEventListener('keydown', note, true);
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (d) { window.__lastSend = performance.now(); return send.call(this, d); };
+})()"""
+
+
+def input_to_drawn_ms(page) -> tuple[float, float]:
+    """(input -> drawn, websocket send -> drawn) in ms for the last change (needs INPUT_HOOK and wait_drawn)."""
+    t = page.evaluate("() => [window.__drawnAt - window.__lastInput, window.__drawnAt - window.__lastSend]")
+    return float(t[0]), float(t[1])
+
+
 def wait_drawn(page, *, changed_from: str | None = None, timeout_s: float = 60) -> str:
     """Wait (polling in the page, 10 ms) until deck.gl has rendered the current component arguments, optionally
     a version other than ``changed_from``, two more animation frames have passed and the GPU has finished them
@@ -45,6 +64,7 @@ def wait_drawn(page, *, changed_from: str | None = None, timeout_s: float = 60) 
     return page.evaluate("""(sel) => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => {
         const w = document.querySelector(sel).contentWindow;
         if (w.__deckmapSync) w.__deckmapSync();  // one pixel read back: the GPU has finished those frames
+        window.__drawnAt = performance.now();
         r(w.__deckmapArgsVersion);
     })))""", FRAME_SELECTOR)
 

@@ -7,9 +7,11 @@ cbs-mirror; "national" = those 568 buurten REPLICATED 30x (17,040 areas; no nati
 
 * ``browser component:`` warm start to a drawn map (buurten) vs the one-point pydeck app (this is the
   component test app, not the Kaart page; the Kaart page integration comes later);
-* ``browser change:`` weight change (click on +) -> canvas repainted with the new colours (the component's
+* ``browser change:`` weight change (click on +) -> canvas repainted with the new colours, timed in the page
+  from the click event (capture phase, before Streamlit's handler) to the finished frame (the component's
   deck.gl ``onAfterRender`` for the new arguments + 2 animation frames + one pixel read back, so the GPU has
-  finished; pydeck: script run finished + 2 frames), median of 10 changes, bytes received on the websocket per change, server script time per change;
+  finished; pydeck: script run finished + 2 frames); the time seen from Python, Playwright's click included,
+  is printed too; median of 10 changes, bytes received on the websocket per change, server script time per change;
   each change is checked to have changed canvas pixels (not timed).
 """
 
@@ -26,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import _mirror
-from benchmarks._deckmap import WsCounter, canvas_pixels, open_counted, wait_drawn
+from benchmarks._deckmap import INPUT_HOOK, WsCounter, canvas_pixels, input_to_drawn_ms, open_counted, wait_drawn
 from benchmarks.bench_browser import ARGS, BASELINE_APP, CHROMIUM, PAINTED, _visit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,17 +57,18 @@ def _component_visit(page, url: str) -> float:
 
 
 def _component_changes(browser, url: str) -> dict:
-    ctx, page, geo, ws, version, first_s = open_counted(browser, url)
+    ctx, page, geo, ws, version, first_s = open_counted(browser, url, init_script=INPUT_HOOK)
     run, _ = _script_ms(page, 0)
     first_ws = ws.received
-    times, sizes, server, unchanged = [], [], [], 0
+    times, outside, sizes, server, unchanged = [], [], [], [], 0
     for _ in range(CHANGES):
         before = canvas_pixels(page)
         ws.received = 0
         t0 = time.perf_counter()
         page.get_by_test_id("stNumberInputStepUp").click()
         version = wait_drawn(page, changed_from=version, timeout_s=120)
-        times.append(time.perf_counter() - t0)
+        outside.append(time.perf_counter() - t0)          # incl. Playwright's click handling, for reference
+        times.append(input_to_drawn_ms(page)[0] / 1000)   # from the click in the page to the finished frame
         run, ms = _script_ms(page, run)
         server.append(ms)
         page.wait_for_timeout(200)  # trailing frames of this rerun
@@ -75,13 +78,14 @@ def _component_changes(browser, url: str) -> dict:
     lod = page.evaluate("(sel) => document.querySelector(sel).contentWindow.__deckmapLod || null",
                         "iframe[title='components.deckmap.deckmap']")
     ctx.close()
-    return {"ms": statistics.median(times) * 1000, "bytes": statistics.median(sizes), "geo": sum(geo),
-            "geo_fetches": len(geo), "unchanged": unchanged, "server_ms": statistics.median(server), "first_s": first_s,
+    return {"ms": statistics.median(times) * 1000, "outside_ms": statistics.median(outside) * 1000,
+            "bytes": statistics.median(sizes), "geo": sum(geo), "geo_fetches": len(geo), "unchanged": unchanged, "server_ms": statistics.median(server), "first_s": first_s,
             "first_ws": first_ws, "lod": lod}
 
 
 def _pydeck_changes(browser, url: str) -> dict:
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx.add_init_script(INPUT_HOOK)
     page = ctx.new_page()
     ws = WsCounter().attach(page)
     page.goto(url)
@@ -91,12 +95,12 @@ def _pydeck_changes(browser, url: str) -> dict:
     times, sizes, server = [], [], []
     for _ in range(CHANGES):
         ws.received = 0
-        t0 = time.perf_counter()
         page.get_by_test_id("stNumberInputStepUp").click()
         run, ms = _script_ms(page, run)
         page.wait_for_function(PAINTED, timeout=120_000, polling=10)
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        times.append(time.perf_counter() - t0)
+        # timed in the page as for the component: from the click to two frames after the new deck was painted
+        times.append(page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame("
+                                   "() => r((performance.now() - window.__lastInput) / 1000))))"))
         server.append(ms)
         page.wait_for_timeout(200)
         sizes.append(ws.received)
@@ -171,8 +175,9 @@ def main() -> None:
     for level, label in (("buurt", "568 buurten"), ("wijk", "129 wijken"),
                          ("national", "17,040 areas, REPLICATED buurten (30x)")):
         c = r[f"comp_{level}"]
-        print(f"browser change: component, {label}: repaint {c['ms']:.0f} ms (median of {CHANGES} weight "
-              f"changes; goal <= {TARGET_MS:.0f} ms, ratio {c['ms'] / TARGET_MS:.2f}), {c['bytes'] / 1024:.1f} KB "
+        print(f"browser change: component, {label}: repaint {c['ms']:.0f} ms from the click to the finished frame "
+              f"(median of {CHANGES} weight changes; goal <= {TARGET_MS:.0f} ms, ratio {c['ms'] / TARGET_MS:.2f}; "
+              f"{c['outside_ms']:.0f} ms timed outside the page, Playwright's click included), {c['bytes'] / 1024:.1f} KB "
               f"received per change = {c['bytes'] / c['geo']:.3f} of the {c['geo'] / 1024:.1f} KB geometry file "
               f"(goal <= 0.10; fetched {c['geo_fetches']}x; {CHANGES - c['unchanged']} of {CHANGES} changes changed "
               f"canvas pixels), server script {c['server_ms']:.1f} ms per change, "
