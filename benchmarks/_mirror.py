@@ -81,6 +81,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_port_range(n: int, *, avoid: tuple[int, ...] = ()) -> int:
+    """The first of ``n`` consecutive free TCP ports on 127.0.0.1, none of them in ``avoid`` (deploy/run-replicas.sh
+    starts replicas on BASE_PORT, BASE_PORT + 1, ...: a port after a free one may be taken, and a replica that
+    cannot bind stops the whole script)."""
+    for _ in range(200):
+        base = free_port()
+        ports = range(base, base + n)
+        if any(p in avoid or p > 65535 for p in ports):
+            continue
+        socks = []
+        try:
+            for p in ports:
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", p))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError(f"no {n} consecutive free ports on 127.0.0.1")
+
+
 def start_streamlit(script: Path, env: dict, *, timeout: float = 60,
                     log: Path | None = None) -> tuple[subprocess.Popen, str]:
     """``streamlit run script`` on a free localhost port; returns once ``/_stcore/health`` answers 200.

@@ -127,7 +127,8 @@ def _replicas_n30(env: dict, tmp_path: Path) -> dict | None:
 
     if not Path("/usr/sbin/nginx").exists():
         return None
-    nginx_port, base = _mirror.free_port(), _mirror.free_port()
+    nginx_port = _mirror.free_port()
+    base = _mirror.free_port_range(2, avoid=(nginx_port,))
     renv = dict(env, REPLICAS="2", BASE_PORT=str(base), NGINX_PORT=str(nginx_port), READONLY="0",
                 RUN_DIR=str(tmp_path / "run"), PYTHON=sys.executable,
                 STAPELKAART_USERSTORE_DIR=str(tmp_path / "userstore"))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks._mirror import free_port, start_streamlit
+from benchmarks._mirror import free_port, free_port_range, start_streamlit
 from benchmarks._stclient import open_page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,10 +55,10 @@ def replicas(tmp_path, mirror):
     finally:
         warm.terminate()
         warm.wait(15)
-    dead = f"http://127.0.0.1:{free_port()}"          # nothing listens: the replicas can only read the cache
-    nginx_port, base = free_port(), free_port()
-    while base + 1 == nginx_port:
-        base = free_port()
+    dead_port = free_port()
+    dead = f"http://127.0.0.1:{dead_port}"            # nothing listens: the replicas can only read the cache
+    nginx_port = free_port_range(1, avoid=(dead_port,))
+    base = free_port_range(2, avoid=(dead_port, nginx_port))   # both replicas' ports free (one taken stops the script)
     run_dir = tmp_path / "run"
     env.update(STAPELKAART_CBS_URL=dead, STAPELKAART_PDOK_URL=dead, REPLICAS="2", BASE_PORT=str(base),
                NGINX_PORT=str(nginx_port), RUN_DIR=str(run_dir), PYTHON=sys.executable,
