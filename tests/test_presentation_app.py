@@ -23,3 +23,23 @@ def test_next_previous_and_labels_run_over_the_users_focus_areas(mirror, cache_d
     assert at.title[0].value == "Oud-Oost"
     at.button(key="b_prev").click().run()
     assert at.title[0].value == "Zaandam-Zuid"
+
+
+def test_leaving_changes_no_style_element_only_the_marker_the_next_run_replaces(mirror, cache_dir):
+    """Presentation mode is a marker element in the sidebar's first place, not a second style element: the app's
+    style text is the same in both modes (a style-only st.html goes to Streamlit's event container, where an old
+    one could outlive the run that left the mode, and kept the sidebar hidden), and leaving replaces the marker."""
+    from pages._common import style
+
+    def styles_and_marker(at):
+        styles = [h.proto.body.strip() for h in at.get("html") if h.proto.body.lstrip().startswith("<style>")]
+        marker = [h.proto.body for h in at.sidebar.get("html") if "sk-present-mode" in h.proto.body]
+        return styles, marker
+
+    at = _app({"present": "1", "fa": FA})
+    styles, marker = styles_and_marker(at)
+    assert styles == [(style.BASE_CSS + style.PRESENT_CSS).strip()] and marker == [style.PRESENT_MARKER]
+    at.button(key="b_exit").click().run()
+    assert "present" not in dict(at.query_params)
+    styles, marker = styles_and_marker(at)
+    assert styles == [(style.BASE_CSS + style.PRESENT_CSS).strip()] and marker == []

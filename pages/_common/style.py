@@ -17,6 +17,7 @@ a:focus-visible, button:focus-visible, [role="button"]:focus-visible, input:focu
 }
 .sk-legend { display: flex; flex-direction: column; gap: .25rem; font-size: .95rem; }
 .sk-legend-row { display: flex; align-items: center; gap: .5rem; }
+.sk-caption { font-size: .875rem; color: #555; margin: .35rem 0 0 0; line-height: 1.45; }
 .sk-swatch { width: 1.6rem; height: 1.1rem; border: 1px solid #444; flex: none; }
 .sk-sentence { font-size: 1.15rem; line-height: 1.5; border-left: 6px solid #1f4e79; padding: .4rem .8rem;
   background: #eef1f5; margin: .5rem 0 1rem 0; }
@@ -27,27 +28,41 @@ a:focus-visible, button:focus-visible, [role="button"]:focus-visible, input:focu
 #: of a 1280x720 projector (tests/test_presentation_browser.py measures it); pages/kaart.py passes it to deck_map.
 PRESENT_MAP_HEIGHT = 390
 
+#: Presentation mode, in the same style element as the rest: every rule applies only while the page holds the
+#: marker element (:data:`PRESENT_MARKER`, written by the shell). The style element's text is then the same in both
+#: modes and leaving presentation mode does not depend on Streamlit removing an old style element (a style-only
+#: st.html goes to the event container, where an old one could outlive the run that left the mode); the marker is
+#: an ordinary element in the sidebar that the next run replaces in place.
 PRESENT_CSS = """
 <style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], footer {
+body:has(.sk-present-mode) [data-testid="stSidebar"], body:has(.sk-present-mode) [data-testid="stSidebarCollapsedControl"],
+body:has(.sk-present-mode) [data-testid="collapsedControl"], body:has(.sk-present-mode) header[data-testid="stHeader"], body:has(.sk-present-mode) [data-testid="stToolbar"],
+body:has(.sk-present-mode) [data-testid="stDecoration"], body:has(.sk-present-mode) footer {
   display: none !important;
 }
 /* one screen at 1280x720: little padding, tight gaps, large but not oversized type */
-[data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important; padding: .4rem 2rem 1rem !important; }
-html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
-[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: .45rem; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
-h1 { font-size: 2.1rem !important; padding: .3rem 0 .6rem 0 !important; } h2 { font-size: 1.7rem !important; }
-[data-testid="stMain"] .stButton button { min-height: 2.2rem; padding: .15rem .8rem; }
-[data-testid="stMain"] .stButton button p { font-size: 1rem; white-space: nowrap; }
-.st-key-w_present_focus [data-testid="stWidgetLabel"] p { font-size: .85rem; }
-.st-key-w_present_focus button p { font-size: .95rem; }
-.sk-legend { font-size: 1.05rem; gap: .15rem; } .sk-swatch { width: 1.8rem; height: 1.15rem; }
-.sk-sentence { font-size: 1.3rem; line-height: 1.35; padding: .25rem .8rem; margin: .1rem 0; }
+body:has(.sk-present-mode) [data-testid="stMainBlockContainer"], body:has(.sk-present-mode) .block-container { max-width: 100% !important; padding: .4rem 2rem 1rem !important; }
+html:has(.sk-present-mode), body:has(.sk-present-mode), body:has(.sk-present-mode) [data-testid="stAppViewContainer"] { font-size: 18px; }
+body:has(.sk-present-mode) [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: .45rem; }
+body:has(.sk-present-mode) [data-testid="stMarkdownContainer"] p, body:has(.sk-present-mode) [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
+body:has(.sk-present-mode) h1 { font-size: 2.1rem !important; padding: .3rem 0 .6rem 0 !important; } body:has(.sk-present-mode) h2 { font-size: 1.7rem !important; }
+body:has(.sk-present-mode) [data-testid="stMain"] .stButton button { min-height: 2.2rem; padding: .15rem .8rem; }
+body:has(.sk-present-mode) [data-testid="stMain"] .stButton button p { font-size: 1rem; white-space: nowrap; }
+body:has(.sk-present-mode) .st-key-w_present_focus [data-testid="stWidgetLabel"] p { font-size: .85rem; }
+body:has(.sk-present-mode) .st-key-w_present_focus button p { font-size: .95rem; }
+body:has(.sk-present-mode) .sk-legend { font-size: 1.05rem; gap: .15rem; } body:has(.sk-present-mode) .sk-swatch { width: 1.8rem; height: 1.15rem; }
+body:has(.sk-present-mode) .sk-sentence { font-size: 1.3rem; line-height: 1.35; padding: .25rem .8rem; margin: .1rem 0; }
 </style>
 """
 
+PRESENT_MARKER = '<span class="sk-present-mode" hidden></span>'
+
+
 
 def apply(present: bool) -> None:
-    st.html(BASE_CSS + (PRESENT_CSS if present else ""))
+    """The app's CSS (the same text in both modes), and in the sidebar's first place the presentation marker
+    or, outside presentation mode, an empty element that replaces it."""
+    st.html(BASE_CSS + PRESENT_CSS)
+    marker = st.sidebar.empty()
+    if present:
+        marker.html(PRESENT_MARKER)
