@@ -108,12 +108,12 @@ def _map_section() -> None:
                                    gemeenten=gemeente_names, colour=data.colour_label))
     with legend_col:
         ref_text = scored.result.reference.text(lang) if scored.result is not None else t(f"ref_short_{view.reference}", lang)
+        notes = [t("focus_outline", lang) + (": " + ", ".join(data.focus_names) if data.focus_names else "")] \
+            if (data.focus_names or selected) else []
+        # + the rules behind the colours (wording.legend_lines: stacking, hotspots), in the legend's one element
         widgets.legend(data.legend_rows, data.colour_label,
-                       t("legend_caption", lang, colour=data.colour_label, year=view.year, ref=ref_text))
-        if data.focus_names or selected:
-            st.caption(t("focus_outline", lang) + (": " + ", ".join(data.focus_names) if data.focus_names else ""))
-        for line in data.legend_lines or ():   # the rules behind the colours (wording.legend_lines: stacking, hotspots)
-            st.caption(line)
+                       t("legend_caption", lang, colour=data.colour_label, year=view.year, ref=ref_text),
+                       notes=[*notes, *(data.legend_lines or ())])
 
     if controls is not None:
         _controls(controls, view, lang)
@@ -152,14 +152,17 @@ def _controls(box, view, lang: str) -> None:
     """The colour, classes, hotspot and national controls and the weight sliders, into ``box`` (made above the
     map). Their values were read from the widget state at the start of the run (_map_section)."""
     with box:
-        c1, c2, c3, c4, c5 = st.columns([3, 2, 1, 2, 2])
-        c1.selectbox(t("colour", lang), list(widgets.colour_ids()), key="w_colour",
-                     format_func=lambda c: mapview.colour_label(c, lang))
-        c2.selectbox(t("classes", lang), list(CLASSIFIERS), key="w_classes",
-                     format_func=lambda c: t(f"cls_{c}", lang))
-        c3.number_input(t("k", lang), min_value=K_RANGE[0], max_value=K_RANGE[1], step=1, key="w_k")
-        c4.toggle(t("hotspots", lang), key="w_hotspots", help=t("hotspots_help", lang))
-        c5.toggle(t("national", lang), key="w_national", help=t("national_help", lang))
+        # one horizontal container, not five columns: this row is re-sent on every change in the map section,
+        # and each column is one more block for the browser to rebuild (issue 13)
+        row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+        row.selectbox(t("colour", lang), list(widgets.colour_ids()), key="w_colour",
+                      format_func=lambda c: mapview.colour_label(c, lang), width=280)
+        row.selectbox(t("classes", lang), list(CLASSIFIERS), key="w_classes",
+                      format_func=lambda c: t(f"cls_{c}", lang), width=250)
+        row.number_input(t("k", lang), min_value=K_RANGE[0], max_value=K_RANGE[1], step=1, key="w_k", width=150)
+        toggles = row.container(gap="small")      # the two toggles stacked: their labels are never cut off
+        toggles.toggle(t("hotspots", lang), key="w_hotspots", help=t("hotspots_help", lang))
+        toggles.toggle(t("national", lang), key="w_national", help=t("national_help", lang))
         domains = widgets.domain_ids()
         # the same weights as Prioriteren (a change only recolours); the six sliders are sent only while the
         # expander is open (issue 13); closed, the view's weights stand
@@ -168,9 +171,9 @@ def _controls(box, view, lang: str) -> None:
             for d, w in view.weight_map(domains).items():   # own keys (a widget key shared across pages loses its
                 if st.session_state.get(f"_seeded_kw_{d}") != w or f"kw_{d}" not in st.session_state:  # state),
                     st.session_state[f"kw_{d}"] = st.session_state[f"_seeded_kw_{d}"] = w   # seeded from the view
-            with weights_box:
-                for col, d in zip(st.columns(len(domains)), domains):
-                    col.slider(label(reg.DOMAINS[d], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, key=f"kw_{d}")
+            sliders = weights_box.container(horizontal=True, gap="medium")
+            for d in domains:
+                sliders.slider(label(reg.DOMAINS[d], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, key=f"kw_{d}")
 
 
 def _take_click(clicked, names: dict, area_key: str):

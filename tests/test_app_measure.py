@@ -171,7 +171,9 @@ def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir):
     at.run()
     at.toggle(key="w_hotspots").set_value(True).run()
     _ok(at)
-    assert any(rule_text(0.05, "fdr", "nl") in c.value for c in at.caption)
+    import html
+    legend = html.unescape(" ".join(h.proto.body for h in at.get("html")))   # the legend's notes (one element)
+    assert rule_text(0.05, "fdr", "nl") in legend
 
 
 def test_presentation_sentence_is_the_engine_claim(mirror, cache_dir):
