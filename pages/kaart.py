@@ -55,8 +55,10 @@ def _map_section() -> None:
     # --- data ---
     first = "_kaart_loaded" not in st.session_state
     load_key = (gms, view.year, view.level, view.reference)
-    status = widgets.load_status(t("loading", lang), quiet=view.present or loaders.is_loaded(*load_key),
-                                 expanded=first)
+    loaded = loaders.is_loaded(*load_key)
+    # frames in memory: a rescore of milliseconds, no spinner (hotspots may still compute their permutations)
+    status = widgets.load_status(t("loading", lang), quiet=view.present or loaded, expanded=first,
+                                 instant=loaded and not view.hotspots)
     try:
         with status:
             status.write(t("loading_kwb", lang, year=view.year))

@@ -263,19 +263,22 @@ def page_view(slug: str) -> ViewState:
 class quiet_status:  # noqa: N801 (used like st.status)
     """A status box that stays out of sight: a spinner that shows ``label`` only when the work takes longer
     than half a second (st.spinner), nothing left behind on success (presentation mode, or frames already in
-    memory). A failure (``update(state="error")``) does leave a status box, in ``slot``."""
+    memory). ``spinner=False``: not even the spinner (a rescore of frames in memory takes milliseconds; the
+    spinner costs its own timer thread and elements on every change). A failure (``update(state="error")``)
+    does leave a status box, in ``slot``."""
 
-    def __init__(self, slot, label: str):
+    def __init__(self, slot, label: str, *, spinner: bool = True):
         self._slot = slot
         self._label = label
+        self._spinner = st.spinner(label) if spinner else None
 
     def __enter__(self):
-        self._spinner = st.spinner(self._label)
-        self._spinner.__enter__()
+        if self._spinner is not None:
+            self._spinner.__enter__()
         return self
 
     def __exit__(self, *exc):
-        return self._spinner.__exit__(*exc)
+        return self._spinner.__exit__(*exc) if self._spinner is not None else False
 
     def write(self, *_args) -> None:
         pass
@@ -285,10 +288,13 @@ class quiet_status:  # noqa: N801 (used like st.status)
             self._slot.status(label or self._label, state="error", expanded=expanded)
 
 
-def load_status(label: str, *, quiet: bool, expanded: bool):
-    """st.status(label) where loading is worth watching; otherwise a quiet_status in the same place."""
+def load_status(label: str, *, quiet: bool, expanded: bool, instant: bool = False):
+    """st.status(label) where loading is worth watching; otherwise a quiet_status in the same place, without
+    even a spinner when the work is ``instant`` (everything it needs already in memory)."""
     slot = st.empty()
-    return quiet_status(slot, label) if quiet else slot.status(label, expanded=expanded)
+    if quiet or instant:
+        return quiet_status(slot, label, spinner=not instant)
+    return slot.status(label, expanded=expanded)
 
 
 def unexpected(exc: BaseException, lang: str) -> None:
