@@ -261,11 +261,8 @@ def page_view(slug: str) -> ViewState:
 
 
 class quiet_status:  # noqa: N801 (used like st.status)
-    """A status box that stays out of sight: a spinner that shows ``label`` only when the work takes longer
-    than half a second (st.spinner), nothing left behind on success (presentation mode, or frames already in
-    memory). ``spinner=False``: not even the spinner (a rescore of frames in memory takes milliseconds; the
-    spinner costs its own timer thread and elements on every change). A failure (``update(state="error")``)
-    does leave a status box, in ``slot``."""
+    """A status box out of sight: a spinner showing ``label`` after 0.5 s (none with ``spinner=False``: a rescore
+    of frames in memory), nothing left on success; a failure (``update(state="error")``) leaves one in ``slot``."""
 
     def __init__(self, slot, label: str, *, spinner: bool = True):
         self._slot = slot
@@ -280,8 +277,7 @@ class quiet_status:  # noqa: N801 (used like st.status)
     def __exit__(self, *exc):
         return self._spinner.__exit__(*exc) if self._spinner is not None else False
 
-    def write(self, *_args) -> None:
-        pass
+    def write(self, *_args) -> None: ...
 
     def update(self, *, label: str | None = None, state: str | None = None, expanded: bool = False) -> None:
         if state == "error":
