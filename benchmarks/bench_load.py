@@ -85,7 +85,7 @@ def p95_floor(cpu_per_run: float, n: int, p: int) -> float:
     each needing ``cpu_per_run`` CPU seconds (runs of one page alike in cost; the measured average): when the
     k-th run ends, it and the k-1 before it have used k x c of CPU, which ``p`` cores cannot supply in less than
     k x c / p (k = the nearest-rank position of p95, 29 of 30)."""
-    k = max(1, min(n, int(round(0.95 * n + 0.5))))
+    k = percentile(list(range(1, n + 1)), 95)     # the rank ``percentile`` reads the p95 from
     return k * cpu_per_run / p
 
 
@@ -96,8 +96,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-async def _level(url: str, pid: int, n: int, offset: int, pids: tuple[int, ...] = ()) -> dict:
-    pids = pids or (pid,)
+async def _level(url: str, pids: tuple[int, ...], n: int, offset: int) -> dict:
+    """N sessions at once against the server processes ``pids`` (one, or the replicas behind nginx)."""
     cpu0 = sum(cpu_seconds(p) for p in pids)
     hold = asyncio.Event()
     ran = [asyncio.Event() for _ in range(n)]
@@ -106,7 +106,7 @@ async def _level(url: str, pid: int, n: int, offset: int, pids: tuple[int, ...] 
     waiters = [asyncio.create_task(ev.wait()) for ev in ran]
     for task, waiter in zip(tasks, waiters):
         await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
-    rss = rss_mb(pid)                       # all N sessions alive on the server
+    rss = sum(rss_mb(p) for p in pids)      # all N sessions alive on the server
     cpu = sum(cpu_seconds(p) for p in pids) - cpu0
     hold.set()
     results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -133,14 +133,14 @@ async def _run_all(url: str, pid: int) -> list[dict]:
     base_rss = rss_mb(pid)
     singles = []
     for k in range(3):
-        r = await _level(url, pid, 1, 100 + k)
+        r = await _level(url, (pid,), 1, 100 + k)
         singles.append(r)
     results.append({"n": 1, "times": [t for r in singles for t in r["times"]],
                     "cpu": statistics.median(r["cpu"] for r in singles),
                     "errors": [e for r in singles for e in r["errors"]], "rss": max(r["rss"] for r in singles)})
     offset = 200
     for n in LEVELS[1:]:
-        results.append(await _level(url, pid, n, offset))
+        results.append(await _level(url, (pid,), n, offset))
         offset += n
     for r in results:
         r["base_rss"] = base_rss
@@ -179,9 +179,7 @@ def _replicas_n30(env: dict, tmp_path: Path) -> dict | None:
         async def go() -> dict:
             for k in range(4):                       # warm both replicas' st.cache_data (random replica each)
                 await open_page(url, query_for(900 + k))
-            r = await _level(url, pids[0], LEVELS[-1], 500, pids=tuple(pids))
-            r["rss"] = sum(rss_mb(p) for p in pids)
-            return r
+            return await _level(url, tuple(pids), LEVELS[-1], 500)
 
         return asyncio.run(go())
     finally:
