@@ -32,7 +32,7 @@ def main() -> None:
         with _mirror.running(tmp_path, cache_dir=tmp_path / "cache"):
             from data.layercache import prepared_geometry
             from data.pdok import load_boundaries
-            from geo.layer import max_displacement_m, payload_bytes, prepare_map_layer
+            from benchmarks._pydeck_baseline import max_displacement_m, payload_bytes, prepare_map_layer
             from geo.quantize import decode
 
             real = load_boundaries(["GM0363", "GM0479"], 2024, "buurt")

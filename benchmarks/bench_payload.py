@@ -46,7 +46,7 @@ def _page_map_bytes(level: str) -> int:
 
 def _measure(frames: list[gpd.GeoDataFrame]) -> dict:
     """Prepare each frame, compare with the naive GeoJSON, collect the checks."""
-    from geo.layer import coverage_check, layer_to_geodataframe, payload_bytes, prepare_map_layer
+    from benchmarks._pydeck_baseline import coverage_check, layer_to_geodataframe, payload_bytes, prepare_map_layer
 
     out = {"simplified": 0, "naive": 0, "simplified_pydeck": 0, "naive_pydeck": 0, "displacement": 0.0,
            "within_overlap": 0.0, "within_gap": 0.0, "all_overlap": 0.0, "all_gap": 0.0, "methods": [], "by_level": []}
