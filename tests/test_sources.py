@@ -171,3 +171,12 @@ def test_a_category_the_table_lacks_stops_the_load_with_what_exists(on_mirror):
     assert "20300 = 18 jaar of ouder; 53115 = 18 tot 65 jaar" in err.value.message
     assert not os.path.exists(os.environ["STAPELKAART_CACHE_DIR"] + "/entries") or not os.listdir(
         os.environ["STAPELKAART_CACHE_DIR"] + "/entries")
+
+
+def test_doctests():
+    import doctest
+
+    import data.sources
+    import indicators.health
+    assert doctest.testmod(data.sources).failed == 0
+    assert doctest.testmod(indicators.health).failed == 0
