@@ -63,7 +63,12 @@ def _rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | 
                              f"CBS returned an unexpected answer without 'value' ({url}). Try again later.", url=url)
         rows.extend(page["value"])
         if page.get("odata.count") is not None:
-            total = int(page["odata.count"])
+            try:
+                total = int(page["odata.count"])
+            except (TypeError, ValueError):
+                raise FetchError(f"CBS gaf een ongeldig odata.count ({page['odata.count']!r}) voor {url}.",
+                                 f"CBS returned an invalid odata.count ({page['odata.count']!r}) for {url}.",
+                                 url=url) from None
         if progress is not None:
             progress(len(rows), total, label)
     if total is not None and total != len(rows):

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from data import cache, health
+from data.errors import FetchError
 from indicators import health as ih
 from tests.conftest import SHARED_DATA, needs_shared, start_mirror
 
@@ -136,6 +137,22 @@ def test_when_the_service_fails_the_cached_copy_is_used_and_marked_stale(nationa
     finally:
         mirror.clear_faults()
     assert stale.attrs["source"]["stale"] is True and len(stale) == len(frame)
+
+
+def test_a_feed_that_stops_before_odata_count_is_refused_and_nothing_is_cached(national, tmp_path, monkeypatch):
+    """The third page answers an empty last page: 20 000 of 74 580 rows is not the table."""
+    mirror, _ = national
+    monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(tmp_path / "c"))
+    mirror.fault(match=r"50150NED/TypedDataSet.*skip=20000", status=200, content_type="application/json",
+                 body='{"odata.count": "74580", "value": []}')
+    try:
+        with pytest.raises(FetchError) as err:
+            health.load_health()
+    finally:
+        mirror.clear_faults()
+    assert "74580" in err.value.message and "20000" in err.value.message
+    assert cache.get(cache.CacheKey.make("gezondheid", 2024, "buurt", "NL")) is None
+    assert not (tmp_path / "c" / "entries").exists() or not any((tmp_path / "c" / "entries").iterdir())
 
 
 def test_one_gemeente_equals_its_part_of_the_national_load(national, tmp_path, monkeypatch):
