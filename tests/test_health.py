@@ -55,7 +55,8 @@ def national(tmp_path_factory):
     t0 = time.perf_counter()
     frame = health.load_health(levels=("gemeente", "wijk", "buurt"))
     first = time.perf_counter() - t0
-    print(f"\n50150NED national first load {first:.2f} s, {len(frame)} rows")
+    m.first_pages = [r["query"] for r in m.requests("50150NED/TypedDataSet")]
+    print(f"\n50150NED national first load {first:.2f} s, {len(frame)} rows, {len(m.first_pages)} pages")
     yield m, frame
     for k, v in old.items():
         if v is None:
@@ -82,6 +83,7 @@ def test_every_region_and_year_is_there_and_missing_values_are_nan(national, raw
     """All 10 000-row pages followed: 342 gemeenten + 14 574 buurten x 5 survey years, no wijk rows."""
     mirror, frame = national
     assert len(frame) == (342 + 14574) * 5 == 74580
+    assert len(mirror.first_pages) == 8 and "skip=70000" in mirror.first_pages[-1]    # ceil(74 580 / 10 000)
     assert frame.groupby("level")["code"].nunique().to_dict() == {"buurt": 14574, "gemeente": 342}
     assert sorted(frame["year"].unique()) == list(YEARS)
     expected, _ = raw

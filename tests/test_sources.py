@@ -17,8 +17,18 @@ import pytest
 
 from data import health, http
 from data.errors import FetchError
-from data.sources import (GEZONDHEID, KWB_2024, SOURCES, DimensionFilter, find_measure_key, get_source, measure_key,
-                          resolve_filter, resolve_measures, service_url)
+from data.sources import (
+    GEZONDHEID,
+    KWB_2024,
+    SOURCES,
+    DimensionFilter,
+    find_measure_key,
+    get_source,
+    measure_key,
+    resolve_filter,
+    resolve_measures,
+    service_url,
+)
 from tests.conftest import needs_shared, start_mirror
 
 pytestmark = needs_shared
