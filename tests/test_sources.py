@@ -190,3 +190,20 @@ def test_doctests():
     import indicators.health
     assert doctest.testmod(data.sources).failed == 0
     assert doctest.testmod(indicators.health).failed == 0
+
+
+def test_the_health_indicator_is_declared_against_its_source_but_not_wired_yet():
+    from indicators import registry
+
+    ind = registry.HEALTH_INDICATORS[0]
+    src = get_source(ind.source_id)
+    assert (ind.id, ind.domain, ind.complement, ind.direction) == ("ervaren_gezondheid_niet_goed", "gezondheid",
+                                                                   100.0, +1)
+    assert ind.years == src.years and set(ind.levels) <= set(src.levels) and "wijk" not in ind.levels
+    assert ind.numerator == (src.measure("goed_ervaren_gezondheid").id,)
+    assert "gezondheid" in registry.PENDING_DOMAINS and "gezondheid" not in registry.DOMAINS
+    assert ind.id not in registry.INDICATORS
+    # existing entries are unchanged by the new keyword fields
+    assert all(i.source_id is None and i.complement is None for i in registry.INDICATORS.values())
+    with pytest.raises(ValueError, match="complement"):
+        dataclasses.replace(ind, kind="mean")
