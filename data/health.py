@@ -148,13 +148,14 @@ def _tidy(rows: list[dict], titles: Mapping[str, Any], plan: _Plan) -> pd.DataFr
     src = plan.source
     codes = [strip_code(r.get(src.region_dimension)) or "" for r in rows]
     level_of = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+    year_of = {src.period_key(y): y for y in plan.years}  # every row's period was checked to be one of these
     data: dict[str, Any] = {
         "code": pd.array(codes, dtype="string"),
         "level": pd.array([level_of.get(c[:2]) for c in codes], dtype="string"),
         "name": pd.array([(str(titles[c]).strip() or pd.NA) if titles.get(c) is not None else pd.NA for c in codes],
                          dtype="string"),
         "gemeente_code": pd.array([gemeente_of(c) for c in codes], dtype="string"),
-        "year": np.array([int(str(r.get(src.period_dimension))[:4]) for r in rows], dtype="int64"),
+        "year": np.array([year_of[str(r.get(src.period_dimension)).strip()] for r in rows], dtype="int64"),
     }
     for m in src.measures:
         key = plan.keys.get(m.id)

@@ -68,9 +68,9 @@ class DimensionFilter:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Source:
-    """A CBS table declared as data (see the module docstring)."""
+    """A CBS table declared as data (see the module docstring); keyword fields only."""
 
     id: str
     table_id: str
@@ -81,6 +81,8 @@ class Source:
     filters: tuple[DimensionFilter, ...] = ()
     region_dimension: str = "WijkenEnBuurten"
     period_dimension: str | None = None
+    #: CBS period key of a whole year (``2024JJ00``); ``{year}`` is replaced.
+    period_format: str = "{year}JJ00"
     years: tuple[int, ...] = ()
     #: Levels the published table has (the data served may have fewer: the loader reports what it found).
     levels: tuple[str, ...] = ("gemeente", "wijk", "buurt")
@@ -97,7 +99,7 @@ class Source:
 
     def period_key(self, year: int) -> str:
         """CBS period key of a whole year: ``2024`` -> ``2024JJ00``."""
-        return f"{int(year)}JJ00"
+        return self.period_format.format(year=int(year))
 
     def measure(self, measure_id: str) -> Measure:
         for m in self.measures:
