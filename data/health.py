@@ -163,8 +163,7 @@ def _tidy(rows: list[dict], titles: Mapping[str, Any], plan: _Plan) -> pd.DataFr
     return pd.DataFrame(data).sort_values(["code", "year"], kind="stable").reset_index(drop=True)
 
 
-def _attrs(plan_or_manifest: Any, url: str | None, selection: str | None) -> dict:
-    p = plan_or_manifest
+def _attrs(p: _Plan, url: str | None, selection: str | None) -> dict:
     src = p.source
     return {"source": {"id": src.id, "table_id": src.table_id, "service": src.service, "url": url,
                        "modified": p.modified, "citation": src.citation(), "selection": selection or "NL"},
