@@ -78,8 +78,16 @@ class Indicator:
     #: shown instead of it when a page switches to persons; never scored itself (the household form is).
     variant_of: str | None = None
     count_rounding: float = 0.0
+    #: Another source than KWB: its declaration in ``data.sources`` (None = KWB), the levels it has values
+    #: for and its (survey) years; ``complement``: the value is ``complement - measure`` (100 - % goed).
+    source_id: str | None = None
+    levels: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    complement: float | None = None
 
     def __post_init__(self) -> None:
+        if self.complement is not None and self.kind != "share":
+            raise ValueError(f"{self.id}: complement applies to percentages, i.e. kind 'share' only")
         if self.kind != "ratio" and self.scale != 1.0:
             raise ValueError(f"{self.id}: scale is only meaningful for kind 'ratio' (got {self.scale} for {self.kind})")
         if self.count_rounding and self.kind != "ratio":
@@ -262,6 +270,37 @@ _INDICATORS = (
 )
 
 INDICATORS: dict[str, Indicator] = {i.id: i for i in _INDICATORS}
+
+# --- declared, not yet wired: a domain from a second table (50150NED, data.sources.GEZONDHEID) ------------
+# Not in DOMAINS/INDICATORS yet (that changes weights, sliders and the composite's m); wire by merging
+# PENDING_DOMAINS into DOMAINS and HEALTH_INDICATORS into _INDICATORS once the engine reads ``source_id``.
+PENDING_DOMAINS: dict[str, Domain] = {
+    "gezondheid": Domain(
+        "gezondheid", {"nl": "Gezondheid", "en": "Health"},
+        {"nl": "Ervaren gezondheid van volwassenen (RIVM Gezondheidsmonitor, modelschattingen per buurt).",
+         "en": "Self-rated health of adults (RIVM Health Monitor, model estimates per neighbourhood)."}),
+}
+
+HEALTH_INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        id="ervaren_gezondheid_niet_goed",
+        label={"nl": "Ervaren gezondheid niet goed", "en": "Self-rated health not good"},
+        description={"nl": "% volwassenen (18+) dat de eigen gezondheid niet als goed of zeer goed ervaart: 100 min "
+                           "% goed ervaren gezondheid. Modelschatting van het RIVM per buurt en gemeente (geen "
+                           "wijkwaarden in deze gegevens).",
+                     "en": "% adults (18+) who do not rate their own health as good or very good: 100 minus % good "
+                           "self-rated health. RIVM model estimate per neighbourhood and municipality (no district "
+                           "values in this data)."},
+        domain="gezondheid", kind="share", numerator=("goed_ervaren_gezondheid",), denominator=INHABITANTS,
+        direction=+1, unit={"nl": "% volwassenen (18+)", "en": "% adults (18+)"},
+        source="RIVM Gezondheidsmonitor (CBS 50150NED)",
+        denominator_note={"nl": "Het percentage is van volwassenen (18+); KWB heeft per buurt geen aantal 18+, dus "
+                                "weegt een focusgebied met inwoners min 0-15-jarigen (indicators.health).",
+                          "en": "The percentage is of adults (18+); KWB has no 18+ count per neighbourhood, so a "
+                                "focus area is weighted by inhabitants minus those aged 0-15 (indicators.health)."},
+        source_id="gezondheid_wijk_buurt", levels=("gemeente", "buurt"), years=(2012, 2016, 2020, 2022, 2024),
+        complement=100.0),
+)
 
 #: Alternative canonical names of the same concept in older KWB tables (first one present wins).
 VARIABLE_ALIASES: dict[str, tuple[str, ...]] = {
