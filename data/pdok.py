@@ -292,6 +292,8 @@ def _download_one(gm: str, year: int, level: str, report: Callable[[str], None])
     url = items_url(year, level)
     problem: FetchError | None = None
     feats: list[dict] | None = None
+    known: bool | None = None                       # does PDOK list the gemeente (asked on an empty answer)?
+    n_empty = 0
     for attempt in range(ANSWER_ATTEMPTS):
         if attempt:
             log.warning("%s; nieuwe poging %d/%d", problem.message, attempt, ANSWER_ATTEMPTS - 1)
@@ -306,9 +308,13 @@ def _download_one(gm: str, year: int, level: str, report: Callable[[str], None])
         problem = check_features(feats, [gm], level, url, f"{gm} in {year}")
         if problem is None:
             break
-    else:
-        assert problem is not None
-        if feats == [] and (level == "gemeente" or not _gemeente_known(gm, year)):
+        n_empty += feats == []
+        if feats == [] and known is None and level != "gemeente":
+            known = _gemeente_known(gm, year)       # unknown gemeente: no need to ask again
+        if known is False:
+            break
+    if problem is not None:
+        if feats == [] and (level == "gemeente" or known is False):
             raise _GemeenteAbsent(
                 f"PDOK heeft geen {COLLECTION[level]} voor {gm} in {year} ({url}): de gemeente staat niet in de "
                 f"PDOK-gemeenten van {year}. Controleer de gemeentecode en het jaar (gemeentelijke herindeling?).",
@@ -316,9 +322,9 @@ def _download_one(gm: str, year: int, level: str, report: Callable[[str], None])
                 f"gemeenten of {year}. Check the gemeente code and the year (municipal merger?).")
         if feats == []:
             problem = _bad_answer(
-                f"PDOK gaf {ANSWER_ATTEMPTS} keer 0 {COLLECTION[level]} voor {gm} in {year} ({url}), terwijl "
+                f"PDOK gaf {n_empty} keer 0 {COLLECTION[level]} voor {gm} in {year} ({url}), terwijl "
                 f"{gm} in de PDOK-gemeenten van {year} staat. Dat antwoord is niet bewaard; probeer later opnieuw.",
-                f"PDOK answered 0 {COLLECTION[level]} for {gm} in {year} {ANSWER_ATTEMPTS} times ({url}), although "
+                f"PDOK answered 0 {COLLECTION[level]} for {gm} in {year} {n_empty} time(s) ({url}), although "
                 f"{gm} is in PDOK's gemeenten of {year}. That answer was not stored; try again later.", url)
         raise problem
     frame = _to_frame(feats, [gm], year, level, url)
