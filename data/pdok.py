@@ -143,20 +143,28 @@ def load_boundaries(gemeenten: Sequence[str], year: int, level: str, *, refresh:
     return frame
 
 
-def missing_message(frame: pd.DataFrame, lang: str = "nl") -> str | None:
+def missing_message(frame: pd.DataFrame, lang: str = "nl", *, limit: int = 6) -> str | None:
     """One sentence naming the gemeenten of :func:`load_boundaries` that have no boundaries and why, or None.
 
+    Up to ``limit`` gemeenten each with its reason; more are counted, with the first reason as an example.
     Plain text (gemeente codes, PDOK's URL): escape it at the sink (``fmt.md`` / HTML) like any other text.
     """
-    missing = frame.attrs.get("missing_en" if lang == "en" else "missing") or {}
+    missing = (frame.attrs.get("missing_en") if lang == "en" else None) or frame.attrs.get("missing") or {}
     if not missing:
         return None
     drawn = sorted(set(frame["gemeente_code"].dropna())) if "gemeente_code" in frame.columns else []
+    codes = list(missing)
+    shown = ", ".join(codes[:limit])
+    more = len(codes) - limit
     if lang == "en":
-        head = (f"No boundaries for {', '.join(missing)}; the map shows {', '.join(drawn) or 'nothing'}. ")
+        head = (f"No boundaries for {shown}{f' and {more} other gemeenten' if more > 0 else ''}; the map shows "
+                f"{', '.join(drawn[:limit]) or 'nothing'}{f' and {len(drawn) - limit} more' if len(drawn) > limit else ''}. ")
+        tail = f"For example {codes[0]}: {missing[codes[0]]}" if more > 0 else ""
     else:
-        head = (f"Geen grenzen voor {', '.join(missing)}; de kaart toont {', '.join(drawn) or 'niets'}. ")
-    return head + " ".join(f"{gm}: {why}" for gm, why in missing.items())
+        head = (f"Geen grenzen voor {shown}{f' en {more} andere gemeenten' if more > 0 else ''}; de kaart toont "
+                f"{', '.join(drawn[:limit]) or 'niets'}{f' en {len(drawn) - limit} meer' if len(drawn) > limit else ''}. ")
+        tail = f"Bijvoorbeeld {codes[0]}: {missing[codes[0]]}" if more > 0 else ""
+    return head + (tail or " ".join(f"{gm}: {why}" for gm, why in missing.items()))
 
 
 def load_gemeente_attributes(year: int, *, refresh: bool = False,

@@ -126,9 +126,10 @@ def load_boundaries_each(gemeenten: Sequence[str], year: int, level: str, *,
             part.attrs = dict(nat.attrs)
             present = set(part["gemeente_code"])
             coll = pdok.COLLECTION[level]
-            missing = {gm: f"De landelijke PDOK-collectie {coll} van {year} heeft geen {coll} van {gm}."
-                       for gm in codes if gm not in present}
-            part.attrs["missing"] = missing
+            absent = [gm for gm in codes if gm not in present]
+            missing = {gm: f"De landelijke PDOK-collectie {coll} van {year} heeft geen {coll} van {gm}." for gm in absent}
+            part.attrs.update(missing=missing, missing_kind={gm: "absent" for gm in absent}, missing_en={
+                gm: f"PDOK's national {coll} collection of {year} has no {coll} of {gm}." for gm in absent})
             return (part if len(part) else None), missing
     try:
         gdf = pdok.load_boundaries(codes, year, level, refresh=refresh)

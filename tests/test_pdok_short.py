@@ -135,3 +135,22 @@ def test_lost_manifest_with_pdok_down_falls_back_to_the_largest_kept_version(mir
     monkeypatch.setenv("STAPELKAART_HTTP_RETRIES", "0")
     gdf = pdok.load_boundaries(["GM0479"], 2024, "wijk")
     assert len(gdf) == 19 and gdf.attrs["source"]["stale"] and "503" in gdf.attrs["source"]["error"]
+
+
+def test_heel_nederland_is_one_paged_pass_naming_the_gemeenten_without_boundaries(mirror, cache_dir):
+    """The page's national view (load_boundaries_each over all 342 gemeenten) made one request per gemeente
+    (~340, 9.5 s); now one pass over the collection. The default mirror serves wijken of 2 gemeenten only."""
+    import pandas as pd
+    from tests.conftest import SHARED_DATA
+
+    stats = pd.read_csv(SHARED_DATA / "kwb" / "cbs_wijkbuurtkaart2024v2_gemeente_stats_all.csv", usecols=["gemeentecode", "water"])
+    gemeenten = sorted(stats.loc[stats["water"] == "NEE", "gemeentecode"].str.strip())
+    assert len(gemeenten) == 342
+    gdf, missing = pdok.load_boundaries_each(gemeenten, 2024, "wijk")
+    assert sorted(set(gdf["gemeente_code"])) == ["GM0363", "GM0479"] and len(gdf) == 129
+    assert len(missing) == 340 and set(missing) == set(gemeenten) - {"GM0363", "GM0479"}
+    assert len(mirror.requests("collections/wijken/items")) == 1
+    en = pdok.missing_message(gdf, "en")
+    assert en.startswith("No boundaries for GM0014, GM0034, GM0037, GM0047, GM0050, GM0059 and 334 other gemeenten; "
+                         "the map shows GM0363, GM0479. For example GM0014: PDOK's national wijken collection of 2024 "
+                         "has no wijken of GM0014.")
