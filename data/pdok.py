@@ -31,6 +31,7 @@ in ``attrs["missing"]`` and never takes the others down. The whole country in on
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
@@ -579,6 +580,21 @@ def _fetch_gemeente(url: str, gm: str | None, level: str, year: int, report: Cal
                       "timestamp": timestamp}
 
 
+def _geometries(features: list[dict]) -> list[Any]:
+    """Shapely geometries of the features (None where a feature has none): GEOS reads the GeoJSON in one
+    vectorised call (14 568 buurten: ~1 s instead of ~2 s with ``shape``); a geometry GEOS refuses is read
+    with ``shape`` so the error is the same as before."""
+    texts = [None if f.get("geometry") is None else json.dumps(f["geometry"]) for f in features]
+    idx = [i for i, t in enumerate(texts) if t is not None]
+    out = np.full(len(features), None, dtype=object)
+    try:
+        if idx:
+            out[idx] = shapely.from_geojson([texts[i] for i in idx])
+    except (shapely.errors.GEOSException, ValueError, TypeError):
+        out[idx] = [shape(features[i]["geometry"]) for i in idx]
+    return list(out)
+
+
 def _polygonal(geom: Any) -> Any:
     """The polygon parts of ``geom`` (a repaired geometry may be a collection with lines/points)."""
     if geom is None or geom.is_empty or isinstance(geom, (Polygon, MultiPolygon)):
@@ -633,7 +649,7 @@ def _to_frame(features: list[dict], codes: list[str] | None, year: int, level: s
     if code_prop not in props.columns:
         raise FetchError(f"PDOK-objecten zonder '{code_prop}' ({url}).", f"PDOK features without '{code_prop}' ({url}).",
                          url=url)
-    geoms = [None if f.get("geometry") is None else shape(f["geometry"]) for f in features]
+    geoms = _geometries(features)
     region = props[code_prop].map(lambda v: None if v is None else str(v).strip())
     gm = region.map(lambda c: None if c is None else gemeente_of(c))
     if "gemeentecode" in props.columns:
