@@ -65,8 +65,20 @@ NAME_PROPERTY = {"gemeente": "gemeentenaam", "wijk": "wijknaam", "buurt": "buurt
 
 Progress = Callable[[float, str], None]
 
-__all__ = ["load_boundaries", "load_boundaries_each", "load_gemeente_attributes", "missing_message", "items_url",
-           "boundaries_key", "check_features", "store_versioned", "PAGE_LIMIT", "RD_NEW", "CRS_RD_URI"]
+__all__ = [
+    "CRS_RD_URI",
+    "PAGE_LIMIT",
+    "RD_NEW",
+    "boundaries_key",
+    "check_features",
+    "items_url",
+    "load_boundaries",
+    "load_boundaries_each",
+    "load_boundaries_national",
+    "load_gemeente_attributes",
+    "missing_message",
+    "store_versioned",
+]
 
 
 def items_url(year: int, level: str) -> str:

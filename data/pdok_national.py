@@ -23,8 +23,7 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 
-from data import cache, http
-from data import pdok
+from data import cache, http, pdok
 from data.codes import normalise_gemeente, normalise_level
 from data.errors import FetchError, UserInputError
 

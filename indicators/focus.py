@@ -203,7 +203,7 @@ PRESETS: dict[str, Preset] = {
         # every area of the three programmes side by side (Vergelijken: each with its gemeente and Nederland)
         Preset("praktijkgebieden", "Zaanstad, Amsterdam en Eindhoven – alle praktijkgebieden",
                _ZAANSTAD_AREAS + _DEFAULT[1:] + _AKER_AREAS + _EINDHOVEN_AREAS,
-               "De gebieden van de voorinstellingen hierboven samen: " + "; ".join((_ZAANSTAD, _OWN, _AKER, _EINDHOVEN)),
+               f"De gebieden van de voorinstellingen hierboven samen: {_ZAANSTAD}; {_OWN}; {_AKER}; {_EINDHOVEN}",
                _NO_MAP, {**_EINDHOVEN_FOUND, "WK0363FG": "De Aker"}),
     )
 }

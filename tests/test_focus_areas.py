@@ -127,7 +127,8 @@ def test_praktijkgebieden_holds_every_seed_area_with_its_gemeente():
     assert {g for a in p.areas for g in a.gemeenten} == {"GM0479", "GM0363", "GM0772"}
     F.syntax_check(list(p.areas))
     assert [a.codes for a in F.parse_focus_param(F.format_focus_param(p.areas))] == [a.codes for a in p.areas]
-    dim = {r["Key"].strip(): r["Title"] for r in json.loads(gzip.open(NATIONAL_DIMENSION).read())}
+    with gzip.open(NATIONAL_DIMENSION) as fh:
+        dim = {r["Key"].strip(): r["Title"] for r in json.load(fh)}
     served = {}
     with gzip.open(NATIONAL_WIJKEN, "rt", encoding="utf-8") as fh:
         for line in fh:

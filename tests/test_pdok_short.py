@@ -141,6 +141,7 @@ def test_heel_nederland_is_one_paged_pass_naming_the_gemeenten_without_boundarie
     """The page's national view (load_boundaries_each over all 342 gemeenten) made one request per gemeente
     (~340, 9.5 s); now one pass over the collection. The default mirror serves wijken of 2 gemeenten only."""
     import pandas as pd
+
     from tests.conftest import SHARED_DATA
 
     stats = pd.read_csv(SHARED_DATA / "kwb" / "cbs_wijkbuurtkaart2024v2_gemeente_stats_all.csv", usecols=["gemeentecode", "water"])
