@@ -717,4 +717,4 @@ def _to_frame(features: list[dict], codes: list[str] | None, year: int, level: s
 
 
 # The national pass lives in its own module; these names stay importable from here (the page layer does).
-from data.pdok_national import load_boundaries_each, load_boundaries_national  # noqa: E402
+from data.pdok_national import load_boundaries_each, load_boundaries_national
