@@ -155,3 +155,17 @@ def test_heel_nederland_is_one_paged_pass_naming_the_gemeenten_without_boundarie
     assert en.startswith("No boundaries for GM0014, GM0034, GM0037, GM0047, GM0050, GM0059 and 334 other gemeenten; "
                          "the map shows GM0363, GM0479. For example GM0014: PDOK's national wijken collection of 2024 "
                          "has no wijken of GM0014.")
+
+
+def test_older_multi_gemeente_entry_still_serves_offline(mirror, cache_dir, monkeypatch):
+    """Entries cached (or imported from a snapshot) before boundaries were cached per gemeente hold several
+    gemeenten under one key; with PDOK down a gemeente's rows are taken from such an entry, marked stale."""
+    both = pdok.load_boundaries(["GM0363", "GM0479"], 2024, "wijk")
+    old_key = cache.CacheKey.make("boundaries", 2024, "wijk", ["GM0363", "GM0479"])
+    cache.put(old_key, both, {"source_url": both.attrs["source"]["url"], "table_id": both.attrs["source"]["table_id"]})
+    cache.delete(_key("GM0363"))
+    cache.delete(_key("GM0479"))
+    mirror.fault(match="collections/wijken/items", status=503)
+    monkeypatch.setenv("STAPELKAART_HTTP_RETRIES", "0")
+    gdf = pdok.load_boundaries(["GM0479"], 2024, "wijk")
+    assert len(gdf) == 19 and set(gdf["gemeente_code"]) == {"GM0479"} and gdf.attrs["source"]["stale"]
