@@ -394,7 +394,8 @@ def _gemeente_known(gm: str, year: int) -> bool:
 
 def store_versioned(key: cache.CacheKey, frame: gpd.GeoDataFrame, *, allow_fewer: bool, what: str,
                     what_en: str) -> gpd.GeoDataFrame:
-    """Cache ``frame`` as a new kept version of ``key`` (data.cache versions, as the KWB tables) and return it,
+    """Cache ``frame`` as a kept version of ``key`` (data.cache versions, as the KWB tables; one version per
+    distinct content, a refresh with the same features only renews ``fetched_at``) and return it,
     unless it has fewer features than the current version (or, when the current manifest is gone, the largest
     intact kept one) and ``allow_fewer`` is False: then that version stays current and is returned, marked
     ``stale`` with ``source["refused"] = {"rows_new", "rows_kept"}`` and the reason in ``error``/``error_en``."""
@@ -411,9 +412,11 @@ def store_versioned(key: cache.CacheKey, frame: gpd.GeoDataFrame, *, allow_fewer
                      "use (only an administrator can confirm the smaller version).")
         return out
     src = frame.attrs["source"]
-    manifest = cache.put(key, frame, {"source_url": src["url"], "table_id": src["table_id"],
-                                      "modified": src["modified"], "fetched_at": src["fetched_at"]},
-                         keep_versions=True)
+    # PDOK's timeStamp is the time of the answer, not of the data: as the version's "modified" it would make
+    # every refresh a new version of the same content. The version is the content (sha256); the timeStamp
+    # stays in attrs["source"]["modified"].
+    manifest = cache.put(key, frame, {"source_url": src["url"], "table_id": src["table_id"], "modified": None,
+                                      "fetched_at": src["fetched_at"]}, keep_versions=True)
     src["fetched_at"] = manifest["fetched_at"]
     src["version"] = manifest.get("version")
     return frame

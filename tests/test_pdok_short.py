@@ -110,6 +110,8 @@ def test_empty_answer_for_a_known_gemeente_is_an_error_never_cached(mirror, cach
 def test_a_refresh_with_fewer_features_keeps_the_good_version_unless_confirmed(mirror, cache_dir):
     pdok.load_boundaries(["GM0479"], 2024, "wijk")
     first = cache.versions(_key())
+    again = pdok.load_boundaries(["GM0479"], 2024, "wijk", refresh=True)       # same content: no new version
+    assert cache.versions(_key()) == first and cache.get(_key())[1]["fetched_at"] == again.attrs["source"]["fetched_at"]
     five = _served("GM0479")[:5]
     mirror.fault(match=WIJKEN_0479, status=200, body=_page(five), content_type="application/geo+json",
                  headers={"Content-Crs": RD})
