@@ -2,7 +2,8 @@
 
 A **focus area** is a name plus member codes (wijken *or* buurten, of one or more gemeenten). Its level and
 gemeenten are derived from the codes. A **preset** is a named *set* of focus areas from a real programme,
-with its source (``PRESETS``); ``FOCUS_AREAS`` is the default set (Poelenburg, Oud-Oost, Zuidoost).
+with its source (``PRESETS``; ``praktijkgebieden`` holds all of them: the Zaanstad programme areas with Poelenburg,
+Oud-Oost, Zuidoost, De Aker, Tongelre and Gestel); ``FOCUS_AREAS`` is the default set (Poelenburg, Oud-Oost, Zuidoost).
 
 Aggregation sums numerators and denominators, never averages percentages or ranks:
 
@@ -176,27 +177,34 @@ _DEFAULT = (
               "Stadsdeel Zuidoost: Bijlmer-West, Bijlmer-Centrum, Bijlmer-Oost, Gaasperdam. " + _OWN),
 )
 
+_ZAANSTAD_AREAS = tuple(FocusArea(i, n, (c,), _ZAANSTAD) for i, n, c in (
+    ("zaandam-zuid", "Zaandam-Zuid", "WK047911"), ("poelenburg", "Poelenburg (Zaanstad)", "WK047912"),
+    ("peldersveld", "Pelders- en Hoornseveld", "WK047913"), ("rosmolenwijk", "Rosmolenwijk", "WK047914"),
+    ("kogerveldwijk", "Kogerveldwijk", "WK047915")))
+_EINDHOVEN_AREAS = (
+    FocusArea("tongelre", "Tongelre (Eindhoven)", ("WK077231", "WK077232", "WK077233"), _EINDHOVEN),
+    FocusArea("gestel", "Gestel (Eindhoven)", ("WK077271", "WK077272", "WK077273"), _EINDHOVEN))
+_EINDHOVEN_FOUND = {"WK077231": "De Laak", "WK077232": "Doornakkers", "WK077233": "Oud-Tongelre",
+                    "WK077271": "Rozenknopje", "WK077272": "Oud-Gestel", "WK077273": "Gestelse Ontginning"}
+_AKER_AREAS = (FocusArea("de-aker", "De Aker (Amsterdam)", ("WK0363FG",), _AKER),)
+_NO_MAP = "Heeft de gegevensbron geen grenzen voor een gemeente, dan werken vergelijking en profiel zonder kaart."
+
 PRESETS: dict[str, Preset] = {
     p.id: p
     for p in (
         Preset("voorbeelden", "Poelenburg, Oud-Oost en Zuidoost", _DEFAULT, _OWN),
-        Preset("zaanstad-kansengelijkheid", "Zaanstad – Kansengelijkheid", tuple(
-            FocusArea(i, n, (c,), _ZAANSTAD) for i, n, c in (
-                ("zaandam-zuid", "Zaandam-Zuid", "WK047911"), ("poelenburg", "Poelenburg (Zaanstad)", "WK047912"),
-                ("peldersveld", "Pelders- en Hoornseveld", "WK047913"), ("rosmolenwijk", "Rosmolenwijk", "WK047914"),
-                ("kogerveldwijk", "Kogerveldwijk", "WK047915"))),
-            _ZAANSTAD, "Delen van Wormerveer en Krommenie horen ook bij het programma; welke buurten is niet "
-                       "vastgelegd, dus ze zijn niet opgenomen."),
-        Preset("eindhoven-tongelre-gestel", "Eindhoven – Tongelre en Gestel", (
-            FocusArea("tongelre", "Tongelre (Eindhoven)", ("WK077231", "WK077232", "WK077233"), _EINDHOVEN),
-            FocusArea("gestel", "Gestel (Eindhoven)", ("WK077271", "WK077272", "WK077273"), _EINDHOVEN)),
-            _EINDHOVEN, "De Wijk- en Buurtkaart in de gegevensbron heeft geen grenzen voor Eindhoven: vergelijking "
-                        "en profiel werken zonder kaart.",
-            {"WK077231": "De Laak", "WK077232": "Doornakkers", "WK077233": "Oud-Tongelre",
-             "WK077271": "Rozenknopje", "WK077272": "Oud-Gestel", "WK077273": "Gestelse Ontginning"}),
-        Preset("amsterdam-de-aker", "Amsterdam Nieuw-West – De Aker", (
-            FocusArea("de-aker", "De Aker (Amsterdam)", ("WK0363FG",), _AKER),), _AKER, "",
-            {"WK0363FG": "De Aker"}),
+        Preset("zaanstad-kansengelijkheid", "Zaanstad – Kansengelijkheid", _ZAANSTAD_AREAS,
+               _ZAANSTAD, "Delen van Wormerveer en Krommenie horen ook bij het programma; welke buurten is niet "
+                          "vastgelegd, dus ze zijn niet opgenomen."),
+        Preset("eindhoven-tongelre-gestel", "Eindhoven – Tongelre en Gestel", _EINDHOVEN_AREAS, _EINDHOVEN, _NO_MAP,
+               _EINDHOVEN_FOUND),
+        Preset("amsterdam-de-aker", "Amsterdam Nieuw-West – De Aker", _AKER_AREAS, _AKER, "",
+               {"WK0363FG": "De Aker"}),
+        # every area of the three programmes side by side (Vergelijken: each with its gemeente and Nederland)
+        Preset("praktijkgebieden", "Zaanstad, Amsterdam en Eindhoven – alle praktijkgebieden",
+               _ZAANSTAD_AREAS + _DEFAULT[1:] + _AKER_AREAS + _EINDHOVEN_AREAS,
+               f"De gebieden van de voorinstellingen hierboven samen: {_ZAANSTAD}; {_OWN}; {_AKER}; {_EINDHOVEN}",
+               _NO_MAP, {**_EINDHOVEN_FOUND, "WK0363FG": "De Aker"}),
     )
 }
 

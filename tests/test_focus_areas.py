@@ -103,6 +103,43 @@ def test_preset_codes_carry_the_names_cbs_gives_them():
         F.preset("bestaat niet")
 
 
+NATIONAL_DIMENSION = SHARED_DATA / "derived-national" / "odata" / "85984NED" / "WijkenEnBuurten.json.gz"
+NATIONAL_WIJKEN = SHARED_DATA / "derived-national" / "pdok_wbk2024" / "wijken.features.tsv.gz"
+
+
+@needs_shared
+def test_praktijkgebieden_holds_every_seed_area_with_its_gemeente():
+    """Issue 23: Tongelre and Gestel next to Poelenburg, the Zaanstad programme areas, Oud-Oost, Zuidoost and
+    De Aker, in one preset; names and codes checked against the national 85984NED and PDOK wijken of the mirror."""
+    import gzip
+
+    p = F.preset("praktijkgebieden")
+    assert [a.name for a in p.areas] == [
+        "Zaandam-Zuid", "Poelenburg (Zaanstad)", "Pelders- en Hoornseveld", "Rosmolenwijk", "Kogerveldwijk",
+        "Oud-Oost (Amsterdam)", "Zuidoost (Amsterdam)", "De Aker (Amsterdam)", "Tongelre (Eindhoven)",
+        "Gestel (Eindhoven)"]
+    assert len({a.id for a in p.areas}) == len(p.areas) <= F.MAX_FOCUS_AREAS
+    others = {a.id: a.codes for q in F.PRESETS.values() if q.id != p.id for a in q.areas}
+    assert {a.id: a.codes for a in p.areas} == {k: v for k, v in others.items() if k in {a.id for a in p.areas}}
+    assert {a.id for a in p.areas} >= {"poelenburg", "oud_oost", "zuidoost", "de-aker", "tongelre", "gestel"}
+    by_id = {a.id: a for a in p.areas}
+    assert by_id["tongelre"].gemeenten == by_id["gestel"].gemeenten == ("GM0772",)
+    assert {g for a in p.areas for g in a.gemeenten} == {"GM0479", "GM0363", "GM0772"}
+    F.syntax_check(list(p.areas))
+    assert [a.codes for a in F.parse_focus_param(F.format_focus_param(p.areas))] == [a.codes for a in p.areas]
+    with gzip.open(NATIONAL_DIMENSION) as fh:
+        dim = {r["Key"].strip(): r["Title"] for r in json.load(fh)}
+    served = {}
+    with gzip.open(NATIONAL_WIJKEN, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            props = json.loads(line.split("\t")[1])
+            served[props["wijkcode"]] = (props["wijknaam"], props["gemeentecode"])
+    for code, name in p.codes_found.items():
+        assert dim[code] == name and served[code] == (name, "GM" + code[2:6])
+    assert all(c in served for a in p.areas for c in a.codes)       # every member has national boundaries
+    assert "zonder kaart" in p.note and "Eindhoven" not in p.note  # no claim about one data source's gaps
+
+
 # ------------------------------------------------------------------------------------------- scoring
 @pytest.fixture(scope="module")
 def scored(mirror_server, tmp_path_factory):

@@ -213,8 +213,13 @@ def test_count_is_checked_against_number_matched(fake):
     gdf = pdok.load_boundaries(["GM0363"], 2024, "wijk")
     assert len(gdf) == 7 == gdf.attrs["paging"]["GM0363"]["number_matched"]
     fake.number_matched = 9
-    with pytest.raises(FetchError, match="PDOK leverde 7 wijken voor GM0363, maar meldde 9"):
-        pdok.load_boundaries(["GM0363"], 2024, "wijk", refresh=True)
+    # issue 22: a short answer is asked again, then the good cached version is kept and the reason named
+    fake.hits.clear()
+    kept = pdok.load_boundaries(["GM0363"], 2024, "wijk", refresh=True)
+    assert len(fake.hits) == 2 * 3 and len(kept) == 7
+    assert kept.attrs["source"]["stale"] and "PDOK leverde 7 wijken voor GM0363, maar meldde 9" in kept.attrs["source"]["error"]
+    with pytest.raises(FetchError, match="PDOK leverde 7 buurten voor GM0363, maar meldde 9"):
+        pdok.load_boundaries(["GM0363"], 2024, "buurt")       # nothing cached: the error itself
 
 
 def test_repeated_next_link_stops_the_loop(fake):
@@ -238,9 +243,10 @@ def test_empty_last_page_is_fine(fake):
 
 
 def test_gemeente_without_features_is_an_error(fake):
-    fake.features = []
-    with pytest.raises(UserInputError, match="PDOK heeft geen wijken voor GM0363"):
+    fake.features = []              # also the gemeenten collection: PDOK does not know GM0363
+    with pytest.raises(UserInputError, match="PDOK heeft geen wijken voor GM0363") as exc:
         pdok.load_boundaries(["GM0363"], 2024, "wijk")
+    assert "niet in de PDOK-gemeenten van 2024" in exc.value.message
 
 
 def test_lonlat_coordinates_are_refused(fake):
@@ -273,8 +279,12 @@ def test_invalid_polygon_is_repaired_and_reported(fake):
     assert fixed.geom_type in {"Polygon", "MultiPolygon"} and shapely.area(fixed) == pytest.approx(5000)
 
 
-def test_features_of_other_gemeenten_are_dropped_and_reported(fake):
+def test_features_of_other_gemeenten_are_an_error_never_cached(fake):
+    """Issue 22: another gemeente's feature makes the answer wrong (it was "weggelaten" and cached before)."""
+    from data import cache
     fake.features.append(feature("WK047912", square(115_000, 497_000), gm="GM0479"))
-    gdf = pdok.load_boundaries(["GM0363"], 2024, "wijk")
-    assert len(gdf) == 7 and (gdf["gemeente_code"] == "GM0363").all()
-    assert gdf.attrs["dropped"] == {"outside_selection": ["WK047912"], "count": 1}
+    with pytest.raises(FetchError, match="buiten GM0363 in 2024") as exc:
+        pdok.load_boundaries(["GM0363"], 2024, "wijk")
+    assert "WK047912" in exc.value.message and "not used nor stored" in exc.value.message_en
+    assert len(fake.hits) == 2                                     # asked again once
+    assert cache.get(pdok.boundaries_key(2024, "wijk", "GM0363")) is None
