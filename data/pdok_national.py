@@ -1,7 +1,7 @@
 """Boundaries of the whole country from PDOK: one paged pass over a collection, one versioned cache entry.
 
 ``load_boundaries_national(year, level)`` (``wijk`` or ``buurt``) pages the whole ``wijken``/``buurten``
-collection of the Wijk- en Buurtkaart (pages of ``data.pdok.PAGE_LIMIT`` = 1 000 features, the service's cap;
+collection of the Wijk- en Buurtkaart (pages of ``data.pdok_fetch.PAGE_LIMIT`` = 1 000 features, the service's cap;
 every ``next`` link once) instead of one request series per gemeente, and checks the answer as
 :func:`data.pdok.load_boundaries` does (issue 22): ``numberMatched`` when the server gives it (else the sum of
 ``numberReturned``) against the features received, no code twice, every feature naming its gemeente, and an
@@ -23,9 +23,13 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 
-from data import cache, http, pdok
+from data import cache, http, pdok, pdok_fetch
 from data.codes import normalise_gemeente, normalise_level
 from data.errors import FetchError, UserInputError
+from data.pdok_check import check_features
+from data.pdok_frame import to_frame
+from data.pdok_service import COLLECTION, Progress, check_year, items_url
+from data.pdok_store import boundaries_key, fallback, from_cache, store_versioned
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +39,7 @@ NATIONAL_LEVELS = ("wijk", "buurt")
 
 
 def load_boundaries_national(year: int, level: str, *, refresh: bool = False,
-                             progress: pdok.Progress | None = None, allow_fewer: bool = False) -> gpd.GeoDataFrame:
+                             progress: Progress | None = None, allow_fewer: bool = False) -> gpd.GeoDataFrame:
     """Every ``level`` (``wijk``/``buurt``) boundary of the Netherlands in ``year``, EPSG:28992.
 
     Columns as :func:`data.pdok.load_boundaries`. ``attrs["source"]`` as there (``from_cache``, ``stale``,
@@ -46,62 +50,62 @@ def load_boundaries_national(year: int, level: str, *, refresh: bool = False,
     if level not in NATIONAL_LEVELS:
         raise UserInputError(f"Landelijke grenzen alleen voor wijken of buurten, niet voor '{level}'.",
                              f"National boundaries only for wijken or buurten, not for '{level}'.")
-    year = pdok._check_year(year)
-    key = pdok.boundaries_key(year, level, None)
+    year = check_year(year)
+    key = boundaries_key(year, level, None)
     if not refresh:
         hit = cache.get(key)
         if hit is not None:
-            return pdok._from_cache(hit, stale=False)
+            return from_cache(hit, stale=False)
     try:
         frame = _download(year, level, progress)
     except FetchError as exc:
         if getattr(exc, "transient", False):
-            kept = pdok._fallback(key)
+            kept = fallback(key)
             if kept is not None:
                 log.warning("PDOK gaf geen bruikbare landelijke %s (%s); gecachte grenzen worden gebruikt",
-                            pdok.COLLECTION[level], exc.url)
-                stale = pdok._from_cache(kept, stale=True)
+                            COLLECTION[level], exc.url)
+                stale = from_cache(kept, stale=True)
                 stale.attrs["source"].update(error=exc.message, error_en=exc.message_en)
                 return stale
         raise
-    return pdok.store_versioned(key, frame, allow_fewer=allow_fewer, what=f"{pdok.COLLECTION[level]} van Nederland",
-                                what_en=f"{pdok.COLLECTION[level]} of the Netherlands")
+    return store_versioned(key, frame, allow_fewer=allow_fewer, what=f"{COLLECTION[level]} van Nederland",
+                           what_en=f"{COLLECTION[level]} of the Netherlands")
 
 
-def _download(year: int, level: str, progress: pdok.Progress | None) -> gpd.GeoDataFrame:
-    url = pdok.items_url(year, level)
+def _download(year: int, level: str, progress: Progress | None) -> gpd.GeoDataFrame:
+    url = items_url(year, level)
 
     def report(text: str) -> None:
         if progress is not None:
             progress(0.5, f"Grenzen ophalen: {text}")
 
     problem: FetchError | None = None
-    for attempt in range(pdok.ANSWER_ATTEMPTS):
+    for attempt in range(pdok_fetch.ANSWER_ATTEMPTS):
         if attempt:
-            log.warning("%s; nieuwe poging %d/%d", problem.message, attempt, pdok.ANSWER_ATTEMPTS - 1)
+            log.warning("%s; nieuwe poging %d/%d", problem.message, attempt, pdok_fetch.ANSWER_ATTEMPTS - 1)
             time.sleep(http.settings().delay(attempt - 1))
         try:
-            feats, info = pdok._fetch_gemeente(url, None, level, year, report)
+            feats, info = pdok_fetch.fetch_features(url, None, level, year, report)
         except FetchError as exc:
             if not getattr(exc, "bad_answer", False):
                 raise
             problem = exc
             continue
-        problem = pdok.check_features(feats, None, level, url, f"heel Nederland in {year}")
+        problem = check_features(feats, None, level, url, f"heel Nederland in {year}")
         if problem is None:
             break
     else:
         assert problem is not None
         raise problem
-    frame = pdok._to_frame(feats, None, year, level, url)
+    frame = to_frame(feats, None, year, level, url)
     if progress is not None:
         progress(1.0, "Grenzen opgehaald")
     frame.attrs = {
-        "source": {"table_id": f"wijken-en-buurten-{year}/{pdok.COLLECTION[level]}", "year": year, "url": url,
+        "source": {"table_id": f"wijken-en-buurten-{year}/{COLLECTION[level]}", "year": year, "url": url,
                    "modified": info.pop("timestamp"), "fetched_at": http.utc_now_iso(),
                    "from_cache": False, "stale": False, "age_days": 0.0},
         "geometry": frame.attrs["geometry"],
-        "paging": {"NL": info, "page_limit": pdok.PAGE_LIMIT},
+        "paging": {"NL": info, "page_limit": pdok_fetch.PAGE_LIMIT},
     }
     return frame
 
@@ -124,7 +128,7 @@ def load_boundaries_each(gemeenten: Sequence[str], year: int, level: str, *,
             part = nat[nat["gemeente_code"].isin(codes)].reset_index(drop=True)
             part.attrs = dict(nat.attrs)
             present = set(part["gemeente_code"])
-            coll = pdok.COLLECTION[level]
+            coll = COLLECTION[level]
             absent = [gm for gm in codes if gm not in present]
             missing = {gm: f"De landelijke PDOK-collectie {coll} van {year} heeft geen {coll} van {gm}." for gm in absent}
             part.attrs.update(missing=missing, missing_kind={gm: "absent" for gm in absent}, missing_en={

@@ -52,7 +52,9 @@ def test_fetch_cold_then_warm_makes_zero_requests(mirror, cache_dir):
 
     listing = run("list")
     assert "kwb-2024-wijk-GM0479: 19 rijen, 85984NED" in listing.stdout
-    assert "boundaries-2024-wijk-GM0363+GM0479" in listing.stdout
+    # one boundaries entry per gemeente since issue 22 (data.pdok_store.boundaries_key)
+    assert "boundaries-2024-wijk-GM0363: 110 rijen" in listing.stdout
+    assert "boundaries-2024-wijk-GM0479: 19 rijen" in listing.stdout
 
 
 def test_unknown_gemeente_exit_2_one_line(mirror, cache_dir):

@@ -163,9 +163,10 @@ def test_P02_empty_page_is_no_boundaries_message(mirror, cache_dir):
 def test_P03_more_features_than_one_page(mirror, cache_dir, monkeypatch):
     """P03 518 Amsterdam buurten in pages of 100: final count equals the number the source has."""
     import data.pdok as pdok
+    import data.pdok_fetch as pdok_fetch
 
     source = json.loads((SHARED_DATA / "boundaries" / "amsterdam_buurten_gemeente_api_2022indeling.geojson").read_text())
-    monkeypatch.setattr(pdok, "PAGE_LIMIT", 100)
+    monkeypatch.setattr(pdok_fetch, "PAGE_LIMIT", 100)
     gdf = pdok.load_boundaries(["GM0363"], 2024, "buurt")
     assert len(gdf) == len(source["features"]) == 518 and gdf["code"].is_unique
     assert len(mirror.requests("collections/buurten/items")) == 6

@@ -55,11 +55,13 @@ def nat(national):
 
 @pytest.mark.parametrize("level,collection", [("wijk", "wijken"), ("buurt", "buurten")])
 def test_heel_nederland_in_one_paged_pass_equals_what_is_served(nat, cache_dir, level, collection):
-    from data import cache, http, pdok
+    from data import cache, http
+    from data.pdok_national import load_boundaries_national
+    from data.pdok_store import boundaries_key
 
     served = _served(collection)
     t0 = time.perf_counter()
-    gdf = pdok.load_boundaries_national(2024, level)
+    gdf = load_boundaries_national(2024, level)
     first = time.perf_counter() - t0
     assert len(gdf) == len(served) and set(gdf["code"]) == set(served)
     assert dict(zip(gdf["code"], gdf["gemeente_code"])) == served
@@ -69,22 +71,22 @@ def test_heel_nederland_in_one_paged_pass_equals_what_is_served(nat, cache_dir, 
     assert all(p["status"] == 200 for p in pages)
     paging = gdf.attrs["paging"]["NL"]
     assert paging["features"] == len(served) and paging["pages"] == len(pages)
-    assert len(cache.versions(pdok.boundaries_key(2024, level, None))) == 1
+    assert len(cache.versions(boundaries_key(2024, level, None))) == 1
     nat.clear_requests()
     t0 = time.perf_counter()
     with http.count_requests() as counter:
-        again = pdok.load_boundaries_national(2024, level)
+        again = load_boundaries_national(2024, level)
     cached = time.perf_counter() - t0
     assert counter.count == 0 and again.attrs["source"]["from_cache"] and len(again) == len(served)
     print(f"\nnational {level}: {len(gdf)} features in {len(pages)} pages; first load {first:.2f} s, cached {cached:.2f} s")
 
 
 def test_every_gemeente_from_the_national_pass_not_one_request_each(nat, cache_dir):
-    from data import pdok
+    from data.pdok_national import load_boundaries_each
 
     served = _served("wijken")
     gemeenten = sorted(set(served.values()))
-    gdf, missing = pdok.load_boundaries_each(gemeenten, 2024, "wijk")
+    gdf, missing = load_boundaries_each(gemeenten, 2024, "wijk")
     assert missing == {} and len(gdf) == len(served) == 3393
     assert len(nat.requests("collections/wijken/items")) == 4          # 3 393 wijken in pages of 1 000
 
@@ -106,6 +108,7 @@ def test_amsterdam_zaanstad_eindhoven_together_at_wijk_and_buurt_level(nat, cach
 def test_one_gemeentes_features_dropped_the_others_drawn_and_it_is_named(nat, cache_dir):
     """The emulator's fault API drops Eindhoven's wijken (an empty answer); Amsterdam and Zaanstad are drawn."""
     from data import cache, pdok
+    from data.pdok_store import boundaries_key
 
     empty = json.dumps({"type": "FeatureCollection", "features": [], "numberReturned": 0, "links": []})
     nat.fault(match=r"collections/wijken/items\?.*gemeentecode=GM0772", status=200, body=empty,
@@ -114,20 +117,22 @@ def test_one_gemeentes_features_dropped_the_others_drawn_and_it_is_named(nat, ca
     assert set(gdf["gemeente_code"]) == {"GM0363", "GM0479"} and len(gdf) == 129
     assert gdf.attrs["missing_kind"] == {"GM0772": "failed"}       # PDOK lists Eindhoven: an error, not "absent"
     assert "0 wijken voor GM0772 in 2024" in gdf.attrs["missing"]["GM0772"]
-    assert "GM0772" in pdok.missing_message(gdf, "en") and cache.get(pdok.boundaries_key(2024, "wijk", "GM0772")) is None
+    assert "GM0772" in pdok.missing_message(gdf, "en") and cache.get(boundaries_key(2024, "wijk", "GM0772")) is None
 
 
 def test_national_refresh_cut_short_keeps_the_complete_version(nat, cache_dir):
     """A refresh whose second page ends the collection (1 000 of 3 393 wijken) never replaces the good version."""
-    from data import cache, pdok
+    from data import cache
+    from data.pdok_national import load_boundaries_national
+    from data.pdok_store import boundaries_key
 
-    pdok.load_boundaries_national(2024, "wijk")
+    load_boundaries_national(2024, "wijk")
     empty = json.dumps({"type": "FeatureCollection", "features": [], "numberReturned": 0, "links": []})
     nat.fault(match=r"collections/wijken/items\?.*cursor=", status=200, body=empty, content_type="application/geo+json")
-    kept = pdok.load_boundaries_national(2024, "wijk", refresh=True)
+    kept = load_boundaries_national(2024, "wijk", refresh=True)
     assert len(kept) == 3393 and kept.attrs["source"]["refused"] == {"rows_new": 1000, "rows_kept": 3393}
-    assert [v["rows"] for v in cache.versions(pdok.boundaries_key(2024, "wijk", None))] == [3393]
+    assert [v["rows"] for v in cache.versions(boundaries_key(2024, "wijk", None))] == [3393]
     nat.clear_faults()
     nat.fault(match=r"collections/wijken/items", status=200, body=empty, content_type="application/geo+json")
-    stale = pdok.load_boundaries_national(2024, "wijk", refresh=True)        # an empty country: an error, kept copy
+    stale = load_boundaries_national(2024, "wijk", refresh=True)        # an empty country: an error, kept copy
     assert len(stale) == 3393 and stale.attrs["source"]["stale"] and "0 wijken" in stale.attrs["source"]["error"]

@@ -17,8 +17,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 import shapely
 
-from data import http, pdok
+from data import http, pdok, pdok_fetch
 from data.errors import FetchError, UserInputError
+from data.pdok_service import items_url
+from data.pdok_store import boundaries_key
 
 RD_URI = "http://www.opengis.net/def/crs/EPSG/0/28992"
 
@@ -26,7 +28,7 @@ RD_URI = "http://www.opengis.net/def/crs/EPSG/0/28992"
 # ------------------------------------------------------------------------------------------ mirror
 
 def test_all_518_amsterdam_buurten_arrive_through_paging(mirror, cache_dir, monkeypatch):
-    monkeypatch.setattr(pdok, "PAGE_LIMIT", 100)
+    monkeypatch.setattr(pdok_fetch, "PAGE_LIMIT", 100)
     gdf = pdok.load_boundaries(["GM0363"], 2024, "buurt")
     assert len(gdf) == 518 and gdf["code"].is_unique
     assert gdf["code"].str.match(r"^BU0363[A-Z]{2}\d{2}$").all()
@@ -40,7 +42,7 @@ def test_all_518_amsterdam_buurten_arrive_through_paging(mirror, cache_dir, monk
 
 
 def test_limit_above_the_service_cap_is_clamped_but_complete(mirror, cache_dir, monkeypatch):
-    monkeypatch.setattr(pdok, "PAGE_LIMIT", 5000)
+    monkeypatch.setattr(pdok_fetch, "PAGE_LIMIT", 5000)
     gdf = pdok.load_boundaries(["GM0363"], 2024, "buurt")
     assert len(gdf) == 518
     assert [r["status"] for r in mirror.requests("collections/buurten/items")] == [200]
@@ -65,7 +67,7 @@ def test_zaanstad_19_wijken_with_attributes(mirror, cache_dir):
 def test_missing_values_become_nan(mirror, cache_dir):
     gdf = pdok.load_boundaries(["GM0363"], 2024, "wijk").set_index("code")
     served = {}
-    for f in http.get_json(pdok.items_url(2024, "wijk"), {"f": "json", "limit": 1000, "gemeentecode": "GM0363"})["features"]:
+    for f in http.get_json(items_url(2024, "wijk"), {"f": "json", "limit": 1000, "gemeentecode": "GM0363"})["features"]:
         for k, v in f["properties"].items():
             if v == -99997:
                 served[(f["properties"]["wijkcode"], k)] = v
@@ -201,7 +203,7 @@ def fake(cache_dir, monkeypatch):
 
 def test_capped_limit_is_followed_to_completion(fake, monkeypatch):
     fake.cap = 3
-    monkeypatch.setattr(pdok, "PAGE_LIMIT", 5000)
+    monkeypatch.setattr(pdok_fetch, "PAGE_LIMIT", 5000)
     gdf = pdok.load_boundaries(["GM0363"], 2024, "wijk")
     assert len(gdf) == 7 and len(fake.hits) == 3                    # 3 + 3 + 1
     assert "limit=5000" in fake.hits[0]
@@ -231,7 +233,7 @@ def test_repeated_next_link_stops_the_loop(fake):
 
 def test_page_cap_stops_a_server_that_never_ends(fake, monkeypatch):
     fake.cap = 1
-    monkeypatch.setattr(pdok, "MAX_PAGES", 4)
+    monkeypatch.setattr(pdok_fetch, "MAX_PAGES", 4)
     with pytest.raises(FetchError, match="Meer dan 4 pagina's"):
         pdok.load_boundaries(["GM0363"], 2024, "wijk")
 
@@ -287,4 +289,4 @@ def test_features_of_other_gemeenten_are_an_error_never_cached(fake):
         pdok.load_boundaries(["GM0363"], 2024, "wijk")
     assert "WK047912" in exc.value.message and "not used nor stored" in exc.value.message_en
     assert len(fake.hits) == 2                                     # asked again once
-    assert cache.get(pdok.boundaries_key(2024, "wijk", "GM0363")) is None
+    assert cache.get(boundaries_key(2024, "wijk", "GM0363")) is None

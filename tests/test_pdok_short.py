@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from data import cache, http, pdok
+from data import cache, http, pdok, pdok_national
 from data.errors import FetchError, UserInputError
+from data.pdok_service import CRS_RD_URI, items_url
+from data.pdok_store import boundaries_key
 
 WIJKEN_0479 = r"collections/wijken/items\?.*gemeentecode=GM0479"
 RD = "<http://www.opengis.net/def/crs/EPSG/0/28992>"
@@ -22,12 +24,12 @@ def _page(features: list[dict]) -> str:
 
 def _served(gm: str, level: str = "wijk") -> list[dict]:
     """The features the mirror serves for ``gm`` (one page of up to 1 000, RD New), read straight from it."""
-    return http.get_json(pdok.items_url(2024, level), {"f": "json", "limit": 1000, "crs": pdok.CRS_RD_URI,
+    return http.get_json(items_url(2024, level), {"f": "json", "limit": 1000, "crs": CRS_RD_URI,
                                                       "gemeentecode": gm})["features"]
 
 
 def _key(gm: str = "GM0479", level: str = "wijk") -> cache.CacheKey:
-    return pdok.boundaries_key(2024, level, gm)
+    return boundaries_key(2024, level, gm)
 
 
 # ------------------------------------------------------------------------------ partial selections
@@ -149,7 +151,7 @@ def test_heel_nederland_is_one_paged_pass_naming_the_gemeenten_without_boundarie
     stats = pd.read_csv(SHARED_DATA / "kwb" / "cbs_wijkbuurtkaart2024v2_gemeente_stats_all.csv", usecols=["gemeentecode", "water"])
     gemeenten = sorted(stats.loc[stats["water"] == "NEE", "gemeentecode"].str.strip())
     assert len(gemeenten) == 342
-    gdf, missing = pdok.load_boundaries_each(gemeenten, 2024, "wijk")
+    gdf, missing = pdok_national.load_boundaries_each(gemeenten, 2024, "wijk")
     assert sorted(set(gdf["gemeente_code"])) == ["GM0363", "GM0479"] and len(gdf) == 129
     assert len(missing) == 340 and set(missing) == set(gemeenten) - {"GM0363", "GM0479"}
     assert len(mirror.requests("collections/wijken/items")) == 1

@@ -21,7 +21,8 @@ from data import admin, cache, errorlog
 from data.cbs import kwb_versions, list_gemeenten, load_kwb, load_kwb_national, load_kwb_version, table_id
 from data.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, map_png  # noqa: F401
 from data.errors import StapelkaartError, UserInputError, input_errors_as_values
-from data.pdok import load_boundaries, load_boundaries_each
+from data.pdok import load_boundaries
+from data.pdok_national import load_boundaries_each
 from data.refresh import freshness_table as freshness  # noqa: F401
 from data.refresh import import_snapshot_bytes, refresh_selection, snapshot_bytes  # noqa: F401
 from data.refresh import years_cached as years_with_data  # noqa: F401
