@@ -5,8 +5,11 @@ One escaping policy per sink (issue 22), applied where the text is written, neve
 
 - ``md_text(s)`` — Markdown sinks: st.markdown/st.write/st.caption/st.title/st.header/st.subheader, st.info/
   st.warning/st.error/st.success text, and every widget *label* (Streamlit renders labels as Markdown).
-  Every ASCII punctuation character is backslash-escaped (CommonMark: always a literal character), so no link,
-  image, emphasis, heading, HTML, ``$math$`` or Streamlit directive (``:red[...]``) can start. Three patterns are
+  Every character that can start inline Markdown is backslash-escaped (``\\ ` * _ [ ] < > & ~ $ | : !``; a
+  backslash-escaped character is always literal in CommonMark), and so is a block marker at the start
+  (``#``, ``-``, ``+``, ``=``, ``1.``): no link, image, emphasis, heading, list, HTML, entity, ``$math$`` or
+  Streamlit directive (``:red[...]``) can start. Other punctuation (``-`` inside a name, ``.``, ``(``) stays
+  as it is, so the Markdown source of "Noord-Zaandam" is "Noord-Zaandam". Three patterns are
   matched on the raw or the already-decoded text, where a backslash does not help, and are broken by an invisible
   WORD JOINER (U+2060): GitHub's autolink literals (``http://…`` -> between ``:`` and ``//``; ``www.…`` -> between
   ``www`` and the dot; ``a@b.nl`` -> before ``@``) and Streamlit's ``:material/`` icon rewrite. Policy for URLs
@@ -31,7 +34,8 @@ import html
 import math
 import re
 
-_MD_SPECIAL = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")  # all ASCII punctuation (CommonMark escapable)
+_MD_INLINE = frozenset("\\`*_[]<>&~$|:!")   # characters that can open inline Markdown, HTML, math or a directive
+_MD_BLOCK_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")   # a block marker at the start (no line breaks left)
 _WJ = "\u2060"  # WORD JOINER: zero width, not a space, breaks the autolink patterns in decoded text
 _AUTOLINK_BREAKS = (
     (re.compile(r":(?=//|material/)"), ":" + _WJ),  # http://, https://, ftp://; Streamlit's :material/ rewrite
@@ -64,7 +68,8 @@ def md_text(text: object) -> str:
     s = _plain(text)
     for pattern, repl in _AUTOLINK_BREAKS:
         s = pattern.sub(repl, s)
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
+    s = "".join("\\" + ch if ch in _MD_INLINE else ch for ch in s.lstrip())
+    return _MD_BLOCK_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), s)
 
 
 md = md_text

@@ -39,7 +39,7 @@ def problems(view) -> None:
     """Name the bad members (unknown code, other level, empty list) of the view's focus areas: nothing dropped."""
     exc = loaders.focus_problem(view)
     if exc is not None:
-        st.warning(t("fa_problem", view.lang, text=exc.text(view.lang)), icon=":material/warning:")
+        st.warning(t("fa_problem", view.lang, text=fmt.md_text(exc.text(view.lang))), icon=":material/warning:")
 
 
 def editor(view, *, expanded: bool = False) -> None:
@@ -63,7 +63,8 @@ def editor(view, *, expanded: bool = False) -> None:
                 c1, c2, c3 = st.columns([3, 6, 1])
                 name = c1.text_input(t("fa_name", lang), a.name, key=f"w_fa_name_{i}", max_chars=60)
                 codes = c2.multiselect(t("fa_members", lang), list(options), default=list(a.codes),
-                                       key=f"w_fa_members_{i}", format_func=lambda c: options.get(c, c))
+                                       key=f"w_fa_members_{i}", format_func=lambda c: options.get(c, c),
+                                       placeholder=t("choose_areas", lang))
                 if c3.checkbox(t("fa_delete", lang), key=f"w_fa_del_{i}"):
                     drop.append(i)
                 edited.append((name, codes, a.source))
@@ -73,13 +74,14 @@ def editor(view, *, expanded: bool = False) -> None:
             st.markdown(f"**{t('fa_new', lang)}**")
             name = st.text_input(t("fa_name", lang), key="w_fa_new_name", max_chars=60)
             codes = st.multiselect(t("fa_members", lang), list(options), key="w_fa_new_members",
-                                   format_func=lambda c: options.get(c, c))
+                                   format_func=lambda c: options.get(c, c), placeholder=t("choose_areas", lang))
             if st.form_submit_button(t("fa_add", lang)):
                 _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, "zelf gedefinieerd")], lang)
         if view.area and view.area[:2] in ("WK", "BU") and areas:
-            target = st.selectbox(t("fa_add_selected", lang, area=view.area), range(len(areas)), key="w_fa_target",
+            area_label = fmt.label(options.get(view.area, view.area))     # "Poelenburg (WK047912)", not the code
+            target = st.selectbox(t("fa_add_selected", lang, area=area_label), range(len(areas)), key="w_fa_target",
                                   format_func=lambda i: areas[i].name)
-            if st.button(t("fa_add_selected_button", lang, area=view.area), key="b_fa_add_sel"):
+            if st.button(t("fa_add_selected_button", lang, area=area_label), key="b_fa_add_sel"):
                 add_member(view, areas[target].id, view.area)
         c1, c2 = st.columns(2)
         c1.download_button(t("fa_export", lang), loaders.focus_to_json(areas), file_name="focusgebieden.json",
@@ -90,7 +92,7 @@ def editor(view, *, expanded: bool = False) -> None:
             try:
                 _set(loaders.focus_from_json(up.getvalue()))
             except UserInputError as exc:
-                st.error(exc.text(lang))
+                st.error(fmt.md_text(exc.text(lang)))
 
 
 def _apply(items, lang: str) -> None:
@@ -101,7 +103,7 @@ def _apply(items, lang: str) -> None:
             raise UserInputError("Elk focusgebied heeft een naam nodig.", "Every focus area needs a name.")
         loaders.parse_focus_param(loaders.format_focus_param(areas))     # the same checks as a link gets
     except UserInputError as exc:
-        st.error(exc.text(lang))
+        st.error(fmt.md_text(exc.text(lang)))
         return
     _set(areas)
 
@@ -137,4 +139,4 @@ def present_labels(view, names: list[str]) -> None:
     current = view.focus % len(names)
     st.session_state[K_PRESENT] = current            # follows next/previous (set before the widget exists)
     st.pills(t("present_focus_of", view.lang, i=current + 1, n=len(names)), list(range(len(names))), key=K_PRESENT,
-             format_func=lambda i: names[i], on_change=_present_pick)
+             format_func=lambda i: fmt.label(names[i]), on_change=_present_pick)
