@@ -242,3 +242,22 @@ def test_a_file_with_no_code_in_the_view_is_refused_before_it_is_stored(cache_di
     assert "geen enkele code" in exc.value.message and "GM0014" in exc.value.message
     assert not userstore.store_dir().exists() or list(userstore.store_dir().glob("*.bin")) == []
     assert userstore.exists(userstore.put(SMALL, "hier.csv", year=2021, view_codes=view))   # GM0479 is in it
+
+
+def test_admin_token_attempts_are_rate_limited(monkeypatch):
+    token = "een-geheim-van-genoeg-tekens"
+    monkeypatch.setenv(admin.ENV, token)
+    clock = [1000.0]
+    monkeypatch.setattr(admin.time, "monotonic", lambda: clock[0])
+    admin._failures.clear()
+    for i in range(admin.MAX_FAILURES):
+        assert not admin.check_token(f"fout-{i}-nog-wat-tekens")
+    with pytest.raises(admin.TooManyAttempts, match="over 60 seconden") as exc:
+        admin.check_token(token)                            # even the right token is not checked now
+    assert "60 seconds" in exc.value.message_en
+    clock[0] += 30
+    with pytest.raises(admin.TooManyAttempts, match="over 30 seconden"):
+        admin.check_token(token)
+    clock[0] += 30                                          # the oldest failure is WINDOW old: open again
+    assert admin.check_token(token)
+    admin._failures.clear()
