@@ -144,11 +144,16 @@ def server_secret() -> bytes:
             return _create_secret(path)
         except OSError as exc:
             log.warning("Geheim voor bestandsverwijzingen niet op te slaan in %s (%s)", path.parent, exc)
-    raise UserFileError(
-        "Deze server kan geen bestanden opslaan (de cache- en bestandsmap zijn alleen-lezen); vraag de beheerder "
-        f"om {SECRET_ENV} te zetten of de bestandsmap schrijfbaar te maken.",
-        "This server cannot store files (the cache and store folders are read-only); ask the administrator to set "
-        f"{SECRET_ENV} or to make the store folder writable.")
+    raise _cannot_store()
+
+
+def _cannot_store() -> UserFileError:
+    return UserFileError(
+        "Deze server kan geen bestanden opslaan (de opslag is alleen-lezen of vol); er is niets geïmporteerd. "
+        f"Vraag de beheerder de bestandsmap (STAPELKAART_USERSTORE_DIR) schrijfbaar te maken of {SECRET_ENV} te zetten.",
+        "This server cannot store files (its storage is read-only or full); nothing was imported. Ask the "
+        f"administrator to make the store folder (STAPELKAART_USERSTORE_DIR) writable or to set {SECRET_ENV}.",
+        problems=["opslag niet schrijfbaar"])
 
 
 def _keyed(data: bytes, year: int | None) -> str:
@@ -226,10 +231,14 @@ def put(data: bytes, filename: str, year: int | None = None, *, view_codes: Coll
                 "another file. Change the file slightly (e.g. an extra empty line).")
         if (root / f"{digest}.bin").exists():
             return digest
-    atomic_write_bytes(root / f"{digest}.bin", bytes(data))
     meta = {"sha256": full, "key": KEY, "filename": name, "year": uf.year,
             "imported_at": datetime.now(timezone.utc).isoformat(), "size": len(data)}
-    atomic_write_bytes(root / f"{digest}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+    try:
+        atomic_write_bytes(root / f"{digest}.bin", bytes(data))
+        atomic_write_bytes(root / f"{digest}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+    except OSError as exc:        # read-only store (replica mode), full disk: say so, without the server's paths
+        log.error("Indicatorbestand %s niet opgeslagen in %s: %s", name, root, exc)
+        raise _cannot_store() from None
     log.info("Indicatorbestand %s opgeslagen als %s", meta["filename"], digest)
     return digest
 

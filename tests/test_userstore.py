@@ -261,3 +261,16 @@ def test_admin_token_attempts_are_rate_limited(monkeypatch):
     clock[0] += 30                                          # the oldest failure is WINDOW old: open again
     assert admin.check_token(token)
     admin._failures.clear()
+
+
+def test_a_store_that_cannot_be_written_says_so_without_server_paths(cache_dir, monkeypatch):
+    monkeypatch.setenv("STAPELKAART_SECRET", "s" * 40)
+
+    def refuse(path, data):
+        raise OSError(30, "Read-only file system", str(path))
+
+    monkeypatch.setattr(userstore, "atomic_write_bytes", refuse)
+    with pytest.raises(UserFileError) as exc:
+        userstore.put(SMALL, "a.csv", year=2021)
+    assert "kan geen bestanden opslaan" in exc.value.message and "cannot store files" in exc.value.message_en
+    assert str(cache_dir) not in exc.value.message + exc.value.message_en and "/" not in exc.value.message
