@@ -263,14 +263,22 @@ def test_admin_token_attempts_are_rate_limited(monkeypatch):
     admin._failures.clear()
 
 
-def test_a_store_that_cannot_be_written_says_so_without_server_paths(cache_dir, monkeypatch):
-    monkeypatch.setenv("STAPELKAART_SECRET", "s" * 40)
+def test_a_store_that_cannot_be_written_says_so_without_server_paths(cache_dir, tmp_path, monkeypatch):
+    """A read-only tmpfs as the store (replica mode; tests run as root, so chmod alone would not stop writes)."""
+    import subprocess
 
-    def refuse(path, data):
-        raise OSError(30, "Read-only file system", str(path))
-
-    monkeypatch.setattr(userstore, "atomic_write_bytes", refuse)
-    with pytest.raises(UserFileError) as exc:
-        userstore.put(SMALL, "a.csv", year=2021)
-    assert "kan geen bestanden opslaan" in exc.value.message and "cannot store files" in exc.value.message_en
-    assert str(cache_dir) not in exc.value.message + exc.value.message_en and "/" not in exc.value.message
+    ro = tmp_path / "ro-store"
+    ro.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(ro)], capture_output=True).returncode:
+        pytest.skip("this machine cannot mount a read-only tmpfs (needs root and CAP_SYS_ADMIN)")
+    try:
+        monkeypatch.setenv("STAPELKAART_USERSTORE_DIR", str(ro))
+        with pytest.raises(UserFileError) as exc:
+            userstore.put(SMALL, "a.csv", year=2021)
+        assert "kan geen bestanden opslaan" in exc.value.message and "cannot store files" in exc.value.message_en
+        assert str(tmp_path) not in exc.value.message + exc.value.message_en and "/" not in exc.value.message
+        monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(ro))               # no place for a secret either
+        with pytest.raises(UserFileError, match="kan geen bestanden opslaan"):
+            userstore.server_secret()
+    finally:
+        subprocess.run(["umount", str(ro)], check=False)
