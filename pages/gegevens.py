@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data.errors import StapelkaartError
-from pages._common import changesui, fmt, loaders, tables, widgets
+from pages._common import changesui, fmt, focusui, loaders, tables, widgets
 from pages._common.i18n import t
 
 view = widgets.page_view("gegevens")
@@ -93,6 +93,7 @@ st.subheader(t("import_title", lang))
 st.caption(t("import_help", lang))
 st.caption(t("income_hint", lang))
 upload = st.file_uploader(t("upload", lang), type=["csv", "xlsx"], key="w_upload")
+focusui.localise_uploader("w_upload", lang, "CSV, XLSX")
 year = st.number_input(t("import_year", lang), 1990, 2100, value=None, key="w_import_year")
 if upload is not None and st.button(t("import_button", lang), key="b_import"):
     try:
@@ -141,6 +142,7 @@ if not is_admin:
     c2.caption(t("admin_needed", lang))
 else:
     snap = c2.file_uploader(t("snapshot_import", lang), type=["zip"], key="w_snap")
+    focusui.localise_uploader("w_snap", lang, "ZIP")
     if snap is not None and c2.button(t("snapshot_import", lang), key="b_snap_in"):
         try:
             loaders.import_snapshot(snap.getvalue())

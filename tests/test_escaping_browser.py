@@ -162,3 +162,15 @@ def test_hostile_names_become_no_link_image_or_script_on_any_page(page, server, 
         if "/vergelijken" in url:                                         # and the names arrived, as text
             heads = page.locator('[data-testid="stHeading"], h3').all_inner_texts()
             assert any(names[1].split()[0].replace("\u2060", "") in h.replace("\u2060", "") for h in heads), heads
+
+
+def test_gegevens_speaks_dutch_and_shows_no_server_path(page, server, warm):
+    """Issue 21/22: the uploader's own texts in the UI language; the cache folder only for an admin."""
+    _load(page, server + "/gegevens")
+    zone = page.locator('.st-key-w_upload [data-testid="stFileUploaderDropzone"]')
+    button = zone.locator("button p").evaluate("p => getComputedStyle(p, '::after').content")
+    limit = zone.locator('[data-testid="stFileUploaderDropzoneInstructions"] span').evaluate(
+        "s => getComputedStyle(s, '::after').content")
+    assert button == '"Bestand kiezen"' and limit == '"hoogstens 20 MB per bestand · CSV, XLSX"'
+    assert zone.locator("button p").evaluate("p => getComputedStyle(p).visibility") == "hidden"    # "Upload"
+    assert server.env["STAPELKAART_CACHE_DIR"] not in page.inner_text("body")

@@ -87,12 +87,32 @@ def editor(view, *, expanded: bool = False) -> None:
         c1.download_button(t("fa_export", lang), loaders.focus_to_json(areas), file_name="focusgebieden.json",
                            mime="application/json", key="dl_fa_json")
         up = c2.file_uploader(t("fa_import", lang), type=["json"], key="w_fa_upload")
+        localise_uploader("w_fa_upload", lang, "JSON")
         if up is not None and st.session_state.get("_fa_uploaded") != up.file_id:
             st.session_state["_fa_uploaded"] = up.file_id
             try:
                 _set(loaders.focus_from_json(up.getvalue()))
             except UserInputError as exc:
                 st.error(fmt.md_text(exc.text(lang)))
+
+
+def localise_uploader(key: str, lang: str, types: str) -> None:
+    """Streamlit's file uploader has no parameter for its texts ("Upload", "20MB per file • CSV, XLSX", in
+    English whatever the UI language): replace them, for the uploader with ``key``, by ``upload_button`` and
+    ``upload_limit`` in ``lang`` (CSS generated content; the originals are hidden from sight and from screen
+    readers with visibility, so the button is announced once, in the UI language)."""
+    def css(text: str) -> str:
+        return text.replace("\\", "\\\\").replace('"', '\\"')
+
+    mb = st.get_option("server.maxUploadSize")
+    zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+    st.html(f"<style>{zone} button [data-testid=\"stMarkdownContainer\"] p,"
+            f"{zone} [data-testid=\"stFileUploaderDropzoneInstructions\"] span{{font-size:0;visibility:hidden}}"
+            f"{zone} button [data-testid=\"stMarkdownContainer\"] p::after{{content:\"{css(t('upload_button', lang))}\";"
+            "font-size:0.875rem;visibility:visible}"
+            f"{zone} [data-testid=\"stFileUploaderDropzoneInstructions\"] span::after{{"
+            f"content:\"{css(t('upload_limit', lang, mb=mb, types=types))}\";font-size:0.875rem;visibility:visible}}"
+            "</style>")
 
 
 def _apply(items, lang: str) -> None:

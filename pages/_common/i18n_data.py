@@ -16,9 +16,8 @@ DATA_STRINGS: dict[str, dict[str, str]] = {
                           "The file belongs to this view: the link names it (files=…); whoever opens a link without it "
                           "does not see its figures."},
     "upload": {"nl": "Bestand kiezen", "en": "Choose file"},
-    "upload_drop": {"nl": "Sleep een bestand hierheen of kies er een · CSV of XLSX · hoogstens {mb} MB",
-                    "en": "Drag a file here or choose one · CSV or XLSX · at most {mb} MB"},
-    "upload_button": {"nl": "Bladeren", "en": "Browse"},
+    "upload_button": {"nl": "Bestand kiezen", "en": "Choose file"},
+    "upload_limit": {"nl": "hoogstens {mb} MB per bestand · {types}", "en": "at most {mb} MB per file · {types}"},
     "import_year": {"nl": "Jaar van de cijfers", "en": "Year of the figures"},
     "import_button": {"nl": "Importeren", "en": "Import"},
     "import_ok": {"nl": "{source} geïmporteerd: {rows}, {cols}.", "en": "{source} imported: {rows}, {cols}."},
