@@ -28,7 +28,7 @@ def _md_link_or_markup(src: str) -> bool:
     unescaped = re.sub(r"\\.", "", src)
     decoded = re.sub(r"\\(.)", r"\1", src)
     return (any(ch in unescaped for ch in "\\`*_[]<>&~$|:!")
-            or re.search(r"https?://|www\.|[\w.+-]@[\w-]", decoded, re.I) is not None
+            or re.search(r"https?://|www\.|[\w.+-]@[\w-]", decoded, re.IGNORECASE) is not None
             or re.match(r"[#+=-]|\d+[.)]", unescaped) is not None or "\n" in src)
 
 
