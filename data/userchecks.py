@@ -23,9 +23,8 @@ RATE = (0.0, math.inf)
 
 def bounds(indicator_id: str) -> tuple[float, float] | None:
     """(low, high) the values of registry indicator ``indicator_id`` must lie in; None when not bounded or unknown."""
-    from indicators.registry import (
-        INDICATORS,  # at call time: data/ is below indicators/ in the layering
-    )
+    # at call time: data/ is below indicators/ in the layering
+    from indicators.registry import INDICATORS
 
     ind = INDICATORS.get(indicator_id)
     if ind is None:

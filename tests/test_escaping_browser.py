@@ -102,6 +102,11 @@ def _load(page, url: str) -> dict:
     page.goto(str(url))
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
     page.wait_for_selector("h1", timeout=120_000)
+    return _load_settled(page)
+
+
+def _load_settled(page) -> dict:
+    """Wait until the page settled, then what its frames hold: a/img/script/... elements and the XSS flag."""
     last, deadline = None, time.time() + 180
     while time.time() < deadline:            # settled: no run, no spinner, the same text 1 s apart
         now = page.evaluate("""() => [!!document.querySelector('[data-testid="stStatusWidget"]'),
@@ -174,3 +179,20 @@ def test_gegevens_speaks_dutch_and_shows_no_server_path(page, server, warm):
     assert button == '"Bestand kiezen"' and limit == '"hoogstens 20 MB per bestand · CSV, XLSX"'
     assert zone.locator("button p").evaluate("p => getComputedStyle(p).visibility") == "hidden"    # "Upload"
     assert server.env["STAPELKAART_CACHE_DIR"] not in page.inner_text("body")
+
+
+def test_an_import_error_quoting_a_url_cell_shows_it_as_plain_text(page, server, warm, tmp_path):
+    """A cell value 'http://…' in an imported file is quoted in the refusal: as text, no link, no backslash."""
+    bad = tmp_path / "www.evil.example#x.csv"
+    bad.write_text("regiocode,jaar,voortijdig_schoolverlaten\nWK047912,2024,3\nWK047911,2024,4\n"
+                   "WK047913,2024,http://2130706433/XSSMARK\n")
+    _load(page, server + "/gegevens")
+    page.locator('.st-key-w_upload input[type="file"]').set_input_files(str(bad))
+    page.get_by_role("button", name="Importeren").click()
+    page.wait_for_selector('[data-testid="stAlert"]', timeout=60_000)
+    got = _load_settled(page)
+    text = page.inner_text("body").replace("\u2060", "")
+    assert "'http://2130706433/XSSMARK' is geen getal" in text and "www.evil.example#x.csv" in text
+    assert "\\" not in text.split("Het bestand is niet geïmporteerd", 1)[-1]        # no escape shown
+    live = [e for e in got["els"] if not e[1].startswith("#") and any(m in e[1] + e[2] for m in MARKERS)]
+    assert live == [] and _external(got["els"], server) == set() and not got["xss"]
