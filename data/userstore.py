@@ -18,7 +18,8 @@ compares the full sha256 kept in the meta file, so a prefix collision is refused
 Transition: files stored before keyed digests (their meta has no ``"key"``) are named by the unkeyed
 ``sha256(options + bytes)``; their old ``files=`` links still open (``STAPELKAART_LEGACY_FILE_LINKS``, default
 on; ``0`` ends the transition: such a link is then refused with a message that says to import the file again).
-A new import is always stored under its keyed digest, also when the same bytes exist under an old one.
+A new import is always stored under its keyed digest, also when the same bytes exist under an old one. With the
+transition ended, an admin default named by an old digest stops too (:func:`default_files` lists what opens).
 
 Layout (``STAPELKAART_USERSTORE_DIR``, default ``<cache dir>/userstore``)::
 
