@@ -34,6 +34,7 @@ from defusedxml import ElementTree  # entity expansion and external references r
 import numpy as np
 import pandas as pd
 
+from data import userchecks
 from data.errors import UserFileError
 
 __all__ = ["KNOWN_FILES", "KnownFile", "UserIndicatorFile", "load_indicator_file", "to_long_rows",
@@ -243,7 +244,7 @@ def parse_number(value: object, *, decimal_comma: bool) -> tuple[float | None, b
         number = float(text)
     elif not decimal_comma and re.fullmatch(r"[+-]?\d+,\d+", text):
         number = float(text.replace(",", "."))    # XLSX text cell with a decimal comma
-    if number is None:
+    if number is None or not math.isfinite(number):     # '1e999' reads as inf: no number to compute with
         return None, False
     if number in MISSING_NUMBERS:
         return math.nan, True
@@ -267,7 +268,28 @@ class _Grid:
         return f"rij {self.row_numbers[i]}"
 
 
+def _utf16(data: bytes) -> str | None:
+    """The encoding of UTF-16 text: by its BOM, or (no BOM) by every other byte of the start being 0."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) >= 4 and len(head) % 2 == 0:
+        if head[1::2].count(0) == len(head) // 2 and head[0::2].count(0) == 0:
+            return "utf-16-le"
+        if head[0::2].count(0) == len(head) // 2 and head[1::2].count(0) == 0:
+            return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes, filename: str) -> str:
+    encoding = _utf16(data)
+    if encoding is not None:      # Excel's "Unicode-tekst" and some exports: read, or refused by name
+        try:
+            return data.decode(encoding).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            raise _fail(filename, "het bestand is UTF-16-tekst maar niet als UTF-16 te lezen; sla het op als "
+                        "'CSV UTF-8 (met scheidingstekens)'.",
+                        "the file is UTF-16 text but cannot be decoded as UTF-16; save it as 'CSV UTF-8'.") from None
     if b"\x00" in data[:4096]:
         raise _fail(filename, "dit is geen tekstbestand (CSV) en geen XLSX; sla het op als CSV of XLSX.",
                     "this is neither a text (CSV) file nor XLSX; save it as CSV or XLSX.")
@@ -533,12 +555,13 @@ def _interpret(grid: _Grid, filename: str, code_column: str | None, problems: _P
             if text and (not parts or parts[-1] != text):
                 parts.append(text)
         names.append(" ".join(parts))
-    return primary, fallbacks, first_data, names
+    header_width = max((c + 1 for i in block for c, v in enumerate(grid.rows[i]) if v is not None), default=0)
+    return primary, fallbacks, first_data, names, header_width
 
 
 def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: Collection[str] | None,
            unknown_codes: str, problems: _Problems):
-    primary, fallbacks, first_data, names = _interpret(grid, filename, code_column, problems)
+    primary, fallbacks, first_data, names, header_width = _interpret(grid, filename, code_column, problems)
     code_cols = {primary, *fallbacks}
     width = len(names)
     code_label = names[primary] or (_col_letter(primary) if grid.kind == "xlsx" else f"kolom {primary + 1}")
@@ -564,6 +587,9 @@ def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: 
                 problems.error(f"{rowref}, kolom '{code_label}': '{raw[:20]}' is geen regiocode "
                                "(verwacht GM0479, WK047912, BU04791201 of NL00)")
             continue
+        filled = next((n for n in range(len(row), 0, -1) if row[n - 1] is not None), 0)
+        if grid.kind == "csv" and header_width and filled > header_width:
+            problems.error(userchecks.ragged_problem(grid.row_numbers[i], filled, header_width))
         records.append((i, code, row))
     if not records and not problems.errors:
         raise _fail(filename, "het bestand bevat geen rijen met een regiocode.", "the file has no rows with a region code.")
@@ -596,6 +622,7 @@ def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: 
     # Columns: numeric if most non-missing cells are numbers, text (ignored) otherwise.
     used_names: dict[str, int] = {}
     columns: list[tuple[int, str, np.ndarray]] = []
+    rows = [grid.row_numbers[i] for i, _, _ in records]
     text_columns: list[str] = []
     for c in range(width):
         if c in code_cols:
@@ -624,12 +651,16 @@ def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: 
                 values[k] = x
             else:
                 where = grid.cell_ref(i, c) if grid.kind == "xlsx" else f"rij {grid.row_numbers[i]}"
-                problems.error(f"{where}, kolom '{label}': '{str(cells[k])[:30]}' is geen getal")
+                if userchecks.is_infinite_text(cells[k]):
+                    problems.error(f"{where}, kolom '{label}': '{str(cells[k])[:30]}' is geen eindig getal "
+                                   "(te groot om te rekenen)")
+                else:
+                    problems.error(f"{where}, kolom '{label}': '{str(cells[k])[:30]}' is geen getal")
         columns.append((c, label, values))
     if not columns:
         problems.error("geen kolom met getallen gevonden naast de codekolom")
     name_col = next((lbl for lbl in text_columns if re.search(r"naam|name|regio", lbl, re.I)), None)
-    return records, columns, text_columns, name_col, names, code_label
+    return records, columns, text_columns, name_col, names, code_label, rows
 
 
 # --------------------------------------------------------------------------------------------------
@@ -681,7 +712,7 @@ def load_indicator_file(source: str | Path | bytes, *, filename: str | None = No
     if not any(any(v is not None for v in row) for row in grid.rows):
         raise _fail(name, "het bestand is leeg.", "the file is empty.")
 
-    records, columns, text_columns, name_col, names, code_label = _parse(
+    records, columns, text_columns, name_col, names, code_label, row_numbers = _parse(
         grid, name, code_column=code_column, valid_codes=valid_codes, unknown_codes=unknown_codes,
         problems=problems)
 
@@ -710,6 +741,11 @@ def load_indicator_file(source: str | Path | bytes, *, filename: str | None = No
                     drop.add(lbl)
     if isinstance(file_year, float) or (file_year is not None and not 1900 <= int(file_year) <= 2100):
         problems.error(f"jaar {file_year!r} is ongeldig")
+    for _, lbl, values in columns:            # values an indicator cannot have (percentages 0-100, rates >= 0)
+        out = rename.get(lbl, lbl)
+        indicator = known.mapping.get(out) if known is not None else out
+        for problem in userchecks.range_problems(lbl, indicator or "", values, row_numbers):
+            problems.error(problem)
     problems.raise_if_errors(name)
 
     codes = [code for _, code, _ in records]

@@ -6,15 +6,26 @@ stored under a digest of its content and the view's URL names it (``&files=3fa9c
 URL names no file sees no imported values. Making a file the default for everyone is a separate, admin-only
 step (:func:`set_default`).
 
-The digest is the first 12 hex digits of ``sha256(options + bytes)``, where the options are those that
-change how the bytes are read (the year the values are read as: given at import or found in the file). The same file imported twice with the same year is stored once.
-12 hex digits (48 bits) are short enough for a URL; :func:`put` compares the full sha256 kept in the meta
-file, so a (deliberately made) prefix collision is refused instead of serving the other file.
+The digest is the first 12 hex digits of ``HMAC-SHA256(secret, options + bytes)``, where the options are those
+that change how the bytes are read (the year the values are read as: given at import or found in the file), and
+the secret is the server's: ``STAPELKAART_SECRET``, or (unset) a random one generated once (``secrets.token_hex``)
+and kept in ``<cache dir>/server-secret`` (written atomically, first writer wins; a read-only cache falls back to
+the store dir). Keyed, so nobody can compute the link of a file (a public CBS file, say) offline and learn from
+"bestaat niet (meer)" whether someone imported it: without the secret a digest cannot be guessed. The same file
+imported twice with the same year is stored once. 12 hex digits (48 bits) are short enough for a URL; :func:`put`
+compares the full sha256 kept in the meta file, so a prefix collision is refused instead of serving the other file.
+
+Transition: files stored before keyed digests (their meta has no ``"key"``) are named by the unkeyed
+``sha256(options + bytes)``; their old ``files=`` links still open (``STAPELKAART_LEGACY_FILE_LINKS``, default
+on; ``0`` ends the transition: such a link is then refused with a message that says to import the file again).
+A new import is always stored under its keyed digest, also when the same bytes exist under an old one. With the
+transition ended, an admin default named by an old digest stops too (:func:`default_files` lists what opens).
 
 Layout (``STAPELKAART_USERSTORE_DIR``, default ``<cache dir>/userstore``)::
 
     {digest}.bin     the bytes as uploaded
-    {digest}.json    {"sha256", "filename", "year", "imported_at", "size"}  (written after the .bin, atomically)
+    {digest}.json    {"sha256", "key", "filename", "year", "imported_at", "size"}  (after the .bin, atomically;
+                     "key": "hmac-sha256" for a keyed digest, absent for an old unkeyed one)
     defaults.json    {"digests": [...]}: files every view includes (admin action)
 
 API::
@@ -29,16 +40,20 @@ API::
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import os
 import re
+import secrets
+import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from data.cache import atomic_write_bytes, cache_dir, utc_now_iso
-from data.errors import UserInputError
+from data.errors import UserFileError, UserInputError
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +62,10 @@ _DIGEST_RE = re.compile(rf"[0-9a-f]{{{DIGEST_LEN}}}")
 DEFAULTS = "defaults.json"
 #: ``unknown_codes`` used for every stored file: a national file carries codes outside the selection.
 UNKNOWN_CODES = "skip"
+SECRET_ENV = "STAPELKAART_SECRET"
+SECRET_FILE = "server-secret"
+LEGACY_ENV = "STAPELKAART_LEGACY_FILE_LINKS"
+KEY = "hmac-sha256"
 
 
 def store_dir() -> Path:
@@ -80,6 +99,81 @@ def _full_sha(data: bytes, year: int | None) -> str:
     return h.hexdigest()
 
 
+def _read_secret(path: Path) -> bytes | None:
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    return text.encode() if len(text) >= 32 else None
+
+
+def _create_secret(path: Path) -> bytes:
+    """A new random secret at ``path``, unless another process was first (then that one): written to a temp file
+    and linked into place, so a reader never sees a half-written secret and two servers never keep two."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix="-" + path.name, dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32))
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)
+    found = _read_secret(path)
+    if found is None:
+        raise OSError(f"secret at {path} is unreadable")
+    return found
+
+
+def server_secret() -> bytes:
+    """The key of the digests: ``STAPELKAART_SECRET``, else the one kept in the cache dir (made on first use),
+    else (read-only cache) the one kept in the store dir."""
+    env = os.environ.get(SECRET_ENV, "")
+    if env:
+        return env.encode("utf-8")
+    places = [cache_dir() / SECRET_FILE, store_dir() / SECRET_FILE]
+    for path in places:
+        found = _read_secret(path)
+        if found is not None:
+            return found
+    for path in places:
+        try:
+            return _create_secret(path)
+        except OSError as exc:
+            log.warning("Geheim voor bestandsverwijzingen niet op te slaan in %s (%s)", path.parent, exc)
+    raise _cannot_store()
+
+
+def _cannot_store() -> UserFileError:
+    return UserFileError(
+        "Deze server kan geen bestanden opslaan (de opslag is alleen-lezen of vol); er is niets geïmporteerd. "
+        f"Vraag de beheerder de bestandsmap (STAPELKAART_USERSTORE_DIR) schrijfbaar te maken of {SECRET_ENV} te zetten.",
+        "This server cannot store files (its storage is read-only or full); nothing was imported. Ask the "
+        f"administrator to make the store folder (STAPELKAART_USERSTORE_DIR) writable or to set {SECRET_ENV}.",
+        problems=["opslag niet schrijfbaar"])
+
+
+def _keyed(data: bytes, year: int | None) -> str:
+    h = hmac.new(server_secret(), digestmod=hashlib.sha256)
+    h.update(json.dumps({"year": year, "unknown_codes": UNKNOWN_CODES}, sort_keys=True).encode())
+    h.update(b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+def _legacy_links() -> bool:
+    return os.environ.get(LEGACY_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def _opens(meta: dict) -> bool:
+    """A stored file opens by its digest if it is keyed, or an old unkeyed one during the transition."""
+    return meta.get("key") == KEY or _legacy_links()
+
+
 def _check(digest: str) -> str:
     if not is_digest(digest):
         raise UserInputError(
@@ -94,32 +188,58 @@ def _not_found(digest: str) -> UserInputError:
         f"The imported file {digest} does not exist (any more) on this server; import it again on Gegevens.")
 
 
-def put(data: bytes, filename: str, year: int | None = None) -> str:
-    """Validate ``data`` as an indicator file (raises ``UserFileError``), store it, return its digest.
+def put(data: bytes, filename: str, year: int | None = None, *, view_codes: Collection[str] | None = None) -> str:
+    """Validate ``data`` as an indicator file (raises ``UserFileError``), store it, return its keyed digest.
 
-    Nothing is written when validation fails. Storing the same bytes with the same year again returns the
-    same digest and leaves the first meta data (and its ``imported_at``) in place.
+    Nothing is written when validation fails. Also refused before anything is stored: a file without a year
+    (none given and no ``jaar`` column: its values would never be used) and, with ``view_codes`` (the codes of
+    the importing view), a file none of whose codes is in the view. Storing the same bytes with the same year
+    again returns the same digest and leaves the first meta data (and its ``imported_at``) in place.
     """
     from data.userfiles import load_indicator_file, safe_filename
 
     uf = load_indicator_file(data, filename=filename, year=year, unknown_codes=UNKNOWN_CODES)
+    name = safe_filename(filename)
+    if uf.year is None:
+        raise UserFileError(
+            f"Bestand '{name}' heeft geen jaar: vul 'Jaar van de cijfers' in, of geef het bestand een kolom 'jaar' "
+            "met één jaartal. Zonder jaar worden de cijfers nergens gebruikt; er is niets geïmporteerd.",
+            f"File '{name}' has no year: fill in 'Year of the figures', or give the file a column 'jaar' with one "
+            "year. Without a year the figures are used nowhere; nothing was imported.",
+            problems=["geen jaar"])
+    if view_codes is not None:
+        in_view = set(uf.frame.index) & {str(c).strip().upper() for c in view_codes}
+        if not in_view:
+            example = ", ".join(list(uf.frame.index[:3]))
+            raise UserFileError(
+                f"Bestand '{name}': geen enkele code ({len(uf.frame)} gebieden, bijv. {example}) hoort bij de "
+                "gemeenten van deze weergave, dus het zou niets veranderen. Kies eerst de gemeenten van het bestand "
+                "in de zijbalk en importeer het dan; er is niets geïmporteerd.",
+                f"File '{name}': none of its codes ({len(uf.frame)} areas, e.g. {example}) belongs to the "
+                "municipalities of this view, so it would change nothing. Choose the file's municipalities in the "
+                "sidebar first, then import it; nothing was imported.",
+                problems=["geen code in de weergave"])
     full = _full_sha(bytes(data), uf.year)       # the year the values are read as (given, or found in the file)
-    digest = full[:DIGEST_LEN]
+    digest = _keyed(bytes(data), uf.year)[:DIGEST_LEN]
     root = store_dir()
     existing = _read_meta(root / f"{digest}.json")
     if existing is not None:
         if existing.get("sha256") != full:
             raise UserInputError(
-                f"Bestand '{safe_filename(filename)}' kan niet worden opgeslagen: de verkorte controlesom {digest} "
+                f"Bestand '{name}' kan niet worden opgeslagen: de verkorte controlesom {digest} "
                 "hoort al bij een ander bestand. Wijzig het bestand minimaal (bijv. een extra lege regel).",
-                f"File '{safe_filename(filename)}' cannot be stored: the short checksum {digest} already belongs to "
+                f"File '{name}' cannot be stored: the short checksum {digest} already belongs to "
                 "another file. Change the file slightly (e.g. an extra empty line).")
         if (root / f"{digest}.bin").exists():
             return digest
-    atomic_write_bytes(root / f"{digest}.bin", bytes(data))
-    meta = {"sha256": full, "filename": safe_filename(filename), "year": uf.year,
+    meta = {"sha256": full, "key": KEY, "filename": name, "year": uf.year,
             "imported_at": datetime.now(timezone.utc).isoformat(), "size": len(data)}
-    atomic_write_bytes(root / f"{digest}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+    try:
+        atomic_write_bytes(root / f"{digest}.bin", bytes(data))
+        atomic_write_bytes(root / f"{digest}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+    except OSError as exc:        # read-only store (replica mode), full disk: say so, without the server's paths
+        log.error("Indicatorbestand %s niet opgeslagen in %s: %s", name, root, exc)
+        raise _cannot_store() from None
     log.info("Indicatorbestand %s opgeslagen als %s", meta["filename"], digest)
     return digest
 
@@ -141,6 +261,12 @@ def meta(digest: str) -> StoredFile:
     m = _read_meta(store_dir() / f"{digest}.json")
     if m is None or not (store_dir() / f"{digest}.bin").exists():
         raise _not_found(digest)
+    if not _opens(m):
+        raise UserInputError(
+            f"De link noemt bestand {digest} met een verwijzing van vóór de beveiligde bestandsverwijzingen; die "
+            "opent niet meer. Importeer het bestand opnieuw op Gegevens (het krijgt dan een nieuwe link).",
+            f"The link names file {digest} by a reference from before the protected file references; those no "
+            "longer open. Import the file again on Gegevens (it then gets a new link).")
     return StoredFile(digest, str(m.get("filename", "")), m.get("year"), str(m.get("imported_at", "")),
                       int(m.get("size", 0)), str(m.get("sha256", "")))
 
@@ -150,7 +276,8 @@ def exists(digest: str) -> bool:
     if not is_digest(digest):
         return False
     root = store_dir()
-    return (root / f"{digest}.bin").is_file() and _read_meta(root / f"{digest}.json") is not None
+    m = _read_meta(root / f"{digest}.json")
+    return (root / f"{digest}.bin").is_file() and m is not None and _opens(m)
 
 
 def get(digest: str):
@@ -227,5 +354,5 @@ def parse_files_param(value: str | None) -> tuple[list[str], list[str]]:
     return good, bad
 
 
-__all__ = ["DIGEST_LEN", "StoredFile", "default_files", "exists", "get", "is_digest", "list_files", "meta",
+__all__ = ["DIGEST_LEN", "SECRET_ENV", "server_secret", "StoredFile", "default_files", "exists", "get", "is_digest", "list_files", "meta",
            "parse_files_param", "put", "set_default", "store_dir"]

@@ -30,7 +30,7 @@ Sharing (``fa`` URL parameter, see :func:`format_focus_param`)::
 
 Focus areas are separated by ``;``, name and codes by the first ``:``, codes by ``+`` (a space, what ``+``
 becomes after URL decoding, and ``,`` are accepted too). In a name the characters ``% : ; +`` and control
-characters are percent-encoded (``%3A``...), so any Unicode name round-trips. Bounds: at most
+characters and ``< >`` are percent-encoded (``%3A``, ``%3C``...), so any Unicode name round-trips. Bounds: at most
 ``MAX_FOCUS_AREAS`` areas, ``MAX_NAME`` characters per name, ``MAX_MEMBERS`` members per area.
 Files (export/import): :func:`focus_to_json` / :func:`focus_from_json`.
 """
@@ -64,7 +64,8 @@ MAX_PARAM = 8000
 JSON_FORMAT = "stapelkaart-focusgebieden"
 JSON_VERSION = 1
 MAX_JSON_BYTES = 256_000
-_ESCAPE = re.compile(r"[%:;+\x00-\x1f\x7f]")
+MAX_JSON_DEPTH = 8          # a focus-area file is 4 deep ({"focus_areas": [{"codes": [...]}]})
+_ESCAPE = re.compile(r"[%:;+<>\x00-\x1f\x7f]")   # <> too: the link's fa= is refused with markup in it
 _SPLIT_CODES = re.compile(r"[+\s,]+")
 
 
@@ -350,14 +351,50 @@ def focus_to_json(areas: Sequence[FocusArea]) -> str:
                                        for a in areas]}, ensure_ascii=False, indent=1)
 
 
+def _json_depth(text: str, limit: int) -> int:
+    """The nesting depth of ``[``/``{`` in JSON text (outside strings); stops counting once past ``limit``."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    return deepest
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
 def focus_from_json(data: str | bytes) -> list[FocusArea]:
     """Focus areas from :func:`focus_to_json` output; anything else -> UserInputError (nothing half-read)."""
     if len(data) > MAX_JSON_BYTES:
         _raise(f"Focusgebiedenbestand is te groot ({len(data)} bytes, maximaal {MAX_JSON_BYTES}).",
                f"Focus-area file is too large ({len(data)} bytes, at most {MAX_JSON_BYTES}).")
     try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
+        text = data.decode(json.detect_encoding(data)) if isinstance(data, (bytes, bytearray)) else str(data)
+    except (UnicodeDecodeError, LookupError):
+        _raise("Focusgebiedenbestand is geen tekst (verwacht JSON in UTF-8).",
+               "Focus-area file is not text (expected JSON in UTF-8).")
+    depth = _json_depth(text, MAX_JSON_DEPTH)
+    if depth > MAX_JSON_DEPTH:
+        _raise(f"Focusgebiedenbestand is dieper genest dan een focusgebiedenbestand kan zijn (meer dan "
+               f"{MAX_JSON_DEPTH} niveaus); het is niet gelezen. Gebruik een bestand van 'Focusgebieden downloaden'.",
+               f"Focus-area file is nested deeper than a focus-area file can be (more than {MAX_JSON_DEPTH} "
+               "levels); it was not read. Use a file from 'Download focus areas'.")
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
         raise _error(f"Focusgebiedenbestand is geen geldige JSON ({exc}).",
                      f"Focus-area file is not valid JSON ({exc}).") from None
     items = doc.get("focus_areas") if isinstance(doc, dict) and doc.get("format") == JSON_FORMAT else None

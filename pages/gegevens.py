@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data.errors import StapelkaartError
-from pages._common import changesui, fmt, loaders, tables, widgets
+from pages._common import changesui, fmt, focusui, loaders, tables, widgets
 from pages._common.i18n import t
 
 view = widgets.page_view("gegevens")
@@ -32,14 +32,20 @@ else:
     with st.form("f_admin", clear_on_submit=True):
         token = st.text_input(t("admin_token", lang), type="password")
         if st.form_submit_button(t("admin_login", lang)):
-            st.session_state["_admin"] = loaders.check_token(token)
-            if st.session_state["_admin"]:
-                st.rerun()
-            st.error(t("admin_bad", lang))
+            try:
+                st.session_state["_admin"] = loaders.check_token(token)
+            except StapelkaartError as exc:          # too many wrong tokens: this one was not checked
+                st.session_state["_admin"] = False
+                st.error(fmt.md_text(exc.text(lang)))
+            else:
+                if st.session_state["_admin"]:
+                    st.rerun()
+                st.error(t("admin_bad", lang))
 
 # --- cache ---
 st.subheader(t("cache_title", lang))
-st.caption(t("cache_dir", lang, path=fmt.md(loaders.cache_path())))
+if is_admin:       # the server's folder is for its administrator, not for every visitor (issue 22)
+    st.caption(t("cache_dir", lang, path=loaders.cache_path().replace("`", "'")))
 fresh = loaders.freshness()
 if fresh.empty:
     st.write(t("nothing_cached", lang))
@@ -62,7 +68,7 @@ elif st.button(t("refresh_button", lang), key="b_refresh"):
     else:
         bar.empty()
         if done:
-            st.success(t("fetch_done", lang, what=", ".join(done)))
+            st.success(t("fetch_done", lang, what=fmt.md_text(", ".join(done))))
         if stale:
             st.warning(t("stale", lang, date=min(stale)), icon=":material/schedule:")
         changesui.note_refresh(view, before)
@@ -70,14 +76,29 @@ if is_admin:       # what the last refresh brought: a new CBS version opens 'Wat
     changesui.after_refresh(view)
 
 # --- user indicator files of this view ---
+def _view_codes() -> set[str] | None:
+    """The codes of this view (its gemeenten, their wijken and buurten, NL00): an import none of whose codes is
+    among them is refused before it is stored. None (no check) when the view's data cannot be loaded."""
+    if not view.gemeenten:
+        return None
+    try:
+        frame = loaders.kwb(tuple(sorted(view.gemeenten)), view.year, view.kv)
+    except StapelkaartError:
+        return None
+    return {*map(str, frame["code"]), *view.gemeenten, "NL00"} if len(frame) else None
+
+
+
 st.subheader(t("import_title", lang))
 st.caption(t("import_help", lang))
 st.caption(t("income_hint", lang))
 upload = st.file_uploader(t("upload", lang), type=["csv", "xlsx"], key="w_upload")
+focusui.localise_uploader("w_upload", lang, "CSV, XLSX")
 year = st.number_input(t("import_year", lang), 1990, 2100, value=None, key="w_import_year")
 if upload is not None and st.button(t("import_button", lang), key="b_import"):
     try:
-        digest = loaders.import_user_file(upload.getvalue(), upload.name, int(year) if year else None)
+        digest = loaders.import_user_file(upload.getvalue(), upload.name, int(year) if year else None,
+                                          view_codes=_view_codes())
         uf = loaders.user_files((digest,))[0]
     except StapelkaartError as exc:
         st.error(t("import_problems", lang) + " " + fmt.md(exc.text(lang)))
@@ -85,7 +106,10 @@ if upload is not None and st.button(t("import_button", lang), key="b_import"):
             st.markdown("- " + fmt.md(p))
     else:
         view = widgets.update(files=tuple(dict.fromkeys((*view.files, digest))))
-        st.success(t("import_ok", lang, source=fmt.md(uf.source), rows=len(uf.frame), cols=len(uf.frame.columns)))
+        n_rows, n_cols = len(uf.frame), len(uf.frame.columns)
+        st.success(t("import_ok", lang, source=fmt.md(uf.source),
+                     rows=t("n_areas_one", lang) if n_rows == 1 else t("n_areas", lang, n=n_rows),
+                     cols=t("n_columns_one", lang) if n_cols == 1 else t("n_columns", lang, n=n_cols)))
         st.caption(t("import_in_view", lang, digest=digest))
         st.caption(t("preview", lang))
         st.dataframe(uf.frame.head(20))
@@ -118,6 +142,7 @@ if not is_admin:
     c2.caption(t("admin_needed", lang))
 else:
     snap = c2.file_uploader(t("snapshot_import", lang), type=["zip"], key="w_snap")
+    focusui.localise_uploader("w_snap", lang, "ZIP")
     if snap is not None and c2.button(t("snapshot_import", lang), key="b_snap_in"):
         try:
             loaders.import_snapshot(snap.getvalue())

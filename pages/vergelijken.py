@@ -37,7 +37,7 @@ if table.empty:
 gm_names = loaders.gemeente_options(view.year)
 no_map = loaders.without_boundaries(loaders.focus_gemeenten(view, areas), view.year, level)
 if no_map:
-    st.info(t("fa_no_map", lang, gemeenten=", ".join(f"{gm_names.get(g, g)} ({g})" for g in no_map)))
+    st.info(t("fa_no_map", lang, gemeenten=fmt.md_text(", ".join(f"{gm_names.get(g, g)} ({g})" for g in no_map))))
 
 dom_labels = {d: label(reg.DOMAINS[d], lang) for d in reg.DOMAINS}
 names = tables.column_names(table, lang)
@@ -111,18 +111,18 @@ if show == "abs":
     counts = loaders.focus_counts(view, {fid: tuple(str(r["members"]).split(";")) if r["kind"] == "focus" else (fid,)
                                          for fid, r in table.iterrows()})
 refs = ", ".join(names[i] for i in table.index[table["kind"] != "focus"])
-st.caption(t("side_caption", lang, refs=refs, ref=ref_word))
+st.caption(t("side_caption", lang, refs=fmt.md_text(refs), ref=ref_word))
 side = tables.side_by_side(table, lang, counts, basis)
 # A static table laid out to the column width: headers and labels wrap, so no column is cut off at 1280 px.
 st.html('<style>[data-testid="stTable"] table{table-layout:fixed;width:100%;font-size:0.8rem}'
         '[data-testid="stTable"] th,[data-testid="stTable"] th *,[data-testid="stTable"] td{white-space:normal'
         ' !important;overflow-wrap:anywhere !important;padding:0.2rem 0.2rem !important}'
         '[data-testid="stTable"] thead th{font-size:0.72rem}[data-testid="stTable"] thead th:first-child{width:21%}</style>')
-st.table(tables.side_by_side_display(side, lang))
+st.table(tables.for_st_table(tables.side_by_side_display(side, lang)))
 if st.button(t("export_pdf", lang), key="b_pdf"):
     try:
         st.download_button(t("export_pdf", lang), reports.focus_pdf(view), key="dl_pdf", mime="application/pdf",
                            file_name=f"stapelkaart_focusgebieden_{view.year}.pdf")
     except Exception as exc:  # noqa: BLE001
-        st.error(t("export_failed", lang, error=getattr(exc, "message", type(exc).__name__)))
+        st.error(t("export_failed", lang, error=fmt.md_text(getattr(exc, "message", type(exc).__name__))))
 st.caption(t("attribution", lang))

@@ -1,10 +1,47 @@
-"""Formatting for the screen: numbers in the user's language and data-derived text made inert for Markdown."""
+"""Formatting for the screen: numbers in the user's language, and text from the URL, files and data made inert at
+the sink where it lands.
+
+One escaping policy per sink (issue 22), applied where the text is written, never earlier:
+
+- ``md_text(s)`` — Markdown sinks: st.markdown/st.write/st.caption/st.title/st.header/st.subheader, st.info/
+  st.warning/st.error/st.success text, and every widget *label* (Streamlit renders labels as Markdown).
+  Every character that can start inline Markdown is backslash-escaped (``\\ ` * _ [ ] < > & ~ $ | : !``; a
+  backslash-escaped character is always literal in CommonMark), and so is a block marker at the start
+  (``#``, ``-``, ``+``, ``=``, ``1.``): no link, image, emphasis, heading, list, HTML, entity, ``$math$`` or
+  Streamlit directive (``:red[...]``) can start. Other punctuation (``-`` inside a name, ``.``, ``(``) stays
+  as it is, so the Markdown source of "Noord-Zaandam" is "Noord-Zaandam". Three patterns are
+  matched on the raw or the already-decoded text, where a backslash does not help, and are broken by an invisible
+  WORD JOINER (U+2060): GitHub's autolink literals (``http://…`` -> between ``:`` and ``//``; ``www.…`` -> between
+  ``www`` and the dot; ``a@b.nl`` -> before ``@``) and Streamlit's ``:material/`` icon rewrite. Policy for URLs
+  in messages: a URL or e-mail address from data is shown as *plain text that is not a link*, with no visible
+  backslash (the escapes only exist in the Markdown source; inside a would-be autolink they used to be shown,
+  ``https://opendata\\.cbs\\.nl``). Use ``code(s)`` where a URL or server path should be shown as code.
+  Line breaks and other control characters become spaces (a name stays one line, never a block).
+- ``label(s)`` — widget labels, st.pills/st.segmented_control/st.radio options (their ``format_func``), tab and
+  expander labels, st.table column headers *and cells*: Streamlit renders all of these as Markdown (checked in
+  Chromium, Streamlit 1.67), so ``label = md_text``.
+  NOT for plain-text sinks (st.selectbox/st.multiselect options, st.dataframe headers, st.column_config
+  labels, download file names): those show text as text, and an escaped string would show its backslashes there.
+- ``html_text(s)`` — st.html and HTML attributes: ``html.escape(quote=True)``.
+- ``code(s)`` — a URL or server path shown as an inline code span (never a link, never escaped).
+
+``md`` is the older name of ``md_text`` and does the same.
+"""
 
 from __future__ import annotations
 
+import html
 import math
+import re
 
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!<>|~$")
+_MD_INLINE = frozenset("\\`*_[]<>&~$|:!")   # characters that can open inline Markdown, HTML, math or a directive
+_MD_BLOCK_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")   # a block marker at the start (no line breaks left)
+_WJ = "\u2060"  # WORD JOINER: zero width, not a space, breaks the autolink patterns in decoded text
+_AUTOLINK_BREAKS = (
+    (re.compile(r":(?=//|material/)"), ":" + _WJ),  # http://, https://, ftp://; Streamlit's :material/ rewrite
+    (re.compile(r"(?i)(www)(?=\.)"), r"\1" + _WJ),  # www.example
+    (re.compile(r"@"), _WJ + "@"),                  # a@b.nl, mailto:a@b.nl
+)
 
 
 def fmt_num(value: object, decimals: int = 1, lang: str = "nl") -> str:
@@ -13,7 +50,7 @@ def fmt_num(value: object, decimals: int = 1, lang: str = "nl") -> str:
         v = float(value)
     except (TypeError, ValueError):
         return "–"
-    if math.isnan(v):
+    if math.isnan(v) or math.isinf(v):
         return "–"
     text = f"{v:,.{decimals}f}"
     if lang == "nl":
@@ -21,10 +58,36 @@ def fmt_num(value: object, decimals: int = 1, lang: str = "nl") -> str:
     return text
 
 
-def md(text: object) -> str:
-    """Data-derived text (region names, file names, problems) made inert for st.markdown/st.header:
-    every Markdown control character is backslash-escaped, so a name can never become a link or an image."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+def _plain(text: object) -> str:
+    """``str(text)`` on one line: CR, LF, tab and other C0 controls become spaces."""
+    return re.sub(r"[\x00-\x1f\x7f]", " ", str(text))
+
+
+def md_text(text: object) -> str:
+    """Text from the URL, files or data made inert for a Markdown sink (see the module docstring)."""
+    s = _plain(text)
+    for pattern, repl in _AUTOLINK_BREAKS:
+        s = pattern.sub(repl, s)
+    s = "".join("\\" + ch if ch in _MD_INLINE else ch for ch in s.lstrip())
+    return _MD_BLOCK_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), s)
+
+
+md = md_text
+label = md_text
+
+
+def html_text(text: object) -> str:
+    """Text for st.html or an HTML attribute value: ``<>&"'`` as entities."""
+    return html.escape(str(text), quote=True)
+
+
+def code(text: object) -> str:
+    """A URL or path as an inline Markdown code span: shown literally, never a link, no escapes. The fence is one
+    backtick longer than the longest run inside; a leading/trailing backtick gets a padding space."""
+    s = _plain(text)
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", s)), default=0) + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") or not s.strip() else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
 
 
 def year_text(value: object) -> str:

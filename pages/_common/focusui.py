@@ -39,7 +39,7 @@ def problems(view) -> None:
     """Name the bad members (unknown code, other level, empty list) of the view's focus areas: nothing dropped."""
     exc = loaders.focus_problem(view)
     if exc is not None:
-        st.warning(t("fa_problem", view.lang, text=exc.text(view.lang)), icon=":material/warning:")
+        st.warning(t("fa_problem", view.lang, text=fmt.md_text(exc.text(view.lang))), icon=":material/warning:")
 
 
 def editor(view, *, expanded: bool = False) -> None:
@@ -63,7 +63,8 @@ def editor(view, *, expanded: bool = False) -> None:
                 c1, c2, c3 = st.columns([3, 6, 1])
                 name = c1.text_input(t("fa_name", lang), a.name, key=f"w_fa_name_{i}", max_chars=60)
                 codes = c2.multiselect(t("fa_members", lang), list(options), default=list(a.codes),
-                                       key=f"w_fa_members_{i}", format_func=lambda c: options.get(c, c))
+                                       key=f"w_fa_members_{i}", format_func=lambda c: options.get(c, c),
+                                       placeholder=t("choose_areas", lang))
                 if c3.checkbox(t("fa_delete", lang), key=f"w_fa_del_{i}"):
                     drop.append(i)
                 edited.append((name, codes, a.source))
@@ -73,24 +74,45 @@ def editor(view, *, expanded: bool = False) -> None:
             st.markdown(f"**{t('fa_new', lang)}**")
             name = st.text_input(t("fa_name", lang), key="w_fa_new_name", max_chars=60)
             codes = st.multiselect(t("fa_members", lang), list(options), key="w_fa_new_members",
-                                   format_func=lambda c: options.get(c, c))
+                                   format_func=lambda c: options.get(c, c), placeholder=t("choose_areas", lang))
             if st.form_submit_button(t("fa_add", lang)):
                 _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, "zelf gedefinieerd")], lang)
         if view.area and view.area[:2] in ("WK", "BU") and areas:
-            target = st.selectbox(t("fa_add_selected", lang, area=view.area), range(len(areas)), key="w_fa_target",
+            area_label = fmt.label(options.get(view.area, view.area))     # "Poelenburg (WK047912)", not the code
+            target = st.selectbox(t("fa_add_selected", lang, area=area_label), range(len(areas)), key="w_fa_target",
                                   format_func=lambda i: areas[i].name)
-            if st.button(t("fa_add_selected_button", lang, area=view.area), key="b_fa_add_sel"):
+            if st.button(t("fa_add_selected_button", lang, area=area_label), key="b_fa_add_sel"):
                 add_member(view, areas[target].id, view.area)
         c1, c2 = st.columns(2)
         c1.download_button(t("fa_export", lang), loaders.focus_to_json(areas), file_name="focusgebieden.json",
                            mime="application/json", key="dl_fa_json")
         up = c2.file_uploader(t("fa_import", lang), type=["json"], key="w_fa_upload")
+        localise_uploader("w_fa_upload", lang, "JSON")
         if up is not None and st.session_state.get("_fa_uploaded") != up.file_id:
             st.session_state["_fa_uploaded"] = up.file_id
             try:
                 _set(loaders.focus_from_json(up.getvalue()))
             except UserInputError as exc:
-                st.error(exc.text(lang))
+                st.error(fmt.md_text(exc.text(lang)))
+
+
+def localise_uploader(key: str, lang: str, types: str) -> None:
+    """Streamlit's file uploader has no parameter for its texts ("Upload", "20MB per file • CSV, XLSX", in
+    English whatever the UI language): replace them, for the uploader with ``key``, by ``upload_button`` and
+    ``upload_limit`` in ``lang`` (CSS generated content; the originals are hidden from sight and from screen
+    readers with visibility, so the button is announced once, in the UI language)."""
+    def css(text: str) -> str:
+        return text.replace("\\", "\\\\").replace('"', '\\"')
+
+    mb = st.get_option("server.maxUploadSize")
+    zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+    st.html(f"<style>{zone} button [data-testid=\"stMarkdownContainer\"] p,"
+            f"{zone} [data-testid=\"stFileUploaderDropzoneInstructions\"] span{{font-size:0;visibility:hidden}}"
+            f"{zone} button [data-testid=\"stMarkdownContainer\"] p::after{{content:\"{css(t('upload_button', lang))}\";"
+            "font-size:0.875rem;visibility:visible}"
+            f"{zone} [data-testid=\"stFileUploaderDropzoneInstructions\"] span::after{{"
+            f"content:\"{css(t('upload_limit', lang, mb=mb, types=types))}\";font-size:0.875rem;visibility:visible}}"
+            "</style>")
 
 
 def _apply(items, lang: str) -> None:
@@ -101,7 +123,7 @@ def _apply(items, lang: str) -> None:
             raise UserInputError("Elk focusgebied heeft een naam nodig.", "Every focus area needs a name.")
         loaders.parse_focus_param(loaders.format_focus_param(areas))     # the same checks as a link gets
     except UserInputError as exc:
-        st.error(exc.text(lang))
+        st.error(fmt.md_text(exc.text(lang)))
         return
     _set(areas)
 
@@ -137,4 +159,4 @@ def present_labels(view, names: list[str]) -> None:
     current = view.focus % len(names)
     st.session_state[K_PRESENT] = current            # follows next/previous (set before the widget exists)
     st.pills(t("present_focus_of", view.lang, i=current + 1, n=len(names)), list(range(len(names))), key=K_PRESENT,
-             format_func=lambda i: names[i], on_change=_present_pick)
+             format_func=lambda i: fmt.label(names[i]), on_change=_present_pick)

@@ -20,6 +20,7 @@ FOCUS_STRINGS: dict[str, dict[str, str]] = {
     "fa_use_preset": {"nl": "Gebruik deze voorinstelling", "en": "Use this preset"},
     "fa_name": {"nl": "Naam", "en": "Name"},
     "fa_members": {"nl": "Wijken of buurten", "en": "Districts or neighbourhoods"},
+    "choose_areas": {"nl": "Kies wijken of buurten", "en": "Choose districts or neighbourhoods"},
     "fa_delete": {"nl": "Weg", "en": "Delete"},
     "fa_apply": {"nl": "Wijzigingen toepassen", "en": "Apply changes"},
     "fa_new": {"nl": "Nieuw focusgebied", "en": "New focus area"},

@@ -7,7 +7,7 @@ import pandas as pd
 from indicators import registry as reg
 from indicators.method import stacking_text
 from pages._common import loaders
-from pages._common.fmt import fmt_num, source_text, year_text
+from pages._common.fmt import fmt_num, label as md_label, source_text, year_text
 from pages._common.i18n import STRINGS, label as lab, t
 
 
@@ -177,6 +177,21 @@ def side_by_side(table: pd.DataFrame, lang: str, counts: dict[str, dict[str, flo
                                  else fmt_num(counts.get(ind.id, {}).get(i), 0, lang))
             rows.append(rec)
     return pd.DataFrame(rows)
+
+
+def for_st_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` for st.table, which renders its column headers, row labels and text cells as Markdown: each of
+    them escaped with ``fmt.label`` at this sink (a focus-area name from the link is text, never a link or an
+    image). Not for st.dataframe (plain text there: an escape would be shown)."""
+    out = frame.copy()
+    out.columns = [md_label(c) for c in out.columns]
+    out.index = pd.Index([md_label(i) if isinstance(i, str) else i for i in out.index],
+                         name=md_label(out.index.name) if isinstance(out.index.name, str) else out.index.name)
+    for j in range(out.shape[1]):
+        col = out.iloc[:, j]
+        if not pd.api.types.is_numeric_dtype(col):
+            out.iloc[:, j] = [md_label(v) if isinstance(v, str) else v for v in col]
+    return out
 
 
 def side_by_side_display(side: pd.DataFrame, lang: str) -> pd.DataFrame:
