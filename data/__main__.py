@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from data import cache, http
+from data import cache, http, snapshot
 from data.codes import LEVELS
 from data.errors import StapelkaartError
 
@@ -148,7 +148,7 @@ def cmd_list_gemeenten(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    slugs = cache.export_snapshot(args.file)
+    slugs = snapshot.export_snapshot(args.file)
     print(f"{len(slugs)} cache-items geschreven naar {args.file}")
     return 0
 
@@ -157,7 +157,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from data.snapshot import UPLOAD_LIMITS, SnapshotLimits
 
     limits = SnapshotLimits.for_megabytes(args.max_mb) if args.max_mb else UPLOAD_LIMITS
-    report = cache.import_snapshot(args.file, overwrite_newer=args.force, limits=limits)
+    report = snapshot.import_snapshot(args.file, overwrite_newer=args.force, limits=limits)
     print(f"{len(report.imported)} cache-items geïmporteerd uit {args.file}")
     for slug, why in report.skipped:
         print(f"  overgeslagen: {slug} ({why}; gebruik --force om toch te overschrijven)")

@@ -31,6 +31,7 @@ from __future__ import annotations
 import difflib
 import functools
 import logging
+import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -40,7 +41,7 @@ import pandas as pd
 
 from data import cache, http
 from data.codes import LEVELS, PREFIX_OF_LEVEL, gemeente_of, normalise_gemeente, normalise_level, strip_code
-from data.errors import FetchError, UserInputError
+from data.errors import FetchError, StorageError, UserInputError
 from data.kwb_schema import canonical_names, snake
 
 log = logging.getLogger(__name__)
@@ -104,10 +105,45 @@ def region_filter(gemeente: str, levels: Sequence[str], field: str = "WijkenEnBu
     return " or ".join(terms)
 
 
-def _odata_rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | None) -> list[dict]:
-    """All rows of an OData v3 feed, following ``odata.nextLink`` (loop-guarded in :func:`http.iter_pages`)."""
+#: Extra attempts of a whole download whose answer was short (fewer rows than CBS says it has, or none).
+SHORT_RETRIES = 2
+
+
+def _short(url: str, nl: str, en: str) -> FetchError:
+    """A short answer: a FetchError (so a cached copy is used where there is one) that is never stored."""
+    err = FetchError(f"CBS gaf een onvolledig antwoord: {nl} ({url}). Er is niets opgeslagen; probeer later opnieuw.",
+                     f"CBS gave an incomplete answer: {en} ({url}). Nothing was stored; try again later.", url=url)
+    err.short = True  # type: ignore[attr-defined]
+    return err
+
+
+def _retry_short(fetch: Callable[[], Any], label: str) -> Any:
+    """``fetch()``, again up to :data:`SHORT_RETRIES` times (with the HTTP backoff) while its answer is short."""
+    cfg = http.settings()
+    for attempt in range(SHORT_RETRIES + 1):
+        try:
+            return fetch()
+        except FetchError as exc:
+            if not getattr(exc, "short", False) or attempt >= min(SHORT_RETRIES, cfg.retries):
+                raise
+            log.warning("%s: %s; nieuwe poging %d/%d", label, exc.message, attempt + 1, SHORT_RETRIES)
+            time.sleep(cfg.delay(attempt))
+    raise AssertionError("unreachable")
+
+
+def _odata_rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | None,
+                check: Callable[[list[dict]], None] | None = None) -> list[dict]:
+    """All rows of an OData v3 feed, following ``odata.nextLink`` (loop-guarded in :func:`http.iter_pages`).
+
+    The rows received are checked against what CBS says it has: ``odata.count`` (sent when asked with
+    ``$inlinecount=allpages``; asked and absent is itself an error) must equal the rows received over all pages,
+    so a page that ends early without ``odata.nextLink``, or an empty ``value``, is a short answer (FetchError).
+    ``check(rows)`` runs first (rows outside the filter say more than a count that does not match).
+    """
     rows: list[dict] = []
     total: int | None = None
+    counted = False
+    shown = http.full_url(url, params)
     for page in http.iter_pages(url, dict(params), http.odata_next_link):
         value = page.get("value") if isinstance(page, Mapping) else None
         if not isinstance(value, list):
@@ -115,13 +151,23 @@ def _odata_rows(url: str, params: Mapping[str, Any], label: str, progress: Progr
                 f"CBS gaf een onverwacht antwoord zonder 'value' ({url}). Probeer later opnieuw.",
                 f"CBS returned an unexpected answer without 'value' ({url}). Try again later.", url=url)
         rows.extend(value)
-        if page.get("odata.count") is not None:
+        if not counted and page.get("odata.count") is not None:
+            counted = True
             try:
                 total = int(page["odata.count"])
             except (TypeError, ValueError):
-                total = None
+                raise _short(shown, f"odata.count {str(page['odata.count'])[:20]!r} is geen aantal",
+                             f"odata.count {str(page['odata.count'])[:20]!r} is not a number") from None
         if progress is not None:
             progress(len(rows), total, label)
+    if check is not None:
+        check(rows)
+    if total is None and params.get("$inlinecount") == "allpages":
+        raise _short(shown, f"geen odata.count bij {len(rows)} rijen, hoewel gevraagd",
+                     f"no odata.count with {len(rows)} rows, although asked for")
+    if total is not None and len(rows) != total:
+        raise _short(shown, f"CBS meldt {total} rijen (odata.count) maar stuurde er {len(rows)}",
+                     f"CBS reports {total} rows (odata.count) but sent {len(rows)}")
     return rows
 
 
@@ -218,7 +264,8 @@ def list_gemeenten(year: int, *, refresh: bool = False) -> pd.DataFrame:
                                   "name": [_clean_text(r.get("Title")) for r in rows]})
         else:
             url = f"{_table_url(tid)}/WijkenEnBuurten"
-            rows = _odata_rows(url, {"$format": "json", "$filter": "startswith(Key,'GM')"}, f"{tid} gemeenten", None)
+            params = {"$format": "json", "$filter": "startswith(Key,'GM')", "$inlinecount": "allpages"}
+            rows = _retry_short(lambda: _odata_rows(url, params, f"{tid} gemeenten", None), f"{tid} gemeenten")
             frame = pd.DataFrame({"code": [strip_code(r.get("Key")) for r in rows],
                                   "name": [_clean_text(r.get("Title")) for r in rows]})
     except FetchError as exc:
@@ -233,7 +280,10 @@ def list_gemeenten(year: int, *, refresh: bool = False) -> pd.DataFrame:
         raise FetchError(f"CBS gaf geen gemeenten voor {tid} ({url}). Probeer later opnieuw.",
                          f"CBS returned no gemeenten for {tid} ({url}). Try again later.", url=url)
     frame.attrs = {"source": {"table_id": tid, "year": year, "url": url, "fetched_at": http.utc_now_iso()}}
-    cache.put(key, frame, {"source_url": url, "table_id": tid})
+    try:
+        cache.put(key, frame, {"source_url": url, "table_id": tid})
+    except StorageError as exc:  # the list is still right; it is fetched again next time
+        log.warning("Gemeentelijst %s niet opgeslagen: %s", year, exc.message)
     return frame
 
 
@@ -291,6 +341,20 @@ def _check_rows(rows: list[dict], gemeente: str | None, levels: Sequence[str], u
                 url=url)
 
 
+#: Levels of which every gemeente (and the country) has at least one row in KWB: none of them is a short answer.
+_ALWAYS_THERE = ("gemeente", "wijk")
+
+
+def _check_levels(rows: list[dict], levels: Sequence[str], url: str) -> None:
+    """No row at a level that always has rows (a gemeente's own row, its wijken): a short answer, even when
+    ``odata.count`` agrees (an empty ``value: []`` with count 0 where rows were expected)."""
+    prefixes = {(strip_code(r.get("WijkenEnBuurten")) or "")[:2] for r in rows}
+    absent = [lv for lv in levels if lv in _ALWAYS_THERE and PREFIX_OF_LEVEL[lv] not in prefixes]
+    if absent:
+        raise _short(url, f"geen enkele rij op niveau {'/'.join(absent)} ({len(rows)} rijen in totaal)",
+                     f"not one row at level {'/'.join(absent)} ({len(rows)} rows in all)")
+
+
 def _tidy(rows: list[dict], titles: Mapping[str, Any], meta: _TableMeta, year: int) -> pd.DataFrame:
     """Rows of TypedDataSet -> the tidy frame of docs/ARCHITECTURE.md (without attrs)."""
     codes = [strip_code(r.get("WijkenEnBuurten")) for r in rows]
@@ -334,9 +398,14 @@ def _fetch_v3(meta: _TableMeta, gemeente: str | None, levels: Sequence[str], pro
     url = f"{base}/TypedDataSet"
     params = {"$format": "json", "$filter": flt, "$inlinecount": "allpages"}
     label = f"{meta.tid} {gemeente or 'NL'} {'/'.join(levels)}"
-    rows = _odata_rows(url, params, label, progress)
     shown = http.full_url(url, params)
-    _check_rows(rows, gemeente, levels, shown)
+
+    def download() -> list[dict]:
+        got = _odata_rows(url, params, label, progress, lambda rows: _check_rows(rows, gemeente, levels, shown))
+        _check_levels(got, levels, shown)
+        return got
+
+    rows = _retry_short(download, label)
     seen: set[str] = set()
     for row in rows:
         code = strip_code(row.get("WijkenEnBuurten"))
@@ -430,21 +499,22 @@ def _assemble(parts: list[tuple[pd.DataFrame, dict]], tid: str, year: int, stale
 
 
 def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh: bool,
-          progress: Progress | None) -> pd.DataFrame:
-    """Shared by :func:`load_kwb` (selection = gemeenten) and :func:`load_kwb_national` (None)."""
+          progress: Progress | None, allow_fewer: bool = False) -> pd.DataFrame:
+    """Shared by :func:`load_kwb` (selection = gemeenten) and :func:`load_kwb_national` (None).
+
+    Nothing is stored until every unit is fetched and checked: an answer with fewer rows than the good copy
+    kept raises FewerRowsError (unless ``allow_fewer``) before any entry changes. CBS unreachable: see
+    :func:`_degrade`. Storage that takes no new data: the fetched frame is still returned, with a notice.
+    """
     tid = table_id(year)
     units = sorted(selection) if selection is not None else [None]
     keys = {(g, lv): cache.CacheKey.make("kwb", year, lv, [g] if g else "NL") for g in units for lv in levels}
     cached = {k: cache.get(key) for k, key in keys.items()}
     if not refresh and all(v is not None for v in cached.values()):
-        parts = []
-        for k in keys:
-            frame, man = cached[k]
-            parts.append((frame, dict(man, _from_cache=True)))
-        return _assemble(parts, tid, year, stale=False)
+        return _assemble([(cached[k][0], dict(cached[k][1], _from_cache=True)) for k in keys], tid, year, stale=False)
 
+    pending: dict[tuple[str | None, str], tuple[pd.DataFrame, dict]] = {}
     try:
-        fetched: dict[tuple[str | None, str], tuple[pd.DataFrame, dict]] = {}
         meta = None if year in V4_YEARS else _TableMeta(year, tid)
         if refresh and meta is not None and meta.modified and all(
                 v is not None and v[1].get("modified") == meta.modified for v in cached.values()):
@@ -470,31 +540,79 @@ def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh
                 part.attrs = {"columns": columns,
                               "source": {"table_id": tid, "year": year, "url": url, "modified": modified,
                                          "fetched_at": fetched_at}}
-                man = cache.put(keys[(g, lv)], part, {"source_url": url, "table_id": tid, "modified": modified,
-                                                      "fetched_at": fetched_at})
-                fetched[(g, lv)] = (part, man)
+                pending[(g, lv)] = (part, {"source_url": url, "table_id": tid, "modified": modified,
+                                           "fetched_at": fetched_at})
     except FetchError as err:
-        if all(v is not None for v in cached.values()):
-            parts = [(cached[k][0], dict(cached[k][1], _from_cache=True)) for k in keys]
-            _warn_stale(err, [cache.age_days(m) or 0.0 for _, m in parts])
-            return _assemble(parts, tid, year, stale=True)
-        raise
+        return _degrade(err, keys, cached, tid, year)
+    if not allow_fewer:
+        for k, (part, _) in pending.items():
+            cache.check_not_fewer(keys[k], len(part))
+    notices: list[dict] = []
     parts = []
     for k in keys:
-        if k in fetched:
-            parts.append(fetched[k])
+        if k in pending:
+            parts.append(_store(keys[k], *pending[k], notices))
         else:
-            frame, man = cached[k]
-            parts.append((frame, dict(man, _from_cache=True)))
-    return _assemble(parts, tid, year, stale=False)
+            parts.append((cached[k][0], dict(cached[k][1], _from_cache=True)))
+    frame = _assemble(parts, tid, year, stale=False)
+    if notices:
+        frame.attrs["source"]["not_stored"] = True
+        frame.attrs["source"]["notices"] = notices[:1]  # one message per frame: the same for every entry
+    return frame
+
+
+def _store(key: cache.CacheKey, part: pd.DataFrame, man: dict, notices: list[dict]) -> tuple[pd.DataFrame, dict]:
+    """Put one fetched part in the cache; storage that takes no new data leaves it unstored but usable."""
+    try:
+        return part, cache.put(key, part, man)
+    except StorageError as exc:
+        log.warning("KWB %s niet opgeslagen: %s", key.describe(), exc.message)
+        notices.append({"nl": exc.message, "en": exc.message_en})
+        return part, dict(man, rows=len(part), attrs=dict(part.attrs), version=None)
+
+
+def _degrade(err: FetchError, keys: Mapping[tuple, cache.CacheKey], cached: Mapping[tuple, Any], tid: str,
+             year: int) -> pd.DataFrame:
+    """CBS did not answer (or answered short): serve what the cache holds, marked ``stale``, and name the rest.
+
+    An entry whose current copy is damaged or whose manifest is gone is replaced by its newest intact kept
+    version; entries with nothing usable are left out and named (``source["missing"]``). Nothing usable at
+    all: the FetchError itself.
+    """
+    parts, older, missing = [], [], []
+    for k, key in keys.items():
+        hit = cached[k]
+        if hit is None and (hit := cache.newest_intact(key)) is not None:
+            older.append(f"{key.describe()} (CBS-versie {str(hit[1].get('modified') or '?')[:10]})")
+        if hit is None:
+            missing.append(key.describe())
+        else:
+            parts.append((hit[0], dict(hit[1], _from_cache=True)))
+    if not parts:
+        raise err
+    _warn_stale(err, [cache.age_days(m) or 0.0 for _, m in parts])
+    frame = _assemble(parts, tid, year, stale=True)
+    notices = []
+    if older:
+        notices.append({"nl": "De huidige cachekopie is beschadigd of ontbreekt; een eerdere intacte versie wordt "
+                              f"getoond voor: {', '.join(older)}.",
+                        "en": "The current cached copy is damaged or missing; an earlier intact version is shown "
+                              f"for: {', '.join(older).replace('CBS-versie', 'CBS version')}."})
+    if missing:
+        notices.append({"nl": f"Niet getoond (niet in de cache en CBS gaf geen antwoord): {', '.join(missing)}.",
+                        "en": f"Not shown (not in the cache and CBS did not answer): {', '.join(missing)}."})
+    frame.attrs["source"].update(missing=missing, older=older, notices=notices)
+    return frame
 
 
 def load_kwb(gemeenten: Sequence[str], year: int, *, levels: Sequence[str] = LEVELS, refresh: bool = False,
-             progress: Progress | None = None) -> pd.DataFrame:
+             progress: Progress | None = None, allow_fewer: bool = False) -> pd.DataFrame:
     """KWB ``year`` for ``gemeenten`` at ``levels`` as the tidy frame of docs/ARCHITECTURE.md.
 
     Cache first (zero HTTP requests when everything is cached, unless ``refresh``). Unknown year/gemeente:
-    UserInputError. Network failure: FetchError, or the cached copy marked ``stale`` when there is one.
+    UserInputError. Network failure or a short answer: FetchError, or what the cache holds marked ``stale`` (see
+    :func:`_degrade`). An answer with fewer rows than the kept copy: FewerRowsError unless ``allow_fewer``
+    (an administrator's explicit confirmation).
     ``progress(done_rows, total_rows_or_None, label)`` is called after every page.
     """
     tid = table_id(year)
@@ -520,17 +638,17 @@ def load_kwb(gemeenten: Sequence[str], year: int, *, levels: Sequence[str] = LEV
         known = None  # offline: _load falls back to whatever is cached, or raises the FetchError
     codes = _resolve_gemeenten(gemeenten, year, known)
     log.info("KWB %s (%s): %s, niveaus %s", year, tid, ",".join(codes), ",".join(levels))
-    return _load(codes, year, levels, refresh, progress)
+    return _load(codes, year, levels, refresh, progress, allow_fewer)
 
 
 def load_kwb_national(year: int, level: str, *, refresh: bool = False,
-                      progress: Progress | None = None) -> pd.DataFrame:
+                      progress: Progress | None = None, allow_fewer: bool = False) -> pd.DataFrame:
     """All regions of one ``level`` in the Netherlands (reference frame for national ranks).
 
     Pages through ``odata.nextLink`` (the real table has ~14 000 buurten, beyond one 10 000-row page).
     """
     table_id(year)
-    return _load(None, int(year), [normalise_level(level)], refresh, progress)
+    return _load(None, int(year), [normalise_level(level)], refresh, progress, allow_fewer)
 
 
 # ------------------------------------------------------------------------------------------ versions
