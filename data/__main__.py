@@ -91,8 +91,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     lines = []
     try:
         with http.count_requests() as counter:
-            stats = cbs.load_kwb(args.gemeente, args.year, levels=levels, refresh=args.refresh, progress=bars.rows)
+            stats = cbs.load_kwb(args.gemeente, args.year, levels=levels, refresh=args.refresh, progress=bars.rows,
+                                 allow_fewer=args.allow_fewer)
             src = stats.attrs["source"]
+            lines.extend(f"let op: {n['nl']}" for n in src.get("notices") or ())
             codes = sorted(set(stats["gemeente_code"].dropna())) or sorted(args.gemeente)
             for lv in levels:
                 n = int((stats["level"] == lv).sum())
@@ -175,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--year", type=int, required=True)
     f.add_argument("--level", nargs="+", choices=LEVELS, default=["wijk", "buurt"])
     f.add_argument("--refresh", action="store_true", help="opnieuw ophalen, ook als het al in de cache staat")
+    f.add_argument("--allow-fewer", action="store_true",
+                   help="beheerder: bevestig dat CBS nu minder rijen heeft dan de bewaarde versie (anders geweigerd)")
     f.add_argument("-q", "--quiet", action="store_true", help="geen voortgangsbalken")
     f.set_defaults(func=cmd_fetch)
 
