@@ -28,6 +28,7 @@ Public API::
     age_days(manifest)             # float days since fetched_at
     newest_intact(key)             # (frame, manifest) of the newest intact kept version, when get(key) has none
     kept_rows(key)                 # rows of the good copy a new answer must not undercut (put(..., allow_fewer))
+    put_or_keep(key, frame, manifest, notices=[])   # put(), but unstorable (read-only, full disk) -> notice
 
 Snapshots (export/import of the whole cache) live in data.snapshot, which imports this module (one direction).
 A write the storage refuses (read-only, full disk) raises data.errors.StorageError, never a bare OSError.
@@ -52,7 +53,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.errors import CacheError, FewerRowsError, storage_error
+from data.errors import CacheError, FewerRowsError, StorageError, storage_error
 
 log = logging.getLogger(__name__)
 
@@ -389,6 +390,23 @@ def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None =
     return json.loads(manifest_bytes)
 
 
+def put_or_keep(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None = None, *,
+                notices: list[dict] | None = None, **kw: Any) -> dict:
+    """:func:`put`, except that storage which takes no new data (StorageError) is not fatal: the frame stays
+    usable for this answer, the returned manifest (in memory only) has ``not_stored: True`` and the plain
+    message is appended to ``notices`` as ``{"nl", "en"}``. For loaders: a fetch that cannot be stored is
+    still shown, with a notice (read-only replica cache, full disk)."""
+    try:
+        return put(key, frame, manifest, **kw)
+    except StorageError as exc:
+        log.warning("%s niet opgeslagen: %s", key.describe(), exc.message)
+        if notices is not None and not any(n.get("nl") == exc.message for n in notices):
+            notices.append({"nl": exc.message, "en": exc.message_en})
+        man = dict(manifest or {})
+        return dict(man, key=key.to_json(), rows=int(len(frame)), attrs=man.get("attrs", dict(frame.attrs)),
+                    fetched_at=man.get("fetched_at") or utc_now_iso(), version=None, not_stored=True)
+
+
 def _previous_data_file(path: Path) -> str | None:
     """The data file named by the current manifest of entry ``path`` (None if there is none)."""
     try:
@@ -564,6 +582,7 @@ def iter_ok(kind: str | None = None) -> Iterator[Entry]:
 
 __all__: Sequence[str] = (
     "FORMAT_VERSION", "CacheKey", "Entry", "age_days", "atomic_write_bytes", "cache_dir", "check_not_fewer",
-    "delete", "get", "iter_ok", "kept_rows", "list_entries", "newest_intact", "previous_version", "put", "restore",
+    "delete", "get", "iter_ok", "kept_rows", "list_entries", "newest_intact", "previous_version", "put",
+    "put_or_keep", "restore",
     "storage_errors", "version_id", "versions", "VERSIONED_KINDS",
 )

@@ -551,24 +551,15 @@ def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh
     parts = []
     for k in keys:
         if k in pending:
-            parts.append(_store(keys[k], *pending[k], notices))
+            part, man = pending[k]
+            parts.append((part, cache.put_or_keep(keys[k], part, man, notices=notices)))
         else:
             parts.append((cached[k][0], dict(cached[k][1], _from_cache=True)))
     frame = _assemble(parts, tid, year, stale=False)
     if notices:
         frame.attrs["source"]["not_stored"] = True
-        frame.attrs["source"]["notices"] = notices[:1]  # one message per frame: the same for every entry
+        frame.attrs["source"]["notices"] = notices
     return frame
-
-
-def _store(key: cache.CacheKey, part: pd.DataFrame, man: dict, notices: list[dict]) -> tuple[pd.DataFrame, dict]:
-    """Put one fetched part in the cache; storage that takes no new data leaves it unstored but usable."""
-    try:
-        return part, cache.put(key, part, man)
-    except StorageError as exc:
-        log.warning("KWB %s niet opgeslagen: %s", key.describe(), exc.message)
-        notices.append({"nl": exc.message, "en": exc.message_en})
-        return part, dict(man, rows=len(part), attrs=dict(part.attrs), version=None)
 
 
 def _degrade(err: FetchError, keys: Mapping[tuple, cache.CacheKey], cached: Mapping[tuple, Any], tid: str,

@@ -263,3 +263,19 @@ def test_import_keeps_newer_existing_entry(cache_dir, tmp_path):
     report = snapshot.import_snapshot(snap)
     assert report.imported == [] and report.skipped[0][0] == KEY.slug
     assert cache.get(KEY)[0]["aantal_inwoners"].iloc[2] == 6.0
+
+
+def test_cache_and_snapshot_import_in_one_direction_only():
+    """Issue 22: data.snapshot imports data.cache, never the other way (no lazy module __getattr__ shim)."""
+    import ast
+
+    tree = ast.parse(Path(cache.__file__).read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names |= {f"{node.module}.{a.name}" for a in node.names} | {str(node.module)}
+        elif isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+    assert not {n for n in names if "snapshot" in n}, names
+    assert "__getattr__" not in {f.name for f in tree.body if isinstance(f, ast.FunctionDef)}
+    assert not hasattr(cache, "import_snapshot") and hasattr(snapshot, "import_snapshot")
