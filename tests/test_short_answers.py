@@ -86,6 +86,26 @@ def test_a_short_answer_is_an_error_never_cached_and_a_healthy_server_then_gives
     assert cache.get(_key())[1]["rows"] == 19
 
 
+def test_a_short_gemeente_list_is_an_error_never_cached(mirror, cache_dir):
+    """The list of gemeenten: 10 of the 342 that odata.count announces, no next link: FetchError, not cached
+    (a short list would later refuse real gemeenten as unknown)."""
+    from data import cache
+    from data.cbs import list_gemeenten
+    from data.errors import FetchError
+
+    url = f"{mirror.url}/ODataFeed/odata/{TABLE}/WijkenEnBuurten"
+    real = requests.get(url, params={"$format": "json", "$filter": "startswith(Key,'GM')"}, timeout=10).json()["value"]
+    assert len(real) == 342
+    mirror.clear_requests()
+    mirror.fault(match=r"WijkenEnBuurten\?.*startswith\(Key,'GM'\)", status=200, content_type="application/json",
+                 body=json.dumps({"odata.count": "342", "value": real[:10]}))
+    with pytest.raises(FetchError, match="342 rijen .* stuurde er 10"):
+        list_gemeenten(2024)
+    assert cache.get(cache.CacheKey.make("gemeenten", 2024, "gemeente", "NL")) is None
+    mirror.reset()
+    assert len(list_gemeenten(2024)) == 342
+
+
 def test_a_short_answer_once_is_retried_and_the_complete_answer_kept(mirror, cache_dir):
     """CBS answers short once (10 of 19, no next link), then completely: the load has all 19 wijken."""
     real = _rows(mirror, ZAANSTAD_WIJKEN)
