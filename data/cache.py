@@ -437,11 +437,12 @@ def delete(key: CacheKey) -> bool:
     path = _entries_dir() / key.slug
     if not path.exists():
         return False
-    with contextlib.suppress(FileNotFoundError):
-        (path / MANIFEST).unlink()
-    for f in path.iterdir():  # version records and their data files too: delete means gone
+    with storage_errors():
         with contextlib.suppress(FileNotFoundError):
-            f.unlink()
+            (path / MANIFEST).unlink()
+        for f in path.iterdir():  # version records and their data files too: delete means gone
+            with contextlib.suppress(FileNotFoundError):
+                f.unlink()
     with contextlib.suppress(OSError):
         path.rmdir()
     return True

@@ -416,7 +416,9 @@ def _fetch_v3(meta: _TableMeta, gemeente: str | None, levels: Sequence[str], pro
     titles: dict[str, Any] = {}
     if rows:
         dflt = flt.replace("WijkenEnBuurten", "Key")
-        dim = _odata_rows(f"{base}/WijkenEnBuurten", {"$format": "json", "$filter": dflt}, label + " namen", None)
+        dparams = {"$format": "json", "$filter": dflt, "$inlinecount": "allpages"}
+        dim = _retry_short(lambda: _odata_rows(f"{base}/WijkenEnBuurten", dparams, label + " namen", None),
+                           label + " namen")
         titles = {strip_code(d.get("Key")): d.get("Title") for d in dim}
     return _tidy(rows, titles, meta, meta.year), shown
 

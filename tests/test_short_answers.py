@@ -106,6 +106,23 @@ def test_a_short_gemeente_list_is_an_error_never_cached(mirror, cache_dir):
     assert len(list_gemeenten(2024)) == 342
 
 
+def test_short_area_names_are_an_error_never_cached(mirror, cache_dir):
+    """The names of the wijken (WijkenEnBuurten dimension): 5 of the 19 announced: FetchError, nothing stored
+    (the rows would otherwise be cached with 14 names missing)."""
+    from data import cache
+    from data.errors import FetchError
+
+    url = f"{mirror.url}/ODataFeed/odata/{TABLE}/WijkenEnBuurten"
+    names = requests.get(url, params={"$format": "json", "$filter": "startswith(Key,'WK0479')"},
+                         timeout=10).json()["value"]
+    assert len(names) == 19
+    mirror.fault(match=r"WijkenEnBuurten\?.*startswith\(Key,'WK0479'\)", status=200,
+                 content_type="application/json", body=json.dumps({"odata.count": "19", "value": names[:5]}))
+    with pytest.raises(FetchError, match="19 rijen .* stuurde er 5"):
+        _load()
+    assert cache.get(_key()) is None
+
+
 def test_a_short_answer_once_is_retried_and_the_complete_answer_kept(mirror, cache_dir):
     """CBS answers short once (10 of 19, no next link), then completely: the load has all 19 wijken."""
     real = _rows(mirror, ZAANSTAD_WIJKEN)
