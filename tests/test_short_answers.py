@@ -289,3 +289,30 @@ def test_nothing_usable_with_cbs_down_is_still_the_fetch_error(mirror, cache_dir
     _cbs_down(mirror, monkeypatch)
     with pytest.raises(FetchError):
         _load()
+
+
+def test_kaart_names_the_gemeente_it_cannot_show_with_cbs_down(mirror, cache_dir, monkeypatch):
+    """The Kaart (defaults: Amsterdam + Zaanstad, wijk, national reference) after a healthy first visit; then
+    Zaanstad's cached wijken are damaged and CBS is down: no foutcode; the stale warning and a notice naming the
+    entry that is not shown (the whole view used to fail)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO
+
+    def visit():
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    assert not visit().error                                     # warms every cache entry the Kaart needs
+    _damage_current(_key())
+    _cbs_down(mirror, monkeypatch)
+    at = visit()
+    warnings_ = [w.value for w in at.warning]
+    assert not [e.value for e in at.error if "foutcode" in e.value], [e.value for e in at.error]
+    assert any("Gecachte gegevens van" in w for w in warnings_), warnings_
+    assert any("Niet getoond" in w and "GM0479" in w for w in warnings_), warnings_
