@@ -316,3 +316,20 @@ def test_kaart_names_the_gemeente_it_cannot_show_with_cbs_down(mirror, cache_dir
     assert not [e.value for e in at.error if "foutcode" in e.value], [e.value for e in at.error]
     assert any("Gecachte gegevens van" in w for w in warnings_), warnings_
     assert any("Niet getoond" in w and "GM0479" in w for w in warnings_), warnings_
+
+
+def test_cli_refresh_refuses_fewer_rows_and_allow_fewer_confirms(mirror, cache_dir):
+    """`python -m data fetch --refresh`: the refusal is one line naming 19 and 10 (exit 4, no traceback);
+    `--allow-fewer` is the administrator's confirmation and stores the 10."""
+    from data import cache
+    from tests.test_data_cli import assert_one_line_error, run
+
+    _older_copy_of_zaanstad(mirror)
+    _short_fault(mirror, _answer(_rows(mirror, ZAANSTAD_WIJKEN)[:10], 10))
+    args = ("fetch", "--gemeente", "GM0479", "--year", "2024", "--level", "wijk", "--refresh", "-q")
+    line = assert_one_line_error(run(*args), 4)
+    assert "10 rijen, de bewaarde versie 19" in line and "--allow-fewer" in line
+    assert cache.get(_key())[1]["rows"] == 19
+    ok = run(*args, "--allow-fewer")
+    assert ok.returncode == 0, ok.stderr
+    assert "statistiek wijken    85984NED:    10 rijen" in ok.stdout and cache.get(_key())[1]["rows"] == 10
