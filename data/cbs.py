@@ -424,11 +424,18 @@ def _fetch_v3(meta: _TableMeta, gemeente: str | None, levels: Sequence[str], pro
 
 
 def _v4_rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | None) -> list[dict]:
+    """All rows of an OData v4 feed; an ``@odata.count`` (when the service sends one) must match, as in v3."""
     rows: list[dict] = []
+    total = None
     for page in http.iter_pages(url, dict(params), http.odata_next_link):
         rows.extend(page.get("value", []) if isinstance(page, Mapping) else [])
+        if total is None and isinstance(page, Mapping) and isinstance(page.get("@odata.count"), int):
+            total = page["@odata.count"]
         if progress is not None:
-            progress(len(rows), None, label)
+            progress(len(rows), total, label)
+    if total is not None and len(rows) != total:
+        raise _short(http.full_url(url, params), f"CBS meldt {total} rijen (@odata.count) maar stuurde er {len(rows)}",
+                     f"CBS reports {total} rows (@odata.count) but sent {len(rows)}")
     return rows
 
 

@@ -333,3 +333,23 @@ def test_cli_refresh_refuses_fewer_rows_and_allow_fewer_confirms(mirror, cache_d
     ok = run(*args, "--allow-fewer")
     assert ok.returncode == 0, ok.stderr
     assert "statistiek wijken    85984NED:    10 rijen" in ok.stdout and cache.get(_key())[1]["rows"] == 10
+
+
+def test_v4_count_is_checked_too(mirror, cache_dir, monkeypatch):
+    """OData v4 (2025, datasets.cbs.nl; no v4 emulator, so the answers are fault bodies on the mirror): 2
+    observations where @odata.count says 5 is a short answer, never stored."""
+    from data import cache
+    from data.cbs import load_kwb
+    from data.errors import FetchError
+
+    monkeypatch.setenv("STAPELKAART_CBS_V4_URL", mirror.url)
+    js = {"status": 200, "content_type": "application/json"}
+    mirror.fault(match="86165NED/WijkenEnBuurtenCodes", body=json.dumps(
+        {"value": [{"Identifier": "GM0479", "Title": "Zaanstad"}]}), **js)
+    mirror.fault(match="86165NED/MeasureCodes", body=json.dumps(
+        {"value": [{"Identifier": "T001036", "Title": "Aantal inwoners"}]}), **js)
+    obs = [{"WijkenEnBuurten": f"WK04791{i}", "Measure": "T001036", "Value": 100.0 + i} for i in (1, 2)]
+    mirror.fault(match="86165NED/Observations", body=json.dumps({"@odata.count": 5, "value": obs}), **js)
+    with pytest.raises(FetchError, match=r"5 rijen \(@odata.count\) maar stuurde er 2"):
+        load_kwb(["GM0479"], 2025, levels=["wijk"])
+    assert cache.get(cache.CacheKey.make("kwb", 2025, "wijk", ["GM0479"])) is None
