@@ -403,7 +403,7 @@ def put_or_keep(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] 
         if notices is not None and not any(n.get("nl") == exc.message for n in notices):
             notices.append({"nl": exc.message, "en": exc.message_en})
         man = dict(manifest or {})
-        return dict(man, key=key.to_json(), rows=int(len(frame)), attrs=man.get("attrs", dict(frame.attrs)),
+        return dict(man, key=key.to_json(), rows=len(frame), attrs=man.get("attrs", dict(frame.attrs)),
                     fetched_at=man.get("fetched_at") or utc_now_iso(), version=None, not_stored=True)
 
 

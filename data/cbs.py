@@ -12,6 +12,9 @@ Rules that come from how the real service behaves:
   empty 200, so gemeente keys are padded and wijken/buurten are selected with ``startswith``.
 * The service answers some unsupported filters with *unfiltered* rows: every returned row is checked to
   belong to the requested gemeente and level, otherwise FetchError (we never download the whole table).
+* A short answer (rows != ``odata.count``, a page ending early, no row at a level every gemeente has) is an
+  error, retried and never stored (:mod:`data.odata`); a refresh with fewer rows than the kept copy is refused
+  unless ``allow_fewer`` (FewerRowsError); with CBS down, what is intact is served and the rest named.
 * Column keys carry year-specific suffixes (``AantalInwoners_5``): they are resolved at run time from
   ``DataProperties`` via :func:`data.kwb_schema.canonical_names`.
 
@@ -31,7 +34,6 @@ from __future__ import annotations
 import difflib
 import functools
 import logging
-import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -43,6 +45,7 @@ from data import cache, http
 from data.codes import LEVELS, PREFIX_OF_LEVEL, gemeente_of, normalise_gemeente, normalise_level, strip_code
 from data.errors import FetchError, StorageError, UserInputError
 from data.kwb_schema import canonical_names, snake
+from data.odata import odata_rows, retry_short, short_answer, v4_rows
 
 log = logging.getLogger(__name__)
 
@@ -103,72 +106,6 @@ def region_filter(gemeente: str, levels: Sequence[str], field: str = "WijkenEnBu
         else:
             terms.append(f"startswith({field},'{PREFIX_OF_LEVEL[level]}{digits}')")
     return " or ".join(terms)
-
-
-#: Extra attempts of a whole download whose answer was short (fewer rows than CBS says it has, or none).
-SHORT_RETRIES = 2
-
-
-def _short(url: str, nl: str, en: str) -> FetchError:
-    """A short answer: a FetchError (so a cached copy is used where there is one) that is never stored."""
-    err = FetchError(f"CBS gaf een onvolledig antwoord: {nl} ({url}). Er is niets opgeslagen; probeer later opnieuw.",
-                     f"CBS gave an incomplete answer: {en} ({url}). Nothing was stored; try again later.", url=url)
-    err.short = True  # type: ignore[attr-defined]
-    return err
-
-
-def _retry_short(fetch: Callable[[], Any], label: str) -> Any:
-    """``fetch()``, again up to :data:`SHORT_RETRIES` times (with the HTTP backoff) while its answer is short."""
-    cfg = http.settings()
-    for attempt in range(SHORT_RETRIES + 1):
-        try:
-            return fetch()
-        except FetchError as exc:
-            if not getattr(exc, "short", False) or attempt >= min(SHORT_RETRIES, cfg.retries):
-                raise
-            log.warning("%s: %s; nieuwe poging %d/%d", label, exc.message, attempt + 1, SHORT_RETRIES)
-            time.sleep(cfg.delay(attempt))
-    raise AssertionError("unreachable")
-
-
-def _odata_rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | None,
-                check: Callable[[list[dict]], None] | None = None) -> list[dict]:
-    """All rows of an OData v3 feed, following ``odata.nextLink`` (loop-guarded in :func:`http.iter_pages`).
-
-    The rows received are checked against what CBS says it has: ``odata.count`` (sent when asked with
-    ``$inlinecount=allpages``; asked and absent is itself an error) must equal the rows received over all pages,
-    so a page that ends early without ``odata.nextLink``, or an empty ``value``, is a short answer (FetchError).
-    ``check(rows)`` runs first (rows outside the filter say more than a count that does not match).
-    """
-    rows: list[dict] = []
-    total: int | None = None
-    counted = False
-    shown = http.full_url(url, params)
-    for page in http.iter_pages(url, dict(params), http.odata_next_link):
-        value = page.get("value") if isinstance(page, Mapping) else None
-        if not isinstance(value, list):
-            raise FetchError(
-                f"CBS gaf een onverwacht antwoord zonder 'value' ({url}). Probeer later opnieuw.",
-                f"CBS returned an unexpected answer without 'value' ({url}). Try again later.", url=url)
-        rows.extend(value)
-        if not counted and page.get("odata.count") is not None:
-            counted = True
-            try:
-                total = int(page["odata.count"])
-            except (TypeError, ValueError):
-                raise _short(shown, f"odata.count {str(page['odata.count'])[:20]!r} is geen aantal",
-                             f"odata.count {str(page['odata.count'])[:20]!r} is not a number") from None
-        if progress is not None:
-            progress(len(rows), total, label)
-    if check is not None:
-        check(rows)
-    if total is None and params.get("$inlinecount") == "allpages":
-        raise _short(shown, f"geen odata.count bij {len(rows)} rijen, hoewel gevraagd",
-                     f"no odata.count with {len(rows)} rows, although asked for")
-    if total is not None and len(rows) != total:
-        raise _short(shown, f"CBS meldt {total} rijen (odata.count) maar stuurde er {len(rows)}",
-                     f"CBS reports {total} rows (odata.count) but sent {len(rows)}")
-    return rows
 
 
 def _clean_number(value: Any) -> float:
@@ -259,13 +196,13 @@ def list_gemeenten(year: int, *, refresh: bool = False) -> pd.DataFrame:
     try:
         if year in V4_YEARS:
             url = f"{http.cbs_v4_url()}/{tid}/WijkenEnBuurtenCodes"
-            rows = _v4_rows(url, {"$filter": "startswith(Identifier,'GM')"}, f"{tid} gemeenten", None)
+            rows = v4_rows(url, {"$filter": "startswith(Identifier,'GM')"}, f"{tid} gemeenten", None)
             frame = pd.DataFrame({"code": [strip_code(r.get("Identifier")) for r in rows],
                                   "name": [_clean_text(r.get("Title")) for r in rows]})
         else:
             url = f"{_table_url(tid)}/WijkenEnBuurten"
             params = {"$format": "json", "$filter": "startswith(Key,'GM')", "$inlinecount": "allpages"}
-            rows = _retry_short(lambda: _odata_rows(url, params, f"{tid} gemeenten", None), f"{tid} gemeenten")
+            rows = retry_short(lambda: odata_rows(url, params, f"{tid} gemeenten", None), f"{tid} gemeenten")
             frame = pd.DataFrame({"code": [strip_code(r.get("Key")) for r in rows],
                                   "name": [_clean_text(r.get("Title")) for r in rows]})
     except FetchError as exc:
@@ -351,7 +288,7 @@ def _check_levels(rows: list[dict], levels: Sequence[str], url: str) -> None:
     prefixes = {(strip_code(r.get("WijkenEnBuurten")) or "")[:2] for r in rows}
     absent = [lv for lv in levels if lv in _ALWAYS_THERE and PREFIX_OF_LEVEL[lv] not in prefixes]
     if absent:
-        raise _short(url, f"geen enkele rij op niveau {'/'.join(absent)} ({len(rows)} rijen in totaal)",
+        raise short_answer(url, f"geen enkele rij op niveau {'/'.join(absent)} ({len(rows)} rijen in totaal)",
                      f"not one row at level {'/'.join(absent)} ({len(rows)} rows in all)")
 
 
@@ -401,11 +338,11 @@ def _fetch_v3(meta: _TableMeta, gemeente: str | None, levels: Sequence[str], pro
     shown = http.full_url(url, params)
 
     def download() -> list[dict]:
-        got = _odata_rows(url, params, label, progress, lambda rows: _check_rows(rows, gemeente, levels, shown))
+        got = odata_rows(url, params, label, progress, lambda rows: _check_rows(rows, gemeente, levels, shown))
         _check_levels(got, levels, shown)
         return got
 
-    rows = _retry_short(download, label)
+    rows = retry_short(download, label)
     seen: set[str] = set()
     for row in rows:
         code = strip_code(row.get("WijkenEnBuurten"))
@@ -417,26 +354,10 @@ def _fetch_v3(meta: _TableMeta, gemeente: str | None, levels: Sequence[str], pro
     if rows:
         dflt = flt.replace("WijkenEnBuurten", "Key")
         dparams = {"$format": "json", "$filter": dflt, "$inlinecount": "allpages"}
-        dim = _retry_short(lambda: _odata_rows(f"{base}/WijkenEnBuurten", dparams, label + " namen", None),
+        dim = retry_short(lambda: odata_rows(f"{base}/WijkenEnBuurten", dparams, label + " namen", None),
                            label + " namen")
         titles = {strip_code(d.get("Key")): d.get("Title") for d in dim}
     return _tidy(rows, titles, meta, meta.year), shown
-
-
-def _v4_rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | None) -> list[dict]:
-    """All rows of an OData v4 feed; an ``@odata.count`` (when the service sends one) must match, as in v3."""
-    rows: list[dict] = []
-    total = None
-    for page in http.iter_pages(url, dict(params), http.odata_next_link):
-        rows.extend(page.get("value", []) if isinstance(page, Mapping) else [])
-        if total is None and isinstance(page, Mapping) and isinstance(page.get("@odata.count"), int):
-            total = page["@odata.count"]
-        if progress is not None:
-            progress(len(rows), total, label)
-    if total is not None and len(rows) != total:
-        raise _short(http.full_url(url, params), f"CBS meldt {total} rijen (@odata.count) maar stuurde er {len(rows)}",
-                     f"CBS reports {total} rows (@odata.count) but sent {len(rows)}")
-    return rows
 
 
 def _fetch_v4(year: int, tid: str, gemeente: str | None, levels: Sequence[str], progress: Progress | None
@@ -447,13 +368,13 @@ def _fetch_v4(year: int, tid: str, gemeente: str | None, levels: Sequence[str], 
     title because v4 measure codes (``T001036``) have no v3 key prefix.
     """
     base = f"{http.cbs_v4_url()}/{tid}"
-    measures = _v4_rows(f"{base}/MeasureCodes", {}, f"{tid} measures", None)
+    measures = v4_rows(f"{base}/MeasureCodes", {}, f"{tid} measures", None)
     if gemeente is None:
         flt = " or ".join(f"startswith(WijkenEnBuurten,'{PREFIX_OF_LEVEL[lv]}')" for lv in levels)
     else:
         flt = region_filter(gemeente, levels)
     url = f"{base}/Observations"
-    obs = _v4_rows(url, {"$filter": flt}, f"{tid} {gemeente or 'NL'}", progress)
+    obs = v4_rows(url, {"$filter": flt}, f"{tid} {gemeente or 'NL'}", progress)
     shown = http.full_url(url, {"$filter": flt})
     _check_rows(obs, gemeente, levels, shown)
     names = {m.get("Identifier"): snake(str(m.get("Title") or m.get("Identifier"))) for m in measures}
@@ -558,10 +479,10 @@ def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh
             cache.check_not_fewer(keys[k], len(part))
     notices: list[dict] = []
     parts = []
-    for k in keys:
+    for k, key in keys.items():
         if k in pending:
             part, man = pending[k]
-            parts.append((part, cache.put_or_keep(keys[k], part, man, notices=notices)))
+            parts.append((part, cache.put_or_keep(key, part, man, notices=notices)))
         else:
             parts.append((cached[k][0], dict(cached[k][1], _from_cache=True)))
     frame = _assemble(parts, tid, year, stale=False)
