@@ -160,7 +160,7 @@ def attribute_frame(features: list[dict], year: int, url: str) -> pd.DataFrame:
 
 def combine(frames: list[gpd.GeoDataFrame], year: int, level: str) -> gpd.GeoDataFrame:
     """Per-gemeente frames as one, sorted by code; ``attrs`` merged: ``source`` (oldest ``fetched_at``, newest
-    ``modified``, ``from_cache`` all, ``stale`` any, errors and refusals together), ``paging``, ``geometry``."""
+    ``modified``, ``from_cache`` all, ``stale`` any, errors, refusals and notices together), ``paging``, ``geometry``."""
     if len(frames) == 1:
         out = frames[0]
         out.attrs.setdefault("paging", {})
@@ -177,6 +177,10 @@ def combine(frames: list[gpd.GeoDataFrame], year: int, level: str) -> gpd.GeoDat
     errors = [s for s in sources if s.get("error")]
     if errors:
         source.update(error=" ".join(s["error"] for s in errors), error_en=" ".join(s.get("error_en", "") for s in errors))
+    notices = [n for s in sources for n in s.get("notices") or ()]
+    if notices:        # e.g. "kan geen nieuwe gegevens opslaan" (data.pdok_store.store): each text once
+        source.update(not_stored=any(s.get("not_stored") for s in sources),
+                      notices=[n for i, n in enumerate(notices) if n["nl"] not in {m["nl"] for m in notices[:i]}])
     refused = [s["refused"] for s in sources if s.get("refused")]
     if refused:
         source["refused"] = {"rows_new": sum(r["rows_new"] for r in refused),
