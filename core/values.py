@@ -37,6 +37,7 @@ MISSING_NUMBERS = frozenset({-99997.0, -99999999.0})
 MISSING_TOKENS = frozenset({"", ".", "..", "-", "x", "?", "geheim", "nan", "na", "n/a", "null", "none",
                             "-99997", "-99999999", "-99997.0", "-99999999.0"})
 
+_JSON_NUMBER = frozenset({int, float, type(None)})      # not bool: True is no figure
 _NUM_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _NUM_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$|^[+-]?\d+(,\d+)?$")
 _NUM_TEXT_COMMA = re.compile(r"[+-]?\d+,\d+")
@@ -90,6 +91,9 @@ def parse_numbers(values: pd.Series | np.ndarray | Iterable[Any], *,
     arr = arr.ravel()
     if arr.dtype.kind in "iuf":                           # already numbers: only the placeholders and inf
         out = arr.astype("float64")
+        ok = ~np.isinf(out)
+    elif set(map(type, arr)) <= _JSON_NUMBER:              # JSON numbers and nulls (CBS, PDOK): no text to read
+        out = np.array([np.nan if v is None else v for v in arr], dtype="float64")
         ok = ~np.isinf(out)
     else:
         pairs = [_one(v, decimal_comma) for v in arr]
