@@ -41,6 +41,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.values import clean_number as _clean_number  # noqa: F401 (its old name here, tests/test_fault_suite.py)
+from core.values import clean_numbers
 from data import cache, http
 from data.codes import LEVELS, PREFIX_OF_LEVEL, gemeente_of, normalise_gemeente, normalise_level, strip_code
 from data.errors import FetchError, StorageError, UserInputError
@@ -61,8 +63,6 @@ KWB_TABLES: dict[int, str] = {
 }
 #: Years only published as OData v4 (datasets.cbs.nl).
 V4_YEARS = frozenset({2025})
-#: CBS codes for "secret / not available"; never a real value in KWB.
-MISSING_VALUES = (-99997, -99999999, -99997.0, -99999999.0)
 ID_COLUMNS = ("code", "level", "name", "gemeente_code", "year")
 
 Progress = Callable[[int, "int | None", str], None]
@@ -106,21 +106,6 @@ def region_filter(gemeente: str, levels: Sequence[str], field: str = "WijkenEnBu
         else:
             terms.append(f"startswith({field},'{PREFIX_OF_LEVEL[level]}{digits}')")
     return " or ".join(terms)
-
-
-def _clean_number(value: Any) -> float:
-    if value is None:
-        return np.nan
-    if isinstance(value, str):
-        text = value.strip()
-        if text in ("", ".", "x", "-"):
-            return np.nan
-        try:
-            value = float(text)
-        except ValueError:
-            return np.nan
-    value = float(value)
-    return np.nan if value in MISSING_VALUES else value
 
 
 def _clean_text(value: Any) -> Any:
@@ -316,7 +301,7 @@ def _tidy(rows: list[dict], titles: Mapping[str, Any], meta: _TableMeta, year: i
         if prop.get("Datatype") == "String":
             data[col] = pd.array([_clean_text(v) for v in values], dtype="string")
         else:
-            data[col] = np.array([_clean_number(v) for v in values], dtype="float64")
+            data[col] = clean_numbers(values)      # CBS's placeholders (core.values) -> NaN
     return pd.DataFrame(data)
 
 
@@ -380,7 +365,7 @@ def _fetch_v4(year: int, tid: str, gemeente: str | None, levels: Sequence[str], 
     names = {m.get("Identifier"): snake(str(m.get("Title") or m.get("Identifier"))) for m in measures}
     long = pd.DataFrame({"code": [strip_code(o.get("WijkenEnBuurten")) for o in obs],
                          "measure": [names.get(o.get("Measure"), o.get("Measure")) for o in obs],
-                         "value": [_clean_number(o.get("Value")) for o in obs]})
+                         "value": clean_numbers([o.get("Value") for o in obs])})
     wide = long.pivot_table(index="code", columns="measure", values="value", aggfunc="first").reset_index()
     wide.columns.name = None
     codes = wide["code"].astype("string")

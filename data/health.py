@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.values import clean_numbers
 from data import cache, http
 from data.codes import PREFIX_OF_LEVEL, gemeente_of, normalise_gemeente, strip_code
 from data.errors import FetchError
@@ -78,16 +79,6 @@ def _rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | 
                          f"CBS reported {total} rows but returned {len(rows)} ({shown}); nothing stored, try again "
                          "later.", url=shown)
     return rows
-
-
-def _number(value: Any) -> float:
-    if value is None or isinstance(value, bool):
-        return np.nan
-    try:
-        out = float(str(value).strip()) if isinstance(value, str) else float(value)
-    except ValueError:  # "." or "x": CBS's signs for "no value" / "secret"
-        return np.nan
-    return out if np.isfinite(out) else np.nan
 
 
 class _Plan:
@@ -159,7 +150,8 @@ def _tidy(rows: list[dict], titles: Mapping[str, Any], plan: _Plan) -> pd.DataFr
     }
     for m in src.measures:
         key = plan.keys.get(m.id)
-        data[m.id] = np.array([_number(r.get(key)) if key else np.nan for r in rows], dtype="float64")
+        # CBS's signs ("." missing, "x" secret, -99997 ...) -> NaN through the one cleaner (core.values)
+        data[m.id] = clean_numbers([r.get(key) for r in rows]) if key else np.full(len(rows), np.nan)
     return pd.DataFrame(data).sort_values(["code", "year"], kind="stable").reset_index(drop=True)
 
 

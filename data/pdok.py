@@ -17,7 +17,8 @@ The loader is split by job:
 * :mod:`data.pdok_store` keeps every fetched version in :mod:`data.cache`, one entry per gemeente (a second
   call makes no request unless ``refresh``); a refresh never makes a version with fewer features current
   without ``allow_fewer``. When the network fails and a cached copy exists, that copy is returned with
-  ``attrs["source"]["stale"] = True`` and its ``age_days``.
+  ``attrs["source"]["stale"] = True`` and its ``age_days``. A cache that takes no new data (read-only replica,
+  full disk) never costs the map: the fetched frame is returned with ``not_stored`` and ``notices``.
 
 A gemeente without boundaries is named in ``attrs["missing"]`` and never takes the others down. The whole
 country in one paged pass: :mod:`data.pdok_national`.
@@ -40,7 +41,7 @@ from data.errors import FetchError, StapelkaartError, UserInputError
 from data.pdok_check import bad_answer, check_features
 from data.pdok_frame import attribute_frame, combine, to_frame
 from data.pdok_service import COLLECTION, Progress, check_year, items_url
-from data.pdok_store import boundaries_key, fallback, from_cache, store_versioned
+from data.pdok_store import boundaries_key, fallback, from_cache, store, store_versioned
 
 log = logging.getLogger(__name__)
 
@@ -179,8 +180,8 @@ def load_gemeente_attributes(year: int, *, refresh: bool = False,
         progress(1.0, "Gemeentekenmerken opgehaald")
     frame = attribute_frame(features, year, url)
     frame.attrs["source"].update({"modified": info["timestamp"], "pages": info["pages"]})
-    manifest = cache.put(key, frame, {"source_url": url, "table_id": frame.attrs["source"]["table_id"],
-                                      "modified": info["timestamp"], "fetched_at": frame.attrs["source"]["fetched_at"]})
+    manifest = store(key, frame, {"source_url": url, "table_id": frame.attrs["source"]["table_id"],
+                                  "modified": info["timestamp"], "fetched_at": frame.attrs["source"]["fetched_at"]})
     frame.attrs["source"]["fetched_at"] = manifest["fetched_at"]
     return frame
 

@@ -20,11 +20,12 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
+from core.values import clean_numbers
 from data import http, pdok_fetch
 from data.codes import gemeente_of
 from data.errors import FetchError
 from data.pdok_check import check_codes, check_rd
-from data.pdok_service import CODE_PROPERTY, COLLECTION, MISSING_VALUES, NAME_PROPERTY, items_url
+from data.pdok_service import CODE_PROPERTY, COLLECTION, NAME_PROPERTY, items_url
 from geo.crs import RD_NEW
 
 log = logging.getLogger(__name__)
@@ -56,13 +57,13 @@ def _polygonal(geom: Any) -> Any:
     return polys[0] if len(polys) == 1 else MultiPolygon(polys)
 
 
-def _numeric(series: pd.Series) -> pd.Series | None:
-    """float64 with -99997/-99999999 -> NaN if every non-null value is a number, else None."""
+def _as_numbers(series: pd.Series) -> pd.Series | None:
+    """float64 through core.values.clean_numbers (PDOK's placeholders NaN) if every non-null value is a number
+    (a numeric attribute), else None (a text attribute, kept as served)."""
     values = series.dropna()
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         return None
-    out = pd.to_numeric(series, errors="coerce").astype("float64")
-    return out.mask(out.isin(MISSING_VALUES))
+    return clean_numbers(series)
 
 
 def to_frame(features: list[dict], codes: list[str] | None, year: int, level: str, url: str) -> gpd.GeoDataFrame:
@@ -105,7 +106,7 @@ def to_frame(features: list[dict], codes: list[str] | None, year: int, level: st
     for col in props.columns:
         if col in skip or col in out.columns:
             continue
-        num = _numeric(props[col])
+        num = _as_numbers(props[col])
         if num is not None:
             extra[col] = num
         else:
@@ -147,7 +148,7 @@ def attribute_frame(features: list[dict], year: int, url: str) -> pd.DataFrame:
     for col in props.columns:
         if col in ("gemeentecode", "gemeentenaam"):
             continue
-        num = _numeric(props[col])
+        num = _as_numbers(props[col])
         extra[col] = num if num is not None else props[col].map(
             lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)).astype(object)
     out = pd.concat([out, pd.DataFrame(extra, index=out.index)], axis=1)
@@ -160,7 +161,7 @@ def attribute_frame(features: list[dict], year: int, url: str) -> pd.DataFrame:
 
 def combine(frames: list[gpd.GeoDataFrame], year: int, level: str) -> gpd.GeoDataFrame:
     """Per-gemeente frames as one, sorted by code; ``attrs`` merged: ``source`` (oldest ``fetched_at``, newest
-    ``modified``, ``from_cache`` all, ``stale`` any, errors and refusals together), ``paging``, ``geometry``."""
+    ``modified``, ``from_cache`` all, ``stale`` any, errors, refusals and notices together), ``paging``, ``geometry``."""
     if len(frames) == 1:
         out = frames[0]
         out.attrs.setdefault("paging", {})
@@ -177,6 +178,10 @@ def combine(frames: list[gpd.GeoDataFrame], year: int, level: str) -> gpd.GeoDat
     errors = [s for s in sources if s.get("error")]
     if errors:
         source.update(error=" ".join(s["error"] for s in errors), error_en=" ".join(s.get("error_en", "") for s in errors))
+    notices = [n for s in sources for n in s.get("notices") or ()]
+    if notices:        # e.g. "kan geen nieuwe gegevens opslaan" (data.pdok_store.store): each text once
+        source.update(not_stored=any(s.get("not_stored") for s in sources),
+                      notices=[n for i, n in enumerate(notices) if n["nl"] not in {m["nl"] for m in notices[:i]}])
     refused = [s["refused"] for s in sources if s.get("refused")]
     if refused:
         source["refused"] = {"rows_new": sum(r["rows_new"] for r in refused),

@@ -42,7 +42,8 @@ def store_versioned(key: cache.CacheKey, frame: gpd.GeoDataFrame, *, allow_fewer
     distinct content, a refresh with the same features only renews ``fetched_at``) and return it,
     unless it has fewer features than the current version (or, when the current manifest is gone, the largest
     intact kept one) and ``allow_fewer`` is False: then that version stays current and is returned, marked
-    ``stale`` with ``source["refused"] = {"rows_new", "rows_kept"}`` and the reason in ``error``/``error_en``."""
+    ``stale`` with ``source["refused"] = {"rows_new", "rows_kept"}`` and the reason in ``error``/``error_en``.
+    A cache that cannot store (read-only, full): ``frame`` is returned all the same, see :func:`store`."""
     kept = fallback(key)
     if kept is not None and len(frame) < len(kept[0]) and not allow_fewer:
         n_new, n_kept = len(frame), len(kept[0])
@@ -59,11 +60,25 @@ def store_versioned(key: cache.CacheKey, frame: gpd.GeoDataFrame, *, allow_fewer
     # PDOK's timeStamp is the time of the answer, not of the data: as the version's "modified" it would make
     # every refresh a new version of the same content. The version is the content (sha256); the timeStamp
     # stays in attrs["source"]["modified"].
-    manifest = cache.put(key, frame, {"source_url": src["url"], "table_id": src["table_id"], "modified": None,
-                                      "fetched_at": src["fetched_at"]}, keep_versions=True)
+    manifest = store(key, frame, {"source_url": src["url"], "table_id": src["table_id"], "modified": None,
+                                  "fetched_at": src["fetched_at"]}, keep_versions=True)
     src["fetched_at"] = manifest["fetched_at"]
     src["version"] = manifest.get("version")
     return frame
+
+
+def store(key: cache.CacheKey, frame: pd.DataFrame, manifest: dict, **kw) -> dict:
+    """``cache.put`` for a fresh PDOK answer, except that storage which takes no new data (read-only replica
+    cache, full disk) is not fatal: the frame is still returned (drawn) and ``attrs["source"]`` gets
+    ``not_stored: True`` and ``notices`` (``[{"nl", "en"}]``, "Deze server kan geen nieuwe gegevens opslaan ...",
+    see :func:`data.cache.put_or_keep`); ``version`` is then None."""
+    notices: list[dict] = []
+    manifest = cache.put_or_keep(key, frame, manifest, notices=notices, **kw)
+    if notices:
+        src = frame.attrs["source"]
+        src["not_stored"] = True
+        src["notices"] = [*(src.get("notices") or ()), *notices]
+    return manifest
 
 
 def fallback(key: cache.CacheKey, year: int | None = None, level: str | None = None,

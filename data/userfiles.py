@@ -16,7 +16,8 @@ Supported:
 * Hierarchical layouts where gemeente rows carry their code in another column than wijk rows (the CBS
   maatwerk income XLSX: ``Gemeentecode`` + ``Wijkcode`` = "Totaal"); a code cell ``Nederland`` is ``NL00``.
 
-Missing values: empty, ``.``, ``-``, ``-99997``, ``-99999999``, ``geheim``, ``x`` become NaN (not errors).
+Missing values: every "no figure" sign of :mod:`core.values` (empty, ``.``, ``..``, ``-``, ``x``, ``?``,
+``geheim`` and CBS's numeric placeholders) becomes NaN (not an error); text that is no number is an error.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from defusedxml import ElementTree  # entity expansion and external references r
 import numpy as np
 import pandas as pd
 
+from core.values import MISSING_TOKENS, parse_numbers
 from data import userchecks
 from data.errors import UserFileError
 
@@ -51,10 +53,6 @@ MAX_XLSX_UNPACKED = 20 * MAX_BYTES
 MAX_XLSX_RATIO = 100
 MAX_LISTED_PROBLEMS = 12          # problems named in the one-line message; all are in ``.problems``
 MAX_PROBLEMS = 1000               # stop collecting after this many (the file is clearly not usable)
-
-MISSING_TOKENS = frozenset({"", ".", "..", "-", "x", "?", "-99997", "-99999999", "-99997.0", "-99999999.0",
-                            "geheim", "nan", "na", "n/a", "null", "none"})
-MISSING_NUMBERS = frozenset({-99997.0, -99999999.0})
 
 CODE_RE = re.compile(r"^(NL00|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
 CODEISH_RE = re.compile(r"^(NL|GM|WK|BU)[0-9A-Z]*$")             # looks like it meant to be a code
@@ -217,38 +215,6 @@ def _col_letter(idx: int) -> str:
         idx, rem = divmod(idx - 1, 26)
         name = chr(65 + rem) + name
     return name
-
-
-_NUM_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_NUM_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$|^[+-]?\d+(,\d+)?$")
-
-
-def parse_number(value: object, *, decimal_comma: bool) -> tuple[float | None, bool]:
-    """(number or NaN, ok). Missing tokens -> (nan, True); text that is no number -> (None, False)."""
-    if value is None:
-        return math.nan, True
-    if isinstance(value, bool):
-        return None, False
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        number = float(value)
-        if math.isnan(number) or number in MISSING_NUMBERS:
-            return math.nan, True
-        return (number, True) if math.isfinite(number) else (None, False)
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if text.lower() in MISSING_TOKENS:
-        return math.nan, True
-    number: float | None = None
-    if decimal_comma and _NUM_COMMA.match(text):
-        number = float(text.replace(".", "").replace(",", "."))
-    elif _NUM_PLAIN.match(text):
-        number = float(text)
-    elif not decimal_comma and re.fullmatch(r"[+-]?\d+,\d+", text):
-        number = float(text.replace(",", "."))    # XLSX text cell with a decimal comma
-    if number is None or not math.isfinite(number):     # '1e999' reads as inf: no number to compute with
-        return None, False
-    if number in MISSING_NUMBERS:
-        return math.nan, True
-    return number, True
 
 
 # --------------------------------------------------------------------------------------------------
@@ -635,9 +601,9 @@ def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: 
         # Semicolon CSV: a column with a comma in any cell uses decimal comma (then '.' groups thousands);
         # a column without commas keeps '.' as decimal point (StatLine exports: ';' and "-0.100").
         column_comma = grid.decimal_comma and any(isinstance(v, str) and "," in v for v in cells)
-        parsed = [parse_number(v, decimal_comma=column_comma) for v in cells]
-        n_num = sum(1 for x, ok in parsed if ok and x is not None and not math.isnan(x))
-        n_bad = sum(1 for _, ok in parsed if not ok)
+        values, oks = parse_numbers(cells, decimal_comma=column_comma)    # the one cleaner (core.values)
+        n_num = int((oks & ~np.isnan(values)).sum())
+        n_bad = int((~oks).sum())
         if n_bad and n_num < n_bad:
             text_columns.append(label)
             continue
@@ -645,11 +611,8 @@ def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: 
             problems.error(f"kolom '{label}' komt twee keer voor (kolommen {used_names[label] + 1} en {c + 1})")
             continue
         used_names[label] = c
-        values = np.full(len(records), np.nan)
-        for k, ((x, ok), (i, _, _)) in enumerate(zip(parsed, records)):
-            if ok:
-                values[k] = x
-            else:
+        for k, (ok, (i, _, _)) in enumerate(zip(oks, records)):
+            if not ok:
                 where = grid.cell_ref(i, c) if grid.kind == "xlsx" else f"rij {grid.row_numbers[i]}"
                 if userchecks.is_infinite_text(cells[k]):
                     problems.error(f"{where}, kolom '{label}': '{str(cells[k])[:30]}' is geen eindig getal "

@@ -4,6 +4,13 @@ merged into ``i18n.STRINGS`` (kept apart so i18n.py stays readable)."""
 DATA_STRINGS: dict[str, dict[str, str]] = {
     "cache_title": {"nl": "In de cache", "en": "Cached"},
     "cache_dir": {"nl": "Cachemap: `{path}`", "en": "Cache folder: `{path}`"},
+    # stale copies shown on every data page (loaders.data_notices; the selection's KWB: i18n.py "stale")
+    "stale_national": {"nl": "Gecachte landelijke kerncijfers (CBS) van {date} worden getoond (ophalen lukte niet).",
+                       "en": "Cached national key figures (CBS) from {date} are shown (fetching failed)."},
+    "stale_boundaries": {"nl": "Gecachte grenzen (PDOK) van {date} worden getoond (ophalen lukte niet).",
+                         "en": "Cached boundaries (PDOK) from {date} are shown (fetching failed)."},
+    "stale_attributes": {"nl": "Gecachte gemeentekenmerken (PDOK) van {date} worden getoond (ophalen lukte niet).",
+                         "en": "Cached gemeente attributes (PDOK) from {date} are shown (fetching failed)."},
     "fetch_title": {"nl": "Ophalen / verversen", "en": "Fetch / refresh"},
     "fetch_button": {"nl": "Ophalen", "en": "Fetch"},
     "refresh_button": {"nl": "Verversen (opnieuw ophalen)", "en": "Refresh (fetch again)"},

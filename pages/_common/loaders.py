@@ -292,9 +292,9 @@ def trend(view, code: str, years: list[int]) -> pd.DataFrame:
 
 
 # The map's doors live in loaders_map.py (same door, split by size): geometry, the cached join, hotspots.
-from pages._common.loaders_map import (  # noqa: E402,F401
-    HOTSPOT, map_geometry, map_join, with_hotspots)
+from pages._common.loaders_map import HOTSPOT, map_geometry, map_join, with_hotspots  # noqa: E402,F401
 
 # The focus-area doors live in loaders_focus.py (same door, split by size); pages use them as loaders.<name>.
 from pages._common.loaders_focus import (  # noqa: E402,F401
     view_focus_areas, focus_problem, focus_areas, focus_by_id, focus_gemeenten, without_boundaries, focus_level, focus_table, focus_area_profile, focus_counts)
+from pages._common.loaders_notices import data_notices, source_notices  # noqa: E402,F401  (stale/degraded notices)
