@@ -37,7 +37,7 @@ import pandas as pd
 from data import userchecks
 from data.errors import UserFileError
 
-__all__ = ["KNOWN_FILES", "KnownFile", "UserIndicatorFile", "load_indicator_file", "to_long_rows",
+__all__ = ["KNOWN_FILES", "KnownFile", "UserIndicatorFile", "load_indicator_file",
            "MAX_BYTES", "MAX_COLUMNS", "MAX_ROWS", "MISSING_TOKENS"]
 
 MAX_BYTES = 5_000_000
@@ -64,7 +64,6 @@ CODE_COLUMN_NAMES = ("regiocode", "code", "gwb_code", "gwbcode", "gwb_code_10", 
 TOTAL_WORDS = frozenset({"totaal", "total", "gemeente", "gemeentetotaal", "totaal gemeente"})
 COUNTRY_WORDS = {"nederland": "NL00", "nl": "NL00", "nl00": "NL00"}
 YEAR_COLUMN_NAMES = frozenset({"jaar", "year", "perioden", "periode", "jaar_inkomen", "peiljaar"})
-LEVEL_RANK = {"NL": 0, "GM": 1, "WK": 2, "BU": 3}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -779,35 +778,3 @@ def _too_large(name: str, size: int, limit: int) -> UserFileError:
     return _fail(name, f"het bestand is {size / 1e6:.1f} MB; de grens is {limit / 1e6:.1f} MB. "
                  "Laat overbodige kolommen en rijen weg.",
                  f"the file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB. Remove unneeded columns and rows.")
-
-
-def to_long_rows(uf: UserIndicatorFile, mapping: Mapping[str, str] | None = None, *,
-                 include_unmapped: bool = False) -> pd.DataFrame:
-    """Long rows ``code, indicator_id, value, year, source`` for the indicator engine.
-
-    ``mapping`` (frame column -> indicator id) adds to/overrides ``uf.mapping``. Without any mapping
-    every column is used with its own name as id; with a mapping, unmapped columns are left out unless
-    ``include_unmapped``. Missing values (NaN) are dropped.
-    """
-    full = dict(uf.mapping)
-    full.update(mapping or {})
-    unknown = [c for c in full if c not in uf.frame.columns]
-    if unknown:
-        raise UserFileError(
-            f"Kolom(men) {', '.join(unknown)} bestaan niet in '{uf.source}'; kies uit: {', '.join(uf.frame.columns)}.",
-            f"Column(s) {', '.join(unknown)} do not exist in '{uf.source}'; must be one of: {', '.join(uf.frame.columns)}.",
-            problems=[f"kolom '{c}' bestaat niet" for c in unknown])
-    if not full:
-        full = {c: c for c in uf.frame.columns}
-    elif include_unmapped:
-        full = {**{c: c for c in uf.frame.columns}, **full}
-    parts = []
-    for col, indicator in full.items():
-        series = uf.frame[col].dropna()
-        parts.append(pd.DataFrame({"code": series.index.astype(str), "indicator_id": indicator,
-                                   "value": series.to_numpy(dtype="float64")}))
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        {"code": pd.Series(dtype=object), "indicator_id": pd.Series(dtype=object), "value": pd.Series(dtype="float64")})
-    out["year"] = pd.array([uf.year] * len(out), dtype="Int64")
-    out["source"] = uf.citation or uf.source
-    return out

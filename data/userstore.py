@@ -32,7 +32,7 @@ API::
 
     digest = put(data, "inkomen.xlsx", year=2020)   # validates first (UserFileError), then stores
     uf = get(digest)                                # UserIndicatorFile, re-validated from the stored bytes
-    exists(digest); list_files(); meta(digest)
+    exists(digest); meta(digest)
     is_digest(text)                                 # strict format check for the URL allow-list
     default_files(); set_default(digest, admin=True)
 """
@@ -299,18 +299,6 @@ def get(digest: str):
     return load_indicator_file(data, filename=info.filename, year=info.year, unknown_codes=UNKNOWN_CODES)
 
 
-def list_files() -> list[StoredFile]:
-    """Every stored file, oldest import first."""
-    root = store_dir()
-    if not root.is_dir():
-        return []
-    out = []
-    for path in root.glob("*.json"):
-        if is_digest(path.stem) and exists(path.stem):
-            out.append(meta(path.stem))
-    return sorted(out, key=lambda f: (f.imported_at, f.digest))
-
-
 def default_files() -> list[str]:
     """Digests every view includes (set by an admin), in the order they were made default; unknown ones left out."""
     m = _read_meta(store_dir() / DEFAULTS) or {}
@@ -354,5 +342,5 @@ def parse_files_param(value: str | None) -> tuple[list[str], list[str]]:
     return good, bad
 
 
-__all__ = ["DIGEST_LEN", "SECRET_ENV", "server_secret", "StoredFile", "default_files", "exists", "get", "is_digest", "list_files", "meta",
+__all__ = ["DIGEST_LEN", "SECRET_ENV", "server_secret", "StoredFile", "default_files", "exists", "get", "is_digest", "meta",
            "parse_files_param", "put", "set_default", "store_dir"]

@@ -56,32 +56,6 @@ def composite_base(row, lang: str) -> str:
     return base if n >= m else f"{base} ({t('incomplete', lang)})"
 
 
-def indicator_comparison(rows: pd.DataFrame, lang: str, focus_name: str,
-                         counts: dict[str, dict[str, float]] | None = None, basis: str = "households") -> pd.DataFrame:
-    """One row per indicator: value (or, with ``counts``, the absolute number) and rank of the focus area,
-    its gemeente and Nederland, year and source; ``basis`` chooses household or person-based variants."""
-    out = []
-    for ind in loaders.shown_indicators(basis):
-        unit = ind.unit.get(lang, ind.unit["nl"])
-        if counts is not None:
-            subject = (t("persons", lang) if ind.kind == "ratio" else unit.replace("%", "").strip())
-            unit = t("count_of", lang, subject=subject) if ind.id in counts else "–"
-        rec = {t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
-               t("indicator", lang): lab(ind, lang), t("unit", lang): unit}
-        for rid, r in rows.iterrows():
-            name = focus_name if r["kind"] == "focus" else (t("nederland", lang) if r["kind"] == "land" else str(r["name"]))
-            if counts is None:
-                rec[name] = fmt_num(r.get(ind.id), 1, lang)
-            else:
-                rec[name] = fmt_num(counts.get(ind.id, {}).get(rid), 0, lang)
-            if r["kind"] == "focus":
-                rec[t("rank", lang)] = fmt_num(r.get(f"{ind.id}__rank"), 0, lang)
-                rec[t("year", lang)] = year_text(r.get(f"{ind.id}__year"))
-                rec[t("source", lang)] = source_text(r.get(f"{ind.id}__source"))
-        out.append(rec)
-    return pd.DataFrame(out)
-
-
 def indicator_profile(row: pd.Series, lang: str, reference: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Every registry indicator of one area: raw value, EB estimate and 95 % interval (count-based rates), rank with
     its own base (``{id}__ref``: the label names the base and its number of areas with data), year and source.
@@ -228,4 +202,3 @@ def shown(frame: pd.DataFrame, columns, lang: str) -> pd.DataFrame:
             whole = bool((v.dropna() == v.dropna().round()).all())
             out[c] = [fmt_num(x, 0 if whole else 1, lang) if pd.notna(x) else "–" for x in v]
     return out
-
