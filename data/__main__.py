@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from data import cache, http
+from data import cache, http, snapshot
 from data.codes import LEVELS
 from data.errors import StapelkaartError
 
@@ -91,8 +91,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     lines = []
     try:
         with http.count_requests() as counter:
-            stats = cbs.load_kwb(args.gemeente, args.year, levels=levels, refresh=args.refresh, progress=bars.rows)
+            stats = cbs.load_kwb(args.gemeente, args.year, levels=levels, refresh=args.refresh, progress=bars.rows,
+                                 allow_fewer=args.allow_fewer)
             src = stats.attrs["source"]
+            lines.extend(f"let op: {n['nl']}" for n in src.get("notices") or ())
             codes = sorted(set(stats["gemeente_code"].dropna())) or sorted(args.gemeente)
             for lv in levels:
                 n = int((stats["level"] == lv).sum())
@@ -148,7 +150,7 @@ def cmd_list_gemeenten(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    slugs = cache.export_snapshot(args.file)
+    slugs = snapshot.export_snapshot(args.file)
     print(f"{len(slugs)} cache-items geschreven naar {args.file}")
     return 0
 
@@ -157,7 +159,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from data.snapshot import UPLOAD_LIMITS, SnapshotLimits
 
     limits = SnapshotLimits.for_megabytes(args.max_mb) if args.max_mb else UPLOAD_LIMITS
-    report = cache.import_snapshot(args.file, overwrite_newer=args.force, limits=limits)
+    report = snapshot.import_snapshot(args.file, overwrite_newer=args.force, limits=limits)
     print(f"{len(report.imported)} cache-items geïmporteerd uit {args.file}")
     for slug, why in report.skipped:
         print(f"  overgeslagen: {slug} ({why}; gebruik --force om toch te overschrijven)")
@@ -175,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--year", type=int, required=True)
     f.add_argument("--level", nargs="+", choices=LEVELS, default=["wijk", "buurt"])
     f.add_argument("--refresh", action="store_true", help="opnieuw ophalen, ook als het al in de cache staat")
+    f.add_argument("--allow-fewer", action="store_true",
+                   help="beheerder: bevestig dat CBS nu minder rijen heeft dan de bewaarde versie (anders geweigerd)")
     f.add_argument("-q", "--quiet", action="store_true", help="geen voortgangsbalken")
     f.set_defaults(func=cmd_fetch)
 

@@ -26,7 +26,12 @@ Public API::
     restore(key, version)          # make a kept version current again; previous_version(key)
     list_entries()                 # [Entry(key, manifest, status, problem, path)]
     age_days(manifest)             # float days since fetched_at
-    export_snapshot(zip_path) / import_snapshot(zip_path)   # in data.snapshot (limits, streaming), re-exported
+    newest_intact(key)             # (frame, manifest) of the newest intact kept version, when get(key) has none
+    kept_rows(key)                 # rows of the good copy a new answer must not undercut (put(..., allow_fewer))
+    put_or_keep(key, frame, manifest, notices=[])   # put(), but unstorable (read-only, full disk) -> notice
+
+Snapshots (export/import of the whole cache) live in data.snapshot, which imports this module (one direction).
+A write the storage refuses (read-only, full disk) raises data.errors.StorageError, never a bare OSError.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.errors import CacheError
+from data.errors import CacheError, FewerRowsError, StorageError, storage_error
 
 log = logging.getLogger(__name__)
 
@@ -134,8 +139,29 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+@contextlib.contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turn an OSError that means "this storage takes no new data" (read-only, full disk: see
+    data.errors.STORAGE_ERRNOS) into a StorageError with a plain message; other OSErrors pass unchanged."""
+    try:
+        yield
+    except OSError as exc:
+        err = storage_error(exc)
+        if err is None:
+            raise
+        log.warning("Opslaan geweigerd door het bestandssysteem: %s", exc)
+        raise err from exc
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: temp file in the same directory, fsync, ``os.replace``."""
+    """Write ``data`` to ``path`` atomically: temp file in the same directory, fsync, ``os.replace``.
+
+    Read-only storage or a full disk: StorageError (nothing partial is left behind)."""
+    with storage_errors():
+        _atomic_write_bytes(path, data)
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix="-" + path.name, dir=path.parent)
     try:
@@ -299,7 +325,7 @@ def get(key: CacheKey, version: str | None = None) -> tuple[pd.DataFrame, dict] 
 
 
 def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None = None, *,
-        keep_versions: bool | None = None) -> dict:
+        keep_versions: bool | None = None, allow_fewer: bool = True) -> dict:
     """Store ``frame`` under ``key`` atomically and return the completed manifest.
 
     ``keep_versions`` (default: ``key.kind in VERSIONED_KINDS``, i.e. KWB tables): the new content becomes
@@ -310,7 +336,13 @@ def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None =
     optionally ``fetched_at`` (default: now, UTC) and ``attrs`` (default: ``frame.attrs``, JSON-serialisable).
     This function fills in ``format_version``, ``key``, ``rows``, ``columns`` (``attrs["columns"]``),
     ``crs``, ``geo``, ``data_file``, ``size`` and ``sha256``.
+
+    ``allow_fewer=False``: refuse (FewerRowsError naming both counts) a frame with fewer rows than the good copy
+    already kept (:func:`kept_rows`); the default (True) stores whatever it is given, as before.
+    Storage that takes no new data (read-only, full disk): StorageError, and the entry is unchanged.
     """
+    if not allow_fewer:
+        check_not_fewer(key, len(frame))
     man = dict(manifest or {})
     payload = _frame_bytes(frame)
     sha = hashlib.sha256(payload).hexdigest()
@@ -344,7 +376,8 @@ def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None =
         man["version"] = version_id(man.get("modified"), sha)
     manifest_bytes = _dumps(man)  # fail on unserialisable attrs *before* touching the disk
     path = _entries_dir() / key.slug
-    path.mkdir(parents=True, exist_ok=True)
+    with storage_errors():
+        path.mkdir(parents=True, exist_ok=True)
     previous = _previous_data_file(path)
     atomic_write_bytes(path / data_file, payload)
     if keep_versions:
@@ -355,6 +388,23 @@ def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None =
     # Keep the file the old manifest pointed at: another session may be reading it right now.
     _remove_stale_files(path, keep={data_file, previous} - {None})
     return json.loads(manifest_bytes)
+
+
+def put_or_keep(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None = None, *,
+                notices: list[dict] | None = None, **kw: Any) -> dict:
+    """:func:`put`, except that storage which takes no new data (StorageError) is not fatal: the frame stays
+    usable for this answer, the returned manifest (in memory only) has ``not_stored: True`` and the plain
+    message is appended to ``notices`` as ``{"nl", "en"}``. For loaders: a fetch that cannot be stored is
+    still shown, with a notice (read-only replica cache, full disk)."""
+    try:
+        return put(key, frame, manifest, **kw)
+    except StorageError as exc:
+        log.warning("%s niet opgeslagen: %s", key.describe(), exc.message)
+        if notices is not None and not any(n.get("nl") == exc.message for n in notices):
+            notices.append({"nl": exc.message, "en": exc.message_en})
+        man = dict(manifest or {})
+        return dict(man, key=key.to_json(), rows=len(frame), attrs=man.get("attrs", dict(frame.attrs)),
+                    fetched_at=man.get("fetched_at") or utc_now_iso(), version=None, not_stored=True)
 
 
 def _previous_data_file(path: Path) -> str | None:
@@ -387,11 +437,12 @@ def delete(key: CacheKey) -> bool:
     path = _entries_dir() / key.slug
     if not path.exists():
         return False
-    with contextlib.suppress(FileNotFoundError):
-        (path / MANIFEST).unlink()
-    for f in path.iterdir():  # version records and their data files too: delete means gone
+    with storage_errors():
         with contextlib.suppress(FileNotFoundError):
-            f.unlink()
+            (path / MANIFEST).unlink()
+        for f in path.iterdir():  # version records and their data files too: delete means gone
+            with contextlib.suppress(FileNotFoundError):
+                f.unlink()
     with contextlib.suppress(OSError):
         path.rmdir()
     return True
@@ -458,6 +509,39 @@ def previous_version(key: CacheKey) -> str | None:
     return ok[idx - 1]["version"] if idx else None
 
 
+def newest_intact(key: CacheKey) -> tuple[pd.DataFrame, dict] | None:
+    """The newest kept version that is intact, as (frame, manifest); None when there is none.
+
+    For when :func:`get` has nothing (current data file damaged, ``manifest.json`` deleted) and the source is
+    unreachable: an older intact copy, named as such by the caller, is better than no data."""
+    for v in reversed(versions(key)):
+        if v["status"] == "ok":
+            hit = get(key, version=v["version"])
+            if hit is not None:
+                return hit
+    return None
+
+
+def kept_rows(key: CacheKey) -> int | None:
+    """Rows of the good copy of ``key``: the current intact entry, else the newest intact kept version (None:
+    nothing good is kept). A new answer with fewer rows must not replace it unconfirmed (see :func:`put`)."""
+    path = _entries_dir() / key.slug
+    if not path.exists():
+        return None
+    current = _check_entry(path)
+    if current.status == "ok" and current.manifest.get("key") == key.to_json():
+        return int(current.manifest.get("rows") or 0)
+    ok = [v for v in versions(key) if v["status"] == "ok"]
+    return int(ok[-1]["rows"] or 0) if ok else None
+
+
+def check_not_fewer(key: CacheKey, rows: int) -> None:
+    """FewerRowsError when ``rows`` is fewer than :func:`kept_rows` of ``key`` (nothing kept: fine)."""
+    old = kept_rows(key)
+    if old is not None and rows < old:
+        raise FewerRowsError(key.describe(), old, int(rows))
+
+
 def restore(key: CacheKey, version: str) -> dict:
     """Make a kept ``version`` the current one again (atomic; nothing else changes). Returns its manifest.
 
@@ -498,19 +582,8 @@ def iter_ok(kind: str | None = None) -> Iterator[Entry]:
 
 
 __all__: Sequence[str] = (
-    "FORMAT_VERSION", "CacheKey", "Entry", "ImportReport", "age_days", "atomic_write_bytes", "cache_dir",
-    "delete", "export_snapshot", "get", "import_snapshot", "iter_ok", "list_entries", "previous_version", "put",
-    "restore", "version_id", "versions", "VERSIONED_KINDS",
+    "FORMAT_VERSION", "CacheKey", "Entry", "age_days", "atomic_write_bytes", "cache_dir", "check_not_fewer",
+    "delete", "get", "iter_ok", "kept_rows", "list_entries", "newest_intact", "previous_version", "put",
+    "put_or_keep", "restore",
+    "storage_errors", "version_id", "versions", "VERSIONED_KINDS",
 )
-
-# Snapshots live in data/snapshot.py (size limits, streamed import); these names stay importable from here.
-_SNAPSHOT_NAMES = frozenset({"SNAPSHOT_MANIFEST", "ImportReport", "export_snapshot", "import_snapshot"})
-
-
-def __getattr__(name: str) -> Any:
-    """``cache.import_snapshot`` etc. resolve to data.snapshot lazily (data.snapshot imports this module)."""
-    if name in _SNAPSHOT_NAMES:
-        from data import snapshot
-
-        return getattr(snapshot, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

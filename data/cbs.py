@@ -12,6 +12,9 @@ Rules that come from how the real service behaves:
   empty 200, so gemeente keys are padded and wijken/buurten are selected with ``startswith``.
 * The service answers some unsupported filters with *unfiltered* rows: every returned row is checked to
   belong to the requested gemeente and level, otherwise FetchError (we never download the whole table).
+* A short answer (rows != ``odata.count``, a page ending early, no row at a level every gemeente has) is an
+  error, retried and never stored (:mod:`data.odata`); a refresh with fewer rows than the kept copy is refused
+  unless ``allow_fewer`` (FewerRowsError); with CBS down, what is intact is served and the rest named.
 * Column keys carry year-specific suffixes (``AantalInwoners_5``): they are resolved at run time from
   ``DataProperties`` via :func:`data.kwb_schema.canonical_names`.
 
@@ -40,8 +43,9 @@ import pandas as pd
 
 from data import cache, http
 from data.codes import LEVELS, PREFIX_OF_LEVEL, gemeente_of, normalise_gemeente, normalise_level, strip_code
-from data.errors import FetchError, UserInputError
+from data.errors import FetchError, StorageError, UserInputError
 from data.kwb_schema import canonical_names, snake
+from data.odata import odata_rows, retry_short, short_answer, v4_rows
 
 log = logging.getLogger(__name__)
 
@@ -102,27 +106,6 @@ def region_filter(gemeente: str, levels: Sequence[str], field: str = "WijkenEnBu
         else:
             terms.append(f"startswith({field},'{PREFIX_OF_LEVEL[level]}{digits}')")
     return " or ".join(terms)
-
-
-def _odata_rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | None) -> list[dict]:
-    """All rows of an OData v3 feed, following ``odata.nextLink`` (loop-guarded in :func:`http.iter_pages`)."""
-    rows: list[dict] = []
-    total: int | None = None
-    for page in http.iter_pages(url, dict(params), http.odata_next_link):
-        value = page.get("value") if isinstance(page, Mapping) else None
-        if not isinstance(value, list):
-            raise FetchError(
-                f"CBS gaf een onverwacht antwoord zonder 'value' ({url}). Probeer later opnieuw.",
-                f"CBS returned an unexpected answer without 'value' ({url}). Try again later.", url=url)
-        rows.extend(value)
-        if page.get("odata.count") is not None:
-            try:
-                total = int(page["odata.count"])
-            except (TypeError, ValueError):
-                total = None
-        if progress is not None:
-            progress(len(rows), total, label)
-    return rows
 
 
 def _clean_number(value: Any) -> float:
@@ -213,12 +196,13 @@ def list_gemeenten(year: int, *, refresh: bool = False) -> pd.DataFrame:
     try:
         if year in V4_YEARS:
             url = f"{http.cbs_v4_url()}/{tid}/WijkenEnBuurtenCodes"
-            rows = _v4_rows(url, {"$filter": "startswith(Identifier,'GM')"}, f"{tid} gemeenten", None)
+            rows = v4_rows(url, {"$filter": "startswith(Identifier,'GM')"}, f"{tid} gemeenten", None)
             frame = pd.DataFrame({"code": [strip_code(r.get("Identifier")) for r in rows],
                                   "name": [_clean_text(r.get("Title")) for r in rows]})
         else:
             url = f"{_table_url(tid)}/WijkenEnBuurten"
-            rows = _odata_rows(url, {"$format": "json", "$filter": "startswith(Key,'GM')"}, f"{tid} gemeenten", None)
+            params = {"$format": "json", "$filter": "startswith(Key,'GM')", "$inlinecount": "allpages"}
+            rows = retry_short(lambda: odata_rows(url, params, f"{tid} gemeenten", None), f"{tid} gemeenten")
             frame = pd.DataFrame({"code": [strip_code(r.get("Key")) for r in rows],
                                   "name": [_clean_text(r.get("Title")) for r in rows]})
     except FetchError as exc:
@@ -233,7 +217,10 @@ def list_gemeenten(year: int, *, refresh: bool = False) -> pd.DataFrame:
         raise FetchError(f"CBS gaf geen gemeenten voor {tid} ({url}). Probeer later opnieuw.",
                          f"CBS returned no gemeenten for {tid} ({url}). Try again later.", url=url)
     frame.attrs = {"source": {"table_id": tid, "year": year, "url": url, "fetched_at": http.utc_now_iso()}}
-    cache.put(key, frame, {"source_url": url, "table_id": tid})
+    try:
+        cache.put(key, frame, {"source_url": url, "table_id": tid})
+    except StorageError as exc:  # the list is still right; it is fetched again next time
+        log.warning("Gemeentelijst %s niet opgeslagen: %s", year, exc.message)
     return frame
 
 
@@ -291,6 +278,20 @@ def _check_rows(rows: list[dict], gemeente: str | None, levels: Sequence[str], u
                 url=url)
 
 
+#: Levels of which every gemeente (and the country) has at least one row in KWB: none of them is a short answer.
+_ALWAYS_THERE = ("gemeente", "wijk")
+
+
+def _check_levels(rows: list[dict], levels: Sequence[str], url: str) -> None:
+    """No row at a level that always has rows (a gemeente's own row, its wijken): a short answer, even when
+    ``odata.count`` agrees (an empty ``value: []`` with count 0 where rows were expected)."""
+    prefixes = {(strip_code(r.get("WijkenEnBuurten")) or "")[:2] for r in rows}
+    absent = [lv for lv in levels if lv in _ALWAYS_THERE and PREFIX_OF_LEVEL[lv] not in prefixes]
+    if absent:
+        raise short_answer(url, f"geen enkele rij op niveau {'/'.join(absent)} ({len(rows)} rijen in totaal)",
+                     f"not one row at level {'/'.join(absent)} ({len(rows)} rows in all)")
+
+
 def _tidy(rows: list[dict], titles: Mapping[str, Any], meta: _TableMeta, year: int) -> pd.DataFrame:
     """Rows of TypedDataSet -> the tidy frame of docs/ARCHITECTURE.md (without attrs)."""
     codes = [strip_code(r.get("WijkenEnBuurten")) for r in rows]
@@ -334,9 +335,14 @@ def _fetch_v3(meta: _TableMeta, gemeente: str | None, levels: Sequence[str], pro
     url = f"{base}/TypedDataSet"
     params = {"$format": "json", "$filter": flt, "$inlinecount": "allpages"}
     label = f"{meta.tid} {gemeente or 'NL'} {'/'.join(levels)}"
-    rows = _odata_rows(url, params, label, progress)
     shown = http.full_url(url, params)
-    _check_rows(rows, gemeente, levels, shown)
+
+    def download() -> list[dict]:
+        got = odata_rows(url, params, label, progress, lambda rows: _check_rows(rows, gemeente, levels, shown))
+        _check_levels(got, levels, shown)
+        return got
+
+    rows = retry_short(download, label)
     seen: set[str] = set()
     for row in rows:
         code = strip_code(row.get("WijkenEnBuurten"))
@@ -347,18 +353,11 @@ def _fetch_v3(meta: _TableMeta, gemeente: str | None, levels: Sequence[str], pro
     titles: dict[str, Any] = {}
     if rows:
         dflt = flt.replace("WijkenEnBuurten", "Key")
-        dim = _odata_rows(f"{base}/WijkenEnBuurten", {"$format": "json", "$filter": dflt}, label + " namen", None)
+        dparams = {"$format": "json", "$filter": dflt, "$inlinecount": "allpages"}
+        dim = retry_short(lambda: odata_rows(f"{base}/WijkenEnBuurten", dparams, label + " namen", None),
+                           label + " namen")
         titles = {strip_code(d.get("Key")): d.get("Title") for d in dim}
     return _tidy(rows, titles, meta, meta.year), shown
-
-
-def _v4_rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | None) -> list[dict]:
-    rows: list[dict] = []
-    for page in http.iter_pages(url, dict(params), http.odata_next_link):
-        rows.extend(page.get("value", []) if isinstance(page, Mapping) else [])
-        if progress is not None:
-            progress(len(rows), None, label)
-    return rows
 
 
 def _fetch_v4(year: int, tid: str, gemeente: str | None, levels: Sequence[str], progress: Progress | None
@@ -369,13 +368,13 @@ def _fetch_v4(year: int, tid: str, gemeente: str | None, levels: Sequence[str], 
     title because v4 measure codes (``T001036``) have no v3 key prefix.
     """
     base = f"{http.cbs_v4_url()}/{tid}"
-    measures = _v4_rows(f"{base}/MeasureCodes", {}, f"{tid} measures", None)
+    measures = v4_rows(f"{base}/MeasureCodes", {}, f"{tid} measures", None)
     if gemeente is None:
         flt = " or ".join(f"startswith(WijkenEnBuurten,'{PREFIX_OF_LEVEL[lv]}')" for lv in levels)
     else:
         flt = region_filter(gemeente, levels)
     url = f"{base}/Observations"
-    obs = _v4_rows(url, {"$filter": flt}, f"{tid} {gemeente or 'NL'}", progress)
+    obs = v4_rows(url, {"$filter": flt}, f"{tid} {gemeente or 'NL'}", progress)
     shown = http.full_url(url, {"$filter": flt})
     _check_rows(obs, gemeente, levels, shown)
     names = {m.get("Identifier"): snake(str(m.get("Title") or m.get("Identifier"))) for m in measures}
@@ -430,21 +429,22 @@ def _assemble(parts: list[tuple[pd.DataFrame, dict]], tid: str, year: int, stale
 
 
 def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh: bool,
-          progress: Progress | None) -> pd.DataFrame:
-    """Shared by :func:`load_kwb` (selection = gemeenten) and :func:`load_kwb_national` (None)."""
+          progress: Progress | None, allow_fewer: bool = False) -> pd.DataFrame:
+    """Shared by :func:`load_kwb` (selection = gemeenten) and :func:`load_kwb_national` (None).
+
+    Nothing is stored until every unit is fetched and checked: an answer with fewer rows than the good copy
+    kept raises FewerRowsError (unless ``allow_fewer``) before any entry changes. CBS unreachable: see
+    :func:`_degrade`. Storage that takes no new data: the fetched frame is still returned, with a notice.
+    """
     tid = table_id(year)
     units = sorted(selection) if selection is not None else [None]
     keys = {(g, lv): cache.CacheKey.make("kwb", year, lv, [g] if g else "NL") for g in units for lv in levels}
     cached = {k: cache.get(key) for k, key in keys.items()}
     if not refresh and all(v is not None for v in cached.values()):
-        parts = []
-        for k in keys:
-            frame, man = cached[k]
-            parts.append((frame, dict(man, _from_cache=True)))
-        return _assemble(parts, tid, year, stale=False)
+        return _assemble([(cached[k][0], dict(cached[k][1], _from_cache=True)) for k in keys], tid, year, stale=False)
 
+    pending: dict[tuple[str | None, str], tuple[pd.DataFrame, dict]] = {}
     try:
-        fetched: dict[tuple[str | None, str], tuple[pd.DataFrame, dict]] = {}
         meta = None if year in V4_YEARS else _TableMeta(year, tid)
         if refresh and meta is not None and meta.modified and all(
                 v is not None and v[1].get("modified") == meta.modified for v in cached.values()):
@@ -470,31 +470,70 @@ def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh
                 part.attrs = {"columns": columns,
                               "source": {"table_id": tid, "year": year, "url": url, "modified": modified,
                                          "fetched_at": fetched_at}}
-                man = cache.put(keys[(g, lv)], part, {"source_url": url, "table_id": tid, "modified": modified,
-                                                      "fetched_at": fetched_at})
-                fetched[(g, lv)] = (part, man)
+                pending[(g, lv)] = (part, {"source_url": url, "table_id": tid, "modified": modified,
+                                           "fetched_at": fetched_at})
     except FetchError as err:
-        if all(v is not None for v in cached.values()):
-            parts = [(cached[k][0], dict(cached[k][1], _from_cache=True)) for k in keys]
-            _warn_stale(err, [cache.age_days(m) or 0.0 for _, m in parts])
-            return _assemble(parts, tid, year, stale=True)
-        raise
+        return _degrade(err, keys, cached, tid, year)
+    if not allow_fewer:
+        for k, (part, _) in pending.items():
+            cache.check_not_fewer(keys[k], len(part))
+    notices: list[dict] = []
     parts = []
-    for k in keys:
-        if k in fetched:
-            parts.append(fetched[k])
+    for k, key in keys.items():
+        if k in pending:
+            part, man = pending[k]
+            parts.append((part, cache.put_or_keep(key, part, man, notices=notices)))
         else:
-            frame, man = cached[k]
-            parts.append((frame, dict(man, _from_cache=True)))
-    return _assemble(parts, tid, year, stale=False)
+            parts.append((cached[k][0], dict(cached[k][1], _from_cache=True)))
+    frame = _assemble(parts, tid, year, stale=False)
+    if notices:
+        frame.attrs["source"]["not_stored"] = True
+        frame.attrs["source"]["notices"] = notices
+    return frame
+
+
+def _degrade(err: FetchError, keys: Mapping[tuple, cache.CacheKey], cached: Mapping[tuple, Any], tid: str,
+             year: int) -> pd.DataFrame:
+    """CBS did not answer (or answered short): serve what the cache holds, marked ``stale``, and name the rest.
+
+    An entry whose current copy is damaged or whose manifest is gone is replaced by its newest intact kept
+    version; entries with nothing usable are left out and named (``source["missing"]``). Nothing usable at
+    all: the FetchError itself.
+    """
+    parts, older, missing = [], [], []
+    for k, key in keys.items():
+        hit = cached[k]
+        if hit is None and (hit := cache.newest_intact(key)) is not None:
+            older.append(f"{key.describe()} (CBS-versie {str(hit[1].get('modified') or '?')[:10]})")
+        if hit is None:
+            missing.append(key.describe())
+        else:
+            parts.append((hit[0], dict(hit[1], _from_cache=True)))
+    if not parts:
+        raise err
+    _warn_stale(err, [cache.age_days(m) or 0.0 for _, m in parts])
+    frame = _assemble(parts, tid, year, stale=True)
+    notices = []
+    if older:
+        notices.append({"nl": "De huidige cachekopie is beschadigd of ontbreekt; een eerdere intacte versie wordt "
+                              f"getoond voor: {', '.join(older)}.",
+                        "en": "The current cached copy is damaged or missing; an earlier intact version is shown "
+                              f"for: {', '.join(older).replace('CBS-versie', 'CBS version')}."})
+    if missing:
+        notices.append({"nl": f"Niet getoond (niet in de cache en CBS gaf geen antwoord): {', '.join(missing)}.",
+                        "en": f"Not shown (not in the cache and CBS did not answer): {', '.join(missing)}."})
+    frame.attrs["source"].update(missing=missing, older=older, notices=notices)
+    return frame
 
 
 def load_kwb(gemeenten: Sequence[str], year: int, *, levels: Sequence[str] = LEVELS, refresh: bool = False,
-             progress: Progress | None = None) -> pd.DataFrame:
+             progress: Progress | None = None, allow_fewer: bool = False) -> pd.DataFrame:
     """KWB ``year`` for ``gemeenten`` at ``levels`` as the tidy frame of docs/ARCHITECTURE.md.
 
     Cache first (zero HTTP requests when everything is cached, unless ``refresh``). Unknown year/gemeente:
-    UserInputError. Network failure: FetchError, or the cached copy marked ``stale`` when there is one.
+    UserInputError. Network failure or a short answer: FetchError, or what the cache holds marked ``stale`` (see
+    :func:`_degrade`). An answer with fewer rows than the kept copy: FewerRowsError unless ``allow_fewer``
+    (an administrator's explicit confirmation).
     ``progress(done_rows, total_rows_or_None, label)`` is called after every page.
     """
     tid = table_id(year)
@@ -520,17 +559,17 @@ def load_kwb(gemeenten: Sequence[str], year: int, *, levels: Sequence[str] = LEV
         known = None  # offline: _load falls back to whatever is cached, or raises the FetchError
     codes = _resolve_gemeenten(gemeenten, year, known)
     log.info("KWB %s (%s): %s, niveaus %s", year, tid, ",".join(codes), ",".join(levels))
-    return _load(codes, year, levels, refresh, progress)
+    return _load(codes, year, levels, refresh, progress, allow_fewer)
 
 
 def load_kwb_national(year: int, level: str, *, refresh: bool = False,
-                      progress: Progress | None = None) -> pd.DataFrame:
+                      progress: Progress | None = None, allow_fewer: bool = False) -> pd.DataFrame:
     """All regions of one ``level`` in the Netherlands (reference frame for national ranks).
 
     Pages through ``odata.nextLink`` (the real table has ~14 000 buurten, beyond one 10 000-row page).
     """
     table_id(year)
-    return _load(None, int(year), [normalise_level(level)], refresh, progress)
+    return _load(None, int(year), [normalise_level(level)], refresh, progress, allow_fewer)
 
 
 # ------------------------------------------------------------------------------------------ versions

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -23,10 +24,12 @@ import numpy as np
 import shapely
 
 from data.cache import atomic_write_bytes, cache_dir
+from data.errors import StorageError
 from geo.layer import DEFAULT_TOLERANCE_M
 from geo.quantize import DEFAULT_SCALE_M, EncodedGeometry, prepare_geometry
 
 _DIGEST = re.compile(r"^[0-9a-f]{20}\.skq$")
+log = logging.getLogger(__name__)
 FORMAT_VERSION = "SKQ1-edges-1"  # bump when geo.quantize or the simplification changes their output
 
 
@@ -85,10 +88,13 @@ def prepared_geometry(gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_
     d = geometry_dir()
     index = d / "index" / f"{key}.json"
     enc = prepare_geometry(gdf_rd, tolerance_m=tolerance_m, scale_m=scale_m)
-    atomic_write_bytes(d / enc.filename, enc.data)
     meta = {"digest": enc.digest, "codes": list(enc.codes), "n_vertices": enc.n_vertices,
             "report": asdict(enc.report) if enc.report else None}
-    atomic_write_bytes(index, json.dumps(meta, default=str).encode())
+    try:
+        atomic_write_bytes(d / enc.filename, enc.data)
+        atomic_write_bytes(index, json.dumps(meta, default=str).encode())
+    except StorageError as exc:  # full disk: prepared again next time; stored() says so if the map needs the file
+        log.warning("Voorbereide geometrie niet opgeslagen: %s", exc.message)
     return enc, False
 
 

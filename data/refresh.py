@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from data import cache
+from data import cache, snapshot
 from data.cbs import load_kwb, load_kwb_national
-from data.errors import FetchError
+from data.errors import FetchError, FewerRowsError
 from data.pdok import load_boundaries
 
 
@@ -24,14 +24,23 @@ def cached_dates(kind: str, year: int) -> list[str]:
             if e.key is not None and e.key.year == year]
 
 
+#: Label of the selection's KWB step in ``done`` (Gegevens: was CBS reached, so can "no new version" be said?).
+def kwb_label(year: int) -> str:
+    return f"KWB {year}"
+
+
 def refresh_selection(gemeenten: Sequence[str], year: int, levels: Sequence[str],
-                      progress: Callable[[float, str], None]) -> tuple[list[str], list[str]]:
+                      progress: Callable[[float, str], None], *,
+                      allow_fewer: bool = False) -> tuple[list[str], list[str]]:
     """Fetch again, reporting progress 0..1. Returns (done, stale): what was fetched, and the fetched_at dates
     of cached copies that had to be kept because the service did not answer (loaders then mark them ``stale``).
     After a service's first failure its remaining steps are not tried (each would wait out its own retries and
     network budget), so a refresh with CBS down ends within one budget per service. Raises the first FetchError when nothing could be
-    fetched and nothing was cached."""
-    done, stale, errors = [], [], []
+    fetched and nothing was cached.
+
+    An answer with fewer rows than the kept copy replaces nothing (FewerRowsError, raised after the other steps,
+    naming both counts and what else was refreshed) unless ``allow_fewer``: the administrator's confirmation."""
+    done, stale, errors, refused = [], [], [], []
     down: set[str] = set()          # "kwb" (CBS) / "boundaries" (PDOK) after their first failure
     steps = 2 + len(levels)
 
@@ -41,6 +50,9 @@ def refresh_selection(gemeenten: Sequence[str], year: int, levels: Sequence[str]
             return
         try:
             frame = load()
+        except FewerRowsError as exc:   # the kept copy stays current; the other steps still run
+            refused.append(exc)
+            return
         except FetchError as exc:
             errors.append(exc)
             down.add(kind)
@@ -55,12 +67,19 @@ def refresh_selection(gemeenten: Sequence[str], year: int, levels: Sequence[str]
 
     progress(0.0, f"KWB {year}")
     note(lambda: load_kwb(list(gemeenten), year, levels=("gemeente", "wijk", "buurt"), refresh=True,
-                          progress=lambda n, total, label: progress(0.5 / steps, f"{label}: {n}")), f"KWB {year}", "kwb")
+                          progress=lambda n, total, label: progress(0.5 / steps, f"{label}: {n}"),
+                          allow_fewer=allow_fewer), kwb_label(year), "kwb")
     progress(1 / steps, f"KWB {year} Nederland")
-    note(lambda: load_kwb_national(year, "wijk", refresh=True), f"KWB {year} NL", "kwb")
+    note(lambda: load_kwb_national(year, "wijk", refresh=True, allow_fewer=allow_fewer), f"KWB {year} NL", "kwb")
     for i, lv in enumerate(levels):
         progress((2 + i) / steps, f"PDOK {lv}")
         note(lambda lv=lv: load_boundaries(list(gemeenten), year, lv, refresh=True), f"PDOK {lv}", "boundaries")
+    if refused:
+        first = refused[0]
+        also_nl = f" Wel ververst: {', '.join(done)}." if done else ""
+        also_en = f" Refreshed: {', '.join(done)}." if done else ""
+        first.message, first.message_en = first.message + also_nl, first.message_en + also_en
+        raise first
     if errors and not stale:
         raise errors[0]
     progress(1.0, "✓")
@@ -87,16 +106,16 @@ def years_cached(gemeenten: Sequence[str], level: str) -> list[int]:
 
 
 def snapshot_bytes() -> bytes:
-    """data.cache.export_snapshot as bytes (a zip)."""
+    """data.snapshot.export_snapshot as bytes (a zip)."""
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "snapshot.zip"
-        cache.export_snapshot(path)
+        snapshot.export_snapshot(path)
         return path.read_bytes()
 
 
 def import_snapshot_bytes(data: bytes):
-    """data.cache.import_snapshot from bytes; returns its ImportReport."""
+    """data.snapshot.import_snapshot from bytes; returns its ImportReport."""
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "snapshot.zip"
         path.write_bytes(data)
-        return cache.import_snapshot(path)
+        return snapshot.import_snapshot(path)

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from data import cache
-from data.errors import CacheError
+from data import cache, snapshot
+from data.errors import CacheError, StorageError
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = cache.CacheKey.make("kwb", 2024, "wijk", ["GM0479", "GM0363"])
@@ -127,8 +127,9 @@ def test_error_inside_writer_keeps_old_entry(cache_dir, monkeypatch):
         return real_replace(src, dst)
 
     monkeypatch.setattr(cache.os, "replace", failing_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(StorageError, match="de schijf is vol") as info:  # a full disk is said plainly (issue 22)
         cache.put(KEY, sample_frame(value=2.0))
+    assert info.value.errno == 28 and isinstance(info.value.__cause__, OSError)
     monkeypatch.setattr(cache.os, "replace", real_replace)
     got, _ = cache.get(KEY)
     assert got["aantal_inwoners"].iloc[2] == 2.0 * 1  # value=1.0 frame: 0,nan,2,3,4
@@ -181,13 +182,13 @@ def test_snapshot_round_trip(cache_dir, tmp_path, monkeypatch):
     gkey = cache.CacheKey.make("boundaries", 2024, "wijk", ["GM0479"])
     cache.put(gkey, gpd.GeoDataFrame({"code": ["a"]}, geometry=[Point(1, 2)], crs="EPSG:28992"))
     snap = tmp_path / "snap.zip"
-    assert sorted(cache.export_snapshot(snap)) == sorted([KEY.slug, gkey.slug])
+    assert sorted(snapshot.export_snapshot(snap)) == sorted([KEY.slug, gkey.slug])
     meta = json.loads(zipfile.ZipFile(snap).read("snapshot.json"))
     assert meta["format_version"] == cache.FORMAT_VERSION and meta["app_version"]
 
     monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(tmp_path / "other"))
     assert cache.get(KEY) is None
-    report = cache.import_snapshot(snap)
+    report = snapshot.import_snapshot(snap)
     assert sorted(report.imported) == sorted([KEY.slug, gkey.slug])
     got, manifest = cache.get(KEY)
     pd.testing.assert_frame_equal(got, frame)
@@ -206,7 +207,7 @@ def _rewrite_zip(src: Path, dst: Path, change) -> None:
 def test_snapshot_of_other_version_is_rejected_and_nothing_is_lost(cache_dir, tmp_path):
     cache.put(KEY, sample_frame())
     snap, bad = tmp_path / "snap.zip", tmp_path / "v99.zip"
-    cache.export_snapshot(snap)
+    snapshot.export_snapshot(snap)
 
     def bump(name, data):
         if name == "snapshot.json":
@@ -218,7 +219,7 @@ def test_snapshot_of_other_version_is_rejected_and_nothing_is_lost(cache_dir, tm
     _rewrite_zip(snap, bad, bump)
     before = cache.get(KEY)[1]
     with pytest.raises(CacheError) as info:
-        cache.import_snapshot(bad)
+        snapshot.import_snapshot(bad)
     assert "formaatversie 99" in info.value.message and "version 99" in info.value.message_en
     assert cache.get(KEY)[1] == before
 
@@ -226,12 +227,12 @@ def test_snapshot_of_other_version_is_rejected_and_nothing_is_lost(cache_dir, tm
 def test_snapshot_with_path_traversal_is_rejected(cache_dir, tmp_path):
     cache.put(KEY, sample_frame())
     snap, evil = tmp_path / "snap.zip", tmp_path / "evil.zip"
-    cache.export_snapshot(snap)
+    snapshot.export_snapshot(snap)
     _rewrite_zip(snap, evil, lambda n, d: d)
     with zipfile.ZipFile(evil, "a") as zf:
         zf.writestr("../../escaped.txt", "x")
     with pytest.raises(CacheError, match="onveilige bestandsnaam"):
-        cache.import_snapshot(evil)
+        snapshot.import_snapshot(evil)
     assert not (cache_dir.parent / "escaped.txt").exists()
     assert not (tmp_path / "escaped.txt").exists()
 
@@ -239,11 +240,11 @@ def test_snapshot_with_path_traversal_is_rejected(cache_dir, tmp_path):
 def test_snapshot_with_damaged_file_is_rejected(cache_dir, tmp_path, monkeypatch):
     cache.put(KEY, sample_frame())
     snap, damaged = tmp_path / "snap.zip", tmp_path / "damaged.zip"
-    cache.export_snapshot(snap)
+    snapshot.export_snapshot(snap)
     _rewrite_zip(snap, damaged, lambda n, d: d[:-10] + b"0" * 10 if n.endswith(".parquet") else d)
     monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(tmp_path / "other"))
     with pytest.raises(CacheError, match="controlesom"):
-        cache.import_snapshot(damaged)
+        snapshot.import_snapshot(damaged)
     assert cache.list_entries() == []
 
 
@@ -251,14 +252,30 @@ def test_not_a_zip_is_a_cache_error(cache_dir, tmp_path):
     junk = tmp_path / "junk.zip"
     junk.write_text("no zip")
     with pytest.raises(CacheError, match="geen leesbaar zip"):
-        cache.import_snapshot(junk)
+        snapshot.import_snapshot(junk)
 
 
 def test_import_keeps_newer_existing_entry(cache_dir, tmp_path):
     cache.put(KEY, sample_frame(value=1.0), {"fetched_at": "2024-01-01T00:00:00+00:00"})
     snap = tmp_path / "old.zip"
-    cache.export_snapshot(snap)
+    snapshot.export_snapshot(snap)
     cache.put(KEY, sample_frame(value=3.0))  # fetched now: newer than the snapshot's copy
-    report = cache.import_snapshot(snap)
+    report = snapshot.import_snapshot(snap)
     assert report.imported == [] and report.skipped[0][0] == KEY.slug
     assert cache.get(KEY)[0]["aantal_inwoners"].iloc[2] == 6.0
+
+
+def test_cache_and_snapshot_import_in_one_direction_only():
+    """Issue 22: data.snapshot imports data.cache, never the other way (no lazy module __getattr__ shim)."""
+    import ast
+
+    tree = ast.parse(Path(cache.__file__).read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names |= {f"{node.module}.{a.name}" for a in node.names} | {str(node.module)}
+        elif isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+    assert not {n for n in names if "snapshot" in n}, names
+    assert "__getattr__" not in {f.name for f in tree.body if isinstance(f, ast.FunctionDef)}
+    assert not hasattr(cache, "import_snapshot") and hasattr(snapshot, "import_snapshot")

@@ -472,12 +472,12 @@ def test_C01_killed_during_write_leaves_no_corrupt_entry(mirror, cache_dir):
 
 def test_C02_snapshot_from_another_version_is_refused(tmp_path, mirror, cache_dir):
     """C02 a snapshot written by another format version -> CacheError, and the cache is untouched."""
-    from data import cache
+    from data import cache, snapshot
     from data.errors import CacheError
 
     _kwb(["GM0479"], levels=["wijk"])
     snap = tmp_path / "snap.zip"
-    cache.export_snapshot(snap)
+    snapshot.export_snapshot(snap)
     before = sorted(e.path.name for e in cache.list_entries())
     forged = tmp_path / "forged.zip"
     with zipfile.ZipFile(snap) as src, zipfile.ZipFile(forged, "w") as dst:
@@ -489,7 +489,7 @@ def test_C02_snapshot_from_another_version_is_refused(tmp_path, mirror, cache_di
                 data = json.dumps(meta).encode()
             dst.writestr(item, data)
     with pytest.raises(CacheError):
-        cache.import_snapshot(forged)
+        snapshot.import_snapshot(forged)
     assert sorted(e.path.name for e in cache.list_entries()) == before
 
 
@@ -607,16 +607,16 @@ def test_F09_retry_after_beyond_the_budget_fails_fast(mirror, cache_dir, monkeyp
 
 def test_C05_snapshot_with_a_broken_manifest_is_a_clear_error(tmp_path, mirror, cache_dir):
     """C05 a snapshot whose entry manifest is not JSON -> CacheError (not a raw ValueError); cache untouched."""
-    from data import cache
+    from data import cache, snapshot
     from data.errors import CacheError
 
     _kwb(["GM0479"], levels=["wijk"])
     snap, forged = tmp_path / "snap.zip", tmp_path / "forged.zip"
-    cache.export_snapshot(snap)
+    snapshot.export_snapshot(snap)
     with zipfile.ZipFile(snap) as src, zipfile.ZipFile(forged, "w") as dst:
         for item in src.infolist():
             data = src.read(item)
             dst.writestr(item, b"{kapot" if item.filename.endswith("/manifest.json") else data)
     with pytest.raises(CacheError):
-        cache.import_snapshot(forged)
+        snapshot.import_snapshot(forged)
     assert [e.status for e in cache.list_entries()] == ["ok"] * len(cache.list_entries())

@@ -91,3 +91,21 @@ def test_gegevens_keeps_the_kept_version_on_the_page_and_its_links(versions):
     links = [lk for lk in _links(at) if lk["page"].endswith("buurtprofiel")]
     assert links and all(lk.get("kv") == V.MODIFIED[1] for lk in links), _links(at)
     assert dict(at.query_params)["kv"] == V.MODIFIED[1]
+
+
+def test_a_refresh_with_cbs_down_says_only_what_is_true(versions, monkeypatch):
+    """Issue 22: CBS down during a refresh: the stale warning, and NOT "CBS heeft geen nieuwe versie ... er is dus
+    niets veranderd" (nobody asked CBS); instead that whether there is a new version could not be checked."""
+    from data.cbs import load_kwb
+
+    m = versions(1)
+    load_kwb(V.GM, 2024, levels=LEVELS3)
+    at = _gegevens({"page": "gegevens", "area": "WK047911"})
+    monkeypatch.setenv("STAPELKAART_HTTP_RETRIES", "0")
+    m.fault(status=503)                                   # CBS (and PDOK) down for good
+    at.button(key="b_refresh").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Gecachte gegevens van" in w.value for w in at.warning), [w.value for w in at.warning]
+    infos = [i.value for i in at.info]
+    assert not any("geen nieuwe versie" in i or "niets veranderd" in i for i in infos), infos
+    assert any("niet na te gaan" in i and "2025-03-27" in i for i in infos), infos

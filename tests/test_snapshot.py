@@ -59,14 +59,14 @@ def warm(cache_dir, tmp_path):
     """A cache with one real entry, its exact file tree, and a valid snapshot of it."""
     cache.put(KEY, _frame(), {"table_id": "85984NED"})
     snap = tmp_path / "good.zip"
-    cache.export_snapshot(snap)
+    snapshot.export_snapshot(snap)
     return cache_dir, _tree(cache_dir), snap
 
 
 def _import_measured(path: Path) -> tuple[BaseException | None, int]:
     tracemalloc.start()
     try:
-        cache.import_snapshot(path)
+        snapshot.import_snapshot(path)
     except CacheError as exc:
         err = exc
     else:
@@ -91,7 +91,7 @@ def test_upload_limit_is_the_streamlit_upload_limit():
 def test_valid_snapshot_still_imports_into_an_empty_cache(warm, tmp_path, monkeypatch):
     _, _, snap = warm
     monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(tmp_path / "other"))
-    report = cache.import_snapshot(snap)
+    report = snapshot.import_snapshot(snap)
     assert report.imported == [KEY.slug]
     got, _ = cache.get(KEY)
     pd.testing.assert_frame_equal(got, _frame())
@@ -190,7 +190,7 @@ def test_a_data_file_that_is_not_parquet_is_refused_even_with_matching_checksums
             dst.writestr(f"entries/{item['slug']}/{item['data_file']}", junk)
             dst.writestr("snapshot.json", json.dumps(snap))
     with pytest.raises(CacheError, match="geen geldig Parquet"):
-        cache.import_snapshot(forged)
+        snapshot.import_snapshot(forged)
     _assert_untouched(root, before)
 
 
@@ -280,6 +280,6 @@ def test_import_into_a_read_only_cache_is_a_clear_error(warm, tmp_path, monkeypa
         ro.chmod(0o500)
     try:
         with pytest.raises(CacheError, match="niet schrijfbaar"):
-            cache.import_snapshot(snap)
+            snapshot.import_snapshot(snap)
     finally:
         ro.chmod(0o700)

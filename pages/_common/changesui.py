@@ -207,7 +207,8 @@ def note_refresh(view, before: str | None) -> None:
     """Remember what a refresh brought (before -> now) so the changes open without hunting for them."""
     after = current_version(view)
     st.session_state[K_REFRESHED] = {"gemeenten": tuple(view.gemeenten), "year": view.year, "old": before,
-                                     "new": after}
+                                     "new": after,
+                                     "answered": loaders.cbs_answered(tuple(view.gemeenten), view.year) is not False}
     if before and after and before != after:
         preselect(before, after)
 
@@ -219,6 +220,9 @@ def after_refresh(view) -> None:
     if not done or done["gemeenten"] != tuple(view.gemeenten) or done["year"] != view.year or not done["new"]:
         return
     lang = view.lang
+    if not done.get("answered", True):      # CBS did not answer: whether it has a new version is not known
+        st.info(t("refresh_not_checked", lang, year=view.year, date=str(done["new"])[:10]))
+        return
     if not done["old"] or done["old"] == done["new"]:
         st.info(t("refresh_same_version", lang, year=view.year, date=str(done["new"])[:10]))
         return

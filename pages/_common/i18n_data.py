@@ -68,6 +68,10 @@ DATA_STRINGS: dict[str, dict[str, str]] = {
                                    "er is dus niets veranderd.",
                              "en": "CBS has no new version of KWB {year}: the cache keeps the version of {date}, so "
                                    "nothing changed."},
+    "refresh_not_checked": {"nl": "CBS gaf geen antwoord, dus is niet na te gaan of er een nieuwe versie van KWB {year} "
+                                  "is; de cache houdt de versie van {date}.",
+                            "en": "CBS did not answer, so whether there is a new version of KWB {year} cannot be "
+                                  "checked; the cache keeps the version of {date}."},
     "refresh_open_profile": {"nl": "Open in Buurtprofiel (per gebied of focusgebied)",
                              "en": "Open in Area profile (per area or focus area)"},
     "refresh_close": {"nl": "Sluit dit overzicht", "en": "Close this overview"},

@@ -24,7 +24,7 @@ from data.errors import StapelkaartError, UserInputError, input_errors_as_values
 from data.pdok import load_boundaries
 from data.pdok_national import load_boundaries_each
 from data.refresh import freshness_table as freshness  # noqa: F401
-from data.refresh import import_snapshot_bytes, refresh_selection, snapshot_bytes  # noqa: F401
+from data.refresh import import_snapshot_bytes, kwb_label, refresh_selection, snapshot_bytes  # noqa: F401
 from data.refresh import years_cached as years_with_data  # noqa: F401
 from data.report import Figure, focus_report, focus_reports_pdf, ranking_exports, ranking_sources  # noqa: F401
 from geo.classify import SCHEMES, class_colors, classify, legend, lisa_colors, lisa_legend  # noqa: F401
@@ -144,12 +144,25 @@ def kwb_table_id(year: int) -> str:
         return "?"
 
 
+K_LAST_REFRESH = "_last_refresh"
+
+
 def refresh(gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...],
             progress: Callable[[float, str], None]) -> tuple[list[str], list[str]]:
-    """data.refresh.refresh_selection (Gegevens page), then the in-memory caches are cleared."""
+    """data.refresh.refresh_selection (Gegevens), then the caches are cleared; see :func:`cbs_answered`."""
     out = refresh_selection(gemeenten, year, levels, progress)
+    st.session_state[K_LAST_REFRESH] = {"gemeenten": tuple(gemeenten), "year": year,
+                                        "cbs_answered": kwb_label(year) in out[0]}
     clear_caches()
     return out
+
+
+def cbs_answered(gemeenten: tuple[str, ...], year: int) -> bool | None:
+    """Did CBS answer for the KWB in this session's last refresh of (gemeenten, year)? None: no such refresh."""
+    last = st.session_state.get(K_LAST_REFRESH)
+    if not last or last["gemeenten"] != tuple(gemeenten) or last["year"] != year:
+        return None
+    return bool(last["cbs_answered"])
 
 
 def cache_path() -> str:

@@ -195,10 +195,12 @@ def show_error(exc: BaseException, lang: str, what: str) -> None:
 
 
 def stale_notice(source: Mapping, lang: str) -> None:
-    """Cached data shown because fetching failed: say so, with its date."""
+    """Cached data shown because fetching failed (its date); then the data layer's ``source["notices"]``."""
     if source and source.get("stale"):
         date = str(source.get("fetched_at") or "?")[:10]
         st.warning(t("stale", lang, date=date), icon=":material/schedule:")
+    for note in (source or {}).get("notices") or ():
+        st.warning(fmt.md(note["en" if lang == "en" else "nl"]), icon=":material/warning:")
 
 
 def coverage_warning(scored, lang: str) -> None:

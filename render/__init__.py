@@ -1,0 +1,1 @@
+"""Rendering of exports and reports (PNG, PDF, XLSX): above data/, indicators/ and geo/, below the pages."""
