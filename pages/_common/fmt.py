@@ -29,8 +29,9 @@ One escaping policy per sink (issue 22), applied where the text is written, neve
 
 from __future__ import annotations
 
-import math
 import re
+
+from core.numbers import format_number
 
 _MD_INLINE = frozenset("\\`*_[]<>&~$|:!")   # characters that can open inline Markdown, HTML, math or a directive
 _MD_BLOCK_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")   # a block marker at the start (no line breaks left)
@@ -42,18 +43,10 @@ _AUTOLINK_BREAKS = (
 )
 
 
-def fmt_num(value: object, decimals: int = 1, lang: str = "nl") -> str:
-    """``1234.5`` -> ``"1 234,5"`` (nl, thin space) or ``"1,234.5"`` (en); missing or not a number -> ``"–"``."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    if math.isnan(v) or math.isinf(v):
-        return "–"
-    text = f"{v:,.{decimals}f}"
-    if lang == "nl":
-        text = text.replace(",", "\u2009").replace(".", ",")
-    return text
+def fmt_num(value: object, decimals: int | None = 1, lang: str = "nl") -> str:
+    """The page layer's number formatter: ``core.numbers.format_number`` (the one rule per language, documented
+    there): ``1234.5`` -> ``"1\u202f234,5"`` (nl) or ``"1,234.5"`` (en); missing or not a number -> ``"–"``."""
+    return format_number(value, decimals, lang)
 
 
 def _plain(text: object) -> str:

@@ -96,7 +96,7 @@ def indicator_method(ind, lang: str, year: int, min_population: float) -> str:
     tid = loaders.kwb_table_id(year)
     num_ = " + ".join(ind.numerator) or "–"
     den = " + ".join(ind.denominator) or "–"
-    kinds = {"ratio": f"{ind.scale:g} × ({num_}) / ({den})", "share": f"{num_} (% van {den})",
+    kinds = {"ratio": f"{fmt_num(ind.scale, None, lang)} × ({num_}) / ({den})", "share": f"{num_} (% van {den})",
              "mean": f"{num_} ({den})", "external": f"{t('source', lang)}: {ind.source}"}
     direction = "+1 (hoger = meer achterstand)" if ind.direction > 0 else "−1 (lager = meer achterstand)"
     if lang == "en":
@@ -106,8 +106,8 @@ def indicator_method(ind, lang: str, year: int, min_population: float) -> str:
              f"- **{t('formula', lang)}**: `{kinds.get(ind.kind, ind.kind)}`",
              f"- **{t('numerator', lang)}**: `{num_}` · **{t('denominator', lang)}**: `{den}`",
              f"- **{t('direction', lang)}**: {direction}",
-             f"- **{t('suppression', lang)}**: {t('denominator', lang).lower()} < {ind.min_denominator:g}; "
-             f"< {min_population:g} {inhabitants}",
+             f"- **{t('suppression', lang)}**: {t('denominator', lang).lower()} < {fmt_num(ind.min_denominator, None, lang)}; "
+             f"< {fmt_num(min_population, None, lang)} {inhabitants}",
              f"- **{t('table_id', lang)}**: {ind.source} {year} ({tid})"]
     if ind.denominator_note:
         lines.append(f"- {ind.denominator_note.get(lang, ind.denominator_note.get('nl', ''))}")
@@ -193,12 +193,25 @@ def freshness(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def shown(frame: pd.DataFrame, columns, lang: str) -> pd.DataFrame:
-    """A table for the screen: ``columns`` as text in the user's number format with '–' where there is no value
-    (Streamlit would print 'None'); exports keep the numbers and empty cells."""
+    """A table for the screen: ``columns`` (``None``: every numeric column) as text in the user's number format
+    (``fmt.fmt_num``) with '–' where there is no value (Streamlit would print 'None' and its own English number
+    format); whole columns without decimals, others with one. Exports keep the numbers and empty cells."""
     out = frame.copy()
+    if columns is None:
+        columns = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])]
     for c in columns:
         if c in out:
             v = pd.to_numeric(out[c], errors="coerce")
             whole = bool((v.dropna() == v.dropna().round()).all())
             out[c] = [fmt_num(x, 0 if whole else 1, lang) if pd.notna(x) else "–" for x in v]
+    return out
+
+
+def preview(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """An imported file's first rows for the screen: every number as the file has it (all its decimals), in the
+    user's number format; no value: '–'."""
+    out = frame.copy()
+    for c in out.columns:
+        if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c]):
+            out[c] = [fmt_num(x, None, lang) for x in out[c]]
     return out
