@@ -19,20 +19,41 @@ def _set(areas: list) -> None:
     st.rerun()
 
 
-def member_options(view, level: str, areas) -> dict[str, str]:
-    """code -> "name (code)" of every ``level`` area of the view's gemeenten and of the focus areas' gemeenten."""
+def member_names(view, level: str, areas) -> dict[str, str | None]:
+    """code -> name (None where the data has none) of every ``level`` area of the view's gemeenten and of the focus
+    areas' gemeenten, plus the current members (name None when their gemeente has no data)."""
     try:
         frame = loaders.kwb(tuple(sorted(loaders.focus_gemeenten(view, areas))), view.year, view.kv)
     except StapelkaartError:    # no data: only the current members can be shown
         frame = None
-    out = {}
+    out: dict[str, str | None] = {}
     if frame is not None and len(frame):
         sub = frame[frame["level"] == level]
-        out = {str(c): f"{n if isinstance(n, str) else c} ({c})" for c, n in zip(sub["code"], sub["name"])}
+        out = {str(c): (n if isinstance(n, str) and n.strip() else None) for c, n in zip(sub["code"], sub["name"])}
     for a in areas:
         for c in a.codes:
-            out.setdefault(c, c)
+            out.setdefault(c, None)
+    return out
+
+
+def member_options(names: dict[str, str | None]) -> dict[str, str]:
+    """code -> "name (code)" (the code alone where no name is known), sorted as shown."""
+    out = {c: f"{n} ({c})" if n else c for c, n in names.items()}
     return dict(sorted(out.items(), key=lambda kv: kv[1]))
+
+
+def add_to_focus(view, name: str | None, *, target_key: str, button_key: str) -> None:
+    """'Voeg Poelenburg toe aan focusgebied' (Kaart, Buurtprofiel): the view's selected wijk/buurt into one of the
+    view's focus areas. ``name``: the area's name; its code is shown only where no name is known (issue 21)."""
+    areas = loaders.view_focus_areas(view)
+    if not (areas and view.area and view.area[:2] in ("WK", "BU")):
+        return
+    shown = fmt.label(name if isinstance(name, str) and name.strip() else view.area)
+    with st.expander(t("add_to_focus", view.lang, area=shown)):
+        target = st.selectbox(t("fa_title", view.lang), range(len(areas)), key=target_key,
+                              format_func=lambda i: areas[i].name)
+        if st.button(t("fa_add_selected_button", view.lang, area=shown), key=button_key):
+            add_member(view, areas[target].id, view.area)
 
 
 def problems(view) -> None:
@@ -56,7 +77,8 @@ def editor(view, *, expanded: bool = False) -> None:
         if st.button(t("fa_use_preset", lang), key="b_fa_preset"):
             _set(list(p.areas))
         level = loaders.focus_level(view, areas)
-        options = member_options(view, level, areas)
+        names = member_names(view, level, areas)
+        options = member_options(names)
         with st.form("f_fa_edit"):
             edited, drop = [], []
             for i, a in enumerate(areas):
@@ -78,7 +100,7 @@ def editor(view, *, expanded: bool = False) -> None:
             if st.form_submit_button(t("fa_add", lang)):
                 _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, "zelf gedefinieerd")], lang)
         if view.area and view.area[:2] in ("WK", "BU") and areas:
-            area_label = fmt.label(options.get(view.area, view.area))     # "Poelenburg (WK047912)", not the code
+            area_label = fmt.label(names.get(view.area) or view.area)   # "Poelenburg"; the code only without a name
             target = st.selectbox(t("fa_add_selected", lang, area=area_label), range(len(areas)), key="w_fa_target",
                                   format_func=lambda i: areas[i].name)
             if st.button(t("fa_add_selected_button", lang, area=area_label), key="b_fa_add_sel"):

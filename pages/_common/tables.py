@@ -153,6 +153,27 @@ def side_by_side(table: pd.DataFrame, lang: str, counts: dict[str, dict[str, flo
     return pd.DataFrame(rows)
 
 
+def focus_figures(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table export of Vergelijken (what the focus-area PDF calls "de tabelexport"): one row per focus area,
+    then its gemeenten and Nederland; each domain's rank (0-100) and every indicator of the registry (all key figures
+    of the PDF, context indicators too), as numbers at full precision, empty where there is no value."""
+    names = column_names(table, lang)
+    order = [*table.index[table["kind"] == "focus"], *table.index[table["kind"] != "focus"]]
+    kinds = [str(table.loc[i, "kind"]) for i in order]
+    out = pd.DataFrame({t("area", lang): [names[i] for i in order], "code": [str(i) for i in order],
+                        t("fx_kind", lang): [t(f"fx_kind_{k}", lang) if f"fx_kind_{k}" in STRINGS else k for k in kinds]})
+    for d in reg.DOMAINS:
+        col = f"domain__{d}__rank"
+        values = table[col] if col in table else pd.Series(float("nan"), index=table.index)
+        out[t("fx_domain_rank", lang, domain=lab(reg.DOMAINS[d], lang))] = pd.to_numeric(
+            values.reindex(order), errors="coerce").to_numpy(dtype="float64")
+    for ind in reg.INDICATORS.values():
+        values = table[ind.id] if ind.id in table else pd.Series(float("nan"), index=table.index)
+        out[f"{lab(ind, lang)} ({ind.unit.get(lang, ind.unit['nl'])})"] = pd.to_numeric(
+            values.reindex(order), errors="coerce").to_numpy(dtype="float64")
+    return out
+
+
 def for_st_table(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` for st.table, which renders its column headers, row labels and text cells as Markdown: each of
     them escaped with ``fmt.label`` at this sink (a focus-area name from the link is text, never a link or an
