@@ -30,7 +30,8 @@ elif is_admin:
         st.rerun()
 else:
     with st.form("f_admin", clear_on_submit=True):
-        token = st.text_input(t("admin_token", lang), type="password")
+        token = st.text_input(t("admin_token", lang), type="password", key="w_admin_token")
+        focusui.localise_input_hint(["w_admin_token"], lang, in_form=True)
         if st.form_submit_button(t("admin_login", lang)):
             try:
                 st.session_state["_admin"] = loaders.check_token(token)

@@ -42,20 +42,6 @@ def member_options(names: dict[str, str | None]) -> dict[str, str]:
     return dict(sorted(out.items(), key=lambda kv: kv[1]))
 
 
-def add_to_focus(view, name: str | None, *, target_key: str, button_key: str) -> None:
-    """'Voeg Poelenburg toe aan focusgebied' (Kaart, Buurtprofiel): the view's selected wijk/buurt into one of the
-    view's focus areas. ``name``: the area's name; its code is shown only where no name is known (issue 21)."""
-    areas = loaders.view_focus_areas(view)
-    if not (areas and view.area and view.area[:2] in ("WK", "BU")):
-        return
-    shown = fmt.label(name if isinstance(name, str) and name.strip() else view.area)
-    with st.expander(t("add_to_focus", view.lang, area=shown)):
-        target = st.selectbox(t("fa_title", view.lang), range(len(areas)), key=target_key,
-                              format_func=lambda i: areas[i].name)
-        if st.button(t("fa_add_selected_button", view.lang, area=shown), key=button_key):
-            add_member(view, areas[target].id, view.area)
-
-
 def problems(view) -> None:
     """Name the bad members (unknown code, other level, empty list) of the view's focus areas: nothing dropped."""
     exc = loaders.focus_problem(view)
@@ -90,11 +76,13 @@ def editor(view, *, expanded: bool = False) -> None:
                 if c3.checkbox(t("fa_delete", lang), key=f"w_fa_del_{i}"):
                     drop.append(i)
                 edited.append((name, codes, a.source))
+            localise_input_hint([f"w_fa_name_{i}" for i in range(len(areas))], lang, in_form=True)
             if st.form_submit_button(t("fa_apply", lang)):
                 _apply([(n, c, s) for i, (n, c, s) in enumerate(edited) if i not in drop], lang)
         with st.form("f_fa_new", clear_on_submit=True):
             st.markdown(f"**{t('fa_new', lang)}**")
             name = st.text_input(t("fa_name", lang), key="w_fa_new_name", max_chars=60)
+            localise_input_hint(["w_fa_new_name"], lang, in_form=True)
             codes = st.multiselect(t("fa_members", lang), list(options), key="w_fa_new_members",
                                    format_func=lambda c: options.get(c, c), placeholder=t("choose_areas", lang))
             if st.form_submit_button(t("fa_add", lang)):
@@ -116,6 +104,20 @@ def editor(view, *, expanded: bool = False) -> None:
                 _set(loaders.focus_from_json(up.getvalue()))
             except UserInputError as exc:
                 st.error(fmt.md_text(exc.text(lang)))
+
+
+def localise_input_hint(keys, lang: str, *, in_form: bool) -> None:
+    """Streamlit writes "Press Enter to apply" / "Press Enter to submit form" under a text field being typed in,
+    in English whatever the UI language, and has no parameter for it: replace that hint (the first part of
+    ``InputInstructions``; a character counter after it stays) by ``input_enter_apply`` / ``input_enter_submit`` in
+    ``lang``, for the text inputs with ``keys`` (CSS generated content, as :func:`localise_uploader`)."""
+    if not keys:
+        return
+    text = t("input_enter_submit" if in_form else "input_enter_apply", lang).replace("\\", "\\\\").replace('"', '\\"')
+    sel = ",".join(f'.st-key-{k} [data-testid="InputInstructions"] > span:first-child' for k in keys)
+    after = ",".join(f'.st-key-{k} [data-testid="InputInstructions"] > span:first-child::after' for k in keys)
+    st.html(f"<style>{sel}{{font-size:0;visibility:hidden}}"
+            f'{after}{{content:"{text}";font-size:0.75rem;visibility:visible}}</style>')
 
 
 def localise_uploader(key: str, lang: str, types: str) -> None:
