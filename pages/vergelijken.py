@@ -11,7 +11,7 @@ import streamlit as st
 from data.errors import StapelkaartError
 from data.export import ExportHeader, table_to_csv, table_to_xlsx
 from indicators import registry as reg
-from pages._common import focusui, fmt, loaders, reports, tables, widgets
+from pages._common import fmt, focusui, loaders, reports, tables, widgets
 from pages._common.i18n import label, t
 
 view = widgets.page_view("vergelijken")
