@@ -18,7 +18,7 @@ view = widgets.page_view("vergelijken")
 lang = view.lang
 st.title(t("page_vergelijken", lang))
 band = reports.worst_band(loaders.score_settings(view))   # the engine setting behind stacking
-st.caption(t("compare_intro", lang, band=f"{band:g}"))
+st.caption(t("compare_intro", lang, band=fmt.fmt_num(band, None, lang)))
 focusui.problems(view)
 focusui.editor(view)
 
