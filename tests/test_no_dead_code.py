@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ["pages._common.fmt", "pages._common.focusui", "pages._common.tables", "pages._common.wording",
-           "pages._common.narrative", "data.userfiles", "data.userstore", "data.admin"]
+           "pages._common.narrative", "data.userfiles", "data.userstore", "data.admin", "data.userchecks",
+           "core.numbers"]
 SKIP_DIRS = {"tests", ".venv", "node_modules", ".git", "build", "dist"}
 
 
