@@ -86,7 +86,6 @@ class StoredFile:
     digest: str
     filename: str
     year: int | None
-    imported_at: str
     size: int
     sha256: str
 
@@ -267,8 +266,8 @@ def meta(digest: str) -> StoredFile:
             "opent niet meer. Importeer het bestand opnieuw op Gegevens (het krijgt dan een nieuwe link).",
             f"The link names file {digest} by a reference from before the protected file references; those no "
             "longer open. Import the file again on Gegevens (it then gets a new link).")
-    return StoredFile(digest, str(m.get("filename", "")), m.get("year"), str(m.get("imported_at", "")),
-                      int(m.get("size", 0)), str(m.get("sha256", "")))
+    return StoredFile(digest, str(m.get("filename", "")), m.get("year"), int(m.get("size", 0)),
+                      str(m.get("sha256", "")))
 
 
 def exists(digest: str) -> bool:
