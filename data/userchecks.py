@@ -16,6 +16,8 @@ import math
 
 import numpy as np
 
+from core.numbers import format_number
+
 #: the (low, high) bounds of an indicator kind; None = unbounded
 PERCENT = (0.0, 100.0)
 RATE = (0.0, math.inf)
@@ -56,7 +58,7 @@ def range_problems(label: str, indicator_id: str, values: np.ndarray, rows: list
     out = []
     for v, row in zip(values, rows):
         if not math.isnan(v) and not (low <= v <= high):
-            out.append(f"rij {row}, kolom '{label}': {v:g} kan niet voor {indicator_id} ({what})")
+            out.append(f"rij {row}, kolom '{label}': {format_number(v, None, 'nl')} kan niet voor {indicator_id} ({what})")
     return out
 
 

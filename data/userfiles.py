@@ -35,11 +35,12 @@ from defusedxml import ElementTree  # entity expansion and external references r
 import numpy as np
 import pandas as pd
 
+from core.numbers import format_number
 from core.values import MISSING_TOKENS, parse_numbers
 from data import userchecks
 from data.errors import UserFileError
 
-__all__ = ["KNOWN_FILES", "KnownFile", "UserIndicatorFile", "load_indicator_file", "to_long_rows",
+__all__ = ["KNOWN_FILES", "KnownFile", "UserIndicatorFile", "load_indicator_file",
            "MAX_BYTES", "MAX_COLUMNS", "MAX_ROWS", "MISSING_TOKENS"]
 
 MAX_BYTES = 5_000_000
@@ -62,7 +63,6 @@ CODE_COLUMN_NAMES = ("regiocode", "code", "gwb_code", "gwbcode", "gwb_code_10", 
 TOTAL_WORDS = frozenset({"totaal", "total", "gemeente", "gemeentetotaal", "totaal gemeente"})
 COUNTRY_WORDS = {"nederland": "NL00", "nl": "NL00", "nl00": "NL00"}
 YEAR_COLUMN_NAMES = frozenset({"jaar", "year", "perioden", "periode", "jaar_inkomen", "peiljaar"})
-LEVEL_RANK = {"NL": 0, "GM": 1, "WK": 2, "BU": 3}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -312,9 +312,9 @@ def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[tuple[int,
 
 
 def _too_many_rows(filename: str) -> UserFileError:
-    return _fail(filename, f"het bestand heeft meer dan {MAX_ROWS:_} rijen (de grens); het is gestopt met lezen. ".replace("_", ".")
+    return _fail(filename, f"het bestand heeft meer dan {format_number(MAX_ROWS, 0, 'nl')} rijen (de grens); het is gestopt met lezen. "
                  + "Een indicatorbestand heeft één rij per gebied: laat overbodige rijen weg.",
-                 f"the file has more than {MAX_ROWS:,} rows (the limit); reading stopped there. An indicator "
+                 f"the file has more than {format_number(MAX_ROWS, 0, 'en')} rows (the limit); reading stopped there. An indicator "
                  "file has one row per area: remove unneeded rows.")
 
 
@@ -335,11 +335,14 @@ def _check_xlsx_archive(data: bytes, filename: str) -> None:
     worst = max(infos, key=lambda i: i.file_size / max(i.compress_size, 1), default=None)
     ratio = worst.file_size / max(worst.compress_size, 1) if worst is not None else 0
     if total > MAX_XLSX_UNPACKED or (worst is not None and worst.file_size > 1_000_000 and ratio > MAX_XLSX_RATIO):
-        raise _fail(filename, f"het XLSX-bestand pakt uit tot {total / 1e6:.0f} MB (onderdeel {worst.filename}: "
-                    f"{ratio:.0f}x gecomprimeerd); de grens is {MAX_XLSX_UNPACKED / 1e6:.0f} MB en "
-                    f"{MAX_XLSX_RATIO}x. Sla het op als CSV of laat overbodige bladen weg.",
-                    f"the XLSX file unpacks to {total / 1e6:.0f} MB (part {worst.filename}: {ratio:.0f}x "
-                    f"compressed); the limit is {MAX_XLSX_UNPACKED / 1e6:.0f} MB and {MAX_XLSX_RATIO}x. Save it "
+        n = {lang: (format_number(total / 1e6, 0, lang), format_number(ratio, 0, lang),
+                    format_number(MAX_XLSX_UNPACKED / 1e6, 0, lang), format_number(MAX_XLSX_RATIO, 0, lang))
+             for lang in ("nl", "en")}
+        raise _fail(filename, f"het XLSX-bestand pakt uit tot {n['nl'][0]} MB (onderdeel {worst.filename}: "
+                    f"{n['nl'][1]}x gecomprimeerd); de grens is {n['nl'][2]} MB en "
+                    f"{n['nl'][3]}x. Sla het op als CSV of laat overbodige bladen weg.",
+                    f"the XLSX file unpacks to {n['en'][0]} MB (part {worst.filename}: {n['en'][1]}x "
+                    f"compressed); the limit is {n['en'][2]} MB and {n['en'][3]}x. Save it "
                     "as CSV or remove unneeded sheets.")
 
 
@@ -739,38 +742,8 @@ def load_indicator_file(source: str | Path | bytes, *, filename: str | None = No
 
 
 def _too_large(name: str, size: int, limit: int) -> UserFileError:
-    return _fail(name, f"het bestand is {size / 1e6:.1f} MB; de grens is {limit / 1e6:.1f} MB. "
+    return _fail(name, f"het bestand is {format_number(size / 1e6, 1, 'nl')} MB; de grens is "
+                 f"{format_number(limit / 1e6, 1, 'nl')} MB. "
                  "Laat overbodige kolommen en rijen weg.",
-                 f"the file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB. Remove unneeded columns and rows.")
-
-
-def to_long_rows(uf: UserIndicatorFile, mapping: Mapping[str, str] | None = None, *,
-                 include_unmapped: bool = False) -> pd.DataFrame:
-    """Long rows ``code, indicator_id, value, year, source`` for the indicator engine.
-
-    ``mapping`` (frame column -> indicator id) adds to/overrides ``uf.mapping``. Without any mapping
-    every column is used with its own name as id; with a mapping, unmapped columns are left out unless
-    ``include_unmapped``. Missing values (NaN) are dropped.
-    """
-    full = dict(uf.mapping)
-    full.update(mapping or {})
-    unknown = [c for c in full if c not in uf.frame.columns]
-    if unknown:
-        raise UserFileError(
-            f"Kolom(men) {', '.join(unknown)} bestaan niet in '{uf.source}'; kies uit: {', '.join(uf.frame.columns)}.",
-            f"Column(s) {', '.join(unknown)} do not exist in '{uf.source}'; must be one of: {', '.join(uf.frame.columns)}.",
-            problems=[f"kolom '{c}' bestaat niet" for c in unknown])
-    if not full:
-        full = {c: c for c in uf.frame.columns}
-    elif include_unmapped:
-        full = {**{c: c for c in uf.frame.columns}, **full}
-    parts = []
-    for col, indicator in full.items():
-        series = uf.frame[col].dropna()
-        parts.append(pd.DataFrame({"code": series.index.astype(str), "indicator_id": indicator,
-                                   "value": series.to_numpy(dtype="float64")}))
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        {"code": pd.Series(dtype=object), "indicator_id": pd.Series(dtype=object), "value": pd.Series(dtype="float64")})
-    out["year"] = pd.array([uf.year] * len(out), dtype="Int64")
-    out["source"] = uf.citation or uf.source
-    return out
+                 f"the file is {format_number(size / 1e6, 1, 'en')} MB; the limit is "
+                 f"{format_number(limit / 1e6, 1, 'en')} MB. Remove unneeded columns and rows.")

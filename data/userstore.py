@@ -32,7 +32,7 @@ API::
 
     digest = put(data, "inkomen.xlsx", year=2020)   # validates first (UserFileError), then stores
     uf = get(digest)                                # UserIndicatorFile, re-validated from the stored bytes
-    exists(digest); list_files(); meta(digest)
+    exists(digest); meta(digest)
     is_digest(text)                                 # strict format check for the URL allow-list
     default_files(); set_default(digest, admin=True)
 """
@@ -53,7 +53,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from data.cache import atomic_write_bytes, cache_dir, utc_now_iso
-from data.errors import UserFileError, UserInputError
+from data.errors import StorageError, UserFileError, UserInputError
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,6 @@ class StoredFile:
     digest: str
     filename: str
     year: int | None
-    imported_at: str
     size: int
     sha256: str
 
@@ -237,7 +236,7 @@ def put(data: bytes, filename: str, year: int | None = None, *, view_codes: Coll
     try:
         atomic_write_bytes(root / f"{digest}.bin", bytes(data))
         atomic_write_bytes(root / f"{digest}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
-    except OSError as exc:        # read-only store (replica mode), full disk: say so, without the server's paths
+    except (OSError, StorageError) as exc:   # read-only store (replica mode), full disk: say so, no server paths
         log.error("Indicatorbestand %s niet opgeslagen in %s: %s", name, root, exc)
         raise _cannot_store() from None
     log.info("Indicatorbestand %s opgeslagen als %s", meta["filename"], digest)
@@ -267,8 +266,8 @@ def meta(digest: str) -> StoredFile:
             "opent niet meer. Importeer het bestand opnieuw op Gegevens (het krijgt dan een nieuwe link).",
             f"The link names file {digest} by a reference from before the protected file references; those no "
             "longer open. Import the file again on Gegevens (it then gets a new link).")
-    return StoredFile(digest, str(m.get("filename", "")), m.get("year"), str(m.get("imported_at", "")),
-                      int(m.get("size", 0)), str(m.get("sha256", "")))
+    return StoredFile(digest, str(m.get("filename", "")), m.get("year"), int(m.get("size", 0)),
+                      str(m.get("sha256", "")))
 
 
 def exists(digest: str) -> bool:
@@ -297,18 +296,6 @@ def get(digest: str):
             "importeer het opnieuw.",
             f"The stored file {digest} ({info.filename}) was changed or damaged on the server; import it again.")
     return load_indicator_file(data, filename=info.filename, year=info.year, unknown_codes=UNKNOWN_CODES)
-
-
-def list_files() -> list[StoredFile]:
-    """Every stored file, oldest import first."""
-    root = store_dir()
-    if not root.is_dir():
-        return []
-    out = []
-    for path in root.glob("*.json"):
-        if is_digest(path.stem) and exists(path.stem):
-            out.append(meta(path.stem))
-    return sorted(out, key=lambda f: (f.imported_at, f.digest))
 
 
 def default_files() -> list[str]:
@@ -354,5 +341,5 @@ def parse_files_param(value: str | None) -> tuple[list[str], list[str]]:
     return good, bad
 
 
-__all__ = ["DIGEST_LEN", "SECRET_ENV", "server_secret", "StoredFile", "default_files", "exists", "get", "is_digest", "list_files", "meta",
+__all__ = ["DIGEST_LEN", "SECRET_ENV", "server_secret", "StoredFile", "default_files", "exists", "get", "is_digest", "meta",
            "parse_files_param", "put", "set_default", "store_dir"]

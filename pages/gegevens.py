@@ -30,7 +30,8 @@ elif is_admin:
         st.rerun()
 else:
     with st.form("f_admin", clear_on_submit=True):
-        token = st.text_input(t("admin_token", lang), type="password")
+        token = st.text_input(t("admin_token", lang), type="password", key="w_admin_token")
+        focusui.localise_input_hint(["w_admin_token"], lang, in_form=True)
         if st.form_submit_button(t("admin_login", lang)):
             try:
                 st.session_state["_admin"] = loaders.check_token(token)
@@ -108,11 +109,11 @@ if upload is not None and st.button(t("import_button", lang), key="b_import"):
         view = widgets.update(files=tuple(dict.fromkeys((*view.files, digest))))
         n_rows, n_cols = len(uf.frame), len(uf.frame.columns)
         st.success(t("import_ok", lang, source=fmt.md(uf.source),
-                     rows=t("n_areas_one", lang) if n_rows == 1 else t("n_areas", lang, n=n_rows),
-                     cols=t("n_columns_one", lang) if n_cols == 1 else t("n_columns", lang, n=n_cols)))
+                     rows=t("n_areas_one", lang) if n_rows == 1 else t("n_areas", lang, n=fmt.fmt_num(n_rows, 0, lang)),
+                     cols=t("n_columns_one", lang) if n_cols == 1 else t("n_columns", lang, n=fmt.fmt_num(n_cols, 0, lang))))
         st.caption(t("import_in_view", lang, digest=digest))
         st.caption(t("preview", lang))
-        st.dataframe(uf.frame.head(20))
+        st.dataframe(tables.preview(uf.frame.head(20), lang))
         for w in uf.warnings[:5]:
             st.caption(fmt.md(w))
 defaults = loaders.default_files()

@@ -8,15 +8,17 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from data.errors import StapelkaartError
+from data.export import ExportHeader, table_to_csv, table_to_xlsx
 from indicators import registry as reg
-from pages._common import focusui, fmt, loaders, reports, tables, widgets
+from pages._common import fmt, focusui, loaders, reports, tables, widgets
 from pages._common.i18n import label, t
 
 view = widgets.page_view("vergelijken")
 lang = view.lang
 st.title(t("page_vergelijken", lang))
 band = reports.worst_band(loaders.score_settings(view))   # the engine setting behind stacking
-st.caption(t("compare_intro", lang, band=f"{band:g}"))
+st.caption(t("compare_intro", lang, band=fmt.fmt_num(band, None, lang)))
 focusui.problems(view)
 focusui.editor(view)
 
@@ -119,6 +121,24 @@ st.html('<style>[data-testid="stTable"] table{table-layout:fixed;width:100%;font
         ' !important;overflow-wrap:anywhere !important;padding:0.2rem 0.2rem !important}'
         '[data-testid="stTable"] thead th{font-size:0.72rem}[data-testid="stTable"] thead th:first-child{width:21%}</style>')
 st.table(tables.for_st_table(tables.side_by_side_display(side, lang)))
+# the table export the PDF points to ("zie de tabelexport"): every key figure of the PDF, full precision
+try:
+    header = ExportHeader(title=t("fx_title", lang), year=view.year, reference=ref_word,
+                          weights=view.weight_map(widgets.domain_ids()) if view.weights else None,
+                          sources=loaders.ranking_sources(view.year, loaders.kwb_table_id(view.year),
+                                                          [uf.citation or uf.source for uf in
+                                                           loaders.user_files(loaders.active_files())]),
+                          lang=lang)
+    figures = tables.focus_figures(table, lang)
+    csv = table_to_csv(figures, header)
+    x1, x2 = st.columns(2)
+    x1.download_button(t("fx_csv", lang), csv.encode("utf-8") if isinstance(csv, str) else csv, help=t("fx_help", lang),
+                       file_name=f"stapelkaart_focusgebieden_{view.year}.csv", mime="text/csv", key="dl_fx_csv")
+    x2.download_button(t("fx_xlsx", lang), table_to_xlsx(figures, header), help=t("fx_help", lang),
+                       file_name=f"stapelkaart_focusgebieden_{view.year}.xlsx", key="dl_fx_xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+except StapelkaartError as exc:
+    st.error(t("export_failed", lang, error=fmt.md_text(exc.text(lang))))
 if st.button(t("export_pdf", lang), key="b_pdf"):
     try:
         st.download_button(t("export_pdf", lang), reports.focus_pdf(view), key="dl_pdf", mime="application/pdf",

@@ -47,11 +47,6 @@ def test_a_url_in_a_message_shows_no_backslash_and_is_no_link():
     assert "https:\u2060//" in decoded                                      # no autolink literal left
 
 
-def test_code_span_and_html():
-    assert fmt.code("a`b") == "``a`b``" and fmt.code("`x") == "`` `x ``"
-    assert fmt.html_text('<a href="x">') == "&lt;a href=&quot;x&quot;&gt;"
-
-
 def test_st_table_frame_escapes_headers_row_labels_and_cells():
     df = pd.DataFrame({HOSTILE[0]: [HOSTILE[1]], "Noord-Zaandam": ["12,3"]}, index=[HOSTILE[2]])
     out = tables.for_st_table(df)

@@ -181,6 +181,19 @@ def test_gegevens_speaks_dutch_and_shows_no_server_path(page, server, warm):
     assert server.env["STAPELKAART_CACHE_DIR"] not in page.inner_text("body")
 
 
+def test_a_text_field_hint_speaks_the_ui_language(page, server, warm):
+    """Issue 21: typing a focus-area name showed Streamlit's "Press Enter to submit form" in the Dutch UI."""
+    _load(page, server + "/vergelijken")
+    page.locator('[data-testid="stExpander"] summary', has_text="Focusgebieden").first.click()
+    field = page.locator('.st-key-w_fa_new_name input')
+    field.fill("Noord")
+    hint = page.locator('.st-key-w_fa_new_name [data-testid="InputInstructions"] > span').first
+    hint.wait_for(state="attached", timeout=30_000)
+    assert hint.evaluate("s => getComputedStyle(s, '::after').content") == '"Enter om het formulier te versturen"'
+    assert hint.evaluate("s => getComputedStyle(s).visibility") == "hidden"          # "Press Enter to submit form"
+    assert "Press Enter" not in page.inner_text("body")
+
+
 def test_an_import_error_quoting_a_url_cell_shows_it_as_plain_text(page, server, warm, tmp_path):
     """A cell value 'http://…' in an imported file is quoted in the refusal: as text, no link, no backslash."""
     bad = tmp_path / "www.evil.example#x.csv"

@@ -9,6 +9,7 @@ import math
 
 import pytest
 
+from core.numbers import format_number
 from data.errors import UserFileError
 from data.userfiles import load_indicator_file
 from indicators.registry import INDICATORS
@@ -37,7 +38,8 @@ def test_a_percentage_outside_0_to_100_is_refused(value):
     ind = "voortijdig_schoolverlaten"                       # unit "%" in the registry
     assert INDICATORS[ind].unit["nl"].startswith("%")
     text = _refused(b"regiocode," + ind.encode() + b"\nWK047911,3\nWK047912," + value + b"\n")
-    assert f"rij 3, kolom '{ind}': {float(value):g} kan niet voor {ind}" in text and "tussen 0 en 100" in text
+    shown = format_number(float(value), None, "nl")         # the Dutch message writes "100,5" (issue 20)
+    assert f"rij 3, kolom '{ind}': {shown} kan niet voor {ind}" in text and "tussen 0 en 100" in text
 
 
 def test_a_share_column_outside_0_to_100_is_refused_and_the_bounds_themselves_pass():
@@ -50,7 +52,7 @@ def test_a_share_column_outside_0_to_100_is_refused_and_the_bounds_themselves_pa
 def test_a_negative_rate_is_refused_and_a_large_one_is_not():
     ind = next(i for i in INDICATORS.values() if i.kind == "ratio" and not i.unit["nl"].startswith("%"))
     text = _refused(f"regiocode,{ind.id}\nWK047911,-0.1\n".encode())
-    assert f"kolom '{ind.id}': -0.1 kan niet voor {ind.id}" in text and "niet negatief" in text
+    assert f"kolom '{ind.id}': -0,1 kan niet voor {ind.id}" in text and "niet negatief" in text
     assert load_indicator_file(f"regiocode,{ind.id}\nWK047911,1500\n".encode(), filename="t.csv",
                                year=2022).frame[ind.id].tolist() == [1500.0]
 

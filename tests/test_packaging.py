@@ -19,7 +19,7 @@ from packaging.requirements import Requirement
 REPO = Path(__file__).resolve().parents[1]
 RUNTIME_CODE = [REPO / "app.py", *sorted((REPO / "data").rglob("*.py")), *sorted((REPO / "indicators").rglob("*.py")),
                 *sorted((REPO / "geo").rglob("*.py")), *sorted((REPO / "pages").rglob("*.py"))]
-LOCAL = {"data", "indicators", "geo", "pages", "components", "benchmarks", "tests"}
+LOCAL = {"core", "render", "data", "indicators", "geo", "pages", "components", "benchmarks", "tests"}
 TEST_TOOLS = {"pytest", "playwright", "hypothesis", "axe-playwright-python", "cbsodata", "mutmut", "iniconfig",
               "pluggy"}
 

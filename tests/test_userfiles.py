@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from data.errors import UserFileError
-from data.userfiles import KNOWN_FILES, load_indicator_file, safe_filename, to_long_rows
+from data.userfiles import KNOWN_FILES, load_indicator_file, safe_filename
 from tests.conftest import SHARED_DATA
 
 INCOME_CSV = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv"
@@ -65,15 +65,14 @@ def test_real_income_xlsx_with_title_and_header_rows_equals_the_csv():
 
 
 @needs_income
-def test_long_rows_for_the_engine():
+def test_income_file_values_for_the_engine():
+    # what indicators.rates reads: the frame per code, the mapped columns, the file's year
     uf = load_indicator_file(INCOME_CSV)
-    rows = to_long_rows(uf)
-    assert list(rows.columns) == ["code", "indicator_id", "value", "year", "source"]
-    assert set(rows["indicator_id"]) == {"laagste_40_huishoudens", "inkomen_per_inwoner"}
-    hit = rows[(rows.code == "WK047912") & (rows.indicator_id == "laagste_40_huishoudens")]
-    assert hit["value"].tolist() == [54.4] and hit["year"].tolist() == [2020]
-    assert rows["value"].notna().all()                       # '.' in the file -> NaN -> no row
-    assert rows["source"].iloc[0] == KNOWN_FILES["cbs_inkomen_2020_wb2023"].source
+    assert set(uf.mapping.values()) == {"laagste_40_huishoudens", "inkomen_per_inwoner"}
+    col = next(c for c, ind in uf.mapping.items() if ind == "laagste_40_huishoudens")
+    assert uf.frame.loc["WK047912", col] == 54.4 and uf.year == 2020
+    assert uf.frame[col].isna().any()                        # '.' in the file -> NaN, never 0
+    assert uf.citation == KNOWN_FILES["cbs_inkomen_2020_wb2023"].source     # the source line indicators.rates shows
 
 
 @needs_income
@@ -99,7 +98,7 @@ def test_semicolon_csv_with_decimal_comma_and_missing_tokens(tmp_path):
     assert uf.frame.loc[["WK047911", "GM0479", "BU04791201"], "aandeel_laag"].isna().all()
     assert math.isnan(uf.frame.loc["WK047911", "aantal"])
     assert uf.year is None and uf.mapping == {}
-    assert set(to_long_rows(uf)["indicator_id"]) == {"aandeel_laag", "aantal"}
+    assert list(uf.frame.columns) == ["aandeel_laag", "aantal"]
 
 
 SES_EXPORT = SHARED_DATA / "ses" / "ses_woa_2019_amsterdam_85163NED_statline_export.csv"

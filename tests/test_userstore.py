@@ -63,7 +63,6 @@ def test_invalid_file_is_refused_and_nothing_is_written(cache_dir):
     with pytest.raises(UserFileError):
         userstore.put(b"regiocode,x\nGM0479,1\nGM0363,2\nGM0479,3\n", "dubbel.csv", year=2021)
     assert not userstore.store_dir().exists() or list(userstore.store_dir().iterdir()) == []
-    assert userstore.list_files() == []
 
 
 @pytest.mark.parametrize("text", ["", "3fa9c2", "3FA9C2D41B07", "3fa9c2d41b07a", "../../etc/pa", "3fa9c2d41b0g",
@@ -104,12 +103,6 @@ def test_parse_files_param_keeps_known_and_names_the_rest(cache_dir):
     good, bad = userstore.parse_files_param(f"{a},nope,{b},{a},0123456789ab,")
     assert good == [a, b] and bad == ["nope", "0123456789ab"]
     assert userstore.parse_files_param(None) == ([], [])
-
-
-def test_list_files_oldest_first(cache_dir):
-    a = userstore.put(SMALL, "a.csv", year=2021)
-    b = userstore.put(SMALL, "b.csv", year=2022)
-    assert [f.digest for f in userstore.list_files()] == [a, b]
 
 
 def test_defaults_need_admin(cache_dir):

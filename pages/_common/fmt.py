@@ -15,24 +15,23 @@ One escaping policy per sink (issue 22), applied where the text is written, neve
   ``www`` and the dot; ``a@b.nl`` -> before ``@``) and Streamlit's ``:material/`` icon rewrite. Policy for URLs
   in messages: a URL or e-mail address from data is shown as *plain text that is not a link*, with no visible
   backslash (the escapes only exist in the Markdown source; inside a would-be autolink they used to be shown,
-  ``https://opendata\\.cbs\\.nl``). Use ``code(s)`` where a URL or server path should be shown as code.
+  ``https://opendata\\.cbs\\.nl``).
   Line breaks and other control characters become spaces (a name stays one line, never a block).
 - ``label(s)`` — widget labels, st.pills/st.segmented_control/st.radio options (their ``format_func``), tab and
   expander labels, st.table column headers *and cells*: Streamlit renders all of these as Markdown (checked in
   Chromium, Streamlit 1.67), so ``label = md_text``.
   NOT for plain-text sinks (st.selectbox/st.multiselect options, st.dataframe headers, st.column_config
   labels, download file names): those show text as text, and an escaped string would show its backslashes there.
-- ``html_text(s)`` — st.html and HTML attributes: ``html.escape(quote=True)``.
-- ``code(s)`` — a URL or server path shown as an inline code span (never a link, never escaped).
+- st.html and HTML attribute values: the standard library's ``html.escape(s, quote=True)`` at the sink.
 
 ``md`` is the older name of ``md_text`` and does the same.
 """
 
 from __future__ import annotations
 
-import html
-import math
 import re
+
+from core.numbers import format_number
 
 _MD_INLINE = frozenset("\\`*_[]<>&~$|:!")   # characters that can open inline Markdown, HTML, math or a directive
 _MD_BLOCK_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")   # a block marker at the start (no line breaks left)
@@ -44,18 +43,10 @@ _AUTOLINK_BREAKS = (
 )
 
 
-def fmt_num(value: object, decimals: int = 1, lang: str = "nl") -> str:
-    """``1234.5`` -> ``"1 234,5"`` (nl, thin space) or ``"1,234.5"`` (en); missing or not a number -> ``"–"``."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    if math.isnan(v) or math.isinf(v):
-        return "–"
-    text = f"{v:,.{decimals}f}"
-    if lang == "nl":
-        text = text.replace(",", "\u2009").replace(".", ",")
-    return text
+def fmt_num(value: object, decimals: int | None = 1, lang: str = "nl") -> str:
+    """The page layer's number formatter: ``core.numbers.format_number`` (the one rule per language, documented
+    there): ``1234.5`` -> ``"1\u202f234,5"`` (nl) or ``"1,234.5"`` (en); missing or not a number -> ``"–"``."""
+    return format_number(value, decimals, lang)
 
 
 def _plain(text: object) -> str:
@@ -74,20 +65,6 @@ def md_text(text: object) -> str:
 
 md = md_text
 label = md_text
-
-
-def html_text(text: object) -> str:
-    """Text for st.html or an HTML attribute value: ``<>&"'`` as entities."""
-    return html.escape(str(text), quote=True)
-
-
-def code(text: object) -> str:
-    """A URL or path as an inline Markdown code span: shown literally, never a link, no escapes. The fence is one
-    backtick longer than the longest run inside; a leading/trailing backtick gets a padding space."""
-    s = _plain(text)
-    fence = "`" * (max((len(r) for r in re.findall(r"`+", s)), default=0) + 1)
-    pad = " " if s.startswith("`") or s.endswith("`") or not s.strip() else ""
-    return f"{fence}{pad}{s}{pad}{fence}"
 
 
 def year_text(value: object) -> str:

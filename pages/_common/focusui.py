@@ -19,19 +19,26 @@ def _set(areas: list) -> None:
     st.rerun()
 
 
-def member_options(view, level: str, areas) -> dict[str, str]:
-    """code -> "name (code)" of every ``level`` area of the view's gemeenten and of the focus areas' gemeenten."""
+def member_names(view, level: str, areas) -> dict[str, str | None]:
+    """code -> name (None where the data has none) of every ``level`` area of the view's gemeenten and of the focus
+    areas' gemeenten, plus the current members (name None when their gemeente has no data)."""
     try:
         frame = loaders.kwb(tuple(sorted(loaders.focus_gemeenten(view, areas))), view.year, view.kv)
     except StapelkaartError:    # no data: only the current members can be shown
         frame = None
-    out = {}
+    out: dict[str, str | None] = {}
     if frame is not None and len(frame):
         sub = frame[frame["level"] == level]
-        out = {str(c): f"{n if isinstance(n, str) else c} ({c})" for c, n in zip(sub["code"], sub["name"])}
+        out = {str(c): (n if isinstance(n, str) and n.strip() else None) for c, n in zip(sub["code"], sub["name"])}
     for a in areas:
         for c in a.codes:
-            out.setdefault(c, c)
+            out.setdefault(c, None)
+    return out
+
+
+def member_options(names: dict[str, str | None]) -> dict[str, str]:
+    """code -> "name (code)" (the code alone where no name is known), sorted as shown."""
+    out = {c: f"{n} ({c})" if n else c for c, n in names.items()}
     return dict(sorted(out.items(), key=lambda kv: kv[1]))
 
 
@@ -56,7 +63,8 @@ def editor(view, *, expanded: bool = False) -> None:
         if st.button(t("fa_use_preset", lang), key="b_fa_preset"):
             _set(list(p.areas))
         level = loaders.focus_level(view, areas)
-        options = member_options(view, level, areas)
+        names = member_names(view, level, areas)
+        options = member_options(names)
         with st.form("f_fa_edit"):
             edited, drop = [], []
             for i, a in enumerate(areas):
@@ -68,17 +76,19 @@ def editor(view, *, expanded: bool = False) -> None:
                 if c3.checkbox(t("fa_delete", lang), key=f"w_fa_del_{i}"):
                     drop.append(i)
                 edited.append((name, codes, a.source))
+            localise_input_hint([f"w_fa_name_{i}" for i in range(len(areas))], lang, in_form=True)
             if st.form_submit_button(t("fa_apply", lang)):
                 _apply([(n, c, s) for i, (n, c, s) in enumerate(edited) if i not in drop], lang)
         with st.form("f_fa_new", clear_on_submit=True):
             st.markdown(f"**{t('fa_new', lang)}**")
             name = st.text_input(t("fa_name", lang), key="w_fa_new_name", max_chars=60)
+            localise_input_hint(["w_fa_new_name"], lang, in_form=True)
             codes = st.multiselect(t("fa_members", lang), list(options), key="w_fa_new_members",
                                    format_func=lambda c: options.get(c, c), placeholder=t("choose_areas", lang))
             if st.form_submit_button(t("fa_add", lang)):
                 _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, "zelf gedefinieerd")], lang)
         if view.area and view.area[:2] in ("WK", "BU") and areas:
-            area_label = fmt.label(options.get(view.area, view.area))     # "Poelenburg (WK047912)", not the code
+            area_label = fmt.label(names.get(view.area) or view.area)   # "Poelenburg"; the code only without a name
             target = st.selectbox(t("fa_add_selected", lang, area=area_label), range(len(areas)), key="w_fa_target",
                                   format_func=lambda i: areas[i].name)
             if st.button(t("fa_add_selected_button", lang, area=area_label), key="b_fa_add_sel"):
@@ -94,6 +104,20 @@ def editor(view, *, expanded: bool = False) -> None:
                 _set(loaders.focus_from_json(up.getvalue()))
             except UserInputError as exc:
                 st.error(fmt.md_text(exc.text(lang)))
+
+
+def localise_input_hint(keys, lang: str, *, in_form: bool) -> None:
+    """Streamlit writes "Press Enter to apply" / "Press Enter to submit form" under a text field being typed in,
+    in English whatever the UI language, and has no parameter for it: replace that hint (the first part of
+    ``InputInstructions``; a character counter after it stays) by ``input_enter_apply`` / ``input_enter_submit`` in
+    ``lang``, for the text inputs with ``keys`` (CSS generated content, as :func:`localise_uploader`)."""
+    if not keys:
+        return
+    text = t("input_enter_submit" if in_form else "input_enter_apply", lang).replace("\\", "\\\\").replace('"', '\\"')
+    sel = ",".join(f'.st-key-{k} [data-testid="InputInstructions"] > span:first-child' for k in keys)
+    after = ",".join(f'.st-key-{k} [data-testid="InputInstructions"] > span:first-child::after' for k in keys)
+    st.html(f"<style>{sel}{{font-size:0;visibility:hidden}}"
+            f'{after}{{content:"{text}";font-size:0.75rem;visibility:visible}}</style>')
 
 
 def localise_uploader(key: str, lang: str, types: str) -> None:

@@ -25,6 +25,9 @@ DATA_STRINGS: dict[str, dict[str, str]] = {
     "upload": {"nl": "Bestand kiezen", "en": "Choose file"},
     "upload_button": {"nl": "Bestand kiezen", "en": "Choose file"},
     "upload_limit": {"nl": "hoogstens {mb} MB per bestand · {types}", "en": "at most {mb} MB per file · {types}"},
+    # Streamlit's own hint under a text field being typed in (English whatever the UI language): replaced
+    "input_enter_apply": {"nl": "Enter om toe te passen", "en": "Press Enter to apply"},
+    "input_enter_submit": {"nl": "Enter om het formulier te versturen", "en": "Press Enter to submit form"},
     "import_year": {"nl": "Jaar van de cijfers", "en": "Year of the figures"},
     "import_button": {"nl": "Importeren", "en": "Import"},
     "import_ok": {"nl": "{source} geïmporteerd: {rows}, {cols}.", "en": "{source} imported: {rows}, {cols}."},

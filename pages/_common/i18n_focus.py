@@ -43,6 +43,18 @@ FOCUS_STRINGS: dict[str, dict[str, str]] = {
                            "domain score within that domain's reference (100 = most disadvantaged; ≥ 80 = worst "
                            "20 %; which reference per domain: Buurtprofiel and Method); indicators: value."},
     "row_domain": {"nl": "Domein (plaats)", "en": "Domain (position)"},
+    # the table export of Vergelijken: what the focus-area PDF refers to as "de tabelexport" (issue 21)
+    "fx_csv": {"nl": "Tabelexport (CSV)", "en": "Table export (CSV)"},
+    "fx_xlsx": {"nl": "Tabelexport (Excel)", "en": "Table export (Excel)"},
+    "fx_help": {"nl": "Alle kerncijfers van de PDF en de plaats per domein, per focusgebied, gemeente en Nederland.",
+                "en": "Every key figure of the PDF and the rank per domain, per focus area, municipality and the "
+                      "Netherlands."},
+    "fx_title": {"nl": "Stapelkaart: focusgebieden vergeleken", "en": "Stapelkaart: focus areas compared"},
+    "fx_kind": {"nl": "Soort", "en": "Kind"},
+    "fx_kind_focus": {"nl": "focusgebied", "en": "focus area"},
+    "fx_kind_gemeente": {"nl": "gemeente", "en": "municipality"},
+    "fx_kind_land": {"nl": "land", "en": "country"},
+    "fx_domain_rank": {"nl": "{domain}: plaats (0–100)", "en": "{domain}: rank (0–100)"},
     "members": {"nl": "Leden", "en": "Members"},
     "profile_focus": {"nl": "Focusgebied: {name}", "en": "Focus area: {name}"},
     "profile_focus_caption": {"nl": "Opgeteld over {n} leden: som van de tellers gedeeld door som van de noemers "

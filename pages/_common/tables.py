@@ -56,32 +56,6 @@ def composite_base(row, lang: str) -> str:
     return base if n >= m else f"{base} ({t('incomplete', lang)})"
 
 
-def indicator_comparison(rows: pd.DataFrame, lang: str, focus_name: str,
-                         counts: dict[str, dict[str, float]] | None = None, basis: str = "households") -> pd.DataFrame:
-    """One row per indicator: value (or, with ``counts``, the absolute number) and rank of the focus area,
-    its gemeente and Nederland, year and source; ``basis`` chooses household or person-based variants."""
-    out = []
-    for ind in loaders.shown_indicators(basis):
-        unit = ind.unit.get(lang, ind.unit["nl"])
-        if counts is not None:
-            subject = (t("persons", lang) if ind.kind == "ratio" else unit.replace("%", "").strip())
-            unit = t("count_of", lang, subject=subject) if ind.id in counts else "–"
-        rec = {t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
-               t("indicator", lang): lab(ind, lang), t("unit", lang): unit}
-        for rid, r in rows.iterrows():
-            name = focus_name if r["kind"] == "focus" else (t("nederland", lang) if r["kind"] == "land" else str(r["name"]))
-            if counts is None:
-                rec[name] = fmt_num(r.get(ind.id), 1, lang)
-            else:
-                rec[name] = fmt_num(counts.get(ind.id, {}).get(rid), 0, lang)
-            if r["kind"] == "focus":
-                rec[t("rank", lang)] = fmt_num(r.get(f"{ind.id}__rank"), 0, lang)
-                rec[t("year", lang)] = year_text(r.get(f"{ind.id}__year"))
-                rec[t("source", lang)] = source_text(r.get(f"{ind.id}__source"))
-        out.append(rec)
-    return pd.DataFrame(out)
-
-
 def indicator_profile(row: pd.Series, lang: str, reference: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Every registry indicator of one area: raw value, EB estimate and 95 % interval (count-based rates), rank with
     its own base (``{id}__ref``: the label names the base and its number of areas with data), year and source.
@@ -122,7 +96,7 @@ def indicator_method(ind, lang: str, year: int, min_population: float) -> str:
     tid = loaders.kwb_table_id(year)
     num_ = " + ".join(ind.numerator) or "–"
     den = " + ".join(ind.denominator) or "–"
-    kinds = {"ratio": f"{ind.scale:g} × ({num_}) / ({den})", "share": f"{num_} (% van {den})",
+    kinds = {"ratio": f"{fmt_num(ind.scale, None, lang)} × ({num_}) / ({den})", "share": f"{num_} (% van {den})",
              "mean": f"{num_} ({den})", "external": f"{t('source', lang)}: {ind.source}"}
     direction = "+1 (hoger = meer achterstand)" if ind.direction > 0 else "−1 (lager = meer achterstand)"
     if lang == "en":
@@ -132,8 +106,8 @@ def indicator_method(ind, lang: str, year: int, min_population: float) -> str:
              f"- **{t('formula', lang)}**: `{kinds.get(ind.kind, ind.kind)}`",
              f"- **{t('numerator', lang)}**: `{num_}` · **{t('denominator', lang)}**: `{den}`",
              f"- **{t('direction', lang)}**: {direction}",
-             f"- **{t('suppression', lang)}**: {t('denominator', lang).lower()} < {ind.min_denominator:g}; "
-             f"< {min_population:g} {inhabitants}",
+             f"- **{t('suppression', lang)}**: {t('denominator', lang).lower()} < {fmt_num(ind.min_denominator, None, lang)}; "
+             f"< {fmt_num(min_population, None, lang)} {inhabitants}",
              f"- **{t('table_id', lang)}**: {ind.source} {year} ({tid})"]
     if ind.denominator_note:
         lines.append(f"- {ind.denominator_note.get(lang, ind.denominator_note.get('nl', ''))}")
@@ -179,6 +153,27 @@ def side_by_side(table: pd.DataFrame, lang: str, counts: dict[str, dict[str, flo
     return pd.DataFrame(rows)
 
 
+def focus_figures(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table export of Vergelijken (what the focus-area PDF calls "de tabelexport"): one row per focus area,
+    then its gemeenten and Nederland; each domain's rank (0-100) and every indicator of the registry (all key figures
+    of the PDF, context indicators too), as numbers at full precision, empty where there is no value."""
+    names = column_names(table, lang)
+    order = [*table.index[table["kind"] == "focus"], *table.index[table["kind"] != "focus"]]
+    kinds = [str(table.loc[i, "kind"]) for i in order]
+    out = pd.DataFrame({t("area", lang): [names[i] for i in order], "code": [str(i) for i in order],
+                        t("fx_kind", lang): [t(f"fx_kind_{k}", lang) if f"fx_kind_{k}" in STRINGS else k for k in kinds]})
+    for d in reg.DOMAINS:
+        col = f"domain__{d}__rank"
+        values = table[col] if col in table else pd.Series(float("nan"), index=table.index)
+        out[t("fx_domain_rank", lang, domain=lab(reg.DOMAINS[d], lang))] = pd.to_numeric(
+            values.reindex(order), errors="coerce").to_numpy(dtype="float64")
+    for ind in reg.INDICATORS.values():
+        values = table[ind.id] if ind.id in table else pd.Series(float("nan"), index=table.index)
+        out[f"{lab(ind, lang)} ({ind.unit.get(lang, ind.unit['nl'])})"] = pd.to_numeric(
+            values.reindex(order), errors="coerce").to_numpy(dtype="float64")
+    return out
+
+
 def for_st_table(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` for st.table, which renders its column headers, row labels and text cells as Markdown: each of
     them escaped with ``fmt.label`` at this sink (a focus-area name from the link is text, never a link or an
@@ -219,9 +214,12 @@ def freshness(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def shown(frame: pd.DataFrame, columns, lang: str) -> pd.DataFrame:
-    """A table for the screen: ``columns`` as text in the user's number format with '–' where there is no value
-    (Streamlit would print 'None'); exports keep the numbers and empty cells."""
+    """A table for the screen: ``columns`` (``None``: every numeric column) as text in the user's number format
+    (``fmt.fmt_num``) with '–' where there is no value (Streamlit would print 'None' and its own English number
+    format); whole columns without decimals, others with one. Exports keep the numbers and empty cells."""
     out = frame.copy()
+    if columns is None:
+        columns = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])]
     for c in columns:
         if c in out:
             v = pd.to_numeric(out[c], errors="coerce")
@@ -229,3 +227,12 @@ def shown(frame: pd.DataFrame, columns, lang: str) -> pd.DataFrame:
             out[c] = [fmt_num(x, 0 if whole else 1, lang) if pd.notna(x) else "–" for x in v]
     return out
 
+
+def preview(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """An imported file's first rows for the screen: every number as the file has it (all its decimals), in the
+    user's number format; no value: '–'."""
+    out = frame.copy()
+    for c in out.columns:
+        if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c]):
+            out[c] = [fmt_num(x, None, lang) for x in out[c]]
+    return out

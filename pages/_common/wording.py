@@ -1,19 +1,17 @@
-"""The measure in words for the map: tooltip fields and legend lines (the current pydeck map and the map component).
+"""The measure in words for the map component (components/deckmap): tooltip fields and legend lines.
 
 Every text comes from the engine's columns and the rule texts of ``indicators.method`` / ``indicators.hotspots``
 (through ``loaders``), so the tooltip, legend, method page, sentence and PDF say the same thing:
 
 * ``tooltip_fields(table, lang)``: per area ``sk_stack`` ("2 van 5 bekend (6 domeinen): werk, wonen";
   "niet genoeg gegevens (0 van 6 bekend)"), ``sk_composite`` ("61,3 (5 van 6 domeinen)") and ``sk_name``;
-* ``tooltip_html(lang)``: the pydeck tooltip template over those fields; ``tooltip_numbers(table, lang)``: the
-  same numbers (k, n, m, composite, its n) as numeric lines for the map component (``components.deckmap.field``);
+* ``tooltip_numbers(table, lang)``: the same numbers (k, n, m, composite, its n) as numeric lines for the map
+  component (``components.deckmap.field``); ``tooltip_flags(table, lang)``: which domains stack, per area;
 * ``legend_lines(result, view)``: the rules that computed the colours (stacking rule, composite base, hotspot
   rule and alpha), one sentence each.
 """
 
 from __future__ import annotations
-
-import html
 
 import numpy as np
 import pandas as pd
@@ -86,14 +84,6 @@ def tooltip_flags(table: pd.DataFrame, lang: str) -> dict:
     return {"label": t("stacking_domains", lang), "masks": np.where(known, masks, np.nan),
             "names": [label(reg.DOMAINS[d], lang) for d in ids], "missing": t("not_enough_data", lang),
             "none": t("stacking_none", lang)}
-
-
-def tooltip_html(lang: str) -> str:
-    """The tooltip template over ``code``, ``sk_name``, ``sk_value``, ``sk_rank`` and ``tooltip_fields``."""
-    e = lambda key: html.escape(t(key, lang))  # noqa: E731
-    return (f"<b>{{sk_name}}</b> ({{code}})<br/>{e('tooltip_value')}: {{sk_value}}<br/>"
-            f"{e('tooltip_rank')}: {{sk_rank}}<br/>{e('composite')}: {{sk_composite}}<br/>"
-            f"{e('tooltip_stacking')}: {{sk_stack}}")
 
 
 def base_labels(result, lang: str) -> dict[str, str]:
