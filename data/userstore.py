@@ -53,7 +53,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from data.cache import atomic_write_bytes, cache_dir, utc_now_iso
-from data.errors import UserFileError, UserInputError
+from data.errors import StorageError, UserFileError, UserInputError
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +237,7 @@ def put(data: bytes, filename: str, year: int | None = None, *, view_codes: Coll
     try:
         atomic_write_bytes(root / f"{digest}.bin", bytes(data))
         atomic_write_bytes(root / f"{digest}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
-    except OSError as exc:        # read-only store (replica mode), full disk: say so, without the server's paths
+    except (OSError, StorageError) as exc:   # read-only store (replica mode), full disk: no server paths
         log.error("Indicatorbestand %s niet opgeslagen in %s: %s", name, root, exc)
         raise _cannot_store() from None
     log.info("Indicatorbestand %s opgeslagen als %s", meta["filename"], digest)
