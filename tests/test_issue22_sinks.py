@@ -13,8 +13,8 @@ import re
 from indicators import focus
 from pages._common import fmt
 from tests.conftest import needs_shared
-from tests.test_escaping import _md_link_or_markup
 from tests.test_app_focus import _app
+from tests.test_escaping import _md_link_or_markup
 
 pytestmark = needs_shared
 
