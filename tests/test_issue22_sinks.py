@@ -3,7 +3,8 @@ tests/test_escaping_browser.py holds the same sinks in the DOM, but is slow and 
 
 - the presentation mode's focus-area labels (``st.pills`` options, Markdown) for an image-named focus area;
 - the focus-area warning (``st.warning``) that quotes a hostile name with a bad member: ``exc.text`` was put in
-  the Markdown unescaped (``focusui.py``).
+  the Markdown unescaped (``focusui.py``);
+- the file list on Gegevens that everyone opening a ``files=`` link sees, for a file named like a URL (GFM autolink).
 """
 
 from __future__ import annotations
@@ -40,3 +41,19 @@ def test_a_focus_warning_quoting_a_hostile_name_shows_it_as_text(mirror, cache_d
     assert LINK not in text and IMAGE not in text                      # ... but the names are not Markdown
     assert "](https://evil.example" not in text
     assert fmt.md_text(LINK) in text and fmt.md_text(IMAGE) in text
+
+
+def test_the_file_list_of_a_files_link_shows_a_url_like_file_name_as_text(mirror, cache_dir):
+    """Everyone opening a ``files=`` link sees the file's name on Gegevens: 'www.evil.example#x.csv' was a GFM
+    autolink there (fmt.md stopped Markdown, not autolinks)."""
+    from data import userstore
+
+    name = "www.evil.example#x.csv"
+    digest = userstore.put(b"regiocode,jaar,voortijdig_schoolverlaten\nWK047912,2024,3.5\nWK047911,2024,2.5\n",
+                           name, year=2024)
+    at = _app({"files": digest, "page": "gegevens"}, "gegevens")
+    shown = [m.value for m in at.markdown if "evil" in m.value]
+    assert shown, [m.value for m in at.markdown]
+    for src in shown:
+        assert not _md_link_or_markup(src), src                         # no autolink 'www.' left, escaped or not
+        assert name in re.sub(r"\\(.)", r"\1", src).replace("\u2060", "")            # the reader sees the name
