@@ -21,6 +21,7 @@ pytestmark = needs_shared
 
 IMAGE = "![XSSMARK](https://evil.example/p.png)"
 LINK = "[XSSMARK klik](https://evil.example/phish)"
+AUTOLINK = "http://2130706433/XSSMARK"
 
 
 def test_the_presentation_labels_show_an_image_named_focus_area_as_text(mirror, cache_dir):
@@ -34,13 +35,15 @@ def test_the_presentation_labels_show_an_image_named_focus_area_as_text(mirror, 
 
 
 def test_a_focus_warning_quoting_a_hostile_name_shows_it_as_text(mirror, cache_dir):
-    fa = focus.format_focus_param([focus.FocusArea.make(LINK, ["WK047999"]), focus.FocusArea.make(IMAGE, ["BU04791201"])])
+    fa = focus.format_focus_param([focus.FocusArea.make(LINK, ["WK047999"]),
+                                   focus.FocusArea.make(IMAGE, ["BU04791201"]),
+                                   focus.FocusArea.make(AUTOLINK, ["WK047998"])])
     at = _app({"fa": fa, "page": "vergelijken"}, "vergelijken")
     text = " ".join(w.value for w in at.warning)
-    assert "WK047999" in text and "buurt" in text                      # the bad members are still named
-    assert LINK not in text and IMAGE not in text                      # ... but the names are not Markdown
-    assert "](https://evil.example" not in text
-    assert fmt.md_text(LINK) in text and fmt.md_text(IMAGE) in text
+    assert "WK047999" in text and "WK047998" in text and "buurt" in text   # the bad members are still named
+    assert LINK not in text and IMAGE not in text and AUTOLINK not in text  # ... but the names are not Markdown
+    assert "](https://evil.example" not in text and not re.search(r"https?://", re.sub(r"\\(.)", r"\1", text))
+    assert all(fmt.md_text(n) in text for n in (LINK, IMAGE, AUTOLINK))
 
 
 def test_the_file_list_of_a_files_link_shows_a_url_like_file_name_as_text(mirror, cache_dir):
