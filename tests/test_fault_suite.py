@@ -378,7 +378,10 @@ def test_I02_invalid_weights(weights):
 
 
 MALFORMED = {
-    "wrong_encoding": ("vsv.csv", "regiocode,naam,vsv\nWK047912,Poelenburg,2\n".encode("utf-16")),
+    # neither UTF-8 nor Windows-1252 (0x81 and 0x8d are unassigned in cp1252): refused, naming both encodings
+    "wrong_encoding": ("vsv.csv", b"regiocode,naam,vsv\nWK047912,Poelenburg\x81\x8d,2\n"),
+    # UTF-16 text that is not valid UTF-16 (a lone surrogate): refused by name, not as "geen tekstbestand"
+    "broken_utf16": ("vsv.csv", "regiocode,naam,vsv\nWK047912,Poelenburg,2\n".encode("utf-16") + b"\x00\xd8"),
     "formula": ("vsv.csv", b"regiocode,vsv\nWK047912,=1+1\n"),
     "too_large": ("vsv.csv", b"regiocode,vsv\n" + b"WK047912,1\n" * 700_000),
     "no_code_column": ("vsv.csv", b"gebied,vsv\nPoelenburg,2\n"),
@@ -396,6 +399,23 @@ def test_I03_malformed_user_files_import_nothing(case):
     with pytest.raises(UserFileError) as info:
         load_indicator_file(raw, filename=name)
     assert info.value.message
+    named = {"wrong_encoding": ("UTF-8", "Windows-1252"), "broken_utf16": ("UTF-16",)}.get(case, ())
+    for encoding in named:            # a file in a wrong encoding is refused by the encodings it was tried as
+        assert encoding in info.value.message
+    if named:
+        assert "geen tekstbestand" not in info.value.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_I03a_utf16_text_is_read_not_refused(encoding):
+    """I03a UTF-16 text (Excel's "Unicode-tekst", with or without BOM) is read: same values as UTF-8."""
+    from data.userfiles import load_indicator_file
+
+    text = "regiocode,naam,vsv\nWK047912,Poelenburg,2\nWK047911,Kogerveld,3\n"
+    f = load_indicator_file(text.encode(encoding), filename="vsv.csv")
+    g = load_indicator_file(text.encode("utf-8"), filename="vsv.csv")
+    assert f.frame.loc["WK047912"].iloc[-1] == 2.0 and f.frame.loc["WK047911"].iloc[-1] == 3.0
+    pd.testing.assert_frame_equal(f.frame, g.frame)
 
 
 def test_I03b_semicolon_csv_and_merged_header_xlsx_load(tmp_path):
@@ -497,23 +517,33 @@ def test_C02_snapshot_from_another_version_is_refused(tmp_path, mirror, cache_di
 NASTY = '<img src=x onerror=alert(1)> & "Oud-Oost" \'t Hof'
 
 
-def test_S01_html_in_names_is_escaped_for_tooltips_and_labels():
-    """S01 HTML/JS in area names becomes inert text in the map layer; & and quotes still read right."""
-    import html
-
+def test_S01_html_in_names_reaches_the_map_as_text(cache_dir):
+    """S01 HTML/JS in area names reaches the map component as plain text (the geometry file's names, shown
+    in the tooltip) and the component's only DOM sink for them is textContent: inert, & and quotes read right."""
     import geopandas as gpd
     from shapely.geometry import box
 
-    from geo.layer import label_points, prepare_map_layer
+    from data.layercache import map_geometry_for
+    from geo.quantize import decode
 
-    gdf = gpd.GeoDataFrame({"code": ["WK047912"], "name": [NASTY], "level": ["wijk"], "gemeente_code": ["GM0479"]},
-                           geometry=[box(115000, 495000, 116000, 496000)], crs="EPSG:28992")
-    layer = prepare_map_layer(gdf, properties=["code", "name"])
-    shown = layer.data["features"][0]["properties"]["name"]
-    assert "<img" not in shown and "&lt;img" in shown
-    assert html.unescape(shown) == NASTY  # what the browser displays after decoding the entities
-    label = label_points(gdf)[0]
-    assert "<" not in label["name"]
+    gdf = gpd.GeoDataFrame({"code": ["WK047912", "WK047911"], "name": [NASTY, "Kogerveld"]},
+                           geometry=[box(115000, 495000, 116000, 496000), box(116000, 495000, 117000, 496000)],
+                           crs="EPSG:28992")
+    stats = pd.DataFrame({"code": ["WK047911"], "name": ['<b>Kogerveld</b> & "co"']})
+    header, _ = decode(map_geometry_for(gdf, stats).data)
+    # exact text, not entity-encoded: textContent would show "&lt;img" literally
+    assert header["names"] == [f"{NASTY} (WK047912)", '<b>Kogerveld</b> & "co" (WK047911)']
+
+    def uncommented(text: str) -> str:       # the JS without its comments (main.js says "never innerHTML" in one)
+        return re.sub(r"/\*.*?\*/", "", re.sub(r"^\s*//.*|; *//.*", ";", text, flags=re.M), flags=re.S)
+
+    sources = {f.name: uncommented(f.read_text()) for f in (REPO / "components/deckmap/frontend/src").glob("*.js")}
+    html_sinks = re.compile(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser|"
+                            r"createContextualFragment|srcdoc|\.html\(")
+    assert {name: html_sinks.findall(code) for name, code in sources.items() if html_sinks.search(code)} == {}
+    main = sources["main.js"]
+    assert "const lines = [geometry.names[a] || geometry.codes[a]];" in main   # the name is the tooltip's title
+    assert re.search(r"tipEl\.textContent = lines\.join\(", main)          # ... written as text
 
 
 def test_S02_exports_neutralise_formulas_and_keep_numbers(tmp_path):

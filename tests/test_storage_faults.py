@@ -120,17 +120,20 @@ def test_full_disk_on_put_is_a_storage_error_and_the_old_entry_stays(cache_dir, 
 
 
 def test_read_only_user_store_is_a_plain_error(cache_dir, tmpfs, tmp_path, monkeypatch):
-    """Importing a file into a read-only user store: StorageError 'kan geen nieuwe gegevens opslaan', no path."""
+    """Importing a file into a read-only user store: the store's own plain refusal ('kan geen bestanden opslaan
+    ... er is niets geïmporteerd', data.userstore), no path, nothing written."""
     from data import userstore
-    from data.errors import StorageError
+    from data.errors import UserFileError
 
     store = tmpfs(tmp_path / "store")
     remount_ro(store)
     monkeypatch.setenv("STAPELKAART_USERSTORE_DIR", str(store))
-    with pytest.raises(StorageError) as info:
+    with pytest.raises(UserFileError) as info:
         userstore.put(b"regiocode,waarde\nGM0479,3.5\nGM0363,4\n", "eigen.csv", year=2021)
-    assert info.value.message.startswith(PLAIN_NL) and "alleen-lezen" in info.value.message
+    assert info.value.message.startswith("Deze server kan geen bestanden opslaan (de opslag is alleen-lezen of vol)")
+    assert "er is niets geïmporteerd" in info.value.message and "nothing was imported" in info.value.message_en
     assert str(store) not in info.value.message + info.value.message_en
+    assert _files(store) == []
 
 
 def test_kaart_with_a_read_only_cache_shows_the_notice_not_a_bug(mirror, cache_dir, tmpfs):
