@@ -27,6 +27,7 @@ RUN pip install --no-cache-dir -r requirements.txt \
 COPY --chown=stapelkaart app.py serve.py ./
 COPY --chown=stapelkaart .streamlit ./.streamlit
 COPY --chown=stapelkaart core ./core
+COPY --chown=stapelkaart render ./render
 COPY --chown=stapelkaart data ./data
 COPY --chown=stapelkaart indicators ./indicators
 COPY --chown=stapelkaart geo ./geo

@@ -19,8 +19,8 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from geo.crs import NL_BOUNDS_WGS84, RD_NEW, WGS84, check_bounds, require_rd
-from geo.errors import GeoError
+from core.crs import NL_BOUNDS_WGS84, RD_NEW, WGS84, check_bounds, require_rd
+from core.errors import GeoError
 from geo.layer import (
     DEFAULT_TOLERANCE_M,
     SimplifyReport,

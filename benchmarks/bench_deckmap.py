@@ -133,7 +133,7 @@ def measure() -> dict:
                             "--level", "wijk", "buurt"], cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
             # the national geometry is prepared once before the servers start (set-up, not timed here)
             subprocess.run([sys.executable, "-c", "from benchmarks._national import replicate;"
-                            "from data.pdok import load_boundaries; from data.layercache import prepared_geometry;"
+                            "from data.pdok import load_boundaries; from components.deckmap.store import prepared_geometry;"
                             "prepared_geometry(replicate(load_boundaries(['GM0363','GM0479'], 2024, 'buurt')))"],
                            cwd=REPO, env=env, check=True, capture_output=True, timeout=600)
             procs = []

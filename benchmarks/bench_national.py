@@ -5,7 +5,7 @@ No national boundaries are in ../shared, so the 568 real Amsterdam + Zaanstad bu
 
 * before: ``geo.layer.prepare_map_layer`` (the pydeck path; compact deck JSON bytes) and the naive
   ``to_crs(4326).to_json()``;
-* after: ``data.layercache.prepared_geometry`` (geo.quantize SKQ1 file, gzip'd): cold (empty disk cache) and
+* after: ``components.deckmap.store.prepared_geometry`` (geo.quantize SKQ1 file, gzip'd): cold (empty disk cache) and
   warm (cached prepared layer: input hash + file read), plus the whole warm path a rerun would take (boundaries
   from the disk cache, replicate, prepared geometry);
 * the displacement budget (<= 10 m) on the real (non-replicated) buurten of the same file format.
@@ -30,7 +30,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         with _mirror.running(tmp_path, cache_dir=tmp_path / "cache"):
-            from data.layercache import prepared_geometry
+            from components.deckmap.store import prepared_geometry
             from data.pdok import load_boundaries
             from benchmarks._pydeck_baseline import max_displacement_m, payload_bytes, prepare_map_layer
             from geo.quantize import decode

@@ -22,8 +22,8 @@ import time
 from collections.abc import Sequence
 
 from data import cache, http, snapshot
-from data.codes import LEVELS
-from data.errors import StapelkaartError
+from core.codes import LEVELS
+from core.errors import StapelkaartError
 
 LEVEL_NL = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
 

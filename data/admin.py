@@ -20,7 +20,7 @@ import threading
 import time
 from collections import deque
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ Public API::
     put_or_keep(key, frame, manifest, notices=[])   # put(), but unstorable (read-only, full disk) -> notice
 
 Snapshots (export/import of the whole cache) live in data.snapshot, which imports this module (one direction).
-A write the storage refuses (read-only, full disk) raises data.errors.StorageError, never a bare OSError.
+A write the storage refuses (read-only, full disk) raises core.errors.StorageError, never a bare OSError.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.errors import CacheError, FewerRowsError, StorageError, storage_error
+from core.errors import CacheError, FewerRowsError, StorageError, storage_error
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ def _fsync_dir(path: Path) -> None:
 @contextlib.contextmanager
 def storage_errors() -> Iterator[None]:
     """Turn an OSError that means "this storage takes no new data" (read-only, full disk: see
-    data.errors.STORAGE_ERRNOS) into a StorageError with a plain message; other OSErrors pass unchanged."""
+    core.errors.STORAGE_ERRNOS) into a StorageError with a plain message; other OSErrors pass unchanged."""
     try:
         yield
     except OSError as exc:

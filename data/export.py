@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from geo.crs import RD_NEW  # metres: the map is drawn in RD New so shapes are true
+from core.crs import RD_NEW  # metres: the map is drawn in RD New so shapes are true
 CBS_ATTRIBUTION = "Bron: CBS (CC BY 4.0)"
 NO_DATA_COLOUR = (0.85, 0.85, 0.85, 1.0)
 A4_PORTRAIT = (8.27, 11.69)  # inches

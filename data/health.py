@@ -32,8 +32,8 @@ import pandas as pd
 
 from core.values import clean_numbers
 from data import cache, http
-from data.codes import PREFIX_OF_LEVEL, gemeente_of, normalise_gemeente, strip_code
-from data.errors import FetchError
+from core.codes import PREFIX_OF_LEVEL, gemeente_of, normalise_gemeente, strip_code
+from core.errors import FetchError
 from data.sources import GEZONDHEID, Source, resolve_filter, resolve_measures
 
 Progress = Callable[[int, "int | None", str], None]

@@ -11,7 +11,7 @@ Public API (used by ``data.cbs``, ``data.pdok`` and anything else that talks HTT
   time** (tests point them at the mirror after import).
 * :func:`settings`: the retry/timeout settings (``STAPELKAART_HTTP_*``), also read at call time.
 * :func:`get_json` ``(url, params=None) -> object``: GET, validate, parse JSON; retries transient
-  failures and raises :class:`data.errors.FetchError` (Dutch ``message`` + English ``message_en``, both
+  failures and raises :class:`core.errors.FetchError` (Dutch ``message`` + English ``message_en``, both
   naming the URL and what to do) when it cannot get a usable answer.
 * :func:`get_json_response`: the same, returning :class:`JsonResponse` (``data``, ``url``, ``status``,
   ``headers``, ``attempts``) for callers that need headers (e.g. PDOK ``Content-Crs``).
@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from data.errors import FetchError
+from core.errors import FetchError
 
 log = logging.getLogger(__name__)
 

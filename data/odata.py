@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from data import http
-from data.errors import FetchError
+from core.errors import FetchError
 
 log = logging.getLogger(__name__)
 

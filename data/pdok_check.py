@@ -20,8 +20,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from data.codes import gemeente_of
-from data.errors import FetchError
+from core.codes import gemeente_of
+from core.errors import FetchError
 from data.pdok_service import CODE_PROPERTY, COLLECTION, RD_BOUNDS
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from data import http
-from data.errors import FetchError, UserInputError
+from core.errors import FetchError, UserInputError
 from data.pdok_check import check_page, check_total
 from data.pdok_service import COLLECTION, CRS_RD_URI, items_url
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from data import cache, snapshot
 from data.cbs import load_kwb, load_kwb_national
-from data.errors import FetchError, FewerRowsError
+from core.errors import FetchError, FewerRowsError
 from data.pdok import load_boundaries
 
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from data import cache
-from data.errors import CacheError
+from core.errors import CacheError
 
 log = logging.getLogger(__name__)
 

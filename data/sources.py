@@ -11,7 +11,7 @@ position and renumbers them between revisions of a table (85984NED: ``MateVanSte
 real ``DataProperties`` and maps each declared measure to the key whose name part (the key without its
 ``_NN`` suffix) equals one of the measure's ``names``, compared case-insensitively. A measure the table
 lacks is reported by :func:`resolve_measures` (``missing``) so the page can say "niet in deze gegevens";
-:func:`measure_key` raises a :class:`~data.errors.FetchError` naming the keys that do exist.
+:func:`measure_key` raises a :class:`~core.errors.FetchError` naming the keys that do exist.
 
 Dimension filters are declared with the category key **and** its title as CBS publishes them (read from
 the table's dimension endpoints, e.g. ``/50150NED/Leeftijd``: ``20300`` "18 jaar of ouder"); the loader
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from data import http
-from data.errors import FetchError
+from core.errors import FetchError
 from data.kwb_schema import key_prefix
 
 Service = Literal["opendata", "dataderden"]

@@ -38,7 +38,7 @@ import pandas as pd
 from core.numbers import format_number
 from core.values import MISSING_TOKENS, parse_numbers
 from data import userchecks
-from data.errors import UserFileError
+from core.errors import UserFileError
 
 __all__ = ["KNOWN_FILES", "KnownFile", "UserIndicatorFile", "load_indicator_file",
            "MAX_BYTES", "MAX_COLUMNS", "MAX_ROWS", "MISSING_TOKENS"]

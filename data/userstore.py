@@ -53,7 +53,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from data.cache import atomic_write_bytes, cache_dir, utc_now_iso
-from data.errors import StorageError, UserFileError, UserInputError
+from core.errors import StorageError, UserFileError, UserInputError
 
 log = logging.getLogger(__name__)
 
@@ -285,7 +285,7 @@ def get(digest: str):
     Raises ``UserInputError`` for a malformed/unknown digest and ``UserFileError`` if the stored bytes no
     longer validate (e.g. after a change of the validation rules), or were altered on disk.
     """
-    from data.errors import UserFileError
+    from core.errors import UserFileError
     from data.userfiles import load_indicator_file
 
     info = meta(digest)

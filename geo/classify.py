@@ -20,7 +20,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 
 NODATA_CLASS = -1
 NODATA_LABEL = {"nl": "geen gegevens / onderdrukt", "en": "no data / suppressed"}

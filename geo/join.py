@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geo.errors import GeoError, YearMismatchError
+from core.errors import GeoError, YearMismatchError
 
 NO_DATA_LABEL = {"nl": "geen gegevens", "en": "no data"}
 

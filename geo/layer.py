@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.crs import NL_BOUNDS_WGS84, RD_NEW, require_rd
-from geo.errors import GeoError
+from core.crs import NL_BOUNDS_WGS84, RD_NEW, require_rd
+from core.errors import GeoError
 
 DEFAULT_TOLERANCE_M = 10.0
 METHODS = ("edges", "vw")

@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.crs import RD_NEW, check_bounds, require_rd
-from geo.errors import GeoError
+from core.crs import RD_NEW, check_bounds, require_rd
+from core.errors import GeoError
 from geo.layer import DEFAULT_TOLERANCE_M, SimplifyReport, simplify_coverage
 
 MAGIC = b"SKQ1"

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from data.errors import FetchError, StapelkaartError, UserInputError
+from core.errors import FetchError, StapelkaartError, UserInputError
 from indicators.engine import ScoreResult, make_reference, score_areas
 from indicators.focus import PRESETS, score_focus
 from indicators.rates import UserValues, user_values_from_file
@@ -124,7 +124,7 @@ def _attributes(gemeenten: Sequence[str], year: int, level: str) -> dict[int, pd
 
 
 def run_score(args) -> ScoreResult:
-    from data.codes import normalise_gemeente, normalise_level
+    from core.codes import normalise_gemeente, normalise_level
 
     gemeenten = [normalise_gemeente(g) for g in args.gemeente]
     level = normalise_level(args.level)
@@ -216,7 +216,7 @@ def cmd_focus(args) -> None:
 
 def cmd_hotspots(args) -> None:
     """LISA of one indicator (registry id, ``composite``, or a column of ``--file``) with the stated rule."""
-    from data.codes import normalise_gemeente, normalise_level
+    from core.codes import normalise_gemeente, normalise_level
     from data.pdok import load_boundaries
     from indicators.hotspots import local_moran, rule_text
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 from indicators.registry import INDICATORS
 from indicators.trend import CHANGE_COLUMNS, change_flag
 

@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 from indicators.ranks import exponential_transform, rank_against, sorted_reference
 from indicators.rates import UserValues, _indexed, get_variable, resolve_indicator
 from indicators.reference import (LOW_COVERAGE_SHARE, REF, Base, IndicatorBases, RefSorted, domain_bases,

@@ -47,8 +47,8 @@ from urllib.parse import quote, unquote
 import numpy as np
 import pandas as pd
 
-from data.codes import LEVEL_OF_PREFIX, gemeente_of, is_valid_code
-from data.errors import UserInputError
+from core.codes import LEVEL_OF_PREFIX, gemeente_of, is_valid_code
+from core.errors import UserInputError
 from indicators.engine import ScoreResult, population, score_parts, suppress_small
 from indicators.rates import UserValues, _indexed, resolve_indicator
 from indicators.registry import INDICATORS

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
-from geo.crs import RD_NEW
+from core.crs import RD_NEW
 
 QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 NO_DATA = "geen gegevens"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 from indicators.registry import FALLBACK_SOURCE, FALLBACKS, INDICATORS, KWB_SOURCE, VARIABLE_ALIASES, Indicator, get_indicator
 
 PARTS = ("value", "num", "den")

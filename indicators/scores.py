@@ -28,7 +28,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 from indicators.registry import DOMAINS
 
 DOMAIN_IDS: tuple[str, ...] = tuple(DOMAINS)

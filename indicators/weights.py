@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 
 WEIGHT_MIN = 0.0
 WEIGHT_MAX = 5.0          # the slider's end and the highest weight a link may carry

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data.errors import StapelkaartError
+from core.errors import StapelkaartError
 from pages._common import changesui, fmt, focusui, loaders, tables, widgets
 from pages._common.i18n import t
 

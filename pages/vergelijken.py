@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data.errors import StapelkaartError
+from core.errors import StapelkaartError
 from data.export import ExportHeader, table_to_csv, table_to_xlsx
 from indicators import registry as reg
 from pages._common import fmt, focusui, loaders, reports, tables, widgets

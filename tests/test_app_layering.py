@@ -9,7 +9,7 @@ import ast
 from tests.conftest import REPO
 
 # Declarations pages may import directly (docs/ARCHITECTURE.md, "Module map"): data, not behaviour.
-DECLARATIONS = {"indicators.registry", "indicators.weights", "data.errors", "geo.crs", "data.cbs",
+DECLARATIONS = {"indicators.registry", "indicators.weights", "core.errors", "core.crs", "data.cbs",
                 "indicators.method"}   # the rules in words (pure text from a score row)
 LOWER = ("data", "indicators", "geo")
 

@@ -67,7 +67,7 @@ def test_kaart_draws_the_map_component_with_focus_outlines(mirror, cache_dir):
     """Claims of the old pydeck test on the component's arguments: every boundary is in the geometry file,
     focus members are outlined, areas without a value get the grey no-data class, no tiles (offline)."""
     import numpy as np
-    from data.layercache import path_of
+    from components.deckmap.store import path_of
     from data.pdok import load_boundaries
     from geo.quantize import decode
     from indicators.focus import FOCUS_AREAS

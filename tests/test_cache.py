@@ -19,7 +19,7 @@ import pytest
 from shapely.geometry import Point
 
 from data import cache, snapshot
-from data.errors import CacheError, StorageError
+from core.errors import CacheError, StorageError
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = cache.CacheKey.make("kwb", 2024, "wijk", ["GM0479", "GM0363"])

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from data import cache, cbs, http
-from data.errors import FetchError, UserInputError
+from core.errors import FetchError, UserInputError
 from tests.conftest import SHARED_DATA
 
 STRIPPED = SHARED_DATA / "kwb" / "kwb2024_85984NED_GM_WK_stripped.csv"

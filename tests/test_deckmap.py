@@ -78,7 +78,7 @@ def wijken(env):
     old = {k: os.environ.get(k) for k in ("STAPELKAART_PDOK_URL", "STAPELKAART_CBS_URL", "STAPELKAART_CACHE_DIR")}
     os.environ.update({k: env[k] for k in old})
     try:
-        from data.layercache import prepared_geometry
+        from components.deckmap.store import prepared_geometry
         from data.pdok import load_boundaries
         from geo.quantize import decode
 

@@ -90,7 +90,7 @@ def test_F05_response_slower_than_timeout_is_retried(mirror, cache_dir, monkeypa
 
 def test_F06_wrong_content_type_fails_clearly(mirror, cache_dir):
     """F06 an HTML maintenance page instead of JSON -> FetchError naming the content type and URL."""
-    from data.errors import FetchError
+    from core.errors import FetchError
 
     mirror.fault(match="TypedDataSet", status=200, body="<html>onderhoud</html>", content_type="text/html")
     with pytest.raises(FetchError) as info:
@@ -100,7 +100,7 @@ def test_F06_wrong_content_type_fails_clearly(mirror, cache_dir):
 
 def test_F07_odata_error_body_with_status_200(mirror, cache_dir):
     """F07 an OData error body with HTTP 200 -> FetchError with the server's message, no retry storm."""
-    from data.errors import FetchError
+    from core.errors import FetchError
 
     body = json.dumps({"odata.error": {"code": "", "message": {"lang": "en-US", "value": "Storing in tabel"}}})
     mirror.fault(match="TypedDataSet", status=200, body=body, content_type="application/json")
@@ -137,7 +137,7 @@ def test_F08b_cli_down_without_cache_one_line_no_traceback(mirror, cache_dir):
 # ------------------------------------------------------------------------------------------ paging
 def test_P01_same_next_link_twice_stops_with_loop_guard(mirror, cache_dir):
     """P01 PDOK returns the same `next` link again -> loop guard stops with a clear FetchError."""
-    from data.errors import FetchError
+    from core.errors import FetchError
     from data.pdok import load_boundaries
 
     href = f"{mirror.url}/cbs/wijken-en-buurten-2024/ogc/v1/{WIJK_ITEMS}?cursor=abc&f=json"
@@ -150,7 +150,7 @@ def test_P01_same_next_link_twice_stops_with_loop_guard(mirror, cache_dir):
 
 def test_P02_empty_page_is_no_boundaries_message(mirror, cache_dir):
     """P02 an empty PDOK page -> a message that names gemeente and year, not an empty map."""
-    from data.errors import StapelkaartError
+    from core.errors import StapelkaartError
     from data.pdok import load_boundaries
 
     page = {"type": "FeatureCollection", "features": [], "numberReturned": 0, "links": []}
@@ -213,7 +213,7 @@ def test_P04_more_than_10000_rows_via_odatafeed(tmp_path, monkeypatch):
 def test_P05_odataapi_more_than_10000_refusal_is_reported(mirror, cache_dir, monkeypatch):
     """P05 the ODataApi "more than 10000 records" refusal -> FetchError quoting CBS; loaders use ODataFeed."""
     from data import http
-    from data.errors import FetchError
+    from core.errors import FetchError
 
     monkeypatch.setenv("STAPELKAART_HTTP_RETRIES", "0")
     mirror.config(api_limit=1000)
@@ -278,7 +278,7 @@ def test_D03_statistics_and_boundaries_mismatch_is_reported(mirror, cache_dir):
 
 def test_D04_statistics_of_another_year_are_refused(mirror, cache_dir):
     """D04 statistics of 2023 on boundaries of 2024 -> refused with a clear message, no half map."""
-    from data.errors import UserInputError
+    from core.errors import UserInputError
     from data.pdok import load_boundaries
     from geo.join import join_scores
 
@@ -305,7 +305,7 @@ def test_D05_boundary_change_marks_trend_not_comparable():
 
 def test_D06_duplicate_codes_are_refused():
     """D06 duplicate region codes in an indicator file -> UserFileError naming both rows, nothing imported."""
-    from data.errors import UserFileError
+    from core.errors import UserFileError
     from data.userfiles import load_indicator_file
 
     csv = b"regiocode,vsv\nWK047912,2.1\nWK047912,2.4\n"
@@ -336,7 +336,7 @@ def test_D07_tiny_populations_are_left_out_of_ranks_and_labelled(mirror, cache_d
 
 def test_D08_coordinates_outside_nl_or_swapped_axes_are_refused(mirror, cache_dir):
     """D08 PDOK features with swapped RD axes -> refused with a message about the coordinates."""
-    from data.errors import StapelkaartError
+    from core.errors import StapelkaartError
     from data.pdok import load_boundaries
 
     feature = {"type": "Feature", "id": 1, "properties": {"gemeentecode": "GM0479", "wijkcode": "WK047912", "wijknaam": "Poelenburg"},
@@ -353,7 +353,7 @@ def test_D08_coordinates_outside_nl_or_swapped_axes_are_refused(mirror, cache_di
 def test_I01_unknown_gemeente_and_year(mirror, cache_dir):
     """I01 unknown gemeente GM9999 and year 1900 -> UserInputError naming the value and what exists."""
     from data.cbs import load_kwb
-    from data.errors import UserInputError
+    from core.errors import UserInputError
 
     with pytest.raises(UserInputError) as gm:
         load_kwb(["GM9999"], 2024)
@@ -370,7 +370,7 @@ ALL_ZERO = {d: 0 for d in ("armoede", "werk", "onderwijs", "schooluitval", "wone
 @pytest.mark.parametrize("weights", [ALL_ZERO, {"armoede": -1}, {"geluk": 1}, {"armoede": float("nan")}])
 def test_I02_invalid_weights(weights):
     """I02 weights all zero, negative, unknown domain, NaN -> UserInputError."""
-    from data.errors import UserInputError
+    from core.errors import UserInputError
     from indicators.scores import validate_weights
 
     with pytest.raises(UserInputError):
@@ -392,7 +392,7 @@ MALFORMED = {
 @pytest.mark.parametrize("case", sorted(MALFORMED))
 def test_I03_malformed_user_files_import_nothing(case):
     """I03 malformed user files -> UserFileError with an actionable message; nothing is imported."""
-    from data.errors import UserFileError
+    from core.errors import UserFileError
     from data.userfiles import load_indicator_file
 
     name, raw = MALFORMED[case]
@@ -440,7 +440,7 @@ def test_I03b_semicolon_csv_and_merged_header_xlsx_load(tmp_path):
 
 def test_I03c_path_like_file_name_is_refused():
     """I03c a path-like upload name ('../../etc/vsv.csv') is refused with a message; a plain name loads."""
-    from data.errors import UserFileError
+    from core.errors import UserFileError
     from data.userfiles import load_indicator_file
 
     with pytest.raises(UserFileError) as info:
@@ -493,7 +493,7 @@ def test_C01_killed_during_write_leaves_no_corrupt_entry(mirror, cache_dir):
 def test_C02_snapshot_from_another_version_is_refused(tmp_path, mirror, cache_dir):
     """C02 a snapshot written by another format version -> CacheError, and the cache is untouched."""
     from data import cache, snapshot
-    from data.errors import CacheError
+    from core.errors import CacheError
 
     _kwb(["GM0479"], levels=["wijk"])
     snap = tmp_path / "snap.zip"
@@ -523,7 +523,7 @@ def test_S01_html_in_names_reaches_the_map_as_text(cache_dir):
     import geopandas as gpd
     from shapely.geometry import box
 
-    from data.layercache import map_geometry_for
+    from components.deckmap.store import map_geometry_for
     from geo.quantize import decode
 
     gdf = gpd.GeoDataFrame({"code": ["WK047912", "WK047911"], "name": [NASTY, "Kogerveld"]},
@@ -623,7 +623,7 @@ def test_C04_refresh_with_changed_cbs_modified_refetches(mirror, cache_dir):
 
 def test_F09_retry_after_beyond_the_budget_fails_fast(mirror, cache_dir, monkeypatch):
     """F09 429 with Retry-After 300 s and a 5 s budget: give up at once, naming Retry-After; no long sleep."""
-    from data.errors import FetchError
+    from core.errors import FetchError
 
     monkeypatch.setenv("STAPELKAART_HTTP_BUDGET", "5")
     mirror.fault(match="TypedDataSet", status=429, retry_after=300)
@@ -638,7 +638,7 @@ def test_F09_retry_after_beyond_the_budget_fails_fast(mirror, cache_dir, monkeyp
 def test_C05_snapshot_with_a_broken_manifest_is_a_clear_error(tmp_path, mirror, cache_dir):
     """C05 a snapshot whose entry manifest is not JSON -> CacheError (not a raw ValueError); cache untouched."""
     from data import cache, snapshot
-    from data.errors import CacheError
+    from core.errors import CacheError
 
     _kwb(["GM0479"], levels=["wijk"])
     snap, forged = tmp_path / "snap.zip", tmp_path / "forged.zip"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 from geo.classify import (LISA_COLORS, NODATA_CLASS, NODATA_RGBA, SCHEMES, class_colors, classify, contrast_ratio,
                           legend, lisa_colors, lisa_legend, relative_luminance, sequential_palette, text_colors)
 

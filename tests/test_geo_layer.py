@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from geo.crs import RD_NEW, WGS84
+from core.crs import RD_NEW, WGS84
 from geo.layer import coverage_check, focus_outlines, max_displacement_m, simplify_coverage
 
 TOL = 10.0
@@ -86,7 +86,7 @@ def test_vw_method_uses_shapely_coverage_simplify(boundaries):
 
 
 def test_metric_operations_refuse_degrees(boundaries):
-    from geo.errors import CoordinateError
+    from core.errors import CoordinateError
 
     with pytest.raises(CoordinateError, match="EPSG:28992"):
         simplify_coverage(boundaries["ams_buurten"].to_crs(WGS84), TOL)

@@ -1,4 +1,4 @@
-"""geo.quantize and data.layercache on the real Amsterdam + Zaanstad boundaries from the mirror."""
+"""geo.quantize and components.deckmap.store on the real Amsterdam + Zaanstad boundaries from the mirror."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def test_names_are_kept_verbatim(boundaries):
 
 
 def test_layercache_reuses_the_prepared_file(boundaries, cache_dir):
-    from data import layercache
+    from components.deckmap import store as layercache
 
     gdf = boundaries["buurt"]
     first, cached = layercache.prepared_geometry(gdf)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from data import cache, health
-from data.errors import FetchError
+from core.errors import FetchError
 from indicators import health as ih
 from tests.conftest import SHARED_DATA, needs_shared, start_mirror
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from data import http
-from data.errors import FetchError
+from core.errors import FetchError
 
 TABLE = "85984NED"
 

@@ -10,7 +10,7 @@ import math
 import pytest
 
 from core.numbers import format_number
-from data.errors import UserFileError
+from core.errors import UserFileError
 from data.userfiles import load_indicator_file
 from indicators.registry import INDICATORS
 

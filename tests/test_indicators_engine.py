@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 from indicators.engine import Reference, make_reference, score_areas
 from indicators.focus import FocusArea, aggregate_parts, score_focus
 from indicators.ranks import exponential_transform, percentile_rank

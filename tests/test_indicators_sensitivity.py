@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 from indicators.scores import DOMAIN_IDS
 from indicators.sensitivity import dirichlet_weights, rank_intervals, rank_positions
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 from indicators.registry import DOMAINS
 from indicators.weights import WEIGHT_MAX, format_weights, normalise_weights, parse_weights
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 from indicators import focus as F
 
 

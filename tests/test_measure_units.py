@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from data.errors import UserInputError
+from core.errors import UserInputError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -458,7 +458,7 @@ def test_score_threshold_stacking_helper():
 
 
 def test_parse_weights_forms_and_errors():
-    from data.errors import UserInputError
+    from core.errors import UserInputError
     from indicators.scores import parse_weights
 
     assert parse_weights(" armoede = 2 , werk=0.5,")["armoede"] == 2.0

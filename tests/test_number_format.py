@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from core.numbers import NUMBER_FORMAT, format_number
-from data.errors import UserFileError
+from core.errors import UserFileError
 from data.userfiles import load_indicator_file
 from pages._common import fmt, tables
 

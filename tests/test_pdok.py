@@ -18,7 +18,7 @@ import pytest
 import shapely
 
 from data import http, pdok, pdok_fetch
-from data.errors import FetchError, UserInputError
+from core.errors import FetchError, UserInputError
 from data.pdok_service import items_url
 from data.pdok_store import boundaries_key
 

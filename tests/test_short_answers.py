@@ -63,7 +63,7 @@ def test_a_short_answer_is_an_error_never_cached_and_a_healthy_server_then_gives
     link, or an empty answer that agrees with itself (count 0) where a gemeente always has wijken: FetchError
     naming what is short, retried, nothing in the cache; after that a healthy server gives all 19 rows."""
     from data import cache
-    from data.errors import FetchError
+    from core.errors import FetchError
 
     real = _rows(mirror, ZAANSTAD_WIJKEN)
     assert len(real) == 19
@@ -91,7 +91,7 @@ def test_a_short_gemeente_list_is_an_error_never_cached(mirror, cache_dir):
     (a short list would later refuse real gemeenten as unknown)."""
     from data import cache
     from data.cbs import list_gemeenten
-    from data.errors import FetchError
+    from core.errors import FetchError
 
     url = f"{mirror.url}/ODataFeed/odata/{TABLE}/WijkenEnBuurten"
     real = requests.get(url, params={"$format": "json", "$filter": "startswith(Key,'GM')"}, timeout=10).json()["value"]
@@ -110,7 +110,7 @@ def test_short_area_names_are_an_error_never_cached(mirror, cache_dir):
     """The names of the wijken (WijkenEnBuurten dimension): 5 of the 19 announced: FetchError, nothing stored
     (the rows would otherwise be cached with 14 names missing)."""
     from data import cache
-    from data.errors import FetchError
+    from core.errors import FetchError
 
     url = f"{mirror.url}/ODataFeed/odata/{TABLE}/WijkenEnBuurten"
     names = requests.get(url, params={"$format": "json", "$filter": "startswith(Key,'WK0479')"},
@@ -136,7 +136,7 @@ def test_a_page_that_ends_early_without_next_link_is_short(mirror, cache_dir):
     """Paging by 5: the third page (rows 11-15) comes back empty and without odata.nextLink: 10 of 19 rows
     would have looked complete; it is a FetchError and nothing is stored."""
     from data import cache
-    from data.errors import FetchError
+    from core.errors import FetchError
 
     mirror.config(page_size=5)
     mirror.fault(match=r"TypedDataSet.*\$skip=10", status=200, body=_answer([], 19), content_type="application/json")
@@ -174,7 +174,7 @@ def test_a_refresh_with_fewer_rows_is_refused_naming_both_counts_until_confirmed
     """CBS now says (consistently: count 10, 10 rows) it has 10 Zaanstad wijken where the kept version has 19:
     FewerRowsError naming 19 and 10, the 19-row version stays current; allow_fewer=True stores the 10."""
     from data import cache
-    from data.errors import FewerRowsError, StapelkaartError
+    from core.errors import FewerRowsError, StapelkaartError
 
     _older_copy_of_zaanstad(mirror)
     versions_before = cache.versions(_key())
@@ -196,7 +196,7 @@ def test_refresh_selection_refuses_fewer_rows_and_says_what_it_did_refresh(mirro
     """The Gegevens refresh: the KWB step is refused (19 -> 10 wijken), the other steps still run and are
     named in the message; the kept KWB version stays current."""
     from data import cache
-    from data.errors import FewerRowsError
+    from core.errors import FewerRowsError
     from data.refresh import refresh_selection
 
     gm_rows = _rows(mirror, "WijkenEnBuurten eq 'GM0479    '")
@@ -284,7 +284,7 @@ def test_deleted_manifest_with_cbs_down_uses_the_intact_kept_version(mirror, cac
 
 def test_nothing_usable_with_cbs_down_is_still_the_fetch_error(mirror, cache_dir, monkeypatch):
     """Degrading never invents data: nothing cached and CBS down is the FetchError, as before."""
-    from data.errors import FetchError
+    from core.errors import FetchError
 
     _cbs_down(mirror, monkeypatch)
     with pytest.raises(FetchError):
@@ -340,7 +340,7 @@ def test_v4_count_is_checked_too(mirror, cache_dir, monkeypatch):
     observations where @odata.count says 5 is a short answer, never stored."""
     from data import cache
     from data.cbs import load_kwb
-    from data.errors import FetchError
+    from core.errors import FetchError
 
     monkeypatch.setenv("STAPELKAART_CBS_V4_URL", mirror.url)
     js = {"status": 200, "content_type": "application/json"}

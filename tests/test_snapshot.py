@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from data import cache, snapshot, userfiles
-from data.errors import CacheError, UserFileError
+from core.errors import CacheError, UserFileError
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = cache.CacheKey.make("kwb", 2024, "wijk", ["GM0479"])

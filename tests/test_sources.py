@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from data import health, http
-from data.errors import FetchError
+from core.errors import FetchError
 from data.sources import (
     GEZONDHEID,
     KWB_2024,

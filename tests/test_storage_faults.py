@@ -102,7 +102,7 @@ def test_full_disk_on_put_is_a_storage_error_and_the_old_entry_stays(cache_dir, 
     import pandas as pd
 
     from data import cache
-    from data.errors import StapelkaartError, StorageError
+    from core.errors import StapelkaartError, StorageError
 
     tmpfs(cache_dir, size="256k")
     key = cache.CacheKey.make("kwb", 2024, "wijk", ["GM0479"])
@@ -123,7 +123,7 @@ def test_read_only_user_store_is_a_plain_error(cache_dir, tmpfs, tmp_path, monke
     """Importing a file into a read-only user store: the store's own plain refusal ('kan geen bestanden opslaan
     ... er is niets geïmporteerd', data.userstore), no path, nothing written."""
     from data import userstore
-    from data.errors import UserFileError
+    from core.errors import UserFileError
 
     store = tmpfs(tmp_path / "store")
     remount_ro(store)

@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from data.errors import UserFileError
+from core.errors import UserFileError
 from data.userfiles import KNOWN_FILES, load_indicator_file, safe_filename
 from tests.conftest import SHARED_DATA
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from data import admin, errorlog, userstore
-from data.errors import UserFileError, UserInputError
+from core.errors import UserFileError, UserInputError
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 INCOME_CSV = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv"

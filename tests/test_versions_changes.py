@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 from data import cache
-from data.errors import UserInputError
+from core.errors import UserInputError
 from indicators import changes as C
 from indicators.focus import FocusArea
 from tests.conftest import SHARED_DATA, needs_shared, start_mirror

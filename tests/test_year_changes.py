@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 from indicators import changes as C
 from indicators.focus import FocusArea
 from tests.conftest import REPO, SHARED_DATA, needs_shared, start_mirror

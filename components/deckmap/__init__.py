@@ -1,6 +1,6 @@
 """The Stapelkaart map: a Streamlit components-v1 component wrapping deck.gl that keeps geometry in the browser.
 
-Geometry travels once per (gemeenten, level, year) as a content-hashed file (``data.layercache``); every rerun
+Geometry travels once per (gemeenten, level, year) as a content-hashed file (``components.deckmap.store``); every rerun
 sends only a class index per area (bytes), the palette, tooltip values (float32 bytes), outlined codes and a
 version string. A click returns the clicked area's code to Python.
 
@@ -27,7 +27,7 @@ import numpy as np
 import streamlit.components.v1 as components
 
 from components.deckmap import server
-from data.layercache import geometry_dir
+from components.deckmap.store import geometry_dir
 from geo.quantize import EncodedGeometry
 
 FRONTEND = Path(__file__).resolve().parent / "frontend" / "dist"

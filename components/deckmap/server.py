@@ -3,7 +3,7 @@ and middleware): the geometry route and immutable cache headers for content-hash
 
 ``Cache-Control: public, max-age=31536000, immutable`` is sent for
 
-* ``/_stapelkaart/geo/<digest>.skq`` (prepared geometry, name = content hash, from ``data.layercache``);
+* ``/_stapelkaart/geo/<digest>.skq`` (prepared geometry, name = content hash, from ``components.deckmap.store``);
 * ``/component/components.deckmap.deckmap/assets/*`` (the esbuild bundle, name = content hash).
 
 Streamlit itself sends only ``Cache-Control: public`` for component files (no max-age, no validator), so
@@ -30,7 +30,7 @@ def routes_active() -> bool:
 
 
 async def _geometry(request: Request) -> Response:
-    from data.layercache import path_of
+    from components.deckmap.store import path_of
 
     path = path_of(request.path_params["name"])
     if path is None:

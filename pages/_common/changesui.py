@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data.errors import StapelkaartError, UserInputError
+from core.errors import StapelkaartError, UserInputError
 from indicators import registry as reg
 from pages._common import fmt, loaders, widgets
 from pages._common.i18n import label, t

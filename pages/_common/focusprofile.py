@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data.errors import StapelkaartError
+from core.errors import StapelkaartError
 from indicators import registry as reg
 from pages._common import changesui, fmt, loaders, reports, tables, widgets
 from pages._common.i18n import label, t

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data.errors import StapelkaartError, UserInputError
+from core.errors import StapelkaartError, UserInputError
 from pages._common import fmt, loaders, widgets
 from pages._common.i18n import t
 

@@ -2,7 +2,7 @@
 
 No other module in pages/ imports those packages, except declarations (documented in docs/ARCHITECTURE.md):
 ``indicators.registry`` (the indicators as data), ``indicators.weights`` (weight limits and parser),
-``data.errors`` (exception types), ``geo.crs`` (CRS constants), ``data.cbs.KWB_TABLES`` (the years) and
+``core.errors`` (exception types), ``core.crs`` (CRS constants), ``data.cbs.KWB_TABLES`` (the years) and
 ``indicators.method`` (the rules in words and the stacking sentence built from a score row: pure text).
 """
 
@@ -20,7 +20,7 @@ import streamlit as st
 from data import admin, cache, errorlog
 from data.cbs import kwb_versions, list_gemeenten, load_kwb, load_kwb_national, load_kwb_version, table_id
 from data.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, map_png  # noqa: F401
-from data.errors import StapelkaartError, UserInputError, input_errors_as_values
+from core.errors import StapelkaartError, UserInputError, input_errors_as_values
 from data.pdok import load_boundaries
 from data.pdok_national import load_boundaries_each
 from data.refresh import freshness_table as freshness  # noqa: F401

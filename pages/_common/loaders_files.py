@@ -8,7 +8,7 @@ import logging
 import streamlit as st
 
 from data import userstore
-from data.errors import StapelkaartError
+from core.errors import StapelkaartError
 from indicators.rates import user_values_from_file
 
 log = logging.getLogger("pages._common.loaders")

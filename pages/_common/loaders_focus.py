@@ -8,7 +8,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from data.errors import StapelkaartError, UserInputError
+from core.errors import StapelkaartError, UserInputError
 from data.pdok import load_gemeente_attributes
 from indicators.focus import FOCUS_AREAS, parse_focus_param, score_focus, validate
 from indicators.tables import absolute_counts

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data.errors import StapelkaartError
-from data.layercache import map_geometry_for, stored
+from core.errors import StapelkaartError
+from components.deckmap.store import map_geometry_for, stored
 from geo.join import join_scores
 from indicators.hotspots import local_moran
 
@@ -29,7 +29,7 @@ def _map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
 
 
 def map_geometry(gemeenten: tuple[str, ...], year: int, level: str):
-    """Quantized geometry (data.layercache: on disk by input hash, shared by sessions and processes), kept in
+    """Quantized geometry (components.deckmap.store: on disk by input hash, shared by sessions and processes), kept in
     memory per (gemeenten, year, level): weights and colours never reach it; the file is re-stored if lost."""
     return stored(_map_geometry(tuple(sorted(gemeenten)), year, level))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from data.errors import StapelkaartError
+from core.errors import StapelkaartError
 from data.pdok import missing_message
 from pages._common.i18n import t
 from pages._common.loaders import NATIONAL, boundaries, kwb, kwb_national

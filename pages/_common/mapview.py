@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from components.deckmap import field, flags_field
-from data.errors import StapelkaartError
+from core.errors import StapelkaartError
 from indicators import registry as reg
 from pages._common import loaders, wording
 from pages._common.fmt import fmt_num

@@ -5,7 +5,7 @@ The assembly is data/report.py; this module gives it the labels in the user's la
 
 from __future__ import annotations
 
-from data.errors import StapelkaartError
+from core.errors import StapelkaartError
 from indicators import registry as reg
 from pages._common import loaders
 from pages._common.i18n import label as lab, t

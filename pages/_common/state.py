@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields, replace
 
 from data.cbs import KWB_TABLES
-from data.errors import UserInputError
+from core.errors import UserInputError
 from indicators.registry import DOMAINS
 from indicators.weights import WEIGHT_DEFAULT, WEIGHT_MAX, format_weights, normalise_weights
 from indicators.weights import parse_weights as parse_weight_text

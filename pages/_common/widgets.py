@@ -15,7 +15,7 @@ import streamlit as st
 
 from indicators import registry as reg
 from indicators.weights import WEIGHT_DEFAULT
-from data.errors import StapelkaartError
+from core.errors import StapelkaartError
 from pages._common import fmt, loaders
 from pages._common.i18n import label, t
 from pages._common.state import LEVELS, REFERENCES, YEARS, ViewState

@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from components.deckmap import deck_map, field  # noqa: E402
-from data.layercache import prepared_geometry  # noqa: E402
+from components.deckmap.store import prepared_geometry  # noqa: E402
 from data.pdok import load_boundaries  # noqa: E402
 
 PALETTE = [[237, 248, 233, 255], [186, 228, 179, 255], [116, 196, 118, 255], [49, 163, 84, 255],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from data.errors import UserInputError
+from core.errors import UserInputError
 
 LEVELS = ("gemeente", "wijk", "buurt")
 PREFIX_OF_LEVEL = {"gemeente": "GM", "wijk": "WK", "buurt": "BU", "land": "NL"}

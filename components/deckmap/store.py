@@ -24,7 +24,7 @@ import numpy as np
 import shapely
 
 from data.cache import atomic_write_bytes, cache_dir
-from data.errors import StorageError
+from core.errors import StorageError
 from geo.layer import DEFAULT_TOLERANCE_M
 from geo.quantize import DEFAULT_SCALE_M, EncodedGeometry, prepare_geometry
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 
-from geo.errors import CoordinateError
+from core.errors import CoordinateError
 
 RD_NEW = "EPSG:28992"  # metres: areas, distances, simplification, contiguity
 WGS84 = "EPSG:4326"  # degrees (lon, lat): only for the browser
@@ -84,6 +84,6 @@ def require_rd(gdf: gpd.GeoDataFrame | gpd.GeoSeries, what: str = "geometrie") -
     """Raise CoordinateError unless ``gdf`` is in RD New metres (needed for metric operations)."""
     if gdf.crs is None or gdf.crs.to_epsg() != 28992:
         raise CoordinateError(
-            f"De {what} moet in RD New (EPSG:28992, meters) staan, niet in {gdf.crs}; gebruik geo.crs.to_rd().",
-            f"The {what} must be in RD New (EPSG:28992, metres), not {gdf.crs}; use geo.crs.to_rd().",
+            f"De {what} moet in RD New (EPSG:28992, meters) staan, niet in {gdf.crs}; gebruik core.crs.to_rd().",
+            f"The {what} must be in RD New (EPSG:28992, metres), not {gdf.crs}; use core.crs.to_rd().",
         )

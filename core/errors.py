@@ -123,3 +123,19 @@ def input_errors_as_values(fn):
         except UserInputError as exc:
             return UserInputError.Value(exc.message, exc.message_en)
     return inner
+
+
+# ---- Geometry (formerly core/errors.py) ----
+
+class GeoError(StapelkaartError, ValueError):
+    """Geometry that cannot be shown as asked (wrong CRS, invalid coverage, duplicate codes)."""
+
+    exit_code = 2
+
+
+class CoordinateError(GeoError):
+    """Coordinates outside the Netherlands, swapped axes or a missing CRS."""
+
+
+class YearMismatchError(UserInputError):
+    """Statistics of one year were offered for boundaries of another year."""
