@@ -35,6 +35,7 @@ from defusedxml import ElementTree  # entity expansion and external references r
 import numpy as np
 import pandas as pd
 
+from core.codes import CODE_RE, CODEISH_RE   # CODEISH: looks like it meant to be a code
 from core.numbers import format_number
 from core.values import MISSING_TOKENS, parse_numbers
 from data import userchecks
@@ -55,8 +56,6 @@ MAX_XLSX_RATIO = 100
 MAX_LISTED_PROBLEMS = 12          # problems named in the one-line message; all are in ``.problems``
 MAX_PROBLEMS = 1000               # stop collecting after this many (the file is clearly not usable)
 
-CODE_RE = re.compile(r"^(NL00|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
-CODEISH_RE = re.compile(r"^(NL|GM|WK|BU)[0-9A-Z]*$")             # looks like it meant to be a code
 CODE_COLUMN_NAMES = ("regiocode", "code", "gwb_code", "gwbcode", "gwb_code_10", "wijkenenbuurten",
                      "wijken_en_buurten", "buurtcode", "wijkcode", "gemeentecode", "bu_code", "wk_code",
                      "gm_code", "codering", "statcode", "regio_code")
