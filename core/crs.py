@@ -75,7 +75,7 @@ def check_bounds(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame | gp
     )
 
 
-def to_rd(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def to_rd(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame | gpd.GeoSeries:
     """Reproject to RD New (no copy if already there); a frame without CRS is refused."""
     if gdf.crs is None:
         check_bounds(gdf)  # raises the no-CRS error (or passes for an empty frame)

@@ -198,7 +198,8 @@ def list_gemeenten(year: int, *, refresh: bool = False) -> pd.DataFrame:
         if (missing := _table_missing(exc, year, tid)) is exc:
             raise
         raise missing from exc
-    frame = frame[frame["code"].str.startswith("GM", na=False)].sort_values("code").reset_index(drop=True)
+    gemeenten = pd.Series(levels_of(frame["code"]), index=frame.index) == "gemeente"
+    frame = frame[gemeenten].sort_values("code").reset_index(drop=True)
     if frame.empty:
         raise FetchError(f"CBS gaf geen gemeenten voor {tid} ({url}). Probeer later opnieuw.",
                          f"CBS returned no gemeenten for {tid} ({url}). Try again later.", url=url)
