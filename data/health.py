@@ -32,14 +32,13 @@ import pandas as pd
 
 from core.values import clean_numbers
 from data import cache, http
-from core.codes import PREFIX_OF_LEVEL, gemeente_of, levels_of, normalise_gemeente, strip_code
+from core.codes import LEVELS, PREFIX_OF_LEVEL, gemeente_of, levels_of, normalise_gemeente, strip_code
 from core.errors import FetchError
 from data.sources import GEZONDHEID, Source, resolve_filter, resolve_measures
 
 Progress = Callable[[int, "int | None", str], None]
 ID_COLUMNS = ("code", "level", "name", "gemeente_code", "year")
 CACHE_KIND = "gezondheid"
-LEVELS = ("gemeente", "wijk", "buurt")
 
 ABSENT_TEXT = {"nl": "niet in deze gegevens", "en": "not in this data"}
 EMPTY_TEXT = {"nl": "geen waarden op dit niveau", "en": "no values at this level"}

@@ -30,6 +30,7 @@ FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"""replace\(\s*["']WI["']\s*,\s*["']WK""",                   # level[:2].upper().replace("WI", "WK")
         r"LEVEL_OF_PREFIX\.get\(",                                    # the map read by hand: use level_of_code
     )),
+    "the three levels": ("core/codes.py", (r"""\(\s*["']gemeente["']\s*,\s*["']wijk["']\s*,\s*["']buurt["']\s*\)""",)),
     "RD New area of use": ("core/crs.py", (r"\bBOUNDS\w*\s*=\s*\(", r"\b(50\.75|53\.7|7\.22)\b",
                                            r"\b(289|629|640)_?000\b")),
     "worst band 20": ("core/thresholds.py", (r"worst_band\s*(:\s*float\s*)?=\s*20\b", r"worst 20 %", r"zwakste 20",
@@ -45,6 +46,7 @@ PENDING: dict[tuple[str, str], str] = {
     ("prefix -> level", "indicators/focus.py"): "core.codes.level_of_code (lines 102, 290, 297-298)",
     ("prefix -> level", "pages/buurtprofiel.py"): "level_of_code(view.area) in ('wijk', 'buurt') (line 80)",
     ("prefix -> level", "pages/_common/widgets.py"): "level_of_code(new.area) != new.level (line 137)",
+    ("the three levels", "pages/_common/loaders.py"): "core.codes.LEVELS (lines 103, 104, 109)",
     ("worst band 20", "indicators/engine.py"): "worst_band: float = core.thresholds.WORST_BAND (line 177)",
     ("worst band 20", "indicators/scores.py"): "worst_band: float = WORST_BAND (line 106)",
     ("worst band 20", "data/export.py"): "worst_band: float = WORST_BAND (line 587)",
