@@ -89,3 +89,19 @@ def test_broken_utf16_is_refused_by_name():
     data = "regiocode,waarde\nWK047911,1\n".encode("utf-16") + b"\x00\xd8"      # a lone surrogate at the end
     with pytest.raises(UserFileError, match="UTF-16"):
         load_indicator_file(data, filename="u16.csv", year=2022)
+
+
+def test_the_page_door_passes_the_registry_bounds(cache_dir):
+    """The Gegevens page imports through loaders_files.import_user_file, which passes indicators.bounds to
+    data.userstore.put (data/ no longer reads the registry itself): a share of 150 is still refused there,
+    and nothing is stored."""
+    from data import userstore
+    from pages._common.loaders_files import import_user_file
+
+    ind = next(i for i in INDICATORS.values() if i.kind == "share")
+    with pytest.raises(UserFileError) as exc:
+        import_user_file(f"regiocode,{ind.id}\nWK047911,150\n".encode(), "t.csv", 2022)
+    assert f"kan niet voor {ind.id}" in "\n".join(exc.value.problems)
+    store = userstore.store_dir()
+    assert not (store.exists() and list(store.glob("*.bin")))
+    assert userstore.is_digest(import_user_file(f"regiocode,{ind.id}\nWK047911,15\n".encode(), "t.csv", 2022))
