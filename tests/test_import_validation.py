@@ -9,8 +9,8 @@ import math
 
 import pytest
 
-from core.numbers import format_number
 from core.errors import UserFileError
+from core.numbers import format_number
 from data.userfiles import load_indicator_file
 from indicators.bounds import value_bounds
 from indicators.registry import INDICATORS
