@@ -19,7 +19,7 @@ import streamlit as st
 
 from data import admin, cache, errorlog
 from data.cbs import kwb_versions, list_gemeenten, load_kwb, load_kwb_national, load_kwb_version, table_id
-from data.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, map_png  # noqa: F401
+from data.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, ExportHeader, map_png, table_to_csv, table_to_xlsx  # noqa: F401
 from core.errors import StapelkaartError, UserInputError, input_errors_as_values
 from data.pdok import load_boundaries
 from data.pdok_national import load_boundaries_each
