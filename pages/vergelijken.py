@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from indicators import registry as reg
-from pages._common import focusui, fmt, loaders, reports, tables, widgets
+from pages._common import focusui, fmt, loaders, reports, shell, tables, widgets
 from pages._common.i18n import label, t
 
-view = widgets.page_view("vergelijken")
+view = shell.page_view("vergelijken")
 lang = view.lang
 st.title(t("page_vergelijken", lang))
 band = reports.worst_band(loaders.score_settings(view))   # the engine setting behind stacking
