@@ -113,3 +113,13 @@ def map_pixels(pg):
 
     png = pg.locator(MAP_FRAME).first.screenshot()
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+#: the page menu in the sidebar (links.nav_links: page links that carry the view), and its text
+NAV_LINK = '[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]'
+
+
+def nav_text(pg) -> str:
+    """The menu's page names; Streamlit's own menu (legacy pages/ mode, "app") must not be there."""
+    assert pg.locator('[data-testid="stSidebarNav"]').count() == 0
+    return "\n".join(pg.locator(NAV_LINK).all_inner_texts())

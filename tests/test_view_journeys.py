@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests._browser import (CHROMIUM, address_equals_share, chromium, map_frame, map_pixels, serve, settle,
+from tests._browser import (CHROMIUM, NAV_LINK, address_equals_share, chromium, map_frame, map_pixels, serve, settle,
                             view_of)
 from tests.conftest import MIRROR_BIN, SHARED_DATA, start_mirror
 
@@ -207,10 +207,10 @@ def test_colour_classes_and_k_survive_reference_methode_and_level(page, server):
     sidebar.locator("label", has_text="Gekozen gemeenten").first.click()
     page.wait_for_function("() => location.search.includes('ref=gemeente')", timeout=60_000)
     kept(ref="gemeente")
-    sidebar.locator('[data-testid="stSidebarNav"] a', has_text="Methode").click()
+    page.locator(NAV_LINK, has_text="Methode").click()
     page.wait_for_function("() => location.pathname.endsWith('/methode')", timeout=60_000)
     kept(page_name="methode", ref="gemeente")
-    sidebar.locator('[data-testid="stSidebarNav"] a', has_text="Kaart").click()
+    page.locator(NAV_LINK, has_text="Kaart").click()
     page.wait_for_function("() => !location.pathname.endsWith('/methode')", timeout=60_000)
     kept(ref="gemeente")
     sidebar.locator("label", has_text="Buurten").first.click()
@@ -238,7 +238,7 @@ def _pick(pg, name: str) -> None:
 
 def test_the_picked_areas_label_follows_each_pick_and_the_address_bar_at_once(page, server):
     _open(page, server + "/?level=wijk")
-    for name, code in (("Poelenburg", "WK047912"), ("Kogerveld", None), ("Poelenburg", "WK047912")):
+    for name, code in (("Poelenburg", "WK047912"), ("Kogerveldwijk", None), ("Poelenburg", "WK047912")):
         _pick(page, name)
         settle(page)
         label = page.locator('[data-testid="stExpander"] summary', has_text="Gebied bekijken").first.inner_text()
@@ -256,7 +256,7 @@ def test_back_from_methode_returns_to_the_previous_page_in_one_press(page, serve
     page.add_init_script(_HISTORY)                  # which entries the app adds to the browser's history
     _open(page, server + "/prioriteren?colour=composite&k=4")
     before = view_of(page.evaluate("location.href"))
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Methode").click()
+    page.locator(NAV_LINK, has_text="Methode").click()
     page.wait_for_function("() => location.pathname.endsWith('/methode')", timeout=60_000)
     settle(page)
     assert address_equals_share(page) == ("methode", before[1])

@@ -26,6 +26,10 @@ def base_url() -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+ICONS = {"kaart": ":material/map:", "vergelijken": ":material/bar_chart:", "buurtprofiel": ":material/location_on:",
+         "prioriteren": ":material/format_list_numbered:", "methode": ":material/menu_book:",
+         "gegevens": ":material/database:"}
+
 #: the parameter names a link may carry (the only names ever shown back: a name from the URL is never echoed)
 PARAM_NAMES = ("gm", "year", "level", "ref", "colour", "classes", "k", "w", "area", "focus", "hotspots", "page",
                "lang", "present", "files", "fa", "fopen", "kv", "nl")   # every name ViewState.to_params writes
@@ -91,6 +95,18 @@ def _pick_gemeente(fell_back: bool) -> None:
         session.fix_gemeente(code, fell_back)
 
 
+def nav_links(v: ViewState, slot) -> None:
+    """The page menu in the sidebar: one link per page carrying this view's parameters, so a page change is one
+    browser history entry with the view in it (Streamlit's own menu clears the query string on a page change;
+    the view written back after it was a second entry, and Back needed two presses). Not in presentation mode."""
+    box = slot.container()
+    if v.present:
+        return
+    params = session.address(v)
+    for slug, icon in ICONS.items():
+        box.page_link(f"pages/{slug}.py", label=t(f"page_{slug}", v.lang), icon=icon, query_params=params)
+
+
 def refresh_share_box() -> None:
     """The end of a page section that reruns alone (the Kaart's map section, an st.fragment), on its full runs
     and its own reruns alike: the view into the address bar, and the share link into the shell's sidebar slot
@@ -100,6 +116,7 @@ def refresh_share_box() -> None:
     slot = session.share_slot(taken=True)
     if slot is not None:
         share_box(v, slot)
+        nav_links(v, session.nav_slot())
 
 
 def share_box(v: ViewState, slot=None) -> None:

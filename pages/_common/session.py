@@ -22,7 +22,8 @@ import streamlit as st
 from indicators import registry as reg
 from indicators.weights import WEIGHT_DEFAULT
 from pages._common import loaders
-from pages._common.state import ViewState, area_fits, usable_weights
+from pages._common.state import (CLASSIFIERS, K_RANGE, LANGS, LEVELS, REFERENCES, YEARS, ViewState, area_fits,
+                                 usable_weights)
 
 log = logging.getLogger(__name__)
 
@@ -38,27 +39,38 @@ def _same(x):
     return x
 
 
+def _any(_value) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Bind:
-    """One view field shown by one widget: ``to_widget(view value)`` seeds it, ``from_widget`` reads it back."""
+    """One view field shown by one widget: ``to_widget(view value)`` seeds it, ``from_widget`` reads it back,
+    ``valid`` checks what came back (a radio or select box hands back its *shown* text when that text changed
+    under it, e.g. "Wijken" after a language switch: never a value of the view)."""
 
     field: str
     key: str
     to_widget: Callable = _same
     from_widget: Callable = _same
+    valid: Callable[[object], bool] = _any
 
 
-#: field -> widget (the URL name and parser of each field: ViewState.from_params / URL_NAMES in state.py)
+def _one_of(options) -> Callable[[object], bool]:
+    return lambda value: value in options
+
+
+#: field -> widget (the URL name and parser of each field: ViewState.from_params in state.py)
 WIDGETS: dict[str, Bind] = {b.field: b for b in (
-    Bind("lang", "w_lang"),
-    Bind("gemeenten", "w_gemeenten", list, tuple),
-    Bind("year", "w_year", int, int),
-    Bind("level", "w_level"),
-    Bind("reference", "w_ref"),
+    Bind("lang", "w_lang", valid=_one_of(LANGS)),
+    Bind("gemeenten", "w_gemeenten", list, tuple, valid=lambda v: all(isinstance(c, str) and c[:2] == "GM" for c in v)),
+    Bind("year", "w_year", valid=_one_of(YEARS)),
+    Bind("level", "w_level", valid=_one_of(LEVELS)),
+    Bind("reference", "w_ref", valid=_one_of(REFERENCES)),
     Bind("present", "w_present", bool, bool),
-    Bind("colour", "w_colour"),
-    Bind("classes", "w_classes"),
-    Bind("k", "w_k", int, int),
+    Bind("colour", "w_colour", valid=lambda v: v in colour_ids()),
+    Bind("classes", "w_classes", valid=_one_of(CLASSIFIERS)),
+    Bind("k", "w_k", int, int, valid=lambda v: isinstance(v, (int, float)) and K_RANGE[0] <= v <= K_RANGE[1]),
     Bind("hotspots", "w_hotspots", bool, bool),
     Bind("national", "w_national", bool, bool),
 )}
@@ -144,7 +156,10 @@ def commit() -> ViewState:
     now = _params_now()
     params = address(v, keep_page=now.get("page") == v.page)
     if params != now:
-        st.query_params.from_dict(params)
+        if params:
+            st.query_params.from_dict(params)
+        else:                                   # from_dict({}) sends nothing: the bar would keep the old view
+            st.query_params.clear()
     st.session_state[LAST_PARAMS] = params
     return v
 
@@ -175,7 +190,10 @@ def bind(name: str) -> dict:
 
 def _changed(name: str) -> None:
     b = WIDGETS[name]
-    value = b.from_widget(st.session_state[b.key])
+    raw = st.session_state.get(b.key)
+    if not b.valid(raw):                        # not a value of the view: the widget is seeded anew from it
+        return
+    value = b.from_widget(raw)
     if name == "gemeenten" and not value:       # at least one gemeente: the view keeps its own, and says so
         st.session_state[NOTICE] = "gemeenten_empty"
         return
@@ -267,12 +285,16 @@ def fix_gemeente(code: str, fell_back: bool) -> None:
     st.session_state[PROBLEMS] = (tuple(p for p in problems if p != "gm"), (), missing)
 
 
-SHARE_SLOT, SHARE_DONE = "_share_slot", "_share_done"
+SHARE_SLOT, SHARE_DONE, NAV_SLOT = "_share_slot", "_share_done", "_nav_slot"
 
 
-def set_share_slot(slot) -> None:
-    """The sidebar placeholder of the share link for this run (filled after the page ran)."""
-    st.session_state[SHARE_SLOT], st.session_state[SHARE_DONE] = slot, False
+def set_share_slot(slot, nav) -> None:
+    """The sidebar placeholders of the share link and the page menu for this run (filled after the page ran)."""
+    st.session_state[SHARE_SLOT], st.session_state[SHARE_DONE], st.session_state[NAV_SLOT] = slot, False, nav
+
+
+def nav_slot():
+    return st.session_state.get(NAV_SLOT)
 
 
 def share_slot(*, taken: bool = False):

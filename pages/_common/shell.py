@@ -18,12 +18,8 @@ import streamlit as st
 
 from pages._common import links, loaders, session, style, widgets
 from pages._common.i18n import t
+from pages._common.links import ICONS
 from pages._common.state import PAGES, ViewState
-
-ICONS = {"kaart": ":material/map:", "vergelijken": ":material/bar_chart:", "buurtprofiel": ":material/location_on:",
-         "prioriteren": ":material/format_list_numbered:", "methode": ":material/menu_book:",
-         "gegevens": ":material/database:"}
-
 
 def _log_to_stderr() -> None:
     """The app's loggers (``stapelkaart.errors``: tracebacks under an error id; data/, pages/) write to the
@@ -47,18 +43,21 @@ def main() -> None:
     style.apply(view.present)
 
     pages = {p: st.Page(f"pages/{p}.py", title=t(f"page_{p}", lang), icon=ICONS[p], url_path=p) for p in PAGES}
+    # the menu is links.nav_links (links that carry the view); Streamlit's own stays hidden
     # Kaart is served twice: as the default page at "/" (in the menu) and, hidden, at /kaart (what share links
     # say). A default page only answers at "/", so /kaart alone would be "Page not found".
     home = st.Page("pages/kaart.py", title=t("page_kaart", lang), icon=ICONS["kaart"], url_path="start", default=True)
     pages["kaart"] = st.Page("pages/kaart.py", title=t("page_kaart", lang), icon=ICONS["kaart"], url_path="kaart",
                              visibility="hidden")
-    current = st.navigation([home, *pages.values()], position="hidden" if view.present else "sidebar")
+    current = st.navigation([home, *pages.values()], position="hidden")
 
     # A link such as /?page=vergelijken opens that page once, on arrival (the page path wins when both are given).
     if session.once("_arrived") and current is home and view.page != "kaart" and "page" in st.query_params:
         st.switch_page(pages[view.page], query_params=session.address(view))
 
     view = session.enter_page("kaart" if current is home else current.url_path)
+    nav_slot = st.sidebar.empty()
+    links.nav_links(view, nav_slot)
     widgets.sidebar(view)
     # The link is filled after the page ran (it then holds what the page's own widgets changed); first with the
     # view as it enters the page, which stays when the page ends early with st.stop (nothing renders after it).
@@ -67,7 +66,7 @@ def main() -> None:
     st.sidebar.caption(t("attribution", lang))
     links.warn_bad_params(lang)
     session.SHELL.active = True
-    session.set_share_slot(share_slot)
+    session.set_share_slot(share_slot, nav_slot)
     try:
         current.run()
     except Exception as exc:  # noqa: BLE001 (logged with traceback and error id; st.stop/st.rerun pass through)
@@ -78,6 +77,7 @@ def main() -> None:
         slot = session.share_slot()                # None when the Kaart's map section wrote it itself
         if slot is not None:
             links.share_box(view, slot)
+            links.nav_links(view, nav_slot)
 
 
 def page_view(slug: str) -> ViewState:
