@@ -22,8 +22,8 @@ import streamlit as st
 from indicators import registry as reg
 from indicators.weights import WEIGHT_DEFAULT
 from pages._common import loaders
-from pages._common.state import (CLASSIFIERS, K_RANGE, LANGS, LEVELS, REFERENCES, YEARS, ViewState, area_fits,
-                                 usable_weights)
+from pages._common.state import (CLASSIFIERS, K_RANGE, LANGS, LEVELS, REFERENCES, YEARS, ViewState, area_code,
+                                 area_fits, usable_weights)
 
 log = logging.getLogger(__name__)
 
@@ -254,14 +254,14 @@ def map_click(key: str) -> Callable[[], None]:
     the view's area. Anything else (a crafted value: a list, a string) is ignored and logged with an error id."""
     def clicked() -> None:
         value = st.session_state.get(key)
-        code = value.get("code") if isinstance(value, Mapping) else None
-        if not isinstance(code, str):
+        code = area_code(value.get("code")) if isinstance(value, Mapping) else None
+        if code is None:
             if value is not None:
                 error_id = loaders.log_unexpected(TypeError(f"map value of type {type(value).__name__}"),
                                                   context=f"{current().page}: map click")
                 log.warning("map component value ignored (error id %s)", error_id)
             return
-        change(area=code.upper())
+        change(area=code)
     return clicked
 
 
