@@ -19,11 +19,10 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from indicators import registry as reg
 from indicators.weights import WEIGHT_DEFAULT
 from pages._common import loaders
 from pages._common.state import (CLASSIFIERS, K_RANGE, LANGS, LEVELS, REFERENCES, YEARS, ViewState, area_code,
-                                 area_fits, usable_weights)
+                                 area_fits, colour_ids, domain_ids, usable_weights)
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +34,6 @@ GM_HINTS = "_gm_hints"          # (what gm= held that is no gemeente, whether th
 NOTICE = "_view_notice"         # i18n key of a change that was refused or adjusted (said once, where it happened)
 
 
-def _same(x):
-    return x
-
-
-def _any(_value) -> bool:
-    return True
-
-
 @dataclass(frozen=True)
 class Bind:
     """One view field shown by one widget: ``to_widget(view value)`` seeds it, ``from_widget`` reads it back,
@@ -51,9 +42,9 @@ class Bind:
 
     field: str
     key: str
-    to_widget: Callable = _same
-    from_widget: Callable = _same
-    valid: Callable[[object], bool] = _any
+    to_widget: Callable = staticmethod(lambda x: x)
+    from_widget: Callable = staticmethod(lambda x: x)
+    valid: Callable[[object], bool] = staticmethod(lambda _x: True)
 
 
 def _one_of(options) -> Callable[[object], bool]:
@@ -79,16 +70,6 @@ WIDGETS: dict[str, Bind] = {b.field: b for b in (
 def weight_key(domain: str) -> str:
     """The one widget key of a domain's weight (the same slider key on Kaart and Prioriteren)."""
     return f"w_weight_{domain}"
-
-
-def domain_ids() -> tuple[str, ...]:
-    return tuple(reg.DOMAINS)
-
-
-def colour_ids() -> tuple[str, ...]:
-    """What the map may be coloured by: composite, stacking count, a domain, a scored indicator."""
-    return ("composite", "stacking", *(f"domain:{d}" for d in reg.DOMAINS),
-            *(f"ind:{i.id}" for i in reg.scored_indicators()))
 
 
 # --- the session's view ------------------------------------------------------------------------------

@@ -232,6 +232,16 @@ class ViewState:
         return {d: given.get(d, 1.0) for d in domains}
 
 
+def domain_ids() -> tuple[str, ...]:
+    return tuple(DOMAINS)
+
+
+def colour_ids() -> tuple[str, ...]:
+    """What the map may be coloured by: composite, stacking count, a domain, a scored indicator."""
+    from indicators.registry import scored_indicators
+    return ("composite", "stacking", *(f"domain:{d}" for d in DOMAINS), *(f"ind:{i.id}" for i in scored_indicators()))
+
+
 def parse_weights(text: str, domains: tuple[str, ...] | None = None) -> tuple[tuple[str, float], ...] | None:
     """``armoede:2,werk:0`` -> ``(("armoede", 2.0), ("werk", 0.0))`` (indicators.weights, up to ``WEIGHT_MAX``).
 
