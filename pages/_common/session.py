@@ -152,6 +152,12 @@ def update(**changes) -> ViewState:
     return commit()
 
 
+def go(page: str) -> None:
+    """``st.switch_page`` with the view in the query string (without it the address bar loses the view and
+    the view written back afterwards is a second history entry)."""
+    st.switch_page(page, query_params=address(current()))
+
+
 def enter_page(slug: str) -> ViewState:
     v = current()
     return change(page=slug) if v.page != slug else v
@@ -163,10 +169,14 @@ def bind(name: str) -> dict:
     """Keyword arguments for the widget of view field ``name``: its key, seeded from the view, and the callback
     that writes a change back into the view. Create the widget right after (``st.radio(..., **bind("level"))``)."""
     b = WIDGETS[name]
-    value = b.to_widget(getattr(current(), name))
-    if st.session_state.get(b.key) != value:
-        st.session_state[b.key] = value
-    return {"key": b.key, "on_change": _changed, "args": (name,)}
+    return {"key": _seed(b.key, b.to_widget(getattr(current(), name))), "on_change": _changed, "args": (name,)}
+
+
+def _seed(key: str, value) -> str:
+    """The widget state of ``key`` set to the view's ``value`` (before the widget is created); returns ``key``."""
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value
+    return key
 
 
 def _changed(name: str) -> None:
@@ -183,10 +193,7 @@ def _changed(name: str) -> None:
 
 def bind_weight(domain: str) -> dict:
     """Keyword arguments for the slider of ``domain``'s weight (seeded from the view, written back to it)."""
-    key = weight_key(domain)
-    value = float(current().weight_map(domain_ids())[domain])
-    if st.session_state.get(key) != value:
-        st.session_state[key] = value
+    key = _seed(weight_key(domain), float(current().weight_map(domain_ids())[domain]))
     return {"key": key, "on_change": _weight_changed, "args": (domain,)}
 
 
@@ -212,9 +219,7 @@ def reset_weights() -> None:
 def bind_area(key: str, options) -> dict:
     """An area picker (a select box of ``options``, "" = none) bound to the view's area."""
     area = current().area
-    value = area if area in options else ""
-    if st.session_state.get(key) != value:
-        st.session_state[key] = value
+    _seed(key, area if area in options else "")
     return {"key": key, "on_change": _area_changed, "args": (key,)}
 
 
@@ -224,10 +229,8 @@ def _area_changed(key: str) -> None:
 
 def take_notice(key: str) -> bool:
     """Whether the last change was refused or adjusted for reason ``key`` (an i18n key); said once."""
-    if st.session_state.get(NOTICE) != key:
-        return False
-    del st.session_state[NOTICE]
-    return True
+    said = st.session_state.get(NOTICE) == key
+    return said and st.session_state.pop(NOTICE) == key
 
 
 def map_click(key: str) -> Callable[[], None]:
@@ -254,7 +257,6 @@ def link_problems() -> tuple[tuple, tuple, tuple]:
 
 def gm_hints() -> tuple[tuple, bool]:
     return st.session_state.get(GM_HINTS) or ((), False)
-
 
 def fix_gemeente(code: str, fell_back: bool) -> None:
     """A gemeente picked to replace what the link named wrongly: added to the view (or replacing the default)."""
@@ -289,7 +291,10 @@ def share_slot(*, taken: bool = False):
 
 def once(key: str) -> bool:
     """True the first time ``key`` is asked for in this session (e.g. the arrival of a ``?page=`` link)."""
-    if st.session_state.get(key):
-        return False
-    st.session_state[key] = True
-    return True
+    first, st.session_state[key] = not st.session_state.get(key), True
+    return first
+
+
+def arrived_with_page() -> bool:
+    """The address bar names a page in ``page=`` (a link such as ``/?page=vergelijken``)."""
+    return "page" in st.query_params

@@ -52,7 +52,7 @@ def main() -> None:
     current = st.navigation([home, *pages.values()], position="hidden")
 
     # A link such as /?page=vergelijken opens that page once, on arrival (the page path wins when both are given).
-    if session.once("_arrived") and current is home and view.page != "kaart" and "page" in st.query_params:
+    if session.once("_arrived") and current is home and view.page != "kaart" and session.arrived_with_page():
         st.switch_page(pages[view.page], query_params=session.address(view))
 
     view = session.enter_page("kaart" if current is home else current.url_path)

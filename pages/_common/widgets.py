@@ -19,7 +19,7 @@ from pages._common.i18n import label, t
 from pages._common.state import LEVELS, REFERENCES, YEARS, ViewState
 
 # the session's view for the pages (session.py owns it; these names stay for the pages that call them)
-view, update, domain_ids, colour_ids = session.current, session.update, session.domain_ids, session.colour_ids
+view, update, domain_ids, colour_ids, go = session.current, session.update, session.domain_ids, session.colour_ids, session.go
 
 
 # --- sidebar --------------------------------------------------------------------------------------
