@@ -27,6 +27,7 @@ if view.present:
 def map_section() -> None:
     """Controls, map, legend and selection: a change here (colour, classes, weights, a click) reruns only this
     part (st.fragment), not the shell and sidebar; it writes the share link itself, also when it stops early."""
+    session.commit()        # a change of this section's widgets (callbacks ran before); st.stop() ends writing
     try:
         _map_section()
     finally:

@@ -65,6 +65,7 @@ def main() -> None:
     links.share_box(view, share_slot)
     st.sidebar.caption(t("attribution", lang))
     links.warn_bad_params(lang)
+    session.commit()        # now as well as after the page: nothing can be written after a page's st.stop()
     session.SHELL.active = True
     session.set_share_slot(share_slot, nav_slot)
     try:
