@@ -88,7 +88,7 @@ def _server_ms(url: str, digest: str) -> tuple[float, float]:
     import asyncio
     from benchmarks._stclient import widget_changes
     values = [1.5, 2, 2.5, 3, 3.5, 3, 2.5, 2, 1.5, 1][:CHANGES]
-    out = asyncio.run(widget_changes(url, f"colour=composite&files={digest}", "kw_armoede", values,
+    out = asyncio.run(widget_changes(url, f"colour=composite&files={digest}", "w_weight_armoede", values,
                                     open_keys=("x_weights",)))
     if not out["fragment"]:
         print("(the weight slider is not in a fragment: every change reruns the whole page)")

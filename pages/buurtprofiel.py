@@ -7,10 +7,10 @@ import streamlit as st
 
 from indicators import registry as reg
 
-from pages._common import changesui, focusui, fmt, loaders, narrative, reports, tables, widgets, wording
+from pages._common import changesui, focusui, fmt, loaders, narrative, reports, shell, tables, widgets, wording
 from pages._common.i18n import label, t
 
-view = widgets.page_view("buurtprofiel")
+view = shell.page_view("buurtprofiel")
 lang = view.lang
 st.title(t("page_buurtprofiel", lang))
 changesui.version_notice(view)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import StapelkaartError
-from pages._common import changesui, fmt, focusui, loaders, tables, widgets
+from pages._common import changesui, fmt, focusui, loaders, shell, tables, widgets
 from pages._common.i18n import t
 
-view = widgets.page_view("gegevens")
+view = shell.page_view("gegevens")
 lang = view.lang
 st.title(t("page_gegevens", lang))
 changesui.version_notice(view)     # a view on an older kept version (kv=) says so here too; links keep kv

@@ -7,10 +7,10 @@ import streamlit as st
 from indicators import method
 from indicators import registry as reg
 
-from pages._common import loaders, tables, widgets
+from pages._common import loaders, shell, tables, widgets
 from pages._common.i18n import label, t
 
-view = widgets.page_view("methode")
+view = shell.page_view("methode")
 lang = view.lang
 st.title(t("page_methode", lang))
 st.write(t("method_intro", lang))

@@ -5,28 +5,22 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators import registry as reg
-from indicators.weights import WEIGHT_DEFAULT, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_STEP
 
-from pages._common import changesui, loaders, reports, tables, widgets
+from pages._common import changesui, loaders, reports, shell, tables, widgets
 from pages._common.i18n import label, t
 
-view = widgets.page_view("prioriteren")
+view = shell.page_view("prioriteren")
 lang = view.lang
 domains = widgets.domain_ids()
 st.title(t("page_prioriteren", lang))
 changesui.version_notice(view)       # a view that reads an older kept version says so
 
-# --- weights (default equal, shown, reset) ---
+# --- weights (default equal, shown, reset): the same sliders as on the Kaart, bound to the view ---
 with st.expander(t("weights", lang), expanded=True):
-    st.button(t("weights_reset", lang), key="b_reset", on_click=widgets.reset_weights, args=(domains,))
-    cols = st.columns(len(domains))
-    for col, d in zip(cols, domains):
-        col.slider(label(reg.DOMAINS[d], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, key=f"w_weight_{d}")
-weights = {d: float(st.session_state[f"w_weight_{d}"]) for d in domains}
-if sum(weights.values()) <= 0:
-    st.warning(t("weights_all_zero", lang))
-    weights = dict.fromkeys(domains, WEIGHT_DEFAULT)
-view = widgets.update(weights=weights)
+    st.button(t("weights_reset", lang), key="b_reset", on_click=widgets.reset_weights)
+    for col, d in zip(st.columns(len(domains)), domains):
+        widgets.weight_slider(col, d, lang)
+    widgets.weights_notice(lang)
 wmap = view.weight_map(domains)
 used = t("weights_equal", lang) if not view.weights else \
     ", ".join(f"{label(reg.DOMAINS[d], lang)} {w:g}" for d, w in wmap.items())

@@ -10,10 +10,10 @@ import streamlit as st
 
 from core.errors import StapelkaartError
 from indicators import registry as reg
-from pages._common import fmt, focusui, loaders, reports, tables, widgets
+from pages._common import fmt, focusui, loaders, reports, shell, tables, widgets
 from pages._common.i18n import label, t
 
-view = widgets.page_view("vergelijken")
+view = shell.page_view("vergelijken")
 lang = view.lang
 st.title(t("page_vergelijken", lang))
 band = reports.worst_band(loaders.score_settings(view))   # the engine setting behind stacking
@@ -100,7 +100,7 @@ for start in range(0, len(focus_rows), per_row):
             widgets.sentence(reports.focus_sentence_for(view, fid, table))
             if st.button(t("page_buurtprofiel", lang), key=f"b_open_{fid}", icon=":material/location_on:"):
                 widgets.update(fopen=fid, page="buurtprofiel")
-                st.switch_page("pages/buurtprofiel.py")
+                widgets.go("pages/buurtprofiel.py")       # with the view in the address bar
 
 # --- the table: rows per domain and indicator, one column per focus area, then the references ------------
 show = st.segmented_control(t("display_as", lang), ["pct", "abs"], default="pct", key="w_show",

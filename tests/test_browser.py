@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from benchmarks._deckmap import FRAME_SELECTOR, GEO_SUFFIX, WsCounter, canvas_pixels, map_frame, wait_drawn
-from tests._browser import CHROMIUM, chromium, serve
+from tests._browser import CHROMIUM, chromium, nav_text, serve
 from tests.conftest import ARTIFACTS, MIRROR_BIN, REPO, SHARED_DATA, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -132,7 +132,7 @@ def test_a_deep_link_on_a_fresh_server_opens_the_full_app(page, server):
     _open(page, server + "/vergelijken?lang=en", canvas=False)
     page.wait_for_selector("h2", timeout=60_000)
     assert page.locator("h1").first.inner_text().strip() == "Compare"
-    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    nav = nav_text(page)
     assert "Map" in nav and "Method & sources" in nav and "app" not in nav.split()
 
 
@@ -289,7 +289,7 @@ def test_every_page_path_opens_on_a_freshly_started_server(browser, fresh_server
         body = pg.locator("body").inner_text()
         assert "Page not found" not in body and "not found" not in " ".join(dialogs).lower(), (slug, dialogs)
         assert pg.locator("h1").first.inner_text().strip() == PAGE_TITLES_EN[slug]
-        nav = pg.locator('[data-testid="stSidebarNav"]').inner_text()
+        nav = nav_text(pg)
         assert "Map" in nav and "Compare" in nav and "app" not in nav.split()
         assert pg.url.split("?")[0].rstrip("/").endswith("" if slug == "kaart" else "/" + slug)
     finally:

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
-from tests._browser import CHROMIUM, chromium, serve
+from tests._browser import CHROMIUM, NAV_LINK, chromium, nav_text, serve
 from tests.conftest import MIRROR_BIN, REPO, SHARED_DATA, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -145,7 +145,7 @@ def test_deep_link_to_kaart_on_a_freshly_started_server(browser, env, tmp_path):
             _open(pg, url + "/kaart?lang=en")
             assert "Page not found" not in pg.locator("body").inner_text() and pg.dialogs == []
             assert pg.locator("h1").first.inner_text().strip() == TITLES_EN["kaart"]
-            assert "Map" in pg.locator('[data-testid="stSidebarNav"]').inner_text()
+            assert "Map" in nav_text(pg)
         finally:
             ctx.close()
 
@@ -161,7 +161,7 @@ def test_leaving_presentation_mode_by_its_button_brings_the_sidebar_back(page, s
     _no_exception(page)
     assert "StreamlitWidgetAlreadyInstantiatedError" not in page.locator("body").inner_text()
     assert "present" not in page.url
-    assert page.locator('[data-testid="stSidebarNav"]').is_visible()
+    assert page.locator(NAV_LINK).first.is_visible()
     assert page.get_by_role("button", name="Presentatiemodus verlaten").count() == 0
     # and back in by the sidebar toggle, out again by the URL
     page.get_by_text("Presentatiemodus", exact=True).first.click()
@@ -188,7 +188,7 @@ def test_share_link_on_vergelijken_after_a_weight_change_and_an_area_pick_equals
     page.wait_for_function("() => location.search.includes('area=WK047912')", timeout=60_000)
     assert _assert_share_equals_address_bar(page)[1]["area"] == "WK047912"
     # a weight on Prioriteren (slider by keyboard: one step of 0.5 down)
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Prioriteren").click()
+    page.locator(NAV_LINK, has_text="Prioriteren").click()
     _settle(page)
     slider = page.get_by_role("slider").first
     slider.focus()
@@ -203,7 +203,7 @@ def test_share_link_on_vergelijken_after_a_weight_change_and_an_area_pick_equals
     weights = _assert_share_equals_address_bar(page)[1]["w"]
     assert weights.endswith(":0")
     # Vergelijken: the link names Vergelijken, the weight and the area
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Vergelijken").click()
+    page.locator(NAV_LINK, has_text="Vergelijken").click()
     _settle(page)
     page.wait_for_selector("h2", timeout=90_000)
     view = _assert_share_equals_address_bar(page)

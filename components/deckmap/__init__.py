@@ -87,7 +87,8 @@ def flags_field(label: str, masks, names: Sequence[str], *, missing: str = "—"
 def deck_map(geometry: EncodedGeometry, classes, palette: Sequence[Sequence[int]], *,
              fields: Sequence[Mapping] = (), outlines: Sequence[str] = (), outline_colour=(26, 26, 26, 255),
              height: int = 560, label: str = "Kaart", loading_text: str = "Kaart laden…", locale: str = "nl-NL",
-             fit: Sequence[float] | None = None, fill_viewport: bool = False, key: str | None = None) -> dict | None:
+             fit: Sequence[float] | None = None, fill_viewport: bool = False, key: str | None = None,
+             on_change=None) -> dict | None:
     """Draw the map; returns ``{"code": ..., "seq": n}`` of the last clicked area (None before any click).
 
     ``classes``: one palette index per area (uint8, order of ``geometry.codes``). ``palette``: RGBA lists
@@ -97,6 +98,7 @@ def deck_map(geometry: EncodedGeometry, classes, palette: Sequence[Sequence[int]
     (minx, miny, maxx, maxy) to frame instead of the whole layer; a new ``fit`` re-frames the view.
     ``fill_viewport``: grow from ``height`` (the minimum) to the bottom of the browser window, and follow its
     resizes (presentation mode: 402 px at 1280x720 under the compact header, ~760 px on a 1080p projector).
+    ``on_change``: called (a Streamlit widget callback, before the rerun) when a click set a new value.
     """
     cls = np.asarray(classes, dtype=np.uint8)
     if len(cls) != len(geometry.codes):
@@ -114,4 +116,4 @@ def deck_map(geometry: EncodedGeometry, classes, palette: Sequence[Sequence[int]
                       palette=pal, fields=meta, outlines=outl, outline_colour=list(outline_colour),
                       height=int(height), fill_viewport=bool(fill_viewport), label=str(label), loading_text=str(loading_text), locale=str(locale),
                       fit=[float(v) for v in fit] if fit is not None else None,
-                      version=h.hexdigest()[:16], key=key, default=None, **values)
+                      version=h.hexdigest()[:16], key=key, default=None, on_change=on_change, **values)

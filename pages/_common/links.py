@@ -11,10 +11,9 @@ import re
 
 import streamlit as st
 
-from pages._common import fmt, loaders
+from pages._common import fmt, loaders, session
 from pages._common.i18n import t
 from pages._common.state import ViewState, share_url
-from pages._common.widgets import GM_HINTS, PROBLEMS, set_view, view
 
 
 def base_url() -> str:
@@ -27,6 +26,10 @@ def base_url() -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+ICONS = {"kaart": ":material/map:", "vergelijken": ":material/bar_chart:", "buurtprofiel": ":material/location_on:",
+         "prioriteren": ":material/format_list_numbered:", "methode": ":material/menu_book:",
+         "gegevens": ":material/database:"}
+
 #: the parameter names a link may carry (the only names ever shown back: a name from the URL is never echoed)
 PARAM_NAMES = ("gm", "year", "level", "ref", "colour", "classes", "k", "w", "area", "focus", "hotspots", "page",
                "lang", "present", "files", "fa", "fopen", "kv", "nl")   # every name ViewState.to_params writes
@@ -35,8 +38,8 @@ PARAM_NAMES = ("gm", "year", "level", "ref", "colour", "classes", "k", "w", "are
 def warn_bad_params(lang: str) -> None:
     """Say which settings of the link were not used. Only known parameter names are listed (as inert text);
     unknown names are counted, never shown; dropped gemeente codes and missing files passed the allow-list."""
-    problems, dropped, missing = st.session_state.get(PROBLEMS) or ((), (), ())
-    unmatched, fell_back = st.session_state.get(GM_HINTS) or ((), False)
+    problems, dropped, missing = session.link_problems()
+    unmatched, fell_back = session.gm_hints()
     part = "gm" in problems and bool(unmatched) and not fell_back    # some of gm= kept, the unreadable rest left out
     known = [p for p in problems if p in PARAM_NAMES and not (part and p == "gm")]
     n_unknown = sum(p not in PARAM_NAMES for p in problems)
@@ -46,9 +49,9 @@ def warn_bad_params(lang: str) -> None:
     if n_unknown:
         parts.append(t("unknown_params", lang, n=n_unknown))
     if dropped:
-        parts.append(t("gm_dropped", lang, codes=", ".join(dropped), year=view().year))
+        parts.append(t("gm_dropped", lang, codes=", ".join(dropped), year=session.current().year))
     if part and len(unmatched) > len(dropped):
-        parts.append(t("gm_part_dropped", lang, year=view().year))
+        parts.append(t("gm_part_dropped", lang, year=session.current().year))
     if missing:
         parts.append(t("files_missing", lang, files=", ".join(missing)))
     if parts:
@@ -74,10 +77,10 @@ def gemeente_picker(lang: str) -> None:
     """The fix for a gemeente the link named wrongly, offered where the message is: a list of every gemeente
     of the year with the likely ones first. Picking one adds it to the view (or replaces the default the view
     fell back to). Only names from the CBS list are shown; nothing from the URL."""
-    unmatched, fell_back = st.session_state.get(GM_HINTS) or ((), False)
+    unmatched, fell_back = session.gm_hints()
     if not unmatched:
         return
-    options = loaders.gemeente_options(view().year)
+    options = loaders.gemeente_options(session.current().year)
     likely = gemeente_suggestions(unmatched, options)
     if likely:
         st.caption(t("gm_suggest", lang, names=", ".join(f"{options[c]} ({c})" for c in likely)))
@@ -88,28 +91,32 @@ def gemeente_picker(lang: str) -> None:
 
 def _pick_gemeente(fell_back: bool) -> None:
     code = st.session_state.get("w_gm_fix")
-    if not code:
+    if code:
+        session.fix_gemeente(code, fell_back)
+
+
+def nav_links(v: ViewState, slot) -> None:
+    """The page menu in the sidebar: one link per page carrying this view's parameters, so a page change is one
+    browser history entry with the view in it (Streamlit's own menu clears the query string on a page change;
+    the view written back after it was a second entry, and Back needed two presses). Not in presentation mode."""
+    box = slot.container()
+    if v.present:
         return
-    v = view()
-    gemeenten = (code,) if fell_back else tuple(dict.fromkeys((*v.gemeenten, code)))
-    set_view(v.with_(gemeenten=gemeenten, area=None))
-    st.session_state["w_gemeenten"] = list(gemeenten)
-    st.session_state[GM_HINTS] = ((), False)
-    problems, _dropped, missing = st.session_state.get(PROBLEMS) or ((), (), ())
-    st.session_state[PROBLEMS] = (tuple(p for p in problems if p != "gm"), (), missing)
-
-
-SHARE_SLOT, SHARE_DONE = "_share_slot", "_share_done"   # session keys shared with the shell (shell.py)
+    params = session.address(v)
+    for slug, icon in ICONS.items():
+        box.page_link(f"pages/{slug}.py", label=t(f"page_{slug}", v.lang), icon=icon, query_params=params)
 
 
 def refresh_share_box() -> None:
-    """The share link written by a page section that reruns alone (the Kaart's map section, an st.fragment),
-    into the shell's sidebar slot, on its full runs and its own reruns alike (Streamlit reserves the slot for
-    the fragment only when it wrote there in the last full run); the shell then leaves the slot alone."""
-    slot = st.session_state.get(SHARE_SLOT)
+    """The end of a page section that reruns alone (the Kaart's map section, an st.fragment), on its full runs
+    and its own reruns alike: the view into the address bar, and the share link into the shell's sidebar slot
+    (Streamlit reserves the slot for the fragment only when it wrote there in the last full run); the shell
+    then leaves the slot alone."""
+    v = session.commit()
+    slot = session.share_slot(taken=True)
     if slot is not None:
-        share_box(view(), slot)
-        st.session_state[SHARE_DONE] = True
+        share_box(v, slot)
+        nav_links(v, session.nav_slot())
 
 
 def share_box(v: ViewState, slot=None) -> None:

@@ -5,7 +5,7 @@ folder called ``pages/``; Streamlit treats such a folder next to the entrypoint 
 ``st.navigation`` has run once in the process ("As soon as any session of your app executes the st.navigation
 command, your app will ignore the pages/ directory (across all sessions)": st.navigation reference). So the
 first request of a fresh server straight to ``/vergelijken`` runs ``pages/vergelijken.py`` on its own; the page
-then calls :func:`main` itself (``widgets.page_view``), which runs ``st.navigation`` (public API), resolves the
+then calls :func:`main` itself (:func:`page_view`), which runs ``st.navigation`` (public API), resolves the
 same URL path and runs the page inside the shell, in the same script run: no rerun, no widget value lost.
 """
 
@@ -16,14 +16,10 @@ import sys
 
 import streamlit as st
 
-from pages._common import links, style, widgets
+from pages._common import links, loaders, session, style, widgets
 from pages._common.i18n import t
-from pages._common.state import PAGES
-
-ICONS = {"kaart": ":material/map:", "vergelijken": ":material/bar_chart:", "buurtprofiel": ":material/location_on:",
-         "prioriteren": ":material/format_list_numbered:", "methode": ":material/menu_book:",
-         "gegevens": ":material/database:"}
-
+from pages._common.links import ICONS
+from pages._common.state import PAGES, ViewState
 
 def _log_to_stderr() -> None:
     """The app's loggers (``stapelkaart.errors``: tracebacks under an error id; data/, pages/) write to the
@@ -42,38 +38,57 @@ def _log_to_stderr() -> None:
 def main() -> None:
     _log_to_stderr()
     st.set_page_config(page_title="Stapelkaart", layout="wide")
-    view = widgets.init_view()
+    view = session.init()       # the widgets' callbacks of this run already changed it: one view for the run
     lang = view.lang
     style.apply(view.present)
 
     pages = {p: st.Page(f"pages/{p}.py", title=t(f"page_{p}", lang), icon=ICONS[p], url_path=p) for p in PAGES}
+    # the menu is links.nav_links (links that carry the view); Streamlit's own stays hidden
     # Kaart is served twice: as the default page at "/" (in the menu) and, hidden, at /kaart (what share links
     # say). A default page only answers at "/", so /kaart alone would be "Page not found".
     home = st.Page("pages/kaart.py", title=t("page_kaart", lang), icon=ICONS["kaart"], url_path="start", default=True)
     pages["kaart"] = st.Page("pages/kaart.py", title=t("page_kaart", lang), icon=ICONS["kaart"], url_path="kaart",
                              visibility="hidden")
-    current = st.navigation([home, *pages.values()], position="hidden" if view.present else "sidebar")
+    current = st.navigation([home, *pages.values()], position="hidden")
 
     # A link such as /?page=vergelijken opens that page once, on arrival (the page path wins when both are given).
-    if not st.session_state.get("_arrived"):
-        st.session_state["_arrived"] = True
-        if current is home and view.page != "kaart" and "page" in st.query_params:
-            st.switch_page(pages[view.page], query_params=view.to_params())
+    if session.once("_arrived") and current is home and view.page != "kaart" and session.arrived_with_page():
+        st.switch_page(pages[view.page], query_params=session.address(view))
 
-    view = widgets.sidebar(view)
+    view = session.enter_page("kaart" if current is home else current.url_path)
+    nav_slot = st.sidebar.empty()
+    links.nav_links(view, nav_slot)
+    widgets.sidebar(view)
     # The link is filled after the page ran (it then holds what the page's own widgets changed); first with the
     # view as it enters the page, which stays when the page ends early with st.stop (nothing renders after it).
     share_slot = st.sidebar.empty()
-    links.share_box(view.with_(page="kaart" if current is home else current.url_path), share_slot)
+    links.share_box(view, share_slot)
     st.sidebar.caption(t("attribution", lang))
     links.warn_bad_params(lang)
-    widgets.SHELL.active = True
-    st.session_state[links.SHARE_SLOT], st.session_state[links.SHARE_DONE] = share_slot, False
+    session.commit()        # now as well as after the page: nothing can be written after a page's st.stop()
+    session.SHELL.active = True
+    session.set_share_slot(share_slot, nav_slot)
     try:
         current.run()
     except Exception as exc:  # noqa: BLE001 (logged with traceback and error id; st.stop/st.rerun pass through)
         widgets.unexpected(exc, lang)
     finally:
-        widgets.SHELL.active = False
-        if not st.session_state.get(links.SHARE_DONE):   # the Kaart's map section writes it itself
-            links.share_box(widgets.view(), share_slot)
+        session.SHELL.active = False
+        view = session.commit()                   # the address bar: the view this run showed
+        slot = session.share_slot()                # None when the Kaart's map section wrote it itself
+        if slot is not None:
+            links.share_box(view, slot)
+            links.nav_links(view, nav_slot)
+
+
+def page_view(slug: str) -> ViewState:
+    """Called first by every page: the session's view (the page itself is recorded by the shell).
+
+    A page run outside the shell (the first request of a fresh server straight to ``/vergelijken``: Streamlit's
+    legacy ``pages/`` mode, see the module docstring) runs the shell, which runs this page inside it, and stops.
+    """
+    if not getattr(session.SHELL, "active", False):
+        main()
+        st.stop()
+    loaders.test_fault(f"page:{slug}")
+    return session.enter_page(slug)

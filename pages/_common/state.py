@@ -166,9 +166,7 @@ class ViewState:
                 return None
             return text
 
-        def parse_area(text: str):
-            text = text.upper()
-            return text if _AREA_RE.match(text) else None
+        parse_area = area_code
 
         values["gemeenten"] = choose("gm", parse_gm, d.gemeenten)
         values["year"] = choose("year", parse_int(0, 0, YEARS), d.year)
@@ -234,6 +232,16 @@ class ViewState:
         return {d: given.get(d, 1.0) for d in domains}
 
 
+def domain_ids() -> tuple[str, ...]:
+    return tuple(DOMAINS)
+
+
+def colour_ids() -> tuple[str, ...]:
+    """What the map may be coloured by: composite, stacking count, a domain, a scored indicator."""
+    from indicators.registry import scored_indicators
+    return ("composite", "stacking", *(f"domain:{d}" for d in DOMAINS), *(f"ind:{i.id}" for i in scored_indicators()))
+
+
 def parse_weights(text: str, domains: tuple[str, ...] | None = None) -> tuple[tuple[str, float], ...] | None:
     """``armoede:2,werk:0`` -> ``(("armoede", 2.0), ("werk", 0.0))`` (indicators.weights, up to ``WEIGHT_MAX``).
 
@@ -244,10 +252,29 @@ def parse_weights(text: str, domains: tuple[str, ...] | None = None) -> tuple[tu
         out = parse_weight_text(text, domains, maximum=WEIGHT_MAX)
     except UserInputError:
         return None
+    return usable_weights(out, domains)
+
+
+def usable_weights(weights: Mapping[str, float], domains: tuple[str, ...] | None = None):
+    """The one rule for weights (a link, a slider): the sum over the domains must be above 0, else there is no
+    composite (None). A domain not named weighs ``WEIGHT_DEFAULT``. Returns the normalised weights."""
     every = tuple(domains) if domains is not None else tuple(DOMAINS)
-    if out and all(out.get(d, WEIGHT_DEFAULT) <= 0 for d in {*every, *out}):
+    if weights and sum(max(float(weights.get(d, WEIGHT_DEFAULT)), 0.0) for d in {*every, *weights}) <= 0:
         return None
-    return normalise_weights(out)
+    return normalise_weights(weights)
+
+
+def area_code(text: object) -> str | None:
+    """A wijk/buurt/gemeente code (upper case), or None for anything else (a crafted map value, a bad link)."""
+    if not isinstance(text, str):
+        return None
+    code = text.strip().upper()
+    return code if _AREA_RE.match(code) else None
+
+
+def area_fits(area: str | None, level: str) -> bool:
+    """Whether ``area`` (a code) is of ``level``: a wijk code on the wijk level, a buurt code on the buurt level."""
+    return bool(area) and area[:2] == {"wijk": "WK", "buurt": "BU"}.get(level)
 
 
 def share_url(base: str, state: ViewState) -> str:

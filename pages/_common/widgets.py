@@ -1,166 +1,64 @@
-"""Shared UI pieces: the view state in session + URL, the sidebar, the share link, legends, messages.
+"""Shared UI pieces: the sidebar, the presentation bar, legends, messages.
 
-Widgets are keyed and seeded from the ``ViewState``; after they render, the state is rebuilt from their
-values and written back to ``st.query_params`` so the URL always reproduces the view.
+Every widget of the view is bound to it through ``pages._common.session`` (seeded from the view before it is
+created, written back by its callback); this module never reads widget keys itself.
 """
 
 from __future__ import annotations
 
 import html
-import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 import streamlit as st
 
-from indicators import registry as reg
-from indicators.weights import WEIGHT_DEFAULT
 from core.errors import StapelkaartError
-from pages._common import fmt, loaders
+from indicators import registry as reg
+from indicators.weights import WEIGHT_MAX, WEIGHT_MIN, WEIGHT_STEP
+from pages._common import fmt, loaders, session
 from pages._common.i18n import label, t
 from pages._common.state import LEVELS, REFERENCES, YEARS, ViewState
 
-SHELL = threading.local()   # SHELL.active: app.py is running this page (set around ``page.run()``)
-VIEW = "_view"
-LAST_PARAMS = "_last_params"
-PROBLEMS = "_param_problems"
-GM_HINTS = "_gm_hints"          # (what gm= held that is no gemeente, whether the view fell back to the default)
-
-
-# --- allow-lists from the registry -----------------------------------------------------------------
-
-def domain_ids() -> tuple[str, ...]:
-    return tuple(reg.DOMAINS)
-
-
-def colour_ids() -> tuple[str, ...]:
-    """What the map may be coloured by: composite, stacking count, a domain, a scored indicator."""
-    return ("composite", "stacking", *(f"domain:{d}" for d in reg.DOMAINS),
-            *(f"ind:{i.id}" for i in reg.scored_indicators()))
-
-
-# --- state ----------------------------------------------------------------------------------------
-
-def _params_now() -> dict[str, str]:
-    return {k: st.query_params.get(k) for k in st.query_params.keys()}
-
-
-def init_view() -> ViewState:
-    """Parse the URL on the first run of a session, or when the URL changed outside the app (back button).
-
-    Page navigation clears the query string; then the session's state is kept and written back.
-    """
-    params = _params_now()
-    changed = params != st.session_state.get(LAST_PARAMS) and bool(params)
-    if VIEW not in st.session_state or changed:
-        view = ViewState.from_params(params, domains=domain_ids(), colour_ids=colour_ids())
-        known = loaders.known_gemeenten(view.year)     # None when the list cannot be loaded: codes kept
-        if known is not None and "gm" in params:
-            view = ViewState.from_params(params, domains=domain_ids(), colour_ids=colour_ids(), gemeenten=known)
-        good, missing = loaders.parse_files(",".join(view.files))
-        if missing:
-            view = replace(view, files=tuple(good))
-        st.session_state[PROBLEMS] = (view.problems, view.dropped, tuple(missing))
-        asked = {c.strip().upper() for c in str(params.get("gm") or "").split(",")}
-        st.session_state[GM_HINTS] = (view.gm_unmatched, not set(view.gemeenten) & asked)   # fell back: replace
-        st.session_state[VIEW] = view
-        seed_widgets(view, force=True)
-        set_view(view)
-    return st.session_state[VIEW]
-
-
-def view() -> ViewState:
-    return st.session_state.get(VIEW) or ViewState()
-
-
-def set_view(new: ViewState) -> ViewState:
-    """Store the state and mirror it in the URL (only writes when something changed)."""
-    st.session_state[VIEW] = new
-    st.session_state[loaders.VIEW_FILES] = new.files
-    params = new.to_params()
-    if params != _params_now():
-        st.query_params.from_dict(params)
-    st.session_state[LAST_PARAMS] = params
-    return new
-
-
-def update(**changes) -> ViewState:
-    return set_view(view().with_(**changes))
-
-
-def seed_widgets(v: ViewState, force: bool = False) -> None:
-    """Put the state's values into the widget keys (before the widgets are created)."""
-    values = {"w_gemeenten": list(v.gemeenten), "w_year": v.year, "w_level": v.level, "w_ref": v.reference,
-              "w_lang": v.lang, "w_present": v.present, "w_colour": v.colour, "w_classes": v.classes,
-              "w_k": v.k, "w_hotspots": v.hotspots, "w_national": v.national}
-    for d in domain_ids():
-        values[f"w_weight_{d}"] = float(dict(v.weights).get(d, WEIGHT_DEFAULT))
-    for key, value in values.items():
-        if force or key not in st.session_state:
-            st.session_state[key] = value
-    if force:                                   # area pickers are seeded by the pages from the state
-        for key in ("w_area_wijk", "w_area_buurt", "w_profile_area"):
-            st.session_state.pop(key, None)
+# the session's view for the pages (session.py owns it; these names stay for the pages that call them)
+view, update, domain_ids, colour_ids, go = session.current, session.update, session.domain_ids, session.colour_ids, session.go
 
 
 # --- sidebar --------------------------------------------------------------------------------------
 
-def sidebar(v: ViewState) -> ViewState:
-    """Common controls (every page). Returns the updated state."""
+def sidebar(v: ViewState) -> None:
+    """Common controls (every page), each bound to the view: a change is in the view before the next run."""
     lang = v.lang
-    seed_widgets(v)
     with st.sidebar:
-        st.radio(t("lang_label", lang), ["nl", "en"], key="w_lang", horizontal=True,
+        st.radio(t("lang_label", lang), ["nl", "en"], horizontal=True, **session.bind("lang"),
                  format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x])
         options = loaders.gemeente_options(v.year)
         for code in v.gemeenten:              # a valid code from the URL that the list lacks stays selectable
             options.setdefault(code, code)
         # the list of ~340 gemeenten (7 KB, re-sent on every rerun) only while the user is choosing (issue 13)
-        current = st.session_state.get("w_gemeenten") or v.gemeenten   # this run's choice, not the last one
-        st.caption(f"{t('gemeenten', lang)}: " + fmt.md(", ".join(options.get(c, c) for c in current)))
+        st.caption(f"{t('gemeenten', lang)}: " + fmt.md(", ".join(options.get(c, c) for c in v.gemeenten)))
         box = st.expander(t("gemeenten_choose", lang), key="x_gemeenten", on_change="rerun")   # a fixed label: stays open
         if box.open:
             with box:
-                st.multiselect(t("gemeenten", lang), list(options), key="w_gemeenten", help=t("gemeenten_help", lang),
-                               format_func=lambda c: f"{options.get(c, c)} ({c})")
-        st.selectbox(t("year", lang), list(YEARS), key="w_year")
-        st.radio(t("level", lang), list(LEVELS), key="w_level", horizontal=True,
-                 format_func=lambda x: t(f"level_{x}", lang))
-        st.radio(t("reference", lang), list(REFERENCES), key="w_ref", format_func=lambda x: t(f"ref_{x}", lang))
-        st.toggle(t("present_toggle", lang), key="w_present", on_change=_present_changed)
-    chosen = tuple(st.session_state["w_gemeenten"])      # seeded from the view while the list is closed
-    gemeenten = chosen or v.gemeenten
-    new = v.with_(gemeenten=gemeenten, year=int(st.session_state["w_year"]), level=st.session_state["w_level"],
-                  reference=st.session_state["w_ref"], lang=st.session_state["w_lang"],
-                  present=bool(st.session_state["w_present"]), weights=v.weights)
-    if new.gemeenten != v.gemeenten or new.year != v.year or new.level != v.level:
-        new = new.with_(area=None if new.area and new.area[:2] != new.level[:2].upper().replace("WI", "WK") else new.area)
-    if not chosen:
-        st.sidebar.info(t("gemeenten_empty", lang))
-    return set_view(new)
-
-
-def _present_changed() -> None:
-    """Callback of the presentation toggle: the state changes before the next run builds the navigation."""
-    update(present=bool(st.session_state["w_present"]))
-
-
-def _leave_present() -> None:
-    """Callback of 'Presentatiemodus verlaten' (runs before any widget exists, so ``w_present`` may be set)."""
-    st.session_state["w_present"] = False
-    update(present=False)
+                st.multiselect(t("gemeenten", lang), list(options), help=t("gemeenten_help", lang),
+                               format_func=lambda c: f"{options.get(c, c)} ({c})", **session.bind("gemeenten"))
+        st.selectbox(t("year", lang), list(YEARS), **session.bind("year"))
+        st.radio(t("level", lang), list(LEVELS), horizontal=True, format_func=lambda x: t(f"level_{x}", lang),
+                 **session.bind("level"))
+        st.radio(t("reference", lang), list(REFERENCES), format_func=lambda x: t(f"ref_{x}", lang),
+                 **session.bind("reference"))
+        st.toggle(t("present_toggle", lang), **session.bind("present"))
+        if session.take_notice("gemeenten_empty"):
+            st.info(t("gemeenten_empty", lang))
 
 
 def present_bar(v: ViewState, n_focus: int, focus_name: str | None) -> None:
     """Presentation mode: leave, previous/next focus area."""
     cols = st.columns([2, 2, 2, 1])
-    if cols[0].button("◀ " + t("present_prev", v.lang), key="b_prev", disabled=n_focus < 2):
-        update(focus=(v.focus - 1) % max(n_focus, 1))
-        st.rerun()
-    if cols[1].button(t("present_next", v.lang) + " ▶", key="b_next", disabled=n_focus < 2):
-        update(focus=(v.focus + 1) % max(n_focus, 1))
-        st.rerun()
-    cols[2].button(t("present_exit", v.lang), key="b_exit", on_click=_leave_present)
+    n = max(n_focus, 1)
+    cols[0].button("◀ " + t("present_prev", v.lang), key="b_prev", disabled=n_focus < 2,
+                   on_click=lambda: update(focus=(view().focus - 1) % n))
+    cols[1].button(t("present_next", v.lang) + " ▶", key="b_next", disabled=n_focus < 2,
+                   on_click=lambda: update(focus=(view().focus + 1) % n))
+    cols[2].button(t("present_exit", v.lang), key="b_exit", on_click=lambda: update(present=False))
 
 
 # --- display helpers ------------------------------------------------------------------------------
@@ -215,7 +113,8 @@ def coverage_warning(scored, lang: str) -> None:
     if view().present:      # presentation: one line with a link, the map and legend stay above the fold
         c1, c2 = st.columns([4, 1], vertical_alignment="center")
         c1.caption(t("low_coverage_short", lang, n=len(low), ref=result.reference.text(lang)))
-        c2.page_link("pages/methode.py", label=t("page_methode", lang), icon=":material/menu_book:")
+        c2.page_link("pages/methode.py", label=t("page_methode", lang), icon=":material/menu_book:",
+                     query_params=session.address(view()))
         return
     items = "; ".join(t("low_coverage_item", lang, label=label(reg.INDICATORS[r.indicator], lang),
                         n=int(r.n_reference_with_value), total=int(r.n_reference)) for r in low.itertuples())
@@ -241,25 +140,22 @@ def map_exports(v: ViewState, data, scored, gdf) -> None:
                            mime="image/png", key="dl_png")
 
 
-def reset_weights(domains) -> None:
+def reset_weights(domains=None) -> None:
     """Callback of 'Gewichten terugzetten': equal weights (1) for every domain."""
-    for d in domains:
-        st.session_state[f"w_weight_{d}"] = WEIGHT_DEFAULT
+    session.reset_weights()
 
 
-def page_view(slug: str) -> ViewState:
-    """Called first by every page: records which page is shown (so the link opens it) and returns the state.
+def weight_slider(box, domain: str, lang: str) -> float:
+    """The slider of one domain's weight (the same key on Kaart and Prioriteren), bound to the view; a change
+    that leaves every weight at 0 gives equal weights and says so (session.set_weights, the one rule)."""
+    return box.slider(label(reg.DOMAINS[domain], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP,
+                      **session.bind_weight(domain))
 
-    A page run outside the shell (the first request of a fresh server straight to ``/vergelijken``: Streamlit's
-    legacy ``pages/`` mode, see pages/_common/shell.py) runs the shell, which runs this page inside it, and stops.
-    """
-    if not getattr(SHELL, "active", False):
-        from pages._common import shell
-        shell.main()
-        st.stop()
-    loaders.test_fault(f"page:{slug}")
-    v = view()
-    return set_view(v.with_(page=slug)) if v.page != slug else v
+
+def weights_notice(lang: str) -> None:
+    """'Alle gewichten zijn 0; gelijke gewichten worden gebruikt.' after the change that did that."""
+    if session.take_notice("weights_all_zero"):
+        st.warning(t("weights_all_zero", lang))
 
 
 class quiet_status:  # noqa: N801 (used like st.status)

@@ -20,6 +20,8 @@ const tipEl = document.getElementById("tip");
 const statusEl = document.getElementById("status");
 
 let deck = null;
+let canvasEl = null; // the canvas of ``deck`` (ours: removed with it, so an old map never shows through)
+let hovered = -1; // the area under the pointer (-1: none); highlighted by index, cleared when the pointer leaves
 let geometry = null; // decoded file: {header, codes, names, parts, xy, borderIndex...} (geometry.js)
 let geometryHash = null;
 let pending = null; // latest render args while geometry loads
@@ -122,6 +124,7 @@ function decodeFields(args) {
 
 function outlinePaths() {
   if (!geometry || state.outlines.size === 0) return [];
+  if (state.outlinePaths) return state.outlinePaths; // made once per arguments (a hover re-creates the layers)
   const out = [];
   for (const part of geometry.parts) {
     if (state.outlines.has(geometry.codes[part.area])) {
@@ -136,6 +139,7 @@ function outlinePaths() {
       }
     }
   }
+  state.outlinePaths = out;
   return out;
 }
 
@@ -181,7 +185,8 @@ function areaLayer(id, parts, active) {
     visible: active,
     coordinateSystem: COORDINATE_SYSTEM.CARTESIAN,
     pickable: active,
-    autoHighlight: true,
+    // the hovered area by index (not autoHighlight): cleared for certain when the pointer leaves the map
+    highlightedObjectIndex: active ? hovered : -1,
     highlightColor: [255, 255, 255, 90],
   });
 }
@@ -222,12 +227,31 @@ function onViewStateChange({viewState}) {
   if (`${lodActive()}|${bordersVisible()}` !== before) deck.setProps({layers: layers()});
 }
 
+function setHovered(area) {
+  if (area === hovered) return;
+  hovered = area;
+  if (deck && geometry) deck.setProps({layers: layers()});
+}
+
+// No highlight and no tooltip once the pointer is off the map (the iframe may miss its own pointerleave when
+// the pointer leaves fast; any move over the parent page means it is outside the map).
+function clearHover() {
+  tipEl.style.display = "none";
+  setHovered(-1);
+}
+document.documentElement.addEventListener("mouseleave", clearHover);
+window.addEventListener("blur", clearHover);
+try {
+  window.parent.document.addEventListener("mousemove", () => { if (hovered !== -1) clearHover(); });
+} catch (e) { /* not same-origin: the iframe's own leave events only */ }
+
 function showTip(info) {
   if (!info.object) {
-    tipEl.style.display = "none";
+    clearHover();
     return;
   }
   const a = info.object.area;
+  setHovered(a);
   const lines = [geometry.names[a] || geometry.codes[a]];
   for (const f of state.fields) {
     if (f.text) {
@@ -269,6 +293,7 @@ function redraw() {
     canvas.style.width = "100%";
     canvas.style.height = "100%";
     mapEl.appendChild(canvas);
+    canvasEl = canvas;
     canvas.width = Math.max(1, mapEl.clientWidth || 800);
     canvas.height = Math.max(1, mapEl.clientHeight || height);
     deck = new Deck({
@@ -305,6 +330,15 @@ function redraw() {
     deck.setProps(framed ? {layers: layers(), initialViewState: framed} : {layers: layers()});
   }
   fittedKey = state.fitKey;
+}
+
+function dropDeck() {
+  if (deck) deck.finalize();
+  if (canvasEl) canvasEl.remove();
+  deck = null;
+  canvasEl = null;
+  hovered = -1;
+  tipEl.style.display = "none";
 }
 
 function applyArgs(args) {
@@ -350,6 +384,8 @@ async function onRender(args) {
   if (args.geometry_hash !== geometryHash) {
     geometryHash = args.geometry_hash;
     pending = args;
+    dropDeck(); // other areas: nothing of the old map may stay on screen while the new one loads
+    geometry = null;
     statusEl.textContent = String(args.loading_text || "Kaart laden…");
     const t0 = performance.now();
     const raw = await fetchGeometry(String(args.geometry_url), String(args.geometry_hash));
@@ -357,10 +393,7 @@ async function onRender(args) {
     if (geometryHash !== args.geometry_hash) return; // a newer geometry was asked for meanwhile
     window.__deckmapGeometryMs = performance.now() - t0;
     window.__deckmapTimes.geometry = performance.now();
-    if (deck) {
-      deck.finalize();
-      deck = null;
-    }
+    dropDeck();
     geometry = decoded;
     window.__deckmapOrigin = decoded.header.origin;
     fittedKey = null;
