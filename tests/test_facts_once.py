@@ -25,6 +25,7 @@ FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "region-code regex": ("core/codes.py", (r"GM\\d\{4\}", r"\((NL\|)?GM\|WK\|BU\)")),
     "prefix -> level": ("core/codes.py", (
         r"""["']GM["']\s*:\s*["']gemeente""",                         # a private prefix map
+        r"""["']wijk["']\s*:\s*["']WK["']""",                          # ... or level -> prefix map
         r"""\[:2\]\s*(==|!=|in)\s*[\(\{\[]?\s*["'](GM|WK|BU|NL)""",   # code[:2] == "WK", code[:2] in ("WK", "BU")
         r"""startswith\(\s*["'](GM|WK|BU)["']\s*\)""",                # code.startswith("WK")
         r"""replace\(\s*["']WI["']\s*,\s*["']WK""",                   # level[:2].upper().replace("WI", "WK")
@@ -45,7 +46,8 @@ PENDING: dict[tuple[str, str], str] = {
     ("prefix -> level", "indicators/engine.py"): "core.codes.levels_of(frame.index) for _PREFIX (lines 44, 70)",
     ("prefix -> level", "indicators/focus.py"): "core.codes.level_of_code (lines 102, 290, 297-298)",
     ("prefix -> level", "pages/buurtprofiel.py"): "level_of_code(view.area) in ('wijk', 'buurt') (line 80)",
-    ("prefix -> level", "pages/_common/widgets.py"): "level_of_code(new.area) != new.level (line 137)",
+    ("prefix -> level", "pages/_common/session.py"): "core.codes.GEMEENTE_CODE_RE / level_of_code (line 57)",
+    ("prefix -> level", "pages/_common/state.py"): "level_of_code(area) == level (line 277)",
     ("the three levels", "pages/_common/loaders.py"): "core.codes.LEVELS (lines 103, 104, 109)",
     ("worst band 20", "indicators/engine.py"): "worst_band: float = core.thresholds.WORST_BAND (line 177)",
     ("worst band 20", "indicators/scores.py"): "worst_band: float = WORST_BAND (line 106)",
