@@ -93,6 +93,7 @@ def main() -> None:
     if not Path(CHROMIUM).exists() or not (REPO / "components" / "deckmap" / "frontend" / "dist" / "index.html").exists():
         print("national browser: skipped (needs /usr/bin/chromium and components/deckmap/build.sh)")
         return
+    load = os.getloadavg()[0]
     r = measure()
     cold, warm, c = r["cold"], r["warm"], r["changes"]
     print(f"national browser: Kaart page (serve.py), Heel Nederland, buurten ({QUERY}): first visit of a fresh "
@@ -106,5 +107,6 @@ def main() -> None:
           f"{c['ms'] / TARGET_MS:.2f}; {c['outside_ms']:.0f} ms timed outside the page, Playwright's click "
           f"included; {CHANGES - c['unchanged']} of {CHANGES} changes changed canvas pixels), "
           f"{c['bytes'] / 1024:.1f} KB received per change = {c['bytes'] / c['geo']:.3f} of the "
-          f"{c['geo'] / 1e6:.2f} MB geometry file, server script {c['server_ms']:.0f} ms per change"
+          f"{c['geo'] / 1e6:.2f} MB geometry file, server script {c['server_ms']:.0f} ms per change; load average "
+          f"{load:.1f} on {os.cpu_count()} cores when the browser part started"
           + (f"; zoomed out it draws {c['lod']['vertices']:,} of {c['lod']['of']:,} vertices" if c.get("lod") else ""))
