@@ -2,9 +2,11 @@
 against ``cbs-mirror --national``; part of benchmarks/bench_national.py.
 
 * first visit of a **fresh server** to the painted national buurt map (``/?nl=1&level=buurt``): once with an empty
-  disk cache (statistics and boundaries fetched from the mirror, geometry prepared) and once more from a new server
-  process on the disk cache that visit filled (the usual case after ``python -m data fetch``); from ``page.goto`` to
-  the map component having drawn and the GPU having finished (benchmarks/_deckmap.wait_drawn);
+  disk cache (statistics and boundaries fetched from the mirror, geometry prepared), then from a new server process on
+  the disk cache that visit filled, and from one more (the usual case after ``python -m data fetch``: the first process
+  after a download may prepare the geometry once more, see the ``national note`` line); from ``page.goto`` to
+  the map component having drawn and the GPU having finished (benchmarks/_deckmap.wait_drawn); and the server's
+  share: the page's first script run on one more new process, over the websocket without a browser (_stclient);
 * weight change -> repainted map of every national buurt: bench_deckmap's measurement (click on the number input's +,
   timed in the page from the click to the finished frame; websocket bytes against the geometry file) on
   benchmarks/_national_map_app.py (the map component, the real national buurt geometry). Not on the Kaart page: its
@@ -14,6 +16,7 @@ against ``cbs-mirror --national``; part of benchmarks/bench_national.py.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
@@ -24,6 +27,7 @@ from pathlib import Path
 
 from benchmarks import _mirror
 from benchmarks._deckmap import GEO_SUFFIX, wait_drawn
+from benchmarks._stclient import open_page
 from benchmarks.bench_deckmap import CHANGES, TARGET_MS, _component_changes
 from benchmarks.bench_kaart import ARGS, CHROMIUM
 
@@ -63,7 +67,9 @@ def measure() -> dict:
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                for name in ("cold", "warm"):       # a new server process each time; the disk cache stays
+                # a new server process each time; the disk cache stays. "second": the first process after the
+                # download; "warm": one more, as every later process starts
+                for name in ("cold", "second", "warm"):
                     proc, url = _mirror.start_streamlit(_mirror.USER_ENTRY, env)
                     try:
                         out[name] = _kaart_visit(browser, url + QUERY)
@@ -83,6 +89,17 @@ def measure() -> dict:
                     proc.terminate()
                     proc.wait(15)
                 browser.close()
+            # the server's share (outside Playwright's event loop): one more new process, the page run once over
+            # the websocket (no browser)
+            proc, url = _mirror.start_streamlit(_mirror.USER_ENTRY, env)
+            try:
+                run = asyncio.run(open_page(url, QUERY.lstrip("/?"), timeout=FIRST_TIMEOUT_S))
+                if not run.finished or run.errors:
+                    raise RuntimeError(f"Kaart page run failed: {run.errors}")
+                out["server_s"] = run.seconds
+            finally:
+                proc.terminate()
+                proc.wait(15)
         finally:
             proc_m.terminate()
             proc_m.wait(10)
@@ -95,11 +112,13 @@ def main() -> None:
         return
     load = os.getloadavg()[0]
     r = measure()
-    cold, warm, c = r["cold"], r["warm"], r["changes"]
+    cold, second, warm, c = r["cold"], r["second"], r["warm"], r["changes"]
     print(f"national browser: Kaart page (serve.py), Heel Nederland, buurten ({QUERY}): first visit of a fresh "
           f"server to the painted map {cold['s']:.1f} s with an empty disk cache (statistics and boundaries fetched "
-          f"from the mirror, geometry prepared), {warm['s']:.1f} s from a new server process on the disk cache "
-          f"that visit filled; geometry file {warm['geo'] / 1e6:.2f} MB; the composite legend counts "
+          f"from the mirror, geometry prepared), {second['s']:.1f} s from a new server process on the disk cache "
+          f"that visit filled and {warm['s']:.1f} s from one more new process (of which the "
+          f"server's script run, timed alone on another new process over the websocket: {r['server_s']:.1f} s); "
+          f"geometry file {warm['geo'] / 1e6:.2f} MB; the composite legend counts "
           f"{warm['no_value']:,} buurten without a value")
     print(f"national browser change: map component on the {r['areas']:,} national buurten (benchmarks/_national_map_app.py, "
           f"classes from a weighted mix of two real per-area ranks; a number input): repaint {c['ms']:.0f} ms from "
