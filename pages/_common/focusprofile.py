@@ -8,7 +8,7 @@ import streamlit as st
 
 from data.errors import StapelkaartError
 from indicators import registry as reg
-from pages._common import changesui, fmt, loaders, reports, tables, widgets
+from pages._common import changesui, fmt, loaders, reports, tables, widgets, wording
 from pages._common.i18n import label, t
 
 
@@ -32,15 +32,20 @@ def show(view, area) -> None:
     st.subheader(t("why_flagged", lang))
     flagged = loaders.stacked(row)
     ref_text = str(row.get("reference") or view.reference)
+    scored = loaders.scored(loaders.focus_gemeenten(view, [area]), view.year, area.level or "wijk", view.reference,
+                            view.weight_map(widgets.domain_ids()), view.kv)
+    bases = wording.base_labels(scored.result, lang)   # the bases' labels in the user's language
     if not flagged:
         st.write(t("not_flagged", lang, band=f"{band:g}", ref=ref_text))
     for d in flagged:
         inds = [i for i in reg.scored_indicators(d) if loaders.num(row.get(f"{i.id}__rank")) >= 100 - band]
         st.markdown("- " + t("flag_domain", lang, domain=label(reg.DOMAINS[d], lang),
-                                 rank=fmt.fmt_num(row.get(f"domain__{d}"), 0, lang),
+                                 rank=fmt.fmt_num(row.get(f"domain__{d}__rank"), 0, lang),
+                                 base=fmt.md(bases.get(row.get(f"domain__{d}__ref"), row.get(f"domain__{d}__ref"))
+                                             or "–"),
                                  indicators=", ".join(label(i, lang) for i in inds) or "–"))
     st.subheader(t("all_indicators", lang))
-    st.dataframe(tables.indicator_profile(row, lang, ref_text), hide_index=True, width="stretch")
+    st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")
     st.subheader(t("members", lang))
     pop = members["population"] if "population" in members.columns else pd.Series(index=members.index, dtype=float)
     st.dataframe(pd.DataFrame({"code": list(members.index), t("area", lang): members["name"].to_numpy(),
