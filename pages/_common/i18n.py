@@ -130,6 +130,8 @@ STRINGS: dict[str, dict[str, str]] = {
                               "false discovery rate of 0.05 (Benjamini-Hochberg over all areas shown)."},
     "areas_table": {"nl": "Gebieden in tabelvorm", "en": "Areas as a table"},
     "export_png": {"nl": "Kaart als PNG", "en": "Map as PNG"},
+    "export_png_make": {"nl": "Kaart als PNG maken", "en": "Make the map as PNG"},
+    "export_png_download": {"nl": "Kaart-PNG downloaden", "en": "Download the map PNG"},
     "export_pdf": {"nl": "PDF per focusgebied", "en": "PDF per focus area"},
     # --- compare ---
     "compare_intro": {"nl": "Focusgebieden naast hun gemeente en Nederland. Plaats 0–100: 100 = meest achtergesteld; "
@@ -192,7 +194,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "min_population": {"nl": "Minimaal aantal inwoners", "en": "Minimum population"},
     "min_stacking": {"nl": "Minimaal aantal gestapelde domeinen", "en": "Minimum number of stacked domains"},
     "n_shown": {"nl": "{n} van {total} gebieden", "en": "{n} of {total} areas"},
-    "export_csv": {"nl": "Download CSV", "en": "Download CSV"},
+    "export_csv": {"nl": "Download CSV (zip, met metadata)", "en": "Download CSV (zip, with metadata)"},
+    "export_note": {"nl": "De CSV staat in een zip naast een metadatabestand (titel, jaar, referentie, gewichten, "
+                          "bronnen); in Excel staat dat op het tweede blad. Waarden met volle precisie.",
+                    "en": "The CSV comes in a zip beside a metadata file (title, year, reference, weights, sources); "
+                          "in Excel it is on the second sheet. Values at full precision."},
+    "export_col_code": {"nl": "Code", "en": "Code"},
+    "export_col_gm_code": {"nl": "Gemeentecode", "en": "Municipality code"},
+    "export_col_population": {"nl": "Inwoners", "en": "Population"},
+    "export_col_dom_score": {"nl": "{domain}: score", "en": "{domain}: score"},
+    "export_col_dom_rank": {"nl": "{domain}: rang", "en": "{domain}: rank"},
+    "export_col_dom_band": {"nl": "{domain}: in zwakste {band} % (1 = ja)", "en": "{domain}: in weakest {band}% (1 = yes)"},
+    "export_col_dom_base_n": {"nl": "{domain}: rang t.o.v. aantal gebieden", "en": "{domain}: rank vs number of areas"},
+    "export_col_dom_base": {"nl": "{domain}: rang t.o.v.", "en": "{domain}: rank vs"},
     "export_xlsx": {"nl": "Download Excel", "en": "Download Excel"},
     "export_failed": {"nl": "Exporteren lukte niet: {error}", "en": "Export failed: {error}"},
     # --- method ---
