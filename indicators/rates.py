@@ -144,11 +144,27 @@ def indicator_parts(frame: pd.DataFrame, ind: Indicator, index: pd.Index,
             value = ind.scale * num_or_value / den.where(den > 0)
         else:
             value = num_or_value
+    if ind.kind == "ratio" and n_flag.any():
+        value = value.where(~(n_flag & ~d_flag), _published_share(ind, index, attributes, value))
     num = value * den / ind.scale
     if ind.kind == "ratio":
         num = num.where(value.notna())
     derived = (n_flag | d_flag) & value.notna()
     return pd.DataFrame({"value": value, "num": num, "den": den, "derived": derived})
+
+
+def _published_share(ind: Indicator, index: pd.Index, attributes: pd.DataFrame | None,
+                     value: pd.Series) -> pd.Series:
+    """A per-100 ratio whose one numerator count was derived as base x pct / 100 over its own one denominator
+    (``registry.FALLBACKS``) is that published percentage itself: 26, not 100 x (b x 26 / 100) / b =
+    26.000000000000004. Other indicators: ``value`` unchanged."""
+    if ind.scale != 100 or len(ind.numerator) != 1 or len(ind.denominator) != 1 or attributes is None:
+        return value
+    rule = FALLBACKS.get(ind.numerator[0])
+    if rule is None or rule.base != ind.denominator[0] or rule.attribute not in attributes.columns:
+        return value
+    pct = pd.to_numeric(attributes[rule.attribute], errors="coerce").astype("float64").reindex(index)
+    return pct.where(value.notna(), value)
 
 
 #: Appended to the source of a value taken from an earlier area division when KWB does not say whether the

@@ -4,7 +4,9 @@ Definitions (also the method text of the dashboard):
 
 * **Domain score** = mean percentile rank (0-100, 100 = most disadvantaged) of the domain's scored indicators
   that have a rank. It is withheld (NaN) unless at least ``min_share`` (default half) of the domain's
-  indicators have one: n >= min_share x m and n >= 1, reported as ``n`` of ``m``.
+  indicators have one: n >= min_share x m and n >= 1, reported as ``n`` of ``m``. The mean is rounded to
+  ``SCORE_DECIMALS`` (9) decimals, so means that are equal in exact arithmetic (the same ranks summed in another
+  order) are equal floats and share a domain rank; no shown figure has more than 1 decimal.
 * **Stacking** (``engine.domain_columns``, rules in ``indicators.reference`` and ``indicators.method``): a domain
   is "in de zwakste 20 %" when its *domain rank* -- the share of the base's areas with a strictly better domain
   score -- is >= 100 - ``worst_band`` (default 80). That is literally "among the worst 20 % of the reference": at
@@ -32,6 +34,8 @@ from data.errors import UserInputError
 from indicators.registry import DOMAINS
 
 DOMAIN_IDS: tuple[str, ...] = tuple(DOMAINS)
+#: Domain scores are rounded to this many decimals: exact ties stay ties (float sums depend on the order).
+SCORE_DECIMALS = 9
 
 
 def _weights_error(nl: str, en: str) -> UserInputError:
@@ -94,7 +98,7 @@ def domain_scores(ranks: pd.DataFrame, members: Mapping[str, list[str]],
         if cols:
             sub = ranks[cols]
             n = sub.notna().sum(axis=1)
-            mean = sub.mean(axis=1, skipna=True)
+            mean = sub.mean(axis=1, skipna=True).round(SCORE_DECIMALS)
             scores[d] = mean.where((n >= min_share * len(cols)) & (n > 0))
             counts[d] = n
         else:
