@@ -7,7 +7,7 @@ import streamlit as st
 
 from indicators import registry as reg
 
-from pages._common import changesui, focusui, fmt, loaders, narrative, reports, tables, widgets, wording
+from pages._common import changesui, focusui, fmt, loaders, narrative, reasons, reports, tables, widgets, wording
 from pages._common.i18n import label, t
 
 view = widgets.page_view("buurtprofiel")
@@ -75,6 +75,11 @@ for d in flagged:
 
 st.subheader(t("all_indicators", lang))
 st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")
+gm_names = loaders.gemeente_options(view.year)
+why = reasons.reasons(row, lang, gemeente=gm_names.get(row.get("gemeente_code"), row.get("gemeente_code") or ""),
+                      level=view.level)
+if why:   # every missing value or rank with its reason (rules D1, D2, suppression; the method page states them)
+    st.markdown(f"**{t('why_missing', lang)}**\n\n" + "\n".join(f"- {fmt.md(w)}" for w in why))
 
 areas = loaders.view_focus_areas(view)
 if areas and view.area[:2] in ("WK", "BU"):

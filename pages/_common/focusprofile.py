@@ -8,7 +8,7 @@ import streamlit as st
 
 from data.errors import StapelkaartError
 from indicators import registry as reg
-from pages._common import changesui, fmt, loaders, reports, tables, widgets, wording
+from pages._common import changesui, fmt, loaders, reasons, reports, tables, widgets, wording
 from pages._common.i18n import label, t
 
 
@@ -46,6 +46,12 @@ def show(view, area) -> None:
                                  indicators=", ".join(label(i, lang) for i in inds) or "–"))
     st.subheader(t("all_indicators", lang))
     st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")
+    gm_names = loaders.gemeente_options(view.year)
+    member_names = {c: (n if isinstance(n, str) else c) for c, n in zip(members.index, members["name"])}
+    why = reasons.reasons(row, lang, gemeente=gm_names.get(area.gemeente_code or "", area.gemeente_code or ""),
+                          level=area.level or "wijk", names=member_names)
+    if why:   # which members lack what (the 90 % coverage rule), bases too small, values dropped
+        st.markdown(f"**{t('why_missing', lang)}**\n\n" + "\n".join(f"- {fmt.md(w)}" for w in why))
     st.subheader(t("members", lang))
     pop = members["population"] if "population" in members.columns else pd.Series(index=members.index, dtype=float)
     st.dataframe(pd.DataFrame({"code": list(members.index), t("area", lang): members["name"].to_numpy(),

@@ -167,6 +167,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "flag_domain": {"nl": "**{domain}** (domeinrang {rank}, {base}) door: {indicators}",
                     "en": "**{domain}** (domain rank {rank}, {base}) because of: {indicators}"},
     "all_indicators": {"nl": "Alle indicatoren", "en": "All indicators"},
+    "why_missing": {"nl": "Waarom ontbreekt een waarde of rang?", "en": "Why is a value or rank missing?"},
+    "why_suppressed": {"nl": "geen rang: het gebied is onderdrukt ({reason})",
+                       "en": "no rank: the area is suppressed ({reason})"},
+    "why_den_small": {"nl": "niet gepubliceerd: noemer kleiner dan {min}",
+                      "en": "not published: denominator below {min}"},
+    "why_boundary_changed": {"nl": "waarde van een eerder jaar of ingelezen bestand niet gebruikt: code of grenzen van "
+                                   "dit gebied zijn sindsdien gewijzigd (KWB IndelingswijzigingGemeenteWijkBuurt)",
+                             "en": "value of an earlier year or imported file not used: this area's code or boundaries "
+                                   "changed since (KWB IndelingswijzigingGemeenteWijkBuurt)"},
+    "why_no_value": {"nl": "geen waarde in de gegevens", "en": "no value in the data"},
+    "why_members": {"nl": "geen waarde: de leden met een waarde hebben samen {pct} % van de basis, minimaal {min} % "
+                          "nodig; zonder waarde: {members}",
+                    "en": "no value: the members with a value hold {pct}% of the base together, at least {min}% is "
+                          "needed; without a value: {members}"},
+    "why_base_small": {"nl": "geen rang: van {gemeente} hebben maar {n} {level} een waarde; minimaal {min}",
+                       "en": "no rank: only {n} {level} of {gemeente} have a value; at least {min}"},
+    "why_no_base": {"nl": "geen rang: de referentie heeft minder dan {min} gebieden met een waarde",
+                    "en": "no rank: the reference has fewer than {min} areas with a value"},
     "stacking_domains": {"nl": "Gestapelde domeinen", "en": "Stacked domains"},
     "stacking_none": {"nl": "geen (van de bekende)", "en": "none (of the known)"},
     "stacking_count": {"nl": "Aantal gestapelde domeinen", "en": "Number of stacked domains"},
@@ -228,9 +246,13 @@ STRINGS: dict[str, dict[str, str]] = {
                                   "samengestelde score (onderdrukt); hun CBS-cijfers blijven zichtbaar.",
                             "en": "Areas with fewer than {n} inhabitants get no rank, no stacking and no composite "
                                   "(suppressed); their CBS figures stay visible."},
+    "method_availability": {"nl": "Wanneer er een waarde, rang, domeinscore of samengestelde score is",
+                            "en": "When there is a value, rank, domain score or composite score"},
     "composite_rule": {"nl": "Samengestelde score", "en": "Composite score"},
-    "composite_text": {"nl": "Gewogen gemiddelde van de domeinscores: Σ wᵢ·dᵢ / Σ wᵢ over de beschikbare domeinen. Gewichten nu: {weights}.",
-                       "en": "Weighted mean of the domain scores: Σ wᵢ·dᵢ / Σ wᵢ over the available domains. Weights now: {weights}."},
+    "composite_text": {"nl": "Gewogen gemiddelde van de domeinscores: Σ wᵢ·dᵢ / Σ wᵢ over de beschikbare domeinen met een "
+                             "gewicht boven 0 (minimum: zie hierboven). Gewichten nu: {weights}.",
+                       "en": "Weighted mean of the domain scores: Σ wᵢ·dᵢ / Σ wᵢ over the available domains with a "
+                             "weight above 0 (minimum: see above). Weights now: {weights}."},
     "not_scored": {"nl": "Bewust niet gescoord", "en": "Deliberately not scored"},
     "not_scored_text": {"nl": "Migratieachtergrond (herkomst) wordt niet als achterstand gescoord: herkomst is geen "
                               "achterstand maar een kenmerk van mensen; het scoren ervan zou wijken stigmatiseren en "
