@@ -55,3 +55,70 @@ def test_the_readme_example_weights_give_composites(mirror, cache_dir):
     assert (w["composite__need"] == need).all()
     assert (w.loc[have, "composite__n"] >= need).all() and (w.loc[~have & ~w["suppressed"], "composite__n"] < need).all()
     assert (w["stacking_m"] == 5).all() and not w["stacking_domains"].fillna("").str.contains("werk").any()
+
+
+def _parts(values, dens, dropped=None, why=None):
+    p = pd.DataFrame({"value": values, "num": values, "den": dens}, index=[f"WK0479{i:02d}" for i in range(len(values))])
+    if dropped is not None:
+        p["dropped"] = dropped
+    if why is not None:
+        p["why"] = why
+    return p
+
+
+def test_why_codes_one_per_rule():
+    from indicators.engine import why_codes
+    from indicators.reference import IndicatorBases
+    from indicators.registry import INDICATORS
+    ind = INDICATORS["ww_werkleeftijd"]          # scored, min_denominator 100
+    p = _parts([np.nan, np.nan, np.nan, 5.0, 6.0, 7.0, np.nan, np.nan],
+               [500, 50, 500, 500, 500, 500, 500, 500],
+               dropped=[False, False, True, False, False, False, False, False],
+               why=["", "", "", "", "", "", "members:0.5000:WK047901", ""])
+    rank = np.array([np.nan, np.nan, np.nan, 40.0, np.nan, np.nan, np.nan, np.nan])
+    keys = np.array(["GM0479"] * 4 + ["GM0479", "GM0363", "GM0479", "GM0479"], dtype=object)
+    ib = IndicatorBases("gemeente", small={"GM0479": 5})
+    supp = np.array([False] * 7 + [True])
+    got = list(why_codes(ind, p, rank, keys, ib, supp, 12))
+    assert got == ["no_value", "den_small", "boundary_changed", "", "base_small:5:12", "no_base",
+                   "members:0.5000:WK047901", "suppressed"]
+
+
+def test_why_codes_of_context_indicators_never_claim_a_missing_rank():
+    from indicators.engine import why_codes
+    from indicators.reference import IndicatorBases
+    from indicators.registry import INDICATORS
+    ind = INDICATORS["herkomst_buiten_europa"]    # context: no rank by design
+    p = _parts([12.0, np.nan], [900, 900])
+    got = why_codes(ind, p, np.array([np.nan, np.nan]), np.array(["GM0479"] * 2, dtype=object),
+                    IndicatorBases("none"), np.array([False, False]))
+    assert list(got) == ["", "no_value"]
+
+
+def test_rates_flag_a_value_dropped_for_changed_boundaries():
+    """Rule D2: the imported 2020 value of a wijk whose KWB 2024 flag says 3 (boundaries changed) is not used and
+    the part says so (``dropped``); flag 1 keeps it; a wijk without a file value is not 'dropped'."""
+    from indicators.rates import UserValues, resolve_indicator
+    from indicators.registry import INDICATORS
+    ind = INDICATORS["laagste_40_huishoudens"]
+    codes = pd.Index(["WK047911", "WK047912", "WK047913"])
+    frames = {y: pd.DataFrame({"code": codes, "huishoudens_totaal": [1000.0, 1000.0, 1000.0],
+                               "indelingswijziging_gemeente_wijk_buurt": ["1", "1", "1"]}) for y in (2021, 2022, 2023)}
+    frames[2024] = pd.DataFrame({"code": codes, "huishoudens_totaal": [1000.0, 1000.0, 1000.0],
+                                 "indelingswijziging_gemeente_wijk_buurt": ["3", "1", "1"]})
+    uv = UserValues(ind.id, pd.Series([55.0, 60.0, np.nan], index=codes), 2020, "CBS maatwerk 2023/35",
+                    boundary_year=2023)
+    p = resolve_indicator(frames, 2024, ind, codes, user_values=[uv])
+    assert np.isnan(p.loc["WK047911", "value"]) and p.loc["WK047912", "value"] == 60.0
+    assert p["dropped"].tolist() == [True, False, False]
+
+
+def test_focus_group_without_enough_coverage_names_its_members_without_a_value():
+    from indicators.focus import aggregate_parts
+    part = pd.DataFrame({"value": [10.0, np.nan, 30.0], "num": [100.0, np.nan, 300.0], "den": [1000.0, 1000.0, 9000.0],
+                         "year": [2024, 2024, 2024], "source": ["KWB", "KWB", "KWB"]},
+                        index=["WK047911", "WK047912", "WK047913"])
+    out = aggregate_parts(part, {"a": ["WK047911", "WK047912"], "b": ["WK047912", "WK047913"], "c": ["WK047912"]}, 100)
+    assert np.isnan(out.loc["a", "value"]) and out.loc["a", "why"] == "members:0.5000:WK047912"
+    assert out.loc["b", "value"] == 100 * 300 / 9000 and out.loc["b", "why"] == ""     # 90 % covered: used
+    assert np.isnan(out.loc["c", "value"]) and out.loc["c", "why"] == ""               # one member: its own reason
