@@ -24,16 +24,6 @@ def ranking_sources(year: int, table_id: str | None, user_citations: Sequence[st
     return [kwb, MAP_SOURCES, *user_citations]
 
 
-def figure_source(year: int, table_id: str | None, user_citations: Sequence[str] = ()) -> str:
-    """The source line under a map or on a PDF page: the KWB table of the year shown, PDOK, every imported file.
-
-    >>> figure_source(2023, "85618NED", ["CBS maatwerk 2023/35 (2020)"])
-    'Bron: CBS Kerncijfers wijken en buurten 2023 (85618NED), PDOK; CBS maatwerk 2023/35 (2020); bewerking Stapelkaart'
-    """
-    kwb = f"CBS Kerncijfers wijken en buurten {year}" + (f" ({table_id})" if table_id else "")
-    return "; ".join([f"Bron: {kwb}, PDOK", *dict.fromkeys(user_citations), "bewerking Stapelkaart"])
-
-
 def ranking_exports(ranked: pd.DataFrame, *, year: int, reference: str, weights: Mapping[str, float] | None,
                     sources: Sequence[str], lang: str, stem: str = "stapelkaart") -> tuple[bytes, bytes]:
     """(CSV zip bytes, XLSX bytes) of the ranking table: the CSV alone in a zip beside ``{stem}_metadata.txt``
@@ -73,7 +63,8 @@ def focus_report(row: pd.Series, *, name: str, gemeente: str, areas, focus_codes
     ``domains``: domain id -> label; ``areas``: the gemeente's wijken (GeoDataFrame); key figures are the
     ``figures`` with a value (a missing value is left out, never printed as 0). ``comparators``: kind
     ("gemeente"/"land") -> (name, its score_focus row), drawn as reference marks (data.export.COMPARATOR_STYLE) on
-    the same measure as the bars: the domain rank (as Vergelijken's chart). ``source``: :func:`figure_source`.
+    the same measure as the bars: the domain rank (as Vergelijken's chart). ``source``: the page's source line
+    (``pages._common.reports.source_line``).
     """
     # the profile shows the domain RANK in its base (the stacking rule: rank >= 100 - worst_band is shaded)
     doms = {label: {"score": row.get(f"domain__{d}__rank"),

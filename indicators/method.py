@@ -20,6 +20,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from indicators.reference import level_words  # noqa: F401  (pages word "wijken"/"buurten" through this module)
 from indicators.registry import DOMAINS
 
 STACKING_RULE = {
@@ -59,17 +60,25 @@ BIJSTAND_RULE = {
 }
 
 
+def rule_numbers() -> dict[str, float]:
+    """The fixed numbers of the rules, for texts: ``min_reference_values`` (engine default, D1) and
+    ``min_member_coverage`` (focus areas)."""
+    from indicators.engine import MIN_REFERENCE_AREAS
+    from indicators.focus import MIN_MEMBER_COVERAGE
+
+    return {"min_reference_values": MIN_REFERENCE_AREAS, "min_member_coverage": MIN_MEMBER_COVERAGE}
+
+
 def availability_rules(settings: Mapping, lang: str = "nl") -> list[tuple[str, str]]:
     """(title, sentence) per rule that decides whether a value, rank, domain or composite exists, generated from
     the engine's ``settings`` (``ScoreResult.settings``) and the focus module's coverage minimum: D1 (gemeente base
     minimum), D2 (changed boundaries), suppression, domain score, composite minimum and weight 0, focus coverage."""
-    from indicators.focus import MIN_MEMBER_COVERAGE
-
-    k = int(settings.get("min_reference_values", 10))
+    numbers = rule_numbers()
+    k = int(settings.get("min_reference_values", numbers["min_reference_values"]))
     pop = float(settings.get("min_population", 200))
     share = float(settings.get("min_indicator_share", 0.5))
     md = int(settings.get("min_domains", 3))
-    cov = MIN_MEMBER_COVERAGE
+    cov = numbers["min_member_coverage"]
     if lang == "nl":
         return [
             ("D1 · Rang t.o.v. de eigen gemeente",

@@ -64,7 +64,6 @@ def test_prioriteren_exports_read_as_typed_tables_with_domain_ranks_and_bands(mi
 
 
 def test_pdf_comparators_are_domain_ranks_like_the_bars_and_the_screen(mirror, cache_dir):
-    from data import report
     from indicators import registry as reg
     from pages._common import loaders
     from pages._common.state import ViewState
@@ -72,7 +71,7 @@ def test_pdf_comparators_are_domain_ranks_like_the_bars_and_the_screen(mirror, c
     table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
     row, gm = table.loc["zuidoost"], table.loc["GM0363"]
     land = table[table["kind"] == "land"].iloc[0]
-    rep = report.focus_report(row, name="Zuidoost", gemeente="Amsterdam", areas=None, focus_codes=[],
+    rep = loaders.focus_report(row, name="Zuidoost", gemeente="Amsterdam", areas=None, focus_codes=[],
                               domains={d: d for d in reg.DOMAINS}, figures=[], sentence="", reference="", year=2024,
                               worst_band=20.0, lang="nl", comparators={"gemeente": ("Amsterdam", gm),
                                                                        "land": ("Nederland", land)})
@@ -86,7 +85,7 @@ def test_pdf_comparators_are_domain_ranks_like_the_bars_and_the_screen(mirror, c
 
 
 def test_figure_source_names_the_table_of_the_year_and_every_imported_file():
-    from data.report import figure_source
-    line = figure_source(2023, "85618NED", ["CBS maatwerk 2023/35, inkomen 2020 (indeling 2023)"])
+    from pages._common.reports import source_line
+    line = source_line(2023, "85618NED", ["CBS maatwerk 2023/35, inkomen 2020 (indeling 2023)"])
     assert "wijken en buurten 2023 (85618NED)" in line and "2024" not in line.replace("2023/35", "")
     assert "CBS maatwerk 2023/35, inkomen 2020 (indeling 2023)" in line

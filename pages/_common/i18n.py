@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pages._common.i18n_data import DATA_STRINGS
 from pages._common.i18n_focus import FOCUS_STRINGS
+from pages._common.i18n_reports import REPORT_STRINGS
 
 STRINGS: dict[str, dict[str, str]] = {
     # --- shell / navigation ---
@@ -130,8 +131,6 @@ STRINGS: dict[str, dict[str, str]] = {
                               "false discovery rate of 0.05 (Benjamini-Hochberg over all areas shown)."},
     "areas_table": {"nl": "Gebieden in tabelvorm", "en": "Areas as a table"},
     "export_png": {"nl": "Kaart als PNG", "en": "Map as PNG"},
-    "export_png_make": {"nl": "Kaart als PNG maken", "en": "Make the map as PNG"},
-    "export_png_download": {"nl": "Kaart-PNG downloaden", "en": "Download the map PNG"},
     "export_pdf": {"nl": "PDF per focusgebied", "en": "PDF per focus area"},
     # --- compare ---
     "compare_intro": {"nl": "Focusgebieden naast hun gemeente en Nederland. Plaats 0–100: 100 = meest achtergesteld; "
@@ -167,24 +166,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "flag_domain": {"nl": "**{domain}** (domeinrang {rank}, {base}) door: {indicators}",
                     "en": "**{domain}** (domain rank {rank}, {base}) because of: {indicators}"},
     "all_indicators": {"nl": "Alle indicatoren", "en": "All indicators"},
-    "why_missing": {"nl": "Waarom ontbreekt een waarde of rang?", "en": "Why is a value or rank missing?"},
-    "why_suppressed": {"nl": "geen rang: het gebied is onderdrukt ({reason})",
-                       "en": "no rank: the area is suppressed ({reason})"},
-    "why_den_small": {"nl": "niet gepubliceerd: noemer kleiner dan {min}",
-                      "en": "not published: denominator below {min}"},
-    "why_boundary_changed": {"nl": "waarde van een eerder jaar of ingelezen bestand niet gebruikt: code of grenzen van "
-                                   "dit gebied zijn sindsdien gewijzigd (KWB IndelingswijzigingGemeenteWijkBuurt)",
-                             "en": "value of an earlier year or imported file not used: this area's code or boundaries "
-                                   "changed since (KWB IndelingswijzigingGemeenteWijkBuurt)"},
-    "why_no_value": {"nl": "geen waarde in de gegevens", "en": "no value in the data"},
-    "why_members": {"nl": "geen waarde: de leden met een waarde hebben samen {pct} % van de basis, minimaal {min} % "
-                          "nodig; zonder waarde: {members}",
-                    "en": "no value: the members with a value hold {pct}% of the base together, at least {min}% is "
-                          "needed; without a value: {members}"},
-    "why_base_small": {"nl": "geen rang: van {gemeente} hebben maar {n} {level} een waarde; minimaal {min}",
-                       "en": "no rank: only {n} {level} of {gemeente} have a value; at least {min}"},
-    "why_no_base": {"nl": "geen rang: de referentie heeft minder dan {min} gebieden met een waarde",
-                    "en": "no rank: the reference has fewer than {min} areas with a value"},
     "stacking_domains": {"nl": "Gestapelde domeinen", "en": "Stacked domains"},
     "stacking_none": {"nl": "geen (van de bekende)", "en": "none (of the known)"},
     "stacking_count": {"nl": "Aantal gestapelde domeinen", "en": "Number of stacked domains"},
@@ -213,18 +194,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "min_stacking": {"nl": "Minimaal aantal gestapelde domeinen", "en": "Minimum number of stacked domains"},
     "n_shown": {"nl": "{n} van {total} gebieden", "en": "{n} of {total} areas"},
     "export_csv": {"nl": "Download CSV (zip, met metadata)", "en": "Download CSV (zip, with metadata)"},
-    "export_note": {"nl": "De CSV staat in een zip naast een metadatabestand (titel, jaar, referentie, gewichten, "
-                          "bronnen); in Excel staat dat op het tweede blad. Waarden met volle precisie.",
-                    "en": "The CSV comes in a zip beside a metadata file (title, year, reference, weights, sources); "
-                          "in Excel it is on the second sheet. Values at full precision."},
-    "export_col_code": {"nl": "Code", "en": "Code"},
-    "export_col_gm_code": {"nl": "Gemeentecode", "en": "Municipality code"},
-    "export_col_population": {"nl": "Inwoners", "en": "Population"},
-    "export_col_dom_score": {"nl": "{domain}: score", "en": "{domain}: score"},
-    "export_col_dom_rank": {"nl": "{domain}: rang", "en": "{domain}: rank"},
-    "export_col_dom_band": {"nl": "{domain}: in zwakste {band} % (1 = ja)", "en": "{domain}: in weakest {band}% (1 = yes)"},
-    "export_col_dom_base_n": {"nl": "{domain}: rang t.o.v. aantal gebieden", "en": "{domain}: rank vs number of areas"},
-    "export_col_dom_base": {"nl": "{domain}: rang t.o.v.", "en": "{domain}: rank vs"},
     "export_xlsx": {"nl": "Download Excel", "en": "Download Excel"},
     "export_failed": {"nl": "Exporteren lukte niet: {error}", "en": "Export failed: {error}"},
     # --- method ---
@@ -246,13 +215,9 @@ STRINGS: dict[str, dict[str, str]] = {
                                   "samengestelde score (onderdrukt); hun CBS-cijfers blijven zichtbaar.",
                             "en": "Areas with fewer than {n} inhabitants get no rank, no stacking and no composite "
                                   "(suppressed); their CBS figures stay visible."},
-    "method_availability": {"nl": "Wanneer er een waarde, rang, domeinscore of samengestelde score is",
-                            "en": "When there is a value, rank, domain score or composite score"},
     "composite_rule": {"nl": "Samengestelde score", "en": "Composite score"},
-    "composite_text": {"nl": "Gewogen gemiddelde van de domeinscores: Σ wᵢ·dᵢ / Σ wᵢ over de beschikbare domeinen met een "
-                             "gewicht boven 0 (minimum: zie hierboven). Gewichten nu: {weights}.",
-                       "en": "Weighted mean of the domain scores: Σ wᵢ·dᵢ / Σ wᵢ over the available domains with a "
-                             "weight above 0 (minimum: see above). Weights now: {weights}."},
+    "composite_text": {"nl": "Gewogen gemiddelde van de domeinscores: Σ wᵢ·dᵢ / Σ wᵢ over de beschikbare domeinen met gewicht > 0 (minimum: zie hierboven). Gewichten nu: {weights}.",  # noqa: E501
+                       "en": "Weighted mean of the domain scores: Σ wᵢ·dᵢ / Σ wᵢ over the available domains with weight > 0 (minimum: see above). Weights now: {weights}."},  # noqa: E501
     "not_scored": {"nl": "Bewust niet gescoord", "en": "Deliberately not scored"},
     "not_scored_text": {"nl": "Migratieachtergrond (herkomst) wordt niet als achterstand gescoord: herkomst is geen "
                               "achterstand maar een kenmerk van mensen; het scoren ervan zou wijken stigmatiseren en "
@@ -316,6 +281,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 STRINGS.update(FOCUS_STRINGS)
 STRINGS.update(DATA_STRINGS)
+STRINGS.update(REPORT_STRINGS)
 
 
 def t(key: str, lang: str = "nl", **values: object) -> str:

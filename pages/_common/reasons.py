@@ -7,10 +7,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from indicators import method
 from indicators import registry as reg
-from indicators.engine import MIN_REFERENCE_AREAS
-from indicators.focus import MIN_MEMBER_COVERAGE
-from indicators.reference import level_words
 from pages._common.i18n import label, t
 
 
@@ -21,21 +19,22 @@ def why_text(code: object, lang: str, *, indicator=None, gemeente: str = "", lev
     if not isinstance(code, str) or not code:
         return ""
     kind, _, rest = code.partition(":")
+    numbers = method.rule_numbers()
     if kind == "base_small":
         n, _, need = rest.partition(":")
-        words = level_words(level)[0 if lang == "nl" else 1]
-        return t("why_base_small", lang, gemeente=gemeente or "–", n=n, level=words, min=need or MIN_REFERENCE_AREAS)
+        words = method.level_words(level)[0 if lang == "nl" else 1]
+        return t("why_base_small", lang, gemeente=gemeente or "–", n=n, level=words, min=need or numbers["min_reference_values"])
     if kind == "members":
         share, _, codes = rest.partition(":")
         pct = f"{100 * float(share):.0f}" if share not in ("", "nan") else "–"
         members = ", ".join((names or {}).get(c, c) for c in codes.split(",") if c)
-        return t("why_members", lang, pct=pct, min=f"{100 * MIN_MEMBER_COVERAGE:.0f}", members=members or "–")
+        return t("why_members", lang, pct=pct, min=f"{100 * numbers['min_member_coverage']:.0f}", members=members or "–")
     if kind == "den_small":
         return t("why_den_small", lang, min=f"{getattr(indicator, 'min_denominator', 0):g}")
     if kind == "suppressed":
         return t("why_suppressed", lang, reason=reason or "–")
     if kind == "no_base":
-        return t("why_no_base", lang, min=MIN_REFERENCE_AREAS)
+        return t("why_no_base", lang, min=numbers["min_reference_values"])
     key = f"why_{kind}"
     return t(key, lang) if kind in ("boundary_changed", "no_value") else code
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data import report
 from data.errors import StapelkaartError
 from indicators import registry as reg
 from indicators.method import stacking_text
@@ -24,10 +23,20 @@ def citations() -> list[str]:
     return [uf.citation or uf.source for uf in loaders.user_files(loaders.active_files())]
 
 
+def source_line(year: int, table_id: str | None, user_citations=()) -> str:
+    """The source line under a map or on a PDF page: the KWB table of the year shown, PDOK, every imported file.
+
+    >>> source_line(2023, "85618NED", ["CBS maatwerk 2023/35 (2020)"])
+    'Bron: CBS Kerncijfers wijken en buurten 2023 (85618NED), PDOK; CBS maatwerk 2023/35 (2020); bewerking Stapelkaart'
+    """
+    kwb = f"CBS Kerncijfers wijken en buurten {year}" + (f" ({table_id})" if table_id else "")
+    return "; ".join([f"Bron: {kwb}, PDOK", *dict.fromkeys(user_citations), "bewerking Stapelkaart"])
+
+
 def figure_source(view, scored_=None) -> str:
-    """The source line of a PNG/PDF: the KWB table of the year shown, PDOK, every imported file."""
+    """The source line of a PNG/PDF for ``view`` (:func:`source_line`; the table of the view's year)."""
     tid = (getattr(scored_, "source", None) or {}).get("table_id") or loaders.kwb_table_id(view.year)
-    return report.figure_source(view.year, tid if tid != "?" else None, citations())
+    return source_line(view.year, tid if tid != "?" else None, citations())
 
 
 def export_table(ranked, table: pd.DataFrame, lang: str, band: float, labels: dict[str, str] | None = None
@@ -77,8 +86,8 @@ def exports(ranked, view, reference: str, weights, scored_: loaders.Scored) -> t
     df = export_table(ranked, scored_.table, view.lang,
                       worst_band(dict(scored_.result.settings) if scored_.result is not None else {}),
                       base_labels(scored_.result, view.lang))
-    sources = report.ranking_sources(view.year, (scored_.source or {}).get("table_id") or None, citations())
-    return report.ranking_exports(df, year=view.year, reference=reference, weights=weights, sources=sources,
+    sources = loaders.ranking_sources(view.year, (scored_.source or {}).get("table_id") or None, citations())
+    return loaders.ranking_exports(df, year=view.year, reference=reference, weights=weights, sources=sources,
                                   lang=view.lang, stem=f"stapelkaart_{view.year}_{view.level}")
 
 
@@ -125,7 +134,7 @@ def focus_pdf(view) -> bytes:
     names = loaders.gemeente_options(view.year)
     domains = {d: lab(reg.DOMAINS[d], lang) for d in reg.DOMAINS}
     source = figure_source(view, s)
-    figures = [report.Figure(i.id, lab(i, lang), i.unit.get(lang, i.unit["nl"])) for i in reg.scored_indicators()]
+    figures = [loaders.Figure(i.id, lab(i, lang), i.unit.get(lang, i.unit["nl"])) for i in reg.scored_indicators()]
     band = worst_band(dict(s.result.settings))
     land = table[table["kind"] == "land"]
     reports = []
@@ -135,9 +144,9 @@ def focus_pdf(view) -> bytes:
         if len(land):
             comps["land"] = (t("nederland", lang), land.iloc[0])
         here = gdf[gdf["gemeente_code"].isin(list(f.gemeenten))] if gdf is not None else None
-        reports.append(report.focus_report(
+        reports.append(loaders.focus_report(
             table.loc[f.id], name=focus_name(f, lang), gemeente=", ".join(names.get(g, g) for g in f.gemeenten),
             areas=here, focus_codes=f.codes, domains=domains, figures=figures,
             sentence=focus_sentence_for(view, f.id, table), reference=s.result.reference.text(lang), year=view.year,
             worst_band=band, lang=lang, comparators=comps, source=source))
-    return report.focus_reports_pdf(reports)
+    return loaders.focus_reports_pdf(reports)
