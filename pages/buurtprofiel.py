@@ -59,6 +59,9 @@ m2.metric(t("stacking_count", lang), fmt.fmt_num(row.get("stacking_count"), 0, l
 st.caption(t("stacking_line", lang, text=narrative.stacking_text(row, lang)))
 lo, hi, now = loaders.rank_interval(scored, view.area)
 m3.metric(t("tooltip_rank", lang), f"{now}" if now else "–")
+if not row.get("suppressed") and loaders.num(row.get("composite")) != loaders.num(row.get("composite")):
+    st.caption(t("composite_withheld", lang, n=reasons.count(row.get("composite__n")),   # why: not "–"
+                 need=reasons.count(row.get("composite__need")), m=reasons.count(row.get("composite__m"))))
 st.caption(t("rank_interval_data", lang, lo=lo, hi=hi, now=now) if now else t("rank_interval_na", lang))
 
 st.subheader(t("why_flagged", lang))

@@ -59,3 +59,15 @@ def test_focus_area_names_the_members_that_lack_a_value(mirror, cache_dir):
 def test_why_words(code, words):
     from pages._common.reasons import why_text
     assert why_text(code, "nl", gemeente="Zaanstad", names={"WK047912": "Poelenburg"}) == words
+
+
+def test_a_withheld_composite_says_why(mirror, cache_dir):
+    """Zaanstad wijk WK047911 (no income file): werk has no rank (D1), so 1 of the 2 weighted domains with data is
+    known: the profile says that instead of a bare '–'."""
+    at = _app({"area": "WK047911", "page": "buurtprofiel"})
+    at.run()
+    at.switch_page("pages/buurtprofiel.py").run()
+    _ok(at)
+    assert next(m.value for m in at.metric if m.label == "Samengestelde score") == "–"
+    caps = " ".join(c.value for c in at.caption)
+    assert "Geen samengestelde score: 1 van de minimaal 2 domeinen met een gewicht boven 0 bekend" in caps, caps

@@ -29,6 +29,10 @@ def show(view, area) -> None:
     m1.metric(t("composite", lang), fmt.fmt_num(row.get("composite"), 1, lang))
     m2.metric(t("stacking_count", lang), fmt.fmt_num(row.get("stacking_count"), 0, lang))
     m3.metric(t("members", lang), str(len(area.codes)))
+    if not row.get("suppressed") and loaders.num(row.get("composite")) != loaders.num(row.get("composite")):
+        st.caption(t("composite_withheld", lang, n=reasons.count(row.get("composite__n")),
+                     need=reasons.count(row.get("composite__need")),
+                     m=reasons.count(row.get("composite__m"))))
     st.subheader(t("why_flagged", lang))
     flagged = loaders.stacked(row)
     ref_text = str(row.get("reference") or view.reference)

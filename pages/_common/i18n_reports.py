@@ -36,4 +36,9 @@ REPORT_STRINGS: dict[str, dict[str, str]] = {
     "export_col_dom_base": {"nl": "{domain}: rang t.o.v.", "en": "{domain}: rank vs"},
     "method_availability": {"nl": "Wanneer er een waarde, rang, domeinscore of samengestelde score is",
                             "en": "When there is a value, rank, domain score or composite score"},
+    "composite_withheld": {"nl": "Geen samengestelde score: {n} van de minimaal {need} domeinen met een gewicht boven 0 "
+                                 "bekend (van {m} gewogen domeinen; de methodepagina noemt de regel).",
+                           "en": "No composite score: {n} of the at least {need} domains with a weight above 0 known "
+                                 "(of {m} weighted domains; the method page states the rule)."},
+    "export_col_need": {"nl": "Score op: minimaal nodig", "en": "Score on: minimum needed"},
 }

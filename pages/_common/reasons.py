@@ -12,6 +12,15 @@ from indicators import registry as reg
 from pages._common.i18n import label, t
 
 
+def count(value: object) -> int:
+    """A count column's value as an int (0 where it is missing)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return 0
+    return int(v) if v == v else 0
+
+
 def why_text(code: object, lang: str, *, indicator=None, gemeente: str = "", level: str = "wijk",
              names: Mapping[str, str] | None = None, reason: str = "") -> str:
     """One code in words ("" for no code). ``gemeente``: the own gemeente's name (rule D1); ``names``: code -> name

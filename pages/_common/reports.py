@@ -60,6 +60,7 @@ def export_table(ranked, table: pd.DataFrame, lang: str, band: float, labels: di
         out[t("filter_gemeente", lang)] = [names.get(g, g) for g in df["gemeente_code"]]
     out[t("composite", lang)] = num("composite").to_numpy()
     out[t("composite_on", lang) + " (n)"] = pd.array(num("composite__n"), dtype="Int64")
+    out[t("export_col_need", lang)] = pd.array(num("composite__need"), dtype="Int64")
     out[t("composite_on", lang)] = [composite_base(r, lang) for r in rows]
     out[t("stacking_count", lang)] = pd.array(num("stacking_count"), dtype="Int64")
     out[t("stacking_known_col", lang)] = pd.array(num("stacking_known"), dtype="Int64")
