@@ -119,9 +119,9 @@ st.html('<style>[data-testid="stTable"] table{table-layout:fixed;width:100%;font
         ' !important;overflow-wrap:anywhere !important;padding:0.2rem 0.2rem !important}'
         '[data-testid="stTable"] thead th{font-size:0.72rem}[data-testid="stTable"] thead th:first-child{width:21%}</style>')
 st.table(tables.side_by_side_display(side, lang))
-if st.button(t("export_pdf", lang), key="b_pdf"):
+if st.button(t("export_pdf_make", lang), key="b_pdf"):
     try:
-        st.download_button(t("export_pdf", lang), reports.focus_pdf(view), key="dl_pdf", mime="application/pdf",
+        st.download_button(t("export_pdf_download", lang), reports.focus_pdf(view), key="dl_pdf", mime="application/pdf",
                            file_name=f"stapelkaart_focusgebieden_{view.year}.pdf")
     except Exception as exc:  # noqa: BLE001
         st.error(t("export_failed", lang, error=getattr(exc, "message", type(exc).__name__)))

@@ -89,3 +89,19 @@ def test_figure_source_names_the_table_of_the_year_and_every_imported_file():
     line = source_line(2023, "85618NED", ["CBS maatwerk 2023/35, inkomen 2020 (indeling 2023)"])
     assert "wijken en buurten 2023 (85618NED)" in line and "2024" not in line.replace("2023/35", "")
     assert "CBS maatwerk 2023/35, inkomen 2020 (indeling 2023)" in line
+
+
+def test_each_download_has_one_label_for_making_and_another_for_downloading(mirror, cache_dir):
+    from tests.test_app_pages import _app, _ok
+    at = _app()
+    at.run()
+    at.button(key="b_png").click().run()
+    _ok(at)
+    made = at.button(key="b_png").label
+    dl = [d.proto.label for d in at.get("download_button")]
+    assert made == "Kaart als PNG maken" and dl == ["Kaart-PNG downloaden"]
+    at.switch_page("pages/vergelijken.py").run()
+    at.button(key="b_pdf").click().run()
+    _ok(at)
+    assert at.button(key="b_pdf").label == "PDF per focusgebied maken"
+    assert "PDF per focusgebied downloaden" in [d.proto.label for d in at.get("download_button")]

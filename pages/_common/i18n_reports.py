@@ -41,4 +41,6 @@ REPORT_STRINGS: dict[str, dict[str, str]] = {
                            "en": "No composite score: {n} of the at least {need} domains with a weight above 0 known "
                                  "(of {m} weighted domains; the method page states the rule)."},
     "export_col_need": {"nl": "Score op: minimaal nodig", "en": "Score on: minimum needed"},
+    "export_pdf_make": {"nl": "PDF per focusgebied maken", "en": "Make the PDF per focus area"},
+    "export_pdf_download": {"nl": "PDF per focusgebied downloaden", "en": "Download the PDF per focus area"},
 }
