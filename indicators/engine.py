@@ -166,6 +166,12 @@ def composite_need(weights: Mapping[str, float], min_domains: int, data: np.ndar
     return int(min(min_domains, int((w & (np.ones_like(w) if data is None else data)).sum())))
 
 
+#: The columns ``ScoreResult.reweight`` recomputes (a weight changes the composite and, through weight 0, stacking):
+#: caches of unweighted scores must take these from the reweighted table.
+REWEIGHTED_COLUMNS = ("composite", "composite__n", "composite__m", "composite__need", "composite__note",
+                      "stacking_count", "stacking_domains", "stacking_known", "stacking_m")
+
+
 def composite_columns(domain_x: pd.DataFrame, weights: Mapping[str, float], min_domains: int,
                       suppressed: pd.Series, data: np.ndarray | None = None) -> pd.DataFrame:
     """``composite``, ``composite__n``, ``composite__m``, ``composite__need`` (the minimum that applied: see

@@ -122,3 +122,14 @@ def test_focus_group_without_enough_coverage_names_its_members_without_a_value()
     assert np.isnan(out.loc["a", "value"]) and out.loc["a", "why"] == "members:0.5000:WK047912"
     assert out.loc["b", "value"] == 100 * 300 / 9000 and out.loc["b", "why"] == ""     # 90 % covered: used
     assert np.isnan(out.loc["c", "value"]) and out.loc["c", "why"] == ""               # one member: its own reason
+
+
+def test_reweight_changes_only_the_reweighted_columns():
+    """Caches of unweighted scores (loaders_map.map_join) copy exactly ``REWEIGHTED_COLUMNS`` per run."""
+    from indicators.engine import REWEIGHTED_COLUMNS
+    from tests.test_indicators_engine import score, synthetic_frame
+    res = score(synthetic_frame())
+    other = res.reweight({"werk": 0, "armoede": 3}).table
+    changed = {c for c in res.table.columns if not res.table[c].astype(object).equals(other[c].astype(object))}
+    assert changed and changed <= set(REWEIGHTED_COLUMNS)
+    assert {"composite", "stacking_count", "stacking_m"} <= changed
