@@ -160,8 +160,8 @@ def local_moran(boundaries, values: pd.Series, *, permutations: int = 999, seed:
     w.transform = "r"
     rows = idx[keep]
     y = x[rows]
-    out.attrs.update(n_tested=int(len(rows)),
-                     rule=rule_text(alpha, correction, permutations=permutations, n_tested=int(len(rows))))
+    out.attrs.update(n_tested=len(rows),
+                     rule=rule_text(alpha, correction, permutations=permutations, n_tested=len(rows)))
     if np.nanstd(y) == 0:
         out.loc[rows, "label"] = NOT_SIGNIFICANT
         out.loc[rows, "lisa"] = NS
@@ -176,8 +176,8 @@ def local_moran(boundaries, values: pd.Series, *, permutations: int = 999, seed:
     out.loc[rows, "quadrant"] = quadrant
     out.loc[rows, "lisa"] = np.where(sig, quadrant, NS)
     out.loc[rows, "label"] = np.where(sig, quadrant, NOT_SIGNIFICANT)
-    out.attrs.update(cutoff=cutoff, n_tested=int(len(rows)),
-                     rule=rule_text(alpha, correction, permutations=permutations, n_tested=int(len(rows))))
+    out.attrs.update(cutoff=cutoff, n_tested=len(rows),
+                     rule=rule_text(alpha, correction, permutations=permutations, n_tested=len(rows)))
     return _finish(out)
 
 

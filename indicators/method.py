@@ -82,62 +82,62 @@ def availability_rules(settings: Mapping, lang: str = "nl") -> list[tuple[str, s
     if lang == "nl":
         return [
             ("D1 · Rang t.o.v. de eigen gemeente",
-             f"Heeft het landelijke bestand voor een indicator minder dan {k} gebieden met een waarde, dan is de rang "
+             (f"Heeft het landelijke bestand voor een indicator minder dan {k} gebieden met een waarde, dan is de rang "
              f"t.o.v. de gebieden van de eigen gemeente met een waarde, maar alleen als dat er minstens {k} zijn. "
              f"Heeft de gemeente er minder, dan krijgt het gebied voor die indicator geen rang (en telt die niet mee "
              f"in zijn domein); het profiel zegt dan: 'geen rang: van <gemeente> hebben maar n wijken een waarde; "
-             f"minimaal {k}'."),
+             f"minimaal {k}'.")),
             ("D2 · Gewijzigde indeling",
-             "Een waarde van een eerder jaar, of uit een ingelezen bestand met een oudere indeling (bijvoorbeeld het "
+             ("Een waarde van een eerder jaar, of uit een ingelezen bestand met een oudere indeling (bijvoorbeeld het "
              "CBS-inkomensbestand: inkomen 2020, indeling 2023), wordt alleen gebruikt voor gebieden waarvan code en "
              "grenzen sindsdien niet veranderden. Staat in de KWB-kolom IndelingswijzigingGemeenteWijkBuurt van een "
              "later jaar 2 (code gewijzigd) of 3 (grenzen gewijzigd), dan vervalt die waarde en zegt het profiel "
-             "waarom; ontbreekt die kolom, dan wordt de waarde gebruikt met 'indelingswijziging onbekend' bij de bron."),
+             "waarom; ontbreekt die kolom, dan wordt de waarde gebruikt met 'indelingswijziging onbekend' bij de bron.")),
             ("Onderdrukking",
-             f"Gebieden met minder dan {pop:g} inwoners krijgen geen rang, geen domeinscore en geen samengestelde "
-             "score; een waarde met een noemer onder het minimum van de indicator wordt niet gepubliceerd."),
+             (f"Gebieden met minder dan {pop:g} inwoners krijgen geen rang, geen domeinscore en geen samengestelde "
+             "score; een waarde met een noemer onder het minimum van de indicator wordt niet gepubliceerd.")),
             ("Domeinscore",
-             f"Gemiddelde van de indicatorrangen van het domein; alleen als minstens {share:.0%} van de indicatoren "
-             "van het domein (en minstens één) een rang heeft.".replace("%", " %")),
+             (f"Gemiddelde van de indicatorrangen van het domein; alleen als minstens {share:.0%} van de indicatoren "
+             "van het domein (en minstens één) een rang heeft.".replace("%", " %"))),
             ("Samengestelde score en gewicht 0",
-             f"Gewogen gemiddelde van de bekende domeinscores met een gewicht boven 0; alleen als minstens "
+             (f"Gewogen gemiddelde van de bekende domeinscores met een gewicht boven 0; alleen als minstens "
              f"min({md}, aantal domeinen met gewicht boven 0 die in de referentie gegevens hebben) daarvan een score "
              "hebben. Een gewicht 0 haalt een domein uit de samengestelde score én uit de stapeling ('k van n bekend "
-             "(m domeinen)' telt dan alleen domeinen met een gewicht boven 0); zijn eigen rang blijft zichtbaar."),
+             "(m domeinen)' telt dan alleen domeinen met een gewicht boven 0); zijn eigen rang blijft zichtbaar.")),
             ("Focusgebied",
-             f"Som van de tellers gedeeld door de som van de noemers van de leden. Mist een lid een waarde, dan telt "
+             (f"Som van de tellers gedeeld door de som van de noemers van de leden. Mist een lid een waarde, dan telt "
              f"de rest alleen als de leden met een waarde samen minstens {cov:.0%} van de noemer hebben en van elk lid "
              "de noemer bekend is; anders heeft het focusgebied geen waarde en noemt het profiel de leden zonder "
-             "waarde.".replace("%", " %")),
+             "waarde.".replace("%", " %"))),
         ]
     return [
         ("D1 · Rank vs the own municipality",
-         f"Where the national frame has fewer than {k} areas with a value for an indicator, the rank is against the "
+         (f"Where the national frame has fewer than {k} areas with a value for an indicator, the rank is against the "
          f"areas of the own municipality with a value, but only when there are at least {k}. With fewer, the area "
          f"gets no rank for that indicator (and it does not count in its domain); the profile then says: 'no rank: "
-         f"only n wijken of <municipality> have a value; at least {k}'."),
+         f"only n wijken of <municipality> have a value; at least {k}'.")),
         ("D2 · Changed boundaries",
-         "A value of an earlier year, or from an imported file with an older division (e.g. the CBS income file: "
+         ("A value of an earlier year, or from an imported file with an older division (e.g. the CBS income file: "
          "income 2020, division 2023), is only used for areas whose code and boundaries did not change since. Where "
          "the KWB column IndelingswijzigingGemeenteWijkBuurt of a later year says 2 (code changed) or 3 (boundaries "
          "changed), the value is dropped and the profile says why; without that column the value is used and its "
-         "source says 'boundary change unknown'."),
+         "source says 'boundary change unknown'.")),
         ("Suppression",
-         f"Areas with fewer than {pop:g} inhabitants get no rank, no domain score and no composite; a value whose "
-         "denominator is below the indicator's minimum is not published."),
+         (f"Areas with fewer than {pop:g} inhabitants get no rank, no domain score and no composite; a value whose "
+         "denominator is below the indicator's minimum is not published.")),
         ("Domain score",
-         f"Mean of the domain's indicator ranks; only when at least {share:.0%} of the domain's indicators (and at "
-         "least one) have a rank."),
+         (f"Mean of the domain's indicator ranks; only when at least {share:.0%} of the domain's indicators (and at "
+         "least one) have a rank.")),
         ("Composite score and weight 0",
-         f"Weighted mean of the known domain scores with a weight above 0; only when at least min({md}, number of "
+         (f"Weighted mean of the known domain scores with a weight above 0; only when at least min({md}, number of "
          "domains with a weight above 0 that have data in the reference) of them have a score. A weight of 0 takes "
          "a domain out of the composite and out of stacking ('k of n known (m domains)' then counts only domains "
-         "with a weight above 0); its own rank stays visible."),
+         "with a weight above 0); its own rank stays visible.")),
         ("Focus area",
-         f"Sum of the members' numerators over the sum of their denominators. Where a member lacks a value, the rest "
+         (f"Sum of the members' numerators over the sum of their denominators. Where a member lacks a value, the rest "
          f"counts only when the members with a value hold at least {cov:.0%} of the denominator and every member's "
          "denominator is known; otherwise the focus area has no value and the profile names the members without "
-         "one."),
+         "one.")),
     ]
 
 

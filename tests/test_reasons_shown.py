@@ -51,10 +51,10 @@ def test_focus_area_names_the_members_that_lack_a_value(mirror, cache_dir):
 
 @pytest.mark.parametrize("code, words", [
     ("base_small:5:10", "geen rang: van Zaanstad hebben maar 5 wijken een waarde; minimaal 10"),
-    ("members:0.4375:WK047912", "geen waarde: de leden met een waarde hebben samen 44 % van de basis, minimaal 90 % "
-                                "nodig; zonder waarde: Poelenburg"),
-    ("boundary_changed", "waarde van een eerder jaar of ingelezen bestand niet gebruikt: code of grenzen van dit "
-                         "gebied zijn sindsdien gewijzigd (KWB IndelingswijzigingGemeenteWijkBuurt)"),
+    ("members:0.4375:WK047912", ("geen waarde: de leden met een waarde hebben samen 44 % van de basis, minimaal 90 % "
+                                 "nodig; zonder waarde: Poelenburg")),
+    ("boundary_changed", ("waarde van een eerder jaar of ingelezen bestand niet gebruikt: code of grenzen van dit "
+                          "gebied zijn sindsdien gewijzigd (KWB IndelingswijzigingGemeenteWijkBuurt)")),
     ("", ""), (None, "")])
 def test_why_words(code, words):
     from pages._common.reasons import why_text

@@ -8,7 +8,16 @@ import streamlit as st
 
 from data.errors import StapelkaartError
 from indicators import registry as reg
-from pages._common import changesui, fmt, loaders, reasons, reports, tables, widgets, wording
+from pages._common import (
+    changesui,
+    fmt,
+    loaders,
+    reasons,
+    reports,
+    tables,
+    widgets,
+    wording,
+)
 from pages._common.i18n import label, t
 
 

@@ -216,8 +216,8 @@ STRINGS: dict[str, dict[str, str]] = {
                             "en": "Areas with fewer than {n} inhabitants get no rank, no stacking and no composite "
                                   "(suppressed); their CBS figures stay visible."},
     "composite_rule": {"nl": "Samengestelde score", "en": "Composite score"},
-    "composite_text": {"nl": "Gewogen gemiddelde van de domeinscores: Σ wᵢ·dᵢ / Σ wᵢ over de beschikbare domeinen met gewicht > 0 (minimum: zie hierboven). Gewichten nu: {weights}.",  # noqa: E501
-                       "en": "Weighted mean of the domain scores: Σ wᵢ·dᵢ / Σ wᵢ over the available domains with weight > 0 (minimum: see above). Weights now: {weights}."},  # noqa: E501
+    "composite_text": {"nl": "Gewogen gemiddelde van de domeinscores: Σ wᵢ·dᵢ / Σ wᵢ over de beschikbare domeinen met gewicht > 0 (minimum: zie hierboven). Gewichten nu: {weights}.",
+                       "en": "Weighted mean of the domain scores: Σ wᵢ·dᵢ / Σ wᵢ over the available domains with weight > 0 (minimum: see above). Weights now: {weights}."},
     "not_scored": {"nl": "Bewust niet gescoord", "en": "Deliberately not scored"},
     "not_scored_text": {"nl": "Migratieachtergrond (herkomst) wordt niet als achterstand gescoord: herkomst is geen "
                               "achterstand maar een kenmerk van mensen; het scoren ervan zou wijken stigmatiseren en "

@@ -3,6 +3,7 @@ worded in the user's language, with the names of gemeenten and members where cod
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -18,7 +19,7 @@ def count(value: object) -> int:
         v = float(value)
     except (TypeError, ValueError):
         return 0
-    return int(v) if v == v else 0
+    return 0 if math.isnan(v) else int(v)
 
 
 def why_text(code: object, lang: str, *, indicator=None, gemeente: str = "", level: str = "wijk",
