@@ -56,7 +56,7 @@ _LABELS = {
         "worst_band": "gearceerd: slechtste {band:g}% (rang {lo:g}–100)", "key_figures": "Kerncijfers", "figure": "Kerncijfer",
         "value": "Waarde", "source": "Bron", "focus": "Focusgebied", "reference_short": "referentie",
         "date": "Datum", "no_areas": "geen gebieden om te tonen", "map": "Wijken van het focusgebied binnen de gemeente",
-        "more_rows": "… en nog {n} kerncijfers (passen niet op deze pagina)",
+        "more_rows": "… en nog {n} kerncijfers (zie de tabelexport)",
     },
     "en": {
         "title": "Title", "year": "Year", "reference": "Reference", "weights": "Weights",
@@ -65,7 +65,7 @@ _LABELS = {
         "worst_band": "shaded: worst {band:g}% (rank {lo:g}–100)", "key_figures": "Key figures", "figure": "Key figure",
         "value": "Value", "source": "Source", "focus": "Focus area", "reference_short": "reference",
         "date": "Date", "no_areas": "no areas to show", "map": "Wijken of the focus area within the gemeente",
-        "more_rows": "… and {n} more key figures (do not fit on this page)",
+        "more_rows": "… and {n} more key figures (see the table export)",
     },
 }
 
