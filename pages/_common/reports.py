@@ -40,6 +40,16 @@ def figure_source(view, scored_=None) -> str:
     return source_line(view.year, tid if tid != "?" else None, citations())
 
 
+def map_png(view, data, scored_, gdf) -> bytes:
+    """The Kaart as PNG (data.export.map_png): title, year and reference, the legend with every class and its n,
+    the focus outlines, and the source line of the view's year (:func:`figure_source`)."""
+    ref = scored_.result.reference.text(view.lang) if scored_.result is not None else view.reference
+    return loaders.map_png(gdf, data.fill, data.entries, title=data.colour_label,
+                           subtitle=f"{view.year} · {t('reference', view.lang).lower()}: {ref}", focus=data.outlines,
+                           focus_labels="name" if data.outlines is not None else None, legend_title=data.colour_label,
+                           lang=view.lang, source=figure_source(view, scored_))
+
+
 def export_table(ranked, table: pd.DataFrame, lang: str, band: float, labels: dict[str, str] | None = None
                  ) -> pd.DataFrame:
     """The ranking as a table for CSV/XLSX: the rows and order of the screen's table ``ranked``
