@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data.errors import StapelkaartError
 from indicators import method
 from indicators import registry as reg
 
@@ -21,7 +20,7 @@ st.markdown(t("reference_text", lang, ref=t(f"ref_{view.reference}", lang)))
 
 try:   # the sources the scores of this view actually used (coverage), e.g. the income file for armoede
     result = loaders.scored(view.gemeenten, view.year, view.level, view.reference, None, view.kv).result
-except StapelkaartError:
+except loaders.StapelkaartError:   # no data for this view: the method text without 'sources used'
     result = None
 coverage = result.coverage.set_index("indicator") if result is not None else pd.DataFrame()
 tid = loaders.kwb_table_id(view.year)
