@@ -223,13 +223,13 @@ def _csv_text(value: object, decimal: str) -> str:
     return str(value)
 
 
-def table_to_csv(df: pd.DataFrame, header: ExportHeader, *, sep: str = ",", decimal: str = ".",
-                 bom: bool = True) -> bytes:
-    """The table as CSV bytes: header block, a blank line, then the table.
+def table_to_csv(df: pd.DataFrame, *, sep: str = ",", decimal: str = ".", bom: bool = True) -> bytes:
+    """The table alone as CSV bytes: one header row, then the rows (``pd.read_csv`` reads it as it is).
 
-    UTF-8 with a BOM so Excel detects the encoding. ``sep=";"`` for Dutch Excel. Numbers are written
-    with a decimal point (``decimal="."``); pass ``decimal=","`` together with ``sep=";"`` when Dutch
-    Excel must read the numbers as numbers. Missing values are empty fields, never 0.
+    UTF-8 with a BOM so Excel detects the encoding. ``sep=";"`` for Dutch Excel. Numbers are written at full
+    precision (``repr``) with a decimal point (``decimal="."``); pass ``decimal=","`` together with ``sep=";"``
+    when Dutch Excel must read the numbers as numbers. Missing values are empty fields, never 0. What the table
+    is (title, year, reference, weights, sources) goes beside it: :func:`metadata_text`, :func:`csv_zip`.
     """
     if len(sep) != 1 or sep in "\r\n\"'":
         raise ValueError(f"sep must be one character other than quote or newline, got {sep!r}")
@@ -240,17 +240,43 @@ def table_to_csv(df: pd.DataFrame, header: ExportHeader, *, sep: str = ",", deci
     columns, rows = _table_rows(df)
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, delimiter=sep, quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    for label, value in header.rows():
-        writer.writerow([label] if value is None else [label, _csv_text(value, decimal)])
-    writer.writerow([])
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_csv_text(v, decimal) for v in row])
     return ("\ufeff" if bom else "").encode("utf-8") + buf.getvalue().encode("utf-8")
 
 
+def metadata_text(header: ExportHeader) -> str:
+    """The header block as plain text, one ``label: value`` line each (the file beside the CSV)."""
+    lines = []
+    for label, value in header.rows():
+        if value is None:
+            lines.append(label)
+        else:
+            lines.append(f"{label}: {_csv_text(value, '.')}" if label else f"  {_csv_text(value, '.')}")
+    return "\n".join(lines) + "\n"
+
+
+def csv_zip(df: pd.DataFrame, header: ExportHeader, stem: str, **csv_kw) -> bytes:
+    """A zip with ``{stem}.csv`` (:func:`table_to_csv`, the table alone) and ``{stem}_metadata.txt``
+    (:func:`metadata_text`: title, year, reference, weights, every source, export date, attribution)."""
+    import zipfile
+
+    stem = re.sub(r"[^0-9A-Za-z_\-]+", "_", stem).strip("_") or "stapelkaart"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr(f"{stem}.csv", table_to_csv(df, **csv_kw))
+        z.writestr(f"{stem}_metadata.txt", metadata_text(header).encode("utf-8"))
+    return out.getvalue()
+
+
+METADATA_SHEET = {"nl": "Metadata", "en": "Metadata"}
+
+
 def table_to_xlsx(df: pd.DataFrame, header: ExportHeader, *, sheet_name: str = "Stapelkaart") -> bytes:
-    """The table as an XLSX workbook: header block, a blank row, then a bold, frozen, filterable table.
+    """The table as an XLSX workbook: the first sheet is the table alone (bold, frozen, filterable header in row 1,
+    so ``pd.read_excel`` reads it as it is), the second sheet ("Metadata") the header block (title, year,
+    reference, weights, sources, export date, attribution).
 
     Text is always stored as text (``data_type 's'``), numbers as numbers, missing values as empty cells.
     """
@@ -269,38 +295,34 @@ def table_to_xlsx(df: pd.DataFrame, header: ExportHeader, *, sheet_name: str = "
         if bold:
             cell.font = Font(bold=True)
 
+    def widths(ws, samples: list[list[object]]) -> None:
+        for c, sample in enumerate(samples, start=1):
+            width = max((len(_csv_text(v, ".")) for v in sample if v is not None), default=8)
+            ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
+
     columns, rows = _table_rows(df)
     block = header.rows()
     wb = Workbook()
     ws = wb.active
     ws.title = re.sub(r"[\[\]:*?/\\]", "_", sheet_name)[:31] or "Stapelkaart"
     wb.properties.creator = "Stapelkaart"
-
-    r = 1
-    for label, value in block:
-        put(ws, r, 1, label, bold=True)
-        if value is not None:
-            put(ws, r, 2, value)
-        r += 1
-    header_row = r + 1
     for c, name in enumerate(columns, start=1):
-        put(ws, header_row, c, name, bold=True)
-    for i, row in enumerate(rows, start=header_row + 1):
+        put(ws, 1, c, name, bold=True)
+    for i, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
             if value is not None:
                 put(ws, i, c, value)
-
-    ncols = max(len(columns), 2)
-    for c in range(1, ncols + 1):
-        sample = [columns[c - 1]] if c <= len(columns) else []
-        sample += [row[c - 1] for row in rows[:1000] if c <= len(row)]
-        if c == 1:
-            sample += [label for label, value in block if value is not None]
-        width = max((len(_csv_text(v, ".")) for v in sample if v is not None), default=8)
-        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    widths(ws, [[columns[c]] + [row[c] for row in rows[:1000] if c < len(row)] for c in range(len(columns))])
+    ws.freeze_panes = ws.cell(row=2, column=1)
     if columns:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row + len(rows)}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{1 + len(rows)}"
+
+    meta = wb.create_sheet(METADATA_SHEET.get(header.lang, "Metadata"))
+    for r, (label, value) in enumerate(block, start=1):
+        put(meta, r, 1, label, bold=True)
+        if value is not None:
+            put(meta, r, 2, value)
+    widths(meta, [[label for label, _ in block], [value for _, value in block]])
 
     out = io.BytesIO()
     wb.save(out)
@@ -480,8 +502,24 @@ def map_png(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, int]
     ``legend``: per class a ``(label, colour, n)`` tuple, a :class:`LegendEntry` or a
     ``geo.classify.LegendEntry`` (as returned by ``geo.classify.legend``), shown as ``label (n = 12)``. ``subtitle``: year and
     reference, e.g. ``"2024 · referentie: Nederland"``. ``focus``: optional GeoDataFrame of focus areas
-    drawn as thick outlines; ``focus_labels`` is a column of it or one label per row.
+    drawn as thick outlines; ``focus_labels`` is a column of it or one label per row. ``source``: the source line of
+    the year shown and every imported file (:func:`map_source_line`; the default names KWB 2024).
     """
+    fig = map_figure(gdf, colours, legend, title=title, subtitle=subtitle, source=source, export_date=export_date,
+                     focus=focus, focus_labels=focus_labels, legend_title=legend_title, size=size, dpi=dpi, lang=lang)
+    with _no_tex():
+        return _png_bytes(fig, dpi)
+
+
+#: Legend labels are wrapped to this many characters so "label (n = 12)" stays inside the image.
+LEGEND_WRAP = 30
+
+
+def map_figure(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, int]], *, title: str,
+               subtitle: str = "", source: str = MAP_SOURCE, export_date: date | None = None,
+               focus=None, focus_labels: str | Sequence[object] | None = None, legend_title: str = "",
+               size: tuple[int, int] = (1600, 1000), dpi: int = 150, lang: str = "nl"):
+    """The matplotlib Figure that :func:`map_png` renders (same arguments)."""
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
@@ -521,13 +559,13 @@ def map_png(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, int]
         entries = [_legend_entry(e) for e in legend]
         if entries:
             handles = [Patch(facecolor=_colour(e.colour), edgecolor="#666666", linewidth=0.5,
-                             label=f"{plain(e.label)}  (n = {int(e.n)})") for e in entries]
+                             label=_wrap(f"{e.label} (n = {int(e.n)})", LEGEND_WRAP)) for e in entries]
             lax = fig.add_axes((0.74, 0.07, 0.24, 0.78))
             lax.set_axis_off()
-            lax.legend(handles=handles, loc="upper left", title=plain(legend_title) or None, frameon=True,
+            lax.legend(handles=handles, loc="upper left", title=_wrap(legend_title, LEGEND_WRAP) or None, frameon=True,
                        fontsize=9 * scale, title_fontsize=10 * scale, alignment="left",
                        handlelength=1.6, handleheight=1.2, borderpad=0.8, labelspacing=0.7)
-        return _png_bytes(fig, dpi)
+        return fig
 
 
 # --------------------------------------------------------------------------------------------------
@@ -613,6 +651,10 @@ def _coerce_score(value: object) -> float:
         return float("nan")
 
 
+#: x (in rank units) of the profile's value labels: right of the 0–100 axis, where no bar or mark is drawn.
+VALUE_COLUMN_X = 103.0
+
+
 def _draw_profile(ax, report: FocusReport) -> None:
     t = _labels(report.lang)
     items = [(label, DomainScore.coerce(v)) for label, v in report.domains.items()]
@@ -625,8 +667,9 @@ def _draw_profile(ax, report: FocusReport) -> None:
         else:
             s = float(d.score)
             ax.barh(y, s, height=0.6, color="#8a1c13" if s >= lo else "#4a6fa5", zorder=2)
-            ax.text(min(s + 1, 99), y, f"{s:.0f}", va="center", ha="left" if s < 90 else "right",
-                    fontsize=7, color="black" if s < 90 else "white", zorder=3)
+            # the value in its own column right of the axis: comparator marks never cover it
+            ax.text(VALUE_COLUMN_X, y, f"{s:.0f}", va="center", ha="left", fontsize=7, color="black", zorder=3,
+                    clip_on=False)
     for kind, (name, scores) in report.comparators.items():
         style = COMPARATOR_STYLE[kind]
         pts = [(float(_coerce_score(scores.get(label))), y) for y, (label, _) in zip(ys, items)

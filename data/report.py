@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from data.export import ExportHeader, FocusReport, focus_report_pdf, table_to_csv, table_to_xlsx
+from data.export import ExportHeader, FocusReport, csv_zip, focus_report_pdf, table_to_xlsx
 
 MAP_SOURCES = "CBS/Kadaster, PDOK wijken en buurten"
 
@@ -24,13 +24,14 @@ def ranking_sources(year: int, table_id: str | None, user_citations: Sequence[st
     return [kwb, MAP_SOURCES, *user_citations]
 
 
-def ranking_exports(ranked: pd.DataFrame, *, year: int, reference: str, weights: Mapping[str, float] | None,
-                    sources: Sequence[str], lang: str) -> tuple[bytes, bytes]:
-    """(CSV bytes, XLSX bytes) of the ranking table, each with its header (title, year, reference, weights)."""
-    header = ExportHeader(title="Stapelkaart: prioritering", year=year, reference=reference, weights=weights,
-                          sources=list(sources), lang=lang)
-    csv = table_to_csv(ranked, header)
-    return (csv.encode("utf-8") if isinstance(csv, str) else csv), table_to_xlsx(ranked, header)
+def table_exports(table: pd.DataFrame, *, year: int, reference: str, weights: Mapping[str, float] | None,
+                  sources: Sequence[str], lang: str, stem: str = "stapelkaart",
+                  title: str = "Stapelkaart: prioritering") -> tuple[bytes, bytes]:
+    """(CSV zip bytes, XLSX bytes) of a table as shown: the CSV alone in a zip beside ``{stem}_metadata.txt``
+    (title, year, reference, weights, sources); the XLSX with the table on sheet 1 and the same block on sheet 2."""
+    header = ExportHeader(title=title, year=year, reference=reference, weights=weights, sources=list(sources),
+                          lang=lang)
+    return csv_zip(table, header, stem), table_to_xlsx(table, header)
 
 
 class Figure(NamedTuple):
@@ -56,23 +57,26 @@ def _count(value: object) -> int:
 def focus_report(row: pd.Series, *, name: str, gemeente: str, areas, focus_codes: Sequence[str],
                  domains: Mapping[str, str], figures: Sequence[Figure], sentence: str, reference: str,
                  year: int, worst_band: float, lang: str,
-                 comparators: Mapping[str, tuple[str, pd.Series]] | None = None) -> FocusReport:
+                 comparators: Mapping[str, tuple[str, pd.Series]] | None = None, source: str | None = None
+                 ) -> FocusReport:
     """One report page from the focus area's row of ``indicators.focus.score_focus``.
 
     ``domains``: domain id -> label; ``areas``: the gemeente's wijken (GeoDataFrame); key figures are the
     ``figures`` with a value (a missing value is left out, never printed as 0). ``comparators``: kind
-    ("gemeente"/"land") -> (name, its score_focus row), drawn as reference marks (data.export.COMPARATOR_STYLE).
+    ("gemeente"/"land") -> (name, its score_focus row), drawn as reference marks (data.export.COMPARATOR_STYLE) on
+    the same measure as the bars: the domain rank (as Vergelijken's chart). ``source``: the page's source line
+    (``pages._common.reports.source_line``).
     """
     # the profile shows the domain RANK in its base (the stacking rule: rank >= 100 - worst_band is shaded)
-    doms = {label: {"score": row.get(f"domain__{d}__rank", row.get(f"domain__{d}")),
+    doms = {label: {"score": row.get(f"domain__{d}__rank"),
                     "n": _count(row.get(f"domain__{d}__n")),
                     "m": _count(row.get(f"domain__{d}__m"))} for d, label in domains.items()}
     key = [{"label": f.label, "value": row.get(f.id), "unit": f.unit, "year": row.get(f"{f.id}__year"),
             "source": row.get(f"{f.id}__source")} for f in figures if not math.isnan(_number(row.get(f.id)))]
     return FocusReport(name=name, gemeente=gemeente, areas=areas, focus=None if areas is None else areas[areas["code"].isin(list(focus_codes))],
                        domains=doms, key_figures=key, sentence=sentence, reference=reference, year=year,
-                       worst_band=worst_band, lang=lang,
-                       comparators={k: (n, {label: r.get(f"domain__{d}") for d, label in domains.items()})
+                       worst_band=worst_band, lang=lang, **({"source": source} if source else {}),
+                       comparators={k: (n, {label: r.get(f"domain__{d}__rank") for d, label in domains.items()})
                                     for k, (n, r) in (comparators or {}).items()})
 
 

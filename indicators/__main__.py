@@ -22,6 +22,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from core.errors import FetchError, StapelkaartError, UserInputError
@@ -141,10 +142,28 @@ def run_score(args) -> ScoreResult:
                        national=nat or None, smoothing=getattr(args, "smoothing", "eb"))
 
 
+def _json_value(value):
+    """One cell for JSON: missing -> null, numpy scalars -> Python (floats keep all 17 digits: ``repr``)."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    return value if isinstance(value, str) else str(value)
+
+
+def json_records(frame: pd.DataFrame) -> list[dict]:
+    """The rows as JSON-ready dicts at full double precision (``DataFrame.to_json`` cuts floats to 10 decimals)."""
+    cols = list(frame.columns)
+    return [{c: _json_value(v) for c, v in zip(cols, row)} for row in frame.itertuples(index=False, name=None)]
+
+
 def _write(frame: pd.DataFrame, fmt: str) -> None:
     if fmt == "json":
-        records = json.loads(frame.to_json(orient="records", force_ascii=False))
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(json_records(frame), sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     else:
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")  # full precision: machine output
@@ -244,7 +263,7 @@ def cmd_hotspots(args) -> None:
     gdf = load_boundaries(gemeenten, args.year, level).to_crs("EPSG:28992")
     out = local_moran(gdf, values, seed=args.seed, alpha=args.alpha, correction=args.correction,
                       permutations=args.permutations)
-    _warn(f"regel: {rule_text(args.alpha, args.correction)}")
+    _warn(f"regel: {out.attrs.get('rule') or rule_text(args.alpha, args.correction, permutations=args.permutations)}")
     _write(out[["code", "value", "lisa", "p_sim", "significant", "I", "quadrant"]], args.format)
 
 

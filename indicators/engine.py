@@ -139,9 +139,12 @@ class ScoreResult:
     parts: dict[str, pd.DataFrame] = field(repr=False, default_factory=dict)
 
     def reweight(self, weights: Mapping[str, float] | None) -> ScoreResult:
-        """The same result with new domain weights: only ``composite``, ``composite__n/__m`` change."""
+        """The same result with new domain weights: only the composite and stacking columns change (a weight of 0
+        takes a domain out of both)."""
         w = validate_weights(weights)
-        comp = composite_columns(self.domain_x, w, self.settings["min_domains"], self.universe["suppressed"])
+        comp = composite_columns(self.domain_x, w, self.settings["min_domains"], self.universe["suppressed"],
+                                 has_data(self.settings))
+        comp = pd.concat([comp, stacking_columns(self.universe, w)], axis=1)
         universe = self.universe.copy(deep=False)  # copy-on-write: only the composite columns are new
         universe[list(comp.columns)] = comp
         table = self.table.copy(deep=False)
@@ -151,16 +154,36 @@ class ScoreResult:
         return replace(self, table=table, universe=universe, weights=w)
 
 
+def has_data(settings: Mapping) -> np.ndarray | None:
+    """(D,) bool: the domains with a domain score somewhere in the reference (``settings['domains_with_data']``)."""
+    known = settings.get("domains_with_data")
+    return None if known is None else np.array([d in known for d in DOMAIN_IDS], dtype=bool)
+
+
+def composite_need(weights: Mapping[str, float], min_domains: int, data: np.ndarray | None) -> int:
+    """How many weighted domains a composite needs: min(min_domains, domains with weight > 0 that have data)."""
+    w = weight_vector(weights) > 0
+    return int(min(min_domains, int((w & (np.ones_like(w) if data is None else data)).sum())))
+
+
+#: The columns ``ScoreResult.reweight`` recomputes (a weight changes the composite and, through weight 0, stacking):
+#: caches of unweighted scores must take these from the reweighted table.
+REWEIGHTED_COLUMNS = ("composite", "composite__n", "composite__m", "composite__need", "composite__note",
+                      "stacking_count", "stacking_domains", "stacking_known", "stacking_m")
+
+
 def composite_columns(domain_x: pd.DataFrame, weights: Mapping[str, float], min_domains: int,
-                      suppressed: pd.Series) -> pd.DataFrame:
-    """``composite``, ``composite__n``, ``composite__m`` and a note when it is withheld."""
-    comp, n, m = composite_matrix(domain_x[list(DOMAIN_IDS)].to_numpy(), weight_vector(weights), min_domains)
+                      suppressed: pd.Series, data: np.ndarray | None = None) -> pd.DataFrame:
+    """``composite``, ``composite__n``, ``composite__m``, ``composite__need`` (the minimum that applied: see
+    ``scores.composite_matrix``; ``data`` = :func:`has_data`) and a note when it is withheld."""
+    comp, n, m = composite_matrix(domain_x[list(DOMAIN_IDS)].to_numpy(), weight_vector(weights), min_domains, data)
+    need = composite_need(weights, min_domains, data)
     supp = suppressed.to_numpy(dtype=bool)
     comp = np.where(supp, np.nan, comp)
     codes = np.where(supp, 2, np.where(np.isnan(comp), 1, 0))
-    note = pd.Categorical.from_codes(codes, ["", f"achtergehouden: minder dan {min_domains} domeinen", "onderdrukt"])
-    return pd.DataFrame({"composite": comp, "composite__n": n, "composite__m": m, "composite__note": note},
-                        index=domain_x.index)
+    note = pd.Categorical.from_codes(codes, ["", f"achtergehouden: minder dan {need} domeinen", "onderdrukt"])
+    return pd.DataFrame({"composite": comp, "composite__n": n, "composite__m": m, "composite__need": need,
+                         "composite__note": note}, index=domain_x.index)
 
 
 def population(frames: Mapping[int, pd.DataFrame], year: int, index: pd.Index) -> pd.Series:
@@ -264,8 +287,12 @@ def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, re
              for d in DOMAIN_IDS}
     ref_domains = domain_bases(ref_dscore, dscore, modes, gm_rows, at_level, reference, names, min_reference_values)
     dom_cols, domain_x = domain_columns(dscore, dn, dm, area_suppressed, ref_domains, settings, gm_rows)
+    settings["domains_with_data"] = tuple(d for d in DOMAIN_IDS if ref_dscore[d].notna().any()
+                                          or dscore[d][at_level].notna().any())
     out = pd.concat([cols, dom_cols], axis=1)
-    comp = composite_columns(domain_x, w, min_domains, out["suppressed"])
+    stack = stacking_columns(out, w)
+    out[stack.columns] = stack
+    comp = composite_columns(domain_x, w, min_domains, out["suppressed"], has_data(settings))
     out[comp.columns] = comp
     universe = pd.DataFrame({
         "code": index, "name": base["name"] if "name" in base.columns else pd.NA,
@@ -325,13 +352,15 @@ def indicator_bases(ind: Indicator, p: pd.DataFrame, rp: pd.DataFrame, reference
     for g in pd.unique(gm_rows[at_level & has]):
         rows = at_level & (gm_rows == g)
         sub = p[rows]
-        if int(sub["value"].notna().sum()) < min_values:
+        have = int(sub["value"].notna().sum())
+        if have < min_values:          # rule D1: a gemeente base needs min_values areas with a value
+            ib.small[str(g)] = have
             continue
         prior = eb_prior(sub["num"].to_numpy("float64"), sub["den"].to_numpy("float64")) if ind.count_based else None
         srt = sorted_reference(ranked_value(ind, sub, prior, settings["smoothing"]), ind.direction)
         ib.bases[str(g)] = Base(str(g), srt, gemeente_label(reference.level, int(srt.size), names.get(g, g)))
         ib.priors[str(g)] = prior
-    return (ib if ib.bases else IndicatorBases("none")), nan_ranks
+    return (ib if ib.bases else IndicatorBases("none", small=ib.small)), nan_ranks
 
 
 def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, ref_sorted: Mapping[str, np.ndarray],
@@ -371,6 +400,8 @@ def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, 
         cols[f"{ind.id}__ref_n"] = pd.array(np.where(np.isnan(ref_n), 0, ref_n).astype("int64"), dtype="Int64")
         cols[f"{ind.id}__ref_n"][np.isnan(ref_n)] = pd.NA
         cols[f"{ind.id}__ref"] = pd.Categorical(label)
+        cols[f"{ind.id}__why"] = pd.Categorical(why_codes(ind, p, r, keys, ib, supp, settings.get(
+            "min_reference_values", MIN_REFERENCE_AREAS)))
         if not ind.scored:
             cols[f"{ind.id}__ref_value"] = np.full(len(index), ib.ref_value)
         if ind.count_based:
@@ -384,6 +415,41 @@ def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, 
     out = pd.DataFrame(cols, index=index)
     out["suppressed"] = supp
     return out, dscore, dn, dm
+
+
+#: Why an indicator has no value or no rank (``{id}__why``; codes, the page layer words them):
+#: ``suppressed`` (area below the minimum population), ``den_small`` (value withheld: denominator below the
+#: indicator's minimum), ``boundary_changed`` (rule D2: a value of an earlier year or imported file exists, but the
+#: area's code or boundaries changed since), ``no_value``, ``members:<share>:<codes>`` (a focus area whose members
+#: with a value hold less than the coverage minimum of its base; ``codes`` lack a value), ``base_small:<n>:<min>``
+#: (rule D1: the own gemeente has only n areas with a value, min needed), ``no_base`` (no base at all);
+#: "" where there is a rank (or, for context indicators, a value).
+WHY_CODES = ("suppressed", "den_small", "boundary_changed", "no_value", "members", "base_small", "no_base")
+
+
+def why_codes(ind: Indicator, p: pd.DataFrame, rank: np.ndarray, keys: np.ndarray, ib: IndicatorBases,
+              supp: np.ndarray, min_values: int = MIN_REFERENCE_AREAS) -> np.ndarray:
+    """The ``{id}__why`` code per row (see ``WHY_CODES``)."""
+    n = len(p)
+    value = p["value"].to_numpy(dtype="float64")
+    out = np.full(n, "", dtype=object)
+    missing = np.isnan(value)
+    out[missing] = "no_value"
+    if "dropped" in p.columns:
+        out[missing & p["dropped"].fillna(False).to_numpy(dtype=bool)] = "boundary_changed"
+    if "why" in p.columns:
+        given = p["why"].fillna("").astype(str).to_numpy(dtype=object)
+        out = np.where(missing & (given != ""), given, out)
+    den = p["den"].to_numpy(dtype="float64")
+    if ind.min_denominator > 0:
+        out[missing & (den < ind.min_denominator)] = "den_small"
+    if ind.scored:
+        unranked = ~missing & ~np.isfinite(rank)
+        out[unranked] = "no_base"
+        for key, have in ib.small.items():
+            out[unranked & (keys == key)] = f"base_small:{have}:{min_values}"
+    out[supp] = "suppressed"
+    return out
 
 
 def domain_columns(dscore: pd.DataFrame, dn: pd.DataFrame, dm: Mapping[str, int], suppressed: pd.Series,
@@ -468,19 +534,37 @@ def score_parts(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, ref_so
         ref_domains = {d: sorted_reference(dscore[d][mask], 1) for d in DOMAIN_IDS}
     dom_cols, domain_x = domain_columns(dscore, dn, dm, suppressed, ref_domains, settings, row_gemeente)
     out = pd.concat([cols, dom_cols], axis=1)
-    comp = composite_columns(domain_x, weights, settings["min_domains"], out["suppressed"])
+    stack = stacking_columns(out, weights)
+    out[stack.columns] = stack
+    comp = composite_columns(domain_x, weights, settings["min_domains"], out["suppressed"], has_data(settings))
     out[comp.columns] = comp
     return out, domain_x, ref_domains
 
 
-def row_gemeentes(index: pd.Index) -> np.ndarray:
-    """GM code per row id: from the region code (WK0363MC -> GM0363), else from ``focus.FOCUS_AREAS`` (the
-    configured focus areas), else "" (no gemeente base: indicators ranked against the own gemeente get no rank)."""
-    from indicators.focus import FOCUS_AREAS  # lazy: focus imports this module
-
+def row_gemeentes(index: pd.Index, known: Mapping[str, str] | None = None) -> np.ndarray:
+    """GM code per row id: from the region code (WK0363MC -> GM0363), else from ``known`` (row id -> GM code, e.g.
+    a focus area's one gemeente, passed by the caller: the engine knows no focus areas), else "" (no gemeente
+    base: indicators ranked against the own gemeente get no rank)."""
     gm = gemeente_of(index)
-    known = {f.id: f.gemeente_code for f in FOCUS_AREAS.values()}
+    known = known or {}
     return np.array([g or known.get(str(c), "") for c, g in zip(index, gm)], dtype=object)
+
+
+def stacking_columns(frame: pd.DataFrame, weights: Mapping[str, float] | None) -> pd.DataFrame:
+    """``stacking_count``, ``stacking_domains``, ``stacking_known`` and ``stacking_m`` over the domains with a
+    weight above 0 (from ``domain__<d>__band``/``__rank`` of ``frame``): a weight of 0 takes a domain out of the
+    stacking count as out of the composite; its own rank and band stay in its columns."""
+    w = validate_weights(weights)
+    on = [d for d in DOMAIN_IDS if w[d] > 0]
+    index = frame.index
+    bands = pd.DataFrame({d: (pd.array(frame[f"domain__{d}__band"], dtype="boolean").fillna(False).to_numpy(bool)
+                              if d in on else np.zeros(len(index), dtype=bool)) for d in DOMAIN_IDS}, index=index)
+    known = pd.DataFrame({d: (np.isfinite(pd.to_numeric(frame[f"domain__{d}__rank"], errors="coerce")
+                                          .to_numpy(dtype="float64")) if d in on else np.zeros(len(index), dtype=bool))
+                          for d in DOMAIN_IDS}, index=index)
+    count, names, n_known = stacking_from_bands(bands, known, frame["suppressed"].astype(bool))
+    return pd.DataFrame({"stacking_count": count, "stacking_domains": names, "stacking_known": n_known,
+                         "stacking_m": len(on)}, index=index)
 
 
 def stacking_from_bands(bands: pd.DataFrame, known: pd.DataFrame, suppressed: pd.Series
@@ -505,7 +589,7 @@ def table_columns() -> list[str]:
     cols = ["code", "name", "level", "gemeente_code", "year", "reference", "population"]
     for ind in INDICATORS.values():
         cols += [ind.id, f"{ind.id}__rank", f"{ind.id}__year", f"{ind.id}__source", f"{ind.id}__ref_n",
-                 f"{ind.id}__ref"]
+                 f"{ind.id}__ref", f"{ind.id}__why"]
         if not ind.scored:
             cols.append(f"{ind.id}__ref_value")
         if ind.count_based:
@@ -514,7 +598,7 @@ def table_columns() -> list[str]:
         cols += [f"domain__{d}", f"domain__{d}__n", f"domain__{d}__m", f"domain__{d}__rank", f"domain__{d}__band",
                  f"domain__{d}__ref_n", f"domain__{d}__ref"]
     return cols + ["stacking_count", "stacking_domains", "stacking_known", "stacking_m", "composite", "composite__n",
-                   "composite__m", "composite__note", "suppressed", "suppressed_reason"]
+                   "composite__m", "composite__need", "composite__note", "suppressed", "suppressed_reason"]
 
 
 def _coverage_row(ind: Indicator, p: pd.DataFrame, reference: Reference, ib: IndicatorBases,

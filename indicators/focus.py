@@ -432,7 +432,9 @@ def aggregate_parts(part: pd.DataFrame, groups: Mapping[str, Sequence[str]], sca
     Members without a value are left out only when the members *with* a value hold at least
     ``min_member_coverage`` of the group's denominator (base population) and every member's base is known;
     the source then names the missing members. Otherwise the group value is NaN (never a silent partial sum).
-    ``year`` is the latest member year used, ``source`` the distinct member sources.
+    ``year`` is the latest member year used, ``source`` the distinct member sources; ``why`` the reason code of a
+    missing group value (``engine.WHY_CODES``: ``members:<share>:<codes without a value>``), ``dropped`` a single
+    member's rule-D2 flag (``rates.resolve_indicator``).
     """
     rows = {}
     for gid, codes in groups.items():
@@ -445,7 +447,10 @@ def aggregate_parts(part: pd.DataFrame, groups: Mapping[str, Sequence[str]], sca
         used = sub["den"][has].sum()
         coverage = used / total if total > 0 else 0.0
         if not has.any() or not coverage >= min_member_coverage:
-            rows[gid] = {"value": np.nan, "num": np.nan, "den": np.nan, "year": pd.NA, "source": pd.NA}
+            # the reason as a code (engine.WHY_CODES): share of the base with a value, members without one
+            share = f"{coverage:.4f}" if np.isfinite(coverage) else "nan"
+            rows[gid] = {"value": np.nan, "num": np.nan, "den": np.nan, "year": pd.NA, "source": pd.NA,
+                         "why": f"members:{share}:{','.join(sub.index[~has])}"}
             continue
         source = " | ".join(sorted({str(s) for s in sub["source"][has].dropna()}))
         missing = list(sub.index[~has])
@@ -453,7 +458,10 @@ def aggregate_parts(part: pd.DataFrame, groups: Mapping[str, Sequence[str]], sca
             source += f" (zonder {', '.join(missing)}: {1 - coverage:.0%} van de noemer)"
         rows[gid] = {"value": scale * sub["num"][has].sum() / used, "num": sub["num"][has].sum(), "den": used,
                      "year": int(sub["year"][has].max()), "source": source}
-    out = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "num", "den", "year", "source"])
+    out = pd.DataFrame.from_dict(rows, orient="index",
+                                 columns=["value", "num", "den", "year", "source", "why", "dropped"])
+    out["why"] = out["why"].fillna("").astype(object)
+    out["dropped"] = out["dropped"].fillna(False).astype(bool)
     out["value"] = out["value"].astype("float64")
     out["year"] = out["year"].astype("Int64")
     out["source"] = out["source"].astype("string")

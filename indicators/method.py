@@ -6,6 +6,8 @@ Every text here describes what ``indicators.engine`` computes, in the same words
 * ``REFERENCE_RULE``: against which areas a rank is computed;
 * ``SMOOTHING_RULE``: intervals and empirical-Bayes shrinkage of count-based rates;
 * ``BIJSTAND_RULE``: why social assistance counts in werk only;
+* ``availability_rules(settings)``: every rule that decides whether a value, rank, domain or composite exists
+  (D1, D2, suppression, domain minimum, composite minimum and weight 0, focus coverage), from the settings;
 * ``stacking_sentence(row, name)``: the claim per area, from a score row (``ScoreResult.table`` or
   ``score_focus``), literally true: "k van n bekend (m domeinen)", the base of every flagged domain named, and
   "niet genoeg gegevens" never worded as "niets aan de hand".
@@ -14,9 +16,11 @@ Every text here describes what ``indicators.engine`` computes, in the same words
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
+from indicators.reference import level_words  # noqa: F401  (pages word "wijken"/"buurten" through this module)
 from indicators.registry import DOMAINS
 
 STACKING_RULE = {
@@ -31,11 +35,12 @@ REFERENCE_RULE = {
     "nl": "Rangen t.o.v. Nederland gebruiken alleen het landelijke bestand (alle gebieden van dat niveau in de KWB-tabel "
           "van dat jaar en ingelezen bestanden die heel Nederland dekken), nooit waarden die er alleen zijn omdat een "
           "gemeente gekozen is. Heeft het landelijke bestand te weinig waarden, dan is de rang t.o.v. de eigen gemeente "
-          "en staat dat erbij. Elke rang noemt het aantal gebieden met gegevens; is dat minder dan de helft, dan noemt "
+          "als die genoeg gebieden met een waarde heeft (regel D1), en staat dat erbij; anders geen rang, met de reden. Elke rang noemt het aantal gebieden met gegevens; is dat minder dan de helft, dan noemt "
           "het label die werkelijke basis.",
     "en": "Ranks vs the Netherlands use the national frame only (every area of the level in that year's KWB table and "
           "imported files that cover the country), never values that exist only because a municipality is selected. "
-          "Where the national frame has too few values, the rank is against the own municipality, and says so. Every "
+          "Where the national frame has too few values, the rank is against the own municipality when it has enough "
+          "areas with a value (rule D1), and says so; otherwise no rank, with the reason. Every "
           "rank names the number of areas with data; below half, the label names that true base.",
 }
 SMOOTHING_RULE = {
@@ -53,6 +58,87 @@ BIJSTAND_RULE = {
     "en": "Social assistance counts once: in work, per 100 inhabitants aged 15-65. Poverty is income-based only; "
           "otherwise one signal could put two domains in the worst band and be stacked twice.",
 }
+
+
+def rule_numbers() -> dict[str, float]:
+    """The fixed numbers of the rules, for texts: ``min_reference_values`` (engine default, D1) and
+    ``min_member_coverage`` (focus areas)."""
+    from indicators.engine import MIN_REFERENCE_AREAS
+    from indicators.focus import MIN_MEMBER_COVERAGE
+
+    return {"min_reference_values": MIN_REFERENCE_AREAS, "min_member_coverage": MIN_MEMBER_COVERAGE}
+
+
+def availability_rules(settings: Mapping, lang: str = "nl") -> list[tuple[str, str]]:
+    """(title, sentence) per rule that decides whether a value, rank, domain or composite exists, generated from
+    the engine's ``settings`` (``ScoreResult.settings``) and the focus module's coverage minimum: D1 (gemeente base
+    minimum), D2 (changed boundaries), suppression, domain score, composite minimum and weight 0, focus coverage."""
+    numbers = rule_numbers()
+    k = int(settings.get("min_reference_values", numbers["min_reference_values"]))
+    pop = float(settings.get("min_population", 200))
+    share = float(settings.get("min_indicator_share", 0.5))
+    md = int(settings.get("min_domains", 3))
+    cov = numbers["min_member_coverage"]
+    if lang == "nl":
+        return [
+            ("D1 · Rang t.o.v. de eigen gemeente",
+             (f"Heeft het landelijke bestand voor een indicator minder dan {k} gebieden met een waarde, dan is de rang "
+             f"t.o.v. de gebieden van de eigen gemeente met een waarde, maar alleen als dat er minstens {k} zijn. "
+             f"Heeft de gemeente er minder, dan krijgt het gebied voor die indicator geen rang (en telt die niet mee "
+             f"in zijn domein); het profiel zegt dan: 'geen rang: van <gemeente> hebben maar n wijken een waarde; "
+             f"minimaal {k}'.")),
+            ("D2 · Gewijzigde indeling",
+             ("Een waarde van een eerder jaar, of uit een ingelezen bestand met een oudere indeling (bijvoorbeeld het "
+             "CBS-inkomensbestand: inkomen 2020, indeling 2023), wordt alleen gebruikt voor gebieden waarvan code en "
+             "grenzen sindsdien niet veranderden. Staat in de KWB-kolom IndelingswijzigingGemeenteWijkBuurt van een "
+             "later jaar 2 (code gewijzigd) of 3 (grenzen gewijzigd), dan vervalt die waarde en zegt het profiel "
+             "waarom; ontbreekt die kolom, dan wordt de waarde gebruikt met 'indelingswijziging onbekend' bij de bron.")),
+            ("Onderdrukking",
+             (f"Gebieden met minder dan {pop:g} inwoners krijgen geen rang, geen domeinscore en geen samengestelde "
+             "score; een waarde met een noemer onder het minimum van de indicator wordt niet gepubliceerd.")),
+            ("Domeinscore",
+             (f"Gemiddelde van de indicatorrangen van het domein; alleen als minstens {share:.0%} van de indicatoren "
+             "van het domein (en minstens één) een rang heeft.".replace("%", " %"))),
+            ("Samengestelde score en gewicht 0",
+             (f"Gewogen gemiddelde van de bekende domeinscores met een gewicht boven 0; alleen als minstens "
+             f"min({md}, aantal domeinen met gewicht boven 0 die in de referentie gegevens hebben) daarvan een score "
+             "hebben. Een gewicht 0 haalt een domein uit de samengestelde score én uit de stapeling ('k van n bekend "
+             "(m domeinen)' telt dan alleen domeinen met een gewicht boven 0); zijn eigen rang blijft zichtbaar.")),
+            ("Focusgebied",
+             (f"Som van de tellers gedeeld door de som van de noemers van de leden. Mist een lid een waarde, dan telt "
+             f"de rest alleen als de leden met een waarde samen minstens {cov:.0%} van de noemer hebben en van elk lid "
+             "de noemer bekend is; anders heeft het focusgebied geen waarde en noemt het profiel de leden zonder "
+             "waarde.".replace("%", " %"))),
+        ]
+    return [
+        ("D1 · Rank vs the own municipality",
+         (f"Where the national frame has fewer than {k} areas with a value for an indicator, the rank is against the "
+         f"areas of the own municipality with a value, but only when there are at least {k}. With fewer, the area "
+         f"gets no rank for that indicator (and it does not count in its domain); the profile then says: 'no rank: "
+         f"only n wijken of <municipality> have a value; at least {k}'.")),
+        ("D2 · Changed boundaries",
+         ("A value of an earlier year, or from an imported file with an older division (e.g. the CBS income file: "
+         "income 2020, division 2023), is only used for areas whose code and boundaries did not change since. Where "
+         "the KWB column IndelingswijzigingGemeenteWijkBuurt of a later year says 2 (code changed) or 3 (boundaries "
+         "changed), the value is dropped and the profile says why; without that column the value is used and its "
+         "source says 'boundary change unknown'.")),
+        ("Suppression",
+         (f"Areas with fewer than {pop:g} inhabitants get no rank, no domain score and no composite; a value whose "
+         "denominator is below the indicator's minimum is not published.")),
+        ("Domain score",
+         (f"Mean of the domain's indicator ranks; only when at least {share:.0%} of the domain's indicators (and at "
+         "least one) have a rank.")),
+        ("Composite score and weight 0",
+         (f"Weighted mean of the known domain scores with a weight above 0; only when at least min({md}, number of "
+         "domains with a weight above 0 that have data in the reference) of them have a score. A weight of 0 takes "
+         "a domain out of the composite and out of stacking ('k of n known (m domains)' then counts only domains "
+         "with a weight above 0); its own rank stays visible.")),
+        ("Focus area",
+         (f"Sum of the members' numerators over the sum of their denominators. Where a member lacks a value, the rest "
+         f"counts only when the members with a value hold at least {cov:.0%} of the denominator and every member's "
+         "denominator is known; otherwise the focus area has no value and the profile names the members without "
+         "one.")),
+    ]
 
 
 def _known(value) -> bool:

@@ -144,11 +144,27 @@ def indicator_parts(frame: pd.DataFrame, ind: Indicator, index: pd.Index,
             value = ind.scale * num_or_value / den.where(den > 0)
         else:
             value = num_or_value
+    if ind.kind == "ratio" and n_flag.any():
+        value = value.where(~(n_flag & ~d_flag), _published_share(ind, index, attributes, value))
     num = value * den / ind.scale
     if ind.kind == "ratio":
         num = num.where(value.notna())
     derived = (n_flag | d_flag) & value.notna()
     return pd.DataFrame({"value": value, "num": num, "den": den, "derived": derived})
+
+
+def _published_share(ind: Indicator, index: pd.Index, attributes: pd.DataFrame | None,
+                     value: pd.Series) -> pd.Series:
+    """A per-100 ratio whose one numerator count was derived as base x pct / 100 over its own one denominator
+    (``registry.FALLBACKS``) is that published percentage itself: 26, not 100 x (b x 26 / 100) / b =
+    26.000000000000004. Other indicators: ``value`` unchanged."""
+    if ind.scale != 100 or len(ind.numerator) != 1 or len(ind.denominator) != 1 or attributes is None:
+        return value
+    rule = FALLBACKS.get(ind.numerator[0])
+    if rule is None or rule.base != ind.denominator[0] or rule.attribute not in attributes.columns:
+        return value
+    pct = pd.to_numeric(attributes[rule.attribute], errors="coerce").astype("float64").reindex(index)
+    return pct.where(value.notna(), value)
 
 
 #: Appended to the source of a value taken from an earlier area division when KWB does not say whether the
@@ -186,8 +202,10 @@ def resolve_indicator(frames: Mapping[int, pd.DataFrame], year: int, ind: Indica
                       user_values: Sequence[UserValues] = ()) -> pd.DataFrame:
     """Value per region with its year and source (see the module docstring for the rules).
 
-    Returns columns ``value, num, den, year (Int64), source (str)`` on ``index``. ``den`` (the base
-    population) is filled even where the value is missing: focus areas need it to weigh their members.
+    Returns columns ``value, num, den, year (Int64), source (str), dropped (bool)`` on ``index``. ``den`` (the base
+    population) is filled even where the value is missing: focus areas need it to weigh their members. ``dropped``:
+    no value, although an earlier year or an imported file had one, because the area's code or boundaries changed
+    since (KWB ``IndelingswijzigingGemeenteWijkBuurt`` 2 or 3 in a later year: the method's rule D2).
     """
     attributes = {y: _indexed(a) for y, a in (attributes or {}).items()}
     n = len(index)
@@ -195,11 +213,13 @@ def resolve_indicator(frames: Mapping[int, pd.DataFrame], year: int, ind: Indica
     year_of = np.full(n, -1, dtype="int64")
     source = np.full(n, None, dtype=object)
     base_den = np.full(n, np.nan)
+    dropped = np.zeros(n, dtype=bool)      # a value existed but its area's code or boundaries changed since
     for y in sorted((y for y in frames if y <= year), reverse=True):
         parts = indicator_parts(frames[y], ind, index, attributes.get(y))
         pv, pn, pd_ = (parts[c].to_numpy(dtype="float64") for c in PARTS)
         base_den = np.where(np.isnan(base_den), pd_, base_den)
         changed, unknown = changed_since(frames, index, y, year)
+        dropped |= ~np.isnan(pv) & changed
         take = np.isnan(value) & ~np.isnan(pv) & ~changed
         if take.any():
             value, num, den = np.where(take, pv, value), np.where(take, pn, num), np.where(take, pd_, den)
@@ -215,6 +235,7 @@ def resolve_indicator(frames: Mapping[int, pd.DataFrame], year: int, ind: Indica
         uvals = uv.values.reindex(index).to_numpy(dtype="float64")
         division = uv.year if uv.boundary_year is None else uv.boundary_year
         changed, unknown = changed_since(frames, index, division, year)
+        dropped |= ~np.isnan(uvals) & changed
         take = ~np.isnan(uvals) & ~changed & (np.isnan(value) | (year_of <= uv.year))
         if take.any():
             value = np.where(take, uvals, value)
@@ -227,4 +248,5 @@ def resolve_indicator(frames: Mapping[int, pd.DataFrame], year: int, ind: Indica
     out["year"] = pd.array(np.where(year_of < 0, 0, year_of), dtype="Int64")
     out.loc[year_of < 0, "year"] = pd.NA
     out["source"] = pd.array(source, dtype="string")
+    out["dropped"] = dropped & np.isnan(value)
     return out

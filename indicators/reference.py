@@ -51,6 +51,8 @@ class IndicatorBases:
     bases: dict[str, Base] = field(default_factory=dict)
     priors: dict[str, object] = field(default_factory=dict)  # EB prior per base key (count-based rates)
     ref_value: float = float("nan")  # context indicators: the reference's value (no rank)
+    #: gemeente key -> its number of areas with a value, where that is below the minimum (no base, no rank)
+    small: dict[str, int] = field(default_factory=dict)
 
 
 class RefSorted(dict):

@@ -261,9 +261,9 @@ _INDICATORS = (
         id="herkomst_buiten_europa",
         label={"nl": "Herkomstland buiten Europa (context)", "en": "Origin outside Europe (context)"},
         description={"nl": "% inwoners met herkomstland buiten Europa. Alleen context, nooit in een score en nooit "
-                           "gerangschikt: getoond met de waarde van de referentie (zie METHOD_TEXT).",
+                           "gerangschikt: getoond met de waarde van de referentie (zie 'Bewust niet gescoord').",
                      "en": "% inhabitants with a country of origin outside Europe. Context only, never scored and "
-                           "never ranked: shown with the reference value (see METHOD_TEXT)."},
+                           "never ranked: shown with the reference value (see 'Deliberately not scored')."},
         domain=None, kind="ratio", numerator=("buiten_europa__herkomstland",), denominator=INHABITANTS,
         direction=+1, unit={"nl": "% inwoners", "en": "% inhabitants"}, source=_KWB, min_denominator=200,
         scale=100.0, scored=False),

@@ -4,7 +4,9 @@ Definitions (also the method text of the dashboard):
 
 * **Domain score** = mean percentile rank (0-100, 100 = most disadvantaged) of the domain's scored indicators
   that have a rank. It is withheld (NaN) unless at least ``min_share`` (default half) of the domain's
-  indicators have one: n >= min_share x m and n >= 1, reported as ``n`` of ``m``.
+  indicators have one: n >= min_share x m and n >= 1, reported as ``n`` of ``m``. The mean is rounded to
+  ``SCORE_DECIMALS`` (9) decimals, so means that are equal in exact arithmetic (the same ranks summed in another
+  order) are equal floats and share a domain rank; no shown figure has more than 1 decimal.
 * **Stacking** (``engine.domain_columns``, rules in ``indicators.reference`` and ``indicators.method``): a domain
   is "in de zwakste 20 %" when its *domain rank* -- the share of the base's areas with a strictly better domain
   score -- is >= 100 - ``worst_band`` (default 80). That is literally "among the worst 20 % of the reference": at
@@ -15,8 +17,10 @@ Definitions (also the method text of the dashboard):
   scores (e.g. the map's fixed classes); it is not the stacking rule.
 * **Composite** = sum_d w_d X_d / sum_d w_d over the domains d with w_d > 0 and a score X_d (weights
   renormalised over the available domains, so a missing domain never pulls the composite towards 0). It is
-  withheld (NaN) when fewer than ``min_domains`` (default 3) domains have a score; ``n`` of ``m`` counts
-  available domains of the m domains with positive weight (schooluitval without data still counts in m).
+  withheld (NaN) when fewer than min(``min_domains`` (default 3), the number of domains with positive weight
+  that have data in the reference) domains have a score; ``n`` of ``m`` counts available domains of the m
+  domains with positive weight (schooluitval without data still counts in m, but not in the minimum). A domain
+  with weight 0 is in neither the composite nor the stacking count (``engine.stacking_columns``).
   X_d is the domain score (``transform="rank"``) or its IMD exponential transform (``transform="exp"``).
 """
 
@@ -32,6 +36,8 @@ from core.errors import UserInputError
 from indicators.registry import DOMAINS
 
 DOMAIN_IDS: tuple[str, ...] = tuple(DOMAINS)
+#: Domain scores are rounded to this many decimals: exact ties stay ties (float sums depend on the order).
+SCORE_DECIMALS = 9
 
 
 def _weights_error(nl: str, en: str) -> UserInputError:
@@ -94,7 +100,7 @@ def domain_scores(ranks: pd.DataFrame, members: Mapping[str, list[str]],
         if cols:
             sub = ranks[cols]
             n = sub.notna().sum(axis=1)
-            mean = sub.mean(axis=1, skipna=True)
+            mean = sub.mean(axis=1, skipna=True).round(SCORE_DECIMALS)
             scores[d] = mean.where((n >= min_share * len(cols)) & (n > 0))
             counts[d] = n
         else:
@@ -130,11 +136,16 @@ def weight_vector(weights: Mapping[str, float]) -> np.ndarray:
     return np.array([float(weights[d]) for d in DOMAIN_IDS])
 
 
-def composite_matrix(x: np.ndarray, w: np.ndarray, min_domains: int = 3) -> tuple[np.ndarray, np.ndarray, int]:
+def composite_matrix(x: np.ndarray, w: np.ndarray, min_domains: int = 3,
+                     has_data: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, int]:
     """Weighted mean over available domains; ``w`` is one weight vector (D,) or a matrix (N, D).
 
     composite_i = sum_d w_d x_id [x_id available] / sum_d w_d [x_id available]; NaN when fewer than
-    min(``min_domains``, number of domains with w_d > 0) weighted domains are available. With a weight matrix the result is (areas, N).
+    min(``min_domains``, number of domains with w_d > 0 that have data) weighted domains are available.
+    ``has_data`` (D,) bool: the domains with a score for at least one area of the reference (default: all), so a
+    domain without data anywhere (e.g. schooluitval without an imported file) never makes a composite impossible.
+    A domain with weight 0 is not in the composite, not in n and not in the minimum. With a weight matrix the
+    result is (areas, N).
     """
     avail = np.isfinite(x)
     xf = np.where(avail, x, 0.0)
@@ -147,7 +158,8 @@ def composite_matrix(x: np.ndarray, w: np.ndarray, min_domains: int = 3) -> tupl
     with np.errstate(invalid="ignore", divide="ignore"):
         comp = num / den
     # A composite needs min_domains scored domains, but never more than the domains that carry weight.
-    need = np.minimum(min_domains, (w2 > 0).sum(axis=1))[np.newaxis, :]
+    data = np.ones(w2.shape[1], dtype=bool) if has_data is None else np.asarray(has_data, dtype=bool)
+    need = np.minimum(min_domains, ((w2 > 0) & data).sum(axis=1))[np.newaxis, :]
     comp[(n < need) | (den <= 0)] = np.nan
     m = int((w2[0] > 0).sum())
     if np.ndim(w) == 1:

@@ -128,8 +128,8 @@ def data_draws(result, codes=None, *, n: int = DEFAULT_DRAWS, seed: int = DEFAUL
 
 def rank_intervals(domain_x: pd.DataFrame, weights: Mapping[str, float] | None = None, *, n: int = DEFAULT_DRAWS,
                    concentration: float = DEFAULT_CONCENTRATION, seed: int = DEFAULT_SEED, min_domains: int = 3,
-                   interval: tuple[float, float] = (5.0, 95.0), domain_draws: np.ndarray | None = None
-                   ) -> pd.DataFrame:
+                   interval: tuple[float, float] = (5.0, 95.0), domain_draws: np.ndarray | None = None,
+                   has_data: np.ndarray | None = None) -> pd.DataFrame:
     """Rank interval per area under random weights (see module docstring).
 
     ``domain_x``: areas x domains (``ScoreResult.domain_x`` restricted to the areas to compare, e.g.
@@ -137,15 +137,17 @@ def rank_intervals(domain_x: pd.DataFrame, weights: Mapping[str, float] | None =
     ``rank_median``, ``rank_high`` (percentiles ``interval`` of the positions; low = better position number),
     ``rank_min``, ``rank_max`` and ``n_ranked``. ``domain_draws`` (areas, domains, n), e.g. ``data_draws(result)``:
     draw k uses those domain scores with weight draw k (weights and data uncertainty together); ``source`` says
-    which uncertainty the interval covers.
+    which uncertainty the interval covers. ``has_data``: the domains with data (``composite_matrix``; default: the
+    domains with a score in ``domain_x``).
     """
     x = domain_x.reindex(columns=list(DOMAIN_IDS)).to_numpy(dtype="float64")
-    base, _, _ = composite_matrix(x, weight_vector(validate_weights(weights)), min_domains)
+    data = np.isfinite(x).any(axis=0) if has_data is None else np.asarray(has_data, dtype=bool)
+    base, _, _ = composite_matrix(x, weight_vector(validate_weights(weights)), min_domains, data)
     draws = dirichlet_weights(weights, n, concentration, seed)
     if domain_draws is None:
-        comps, _, _ = composite_matrix(x, draws, min_domains)
+        comps, _, _ = composite_matrix(x, draws, min_domains, data)
     else:
-        comps = draw_composites(np.asarray(domain_draws, dtype="float64"), draws, min_domains)
+        comps = draw_composites(np.asarray(domain_draws, dtype="float64"), draws, min_domains, data)
     pos = rank_positions(comps)
     ok = ~np.isnan(base)
     lo, med, hi = (np.full(len(x), np.nan) for _ in range(3))
@@ -160,7 +162,8 @@ def rank_intervals(domain_x: pd.DataFrame, weights: Mapping[str, float] | None =
     }, index=domain_x.index)
 
 
-def draw_composites(domain_draws: np.ndarray, weight_draws: np.ndarray, min_domains: int = 3) -> np.ndarray:
+def draw_composites(domain_draws: np.ndarray, weight_draws: np.ndarray, min_domains: int = 3,
+                    has_data: np.ndarray | None = None) -> np.ndarray:
     """(areas, n) composites: draw k = weighted mean of ``domain_draws[:, :, k]`` with ``weight_draws[k]``,
     renormalised over available domains exactly as ``scores.composite_matrix``."""
     avail = np.isfinite(domain_draws)
@@ -171,6 +174,7 @@ def draw_composites(domain_draws: np.ndarray, weight_draws: np.ndarray, min_doma
     cnt = np.einsum("adk,kd->ak", avail.astype("int64"), (w > 0).astype("int64"))
     with np.errstate(invalid="ignore", divide="ignore"):
         comp = num / den
-    need = np.minimum(min_domains, (w > 0).sum(axis=1))[np.newaxis, :]
+    data = np.ones(w.shape[1], dtype=bool) if has_data is None else np.asarray(has_data, dtype=bool)
+    need = np.minimum(min_domains, ((w > 0) & data).sum(axis=1))[np.newaxis, :]
     comp[(cnt < need) | (den <= 0)] = np.nan
     return comp

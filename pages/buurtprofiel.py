@@ -6,8 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators import registry as reg
-
-from pages._common import changesui, focusui, fmt, loaders, narrative, reports, shell, tables, widgets, wording
+from pages._common import changesui, fmt, focusui, loaders, narrative, reasons, reports, shell, tables, widgets, wording
 from pages._common.i18n import label, t
 
 view = shell.page_view("buurtprofiel")
@@ -39,7 +38,7 @@ choice = st.selectbox(t("profile_pick", lang), options, index=idx, key="w_profil
 if choice is not None and choice != current:
     view = widgets.update(fopen=choice[3:], area=None) if choice in focus else widgets.update(area=choice, fopen=None)
 if view.fopen and f"fa:{view.fopen}" in focus:
-    from pages._common import focusprofile     # the focus-area variant of this page
+    from pages._common import focusprofile  # the focus-area variant of this page
     focusprofile.show(view, focus[f"fa:{view.fopen}"])
     st.stop()
 if not view.area or view.area not in names:
@@ -59,6 +58,9 @@ m2.metric(t("stacking_count", lang), fmt.fmt_num(row.get("stacking_count"), 0, l
 st.caption(t("stacking_line", lang, text=narrative.stacking_text(row, lang)))
 lo, hi, now = loaders.rank_interval(scored, view.area)
 m3.metric(t("tooltip_rank", lang), f"{now}" if now else "–")
+if not row.get("suppressed") and loaders.num(row.get("composite")) != loaders.num(row.get("composite")):
+    st.caption(t("composite_withheld", lang, n=reasons.count(row.get("composite__n")),   # why: not "–"
+                 need=reasons.count(row.get("composite__need")), m=reasons.count(row.get("composite__m"))))
 st.caption(t("rank_interval_data", lang, lo=lo, hi=hi, now=now) if now else t("rank_interval_na", lang))
 
 st.subheader(t("why_flagged", lang))
@@ -75,6 +77,11 @@ for d in flagged:
 
 st.subheader(t("all_indicators", lang))
 st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")
+gm_names = loaders.gemeente_options(view.year)
+why = reasons.reasons(row, lang, gemeente=gm_names.get(row.get("gemeente_code"), row.get("gemeente_code") or ""),
+                      level=view.level)
+if why:   # every missing value or rank with its reason (rules D1, D2, suppression; the method page states them)
+    st.markdown(f"**{t('why_missing', lang)}**\n\n" + "\n".join(f"- {fmt.md(w)}" for w in why))
 
 areas = loaders.view_focus_areas(view)
 if areas and view.area[:2] in ("WK", "BU"):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from indicators import method
 from indicators import registry as reg
-
-from pages._common import loaders, shell, tables, widgets
+from pages._common import loaders, methodtext, shell, tables, widgets
 from pages._common.i18n import label, t
 
 view = shell.page_view("methode")
@@ -17,12 +17,20 @@ st.write(t("method_intro", lang))
 settings = loaders.score_settings(view)
 st.markdown(t("reference_text", lang, ref=t(f"ref_{view.reference}", lang)))
 
+try:   # the sources the scores of this view actually used (coverage), e.g. the income file for armoede
+    result = loaders.scored(view.gemeenten, view.year, view.level, view.reference, None, view.kv).result
+except loaders.StapelkaartError:   # no data for this view: the method text without 'sources used'
+    result = None
+coverage = result.coverage.set_index("indicator") if result is not None else pd.DataFrame()
+tid = loaders.kwb_table_id(view.year)
 for d in reg.DOMAINS.values():
     st.subheader(label(d, lang))
     st.write(d.description.get(lang, d.description["nl"]))
     for ind in [i for i in reg.INDICATORS.values() if i.domain == d.id]:
         with st.expander(label(ind, lang)):
-            st.markdown(tables.indicator_method(ind, lang, view.year, float(settings["min_population"])))
+            st.markdown(methodtext.indicator_method(ind, lang, view.year, float(settings["min_population"]),
+                                                    tid if tid != "?" else None,
+                                                    coverage.loc[ind.id] if ind.id in coverage.index else None))
 
 # The rules in the words of indicators.method / indicators.hotspots: the same sentences as legend, tooltip, PDF.
 st.subheader(t("stacking_rule", lang))
@@ -30,6 +38,9 @@ st.write(method.STACKING_RULE[lang])
 st.caption(t("min_population_rule", lang, n=f"{float(settings['min_population']):g}"))
 st.subheader(t("reference", lang))
 st.write(method.REFERENCE_RULE[lang])
+st.subheader(t("method_availability", lang))   # rules D1, D2, minima: generated from the engine's settings
+for title, text in method.availability_rules({**settings, **(result.settings if result is not None else {})}, lang):
+    st.markdown(f"**{title}.** {text}")
 st.subheader(t("composite_rule", lang))
 wmap = view.weight_map(widgets.domain_ids())
 st.write(t("composite_text", lang, weights=", ".join(f"{label(reg.DOMAINS[k], lang)} = {v:g}" for k, v in wmap.items())))
@@ -45,12 +56,15 @@ st.write(reg.METHOD_TEXT.get(lang, reg.METHOD_TEXT["nl"]))
 st.write(t("context_text", lang))
 for ind in [i for i in reg.INDICATORS.values() if not i.scored and not i.variant_of]:
     st.caption(f"{label(ind, lang)}: {ind.description.get(lang, ind.description['nl'])}")
+    if ind.id in coverage.index:
+        st.caption(methodtext.indicator_method(ind, lang, view.year, float(settings["min_population"]),
+                                               tid if tid != "?" else None, coverage.loc[ind.id]).split("\n", 1)[1])
 
 st.subheader(t("freshness", lang))
 fresh = loaders.freshness()
 if fresh.empty:
     st.write(t("nothing_cached", lang))
 else:
-    st.dataframe(fresh, hide_index=True, width="stretch")
+    st.dataframe(tables.freshness(fresh, lang), hide_index=True, width="stretch")   # words, not raw keys
 st.subheader(t("licence", lang))
 st.write(t("licence_text", lang))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators import registry as reg
-
 from pages._common import changesui, loaders, reports, shell, tables, widgets
 from pages._common.i18n import label, t
 
@@ -57,10 +56,11 @@ ref = scored.result.reference.text(lang) if scored.result is not None else view.
 try:
     csv, xlsx = reports.exports(ranked, view, ref, wmap if view.weights else None, scored)
     e1, e2 = st.columns(2)
-    e1.download_button(t("export_csv", lang), csv, file_name=f"stapelkaart_{view.year}_{view.level}.csv",
-                       mime="text/csv", key="dl_csv")
+    e1.download_button(t("export_csv", lang), csv, file_name=f"stapelkaart_{view.year}_{view.level}_csv.zip",
+                       mime="application/zip", key="dl_csv")
     e2.download_button(t("export_xlsx", lang), xlsx, file_name=f"stapelkaart_{view.year}_{view.level}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_xlsx")
+    st.caption(t("export_note", lang))
 except Exception as exc:  # noqa: BLE001
     st.error(t("export_failed", lang, error=getattr(exc, "message", type(exc).__name__)))
 st.caption(t("attribution", lang))

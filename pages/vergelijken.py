@@ -122,25 +122,22 @@ st.html('<style>[data-testid="stTable"] table{table-layout:fixed;width:100%;font
 st.table(tables.for_st_table(tables.side_by_side_display(side, lang)))
 # the table export the PDF points to ("zie de tabelexport"): every key figure of the PDF, full precision
 try:
-    header = loaders.ExportHeader(title=t("fx_title", lang), year=view.year, reference=ref_word,
-                          weights=view.weight_map(widgets.domain_ids()) if view.weights else None,
-                          sources=loaders.ranking_sources(view.year, loaders.kwb_table_id(view.year),
-                                                          [uf.citation or uf.source for uf in
-                                                           loaders.user_files(loaders.active_files())]),
-                          lang=lang)
-    figures = tables.focus_figures(table, lang)
-    csv = loaders.table_to_csv(figures, header)
+    csv_zip, xlsx = loaders.table_exports(
+        tables.focus_figures(table, lang), title=t("fx_title", lang), year=view.year, reference=ref_word,
+        weights=view.weight_map(widgets.domain_ids()) if view.weights else None,
+        sources=loaders.ranking_sources(view.year, loaders.kwb_table_id(view.year), reports.citations()),
+        lang=lang, stem=f"stapelkaart_focusgebieden_{view.year}")
     x1, x2 = st.columns(2)
-    x1.download_button(t("fx_csv", lang), csv.encode("utf-8") if isinstance(csv, str) else csv, help=t("fx_help", lang),
-                       file_name=f"stapelkaart_focusgebieden_{view.year}.csv", mime="text/csv", key="dl_fx_csv")
-    x2.download_button(t("fx_xlsx", lang), loaders.table_to_xlsx(figures, header), help=t("fx_help", lang),
-                       file_name=f"stapelkaart_focusgebieden_{view.year}.xlsx", key="dl_fx_xlsx",
+    x1.download_button(t("fx_csv", lang), csv_zip, help=t("fx_help", lang), key="dl_fx_csv",
+                       file_name=f"stapelkaart_focusgebieden_{view.year}_csv.zip", mime="application/zip")
+    x2.download_button(t("fx_xlsx", lang), xlsx, help=t("fx_help", lang), key="dl_fx_xlsx",
+                       file_name=f"stapelkaart_focusgebieden_{view.year}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 except StapelkaartError as exc:
     st.error(t("export_failed", lang, error=fmt.md_text(exc.text(lang))))
-if st.button(t("export_pdf", lang), key="b_pdf"):
+if st.button(t("export_pdf_make", lang), key="b_pdf"):
     try:
-        st.download_button(t("export_pdf", lang), reports.focus_pdf(view), key="dl_pdf", mime="application/pdf",
+        st.download_button(t("export_pdf_download", lang), reports.focus_pdf(view), key="dl_pdf", mime="application/pdf",
                            file_name=f"stapelkaart_focusgebieden_{view.year}.pdf")
     except Exception as exc:  # noqa: BLE001
         st.error(t("export_failed", lang, error=fmt.md_text(getattr(exc, "message", type(exc).__name__))))

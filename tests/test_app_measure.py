@@ -199,7 +199,10 @@ def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir):
     s = _scored((digest,))
     ranked = tables.ranked(s.table, GM, 0, 0, "nl")
     csv, xlsx = reports.exports(ranked, view, s.result.reference.text("nl"), None, s)
-    body = csv.decode("utf-8")
+    import io
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(csv)) as z:            # issue 21: the CSV alone, beside its metadata, in a zip
+        body = z.read(next(n for n in z.namelist() if n.endswith(".csv"))).decode("utf-8-sig")
     header = next(line for line in body.splitlines() if line.startswith("#,"))          # the table's column row
     for col in ("Gestapeld (k van n bekend, m domeinen)", "Bekende domeinen (n)", "Domeinen (m)", "Score op"):
         assert col in header

@@ -1,4 +1,4 @@
-"""Exports: formula-safe CSV/XLSX with a header block, a map PNG of the right size, one PDF page per focus area."""
+"""Exports: formula-safe CSV/XLSX tables (metadata beside them: a second sheet, a file in the zip), a map PNG of the right size, one PDF page per focus area."""
 
 from __future__ import annotations
 
@@ -25,8 +25,10 @@ from data.export import (
     ExportHeader,
     FocusReport,
     LegendEntry,
+    csv_zip,
     focus_report_pdf,
     map_png,
+    metadata_text,
     neutralise,
     table_to_csv,
     table_to_xlsx,
@@ -84,18 +86,21 @@ def _sheet(xlsx: bytes):
     return openpyxl.load_workbook(io.BytesIO(xlsx)).active
 
 
+def _meta(xlsx: bytes):
+    return openpyxl.load_workbook(io.BytesIO(xlsx))["Metadata"]
+
+
 def _table_start(ws) -> int:
-    """Row number of the table's header row (the row after the first wholly blank row)."""
-    for row in ws.iter_rows():
-        if all(c.value in (None, "") for c in row):
-            return row[0].row + 1
-    raise AssertionError("no blank row between header block and table")
+    """Row number of the table's header row: the first row (the metadata is on its own sheet, issue 21)."""
+    assert ws.cell(row=1, column=1).value not in (None, ""), "the table starts in row 1"
+    return 1
 
 
 def test_xlsx_has_no_formula_cells_and_risky_text_starts_with_apostrophe(hostile_table):
-    ws = _sheet(table_to_xlsx(hostile_table, HEADER))
+    wb = openpyxl.load_workbook(io.BytesIO(table_to_xlsx(hostile_table, HEADER)))
+    ws = wb.active
     start = _table_start(ws)
-    cells = [c for row in ws.iter_rows() for c in row]
+    cells = [c for sheet in wb.worksheets for row in sheet.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     headers = [c.value for c in ws[start]]
     assert headers == ["code", "name", "'=SUM(A1:A9)", "'-verschil", "'@bijstand", "composite"]
@@ -107,8 +112,9 @@ def test_xlsx_has_no_formula_cells_and_risky_text_starts_with_apostrophe(hostile
 
 def test_xlsx_raw_xml_holds_no_formula_element(hostile_table):
     with zipfile.ZipFile(io.BytesIO(table_to_xlsx(hostile_table, HEADER))) as z:
-        sheet = z.read("xl/worksheets/sheet1.xml").decode()
-    assert "<f>" not in sheet and "<f " not in sheet
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert len(sheets) == 2
+    assert all("<f>" not in sheet and "<f " not in sheet for sheet in sheets)
 
 
 def test_xlsx_numbers_stay_numeric_including_negatives(hostile_table):
@@ -124,8 +130,8 @@ def test_xlsx_numbers_stay_numeric_including_negatives(hostile_table):
 
 
 def test_xlsx_header_block_names_year_reference_weights_sources_date_and_attribution(hostile_table):
-    ws = _sheet(table_to_xlsx(hostile_table, HEADER))
-    block = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, _table_start(ws) - 1)}
+    ws = _meta(table_to_xlsx(hostile_table, HEADER))       # the second sheet
+    block = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
     assert block["Titel"] == "Stapelkaart Zaanstad wijken"
     assert block["Jaar"] == 2024
     assert block["Referentie"] == "Nederland (alle wijken)"
@@ -145,12 +151,12 @@ def test_xlsx_table_header_is_bold_and_frozen(hostile_table):
 
 def test_header_values_from_data_are_neutralised_too(hostile_table):
     hostile = ExportHeader(title="=cmd|'/C calc'!A0", year=2024, reference="@ref", sources=("-src",))
-    ws = _sheet(table_to_xlsx(hostile_table, hostile))
+    ws = _meta(table_to_xlsx(hostile_table, hostile))
     assert ws["B1"].value == "'=cmd|'/C calc'!A0" and ws["B1"].data_type == "s"
-    rows = list(csv.reader(io.StringIO(table_to_csv(hostile_table, hostile).decode("utf-8-sig"))))
-    assert rows[0] == ["Titel", "'=cmd|'/C calc'!A0"]
-    assert ["Referentie", "'@ref"] in rows and ["Bronnen", "'-src"] in rows
-    assert ["Gewichten", "gelijk (standaard)"] in rows
+    lines = metadata_text(hostile).splitlines()
+    assert lines[0] == "Titel: '=cmd|'/C calc'!A0"
+    assert "Referentie: '@ref" in lines and "Bronnen: '-src" in lines
+    assert "Gewichten: gelijk (standaard)" in lines
 
 
 # ----------------------------------------------------------------------------------------------- CSV
@@ -162,8 +168,8 @@ def _csv_rows(raw: bytes, sep: str = ",") -> list[list[str]]:
 
 
 def test_csv_neutralises_risky_text_and_headers_but_not_numbers(hostile_table):
-    rows = _csv_rows(table_to_csv(hostile_table, HEADER))
-    start = rows.index([]) + 1
+    rows = _csv_rows(table_to_csv(hostile_table))
+    start = 0                                      # the table alone: its header is the first line
     assert rows[start] == ["code", "name", "'=SUM(A1:A9)", "'-verschil", "'@bijstand", "composite"]
     body = rows[start + 1:]
     assert [r[1] for r in body] == ["'" + s for s in RISKY]
@@ -174,35 +180,39 @@ def test_csv_neutralises_risky_text_and_headers_but_not_numbers(hostile_table):
 
 
 def test_csv_semicolon_option_for_dutch_excel_keeps_decimal_point(hostile_table):
-    raw = table_to_csv(hostile_table, HEADER, sep=";")
+    raw = table_to_csv(hostile_table, sep=";")
     rows = _csv_rows(raw, sep=";")
-    start = rows.index([]) + 1
+    start = 0
     assert len(rows[start]) == 6
     assert rows[start + 2][5] == "12.25"
-    assert ["Gewichten", "armoede=1; werk=0.5"] in rows  # quoted, so the ';' inside stays one field
+    table = pd.DataFrame({"note": ["armoede=1; werk=0.5"]})
+    assert _csv_rows(table_to_csv(table, sep=";"), sep=";")[1] == ["armoede=1; werk=0.5"]  # quoted: one field
 
 
-def test_csv_header_block_precedes_table(hostile_table):
-    rows = _csv_rows(table_to_csv(hostile_table, HEADER))
-    block = rows[:rows.index([])]
-    assert ["Jaar", "2024"] in block
-    assert ["Referentie", "Nederland (alle wijken)"] in block
-    assert ["Gewichten", "armoede=1; werk=0.5"] in block
-    assert ["Exportdatum", "2026-11-25"] in block
-    assert [CBS_ATTRIBUTION] in block
-    assert ["", "CBS maatwerk 2023/35"] in block  # second source on its own line
+def test_csv_metadata_is_a_file_beside_the_table_in_one_zip(hostile_table):
+    with zipfile.ZipFile(io.BytesIO(csv_zip(hostile_table, HEADER, "stapelkaart_2024_wijk"))) as z:
+        assert sorted(z.namelist()) == ["stapelkaart_2024_wijk.csv", "stapelkaart_2024_wijk_metadata.txt"]
+        table = z.read("stapelkaart_2024_wijk.csv")
+        block = z.read("stapelkaart_2024_wijk_metadata.txt").decode("utf-8").splitlines()
+    assert table == table_to_csv(hostile_table)
+    assert "Jaar: 2024" in block
+    assert "Referentie: Nederland (alle wijken)" in block
+    assert "Gewichten: armoede=1; werk=0.5" in block
+    assert "Exportdatum: 2026-11-25" in block
+    assert CBS_ATTRIBUTION in block
+    assert "  CBS maatwerk 2023/35" in block  # second source on its own line
 
 
 def test_csv_decimal_comma_is_opt_in_and_must_differ_from_sep(hostile_table):
-    rows = _csv_rows(table_to_csv(hostile_table, HEADER, sep=";", decimal=","), sep=";")
-    assert rows[rows.index([]) + 3][5] == "12,25"
+    rows = _csv_rows(table_to_csv(hostile_table, sep=";", decimal=","), sep=";")
+    assert rows[3][5] == "12,25"
     with pytest.raises(ValueError, match="differ"):
-        table_to_csv(hostile_table, HEADER, decimal=",")
+        table_to_csv(hostile_table, decimal=",")
 
 
 def test_named_index_is_exported_as_first_column(hostile_table):
-    rows = _csv_rows(table_to_csv(hostile_table.set_index("code"), HEADER))
-    assert rows[rows.index([]) + 1][0] == "code"
+    rows = _csv_rows(table_to_csv(hostile_table.set_index("code")))
+    assert rows[0][0] == "code"
 
 
 def test_control_characters_cannot_hide_a_formula(hostile_table):
@@ -211,13 +221,13 @@ def test_control_characters_cannot_hide_a_formula(hostile_table):
     start = _table_start(ws)
     assert ws.cell(row=start + 1, column=1).value == "'=cmd|' /C calc'!A0"
     assert ws.cell(row=start + 2, column=1).value == "ok"
-    rows = _csv_rows(table_to_csv(table, HEADER))
+    rows = _csv_rows(table_to_csv(table))
     assert rows[-2:] == [["'=cmd|' /C calc'!A0"], ["ok"]]
 
 
 def test_index_that_repeats_a_column_is_not_exported_twice(hostile_table):
-    rows = _csv_rows(table_to_csv(hostile_table.set_index("code", drop=False), HEADER))
-    assert rows[rows.index([]) + 1].count("code") == 1
+    rows = _csv_rows(table_to_csv(hostile_table.set_index("code", drop=False)))
+    assert rows[0].count("code") == 1
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -367,3 +377,66 @@ def test_domain_score_marks_missing_domains():
 
 def test_doctests():
     assert doctest.testmod(export).failed == 0
+
+
+# ------------------------------------------------------------------------------ issue 21: exports are tables
+
+
+def test_plain_pandas_reads_csv_and_xlsx_into_numeric_columns_at_full_precision(hostile_table):
+    table = hostile_table.assign(composite=[np.nan] + [61.856190476190477] * (len(RISKY) - 1))
+    csv_read = pd.read_csv(io.BytesIO(table_to_csv(table)))
+    xlsx_read = pd.read_excel(io.BytesIO(table_to_xlsx(table, HEADER)))
+    for read in (csv_read, xlsx_read):   # (61.856190476190477 has 17 digits but "%.16g" gives the same double)
+        assert list(read.columns) == ["code", "name", "'=SUM(A1:A9)", "'-verschil", "'@bijstand", "composite"]
+        assert len(read) == len(table)
+        for col in ("'-verschil", "'@bijstand", "composite"):
+            assert pd.api.types.is_numeric_dtype(read[col]), col
+        assert read["composite"].iloc[1] == 61.856190476190477        # every bit: no rounding in the file
+        assert np.isnan(read["composite"].iloc[0])                     # missing stays missing
+    with zipfile.ZipFile(io.BytesIO(csv_zip(table, HEADER, "x"))) as z:
+        assert pd.read_csv(z.open("x.csv"))["composite"].iloc[1] == 61.856190476190477
+
+
+def _texts_inside(fig) -> list[str]:
+    """Texts of a figure whose drawn extent leaves the canvas (the legend's entries included)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    w, h = canvas.get_width_height()
+    out = []
+    for text in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_window_extent")):
+        if not text.get_visible() or not text.get_text():
+            continue
+        bb = text.get_window_extent(renderer)
+        if bb.x0 < -0.5 or bb.x1 > w + 0.5 or bb.y0 < -0.5 or bb.y1 > h + 0.5:
+            out.append(text.get_text())
+    return out
+
+
+def test_map_png_legend_is_complete_inside_the_image(synthetic_wijken):
+    legend = [("geen gegevens / onderdrukt", None, 129), ("3 of meer domeinen in de zwakste 20 %", "#a50f15", 12),
+              ("Samengestelde score 80–100 (zwakste 20 % van alle wijken van Nederland, 2024)", "#fb6a4a", 7)]
+    fig = export.map_figure(synthetic_wijken, ["#336699"] * 6, legend, title="Stapeling",
+                            legend_title="Aantal gestapelde domeinen (referentie: alle wijken van Nederland)")
+    assert _texts_inside(fig) == []
+    texts = " ".join(t.get_text().replace("\n", " ") for t in fig.legends[0].get_texts()) if fig.legends else \
+        " ".join(t.get_text().replace("\n", " ") for ax in fig.axes if ax.get_legend()
+                 for t in ax.get_legend().get_texts())
+    assert "(n = 129)" in texts and "(n = 12)" in texts and "(n = 7)" in texts
+
+
+def test_pdf_profile_value_labels_are_not_under_the_comparator_marks(synthetic_wijken):
+    from matplotlib.figure import Figure
+
+    report = _report(synthetic_wijken, synthetic_wijken.iloc[:1], "Oost")
+    report = FocusReport(**{**report.__dict__, "comparators": {
+        "gemeente": ("Zaanstad", {"Armoede": 93.0, "Werk": 72.0}), "land": ("Nederland", {"Armoede": 50.0})}})
+    ax = Figure().add_subplot()
+    export._draw_profile(ax, report)
+    labels = [t for t in ax.texts if t.get_text().isdigit()]
+    assert sorted(t.get_text() for t in labels) == ["71", "92"]
+    marks = [x for coll in ax.collections for x, _ in coll.get_offsets()]
+    assert marks and max(marks) <= 100
+    assert all(t.get_position()[0] > 100 for t in labels)       # their own column right of the 0–100 axis

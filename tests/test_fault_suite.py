@@ -561,7 +561,7 @@ def test_S02_exports_neutralise_formulas_and_keep_numbers(tmp_path):
     assert not any(re.match(r"\s*[=+\-@]", t) for t in texts)
     numbers = [c.value for c in cells if isinstance(c.value, (int, float))]
     assert -2.0 in numbers and 1.5 in numbers
-    csv = table_to_csv(df, header).decode("utf-8-sig")
+    csv = table_to_csv(df).decode("utf-8-sig")   # the table alone; the header block is the XLSX's 2nd sheet
     assert "'=HYPERLINK" in csv and "'@SUM" in csv and "-2.0" in csv
     assert not re.search(r"(^|[,;])[=+@]", csv, re.M)
 

@@ -262,14 +262,56 @@ def test_composite_renormalises_over_available_domains():
 
 
 def test_composite_withheld_below_min_domains(synth):
-    synth[["personen_per_soort_uitkering_ww", "personen_per_soort_uitkering_ao", "personen_per_soort_uitkering_bijstand",
-           "basisonderwijs_vmbo_mbo_1", "percentage_jongeren_met_jeugdzorg"]] = np.nan
-    res = score(synth)  # left: armoede (4 of 5), wonen -> 2 domains
-    assert res.table["composite"].isna().all()
-    assert res.table["composite__note"].str.contains("minder dan 3 domeinen").all()
-    assert res.reweight(None).table["composite"].isna().all()
+    """Issue 21 (rule changed and stated): the minimum is min(3, weighted domains with data in the reference).
+    Werk and onderwijs have data in half the wijken: those without them have 2 domains and get no composite."""
+    half = synth.index[synth["code"].str[-2:].astype(int) % 2 == 0]
+    synth.loc[half, ["personen_per_soort_uitkering_ww", "personen_per_soort_uitkering_ao",
+                     "personen_per_soort_uitkering_bijstand", "basisonderwijs_vmbo_mbo_1"]] = np.nan
+    synth["percentage_jongeren_met_jeugdzorg"] = np.nan
+    res = score(synth)  # every wijk: armoede, wonen; odd wijken also werk and onderwijs
+    odd = res.table["code"].str[-2:].astype(int) % 2 == 1
+    assert res.table.loc[~odd, "composite"].isna().all() and res.table.loc[odd, "composite"].notna().all()
+    assert res.table.loc[~odd, "composite__note"].str.contains("minder dan 3 domeinen").all()
+    assert (res.table["composite__need"] == 3).all()
+    assert res.reweight(None).table.loc[~odd, "composite"].isna().all()
     res = score(synth, min_domains=2)
     assert res.table["composite"].notna().all()
+
+
+def test_composite_minimum_counts_only_weighted_domains_with_data(synth):
+    """Only armoede and wonen have data anywhere: the minimum is 2 (not 3 of 6 that can never be met); a weight of
+    0 on one of them lowers it to 1; a domain without data anywhere does not raise it."""
+    synth[["personen_per_soort_uitkering_ww", "personen_per_soort_uitkering_ao", "personen_per_soort_uitkering_bijstand",
+           "basisonderwijs_vmbo_mbo_1", "percentage_jongeren_met_jeugdzorg"]] = np.nan
+    res = score(synth)
+    assert set(res.settings["domains_with_data"]) == {"armoede", "wonen"}
+    assert res.table["composite"].notna().all() and (res.table["composite__need"] == 2).all()
+    assert (res.table["composite__n"] == 2).all() and (res.table["composite__m"] == 6).all()
+    one = res.reweight({"wonen": 0})
+    assert (one.table["composite__need"] == 1).all() and (one.table["composite__n"] == 1).all()
+    assert np.allclose(one.table["composite"], one.table["domain__armoede"])
+    assert (one.table["composite__m"] == 5).all()
+
+
+def test_weight_zero_takes_a_domain_out_of_stacking_and_composite(synth):
+    res = score(synth)
+    base = res.table
+    assert (base["stacking_m"] == 6).all()
+    w0 = res.reweight({"werk": 0}).table
+    assert (w0["stacking_m"] == 5).all()
+    known = sum(np.isfinite(base[f"domain__{d}__rank"].astype(float)) for d in ("armoede", "onderwijs", "schooluitval",
+                                                                                "wonen", "jeugd"))
+    assert (w0["stacking_known"].astype(int) == known).all()
+    flagged = sum(base[f"domain__{d}__band"].fillna(False).astype(bool) for d in ("armoede", "onderwijs",
+                                                                                  "schooluitval", "wonen", "jeugd"))
+    assert (w0["stacking_count"].astype(int) == flagged).all()
+    assert not w0["stacking_domains"].fillna("").str.contains("werk").any()
+    assert base["stacking_domains"].fillna("").str.contains("werk").any()      # werk did stack before
+    assert (w0["domain__werk__band"].astype(object) == base["domain__werk__band"].astype(object)).all()  # kept
+    # the same through score_areas(weights=) as through reweight
+    direct = score(synth, weights={"werk": 0}).table
+    for c in ("stacking_count", "stacking_known", "stacking_m", "composite", "composite__n", "composite__need"):
+        assert direct[c].astype(float).equals(w0[c].astype(float)), c
 
 
 def test_stacking_threshold_is_inclusive():

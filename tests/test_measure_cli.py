@@ -101,3 +101,26 @@ def test_hotspots_of_the_composite(mirror_server, tmp_path):
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
     assert len(rows) == 110 and all(r["lisa"] in ("HH", "LL", "HL", "LH", "ns", None) for r in rows)
+
+
+def test_score_json_keeps_every_bit_and_whole_percentages_print_whole(mirror_server, tmp_path, score_csv):
+    """Issue 21: JSON was cut to 10 decimals (pandas' default); the same run as the CSV fixture, as JSON, holds
+    the same doubles. A percentage published whole (herkomst from the PDOK %) prints whole, not 26.000000000000004."""
+    out = _run(mirror_server, tmp_path, "score", "--gemeente", "GM0363", "--year", "2024", "--level", "wijk",
+               "--history", "0", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = {r["code"]: r for r in json.loads(out.stdout)}
+    frame = pd.read_csv(io.StringIO(score_csv), dtype={"code": str}).set_index("code")
+    compared = 0
+    for code, row in frame.iterrows():
+        for col in ("composite", "domain__werk", "domain__wonen", "ww_werkleeftijd", "bijstand_werkleeftijd__eb"):
+            if col in frame.columns and pd.notna(row[col]):
+                assert rows[code][col] == row[col], (code, col)   # exact: no decimals cut
+                compared += 1
+    assert compared > 100
+    long = [rows[c]["composite"] for c in rows if isinstance(rows[c].get("composite"), float)
+            and len(repr(rows[c]["composite"]).split(".")[-1]) > 10]
+    assert long, "some composite needs more than 10 decimals"
+    herkomst = [r["herkomst_buiten_europa"] for r in rows.values() if r.get("herkomst_buiten_europa") is not None]
+    assert herkomst and all(v == round(v) for v in herkomst if abs(v - round(v)) < 1e-9)
+    assert not any(0 < abs(v - round(v)) < 1e-9 for v in herkomst)

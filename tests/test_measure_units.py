@@ -308,22 +308,61 @@ def test_lisa_needs_five_areas_and_variation():
 
 
 def test_rule_texts():
+    """Issue 21: the permutation count is the setting, the tested set is named (with its count when known) and
+    "none" claims no expected share it did not measure (it said "ongeveer 0,05" where 9.2 % was measured)."""
     from indicators.hotspots import rule_text
 
     assert rule_text() == ("lokale Moran's I, 999 permutaties; significant bij een false discovery rate van 0,05 "
-                           "(Benjamini-Hochberg over alle getoonde gebieden)")
-    assert rule_text(0.1, "bonferroni") == ("lokale Moran's I, 999 permutaties; significant bij p < 0,1 / aantal "
-                                            "gebieden (Bonferroni)")
-    assert rule_text(0.05, "none") == ("lokale Moran's I, 999 permutaties; p < 0,05 per gebied, zonder correctie voor "
-                                       "het aantal gebieden (bij toeval verwacht: ongeveer 0,05 van alle gebieden)")
-    assert rule_text(0.05, "fdr", "en") == ("local Moran's I, 999 permutations; significant at a false discovery rate "
-                                            "of 0.05 (Benjamini-Hochberg over all areas shown)")
-    assert rule_text(0.01, "bonferroni", "en") == ("local Moran's I, 999 permutations; significant at p < 0.01 / "
-                                                   "number of areas (Bonferroni)")
-    assert rule_text(0.05, "none", "en") == ("local Moran's I, 999 permutations; p < 0.05 per area, not corrected for "
-                                             "the number of areas (expected by chance: about 0.05 of all areas)")
+                           "(Benjamini-Hochberg over de getoetste gebieden (met een waarde en minstens één buur))")
+    assert rule_text(n_tested=103, permutations=199) == (
+        "lokale Moran's I, 199 permutaties; significant bij een false discovery rate van 0,05 "
+        "(Benjamini-Hochberg over de 103 getoetste gebieden (met een waarde en minstens één buur))")
+    assert rule_text(0.1, "bonferroni") == ("lokale Moran's I, 999 permutaties; significant bij p ≤ 0,1 / aantal "
+                                            "getoetste gebieden (Bonferroni over de getoetste gebieden (met een "
+                                            "waarde en minstens één buur))")
+    none = rule_text(0.05, "none")
+    assert none.startswith("lokale Moran's I, 999 permutaties; p ≤ 0,05 per gebied, zonder correctie")
+    assert "verwacht" not in none and "ongeveer" not in none
+    assert rule_text(0.05, "fdr", "en", n_tested=7) == (
+        "local Moran's I, 999 permutations; significant at a false discovery rate of 0.05 (Benjamini-Hochberg over "
+        "the 7 areas tested (with a value and at least one neighbour))")
+    assert "expected" not in rule_text(0.05, "none", "en")
     with pytest.raises(ValueError, match="must be one of: fdr, bonferroni, none"):
         rule_text(0.05, "holm")
+
+
+def test_bh_is_the_textbook_rule_with_less_or_equal():
+    """p = 0.005 = 11 x 0.05 / 110 at rank 11 of 110 is significant (esda.fdr's strict '<' missed it)."""
+    from indicators.hotspots import benjamini_hochberg, significance_cutoff
+
+    p = np.array([0.0001] * 10 + [11 * 0.05 / 110] + [0.5] * 99)
+    assert p[10] == 0.005
+    cut = benjamini_hochberg(p, 0.05)
+    assert cut == 11 * 0.05 / 110 and (p <= cut).sum() == 11
+    assert significance_cutoff(p, 0.05, "fdr") == cut
+    # step-up: a later rank that qualifies lifts earlier ones above their own line
+    q = np.array([0.02, 0.021, 0.022, 0.9])              # p_(3) = 0.022 <= 3 x 0.05 / 4 = 0.0375
+    assert benjamini_hochberg(q, 0.05) == pytest.approx(0.0375)
+    assert benjamini_hochberg(np.array([0.3, 0.6, 0.9]), 0.05) == 0.0      # nothing qualifies
+    assert benjamini_hochberg(np.array([np.nan, 0.01]), 0.05) == 0.05 * 1 / 1   # NaN is not a test
+
+
+def test_lisa_names_the_tested_set_and_the_permutations():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from indicators.hotspots import local_moran
+
+    g = _grid(6)
+    island = gpd.GeoDataFrame({"code": ["far"]}, geometry=[box(10_000, 10_000, 10_100, 10_100)], crs="EPSG:28992")
+    g = gpd.GeoDataFrame(pd.concat([g, island], ignore_index=True), crs="EPSG:28992")
+    v = pd.Series(np.random.default_rng(3).random(37), index=g["code"].to_numpy())
+    v["c7"] = np.nan
+    out = local_moran(g, v, seed=1, permutations=99)
+    assert out.attrs["n_tested"] == 35 == int(out["p_sim"].notna().sum())   # 37 - no value - no neighbour
+    assert out.attrs["permutations"] == 99
+    assert "99 permutaties" in out.attrs["rule"] and "de 35 getoetste gebieden" in out.attrs["rule"]
+    assert (out["significant"] == (out["p_sim"] <= out.attrs["cutoff"])).all()
 
 
 def test_significance_cutoff_edges():
@@ -331,7 +370,7 @@ def test_significance_cutoff_edges():
 
     assert significance_cutoff(np.array([np.nan, np.nan]), 0.05) == 0.0
     assert significance_cutoff(np.array([0.5, np.nan, 0.6]), 0.05, "bonferroni") == pytest.approx(0.025)
-    assert significance_cutoff(np.array([0.5, 0.6]), 0.05, "fdr") == pytest.approx(0.025)  # none rejected: a/n
+    assert significance_cutoff(np.array([0.5, 0.6]), 0.05, "fdr") == 0.0  # none rejected: no p is <= 0
     for bad in (0.0, 1.0, -0.1):
         with pytest.raises(ValueError, match="alpha"):
             significance_cutoff(np.array([0.1]), bad)

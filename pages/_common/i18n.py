@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pages._common.i18n_data import DATA_STRINGS
 from pages._common.i18n_focus import FOCUS_STRINGS
+from pages._common.i18n_reports import REPORT_STRINGS
 
 STRINGS: dict[str, dict[str, str]] = {
     # --- shell / navigation ---
@@ -192,7 +193,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "min_population": {"nl": "Minimaal aantal inwoners", "en": "Minimum population"},
     "min_stacking": {"nl": "Minimaal aantal gestapelde domeinen", "en": "Minimum number of stacked domains"},
     "n_shown": {"nl": "{n} van {total} gebieden", "en": "{n} of {total} areas"},
-    "export_csv": {"nl": "Download CSV", "en": "Download CSV"},
+    "export_csv": {"nl": "Download CSV (zip, met metadata)", "en": "Download CSV (zip, with metadata)"},
     "export_xlsx": {"nl": "Download Excel", "en": "Download Excel"},
     "export_failed": {"nl": "Exporteren lukte niet: {error}", "en": "Export failed: {error}"},
     # --- method ---
@@ -215,8 +216,8 @@ STRINGS: dict[str, dict[str, str]] = {
                             "en": "Areas with fewer than {n} inhabitants get no rank, no stacking and no composite "
                                   "(suppressed); their CBS figures stay visible."},
     "composite_rule": {"nl": "Samengestelde score", "en": "Composite score"},
-    "composite_text": {"nl": "Gewogen gemiddelde van de domeinscores: Σ wᵢ·dᵢ / Σ wᵢ over de beschikbare domeinen. Gewichten nu: {weights}.",
-                       "en": "Weighted mean of the domain scores: Σ wᵢ·dᵢ / Σ wᵢ over the available domains. Weights now: {weights}."},
+    "composite_text": {"nl": "Gewogen gemiddelde van de domeinscores: Σ wᵢ·dᵢ / Σ wᵢ over de beschikbare domeinen met gewicht > 0 (minimum: zie hierboven). Gewichten nu: {weights}.",
+                       "en": "Weighted mean of the domain scores: Σ wᵢ·dᵢ / Σ wᵢ over the available domains with weight > 0 (minimum: see above). Weights now: {weights}."},
     "not_scored": {"nl": "Bewust niet gescoord", "en": "Deliberately not scored"},
     "not_scored_text": {"nl": "Migratieachtergrond (herkomst) wordt niet als achterstand gescoord: herkomst is geen "
                               "achterstand maar een kenmerk van mensen; het scoren ervan zou wijken stigmatiseren en "
@@ -280,6 +281,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 STRINGS.update(FOCUS_STRINGS)
 STRINGS.update(DATA_STRINGS)
+STRINGS.update(REPORT_STRINGS)
 
 
 def t(key: str, lang: str = "nl", **values: object) -> str:

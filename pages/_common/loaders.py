@@ -17,28 +17,48 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core.errors import StapelkaartError, UserInputError, input_errors_as_values
 from data import admin, cache, errorlog
 from data.cbs import kwb_versions, list_gemeenten, load_kwb, load_kwb_national, load_kwb_version, table_id
-from data.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, ExportHeader, map_png, table_to_csv, table_to_xlsx  # noqa: F401
-from core.errors import StapelkaartError, UserInputError, input_errors_as_values
+from data.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, map_png  # noqa: F401
 from data.pdok import load_boundaries
 from data.pdok_national import load_boundaries_each
 from data.refresh import freshness_table as freshness  # noqa: F401
 from data.refresh import import_snapshot_bytes, kwb_label, refresh_selection, snapshot_bytes  # noqa: F401
 from data.refresh import years_cached as years_with_data  # noqa: F401
-from data.report import Figure, focus_report, focus_reports_pdf, ranking_exports, ranking_sources  # noqa: F401
+from data.report import Figure, focus_report, focus_reports_pdf, ranking_sources, table_exports  # noqa: F401
 from geo.classify import SCHEMES, class_colors, classify, legend, lisa_colors, lisa_legend  # noqa: F401
 from geo.join import join_scores  # noqa: F401
 from geo.layer import focus_outlines  # noqa: F401
-from indicators.engine import make_reference, score_areas
 from indicators.changes import STATUS as CHANGE_STATUS  # noqa: F401
 from indicators.changes import what_changed  # noqa: F401
-from indicators.focus import (FOCUS_AREAS, PRESETS, FocusArea, focus_from_json, focus_profile,  # noqa: F401
-                              focus_to_json, format_focus_param, parse_focus_param, score_focus, validate)
+from indicators.engine import make_reference, score_areas
+from indicators.focus import (  # noqa: F401
+    FOCUS_AREAS,
+    PRESETS,
+    FocusArea,
+    focus_from_json,
+    focus_profile,
+    focus_to_json,
+    format_focus_param,
+    parse_focus_param,
+    score_focus,
+    validate,
+)
 from indicators.hotspots import rule_text as hotspot_rule_text  # noqa: F401
 from indicators.sensitivity import data_draws, rank_intervals
-from indicators.tables import (RANK_RULE, STACKING_BREAKS, STACKING_LABELS, absolute_counts, domain_ranks,  # noqa: F401
-                               num, older_years, rank_table, shown_indicators, stacked)
+from indicators.tables import (  # noqa: F401
+    RANK_RULE,
+    STACKING_BREAKS,
+    STACKING_LABELS,
+    absolute_counts,
+    domain_ranks,
+    num,
+    older_years,
+    rank_table,
+    shown_indicators,
+    stacked,
+)
 from indicators.trend import trend as comparable_trend
 
 log = logging.getLogger(__name__)
@@ -177,8 +197,17 @@ def import_snapshot(data: bytes):
 
 # --- user indicator files: per view, content-addressed: pages/_common/loaders_files.py (same door, split by size)
 from pages._common.loaders_files import (  # noqa: E402,F401
-    VIEW_FILES, active_files, default_files, file_info, import_user_file, parse_files, set_default_file, user_files,
-    user_file_signature, user_values)
+    VIEW_FILES,
+    active_files,
+    default_files,
+    file_info,
+    import_user_file,
+    parse_files,
+    set_default_file,
+    user_file_signature,
+    user_files,
+    user_values,
+)
 
 # --- admin gate and error ids (data/admin.py, data/errorlog.py) ------------------------------------------
 admin_enabled, check_token, how_to_enable = admin.admin_enabled, admin.check_token, admin.how_to_enable
@@ -292,9 +321,18 @@ def trend(view, code: str, years: list[int]) -> pd.DataFrame:
 
 
 # The map's doors live in loaders_map.py (same door, split by size): geometry, the cached join, hotspots.
-from pages._common.loaders_map import HOTSPOT, map_geometry, map_join, with_hotspots  # noqa: E402,F401
-
 # The focus-area doors live in loaders_focus.py (same door, split by size); pages use them as loaders.<name>.
 from pages._common.loaders_focus import (  # noqa: E402,F401
-    view_focus_areas, focus_problem, focus_areas, focus_by_id, focus_gemeenten, without_boundaries, focus_level, focus_table, focus_area_profile, focus_counts)
+    focus_area_profile,
+    focus_areas,
+    focus_by_id,
+    focus_counts,
+    focus_gemeenten,
+    focus_level,
+    focus_problem,
+    focus_table,
+    view_focus_areas,
+    without_boundaries,
+)
+from pages._common.loaders_map import HOTSPOT, map_geometry, map_join, with_hotspots  # noqa: E402,F401
 from pages._common.loaders_notices import data_notices, source_notices  # noqa: E402,F401  (stale/degraded notices)

@@ -7,8 +7,8 @@ import logging
 
 import streamlit as st
 
-from data import userstore
 from core.errors import StapelkaartError
+from data import userstore
 from indicators.bounds import value_bounds
 from indicators.rates import user_values_from_file
 
@@ -34,7 +34,7 @@ def active_files() -> tuple[str, ...]:
 
 
 def set_default_file(digest: str, on: bool, *, admin: bool) -> list[str]:
-    from pages._common.loaders import clear_caches   # at call time: the door imports this module at its end
+    from pages._common.loaders import clear_caches  # at call time: the door imports this module at its end
     out = userstore.set_default(digest, on, admin=admin)
     clear_caches()
     return out

@@ -8,15 +8,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.errors import StapelkaartError
 from components.deckmap.store import map_geometry_for, stored
+from core.errors import StapelkaartError
 from geo.join import join_scores
+from indicators.engine import REWEIGHTED_COLUMNS
 from indicators.hotspots import local_moran
-
 from pages._common.loaders import NATIONAL, Scored, _score, _score_national, boundaries, kwb, kwb_national, shared
 
-# What ScoreResult.reweight changes (indicators.engine.composite_columns): set per run, never cached.
-WEIGHTED = ("composite", "composite__n", "composite__m", "composite__note")
+# What ScoreResult.reweight changes (composite and, through weight 0, stacking): set per run, never cached.
+WEIGHTED = REWEIGHTED_COLUMNS
 
 
 @st.cache_resource(show_spinner=False, ttl=3600, max_entries=16)
@@ -55,7 +55,7 @@ def map_join(scored_: Scored, gdf, year: int):
     now = scored_.table[["code", *cols]].set_index("code").reindex(base["code"].to_numpy())
     out = base.copy(deep=False)      # copy-on-write: the cached frame never changes
     for c in cols:
-        out[c] = now[c].to_numpy()
+        out[c] = now[c].array      # keeps Int64/boolean (stacking counts with NA)
     return out
 
 

@@ -5,20 +5,102 @@ The assembly is data/report.py; this module gives it the labels in the user's la
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from core.errors import StapelkaartError
 from indicators import registry as reg
+from indicators.method import stacking_text
 from pages._common import loaders
-from pages._common.i18n import label as lab, t
+from pages._common.i18n import label as lab
+from pages._common.i18n import t
 from pages._common.narrative import area_sentence
+from pages._common.tables import composite_base
 from pages._common.wording import base_labels
 
 
-def exports(ranked_df, view, reference: str, weights, scored_: loaders.Scored) -> tuple[bytes, bytes]:
-    """(CSV, XLSX) of the ranking table with its header and sources (KWB table, PDOK, imported files)."""
-    citations = [uf.citation or uf.source for uf in loaders.user_files(loaders.active_files())]
-    sources = loaders.ranking_sources(view.year, (scored_.source or {}).get("table_id") or None, citations)
-    return loaders.ranking_exports(ranked_df, year=view.year, reference=reference, weights=weights,
-                                   sources=sources, lang=view.lang)
+def citations() -> list[str]:
+    """Every imported file in use (the view's active files), as it asks to be credited."""
+    return [uf.citation or uf.source for uf in loaders.user_files(loaders.active_files())]
+
+
+def source_line(year: int, table_id: str | None, user_citations=()) -> str:
+    """The source line under a map or on a PDF page: the KWB table of the year shown, PDOK, every imported file.
+
+    >>> source_line(2023, "85618NED", ["CBS maatwerk 2023/35 (2020)"])
+    'Bron: CBS Kerncijfers wijken en buurten 2023 (85618NED), PDOK; CBS maatwerk 2023/35 (2020); bewerking Stapelkaart'
+    """
+    kwb = f"CBS Kerncijfers wijken en buurten {year}" + (f" ({table_id})" if table_id else "")
+    return "; ".join([f"Bron: {kwb}, PDOK", *dict.fromkeys(user_citations), "bewerking Stapelkaart"])
+
+
+def figure_source(view, scored_=None) -> str:
+    """The source line of a PNG/PDF for ``view`` (:func:`source_line`; the table of the view's year)."""
+    tid = (getattr(scored_, "source", None) or {}).get("table_id") or loaders.kwb_table_id(view.year)
+    return source_line(view.year, tid if tid != "?" else None, citations())
+
+
+def map_png(view, data, scored_, gdf) -> bytes:
+    """The Kaart as PNG (data.export.map_png): title, year and reference, the legend with every class and its n,
+    the focus outlines, and the source line of the view's year (:func:`figure_source`)."""
+    ref = scored_.result.reference.text(view.lang) if scored_.result is not None else view.reference
+    return loaders.map_png(gdf, data.fill, data.entries, title=data.colour_label,
+                           subtitle=f"{view.year} · {t('reference', view.lang).lower()}: {ref}", focus=data.outlines,
+                           focus_labels="name" if data.outlines is not None else None, legend_title=data.colour_label,
+                           lang=view.lang, source=figure_source(view, scored_))
+
+
+def export_table(ranked, table: pd.DataFrame, lang: str, band: float, labels: dict[str, str] | None = None
+                 ) -> pd.DataFrame:
+    """The ranking as a table for CSV/XLSX: the rows and order of the screen's table ``ranked``
+    (``tables.ranked``: its ``#`` and ``code``), with the engine's ``table`` behind them: every number at full
+    precision, and per domain its score, its RANK in its base (the flag is decided on the rank), whether it is in
+    the worst ``band`` % (1/0, empty = unknown), the base's size and name (``labels``: the bases' labels in
+    ``lang``, ``wording.base_labels``)."""
+    labels = labels or {}
+    codes = list(ranked["code"]) if "code" in ranked else []
+    df = table.set_index("code", drop=False) if "code" in table.columns else table
+    df = df.reindex(codes).assign(**{"#": ranked["#"].to_numpy() if "#" in ranked else pd.NA})
+    num = lambda c: pd.to_numeric(df[c], errors="coerce") if c in df else pd.Series(np.nan, index=df.index)
+    names = loaders.gemeente_options(int(df["year"].iloc[0])) if "year" in df and len(df) else {}
+    rows = df.to_dict("records")
+    out = pd.DataFrame({"#": df["#"], t("area", lang): df.get("name", df.get("code")), t("export_col_code", lang):
+                        df.get("code")})
+    if "gemeente_code" in df:
+        out[t("export_col_gm_code", lang)] = df["gemeente_code"].to_numpy()
+        out[t("filter_gemeente", lang)] = [names.get(g, g) for g in df["gemeente_code"]]
+    out[t("composite", lang)] = num("composite").to_numpy()
+    out[t("composite_on", lang) + " (n)"] = pd.array(num("composite__n"), dtype="Int64")
+    out[t("export_col_need", lang)] = pd.array(num("composite__need"), dtype="Int64")
+    out[t("composite_on", lang)] = [composite_base(r, lang) for r in rows]
+    out[t("stacking_count", lang)] = pd.array(num("stacking_count"), dtype="Int64")
+    out[t("stacking_known_col", lang)] = pd.array(num("stacking_known"), dtype="Int64")
+    out[t("stacking_m_col", lang)] = pd.array(num("stacking_m"), dtype="Int64")
+    out[t("stacking_col", lang)] = [stacking_text(r, lang) for r in rows]
+    for d in reg.DOMAINS:
+        name = lab(reg.DOMAINS[d], lang)
+        out[t("export_col_dom_score", lang, domain=name)] = num(f"domain__{d}").to_numpy()
+        out[t("export_col_dom_rank", lang, domain=name)] = num(f"domain__{d}__rank").to_numpy()
+        in_band = pd.array(df[f"domain__{d}__band"], dtype="boolean") if f"domain__{d}__band" in df \
+            else pd.array([pd.NA] * len(df), dtype="boolean")
+        out[t("export_col_dom_band", lang, domain=name, band=f"{band:g}")] = pd.array(in_band, dtype="Int64")
+        out[t("export_col_dom_base_n", lang, domain=name)] = pd.array(num(f"domain__{d}__ref_n"), dtype="Int64")
+        ref = df[f"domain__{d}__ref"].astype("object") if f"domain__{d}__ref" in df else pd.Series(None, index=df.index)
+        out[t("export_col_dom_base", lang, domain=name)] = [labels.get(v, v) if isinstance(v, str) else None
+                                                            for v in ref]
+    out[t("export_col_population", lang)] = num("population").to_numpy()
+    return out.reset_index(drop=True)
+
+
+def exports(ranked, view, reference: str, weights, scored_: loaders.Scored) -> tuple[bytes, bytes]:
+    """(CSV zip, XLSX) of the ranking table on screen (:func:`export_table`) with its metadata and sources (KWB
+    table of the year, PDOK, every imported file)."""
+    df = export_table(ranked, scored_.table, view.lang,
+                      worst_band(dict(scored_.result.settings) if scored_.result is not None else {}),
+                      base_labels(scored_.result, view.lang))
+    sources = loaders.ranking_sources(view.year, (scored_.source or {}).get("table_id") or None, citations())
+    return loaders.table_exports(df, year=view.year, reference=reference, weights=weights, sources=sources,
+                                  lang=view.lang, stem=f"stapelkaart_{view.year}_{view.level}")
 
 
 def focus_name(f, lang: str) -> str:
@@ -63,6 +145,7 @@ def focus_pdf(view) -> bytes:
     s = loaders.scored(gms, view.year, level, view.reference, None, view.kv)
     names = loaders.gemeente_options(view.year)
     domains = {d: lab(reg.DOMAINS[d], lang) for d in reg.DOMAINS}
+    source = figure_source(view, s)
     figures = [loaders.Figure(i.id, lab(i, lang), i.unit.get(lang, i.unit["nl"])) for i in reg.scored_indicators()]
     band = worst_band(dict(s.result.settings))
     land = table[table["kind"] == "land"]
@@ -77,5 +160,5 @@ def focus_pdf(view) -> bytes:
             table.loc[f.id], name=focus_name(f, lang), gemeente=", ".join(names.get(g, g) for g in f.gemeenten),
             areas=here, focus_codes=f.codes, domains=domains, figures=figures,
             sentence=focus_sentence_for(view, f.id, table), reference=s.result.reference.text(lang), year=view.year,
-            worst_band=band, lang=lang, comparators=comps))
+            worst_band=band, lang=lang, comparators=comps, source=source))
     return loaders.focus_reports_pdf(reports)

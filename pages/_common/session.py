@@ -21,8 +21,20 @@ import streamlit as st
 
 from indicators.weights import WEIGHT_DEFAULT
 from pages._common import loaders
-from pages._common.state import (CLASSIFIERS, K_RANGE, LANGS, LEVELS, REFERENCES, YEARS, ViewState, area_code,
-                                 area_fits, colour_ids, domain_ids, usable_weights)
+from pages._common.state import (
+    CLASSIFIERS,
+    K_RANGE,
+    LANGS,
+    LEVELS,
+    REFERENCES,
+    YEARS,
+    ViewState,
+    area_code,
+    area_fits,
+    colour_ids,
+    domain_ids,
+    usable_weights,
+)
 
 log = logging.getLogger(__name__)
 

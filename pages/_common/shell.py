@@ -21,6 +21,7 @@ from pages._common.i18n import t
 from pages._common.links import ICONS
 from pages._common.state import PAGES, ViewState
 
+
 def _log_to_stderr() -> None:
     """The app's loggers (``stapelkaart.errors``: tracebacks under an error id; data/, pages/) write to the
     server's stderr, where an operator finds the id a user reports. Once per process."""

@@ -15,8 +15,8 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields, replace
 
-from data.cbs import KWB_TABLES
 from core.errors import UserInputError
+from data.cbs import KWB_TABLES
 from indicators.registry import DOMAINS
 from indicators.weights import WEIGHT_DEFAULT, WEIGHT_MAX, format_weights, normalise_weights
 from indicators.weights import parse_weights as parse_weight_text

@@ -7,8 +7,10 @@ import pandas as pd
 from indicators import registry as reg
 from indicators.method import stacking_text
 from pages._common import loaders
-from pages._common.fmt import fmt_num, label as md_label, source_text, year_text
-from pages._common.i18n import STRINGS, label as lab, t
+from pages._common.fmt import fmt_num, source_text, year_text
+from pages._common.fmt import label as md_label
+from pages._common.i18n import STRINGS, t
+from pages._common.i18n import label as lab
 
 
 def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: int, lang: str) -> pd.DataFrame:

@@ -129,14 +129,11 @@ def area_table(joined, lang: str):
 
 
 def map_exports(v: ViewState, data, scored, gdf) -> None:
-    """Map PNG via data.export (H6)."""
-    if st.button(t("export_png", v.lang), key="b_png"):
-        ref = scored.result.reference.text(v.lang) if scored.result is not None else v.reference
-        png = loaders.map_png(gdf, data.fill, data.entries, title=data.colour_label,
-                      subtitle=f"{v.year} · {t('reference', v.lang).lower()}: {ref}", focus=data.outlines,
-                      focus_labels="name" if data.outlines is not None else None, legend_title=data.colour_label,
-                      lang=v.lang)
-        st.download_button(t("export_png", v.lang), png, file_name=f"stapelkaart_{v.year}_{v.level}.png",
+    """Map PNG via data.export (reports.map_png: the source line of the year's table and every imported file)."""
+    if st.button(t("export_png_make", v.lang), key="b_png"):
+        from pages._common.reports import map_png
+        st.download_button(t("export_png_download", v.lang), map_png(v, data, scored, gdf),
+                           file_name=f"stapelkaart_{v.year}_{v.level}.png",
                            mime="image/png", key="dl_png")
 
 

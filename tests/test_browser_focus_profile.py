@@ -1,0 +1,65 @@
+"""Issue 21 in Chromium: the Buurtprofiel of every focus area of every preset opens without an error box
+("foutcode"), the flagged domains as ranks with their base (it raised KeyError 'base' for Zuidoost)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from tests._browser import CHROMIUM, chromium, serve
+from tests.conftest import MIRROR_BIN, start_mirror
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
+    pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser_focus")
+    mirror = start_mirror(tmp)
+    env = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
+               STAPELKAART_CACHE_DIR=str(tmp / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    yield from serve(env)
+    mirror.proc.terminate()
+    mirror.proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    yield from chromium()
+
+
+def _cases():
+    from indicators.focus import PRESETS, format_focus_param, parse_focus_param
+    out = []
+    for pid, preset in PRESETS.items():
+        fa = format_focus_param(preset.areas)
+        out += [(pid, fa, a.id, a.name) for a in parse_focus_param(fa)]
+    return out
+
+
+def test_every_preset_focus_profile_opens_in_chromium(browser, server):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    failures = []
+    for pid, fa, fid, name in _cases():
+        page.goto(f"{server}/buurtprofiel?fa={quote(fa)}&fopen={fid}")
+        page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
+        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""",
+                               timeout=120_000)
+        page.wait_for_selector("h2", timeout=60_000)
+        time.sleep(0.5)
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        heads = page.locator("h2").all_inner_texts()
+        if "foutcode" in body or "Traceback" in body or not any(name in h for h in heads):
+            failures.append((pid, fid, heads, body[:300]))
+        elif "domeinrang" in body:
+            assert "t.o.v." in body.split("domeinrang", 1)[1][:200], (pid, fid)
+    ctx.close()
+    assert failures == []
