@@ -45,7 +45,7 @@ PENDING: dict[tuple[str, str], str] = {
     ("region-code regex", "indicators/reference.py"): "core.codes.CODE_RE / is_valid_code (line 109)",
     ("prefix -> level", "indicators/engine.py"): "core.codes.levels_of(frame.index) for _PREFIX (lines 44, 70)",
     ("prefix -> level", "indicators/focus.py"): "core.codes.level_of_code (lines 102, 290, 297-298)",
-    ("prefix -> level", "pages/buurtprofiel.py"): "level_of_code(view.area) in ('wijk', 'buurt') (line 80)",
+    ("prefix -> level", "pages/buurtprofiel.py"): "level_of_code(view.area) in ('wijk', 'buurt') (line 87)",
     ("prefix -> level", "pages/_common/session.py"): "core.codes.GEMEENTE_CODE_RE / level_of_code (line 69)",
     ("prefix -> level", "pages/_common/state.py"): "level_of_code(area) == level (line 277)",
     ("the three levels", "pages/_common/loaders.py"): "core.codes.LEVELS (lines 123, 124, 129)",
