@@ -6,6 +6,9 @@ Codes arrive padded with spaces to 10 characters from CBS OData; everything here
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+import pandas as pd
 
 from core.errors import UserInputError
 
@@ -14,7 +17,14 @@ PREFIX_OF_LEVEL = {"gemeente": "GM", "wijk": "WK", "buurt": "BU", "land": "NL"}
 LEVEL_OF_PREFIX = {v: k for k, v in PREFIX_OF_LEVEL.items()}
 
 _GM_RE = re.compile(r"^(?:GM)?(\d{1,4})$", re.IGNORECASE)
-_CODE_RE = re.compile(r"^(NL00|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
+#: THE region-code pattern (issue 20): NL00, GMdddd, WKdddd + 2, BUdddd + 4 (digits or capitals).
+CODE_RE = re.compile(r"^(NL00|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
+#: An area of a view: a code of CODE_RE without the country (NL00).
+AREA_CODE_RE = re.compile(CODE_RE.pattern.replace("NL00|", ""))
+#: A gemeente code exactly as the URL writes it (normalise_gemeente accepts more: ``gm479``, ``0479``).
+GEMEENTE_CODE_RE = re.compile(r"^GM\d{4}$")
+#: Text that looks as if it was meant to be a region code (a prefix of PREFIX_OF_LEVEL, then digits/capitals).
+CODEISH_RE = re.compile(r"^(" + "|".join(sorted(LEVEL_OF_PREFIX)) + r")[0-9A-Z]*$")
 
 
 def strip_code(value: object) -> str | None:
@@ -27,18 +37,20 @@ def strip_code(value: object) -> str | None:
 
 def is_valid_code(code: str) -> bool:
     """True for NL00, GMdddd, WKdddd + 2, BUdddd + 4 (digits or capitals)."""
-    return bool(_CODE_RE.match(code or ""))
+    return bool(CODE_RE.match(code or ""))
 
 
-def level_of(code: str) -> str:
-    """``WK047912`` -> ``"wijk"``; raises UserInputError for something that is no region code."""
-    prefix = (code or "")[:2].upper()
-    if prefix not in LEVEL_OF_PREFIX:
-        raise UserInputError(
-            f"'{code}' is geen regiocode; verwacht GMxxxx, WKxxxxxx of BUxxxxxxxx.",
-            f"'{code}' is not a region code; expected GMxxxx, WKxxxxxx or BUxxxxxxxx.",
-        )
-    return LEVEL_OF_PREFIX[prefix]
+def level_of_code(code: object) -> str | None:
+    """``WK047912`` -> ``"wijk"``, ``NL00`` -> ``"land"``; None for anything without a known prefix.
+
+    THE prefix -> level rule: no ``code[:2] == "WK"`` or a private prefix map elsewhere (issue 20).
+    """
+    return LEVEL_OF_PREFIX.get(str(code)[:2]) if code is not None and code is not pd.NA else None
+
+
+def levels_of(codes: Iterable[object]) -> list[str | None]:
+    """:func:`level_of_code` of every code, in order."""
+    return [level_of_code(c) for c in codes]
 
 
 def gemeente_of(code: str) -> str | None:

@@ -14,10 +14,13 @@ from core.errors import CoordinateError
 RD_NEW = "EPSG:28992"  # metres: areas, distances, simplification, contiguity
 WGS84 = "EPSG:4326"  # degrees (lon, lat): only for the browser
 
-# (minx, miny, maxx, maxy). RD: the EPSG:28992 area of use, rounded outwards (incl. coastal water).
-NL_BOUNDS_RD = (0.0, 300_000.0, 300_000.0, 640_000.0)
-# (min lon, min lat, max lon, max lat): EPSG:28992 area of use 3.20-7.22 E, 50.75-53.70 N.
+# THE area of use of RD New (issue 20: the one definition; data.pdok_check and check_bounds both use it).
+# (min lon, min lat, max lon, max lat): the EPSG:28992 area of use 3.20-7.22 E, 50.75-53.70 N (onshore NL,
+# Waddenzee and the 12-mile coastal zone).
 NL_BOUNDS_WGS84 = (3.2, 50.75, 7.22, 53.7)
+# (minx, miny, maxx, maxy) in RD metres: that area projected (x 646-284 347, y 306 671-637 111; pyproj,
+# tests/test_facts_once.py) and rounded outwards to whole 100 km / 10 km.
+NL_BOUNDS_RD = (0.0, 300_000.0, 300_000.0, 640_000.0)
 
 
 def _inside(bounds: np.ndarray, box: tuple[float, float, float, float]) -> bool:
@@ -72,7 +75,7 @@ def check_bounds(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame | gp
     )
 
 
-def to_rd(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def to_rd(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame | gpd.GeoSeries:
     """Reproject to RD New (no copy if already there); a frame without CRS is refused."""
     if gdf.crs is None:
         check_bounds(gdf)  # raises the no-CRS error (or passes for an empty frame)

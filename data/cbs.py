@@ -44,7 +44,8 @@ import pandas as pd
 from core.values import clean_number as _clean_number  # noqa: F401 (its old name here, tests/test_fault_suite.py)
 from core.values import clean_numbers
 from data import cache, http
-from core.codes import LEVELS, PREFIX_OF_LEVEL, gemeente_of, normalise_gemeente, normalise_level, strip_code
+from core.codes import (LEVELS, PREFIX_OF_LEVEL, gemeente_of, levels_of, normalise_gemeente, normalise_level,
+                        strip_code)
 from core.errors import FetchError, StorageError, UserInputError
 from data.kwb_schema import canonical_names, snake
 from data.odata import odata_rows, retry_short, short_answer, v4_rows
@@ -197,7 +198,8 @@ def list_gemeenten(year: int, *, refresh: bool = False) -> pd.DataFrame:
         if (missing := _table_missing(exc, year, tid)) is exc:
             raise
         raise missing from exc
-    frame = frame[frame["code"].str.startswith("GM", na=False)].sort_values("code").reset_index(drop=True)
+    gemeenten = pd.Series(levels_of(frame["code"]), index=frame.index) == "gemeente"
+    frame = frame[gemeenten].sort_values("code").reset_index(drop=True)
     if frame.empty:
         raise FetchError(f"CBS gaf geen gemeenten voor {tid} ({url}). Probeer later opnieuw.",
                          f"CBS returned no gemeenten for {tid} ({url}). Try again later.", url=url)
@@ -280,7 +282,7 @@ def _check_levels(rows: list[dict], levels: Sequence[str], url: str) -> None:
 def _tidy(rows: list[dict], titles: Mapping[str, Any], meta: _TableMeta, year: int) -> pd.DataFrame:
     """Rows of TypedDataSet -> the tidy frame of docs/ARCHITECTURE.md (without attrs)."""
     codes = [strip_code(r.get("WijkenEnBuurten")) for r in rows]
-    levels = [{"GM": "gemeente", "WK": "wijk", "BU": "buurt", "NL": "land"}.get((c or "")[:2]) for c in codes]
+    levels = levels_of(codes)
     names = []
     for code, level, row in zip(codes, levels, rows):
         name = _clean_text(row.get("Gemeentenaam_1")) if level == "gemeente" else pd.NA
@@ -369,7 +371,7 @@ def _fetch_v4(year: int, tid: str, gemeente: str | None, levels: Sequence[str], 
     wide = long.pivot_table(index="code", columns="measure", values="value", aggfunc="first").reset_index()
     wide.columns.name = None
     codes = wide["code"].astype("string")
-    level = codes.str[:2].map({"GM": "gemeente", "WK": "wijk", "BU": "buurt"})
+    level = pd.Series(levels_of(codes), index=codes.index, dtype="object")   # only GM/WK/BU rows were asked
     frame = pd.concat([pd.DataFrame({"code": codes, "level": level, "name": pd.array([pd.NA] * len(wide), "string"),
                                      "gemeente_code": codes.map(gemeente_of), "year": int(year)}),
                        wide.drop(columns="code").astype("float64")], axis=1)

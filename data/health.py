@@ -32,14 +32,13 @@ import pandas as pd
 
 from core.values import clean_numbers
 from data import cache, http
-from core.codes import PREFIX_OF_LEVEL, gemeente_of, normalise_gemeente, strip_code
+from core.codes import LEVELS, PREFIX_OF_LEVEL, gemeente_of, levels_of, normalise_gemeente, strip_code
 from core.errors import FetchError
 from data.sources import GEZONDHEID, Source, resolve_filter, resolve_measures
 
 Progress = Callable[[int, "int | None", str], None]
 ID_COLUMNS = ("code", "level", "name", "gemeente_code", "year")
 CACHE_KIND = "gezondheid"
-LEVELS = ("gemeente", "wijk", "buurt")
 
 ABSENT_TEXT = {"nl": "niet in deze gegevens", "en": "not in this data"}
 EMPTY_TEXT = {"nl": "geen waarden op dit niveau", "en": "no values at this level"}
@@ -138,11 +137,10 @@ def _check(rows: list[dict], plan: _Plan, selection: str | None, levels: Sequenc
 def _tidy(rows: list[dict], titles: Mapping[str, Any], plan: _Plan) -> pd.DataFrame:
     src = plan.source
     codes = [strip_code(r.get(src.region_dimension)) or "" for r in rows]
-    level_of = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
     year_of = {src.period_key(y): y for y in plan.years}  # every row's period was checked to be one of these
     data: dict[str, Any] = {
         "code": pd.array(codes, dtype="string"),
-        "level": pd.array([level_of.get(c[:2]) for c in codes], dtype="string"),
+        "level": pd.array(levels_of(codes), dtype="string"),   # only GM/WK/BU rows were asked
         "name": pd.array([(str(titles[c]).strip() or pd.NA) if titles.get(c) is not None else pd.NA for c in codes],
                          dtype="string"),
         "gemeente_code": pd.array([gemeente_of(c) for c in codes], dtype="string"),

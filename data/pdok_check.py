@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from core.codes import gemeente_of
+from core.crs import NL_BOUNDS_RD
 from core.errors import FetchError
-from data.pdok_service import CODE_PROPERTY, COLLECTION, RD_BOUNDS
+from data.pdok_service import CODE_PROPERTY, COLLECTION
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ def check_rd(geoms: gpd.GeoSeries, codes: pd.Series, url: str) -> None:
     if not ok_rows.any():
         return
     b = bounds[ok_rows]
-    minx, miny, maxx, maxy = RD_BOUNDS
+    minx, miny, maxx, maxy = NL_BOUNDS_RD     # the one RD New area of use (core.crs)
     inside = (b[:, 0] >= minx) & (b[:, 2] <= maxx) & (b[:, 1] >= miny) & (b[:, 3] <= maxy)
     if inside.all():
         return

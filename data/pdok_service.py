@@ -14,8 +14,6 @@ from core.errors import UserInputError
 
 #: The CRS must be asked with the full URI (``crs=EPSG:28992`` is a 400).
 CRS_RD_URI = "http://www.opengis.net/def/crs/EPSG/0/28992"
-# RD New area of use (EPSG:28992), metres: x -7 000..300 000, y 289 000..629 000.
-RD_BOUNDS = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
 
 COLLECTION = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
 CODE_PROPERTY = {"gemeente": "gemeentecode", "wijk": "wijkcode", "buurt": "buurtcode"}

@@ -14,6 +14,7 @@ import pandas as pd
 
 from data import cache, snapshot
 from data.cbs import load_kwb, load_kwb_national
+from core.codes import LEVELS
 from core.errors import FetchError, FewerRowsError
 from data.pdok import load_boundaries
 
@@ -66,7 +67,7 @@ def refresh_selection(gemeenten: Sequence[str], year: int, levels: Sequence[str]
             done.append(what)
 
     progress(0.0, f"KWB {year}")
-    note(lambda: load_kwb(list(gemeenten), year, levels=("gemeente", "wijk", "buurt"), refresh=True,
+    note(lambda: load_kwb(list(gemeenten), year, levels=LEVELS, refresh=True,
                           progress=lambda n, total, label: progress(0.5 / steps, f"{label}: {n}"),
                           allow_fewer=allow_fewer), kwb_label(year), "kwb")
     progress(1 / steps, f"KWB {year} Nederland")

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from data import http
+from core.codes import LEVELS
 from core.errors import FetchError
 from data.kwb_schema import key_prefix
 
@@ -85,7 +86,7 @@ class Source:
     period_format: str = "{year}JJ00"
     years: tuple[int, ...] = ()
     #: Levels the published table has (the data served may have fewer: the loader reports what it found).
-    levels: tuple[str, ...] = ("gemeente", "wijk", "buurt")
+    levels: tuple[str, ...] = LEVELS
     note: dict[str, str] | None = None
 
     @property

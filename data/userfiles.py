@@ -35,6 +35,7 @@ from defusedxml import ElementTree  # entity expansion and external references r
 import numpy as np
 import pandas as pd
 
+from core.codes import CODE_RE, CODEISH_RE   # CODEISH: looks like it meant to be a code
 from core.numbers import format_number
 from core.values import MISSING_TOKENS, parse_numbers
 from data import userchecks
@@ -55,8 +56,6 @@ MAX_XLSX_RATIO = 100
 MAX_LISTED_PROBLEMS = 12          # problems named in the one-line message; all are in ``.problems``
 MAX_PROBLEMS = 1000               # stop collecting after this many (the file is clearly not usable)
 
-CODE_RE = re.compile(r"^(NL00|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
-CODEISH_RE = re.compile(r"^(NL|GM|WK|BU)[0-9A-Z]*$")             # looks like it meant to be a code
 CODE_COLUMN_NAMES = ("regiocode", "code", "gwb_code", "gwbcode", "gwb_code_10", "wijkenenbuurten",
                      "wijken_en_buurten", "buurtcode", "wijkcode", "gemeentecode", "bu_code", "wk_code",
                      "gm_code", "codering", "statcode", "regio_code")
@@ -635,7 +634,8 @@ def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: 
 
 def load_indicator_file(source: str | Path | bytes, *, filename: str | None = None, code_column: str | None = None,
                         valid_codes: Collection[str] | None = None, year: int | None = None,
-                        max_bytes: int = MAX_BYTES, unknown_codes: str = "error") -> UserIndicatorFile:
+                        max_bytes: int = MAX_BYTES, unknown_codes: str = "error",
+                        bounds: Mapping[str, tuple[float, float]] | None = None) -> UserIndicatorFile:
     """Read and validate a CSV/XLSX indicator file; raise ``UserFileError`` listing every problem.
 
     ``source`` is a path or the uploaded bytes (then ``filename`` names it; a path-like name is reduced to
@@ -643,6 +643,9 @@ def load_indicator_file(source: str | Path | bytes, *, filename: str | None = No
     ``year``: the year of the values (default: the known file's year or a single-valued ``jaar`` column).
     ``unknown_codes``: ``"error"`` (default) or ``"skip"`` (rows with codes outside ``valid_codes`` are left
     out and counted in ``warnings``; useful for national files such as the CBS income file).
+    ``bounds``: {indicator id: (low, high)} the values of a column that feeds that indicator must lie in
+    (``indicators.bounds.value_bounds()``, passed by the caller: data/ does not import indicators/); None: no
+    range check.
     """
     if unknown_codes not in ("error", "skip"):
         raise ValueError(f"unknown_codes must be 'error' or 'skip', not {unknown_codes!r}")
@@ -710,7 +713,7 @@ def load_indicator_file(source: str | Path | bytes, *, filename: str | None = No
     for _, lbl, values in columns:            # values an indicator cannot have (percentages 0-100, rates >= 0)
         out = rename.get(lbl, lbl)
         indicator = known.mapping.get(out) if known is not None else out
-        for problem in userchecks.range_problems(lbl, indicator or "", values, row_numbers):
+        for problem in userchecks.range_problems(lbl, indicator or "", values, row_numbers, bounds or {}):
             problems.error(problem)
     problems.raise_if_errors(name)
 

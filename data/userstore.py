@@ -47,7 +47,7 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -187,17 +187,21 @@ def _not_found(digest: str) -> UserInputError:
         f"The imported file {digest} does not exist (any more) on this server; import it again on Gegevens.")
 
 
-def put(data: bytes, filename: str, year: int | None = None, *, view_codes: Collection[str] | None = None) -> str:
+def put(data: bytes, filename: str, year: int | None = None, *, view_codes: Collection[str] | None = None,
+        bounds: Mapping[str, tuple[float, float]] | None = None) -> str:
     """Validate ``data`` as an indicator file (raises ``UserFileError``), store it, return its keyed digest.
 
     Nothing is written when validation fails. Also refused before anything is stored: a file without a year
     (none given and no ``jaar`` column: its values would never be used) and, with ``view_codes`` (the codes of
     the importing view), a file none of whose codes is in the view. Storing the same bytes with the same year
     again returns the same digest and leaves the first meta data (and its ``imported_at``) in place.
+    ``bounds``: the value range per indicator id, as ``load_indicator_file(bounds=)`` (the page layer passes
+    ``indicators.bounds.value_bounds()``).
     """
     from data.userfiles import load_indicator_file, safe_filename
 
-    uf = load_indicator_file(data, filename=filename, year=year, unknown_codes=UNKNOWN_CODES)
+    uf = load_indicator_file(data, filename=filename, year=year, unknown_codes=UNKNOWN_CODES,
+                             bounds=bounds)
     name = safe_filename(filename)
     if uf.year is None:
         raise UserFileError(

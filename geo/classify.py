@@ -20,12 +20,16 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
+from core.colours import NODATA_RGBA as _NODATA
 from core.errors import UserInputError
+from core.numbers import format_number
+from core.thresholds import WORST_BAND_FROM
 
 NODATA_CLASS = -1
 NODATA_LABEL = {"nl": "geen gegevens / onderdrukt", "en": "no data / suppressed"}
-NODATA_RGBA = np.array([189, 189, 189, 255], dtype=np.uint8)  # ColorBrewer Greys #bdbdbd
-CBS_PERCENTILE_BREAKS = (20.0, 40.0, 60.0, 80.0, 100.0)
+NODATA_RGBA = np.array(_NODATA, dtype=np.uint8)  # core.colours: ColorBrewer Greys #bdbdbd
+# fixed breaks for ranks 0-100 in steps of 20; the top class (from core.thresholds.WORST_BAND_FROM) is the worst band
+CBS_PERCENTILE_BREAKS = (20.0, 40.0, 60.0, WORST_BAND_FROM, 100.0)
 
 # ColorBrewer YlOrRd (Cynthia Brewer, colorbrewer2.org), by number of classes.
 _YLORRD = {
@@ -269,12 +273,6 @@ def _auto_decimals(bins: np.ndarray, lower: float) -> int:
     return 0 if span >= 100 else 1 if span >= 10 else 2
 
 
-def _num(x: float, decimals: int, lang: str) -> str:
-    """1234.5 -> '1 234,5' (nl) or '1 234.5' (en)."""
-    text = f"{x:,.{decimals}f}".replace(",", " ")
-    return text.replace(".", ",") if lang == "nl" else text
-
-
 def legend(values, classification: Classification, *, palette: str = "YlOrRd", lang: str = "nl",
            decimals: int | None = None, unit: str = "") -> list[LegendEntry]:
     """Legend rows: one per class (label ``lower - upper``, colour, n) plus the no-data class.
@@ -297,9 +295,10 @@ def legend(values, classification: Classification, *, palette: str = "YlOrRd", l
     last = len(classification.bins) - 1
     for i, upper in enumerate(classification.bins):
         if fixed:  # [a, b) bands; the top band includes its upper bound
-            text = (f"≥ {_num(lower, d, lang)}" if i == last else f"{_num(lower, d, lang)} – < {_num(upper, d, lang)}")
+            lo, hi = format_number(lower, d, lang), format_number(upper, d, lang)
+            text = f"≥ {lo}" if i == last else f"{lo} – < {hi}"
         else:
-            text = f"{_num(lower, d, lang)} – {_num(upper, d, lang)}"
+            text = f"{format_number(lower, d, lang)} – {format_number(upper, d, lang)}"
         entries.append(LegendEntry(
             class_index=i, label=f"{text}{suffix}",
             color=tuple(int(v) for v in colours[i]), text_color=tuple(int(v) for v in texts[i]),

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from core.crs import NL_BOUNDS_WGS84, RD_NEW, require_rd
+from core.crs import NL_BOUNDS_WGS84, require_rd, to_rd
 from core.errors import GeoError
 
 DEFAULT_TOLERANCE_M = 10.0
@@ -69,7 +69,7 @@ def _as_rd_array(geoms: gpd.GeoSeries | gpd.GeoDataFrame) -> np.ndarray:
     series = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
     if series.crs is None:
         raise GeoError("Geometrie zonder CRS kan niet gemeten worden.", "Geometry without CRS cannot be measured.")
-    return np.asarray(series.to_crs(RD_NEW).values if series.crs.to_epsg() != 28992 else series.values)
+    return np.asarray(to_rd(series).values)
 
 
 def displacement_m(original_rd, simplified, densify: float | None = None) -> np.ndarray:

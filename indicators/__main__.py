@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import FetchError, StapelkaartError, UserInputError
+from indicators.bounds import value_bounds
 from indicators.engine import ScoreResult, make_reference, score_areas
 from indicators.focus import PRESETS, score_focus
 from indicators.rates import UserValues, user_values_from_file
@@ -68,7 +69,7 @@ def _user_values(paths: Sequence[str]) -> list[UserValues]:
 
     out: list[UserValues] = []
     for path in paths:
-        uf = load_indicator_file(path)
+        uf = load_indicator_file(path, bounds=value_bounds())
         values = user_values_from_file(uf)
         if not values:
             raise UserInputError(
@@ -247,7 +248,7 @@ def cmd_hotspots(args) -> None:
     if args.file:
         from data.userfiles import load_indicator_file
 
-        uf = load_indicator_file(args.file, year=args.year, unknown_codes="skip")
+        uf = load_indicator_file(args.file, year=args.year, unknown_codes="skip", bounds=value_bounds())
         column = next((c for c, header in uf.columns.items() if args.indicator in (c, header)), None)
         if column is None:
             raise UserInputError(f"'{uf.source}' heeft geen kolom '{args.indicator}'; wel: {', '.join(uf.columns.values())}.",

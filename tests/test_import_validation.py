@@ -9,15 +9,18 @@ import math
 
 import pytest
 
-from core.numbers import format_number
 from core.errors import UserFileError
+from core.numbers import format_number
 from data.userfiles import load_indicator_file
+from indicators.bounds import value_bounds
 from indicators.registry import INDICATORS
+
+BOUNDS = value_bounds()     # the page layer and the CLI pass these; data/ does not import indicators/
 
 
 def _refused(data: bytes, name: str = "t.csv", **kw) -> str:
     with pytest.raises(UserFileError) as exc:
-        load_indicator_file(data, filename=name, year=2022, **kw)
+        load_indicator_file(data, filename=name, year=2022, bounds=BOUNDS, **kw)
     return "\n".join(exc.value.problems)
 
 
@@ -45,7 +48,8 @@ def test_a_percentage_outside_0_to_100_is_refused(value):
 def test_a_share_column_outside_0_to_100_is_refused_and_the_bounds_themselves_pass():
     ind = next(i for i in INDICATORS.values() if i.kind == "share")
     assert "kan niet voor" in _refused(f"regiocode,{ind.id}\nWK047911,100.01\n".encode())
-    uf = load_indicator_file(f"regiocode,{ind.id}\nWK047911,0\nWK047912,100\n".encode(), filename="t.csv", year=2022)
+    uf = load_indicator_file(f"regiocode,{ind.id}\nWK047911,0\nWK047912,100\n".encode(), filename="t.csv", year=2022,
+                             bounds=BOUNDS)
     assert uf.frame[ind.id].tolist() == [0.0, 100.0]
 
 
@@ -54,11 +58,12 @@ def test_a_negative_rate_is_refused_and_a_large_one_is_not():
     text = _refused(f"regiocode,{ind.id}\nWK047911,-0.1\n".encode())
     assert f"kolom '{ind.id}': -0,1 kan niet voor {ind.id}" in text and "niet negatief" in text
     assert load_indicator_file(f"regiocode,{ind.id}\nWK047911,1500\n".encode(), filename="t.csv",
-                               year=2022).frame[ind.id].tolist() == [1500.0]
+                               year=2022, bounds=BOUNDS).frame[ind.id].tolist() == [1500.0]
 
 
 def test_a_column_that_feeds_no_indicator_is_not_bounded():
-    uf = load_indicator_file(b"regiocode,eigen_maat\nWK047911,-50\nWK047912,250\n", filename="t.csv", year=2022)
+    uf = load_indicator_file(b"regiocode,eigen_maat\nWK047911,-50\nWK047912,250\n", filename="t.csv", year=2022,
+                             bounds=BOUNDS)
     assert uf.frame["eigen_maat"].tolist() == [-50.0, 250.0]
 
 
@@ -84,3 +89,19 @@ def test_broken_utf16_is_refused_by_name():
     data = "regiocode,waarde\nWK047911,1\n".encode("utf-16") + b"\x00\xd8"      # a lone surrogate at the end
     with pytest.raises(UserFileError, match="UTF-16"):
         load_indicator_file(data, filename="u16.csv", year=2022)
+
+
+def test_the_page_door_passes_the_registry_bounds(cache_dir):
+    """The Gegevens page imports through loaders_files.import_user_file, which passes indicators.bounds to
+    data.userstore.put (data/ no longer reads the registry itself): a share of 150 is still refused there,
+    and nothing is stored."""
+    from data import userstore
+    from pages._common.loaders_files import import_user_file
+
+    ind = next(i for i in INDICATORS.values() if i.kind == "share")
+    with pytest.raises(UserFileError) as exc:
+        import_user_file(f"regiocode,{ind.id}\nWK047911,150\n".encode(), "t.csv", 2022)
+    assert f"kan niet voor {ind.id}" in "\n".join(exc.value.problems)
+    store = userstore.store_dir()
+    assert not (store.exists() and list(store.glob("*.bin")))
+    assert userstore.is_digest(import_user_file(f"regiocode,{ind.id}\nWK047911,15\n".encode(), "t.csv", 2022))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.codes import level_of_code
 from core.errors import StapelkaartError, UserInputError
 from pages._common import fmt, loaders, widgets
 from pages._common.i18n import t
@@ -87,7 +88,7 @@ def editor(view, *, expanded: bool = False) -> None:
                                    format_func=lambda c: options.get(c, c), placeholder=t("choose_areas", lang))
             if st.form_submit_button(t("fa_add", lang)):
                 _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, "zelf gedefinieerd")], lang)
-        if view.area and view.area[:2] in ("WK", "BU") and areas:
+        if level_of_code(view.area) in ("wijk", "buurt") and areas:
             area_label = fmt.label(names.get(view.area) or view.area)   # "Poelenburg"; the code only without a name
             target = st.selectbox(t("fa_add_selected", lang, area=area_label), range(len(areas)), key="w_fa_target",
                                   format_func=lambda i: areas[i].name)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.errors import StapelkaartError
 from data import userstore
+from indicators.bounds import value_bounds
 from indicators.rates import user_values_from_file
 
 log = logging.getLogger("pages._common.loaders")
@@ -19,8 +20,12 @@ log = logging.getLogger("pages._common.loaders")
 # a file enters only the scores of a view that names it, or of every view once an admin made it a default.
 
 VIEW_FILES = "_view_files"
-import_user_file = userstore.put          # validates (UserFileError), stores under the digest, returns it
 file_info, default_files, parse_files = userstore.meta, userstore.default_files, userstore.parse_files_param
+
+
+def import_user_file(data: bytes, filename: str, year: int | None = None, *, view_codes=None) -> str:
+    """Validate (UserFileError, values outside an indicator's bounds included), store under the digest, return it."""
+    return userstore.put(data, filename, year, view_codes=view_codes, bounds=value_bounds())
 
 
 def active_files() -> tuple[str, ...]:

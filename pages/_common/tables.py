@@ -93,29 +93,6 @@ def _interval(row: pd.Series, ind_id: str, lang: str) -> str:
     return f"{fmt_num(lo, 1, lang)}–{fmt_num(hi, 1, lang)}" if lo == lo and hi == hi else "–"
 
 
-def indicator_method(ind, lang: str, year: int, min_population: float) -> str:
-    """The method text of one indicator (Markdown): formula, numerator, denominator, direction, suppression."""
-    tid = loaders.kwb_table_id(year)
-    num_ = " + ".join(ind.numerator) or "–"
-    den = " + ".join(ind.denominator) or "–"
-    kinds = {"ratio": f"{fmt_num(ind.scale, None, lang)} × ({num_}) / ({den})", "share": f"{num_} (% van {den})",
-             "mean": f"{num_} ({den})", "external": f"{t('source', lang)}: {ind.source}"}
-    direction = "+1 (hoger = meer achterstand)" if ind.direction > 0 else "−1 (lager = meer achterstand)"
-    if lang == "en":
-        direction = "+1 (higher = more disadvantaged)" if ind.direction > 0 else "−1 (lower = more disadvantaged)"
-    inhabitants = "inwoners" if lang == "nl" else "inhabitants"
-    lines = [ind.description.get(lang, ind.description["nl"]),
-             f"- **{t('formula', lang)}**: `{kinds.get(ind.kind, ind.kind)}`",
-             f"- **{t('numerator', lang)}**: `{num_}` · **{t('denominator', lang)}**: `{den}`",
-             f"- **{t('direction', lang)}**: {direction}",
-             f"- **{t('suppression', lang)}**: {t('denominator', lang).lower()} < {fmt_num(ind.min_denominator, None, lang)}; "
-             f"< {fmt_num(min_population, None, lang)} {inhabitants}",
-             f"- **{t('table_id', lang)}**: {ind.source} {year} ({tid})"]
-    if ind.denominator_note:
-        lines.append(f"- {ind.denominator_note.get(lang, ind.denominator_note.get('nl', ''))}")
-    return "\n".join(lines)
-
-
 def column_names(table: pd.DataFrame, lang: str) -> dict[str, str]:
     """id -> the column heading of each row of a score_focus table (unique: a repeated name gets its code)."""
     out, seen = {}, set()
