@@ -17,8 +17,8 @@ import pytest
 from PIL import Image
 from shapely.geometry import box
 
-import data.export as export
-from data.export import (
+import render.export as export
+from render.export import (
     CBS_ATTRIBUTION,
     MAP_SOURCE,
     DomainScore,

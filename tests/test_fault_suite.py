@@ -548,7 +548,7 @@ def test_S01_html_in_names_reaches_the_map_as_text(cache_dir):
 
 def test_S02_exports_neutralise_formulas_and_keep_numbers(tmp_path):
     """S02 CSV/XLSX: text cells and headers starting with = + - @ are neutralised; numbers stay numeric."""
-    from data.export import ExportHeader, table_to_csv, table_to_xlsx
+    from render.export import ExportHeader, table_to_csv, table_to_xlsx
 
     df = pd.DataFrame({"=naam": ["=HYPERLINK(\"http://x\")", "+31", "@SUM(A1)", "-1+1", "Poelenburg"],
                        "waarde": [1.5, -2.0, 3.0, np.nan, 0.0]})

@@ -17,7 +17,7 @@ MODULES = ["pages._common.fmt", "pages._common.focusui", "pages._common.tables",
            "core.numbers", "core.crs", "core.thresholds", "indicators.bounds"]
 # core.codes and core.colours join once the PENDING sites of tests/test_facts_once.py use them (their
 # AREA_CODE_RE, GEMEENTE_CODE_RE and NODATA_RGBA_FLOAT are the replacements for pages/_common/state.py and
-# data/export.py).
+# render/export.py).
 SKIP_DIRS = {"tests", ".venv", "node_modules", ".git", "build", "dist"}
 
 

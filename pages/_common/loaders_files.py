@@ -11,6 +11,7 @@ from core.errors import StapelkaartError
 from data import userstore
 from indicators.bounds import value_bounds
 from indicators.rates import user_values_from_file
+from pages._common.loaders_caches import clear_caches
 
 log = logging.getLogger("pages._common.loaders")
 
@@ -34,7 +35,6 @@ def active_files() -> tuple[str, ...]:
 
 
 def set_default_file(digest: str, on: bool, *, admin: bool) -> list[str]:
-    from pages._common.loaders import clear_caches  # at call time: the door imports this module at its end
     out = userstore.set_default(digest, on, admin=admin)
     clear_caches()
     return out

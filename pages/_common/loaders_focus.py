@@ -12,7 +12,8 @@ from core.errors import StapelkaartError, UserInputError
 from data.pdok import load_gemeente_attributes
 from indicators.focus import FOCUS_AREAS, parse_focus_param, score_focus, validate
 from indicators.tables import absolute_counts
-from pages._common.loaders import active_files, boundaries, kwb, kwb_national, scored, user_values
+from pages._common.loaders_files import active_files, user_values
+from pages._common.loaders_frames import boundaries, kwb, kwb_national, scored
 
 log = logging.getLogger(__name__)
 

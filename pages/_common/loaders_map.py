@@ -13,7 +13,8 @@ from core.errors import StapelkaartError
 from geo.join import join_scores
 from indicators.engine import REWEIGHTED_COLUMNS
 from indicators.hotspots import local_moran
-from pages._common.loaders import NATIONAL, Scored, _score, _score_national, boundaries, kwb, kwb_national, shared
+from pages._common.loaders_caches import shared
+from pages._common.loaders_frames import NATIONAL, Scored, _score, _score_national, boundaries, kwb, kwb_national
 
 # What ScoreResult.reweight changes (composite and, through weight 0, stacking): set per run, never cached.
 WEIGHTED = REWEIGHTED_COLUMNS

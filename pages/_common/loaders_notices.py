@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from core.errors import StapelkaartError
 from data.pdok import missing_message
 from pages._common.i18n import t
-from pages._common.loaders import NATIONAL, boundaries, kwb, kwb_national
 from pages._common.loaders_focus import focus_gemeenten, focus_level, national_attributes, view_focus_areas
+from pages._common.loaders_frames import NATIONAL, boundaries, kwb, kwb_national
 
 #: The frames each page shows (data_notices looks at these; a page not listed shows no data: Methode).
 PAGE_DATA = {

@@ -1,6 +1,6 @@
 """What the pages export: the ranking as CSV/XLSX, the focus-area sentence and the focus-area PDF.
 
-The assembly is data/report.py; this module gives it the labels in the user's language.
+The assembly is render/report.py; this module gives it the labels in the user's language.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def figure_source(view, scored_=None) -> str:
 
 
 def map_png(view, data, scored_, gdf) -> bytes:
-    """The Kaart as PNG (data.export.map_png): title, year and reference, the legend with every class and its n,
+    """The Kaart as PNG (render.export.map_png): title, year and reference, the legend with every class and its n,
     the focus outlines, and the source line of the view's year (:func:`figure_source`)."""
     ref = scored_.result.reference.text(view.lang) if scored_.result is not None else view.reference
     return loaders.map_png(gdf, data.fill, data.entries, title=data.colour_label,
@@ -131,7 +131,7 @@ def focus_sentence_for(view, focus_id: str, table=None) -> str:
 
 
 def focus_pdf(view) -> bytes:
-    """One A4 page per focus area (data.report / data.export): map thumbnail, profile with the gemeente and
+    """One A4 page per focus area (render.report / render.export): map thumbnail, profile with the gemeente and
     Nederland as reference marks (the comparator style of Vergelijken), key figures, sentence."""
     lang = view.lang
     areas = loaders.view_focus_areas(view)

@@ -129,7 +129,7 @@ def area_table(joined, lang: str):
 
 
 def map_exports(v: ViewState, data, scored, gdf) -> None:
-    """Map PNG via data.export (reports.map_png: the source line of the year's table and every imported file)."""
+    """Map PNG via render.export (reports.map_png: the source line of the year's table and every imported file)."""
     if st.button(t("export_png_make", v.lang), key="b_png"):
         from pages._common.reports import map_png
         st.download_button(t("export_png_download", v.lang), map_png(v, data, scored, gdf),

@@ -1,7 +1,7 @@
-"""Report assembly for the exports (next to data/export.py): the ranking table's CSV/XLSX with its header, and
+"""Report assembly for the exports (next to render/export.py): the ranking table's CSV/XLSX with its header, and
 the focus-area PDF (one A4 page per focus area) from plain rows.
 
-I/O-free assembly of what data/export.py renders; it takes plain values (labels already in the user's
+I/O-free assembly of what render/export.py renders; it takes plain values (labels already in the user's
 language), so it needs neither streamlit nor the indicator registry.
 """
 
@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from data.export import ExportHeader, FocusReport, csv_zip, focus_report_pdf, table_to_xlsx
+from render.export import ExportHeader, FocusReport, csv_zip, focus_report_pdf, table_to_xlsx
 
 MAP_SOURCES = "CBS/Kadaster, PDOK wijken en buurten"
 
@@ -63,7 +63,7 @@ def focus_report(row: pd.Series, *, name: str, gemeente: str, areas, focus_codes
 
     ``domains``: domain id -> label; ``areas``: the gemeente's wijken (GeoDataFrame); key figures are the
     ``figures`` with a value (a missing value is left out, never printed as 0). ``comparators``: kind
-    ("gemeente"/"land") -> (name, its score_focus row), drawn as reference marks (data.export.COMPARATOR_STYLE) on
+    ("gemeente"/"land") -> (name, its score_focus row), drawn as reference marks (render.export.COMPARATOR_STYLE) on
     the same measure as the bars: the domain rank (as Vergelijken's chart). ``source``: the page's source line
     (``pages._common.reports.source_line``).
     """
