@@ -16,7 +16,7 @@ import os
 import platform
 import sys
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -45,10 +45,9 @@ def _machine() -> str:
     except OSError:
         pass
     mem = ""
-    with contextlib.suppress(OSError, ValueError, StopIteration):
-        with open("/proc/meminfo") as fh:
-            kb = int(next(ln for ln in fh if ln.startswith("MemTotal")).split()[1])
-            mem = f", {kb / 1024 / 1024:.0f} GiB"
+    with contextlib.suppress(OSError, ValueError, StopIteration), open("/proc/meminfo") as fh:
+        kb = int(next(ln for ln in fh if ln.startswith("MemTotal")).split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
     return f"{cpu}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}, {platform.system()}"
 
 
@@ -69,7 +68,7 @@ def main(argv: list[str]) -> int:
                 failed += 1
         sections.append((name, tee.copy.getvalue().rstrip()))
     if not argv:
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         body = [f"# Benchmark results\n\nMeasured {stamp} on {_machine()} with `make bench`.\n"]
         body += [f"## {name.removeprefix('bench_')}\n\n```\n{text}\n```\n" for name, text in sections]
         (HERE / "results.md").write_text("\n".join(body))

@@ -89,7 +89,7 @@ class WsCounter:
     received: int = 0
     frames: list = field(default_factory=list)
 
-    def attach(self, page) -> "WsCounter":
+    def attach(self, page) -> WsCounter:
         def on_ws(ws):
             ws.on("framereceived", self._on_frame)
         page.on("websocket", on_ws)

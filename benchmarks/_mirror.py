@@ -10,9 +10,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 REPO = Path(__file__).resolve().parents[1]
 MIRROR_BIN = (REPO / ".." / "shared" / "cbs-mirror" / "cbs-mirror").resolve()

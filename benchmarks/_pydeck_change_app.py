@@ -7,12 +7,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import pydeck as pdk  # noqa: E402
-import streamlit as st  # noqa: E402
+import numpy as np
+import pydeck as pdk
+import streamlit as st
 
-from data.pdok import load_boundaries  # noqa: E402
-from benchmarks._pydeck_baseline import CompactDeck, prepare_map_layer  # noqa: E402
+from benchmarks._pydeck_baseline import CompactDeck, prepare_map_layer
+from data.pdok import load_boundaries
 
 PALETTE = np.array([[237, 248, 233, 255], [186, 228, 179, 255], [116, 196, 118, 255], [49, 163, 84, 255],
                     [0, 109, 44, 255], [200, 200, 200, 255]], dtype=np.uint8)

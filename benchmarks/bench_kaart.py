@@ -86,6 +86,7 @@ def _server_ms(url: str, digest: str) -> tuple[float, float]:
     Streamlit's websocket as the browser sends it (the slider's new state and the map section's fragment id:
     benchmarks/_stclient.widget_changes), Amsterdam + Zaanstad wijken; and the median bytes received."""
     import asyncio
+
     from benchmarks._stclient import widget_changes
     values = [1.5, 2, 2.5, 3, 3.5, 3, 2.5, 2, 1.5, 1][:CHANGES]
     out = asyncio.run(widget_changes(url, f"colour=composite&files={digest}", "w_weight_armoede", values,

@@ -77,12 +77,11 @@ def main() -> None:
     if not MIRROR_BIN.exists():
         print("payload: skipped (../shared/cbs-mirror absent)")
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        with _mirror.running(Path(tmp), cache_dir=Path(tmp) / "cache"):
-            from data.pdok import load_boundaries
+    with tempfile.TemporaryDirectory() as tmp, _mirror.running(Path(tmp), cache_dir=Path(tmp) / "cache"):
+        from data.pdok import load_boundaries
 
-            frames = [load_boundaries(GEMEENTEN, 2024, level) for level in ("wijk", "buurt")]
-            wire = {level: _page_map_bytes(level) for level in ("wijk", "buurt")}
+        frames = [load_boundaries(GEMEENTEN, 2024, level) for level in ("wijk", "buurt")]
+        wire = {level: _page_map_bytes(level) for level in ("wijk", "buurt")}
     t0 = time.perf_counter()
     m = _measure(frames)
     n = sum(len(f) for f in frames)

@@ -38,7 +38,7 @@ class UserInputError(StapelkaartError, ValueError):
         message: str
         message_en: str
 
-        def error(self) -> "UserInputError":
+        def error(self) -> UserInputError:
             return UserInputError(self.message, self.message_en)
 
 

@@ -21,9 +21,9 @@ import sys
 import time
 from collections.abc import Sequence
 
-from data import cache, http, snapshot
 from core.codes import LEVELS
 from core.errors import StapelkaartError
+from data import cache, http, snapshot
 
 LEVEL_NL = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
 

@@ -90,4 +90,4 @@ def how_to_enable(lang: str = "nl") -> str:
             f"geheim van minstens {MIN_TOKEN_LEN} tekens, en vul dat geheim hier in.")
 
 
-__all__ = ["ENV", "MAX_FAILURES", "MIN_TOKEN_LEN", "TooManyAttempts", "WINDOW", "admin_enabled", "check_token", "how_to_enable"]
+__all__ = ["ENV", "MAX_FAILURES", "MIN_TOKEN_LEN", "WINDOW", "TooManyAttempts", "admin_enabled", "check_token", "how_to_enable"]

@@ -47,7 +47,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -217,7 +217,7 @@ def _dumps(obj: Any) -> bytes:
 
 
 def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 # ------------------------------------------------------------------------------------------ entries
@@ -250,8 +250,8 @@ def age_days(manifest: Mapping) -> float | None:
     except (KeyError, ValueError):
         return None
     if fetched.tzinfo is None:
-        fetched = fetched.replace(tzinfo=timezone.utc)
-    return max(0.0, (datetime.now(timezone.utc) - fetched).total_seconds() / 86400.0)
+        fetched = fetched.replace(tzinfo=UTC)
+    return max(0.0, (datetime.now(UTC) - fetched).total_seconds() / 86400.0)
 
 
 def _check_entry(path: Path, manifest_name: str = MANIFEST) -> Entry:
@@ -361,7 +361,7 @@ def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None =
         "table_id": man.get("table_id"),
         "modified": man.get("modified"),
         "fetched_at": man.get("fetched_at") or utc_now_iso(),
-        "rows": int(len(frame)),
+        "rows": len(frame),
         "columns": (attrs or {}).get("columns", {}),
         "crs": crs,
         "geo": geo,
@@ -582,8 +582,25 @@ def iter_ok(kind: str | None = None) -> Iterator[Entry]:
 
 
 __all__: Sequence[str] = (
-    "FORMAT_VERSION", "CacheKey", "Entry", "age_days", "atomic_write_bytes", "cache_dir", "check_not_fewer",
-    "delete", "get", "iter_ok", "kept_rows", "list_entries", "newest_intact", "previous_version", "put",
-    "put_or_keep", "restore",
-    "storage_errors", "version_id", "versions", "VERSIONED_KINDS",
+    "FORMAT_VERSION",
+    "VERSIONED_KINDS",
+    "CacheKey",
+    "Entry",
+    "age_days",
+    "atomic_write_bytes",
+    "cache_dir",
+    "check_not_fewer",
+    "delete",
+    "get",
+    "iter_ok",
+    "kept_rows",
+    "list_entries",
+    "newest_intact",
+    "previous_version",
+    "put",
+    "put_or_keep",
+    "restore",
+    "storage_errors",
+    "version_id",
+    "versions",
 )

@@ -41,12 +41,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.codes import LEVELS, PREFIX_OF_LEVEL, gemeente_of, levels_of, normalise_gemeente, normalise_level, strip_code
+from core.errors import FetchError, StorageError, UserInputError
 from core.values import clean_number as _clean_number  # noqa: F401 (its old name here, tests/test_fault_suite.py)
 from core.values import clean_numbers
 from data import cache, http
-from core.codes import (LEVELS, PREFIX_OF_LEVEL, gemeente_of, levels_of, normalise_gemeente, normalise_level,
-                        strip_code)
-from core.errors import FetchError, StorageError, UserInputError
 from data.kwb_schema import canonical_names, snake
 from data.odata import odata_rows, retry_short, short_answer, v4_rows
 

@@ -30,10 +30,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.values import clean_numbers
-from data import cache, http
 from core.codes import LEVELS, PREFIX_OF_LEVEL, gemeente_of, levels_of, normalise_gemeente, strip_code
 from core.errors import FetchError
+from core.values import clean_numbers
+from data import cache, http
 from data.sources import GEZONDHEID, Source, resolve_filter, resolve_measures
 
 Progress = Callable[[int, "int | None", str], None]

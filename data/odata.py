@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from data import http
 from core.errors import FetchError
+from data import http
 
 log = logging.getLogger(__name__)
 

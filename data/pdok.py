@@ -35,9 +35,9 @@ from collections.abc import Callable, Sequence
 import geopandas as gpd
 import pandas as pd
 
-from data import cache, http, pdok_fetch
 from core.codes import normalise_gemeente, normalise_level
 from core.errors import FetchError, StapelkaartError, UserInputError
+from data import cache, http, pdok_fetch
 from data.pdok_check import bad_answer, check_features
 from data.pdok_frame import attribute_frame, combine, to_frame
 from data.pdok_service import COLLECTION, Progress, check_year, items_url

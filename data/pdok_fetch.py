@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from data import http
 from core.errors import FetchError, UserInputError
+from data import http
 from data.pdok_check import check_page, check_total
 from data.pdok_service import COLLECTION, CRS_RD_URI, items_url
 

@@ -20,13 +20,13 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
+from core.codes import gemeente_of
+from core.crs import RD_NEW
+from core.errors import FetchError
 from core.values import clean_numbers
 from data import http, pdok_fetch
-from core.codes import gemeente_of
-from core.errors import FetchError
 from data.pdok_check import check_codes, check_rd
 from data.pdok_service import CODE_PROPERTY, COLLECTION, NAME_PROPERTY, items_url
-from core.crs import RD_NEW
 
 log = logging.getLogger(__name__)
 

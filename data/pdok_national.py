@@ -23,9 +23,9 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 
-from data import cache, http, pdok, pdok_fetch
 from core.codes import normalise_gemeente, normalise_level
 from core.errors import FetchError, UserInputError
+from data import cache, http, pdok, pdok_fetch
 from data.pdok_check import check_features
 from data.pdok_frame import to_frame
 from data.pdok_service import COLLECTION, Progress, check_year, items_url

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from data import http
 from core.errors import UserInputError
+from data import http
 
 #: The CRS must be asked with the full URI (``crs=EPSG:28992`` is a 400).
 CRS_RD_URI = "http://www.opengis.net/def/crs/EPSG/0/28992"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from data import cache, snapshot
-from data.cbs import load_kwb, load_kwb_national
 from core.codes import LEVELS
 from core.errors import FetchError, FewerRowsError
+from data import cache, snapshot
+from data.cbs import load_kwb, load_kwb_national
 from data.pdok import load_boundaries
 
 

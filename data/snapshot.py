@@ -34,8 +34,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from data import cache
 from core.errors import CacheError
+from data import cache
 
 log = logging.getLogger(__name__)
 
@@ -422,5 +422,12 @@ def _move_in(staged: list[tuple[str, dict, str, bytes, list]], staging: Path, ov
     return report
 
 
-__all__ = ["ImportReport", "SNAPSHOT_MANIFEST", "SnapshotLimits", "UPLOAD_LIMITS", "UPLOAD_LIMIT_BYTES",
-           "export_snapshot", "import_snapshot"]
+__all__ = [
+    "SNAPSHOT_MANIFEST",
+    "UPLOAD_LIMITS",
+    "UPLOAD_LIMIT_BYTES",
+    "ImportReport",
+    "SnapshotLimits",
+    "export_snapshot",
+    "import_snapshot",
+]

@@ -25,9 +25,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from data import http
 from core.codes import LEVELS
 from core.errors import FetchError
+from data import http
 from data.kwb_schema import key_prefix
 
 Service = Literal["opendata", "dataderden"]

@@ -30,19 +30,27 @@ import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from defusedxml import ElementTree  # entity expansion and external references refused (XML bombs)
 
 import numpy as np
 import pandas as pd
+from defusedxml import ElementTree  # entity expansion and external references refused (XML bombs)
 
-from core.codes import CODE_RE, CODEISH_RE   # CODEISH: looks like it meant to be a code
+from core.codes import CODE_RE, CODEISH_RE  # CODEISH: looks like it meant to be a code
+from core.errors import UserFileError
 from core.numbers import format_number
 from core.values import MISSING_TOKENS, parse_numbers
 from data import userchecks
-from core.errors import UserFileError
 
-__all__ = ["KNOWN_FILES", "KnownFile", "UserIndicatorFile", "load_indicator_file",
-           "MAX_BYTES", "MAX_COLUMNS", "MAX_ROWS", "MISSING_TOKENS"]
+__all__ = [
+    "KNOWN_FILES",
+    "MAX_BYTES",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "MISSING_TOKENS",
+    "KnownFile",
+    "UserIndicatorFile",
+    "load_indicator_file",
+]
 
 MAX_BYTES = 5_000_000
 #: Largest table we read (rows incl. title/header rows, columns). NL has ~14 600 buurten and a KWB table

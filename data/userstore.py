@@ -49,11 +49,11 @@ import secrets
 import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from data.cache import atomic_write_bytes, cache_dir, utc_now_iso
 from core.errors import StorageError, UserFileError, UserInputError
+from data.cache import atomic_write_bytes, cache_dir, utc_now_iso
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ def put(data: bytes, filename: str, year: int | None = None, *, view_codes: Coll
         if (root / f"{digest}.bin").exists():
             return digest
     meta = {"sha256": full, "key": KEY, "filename": name, "year": uf.year,
-            "imported_at": datetime.now(timezone.utc).isoformat(), "size": len(data)}
+            "imported_at": datetime.now(UTC).isoformat(), "size": len(data)}
     try:
         atomic_write_bytes(root / f"{digest}.bin", bytes(data))
         atomic_write_bytes(root / f"{digest}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
@@ -345,5 +345,18 @@ def parse_files_param(value: str | None) -> tuple[list[str], list[str]]:
     return good, bad
 
 
-__all__ = ["DIGEST_LEN", "SECRET_ENV", "server_secret", "StoredFile", "default_files", "exists", "get", "is_digest", "meta",
-           "parse_files_param", "put", "set_default", "store_dir"]
+__all__ = [
+    "DIGEST_LEN",
+    "SECRET_ENV",
+    "StoredFile",
+    "default_files",
+    "exists",
+    "get",
+    "is_digest",
+    "meta",
+    "parse_files_param",
+    "put",
+    "server_secret",
+    "set_default",
+    "store_dir",
+]

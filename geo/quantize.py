@@ -110,8 +110,8 @@ def encode(geoms_rd: gpd.GeoSeries, codes, names=None, *, scale_m: float = DEFAU
     header = {
         "format": "SKQ1", "crs": RD_NEW, "scale": scale_m, "origin": [ox, oy],
         "extent": [float(minx - ox), float(miny - oy), float(maxx - ox), float(maxy - oy)],
-        "n_areas": len(codes), "n_parts": int(len(part_area)), "n_rings": int(len(q)),
-        "n_vertices": int(len(allq)), "codes": codes, "names": names,
+        "n_areas": len(codes), "n_parts": len(part_area), "n_rings": len(q),
+        "n_vertices": len(allq), "codes": codes, "names": names,
     }
     hjson = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
     head = MAGIC + struct.pack("<I", len(hjson)) + hjson
@@ -119,7 +119,7 @@ def encode(geoms_rd: gpd.GeoSeries, codes, names=None, *, scale_m: float = DEFAU
     body = b"".join(np.ascontiguousarray(a, dtype="<i4").tobytes()
                     for a in (part_area, part_off, ring_off, deltas.reshape(-1)))
     data = gzip.compress(head + body, compresslevel=6, mtime=0)  # mtime=0: same input, same bytes
-    return EncodedGeometry(data=data, digest=content_hash(data), codes=tuple(codes), n_vertices=int(len(allq)),
+    return EncodedGeometry(data=data, digest=content_hash(data), codes=tuple(codes), n_vertices=len(allq),
                            report=report)
 
 

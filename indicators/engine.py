@@ -32,8 +32,18 @@ import pandas as pd
 from core.errors import UserInputError
 from indicators.ranks import exponential_transform, rank_against, sorted_reference
 from indicators.rates import UserValues, _indexed, get_variable, resolve_indicator
-from indicators.reference import (LOW_COVERAGE_SHARE, REF, Base, IndicatorBases, RefSorted, domain_bases,
-                                  gemeente_label, gemeente_of, rank_by_key, ref_label)
+from indicators.reference import (
+    LOW_COVERAGE_SHARE,
+    REF,
+    Base,
+    IndicatorBases,
+    RefSorted,
+    domain_bases,
+    gemeente_label,
+    gemeente_of,
+    rank_by_key,
+    ref_label,
+)
 from indicators.registry import INDICATORS, Indicator, scored_indicators
 from indicators.scores import DOMAIN_IDS, composite_matrix, domain_scores, validate_weights, weight_vector
 from indicators.smoothing import Prior, eb_prior, global_eb, rate_interval

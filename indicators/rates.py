@@ -26,7 +26,15 @@ import numpy as np
 import pandas as pd
 
 from core.errors import UserInputError
-from indicators.registry import FALLBACK_SOURCE, FALLBACKS, INDICATORS, KWB_SOURCE, VARIABLE_ALIASES, Indicator, get_indicator
+from indicators.registry import (
+    FALLBACK_SOURCE,
+    FALLBACKS,
+    INDICATORS,
+    KWB_SOURCE,
+    VARIABLE_ALIASES,
+    Indicator,
+    get_indicator,
+)
 
 PARTS = ("value", "num", "den")
 

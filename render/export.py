@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from core.crs import RD_NEW  # metres: the map is drawn in RD New so shapes are true
+
 CBS_ATTRIBUTION = "Bron: CBS (CC BY 4.0)"
 NO_DATA_COLOUR = (0.85, 0.85, 0.85, 1.0)
 A4_PORTRAIT = (8.27, 11.69)  # inches
@@ -771,11 +772,10 @@ def focus_report_pdf(reports: Sequence[FocusReport], *, title: str = "Stapelkaar
     if not reports:
         raise ValueError("focus_report_pdf needs at least one FocusReport")
     out = io.BytesIO()
-    with _no_tex():
-        with PdfPages(out, metadata={"Title": str(title), "Creator": "Stapelkaart"}) as pdf:
-            for report in reports:
-                pdf.savefig(_report_page(report))
-            pages = pdf.get_pagecount()
+    with _no_tex(), PdfPages(out, metadata={"Title": str(title), "Creator": "Stapelkaart"}) as pdf:
+        for report in reports:
+            pdf.savefig(_report_page(report))
+        pages = pdf.get_pagecount()
     if pages != len(reports):  # pragma: no cover - guards the one-page-per-area promise
         raise RuntimeError(f"PDF has {pages} pages for {len(reports)} focus areas")
     return out.getvalue()

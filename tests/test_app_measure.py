@@ -143,6 +143,7 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
             in fields.loc[code, "sk_composite"]
     # the same words reach the map: the area table's text and the component's numeric tooltip lines
     import numpy as np
+
     from pages._common import mapview
     view = ViewState(lang=lang)
     geometry = loaders.map_geometry(GM, 2024, "wijk")
@@ -239,6 +240,7 @@ def test_map_tooltip_names_the_stacked_domains_of_the_engine(mirror, cache_dir, 
     """The component's 'Gestapelde domeinen' line (a bit mask per area) lists exactly the engine's
     ``stacking_domains`` of every area, in the registry's words; 'niet genoeg gegevens' where nothing is known."""
     import numpy as np
+
     from indicators import registry as reg
     from pages._common import loaders, mapview
     from pages._common.i18n import label, t

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -34,6 +33,7 @@ def _import_income(cache_dir) -> str:
     """The real CBS income file, imported as the Gegevens page does (stored under its digest in the cache dir's
     userstore); returns the digest a view names in ``files=`` to include it."""
     import streamlit as st
+
     from pages._common import loaders
     digest = loaders.import_user_file(INCOME.read_bytes(), INCOME.name)
     st.cache_data.clear()
@@ -67,6 +67,7 @@ def test_kaart_draws_the_map_component_with_focus_outlines(mirror, cache_dir):
     """Claims of the old pydeck test on the component's arguments: every boundary is in the geometry file,
     focus members are outlined, areas without a value get the grey no-data class, no tiles (offline)."""
     import numpy as np
+
     from components.deckmap.store import path_of
     from data.pdok import load_boundaries
     from geo.quantize import decode

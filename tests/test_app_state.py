@@ -93,7 +93,7 @@ def test_years_and_weight_limits_come_from_their_one_source():
     from data.cbs import KWB_TABLES
     from indicators.weights import WEIGHT_MAX
     from pages._common.state import YEARS
-    assert YEARS == tuple(sorted(KWB_TABLES))
+    assert tuple(sorted(KWB_TABLES)) == YEARS
     assert parse_weights(f"armoede:{WEIGHT_MAX:g}") == (("armoede", WEIGHT_MAX),)
     assert parse_weights(f"armoede:{WEIGHT_MAX + 0.5:g}") is None      # beyond the slider's end
     assert parse_weights("armoede=2") == (("armoede", 2.0),)             # the CLI form reads the same

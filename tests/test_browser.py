@@ -23,7 +23,7 @@ import pytest
 
 from benchmarks._deckmap import FRAME_SELECTOR, GEO_SUFFIX, WsCounter, canvas_pixels, map_frame, wait_drawn
 from tests._browser import CHROMIUM, chromium, nav_text, serve
-from tests.conftest import ARTIFACTS, MIRROR_BIN, REPO, SHARED_DATA, start_mirror
+from tests.conftest import ARTIFACTS, MIRROR_BIN, SHARED_DATA, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from data import cache, snapshot
 from core.errors import CacheError, StorageError
+from data import cache, snapshot
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = cache.CacheKey.make("kwb", 2024, "wijk", ["GM0479", "GM0363"])

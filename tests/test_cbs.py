@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import cache, cbs, http
 from core.errors import FetchError, UserInputError
+from data import cache, cbs, http
 from tests.conftest import SHARED_DATA
 
 STRIPPED = SHARED_DATA / "kwb" / "kwb2024_85984NED_GM_WK_stripped.csv"

@@ -212,8 +212,8 @@ def test_P04_more_than_10000_rows_via_odatafeed(tmp_path, monkeypatch):
 
 def test_P05_odataapi_more_than_10000_refusal_is_reported(mirror, cache_dir, monkeypatch):
     """P05 the ODataApi "more than 10000 records" refusal -> FetchError quoting CBS; loaders use ODataFeed."""
-    from data import http
     from core.errors import FetchError
+    from data import http
 
     monkeypatch.setenv("STAPELKAART_HTTP_RETRIES", "0")
     mirror.config(api_limit=1000)
@@ -352,8 +352,8 @@ def test_D08_coordinates_outside_nl_or_swapped_axes_are_refused(mirror, cache_di
 # ------------------------------------------------------------------------------------------ input
 def test_I01_unknown_gemeente_and_year(mirror, cache_dir):
     """I01 unknown gemeente GM9999 and year 1900 -> UserInputError naming the value and what exists."""
-    from data.cbs import load_kwb
     from core.errors import UserInputError
+    from data.cbs import load_kwb
 
     with pytest.raises(UserInputError) as gm:
         load_kwb(["GM9999"], 2024)
@@ -492,8 +492,8 @@ def test_C01_killed_during_write_leaves_no_corrupt_entry(mirror, cache_dir):
 
 def test_C02_snapshot_from_another_version_is_refused(tmp_path, mirror, cache_dir):
     """C02 a snapshot written by another format version -> CacheError, and the cache is untouched."""
-    from data import cache, snapshot
     from core.errors import CacheError
+    from data import cache, snapshot
 
     _kwb(["GM0479"], levels=["wijk"])
     snap = tmp_path / "snap.zip"
@@ -637,8 +637,8 @@ def test_F09_retry_after_beyond_the_budget_fails_fast(mirror, cache_dir, monkeyp
 
 def test_C05_snapshot_with_a_broken_manifest_is_a_clear_error(tmp_path, mirror, cache_dir):
     """C05 a snapshot whose entry manifest is not JSON -> CacheError (not a raw ValueError); cache untouched."""
-    from data import cache, snapshot
     from core.errors import CacheError
+    from data import cache, snapshot
 
     _kwb(["GM0479"], levels=["wijk"])
     snap, forged = tmp_path / "snap.zip", tmp_path / "forged.zip"

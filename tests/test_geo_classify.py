@@ -6,8 +6,21 @@ import numpy as np
 import pytest
 
 from core.errors import UserInputError
-from geo.classify import (LISA_COLORS, NODATA_CLASS, NODATA_RGBA, SCHEMES, class_colors, classify, contrast_ratio,
-                          legend, lisa_colors, lisa_legend, relative_luminance, sequential_palette, text_colors)
+from geo.classify import (
+    LISA_COLORS,
+    NODATA_CLASS,
+    NODATA_RGBA,
+    SCHEMES,
+    class_colors,
+    classify,
+    contrast_ratio,
+    legend,
+    lisa_colors,
+    lisa_legend,
+    relative_luminance,
+    sequential_palette,
+    text_colors,
+)
 
 VALUES = np.array([3.0, np.nan, 12.5, 40.0, 55.0, np.inf, 61.0, 78.0, 80.0, 99.0, 20.0, 35.0])
 

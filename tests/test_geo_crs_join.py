@@ -8,9 +8,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from core.errors import StapelkaartError, UserInputError
 from core.crs import RD_NEW, WGS84, check_bounds, to_rd
-from core.errors import CoordinateError, GeoError, YearMismatchError
+from core.errors import CoordinateError, GeoError, StapelkaartError, UserInputError, YearMismatchError
 from geo.join import join_scores
 
 DAM_WGS84 = (4.8932, 52.3731)  # lon, lat

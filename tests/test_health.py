@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import cache, health
 from core.errors import FetchError
+from data import cache, health
 from indicators import health as ih
 from tests.conftest import SHARED_DATA, needs_shared, start_mirror
 

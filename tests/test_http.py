@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from data import http
 from core.errors import FetchError
+from data import http
 
 TABLE = "85984NED"
 

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import pytest
 
 from tests._browser import CHROMIUM, NAV_LINK, chromium, nav_text, serve
-from tests.conftest import MIRROR_BIN, REPO, SHARED_DATA, start_mirror
+from tests.conftest import MIRROR_BIN, SHARED_DATA, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

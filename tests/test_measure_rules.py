@@ -12,7 +12,6 @@ import pytest
 from core.errors import UserInputError
 from indicators import focus as F
 
-
 # --- focus areas: CLI definitions, presets, ids ----------------------------------------------------------
 
 def test_parse_define_takes_name_and_codes_in_every_separator():
@@ -335,7 +334,7 @@ def test_rank_positions_break_ties_by_row_order():
 
 
 def test_rank_intervals_are_percentiles_of_the_positions():
-    from indicators.scores import DOMAIN_IDS, composite_matrix, weight_vector, validate_weights
+    from indicators.scores import DOMAIN_IDS, composite_matrix, validate_weights, weight_vector
     from indicators.sensitivity import dirichlet_weights, rank_intervals, rank_positions
 
     rng = np.random.default_rng(3)

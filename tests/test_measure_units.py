@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from core.errors import UserInputError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.errors import UserInputError
 from indicators.engine import make_reference, score_areas
 from indicators.reference import gemeente_of, rank_by_key, ref_label
 from indicators.smoothing import count_interval, eb_prior, eb_weight, global_eb, rate_interval

@@ -59,8 +59,8 @@ def test_text_numbers_and_bad_cells():
 
 def test_user_file_signs_are_nan_and_words_are_errors():
     """A user CSV with every sign: NaN (not errors), one real 0 kept; 'veel' is reported as 'geen getal'."""
-    from data import userfiles
     from core.errors import UserFileError
+    from data import userfiles
 
     signs = ["", ".", "..", "-", "x", "?", "-99997", "-99999999", "geheim", "0"]
     body = "regiocode,waarde\n" + "".join(f"WK0479{i + 10:02d},{s}\n" for i, s in enumerate(signs))

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.numbers import NUMBER_FORMAT, format_number
 from core.errors import UserFileError
+from core.numbers import NUMBER_FORMAT, format_number
 from data.userfiles import load_indicator_file
 from pages._common import fmt, tables
 

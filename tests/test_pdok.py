@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 import shapely
 
-from data import http, pdok, pdok_fetch
 from core.errors import FetchError, UserInputError
+from data import http, pdok, pdok_fetch
 from data.pdok_service import items_url
 from data.pdok_store import boundaries_key
 

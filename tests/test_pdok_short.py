@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from data import cache, http, pdok, pdok_national
 from core.errors import FetchError, UserInputError
+from data import cache, http, pdok, pdok_national
 from data.pdok_service import CRS_RD_URI, items_url
 from data.pdok_store import boundaries_key
 

@@ -62,8 +62,8 @@ def test_a_short_answer_is_an_error_never_cached_and_a_healthy_server_then_gives
     """value: [] with odata.count 19, no count at all (asked with $inlinecount), 10 of 19 rows without a next
     link, or an empty answer that agrees with itself (count 0) where a gemeente always has wijken: FetchError
     naming what is short, retried, nothing in the cache; after that a healthy server gives all 19 rows."""
-    from data import cache
     from core.errors import FetchError
+    from data import cache
 
     real = _rows(mirror, ZAANSTAD_WIJKEN)
     assert len(real) == 19
@@ -89,9 +89,9 @@ def test_a_short_answer_is_an_error_never_cached_and_a_healthy_server_then_gives
 def test_a_short_gemeente_list_is_an_error_never_cached(mirror, cache_dir):
     """The list of gemeenten: 10 of the 342 that odata.count announces, no next link: FetchError, not cached
     (a short list would later refuse real gemeenten as unknown)."""
+    from core.errors import FetchError
     from data import cache
     from data.cbs import list_gemeenten
-    from core.errors import FetchError
 
     url = f"{mirror.url}/ODataFeed/odata/{TABLE}/WijkenEnBuurten"
     real = requests.get(url, params={"$format": "json", "$filter": "startswith(Key,'GM')"}, timeout=10).json()["value"]
@@ -109,8 +109,8 @@ def test_a_short_gemeente_list_is_an_error_never_cached(mirror, cache_dir):
 def test_short_area_names_are_an_error_never_cached(mirror, cache_dir):
     """The names of the wijken (WijkenEnBuurten dimension): 5 of the 19 announced: FetchError, nothing stored
     (the rows would otherwise be cached with 14 names missing)."""
-    from data import cache
     from core.errors import FetchError
+    from data import cache
 
     url = f"{mirror.url}/ODataFeed/odata/{TABLE}/WijkenEnBuurten"
     names = requests.get(url, params={"$format": "json", "$filter": "startswith(Key,'WK0479')"},
@@ -135,8 +135,8 @@ def test_a_short_answer_once_is_retried_and_the_complete_answer_kept(mirror, cac
 def test_a_page_that_ends_early_without_next_link_is_short(mirror, cache_dir):
     """Paging by 5: the third page (rows 11-15) comes back empty and without odata.nextLink: 10 of 19 rows
     would have looked complete; it is a FetchError and nothing is stored."""
-    from data import cache
     from core.errors import FetchError
+    from data import cache
 
     mirror.config(page_size=5)
     mirror.fault(match=r"TypedDataSet.*\$skip=10", status=200, body=_answer([], 19), content_type="application/json")
@@ -173,8 +173,8 @@ def _older_copy_of_zaanstad(mirror):
 def test_a_refresh_with_fewer_rows_is_refused_naming_both_counts_until_confirmed(mirror, cache_dir):
     """CBS now says (consistently: count 10, 10 rows) it has 10 Zaanstad wijken where the kept version has 19:
     FewerRowsError naming 19 and 10, the 19-row version stays current; allow_fewer=True stores the 10."""
-    from data import cache
     from core.errors import FewerRowsError, StapelkaartError
+    from data import cache
 
     _older_copy_of_zaanstad(mirror)
     versions_before = cache.versions(_key())
@@ -195,8 +195,8 @@ def test_a_refresh_with_fewer_rows_is_refused_naming_both_counts_until_confirmed
 def test_refresh_selection_refuses_fewer_rows_and_says_what_it_did_refresh(mirror, cache_dir):
     """The Gegevens refresh: the KWB step is refused (19 -> 10 wijken), the other steps still run and are
     named in the message; the kept KWB version stays current."""
-    from data import cache
     from core.errors import FewerRowsError
+    from data import cache
     from data.refresh import refresh_selection
 
     gm_rows = _rows(mirror, "WijkenEnBuurten eq 'GM0479    '")
@@ -338,9 +338,9 @@ def test_cli_refresh_refuses_fewer_rows_and_allow_fewer_confirms(mirror, cache_d
 def test_v4_count_is_checked_too(mirror, cache_dir, monkeypatch):
     """OData v4 (2025, datasets.cbs.nl; no v4 emulator, so the answers are fault bodies on the mirror): 2
     observations where @odata.count says 5 is a short answer, never stored."""
+    from core.errors import FetchError
     from data import cache
     from data.cbs import load_kwb
-    from core.errors import FetchError
 
     monkeypatch.setenv("STAPELKAART_CBS_V4_URL", mirror.url)
     js = {"status": 200, "content_type": "application/json"}

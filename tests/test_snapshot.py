@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import cache, snapshot, userfiles
 from core.errors import CacheError, UserFileError
+from data import cache, snapshot, userfiles
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = cache.CacheKey.make("kwb", 2024, "wijk", ["GM0479"])
@@ -84,7 +84,7 @@ def _assert_untouched(root: Path, before: dict[str, str]) -> None:
 
 def test_upload_limit_is_the_streamlit_upload_limit():
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
-    assert snapshot.UPLOAD_LIMIT_BYTES == config["server"]["maxUploadSize"] * MB
+    assert config["server"]["maxUploadSize"] * MB == snapshot.UPLOAD_LIMIT_BYTES
     assert snapshot.UPLOAD_LIMITS.max_unpacked == 10 * snapshot.UPLOAD_LIMIT_BYTES
 
 

@@ -15,8 +15,8 @@ import os
 import numpy as np
 import pytest
 
-from data import health, http
 from core.errors import FetchError
+from data import health, http
 from data.sources import (
     GEZONDHEID,
     KWB_2024,

@@ -101,8 +101,8 @@ def test_full_disk_on_put_is_a_storage_error_and_the_old_entry_stays(cache_dir, 
     and the entry written before is still read intact."""
     import pandas as pd
 
-    from data import cache
     from core.errors import StapelkaartError, StorageError
+    from data import cache
 
     tmpfs(cache_dir, size="256k")
     key = cache.CacheKey.make("kwb", 2024, "wijk", ["GM0479"])
@@ -122,8 +122,8 @@ def test_full_disk_on_put_is_a_storage_error_and_the_old_entry_stays(cache_dir, 
 def test_read_only_user_store_is_a_plain_error(cache_dir, tmpfs, tmp_path, monkeypatch):
     """Importing a file into a read-only user store: the store's own plain refusal ('kan geen bestanden opslaan
     ... er is niets geïmporteerd', data.userstore), no path, nothing written."""
-    from data import userstore
     from core.errors import UserFileError
+    from data import userstore
 
     store = tmpfs(tmp_path / "store")
     remount_ro(store)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data import admin, errorlog, userstore
 from core.errors import UserFileError, UserInputError
+from data import admin, errorlog, userstore
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 INCOME_CSV = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv"

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import cache
 from core.errors import UserInputError
+from data import cache
 from indicators import changes as C
 from indicators.focus import FocusArea
 from tests.conftest import SHARED_DATA, needs_shared, start_mirror

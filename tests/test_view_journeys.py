@@ -16,8 +16,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests._browser import (CHROMIUM, NAV_LINK, address_equals_share, chromium, map_frame, map_pixels, serve, settle,
-                            view_of)
+from tests._browser import (
+    CHROMIUM,
+    NAV_LINK,
+    address_equals_share,
+    chromium,
+    map_frame,
+    map_pixels,
+    serve,
+    settle,
+    view_of,
+)
 from tests.conftest import MIRROR_BIN, SHARED_DATA, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

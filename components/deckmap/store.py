@@ -23,8 +23,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from data.cache import atomic_write_bytes, cache_dir
 from core.errors import StorageError
+from data.cache import atomic_write_bytes, cache_dir
 from geo.layer import DEFAULT_TOLERANCE_M
 from geo.quantize import DEFAULT_SCALE_M, EncodedGeometry, prepare_geometry
 

@@ -18,11 +18,9 @@ import streamlit as st
 
 from core.errors import StapelkaartError
 from data import admin, cache, errorlog
-from render.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, map_png  # noqa: F401
 from data.refresh import freshness_table as freshness  # noqa: F401
 from data.refresh import import_snapshot_bytes, kwb_label, refresh_selection, snapshot_bytes  # noqa: F401
 from data.refresh import years_cached as years_with_data  # noqa: F401
-from render.report import Figure, focus_report, focus_reports_pdf, ranking_sources, table_exports  # noqa: F401
 from geo.classify import SCHEMES, class_colors, classify, legend, lisa_colors, lisa_legend  # noqa: F401
 from geo.join import join_scores  # noqa: F401
 from geo.layer import focus_outlines  # noqa: F401
@@ -98,6 +96,8 @@ from pages._common.loaders_frames import (  # noqa: F401
 )
 from pages._common.loaders_map import HOTSPOT, map_geometry, map_join, with_hotspots  # noqa: F401
 from pages._common.loaders_notices import data_notices, source_notices  # noqa: F401  (stale/degraded notices)
+from render.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, map_png  # noqa: F401
+from render.report import Figure, focus_report, focus_reports_pdf, ranking_sources, table_exports  # noqa: F401
 
 log = logging.getLogger(__name__)
 

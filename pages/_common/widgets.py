@@ -155,7 +155,7 @@ def weights_notice(lang: str) -> None:
         st.warning(t("weights_all_zero", lang))
 
 
-class quiet_status:  # noqa: N801 (used like st.status)
+class quiet_status:
     """A status box out of sight: a spinner showing ``label`` after 0.5 s (none with ``spinner=False``: a rescore
     of frames in memory), nothing left on success; a failure (``update(state="error")``) leaves one in ``slot``."""
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import numpy as np  # noqa: E402
-import streamlit as st  # noqa: E402
+import numpy as np
+import streamlit as st
 
-from components.deckmap import deck_map, field  # noqa: E402
-from components.deckmap.store import prepared_geometry  # noqa: E402
-from data.pdok import load_boundaries  # noqa: E402
+from components.deckmap import deck_map, field
+from components.deckmap.store import prepared_geometry
+from data.pdok import load_boundaries
 
 PALETTE = [[237, 248, 233, 255], [186, 228, 179, 255], [116, 196, 118, 255], [49, 163, 84, 255],
            [0, 109, 44, 255], [200, 200, 200, 255]]  # 5 classes + no data

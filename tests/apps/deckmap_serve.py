@@ -5,8 +5,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-from components.deckmap import server  # noqa: E402
+from components.deckmap import server
 
 app = st.App(str(Path(__file__).with_name("deckmap_app.py")), routes=server.routes(), middleware=server.middleware())
