@@ -15,7 +15,7 @@ from indicators import focus
 from pages._common import fmt
 from tests.conftest import needs_shared
 from tests.helpers_app import run_app
-from tests.test_escaping import _md_link_or_markup
+from tests.helpers_markdown import opens_markdown
 
 pytestmark = needs_shared
 
@@ -30,7 +30,7 @@ def test_the_presentation_labels_show_an_image_named_focus_area_as_text(mirror, 
     at = run_app({"present": "1", "fa": fa})
     labels = [o.content for o in at.get("button_group")[0].proto.options]
     assert labels == [fmt.label(IMAGE), "Zaandam-Zuid"]
-    assert IMAGE not in labels[0] and not _md_link_or_markup(labels[0]), labels[0]
+    assert IMAGE not in labels[0] and not opens_markdown(labels[0]), labels[0]
     assert re.sub(r"\\(.)", r"\1", labels[0]).replace("\u2060", "") == IMAGE      # the reader sees the name
 
 
@@ -58,5 +58,5 @@ def test_the_file_list_of_a_files_link_shows_a_url_like_file_name_as_text(mirror
     shown = [m.value for m in at.markdown if "evil" in m.value]
     assert shown, [m.value for m in at.markdown]
     for src in shown:
-        assert not _md_link_or_markup(src), src                         # no autolink 'www.' left, escaped or not
+        assert not opens_markdown(src), src                         # no autolink 'www.' left, escaped or not
         assert name in re.sub(r"\\(.)", r"\1", src).replace("\u2060", "")            # the reader sees the name
