@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import pandas as pd
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO, SHARED_DATA, needs_shared
-from tests.test_versions_changes import serve  # noqa: F401 (the fixture: mirrors serving synthetic versions)
+from tests import helpers_versions as V
+from tests.conftest import SHARED_DATA, needs_shared
+from tests.helpers_app import run_app
 
 pytestmark = needs_shared
 
 ZAANSTAD_PLUS = ("Zaandam-Zuid:WK047911;Poelenburg:WK047912;Pelders- en Hoornseveld:WK047913;"
                  "Rosmolenwijk:WK047914;Kogerveldwijk:WK047915;Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME;"
                  "Zuidoost:" + "+".join(f"WK0363T{c}" for c in "ABCDEFGHJKLM"))
-
-
-def _app(params: dict | None = None, page: str | None = None) -> AppTest:
-    import streamlit as st
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=240)
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _side_table(at) -> pd.DataFrame:
@@ -36,7 +22,7 @@ def _side_table(at) -> pd.DataFrame:
 
 def test_focus_areas_from_the_url_become_the_side_by_side_columns(mirror, cache_dir):
     fa = "Noord-Zaandam:WK047911+WK047912;Oud-Oost:WK0363MB+WK0363MC"
-    at = _app({"fa": fa, "page": "vergelijken"}, "vergelijken")
+    at = run_app({"fa": fa, "page": "vergelijken"}, "vergelijken")
     assert not at.error, [e.value for e in at.error]
     side = _side_table(at)
     assert list(side.columns) == ["Noord-Zaandam", "Oud-Oost", "Zaanstad", "Amsterdam", "Nederland"]
@@ -46,17 +32,17 @@ def test_focus_areas_from_the_url_become_the_side_by_side_columns(mirror, cache_
 
 
 def test_bad_members_are_named_and_nothing_else_is_dropped(mirror, cache_dir):
-    at = _app({"fa": "A:WK047911+WK047999;B:BU04791201", "page": "vergelijken"}, "vergelijken")
+    at = run_app({"fa": "A:WK047911+WK047999;B:BU04791201", "page": "vergelijken"}, "vergelijken")
     text = " ".join(w.value for w in at.warning)
     assert "WK047999" in text and "'B'" in text and "buurt" in text
     assert "WK047911" not in text          # only the bad member is named; A keeps its good member
-    at = _app({"fa": "Leeg:", "page": "vergelijken"}, "vergelijken")
+    at = run_app({"fa": "Leeg:", "page": "vergelijken"}, "vergelijken")
     assert "'Leeg' heeft geen leden" in " ".join(w.value for w in at.warning)
 
 
 def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, cache_dir):
     fa = "Twee:WK047911+WK047921"
-    at = _app({"fa": fa, "fopen": "twee", "page": "buurtprofiel"}, "buurtprofiel")
+    at = run_app({"fa": fa, "fopen": "twee", "page": "buurtprofiel"}, "buurtprofiel")
     assert not at.error, [e.value for e in at.error]
     members = [d.value for d in at.dataframe if "code" in d.value.columns]
     assert members and list(members[0]["code"]) == ["WK047911", "WK047921"]
@@ -87,7 +73,7 @@ def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, 
 
 
 def test_editor_adds_renames_deletes_and_loads_a_preset(mirror, cache_dir):
-    at = _app({"page": "vergelijken", "fa": "Een:WK047911;Twee:WK047921"}, "vergelijken")
+    at = run_app({"page": "vergelijken", "fa": "Een:WK047911;Twee:WK047921"}, "vergelijken")
     at.text_input(key="w_fa_new_name").input("Drie")
     at.multiselect(key="w_fa_new_members").select("WK047923")
     next(b for b in at.button if b.label == "Toevoegen").click().run()
@@ -105,14 +91,13 @@ def test_editor_adds_renames_deletes_and_loads_a_preset(mirror, cache_dir):
 
 def test_what_changed_lists_exactly_the_differing_variables_and_a_view_can_go_back(serve):
     from data.cbs import load_kwb
-    from tests import test_versions_changes as V
 
     serve(1)
     load_kwb(V.GM, 2024, levels=("gemeente", "wijk", "buurt"))
     serve(2)
     v2 = load_kwb(V.GM, 2024, levels=("gemeente", "wijk", "buurt"), refresh=True)
-    expected = {(v, s) for c, v, s in V._expected_differences(v2) if c == "WK047911"}
-    at = _app({"page": "buurtprofiel", "area": "WK047911", "ref": "gemeente"}, "buurtprofiel")
+    expected = {(v, s) for c, v, s in V.expected_differences(v2) if c == "WK047911"}
+    at = run_app({"page": "buurtprofiel", "area": "WK047911", "ref": "gemeente"}, "buurtprofiel")
     assert not at.error, [e.value for e in at.error]
     listed = [d.value for d in at.dataframe if "variable" in d.value.columns]
     assert listed, [m.value for m in at.info]
@@ -121,22 +106,22 @@ def test_what_changed_lists_exactly_the_differing_variables_and_a_view_can_go_ba
     assert {(v, status[s]) for v, s in shown} == expected and expected
     assert any("2025-03-27" in c.value and "2025-10-01" in c.value for c in at.caption)
     # a focus area of two wijken: its members' changed figures
-    at = _app({"page": "buurtprofiel", "fa": "Zz:WK047911+WK0363FG", "fopen": "zz", "ref": "gemeente"},
+    at = run_app({"page": "buurtprofiel", "fa": "Zz:WK047911+WK0363FG", "fopen": "zz", "ref": "gemeente"},
               "buurtprofiel")
     listed = [d.value for d in at.dataframe if "variable" in d.value.columns]
-    want = {(c, v) for c, v, _ in V._expected_differences(v2) if c in ("WK047911", "WK0363FG")}
+    want = {(c, v) for c, v, _ in V.expected_differences(v2) if c in ("WK047911", "WK0363FG")}
     assert set(zip(listed[0]["code"], listed[0]["variable"])) == want
     # "go back to the previous version" is this view's choice (kv=), the shared cache keeps its current one
     at.button(key="b_kv_old").click().run()
     assert dict(at.query_params)["kv"] == V.MODIFIED[1]
     assert any("2025-03-27" in w.value for w in at.warning)
     from data import cache
-    assert all(cache.versions(k)[-1]["current"] for k in V._keys())
+    assert all(cache.versions(k)[-1]["current"] for k in V.cache_keys())
 
 
 def test_eindhoven_preset_compares_without_a_map_and_says_so(mirror, cache_dir):
     from indicators.focus import PRESETS, format_focus_param
-    at = _app({"fa": format_focus_param(PRESETS["eindhoven-tongelre-gestel"].areas), "page": "vergelijken"},
+    at = run_app({"fa": format_focus_param(PRESETS["eindhoven-tongelre-gestel"].areas), "page": "vergelijken"},
               "vergelijken")
     assert not at.error, [e.value for e in at.error]
     assert any("GM0772" in i.value and "zonder kaart" in i.value for i in at.info)
@@ -147,7 +132,7 @@ def test_vergelijken_legend_has_one_mark_per_meaning(mirror, cache_dir):
     """Each panel's own gemeente is one legend entry ('Eigen gemeente'), not two gemeenten with the same mark;
     the gemeente's name stays in the tooltip data."""
     import json
-    at = _app({"page": "vergelijken"}, "vergelijken")
+    at = run_app({"page": "vergelijken"}, "vergelijken")
     assert not at.exception
     spec = json.loads(next(e for e in at.main if getattr(e, "type", "") == "vega_lite_chart").proto.spec)
     scale = spec["spec"]["layer"][1]["encoding"]["color"]["scale"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.test_app_pages import _app, _import_income, _ok
+from tests.helpers_app import assert_ok, import_income, new_app
 
 GM = ("GM0363", "GM0479")
 
@@ -18,11 +18,11 @@ def _scored(files: tuple[str, ...] = ()):
 
 
 def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, cache_dir):
-    digest = _import_income(cache_dir)
-    at = _app({"files": digest})
+    digest = import_income(cache_dir)
+    at = new_app({"files": digest})
     at.run()
     at.switch_page("pages/prioriteren.py").run()
-    _ok(at)
+    assert_ok(at)
     df = at.dataframe[0].value
     table = _scored((digest,)).table.loc[list(df["code"])]    # the rows shown (default minimum population applies)
     by_code = df.set_index("code")
@@ -51,7 +51,7 @@ def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, c
     assert "meeste bekende domeinen" in " ".join(c.value for c in at.caption)
 
     at.number_input(key="w_min_stack").set_value(2).run()
-    _ok(at)
+    assert_ok(at)
     df2 = at.dataframe[0].value
     expected = set(table.index[pd.to_numeric(table["stacking_count"], errors="coerce").fillna(-1) >= 2])  # k of known
     assert set(df2["code"]) == expected and expected
@@ -62,10 +62,10 @@ def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, c
 
 
 def test_poelenburg_profile_says_not_enough_data(mirror, cache_dir):
-    at = _app({"area": "WK047912", "page": "buurtprofiel"})
+    at = new_app({"area": "WK047912", "page": "buurtprofiel"})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
-    _ok(at)
+    assert_ok(at)
     text = (" ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)).replace("\\", "")
     assert _scored().table.loc["WK047912", "stacking_known"] == 0
     assert "Geen enkel domein ligt" not in text
@@ -75,10 +75,10 @@ def test_poelenburg_profile_says_not_enough_data(mirror, cache_dir):
 
 
 def test_profile_rank_carries_its_base_and_context_has_no_rank(mirror, cache_dir):
-    at = _app({"area": "WK0363TG", "page": "buurtprofiel"})
+    at = new_app({"area": "WK0363TG", "page": "buurtprofiel"})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
-    _ok(at)
+    assert_ok(at)
     row = _scored().table.loc["WK0363TG"]
     prof = next(d.value for d in at.dataframe if "Rang t.o.v." in d.value.columns).set_index("Indicator")
     from indicators import registry as reg
@@ -100,11 +100,11 @@ def test_profile_rank_carries_its_base_and_context_has_no_rank(mirror, cache_dir
 
 
 def test_profile_interval_covers_weights_and_data(mirror, cache_dir):
-    digest = _import_income(cache_dir)
-    at = _app({"files": digest, "area": "WK0363TG", "page": "buurtprofiel"})
+    digest = import_income(cache_dir)
+    at = new_app({"files": digest, "area": "WK0363TG", "page": "buurtprofiel"})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
-    _ok(at)
+    assert_ok(at)
     caption = " ".join(c.value for c in at.caption)
     assert "gewichten én onzekerheid in de gegevens" in caption
 
@@ -112,10 +112,10 @@ def test_profile_interval_covers_weights_and_data(mirror, cache_dir):
 def test_method_page_states_the_engine_rules_in_the_same_words(mirror, cache_dir):
     from indicators import method
     from indicators.hotspots import rule_text
-    at = _app({"page": "methode"})
+    at = new_app({"page": "methode"})
     at.run()
     at.switch_page("pages/methode.py").run()
-    _ok(at)
+    assert_ok(at)
     text = " ".join(m.value for m in at.markdown)
     for rule in (method.STACKING_RULE, method.REFERENCE_RULE, method.SMOOTHING_RULE, method.BIJSTAND_RULE):
         assert rule["nl"] in text
@@ -167,11 +167,11 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
 
 def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir):
     from indicators.hotspots import rule_text
-    digest = _import_income(cache_dir)
-    at = _app({"files": digest})
+    digest = import_income(cache_dir)
+    at = new_app({"files": digest})
     at.run()
     at.toggle(key="w_hotspots").set_value(True).run()
-    _ok(at)
+    assert_ok(at)
     import html
     legend = html.unescape(" ".join(h.proto.body for h in at.get("html")))   # the legend's notes (one element)
     assert rule_text(0.05, "fdr", "nl") in legend
@@ -195,7 +195,7 @@ def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir):
     from indicators import registry as reg
     from pages._common import loaders, reports, tables
     from pages._common.state import ViewState
-    digest = _import_income(cache_dir)
+    digest = import_income(cache_dir)
     view = ViewState()
     s = _scored((digest,))
     ranked = tables.ranked(s.table, GM, 0, 0, "nl")
@@ -223,10 +223,10 @@ def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir):
 
 
 def test_english_profile_names_the_bases_in_english(mirror, cache_dir):
-    at = _app({"area": "WK0363TG", "page": "buurtprofiel", "lang": "en"})
+    at = new_app({"area": "WK0363TG", "page": "buurtprofiel", "lang": "en"})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
-    _ok(at)
+    assert_ok(at)
     prof = next(d.value for d in at.dataframe if "Rank vs" in d.value.columns)
     bases = [b for b in prof["Rank vs"] if b != "–"]
     assert bases and all(b.startswith("vs ") for b in bases)
@@ -245,7 +245,7 @@ def test_map_tooltip_names_the_stacked_domains_of_the_engine(mirror, cache_dir, 
     from pages._common import loaders, mapview
     from pages._common.i18n import label, t
     from pages._common.state import ViewState
-    digest = _import_income(cache_dir)
+    digest = import_income(cache_dir)
     s = _scored((digest,))
     geometry = loaders.map_geometry(GM, 2024, "wijk")
     data = mapview.build(ViewState(lang=lang), s, loaders.boundaries(GM, 2024, "wijk"), geometry)

@@ -8,46 +8,19 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO, SHARED_DATA
+from tests.helpers_app import INCOME, assert_ok, import_income, new_app
 
-INCOME = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv"
 ADMIN_TOKEN = "test-admin-token-0123456789"
 PAGES = ["kaart", "vergelijken", "buurtprofiel", "prioriteren", "methode", "gegevens"]
 
 
-def _app(params: dict | None = None) -> AppTest:
-    import streamlit as st
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    return at
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def _import_income(cache_dir) -> str:
-    """The real CBS income file, imported as the Gegevens page does (stored under its digest in the cache dir's
-    userstore); returns the digest a view names in ``files=`` to include it."""
-    import streamlit as st
-
-    from pages._common import loaders
-    digest = loaders.import_user_file(INCOME.read_bytes(), INCOME.name)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return digest
-
-
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_against_the_mirror(mirror, cache_dir, page):
-    at = _app({"page": page, "area": "WK047912"})
+    at = new_app({"page": page, "area": "WK047912"})
     at.run()
     if page != "kaart":
         at.switch_page(f"pages/{page}.py").run()
-    _ok(at)
+    assert_ok(at)
     assert not at.error, [e.value for e in at.error]
     assert at.title
 
@@ -74,9 +47,9 @@ def test_kaart_draws_the_map_component_with_focus_outlines(mirror, cache_dir):
     from indicators.focus import FOCUS_AREAS
     from pages._common import loaders
 
-    at = _app()
+    at = new_app()
     at.run()
-    _ok(at)
+    assert_ok(at)
     args = _map_args(at)   # the same-origin geometry file, no basemap (offline): checked below
     header, _ = decode(path_of(args["geometry_url"].rsplit("/", 1)[1]).read_bytes())
     pdok = load_boundaries(["GM0363", "GM0479"], 2024, "wijk")
@@ -98,10 +71,10 @@ def test_kaart_draws_the_map_component_with_focus_outlines(mirror, cache_dir):
 
 
 def test_vergelijken_opens_each_focus_area_with_an_honest_sentence(mirror, cache_dir):
-    at = _app({"page": "vergelijken"})
+    at = new_app({"page": "vergelijken"})
     at.run()
     at.switch_page("pages/vergelijken.py").run()
-    _ok(at)
+    assert_ok(at)
     # side by side (issue 12): one column per focus area, each under its own subheading
     heads = [h.value.replace("\\", "") for h in at.subheader]      # names are Markdown-escaped (user-defined)
     assert [h for h in heads if h != "Naast elkaar"] == ["Poelenburg", "Oud-Oost", "Zuidoost"]
@@ -113,10 +86,10 @@ def test_vergelijken_opens_each_focus_area_with_an_honest_sentence(mirror, cache
 
 
 def test_english_switch(mirror, cache_dir):
-    at = _app({"lang": "en", "page": "vergelijken"})
+    at = new_app({"lang": "en", "page": "vergelijken"})
     at.run()
     at.switch_page("pages/vergelijken.py").run()
-    _ok(at)
+    assert_ok(at)
     html = " ".join(h.proto.body for h in at.get("html"))
     assert "For Poelenburg no domain has enough data to say whether it is in the worst 20 % (0 of 6 known)" in html
 
@@ -124,15 +97,15 @@ def test_english_switch(mirror, cache_dir):
 def test_weights_change_the_ranking_order(mirror, cache_dir):
     """werk = 5 reorders the ranking (with the honest measure of issue 10 WK0363TG stays first with equal weights
     and with werk = 5, so the claim is the top five, recomputed from the engine for those weights)."""
-    digest = _import_income(cache_dir)
-    at = _app({"files": digest})
+    digest = import_income(cache_dir)
+    at = new_app({"files": digest})
     at.run()
     at.switch_page("pages/prioriteren.py").run()
-    _ok(at)
+    assert_ok(at)
     top5 = lambda: list(at.dataframe[0].value["code"].iloc[:5])  # noqa: E731
     first = top5()
     at.slider(key="w_weight_werk").set_value(5.0).run()
-    _ok(at)
+    assert_ok(at)
     from indicators import registry as reg
     from pages._common import loaders
     weights = {**dict.fromkeys(reg.DOMAINS, 1.0), "werk": 5.0}
@@ -149,36 +122,36 @@ def test_weights_change_the_ranking_order(mirror, cache_dir):
 def test_imported_income_file_survives_a_restart_in_the_view_that_names_it(mirror, cache_dir):
     """Imports are per view (issue 11): stored under the digest of the bytes; a view whose link names the digest
     lists and scores it, a view whose link does not never sees it."""
-    digest = _import_income(cache_dir)
+    digest = import_income(cache_dir)
     assert (cache_dir / "userstore" / f"{digest}.bin").read_bytes() == INCOME.read_bytes()
-    at = _app({"page": "gegevens", "files": digest})
+    at = new_app({"page": "gegevens", "files": digest})
     at.run()
     at.switch_page("pages/gegevens.py").run()
-    _ok(at)
+    assert_ok(at)
     assert any("cbs_inkomen_2020" in m.value.replace("\\", "") for m in at.markdown)
     assert dict(at.query_params)["files"] == digest
-    other = _app({"page": "gegevens"})
+    other = new_app({"page": "gegevens"})
     other.run()
     other.switch_page("pages/gegevens.py").run()
-    _ok(other)
+    assert_ok(other)
     assert not any("cbs_inkomen_2020" in m.value.replace("\\", "") for m in other.markdown)
 
 
 def test_query_params_round_trip(mirror, cache_dir):
     params = {"colour": "domain:wonen", "classes": "equal_interval", "k": "4", "area": "WK0363MC", "page": "kaart"}
-    at = _app(params)
+    at = new_app(params)
     at.run()
-    _ok(at)
+    assert_ok(at)
     assert dict(at.query_params) == params
     assert at.selectbox(key="w_colour").value == "domain:wonen"
     assert at.number_input(key="w_k").value == 4
 
 
 def test_tampered_params_fall_back_with_a_visible_warning(mirror, cache_dir):
-    at = _app({"year": "1900", "page": "../../etc", "w": "armoede:-1", "gm": "GM0479' or 1 eq 1",
+    at = new_app({"year": "1900", "page": "../../etc", "w": "armoede:-1", "gm": "GM0479' or 1 eq 1",
                "colour": "<script>alert(1)</script>", "junk": "x" * 10_000})
     at.run()
-    _ok(at)
+    assert_ok(at)
     warning = " ".join(w.value for w in at.warning)
     assert "year" in warning and "page" in warning and "<script>" not in warning
     qp = dict(at.query_params)
@@ -186,9 +159,9 @@ def test_tampered_params_fall_back_with_a_visible_warning(mirror, cache_dir):
 
 
 def test_presentation_mode_hides_chrome_and_steps_focus_areas(mirror, cache_dir):
-    at = _app({"present": "1"})
+    at = new_app({"present": "1"})
     at.run()
-    _ok(at)
+    assert_ok(at)
     css = " ".join(h.proto.body for h in at.get("html"))
     assert 'data-testid="stSidebar"' in css and "display: none" in css
     title = lambda: at.title[0].value.replace("\\", "")   # noqa: E731 (a focus name is escaped: text, never Markdown)
@@ -198,50 +171,50 @@ def test_presentation_mode_hides_chrome_and_steps_focus_areas(mirror, cache_dir)
 
 
 def test_buurt_level_shows_no_data_explanation(mirror, cache_dir):
-    at = _app({"level": "buurt"})
+    at = new_app({"level": "buurt"})
     at.run()
-    _ok(at)
+    assert_ok(at)
     assert any("buurten" in i.value.lower() for i in at.info)
 
 
 def test_hotspot_toggle_switches_the_legend_to_lisa(mirror, cache_dir):
-    at = _app({"files": _import_income(cache_dir)})
+    at = new_app({"files": import_income(cache_dir)})
     at.run()
     at.toggle(key="w_hotspots").set_value(True).run()
-    _ok(at)
+    assert_ok(at)
     legend = " ".join(h.proto.body for h in at.get("html"))
     assert "HH:" in legend and "niet significant" in legend
     assert dict(at.query_params)["hotspots"] == "1"
 
 
 def test_profile_explains_why_and_shows_the_rank_interval(mirror, cache_dir):
-    at = _app({"area": "WK0363TG", "page": "buurtprofiel", "files": _import_income(cache_dir)})
+    at = new_app({"area": "WK0363TG", "page": "buurtprofiel", "files": import_income(cache_dir)})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
-    _ok(at)
+    assert_ok(at)
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "Armoede & inkomen" in text and "90 %-interval" in text
     assert any("Alleen 2024 is beschikbaar" in i.value for i in at.info)
 
 
 def test_exports_png_and_pdf(mirror, cache_dir):
-    at = _app()
+    at = new_app()
     at.run()
     at.button(key="b_png").click().run()
-    _ok(at)
+    assert_ok(at)
     assert at.get("download_button")
     at.switch_page("pages/vergelijken.py").run()
     at.button(key="b_pdf").click().run()
-    _ok(at)
+    assert_ok(at)
     assert not at.error
 
 
 def test_failed_fetch_without_cache_says_what_happened(mirror, cache_dir, monkeypatch):
     monkeypatch.setenv("STAPELKAART_HTTP_RETRIES", "1")
     mirror.fault(status=503)
-    at = _app()
+    at = new_app()
     at.run()
-    _ok(at)
+    assert_ok(at)
     assert at.error and "CBS" in at.error[0].value and "Traceback" not in at.error[0].value
     # the status box ends on the failure, never left on "Gegevens laden…" (issue 11)
     assert [(s.label, s.state) for s in at.status] == [("Laden mislukt", "error")]
@@ -250,12 +223,12 @@ def test_failed_fetch_without_cache_says_what_happened(mirror, cache_dir, monkey
 def test_loaded_frames_show_no_status_box_but_a_failure_still_does(mirror, cache_dir, monkeypatch):
     """Once the frames are in memory, a Kaart run shows no status box (st.status sleeps 50 ms each time one is
     made); a failure on that quiet path still ends in the "Laden mislukt" box, with the plain message."""
-    at = _app()
+    at = new_app()
     at.run()
-    _ok(at)
+    assert_ok(at)
     assert [(s.label, s.state) for s in at.status] == [("Gegevens geladen", "complete")]   # first load: the steps
     at.run()
-    _ok(at)
+    assert_ok(at)
     assert not at.status                                                     # in memory: nothing to watch
     monkeypatch.setenv("STAPELKAART_TEST_FAULT", "scored")
     at.run()
@@ -265,18 +238,18 @@ def test_loaded_frames_show_no_status_box_but_a_failure_still_does(mirror, cache
 
 def test_refresh_failure_keeps_the_cache_and_shows_its_date(mirror, cache_dir, monkeypatch):
     monkeypatch.setenv("STAPELKAART_ADMIN_TOKEN", ADMIN_TOKEN)      # refreshing the shared cache is an admin action
-    at = _app()
+    at = new_app()
     at.run()                                   # warm the cache (Kaart loads everything)
     at.switch_page("pages/gegevens.py").run()
     assert not [b for b in at.button if b.key == "b_refresh"]       # not offered before the token is entered
     at.text_input[0].set_value(ADMIN_TOKEN)
     at.button[0].click().run()
-    _ok(at)
+    assert_ok(at)
     monkeypatch.setenv("STAPELKAART_HTTP_RETRIES", "1")
     mirror.fault(status=503)
     mirror.clear_requests()
     at.button(key="b_refresh").click().run()
-    _ok(at)
+    assert_ok(at)
     assert any("Gecachte gegevens van" in w.value for w in at.warning), [e.value for e in at.error]
     # CBS down: after its first failing request the other CBS step is not tried (ends within one network budget)
     tried = [r for r in mirror.requests() if "85984NED" in str(r.get("path", r))]
@@ -286,18 +259,18 @@ def test_refresh_failure_keeps_the_cache_and_shows_its_date(mirror, cache_dir, m
 @pytest.mark.parametrize("page", ["vergelijken", "buurtprofiel", "prioriteren"])
 def test_pages_with_the_income_file_imported(mirror, cache_dir, page):
     """With the income file, Poelenburg has no stacking domains at all (NA): pages must still render."""
-    at = _app({"area": "WK047912", "lang": "en", "files": _import_income(cache_dir)})
+    at = new_app({"area": "WK047912", "lang": "en", "files": import_income(cache_dir)})
     at.run()
     at.switch_page(f"pages/{page}.py").run()
-    _ok(at)
+    assert_ok(at)
     assert not at.error, [e.value for e in at.error]
 
 
 def test_kaart_warns_when_ranks_rest_on_a_small_part_of_the_reference(mirror, cache_dir):
     """Reference 'nl' in the mirror: 114 of 3 393 wijken have benefit figures; the page says so."""
-    at = _app()
+    at = new_app()
     at.run()
-    _ok(at)
+    assert_ok(at)
     warnings = " ".join(w.value for w in at.warning)
     assert "Lage dekking van de referentie" in warnings
     assert re.search(r"\b1\d\d van 3\s?393\b", warnings)
@@ -305,23 +278,23 @@ def test_kaart_warns_when_ranks_rest_on_a_small_part_of_the_reference(mirror, ca
 
 def test_vergelijken_switches_between_household_and_person_income(mirror, cache_dir):
     """The households/persons control swaps 'huishoudens in laagste 40%' for its person-based variant."""
-    at = _app({"page": "vergelijken"})
+    at = new_app({"page": "vergelijken"})
     at.switch_page("pages/vergelijken.py").run()
-    _ok(at)
+    assert_ok(at)
     first = " ".join(at.table[-1].value.index)          # the side-by-side table (issue 12): rows are indicators
     assert "Huishoudens in landelijke laagste 40% inkomen" in first and "Personen in landelijke" not in first
     at.segmented_control(key="w_basis").set_value("persons").run()
-    _ok(at)
+    assert_ok(at)
     second = " ".join(at.table[-1].value.index)
     assert "Personen in landelijke laagste 40% inkomen" in second and "Huishoudens in landelijke laagste 40%" not in second
 
 
 def test_admin_actions_are_off_without_a_token_and_say_how_to_enable_them(mirror, cache_dir, monkeypatch):
     monkeypatch.delenv("STAPELKAART_ADMIN_TOKEN", raising=False)
-    at = _app({"page": "gegevens"})
+    at = new_app({"page": "gegevens"})
     at.run()
     at.switch_page("pages/gegevens.py").run()
-    _ok(at)
+    assert_ok(at)
     keys = {b.key for b in at.button}
     assert "b_refresh" not in keys and not [u for u in at.get("file_uploader") if u.proto.id.endswith("w_snap")]
     assert any("STAPELKAART_ADMIN_TOKEN" in x.value for x in at.text)
@@ -338,18 +311,18 @@ def test_admin_actions_are_off_without_a_token_and_say_how_to_enable_them(mirror
 
 def test_gegevens_shows_no_streamlit_help_dump(mirror, cache_dir):
     for lang in ("nl", "en"):
-        at = _app({"page": "gegevens", "lang": lang})
+        at = new_app({"page": "gegevens", "lang": lang})
         at.run()
         at.switch_page("pages/gegevens.py").run()
-        _ok(at)
+        assert_ok(at)
         text = " ".join(str(e.value) for e in [*at.markdown, *at.text, *at.caption] if hasattr(e, "value"))
         assert "DeltaGenerator" not in text and not at.get("help")
 
 
 def test_a_weight_of_zero_from_the_link_is_kept(mirror, cache_dir):
-    at = _app({"page": "prioriteren", "w": "armoede:0"})
+    at = new_app({"page": "prioriteren", "w": "armoede:0"})
     at.switch_page("pages/prioriteren.py").run()
-    _ok(at)
+    assert_ok(at)
     assert at.slider(key="w_weight_armoede").value == 0.0
     assert dict(at.query_params)["w"] == "armoede:0"
     assert not [w for w in at.warning if "Niet alle" in w.value]    # 0 = not counted, not an invalid weight
@@ -357,15 +330,15 @@ def test_a_weight_of_zero_from_the_link_is_kept(mirror, cache_dir):
 
 def test_kaart_weight_change_recolours_with_the_same_geometry(mirror, cache_dir):
     """A weight on Kaart changes the colour indices; the geometry file (name = content hash) stays the same."""
-    at = _app({"colour": "composite", "files": _import_income(cache_dir)})
+    at = new_app({"colour": "composite", "files": import_income(cache_dir)})
     at.run()
-    _ok(at)
+    assert_ok(at)
     before = _map_args(at)
     assert not at.slider                                 # the weight sliders are sent only while "Gewichten" is open
     at.session_state["x_weights"] = True                 # open it (as a click on the expander does)
     at.run()
     at.slider(key="w_weight_armoede").set_value(5.0).run()   # the one weight key (Kaart and Prioriteren)
-    _ok(at)
+    assert_ok(at)
     after = _map_args(at)
     assert dict(at.query_params)["w"] == "armoede:5"
     assert after["geometry_hash"] == before["geometry_hash"] and after["geometry_url"] == before["geometry_url"]

@@ -4,7 +4,8 @@ picker of the year's gemeenten with the likely ones first) and the map's area in
 from __future__ import annotations
 
 from pages._common.links import gemeente_suggestions
-from tests.test_app_pages import _app, _ok
+from tests.helpers_app import assert_ok as _ok
+from tests.helpers_app import new_app as _app
 
 OPTIONS = {"GM0479": "Zaanstad", "GM0363": "Amsterdam", "GM0772": "Eindhoven", "GM0497": "Zuid-Testland"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.test_app_pages import _app, _ok
+from tests.helpers_app import assert_ok, new_app
 
 GM = ("GM0363", "GM0479")
 
@@ -32,16 +32,16 @@ def _shared_frames():
 
 
 def test_page_runs_never_change_the_shared_frames(mirror, cache_dir):
-    at = _app({"gm": ",".join(GM), "level": "wijk", "w": "armoede:3,werk:0,wonen:2", "colour": "stacking"})
+    at = new_app({"gm": ",".join(GM), "level": "wijk", "w": "armoede:3,werk:0,wonen:2", "colour": "stacking"})
     before = _shared_frames()          # filled by the test itself: equal weights, before any page ran
     digests = {k: _digest(v) for k, v in before.items()}
     at.run()
-    _ok(at)
+    assert_ok(at)
     at.query_params["hotspots"] = "1"
     at.run()
     for page in ("vergelijken", "prioriteren", "buurtprofiel"):
         at.switch_page(f"pages/{page}.py").run()
-        _ok(at)
+        assert_ok(at)
     after = _shared_frames()
     assert all(after[k] is before[k] for k in before), "the loaders no longer share one object per input"
     assert {k: _digest(v) for k, v in after.items()} == digests

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def run(*args: str, **env: str) -> subprocess.CompletedProcess:
-    full_env = dict(os.environ, STAPELKAART_HTTP_RETRIES="1", **env)
-    return subprocess.run([sys.executable, "-m", "data", *args], cwd=REPO, env=full_env,
-                          capture_output=True, text=True, timeout=120)
+from tests.helpers_cli import assert_one_line_error, run
 
 
 def closed_port_url() -> str:
@@ -27,14 +17,6 @@ def closed_port_url() -> str:
     port = sock.getsockname()[1]
     sock.close()
     return f"http://127.0.0.1:{port}"
-
-
-def assert_one_line_error(proc: subprocess.CompletedProcess, code: int) -> str:
-    assert proc.returncode == code, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("fout: "), proc.stderr
-    return lines[0]
 
 
 def test_fetch_cold_then_warm_makes_zero_requests(mirror, cache_dir):

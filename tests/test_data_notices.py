@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import needs_shared
-from tests.test_storage_faults import PLAIN_NL, remount_ro, tmpfs  # noqa: F401
+from tests.helpers_storage import PLAIN_NL, remount_ro
 
 pytestmark = needs_shared
 DATA_PAGES = ("kaart", "buurtprofiel", "prioriteren", "vergelijken", "gegevens")
@@ -75,7 +75,7 @@ def test_methode_shows_no_data_and_gets_no_notices(mirror, cache_dir):
     assert _notices("methode") == []
 
 
-def test_read_only_cache_notice_reaches_every_data_page_once(mirror, cache_dir, tmpfs):  # noqa: F811
+def test_read_only_cache_notice_reaches_every_data_page_once(mirror, cache_dir, tmpfs):
     """Replica mode: Amsterdam is fetched but cannot be stored; each page says so once (KWB and boundaries
     give the same text)."""
     tmpfs(cache_dir)

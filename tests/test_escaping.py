@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from indicators import focus
 from pages._common import fmt, tables
 from tests.conftest import REPO, needs_shared
+from tests.helpers_markdown import opens_markdown
 
 HOSTILE = ["[XSSMARK klik](https://evil.example/phish)", "![x](https://evil.example/p.png)",
            "http://2130706433/XSSMARK", "www.evil.example#x.csv", "a@evil.example", "<img src=x onerror=alert(1)>",
@@ -22,20 +23,10 @@ HOSTILE = ["[XSSMARK klik](https://evil.example/phish)", "![x](https://evil.exam
            "- lijst", "&lt;b&gt;", "[x]: https://evil.example", "x\n\n# kop\n<script>alert(1)</script>"]
 
 
-def _md_link_or_markup(src: str) -> bool:
-    """Would this Markdown source (after escapes) still open a construct? A crude but strict check of the escape
-    contract: every inline opener is preceded by a backslash, no autolink pattern survives in the decoded text."""
-    unescaped = re.sub(r"\\.", "", src)
-    decoded = re.sub(r"\\(.)", r"\1", src)
-    return (any(ch in unescaped for ch in "\\`*_[]<>&~$|:!")
-            or re.search(r"https?://|www\.|[\w.+-]@[\w-]", decoded, re.IGNORECASE) is not None
-            or re.match(r"[#+=-]|\d+[.)]", unescaped) is not None or "\n" in src)
-
-
 @pytest.mark.parametrize("text", HOSTILE)
 def test_md_text_leaves_nothing_that_opens_markdown_and_shows_the_same_text(text):
     out = fmt.md_text(text)
-    assert not _md_link_or_markup(out), out
+    assert not opens_markdown(out), out
     shown = re.sub(r"\\(.)", r"\1", out).replace("\u2060", "")            # what the reader sees
     assert shown == " ".join(text.split("\n")).lstrip()
 
@@ -50,9 +41,9 @@ def test_a_url_in_a_message_shows_no_backslash_and_is_no_link():
 def test_st_table_frame_escapes_headers_row_labels_and_cells():
     df = pd.DataFrame({HOSTILE[0]: [HOSTILE[1]], "Noord-Zaandam": ["12,3"]}, index=[HOSTILE[2]])
     out = tables.for_st_table(df)
-    assert [c for c in out.columns if _md_link_or_markup(c)] == []
+    assert [c for c in out.columns if opens_markdown(c)] == []
     assert list(out.columns)[1] == "Noord-Zaandam"                          # ordinary names unchanged
-    assert not _md_link_or_markup(out.iloc[0, 0]) and not _md_link_or_markup(out.index[0])
+    assert not opens_markdown(out.iloc[0, 0]) and not opens_markdown(out.index[0])
 
 
 # --- the share link: a focus name with <> survives for the recipient; JSON depth ---------------------------

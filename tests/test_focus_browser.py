@@ -3,7 +3,7 @@
 A focus area defined only through the URL (``fa=``) reproduces in a fresh browser context: names, members and
 the comparison columns. (Presentation mode over the link's focus areas at 1280x720: tests/test_presentation_browser.py.) Screenshots into tests/artifacts/: ``vergelijken_zaanstad_preset.png`` (the Zaanstad
 preset with Oud-Oost and Zuidoost, 1280 px wide) and ``veranderd.png`` (what changed between two served
-versions of 85984NED; the versions are the SYNTHETIC fixtures of tests/test_versions_changes.py).
+versions of 85984NED; the versions are the SYNTHETIC fixtures of tests/helpers_versions.py).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def test_url_focus_areas_reproduce_in_a_fresh_browser_and_fit_1280(browser, tmp_
 
 def test_what_changed_screenshot(browser, tmp_path, monkeypatch):
     from data.cbs import load_kwb
-    from tests import test_versions_changes as V
+    from tests import helpers_versions as V
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(cache))
@@ -106,7 +106,7 @@ def test_what_changed_screenshot(browser, tmp_path, monkeypatch):
     for n in (1, 2):
         run = tmp_path / f"m{n}"
         run.mkdir()
-        m = start_mirror(run, "--tables", str(V._write_table(tmp_path / f"v{n}", n)))
+        m = start_mirror(run, "--tables", str(V.write_table(tmp_path / f"v{n}", n)))
         mirrors.append(m)
         monkeypatch.setenv("STAPELKAART_CBS_URL", m.url)
         monkeypatch.setenv("STAPELKAART_PDOK_URL", m.url)

@@ -14,8 +14,8 @@ import re
 from indicators import focus
 from pages._common import fmt
 from tests.conftest import needs_shared
-from tests.test_app_focus import _app
-from tests.test_escaping import _md_link_or_markup
+from tests.helpers_app import run_app
+from tests.helpers_markdown import opens_markdown
 
 pytestmark = needs_shared
 
@@ -27,10 +27,10 @@ AUTOLINK = "http://2130706433/XSSMARK"
 def test_the_presentation_labels_show_an_image_named_focus_area_as_text(mirror, cache_dir):
     fa = focus.format_focus_param([focus.FocusArea.make(IMAGE, ["WK047912"]),
                                    focus.FocusArea.make("Zaandam-Zuid", ["WK047911"])])
-    at = _app({"present": "1", "fa": fa})
+    at = run_app({"present": "1", "fa": fa})
     labels = [o.content for o in at.get("button_group")[0].proto.options]
     assert labels == [fmt.label(IMAGE), "Zaandam-Zuid"]
-    assert IMAGE not in labels[0] and not _md_link_or_markup(labels[0]), labels[0]
+    assert IMAGE not in labels[0] and not opens_markdown(labels[0]), labels[0]
     assert re.sub(r"\\(.)", r"\1", labels[0]).replace("\u2060", "") == IMAGE      # the reader sees the name
 
 
@@ -38,7 +38,7 @@ def test_a_focus_warning_quoting_a_hostile_name_shows_it_as_text(mirror, cache_d
     fa = focus.format_focus_param([focus.FocusArea.make(LINK, ["WK047999"]),
                                    focus.FocusArea.make(IMAGE, ["BU04791201"]),
                                    focus.FocusArea.make(AUTOLINK, ["WK047998"])])
-    at = _app({"fa": fa, "page": "vergelijken"}, "vergelijken")
+    at = run_app({"fa": fa, "page": "vergelijken"}, "vergelijken")
     text = " ".join(w.value for w in at.warning)
     assert "WK047999" in text and "WK047998" in text and "buurt" in text   # the bad members are still named
     assert LINK not in text and IMAGE not in text and AUTOLINK not in text  # ... but the names are not Markdown
@@ -54,9 +54,9 @@ def test_the_file_list_of_a_files_link_shows_a_url_like_file_name_as_text(mirror
     name = "www.evil.example#x.csv"
     digest = userstore.put(b"regiocode,jaar,voortijdig_schoolverlaten\nWK047912,2024,3.5\nWK047911,2024,2.5\n",
                            name, year=2024)
-    at = _app({"files": digest, "page": "gegevens"}, "gegevens")
+    at = run_app({"files": digest, "page": "gegevens"}, "gegevens")
     shown = [m.value for m in at.markdown if "evil" in m.value]
     assert shown, [m.value for m in at.markdown]
     for src in shown:
-        assert not _md_link_or_markup(src), src                         # no autolink 'www.' left, escaped or not
+        assert not opens_markdown(src), src                         # no autolink 'www.' left, escaped or not
         assert name in re.sub(r"\\(.)", r"\1", src).replace("\u2060", "")            # the reader sees the name

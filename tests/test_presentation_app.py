@@ -4,7 +4,7 @@ a focus area whose gemeente is not selected is named as not in this presentation
 from __future__ import annotations
 
 from tests.conftest import needs_shared
-from tests.test_app_focus import _app
+from tests.helpers_app import run_app
 
 pytestmark = needs_shared
 FA = "Oud-Oost:WK0363MB+WK0363MC;Tongelre:WK077231+WK077232;Zaandam-Zuid:WK047911"
@@ -16,7 +16,7 @@ def _title(at) -> str:
 
 
 def test_next_previous_and_labels_run_over_the_users_focus_areas(mirror, cache_dir):
-    at = _app({"present": "1", "fa": FA})
+    at = run_app({"present": "1", "fa": FA})
     assert _title(at) == "Oud-Oost"
     labels = at.get("button_group")
     assert labels and [o.content for o in labels[0].proto.options] == ["Oud-Oost", "Zaandam-Zuid"]
@@ -41,7 +41,7 @@ def test_leaving_changes_no_style_element_only_the_marker_the_next_run_replaces(
         marker = [h.proto.body for h in at.sidebar.get("html") if "sk-present-mode" in h.proto.body]
         return styles, marker
 
-    at = _app({"present": "1", "fa": FA})
+    at = run_app({"present": "1", "fa": FA})
     styles, marker = styles_and_marker(at)
     assert styles == [(style.BASE_CSS + style.PRESENT_CSS).strip()] and marker == [style.PRESENT_MARKER]
     at.button(key="b_exit").click().run()

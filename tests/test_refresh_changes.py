@@ -1,7 +1,7 @@
 """Gegevens: a refresh that brings a new CBS version opens 'Wat is er veranderd' on the two versions, and the
 kept-version parameter ``kv`` stays on the page and its links.
 
-Versions 1 and 2 of 85984NED are the SYNTHETIC fixtures of tests/test_versions_changes.py (served by cbs-mirror
+Versions 1 and 2 of 85984NED are the SYNTHETIC fixtures of tests/helpers_versions.py (served by cbs-mirror
 ``--tables``: version 2 fills two variables version 1 left empty and has four invented edits).
 """
 
@@ -11,9 +11,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from tests import test_versions_changes as V
+from tests import helpers_versions as V
 from tests.conftest import REPO, needs_shared
-from tests.test_versions_changes import serve  # noqa: F401 (the fixture)
 
 pytestmark = needs_shared
 TOKEN = "test-admin-token-0123456789"
@@ -22,7 +21,7 @@ LEVELS3 = ("gemeente", "wijk", "buurt")
 
 @pytest.fixture
 def versions(serve, monkeypatch):
-    """serve(n): a mirror with SYNTHETIC version n of 85984NED (test_versions_changes.serve), admin token set."""
+    """serve(n): a mirror with SYNTHETIC version n of 85984NED (helpers_versions.serve), admin token set."""
     monkeypatch.setenv("STAPELKAART_ADMIN_TOKEN", TOKEN)
     yield serve
 
@@ -66,7 +65,7 @@ def test_a_refresh_with_a_new_version_opens_what_changed_on_the_two_versions(ver
     listed = [d.value for d in at.dataframe if "variable" in d.value.columns]
     status = {"gewijzigd": "changed", "nieuw": "appeared", "verdwenen": "disappeared"}
     assert {(v, status[s]) for v, s in zip(listed[0]["variable"], listed[0]["Status"])} == {
-        (v, s) for c, v, s in V._expected_differences(v2) if c == "WK047911"}
+        (v, s) for c, v, s in V.expected_differences(v2) if c == "WK047911"}
     assert any(lk["page"].endswith("buurtprofiel") and lk.get("area") == "WK047911" for lk in _links(at)), _links(at)
     at.run()                                               # still there on the next rerun (no hunting)
     assert at.selectbox(key="w_changed_new").value == V.MODIFIED[2]

@@ -322,7 +322,7 @@ def test_cli_refresh_refuses_fewer_rows_and_allow_fewer_confirms(mirror, cache_d
     """`python -m data fetch --refresh`: the refusal is one line naming 19 and 10 (exit 4, no traceback);
     `--allow-fewer` is the administrator's confirmation and stores the 10."""
     from data import cache
-    from tests.test_data_cli import assert_one_line_error, run
+    from tests.helpers_cli import assert_one_line_error, run
 
     _older_copy_of_zaanstad(mirror)
     _short_fault(mirror, _answer(_rows(mirror, ZAANSTAD_WIJKEN)[:10], 10))

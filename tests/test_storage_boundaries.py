@@ -1,13 +1,13 @@
 """Replica mode (read-only cache, deploy/run-replicas.sh) for PDOK boundaries: a gemeente whose boundaries are
 not cached is fetched and drawn, with the plain "kan geen nieuwe gegevens opslaan" notice, never a foutcode.
 
-Real read-only tmpfs mounts (fixtures of tests/test_storage_faults.py), the CBS/PDOK mirror.
+Real read-only tmpfs mounts (fixtures of tests/helpers_storage.py), the CBS/PDOK mirror.
 """
 
 from __future__ import annotations
 
 from tests.conftest import needs_shared
-from tests.test_storage_faults import PLAIN_EN, PLAIN_NL, _files, _load, remount_ro, tmpfs  # noqa: F401
+from tests.helpers_storage import PLAIN_EN, PLAIN_NL, files_under, load_kwb_2024, remount_ro
 
 pytestmark = needs_shared
 
@@ -21,7 +21,7 @@ def _wijken(gm, tmp_path, monkeypatch):
     return n
 
 
-def test_read_only_cache_boundaries_of_a_new_gemeente_are_returned_unstored(mirror, cache_dir, tmpfs, tmp_path,  # noqa: F811
+def test_read_only_cache_boundaries_of_a_new_gemeente_are_returned_unstored(mirror, cache_dir, tmpfs, tmp_path,
                                                                              monkeypatch):
     """Zaanstad's boundaries cached, then the cache read-only: Zaanstad from disk with no request; Amsterdam's
     wijken fetched and returned, ``not_stored`` with the plain notice (was: StorageError, no boundaries)."""
@@ -34,7 +34,7 @@ def test_read_only_cache_boundaries_of_a_new_gemeente_are_returned_unstored(mirr
     tmpfs(cache_dir)
     load_boundaries(["GM0479"], 2024, "wijk")
     remount_ro(cache_dir)
-    before = _files(cache_dir)
+    before = files_under(cache_dir)
     mirror.clear_requests()
     assert len(load_boundaries(["GM0479"], 2024, "wijk")) == n_zaan and mirror.requests() == []
     gdf = load_boundaries(["GM0363"], 2024, "wijk")
@@ -47,11 +47,11 @@ def test_read_only_cache_boundaries_of_a_new_gemeente_are_returned_unstored(mirr
     both = load_boundaries(["GM0479", "GM0363"], 2024, "wijk")      # combined: the notice stays, once
     assert len(both) == n_zaan + n_ams and both.attrs["source"]["not_stored"] is True
     assert [n["nl"] for n in both.attrs["source"]["notices"]] == [note["nl"]]
-    assert _files(cache_dir) == before
+    assert files_under(cache_dir) == before
     assert cache.get(cache.CacheKey.make("boundaries", 2024, "wijk", ["GM0363"])) is None
 
 
-def test_read_only_cache_gemeente_attributes_are_returned_unstored(mirror, cache_dir, tmpfs):  # noqa: F811
+def test_read_only_cache_gemeente_attributes_are_returned_unstored(mirror, cache_dir, tmpfs):
     """The PDOK gemeente attributes (the Nederland row) on a read-only cache: returned, with the notice."""
     from data.pdok import load_gemeente_attributes
 
@@ -62,7 +62,7 @@ def test_read_only_cache_gemeente_attributes_are_returned_unstored(mirror, cache
     assert frame.attrs["source"]["notices"][0]["nl"].startswith(PLAIN_NL)
 
 
-def test_kaart_draws_a_new_gemeente_on_a_read_only_cache(mirror, cache_dir, tmpfs):  # noqa: F811
+def test_kaart_draws_a_new_gemeente_on_a_read_only_cache(mirror, cache_dir, tmpfs):
     """The Kaart for Amsterdam (nothing of it cached) in replica mode: the map component is drawn (its label
     names Amsterdam's wijken), the page says plainly that the server cannot store, and there is no 'Er ging iets mis' / foutcode."""
     import json
@@ -73,7 +73,7 @@ def test_kaart_draws_a_new_gemeente_on_a_read_only_cache(mirror, cache_dir, tmpf
     from tests.conftest import REPO
 
     tmpfs(cache_dir)
-    _load(["GM0479"])
+    load_kwb_2024(["GM0479"])
     remount_ro(cache_dir)
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -7,50 +7,12 @@ test is skipped, with the reason, where the machine cannot mount; every mount is
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from tests.conftest import needs_shared
+from tests.helpers_storage import PLAIN_EN, PLAIN_NL, files_under, load_kwb_2024, remount_ro
 
 pytestmark = needs_shared
-PLAIN_NL = "Deze server kan geen nieuwe gegevens opslaan"
-PLAIN_EN = "This server cannot store new data"
-
-
-@pytest.fixture
-def tmpfs(tmp_path):
-    """tmpfs(path, size) mounts a fresh tmpfs at ``path`` (created); remount_ro(path) makes it read-only."""
-    mounts = []
-
-    def mount(path, size="16m"):
-        path.mkdir(parents=True, exist_ok=True)
-        run = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                             capture_output=True, text=True, check=False)
-        if run.returncode:
-            pytest.skip(f"cannot mount a tmpfs on this machine ({run.stderr.strip() or run.returncode}); "
-                        "storage faults need a real read-only or full filesystem")
-        mounts.append(path)
-        return path
-
-    yield mount
-    for path in reversed(mounts):
-        subprocess.run(["umount", str(path)], check=False, capture_output=True)
-        subprocess.run(["umount", "-l", str(path)], check=False, capture_output=True)
-
-
-def remount_ro(path) -> None:
-    subprocess.run(["mount", "-o", "remount,ro", str(path)], check=True, capture_output=True)
-
-
-def _load(gemeenten, levels=("gemeente", "wijk")):
-    from data.cbs import load_kwb
-
-    return load_kwb(list(gemeenten), 2024, levels=list(levels))
-
-
-def _files(root):
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
 def test_read_only_cache_serves_what_is_cached_and_shows_a_new_gemeente_unstored(mirror, cache_dir, tmpfs):
@@ -60,13 +22,13 @@ def test_read_only_cache_serves_what_is_cached_and_shows_a_new_gemeente_unstored
     from data import cache
 
     tmpfs(cache_dir)
-    _load(["GM0479"])
+    load_kwb_2024(["GM0479"])
     remount_ro(cache_dir)
-    before = _files(cache_dir)
+    before = files_under(cache_dir)
     mirror.clear_requests()
-    zaanstad = _load(["GM0479"])
+    zaanstad = load_kwb_2024(["GM0479"])
     assert len(zaanstad) == 20 and mirror.requests() == []
-    amsterdam = _load(["GM0363"])
+    amsterdam = load_kwb_2024(["GM0363"])
     src = amsterdam.attrs["source"]
     assert len(amsterdam) == 111 and set(amsterdam["gemeente_code"]) == {"GM0363"}
     assert src["not_stored"] is True and src["from_cache"] is False
@@ -74,7 +36,7 @@ def test_read_only_cache_serves_what_is_cached_and_shows_a_new_gemeente_unstored
     assert note["nl"].startswith(PLAIN_NL) and "alleen-lezen" in note["nl"] and "beheerder" in note["nl"]
     assert note["en"].startswith(PLAIN_EN) and "read-only" in note["en"]
     assert str(cache_dir) not in note["nl"] + note["en"]                 # no server paths in messages
-    assert _files(cache_dir) == before and cache.get(cache.CacheKey.make("kwb", 2024, "wijk", ["GM0363"])) is None
+    assert files_under(cache_dir) == before and cache.get(cache.CacheKey.make("kwb", 2024, "wijk", ["GM0363"])) is None
 
 
 def test_full_disk_returns_the_fetched_data_with_a_notice_and_leaves_nothing_partial(mirror, cache_dir, tmpfs):
@@ -89,11 +51,11 @@ def test_full_disk_returns_the_fetched_data_with_a_notice_and_leaves_nothing_par
                 fh.flush()
         except OSError as exc:
             assert exc.errno == 28
-    frame = _load(["GM0363"])
+    frame = load_kwb_2024(["GM0363"])
     src = frame.attrs["source"]
     assert len(frame) == 111 and src["not_stored"] is True
     assert "de schijf is vol" in src["notices"][0]["nl"] and "the disk is full" in src["notices"][0]["en"]
-    assert [f for f in _files(cache_dir) if f != "filler"] == []
+    assert [f for f in files_under(cache_dir) if f != "filler"] == []
 
 
 def test_full_disk_on_put_is_a_storage_error_and_the_old_entry_stays(cache_dir, tmpfs):
@@ -116,7 +78,7 @@ def test_full_disk_on_put_is_a_storage_error_and_the_old_entry_stays(cache_dir, 
     assert info.value.message.startswith(PLAIN_NL)
     got, man = cache.get(key)
     assert man["rows"] == 1 and got["v"].tolist() == [1.0]
-    assert not [f for f in _files(cache_dir) if "/.tmp-" in f]
+    assert not [f for f in files_under(cache_dir) if "/.tmp-" in f]
 
 
 def test_read_only_user_store_is_a_plain_error(cache_dir, tmpfs, tmp_path, monkeypatch):
@@ -133,7 +95,7 @@ def test_read_only_user_store_is_a_plain_error(cache_dir, tmpfs, tmp_path, monke
     assert info.value.message.startswith("Deze server kan geen bestanden opslaan (de opslag is alleen-lezen of vol)")
     assert "er is niets geïmporteerd" in info.value.message and "nothing was imported" in info.value.message_en
     assert str(store) not in info.value.message + info.value.message_en
-    assert _files(store) == []
+    assert files_under(store) == []
 
 
 def test_kaart_with_a_read_only_cache_shows_the_notice_not_a_bug(mirror, cache_dir, tmpfs):
@@ -145,7 +107,7 @@ def test_kaart_with_a_read_only_cache_shows_the_notice_not_a_bug(mirror, cache_d
     from tests.conftest import REPO
 
     tmpfs(cache_dir)
-    _load(["GM0479"])
+    load_kwb_2024(["GM0479"])
     remount_ro(cache_dir)
     st.cache_data.clear()
     st.cache_resource.clear()

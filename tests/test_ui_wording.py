@@ -9,13 +9,13 @@ from indicators import registry as reg
 from pages._common import tables
 from pages._common.i18n import label as lab
 from tests.conftest import needs_shared
-from tests.test_app_focus import _app
+from tests.helpers_app import run_app
 
 pytestmark = needs_shared
 
 
 def test_add_the_selected_area_by_its_name(mirror, cache_dir):
-    at = _app({"page": "vergelijken", "level": "wijk", "area": "WK047912", "fa": "Zaandam-Zuid:WK047911"},
+    at = run_app({"page": "vergelijken", "level": "wijk", "area": "WK047912", "fa": "Zaandam-Zuid:WK047911"},
               "vergelijken")
     assert at.button(key="b_fa_add_sel").label == "Voeg Poelenburg toe"
     assert at.selectbox(key="w_fa_target").label == "Geselecteerd gebied Poelenburg toevoegen aan"
@@ -25,7 +25,7 @@ def test_add_the_selected_area_by_its_name(mirror, cache_dir):
 
 def test_vergelijken_offers_the_table_export_the_pdf_points_to(mirror, cache_dir):
     fa = "Poelenburg:WK047912;Oud-Oost:WK0363MB+WK0363MC"
-    at = _app({"fa": fa, "page": "vergelijken", "level": "wijk"}, "vergelijken")
+    at = run_app({"fa": fa, "page": "vergelijken", "level": "wijk"}, "vergelijken")
     labels = [el.proto.label for el in at.get("download_button")]
     assert "Tabelexport (CSV)" in labels and "Tabelexport (Excel)" in labels
     # the same frame the buttons serve: every key figure the PDF lists (reg.scored_indicators), per focus area

@@ -1,22 +1,10 @@
-"""Table versions in the cache and "Wat is er veranderd", against versions of 85984NED served by cbs-mirror.
-
-Fixtures (generated at test time into tmp, never stored in the repository):
-
-* version 1 — **SYNTHETIC**: the real 85984NED rows of Zaanstad and Amsterdam (gemeente + wijken) from
-  ``../shared/data/derived/odata/85984NED``, with two variables left empty in every row
-  (``PersonenPerSoortUitkeringBijstand_94``, ``GemiddeldeWOZWaardeVanWoningen_39``), ``Modified`` as published
-  (2025-03-27);
-* version 2 — **SYNTHETIC**: the real rows (so version 2 *fills* what version 1 left empty: the real CBS
-  revision pattern) plus four invented edits: three changed values and one value removed; ``Modified``
-  2025-10-01;
-* version 3 — **SYNTHETIC**: version 2 under ``Modified`` 2026-01-15, served with a 503 on every TypedDataSet
-  request (a refresh that fails half-way).
+"""Table versions in the cache and "Wat is er veranderd", against versions of 85984NED served by cbs-mirror: the
+SYNTHETIC versions 1-3 of tests/helpers_versions.py (generated at test time into tmp, never stored in the
+repository), served by its ``serve`` fixture.
 """
 
 from __future__ import annotations
 
-import copy
-import json
 import warnings
 
 import numpy as np
@@ -27,85 +15,10 @@ from core.errors import UserInputError
 from data import cache
 from indicators import changes as C
 from indicators.focus import FocusArea
-from tests.conftest import SHARED_DATA, needs_shared, start_mirror
+from tests.conftest import needs_shared
+from tests.helpers_versions import GM, LEVELS, MODIFIED, cache_keys, expected_differences, version_rows
 
 pytestmark = needs_shared
-
-REAL = SHARED_DATA / "derived" / "odata" / "85984NED"
-SCHEMA = SHARED_DATA / "cbs_schema"
-GM = ["GM0363", "GM0479"]
-LEVELS = ("gemeente", "wijk")
-BLANK_IN_V1 = ("PersonenPerSoortUitkeringBijstand_94", "GemiddeldeWOZWaardeVanWoningen_39")
-EDITS_IN_V2 = {("WK047911", "AantalInwoners_5"): +25, ("WK0363FG", "Woningvoorraad_35"): +3,
-               ("GM0479", "HuishoudensTotaal_29"): -10, ("WK0363MC", "InBezitWoningcorporatie_49"): None}
-ID_KEYS = {"WijkenEnBuurten", "Gemeentenaam_1", "SoortRegio_2", "Codering_3", "IndelingswijzigingGemeenteWijkBuurt_4"}
-MODIFIED = {1: "2025-03-27T02:00:00", 2: "2025-10-01T02:00:00", 3: "2026-01-15T02:00:00"}
-
-
-def _real_rows() -> list[dict]:
-    rows = json.loads((REAL / "TypedDataSet.json").read_text())
-    return [r for r in rows if r["WijkenEnBuurten"].strip() in GM
-            or r["WijkenEnBuurten"].strip()[:6] in ("WK0363", "WK0479")]
-
-
-def _version_rows(n: int) -> list[dict]:
-    rows = copy.deepcopy(_real_rows())
-    if n == 1:
-        for r in rows:
-            for k in BLANK_IN_V1:
-                r.pop(k, None)
-        return rows
-    by_code = {r["WijkenEnBuurten"].strip(): r for r in rows}
-    for (code, key), delta in EDITS_IN_V2.items():
-        if delta is None:
-            by_code[code].pop(key)
-        else:
-            by_code[code][key] = by_code[code][key] + delta
-    return rows
-
-
-def _write_table(folder, n: int):
-    """A --tables folder serving version ``n`` of 85984NED (schema and dimension: the real files)."""
-    t = folder / "85984NED"
-    t.mkdir(parents=True)
-    infos = json.loads((SCHEMA / "85984NED_TableInfos.json").read_text())
-    infos[0]["Modified"] = MODIFIED[n]
-    (t / "TypedDataSet.json").write_text(json.dumps(_version_rows(n)))
-    (t / "table.json").write_text(json.dumps({
-        "id": "85984NED", "TableInfos": infos,
-        "DataProperties": str(SCHEMA / "85984NED_DataProperties.json"), "CategoryGroups": [],
-        "dimensions": {"WijkenEnBuurten": str(REAL / "WijkenEnBuurten.json")},
-        "TypedDataSet": "TypedDataSet.json",
-        "synthetic": f"SYNTHETIC test version {n} of 85984NED, made by tests/test_versions_changes.py"}))
-    return folder
-
-
-@pytest.fixture
-def serve(tmp_path, monkeypatch, cache_dir):
-    """serve(n) starts a mirror with version n (stopping the previous one) and points the loaders at it."""
-    procs = []
-
-    def _serve(n: int):
-        if procs:
-            procs[-1].proc.terminate()
-            procs[-1].proc.wait(10)
-        run_dir = tmp_path / f"m{len(procs)}"
-        run_dir.mkdir()
-        m = start_mirror(run_dir, "--tables", str(_write_table(tmp_path / f"v{len(procs)}", n)))
-        procs.append(m)
-        monkeypatch.setenv("STAPELKAART_CBS_URL", m.url)
-        monkeypatch.setenv("STAPELKAART_PDOK_URL", m.url)
-        return m
-
-    yield _serve
-    for m in procs:
-        if m.proc.poll() is None:
-            m.proc.terminate()
-            m.proc.wait(10)
-
-
-def _keys():
-    return [cache.CacheKey.make("kwb", 2024, lv, [g]) for g in GM for lv in LEVELS]
 
 
 def _load(refresh=False):
@@ -114,40 +27,15 @@ def _load(refresh=False):
     return load_kwb(GM, 2024, levels=LEVELS, refresh=refresh)
 
 
-def _expected_differences(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
-    """(code, canonical variable, status) computed from the two served row sets, not from the loaded frames."""
-    canonical = {meta["key"]: name for name, meta in frame.attrs["columns"].items()}
-    old = {r["WijkenEnBuurten"].strip(): r for r in _version_rows(1)}
-    new = {r["WijkenEnBuurten"].strip(): r for r in _version_rows(2)}
-    return row_differences(old, new, old.keys() | new.keys(), canonical)
-
-
-def row_differences(old: dict, new: dict, codes, canonical: dict) -> set[tuple[str, str, str]]:
-    """(code, canonical variable, status) between two served row sets ({code: row}) for ``codes``: a value only
-    in ``new`` appeared, only in ``old`` disappeared, different in both changed (identity keys left out)."""
-    out = set()
-    for code in codes:
-        a, b = old.get(code, {}), new.get(code, {})
-        for key in (a.keys() | b.keys()) - ID_KEYS:
-            va, vb = a.get(key), b.get(key)
-            if va is None and vb is not None:
-                out.add((code, canonical[key], "appeared"))
-            elif va is not None and vb is None:
-                out.add((code, canonical[key], "disappeared"))
-            elif va != vb:
-                out.add((code, canonical[key], "changed"))
-    return out
-
-
 def test_versions_kept_changes_listed_restored_and_never_lost(serve):
     serve(1)
     v1 = _load()
-    assert [len(cache.versions(k)) for k in _keys()] == [1, 1, 1, 1]
+    assert [len(cache.versions(k)) for k in cache_keys()] == [1, 1, 1, 1]
     assert v1.attrs["source"]["modified"] == MODIFIED[1]
 
     serve(2)
     v2 = _load(refresh=True)
-    for k in _keys():
+    for k in cache_keys():
         vs = cache.versions(k)
         assert [v["modified"] for v in vs] == [MODIFIED[1], MODIFIED[2]] and vs[-1]["current"]
         assert all(v["fetched_at"] for v in vs)
@@ -155,7 +43,7 @@ def test_versions_kept_changes_listed_restored_and_never_lost(serve):
     # "what changed" lists exactly the variables that differ between the two served versions
     found = C.figure_changes(v1, v2)
     listed = set(zip(found["member"], found["variable"], found["status"]))
-    expected = _expected_differences(v2)
+    expected = expected_differences(v2)
     assert listed == expected
     assert {v for _, v, s in expected if s == "appeared"} >= {"personen_per_soort_uitkering_bijstand",
                                                              "gemiddelde_woz_waarde_van_woningen"}
@@ -164,7 +52,7 @@ def test_versions_kept_changes_listed_restored_and_never_lost(serve):
 
     # go back to the previous version: no request, the old values again
     m = serve(2)
-    for k in _keys():
+    for k in cache_keys():
         cache.restore(k, cache.previous_version(k))
     m.clear_requests()
     back = _load()
@@ -175,18 +63,18 @@ def test_versions_kept_changes_listed_restored_and_never_lost(serve):
     # refreshing again brings back CBS's current version; the same content is no new version
     again = _load(refresh=True)
     assert again.attrs["source"]["modified"] == MODIFIED[2]
-    assert [[v["modified"] for v in cache.versions(k)] for k in _keys()] == [[MODIFIED[1], MODIFIED[2]]] * 4
+    assert [[v["modified"] for v in cache.versions(k)] for k in cache_keys()] == [[MODIFIED[1], MODIFIED[2]]] * 4
 
     # a refresh that fails half-way (new Modified, TypedDataSet 503) loses no version and keeps the current one
-    before = {k.slug: cache.versions(k) for k in _keys()}
+    before = {k.slug: cache.versions(k) for k in cache_keys()}
     m3 = serve(3)
     m3.fault(match="TypedDataSet", status=503)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         stale = _load(refresh=True)
     assert stale.attrs["source"]["stale"] and any("Gecachte gegevens" in str(w.message) for w in caught)
-    assert {k.slug: cache.versions(k) for k in _keys()} == before
-    for k in _keys():
+    assert {k.slug: cache.versions(k) for k in cache_keys()} == before
+    for k in cache_keys():
         for v in cache.versions(k):
             assert cache.get(k, version=v["version"]) is not None
 
@@ -214,7 +102,7 @@ def test_what_changed_per_area_and_focus_area_with_ranks_and_stacking(serve):
                                                                 focus_figs["status"]))
     ind = c.indicators.set_index(["area", "indicator"])
     # bijstand appeared (version 1 left it empty), recomputed from the served rows
-    rows = {r["WijkenEnBuurten"].strip(): r for r in _version_rows(2)}
+    rows = {r["WijkenEnBuurten"].strip(): r for r in version_rows(2)}
     bij = 1000 * sum(rows[x]["PersonenPerSoortUitkeringBijstand_94"] for x in area.codes) / sum(
         rows[x]["AantalInwoners_5"] for x in area.codes)
     assert ind.loc[(area.id, "bijstand_per_1000"), "status"] == "appeared"
@@ -283,12 +171,12 @@ def test_a_snapshot_carries_every_kept_version(serve, tmp_path, monkeypatch):
     _load(refresh=True)
     zip_path = tmp_path / "snap.zip"
     export_snapshot(zip_path)
-    before = {k.slug: [(v["version"], v["modified"], v["current"]) for v in cache.versions(k)] for k in _keys()}
+    before = {k.slug: [(v["version"], v["modified"], v["current"]) for v in cache.versions(k)] for k in cache_keys()}
     assert all(len(v) == 2 for v in before.values())
     monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(tmp_path / "other-cache"))
     report = import_snapshot(zip_path)
-    assert set(report.imported) >= {k.slug for k in _keys()}
-    assert {k.slug: [(v["version"], v["modified"], v["current"]) for v in cache.versions(k)] for k in _keys()} == before
+    assert set(report.imported) >= {k.slug for k in cache_keys()}
+    assert {k.slug: [(v["version"], v["modified"], v["current"]) for v in cache.versions(k)] for k in cache_keys()} == before
     assert [v["modified"] for v in kwb_versions(GM, 2024, levels=LEVELS)] == [MODIFIED[1], MODIFIED[2]]
     old = load_kwb_version(GM, 2024, MODIFIED[1], levels=LEVELS)
     pd.testing.assert_frame_equal(old.reset_index(drop=True), v1.reset_index(drop=True), check_like=True)

@@ -28,7 +28,7 @@ from core.errors import UserInputError
 from indicators import changes as C
 from indicators.focus import FocusArea
 from tests.conftest import REPO, SHARED_DATA, needs_shared, start_mirror
-from tests.test_versions_changes import row_differences
+from tests.helpers_versions import row_differences
 
 pytestmark = needs_shared
 
