@@ -32,6 +32,8 @@ try:
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
+for text in loaders.data_notices(view):   # stale cache / degraded source behind this table (issue 20)
+    st.warning(fmt.md(text), icon=":material/warning:")
 if table.empty:
     st.info(t("no_focus", lang))
     st.stop()
