@@ -51,7 +51,7 @@ ref_word = t("ref_short_" + view.reference, lang)
 style = loaders.COMPARATOR_STYLE
 own = t("own_gemeente", lang)
 long = []
-for n, (fid, row) in enumerate(focus_rows.iterrows()):
+for fid, row in focus_rows.iterrows():
     refs = [(g, "gemeente") for g in str(row["gemeenten"]).split(";") if g in table.index]
     refs += [(i, "land") for i in table.index[table["kind"] == "land"]]
     for rid, kind in [(fid, "focus"), *refs]:
@@ -94,7 +94,7 @@ st.altair_chart(chart, width="content")
 per_row = min(3, len(focus_rows))
 for start in range(0, len(focus_rows), per_row):
     cols = st.columns(per_row)
-    for col, (fid, row) in zip(cols, list(focus_rows.iterrows())[start:start + per_row]):
+    for col, fid in zip(cols, list(focus_rows.index)[start:start + per_row]):
         with col:
             st.subheader(fmt.md(names[fid]))
             # the same sentence as the profile, presentation mode and PDF: "k van de n bekende domeinen (van m)",

@@ -21,7 +21,7 @@ LEVELS3 = ("gemeente", "wijk", "buurt")
 
 
 @pytest.fixture
-def versions(serve, monkeypatch):
+def versions(serve, monkeypatch):  # noqa: F811 (the imported fixture)
     """serve(n): a mirror with SYNTHETIC version n of 85984NED (test_versions_changes.serve), admin token set."""
     monkeypatch.setenv("STAPELKAART_ADMIN_TOKEN", TOKEN)
     yield serve
