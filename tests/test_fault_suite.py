@@ -295,6 +295,7 @@ def test_D05_boundary_change_marks_trend_not_comparable():
 
     def frame(flag):
         return pd.DataFrame({"code": ["WK036399"], "indelingswijziging_gemeente_wijk_buurt": [flag]})
+
     out = trend({2022: frame("1"), 2023: frame("3"), 2024: frame("1")}, "WK036399", {2022: 10.0, 2023: 11.0, 2024: 12.0})
     assert out["comparable"].tolist() == [False, True, True]
     assert "grenzen gewijzigd" in out.loc[1, "reason"]
