@@ -27,6 +27,6 @@ def replicate(gdf_rd: gpd.GeoDataFrame, copies: int = COPIES, columns: int = 6) 
         part["code"] = part["code"].astype(str) + f"~{k}"
         part["name"] = part["name"].astype(str) + f" ({k})"
         part["gemeente_code"] = part["gemeente_code"].astype(str) + f"~{k}"
-        part["geometry"] = shapely.transform(geoms, lambda xy, dx=dx, dy=dy: xy + (dx, dy))
+        part["geometry"] = shapely.transform(geoms, lambda xy, dx=dx, dy=dy: xy + np.array((dx, dy)))
         parts.append(part)
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=gdf_rd.crs)

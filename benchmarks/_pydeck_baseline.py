@@ -87,8 +87,8 @@ def feature_properties(frame: pd.DataFrame, columns: Sequence[str], *, arrays: M
         raise GeoError(f"Kolommen ontbreken voor de kaartlaag: {', '.join(missing)}.",
                        f"Columns missing for the map layer: {', '.join(missing)}.")
     data = {c: frame[c].tolist() for c in columns}
-    for name, arr in (arrays or {}).items():
-        arr = np.asarray(arr)
+    for name, given in (arrays or {}).items():
+        arr = np.asarray(given)
         if len(arr) != len(frame):
             raise GeoError(f"'{name}' heeft {len(arr)} waarden voor {len(frame)} gebieden.",
                            f"'{name}' has {len(arr)} values for {len(frame)} areas.")

@@ -60,29 +60,28 @@ def _collect(msg: ForwardMsg, run: PageRun) -> None:
         run.page_not_found = True
         run.errors.append(f"page_not_found: {msg.page_not_found.page_name}")
     elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-        el = msg.delta.new_element
-        which = el.WhichOneof("type")
-        if which == "exception":
-            run.errors.append(f"exception: {el.exception.type}: {el.exception.message}")
-        elif which == "alert":
-            if el.alert.format == ALERT_ERROR:
-                run.errors.append(f"st.error: {el.alert.body}")
-            run.texts.append(el.alert.body)
-        elif which == "markdown":
-            run.texts.append(el.markdown.body)
-        elif which == "heading":
-            run.texts.append(el.heading.body)
-        elif which == "text":
-            run.texts.append(el.text.body)
-        elif which == "metric":
-            run.texts.append(f"{el.metric.label}={el.metric.body}")
-        elif which == "deck_gl_json_chart":
-            run.deck_specs.append(el.deck_gl_json_chart.json)
-        elif which == "component_instance" and el.component_instance.component_name.endswith(".deckmap"):
-            # the map component: its JSON arguments plus a digest of each binary one (colours, tooltip values)
-            import hashlib
-            binary = {a.key: hashlib.sha256(a.bytes).hexdigest()[:16] for a in el.component_instance.special_args}
-            run.deck_specs.append(el.component_instance.json_args + repr(sorted(binary.items())))
+        _collect_element(msg.delta.new_element, run)
+
+
+def _collect_element(el, run: PageRun) -> None:
+    """One new element: errors, visible texts and map specs into ``run``."""
+    which = el.WhichOneof("type")
+    if which == "exception":
+        run.errors.append(f"exception: {el.exception.type}: {el.exception.message}")
+    elif which == "alert":
+        if el.alert.format == ALERT_ERROR:
+            run.errors.append(f"st.error: {el.alert.body}")
+        run.texts.append(el.alert.body)
+    elif which in ("markdown", "heading", "text"):
+        run.texts.append(getattr(el, which).body)
+    elif which == "metric":
+        run.texts.append(f"{el.metric.label}={el.metric.body}")
+    elif which == "deck_gl_json_chart":
+        run.deck_specs.append(el.deck_gl_json_chart.json)
+    elif which == "component_instance" and el.component_instance.component_name.endswith(".deckmap"):
+        # the map component: its JSON arguments plus a digest of each binary one (colours, tooltip values)
+        binary = {a.key: hashlib.sha256(a.bytes).hexdigest()[:16] for a in el.component_instance.special_args}
+        run.deck_specs.append(el.component_instance.json_args + repr(sorted(binary.items())))
 
 
 def _rerun_msg(query_string: str, page: str) -> bytes:
@@ -158,46 +157,14 @@ async def widget_changes(base_url: str, query_string: str, key: str, values, *, 
 
     parts = urlsplit(base_url)
     ws_url = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
-    found: dict = {}
-    expanders: dict[str, tuple[str, str]] = {}   # user key -> (widget id, fragment id)
-
-    def watch(msg: ForwardMsg) -> None:
-        kind = msg.WhichOneof("type")
-        if kind == "new_session":
-            found["page_hash"] = msg.new_session.page_script_hash
-        elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
-            block = msg.delta.add_block
-            if block.WhichOneof("type") == "expandable" and block.expandable.id:
-                for k in open_keys:
-                    if block.expandable.id.endswith(f"-{k}"):
-                        expanders[k] = (block.expandable.id, msg.delta.fragment_id)
-        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            el = msg.delta.new_element
-            inner = getattr(el, el.WhichOneof("type") or "", None)
-            wid = getattr(inner, "id", "") if inner is not None else ""
-            if isinstance(wid, str) and wid.endswith(f"-{key}"):
-                found.update(id=wid, kind=el.WhichOneof("type"), fragment=msg.delta.fragment_id)
-            if el.WhichOneof("type") == "component_instance":     # what the map drew (its args' version)
-                found["drawn"] = json.loads(el.component_instance.json_args or "{}").get("version")
-
-    async def until_finished(ws) -> tuple[float, int]:
-        t0, size = time.perf_counter(), 0
-        while True:
-            raw = await asyncio.wait_for(ws.recv(), timeout=timeout)
-            size += len(raw)
-            msg = ForwardMsg()
-            msg.ParseFromString(raw)
-            watch(msg)
-            if msg.WhichOneof("type") == "script_finished":
-                if msg.script_finished not in FINISHED_OK:
-                    raise RuntimeError(f"run ended with {msg.script_finished}")
-                return time.perf_counter() - t0, size
+    watch = _WidgetWatch(key, open_keys)
+    found, expanders = watch.found, watch.expanders
 
     async with connect(ws_url, subprotocols=["streamlit"], origin=f"{parts.scheme}://{parts.netloc}",
                        max_size=None, open_timeout=30, ping_interval=None) as ws:
         t0 = time.perf_counter()
         await ws.send(_rerun_msg(query_string, ""))
-        await until_finished(ws)
+        await _until_finished(ws, watch, timeout)
         first = time.perf_counter() - t0
         opened = []
         for k in open_keys:
@@ -211,7 +178,7 @@ async def widget_changes(base_url: str, query_string: str, key: str, values, *, 
                 back.rerun_script.fragment_id = expanders[k][1]
             back.rerun_script.widget_states.widgets.extend(opened)
             await ws.send(back.SerializeToString())
-            await until_finished(ws)
+            await _until_finished(ws, watch, timeout)
         if "id" not in found:
             raise RuntimeError(f"no widget with key {key!r} on the page")
         out = {"first": first, "changes": [], "bytes": [], "fragment": bool(found.get("fragment"))}
@@ -222,17 +189,68 @@ async def widget_changes(base_url: str, query_string: str, key: str, values, *, 
             rs.page_script_hash = found.get("page_hash", "")
             if found.get("fragment"):
                 rs.fragment_id = found["fragment"]
-            state = WidgetState(id=found["id"])
-            if found["kind"] == "slider":
-                state.double_array_value.data.append(float(value))
-            elif isinstance(value, int):
-                state.int_value = value
-            else:
-                state.double_value = float(value)
-            rs.widget_states.widgets.extend([*opened, state])
+            rs.widget_states.widgets.extend([*opened, _widget_state(WidgetState, found, value)])
             await ws.send(back.SerializeToString())
-            seconds, size = await until_finished(ws)
+            seconds, size = await _until_finished(ws, watch, timeout)
             out["changes"].append(seconds)
             out["bytes"].append(size)
             out.setdefault("drawn", []).append(found.get("drawn"))
         return out
+
+
+class _WidgetWatch:
+    """Reads the page's messages for :func:`widget_changes`: the page hash, the widget with user key ``key``
+    (id, kind, fragment), the keyed expanders in ``open_keys`` and the map version drawn."""
+
+    def __init__(self, key: str, open_keys: tuple[str, ...]) -> None:
+        self.key, self.open_keys = key, open_keys
+        self.found: dict = {}
+        self.expanders: dict[str, tuple[str, str]] = {}   # user key -> (widget id, fragment id)
+
+    def __call__(self, msg: ForwardMsg) -> None:
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.found["page_hash"] = msg.new_session.page_script_hash
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
+            block = msg.delta.add_block
+            if block.WhichOneof("type") == "expandable" and block.expandable.id:
+                for k in self.open_keys:
+                    if block.expandable.id.endswith(f"-{k}"):
+                        self.expanders[k] = (block.expandable.id, msg.delta.fragment_id)
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            self._element(msg.delta.new_element, msg.delta.fragment_id)
+
+    def _element(self, el, fragment_id: str) -> None:
+        inner = getattr(el, el.WhichOneof("type") or "", None)
+        wid = getattr(inner, "id", "") if inner is not None else ""
+        if isinstance(wid, str) and wid.endswith(f"-{self.key}"):
+            self.found.update(id=wid, kind=el.WhichOneof("type"), fragment=fragment_id)
+        if el.WhichOneof("type") == "component_instance":     # what the map drew (its args' version)
+            self.found["drawn"] = json.loads(el.component_instance.json_args or "{}").get("version")
+
+
+async def _until_finished(ws, watch: _WidgetWatch, timeout: float) -> tuple[float, int]:
+    """Read messages until ``script_finished``: (seconds, bytes received); a failed run raises."""
+    t0, size = time.perf_counter(), 0
+    while True:
+        raw = await asyncio.wait_for(ws.recv(), timeout=timeout)
+        size += len(raw)
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        watch(msg)
+        if msg.WhichOneof("type") == "script_finished":
+            if msg.script_finished not in FINISHED_OK:
+                raise RuntimeError(f"run ended with {msg.script_finished}")
+            return time.perf_counter() - t0, size
+
+
+def _widget_state(widget_state, found: dict, value):
+    """The browser's state message for the found widget set to ``value`` (slider: a list; int or float)."""
+    state = widget_state(id=found["id"])
+    if found["kind"] == "slider":
+        state.double_array_value.data.append(float(value))
+    elif isinstance(value, int):
+        state.int_value = value
+    else:
+        state.double_value = float(value)
+    return state

@@ -37,8 +37,8 @@ TARGET_MS = 300.0
 SERVER_TARGET_MS = 100.0
 def _import_income(env: dict) -> str:
     """Import the income file as the Gegevens page does; returns its digest (imports are per view: ``files=``)."""
-    code = ("from pages._common import loaders; from pathlib import Path; p = Path(%r);"
-            "print(loaders.import_user_file(p.read_bytes(), p.name))" % str(INCOME.resolve()))
+    code = (f"from pages._common import loaders; from pathlib import Path; p = Path({str(INCOME.resolve())!r});"
+            "print(loaders.import_user_file(p.read_bytes(), p.name))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, check=True, capture_output=True,
                          text=True, timeout=300)
     return out.stdout.strip().splitlines()[-1]

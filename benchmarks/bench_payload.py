@@ -63,7 +63,7 @@ def _measure(frames: list[gpd.GeoDataFrame]) -> dict:
         out["methods"].append(f"{frame['level'].iloc[0]}: {layer.report.method}")
         back = layer_to_geodataframe(layer)
         gap0, overlap0 = out["within_gap"], out["within_overlap"]
-        for gm, idx in frame.groupby("gemeente_code").indices.items():  # neighbours inside one gemeente
+        for _gm, idx in frame.groupby("gemeente_code").indices.items():  # neighbours inside one gemeente
             before, after = coverage_check(frame.iloc[idx]), coverage_check(back.iloc[idx])
             out["within_overlap"] += max(0.0, after.overlap_m2 - before.overlap_m2)
             out["within_gap"] += max(0.0, after.gap_m2 - before.gap_m2)

@@ -20,10 +20,14 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from core.codes import LEVELS
 from core.errors import StapelkaartError
 from data import cache, http, snapshot
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 LEVEL_NL = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
 
@@ -51,7 +55,7 @@ class _Bars:
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.bars: dict[str, object] = {}
+        self.bars: dict[str, tqdm] = {}
 
     def _bar(self, label: str, total: int | None, unit: str):
         from tqdm import tqdm
@@ -74,7 +78,7 @@ class _Bars:
         def report(fraction: float, text: str) -> None:
             bar = self._bar(label, 100, "%")
             bar.set_postfix_str(text[-40:], refresh=False)
-            bar.update(int(round(fraction * 100)) - bar.n)
+            bar.update(round(fraction * 100) - bar.n)
         return report
 
     def close(self) -> None:
@@ -88,7 +92,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     levels = [lv for lv in LEVELS if lv in args.level]
     bars = _Bars(enabled=not args.quiet)
     t0 = time.monotonic()
-    lines = []
+    lines: list[str] = []
     try:
         with http.count_requests() as counter:
             stats = cbs.load_kwb(args.gemeente, args.year, levels=levels, refresh=args.refresh, progress=bars.rows,
@@ -102,19 +106,15 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                 if n == 0:
                     note = f"  (CBS-tabel {src['table_id']} heeft geen {LEVEL_NL[lv]}cijfers voor deze selectie)"
                 lines.append(f"statistiek {LEVEL_NL[lv]:9s} {src['table_id']}: {n:5d} rijen, {_source_text(src)}{note}")
-            try:
-                from data import pdok
-            except ImportError:
-                pdok = None
-                lines.append("grenzen: data.pdok is (nog) niet beschikbaar; overgeslagen")
-            if pdok is not None:
-                for lv in levels:
-                    label = f"PDOK {LEVEL_NL[lv]}"
-                    gdf = pdok.load_boundaries(codes, args.year, lv, refresh=args.refresh,
-                                               progress=bars.fraction(label))
-                    gsrc = gdf.attrs.get("source", {})
-                    lines.append(f"grenzen    {LEVEL_NL[lv]:9s} {gsrc.get('table_id', '')}: {len(gdf):5d} vlakken, "
-                                 f"{_source_text(gsrc)}")
+            from data import pdok
+
+            for lv in levels:
+                label = f"PDOK {LEVEL_NL[lv]}"
+                gdf = pdok.load_boundaries(codes, args.year, lv, refresh=args.refresh,
+                                           progress=bars.fraction(label))
+                gsrc = gdf.attrs.get("source", {})
+                lines.append(f"grenzen    {LEVEL_NL[lv]:9s} {gsrc.get('table_id', '')}: {len(gdf):5d} vlakken, "
+                             f"{_source_text(gsrc)}")
     finally:
         bars.close()
     for line in lines:

@@ -381,12 +381,14 @@ def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None =
     previous = _previous_data_file(path)
     atomic_write_bytes(path / data_file, payload)
     if keep_versions:
-        record = path / _version_file(man["version"])
+        record_name = _version_file(man["version"])
+        assert record_name is not None, man["version"]  # version_id always yields a valid version
+        record = path / record_name
         if _check_entry(path, record.name).status != "ok":  # a version once written is never rewritten
             atomic_write_bytes(record, manifest_bytes)
     atomic_write_bytes(path / MANIFEST, manifest_bytes)
     # Keep the file the old manifest pointed at: another session may be reading it right now.
-    _remove_stale_files(path, keep={data_file, previous} - {None})
+    _remove_stale_files(path, keep={data_file} | ({previous} if previous else set()))
     return json.loads(manifest_bytes)
 
 
@@ -550,7 +552,7 @@ def restore(key: CacheKey, version: str) -> dict:
     path = _entries_dir() / key.slug
     name = _version_file(version)
     entry = _check_entry(path, name) if name and path.exists() else None
-    if entry is None or entry.status != "ok" or entry.manifest.get("key") != key.to_json():
+    if name is None or entry is None or entry.status != "ok" or entry.manifest.get("key") != key.to_json():
         known = ", ".join(v["version"] for v in versions(key) if v["status"] == "ok") or "geen"
         why = entry.problem if entry is not None and entry.problem else "bestaat niet"
         raise CacheError(f"Versie {str(version)[:80]!r} van {key.describe()} kan niet terug worden gezet ({why}); "

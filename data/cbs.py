@@ -278,7 +278,7 @@ def _check_levels(rows: list[dict], levels: Sequence[str], url: str) -> None:
                      f"not one row at level {'/'.join(absent)} ({len(rows)} rows in all)")
 
 
-def _tidy(rows: list[dict], titles: Mapping[str, Any], meta: _TableMeta, year: int) -> pd.DataFrame:
+def _tidy(rows: list[dict], titles: Mapping[str | None, Any], meta: _TableMeta, year: int) -> pd.DataFrame:
     """Rows of TypedDataSet -> the tidy frame of docs/ARCHITECTURE.md (without attrs)."""
     codes = [strip_code(r.get("WijkenEnBuurten")) for r in rows]
     levels = levels_of(codes)
@@ -292,7 +292,7 @@ def _tidy(rows: list[dict], titles: Mapping[str, Any], meta: _TableMeta, year: i
         "code": pd.array(codes, dtype="string"),
         "level": pd.array(levels, dtype="string"),
         "name": pd.array(names, dtype="string"),
-        "gemeente_code": pd.array([gemeente_of(c) if lv != "land" else pd.NA for c, lv in zip(codes, levels)],
+        "gemeente_code": pd.array([gemeente_of(c) if c is not None and lv != "land" else pd.NA for c, lv in zip(codes, levels)],
                                   dtype="string"),
         "year": np.full(len(rows), int(year), dtype="int64"),
     }
@@ -329,14 +329,14 @@ def _fetch_v3(meta: _TableMeta, gemeente: str | None, levels: Sequence[str], pro
         return got
 
     rows = retry_short(download, label)
-    seen: set[str] = set()
+    seen: set[str | None] = set()
     for row in rows:
         code = strip_code(row.get("WijkenEnBuurten"))
         if code in seen:
             raise FetchError(f"CBS gaf regio {code} twee keer ({shown}); probeer later opnieuw.",
                              f"CBS returned region {code} twice ({shown}); try again later.", url=shown)
         seen.add(code)
-    titles: dict[str, Any] = {}
+    titles: dict[str | None, Any] = {}
     if rows:
         dflt = flt.replace("WijkenEnBuurten", "Key")
         dparams = {"$format": "json", "$filter": dflt, "$inlinecount": "allpages"}
@@ -425,41 +425,24 @@ def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh
     tid = table_id(year)
     units = sorted(selection) if selection is not None else [None]
     keys = {(g, lv): cache.CacheKey.make("kwb", year, lv, [g] if g else "NL") for g in units for lv in levels}
-    cached = {k: cache.get(key) for k, key in keys.items()}
-    if not refresh and all(v is not None for v in cached.values()):
-        return _assemble([(cached[k][0], dict(cached[k][1], _from_cache=True)) for k in keys], tid, year, stale=False)
+    found = {k: cache.get(key) for k, key in keys.items()}
+    cached = {k: (v[0], dict(v[1], _from_cache=True)) for k, v in found.items() if v is not None}
+    if not refresh and len(cached) == len(keys):
+        return _assemble([cached[k] for k in keys], tid, year, stale=False)
 
-    pending: dict[tuple[str | None, str], tuple[pd.DataFrame, dict]] = {}
     try:
         meta = None if year in V4_YEARS else _TableMeta(year, tid)
-        if refresh and meta is not None and meta.modified and all(
-                v is not None and v[1].get("modified") == meta.modified for v in cached.values()):
+        if refresh and meta is not None and meta.modified and len(cached) == len(keys) and all(
+                v[1].get("modified") == meta.modified for v in cached.values()):
             # CBS has not republished the table since our copy: one TableInfos request, no rows again.
             log.info("KWB %s: CBS Modified %s ongewijzigd; cache blijft geldig", tid, meta.modified)
-            parts = [(cached[k][0], dict(cached[k][1], _from_cache=True)) for k in keys]
-            frame = _assemble(parts, tid, year, stale=False)
+            frame = _assemble([cached[k] for k in keys], tid, year, stale=False)
             frame.attrs["source"]["checked_modified"] = meta.modified
             return frame
-        for g in units:
-            todo = [lv for lv in levels if refresh or cached[(g, lv)] is None]
-            if not todo:
-                continue
-            if meta is None:
-                frame, columns, url = _fetch_v4(year, tid, g, todo, progress)
-                modified = None
-            else:
-                frame, url = _fetch_v3(meta, g, todo, progress)
-                columns, modified = meta.columns_attr(), meta.modified
-            fetched_at = http.utc_now_iso()
-            for lv in todo:
-                part = frame[frame["level"] == lv].reset_index(drop=True)
-                part.attrs = {"columns": columns,
-                              "source": {"table_id": tid, "year": year, "url": url, "modified": modified,
-                                         "fetched_at": fetched_at}}
-                pending[(g, lv)] = (part, {"source_url": url, "table_id": tid, "modified": modified,
-                                           "fetched_at": fetched_at})
+        pending = _fetch_missing(meta, year, tid, units, levels,
+                                 {k for k in keys if refresh or k not in cached}, progress)
     except FetchError as err:
-        return _degrade(err, keys, cached, tid, year)
+        return _degrade(err, keys, found, tid, year)
     if not allow_fewer:
         for k, (part, _) in pending.items():
             cache.check_not_fewer(keys[k], len(part))
@@ -470,12 +453,38 @@ def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh
             part, man = pending[k]
             parts.append((part, cache.put_or_keep(key, part, man, notices=notices)))
         else:
-            parts.append((cached[k][0], dict(cached[k][1], _from_cache=True)))
+            parts.append(cached[k])
     frame = _assemble(parts, tid, year, stale=False)
     if notices:
         frame.attrs["source"]["not_stored"] = True
         frame.attrs["source"]["notices"] = notices
     return frame
+
+
+def _fetch_missing(meta: _TableMeta | None, year: int, tid: str, units: Sequence[str | None], levels: Sequence[str],
+                   wanted: set[tuple[str | None, str]], progress: Progress | None
+                   ) -> dict[tuple[str | None, str], tuple[pd.DataFrame, dict]]:
+    """Fetch the (unit, level) parts in ``wanted`` (one request per unit), each with its manifest fields."""
+    pending: dict[tuple[str | None, str], tuple[pd.DataFrame, dict]] = {}
+    for g in units:
+        todo = [lv for lv in levels if (g, lv) in wanted]
+        if not todo:
+            continue
+        if meta is None:
+            frame, columns, url = _fetch_v4(year, tid, g, todo, progress)
+            modified = None
+        else:
+            frame, url = _fetch_v3(meta, g, todo, progress)
+            columns, modified = meta.columns_attr(), meta.modified
+        fetched_at = http.utc_now_iso()
+        for lv in todo:
+            part = frame[frame["level"] == lv].reset_index(drop=True)
+            part.attrs = {"columns": columns,
+                          "source": {"table_id": tid, "year": year, "url": url, "modified": modified,
+                                     "fetched_at": fetched_at}}
+            pending[(g, lv)] = (part, {"source_url": url, "table_id": tid, "modified": modified,
+                                       "fetched_at": fetched_at})
+    return pending
 
 
 def _degrade(err: FetchError, keys: Mapping[tuple, cache.CacheKey], cached: Mapping[tuple, Any], tid: str,

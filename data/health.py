@@ -134,7 +134,7 @@ def _check(rows: list[dict], plan: _Plan, selection: str | None, levels: Sequenc
         seen.add((code, period))
 
 
-def _tidy(rows: list[dict], titles: Mapping[str, Any], plan: _Plan) -> pd.DataFrame:
+def _tidy(rows: list[dict], titles: Mapping[str | None, Any], plan: _Plan) -> pd.DataFrame:
     src = plan.source
     codes = [strip_code(r.get(src.region_dimension)) or "" for r in rows]
     year_of = {src.period_key(y): y for y in plan.years}  # every row's period was checked to be one of these
@@ -192,23 +192,24 @@ def load_health(gemeente: str | None = None, *, levels: Sequence[str] = ("gemeen
     selection = normalise_gemeente(gemeente) if gemeente is not None else None
     levels = [lv for lv in LEVELS if lv in set(levels)]
     keys = _keys(selection, levels, source)
-    cached = {lv: cache.get(k) for lv, k in keys.items()}
-    complete = all(v is not None for v in cached.values())
+    found = {lv: cache.get(k) for lv, k in keys.items()}
+    cached = {lv: v for lv, v in found.items() if v is not None}
+    complete = len(cached) == len(found)
     if complete and not refresh:
-        return _combine(cached, from_cache=True)  # type: ignore[arg-type]
+        return _combine(cached, from_cache=True)
     try:
         plan = _Plan(source)
         if refresh and complete and plan.modified and all(v[1].get("modified") == plan.modified
                                                            for v in cached.values()):
-            return _combine(cached, from_cache=True)  # type: ignore[arg-type]
+            return _combine(cached, from_cache=True)
         url = f"{source.base_url()}/TypedDataSet"
-        select = [source.region_dimension, source.period_dimension, *plan.filters, *plan.keys.values()]
+        select = [source.region_dimension, *filter(None, [source.period_dimension]), *plan.filters, *plan.keys.values()]
         params = {"$filter": plan.odata_filter(selection, levels), "$select": ",".join(select)}
         label = f"{source.table_id} {selection or 'NL'} {'/'.join(levels)}"
         rows = _rows(url, params, label, progress)
         shown = http.full_url(url, params)
         _check(rows, plan, selection, levels, shown)
-        titles: dict[str, Any] = {}
+        titles: dict[str | None, Any] = {}
         if rows:
             dim_filter = params["$filter"].rsplit(" and ", 1)[1].replace(source.region_dimension, "Key")
             dim = _rows(f"{source.base_url()}/{source.region_dimension}", {"$filter": dim_filter},
@@ -216,7 +217,7 @@ def load_health(gemeente: str | None = None, *, levels: Sequence[str] = ("gemeen
             titles = {strip_code(d.get("Key")): d.get("Title") for d in dim}
     except FetchError:
         if complete:
-            frame = _combine(cached, from_cache=True)  # type: ignore[arg-type]
+            frame = _combine(cached, from_cache=True)
             frame.attrs["source"]["stale"] = True
             return frame
         raise

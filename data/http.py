@@ -141,7 +141,7 @@ _active_counters: contextvars.ContextVar[tuple[RequestCounter, ...]] = contextva
 )
 _hooks: list[Callable[[dict], None]] = []
 _total_lock = threading.Lock()
-_total = 0
+_total = [0]                                # attempts since start: one cell, updated under the lock
 
 
 @contextlib.contextmanager
@@ -154,7 +154,7 @@ def count_requests() -> Iterator[RequestCounter]:
     0
     """
     counter = RequestCounter()
-    token = _active_counters.set(_active_counters.get() + (counter,))
+    token = _active_counters.set((*_active_counters.get(), counter))
     try:
         yield counter
     finally:
@@ -163,7 +163,7 @@ def count_requests() -> Iterator[RequestCounter]:
 
 def total_requests() -> int:
     """HTTP attempts made by this process since start (all threads)."""
-    return _total
+    return _total[0]
 
 
 def add_request_hook(hook: Callable[[dict], None]) -> Callable[[dict], None]:
@@ -181,9 +181,8 @@ def remove_request_hook(hook: Callable[[dict], None]) -> None:
 
 
 def _record(url: str, status: int | None, ok: bool, error: str | None, attempt: int, elapsed: float) -> None:
-    global _total
     with _total_lock:
-        _total += 1
+        _total[0] += 1
     for counter in _active_counters.get():
         counter._add(url, ok)
     event = {"url": url, "status": status, "ok": ok, "error": error, "attempt": attempt, "elapsed": elapsed}
@@ -315,6 +314,15 @@ def _attempt(url: str, params: Mapping[str, Any] | None, cfg: HttpSettings, time
              headers: Mapping[str, str] | None) -> tuple[requests.Response, Any]:
     """One GET + validation. Returns (response, parsed JSON) or raises _Retryable / FetchError."""
     shown = full_url(url, params)
+    resp = _send(url, params, cfg, timeout_read, headers)
+    body_text, parsed = _body(resp)
+    _check_status(resp, parsed, body_text, shown)
+    return resp, _check_json(resp, parsed, shown)
+
+
+def _send(url: str, params: Mapping[str, Any] | None, cfg: HttpSettings, timeout_read: float,
+          headers: Mapping[str, str] | None) -> requests.Response:
+    """The GET itself; a network failure becomes _Retryable."""
     try:
         resp = session().get(url, params=params, timeout=(cfg.connect_timeout, timeout_read),
                              headers=dict(headers or {}))
@@ -326,8 +334,11 @@ def _attempt(url: str, params: Mapping[str, Any] | None, cfg: HttpSettings, time
         raise _Retryable("geen verbinding of verbinding verbroken", "no connection or connection reset") from exc
     except requests.exceptions.ContentDecodingError as exc:
         raise _Retryable("antwoord onleesbaar (decodering)", "answer could not be decoded") from exc
+    return resp
 
-    status = resp.status_code
+
+def _body(resp: requests.Response) -> tuple[str, Any]:
+    """(body as text, parsed JSON or None when the body is not JSON or not valid JSON)."""
     body_text = ""
     parsed: Any = None
     ctype = resp.headers.get("Content-Type", "")
@@ -338,7 +349,12 @@ def _attempt(url: str, params: Mapping[str, Any] | None, cfg: HttpSettings, time
                 parsed = json.loads(body_text)
             except ValueError:
                 parsed = None
+    return body_text, parsed
 
+
+def _check_status(resp: requests.Response, parsed: Any, body_text: str, shown: str) -> None:
+    """A retryable status -> _Retryable; any other 4xx/5xx -> FetchError (retrying will not help)."""
+    status = resp.status_code
     if status in RETRY_STATUSES:
         msg = server_message(parsed, body_text if parsed is None else "") or resp.reason or ""
         raise _Retryable(f"HTTP {status} {msg}".strip(), f"HTTP {status} {msg}".strip(),
@@ -354,6 +370,12 @@ def _attempt(url: str, params: Mapping[str, Any] | None, cfg: HttpSettings, time
             "retrying will not help.",
             shown, status=status,
         )
+
+
+def _check_json(resp: requests.Response, parsed: Any, shown: str) -> Any:
+    """The parsed JSON of a 2xx/3xx answer; empty, non-JSON or broken -> _Retryable; an error object -> FetchError."""
+    status = resp.status_code
+    ctype = resp.headers.get("Content-Type", "")
     if not resp.content or not resp.content.strip():
         raise _Retryable("leeg antwoord", "empty answer", status=status)
     if not _is_json_type(ctype):
@@ -374,7 +396,7 @@ def _attempt(url: str, params: Mapping[str, Any] | None, cfg: HttpSettings, time
             "Check table, filter or year; retrying will most likely not help.",
             shown, status=status,
         )
-    return resp, parsed
+    return parsed
 
 
 def get_json_response(url: str, params: Mapping[str, Any] | None = None, *,

@@ -225,7 +225,7 @@ def _download_one(gm: str, year: int, level: str, report: Callable[[str], None])
     known: bool | None = None                       # does PDOK list the gemeente (asked on an empty answer)?
     n_empty = 0
     for attempt in range(pdok_fetch.ANSWER_ATTEMPTS):
-        if attempt:
+        if attempt and problem is not None:       # a retry always follows a problem
             log.warning("%s; nieuwe poging %d/%d", problem.message, attempt, pdok_fetch.ANSWER_ATTEMPTS - 1)
             time.sleep(http.settings().delay(attempt - 1))
         try:
@@ -257,6 +257,7 @@ def _download_one(gm: str, year: int, level: str, report: Callable[[str], None])
                 f"PDOK answered 0 {COLLECTION[level]} for {gm} in {year} {n_empty} time(s) ({url}), although "
                 f"{gm} is in PDOK's gemeenten of {year}. That answer was not stored; try again later.", url)
         raise problem
+    assert feats is not None, url                      # no problem left: the last answer passed the checks
     frame = to_frame(feats, [gm], year, level, url)
     frame.attrs = {
         "source": {"table_id": f"wijken-en-buurten-{year}/{COLLECTION[level]}", "year": year, "url": url,

@@ -169,7 +169,7 @@ def combine(frames: list[gpd.GeoDataFrame], year: int, level: str) -> gpd.GeoDat
     out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=RD_NEW)
     out = out.sort_values("code", kind="stable").reset_index(drop=True)
     sources = [f.attrs.get("source") or {} for f in frames]
-    ages = [s.get("age_days") for s in sources if s.get("age_days") is not None]
+    ages = [a for a in (s.get("age_days") for s in sources) if a is not None]
     source = {"table_id": f"wijken-en-buurten-{year}/{COLLECTION[level]}", "year": year, "url": items_url(year, level),
               "modified": max((s["modified"] for s in sources if s.get("modified")), default=None),
               "fetched_at": min((s["fetched_at"] for s in sources if s.get("fetched_at")), default=None),

@@ -81,7 +81,7 @@ def _download(year: int, level: str, progress: Progress | None) -> gpd.GeoDataFr
 
     problem: FetchError | None = None
     for attempt in range(pdok_fetch.ANSWER_ATTEMPTS):
-        if attempt:
+        if attempt and problem is not None:       # a retry always follows a problem
             log.warning("%s; nieuwe poging %d/%d", problem.message, attempt, pdok_fetch.ANSWER_ATTEMPTS - 1)
             time.sleep(http.settings().delay(attempt - 1))
         try:

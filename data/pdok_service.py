@@ -8,6 +8,7 @@ The boundary year is the statistics year: the URL is
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import SupportsInt
 
 from core.errors import UserInputError
 from data import http
@@ -30,7 +31,7 @@ def items_url(year: int, level: str) -> str:
 def check_year(year: object) -> int:
     """``year`` as an int when it is a whole year 2000..2100, else a UserInputError saying so."""
     try:
-        value = int(year)  # type: ignore[arg-type]
+        value = int(year) if isinstance(year, (SupportsInt, str)) else -1
     except (TypeError, ValueError):
         value = -1
     if value != year or not 2000 <= value <= 2100:

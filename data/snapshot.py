@@ -190,7 +190,8 @@ def _stream_member(zf: zipfile.ZipFile, name: str, dest: Path | None, budget: li
     Returns (sha256, size, bytes-or-None). ``budget[0]`` is the number of bytes the import may still write;
     every chunk is charged against it, so a member that produces more than it declared cannot exceed it.
     """
-    h, size, kept = hashlib.sha256(), 0, bytearray() if dest is None else None
+    h, size = hashlib.sha256(), 0
+    kept: bytearray | None = bytearray() if dest is None else None
     try:
         with zf.open(name) as src, (open(dest, "wb") if dest is not None else contextlib.nullcontext()) as out:
             while chunk := src.read(_CHUNK):
@@ -204,7 +205,7 @@ def _stream_member(zf: zipfile.ZipFile, name: str, dest: Path | None, budget: li
                 h.update(chunk)
                 if out is not None:
                     out.write(chunk)
-                else:
+                elif kept is not None:
                     kept += chunk
     except KeyError as exc:
         raise _error(f"Snapshot {zip_path} is onvolledig: {exc}.", f"Snapshot {zip_path} is incomplete: {exc}.") from exc
@@ -212,6 +213,12 @@ def _stream_member(zf: zipfile.ZipFile, name: str, dest: Path | None, budget: li
         raise _error(f"Snapshot {zip_path} is beschadigd: {name!r} is niet uit te pakken ({exc}). Niets geïmporteerd.",
                      f"Snapshot {zip_path} is damaged: {name!r} cannot be unpacked ({exc}). Nothing imported.") from exc
     return h.hexdigest(), size, (bytes(kept) if kept is not None else None)
+
+
+def _member_bytes(zf: zipfile.ZipFile, name: str, budget: list[int], zip_path: Path) -> tuple[str, bytes]:
+    """(sha256, bytes) of a small JSON member kept in memory (capped at ``_MAX_JSON``)."""
+    sha, _, kept = _stream_member(zf, name, None, budget, zip_path, cap=_MAX_JSON)
+    return sha, kept or b""
 
 
 def _parquet_rows(path: Path) -> int | None:
@@ -277,7 +284,14 @@ def _validate_and_stage(zf: zipfile.ZipFile, zip_path: Path, limits: SnapshotLim
         raise _error(f"{zip_path} is geen Stapelkaart-snapshot ({SNAPSHOT_MANIFEST} ontbreekt).",
                      f"{zip_path} is not a Stapelkaart snapshot ({SNAPSHOT_MANIFEST} is missing).")
     budget = [limits.max_unpacked]
-    _, _, raw = _stream_member(zf, SNAPSHOT_MANIFEST, None, budget, zip_path, cap=_MAX_JSON)
+    entries = _snapshot_entries(zf, zip_path, budget)
+    _check_entry_names(entries, names, zip_path)
+    return [_stage_entry(zf, zip_path, item, n, staging, budget) for n, item in enumerate(entries)]
+
+
+def _snapshot_entries(zf: zipfile.ZipFile, zip_path: Path, budget: list[int]) -> list[dict]:
+    """The entry list of the snapshot manifest, after checking it is readable and of this format version."""
+    _, raw = _member_bytes(zf, SNAPSHOT_MANIFEST, budget, zip_path)
     try:
         snap = json.loads(raw)
     except ValueError as exc:
@@ -296,6 +310,11 @@ def _validate_and_stage(zf: zipfile.ZipFile, zip_path: Path, limits: SnapshotLim
     if not isinstance(entries, list) or not all(isinstance(i, dict) for i in entries):
         raise _error(f"Snapshot {zip_path}: de lijst met items is ongeldig. Niets geïmporteerd.",
                      f"Snapshot {zip_path}: the list of entries is invalid. Nothing imported.")
+    return entries
+
+
+def _check_entry_names(entries: list[dict], names: set[str], zip_path: Path) -> None:
+    """Refuse unsafe or unknown member names, bad version lists and an entry named twice."""
     allowed = {SNAPSHOT_MANIFEST}
     for item in entries:
         slug, data_file = str(item.get("slug", "")), str(item.get("data_file", ""))
@@ -319,43 +338,44 @@ def _validate_and_stage(zf: zipfile.ZipFile, zip_path: Path, limits: SnapshotLim
         raise _error(f"Snapshot {zip_path} noemt een item twee keer. Niets geïmporteerd.",
                      f"Snapshot {zip_path} names an entry twice. Nothing imported.")
 
-    staged: list[tuple[str, dict, str, bytes, list]] = []
-    for n, item in enumerate(entries):
-        slug, data_file = str(item["slug"]), str(item["data_file"])
-        mname, dname = f"entries/{slug}/{cache.MANIFEST}", f"entries/{slug}/{data_file}"
-        msha, _, mbytes = _stream_member(zf, mname, None, budget, zip_path, cap=_MAX_JSON)
-        try:
-            manifest = json.loads(mbytes)
-            if not isinstance(manifest, dict):
-                raise ValueError("manifest is geen object")
-        except ValueError as exc:
-            raise _error(f"Snapshot {zip_path}: manifest van {slug} is onleesbaar ({exc}).",
-                         f"Snapshot {zip_path}: manifest of {slug} is unreadable ({exc}).") from exc
-        target = staging / f"{n}-{data_file}"
-        dsha, dsize, _ = _stream_member(zf, dname, target, budget, zip_path)
-        if (dsha != item.get("sha256") or dsha != manifest.get("sha256") or dsize != manifest.get("size")
-                or msha != item.get("manifest_sha256")
-                or manifest.get("data_file") != data_file or manifest.get("format_version") != cache.FORMAT_VERSION):
-            raise _error(
-                f"Snapshot {zip_path} is beschadigd: controlesom van {slug} klopt niet. Niets geïmporteerd.",
-                f"Snapshot {zip_path} is damaged: checksum of {slug} does not match. Nothing imported.")
-        try:
-            key = cache.CacheKey.from_json(manifest["key"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _error(f"Snapshot {zip_path}: item {slug} heeft geen geldige sleutel.",
-                         f"Snapshot {zip_path}: entry {slug} has no valid key.") from exc
-        if key.slug != slug:
-            raise _error(f"Snapshot {zip_path}: item {slug} hoort bij sleutel {key.slug}.",
-                         f"Snapshot {zip_path}: entry {slug} belongs to key {key.slug}.")
-        rows = _parquet_rows(target)
-        if rows is None or rows != manifest.get("rows"):
-            raise _error(f"Snapshot {zip_path}: databestand van {slug} is geen geldig Parquet-bestand met "
-                         f"{manifest.get('rows')} rijen. Niets geïmporteerd.",
-                         f"Snapshot {zip_path}: the data file of {slug} is not a valid Parquet file with "
-                         f"{manifest.get('rows')} rows. Nothing imported.")
-        staged.append((slug, manifest, target.name, mbytes,
-                       _stage_versions(zf, zip_path, item, manifest, staging, n, target.name, budget)))
-    return staged
+
+def _stage_entry(zf: zipfile.ZipFile, zip_path: Path, item: dict, n: int, staging: Path,
+                 budget: list[int]) -> tuple[str, dict, str, bytes, list]:
+    """Check one entry (manifest, checksums, key, Parquet rows) and stage its data file and kept versions."""
+    slug, data_file = str(item["slug"]), str(item["data_file"])
+    mname, dname = f"entries/{slug}/{cache.MANIFEST}", f"entries/{slug}/{data_file}"
+    msha, mbytes = _member_bytes(zf, mname, budget, zip_path)
+    try:
+        manifest = json.loads(mbytes)
+        if not isinstance(manifest, dict):
+            raise ValueError("manifest is geen object")
+    except ValueError as exc:
+        raise _error(f"Snapshot {zip_path}: manifest van {slug} is onleesbaar ({exc}).",
+                     f"Snapshot {zip_path}: manifest of {slug} is unreadable ({exc}).") from exc
+    target = staging / f"{n}-{data_file}"
+    dsha, dsize, _ = _stream_member(zf, dname, target, budget, zip_path)
+    if (dsha != item.get("sha256") or dsha != manifest.get("sha256") or dsize != manifest.get("size")
+            or msha != item.get("manifest_sha256")
+            or manifest.get("data_file") != data_file or manifest.get("format_version") != cache.FORMAT_VERSION):
+        raise _error(
+            f"Snapshot {zip_path} is beschadigd: controlesom van {slug} klopt niet. Niets geïmporteerd.",
+            f"Snapshot {zip_path} is damaged: checksum of {slug} does not match. Nothing imported.")
+    try:
+        key = cache.CacheKey.from_json(manifest["key"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _error(f"Snapshot {zip_path}: item {slug} heeft geen geldige sleutel.",
+                     f"Snapshot {zip_path}: entry {slug} has no valid key.") from exc
+    if key.slug != slug:
+        raise _error(f"Snapshot {zip_path}: item {slug} hoort bij sleutel {key.slug}.",
+                     f"Snapshot {zip_path}: entry {slug} belongs to key {key.slug}.")
+    rows = _parquet_rows(target)
+    if rows is None or rows != manifest.get("rows"):
+        raise _error(f"Snapshot {zip_path}: databestand van {slug} is geen geldig Parquet-bestand met "
+                     f"{manifest.get('rows')} rijen. Niets geïmporteerd.",
+                     f"Snapshot {zip_path}: the data file of {slug} is not a valid Parquet file with "
+                     f"{manifest.get('rows')} rows. Nothing imported.")
+    return (slug, manifest, target.name, mbytes,
+            _stage_versions(zf, zip_path, item, manifest, staging, n, target.name, budget))
 
 
 def _stage_versions(zf, zip_path: Path, item: dict, manifest: dict, staging: Path, n: int, current_staged: str,
@@ -366,7 +386,7 @@ def _stage_versions(zf, zip_path: Path, item: dict, manifest: dict, staging: Pat
     out = []
     for m, v in enumerate(item.get("versions") or []):
         vfile, data_file = str(v["file"]), str(v["data_file"])
-        vsha, _, vbytes = _stream_member(zf, f"entries/{slug}/{vfile}", None, budget, zip_path, cap=_MAX_JSON)
+        vsha, vbytes = _member_bytes(zf, f"entries/{slug}/{vfile}", budget, zip_path)
         try:
             vman = json.loads(vbytes)
         except ValueError as exc:
@@ -395,10 +415,10 @@ def _move_in(staged: list[tuple[str, dict, str, bytes, list]], staging: Path, ov
     for slug, manifest, staged_name, mbytes, kept in staged:
         path = root / slug
         existing = cache._check_entry(path) if path.exists() else None
-        if existing is not None and existing.status == "ok" and not overwrite_newer:
-            if str(existing.manifest.get("fetched_at", "")) > str(manifest.get("fetched_at", "")):
-                report.skipped.append((slug, "bestaand item is nieuwer"))
-                continue
+        if (existing is not None and existing.status == "ok" and not overwrite_newer
+                and str(existing.manifest.get("fetched_at", "")) > str(manifest.get("fetched_at", ""))):
+            report.skipped.append((slug, "bestaand item is nieuwer"))
+            continue
         path.mkdir(parents=True, exist_ok=True)
         previous = cache._previous_data_file(path)
         data_file = manifest["data_file"]

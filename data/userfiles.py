@@ -204,7 +204,7 @@ def safe_filename(name: str) -> str:
     return base
 
 
-def _norm_header(text: str) -> str:
+def _norm_header(text: object) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().lower()
 
 
@@ -291,11 +291,12 @@ def _read_csv(data: bytes, filename: str) -> _Grid:
         if score > best_score:
             best, best_score = delim, score
     reader = csv.reader(io.StringIO(text), delimiter=best)
-    rows, numbers = [], []
+    rows: list[list[object]] = []
+    numbers: list[int] = []
     for lineno, row in enumerate(reader, start=1):
         if lineno > MAX_ROWS:
             raise _too_many_rows(filename)
-        values = [c.strip() if c.strip() else None for c in row]
+        values: list[object] = [c.strip() if c.strip() else None for c in row]
         width = next((n for n in range(len(values), 0, -1) if values[n - 1] is not None), 0)
         if width > MAX_COLUMNS:
             raise _too_many_columns(filename, f"rij {lineno}", f"row {lineno}", width)
@@ -341,14 +342,15 @@ def _check_xlsx_archive(data: bytes, filename: str) -> None:
     total = sum(i.file_size for i in infos)
     worst = max(infos, key=lambda i: i.file_size / max(i.compress_size, 1), default=None)
     ratio = worst.file_size / max(worst.compress_size, 1) if worst is not None else 0
+    part = worst.filename if worst is not None else "-"
     if total > MAX_XLSX_UNPACKED or (worst is not None and worst.file_size > 1_000_000 and ratio > MAX_XLSX_RATIO):
         n = {lang: (format_number(total / 1e6, 0, lang), format_number(ratio, 0, lang),
                     format_number(MAX_XLSX_UNPACKED / 1e6, 0, lang), format_number(MAX_XLSX_RATIO, 0, lang))
              for lang in ("nl", "en")}
-        raise _fail(filename, f"het XLSX-bestand pakt uit tot {n['nl'][0]} MB (onderdeel {worst.filename}: "
+        raise _fail(filename, f"het XLSX-bestand pakt uit tot {n['nl'][0]} MB (onderdeel {part}: "
                     f"{n['nl'][1]}x gecomprimeerd); de grens is {n['nl'][2]} MB en "
                     f"{n['nl'][3]}x. Sla het op als CSV of laat overbodige bladen weg.",
-                    f"the XLSX file unpacks to {n['en'][0]} MB (part {worst.filename}: {n['en'][1]}x "
+                    f"the XLSX file unpacks to {n['en'][0]} MB (part {part}: {n['en'][1]}x "
                     f"compressed); the limit is {n['en'][2]} MB and {n['en'][3]}x. Save it "
                     "as CSV or remove unneeded sheets.")
 
@@ -373,23 +375,7 @@ def _read_xlsx(data: bytes, filename: str, problems: _Problems) -> _Grid:
         for cells in ws.iter_rows():
             if len(rows) >= MAX_ROWS:
                 raise _too_many_rows(filename)
-            values: list[object] = []
-            row_no = None
-            for cell in cells:
-                if getattr(cell, "row", None) is None:      # EmptyCell
-                    values.append(None)
-                    continue
-                row_no = cell.row
-                value = cell.value
-                if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-                    problems.error(f"cel {cell.coordinate} bevat een formule ({str(value)[:40]}); formules worden "
-                                   "niet uitgerekend: plak de waarden (Plakken speciaal > Waarden)")
-                    value = None
-                elif isinstance(value, str):
-                    value = value.strip() or None
-                values.append(value)
-            while values and values[-1] is None:
-                values.pop()
+            values, row_no = _xlsx_row(cells, problems)
             if len(values) > MAX_COLUMNS:
                 ref = f"rij {row_no}" if row_no is not None else f"rij {len(rows) + 1}"
                 raise _too_many_columns(filename, ref, ref.replace("rij", "row"), len(values))
@@ -401,7 +387,35 @@ def _read_xlsx(data: bytes, filename: str, problems: _Problems) -> _Grid:
         merges = _merged_ranges(wb._archive, sheet_path) if sheet_path else []
     finally:
         wb.close()
-    # Fill merged cells with the value of their top-left cell, so a merged header names every column.
+    _fill_merged(rows, numbers, merges)
+    return _Grid(rows, numbers, "xlsx")
+
+
+def _xlsx_row(cells, problems: _Problems) -> tuple[list[object], int | None]:
+    """(cell values without trailing empties, sheet row number or None for an all-empty row); a formula
+    is reported and read as empty, text is stripped."""
+    values: list[object] = []
+    row_no = None
+    for cell in cells:
+        if getattr(cell, "row", None) is None:      # EmptyCell
+            values.append(None)
+            continue
+        row_no = cell.row
+        value = cell.value
+        if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+            problems.error(f"cel {cell.coordinate} bevat een formule ({str(value)[:40]}); formules worden "
+                           "niet uitgerekend: plak de waarden (Plakken speciaal > Waarden)")
+            value = None
+        elif isinstance(value, str):
+            value = value.strip() or None
+        values.append(value)
+    while values and values[-1] is None:
+        values.pop()
+    return values, row_no
+
+
+def _fill_merged(rows: list[list[object]], numbers: list[int], merges) -> None:
+    """Fill merged cells with the value of their top-left cell, so a merged header names every column."""
     index = {n: i for i, n in enumerate(numbers)}
     for min_row, min_col, max_row, max_col in merges:
         top = index.get(min_row)
@@ -418,7 +432,6 @@ def _read_xlsx(data: bytes, filename: str, problems: _Problems) -> _Grid:
             for c in range(min_col - 1, max_col):
                 if row[c] is None:
                     row[c] = value
-    return _Grid(rows, numbers, "xlsx")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -433,32 +446,9 @@ def _find_code_columns(grid: _Grid, code_column: str | None, filename: str) -> t
     """(primary column, fallback code columns, header row index or None)."""
     width = max((len(r) for r in grid.rows), default=0)
     if code_column is not None:
-        wanted = _norm_header(code_column)
-        for i, row in enumerate(grid.rows):
-            for c, value in enumerate(row):
-                if value is not None and _norm_header(value) == wanted:
-                    return c, [], i
-        headers = [str(v) for v in (grid.rows[0] if grid.rows else []) if v is not None]
-        raise UserFileError(
-            f"Bestand '{filename}': kolom '{code_column}' niet gevonden; kolommen in de eerste rij: "
-            f"{', '.join(headers[:20]) or '(geen)'}.",
-            f"File '{filename}': column '{code_column}' not found; columns in the first row: "
-            f"{', '.join(headers[:20]) or '(none)'}.",
-            problems=[f"kolom '{code_column}' ontbreekt"])
-    distinct: list[set[str]] = [set() for _ in range(width)]
-    for row in grid.rows:
-        for c, value in enumerate(row):
-            code = _norm_code(value)
-            if code and CODE_RE.match(code):
-                distinct[c].add(code)
-    name_rank = {n: i for i, n in enumerate(CODE_COLUMN_NAMES)}
-    header_names: dict[int, tuple[int, int]] = {}       # column -> (name rank, row index)
-    for i, row in enumerate(grid.rows[:200]):
-        for c, value in enumerate(row):
-            if isinstance(value, str):
-                key = re.sub(r"[\s\-]+", "_", value.strip().lower())
-                if key in name_rank and c not in header_names:
-                    header_names[c] = (name_rank[key], i)
+        return _named_code_column(grid, code_column, filename)
+    distinct = _codes_per_column(grid, width)
+    header_names = _code_header_names(grid)
     candidates = [c for c in range(width) if len(distinct[c]) > 0]
     if not candidates:
         if header_names:                       # a code column by name whose values are all malformed
@@ -473,6 +463,46 @@ def _find_code_columns(grid: _Grid, code_column: str | None, filename: str) -> t
     primary = max(candidates, key=lambda c: (len(distinct[c]), -header_names.get(c, (99, 0))[0], -c))
     fallbacks = sorted((c for c in candidates if c != primary), key=lambda c: -len(distinct[c]))
     return primary, fallbacks, None
+
+
+def _named_code_column(grid: _Grid, code_column: str, filename: str) -> tuple[int, list[int], int | None]:
+    """The column whose header is ``code_column`` (first match, any row); absent -> UserFileError."""
+    wanted = _norm_header(code_column)
+    for i, row in enumerate(grid.rows):
+        for c, value in enumerate(row):
+            if value is not None and _norm_header(value) == wanted:
+                return c, [], i
+    headers = [str(v) for v in (grid.rows[0] if grid.rows else []) if v is not None]
+    raise UserFileError(
+        f"Bestand '{filename}': kolom '{code_column}' niet gevonden; kolommen in de eerste rij: "
+        f"{', '.join(headers[:20]) or '(geen)'}.",
+        f"File '{filename}': column '{code_column}' not found; columns in the first row: "
+        f"{', '.join(headers[:20]) or '(none)'}.",
+        problems=[f"kolom '{code_column}' ontbreekt"])
+
+
+def _codes_per_column(grid: _Grid, width: int) -> list[set[str]]:
+    """Per column, the distinct well-formed region codes in it."""
+    distinct: list[set[str]] = [set() for _ in range(width)]
+    for row in grid.rows:
+        for c, value in enumerate(row):
+            code = _norm_code(value)
+            if code and CODE_RE.match(code):
+                distinct[c].add(code)
+    return distinct
+
+
+def _code_header_names(grid: _Grid) -> dict[int, tuple[int, int]]:
+    """Columns whose header (first 200 rows) is a known code-column name: column -> (name rank, row index)."""
+    name_rank = {n: i for i, n in enumerate(CODE_COLUMN_NAMES)}
+    header_names: dict[int, tuple[int, int]] = {}       # column -> (name rank, row index)
+    for i, row in enumerate(grid.rows[:200]):
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                key = re.sub(r"[\s\-]+", "_", value.strip().lower())
+                if key in name_rank and c not in header_names:
+                    header_names[c] = (name_rank[key], i)
+    return header_names
 
 
 def _code_of_row(row: list[object], primary: int, fallbacks: list[int]) -> tuple[str | None, str | None]:
@@ -515,10 +545,8 @@ def _interpret(grid: _Grid, filename: str, code_column: str | None, problems: _P
                     "the file has a header but no data rows.")
     # Header block: the header-like rows above the first data row (title rows with one text in column A,
     # like "Tabel 1", are skipped). Text of all block rows is joined per column.
-    if header_idx is not None:
-        block = [header_idx]
-    else:
-        block = [i for i in range(first_data) if _is_header_like(grid.rows[i])]
+    block = ([header_idx] if header_idx is not None
+             else [i for i in range(first_data) if _is_header_like(grid.rows[i])])
     width = max(len(r) for r in grid.rows)
     names: list[str] = []
     for c in range(width):
@@ -539,10 +567,23 @@ def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: 
            unknown_codes: str, problems: _Problems):
     primary, fallbacks, first_data, names, header_width = _interpret(grid, filename, code_column, problems)
     code_cols = {primary, *fallbacks}
-    width = len(names)
     code_label = names[primary] or (_col_letter(primary) if grid.kind == "xlsx" else f"kolom {primary + 1}")
 
-    # Rows: code + raw values.
+    records = _code_rows(grid, first_data, primary, fallbacks, code_label, header_width, problems)
+    if not records and not problems.errors:
+        raise _fail(filename, "het bestand bevat geen rijen met een regiocode.", "the file has no rows with a region code.")
+    records = _check_codes(records, grid, code_label, valid_codes, unknown_codes, problems)
+    rows = [grid.row_numbers[i] for i, _, _ in records]
+    columns, text_columns = _numeric_columns(grid, records, names, code_cols, problems)
+    name_col = next((lbl for lbl in text_columns if re.search(r"naam|name|regio", lbl, re.I)), None)
+    return records, columns, text_columns, name_col, names, code_label, rows
+
+
+def _code_rows(grid: _Grid, first_data: int, primary: int, fallbacks: list[int], code_label: str,
+               header_width: int, problems: _Problems) -> list[tuple[int, str, list[object]]]:
+    """The data rows with a region code: (grid index, code, row). A row that looks like data but has no valid
+    code is an error; blank lines, footnotes and section titles are skipped."""
+    code_cols = {primary, *fallbacks}
     records: list[tuple[int, str, list[object]]] = []        # (grid index, code, row)
     for i in range(first_data, len(grid.rows)):
         row = grid.rows[i]
@@ -551,26 +592,30 @@ def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: 
         if code is None:
             if not value_cells and not (raw and CODEISH_RE.match(raw)):
                 continue                      # blank line, footnote ("Bron: CBS ..."), section title
-            rowref = f"rij {grid.row_numbers[i]}"
-            if raw is None:
-                problems.error(f"{rowref}, kolom '{code_label}': regiocode ontbreekt")
-            elif CODEISH_RE.match(raw):
-                problems.error(f"{rowref}, kolom '{code_label}': misvormde regiocode '{raw[:20]}' "
-                               "(verwacht GM0479, WK047912, BU04791201 of NL00)")
-            elif raw.lower() in TOTAL_WORDS:
-                problems.error(f"{rowref}, kolom '{code_label}': '{raw[:20]}' zonder gemeentecode")
-            else:
-                problems.error(f"{rowref}, kolom '{code_label}': '{raw[:20]}' is geen regiocode "
-                               "(verwacht GM0479, WK047912, BU04791201 of NL00)")
+            problems.error(f"rij {grid.row_numbers[i]}, kolom '{code_label}': {_code_problem(raw)}")
             continue
         filled = next((n for n in range(len(row), 0, -1) if row[n - 1] is not None), 0)
         if grid.kind == "csv" and header_width and filled > header_width:
             problems.error(userchecks.ragged_problem(grid.row_numbers[i], filled, header_width))
         records.append((i, code, row))
-    if not records and not problems.errors:
-        raise _fail(filename, "het bestand bevat geen rijen met een regiocode.", "the file has no rows with a region code.")
+    return records
 
-    # Duplicate and unknown codes.
+
+def _code_problem(raw: str | None) -> str:
+    """Why a row's code cell (``raw``) is not a region code."""
+    if raw is None:
+        return "regiocode ontbreekt"
+    if CODEISH_RE.match(raw):
+        return f"misvormde regiocode '{raw[:20]}' (verwacht GM0479, WK047912, BU04791201 of NL00)"
+    if raw.lower() in TOTAL_WORDS:
+        return f"'{raw[:20]}' zonder gemeentecode"
+    return f"'{raw[:20]}' is geen regiocode (verwacht GM0479, WK047912, BU04791201 of NL00)"
+
+
+def _check_codes(records: list[tuple[int, str, list[object]]], grid: _Grid, code_label: str,
+                 valid_codes: Collection[str] | None, unknown_codes: str,
+                 problems: _Problems) -> list[tuple[int, str, list[object]]]:
+    """Duplicate codes are errors; codes outside ``valid_codes`` are errors or (``"skip"``) left out."""
     seen: dict[str, int] = {}
     valid = None if valid_codes is None else {str(c).strip().upper() for c in valid_codes}
     kept, skipped = [], []
@@ -590,17 +635,19 @@ def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: 
         kept.append(rec)
     if skipped:
         problems.warn(f"{len(skipped)} rijen met codes buiten de selectie overgeslagen (bijv. {', '.join(skipped[:3])})")
-    records = kept
-    if skipped and not records:
+    if skipped and not kept:
         problems.error(f"geen enkele code hoort bij de selectie ({len(skipped)} rijen overgeslagen, "
                        f"bijv. {', '.join(skipped[:3])})")
+    return kept
 
-    # Columns: numeric if most non-missing cells are numbers, text (ignored) otherwise.
+
+def _numeric_columns(grid: _Grid, records: list[tuple[int, str, list[object]]], names: list[str],
+                     code_cols: set[int], problems: _Problems) -> tuple[list[tuple[int, str, np.ndarray]], list[str]]:
+    """(numeric columns as (column, label, values), labels of text columns, which are ignored)."""
     used_names: dict[str, int] = {}
     columns: list[tuple[int, str, np.ndarray]] = []
-    rows = [grid.row_numbers[i] for i, _, _ in records]
     text_columns: list[str] = []
-    for c in range(width):
+    for c in range(len(names)):
         if c in code_cols:
             continue
         name = names[c] or ""
@@ -632,8 +679,7 @@ def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: 
         columns.append((c, label, values))
     if not columns:
         problems.error("geen kolom met getallen gevonden naast de codekolom")
-    name_col = next((lbl for lbl in text_columns if re.search(r"naam|name|regio", lbl, re.I)), None)
-    return records, columns, text_columns, name_col, names, code_label, rows
+    return columns, text_columns
 
 
 # --------------------------------------------------------------------------------------------------
@@ -657,6 +703,50 @@ def load_indicator_file(source: str | Path | bytes, *, filename: str | None = No
     """
     if unknown_codes not in ("error", "skip"):
         raise ValueError(f"unknown_codes must be 'error' or 'skip', not {unknown_codes!r}")
+    name, data = _read_source(source, filename, max_bytes)
+
+    problems = _Problems()
+    grid = _read_grid(data, name, problems)
+
+    records, columns, text_columns, name_col, names, code_label, row_numbers = _parse(
+        grid, name, code_column=code_column, valid_codes=valid_codes, unknown_codes=unknown_codes,
+        problems=problems)
+
+    known, rename, drop, file_year = _known_file(columns, year, problems)
+    for _, lbl, values in columns:            # values an indicator cannot have (percentages 0-100, rates >= 0)
+        out = rename.get(lbl, lbl)
+        indicator = known.mapping.get(out) if known is not None else out
+        for problem in userchecks.range_problems(lbl, indicator or "", values, row_numbers, bounds or {}):
+            problems.error(problem)
+    problems.raise_if_errors(name)
+
+    codes = [code for _, code, _ in records]
+    data_cols = {}
+    original: dict[str, str] = {}
+    for _, lbl, values in columns:
+        if lbl in drop:
+            continue
+        out = rename.get(lbl, lbl)
+        data_cols[out] = values
+        original[out] = lbl
+    frame = pd.DataFrame(data_cols, index=pd.Index(codes, name="code", dtype=object), dtype="float64")
+    if text_columns:
+        problems.warn(f"tekstkolommen genegeerd: {', '.join(text_columns[:10])}")
+    c = names.index(name_col) if name_col is not None and name_col in names else None
+    region_names = ({code: str(_cell(row, c)) for _, code, row in records if _cell(row, c) is not None}
+                    if c is not None else {})
+    mapping = {col: ind for col, ind in (known.mapping.items() if known else ()) if col in frame.columns}
+    frame.attrs["source"] = {"file": name, "year": file_year, "known": known.key if known else None,
+                             "citation": known.source if known else name, "code_column": code_label}
+    return UserIndicatorFile(
+        frame=frame, source=name, year=None if file_year is None else int(file_year), columns=original,
+        mapping=mapping, known=known.key if known else None, citation=known.source if known else name,
+        names=region_names, warnings=problems.warnings, boundary_year=known.boundary_year if known else None,
+    )
+
+
+def _read_source(source: str | Path | bytes, filename: str | None, max_bytes: int) -> tuple[str, bytes]:
+    """(safe file name, bytes) of an upload or a path; too large, missing or empty -> UserFileError."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         name = safe_filename(filename or "upload")
         size = len(source)
@@ -674,8 +764,11 @@ def load_indicator_file(source: str | Path | bytes, *, filename: str | None = No
         data = path.read_bytes()
     if not data.strip():
         raise _fail(name, "het bestand is leeg.", "the file is empty.")
+    return name, data
 
-    problems = _Problems()
+
+def _read_grid(data: bytes, name: str, problems: _Problems) -> _Grid:
+    """The cell grid of an XLSX (recognised by its bytes) or CSV file; .xls, a fake .xlsx or no cells -> error."""
     suffix = Path(name).suffix.lower()
     if data[:4] == b"PK\x03\x04":
         grid = _read_xlsx(data, name, problems)
@@ -688,12 +781,12 @@ def load_indicator_file(source: str | Path | bytes, *, filename: str | None = No
         grid = _read_csv(data, name)
     if not any(any(v is not None for v in row) for row in grid.rows):
         raise _fail(name, "het bestand is leeg.", "the file is empty.")
+    return grid
 
-    records, columns, text_columns, name_col, names, code_label, row_numbers = _parse(
-        grid, name, code_column=code_column, valid_codes=valid_codes, unknown_codes=unknown_codes,
-        problems=problems)
 
-    # Known file? Match on the normalised column names.
+def _known_file(columns: list[tuple[int, str, np.ndarray]], year: int | None, problems: _Problems
+                ) -> tuple[KnownFile | None, dict[str, str], set[str], int | float | None]:
+    """(known file matched on the column names, its renames, columns to drop, the year of the values)."""
     labels = {_norm_header(lbl): lbl for _, lbl, _ in columns}
     known = next((k for k in KNOWN_FILES.values() if all(col in labels for col in k.identify)), None)
     rename: dict[str, str] = {}
@@ -718,38 +811,7 @@ def load_indicator_file(source: str | Path | bytes, *, filename: str | None = No
                     drop.add(lbl)
     if isinstance(file_year, float) or (file_year is not None and not 1900 <= int(file_year) <= 2100):
         problems.error(f"jaar {file_year!r} is ongeldig")
-    for _, lbl, values in columns:            # values an indicator cannot have (percentages 0-100, rates >= 0)
-        out = rename.get(lbl, lbl)
-        indicator = known.mapping.get(out) if known is not None else out
-        for problem in userchecks.range_problems(lbl, indicator or "", values, row_numbers, bounds or {}):
-            problems.error(problem)
-    problems.raise_if_errors(name)
-
-    codes = [code for _, code, _ in records]
-    data_cols = {}
-    original: dict[str, str] = {}
-    for _, lbl, values in columns:
-        if lbl in drop:
-            continue
-        out = rename.get(lbl, lbl)
-        data_cols[out] = values
-        original[out] = lbl
-    frame = pd.DataFrame(data_cols, index=pd.Index(codes, name="code", dtype=object), dtype="float64")
-    if text_columns:
-        problems.warn(f"tekstkolommen genegeerd: {', '.join(text_columns[:10])}")
-    region_names: dict[str, str] = {}
-    if name_col is not None:
-        c = names.index(name_col) if name_col in names else None
-        if c is not None:
-            region_names = {code: str(_cell(row, c)) for _, code, row in records if _cell(row, c) is not None}
-    mapping = {col: ind for col, ind in (known.mapping.items() if known else ()) if col in frame.columns}
-    frame.attrs["source"] = {"file": name, "year": file_year, "known": known.key if known else None,
-                             "citation": known.source if known else name, "code_column": code_label}
-    return UserIndicatorFile(
-        frame=frame, source=name, year=None if file_year is None else int(file_year), columns=original,
-        mapping=mapping, known=known.key if known else None, citation=known.source if known else name,
-        names=region_names, warnings=problems.warnings, boundary_year=known.boundary_year if known else None,
-    )
+    return known, rename, drop, file_year
 
 
 def _too_large(name: str, size: int, limit: int) -> UserFileError:

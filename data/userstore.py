@@ -39,6 +39,7 @@ API::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -116,10 +117,8 @@ def _create_secret(path: Path) -> bytes:
             fh.write(secrets.token_hex(32))
             fh.flush()
             os.fsync(fh.fileno())
-        try:
+        with contextlib.suppress(FileExistsError):      # another process made it first: keep theirs
             os.link(tmp, path)
-        except FileExistsError:
-            pass
     finally:
         os.unlink(tmp)
     found = _read_secret(path)
@@ -305,7 +304,8 @@ def get(digest: str):
 def default_files() -> list[str]:
     """Digests every view includes (set by an admin), in the order they were made default; unknown ones left out."""
     m = _read_meta(store_dir() / DEFAULTS) or {}
-    digests = m.get("digests") if isinstance(m.get("digests"), list) else []
+    found = m.get("digests")
+    digests = found if isinstance(found, list) else []
     return [d for d in digests if exists(d)]
 
 
@@ -333,8 +333,8 @@ def parse_files_param(value: str | None) -> tuple[list[str], list[str]]:
     escaped text) and shows the rest. Duplicates are dropped.
     """
     good, bad = [], []
-    for part in (value or "").split(","):
-        part = part.strip()
+    for raw in (value or "").split(","):
+        part = raw.strip()
         if not part:
             continue
         if exists(part):

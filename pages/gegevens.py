@@ -89,6 +89,9 @@ def _view_codes() -> set[str] | None:
     return {*map(str, frame["code"]), *view.gemeenten, "NL00"} if len(frame) else None
 
 
+if view.gemeenten:      # the view's data an import is checked against: say when it is stale or degraded
+    for text in loaders.data_notices(view):
+        st.warning(fmt.md(text), icon=":material/warning:")
 
 st.subheader(t("import_title", lang))
 st.caption(t("import_help", lang))

@@ -32,6 +32,8 @@ try:
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
+for text in loaders.data_notices(view):   # stale cache / degraded source behind this table (issue 20)
+    st.warning(fmt.md(text), icon=":material/warning:")
 if table.empty:
     st.info(t("no_focus", lang))
     st.stop()
@@ -49,7 +51,7 @@ ref_word = t("ref_short_" + view.reference, lang)
 style = loaders.COMPARATOR_STYLE
 own = t("own_gemeente", lang)
 long = []
-for n, (fid, row) in enumerate(focus_rows.iterrows()):
+for fid, row in focus_rows.iterrows():
     refs = [(g, "gemeente") for g in str(row["gemeenten"]).split(";") if g in table.index]
     refs += [(i, "land") for i in table.index[table["kind"] == "land"]]
     for rid, kind in [(fid, "focus"), *refs]:
@@ -92,7 +94,7 @@ st.altair_chart(chart, width="content")
 per_row = min(3, len(focus_rows))
 for start in range(0, len(focus_rows), per_row):
     cols = st.columns(per_row)
-    for col, (fid, row) in zip(cols, list(focus_rows.iterrows())[start:start + per_row]):
+    for col, fid in zip(cols, list(focus_rows.index)[start:start + per_row]):
         with col:
             st.subheader(fmt.md(names[fid]))
             # the same sentence as the profile, presentation mode and PDF: "k van de n bekende domeinen (van m)",

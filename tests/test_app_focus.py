@@ -58,7 +58,7 @@ def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, 
     by = {r["WijkenEnBuurten"].strip(): r for r in rows}
     num = sum(by[c]["PersonenPerSoortUitkeringBijstand_94"] for c in ("WK047911", "WK047921"))
     den = sum(by[c]["AantalInwoners_5"] for c in ("WK047911", "WK047921"))
-    profile = [d.value for d in at.dataframe if "Waarde" in d.value.columns][0].set_index("Indicator")
+    profile = next(d.value for d in at.dataframe if "Waarde" in d.value.columns).set_index("Indicator")
     shown = profile.loc[label(reg.INDICATORS["bijstand_per_1000"], "nl"), "Waarde"]
     assert shown == fmt_num(1000 * num / den, 1, "nl")
     corp = sum(by[c]["InBezitWoningcorporatie_49"] * by[c]["Woningvoorraad_35"] for c in ("WK047911", "WK047921"))

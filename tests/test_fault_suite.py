@@ -293,7 +293,9 @@ def test_D05_boundary_change_marks_trend_not_comparable():
     """D05 Indelingswijziging 3 in 2023 -> 2022 not comparable with 2023/2024; 2 = code changed too."""
     from indicators.trend import trend
 
-    frame = lambda flag: pd.DataFrame({"code": ["WK036399"], "indelingswijziging_gemeente_wijk_buurt": [flag]})
+    def frame(flag):
+        return pd.DataFrame({"code": ["WK036399"], "indelingswijziging_gemeente_wijk_buurt": [flag]})
+
     out = trend({2022: frame("1"), 2023: frame("3"), 2024: frame("1")}, "WK036399", {2022: 10.0, 2023: 11.0, 2024: 12.0})
     assert out["comparable"].tolist() == [False, True, True]
     assert "grenzen gewijzigd" in out.loc[1, "reason"]
@@ -460,7 +462,7 @@ def test_I04_tampered_query_params_fall_back_with_a_warning(params):
     state = ViewState.from_params(params)
     default = ViewState()
     assert state == default
-    assert list(params)[0] in state.problems
+    assert next(iter(params)) in state.problems
 
 
 # ------------------------------------------------------------------------------------------ cache

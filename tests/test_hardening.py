@@ -39,7 +39,7 @@ def test_the_clear_cache_back_message_never_reaches_streamlit():
     kinds = [BackMsg.FromString(e["bytes"]).WhichOneof("type") if e.get("bytes", b"")[:1] != b"\xff" else "junk"
              for e in seen if e["type"] == "websocket.receive"]
     assert kinds == ["app_heartbeat", "junk"]                 # clear_cache dropped; the rest passes unchanged
-    assert [e["type"] for e in seen][0] == "websocket.connect" and seen[-1]["type"] == "websocket.disconnect"
+    assert seen[0]["type"] == "websocket.connect" and seen[-1]["type"] == "websocket.disconnect"
 
 
 def test_http_passes_untouched():

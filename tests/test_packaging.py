@@ -30,8 +30,8 @@ def _norm(name: str) -> str:
 
 def _pins(path: Path) -> dict[str, str]:
     out = {}
-    for line in path.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
+    for raw in path.read_text().splitlines():
+        line = raw.split("#", 1)[0].strip()
         if not line or line.startswith("-r"):
             continue
         name, sep, version = line.partition("==")

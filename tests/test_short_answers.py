@@ -99,7 +99,7 @@ def test_a_short_gemeente_list_is_an_error_never_cached(mirror, cache_dir):
     mirror.clear_requests()
     mirror.fault(match=r"WijkenEnBuurten\?.*startswith\(Key,'GM'\)", status=200, content_type="application/json",
                  body=json.dumps({"odata.count": "342", "value": real[:10]}))
-    with pytest.raises(FetchError, match="342 rijen .* stuurde er 10"):
+    with pytest.raises(FetchError, match=r"342 rijen .* stuurde er 10"):
         list_gemeenten(2024)
     assert cache.get(cache.CacheKey.make("gemeenten", 2024, "gemeente", "NL")) is None
     mirror.reset()
@@ -118,7 +118,7 @@ def test_short_area_names_are_an_error_never_cached(mirror, cache_dir):
     assert len(names) == 19
     mirror.fault(match=r"WijkenEnBuurten\?.*startswith\(Key,'WK0479'\)", status=200,
                  content_type="application/json", body=json.dumps({"odata.count": "19", "value": names[:5]}))
-    with pytest.raises(FetchError, match="19 rijen .* stuurde er 5"):
+    with pytest.raises(FetchError, match=r"19 rijen .* stuurde er 5"):
         _load()
     assert cache.get(_key()) is None
 

@@ -128,7 +128,7 @@ def test_too_many_members_are_refused(warm, tmp_path):
     with zipfile.ZipFile(bomb, "w") as zf:
         for i in range(snapshot.UPLOAD_LIMITS.max_members + 1):
             zf.writestr(f"entries/e{i}/manifest.json", b"{}")
-    err, peak = _import_measured(bomb)
+    err, _peak = _import_measured(bomb)
     assert err is not None and f"de grens is {snapshot.UPLOAD_LIMITS.max_members}" in err.message
     _assert_untouched(root, before)
 

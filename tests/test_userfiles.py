@@ -191,7 +191,7 @@ def test_empty_and_header_only_files(tmp_path):
 def test_file_over_the_size_limit_is_refused_before_reading(tmp_path):
     big = tmp_path / "groot.csv"
     big.write_bytes(b"regiocode,x\n" + b"GM0479,1\n" * 2000)
-    with pytest.raises(UserFileError, match="de grens is 0.0 MB") as exc:
+    with pytest.raises(UserFileError, match="de grens is 0,0 MB") as exc:
         load_indicator_file(big, max_bytes=1000)
     assert "limit" in exc.value.message_en
     with pytest.raises(UserFileError, match="MB"):

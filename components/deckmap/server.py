@@ -21,12 +21,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 GEO_PREFIX = "/_stapelkaart/geo/"
 ASSET_PREFIX = "/component/components.deckmap.deckmap/assets/"
 IMMUTABLE = "public, max-age=31536000, immutable"
-_ACTIVE = False
+_ACTIVE = {"routes": False}                 # one cell: set once serve.py builds its st.App
 
 
 def routes_active() -> bool:
     """True when this process serves :func:`routes` (set when serve.py builds its st.App)."""
-    return _ACTIVE
+    return _ACTIVE["routes"]
 
 
 async def _geometry(request: Request) -> Response:
@@ -40,8 +40,7 @@ async def _geometry(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
-    global _ACTIVE
-    _ACTIVE = True
+    _ACTIVE["routes"] = True
     return [Route(GEO_PREFIX + "{name}", _geometry, methods=["GET"])]
 
 

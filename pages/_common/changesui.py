@@ -141,10 +141,10 @@ def section(view, codes: list[str], areas: list, name: str) -> None:
         return
     show(view, ch, codes, areas, name, scored_ids=set(old_scores.index) | set(new_scores.index))
     old, newest = ch.old.modified, loaders.versions(tuple(sorted(gms)), view.year)[-1]["modified"]
-    if mode == "versions" and old and old != newest and view.kv != old:
-        if st.button(t("use_version", lang, date=old[:10]), key="b_kv_old"):
-            widgets.update(kv=old)
-            st.rerun()
+    if (mode == "versions" and old and old != newest and view.kv != old
+            and st.button(t("use_version", lang, date=old[:10]), key="b_kv_old")):
+        widgets.update(kv=old)
+        st.rerun()
 
 
 def show(view, ch, codes: list[str], areas: list, name: str, scored_ids: set = frozenset()) -> None:

@@ -188,7 +188,7 @@ def freshness(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             words = {v: t(prefix + str(v), lang) for v in out[col].dropna().unique() if (prefix + str(v)) in STRINGS}
             if col == "level":
                 words.update({v: t(f"level_{v}", lang).lower() for v in ("wijk", "buurt") if v in set(out[col])})
-            out[col] = out[col].map(lambda v: words.get(v, v))
+            out[col] = out[col].map(lambda v, words=words: words.get(v, v))
     return out.rename(columns={c: t(f"fr_{c}", lang) for c in out.columns if f"fr_{c}" in STRINGS})
 
 
