@@ -60,8 +60,7 @@ def cli_columns() -> list[str]:
             cols += [f"{ind.id}__low", f"{ind.id}__high"]
     for d in DOMAIN_IDS:
         cols += [f"domain__{d}", f"domain__{d}__rank", f"domain__{d}__band"]
-    return cols + ["stacking_count", "stacking_known", "stacking_domains", "composite", "composite__n",
-                   "composite__m", "suppressed"]
+    return [*cols, "stacking_count", "stacking_known", "stacking_domains", "composite", "composite__n", "composite__m", "suppressed"]
 
 
 def _user_values(paths: Sequence[str]) -> list[UserValues]:
@@ -230,7 +229,7 @@ def cmd_focus(args) -> None:
         for ind in INDICATORS.values():
             cols += [ind.id, f"{ind.id}__rank"]
         cols += [f"domain__{d}" for d in DOMAIN_IDS]
-        table = table[cols + ["stacking_count", "stacking_domains", "composite", "composite__n", "composite__m"]]
+        table = table[[*cols, "stacking_count", "stacking_domains", "composite", "composite__n", "composite__m"]]
     _write(table, args.format)
 
 

@@ -390,7 +390,7 @@ def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, 
         keys = np.full(len(index), REF, dtype=object) if ib.mode == "ref" else keys_gm
         value = p["value"].to_numpy(dtype="float64")
         ranked = np.full(len(index), np.nan)
-        for key, b in ib.bases.items():
+        for key in ib.bases:
             rows = keys == key
             if rows.any():
                 ranked[rows] = ranked_value(ind, p[rows], ib.priors.get(key), settings.get("smoothing", "eb"))
@@ -607,8 +607,7 @@ def table_columns() -> list[str]:
     for d in DOMAIN_IDS:
         cols += [f"domain__{d}", f"domain__{d}__n", f"domain__{d}__m", f"domain__{d}__rank", f"domain__{d}__band",
                  f"domain__{d}__ref_n", f"domain__{d}__ref"]
-    return cols + ["stacking_count", "stacking_domains", "stacking_known", "stacking_m", "composite", "composite__n",
-                   "composite__m", "composite__need", "composite__note", "suppressed", "suppressed_reason"]
+    return [*cols, "stacking_count", "stacking_domains", "stacking_known", "stacking_m", "composite", "composite__n", "composite__m", "composite__need", "composite__note", "suppressed", "suppressed_reason"]
 
 
 def _coverage_row(ind: Indicator, p: pd.DataFrame, reference: Reference, ib: IndicatorBases,

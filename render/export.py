@@ -274,6 +274,56 @@ def csv_zip(df: pd.DataFrame, header: ExportHeader, stem: str, **csv_kw) -> byte
 METADATA_SHEET = {"nl": "Metadata", "en": "Metadata"}
 
 
+def _xlsx_put(ws, row: int, col: int, value: object, *, bold: bool = False) -> None:
+    """One cell: text always stored as text (never a formula), numbers as numbers."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"  # never a formula, whatever the text
+    else:
+        cell.value = value
+    if bold:
+        cell.font = Font(bold=True)
+
+
+def _xlsx_widths(ws, samples: list[list[object]]) -> None:
+    """Column widths from the longest sampled text (8..60 characters)."""
+    from openpyxl.utils import get_column_letter
+
+    for c, sample in enumerate(samples, start=1):
+        width = max((len(_csv_text(v, ".")) for v in sample if v is not None), default=8)
+        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
+
+
+def _xlsx_table_sheet(ws, df: pd.DataFrame) -> None:
+    """The table alone: bold, frozen, filterable header in row 1; missing values as empty cells."""
+    from openpyxl.utils import get_column_letter
+
+    columns, rows = _table_rows(df)
+    for c, name in enumerate(columns, start=1):
+        _xlsx_put(ws, 1, c, name, bold=True)
+    for i, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                _xlsx_put(ws, i, c, value)
+    _xlsx_widths(ws, [[columns[c]] + [row[c] for row in rows[:1000] if c < len(row)] for c in range(len(columns))])
+    ws.freeze_panes = ws.cell(row=2, column=1)
+    if columns:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{1 + len(rows)}"
+
+
+def _xlsx_meta_sheet(ws, block: list[tuple[str, object]]) -> None:
+    """The header block: label in column A (bold), value in column B."""
+    for r, (label, value) in enumerate(block, start=1):
+        _xlsx_put(ws, r, 1, label, bold=True)
+        if value is not None:
+            _xlsx_put(ws, r, 2, value)
+    _xlsx_widths(ws, [[label for label, _ in block], [value for _, value in block]])
+
+
 def table_to_xlsx(df: pd.DataFrame, header: ExportHeader, *, sheet_name: str = "Stapelkaart") -> bytes:
     """The table as an XLSX workbook: the first sheet is the table alone (bold, frozen, filterable header in row 1,
     so ``pd.read_excel`` reads it as it is), the second sheet ("Metadata") the header block (title, year,
@@ -282,49 +332,13 @@ def table_to_xlsx(df: pd.DataFrame, header: ExportHeader, *, sheet_name: str = "
     Text is always stored as text (``data_type 's'``), numbers as numbers, missing values as empty cells.
     """
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
-    def put(ws, row: int, col: int, value: object, *, bold: bool = False) -> None:
-        cell = ws.cell(row=row, column=col)
-        if isinstance(value, str):
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell.data_type = "s"  # never a formula, whatever the text
-        else:
-            cell.value = value
-        if bold:
-            cell.font = Font(bold=True)
-
-    def widths(ws, samples: list[list[object]]) -> None:
-        for c, sample in enumerate(samples, start=1):
-            width = max((len(_csv_text(v, ".")) for v in sample if v is not None), default=8)
-            ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
-
-    columns, rows = _table_rows(df)
-    block = header.rows()
     wb = Workbook()
     ws = wb.active
     ws.title = re.sub(r"[\[\]:*?/\\]", "_", sheet_name)[:31] or "Stapelkaart"
     wb.properties.creator = "Stapelkaart"
-    for c, name in enumerate(columns, start=1):
-        put(ws, 1, c, name, bold=True)
-    for i, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            if value is not None:
-                put(ws, i, c, value)
-    widths(ws, [[columns[c]] + [row[c] for row in rows[:1000] if c < len(row)] for c in range(len(columns))])
-    ws.freeze_panes = ws.cell(row=2, column=1)
-    if columns:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{1 + len(rows)}"
-
-    meta = wb.create_sheet(METADATA_SHEET.get(header.lang, "Metadata"))
-    for r, (label, value) in enumerate(block, start=1):
-        put(meta, r, 1, label, bold=True)
-        if value is not None:
-            put(meta, r, 2, value)
-    widths(meta, [[label for label, _ in block], [value for _, value in block]])
-
+    _xlsx_table_sheet(ws, df)
+    _xlsx_meta_sheet(wb.create_sheet(METADATA_SHEET.get(header.lang, "Metadata")), header.rows())
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -662,7 +676,7 @@ def _draw_profile(ax, report: FocusReport) -> None:
     lo = 100.0 - float(report.worst_band)
     ax.axvspan(lo, 100, color="#f4c7c3", zorder=0, lw=0)
     ys = np.arange(len(items))[::-1]
-    for y, (label, d) in zip(ys, items):
+    for y, (_label, d) in zip(ys, items):
         if d.missing:
             ax.text(1, y, t["no_data"], va="center", ha="left", fontsize=8, style="italic", color="#555555")
         else:
