@@ -21,6 +21,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ import pandas as pd
 from core.errors import FetchError, StapelkaartError, UserInputError
 from indicators.bounds import value_bounds
 from indicators.engine import ScoreResult, make_reference, score_areas
-from indicators.focus import PRESETS, score_focus
+from indicators.focus import PRESETS, FocusArea, score_focus
 from indicators.rates import UserValues, user_values_from_file
 from indicators.registry import DOMAINS, INDICATORS
 from indicators.scores import DOMAIN_IDS, validate_weights
@@ -36,7 +37,7 @@ from indicators.weights import parse_weights
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         print(f"fout: {message}", file=sys.stderr)
         raise SystemExit(2)
 
@@ -182,7 +183,7 @@ def _focus_set(args) -> list:
     areas += [parse_define(d) for d in (args.define or [])]
     if not areas:
         areas = list(FOCUS_AREAS.values())
-    seen: dict[tuple, object] = {}
+    seen: dict[tuple, FocusArea] = {}
     for a in areas:  # the same area from two presets counts once
         seen.setdefault((a.name, a.codes), a)
     return unique_ids(list(seen.values()))

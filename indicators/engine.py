@@ -121,7 +121,8 @@ def make_reference(frame: pd.DataFrame, kind: str, level: str, year: int,
             "Kies meer gemeenten of referentie 'nl'.",
             f"The reference ({label['en']}) has {len(codes)} {lv_en}; at least {min_areas} are needed for ranks. "
             "Select more gemeenten or reference 'nl'.")
-    return Reference(kind, level, int(year), label, len(codes), gm, codes)
+    ref_kind: Literal["nl", "selection"] = "nl" if kind == "nl" else "selection"  # validated above
+    return Reference(ref_kind, level, int(year), label, len(codes), gm, codes)
 
 
 @dataclass
@@ -407,8 +408,9 @@ def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, 
         cols[f"{ind.id}__rank"] = r
         cols[f"{ind.id}__year"] = p["year"]
         cols[f"{ind.id}__source"] = p["source"]
-        cols[f"{ind.id}__ref_n"] = pd.array(np.where(np.isnan(ref_n), 0, ref_n).astype("int64"), dtype="Int64")
-        cols[f"{ind.id}__ref_n"][np.isnan(ref_n)] = pd.NA
+        ref_n_col = pd.array(np.where(np.isnan(ref_n), 0, ref_n).astype("int64"), dtype="Int64")
+        ref_n_col[np.isnan(ref_n)] = pd.NA
+        cols[f"{ind.id}__ref_n"] = ref_n_col
         cols[f"{ind.id}__ref"] = pd.Categorical(label)
         cols[f"{ind.id}__why"] = pd.Categorical(why_codes(ind, p, r, keys, ib, supp, settings.get(
             "min_reference_values", MIN_REFERENCE_AREAS)))

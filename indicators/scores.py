@@ -44,7 +44,7 @@ def _weights_error(nl: str, en: str) -> UserInputError:
     return UserInputError(nl, en)
 
 
-def validate_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+def validate_weights(weights: Mapping[str, float | str] | None) -> dict[str, float]:
     """Domain weights, complete and checked: default 1 for every domain not given.
 
     Raises ``UserInputError`` for an unknown domain ("must be one of ..."), a negative or non-finite weight,

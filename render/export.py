@@ -26,6 +26,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, TypeGuard, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -114,7 +115,7 @@ def safe_text(value: object) -> str:
     return neutralise(_CONTROL_CHARS.sub("", _as_text(value)))[:_EXCEL_CELL_MAX]
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[numbers.Real]:
     """Real numbers (python, numpy, Decimal), not bools."""
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
@@ -375,7 +376,7 @@ def _no_tex():
     return rc_context({"text.usetex": False}) if rcParams["text.usetex"] else nullcontext()
 
 
-def _rgba_rows(colours: object, n: int) -> np.ndarray:
+def _rgba_rows(colours: Any, n: int) -> np.ndarray:
     """RGBA per row as floats 0–1 from 0–255 ints (pydeck style), 0–1 floats or colour names/hex.
 
     A missing colour (``None``/NaN) becomes the no-data grey.
@@ -502,7 +503,7 @@ def _legend_entry(entry: object) -> LegendEntry:
         return entry
     if hasattr(entry, "label") and hasattr(entry, "n"):
         return LegendEntry(entry.label, getattr(entry, "colour", getattr(entry, "color", None)), entry.n)
-    label, colour, n = entry
+    label, colour, n = cast("tuple[str, object, int]", entry)  # the (label, colour, n) form
     return LegendEntry(label, colour, n)
 
 
@@ -597,7 +598,7 @@ class DomainScore:
     m: int = 0
 
     @classmethod
-    def coerce(cls, value: DomainScore | Mapping[str, object] | float | None) -> DomainScore:
+    def coerce(cls, value: DomainScore | Mapping[str, Any] | float | None) -> DomainScore:
         if isinstance(value, DomainScore):
             return value
         if isinstance(value, Mapping):
@@ -630,9 +631,9 @@ class FocusReport:
 
     name: str
     gemeente: str
-    areas: object  # GeoDataFrame
-    focus: object  # GeoDataFrame
-    domains: Mapping[str, DomainScore | Mapping[str, object] | float | None]
+    areas: pd.DataFrame | None  # GeoDataFrame
+    focus: pd.DataFrame | None  # GeoDataFrame
+    domains: Mapping[str, DomainScore | Mapping[str, Any] | float | None]
     key_figures: Sequence[Mapping[str, object]]
     sentence: str
     reference: str
@@ -659,7 +660,7 @@ def _format_value(value: object, unit: object, lang: str) -> str:
     return f"{text} {unit}".strip() if unit and unit != "%" else text + unit
 
 
-def _coerce_score(value: object) -> float:
+def _coerce_score(value: Any) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
@@ -677,7 +678,7 @@ def _draw_profile(ax, report: FocusReport) -> None:
     ax.axvspan(lo, 100, color="#f4c7c3", zorder=0, lw=0)
     ys = np.arange(len(items))[::-1]
     for y, (_label, d) in zip(ys, items):
-        if d.missing:
+        if d.missing or d.score is None:
             ax.text(1, y, t["no_data"], va="center", ha="left", fontsize=8, style="italic", color="#555555")
         else:
             s = float(d.score)
