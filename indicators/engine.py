@@ -29,7 +29,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from core.codes import levels_of
 from core.errors import UserInputError
+from core.thresholds import WORST_BAND
 from indicators.ranks import exponential_transform, rank_against, sorted_reference
 from indicators.rates import UserValues, _indexed, get_variable, resolve_indicator
 from indicators.reference import (
@@ -51,7 +53,6 @@ from indicators.smoothing import Prior, eb_prior, global_eb, rate_interval
 MIN_REFERENCE_AREAS = 10
 LEVEL_NAMES = {"gemeente": ("gemeenten", "municipalities"), "wijk": ("wijken", "districts"),
                "buurt": ("buurten", "neighbourhoods")}
-_PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt", "NL": "land"}
 NO_DATA = {"nl": "geen gegevens op dit niveau", "en": "no data at this level"}
 
 
@@ -77,7 +78,7 @@ class Reference:
 def _levels(frame: pd.DataFrame) -> pd.Series:
     if "level" in frame.columns:
         return frame["level"].astype(str)
-    return frame.index.to_series().str[:2].map(_PREFIX)
+    return pd.Series(levels_of(frame.index), index=frame.index, dtype=object)
 
 
 def _gemeente_codes(frame: pd.DataFrame) -> pd.Series:
@@ -208,7 +209,7 @@ def population(frames: Mapping[int, pd.DataFrame], year: int, index: pd.Index) -
 def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, reference: Reference,
                 gemeenten: Sequence[str] | None = None, weights: Mapping[str, float] | None = None,
                 user_values: Sequence[UserValues] = (), attributes: Mapping[int, pd.DataFrame] | None = None,
-                min_population: float = 200, worst_band: float = 20.0, min_domains: int = 3,
+                min_population: float = 200, worst_band: float = WORST_BAND, min_domains: int = 3,
                 transform: str = "rank", min_indicator_share: float = 0.5,
                 min_reference_values: int = MIN_REFERENCE_AREAS,
                 national: Mapping[int, pd.DataFrame] | pd.DataFrame | None = None,

@@ -48,7 +48,7 @@ from urllib.parse import quote, unquote
 import numpy as np
 import pandas as pd
 
-from core.codes import LEVEL_OF_PREFIX, gemeente_of, is_valid_code
+from core.codes import gemeente_of, is_valid_code, level_of_code
 from core.errors import UserInputError
 from indicators.engine import ScoreResult, population, score_parts, suppress_small
 from indicators.rates import UserValues, _indexed, resolve_indicator
@@ -100,7 +100,7 @@ class FocusArea:
     @property
     def level(self) -> str | None:
         """``"wijk"`` or ``"buurt"`` when all members share it, otherwise None (see :func:`validate`)."""
-        levels = {LEVEL_OF_PREFIX.get(c[:2]) for c in self.codes}
+        levels = {level_of_code(c) for c in self.codes}
         return levels.pop() if len(levels) == 1 else None
 
     @property
@@ -288,15 +288,15 @@ def syntax_check(areas: Sequence[FocusArea]) -> None:
         if not a.codes:
             problems.append((f"'{a.name}' heeft geen leden", f"'{a.name}' has no members"))
             continue
-        bad = [c for c in a.codes if not (is_valid_code(c) and c[:2] in ("WK", "BU"))]
+        bad = [c for c in a.codes if not (is_valid_code(c) and level_of_code(c) in ("wijk", "buurt"))]
         if bad:
             problems.append((f"'{a.name}': {', '.join(bad[:10])} {'is geen' if len(bad) == 1 else 'zijn geen'} "
                              "wijk- of buurtcode (WK047912, BU04791201)",
                              f"'{a.name}': {', '.join(bad[:10])} {'is not a' if len(bad) == 1 else 'are not'} "
                              "wijk or buurt code(s) (WK047912, BU04791201)"))
         elif a.level is None:
-            wk = [c for c in a.codes if c.startswith("WK")]
-            bu = [c for c in a.codes if c.startswith("BU")]
+            wk = [c for c in a.codes if level_of_code(c) == "wijk"]
+            bu = [c for c in a.codes if level_of_code(c) == "buurt"]
             problems.append((f"'{a.name}' mengt wijken ({', '.join(wk[:5])}) en buurten ({', '.join(bu[:5])}); "
                              "kies één niveau", f"'{a.name}' mixes wijken ({', '.join(wk[:5])}) and buurten "
                              f"({', '.join(bu[:5])}); choose one level"))

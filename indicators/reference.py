@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.codes import LEVELS, level_of_code
 from indicators.ranks import rank_against, sorted_reference
 
 REF = "ref"  # key of the named reference's base
@@ -106,8 +107,9 @@ def gemeente_of(codes: pd.Index | np.ndarray) -> np.ndarray:
     """GM code of region codes (GM0363, WK0363MC, BU0363MC01 -> GM0363); other ids -> ""."""
     s = pd.Series(np.asarray(codes, dtype=object)).astype(str)
     gm = "GM" + s.str.slice(2, 6)
-    ok = s.str.match(r"^(GM|WK|BU)\d{4}")
-    return np.where(ok.to_numpy(), gm.to_numpy(), "")
+    # a gemeente, wijk or buurt prefix (core.codes) followed by the four digits of its gemeente
+    ok = np.array([level_of_code(c) in LEVELS and len(c) >= 6 and c[2:6].isdigit() for c in s], dtype=bool)
+    return np.where(ok, gm.to_numpy(), "")
 
 
 def rank_by_key(values: np.ndarray, keys: np.ndarray, bases: dict[str, np.ndarray], direction: int = 1,

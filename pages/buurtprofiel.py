@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.codes import level_of_code
 from indicators import registry as reg
 from pages._common import changesui, fmt, focusui, loaders, narrative, reasons, reports, shell, tables, widgets, wording
 from pages._common.i18n import label, t
@@ -84,7 +85,7 @@ if why:   # every missing value or rank with its reason (rules D1, D2, suppressi
     st.markdown(f"**{t('why_missing', lang)}**\n\n" + "\n".join(f"- {fmt.md(w)}" for w in why))
 
 areas = loaders.view_focus_areas(view)
-if areas and view.area[:2] in ("WK", "BU"):
+if areas and level_of_code(view.area) in ("wijk", "buurt"):
     with st.expander(t("add_to_focus", lang, area=view.area)):
         target = st.selectbox(t("fa_title", lang), range(len(areas)), key="w_add_target",
                               format_func=lambda i: areas[i].name)

@@ -32,10 +32,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from core.colours import NODATA_RGBA_FLOAT
 from core.crs import RD_NEW  # metres: the map is drawn in RD New so shapes are true
+from core.thresholds import WORST_BAND
 
 CBS_ATTRIBUTION = "Bron: CBS (CC BY 4.0)"
-NO_DATA_COLOUR = (0.85, 0.85, 0.85, 1.0)
+NO_DATA_COLOUR = NODATA_RGBA_FLOAT
 A4_PORTRAIT = (8.27, 11.69)  # inches
 
 
@@ -638,7 +640,7 @@ class FocusReport:
     sentence: str
     reference: str
     year: int
-    worst_band: float = 20.0
+    worst_band: float = WORST_BAND
     source: str = field(default=MAP_SOURCE)
     export_date: date | None = None
     lang: str = "nl"
