@@ -101,6 +101,6 @@ else:
     tr = loaders.trend(view, view.area, years)
     if not tr.empty:
         st.line_chart(tr[tr["comparable"]].set_index("year")["value"])
-        st.dataframe(tr, hide_index=True)
+        st.dataframe(tables.shown(tr, None, lang), hide_index=True)
 changesui.section(view, [view.area], [], names[view.area])
 st.caption(t("attribution", lang))

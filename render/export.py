@@ -34,6 +34,7 @@ import pandas as pd
 
 from core.colours import NODATA_RGBA_FLOAT
 from core.crs import RD_NEW  # metres: the map is drawn in RD New so shapes are true
+from core.numbers import format_number
 from core.thresholds import WORST_BAND
 
 CBS_ATTRIBUTION = "Bron: CBS (CC BY 4.0)"
@@ -577,7 +578,8 @@ def map_figure(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, i
         entries = [_legend_entry(e) for e in legend]
         if entries:
             handles = [Patch(facecolor=_colour(e.colour), edgecolor="#666666", linewidth=0.5,
-                             label=_wrap(f"{e.label} (n = {int(e.n)})", LEGEND_WRAP)) for e in entries]
+                             label=_wrap(f"{e.label} (n = {format_number(int(e.n), 0, lang)})", LEGEND_WRAP))
+                       for e in entries]
             lax = fig.add_axes((0.74, 0.07, 0.24, 0.78))
             lax.set_axis_off()
             lax.legend(handles=handles, loc="upper left", title=_wrap(legend_title, LEGEND_WRAP) or None, frameon=True,
@@ -653,9 +655,7 @@ def _format_value(value: object, unit: object, lang: str) -> str:
         return _labels(lang)["no_data"]
     if _is_number(value):
         v = float(value)
-        text = f"{v:,.0f}" if abs(v) >= 1000 or float(v).is_integer() else f"{v:,.1f}"
-        if lang == "nl":
-            text = text.replace(",", " ").replace(".", ",")
+        text = format_number(v, 0 if abs(v) >= 1000 or v.is_integer() else 1, lang)
     else:
         text = str(value)
     unit = "" if _is_missing(unit) else str(unit)
