@@ -34,6 +34,8 @@ except Exception as exc:  # noqa: BLE001
 for note in scored.notes:
     st.info(t(note, lang, year=view.year))
 widgets.coverage_warning(scored, lang)
+for text in loaders.data_notices(view):   # stale copies / degraded sources the data layer reported
+    st.warning(fmt.md(text), icon=":material/warning:")
 
 # --- filters ---
 names = loaders.gemeente_options(view.year)
