@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import mapclassify
 import numpy as np
@@ -73,7 +74,10 @@ class Scheme:
     fit: Callable[[np.ndarray, int, Sequence[float] | None], np.ndarray]
 
 
-def _quiet(fn: Callable[[], object]) -> object:
+_T = TypeVar("_T")
+
+
+def _quiet(fn: Callable[[], _T]) -> _T:
     """Run a mapclassify call without its 'not enough unique values' warnings (we reduce k ourselves)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
@@ -301,14 +305,20 @@ def legend(values, classification: Classification, *, palette: str = "YlOrRd", l
             text = f"{format_number(lower, d, lang)} – {format_number(upper, d, lang)}"
         entries.append(LegendEntry(
             class_index=i, label=f"{text}{suffix}",
-            color=tuple(int(v) for v in colours[i]), text_color=tuple(int(v) for v in texts[i]),
+            color=_rgba_tuple(int(v) for v in colours[i]), text_color=_rgba_tuple(int(v) for v in texts[i]),
             lower=float(lower), upper=float(upper), n=int(counts[i]), highlight=i in classification.highlight))
         lower = float(upper)
     entries.append(LegendEntry(
         class_index=NODATA_CLASS, label=NODATA_LABEL.get(lang, NODATA_LABEL["nl"]),
-        color=tuple(int(v) for v in NODATA_RGBA), text_color=tuple(int(v) for v in texts[-1]),
+        color=_rgba_tuple(int(v) for v in NODATA_RGBA), text_color=_rgba_tuple(int(v) for v in texts[-1]),
         lower=None, upper=None, n=int((classes == NODATA_CLASS).sum()), nodata=True))
     return entries
+
+
+def _rgba_tuple(values: Iterable[int]) -> tuple[int, int, int, int]:
+    """Four ints (r, g, b, a) as a fixed-length tuple."""
+    r, g, b, a = values
+    return (r, g, b, a)
 
 
 def lisa_legend(labels: Sequence[str], *, lang: str = "nl") -> list[LegendEntry]:
@@ -319,9 +329,9 @@ def lisa_legend(labels: Sequence[str], *, lang: str = "nl") -> list[LegendEntry]
     for i, name in enumerate(names):
         rgba = np.array(LISA_COLORS[name], dtype=np.uint8)
         entries.append(LegendEntry(i, f"{name}: {LISA_LABELS[name].get(lang, LISA_LABELS[name]['nl'])}",
-                                   tuple(int(v) for v in rgba), tuple(int(v) for v in text_colors(rgba)[0]),
+                                   _rgba_tuple(int(v) for v in rgba), _rgba_tuple(int(v) for v in text_colors(rgba)[0]),
                                    None, None, int((s == name).sum()), highlight=name == "HH"))
     entries.append(LegendEntry(NODATA_CLASS, NODATA_LABEL.get(lang, NODATA_LABEL["nl"]),
-                               tuple(int(v) for v in NODATA_RGBA), (0, 0, 0, 255), None, None,
+                               _rgba_tuple(int(v) for v in NODATA_RGBA), (0, 0, 0, 255), None, None,
                                int((~s.isin(names)).sum()), nodata=True))
     return entries

@@ -225,8 +225,8 @@ def focus_outlines(gdf_rd: gpd.GeoDataFrame, groups: Mapping[str, Iterable[str]]
     require_rd(gdf_rd, "geometrie voor focusgebieden")
     codes = gdf_rd[code_column].astype(str).str.strip()
     rows = []
-    for focus_id, members in groups.items():
-        members = [str(m).strip() for m in members]
+    for focus_id, raw_members in groups.items():
+        members = [str(m).strip() for m in raw_members]
         present = codes.isin(members).to_numpy()
         if not present.any():
             raise GeoError(f"Focusgebied '{focus_id}': geen van de {len(members)} gebieden staat op de kaart.",

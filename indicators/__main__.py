@@ -21,6 +21,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ import pandas as pd
 from core.errors import FetchError, StapelkaartError, UserInputError
 from indicators.bounds import value_bounds
 from indicators.engine import ScoreResult, make_reference, score_areas
-from indicators.focus import PRESETS, score_focus
+from indicators.focus import PRESETS, FocusArea, score_focus
 from indicators.rates import UserValues, user_values_from_file
 from indicators.registry import DOMAINS, INDICATORS
 from indicators.scores import DOMAIN_IDS, validate_weights
@@ -36,7 +37,7 @@ from indicators.weights import parse_weights
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         print(f"fout: {message}", file=sys.stderr)
         raise SystemExit(2)
 
@@ -60,8 +61,7 @@ def cli_columns() -> list[str]:
             cols += [f"{ind.id}__low", f"{ind.id}__high"]
     for d in DOMAIN_IDS:
         cols += [f"domain__{d}", f"domain__{d}__rank", f"domain__{d}__band"]
-    return cols + ["stacking_count", "stacking_known", "stacking_domains", "composite", "composite__n",
-                   "composite__m", "suppressed"]
+    return [*cols, "stacking_count", "stacking_known", "stacking_domains", "composite", "composite__n", "composite__m", "suppressed"]
 
 
 def _user_values(paths: Sequence[str]) -> list[UserValues]:
@@ -183,7 +183,7 @@ def _focus_set(args) -> list:
     areas += [parse_define(d) for d in (args.define or [])]
     if not areas:
         areas = list(FOCUS_AREAS.values())
-    seen: dict[tuple, object] = {}
+    seen: dict[tuple, FocusArea] = {}
     for a in areas:  # the same area from two presets counts once
         seen.setdefault((a.name, a.codes), a)
     return unique_ids(list(seen.values()))
@@ -230,7 +230,7 @@ def cmd_focus(args) -> None:
         for ind in INDICATORS.values():
             cols += [ind.id, f"{ind.id}__rank"]
         cols += [f"domain__{d}" for d in DOMAIN_IDS]
-        table = table[cols + ["stacking_count", "stacking_domains", "composite", "composite__n", "composite__m"]]
+        table = table[[*cols, "stacking_count", "stacking_domains", "composite", "composite__n", "composite__m"]]
     _write(table, args.format)
 
 

@@ -29,7 +29,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from core.codes import levels_of
 from core.errors import UserInputError
+from core.thresholds import WORST_BAND
 from indicators.ranks import exponential_transform, rank_against, sorted_reference
 from indicators.rates import UserValues, _indexed, get_variable, resolve_indicator
 from indicators.reference import (
@@ -51,7 +53,6 @@ from indicators.smoothing import Prior, eb_prior, global_eb, rate_interval
 MIN_REFERENCE_AREAS = 10
 LEVEL_NAMES = {"gemeente": ("gemeenten", "municipalities"), "wijk": ("wijken", "districts"),
                "buurt": ("buurten", "neighbourhoods")}
-_PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt", "NL": "land"}
 NO_DATA = {"nl": "geen gegevens op dit niveau", "en": "no data at this level"}
 
 
@@ -77,7 +78,7 @@ class Reference:
 def _levels(frame: pd.DataFrame) -> pd.Series:
     if "level" in frame.columns:
         return frame["level"].astype(str)
-    return frame.index.to_series().str[:2].map(_PREFIX)
+    return pd.Series(levels_of(frame.index), index=frame.index, dtype=object)
 
 
 def _gemeente_codes(frame: pd.DataFrame) -> pd.Series:
@@ -121,7 +122,8 @@ def make_reference(frame: pd.DataFrame, kind: str, level: str, year: int,
             "Kies meer gemeenten of referentie 'nl'.",
             f"The reference ({label['en']}) has {len(codes)} {lv_en}; at least {min_areas} are needed for ranks. "
             "Select more gemeenten or reference 'nl'.")
-    return Reference(kind, level, int(year), label, len(codes), gm, codes)
+    ref_kind: Literal["nl", "selection"] = "nl" if kind == "nl" else "selection"  # validated above
+    return Reference(ref_kind, level, int(year), label, len(codes), gm, codes)
 
 
 @dataclass
@@ -207,7 +209,7 @@ def population(frames: Mapping[int, pd.DataFrame], year: int, index: pd.Index) -
 def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, reference: Reference,
                 gemeenten: Sequence[str] | None = None, weights: Mapping[str, float] | None = None,
                 user_values: Sequence[UserValues] = (), attributes: Mapping[int, pd.DataFrame] | None = None,
-                min_population: float = 200, worst_band: float = 20.0, min_domains: int = 3,
+                min_population: float = 200, worst_band: float = WORST_BAND, min_domains: int = 3,
                 transform: str = "rank", min_indicator_share: float = 0.5,
                 min_reference_values: int = MIN_REFERENCE_AREAS,
                 national: Mapping[int, pd.DataFrame] | pd.DataFrame | None = None,
@@ -390,7 +392,7 @@ def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, 
         keys = np.full(len(index), REF, dtype=object) if ib.mode == "ref" else keys_gm
         value = p["value"].to_numpy(dtype="float64")
         ranked = np.full(len(index), np.nan)
-        for key, b in ib.bases.items():
+        for key in ib.bases:
             rows = keys == key
             if rows.any():
                 ranked[rows] = ranked_value(ind, p[rows], ib.priors.get(key), settings.get("smoothing", "eb"))
@@ -407,8 +409,9 @@ def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, 
         cols[f"{ind.id}__rank"] = r
         cols[f"{ind.id}__year"] = p["year"]
         cols[f"{ind.id}__source"] = p["source"]
-        cols[f"{ind.id}__ref_n"] = pd.array(np.where(np.isnan(ref_n), 0, ref_n).astype("int64"), dtype="Int64")
-        cols[f"{ind.id}__ref_n"][np.isnan(ref_n)] = pd.NA
+        ref_n_col = pd.array(np.where(np.isnan(ref_n), 0, ref_n).astype("int64"), dtype="Int64")
+        ref_n_col[np.isnan(ref_n)] = pd.NA
+        cols[f"{ind.id}__ref_n"] = ref_n_col
         cols[f"{ind.id}__ref"] = pd.Categorical(label)
         cols[f"{ind.id}__why"] = pd.Categorical(why_codes(ind, p, r, keys, ib, supp, settings.get(
             "min_reference_values", MIN_REFERENCE_AREAS)))
@@ -607,8 +610,7 @@ def table_columns() -> list[str]:
     for d in DOMAIN_IDS:
         cols += [f"domain__{d}", f"domain__{d}__n", f"domain__{d}__m", f"domain__{d}__rank", f"domain__{d}__band",
                  f"domain__{d}__ref_n", f"domain__{d}__ref"]
-    return cols + ["stacking_count", "stacking_domains", "stacking_known", "stacking_m", "composite", "composite__n",
-                   "composite__m", "composite__need", "composite__note", "suppressed", "suppressed_reason"]
+    return [*cols, "stacking_count", "stacking_domains", "stacking_known", "stacking_m", "composite", "composite__n", "composite__m", "composite__need", "composite__note", "suppressed", "suppressed_reason"]
 
 
 def _coverage_row(ind: Indicator, p: pd.DataFrame, reference: Reference, ib: IndicatorBases,

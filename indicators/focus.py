@@ -42,12 +42,13 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NoReturn
 from urllib.parse import quote, unquote
 
 import numpy as np
 import pandas as pd
 
-from core.codes import LEVEL_OF_PREFIX, gemeente_of, is_valid_code
+from core.codes import gemeente_of, is_valid_code, level_of_code
 from core.errors import UserInputError
 from indicators.engine import ScoreResult, population, score_parts, suppress_small
 from indicators.rates import UserValues, _indexed, resolve_indicator
@@ -99,7 +100,7 @@ class FocusArea:
     @property
     def level(self) -> str | None:
         """``"wijk"`` or ``"buurt"`` when all members share it, otherwise None (see :func:`validate`)."""
-        levels = {LEVEL_OF_PREFIX.get(c[:2]) for c in self.codes}
+        levels = {level_of_code(c) for c in self.codes}
         return levels.pop() if len(levels) == 1 else None
 
     @property
@@ -224,7 +225,7 @@ def preset(name: str) -> Preset:
                   f"Preset '{str(name)[:60]}' does not exist; must be one of: {known}.")
 
 
-def _raise(nl: str, en: str):
+def _raise(nl: str, en: str) -> NoReturn:
     raise _error(nl, en)
 
 
@@ -287,15 +288,15 @@ def syntax_check(areas: Sequence[FocusArea]) -> None:
         if not a.codes:
             problems.append((f"'{a.name}' heeft geen leden", f"'{a.name}' has no members"))
             continue
-        bad = [c for c in a.codes if not (is_valid_code(c) and c[:2] in ("WK", "BU"))]
+        bad = [c for c in a.codes if not (is_valid_code(c) and level_of_code(c) in ("wijk", "buurt"))]
         if bad:
             problems.append((f"'{a.name}': {', '.join(bad[:10])} {'is geen' if len(bad) == 1 else 'zijn geen'} "
                              "wijk- of buurtcode (WK047912, BU04791201)",
                              f"'{a.name}': {', '.join(bad[:10])} {'is not a' if len(bad) == 1 else 'are not'} "
                              "wijk or buurt code(s) (WK047912, BU04791201)"))
         elif a.level is None:
-            wk = [c for c in a.codes if c.startswith("WK")]
-            bu = [c for c in a.codes if c.startswith("BU")]
+            wk = [c for c in a.codes if level_of_code(c) == "wijk"]
+            bu = [c for c in a.codes if level_of_code(c) == "buurt"]
             problems.append((f"'{a.name}' mengt wijken ({', '.join(wk[:5])}) en buurten ({', '.join(bu[:5])}); "
                              "kies één niveau", f"'{a.name}' mixes wijken ({', '.join(wk[:5])}) and buurten "
                              f"({', '.join(bu[:5])}); choose one level"))
@@ -329,7 +330,7 @@ def validate(areas: Sequence[FocusArea], known_codes_by_level: Mapping[str, Coll
                f"{len(areas)} focus areas; at most {MAX_FOCUS_AREAS}.")
     problems = []
     for a in areas:
-        known = set(known_codes_by_level.get(a.level, ()))
+        known = set(known_codes_by_level.get(a.level, ())) if a.level is not None else set()
         unknown = [c for c in a.codes if c not in known]
         if unknown:
             problems.append((f"'{a.name}': {', '.join(unknown)} niet gevonden in de gegevens ({a.level})",
@@ -567,7 +568,7 @@ def score_focus(result: ScoreResult, focus_areas: Mapping[str, FocusArea] | Sequ
             parts[k] = pd.concat([parts[k], nl[k]])
         info.append({"id": NL_CODE, "name": "Nederland", "kind": "land", "members": note, "gemeenten": "",
                      "level": "land"})
-    ids = [r["id"] for r in info]
+    ids = [str(r["id"]) for r in info]
     parts = {k: p.reindex(ids) for k, p in parts.items()}
     # A focus area is a sum of its members: below the minimum population it is suppressed like any area.
     pop = result.universe["population"] if "population" in result.universe.columns else pd.Series(dtype=float)
@@ -582,7 +583,7 @@ def score_focus(result: ScoreResult, focus_areas: Mapping[str, FocusArea] | Sequ
     # The gemeente base (indicators ranked against the own gemeente) of each row: a focus area's only gemeente;
     # a focus area over several gemeenten has no single own gemeente and gets no rank there ("").
     row_gm = {f.id: (f.gemeenten[0] if len(f.gemeenten) == 1 else "") for f in focus_areas.values()}
-    row_gm.update({r["id"]: r["gemeenten"] for r in info if r["kind"] == "gemeente"})
+    row_gm.update({str(r["id"]): str(r["gemeenten"]) for r in info if r["kind"] == "gemeente"})
     row_gemeente = np.array([row_gm.get(i, "") for i in ids], dtype=object)
     cols, _, _ = score_parts(parts, suppressed, result.ref_sorted, result.weights, result.settings,
                              ref_domains=result.ref_domains, row_gemeente=row_gemeente)

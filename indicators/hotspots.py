@@ -34,6 +34,7 @@ import pandas as pd
 from pyproj import CRS
 
 from core.crs import RD_NEW
+from core.numbers import format_number
 
 QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 NO_DATA = "geen gegevens"
@@ -48,8 +49,8 @@ def rule_text(alpha: float = 0.05, correction: str = "fdr", lang: str = "nl", *,
               n_tested: int | None = None) -> str:
     """The significance rule in words (legend, method page, CLI): the same sentence everywhere. ``permutations``:
     the setting used; ``n_tested``: the number of areas tested (named when given)."""
-    a = f"{alpha:g}".replace(".", ",") if lang == "nl" else f"{alpha:g}"
-    n = f"{int(permutations)}"
+    a = format_number(alpha, None, lang)
+    n = format_number(int(permutations), 0, lang)
     if lang == "nl":
         tested = (f"de {n_tested} getoetste gebieden" if n_tested is not None else "de getoetste gebieden") + \
             " (met een waarde en minstens één buur)"

@@ -20,17 +20,32 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from core.numbers import format_number
+from core.thresholds import WORST_BAND
 from indicators.reference import level_words  # noqa: F401  (pages word "wijken"/"buurten" through this module)
 from indicators.registry import DOMAINS
 
-STACKING_RULE = {
-    "nl": "Een domein ligt 'in de zwakste 20 %' als de domeinscore van het gebied slechter is dan die van ten minste "
-          "80 % van de referentiegebieden met een domeinscore (domeinrang ≥ 80). De stapeling telt zulke domeinen en "
-          "staat er altijd zo: 'k van n bekend (m domeinen)'.",
-    "en": "A domain is 'in the worst 20 %' when the area's domain score is worse than that of at least 80 % of the "
-          "reference areas with a domain score (domain rank ≥ 80). Stacking counts such domains and is always shown as "
-          "'k of n known (m domains)'.",
-}
+
+def _pct(value: float, lang: str) -> str:
+    """A share of the method (20 -> "20"), in the UI's number format."""
+    return format_number(value, None, lang)
+
+
+def stacking_rule(worst_band: float = WORST_BAND) -> dict[str, str]:
+    """The stacking rule in nl/en for the band of the settings (default ``core.thresholds.WORST_BAND``)."""
+    b_nl, b_en = _pct(worst_band, "nl"), _pct(worst_band, "en")
+    f_nl, f_en = _pct(100 - worst_band, "nl"), _pct(100 - worst_band, "en")
+    return {
+        "nl": f"Een domein ligt 'in de zwakste {b_nl} %' als de domeinscore van het gebied slechter is dan die van ten "
+              f"minste {f_nl} % van de referentiegebieden met een domeinscore (domeinrang ≥ {f_nl}). De stapeling telt "
+              "zulke domeinen en staat er altijd zo: 'k van n bekend (m domeinen)'.",
+        "en": f"A domain is 'in the worst {b_en} %' when the area's domain score is worse than that of at least {f_en} % "
+              f"of the reference areas with a domain score (domain rank ≥ {f_en}). Stacking counts such domains and is "
+              "always shown as 'k of n known (m domains)'.",
+    }
+
+
+STACKING_RULE = stacking_rule()
 REFERENCE_RULE = {
     "nl": "Rangen t.o.v. Nederland gebruiken alleen het landelijke bestand (alle gebieden van dat niveau in de KWB-tabel "
           "van dat jaar en ingelezen bestanden die heel Nederland dekken), nooit waarden die er alleen zijn omdat een "
@@ -157,17 +172,18 @@ def stacking_text(row, lang: str = "nl") -> str:
     return f"{int(k)} van {n} bekend ({m} domeinen)" if lang == "nl" else f"{int(k)} of {n} known ({m} domains)"
 
 
-def stacking_sentence(row, name: str, lang: str = "nl") -> str:
+def stacking_sentence(row, name: str, lang: str = "nl", worst_band: float = WORST_BAND) -> str:
     """The claim for one area, e.g. "In Zuidoost liggen 2 van de 5 bekende domeinen (van 6) in de zwakste 20 % van
     hun referentie: werk (t.o.v. 110 wijken van Amsterdam met gegevens ...), wonen (t.o.v. ...)."."""
     m = int(row.get("stacking_m", len(DOMAINS))) if _known(row.get("stacking_m")) else len(DOMAINS)
     n = int(row["stacking_known"]) if _known(row.get("stacking_known")) else 0
     k = row.get("stacking_count")
+    band = _pct(worst_band, lang)
     if n == 0 or not _known(k):
         if lang == "nl":
-            return (f"Voor {name} is van geen enkel domein genoeg bekend om te zeggen of het in de zwakste 20 % ligt "
+            return (f"Voor {name} is van geen enkel domein genoeg bekend om te zeggen of het in de zwakste {band} % ligt "
                     f"(0 van {m} bekend); dat is geen teken dat er niets aan de hand is.")
-        return (f"For {name} no domain has enough data to say whether it is in the worst 20 % (0 of {m} known); "
+        return (f"For {name} no domain has enough data to say whether it is in the worst {band} % (0 of {m} known); "
                 "that is no sign that nothing is wrong.")
     k = int(k)
     flagged = [d for d in DOMAINS if _known(row.get(f"domain__{d}__band")) and bool(row.get(f"domain__{d}__band"))]
@@ -180,13 +196,13 @@ def stacking_sentence(row, name: str, lang: str = "nl") -> str:
     if lang == "nl":
         tail = f"; van {unknown} domein{'en' if unknown != 1 else ''} is niet genoeg bekend" if unknown else ""
         if k == 0:
-            return (f"In {name} ligt geen van de {n} bekende domeinen (van {m}) in de zwakste 20 % van zijn "
+            return (f"In {name} ligt geen van de {n} bekende domeinen (van {m}) in de zwakste {band} % van zijn "
                     f"referentie{tail}.")
         verb, own = ("ligt", "zijn") if k == 1 else ("liggen", "hun")
-        return (f"In {name} {verb} {k} van de {n} bekende domeinen (van {m}) in de zwakste 20 % van {own} referentie: "
+        return (f"In {name} {verb} {k} van de {n} bekende domeinen (van {m}) in de zwakste {band} % van {own} referentie: "
                 f"{', '.join(parts)}{tail}.")
     tail = f"; {unknown} domain{'s' if unknown != 1 else ''} without enough data" if unknown else ""
     if k == 0:
-        return f"In {name} none of the {n} known domains (of {m}) is in the worst 20 % of its reference{tail}."
-    return (f"In {name} {k} of the {n} known domains (of {m}) {'is' if k == 1 else 'are'} in the worst 20 % of "
+        return f"In {name} none of the {n} known domains (of {m}) is in the worst {band} % of its reference{tail}."
+    return (f"In {name} {k} of the {n} known domains (of {m}) {'is' if k == 1 else 'are'} in the worst {band} % of "
             f"{'its' if k == 1 else 'their'} reference: {', '.join(parts)}{tail}.")

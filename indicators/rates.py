@@ -148,10 +148,7 @@ def indicator_parts(frame: pd.DataFrame, ind: Indicator, index: pd.Index,
         n_flag = pd.Series(False, index=index)
     else:
         num_or_value, n_flag = _sum_parts(frame, ind.numerator, index, attributes)
-        if ind.kind == "ratio":
-            value = ind.scale * num_or_value / den.where(den > 0)
-        else:
-            value = num_or_value
+        value = ind.scale * num_or_value / den.where(den > 0) if ind.kind == "ratio" else num_or_value
     if ind.kind == "ratio" and n_flag.any():
         value = value.where(~(n_flag & ~d_flag), _published_share(ind, index, attributes, value))
     num = value * den / ind.scale

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.codes import LEVELS, level_of_code
+from core.numbers import format_number
 from indicators.ranks import rank_against, sorted_reference
 
 REF = "ref"  # key of the named reference's base
@@ -82,32 +84,35 @@ def ref_label(reference, n: int) -> tuple[dict[str, str], bool]:
     lv_nl, lv_en = level_words(reference.level)
     total = reference.n_areas
     share = 100.0 * n / total if total else 0.0
+    n_nl, n_en = format_number(n, 0, "nl"), format_number(n, 0, "en")
     if reference.kind == "nl":
+        all_nl, all_en = format_number(total, 0, "nl"), format_number(total, 0, "en")
         if n >= LOW_COVERAGE_SHARE * total:
-            return ({"nl": f"t.o.v. {n} {lv_nl} van Nederland met gegevens ({share:.0f} % van alle {total})",
-                     "en": f"vs {n} {lv_en} of the Netherlands with data ({share:.0f} % of all {total})"}, True)
-        return ({"nl": f"t.o.v. {n} {lv_nl} met gegevens ({share:.0f} % van Nederland)",
-                 "en": f"vs {n} {lv_en} with data ({share:.0f} % of the Netherlands)"}, False)
+            return ({"nl": f"t.o.v. {n_nl} {lv_nl} van Nederland met gegevens ({share:.0f} % van alle {all_nl})",
+                     "en": f"vs {n_en} {lv_en} of the Netherlands with data ({share:.0f} % of all {all_en})"}, True)
+        return ({"nl": f"t.o.v. {n_nl} {lv_nl} met gegevens ({share:.0f} % van Nederland)",
+                 "en": f"vs {n_en} {lv_en} with data ({share:.0f} % of the Netherlands)"}, False)
     shown = reference.label["nl"].rsplit(",", 1)[0]
     shown_en = reference.label["en"].rsplit(",", 1)[0]
     if n >= LOW_COVERAGE_SHARE * total:
-        return ({"nl": f"t.o.v. {n} {shown} met gegevens", "en": f"vs {n} {shown_en} with data"}, False)
-    return ({"nl": f"t.o.v. {n} {lv_nl} met gegevens ({share:.0f} % van {shown})",
-             "en": f"vs {n} {lv_en} with data ({share:.0f} % of {shown_en})"}, False)
+        return ({"nl": f"t.o.v. {n_nl} {shown} met gegevens", "en": f"vs {n_en} {shown_en} with data"}, False)
+    return ({"nl": f"t.o.v. {n_nl} {lv_nl} met gegevens ({share:.0f} % van {shown})",
+             "en": f"vs {n_en} {lv_en} with data ({share:.0f} % of {shown_en})"}, False)
 
 
 def gemeente_label(level: str, n: int, name: str) -> dict[str, str]:
     lv_nl, lv_en = level_words(level)
-    return {"nl": f"t.o.v. {n} {lv_nl} van {name} met gegevens (geen landelijke gegevens)",
-            "en": f"vs {n} {lv_en} of {name} with data (no national data)"}
+    return {"nl": f"t.o.v. {format_number(n, 0, 'nl')} {lv_nl} van {name} met gegevens (geen landelijke gegevens)",
+            "en": f"vs {format_number(n, 0, 'en')} {lv_en} of {name} with data (no national data)"}
 
 
 def gemeente_of(codes: pd.Index | np.ndarray) -> np.ndarray:
     """GM code of region codes (GM0363, WK0363MC, BU0363MC01 -> GM0363); other ids -> ""."""
     s = pd.Series(np.asarray(codes, dtype=object)).astype(str)
     gm = "GM" + s.str.slice(2, 6)
-    ok = s.str.match(r"^(GM|WK|BU)\d{4}")
-    return np.where(ok.to_numpy(), gm.to_numpy(), "")
+    # a gemeente, wijk or buurt prefix (core.codes) followed by the four digits of its gemeente
+    ok = np.array([level_of_code(c) in LEVELS and len(c) >= 6 and c[2:6].isdigit() for c in s], dtype=bool)
+    return np.where(ok, gm.to_numpy(), "")
 
 
 def rank_by_key(values: np.ndarray, keys: np.ndarray, bases: dict[str, np.ndarray], direction: int = 1,

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import UserInputError
+from core.thresholds import WORST_BAND
 from indicators.registry import DOMAINS
 
 DOMAIN_IDS: tuple[str, ...] = tuple(DOMAINS)
@@ -44,7 +45,7 @@ def _weights_error(nl: str, en: str) -> UserInputError:
     return UserInputError(nl, en)
 
 
-def validate_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+def validate_weights(weights: Mapping[str, float | str] | None) -> dict[str, float]:
     """Domain weights, complete and checked: default 1 for every domain not given.
 
     Raises ``UserInputError`` for an unknown domain ("must be one of ..."), a negative or non-finite weight,
@@ -109,7 +110,7 @@ def domain_scores(ranks: pd.DataFrame, members: Mapping[str, list[str]],
     return pd.DataFrame(scores), pd.DataFrame(counts), m
 
 
-def stacking(scores: pd.DataFrame, worst_band: float = 20.0,
+def stacking(scores: pd.DataFrame, worst_band: float = WORST_BAND,
              suppressed: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
     """Number and ``;``-joined list of domains with score >= 100 - worst_band.
 

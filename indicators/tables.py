@@ -7,6 +7,7 @@ are given by the page layer (pages/_common/tables.py).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -113,7 +114,7 @@ def shown_indicators(basis: str = "households") -> list:
     return [swap.get(i.id, i) for i in reg.INDICATORS.values() if not i.variant_of]
 
 
-def num(value: object) -> float:
+def num(value: Any) -> float:
     """``value`` as a float; NaN when it is missing or not a number."""
     try:
         return float(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.codes import level_of_code
 from indicators import registry as reg
 from pages._common import changesui, fmt, focusui, loaders, narrative, reasons, reports, shell, tables, widgets, wording
 from pages._common.i18n import label, t
@@ -21,6 +22,8 @@ try:
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
+for text in loaders.data_notices(view):   # stale copies / degraded sources the data layer reported
+    st.warning(fmt.md(text), icon=":material/warning:")
 for note in scored.notes:
     st.info(t(note, lang, year=view.year))
 table = scored.table
@@ -84,7 +87,7 @@ if why:   # every missing value or rank with its reason (rules D1, D2, suppressi
     st.markdown(f"**{t('why_missing', lang)}**\n\n" + "\n".join(f"- {fmt.md(w)}" for w in why))
 
 areas = loaders.view_focus_areas(view)
-if areas and view.area[:2] in ("WK", "BU"):
+if areas and level_of_code(view.area) in ("wijk", "buurt"):
     with st.expander(t("add_to_focus", lang, area=view.area)):
         target = st.selectbox(t("fa_title", lang), range(len(areas)), key="w_add_target",
                               format_func=lambda i: areas[i].name)
@@ -100,6 +103,6 @@ else:
     tr = loaders.trend(view, view.area, years)
     if not tr.empty:
         st.line_chart(tr[tr["comparable"]].set_index("year")["value"])
-        st.dataframe(tr, hide_index=True)
+        st.dataframe(tables.shown(tr, None, lang), hide_index=True)
 changesui.section(view, [view.area], [], names[view.area])
 st.caption(t("attribution", lang))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from indicators import method
 from indicators import registry as reg
-from pages._common import loaders, methodtext, shell, tables, widgets
+from pages._common import fmt, loaders, methodtext, shell, tables, widgets
 from pages._common.i18n import label, t
 
 view = shell.page_view("methode")
@@ -35,7 +35,7 @@ for d in reg.DOMAINS.values():
 # The rules in the words of indicators.method / indicators.hotspots: the same sentences as legend, tooltip, PDF.
 st.subheader(t("stacking_rule", lang))
 st.write(method.STACKING_RULE[lang])
-st.caption(t("min_population_rule", lang, n=f"{float(settings['min_population']):g}"))
+st.caption(t("min_population_rule", lang, n=fmt.fmt_num(settings["min_population"], None, lang)))
 st.subheader(t("reference", lang))
 st.write(method.REFERENCE_RULE[lang])
 st.subheader(t("method_availability", lang))   # rules D1, D2, minima: generated from the engine's settings
@@ -43,7 +43,8 @@ for title, text in method.availability_rules({**settings, **(result.settings if 
     st.markdown(f"**{title}.** {text}")
 st.subheader(t("composite_rule", lang))
 wmap = view.weight_map(widgets.domain_ids())
-st.write(t("composite_text", lang, weights=", ".join(f"{label(reg.DOMAINS[k], lang)} = {v:g}" for k, v in wmap.items())))
+st.write(t("composite_text", lang, weights=", ".join(f"{label(reg.DOMAINS[k], lang)} = {fmt.fmt_num(v, None, lang)}"
+                                                   for k, v in wmap.items())))
 st.caption(loaders.RANK_RULE[lang])
 st.subheader(t("method_smoothing", lang))
 st.write(method.SMOOTHING_RULE[lang])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators import registry as reg
-from pages._common import changesui, loaders, reports, shell, tables, widgets
+from pages._common import changesui, fmt, loaders, reports, shell, tables, widgets
 from pages._common.i18n import label, t
 
 view = shell.page_view("prioriteren")
@@ -22,7 +22,7 @@ with st.expander(t("weights", lang), expanded=True):
     widgets.weights_notice(lang)
 wmap = view.weight_map(domains)
 used = t("weights_equal", lang) if not view.weights else \
-    ", ".join(f"{label(reg.DOMAINS[d], lang)} {w:g}" for d, w in wmap.items())
+    ", ".join(f"{label(reg.DOMAINS[d], lang)} {fmt.fmt_num(w, None, lang)}" for d, w in wmap.items())
 st.markdown(t("weights_used", lang, weights=used))
 
 try:
@@ -34,6 +34,8 @@ except Exception as exc:  # noqa: BLE001
 for note in scored.notes:
     st.info(t(note, lang, year=view.year))
 widgets.coverage_warning(scored, lang)
+for text in loaders.data_notices(view):   # stale copies / degraded sources the data layer reported
+    st.warning(fmt.md(text), icon=":material/warning:")
 
 # --- filters ---
 names = loaders.gemeente_options(view.year)

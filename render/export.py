@@ -26,15 +26,19 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, TypeGuard, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
+from core.colours import NODATA_RGBA_FLOAT
 from core.crs import RD_NEW  # metres: the map is drawn in RD New so shapes are true
+from core.numbers import format_number
+from core.thresholds import WORST_BAND
 
 CBS_ATTRIBUTION = "Bron: CBS (CC BY 4.0)"
-NO_DATA_COLOUR = (0.85, 0.85, 0.85, 1.0)
+NO_DATA_COLOUR = NODATA_RGBA_FLOAT
 A4_PORTRAIT = (8.27, 11.69)  # inches
 
 
@@ -114,7 +118,7 @@ def safe_text(value: object) -> str:
     return neutralise(_CONTROL_CHARS.sub("", _as_text(value)))[:_EXCEL_CELL_MAX]
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[numbers.Real]:
     """Real numbers (python, numpy, Decimal), not bools."""
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
@@ -274,6 +278,56 @@ def csv_zip(df: pd.DataFrame, header: ExportHeader, stem: str, **csv_kw) -> byte
 METADATA_SHEET = {"nl": "Metadata", "en": "Metadata"}
 
 
+def _xlsx_put(ws, row: int, col: int, value: object, *, bold: bool = False) -> None:
+    """One cell: text always stored as text (never a formula), numbers as numbers."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"  # never a formula, whatever the text
+    else:
+        cell.value = value
+    if bold:
+        cell.font = Font(bold=True)
+
+
+def _xlsx_widths(ws, samples: list[list[object]]) -> None:
+    """Column widths from the longest sampled text (8..60 characters)."""
+    from openpyxl.utils import get_column_letter
+
+    for c, sample in enumerate(samples, start=1):
+        width = max((len(_csv_text(v, ".")) for v in sample if v is not None), default=8)
+        ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
+
+
+def _xlsx_table_sheet(ws, df: pd.DataFrame) -> None:
+    """The table alone: bold, frozen, filterable header in row 1; missing values as empty cells."""
+    from openpyxl.utils import get_column_letter
+
+    columns, rows = _table_rows(df)
+    for c, name in enumerate(columns, start=1):
+        _xlsx_put(ws, 1, c, name, bold=True)
+    for i, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                _xlsx_put(ws, i, c, value)
+    _xlsx_widths(ws, [[columns[c]] + [row[c] for row in rows[:1000] if c < len(row)] for c in range(len(columns))])
+    ws.freeze_panes = ws.cell(row=2, column=1)
+    if columns:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{1 + len(rows)}"
+
+
+def _xlsx_meta_sheet(ws, block: list[tuple[str, object]]) -> None:
+    """The header block: label in column A (bold), value in column B."""
+    for r, (label, value) in enumerate(block, start=1):
+        _xlsx_put(ws, r, 1, label, bold=True)
+        if value is not None:
+            _xlsx_put(ws, r, 2, value)
+    _xlsx_widths(ws, [[label for label, _ in block], [value for _, value in block]])
+
+
 def table_to_xlsx(df: pd.DataFrame, header: ExportHeader, *, sheet_name: str = "Stapelkaart") -> bytes:
     """The table as an XLSX workbook: the first sheet is the table alone (bold, frozen, filterable header in row 1,
     so ``pd.read_excel`` reads it as it is), the second sheet ("Metadata") the header block (title, year,
@@ -282,49 +336,13 @@ def table_to_xlsx(df: pd.DataFrame, header: ExportHeader, *, sheet_name: str = "
     Text is always stored as text (``data_type 's'``), numbers as numbers, missing values as empty cells.
     """
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
-    def put(ws, row: int, col: int, value: object, *, bold: bool = False) -> None:
-        cell = ws.cell(row=row, column=col)
-        if isinstance(value, str):
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell.data_type = "s"  # never a formula, whatever the text
-        else:
-            cell.value = value
-        if bold:
-            cell.font = Font(bold=True)
-
-    def widths(ws, samples: list[list[object]]) -> None:
-        for c, sample in enumerate(samples, start=1):
-            width = max((len(_csv_text(v, ".")) for v in sample if v is not None), default=8)
-            ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 60)
-
-    columns, rows = _table_rows(df)
-    block = header.rows()
     wb = Workbook()
     ws = wb.active
     ws.title = re.sub(r"[\[\]:*?/\\]", "_", sheet_name)[:31] or "Stapelkaart"
     wb.properties.creator = "Stapelkaart"
-    for c, name in enumerate(columns, start=1):
-        put(ws, 1, c, name, bold=True)
-    for i, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            if value is not None:
-                put(ws, i, c, value)
-    widths(ws, [[columns[c]] + [row[c] for row in rows[:1000] if c < len(row)] for c in range(len(columns))])
-    ws.freeze_panes = ws.cell(row=2, column=1)
-    if columns:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{1 + len(rows)}"
-
-    meta = wb.create_sheet(METADATA_SHEET.get(header.lang, "Metadata"))
-    for r, (label, value) in enumerate(block, start=1):
-        put(meta, r, 1, label, bold=True)
-        if value is not None:
-            put(meta, r, 2, value)
-    widths(meta, [[label for label, _ in block], [value for _, value in block]])
-
+    _xlsx_table_sheet(ws, df)
+    _xlsx_meta_sheet(wb.create_sheet(METADATA_SHEET.get(header.lang, "Metadata")), header.rows())
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -361,7 +379,7 @@ def _no_tex():
     return rc_context({"text.usetex": False}) if rcParams["text.usetex"] else nullcontext()
 
 
-def _rgba_rows(colours: object, n: int) -> np.ndarray:
+def _rgba_rows(colours: Any, n: int) -> np.ndarray:
     """RGBA per row as floats 0–1 from 0–255 ints (pydeck style), 0–1 floats or colour names/hex.
 
     A missing colour (``None``/NaN) becomes the no-data grey.
@@ -488,7 +506,7 @@ def _legend_entry(entry: object) -> LegendEntry:
         return entry
     if hasattr(entry, "label") and hasattr(entry, "n"):
         return LegendEntry(entry.label, getattr(entry, "colour", getattr(entry, "color", None)), entry.n)
-    label, colour, n = entry
+    label, colour, n = cast("tuple[str, object, int]", entry)  # the (label, colour, n) form
     return LegendEntry(label, colour, n)
 
 
@@ -560,7 +578,8 @@ def map_figure(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, i
         entries = [_legend_entry(e) for e in legend]
         if entries:
             handles = [Patch(facecolor=_colour(e.colour), edgecolor="#666666", linewidth=0.5,
-                             label=_wrap(f"{e.label} (n = {int(e.n)})", LEGEND_WRAP)) for e in entries]
+                             label=_wrap(f"{e.label} (n = {format_number(int(e.n), 0, lang)})", LEGEND_WRAP))
+                       for e in entries]
             lax = fig.add_axes((0.74, 0.07, 0.24, 0.78))
             lax.set_axis_off()
             lax.legend(handles=handles, loc="upper left", title=_wrap(legend_title, LEGEND_WRAP) or None, frameon=True,
@@ -583,7 +602,7 @@ class DomainScore:
     m: int = 0
 
     @classmethod
-    def coerce(cls, value: DomainScore | Mapping[str, object] | float | None) -> DomainScore:
+    def coerce(cls, value: DomainScore | Mapping[str, Any] | float | None) -> DomainScore:
         if isinstance(value, DomainScore):
             return value
         if isinstance(value, Mapping):
@@ -616,14 +635,14 @@ class FocusReport:
 
     name: str
     gemeente: str
-    areas: object  # GeoDataFrame
-    focus: object  # GeoDataFrame
-    domains: Mapping[str, DomainScore | Mapping[str, object] | float | None]
+    areas: pd.DataFrame | None  # GeoDataFrame
+    focus: pd.DataFrame | None  # GeoDataFrame
+    domains: Mapping[str, DomainScore | Mapping[str, Any] | float | None]
     key_figures: Sequence[Mapping[str, object]]
     sentence: str
     reference: str
     year: int
-    worst_band: float = 20.0
+    worst_band: float = WORST_BAND
     source: str = field(default=MAP_SOURCE)
     export_date: date | None = None
     lang: str = "nl"
@@ -636,16 +655,14 @@ def _format_value(value: object, unit: object, lang: str) -> str:
         return _labels(lang)["no_data"]
     if _is_number(value):
         v = float(value)
-        text = f"{v:,.0f}" if abs(v) >= 1000 or float(v).is_integer() else f"{v:,.1f}"
-        if lang == "nl":
-            text = text.replace(",", " ").replace(".", ",")
+        text = format_number(v, 0 if abs(v) >= 1000 or v.is_integer() else 1, lang)
     else:
         text = str(value)
     unit = "" if _is_missing(unit) else str(unit)
     return f"{text} {unit}".strip() if unit and unit != "%" else text + unit
 
 
-def _coerce_score(value: object) -> float:
+def _coerce_score(value: Any) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
@@ -662,8 +679,8 @@ def _draw_profile(ax, report: FocusReport) -> None:
     lo = 100.0 - float(report.worst_band)
     ax.axvspan(lo, 100, color="#f4c7c3", zorder=0, lw=0)
     ys = np.arange(len(items))[::-1]
-    for y, (label, d) in zip(ys, items):
-        if d.missing:
+    for y, (_label, d) in zip(ys, items):
+        if d.missing or d.score is None:
             ax.text(1, y, t["no_data"], va="center", ha="left", fontsize=8, style="italic", color="#555555")
         else:
             s = float(d.score)

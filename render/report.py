@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
-from render.export import ExportHeader, FocusReport, csv_zip, focus_report_pdf, table_to_xlsx
+from render.export import MAP_SOURCE, ExportHeader, FocusReport, csv_zip, focus_report_pdf, table_to_xlsx
 
 MAP_SOURCES = "CBS/Kadaster, PDOK wijken en buurten"
 
@@ -42,7 +42,7 @@ class Figure(NamedTuple):
     unit: str
 
 
-def _number(value: object) -> float:
+def _number(value: Any) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
@@ -75,7 +75,7 @@ def focus_report(row: pd.Series, *, name: str, gemeente: str, areas, focus_codes
             "source": row.get(f"{f.id}__source")} for f in figures if not math.isnan(_number(row.get(f.id)))]
     return FocusReport(name=name, gemeente=gemeente, areas=areas, focus=None if areas is None else areas[areas["code"].isin(list(focus_codes))],
                        domains=doms, key_figures=key, sentence=sentence, reference=reference, year=year,
-                       worst_band=worst_band, lang=lang, **({"source": source} if source else {}),
+                       worst_band=worst_band, lang=lang, source=source or MAP_SOURCE,
                        comparators={k: (n, {label: r.get(f"domain__{d}__rank") for d, label in domains.items()})
                                     for k, (n, r) in (comparators or {}).items()})
 

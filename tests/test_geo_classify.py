@@ -57,7 +57,7 @@ def test_fixed_cbs_breaks_highlight_the_worst_band():
 
 
 def test_unknown_scheme_lists_the_valid_ones():
-    with pytest.raises(UserInputError, match="must be one of|kies uit") as err:
+    with pytest.raises(UserInputError, match=r"must be one of|kies uit") as err:
         classify(VALUES, "jenks", 5)
     assert "quantiles, natural_breaks, equal_interval, fixed" in err.value.message_en
 

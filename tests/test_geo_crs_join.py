@@ -53,7 +53,7 @@ def _boundaries(codes, year=2024):
 
 def test_join_refuses_statistics_of_another_year():
     table = pd.DataFrame({"code": ["WK036301"], "composite": [50.0]})
-    with pytest.raises(YearMismatchError, match="2023.*2024") as err:
+    with pytest.raises(YearMismatchError, match=r"2023.*2024") as err:
         join_scores(_boundaries(["WK036301"]), table, stats_year=2023, boundary_year=2024)
     assert isinstance(err.value, UserInputError)
 

@@ -73,7 +73,7 @@ def score(frame, **kw):
 # --- registry -----------------------------------------------------------------------------------------
 
 def test_unknown_indicator_lists_valid_ids():
-    with pytest.raises(KeyError, match="must be one of: .*bijstand_per_1000.*woz_waarde"):
+    with pytest.raises(KeyError, match=r"must be one of: .*bijstand_per_1000.*woz_waarde"):
         get_indicator("bijstand")
 
 

@@ -104,7 +104,7 @@ def test_missing_never_turns_into_zero(seed, holes, column):
        w=st.lists(st.floats(0, 10, allow_subnormal=False), min_size=6, max_size=6).filter(lambda v: sum(v) > 0))
 def test_composite_is_a_weighted_mean_of_available_domains(x, w):
     arr = np.array(x, dtype="float64")
-    comp, n, _ = composite_matrix(arr, np.array(w), min_domains=1)
+    comp, _n, _ = composite_matrix(arr, np.array(w), min_domains=1)
     for row, c in zip(arr, comp):
         avail = np.isfinite(row) & (np.array(w) > 0)
         if not avail.any():

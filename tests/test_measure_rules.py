@@ -89,7 +89,7 @@ def _synthetic_result(n=40, **kw):
 
 
 def test_score_focus_rows_columns_and_duplicate_ids():
-    frame, res = _synthetic_result()
+    _frame, res = _synthetic_result()
     a = F.FocusArea("same", "Een", ("WK900101", "WK900102"))
     b = F.FocusArea("same", "Twee", ("WK900103",))
     out = F.score_focus(res, [a, b])
@@ -488,7 +488,7 @@ def test_define_messages_exact():
 def test_validate_messages_and_bounds_exact():
     twelve = [F.FocusArea.make(f"A{i}", ["WK047911"]) for i in range(12)]
     F.validate(twelve, {"wijk": {"WK047911"}})
-    assert _msgs(F.validate, twelve + [F.FocusArea.make("A12", ["WK047911"])], {"wijk": {"WK047911"}}) == (
+    assert _msgs(F.validate, [*twelve, F.FocusArea.make("A12", ["WK047911"])], {"wijk": {"WK047911"}}) == (
         "13 focusgebieden; maximaal 12.", "13 focus areas; at most 12.")
     area = F.FocusArea.make("Zuid", [f"WK04791{i}" for i in range(7)])
     nl, en = _msgs(F.validate, [area], {"buurt": {"BU04791101"}}, level="buurt")  # no wijk codes known at all
@@ -539,7 +539,7 @@ def test_json_file_format_and_every_refusal_exact():
         "Focus-area file has version 2; this Stapelkaart reads version 1.")
     twelve = [{"name": f"A{i}", "codes": ["WK047911"]} for i in range(12)]
     assert len(F.focus_from_json(file(twelve))) == 12
-    assert _msgs(F.focus_from_json, file(twelve + [{"name": "A12", "codes": ["WK047911"]}])) == (
+    assert _msgs(F.focus_from_json, file([*twelve, {"name": "A12", "codes": ["WK047911"]}])) == (
         "13 focusgebieden in het bestand; maximaal 12.", "13 focus areas in the file; at most 12.")
     codes_msg = ("Focusgebied 2 in het bestand: 'codes' moet een lijst van hoogstens 250 codes zijn.",
                  "Focus area 2 in the file: 'codes' must be a list of at most 250 codes.")
@@ -902,7 +902,7 @@ def test_domain_scores_mean_of_known_ranks_withheld_below_half():
 def test_domain_rank_against_the_own_gemeente_domain_scores():
     """A domain with an indicator on the gemeente base is ranked against the domain scores of the own gemeente
     (strictly lower = doing better), labelled with that gemeente, never as 'van Nederland'."""
-    nat, attrs, ref, res = _two_gemeenten()
+    nat, _attrs, _ref, res = _two_gemeenten()
     t = res.table
     assert res.ref_domains.mode["werk"] == "gemeente" and set(res.ref_domains.by_key["werk"]) == {"GM9001", "GM9002"}
     assert res.ref_domains.national["werk"] == {"GM9001": False, "GM9002": False}

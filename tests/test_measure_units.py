@@ -391,8 +391,9 @@ def test_gemeente_and_selection_labels():
                                     "en": "vs 114 wijken of Amsterdam, Zaanstad with data"}, False)
     assert ref_label(sel, 40)[0]["nl"] == "t.o.v. 40 wijken met gegevens (35 % van wijken van Amsterdam, Zaanstad)"
     nl = type("R", (), {"kind": "nl", "level": "wijk", "n_areas": 3393, "label": {}})()
-    assert ref_label(nl, 3002)[0] == {"nl": "t.o.v. 3002 wijken van Nederland met gegevens (88 % van alle 3393)",
-                                      "en": "vs 3002 wijken of the Netherlands with data (88 % of all 3393)"}
+    # counts in the one number format (core.numbers): a narrow no-break space in nl, a comma in en
+    assert ref_label(nl, 3002)[0] == {"nl": "t.o.v. 3\u202f002 wijken van Nederland met gegevens (88 % van alle 3\u202f393)",
+                                      "en": "vs 3,002 wijken of the Netherlands with data (88 % of all 3,393)"}
     assert ref_label(nl, 114)[0]["en"] == "vs 114 wijken with data (3 % of the Netherlands)"
 
 
