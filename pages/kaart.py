@@ -43,40 +43,8 @@ def _map_section() -> None:
     controls = st.container() if not view.present else None
     gms = loaders.NATIONAL if view.national else view.gemeenten   # the national view: every area of the KWB frame
 
-    # --- data ---
-    first = session.once("_kaart_first_load")
-    load_key = (gms, view.year, view.level, view.reference)
-    loaded = loaders.is_loaded(*load_key)
-    # frames in memory: a rescore of milliseconds, no spinner (hotspots may still compute their permutations)
-    status = widgets.load_status(t("loading", lang), quiet=view.present or loaded, expanded=first,
-                                 instant=loaded and not view.hotspots)
-    try:
-        with status:
-            status.write(t("loading_kwb", lang, year=view.year))
-            scored = loaders.scored(gms, view.year, view.level, view.reference, view.weight_map(widgets.domain_ids()),
-                                    None if view.national else view.kv)
-            status.write(t("loading_geo", lang))
-            gdf = loaders.boundaries(gms, view.year, view.level)
-            geometry = loaders.map_geometry(gms, view.year, view.level)   # never keyed by weights
-            if view.hotspots:
-                scored = loaders.with_hotspots(scored, gms, view.year, view.level)
-            data = mapview.build(view, scored, gdf, geometry)
-            status.update(label=t("loaded", lang), state="complete", expanded=False)
-        loaders.mark_loaded(*load_key)
-    except Exception as exc:  # noqa: BLE001 (shown in plain language; pages never show tracebacks)
-        status.update(label=t("load_failed", lang), state="error", expanded=False)   # never left on "Gegevens laden…"
-        widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
-        if controls is not None:
-            _controls(controls, view, lang)        # still there to choose something else
-        st.stop()
-
-    if view.national:     # the map draws what has boundaries, and says so
-        st.info(t("national_coverage", lang, n=len(data.geometry.codes), m=gdf.attrs.get("n_kwb", "?"),
-                  level=t(f"level_{view.level}", lang).lower()))
-    for note in scored.notes:
-        st.info(t(note, lang, year=view.year))
-    widgets.stale_notice(scored.source, lang)
-    widgets.coverage_warning(scored, lang)
+    scored, gdf, data = _load(view, lang, controls, gms)
+    _notices(view, scored, data, gdf, lang)
 
     # --- map + legend (the map first; secondary content after it) ---
     area_key = f"w_area_{view.level}"
@@ -104,7 +72,7 @@ def _map_section() -> None:
         # + the rules behind the colours (wording.legend_lines: stacking, hotspots), in the legend's one element
         widgets.legend(data.legend_rows, data.colour_label,
                        t("legend_caption", lang, colour=data.colour_label, year=view.year, ref=ref_text),
-                       notes=[*notes, *(data.legend_lines or ())])
+                       notes=[*notes, *(data.legend_lines or ())], lang=lang)
 
     if controls is not None:
         _controls(controls, view, lang)
@@ -114,7 +82,7 @@ def _map_section() -> None:
         pick = st.expander(t("select_area", lang) + (": " + fmt.md(names[view.area]) if view.area in names else ""),
                            key="x_pick", on_change="rerun")
         if pick.open:                        # the list of every area only while choosing (not re-sent per rerun)
-            options = [""] + sorted(codes, key=lambda c: names[c])
+            options = ["", *sorted(codes, key=lambda c: names[c])]
             pick.selectbox(t("select_area", lang), options, **session.bind_area(area_key, options),
                            format_func=lambda c: names.get(c, t("select_area_none", lang)) if c else t("select_area_none", lang))
         if view.area and view.area in names:
@@ -133,6 +101,50 @@ def _map_section() -> None:
                 st.dataframe(widgets.area_table(data.table, lang), hide_index=True, width="stretch")
         widgets.map_exports(view, data, scored, gdf)
     st.caption(t("attribution", lang))
+
+
+def _load(view, lang: str, controls, gms):
+    """The scored frame, the boundaries and the map's data of ``view``, behind the load status; a failure is
+    said in plain language (the controls still shown, to choose something else) and ends this run."""
+    first = session.once("_kaart_first_load")
+    load_key = (gms, view.year, view.level, view.reference)
+    loaded = loaders.is_loaded(*load_key)
+    # frames in memory: a rescore of milliseconds, no spinner (hotspots may still compute their permutations)
+    status = widgets.load_status(t("loading", lang), quiet=view.present or loaded, expanded=first,
+                                 instant=loaded and not view.hotspots)
+    try:
+        with status:
+            status.write(t("loading_kwb", lang, year=view.year))
+            scored = loaders.scored(gms, view.year, view.level, view.reference, view.weight_map(widgets.domain_ids()),
+                                    None if view.national else view.kv)
+            status.write(t("loading_geo", lang))
+            gdf = loaders.boundaries(gms, view.year, view.level)
+            geometry = loaders.map_geometry(gms, view.year, view.level)   # never keyed by weights
+            if view.hotspots:
+                scored = loaders.with_hotspots(scored, gms, view.year, view.level)
+            data = mapview.build(view, scored, gdf, geometry)
+            status.update(label=t("loaded", lang), state="complete", expanded=False)
+        loaders.mark_loaded(*load_key)
+    except Exception as exc:  # noqa: BLE001 (shown in plain language; pages never show tracebacks)
+        status.update(label=t("load_failed", lang), state="error", expanded=False)   # never left on "Gegevens laden…"
+        widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
+        if controls is not None:
+            _controls(controls, view, lang)        # still there to choose something else
+        st.stop()
+    return scored, gdf, data
+
+
+def _notices(view, scored, data, gdf, lang: str) -> None:
+    """What the map leaves out or rests on: national coverage, the data layer's notices for this view (stale
+    copies, a gemeente without boundaries: loaders.data_notices), ranks on a thin reference."""
+    if view.national:     # the map draws what has boundaries, and says so
+        st.info(t("national_coverage", lang, n=len(data.geometry.codes), m=gdf.attrs.get("n_kwb", "?"),
+                  level=t(f"level_{view.level}", lang).lower()))
+    for note in scored.notes:
+        st.info(t(note, lang, year=view.year))
+    for text in loaders.data_notices(view):      # the fragment's view (its own reruns), never the page's
+        st.warning(fmt.md(text), icon=":material/warning:")
+    widgets.coverage_warning(scored, lang)
 
 
 def _controls(box, view, lang: str) -> None:

@@ -216,7 +216,7 @@ def test_weight_change_recolours_without_geometry(page, app_url):
     page.on("request", lambda r: geo_fetches.append(r.url) if r.url.endswith(GEO_SUFFIX) else None)
     page.on("response", lambda r: geo_sizes.append(len(r.body())) if r.url.endswith(GEO_SUFFIX) else None)
     ws = WsCounter().attach(page)
-    frame, version = _open(page, app_url + "/")
+    _frame, version = _open(page, app_url + "/")
     before = canvas_pixels(page)
     assert geo_sizes and geo_sizes[0] > 0
     ws.received = 0

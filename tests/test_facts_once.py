@@ -41,19 +41,15 @@ FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 #: (fact, file) -> what to use instead. Files H3/H4 were editing (issue 20), and shared ones.
 PENDING: dict[tuple[str, str], str] = {
-    ("region-code regex", "pages/_common/state.py"): "core.codes.GEMEENTE_CODE_RE / AREA_CODE_RE (lines 40-41)",
     ("region-code regex", "indicators/reference.py"): "core.codes.CODE_RE / is_valid_code (line 109)",
     ("prefix -> level", "indicators/engine.py"): "core.codes.levels_of(frame.index) for _PREFIX (lines 44, 70)",
     ("prefix -> level", "indicators/focus.py"): "core.codes.level_of_code (lines 102, 290, 297-298)",
     ("prefix -> level", "pages/buurtprofiel.py"): "level_of_code(view.area) in ('wijk', 'buurt') (line 87)",
-    ("prefix -> level", "pages/_common/session.py"): "core.codes.GEMEENTE_CODE_RE / level_of_code (line 69)",
-    ("prefix -> level", "pages/_common/state.py"): "level_of_code(area) == level (line 277)",
     ("worst band 20", "indicators/engine.py"): "worst_band: float = core.thresholds.WORST_BAND (line 200)",
     ("worst band 20", "indicators/scores.py"): "worst_band: float = WORST_BAND (line 112)",
     ("worst band 20", "render/export.py"): "worst_band: float = WORST_BAND (line 625)",
     ("worst band 20", "indicators/method.py"): "the band from the settings, formatted in (lines 30, 170, 190-191)",
     ("worst band 20", "pages/_common/i18n_focus.py"): "'≥ {from}' filled from WORST_BAND_FROM (line 43)",
-    ("no-data grey", "pages/_common/mapview.py"): "core.colours.NODATA_RGBA (line 27)",
     ("no-data grey", "render/export.py"): "core.colours.NODATA_RGBA_FLOAT for NO_DATA_COLOUR 0.85 (line 36)",
 }
 
