@@ -61,7 +61,7 @@ def _map_section() -> None:
                  height=style.PRESENT_MAP_HEIGHT if view.present else 620, fill_viewport=view.present,
                  key=map_key, on_change=session.map_click(map_key),
                  loading_text=t("map_loading", lang),
-                 locale="en-GB" if lang == "en" else "nl-NL",
+                 lang=lang,
                  fit=mapview.focus_fit(gdf, focus[view.focus % len(focus)].codes) if current_focus else None,
                  label=t("map_alt", lang, n=data.n_areas, level=t(f"level_{view.level}", lang).lower(),
                          gemeenten=gemeente_names, colour=data.colour_label))

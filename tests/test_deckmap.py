@@ -8,6 +8,7 @@ script payload by the test app (``DECKMAP_HOSTILE_CODE``): its tooltip must show
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -250,7 +251,10 @@ def test_hostile_name_in_tooltip_stays_text(page, app_url, wijken):
     page.mouse.move(x - 5, y - 5)
     page.mouse.move(x, y)
     frame.wait_for_function("() => document.getElementById('tip').style.display === 'block'", timeout=20_000)
-    assert frame.evaluate("() => document.getElementById('tip').textContent").startswith(PAYLOAD)
+    tip = frame.evaluate("() => document.getElementById('tip').textContent")
+    assert tip.startswith(PAYLOAD)
+    # the score (decimals=1) as core.numbers writes Dutch: decimal comma, never the browser's "1.234,5" (issue 20)
+    assert re.search(r"\nScore: \d{1,3},\d$", tip), tip
     assert frame.evaluate("() => document.querySelectorAll('#tip *').length") == 0, "no element was created"
     assert frame.evaluate("() => document.querySelectorAll('img').length") == 0
     page.wait_for_timeout(300)

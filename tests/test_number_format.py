@@ -89,7 +89,6 @@ PENDING = {
     "geo/classify.py": 3,        # _num(): legend labels, English with a space ("1 234.5")
     "render/export.py": 4,         # _format_value(): PNG/PDF key figures, ordinary space
     "indicators/hotspots.py": 1,  # alpha "0,05" by replace; words belong in the page layer
-    "components/deckmap/frontend/src/main.js": 1,   # tooltip Intl.NumberFormat("nl-NL") -> "1.234,5"
 }
 
 
