@@ -43,7 +43,69 @@ def _map_section() -> None:
     controls = st.container() if not view.present else None
     gms = loaders.NATIONAL if view.national else view.gemeenten   # the national view: every area of the KWB frame
 
-    # --- data ---
+    scored, gdf, data = _load(view, lang, controls, gms)
+    _notices(view, scored, data, gdf, lang)
+
+    # --- map + legend (the map first; secondary content after it) ---
+    area_key = f"w_area_{view.level}"
+    codes = data.joined["code"].tolist()
+    names = dict(zip(codes, data.joined["sk_name"].tolist()))
+    selected = view.area if view.area in set(data.geometry.codes) else None
+    map_col, legend_col = st.columns([4, 1]) if not view.present else st.columns([3, 1])
+    with map_col:
+        gemeente_names = t("map_nederland", lang) if view.national else \
+            ", ".join(loaders.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
+        map_key = f"kaart_map_{data.geometry.digest[:16]}"   # keyed by what it draws: new areas, a new map
+        deck_map(data.geometry, data.classes, data.palette, fields=data.fields,
+                 outlines=data.outline_codes + ([selected] if selected else []),
+                 height=style.PRESENT_MAP_HEIGHT if view.present else 620, fill_viewport=view.present,
+                 key=map_key, on_change=session.map_click(map_key),
+                 loading_text=t("map_loading", lang),
+                 lang=lang,
+                 fit=mapview.focus_fit(gdf, focus[view.focus % len(focus)].codes) if current_focus else None,
+                 label=t("map_alt", lang, n=data.n_areas, level=t(f"level_{view.level}", lang).lower(),
+                         gemeenten=gemeente_names, colour=data.colour_label))
+    with legend_col:
+        ref_text = scored.result.reference.text(lang) if scored.result is not None else t(f"ref_short_{view.reference}", lang)
+        notes = [t("focus_outline", lang) + (": " + ", ".join(data.focus_names) if data.focus_names else "")] \
+            if (data.focus_names or selected) else []
+        # + the rules behind the colours (wording.legend_lines: stacking, hotspots), in the legend's one element
+        widgets.legend(data.legend_rows, data.colour_label,
+                       t("legend_caption", lang, colour=data.colour_label, year=view.year, ref=ref_text),
+                       notes=[*notes, *(data.legend_lines or ())], lang=lang)
+
+    if controls is not None:
+        _controls(controls, view, lang)
+
+    # --- selection: click on the map (taken above, before the map was drawn), or pick from the list (keyboard) ---
+    if not view.present:
+        pick = st.expander(t("select_area", lang) + (": " + fmt.md(names[view.area]) if view.area in names else ""),
+                           key="x_pick", on_change="rerun")
+        if pick.open:                        # the list of every area only while choosing (not re-sent per rerun)
+            options = ["", *sorted(codes, key=lambda c: names[c])]
+            pick.selectbox(t("select_area", lang), options, **session.bind_area(area_key, options),
+                           format_func=lambda c: names.get(c, t("select_area_none", lang)) if c else t("select_area_none", lang))
+        if view.area and view.area in names:
+            st.page_link("pages/buurtprofiel.py", label=t("open_profile", lang, name=fmt.md(names[view.area])),
+                         icon=":material/location_on:", query_params=session.address(view))
+            fas = loaders.view_focus_areas(view)      # the clicked area into one of the view's focus areas (issue 12)
+            if fas:
+                with st.expander(t("add_to_focus", lang, area=view.area)):
+                    target = st.selectbox(t("fa_title", lang), range(len(fas)), key="w_kaart_fa_target",
+                                          format_func=lambda i: fas[i].name)
+                    if st.button(t("fa_add_selected_button", lang, area=view.area), key="b_kaart_add_focus"):
+                        focusui.add_member(view, fas[target].id, view.area)
+        table = st.expander(t("areas_table", lang), key="x_areas", on_change="rerun")
+        if table.open:                       # sent only when opened (not on first load)
+            with table:
+                st.dataframe(widgets.area_table(data.table, lang), hide_index=True, width="stretch")
+        widgets.map_exports(view, data, scored, gdf)
+    st.caption(t("attribution", lang))
+
+
+def _load(view, lang: str, controls, gms):
+    """The scored frame, the boundaries and the map's data of ``view``, behind the load status; a failure is
+    said in plain language (the controls still shown, to choose something else) and ends this run."""
     first = session.once("_kaart_first_load")
     load_key = (gms, view.year, view.level, view.reference)
     loaded = loaders.is_loaded(*load_key)
@@ -69,70 +131,20 @@ def _map_section() -> None:
         if controls is not None:
             _controls(controls, view, lang)        # still there to choose something else
         st.stop()
+    return scored, gdf, data
 
+
+def _notices(view, scored, data, gdf, lang: str) -> None:
+    """What the map leaves out or rests on: national coverage, the data layer's notices for this view (stale
+    copies, a gemeente without boundaries: loaders.data_notices), ranks on a thin reference."""
     if view.national:     # the map draws what has boundaries, and says so
         st.info(t("national_coverage", lang, n=len(data.geometry.codes), m=gdf.attrs.get("n_kwb", "?"),
                   level=t(f"level_{view.level}", lang).lower()))
     for note in scored.notes:
         st.info(t(note, lang, year=view.year))
-    widgets.stale_notice(scored.source, lang)
+    for text in loaders.data_notices(view):      # the fragment's view (its own reruns), never the page's
+        st.warning(fmt.md(text), icon=":material/warning:")
     widgets.coverage_warning(scored, lang)
-
-    # --- map + legend (the map first; secondary content after it) ---
-    area_key = f"w_area_{view.level}"
-    codes = data.joined["code"].tolist()
-    names = dict(zip(codes, data.joined["sk_name"].tolist()))
-    selected = view.area if view.area in set(data.geometry.codes) else None
-    map_col, legend_col = st.columns([4, 1]) if not view.present else st.columns([3, 1])
-    with map_col:
-        gemeente_names = t("map_nederland", lang) if view.national else \
-            ", ".join(loaders.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
-        map_key = f"kaart_map_{data.geometry.digest[:16]}"   # keyed by what it draws: new areas, a new map
-        deck_map(data.geometry, data.classes, data.palette, fields=data.fields,
-                 outlines=data.outline_codes + ([selected] if selected else []),
-                 height=style.PRESENT_MAP_HEIGHT if view.present else 620, fill_viewport=view.present,
-                 key=map_key, on_change=session.map_click(map_key),
-                 loading_text=t("map_loading", lang),
-                 locale="en-GB" if lang == "en" else "nl-NL",
-                 fit=mapview.focus_fit(gdf, focus[view.focus % len(focus)].codes) if current_focus else None,
-                 label=t("map_alt", lang, n=data.n_areas, level=t(f"level_{view.level}", lang).lower(),
-                         gemeenten=gemeente_names, colour=data.colour_label))
-    with legend_col:
-        ref_text = scored.result.reference.text(lang) if scored.result is not None else t(f"ref_short_{view.reference}", lang)
-        notes = [t("focus_outline", lang) + (": " + ", ".join(data.focus_names) if data.focus_names else "")] \
-            if (data.focus_names or selected) else []
-        # + the rules behind the colours (wording.legend_lines: stacking, hotspots), in the legend's one element
-        widgets.legend(data.legend_rows, data.colour_label,
-                       t("legend_caption", lang, colour=data.colour_label, year=view.year, ref=ref_text),
-                       notes=[*notes, *(data.legend_lines or ())])
-
-    if controls is not None:
-        _controls(controls, view, lang)
-
-    # --- selection: click on the map (taken above, before the map was drawn), or pick from the list (keyboard) ---
-    if not view.present:
-        pick = st.expander(t("select_area", lang) + (": " + fmt.md(names[view.area]) if view.area in names else ""),
-                           key="x_pick", on_change="rerun")
-        if pick.open:                        # the list of every area only while choosing (not re-sent per rerun)
-            options = [""] + sorted(codes, key=lambda c: names[c])
-            pick.selectbox(t("select_area", lang), options, **session.bind_area(area_key, options),
-                           format_func=lambda c: names.get(c, t("select_area_none", lang)) if c else t("select_area_none", lang))
-        if view.area and view.area in names:
-            st.page_link("pages/buurtprofiel.py", label=t("open_profile", lang, name=fmt.md(names[view.area])),
-                         icon=":material/location_on:", query_params=session.address(view))
-            fas = loaders.view_focus_areas(view)      # the clicked area into one of the view's focus areas (issue 12)
-            if fas:
-                with st.expander(t("add_to_focus", lang, area=view.area)):
-                    target = st.selectbox(t("fa_title", lang), range(len(fas)), key="w_kaart_fa_target",
-                                          format_func=lambda i: fas[i].name)
-                    if st.button(t("fa_add_selected_button", lang, area=view.area), key="b_kaart_add_focus"):
-                        focusui.add_member(view, fas[target].id, view.area)
-        table = st.expander(t("areas_table", lang), key="x_areas", on_change="rerun")
-        if table.open:                       # sent only when opened (not on first load)
-            with table:
-                st.dataframe(widgets.area_table(data.table, lang), hide_index=True, width="stretch")
-        widgets.map_exports(view, data, scored, gdf)
-    st.caption(t("attribution", lang))
 
 
 def _controls(box, view, lang: str) -> None:

@@ -8,6 +8,7 @@ script payload by the test app (``DECKMAP_HOSTILE_CODE``): its tooltip must show
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -216,7 +217,7 @@ def test_weight_change_recolours_without_geometry(page, app_url):
     page.on("request", lambda r: geo_fetches.append(r.url) if r.url.endswith(GEO_SUFFIX) else None)
     page.on("response", lambda r: geo_sizes.append(len(r.body())) if r.url.endswith(GEO_SUFFIX) else None)
     ws = WsCounter().attach(page)
-    frame, version = _open(page, app_url + "/")
+    _frame, version = _open(page, app_url + "/")
     before = canvas_pixels(page)
     assert geo_sizes and geo_sizes[0] > 0
     ws.received = 0
@@ -250,7 +251,10 @@ def test_hostile_name_in_tooltip_stays_text(page, app_url, wijken):
     page.mouse.move(x - 5, y - 5)
     page.mouse.move(x, y)
     frame.wait_for_function("() => document.getElementById('tip').style.display === 'block'", timeout=20_000)
-    assert frame.evaluate("() => document.getElementById('tip').textContent").startswith(PAYLOAD)
+    tip = frame.evaluate("() => document.getElementById('tip').textContent")
+    assert tip.startswith(PAYLOAD)
+    # the score (decimals=1) as core.numbers writes Dutch: decimal comma, never the browser's "1.234,5" (issue 20)
+    assert re.search(r"\nScore: \d{1,3},\d$", tip), tip
     assert frame.evaluate("() => document.querySelectorAll('#tip *').length") == 0, "no element was created"
     assert frame.evaluate("() => document.querySelectorAll('img').length") == 0
     page.wait_for_timeout(300)

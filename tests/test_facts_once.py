@@ -41,11 +41,7 @@ FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 #: (fact, file) -> what to use instead. Files H3/H4 were editing (issue 20), and shared ones.
 PENDING: dict[tuple[str, str], str] = {
-    ("region-code regex", "pages/_common/state.py"): "core.codes.GEMEENTE_CODE_RE / AREA_CODE_RE (lines 40-41)",
-    ("prefix -> level", "pages/_common/session.py"): "core.codes.GEMEENTE_CODE_RE / level_of_code (line 69)",
-    ("prefix -> level", "pages/_common/state.py"): "level_of_code(area) == level (line 277)",
     ("worst band 20", "pages/_common/i18n_focus.py"): "'≥ {from}' filled from WORST_BAND_FROM (line 43)",
-    ("no-data grey", "pages/_common/mapview.py"): "core.colours.NODATA_RGBA (line 27)",
 }
 
 

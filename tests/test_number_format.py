@@ -86,7 +86,6 @@ SCANNED = ["pages", "data", "geo", "indicators", "render", "components/deckmap/_
 #: Call sites in files other engineers own, each to be moved onto core.numbers.format_number (report of H2,
 #: issue 20); remove an entry when its file is fixed. {file: number of hits still there}
 PENDING = {
-    "components/deckmap/frontend/src/main.js": 1,   # tooltip Intl.NumberFormat("nl-NL") -> "1.234,5"
 }
 
 

@@ -117,7 +117,7 @@ def _on_screen(pg, points_rd: np.ndarray) -> list[tuple[int, int]]:
     xy = frame.evaluate("(pts) => pts.map(p => window.__deckmapProject(p))",
                         [[float(x - origin[0]), float(y - origin[1])] for x, y in points_rd])
     box = pg.locator('iframe[title="components.deckmap.deckmap"]').bounding_box()
-    return [(int(round(p[0])), int(round(p[1]))) for p in xy
+    return [(round(float(p[0])), round(float(p[1]))) for p in xy
             if 3 <= p[0] < box["width"] - 3 and 3 <= p[1] < box["height"] - 3]
 
 

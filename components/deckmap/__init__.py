@@ -28,6 +28,7 @@ import streamlit.components.v1 as components
 
 from components.deckmap import server
 from components.deckmap.store import geometry_dir
+from core.numbers import NUMBER_FORMAT
 from geo.quantize import EncodedGeometry
 
 FRONTEND = Path(__file__).resolve().parent / "frontend" / "dist"
@@ -86,7 +87,7 @@ def flags_field(label: str, masks, names: Sequence[str], *, missing: str = "—"
 
 def deck_map(geometry: EncodedGeometry, classes, palette: Sequence[Sequence[int]], *,
              fields: Sequence[Mapping] = (), outlines: Sequence[str] = (), outline_colour=(26, 26, 26, 255),
-             height: int = 560, label: str = "Kaart", loading_text: str = "Kaart laden…", locale: str = "nl-NL",
+             height: int = 560, label: str = "Kaart", loading_text: str = "Kaart laden…", lang: str = "nl",
              fit: Sequence[float] | None = None, fill_viewport: bool = False, key: str | None = None,
              on_change=None) -> dict | None:
     """Draw the map; returns ``{"code": ..., "seq": n}`` of the last clicked area (None before any click).
@@ -94,7 +95,7 @@ def deck_map(geometry: EncodedGeometry, classes, palette: Sequence[Sequence[int]
     ``classes``: one palette index per area (uint8, order of ``geometry.codes``). ``palette``: RGBA lists
     (include the no-data colour). ``fields``: :func:`field` entries for the tooltip (the area name comes from
     the geometry file). ``outlines``: codes drawn with a dark outline (focus areas, the selection).
-    ``locale``: number format of the tooltip values (``nl-NL``: decimal comma). ``fit``: RD bounds
+    ``lang``: number format of the tooltip values (core.numbers.NUMBER_FORMAT: nl ``1 234,5``, en ``1,234.5``). ``fit``: RD bounds
     (minx, miny, maxx, maxy) to frame instead of the whole layer; a new ``fit`` re-frames the view.
     ``fill_viewport``: grow from ``height`` (the minimum) to the bottom of the browser window, and follow its
     resizes (presentation mode: 402 px at 1280x720 under the compact header, ~760 px on a 1080p projector).
@@ -114,6 +115,7 @@ def deck_map(geometry: EncodedGeometry, classes, palette: Sequence[Sequence[int]
     values = {f"field_values_{i}": f["values"] for i, f in enumerate(fields)}
     return _declare()(geometry_url=geometry_url(geometry), geometry_hash=geometry.digest, fill=fill,
                       palette=pal, fields=meta, outlines=outl, outline_colour=list(outline_colour),
-                      height=int(height), fill_viewport=bool(fill_viewport), label=str(label), loading_text=str(loading_text), locale=str(locale),
+                      height=int(height), fill_viewport=bool(fill_viewport), label=str(label), loading_text=str(loading_text),
+                      number_format=dict(NUMBER_FORMAT.get(lang, NUMBER_FORMAT["nl"])),
                       fit=[float(v) for v in fit] if fit is not None else None,
                       version=h.hexdigest()[:16], key=key, default=None, on_change=on_change, **values)

@@ -167,7 +167,7 @@ def rank_interval(scored_: Scored, code: str) -> tuple[int | None, int | None, i
     if code not in iv.index or pd.isna(iv.loc[code, "rank"]):
         return None, None, None
     r = iv.loc[code]
-    return int(round(r["rank_low"])), int(round(r["rank_high"])), int(r["rank"])
+    return round(float(r["rank_low"])), round(float(r["rank_high"])), int(r["rank"])
 
 
 def trend(view, code: str, years: list[int]) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from components.deckmap import field, flags_field
+from core.colours import NODATA_RGBA
 from core.errors import StapelkaartError
 from indicators import registry as reg
 from pages._common import loaders, wording
@@ -24,7 +25,6 @@ from pages._common.i18n import label, t
 from pages._common.state import ViewState
 
 log = logging.getLogger(__name__)
-NODATA_RGBA = [189, 189, 189, 255]  # geo.classify.NODATA_RGBA (ColorBrewer Greys #bdbdbd)
 
 
 @dataclass(eq=False)
@@ -58,7 +58,8 @@ class MapData:
         words = wording.tooltip_fields(self.joined, self.lang)   # "k van n bekend (m domeinen): ...", composite n of m
         return self.joined.assign(
             sk_value=[fmt_num(v, self.decimals, self.lang) for v in self.values],
-            sk_rank=[f"{int(r)} / {int(finite.sum())}" if ok else "–" for r, ok in zip(self.ranks, finite)],
+            sk_rank=[f"{fmt_num(r, 0, self.lang)} / {fmt_num(int(finite.sum()), 0, self.lang)}" if ok else "–"
+                     for r, ok in zip(self.ranks, finite)],
             sk_stack=words["sk_stack"].to_numpy(), sk_composite=words["sk_composite"].to_numpy())
 
     @cached_property
@@ -99,10 +100,7 @@ def _values(joined: pd.DataFrame, colour: str) -> np.ndarray:
     v = pd.to_numeric(joined[col], errors="coerce") if col in joined else pd.Series(np.nan, index=joined.index)
     if colour == "stacking":   # no domain at all available: 'geen gegevens', never a misleading 0
         dom = [c for c in joined.columns if c.startswith("domain__") and c.count("__") == 1]
-        if dom:
-            v = v.where(~joined[dom].isna().all(axis=1))
-        else:
-            v = pd.Series(np.nan, index=joined.index)
+        v = v.where(~joined[dom].isna().all(axis=1)) if dom else pd.Series(np.nan, index=joined.index)
     return v.to_numpy(float)
 
 
@@ -146,7 +144,7 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     have = pos >= 0
     take = np.where(have, pos, 0)
     index, palette = palette_of(fill)
-    if not palette or palette[-1] != NODATA_RGBA:
+    if not palette or list(palette[-1]) != list(NODATA_RGBA):
         palette.append(list(NODATA_RGBA))
     classes = np.where(have, index[take], len(palette) - 1).astype(np.uint8)
     blank = np.where(have, 1.0, np.nan)
@@ -168,7 +166,7 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
         labels = {f.id: label(f, lang).split(" (")[0] for f in fs}
         outline_codes = [c for f in fs for c in f.codes if c in known]
         focus_names = [labels[f.id] for f in fs if any(c in known for c in f.codes)]
-    rows = [{"hex": "#%02x%02x%02x" % tuple(e.color[:3]), "label": e.label, "n": e.n} for e in entries]
+    rows = [{"hex": "#{:02x}{:02x}{:02x}".format(*e.color[:3]), "label": e.label, "n": e.n} for e in entries]
     title = t("hotspots", lang).replace("Toon h", "H").replace("Show h", "H") if view.hotspots else colour_label(view.colour, lang)
     return MapData(rows, title, len(joined), joined, focus_names, fill, entries, geometry, classes, palette,
                    fields, outline_codes, gdf, groups, labels,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
+from core.codes import level_of_code
 from indicators.weights import WEIGHT_DEFAULT
 from pages._common import loaders
 from pages._common.state import (
@@ -54,9 +55,9 @@ class Bind:
 
     field: str
     key: str
-    to_widget: Callable = staticmethod(lambda x: x)
-    from_widget: Callable = staticmethod(lambda x: x)
-    valid: Callable[[object], bool] = staticmethod(lambda _x: True)
+    to_widget: Callable = lambda x: x
+    from_widget: Callable = lambda x: x
+    valid: Callable[[object], bool] = lambda _x: True
 
 
 def _one_of(options) -> Callable[[object], bool]:
@@ -66,7 +67,7 @@ def _one_of(options) -> Callable[[object], bool]:
 #: field -> widget (the URL name and parser of each field: ViewState.from_params in state.py)
 WIDGETS: dict[str, Bind] = {b.field: b for b in (
     Bind("lang", "w_lang", valid=_one_of(LANGS)),
-    Bind("gemeenten", "w_gemeenten", list, tuple, valid=lambda v: all(isinstance(c, str) and c[:2] == "GM" for c in v)),
+    Bind("gemeenten", "w_gemeenten", list, tuple, valid=lambda v: all(isinstance(c, str) and level_of_code(c) == "gemeente" for c in v)),
     Bind("year", "w_year", valid=_one_of(YEARS)),
     Bind("level", "w_level", valid=_one_of(LEVELS)),
     Bind("reference", "w_ref", valid=_one_of(REFERENCES)),
@@ -96,7 +97,7 @@ def address(v: ViewState, keep_page: bool = False) -> dict[str, str]:
 
 
 def _params_now() -> dict[str, str]:
-    return {k: st.query_params.get(k) for k in st.query_params.keys()}
+    return {k: st.query_params.get(k) for k in st.query_params}
 
 
 def init() -> ViewState:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from core.codes import AREA_CODE_RE, GEMEENTE_CODE_RE, level_of_code
 from core.errors import UserInputError
 from data.cbs import KWB_TABLES
 from indicators.registry import DOMAINS
@@ -37,8 +38,6 @@ MAX_FA_LEN = 8000            # the ``fa`` focus areas (indicators.focus.MAX_PARA
 DEFAULT_GEMEENTEN = ("GM0363", "GM0479")
 DEFAULT_YEAR = 2024
 
-_GM_RE = re.compile(r"^GM\d{4}$")
-_AREA_RE = re.compile(r"^(GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
 _DIGEST_RE = re.compile(r"^[0-9a-f]{12}$")           # data.userstore.DIGEST_LEN hex digits (test_app_state)
 _FOCUS_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")      # focus-area ids are slugs (indicators.focus.slug)
 _MODIFIED_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.]{2,15})?(Z|[+-]\d{2}:?\d{2})?$")   # a CBS Modified date
@@ -87,108 +86,35 @@ class ViewState:
         the ids of the indicator registry; ``gemeenten`` (when known) to the codes of the year's list, so one
         unknown code in ``gm=`` is dropped (and named in ``dropped``) while the others are shown.
         """
-        known_gm = set(gemeenten) if gemeenten is not None else None
+        r = _Reader(params, set(gemeenten) if gemeenten is not None else None)
         d = cls()
-        values: dict[str, object] = {}
-        problems: list[str] = []
         # the URL names (to_params): field names, except w, ref, gm and nl
         known = ({f.name for f in fields(cls)} - {"problems", "weights", "dropped", "gm_unmatched", "reference",
                                                   "gemeenten", "national"}) | {"w", "ref", "gm", "nl"}
-        bad_codes: list[str] = []
-        unmatched: list[str] = []
-
-        def get(name: str) -> str | None:
-            raw = params.get(name)
-            if raw is None:
-                return None
-            if isinstance(raw, (list, tuple)):
-                raw = raw[-1] if raw else ""
-            text = str(raw)
-            if len(text) > (MAX_FA_LEN if name == "fa" else MAX_PARAM_LEN):
-                problems.append(name)
-                return None
-            return text.strip()
-
-        for name in params:
-            if name not in known:
-                problems.append(str(name)[:40])
-
-        def choose(name, parse, default):
-            text = get(name)
-            if text is None:
-                return default
-            try:
-                value = parse(text)
-            except (ValueError, TypeError):
-                value = None
-            if value is None:
-                problems.append(name)
-                return default
-            return value
-
-        def parse_gm(text: str):
-            codes = [c.strip().upper() for c in text.split(",") if c.strip()]
-            good = [c for c in codes if _GM_RE.match(c) and (known_gm is None or c in known_gm)]
-            bad_codes.extend(c for c in codes if _GM_RE.match(c) and c not in good)   # named: GM + 4 digits only
-            unmatched.extend(c[:40] for c in codes[:10] if c not in good)
-            if len(good) + len(bad_codes) < len(codes):                               # malformed parts: not echoed
-                problems.append("gm")
-            if not good or len(good) > MAX_GEMEENTEN:
-                return None
-            return tuple(dict.fromkeys(good))
-
-        def parse_files(text: str):
-            parts = [p.strip() for p in text.split(",") if p.strip()]
-            if not all(_DIGEST_RE.match(p) for p in parts):
-                return None
-            return tuple(dict.fromkeys(parts))
-
-        def one_of(options):
-            return lambda text: text if text in options else None
-
-        def parse_int(lo, hi, options=None):
-            def parse(text: str):
-                if not re.fullmatch(r"\d{1,4}", text):
-                    return None
-                v = int(text)
-                if options is not None:
-                    return v if v in options else None
-                return v if lo <= v <= hi else None
-            return parse
-
-        def parse_bool(text: str):
-            return {"1": True, "true": True, "0": False, "false": False}.get(text.lower())
-
-        def parse_colour(text: str):
-            if not _COLOUR_RE.match(text):
-                return None
-            if colour_ids is not None and text not in colour_ids:
-                return None
-            return text
-
-        parse_area = area_code
-
-        values["gemeenten"] = choose("gm", parse_gm, d.gemeenten)
-        values["year"] = choose("year", parse_int(0, 0, YEARS), d.year)
-        values["level"] = choose("level", one_of(LEVELS), d.level)
-        values["reference"] = choose("ref", one_of(REFERENCES), d.reference)
-        values["colour"] = choose("colour", parse_colour, d.colour)
-        values["classes"] = choose("classes", one_of(CLASSIFIERS), d.classes)
-        values["k"] = choose("k", parse_int(*K_RANGE), d.k)
-        values["area"] = choose("area", parse_area, d.area)
-        values["focus"] = choose("focus", parse_int(0, 20), d.focus)
-        values["hotspots"] = choose("hotspots", parse_bool, d.hotspots)
-        values["page"] = choose("page", one_of(PAGES), d.page)
-        values["lang"] = choose("lang", one_of(LANGS), d.lang)
-        values["present"] = choose("present", parse_bool, d.present)
-        values["fa"] = choose("fa", lambda t: None if _FA_BAD.search(t) else t, d.fa)
-        values["fopen"] = choose("fopen", lambda t: t if _FOCUS_ID_RE.match(t) else None, d.fopen)
-        values["kv"] = choose("kv", lambda t: t if _MODIFIED_RE.match(t) else None, d.kv)
-        values["national"] = choose("nl", parse_bool, d.national)
-        values["weights"] = choose("w", lambda t: parse_weights(t, domains), d.weights)
-        values["files"] = choose("files", parse_files, d.files)
-        return cls(**values, problems=tuple(dict.fromkeys(problems)), dropped=tuple(dict.fromkeys(bad_codes)),
-                   gm_unmatched=tuple(dict.fromkeys(unmatched)))
+        r.problems.extend(str(name)[:40] for name in params if name not in known)
+        values = {
+            "gemeenten": r.choose("gm", r.parse_gm, d.gemeenten),
+            "year": r.choose("year", _parse_int(0, 0, YEARS), d.year),
+            "level": r.choose("level", _one_of(LEVELS), d.level),
+            "reference": r.choose("ref", _one_of(REFERENCES), d.reference),
+            "colour": r.choose("colour", lambda t: _parse_colour(t, colour_ids), d.colour),
+            "classes": r.choose("classes", _one_of(CLASSIFIERS), d.classes),
+            "k": r.choose("k", _parse_int(*K_RANGE), d.k),
+            "area": r.choose("area", area_code, d.area),
+            "focus": r.choose("focus", _parse_int(0, 20), d.focus),
+            "hotspots": r.choose("hotspots", _parse_bool, d.hotspots),
+            "page": r.choose("page", _one_of(PAGES), d.page),
+            "lang": r.choose("lang", _one_of(LANGS), d.lang),
+            "present": r.choose("present", _parse_bool, d.present),
+            "fa": r.choose("fa", lambda t: None if _FA_BAD.search(t) else t, d.fa),
+            "fopen": r.choose("fopen", lambda t: t if _FOCUS_ID_RE.match(t) else None, d.fopen),
+            "kv": r.choose("kv", lambda t: t if _MODIFIED_RE.match(t) else None, d.kv),
+            "national": r.choose("nl", _parse_bool, d.national),
+            "weights": r.choose("w", lambda t: parse_weights(t, domains), d.weights),
+            "files": r.choose("files", _parse_files, d.files),
+        }
+        return cls(**values, problems=tuple(dict.fromkeys(r.problems)), dropped=tuple(dict.fromkeys(r.bad_codes)),
+                   gm_unmatched=tuple(dict.fromkeys(r.unmatched)))
 
     # --- state -> URL -------------------------------------------------------------------------
 
@@ -203,22 +129,25 @@ class ViewState:
                 out[name] = str(getattr(self, name))
         if self.reference != d.reference:
             out["ref"] = self.reference
+        out.update(self._set_params())
+        out["page"] = self.page
+        return out
+
+    def _set_params(self) -> dict[str, str]:
+        """The URL names of the fields that are off by default (empty, False, no weights): only those set."""
+        out: dict[str, str] = {}
         if self.area:
             out["area"] = self.area
         for name in ("fa", "fopen", "kv"):
             if getattr(self, name):
                 out[name] = getattr(self, name)
-        if self.hotspots:
-            out["hotspots"] = "1"
-        if self.present:
-            out["present"] = "1"
-        if self.national:
-            out["nl"] = "1"
+        for name, flag in (("hotspots", self.hotspots), ("present", self.present), ("nl", self.national)):
+            if flag:
+                out[name] = "1"
         if self.weights:
             out["w"] = format_weights(self.weights)
         if self.files:
             out["files"] = ",".join(self.files)
-        out["page"] = self.page
         return out
 
     def with_(self, **changes) -> ViewState:
@@ -230,6 +159,89 @@ class ViewState:
         """Weight of every domain (1.0 unless set)."""
         given = dict(self.weights)
         return {d: given.get(d, 1.0) for d in domains}
+
+
+class _Reader:
+    """Reads query parameters for ViewState.from_params, collecting what it could not use: ``problems`` (URL
+    names), ``bad_codes`` (gemeente codes of the right form but not of the year's list, named), ``unmatched``."""
+
+    def __init__(self, params: Mapping[str, object], known_gm: set[str] | None):
+        self.params = params
+        self.known_gm = known_gm
+        self.problems: list[str] = []
+        self.bad_codes: list[str] = []
+        self.unmatched: list[str] = []
+
+    def get(self, name: str) -> str | None:
+        raw = self.params.get(name)
+        if raw is None:
+            return None
+        if isinstance(raw, (list, tuple)):
+            raw = raw[-1] if raw else ""
+        text = str(raw)
+        if len(text) > (MAX_FA_LEN if name == "fa" else MAX_PARAM_LEN):
+            self.problems.append(name)
+            return None
+        return text.strip()
+
+    def choose(self, name: str, parse, default):
+        text = self.get(name)
+        if text is None:
+            return default
+        try:
+            value = parse(text)
+        except (ValueError, TypeError):
+            value = None
+        if value is None:
+            self.problems.append(name)
+            return default
+        return value
+
+    def parse_gm(self, text: str):
+        codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+        good = [c for c in codes if GEMEENTE_CODE_RE.match(c) and (self.known_gm is None or c in self.known_gm)]
+        bad = [c for c in codes if GEMEENTE_CODE_RE.match(c) and c not in good]     # named: GM + 4 digits only
+        self.bad_codes.extend(bad)
+        self.unmatched.extend(c[:40] for c in codes[:10] if c not in good)
+        if len(good) + len(self.bad_codes) < len(codes):                             # malformed parts: not echoed
+            self.problems.append("gm")
+        if not good or len(good) > MAX_GEMEENTEN:
+            return None
+        return tuple(dict.fromkeys(good))
+
+
+def _parse_files(text: str):
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not all(_DIGEST_RE.match(p) for p in parts):
+        return None
+    return tuple(dict.fromkeys(parts))
+
+
+def _one_of(options):
+    return lambda text: text if text in options else None
+
+
+def _parse_int(lo, hi, options=None):
+    def parse(text: str):
+        if not re.fullmatch(r"\d{1,4}", text):
+            return None
+        v = int(text)
+        if options is not None:
+            return v if v in options else None
+        return v if lo <= v <= hi else None
+    return parse
+
+
+def _parse_bool(text: str):
+    return {"1": True, "true": True, "0": False, "false": False}.get(text.lower())
+
+
+def _parse_colour(text: str, colour_ids):
+    if not _COLOUR_RE.match(text):
+        return None
+    if colour_ids is not None and text not in colour_ids:
+        return None
+    return text
 
 
 def domain_ids() -> tuple[str, ...]:
@@ -269,12 +281,12 @@ def area_code(text: object) -> str | None:
     if not isinstance(text, str):
         return None
     code = text.strip().upper()
-    return code if _AREA_RE.match(code) else None
+    return code if AREA_CODE_RE.match(code) else None
 
 
 def area_fits(area: str | None, level: str) -> bool:
     """Whether ``area`` (a code) is of ``level``: a wijk code on the wijk level, a buurt code on the buurt level."""
-    return bool(area) and area[:2] == {"wijk": "WK", "buurt": "BU"}.get(level)
+    return bool(area) and level in ("wijk", "buurt") and level_of_code(area) == level
 
 
 def share_url(base: str, state: ViewState) -> str:

@@ -63,12 +63,12 @@ def present_bar(v: ViewState, n_focus: int, focus_name: str | None) -> None:
 
 # --- display helpers ------------------------------------------------------------------------------
 
-def legend(rows: Sequence[Mapping], title: str, caption: str, notes: Sequence[str] = ()) -> None:
+def legend(rows: Sequence[Mapping], title: str, caption: str, notes: Sequence[str] = (), *, lang: str) -> None:
     """HTML legend: colour swatch + text label + n (colour is never the only carrier), its caption and the
     ``notes`` under it (plain text, escaped), all in one element: the map section re-sends it on every change."""
     items = "".join(
         f'<div class="sk-legend-row" role="listitem"><span class="sk-swatch" style="background:{html.escape(r["hex"])}"></span>'
-        f'<span>{html.escape(str(r["label"]))} <span style="color:#444">(n = {int(r["n"])})</span></span></div>'
+        f'<span>{html.escape(str(r["label"]))} <span style="color:#444">(n = {fmt.fmt_num(r["n"], 0, lang)})</span></span></div>'
         for r in rows)
     lines = "".join(f'<p class="sk-caption">{html.escape(str(n))}</p>' for n in (caption, *notes) if n)
     st.html(f'<div class="sk-legend"><strong>{html.escape(title)}</strong>'

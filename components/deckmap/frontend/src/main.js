@@ -8,6 +8,7 @@
 import {Deck, OrthographicView, COORDINATE_SYSTEM} from "@deck.gl/core";
 import {PathLayer} from "@deck.gl/layers";
 import {coarsen, decodeGeometry} from "./geometry.js";
+import {formatNumber} from "./numbers.js";
 import {BorderLayer} from "./borders.js";
 import {FillLayer} from "./fill.js";
 import {triangulate, vertexColours} from "./mesh.js";
@@ -115,8 +116,8 @@ function decodeFields(args) {
       values = new Float32Array(buf);
     }
     const decimals = Number(f.decimals ?? 2);
-    const fmt = new Intl.NumberFormat(String(args.locale || "nl-NL"),
-                                      {minimumFractionDigits: decimals, maximumFractionDigits: decimals});
+    const sep = args.number_format;   // core.numbers.NUMBER_FORMAT of the page's language
+    const fmt = {format: (v) => formatNumber(v, decimals, sep)};
     return {label: String(f.label), decimals, suffix: String(f.suffix ?? ""),
             missing: String(f.missing ?? "—"), values, fmt};
   });
