@@ -61,7 +61,10 @@ def export_table(ranked, table: pd.DataFrame, lang: str, band: float, labels: di
     codes = list(ranked["code"]) if "code" in ranked else []
     df = table.set_index("code", drop=False) if "code" in table.columns else table
     df = df.reindex(codes).assign(**{"#": ranked["#"].to_numpy() if "#" in ranked else pd.NA})
-    num = lambda c: pd.to_numeric(df[c], errors="coerce") if c in df else pd.Series(np.nan, index=df.index)
+
+    def num(c: str) -> pd.Series:
+        return pd.to_numeric(df[c], errors="coerce") if c in df else pd.Series(np.nan, index=df.index)
+
     names = loaders.gemeente_options(int(df["year"].iloc[0])) if "year" in df and len(df) else {}
     rows = df.to_dict("records")
     out = pd.DataFrame({"#": df["#"], t("area", lang): df.get("name", df.get("code")), t("export_col_code", lang):
