@@ -61,12 +61,15 @@ def wait_drawn(page, *, changed_from: str | None = None, timeout_s: float = 60) 
     The component iframe is same-origin, so the page reads its window directly (no Playwright frame lookup,
     which adds seconds on a loaded machine)."""
     page.wait_for_function(_DRAWN, arg=[FRAME_SELECTOR, changed_from], timeout=timeout_s * 1000, polling=10)
-    return page.evaluate("""(sel) => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => {
+    return page.evaluate(
+        """(sel) => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => {
         const w = document.querySelector(sel).contentWindow;
         if (w.__deckmapSync) w.__deckmapSync();  // one pixel read back: the GPU has finished those frames
         window.__drawnAt = performance.now();
         r(w.__deckmapArgsVersion);
-    })))""", FRAME_SELECTOR)
+    })))""",
+        FRAME_SELECTOR,
+    )
 
 
 def canvas_pixels(page) -> np.ndarray:
@@ -92,6 +95,7 @@ class WsCounter:
     def attach(self, page) -> WsCounter:
         def on_ws(ws):
             ws.on("framereceived", self._on_frame)
+
         page.on("websocket", on_ws)
         return self
 
@@ -114,8 +118,6 @@ def open_counted(browser, url: str, *, init_script: str | None = None, wait_idle
     t0 = time.perf_counter()
     page.goto(url)
     if wait_idle:
-        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""",
-                               timeout=180_000)
+        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=180_000)
     version = wait_drawn(page, timeout_s=180)
     return ctx, page, geo, ws, version, time.perf_counter() - t0
-

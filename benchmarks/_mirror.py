@@ -105,8 +105,9 @@ def free_port_range(n: int, *, avoid: tuple[int, ...] = ()) -> int:
     raise RuntimeError(f"no {n} consecutive free ports on 127.0.0.1")
 
 
-def start_streamlit(script: Path, env: dict, *, timeout: float = 60,
-                    log: Path | None = None) -> tuple[subprocess.Popen, str]:
+def start_streamlit(
+    script: Path, env: dict, *, timeout: float = 60, log: Path | None = None
+) -> tuple[subprocess.Popen, str]:
     """``streamlit run script`` on a free localhost port; returns once ``/_stcore/health`` answers 200.
 
     ``log``: a file that receives the server's stdout and stderr (the server log); otherwise both are discarded.
@@ -114,9 +115,25 @@ def start_streamlit(script: Path, env: dict, *, timeout: float = 60,
     """
     port = free_port()
     out = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it open)
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"],
-                            cwd=REPO, env=env, stdout=out, stderr=out)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=out,
+        stderr=out,
+    )
     if log is not None:
         out.close()
     url = f"http://127.0.0.1:{port}"

@@ -62,8 +62,13 @@ def measure() -> dict:
         tmp_path = Path(tmp)
         cache = tmp_path / "cache"
         proc_m, mirror_url = _mirror.start(tmp_path, "--national")
-        env = dict(os.environ, STAPELKAART_CBS_URL=mirror_url, STAPELKAART_PDOK_URL=mirror_url,
-                   STAPELKAART_CACHE_DIR=str(cache), STAPELKAART_USERSTORE_DIR=str(tmp_path / "userstore"))
+        env = dict(
+            os.environ,
+            STAPELKAART_CBS_URL=mirror_url,
+            STAPELKAART_PDOK_URL=mirror_url,
+            STAPELKAART_CACHE_DIR=str(cache),
+            STAPELKAART_USERSTORE_DIR=str(tmp_path / "userstore"),
+        )
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -77,10 +82,21 @@ def measure() -> dict:
                         proc.terminate()
                         proc.wait(15)
                 # the repaint app's geometry is prepared before its server starts (set-up, not timed)
-                done = subprocess.run([sys.executable, "-c", "from data.pdok_national import load_boundaries_national as b;"
-                                       "from components.deckmap.store import prepared_geometry as p;"
-                                       "print(len(p(b(2024, 'buurt'))[0].codes))"],
-                                      cwd=REPO, env=env, check=True, capture_output=True, text=True, timeout=600)
+                done = subprocess.run(
+                    [
+                        sys.executable,
+                        "-c",
+                        "from data.pdok_national import load_boundaries_national as b;"
+                        "from components.deckmap.store import prepared_geometry as p;"
+                        "print(len(p(b(2024, 'buurt'))[0].codes))",
+                    ],
+                    cwd=REPO,
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    timeout=600,
+                )
                 out["areas"] = int(done.stdout.split()[-1])
                 proc, url = _mirror.start_streamlit(APP, env)
                 try:
@@ -107,25 +123,32 @@ def measure() -> dict:
 
 
 def main() -> None:
-    if not Path(CHROMIUM).exists() or not (REPO / "components" / "deckmap" / "frontend" / "dist" / "index.html").exists():
+    if (
+        not Path(CHROMIUM).exists()
+        or not (REPO / "components" / "deckmap" / "frontend" / "dist" / "index.html").exists()
+    ):
         print("national browser: skipped (needs /usr/bin/chromium and components/deckmap/build.sh)")
         return
     load = os.getloadavg()[0]
     r = measure()
     cold, second, warm, c = r["cold"], r["second"], r["warm"], r["changes"]
-    print(f"national browser: Kaart page (serve.py), Heel Nederland, buurten ({QUERY}): first visit of a fresh "
-          f"server to the painted map {cold['s']:.1f} s with an empty disk cache (statistics and boundaries fetched "
-          f"from the mirror, geometry prepared), {second['s']:.1f} s from a new server process on the disk cache "
-          f"that visit filled and {warm['s']:.1f} s from one more new process (of which the "
-          f"server's script run, timed alone on another new process over the websocket: {r['server_s']:.1f} s); "
-          f"geometry file {warm['geo'] / 1e6:.2f} MB; the composite legend counts "
-          f"{warm['no_value']:,} buurten without a value")
-    print(f"national browser change: map component on the {r['areas']:,} national buurten (benchmarks/_national_map_app.py, "
-          f"classes from a weighted mix of two real per-area ranks; a number input): repaint {c['ms']:.0f} ms from "
-          f"the click to the finished frame (median of {CHANGES} weight changes; goal <= {TARGET_MS:.0f} ms, ratio "
-          f"{c['ms'] / TARGET_MS:.2f}; {c['outside_ms']:.0f} ms timed outside the page, Playwright's click "
-          f"included; {CHANGES - c['unchanged']} of {CHANGES} changes changed canvas pixels), "
-          f"{c['bytes'] / 1024:.1f} KB received per change = {c['bytes'] / c['geo']:.3f} of the "
-          f"{c['geo'] / 1e6:.2f} MB geometry file, server script {c['server_ms']:.0f} ms per change; load average "
-          f"{load:.1f} on {os.cpu_count()} cores when the browser part started"
-          + (f"; zoomed out it draws {c['lod']['vertices']:,} of {c['lod']['of']:,} vertices" if c.get("lod") else ""))
+    print(
+        f"national browser: Kaart page (serve.py), Heel Nederland, buurten ({QUERY}): first visit of a fresh "
+        f"server to the painted map {cold['s']:.1f} s with an empty disk cache (statistics and boundaries fetched "
+        f"from the mirror, geometry prepared), {second['s']:.1f} s from a new server process on the disk cache "
+        f"that visit filled and {warm['s']:.1f} s from one more new process (of which the "
+        f"server's script run, timed alone on another new process over the websocket: {r['server_s']:.1f} s); "
+        f"geometry file {warm['geo'] / 1e6:.2f} MB; the composite legend counts "
+        f"{warm['no_value']:,} buurten without a value"
+    )
+    print(
+        f"national browser change: map component on the {r['areas']:,} national buurten (benchmarks/_national_map_app.py, "
+        f"classes from a weighted mix of two real per-area ranks; a number input): repaint {c['ms']:.0f} ms from "
+        f"the click to the finished frame (median of {CHANGES} weight changes; goal <= {TARGET_MS:.0f} ms, ratio "
+        f"{c['ms'] / TARGET_MS:.2f}; {c['outside_ms']:.0f} ms timed outside the page, Playwright's click "
+        f"included; {CHANGES - c['unchanged']} of {CHANGES} changes changed canvas pixels), "
+        f"{c['bytes'] / 1024:.1f} KB received per change = {c['bytes'] / c['geo']:.3f} of the "
+        f"{c['geo'] / 1e6:.2f} MB geometry file, server script {c['server_ms']:.0f} ms per change; load average "
+        f"{load:.1f} on {os.cpu_count()} cores when the browser part started"
+        + (f"; zoomed out it draws {c['lod']['vertices']:,} of {c['lod']['of']:,} vertices" if c.get("lod") else "")
+    )

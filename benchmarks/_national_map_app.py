@@ -20,8 +20,14 @@ from components.deckmap import deck_map, field
 from components.deckmap.store import prepared_geometry
 from data.pdok_national import load_boundaries_national
 
-PALETTE = [[237, 248, 233, 255], [186, 228, 179, 255], [116, 196, 118, 255], [49, 163, 84, 255],
-           [0, 109, 44, 255], [200, 200, 200, 255]]  # 5 classes + no data
+PALETTE = [
+    [237, 248, 233, 255],
+    [186, 228, 179, 255],
+    [116, 196, 118, 255],
+    [49, 163, 84, 255],
+    [0, 109, 44, 255],
+    [200, 200, 200, 255],
+]  # 5 classes + no data
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,7 +47,13 @@ geometry, ra, rb = _layer(level)
 weight = st.number_input("Gewicht oppervlakte (%)", min_value=0, max_value=100, value=0, step=10)
 score = (weight / 100.0) * ra + (1 - weight / 100.0) * rb
 classes = np.minimum((score * 5).astype(np.uint8), 4)
-deck_map(geometry, classes, PALETTE, fields=[field("Score", score * 100, decimals=1)],
-         label=f"Kaart van {len(geometry.codes)} gebieden", key="map")
+deck_map(
+    geometry,
+    classes,
+    PALETTE,
+    fields=[field("Score", score * 100, decimals=1)],
+    label=f"Kaart van {len(geometry.codes)} gebieden",
+    key="map",
+)
 st.session_state["runs"] = st.session_state.get("runs", 0) + 1
 st.caption(f"run {st.session_state['runs']} script ms: {(time.perf_counter() - t0) * 1000:.1f}")

@@ -9,5 +9,6 @@ import streamlit as st
 
 from components.deckmap import server
 
-app = st.App(str(Path(__file__).with_name("_national_map_app.py")), routes=server.routes(),
-             middleware=server.middleware())
+app = st.App(
+    str(Path(__file__).with_name("_national_map_app.py")), routes=server.routes(), middleware=server.middleware()
+)

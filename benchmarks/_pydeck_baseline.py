@@ -79,19 +79,28 @@ def _json_value(value: object, float_decimals: int | None) -> object:
     return escape_text(str(value))
 
 
-def feature_properties(frame: pd.DataFrame, columns: Sequence[str], *, arrays: Mapping[str, np.ndarray] | None = None,
-                       float_decimals: int | None = 3) -> list[dict]:
+def feature_properties(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    arrays: Mapping[str, np.ndarray] | None = None,
+    float_decimals: int | None = 3,
+) -> list[dict]:
     """One JSON-safe, HTML-escaped property dict per row (``arrays``: extra per-row values, e.g. RGBA)."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise GeoError(f"Kolommen ontbreken voor de kaartlaag: {', '.join(missing)}.",
-                       f"Columns missing for the map layer: {', '.join(missing)}.")
+        raise GeoError(
+            f"Kolommen ontbreken voor de kaartlaag: {', '.join(missing)}.",
+            f"Columns missing for the map layer: {', '.join(missing)}.",
+        )
     data = {c: frame[c].tolist() for c in columns}
     for name, given in (arrays or {}).items():
         arr = np.asarray(given)
         if len(arr) != len(frame):
-            raise GeoError(f"'{name}' heeft {len(arr)} waarden voor {len(frame)} gebieden.",
-                           f"'{name}' has {len(arr)} values for {len(frame)} areas.")
+            raise GeoError(
+                f"'{name}' heeft {len(arr)} waarden voor {len(frame)} gebieden.",
+                f"'{name}' has {len(arr)} values for {len(frame)} areas.",
+            )
         data[name] = arr.tolist()
     names = list(data)
     return [{k: _json_value(v, float_decimals) for k, v in zip(names, row)} for row in zip(*data.values())]
@@ -100,9 +109,17 @@ def feature_properties(frame: pd.DataFrame, columns: Sequence[str], *, arrays: M
 # --------------------------------------------------------------------------------------------- layer
 
 
-def prepare_map_layer(gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M, decimals: int = 5,
-                      properties: Sequence[str] | None = None, arrays: Mapping[str, np.ndarray] | None = None,
-                      method: str = "edges", float_decimals: int | None = 3, check: bool = True) -> MapLayer:
+def prepare_map_layer(
+    gdf_rd: gpd.GeoDataFrame,
+    *,
+    tolerance_m: float = DEFAULT_TOLERANCE_M,
+    decimals: int = 5,
+    properties: Sequence[str] | None = None,
+    arrays: Mapping[str, np.ndarray] | None = None,
+    method: str = "edges",
+    float_decimals: int | None = 3,
+    check: bool = True,
+) -> MapLayer:
     """Simplify (RD, topology kept), reproject to WGS84, round, escape; return a pydeck-ready MapLayer.
 
     ``properties``: columns to send (default ``code`` and ``name`` where present: send only what the
@@ -118,8 +135,10 @@ def prepare_map_layer(gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_
     wgs = round_coordinates(np.asarray(simplified.to_crs(WGS84).values), decimals)
     out_series = gpd.GeoSeries(wgs, crs=WGS84)
     props = feature_properties(gdf_rd, list(properties), arrays=arrays, float_decimals=float_decimals)
-    features = [{"type": "Feature", "geometry": g.__geo_interface__ if g is not None else None, "properties": p}
-                for g, p in zip(wgs, props)]
+    features = [
+        {"type": "Feature", "geometry": g.__geo_interface__ if g is not None else None, "properties": p}
+        for g, p in zip(wgs, props)
+    ]
     data = {"type": "FeatureCollection", "features": features}
     minx, miny, maxx, maxy = (float(v) for v in out_series.total_bounds) if len(out_series) else (math.nan,) * 4
     extra = {"tolerance_m": float(tolerance_m), "simplify_tolerance_m": budget}
@@ -154,8 +173,7 @@ def payload_bytes(layer: MapLayer | dict | str, *, pydeck: bool = False) -> int:
     return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
-def view_state_for_bounds(bounds: tuple[float, float, float, float], width_px: int = 800,
-                          height_px: int = 600) -> dict:
+def view_state_for_bounds(bounds: tuple[float, float, float, float], width_px: int = 800, height_px: int = 600) -> dict:
     """Web-Mercator centre and zoom that fit WGS84 ``bounds`` into a ``width_px`` x ``height_px`` map."""
     minx, miny, maxx, maxy = bounds
     if not all(math.isfinite(v) for v in bounds):
@@ -181,5 +199,7 @@ def label_points(gdf_rd: gpd.GeoDataFrame, *, text_column: str = "name", decimal
     points = gpd.GeoSeries(gdf_rd.geometry.representative_point().values, crs=RD_NEW).to_crs(WGS84)
     xy = np.round(np.column_stack([points.x.to_numpy(), points.y.to_numpy()]), decimals)
     texts = gdf_rd[text_column].tolist()
-    return [{"position": [float(x), float(y)], "name": escape_text(str(t)), "label_plain": str(t)}
-            for (x, y), t in zip(xy, texts)]
+    return [
+        {"position": [float(x), float(y)], "name": escape_text(str(t)), "label_plain": str(t)}
+        for (x, y), t in zip(xy, texts)
+    ]

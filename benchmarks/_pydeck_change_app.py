@@ -14,8 +14,17 @@ import streamlit as st
 from benchmarks._pydeck_baseline import CompactDeck, prepare_map_layer
 from data.pdok import load_boundaries
 
-PALETTE = np.array([[237, 248, 233, 255], [186, 228, 179, 255], [116, 196, 118, 255], [49, 163, 84, 255],
-                    [0, 109, 44, 255], [200, 200, 200, 255]], dtype=np.uint8)
+PALETTE = np.array(
+    [
+        [237, 248, 233, 255],
+        [186, 228, 179, 255],
+        [116, 196, 118, 255],
+        [49, 163, 84, 255],
+        [0, 109, 44, 255],
+        [200, 200, 200, 255],
+    ],
+    dtype=np.uint8,
+)
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,12 +46,28 @@ score = (weight / 100.0) * ra + (1 - weight / 100.0) * rb
 classes = np.minimum((score * 5).astype(np.uint8), 4)
 classes[missing] = 5
 fill = PALETTE[classes]
-features = [{**f, "properties": {**f["properties"], "fill": fill[i].tolist(), "score": round(float(score[i]) * 100, 1)}}
-            for i, f in enumerate(layer.data["features"])]
-st.pydeck_chart(CompactDeck(
-    layers=[pdk.Layer("GeoJsonLayer", data={"type": "FeatureCollection", "features": features}, get_fill_color="properties.fill",
-                      stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1, pickable=True)],
-    map_style=None, map_provider=None, initial_view_state=pdk.ViewState(**layer.view_state()),
-    tooltip={"text": "{name}: {score}"}))
+features = [
+    {**f, "properties": {**f["properties"], "fill": fill[i].tolist(), "score": round(float(score[i]) * 100, 1)}}
+    for i, f in enumerate(layer.data["features"])
+]
+st.pydeck_chart(
+    CompactDeck(
+        layers=[
+            pdk.Layer(
+                "GeoJsonLayer",
+                data={"type": "FeatureCollection", "features": features},
+                get_fill_color="properties.fill",
+                stroked=True,
+                get_line_color=[255, 255, 255],
+                line_width_min_pixels=1,
+                pickable=True,
+            )
+        ],
+        map_style=None,
+        map_provider=None,
+        initial_view_state=pdk.ViewState(**layer.view_state()),
+        tooltip={"text": "{name}: {score}"},
+    )
+)
 st.session_state["runs"] = st.session_state.get("runs", 0) + 1
 st.caption(f"run {st.session_state['runs']} script ms: {(time.perf_counter() - t0) * 1000:.1f}")

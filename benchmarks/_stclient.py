@@ -25,8 +25,10 @@ from urllib.parse import urlsplit
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-FINISHED_OK = {ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
-               ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+FINISHED_OK = {
+    ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+    ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+}
 ALERT_ERROR = 1  # streamlit.proto.Alert_pb2.Alert.Format.ERROR
 
 
@@ -92,9 +94,16 @@ def _rerun_msg(query_string: str, page: str) -> bytes:
     return back.SerializeToString()
 
 
-async def open_page(base_url: str, query_string: str = "", *, page: str = "", timeout: float = 300.0,
-                    hold: asyncio.Event | None = None, ran: asyncio.Event | None = None,
-                    headers: dict[str, str] | None = None) -> PageRun:
+async def open_page(
+    base_url: str,
+    query_string: str = "",
+    *,
+    page: str = "",
+    timeout: float = 300.0,
+    hold: asyncio.Event | None = None,
+    ran: asyncio.Event | None = None,
+    headers: dict[str, str] | None = None,
+) -> PageRun:
     """Open one session, run the page once, return what it showed.
 
     ``hold``: keep the websocket (and so the server session) open until the event is set, so a caller can
@@ -106,9 +115,15 @@ async def open_page(base_url: str, query_string: str = "", *, page: str = "", ti
     parts = urlsplit(base_url)
     ws_url = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
     run = PageRun()
-    async with connect(ws_url, subprotocols=["streamlit"], origin=f"{parts.scheme}://{parts.netloc}",
-                       max_size=None, open_timeout=30, ping_interval=None,
-                       additional_headers=headers or None) as ws:
+    async with connect(
+        ws_url,
+        subprotocols=["streamlit"],
+        origin=f"{parts.scheme}://{parts.netloc}",
+        max_size=None,
+        open_timeout=30,
+        ping_interval=None,
+        additional_headers=headers or None,
+    ) as ws:
         t0 = time.perf_counter()
         await ws.send(_rerun_msg(query_string, page))
         deadline = t0 + timeout
@@ -144,8 +159,9 @@ async def open_page(base_url: str, query_string: str = "", *, page: str = "", ti
     return run
 
 
-async def widget_changes(base_url: str, query_string: str, key: str, values, *, open_keys: tuple[str, ...] = (),
-                         timeout: float = 300.0) -> dict:
+async def widget_changes(
+    base_url: str, query_string: str, key: str, values, *, open_keys: tuple[str, ...] = (), timeout: float = 300.0
+) -> dict:
     """Open the page, then change the widget with user key ``key`` to each of ``values`` as the browser does:
     one ``rerun_script`` per change with that widget's new state and, when the widget sits in an st.fragment,
     the fragment's id (Streamlit then reruns only the fragment). ``open_keys``: keyed expanders (on_change="rerun")
@@ -160,8 +176,14 @@ async def widget_changes(base_url: str, query_string: str, key: str, values, *, 
     watch = _WidgetWatch(key, open_keys)
     found, expanders = watch.found, watch.expanders
 
-    async with connect(ws_url, subprotocols=["streamlit"], origin=f"{parts.scheme}://{parts.netloc}",
-                       max_size=None, open_timeout=30, ping_interval=None) as ws:
+    async with connect(
+        ws_url,
+        subprotocols=["streamlit"],
+        origin=f"{parts.scheme}://{parts.netloc}",
+        max_size=None,
+        open_timeout=30,
+        ping_interval=None,
+    ) as ws:
         t0 = time.perf_counter()
         await ws.send(_rerun_msg(query_string, ""))
         await _until_finished(ws, watch, timeout)
@@ -205,7 +227,7 @@ class _WidgetWatch:
     def __init__(self, key: str, open_keys: tuple[str, ...]) -> None:
         self.key, self.open_keys = key, open_keys
         self.found: dict = {}
-        self.expanders: dict[str, tuple[str, str]] = {}   # user key -> (widget id, fragment id)
+        self.expanders: dict[str, tuple[str, str]] = {}  # user key -> (widget id, fragment id)
 
     def __call__(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
@@ -225,7 +247,7 @@ class _WidgetWatch:
         wid = getattr(inner, "id", "") if inner is not None else ""
         if isinstance(wid, str) and wid.endswith(f"-{self.key}"):
             self.found.update(id=wid, kind=el.WhichOneof("type"), fragment=fragment_id)
-        if el.WhichOneof("type") == "component_instance":     # what the map drew (its args' version)
+        if el.WhichOneof("type") == "component_instance":  # what the map drew (its args' version)
             self.found["drawn"] = json.loads(el.component_instance.json_args or "{}").get("version")
 
 

@@ -84,10 +84,33 @@ def measure(repeats: int = 9) -> dict:
         baseline = tmp_path / "baseline.py"
         baseline.write_text(BASELINE_APP)
         with _mirror.running(tmp_path, cache_dir=cache) as mirror_url:
-            env = dict(os.environ, STAPELKAART_CBS_URL=mirror_url, STAPELKAART_PDOK_URL=mirror_url,
-                       STAPELKAART_CACHE_DIR=str(cache))
-            subprocess.run([sys.executable, "-m", "data", "fetch", "--gemeente", "GM0363", "GM0479", "--year", "2024",
-                            "--level", "wijk", "buurt"], cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
+            env = dict(
+                os.environ,
+                STAPELKAART_CBS_URL=mirror_url,
+                STAPELKAART_PDOK_URL=mirror_url,
+                STAPELKAART_CACHE_DIR=str(cache),
+            )
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "data",
+                    "fetch",
+                    "--gemeente",
+                    "GM0363",
+                    "GM0479",
+                    "--year",
+                    "2024",
+                    "--level",
+                    "wijk",
+                    "buurt",
+                ],
+                cwd=REPO,
+                env=env,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
             procs = []
             try:
                 proc, app_url = _mirror.start_streamlit(_mirror.USER_ENTRY, env)
@@ -96,15 +119,21 @@ def measure(repeats: int = 9) -> dict:
                 procs.append(proc)
                 with sync_playwright() as p:
                     browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                    app_first, app_again, base_first, base_again = _paired(browser, app_url + PATH, base_url + "/",
-                                                                           repeats)
+                    app_first, app_again, base_first, base_again = _paired(
+                        browser, app_url + PATH, base_url + "/", repeats
+                    )
                     browser.close()
             finally:
                 for proc in procs:
                     proc.terminate()
                     proc.wait(15)
-    return {"first": app_first, "again": app_again, "base_first": base_first, "base_again": base_again,
-            "repeats": repeats}
+    return {
+        "first": app_first,
+        "again": app_again,
+        "base_first": base_first,
+        "base_again": base_again,
+        "repeats": repeats,
+    }
 
 
 def main() -> None:
@@ -112,12 +141,18 @@ def main() -> None:
         print("browser: skipped (/usr/bin/chromium absent; `make bench` installs it)")
         return
     r = measure()
-    print(f"browser: Kaart page (serve.py, map component), Amsterdam buurten map painted in {r['again']:.2f} s on a warm start (browser and server "
-          f"caches warm, median of {r['repeats']}), {r['first']:.2f} s on the first visit of a new browser context")
-    print(f"browser baseline (one-point pydeck app, same Streamlit, same Chromium/SwiftShader): warm "
-          f"{r['base_again']:.2f} s, first {r['base_first']:.2f} s")
-    print(f"browser ratio: warm start / {TARGET_S:.0f} s target = {r['again'] / TARGET_S:.2f} (< 1.00 meets it); "
-          f"Stapelkaart / baseline = {r['again'] / r['base_again']:.2f} warm, {r['first'] / r['base_first']:.2f} first")
+    print(
+        f"browser: Kaart page (serve.py, map component), Amsterdam buurten map painted in {r['again']:.2f} s on a warm start (browser and server "
+        f"caches warm, median of {r['repeats']}), {r['first']:.2f} s on the first visit of a new browser context"
+    )
+    print(
+        f"browser baseline (one-point pydeck app, same Streamlit, same Chromium/SwiftShader): warm "
+        f"{r['base_again']:.2f} s, first {r['base_first']:.2f} s"
+    )
+    print(
+        f"browser ratio: warm start / {TARGET_S:.0f} s target = {r['again'] / TARGET_S:.2f} (< 1.00 meets it); "
+        f"Stapelkaart / baseline = {r['again'] / r['base_again']:.2f} warm, {r['first'] / r['base_first']:.2f} first"
+    )
 
 
 if __name__ == "__main__":

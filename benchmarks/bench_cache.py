@@ -41,8 +41,15 @@ def measure() -> dict:
             warm_rows = _fetch_all()
             warm_s = time.perf_counter() - t0
             warm_requests = _mirror.request_count(url)
-    return {"cold_s": cold_s, "warm_s": warm_s, "cold_requests": cold_requests, "warm_requests": warm_requests,
-            "rows": cold_rows, "same_rows": cold_rows == warm_rows, "ratio": cold_s / warm_s if warm_s else float("inf")}
+    return {
+        "cold_s": cold_s,
+        "warm_s": warm_s,
+        "cold_requests": cold_requests,
+        "warm_requests": warm_requests,
+        "rows": cold_rows,
+        "same_rows": cold_rows == warm_rows,
+        "ratio": cold_s / warm_s if warm_s else float("inf"),
+    }
 
 
 def main() -> list[str]:

@@ -67,20 +67,31 @@ def _component_changes(browser, url: str) -> dict:
         t0 = time.perf_counter()
         page.get_by_test_id("stNumberInputStepUp").click()
         version = wait_drawn(page, changed_from=version, timeout_s=120)
-        outside.append(time.perf_counter() - t0)          # incl. Playwright's click handling, for reference
-        times.append(input_to_drawn_ms(page)[0] / 1000)   # from the click in the page to the finished frame
+        outside.append(time.perf_counter() - t0)  # incl. Playwright's click handling, for reference
+        times.append(input_to_drawn_ms(page)[0] / 1000)  # from the click in the page to the finished frame
         run, ms = _script_ms(page, run)
         server.append(ms)
         page.wait_for_timeout(200)  # trailing frames of this rerun
         sizes.append(ws.received)
         changed = float((np.abs(before.astype(int) - canvas_pixels(page).astype(int)).sum(axis=2) > 30).mean())
         unchanged += changed <= 0
-    lod = page.evaluate("(sel) => document.querySelector(sel).contentWindow.__deckmapLod || null",
-                        "iframe[title='components.deckmap.deckmap']")
+    lod = page.evaluate(
+        "(sel) => document.querySelector(sel).contentWindow.__deckmapLod || null",
+        "iframe[title='components.deckmap.deckmap']",
+    )
     ctx.close()
-    return {"ms": statistics.median(times) * 1000, "outside_ms": statistics.median(outside) * 1000,
-            "bytes": statistics.median(sizes), "geo": sum(geo), "geo_fetches": len(geo), "unchanged": unchanged, "server_ms": statistics.median(server), "first_s": first_s,
-            "first_ws": first_ws, "lod": lod}
+    return {
+        "ms": statistics.median(times) * 1000,
+        "outside_ms": statistics.median(outside) * 1000,
+        "bytes": statistics.median(sizes),
+        "geo": sum(geo),
+        "geo_fetches": len(geo),
+        "unchanged": unchanged,
+        "server_ms": statistics.median(server),
+        "first_s": first_s,
+        "first_ws": first_ws,
+        "lod": lod,
+    }
 
 
 def _pydeck_changes(browser, url: str) -> dict:
@@ -99,14 +110,22 @@ def _pydeck_changes(browser, url: str) -> dict:
         run, ms = _script_ms(page, run)
         page.wait_for_function(PAINTED, timeout=120_000, polling=10)
         # timed in the page as for the component: from the click to two frames after the new deck was painted
-        times.append(page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame("
-                                   "() => r((performance.now() - window.__lastInput) / 1000))))"))
+        times.append(
+            page.evaluate(
+                "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame("
+                "() => r((performance.now() - window.__lastInput) / 1000))))"
+            )
+        )
         server.append(ms)
         page.wait_for_timeout(200)
         sizes.append(ws.received)
     ctx.close()
-    return {"ms": statistics.median(times) * 1000, "bytes": statistics.median(sizes),
-            "server_ms": statistics.median(server), "first_ws": first_ws}
+    return {
+        "ms": statistics.median(times) * 1000,
+        "bytes": statistics.median(sizes),
+        "server_ms": statistics.median(server),
+        "first_ws": first_ws,
+    }
 
 
 def _warm(browser, url: str, visit, repeats: int = 3) -> tuple[float, float]:
@@ -127,20 +146,55 @@ def measure() -> dict:
         cache = tmp_path / "cache"
         (tmp_path / "baseline.py").write_text(BASELINE_APP)
         with _mirror.running(tmp_path, cache_dir=cache) as mirror_url:
-            env = dict(os.environ, STAPELKAART_CBS_URL=mirror_url, STAPELKAART_PDOK_URL=mirror_url,
-                       STAPELKAART_CACHE_DIR=str(cache))
-            subprocess.run([sys.executable, "-m", "data", "fetch", "--gemeente", "GM0363", "GM0479", "--year", "2024",
-                            "--level", "wijk", "buurt"], cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
+            env = dict(
+                os.environ,
+                STAPELKAART_CBS_URL=mirror_url,
+                STAPELKAART_PDOK_URL=mirror_url,
+                STAPELKAART_CACHE_DIR=str(cache),
+            )
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "data",
+                    "fetch",
+                    "--gemeente",
+                    "GM0363",
+                    "GM0479",
+                    "--year",
+                    "2024",
+                    "--level",
+                    "wijk",
+                    "buurt",
+                ],
+                cwd=REPO,
+                env=env,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
             # the national geometry is prepared once before the servers start (set-up, not timed here)
-            subprocess.run([sys.executable, "-c", "from benchmarks._national import replicate;"
-                            "from data.pdok import load_boundaries; from components.deckmap.store import prepared_geometry;"
-                            "prepared_geometry(replicate(load_boundaries(['GM0363','GM0479'], 2024, 'buurt')))"],
-                           cwd=REPO, env=env, check=True, capture_output=True, timeout=600)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "from benchmarks._national import replicate;"
+                    "from data.pdok import load_boundaries; from components.deckmap.store import prepared_geometry;"
+                    "prepared_geometry(replicate(load_boundaries(['GM0363','GM0479'], 2024, 'buurt')))",
+                ],
+                cwd=REPO,
+                env=env,
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
             procs = []
             try:
-                for name, script in (("comp", REPO / "tests" / "apps" / "deckmap_serve.py"),
-                                     ("pydeck", REPO / "benchmarks" / "_pydeck_change_app.py"),
-                                     ("base", tmp_path / "baseline.py")):
+                for name, script in (
+                    ("comp", REPO / "tests" / "apps" / "deckmap_serve.py"),
+                    ("pydeck", REPO / "benchmarks" / "_pydeck_change_app.py"),
+                    ("base", tmp_path / "baseline.py"),
+                ):
                     proc, url = _mirror.start_streamlit(script, env)
                     procs.append(proc)
                     out[name + "_url"] = url
@@ -168,27 +222,40 @@ def main() -> None:
         return
     r = measure()
     (cf, cw), (bf, bw) = r["comp_warm"], r["base_warm"]
-    print(f"browser component: map component test app (Amsterdam + Zaanstad buurten; not yet the Kaart page) drawn "
-          f"in {cw:.2f} s warm (median of 3), {cf:.2f} s first visit; one-point pydeck app {bw:.2f} s warm, "
-          f"{bf:.2f} s first; ratio {cw / bw:.2f} warm, {cf / bf:.2f} first (goal <= 1.5)")
+    print(
+        f"browser component: map component test app (Amsterdam + Zaanstad buurten; not yet the Kaart page) drawn "
+        f"in {cw:.2f} s warm (median of 3), {cf:.2f} s first visit; one-point pydeck app {bw:.2f} s warm, "
+        f"{bf:.2f} s first; ratio {cw / bw:.2f} warm, {cf / bf:.2f} first (goal <= 1.5)"
+    )
     p = r["pydeck_buurt"]
-    for level, label in (("buurt", "568 buurten"), ("wijk", "129 wijken"),
-                         ("national", "17,040 areas, REPLICATED buurten (30x)")):
+    for level, label in (
+        ("buurt", "568 buurten"),
+        ("wijk", "129 wijken"),
+        ("national", "17,040 areas, REPLICATED buurten (30x)"),
+    ):
         c = r[f"comp_{level}"]
-        print(f"browser change: component, {label}: repaint {c['ms']:.0f} ms from the click to the finished frame "
-              f"(median of {CHANGES} weight changes; goal <= {TARGET_MS:.0f} ms, ratio {c['ms'] / TARGET_MS:.2f}; "
-              f"{c['outside_ms']:.0f} ms timed outside the page, Playwright's click included), {c['bytes'] / 1024:.1f} KB "
-              f"received per change = {c['bytes'] / c['geo']:.3f} of the {c['geo'] / 1024:.1f} KB geometry file "
-              f"(goal <= 0.10; fetched {c['geo_fetches']}x; {CHANGES - c['unchanged']} of {CHANGES} changes changed "
-              f"canvas pixels), server script {c['server_ms']:.1f} ms per change, "
-              f"first load {c['first_s']:.2f} s" + (
-                  f"; zoomed out it draws {c['lod']['vertices']:,} of {c['lod']['of']:,} vertices, snapped to a "
-                  f"{c['lod']['tolerance_m']:.0f} m grid = 1 screen pixel (outlines move <= 0.71 px; borders hidden "
-                  f"while a typical area is < 6 px)" if c.get("lod") else ""))
+        print(
+            f"browser change: component, {label}: repaint {c['ms']:.0f} ms from the click to the finished frame "
+            f"(median of {CHANGES} weight changes; goal <= {TARGET_MS:.0f} ms, ratio {c['ms'] / TARGET_MS:.2f}; "
+            f"{c['outside_ms']:.0f} ms timed outside the page, Playwright's click included), {c['bytes'] / 1024:.1f} KB "
+            f"received per change = {c['bytes'] / c['geo']:.3f} of the {c['geo'] / 1024:.1f} KB geometry file "
+            f"(goal <= 0.10; fetched {c['geo_fetches']}x; {CHANGES - c['unchanged']} of {CHANGES} changes changed "
+            f"canvas pixels), server script {c['server_ms']:.1f} ms per change, "
+            f"first load {c['first_s']:.2f} s"
+            + (
+                f"; zoomed out it draws {c['lod']['vertices']:,} of {c['lod']['of']:,} vertices, snapped to a "
+                f"{c['lod']['tolerance_m']:.0f} m grid = 1 screen pixel (outlines move <= 0.71 px; borders hidden "
+                f"while a typical area is < 6 px)"
+                if c.get("lod")
+                else ""
+            )
+        )
     c = r["comp_buurt"]
-    print(f"browser change: before (pydeck, deck re-sent), 568 buurten: repaint {p['ms']:.0f} ms, "
-          f"{p['bytes'] / 1024:.1f} KB per change, server script {p['server_ms']:.1f} ms; component/pydeck in this "
-          f"run: time {c['ms'] / p['ms']:.2f}, bytes {c['bytes'] / p['bytes']:.3f}")
+    print(
+        f"browser change: before (pydeck, deck re-sent), 568 buurten: repaint {p['ms']:.0f} ms, "
+        f"{p['bytes'] / 1024:.1f} KB per change, server script {p['server_ms']:.1f} ms; component/pydeck in this "
+        f"run: time {c['ms'] / p['ms']:.2f}, bytes {c['bytes'] / p['bytes']:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -35,17 +35,23 @@ INCOME = REPO / ".." / "shared" / "data" / "income" / "cbs_inkomen_2020_gemeente
 CHANGES = 10
 TARGET_MS = 300.0
 SERVER_TARGET_MS = 100.0
+
+
 def _import_income(env: dict) -> str:
     """Import the income file as the Gegevens page does; returns its digest (imports are per view: ``files=``)."""
-    code = (f"from pages._common import loaders; from pathlib import Path; p = Path({str(INCOME.resolve())!r});"
-            "print(loaders.import_user_file(p.read_bytes(), p.name))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, check=True, capture_output=True,
-                         text=True, timeout=300)
+    code = (
+        f"from pages._common import loaders; from pathlib import Path; p = Path({str(INCOME.resolve())!r});"
+        "print(loaders.import_user_file(p.read_bytes(), p.name))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, check=True, capture_output=True, text=True, timeout=300
+    )
     return out.stdout.strip().splitlines()[-1]
 
 
 def _browser_changes(browser, url: str) -> dict:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     ctx, page, geo, ws, version, first_s = open_counted(browser, url, init_script=INPUT_HOOK, wait_idle=True)
     # "Gewichten per domein" opened as a user does (its sliders are sent only while it is open), then the first
     # weight moved by keyboard: one step of 0.5 right or left per change (1 -> 1.5 -> 1 ...)
@@ -64,7 +70,7 @@ def _browser_changes(browser, url: str) -> dict:
         try:
             version = wait_drawn(page, changed_from=version, timeout_s=20)
         except PlaywrightTimeout:
-            unchanged += 1   # no repaint: counted, not hung
+            unchanged += 1  # no repaint: counted, not hung
             continue
         from_input, from_send = input_to_drawn_ms(page)
         times.append(from_input)
@@ -77,8 +83,15 @@ def _browser_changes(browser, url: str) -> dict:
     ctx.close()
     if not times:
         raise RuntimeError(f"no repaint after {CHANGES} slider key presses")
-    return {"ms": statistics.median(times), "send_ms": statistics.median(sent), "bytes": statistics.median(sizes),
-            "geo": sum(geo), "geo_fetches": len(geo), "unchanged": unchanged, "first_s": first_s}
+    return {
+        "ms": statistics.median(times),
+        "send_ms": statistics.median(sent),
+        "bytes": statistics.median(sizes),
+        "geo": sum(geo),
+        "geo_fetches": len(geo),
+        "unchanged": unchanged,
+        "first_s": first_s,
+    }
 
 
 def _server_ms(url: str, digest: str) -> tuple[float, float]:
@@ -88,9 +101,11 @@ def _server_ms(url: str, digest: str) -> tuple[float, float]:
     import asyncio
 
     from benchmarks._stclient import widget_changes
+
     values = [1.5, 2, 2.5, 3, 3.5, 3, 2.5, 2, 1.5, 1][:CHANGES]
-    out = asyncio.run(widget_changes(url, f"colour=composite&files={digest}", "w_weight_armoede", values,
-                                    open_keys=("x_weights",)))
+    out = asyncio.run(
+        widget_changes(url, f"colour=composite&files={digest}", "w_weight_armoede", values, open_keys=("x_weights",))
+    )
     if not out["fragment"]:
         print("(the weight slider is not in a fragment: every change reruns the whole page)")
     return statistics.median(out["changes"]) * 1000, statistics.median(out["bytes"])
@@ -103,10 +118,33 @@ def measure() -> dict:
         tmp_path = Path(tmp)
         cache = tmp_path / "cache"
         with _mirror.running(tmp_path, cache_dir=cache) as mirror_url:
-            env = dict(os.environ, STAPELKAART_CBS_URL=mirror_url, STAPELKAART_PDOK_URL=mirror_url,
-                       STAPELKAART_CACHE_DIR=str(cache), STAPELKAART_USERSTORE_DIR=str(tmp_path / "userstore"))
-            subprocess.run([sys.executable, "-m", "data", "fetch", "--gemeente", "GM0363", "GM0479", "--year", "2024",
-                            "--level", "wijk"], cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
+            env = dict(
+                os.environ,
+                STAPELKAART_CBS_URL=mirror_url,
+                STAPELKAART_PDOK_URL=mirror_url,
+                STAPELKAART_CACHE_DIR=str(cache),
+                STAPELKAART_USERSTORE_DIR=str(tmp_path / "userstore"),
+            )
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "data",
+                    "fetch",
+                    "--gemeente",
+                    "GM0363",
+                    "GM0479",
+                    "--year",
+                    "2024",
+                    "--level",
+                    "wijk",
+                ],
+                cwd=REPO,
+                env=env,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
             digest = _import_income(env)
             proc, url = _mirror.start_streamlit(_mirror.USER_ENTRY, env)
             try:
@@ -128,16 +166,20 @@ def main() -> None:
         print("browser change (Kaart): skipped (needs /usr/bin/chromium and ../shared/data/income)")
         return
     c = measure()
-    print(f"browser change: Kaart page (serve.py), 129 wijken, composite: repaint {c['ms']:.0f} ms from the key press "
-          f"on a weight slider to the finished frame ({c['send_ms']:.0f} ms from the rerun request; median of {CHANGES} "
-          f"weight changes; goal <= {TARGET_MS:.0f} ms, ratio {c['ms'] / TARGET_MS:.2f}), "
-          f"{c['bytes'] / 1024:.1f} KB received per change = {c['bytes'] / c['geo']:.3f} of the "
-          f"{c['geo'] / 1024:.1f} KB geometry file (goal <= 0.10; fetched {c['geo_fetches']}x; "
-          f"{CHANGES - c['unchanged']} of {CHANGES} changes changed canvas pixels); first load {c['first_s']:.2f} s")
-    print(f"server: Kaart weight change at wijk level, Amsterdam + Zaanstad: {c['server_ms']:.0f} ms from the rerun "
-          f"request to script_finished on serve.py (websocket, the map section's fragment; median of {CHANGES}; "
-          f"goal <= {SERVER_TARGET_MS:.0f} ms, ratio {c['server_ms'] / SERVER_TARGET_MS:.2f}), "
-          f"{c['server_bytes'] / 1024:.1f} KB sent per change")
+    print(
+        f"browser change: Kaart page (serve.py), 129 wijken, composite: repaint {c['ms']:.0f} ms from the key press "
+        f"on a weight slider to the finished frame ({c['send_ms']:.0f} ms from the rerun request; median of {CHANGES} "
+        f"weight changes; goal <= {TARGET_MS:.0f} ms, ratio {c['ms'] / TARGET_MS:.2f}), "
+        f"{c['bytes'] / 1024:.1f} KB received per change = {c['bytes'] / c['geo']:.3f} of the "
+        f"{c['geo'] / 1024:.1f} KB geometry file (goal <= 0.10; fetched {c['geo_fetches']}x; "
+        f"{CHANGES - c['unchanged']} of {CHANGES} changes changed canvas pixels); first load {c['first_s']:.2f} s"
+    )
+    print(
+        f"server: Kaart weight change at wijk level, Amsterdam + Zaanstad: {c['server_ms']:.0f} ms from the rerun "
+        f"request to script_finished on serve.py (websocket, the map section's fragment; median of {CHANGES}; "
+        f"goal <= {SERVER_TARGET_MS:.0f} ms, ratio {c['server_ms'] / SERVER_TARGET_MS:.2f}), "
+        f"{c['server_bytes'] / 1024:.1f} KB sent per change"
+    )
 
 
 if __name__ == "__main__":

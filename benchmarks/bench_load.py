@@ -85,7 +85,7 @@ def p95_floor(cpu_per_run: float, n: int, p: int) -> float:
     each needing ``cpu_per_run`` CPU seconds (runs of one page alike in cost; the measured average): when the
     k-th run ends, it and the k-1 before it have used k x c of CPU, which ``p`` cores cannot supply in less than
     k x c / p (k = the nearest-rank position of p95, 29 of 30)."""
-    k = percentile(list(range(1, n + 1)), 95)     # the rank ``percentile`` reads the p95 from
+    k = percentile(list(range(1, n + 1)), 95)  # the rank ``percentile`` reads the p95 from
     return k * cpu_per_run / p
 
 
@@ -106,7 +106,7 @@ async def _level(url: str, pids: tuple[int, ...], n: int, offset: int) -> dict:
     waiters = [asyncio.create_task(ev.wait()) for ev in ran]
     for task, waiter in zip(tasks, waiters):
         await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
-    rss = sum(rss_mb(p) for p in pids)      # all N sessions alive on the server
+    rss = sum(rss_mb(p) for p in pids)  # all N sessions alive on the server
     cpu = sum(cpu_seconds(p) for p in pids) - cpu0
     hold.set()
     results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -135,9 +135,15 @@ async def _run_all(url: str, pid: int) -> list[dict]:
     for k in range(3):
         r = await _level(url, (pid,), 1, 100 + k)
         singles.append(r)
-    results.append({"n": 1, "times": [t for r in singles for t in r["times"]],
-                    "cpu": statistics.median(r["cpu"] for r in singles),
-                    "errors": [e for r in singles for e in r["errors"]], "rss": max(r["rss"] for r in singles)})
+    results.append(
+        {
+            "n": 1,
+            "times": [t for r in singles for t in r["times"]],
+            "cpu": statistics.median(r["cpu"] for r in singles),
+            "errors": [e for r in singles for e in r["errors"]],
+            "rss": max(r["rss"] for r in singles),
+        }
+    )
     offset = 200
     for n in LEVELS[1:]:
         results.append(await _level(url, (pid,), n, offset))
@@ -157,11 +163,24 @@ def _replicas_n30(env: dict, tmp_path: Path) -> dict | None:
         return None
     nginx_port = _mirror.free_port()
     base = _mirror.free_port_range(2, avoid=(nginx_port,))
-    renv = dict(env, REPLICAS="2", BASE_PORT=str(base), NGINX_PORT=str(nginx_port), READONLY="0",
-                RUN_DIR=str(tmp_path / "run"), PYTHON=sys.executable,
-                STAPELKAART_USERSTORE_DIR=str(tmp_path / "userstore"))
-    proc = subprocess.Popen(["bash", str(REPO / "deploy" / "run-replicas.sh")], cwd=REPO, env=renv,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    renv = dict(
+        env,
+        REPLICAS="2",
+        BASE_PORT=str(base),
+        NGINX_PORT=str(nginx_port),
+        READONLY="0",
+        RUN_DIR=str(tmp_path / "run"),
+        PYTHON=sys.executable,
+        STAPELKAART_USERSTORE_DIR=str(tmp_path / "userstore"),
+    )
+    proc = subprocess.Popen(
+        ["bash", str(REPO / "deploy" / "run-replicas.sh")],
+        cwd=REPO,
+        env=renv,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{nginx_port}"
     try:
         deadline = time.time() + 120
@@ -177,7 +196,7 @@ def _replicas_n30(env: dict, tmp_path: Path) -> dict | None:
         pids = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
 
         async def go() -> dict:
-            for k in range(4):                       # warm both replicas' st.cache_data (random replica each)
+            for k in range(4):  # warm both replicas' st.cache_data (random replica each)
                 await open_page(url, query_for(900 + k))
             return await _level(url, tuple(pids), LEVELS[-1], 500)
 
@@ -192,11 +211,21 @@ def measure() -> list[dict]:
         tmp_path = Path(tmp)
         cache = tmp_path / "cache"
         with _mirror.running(tmp_path, cache_dir=cache) as mirror_url:
-            env = dict(os.environ, STAPELKAART_CBS_URL=mirror_url, STAPELKAART_PDOK_URL=mirror_url,
-                       STAPELKAART_CACHE_DIR=str(cache))
-            subprocess.run([sys.executable, "-m", "data", "fetch", "--gemeente", *GEMEENTEN, "--year", "2024",
-                            "--level", "wijk"], cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
-            proc, url = _mirror.start_streamlit(_mirror.USER_ENTRY, env)   # serve.py, as make run starts it
+            env = dict(
+                os.environ,
+                STAPELKAART_CBS_URL=mirror_url,
+                STAPELKAART_PDOK_URL=mirror_url,
+                STAPELKAART_CACHE_DIR=str(cache),
+            )
+            subprocess.run(
+                [sys.executable, "-m", "data", "fetch", "--gemeente", *GEMEENTEN, "--year", "2024", "--level", "wijk"],
+                cwd=REPO,
+                env=env,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+            proc, url = _mirror.start_streamlit(_mirror.USER_ENTRY, env)  # serve.py, as make run starts it
             try:
                 results = asyncio.run(_run_all(url, proc.pid))
             finally:
@@ -216,30 +245,38 @@ def main() -> None:
     for r in results:
         times = r["times"] or [float("nan")]
         if "replicas" in r:
-            print(f"load (2 replicas behind nginx, deploy/run-replicas.sh): N={r['n']} p50={statistics.median(times):.2f}s "
-                  f"p95={percentile(times, 95):.2f}s errors={len(r['errors'])} rss={r['rss']:.0f}MB (both replicas) "
-                  f"p95 / p50(N=1) = {percentile(times, 95) / single:.1f}; server CPU {r['cpu'] * 1000:.0f} ms per run, "
-                  f"floor on {cores()} cores {p95_floor(r['cpu'], r['n'], cores()):.2f} s")
+            print(
+                f"load (2 replicas behind nginx, deploy/run-replicas.sh): N={r['n']} p50={statistics.median(times):.2f}s "
+                f"p95={percentile(times, 95):.2f}s errors={len(r['errors'])} rss={r['rss']:.0f}MB (both replicas) "
+                f"p95 / p50(N=1) = {percentile(times, 95) / single:.1f}; server CPU {r['cpu'] * 1000:.0f} ms per run, "
+                f"floor on {cores()} cores {p95_floor(r['cpu'], r['n'], cores()):.2f} s"
+            )
             continue
         p50, p95 = statistics.median(times), percentile(times, 95)
         per = (r["rss"] - r["base_rss"]) / r["n"]
-        print(f"load: N={r['n']} p50={p50:.2f}s p95={p95:.2f}s errors={len(r['errors'])} rss={r['rss']:.0f}MB "
-              f"per_session={per:.1f}MB" + (" (3 sessions one after the other)" if r["n"] == 1 else ""))
+        print(
+            f"load: N={r['n']} p50={p50:.2f}s p95={p95:.2f}s errors={len(r['errors'])} rss={r['rss']:.0f}MB "
+            f"per_session={per:.1f}MB" + (" (3 sessions one after the other)" if r["n"] == 1 else "")
+        )
         for e in sorted(set(r["errors"]))[:3]:
             print(f"load:   error: {e[:160]}")
     ratio = percentile(last["times"] or [float("nan")], 95) / single
     ok = ratio <= GOAL_RATIO and not last["errors"]
     serial = percentile(last["times"] or [float("nan")], 95) / (last["n"] * single)
-    print(f"load ratio: p95(N={last['n']}) / p50(N=1) = {ratio:.1f} (goal <= {GOAL_RATIO:.0f}, 0 errors: "
-          f"{'met' if ok else 'NOT met'}); p95 / (N x p50(N=1)) = {serial:.2f} (1.00 = the runs take turns on one "
-          f"interpreter); server RSS after warm-up {last['base_rss']:.0f}MB")
+    print(
+        f"load ratio: p95(N={last['n']}) / p50(N=1) = {ratio:.1f} (goal <= {GOAL_RATIO:.0f}, 0 errors: "
+        f"{'met' if ok else 'NOT met'}); p95 / (N x p50(N=1)) = {serial:.2f} (1.00 = the runs take turns on one "
+        f"interpreter); server RSS after warm-up {last['base_rss']:.0f}MB"
+    )
     # Why the goal cannot be met by a burst on this machine: the floor any schedule has, from the CPU measured.
     p, n = cores(), last["n"]
     floor = p95_floor(last["cpu"], n, p)
-    print(f"load floor: server CPU per run {results[0]['cpu'] * 1000:.0f} ms alone (wall p50 {single * 1000:.0f} ms), "
-          f"{last['cpu'] * 1000:.0f} ms each when {n} run at once; on {p} cores no schedule ends the p95 run "
-          f"before {floor:.2f} s = {floor / single:.1f} x p50(N=1) (a floor {'above' if floor / single > GOAL_RATIO else 'below'} "
-          f"the goal of {GOAL_RATIO:.0f} x, even with every core serving)")
+    print(
+        f"load floor: server CPU per run {results[0]['cpu'] * 1000:.0f} ms alone (wall p50 {single * 1000:.0f} ms), "
+        f"{last['cpu'] * 1000:.0f} ms each when {n} run at once; on {p} cores no schedule ends the p95 run "
+        f"before {floor:.2f} s = {floor / single:.1f} x p50(N=1) (a floor {'above' if floor / single > GOAL_RATIO else 'below'} "
+        f"the goal of {GOAL_RATIO:.0f} x, even with every core serving)"
+    )
 
 
 if __name__ == "__main__":

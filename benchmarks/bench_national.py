@@ -58,6 +58,7 @@ def _running_national(tmp: Path, cache: Path):
                     os.environ[k] = v
             proc.terminate()
             proc.wait(10)
+
     return run()
 
 
@@ -73,7 +74,7 @@ def _level(level: str) -> dict:
     download_s = time.perf_counter() - t0
     assert not fetched.attrs["source"]["from_cache"]
     paging = fetched.attrs["paging"]["NL"]
-    gdf = load_boundaries_national(YEAR, level)        # as every later process gets them: from the disk cache
+    gdf = load_boundaries_national(YEAR, level)  # as every later process gets them: from the disk cache
     assert gdf.attrs["source"]["from_cache"] and len(gdf) == len(fetched)
     # the geometry cache is keyed by the input's hash: does the cached frame hash as the fetched one did?
     same_key = input_key(fetched, tolerance_m=10, scale_m=1) == input_key(gdf, tolerance_m=10, scale_m=1)
@@ -88,7 +89,7 @@ def _level(level: str) -> dict:
         warm.append(time.perf_counter() - t0)
         assert cached and again.digest == enc.digest
     path = []
-    for _ in range(3):      # what a fresh process does: boundaries from the disk cache, then the prepared file
+    for _ in range(3):  # what a fresh process does: boundaries from the disk cache, then the prepared file
         t0 = time.perf_counter()
         again, cached = prepared_geometry(load_boundaries_national(YEAR, level))
         path.append(time.perf_counter() - t0)
@@ -97,11 +98,24 @@ def _level(level: str) -> dict:
     t0 = time.perf_counter()
     layer = prepare_map_layer(gdf, check=False)
     pydeck_s = time.perf_counter() - t0
-    return {"areas": len(gdf), "served": paging.get("number_matched") or paging.get("features"),
-            "pages": paging.get("pages"), "gemeenten": gdf["gemeente_code"].nunique(), "bytes": len(enc.data),
-            "vertices": header["n_vertices"], "cold_s": cold_s, "warm_s": statistics.median(warm),
-            "path_s": statistics.median(path), "download_s": download_s, "pydeck_bytes": payload_bytes(layer),
-            "pydeck_s": pydeck_s, "same_key": same_key, "crs": (str(fetched.crs)[:20], str(gdf.crs)[:20]), "disp_m": max_displacement_m(gdf, back), "n_codes": len(enc.codes)}
+    return {
+        "areas": len(gdf),
+        "served": paging.get("number_matched") or paging.get("features"),
+        "pages": paging.get("pages"),
+        "gemeenten": gdf["gemeente_code"].nunique(),
+        "bytes": len(enc.data),
+        "vertices": header["n_vertices"],
+        "cold_s": cold_s,
+        "warm_s": statistics.median(warm),
+        "path_s": statistics.median(path),
+        "download_s": download_s,
+        "pydeck_bytes": payload_bytes(layer),
+        "pydeck_s": pydeck_s,
+        "same_key": same_key,
+        "crs": (str(fetched.crs)[:20], str(gdf.crs)[:20]),
+        "disp_m": max_displacement_m(gdf, back),
+        "n_codes": len(enc.codes),
+    }
 
 
 def _replicated() -> dict:
@@ -120,8 +134,14 @@ def _replicated() -> dict:
         _, cached = prepared_geometry(nat)
         warm.append(time.perf_counter() - t0)
         assert cached
-    return {"areas": len(nat), "copies": COPIES, "bytes": len(enc.data), "vertices": enc.n_vertices,
-            "cold_s": cold_s, "warm_s": statistics.median(warm)}
+    return {
+        "areas": len(nat),
+        "copies": COPIES,
+        "bytes": len(enc.data),
+        "vertices": enc.n_vertices,
+        "cold_s": cold_s,
+        "warm_s": statistics.median(warm),
+    }
 
 
 def measure() -> dict:
@@ -139,28 +159,37 @@ def main() -> None:
     r = measure()
     for level in LEVELS:
         m = r[level]
-        print(f"national {level}: {m['areas']:,} {level}en drawn of {m['served']:,} served (real national geometry, "
-              f"cbs-mirror --national, {m['gemeenten']} gemeenten; approximate outside Amsterdam/Zaanstad), "
-              f"{m['vertices']:,} vertices after simplification, max boundary displacement {m['disp_m']:.2f} m "
-              f"(budget 10 m incl. the 1 m grid: {'met' if m['disp_m'] <= 10 else 'NOT met'})")
-        print(f"national {level}: first-load geometry {m['bytes'] / 1e6:.2f} MB (gzip'd SKQ1 file; goal <= 3 MB, "
-              f"ratio {m['bytes'] / GOAL_BYTES:.2f}) vs {m['pydeck_bytes'] / 1e6:.2f} MB pydeck GeoJSON layer "
-              f"({m['bytes'] / m['pydeck_bytes']:.3f}); preparation warm (prepared file from the disk cache) "
-              f"{m['warm_s'] * 1000:.0f} ms (median of 3; goal <= {GOAL_WARM_S:.0f} s, ratio "
-              f"{m['warm_s'] / GOAL_WARM_S:.2f}), whole warm path of a fresh process (boundaries from the disk "
-              f"cache + prepared file) {m['path_s'] * 1000:.0f} ms, cold {m['cold_s']:.1f} s (pydeck layer "
-              f"{m['pydeck_s']:.1f} s); boundaries downloaded in {m['pages']} pages in {m['download_s']:.1f} s")
+        print(
+            f"national {level}: {m['areas']:,} {level}en drawn of {m['served']:,} served (real national geometry, "
+            f"cbs-mirror --national, {m['gemeenten']} gemeenten; approximate outside Amsterdam/Zaanstad), "
+            f"{m['vertices']:,} vertices after simplification, max boundary displacement {m['disp_m']:.2f} m "
+            f"(budget 10 m incl. the 1 m grid: {'met' if m['disp_m'] <= 10 else 'NOT met'})"
+        )
+        print(
+            f"national {level}: first-load geometry {m['bytes'] / 1e6:.2f} MB (gzip'd SKQ1 file; goal <= 3 MB, "
+            f"ratio {m['bytes'] / GOAL_BYTES:.2f}) vs {m['pydeck_bytes'] / 1e6:.2f} MB pydeck GeoJSON layer "
+            f"({m['bytes'] / m['pydeck_bytes']:.3f}); preparation warm (prepared file from the disk cache) "
+            f"{m['warm_s'] * 1000:.0f} ms (median of 3; goal <= {GOAL_WARM_S:.0f} s, ratio "
+            f"{m['warm_s'] / GOAL_WARM_S:.2f}), whole warm path of a fresh process (boundaries from the disk "
+            f"cache + prepared file) {m['path_s'] * 1000:.0f} ms, cold {m['cold_s']:.1f} s (pydeck layer "
+            f"{m['pydeck_s']:.1f} s); boundaries downloaded in {m['pages']} pages in {m['download_s']:.1f} s"
+        )
     if not all(r[level]["same_key"] for level in LEVELS):
         crs = r[LEVELS[0]]["crs"]
-        print(f"national note: the boundaries just fetched and the same boundaries read back from the disk cache hash "
-              f"differently for the geometry cache (components.deckmap.store.input_key uses str(crs): {crs[0]!r} vs "
-              f"{crs[1]!r}...), so the first process after a download prepares the map once more (one cold "
-              f"preparation); the warm figures above are from the cached frame, as every later process sees it")
+        print(
+            f"national note: the boundaries just fetched and the same boundaries read back from the disk cache hash "
+            f"differently for the geometry cache (components.deckmap.store.input_key uses str(crs): {crs[0]!r} vs "
+            f"{crs[1]!r}...), so the first process after a download prepares the map once more (one cold "
+            f"preparation); the warm figures above are from the cached frame, as every later process sees it"
+        )
     s = r["replicated"]
-    print(f"national scale test: {s['areas']:,} areas (REPLICATED: the {s['areas'] // s['copies']} real Amsterdam + Zaanstad buurten x "
-          f"{s['copies']}; 2024 outlines of the national mirror), {s['vertices']:,} vertices, {s['bytes'] / 1e6:.2f} MB, preparation warm "
-          f"{s['warm_s'] * 1000:.0f} ms, cold {s['cold_s']:.1f} s")
+    print(
+        f"national scale test: {s['areas']:,} areas (REPLICATED: the {s['areas'] // s['copies']} real Amsterdam + Zaanstad buurten x "
+        f"{s['copies']}; 2024 outlines of the national mirror), {s['vertices']:,} vertices, {s['bytes'] / 1e6:.2f} MB, preparation warm "
+        f"{s['warm_s'] * 1000:.0f} ms, cold {s['cold_s']:.1f} s"
+    )
     from benchmarks import _national_browser
+
     _national_browser.main()
 
 

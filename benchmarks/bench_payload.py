@@ -48,8 +48,19 @@ def _measure(frames: list[gpd.GeoDataFrame]) -> dict:
     """Prepare each frame, compare with the naive GeoJSON, collect the checks."""
     from benchmarks._pydeck_baseline import coverage_check, layer_to_geodataframe, payload_bytes, prepare_map_layer
 
-    out = {"simplified": 0, "naive": 0, "simplified_pydeck": 0, "naive_pydeck": 0, "displacement": 0.0,
-           "within_overlap": 0.0, "within_gap": 0.0, "all_overlap": 0.0, "all_gap": 0.0, "methods": [], "by_level": []}
+    out = {
+        "simplified": 0,
+        "naive": 0,
+        "simplified_pydeck": 0,
+        "naive_pydeck": 0,
+        "displacement": 0.0,
+        "within_overlap": 0.0,
+        "within_gap": 0.0,
+        "all_overlap": 0.0,
+        "all_gap": 0.0,
+        "methods": [],
+        "by_level": [],
+    }
     for frame in frames:
         layer = prepare_map_layer(frame, tolerance_m=TOLERANCE_M, properties=["code", "name"])
         naive = frame[["code", "name", "geometry"]].to_crs("EPSG:4326").to_json()
@@ -67,8 +78,9 @@ def _measure(frames: list[gpd.GeoDataFrame]) -> dict:
             before, after = coverage_check(frame.iloc[idx]), coverage_check(back.iloc[idx])
             out["within_overlap"] += max(0.0, after.overlap_m2 - before.overlap_m2)
             out["within_gap"] += max(0.0, after.gap_m2 - before.gap_m2)
-        out["by_level"].append(f"{frame['level'].iloc[0]} {out['within_gap'] - gap0:.1f} / "
-                               f"{out['within_overlap'] - overlap0:.1f} m²")
+        out["by_level"].append(
+            f"{frame['level'].iloc[0]} {out['within_gap'] - gap0:.1f} / {out['within_overlap'] - overlap0:.1f} m²"
+        )
     return out
 
 
@@ -85,21 +97,30 @@ def main() -> None:
     t0 = time.perf_counter()
     m = _measure(frames)
     n = sum(len(f) for f in frames)
-    print(f"payload ratio: {m['simplified'] / m['naive']:.3f} (simplified {m['simplified']} bytes / naive "
-          f"{m['naive']} bytes), max displacement {m['displacement']:.1f} m, gaps/overlaps: "
-          f"{m['within_gap']:.1f} / {m['within_overlap']:.1f} m² introduced between neighbours within a gemeente ({'; '.join(m['by_level'])})")
-    print(f"payload detail: {n} areas ({', '.join(m['methods'])}), tolerance {TOLERANCE_M:.0f} m, "
-          f"prepared in {time.perf_counter() - t0:.2f} s incl. checks; as pydeck.to_json (indent=2): "
-          f"{m['simplified_pydeck'] / m['naive_pydeck']:.3f} ({m['simplified_pydeck']} / {m['naive_pydeck']} bytes)")
-    naive_by_level = {f["level"].iloc[0]: len(f[["code", "name", "geometry"]].to_crs("EPSG:4326").to_json().encode())
-                      for f in frames}
+    print(
+        f"payload ratio: {m['simplified'] / m['naive']:.3f} (simplified {m['simplified']} bytes / naive "
+        f"{m['naive']} bytes), max displacement {m['displacement']:.1f} m, gaps/overlaps: "
+        f"{m['within_gap']:.1f} / {m['within_overlap']:.1f} m² introduced between neighbours within a gemeente ({'; '.join(m['by_level'])})"
+    )
+    print(
+        f"payload detail: {n} areas ({', '.join(m['methods'])}), tolerance {TOLERANCE_M:.0f} m, "
+        f"prepared in {time.perf_counter() - t0:.2f} s incl. checks; as pydeck.to_json (indent=2): "
+        f"{m['simplified_pydeck'] / m['naive_pydeck']:.3f} ({m['simplified_pydeck']} / {m['naive_pydeck']} bytes)"
+    )
+    naive_by_level = {
+        f["level"].iloc[0]: len(f[["code", "name", "geometry"]].to_crs("EPSG:4326").to_json().encode()) for f in frames
+    }
     sent, naive_total = sum(wire.values()), sum(naive_by_level.values())
-    print(f"payload wire ratio: {sent / naive_total:.3f} (Kaart page's map on a first load: component message + "
-          f"geometry file, wijk {wire['wijk']} + buurt {wire['buurt']} bytes incl. colours, tooltip fields, focus "
-          f"outlines / "
-          f"naive {naive_total} bytes)")
-    print(f"payload note: Amsterdam-Zaanstad border (sources not edge-matched in the mirror): gaps/overlaps "
-          f"{m['all_gap'] - m['within_gap']:.0f} / {m['all_overlap'] - m['within_overlap']:.0f} m² introduced")
+    print(
+        f"payload wire ratio: {sent / naive_total:.3f} (Kaart page's map on a first load: component message + "
+        f"geometry file, wijk {wire['wijk']} + buurt {wire['buurt']} bytes incl. colours, tooltip fields, focus "
+        f"outlines / "
+        f"naive {naive_total} bytes)"
+    )
+    print(
+        f"payload note: Amsterdam-Zaanstad border (sources not edge-matched in the mirror): gaps/overlaps "
+        f"{m['all_gap'] - m['within_gap']:.0f} / {m['all_overlap'] - m['within_overlap']:.0f} m² introduced"
+    )
 
 
 if __name__ == "__main__":

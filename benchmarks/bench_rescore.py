@@ -39,10 +39,22 @@ def tidy_from_typed_dataset() -> pd.DataFrame:
     names = canonical_names(json.loads(PROPS.read_text()))
     raw = pd.DataFrame(json.loads(TYPED.read_text()))
     code = raw["Codering_3"].str.strip()
-    ids = pd.DataFrame({"code": code, "level": np.where(code.str.startswith("WK"), "wijk", "gemeente"),
-                        "name": raw["Gemeentenaam_1"].str.strip(), "gemeente_code": "GM" + code.str[2:6], "year": 2024})
-    values = pd.DataFrame({n: pd.to_numeric(raw[k], errors="coerce").astype("float64") if k in raw else np.nan
-                           for k, n in names.items() if k not in TEXT_KEYS})
+    ids = pd.DataFrame(
+        {
+            "code": code,
+            "level": np.where(code.str.startswith("WK"), "wijk", "gemeente"),
+            "name": raw["Gemeentenaam_1"].str.strip(),
+            "gemeente_code": "GM" + code.str[2:6],
+            "year": 2024,
+        }
+    )
+    values = pd.DataFrame(
+        {
+            n: pd.to_numeric(raw[k], errors="coerce").astype("float64") if k in raw else np.nan
+            for k, n in names.items()
+            if k not in TEXT_KEYS
+        }
+    )
     frame = pd.concat([ids, values], axis=1)
     return frame[frame["level"] == "wijk"].reset_index(drop=True)
 
@@ -86,13 +98,18 @@ def main() -> None:
     income = pd.read_csv(INCOME).drop_duplicates("regiocode").set_index("regiocode")
     codes = frame["code"]
     orig = codes.str.replace(r"_r\d+$", "", regex=True)
-    user = [UserValues(ind, pd.Series(income[col].reindex(orig).to_numpy(), index=codes), 2020, "CBS inkomen 2020")
-            for ind, col in (("laagste_40_huishoudens", "pct_hh_40pct_laagste_besteedbaar_inkomen"),
-                             ("inkomen_per_inwoner", "gem_persoonlijk_inkomen_per_inwoner_x1000eur"))]
+    user = [
+        UserValues(ind, pd.Series(income[col].reindex(orig).to_numpy(), index=codes), 2020, "CBS inkomen 2020")
+        for ind, col in (
+            ("laagste_40_huishoudens", "pct_hh_40pct_laagste_besteedbaar_inkomen"),
+            ("inkomen_per_inwoner", "gem_persoonlijk_inkomen_per_inwoner_x1000eur"),
+        )
+    ]
     ref = make_reference(frame, "nl", "wijk", 2024)
     t0 = time.perf_counter()
-    result = score_areas({2024: frame}, 2024, level="wijk", reference=ref, user_values=user, attributes={2024: attrs},
-                         min_domains=2)
+    result = score_areas(
+        {2024: frame}, 2024, level="wijk", reference=ref, user_values=user, attributes={2024: attrs}, min_domains=2
+    )
     full = time.perf_counter() - t0
 
     weights = {"armoede": 2.0, "werk": 1.0, "onderwijs": 1.0, "schooluitval": 1.0, "wonen": 0.5, "jeugd": 1.0}
@@ -110,11 +127,15 @@ def main() -> None:
     same = np.allclose(fast_values.to_numpy(), slow_values.reindex(fast_values.index).to_numpy(), equal_nan=True)
     n = len(result.universe)
     scored = int(fast_values.notna().sum())
-    print(f"rescore: {fast * 1000:.1f} ms for {n} areas (median of 25; target < 50 ms); per-row loop {slow * 1000:.0f} ms; "
-          f"ratio {slow / fast:.0f}x (target >= 50x); results equal: {same}")
-    print(f"rescore detail: real 85984NED wijken ({len(base)}) replicated {REPLICAS}x to {n} rows; {scored} with a "
-          f"composite (min_domains=2: only 115 wijken have 2024 KWB benefits/housing in the mirror); "
-          f"full score_areas once: {full * 1000:.0f} ms")
+    print(
+        f"rescore: {fast * 1000:.1f} ms for {n} areas (median of 25; target < 50 ms); per-row loop {slow * 1000:.0f} ms; "
+        f"ratio {slow / fast:.0f}x (target >= 50x); results equal: {same}"
+    )
+    print(
+        f"rescore detail: real 85984NED wijken ({len(base)}) replicated {REPLICAS}x to {n} rows; {scored} with a "
+        f"composite (min_domains=2: only 115 wijken have 2024 KWB benefits/housing in the mirror); "
+        f"full score_areas once: {full * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -38,54 +38,76 @@ REPO = Path(__file__).resolve().parents[1]
 MUTATE = ("ranks", "scores", "reference", "smoothing", "focus", "hotspots", "sensitivity")
 # Mirror-free tests only (a test that needs ../shared is skipped in the temporary copy anyway: it has no ../shared).
 _FOCUS = "tests/test_focus_areas.py::"
-TESTS = ("tests/test_measure_units.py", "tests/test_indicators_engine.py", "tests/test_indicators_sensitivity.py",
-         "tests/test_measure_rules.py",
-         _FOCUS + "test_url_param_round_trips_any_name_through_a_real_query_string",
-         _FOCUS + "test_compact_form_typed_by_hand",
-         _FOCUS + "test_param_bounds_and_syntax_errors_name_the_problem",
-         _FOCUS + "test_validate_names_every_bad_member_and_drops_nothing",
-         _FOCUS + "test_json_export_import_round_trip_and_rejects_other_files")
+TESTS = (
+    "tests/test_measure_units.py",
+    "tests/test_indicators_engine.py",
+    "tests/test_indicators_sensitivity.py",
+    "tests/test_measure_rules.py",
+    _FOCUS + "test_url_param_round_trips_any_name_through_a_real_query_string",
+    _FOCUS + "test_compact_form_typed_by_hand",
+    _FOCUS + "test_param_bounds_and_syntax_errors_name_the_problem",
+    _FOCUS + "test_validate_names_every_bad_member_and_drops_nothing",
+    _FOCUS + "test_json_export_import_round_trip_and_rejects_other_files",
+)
 COPY = ("indicators", "data", "geo", "pytest.ini")
 SHOW_DIFFS = 400
 
 NOT_MUTATED = {
     "engine": "orchestration of the rules (1 718 mutants, about an hour more on 2 shared cores); its reference-set "
-              "rule (suppressed areas out of the reference) is a hand-written mutant below, and every rule it calls "
-              "(ranks, scores, reference, smoothing) is mutated",
+    "rule (suppressed areas out of the reference) is a hand-written mutant below, and every rule it calls "
+    "(ranks, scores, reference, smoothing) is mutated",
     "rates": "value formulas and their sources (numerator / denominator per indicator), tested against "
-             "../shared/data in tests/test_indicators_real.py and tests/test_measure_claims.py (mirror tests)",
+    "../shared/data in tests/test_indicators_real.py and tests/test_measure_claims.py (mirror tests)",
     "registry": "declarations (the indicators as data), no logic",
     "method, weights, tables": "text and formatting of what the rules say",
     "trend, changes, __main__": "not part of the issue-10 measure (changes.py belongs to another owner; the CLI "
-                                "is tested over the mirror)",
+    "is tested over the mirror)",
 }
 
 # Hand-written mutants: (id, file, text in the file, replacement, the claim a test must defend).
 HAND_MUTANTS = (
-    ("suppressed-in-reference", "indicators/engine.py",
-     "in_ref = index.isin(reference.codes) & ~area_suppressed.to_numpy()",
-     "in_ref = index.isin(reference.codes)",
-     "suppressed areas (< 200 inhabitants) are excluded from the reference"),
-    ("suppressed-in-level-base", "indicators/engine.py",
-     "at_level = (_levels(base) == level).to_numpy() & ~area_suppressed.to_numpy()",
-     "at_level = (_levels(base) == level).to_numpy()",
-     "suppressed areas are excluded from the own-gemeente base too"),
-    ("rank-outside-interval", "indicators/sensitivity.py",
-     '"rank": rank_positions(base[:, None])[:, 0]',
-     '"rank": rank_positions(-base[:, None])[:, 0]',
-     "the rank with the chosen weights lies inside its interval"),
-    ("interval-weights-only", "indicators/sensitivity.py",
-     "comps = draw_composites(np.asarray(domain_draws, dtype=\"float64\"), draws, min_domains)",
-     "comps, _, _ = composite_matrix(x, draws, min_domains)",
-     "the interval with data draws covers data uncertainty, not weights alone"),
-    ("hh-ll-swap", "indicators/hotspots.py",
-     'QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}',
-     'QUADRANTS = {1: "LL", 2: "LH", 3: "HH", 4: "HL"}',
-     "a planted high cluster is HH, a low one LL"),
-    ("hl-lh-swap", "indicators/hotspots.py",
-     'QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}',
-     'QUADRANTS = {1: "HH", 2: "HL", 3: "LL", 4: "LH"}',
-     "a high outlier among low neighbours is HL"),
+    (
+        "suppressed-in-reference",
+        "indicators/engine.py",
+        "in_ref = index.isin(reference.codes) & ~area_suppressed.to_numpy()",
+        "in_ref = index.isin(reference.codes)",
+        "suppressed areas (< 200 inhabitants) are excluded from the reference",
+    ),
+    (
+        "suppressed-in-level-base",
+        "indicators/engine.py",
+        "at_level = (_levels(base) == level).to_numpy() & ~area_suppressed.to_numpy()",
+        "at_level = (_levels(base) == level).to_numpy()",
+        "suppressed areas are excluded from the own-gemeente base too",
+    ),
+    (
+        "rank-outside-interval",
+        "indicators/sensitivity.py",
+        '"rank": rank_positions(base[:, None])[:, 0]',
+        '"rank": rank_positions(-base[:, None])[:, 0]',
+        "the rank with the chosen weights lies inside its interval",
+    ),
+    (
+        "interval-weights-only",
+        "indicators/sensitivity.py",
+        'comps = draw_composites(np.asarray(domain_draws, dtype="float64"), draws, min_domains)',
+        "comps, _, _ = composite_matrix(x, draws, min_domains)",
+        "the interval with data draws covers data uncertainty, not weights alone",
+    ),
+    (
+        "hh-ll-swap",
+        "indicators/hotspots.py",
+        'QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}',
+        'QUADRANTS = {1: "LL", 2: "LH", 3: "HH", 4: "HL"}',
+        "a planted high cluster is HH, a low one LL",
+    ),
+    (
+        "hl-lh-swap",
+        "indicators/hotspots.py",
+        'QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}',
+        'QUADRANTS = {1: "HH", 2: "HL", 3: "LL", 4: "LH"}',
+        "a high outlier among low neighbours is HL",
+    ),
 )
 
 # Survivors judged equivalent (no test can tell them apart from the original): (function, text of the original
@@ -95,76 +117,184 @@ _DTYPE_F = "the input is already float64, so the default dtype is the same"
 _NAN = "None assigned into a float array is NaN"
 EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("", "np.errstate(", "np.errstate(", "np.errstate only decides which floating-point warnings numpy prints"),
-    ("reference.x_gemeente_of", "np.asarray(codes, dtype=object)", "np.asarray(codes, dtype=None)",
-     "codes are strings; .astype(str) follows"),
-    ("reference.x_gemeente_of", "np.asarray(codes, dtype=object)", "np.asarray(codes, )",
-     "codes are strings; .astype(str) follows"),
-    ("ranks.x_percentile_rank", "direction: int = 1", "direction: int = 2",
-     "a positive direction of any size orders the same way (d r <= d x)"),
+    (
+        "reference.x_gemeente_of",
+        "np.asarray(codes, dtype=object)",
+        "np.asarray(codes, dtype=None)",
+        "codes are strings; .astype(str) follows",
+    ),
+    (
+        "reference.x_gemeente_of",
+        "np.asarray(codes, dtype=object)",
+        "np.asarray(codes, )",
+        "codes are strings; .astype(str) follows",
+    ),
+    (
+        "ranks.x_percentile_rank",
+        "direction: int = 1",
+        "direction: int = 2",
+        "a positive direction of any size orders the same way (d r <= d x)",
+    ),
     ("ranks.x_percentile_rank", 'None), dtype="float64")', "None), dtype=None)", _DTYPE_F + " (rank_against)"),
     ("ranks.x_percentile_rank", 'None), dtype="float64")', "None), )", _DTYPE_F + " (rank_against)"),
-    ("ranks.x_exponential_transform", 'np.asarray(rank, dtype="float64")', "np.asarray(rank, dtype=None)",
-     "dividing by 100.0 makes it float64 anyway"),
-    ("ranks.x_exponential_transform", 'np.asarray(rank, dtype="float64")', "np.asarray(rank, )",
-     "dividing by 100.0 makes it float64 anyway"),
-    ("scores.x_stacking", 'np.full(len(scores), "", dtype=object)', 'np.full(len(scores), "", dtype=None)',
-     "numpy adds unicode arrays as well"),
-    ("scores.x_stacking", 'np.full(len(scores), "", dtype=object)', 'np.full(len(scores), "", )',
-     "numpy adds unicode arrays as well"),
+    (
+        "ranks.x_exponential_transform",
+        'np.asarray(rank, dtype="float64")',
+        "np.asarray(rank, dtype=None)",
+        "dividing by 100.0 makes it float64 anyway",
+    ),
+    (
+        "ranks.x_exponential_transform",
+        'np.asarray(rank, dtype="float64")',
+        "np.asarray(rank, )",
+        "dividing by 100.0 makes it float64 anyway",
+    ),
+    (
+        "scores.x_stacking",
+        'np.full(len(scores), "", dtype=object)',
+        'np.full(len(scores), "", dtype=None)',
+        "numpy adds unicode arrays as well",
+    ),
+    (
+        "scores.x_stacking",
+        'np.full(len(scores), "", dtype=object)',
+        'np.full(len(scores), "", )',
+        "numpy adds unicode arrays as well",
+    ),
     ("scores.x_stacking", '.str.rstrip(";")', '.str.rstrip("XX;XX")', "no domain id contains an X"),
-    ("scores.x_stacking", "suppressed.to_numpy(dtype=bool)", "suppressed.to_numpy(dtype=None)",
-     "the suppressed column is bool already"),
+    (
+        "scores.x_stacking",
+        "suppressed.to_numpy(dtype=bool)",
+        "suppressed.to_numpy(dtype=None)",
+        "the suppressed column is bool already",
+    ),
     ("hotspots.x__queen", "use_index=False)", "use_index=None)", "a fresh RangeIndex: ids by index = positions"),
     ("hotspots.x__queen", "use_index=False)", "use_index=True)", "a fresh RangeIndex: ids by index = positions"),
     ("hotspots.x__queen", "use_index=False)", "from_dataframe(gdf, )", "a fresh RangeIndex: ids by index = positions"),
-    ("hotspots.x_local_moran", "reset_index(drop=True)", "reset_index(drop=None)",
-     "an extra 'index' column in a frame used only for its geometry and codes"),
-    ("hotspots.x_local_moran", "reset_index(drop=True)", "reset_index(drop=False)",
-     "an extra 'index' column in a frame used only for its geometry and codes"),
+    (
+        "hotspots.x_local_moran",
+        "reset_index(drop=True)",
+        "reset_index(drop=None)",
+        "an extra 'index' column in a frame used only for its geometry and codes",
+    ),
+    (
+        "hotspots.x_local_moran",
+        "reset_index(drop=True)",
+        "reset_index(drop=False)",
+        "an extra 'index' column in a frame used only for its geometry and codes",
+    ),
     ("hotspots.x_local_moran", 'w.transform = "r"', 'w.transform = "R"', "libpysal upper-cases the transform name"),
-    ("hotspots.x_local_moran", "lisa.q], dtype=object)", "lisa.q], dtype=None)",
-     "the labels are written into an object column either way"),
-    ("hotspots.x_local_moran", "lisa.q], dtype=object)", "lisa.q], )",
-     "the labels are written into an object column either way"),
-    ("hotspots.x_local_moran", 'to_numpy(dtype="float64")', "to_numpy(dtype=None)",
-     "pd.to_numeric(errors='coerce') returns float64"),
-    ("hotspots.x__finish", 'out["significant"] = out["significant"].astype(bool)', 'out["XXsignificantXX"] = ',
-     "the column is bool already (created False, only bool arrays assigned)"),
-    ("hotspots.x__finish", 'out["significant"] = out["significant"].astype(bool)', 'out["SIGNIFICANT"] = ',
-     "the column is bool already (created False, only bool arrays assigned)"),
-    ("hotspots.x_significance_cutoff", 'np.asarray(p, dtype="float64")', "np.asarray(p, dtype=None)", "p_sim is float64"),
+    (
+        "hotspots.x_local_moran",
+        "lisa.q], dtype=object)",
+        "lisa.q], dtype=None)",
+        "the labels are written into an object column either way",
+    ),
+    (
+        "hotspots.x_local_moran",
+        "lisa.q], dtype=object)",
+        "lisa.q], )",
+        "the labels are written into an object column either way",
+    ),
+    (
+        "hotspots.x_local_moran",
+        'to_numpy(dtype="float64")',
+        "to_numpy(dtype=None)",
+        "pd.to_numeric(errors='coerce') returns float64",
+    ),
+    (
+        "hotspots.x__finish",
+        'out["significant"] = out["significant"].astype(bool)',
+        'out["XXsignificantXX"] = ',
+        "the column is bool already (created False, only bool arrays assigned)",
+    ),
+    (
+        "hotspots.x__finish",
+        'out["significant"] = out["significant"].astype(bool)',
+        'out["SIGNIFICANT"] = ',
+        "the column is bool already (created False, only bool arrays assigned)",
+    ),
+    (
+        "hotspots.x_significance_cutoff",
+        'np.asarray(p, dtype="float64")',
+        "np.asarray(p, dtype=None)",
+        "p_sim is float64",
+    ),
     ("hotspots.x_significance_cutoff", 'np.asarray(p, dtype="float64")', "np.asarray(p, )", "p_sim is float64"),
-    ("sensitivity.x_dirichlet_weights", "active = p > 0", "active = p >= 0",
-     "numpy's Generator.dirichlet gives exactly 0 for an alpha of 0"),
-    ("sensitivity.x_rank_positions", "np.where(np.isnan(composites), -np.inf", "np.where(None, -np.inf",
-     "argsort puts NaN last as it puts -inf last, and NaN positions are masked afterwards"),
+    (
+        "sensitivity.x_dirichlet_weights",
+        "active = p > 0",
+        "active = p >= 0",
+        "numpy's Generator.dirichlet gives exactly 0 for an alpha of 0",
+    ),
+    (
+        "sensitivity.x_rank_positions",
+        "np.where(np.isnan(composites), -np.inf",
+        "np.where(None, -np.inf",
+        "argsort puts NaN last as it puts -inf last, and NaN positions are masked afterwards",
+    ),
     ("sensitivity.x_rank_positions", 'pos.astype("float64")', "pos.astype(None)", "astype(None) is float64"),
-    ("sensitivity.x_draw_composites", "w = weight_draws / weight_draws.max(axis=1, keepdims=True)",
-     "w = weight_draws * weight_draws.max(axis=1, keepdims=True)",
-     "a composite is num / den: scaling a draw's weights by a positive factor leaves it unchanged"),
-    ("sensitivity.x_draw_composites", "w = weight_draws / weight_draws.max(axis=1, keepdims=True)",
-     "weight_draws.max(axis=None, keepdims=True)", "one positive factor for all draws leaves every composite unchanged"),
-    ("sensitivity.x_draw_composites", "w = weight_draws / weight_draws.max(axis=1, keepdims=True)",
-     "weight_draws.max(keepdims=True)", "one positive factor for all draws leaves every composite unchanged"),
+    (
+        "sensitivity.x_draw_composites",
+        "w = weight_draws / weight_draws.max(axis=1, keepdims=True)",
+        "w = weight_draws * weight_draws.max(axis=1, keepdims=True)",
+        "a composite is num / den: scaling a draw's weights by a positive factor leaves it unchanged",
+    ),
+    (
+        "sensitivity.x_draw_composites",
+        "w = weight_draws / weight_draws.max(axis=1, keepdims=True)",
+        "weight_draws.max(axis=None, keepdims=True)",
+        "one positive factor for all draws leaves every composite unchanged",
+    ),
+    (
+        "sensitivity.x_draw_composites",
+        "w = weight_draws / weight_draws.max(axis=1, keepdims=True)",
+        "weight_draws.max(keepdims=True)",
+        "one positive factor for all draws leaves every composite unchanged",
+    ),
     ("sensitivity.x_draw_composites", '"adk,kd->ak"', '"ADK,KD->AK"', "einsum labels are only names"),
     ("sensitivity.x_draw_composites", 'avail.astype("float64")', "avail.astype(None)", "astype(None) is float64"),
     ("sensitivity.x_draw_composites", 'avail.astype("int64")', "avail.astype(None)", "counts compared with <"),
     ("sensitivity.x_draw_composites", '(w > 0).astype("int64")', "(w > 0).astype(None)", "counts compared with <"),
-    ("sensitivity.x_draw_composites", "(den <= 0)] = np.nan", "(den < 0)] = np.nan",
-     "den is 0 only when no weighted domain is known, and then cnt = 0 < need already"),
+    (
+        "sensitivity.x_draw_composites",
+        "(den <= 0)] = np.nan",
+        "(den < 0)] = np.nan",
+        "den is 0 only when no weighted domain is known, and then cnt = 0 < need already",
+    ),
     ("sensitivity.x_draw_composites", "] = np.nan", "] = None", _NAN),
-    ("sensitivity.x_rank_intervals", "pos, -np.inf), axis=1), np.nan)", "pos, +np.inf), axis=1), np.nan)",
-     "rows where it differs (no composite) are set to NaN by the outer np.where"),
-    ("sensitivity.x_rank_intervals", 'np.asarray(domain_draws, dtype="float64")', "np.asarray(domain_draws, dtype=None)",
-     "data_draws returns float64"),
-    ("sensitivity.x_rank_intervals", 'np.asarray(domain_draws, dtype="float64")', "np.asarray(domain_draws, )",
-     "data_draws returns float64"),
+    (
+        "sensitivity.x_rank_intervals",
+        "pos, -np.inf), axis=1), np.nan)",
+        "pos, +np.inf), axis=1), np.nan)",
+        "rows where it differs (no composite) are set to NaN by the outer np.where",
+    ),
+    (
+        "sensitivity.x_rank_intervals",
+        'np.asarray(domain_draws, dtype="float64")',
+        "np.asarray(domain_draws, dtype=None)",
+        "data_draws returns float64",
+    ),
+    (
+        "sensitivity.x_rank_intervals",
+        'np.asarray(domain_draws, dtype="float64")',
+        "np.asarray(domain_draws, )",
+        "data_draws returns float64",
+    ),
     ("sensitivity.x_rank_intervals", 'to_numpy(dtype="float64")', "to_numpy(dtype=None)", "domain scores are float64"),
-    ("sensitivity.x_data_draws", "y[:, None] + rng.uniform(-half, half", "y[:, None] - rng.uniform(-half, half",
-     "the uniform rounding draw is symmetric: y + U and y - U have the same distribution"),
+    (
+        "sensitivity.x_data_draws",
+        "y[:, None] + rng.uniform(-half, half",
+        "y[:, None] - rng.uniform(-half, half",
+        "the uniform rounding draw is symmetric: y + U and y - U have the same distribution",
+    ),
     ("sensitivity.x_data_draws", "c, 0.0) + 0.5, 1.0)", "c, 0.0) + 0.5, )", "scale 1.0 is numpy's default"),
-    ("sensitivity.x_data_draws", "np.isfinite(c), c, 0.0)", "np.isfinite(c), c, 1.0)",
-     "a count that is NaN has no rank, and its draws are set NaN afterwards"),
+    (
+        "sensitivity.x_data_draws",
+        "np.isfinite(c), c, 0.0)",
+        "np.isfinite(c), c, 1.0)",
+        "a count that is NaN has no rank, and its draws are set NaN afterwards",
+    ),
     ("sensitivity.x_data_draws", 'to_numpy(dtype="float64")', "to_numpy(dtype=None)", _DTYPE_F),
     ("sensitivity.x_data_draws", "REF, dtype=object)", "REF, dtype=None)", "the keys compare equal as numpy strings"),
     ("sensitivity.x_data_draws", "REF, dtype=object)", "REF, )", "the keys compare equal as numpy strings"),
@@ -174,29 +304,58 @@ EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("sensitivity.x_data_draws", "np.where(ok, mean, np.nan)", "np.where(ok, mean, None)", _NAN),
     ("sensitivity.x_data_draws", "to_numpy(dtype=bool)", "to_numpy(dtype=None)", "the suppressed column is bool"),
     ("sensitivity.x_data_draws", "& (avail > 0)", "& (avail >= 0)", "avail >= share x members > 0 already"),
-    ("sensitivity.x_data_draws", "{key: b.sorted}, ind.direction)", "{key: b.sorted}, )",
-     "every count-based indicator in the registry has direction +1 (the default)"),
-    ("focus.x_score_focus", "result.parts[k].reindex(have)", "result.parts[k].reindex(None)",
-     "the rows are picked again by reindex(ids) below"),
-    ("focus.x_score_focus", "if g in have else g", "if (g in have) or True else g",
-     "a gemeente missing from the data gets its code as name either way"),
-    ("focus.x_score_focus", '.get(g, g) if g in have', '.get(g, None) if g in have', "g is in the data here"),
-    ("focus.x_score_focus", '.get(g, g) if g in have', '.get(g) if g in have', "g is in the data here"),
-    ("focus.x_score_focus", '.get(g, g) if g in have', '.get(g, ) if g in have', "g is in the data here"),
-    ("focus.x_national_parts", "if has.any() else own", "if (has.any()) or True else own",
-     "without any value the coverage is 0 and the row is replaced by the not-available one"),
+    (
+        "sensitivity.x_data_draws",
+        "{key: b.sorted}, ind.direction)",
+        "{key: b.sorted}, )",
+        "every count-based indicator in the registry has direction +1 (the default)",
+    ),
+    (
+        "focus.x_score_focus",
+        "result.parts[k].reindex(have)",
+        "result.parts[k].reindex(None)",
+        "the rows are picked again by reindex(ids) below",
+    ),
+    (
+        "focus.x_score_focus",
+        "if g in have else g",
+        "if (g in have) or True else g",
+        "a gemeente missing from the data gets its code as name either way",
+    ),
+    ("focus.x_score_focus", ".get(g, g) if g in have", ".get(g, None) if g in have", "g is in the data here"),
+    ("focus.x_score_focus", ".get(g, g) if g in have", ".get(g) if g in have", "g is in the data here"),
+    ("focus.x_score_focus", ".get(g, g) if g in have", ".get(g, ) if g in have", "g is in the data here"),
+    (
+        "focus.x_national_parts",
+        "if has.any() else own",
+        "if (has.any()) or True else own",
+        "without any value the coverage is 0 and the row is replaced by the not-available one",
+    ),
     ("focus.x_national_parts", "agg.reindex(nl_index)", "agg.reindex(None)", "agg is indexed by NL00 already"),
     ("focus.x_slug", '.encode("ascii", "ignore")', '.encode("ASCII", "ignore")', "codec names are case-insensitive"),
     ("focus.x_slug", '.strip("-")', '.strip("XX-XX")', "a slug holds only a-z, 0-9 and -"),
-    ("focus.x__encode_name", 'quote(m.group(0), safe="")', "quote(m.group(0), )",
-     "the escaped characters (% : ; + controls) contain no '/', the default safe character"),
-    ("focus.x__encode_name", 'quote(m.group(0), safe="")', 'quote(m.group(0), safe="XXXX")',
-     "the escaped characters (% : ; + controls) contain no 'X'"),
+    (
+        "focus.x__encode_name",
+        'quote(m.group(0), safe="")',
+        "quote(m.group(0), )",
+        "the escaped characters (% : ; + controls) contain no '/', the default safe character",
+    ),
+    (
+        "focus.x__encode_name",
+        'quote(m.group(0), safe="")',
+        'quote(m.group(0), safe="XXXX")',
+        "the escaped characters (% : ; + controls) contain no 'X'",
+    ),
 )
 # (function, context line that must appear in the diff, removed text, added text, reason): a rule that needs context
 EQUIVALENT_IN_CONTEXT: tuple[tuple[str, str, str, str, str], ...] = (
-    ("sensitivity.x_data_draws", "if not members:", "continue", "break",
-     "every domain has a scored member in the registry, so this branch is never taken"),
+    (
+        "sensitivity.x_data_draws",
+        "if not members:",
+        "continue",
+        "break",
+        "every domain has a scored member in the registry, so this branch is never taken",
+    ),
 )
 
 
@@ -219,13 +378,15 @@ def prepare(work: Path) -> None:
         f"pytest_add_cli_args_test_selection =\n    {tests}\n"
         "pytest_add_cli_args =\n    -q\n    -x\n    -p\n    no:cacheprovider\n"
         "also_copy =\n    data\n    geo\n    pytest.ini\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 def statuses(work: Path) -> dict[str, str]:
     """mutant name -> status, from ``mutmut results --all=true``."""
-    out = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all=true"], cwd=work,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results", "--all=true"], cwd=work, capture_output=True, text=True, check=True
+    )
     result = {}
     for line in out.stdout.splitlines():
         if ": " in line:
@@ -237,7 +398,6 @@ def statuses(work: Path) -> dict[str, str]:
 def diff(work: Path, name: str) -> str:
     out = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=work, capture_output=True, text=True)
     return out.stdout.strip()
-
 
 
 def equivalent_reason(name: str, text: str) -> str | None:
@@ -254,7 +414,11 @@ def equivalent_reason(name: str, text: str) -> str | None:
         if ours(func) and any(old in r and new in a for r, a in zip(removed, added)):
             return reason
     for func, context, old, new, reason in EQUIVALENT_IN_CONTEXT:
-        if ours(func) and context in text and any(r.strip() == old and a.strip() == new for r, a in zip(removed, added)):
+        if (
+            ours(func)
+            and context in text
+            and any(r.strip() == old and a.strip() == new for r, a in zip(removed, added))
+        ):
             return reason
     return None
 
@@ -269,17 +433,35 @@ def hand_mutants() -> list[dict]:
             path = work / rel
             text = path.read_text(encoding="utf-8")
             if text.count(old) != 1:
-                out.append({"id": hid, "file": rel, "claim": claim, "status": "not applied (text not found once)",
-                            "by": ""})
+                out.append(
+                    {"id": hid, "file": rel, "claim": claim, "status": "not applied (text not found once)", "by": ""}
+                )
                 continue
             path.write_text(text.replace(old, new), encoding="utf-8")
-            run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *TESTS],
-                                 cwd=work, capture_output=True, text=True, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+            run = subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *TESTS],
+                cwd=work,
+                capture_output=True,
+                text=True,
+                env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+            )
             failed = [ln.split(" ", 1)[1].split(" - ")[0] for ln in run.stdout.splitlines() if ln.startswith("FAILED ")]
-            status = "killed" if run.returncode == 1 and failed else ("survived" if run.returncode == 0 else
-                                                                      f"error (pytest exit {run.returncode})")
-            out.append({"id": hid, "file": rel, "claim": claim, "status": status, "by": ", ".join(failed),
-                        "old": old, "new": new})
+            status = (
+                "killed"
+                if run.returncode == 1 and failed
+                else ("survived" if run.returncode == 0 else f"error (pytest exit {run.returncode})")
+            )
+            out.append(
+                {
+                    "id": hid,
+                    "file": rel,
+                    "claim": claim,
+                    "status": status,
+                    "by": ", ".join(failed),
+                    "old": old,
+                    "new": new,
+                }
+            )
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return out
@@ -289,23 +471,30 @@ def _module(name: str) -> str:
     return name.split(".x_")[0].split(".xǁ")[0].split("ǁ")[0]
 
 
-def report(stat: dict[str, str], work: Path, seconds: float, hand: list[dict] | None = None,
-           note: str = "") -> str:
+def report(stat: dict[str, str], work: Path, seconds: float, hand: list[dict] | None = None, note: str = "") -> str:
     counts = Counter(stat.values())
     total = len(stat)
     killed = counts.get("killed", 0)
     diffs = {n: diff(work, n) for n, s in stat.items() if s not in ("killed", "not checked")}
     reasons = {n: equivalent_reason(n, d) for n, d in diffs.items() if stat[n] == "survived"}
     equivalent = {n for n, r in reasons.items() if r}
-    lines = ["# Mutation check of the indicator engine", "",
-             f"`python -m benchmarks.mutation` (mutmut 3.8.1, `--max-children 2`, {total} mutants of "
-             f"`indicators/{{{','.join(MUTATE)}}}.py`). Tests (mirror-free): "
-             + ", ".join(f"`{t}`" for t in TESTS) + ".", "",
-             (f"Run time {seconds / 60:.1f} min. " if seconds > 1 else "") + note, "",
-             f"**Killed: {killed} / {total} ({100 * killed / total:.1f} %)**; without the {len(equivalent)} "
-             f"survivors judged equivalent (listed with their reason below): {killed} / {total - len(equivalent)} "
-             f"({100 * killed / max(total - len(equivalent), 1):.1f} %)." if total else "No mutants.", "",
-             "| status | mutants |", "|---|---:|"]
+    lines = [
+        "# Mutation check of the indicator engine",
+        "",
+        f"`python -m benchmarks.mutation` (mutmut 3.8.1, `--max-children 2`, {total} mutants of "
+        f"`indicators/{{{','.join(MUTATE)}}}.py`). Tests (mirror-free): " + ", ".join(f"`{t}`" for t in TESTS) + ".",
+        "",
+        (f"Run time {seconds / 60:.1f} min. " if seconds > 1 else "") + note,
+        "",
+        f"**Killed: {killed} / {total} ({100 * killed / total:.1f} %)**; without the {len(equivalent)} "
+        f"survivors judged equivalent (listed with their reason below): {killed} / {total - len(equivalent)} "
+        f"({100 * killed / max(total - len(equivalent), 1):.1f} %)."
+        if total
+        else "No mutants.",
+        "",
+        "| status | mutants |",
+        "|---|---:|",
+    ]
     lines += [f"| {s} | {n} |" for s, n in counts.most_common()]
     per_file: dict[str, Counter] = {}
     for name, status in stat.items():
@@ -313,22 +502,36 @@ def report(stat: dict[str, str], work: Path, seconds: float, hand: list[dict] | 
         c[status] += 1
         if name in equivalent:
             c["equivalent"] += 1
-    lines += ["", "| module | killed | survived (of which equivalent) | no tests | not checked | total | killed % |",
-              "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "| module | killed | survived (of which equivalent) | no tests | not checked | total | killed % |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for mod, c in sorted(per_file.items()):
         tot = sum(v for k, v in c.items() if k != "equivalent")
-        lines.append(f"| {mod} | {c.get('killed', 0)} | {c.get('survived', 0)} ({c.get('equivalent', 0)}) | "
-                     f"{c.get('no tests', 0)} | {c.get('not checked', 0)} | {tot} | "
-                     f"{100 * c.get('killed', 0) / max(tot, 1):.1f} |")
+        lines.append(
+            f"| {mod} | {c.get('killed', 0)} | {c.get('survived', 0)} ({c.get('equivalent', 0)}) | "
+            f"{c.get('no tests', 0)} | {c.get('not checked', 0)} | {tot} | "
+            f"{100 * c.get('killed', 0) / max(tot, 1):.1f} |"
+        )
     checked = sum(1 for s in stat.values() if s != "not checked")
     if checked < total:
-        lines += ["", f"Run stopped before the end: {checked} of {total} mutants checked; killed / checked = "
-                      f"{killed} / {checked} ({100 * killed / max(checked, 1):.1f} %)."]
+        lines += [
+            "",
+            f"Run stopped before the end: {checked} of {total} mutants checked; killed / checked = "
+            f"{killed} / {checked} ({100 * killed / max(checked, 1):.1f} %).",
+        ]
     lines += ["", "## Not mutated, and why", ""] + [f"* `{k}`: {v}" for k, v in NOT_MUTATED.items()]
     if hand:
-        lines += ["", "## Hand-written mutants (deliberate breaks from review)", "",
-                  "Each applied alone to a fresh copy; the same test selection run with `-x`.", "",
-                  "| id | file | break | claim | result | failing test |", "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Hand-written mutants (deliberate breaks from review)",
+            "",
+            "Each applied alone to a fresh copy; the same test selection run with `-x`.",
+            "",
+            "| id | file | break | claim | result | failing test |",
+            "|---|---|---|---|---|---|",
+        ]
         for h in hand:
             brk = f"`{h.get('old', '')}` -> `{h.get('new', '')}`".replace("|", "\\|")
             lines.append(f"| {h['id']} | {h['file']} | {brk} | {h['claim']} | {h['status']} | {h['by']} |")
@@ -366,10 +569,16 @@ def main(argv=None) -> int:
     p.add_argument("--max-children", type=int, default=2)
     p.add_argument("--out", default=str(REPO / "benchmarks" / "mutation.md"))
     p.add_argument("--keep", action="store_true", help="keep the temporary work directory")
-    p.add_argument("--report-only", metavar="WORK_DIR",
-                   help="only write the report from the results in a kept work directory (e.g. after a stopped run)")
-    p.add_argument("--resume", metavar="WORK_DIR",
-                   help="continue a kept run with the current sources and tests, re-running every survivor")
+    p.add_argument(
+        "--report-only",
+        metavar="WORK_DIR",
+        help="only write the report from the results in a kept work directory (e.g. after a stopped run)",
+    )
+    p.add_argument(
+        "--resume",
+        metavar="WORK_DIR",
+        help="continue a kept run with the current sources and tests, re-running every survivor",
+    )
     p.add_argument("--no-hand", action="store_true", help="skip the hand-written mutants")
     p.add_argument("--note", default="", help="a sentence for the report on how the run was made")
     p.add_argument("--hand-only", metavar="JSON", help="only run the hand-written mutants and write their results here")
@@ -392,24 +601,38 @@ def main(argv=None) -> int:
             note = "Report of a kept run (--report-only)."
         elif args.resume:
             run = subprocess.CompletedProcess([], resume(work, args.max_children))
-            note = ("Completed with --resume: every mutant checked, every survivor re-run against the final tests; "
-                    "the time is that of the resume only.")
+            note = (
+                "Completed with --resume: every mutant checked, every survivor re-run against the final tests; "
+                "the time is that of the resume only."
+            )
         else:
             prepare(work)
             env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-            run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children)],
-                                 cwd=work, env=env)
+            run = subprocess.run(
+                [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children)], cwd=work, env=env
+            )
         seconds = time.time() - start
         stat = statuses(work)
-        hand = None if args.no_hand else (json.loads(Path(args.hand_from).read_text(encoding="utf-8"))
-                                          if args.hand_from else hand_mutants())
+        hand = (
+            None
+            if args.no_hand
+            else (json.loads(Path(args.hand_from).read_text(encoding="utf-8")) if args.hand_from else hand_mutants())
+        )
         text = report(stat, work, seconds, hand, " ".join(x for x in (args.note, note) if x))
         tmp = Path(args.out).with_suffix(".md.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, args.out)  # atomic
         killed = sum(s == "killed" for s in stat.values())
-        print(json.dumps({"killed": killed, "total": len(stat), "mutmut_exit": run.returncode,
-                          "hand": {h["id"]: h["status"] for h in hand or []}}))
+        print(
+            json.dumps(
+                {
+                    "killed": killed,
+                    "total": len(stat),
+                    "mutmut_exit": run.returncode,
+                    "hand": {h["id"]: h["status"] for h in hand or []},
+                }
+            )
+        )
         return 0 if stat else 1
     finally:
         if args.keep:

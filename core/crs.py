@@ -55,8 +55,10 @@ def check_bounds(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame | gp
         box, name = NL_BOUNDS_WGS84, "WGS84 (EPSG:4326)"
         bounds = np.asarray((gdf if epsg == 4326 else gdf.to_crs(WGS84)).total_bounds)
     if not np.all(np.isfinite(bounds)):
-        raise CoordinateError("De geometrie bevat ongeldige (oneindige of lege) coördinaten.",
-                              "The geometry contains non-finite coordinates.")
+        raise CoordinateError(
+            "De geometrie bevat ongeldige (oneindige of lege) coördinaten.",
+            "The geometry contains non-finite coordinates.",
+        )
     if _inside(bounds, box):
         return gdf
     shown = ", ".join(f"{v:.6g}" for v in bounds)

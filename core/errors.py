@@ -85,7 +85,8 @@ def storage_error(exc: OSError) -> StorageError | None:
         "worden nog getoond.",
         f"This server cannot store new data ({why_en}); ask the administrator to "
         f"{'free some space' if full else 'make the storage writable'}. Data that is already stored is still shown.",
-        errno=exc.errno)
+        errno=exc.errno,
+    )
 
 
 class FewerRowsError(CacheError):
@@ -99,7 +100,8 @@ class FewerRowsError(CacheError):
             f"{old} rijen goed is (python -m data fetch … --refresh --allow-fewer).",
             f"{what}: the new answer has {new} rows, the kept version {old}. The kept version stays. If the source "
             f"really publishes fewer areas, confirm as administrator that {new} instead of {old} rows is right "
-            "(python -m data fetch … --refresh --allow-fewer).")
+            "(python -m data fetch … --refresh --allow-fewer).",
+        )
         self.what, self.old, self.new = what, old, new
 
 
@@ -116,16 +118,19 @@ class UserFileError(StapelkaartError, ValueError):
 def input_errors_as_values(fn):
     """Decorator: a UserInputError raised by ``fn`` is returned as ``UserInputError.Value`` (so a cache such as
     ``st.cache_data``, which never stores exceptions, keeps the known failure like a result)."""
+
     @functools.wraps(fn)
     def inner(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except UserInputError as exc:
             return UserInputError.Value(exc.message, exc.message_en)
+
     return inner
 
 
 # ---- Geometry (formerly core/errors.py) ----
+
 
 class GeoError(StapelkaartError, ValueError):
     """Geometry that cannot be shown as asked (wrong CRS, invalid coverage, duplicate codes)."""

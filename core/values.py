@@ -28,16 +28,33 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["MISSING_NUMBERS", "MISSING_TOKENS", "clean_number", "clean_numbers", "is_missing_token",
-           "parse_numbers"]
+__all__ = ["MISSING_NUMBERS", "MISSING_TOKENS", "clean_number", "clean_numbers", "is_missing_token", "parse_numbers"]
 
 #: Numeric placeholders of CBS (KWB OData) and PDOK (Wijk- en Buurtkaart): a suppressed or unavailable figure.
 MISSING_NUMBERS = frozenset({-99997.0, -99999999.0})
 #: Text that means "no figure" (compared stripped and lower-cased; the numeric placeholders as text too).
-MISSING_TOKENS = frozenset({"", ".", "..", "-", "x", "?", "geheim", "nan", "na", "n/a", "null", "none",
-                            "-99997", "-99999999", "-99997.0", "-99999999.0"})
+MISSING_TOKENS = frozenset(
+    {
+        "",
+        ".",
+        "..",
+        "-",
+        "x",
+        "?",
+        "geheim",
+        "nan",
+        "na",
+        "n/a",
+        "null",
+        "none",
+        "-99997",
+        "-99999999",
+        "-99997.0",
+        "-99999999.0",
+    }
+)
 
-_JSON_NUMBER = frozenset({int, float, type(None)})      # not bool: True is no figure
+_JSON_NUMBER = frozenset({int, float, type(None)})  # not bool: True is no figure
 _NUM_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _NUM_COMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$|^[+-]?\d+(,\d+)?$")
 _NUM_TEXT_COMMA = re.compile(r"[+-]?\d+,\d+")
@@ -67,18 +84,19 @@ def _one(value: Any, decimal_comma: bool) -> tuple[float, bool]:
         elif _NUM_PLAIN.match(text):
             number = float(text)
         elif not decimal_comma and _NUM_TEXT_COMMA.fullmatch(text):
-            number = float(text.replace(",", "."))       # a spreadsheet text cell with a decimal comma
+            number = float(text.replace(",", "."))  # a spreadsheet text cell with a decimal comma
         else:
             return math.nan, False
-    if not math.isfinite(number):                         # '1e999' reads as inf: nothing to compute with
+    if not math.isfinite(number):  # '1e999' reads as inf: nothing to compute with
         return math.nan, False
     if number in MISSING_NUMBERS:
         return math.nan, True
     return number, True
 
 
-def parse_numbers(values: pd.Series | np.ndarray | Iterable[Any], *,
-                  decimal_comma: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def parse_numbers(
+    values: pd.Series | np.ndarray | Iterable[Any], *, decimal_comma: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """(float64 values, ok) of raw values: every placeholder of this module NaN (ok), text that is no number
     NaN with ok False (a loader can name those cells). ``decimal_comma``: ``1.234,5`` is 1234.5 (Dutch CSV);
     without it a plain ``12,5`` text is still 12.5."""
@@ -89,10 +107,10 @@ def parse_numbers(values: pd.Series | np.ndarray | Iterable[Any], *,
     else:
         arr = np.asarray(list(values), dtype=object)
     arr = arr.ravel()
-    if arr.dtype.kind in "iuf":                           # already numbers: only the placeholders and inf
+    if arr.dtype.kind in "iuf":  # already numbers: only the placeholders and inf
         out = arr.astype("float64")
         ok = ~np.isinf(out)
-    elif set(map(type, arr)) <= _JSON_NUMBER:              # JSON numbers and nulls (CBS, PDOK): no text to read
+    elif set(map(type, arr)) <= _JSON_NUMBER:  # JSON numbers and nulls (CBS, PDOK): no text to read
         out = np.array([np.nan if v is None else v for v in arr], dtype="float64")
         ok = ~np.isinf(out)
     else:

@@ -75,10 +75,12 @@ class _Bars:
 
     def fraction(self, label: str):
         """``data.pdok`` progress: fraction 0..1 plus a text."""
+
         def report(fraction: float, text: str) -> None:
             bar = self._bar(label, 100, "%")
             bar.set_postfix_str(text[-40:], refresh=False)
             bar.update(round(fraction * 100) - bar.n)
+
         return report
 
     def close(self) -> None:
@@ -95,8 +97,14 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     lines: list[str] = []
     try:
         with http.count_requests() as counter:
-            stats = cbs.load_kwb(args.gemeente, args.year, levels=levels, refresh=args.refresh, progress=bars.rows,
-                                 allow_fewer=args.allow_fewer)
+            stats = cbs.load_kwb(
+                args.gemeente,
+                args.year,
+                levels=levels,
+                refresh=args.refresh,
+                progress=bars.rows,
+                allow_fewer=args.allow_fewer,
+            )
             src = stats.attrs["source"]
             lines.extend(f"let op: {n['nl']}" for n in src.get("notices") or ())
             codes = sorted(set(stats["gemeente_code"].dropna())) or sorted(args.gemeente)
@@ -110,11 +118,12 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
             for lv in levels:
                 label = f"PDOK {LEVEL_NL[lv]}"
-                gdf = pdok.load_boundaries(codes, args.year, lv, refresh=args.refresh,
-                                           progress=bars.fraction(label))
+                gdf = pdok.load_boundaries(codes, args.year, lv, refresh=args.refresh, progress=bars.fraction(label))
                 gsrc = gdf.attrs.get("source", {})
-                lines.append(f"grenzen    {LEVEL_NL[lv]:9s} {gsrc.get('table_id', '')}: {len(gdf):5d} vlakken, "
-                             f"{_source_text(gsrc)}")
+                lines.append(
+                    f"grenzen    {LEVEL_NL[lv]:9s} {gsrc.get('table_id', '')}: {len(gdf):5d} vlakken, "
+                    f"{_source_text(gsrc)}"
+                )
     finally:
         bars.close()
     for line in lines:
@@ -134,8 +143,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         if e.status != "ok":
             print(f"  {e.slug}: ONBRUIKBAAR ({e.status}: {e.problem}) - wordt genegeerd en opnieuw opgehaald")
             continue
-        print(f"  {e.slug}: {m.get('rows')} rijen, {m.get('table_id') or ''}, opgehaald {m.get('fetched_at')} "
-              f"({_age_text(e.age_days)}), bron gewijzigd {m.get('modified') or '-'}")
+        print(
+            f"  {e.slug}: {m.get('rows')} rijen, {m.get('table_id') or ''}, opgehaald {m.get('fetched_at')} "
+            f"({_age_text(e.age_days)}), bron gewijzigd {m.get('modified') or '-'}"
+        )
     return 0
 
 
@@ -177,8 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--year", type=int, required=True)
     f.add_argument("--level", nargs="+", choices=LEVELS, default=["wijk", "buurt"])
     f.add_argument("--refresh", action="store_true", help="opnieuw ophalen, ook als het al in de cache staat")
-    f.add_argument("--allow-fewer", action="store_true",
-                   help="beheerder: bevestig dat CBS nu minder rijen heeft dan de bewaarde versie (anders geweigerd)")
+    f.add_argument(
+        "--allow-fewer",
+        action="store_true",
+        help="beheerder: bevestig dat CBS nu minder rijen heeft dan de bewaarde versie (anders geweigerd)",
+    )
     f.add_argument("-q", "--quiet", action="store_true", help="geen voortgangsbalken")
     f.set_defaults(func=cmd_fetch)
 
@@ -196,8 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import-snapshot", help="zip-bestand in de cache laden")
     i.add_argument("file")
     i.add_argument("--force", action="store_true", help="ook nieuwere bestaande items overschrijven")
-    i.add_argument("--max-mb", type=float, default=None,
-                   help="grootste snapshot in MB (standaard de uploadgrens, 20; uitgepakt mag 10x zoveel)")
+    i.add_argument(
+        "--max-mb",
+        type=float,
+        default=None,
+        help="grootste snapshot in MB (standaard de uploadgrens, 20; uitgepakt mag 10x zoveel)",
+    )
     i.set_defaults(func=cmd_import)
     return p
 

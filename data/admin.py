@@ -72,7 +72,8 @@ def check_token(entered: object) -> bool:
             log.warning("Beheertoken: %d onjuiste pogingen binnen %.0f s; poging geweigerd", len(_failures), WINDOW)
             raise TooManyAttempts(
                 f"Te veel onjuiste pogingen; probeer het over {wait} seconden opnieuw.",
-                f"Too many wrong attempts; try again in {wait} seconds.")
+                f"Too many wrong attempts; try again in {wait} seconds.",
+            )
         ok = hmac.compare_digest(entered.encode("utf-8"), token.encode("utf-8"))
         if not ok:
             _failures.append(now)
@@ -82,12 +83,25 @@ def check_token(entered: object) -> bool:
 def how_to_enable(lang: str = "nl") -> str:
     """Plain text (no Markdown) telling an operator how to turn the admin actions on."""
     if lang == "en":
-        return (f"Admin actions (import a snapshot, refresh the shared cache, make a file the default for everyone) "
-                f"are off. To enable them, start the server with the environment variable {ENV} set to a secret of "
-                f"at least {MIN_TOKEN_LEN} characters, then enter that secret here.")
-    return (f"Beheeracties (snapshot importeren, de gedeelde cache verversen, een bestand standaard maken voor "
-            f"iedereen) staan uit. Zet ze aan door de server te starten met de omgevingsvariabele {ENV} op een "
-            f"geheim van minstens {MIN_TOKEN_LEN} tekens, en vul dat geheim hier in.")
+        return (
+            f"Admin actions (import a snapshot, refresh the shared cache, make a file the default for everyone) "
+            f"are off. To enable them, start the server with the environment variable {ENV} set to a secret of "
+            f"at least {MIN_TOKEN_LEN} characters, then enter that secret here."
+        )
+    return (
+        f"Beheeracties (snapshot importeren, de gedeelde cache verversen, een bestand standaard maken voor "
+        f"iedereen) staan uit. Zet ze aan door de server te starten met de omgevingsvariabele {ENV} op een "
+        f"geheim van minstens {MIN_TOKEN_LEN} tekens, en vul dat geheim hier in."
+    )
 
 
-__all__ = ["ENV", "MAX_FAILURES", "MIN_TOKEN_LEN", "WINDOW", "TooManyAttempts", "admin_enabled", "check_token", "how_to_enable"]
+__all__ = [
+    "ENV",
+    "MAX_FAILURES",
+    "MIN_TOKEN_LEN",
+    "WINDOW",
+    "TooManyAttempts",
+    "admin_enabled",
+    "check_token",
+    "how_to_enable",
+]

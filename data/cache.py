@@ -116,8 +116,12 @@ class CacheKey:
         return _SLUG_RE.sub("_", f"{self.kind}-{self.year}-{self.level}-{sel}")
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "year": self.year, "level": self.level,
-                "gemeenten": self.gemeenten if self.gemeenten == "NL" else list(self.gemeenten)}
+        return {
+            "kind": self.kind,
+            "year": self.year,
+            "level": self.level,
+            "gemeenten": self.gemeenten if self.gemeenten == "NL" else list(self.gemeenten),
+        }
 
     @classmethod
     def from_json(cls, data: Mapping) -> CacheKey:
@@ -268,8 +272,13 @@ def _check_entry(path: Path, manifest_name: str = MANIFEST) -> Entry:
     if not isinstance(manifest, dict):
         return Entry(slug, path, "corrupt", problem="manifest is geen object")
     if manifest.get("format_version") != FORMAT_VERSION:
-        return Entry(slug, path, "corrupt", manifest,
-                     f"formaatversie {manifest.get('format_version')!r}, verwacht {FORMAT_VERSION}")
+        return Entry(
+            slug,
+            path,
+            "corrupt",
+            manifest,
+            f"formaatversie {manifest.get('format_version')!r}, verwacht {FORMAT_VERSION}",
+        )
     data_file = manifest.get("data_file")
     if not isinstance(data_file, str) or "/" in data_file or "\\" in data_file or data_file.startswith("."):
         return Entry(slug, path, "corrupt", manifest, "manifest noemt geen geldig databestand")
@@ -279,8 +288,13 @@ def _check_entry(path: Path, manifest_name: str = MANIFEST) -> Entry:
     except FileNotFoundError:
         return Entry(slug, path, "corrupt", manifest, f"databestand {data_file} ontbreekt")
     if size != manifest.get("size"):
-        return Entry(slug, path, "corrupt", manifest,
-                     f"databestand {data_file} heeft {size} bytes, manifest zegt {manifest.get('size')}")
+        return Entry(
+            slug,
+            path,
+            "corrupt",
+            manifest,
+            f"databestand {data_file} heeft {size} bytes, manifest zegt {manifest.get('size')}",
+        )
     try:
         digest = _sha256_file(dpath)
     except OSError as exc:  # replaced by a concurrent put() between stat and read: treat as absent
@@ -303,8 +317,12 @@ def get(key: CacheKey, version: str | None = None) -> tuple[pd.DataFrame, dict] 
         return None
     entry = _check_entry(path, name)
     if entry.status != "ok":
-        log.warning("Cache-item %s%s wordt genegeerd: %s", key.describe(),
-                    "" if version is None else f" versie {version}", entry.problem)
+        log.warning(
+            "Cache-item %s%s wordt genegeerd: %s",
+            key.describe(),
+            "" if version is None else f" versie {version}",
+            entry.problem,
+        )
         return None
     if entry.manifest.get("key") != key.to_json():
         log.warning("Cache-item %s hoort bij een andere sleutel (%s); genegeerd", path, entry.manifest.get("key"))
@@ -324,8 +342,14 @@ def get(key: CacheKey, version: str | None = None) -> tuple[pd.DataFrame, dict] 
     return frame, entry.manifest
 
 
-def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None = None, *,
-        keep_versions: bool | None = None, allow_fewer: bool = True) -> dict:
+def put(
+    key: CacheKey,
+    frame: pd.DataFrame,
+    manifest: Mapping[str, Any] | None = None,
+    *,
+    keep_versions: bool | None = None,
+    allow_fewer: bool = True,
+) -> dict:
     """Store ``frame`` under ``key`` atomically and return the completed manifest.
 
     ``keep_versions`` (default: ``key.kind in VERSIONED_KINDS``, i.e. KWB tables): the new content becomes
@@ -354,22 +378,24 @@ def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None =
     crs = None
     if geo and frame.crs is not None:
         crs = frame.crs.to_string()
-    man.update({
-        "format_version": FORMAT_VERSION,
-        "key": key.to_json(),
-        "source_url": man.get("source_url"),
-        "table_id": man.get("table_id"),
-        "modified": man.get("modified"),
-        "fetched_at": man.get("fetched_at") or utc_now_iso(),
-        "rows": len(frame),
-        "columns": (attrs or {}).get("columns", {}),
-        "crs": crs,
-        "geo": geo,
-        "data_file": data_file,
-        "size": len(payload),
-        "sha256": sha,
-        "attrs": attrs,
-    })
+    man.update(
+        {
+            "format_version": FORMAT_VERSION,
+            "key": key.to_json(),
+            "source_url": man.get("source_url"),
+            "table_id": man.get("table_id"),
+            "modified": man.get("modified"),
+            "fetched_at": man.get("fetched_at") or utc_now_iso(),
+            "rows": len(frame),
+            "columns": (attrs or {}).get("columns", {}),
+            "crs": crs,
+            "geo": geo,
+            "data_file": data_file,
+            "size": len(payload),
+            "sha256": sha,
+            "attrs": attrs,
+        }
+    )
     if keep_versions is None:
         keep_versions = key.kind in VERSIONED_KINDS
     if keep_versions:
@@ -392,8 +418,14 @@ def put(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None =
     return json.loads(manifest_bytes)
 
 
-def put_or_keep(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] | None = None, *,
-                notices: list[dict] | None = None, **kw: Any) -> dict:
+def put_or_keep(
+    key: CacheKey,
+    frame: pd.DataFrame,
+    manifest: Mapping[str, Any] | None = None,
+    *,
+    notices: list[dict] | None = None,
+    **kw: Any,
+) -> dict:
     """:func:`put`, except that storage which takes no new data (StorageError) is not fatal: the frame stays
     usable for this answer, the returned manifest (in memory only) has ``not_stored: True`` and the plain
     message is appended to ``notices`` as ``{"nl", "en"}``. For loaders: a fetch that cannot be stored is
@@ -405,8 +437,15 @@ def put_or_keep(key: CacheKey, frame: pd.DataFrame, manifest: Mapping[str, Any] 
         if notices is not None and not any(n.get("nl") == exc.message for n in notices):
             notices.append({"nl": exc.message, "en": exc.message_en})
         man = dict(manifest or {})
-        return dict(man, key=key.to_json(), rows=len(frame), attrs=man.get("attrs", dict(frame.attrs)),
-                    fetched_at=man.get("fetched_at") or utc_now_iso(), version=None, not_stored=True)
+        return dict(
+            man,
+            key=key.to_json(),
+            rows=len(frame),
+            attrs=man.get("attrs", dict(frame.attrs)),
+            fetched_at=man.get("fetched_at") or utc_now_iso(),
+            version=None,
+            not_stored=True,
+        )
 
 
 def _previous_data_file(path: Path) -> str | None:
@@ -497,10 +536,20 @@ def versions(key: CacheKey) -> list[dict]:
     for f in path.glob(f"{VERSION_PREFIX}*.json"):
         entry = _check_entry(path, f.name)
         m = entry.manifest
-        vid = f.name[len(VERSION_PREFIX):-len(".json")]
-        out.append({"version": vid, "modified": m.get("modified"), "fetched_at": m.get("fetched_at"),
-                    "rows": m.get("rows"), "table_id": m.get("table_id"), "sha256": m.get("sha256"),
-                    "current": vid == cur, "status": entry.status, "problem": entry.problem})
+        vid = f.name[len(VERSION_PREFIX) : -len(".json")]
+        out.append(
+            {
+                "version": vid,
+                "modified": m.get("modified"),
+                "fetched_at": m.get("fetched_at"),
+                "rows": m.get("rows"),
+                "table_id": m.get("table_id"),
+                "sha256": m.get("sha256"),
+                "current": vid == cur,
+                "status": entry.status,
+                "problem": entry.problem,
+            }
+        )
     return sorted(out, key=lambda v: (str(v["modified"] or ""), str(v["fetched_at"] or ""), v["version"]))
 
 
@@ -555,10 +604,11 @@ def restore(key: CacheKey, version: str) -> dict:
     if name is None or entry is None or entry.status != "ok" or entry.manifest.get("key") != key.to_json():
         known = ", ".join(v["version"] for v in versions(key) if v["status"] == "ok") or "geen"
         why = entry.problem if entry is not None and entry.problem else "bestaat niet"
-        raise CacheError(f"Versie {str(version)[:80]!r} van {key.describe()} kan niet terug worden gezet ({why}); "
-                         f"bewaarde versies: {known}.",
-                         f"Version {str(version)[:80]!r} of {key.describe()} cannot be restored ({why}); "
-                         f"kept versions: {known}.")
+        raise CacheError(
+            f"Versie {str(version)[:80]!r} van {key.describe()} kan niet terug worden gezet ({why}); "
+            f"bewaarde versies: {known}.",
+            f"Version {str(version)[:80]!r} of {key.describe()} cannot be restored ({why}); kept versions: {known}.",
+        )
     atomic_write_bytes(path / MANIFEST, (path / name).read_bytes())
     return dict(entry.manifest)
 

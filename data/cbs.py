@@ -122,8 +122,11 @@ def _table_missing(exc: FetchError, year: int, tid: str) -> FetchError:
     if getattr(exc, "status", None) != 404:
         return exc
     latest = max(y for y in KWB_TABLES if y not in V4_YEARS)
-    err = FetchError(f"KWB {year} ({tid}) is bij deze bron niet beschikbaar; kies {latest}.",
-                     f"KWB {year} ({tid}) is not available from this source; choose {latest}.", url=exc.url)
+    err = FetchError(
+        f"KWB {year} ({tid}) is bij deze bron niet beschikbaar; kies {latest}.",
+        f"KWB {year} ({tid}) is not available from this source; choose {latest}.",
+        url=exc.url,
+    )
     err.status = 404  # type: ignore[attr-defined]
     return err
 
@@ -164,8 +167,14 @@ class _TableMeta:
 
     def columns_attr(self) -> dict:
         return {
-            self.names[p["Key"]]: {"key": p["Key"], "title": p.get("Title"), "unit": p.get("Unit"),
-                                   "decimals": p.get("Decimals"), "table_id": self.tid, "modified": self.modified}
+            self.names[p["Key"]]: {
+                "key": p["Key"],
+                "title": p.get("Title"),
+                "unit": p.get("Unit"),
+                "decimals": p.get("Decimals"),
+                "table_id": self.tid,
+                "modified": self.modified,
+            }
             for p in self.topics
         }
 
@@ -182,14 +191,19 @@ def list_gemeenten(year: int, *, refresh: bool = False) -> pd.DataFrame:
         if year in V4_YEARS:
             url = f"{http.cbs_v4_url()}/{tid}/WijkenEnBuurtenCodes"
             rows = v4_rows(url, {"$filter": "startswith(Identifier,'GM')"}, f"{tid} gemeenten", None)
-            frame = pd.DataFrame({"code": [strip_code(r.get("Identifier")) for r in rows],
-                                  "name": [_clean_text(r.get("Title")) for r in rows]})
+            frame = pd.DataFrame(
+                {
+                    "code": [strip_code(r.get("Identifier")) for r in rows],
+                    "name": [_clean_text(r.get("Title")) for r in rows],
+                }
+            )
         else:
             url = f"{_table_url(tid)}/WijkenEnBuurten"
             params = {"$format": "json", "$filter": "startswith(Key,'GM')", "$inlinecount": "allpages"}
             rows = retry_short(lambda: odata_rows(url, params, f"{tid} gemeenten", None), f"{tid} gemeenten")
-            frame = pd.DataFrame({"code": [strip_code(r.get("Key")) for r in rows],
-                                  "name": [_clean_text(r.get("Title")) for r in rows]})
+            frame = pd.DataFrame(
+                {"code": [strip_code(r.get("Key")) for r in rows], "name": [_clean_text(r.get("Title")) for r in rows]}
+            )
     except FetchError as exc:
         stale = cache.get(key)
         if stale is not None:
@@ -200,8 +214,11 @@ def list_gemeenten(year: int, *, refresh: bool = False) -> pd.DataFrame:
     gemeenten = pd.Series(levels_of(frame["code"]), index=frame.index) == "gemeente"
     frame = frame[gemeenten].sort_values("code").reset_index(drop=True)
     if frame.empty:
-        raise FetchError(f"CBS gaf geen gemeenten voor {tid} ({url}). Probeer later opnieuw.",
-                         f"CBS returned no gemeenten for {tid} ({url}). Try again later.", url=url)
+        raise FetchError(
+            f"CBS gaf geen gemeenten voor {tid} ({url}). Probeer later opnieuw.",
+            f"CBS returned no gemeenten for {tid} ({url}). Try again later.",
+            url=url,
+        )
     frame.attrs = {"source": {"table_id": tid, "year": year, "url": url, "fetched_at": http.utc_now_iso()}}
     try:
         cache.put(key, frame, {"source_url": url, "table_id": tid})
@@ -217,7 +234,8 @@ def _unknown_gemeente(text: str, year: int, tid: str, close: Sequence[str]) -> U
     return UserInputError(
         f"Gemeente '{text}' bestaat niet in KWB {year} ({tid}).{hint} Zie `python -m data list-gemeenten --year {year}`.",
         f"Gemeente '{text}' does not exist in KWB {year} ({tid}).{hint_en} "
-        f"See `python -m data list-gemeenten --year {year}`.")
+        f"See `python -m data list-gemeenten --year {year}`.",
+    )
 
 
 def _resolve_gemeenten(raw: Sequence[str], year: int, known: pd.DataFrame | None) -> list[str]:
@@ -243,8 +261,9 @@ def _resolve_gemeenten(raw: Sequence[str], year: int, known: pd.DataFrame | None
         if code not in out:
             out.append(code)
     if not out:
-        raise UserInputError("Geef minstens één gemeente op, bijvoorbeeld GM0479.",
-                             "Give at least one gemeente, for example GM0479.")
+        raise UserInputError(
+            "Geef minstens één gemeente op, bijvoorbeeld GM0479.", "Give at least one gemeente, for example GM0479."
+        )
     return out
 
 
@@ -261,7 +280,8 @@ def _check_rows(rows: list[dict], gemeente: str | None, levels: Sequence[str], u
                 "probeer later opnieuw.",
                 f"CBS returned rows outside the requested filter (e.g. '{code}' for {gemeente or 'NL'}, "
                 f"{'/'.join(levels)}); the filter was ignored. URL: {url}. Nothing was stored; try again later.",
-                url=url)
+                url=url,
+            )
 
 
 #: Levels of which every gemeente (and the country) has at least one row in KWB: none of them is a short answer.
@@ -274,8 +294,11 @@ def _check_levels(rows: list[dict], levels: Sequence[str], url: str) -> None:
     prefixes = {(strip_code(r.get("WijkenEnBuurten")) or "")[:2] for r in rows}
     absent = [lv for lv in levels if lv in _ALWAYS_THERE and PREFIX_OF_LEVEL[lv] not in prefixes]
     if absent:
-        raise short_answer(url, f"geen enkele rij op niveau {'/'.join(absent)} ({len(rows)} rijen in totaal)",
-                     f"not one row at level {'/'.join(absent)} ({len(rows)} rows in all)")
+        raise short_answer(
+            url,
+            f"geen enkele rij op niveau {'/'.join(absent)} ({len(rows)} rijen in totaal)",
+            f"not one row at level {'/'.join(absent)} ({len(rows)} rows in all)",
+        )
 
 
 def _tidy(rows: list[dict], titles: Mapping[str | None, Any], meta: _TableMeta, year: int) -> pd.DataFrame:
@@ -292,8 +315,10 @@ def _tidy(rows: list[dict], titles: Mapping[str | None, Any], meta: _TableMeta, 
         "code": pd.array(codes, dtype="string"),
         "level": pd.array(levels, dtype="string"),
         "name": pd.array(names, dtype="string"),
-        "gemeente_code": pd.array([gemeente_of(c) if c is not None and lv != "land" else pd.NA for c, lv in zip(codes, levels)],
-                                  dtype="string"),
+        "gemeente_code": pd.array(
+            [gemeente_of(c) if c is not None and lv != "land" else pd.NA for c, lv in zip(codes, levels)],
+            dtype="string",
+        ),
         "year": np.full(len(rows), int(year), dtype="int64"),
     }
     for prop in meta.topics:
@@ -302,7 +327,7 @@ def _tidy(rows: list[dict], titles: Mapping[str | None, Any], meta: _TableMeta, 
         if prop.get("Datatype") == "String":
             data[col] = pd.array([_clean_text(v) for v in values], dtype="string")
         else:
-            data[col] = clean_numbers(values)      # CBS's placeholders (core.values) -> NaN
+            data[col] = clean_numbers(values)  # CBS's placeholders (core.values) -> NaN
     return pd.DataFrame(data)
 
 
@@ -310,8 +335,9 @@ def _empty_like(meta: _TableMeta, year: int) -> pd.DataFrame:
     return _tidy([], {}, meta, year)
 
 
-def _fetch_v3(meta: _TableMeta, gemeente: str | None, levels: Sequence[str], progress: Progress | None
-              ) -> tuple[pd.DataFrame, str]:
+def _fetch_v3(
+    meta: _TableMeta, gemeente: str | None, levels: Sequence[str], progress: Progress | None
+) -> tuple[pd.DataFrame, str]:
     """Download one gemeente (or, with None, the whole country) at ``levels``; returns (frame, url)."""
     base = _table_url(meta.tid)
     if gemeente is None:
@@ -333,21 +359,26 @@ def _fetch_v3(meta: _TableMeta, gemeente: str | None, levels: Sequence[str], pro
     for row in rows:
         code = strip_code(row.get("WijkenEnBuurten"))
         if code in seen:
-            raise FetchError(f"CBS gaf regio {code} twee keer ({shown}); probeer later opnieuw.",
-                             f"CBS returned region {code} twice ({shown}); try again later.", url=shown)
+            raise FetchError(
+                f"CBS gaf regio {code} twee keer ({shown}); probeer later opnieuw.",
+                f"CBS returned region {code} twice ({shown}); try again later.",
+                url=shown,
+            )
         seen.add(code)
     titles: dict[str | None, Any] = {}
     if rows:
         dflt = flt.replace("WijkenEnBuurten", "Key")
         dparams = {"$format": "json", "$filter": dflt, "$inlinecount": "allpages"}
-        dim = retry_short(lambda: odata_rows(f"{base}/WijkenEnBuurten", dparams, label + " namen", None),
-                           label + " namen")
+        dim = retry_short(
+            lambda: odata_rows(f"{base}/WijkenEnBuurten", dparams, label + " namen", None), label + " namen"
+        )
         titles = {strip_code(d.get("Key")): d.get("Title") for d in dim}
     return _tidy(rows, titles, meta, meta.year), shown
 
 
-def _fetch_v4(year: int, tid: str, gemeente: str | None, levels: Sequence[str], progress: Progress | None
-              ) -> tuple[pd.DataFrame, dict, str]:
+def _fetch_v4(
+    year: int, tid: str, gemeente: str | None, levels: Sequence[str], progress: Progress | None
+) -> tuple[pd.DataFrame, dict, str]:
     """OData v4 (datasets.cbs.nl): ``Observations`` (long: region x measure) pivoted to the tidy frame.
 
     Not verified against the real service (no v4 emulator); column names are snake_case of the measure
@@ -364,33 +395,66 @@ def _fetch_v4(year: int, tid: str, gemeente: str | None, levels: Sequence[str], 
     shown = http.full_url(url, {"$filter": flt})
     _check_rows(obs, gemeente, levels, shown)
     names = {m.get("Identifier"): snake(str(m.get("Title") or m.get("Identifier"))) for m in measures}
-    long = pd.DataFrame({"code": [strip_code(o.get("WijkenEnBuurten")) for o in obs],
-                         "measure": [names.get(o.get("Measure"), o.get("Measure")) for o in obs],
-                         "value": clean_numbers([o.get("Value") for o in obs])})
+    long = pd.DataFrame(
+        {
+            "code": [strip_code(o.get("WijkenEnBuurten")) for o in obs],
+            "measure": [names.get(o.get("Measure"), o.get("Measure")) for o in obs],
+            "value": clean_numbers([o.get("Value") for o in obs]),
+        }
+    )
     wide = long.pivot_table(index="code", columns="measure", values="value", aggfunc="first").reset_index()
     wide.columns.name = None
     codes = wide["code"].astype("string")
-    level = pd.Series(levels_of(codes), index=codes.index, dtype="object")   # only GM/WK/BU rows were asked
-    frame = pd.concat([pd.DataFrame({"code": codes, "level": level, "name": pd.array([pd.NA] * len(wide), "string"),
-                                     "gemeente_code": codes.map(gemeente_of), "year": int(year)}),
-                       wide.drop(columns="code").astype("float64")], axis=1)
-    columns = {names[m["Identifier"]]: {"key": m.get("Identifier"), "title": m.get("Title"), "unit": m.get("Unit"),
-                                        "decimals": m.get("Decimals"), "table_id": tid, "modified": None}
-               for m in measures if m.get("Identifier") in names}
+    level = pd.Series(levels_of(codes), index=codes.index, dtype="object")  # only GM/WK/BU rows were asked
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "code": codes,
+                    "level": level,
+                    "name": pd.array([pd.NA] * len(wide), "string"),
+                    "gemeente_code": codes.map(gemeente_of),
+                    "year": int(year),
+                }
+            ),
+            wide.drop(columns="code").astype("float64"),
+        ],
+        axis=1,
+    )
+    columns = {
+        names[m["Identifier"]]: {
+            "key": m.get("Identifier"),
+            "title": m.get("Title"),
+            "unit": m.get("Unit"),
+            "decimals": m.get("Decimals"),
+            "table_id": tid,
+            "modified": None,
+        }
+        for m in measures
+        if m.get("Identifier") in names
+    }
     return frame, columns, shown
 
 
 # ------------------------------------------------------------------------------------------ loading
 def _source(tid: str, year: int, url: str | None, manifest: Mapping, *, from_cache: bool, stale: bool) -> dict:
     age = cache.age_days(manifest) if from_cache else 0.0
-    return {"table_id": tid, "year": year, "url": url, "modified": manifest.get("modified"),
-            "version": manifest.get("version"), "fetched_at": manifest.get("fetched_at"), "from_cache": from_cache, "stale": stale,
-            "age_days": None if age is None else round(age, 3)}
+    return {
+        "table_id": tid,
+        "year": year,
+        "url": url,
+        "modified": manifest.get("modified"),
+        "version": manifest.get("version"),
+        "fetched_at": manifest.get("fetched_at"),
+        "from_cache": from_cache,
+        "stale": stale,
+        "age_days": None if age is None else round(age, 3),
+    }
 
 
 def _warn_stale(err: FetchError, ages: list[float]) -> None:
     oldest = max(ages) if ages else 0.0
-    msg_nl = (f"{err.message} Gecachte gegevens van {oldest:.1f} dag(en) oud worden gebruikt.")
+    msg_nl = f"{err.message} Gecachte gegevens van {oldest:.1f} dag(en) oud worden gebruikt."
     log.warning(msg_nl)
     warnings.warn(msg_nl, RuntimeWarning, stacklevel=3)
 
@@ -414,8 +478,14 @@ def _assemble(parts: list[tuple[pd.DataFrame, dict]], tid: str, year: int, stale
     return frame
 
 
-def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh: bool,
-          progress: Progress | None, allow_fewer: bool = False) -> pd.DataFrame:
+def _load(
+    selection: list[str] | None,
+    year: int,
+    levels: Sequence[str],
+    refresh: bool,
+    progress: Progress | None,
+    allow_fewer: bool = False,
+) -> pd.DataFrame:
     """Shared by :func:`load_kwb` (selection = gemeenten) and :func:`load_kwb_national` (None).
 
     Nothing is stored until every unit is fetched and checked: an answer with fewer rows than the good copy
@@ -432,15 +502,21 @@ def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh
 
     try:
         meta = None if year in V4_YEARS else _TableMeta(year, tid)
-        if refresh and meta is not None and meta.modified and len(cached) == len(keys) and all(
-                v[1].get("modified") == meta.modified for v in cached.values()):
+        if (
+            refresh
+            and meta is not None
+            and meta.modified
+            and len(cached) == len(keys)
+            and all(v[1].get("modified") == meta.modified for v in cached.values())
+        ):
             # CBS has not republished the table since our copy: one TableInfos request, no rows again.
             log.info("KWB %s: CBS Modified %s ongewijzigd; cache blijft geldig", tid, meta.modified)
             frame = _assemble([cached[k] for k in keys], tid, year, stale=False)
             frame.attrs["source"]["checked_modified"] = meta.modified
             return frame
-        pending = _fetch_missing(meta, year, tid, units, levels,
-                                 {k for k in keys if refresh or k not in cached}, progress)
+        pending = _fetch_missing(
+            meta, year, tid, units, levels, {k for k in keys if refresh or k not in cached}, progress
+        )
     except FetchError as err:
         return _degrade(err, keys, found, tid, year)
     if not allow_fewer:
@@ -461,9 +537,15 @@ def _load(selection: list[str] | None, year: int, levels: Sequence[str], refresh
     return frame
 
 
-def _fetch_missing(meta: _TableMeta | None, year: int, tid: str, units: Sequence[str | None], levels: Sequence[str],
-                   wanted: set[tuple[str | None, str]], progress: Progress | None
-                   ) -> dict[tuple[str | None, str], tuple[pd.DataFrame, dict]]:
+def _fetch_missing(
+    meta: _TableMeta | None,
+    year: int,
+    tid: str,
+    units: Sequence[str | None],
+    levels: Sequence[str],
+    wanted: set[tuple[str | None, str]],
+    progress: Progress | None,
+) -> dict[tuple[str | None, str], tuple[pd.DataFrame, dict]]:
     """Fetch the (unit, level) parts in ``wanted`` (one request per unit), each with its manifest fields."""
     pending: dict[tuple[str | None, str], tuple[pd.DataFrame, dict]] = {}
     for g in units:
@@ -479,16 +561,20 @@ def _fetch_missing(meta: _TableMeta | None, year: int, tid: str, units: Sequence
         fetched_at = http.utc_now_iso()
         for lv in todo:
             part = frame[frame["level"] == lv].reset_index(drop=True)
-            part.attrs = {"columns": columns,
-                          "source": {"table_id": tid, "year": year, "url": url, "modified": modified,
-                                     "fetched_at": fetched_at}}
-            pending[(g, lv)] = (part, {"source_url": url, "table_id": tid, "modified": modified,
-                                       "fetched_at": fetched_at})
+            part.attrs = {
+                "columns": columns,
+                "source": {"table_id": tid, "year": year, "url": url, "modified": modified, "fetched_at": fetched_at},
+            }
+            pending[(g, lv)] = (
+                part,
+                {"source_url": url, "table_id": tid, "modified": modified, "fetched_at": fetched_at},
+            )
     return pending
 
 
-def _degrade(err: FetchError, keys: Mapping[tuple, cache.CacheKey], cached: Mapping[tuple, Any], tid: str,
-             year: int) -> pd.DataFrame:
+def _degrade(
+    err: FetchError, keys: Mapping[tuple, cache.CacheKey], cached: Mapping[tuple, Any], tid: str, year: int
+) -> pd.DataFrame:
     """CBS did not answer (or answered short): serve what the cache holds, marked ``stale``, and name the rest.
 
     An entry whose current copy is damaged or whose manifest is gone is replaced by its newest intact kept
@@ -510,19 +596,34 @@ def _degrade(err: FetchError, keys: Mapping[tuple, cache.CacheKey], cached: Mapp
     frame = _assemble(parts, tid, year, stale=True)
     notices = []
     if older:
-        notices.append({"nl": "De huidige cachekopie is beschadigd of ontbreekt; een eerdere intacte versie wordt "
-                              f"getoond voor: {', '.join(older)}.",
-                        "en": "The current cached copy is damaged or missing; an earlier intact version is shown "
-                              f"for: {', '.join(older).replace('CBS-versie', 'CBS version')}."})
+        notices.append(
+            {
+                "nl": "De huidige cachekopie is beschadigd of ontbreekt; een eerdere intacte versie wordt "
+                f"getoond voor: {', '.join(older)}.",
+                "en": "The current cached copy is damaged or missing; an earlier intact version is shown "
+                f"for: {', '.join(older).replace('CBS-versie', 'CBS version')}.",
+            }
+        )
     if missing:
-        notices.append({"nl": f"Niet getoond (niet in de cache en CBS gaf geen antwoord): {', '.join(missing)}.",
-                        "en": f"Not shown (not in the cache and CBS did not answer): {', '.join(missing)}."})
+        notices.append(
+            {
+                "nl": f"Niet getoond (niet in de cache en CBS gaf geen antwoord): {', '.join(missing)}.",
+                "en": f"Not shown (not in the cache and CBS did not answer): {', '.join(missing)}.",
+            }
+        )
     frame.attrs["source"].update(missing=missing, older=older, notices=notices)
     return frame
 
 
-def load_kwb(gemeenten: Sequence[str], year: int, *, levels: Sequence[str] = LEVELS, refresh: bool = False,
-             progress: Progress | None = None, allow_fewer: bool = False) -> pd.DataFrame:
+def load_kwb(
+    gemeenten: Sequence[str],
+    year: int,
+    *,
+    levels: Sequence[str] = LEVELS,
+    refresh: bool = False,
+    progress: Progress | None = None,
+    allow_fewer: bool = False,
+) -> pd.DataFrame:
     """KWB ``year`` for ``gemeenten`` at ``levels`` as the tidy frame of docs/ARCHITECTURE.md.
 
     Cache first (zero HTTP requests when everything is cached, unless ``refresh``). Unknown year/gemeente:
@@ -557,8 +658,9 @@ def load_kwb(gemeenten: Sequence[str], year: int, *, levels: Sequence[str] = LEV
     return _load(codes, year, levels, refresh, progress, allow_fewer)
 
 
-def load_kwb_national(year: int, level: str, *, refresh: bool = False,
-                      progress: Progress | None = None, allow_fewer: bool = False) -> pd.DataFrame:
+def load_kwb_national(
+    year: int, level: str, *, refresh: bool = False, progress: Progress | None = None, allow_fewer: bool = False
+) -> pd.DataFrame:
     """All regions of one ``level`` in the Netherlands (reference frame for national ranks).
 
     Pages through ``odata.nextLink`` (the real table has ~14 000 buurten, beyond one 10 000-row page).
@@ -589,9 +691,15 @@ def kwb_versions(gemeenten: Sequence[str] | None, year: int, *, levels: Sequence
     if not per_key or not all(per_key):
         return []
     common = set.intersection(*(set(p) for p in per_key))
-    rows = [{"modified": m, "table_id": per_key[0][m]["table_id"],
-             "fetched_at": min(str(p[m]["fetched_at"]) for p in per_key),
-             "current": all(p[m]["current"] for p in per_key)} for m in common]
+    rows = [
+        {
+            "modified": m,
+            "table_id": per_key[0][m]["table_id"],
+            "fetched_at": min(str(p[m]["fetched_at"]) for p in per_key),
+            "current": all(p[m]["current"] for p in per_key),
+        }
+        for m in common
+    ]
     return sorted(rows, key=lambda r: (str(r["modified"]), r["fetched_at"]))
 
 
@@ -601,26 +709,31 @@ def _version_of(key: cache.CacheKey, modified: str | None) -> str:
         known = ", ".join(str(v["modified"]) for v in cache.versions(key)) or "geen"
         raise UserInputError(
             f"Versie van {modified} van {key.describe()} staat niet in de cache; bewaarde versies: {known}.",
-            f"Version of {modified} of {key.describe()} is not in the cache; kept versions: {known}.")
+            f"Version of {modified} of {key.describe()} is not in the cache; kept versions: {known}.",
+        )
     return same[-1]["version"]
 
 
-def load_kwb_version(gemeenten: Sequence[str] | None, year: int, modified: str | None, *,
-                     levels: Sequence[str] = LEVELS) -> pd.DataFrame:
+def load_kwb_version(
+    gemeenten: Sequence[str] | None, year: int, modified: str | None, *, levels: Sequence[str] = LEVELS
+) -> pd.DataFrame:
     """The tidy frame of one kept version (CBS ``Modified``) of a selection, from the cache only (no network)."""
     tid = table_id(year)
     parts = []
     for key in _selection_keys(gemeenten, year, levels):
         hit = cache.get(key, version=_version_of(key, modified))
         if hit is None:
-            raise UserInputError(f"Versie van {modified} van {key.describe()} is beschadigd en wordt niet gelezen.",
-                                 f"Version of {modified} of {key.describe()} is damaged and is not read.")
+            raise UserInputError(
+                f"Versie van {modified} van {key.describe()} is beschadigd en wordt niet gelezen.",
+                f"Version of {modified} of {key.describe()} is damaged and is not read.",
+            )
         parts.append((hit[0], dict(hit[1], _from_cache=True)))
     return _assemble(parts, tid, int(year), stale=False)
 
 
-def restore_kwb_version(gemeenten: Sequence[str] | None, year: int, modified: str | None, *,
-                        levels: Sequence[str] = LEVELS) -> None:
+def restore_kwb_version(
+    gemeenten: Sequence[str] | None, year: int, modified: str | None, *, levels: Sequence[str] = LEVELS
+) -> None:
     """Make one kept version current again for the whole selection ("terug naar de vorige versie").
 
     Every entry is checked first, so either all entries switch or none does.

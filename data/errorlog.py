@@ -37,18 +37,23 @@ def log_unexpected(exc: BaseException, *, context: str = "", logger: logging.Log
     """
     error_id = new_error_id()
     where = f" ({context})" if context else ""
-    (logger or log).error("fout-id %s%s: %s: %s", error_id, where, type(exc).__name__, exc,
-                          exc_info=(type(exc), exc, exc.__traceback__))
+    (logger or log).error(
+        "fout-id %s%s: %s: %s", error_id, where, type(exc).__name__, exc, exc_info=(type(exc), exc, exc.__traceback__)
+    )
     return error_id
 
 
 def user_message(error_id: str, lang: str = "nl") -> str:
     """What the page shows for an unexpected failure (plain text, safe for Markdown: hex id only)."""
     if lang == "en":
-        return (f"Something went wrong that Stapelkaart did not expect (error id {error_id}). The details are in "
-                "the server log under this id; please pass it on to the administrator.")
-    return (f"Er ging iets mis dat Stapelkaart niet verwachtte (foutcode {error_id}). De details staan in het "
-            "serverlog onder deze code; geef hem door aan de beheerder.")
+        return (
+            f"Something went wrong that Stapelkaart did not expect (error id {error_id}). The details are in "
+            "the server log under this id; please pass it on to the administrator."
+        )
+    return (
+        f"Er ging iets mis dat Stapelkaart niet verwachtte (foutcode {error_id}). De details staan in het "
+        "serverlog onder deze code; geef hem door aan de beheerder."
+    )
 
 
 def test_fault(point: str) -> None:

@@ -47,8 +47,11 @@ EMPTY_TEXT = {"nl": "geen waarden op dit niveau", "en": "no values at this level
 def _get(url: str, params: Mapping[str, Any] | None = None) -> Any:
     data = http.get_json(url, {"$format": "json", **(params or {})})
     if not isinstance(data, Mapping) or not isinstance(data.get("value"), list):
-        raise FetchError(f"CBS gaf een onverwacht antwoord zonder 'value' ({url}). Probeer later opnieuw.",
-                         f"CBS returned an unexpected answer without 'value' ({url}). Try again later.", url=url)
+        raise FetchError(
+            f"CBS gaf een onverwacht antwoord zonder 'value' ({url}). Probeer later opnieuw.",
+            f"CBS returned an unexpected answer without 'value' ({url}). Try again later.",
+            url=url,
+        )
     return data
 
 
@@ -56,27 +59,32 @@ def _rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | 
     """Every row of a feed (``odata.nextLink`` followed); the count must equal ``odata.count``."""
     rows: list[dict] = []
     total: int | None = None
-    for page in http.iter_pages(url, {"$format": "json", "$inlinecount": "allpages", **params},
-                                http.odata_next_link):
+    for page in http.iter_pages(url, {"$format": "json", "$inlinecount": "allpages", **params}, http.odata_next_link):
         if not isinstance(page, Mapping) or not isinstance(page.get("value"), list):
-            raise FetchError(f"CBS gaf een onverwacht antwoord zonder 'value' ({url}). Probeer later opnieuw.",
-                             f"CBS returned an unexpected answer without 'value' ({url}). Try again later.", url=url)
+            raise FetchError(
+                f"CBS gaf een onverwacht antwoord zonder 'value' ({url}). Probeer later opnieuw.",
+                f"CBS returned an unexpected answer without 'value' ({url}). Try again later.",
+                url=url,
+            )
         rows.extend(page["value"])
         if page.get("odata.count") is not None:
             try:
                 total = int(page["odata.count"])
             except (TypeError, ValueError):
-                raise FetchError(f"CBS gaf een ongeldig odata.count ({page['odata.count']!r}) voor {url}.",
-                                 f"CBS returned an invalid odata.count ({page['odata.count']!r}) for {url}.",
-                                 url=url) from None
+                raise FetchError(
+                    f"CBS gaf een ongeldig odata.count ({page['odata.count']!r}) voor {url}.",
+                    f"CBS returned an invalid odata.count ({page['odata.count']!r}) for {url}.",
+                    url=url,
+                ) from None
         if progress is not None:
             progress(len(rows), total, label)
     if total is not None and total != len(rows):
         shown = http.full_url(url, params)
-        raise FetchError(f"CBS meldde {total} rijen maar gaf er {len(rows)} ({shown}); niets opgeslagen, probeer "
-                         "later opnieuw.",
-                         f"CBS reported {total} rows but returned {len(rows)} ({shown}); nothing stored, try again "
-                         "later.", url=shown)
+        raise FetchError(
+            f"CBS meldde {total} rijen maar gaf er {len(rows)} ({shown}); niets opgeslagen, probeer later opnieuw.",
+            f"CBS reported {total} rows but returned {len(rows)} ({shown}); nothing stored, try again later.",
+            url=shown,
+        )
     return rows
 
 
@@ -90,8 +98,9 @@ class _Plan:
         self.modified = info.get("Modified")
         props = _get(f"{base}/DataProperties")["value"]
         self.keys, self.absent = resolve_measures(source, props)
-        self.filters = {f.dimension: resolve_filter(source, f, _get(f"{base}/{f.dimension}")["value"])
-                        for f in source.filters}
+        self.filters = {
+            f.dimension: resolve_filter(source, f, _get(f"{base}/{f.dimension}")["value"]) for f in source.filters
+        }
         periods = {str(p.get("Key", "")).strip() for p in _get(f"{base}/{source.period_dimension}")["value"]}
         self.years = [y for y in source.years if source.period_key(y) in periods]
         self.absent_years = [y for y in source.years if y not in self.years]
@@ -100,15 +109,20 @@ class _Plan:
         src = self.source
         terms = [f"{dim} eq '{key}'" for dim, key in self.filters.items()]
         if self.years:
-            terms.append("(" + " or ".join(f"{src.period_dimension} eq '{src.period_key(y)}'"
-                                           for y in self.years) + ")")
+            terms.append(
+                "(" + " or ".join(f"{src.period_dimension} eq '{src.period_key(y)}'" for y in self.years) + ")"
+            )
         geo = src.region_dimension
         if selection is None:
             regions = [f"startswith({geo},'{PREFIX_OF_LEVEL[lv]}')" for lv in levels]
         else:
             digits = selection[2:6]
-            regions = [f"{geo} eq '{selection.ljust(10)}'" if lv == "gemeente"
-                       else f"startswith({geo},'{PREFIX_OF_LEVEL[lv]}{digits}')" for lv in levels]
+            regions = [
+                f"{geo} eq '{selection.ljust(10)}'"
+                if lv == "gemeente"
+                else f"startswith({geo},'{PREFIX_OF_LEVEL[lv]}{digits}')"
+                for lv in levels
+            ]
         terms.append("(" + " or ".join(regions) + ")")
         return " and ".join(terms)
 
@@ -121,16 +135,21 @@ def _check(rows: list[dict], plan: _Plan, selection: str | None, levels: Sequenc
     for row in rows:
         code = strip_code(row.get(src.region_dimension)) or ""
         period = str(row.get(src.period_dimension, "")).strip()
-        wrong = (code[:2] not in prefixes or (selection is not None and gemeente_of(code) != selection)
-                 or period not in periods
-                 or any(str(row.get(dim, "")).strip() != key.strip() for dim, key in plan.filters.items()))
+        wrong = (
+            code[:2] not in prefixes
+            or (selection is not None and gemeente_of(code) != selection)
+            or period not in periods
+            or any(str(row.get(dim, "")).strip() != key.strip() for dim, key in plan.filters.items())
+        )
         if wrong or (code, period) in seen:
             what = "dubbel" if not wrong else "buiten het filter"
             raise FetchError(
                 f"{src.table_id} gaf een rij {what} terug ({code} {period}); het filter is genegeerd of de tabel is "
                 f"onverwacht. URL: {url}. Niets opgeslagen; probeer later opnieuw.",
                 f"{src.table_id} returned a row {'twice' if not wrong else 'outside the filter'} ({code} {period}). "
-                f"URL: {url}. Nothing stored; try again later.", url=url)
+                f"URL: {url}. Nothing stored; try again later.",
+                url=url,
+            )
         seen.add((code, period))
 
 
@@ -140,9 +159,10 @@ def _tidy(rows: list[dict], titles: Mapping[str | None, Any], plan: _Plan) -> pd
     year_of = {src.period_key(y): y for y in plan.years}  # every row's period was checked to be one of these
     data: dict[str, Any] = {
         "code": pd.array(codes, dtype="string"),
-        "level": pd.array(levels_of(codes), dtype="string"),   # only GM/WK/BU rows were asked
-        "name": pd.array([(str(titles[c]).strip() or pd.NA) if titles.get(c) is not None else pd.NA for c in codes],
-                         dtype="string"),
+        "level": pd.array(levels_of(codes), dtype="string"),  # only GM/WK/BU rows were asked
+        "name": pd.array(
+            [(str(titles[c]).strip() or pd.NA) if titles.get(c) is not None else pd.NA for c in codes], dtype="string"
+        ),
         "gemeente_code": pd.array([gemeente_of(c) for c in codes], dtype="string"),
         "year": np.array([year_of[str(r.get(src.period_dimension)).strip()] for r in rows], dtype="int64"),
     }
@@ -155,16 +175,28 @@ def _tidy(rows: list[dict], titles: Mapping[str | None, Any], plan: _Plan) -> pd
 
 def _attrs(p: _Plan, url: str | None, selection: str | None) -> dict:
     src = p.source
-    return {"source": {"id": src.id, "table_id": src.table_id, "service": src.service, "url": url,
-                       "modified": p.modified, "citation": src.citation(), "selection": selection or "NL"},
-            "measure_keys": dict(p.keys), "absent_measures": list(p.absent),
-            "years": list(p.years), "absent_years": list(p.absent_years),
-            "note": dict(src.note or {})}
+    return {
+        "source": {
+            "id": src.id,
+            "table_id": src.table_id,
+            "service": src.service,
+            "url": url,
+            "modified": p.modified,
+            "citation": src.citation(),
+            "selection": selection or "NL",
+        },
+        "measure_keys": dict(p.keys),
+        "absent_measures": list(p.absent),
+        "years": list(p.years),
+        "absent_years": list(p.absent_years),
+        "note": dict(src.note or {}),
+    }
 
 
 def _keys(selection: str | None, levels: Sequence[str], source: Source) -> dict[str, cache.CacheKey]:
-    return {lv: cache.CacheKey.make(CACHE_KIND, max(source.years), lv, [selection] if selection else "NL")
-            for lv in levels}
+    return {
+        lv: cache.CacheKey.make(CACHE_KIND, max(source.years), lv, [selection] if selection else "NL") for lv in levels
+    }
 
 
 def _combine(parts: dict[str, tuple[pd.DataFrame, dict]], from_cache: bool) -> pd.DataFrame:
@@ -174,16 +206,24 @@ def _combine(parts: dict[str, tuple[pd.DataFrame, dict]], from_cache: bool) -> p
     attrs = dict(frames[0].attrs)
     attrs["absent_levels"] = [lv for lv, (f, _) in parts.items() if not len(f)]
     manifests = [m for _, m in parts.values()]
-    attrs["source"] = dict(attrs.get("source") or {}, from_cache=from_cache,
-                           fetched_at=min(str(m.get("fetched_at")) for m in manifests),
-                           version=[m.get("version") for m in manifests])
+    attrs["source"] = dict(
+        attrs.get("source") or {},
+        from_cache=from_cache,
+        fetched_at=min(str(m.get("fetched_at")) for m in manifests),
+        version=[m.get("version") for m in manifests],
+    )
     frame.attrs = attrs
     return frame
 
 
-def load_health(gemeente: str | None = None, *, levels: Sequence[str] = ("gemeente", "buurt"),
-                refresh: bool = False, progress: Progress | None = None,
-                source: Source = GEZONDHEID) -> pd.DataFrame:
+def load_health(
+    gemeente: str | None = None,
+    *,
+    levels: Sequence[str] = ("gemeente", "buurt"),
+    refresh: bool = False,
+    progress: Progress | None = None,
+    source: Source = GEZONDHEID,
+) -> pd.DataFrame:
     """50150NED for the whole country (``gemeente=None``) or one gemeente, at ``levels``; see the module doc.
 
     Fully cached: no request (unless ``refresh``). Network failure with a complete cached copy: that copy,
@@ -199,8 +239,12 @@ def load_health(gemeente: str | None = None, *, levels: Sequence[str] = ("gemeen
         return _combine(cached, from_cache=True)
     try:
         plan = _Plan(source)
-        if refresh and complete and plan.modified and all(v[1].get("modified") == plan.modified
-                                                           for v in cached.values()):
+        if (
+            refresh
+            and complete
+            and plan.modified
+            and all(v[1].get("modified") == plan.modified for v in cached.values())
+        ):
             return _combine(cached, from_cache=True)
         url = f"{source.base_url()}/TypedDataSet"
         select = [source.region_dimension, *filter(None, [source.period_dimension]), *plan.filters, *plan.keys.values()]
@@ -212,8 +256,9 @@ def load_health(gemeente: str | None = None, *, levels: Sequence[str] = ("gemeen
         titles: dict[str | None, Any] = {}
         if rows:
             dim_filter = params["$filter"].rsplit(" and ", 1)[1].replace(source.region_dimension, "Key")
-            dim = _rows(f"{source.base_url()}/{source.region_dimension}", {"$filter": dim_filter},
-                        label + " namen", None)
+            dim = _rows(
+                f"{source.base_url()}/{source.region_dimension}", {"$filter": dim_filter}, label + " namen", None
+            )
             titles = {strip_code(d.get("Key")): d.get("Title") for d in dim}
     except FetchError:
         if complete:
@@ -228,8 +273,18 @@ def load_health(gemeente: str | None = None, *, levels: Sequence[str] = ("gemeen
     for lv in levels:
         part = frame[frame["level"] == lv].reset_index(drop=True)
         part.attrs = attrs
-        man = cache.put(keys[lv], part, {"source_url": shown, "table_id": source.table_id, "modified": plan.modified,
-                                         "fetched_at": fetched_at, "attrs": attrs}, keep_versions=True)
+        man = cache.put(
+            keys[lv],
+            part,
+            {
+                "source_url": shown,
+                "table_id": source.table_id,
+                "modified": plan.modified,
+                "fetched_at": fetched_at,
+                "attrs": attrs,
+            },
+            keep_versions=True,
+        )
         parts[lv] = (part, man)
     return _combine(parts, from_cache=False)
 

@@ -141,7 +141,7 @@ _active_counters: contextvars.ContextVar[tuple[RequestCounter, ...]] = contextva
 )
 _hooks: list[Callable[[dict], None]] = []
 _total_lock = threading.Lock()
-_total = [0]                                # attempts since start: one cell, updated under the lock
+_total = [0]  # attempts since start: one cell, updated under the lock
 
 
 @contextlib.contextmanager
@@ -211,8 +211,9 @@ def session() -> requests.Session:
 class _Retryable(Exception):
     """Internal: this attempt failed in a way that another attempt may fix."""
 
-    def __init__(self, reason_nl: str, reason_en: str, retry_after: float | None = None,
-                 status: int | None = None) -> None:
+    def __init__(
+        self, reason_nl: str, reason_en: str, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(reason_en)
         self.reason_nl = reason_nl
         self.reason_en = reason_en
@@ -233,8 +234,9 @@ def service_name(url: str) -> str:
     return urlsplit(url).netloc or url
 
 
-def _error(message: str, message_en: str, url: str, *, status: int | None = None,
-           transient: bool = False) -> FetchError:
+def _error(
+    message: str, message_en: str, url: str, *, status: int | None = None, transient: bool = False
+) -> FetchError:
     err = FetchError(message, message_en, url=url)
     err.status = status  # type: ignore[attr-defined]
     err.transient = transient  # type: ignore[attr-defined]
@@ -310,8 +312,13 @@ def full_url(url: str, params: Mapping[str, Any] | None = None) -> str:
     return requests.Request("GET", url, params=dict(params or {})).prepare().url or url
 
 
-def _attempt(url: str, params: Mapping[str, Any] | None, cfg: HttpSettings, timeout_read: float,
-             headers: Mapping[str, str] | None) -> tuple[requests.Response, Any]:
+def _attempt(
+    url: str,
+    params: Mapping[str, Any] | None,
+    cfg: HttpSettings,
+    timeout_read: float,
+    headers: Mapping[str, str] | None,
+) -> tuple[requests.Response, Any]:
     """One GET + validation. Returns (response, parsed JSON) or raises _Retryable / FetchError."""
     shown = full_url(url, params)
     resp = _send(url, params, cfg, timeout_read, headers)
@@ -320,12 +327,18 @@ def _attempt(url: str, params: Mapping[str, Any] | None, cfg: HttpSettings, time
     return resp, _check_json(resp, parsed, shown)
 
 
-def _send(url: str, params: Mapping[str, Any] | None, cfg: HttpSettings, timeout_read: float,
-          headers: Mapping[str, str] | None) -> requests.Response:
+def _send(
+    url: str,
+    params: Mapping[str, Any] | None,
+    cfg: HttpSettings,
+    timeout_read: float,
+    headers: Mapping[str, str] | None,
+) -> requests.Response:
     """The GET itself; a network failure becomes _Retryable."""
     try:
-        resp = session().get(url, params=params, timeout=(cfg.connect_timeout, timeout_read),
-                             headers=dict(headers or {}))
+        resp = session().get(
+            url, params=params, timeout=(cfg.connect_timeout, timeout_read), headers=dict(headers or {})
+        )
     except requests.Timeout as exc:
         raise _Retryable(f"geen antwoord binnen {timeout_read:g} s", f"no answer within {timeout_read:g} s") from exc
     except requests.exceptions.ChunkedEncodingError as exc:
@@ -357,8 +370,12 @@ def _check_status(resp: requests.Response, parsed: Any, body_text: str, shown: s
     status = resp.status_code
     if status in RETRY_STATUSES:
         msg = server_message(parsed, body_text if parsed is None else "") or resp.reason or ""
-        raise _Retryable(f"HTTP {status} {msg}".strip(), f"HTTP {status} {msg}".strip(),
-                         retry_after=parse_retry_after(resp.headers.get("Retry-After")), status=status)
+        raise _Retryable(
+            f"HTTP {status} {msg}".strip(),
+            f"HTTP {status} {msg}".strip(),
+            retry_after=parse_retry_after(resp.headers.get("Retry-After")),
+            status=status,
+        )
     if status >= 400:
         msg = server_message(parsed, body_text if parsed is None else "") or resp.reason or "?"
         raise _error(
@@ -368,7 +385,8 @@ def _check_status(resp: requests.Response, parsed: Any, body_text: str, shown: s
             f"{service_name(shown)} refused the request (HTTP {status}): {msg}. URL: {shown}. "
             "This is most likely a bad request or a table/collection that does not exist (any more); "
             "retrying will not help.",
-            shown, status=status,
+            shown,
+            status=status,
         )
 
 
@@ -380,12 +398,16 @@ def _check_json(resp: requests.Response, parsed: Any, shown: str) -> Any:
         raise _Retryable("leeg antwoord", "empty answer", status=status)
     if not _is_json_type(ctype):
         # A maintenance/captive-portal page arrives as text/html with status 200. It is usually transient.
-        raise _Retryable(f"verkeerd inhoudstype '{ctype or 'onbekend'}' (JSON verwacht)",
-                         f"wrong content type '{ctype or 'unknown'}' (expected JSON)", status=status)
+        raise _Retryable(
+            f"verkeerd inhoudstype '{ctype or 'onbekend'}' (JSON verwacht)",
+            f"wrong content type '{ctype or 'unknown'}' (expected JSON)",
+            status=status,
+        )
     if parsed is None:
         raise _Retryable("onvolledige of ongeldige JSON", "truncated or invalid JSON", status=status)
     if isinstance(parsed, Mapping) and (
-        "odata.error" in parsed or ("error" in parsed and isinstance(parsed.get("error"), Mapping))
+        "odata.error" in parsed
+        or ("error" in parsed and isinstance(parsed.get("error"), Mapping))
         or "problem+json" in ctype.lower()
     ):
         msg = server_message(parsed) or "?"
@@ -394,13 +416,19 @@ def _check_json(resp: requests.Response, parsed: Any, shown: str) -> Any:
             "Controleer tabel, filter of jaar; opnieuw proberen helpt waarschijnlijk niet.",
             f"{service_name(shown)} answered with an error (HTTP {status}): {msg}. URL: {shown}. "
             "Check table, filter or year; retrying will most likely not help.",
-            shown, status=status,
+            shown,
+            status=status,
         )
     return parsed
 
 
-def get_json_response(url: str, params: Mapping[str, Any] | None = None, *,
-                      headers: Mapping[str, str] | None = None, budget: float | None = None) -> JsonResponse:
+def get_json_response(
+    url: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    budget: float | None = None,
+) -> JsonResponse:
     """GET ``url`` and return the parsed, validated JSON answer, retrying transient failures.
 
     Retried: connection errors/resets, timeouts, truncated bodies (ChunkedEncodingError or invalid JSON),
@@ -440,15 +468,17 @@ def get_json_response(url: str, params: Mapping[str, Any] | None = None, *,
             break
         if last.retry_after is not None and last.retry_after > remaining:
             # The server asks us to come back after our budget: retrying earlier would be refused anyway.
-            last = _Retryable(f"{last.reason_nl}; de server vraagt {last.retry_after:.0f} s te wachten (Retry-After), "
-                              f"meer dan de resterende {max(remaining, 0):.0f} s",
-                              f"{last.reason_en}; the server asks to wait {last.retry_after:.0f} s (Retry-After), "
-                              f"more than the remaining {max(remaining, 0):.0f} s",
-                              last.retry_after, status=last.status)
+            last = _Retryable(
+                f"{last.reason_nl}; de server vraagt {last.retry_after:.0f} s te wachten (Retry-After), "
+                f"meer dan de resterende {max(remaining, 0):.0f} s",
+                f"{last.reason_en}; the server asks to wait {last.retry_after:.0f} s (Retry-After), "
+                f"more than the remaining {max(remaining, 0):.0f} s",
+                last.retry_after,
+                status=last.status,
+            )
             break
         wait = min(wait, remaining)
-        log.warning("%s: %s; nieuwe poging %d/%d over %.2f s", shown, last.reason_nl, attempt + 1,
-                    cfg.retries, wait)
+        log.warning("%s: %s; nieuwe poging %d/%d over %.2f s", shown, last.reason_nl, attempt + 1, cfg.retries, wait)
         time.sleep(wait)
 
     assert last is not None
@@ -458,18 +488,25 @@ def get_json_response(url: str, params: Mapping[str, Any] | None = None, *,
         "Controleer de verbinding of probeer later opnieuw; gecachte gegevens worden gebruikt als die er zijn.",
         f"{name} gave no usable answer after {attempts} attempts ({shown}): {last.reason_en}. "
         "Check the connection or try again later; cached data is used where available.",
-        shown, status=last.status, transient=True,
+        shown,
+        status=last.status,
+        transient=True,
     )
 
 
-def get_json(url: str, params: Mapping[str, Any] | None = None, *,
-             headers: Mapping[str, str] | None = None) -> Any:
+def get_json(url: str, params: Mapping[str, Any] | None = None, *, headers: Mapping[str, str] | None = None) -> Any:
     """GET ``url`` with ``params`` and return the parsed JSON (see :func:`get_json_response`)."""
     return get_json_response(url, params, headers=headers).data
 
 
-def iter_responses(url: str, params: Mapping[str, Any] | None, next_link: Callable[[Any], str | None], *,
-                   max_pages: int = 2000, what: str = "") -> Iterator[JsonResponse]:
+def iter_responses(
+    url: str,
+    params: Mapping[str, Any] | None,
+    next_link: Callable[[Any], str | None],
+    *,
+    max_pages: int = 2000,
+    what: str = "",
+) -> Iterator[JsonResponse]:
     """Yield the :class:`JsonResponse` of every page (body and headers), following ``next_link(page.data)``.
 
     The first request carries ``params``; next links are complete URLs (they already include the query,
@@ -507,8 +544,9 @@ def iter_responses(url: str, params: Mapping[str, Any] | None, next_link: Callab
         current_params = None
 
 
-def iter_pages(url: str, params: Mapping[str, Any] | None, next_link: Callable[[Any], str | None], *,
-               max_pages: int = 2000) -> Iterator[Any]:
+def iter_pages(
+    url: str, params: Mapping[str, Any] | None, next_link: Callable[[Any], str | None], *, max_pages: int = 2000
+) -> Iterator[Any]:
     """Yield the parsed JSON of every page (see :func:`iter_responses`, which also gives the headers)."""
     for resp in iter_responses(url, params, next_link, max_pages=max_pages):
         yield resp.data

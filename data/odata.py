@@ -30,8 +30,11 @@ SHORT_RETRIES = 2
 
 def short_answer(url: str, nl: str, en: str) -> FetchError:
     """A short answer: a FetchError (so a cached copy is used where there is one) that is never stored."""
-    err = FetchError(f"CBS gaf een onvolledig antwoord: {nl} ({url}). Er is niets opgeslagen; probeer later opnieuw.",
-                     f"CBS gave an incomplete answer: {en} ({url}). Nothing was stored; try again later.", url=url)
+    err = FetchError(
+        f"CBS gaf een onvolledig antwoord: {nl} ({url}). Er is niets opgeslagen; probeer later opnieuw.",
+        f"CBS gave an incomplete answer: {en} ({url}). Nothing was stored; try again later.",
+        url=url,
+    )
     err.short = True  # type: ignore[attr-defined]
     return err
 
@@ -50,8 +53,13 @@ def retry_short(fetch: Callable[[], Any], label: str) -> Any:
     raise AssertionError("unreachable")
 
 
-def odata_rows(url: str, params: Mapping[str, Any], label: str, progress: Progress | None,
-               check: Callable[[list[dict]], None] | None = None) -> list[dict]:
+def odata_rows(
+    url: str,
+    params: Mapping[str, Any],
+    label: str,
+    progress: Progress | None,
+    check: Callable[[list[dict]], None] | None = None,
+) -> list[dict]:
     """All rows of an OData v3 feed, following ``odata.nextLink`` (loop-guarded in :func:`http.iter_pages`).
 
     The rows received are checked against what CBS says it has: ``odata.count`` (sent when asked with
@@ -68,25 +76,36 @@ def odata_rows(url: str, params: Mapping[str, Any], label: str, progress: Progre
         if not isinstance(value, list):
             raise FetchError(
                 f"CBS gaf een onverwacht antwoord zonder 'value' ({url}). Probeer later opnieuw.",
-                f"CBS returned an unexpected answer without 'value' ({url}). Try again later.", url=url)
+                f"CBS returned an unexpected answer without 'value' ({url}). Try again later.",
+                url=url,
+            )
         rows.extend(value)
         if not counted and page.get("odata.count") is not None:
             counted = True
             try:
                 total = int(page["odata.count"])
             except (TypeError, ValueError):
-                raise short_answer(shown, f"odata.count {str(page['odata.count'])[:20]!r} is geen aantal",
-                                   f"odata.count {str(page['odata.count'])[:20]!r} is not a number") from None
+                raise short_answer(
+                    shown,
+                    f"odata.count {str(page['odata.count'])[:20]!r} is geen aantal",
+                    f"odata.count {str(page['odata.count'])[:20]!r} is not a number",
+                ) from None
         if progress is not None:
             progress(len(rows), total, label)
     if check is not None:
         check(rows)
     if total is None and params.get("$inlinecount") == "allpages":
-        raise short_answer(shown, f"geen odata.count bij {len(rows)} rijen, hoewel gevraagd",
-                           f"no odata.count with {len(rows)} rows, although asked for")
+        raise short_answer(
+            shown,
+            f"geen odata.count bij {len(rows)} rijen, hoewel gevraagd",
+            f"no odata.count with {len(rows)} rows, although asked for",
+        )
     if total is not None and len(rows) != total:
-        raise short_answer(shown, f"CBS meldt {total} rijen (odata.count) maar stuurde er {len(rows)}",
-                           f"CBS reports {total} rows (odata.count) but sent {len(rows)}")
+        raise short_answer(
+            shown,
+            f"CBS meldt {total} rijen (odata.count) maar stuurde er {len(rows)}",
+            f"CBS reports {total} rows (odata.count) but sent {len(rows)}",
+        )
     return rows
 
 
@@ -101,7 +120,9 @@ def v4_rows(url: str, params: Mapping[str, Any], label: str, progress: Progress 
         if progress is not None:
             progress(len(rows), total, label)
     if total is not None and len(rows) != total:
-        raise short_answer(http.full_url(url, params),
-                           f"CBS meldt {total} rijen (@odata.count) maar stuurde er {len(rows)}",
-                           f"CBS reports {total} rows (@odata.count) but sent {len(rows)}")
+        raise short_answer(
+            http.full_url(url, params),
+            f"CBS meldt {total} rijen (@odata.count) maar stuurde er {len(rows)}",
+            f"CBS reports {total} rows (@odata.count) but sent {len(rows)}",
+        )
     return rows

@@ -48,8 +48,15 @@ log = logging.getLogger(__name__)
 __all__ = ["load_boundaries", "load_gemeente_attributes", "missing_message"]
 
 
-def load_boundaries(gemeenten: Sequence[str], year: int, level: str, *, refresh: bool = False,
-                    progress: Progress | None = None, allow_fewer: bool = False) -> gpd.GeoDataFrame:
+def load_boundaries(
+    gemeenten: Sequence[str],
+    year: int,
+    level: str,
+    *,
+    refresh: bool = False,
+    progress: Progress | None = None,
+    allow_fewer: bool = False,
+) -> gpd.GeoDataFrame:
     """Boundaries of ``level`` (``gemeente|wijk|buurt``) in ``gemeenten`` for ``year``, EPSG:28992.
 
     Each gemeente is fetched, checked and cached on its own (kind ``boundaries``, one gemeente per key, every
@@ -78,26 +85,31 @@ def load_boundaries(gemeenten: Sequence[str], year: int, level: str, *, refresh:
         gemeenten = [gemeenten]
     codes = sorted({normalise_gemeente(g) for g in gemeenten})
     if not codes:
-        raise UserInputError("Kies minstens één gemeente (bijv. GM0479 Zaanstad).",
-                             "Choose at least one gemeente (e.g. GM0479 Zaanstad).")
+        raise UserInputError(
+            "Kies minstens één gemeente (bijv. GM0479 Zaanstad).",
+            "Choose at least one gemeente (e.g. GM0479 Zaanstad).",
+        )
     level = normalise_level(level)
     year = check_year(year)
     frames: list[gpd.GeoDataFrame] = []
     errors: dict[str, StapelkaartError] = {}
-    down: FetchError | None = None          # PDOK did not answer: the rest comes from the cache only
+    down: FetchError | None = None  # PDOK did not answer: the rest comes from the cache only
     for i, gm in enumerate(codes):
+
         def report(text: str, i: int = i) -> None:
             if progress is not None:
                 progress(min(1.0, i / len(codes)), f"Grenzen ophalen: {text}")
+
         try:
-            frames.append(_load_one(gm, year, level, refresh=refresh, allow_fewer=allow_fewer, report=report,
-                                    down=down))
+            frames.append(
+                _load_one(gm, year, level, refresh=refresh, allow_fewer=allow_fewer, report=report, down=down)
+            )
         except _GemeenteAbsent as exc:
             errors[gm] = exc
         except FetchError as exc:
             errors[gm] = exc
             if getattr(exc, "transient", False) and not getattr(exc, "bad_answer", False) and down is None:
-                down = exc                  # no usable answer after the retries (no connection, 5xx): PDOK is down
+                down = exc  # no usable answer after the retries (no connection, 5xx): PDOK is down
     if progress is not None:
         progress(1.0, "Grenzen opgehaald")
     if not frames:
@@ -105,8 +117,9 @@ def load_boundaries(gemeenten: Sequence[str], year: int, level: str, *, refresh:
     frame = combine(frames, year, level)
     frame.attrs["missing"] = {gm: exc.message for gm, exc in errors.items()}
     frame.attrs["missing_en"] = {gm: exc.message_en for gm, exc in errors.items()}
-    frame.attrs["missing_kind"] = {gm: "absent" if isinstance(exc, _GemeenteAbsent) else "failed"
-                                   for gm, exc in errors.items()}
+    frame.attrs["missing_kind"] = {
+        gm: "absent" if isinstance(exc, _GemeenteAbsent) else "failed" for gm, exc in errors.items()
+    }
     if errors:
         log.warning("Grenzen zonder %s: %s", ", ".join(errors), "; ".join(e.message for e in errors.values()))
     return frame
@@ -126,18 +139,21 @@ def missing_message(frame: pd.DataFrame, lang: str = "nl", *, limit: int = 6) ->
     shown = ", ".join(codes[:limit])
     more = len(codes) - limit
     if lang == "en":
-        head = (f"No boundaries for {shown}{f' and {more} other gemeenten' if more > 0 else ''}; the map shows "
-                f"{', '.join(drawn[:limit]) or 'nothing'}{f' and {len(drawn) - limit} more' if len(drawn) > limit else ''}. ")
+        head = (
+            f"No boundaries for {shown}{f' and {more} other gemeenten' if more > 0 else ''}; the map shows "
+            f"{', '.join(drawn[:limit]) or 'nothing'}{f' and {len(drawn) - limit} more' if len(drawn) > limit else ''}. "
+        )
         tail = f"For example {codes[0]}: {missing[codes[0]]}" if more > 0 else ""
     else:
-        head = (f"Geen grenzen voor {shown}{f' en {more} andere gemeenten' if more > 0 else ''}; de kaart toont "
-                f"{', '.join(drawn[:limit]) or 'niets'}{f' en {len(drawn) - limit} meer' if len(drawn) > limit else ''}. ")
+        head = (
+            f"Geen grenzen voor {shown}{f' en {more} andere gemeenten' if more > 0 else ''}; de kaart toont "
+            f"{', '.join(drawn[:limit]) or 'niets'}{f' en {len(drawn) - limit} meer' if len(drawn) > limit else ''}. "
+        )
         tail = f"Bijvoorbeeld {codes[0]}: {missing[codes[0]]}" if more > 0 else ""
     return head + (tail or " ".join(f"{gm}: {why}" for gm, why in missing.items()))
 
 
-def load_gemeente_attributes(year: int, *, refresh: bool = False,
-                             progress: Progress | None = None) -> pd.DataFrame:
+def load_gemeente_attributes(year: int, *, refresh: bool = False, progress: Progress | None = None) -> pd.DataFrame:
     """The Wijk- en Buurtkaart attributes of **every** gemeente in the PDOK ``gemeenten`` collection of ``year``.
 
     One request series over the whole collection (no ``gemeentecode`` filter; ``next`` links followed, totals
@@ -180,11 +196,18 @@ def load_gemeente_attributes(year: int, *, refresh: bool = False,
         progress(1.0, "Gemeentekenmerken opgehaald")
     frame = attribute_frame(features, year, url)
     frame.attrs["source"].update({"modified": info["timestamp"], "pages": info["pages"]})
-    manifest = store(key, frame, {"source_url": url, "table_id": frame.attrs["source"]["table_id"],
-                                  "modified": info["timestamp"], "fetched_at": frame.attrs["source"]["fetched_at"]})
+    manifest = store(
+        key,
+        frame,
+        {
+            "source_url": url,
+            "table_id": frame.attrs["source"]["table_id"],
+            "modified": info["timestamp"],
+            "fetched_at": frame.attrs["source"]["fetched_at"],
+        },
+    )
     frame.attrs["source"]["fetched_at"] = manifest["fetched_at"]
     return frame
-
 
 
 # ------------------------------------------------------------------------------------ one gemeente
@@ -192,9 +215,16 @@ class _GemeenteAbsent(UserInputError):
     """PDOK does not know this gemeente in this year (its ``gemeenten`` collection has no such feature)."""
 
 
-
-def _load_one(gm: str, year: int, level: str, *, refresh: bool, allow_fewer: bool, report: Callable[[str], None],
-              down: FetchError | None) -> gpd.GeoDataFrame:
+def _load_one(
+    gm: str,
+    year: int,
+    level: str,
+    *,
+    refresh: bool,
+    allow_fewer: bool,
+    report: Callable[[str], None],
+    down: FetchError | None,
+) -> gpd.GeoDataFrame:
     key = boundaries_key(year, level, gm)
     if not refresh:
         hit = cache.get(key)
@@ -208,13 +238,20 @@ def _load_one(gm: str, year: int, level: str, *, refresh: bool, allow_fewer: boo
         if getattr(exc, "transient", False):
             kept = fallback(key, year, level, gm)
             if kept is not None:
-                log.warning("PDOK gaf geen bruikbare grenzen voor %s (%s); gecachte grenzen worden gebruikt", gm, exc.url)
+                log.warning(
+                    "PDOK gaf geen bruikbare grenzen voor %s (%s); gecachte grenzen worden gebruikt", gm, exc.url
+                )
                 stale = from_cache(kept, stale=True)
                 stale.attrs["source"].update(error=exc.message, error_en=exc.message_en)
                 return stale
         raise
-    return store_versioned(key, frame, allow_fewer=allow_fewer, what=f"{COLLECTION[level]} van {gm}",
-                           what_en=f"{COLLECTION[level]} of {gm}")
+    return store_versioned(
+        key,
+        frame,
+        allow_fewer=allow_fewer,
+        what=f"{COLLECTION[level]} van {gm}",
+        what_en=f"{COLLECTION[level]} of {gm}",
+    )
 
 
 def _download_one(gm: str, year: int, level: str, report: Callable[[str], None]) -> gpd.GeoDataFrame:
@@ -222,10 +259,10 @@ def _download_one(gm: str, year: int, level: str, report: Callable[[str], None])
     url = items_url(year, level)
     problem: FetchError | None = None
     feats: list[dict] | None = None
-    known: bool | None = None                       # does PDOK list the gemeente (asked on an empty answer)?
+    known: bool | None = None  # does PDOK list the gemeente (asked on an empty answer)?
     n_empty = 0
     for attempt in range(pdok_fetch.ANSWER_ATTEMPTS):
-        if attempt and problem is not None:       # a retry always follows a problem
+        if attempt and problem is not None:  # a retry always follows a problem
             log.warning("%s; nieuwe poging %d/%d", problem.message, attempt, pdok_fetch.ANSWER_ATTEMPTS - 1)
             time.sleep(http.settings().delay(attempt - 1))
         try:
@@ -240,7 +277,7 @@ def _download_one(gm: str, year: int, level: str, report: Callable[[str], None])
             break
         n_empty += feats == []
         if feats == [] and known is None and level != "gemeente":
-            known = pdok_fetch.gemeente_known(gm, year)       # unknown gemeente: no need to ask again
+            known = pdok_fetch.gemeente_known(gm, year)  # unknown gemeente: no need to ask again
         if known is False:
             break
     if problem is not None:
@@ -249,20 +286,30 @@ def _download_one(gm: str, year: int, level: str, report: Callable[[str], None])
                 f"PDOK heeft geen {COLLECTION[level]} voor {gm} in {year} ({url}): de gemeente staat niet in de "
                 f"PDOK-gemeenten van {year}. Controleer de gemeentecode en het jaar (gemeentelijke herindeling?).",
                 f"PDOK has no {COLLECTION[level]} for {gm} in {year} ({url}): the gemeente is not in PDOK's "
-                f"gemeenten of {year}. Check the gemeente code and the year (municipal merger?).")
+                f"gemeenten of {year}. Check the gemeente code and the year (municipal merger?).",
+            )
         if feats == []:
             problem = bad_answer(
                 f"PDOK gaf {n_empty} keer 0 {COLLECTION[level]} voor {gm} in {year} ({url}), terwijl "
                 f"{gm} in de PDOK-gemeenten van {year} staat. Dat antwoord is niet bewaard; probeer later opnieuw.",
                 f"PDOK answered 0 {COLLECTION[level]} for {gm} in {year} {n_empty} time(s) ({url}), although "
-                f"{gm} is in PDOK's gemeenten of {year}. That answer was not stored; try again later.", url)
+                f"{gm} is in PDOK's gemeenten of {year}. That answer was not stored; try again later.",
+                url,
+            )
         raise problem
-    assert feats is not None, url                      # no problem left: the last answer passed the checks
+    assert feats is not None, url  # no problem left: the last answer passed the checks
     frame = to_frame(feats, [gm], year, level, url)
     frame.attrs = {
-        "source": {"table_id": f"wijken-en-buurten-{year}/{COLLECTION[level]}", "year": year, "url": url,
-                   "modified": info.pop("timestamp"), "fetched_at": http.utc_now_iso(),
-                   "from_cache": False, "stale": False, "age_days": 0.0},
+        "source": {
+            "table_id": f"wijken-en-buurten-{year}/{COLLECTION[level]}",
+            "year": year,
+            "url": url,
+            "modified": info.pop("timestamp"),
+            "fetched_at": http.utc_now_iso(),
+            "from_cache": False,
+            "stale": False,
+            "age_days": 0.0,
+        },
         "geometry": frame.attrs["geometry"],
         "paging": {gm: info, "page_limit": pdok_fetch.PAGE_LIMIT},
     }
@@ -276,11 +323,16 @@ def _all_missing(codes: list[str], errors: dict[str, StapelkaartError], year: in
     nl = " ".join(f"{gm}: {exc.message}" for gm, exc in errors.items())
     en = " ".join(f"{gm}: {exc.message_en}" for gm, exc in errors.items())
     if all(isinstance(e, _GemeenteAbsent) for e in errors.values()):
-        return UserInputError(f"Geen grenzen ({COLLECTION[level]}, {year}) voor {', '.join(codes)}. {nl}",
-                              f"No boundaries ({COLLECTION[level]}, {year}) for {', '.join(codes)}. {en}")
+        return UserInputError(
+            f"Geen grenzen ({COLLECTION[level]}, {year}) voor {', '.join(codes)}. {nl}",
+            f"No boundaries ({COLLECTION[level]}, {year}) for {', '.join(codes)}. {en}",
+        )
     first = next(e for e in errors.values() if isinstance(e, FetchError))
-    err = FetchError(f"Geen grenzen ({COLLECTION[level]}, {year}) voor {', '.join(codes)}. {nl}",
-                     f"No boundaries ({COLLECTION[level]}, {year}) for {', '.join(codes)}. {en}", url=first.url)
+    err = FetchError(
+        f"Geen grenzen ({COLLECTION[level]}, {year}) voor {', '.join(codes)}. {nl}",
+        f"No boundaries ({COLLECTION[level]}, {year}) for {', '.join(codes)}. {en}",
+        url=first.url,
+    )
     err.transient = getattr(first, "transient", False)  # type: ignore[attr-defined]
     err.status = getattr(first, "status", None)  # type: ignore[attr-defined]
     return err

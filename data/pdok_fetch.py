@@ -14,13 +14,14 @@ from data import http
 from data.pdok_check import check_page, check_total
 from data.pdok_service import COLLECTION, CRS_RD_URI, items_url
 
-PAGE_LIMIT = 1000            # the service caps ``limit`` at 1 000 without saying so
-MAX_PAGES = 500              # per gemeente; Amsterdam buurten need 1 page of 1 000 (or 6 of 100)
-ANSWER_ATTEMPTS = 2         # an impossible answer (empty, short, foreign features) is asked once more
+PAGE_LIMIT = 1000  # the service caps ``limit`` at 1 000 without saying so
+MAX_PAGES = 500  # per gemeente; Amsterdam buurten need 1 page of 1 000 (or 6 of 100)
+ANSWER_ATTEMPTS = 2  # an impossible answer (empty, short, foreign features) is asked once more
 
 
-def fetch_features(url: str, gm: str | None, level: str, year: int, report: Callable[[str], None]
-                   ) -> tuple[list[dict], dict]:
+def fetch_features(
+    url: str, gm: str | None, level: str, year: int, report: Callable[[str], None]
+) -> tuple[list[dict], dict]:
     """All features of one gemeente (``gm=None``: of the whole collection), following ``next`` links; checks
     CRS header and totals. Returns the features and ``{pages, features, number_matched, timestamp}``."""
     params = {"f": "json", "limit": PAGE_LIMIT, "crs": CRS_RD_URI}
@@ -31,8 +32,9 @@ def fetch_features(url: str, gm: str | None, level: str, year: int, report: Call
     pages = returned_sum = 0
     number_matched: int | None = None
     timestamp = None
-    responses = http.iter_responses(url, params, http.ogc_next_link, max_pages=MAX_PAGES,
-                                    what=f"de {COLLECTION[level]} van {gm_text}")
+    responses = http.iter_responses(
+        url, params, http.ogc_next_link, max_pages=MAX_PAGES, what=f"de {COLLECTION[level]} van {gm_text}"
+    )
     while True:
         try:
             resp = next(responses)
@@ -44,7 +46,8 @@ def fetch_features(url: str, gm: str | None, level: str, year: int, report: Call
                     f"Grenzen voor {year} niet beschikbaar bij PDOK ({url} gaf 404). Kies een jaar waarvoor de "
                     "Wijk- en Buurtkaart bestaat (bijv. 2024).",
                     f"Boundaries for {year} are not available from PDOK ({url} answered 404). Choose a year for "
-                    "which the Wijk- en Buurtkaart exists (e.g. 2024).") from exc
+                    "which the Wijk- en Buurtkaart exists (e.g. 2024).",
+                ) from exc
             raise
         pages += 1
         page = resp.data
@@ -56,8 +59,12 @@ def fetch_features(url: str, gm: str | None, level: str, year: int, report: Call
         features.extend(batch)
         report(f"{COLLECTION[level]} {gm_text}: {len(features)} objecten, pagina {pages}")
     check_total(len(features), number_matched, returned_sum, level, gm_text, url)
-    return features, {"pages": pages, "features": len(features), "number_matched": number_matched,
-                      "timestamp": timestamp}
+    return features, {
+        "pages": pages,
+        "features": len(features),
+        "number_matched": number_matched,
+        "timestamp": timestamp,
+    }
 
 
 def gemeente_known(gm: str, year: int) -> bool:

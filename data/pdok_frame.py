@@ -72,8 +72,9 @@ def to_frame(features: list[dict], codes: list[str] | None, year: int, level: st
     code_prop, name_prop = CODE_PROPERTY[level], NAME_PROPERTY[level]
     props = pd.DataFrame([f.get("properties") or {} for f in features])
     if code_prop not in props.columns:
-        raise FetchError(f"PDOK-objecten zonder '{code_prop}' ({url}).", f"PDOK features without '{code_prop}' ({url}).",
-                         url=url)
+        raise FetchError(
+            f"PDOK-objecten zonder '{code_prop}' ({url}).", f"PDOK features without '{code_prop}' ({url}).", url=url
+        )
     geoms = _geometries(features)
     region = props[code_prop].map(lambda v: None if v is None else str(v).strip())
     gm = region.map(lambda c: None if c is None else gemeente_of(c))
@@ -94,13 +95,17 @@ def to_frame(features: list[dict], codes: list[str] | None, year: int, level: st
     if empty_codes:
         log.warning("%d grenzen zonder (vlak)geometrie: %s", len(empty_codes), empty_codes[:5])
 
-    out = pd.DataFrame({
-        "code": region.astype(object),
-        "level": level,
-        "name": props[name_prop].map(lambda v: None if v is None else str(v).strip()) if name_prop in props else None,
-        "gemeente_code": region.map(gemeente_of),
-        "year": np.int64(year),
-    })
+    out = pd.DataFrame(
+        {
+            "code": region.astype(object),
+            "level": level,
+            "name": props[name_prop].map(lambda v: None if v is None else str(v).strip())
+            if name_prop in props
+            else None,
+            "gemeente_code": region.map(gemeente_of),
+            "year": np.int64(year),
+        }
+    )
     skip = {code_prop, name_prop} | ({"gemeentecode"} if level == "gemeente" else set())
     extra: dict[str, pd.Series] = {}
     for col in props.columns:
@@ -110,13 +115,17 @@ def to_frame(features: list[dict], codes: list[str] | None, year: int, level: st
         if num is not None:
             extra[col] = num
         else:
-            extra[col] = props[col].map(
-                lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)).astype(object)
+            extra[col] = (
+                props[col]
+                .map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+                .astype(object)
+            )
     out = pd.concat([out, pd.DataFrame(extra, index=out.index)], axis=1)
     frame = gpd.GeoDataFrame(out, geometry=gs.values, crs=RD_NEW)
     frame = frame.sort_values("code", kind="stable").reset_index(drop=True)
-    frame.attrs = {"geometry": {"repaired": len(repaired_codes), "repaired_codes": repaired_codes[:50],
-                                "empty_codes": empty_codes}}
+    frame.attrs = {
+        "geometry": {"repaired": len(repaired_codes), "repaired_codes": repaired_codes[:50], "empty_codes": empty_codes}
+    }
     return frame
 
 
@@ -124,38 +133,68 @@ def attribute_frame(features: list[dict], year: int, url: str) -> pd.DataFrame:
     """Land features of the gemeenten collection as a tidy attribute frame (see data.pdok.load_gemeente_attributes)."""
     props = pd.DataFrame([f.get("properties") or {} for f in features])
     if "gemeentecode" not in props.columns:
-        raise FetchError(f"PDOK-objecten zonder 'gemeentecode' ({url}).", f"PDOK features without 'gemeentecode' ({url}).",
-                         url=url)
-    water = props["water"].map(lambda v: str(v).strip().upper() if v is not None else "") \
-        if "water" in props.columns else pd.Series("", index=props.index)
+        raise FetchError(
+            f"PDOK-objecten zonder 'gemeentecode' ({url}).", f"PDOK features without 'gemeentecode' ({url}).", url=url
+        )
+    water = (
+        props["water"].map(lambda v: str(v).strip().upper() if v is not None else "")
+        if "water" in props.columns
+        else pd.Series("", index=props.index)
+    )
     land = (water != "JA").to_numpy()
     n_water = int((~land).sum())
     props = props[land].reset_index(drop=True)
     code = props["gemeentecode"].map(lambda v: None if v is None else str(v).strip())
     if code.isna().any():
-        raise FetchError(f"PDOK-gemeente zonder gemeentecode ({url}).", f"PDOK gemeente without a gemeentecode ({url}).",
-                         url=url)
+        raise FetchError(
+            f"PDOK-gemeente zonder gemeentecode ({url}).", f"PDOK gemeente without a gemeentecode ({url}).", url=url
+        )
     if code.duplicated().any():
         dup = code[code.duplicated()].iloc[0]
-        raise FetchError(f"PDOK leverde {dup} twee keer als land-object ({url}); probeer opnieuw.",
-                         f"PDOK delivered {dup} twice as a land feature ({url}); try again.", url=url)
-    out = pd.DataFrame({
-        "code": code.astype(object), "level": "gemeente",
-        "name": props["gemeentenaam"].map(lambda v: None if v is None else str(v).strip())
-        if "gemeentenaam" in props.columns else None,
-        "gemeente_code": code.astype(object), "year": np.int64(year)})
+        raise FetchError(
+            f"PDOK leverde {dup} twee keer als land-object ({url}); probeer opnieuw.",
+            f"PDOK delivered {dup} twice as a land feature ({url}); try again.",
+            url=url,
+        )
+    out = pd.DataFrame(
+        {
+            "code": code.astype(object),
+            "level": "gemeente",
+            "name": props["gemeentenaam"].map(lambda v: None if v is None else str(v).strip())
+            if "gemeentenaam" in props.columns
+            else None,
+            "gemeente_code": code.astype(object),
+            "year": np.int64(year),
+        }
+    )
     extra: dict[str, pd.Series] = {}
     for col in props.columns:
         if col in ("gemeentecode", "gemeentenaam"):
             continue
         num = _as_numbers(props[col])
-        extra[col] = num if num is not None else props[col].map(
-            lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)).astype(object)
+        extra[col] = (
+            num
+            if num is not None
+            else props[col]
+            .map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+            .astype(object)
+        )
     out = pd.concat([out, pd.DataFrame(extra, index=out.index)], axis=1)
     out = out.sort_values("code", kind="stable").reset_index(drop=True)
-    out.attrs = {"source": {"table_id": f"wijken-en-buurten-{year}/gemeenten", "year": year, "url": url,
-                            "modified": None, "fetched_at": http.utc_now_iso(), "from_cache": False, "stale": False,
-                            "age_days": 0.0, "n_gemeenten": len(out), "n_water": n_water}}
+    out.attrs = {
+        "source": {
+            "table_id": f"wijken-en-buurten-{year}/gemeenten",
+            "year": year,
+            "url": url,
+            "modified": None,
+            "fetched_at": http.utc_now_iso(),
+            "from_cache": False,
+            "stale": False,
+            "age_days": 0.0,
+            "n_gemeenten": len(out),
+            "n_water": n_water,
+        }
+    }
     return out
 
 
@@ -170,28 +209,44 @@ def combine(frames: list[gpd.GeoDataFrame], year: int, level: str) -> gpd.GeoDat
     out = out.sort_values("code", kind="stable").reset_index(drop=True)
     sources = [f.attrs.get("source") or {} for f in frames]
     ages = [a for a in (s.get("age_days") for s in sources) if a is not None]
-    source = {"table_id": f"wijken-en-buurten-{year}/{COLLECTION[level]}", "year": year, "url": items_url(year, level),
-              "modified": max((s["modified"] for s in sources if s.get("modified")), default=None),
-              "fetched_at": min((s["fetched_at"] for s in sources if s.get("fetched_at")), default=None),
-              "from_cache": all(s.get("from_cache") for s in sources),
-              "stale": any(s.get("stale") for s in sources), "age_days": max(ages) if ages else None}
+    source = {
+        "table_id": f"wijken-en-buurten-{year}/{COLLECTION[level]}",
+        "year": year,
+        "url": items_url(year, level),
+        "modified": max((s["modified"] for s in sources if s.get("modified")), default=None),
+        "fetched_at": min((s["fetched_at"] for s in sources if s.get("fetched_at")), default=None),
+        "from_cache": all(s.get("from_cache") for s in sources),
+        "stale": any(s.get("stale") for s in sources),
+        "age_days": max(ages) if ages else None,
+    }
     errors = [s for s in sources if s.get("error")]
     if errors:
-        source.update(error=" ".join(s["error"] for s in errors), error_en=" ".join(s.get("error_en", "") for s in errors))
+        source.update(
+            error=" ".join(s["error"] for s in errors), error_en=" ".join(s.get("error_en", "") for s in errors)
+        )
     notices = [n for s in sources for n in s.get("notices") or ()]
-    if notices:        # e.g. "kan geen nieuwe gegevens opslaan" (data.pdok_store.store): each text once
-        source.update(not_stored=any(s.get("not_stored") for s in sources),
-                      notices=[n for i, n in enumerate(notices) if n["nl"] not in {m["nl"] for m in notices[:i]}])
+    if notices:  # e.g. "kan geen nieuwe gegevens opslaan" (data.pdok_store.store): each text once
+        source.update(
+            not_stored=any(s.get("not_stored") for s in sources),
+            notices=[n for i, n in enumerate(notices) if n["nl"] not in {m["nl"] for m in notices[:i]}],
+        )
     refused = [s["refused"] for s in sources if s.get("refused")]
     if refused:
-        source["refused"] = {"rows_new": sum(r["rows_new"] for r in refused),
-                             "rows_kept": sum(r["rows_kept"] for r in refused)}
+        source["refused"] = {
+            "rows_new": sum(r["rows_new"] for r in refused),
+            "rows_kept": sum(r["rows_kept"] for r in refused),
+        }
     geo = [f.attrs.get("geometry") or {} for f in frames]
     paging: dict[str, Any] = {"page_limit": pdok_fetch.PAGE_LIMIT}
     for f in frames:
         paging.update({k: v for k, v in (f.attrs.get("paging") or {}).items() if k != "page_limit"})
-    out.attrs = {"source": source, "paging": paging,
-                 "geometry": {"repaired": sum(g.get("repaired", 0) for g in geo),
-                              "repaired_codes": [c for g in geo for c in g.get("repaired_codes", [])][:50],
-                              "empty_codes": [c for g in geo for c in g.get("empty_codes", [])]}}
+    out.attrs = {
+        "source": source,
+        "paging": paging,
+        "geometry": {
+            "repaired": sum(g.get("repaired", 0) for g in geo),
+            "repaired_codes": [c for g in geo for c in g.get("repaired_codes", [])][:50],
+            "empty_codes": [c for g in geo for c in g.get("empty_codes", [])],
+        },
+    }
     return out

@@ -38,8 +38,9 @@ NATIONAL_FROM = 40
 NATIONAL_LEVELS = ("wijk", "buurt")
 
 
-def load_boundaries_national(year: int, level: str, *, refresh: bool = False,
-                             progress: Progress | None = None, allow_fewer: bool = False) -> gpd.GeoDataFrame:
+def load_boundaries_national(
+    year: int, level: str, *, refresh: bool = False, progress: Progress | None = None, allow_fewer: bool = False
+) -> gpd.GeoDataFrame:
     """Every ``level`` (``wijk``/``buurt``) boundary of the Netherlands in ``year``, EPSG:28992.
 
     Columns as :func:`data.pdok.load_boundaries`. ``attrs["source"]`` as there (``from_cache``, ``stale``,
@@ -48,8 +49,10 @@ def load_boundaries_national(year: int, level: str, *, refresh: bool = False,
     """
     level = normalise_level(level)
     if level not in NATIONAL_LEVELS:
-        raise UserInputError(f"Landelijke grenzen alleen voor wijken of buurten, niet voor '{level}'.",
-                             f"National boundaries only for wijken or buurten, not for '{level}'.")
+        raise UserInputError(
+            f"Landelijke grenzen alleen voor wijken of buurten, niet voor '{level}'.",
+            f"National boundaries only for wijken or buurten, not for '{level}'.",
+        )
     year = check_year(year)
     key = boundaries_key(year, level, None)
     if not refresh:
@@ -62,14 +65,22 @@ def load_boundaries_national(year: int, level: str, *, refresh: bool = False,
         if getattr(exc, "transient", False):
             kept = fallback(key)
             if kept is not None:
-                log.warning("PDOK gaf geen bruikbare landelijke %s (%s); gecachte grenzen worden gebruikt",
-                            COLLECTION[level], exc.url)
+                log.warning(
+                    "PDOK gaf geen bruikbare landelijke %s (%s); gecachte grenzen worden gebruikt",
+                    COLLECTION[level],
+                    exc.url,
+                )
                 stale = from_cache(kept, stale=True)
                 stale.attrs["source"].update(error=exc.message, error_en=exc.message_en)
                 return stale
         raise
-    return store_versioned(key, frame, allow_fewer=allow_fewer, what=f"{COLLECTION[level]} van Nederland",
-                           what_en=f"{COLLECTION[level]} of the Netherlands")
+    return store_versioned(
+        key,
+        frame,
+        allow_fewer=allow_fewer,
+        what=f"{COLLECTION[level]} van Nederland",
+        what_en=f"{COLLECTION[level]} of the Netherlands",
+    )
 
 
 def _download(year: int, level: str, progress: Progress | None) -> gpd.GeoDataFrame:
@@ -81,7 +92,7 @@ def _download(year: int, level: str, progress: Progress | None) -> gpd.GeoDataFr
 
     problem: FetchError | None = None
     for attempt in range(pdok_fetch.ANSWER_ATTEMPTS):
-        if attempt and problem is not None:       # a retry always follows a problem
+        if attempt and problem is not None:  # a retry always follows a problem
             log.warning("%s; nieuwe poging %d/%d", problem.message, attempt, pdok_fetch.ANSWER_ATTEMPTS - 1)
             time.sleep(http.settings().delay(attempt - 1))
         try:
@@ -101,17 +112,25 @@ def _download(year: int, level: str, progress: Progress | None) -> gpd.GeoDataFr
     if progress is not None:
         progress(1.0, "Grenzen opgehaald")
     frame.attrs = {
-        "source": {"table_id": f"wijken-en-buurten-{year}/{COLLECTION[level]}", "year": year, "url": url,
-                   "modified": info.pop("timestamp"), "fetched_at": http.utc_now_iso(),
-                   "from_cache": False, "stale": False, "age_days": 0.0},
+        "source": {
+            "table_id": f"wijken-en-buurten-{year}/{COLLECTION[level]}",
+            "year": year,
+            "url": url,
+            "modified": info.pop("timestamp"),
+            "fetched_at": http.utc_now_iso(),
+            "from_cache": False,
+            "stale": False,
+            "age_days": 0.0,
+        },
         "geometry": frame.attrs["geometry"],
         "paging": {"NL": info, "page_limit": pdok_fetch.PAGE_LIMIT},
     }
     return frame
 
 
-def load_boundaries_each(gemeenten: Sequence[str], year: int, level: str, *,
-                         refresh: bool = False) -> tuple[gpd.GeoDataFrame | None, dict[str, str]]:
+def load_boundaries_each(
+    gemeenten: Sequence[str], year: int, level: str, *, refresh: bool = False
+) -> tuple[gpd.GeoDataFrame | None, dict[str, str]]:
     """Boundaries of many gemeenten (e.g. all of the Netherlands): (the boundaries that could be loaded, or None
     when none could; ``{gemeente: reason}`` for those that could not). A gemeente without boundaries never hides
     the others. ``NATIONAL_FROM`` or more gemeenten at wijk/buurt level: from :func:`load_boundaries_national`
@@ -122,7 +141,7 @@ def load_boundaries_each(gemeenten: Sequence[str], year: int, level: str, *,
     if len(codes) >= NATIONAL_FROM and level in NATIONAL_LEVELS:
         try:
             nat = load_boundaries_national(year, level, refresh=refresh)
-        except FetchError as exc:      # per gemeente below: their own cache entries may still be there
+        except FetchError as exc:  # per gemeente below: their own cache entries may still be there
             log.warning("Landelijke grenzen niet beschikbaar (%s); per gemeente geprobeerd", exc.message)
         else:
             part = nat[nat["gemeente_code"].isin(codes)].reset_index(drop=True)
@@ -130,9 +149,14 @@ def load_boundaries_each(gemeenten: Sequence[str], year: int, level: str, *,
             present = set(part["gemeente_code"])
             coll = COLLECTION[level]
             absent = [gm for gm in codes if gm not in present]
-            missing = {gm: f"De landelijke PDOK-collectie {coll} van {year} heeft geen {coll} van {gm}." for gm in absent}
-            part.attrs.update(missing=missing, missing_kind={gm: "absent" for gm in absent}, missing_en={
-                gm: f"PDOK's national {coll} collection of {year} has no {coll} of {gm}." for gm in absent})
+            missing = {
+                gm: f"De landelijke PDOK-collectie {coll} van {year} heeft geen {coll} van {gm}." for gm in absent
+            }
+            part.attrs.update(
+                missing=missing,
+                missing_kind={gm: "absent" for gm in absent},
+                missing_en={gm: f"PDOK's national {coll} collection of {year} has no {coll} of {gm}." for gm in absent},
+            )
             return (part if len(part) else None), missing
     try:
         gdf = pdok.load_boundaries(codes, year, level, refresh=refresh)

@@ -35,6 +35,8 @@ def check_year(year: object) -> int:
     except (TypeError, ValueError):
         value = -1
     if value != year or not 2000 <= value <= 2100:
-        raise UserInputError(f"Jaar '{year}' is ongeldig; gebruik een jaartal zoals 2024.",
-                             f"Year '{year}' is invalid; use a year such as 2024.")
+        raise UserInputError(
+            f"Jaar '{year}' is ongeldig; gebruik een jaartal zoals 2024.",
+            f"Year '{year}' is invalid; use a year such as 2024.",
+        )
     return value

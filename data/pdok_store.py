@@ -29,15 +29,22 @@ def from_cache(hit: tuple[pd.DataFrame, dict], *, stale: bool) -> gpd.GeoDataFra
     attrs = dict(frame.attrs)
     source = dict(attrs.get("source") or {})
     age = cache.age_days(manifest)
-    source.update({"from_cache": True, "stale": stale, "age_days": None if age is None else round(age, 3),
-                   "fetched_at": manifest.get("fetched_at")})
+    source.update(
+        {
+            "from_cache": True,
+            "stale": stale,
+            "age_days": None if age is None else round(age, 3),
+            "fetched_at": manifest.get("fetched_at"),
+        }
+    )
     attrs["source"] = source
     frame.attrs = attrs
     return frame
 
 
-def store_versioned(key: cache.CacheKey, frame: gpd.GeoDataFrame, *, allow_fewer: bool, what: str,
-                    what_en: str) -> gpd.GeoDataFrame:
+def store_versioned(
+    key: cache.CacheKey, frame: gpd.GeoDataFrame, *, allow_fewer: bool, what: str, what_en: str
+) -> gpd.GeoDataFrame:
     """Cache ``frame`` as a kept version of ``key`` (data.cache versions, as the KWB tables; one version per
     distinct content, a refresh with the same features only renews ``fetched_at``) and return it,
     unless it has fewer features than the current version (or, when the current manifest is gone, the largest
@@ -52,16 +59,21 @@ def store_versioned(key: cache.CacheKey, frame: gpd.GeoDataFrame, *, allow_fewer
         out.attrs["source"].update(
             refused={"rows_new": n_new, "rows_kept": n_kept},
             error=f"PDOK leverde nu {n_new} {what}, de bewaarde versie heeft er {n_kept}; de bewaarde versie blijft "
-                  "in gebruik (alleen een beheerder kan de kleinere versie bevestigen).",
+            "in gebruik (alleen een beheerder kan de kleinere versie bevestigen).",
             error_en=f"PDOK now delivered {n_new} {what_en}, the kept version has {n_kept}; the kept version stays in "
-                     "use (only an administrator can confirm the smaller version).")
+            "use (only an administrator can confirm the smaller version).",
+        )
         return out
     src = frame.attrs["source"]
     # PDOK's timeStamp is the time of the answer, not of the data: as the version's "modified" it would make
     # every refresh a new version of the same content. The version is the content (sha256); the timeStamp
     # stays in attrs["source"]["modified"].
-    manifest = store(key, frame, {"source_url": src["url"], "table_id": src["table_id"], "modified": None,
-                                  "fetched_at": src["fetched_at"]}, keep_versions=True)
+    manifest = store(
+        key,
+        frame,
+        {"source_url": src["url"], "table_id": src["table_id"], "modified": None, "fetched_at": src["fetched_at"]},
+        keep_versions=True,
+    )
     src["fetched_at"] = manifest["fetched_at"]
     src["version"] = manifest.get("version")
     return frame
@@ -81,8 +93,9 @@ def store(key: cache.CacheKey, frame: pd.DataFrame, manifest: dict, **kw) -> dic
     return manifest
 
 
-def fallback(key: cache.CacheKey, year: int | None = None, level: str | None = None,
-              gm: str | None = None) -> tuple[pd.DataFrame, dict] | None:
+def fallback(
+    key: cache.CacheKey, year: int | None = None, level: str | None = None, gm: str | None = None
+) -> tuple[pd.DataFrame, dict] | None:
     """The current intact entry of ``key``, else its kept version with the most features (newest first on a tie),
     else (``gm`` given) that gemeente's rows of any other intact boundaries entry of the same year and level
     (an older multi-gemeente entry, e.g. from a snapshot, or the national one)."""
@@ -101,8 +114,13 @@ def fallback(key: cache.CacheKey, year: int | None = None, level: str | None = N
         return None
     for entry in cache.iter_ok("boundaries"):
         k = entry.key
-        if k is None or k == key or k.year != year or k.level != level or \
-                (k.gemeenten != "NL" and gm not in k.gemeenten):
+        if (
+            k is None
+            or k == key
+            or k.year != year
+            or k.level != level
+            or (k.gemeenten != "NL" and gm not in k.gemeenten)
+        ):
             continue
         other = cache.get(k)
         if other is not None and "gemeente_code" in other[0].columns:

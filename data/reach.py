@@ -47,21 +47,33 @@ def reachable(base_url: str, timeout: float = DEFAULT_TIMEOUT) -> Reach:
     host = urlsplit(url).netloc or url
     t0 = time.monotonic()
     try:
-        with requests.get(url, timeout=(timeout, timeout), stream=True, allow_redirects=False,
-                          headers={"User-Agent": http.USER_AGENT}) as resp:
+        with requests.get(
+            url, timeout=(timeout, timeout), stream=True, allow_redirects=False, headers={"User-Agent": http.USER_AGENT}
+        ) as resp:
             status = resp.status_code
     except requests.Timeout:
-        return Reach(False, url, time.monotonic() - t0, None,
-                     f"{host} gaf binnen {timeout:g} s geen antwoord",
-                     f"{host} did not answer within {timeout:g} s")
+        return Reach(
+            False,
+            url,
+            time.monotonic() - t0,
+            None,
+            f"{host} gaf binnen {timeout:g} s geen antwoord",
+            f"{host} did not answer within {timeout:g} s",
+        )
     except requests.ConnectionError as exc:
         dns = "resolve" in str(exc).lower() or "name or service" in str(exc).lower()
-        return Reach(False, url, time.monotonic() - t0, None,
-                     f"{host} is niet te bereiken ({'onbekende naam: geen internet?' if dns else 'geen verbinding'})",
-                     f"{host} cannot be reached ({'unknown name: no internet?' if dns else 'no connection'})")
-    except requests.RequestException as exc:   # an invalid URL and the like: not reachable, said plainly
-        return Reach(False, url, time.monotonic() - t0, None, f"{host}: {type(exc).__name__}",
-                     f"{host}: {type(exc).__name__}")
+        return Reach(
+            False,
+            url,
+            time.monotonic() - t0,
+            None,
+            f"{host} is niet te bereiken ({'onbekende naam: geen internet?' if dns else 'geen verbinding'})",
+            f"{host} cannot be reached ({'unknown name: no internet?' if dns else 'no connection'})",
+        )
+    except requests.RequestException as exc:  # an invalid URL and the like: not reachable, said plainly
+        return Reach(
+            False, url, time.monotonic() - t0, None, f"{host}: {type(exc).__name__}", f"{host}: {type(exc).__name__}"
+        )
     return Reach(True, url, time.monotonic() - t0, status)
 
 

@@ -21,8 +21,11 @@ from data.pdok import load_boundaries
 
 def cached_dates(kind: str, year: int) -> list[str]:
     """fetched_at dates (YYYY-MM-DD) of the usable cache entries of ``kind`` for ``year``."""
-    return [str(e.manifest.get("fetched_at", "?"))[:10] for e in cache.iter_ok(kind)
-            if e.key is not None and e.key.year == year]
+    return [
+        str(e.manifest.get("fetched_at", "?"))[:10]
+        for e in cache.iter_ok(kind)
+        if e.key is not None and e.key.year == year
+    ]
 
 
 #: Label of the selection's KWB step in ``done`` (Gegevens: was CBS reached, so can "no new version" be said?).
@@ -30,9 +33,14 @@ def kwb_label(year: int) -> str:
     return f"KWB {year}"
 
 
-def refresh_selection(gemeenten: Sequence[str], year: int, levels: Sequence[str],
-                      progress: Callable[[float, str], None], *,
-                      allow_fewer: bool = False) -> tuple[list[str], list[str]]:
+def refresh_selection(
+    gemeenten: Sequence[str],
+    year: int,
+    levels: Sequence[str],
+    progress: Callable[[float, str], None],
+    *,
+    allow_fewer: bool = False,
+) -> tuple[list[str], list[str]]:
     """Fetch again, reporting progress 0..1. Returns (done, stale): what was fetched, and the fetched_at dates
     of cached copies that had to be kept because the service did not answer (loaders then mark them ``stale``).
     After a service's first failure its remaining steps are not tried (each would wait out its own retries and
@@ -42,16 +50,16 @@ def refresh_selection(gemeenten: Sequence[str], year: int, levels: Sequence[str]
     An answer with fewer rows than the kept copy replaces nothing (FewerRowsError, raised after the other steps,
     naming both counts and what else was refreshed) unless ``allow_fewer``: the administrator's confirmation."""
     done, stale, errors, refused = [], [], [], []
-    down: set[str] = set()          # "kwb" (CBS) / "boundaries" (PDOK) after their first failure
+    down: set[str] = set()  # "kwb" (CBS) / "boundaries" (PDOK) after their first failure
     steps = 2 + len(levels)
 
     def note(load, what, kind):
-        if kind in down:            # this service is down: its other steps keep their cached copy, no more waiting
+        if kind in down:  # this service is down: its other steps keep their cached copy, no more waiting
             stale.extend(cached_dates(kind, year))
             return
         try:
             frame = load()
-        except FewerRowsError as exc:   # the kept copy stays current; the other steps still run
+        except FewerRowsError as exc:  # the kept copy stays current; the other steps still run
             refused.append(exc)
             return
         except FetchError as exc:
@@ -60,16 +68,25 @@ def refresh_selection(gemeenten: Sequence[str], year: int, levels: Sequence[str]
             stale.extend(cached_dates(kind, year))
             return
         src = frame.attrs.get("source", {})
-        if src.get("stale"):        # fetching failed and the cached copy came back: the service is down as well
+        if src.get("stale"):  # fetching failed and the cached copy came back: the service is down as well
             down.add(kind)
             stale.append(str(src.get("fetched_at", "?"))[:10])
         else:
             done.append(what)
 
     progress(0.0, f"KWB {year}")
-    note(lambda: load_kwb(list(gemeenten), year, levels=LEVELS, refresh=True,
-                          progress=lambda n, total, label: progress(0.5 / steps, f"{label}: {n}"),
-                          allow_fewer=allow_fewer), kwb_label(year), "kwb")
+    note(
+        lambda: load_kwb(
+            list(gemeenten),
+            year,
+            levels=LEVELS,
+            refresh=True,
+            progress=lambda n, total, label: progress(0.5 / steps, f"{label}: {n}"),
+            allow_fewer=allow_fewer,
+        ),
+        kwb_label(year),
+        "kwb",
+    )
     progress(1 / steps, f"KWB {year} Nederland")
     note(lambda: load_kwb_national(year, "wijk", refresh=True, allow_fewer=allow_fewer), f"KWB {year} NL", "kwb")
     for i, lv in enumerate(levels):
@@ -92,18 +109,33 @@ def freshness_table() -> pd.DataFrame:
     rows = []
     for e in cache.list_entries():
         k = e.key
-        rows.append({"kind": k.kind if k else e.slug, "year": k.year if k else None, "level": k.level if k else None,
-                     "gemeenten": (k.gemeenten if isinstance(k.gemeenten, str) else ",".join(k.gemeenten)) if k else "",
-                     "fetched_at": str(e.manifest.get("fetched_at", ""))[:19],
-                     "age_days": None if e.age_days is None else round(e.age_days, 1),
-                     "status": e.status, "source": e.manifest.get("source_url", "")})
+        rows.append(
+            {
+                "kind": k.kind if k else e.slug,
+                "year": k.year if k else None,
+                "level": k.level if k else None,
+                "gemeenten": (k.gemeenten if isinstance(k.gemeenten, str) else ",".join(k.gemeenten)) if k else "",
+                "fetched_at": str(e.manifest.get("fetched_at", ""))[:19],
+                "age_days": None if e.age_days is None else round(e.age_days, 1),
+                "status": e.status,
+                "source": e.manifest.get("source_url", ""),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def years_cached(gemeenten: Sequence[str], level: str) -> list[int]:
     """Years whose KWB of (any of) these gemeenten is in the cache."""
-    return sorted({e.key.year for e in cache.iter_ok("kwb") if e.key is not None and e.key.level == level
-                   and e.key.gemeenten != "NL" and set(e.key.gemeenten) & set(gemeenten)})
+    return sorted(
+        {
+            e.key.year
+            for e in cache.iter_ok("kwb")
+            if e.key is not None
+            and e.key.level == level
+            and e.key.gemeenten != "NL"
+            and set(e.key.gemeenten) & set(gemeenten)
+        }
+    )
 
 
 def snapshot_bytes() -> bytes:

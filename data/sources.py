@@ -106,13 +106,17 @@ class Source:
         for m in self.measures:
             if m.id == measure_id:
                 return m
-        raise KeyError(f"{measure_id!r} is not a measure of {self.table_id}; "
-                       f"must be one of: {', '.join(m.id for m in self.measures)}")
+        raise KeyError(
+            f"{measure_id!r} is not a measure of {self.table_id}; "
+            f"must be one of: {', '.join(m.id for m in self.measures)}"
+        )
 
     def citation(self, lang: str = "nl") -> str:
         """``Bron: RIVM Gezondheidsmonitor, Gezondheid per wijk en buurt (CBS 50150NED, dataderden)``."""
         word = "Source" if lang == "en" else "Bron"
-        return f"{word}: {self.publisher}, {self.title.get(lang, self.title['nl'])} (CBS {self.table_id}, {self.service})"
+        return (
+            f"{word}: {self.publisher}, {self.title.get(lang, self.title['nl'])} (CBS {self.table_id}, {self.service})"
+        )
 
 
 def _pct(nl: str, en: str, measure_id: str, *names: str) -> Measure:
@@ -130,31 +134,51 @@ GEZONDHEID = Source(
     service="dataderden",
     title={"nl": "Gezondheid per wijk en buurt", "en": "Health by district and neighbourhood"},
     publisher="RIVM Gezondheidsmonitor Volwassenen en Ouderen",
-    filters=(DimensionFilter("Leeftijd", "20300", "18 jaar of ouder"),
-             DimensionFilter("Marges", "MW00000", "Waarde")),
+    filters=(DimensionFilter("Leeftijd", "20300", "18 jaar of ouder"), DimensionFilter("Marges", "MW00000", "Waarde")),
     period_dimension="Perioden",
     years=(2012, 2016, 2020, 2022, 2024),
     measures=(
-        _pct("Goed ervaren gezondheid", "Good self-rated health", "goed_ervaren_gezondheid",
-             "GoedErvarenGezondheid", "ErvarenGezondheidGoedZeerGoed"),
-        _pct("Eén of meer langdurige aandoeningen", "One or more chronic conditions",
-             "langdurige_aandoeningen", "EenOfMeerLangdurigeAandoeningen"),
+        _pct(
+            "Goed ervaren gezondheid",
+            "Good self-rated health",
+            "goed_ervaren_gezondheid",
+            "GoedErvarenGezondheid",
+            "ErvarenGezondheidGoedZeerGoed",
+        ),
+        _pct(
+            "Eén of meer langdurige aandoeningen",
+            "One or more chronic conditions",
+            "langdurige_aandoeningen",
+            "EenOfMeerLangdurigeAandoeningen",
+        ),
         _pct("Eenzaam", "Lonely", "eenzaamheid", "Eenzaam", "Eenzaamheid"),
-        _pct("(Zeer) ernstig eenzaam", "(Very) severely lonely", "ernstig_eenzaam",
-             "ErnstigZeerErnstigEenzaam", "SterkEenzaam"),
+        _pct(
+            "(Zeer) ernstig eenzaam",
+            "(Very) severely lonely",
+            "ernstig_eenzaam",
+            "ErnstigZeerErnstigEenzaam",
+            "SterkEenzaam",
+        ),
         _pct("Beperkt vanwege gezondheid", "Limited by health", "beperkt_gezondheid", "BeperktVanwegeGezondheid"),
-        _pct("Hoog risico op angst of depressie", "High risk of anxiety or depression", "risico_angst_depressie",
-             "HoogRisicoOpAngstOfDepressie"),
+        _pct(
+            "Hoog risico op angst of depressie",
+            "High risk of anxiety or depression",
+            "risico_angst_depressie",
+            "HoogRisicoOpAngstOfDepressie",
+        ),
         _pct("Moeite met rondkomen", "Difficulty making ends meet", "moeite_met_rondkomen", "MoeiteMetRondkomen"),
         _pct("Mantelzorger", "Informal carer", "mantelzorger", "Mantelzorger"),
-        _pct("Ernstig overgewicht", "Obesity", "ernstig_overgewicht", "ErnstigOvergewicht",
-             "ErnstigOvergewichtObesitas"),
+        _pct(
+            "Ernstig overgewicht", "Obesity", "ernstig_overgewicht", "ErnstigOvergewicht", "ErnstigOvergewichtObesitas"
+        ),
         _pct("Rookt", "Smokes", "roker", "Roker", "RooktTabak"),
     ),
-    note={"nl": "Modelschattingen voor kleine gebieden (RIVM), geen tellingen: per buurt geschat uit de "
-                "Gezondheidsmonitor-enquête met een statistisch model.",
-          "en": "Small-area model estimates (RIVM), not counts: estimated per neighbourhood from the Health "
-                "Monitor survey with a statistical model."},
+    note={
+        "nl": "Modelschattingen voor kleine gebieden (RIVM), geen tellingen: per buurt geschat uit de "
+        "Gezondheidsmonitor-enquête met een statistisch model.",
+        "en": "Small-area model estimates (RIVM), not counts: estimated per neighbourhood from the Health "
+        "Monitor survey with a statistical model.",
+    },
 )
 
 #: CBS Kerncijfers wijken en buurten 2024 (the KWB loader data.cbs resolves all its topics itself; the
@@ -166,12 +190,24 @@ KWB_2024 = Source(
     title={"nl": "Kerncijfers wijken en buurten 2024", "en": "Key figures districts and neighbourhoods 2024"},
     publisher="CBS",
     measures=(
-        Measure("aantal_inwoners", ("AantalInwoners",), {"nl": "Aantal inwoners", "en": "Inhabitants"},
-                {"nl": "aantal", "en": "number"}),
-        Measure("k_0_tot_15_jaar", ("k_0Tot15Jaar",), {"nl": "0 tot 15 jaar", "en": "Aged 0-15"},
-                {"nl": "aantal", "en": "number"}),
-        Measure("mate_van_stedelijkheid", ("MateVanStedelijkheid",),
-                {"nl": "Mate van stedelijkheid", "en": "Degree of urbanisation"}, {"nl": "code", "en": "code"}),
+        Measure(
+            "aantal_inwoners",
+            ("AantalInwoners",),
+            {"nl": "Aantal inwoners", "en": "Inhabitants"},
+            {"nl": "aantal", "en": "number"},
+        ),
+        Measure(
+            "k_0_tot_15_jaar",
+            ("k_0Tot15Jaar",),
+            {"nl": "0 tot 15 jaar", "en": "Aged 0-15"},
+            {"nl": "aantal", "en": "number"},
+        ),
+        Measure(
+            "mate_van_stedelijkheid",
+            ("MateVanStedelijkheid",),
+            {"nl": "Mate van stedelijkheid", "en": "Degree of urbanisation"},
+            {"nl": "code", "en": "code"},
+        ),
     ),
 )
 
@@ -203,8 +239,10 @@ def find_measure_key(measure: Measure, properties: Iterable[Mapping]) -> str | N
     for name in wanted:  # the first declared name wins, so an older alias never shadows the current name
         hits = [k for k in keys if key_prefix(k).lower() == name]
         if len(hits) > 1:
-            raise FetchError(f"Meetwaarde '{measure.id}' is niet eenduidig: {', '.join(hits)}.",
-                             f"Measure '{measure.id}' is ambiguous: {', '.join(hits)}.")
+            raise FetchError(
+                f"Meetwaarde '{measure.id}' is niet eenduidig: {', '.join(hits)}.",
+                f"Measure '{measure.id}' is ambiguous: {', '.join(hits)}.",
+            )
         if hits:
             return hits[0]
     return None
@@ -221,7 +259,8 @@ def measure_key(source: Source, measure_id: str, properties: Iterable[Mapping]) 
             f"{source.table_id} heeft geen meetwaarde '{measure.id}' (gezocht op naam: {', '.join(measure.names)}); "
             f"de tabel heeft: {known}.",
             f"{source.table_id} has no measure '{measure.id}' (looked up by name: {', '.join(measure.names)}); "
-            f"the table has: {known}.")
+            f"the table has: {known}.",
+        )
     return key
 
 
@@ -245,6 +284,7 @@ def resolve_filter(source: Source, flt: DimensionFilter, categories: Sequence[Ma
     The declared key is used when the table has it with the declared title; a table that renamed the key
     but kept the title gets the key it has now. Neither: FetchError that lists the categories served.
     """
+
     def norm(text: object) -> str:
         return " ".join(str(text or "").split()).lower()
 
@@ -258,4 +298,5 @@ def resolve_filter(source: Source, flt: DimensionFilter, categories: Sequence[Ma
     shown = "; ".join(f"{str(c.get('Key', '')).strip()} = {c.get('Title')}" for c in categories) or "geen"
     raise FetchError(
         f"{source.table_id}: dimensie {flt.dimension} heeft geen categorie {flt.key} '{flt.title}'; wel: {shown}.",
-        f"{source.table_id}: dimension {flt.dimension} has no category {flt.key} '{flt.title}'; it has: {shown}.")
+        f"{source.table_id}: dimension {flt.dimension} has no category {flt.key} '{flt.title}'; it has: {shown}.",
+    )

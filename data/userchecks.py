@@ -36,8 +36,9 @@ def _what(low: float, high: float) -> str:
     return f"verwacht {format_number(low, None, 'nl')} tot {format_number(high, None, 'nl')}"
 
 
-def range_problems(label: str, indicator_id: str, values: np.ndarray, rows: list[int],
-                   bounds: Mapping[str, tuple[float, float]]) -> list[str]:
+def range_problems(
+    label: str, indicator_id: str, values: np.ndarray, rows: list[int], bounds: Mapping[str, tuple[float, float]]
+) -> list[str]:
     """One problem per value of column ``label`` outside ``bounds[indicator_id]`` (``rows``: the file's row
     numbers, in the order of ``values``); none when the indicator has no bounds."""
     b = bounds.get(indicator_id)
@@ -48,10 +49,14 @@ def range_problems(label: str, indicator_id: str, values: np.ndarray, rows: list
     out = []
     for v, row in zip(values, rows):
         if not math.isnan(v) and not (low <= v <= high):
-            out.append(f"rij {row}, kolom '{label}': {format_number(v, None, 'nl')} kan niet voor {indicator_id} ({what})")
+            out.append(
+                f"rij {row}, kolom '{label}': {format_number(v, None, 'nl')} kan niet voor {indicator_id} ({what})"
+            )
     return out
 
 
 def ragged_problem(row_number: int, n_cells: int, header_width: int) -> str:
-    return (f"rij {row_number} heeft {n_cells} cellen, de kopregel {header_width}: een rij met meer cellen dan "
-            "kolomnamen verschuift de waarden (controleer scheidingstekens en aanhalingstekens in die rij)")
+    return (
+        f"rij {row_number} heeft {n_cells} cellen, de kopregel {header_width}: een rij met meer cellen dan "
+        "kolomnamen verschuift de waarden (controleer scheidingstekens en aanhalingstekens in die rij)"
+    )

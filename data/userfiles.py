@@ -61,12 +61,27 @@ MAX_COLUMNS = 200
 #: MAX_XLSX_RATIO times its compressed size (real CBS files: ~8x). Checked before openpyxl opens it.
 MAX_XLSX_UNPACKED = 20 * MAX_BYTES
 MAX_XLSX_RATIO = 100
-MAX_LISTED_PROBLEMS = 12          # problems named in the one-line message; all are in ``.problems``
-MAX_PROBLEMS = 1000               # stop collecting after this many (the file is clearly not usable)
+MAX_LISTED_PROBLEMS = 12  # problems named in the one-line message; all are in ``.problems``
+MAX_PROBLEMS = 1000  # stop collecting after this many (the file is clearly not usable)
 
-CODE_COLUMN_NAMES = ("regiocode", "code", "gwb_code", "gwbcode", "gwb_code_10", "wijkenenbuurten",
-                     "wijken_en_buurten", "buurtcode", "wijkcode", "gemeentecode", "bu_code", "wk_code",
-                     "gm_code", "codering", "statcode", "regio_code")
+CODE_COLUMN_NAMES = (
+    "regiocode",
+    "code",
+    "gwb_code",
+    "gwbcode",
+    "gwb_code_10",
+    "wijkenenbuurten",
+    "wijken_en_buurten",
+    "buurtcode",
+    "wijkcode",
+    "gemeentecode",
+    "bu_code",
+    "wk_code",
+    "gm_code",
+    "codering",
+    "statcode",
+    "regio_code",
+)
 TOTAL_WORDS = frozenset({"totaal", "total", "gemeente", "gemeentetotaal", "totaal gemeente"})
 COUNTRY_WORDS = {"nederland": "NL00", "nl": "NL00", "nl00": "NL00"}
 YEAR_COLUMN_NAMES = frozenset({"jaar", "year", "perioden", "periode", "jaar_inkomen", "peiljaar"})
@@ -76,19 +91,20 @@ YEAR_COLUMN_NAMES = frozenset({"jaar", "year", "perioden", "periode", "jaar_inko
 # Known files
 # --------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class KnownFile:
     """A published file we recognise by its columns, with registry ids for its columns."""
 
     key: str
-    identify: tuple[str, ...]                   # normalised column names that must all be present
-    mapping: Mapping[str, str]                  # column (after ``rename``) -> registry indicator id
+    identify: tuple[str, ...]  # normalised column names that must all be present
+    mapping: Mapping[str, str]  # column (after ``rename``) -> registry indicator id
     year: int
     source: str
-    rename: Mapping[str, str] = field(default_factory=dict)   # normalised header -> column name
-    drop: tuple[str, ...] = ()                  # metadata columns not to keep as values
-    year_column: str | None = None              # column that must hold ``year`` in every row
-    boundary_year: int | None = None            # area division (gebiedsindeling) the codes refer to
+    rename: Mapping[str, str] = field(default_factory=dict)  # normalised header -> column name
+    drop: tuple[str, ...] = ()  # metadata columns not to keep as values
+    year_column: str | None = None  # column that must hold ``year`` in every row
+    boundary_year: int | None = None  # area division (gebiedsindeling) the codes refer to
 
 
 _INCOME_SOURCE = "CBS maatwerk 2023/35, Inkomen per gemeente en wijk 2020 (indeling 2023)"
@@ -101,22 +117,36 @@ KNOWN_FILES: dict[str, KnownFile] = {
     # ../shared/data/income/cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv
     "cbs_inkomen_2020_wb2023": KnownFile(
         key="cbs_inkomen_2020_wb2023",
-        identify=("gem_persoonlijk_inkomen_per_inwoner_x1000eur", "pct_hh_40pct_laagste_besteedbaar_inkomen",
-                  "pct_hh_20pct_hoogste_besteedbaar_inkomen"),
-        mapping=_INCOME_MAPPING, year=2020, source=_INCOME_SOURCE,
-        drop=("jaar_inkomen", "gebiedsindeling"), year_column="jaar_inkomen", boundary_year=2023,
+        identify=(
+            "gem_persoonlijk_inkomen_per_inwoner_x1000eur",
+            "pct_hh_40pct_laagste_besteedbaar_inkomen",
+            "pct_hh_20pct_hoogste_besteedbaar_inkomen",
+        ),
+        mapping=_INCOME_MAPPING,
+        year=2020,
+        source=_INCOME_SOURCE,
+        drop=("jaar_inkomen", "gebiedsindeling"),
+        year_column="jaar_inkomen",
+        boundary_year=2023,
     ),
     # ../shared/data/income/cbs_maatwerk_inkomen_per_gemeente_en_wijk_2020_wb2023.xlsx (the original):
     # header text spread over rows 5-12, combined per column by the header detection below.
     "cbs_inkomen_2020_wb2023_xlsx": KnownFile(
         key="cbs_inkomen_2020_wb2023_xlsx",
-        identify=("gemiddeld persoonlijk inkomen per inwoner x 1000 euro",
-                  "40% huishoudens met laagste besteedbaar inkomen %",
-                  "20% huishoudens met hoogste besteedbaar inkomen"),
-        rename={"gemiddeld persoonlijk inkomen per inwoner x 1000 euro": "gem_persoonlijk_inkomen_per_inwoner_x1000eur",
-                "40% huishoudens met laagste besteedbaar inkomen %": "pct_hh_40pct_laagste_besteedbaar_inkomen",
-                "20% huishoudens met hoogste besteedbaar inkomen": "pct_hh_20pct_hoogste_besteedbaar_inkomen"},
-        mapping=_INCOME_MAPPING, year=2020, source=_INCOME_SOURCE, boundary_year=2023,
+        identify=(
+            "gemiddeld persoonlijk inkomen per inwoner x 1000 euro",
+            "40% huishoudens met laagste besteedbaar inkomen %",
+            "20% huishoudens met hoogste besteedbaar inkomen",
+        ),
+        rename={
+            "gemiddeld persoonlijk inkomen per inwoner x 1000 euro": "gem_persoonlijk_inkomen_per_inwoner_x1000eur",
+            "40% huishoudens met laagste besteedbaar inkomen %": "pct_hh_40pct_laagste_besteedbaar_inkomen",
+            "20% huishoudens met hoogste besteedbaar inkomen": "pct_hh_20pct_hoogste_besteedbaar_inkomen",
+        },
+        mapping=_INCOME_MAPPING,
+        year=2020,
+        source=_INCOME_SOURCE,
+        boundary_year=2023,
     ),
 }
 
@@ -145,6 +175,7 @@ class UserIndicatorFile:
 # --------------------------------------------------------------------------------------------------
 # Problems
 # --------------------------------------------------------------------------------------------------
+
 
 class _Problems:
     def __init__(self) -> None:
@@ -182,6 +213,7 @@ def _fail(filename: str, nl: str, en: str) -> UserFileError:
 # --------------------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------------------
+
 
 def safe_filename(name: str) -> str:
     """The base name of an uploaded file name; refuses ``..`` and empty names.
@@ -228,11 +260,12 @@ def _col_letter(idx: int) -> str:
 # Reading bytes into a grid of cells
 # --------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Grid:
-    rows: list[list[object]]        # cell values; row i is file row ``row_numbers[i]``
+    rows: list[list[object]]  # cell values; row i is file row ``row_numbers[i]``
     row_numbers: list[int]
-    kind: str                       # "csv" | "xlsx"
+    kind: str  # "csv" | "xlsx"
     decimal_comma: bool = False
 
     def cell_ref(self, i: int, col: int) -> str:
@@ -256,24 +289,33 @@ def _utf16(data: bytes) -> str | None:
 
 def _decode(data: bytes, filename: str) -> str:
     encoding = _utf16(data)
-    if encoding is not None:      # Excel's "Unicode-tekst" and some exports: read, or refused by name
+    if encoding is not None:  # Excel's "Unicode-tekst" and some exports: read, or refused by name
         try:
             return data.decode(encoding).lstrip("\ufeff")
         except UnicodeDecodeError:
-            raise _fail(filename, "het bestand is UTF-16-tekst maar niet als UTF-16 te lezen; sla het op als "
-                        "'CSV UTF-8 (met scheidingstekens)'.",
-                        "the file is UTF-16 text but cannot be decoded as UTF-16; save it as 'CSV UTF-8'.") from None
+            raise _fail(
+                filename,
+                "het bestand is UTF-16-tekst maar niet als UTF-16 te lezen; sla het op als "
+                "'CSV UTF-8 (met scheidingstekens)'.",
+                "the file is UTF-16 text but cannot be decoded as UTF-16; save it as 'CSV UTF-8'.",
+            ) from None
     if b"\x00" in data[:4096]:
-        raise _fail(filename, "dit is geen tekstbestand (CSV) en geen XLSX; sla het op als CSV of XLSX.",
-                    "this is neither a text (CSV) file nor XLSX; save it as CSV or XLSX.")
+        raise _fail(
+            filename,
+            "dit is geen tekstbestand (CSV) en geen XLSX; sla het op als CSV of XLSX.",
+            "this is neither a text (CSV) file nor XLSX; save it as CSV or XLSX.",
+        )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _fail(filename, "de tekens zijn niet te lezen als UTF-8 of Windows-1252; sla het bestand op als "
-                "'CSV UTF-8 (met scheidingstekens)'.",
-                "the characters cannot be decoded as UTF-8 or Windows-1252; save the file as 'CSV UTF-8'.")
+    raise _fail(
+        filename,
+        "de tekens zijn niet te lezen als UTF-8 of Windows-1252; sla het bestand op als "
+        "'CSV UTF-8 (met scheidingstekens)'.",
+        "the characters cannot be decoded as UTF-8 or Windows-1252; save the file as 'CSV UTF-8'.",
+    )
 
 
 def _read_csv(data: bytes, filename: str) -> _Grid:
@@ -320,15 +362,21 @@ def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[tuple[int,
 
 
 def _too_many_rows(filename: str) -> UserFileError:
-    return _fail(filename, f"het bestand heeft meer dan {format_number(MAX_ROWS, 0, 'nl')} rijen (de grens); het is gestopt met lezen. "
-                 + "Een indicatorbestand heeft één rij per gebied: laat overbodige rijen weg.",
-                 f"the file has more than {format_number(MAX_ROWS, 0, 'en')} rows (the limit); reading stopped there. An indicator "
-                 "file has one row per area: remove unneeded rows.")
+    return _fail(
+        filename,
+        f"het bestand heeft meer dan {format_number(MAX_ROWS, 0, 'nl')} rijen (de grens); het is gestopt met lezen. "
+        + "Een indicatorbestand heeft één rij per gebied: laat overbodige rijen weg.",
+        f"the file has more than {format_number(MAX_ROWS, 0, 'en')} rows (the limit); reading stopped there. An indicator "
+        "file has one row per area: remove unneeded rows.",
+    )
 
 
 def _too_many_columns(filename: str, where_nl: str, where_en: str, n: int) -> UserFileError:
-    return _fail(filename, f"{where_nl} heeft {n} kolommen; de grens is {MAX_COLUMNS}. Laat overbodige kolommen weg.",
-                 f"{where_en} has {n} columns; the limit is {MAX_COLUMNS}. Remove unneeded columns.")
+    return _fail(
+        filename,
+        f"{where_nl} heeft {n} kolommen; de grens is {MAX_COLUMNS}. Laat overbodige kolommen weg.",
+        f"{where_en} has {n} columns; the limit is {MAX_COLUMNS}. Remove unneeded columns.",
+    )
 
 
 def _check_xlsx_archive(data: bytes, filename: str) -> None:
@@ -337,22 +385,34 @@ def _check_xlsx_archive(data: bytes, filename: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _fail(filename, f"het XLSX-bestand is beschadigd of geen echt XLSX ({type(exc).__name__}).",
-                    f"the XLSX file is damaged or not a real XLSX ({type(exc).__name__}).") from exc
+        raise _fail(
+            filename,
+            f"het XLSX-bestand is beschadigd of geen echt XLSX ({type(exc).__name__}).",
+            f"the XLSX file is damaged or not a real XLSX ({type(exc).__name__}).",
+        ) from exc
     total = sum(i.file_size for i in infos)
     worst = max(infos, key=lambda i: i.file_size / max(i.compress_size, 1), default=None)
     ratio = worst.file_size / max(worst.compress_size, 1) if worst is not None else 0
     part = worst.filename if worst is not None else "-"
     if total > MAX_XLSX_UNPACKED or (worst is not None and worst.file_size > 1_000_000 and ratio > MAX_XLSX_RATIO):
-        n = {lang: (format_number(total / 1e6, 0, lang), format_number(ratio, 0, lang),
-                    format_number(MAX_XLSX_UNPACKED / 1e6, 0, lang), format_number(MAX_XLSX_RATIO, 0, lang))
-             for lang in ("nl", "en")}
-        raise _fail(filename, f"het XLSX-bestand pakt uit tot {n['nl'][0]} MB (onderdeel {part}: "
-                    f"{n['nl'][1]}x gecomprimeerd); de grens is {n['nl'][2]} MB en "
-                    f"{n['nl'][3]}x. Sla het op als CSV of laat overbodige bladen weg.",
-                    f"the XLSX file unpacks to {n['en'][0]} MB (part {part}: {n['en'][1]}x "
-                    f"compressed); the limit is {n['en'][2]} MB and {n['en'][3]}x. Save it "
-                    "as CSV or remove unneeded sheets.")
+        n = {
+            lang: (
+                format_number(total / 1e6, 0, lang),
+                format_number(ratio, 0, lang),
+                format_number(MAX_XLSX_UNPACKED / 1e6, 0, lang),
+                format_number(MAX_XLSX_RATIO, 0, lang),
+            )
+            for lang in ("nl", "en")
+        }
+        raise _fail(
+            filename,
+            f"het XLSX-bestand pakt uit tot {n['nl'][0]} MB (onderdeel {part}: "
+            f"{n['nl'][1]}x gecomprimeerd); de grens is {n['nl'][2]} MB en "
+            f"{n['nl'][3]}x. Sla het op als CSV of laat overbodige bladen weg.",
+            f"the XLSX file unpacks to {n['en'][0]} MB (part {part}: {n['en'][1]}x "
+            f"compressed); the limit is {n['en'][2]} MB and {n['en'][3]}x. Save it "
+            "as CSV or remove unneeded sheets.",
+        )
 
 
 def _read_xlsx(data: bytes, filename: str, problems: _Problems) -> _Grid:
@@ -363,13 +423,16 @@ def _read_xlsx(data: bytes, filename: str, problems: _Problems) -> _Grid:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise _fail(filename, f"het XLSX-bestand is beschadigd of geen echt XLSX ({type(exc).__name__}).",
-                    f"the XLSX file is damaged or not a real XLSX ({type(exc).__name__}).") from exc
+        raise _fail(
+            filename,
+            f"het XLSX-bestand is beschadigd of geen echt XLSX ({type(exc).__name__}).",
+            f"the XLSX file is damaged or not a real XLSX ({type(exc).__name__}).",
+        ) from exc
     try:
         ws = wb.worksheets[0]
         if len(wb.worksheets) > 1:
             problems.warn(f"alleen het eerste werkblad '{ws.title}' is gelezen")
-        ws.reset_dimensions()                      # some files claim 16 384 columns (A1:XFD...)
+        ws.reset_dimensions()  # some files claim 16 384 columns (A1:XFD...)
         rows: list[list[object]] = []
         numbers: list[int] = []
         for cells in ws.iter_rows():
@@ -397,14 +460,16 @@ def _xlsx_row(cells, problems: _Problems) -> tuple[list[object], int | None]:
     values: list[object] = []
     row_no = None
     for cell in cells:
-        if getattr(cell, "row", None) is None:      # EmptyCell
+        if getattr(cell, "row", None) is None:  # EmptyCell
             values.append(None)
             continue
         row_no = cell.row
         value = cell.value
         if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-            problems.error(f"cel {cell.coordinate} bevat een formule ({str(value)[:40]}); formules worden "
-                           "niet uitgerekend: plak de waarden (Plakken speciaal > Waarden)")
+            problems.error(
+                f"cel {cell.coordinate} bevat een formule ({str(value)[:40]}); formules worden "
+                "niet uitgerekend: plak de waarden (Plakken speciaal > Waarden)"
+            )
             value = None
         elif isinstance(value, str):
             value = value.strip() or None
@@ -438,6 +503,7 @@ def _fill_merged(rows: list[list[object]], numbers: list[int], merges) -> None:
 # Interpreting the grid
 # --------------------------------------------------------------------------------------------------
 
+
 def _cell(row: list[object], col: int) -> object:
     return row[col] if col < len(row) else None
 
@@ -451,7 +517,7 @@ def _find_code_columns(grid: _Grid, code_column: str | None, filename: str) -> t
     header_names = _code_header_names(grid)
     candidates = [c for c in range(width) if len(distinct[c]) > 0]
     if not candidates:
-        if header_names:                       # a code column by name whose values are all malformed
+        if header_names:  # a code column by name whose values are all malformed
             c = min(header_names, key=lambda k: header_names[k][0])
             return c, [], header_names[c][1]
         raise UserFileError(
@@ -459,7 +525,8 @@ def _find_code_columns(grid: _Grid, code_column: str | None, filename: str) -> t
             "Zet de codes in een kolom 'regiocode' of kies de codekolom.",
             f"File '{filename}': no column with region codes found (GM0479, WK047912, BU04791201 or NL00). "
             "Put the codes in a column 'regiocode' or choose the code column.",
-            problems=["geen kolom met regiocodes"])
+            problems=["geen kolom met regiocodes"],
+        )
     primary = max(candidates, key=lambda c: (len(distinct[c]), -header_names.get(c, (99, 0))[0], -c))
     fallbacks = sorted((c for c in candidates if c != primary), key=lambda c: -len(distinct[c]))
     return primary, fallbacks, None
@@ -478,7 +545,8 @@ def _named_code_column(grid: _Grid, code_column: str, filename: str) -> tuple[in
         f"{', '.join(headers[:20]) or '(geen)'}.",
         f"File '{filename}': column '{code_column}' not found; columns in the first row: "
         f"{', '.join(headers[:20]) or '(none)'}.",
-        problems=[f"kolom '{code_column}' ontbreekt"])
+        problems=[f"kolom '{code_column}' ontbreekt"],
+    )
 
 
 def _codes_per_column(grid: _Grid, width: int) -> list[set[str]]:
@@ -495,7 +563,7 @@ def _codes_per_column(grid: _Grid, width: int) -> list[set[str]]:
 def _code_header_names(grid: _Grid) -> dict[int, tuple[int, int]]:
     """Columns whose header (first 200 rows) is a known code-column name: column -> (name rank, row index)."""
     name_rank = {n: i for i, n in enumerate(CODE_COLUMN_NAMES)}
-    header_names: dict[int, tuple[int, int]] = {}       # column -> (name rank, row index)
+    header_names: dict[int, tuple[int, int]] = {}  # column -> (name rank, row index)
     for i, row in enumerate(grid.rows[:200]):
         for c, value in enumerate(row):
             if isinstance(value, str):
@@ -541,12 +609,14 @@ def _interpret(grid: _Grid, filename: str, code_column: str | None, problems: _P
             raise _fail(filename, "het bestand bevat geen gegevensrijen.", "the file contains no data rows.")
         first_data = header_idx + 1
     if first_data >= len(grid.rows):
-        raise _fail(filename, "het bestand bevat alleen een kopregel en geen gegevensrijen.",
-                    "the file has a header but no data rows.")
+        raise _fail(
+            filename,
+            "het bestand bevat alleen een kopregel en geen gegevensrijen.",
+            "the file has a header but no data rows.",
+        )
     # Header block: the header-like rows above the first data row (title rows with one text in column A,
     # like "Tabel 1", are skipped). Text of all block rows is joined per column.
-    block = ([header_idx] if header_idx is not None
-             else [i for i in range(first_data) if _is_header_like(grid.rows[i])])
+    block = [header_idx] if header_idx is not None else [i for i in range(first_data) if _is_header_like(grid.rows[i])]
     width = max(len(r) for r in grid.rows)
     names: list[str] = []
     for c in range(width):
@@ -563,15 +633,24 @@ def _interpret(grid: _Grid, filename: str, code_column: str | None, problems: _P
     return primary, fallbacks, first_data, names, header_width
 
 
-def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: Collection[str] | None,
-           unknown_codes: str, problems: _Problems):
+def _parse(
+    grid: _Grid,
+    filename: str,
+    *,
+    code_column: str | None,
+    valid_codes: Collection[str] | None,
+    unknown_codes: str,
+    problems: _Problems,
+):
     primary, fallbacks, first_data, names, header_width = _interpret(grid, filename, code_column, problems)
     code_cols = {primary, *fallbacks}
     code_label = names[primary] or (_col_letter(primary) if grid.kind == "xlsx" else f"kolom {primary + 1}")
 
     records = _code_rows(grid, first_data, primary, fallbacks, code_label, header_width, problems)
     if not records and not problems.errors:
-        raise _fail(filename, "het bestand bevat geen rijen met een regiocode.", "the file has no rows with a region code.")
+        raise _fail(
+            filename, "het bestand bevat geen rijen met een regiocode.", "the file has no rows with a region code."
+        )
     records = _check_codes(records, grid, code_label, valid_codes, unknown_codes, problems)
     rows = [grid.row_numbers[i] for i, _, _ in records]
     columns, text_columns = _numeric_columns(grid, records, names, code_cols, problems)
@@ -579,19 +658,26 @@ def _parse(grid: _Grid, filename: str, *, code_column: str | None, valid_codes: 
     return records, columns, text_columns, name_col, names, code_label, rows
 
 
-def _code_rows(grid: _Grid, first_data: int, primary: int, fallbacks: list[int], code_label: str,
-               header_width: int, problems: _Problems) -> list[tuple[int, str, list[object]]]:
+def _code_rows(
+    grid: _Grid,
+    first_data: int,
+    primary: int,
+    fallbacks: list[int],
+    code_label: str,
+    header_width: int,
+    problems: _Problems,
+) -> list[tuple[int, str, list[object]]]:
     """The data rows with a region code: (grid index, code, row). A row that looks like data but has no valid
     code is an error; blank lines, footnotes and section titles are skipped."""
     code_cols = {primary, *fallbacks}
-    records: list[tuple[int, str, list[object]]] = []        # (grid index, code, row)
+    records: list[tuple[int, str, list[object]]] = []  # (grid index, code, row)
     for i in range(first_data, len(grid.rows)):
         row = grid.rows[i]
         code, raw = _code_of_row(row, primary, fallbacks)
         value_cells = [v for c, v in enumerate(row) if c not in code_cols and v is not None]
         if code is None:
             if not value_cells and not (raw and CODEISH_RE.match(raw)):
-                continue                      # blank line, footnote ("Bron: CBS ..."), section title
+                continue  # blank line, footnote ("Bron: CBS ..."), section title
             problems.error(f"rij {grid.row_numbers[i]}, kolom '{code_label}': {_code_problem(raw)}")
             continue
         filled = next((n for n in range(len(row), 0, -1) if row[n - 1] is not None), 0)
@@ -612,9 +698,14 @@ def _code_problem(raw: str | None) -> str:
     return f"'{raw[:20]}' is geen regiocode (verwacht GM0479, WK047912, BU04791201 of NL00)"
 
 
-def _check_codes(records: list[tuple[int, str, list[object]]], grid: _Grid, code_label: str,
-                 valid_codes: Collection[str] | None, unknown_codes: str,
-                 problems: _Problems) -> list[tuple[int, str, list[object]]]:
+def _check_codes(
+    records: list[tuple[int, str, list[object]]],
+    grid: _Grid,
+    code_label: str,
+    valid_codes: Collection[str] | None,
+    unknown_codes: str,
+    problems: _Problems,
+) -> list[tuple[int, str, list[object]]]:
     """Duplicate codes are errors; codes outside ``valid_codes`` are errors or (``"skip"``) left out."""
     seen: dict[str, int] = {}
     valid = None if valid_codes is None else {str(c).strip().upper() for c in valid_codes}
@@ -630,19 +721,30 @@ def _check_codes(records: list[tuple[int, str, list[object]]], grid: _Grid, code
             if unknown_codes == "skip":
                 skipped.append(code)
                 continue
-            problems.error(f"rij {rowno}, kolom '{code_label}': onbekende code {code} "
-                           "(niet in de gekozen gemeenten/het gekozen jaar)")
+            problems.error(
+                f"rij {rowno}, kolom '{code_label}': onbekende code {code} "
+                "(niet in de gekozen gemeenten/het gekozen jaar)"
+            )
         kept.append(rec)
     if skipped:
-        problems.warn(f"{len(skipped)} rijen met codes buiten de selectie overgeslagen (bijv. {', '.join(skipped[:3])})")
+        problems.warn(
+            f"{len(skipped)} rijen met codes buiten de selectie overgeslagen (bijv. {', '.join(skipped[:3])})"
+        )
     if skipped and not kept:
-        problems.error(f"geen enkele code hoort bij de selectie ({len(skipped)} rijen overgeslagen, "
-                       f"bijv. {', '.join(skipped[:3])})")
+        problems.error(
+            f"geen enkele code hoort bij de selectie ({len(skipped)} rijen overgeslagen, "
+            f"bijv. {', '.join(skipped[:3])})"
+        )
     return kept
 
 
-def _numeric_columns(grid: _Grid, records: list[tuple[int, str, list[object]]], names: list[str],
-                     code_cols: set[int], problems: _Problems) -> tuple[list[tuple[int, str, np.ndarray]], list[str]]:
+def _numeric_columns(
+    grid: _Grid,
+    records: list[tuple[int, str, list[object]]],
+    names: list[str],
+    code_cols: set[int],
+    problems: _Problems,
+) -> tuple[list[tuple[int, str, np.ndarray]], list[str]]:
     """(numeric columns as (column, label, values), labels of text columns, which are ignored)."""
     used_names: dict[str, int] = {}
     columns: list[tuple[int, str, np.ndarray]] = []
@@ -658,7 +760,7 @@ def _numeric_columns(grid: _Grid, records: list[tuple[int, str, list[object]]], 
         # Semicolon CSV: a column with a comma in any cell uses decimal comma (then '.' groups thousands);
         # a column without commas keeps '.' as decimal point (StatLine exports: ';' and "-0.100").
         column_comma = grid.decimal_comma and any(isinstance(v, str) and "," in v for v in cells)
-        values, oks = parse_numbers(cells, decimal_comma=column_comma)    # the one cleaner (core.values)
+        values, oks = parse_numbers(cells, decimal_comma=column_comma)  # the one cleaner (core.values)
         n_num = int((oks & ~np.isnan(values)).sum())
         n_bad = int((~oks).sum())
         if n_bad and n_num < n_bad:
@@ -672,8 +774,10 @@ def _numeric_columns(grid: _Grid, records: list[tuple[int, str, list[object]]], 
             if not ok:
                 where = grid.cell_ref(i, c) if grid.kind == "xlsx" else f"rij {grid.row_numbers[i]}"
                 if userchecks.is_infinite_text(cells[k]):
-                    problems.error(f"{where}, kolom '{label}': '{str(cells[k])[:30]}' is geen eindig getal "
-                                   "(te groot om te rekenen)")
+                    problems.error(
+                        f"{where}, kolom '{label}': '{str(cells[k])[:30]}' is geen eindig getal "
+                        "(te groot om te rekenen)"
+                    )
                 else:
                     problems.error(f"{where}, kolom '{label}': '{str(cells[k])[:30]}' is geen getal")
         columns.append((c, label, values))
@@ -686,10 +790,18 @@ def _numeric_columns(grid: _Grid, records: list[tuple[int, str, list[object]]], 
 # Public API
 # --------------------------------------------------------------------------------------------------
 
-def load_indicator_file(source: str | Path | bytes, *, filename: str | None = None, code_column: str | None = None,
-                        valid_codes: Collection[str] | None = None, year: int | None = None,
-                        max_bytes: int = MAX_BYTES, unknown_codes: str = "error",
-                        bounds: Mapping[str, tuple[float, float]] | None = None) -> UserIndicatorFile:
+
+def load_indicator_file(
+    source: str | Path | bytes,
+    *,
+    filename: str | None = None,
+    code_column: str | None = None,
+    valid_codes: Collection[str] | None = None,
+    year: int | None = None,
+    max_bytes: int = MAX_BYTES,
+    unknown_codes: str = "error",
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+) -> UserIndicatorFile:
     """Read and validate a CSV/XLSX indicator file; raise ``UserFileError`` listing every problem.
 
     ``source`` is a path or the uploaded bytes (then ``filename`` names it; a path-like name is reduced to
@@ -709,11 +821,11 @@ def load_indicator_file(source: str | Path | bytes, *, filename: str | None = No
     grid = _read_grid(data, name, problems)
 
     records, columns, text_columns, name_col, names, code_label, row_numbers = _parse(
-        grid, name, code_column=code_column, valid_codes=valid_codes, unknown_codes=unknown_codes,
-        problems=problems)
+        grid, name, code_column=code_column, valid_codes=valid_codes, unknown_codes=unknown_codes, problems=problems
+    )
 
     known, rename, drop, file_year = _known_file(columns, year, problems)
-    for _, lbl, values in columns:            # values an indicator cannot have (percentages 0-100, rates >= 0)
+    for _, lbl, values in columns:  # values an indicator cannot have (percentages 0-100, rates >= 0)
         out = rename.get(lbl, lbl)
         indicator = known.mapping.get(out) if known is not None else out
         for problem in userchecks.range_problems(lbl, indicator or "", values, row_numbers, bounds or {}):
@@ -733,15 +845,28 @@ def load_indicator_file(source: str | Path | bytes, *, filename: str | None = No
     if text_columns:
         problems.warn(f"tekstkolommen genegeerd: {', '.join(text_columns[:10])}")
     c = names.index(name_col) if name_col is not None and name_col in names else None
-    region_names = ({code: str(_cell(row, c)) for _, code, row in records if _cell(row, c) is not None}
-                    if c is not None else {})
+    region_names = (
+        {code: str(_cell(row, c)) for _, code, row in records if _cell(row, c) is not None} if c is not None else {}
+    )
     mapping = {col: ind for col, ind in (known.mapping.items() if known else ()) if col in frame.columns}
-    frame.attrs["source"] = {"file": name, "year": file_year, "known": known.key if known else None,
-                             "citation": known.source if known else name, "code_column": code_label}
+    frame.attrs["source"] = {
+        "file": name,
+        "year": file_year,
+        "known": known.key if known else None,
+        "citation": known.source if known else name,
+        "code_column": code_label,
+    }
     return UserIndicatorFile(
-        frame=frame, source=name, year=None if file_year is None else int(file_year), columns=original,
-        mapping=mapping, known=known.key if known else None, citation=known.source if known else name,
-        names=region_names, warnings=problems.warnings, boundary_year=known.boundary_year if known else None,
+        frame=frame,
+        source=name,
+        year=None if file_year is None else int(file_year),
+        columns=original,
+        mapping=mapping,
+        known=known.key if known else None,
+        citation=known.source if known else name,
+        names=region_names,
+        warnings=problems.warnings,
+        boundary_year=known.boundary_year if known else None,
     )
 
 
@@ -773,8 +898,11 @@ def _read_grid(data: bytes, name: str, problems: _Problems) -> _Grid:
     if data[:4] == b"PK\x03\x04":
         grid = _read_xlsx(data, name, problems)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or suffix == ".xls":
-        raise _fail(name, "het oude Excel-formaat (.xls) wordt niet gelezen; sla het op als .xlsx of CSV.",
-                    "the old Excel format (.xls) is not supported; save it as .xlsx or CSV.")
+        raise _fail(
+            name,
+            "het oude Excel-formaat (.xls) wordt niet gelezen; sla het op als .xlsx of CSV.",
+            "the old Excel format (.xls) is not supported; save it as .xlsx or CSV.",
+        )
     elif suffix in {".xlsx", ".xlsm"}:
         raise _fail(name, "heeft de extensie .xlsx maar is geen XLSX-bestand.", "has extension .xlsx but is not XLSX.")
     else:
@@ -784,8 +912,9 @@ def _read_grid(data: bytes, name: str, problems: _Problems) -> _Grid:
     return grid
 
 
-def _known_file(columns: list[tuple[int, str, np.ndarray]], year: int | None, problems: _Problems
-                ) -> tuple[KnownFile | None, dict[str, str], set[str], int | float | None]:
+def _known_file(
+    columns: list[tuple[int, str, np.ndarray]], year: int | None, problems: _Problems
+) -> tuple[KnownFile | None, dict[str, str], set[str], int | float | None]:
     """(known file matched on the column names, its renames, columns to drop, the year of the values)."""
     labels = {_norm_header(lbl): lbl for _, lbl, _ in columns}
     known = next((k for k in KNOWN_FILES.values() if all(col in labels for col in k.identify)), None)
@@ -815,8 +944,11 @@ def _known_file(columns: list[tuple[int, str, np.ndarray]], year: int | None, pr
 
 
 def _too_large(name: str, size: int, limit: int) -> UserFileError:
-    return _fail(name, f"het bestand is {format_number(size / 1e6, 1, 'nl')} MB; de grens is "
-                 f"{format_number(limit / 1e6, 1, 'nl')} MB. "
-                 "Laat overbodige kolommen en rijen weg.",
-                 f"the file is {format_number(size / 1e6, 1, 'en')} MB; the limit is "
-                 f"{format_number(limit / 1e6, 1, 'en')} MB. Remove unneeded columns and rows.")
+    return _fail(
+        name,
+        f"het bestand is {format_number(size / 1e6, 1, 'nl')} MB; de grens is "
+        f"{format_number(limit / 1e6, 1, 'nl')} MB. "
+        "Laat overbodige kolommen en rijen weg.",
+        f"the file is {format_number(size / 1e6, 1, 'en')} MB; the limit is "
+        f"{format_number(limit / 1e6, 1, 'en')} MB. Remove unneeded columns and rows.",
+    )

@@ -117,7 +117,7 @@ def _create_secret(path: Path) -> bytes:
             fh.write(secrets.token_hex(32))
             fh.flush()
             os.fsync(fh.fileno())
-        with contextlib.suppress(FileExistsError):      # another process made it first: keep theirs
+        with contextlib.suppress(FileExistsError):  # another process made it first: keep theirs
             os.link(tmp, path)
     finally:
         os.unlink(tmp)
@@ -152,7 +152,8 @@ def _cannot_store() -> UserFileError:
         f"Vraag de beheerder de bestandsmap (STAPELKAART_USERSTORE_DIR) schrijfbaar te maken of {SECRET_ENV} te zetten.",
         "This server cannot store files (its storage is read-only or full); nothing was imported. Ask the "
         f"administrator to make the store folder (STAPELKAART_USERSTORE_DIR) writable or to set {SECRET_ENV}.",
-        problems=["opslag niet schrijfbaar"])
+        problems=["opslag niet schrijfbaar"],
+    )
 
 
 def _keyed(data: bytes, year: int | None) -> str:
@@ -176,18 +177,26 @@ def _check(digest: str) -> str:
     if not is_digest(digest):
         raise UserInputError(
             f"'{str(digest)[:40]}' is geen geldige bestandsverwijzing (verwacht {DIGEST_LEN} tekens 0-9/a-f).",
-            f"'{str(digest)[:40]}' is not a valid file reference (expected {DIGEST_LEN} characters 0-9/a-f).")
+            f"'{str(digest)[:40]}' is not a valid file reference (expected {DIGEST_LEN} characters 0-9/a-f).",
+        )
     return digest
 
 
 def _not_found(digest: str) -> UserInputError:
     return UserInputError(
         f"Het geïmporteerde bestand {digest} bestaat niet (meer) op deze server; importeer het opnieuw op Gegevens.",
-        f"The imported file {digest} does not exist (any more) on this server; import it again on Gegevens.")
+        f"The imported file {digest} does not exist (any more) on this server; import it again on Gegevens.",
+    )
 
 
-def put(data: bytes, filename: str, year: int | None = None, *, view_codes: Collection[str] | None = None,
-        bounds: Mapping[str, tuple[float, float]] | None = None) -> str:
+def put(
+    data: bytes,
+    filename: str,
+    year: int | None = None,
+    *,
+    view_codes: Collection[str] | None = None,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+) -> str:
     """Validate ``data`` as an indicator file (raises ``UserFileError``), store it, return its keyed digest.
 
     Nothing is written when validation fails. Also refused before anything is stored: a file without a year
@@ -199,8 +208,7 @@ def put(data: bytes, filename: str, year: int | None = None, *, view_codes: Coll
     """
     from data.userfiles import load_indicator_file, safe_filename
 
-    uf = load_indicator_file(data, filename=filename, year=year, unknown_codes=UNKNOWN_CODES,
-                             bounds=bounds)
+    uf = load_indicator_file(data, filename=filename, year=year, unknown_codes=UNKNOWN_CODES, bounds=bounds)
     name = safe_filename(filename)
     if uf.year is None:
         raise UserFileError(
@@ -208,7 +216,8 @@ def put(data: bytes, filename: str, year: int | None = None, *, view_codes: Coll
             "met één jaartal. Zonder jaar worden de cijfers nergens gebruikt; er is niets geïmporteerd.",
             f"File '{name}' has no year: fill in 'Year of the figures', or give the file a column 'jaar' with one "
             "year. Without a year the figures are used nowhere; nothing was imported.",
-            problems=["geen jaar"])
+            problems=["geen jaar"],
+        )
     if view_codes is not None:
         in_view = set(uf.frame.index) & {str(c).strip().upper() for c in view_codes}
         if not in_view:
@@ -220,8 +229,9 @@ def put(data: bytes, filename: str, year: int | None = None, *, view_codes: Coll
                 f"File '{name}': none of its codes ({len(uf.frame)} areas, e.g. {example}) belongs to the "
                 "municipalities of this view, so it would change nothing. Choose the file's municipalities in the "
                 "sidebar first, then import it; nothing was imported.",
-                problems=["geen code in de weergave"])
-    full = _full_sha(bytes(data), uf.year)       # the year the values are read as (given, or found in the file)
+                problems=["geen code in de weergave"],
+            )
+    full = _full_sha(bytes(data), uf.year)  # the year the values are read as (given, or found in the file)
     digest = _keyed(bytes(data), uf.year)[:DIGEST_LEN]
     root = store_dir()
     existing = _read_meta(root / f"{digest}.json")
@@ -231,15 +241,22 @@ def put(data: bytes, filename: str, year: int | None = None, *, view_codes: Coll
                 f"Bestand '{name}' kan niet worden opgeslagen: de verkorte controlesom {digest} "
                 "hoort al bij een ander bestand. Wijzig het bestand minimaal (bijv. een extra lege regel).",
                 f"File '{name}' cannot be stored: the short checksum {digest} already belongs to "
-                "another file. Change the file slightly (e.g. an extra empty line).")
+                "another file. Change the file slightly (e.g. an extra empty line).",
+            )
         if (root / f"{digest}.bin").exists():
             return digest
-    meta = {"sha256": full, "key": KEY, "filename": name, "year": uf.year,
-            "imported_at": datetime.now(UTC).isoformat(), "size": len(data)}
+    meta = {
+        "sha256": full,
+        "key": KEY,
+        "filename": name,
+        "year": uf.year,
+        "imported_at": datetime.now(UTC).isoformat(),
+        "size": len(data),
+    }
     try:
         atomic_write_bytes(root / f"{digest}.bin", bytes(data))
         atomic_write_bytes(root / f"{digest}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
-    except (OSError, StorageError) as exc:   # read-only store (replica mode), full disk: say so, no server paths
+    except (OSError, StorageError) as exc:  # read-only store (replica mode), full disk: say so, no server paths
         log.error("Indicatorbestand %s niet opgeslagen in %s: %s", name, root, exc)
         raise _cannot_store() from None
     log.info("Indicatorbestand %s opgeslagen als %s", meta["filename"], digest)
@@ -268,9 +285,11 @@ def meta(digest: str) -> StoredFile:
             f"De link noemt bestand {digest} met een verwijzing van vóór de beveiligde bestandsverwijzingen; die "
             "opent niet meer. Importeer het bestand opnieuw op Gegevens (het krijgt dan een nieuwe link).",
             f"The link names file {digest} by a reference from before the protected file references; those no "
-            "longer open. Import the file again on Gegevens (it then gets a new link).")
-    return StoredFile(digest, str(m.get("filename", "")), m.get("year"), int(m.get("size", 0)),
-                      str(m.get("sha256", "")))
+            "longer open. Import the file again on Gegevens (it then gets a new link).",
+        )
+    return StoredFile(
+        digest, str(m.get("filename", "")), m.get("year"), int(m.get("size", 0)), str(m.get("sha256", ""))
+    )
 
 
 def exists(digest: str) -> bool:
@@ -297,7 +316,8 @@ def get(digest: str):
         raise UserFileError(
             f"Het opgeslagen bestand {digest} ({info.filename}) is op de server gewijzigd of beschadigd; "
             "importeer het opnieuw.",
-            f"The stored file {digest} ({info.filename}) was changed or damaged on the server; import it again.")
+            f"The stored file {digest} ({info.filename}) was changed or damaged on the server; import it again.",
+        )
     return load_indicator_file(data, filename=info.filename, year=info.year, unknown_codes=UNKNOWN_CODES)
 
 

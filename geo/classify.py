@@ -46,7 +46,7 @@ PALETTES = ("YlOrRd", "viridis")
 
 # LISA cluster colours (GeoDa convention; ColorBrewer RdYlBu 5-class colours).
 LISA_COLORS = {
-    "HH": (215, 25, 28, 255),   # #d7191c hoog-hoog (hotspot)
+    "HH": (215, 25, 28, 255),  # #d7191c hoog-hoog (hotspot)
     "LL": (44, 123, 182, 255),  # #2c7bb6 laag-laag (coldspot)
     "HL": (253, 174, 97, 255),  # #fdae61 hoog tussen laag
     "LH": (171, 217, 233, 255),  # #abd9e9 laag tussen hoog
@@ -102,14 +102,20 @@ def _fit_fixed(y, _k, breaks):
 
 
 SCHEMES: dict[str, Scheme] = {
-    "quantiles": Scheme("quantiles", {"nl": "kwantielen (gelijke aantallen)", "en": "quantiles"}, True,
-                        _fit_quantiles),
-    "natural_breaks": Scheme("natural_breaks", {"nl": "natuurlijke grenzen (Fisher-Jenks)",
-                                                "en": "natural breaks (Fisher-Jenks)"}, True, _fit_natural),
-    "equal_interval": Scheme("equal_interval", {"nl": "gelijke intervallen", "en": "equal interval"}, True,
-                             _fit_equal),
-    "fixed": Scheme("fixed", {"nl": "vaste grenzen (0-20-40-60-80-100)", "en": "fixed breaks (0-20-40-60-80-100)"},
-                    False, _fit_fixed),
+    "quantiles": Scheme("quantiles", {"nl": "kwantielen (gelijke aantallen)", "en": "quantiles"}, True, _fit_quantiles),
+    "natural_breaks": Scheme(
+        "natural_breaks",
+        {"nl": "natuurlijke grenzen (Fisher-Jenks)", "en": "natural breaks (Fisher-Jenks)"},
+        True,
+        _fit_natural,
+    ),
+    "equal_interval": Scheme("equal_interval", {"nl": "gelijke intervallen", "en": "equal interval"}, True, _fit_equal),
+    "fixed": Scheme(
+        "fixed",
+        {"nl": "vaste grenzen (0-20-40-60-80-100)", "en": "fixed breaks (0-20-40-60-80-100)"},
+        False,
+        _fit_fixed,
+    ),
 }
 
 
@@ -117,8 +123,10 @@ def get_scheme(name: str) -> Scheme:
     """The scheme called ``name``; an unknown name raises UserInputError listing the valid ones."""
     if name not in SCHEMES:
         valid = ", ".join(SCHEMES)
-        raise UserInputError(f"'{name}' is geen klassenindeling; kies uit: {valid}.",
-                             f"'{name}' is not a classification scheme; must be one of: {valid}.")
+        raise UserInputError(
+            f"'{name}' is geen klassenindeling; kies uit: {valid}.",
+            f"'{name}' is not a classification scheme; must be one of: {valid}.",
+        )
     return SCHEMES[name]
 
 
@@ -142,8 +150,14 @@ class Classification:
         return np.bincount(self.classes[self.classes >= 0], minlength=self.k)[: self.k]
 
 
-def classify(values, scheme: str = "quantiles", k: int = 5, *, breaks: Sequence[float] | None = None,
-             highlight_worst: bool | None = None) -> Classification:
+def classify(
+    values,
+    scheme: str = "quantiles",
+    k: int = 5,
+    *,
+    breaks: Sequence[float] | None = None,
+    highlight_worst: bool | None = None,
+) -> Classification:
     """Class index per area with ``scheme`` and ``k`` classes; NaN/inf (missing, suppressed) -> class -1.
 
     ``k`` shrinks when there are fewer distinct values than classes. ``breaks`` (upper bounds) only for
@@ -151,8 +165,10 @@ def classify(values, scheme: str = "quantiles", k: int = 5, *, breaks: Sequence[
     """
     spec = get_scheme(scheme)
     if spec.uses_k and (not isinstance(k, (int, np.integer)) or k < 2):
-        raise UserInputError(f"Aantal klassen moet een geheel getal van minstens 2 zijn, niet {k!r}.",
-                             f"The number of classes must be an integer of at least 2, not {k!r}.")
+        raise UserInputError(
+            f"Aantal klassen moet een geheel getal van minstens 2 zijn, niet {k!r}.",
+            f"The number of classes must be an integer of at least 2, not {k!r}.",
+        )
     y = pd.to_numeric(pd.Series(np.asarray(values, dtype=object).ravel()), errors="coerce").to_numpy(float)
     ok = np.isfinite(y)
     classes = np.full(len(y), NODATA_CLASS, dtype=np.int64)
@@ -178,14 +194,16 @@ def classify(values, scheme: str = "quantiles", k: int = 5, *, breaks: Sequence[
 
 
 def _hex_to_rgba(codes: Sequence[str]) -> np.ndarray:
-    return np.array([[int(c[i:i + 2], 16) for i in (0, 2, 4)] + [255] for c in codes], dtype=np.uint8)
+    return np.array([[int(c[i : i + 2], 16) for i in (0, 2, 4)] + [255] for c in codes], dtype=np.uint8)
 
 
 def sequential_palette(k: int, name: str = "YlOrRd") -> np.ndarray:
     """``k`` RGBA colours (k x 4 uint8), light to dark (low to high = more disadvantaged)."""
     if name not in PALETTES:
-        raise UserInputError(f"'{name}' is geen kleurenschaal; kies uit: {', '.join(PALETTES)}.",
-                             f"'{name}' is not a palette; must be one of: {', '.join(PALETTES)}.")
+        raise UserInputError(
+            f"'{name}' is geen kleurenschaal; kies uit: {', '.join(PALETTES)}.",
+            f"'{name}' is not a palette; must be one of: {', '.join(PALETTES)}.",
+        )
     if k <= 0:
         return np.zeros((0, 4), dtype=np.uint8)
     if name == "viridis":
@@ -205,8 +223,14 @@ def sequential_palette(k: int, name: str = "YlOrRd") -> np.ndarray:
     return np.round(out).astype(np.uint8)
 
 
-def class_colors(classes: np.ndarray | Classification, k: int | None = None, *, palette: str = "YlOrRd",
-                 nodata: Sequence[int] = tuple(NODATA_RGBA), alpha: int = 255) -> np.ndarray:
+def class_colors(
+    classes: np.ndarray | Classification,
+    k: int | None = None,
+    *,
+    palette: str = "YlOrRd",
+    nodata: Sequence[int] = tuple(NODATA_RGBA),
+    alpha: int = 255,
+) -> np.ndarray:
     """RGBA per area (n x 4 uint8) by table lookup (no row loop); class -1 gets the no-data grey."""
     if isinstance(classes, Classification):
         k = classes.k if k is None else k
@@ -277,16 +301,25 @@ def _auto_decimals(bins: np.ndarray, lower: float) -> int:
     return 0 if span >= 100 else 1 if span >= 10 else 2
 
 
-def legend(values, classification: Classification, *, palette: str = "YlOrRd", lang: str = "nl",
-           decimals: int | None = None, unit: str = "") -> list[LegendEntry]:
+def legend(
+    values,
+    classification: Classification,
+    *,
+    palette: str = "YlOrRd",
+    lang: str = "nl",
+    decimals: int | None = None,
+    unit: str = "",
+) -> list[LegendEntry]:
     """Legend rows: one per class (label ``lower - upper``, colour, n) plus the no-data class.
 
     ``values`` must be the series that was classified (its length is checked); n over all rows sums to it.
     """
     classes = classification.classes
     if len(np.asarray(values).ravel()) != len(classes):
-        raise UserInputError("Legenda: waarden en klassen hebben een verschillende lengte.",
-                             "Legend: values and classes differ in length.")
+        raise UserInputError(
+            "Legenda: waarden en klassen hebben een verschillende lengte.",
+            "Legend: values and classes differ in length.",
+        )
     k = classification.k
     colours = np.vstack([class_colors(np.arange(k), k, palette=palette), NODATA_RGBA[None, :]])
     texts = text_colors(colours)
@@ -303,15 +336,31 @@ def legend(values, classification: Classification, *, palette: str = "YlOrRd", l
             text = f"≥ {lo}" if i == last else f"{lo} – < {hi}"
         else:
             text = f"{format_number(lower, d, lang)} – {format_number(upper, d, lang)}"
-        entries.append(LegendEntry(
-            class_index=i, label=f"{text}{suffix}",
-            color=_rgba_tuple(int(v) for v in colours[i]), text_color=_rgba_tuple(int(v) for v in texts[i]),
-            lower=float(lower), upper=float(upper), n=int(counts[i]), highlight=i in classification.highlight))
+        entries.append(
+            LegendEntry(
+                class_index=i,
+                label=f"{text}{suffix}",
+                color=_rgba_tuple(int(v) for v in colours[i]),
+                text_color=_rgba_tuple(int(v) for v in texts[i]),
+                lower=float(lower),
+                upper=float(upper),
+                n=int(counts[i]),
+                highlight=i in classification.highlight,
+            )
+        )
         lower = float(upper)
-    entries.append(LegendEntry(
-        class_index=NODATA_CLASS, label=NODATA_LABEL.get(lang, NODATA_LABEL["nl"]),
-        color=_rgba_tuple(int(v) for v in NODATA_RGBA), text_color=_rgba_tuple(int(v) for v in texts[-1]),
-        lower=None, upper=None, n=int((classes == NODATA_CLASS).sum()), nodata=True))
+    entries.append(
+        LegendEntry(
+            class_index=NODATA_CLASS,
+            label=NODATA_LABEL.get(lang, NODATA_LABEL["nl"]),
+            color=_rgba_tuple(int(v) for v in NODATA_RGBA),
+            text_color=_rgba_tuple(int(v) for v in texts[-1]),
+            lower=None,
+            upper=None,
+            n=int((classes == NODATA_CLASS).sum()),
+            nodata=True,
+        )
+    )
     return entries
 
 
@@ -328,10 +377,28 @@ def lisa_legend(labels: Sequence[str], *, lang: str = "nl") -> list[LegendEntry]
     names = list(LISA_COLORS)
     for i, name in enumerate(names):
         rgba = np.array(LISA_COLORS[name], dtype=np.uint8)
-        entries.append(LegendEntry(i, f"{name}: {LISA_LABELS[name].get(lang, LISA_LABELS[name]['nl'])}",
-                                   _rgba_tuple(int(v) for v in rgba), _rgba_tuple(int(v) for v in text_colors(rgba)[0]),
-                                   None, None, int((s == name).sum()), highlight=name == "HH"))
-    entries.append(LegendEntry(NODATA_CLASS, NODATA_LABEL.get(lang, NODATA_LABEL["nl"]),
-                               _rgba_tuple(int(v) for v in NODATA_RGBA), (0, 0, 0, 255), None, None,
-                               int((~s.isin(names)).sum()), nodata=True))
+        entries.append(
+            LegendEntry(
+                i,
+                f"{name}: {LISA_LABELS[name].get(lang, LISA_LABELS[name]['nl'])}",
+                _rgba_tuple(int(v) for v in rgba),
+                _rgba_tuple(int(v) for v in text_colors(rgba)[0]),
+                None,
+                None,
+                int((s == name).sum()),
+                highlight=name == "HH",
+            )
+        )
+    entries.append(
+        LegendEntry(
+            NODATA_CLASS,
+            NODATA_LABEL.get(lang, NODATA_LABEL["nl"]),
+            _rgba_tuple(int(v) for v in NODATA_RGBA),
+            (0, 0, 0, 255),
+            None,
+            None,
+            int((~s.isin(names)).sum()),
+            nodata=True,
+        )
+    )
     return entries

@@ -34,6 +34,7 @@ class JoinReport:
 
     def text(self, lang: str = "nl", max_codes: int = 5) -> str:
         """One or two short sentences for under the map; empty when everything matched."""
+
         def codes(items: tuple[str, ...]) -> str:
             more = len(items) - max_codes
             shown = ", ".join(items[:max_codes])
@@ -44,16 +45,18 @@ class JoinReport:
             n = len(self.boundaries_without_stats)
             parts.append(
                 f"{n} gebied(en) zonder gegevens ({codes(self.boundaries_without_stats)}), grijs op de kaart."
-                if lang != "en" else
-                f"{n} area(s) without data ({codes(self.boundaries_without_stats)}), grey on the map.")
+                if lang != "en"
+                else f"{n} area(s) without data ({codes(self.boundaries_without_stats)}), grey on the map."
+            )
         if self.stats_without_boundary:
             n = len(self.stats_without_boundary)
             parts.append(
                 f"{n} regio('s) met gegevens maar zonder grens {self.boundary_year} "
                 f"({codes(self.stats_without_boundary)}), niet op de kaart."
-                if lang != "en" else
-                f"{n} region(s) with data but no {self.boundary_year} boundary "
-                f"({codes(self.stats_without_boundary)}), not on the map.")
+                if lang != "en"
+                else f"{n} region(s) with data but no {self.boundary_year} boundary "
+                f"({codes(self.stats_without_boundary)}), not on the map."
+            )
         return " ".join(parts)
 
 
@@ -92,8 +95,10 @@ def _check_years(boundaries: pd.DataFrame, table: pd.DataFrame, stats_year: int,
             f"Statistics of {stats_year} do not fit boundaries of {boundary_year}: wijk/buurt divisions change "
             f"every year. Choose {stats_year} boundaries (or {boundary_year} statistics).",
         )
-    for frame, stated, what, what_en in ((boundaries, boundary_year, "grenzen", "boundaries"),
-                                         (table, stats_year, "statistieken", "statistics")):
+    for frame, stated, what, what_en in (
+        (boundaries, boundary_year, "grenzen", "boundaries"),
+        (table, stats_year, "statistieken", "statistics"),
+    ):
         if "year" in frame.columns:
             years = sorted(pd.to_numeric(frame["year"], errors="coerce").dropna().astype(int).unique())
             if years and years != [int(stated)]:
@@ -103,8 +108,9 @@ def _check_years(boundaries: pd.DataFrame, table: pd.DataFrame, stats_year: int,
                 )
 
 
-def join_scores(boundaries: gpd.GeoDataFrame, table: pd.DataFrame, *, stats_year: int, boundary_year: int,
-                on: str = "code") -> JoinResult:
+def join_scores(
+    boundaries: gpd.GeoDataFrame, table: pd.DataFrame, *, stats_year: int, boundary_year: int, on: str = "code"
+) -> JoinResult:
     """Left-join ``table`` onto ``boundaries`` by ``on`` (default ``code``), one row per boundary.
 
     * ``stats_year != boundary_year`` raises YearMismatchError (a half-coloured map is worse than none);
@@ -122,8 +128,9 @@ def join_scores(boundaries: gpd.GeoDataFrame, table: pd.DataFrame, *, stats_year
     stats.insert(0, on, t_codes.to_numpy())
     stats["has_data"] = True
 
-    base = boundaries.drop(columns=[c for c in boundaries.columns
-                                    if c in stats.columns and c != boundaries.geometry.name])
+    base = boundaries.drop(
+        columns=[c for c in boundaries.columns if c in stats.columns and c != boundaries.geometry.name]
+    )
     base = base.reset_index(drop=True)
     base.insert(0, on, b_codes.to_numpy())
     joined = base.merge(stats, on=on, how="left", validate="one_to_one")
@@ -132,8 +139,11 @@ def join_scores(boundaries: gpd.GeoDataFrame, table: pd.DataFrame, *, stats_year
 
     b_set, t_set = set(b_codes.dropna()), set(t_codes.dropna())
     report = JoinReport(
-        stats_year=int(stats_year), boundary_year=int(boundary_year),
-        n_boundaries=len(b_codes), n_stats=len(t_codes), n_matched=len(b_set & t_set),
+        stats_year=int(stats_year),
+        boundary_year=int(boundary_year),
+        n_boundaries=len(b_codes),
+        n_stats=len(t_codes),
+        n_matched=len(b_set & t_set),
         stats_without_boundary=tuple(sorted(t_set - b_set)),
         boundaries_without_stats=tuple(sorted(b_set - t_set)),
     )

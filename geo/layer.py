@@ -76,8 +76,10 @@ def displacement_m(original_rd, simplified, densify: float | None = None) -> np.
     """Hausdorff distance in metres per area between original and simplified geometry (same order)."""
     a, b = _as_rd_array(original_rd), _as_rd_array(simplified)
     if len(a) != len(b):
-        raise GeoError(f"{len(a)} originele tegen {len(b)} vereenvoudigde vormen: niet vergelijkbaar.",
-                       f"{len(a)} original vs {len(b)} simplified shapes: not comparable.")
+        raise GeoError(
+            f"{len(a)} originele tegen {len(b)} vereenvoudigde vormen: niet vergelijkbaar.",
+            f"{len(a)} original vs {len(b)} simplified shapes: not comparable.",
+        )
     return shapely.hausdorff_distance(a, b, densify=densify)
 
 
@@ -101,8 +103,12 @@ def coverage_check(geoms) -> CoverageCheck:
     keep = i < j
     inter = shapely.area(shapely.intersection(arr[i[keep]], arr[j[keep]]))
     union = shapely.union_all(shapely.make_valid(arr))
-    holes = [shapely.Polygon(ring) for poly in shapely.get_parts(union)
-             if isinstance(poly, shapely.Polygon) for ring in poly.interiors]
+    holes = [
+        shapely.Polygon(ring)
+        for poly in shapely.get_parts(union)
+        if isinstance(poly, shapely.Polygon)
+        for ring in poly.interiors
+    ]
     return CoverageCheck(
         overlap_m2=float(inter.sum()),
         gap_m2=float(sum(h.area for h in holes)),
@@ -124,7 +130,9 @@ def _faces_to_polygons(faces: np.ndarray, originals: np.ndarray) -> np.ndarray |
     if len(fi) == 0:
         return None
     share = shapely.area(shapely.intersection(faces[fi], originals[gi]))
-    best = pd.DataFrame({"face": fi, "geom": gi, "share": share}).sort_values("share").drop_duplicates("face", keep="last")
+    best = (
+        pd.DataFrame({"face": fi, "geom": gi, "share": share}).sort_values("share").drop_duplicates("face", keep="last")
+    )
     best = best[best["share"] >= 0.5 * shapely.area(faces[best["face"].to_numpy()])]
     out = np.empty(len(originals), dtype=object)
     for g, rows in best.groupby("geom")["face"]:
@@ -163,8 +171,13 @@ def _simplify_group(geoms: np.ndarray, tolerance: float, method: str) -> tuple[n
     return shapely.coverage_simplify(geoms, tolerance), "vw", True
 
 
-def simplify_coverage(gdf_rd: gpd.GeoDataFrame | gpd.GeoSeries, tolerance_m: float, *, method: str = "edges",
-                      group_column: str | None = "gemeente_code") -> tuple[gpd.GeoSeries, SimplifyReport]:
+def simplify_coverage(
+    gdf_rd: gpd.GeoDataFrame | gpd.GeoSeries,
+    tolerance_m: float,
+    *,
+    method: str = "edges",
+    group_column: str | None = "gemeente_code",
+) -> tuple[gpd.GeoSeries, SimplifyReport]:
     """Simplify polygons in RD so that neighbours keep sharing their boundaries.
 
     * ``method="edges"`` (default): Douglas-Peucker per shared edge; every point stays within ``tolerance_m``.
@@ -175,15 +188,21 @@ def simplify_coverage(gdf_rd: gpd.GeoDataFrame | gpd.GeoSeries, tolerance_m: flo
       which can open small gaps between neighbours. The report says which method ran and why.
     """
     if method not in METHODS:
-        raise GeoError(f"Onbekende methode '{method}'; kies uit: {', '.join(METHODS)}.",
-                       f"Unknown method '{method}'; must be one of: {', '.join(METHODS)}.")
+        raise GeoError(
+            f"Onbekende methode '{method}'; kies uit: {', '.join(METHODS)}.",
+            f"Unknown method '{method}'; must be one of: {', '.join(METHODS)}.",
+        )
     require_rd(gdf_rd, "geometrie voor vereenvoudiging")
     series = gdf_rd.geometry if isinstance(gdf_rd, gpd.GeoDataFrame) else gdf_rd
     geoms = np.asarray(series.values)
     valid_all = bool(shapely.coverage_is_valid(geoms))
     notes: list[str] = []
-    if valid_all or group_column is None or not isinstance(gdf_rd, gpd.GeoDataFrame) \
-            or group_column not in gdf_rd.columns:
+    if (
+        valid_all
+        or group_column is None
+        or not isinstance(gdf_rd, gpd.GeoDataFrame)
+        or group_column not in gdf_rd.columns
+    ):
         out, used, _ = _simplify_group(geoms, tolerance_m, method)
         if not valid_all:
             notes.append("input is not a valid coverage; simplified per geometry")
@@ -199,9 +218,13 @@ def simplify_coverage(gdf_rd: gpd.GeoDataFrame | gpd.GeoSeries, tolerance_m: flo
         used = kinds.pop() if len(kinds) == 1 else "mixed: " + ", ".join(f"{k}={v}" for k, v in used_by_group.items())
     result = gpd.GeoSeries(out, index=series.index, crs=series.crs)
     report = SimplifyReport(
-        method=used, tolerance_m=float(tolerance_m), simplify_tolerance_m=float(tolerance_m),
-        coverage_valid=valid_all, n_vertices_before=int(shapely.get_num_coordinates(geoms).sum()),
-        n_vertices_after=int(shapely.get_num_coordinates(out).sum()), notes=tuple(notes),
+        method=used,
+        tolerance_m=float(tolerance_m),
+        simplify_tolerance_m=float(tolerance_m),
+        coverage_valid=valid_all,
+        n_vertices_before=int(shapely.get_num_coordinates(geoms).sum()),
+        n_vertices_after=int(shapely.get_num_coordinates(out).sum()),
+        notes=tuple(notes),
     )
     return result, report
 
@@ -214,8 +237,14 @@ def round_coordinates(geoms: np.ndarray, decimals: int) -> np.ndarray:
 # --------------------------------------------------------------------------------------------- focus areas
 
 
-def focus_outlines(gdf_rd: gpd.GeoDataFrame, groups: Mapping[str, Iterable[str]], *, code_column: str = "code",
-                   names: Mapping[str, str] | None = None, close_gaps_m: float = 0.0) -> gpd.GeoDataFrame:
+def focus_outlines(
+    gdf_rd: gpd.GeoDataFrame,
+    groups: Mapping[str, Iterable[str]],
+    *,
+    code_column: str = "code",
+    names: Mapping[str, str] | None = None,
+    close_gaps_m: float = 0.0,
+) -> gpd.GeoDataFrame:
     """One outline per focus area: the dissolve (union) of its member areas, in RD.
 
     Columns ``focus_id``, ``name``, ``n_members``, ``missing_codes`` (members not in ``gdf_rd``), ``geometry``.
@@ -229,12 +258,20 @@ def focus_outlines(gdf_rd: gpd.GeoDataFrame, groups: Mapping[str, Iterable[str]]
         members = [str(m).strip() for m in raw_members]
         present = codes.isin(members).to_numpy()
         if not present.any():
-            raise GeoError(f"Focusgebied '{focus_id}': geen van de {len(members)} gebieden staat op de kaart.",
-                           f"Focus area '{focus_id}': none of its {len(members)} areas is on the map.")
+            raise GeoError(
+                f"Focusgebied '{focus_id}': geen van de {len(members)} gebieden staat op de kaart.",
+                f"Focus area '{focus_id}': none of its {len(members)} areas is on the map.",
+            )
         shape = shapely.union_all(np.asarray(gdf_rd.geometry.values)[present])
         if close_gaps_m > 0:
             shape = shape.buffer(close_gaps_m, join_style="mitre").buffer(-close_gaps_m, join_style="mitre")
-        rows.append({"focus_id": focus_id, "name": (names or {}).get(focus_id, focus_id),
-                     "n_members": int(present.sum()),
-                     "missing_codes": tuple(sorted(set(members) - set(codes[present]))), "geometry": shape})
+        rows.append(
+            {
+                "focus_id": focus_id,
+                "name": (names or {}).get(focus_id, focus_id),
+                "n_members": int(present.sum()),
+                "missing_codes": tuple(sorted(set(members) - set(codes[present]))),
+                "geometry": shape,
+            }
+        )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=gdf_rd.crs)

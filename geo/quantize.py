@@ -85,16 +85,24 @@ def _rings_of(geoms: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[int
     return area_idx.astype(np.int32), rings, counts
 
 
-def encode(geoms_rd: gpd.GeoSeries, codes, names=None, *, scale_m: float = DEFAULT_SCALE_M,
-           report: SimplifyReport | None = None) -> EncodedGeometry:
+def encode(
+    geoms_rd: gpd.GeoSeries,
+    codes,
+    names=None,
+    *,
+    scale_m: float = DEFAULT_SCALE_M,
+    report: SimplifyReport | None = None,
+) -> EncodedGeometry:
     """Quantize RD polygons (one per area, order kept) into the gzip'd SKQ1 layout."""
     require_rd(geoms_rd, "geometrie voor de kaart")
     codes = [str(c) for c in codes]
     names = ["" if pd.isna(n) else str(n) for n in (names if names is not None else codes)]
     geoms = np.asarray(geoms_rd.values)
     if not (len(geoms) == len(codes) == len(names)):
-        raise GeoError(f"{len(geoms)} vormen, {len(codes)} codes en {len(names)} namen: niet gelijk.",
-                       f"{len(geoms)} shapes, {len(codes)} codes and {len(names)} names: not equal.")
+        raise GeoError(
+            f"{len(geoms)} vormen, {len(codes)} codes en {len(names)} namen: niet gelijk.",
+            f"{len(geoms)} shapes, {len(codes)} codes and {len(names)} names: not equal.",
+        )
     if len(geoms) == 0:
         raise GeoError("Geen gebieden om te tekenen.", "No areas to draw.")
     minx, miny, maxx, maxy = shapely.total_bounds(geoms)
@@ -108,19 +116,28 @@ def encode(geoms_rd: gpd.GeoSeries, codes, names=None, *, scale_m: float = DEFAU
     deltas = np.diff(allq, axis=0, prepend=np.zeros((1, 2), np.int64))
     deltas[ring_off[:-1][sizes > 0]] = allq[ring_off[:-1][sizes > 0]]  # first vertex of a ring: absolute
     header = {
-        "format": "SKQ1", "crs": RD_NEW, "scale": scale_m, "origin": [ox, oy],
+        "format": "SKQ1",
+        "crs": RD_NEW,
+        "scale": scale_m,
+        "origin": [ox, oy],
         "extent": [float(minx - ox), float(miny - oy), float(maxx - ox), float(maxy - oy)],
-        "n_areas": len(codes), "n_parts": len(part_area), "n_rings": len(q),
-        "n_vertices": len(allq), "codes": codes, "names": names,
+        "n_areas": len(codes),
+        "n_parts": len(part_area),
+        "n_rings": len(q),
+        "n_vertices": len(allq),
+        "codes": codes,
+        "names": names,
     }
     hjson = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
     head = MAGIC + struct.pack("<I", len(hjson)) + hjson
     head += b"\0" * ((-len(head)) % 4)
-    body = b"".join(np.ascontiguousarray(a, dtype="<i4").tobytes()
-                    for a in (part_area, part_off, ring_off, deltas.reshape(-1)))
+    body = b"".join(
+        np.ascontiguousarray(a, dtype="<i4").tobytes() for a in (part_area, part_off, ring_off, deltas.reshape(-1))
+    )
     data = gzip.compress(head + body, compresslevel=6, mtime=0)  # mtime=0: same input, same bytes
-    return EncodedGeometry(data=data, digest=content_hash(data), codes=tuple(codes), n_vertices=len(allq),
-                           report=report)
+    return EncodedGeometry(
+        data=data, digest=content_hash(data), codes=tuple(codes), n_vertices=len(allq), report=report
+    )
 
 
 def decode(data: bytes) -> tuple[dict, gpd.GeoSeries]:
@@ -129,15 +146,15 @@ def decode(data: bytes) -> tuple[dict, gpd.GeoSeries]:
     if raw[:4] != MAGIC:
         raise GeoError("Onbekend geometrieformaat.", "Unknown geometry format.")
     (hlen,) = struct.unpack("<I", raw[4:8])
-    header = json.loads(raw[8:8 + hlen].decode())
+    header = json.loads(raw[8 : 8 + hlen].decode())
     off = 8 + hlen
     off += (-off) % 4
     ints = np.frombuffer(raw[off:], dtype="<i4")
     n_p, n_r, n_v = header["n_parts"], header["n_rings"], header["n_vertices"]
     part_area = ints[:n_p]
-    part_off = ints[n_p:2 * n_p + 1]
-    ring_off = ints[2 * n_p + 1:2 * n_p + 2 + n_r]
-    deltas = ints[2 * n_p + 2 + n_r:2 * n_p + 2 + n_r + 2 * n_v].reshape(-1, 2).astype(np.int64)
+    part_off = ints[n_p : 2 * n_p + 1]
+    ring_off = ints[2 * n_p + 1 : 2 * n_p + 2 + n_r]
+    deltas = ints[2 * n_p + 2 + n_r : 2 * n_p + 2 + n_r + 2 * n_v].reshape(-1, 2).astype(np.int64)
     ring_id = np.repeat(np.arange(n_r), np.diff(ring_off))
     # cumulative sum restarted at every ring: subtract the running total before each ring start
     cum = np.cumsum(deltas, axis=0)
@@ -148,7 +165,7 @@ def decode(data: bytes) -> tuple[dict, gpd.GeoSeries]:
     xy = (cum - base[ring_id]) * header["scale"] + header["origin"]
     polys_by_area: dict[int, list] = {}
     for p in range(n_p):
-        rings = [xy[ring_off[r]:ring_off[r + 1]] for r in range(part_off[p], part_off[p + 1])]
+        rings = [xy[ring_off[r] : ring_off[r + 1]] for r in range(part_off[p], part_off[p + 1])]
         polys_by_area.setdefault(int(part_area[p]), []).append(shapely.Polygon(rings[0], rings[1:]))
     out = []
     for a in range(header["n_areas"]):
@@ -157,8 +174,13 @@ def decode(data: bytes) -> tuple[dict, gpd.GeoSeries]:
     return header, gpd.GeoSeries(out, crs=RD_NEW)
 
 
-def prepare_geometry(gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M,
-                     scale_m: float = DEFAULT_SCALE_M, method: str = "edges") -> EncodedGeometry:
+def prepare_geometry(
+    gdf_rd: gpd.GeoDataFrame,
+    *,
+    tolerance_m: float = DEFAULT_TOLERANCE_M,
+    scale_m: float = DEFAULT_SCALE_M,
+    method: str = "edges",
+) -> EncodedGeometry:
     """Simplify as a coverage in RD (per gemeente when the whole is not one), then quantize.
 
     Every boundary point stays within ``tolerance_m`` of the input (simplification budget plus grid snap).

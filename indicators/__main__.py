@@ -61,7 +61,16 @@ def cli_columns() -> list[str]:
             cols += [f"{ind.id}__low", f"{ind.id}__high"]
     for d in DOMAIN_IDS:
         cols += [f"domain__{d}", f"domain__{d}__rank", f"domain__{d}__band"]
-    return [*cols, "stacking_count", "stacking_known", "stacking_domains", "composite", "composite__n", "composite__m", "suppressed"]
+    return [
+        *cols,
+        "stacking_count",
+        "stacking_known",
+        "stacking_domains",
+        "composite",
+        "composite__n",
+        "composite__m",
+        "suppressed",
+    ]
 
 
 def _user_values(paths: Sequence[str]) -> list[UserValues]:
@@ -75,13 +84,15 @@ def _user_values(paths: Sequence[str]) -> list[UserValues]:
             raise UserInputError(
                 f"'{uf.source}' bevat geen kolom die een indicator is; kolomnamen moeten indicator-ids zijn "
                 f"(zie `python -m indicators list`): {', '.join(INDICATORS)}.",
-                f"'{uf.source}' has no column that is an indicator; column names must be one of: {', '.join(INDICATORS)}.")
+                f"'{uf.source}' has no column that is an indicator; column names must be one of: {', '.join(INDICATORS)}.",
+            )
         out += values
     return out
 
 
-def _frames(gemeenten: Sequence[str], year: int, level: str, national: bool, history: int
-            ) -> tuple[dict[int, pd.DataFrame], dict[int, pd.DataFrame]]:
+def _frames(
+    gemeenten: Sequence[str], year: int, level: str, national: bool, history: int
+) -> tuple[dict[int, pd.DataFrame], dict[int, pd.DataFrame]]:
     """KWB frames by year: the requested year (selection + national reference when asked) and up to
     ``history`` earlier years for the year fallback (a year that cannot be loaded is reported on stderr);
     and the national frames alone (the only source of the values of an "nl" reference)."""
@@ -119,8 +130,10 @@ def _attributes(gemeenten: Sequence[str], year: int, level: str) -> dict[int, pd
             try:
                 parts.append(pd.DataFrame(load_boundaries([g], year, lv).drop(columns="geometry")))
             except (FetchError, UserInputError) as exc:
-                _warn(f"geen PDOK-grenzen/kenmerken voor {g} ({lv}): vergelijking zonder kaart en zonder "
-                      f"afgeleide aantallen uit %: {exc.message}")
+                _warn(
+                    f"geen PDOK-grenzen/kenmerken voor {g} ({lv}): vergelijking zonder kaart en zonder "
+                    f"afgeleide aantallen uit %: {exc.message}"
+                )
                 break
     return {year: pd.concat(parts, ignore_index=True)} if parts else {}
 
@@ -136,10 +149,20 @@ def run_score(args) -> ScoreResult:
     names = dict(zip(frames[args.year]["code"], frames[args.year]["name"]))
     ref_frame = nat[args.year] if args.reference == "nl" else frames[args.year]
     ref = make_reference(ref_frame, args.reference, level, args.year, gemeenten, names=names)
-    return score_areas(frames, args.year, level=level, reference=ref, gemeenten=gemeenten, weights=weights,
-                       user_values=user, attributes=_attributes(gemeenten, args.year, level),
-                       transform=args.transform, min_population=args.min_population,
-                       national=nat or None, smoothing=getattr(args, "smoothing", "eb"))
+    return score_areas(
+        frames,
+        args.year,
+        level=level,
+        reference=ref,
+        gemeenten=gemeenten,
+        weights=weights,
+        user_values=user,
+        attributes=_attributes(gemeenten, args.year, level),
+        transform=args.transform,
+        min_population=args.min_population,
+        national=nat or None,
+        smoothing=getattr(args, "smoothing", "eb"),
+    )
 
 
 def _json_value(value):
@@ -197,10 +220,13 @@ def cmd_focus(args) -> None:
     levels = sorted({a.level for a in areas})
     if len(levels) > 1:
         raise UserInputError(
-            "Focusgebieden van verschillende niveaus: " + "; ".join(f"'{a.name}' ({a.level})" for a in areas)
+            "Focusgebieden van verschillende niveaus: "
+            + "; ".join(f"'{a.name}' ({a.level})" for a in areas)
             + ". Vergelijk wijken met wijken of buurten met buurten.",
-            "Focus areas of different levels: " + "; ".join(f"'{a.name}' ({a.level})" for a in areas)
-            + ". Compare wijken with wijken or buurten with buurten.")
+            "Focus areas of different levels: "
+            + "; ".join(f"'{a.name}' ({a.level})" for a in areas)
+            + ". Compare wijken with wijken or buurten with buurten.",
+        )
     gms = list(dict.fromkeys(g for a in areas for g in a.gemeenten))
     try:
         known_gm = set(list_gemeenten(args.year)["code"])
@@ -219,6 +245,7 @@ def cmd_focus(args) -> None:
     attributes = None
     if national is not None:
         from data.pdok import load_gemeente_attributes
+
         try:  # working-age groups of every gemeente (Wijk- en Buurtkaart) for the Nederland row of werk
             attributes = load_gemeente_attributes(args.year)
         except (FetchError, UserInputError) as exc:
@@ -243,43 +270,62 @@ def cmd_hotspots(args) -> None:
     gemeenten = [normalise_gemeente(g) for g in args.gemeente]
     level = normalise_level(args.level)
     if not 0 < args.alpha < 1:
-        raise UserInputError(f"--alpha moet tussen 0 en 1 liggen, niet {args.alpha}.",
-                             f"--alpha must lie between 0 and 1, not {args.alpha}.")
+        raise UserInputError(
+            f"--alpha moet tussen 0 en 1 liggen, niet {args.alpha}.",
+            f"--alpha must lie between 0 and 1, not {args.alpha}.",
+        )
     if args.file:
         from data.userfiles import load_indicator_file
 
         uf = load_indicator_file(args.file, year=args.year, unknown_codes="skip", bounds=value_bounds())
         column = next((c for c, header in uf.columns.items() if args.indicator in (c, header)), None)
         if column is None:
-            raise UserInputError(f"'{uf.source}' heeft geen kolom '{args.indicator}'; wel: {', '.join(uf.columns.values())}.",
-                                 f"'{uf.source}' has no column '{args.indicator}'; must be one of: "
-                                 f"{', '.join(uf.columns.values())}.")
+            raise UserInputError(
+                f"'{uf.source}' heeft geen kolom '{args.indicator}'; wel: {', '.join(uf.columns.values())}.",
+                f"'{uf.source}' has no column '{args.indicator}'; must be one of: {', '.join(uf.columns.values())}.",
+            )
         values = uf.frame[column]
     else:
         if args.indicator != "composite" and args.indicator not in INDICATORS:
-            raise KeyError(f"{args.indicator!r} is not an indicator; must be one of: composite, {', '.join(INDICATORS)}")
+            raise KeyError(
+                f"{args.indicator!r} is not an indicator; must be one of: composite, {', '.join(INDICATORS)}"
+            )
         args.level = level
         values = run_score(args).table[args.indicator]
     gdf = load_boundaries(gemeenten, args.year, level).to_crs("EPSG:28992")
-    out = local_moran(gdf, values, seed=args.seed, alpha=args.alpha, correction=args.correction,
-                      permutations=args.permutations)
+    out = local_moran(
+        gdf, values, seed=args.seed, alpha=args.alpha, correction=args.correction, permutations=args.permutations
+    )
     _warn(f"regel: {out.attrs.get('rule') or rule_text(args.alpha, args.correction, permutations=args.permutations)}")
     _write(out[["code", "value", "lisa", "p_sim", "significant", "I", "quadrant"]], args.format)
 
 
 def cmd_list(args) -> None:
-    rows = [{"id": i.id, "domain": i.domain or "context", "scored": i.scored, "kind": i.kind,
-             "numerator": "+".join(i.numerator), "denominator": "+".join(i.denominator),
-             "direction": "hoger = slechter" if i.direction > 0 else "lager = slechter", "unit": i.unit["nl"],
-             "min_denominator": i.min_denominator, "label_nl": i.label["nl"], "label_en": i.label["en"]}
-            for i in INDICATORS.values()]
+    rows = [
+        {
+            "id": i.id,
+            "domain": i.domain or "context",
+            "scored": i.scored,
+            "kind": i.kind,
+            "numerator": "+".join(i.numerator),
+            "denominator": "+".join(i.denominator),
+            "direction": "hoger = slechter" if i.direction > 0 else "lager = slechter",
+            "unit": i.unit["nl"],
+            "min_denominator": i.min_denominator,
+            "label_nl": i.label["nl"],
+            "label_en": i.label["en"],
+        }
+        for i in INDICATORS.values()
+    ]
     if args.format == "text":
         for d in DOMAINS.values():
             print(f"{d.id}: {d.label['nl']} / {d.label['en']}")
             for r in rows:
                 if r["domain"] == d.id:
-                    print(f"  {r['id']:<28} {r['label_nl']} [{r['unit']}; {r['direction']}] = {r['kind']}"
-                          f"({r['numerator'] or 'ingelezen bestand'} / {r['denominator']})")
+                    print(
+                        f"  {r['id']:<28} {r['label_nl']} [{r['unit']}; {r['direction']}] = {r['kind']}"
+                        f"({r['numerator'] or 'ingelezen bestand'} / {r['denominator']})"
+                    )
         print("context (nooit in een score):")
         for r in rows:
             if r["domain"] == "context":
@@ -305,8 +351,12 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--income-file", help="CBS-inkomensbestand (bv. ../shared/data/income/...clean.csv)")
         sp.add_argument("--user-file", action="append", help="ingelezen indicatorbestand (herhaalbaar)")
         sp.add_argument("--transform", choices=("rank", "exp"), default="rank")
-        sp.add_argument("--smoothing", choices=("eb", "none"), default="eb",
-                        help="empirisch Bayes voor percentages uit aantallen (standaard) of geen")
+        sp.add_argument(
+            "--smoothing",
+            choices=("eb", "none"),
+            default="eb",
+            help="empirisch Bayes voor percentages uit aantallen (standaard) of geen",
+        )
         sp.add_argument("--min-population", type=float, default=200)
         sp.add_argument("--history", type=int, default=2, help="eerdere KWB-jaren om op terug te vallen")
         sp.add_argument("--full", action="store_true", help="alle kolommen (jaar/bron per waarde, n van m)")
@@ -314,10 +364,15 @@ def build_parser() -> argparse.ArgumentParser:
     common(sub.add_parser("score", help="scores per gebied"), True)
     fp = sub.add_parser("focus", help="focusgebieden met gemeente en Nederland")
     common(fp, False)
-    fp.add_argument("--define", action="append", metavar="NAAM=CODE,CODE",
-                    help='eigen focusgebied, bv. "Zaandam-Zuid=WK047911,WK047912" (herhaalbaar)')
-    fp.add_argument("--preset", action="append", metavar="NAAM",
-                    help="voorinstelling (herhaalbaar): " + ", ".join(PRESETS))
+    fp.add_argument(
+        "--define",
+        action="append",
+        metavar="NAAM=CODE,CODE",
+        help='eigen focusgebied, bv. "Zaandam-Zuid=WK047911,WK047912" (herhaalbaar)',
+    )
+    fp.add_argument(
+        "--preset", action="append", metavar="NAAM", help="voorinstelling (herhaalbaar): " + ", ".join(PRESETS)
+    )
     hp = sub.add_parser("hotspots", help="lokale Moran's I met correctie voor meervoudig toetsen")
     common(hp, True)
     hp.add_argument("--indicator", required=True, help="indicator-id, 'composite' of een kolom van --file")

@@ -11,8 +11,8 @@ import math
 from indicators.registry import INDICATORS
 
 #: the (low, high) bounds of an indicator kind
-PERCENT = (0.0, 100.0)   # kind "share", or a unit that starts with "%"
-RATE = (0.0, math.inf)   # kind "ratio": a count per inhabitants is not negative
+PERCENT = (0.0, 100.0)  # kind "share", or a unit that starts with "%"
+RATE = (0.0, math.inf)  # kind "ratio": a count per inhabitants is not negative
 
 
 def value_bounds() -> dict[str, tuple[float, float]]:

@@ -35,9 +35,11 @@ from indicators.registry import INDICATORS
 from indicators.trend import CHANGE_COLUMNS, change_flag
 
 ID_COLUMNS = ("code", "level", "name", "gemeente_code", "year")
-STATUS = {"changed": {"nl": "gewijzigd", "en": "changed"},
-          "appeared": {"nl": "nieuw", "en": "appeared"},
-          "disappeared": {"nl": "verdwenen", "en": "disappeared"}}
+STATUS = {
+    "changed": {"nl": "gewijzigd", "en": "changed"},
+    "appeared": {"nl": "nieuw", "en": "appeared"},
+    "disappeared": {"nl": "verdwenen", "en": "disappeared"},
+}
 FIGURE_COLUMNS = ["area", "kind", "member", "name", "variable", "title", "status", "old", "new", "difference"]
 
 
@@ -57,8 +59,13 @@ class Version:
         year = src.get("year")
         if year is None and "year" in frame.columns and len(frame):
             year = int(frame["year"].iloc[0])
-        return cls(src.get("table_id"), None if year is None else int(year), src.get("modified"),
-                   src.get("fetched_at"), src.get("version"))
+        return cls(
+            src.get("table_id"),
+            None if year is None else int(year),
+            src.get("modified"),
+            src.get("fetched_at"),
+            src.get("version"),
+        )
 
     def text(self, lang: str = "nl") -> str:
         date = (self.modified or "?")[:10]
@@ -77,8 +84,8 @@ class Changes:
     areas: pd.DataFrame
     old: Version
     new: Version
-    not_comparable: dict[str, str] = field(default_factory=dict)         # id -> reason (Dutch)
-    not_comparable_en: dict[str, str] = field(default_factory=dict)      # id -> reason (English)
+    not_comparable: dict[str, str] = field(default_factory=dict)  # id -> reason (Dutch)
+    not_comparable_en: dict[str, str] = field(default_factory=dict)  # id -> reason (English)
 
     @property
     def years(self) -> bool:
@@ -97,17 +104,27 @@ def _by_code(frame: pd.DataFrame) -> pd.DataFrame:
 
 # Why an area cannot be compared between two years, in both languages (``{y}``, ``{a}``, ``{b}``: years).
 REASONS = {
-    "no_frame": {"nl": "geen gegevens voor {y}: indelingswijziging tussen {a} en {b} onbekend",
-                 "en": "no data for {y}: boundary changes between {a} and {b} unknown"},
-    "code_changed": {"nl": "code gewijzigd in {y} (indelingswijziging 2)",
-                     "en": "code changed in {y} (indelingswijziging 2)"},
-    "bounds_changed": {"nl": "grenzen gewijzigd in {y} (indelingswijziging 3)",
-                       "en": "boundaries changed in {y} (indelingswijziging 3)"},
+    "no_frame": {
+        "nl": "geen gegevens voor {y}: indelingswijziging tussen {a} en {b} onbekend",
+        "en": "no data for {y}: boundary changes between {a} and {b} unknown",
+    },
+    "code_changed": {
+        "nl": "code gewijzigd in {y} (indelingswijziging 2)",
+        "en": "code changed in {y} (indelingswijziging 2)",
+    },
+    "bounds_changed": {
+        "nl": "grenzen gewijzigd in {y} (indelingswijziging 3)",
+        "en": "boundaries changed in {y} (indelingswijziging 3)",
+    },
     "flag_unknown": {"nl": "indelingswijziging {y} onbekend", "en": "indelingswijziging {y} unknown"},
-    "only_new": {"nl": "bestaat niet in de indeling van {a} (alleen in {b}): niet vergelijkbaar",
-                 "en": "does not exist in the {a} division (only in {b}): not comparable"},
-    "only_old": {"nl": "bestaat niet in de indeling van {b} (alleen in {a}): niet vergelijkbaar",
-                 "en": "does not exist in the {b} division (only in {a}): not comparable"},
+    "only_new": {
+        "nl": "bestaat niet in de indeling van {a} (alleen in {b}): niet vergelijkbaar",
+        "en": "does not exist in the {a} division (only in {b}): not comparable",
+    },
+    "only_old": {
+        "nl": "bestaat niet in de indeling van {b} (alleen in {a}): niet vergelijkbaar",
+        "en": "does not exist in the {b} division (only in {a}): not comparable",
+    },
     "neither": {"nl": "komt in {a} noch in {b} voor", "en": "exists in neither {a} nor {b}"},
     "members": {"nl": "leden niet vergelijkbaar: {list}", "en": "members not comparable: {list}"},
 }
@@ -117,8 +134,9 @@ def _reason(key: str, **kw) -> dict[str, str]:
     return {lang: text.format(**kw) for lang, text in REASONS[key].items()}
 
 
-def comparability(old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str],
-                  between: Mapping[int, pd.DataFrame] | None = None) -> tuple[list[str], dict[str, dict[str, str]]]:
+def comparability(
+    old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str], between: Mapping[int, pd.DataFrame] | None = None
+) -> tuple[list[str], dict[str, dict[str, str]]]:
     """Split ``codes`` into comparable ones and ``{code: {"nl": reason, "en": reason}}`` for the others.
 
     Two versions of one year: every code is comparable. Two years ``a < b``: a code must exist in both frames
@@ -138,8 +156,13 @@ def comparability(old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str],
     for code in codes:
         reason = None
         if code not in in_old or code not in in_new:
-            key = "neither" if code not in in_old and code not in in_new else "only_new" if code not in in_old \
+            key = (
+                "neither"
+                if code not in in_old and code not in in_new
+                else "only_new"
+                if code not in in_old
                 else "only_old"
+            )
             reason = _reason(key, a=y_old, b=y_new)
         for y in range(y_old + 1, y_new + 1):
             if reason is not None:
@@ -157,9 +180,13 @@ def comparability(old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str],
     return ok, why
 
 
-def comparable_codes(old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str],
-                     between: Mapping[int, pd.DataFrame] | None = None, lang: str = "nl"
-                     ) -> tuple[list[str], dict[str, str]]:
+def comparable_codes(
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    codes: Sequence[str],
+    between: Mapping[int, pd.DataFrame] | None = None,
+    lang: str = "nl",
+) -> tuple[list[str], dict[str, str]]:
     """:func:`comparability` with the reasons in ``lang`` (see the module docstring)."""
     ok, why = comparability(old, new, codes, between)
     return ok, {c: r[lang] for c, r in why.items()}
@@ -179,8 +206,9 @@ def _differ(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndar
     return changed, na_a & ~na_b, ~na_a & na_b
 
 
-def figure_changes(old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str] | None = None, *,
-                   titles: Mapping[str, str] | None = None) -> pd.DataFrame:
+def figure_changes(
+    old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str] | None = None, *, titles: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Every KWB variable that changed, appeared or disappeared per area (long; columns ``FIGURE_COLUMNS``).
 
     ``codes``: the areas to compare (default: every area in either frame). A variable in only one frame
@@ -195,8 +223,11 @@ def figure_changes(old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str] | 
     for frame in (old, new):
         for name, meta in (frame.attrs.get("columns") or {}).items():
             titles.setdefault(name, (meta or {}).get("title") or name)
-    names = n["name"].reindex(codes).fillna(o["name"].reindex(codes)) if "name" in n.columns else pd.Series(
-        pd.NA, index=codes)
+    names = (
+        n["name"].reindex(codes).fillna(o["name"].reindex(codes))
+        if "name" in n.columns
+        else pd.Series(pd.NA, index=codes)
+    )
     rows = []
     for var in variables:
         a = o[var].reindex(codes) if var in o.columns else pd.Series(np.nan, index=codes)
@@ -205,18 +236,34 @@ def figure_changes(old: pd.DataFrame, new: pd.DataFrame, codes: Sequence[str] | 
         for mask, status in ((changed, "changed"), (appeared, "appeared"), (gone, "disappeared")):
             for i in np.flatnonzero(mask):
                 ov, nv = a.iloc[i], b.iloc[i]
-                diff = (float(nv) - float(ov)) if status == "changed" and isinstance(ov, (int, float, np.number)) \
-                    and isinstance(nv, (int, float, np.number)) else np.nan
-                rows.append({"area": codes[i], "kind": "area", "member": codes[i], "name": names.iloc[i],
-                             "variable": var, "title": titles.get(var, var), "status": status,
-                             "old": None if pd.isna(ov) else ov, "new": None if pd.isna(nv) else nv,
-                             "difference": diff})
+                diff = (
+                    (float(nv) - float(ov))
+                    if status == "changed"
+                    and isinstance(ov, (int, float, np.number))
+                    and isinstance(nv, (int, float, np.number))
+                    else np.nan
+                )
+                rows.append(
+                    {
+                        "area": codes[i],
+                        "kind": "area",
+                        "member": codes[i],
+                        "name": names.iloc[i],
+                        "variable": var,
+                        "title": titles.get(var, var),
+                        "status": status,
+                        "old": None if pd.isna(ov) else ov,
+                        "new": None if pd.isna(nv) else nv,
+                        "difference": diff,
+                    }
+                )
     out = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     return out.sort_values(["area", "variable"], kind="stable").reset_index(drop=True)
 
 
-def indicator_changes(old: pd.DataFrame, new: pd.DataFrame, ids: Sequence[str] | None = None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def indicator_changes(
+    old: pd.DataFrame, new: pd.DataFrame, ids: Sequence[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per area and registry indicator: value and rank before/after; per area: stacking before/after.
 
     ``old``/``new``: score tables indexed by area id (``ScoreResult.table`` or ``score_focus`` output).
@@ -237,32 +284,72 @@ def indicator_changes(old: pd.DataFrame, new: pd.DataFrame, ids: Sequence[str] |
         rb = pd.to_numeric(n.get(f"{ind.id}__rank", pd.Series(np.nan, index=ids)), errors="coerce")
         changed, appeared, gone = _differ(a, b)
         rank_changed, _, _ = _differ(ra, rb)
-        for mask, status in ((changed | (rank_changed & ~appeared & ~gone), "changed"), (appeared, "appeared"),
-                             (gone, "disappeared")):
+        for mask, status in (
+            (changed | (rank_changed & ~appeared & ~gone), "changed"),
+            (appeared, "appeared"),
+            (gone, "disappeared"),
+        ):
             for i in np.flatnonzero(mask):
-                rows.append({"area": ids[i], "indicator": ind.id, "label": ind.text("nl"), "status": status,
-                             "old": a.iloc[i], "new": b.iloc[i], "difference": b.iloc[i] - a.iloc[i],
-                             "rank_old": ra.iloc[i], "rank_new": rb.iloc[i], "rank_move": rb.iloc[i] - ra.iloc[i]})
-    indicators = pd.DataFrame(rows, columns=["area", "indicator", "label", "status", "old", "new", "difference",
-                                             "rank_old", "rank_new", "rank_move"])
+                rows.append(
+                    {
+                        "area": ids[i],
+                        "indicator": ind.id,
+                        "label": ind.text("nl"),
+                        "status": status,
+                        "old": a.iloc[i],
+                        "new": b.iloc[i],
+                        "difference": b.iloc[i] - a.iloc[i],
+                        "rank_old": ra.iloc[i],
+                        "rank_new": rb.iloc[i],
+                        "rank_move": rb.iloc[i] - ra.iloc[i],
+                    }
+                )
+    indicators = pd.DataFrame(
+        rows,
+        columns=[
+            "area",
+            "indicator",
+            "label",
+            "status",
+            "old",
+            "new",
+            "difference",
+            "rank_old",
+            "rank_new",
+            "rank_move",
+        ],
+    )
     name = n["name"].fillna(o["name"]) if "name" in n.columns and "name" in o.columns else pd.Series(pd.NA, index=ids)
-    areas = pd.DataFrame({
-        "area": ids, "name": name.to_numpy(),
-        "stacking_old": o.get("stacking_count", pd.Series(pd.NA, index=ids)).astype("Int64").to_numpy(),
-        "stacking_new": n.get("stacking_count", pd.Series(pd.NA, index=ids)).astype("Int64").to_numpy(),
-        "stacking_domains_old": o.get("stacking_domains", pd.Series(pd.NA, index=ids)).to_numpy(),
-        "stacking_domains_new": n.get("stacking_domains", pd.Series(pd.NA, index=ids)).to_numpy(),
-        "composite_old": pd.to_numeric(o.get("composite", pd.Series(np.nan, index=ids)), errors="coerce").to_numpy(),
-        "composite_new": pd.to_numeric(n.get("composite", pd.Series(np.nan, index=ids)), errors="coerce").to_numpy(),
-    })
+    areas = pd.DataFrame(
+        {
+            "area": ids,
+            "name": name.to_numpy(),
+            "stacking_old": o.get("stacking_count", pd.Series(pd.NA, index=ids)).astype("Int64").to_numpy(),
+            "stacking_new": n.get("stacking_count", pd.Series(pd.NA, index=ids)).astype("Int64").to_numpy(),
+            "stacking_domains_old": o.get("stacking_domains", pd.Series(pd.NA, index=ids)).to_numpy(),
+            "stacking_domains_new": n.get("stacking_domains", pd.Series(pd.NA, index=ids)).to_numpy(),
+            "composite_old": pd.to_numeric(
+                o.get("composite", pd.Series(np.nan, index=ids)), errors="coerce"
+            ).to_numpy(),
+            "composite_new": pd.to_numeric(
+                n.get("composite", pd.Series(np.nan, index=ids)), errors="coerce"
+            ).to_numpy(),
+        }
+    )
     areas["n_changed"] = areas["area"].map(indicators["area"].value_counts()).fillna(0).astype(int)
     return indicators.reset_index(drop=True), areas
 
 
-def what_changed(old_frame: pd.DataFrame, new_frame: pd.DataFrame, codes: Sequence[str], *,
-                 focus_areas: Sequence = (), old_scores: pd.DataFrame | None = None,
-                 new_scores: pd.DataFrame | None = None, between: Mapping[int, pd.DataFrame] | None = None
-                 ) -> Changes:
+def what_changed(
+    old_frame: pd.DataFrame,
+    new_frame: pd.DataFrame,
+    codes: Sequence[str],
+    *,
+    focus_areas: Sequence = (),
+    old_scores: pd.DataFrame | None = None,
+    new_scores: pd.DataFrame | None = None,
+    between: Mapping[int, pd.DataFrame] | None = None,
+) -> Changes:
     """The "Wat is er veranderd" view for ``codes`` and ``focus_areas`` (``indicators.focus.FocusArea``).
 
     ``old_frame``/``new_frame``: tidy KWB frames of the two versions or years (their ``attrs["source"]``
@@ -278,18 +365,22 @@ def what_changed(old_frame: pd.DataFrame, new_frame: pd.DataFrame, codes: Sequen
     for f in focus_areas:
         if f not in focus_ok:
             bad = [c for c in f.codes if c in why]
-            why[f.id] = {lang: REASONS["members"][lang].format(list=", ".join(f"{c} ({why[c][lang]})" for c in bad))
-                         for lang in ("nl", "en")}
+            why[f.id] = {
+                lang: REASONS["members"][lang].format(list=", ".join(f"{c} ({why[c][lang]})" for c in bad))
+                for lang in ("nl", "en")
+            }
     if asked and not ok:
         text = {lang: "; ".join(f"{c}: {r[lang]}" for c, r in list(why.items())[:10]) for lang in ("nl", "en")}
         raise UserInputError(
             f"Geen van de gekozen gebieden is vergelijkbaar tussen {Version.of(old_frame).text()} en "
             f"{Version.of(new_frame).text()}: {text['nl']}.",
             f"None of the selected areas is comparable between {Version.of(old_frame).text('en')} and "
-            f"{Version.of(new_frame).text('en')}: {text['en']}.")
+            f"{Version.of(new_frame).text('en')}: {text['en']}.",
+        )
     area_codes = [c for c in codes if c in ok]
-    figures = figure_changes(old_frame, new_frame, list(dict.fromkeys([*area_codes, *[
-        c for f in focus_ok for c in f.codes]])))
+    figures = figure_changes(
+        old_frame, new_frame, list(dict.fromkeys([*area_codes, *[c for f in focus_ok for c in f.codes]]))
+    )
     parts = [figures[figures["member"].isin(area_codes)]]
     for f in focus_ok:
         sub = figures[figures["member"].isin(f.codes)].copy()
@@ -301,5 +392,12 @@ def what_changed(old_frame: pd.DataFrame, new_frame: pd.DataFrame, codes: Sequen
         indicators, areas = indicator_changes(old_scores, new_scores, ids)
     else:
         indicators, areas = indicator_changes(pd.DataFrame(index=ids), pd.DataFrame(index=ids), ids)
-    return Changes(figures, indicators, areas, Version.of(old_frame), Version.of(new_frame),
-                   {k: r["nl"] for k, r in why.items()}, {k: r["en"] for k, r in why.items()})
+    return Changes(
+        figures,
+        indicators,
+        areas,
+        Version.of(old_frame),
+        Version.of(new_frame),
+        {k: r["nl"] for k, r in why.items()},
+        {k: r["en"] for k, r in why.items()},
+    )

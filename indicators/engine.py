@@ -51,8 +51,11 @@ from indicators.scores import DOMAIN_IDS, composite_matrix, domain_scores, valid
 from indicators.smoothing import Prior, eb_prior, global_eb, rate_interval
 
 MIN_REFERENCE_AREAS = 10
-LEVEL_NAMES = {"gemeente": ("gemeenten", "municipalities"), "wijk": ("wijken", "districts"),
-               "buurt": ("buurten", "neighbourhoods")}
+LEVEL_NAMES = {
+    "gemeente": ("gemeenten", "municipalities"),
+    "wijk": ("wijken", "districts"),
+    "buurt": ("buurten", "neighbourhoods"),
+}
 NO_DATA = {"nl": "geen gegevens op dit niveau", "en": "no data at this level"}
 
 
@@ -87,27 +90,39 @@ def _gemeente_codes(frame: pd.DataFrame) -> pd.Series:
     return "GM" + frame.index.to_series().str[2:6]
 
 
-def make_reference(frame: pd.DataFrame, kind: str, level: str, year: int,
-                   gemeenten: Sequence[str] = (), *, names: Mapping[str, str] | None = None,
-                   min_areas: int = MIN_REFERENCE_AREAS) -> Reference:
+def make_reference(
+    frame: pd.DataFrame,
+    kind: str,
+    level: str,
+    year: int,
+    gemeenten: Sequence[str] = (),
+    *,
+    names: Mapping[str, str] | None = None,
+    min_areas: int = MIN_REFERENCE_AREAS,
+) -> Reference:
     """Build a ``Reference`` from the tidy frame of ``year``.
 
     ``kind="nl"``: every area of ``level`` in ``frame`` (pass the national frame, ``load_kwb_national``).
     ``kind="selection"``: the areas of ``level`` in ``gemeenten``. Fewer than ``min_areas`` -> UserInputError.
     """
     if kind not in ("nl", "selection"):
-        raise UserInputError(f"Referentie '{kind}' bestaat niet; kies 'nl' of 'selection'.",
-                             f"Reference '{kind}' does not exist; must be one of: nl, selection.")
+        raise UserInputError(
+            f"Referentie '{kind}' bestaat niet; kies 'nl' of 'selection'.",
+            f"Reference '{kind}' does not exist; must be one of: nl, selection.",
+        )
     if level not in LEVEL_NAMES:
-        raise UserInputError(f"Niveau '{level}' bestaat niet; kies uit: {', '.join(LEVEL_NAMES)}.",
-                             f"Level '{level}' does not exist; must be one of: {', '.join(LEVEL_NAMES)}.")
+        raise UserInputError(
+            f"Niveau '{level}' bestaat niet; kies uit: {', '.join(LEVEL_NAMES)}.",
+            f"Level '{level}' does not exist; must be one of: {', '.join(LEVEL_NAMES)}.",
+        )
     frame = _indexed(frame)
     at_level = _levels(frame) == level
     gm = tuple(gemeenten)
     if kind == "selection":
         if not gm:
-            raise UserInputError("Een referentie 'selectie' heeft gemeenten nodig.",
-                                 "A 'selection' reference needs gemeenten.")
+            raise UserInputError(
+                "Een referentie 'selectie' heeft gemeenten nodig.", "A 'selection' reference needs gemeenten."
+            )
         at_level &= _gemeente_codes(frame).isin(gm)
     codes = tuple(frame.index[at_level.to_numpy()])
     lv_nl, lv_en = LEVEL_NAMES[level]
@@ -121,7 +136,8 @@ def make_reference(frame: pd.DataFrame, kind: str, level: str, year: int,
             f"De referentie ({label['nl']}) telt {len(codes)} {lv_nl}; minimaal {min_areas} nodig om te rangschikken. "
             "Kies meer gemeenten of referentie 'nl'.",
             f"The reference ({label['en']}) has {len(codes)} {lv_en}; at least {min_areas} are needed for ranks. "
-            "Select more gemeenten or reference 'nl'.")
+            "Select more gemeenten or reference 'nl'.",
+        )
     ref_kind: Literal["nl", "selection"] = "nl" if kind == "nl" else "selection"  # validated above
     return Reference(ref_kind, level, int(year), label, len(codes), gm, codes)
 
@@ -154,8 +170,9 @@ class ScoreResult:
         """The same result with new domain weights: only the composite and stacking columns change (a weight of 0
         takes a domain out of both)."""
         w = validate_weights(weights)
-        comp = composite_columns(self.domain_x, w, self.settings["min_domains"], self.universe["suppressed"],
-                                 has_data(self.settings))
+        comp = composite_columns(
+            self.domain_x, w, self.settings["min_domains"], self.universe["suppressed"], has_data(self.settings)
+        )
         comp = pd.concat([comp, stacking_columns(self.universe, w)], axis=1)
         universe = self.universe.copy(deep=False)  # copy-on-write: only the composite columns are new
         universe[list(comp.columns)] = comp
@@ -180,12 +197,26 @@ def composite_need(weights: Mapping[str, float], min_domains: int, data: np.ndar
 
 #: The columns ``ScoreResult.reweight`` recomputes (a weight changes the composite and, through weight 0, stacking):
 #: caches of unweighted scores must take these from the reweighted table.
-REWEIGHTED_COLUMNS = ("composite", "composite__n", "composite__m", "composite__need", "composite__note",
-                      "stacking_count", "stacking_domains", "stacking_known", "stacking_m")
+REWEIGHTED_COLUMNS = (
+    "composite",
+    "composite__n",
+    "composite__m",
+    "composite__need",
+    "composite__note",
+    "stacking_count",
+    "stacking_domains",
+    "stacking_known",
+    "stacking_m",
+)
 
 
-def composite_columns(domain_x: pd.DataFrame, weights: Mapping[str, float], min_domains: int,
-                      suppressed: pd.Series, data: np.ndarray | None = None) -> pd.DataFrame:
+def composite_columns(
+    domain_x: pd.DataFrame,
+    weights: Mapping[str, float],
+    min_domains: int,
+    suppressed: pd.Series,
+    data: np.ndarray | None = None,
+) -> pd.DataFrame:
     """``composite``, ``composite__n``, ``composite__m``, ``composite__need`` (the minimum that applied: see
     ``scores.composite_matrix``; ``data`` = :func:`has_data`) and a note when it is withheld."""
     comp, n, m = composite_matrix(domain_x[list(DOMAIN_IDS)].to_numpy(), weight_vector(weights), min_domains, data)
@@ -194,8 +225,10 @@ def composite_columns(domain_x: pd.DataFrame, weights: Mapping[str, float], min_
     comp = np.where(supp, np.nan, comp)
     codes = np.where(supp, 2, np.where(np.isnan(comp), 1, 0))
     note = pd.Categorical.from_codes(codes, ["", f"achtergehouden: minder dan {need} domeinen", "onderdrukt"])
-    return pd.DataFrame({"composite": comp, "composite__n": n, "composite__m": m, "composite__need": need,
-                         "composite__note": note}, index=domain_x.index)
+    return pd.DataFrame(
+        {"composite": comp, "composite__n": n, "composite__m": m, "composite__need": need, "composite__note": note},
+        index=domain_x.index,
+    )
 
 
 def population(frames: Mapping[int, pd.DataFrame], year: int, index: pd.Index) -> pd.Series:
@@ -206,14 +239,25 @@ def population(frames: Mapping[int, pd.DataFrame], year: int, index: pd.Index) -
     return pop
 
 
-def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, reference: Reference,
-                gemeenten: Sequence[str] | None = None, weights: Mapping[str, float] | None = None,
-                user_values: Sequence[UserValues] = (), attributes: Mapping[int, pd.DataFrame] | None = None,
-                min_population: float = 200, worst_band: float = WORST_BAND, min_domains: int = 3,
-                transform: str = "rank", min_indicator_share: float = 0.5,
-                min_reference_values: int = MIN_REFERENCE_AREAS,
-                national: Mapping[int, pd.DataFrame] | pd.DataFrame | None = None,
-                smoothing: str = "eb") -> ScoreResult:
+def score_areas(
+    frames: Mapping[int, pd.DataFrame],
+    year: int,
+    *,
+    level: str,
+    reference: Reference,
+    gemeenten: Sequence[str] | None = None,
+    weights: Mapping[str, float] | None = None,
+    user_values: Sequence[UserValues] = (),
+    attributes: Mapping[int, pd.DataFrame] | None = None,
+    min_population: float = 200,
+    worst_band: float = WORST_BAND,
+    min_domains: int = 3,
+    transform: str = "rank",
+    min_indicator_share: float = 0.5,
+    min_reference_values: int = MIN_REFERENCE_AREAS,
+    national: Mapping[int, pd.DataFrame] | pd.DataFrame | None = None,
+    smoothing: str = "eb",
+) -> ScoreResult:
     """Score the areas of ``level`` in ``gemeenten`` (default: the reference's) against ``reference``.
 
     ``frames``: tidy KWB frames by year (``data.cbs.load_kwb``); ``frames[year]`` must hold the selection and,
@@ -231,17 +275,25 @@ def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, re
     if year not in frames:
         raise UserInputError(f"Geen KWB-gegevens voor {year} meegegeven.", f"No KWB data given for {year}.")
     if transform not in ("rank", "exp"):
-        raise UserInputError(f"Transformatie '{transform}' bestaat niet; kies 'rank' of 'exp'.",
-                             f"Transform '{transform}' does not exist; must be one of: rank, exp.")
+        raise UserInputError(
+            f"Transformatie '{transform}' bestaat niet; kies 'rank' of 'exp'.",
+            f"Transform '{transform}' does not exist; must be one of: rank, exp.",
+        )
     if smoothing not in ("eb", "none"):
-        raise UserInputError(f"Smoothing '{smoothing}' bestaat niet; kies 'eb' of 'none'.",
-                             f"Smoothing '{smoothing}' does not exist; must be one of: eb, none.")
+        raise UserInputError(
+            f"Smoothing '{smoothing}' bestaat niet; kies 'eb' of 'none'.",
+            f"Smoothing '{smoothing}' does not exist; must be one of: eb, none.",
+        )
     if reference.n_areas < MIN_REFERENCE_AREAS:
-        raise UserInputError(f"De referentie telt {reference.n_areas} gebieden; minimaal {MIN_REFERENCE_AREAS} nodig.",
-                             f"The reference has {reference.n_areas} areas; at least {MIN_REFERENCE_AREAS} are needed.")
+        raise UserInputError(
+            f"De referentie telt {reference.n_areas} gebieden; minimaal {MIN_REFERENCE_AREAS} nodig.",
+            f"The reference has {reference.n_areas} areas; at least {MIN_REFERENCE_AREAS} are needed.",
+        )
     if not 0 < worst_band <= 100:
-        raise UserInputError(f"De slechtste band moet tussen 0 en 100 liggen, niet {worst_band}.",
-                             f"The worst band must lie between 0 and 100, not {worst_band}.")
+        raise UserInputError(
+            f"De slechtste band moet tussen 0 en 100 liggen, niet {worst_band}.",
+            f"The worst band must lie between 0 and 100, not {worst_band}.",
+        )
     w = validate_weights(weights)
     frames = {y: _indexed(f) for y, f in frames.items()}
     attributes = {y: _indexed(a) for y, a in (attributes or {}).items()}
@@ -267,10 +319,20 @@ def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, re
         ref_index = index[in_ref]
     gm_rows = _gemeente_codes(base).to_numpy(dtype=object)
     at_level = (_levels(base) == level).to_numpy() & ~area_suppressed.to_numpy()
-    names = {str(k): str(v) for k, v in zip(index, base["name"]) if isinstance(v, str)} if "name" in base.columns else {}
-    settings = dict(year=year, level=level, min_population=min_population, worst_band=worst_band,
-                    min_domains=min_domains, transform=transform, min_indicator_share=min_indicator_share,
-                    min_reference_values=min_reference_values, smoothing=smoothing)
+    names = (
+        {str(k): str(v) for k, v in zip(index, base["name"]) if isinstance(v, str)} if "name" in base.columns else {}
+    )
+    settings = dict(
+        year=year,
+        level=level,
+        min_population=min_population,
+        worst_band=worst_band,
+        min_domains=min_domains,
+        transform=transform,
+        min_indicator_share=min_indicator_share,
+        min_reference_values=min_reference_values,
+        smoothing=smoothing,
+    )
     parts: dict[str, pd.DataFrame] = {}
     ref_sorted = RefSorted()
     ref_sorted.bases = {}
@@ -295,22 +357,32 @@ def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, re
     cols, dscore, dn, dm = indicator_columns(parts, area_suppressed, ref_sorted, settings, row_gemeente=gm_rows)
     members = _members()
     ref_dscore, _, _ = domain_scores(pd.DataFrame(ref_rank_cols, index=ref_index), members, min_indicator_share)
-    modes = {d: ("gemeente" if any(ref_sorted.bases[i].mode == "gemeente" for i in members[d]) else "ref")
-             for d in DOMAIN_IDS}
+    modes = {
+        d: ("gemeente" if any(ref_sorted.bases[i].mode == "gemeente" for i in members[d]) else "ref")
+        for d in DOMAIN_IDS
+    }
     ref_domains = domain_bases(ref_dscore, dscore, modes, gm_rows, at_level, reference, names, min_reference_values)
     dom_cols, domain_x = domain_columns(dscore, dn, dm, area_suppressed, ref_domains, settings, gm_rows)
-    settings["domains_with_data"] = tuple(d for d in DOMAIN_IDS if ref_dscore[d].notna().any()
-                                          or dscore[d][at_level].notna().any())
+    settings["domains_with_data"] = tuple(
+        d for d in DOMAIN_IDS if ref_dscore[d].notna().any() or dscore[d][at_level].notna().any()
+    )
     out = pd.concat([cols, dom_cols], axis=1)
     stack = stacking_columns(out, w)
     out[stack.columns] = stack
     comp = composite_columns(domain_x, w, min_domains, out["suppressed"], has_data(settings))
     out[comp.columns] = comp
-    universe = pd.DataFrame({
-        "code": index, "name": base["name"] if "name" in base.columns else pd.NA,
-        "level": _levels(base), "gemeente_code": _gemeente_codes(base), "year": int(year),
-        "reference": reference.text("nl"), "population": pop,
-    }, index=index)
+    universe = pd.DataFrame(
+        {
+            "code": index,
+            "name": base["name"] if "name" in base.columns else pd.NA,
+            "level": _levels(base),
+            "gemeente_code": _gemeente_codes(base),
+            "year": int(year),
+            "reference": reference.text("nl"),
+            "population": pop,
+        },
+        index=index,
+    )
     universe = pd.concat([universe, out], axis=1)
     universe["suppressed_reason"] = reasons.replace("", pd.NA).astype("string")
 
@@ -321,9 +393,19 @@ def score_areas(frames: Mapping[int, pd.DataFrame], year: int, *, level: str, re
     table_rows = np.flatnonzero(select)
     table = universe.loc[select, table_columns()].reset_index(drop=True)
     table.index = pd.Index(table["code"], name=None)
-    return ScoreResult(table=table, coverage=pd.DataFrame(coverage), weights=w, reference=reference,
-                       universe=universe, domain_x=domain_x, settings=settings, ref_sorted=ref_sorted,
-                       ref_domains=ref_domains, parts=parts, table_rows=table_rows)
+    return ScoreResult(
+        table=table,
+        coverage=pd.DataFrame(coverage),
+        weights=w,
+        reference=reference,
+        universe=universe,
+        domain_x=domain_x,
+        settings=settings,
+        ref_sorted=ref_sorted,
+        ref_domains=ref_domains,
+        parts=parts,
+        table_rows=table_rows,
+    )
 
 
 def _members() -> dict[str, list[str]]:
@@ -338,9 +420,16 @@ def ranked_value(ind: Indicator, p: pd.DataFrame, prior: Prior | None, smoothing
     return global_eb(value, p["den"].to_numpy(dtype="float64"), prior, ind.scale)
 
 
-def indicator_bases(ind: Indicator, p: pd.DataFrame, rp: pd.DataFrame, reference: Reference, gm_rows: np.ndarray,
-                    at_level: np.ndarray, names: Mapping[str, str], settings: Mapping
-                    ) -> tuple[IndicatorBases, np.ndarray]:
+def indicator_bases(
+    ind: Indicator,
+    p: pd.DataFrame,
+    rp: pd.DataFrame,
+    reference: Reference,
+    gm_rows: np.ndarray,
+    at_level: np.ndarray,
+    names: Mapping[str, str],
+    settings: Mapping,
+) -> tuple[IndicatorBases, np.ndarray]:
     """The base(s) of one indicator (``indicators.reference``) and the ranks of the reference areas."""
     min_values = settings["min_reference_values"]
     nan_ranks = np.full(len(rp), np.nan)
@@ -365,7 +454,7 @@ def indicator_bases(ind: Indicator, p: pd.DataFrame, rp: pd.DataFrame, reference
         rows = at_level & (gm_rows == g)
         sub = p[rows]
         have = int(sub["value"].notna().sum())
-        if have < min_values:          # rule D1: a gemeente base needs min_values areas with a value
+        if have < min_values:  # rule D1: a gemeente base needs min_values areas with a value
             ib.small[str(g)] = have
             continue
         prior = eb_prior(sub["num"].to_numpy("float64"), sub["den"].to_numpy("float64")) if ind.count_based else None
@@ -375,14 +464,20 @@ def indicator_bases(ind: Indicator, p: pd.DataFrame, rp: pd.DataFrame, reference
     return (ib if ib.bases else IndicatorBases("none", small=ib.small)), nan_ranks
 
 
-def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, ref_sorted: Mapping[str, np.ndarray],
-                      settings: Mapping, *, row_gemeente: np.ndarray | None = None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, int]]:
+def indicator_columns(
+    parts: Mapping[str, pd.DataFrame],
+    suppressed: pd.Series,
+    ref_sorted: Mapping[str, np.ndarray],
+    settings: Mapping,
+    *,
+    row_gemeente: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, int]]:
     """Per indicator value, interval, smoothed value, rank, base size and label; then the domain scores."""
     index = suppressed.index
     keys_gm = row_gemeentes(index) if row_gemeente is None else np.asarray(row_gemeente, dtype=object)
     bases = getattr(ref_sorted, "bases", None) or {
-        k: IndicatorBases("ref", {REF: Base(REF, np.asarray(v), {"nl": "", "en": ""})}) for k, v in ref_sorted.items()}
+        k: IndicatorBases("ref", {REF: Base(REF, np.asarray(v), {"nl": "", "en": ""})}) for k, v in ref_sorted.items()
+    }
     supp = suppressed.to_numpy(dtype=bool)
     cols: dict[str, object] = {}
     ranks = {}
@@ -413,16 +508,21 @@ def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, 
         ref_n_col[np.isnan(ref_n)] = pd.NA
         cols[f"{ind.id}__ref_n"] = ref_n_col
         cols[f"{ind.id}__ref"] = pd.Categorical(label)
-        cols[f"{ind.id}__why"] = pd.Categorical(why_codes(ind, p, r, keys, ib, supp, settings.get(
-            "min_reference_values", MIN_REFERENCE_AREAS)))
+        cols[f"{ind.id}__why"] = pd.Categorical(
+            why_codes(ind, p, r, keys, ib, supp, settings.get("min_reference_values", MIN_REFERENCE_AREAS))
+        )
         if not ind.scored:
             cols[f"{ind.id}__ref_value"] = np.full(len(index), ib.ref_value)
         if ind.count_based:
-            lo, hi = rate_interval(p["num"].to_numpy("float64"), p["den"].to_numpy("float64"), ind.scale,
-                                   ind.count_rounding)
+            lo, hi = rate_interval(
+                p["num"].to_numpy("float64"), p["den"].to_numpy("float64"), ind.scale, ind.count_rounding
+            )
             cols[f"{ind.id}__low"], cols[f"{ind.id}__high"] = lo, hi
-            cols[f"{ind.id}__eb"] = np.where(np.isfinite(value), ranked, np.nan) if settings.get(
-                "smoothing", "eb") == "eb" else np.full(len(index), np.nan)
+            cols[f"{ind.id}__eb"] = (
+                np.where(np.isfinite(value), ranked, np.nan)
+                if settings.get("smoothing", "eb") == "eb"
+                else np.full(len(index), np.nan)
+            )
     dscore, dn, dm = domain_scores(pd.DataFrame(ranks, index=index), _members(), settings["min_indicator_share"])
     dscore = dscore.mask(suppressed, axis=0)
     out = pd.DataFrame(cols, index=index)
@@ -440,8 +540,15 @@ def indicator_columns(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, 
 WHY_CODES = ("suppressed", "den_small", "boundary_changed", "no_value", "members", "base_small", "no_base")
 
 
-def why_codes(ind: Indicator, p: pd.DataFrame, rank: np.ndarray, keys: np.ndarray, ib: IndicatorBases,
-              supp: np.ndarray, min_values: int = MIN_REFERENCE_AREAS) -> np.ndarray:
+def why_codes(
+    ind: Indicator,
+    p: pd.DataFrame,
+    rank: np.ndarray,
+    keys: np.ndarray,
+    ib: IndicatorBases,
+    supp: np.ndarray,
+    min_values: int = MIN_REFERENCE_AREAS,
+) -> np.ndarray:
     """The ``{id}__why`` code per row (see ``WHY_CODES``)."""
     n = len(p)
     value = p["value"].to_numpy(dtype="float64")
@@ -465,9 +572,15 @@ def why_codes(ind: Indicator, p: pd.DataFrame, rank: np.ndarray, keys: np.ndarra
     return out
 
 
-def domain_columns(dscore: pd.DataFrame, dn: pd.DataFrame, dm: Mapping[str, int], suppressed: pd.Series,
-                   ref_domains: Mapping[str, np.ndarray], settings: Mapping, row_gemeente: np.ndarray | None = None
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def domain_columns(
+    dscore: pd.DataFrame,
+    dn: pd.DataFrame,
+    dm: Mapping[str, int],
+    suppressed: pd.Series,
+    ref_domains: Mapping[str, np.ndarray],
+    settings: Mapping,
+    row_gemeente: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Domain score, rank in its base, band, base size/label; stacking; the matrix for the composite.
 
     ``ref_domains``: a ``RefDomains`` (or a plain dict of sorted reference domain scores).
@@ -509,8 +622,9 @@ def domain_columns(dscore: pd.DataFrame, dn: pd.DataFrame, dm: Mapping[str, int]
         else:
             x[d] = score
     out = pd.DataFrame(cols, index=index)
-    count, names, n_known = stacking_from_bands(pd.DataFrame(bands, index=index), pd.DataFrame(known, index=index),
-                                                suppressed)
+    count, names, n_known = stacking_from_bands(
+        pd.DataFrame(bands, index=index), pd.DataFrame(known, index=index), suppressed
+    )
     out["stacking_count"], out["stacking_domains"], out["stacking_known"] = count, names, n_known
     out["stacking_m"] = len(DOMAIN_IDS)
     return out, pd.DataFrame(x, index=index)
@@ -529,10 +643,17 @@ def suppress_small(ind: Indicator, p: pd.DataFrame, reasons: pd.Series) -> tuple
     return p, reasons
 
 
-def score_parts(parts: Mapping[str, pd.DataFrame], suppressed: pd.Series, ref_sorted: Mapping[str, np.ndarray],
-                weights: Mapping[str, float], settings: Mapping, *, in_ref: np.ndarray | None = None,
-                ref_domains: Mapping[str, np.ndarray] | None = None, row_gemeente: np.ndarray | None = None
-                ) -> tuple[pd.DataFrame, pd.DataFrame, Mapping[str, np.ndarray]]:
+def score_parts(
+    parts: Mapping[str, pd.DataFrame],
+    suppressed: pd.Series,
+    ref_sorted: Mapping[str, np.ndarray],
+    weights: Mapping[str, float],
+    settings: Mapping,
+    *,
+    in_ref: np.ndarray | None = None,
+    ref_domains: Mapping[str, np.ndarray] | None = None,
+    row_gemeente: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, Mapping[str, np.ndarray]]:
     """Indicator values/ranks, domain scores and ranks, stacking and composite for rows with resolved ``parts``.
 
     Ranks are against the bases of ``ref_sorted`` (a ``RefSorted`` from a ScoreResult; a plain dict of sorted
@@ -570,18 +691,38 @@ def stacking_columns(frame: pd.DataFrame, weights: Mapping[str, float] | None) -
     w = validate_weights(weights)
     on = [d for d in DOMAIN_IDS if w[d] > 0]
     index = frame.index
-    bands = pd.DataFrame({d: (pd.array(frame[f"domain__{d}__band"], dtype="boolean").fillna(False).to_numpy(bool)
-                              if d in on else np.zeros(len(index), dtype=bool)) for d in DOMAIN_IDS}, index=index)
-    known = pd.DataFrame({d: (np.isfinite(pd.to_numeric(frame[f"domain__{d}__rank"], errors="coerce")
-                                          .to_numpy(dtype="float64")) if d in on else np.zeros(len(index), dtype=bool))
-                          for d in DOMAIN_IDS}, index=index)
+    bands = pd.DataFrame(
+        {
+            d: (
+                pd.array(frame[f"domain__{d}__band"], dtype="boolean").fillna(False).to_numpy(bool)
+                if d in on
+                else np.zeros(len(index), dtype=bool)
+            )
+            for d in DOMAIN_IDS
+        },
+        index=index,
+    )
+    known = pd.DataFrame(
+        {
+            d: (
+                np.isfinite(pd.to_numeric(frame[f"domain__{d}__rank"], errors="coerce").to_numpy(dtype="float64"))
+                if d in on
+                else np.zeros(len(index), dtype=bool)
+            )
+            for d in DOMAIN_IDS
+        },
+        index=index,
+    )
     count, names, n_known = stacking_from_bands(bands, known, frame["suppressed"].astype(bool))
-    return pd.DataFrame({"stacking_count": count, "stacking_domains": names, "stacking_known": n_known,
-                         "stacking_m": len(on)}, index=index)
+    return pd.DataFrame(
+        {"stacking_count": count, "stacking_domains": names, "stacking_known": n_known, "stacking_m": len(on)},
+        index=index,
+    )
 
 
-def stacking_from_bands(bands: pd.DataFrame, known: pd.DataFrame, suppressed: pd.Series
-                        ) -> tuple[pd.Series, pd.Series, pd.Series]:
+def stacking_from_bands(
+    bands: pd.DataFrame, known: pd.DataFrame, suppressed: pd.Series
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """k (domains in the band), their ``;``-joined ids and n (domains with a domain rank): "k van n bekend".
 
     k and the list are NA for suppressed areas and where no domain is known (unknown is not zero).
@@ -601,40 +742,86 @@ def table_columns() -> list[str]:
     """Columns of ``ScoreResult.table`` in order (the contract of docs/ARCHITECTURE.md)."""
     cols = ["code", "name", "level", "gemeente_code", "year", "reference", "population"]
     for ind in INDICATORS.values():
-        cols += [ind.id, f"{ind.id}__rank", f"{ind.id}__year", f"{ind.id}__source", f"{ind.id}__ref_n",
-                 f"{ind.id}__ref", f"{ind.id}__why"]
+        cols += [
+            ind.id,
+            f"{ind.id}__rank",
+            f"{ind.id}__year",
+            f"{ind.id}__source",
+            f"{ind.id}__ref_n",
+            f"{ind.id}__ref",
+            f"{ind.id}__why",
+        ]
         if not ind.scored:
             cols.append(f"{ind.id}__ref_value")
         if ind.count_based:
             cols += [f"{ind.id}__low", f"{ind.id}__high", f"{ind.id}__eb"]
     for d in DOMAIN_IDS:
-        cols += [f"domain__{d}", f"domain__{d}__n", f"domain__{d}__m", f"domain__{d}__rank", f"domain__{d}__band",
-                 f"domain__{d}__ref_n", f"domain__{d}__ref"]
-    return [*cols, "stacking_count", "stacking_domains", "stacking_known", "stacking_m", "composite", "composite__n", "composite__m", "composite__need", "composite__note", "suppressed", "suppressed_reason"]
+        cols += [
+            f"domain__{d}",
+            f"domain__{d}__n",
+            f"domain__{d}__m",
+            f"domain__{d}__rank",
+            f"domain__{d}__band",
+            f"domain__{d}__ref_n",
+            f"domain__{d}__ref",
+        ]
+    return [
+        *cols,
+        "stacking_count",
+        "stacking_domains",
+        "stacking_known",
+        "stacking_m",
+        "composite",
+        "composite__n",
+        "composite__m",
+        "composite__need",
+        "composite__note",
+        "suppressed",
+        "suppressed_reason",
+    ]
 
 
-def _coverage_row(ind: Indicator, p: pd.DataFrame, reference: Reference, ib: IndicatorBases,
-                  min_reference_values: int) -> dict:
+def _coverage_row(
+    ind: Indicator, p: pd.DataFrame, reference: Reference, ib: IndicatorBases, min_reference_values: int
+) -> dict:
     years = sorted({int(y) for y in p["year"].dropna()})
     sources = sorted({str(s) for s in p["source"].dropna()})
     n_ref = ib.bases[REF].n if ib.mode == "ref" else 0
     if not ind.scored:
         note = "context: geen rang"
     elif ib.mode == "gemeente":
-        note = ("geen landelijke gegevens: rang t.o.v. de eigen gemeente (" + "; ".join(
-            b.label["nl"] for b in ib.bases.values()) + ")") if ib.bases else NO_DATA["nl"]
+        note = (
+            (
+                "geen landelijke gegevens: rang t.o.v. de eigen gemeente ("
+                + "; ".join(b.label["nl"] for b in ib.bases.values())
+                + ")"
+            )
+            if ib.bases
+            else NO_DATA["nl"]
+        )
     elif n_ref == 0 and int(p["value"].notna().sum()) == 0:
         note = NO_DATA["nl"]
     elif ib.mode == "none":
         note = f"te weinig waarden in de referentie (< {min_reference_values}): geen rangen"
     elif reference.n_areas and n_ref < LOW_COVERAGE_SHARE * reference.n_areas:
-        note = (f"lage dekking: rang t.o.v. de {n_ref} van {reference.n_areas} gebieden van de referentie "
-                f"met een waarde ({100 * n_ref / reference.n_areas:.0f} %)")
+        note = (
+            f"lage dekking: rang t.o.v. de {n_ref} van {reference.n_areas} gebieden van de referentie "
+            f"met een waarde ({100 * n_ref / reference.n_areas:.0f} %)"
+        )
     else:
         note = ""
-    return {"indicator": ind.id, "label": ind.text("nl"), "domain": ind.domain or "context", "scored": ind.scored,
-            "mode": ib.mode, "n_reference": reference.n_areas, "n_reference_with_value": n_ref,
-            "share_reference_with_value": n_ref / reference.n_areas if reference.n_areas else np.nan,
-            "n_with_value": int(p["value"].notna().sum()), "years": ";".join(map(str, years)),
-            "sources": " | ".join(sources), "note": note,
-            "low_coverage": bool(reference.n_areas) and 0 < n_ref < LOW_COVERAGE_SHARE * reference.n_areas}
+    return {
+        "indicator": ind.id,
+        "label": ind.text("nl"),
+        "domain": ind.domain or "context",
+        "scored": ind.scored,
+        "mode": ib.mode,
+        "n_reference": reference.n_areas,
+        "n_reference_with_value": n_ref,
+        "share_reference_with_value": n_ref / reference.n_areas if reference.n_areas else np.nan,
+        "n_with_value": int(p["value"].notna().sum()),
+        "years": ";".join(map(str, years)),
+        "sources": " | ".join(sources),
+        "note": note,
+        "low_coverage": bool(reference.n_areas) and 0 < n_ref < LOW_COVERAGE_SHARE * reference.n_areas,
+    }

@@ -65,8 +65,8 @@ MAX_PARAM = 8000
 JSON_FORMAT = "stapelkaart-focusgebieden"
 JSON_VERSION = 1
 MAX_JSON_BYTES = 256_000
-MAX_JSON_DEPTH = 8          # a focus-area file is 4 deep ({"focus_areas": [{"codes": [...]}]})
-_ESCAPE = re.compile(r"[%:;+<>\x00-\x1f\x7f]")   # <> too: the link's fa= is refused with markup in it
+MAX_JSON_DEPTH = 8  # a focus-area file is 4 deep ({"focus_areas": [{"codes": [...]}]})
+_ESCAPE = re.compile(r"[%:;+<>\x00-\x1f\x7f]")  # <> too: the link's fa= is refused with markup in it
 _SPLIT_CODES = re.compile(r"[+\s,]+")
 
 
@@ -90,8 +90,9 @@ class FocusArea:
     name_en: str = ""
 
     @classmethod
-    def make(cls, name: str, codes: Iterable[str], *, id: str | None = None, source: str = "",
-             name_en: str = "") -> FocusArea:
+    def make(
+        cls, name: str, codes: Iterable[str], *, id: str | None = None, source: str = "", name_en: str = ""
+    ) -> FocusArea:
         """Normalise the name (NFC, control characters removed, trimmed) and codes (upper case, unique)."""
         clean = clean_name(name)
         members = tuple(dict.fromkeys(str(c).strip().upper() for c in codes if str(c).strip()))
@@ -155,39 +156,69 @@ def unique_ids(areas: Sequence[FocusArea]) -> list[FocusArea]:
         base = a.id or slug(a.name)
         n = seen.get(base, 0) + 1
         seen[base] = n
-        out.append(a if n == 1 and a.id == base else FocusArea(base if n == 1 else f"{base}-{n}", a.name, a.codes,
-                                                                a.source, a.name_en))
+        out.append(
+            a
+            if n == 1 and a.id == base
+            else FocusArea(base if n == 1 else f"{base}-{n}", a.name, a.codes, a.source, a.name_en)
+        )
     return out
 
 
 # ------------------------------------------------------------------------------------------ presets
 _OWN = "Stapelkaart-voorbeeld"
-_ZAANSTAD = ("Gemeente Zaanstad, programma Kansengelijkheid (wijken genoemd in Stapelkaart issue 12); "
-             "codes op naam opgezocht in CBS 85984NED (WijkenEnBuurten) en het CBS-inkomensbestand 2020 (indeling 2023)")
-_EINDHOVEN = ("Gemeente Eindhoven, gebiedsgericht werken in de stadsdelen Tongelre en Gestel (Stapelkaart issue 12); "
-              "wijken op naam opgezocht in het CBS-inkomensbestand 2020 (indeling 2023) en CBS 85984NED: de wijkcode "
-              "WK0772<stadsdeel><wijk> nummert Tongelre 3x en Gestel 7x")
-_AKER = ("Gemeente Amsterdam, stadsdeel Nieuw-West: De Aker (Stapelkaart issue 12); code op naam opgezocht in het "
-         "CBS-inkomensbestand 2020 (indeling 2023) en CBS 85984NED. De ontwikkelbuurten zijn buurten van de "
-         "gemeentelijke indeling en zitten hier niet in")
+_ZAANSTAD = (
+    "Gemeente Zaanstad, programma Kansengelijkheid (wijken genoemd in Stapelkaart issue 12); "
+    "codes op naam opgezocht in CBS 85984NED (WijkenEnBuurten) en het CBS-inkomensbestand 2020 (indeling 2023)"
+)
+_EINDHOVEN = (
+    "Gemeente Eindhoven, gebiedsgericht werken in de stadsdelen Tongelre en Gestel (Stapelkaart issue 12); "
+    "wijken op naam opgezocht in het CBS-inkomensbestand 2020 (indeling 2023) en CBS 85984NED: de wijkcode "
+    "WK0772<stadsdeel><wijk> nummert Tongelre 3x en Gestel 7x"
+)
+_AKER = (
+    "Gemeente Amsterdam, stadsdeel Nieuw-West: De Aker (Stapelkaart issue 12); code op naam opgezocht in het "
+    "CBS-inkomensbestand 2020 (indeling 2023) en CBS 85984NED. De ontwikkelbuurten zijn buurten van de "
+    "gemeentelijke indeling en zitten hier niet in"
+)
 
 _DEFAULT = (
     FocusArea("poelenburg", "Poelenburg (Zaanstad)", ("WK047912",), "Wijk 12 Poelenburg. " + _OWN),
-    FocusArea("oud_oost", "Oud-Oost (Amsterdam)", ("WK0363MB", "WK0363MC", "WK0363MD", "WK0363ME"),
-              "GGW-gebied Oud-Oost: Weesperzijde, Oosterparkbuurt, Transvaalbuurt, Dapperbuurt. " + _OWN),
-    FocusArea("zuidoost", "Zuidoost (Amsterdam)", tuple(f"WK0363T{c}" for c in "ABCDEFGHJKLM"),
-              "Stadsdeel Zuidoost: Bijlmer-West, Bijlmer-Centrum, Bijlmer-Oost, Gaasperdam. " + _OWN),
+    FocusArea(
+        "oud_oost",
+        "Oud-Oost (Amsterdam)",
+        ("WK0363MB", "WK0363MC", "WK0363MD", "WK0363ME"),
+        "GGW-gebied Oud-Oost: Weesperzijde, Oosterparkbuurt, Transvaalbuurt, Dapperbuurt. " + _OWN,
+    ),
+    FocusArea(
+        "zuidoost",
+        "Zuidoost (Amsterdam)",
+        tuple(f"WK0363T{c}" for c in "ABCDEFGHJKLM"),
+        "Stadsdeel Zuidoost: Bijlmer-West, Bijlmer-Centrum, Bijlmer-Oost, Gaasperdam. " + _OWN,
+    ),
 )
 
-_ZAANSTAD_AREAS = tuple(FocusArea(i, n, (c,), _ZAANSTAD) for i, n, c in (
-    ("zaandam-zuid", "Zaandam-Zuid", "WK047911"), ("poelenburg", "Poelenburg (Zaanstad)", "WK047912"),
-    ("peldersveld", "Pelders- en Hoornseveld", "WK047913"), ("rosmolenwijk", "Rosmolenwijk", "WK047914"),
-    ("kogerveldwijk", "Kogerveldwijk", "WK047915")))
+_ZAANSTAD_AREAS = tuple(
+    FocusArea(i, n, (c,), _ZAANSTAD)
+    for i, n, c in (
+        ("zaandam-zuid", "Zaandam-Zuid", "WK047911"),
+        ("poelenburg", "Poelenburg (Zaanstad)", "WK047912"),
+        ("peldersveld", "Pelders- en Hoornseveld", "WK047913"),
+        ("rosmolenwijk", "Rosmolenwijk", "WK047914"),
+        ("kogerveldwijk", "Kogerveldwijk", "WK047915"),
+    )
+)
 _EINDHOVEN_AREAS = (
     FocusArea("tongelre", "Tongelre (Eindhoven)", ("WK077231", "WK077232", "WK077233"), _EINDHOVEN),
-    FocusArea("gestel", "Gestel (Eindhoven)", ("WK077271", "WK077272", "WK077273"), _EINDHOVEN))
-_EINDHOVEN_FOUND = {"WK077231": "De Laak", "WK077232": "Doornakkers", "WK077233": "Oud-Tongelre",
-                    "WK077271": "Rozenknopje", "WK077272": "Oud-Gestel", "WK077273": "Gestelse Ontginning"}
+    FocusArea("gestel", "Gestel (Eindhoven)", ("WK077271", "WK077272", "WK077273"), _EINDHOVEN),
+)
+_EINDHOVEN_FOUND = {
+    "WK077231": "De Laak",
+    "WK077232": "Doornakkers",
+    "WK077233": "Oud-Tongelre",
+    "WK077271": "Rozenknopje",
+    "WK077272": "Oud-Gestel",
+    "WK077273": "Gestelse Ontginning",
+}
 _AKER_AREAS = (FocusArea("de-aker", "De Aker (Amsterdam)", ("WK0363FG",), _AKER),)
 _NO_MAP = "Heeft de gegevensbron geen grenzen voor een gemeente, dan werken vergelijking en profiel zonder kaart."
 
@@ -195,18 +226,32 @@ PRESETS: dict[str, Preset] = {
     p.id: p
     for p in (
         Preset("voorbeelden", "Poelenburg, Oud-Oost en Zuidoost", _DEFAULT, _OWN),
-        Preset("zaanstad-kansengelijkheid", "Zaanstad – Kansengelijkheid", _ZAANSTAD_AREAS,
-               _ZAANSTAD, "Delen van Wormerveer en Krommenie horen ook bij het programma; welke buurten is niet "
-                          "vastgelegd, dus ze zijn niet opgenomen."),
-        Preset("eindhoven-tongelre-gestel", "Eindhoven – Tongelre en Gestel", _EINDHOVEN_AREAS, _EINDHOVEN, _NO_MAP,
-               _EINDHOVEN_FOUND),
-        Preset("amsterdam-de-aker", "Amsterdam Nieuw-West – De Aker", _AKER_AREAS, _AKER, "",
-               {"WK0363FG": "De Aker"}),
+        Preset(
+            "zaanstad-kansengelijkheid",
+            "Zaanstad – Kansengelijkheid",
+            _ZAANSTAD_AREAS,
+            _ZAANSTAD,
+            "Delen van Wormerveer en Krommenie horen ook bij het programma; welke buurten is niet "
+            "vastgelegd, dus ze zijn niet opgenomen.",
+        ),
+        Preset(
+            "eindhoven-tongelre-gestel",
+            "Eindhoven – Tongelre en Gestel",
+            _EINDHOVEN_AREAS,
+            _EINDHOVEN,
+            _NO_MAP,
+            _EINDHOVEN_FOUND,
+        ),
+        Preset("amsterdam-de-aker", "Amsterdam Nieuw-West – De Aker", _AKER_AREAS, _AKER, "", {"WK0363FG": "De Aker"}),
         # every area of the three programmes side by side (Vergelijken: each with its gemeente and Nederland)
-        Preset("praktijkgebieden", "Zaanstad, Amsterdam en Eindhoven – alle praktijkgebieden",
-               _ZAANSTAD_AREAS + _DEFAULT[1:] + _AKER_AREAS + _EINDHOVEN_AREAS,
-               f"De gebieden van de voorinstellingen hierboven samen: {_ZAANSTAD}; {_OWN}; {_AKER}; {_EINDHOVEN}",
-               _NO_MAP, {**_EINDHOVEN_FOUND, "WK0363FG": "De Aker"}),
+        Preset(
+            "praktijkgebieden",
+            "Zaanstad, Amsterdam en Eindhoven – alle praktijkgebieden",
+            _ZAANSTAD_AREAS + _DEFAULT[1:] + _AKER_AREAS + _EINDHOVEN_AREAS,
+            f"De gebieden van de voorinstellingen hierboven samen: {_ZAANSTAD}; {_OWN}; {_AKER}; {_EINDHOVEN}",
+            _NO_MAP,
+            {**_EINDHOVEN_FOUND, "WK0363FG": "De Aker"},
+        ),
     )
 }
 
@@ -221,8 +266,10 @@ def preset(name: str) -> Preset:
         if key in (p.id, p.name.lower(), slug(p.name)):
             return p
     known = "; ".join(f"{p.id} ({p.name})" for p in PRESETS.values())
-    return _raise(f"Voorinstelling '{str(name)[:60]}' bestaat niet; kies uit: {known}.",
-                  f"Preset '{str(name)[:60]}' does not exist; must be one of: {known}.")
+    return _raise(
+        f"Voorinstelling '{str(name)[:60]}' bestaat niet; kies uit: {known}.",
+        f"Preset '{str(name)[:60]}' does not exist; must be one of: {known}.",
+    )
 
 
 def _raise(nl: str, en: str) -> NoReturn:
@@ -250,33 +297,47 @@ def parse_focus_param(text: str, *, source: str = "zelf gedefinieerd") -> list[F
     if not text:
         return []
     if len(text) > MAX_PARAM:
-        _raise(f"De focusgebieden in de link zijn te lang ({len(text)} tekens, maximaal {MAX_PARAM}).",
-               f"The focus areas in the link are too long ({len(text)} characters, at most {MAX_PARAM}).")
+        _raise(
+            f"De focusgebieden in de link zijn te lang ({len(text)} tekens, maximaal {MAX_PARAM}).",
+            f"The focus areas in the link are too long ({len(text)} characters, at most {MAX_PARAM}).",
+        )
     chunks = [c for c in text.split(";") if c.strip()]
     if len(chunks) > MAX_FOCUS_AREAS:
-        _raise(f"{len(chunks)} focusgebieden in de link; maximaal {MAX_FOCUS_AREAS}.",
-               f"{len(chunks)} focus areas in the link; at most {MAX_FOCUS_AREAS}.")
+        _raise(
+            f"{len(chunks)} focusgebieden in de link; maximaal {MAX_FOCUS_AREAS}.",
+            f"{len(chunks)} focus areas in the link; at most {MAX_FOCUS_AREAS}.",
+        )
     problems: list[tuple[str, str]] = []
     areas = []
     for i, chunk in enumerate(chunks, 1):
         name_part, sep, codes_part = chunk.partition(":")
         name = clean_name(unquote(name_part))
         if not sep:
-            problems.append((f"focusgebied {i} ('{name[:30]}') heeft geen ':' tussen naam en codes",
-                             f"focus area {i} ('{name[:30]}') has no ':' between name and codes"))
+            problems.append(
+                (
+                    f"focusgebied {i} ('{name[:30]}') heeft geen ':' tussen naam en codes",
+                    f"focus area {i} ('{name[:30]}') has no ':' between name and codes",
+                )
+            )
             continue
         if not name:
             problems.append((f"focusgebied {i} heeft geen naam", f"focus area {i} has no name"))
             continue
         codes = [c for c in _SPLIT_CODES.split(codes_part.strip()) if c]
         if len(codes) > MAX_MEMBERS:
-            problems.append((f"'{name}' heeft {len(codes)} leden (maximaal {MAX_MEMBERS})",
-                             f"'{name}' has {len(codes)} members (at most {MAX_MEMBERS})"))
+            problems.append(
+                (
+                    f"'{name}' heeft {len(codes)} leden (maximaal {MAX_MEMBERS})",
+                    f"'{name}' has {len(codes)} members (at most {MAX_MEMBERS})",
+                )
+            )
             continue
         areas.append(FocusArea.make(name, codes, source=source))
     if problems:
-        _raise("Focusgebieden in de link: " + "; ".join(p[0] for p in problems) + ".",
-               "Focus areas in the link: " + "; ".join(p[1] for p in problems) + ".")
+        _raise(
+            "Focusgebieden in de link: " + "; ".join(p[0] for p in problems) + ".",
+            "Focus areas in the link: " + "; ".join(p[1] for p in problems) + ".",
+        )
     syntax_check(areas)
     return unique_ids(areas)
 
@@ -290,34 +351,47 @@ def syntax_check(areas: Sequence[FocusArea]) -> None:
             continue
         bad = [c for c in a.codes if not (is_valid_code(c) and level_of_code(c) in ("wijk", "buurt"))]
         if bad:
-            problems.append((f"'{a.name}': {', '.join(bad[:10])} {'is geen' if len(bad) == 1 else 'zijn geen'} "
-                             "wijk- of buurtcode (WK047912, BU04791201)",
-                             f"'{a.name}': {', '.join(bad[:10])} {'is not a' if len(bad) == 1 else 'are not'} "
-                             "wijk or buurt code(s) (WK047912, BU04791201)"))
+            problems.append(
+                (
+                    f"'{a.name}': {', '.join(bad[:10])} {'is geen' if len(bad) == 1 else 'zijn geen'} "
+                    "wijk- of buurtcode (WK047912, BU04791201)",
+                    f"'{a.name}': {', '.join(bad[:10])} {'is not a' if len(bad) == 1 else 'are not'} "
+                    "wijk or buurt code(s) (WK047912, BU04791201)",
+                )
+            )
         elif a.level is None:
             wk = [c for c in a.codes if level_of_code(c) == "wijk"]
             bu = [c for c in a.codes if level_of_code(c) == "buurt"]
-            problems.append((f"'{a.name}' mengt wijken ({', '.join(wk[:5])}) en buurten ({', '.join(bu[:5])}); "
-                             "kies één niveau", f"'{a.name}' mixes wijken ({', '.join(wk[:5])}) and buurten "
-                             f"({', '.join(bu[:5])}); choose one level"))
+            problems.append(
+                (
+                    f"'{a.name}' mengt wijken ({', '.join(wk[:5])}) en buurten ({', '.join(bu[:5])}); kies één niveau",
+                    f"'{a.name}' mixes wijken ({', '.join(wk[:5])}) and buurten "
+                    f"({', '.join(bu[:5])}); choose one level",
+                )
+            )
     if problems:
-        _raise("Ongeldige focusgebieden: " + "; ".join(p[0] for p in problems) + ".",
-               "Invalid focus areas: " + "; ".join(p[1] for p in problems) + ".")
+        _raise(
+            "Ongeldige focusgebieden: " + "; ".join(p[0] for p in problems) + ".",
+            "Invalid focus areas: " + "; ".join(p[1] for p in problems) + ".",
+        )
 
 
 def parse_define(text: str) -> FocusArea:
     """One CLI ``--define "Name=CODE,CODE"`` (``+``/space also separate codes)."""
     name, sep, codes = str(text).partition("=")
     if not sep or not clean_name(name):
-        _raise(f"--define '{str(text)[:60]}' heeft de vorm \"Naam=WK047911,WK047912\".",
-               f"--define '{str(text)[:60]}' must look like \"Name=WK047911,WK047912\".")
+        _raise(
+            f"--define '{str(text)[:60]}' heeft de vorm \"Naam=WK047911,WK047912\".",
+            f"--define '{str(text)[:60]}' must look like \"Name=WK047911,WK047912\".",
+        )
     area = FocusArea.make(name, [c for c in _SPLIT_CODES.split(codes.strip()) if c], source="zelf gedefinieerd")
     syntax_check([area])
     return area
 
 
-def validate(areas: Sequence[FocusArea], known_codes_by_level: Mapping[str, Collection[str]],
-             *, level: str | None = None) -> None:
+def validate(
+    areas: Sequence[FocusArea], known_codes_by_level: Mapping[str, Collection[str]], *, level: str | None = None
+) -> None:
     """Check every member against the data: UserInputError naming each bad member, nothing dropped.
 
     ``known_codes_by_level``: e.g. ``{"wijk": {...}, "buurt": {...}}`` from the loaded KWB frames. Problems:
@@ -326,30 +400,49 @@ def validate(areas: Sequence[FocusArea], known_codes_by_level: Mapping[str, Coll
     """
     syntax_check(areas)
     if len(areas) > MAX_FOCUS_AREAS:
-        _raise(f"{len(areas)} focusgebieden; maximaal {MAX_FOCUS_AREAS}.",
-               f"{len(areas)} focus areas; at most {MAX_FOCUS_AREAS}.")
+        _raise(
+            f"{len(areas)} focusgebieden; maximaal {MAX_FOCUS_AREAS}.",
+            f"{len(areas)} focus areas; at most {MAX_FOCUS_AREAS}.",
+        )
     problems = []
     for a in areas:
         known = set(known_codes_by_level.get(a.level, ())) if a.level is not None else set()
         unknown = [c for c in a.codes if c not in known]
         if unknown:
-            problems.append((f"'{a.name}': {', '.join(unknown)} niet gevonden in de gegevens ({a.level})",
-                             f"'{a.name}': {', '.join(unknown)} not found in the data ({a.level})"))
+            problems.append(
+                (
+                    f"'{a.name}': {', '.join(unknown)} niet gevonden in de gegevens ({a.level})",
+                    f"'{a.name}': {', '.join(unknown)} not found in the data ({a.level})",
+                )
+            )
         if level is not None and a.level != level:
-            problems.append((f"'{a.name}' bestaat uit {a.level}en ({', '.join(a.codes[:5])}), maar er wordt op "
-                             f"{level}niveau gescoord", f"'{a.name}' consists of {a.level} codes "
-                             f"({', '.join(a.codes[:5])}) but scoring is at {level} level"))
+            problems.append(
+                (
+                    f"'{a.name}' bestaat uit {a.level}en ({', '.join(a.codes[:5])}), maar er wordt op "
+                    f"{level}niveau gescoord",
+                    f"'{a.name}' consists of {a.level} codes "
+                    f"({', '.join(a.codes[:5])}) but scoring is at {level} level",
+                )
+            )
     if problems:
-        _raise("Ongeldige focusgebieden: " + "; ".join(p[0] for p in problems) + ".",
-               "Invalid focus areas: " + "; ".join(p[1] for p in problems) + ".")
+        _raise(
+            "Ongeldige focusgebieden: " + "; ".join(p[0] for p in problems) + ".",
+            "Invalid focus areas: " + "; ".join(p[1] for p in problems) + ".",
+        )
 
 
 # ------------------------------------------------------------------------------------------ files
 def focus_to_json(areas: Sequence[FocusArea]) -> str:
     """A small JSON document for export (``format``, ``version``, ``focus_areas: [{id,name,codes,source}]``)."""
-    return json.dumps({"format": JSON_FORMAT, "version": JSON_VERSION,
-                       "focus_areas": [{"id": a.id, "name": a.name, "codes": list(a.codes), "source": a.source}
-                                       for a in areas]}, ensure_ascii=False, indent=1)
+    return json.dumps(
+        {
+            "format": JSON_FORMAT,
+            "version": JSON_VERSION,
+            "focus_areas": [{"id": a.id, "name": a.name, "codes": list(a.codes), "source": a.source} for a in areas],
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
 
 
 def _json_depth(text: str, limit: int) -> int:
@@ -380,53 +473,77 @@ def _json_depth(text: str, limit: int) -> int:
 def focus_from_json(data: str | bytes) -> list[FocusArea]:
     """Focus areas from :func:`focus_to_json` output; anything else -> UserInputError (nothing half-read)."""
     if len(data) > MAX_JSON_BYTES:
-        _raise(f"Focusgebiedenbestand is te groot ({len(data)} bytes, maximaal {MAX_JSON_BYTES}).",
-               f"Focus-area file is too large ({len(data)} bytes, at most {MAX_JSON_BYTES}).")
+        _raise(
+            f"Focusgebiedenbestand is te groot ({len(data)} bytes, maximaal {MAX_JSON_BYTES}).",
+            f"Focus-area file is too large ({len(data)} bytes, at most {MAX_JSON_BYTES}).",
+        )
     try:
         text = data.decode(json.detect_encoding(data)) if isinstance(data, (bytes, bytearray)) else str(data)
     except (UnicodeDecodeError, LookupError):
-        _raise("Focusgebiedenbestand is geen tekst (verwacht JSON in UTF-8).",
-               "Focus-area file is not text (expected JSON in UTF-8).")
+        _raise(
+            "Focusgebiedenbestand is geen tekst (verwacht JSON in UTF-8).",
+            "Focus-area file is not text (expected JSON in UTF-8).",
+        )
     depth = _json_depth(text, MAX_JSON_DEPTH)
     if depth > MAX_JSON_DEPTH:
-        _raise(f"Focusgebiedenbestand is dieper genest dan een focusgebiedenbestand kan zijn (meer dan "
-               f"{MAX_JSON_DEPTH} niveaus); het is niet gelezen. Gebruik een bestand van 'Focusgebieden downloaden'.",
-               f"Focus-area file is nested deeper than a focus-area file can be (more than {MAX_JSON_DEPTH} "
-               "levels); it was not read. Use a file from 'Download focus areas'.")
+        _raise(
+            f"Focusgebiedenbestand is dieper genest dan een focusgebiedenbestand kan zijn (meer dan "
+            f"{MAX_JSON_DEPTH} niveaus); het is niet gelezen. Gebruik een bestand van 'Focusgebieden downloaden'.",
+            f"Focus-area file is nested deeper than a focus-area file can be (more than {MAX_JSON_DEPTH} "
+            "levels); it was not read. Use a file from 'Download focus areas'.",
+        )
     try:
         doc = json.loads(text)
     except ValueError as exc:
-        raise _error(f"Focusgebiedenbestand is geen geldige JSON ({exc}).",
-                     f"Focus-area file is not valid JSON ({exc}).") from None
+        raise _error(
+            f"Focusgebiedenbestand is geen geldige JSON ({exc}).", f"Focus-area file is not valid JSON ({exc})."
+        ) from None
     items = doc.get("focus_areas") if isinstance(doc, dict) and doc.get("format") == JSON_FORMAT else None
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        _raise(f"Geen Stapelkaart-focusgebiedenbestand (verwacht \"format\": \"{JSON_FORMAT}\" en een lijst "
-               "\"focus_areas\").", f"Not a Stapelkaart focus-area file (expected \"format\": \"{JSON_FORMAT}\" "
-               "and a list \"focus_areas\").")
+        _raise(
+            f'Geen Stapelkaart-focusgebiedenbestand (verwacht "format": "{JSON_FORMAT}" en een lijst "focus_areas").',
+            f'Not a Stapelkaart focus-area file (expected "format": "{JSON_FORMAT}" and a list "focus_areas").',
+        )
     if doc.get("version") != JSON_VERSION:
-        _raise(f"Focusgebiedenbestand heeft versie {doc.get('version')!r}; deze Stapelkaart leest versie {JSON_VERSION}.",
-               f"Focus-area file has version {doc.get('version')!r}; this Stapelkaart reads version {JSON_VERSION}.")
+        _raise(
+            f"Focusgebiedenbestand heeft versie {doc.get('version')!r}; deze Stapelkaart leest versie {JSON_VERSION}.",
+            f"Focus-area file has version {doc.get('version')!r}; this Stapelkaart reads version {JSON_VERSION}.",
+        )
     if len(items) > MAX_FOCUS_AREAS:
-        _raise(f"{len(items)} focusgebieden in het bestand; maximaal {MAX_FOCUS_AREAS}.",
-               f"{len(items)} focus areas in the file; at most {MAX_FOCUS_AREAS}.")
+        _raise(
+            f"{len(items)} focusgebieden in het bestand; maximaal {MAX_FOCUS_AREAS}.",
+            f"{len(items)} focus areas in the file; at most {MAX_FOCUS_AREAS}.",
+        )
     areas = []
     for i, item in enumerate(items, 1):
         codes = item.get("codes")
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes) or len(codes) > MAX_MEMBERS:
-            _raise(f"Focusgebied {i} in het bestand: 'codes' moet een lijst van hoogstens {MAX_MEMBERS} codes zijn.",
-                   f"Focus area {i} in the file: 'codes' must be a list of at most {MAX_MEMBERS} codes.")
+            _raise(
+                f"Focusgebied {i} in het bestand: 'codes' moet een lijst van hoogstens {MAX_MEMBERS} codes zijn.",
+                f"Focus area {i} in the file: 'codes' must be a list of at most {MAX_MEMBERS} codes.",
+            )
         name = clean_name(item.get("name"))
         if not name:
             _raise(f"Focusgebied {i} in het bestand heeft geen naam.", f"Focus area {i} in the file has no name.")
-        areas.append(FocusArea.make(name, codes, id=slug(str(item.get("id") or name)),
-                                    source=clean_name(item.get("source") or "zelf gedefinieerd", 500)))
+        areas.append(
+            FocusArea.make(
+                name,
+                codes,
+                id=slug(str(item.get("id") or name)),
+                source=clean_name(item.get("source") or "zelf gedefinieerd", 500),
+            )
+        )
     syntax_check(areas)
     return unique_ids(areas)
 
 
 # ------------------------------------------------------------------------------------------ scoring
-def aggregate_parts(part: pd.DataFrame, groups: Mapping[str, Sequence[str]], scale: float,
-                    min_member_coverage: float = MIN_MEMBER_COVERAGE) -> pd.DataFrame:
+def aggregate_parts(
+    part: pd.DataFrame,
+    groups: Mapping[str, Sequence[str]],
+    scale: float,
+    min_member_coverage: float = MIN_MEMBER_COVERAGE,
+) -> pd.DataFrame:
     """Sum numerators and denominators of member areas per group: value = scale x sum(num) / sum(den).
 
     ``part``: ``value, num, den, year, source`` indexed by code. A group of one member is that member.
@@ -444,23 +561,35 @@ def aggregate_parts(part: pd.DataFrame, groups: Mapping[str, Sequence[str]], sca
             rows[gid] = sub.iloc[0].to_dict()
             continue
         has = sub["value"].notna() & sub["num"].notna() & sub["den"].notna()
-        total = sub["den"].sum(min_count=len(sub))          # NaN when a member's base is unknown
+        total = sub["den"].sum(min_count=len(sub))  # NaN when a member's base is unknown
         used = sub["den"][has].sum()
         coverage = used / total if total > 0 else 0.0
         if not has.any() or not coverage >= min_member_coverage:
             # the reason as a code (engine.WHY_CODES): share of the base with a value, members without one
             share = f"{coverage:.4f}" if np.isfinite(coverage) else "nan"
-            rows[gid] = {"value": np.nan, "num": np.nan, "den": np.nan, "year": pd.NA, "source": pd.NA,
-                         "why": f"members:{share}:{','.join(sub.index[~has])}"}
+            rows[gid] = {
+                "value": np.nan,
+                "num": np.nan,
+                "den": np.nan,
+                "year": pd.NA,
+                "source": pd.NA,
+                "why": f"members:{share}:{','.join(sub.index[~has])}",
+            }
             continue
         source = " | ".join(sorted({str(s) for s in sub["source"][has].dropna()}))
         missing = list(sub.index[~has])
         if missing:
             source += f" (zonder {', '.join(missing)}: {1 - coverage:.0%} van de noemer)"
-        rows[gid] = {"value": scale * sub["num"][has].sum() / used, "num": sub["num"][has].sum(), "den": used,
-                     "year": int(sub["year"][has].max()), "source": source}
-    out = pd.DataFrame.from_dict(rows, orient="index",
-                                 columns=["value", "num", "den", "year", "source", "why", "dropped"])
+        rows[gid] = {
+            "value": scale * sub["num"][has].sum() / used,
+            "num": sub["num"][has].sum(),
+            "den": used,
+            "year": int(sub["year"][has].max()),
+            "source": source,
+        }
+    out = pd.DataFrame.from_dict(
+        rows, orient="index", columns=["value", "num", "den", "year", "source", "why", "dropped"]
+    )
     out["why"] = out["why"].fillna("").astype(object)
     out["dropped"] = out["dropped"].fillna(False).astype(bool)
     out["value"] = out["value"].astype("float64")
@@ -469,9 +598,12 @@ def aggregate_parts(part: pd.DataFrame, groups: Mapping[str, Sequence[str]], sca
     return out
 
 
-def national_parts(result: ScoreResult, national: pd.DataFrame | None,
-                   user_values: Sequence[UserValues] = (), attributes: pd.DataFrame | None = None
-                   ) -> tuple[dict[str, pd.DataFrame], str]:
+def national_parts(
+    result: ScoreResult,
+    national: pd.DataFrame | None,
+    user_values: Sequence[UserValues] = (),
+    attributes: pd.DataFrame | None = None,
+) -> tuple[dict[str, pd.DataFrame], str]:
     """Indicator parts of Nederland (one row ``NL00``) and a note on how they were obtained.
 
     Without an ``NL00`` row: per indicator the sum of numerators over the sum of denominators of
@@ -528,10 +660,15 @@ def _as_mapping(focus_areas: Mapping[str, FocusArea] | Sequence[FocusArea] | Non
     return {f.id: f for f in unique_ids(list(focus_areas))}
 
 
-def score_focus(result: ScoreResult, focus_areas: Mapping[str, FocusArea] | Sequence[FocusArea] | None = None, *,
-                comparators: bool = True, national: pd.DataFrame | None = None,
-                user_values: Sequence[UserValues] = (), national_attributes: pd.DataFrame | None = None
-                ) -> pd.DataFrame:
+def score_focus(
+    result: ScoreResult,
+    focus_areas: Mapping[str, FocusArea] | Sequence[FocusArea] | None = None,
+    *,
+    comparators: bool = True,
+    national: pd.DataFrame | None = None,
+    user_values: Sequence[UserValues] = (),
+    national_attributes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per focus area (plus gemeente and Nederland comparators), scored against ``result.reference``.
 
     ``focus_areas``: a mapping id -> FocusArea or a list (ids made unique); any number, members from any
@@ -546,14 +683,25 @@ def score_focus(result: ScoreResult, focus_areas: Mapping[str, FocusArea] | Sequ
     missing = {k: v for k, v in missing.items() if v}
     if missing:
         text = "; ".join(f"'{k}': {', '.join(v[:10])}" for k, v in missing.items())
-        _raise(f"Leden van focusgebieden zitten niet in de berekende gegevens ({result.settings['level']}, "
-               f"{result.settings['year']}): {text}. Kies de gemeenten van deze leden of het juiste niveau.",
-               f"Focus-area members are not in the scored data ({result.settings['level']}, "
-               f"{result.settings['year']}): {text}. Select their gemeenten or the right level.")
+        _raise(
+            f"Leden van focusgebieden zitten niet in de berekende gegevens ({result.settings['level']}, "
+            f"{result.settings['year']}): {text}. Kies de gemeenten van deze leden of het juiste niveau.",
+            f"Focus-area members are not in the scored data ({result.settings['level']}, "
+            f"{result.settings['year']}): {text}. Select their gemeenten or the right level.",
+        )
     groups = {f.id: f.codes for f in focus_areas.values()}
     parts = {k: aggregate_parts(p, groups, INDICATORS[k].scale) for k, p in result.parts.items()}
-    info = [{"id": f.id, "name": f.name, "kind": "focus", "members": ";".join(f.codes),
-             "gemeenten": ";".join(f.gemeenten), "level": f.level} for f in focus_areas.values()]
+    info = [
+        {
+            "id": f.id,
+            "name": f.name,
+            "kind": "focus",
+            "members": ";".join(f.codes),
+            "gemeenten": ";".join(f.gemeenten),
+            "level": f.level,
+        }
+        for f in focus_areas.values()
+    ]
     if comparators:
         gms = list(dict.fromkeys(g for f in focus_areas.values() for g in f.gemeenten))
         have = [g for g in gms if g in result.universe.index]
@@ -561,23 +709,36 @@ def score_focus(result: ScoreResult, focus_areas: Mapping[str, FocusArea] | Sequ
             parts[k] = pd.concat([parts[k], result.parts[k].reindex(have)])
         for g in gms:
             name = result.universe["name"].get(g, g) if g in have else g
-            info.append({"id": g, "name": name if isinstance(name, str) else g, "kind": "gemeente",
-                         "members": g if g in have else NOT_AVAILABLE, "gemeenten": g, "level": "gemeente"})
+            info.append(
+                {
+                    "id": g,
+                    "name": name if isinstance(name, str) else g,
+                    "kind": "gemeente",
+                    "members": g if g in have else NOT_AVAILABLE,
+                    "gemeenten": g,
+                    "level": "gemeente",
+                }
+            )
         nl, note = national_parts(result, national, user_values, national_attributes)
         for k in parts:
             parts[k] = pd.concat([parts[k], nl[k]])
-        info.append({"id": NL_CODE, "name": "Nederland", "kind": "land", "members": note, "gemeenten": "",
-                     "level": "land"})
+        info.append(
+            {"id": NL_CODE, "name": "Nederland", "kind": "land", "members": note, "gemeenten": "", "level": "land"}
+        )
     ids = [str(r["id"]) for r in info]
     parts = {k: p.reindex(ids) for k, p in parts.items()}
     # A focus area is a sum of its members: below the minimum population it is suppressed like any area.
     pop = result.universe["population"] if "population" in result.universe.columns else pd.Series(dtype=float)
-    focus_pop = pd.Series({f.id: pop.reindex(list(f.codes)).sum(min_count=len(f.codes))
-                           for f in focus_areas.values()}, dtype="float64").reindex(ids)
+    focus_pop = pd.Series(
+        {f.id: pop.reindex(list(f.codes)).sum(min_count=len(f.codes)) for f in focus_areas.values()}, dtype="float64"
+    ).reindex(ids)
     small = (focus_pop < result.settings["min_population"]).fillna(False)
     suppressed = pd.Series(small.to_numpy(dtype=bool), index=pd.Index(ids))
-    reasons = pd.Series(np.where(suppressed, f"minder dan {result.settings['min_population']:g} inwoners", ""),
-                        index=suppressed.index, dtype=object)
+    reasons = pd.Series(
+        np.where(suppressed, f"minder dan {result.settings['min_population']:g} inwoners", ""),
+        index=suppressed.index,
+        dtype=object,
+    )
     for ind in INDICATORS.values():
         parts[ind.id], reasons = suppress_small(ind, parts[ind.id], reasons)
     # The gemeente base (indicators ranked against the own gemeente) of each row: a focus area's only gemeente;
@@ -585,8 +746,15 @@ def score_focus(result: ScoreResult, focus_areas: Mapping[str, FocusArea] | Sequ
     row_gm = {f.id: (f.gemeenten[0] if len(f.gemeenten) == 1 else "") for f in focus_areas.values()}
     row_gm.update({str(r["id"]): str(r["gemeenten"]) for r in info if r["kind"] == "gemeente"})
     row_gemeente = np.array([row_gm.get(i, "") for i in ids], dtype=object)
-    cols, _, _ = score_parts(parts, suppressed, result.ref_sorted, result.weights, result.settings,
-                             ref_domains=result.ref_domains, row_gemeente=row_gemeente)
+    cols, _, _ = score_parts(
+        parts,
+        suppressed,
+        result.ref_sorted,
+        result.weights,
+        result.settings,
+        ref_domains=result.ref_domains,
+        row_gemeente=row_gemeente,
+    )
     head = pd.DataFrame(info, index=suppressed.index)
     head["year"] = result.settings["year"]
     head["reference"] = result.reference.text("nl")

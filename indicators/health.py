@@ -46,7 +46,7 @@ def niet_goed(goed: pd.Series | np.ndarray | float) -> pd.Series | np.ndarray | 
 
 
 def by_year(frame: pd.DataFrame, level: str = "buurt", measure: str = MEASURE) -> pd.DataFrame:
-    """"niet goed" per region (index ``code``) and survey year (columns), NaN where a year has no value."""
+    """ "niet goed" per region (index ``code``) and survey year (columns), NaN where a year has no value."""
     part = frame[frame["level"] == level]
     out = part.pivot(index="code", columns="year", values=measure)
     out.columns.name = None
@@ -67,17 +67,29 @@ def trend(values: pd.DataFrame, y1: int, y2: int) -> pd.DataFrame:
     a, b = values[y1], values[y2]
     both = a.notna() & b.notna()
     ref_a, ref_b = a[both], b[both]
-    out = pd.DataFrame({f"value_{y1}": a, f"value_{y2}": b, "change": b - a,
-                        f"rank_{y1}": percentile_rank(a, ref_a), f"rank_{y2}": percentile_rank(b, ref_b)})
+    out = pd.DataFrame(
+        {
+            f"value_{y1}": a,
+            f"value_{y2}": b,
+            "change": b - a,
+            f"rank_{y1}": percentile_rank(a, ref_a),
+            f"rank_{y2}": percentile_rank(b, ref_b),
+        }
+    )
     out["rank_change"] = out[f"rank_{y2}"] - out[f"rank_{y1}"]
     out.loc[~both, ["change", "rank_change"]] = np.nan
-    out.attrs = {"y1": y1, "y2": y2, "reference_n": int(both.sum()),
-                 "reference": "alle regio's van dit niveau in Nederland met een waarde in beide jaren"}
+    out.attrs = {
+        "y1": y1,
+        "y2": y2,
+        "reference_n": int(both.sum()),
+        "reference": "alle regio's van dit niveau in Nederland met een waarde in beide jaren",
+    }
     return out
 
 
-def area_trend(values: pd.DataFrame, weights: pd.Series, areas: Mapping[str, Sequence[str]],
-               y1: int, y2: int) -> pd.DataFrame:
+def area_trend(
+    values: pd.DataFrame, weights: pd.Series, areas: Mapping[str, Sequence[str]], y1: int, y2: int
+) -> pd.DataFrame:
     """Per focus area: population-weighted value in y1 and y2, change, rank against the buurt reference.
 
     ``values``: :func:`by_year` of all buurten of the country; ``weights``: adults per buurt (see
@@ -92,8 +104,14 @@ def area_trend(values: pd.DataFrame, weights: pd.Series, areas: Mapping[str, Seq
         used = codes[both.reindex(codes, fill_value=False).to_numpy()]
         w = weights.reindex(used).astype("float64")
         unknown = int(w.isna().sum())
-        row = {"area": name, "n_buurten": len(codes), "n_used": len(used), "n_weight_unknown": unknown,
-               "weight": float(w.sum()) if unknown == 0 else np.nan, "reason": None}
+        row = {
+            "area": name,
+            "n_buurten": len(codes),
+            "n_used": len(used),
+            "n_weight_unknown": unknown,
+            "weight": float(w.sum()) if unknown == 0 else np.nan,
+            "reason": None,
+        }
         if len(used) == 0:
             row["reason"] = "geen buurt met een waarde in beide jaren"
         elif unknown:
@@ -101,14 +119,17 @@ def area_trend(values: pd.DataFrame, weights: pd.Series, areas: Mapping[str, Seq
         elif w.sum() <= 0:
             row["reason"] = "geen volwassenen"
         for y, v in ((y1, a), (y2, b)):
-            row[f"value_{y}"] = (float((w * v.reindex(used)).sum() / w.sum())
-                                 if row["reason"] is None else np.nan)
+            row[f"value_{y}"] = float((w * v.reindex(used)).sum() / w.sum()) if row["reason"] is None else np.nan
         rows.append(row)
     out = pd.DataFrame(rows).set_index("area")
     out["change"] = out[f"value_{y2}"] - out[f"value_{y1}"]
     out[f"rank_{y1}"] = percentile_rank(out[f"value_{y1}"], ref_a)
     out[f"rank_{y2}"] = percentile_rank(out[f"value_{y2}"], ref_b)
     out["rank_change"] = out[f"rank_{y2}"] - out[f"rank_{y1}"]
-    out.attrs = {"y1": y1, "y2": y2, "reference_n": int(both.sum()),
-                 "reference": "alle buurten van Nederland met een waarde in beide jaren"}
+    out.attrs = {
+        "y1": y1,
+        "y2": y2,
+        "reference_n": int(both.sum()),
+        "reference": "alle buurten van Nederland met een waarde in beide jaren",
+    }
     return out

@@ -45,31 +45,45 @@ MIN_AREAS = 5
 CORRECTIONS = ("fdr", "bonferroni", "none")
 
 
-def rule_text(alpha: float = 0.05, correction: str = "fdr", lang: str = "nl", *, permutations: int = 999,
-              n_tested: int | None = None) -> str:
+def rule_text(
+    alpha: float = 0.05,
+    correction: str = "fdr",
+    lang: str = "nl",
+    *,
+    permutations: int = 999,
+    n_tested: int | None = None,
+) -> str:
     """The significance rule in words (legend, method page, CLI): the same sentence everywhere. ``permutations``:
     the setting used; ``n_tested``: the number of areas tested (named when given)."""
     a = format_number(alpha, None, lang)
     n = format_number(int(permutations), 0, lang)
     if lang == "nl":
-        tested = (f"de {n_tested} getoetste gebieden" if n_tested is not None else "de getoetste gebieden") + \
-            " (met een waarde en minstens één buur)"
+        tested = (
+            f"de {n_tested} getoetste gebieden" if n_tested is not None else "de getoetste gebieden"
+        ) + " (met een waarde en minstens één buur)"
     else:
-        tested = (f"the {n_tested} areas tested" if n_tested is not None else "the areas tested") + \
-            " (with a value and at least one neighbour)"
+        tested = (
+            f"the {n_tested} areas tested" if n_tested is not None else "the areas tested"
+        ) + " (with a value and at least one neighbour)"
     texts = {
-        "fdr": {"nl": f"lokale Moran's I, {n} permutaties; significant bij een false discovery rate van {a} "
-                      f"(Benjamini-Hochberg over {tested})",
-                "en": f"local Moran's I, {n} permutations; significant at a false discovery rate of {a} "
-                      f"(Benjamini-Hochberg over {tested})"},
-        "bonferroni": {"nl": f"lokale Moran's I, {n} permutaties; significant bij p ≤ {a} / aantal getoetste "
-                             f"gebieden (Bonferroni over {tested})",
-                       "en": f"local Moran's I, {n} permutations; significant at p ≤ {a} / number of areas tested "
-                             f"(Bonferroni over {tested})"},
-        "none": {"nl": f"lokale Moran's I, {n} permutaties; p ≤ {a} per gebied, zonder correctie voor het aantal "
-                       f"getoetste gebieden: ook op een kaart zonder patroon is een deel 'significant'",
-                 "en": f"local Moran's I, {n} permutations; p ≤ {a} per area, not corrected for the number of "
-                       f"areas tested: even a map without pattern shows some 'significant' areas"},
+        "fdr": {
+            "nl": f"lokale Moran's I, {n} permutaties; significant bij een false discovery rate van {a} "
+            f"(Benjamini-Hochberg over {tested})",
+            "en": f"local Moran's I, {n} permutations; significant at a false discovery rate of {a} "
+            f"(Benjamini-Hochberg over {tested})",
+        },
+        "bonferroni": {
+            "nl": f"lokale Moran's I, {n} permutaties; significant bij p ≤ {a} / aantal getoetste "
+            f"gebieden (Bonferroni over {tested})",
+            "en": f"local Moran's I, {n} permutations; significant at p ≤ {a} / number of areas tested "
+            f"(Bonferroni over {tested})",
+        },
+        "none": {
+            "nl": f"lokale Moran's I, {n} permutaties; p ≤ {a} per gebied, zonder correctie voor het aantal "
+            f"getoetste gebieden: ook op een kaart zonder patroon is een deel 'significant'",
+            "en": f"local Moran's I, {n} permutations; p ≤ {a} per area, not corrected for the number of "
+            f"areas tested: even a map without pattern shows some 'significant' areas",
+        },
     }
     return texts[check_correction(correction)][lang]
 
@@ -124,8 +138,15 @@ def _queen(gdf):
         return Queen.from_dataframe(gdf, use_index=False)
 
 
-def local_moran(boundaries, values: pd.Series, *, permutations: int = 999, seed: int = 12345,
-                alpha: float = 0.05, correction: str = "fdr") -> pd.DataFrame:
+def local_moran(
+    boundaries,
+    values: pd.Series,
+    *,
+    permutations: int = 999,
+    seed: int = 12345,
+    alpha: float = 0.05,
+    correction: str = "fdr",
+) -> pd.DataFrame:
     """LISA per area of ``boundaries`` (GeoDataFrame with ``code``, in EPSG:28992) for ``values`` (index code).
 
     Returns columns ``code, value, I, p, p_sim, significant, quadrant, lisa, label`` (``lisa``: HH/LL/HL/LH or
@@ -140,10 +161,26 @@ def local_moran(boundaries, values: pd.Series, *, permutations: int = 999, seed:
         raise ValueError(f"boundaries must be in {RD_NEW} (RD New), not {boundaries.crs}")
     gdf = boundaries[["code", "geometry"]].drop_duplicates("code").reset_index(drop=True)
     x = pd.to_numeric(values.reindex(gdf["code"]), errors="coerce").to_numpy(dtype="float64")
-    out = pd.DataFrame({"code": gdf["code"], "value": x, "I": np.nan, "p": np.nan, "significant": False,
-                        "quadrant": pd.NA, "lisa": pd.NA, "label": NO_DATA})
-    out.attrs.update(rule=rule_text(alpha, correction, permutations=permutations, n_tested=0), alpha=alpha,
-                     correction=correction, cutoff=np.nan, n_tested=0, permutations=permutations)
+    out = pd.DataFrame(
+        {
+            "code": gdf["code"],
+            "value": x,
+            "I": np.nan,
+            "p": np.nan,
+            "significant": False,
+            "quadrant": pd.NA,
+            "lisa": pd.NA,
+            "label": NO_DATA,
+        }
+    )
+    out.attrs.update(
+        rule=rule_text(alpha, correction, permutations=permutations, n_tested=0),
+        alpha=alpha,
+        correction=correction,
+        cutoff=np.nan,
+        n_tested=0,
+        permutations=permutations,
+    )
     ok = np.isfinite(x)
     if ok.sum() < MIN_AREAS:
         return _finish(out)
@@ -161,8 +198,9 @@ def local_moran(boundaries, values: pd.Series, *, permutations: int = 999, seed:
     w.transform = "r"
     rows = idx[keep]
     y = x[rows]
-    out.attrs.update(n_tested=len(rows),
-                     rule=rule_text(alpha, correction, permutations=permutations, n_tested=len(rows)))
+    out.attrs.update(
+        n_tested=len(rows), rule=rule_text(alpha, correction, permutations=permutations, n_tested=len(rows))
+    )
     if np.nanstd(y) == 0:
         out.loc[rows, "label"] = NOT_SIGNIFICANT
         out.loc[rows, "lisa"] = NS
@@ -177,8 +215,11 @@ def local_moran(boundaries, values: pd.Series, *, permutations: int = 999, seed:
     out.loc[rows, "quadrant"] = quadrant
     out.loc[rows, "lisa"] = np.where(sig, quadrant, NS)
     out.loc[rows, "label"] = np.where(sig, quadrant, NOT_SIGNIFICANT)
-    out.attrs.update(cutoff=cutoff, n_tested=len(rows),
-                     rule=rule_text(alpha, correction, permutations=permutations, n_tested=len(rows)))
+    out.attrs.update(
+        cutoff=cutoff,
+        n_tested=len(rows),
+        rule=rule_text(alpha, correction, permutations=permutations, n_tested=len(rows)),
+    )
     return _finish(out)
 
 

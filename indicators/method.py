@@ -37,41 +37,41 @@ def stacking_rule(worst_band: float = WORST_BAND) -> dict[str, str]:
     f_nl, f_en = _pct(100 - worst_band, "nl"), _pct(100 - worst_band, "en")
     return {
         "nl": f"Een domein ligt 'in de zwakste {b_nl} %' als de domeinscore van het gebied slechter is dan die van ten "
-              f"minste {f_nl} % van de referentiegebieden met een domeinscore (domeinrang ≥ {f_nl}). De stapeling telt "
-              "zulke domeinen en staat er altijd zo: 'k van n bekend (m domeinen)'.",
+        f"minste {f_nl} % van de referentiegebieden met een domeinscore (domeinrang ≥ {f_nl}). De stapeling telt "
+        "zulke domeinen en staat er altijd zo: 'k van n bekend (m domeinen)'.",
         "en": f"A domain is 'in the worst {b_en} %' when the area's domain score is worse than that of at least {f_en} % "
-              f"of the reference areas with a domain score (domain rank ≥ {f_en}). Stacking counts such domains and is "
-              "always shown as 'k of n known (m domains)'.",
+        f"of the reference areas with a domain score (domain rank ≥ {f_en}). Stacking counts such domains and is "
+        "always shown as 'k of n known (m domains)'.",
     }
 
 
 STACKING_RULE = stacking_rule()
 REFERENCE_RULE = {
     "nl": "Rangen t.o.v. Nederland gebruiken alleen het landelijke bestand (alle gebieden van dat niveau in de KWB-tabel "
-          "van dat jaar en ingelezen bestanden die heel Nederland dekken), nooit waarden die er alleen zijn omdat een "
-          "gemeente gekozen is. Heeft het landelijke bestand te weinig waarden, dan is de rang t.o.v. de eigen gemeente "
-          "als die genoeg gebieden met een waarde heeft (regel D1), en staat dat erbij; anders geen rang, met de reden. Elke rang noemt het aantal gebieden met gegevens; is dat minder dan de helft, dan noemt "
-          "het label die werkelijke basis.",
+    "van dat jaar en ingelezen bestanden die heel Nederland dekken), nooit waarden die er alleen zijn omdat een "
+    "gemeente gekozen is. Heeft het landelijke bestand te weinig waarden, dan is de rang t.o.v. de eigen gemeente "
+    "als die genoeg gebieden met een waarde heeft (regel D1), en staat dat erbij; anders geen rang, met de reden. Elke rang noemt het aantal gebieden met gegevens; is dat minder dan de helft, dan noemt "
+    "het label die werkelijke basis.",
     "en": "Ranks vs the Netherlands use the national frame only (every area of the level in that year's KWB table and "
-          "imported files that cover the country), never values that exist only because a municipality is selected. "
-          "Where the national frame has too few values, the rank is against the own municipality when it has enough "
-          "areas with a value (rule D1), and says so; otherwise no rank, with the reason. Every "
-          "rank names the number of areas with data; below half, the label names that true base.",
+    "imported files that cover the country), never values that exist only because a municipality is selected. "
+    "Where the national frame has too few values, the rank is against the own municipality when it has enough "
+    "areas with a value (rule D1), and says so; otherwise no rank, with the reason. Every "
+    "rank names the number of areas with data; below half, the label names that true base.",
 }
 SMOOTHING_RULE = {
     "nl": "Voor percentages uit aantallen (uitkeringen, opleidingsniveau) geven we een 95 %-interval (Poisson, inclusief "
-          "de afronding van CBS op tientallen) en rangschikken we de empirisch-Bayes-geschatte waarde (globale EB naar "
-          "het gemiddelde van de referentie, Marshall 1991): kleine gebieden schuiven naar het gemiddelde; de ruwe "
-          "waarde blijft zichtbaar.",
+    "de afronding van CBS op tientallen) en rangschikken we de empirisch-Bayes-geschatte waarde (globale EB naar "
+    "het gemiddelde van de referentie, Marshall 1991): kleine gebieden schuiven naar het gemiddelde; de ruwe "
+    "waarde blijft zichtbaar.",
     "en": "For rates built from counts (benefits, education level) we give a 95 % interval (Poisson, including CBS "
-          "rounding to tens) and rank the empirical-Bayes estimate (global EB toward the reference mean, Marshall "
-          "1991): small areas move toward the mean; the raw value stays visible.",
+    "rounding to tens) and rank the empirical-Bayes estimate (global EB toward the reference mean, Marshall "
+    "1991): small areas move toward the mean; the raw value stays visible.",
 }
 BIJSTAND_RULE = {
     "nl": "Bijstand telt één keer: in werk, per 100 inwoners van 15-65 jaar. Armoede is alleen op inkomen gebaseerd; "
-          "anders zou één signaal twee domeinen in de zwakste band kunnen zetten en dubbel gestapeld worden.",
+    "anders zou één signaal twee domeinen in de zwakste band kunnen zetten en dubbel gestapeld worden.",
     "en": "Social assistance counts once: in work, per 100 inhabitants aged 15-65. Poverty is income-based only; "
-          "otherwise one signal could put two domains in the worst band and be stacked twice.",
+    "otherwise one signal could put two domains in the worst band and be stacked twice.",
 }
 
 
@@ -96,63 +96,111 @@ def availability_rules(settings: Mapping, lang: str = "nl") -> list[tuple[str, s
     cov = numbers["min_member_coverage"]
     if lang == "nl":
         return [
-            ("D1 · Rang t.o.v. de eigen gemeente",
-             (f"Heeft het landelijke bestand voor een indicator minder dan {k} gebieden met een waarde, dan is de rang "
-             f"t.o.v. de gebieden van de eigen gemeente met een waarde, maar alleen als dat er minstens {k} zijn. "
-             f"Heeft de gemeente er minder, dan krijgt het gebied voor die indicator geen rang (en telt die niet mee "
-             f"in zijn domein); het profiel zegt dan: 'geen rang: van <gemeente> hebben maar n wijken een waarde; "
-             f"minimaal {k}'.")),
-            ("D2 · Gewijzigde indeling",
-             ("Een waarde van een eerder jaar, of uit een ingelezen bestand met een oudere indeling (bijvoorbeeld het "
-             "CBS-inkomensbestand: inkomen 2020, indeling 2023), wordt alleen gebruikt voor gebieden waarvan code en "
-             "grenzen sindsdien niet veranderden. Staat in de KWB-kolom IndelingswijzigingGemeenteWijkBuurt van een "
-             "later jaar 2 (code gewijzigd) of 3 (grenzen gewijzigd), dan vervalt die waarde en zegt het profiel "
-             "waarom; ontbreekt die kolom, dan wordt de waarde gebruikt met 'indelingswijziging onbekend' bij de bron.")),
-            ("Onderdrukking",
-             (f"Gebieden met minder dan {pop:g} inwoners krijgen geen rang, geen domeinscore en geen samengestelde "
-             "score; een waarde met een noemer onder het minimum van de indicator wordt niet gepubliceerd.")),
-            ("Domeinscore",
-             (f"Gemiddelde van de indicatorrangen van het domein; alleen als minstens {share:.0%} van de indicatoren "
-             "van het domein (en minstens één) een rang heeft.".replace("%", " %"))),
-            ("Samengestelde score en gewicht 0",
-             (f"Gewogen gemiddelde van de bekende domeinscores met een gewicht boven 0; alleen als minstens "
-             f"min({md}, aantal domeinen met gewicht boven 0 die in de referentie gegevens hebben) daarvan een score "
-             "hebben. Een gewicht 0 haalt een domein uit de samengestelde score én uit de stapeling ('k van n bekend "
-             "(m domeinen)' telt dan alleen domeinen met een gewicht boven 0); zijn eigen rang blijft zichtbaar.")),
-            ("Focusgebied",
-             (f"Som van de tellers gedeeld door de som van de noemers van de leden. Mist een lid een waarde, dan telt "
-             f"de rest alleen als de leden met een waarde samen minstens {cov:.0%} van de noemer hebben en van elk lid "
-             "de noemer bekend is; anders heeft het focusgebied geen waarde en noemt het profiel de leden zonder "
-             "waarde.".replace("%", " %"))),
+            (
+                "D1 · Rang t.o.v. de eigen gemeente",
+                (
+                    f"Heeft het landelijke bestand voor een indicator minder dan {k} gebieden met een waarde, dan is de rang "
+                    f"t.o.v. de gebieden van de eigen gemeente met een waarde, maar alleen als dat er minstens {k} zijn. "
+                    f"Heeft de gemeente er minder, dan krijgt het gebied voor die indicator geen rang (en telt die niet mee "
+                    f"in zijn domein); het profiel zegt dan: 'geen rang: van <gemeente> hebben maar n wijken een waarde; "
+                    f"minimaal {k}'."
+                ),
+            ),
+            (
+                "D2 · Gewijzigde indeling",
+                (
+                    "Een waarde van een eerder jaar, of uit een ingelezen bestand met een oudere indeling (bijvoorbeeld het "
+                    "CBS-inkomensbestand: inkomen 2020, indeling 2023), wordt alleen gebruikt voor gebieden waarvan code en "
+                    "grenzen sindsdien niet veranderden. Staat in de KWB-kolom IndelingswijzigingGemeenteWijkBuurt van een "
+                    "later jaar 2 (code gewijzigd) of 3 (grenzen gewijzigd), dan vervalt die waarde en zegt het profiel "
+                    "waarom; ontbreekt die kolom, dan wordt de waarde gebruikt met 'indelingswijziging onbekend' bij de bron."
+                ),
+            ),
+            (
+                "Onderdrukking",
+                (
+                    f"Gebieden met minder dan {pop:g} inwoners krijgen geen rang, geen domeinscore en geen samengestelde "
+                    "score; een waarde met een noemer onder het minimum van de indicator wordt niet gepubliceerd."
+                ),
+            ),
+            (
+                "Domeinscore",
+                (
+                    f"Gemiddelde van de indicatorrangen van het domein; alleen als minstens {share:.0%} van de indicatoren "
+                    "van het domein (en minstens één) een rang heeft.".replace("%", " %")
+                ),
+            ),
+            (
+                "Samengestelde score en gewicht 0",
+                (
+                    f"Gewogen gemiddelde van de bekende domeinscores met een gewicht boven 0; alleen als minstens "
+                    f"min({md}, aantal domeinen met gewicht boven 0 die in de referentie gegevens hebben) daarvan een score "
+                    "hebben. Een gewicht 0 haalt een domein uit de samengestelde score én uit de stapeling ('k van n bekend "
+                    "(m domeinen)' telt dan alleen domeinen met een gewicht boven 0); zijn eigen rang blijft zichtbaar."
+                ),
+            ),
+            (
+                "Focusgebied",
+                (
+                    f"Som van de tellers gedeeld door de som van de noemers van de leden. Mist een lid een waarde, dan telt "
+                    f"de rest alleen als de leden met een waarde samen minstens {cov:.0%} van de noemer hebben en van elk lid "
+                    "de noemer bekend is; anders heeft het focusgebied geen waarde en noemt het profiel de leden zonder "
+                    "waarde.".replace("%", " %")
+                ),
+            ),
         ]
     return [
-        ("D1 · Rank vs the own municipality",
-         (f"Where the national frame has fewer than {k} areas with a value for an indicator, the rank is against the "
-         f"areas of the own municipality with a value, but only when there are at least {k}. With fewer, the area "
-         f"gets no rank for that indicator (and it does not count in its domain); the profile then says: 'no rank: "
-         f"only n wijken of <municipality> have a value; at least {k}'.")),
-        ("D2 · Changed boundaries",
-         ("A value of an earlier year, or from an imported file with an older division (e.g. the CBS income file: "
-         "income 2020, division 2023), is only used for areas whose code and boundaries did not change since. Where "
-         "the KWB column IndelingswijzigingGemeenteWijkBuurt of a later year says 2 (code changed) or 3 (boundaries "
-         "changed), the value is dropped and the profile says why; without that column the value is used and its "
-         "source says 'boundary change unknown'.")),
-        ("Suppression",
-         (f"Areas with fewer than {pop:g} inhabitants get no rank, no domain score and no composite; a value whose "
-         "denominator is below the indicator's minimum is not published.")),
-        ("Domain score",
-         (f"Mean of the domain's indicator ranks; only when at least {share:.0%} of the domain's indicators (and at "
-         "least one) have a rank.")),
-        ("Composite score and weight 0",
-         (f"Weighted mean of the known domain scores with a weight above 0; only when at least min({md}, number of "
-         "domains with a weight above 0 that have data in the reference) of them have a score. A weight of 0 takes "
-         "a domain out of the composite and out of stacking ('k of n known (m domains)' then counts only domains "
-         "with a weight above 0); its own rank stays visible.")),
-        ("Focus area",
-         (f"Sum of the members' numerators over the sum of their denominators. Where a member lacks a value, the rest "
-         f"counts only when the members with a value hold at least {cov:.0%} of the denominator and every member's "
-         "denominator is known; otherwise the focus area has no value and the profile names the members without "
-         "one.")),
+        (
+            "D1 · Rank vs the own municipality",
+            (
+                f"Where the national frame has fewer than {k} areas with a value for an indicator, the rank is against the "
+                f"areas of the own municipality with a value, but only when there are at least {k}. With fewer, the area "
+                f"gets no rank for that indicator (and it does not count in its domain); the profile then says: 'no rank: "
+                f"only n wijken of <municipality> have a value; at least {k}'."
+            ),
+        ),
+        (
+            "D2 · Changed boundaries",
+            (
+                "A value of an earlier year, or from an imported file with an older division (e.g. the CBS income file: "
+                "income 2020, division 2023), is only used for areas whose code and boundaries did not change since. Where "
+                "the KWB column IndelingswijzigingGemeenteWijkBuurt of a later year says 2 (code changed) or 3 (boundaries "
+                "changed), the value is dropped and the profile says why; without that column the value is used and its "
+                "source says 'boundary change unknown'."
+            ),
+        ),
+        (
+            "Suppression",
+            (
+                f"Areas with fewer than {pop:g} inhabitants get no rank, no domain score and no composite; a value whose "
+                "denominator is below the indicator's minimum is not published."
+            ),
+        ),
+        (
+            "Domain score",
+            (
+                f"Mean of the domain's indicator ranks; only when at least {share:.0%} of the domain's indicators (and at "
+                "least one) have a rank."
+            ),
+        ),
+        (
+            "Composite score and weight 0",
+            (
+                f"Weighted mean of the known domain scores with a weight above 0; only when at least min({md}, number of "
+                "domains with a weight above 0 that have data in the reference) of them have a score. A weight of 0 takes "
+                "a domain out of the composite and out of stacking ('k of n known (m domains)' then counts only domains "
+                "with a weight above 0); its own rank stays visible."
+            ),
+        ),
+        (
+            "Focus area",
+            (
+                f"Sum of the members' numerators over the sum of their denominators. Where a member lacks a value, the rest "
+                f"counts only when the members with a value hold at least {cov:.0%} of the denominator and every member's "
+                "denominator is known; otherwise the focus area has no value and the profile names the members without "
+                "one."
+            ),
+        ),
     ]
 
 
@@ -161,14 +209,14 @@ def _known(value) -> bool:
 
 
 def stacking_text(row, lang: str = "nl") -> str:
-    """"2 van 5 bekend (6 domeinen)" / "2 of 5 known (6 domains)"; "niet genoeg gegevens (0 van 6 bekend)"."""
+    """ "2 van 5 bekend (6 domeinen)" / "2 of 5 known (6 domains)"; "niet genoeg gegevens (0 van 6 bekend)"."""
     n = row.get("stacking_known")
     m = row.get("stacking_m", len(DOMAINS))
     k = row.get("stacking_count")
     n = int(n) if _known(n) else 0
     m = int(m) if _known(m) else len(DOMAINS)
     if n == 0 or not _known(k):
-        return (f"niet genoeg gegevens (0 van {m} bekend)" if lang == "nl" else f"not enough data (0 of {m} known)")
+        return f"niet genoeg gegevens (0 van {m} bekend)" if lang == "nl" else f"not enough data (0 of {m} known)"
     return f"{int(k)} van {n} bekend ({m} domeinen)" if lang == "nl" else f"{int(k)} of {n} known ({m} domains)"
 
 
@@ -181,10 +229,14 @@ def stacking_sentence(row, name: str, lang: str = "nl", worst_band: float = WORS
     band = _pct(worst_band, lang)
     if n == 0 or not _known(k):
         if lang == "nl":
-            return (f"Voor {name} is van geen enkel domein genoeg bekend om te zeggen of het in de zwakste {band} % ligt "
-                    f"(0 van {m} bekend); dat is geen teken dat er niets aan de hand is.")
-        return (f"For {name} no domain has enough data to say whether it is in the worst {band} % (0 of {m} known); "
-                "that is no sign that nothing is wrong.")
+            return (
+                f"Voor {name} is van geen enkel domein genoeg bekend om te zeggen of het in de zwakste {band} % ligt "
+                f"(0 van {m} bekend); dat is geen teken dat er niets aan de hand is."
+            )
+        return (
+            f"For {name} no domain has enough data to say whether it is in the worst {band} % (0 of {m} known); "
+            "that is no sign that nothing is wrong."
+        )
     k = int(k)
     flagged = [d for d in DOMAINS if _known(row.get(f"domain__{d}__band")) and bool(row.get(f"domain__{d}__band"))]
     parts = []
@@ -196,13 +248,19 @@ def stacking_sentence(row, name: str, lang: str = "nl", worst_band: float = WORS
     if lang == "nl":
         tail = f"; van {unknown} domein{'en' if unknown != 1 else ''} is niet genoeg bekend" if unknown else ""
         if k == 0:
-            return (f"In {name} ligt geen van de {n} bekende domeinen (van {m}) in de zwakste {band} % van zijn "
-                    f"referentie{tail}.")
+            return (
+                f"In {name} ligt geen van de {n} bekende domeinen (van {m}) in de zwakste {band} % van zijn "
+                f"referentie{tail}."
+            )
         verb, own = ("ligt", "zijn") if k == 1 else ("liggen", "hun")
-        return (f"In {name} {verb} {k} van de {n} bekende domeinen (van {m}) in de zwakste {band} % van {own} referentie: "
-                f"{', '.join(parts)}{tail}.")
+        return (
+            f"In {name} {verb} {k} van de {n} bekende domeinen (van {m}) in de zwakste {band} % van {own} referentie: "
+            f"{', '.join(parts)}{tail}."
+        )
     tail = f"; {unknown} domain{'s' if unknown != 1 else ''} without enough data" if unknown else ""
     if k == 0:
         return f"In {name} none of the {n} known domains (of {m}) is in the worst {band} % of its reference{tail}."
-    return (f"In {name} {k} of the {n} known domains (of {m}) {'is' if k == 1 else 'are'} in the worst {band} % of "
-            f"{'its' if k == 1 else 'their'} reference: {', '.join(parts)}{tail}.")
+    return (
+        f"In {name} {k} of the {n} known domains (of {m}) {'is' if k == 1 else 'are'} in the worst {band} % of "
+        f"{'its' if k == 1 else 'their'} reference: {', '.join(parts)}{tail}."
+    )

@@ -66,16 +66,17 @@ def user_values_from_file(userfile, mapping: Mapping[str, str] | None = None) ->
         mapping = {c: c for c in frame.columns if c in INDICATORS}
         mapping.update(getattr(userfile, "mapping", None) or {})
     if userfile.year is None:
-        raise UserInputError(f"Indicatorbestand '{userfile.source}' heeft geen jaar; geef het jaar op.",
-                             f"Indicator file '{userfile.source}' has no year; pass the year.")
+        raise UserInputError(
+            f"Indicatorbestand '{userfile.source}' heeft geen jaar; geef het jaar op.",
+            f"Indicator file '{userfile.source}' has no year; pass the year.",
+        )
     source = getattr(userfile, "citation", "") or str(userfile.source)
     out = []
     for column, ind_id in mapping.items():
         if column in frame.columns:
             series = pd.to_numeric(frame[column], errors="coerce").astype("float64")
             series.index = series.index.astype(str)
-            out.append(UserValues(ind_id, series, int(userfile.year), source,
-                                  getattr(userfile, "boundary_year", None)))
+            out.append(UserValues(ind_id, series, int(userfile.year), source, getattr(userfile, "boundary_year", None)))
     return out
 
 
@@ -91,13 +92,14 @@ def _indexed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def kwb_source_label(frame: pd.DataFrame, year: int) -> str:
-    """"CBS Kerncijfers wijken en buurten 2024 (85984NED)" from ``frame.attrs['source']`` when present."""
+    """ "CBS Kerncijfers wijken en buurten 2024 (85984NED)" from ``frame.attrs['source']`` when present."""
     table = (frame.attrs.get("source") or {}).get("table_id")
     return f"{KWB_SOURCE} {year}" + (f" ({table})" if table else "")
 
 
-def get_variable(frame: pd.DataFrame, name: str, index: pd.Index,
-                 attributes: pd.DataFrame | None = None) -> tuple[pd.Series, pd.Series]:
+def get_variable(
+    frame: pd.DataFrame, name: str, index: pd.Index, attributes: pd.DataFrame | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Values of canonical variable ``name`` on ``index`` and a boolean 'derived from PDOK %' flag.
 
     Looks up ``name``, then its ``VARIABLE_ALIASES`` (older tables). Where the value is missing and
@@ -132,8 +134,9 @@ def _sum_parts(frame, names, index, attributes) -> tuple[pd.Series, pd.Series]:
     return total, derived
 
 
-def indicator_parts(frame: pd.DataFrame, ind: Indicator, index: pd.Index,
-                    attributes: pd.DataFrame | None = None) -> pd.DataFrame:
+def indicator_parts(
+    frame: pd.DataFrame, ind: Indicator, index: pd.Index, attributes: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """``value``, ``num``, ``den`` and ``derived`` of one indicator from one KWB year.
 
     ratio: value = scale x num / den (den <= 0 -> NaN).
@@ -158,8 +161,7 @@ def indicator_parts(frame: pd.DataFrame, ind: Indicator, index: pd.Index,
     return pd.DataFrame({"value": value, "num": num, "den": den, "derived": derived})
 
 
-def _published_share(ind: Indicator, index: pd.Index, attributes: pd.DataFrame | None,
-                     value: pd.Series) -> pd.Series:
+def _published_share(ind: Indicator, index: pd.Index, attributes: pd.DataFrame | None, value: pd.Series) -> pd.Series:
     """A per-100 ratio whose one numerator count was derived as base x pct / 100 over its own one denominator
     (``registry.FALLBACKS``) is that published percentage itself: 26, not 100 x (b x 26 / 100) / b =
     26.000000000000004. Other indicators: ``value`` unchanged."""
@@ -177,8 +179,9 @@ def _published_share(ind: Indicator, index: pd.Index, attributes: pd.DataFrame |
 UNKNOWN_CHANGE = "indelingswijziging sinds {year} onbekend"
 
 
-def changed_since(frames: Mapping[int, pd.DataFrame], index: pd.Index, since: int, year: int
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def changed_since(
+    frames: Mapping[int, pd.DataFrame], index: pd.Index, since: int, year: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Per region: did its code or boundaries change after ``since`` up to ``year``, and is that unknown?
 
     Uses the KWB ``Indelingswijziging`` flag of every year in (since, year] (``indicators.trend``): 2 (code
@@ -202,9 +205,15 @@ def changed_since(frames: Mapping[int, pd.DataFrame], index: pd.Index, since: in
     return changed, unknown & ~changed
 
 
-def resolve_indicator(frames: Mapping[int, pd.DataFrame], year: int, ind: Indicator, index: pd.Index, *,
-                      attributes: Mapping[int, pd.DataFrame] | None = None,
-                      user_values: Sequence[UserValues] = ()) -> pd.DataFrame:
+def resolve_indicator(
+    frames: Mapping[int, pd.DataFrame],
+    year: int,
+    ind: Indicator,
+    index: pd.Index,
+    *,
+    attributes: Mapping[int, pd.DataFrame] | None = None,
+    user_values: Sequence[UserValues] = (),
+) -> pd.DataFrame:
     """Value per region with its year and source (see the module docstring for the rules).
 
     Returns columns ``value, num, den, year (Int64), source (str), dropped (bool)`` on ``index``. ``den`` (the base
@@ -218,7 +227,7 @@ def resolve_indicator(frames: Mapping[int, pd.DataFrame], year: int, ind: Indica
     year_of = np.full(n, -1, dtype="int64")
     source = np.full(n, None, dtype=object)
     base_den = np.full(n, np.nan)
-    dropped = np.zeros(n, dtype=bool)      # a value existed but its area's code or boundaries changed since
+    dropped = np.zeros(n, dtype=bool)  # a value existed but its area's code or boundaries changed since
     for y in sorted((y for y in frames if y <= year), reverse=True):
         parts = indicator_parts(frames[y], ind, index, attributes.get(y))
         pv, pn, pd_ = (parts[c].to_numpy(dtype="float64") for c in PARTS)

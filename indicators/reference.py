@@ -75,8 +75,11 @@ class RefDomains(dict):
 
 
 def level_words(level: str) -> tuple[str, str]:
-    return {"wijk": ("wijken", "wijken"), "buurt": ("buurten", "buurten"),
-            "gemeente": ("gemeenten", "municipalities")}.get(level, (level, level))
+    return {
+        "wijk": ("wijken", "wijken"),
+        "buurt": ("buurten", "buurten"),
+        "gemeente": ("gemeenten", "municipalities"),
+    }.get(level, (level, level))
 
 
 def ref_label(reference, n: int) -> tuple[dict[str, str], bool]:
@@ -88,22 +91,39 @@ def ref_label(reference, n: int) -> tuple[dict[str, str], bool]:
     if reference.kind == "nl":
         all_nl, all_en = format_number(total, 0, "nl"), format_number(total, 0, "en")
         if n >= LOW_COVERAGE_SHARE * total:
-            return ({"nl": f"t.o.v. {n_nl} {lv_nl} van Nederland met gegevens ({share:.0f} % van alle {all_nl})",
-                     "en": f"vs {n_en} {lv_en} of the Netherlands with data ({share:.0f} % of all {all_en})"}, True)
-        return ({"nl": f"t.o.v. {n_nl} {lv_nl} met gegevens ({share:.0f} % van Nederland)",
-                 "en": f"vs {n_en} {lv_en} with data ({share:.0f} % of the Netherlands)"}, False)
+            return (
+                {
+                    "nl": f"t.o.v. {n_nl} {lv_nl} van Nederland met gegevens ({share:.0f} % van alle {all_nl})",
+                    "en": f"vs {n_en} {lv_en} of the Netherlands with data ({share:.0f} % of all {all_en})",
+                },
+                True,
+            )
+        return (
+            {
+                "nl": f"t.o.v. {n_nl} {lv_nl} met gegevens ({share:.0f} % van Nederland)",
+                "en": f"vs {n_en} {lv_en} with data ({share:.0f} % of the Netherlands)",
+            },
+            False,
+        )
     shown = reference.label["nl"].rsplit(",", 1)[0]
     shown_en = reference.label["en"].rsplit(",", 1)[0]
     if n >= LOW_COVERAGE_SHARE * total:
         return ({"nl": f"t.o.v. {n_nl} {shown} met gegevens", "en": f"vs {n_en} {shown_en} with data"}, False)
-    return ({"nl": f"t.o.v. {n_nl} {lv_nl} met gegevens ({share:.0f} % van {shown})",
-             "en": f"vs {n_en} {lv_en} with data ({share:.0f} % of {shown_en})"}, False)
+    return (
+        {
+            "nl": f"t.o.v. {n_nl} {lv_nl} met gegevens ({share:.0f} % van {shown})",
+            "en": f"vs {n_en} {lv_en} with data ({share:.0f} % of {shown_en})",
+        },
+        False,
+    )
 
 
 def gemeente_label(level: str, n: int, name: str) -> dict[str, str]:
     lv_nl, lv_en = level_words(level)
-    return {"nl": f"t.o.v. {format_number(n, 0, 'nl')} {lv_nl} van {name} met gegevens (geen landelijke gegevens)",
-            "en": f"vs {format_number(n, 0, 'en')} {lv_en} of {name} with data (no national data)"}
+    return {
+        "nl": f"t.o.v. {format_number(n, 0, 'nl')} {lv_nl} van {name} met gegevens (geen landelijke gegevens)",
+        "en": f"vs {format_number(n, 0, 'en')} {lv_en} of {name} with data (no national data)",
+    }
 
 
 def gemeente_of(codes: pd.Index | np.ndarray) -> np.ndarray:
@@ -115,8 +135,9 @@ def gemeente_of(codes: pd.Index | np.ndarray) -> np.ndarray:
     return np.where(ok, gm.to_numpy(), "")
 
 
-def rank_by_key(values: np.ndarray, keys: np.ndarray, bases: dict[str, np.ndarray], direction: int = 1,
-                strict: bool = False) -> np.ndarray:
+def rank_by_key(
+    values: np.ndarray, keys: np.ndarray, bases: dict[str, np.ndarray], direction: int = 1, strict: bool = False
+) -> np.ndarray:
     """Rank of each value against the sorted base of its row key (NaN where the key has no base).
 
     ``strict=False``: 100 x #{base <= x} / n (indicator ranks, ``ranks.rank_against``);
@@ -136,8 +157,16 @@ def rank_by_key(values: np.ndarray, keys: np.ndarray, bases: dict[str, np.ndarra
     return out
 
 
-def domain_bases(dscore_ref: pd.DataFrame, dscore_all: pd.DataFrame, modes: dict[str, str], row_keys_gm: np.ndarray,
-                 at_level: np.ndarray, reference, names: dict[str, str], min_values: int) -> RefDomains:
+def domain_bases(
+    dscore_ref: pd.DataFrame,
+    dscore_all: pd.DataFrame,
+    modes: dict[str, str],
+    row_keys_gm: np.ndarray,
+    at_level: np.ndarray,
+    reference,
+    names: dict[str, str],
+    min_values: int,
+) -> RefDomains:
     """Sorted domain scores per domain and base key, with labels (see the module docstring)."""
     out = RefDomains()
     out.by_key, out.labels, out.national, out.mode = {}, {}, {}, {}

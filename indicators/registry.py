@@ -105,22 +105,51 @@ class Indicator:
 DOMAINS: dict[str, Domain] = {
     d.id: d
     for d in (
-        Domain("armoede", {"nl": "Armoede & inkomen", "en": "Poverty & income"},
-               {"nl": "Lage inkomens en sociaal minimum (alleen inkomen; bijstand telt in werk).",
-                "en": "Low incomes and social minimum (income only; social assistance counts in work)."}),
-        Domain("werk", {"nl": "Werk", "en": "Work"},
-               {"nl": "Uitkeringen (WW, AO, bijstand) per inwoner van 15-65 jaar.",
-                "en": "Benefits (unemployment, disability, social assistance) per inhabitant aged 15-65."}),
-        Domain("onderwijs", {"nl": "Onderwijs & taal", "en": "Education & language"},
-               {"nl": "Laag opleidingsniveau (beste proxy voor taalachterstand op wijk/buurt-niveau).",
-                "en": "Low educational attainment (best wijk/buurt-level proxy for language disadvantage)."}),
-        Domain("schooluitval", {"nl": "Schooluitval", "en": "Early school leaving"},
-               {"nl": "Voortijdig schoolverlaten (VSV) zit niet in KWB: alleen via een ingelezen indicatorbestand.",
-                "en": "Early school leaving (VSV) is not in KWB: only via an imported indicator file."}),
-        Domain("wonen", {"nl": "Wonen", "en": "Housing"},
-               {"nl": "Sociale huur en woningwaarde.", "en": "Social rent and dwelling value."}),
-        Domain("jeugd", {"nl": "Jeugd", "en": "Youth"},
-               {"nl": "Jongeren met jeugdzorg, waar KWB dat heeft.", "en": "Young people in youth care, where KWB has it."}),
+        Domain(
+            "armoede",
+            {"nl": "Armoede & inkomen", "en": "Poverty & income"},
+            {
+                "nl": "Lage inkomens en sociaal minimum (alleen inkomen; bijstand telt in werk).",
+                "en": "Low incomes and social minimum (income only; social assistance counts in work).",
+            },
+        ),
+        Domain(
+            "werk",
+            {"nl": "Werk", "en": "Work"},
+            {
+                "nl": "Uitkeringen (WW, AO, bijstand) per inwoner van 15-65 jaar.",
+                "en": "Benefits (unemployment, disability, social assistance) per inhabitant aged 15-65.",
+            },
+        ),
+        Domain(
+            "onderwijs",
+            {"nl": "Onderwijs & taal", "en": "Education & language"},
+            {
+                "nl": "Laag opleidingsniveau (beste proxy voor taalachterstand op wijk/buurt-niveau).",
+                "en": "Low educational attainment (best wijk/buurt-level proxy for language disadvantage).",
+            },
+        ),
+        Domain(
+            "schooluitval",
+            {"nl": "Schooluitval", "en": "Early school leaving"},
+            {
+                "nl": "Voortijdig schoolverlaten (VSV) zit niet in KWB: alleen via een ingelezen indicatorbestand.",
+                "en": "Early school leaving (VSV) is not in KWB: only via an imported indicator file.",
+            },
+        ),
+        Domain(
+            "wonen",
+            {"nl": "Wonen", "en": "Housing"},
+            {"nl": "Sociale huur en woningwaarde.", "en": "Social rent and dwelling value."},
+        ),
+        Domain(
+            "jeugd",
+            {"nl": "Jeugd", "en": "Youth"},
+            {
+                "nl": "Jongeren met jeugdzorg, waar KWB dat heeft.",
+                "en": "Young people in youth care, where KWB has it.",
+            },
+        ),
     )
 }
 
@@ -138,135 +167,291 @@ _WORK_UNIT = {"nl": "per 100 inwoners 15-65 jaar", "en": "per 100 inhabitants ag
 _INDICATORS = (
     # --- armoede & inkomen (income-based only: bijstand counts in werk, see METHOD_TEXT) ---------------
     Indicator(
-        id="laag_inkomen", label={"nl": "Huishoudens met laag inkomen", "en": "Low-income households"},
-        description={"nl": "% particuliere huishoudens met een laag inkomen (CBS-definitie, excl. studenten).",
-                     "en": "% private households with a low income (CBS definition, excl. students)."},
-        domain="armoede", kind="share", numerator=("huishoudens_met_een_laag_inkomen",), denominator=HOUSEHOLDS,
-        direction=+1, unit=_HH, source=_KWB, min_denominator=50),
+        id="laag_inkomen",
+        label={"nl": "Huishoudens met laag inkomen", "en": "Low-income households"},
+        description={
+            "nl": "% particuliere huishoudens met een laag inkomen (CBS-definitie, excl. studenten).",
+            "en": "% private households with a low income (CBS definition, excl. students).",
+        },
+        domain="armoede",
+        kind="share",
+        numerator=("huishoudens_met_een_laag_inkomen",),
+        denominator=HOUSEHOLDS,
+        direction=+1,
+        unit=_HH,
+        source=_KWB,
+        min_denominator=50,
+    ),
     Indicator(
         id="sociaal_minimum",
         label={"nl": "Huishoudens onder/rond sociaal minimum", "en": "Households at/below social minimum"},
-        description={"nl": "% huishoudens met een inkomen onder of rond het sociaal minimum.",
-                     "en": "% households with an income below or around the social minimum."},
-        domain="armoede", kind="share", numerator=("huish_onder_of_rond_sociaal_minimum",), denominator=HOUSEHOLDS,
-        direction=+1, unit=_HH, source=_KWB, min_denominator=50),
+        description={
+            "nl": "% huishoudens met een inkomen onder of rond het sociaal minimum.",
+            "en": "% households with an income below or around the social minimum.",
+        },
+        domain="armoede",
+        kind="share",
+        numerator=("huish_onder_of_rond_sociaal_minimum",),
+        denominator=HOUSEHOLDS,
+        direction=+1,
+        unit=_HH,
+        source=_KWB,
+        min_denominator=50,
+    ),
     Indicator(
         id="laagste_40_huishoudens",
         label={"nl": "Huishoudens in landelijke laagste 40% inkomen", "en": "Households in national bottom-40% income"},
-        description={"nl": "% particuliere huishoudens in de landelijke 40% met het laagste (besteedbaar) inkomen.",
-                     "en": "% private households in the national bottom 40% of (disposable) income."},
-        domain="armoede", kind="share", numerator=("k_40_huishoudens_met_laagste_inkomen",), denominator=HOUSEHOLDS,
-        direction=+1, unit=_HH, source=_KWB, min_denominator=50),
+        description={
+            "nl": "% particuliere huishoudens in de landelijke 40% met het laagste (besteedbaar) inkomen.",
+            "en": "% private households in the national bottom 40% of (disposable) income.",
+        },
+        domain="armoede",
+        kind="share",
+        numerator=("k_40_huishoudens_met_laagste_inkomen",),
+        denominator=HOUSEHOLDS,
+        direction=+1,
+        unit=_HH,
+        source=_KWB,
+        min_denominator=50,
+    ),
     Indicator(
         id="laagste_40_personen",
         label={"nl": "Personen in landelijke laagste 40% inkomen", "en": "Persons in national bottom-40% income"},
-        description={"nl": "% personen in particuliere huishoudens in de landelijke 40% met het laagste inkomen; de "
-                           "personenvariant van 'huishoudens in laagste 40%' (getoond, niet gescoord).",
-                     "en": "% persons in private households in the national bottom 40% of income; the person-based "
-                           "variant of 'households in bottom 40%' (shown, not scored)."},
-        domain="armoede", kind="share", numerator=("k_40_personen_met_laagste_inkomen",), denominator=INHABITANTS,
-        direction=+1, unit={"nl": "% personen", "en": "% persons"}, source=_KWB, min_denominator=200,
-        scored=False, variant_of="laagste_40_huishoudens"),
+        description={
+            "nl": "% personen in particuliere huishoudens in de landelijke 40% met het laagste inkomen; de "
+            "personenvariant van 'huishoudens in laagste 40%' (getoond, niet gescoord).",
+            "en": "% persons in private households in the national bottom 40% of income; the person-based "
+            "variant of 'households in bottom 40%' (shown, not scored).",
+        },
+        domain="armoede",
+        kind="share",
+        numerator=("k_40_personen_met_laagste_inkomen",),
+        denominator=INHABITANTS,
+        direction=+1,
+        unit={"nl": "% personen", "en": "% persons"},
+        source=_KWB,
+        min_denominator=200,
+        scored=False,
+        variant_of="laagste_40_huishoudens",
+    ),
     Indicator(
-        id="inkomen_per_inwoner", label={"nl": "Gemiddeld inkomen per inwoner", "en": "Average income per inhabitant"},
-        description={"nl": "Gemiddeld persoonlijk inkomen per inwoner (x 1 000 euro); lager = meer achterstand.",
-                     "en": "Average personal income per inhabitant (x 1,000 euro); lower = more disadvantaged."},
-        domain="armoede", kind="mean", numerator=("gemiddeld_inkomen_per_inwoner",), denominator=INHABITANTS,
-        direction=-1, unit={"nl": "x 1 000 euro", "en": "x 1,000 euro"}, source=_KWB, min_denominator=200),
+        id="inkomen_per_inwoner",
+        label={"nl": "Gemiddeld inkomen per inwoner", "en": "Average income per inhabitant"},
+        description={
+            "nl": "Gemiddeld persoonlijk inkomen per inwoner (x 1 000 euro); lager = meer achterstand.",
+            "en": "Average personal income per inhabitant (x 1,000 euro); lower = more disadvantaged.",
+        },
+        domain="armoede",
+        kind="mean",
+        numerator=("gemiddeld_inkomen_per_inwoner",),
+        denominator=INHABITANTS,
+        direction=-1,
+        unit={"nl": "x 1 000 euro", "en": "x 1,000 euro"},
+        source=_KWB,
+        min_denominator=200,
+    ),
     # --- context: the per-inhabitant bijstand figure is shown, never scored (bijstand counts once, in werk) -
     Indicator(
         id="bijstand_per_1000",
-        label={"nl": "Bijstandsontvangers per 1 000 inwoners (context)",
-               "en": "Social assistance per 1,000 inhabitants (context)"},
-        description={"nl": "Personen met een bijstandsuitkering per 1 000 inwoners. Alleen context: bijstand telt "
-                           "één keer mee, in het domein werk (per 100 inwoners van 15-65 jaar).",
-                     "en": "Persons receiving social assistance per 1,000 inhabitants. Context only: social "
-                           "assistance counts once, in the work domain (per 100 inhabitants aged 15-65)."},
-        domain=None, kind="ratio", numerator=("personen_per_soort_uitkering_bijstand",), denominator=INHABITANTS,
-        direction=+1, unit={"nl": "per 1 000 inwoners", "en": "per 1,000 inhabitants"}, source=_KWB,
-        min_denominator=200, scale=1000.0, scored=False, count_rounding=10.0),
+        label={
+            "nl": "Bijstandsontvangers per 1 000 inwoners (context)",
+            "en": "Social assistance per 1,000 inhabitants (context)",
+        },
+        description={
+            "nl": "Personen met een bijstandsuitkering per 1 000 inwoners. Alleen context: bijstand telt "
+            "één keer mee, in het domein werk (per 100 inwoners van 15-65 jaar).",
+            "en": "Persons receiving social assistance per 1,000 inhabitants. Context only: social "
+            "assistance counts once, in the work domain (per 100 inhabitants aged 15-65).",
+        },
+        domain=None,
+        kind="ratio",
+        numerator=("personen_per_soort_uitkering_bijstand",),
+        denominator=INHABITANTS,
+        direction=+1,
+        unit={"nl": "per 1 000 inwoners", "en": "per 1,000 inhabitants"},
+        source=_KWB,
+        min_denominator=200,
+        scale=1000.0,
+        scored=False,
+        count_rounding=10.0,
+    ),
     # --- werk -----------------------------------------------------------------------------------------
     Indicator(
         id="ww_werkleeftijd",
         label={"nl": "WW-uitkeringen per 100 inwoners 15-65", "en": "Unemployment benefits per 100 aged 15-65"},
-        description={"nl": "Personen met WW per 100 inwoners van 15-65 jaar (som van drie leeftijdsgroepen; "
-                           "ontbreekt er een, dan ontbreekt de noemer).",
-                     "en": "Persons receiving WW per 100 inhabitants aged 15-65 (sum of three age groups; one "
-                           "missing -> missing)."},
-        domain="werk", kind="ratio", numerator=("personen_per_soort_uitkering_ww",), denominator=WORKING_AGE,
-        direction=+1, unit=_WORK_UNIT, source=_KWB, min_denominator=100, scale=100.0, count_rounding=10.0),
+        description={
+            "nl": "Personen met WW per 100 inwoners van 15-65 jaar (som van drie leeftijdsgroepen; "
+            "ontbreekt er een, dan ontbreekt de noemer).",
+            "en": "Persons receiving WW per 100 inhabitants aged 15-65 (sum of three age groups; one "
+            "missing -> missing).",
+        },
+        domain="werk",
+        kind="ratio",
+        numerator=("personen_per_soort_uitkering_ww",),
+        denominator=WORKING_AGE,
+        direction=+1,
+        unit=_WORK_UNIT,
+        source=_KWB,
+        min_denominator=100,
+        scale=100.0,
+        count_rounding=10.0,
+    ),
     Indicator(
         id="ao_werkleeftijd",
         label={"nl": "AO-uitkeringen per 100 inwoners 15-65", "en": "Disability benefits per 100 aged 15-65"},
-        description={"nl": "Personen met een arbeidsongeschiktheidsuitkering per 100 inwoners van 15-65 jaar.",
-                     "en": "Persons receiving disability benefits per 100 inhabitants aged 15-65."},
-        domain="werk", kind="ratio", numerator=("personen_per_soort_uitkering_ao",), denominator=WORKING_AGE,
-        direction=+1, unit=_WORK_UNIT, source=_KWB, min_denominator=100, scale=100.0, count_rounding=10.0),
+        description={
+            "nl": "Personen met een arbeidsongeschiktheidsuitkering per 100 inwoners van 15-65 jaar.",
+            "en": "Persons receiving disability benefits per 100 inhabitants aged 15-65.",
+        },
+        domain="werk",
+        kind="ratio",
+        numerator=("personen_per_soort_uitkering_ao",),
+        denominator=WORKING_AGE,
+        direction=+1,
+        unit=_WORK_UNIT,
+        source=_KWB,
+        min_denominator=100,
+        scale=100.0,
+        count_rounding=10.0,
+    ),
     Indicator(
         id="bijstand_werkleeftijd",
         label={"nl": "Bijstand per 100 inwoners 15-65", "en": "Social assistance per 100 aged 15-65"},
-        description={"nl": "Personen met bijstand per 100 inwoners van 15-65 jaar.",
-                     "en": "Persons receiving social assistance per 100 inhabitants aged 15-65."},
-        domain="werk", kind="ratio", numerator=("personen_per_soort_uitkering_bijstand",), denominator=WORKING_AGE,
-        direction=+1, unit=_WORK_UNIT, source=_KWB, min_denominator=100, scale=100.0, count_rounding=10.0),
+        description={
+            "nl": "Personen met bijstand per 100 inwoners van 15-65 jaar.",
+            "en": "Persons receiving social assistance per 100 inhabitants aged 15-65.",
+        },
+        domain="werk",
+        kind="ratio",
+        numerator=("personen_per_soort_uitkering_bijstand",),
+        denominator=WORKING_AGE,
+        direction=+1,
+        unit=_WORK_UNIT,
+        source=_KWB,
+        min_denominator=100,
+        scale=100.0,
+        count_rounding=10.0,
+    ),
     # --- onderwijs & taal ------------------------------------------------------------------------------
     Indicator(
-        id="laag_opgeleid", label={"nl": "Laag opgeleid (15-75 jaar)", "en": "Low education (aged 15-75)"},
-        description={"nl": "% van de 15-75-jarigen met hoogstens basisonderwijs, vmbo of mbo-1. De beste beschikbare "
-                           "proxy voor taalachterstand op wijk/buurt-niveau (taalvaardigheid zelf wordt niet per "
-                           "wijk gemeten).",
-                     "en": "% of 15-75-year-olds with at most primary education, vmbo or mbo-1. The best available "
-                           "wijk/buurt-level proxy for language disadvantage (language proficiency itself is not "
-                           "measured per wijk)."},
-        domain="onderwijs", kind="ratio", numerator=("basisonderwijs_vmbo_mbo_1",), denominator=EDUCATION_15_75,
-        direction=+1, unit={"nl": "% 15-75 jaar", "en": "% aged 15-75"}, source=_KWB, min_denominator=100,
-        scale=100.0, count_rounding=10.0),
+        id="laag_opgeleid",
+        label={"nl": "Laag opgeleid (15-75 jaar)", "en": "Low education (aged 15-75)"},
+        description={
+            "nl": "% van de 15-75-jarigen met hoogstens basisonderwijs, vmbo of mbo-1. De beste beschikbare "
+            "proxy voor taalachterstand op wijk/buurt-niveau (taalvaardigheid zelf wordt niet per "
+            "wijk gemeten).",
+            "en": "% of 15-75-year-olds with at most primary education, vmbo or mbo-1. The best available "
+            "wijk/buurt-level proxy for language disadvantage (language proficiency itself is not "
+            "measured per wijk).",
+        },
+        domain="onderwijs",
+        kind="ratio",
+        numerator=("basisonderwijs_vmbo_mbo_1",),
+        denominator=EDUCATION_15_75,
+        direction=+1,
+        unit={"nl": "% 15-75 jaar", "en": "% aged 15-75"},
+        source=_KWB,
+        min_denominator=100,
+        scale=100.0,
+        count_rounding=10.0,
+    ),
     # --- schooluitval ------------------------------------------------------------------------------------
     Indicator(
-        id="voortijdig_schoolverlaten", label={"nl": "Voortijdig schoolverlaters", "en": "Early school leavers"},
-        description={"nl": "% voortijdig schoolverlaters (VSV, DUO/OCW). Niet in KWB: laad een indicatorbestand met "
-                           "kolom 'voortijdig_schoolverlaten'. Zonder bestand: 'geen gegevens op dit niveau'.",
-                     "en": "% early school leavers (VSV, DUO/OCW). Not in KWB: import an indicator file with column "
-                           "'voortijdig_schoolverlaten'. Without one: 'no data at this level'."},
-        domain="schooluitval", kind="external", numerator=(), denominator=("k_15_tot_25_jaar",), direction=+1,
-        unit={"nl": "%", "en": "%"}, source="ingelezen indicatorbestand",
-        denominator_note={"nl": "15-25-jarigen als benadering van de leerlingpopulatie (alleen als gewicht bij "
-                                "focusgebieden).",
-                          "en": "15-25-year-olds approximate the pupil population (weights for focus areas only)."}),
+        id="voortijdig_schoolverlaten",
+        label={"nl": "Voortijdig schoolverlaters", "en": "Early school leavers"},
+        description={
+            "nl": "% voortijdig schoolverlaters (VSV, DUO/OCW). Niet in KWB: laad een indicatorbestand met "
+            "kolom 'voortijdig_schoolverlaten'. Zonder bestand: 'geen gegevens op dit niveau'.",
+            "en": "% early school leavers (VSV, DUO/OCW). Not in KWB: import an indicator file with column "
+            "'voortijdig_schoolverlaten'. Without one: 'no data at this level'.",
+        },
+        domain="schooluitval",
+        kind="external",
+        numerator=(),
+        denominator=("k_15_tot_25_jaar",),
+        direction=+1,
+        unit={"nl": "%", "en": "%"},
+        source="ingelezen indicatorbestand",
+        denominator_note={
+            "nl": "15-25-jarigen als benadering van de leerlingpopulatie (alleen als gewicht bij focusgebieden).",
+            "en": "15-25-year-olds approximate the pupil population (weights for focus areas only).",
+        },
+    ),
     # --- wonen --------------------------------------------------------------------------------------------
     Indicator(
-        id="sociale_huur", label={"nl": "Sociale huur (woningcorporatie)", "en": "Social rent (housing association)"},
-        description={"nl": "% woningen in bezit van een woningcorporatie.",
-                     "en": "% dwellings owned by a housing association."},
-        domain="wonen", kind="share", numerator=("in_bezit_woningcorporatie",), denominator=DWELLINGS, direction=+1,
-        unit={"nl": "% woningen", "en": "% dwellings"}, source=_KWB, min_denominator=50),
+        id="sociale_huur",
+        label={"nl": "Sociale huur (woningcorporatie)", "en": "Social rent (housing association)"},
+        description={
+            "nl": "% woningen in bezit van een woningcorporatie.",
+            "en": "% dwellings owned by a housing association.",
+        },
+        domain="wonen",
+        kind="share",
+        numerator=("in_bezit_woningcorporatie",),
+        denominator=DWELLINGS,
+        direction=+1,
+        unit={"nl": "% woningen", "en": "% dwellings"},
+        source=_KWB,
+        min_denominator=50,
+    ),
     Indicator(
-        id="woz_waarde", label={"nl": "Gemiddelde WOZ-waarde", "en": "Average WOZ value"},
-        description={"nl": "Gemiddelde WOZ-waarde van woningen (x 1 000 euro); lager = meer achterstand.",
-                     "en": "Average WOZ (assessed) value of dwellings (x 1,000 euro); lower = more disadvantaged."},
-        domain="wonen", kind="mean", numerator=("gemiddelde_woz_waarde_van_woningen",), denominator=DWELLINGS,
-        direction=-1, unit={"nl": "x 1 000 euro", "en": "x 1,000 euro"}, source=_KWB, min_denominator=50),
+        id="woz_waarde",
+        label={"nl": "Gemiddelde WOZ-waarde", "en": "Average WOZ value"},
+        description={
+            "nl": "Gemiddelde WOZ-waarde van woningen (x 1 000 euro); lager = meer achterstand.",
+            "en": "Average WOZ (assessed) value of dwellings (x 1,000 euro); lower = more disadvantaged.",
+        },
+        domain="wonen",
+        kind="mean",
+        numerator=("gemiddelde_woz_waarde_van_woningen",),
+        denominator=DWELLINGS,
+        direction=-1,
+        unit={"nl": "x 1 000 euro", "en": "x 1,000 euro"},
+        source=_KWB,
+        min_denominator=50,
+    ),
     # --- jeugd ------------------------------------------------------------------------------------------
     Indicator(
-        id="jeugdzorg", label={"nl": "Jongeren met jeugdzorg", "en": "Young people in youth care"},
-        description={"nl": "% jongeren (tot 23 jaar) met jeugdhulp, jeugdbescherming of jeugdreclassering.",
-                     "en": "% young people (under 23) with youth care, child protection or youth probation."},
-        domain="jeugd", kind="share", numerator=("percentage_jongeren_met_jeugdzorg",),
-        denominator=("k_0_tot_15_jaar", "k_15_tot_25_jaar"), direction=+1,
-        unit={"nl": "% jongeren", "en": "% young people"}, source=_KWB, min_denominator=100,
-        denominator_note={"nl": "0-25-jarigen als benadering van 'jongeren tot 23 jaar' (drempel en gewicht).",
-                          "en": "0-25-year-olds approximate 'young people under 23' (threshold and weights)."}),
+        id="jeugdzorg",
+        label={"nl": "Jongeren met jeugdzorg", "en": "Young people in youth care"},
+        description={
+            "nl": "% jongeren (tot 23 jaar) met jeugdhulp, jeugdbescherming of jeugdreclassering.",
+            "en": "% young people (under 23) with youth care, child protection or youth probation.",
+        },
+        domain="jeugd",
+        kind="share",
+        numerator=("percentage_jongeren_met_jeugdzorg",),
+        denominator=("k_0_tot_15_jaar", "k_15_tot_25_jaar"),
+        direction=+1,
+        unit={"nl": "% jongeren", "en": "% young people"},
+        source=_KWB,
+        min_denominator=100,
+        denominator_note={
+            "nl": "0-25-jarigen als benadering van 'jongeren tot 23 jaar' (drempel en gewicht).",
+            "en": "0-25-year-olds approximate 'young people under 23' (threshold and weights).",
+        },
+    ),
     # --- context only (never scored, never ranked) ----------------------------------------------------------
     Indicator(
         id="herkomst_buiten_europa",
         label={"nl": "Herkomstland buiten Europa (context)", "en": "Origin outside Europe (context)"},
-        description={"nl": "% inwoners met herkomstland buiten Europa. Alleen context, nooit in een score en nooit "
-                           "gerangschikt: getoond met de waarde van de referentie (zie 'Bewust niet gescoord').",
-                     "en": "% inhabitants with a country of origin outside Europe. Context only, never scored and "
-                           "never ranked: shown with the reference value (see 'Deliberately not scored')."},
-        domain=None, kind="ratio", numerator=("buiten_europa__herkomstland",), denominator=INHABITANTS,
-        direction=+1, unit={"nl": "% inwoners", "en": "% inhabitants"}, source=_KWB, min_denominator=200,
-        scale=100.0, scored=False),
+        description={
+            "nl": "% inwoners met herkomstland buiten Europa. Alleen context, nooit in een score en nooit "
+            "gerangschikt: getoond met de waarde van de referentie (zie 'Bewust niet gescoord').",
+            "en": "% inhabitants with a country of origin outside Europe. Context only, never scored and "
+            "never ranked: shown with the reference value (see 'Deliberately not scored').",
+        },
+        domain=None,
+        kind="ratio",
+        numerator=("buiten_europa__herkomstland",),
+        denominator=INHABITANTS,
+        direction=+1,
+        unit={"nl": "% inwoners", "en": "% inhabitants"},
+        source=_KWB,
+        min_denominator=200,
+        scale=100.0,
+        scored=False,
+    ),
 )
 
 INDICATORS: dict[str, Indicator] = {i.id: i for i in _INDICATORS}
@@ -276,30 +461,45 @@ INDICATORS: dict[str, Indicator] = {i.id: i for i in _INDICATORS}
 # PENDING_DOMAINS into DOMAINS and HEALTH_INDICATORS into _INDICATORS once the engine reads ``source_id``.
 PENDING_DOMAINS: dict[str, Domain] = {
     "gezondheid": Domain(
-        "gezondheid", {"nl": "Gezondheid", "en": "Health"},
-        {"nl": "Ervaren gezondheid van volwassenen (RIVM Gezondheidsmonitor, modelschattingen per buurt).",
-         "en": "Self-rated health of adults (RIVM Health Monitor, model estimates per neighbourhood)."}),
+        "gezondheid",
+        {"nl": "Gezondheid", "en": "Health"},
+        {
+            "nl": "Ervaren gezondheid van volwassenen (RIVM Gezondheidsmonitor, modelschattingen per buurt).",
+            "en": "Self-rated health of adults (RIVM Health Monitor, model estimates per neighbourhood).",
+        },
+    ),
 }
 
 HEALTH_INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         id="ervaren_gezondheid_niet_goed",
         label={"nl": "Ervaren gezondheid niet goed", "en": "Self-rated health not good"},
-        description={"nl": "% volwassenen (18+) dat de eigen gezondheid niet als goed of zeer goed ervaart: 100 min "
-                           "% goed ervaren gezondheid. Modelschatting van het RIVM per buurt en gemeente (geen "
-                           "wijkwaarden in deze gegevens).",
-                     "en": "% adults (18+) who do not rate their own health as good or very good: 100 minus % good "
-                           "self-rated health. RIVM model estimate per neighbourhood and municipality (no district "
-                           "values in this data)."},
-        domain="gezondheid", kind="share", numerator=("goed_ervaren_gezondheid",), denominator=INHABITANTS,
-        direction=+1, unit={"nl": "% volwassenen (18+)", "en": "% adults (18+)"},
+        description={
+            "nl": "% volwassenen (18+) dat de eigen gezondheid niet als goed of zeer goed ervaart: 100 min "
+            "% goed ervaren gezondheid. Modelschatting van het RIVM per buurt en gemeente (geen "
+            "wijkwaarden in deze gegevens).",
+            "en": "% adults (18+) who do not rate their own health as good or very good: 100 minus % good "
+            "self-rated health. RIVM model estimate per neighbourhood and municipality (no district "
+            "values in this data).",
+        },
+        domain="gezondheid",
+        kind="share",
+        numerator=("goed_ervaren_gezondheid",),
+        denominator=INHABITANTS,
+        direction=+1,
+        unit={"nl": "% volwassenen (18+)", "en": "% adults (18+)"},
         source="RIVM Gezondheidsmonitor (CBS 50150NED)",
-        denominator_note={"nl": "Het percentage is van volwassenen (18+); KWB heeft per buurt geen aantal 18+, dus "
-                                "weegt een focusgebied met inwoners min 0-15-jarigen (indicators.health).",
-                          "en": "The percentage is of adults (18+); KWB has no 18+ count per neighbourhood, so a "
-                                "focus area is weighted by inhabitants minus those aged 0-15 (indicators.health)."},
-        source_id="gezondheid_wijk_buurt", levels=("gemeente", "buurt"), years=(2012, 2016, 2020, 2022, 2024),
-        complement=100.0),
+        denominator_note={
+            "nl": "Het percentage is van volwassenen (18+); KWB heeft per buurt geen aantal 18+, dus "
+            "weegt een focusgebied met inwoners min 0-15-jarigen (indicators.health).",
+            "en": "The percentage is of adults (18+); KWB has no 18+ count per neighbourhood, so a "
+            "focus area is weighted by inhabitants minus those aged 0-15 (indicators.health).",
+        },
+        source_id="gezondheid_wijk_buurt",
+        levels=("gemeente", "buurt"),
+        years=(2012, 2016, 2020, 2022, 2024),
+        complement=100.0,
+    ),
 )
 
 #: Alternative canonical names of the same concept in older KWB tables (first one present wins).

@@ -56,22 +56,30 @@ def validate_weights(weights: Mapping[str, float | str] | None) -> dict[str, flo
         if key not in DOMAINS:
             raise _weights_error(
                 f"Onbekend domein '{key}' in de gewichten; moet een van de volgende zijn: {', '.join(DOMAIN_IDS)}.",
-                f"Unknown domain '{key}' in weights; must be one of: {', '.join(DOMAIN_IDS)}.")
+                f"Unknown domain '{key}' in weights; must be one of: {', '.join(DOMAIN_IDS)}.",
+            )
         try:
             w = float(value)
         except (TypeError, ValueError):
-            raise _weights_error(f"Gewicht van '{key}' is geen getal: {value!r}.",
-                                 f"Weight of '{key}' is not a number: {value!r}.") from None
+            raise _weights_error(
+                f"Gewicht van '{key}' is geen getal: {value!r}.", f"Weight of '{key}' is not a number: {value!r}."
+            ) from None
         if not math.isfinite(w):
-            raise _weights_error(f"Gewicht van '{key}' moet eindig zijn, niet {value!r}.",
-                                 f"Weight of '{key}' must be finite, not {value!r}.")
+            raise _weights_error(
+                f"Gewicht van '{key}' moet eindig zijn, niet {value!r}.",
+                f"Weight of '{key}' must be finite, not {value!r}.",
+            )
         if w < 0:
-            raise _weights_error(f"Gewicht van '{key}' mag niet negatief zijn ({w:g}).",
-                                 f"Weight of '{key}' must not be negative ({w:g}).")
+            raise _weights_error(
+                f"Gewicht van '{key}' mag niet negatief zijn ({w:g}).",
+                f"Weight of '{key}' must not be negative ({w:g}).",
+            )
         out[key] = w
     if not any(w > 0 for w in out.values()):
-        raise _weights_error("Alle gewichten zijn 0; geef minstens één domein een gewicht groter dan 0.",
-                             "All weights are zero; give at least one domain a weight above 0.")
+        raise _weights_error(
+            "Alle gewichten zijn 0; geef minstens één domein een gewicht groter dan 0.",
+            "All weights are zero; give at least one domain a weight above 0.",
+        )
     return out
 
 
@@ -80,15 +88,18 @@ def parse_weights(text: str) -> dict[str, float]:
     pairs = {}
     for item in filter(None, (p.strip() for p in text.split(","))):
         if "=" not in item:
-            raise UserInputError(f"Gewicht '{item}' heeft niet de vorm domein=getal (bv. armoede=2).",
-                                 f"Weight '{item}' is not of the form domain=number (e.g. armoede=2).")
+            raise UserInputError(
+                f"Gewicht '{item}' heeft niet de vorm domein=getal (bv. armoede=2).",
+                f"Weight '{item}' is not of the form domain=number (e.g. armoede=2).",
+            )
         key, value = item.split("=", 1)
         pairs[key.strip()] = value.strip()
     return validate_weights(pairs)
 
 
-def domain_scores(ranks: pd.DataFrame, members: Mapping[str, list[str]],
-                  min_share: float = 0.5) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+def domain_scores(
+    ranks: pd.DataFrame, members: Mapping[str, list[str]], min_share: float = 0.5
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     """Domain score = mean of the available indicator ranks, withheld below ``min_share`` of m.
 
     ``ranks``: one column per indicator id (NaN = no rank). ``members``: domain -> its scored indicator ids.
@@ -110,15 +121,18 @@ def domain_scores(ranks: pd.DataFrame, members: Mapping[str, list[str]],
     return pd.DataFrame(scores), pd.DataFrame(counts), m
 
 
-def stacking(scores: pd.DataFrame, worst_band: float = WORST_BAND,
-             suppressed: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
+def stacking(
+    scores: pd.DataFrame, worst_band: float = WORST_BAND, suppressed: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Number and ``;``-joined list of domains with score >= 100 - worst_band.
 
     NA for suppressed areas and for areas without any domain score (unknown is not zero).
     """
     if not 0 < worst_band <= 100:
-        raise UserInputError(f"De slechtste band moet tussen 0 en 100 liggen, niet {worst_band}.",
-                             f"The worst band must lie between 0 and 100, not {worst_band}.")
+        raise UserInputError(
+            f"De slechtste band moet tussen 0 en 100 liggen, niet {worst_band}.",
+            f"The worst band must lie between 0 and 100, not {worst_band}.",
+        )
     frame = scores.reindex(columns=DOMAIN_IDS)
     flags = frame.ge(100.0 - worst_band)
     count = flags.sum(axis=1).astype("Int64")
@@ -137,8 +151,9 @@ def weight_vector(weights: Mapping[str, float]) -> np.ndarray:
     return np.array([float(weights[d]) for d in DOMAIN_IDS])
 
 
-def composite_matrix(x: np.ndarray, w: np.ndarray, min_domains: int = 3,
-                     has_data: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+def composite_matrix(
+    x: np.ndarray, w: np.ndarray, min_domains: int = 3, has_data: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Weighted mean over available domains; ``w`` is one weight vector (D,) or a matrix (N, D).
 
     composite_i = sum_d w_d x_id [x_id available] / sum_d w_d [x_id available]; NaN when fewer than

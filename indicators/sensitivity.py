@@ -35,8 +35,12 @@ DEFAULT_DRAWS = 1000
 DEFAULT_SEED = 20240
 
 
-def dirichlet_weights(weights: Mapping[str, float] | None, n: int = DEFAULT_DRAWS,
-                      concentration: float = DEFAULT_CONCENTRATION, seed: int = DEFAULT_SEED) -> np.ndarray:
+def dirichlet_weights(
+    weights: Mapping[str, float] | None,
+    n: int = DEFAULT_DRAWS,
+    concentration: float = DEFAULT_CONCENTRATION,
+    seed: int = DEFAULT_SEED,
+) -> np.ndarray:
     """(n, domains) weight vectors around ``weights``; zero weights stay zero; rows sum to 1."""
     w0 = weight_vector(validate_weights(weights))
     if not concentration > 0:
@@ -115,7 +119,7 @@ def data_draws(result, codes=None, *, n: int = DEFAULT_DRAWS, seed: int = DEFAUL
         members = [i.id for i in scored_indicators(d)]
         if not members:
             continue
-        stack = np.stack([ranks[i] for i in members])            # (members, areas, n)
+        stack = np.stack([ranks[i] for i in members])  # (members, areas, n)
         avail = np.isfinite(stack).sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(np.isfinite(stack), stack, 0.0).sum(axis=0) / avail
@@ -126,10 +130,18 @@ def data_draws(result, codes=None, *, n: int = DEFAULT_DRAWS, seed: int = DEFAUL
     return domains
 
 
-def rank_intervals(domain_x: pd.DataFrame, weights: Mapping[str, float] | None = None, *, n: int = DEFAULT_DRAWS,
-                   concentration: float = DEFAULT_CONCENTRATION, seed: int = DEFAULT_SEED, min_domains: int = 3,
-                   interval: tuple[float, float] = (5.0, 95.0), domain_draws: np.ndarray | None = None,
-                   has_data: np.ndarray | None = None) -> pd.DataFrame:
+def rank_intervals(
+    domain_x: pd.DataFrame,
+    weights: Mapping[str, float] | None = None,
+    *,
+    n: int = DEFAULT_DRAWS,
+    concentration: float = DEFAULT_CONCENTRATION,
+    seed: int = DEFAULT_SEED,
+    min_domains: int = 3,
+    interval: tuple[float, float] = (5.0, 95.0),
+    domain_draws: np.ndarray | None = None,
+    has_data: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Rank interval per area under random weights (see module docstring).
 
     ``domain_x``: areas x domains (``ScoreResult.domain_x`` restricted to the areas to compare, e.g.
@@ -153,17 +165,24 @@ def rank_intervals(domain_x: pd.DataFrame, weights: Mapping[str, float] | None =
     lo, med, hi = (np.full(len(x), np.nan) for _ in range(3))
     if ok.any():
         lo[ok], med[ok], hi[ok] = np.percentile(pos[ok], [interval[0], 50.0, interval[1]], axis=1)
-    return pd.DataFrame({
-        "rank": rank_positions(base[:, None])[:, 0], "rank_low": lo, "rank_median": med, "rank_high": hi,
-        "rank_min": np.where(ok, np.nanmin(np.where(ok[:, None], pos, np.inf), axis=1), np.nan),
-        "rank_max": np.where(ok, np.nanmax(np.where(ok[:, None], pos, -np.inf), axis=1), np.nan),
-        "n_ranked": int(ok.sum()),
-        "source": "gewichten en gegevens" if domain_draws is not None else "gewichten",
-    }, index=domain_x.index)
+    return pd.DataFrame(
+        {
+            "rank": rank_positions(base[:, None])[:, 0],
+            "rank_low": lo,
+            "rank_median": med,
+            "rank_high": hi,
+            "rank_min": np.where(ok, np.nanmin(np.where(ok[:, None], pos, np.inf), axis=1), np.nan),
+            "rank_max": np.where(ok, np.nanmax(np.where(ok[:, None], pos, -np.inf), axis=1), np.nan),
+            "n_ranked": int(ok.sum()),
+            "source": "gewichten en gegevens" if domain_draws is not None else "gewichten",
+        },
+        index=domain_x.index,
+    )
 
 
-def draw_composites(domain_draws: np.ndarray, weight_draws: np.ndarray, min_domains: int = 3,
-                    has_data: np.ndarray | None = None) -> np.ndarray:
+def draw_composites(
+    domain_draws: np.ndarray, weight_draws: np.ndarray, min_domains: int = 3, has_data: np.ndarray | None = None
+) -> np.ndarray:
     """(areas, n) composites: draw k = weighted mean of ``domain_draws[:, :, k]`` with ``weight_draws[k]``,
     renormalised over available domains exactly as ``scores.composite_matrix``."""
     avail = np.isfinite(domain_draws)

@@ -46,8 +46,9 @@ class Prior:
     n_areas: int
 
 
-def count_interval(count: np.ndarray, rounding: float = 0.0, confidence: float = CONFIDENCE
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def count_interval(
+    count: np.ndarray, rounding: float = 0.0, confidence: float = CONFIDENCE
+) -> tuple[np.ndarray, np.ndarray]:
     """Exact Poisson interval of the expected count, widened over the rounding range (module docstring)."""
     y = np.asarray(count, dtype="float64")
     half = rounding / 2.0
@@ -61,8 +62,9 @@ def count_interval(count: np.ndarray, rounding: float = 0.0, confidence: float =
     return np.where(bad, np.nan, lower), np.where(bad, np.nan, upper)
 
 
-def rate_interval(count: np.ndarray, den: np.ndarray, scale: float, rounding: float = 0.0,
-                  confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+def rate_interval(
+    count: np.ndarray, den: np.ndarray, scale: float, rounding: float = 0.0, confidence: float = CONFIDENCE
+) -> tuple[np.ndarray, np.ndarray]:
     """``scale`` x the count interval / den; NaN where the count or a positive denominator is missing."""
     den = np.asarray(den, dtype="float64")
     lo, hi = count_interval(count, rounding, confidence)

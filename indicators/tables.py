@@ -20,8 +20,9 @@ STACKING_BREAKS = (0.5, 1.5, 2.5, 3.5, float(len(reg.DOMAINS)))
 STACKING_LABELS = ("0", "1", "2", "3", "4+")
 
 
-def rank_table(table: pd.DataFrame, gemeenten: Collection[str] | None, min_population: float,
-               min_stacking: int) -> pd.DataFrame:
+def rank_table(
+    table: pd.DataFrame, gemeenten: Collection[str] | None, min_population: float, min_stacking: int
+) -> pd.DataFrame:
     """Filtered (gemeenten, population, stacking count), ranked like with like, with ``#``.
 
     Rule (``RANK_RULE``): areas with more known domains in the composite (``composite__n``) come first; within the
@@ -37,8 +38,11 @@ def rank_table(table: pd.DataFrame, gemeenten: Collection[str] | None, min_popul
         df = df[pd.to_numeric(df["population"], errors="coerce").fillna(0) >= min_population]
     if "stacking_count" in df and min_stacking > 0:
         df = df[pd.to_numeric(df["stacking_count"], errors="coerce").fillna(-1) >= min_stacking]
-    has_score = pd.to_numeric(df["composite"], errors="coerce").notna() if "composite" in df \
+    has_score = (
+        pd.to_numeric(df["composite"], errors="coerce").notna()
+        if "composite" in df
         else pd.Series(False, index=df.index)
+    )
     keys = pd.DataFrame({"_scored": has_score.astype(int)}, index=df.index)
     if "composite__n" in df:
         keys["_n"] = pd.to_numeric(df["composite__n"], errors="coerce").where(has_score)
@@ -55,16 +59,17 @@ def rank_table(table: pd.DataFrame, gemeenten: Collection[str] | None, min_popul
 
 RANK_RULE = {
     "nl": "Volgorde: eerst de gebieden met de meeste bekende domeinen in de samengestelde score (n), daarbinnen op "
-          "samengestelde score, dan op stapeling. Alleen gebieden met een samengestelde score krijgen een nummer; "
-          "onderdrukte gebieden en gebieden met te weinig bekende domeinen staan onderaan zonder nummer.",
+    "samengestelde score, dan op stapeling. Alleen gebieden met een samengestelde score krijgen een nummer; "
+    "onderdrukte gebieden en gebieden met te weinig bekende domeinen staan onderaan zonder nummer.",
     "en": "Order: first the areas with the most known domains in the composite score (n), within that by composite "
-          "score, then by stacking. Only areas with a composite score get a number; suppressed areas and areas with "
-          "too few known domains are listed last, unnumbered.",
+    "score, then by stacking. Only areas with a composite score get a number; suppressed areas and areas with "
+    "too few known domains are listed last, unnumbered.",
 }
 
 
-def absolute_counts(parts: Mapping[str, pd.DataFrame], codes_by_row: Mapping[str, Sequence[str]]) \
-        -> dict[str, dict[str, float]]:
+def absolute_counts(
+    parts: Mapping[str, pd.DataFrame], codes_by_row: Mapping[str, Sequence[str]]
+) -> dict[str, dict[str, float]]:
     """Counts behind each rate (persons, households, dwellings), summed over members: {indicator: {row id: n}}.
 
     ``parts``: ``ScoreResult.parts``. ratio: the numerator itself; share (a %): % x base / 100; mean (WOZ,

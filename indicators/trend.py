@@ -24,14 +24,22 @@ CHANGE_COLUMNS = ("indelingswijziging_gemeente_wijk_buurt", "indelingswijziging_
 REASONS = {
     "ok": {"nl": "vergelijkbaar met het jaar ervoor", "en": "comparable with the year before"},
     "first": {"nl": "eerste jaar van de reeks", "en": "first year of the series"},
-    "code": {"nl": "code gewijzigd t.o.v. het jaar ervoor (indelingswijziging 2): begin van een nieuwe reeks",
-             "en": "code changed since the year before (indelingswijziging 2): start of a new series"},
-    "boundary": {"nl": "grenzen gewijzigd t.o.v. het jaar ervoor (indelingswijziging 3): begin van een nieuwe reeks",
-                 "en": "boundaries changed since the year before (indelingswijziging 3): start of a new series"},
-    "unknown": {"nl": "indelingswijziging onbekend: begin van een nieuwe reeks",
-                "en": "change of boundaries unknown: start of a new series"},
-    "before_break": {"nl": "vóór een indelingswijziging; niet vergelijkbaar met latere jaren",
-                     "en": "before a boundary change; not comparable with later years"},
+    "code": {
+        "nl": "code gewijzigd t.o.v. het jaar ervoor (indelingswijziging 2): begin van een nieuwe reeks",
+        "en": "code changed since the year before (indelingswijziging 2): start of a new series",
+    },
+    "boundary": {
+        "nl": "grenzen gewijzigd t.o.v. het jaar ervoor (indelingswijziging 3): begin van een nieuwe reeks",
+        "en": "boundaries changed since the year before (indelingswijziging 3): start of a new series",
+    },
+    "unknown": {
+        "nl": "indelingswijziging onbekend: begin van een nieuwe reeks",
+        "en": "change of boundaries unknown: start of a new series",
+    },
+    "before_break": {
+        "nl": "vóór een indelingswijziging; niet vergelijkbaar met latere jaren",
+        "en": "before a boundary change; not comparable with later years",
+    },
 }
 
 
@@ -47,8 +55,9 @@ def change_flag(frame: pd.DataFrame, code: str) -> float:
     return float(value) if pd.notna(value) else np.nan
 
 
-def trend(frames: Mapping[int, pd.DataFrame], code: str, values: Mapping[int, float], *,
-          lang: str = "nl") -> pd.DataFrame:
+def trend(
+    frames: Mapping[int, pd.DataFrame], code: str, values: Mapping[int, float], *, lang: str = "nl"
+) -> pd.DataFrame:
     """One row per year with ``year, value, change, comparable, reason`` for area ``code``.
 
     ``values`` maps year -> the indicator value of ``code`` in that year (NaN allowed). A year is
@@ -75,6 +84,13 @@ def trend(frames: Mapping[int, pd.DataFrame], code: str, values: Mapping[int, fl
             comparable, reason = False, "before_break"
         else:  # from the latest break on, the series is comparable; the break year starts it
             comparable, reason = True, kind[y]
-        rows.append({"year": y, "value": float(values.get(y, np.nan)), "change": flags[y],
-                     "comparable": comparable, "reason": REASONS[reason][lang]})
+        rows.append(
+            {
+                "year": y,
+                "value": float(values.get(y, np.nan)),
+                "change": flags[y],
+                "comparable": comparable,
+                "reason": REASONS[reason][lang],
+            }
+        )
     return pd.DataFrame(rows, columns=["year", "value", "change", "comparable", "reason"])

@@ -17,12 +17,13 @@ changesui.version_notice(view)
 
 try:
     with st.spinner(t("loading", lang)):
-        scored = loaders.scored(view.gemeenten, view.year, view.level, view.reference,
-                                 view.weight_map(widgets.domain_ids()), view.kv)
+        scored = loaders.scored(
+            view.gemeenten, view.year, view.level, view.reference, view.weight_map(widgets.domain_ids()), view.kv
+        )
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
-for text in loaders.data_notices(view):   # stale copies / degraded sources the data layer reported
+for text in loaders.data_notices(view):  # stale copies / degraded sources the data layer reported
     st.warning(fmt.md(text), icon=":material/warning:")
 for note in scored.notes:
     st.info(t(note, lang, year=view.year))
@@ -35,13 +36,19 @@ focus = {f"fa:{f.id}": f for f in loaders.view_focus_areas(view)}
 options = [*focus, *sorted(names, key=lambda c: names[c])]
 current = f"fa:{view.fopen}" if view.fopen and f"fa:{view.fopen}" in focus else view.area
 idx = options.index(current) if current in options else None
-choice = st.selectbox(t("profile_pick", lang), options, index=idx, key="w_profile_area",
-                      format_func=lambda c: t("profile_focus", lang, name=focus[c].name) if c in focus
-                      else f"{names[c]} ({c})", placeholder=t("no_area", lang))
+choice = st.selectbox(
+    t("profile_pick", lang),
+    options,
+    index=idx,
+    key="w_profile_area",
+    format_func=lambda c: t("profile_focus", lang, name=focus[c].name) if c in focus else f"{names[c]} ({c})",
+    placeholder=t("no_area", lang),
+)
 if choice is not None and choice != current:
     view = widgets.update(fopen=choice[3:], area=None) if choice in focus else widgets.update(area=choice, fopen=None)
 if view.fopen and f"fa:{view.fopen}" in focus:
     from pages._common import focusprofile  # the focus-area variant of this page
+
     focusprofile.show(view, focus[f"fa:{view.fopen}"])
     st.stop()
 if not view.area or view.area not in names:
@@ -62,35 +69,61 @@ st.caption(t("stacking_line", lang, text=narrative.stacking_text(row, lang)))
 lo, hi, now = loaders.rank_interval(scored, view.area)
 m3.metric(t("tooltip_rank", lang), f"{now}" if now else "–")
 if not row.get("suppressed") and loaders.num(row.get("composite")) != loaders.num(row.get("composite")):
-    st.caption(t("composite_withheld", lang, n=reasons.count(row.get("composite__n")),   # why: not "–"
-                 need=reasons.count(row.get("composite__need")), m=reasons.count(row.get("composite__m"))))
+    st.caption(
+        t(
+            "composite_withheld",
+            lang,
+            n=reasons.count(row.get("composite__n")),  # why: not "–"
+            need=reasons.count(row.get("composite__need")),
+            m=reasons.count(row.get("composite__m")),
+        )
+    )
 st.caption(t("rank_interval_data", lang, lo=lo, hi=hi, now=now) if now else t("rank_interval_na", lang))
 
 st.subheader(t("why_flagged", lang))
 flagged = loaders.stacked(row)
-bases = wording.base_labels(scored.result, lang)   # the bases' labels in the user's language
-st.write(fmt.md(narrative.area_sentence(row, names[view.area], year=view.year, lang=lang, labels=bases,
-                                        older_years=loaders.older_years(row, view.year))))
+bases = wording.base_labels(scored.result, lang)  # the bases' labels in the user's language
+st.write(
+    fmt.md(
+        narrative.area_sentence(
+            row,
+            names[view.area],
+            year=view.year,
+            lang=lang,
+            labels=bases,
+            older_years=loaders.older_years(row, view.year),
+        )
+    )
+)
 for d in flagged:
     inds = [i for i in reg.scored_indicators(d) if loaders.num(row.get(f"{i.id}__rank")) >= 100 - band]
-    st.markdown("- " + t("flag_domain", lang, domain=label(reg.DOMAINS[d], lang),
-                             rank=fmt.fmt_num(row.get(f"domain__{d}__rank"), 0, lang),
-                             base=fmt.md(bases.get(row.get(f"domain__{d}__ref"), row.get(f"domain__{d}__ref")) or "–"),
-                             indicators=", ".join(label(i, lang) for i in inds) or "–"))
+    st.markdown(
+        "- "
+        + t(
+            "flag_domain",
+            lang,
+            domain=label(reg.DOMAINS[d], lang),
+            rank=fmt.fmt_num(row.get(f"domain__{d}__rank"), 0, lang),
+            base=fmt.md(bases.get(row.get(f"domain__{d}__ref"), row.get(f"domain__{d}__ref")) or "–"),
+            indicators=", ".join(label(i, lang) for i in inds) or "–",
+        )
+    )
 
 st.subheader(t("all_indicators", lang))
 st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")
 gm_names = loaders.gemeente_options(view.year)
-why = reasons.reasons(row, lang, gemeente=gm_names.get(row.get("gemeente_code"), row.get("gemeente_code") or ""),
-                      level=view.level)
-if why:   # every missing value or rank with its reason (rules D1, D2, suppression; the method page states them)
+why = reasons.reasons(
+    row, lang, gemeente=gm_names.get(row.get("gemeente_code"), row.get("gemeente_code") or ""), level=view.level
+)
+if why:  # every missing value or rank with its reason (rules D1, D2, suppression; the method page states them)
     st.markdown(f"**{t('why_missing', lang)}**\n\n" + "\n".join(f"- {fmt.md(w)}" for w in why))
 
 areas = loaders.view_focus_areas(view)
 if areas and level_of_code(view.area) in ("wijk", "buurt"):
     with st.expander(t("add_to_focus", lang, area=view.area)):
-        target = st.selectbox(t("fa_title", lang), range(len(areas)), key="w_add_target",
-                              format_func=lambda i: areas[i].name)
+        target = st.selectbox(
+            t("fa_title", lang), range(len(areas)), key="w_add_target", format_func=lambda i: areas[i].name
+        )
         if st.button(t("fa_add_selected_button", lang, area=view.area), key="b_add_focus"):
             focusui.add_member(view, areas[target].id, view.area)
 

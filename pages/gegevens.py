@@ -16,7 +16,7 @@ from pages._common.i18n import t
 view = shell.page_view("gegevens")
 lang = view.lang
 st.title(t("page_gegevens", lang))
-changesui.version_notice(view)     # a view on an older kept version (kv=) says so here too; links keep kv
+changesui.version_notice(view)  # a view on an older kept version (kv=) says so here too; links keep kv
 
 # --- admin gate (only True/False is kept in the session, never the token) ---
 st.subheader(t("admin_title", lang))
@@ -35,7 +35,7 @@ else:
         if st.form_submit_button(t("admin_login", lang)):
             try:
                 st.session_state["_admin"] = loaders.check_token(token)
-            except StapelkaartError as exc:          # too many wrong tokens: this one was not checked
+            except StapelkaartError as exc:  # too many wrong tokens: this one was not checked
                 st.session_state["_admin"] = False
                 st.error(fmt.md_text(exc.text(lang)))
             else:
@@ -45,7 +45,7 @@ else:
 
 # --- cache ---
 st.subheader(t("cache_title", lang))
-if is_admin:       # the server's folder is for its administrator, not for every visitor (issue 22)
+if is_admin:  # the server's folder is for its administrator, not for every visitor (issue 22)
     st.caption(t("cache_dir", lang, path=loaders.cache_path().replace("`", "'")))
 fresh = loaders.freshness()
 if fresh.empty:
@@ -61,8 +61,9 @@ elif st.button(t("refresh_button", lang), key="b_refresh"):
     bar = st.progress(0.0, text=t("loading", lang))
     before = changesui.current_version(view)
     try:
-        done, stale = loaders.refresh(view.gemeenten, view.year, ("wijk", "buurt"),
-                                      lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
+        done, stale = loaders.refresh(
+            view.gemeenten, view.year, ("wijk", "buurt"), lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text)
+        )
     except StapelkaartError as exc:
         bar.empty()
         widgets.show_error(exc, lang, t("fetch_title", lang).lower())
@@ -73,8 +74,9 @@ elif st.button(t("refresh_button", lang), key="b_refresh"):
         if stale:
             st.warning(t("stale", lang, date=min(stale)), icon=":material/schedule:")
         changesui.note_refresh(view, before)
-if is_admin:       # what the last refresh brought: a new CBS version opens 'Wat is er veranderd' on the two
+if is_admin:  # what the last refresh brought: a new CBS version opens 'Wat is er veranderd' on the two
     changesui.after_refresh(view)
+
 
 # --- user indicator files of this view ---
 def _view_codes() -> set[str] | None:
@@ -89,7 +91,7 @@ def _view_codes() -> set[str] | None:
     return {*map(str, frame["code"]), *view.gemeenten, "NL00"} if len(frame) else None
 
 
-if view.gemeenten:      # the view's data an import is checked against: say when it is stale or degraded
+if view.gemeenten:  # the view's data an import is checked against: say when it is stale or degraded
     for text in loaders.data_notices(view):
         st.warning(fmt.md(text), icon=":material/warning:")
 
@@ -101,8 +103,9 @@ focusui.localise_uploader("w_upload", lang, "CSV, XLSX")
 year = st.number_input(t("import_year", lang), 1990, 2100, value=None, key="w_import_year")
 if upload is not None and st.button(t("import_button", lang), key="b_import"):
     try:
-        digest = loaders.import_user_file(upload.getvalue(), upload.name, int(year) if year else None,
-                                          view_codes=_view_codes())
+        digest = loaders.import_user_file(
+            upload.getvalue(), upload.name, int(year) if year else None, view_codes=_view_codes()
+        )
         uf = loaders.user_files((digest,))[0]
     except StapelkaartError as exc:
         st.error(t("import_problems", lang) + " " + fmt.md(exc.text(lang)))
@@ -111,9 +114,15 @@ if upload is not None and st.button(t("import_button", lang), key="b_import"):
     else:
         view = widgets.update(files=tuple(dict.fromkeys((*view.files, digest))))
         n_rows, n_cols = len(uf.frame), len(uf.frame.columns)
-        st.success(t("import_ok", lang, source=fmt.md(uf.source),
-                     rows=t("n_areas_one", lang) if n_rows == 1 else t("n_areas", lang, n=fmt.fmt_num(n_rows, 0, lang)),
-                     cols=t("n_columns_one", lang) if n_cols == 1 else t("n_columns", lang, n=fmt.fmt_num(n_cols, 0, lang))))
+        st.success(
+            t(
+                "import_ok",
+                lang,
+                source=fmt.md(uf.source),
+                rows=t("n_areas_one", lang) if n_rows == 1 else t("n_areas", lang, n=fmt.fmt_num(n_rows, 0, lang)),
+                cols=t("n_columns_one", lang) if n_cols == 1 else t("n_columns", lang, n=fmt.fmt_num(n_cols, 0, lang)),
+            )
+        )
         st.caption(t("import_in_view", lang, digest=digest))
         st.caption(t("preview", lang))
         st.dataframe(tables.preview(uf.frame.head(20), lang))
@@ -127,8 +136,10 @@ if not shown:
 for d in shown:
     info = loaders.file_info(d)
     c1, c2, c3 = st.columns([4, 1, 1])
-    c1.markdown(fmt.md(f"{info.filename} · {info.year or '–'} · {d}")
-                + (" · " + t("file_default", lang) if d in defaults else ""))
+    c1.markdown(
+        fmt.md(f"{info.filename} · {info.year or '–'} · {d}")
+        + (" · " + t("file_default", lang) if d in defaults else "")
+    )
     if d in view.files and c2.button(t("remove", lang), key=f"b_rm_{d}", help=t("remove_help", lang)):
         widgets.update(files=tuple(x for x in view.files if x != d))
         st.rerun()
@@ -140,8 +151,13 @@ for d in shown:
 st.subheader(t("snapshot_title", lang))
 c1, c2 = st.columns(2)
 if c1.button(t("snapshot_export", lang), key="b_snap"):
-    c1.download_button(t("snapshot_export", lang), loaders.snapshot_bytes(), file_name="stapelkaart_snapshot.zip",
-                       mime="application/zip", key="dl_snap")
+    c1.download_button(
+        t("snapshot_export", lang),
+        loaders.snapshot_bytes(),
+        file_name="stapelkaart_snapshot.zip",
+        mime="application/zip",
+        key="dl_snap",
+    )
 if not is_admin:
     c2.caption(t("admin_needed", lang))
 else:

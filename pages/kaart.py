@@ -15,19 +15,20 @@ focus = [f for f in loaders.focus_areas() if f.gemeente_code in view.gemeenten]
 focus_names = [reports.focus_name(f, lang) for f in focus]
 current_focus = focus_names[view.focus % len(focus_names)] if (view.present and focus_names) else None
 
-st.title(fmt.md(current_focus) if current_focus else t("map_title", lang))   # a focus name is text, never Markdown
-changesui.version_notice(view)       # a view that reads an older kept KWB version (kv=) says so
+st.title(fmt.md(current_focus) if current_focus else t("map_title", lang))  # a focus name is text, never Markdown
+changesui.version_notice(view)  # a view that reads an older kept KWB version (kv=) says so
 if view.present:
     widgets.present_bar(view, len(focus_names), current_focus)
     focusui.present_labels(view, focus_names)
     if current_focus:
         widgets.sentence(reports.focus_sentence_for(view, focus[view.focus % len(focus)].id))
 
+
 @st.fragment
 def map_section() -> None:
     """Controls, map, legend and selection: a change here (colour, classes, weights, a click) reruns only this
     part (st.fragment), not the shell and sidebar; it writes the share link itself, also when it stops early."""
-    session.commit()        # a change of this section's widgets (callbacks ran before); st.stop() ends writing
+    session.commit()  # a change of this section's widgets (callbacks ran before); st.stop() ends writing
     try:
         _map_section()
     finally:
@@ -41,7 +42,7 @@ def _map_section() -> None:
     # map's component reaches the browser first (its frame loads while the controls render; issue 13). Each is
     # bound to the view (session.bind): a change is in the view before this run starts.
     controls = st.container() if not view.present else None
-    gms = loaders.NATIONAL if view.national else view.gemeenten   # the national view: every area of the KWB frame
+    gms = loaders.NATIONAL if view.national else view.gemeenten  # the national view: every area of the KWB frame
 
     scored, gdf, data = _load(view, lang, controls, gms)
     _notices(view, scored, data, gdf, lang)
@@ -53,50 +54,87 @@ def _map_section() -> None:
     selected = view.area if view.area in set(data.geometry.codes) else None
     map_col, legend_col = st.columns([4, 1]) if not view.present else st.columns([3, 1])
     with map_col:
-        gemeente_names = t("map_nederland", lang) if view.national else \
-            ", ".join(loaders.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
-        map_key = f"kaart_map_{data.geometry.digest[:16]}"   # keyed by what it draws: new areas, a new map
-        deck_map(data.geometry, data.classes, data.palette, fields=data.fields,
-                 outlines=data.outline_codes + ([selected] if selected else []),
-                 height=style.PRESENT_MAP_HEIGHT if view.present else 620, fill_viewport=view.present,
-                 key=map_key, on_change=session.map_click(map_key),
-                 loading_text=t("map_loading", lang),
-                 lang=lang,
-                 fit=mapview.focus_fit(gdf, focus[view.focus % len(focus)].codes) if current_focus else None,
-                 label=t("map_alt", lang, n=data.n_areas, level=t(f"level_{view.level}", lang).lower(),
-                         gemeenten=gemeente_names, colour=data.colour_label))
+        gemeente_names = (
+            t("map_nederland", lang)
+            if view.national
+            else ", ".join(loaders.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
+        )
+        map_key = f"kaart_map_{data.geometry.digest[:16]}"  # keyed by what it draws: new areas, a new map
+        deck_map(
+            data.geometry,
+            data.classes,
+            data.palette,
+            fields=data.fields,
+            outlines=data.outline_codes + ([selected] if selected else []),
+            height=style.PRESENT_MAP_HEIGHT if view.present else 620,
+            fill_viewport=view.present,
+            key=map_key,
+            on_change=session.map_click(map_key),
+            loading_text=t("map_loading", lang),
+            lang=lang,
+            fit=mapview.focus_fit(gdf, focus[view.focus % len(focus)].codes) if current_focus else None,
+            label=t(
+                "map_alt",
+                lang,
+                n=data.n_areas,
+                level=t(f"level_{view.level}", lang).lower(),
+                gemeenten=gemeente_names,
+                colour=data.colour_label,
+            ),
+        )
     with legend_col:
-        ref_text = scored.result.reference.text(lang) if scored.result is not None else t(f"ref_short_{view.reference}", lang)
-        notes = [t("focus_outline", lang) + (": " + ", ".join(data.focus_names) if data.focus_names else "")] \
-            if (data.focus_names or selected) else []
+        ref_text = (
+            scored.result.reference.text(lang) if scored.result is not None else t(f"ref_short_{view.reference}", lang)
+        )
+        notes = (
+            [t("focus_outline", lang) + (": " + ", ".join(data.focus_names) if data.focus_names else "")]
+            if (data.focus_names or selected)
+            else []
+        )
         # + the rules behind the colours (wording.legend_lines: stacking, hotspots), in the legend's one element
-        widgets.legend(data.legend_rows, data.colour_label,
-                       t("legend_caption", lang, colour=data.colour_label, year=view.year, ref=ref_text),
-                       notes=[*notes, *(data.legend_lines or ())], lang=lang)
+        widgets.legend(
+            data.legend_rows,
+            data.colour_label,
+            t("legend_caption", lang, colour=data.colour_label, year=view.year, ref=ref_text),
+            notes=[*notes, *(data.legend_lines or ())],
+            lang=lang,
+        )
 
     if controls is not None:
         _controls(controls, view, lang)
 
     # --- selection: click on the map (taken above, before the map was drawn), or pick from the list (keyboard) ---
     if not view.present:
-        pick = st.expander(t("select_area", lang) + (": " + fmt.md(names[view.area]) if view.area in names else ""),
-                           key="x_pick", on_change="rerun")
-        if pick.open:                        # the list of every area only while choosing (not re-sent per rerun)
+        pick = st.expander(
+            t("select_area", lang) + (": " + fmt.md(names[view.area]) if view.area in names else ""),
+            key="x_pick",
+            on_change="rerun",
+        )
+        if pick.open:  # the list of every area only while choosing (not re-sent per rerun)
             options = ["", *sorted(codes, key=lambda c: names[c])]
-            pick.selectbox(t("select_area", lang), options, **session.bind_area(area_key, options),
-                           format_func=lambda c: names.get(c, t("select_area_none", lang)) if c else t("select_area_none", lang))
+            pick.selectbox(
+                t("select_area", lang),
+                options,
+                **session.bind_area(area_key, options),
+                format_func=lambda c: names.get(c, t("select_area_none", lang)) if c else t("select_area_none", lang),
+            )
         if view.area and view.area in names:
-            st.page_link("pages/buurtprofiel.py", label=t("open_profile", lang, name=fmt.md(names[view.area])),
-                         icon=":material/location_on:", query_params=session.address(view))
-            fas = loaders.view_focus_areas(view)      # the clicked area into one of the view's focus areas (issue 12)
+            st.page_link(
+                "pages/buurtprofiel.py",
+                label=t("open_profile", lang, name=fmt.md(names[view.area])),
+                icon=":material/location_on:",
+                query_params=session.address(view),
+            )
+            fas = loaders.view_focus_areas(view)  # the clicked area into one of the view's focus areas (issue 12)
             if fas:
                 with st.expander(t("add_to_focus", lang, area=view.area)):
-                    target = st.selectbox(t("fa_title", lang), range(len(fas)), key="w_kaart_fa_target",
-                                          format_func=lambda i: fas[i].name)
+                    target = st.selectbox(
+                        t("fa_title", lang), range(len(fas)), key="w_kaart_fa_target", format_func=lambda i: fas[i].name
+                    )
                     if st.button(t("fa_add_selected_button", lang, area=view.area), key="b_kaart_add_focus"):
                         focusui.add_member(view, fas[target].id, view.area)
         table = st.expander(t("areas_table", lang), key="x_areas", on_change="rerun")
-        if table.open:                       # sent only when opened (not on first load)
+        if table.open:  # sent only when opened (not on first load)
             with table:
                 st.dataframe(widgets.area_table(data.table, lang), hide_index=True, width="stretch")
         widgets.map_exports(view, data, scored, gdf)
@@ -110,26 +148,33 @@ def _load(view, lang: str, controls, gms):
     load_key = (gms, view.year, view.level, view.reference)
     loaded = loaders.is_loaded(*load_key)
     # frames in memory: a rescore of milliseconds, no spinner (hotspots may still compute their permutations)
-    status = widgets.load_status(t("loading", lang), quiet=view.present or loaded, expanded=first,
-                                 instant=loaded and not view.hotspots)
+    status = widgets.load_status(
+        t("loading", lang), quiet=view.present or loaded, expanded=first, instant=loaded and not view.hotspots
+    )
     try:
         with status:
             status.write(t("loading_kwb", lang, year=view.year))
-            scored = loaders.scored(gms, view.year, view.level, view.reference, view.weight_map(widgets.domain_ids()),
-                                    None if view.national else view.kv)
+            scored = loaders.scored(
+                gms,
+                view.year,
+                view.level,
+                view.reference,
+                view.weight_map(widgets.domain_ids()),
+                None if view.national else view.kv,
+            )
             status.write(t("loading_geo", lang))
             gdf = loaders.boundaries(gms, view.year, view.level)
-            geometry = loaders.map_geometry(gms, view.year, view.level)   # never keyed by weights
+            geometry = loaders.map_geometry(gms, view.year, view.level)  # never keyed by weights
             if view.hotspots:
                 scored = loaders.with_hotspots(scored, gms, view.year, view.level)
             data = mapview.build(view, scored, gdf, geometry)
             status.update(label=t("loaded", lang), state="complete", expanded=False)
         loaders.mark_loaded(*load_key)
     except Exception as exc:  # noqa: BLE001 (shown in plain language; pages never show tracebacks)
-        status.update(label=t("load_failed", lang), state="error", expanded=False)   # never left on "Gegevens laden…"
+        status.update(label=t("load_failed", lang), state="error", expanded=False)  # never left on "Gegevens laden…"
         widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
         if controls is not None:
-            _controls(controls, view, lang)        # still there to choose something else
+            _controls(controls, view, lang)  # still there to choose something else
         st.stop()
     return scored, gdf, data
 
@@ -137,12 +182,19 @@ def _load(view, lang: str, controls, gms):
 def _notices(view, scored, data, gdf, lang: str) -> None:
     """What the map leaves out or rests on: national coverage, the data layer's notices for this view (stale
     copies, a gemeente without boundaries: loaders.data_notices), ranks on a thin reference."""
-    if view.national:     # the map draws what has boundaries, and says so
-        st.info(t("national_coverage", lang, n=len(data.geometry.codes), m=gdf.attrs.get("n_kwb", "?"),
-                  level=t(f"level_{view.level}", lang).lower()))
+    if view.national:  # the map draws what has boundaries, and says so
+        st.info(
+            t(
+                "national_coverage",
+                lang,
+                n=len(data.geometry.codes),
+                m=gdf.attrs.get("n_kwb", "?"),
+                level=t(f"level_{view.level}", lang).lower(),
+            )
+        )
     for note in scored.notes:
         st.info(t(note, lang, year=view.year))
-    for text in loaders.data_notices(view):      # the fragment's view (its own reruns), never the page's
+    for text in loaders.data_notices(view):  # the fragment's view (its own reruns), never the page's
         st.warning(fmt.md(text), icon=":material/warning:")
     widgets.coverage_warning(scored, lang)
 
@@ -154,13 +206,24 @@ def _controls(box, view, lang: str) -> None:
         # one horizontal container, not five columns: this row is re-sent on every change in the map section,
         # and each column is one more block for the browser to rebuild (issue 13)
         row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-        row.selectbox(t("colour", lang), list(widgets.colour_ids()), **session.bind("colour"),
-                      format_func=lambda c: mapview.colour_label(c, lang), width=280)
-        row.selectbox(t("classes", lang), list(CLASSIFIERS), **session.bind("classes"),
-                      format_func=lambda c: t(f"cls_{c}", lang), width=250)
-        row.number_input(t("k", lang), min_value=K_RANGE[0], max_value=K_RANGE[1], step=1, width=150,
-                         **session.bind("k"))
-        toggles = row.container(gap="small")      # the two toggles stacked: their labels are never cut off
+        row.selectbox(
+            t("colour", lang),
+            list(widgets.colour_ids()),
+            **session.bind("colour"),
+            format_func=lambda c: mapview.colour_label(c, lang),
+            width=280,
+        )
+        row.selectbox(
+            t("classes", lang),
+            list(CLASSIFIERS),
+            **session.bind("classes"),
+            format_func=lambda c: t(f"cls_{c}", lang),
+            width=250,
+        )
+        row.number_input(
+            t("k", lang), min_value=K_RANGE[0], max_value=K_RANGE[1], step=1, width=150, **session.bind("k")
+        )
+        toggles = row.container(gap="small")  # the two toggles stacked: their labels are never cut off
         toggles.toggle(t("hotspots", lang), help=t("hotspots_help", lang), **session.bind("hotspots"))
         toggles.toggle(t("national", lang), help=t("national_help", lang), **session.bind("national"))
         # the same weights and sliders as Prioriteren (a change only recolours); the six sliders are sent only

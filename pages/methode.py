@@ -17,9 +17,9 @@ st.write(t("method_intro", lang))
 settings = loaders.score_settings(view)
 st.markdown(t("reference_text", lang, ref=t(f"ref_{view.reference}", lang)))
 
-try:   # the sources the scores of this view actually used (coverage), e.g. the income file for armoede
+try:  # the sources the scores of this view actually used (coverage), e.g. the income file for armoede
     result = loaders.scored(view.gemeenten, view.year, view.level, view.reference, None, view.kv).result
-except loaders.StapelkaartError:   # no data for this view: the method text without 'sources used'
+except loaders.StapelkaartError:  # no data for this view: the method text without 'sources used'
     result = None
 coverage = result.coverage.set_index("indicator") if result is not None else pd.DataFrame()
 tid = loaders.kwb_table_id(view.year)
@@ -28,9 +28,16 @@ for d in reg.DOMAINS.values():
     st.write(d.description.get(lang, d.description["nl"]))
     for ind in [i for i in reg.INDICATORS.values() if i.domain == d.id]:
         with st.expander(label(ind, lang)):
-            st.markdown(methodtext.indicator_method(ind, lang, view.year, float(settings["min_population"]),
-                                                    tid if tid != "?" else None,
-                                                    coverage.loc[ind.id] if ind.id in coverage.index else None))
+            st.markdown(
+                methodtext.indicator_method(
+                    ind,
+                    lang,
+                    view.year,
+                    float(settings["min_population"]),
+                    tid if tid != "?" else None,
+                    coverage.loc[ind.id] if ind.id in coverage.index else None,
+                )
+            )
 
 # The rules in the words of indicators.method / indicators.hotspots: the same sentences as legend, tooltip, PDF.
 st.subheader(t("stacking_rule", lang))
@@ -38,13 +45,18 @@ st.write(method.STACKING_RULE[lang])
 st.caption(t("min_population_rule", lang, n=fmt.fmt_num(settings["min_population"], None, lang)))
 st.subheader(t("reference", lang))
 st.write(method.REFERENCE_RULE[lang])
-st.subheader(t("method_availability", lang))   # rules D1, D2, minima: generated from the engine's settings
+st.subheader(t("method_availability", lang))  # rules D1, D2, minima: generated from the engine's settings
 for title, text in method.availability_rules({**settings, **(result.settings if result is not None else {})}, lang):
     st.markdown(f"**{title}.** {text}")
 st.subheader(t("composite_rule", lang))
 wmap = view.weight_map(widgets.domain_ids())
-st.write(t("composite_text", lang, weights=", ".join(f"{label(reg.DOMAINS[k], lang)} = {fmt.fmt_num(v, None, lang)}"
-                                                   for k, v in wmap.items())))
+st.write(
+    t(
+        "composite_text",
+        lang,
+        weights=", ".join(f"{label(reg.DOMAINS[k], lang)} = {fmt.fmt_num(v, None, lang)}" for k, v in wmap.items()),
+    )
+)
 st.caption(loaders.RANK_RULE[lang])
 st.subheader(t("method_smoothing", lang))
 st.write(method.SMOOTHING_RULE[lang])
@@ -58,14 +70,22 @@ st.write(t("context_text", lang))
 for ind in [i for i in reg.INDICATORS.values() if not i.scored and not i.variant_of]:
     st.caption(f"{label(ind, lang)}: {ind.description.get(lang, ind.description['nl'])}")
     if ind.id in coverage.index:
-        st.caption(methodtext.indicator_method(ind, lang, view.year, float(settings["min_population"]),
-                                               tid if tid != "?" else None, coverage.loc[ind.id]).split("\n", 1)[1])
+        st.caption(
+            methodtext.indicator_method(
+                ind,
+                lang,
+                view.year,
+                float(settings["min_population"]),
+                tid if tid != "?" else None,
+                coverage.loc[ind.id],
+            ).split("\n", 1)[1]
+        )
 
 st.subheader(t("freshness", lang))
 fresh = loaders.freshness()
 if fresh.empty:
     st.write(t("nothing_cached", lang))
 else:
-    st.dataframe(tables.freshness(fresh, lang), hide_index=True, width="stretch")   # words, not raw keys
+    st.dataframe(tables.freshness(fresh, lang), hide_index=True, width="stretch")  # words, not raw keys
 st.subheader(t("licence", lang))
 st.write(t("licence_text", lang))

@@ -16,7 +16,7 @@ from pages._common.i18n import label, t
 view = shell.page_view("vergelijken")
 lang = view.lang
 st.title(t("page_vergelijken", lang))
-band = reports.worst_band(loaders.score_settings(view))   # the engine setting behind stacking
+band = reports.worst_band(loaders.score_settings(view))  # the engine setting behind stacking
 st.caption(t("compare_intro", lang, band=fmt.fmt_num(band, None, lang)))
 focusui.problems(view)
 focusui.editor(view)
@@ -32,7 +32,7 @@ try:
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
-for text in loaders.data_notices(view):   # stale cache / degraded source behind this table (issue 20)
+for text in loaders.data_notices(view):  # stale cache / degraded source behind this table (issue 20)
     st.warning(fmt.md(text), icon=":material/warning:")
 if table.empty:
     st.info(t("no_focus", lang))
@@ -55,38 +55,72 @@ for fid, row in focus_rows.iterrows():
     refs = [(g, "gemeente") for g in str(row["gemeenten"]).split(";") if g in table.index]
     refs += [(i, "land") for i in table.index[table["kind"] == "land"]]
     for rid, kind in [(fid, "focus"), *refs]:
-        for d in reg.DOMAINS:     # each panel's own gemeente under one legend entry (one mark, one meaning)
-            long.append({"panel": names[fid], "gebied": own if kind == "gemeente" else names[rid], "naam": names[rid],
-                         "domein": dom_labels[d], "kind": kind,
-                         "plaats": loaders.num(table.loc[rid].get(f"domain__{d}__rank"))})
+        for d in reg.DOMAINS:  # each panel's own gemeente under one legend entry (one mark, one meaning)
+            long.append(
+                {
+                    "panel": names[fid],
+                    "gebied": own if kind == "gemeente" else names[rid],
+                    "naam": names[rid],
+                    "domein": dom_labels[d],
+                    "kind": kind,
+                    "plaats": loaders.num(table.loc[rid].get(f"domain__{d}__rank")),
+                }
+            )
 chart_df = pd.DataFrame(long).dropna(subset=["plaats"])
 lands = list(table.index[table["kind"] == "land"])
 legend_names = [names[i] for i in focus_rows.index] + [own] + [names[i] for i in lands]
-colours = [loaders.FOCUS_COLOURS[i % len(loaders.FOCUS_COLOURS)] for i in range(len(focus_rows))] + [
-    style["gemeente"]["colour"]] + [style["land"]["colour"]] * len(lands)
-shapes = [loaders.FOCUS_MARKER["vega"]] * len(focus_rows) + [style["gemeente"]["vega"]] + [style["land"]["vega"]] * len(lands)
+colours = (
+    [loaders.FOCUS_COLOURS[i % len(loaders.FOCUS_COLOURS)] for i in range(len(focus_rows))]
+    + [style["gemeente"]["colour"]]
+    + [style["land"]["colour"]] * len(lands)
+)
+shapes = (
+    [loaders.FOCUS_MARKER["vega"]] * len(focus_rows)
+    + [style["gemeente"]["vega"]]
+    + [style["land"]["vega"]] * len(lands)
+)
 n_cols = len(focus_rows) if len(focus_rows) <= 6 else math.ceil(len(focus_rows) / 2)
-panel_w = max(80, int(630 / n_cols) - 24)        # fits the main column at 1280 px with the sidebar open
+panel_w = max(80, int(630 / n_cols) - 24)  # fits the main column at 1280 px with the sidebar open
 base = alt.Chart(chart_df)
-shade = base.mark_rect(color="#f4cccc", opacity=0.6, aria=False).encode(    # the worst band: decorative
-    x=alt.datum(100 - band), x2=alt.datum(100))
+shade = base.mark_rect(color="#f4cccc", opacity=0.6, aria=False).encode(  # the worst band: decorative
+    x=alt.datum(100 - band), x2=alt.datum(100)
+)
 points = base.mark_point(size=150, filled=True, opacity=0.95).encode(
     x=alt.X("plaats:Q", title=t("rank", lang), scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=[0, 50, 100])),
     y=alt.Y("domein:N", title=None, scale=alt.Scale(domain=list(dom_labels.values()))),
-    color=alt.Color("gebied:N", title=t("area", lang), scale=alt.Scale(domain=legend_names, range=colours),
-                    legend=alt.Legend(orient="bottom", columns=4, labelLimit=260)),
+    color=alt.Color(
+        "gebied:N",
+        title=t("area", lang),
+        scale=alt.Scale(domain=legend_names, range=colours),
+        legend=alt.Legend(orient="bottom", columns=4, labelLimit=260),
+    ),
     shape=alt.Shape("gebied:N", title=t("area", lang), scale=alt.Scale(domain=legend_names, range=shapes)),
-    tooltip=["panel", alt.Tooltip("naam:N", title=t("area", lang)), "domein", alt.Tooltip("plaats:Q", format=".0f")])
-chart = alt.layer(shade, points).properties(width=panel_w, height=34 * len(dom_labels)).facet(
-    facet=alt.Facet("panel:N", title=None, sort=[names[i] for i in focus_rows.index],
-                    header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelLimit=panel_w + 20,
-                                      # a long name is split at its last space (two lines), never cut off
-                                      labelExpr="length(datum.label) > 14 && lastindexof(datum.label, ' ') > 0 ? "
-                                                "[substring(datum.label, 0, lastindexof(datum.label, ' ')), "
-                                                "substring(datum.label, lastindexof(datum.label, ' ') + 1)] "
-                                                ": datum.label")),
-    columns=n_cols).configure_axis(labelFontSize=13, titleFontSize=13, labelLimit=150, labelColor="#1a1a1a",
-                                   titleColor="#1a1a1a").configure_legend(labelFontSize=13, titleFontSize=13)
+    tooltip=["panel", alt.Tooltip("naam:N", title=t("area", lang)), "domein", alt.Tooltip("plaats:Q", format=".0f")],
+)
+chart = (
+    alt.layer(shade, points)
+    .properties(width=panel_w, height=34 * len(dom_labels))
+    .facet(
+        facet=alt.Facet(
+            "panel:N",
+            title=None,
+            sort=[names[i] for i in focus_rows.index],
+            header=alt.Header(
+                labelFontSize=13,
+                labelFontWeight="bold",
+                labelLimit=panel_w + 20,
+                # a long name is split at its last space (two lines), never cut off
+                labelExpr="length(datum.label) > 14 && lastindexof(datum.label, ' ') > 0 ? "
+                "[substring(datum.label, 0, lastindexof(datum.label, ' ')), "
+                "substring(datum.label, lastindexof(datum.label, ' ') + 1)] "
+                ": datum.label",
+            ),
+        ),
+        columns=n_cols,
+    )
+    .configure_axis(labelFontSize=13, titleFontSize=13, labelLimit=150, labelColor="#1a1a1a", titleColor="#1a1a1a")
+    .configure_legend(labelFontSize=13, titleFontSize=13)
+)
 st.header(t("side_by_side", lang))
 st.altair_chart(chart, width="content")
 
@@ -94,7 +128,7 @@ st.altair_chart(chart, width="content")
 per_row = min(3, len(focus_rows))
 for start in range(0, len(focus_rows), per_row):
     cols = st.columns(per_row)
-    for col, fid in zip(cols, list(focus_rows.index)[start:start + per_row]):
+    for col, fid in zip(cols, list(focus_rows.index)[start : start + per_row]):
         with col:
             st.subheader(fmt.md(names[fid]))
             # the same sentence as the profile, presentation mode and PDF: "k van de n bekende domeinen (van m)",
@@ -102,45 +136,86 @@ for start in range(0, len(focus_rows), per_row):
             widgets.sentence(reports.focus_sentence_for(view, fid, table))
             if st.button(t("page_buurtprofiel", lang), key=f"b_open_{fid}", icon=":material/location_on:"):
                 widgets.update(fopen=fid, page="buurtprofiel")
-                widgets.go("pages/buurtprofiel.py")       # with the view in the address bar
+                widgets.go("pages/buurtprofiel.py")  # with the view in the address bar
 
 # --- the table: rows per domain and indicator, one column per focus area, then the references ------------
-show = st.segmented_control(t("display_as", lang), ["pct", "abs"], default="pct", key="w_show",
-                            format_func=lambda x: t("unit_pct" if x == "pct" else "unit_abs", lang)) or "pct"
-basis = st.segmented_control(t("basis_label", lang), ["households", "persons"], default="households", key="w_basis",
-                             format_func=lambda x: t(f"basis_{x}", lang)) or "households"
+show = (
+    st.segmented_control(
+        t("display_as", lang),
+        ["pct", "abs"],
+        default="pct",
+        key="w_show",
+        format_func=lambda x: t("unit_pct" if x == "pct" else "unit_abs", lang),
+    )
+    or "pct"
+)
+basis = (
+    st.segmented_control(
+        t("basis_label", lang),
+        ["households", "persons"],
+        default="households",
+        key="w_basis",
+        format_func=lambda x: t(f"basis_{x}", lang),
+    )
+    or "households"
+)
 counts = None
 if show == "abs":
-    counts = loaders.focus_counts(view, {fid: tuple(str(r["members"]).split(";")) if r["kind"] == "focus" else (fid,)
-                                         for fid, r in table.iterrows()})
+    counts = loaders.focus_counts(
+        view,
+        {fid: tuple(str(r["members"]).split(";")) if r["kind"] == "focus" else (fid,) for fid, r in table.iterrows()},
+    )
 refs = ", ".join(names[i] for i in table.index[table["kind"] != "focus"])
 st.caption(t("side_caption", lang, refs=fmt.md_text(refs), ref=ref_word))
 side = tables.side_by_side(table, lang, counts, basis)
 # A static table laid out to the column width: headers and labels wrap, so no column is cut off at 1280 px.
-st.html('<style>[data-testid="stTable"] table{table-layout:fixed;width:100%;font-size:0.8rem}'
-        '[data-testid="stTable"] th,[data-testid="stTable"] th *,[data-testid="stTable"] td{white-space:normal'
-        ' !important;overflow-wrap:anywhere !important;padding:0.2rem 0.2rem !important}'
-        '[data-testid="stTable"] thead th{font-size:0.72rem}[data-testid="stTable"] thead th:first-child{width:21%}</style>')
+st.html(
+    '<style>[data-testid="stTable"] table{table-layout:fixed;width:100%;font-size:0.8rem}'
+    '[data-testid="stTable"] th,[data-testid="stTable"] th *,[data-testid="stTable"] td{white-space:normal'
+    " !important;overflow-wrap:anywhere !important;padding:0.2rem 0.2rem !important}"
+    '[data-testid="stTable"] thead th{font-size:0.72rem}[data-testid="stTable"] thead th:first-child{width:21%}</style>'
+)
 st.table(tables.for_st_table(tables.side_by_side_display(side, lang)))
 # the table export the PDF points to ("zie de tabelexport"): every key figure of the PDF, full precision
 try:
     csv_zip, xlsx = loaders.table_exports(
-        tables.focus_figures(table, lang), title=t("fx_title", lang), year=view.year, reference=ref_word,
+        tables.focus_figures(table, lang),
+        title=t("fx_title", lang),
+        year=view.year,
+        reference=ref_word,
         weights=view.weight_map(widgets.domain_ids()) if view.weights else None,
         sources=loaders.ranking_sources(view.year, loaders.kwb_table_id(view.year), reports.citations()),
-        lang=lang, stem=f"stapelkaart_focusgebieden_{view.year}")
+        lang=lang,
+        stem=f"stapelkaart_focusgebieden_{view.year}",
+    )
     x1, x2 = st.columns(2)
-    x1.download_button(t("fx_csv", lang), csv_zip, help=t("fx_help", lang), key="dl_fx_csv",
-                       file_name=f"stapelkaart_focusgebieden_{view.year}_csv.zip", mime="application/zip")
-    x2.download_button(t("fx_xlsx", lang), xlsx, help=t("fx_help", lang), key="dl_fx_xlsx",
-                       file_name=f"stapelkaart_focusgebieden_{view.year}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    x1.download_button(
+        t("fx_csv", lang),
+        csv_zip,
+        help=t("fx_help", lang),
+        key="dl_fx_csv",
+        file_name=f"stapelkaart_focusgebieden_{view.year}_csv.zip",
+        mime="application/zip",
+    )
+    x2.download_button(
+        t("fx_xlsx", lang),
+        xlsx,
+        help=t("fx_help", lang),
+        key="dl_fx_xlsx",
+        file_name=f"stapelkaart_focusgebieden_{view.year}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 except StapelkaartError as exc:
     st.error(t("export_failed", lang, error=fmt.md_text(exc.text(lang))))
 if st.button(t("export_pdf_make", lang), key="b_pdf"):
     try:
-        st.download_button(t("export_pdf_download", lang), reports.focus_pdf(view), key="dl_pdf", mime="application/pdf",
-                           file_name=f"stapelkaart_focusgebieden_{view.year}.pdf")
+        st.download_button(
+            t("export_pdf_download", lang),
+            reports.focus_pdf(view),
+            key="dl_pdf",
+            mime="application/pdf",
+            file_name=f"stapelkaart_focusgebieden_{view.year}.pdf",
+        )
     except Exception as exc:  # noqa: BLE001
         st.error(t("export_failed", lang, error=fmt.md_text(getattr(exc, "message", type(exc).__name__))))
 st.caption(t("attribution", lang))

@@ -55,21 +55,47 @@ MAP_SOURCE = map_source_line()
 
 _LABELS = {
     "nl": {
-        "title": "Titel", "year": "Jaar", "reference": "Referentie", "weights": "Gewichten",
-        "sources": "Bronnen", "exported": "Exportdatum", "equal_weights": "gelijk (standaard)",
-        "no_data": "geen gegevens", "profile": "Domeinprofiel (rang 0–100, 100 = meest achtergesteld)",
-        "worst_band": "gearceerd: slechtste {band:g}% (rang {lo:g}–100)", "key_figures": "Kerncijfers", "figure": "Kerncijfer",
-        "value": "Waarde", "source": "Bron", "focus": "Focusgebied", "reference_short": "referentie",
-        "date": "Datum", "no_areas": "geen gebieden om te tonen", "map": "Wijken van het focusgebied binnen de gemeente",
+        "title": "Titel",
+        "year": "Jaar",
+        "reference": "Referentie",
+        "weights": "Gewichten",
+        "sources": "Bronnen",
+        "exported": "Exportdatum",
+        "equal_weights": "gelijk (standaard)",
+        "no_data": "geen gegevens",
+        "profile": "Domeinprofiel (rang 0–100, 100 = meest achtergesteld)",
+        "worst_band": "gearceerd: slechtste {band:g}% (rang {lo:g}–100)",
+        "key_figures": "Kerncijfers",
+        "figure": "Kerncijfer",
+        "value": "Waarde",
+        "source": "Bron",
+        "focus": "Focusgebied",
+        "reference_short": "referentie",
+        "date": "Datum",
+        "no_areas": "geen gebieden om te tonen",
+        "map": "Wijken van het focusgebied binnen de gemeente",
         "more_rows": "… en nog {n} kerncijfers (zie de tabelexport)",
     },
     "en": {
-        "title": "Title", "year": "Year", "reference": "Reference", "weights": "Weights",
-        "sources": "Sources", "exported": "Export date", "equal_weights": "equal (default)",
-        "no_data": "no data", "profile": "Domain profile (rank 0–100, 100 = most disadvantaged)",
-        "worst_band": "shaded: worst {band:g}% (rank {lo:g}–100)", "key_figures": "Key figures", "figure": "Key figure",
-        "value": "Value", "source": "Source", "focus": "Focus area", "reference_short": "reference",
-        "date": "Date", "no_areas": "no areas to show", "map": "Wijken of the focus area within the gemeente",
+        "title": "Title",
+        "year": "Year",
+        "reference": "Reference",
+        "weights": "Weights",
+        "sources": "Sources",
+        "exported": "Export date",
+        "equal_weights": "equal (default)",
+        "no_data": "no data",
+        "profile": "Domain profile (rank 0–100, 100 = most disadvantaged)",
+        "worst_band": "shaded: worst {band:g}% (rank {lo:g}–100)",
+        "key_figures": "Key figures",
+        "figure": "Key figure",
+        "value": "Value",
+        "source": "Source",
+        "focus": "Focus area",
+        "reference_short": "reference",
+        "date": "Date",
+        "no_areas": "no areas to show",
+        "map": "Wijken of the focus area within the gemeente",
         "more_rows": "… and {n} more key figures (see the table export)",
     },
 }
@@ -441,8 +467,9 @@ def _draw_polygons(ax, gdf, facecolors, *, edgecolor="white", linewidth=0.6, zor
             patches.append(PathPatch(MplPath(np.concatenate(verts), np.concatenate(codes))))
             faces.append(face)
     if patches:
-        ax.add_collection(PatchCollection(patches, facecolors=faces, edgecolors=edgecolor,
-                                          linewidths=linewidth, zorder=zorder))
+        ax.add_collection(
+            PatchCollection(patches, facecolors=faces, edgecolors=edgecolor, linewidths=linewidth, zorder=zorder)
+        )
 
 
 def _frame_extent(ax, *frames, pad: float = 0.03) -> bool:
@@ -466,9 +493,19 @@ def _label_areas(ax, gdf, labels: Sequence[object], fontsize: float) -> None:
         if geom is None or geom.is_empty or _is_missing(label) or str(label) == "":
             continue
         p = geom.representative_point()
-        ax.text(p.x, p.y, _wrap(label, 22), ha="center", va="center", fontsize=fontsize, fontweight="bold",
-                color="#111111", zorder=5, clip_on=False,
-                path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
+        ax.text(
+            p.x,
+            p.y,
+            _wrap(label, 22),
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            fontweight="bold",
+            color="#111111",
+            zorder=5,
+            clip_on=False,
+            path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
+        )
 
 
 def _wrap(text: object, width: int) -> str:
@@ -510,10 +547,22 @@ def _legend_entry(entry: object) -> LegendEntry:
     return LegendEntry(label, colour, n)
 
 
-def map_png(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, int]], *, title: str,
-            subtitle: str = "", source: str = MAP_SOURCE, export_date: date | None = None,
-            focus=None, focus_labels: str | Sequence[object] | None = None, legend_title: str = "",
-            size: tuple[int, int] = (1600, 1000), dpi: int = 150, lang: str = "nl") -> bytes:
+def map_png(
+    gdf,
+    colours,
+    legend: Sequence[LegendEntry | tuple[str, object, int]],
+    *,
+    title: str,
+    subtitle: str = "",
+    source: str = MAP_SOURCE,
+    export_date: date | None = None,
+    focus=None,
+    focus_labels: str | Sequence[object] | None = None,
+    legend_title: str = "",
+    size: tuple[int, int] = (1600, 1000),
+    dpi: int = 150,
+    lang: str = "nl",
+) -> bytes:
     """The choropleth as a PNG of exactly ``size`` pixels.
 
     ``gdf``: areas in RD New or WGS84 (drawn in EPSG:28992). ``colours``: one RGBA per row of ``gdf``
@@ -524,8 +573,21 @@ def map_png(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, int]
     drawn as thick outlines; ``focus_labels`` is a column of it or one label per row. ``source``: the source line of
     the year shown and every imported file (:func:`map_source_line`; the default names KWB 2024).
     """
-    fig = map_figure(gdf, colours, legend, title=title, subtitle=subtitle, source=source, export_date=export_date,
-                     focus=focus, focus_labels=focus_labels, legend_title=legend_title, size=size, dpi=dpi, lang=lang)
+    fig = map_figure(
+        gdf,
+        colours,
+        legend,
+        title=title,
+        subtitle=subtitle,
+        source=source,
+        export_date=export_date,
+        focus=focus,
+        focus_labels=focus_labels,
+        legend_title=legend_title,
+        size=size,
+        dpi=dpi,
+        lang=lang,
+    )
     with _no_tex():
         return _png_bytes(fig, dpi)
 
@@ -534,10 +596,22 @@ def map_png(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, int]
 LEGEND_WRAP = 30
 
 
-def map_figure(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, int]], *, title: str,
-               subtitle: str = "", source: str = MAP_SOURCE, export_date: date | None = None,
-               focus=None, focus_labels: str | Sequence[object] | None = None, legend_title: str = "",
-               size: tuple[int, int] = (1600, 1000), dpi: int = 150, lang: str = "nl"):
+def map_figure(
+    gdf,
+    colours,
+    legend: Sequence[LegendEntry | tuple[str, object, int]],
+    *,
+    title: str,
+    subtitle: str = "",
+    source: str = MAP_SOURCE,
+    export_date: date | None = None,
+    focus=None,
+    focus_labels: str | Sequence[object] | None = None,
+    legend_title: str = "",
+    size: tuple[int, int] = (1600, 1000),
+    dpi: int = 150,
+    lang: str = "nl",
+):
     """The matplotlib Figure that :func:`map_png` renders (same arguments)."""
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -564,11 +638,11 @@ def map_figure(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, i
         _draw_polygons(ax, rd, faces, linewidth=0.5)
         focus_rd = _to_rd(focus) if focus is not None and len(focus) else None
         if focus_rd is not None:
-            _draw_polygons(ax, focus_rd, [(0, 0, 0, 0)] * len(focus_rd), edgecolor="#111111",
-                           linewidth=2.2 * scale, zorder=3)
+            _draw_polygons(
+                ax, focus_rd, [(0, 0, 0, 0)] * len(focus_rd), edgecolor="#111111", linewidth=2.2 * scale, zorder=3
+            )
             if focus_labels is not None:
-                labels = (focus_rd[focus_labels].tolist() if isinstance(focus_labels, str)
-                          else list(focus_labels))
+                labels = focus_rd[focus_labels].tolist() if isinstance(focus_labels, str) else list(focus_labels)
                 if len(labels) != len(focus_rd):
                     raise ValueError(f"need one focus label per focus area: {len(labels)} for {len(focus_rd)}")
                 _label_areas(ax, focus_rd, labels, 9 * scale)
@@ -577,14 +651,30 @@ def map_figure(gdf, colours, legend: Sequence[LegendEntry | tuple[str, object, i
 
         entries = [_legend_entry(e) for e in legend]
         if entries:
-            handles = [Patch(facecolor=_colour(e.colour), edgecolor="#666666", linewidth=0.5,
-                             label=_wrap(f"{e.label} (n = {format_number(int(e.n), 0, lang)})", LEGEND_WRAP))
-                       for e in entries]
+            handles = [
+                Patch(
+                    facecolor=_colour(e.colour),
+                    edgecolor="#666666",
+                    linewidth=0.5,
+                    label=_wrap(f"{e.label} (n = {format_number(int(e.n), 0, lang)})", LEGEND_WRAP),
+                )
+                for e in entries
+            ]
             lax = fig.add_axes((0.74, 0.07, 0.24, 0.78))
             lax.set_axis_off()
-            lax.legend(handles=handles, loc="upper left", title=_wrap(legend_title, LEGEND_WRAP) or None, frameon=True,
-                       fontsize=9 * scale, title_fontsize=10 * scale, alignment="left",
-                       handlelength=1.6, handleheight=1.2, borderpad=0.8, labelspacing=0.7)
+            lax.legend(
+                handles=handles,
+                loc="upper left",
+                title=_wrap(legend_title, LEGEND_WRAP) or None,
+                frameon=True,
+                fontsize=9 * scale,
+                title_fontsize=10 * scale,
+                alignment="left",
+                handlelength=1.6,
+                handleheight=1.2,
+                borderpad=0.8,
+                labelspacing=0.7,
+            )
         return fig
 
 
@@ -616,10 +706,24 @@ class DomainScore:
 
 #: One style per comparator, used by every chart (pages/vergelijken.py via loaders) and the PDF profile:
 #: focus areas take ``FOCUS_COLOURS`` in their order with a circle, the gemeente a square, Nederland a diamond.
-COMPARATOR_STYLE = {"gemeente": {"colour": "#b35806", "vega": "square", "mpl": "s"},
-                    "land": {"colour": "#1a1a1a", "vega": "diamond", "mpl": "D"}}
-FOCUS_COLOURS = ("#1f4e79", "#2a9d8f", "#7b3294", "#c2185b", "#5d4037", "#558b2f", "#3949ab", "#00838f",
-                 "#8e24aa", "#6d4c41", "#37474f", "#827717")
+COMPARATOR_STYLE = {
+    "gemeente": {"colour": "#b35806", "vega": "square", "mpl": "s"},
+    "land": {"colour": "#1a1a1a", "vega": "diamond", "mpl": "D"},
+}
+FOCUS_COLOURS = (
+    "#1f4e79",
+    "#2a9d8f",
+    "#7b3294",
+    "#c2185b",
+    "#5d4037",
+    "#558b2f",
+    "#3949ab",
+    "#00838f",
+    "#8e24aa",
+    "#6d4c41",
+    "#37474f",
+    "#827717",
+)
 FOCUS_MARKER = {"vega": "circle", "mpl": "o"}
 
 
@@ -686,20 +790,47 @@ def _draw_profile(ax, report: FocusReport) -> None:
             s = float(d.score)
             ax.barh(y, s, height=0.6, color="#8a1c13" if s >= lo else "#4a6fa5", zorder=2)
             # the value in its own column right of the axis: comparator marks never cover it
-            ax.text(VALUE_COLUMN_X, y, f"{s:.0f}", va="center", ha="left", fontsize=7, color="black", zorder=3,
-                    clip_on=False)
+            ax.text(
+                VALUE_COLUMN_X,
+                y,
+                f"{s:.0f}",
+                va="center",
+                ha="left",
+                fontsize=7,
+                color="black",
+                zorder=3,
+                clip_on=False,
+            )
     for kind, (name, scores) in report.comparators.items():
         style = COMPARATOR_STYLE[kind]
-        pts = [(float(_coerce_score(scores.get(label))), y) for y, (label, _) in zip(ys, items)
-               if not math.isnan(_coerce_score(scores.get(label)))]
+        pts = [
+            (float(_coerce_score(scores.get(label))), y)
+            for y, (label, _) in zip(ys, items)
+            if not math.isnan(_coerce_score(scores.get(label)))
+        ]
         if pts:
-            ax.scatter([p[0] for p in pts], [p[1] for p in pts], marker=style["mpl"], s=22, color=style["colour"],
-                       edgecolors="white", linewidths=0.6, zorder=4, label=name)
+            ax.scatter(
+                [p[0] for p in pts],
+                [p[1] for p in pts],
+                marker=style["mpl"],
+                s=22,
+                color=style["colour"],
+                edgecolors="white",
+                linewidths=0.6,
+                zorder=4,
+                label=name,
+            )
     if report.comparators:
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=6.5, frameon=False,
-                  handletextpad=0.3, columnspacing=1.0)
-    ax.set_yticks(ys, [_wrap(f"{label} ({d.n}/{d.m})" if d.m else label, 26) for label, d in items],
-                  fontsize=8)
+        ax.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=2,
+            fontsize=6.5,
+            frameon=False,
+            handletextpad=0.3,
+            columnspacing=1.0,
+        )
+    ax.set_yticks(ys, [_wrap(f"{label} ({d.n}/{d.m})" if d.m else label, 26) for label, d in items], fontsize=8)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, max(len(items) - 0.4, 0.6))
     ax.set_xticks([0, 20, 40, 60, 80, 100])
@@ -732,8 +863,9 @@ def _draw_key_figures(fig, report: FocusReport, top: float, bottom: float) -> No
         wrapped = [_wrap(c, w).split("\n") for c, w in zip(cells, widths)]
         height = max(len(w) for w in wrapped) * line + line * 0.4
         if y - height < bottom:
-            fig.text(0.06, y, t["more_rows"].format(n=len(report.key_figures) - i), fontsize=8,
-                     style="italic", va="top")
+            fig.text(
+                0.06, y, t["more_rows"].format(n=len(report.key_figures) - i), fontsize=8, style="italic", va="top"
+            )
             return
         for xi, lines in zip(x, wrapped):
             fig.text(xi, y, "\n".join(lines), fontsize=8, va="top", linespacing=1.3)
@@ -752,8 +884,14 @@ def _report_page(report: FocusReport):
     t = _labels(report.lang)
     fig = Figure(figsize=A4_PORTRAIT, facecolor="white")
     fig.text(0.06, 0.965, _wrap(f"{t['focus']}: {report.name}", 70), fontsize=16, fontweight="bold", va="top")
-    fig.text(0.06, 0.925, _wrap(f"{report.gemeente} · {report.year} · {t['reference_short']}: {report.reference}", 100),
-             fontsize=10, color="#333333", va="top")
+    fig.text(
+        0.06,
+        0.925,
+        _wrap(f"{report.gemeente} · {report.year} · {t['reference_short']}: {report.reference}", 100),
+        fontsize=10,
+        color="#333333",
+        va="top",
+    )
 
     areas = _to_rd(report.areas) if report.areas is not None and len(report.areas) else None
     focus = _to_rd(report.focus) if report.focus is not None and len(report.focus) else None
@@ -761,8 +899,7 @@ def _report_page(report: FocusReport):
     if areas is not None:
         _draw_polygons(ax, areas, [(0.88, 0.88, 0.88, 1.0)] * len(areas), edgecolor="white", linewidth=0.5)
     if focus is not None:
-        _draw_polygons(ax, focus, [(0.54, 0.11, 0.07, 0.85)] * len(focus), edgecolor="#111111",
-                       linewidth=1.0, zorder=2)
+        _draw_polygons(ax, focus, [(0.54, 0.11, 0.07, 0.85)] * len(focus), edgecolor="#111111", linewidth=1.0, zorder=2)
     if not _frame_extent(ax, areas, focus):
         ax.text(0.5, 0.5, t["no_areas"], ha="center", va="center", transform=ax.transAxes, fontsize=8)
     fig.text(0.05, 0.565, t["map"], fontsize=7, color="#555555", va="top")
@@ -775,8 +912,7 @@ def _report_page(report: FocusReport):
     _draw_key_figures(fig, report, top=0.53 - n_lines * 0.02 - 0.03, bottom=0.08)
 
     date_text = f"{t['date']}: {(report.export_date or today_amsterdam()).isoformat()}"
-    fig.text(0.06, 0.03, _wrap(f"{report.source} · {CBS_ATTRIBUTION}", 120), fontsize=7, color="#333333",
-             va="bottom")
+    fig.text(0.06, 0.03, _wrap(f"{report.source} · {CBS_ATTRIBUTION}", 120), fontsize=7, color="#333333", va="bottom")
     fig.text(0.94, 0.03, date_text, fontsize=7, color="#333333", va="bottom", ha="right")
     return fig
 

@@ -24,13 +24,22 @@ def ranking_sources(year: int, table_id: str | None, user_citations: Sequence[st
     return [kwb, MAP_SOURCES, *user_citations]
 
 
-def table_exports(table: pd.DataFrame, *, year: int, reference: str, weights: Mapping[str, float] | None,
-                  sources: Sequence[str], lang: str, stem: str = "stapelkaart",
-                  title: str = "Stapelkaart: prioritering") -> tuple[bytes, bytes]:
+def table_exports(
+    table: pd.DataFrame,
+    *,
+    year: int,
+    reference: str,
+    weights: Mapping[str, float] | None,
+    sources: Sequence[str],
+    lang: str,
+    stem: str = "stapelkaart",
+    title: str = "Stapelkaart: prioritering",
+) -> tuple[bytes, bytes]:
     """(CSV zip bytes, XLSX bytes) of a table as shown: the CSV alone in a zip beside ``{stem}_metadata.txt``
     (title, year, reference, weights, sources); the XLSX with the table on sheet 1 and the same block on sheet 2."""
-    header = ExportHeader(title=title, year=year, reference=reference, weights=weights, sources=list(sources),
-                          lang=lang)
+    header = ExportHeader(
+        title=title, year=year, reference=reference, weights=weights, sources=list(sources), lang=lang
+    )
     return csv_zip(table, header, stem), table_to_xlsx(table, header)
 
 
@@ -54,11 +63,23 @@ def _count(value: object) -> int:
     return 0 if math.isnan(v) else int(v)
 
 
-def focus_report(row: pd.Series, *, name: str, gemeente: str, areas, focus_codes: Sequence[str],
-                 domains: Mapping[str, str], figures: Sequence[Figure], sentence: str, reference: str,
-                 year: int, worst_band: float, lang: str,
-                 comparators: Mapping[str, tuple[str, pd.Series]] | None = None, source: str | None = None
-                 ) -> FocusReport:
+def focus_report(
+    row: pd.Series,
+    *,
+    name: str,
+    gemeente: str,
+    areas,
+    focus_codes: Sequence[str],
+    domains: Mapping[str, str],
+    figures: Sequence[Figure],
+    sentence: str,
+    reference: str,
+    year: int,
+    worst_band: float,
+    lang: str,
+    comparators: Mapping[str, tuple[str, pd.Series]] | None = None,
+    source: str | None = None,
+) -> FocusReport:
     """One report page from the focus area's row of ``indicators.focus.score_focus``.
 
     ``domains``: domain id -> label; ``areas``: the gemeente's wijken (GeoDataFrame); key figures are the
@@ -68,16 +89,43 @@ def focus_report(row: pd.Series, *, name: str, gemeente: str, areas, focus_codes
     (``pages._common.reports.source_line``).
     """
     # the profile shows the domain RANK in its base (the stacking rule: rank >= 100 - worst_band is shaded)
-    doms = {label: {"score": row.get(f"domain__{d}__rank"),
-                    "n": _count(row.get(f"domain__{d}__n")),
-                    "m": _count(row.get(f"domain__{d}__m"))} for d, label in domains.items()}
-    key = [{"label": f.label, "value": row.get(f.id), "unit": f.unit, "year": row.get(f"{f.id}__year"),
-            "source": row.get(f"{f.id}__source")} for f in figures if not math.isnan(_number(row.get(f.id)))]
-    return FocusReport(name=name, gemeente=gemeente, areas=areas, focus=None if areas is None else areas[areas["code"].isin(list(focus_codes))],
-                       domains=doms, key_figures=key, sentence=sentence, reference=reference, year=year,
-                       worst_band=worst_band, lang=lang, source=source or MAP_SOURCE,
-                       comparators={k: (n, {label: r.get(f"domain__{d}__rank") for d, label in domains.items()})
-                                    for k, (n, r) in (comparators or {}).items()})
+    doms = {
+        label: {
+            "score": row.get(f"domain__{d}__rank"),
+            "n": _count(row.get(f"domain__{d}__n")),
+            "m": _count(row.get(f"domain__{d}__m")),
+        }
+        for d, label in domains.items()
+    }
+    key = [
+        {
+            "label": f.label,
+            "value": row.get(f.id),
+            "unit": f.unit,
+            "year": row.get(f"{f.id}__year"),
+            "source": row.get(f"{f.id}__source"),
+        }
+        for f in figures
+        if not math.isnan(_number(row.get(f.id)))
+    ]
+    return FocusReport(
+        name=name,
+        gemeente=gemeente,
+        areas=areas,
+        focus=None if areas is None else areas[areas["code"].isin(list(focus_codes))],
+        domains=doms,
+        key_figures=key,
+        sentence=sentence,
+        reference=reference,
+        year=year,
+        worst_band=worst_band,
+        lang=lang,
+        source=source or MAP_SOURCE,
+        comparators={
+            k: (n, {label: r.get(f"domain__{d}__rank") for d, label in domains.items()})
+            for k, (n, r) in (comparators or {}).items()
+        },
+    )
 
 
 def focus_reports_pdf(reports: Sequence[FocusReport]) -> bytes:

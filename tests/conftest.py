@@ -37,11 +37,11 @@ class Mirror:
         self.proc = proc
         self.since = 0.0  # requests that started before the last reset belong to an earlier test
 
-
     def _call(self, method: str, path: str, body: object | None = None) -> object:
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            self.url + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(req, timeout=10) as resp:
             raw = resp.read()
         return json.loads(raw) if raw else None
@@ -56,14 +56,19 @@ class Mirror:
         """Requests that started since the last reset. A request an earlier test abandoned (a timeout) is
         logged when the mirror finishes it, possibly after the reset; its start time says it is not ours."""
         q = "" if match is None else "?match=" + urllib.parse.quote(match)
-        return [r for r in self._call("GET", "/__mirror__/requests" + q)["requests"]
-                if r.get("time", self.since) >= self.since]
+        return [
+            r
+            for r in self._call("GET", "/__mirror__/requests" + q)["requests"]
+            if r.get("time", self.since) >= self.since
+        ]
 
     def clear_requests(self) -> None:
         self._call("DELETE", "/__mirror__/requests")
 
     def config(self, **settings) -> dict:
-        return self._call("POST", "/__mirror__/config", settings) if settings else self._call("GET", "/__mirror__/config")
+        return (
+            self._call("POST", "/__mirror__/config", settings) if settings else self._call("GET", "/__mirror__/config")
+        )
 
     def reset(self) -> None:
         self.clear_faults()
@@ -116,16 +121,18 @@ def cache_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(d))
     monkeypatch.setenv("STAPELKAART_HTTP_BACKOFF", "0.05")
     monkeypatch.setenv("STAPELKAART_HTTP_TIMEOUT", "5")
-    _clear_streamlit_caches()     # the page loaders' caches (cache_data and the shared cache_resource) are per process
+    _clear_streamlit_caches()  # the page loaders' caches (cache_data and the shared cache_resource) are per process
     return d
 
 
 def _clear_streamlit_caches() -> None:
     import sys
+
     if "streamlit" in sys.modules:
         import streamlit as st
+
         st.cache_data.clear()
         st.cache_resource.clear()
     loaders = sys.modules.get("pages._common.loaders")
     if loaders is not None:
-        loaders.clear_caches()     # also what the process counts as loaded (how loading is shown)
+        loaders.clear_caches()  # also what the process counts as loaded (how loading is shown)

@@ -12,6 +12,7 @@ INCOME = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_c
 
 def _fresh_app(params: dict | None, timeout: int) -> AppTest:
     import streamlit as st
+
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
@@ -45,6 +46,7 @@ def import_income(cache_dir) -> str:
     import streamlit as st
 
     from pages._common import loaders
+
     digest = loaders.import_user_file(INCOME.read_bytes(), INCOME.name)
     st.cache_data.clear()
     st.cache_resource.clear()

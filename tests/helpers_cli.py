@@ -12,8 +12,9 @@ from tests.conftest import REPO
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:
     full_env = dict(os.environ, STAPELKAART_HTTP_RETRIES="1", **env)
-    return subprocess.run([sys.executable, "-m", "data", *args], cwd=REPO, env=full_env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "data", *args], cwd=REPO, env=full_env, capture_output=True, text=True, timeout=120
+    )
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess, code: int) -> str:

@@ -11,6 +11,9 @@ def opens_markdown(src: str) -> bool:
     contract: every inline opener is preceded by a backslash, no autolink pattern survives in the decoded text."""
     unescaped = re.sub(r"\\.", "", src)
     decoded = re.sub(r"\\(.)", r"\1", src)
-    return (any(ch in unescaped for ch in "\\`*_[]<>&~$|:!")
-            or re.search(r"https?://|www\.|[\w.+-]@[\w-]", decoded, re.IGNORECASE) is not None
-            or re.match(r"[#+=-]|\d+[.)]", unescaped) is not None or "\n" in src)
+    return (
+        any(ch in unescaped for ch in "\\`*_[]<>&~$|:!")
+        or re.search(r"https?://|www\.|[\w.+-]@[\w-]", decoded, re.IGNORECASE) is not None
+        or re.match(r"[#+=-]|\d+[.)]", unescaped) is not None
+        or "\n" in src
+    )

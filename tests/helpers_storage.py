@@ -21,11 +21,17 @@ def tmpfs(tmp_path):
 
     def mount(path, size="16m"):
         path.mkdir(parents=True, exist_ok=True)
-        run = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                             capture_output=True, text=True, check=False)
+        run = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if run.returncode:
-            pytest.skip(f"cannot mount a tmpfs on this machine ({run.stderr.strip() or run.returncode}); "
-                        "storage faults need a real read-only or full filesystem")
+            pytest.skip(
+                f"cannot mount a tmpfs on this machine ({run.stderr.strip() or run.returncode}); "
+                "storage faults need a real read-only or full filesystem"
+            )
         mounts.append(path)
         return path
 

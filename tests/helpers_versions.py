@@ -28,16 +28,23 @@ SCHEMA = SHARED_DATA / "cbs_schema"
 GM = ["GM0363", "GM0479"]
 LEVELS = ("gemeente", "wijk")
 BLANK_IN_V1 = ("PersonenPerSoortUitkeringBijstand_94", "GemiddeldeWOZWaardeVanWoningen_39")
-EDITS_IN_V2 = {("WK047911", "AantalInwoners_5"): +25, ("WK0363FG", "Woningvoorraad_35"): +3,
-               ("GM0479", "HuishoudensTotaal_29"): -10, ("WK0363MC", "InBezitWoningcorporatie_49"): None}
+EDITS_IN_V2 = {
+    ("WK047911", "AantalInwoners_5"): +25,
+    ("WK0363FG", "Woningvoorraad_35"): +3,
+    ("GM0479", "HuishoudensTotaal_29"): -10,
+    ("WK0363MC", "InBezitWoningcorporatie_49"): None,
+}
 ID_KEYS = {"WijkenEnBuurten", "Gemeentenaam_1", "SoortRegio_2", "Codering_3", "IndelingswijzigingGemeenteWijkBuurt_4"}
 MODIFIED = {1: "2025-03-27T02:00:00", 2: "2025-10-01T02:00:00", 3: "2026-01-15T02:00:00"}
 
 
 def real_rows() -> list[dict]:
     rows = json.loads((REAL / "TypedDataSet.json").read_text())
-    return [r for r in rows if r["WijkenEnBuurten"].strip() in GM
-            or r["WijkenEnBuurten"].strip()[:6] in ("WK0363", "WK0479")]
+    return [
+        r
+        for r in rows
+        if r["WijkenEnBuurten"].strip() in GM or r["WijkenEnBuurten"].strip()[:6] in ("WK0363", "WK0479")
+    ]
 
 
 def version_rows(n: int) -> list[dict]:
@@ -63,12 +70,19 @@ def write_table(folder, n: int):
     infos = json.loads((SCHEMA / "85984NED_TableInfos.json").read_text())
     infos[0]["Modified"] = MODIFIED[n]
     (t / "TypedDataSet.json").write_text(json.dumps(version_rows(n)))
-    (t / "table.json").write_text(json.dumps({
-        "id": "85984NED", "TableInfos": infos,
-        "DataProperties": str(SCHEMA / "85984NED_DataProperties.json"), "CategoryGroups": [],
-        "dimensions": {"WijkenEnBuurten": str(REAL / "WijkenEnBuurten.json")},
-        "TypedDataSet": "TypedDataSet.json",
-        "synthetic": f"SYNTHETIC test version {n} of 85984NED, made by tests/helpers_versions.py"}))
+    (t / "table.json").write_text(
+        json.dumps(
+            {
+                "id": "85984NED",
+                "TableInfos": infos,
+                "DataProperties": str(SCHEMA / "85984NED_DataProperties.json"),
+                "CategoryGroups": [],
+                "dimensions": {"WijkenEnBuurten": str(REAL / "WijkenEnBuurten.json")},
+                "TypedDataSet": "TypedDataSet.json",
+                "synthetic": f"SYNTHETIC test version {n} of 85984NED, made by tests/helpers_versions.py",
+            }
+        )
+    )
     return folder
 
 

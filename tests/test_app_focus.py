@@ -10,9 +10,11 @@ from tests.helpers_app import run_app
 
 pytestmark = needs_shared
 
-ZAANSTAD_PLUS = ("Zaandam-Zuid:WK047911;Poelenburg:WK047912;Pelders- en Hoornseveld:WK047913;"
-                 "Rosmolenwijk:WK047914;Kogerveldwijk:WK047915;Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME;"
-                 "Zuidoost:" + "+".join(f"WK0363T{c}" for c in "ABCDEFGHJKLM"))
+ZAANSTAD_PLUS = (
+    "Zaandam-Zuid:WK047911;Poelenburg:WK047912;Pelders- en Hoornseveld:WK047913;"
+    "Rosmolenwijk:WK047914;Kogerveldwijk:WK047915;Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME;"
+    "Zuidoost:" + "+".join(f"WK0363T{c}" for c in "ABCDEFGHJKLM")
+)
 
 
 def _side_table(at) -> pd.DataFrame:
@@ -26,7 +28,7 @@ def test_focus_areas_from_the_url_become_the_side_by_side_columns(mirror, cache_
     assert not at.error, [e.value for e in at.error]
     side = _side_table(at)
     assert list(side.columns) == ["Noord-Zaandam", "Oud-Oost", "Zaanstad", "Amsterdam", "Nederland"]
-    assert dict(at.query_params)["fa"] == fa                      # the link keeps the definition
+    assert dict(at.query_params)["fa"] == fa  # the link keeps the definition
     heads = [h.value.replace("\\", "") for h in at.subheader]
     assert heads[:2] == ["Noord-Zaandam", "Oud-Oost"]
 
@@ -35,7 +37,7 @@ def test_bad_members_are_named_and_nothing_else_is_dropped(mirror, cache_dir):
     at = run_app({"fa": "A:WK047911+WK047999;B:BU04791201", "page": "vergelijken"}, "vergelijken")
     text = " ".join(w.value for w in at.warning)
     assert "WK047999" in text and "'B'" in text and "buurt" in text
-    assert "WK047911" not in text          # only the bad member is named; A keeps its good member
+    assert "WK047911" not in text  # only the bad member is named; A keeps its good member
     at = run_app({"fa": "Leeg:", "page": "vergelijken"}, "vergelijken")
     assert "'Leeg' heeft geen leden" in " ".join(w.value for w in at.warning)
 
@@ -54,6 +56,7 @@ def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, 
     from pages._common import loaders
     from pages._common.fmt import fmt_num
     from pages._common.i18n import label
+
     rows = json.loads((SHARED_DATA / "derived" / "odata" / "85984NED" / "TypedDataSet.json").read_text())
     by = {r["WijkenEnBuurten"].strip(): r for r in rows}
     num = sum(by[c]["PersonenPerSoortUitkeringBijstand_94"] for c in ("WK047911", "WK047921"))
@@ -66,8 +69,9 @@ def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, 
     assert profile.loc[label(reg.INDICATORS["sociale_huur"], "nl"), "Waarde"] == fmt_num(corp / stock, 1, "nl")
     # and every figure shown is the one indicators.focus.focus_profile computes
     res = loaders.scored(("GM0363", "GM0479"), 2024, "wijk", "nl").result
-    row, _ = focus_profile(res, FocusArea.make("Twee", ["WK047911", "WK047921"]),
-                           national=loaders.kwb_national(2024, "gemeente"))
+    row, _ = focus_profile(
+        res, FocusArea.make("Twee", ["WK047911", "WK047921"]), national=loaders.kwb_national(2024, "gemeente")
+    )
     for ind in reg.INDICATORS.values():
         assert profile.loc[label(ind, "nl"), "Waarde"] == fmt_num(row.get(ind.id), 1, "nl"), ind.id
 
@@ -106,8 +110,9 @@ def test_what_changed_lists_exactly_the_differing_variables_and_a_view_can_go_ba
     assert {(v, status[s]) for v, s in shown} == expected and expected
     assert any("2025-03-27" in c.value and "2025-10-01" in c.value for c in at.caption)
     # a focus area of two wijken: its members' changed figures
-    at = run_app({"page": "buurtprofiel", "fa": "Zz:WK047911+WK0363FG", "fopen": "zz", "ref": "gemeente"},
-              "buurtprofiel")
+    at = run_app(
+        {"page": "buurtprofiel", "fa": "Zz:WK047911+WK0363FG", "fopen": "zz", "ref": "gemeente"}, "buurtprofiel"
+    )
     listed = [d.value for d in at.dataframe if "variable" in d.value.columns]
     want = {(c, v) for c, v, _ in V.expected_differences(v2) if c in ("WK047911", "WK0363FG")}
     assert set(zip(listed[0]["code"], listed[0]["variable"])) == want
@@ -116,13 +121,16 @@ def test_what_changed_lists_exactly_the_differing_variables_and_a_view_can_go_ba
     assert dict(at.query_params)["kv"] == V.MODIFIED[1]
     assert any("2025-03-27" in w.value for w in at.warning)
     from data import cache
+
     assert all(cache.versions(k)[-1]["current"] for k in V.cache_keys())
 
 
 def test_eindhoven_preset_compares_without_a_map_and_says_so(mirror, cache_dir):
     from indicators.focus import PRESETS, format_focus_param
-    at = run_app({"fa": format_focus_param(PRESETS["eindhoven-tongelre-gestel"].areas), "page": "vergelijken"},
-              "vergelijken")
+
+    at = run_app(
+        {"fa": format_focus_param(PRESETS["eindhoven-tongelre-gestel"].areas), "page": "vergelijken"}, "vergelijken"
+    )
     assert not at.error, [e.value for e in at.error]
     assert any("GM0772" in i.value and "zonder kaart" in i.value for i in at.info)
     assert list(_side_table(at).columns) == ["Tongelre", "Gestel", "Eindhoven", "Nederland"]
@@ -132,6 +140,7 @@ def test_vergelijken_legend_has_one_mark_per_meaning(mirror, cache_dir):
     """Each panel's own gemeente is one legend entry ('Eigen gemeente'), not two gemeenten with the same mark;
     the gemeente's name stays in the tooltip data."""
     import json
+
     at = run_app({"page": "vergelijken"}, "vergelijken")
     assert not at.exception
     spec = json.loads(next(e for e in at.main if getattr(e, "type", "") == "vega_lite_chart").proto.spec)

@@ -16,6 +16,7 @@ def test_every_string_has_nl_and_en_with_the_same_placeholders():
 
 def test_every_key_used_by_the_pages_exists():
     import pathlib
+
     root = pathlib.Path(__file__).resolve().parents[1]
     used = set()
     for path in [root / "app.py", *(root / "pages").rglob("*.py")]:
@@ -31,6 +32,7 @@ def test_t_formats():
 
 def test_keys_built_from_allow_lists_exist():
     from pages._common.state import CLASSIFIERS, LEVELS, PAGES, REFERENCES
+
     keys = [f"page_{p}" for p in PAGES] + [f"level_{lv}" for lv in LEVELS] + [f"cls_{c}" for c in CLASSIFIERS]
     keys += [f"ref_{r}" for r in REFERENCES] + [f"ref_short_{r}" for r in REFERENCES] + ["buurt_no_data"]
     assert [k for k in keys if k not in STRINGS] == []

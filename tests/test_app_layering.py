@@ -9,8 +9,14 @@ import ast
 from tests.conftest import REPO
 
 # Declarations pages may import directly (docs/ARCHITECTURE.md, "Module map"): data, not behaviour.
-DECLARATIONS = {"indicators.registry", "indicators.weights", "core.errors", "core.crs", "data.cbs",
-                "indicators.method"}   # the rules in words (pure text from a score row)
+DECLARATIONS = {
+    "indicators.registry",
+    "indicators.weights",
+    "core.errors",
+    "core.crs",
+    "data.cbs",
+    "indicators.method",
+}  # the rules in words (pure text from a score row)
 LOWER = ("data", "indicators", "geo")
 
 
@@ -32,7 +38,7 @@ def _page_modules():
 def test_only_the_loaders_module_calls_into_lower_layers():
     offenders = []
     for path in _page_modules():
-        if path.name == "loaders.py" or path.name.startswith("loaders_"):   # the door (split by size)
+        if path.name == "loaders.py" or path.name.startswith("loaders_"):  # the door (split by size)
             continue
         for module, name in _imports(path):
             full = f"{module}.{name}" if module in LOWER and name else module
@@ -40,7 +46,7 @@ def test_only_the_loaders_module_calls_into_lower_layers():
                 offenders.append((path.relative_to(REPO).as_posix(), full))
     assert offenders == []
     state = (REPO / "pages" / "_common" / "state.py").read_text()
-    assert "from data.cbs import KWB_TABLES\n" in state       # the one name state.py takes from data.cbs
+    assert "from data.cbs import KWB_TABLES\n" in state  # the one name state.py takes from data.cbs
 
 
 def test_no_private_streamlit_internals_in_app_pages_or_tests():

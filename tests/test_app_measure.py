@@ -13,6 +13,7 @@ GM = ("GM0363", "GM0479")
 def _scored(files: tuple[str, ...] = ()):
     """The engine's result for the view that names ``files`` (imports are per view: issue 11)."""
     from pages._common import loaders
+
     result, sel = loaders._score(GM, 2024, "wijk", "nl", tuple(files))
     return loaders.Scored(result, result.table, sel)
 
@@ -24,7 +25,7 @@ def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, c
     at.switch_page("pages/prioriteren.py").run()
     assert_ok(at)
     df = at.dataframe[0].value
-    table = _scored((digest,)).table.loc[list(df["code"])]    # the rows shown (default minimum population applies)
+    table = _scored((digest,)).table.loc[list(df["code"])]  # the rows shown (default minimum population applies)
     by_code = df.set_index("code")
     # every row says "k van n bekend (m domeinen)" with the engine's k, n and m
     for code, r in table.iterrows():
@@ -43,7 +44,7 @@ def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, c
         assert text.startswith(f"{int(r['composite__n'])} van {int(r['composite__m'])} domeinen")
         assert ("onvolledig" in text) == (r["composite__n"] < r["composite__m"])
     # ranked like with like: the numbered rows are sorted by n (descending), then composite
-    numbered = df[df["#"] != "–"]                        # shown as text: '–' where no number (never 'None')
+    numbered = df[df["#"] != "–"]  # shown as text: '–' where no number (never 'None')
     assert df["#"].notna().all() and df["Samengestelde score"].notna().all()
     assert (df.loc[df["#"] == "–", "Samengestelde score"] == "–").all()
     n_seq = [int(table.loc[c, "composite__n"]) for c in numbered["code"]]
@@ -82,14 +83,15 @@ def test_profile_rank_carries_its_base_and_context_has_no_rank(mirror, cache_dir
     row = _scored().table.loc["WK0363TG"]
     prof = next(d.value for d in at.dataframe if "Rang t.o.v." in d.value.columns).set_index("Indicator")
     from indicators import registry as reg
+
     for ind in reg.INDICATORS.values():
         r = prof.loc[ind.label["nl"]]
-        if not ind.scored:                       # migration background, bijstand per 1000: context, no rank
+        if not ind.scored:  # migration background, bijstand per 1000: context, no rank
             assert r["Plaats (0–100)"] == "context: geen rang" and r["Rang t.o.v."] == "–"
         elif pd.notna(row[f"{ind.id}__rank"]):
             assert r["Rang t.o.v."] == row[f"{ind.id}__ref"]
             assert str(int(row[f"{ind.id}__ref_n"])) in r["Rang t.o.v."]
-    herkomst = prof.loc[reg.INDICATORS["herkomst_buiten_europa"].label["nl"]]   # migration background
+    herkomst = prof.loc[reg.INDICATORS["herkomst_buiten_europa"].label["nl"]]  # migration background
     assert herkomst["Plaats (0–100)"] == "context: geen rang" and herkomst["Rang t.o.v."] == "–"
     assert pd.isna(row["herkomst_buiten_europa__rank"])
     # the sentence names the base of every flagged domain (Markdown-escaped on screen)
@@ -112,6 +114,7 @@ def test_profile_interval_covers_weights_and_data(mirror, cache_dir):
 def test_method_page_states_the_engine_rules_in_the_same_words(mirror, cache_dir):
     from indicators import method
     from indicators.hotspots import rule_text
+
     at = new_app({"page": "methode"})
     at.run()
     at.switch_page("pages/methode.py").run()
@@ -126,6 +129,7 @@ def test_method_page_states_the_engine_rules_in_the_same_words(mirror, cache_dir
 def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mirror, cache_dir, lang):
     from pages._common import loaders, wording
     from pages._common.state import ViewState
+
     s = _scored()
     zuidoost = loaders.focus_by_id("zuidoost")
     table = s.table.loc[[c for c in zuidoost.codes if c in s.table.index]]
@@ -136,19 +140,25 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
         if pd.isna(n) or int(n) == 0:
             want = f"niet genoeg gegevens (0 van {m} bekend)" if lang == "nl" else f"not enough data (0 of {m} known)"
         else:
-            want = (f"{int(k)} van {int(n)} bekend ({m} domeinen)" if lang == "nl"
-                    else f"{int(k)} of {int(n)} known ({m} domains)")
+            want = (
+                f"{int(k)} van {int(n)} bekend ({m} domeinen)"
+                if lang == "nl"
+                else f"{int(k)} of {int(n)} known ({m} domains)"
+            )
         assert fields.loc[code, "sk_stack"].startswith(want)
-        assert f"{int(r['composite__n'])} {'van' if lang == 'nl' else 'of'} {int(r['composite__m'])}" \
+        assert (
+            f"{int(r['composite__n'])} {'van' if lang == 'nl' else 'of'} {int(r['composite__m'])}"
             in fields.loc[code, "sk_composite"]
+        )
     # the same words reach the map: the area table's text and the component's numeric tooltip lines
     import numpy as np
 
     from pages._common import mapview
+
     view = ViewState(lang=lang)
     geometry = loaders.map_geometry(GM, 2024, "wijk")
     data = mapview.build(view, s, loaders.boundaries(GM, 2024, "wijk"), geometry)
-    joined = data.table.set_index("code")        # the area table's text (formatted when the table is opened)
+    joined = data.table.set_index("code")  # the area table's text (formatted when the table is opened)
     for code in table.index:
         assert joined.loc[code, "sk_stack"] == fields.loc[code, "sk_stack"]
     lines = {f["label"]: f for f in data.fields}
@@ -162,18 +172,21 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
         want = np.round(np.asarray(spec["values"], dtype=float), line["decimals"])
         np.testing.assert_allclose(got, want, rtol=1e-6, equal_nan=True)
     from indicators import method
-    assert data.legend_lines == [method.STACKING_RULE[lang]]            # default colour: stacking
+
+    assert data.legend_lines == [method.STACKING_RULE[lang]]  # default colour: stacking
 
 
 def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir):
     from indicators.hotspots import rule_text
+
     digest = import_income(cache_dir)
     at = new_app({"files": digest})
     at.run()
     at.toggle(key="w_hotspots").set_value(True).run()
     assert_ok(at)
     import html
-    legend = html.unescape(" ".join(h.proto.body for h in at.get("html")))   # the legend's notes (one element)
+
+    legend = html.unescape(" ".join(h.proto.body for h in at.get("html")))  # the legend's notes (one element)
     assert rule_text(0.05, "fdr", "nl") in legend
 
 
@@ -181,8 +194,10 @@ def test_presentation_sentence_is_the_engine_claim(mirror, cache_dir):
     from indicators.method import stacking_sentence
     from pages._common import loaders, reports
     from pages._common.state import ViewState
+
     view = ViewState()
     from indicators import registry as reg
+
     table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
     for fid, name in (("zuidoost", "Zuidoost"), ("oud_oost", "Oud-Oost"), ("poelenburg", "Poelenburg")):
         text = reports.focus_sentence_for(view, fid, table)
@@ -195,6 +210,7 @@ def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir):
     from indicators import registry as reg
     from pages._common import loaders, reports, tables
     from pages._common.state import ViewState
+
     digest = import_income(cache_dir)
     view = ViewState()
     s = _scored((digest,))
@@ -202,21 +218,33 @@ def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir):
     csv, xlsx = reports.exports(ranked, view, s.result.reference.text("nl"), None, s)
     import io
     import zipfile
-    with zipfile.ZipFile(io.BytesIO(csv)) as z:            # issue 21: the CSV alone, beside its metadata, in a zip
+
+    with zipfile.ZipFile(io.BytesIO(csv)) as z:  # issue 21: the CSV alone, beside its metadata, in a zip
         body = z.read(next(n for n in z.namelist() if n.endswith(".csv"))).decode("utf-8-sig")
-    header = next(line for line in body.splitlines() if line.startswith("#,"))          # the table's column row
+    header = next(line for line in body.splitlines() if line.startswith("#,"))  # the table's column row
     for col in ("Gestapeld (k van n bekend, m domeinen)", "Bekende domeinen (n)", "Domeinen (m)", "Score op"):
         assert col in header
     tg = s.table.loc["WK0363TG"]
     want = f"{int(tg['stacking_count'])} van {int(tg['stacking_known'])} bekend ({int(tg['stacking_m'])} domeinen)"
-    assert want in body and xlsx[:2] == b"PK"                     # the XLSX holds the same frame
+    assert want in body and xlsx[:2] == b"PK"  # the XLSX holds the same frame
     # the PDF profile plots the domain RANK, so its shaded band is the stacking rule itself
     table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
     row = table.loc["zuidoost"]
     gdf = loaders.boundaries(GM, 2024, "wijk")
-    rep = loaders.focus_report(row, name="Zuidoost", gemeente="Amsterdam", areas=gdf, focus_codes=[],
-                               domains={d: d for d in reg.DOMAINS}, figures=[], sentence="", reference="",
-                               year=2024, worst_band=20.0, lang="nl")
+    rep = loaders.focus_report(
+        row,
+        name="Zuidoost",
+        gemeente="Amsterdam",
+        areas=gdf,
+        focus_codes=[],
+        domains={d: d for d in reg.DOMAINS},
+        figures=[],
+        sentence="",
+        reference="",
+        year=2024,
+        worst_band=20.0,
+        lang="nl",
+    )
     for d in reg.DOMAINS:
         got, rank = rep.domains[d]["score"], row[f"domain__{d}__rank"]
         assert (pd.isna(got) and pd.isna(rank)) or got == rank
@@ -245,6 +273,7 @@ def test_map_tooltip_names_the_stacked_domains_of_the_engine(mirror, cache_dir, 
     from pages._common import loaders, mapview
     from pages._common.i18n import label, t
     from pages._common.state import ViewState
+
     digest = import_income(cache_dir)
     s = _scored((digest,))
     geometry = loaders.map_geometry(GM, 2024, "wijk")
@@ -258,10 +287,14 @@ def test_map_tooltip_names_the_stacked_domains_of_the_engine(mirror, cache_dir, 
     for code, mask in zip(geometry.codes, masks):
         r = table.loc[code]
         if pd.isna(r["stacking_known"]) or int(r["stacking_known"]) == 0:
-            assert mask == 65535, code                                   # shown as 'niet genoeg gegevens'
+            assert mask == 65535, code  # shown as 'niet genoeg gegevens'
             continue
-        want = set(filter(None, str(r["stacking_domains"]).split(";"))) if isinstance(r["stacking_domains"], str) else set()
+        want = (
+            set(filter(None, str(r["stacking_domains"]).split(";")))
+            if isinstance(r["stacking_domains"], str)
+            else set()
+        )
         got = {d for i, d in enumerate(reg.DOMAINS) if int(mask) & (1 << i)}
         assert got == want, (code, got, want)
         seen_flagged += bool(want)
-    assert seen_flagged >= 5                                             # the claim is tested on real stacking
+    assert seen_flagged >= 5  # the claim is tested on real stacking

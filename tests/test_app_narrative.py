@@ -20,4 +20,5 @@ def test_older_figures_are_named():
     text = area_sentence(row, "Zuidoost", year=2024, older_years=[2020, 2024, 2020])
     assert text.endswith(" Een deel van de cijfers is van 2020.")
     assert area_sentence(row, "Zuidoost", year=2024, lang="en", older_years=[2019]).endswith(
-        " Some of the figures are from 2019.")
+        " Some of the figures are from 2019."
+    )

@@ -28,6 +28,7 @@ def test_page_renders_against_the_mirror(mirror, cache_dir, page):
 def _map_args(at: AppTest) -> dict:
     """The arguments the Kaart page gave the map component (components.deckmap), bytes decoded."""
     import numpy as np
+
     comps = [c for c in at.get("component_instance") if c.proto.component_name == "components.deckmap.deckmap"]
     assert len(comps) == 1
     args = json.loads(comps[0].proto.json_args)
@@ -50,7 +51,7 @@ def test_kaart_draws_the_map_component_with_focus_outlines(mirror, cache_dir):
     at = new_app()
     at.run()
     assert_ok(at)
-    args = _map_args(at)   # the same-origin geometry file, no basemap (offline): checked below
+    args = _map_args(at)  # the same-origin geometry file, no basemap (offline): checked below
     header, _ = decode(path_of(args["geometry_url"].rsplit("/", 1)[1]).read_bytes())
     pdok = load_boundaries(["GM0363", "GM0479"], 2024, "wijk")
     assert sorted(header["codes"]) == sorted(pdok["code"]) and len(args["fill"]) == len(pdok)
@@ -66,7 +67,7 @@ def test_kaart_draws_the_map_component_with_focus_outlines(mirror, cache_dir):
     assert grey == nodata
     names = dict(zip(header["codes"], header["names"]))
     assert names["WK047912"] == "Poelenburg (WK047912)"
-    assert at.session_state["_view"].page == "kaart" and "page" not in at.query_params   # the path names the page
+    assert at.session_state["_view"].page == "kaart" and "page" not in at.query_params  # the path names the page
     assert np.isin(args["fill"], np.arange(len(args["palette"]))).all()
 
 
@@ -76,7 +77,7 @@ def test_vergelijken_opens_each_focus_area_with_an_honest_sentence(mirror, cache
     at.switch_page("pages/vergelijken.py").run()
     assert_ok(at)
     # side by side (issue 12): one column per focus area, each under its own subheading
-    heads = [h.value.replace("\\", "") for h in at.subheader]      # names are Markdown-escaped (user-defined)
+    heads = [h.value.replace("\\", "") for h in at.subheader]  # names are Markdown-escaped (user-defined)
     assert [h for h in heads if h != "Naast elkaar"] == ["Poelenburg", "Oud-Oost", "Zuidoost"]
     html = " ".join(h.proto.body for h in at.get("html"))
     # issue 10: "not enough data" is never worded as "nothing wrong"; n of m is always said
@@ -108,10 +109,11 @@ def test_weights_change_the_ranking_order(mirror, cache_dir):
     assert_ok(at)
     from indicators import registry as reg
     from pages._common import loaders
+
     weights = {**dict.fromkeys(reg.DOMAINS, 1.0), "werk": 5.0}
     result, _ = loaders._score(("GM0363", "GM0479"), 2024, "wijk", "nl", (digest,))  # the view's files
     table = result.reweight(weights).table
-    min_pop = loaders.ENGINE_DEFAULTS["min_population"]      # the page's default filter
+    min_pop = loaders.ENGINE_DEFAULTS["min_population"]  # the page's default filter
     expected = list(loaders.rank_table(table, ("GM0363", "GM0479"), min_pop, 0)["code"].iloc[:5])
     assert top5() == expected and top5() != first
     assert dict(at.query_params)["w"] == "werk:5" and at.session_state["_view"].page == "prioriteren"
@@ -148,14 +150,22 @@ def test_query_params_round_trip(mirror, cache_dir):
 
 
 def test_tampered_params_fall_back_with_a_visible_warning(mirror, cache_dir):
-    at = new_app({"year": "1900", "page": "../../etc", "w": "armoede:-1", "gm": "GM0479' or 1 eq 1",
-               "colour": "<script>alert(1)</script>", "junk": "x" * 10_000})
+    at = new_app(
+        {
+            "year": "1900",
+            "page": "../../etc",
+            "w": "armoede:-1",
+            "gm": "GM0479' or 1 eq 1",
+            "colour": "<script>alert(1)</script>",
+            "junk": "x" * 10_000,
+        }
+    )
     at.run()
     assert_ok(at)
     warning = " ".join(w.value for w in at.warning)
     assert "year" in warning and "page" in warning and "<script>" not in warning
     qp = dict(at.query_params)
-    assert qp == {}          # nothing of the tampered link stays; the path names the page (no page= written)
+    assert qp == {}  # nothing of the tampered link stays; the path names the page (no page= written)
 
 
 def test_presentation_mode_hides_chrome_and_steps_focus_areas(mirror, cache_dir):
@@ -164,7 +174,7 @@ def test_presentation_mode_hides_chrome_and_steps_focus_areas(mirror, cache_dir)
     assert_ok(at)
     css = " ".join(h.proto.body for h in at.get("html"))
     assert 'data-testid="stSidebar"' in css and "display: none" in css
-    title = lambda: at.title[0].value.replace("\\", "")   # noqa: E731 (a focus name is escaped: text, never Markdown)
+    title = lambda: at.title[0].value.replace("\\", "")  # noqa: E731 (a focus name is escaped: text, never Markdown)
     assert title() == "Poelenburg"
     at.button(key="b_next").click().run()
     assert title() == "Oud-Oost" and dict(at.query_params)["focus"] == "1"
@@ -226,10 +236,10 @@ def test_loaded_frames_show_no_status_box_but_a_failure_still_does(mirror, cache
     at = new_app()
     at.run()
     assert_ok(at)
-    assert [(s.label, s.state) for s in at.status] == [("Gegevens geladen", "complete")]   # first load: the steps
+    assert [(s.label, s.state) for s in at.status] == [("Gegevens geladen", "complete")]  # first load: the steps
     at.run()
     assert_ok(at)
-    assert not at.status                                                     # in memory: nothing to watch
+    assert not at.status  # in memory: nothing to watch
     monkeypatch.setenv("STAPELKAART_TEST_FAULT", "scored")
     at.run()
     assert [(s.label, s.state) for s in at.status] == [("Laden mislukt", "error")]
@@ -237,11 +247,11 @@ def test_loaded_frames_show_no_status_box_but_a_failure_still_does(mirror, cache
 
 
 def test_refresh_failure_keeps_the_cache_and_shows_its_date(mirror, cache_dir, monkeypatch):
-    monkeypatch.setenv("STAPELKAART_ADMIN_TOKEN", ADMIN_TOKEN)      # refreshing the shared cache is an admin action
+    monkeypatch.setenv("STAPELKAART_ADMIN_TOKEN", ADMIN_TOKEN)  # refreshing the shared cache is an admin action
     at = new_app()
-    at.run()                                   # warm the cache (Kaart loads everything)
+    at.run()  # warm the cache (Kaart loads everything)
     at.switch_page("pages/gegevens.py").run()
-    assert not [b for b in at.button if b.key == "b_refresh"]       # not offered before the token is entered
+    assert not [b for b in at.button if b.key == "b_refresh"]  # not offered before the token is entered
     at.text_input[0].set_value(ADMIN_TOKEN)
     at.button[0].click().run()
     assert_ok(at)
@@ -253,7 +263,7 @@ def test_refresh_failure_keeps_the_cache_and_shows_its_date(mirror, cache_dir, m
     assert any("Gecachte gegevens van" in w.value for w in at.warning), [e.value for e in at.error]
     # CBS down: after its first failing request the other CBS step is not tried (ends within one network budget)
     tried = [r for r in mirror.requests() if "85984NED" in str(r.get("path", r))]
-    assert 1 <= len(tried) <= 2, tried         # one step, RETRIES=1: two attempts, then nothing else from CBS
+    assert 1 <= len(tried) <= 2, tried  # one step, RETRIES=1: two attempts, then nothing else from CBS
 
 
 @pytest.mark.parametrize("page", ["vergelijken", "buurtprofiel", "prioriteren"])
@@ -281,12 +291,14 @@ def test_vergelijken_switches_between_household_and_person_income(mirror, cache_
     at = new_app({"page": "vergelijken"})
     at.switch_page("pages/vergelijken.py").run()
     assert_ok(at)
-    first = " ".join(at.table[-1].value.index)          # the side-by-side table (issue 12): rows are indicators
+    first = " ".join(at.table[-1].value.index)  # the side-by-side table (issue 12): rows are indicators
     assert "Huishoudens in landelijke laagste 40% inkomen" in first and "Personen in landelijke" not in first
     at.segmented_control(key="w_basis").set_value("persons").run()
     assert_ok(at)
     second = " ".join(at.table[-1].value.index)
-    assert "Personen in landelijke laagste 40% inkomen" in second and "Huishoudens in landelijke laagste 40%" not in second
+    assert (
+        "Personen in landelijke laagste 40% inkomen" in second and "Huishoudens in landelijke laagste 40%" not in second
+    )
 
 
 def test_admin_actions_are_off_without_a_token_and_say_how_to_enable_them(mirror, cache_dir, monkeypatch):
@@ -306,7 +318,7 @@ def test_admin_actions_are_off_without_a_token_and_say_how_to_enable_them(mirror
     at.text_input[0].set_value(ADMIN_TOKEN)
     at.button[0].click().run()
     assert "b_refresh" in {b.key for b in at.button}
-    assert at.session_state["_admin"] is True and not at.text_input   # a bool in the session; the token field is gone
+    assert at.session_state["_admin"] is True and not at.text_input  # a bool in the session; the token field is gone
 
 
 def test_gegevens_shows_no_streamlit_help_dump(mirror, cache_dir):
@@ -325,7 +337,7 @@ def test_a_weight_of_zero_from_the_link_is_kept(mirror, cache_dir):
     assert_ok(at)
     assert at.slider(key="w_weight_armoede").value == 0.0
     assert dict(at.query_params)["w"] == "armoede:0"
-    assert not [w for w in at.warning if "Niet alle" in w.value]    # 0 = not counted, not an invalid weight
+    assert not [w for w in at.warning if "Niet alle" in w.value]  # 0 = not counted, not an invalid weight
 
 
 def test_kaart_weight_change_recolours_with_the_same_geometry(mirror, cache_dir):
@@ -334,10 +346,10 @@ def test_kaart_weight_change_recolours_with_the_same_geometry(mirror, cache_dir)
     at.run()
     assert_ok(at)
     before = _map_args(at)
-    assert not at.slider                                 # the weight sliders are sent only while "Gewichten" is open
-    at.session_state["x_weights"] = True                 # open it (as a click on the expander does)
+    assert not at.slider  # the weight sliders are sent only while "Gewichten" is open
+    at.session_state["x_weights"] = True  # open it (as a click on the expander does)
     at.run()
-    at.slider(key="w_weight_armoede").set_value(5.0).run()   # the one weight key (Kaart and Prioriteren)
+    at.slider(key="w_weight_armoede").set_value(5.0).run()  # the one weight key (Kaart and Prioriteren)
     assert_ok(at)
     after = _map_args(at)
     assert dict(at.query_params)["w"] == "armoede:5"

@@ -24,16 +24,18 @@ def _digest(frame: pd.DataFrame) -> int:
 
 def _shared_frames():
     from pages._common import loaders
+
     result, sel = loaders._score(GM, 2024, "wijk", "nl", (), None)
     gdf = loaders.boundaries(GM, 2024, "wijk")
     from pages._common.loaders_map import _base_join
+
     joined = _base_join(("selection", GM, 2024, "wijk", "nl", (), None))
     return {"table": result.table, "universe": result.universe, "kwb": sel, "boundaries": gdf, "map join": joined}
 
 
 def test_page_runs_never_change_the_shared_frames(mirror, cache_dir):
     at = new_app({"gm": ",".join(GM), "level": "wijk", "w": "armoede:3,werk:0,wonen:2", "colour": "stacking"})
-    before = _shared_frames()          # filled by the test itself: equal weights, before any page ran
+    before = _shared_frames()  # filled by the test itself: equal weights, before any page ran
     digests = {k: _digest(v) for k, v in before.items()}
     at.run()
     assert_ok(at)
@@ -47,12 +49,14 @@ def test_page_runs_never_change_the_shared_frames(mirror, cache_dir):
     assert {k: _digest(v) for k, v in after.items()} == digests
 
 
-@pytest.mark.parametrize("weights", [None, {"armoede": 3, "werk": 0, "onderwijs": 1, "schooluitval": 1,
-                                            "wonen": 2, "jeugd": 5}])
+@pytest.mark.parametrize(
+    "weights", [None, {"armoede": 3, "werk": 0, "onderwijs": 1, "schooluitval": 1, "wonen": 2, "jeugd": 5}]
+)
 @pytest.mark.parametrize("hotspots", [False, True])
 def test_cached_map_join_equals_a_fresh_join(mirror, cache_dir, weights, hotspots):
     from geo.join import join_scores
     from pages._common import loaders
+
     s = loaders.scored(GM, 2024, "wijk", "nl", weights)
     if hotspots:
         s = loaders.with_hotspots(s, GM, 2024, "wijk")
@@ -61,8 +65,13 @@ def test_cached_map_join_equals_a_fresh_join(mirror, cache_dir, weights, hotspot
     want = join_scores(gdf, s.table, stats_year=2024, boundary_year=2024).frame
     assert list(got["code"]) == list(want["code"]) and set(got.columns) == set(want.columns)
     for col in ("composite", "composite__n", "composite__m", *(["lisa"] if hotspots else [])):
-        pd.testing.assert_series_equal(got[col].reset_index(drop=True).astype(object),
-                                       want[col].reset_index(drop=True).astype(object), check_names=False)
-    pd.testing.assert_frame_equal(pd.DataFrame(got[want.columns]).drop(columns="geometry").astype(object),
-                                  pd.DataFrame(want).drop(columns="geometry").astype(object))
+        pd.testing.assert_series_equal(
+            got[col].reset_index(drop=True).astype(object),
+            want[col].reset_index(drop=True).astype(object),
+            check_names=False,
+        )
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(got[want.columns]).drop(columns="geometry").astype(object),
+        pd.DataFrame(want).drop(columns="geometry").astype(object),
+    )
     assert got.geometry.equals(want.geometry)

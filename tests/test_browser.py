@@ -45,10 +45,14 @@ def _xss_table(folder: Path) -> Path:
             row["Title"] = PAYLOAD
     (t / "WijkenEnBuurten.json").write_text(json.dumps(dims))
     manifest = json.loads((DERIVED / "table.json").read_text())
-    manifest.update({"TableInfos": str(SCHEMA / "85984NED_TableInfos.json"),
-                     "DataProperties": str(SCHEMA / "85984NED_DataProperties.json"),
-                     "TypedDataSet": str(DERIVED / "TypedDataSet.json"),
-                     "dimensions": {"WijkenEnBuurten": "WijkenEnBuurten.json"}})
+    manifest.update(
+        {
+            "TableInfos": str(SCHEMA / "85984NED_TableInfos.json"),
+            "DataProperties": str(SCHEMA / "85984NED_DataProperties.json"),
+            "TypedDataSet": str(DERIVED / "TypedDataSet.json"),
+            "dimensions": {"WijkenEnBuurten": "WijkenEnBuurten.json"},
+        }
+    )
     (t / "table.json").write_text(json.dumps(manifest))
     return folder
 
@@ -57,8 +61,13 @@ def _xss_table(folder: Path) -> Path:
 def mirror_env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     mirror = start_mirror(tmp, "--tables", str(_xss_table(tmp / "tables")))
-    yield dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
-               STAPELKAART_CACHE_DIR=str(tmp / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    yield dict(
+        os.environ,
+        STAPELKAART_CBS_URL=mirror.url,
+        STAPELKAART_PDOK_URL=mirror.url,
+        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
+        STAPELKAART_HTTP_BACKOFF="0.05",
+    )
     mirror.proc.terminate()
     mirror.proc.wait(10)
 
@@ -94,7 +103,7 @@ def _open(page, url: str, canvas: bool = True):
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
     if canvas:
         page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=90_000)
-        wait_drawn(page, timeout_s=90)     # deck.gl rendered the current arguments (+ 2 animation frames)
+        wait_drawn(page, timeout_s=90)  # deck.gl rendered the current arguments (+ 2 animation frames)
     else:
         page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=90_000)
         time.sleep(1.5)
@@ -115,6 +124,7 @@ def _area_pixel(page, code: str) -> tuple[float, float]:
     """Page position of a point well inside ``code``'s PDOK wijk (40 m from its edges), through the
     component's own projection (local RD metres from the geometry file's origin)."""
     import geopandas as gpd
+
     gdf = gpd.read_file(SHARED_DATA / "derived" / "pdok_wbk2024" / "wijken.crs84.geojson").to_crs("EPSG:28992")
     gdf = gdf[gdf["gemeentecode"].isin(["GM0363", "GM0479"])] if "gemeentecode" in gdf else gdf
     shape = gdf.loc[gdf["wijkcode"] == code].geometry.iloc[0]
@@ -137,9 +147,15 @@ def test_a_deep_link_on_a_fresh_server_opens_the_full_app(page, server):
 
 
 def test_kaart_paints_the_wijken_of_amsterdam_and_zaanstad(page, server):
-    external = []      # Streamlit's own navigation icons (fonts.gstatic.com) are not the map's
-    page.on("request", lambda r: external.append(r.url)
-            if not r.url.startswith((server, "data:", "blob:", "https://fonts.gstatic.com/")) else None)
+    external = []  # Streamlit's own navigation icons (fonts.gstatic.com) are not the map's
+    page.on(
+        "request",
+        lambda r: (
+            external.append(r.url)
+            if not r.url.startswith((server, "data:", "blob:", "https://fonts.gstatic.com/"))
+            else None
+        ),
+    )
     _open(page, server + "/")
     box = _canvas_box(page)
     assert box and box["width"] > 500 and box["height"] > 400
@@ -153,7 +169,7 @@ def test_kaart_paints_the_wijken_of_amsterdam_and_zaanstad(page, server):
     assert map_frame(page).evaluate("() => window.__deckmapError") is None
     assert external == [], "no basemap tiles or other outside requests: the map draws offline"
     text = page.inner_text("body")
-    assert "Poelenburg" in text and "Oud-Oost" in text and "Zuidoost" in text   # focus areas in the legend note
+    assert "Poelenburg" in text and "Oud-Oost" in text and "Zuidoost" in text  # focus areas in the legend note
 
 
 def test_tooltip_shows_for_a_hovered_area_and_a_hostile_name_stays_text(page, server):
@@ -164,10 +180,10 @@ def test_tooltip_shows_for_a_hovered_area_and_a_hostile_name_stays_text(page, se
     page.mouse.move(x, y)
     frame.wait_for_function("() => document.getElementById('tip').style.display === 'block'", timeout=20_000)
     text = frame.evaluate("() => document.getElementById('tip').textContent")
-    assert "WK047912" in text and PAYLOAD in text          # shown literally, as text
-    stacked = [ln for ln in text.split("\n") if ln.startswith("Gestapelde domeinen: ")]   # which domains stack
+    assert "WK047912" in text and PAYLOAD in text  # shown literally, as text
+    stacked = [ln for ln in text.split("\n") if ln.startswith("Gestapelde domeinen: ")]  # which domains stack
     assert len(stacked) == 1 and stacked[0] != "Gestapelde domeinen: undefined", text
-    assert frame.evaluate("() => document.querySelectorAll('#tip *').length") == 0   # no element from the name
+    assert frame.evaluate("() => document.querySelectorAll('#tip *').length") == 0  # no element from the name
     assert frame.evaluate("() => document.querySelectorAll('img').length") == 0
     _shot(page, "kaart_tooltip")
     # the same name on the profile page (heading, select box, table)
@@ -185,8 +201,12 @@ def test_clicking_an_area_selects_it_and_offers_its_profile(page, server):
     page.wait_for_function("() => location.search.includes('area=WK047912')", timeout=30_000)
     page.wait_for_selector("text=Open buurtprofiel van", timeout=30_000)
     # the clicked area gets its outline without another change by the user
-    page.wait_for_function("""(sel) => (document.querySelector(sel).contentWindow.__deckmapOutlines || [])
-                              .includes('WK047912')""", arg=FRAME_SELECTOR, timeout=30_000)
+    page.wait_for_function(
+        """(sel) => (document.querySelector(sel).contentWindow.__deckmapOutlines || [])
+                              .includes('WK047912')""",
+        arg=FRAME_SELECTOR,
+        timeout=30_000,
+    )
     assert page.dialogs == []
 
 
@@ -196,12 +216,12 @@ def test_a_recolour_sends_no_geometry(page, server):
     sizes = []
     page.on("response", lambda r: sizes.append(len(r.body())) if r.url.endswith(GEO_SUFFIX) else None)
     ws = WsCounter().attach(page)
-    page.goto(server + "/?colour=domain:wonen&k=3")   # wonen has values in the mirror (composite needs the income file)
+    page.goto(server + "/?colour=domain:wonen&k=3")  # wonen has values in the mirror (composite needs the income file)
     page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=90_000)
     version = wait_drawn(page, timeout_s=90)
     before = canvas_pixels(page)
     ws.received = 0
-    box = page.locator('[data-testid="stNumberInput"] input').first    # narrow column: no +/- buttons
+    box = page.locator('[data-testid="stNumberInput"] input').first  # narrow column: no +/- buttons
     box.fill("4")
     box.press("Enter")
     wait_drawn(page, changed_from=version, timeout_s=60)
@@ -209,9 +229,9 @@ def test_a_recolour_sends_no_geometry(page, server):
     after = canvas_pixels(page)
     changed = float((np.abs(before.astype(int) - after.astype(int)).sum(axis=2) > 30).mean())
     assert changed > 0.005, changed
-    assert len(sizes) <= 1, "the geometry file is not fetched again on a rerun"   # 0: from Cache Storage
+    assert len(sizes) <= 1, "the geometry file is not fetched again on a rerun"  # 0: from Cache Storage
     assert "k=4" in page.url
-    assert 0 < ws.received < 0.5 * 60_000, ws.received     # the wijk geometry file is ~60 KB or more
+    assert 0 < ws.received < 0.5 * 60_000, ws.received  # the wijk geometry file is ~60 KB or more
 
 
 def test_presentation_mode_hides_the_sidebar(page, server):
@@ -220,8 +240,10 @@ def test_presentation_mode_hides_the_sidebar(page, server):
     assert page.locator("h1").first.inner_text().strip() == "Poelenburg"
     _shot(page, "presentatie")
     page.get_by_role("button", name="Volgend focusgebied ▶").click()
-    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('Oud-Oost')",
-                           timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('Oud-Oost')",
+        timeout=60_000,
+    )
     time.sleep(2)
     assert "focus=1" in page.url
     _shot(page, "presentatie_oud_oost")
@@ -247,6 +269,7 @@ def test_tampered_url_shows_a_warning_and_defaults(page, server):
 
 def _axe(page, name: str) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
+
     results = Axe().run(page, context={"exclude": [[FRAME_SELECTOR]]})
     violations = results.response["violations"]
     (ARTIFACTS / f"axe_{name}.json").write_text(json.dumps(violations, indent=1))
@@ -268,8 +291,14 @@ def test_axe_vergelijken(page, server):
     assert not bad, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
 
 
-PAGE_TITLES_EN = {"kaart": "Where do disadvantages stack up?", "vergelijken": "Compare", "buurtprofiel": "Area profile",
-                  "prioriteren": "Prioritise", "methode": "Method & sources", "gegevens": "Data"}
+PAGE_TITLES_EN = {
+    "kaart": "Where do disadvantages stack up?",
+    "vergelijken": "Compare",
+    "buurtprofiel": "Area profile",
+    "prioriteren": "Prioritise",
+    "methode": "Method & sources",
+    "gegevens": "Data",
+}
 
 
 @pytest.mark.parametrize("slug", list(PAGE_TITLES_EN))

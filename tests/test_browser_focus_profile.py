@@ -23,8 +23,13 @@ if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser_focus")
     mirror = start_mirror(tmp)
-    env = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
-               STAPELKAART_CACHE_DIR=str(tmp / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    env = dict(
+        os.environ,
+        STAPELKAART_CBS_URL=mirror.url,
+        STAPELKAART_PDOK_URL=mirror.url,
+        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
+        STAPELKAART_HTTP_BACKOFF="0.05",
+    )
     yield from serve(env)
     mirror.proc.terminate()
     mirror.proc.wait(10)
@@ -37,6 +42,7 @@ def browser(server):
 
 def _cases():
     from indicators.focus import PRESETS, format_focus_param, parse_focus_param
+
     out = []
     for pid, preset in PRESETS.items():
         fa = format_focus_param(preset.areas)
@@ -51,8 +57,7 @@ def test_every_preset_focus_profile_opens_in_chromium(browser, server):
     for pid, fa, fid, name in _cases():
         page.goto(f"{server}/buurtprofiel?fa={quote(fa)}&fopen={fid}")
         page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
-        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""",
-                               timeout=120_000)
+        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=120_000)
         page.wait_for_selector("h2", timeout=60_000)
         time.sleep(0.5)
         body = page.locator('[data-testid="stMain"]').inner_text()

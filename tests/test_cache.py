@@ -26,11 +26,13 @@ KEY = cache.CacheKey.make("kwb", 2024, "wijk", ["GM0479", "GM0363"])
 
 
 def sample_frame(n: int = 5, value: float = 1.0) -> pd.DataFrame:
-    frame = pd.DataFrame({
-        "code": [f"WK0479{i:02d}" for i in range(n)],
-        "name": ["Poelenburg", None] + ["x"] * (n - 2),
-        "aantal_inwoners": np.arange(n, dtype="float64") * value,
-    })
+    frame = pd.DataFrame(
+        {
+            "code": [f"WK0479{i:02d}" for i in range(n)],
+            "name": ["Poelenburg", None] + ["x"] * (n - 2),
+            "aantal_inwoners": np.arange(n, dtype="float64") * value,
+        }
+    )
     frame.loc[1, "aantal_inwoners"] = np.nan
     frame.attrs["columns"] = {"aantal_inwoners": {"key": "AantalInwoners_5", "title": "Aantal inwoners"}}
     frame.attrs["source"] = {"table_id": "85984NED", "year": 2024}
@@ -57,14 +59,24 @@ def test_cache_dir_from_env(cache_dir, monkeypatch):
 def test_round_trip_with_manifest(cache_dir):
     assert cache.get(KEY) is None
     frame = sample_frame()
-    man = cache.put(KEY, frame, {"source_url": "http://x/TypedDataSet", "table_id": "85984NED",
-                                 "modified": "2025-03-27T02:00:00"})
+    man = cache.put(
+        KEY, frame, {"source_url": "http://x/TypedDataSet", "table_id": "85984NED", "modified": "2025-03-27T02:00:00"}
+    )
     got, manifest = cache.get(KEY)
     pd.testing.assert_frame_equal(got, frame)
     assert got.attrs == frame.attrs
     assert np.isnan(got.loc[1, "aantal_inwoners"]) and pd.isna(got.loc[1, "name"])
-    for field in ("format_version", "source_url", "table_id", "modified", "fetched_at", "rows", "columns",
-                  "crs", "sha256"):
+    for field in (
+        "format_version",
+        "source_url",
+        "table_id",
+        "modified",
+        "fetched_at",
+        "rows",
+        "columns",
+        "crs",
+        "sha256",
+    ):
         assert field in manifest, field
     assert manifest == man
     assert manifest["rows"] == 5 and manifest["table_id"] == "85984NED"

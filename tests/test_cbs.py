@@ -44,17 +44,22 @@ def test_wijk_counts_and_tidy_schema(mirror, cache_dir, stripped):
     assert frame["code"].is_unique and not frame["code"].str.contains(" ").any()
     assert frame.set_index("code").loc["GM0363", "name"] == "Amsterdam"
     # every numeric topic is float64, canonical names resolved from DataProperties
-    for col in ("aantal_inwoners", "bevolkingsdichtheid", "gemiddelde_woz_waarde_van_woningen",
-                "k_40_huishoudens_met_laagste_inkomen", "personen_per_soort_uitkering_ao"):
+    for col in (
+        "aantal_inwoners",
+        "bevolkingsdichtheid",
+        "gemiddelde_woz_waarde_van_woningen",
+        "k_40_huishoudens_met_laagste_inkomen",
+        "personen_per_soort_uitkering_ao",
+    ):
         assert frame[col].dtype == np.float64, col
     assert frame["soort_regio"].dropna().isin(["Gemeente", "Wijk"]).all()
     # values equal the source file for every overlapping row (no 0 for missing)
     joined = frame.set_index("code")[["aantal_inwoners", "bevolkingsdichtheid"]].join(stripped, how="inner")
     assert len(joined) == 131
-    pd.testing.assert_series_equal(joined["aantal_inwoners"], joined["AantalInwoners_5"].astype(float),
-                                   check_names=False)
-    pd.testing.assert_series_equal(joined["bevolkingsdichtheid"], joined["Bevolkingsdichtheid_34"],
-                                   check_names=False)
+    pd.testing.assert_series_equal(
+        joined["aantal_inwoners"], joined["AantalInwoners_5"].astype(float), check_names=False
+    )
+    pd.testing.assert_series_equal(joined["bevolkingsdichtheid"], joined["Bevolkingsdichtheid_34"], check_names=False)
     cols = frame.attrs["columns"]
     assert cols["aantal_inwoners"]["key"] == "AantalInwoners_5"
     assert cols["aantal_inwoners"]["table_id"] == "85984NED"
@@ -205,8 +210,10 @@ def test_buurt_level_gives_zero_rows_not_a_crash(mirror, cache_dir):
 
 def test_unfiltered_answer_is_rejected(mirror, cache_dir):
     """If the service ignores the filter and answers other gemeenten, nothing is stored."""
-    body = ('{"odata.metadata":"x","value":[{"ID":1,"WijkenEnBuurten":"WK036300  ","Gemeentenaam_1":"Amsterdam",'
-            '"AantalInwoners_5":1}]}')
+    body = (
+        '{"odata.metadata":"x","value":[{"ID":1,"WijkenEnBuurten":"WK036300  ","Gemeentenaam_1":"Amsterdam",'
+        '"AantalInwoners_5":1}]}'
+    )
     mirror.fault(match="TypedDataSet", status=200, body=body, content_type="application/json;charset=utf-8")
     with pytest.raises(FetchError, match="buiten het gevraagde filter"):
         cbs.load_kwb(["GM0479"], 2024, levels=("wijk",))
@@ -216,7 +223,8 @@ def test_unfiltered_answer_is_rejected(mirror, cache_dir):
 def test_region_filter_pads_gemeente_keys():
     assert cbs.region_filter("GM0363", ["gemeente", "wijk", "buurt"]) == (
         "WijkenEnBuurten eq 'GM0363    ' or startswith(WijkenEnBuurten,'WK0363') "
-        "or startswith(WijkenEnBuurten,'BU0363')")
+        "or startswith(WijkenEnBuurten,'BU0363')"
+    )
 
 
 def test_kwb_tables_single_source():

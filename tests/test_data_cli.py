@@ -59,8 +59,19 @@ def test_no_network_no_cache_exit_3_one_line(cache_dir):
 def test_no_network_with_warm_cache_uses_it(mirror, cache_dir):
     assert run("fetch", "--gemeente", "GM0479", "--year", "2024", "--level", "wijk", "-q").returncode == 0
     url = closed_port_url()
-    proc = run("fetch", "--gemeente", "GM0479", "--year", "2024", "--level", "wijk", "--refresh", "-q",
-               STAPELKAART_CBS_URL=url, STAPELKAART_PDOK_URL=url)
+    proc = run(
+        "fetch",
+        "--gemeente",
+        "GM0479",
+        "--year",
+        "2024",
+        "--level",
+        "wijk",
+        "--refresh",
+        "-q",
+        STAPELKAART_CBS_URL=url,
+        STAPELKAART_PDOK_URL=url,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "VEROUDERDE cache" in proc.stdout and "19 rijen" in proc.stdout
 

@@ -58,7 +58,7 @@ def test_every_data_page_gets_the_stale_and_missing_notices(mirror, cache_dir, p
     assert f"Gecachte gegevens van {today} worden getoond (ophalen lukte niet)." in shown, shown
     assert any("Niet getoond" in s and "GM0363" in s for s in shown), shown
     assert len(shown) == len(set(shown))
-    if page == "kaart":                                      # the map: Amsterdam has no boundaries, said so
+    if page == "kaart":  # the map: Amsterdam has no boundaries, said so
         assert any(s.startswith("Geen grenzen voor GM0363") for s in shown), shown
     en = _notices(page, lang="en")
     assert f"Cached data from {today} is shown (fetching failed)." in en, en

@@ -36,8 +36,13 @@ if not (REPO / "components" / "deckmap" / "frontend" / "dist" / "index.html").ex
 def env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("deckmap")
     mirror = start_mirror(tmp)
-    e = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
-             STAPELKAART_CACHE_DIR=str(tmp / "cache"), DECKMAP_HOSTILE_CODE=HOSTILE)
+    e = dict(
+        os.environ,
+        STAPELKAART_CBS_URL=mirror.url,
+        STAPELKAART_PDOK_URL=mirror.url,
+        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
+        DECKMAP_HOSTILE_CODE=HOSTILE,
+    )
     yield e
     mirror.proc.terminate()
     mirror.proc.wait(10)
@@ -68,7 +73,10 @@ def page(browser):
     page.dialogs = []
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     page.external = []
-    page.on("request", lambda r: page.external.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda r: page.external.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None,
+    )
     yield page
     ctx.close()
 
@@ -153,11 +161,11 @@ def test_click_selects_the_area_under_the_pointer(page, app_url, wijken):
 def _outline_check(page, frame, header, shapes_):
     """Dark outline pixels vs the rings of ``shapes_`` projected to the screen: (boundary points without an outline
     pixel within 4 px, outline pixels farther than 6 px from any boundary, closing segments without outline)."""
-    page.mouse.move(5, 5)                        # no hover highlight
+    page.mouse.move(5, 5)  # no hover highlight
     page.wait_for_timeout(300)
     px = canvas_pixels(page)
     h, w = px.shape[:2]
-    dark = np.argwhere(px.max(axis=2) < 70)[:, ::-1].astype(float)   # (x, y) of outline pixels (26, 26, 26)
+    dark = np.argwhere(px.max(axis=2) < 70)[:, ::-1].astype(float)  # (x, y) of outline pixels (26, 26, 26)
     assert len(dark) > 50, "an outline is drawn"
     rings = [shapely.LinearRing(r.exterior.coords) for g in shapes_ for r in getattr(g, "geoms", [g])]
     rings += [shapely.LinearRing(i.coords) for g in shapes_ for r in getattr(g, "geoms", [g]) for i in r.interiors]
@@ -183,8 +191,13 @@ def _outline_check(page, frame, header, shapes_):
             closing.append((a + b) / 2)
     closing = np.array(closing).reshape(-1, 2)
     closing = closing[on_screen(closing)] if len(closing) else closing
-    return (int((nearest(pts, dark) > 4).sum()), int((nearest(dark, pts) > 6).sum()),
-            int((nearest(closing, dark) > 3).sum()) if len(closing) else 0, len(pts), len(closing))
+    return (
+        int((nearest(pts, dark) > 4).sum()),
+        int((nearest(dark, pts) > 6).sum()),
+        int((nearest(closing, dark) > 3).sum()) if len(closing) else 0,
+        len(pts),
+        len(closing),
+    )
 
 
 def test_outlines_follow_the_area_boundaries_all_round(page, app_url, wijken):
@@ -194,8 +207,9 @@ def test_outlines_follow_the_area_boundaries_all_round(page, app_url, wijken):
     codes = gdf.loc[gdf["code"].str.startswith("WK0363"), "code"].sort_values().tolist()[5:17]
     frame, _ = _open(page, app_url + "/?outline=" + ",".join(codes))
     page.wait_for_timeout(300)
-    missing, stray, open_, n_pts, n_closing = _outline_check(page, frame, header,
-                                                             [shapes.iloc[header["codes"].index(c)] for c in codes])
+    missing, stray, open_, n_pts, n_closing = _outline_check(
+        page, frame, header, [shapes.iloc[header["codes"].index(c)] for c in codes]
+    )
     assert n_pts > 200 and n_closing >= 3
     assert missing == 0, f"{missing} of {n_pts} boundary points have no outline near them"
     assert stray == 0, f"{stray} outline pixels lie away from the boundaries (stray lines)"
@@ -208,7 +222,8 @@ def test_outlines_follow_the_area_boundaries_all_round(page, app_url, wijken):
     page.wait_for_timeout(500)
     wait_drawn(page)
     missing, stray, open_, n_pts, _ = _outline_check(
-        page, frame, header, [shapes.iloc[header["codes"].index(c)] for c in [*codes, target]])
+        page, frame, header, [shapes.iloc[header["codes"].index(c)] for c in [*codes, target]]
+    )
     assert missing == 0 and stray == 0 and open_ == 0, (missing, stray, open_, n_pts)
 
 

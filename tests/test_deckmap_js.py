@@ -24,16 +24,37 @@ def test_tooltip_numbers_follow_core_numbers():
 
     from core.numbers import NUMBER_FORMAT, format_number
 
-    cases = [(1234.5, 1), (17942942, 0), (-1234.56, 1), (999.94, 1), (999.95, 1), (0.05, 2), (2.5, 0), (3.5, 0),
-             (0.125, 2), (-0.04, 1), (48.75, 1), (123456.789, 2), (7, 0), (1e6, 0)]
+    cases = [
+        (1234.5, 1),
+        (17942942, 0),
+        (-1234.56, 1),
+        (999.94, 1),
+        (999.95, 1),
+        (0.05, 2),
+        (2.5, 0),
+        (3.5, 0),
+        (0.125, 2),
+        (-0.04, 1),
+        (48.75, 1),
+        (123456.789, 2),
+        (7, 0),
+        (1e6, 0),
+    ]
     node = shutil.which("node")
     assert node
-    script = ("import {formatNumber} from './src/numbers.js';"
-              f"const cases = {json.dumps(cases)}; const seps = {json.dumps(NUMBER_FORMAT)};"
-              "console.log(JSON.stringify(Object.fromEntries(Object.entries(seps).map(([l, s]) =>"
-              " [l, cases.map(([v, d]) => formatNumber(v, d, s)).concat([formatNumber(NaN, 1, s)])]))));")
-    out = subprocess.run([node, "--no-warnings", "--input-type=module", "-e", script], cwd=FRONTEND,
-                         capture_output=True, text=True, timeout=60)
+    script = (
+        "import {formatNumber} from './src/numbers.js';"
+        f"const cases = {json.dumps(cases)}; const seps = {json.dumps(NUMBER_FORMAT)};"
+        "console.log(JSON.stringify(Object.fromEntries(Object.entries(seps).map(([l, s]) =>"
+        " [l, cases.map(([v, d]) => formatNumber(v, d, s)).concat([formatNumber(NaN, 1, s)])]))));"
+    )
+    out = subprocess.run(
+        [node, "--no-warnings", "--input-type=module", "-e", script],
+        cwd=FRONTEND,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     got = json.loads(out.stdout)
     for lang in ("nl", "en"):

@@ -44,8 +44,9 @@ def _get(url: str, cookie: str | None = None) -> tuple[int, dict]:
 @pytest.fixture
 def replicas(tmp_path, mirror):
     cache = tmp_path / "cache"
-    env = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
-               STAPELKAART_CACHE_DIR=str(cache))
+    env = dict(
+        os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url, STAPELKAART_CACHE_DIR=str(cache)
+    )
     # Prepare the shared cache as an operator would: one writable instance opens the view once (it also
     # caches the national reference and the other levels, which `python -m data fetch` does not).
     warm, warm_url = start_streamlit(REPO / "app.py", env)
@@ -56,15 +57,29 @@ def replicas(tmp_path, mirror):
         warm.terminate()
         warm.wait(15)
     dead_port = free_port()
-    dead = f"http://127.0.0.1:{dead_port}"            # nothing listens: the replicas can only read the cache
+    dead = f"http://127.0.0.1:{dead_port}"  # nothing listens: the replicas can only read the cache
     nginx_port = free_port_range(1, avoid=(dead_port,))
-    base = free_port_range(2, avoid=(dead_port, nginx_port))   # both replicas' ports free (one taken stops the script)
+    base = free_port_range(2, avoid=(dead_port, nginx_port))  # both replicas' ports free (one taken stops the script)
     run_dir = tmp_path / "run"
-    env.update(STAPELKAART_CBS_URL=dead, STAPELKAART_PDOK_URL=dead, REPLICAS="2", BASE_PORT=str(base),
-               NGINX_PORT=str(nginx_port), RUN_DIR=str(run_dir), PYTHON=sys.executable,
-               STAPELKAART_USERSTORE_DIR=str(tmp_path / "userstore"))
-    proc = subprocess.Popen(["bash", str(REPO / "deploy" / "run-replicas.sh")], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    env.update(
+        STAPELKAART_CBS_URL=dead,
+        STAPELKAART_PDOK_URL=dead,
+        REPLICAS="2",
+        BASE_PORT=str(base),
+        NGINX_PORT=str(nginx_port),
+        RUN_DIR=str(run_dir),
+        PYTHON=sys.executable,
+        STAPELKAART_USERSTORE_DIR=str(tmp_path / "userstore"),
+    )
+    proc = subprocess.Popen(
+        ["bash", str(REPO / "deploy" / "run-replicas.sh")],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{nginx_port}"
     try:
         deadline = time.time() + 120
@@ -87,7 +102,7 @@ def replicas(tmp_path, mirror):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(5)
-        subprocess.run(["chmod", "-R", "u+w", str(cache)], check=False)   # let pytest remove the tmp dir
+        subprocess.run(["chmod", "-R", "u+w", str(cache)], check=False)  # let pytest remove the tmp dir
 
 
 def _cookie_per_replica(url: str, ports: set[int]) -> dict[int, str]:
@@ -109,14 +124,14 @@ def test_one_link_gives_the_same_view_through_either_replica(replicas):
 
     # Sticky: the same cookie keeps reaching the same replica.
     for port, cookie in cookies.items():
-        seen = {int(_get(url + "/_stcore/health", cookie)[1]["X-Stapelkaart-Upstream"].rsplit(":", 1)[1])
-                for _ in range(5)}
+        seen = {
+            int(_get(url + "/_stcore/health", cookie)[1]["X-Stapelkaart-Upstream"].rsplit(":", 1)[1]) for _ in range(5)
+        }
         assert seen == {port}
     # A new visitor is given the cookie.
     assert "stapelkaart_replica=" in _get(url + "/")[1].get("Set-Cookie", "")
 
-    runs = {port: asyncio.run(open_page(url, LINK, headers={"Cookie": cookie}))
-            for port, cookie in cookies.items()}
+    runs = {port: asyncio.run(open_page(url, LINK, headers={"Cookie": cookie})) for port, cookie in cookies.items()}
     for port, run in runs.items():
         assert run.finished and run.errors == [], (port, run.errors)
         assert run.deck_specs, f"replica {port} drew no map"

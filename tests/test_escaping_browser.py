@@ -33,10 +33,22 @@ if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
     pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
 
 MARKERS = ("XSSMARK", "evil.example", "2130706433", "javascript:")
-FRAGMENTS = ["[XSSMARK](https://evil.example/p)", "![XSSMARK](https://evil.example/i.png)", "http://2130706433/XSSMARK",
-             "www.evil.example#XSSMARK", "XSSMARK@evil.example", "<img src=x onerror=window.__xss=1>",
-             "<script>window.__xss=1</script>", ":red[XSSMARK] :material/home:", "<https://evil.example/a>",
-             "[XSSMARK]: https://evil.example", "**XSSMARK**", "Noord-Zaandam", "Oud <Oost>", "1. XSSMARK"]
+FRAGMENTS = [
+    "[XSSMARK](https://evil.example/p)",
+    "![XSSMARK](https://evil.example/i.png)",
+    "http://2130706433/XSSMARK",
+    "www.evil.example#XSSMARK",
+    "XSSMARK@evil.example",
+    "<img src=x onerror=window.__xss=1>",
+    "<script>window.__xss=1</script>",
+    ":red[XSSMARK] :material/home:",
+    "<https://evil.example/a>",
+    "[XSSMARK]: https://evil.example",
+    "**XSSMARK**",
+    "Noord-Zaandam",
+    "Oud <Oost>",
+    "1. XSSMARK",
+]
 FILE_FRAGMENTS = [f for f in FRAGMENTS if "/" not in f] + ["www.evil.example#x", "[XSSMARK](evil.example)"]
 SECRET = "escaping-browser-test-secret-0123456789"
 
@@ -56,8 +68,14 @@ DOM = """() => {
 def env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("escaping")
     mirror = start_mirror(tmp)
-    e = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url, STAPELKAART_SECRET=SECRET,
-             STAPELKAART_CACHE_DIR=str(tmp / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    e = dict(
+        os.environ,
+        STAPELKAART_CBS_URL=mirror.url,
+        STAPELKAART_PDOK_URL=mirror.url,
+        STAPELKAART_SECRET=SECRET,
+        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
+        STAPELKAART_HTTP_BACKOFF="0.05",
+    )
     yield e
     mirror.proc.terminate()
     mirror.proc.wait(10)
@@ -92,8 +110,10 @@ def _import(env: dict, filename: str, region_name: str) -> str:
     """A hostile-named file with hostile region names, stored as the app stores an import (same secret/cache)."""
     from data import userstore
 
-    data = ("regiocode,naam,jaar,voortijdig_schoolverlaten\n"
-            f"WK047912,\"{region_name.replace(chr(34), '')}\",2024,3.5\nWK047911,Zaandam Zuid,2024,2.5\n").encode()
+    data = (
+        "regiocode,naam,jaar,voortijdig_schoolverlaten\n"
+        f'WK047912,"{region_name.replace(chr(34), "")}",2024,3.5\nWK047911,Zaandam Zuid,2024,2.5\n'
+    ).encode()
     with mock.patch.dict(os.environ, {k: env[k] for k in ("STAPELKAART_CACHE_DIR", "STAPELKAART_SECRET")}):
         return userstore.put(data, filename)
 
@@ -108,7 +128,7 @@ def _load(page, url: str) -> dict:
 def _load_settled(page) -> dict:
     """Wait until the page settled, then what its frames hold: a/img/script/... elements and the XSS flag."""
     last, deadline = None, time.time() + 180
-    while time.time() < deadline:            # settled: no run, no spinner, the same text 1 s apart
+    while time.time() < deadline:  # settled: no run, no spinner, the same text 1 s apart
         now = page.evaluate("""() => [!!document.querySelector('[data-testid="stStatusWidget"]'),
                                        /laden…|Loading…/.test(document.body.innerText),
                                        document.body.innerText.length]""")
@@ -144,13 +164,22 @@ def warm(page, server):
 
 def _urls(server: str, fa: str, fopen: str, files: str) -> list[str]:
     q = {"fa": fa, "files": files}
-    return [f"{server}/?{urlencode({**q, 'present': 1})}", f"{server}/vergelijken?{urlencode(q)}",
-            f"{server}/buurtprofiel?{urlencode({**q, 'fopen': fopen})}", f"{server}/prioriteren?{urlencode(q)}",
-            f"{server}/gegevens?{urlencode(q)}"]
+    return [
+        f"{server}/?{urlencode({**q, 'present': 1})}",
+        f"{server}/vergelijken?{urlencode(q)}",
+        f"{server}/buurtprofiel?{urlencode({**q, 'fopen': fopen})}",
+        f"{server}/prioriteren?{urlencode(q)}",
+        f"{server}/gegevens?{urlencode(q)}",
+    ]
 
 
-@settings(max_examples=3, deadline=None, phases=[Phase.generate], derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=3,
+    deadline=None,
+    phases=[Phase.generate],
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(names=hs.tuples(NAMES, NAMES), filename=FILE_NAMES, region=NAMES)
 def test_hostile_names_become_no_link_image_or_script_on_any_page(page, server, warm, names, filename, region):
     areas = [focus.FocusArea.make(names[0], ["WK047912"]), focus.FocusArea.make(names[1], ["WK047911", "WK047913"])]
@@ -162,9 +191,9 @@ def test_hostile_names_become_no_link_image_or_script_on_any_page(page, server, 
         assert not got["xss"], url
         live = [e for e in got["els"] if not e[1].startswith("#") and any(m in e[1] + e[2] for m in MARKERS)]
         assert live == [], (url, live)
-        assert _external(got["els"], server) == set(), url               # the pages link nowhere else at all
-        assert page.locator("h1").count() >= 1, url                       # the page ran (its title is there)
-        if "/vergelijken" in url:                                         # and the names arrived, as text
+        assert _external(got["els"], server) == set(), url  # the pages link nowhere else at all
+        assert page.locator("h1").count() >= 1, url  # the page ran (its title is there)
+        if "/vergelijken" in url:  # and the names arrived, as text
             heads = page.locator('[data-testid="stHeading"], h3').all_inner_texts()
             assert any(names[1].split()[0].replace("\u2060", "") in h.replace("\u2060", "") for h in heads), heads
 
@@ -175,9 +204,10 @@ def test_gegevens_speaks_dutch_and_shows_no_server_path(page, server, warm):
     zone = page.locator('.st-key-w_upload [data-testid="stFileUploaderDropzone"]')
     button = zone.locator("button p").evaluate("p => getComputedStyle(p, '::after').content")
     limit = zone.locator('[data-testid="stFileUploaderDropzoneInstructions"] span').evaluate(
-        "s => getComputedStyle(s, '::after').content")
+        "s => getComputedStyle(s, '::after').content"
+    )
     assert button == '"Bestand kiezen"' and limit == '"hoogstens 20 MB per bestand · CSV, XLSX"'
-    assert zone.locator("button p").evaluate("p => getComputedStyle(p).visibility") == "hidden"    # "Upload"
+    assert zone.locator("button p").evaluate("p => getComputedStyle(p).visibility") == "hidden"  # "Upload"
     assert server.env["STAPELKAART_CACHE_DIR"] not in page.inner_text("body")
 
 
@@ -185,20 +215,22 @@ def test_a_text_field_hint_speaks_the_ui_language(page, server, warm):
     """Issue 21: typing a focus-area name showed Streamlit's "Press Enter to submit form" in the Dutch UI."""
     _load(page, server + "/vergelijken")
     page.locator('[data-testid="stExpander"] summary', has_text="Focusgebieden").first.click()
-    field = page.locator('.st-key-w_fa_new_name input')
+    field = page.locator(".st-key-w_fa_new_name input")
     field.fill("Noord")
     hint = page.locator('.st-key-w_fa_new_name [data-testid="InputInstructions"] > span').first
     hint.wait_for(state="attached", timeout=30_000)
     assert hint.evaluate("s => getComputedStyle(s, '::after').content") == '"Enter om het formulier te versturen"'
-    assert hint.evaluate("s => getComputedStyle(s).visibility") == "hidden"          # "Press Enter to submit form"
+    assert hint.evaluate("s => getComputedStyle(s).visibility") == "hidden"  # "Press Enter to submit form"
     assert "Press Enter" not in page.inner_text("body")
 
 
 def test_an_import_error_quoting_a_url_cell_shows_it_as_plain_text(page, server, warm, tmp_path):
     """A cell value 'http://…' in an imported file is quoted in the refusal: as text, no link, no backslash."""
     bad = tmp_path / "www.evil.example#x.csv"
-    bad.write_text("regiocode,jaar,voortijdig_schoolverlaten\nWK047912,2024,3\nWK047911,2024,4\n"
-                   "WK047913,2024,http://2130706433/XSSMARK\n")
+    bad.write_text(
+        "regiocode,jaar,voortijdig_schoolverlaten\nWK047912,2024,3\nWK047911,2024,4\n"
+        "WK047913,2024,http://2130706433/XSSMARK\n"
+    )
     _load(page, server + "/gegevens")
     page.locator('.st-key-w_upload input[type="file"]').set_input_files(str(bad))
     page.get_by_role("button", name="Importeren").click()
@@ -206,6 +238,6 @@ def test_an_import_error_quoting_a_url_cell_shows_it_as_plain_text(page, server,
     got = _load_settled(page)
     text = page.inner_text("body").replace("\u2060", "")
     assert "'http://2130706433/XSSMARK' is geen getal" in text and "www.evil.example#x.csv" in text
-    assert "\\" not in text.split("Het bestand is niet geïmporteerd", 1)[-1]        # no escape shown
+    assert "\\" not in text.split("Het bestand is niet geïmporteerd", 1)[-1]  # no escape shown
     live = [e for e in got["els"] if not e[1].startswith("#") and any(m in e[1] + e[2] for m in MARKERS)]
     assert live == [] and _external(got["els"], server) == set() and not got["xss"]

@@ -37,7 +37,7 @@ from tests.conftest import SHARED_DATA
 
 ZAANSTAD_WIJKEN = SHARED_DATA / "zaanstad" / "zaanstad_wijken_2017_cbs_wijkbuurtkaart_rd.geojson"
 
-RISKY = ["=1+1", "+31 75 123", "-2+3", "@SUM(A1)", "\t=cmd", "\rfoo", "  =HYPERLINK(\"http://x\")", "\u00a0-1", "＝1"]
+RISKY = ["=1+1", "+31 75 123", "-2+3", "@SUM(A1)", "\t=cmd", "\rfoo", '  =HYPERLINK("http://x")', "\u00a0-1", "＝1"]
 HEADER = ExportHeader(
     title="Stapelkaart Zaanstad wijken",
     year=2024,
@@ -52,14 +52,16 @@ HEADER = ExportHeader(
 def hostile_table() -> pd.DataFrame:
     """Synthetic table: risky text in a text column and in headers, numbers incl. negatives and NaN."""
     n = len(RISKY)
-    return pd.DataFrame({
-        "code": [f"WK0479{i:02d}" for i in range(n)],
-        "name": RISKY,
-        "=SUM(A1:A9)": ["Poelenburg"] * n,
-        "-verschil": np.linspace(-4.5, 3.5, n),
-        "@bijstand": pd.array([-3, 0, 7, None, 1, 2, 3, 4, 5], dtype="Int64"),
-        "composite": [np.nan] + [12.25] * (n - 1),
-    })
+    return pd.DataFrame(
+        {
+            "code": [f"WK0479{i:02d}" for i in range(n)],
+            "name": RISKY,
+            "=SUM(A1:A9)": ["Poelenburg"] * n,
+            "-verschil": np.linspace(-4.5, 3.5, n),
+            "@bijstand": pd.array([-3, 0, 7, None, 1, 2, 3, 4, 5], dtype="Int64"),
+            "composite": [np.nan] + [12.25] * (n - 1),
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,11 +74,15 @@ def zaanstad_wijken() -> gpd.GeoDataFrame:
 @pytest.fixture
 def synthetic_wijken() -> gpd.GeoDataFrame:
     """Synthetic: a 3 x 2 grid of 1 km squares in RD New near Zaandam, with hostile names."""
-    cells = [box(116000 + 1000 * i, 495000 + 1000 * j, 117000 + 1000 * i, 496000 + 1000 * j)
-             for j in range(2) for i in range(3)]
+    cells = [
+        box(116000 + 1000 * i, 495000 + 1000 * j, 117000 + 1000 * i, 496000 + 1000 * j)
+        for j in range(2)
+        for i in range(3)
+    ]
     names = ["$\\notacommand$", "=Oost", "Noord $ 5 $", "Zuid", "West", "Midden"]
-    return gpd.GeoDataFrame({"code": [f"WK0479{i:02d}" for i in range(6)], "name": names},
-                            geometry=cells, crs="EPSG:28992")
+    return gpd.GeoDataFrame(
+        {"code": [f"WK0479{i:02d}" for i in range(6)], "name": names}, geometry=cells, crs="EPSG:28992"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- XLSX
@@ -130,7 +136,7 @@ def test_xlsx_numbers_stay_numeric_including_negatives(hostile_table):
 
 
 def test_xlsx_header_block_names_year_reference_weights_sources_date_and_attribution(hostile_table):
-    ws = _meta(table_to_xlsx(hostile_table, HEADER))       # the second sheet
+    ws = _meta(table_to_xlsx(hostile_table, HEADER))  # the second sheet
     block = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
     assert block["Titel"] == "Stapelkaart Zaanstad wijken"
     assert block["Jaar"] == 2024
@@ -169,9 +175,9 @@ def _csv_rows(raw: bytes, sep: str = ",") -> list[list[str]]:
 
 def test_csv_neutralises_risky_text_and_headers_but_not_numbers(hostile_table):
     rows = _csv_rows(table_to_csv(hostile_table))
-    start = 0                                      # the table alone: its header is the first line
+    start = 0  # the table alone: its header is the first line
     assert rows[start] == ["code", "name", "'=SUM(A1:A9)", "'-verschil", "'@bijstand", "composite"]
-    body = rows[start + 1:]
+    body = rows[start + 1 :]
     assert [r[1] for r in body] == ["'" + s for s in RISKY]
     assert [float(r[3]) for r in body] == pytest.approx(hostile_table["-verschil"].tolist())
     assert body[0][3] == "-4.5"  # a negative number is written as a number, no apostrophe
@@ -230,10 +236,18 @@ def test_index_that_repeats_a_column_is_not_exported_twice(hostile_table):
     assert rows[0].count("code") == 1
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Poelenburg", "Poelenburg"), ("a-b", "a-b"), ("", ""), ("'=x", "'=x"),
-    ("=x", "'=x"), (" \u200b@x", "' \u200b@x"), ("\nx", "'\nx"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Poelenburg", "Poelenburg"),
+        ("a-b", "a-b"),
+        ("", ""),
+        ("'=x", "'=x"),
+        ("=x", "'=x"),
+        (" \u200b@x", "' \u200b@x"),
+        ("\nx", "'\nx"),
+    ],
+)
 def test_neutralise_only_prefixes_formula_starts(text, expected):
     assert neutralise(text) == expected
 
@@ -242,14 +256,20 @@ def test_neutralise_only_prefixes_formula_starts(text, expected):
 
 
 def test_map_png_of_real_zaanstad_wijken_has_expected_size(zaanstad_wijken):
-    rgba = np.array([[165, 15, 21, 255], [251, 106, 74, 255], [254, 229, 217, 255]])[np.arange(len(zaanstad_wijken)) % 3]
+    rgba = np.array([[165, 15, 21, 255], [251, 106, 74, 255], [254, 229, 217, 255]])[
+        np.arange(len(zaanstad_wijken)) % 3
+    ]
     focus = zaanstad_wijken[zaanstad_wijken["wk_naam"].str.contains("Poelenburg|Pelders")]
     assert len(focus) == 2
     png = map_png(
-        zaanstad_wijken.to_crs("EPSG:4326"), rgba,
+        zaanstad_wijken.to_crs("EPSG:4326"),
+        rgba,
         [LegendEntry("3+ domeinen", rgba[0], 7), ("2 domeinen", rgba[1], 6), ("0–1 domein", rgba[2], 6)],
-        title="Stapeling van achterstand, Zaanstad", subtitle="2024 · referentie: Nederland",
-        focus=focus, focus_labels="wk_naam", export_date=date(2026, 11, 25),
+        title="Stapeling van achterstand, Zaanstad",
+        subtitle="2024 · referentie: Nederland",
+        focus=focus,
+        focus_labels="wk_naam",
+        export_date=date(2026, 11, 25),
     )
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size == (1600, 1000)
@@ -266,10 +286,16 @@ def test_map_png_is_exactly_the_requested_pixel_size(synthetic_wijken, size, dpi
 
 def test_map_png_draws_dollar_names_as_plain_text(synthetic_wijken):
     # "$\notacommand$" would raise a mathtext ParseError if it were interpreted
-    png = map_png(synthetic_wijken, [(0.2, 0.3, 0.6, 1.0)] * 5 + [None],
-                  [("$\\notacommand$", "#336699", 5), ("geen gegevens", None, 1)],
-                  title="$\\notacommand$ title", subtitle="Noord $ 5 $", focus=synthetic_wijken.iloc[:2],
-                  focus_labels="name", legend_title="$x$")
+    png = map_png(
+        synthetic_wijken,
+        [(0.2, 0.3, 0.6, 1.0)] * 5 + [None],
+        [("$\\notacommand$", "#336699", 5), ("geen gegevens", None, 1)],
+        title="$\\notacommand$ title",
+        subtitle="Noord $ 5 $",
+        focus=synthetic_wijken.iloc[:2],
+        focus_labels="name",
+        legend_title="$x$",
+    )
     assert Image.open(io.BytesIO(png)).size == (1600, 1000)
 
 
@@ -328,15 +354,31 @@ def _pdf_pages(pdf: bytes) -> int:
 
 def _report(areas, focus, name: str) -> FocusReport:
     return FocusReport(
-        name=name, gemeente="Zaanstad", areas=areas, focus=focus,
-        domains={"Armoede": {"score": 92.0, "n": 3, "m": 3}, "Werk": DomainScore(71.0, 2, 3),
-                 "Gezondheid": DomainScore(None, 0, 2), "Wonen": {"score": float("nan"), "n": 0, "m": 2}},
-        key_figures=[{"label": "Inwoners", "value": 8505, "year": 2024, "source": "CBS KWB 2024 (85984NED)"},
-                     {"label": "Huishoudens met laag inkomen", "value": 12.3, "unit": "%", "year": 2020,
-                      "source": "CBS maatwerk 2023/35, Inkomen per gemeente en wijk 2020"},
-                     {"label": "Bijstand", "value": None, "year": None, "source": "CBS"}],
+        name=name,
+        gemeente="Zaanstad",
+        areas=areas,
+        focus=focus,
+        domains={
+            "Armoede": {"score": 92.0, "n": 3, "m": 3},
+            "Werk": DomainScore(71.0, 2, 3),
+            "Gezondheid": DomainScore(None, 0, 2),
+            "Wonen": {"score": float("nan"), "n": 0, "m": 2},
+        },
+        key_figures=[
+            {"label": "Inwoners", "value": 8505, "year": 2024, "source": "CBS KWB 2024 (85984NED)"},
+            {
+                "label": "Huishoudens met laag inkomen",
+                "value": 12.3,
+                "unit": "%",
+                "year": 2020,
+                "source": "CBS maatwerk 2023/35, Inkomen per gemeente en wijk 2020",
+            },
+            {"label": "Bijstand", "value": None, "year": None, "source": "CBS"},
+        ],
         sentence=f"{name} valt in 2 van 4 domeinen in de slechtste 20% van Nederland.",
-        reference="Nederland (alle wijken)", year=2024, export_date=date(2026, 11, 25),
+        reference="Nederland (alle wijken)",
+        year=2024,
+        export_date=date(2026, 11, 25),
     )
 
 
@@ -386,13 +428,13 @@ def test_plain_pandas_reads_csv_and_xlsx_into_numeric_columns_at_full_precision(
     table = hostile_table.assign(composite=[np.nan] + [61.856190476190477] * (len(RISKY) - 1))
     csv_read = pd.read_csv(io.BytesIO(table_to_csv(table)))
     xlsx_read = pd.read_excel(io.BytesIO(table_to_xlsx(table, HEADER)))
-    for read in (csv_read, xlsx_read):   # (61.856190476190477 has 17 digits but "%.16g" gives the same double)
+    for read in (csv_read, xlsx_read):  # (61.856190476190477 has 17 digits but "%.16g" gives the same double)
         assert list(read.columns) == ["code", "name", "'=SUM(A1:A9)", "'-verschil", "'@bijstand", "composite"]
         assert len(read) == len(table)
         for col in ("'-verschil", "'@bijstand", "composite"):
             assert pd.api.types.is_numeric_dtype(read[col]), col
-        assert read["composite"].iloc[1] == 61.856190476190477        # every bit: no rounding in the file
-        assert np.isnan(read["composite"].iloc[0])                     # missing stays missing
+        assert read["composite"].iloc[1] == 61.856190476190477  # every bit: no rounding in the file
+        assert np.isnan(read["composite"].iloc[0])  # missing stays missing
     with zipfile.ZipFile(io.BytesIO(csv_zip(table, HEADER, "x"))) as z:
         assert pd.read_csv(z.open("x.csv"))["composite"].iloc[1] == 61.856190476190477
 
@@ -416,14 +458,26 @@ def _texts_inside(fig) -> list[str]:
 
 
 def test_map_png_legend_is_complete_inside_the_image(synthetic_wijken):
-    legend = [("geen gegevens / onderdrukt", None, 129), ("3 of meer domeinen in de zwakste 20 %", "#a50f15", 12),
-              ("Samengestelde score 80–100 (zwakste 20 % van alle wijken van Nederland, 2024)", "#fb6a4a", 7)]
-    fig = export.map_figure(synthetic_wijken, ["#336699"] * 6, legend, title="Stapeling",
-                            legend_title="Aantal gestapelde domeinen (referentie: alle wijken van Nederland)")
+    legend = [
+        ("geen gegevens / onderdrukt", None, 129),
+        ("3 of meer domeinen in de zwakste 20 %", "#a50f15", 12),
+        ("Samengestelde score 80–100 (zwakste 20 % van alle wijken van Nederland, 2024)", "#fb6a4a", 7),
+    ]
+    fig = export.map_figure(
+        synthetic_wijken,
+        ["#336699"] * 6,
+        legend,
+        title="Stapeling",
+        legend_title="Aantal gestapelde domeinen (referentie: alle wijken van Nederland)",
+    )
     assert _texts_inside(fig) == []
-    texts = " ".join(t.get_text().replace("\n", " ") for t in fig.legends[0].get_texts()) if fig.legends else \
-        " ".join(t.get_text().replace("\n", " ") for ax in fig.axes if ax.get_legend()
-                 for t in ax.get_legend().get_texts())
+    texts = (
+        " ".join(t.get_text().replace("\n", " ") for t in fig.legends[0].get_texts())
+        if fig.legends
+        else " ".join(
+            t.get_text().replace("\n", " ") for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()
+        )
+    )
     assert "(n = 129)" in texts and "(n = 12)" in texts and "(n = 7)" in texts
 
 
@@ -431,12 +485,19 @@ def test_pdf_profile_value_labels_are_not_under_the_comparator_marks(synthetic_w
     from matplotlib.figure import Figure
 
     report = _report(synthetic_wijken, synthetic_wijken.iloc[:1], "Oost")
-    report = FocusReport(**{**report.__dict__, "comparators": {
-        "gemeente": ("Zaanstad", {"Armoede": 93.0, "Werk": 72.0}), "land": ("Nederland", {"Armoede": 50.0})}})
+    report = FocusReport(
+        **{
+            **report.__dict__,
+            "comparators": {
+                "gemeente": ("Zaanstad", {"Armoede": 93.0, "Werk": 72.0}),
+                "land": ("Nederland", {"Armoede": 50.0}),
+            },
+        }
+    )
     ax = Figure().add_subplot()
     export._draw_profile(ax, report)
     labels = [t for t in ax.texts if t.get_text().isdigit()]
     assert sorted(t.get_text() for t in labels) == ["71", "92"]
     marks = [x for coll in ax.collections for x, _ in coll.get_offsets()]
     assert marks and max(marks) <= 100
-    assert all(t.get_position()[0] > 100 for t in labels)       # their own column right of the 0–100 axis
+    assert all(t.get_position()[0] > 100 for t in labels)  # their own column right of the 0–100 axis

@@ -23,19 +23,26 @@ PACKAGES = ("core", "data", "geo", "indicators", "pages", "components", "render"
 #: fact -> (its one home, patterns of a copy)
 FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "region-code regex": ("core/codes.py", (r"GM\\d\{4\}", r"\((NL\|)?GM\|WK\|BU\)")),
-    "prefix -> level": ("core/codes.py", (
-        r"""["']GM["']\s*:\s*["']gemeente""",                         # a private prefix map
-        r"""["']wijk["']\s*:\s*["']WK["']""",                          # ... or level -> prefix map
-        r"""\[:2\]\s*(==|!=|in)\s*[\(\{\[]?\s*["'](GM|WK|BU|NL)""",   # code[:2] == "WK", code[:2] in ("WK", "BU")
-        r"""startswith\(\s*["'](GM|WK|BU)["']\s*\)""",                # code.startswith("WK")
-        r"""replace\(\s*["']WI["']\s*,\s*["']WK""",                   # level[:2].upper().replace("WI", "WK")
-        r"LEVEL_OF_PREFIX\.get\(",                                    # the map read by hand: use level_of_code
-    )),
+    "prefix -> level": (
+        "core/codes.py",
+        (
+            r"""["']GM["']\s*:\s*["']gemeente""",  # a private prefix map
+            r"""["']wijk["']\s*:\s*["']WK["']""",  # ... or level -> prefix map
+            r"""\[:2\]\s*(==|!=|in)\s*[\(\{\[]?\s*["'](GM|WK|BU|NL)""",  # code[:2] == "WK", code[:2] in ("WK", "BU")
+            r"""startswith\(\s*["'](GM|WK|BU)["']\s*\)""",  # code.startswith("WK")
+            r"""replace\(\s*["']WI["']\s*,\s*["']WK""",  # level[:2].upper().replace("WI", "WK")
+            r"LEVEL_OF_PREFIX\.get\(",  # the map read by hand: use level_of_code
+        ),
+    ),
     "the three levels": ("core/codes.py", (r"""\(\s*["']gemeente["']\s*,\s*["']wijk["']\s*,\s*["']buurt["']\s*\)""",)),
-    "RD New area of use": ("core/crs.py", (r"\bBOUNDS\w*\s*=\s*\(", r"\b(50\.75|53\.7|7\.22)\b",
-                                           r"\b(289|629|640)_?000\b")),
-    "worst band 20": ("core/thresholds.py", (r"worst_band\s*(:\s*float\s*)?=\s*20\b", r"worst 20 %", r"zwakste 20",
-                                             r"≥ 80 = worst")),
+    "RD New area of use": (
+        "core/crs.py",
+        (r"\bBOUNDS\w*\s*=\s*\(", r"\b(50\.75|53\.7|7\.22)\b", r"\b(289|629|640)_?000\b"),
+    ),
+    "worst band 20": (
+        "core/thresholds.py",
+        (r"worst_band\s*(:\s*float\s*)?=\s*20\b", r"worst 20 %", r"zwakste 20", r"≥ 80 = worst"),
+    ),
     "no-data grey": ("core/colours.py", (r"189,\s*189,\s*189", r"#bdbdbd", r"0\.85,\s*0\.85,\s*0\.85")),
 }
 
@@ -56,9 +63,13 @@ def _code_text(path: Path) -> str:
             lines[row - 1] = lines[row - 1][:col]
     for node in ast.walk(ast.parse(src)):
         body = getattr(node, "body", None)
-        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
-                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)):
+        if (
+            isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             for i in range(body[0].lineno - 1, body[0].end_lineno):
                 lines[i] = ""
     return "\n".join(lines)
@@ -101,10 +112,11 @@ def test_the_rd_area_of_use_holds_the_projected_epsg_area():
     from core.crs import NL_BOUNDS_RD, NL_BOUNDS_WGS84
 
     assert CRS.from_epsg(28992).area_of_use.bounds == NL_BOUNDS_WGS84
-    x0, y0, x1, y1 = Transformer.from_crs(4326, 28992, always_xy=True).transform_bounds(*NL_BOUNDS_WGS84,
-                                                                                        densify_pts=101)
+    x0, y0, x1, y1 = Transformer.from_crs(4326, 28992, always_xy=True).transform_bounds(
+        *NL_BOUNDS_WGS84, densify_pts=101
+    )
     assert NL_BOUNDS_RD[0] <= x0 and NL_BOUNDS_RD[1] <= y0 and x1 <= NL_BOUNDS_RD[2] and y1 <= NL_BOUNDS_RD[3]
-    assert y1 > 629_000                           # the old second box (data/pdok_service) stopped at y 629 000
+    assert y1 > 629_000  # the old second box (data/pdok_service) stopped at y 629 000
 
 
 def test_pdok_check_refuses_outside_the_one_area_of_use():
@@ -119,15 +131,24 @@ def test_pdok_check_refuses_outside_the_one_area_of_use():
     inside = gpd.GeoSeries([box(200_000, 634_000, 201_000, 635_000)], crs="EPSG:28992")
     check_rd(inside, pd.Series(["WK000101"]), "http://x")
     with pytest.raises(FetchError):
-        check_rd(gpd.GeoSeries([box(200_000, 650_000, 201_000, 651_000)], crs="EPSG:28992"),
-                 pd.Series(["WK000101"]), "http://x")
+        check_rd(
+            gpd.GeoSeries([box(200_000, 650_000, 201_000, 651_000)], crs="EPSG:28992"),
+            pd.Series(["WK000101"]),
+            "http://x",
+        )
 
 
 def test_levels_from_codes():
     from core.codes import AREA_CODE_RE, CODEISH_RE, GEMEENTE_CODE_RE, level_of_code, levels_of
 
     assert levels_of(["GM0479", "WK047912", "BU04791201", "NL00", "XX1", None]) == [
-        "gemeente", "wijk", "buurt", "land", None, None]
+        "gemeente",
+        "wijk",
+        "buurt",
+        "land",
+        None,
+        None,
+    ]
     assert level_of_code("WK0363MC") == "wijk"
     assert AREA_CODE_RE.match("WK0363MC") and not AREA_CODE_RE.match("NL00")
     assert GEMEENTE_CODE_RE.match("GM0479") and not GEMEENTE_CODE_RE.match("GM479")
@@ -162,7 +183,12 @@ def test_data_imports_no_indicators():
     bad = []
     for p in (REPO / "data").rglob("*.py"):
         for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             bad += [f"{p.name}: {n}" for n in names if n == "indicators" or n.startswith("indicators.")]
     assert not bad

@@ -127,8 +127,14 @@ def test_F08b_cli_down_without_cache_one_line_no_traceback(mirror, cache_dir):
     """F08b CLI with the service down and no cache: exit code != 0, one line, no traceback."""
     mirror.fault(status=503)
     env = dict(os.environ, STAPELKAART_HTTP_BUDGET="2", STAPELKAART_HTTP_RETRIES="1")
-    proc = subprocess.run([sys.executable, "-m", "data", "fetch", "--gemeente", "GM0479", "--year", "2024",
-                           "--level", "wijk"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "data", "fetch", "--gemeente", "GM0479", "--year", "2024", "--level", "wijk"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr + proc.stdout
     assert re.search(r"^fout: .+", proc.stderr, re.M)
@@ -165,7 +171,9 @@ def test_P03_more_features_than_one_page(mirror, cache_dir, monkeypatch):
     import data.pdok as pdok
     import data.pdok_fetch as pdok_fetch
 
-    source = json.loads((SHARED_DATA / "boundaries" / "amsterdam_buurten_gemeente_api_2022indeling.geojson").read_text())
+    source = json.loads(
+        (SHARED_DATA / "boundaries" / "amsterdam_buurten_gemeente_api_2022indeling.geojson").read_text()
+    )
     monkeypatch.setattr(pdok_fetch, "PAGE_LIMIT", 100)
     gdf = pdok.load_boundaries(["GM0363"], 2024, "buurt")
     assert len(gdf) == len(source["features"]) == 518 and gdf["code"].is_unique
@@ -181,9 +189,26 @@ def _big_table(tmp: Path, rows: int) -> Path:
         "id": "SYN01NED",
         "TableInfos": {"Identifier": "SYN01NED", "Title": "Synthetic paging test", "Modified": "2026-01-01T00:00:00"},
         "DataProperties": [
-            {"ID": 0, "Position": 0, "ParentID": None, "Type": "GeoDetail", "Key": "WijkenEnBuurten", "Title": "Wijken en buurten"},
-            {"ID": 1, "Position": 1, "ParentID": None, "Type": "Topic", "Key": "AantalInwoners_5", "Title": "Aantal inwoners",
-             "Datatype": "Long", "Unit": "aantal", "Decimals": 0}],
+            {
+                "ID": 0,
+                "Position": 0,
+                "ParentID": None,
+                "Type": "GeoDetail",
+                "Key": "WijkenEnBuurten",
+                "Title": "Wijken en buurten",
+            },
+            {
+                "ID": 1,
+                "Position": 1,
+                "ParentID": None,
+                "Type": "Topic",
+                "Key": "AantalInwoners_5",
+                "Title": "Aantal inwoners",
+                "Datatype": "Long",
+                "Unit": "aantal",
+                "Decimals": 0,
+            },
+        ],
         "dimensions": {"WijkenEnBuurten": [{"Key": k.ljust(10), "Title": k, "Description": None} for k in keys]},
         "TypedDataSet": [{"WijkenEnBuurten": k.ljust(10), "AantalInwoners_5": i} for i, k in enumerate(keys)],
     }
@@ -199,8 +224,9 @@ def test_P04_more_than_10000_rows_via_odatafeed(tmp_path, monkeypatch):
     try:
         monkeypatch.setenv("STAPELKAART_CBS_URL", m.url)
         rows = []
-        for page in http.iter_pages(f"{m.url}/ODataFeed/odata/SYN01NED/TypedDataSet", {"$format": "json"},
-                                    http.odata_next_link):
+        for page in http.iter_pages(
+            f"{m.url}/ODataFeed/odata/SYN01NED/TypedDataSet", {"$format": "json"}, http.odata_next_link
+        ):
             rows.extend(page["value"])
         assert len(rows) == 12345
         assert len({r["WijkenEnBuurten"] for r in rows}) == 12345
@@ -267,8 +293,10 @@ def test_D03_statistics_and_boundaries_mismatch_is_reported(mirror, cache_dir):
 
     gdf = load_boundaries(["GM0479"], 2024, "wijk")
     stats = _kwb(["GM0479"], levels=["wijk"])
-    stats = pd.concat([stats[stats["code"] != "WK047912"],
-                       stats.iloc[[0]].assign(code="WK047999", name="Niet op de kaart")], ignore_index=True)
+    stats = pd.concat(
+        [stats[stats["code"] != "WK047912"], stats.iloc[[0]].assign(code="WK047999", name="Niet op de kaart")],
+        ignore_index=True,
+    )
     result = join_scores(gdf, stats, stats_year=2024, boundary_year=2024)
     assert "WK047999" in result.report.stats_without_boundary
     assert "WK047912" in result.report.boundaries_without_stats
@@ -296,7 +324,9 @@ def test_D05_boundary_change_marks_trend_not_comparable():
     def frame(flag):
         return pd.DataFrame({"code": ["WK036399"], "indelingswijziging_gemeente_wijk_buurt": [flag]})
 
-    out = trend({2022: frame("1"), 2023: frame("3"), 2024: frame("1")}, "WK036399", {2022: 10.0, 2023: 11.0, 2024: 12.0})
+    out = trend(
+        {2022: frame("1"), 2023: frame("3"), 2024: frame("1")}, "WK036399", {2022: 10.0, 2023: 11.0, 2024: 12.0}
+    )
     assert out["comparable"].tolist() == [False, True, True]
     assert "grenzen gewijzigd" in out.loc[1, "reason"]
     out2 = trend({2023: frame("1"), 2024: frame("2")}, "WK036399", {2023: 1.0, 2024: 2.0})
@@ -341,11 +371,23 @@ def test_D08_coordinates_outside_nl_or_swapped_axes_are_refused(mirror, cache_di
     from core.errors import StapelkaartError
     from data.pdok import load_boundaries
 
-    feature = {"type": "Feature", "id": 1, "properties": {"gemeentecode": "GM0479", "wijkcode": "WK047912", "wijknaam": "Poelenburg"},
-               "geometry": {"type": "Polygon", "coordinates": [[[497000, 116000], [498000, 116000], [498000, 117000], [497000, 116000]]]}}
+    feature = {
+        "type": "Feature",
+        "id": 1,
+        "properties": {"gemeentecode": "GM0479", "wijkcode": "WK047912", "wijknaam": "Poelenburg"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[497000, 116000], [498000, 116000], [498000, 117000], [497000, 116000]]],
+        },
+    }
     page = {"type": "FeatureCollection", "features": [feature], "numberReturned": 1, "links": []}
-    mirror.fault(match=WIJK_ITEMS, status=200, body=json.dumps(page), content_type="application/geo+json",
-                 headers={"Content-Crs": "<http://www.opengis.net/def/crs/EPSG/0/28992>"})
+    mirror.fault(
+        match=WIJK_ITEMS,
+        status=200,
+        body=json.dumps(page),
+        content_type="application/geo+json",
+        headers={"Content-Crs": "<http://www.opengis.net/def/crs/EPSG/0/28992>"},
+    )
     with pytest.raises(StapelkaartError) as info:
         load_boundaries(["GM0479"], 2024, "wijk")
     assert re.search(r"assen|coördinaten|Nederland", info.value.message)
@@ -402,7 +444,7 @@ def test_I03_malformed_user_files_import_nothing(case):
         load_indicator_file(raw, filename=name)
     assert info.value.message
     named = {"wrong_encoding": ("UTF-8", "Windows-1252"), "broken_utf16": ("UTF-16",)}.get(case, ())
-    for encoding in named:            # a file in a wrong encoding is refused by the encodings it was tried as
+    for encoding in named:  # a file in a wrong encoding is refused by the encodings it was tried as
         assert encoding in info.value.message
     if named:
         assert "geen tekstbestand" not in info.value.message
@@ -451,10 +493,17 @@ def test_I03c_path_like_file_name_is_refused():
     assert load_indicator_file(b"regiocode,vsv\nWK047912,2\n", filename="vsv.csv").source == "vsv.csv"
 
 
-@pytest.mark.parametrize("params", [
-    {"year": "1900"}, {"page": "../../etc/passwd"}, {"w": "armoede=-3"}, {"gm": "GM0479' or 1 eq 1"},
-    {"area": "<script>alert(1)</script>"}, {"level": "x" * 10_000},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"year": "1900"},
+        {"page": "../../etc/passwd"},
+        {"w": "armoede=-3"},
+        {"gm": "GM0479' or 1 eq 1"},
+        {"area": "<script>alert(1)</script>"},
+        {"level": "x" * 10_000},
+    ],
+)
 def test_I04_tampered_query_params_fall_back_with_a_warning(params):
     """I04 tampered query params -> defaults, with the parameter named in ``problems`` (shown as a warning)."""
     from pages._common.state import ViewState
@@ -528,34 +577,43 @@ def test_S01_html_in_names_reaches_the_map_as_text(cache_dir):
     from components.deckmap.store import map_geometry_for
     from geo.quantize import decode
 
-    gdf = gpd.GeoDataFrame({"code": ["WK047912", "WK047911"], "name": [NASTY, "Kogerveld"]},
-                           geometry=[box(115000, 495000, 116000, 496000), box(116000, 495000, 117000, 496000)],
-                           crs="EPSG:28992")
+    gdf = gpd.GeoDataFrame(
+        {"code": ["WK047912", "WK047911"], "name": [NASTY, "Kogerveld"]},
+        geometry=[box(115000, 495000, 116000, 496000), box(116000, 495000, 117000, 496000)],
+        crs="EPSG:28992",
+    )
     stats = pd.DataFrame({"code": ["WK047911"], "name": ['<b>Kogerveld</b> & "co"']})
     header, _ = decode(map_geometry_for(gdf, stats).data)
     # exact text, not entity-encoded: textContent would show "&lt;img" literally
     assert header["names"] == [f"{NASTY} (WK047912)", '<b>Kogerveld</b> & "co" (WK047911)']
 
-    def uncommented(text: str) -> str:       # the JS without its comments (main.js says "never innerHTML" in one)
+    def uncommented(text: str) -> str:  # the JS without its comments (main.js says "never innerHTML" in one)
         return re.sub(r"/\*.*?\*/", "", re.sub(r"^\s*//.*|; *//.*", ";", text, flags=re.M), flags=re.S)
 
     sources = {f.name: uncommented(f.read_text()) for f in (REPO / "components/deckmap/frontend/src").glob("*.js")}
-    html_sinks = re.compile(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser|"
-                            r"createContextualFragment|srcdoc|\.html\(")
+    html_sinks = re.compile(
+        r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser|"
+        r"createContextualFragment|srcdoc|\.html\("
+    )
     assert {name: html_sinks.findall(code) for name, code in sources.items() if html_sinks.search(code)} == {}
     main = sources["main.js"]
-    assert "const lines = [geometry.names[a] || geometry.codes[a]];" in main   # the name is the tooltip's title
-    assert re.search(r"tipEl\.textContent = lines\.join\(", main)          # ... written as text
+    assert "const lines = [geometry.names[a] || geometry.codes[a]];" in main  # the name is the tooltip's title
+    assert re.search(r"tipEl\.textContent = lines\.join\(", main)  # ... written as text
 
 
 def test_S02_exports_neutralise_formulas_and_keep_numbers(tmp_path):
     """S02 CSV/XLSX: text cells and headers starting with = + - @ are neutralised; numbers stay numeric."""
     from render.export import ExportHeader, table_to_csv, table_to_xlsx
 
-    df = pd.DataFrame({"=naam": ["=HYPERLINK(\"http://x\")", "+31", "@SUM(A1)", "-1+1", "Poelenburg"],
-                       "waarde": [1.5, -2.0, 3.0, np.nan, 0.0]})
-    header = ExportHeader(title="Test", year=2024, reference="wijken van Nederland", weights={"armoede": 1.0},
-                          sources=["CBS 85984NED"])
+    df = pd.DataFrame(
+        {
+            "=naam": ['=HYPERLINK("http://x")', "+31", "@SUM(A1)", "-1+1", "Poelenburg"],
+            "waarde": [1.5, -2.0, 3.0, np.nan, 0.0],
+        }
+    )
+    header = ExportHeader(
+        title="Test", year=2024, reference="wijken van Nederland", weights={"armoede": 1.0}, sources=["CBS 85984NED"]
+    )
     wb = openpyxl.load_workbook(io.BytesIO(table_to_xlsx(df, header)))
     cells = [c for row in wb.active.iter_rows() for c in row if c.value is not None]
     assert not any(c.data_type == "f" for c in cells)
@@ -563,7 +621,7 @@ def test_S02_exports_neutralise_formulas_and_keep_numbers(tmp_path):
     assert not any(re.match(r"\s*[=+\-@]", t) for t in texts)
     numbers = [c.value for c in cells if isinstance(c.value, (int, float))]
     assert -2.0 in numbers and 1.5 in numbers
-    csv = table_to_csv(df).decode("utf-8-sig")   # the table alone; the header block is the XLSX's 2nd sheet
+    csv = table_to_csv(df).decode("utf-8-sig")  # the table alone; the header block is the XLSX's 2nd sheet
     assert "'=HYPERLINK" in csv and "'@SUM" in csv and "-2.0" in csv
     assert not re.search(r"(^|[,;])[=+@]", csv, re.M)
 
@@ -572,7 +630,9 @@ def test_S03_make_run_binds_to_localhost_unless_configured():
     """S03 `make run` serves on 127.0.0.1 by default; HOST=0.0.0.0 is an explicit choice."""
     out = subprocess.run(["make", "-n", "run"], cwd=REPO, capture_output=True, text=True, timeout=60).stdout
     assert "--server.address 127.0.0.1" in out
-    out = subprocess.run(["make", "-n", "run", "HOST=0.0.0.0"], cwd=REPO, capture_output=True, text=True, timeout=60).stdout
+    out = subprocess.run(
+        ["make", "-n", "run", "HOST=0.0.0.0"], cwd=REPO, capture_output=True, text=True, timeout=60
+    ).stdout
     assert "--server.address 0.0.0.0" in out
 
 
@@ -587,8 +647,7 @@ STREAMLIT_ADVISORIES = {
 
 def test_S04_streamlit_is_pinned_past_known_advisories():
     """S04 requirements.txt pins Streamlit exactly, at a release past every listed advisory."""
-    pins = dict(line.split("==", 1) for line in (REPO / "requirements.txt").read_text().split()
-                if "==" in line)
+    pins = dict(line.split("==", 1) for line in (REPO / "requirements.txt").read_text().split() if "==" in line)
     version = tuple(int(p) for p in re.findall(r"\d+", pins["streamlit"])[:3])
     for advisory, fixed in STREAMLIT_ADVISORIES.items():
         assert version >= fixed, advisory

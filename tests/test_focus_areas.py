@@ -35,7 +35,7 @@ def test_url_param_round_trips_any_name_through_a_real_query_string():
     assert [a.name for a in back] == [F.clean_name(n) for n in TRICKY]
     assert [a.codes for a in back] == [a.codes for a in areas]
     assert F.format_focus_param(back) == value
-    assert len({a.id for a in back}) == len(back)          # ids unique
+    assert len({a.id for a in back}) == len(back)  # ids unique
 
 
 def test_compact_form_typed_by_hand():
@@ -63,9 +63,11 @@ def test_param_bounds_and_syntax_errors_name_the_problem():
 
 def test_validate_names_every_bad_member_and_drops_nothing():
     known = {"wijk": {"WK047911", "WK047912"}, "buurt": {"BU04790101"}}
-    areas = [F.FocusArea.make("Goed", ["WK047911", "WK047912"]), F.FocusArea.make("Fout", ["WK047911", "WK047999",
-                                                                                         "WK047998"]),
-             F.FocusArea.make("Buurt", ["BU04790101"])]
+    areas = [
+        F.FocusArea.make("Goed", ["WK047911", "WK047912"]),
+        F.FocusArea.make("Fout", ["WK047911", "WK047999", "WK047998"]),
+        F.FocusArea.make("Buurt", ["BU04790101"]),
+    ]
     with pytest.raises(UserInputError) as exc:
         F.validate(areas, known, level="wijk")
     msg = exc.value.message
@@ -78,8 +80,11 @@ def test_json_export_import_round_trip_and_rejects_other_files():
     areas = [F.FocusArea.make(n, ["WK047911"], source="test") for n in TRICKY[:3]]
     back = F.focus_from_json(F.focus_to_json(areas))
     assert [(a.id, a.name, a.codes, a.source) for a in back] == [(a.id, a.name, a.codes, a.source) for a in areas]
-    for bad in ("{", json.dumps({"format": "iets"}), json.dumps({"format": F.JSON_FORMAT, "version": 1,
-                                                                  "focus_areas": [{"name": "X", "codes": "WK047911"}]})):
+    for bad in (
+        "{",
+        json.dumps({"format": "iets"}),
+        json.dumps({"format": F.JSON_FORMAT, "version": 1, "focus_areas": [{"name": "X", "codes": "WK047911"}]}),
+    ):
         with pytest.raises(UserInputError):
             F.focus_from_json(bad)
 
@@ -92,8 +97,13 @@ def test_preset_codes_carry_the_names_cbs_gives_them():
     dim = {r["Key"].strip(): r["Title"] for r in json.loads(DIMENSION.read_text())}
     zaan = F.preset("Zaanstad – Kansengelijkheid")
     assert [a.codes for a in zaan.areas] == [(f"WK04791{i}",) for i in range(1, 6)]
-    assert [dim[a.codes[0]] for a in zaan.areas] == ["Zaandam Zuid", "Poelenburg", "Pelders- en Hoornseveld",
-                                                     "Rosmolenwijk", "Kogerveldwijk"]
+    assert [dim[a.codes[0]] for a in zaan.areas] == [
+        "Zaandam Zuid",
+        "Poelenburg",
+        "Pelders- en Hoornseveld",
+        "Rosmolenwijk",
+        "Kogerveldwijk",
+    ]
     for p in (F.PRESETS["eindhoven-tongelre-gestel"], F.PRESETS["amsterdam-de-aker"]):
         for code, name in p.codes_found.items():
             assert income[code] == name and dim[code] == name
@@ -115,9 +125,17 @@ def test_praktijkgebieden_holds_every_seed_area_with_its_gemeente():
 
     p = F.preset("praktijkgebieden")
     assert [a.name for a in p.areas] == [
-        "Zaandam-Zuid", "Poelenburg (Zaanstad)", "Pelders- en Hoornseveld", "Rosmolenwijk", "Kogerveldwijk",
-        "Oud-Oost (Amsterdam)", "Zuidoost (Amsterdam)", "De Aker (Amsterdam)", "Tongelre (Eindhoven)",
-        "Gestel (Eindhoven)"]
+        "Zaandam-Zuid",
+        "Poelenburg (Zaanstad)",
+        "Pelders- en Hoornseveld",
+        "Rosmolenwijk",
+        "Kogerveldwijk",
+        "Oud-Oost (Amsterdam)",
+        "Zuidoost (Amsterdam)",
+        "De Aker (Amsterdam)",
+        "Tongelre (Eindhoven)",
+        "Gestel (Eindhoven)",
+    ]
     assert len({a.id for a in p.areas}) == len(p.areas) <= F.MAX_FOCUS_AREAS
     others = {a.id: a.codes for q in F.PRESETS.values() if q.id != p.id for a in q.areas}
     assert {a.id: a.codes for a in p.areas} == {k: v for k, v in others.items() if k in {a.id for a in p.areas}}
@@ -136,7 +154,7 @@ def test_praktijkgebieden_holds_every_seed_area_with_its_gemeente():
             served[props["wijkcode"]] = (props["wijknaam"], props["gemeentecode"])
     for code, name in p.codes_found.items():
         assert dim[code] == name and served[code] == (name, "GM" + code[2:6])
-    assert all(c in served for a in p.areas for c in a.codes)       # every member has national boundaries
+    assert all(c in served for a in p.areas for c in a.codes)  # every member has national boundaries
     assert "zonder kaart" in p.note and "Eindhoven" not in p.note  # no claim about one data source's gaps
 
 
@@ -154,11 +172,11 @@ def scored(mirror_server, tmp_path_factory):
     try:
         gm = ["GM0363", "GM0479"]
         frame = load_kwb(gm, 2024, levels=("gemeente", "wijk"))
-        attrs = pd.concat([pd.DataFrame(load_boundaries(gm, 2024, lv).drop(columns="geometry"))
-                           for lv in ("gemeente", "wijk")])
+        attrs = pd.concat(
+            [pd.DataFrame(load_boundaries(gm, 2024, lv).drop(columns="geometry")) for lv in ("gemeente", "wijk")]
+        )
         ref = make_reference(frame, "selection", "wijk", 2024, gm)
-        result = score_areas({2024: frame}, 2024, level="wijk", reference=ref, gemeenten=gm,
-                             attributes={2024: attrs})
+        result = score_areas({2024: frame}, 2024, level="wijk", reference=ref, gemeenten=gm, attributes={2024: attrs})
         national = load_kwb_national(2024, "gemeente")
     finally:
         if old is None:
@@ -177,16 +195,29 @@ def test_aggregate_of_two_wijken_in_two_gemeenten_is_sum_over_sum(scored):
     table = F.score_focus(result, [area])
     row = table.loc[area.id]
     inw, won = s["aantal_inwoners"], s["woningvoorraad"]
-    work = inw * (s["percentage_personen_15_tot_25_jaar"] + s["percentage_personen_25_tot_45_jaar"]
-                  + s["percentage_personen_45_tot_65_jaar"]) / 100
-    assert row["bijstand_per_1000"] == pytest.approx(1000 * s["aantal_personen_met_een_alg_bijstandsuitkering_tot"].sum()
-                                                     / inw.sum())
-    assert row["ww_werkleeftijd"] == pytest.approx(100 * s["aantal_personen_met_een_ww_uitkering_totaal"].sum() / work.sum())
+    work = (
+        inw
+        * (
+            s["percentage_personen_15_tot_25_jaar"]
+            + s["percentage_personen_25_tot_45_jaar"]
+            + s["percentage_personen_45_tot_65_jaar"]
+        )
+        / 100
+    )
+    assert row["bijstand_per_1000"] == pytest.approx(
+        1000 * s["aantal_personen_met_een_alg_bijstandsuitkering_tot"].sum() / inw.sum()
+    )
+    assert row["ww_werkleeftijd"] == pytest.approx(
+        100 * s["aantal_personen_met_een_ww_uitkering_totaal"].sum() / work.sum()
+    )
     assert row["woz_waarde"] == pytest.approx((s["gemiddelde_woningwaarde"] * won).sum() / won.sum())
-    assert row["sociale_huur"] == pytest.approx((s["perc_huurwoningen_in_bezit_woningcorporaties"] * won).sum() / won.sum())
+    assert row["sociale_huur"] == pytest.approx(
+        (s["perc_huurwoningen_in_bezit_woningcorporaties"] * won).sum() / won.sum()
+    )
     # not the mean of the two rates
     assert row["bijstand_per_1000"] != pytest.approx(
-        (1000 * s["aantal_personen_met_een_alg_bijstandsuitkering_tot"] / inw).mean())
+        (1000 * s["aantal_personen_met_een_alg_bijstandsuitkering_tot"] / inw).mean()
+    )
     assert set(table.loc[table["kind"] == "gemeente", "id"]) == {"GM0479", "GM0363"}
     assert row["gemeenten"] == "GM0479;GM0363" and row["members"] == "WK047911;WK0363FG"
 
@@ -203,38 +234,67 @@ def test_nederland_row_of_werk_is_the_sum_over_all_gemeenten(scored):
     result, national = scored
     g = pd.read_csv(GEMEENTE_STATS)
     g = g[g["water"] == "NEE"].replace(-99997, np.nan)
-    work = g["aantal_inwoners"] * (g["percentage_personen_15_tot_25_jaar"] + g["percentage_personen_25_tot_45_jaar"]
-                                   + g["percentage_personen_45_tot_65_jaar"]) / 100
-    expected = {"ww_werkleeftijd": "aantal_personen_met_een_ww_uitkering_totaal",
-                "ao_werkleeftijd": "aantal_personen_met_een_ao_uitkering_totaal",
-                "bijstand_werkleeftijd": "aantal_personen_met_een_alg_bijstandsuitkering_tot"}
+    work = (
+        g["aantal_inwoners"]
+        * (
+            g["percentage_personen_15_tot_25_jaar"]
+            + g["percentage_personen_25_tot_45_jaar"]
+            + g["percentage_personen_45_tot_65_jaar"]
+        )
+        / 100
+    )
+    expected = {
+        "ww_werkleeftijd": "aantal_personen_met_een_ww_uitkering_totaal",
+        "ao_werkleeftijd": "aantal_personen_met_een_ao_uitkering_totaal",
+        "bijstand_werkleeftijd": "aantal_personen_met_een_alg_bijstandsuitkering_tot",
+    }
     attrs = g.rename(columns={"gemeentecode": "code"})
     table = F.score_focus(result, [F.FOCUS_AREAS["poelenburg"]], national=national, national_attributes=attrs)
     nl = table.loc["NL00"]
     for ind, col in expected.items():
         assert nl[ind] == pytest.approx(100 * g[col].sum() / work.sum())
-    assert (round(nl["ww_werkleeftijd"], 3), round(nl["ao_werkleeftijd"], 3),
-            round(nl["bijstand_werkleeftijd"], 3)) == (1.372, 6.798, 3.511)
+    assert (
+        round(nl["ww_werkleeftijd"], 3),
+        round(nl["ao_werkleeftijd"], 3),
+        round(nl["bijstand_werkleeftijd"], 3),
+    ) == (1.372, 6.798, 3.511)
     without = F.score_focus(result, [F.FOCUS_AREAS["poelenburg"]], national=national).loc["NL00"]
     assert np.isnan(without["ww_werkleeftijd"]) and "niet beschikbaar" in without["ww_werkleeftijd__source"]
 
 
 # ------------------------------------------------------------------------------------------- CLI
 def _cli(*args, env):
-    return subprocess.run([sys.executable, "-m", "indicators", "focus", "--year", "2024", "--history", "0", *args],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "indicators", "focus", "--year", "2024", "--history", "0", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
 def cli_env(mirror, cache_dir):
-    return {**os.environ, "STAPELKAART_CBS_URL": mirror.url, "STAPELKAART_PDOK_URL": mirror.url,
-            "STAPELKAART_CACHE_DIR": str(cache_dir)}
+    return {
+        **os.environ,
+        "STAPELKAART_CBS_URL": mirror.url,
+        "STAPELKAART_PDOK_URL": mirror.url,
+        "STAPELKAART_CACHE_DIR": str(cache_dir),
+    }
 
 
 @needs_shared
 def test_cli_defines_focus_areas_and_names_bad_members(cli_env):
-    out = _cli("--define", "Zaandam-Zuid=WK047911,WK047912", "--define", "Oud-Oost=WK0363MB+WK0363MC",
-               "--format", "json", env=cli_env)
+    out = _cli(
+        "--define",
+        "Zaandam-Zuid=WK047911,WK047912",
+        "--define",
+        "Oud-Oost=WK0363MB+WK0363MC",
+        "--format",
+        "json",
+        env=cli_env,
+    )
     assert out.returncode == 0, out.stderr
     rows = {r["id"]: r for r in json.loads(out.stdout)}
     assert rows["zaandam-zuid"]["members"] == "WK047911;WK047912" and rows["oud-oost"]["kind"] == "focus"
@@ -250,8 +310,7 @@ def test_cli_defines_focus_areas_and_names_bad_members(cli_env):
 @needs_shared
 def test_cli_preset_without_boundaries_still_compares(cli_env):
     """Eindhoven has no boundaries in the mirror: the comparison runs and says so on stderr."""
-    out = _cli("--preset", "eindhoven-tongelre-gestel", "--income-file", str(INCOME), "--format", "json",
-               env=cli_env)
+    out = _cli("--preset", "eindhoven-tongelre-gestel", "--income-file", str(INCOME), "--format", "json", env=cli_env)
     assert out.returncode == 0, out.stderr
     rows = {r["id"]: r for r in json.loads(out.stdout)}
     assert "geen PDOK-grenzen" in out.stderr and "GM0772" in out.stderr

@@ -22,11 +22,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]
-ZAANSTAD_PLUS = ("Zaandam-Zuid:WK047911;Poelenburg:WK047912;Pelders- en Hoornseveld:WK047913;"
-                 "Rosmolenwijk:WK047914;Kogerveldwijk:WK047915;Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME;"
-                 "Zuidoost:" + "+".join(f"WK0363T{c}" for c in "ABCDEFGHJKLM"))
-NAMES = ["Zaandam-Zuid", "Poelenburg", "Pelders- en Hoornseveld", "Rosmolenwijk", "Kogerveldwijk", "Oud-Oost",
-         "Zuidoost"]
+ZAANSTAD_PLUS = (
+    "Zaandam-Zuid:WK047911;Poelenburg:WK047912;Pelders- en Hoornseveld:WK047913;"
+    "Rosmolenwijk:WK047914;Kogerveldwijk:WK047915;Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME;"
+    "Zuidoost:" + "+".join(f"WK0363T{c}" for c in "ABCDEFGHJKLM")
+)
+NAMES = [
+    "Zaandam-Zuid",
+    "Poelenburg",
+    "Pelders- en Hoornseveld",
+    "Rosmolenwijk",
+    "Kogerveldwijk",
+    "Oud-Oost",
+    "Zuidoost",
+]
 
 if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
     pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
@@ -35,6 +44,7 @@ if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -56,19 +66,24 @@ def _wait(page, text: str | None = None):
 
 
 def _headings(page) -> list[str]:
-    return [h.strip() for h in page.locator('h3').all_inner_texts()]
+    return [h.strip() for h in page.locator("h3").all_inner_texts()]
 
 
 def test_url_focus_areas_reproduce_in_a_fresh_browser_and_fit_1280(browser, tmp_path):
     mirror = start_mirror(tmp_path)
-    env = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
-               STAPELKAART_CACHE_DIR=str(tmp_path / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    env = dict(
+        os.environ,
+        STAPELKAART_CBS_URL=mirror.url,
+        STAPELKAART_PDOK_URL=mirror.url,
+        STAPELKAART_CACHE_DIR=str(tmp_path / "cache"),
+        STAPELKAART_HTTP_BACKOFF="0.05",
+    )
     proc, url = _serve(env)
     try:
         link = f"{url}/vergelijken?fa={quote(ZAANSTAD_PLUS, safe=':;+')}"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         seen = []
-        for _ in range(2):                    # two fresh contexts: nothing but the link carries the areas
+        for _ in range(2):  # two fresh contexts: nothing but the link carries the areas
             ctx = browser.new_context(viewport={"width": 1280, "height": 800})
             page = ctx.new_page()
             page.goto(link)
@@ -84,7 +99,7 @@ def test_url_focus_areas_reproduce_in_a_fresh_browser_and_fit_1280(browser, tmp_
             seen.append(heads[:7])
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "vergelijken_zaanstad_preset_1280x800.png"))
-            page.set_viewport_size({"width": 1280, "height": 3200})     # the whole page, still 1280 px wide
+            page.set_viewport_size({"width": 1280, "height": 3200})  # the whole page, still 1280 px wide
             time.sleep(2.0)
             page.screenshot(path=str(ARTIFACTS / "vergelijken_zaanstad_preset.png"))
             ctx.close()
@@ -111,14 +126,21 @@ def test_what_changed_screenshot(browser, tmp_path, monkeypatch):
         monkeypatch.setenv("STAPELKAART_CBS_URL", m.url)
         monkeypatch.setenv("STAPELKAART_PDOK_URL", m.url)
         load_kwb(V.GM, 2024, levels=("gemeente", "wijk", "buurt"), refresh=n == 2)
-    env = dict(os.environ, STAPELKAART_CBS_URL=mirrors[-1].url, STAPELKAART_PDOK_URL=mirrors[-1].url,
-               STAPELKAART_CACHE_DIR=str(cache), STAPELKAART_HTTP_BACKOFF="0.05")
+    env = dict(
+        os.environ,
+        STAPELKAART_CBS_URL=mirrors[-1].url,
+        STAPELKAART_PDOK_URL=mirrors[-1].url,
+        STAPELKAART_CACHE_DIR=str(cache),
+        STAPELKAART_HTTP_BACKOFF="0.05",
+    )
     proc, url = _serve(env)
     try:
         ctx = browser.new_context(viewport={"width": 1280, "height": 800})
         page = ctx.new_page()
-        page.goto(f"{url}/buurtprofiel?fa=Zaandam-Zuid%20en%20De%20Aker:WK047911+WK0363FG&fopen=zaandam-zuid-en-de-aker"
-                  "&ref=gemeente")
+        page.goto(
+            f"{url}/buurtprofiel?fa=Zaandam-Zuid%20en%20De%20Aker:WK047911+WK0363FG&fopen=zaandam-zuid-en-de-aker"
+            "&ref=gemeente"
+        )
         _wait(page, "Wat is er veranderd")
         page.set_viewport_size({"width": 1280, "height": 1200})
         page.get_by_text("cijfers gewijzigd, nieuw of verdwenen").first.scroll_into_view_if_needed()
@@ -144,8 +166,13 @@ def test_what_changed_between_two_years_screenshot(browser, tmp_path):
     run = tmp_path / "m"
     run.mkdir()
     mirror = start_mirror(run, "--tables", str(Y.write_2023(tmp_path / "tables")))
-    env = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
-               STAPELKAART_CACHE_DIR=str(tmp_path / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    env = dict(
+        os.environ,
+        STAPELKAART_CBS_URL=mirror.url,
+        STAPELKAART_PDOK_URL=mirror.url,
+        STAPELKAART_CACHE_DIR=str(tmp_path / "cache"),
+        STAPELKAART_HTTP_BACKOFF="0.05",
+    )
     proc, url = _serve(env)
     try:
         ctx = browser.new_context(viewport={"width": 1280, "height": 1000})

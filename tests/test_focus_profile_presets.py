@@ -15,6 +15,7 @@ pytestmark = needs_shared
 
 def _presets():
     from indicators.focus import PRESETS
+
     return list(PRESETS)
 
 
@@ -23,10 +24,11 @@ def test_focus_profile_of_every_preset_area_opens(preset_id, mirror, cache_dir):
     import streamlit as st
 
     from indicators.focus import PRESETS, format_focus_param, parse_focus_param
+
     st.cache_data.clear()
     st.cache_resource.clear()
     fa = format_focus_param(PRESETS[preset_id].areas)
-    areas = parse_focus_param(fa)                     # the ids the page gives them (slugs of the names)
+    areas = parse_focus_param(fa)  # the ids the page gives them (slugs of the names)
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=240)
     at.query_params.update({"fa": fa, "fopen": areas[0].id, "page": "buurtprofiel"})
     at.run()
@@ -35,12 +37,12 @@ def test_focus_profile_of_every_preset_area_opens(preset_id, mirror, cache_dir):
         if i:
             at.selectbox(key="w_profile_area").select(f"fa:{area.id}").run()
         assert not at.exception, (area.id, [e.value for e in at.exception])
-        assert not at.error, (area.id, [e.value for e in at.error])        # the app's "foutcode …" box
+        assert not at.error, (area.id, [e.value for e in at.error])  # the app's "foutcode …" box
         assert any(area.name in h.value.replace("\\", "") for h in at.header), area.id
         lines = [m.value for m in at.markdown if "domeinrang" in m.value]
         stacked = next(m.value for m in at.metric if m.label == "Aantal gestapelde domeinen")
         assert len(lines) == (int(stacked) if stacked.isdigit() else 0), (area.id, stacked, lines)
-        for line in lines:      # "**Werk** (domeinrang 93, t.o.v. …) door: …": a rank in the worst band
+        for line in lines:  # "**Werk** (domeinrang 93, t.o.v. …) door: …": a rank in the worst band
             rank = float(re.search(r"domeinrang (\d+)", line).group(1))
             assert rank >= 80 - 0.5, line
-            assert re.search(r"t\\?\.o\\?\.v\\?\. \d+ ", line), line      # the base and its size are named
+            assert re.search(r"t\\?\.o\\?\.v\\?\. \d+ ", line), line  # the base and its size are named

@@ -86,8 +86,14 @@ def test_colours_are_a_vectorised_lookup_with_grey_nodata():
 
 
 def test_text_colour_meets_wcag_aa_on_every_fill():
-    fills = np.vstack([sequential_palette(9), sequential_palette(7, "viridis"),
-                       np.array(list(LISA_COLORS.values())), NODATA_RGBA[None, :]])
+    fills = np.vstack(
+        [
+            sequential_palette(9),
+            sequential_palette(7, "viridis"),
+            np.array(list(LISA_COLORS.values())),
+            NODATA_RGBA[None, :],
+        ]
+    )
     text = text_colors(fills)
     assert (contrast_ratio(fills, text) >= 4.5).all()
     assert tuple(text_colors(np.array([[128, 0, 38, 255]]))[0]) == (255, 255, 255, 255)

@@ -47,8 +47,9 @@ def test_missing_crs_is_refused():
 
 def _boundaries(codes, year=2024):
     geoms = [box(121_000 + 100 * i, 487_000, 121_100 + 100 * i, 487_100) for i in range(len(codes))]
-    return gpd.GeoDataFrame({"code": codes, "name": [f"wijk {c}" for c in codes], "year": year},
-                            geometry=geoms, crs=RD_NEW)
+    return gpd.GeoDataFrame(
+        {"code": codes, "name": [f"wijk {c}" for c in codes], "year": year}, geometry=geoms, crs=RD_NEW
+    )
 
 
 def test_join_refuses_statistics_of_another_year():
@@ -66,8 +67,13 @@ def test_join_refuses_a_frame_that_contradicts_its_stated_year():
 
 def test_unmatched_regions_are_reported_not_dropped():
     bounds = _boundaries(["WK036301", "WK036302", "WK036303"])
-    table = pd.DataFrame({"code": ["WK036301 ", "WK036302", "WK036399"], "composite": [10.0, 20.0, 30.0],
-                          "name": ["Een", "Twee", "Negen"]})
+    table = pd.DataFrame(
+        {
+            "code": ["WK036301 ", "WK036302", "WK036399"],
+            "composite": [10.0, 20.0, 30.0],
+            "name": ["Een", "Twee", "Negen"],
+        }
+    )
     result = join_scores(bounds, table, stats_year=2024, boundary_year=2024)
     frame, report = result.frame, result.report
     assert len(frame) == 3 and frame.crs == RD_NEW

@@ -49,15 +49,17 @@ def test_encode_roundtrip_is_exact_on_the_grid(boundaries):
     orig = np.asarray(gdf.geometry.values)
     back = np.asarray(shapes.values)
     assert (shapely.get_num_geometries(orig) == shapely.get_num_geometries(back)).all()
-    assert shapely.get_num_interior_rings(shapely.get_parts(orig)).sum() == \
-        shapely.get_num_interior_rings(shapely.get_parts(back)).sum()
+    assert (
+        shapely.get_num_interior_rings(shapely.get_parts(orig)).sum()
+        == shapely.get_num_interior_rings(shapely.get_parts(back)).sum()
+    )
 
 
 def test_names_are_kept_verbatim(boundaries):
     gdf = boundaries["wijk"].copy()
-    gdf.loc[gdf.index[0], "name"] = "<img src=x onerror=alert(1)> & \"x\""
+    gdf.loc[gdf.index[0], "name"] = '<img src=x onerror=alert(1)> & "x"'
     header, _ = decode(encode(gdf.geometry, gdf["code"], gdf["name"]).data)
-    assert header["names"][0] == "<img src=x onerror=alert(1)> & \"x\""  # the component renders it as text
+    assert header["names"][0] == '<img src=x onerror=alert(1)> & "x"'  # the component renders it as text
 
 
 def test_layercache_reuses_the_prepared_file(boundaries, cache_dir):

@@ -19,10 +19,13 @@ def _msg(**kw) -> bytes:
 
 
 def test_the_clear_cache_back_message_never_reaches_streamlit():
-    events = [{"type": "websocket.connect"}, {"type": "websocket.receive", "bytes": _msg(clear_cache=True)},
-              {"type": "websocket.receive", "bytes": _msg(app_heartbeat=True)},
-              {"type": "websocket.receive", "bytes": b"\xff\xff not a protobuf"},
-              {"type": "websocket.disconnect"}]
+    events = [
+        {"type": "websocket.connect"},
+        {"type": "websocket.receive", "bytes": _msg(clear_cache=True)},
+        {"type": "websocket.receive", "bytes": _msg(app_heartbeat=True)},
+        {"type": "websocket.receive", "bytes": b"\xff\xff not a protobuf"},
+        {"type": "websocket.disconnect"},
+    ]
     seen = []
 
     async def app(scope, receive, send):
@@ -36,9 +39,12 @@ def test_the_clear_cache_back_message_never_reaches_streamlit():
         return events.pop(0)
 
     asyncio.run(serve.NoClearCache(app)({"type": "websocket"}, receive, None))
-    kinds = [BackMsg.FromString(e["bytes"]).WhichOneof("type") if e.get("bytes", b"")[:1] != b"\xff" else "junk"
-             for e in seen if e["type"] == "websocket.receive"]
-    assert kinds == ["app_heartbeat", "junk"]                 # clear_cache dropped; the rest passes unchanged
+    kinds = [
+        BackMsg.FromString(e["bytes"]).WhichOneof("type") if e.get("bytes", b"")[:1] != b"\xff" else "junk"
+        for e in seen
+        if e["type"] == "websocket.receive"
+    ]
+    assert kinds == ["app_heartbeat", "junk"]  # clear_cache dropped; the rest passes unchanged
     assert seen[0]["type"] == "websocket.connect" and seen[-1]["type"] == "websocket.disconnect"
 
 
@@ -64,5 +70,5 @@ def test_a_live_server_drops_clear_cache_from_a_websocket_client(tmp_path):
         with ws.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"]) as conn:
             conn.send(_msg(clear_cache=True))
             conn.send(_msg(app_heartbeat=True))
-            conn.recv(timeout=10)                                # the heartbeat's ack: the socket is served
+            conn.recv(timeout=10)  # the heartbeat's ack: the socket is served
     assert "clear_cache van een browser genegeerd" in log.read_text()

@@ -33,7 +33,8 @@ def raw():
     for path in sorted(RAW.glob("GM*.json")):
         gm = pd.read_json(path, typ="series")
         for code, level, gz in [(gm["code"], "gemeente", gm["gezondheid"])] + [
-                (b["code"], "buurt", b.get("gezondheid")) for b in gm["buurten"]]:
+            (b["code"], "buurt", b.get("gezondheid")) for b in gm["buurten"]
+        ]:
             for year, value in ((gz or {}).get("trend") or {}).items():
                 if value is not None:
                     rows.append((code, level, int(year), float(value)))
@@ -47,9 +48,13 @@ def raw():
 @pytest.fixture(scope="module")
 def national(tmp_path_factory):
     m = start_mirror(tmp_path_factory.mktemp("mirror"), "--national")
-    env = {"STAPELKAART_DATADERDEN_URL": m.url, "STAPELKAART_CBS_URL": m.url,
-           "STAPELKAART_CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
-           "STAPELKAART_HTTP_BACKOFF": "0.05", "STAPELKAART_HTTP_RETRIES": "1"}
+    env = {
+        "STAPELKAART_DATADERDEN_URL": m.url,
+        "STAPELKAART_CBS_URL": m.url,
+        "STAPELKAART_CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
+        "STAPELKAART_HTTP_BACKOFF": "0.05",
+        "STAPELKAART_HTTP_RETRIES": "1",
+    }
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     t0 = time.perf_counter()
@@ -75,7 +80,7 @@ def test_every_value_equals_the_raw_file(national, raw):
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
     assert np.allclose(merged["goed"], merged["goed_ervaren_gezondheid"], rtol=0, atol=1e-9)
     sample = frame.set_index(["code", "year"])["goed_ervaren_gezondheid"]
-    assert sample[("BU07723350", 2020)] == 72.7 and sample[("BU07723350", 2022)] == 61.8   # 't Hofke, Eindhoven
+    assert sample[("BU07723350", 2020)] == 72.7 and sample[("BU07723350", 2022)] == 61.8  # 't Hofke, Eindhoven
     assert sample[("GM0772", 2024)] == 71.9
 
 
@@ -83,7 +88,7 @@ def test_every_region_and_year_is_there_and_missing_values_are_nan(national, raw
     """All 10 000-row pages followed: 342 gemeenten + 14 574 buurten x 5 survey years, no wijk rows."""
     mirror, frame = national
     assert len(frame) == (342 + 14574) * 5 == 74580
-    assert len(mirror.first_pages) == 8 and "skip=70000" in mirror.first_pages[-1]    # ceil(74 580 / 10 000)
+    assert len(mirror.first_pages) == 8 and "skip=70000" in mirror.first_pages[-1]  # ceil(74 580 / 10 000)
     assert frame.groupby("level")["code"].nunique().to_dict() == {"buurt": 14574, "gemeente": 342}
     assert sorted(frame["year"].unique()) == list(YEARS)
     expected, _ = raw
@@ -92,8 +97,8 @@ def test_every_region_and_year_is_there_and_missing_values_are_nan(national, raw
     assert per_year[("gemeente", 2024)] == 342 and per_year[("buurt", 2024)] == 11734
     buurt = frame[frame["level"] == "buurt"]
     with_any = buurt.groupby("code")["goed_ervaren_gezondheid"].count()
-    assert (with_any > 0).sum() == 11750 and (with_any == 0).sum() == 2824      # PROVENANCE.md figures
-    assert not (frame["goed_ervaren_gezondheid"] == 0).any()                    # missing is NaN, never 0
+    assert (with_any > 0).sum() == 11750 and (with_any == 0).sum() == 2824  # PROVENANCE.md figures
+    assert not (frame["goed_ervaren_gezondheid"] == 0).any()  # missing is NaN, never 0
 
 
 def test_no_wijk_values_where_the_table_has_none(national):
@@ -106,12 +111,16 @@ def test_no_wijk_values_where_the_table_has_none(national):
 
 def test_declared_monitor_measures_the_copy_lacks_are_reported_not_in_this_data(national):
     _, frame = national
-    assert frame.attrs["measure_keys"] == {"goed_ervaren_gezondheid": "GoedErvarenGezondheid_4",
-                                           "langdurige_aandoeningen": "EenOfMeerLangdurigeAandoeningen_5"}
+    assert frame.attrs["measure_keys"] == {
+        "goed_ervaren_gezondheid": "GoedErvarenGezondheid_4",
+        "langdurige_aandoeningen": "EenOfMeerLangdurigeAandoeningen_5",
+    }
     assert {"eenzaamheid", "ernstig_eenzaam", "moeite_met_rondkomen"} <= set(frame.attrs["absent_measures"])
     assert frame["eenzaamheid"].isna().all()
-    assert health.measure_status(frame, "eenzaamheid", "buurt")["text"] == {"nl": "niet in deze gegevens",
-                                                                            "en": "not in this data"}
+    assert health.measure_status(frame, "eenzaamheid", "buurt")["text"] == {
+        "nl": "niet in deze gegevens",
+        "en": "not in this data",
+    }
     # declared and in the table, but the copy has values only for NL01 (not loaded): empty at buurt level
     assert health.measure_status(frame, "langdurige_aandoeningen", "buurt")["status"] == "empty"
     assert frame.attrs["source"]["service"] == "dataderden" and "50150NED" in frame.attrs["source"]["citation"]
@@ -145,8 +154,12 @@ def test_a_feed_that_stops_before_odata_count_is_refused_and_nothing_is_cached(n
     """The third page answers an empty last page: 20 000 of 74 580 rows is not the table."""
     mirror, _ = national
     monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(tmp_path / "c"))
-    mirror.fault(match=r"50150NED/TypedDataSet.*skip=20000", status=200, content_type="application/json",
-                 body='{"odata.count": "74580", "value": []}')
+    mirror.fault(
+        match=r"50150NED/TypedDataSet.*skip=20000",
+        status=200,
+        content_type="application/json",
+        body='{"odata.count": "74580", "value": []}',
+    )
     try:
         with pytest.raises(FetchError) as err:
             health.load_health()
@@ -212,7 +225,7 @@ def test_focus_area_is_weighted_by_adults_never_an_unweighted_average(national, 
     for y in (2020, 2024):
         weighted = float((w * used[y]).sum() / w.sum())
         assert row[f"value_{y}"] == pytest.approx(weighted, abs=1e-9)
-        assert abs(weighted - used[y].mean()) > 0.05          # the weighting matters for this area
+        assert abs(weighted - used[y].mean()) > 0.05  # the weighting matters for this area
     assert row["change"] == pytest.approx(row["value_2024"] - row["value_2020"])
     both = exp[[2020, 2024]].dropna()
     assert row["rank_2024"] == pytest.approx(_pct_rank(row["value_2024"], both[2024].to_numpy()))

@@ -197,8 +197,11 @@ def test_iter_pages_follows_next_links_and_guards_loops(mirror, fast):
     mirror.config(page_size=7)
     url = f"{mirror.url}/ODataFeed/odata/{TABLE}/TypedDataSet"
     params = {"$format": "json", "$select": "WijkenEnBuurten", "$filter": "startswith(WijkenEnBuurten,'WK0479')"}
-    keys = [row["WijkenEnBuurten"].strip() for page in http.iter_pages(url, params, http.odata_next_link)
-            for row in page["value"]]
+    keys = [
+        row["WijkenEnBuurten"].strip()
+        for page in http.iter_pages(url, params, http.odata_next_link)
+        for row in page["value"]
+    ]
     assert len(keys) == 19 == len(set(keys))
     assert len(mirror.requests("TypedDataSet")) == 3  # 7 + 7 + 5
 

@@ -15,7 +15,7 @@ from data.userfiles import load_indicator_file
 from indicators.bounds import value_bounds
 from indicators.registry import INDICATORS
 
-BOUNDS = value_bounds()     # the page layer and the CLI pass these; data/ does not import indicators/
+BOUNDS = value_bounds()  # the page layer and the CLI pass these; data/ does not import indicators/
 
 
 def _refused(data: bytes, name: str = "t.csv", **kw) -> str:
@@ -38,18 +38,19 @@ def test_finite_numbers_still_read():
 
 @pytest.mark.parametrize("value", [b"-50", b"250", b"100.5"])
 def test_a_percentage_outside_0_to_100_is_refused(value):
-    ind = "voortijdig_schoolverlaten"                       # unit "%" in the registry
+    ind = "voortijdig_schoolverlaten"  # unit "%" in the registry
     assert INDICATORS[ind].unit["nl"].startswith("%")
     text = _refused(b"regiocode," + ind.encode() + b"\nWK047911,3\nWK047912," + value + b"\n")
-    shown = format_number(float(value), None, "nl")         # the Dutch message writes "100,5" (issue 20)
+    shown = format_number(float(value), None, "nl")  # the Dutch message writes "100,5" (issue 20)
     assert f"rij 3, kolom '{ind}': {shown} kan niet voor {ind}" in text and "tussen 0 en 100" in text
 
 
 def test_a_share_column_outside_0_to_100_is_refused_and_the_bounds_themselves_pass():
     ind = next(i for i in INDICATORS.values() if i.kind == "share")
     assert "kan niet voor" in _refused(f"regiocode,{ind.id}\nWK047911,100.01\n".encode())
-    uf = load_indicator_file(f"regiocode,{ind.id}\nWK047911,0\nWK047912,100\n".encode(), filename="t.csv", year=2022,
-                             bounds=BOUNDS)
+    uf = load_indicator_file(
+        f"regiocode,{ind.id}\nWK047911,0\nWK047912,100\n".encode(), filename="t.csv", year=2022, bounds=BOUNDS
+    )
     assert uf.frame[ind.id].tolist() == [0.0, 100.0]
 
 
@@ -57,13 +58,15 @@ def test_a_negative_rate_is_refused_and_a_large_one_is_not():
     ind = next(i for i in INDICATORS.values() if i.kind == "ratio" and not i.unit["nl"].startswith("%"))
     text = _refused(f"regiocode,{ind.id}\nWK047911,-0.1\n".encode())
     assert f"kolom '{ind.id}': -0,1 kan niet voor {ind.id}" in text and "niet negatief" in text
-    assert load_indicator_file(f"regiocode,{ind.id}\nWK047911,1500\n".encode(), filename="t.csv",
-                               year=2022, bounds=BOUNDS).frame[ind.id].tolist() == [1500.0]
+    assert load_indicator_file(
+        f"regiocode,{ind.id}\nWK047911,1500\n".encode(), filename="t.csv", year=2022, bounds=BOUNDS
+    ).frame[ind.id].tolist() == [1500.0]
 
 
 def test_a_column_that_feeds_no_indicator_is_not_bounded():
-    uf = load_indicator_file(b"regiocode,eigen_maat\nWK047911,-50\nWK047912,250\n", filename="t.csv", year=2022,
-                             bounds=BOUNDS)
+    uf = load_indicator_file(
+        b"regiocode,eigen_maat\nWK047911,-50\nWK047912,250\n", filename="t.csv", year=2022, bounds=BOUNDS
+    )
     assert uf.frame["eigen_maat"].tolist() == [-50.0, 250.0]
 
 
@@ -86,7 +89,7 @@ def test_utf16_text_is_read(encoding):
 
 
 def test_broken_utf16_is_refused_by_name():
-    data = "regiocode,waarde\nWK047911,1\n".encode("utf-16") + b"\x00\xd8"      # a lone surrogate at the end
+    data = "regiocode,waarde\nWK047911,1\n".encode("utf-16") + b"\x00\xd8"  # a lone surrogate at the end
     with pytest.raises(UserFileError, match="UTF-16"):
         load_indicator_file(data, filename="u16.csv", year=2022)
 

@@ -25,30 +25,46 @@ def synthetic_frame(n: int = 40, seed: int = 1, gemeente: str = "GM9001", year: 
     num = gemeente[2:]
     codes = [f"WK{num}{i:02d}" for i in range(n)]
     inw = rng.integers(300, 12000, n).astype(float)
-    frame = pd.DataFrame({
-        "code": codes, "level": "wijk", "name": [f"Synthetische wijk {i}" for i in range(n)],
-        "gemeente_code": gemeente, "year": year, "aantal_inwoners": inw,
-        "huishoudens_totaal": np.round(inw / 2.1), "woningvoorraad": np.round(inw / 2.0),
-        "huishoudens_met_een_laag_inkomen": rng.uniform(2, 25, n).round(1),
-        "huish_onder_of_rond_sociaal_minimum": rng.uniform(2, 20, n).round(1),
-        "k_40_huishoudens_met_laagste_inkomen": rng.uniform(20, 70, n).round(1),
-        "gemiddeld_inkomen_per_inwoner": rng.uniform(18, 45, n).round(1),
-        "personen_per_soort_uitkering_bijstand": np.round(inw * rng.uniform(0.005, 0.08, n), -1),
-        "personen_per_soort_uitkering_ww": np.round(inw * rng.uniform(0.005, 0.03, n), -1),
-        "personen_per_soort_uitkering_ao": np.round(inw * rng.uniform(0.02, 0.07, n), -1),
-        "k_0_tot_15_jaar": np.round(inw * 0.16), "k_15_tot_25_jaar": np.round(inw * 0.12),
-        "k_25_tot_45_jaar": np.round(inw * 0.28), "k_45_tot_65_jaar": np.round(inw * 0.26),
-        "basisonderwijs_vmbo_mbo_1": np.round(inw * rng.uniform(0.1, 0.4, n)),
-        "havo_vwo_mbo_24": np.round(inw * 0.3), "hbo_wo": np.round(inw * rng.uniform(0.1, 0.4, n)),
-        "in_bezit_woningcorporatie": rng.uniform(5, 70, n).round(0),
-        "gemiddelde_woz_waarde_van_woningen": rng.uniform(180, 700, n).round(0),
-        "percentage_jongeren_met_jeugdzorg": rng.uniform(5, 20, n).round(1),
-        "buiten_europa__herkomstland": np.round(inw * rng.uniform(0.05, 0.6, n)),
-    })
+    frame = pd.DataFrame(
+        {
+            "code": codes,
+            "level": "wijk",
+            "name": [f"Synthetische wijk {i}" for i in range(n)],
+            "gemeente_code": gemeente,
+            "year": year,
+            "aantal_inwoners": inw,
+            "huishoudens_totaal": np.round(inw / 2.1),
+            "woningvoorraad": np.round(inw / 2.0),
+            "huishoudens_met_een_laag_inkomen": rng.uniform(2, 25, n).round(1),
+            "huish_onder_of_rond_sociaal_minimum": rng.uniform(2, 20, n).round(1),
+            "k_40_huishoudens_met_laagste_inkomen": rng.uniform(20, 70, n).round(1),
+            "gemiddeld_inkomen_per_inwoner": rng.uniform(18, 45, n).round(1),
+            "personen_per_soort_uitkering_bijstand": np.round(inw * rng.uniform(0.005, 0.08, n), -1),
+            "personen_per_soort_uitkering_ww": np.round(inw * rng.uniform(0.005, 0.03, n), -1),
+            "personen_per_soort_uitkering_ao": np.round(inw * rng.uniform(0.02, 0.07, n), -1),
+            "k_0_tot_15_jaar": np.round(inw * 0.16),
+            "k_15_tot_25_jaar": np.round(inw * 0.12),
+            "k_25_tot_45_jaar": np.round(inw * 0.28),
+            "k_45_tot_65_jaar": np.round(inw * 0.26),
+            "basisonderwijs_vmbo_mbo_1": np.round(inw * rng.uniform(0.1, 0.4, n)),
+            "havo_vwo_mbo_24": np.round(inw * 0.3),
+            "hbo_wo": np.round(inw * rng.uniform(0.1, 0.4, n)),
+            "in_bezit_woningcorporatie": rng.uniform(5, 70, n).round(0),
+            "gemiddelde_woz_waarde_van_woningen": rng.uniform(180, 700, n).round(0),
+            "percentage_jongeren_met_jeugdzorg": rng.uniform(5, 20, n).round(1),
+            "buiten_europa__herkomstland": np.round(inw * rng.uniform(0.05, 0.6, n)),
+        }
+    )
     gm = frame.drop(columns=["code", "level", "name", "gemeente_code", "year"]).sum().to_frame().T
-    for col in ("huishoudens_met_een_laag_inkomen", "huish_onder_of_rond_sociaal_minimum",
-                "k_40_huishoudens_met_laagste_inkomen", "gemiddeld_inkomen_per_inwoner", "in_bezit_woningcorporatie",
-                "gemiddelde_woz_waarde_van_woningen", "percentage_jongeren_met_jeugdzorg"):
+    for col in (
+        "huishoudens_met_een_laag_inkomen",
+        "huish_onder_of_rond_sociaal_minimum",
+        "k_40_huishoudens_met_laagste_inkomen",
+        "gemiddeld_inkomen_per_inwoner",
+        "in_bezit_woningcorporatie",
+        "gemiddelde_woz_waarde_van_woningen",
+        "percentage_jongeren_met_jeugdzorg",
+    ):
         gm[col] = frame[col].mean()
     gm.insert(0, "code", gemeente)
     gm.insert(1, "level", "gemeente")
@@ -72,6 +88,7 @@ def score(frame, **kw):
 
 # --- registry -----------------------------------------------------------------------------------------
 
+
 def test_unknown_indicator_lists_valid_ids():
     with pytest.raises(KeyError, match=r"must be one of: .*bijstand_per_1000.*woz_waarde"):
         get_indicator("bijstand")
@@ -90,7 +107,11 @@ def test_registry_is_complete_and_consistent():
         assert ind.domain is None or ind.domain in DOMAINS
         assert ind.kind == "external" or ind.numerator
     assert {i.id for i in scored_indicators("armoede")} == {
-        "laag_inkomen", "sociaal_minimum", "laagste_40_huishoudens", "inkomen_per_inwoner"}  # bijstand: werk only
+        "laag_inkomen",
+        "sociaal_minimum",
+        "laagste_40_huishoudens",
+        "inkomen_per_inwoner",
+    }  # bijstand: werk only
     assert get_indicator("inkomen_per_inwoner").direction == -1 and get_indicator("woz_waarde").direction == -1
     assert "taalachterstand" in get_indicator("laag_opgeleid").description["nl"]
 
@@ -103,6 +124,7 @@ def test_migration_background_is_context_only():
 
 
 # --- ranks ------------------------------------------------------------------------------------------------
+
 
 def test_percentile_rank_formula_and_direction():
     ref = pd.Series([1.0, 2.0, 3.0, 4.0, np.nan])
@@ -120,11 +142,16 @@ def test_exponential_transform_endpoints():
 
 # --- rates --------------------------------------------------------------------------------------------------
 
+
 def test_ratio_rate_and_missing_part_is_nan(synth):
     synth.loc[5, "k_25_tot_45_jaar"] = np.nan
     res = score(synth)
     row = synth.iloc[3]
-    expected = 100 * row["personen_per_soort_uitkering_ww"] / (row["k_15_tot_25_jaar"] + row["k_25_tot_45_jaar"] + row["k_45_tot_65_jaar"])
+    expected = (
+        100
+        * row["personen_per_soort_uitkering_ww"]
+        / (row["k_15_tot_25_jaar"] + row["k_25_tot_45_jaar"] + row["k_45_tot_65_jaar"])
+    )
     assert res.table.loc[row["code"], "ww_werkleeftijd"] == pytest.approx(expected)
     assert np.isnan(res.table.loc[synth.loc[5, "code"], "ww_werkleeftijd"])  # never 0
 
@@ -175,12 +202,19 @@ def test_values_from_before_a_boundary_change_are_not_used(synth):
 
 def test_pdok_percentage_fallback_is_marked(synth):
     synth[["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"]] = np.nan
-    attrs = pd.DataFrame({"code": synth["code"], "percentage_personen_15_tot_25_jaar": 10,
-                          "percentage_personen_25_tot_45_jaar": 30, "percentage_personen_45_tot_65_jaar": 25})
+    attrs = pd.DataFrame(
+        {
+            "code": synth["code"],
+            "percentage_personen_15_tot_25_jaar": 10,
+            "percentage_personen_25_tot_45_jaar": 30,
+            "percentage_personen_45_tot_65_jaar": 25,
+        }
+    )
     res = score(synth, attributes={2024: attrs})
     row = synth.iloc[2]
     assert res.table.loc[row["code"], "ao_werkleeftijd"] == pytest.approx(
-        100 * row["personen_per_soort_uitkering_ao"] / (row["aantal_inwoners"] * 0.65))
+        100 * row["personen_per_soort_uitkering_ao"] / (row["aantal_inwoners"] * 0.65)
+    )
     assert "PDOK), afgeleid uit afgerond %" in res.table.loc[row["code"], "ao_werkleeftijd__source"]
     assert "PDOK" not in res.table.loc[row["code"], "woz_waarde__source"]
 
@@ -191,13 +225,18 @@ def test_external_indicator_counts_in_m_without_data(synth):
     assert (res.table["composite__m"] == 6).all() and (res.table["composite__n"] == 5).all()
     cov = res.coverage.set_index("indicator")
     assert cov.loc["voortijdig_schoolverlaten", "note"] == "geen gegevens op dit niveau"
-    vsv = UserValues("voortijdig_schoolverlaten", pd.Series(np.linspace(0.5, 5, 40), index=synth["code"][1:].to_numpy()),
-                     2023, "DUO VSV 2023")
+    vsv = UserValues(
+        "voortijdig_schoolverlaten",
+        pd.Series(np.linspace(0.5, 5, 40), index=synth["code"][1:].to_numpy()),
+        2023,
+        "DUO VSV 2023",
+    )
     res = score(synth, user_values=[vsv])
     assert res.table["domain__schooluitval"].notna().all() and (res.table["composite__n"] == 6).all()
 
 
 # --- suppression, reference ---------------------------------------------------------------------------------
+
 
 def test_small_areas_are_suppressed_and_excluded(synth):
     synth.loc[2, "aantal_inwoners"] = 150
@@ -223,8 +262,12 @@ def test_reference_needs_ten_areas():
     with pytest.raises(UserInputError, match="minimaal 10"):
         make_reference(small, "selection", "wijk", 2024, ["GM9001"])
     with pytest.raises(UserInputError, match="minimaal 10"):
-        score_areas({2024: small}, 2024, level="wijk",
-                    reference=Reference("selection", "wijk", 2024, {"nl": "x", "en": "x"}, 5, ("GM9001",)))
+        score_areas(
+            {2024: small},
+            2024,
+            level="wijk",
+            reference=Reference("selection", "wijk", 2024, {"nl": "x", "en": "x"}, 5, ("GM9001",)),
+        )
 
 
 def test_reference_travels_with_the_result(synth):
@@ -235,12 +278,16 @@ def test_reference_travels_with_the_result(synth):
 
 # --- weights, composite, stacking ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("weights, match", [
-    ({d: 0 for d in DOMAINS}, "Alle gewichten zijn 0"),
-    ({"armoede": -1}, "niet negatief"),
-    ({"armoede": float("inf")}, "eindig"),
-    ({"gezondheid": 1}, "moet een van"),
-])
+
+@pytest.mark.parametrize(
+    "weights, match",
+    [
+        ({d: 0 for d in DOMAINS}, "Alle gewichten zijn 0"),
+        ({"armoede": -1}, "niet negatief"),
+        ({"armoede": float("inf")}, "eindig"),
+        ({"gezondheid": 1}, "moet een van"),
+    ],
+)
 def test_bad_weights(weights, match):
     with pytest.raises(UserInputError, match=match):
         validate_weights(weights)
@@ -265,8 +312,15 @@ def test_composite_withheld_below_min_domains(synth):
     """Issue 21 (rule changed and stated): the minimum is min(3, weighted domains with data in the reference).
     Werk and onderwijs have data in half the wijken: those without them have 2 domains and get no composite."""
     half = synth.index[synth["code"].str[-2:].astype(int) % 2 == 0]
-    synth.loc[half, ["personen_per_soort_uitkering_ww", "personen_per_soort_uitkering_ao",
-                     "personen_per_soort_uitkering_bijstand", "basisonderwijs_vmbo_mbo_1"]] = np.nan
+    synth.loc[
+        half,
+        [
+            "personen_per_soort_uitkering_ww",
+            "personen_per_soort_uitkering_ao",
+            "personen_per_soort_uitkering_bijstand",
+            "basisonderwijs_vmbo_mbo_1",
+        ],
+    ] = np.nan
     synth["percentage_jongeren_met_jeugdzorg"] = np.nan
     res = score(synth)  # every wijk: armoede, wonen; odd wijken also werk and onderwijs
     odd = res.table["code"].str[-2:].astype(int) % 2 == 1
@@ -281,8 +335,15 @@ def test_composite_withheld_below_min_domains(synth):
 def test_composite_minimum_counts_only_weighted_domains_with_data(synth):
     """Only armoede and wonen have data anywhere: the minimum is 2 (not 3 of 6 that can never be met); a weight of
     0 on one of them lowers it to 1; a domain without data anywhere does not raise it."""
-    synth[["personen_per_soort_uitkering_ww", "personen_per_soort_uitkering_ao", "personen_per_soort_uitkering_bijstand",
-           "basisonderwijs_vmbo_mbo_1", "percentage_jongeren_met_jeugdzorg"]] = np.nan
+    synth[
+        [
+            "personen_per_soort_uitkering_ww",
+            "personen_per_soort_uitkering_ao",
+            "personen_per_soort_uitkering_bijstand",
+            "basisonderwijs_vmbo_mbo_1",
+            "percentage_jongeren_met_jeugdzorg",
+        ]
+    ] = np.nan
     res = score(synth)
     assert set(res.settings["domains_with_data"]) == {"armoede", "wonen"}
     assert res.table["composite"].notna().all() and (res.table["composite__need"] == 2).all()
@@ -299,14 +360,18 @@ def test_weight_zero_takes_a_domain_out_of_stacking_and_composite(synth):
     assert (base["stacking_m"] == 6).all()
     w0 = res.reweight({"werk": 0}).table
     assert (w0["stacking_m"] == 5).all()
-    known = sum(np.isfinite(base[f"domain__{d}__rank"].astype(float)) for d in ("armoede", "onderwijs", "schooluitval",
-                                                                                "wonen", "jeugd"))
+    known = sum(
+        np.isfinite(base[f"domain__{d}__rank"].astype(float))
+        for d in ("armoede", "onderwijs", "schooluitval", "wonen", "jeugd")
+    )
     assert (w0["stacking_known"].astype(int) == known).all()
-    flagged = sum(base[f"domain__{d}__band"].fillna(False).astype(bool) for d in ("armoede", "onderwijs",
-                                                                                  "schooluitval", "wonen", "jeugd"))
+    flagged = sum(
+        base[f"domain__{d}__band"].fillna(False).astype(bool)
+        for d in ("armoede", "onderwijs", "schooluitval", "wonen", "jeugd")
+    )
     assert (w0["stacking_count"].astype(int) == flagged).all()
     assert not w0["stacking_domains"].fillna("").str.contains("werk").any()
-    assert base["stacking_domains"].fillna("").str.contains("werk").any()      # werk did stack before
+    assert base["stacking_domains"].fillna("").str.contains("werk").any()  # werk did stack before
     assert (w0["domain__werk__band"].astype(object) == base["domain__werk__band"].astype(object)).all()  # kept
     # the same through score_areas(weights=) as through reweight
     direct = score(synth, weights={"werk": 0}).table
@@ -337,21 +402,32 @@ def test_exp_transform_changes_only_composite(synth):
 
 # --- focus ---------------------------------------------------------------------------------------------------
 
+
 def test_focus_sums_numerators_not_rates(synth):
     res = score(synth)
     members = tuple(synth["code"].iloc[1:5])
     focus = score_focus(res, {"f": FocusArea("f", "F", tuple(members))})
     wijken = synth.set_index("code").loc[list(members)]
     assert focus.loc["f", "bijstand_per_1000"] == pytest.approx(
-        1000 * wijken["personen_per_soort_uitkering_bijstand"].sum() / wijken["aantal_inwoners"].sum())
+        1000 * wijken["personen_per_soort_uitkering_bijstand"].sum() / wijken["aantal_inwoners"].sum()
+    )
     assert focus.loc["f", "sociale_huur"] == pytest.approx(
-        (wijken["in_bezit_woningcorporatie"] * wijken["woningvoorraad"]).sum() / wijken["woningvoorraad"].sum())
+        (wijken["in_bezit_woningcorporatie"] * wijken["woningvoorraad"]).sum() / wijken["woningvoorraad"].sum()
+    )
     assert focus.loc["GM9001", "kind"] == "gemeente" and focus.loc["NL00", "kind"] == "land"
 
 
 def test_focus_member_missing_makes_group_missing():
-    part = pd.DataFrame({"value": [10.0, np.nan], "num": [1.0, np.nan], "den": [10.0, 100.0],
-                         "year": pd.array([2024, pd.NA], dtype="Int64"), "source": ["a", pd.NA]}, index=["A", "B"])
+    part = pd.DataFrame(
+        {
+            "value": [10.0, np.nan],
+            "num": [1.0, np.nan],
+            "den": [10.0, 100.0],
+            "year": pd.array([2024, pd.NA], dtype="Int64"),
+            "source": ["a", pd.NA],
+        },
+        index=["A", "B"],
+    )
     out = aggregate_parts(part, {"g": ["A", "B"]}, 100.0)
     assert np.isnan(out.loc["g", "value"])
     part.loc["B", "den"] = 1.0  # B holds < 10 % of the base: left out, and said so
@@ -363,11 +439,13 @@ def test_nl_row_not_available_without_national_data(synth):
     res = score(synth)
     focus = score_focus(res, {"f": FocusArea("f", "F", (synth.loc[1, "code"],))})
     assert np.isnan(focus.loc["NL00", "woz_waarde"])
-    focus = score_focus(res, {"f": FocusArea("f", "F", (synth.loc[1, "code"],))},
-                        national=synth[synth["level"] == "wijk"])
+    focus = score_focus(
+        res, {"f": FocusArea("f", "F", (synth.loc[1, "code"],))}, national=synth[synth["level"] == "wijk"]
+    )
     wijken = synth[synth["level"] == "wijk"]
     assert focus.loc["NL00", "bijstand_per_1000"] == pytest.approx(
-        1000 * wijken["personen_per_soort_uitkering_bijstand"].sum() / wijken["aantal_inwoners"].sum())
+        1000 * wijken["personen_per_soort_uitkering_bijstand"].sum() / wijken["aantal_inwoners"].sum()
+    )
 
 
 def test_fixed_classes_put_exactly_80_in_the_worst_band():

@@ -24,8 +24,11 @@ def _score(frame, **kw):
 
 
 @SETTINGS
-@given(values=st.lists(st.one_of(finite, st.just(np.nan)), min_size=1, max_size=50),
-       reference=st.lists(finite, min_size=1, max_size=50), direction=st.sampled_from([1, -1]))
+@given(
+    values=st.lists(st.one_of(finite, st.just(np.nan)), min_size=1, max_size=50),
+    reference=st.lists(finite, min_size=1, max_size=50),
+    direction=st.sampled_from([1, -1]),
+)
 def test_ranks_within_0_100(values, reference, direction):
     r = percentile_rank(pd.Series(values), pd.Series(reference), direction)
     ok = r.dropna()
@@ -34,8 +37,11 @@ def test_ranks_within_0_100(values, reference, direction):
 
 
 @SETTINGS
-@given(values=st.lists(st.integers(-10_000, 10_000), min_size=10, max_size=40),
-       shift=st.integers(-10_000, 10_000), direction=st.sampled_from([1, -1]))
+@given(
+    values=st.lists(st.integers(-10_000, 10_000), min_size=10, max_size=40),
+    shift=st.integers(-10_000, 10_000),
+    direction=st.sampled_from([1, -1]),
+)
 def test_adding_a_constant_leaves_ranks_unchanged(values, shift, direction):
     s = pd.Series(values, dtype="float64")
     a = percentile_rank(s, s, direction)
@@ -56,8 +62,12 @@ def test_engine_ranks_invariant_under_shift(seed, shift):
 
 
 @SETTINGS
-@given(scores=st.lists(st.lists(st.one_of(st.floats(0, 100), st.just(np.nan)), min_size=6, max_size=6),
-                       min_size=1, max_size=30), band=st.floats(1, 100))
+@given(
+    scores=st.lists(
+        st.lists(st.one_of(st.floats(0, 100), st.just(np.nan)), min_size=6, max_size=6), min_size=1, max_size=30
+    ),
+    band=st.floats(1, 100),
+)
 def test_stacking_count_equals_length_of_domain_list(scores, band):
     frame = pd.DataFrame(scores, columns=["armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd"])
     count, names = stacking(frame, band)
@@ -75,33 +85,57 @@ def test_focus_of_one_region_equals_that_region(seed, pick):
     frame = synthetic_frame(seed=seed)
     res = _score(frame)
     code = frame.loc[pick, "code"]
-    focus = score_focus(res, {"een": FocusArea("een", "Een", (code,), name_en="One")},
-                        comparators=False)
-    cols = [c for c in res.table.columns if c.startswith(("domain__", "composite", "stacking"))
-            or c.endswith("__rank") or c in ("bijstand_per_1000", "woz_waarde", "ww_werkleeftijd")]
+    focus = score_focus(res, {"een": FocusArea("een", "Een", (code,), name_en="One")}, comparators=False)
+    cols = [
+        c
+        for c in res.table.columns
+        if c.startswith(("domain__", "composite", "stacking"))
+        or c.endswith("__rank")
+        or c in ("bijstand_per_1000", "woz_waarde", "ww_werkleeftijd")
+    ]
     for c in cols:
         a, b = focus.loc["een", c], res.table.loc[code, c]
         assert (pd.isna(a) and pd.isna(b)) or a == b or np.isclose(a, b), c
 
 
 @ENGINE_SETTINGS
-@given(seed=st.integers(0, 10_000), holes=st.lists(st.integers(1, 40), min_size=1, max_size=10),
-       column=st.sampled_from(["personen_per_soort_uitkering_ww", "k_25_tot_45_jaar", "gemiddelde_woz_waarde_van_woningen",
-                               "in_bezit_woningcorporatie", "hbo_wo", "aantal_inwoners"]))
+@given(
+    seed=st.integers(0, 10_000),
+    holes=st.lists(st.integers(1, 40), min_size=1, max_size=10),
+    column=st.sampled_from(
+        [
+            "personen_per_soort_uitkering_ww",
+            "k_25_tot_45_jaar",
+            "gemiddelde_woz_waarde_van_woningen",
+            "in_bezit_woningcorporatie",
+            "hbo_wo",
+            "aantal_inwoners",
+        ]
+    ),
+)
 def test_missing_never_turns_into_zero(seed, holes, column):
     frame = synthetic_frame(seed=seed)
     frame.loc[holes, column] = np.nan
     table = _score(frame).table
     codes = frame.loc[holes, "code"]
-    affected = {"personen_per_soort_uitkering_ww": "ww_werkleeftijd", "k_25_tot_45_jaar": "ao_werkleeftijd",
-                "gemiddelde_woz_waarde_van_woningen": "woz_waarde", "in_bezit_woningcorporatie": "sociale_huur",
-                "hbo_wo": "laag_opgeleid", "aantal_inwoners": "bijstand_per_1000"}[column]
+    affected = {
+        "personen_per_soort_uitkering_ww": "ww_werkleeftijd",
+        "k_25_tot_45_jaar": "ao_werkleeftijd",
+        "gemiddelde_woz_waarde_van_woningen": "woz_waarde",
+        "in_bezit_woningcorporatie": "sociale_huur",
+        "hbo_wo": "laag_opgeleid",
+        "aantal_inwoners": "bijstand_per_1000",
+    }[column]
     assert table.loc[codes, affected].isna().all()
 
 
 @SETTINGS
-@given(x=st.lists(st.lists(st.one_of(st.floats(0, 100), st.just(np.nan)), min_size=6, max_size=6), min_size=1, max_size=20),
-       w=st.lists(st.floats(0, 10, allow_subnormal=False), min_size=6, max_size=6).filter(lambda v: sum(v) > 0))
+@given(
+    x=st.lists(
+        st.lists(st.one_of(st.floats(0, 100), st.just(np.nan)), min_size=6, max_size=6), min_size=1, max_size=20
+    ),
+    w=st.lists(st.floats(0, 10, allow_subnormal=False), min_size=6, max_size=6).filter(lambda v: sum(v) > 0),
+)
 def test_composite_is_a_weighted_mean_of_available_domains(x, w):
     arr = np.array(x, dtype="float64")
     comp, _n, _ = composite_matrix(arr, np.array(w), min_domains=1)

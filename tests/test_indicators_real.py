@@ -43,8 +43,9 @@ def scored(mirror_server, tmp_path_factory):
     attrs = pd.DataFrame(load_boundaries(gm, 2024, "wijk").drop(columns="geometry"))
     user = user_values_from_file(load_indicator_file(INCOME))
     ref = make_reference(frame, "nl", "wijk", 2024)
-    result = score_areas({2024: frame}, 2024, level="wijk", reference=ref, gemeenten=gm, user_values=user,
-                         attributes={2024: attrs})
+    result = score_areas(
+        {2024: frame}, 2024, level="wijk", reference=ref, gemeenten=gm, user_values=user, attributes={2024: attrs}
+    )
     if old_cache is None:
         os.environ.pop("STAPELKAART_CACHE_DIR", None)
     else:
@@ -70,23 +71,29 @@ def test_reference_is_all_wijken_of_nl(scored):
     result, _ = scored
     assert result.reference.kind == "nl" and result.reference.n_areas == 3393
     cov = result.coverage.set_index("indicator")
-    assert cov.loc["laagste_40_huishoudens", "n_reference_with_value"] > 3000   # income file covers NL
-    assert cov.loc["laag_inkomen", "note"] == "geen gegevens op dit niveau"      # KWB 2024 income is null
-    assert cov.loc["bijstand_per_1000", "n_reference_with_value"] < 200          # mirror: 115 wijken filled
+    assert cov.loc["laagste_40_huishoudens", "n_reference_with_value"] > 3000  # income file covers NL
+    assert cov.loc["laag_inkomen", "note"] == "geen gegevens op dit niveau"  # KWB 2024 income is null
+    assert cov.loc["bijstand_per_1000", "n_reference_with_value"] < 200  # mirror: 115 wijken filled
 
 
 @pytest.mark.parametrize("code", AREAS)
 def test_income_indicators_from_the_income_file(scored, income, code):
     table = scored[0].table
-    assert table.loc[code, "laagste_40_huishoudens"] == pytest.approx(income.loc[code, "pct_hh_40pct_laagste_besteedbaar_inkomen"])
-    assert table.loc[code, "inkomen_per_inwoner"] == pytest.approx(income.loc[code, "gem_persoonlijk_inkomen_per_inwoner_x1000eur"])
+    assert table.loc[code, "laagste_40_huishoudens"] == pytest.approx(
+        income.loc[code, "pct_hh_40pct_laagste_besteedbaar_inkomen"]
+    )
+    assert table.loc[code, "inkomen_per_inwoner"] == pytest.approx(
+        income.loc[code, "gem_persoonlijk_inkomen_per_inwoner_x1000eur"]
+    )
     assert table.loc[code, "laagste_40_huishoudens__year"] == 2020
     assert "CBS maatwerk 2023/35" in table.loc[code, "laagste_40_huishoudens__source"]
     # rank against every wijk of NL with >= 200 inhabitants (suppression) and a value in the file
     frame = scored[1]
     # ... whose code and boundaries did not change since the file's area division (2023 -> 2024 flag 2 or 3)
     flag = pd.to_numeric(frame["indelingswijziging_gemeente_wijk_buurt"].astype("string").str.strip(), errors="coerce")
-    nl_wijken = set(frame.loc[(frame["level"] == "wijk") & (frame["aantal_inwoners"] >= 200) & ~flag.isin([2, 3]), "code"])
+    nl_wijken = set(
+        frame.loc[(frame["level"] == "wijk") & (frame["aantal_inwoners"] >= 200) & ~flag.isin([2, 3]), "code"]
+    )
     ref = income.loc[income.index.isin(nl_wijken), "gem_persoonlijk_inkomen_per_inwoner_x1000eur"].dropna()
     expected = 100 * (ref >= income.loc[code, "gem_persoonlijk_inkomen_per_inwoner_x1000eur"]).sum() / len(ref)
     assert table.loc[code, "inkomen_per_inwoner__rank"] == pytest.approx(expected)
@@ -97,17 +104,34 @@ def test_kwb_indicators_recomputed_from_the_wijk_file(scored, stats, code):
     table = scored[0].table
     s = stats.loc[code]
     inw = s["aantal_inwoners"]
-    assert table.loc[code, "bijstand_per_1000"] == pytest.approx(1000 * s["aantal_personen_met_een_alg_bijstandsuitkering_tot"] / inw)
+    assert table.loc[code, "bijstand_per_1000"] == pytest.approx(
+        1000 * s["aantal_personen_met_een_alg_bijstandsuitkering_tot"] / inw
+    )
     # working age from the PDOK rounded percentages: marked fallback
-    work = inw * (s["percentage_personen_15_tot_25_jaar"] + s["percentage_personen_25_tot_45_jaar"]
-                  + s["percentage_personen_45_tot_65_jaar"]) / 100
-    assert table.loc[code, "ww_werkleeftijd"] == pytest.approx(100 * s["aantal_personen_met_een_ww_uitkering_totaal"] / work)
-    assert table.loc[code, "ao_werkleeftijd"] == pytest.approx(100 * s["aantal_personen_met_een_ao_uitkering_totaal"] / work)
-    assert table.loc[code, "bijstand_werkleeftijd"] == pytest.approx(100 * s["aantal_personen_met_een_alg_bijstandsuitkering_tot"] / work)
+    work = (
+        inw
+        * (
+            s["percentage_personen_15_tot_25_jaar"]
+            + s["percentage_personen_25_tot_45_jaar"]
+            + s["percentage_personen_45_tot_65_jaar"]
+        )
+        / 100
+    )
+    assert table.loc[code, "ww_werkleeftijd"] == pytest.approx(
+        100 * s["aantal_personen_met_een_ww_uitkering_totaal"] / work
+    )
+    assert table.loc[code, "ao_werkleeftijd"] == pytest.approx(
+        100 * s["aantal_personen_met_een_ao_uitkering_totaal"] / work
+    )
+    assert table.loc[code, "bijstand_werkleeftijd"] == pytest.approx(
+        100 * s["aantal_personen_met_een_alg_bijstandsuitkering_tot"] / work
+    )
     assert "PDOK), afgeleid uit afgerond %" in table.loc[code, "ww_werkleeftijd__source"]
     assert table.loc[code, "sociale_huur"] == pytest.approx(s["perc_huurwoningen_in_bezit_woningcorporaties"])
     assert table.loc[code, "woz_waarde"] == pytest.approx(s["gemiddelde_woningwaarde"])
-    assert table.loc[code, "herkomst_buiten_europa"] == pytest.approx(s["percentage_met_herkomstland_buiten_europa"], abs=0.01)
+    assert table.loc[code, "herkomst_buiten_europa"] == pytest.approx(
+        s["percentage_met_herkomstland_buiten_europa"], abs=0.01
+    )
     assert table.loc[code, "bijstand_per_1000__year"] == 2024
     assert "85984NED" in table.loc[code, "bijstand_per_1000__source"]
 
@@ -121,8 +145,9 @@ def test_poelenburg_only_has_income_values(scored):
     # Issue 10: armoede is income-based only (4 indicators; bijstand counts in werk), so the two income-file ranks
     # are half of the domain and give it a score; it is the only known domain, so 1 of 6 known, no composite.
     assert row["domain__armoede__n"] == 2 and row["domain__armoede__m"] == 4
-    assert row["domain__armoede"] == pytest.approx(np.mean([row["laagste_40_huishoudens__rank"],
-                                                            row["inkomen_per_inwoner__rank"]]))
+    assert row["domain__armoede"] == pytest.approx(
+        np.mean([row["laagste_40_huishoudens__rank"], row["inkomen_per_inwoner__rank"]])
+    )
     assert row["stacking_known"] == 1 and row["stacking_m"] == 6
     assert np.isnan(row["composite"]) and "minder dan 3" in row["composite__note"]
 
@@ -147,18 +172,42 @@ def test_focus_oud_oost_sums_counts(scored, stats):
     focus = score_focus(scored[0])
     members = stats.loc[["WK0363MB", "WK0363MC", "WK0363MD", "WK0363ME"]]
     assert focus.loc["oud_oost", "bijstand_per_1000"] == pytest.approx(
-        1000 * members["aantal_personen_met_een_alg_bijstandsuitkering_tot"].sum() / members["aantal_inwoners"].sum())
+        1000 * members["aantal_personen_met_een_alg_bijstandsuitkering_tot"].sum() / members["aantal_inwoners"].sum()
+    )
     assert focus.loc["oud_oost", "woz_waarde"] == pytest.approx(
-        (members["gemiddelde_woningwaarde"] * members["woningvoorraad"]).sum() / members["woningvoorraad"].sum())
+        (members["gemiddelde_woningwaarde"] * members["woningvoorraad"]).sum() / members["woningvoorraad"].sum()
+    )
     assert focus.loc["GM0363", "kind"] == "gemeente"
 
 
 def test_cli_focus_against_the_mirror(mirror_server, tmp_path):
-    env = {"STAPELKAART_CBS_URL": mirror_server.url, "STAPELKAART_PDOK_URL": mirror_server.url,
-           "STAPELKAART_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-m", "indicators", "focus", "--year", "2024", "--format", "json",
-                          "--history", "0", "--income-file", str(INCOME)], cwd=REPO, env=env,
-                         capture_output=True, text=True, timeout=300)
+    env = {
+        "STAPELKAART_CBS_URL": mirror_server.url,
+        "STAPELKAART_PDOK_URL": mirror_server.url,
+        "STAPELKAART_CACHE_DIR": str(tmp_path / "cache"),
+        "PATH": "/usr/bin:/bin",
+    }
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "indicators",
+            "focus",
+            "--year",
+            "2024",
+            "--format",
+            "json",
+            "--history",
+            "0",
+            "--income-file",
+            str(INCOME),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     rows = {r["id"]: r for r in json.loads(out.stdout)}
     assert set(rows) == {"poelenburg", "oud_oost", "zuidoost", "GM0479", "GM0363", "NL00"}
@@ -167,15 +216,46 @@ def test_cli_focus_against_the_mirror(mirror_server, tmp_path):
 
 
 def test_cli_errors_are_one_line(mirror_server, tmp_path):
-    env = {"STAPELKAART_CBS_URL": mirror_server.url, "STAPELKAART_PDOK_URL": mirror_server.url,
-           "STAPELKAART_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
-    for args, needle in ((["score", "--gemeente", "GM0479", "--year", "2024", "--weights", "armoede=0,werk=0,onderwijs=0,"
-                           "schooluitval=0,wonen=0,jeugd=0"], "Alle gewichten zijn 0"),
-                         (["score", "--gemeente", "GM0479", "--year", "2024", "--weights", "gezondheid=1"], "moet een van"),
-                         (["score", "--gemeente", "GM0479", "--year", "2024", "--level", "gemeente", "--reference",
-                           "selection", "--history", "0"], "minimaal 10")):
-        out = subprocess.run([sys.executable, "-m", "indicators", *args], cwd=REPO, env=env, capture_output=True,
-                             text=True, timeout=300)
+    env = {
+        "STAPELKAART_CBS_URL": mirror_server.url,
+        "STAPELKAART_PDOK_URL": mirror_server.url,
+        "STAPELKAART_CACHE_DIR": str(tmp_path / "cache"),
+        "PATH": "/usr/bin:/bin",
+    }
+    for args, needle in (
+        (
+            [
+                "score",
+                "--gemeente",
+                "GM0479",
+                "--year",
+                "2024",
+                "--weights",
+                "armoede=0,werk=0,onderwijs=0,schooluitval=0,wonen=0,jeugd=0",
+            ],
+            "Alle gewichten zijn 0",
+        ),
+        (["score", "--gemeente", "GM0479", "--year", "2024", "--weights", "gezondheid=1"], "moet een van"),
+        (
+            [
+                "score",
+                "--gemeente",
+                "GM0479",
+                "--year",
+                "2024",
+                "--level",
+                "gemeente",
+                "--reference",
+                "selection",
+                "--history",
+                "0",
+            ],
+            "minimaal 10",
+        ),
+    ):
+        out = subprocess.run(
+            [sys.executable, "-m", "indicators", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+        )
         assert out.returncode == 2, out.stderr
         lines = out.stderr.strip().splitlines()
         assert lines[-1].startswith("fout: ") and needle in lines[-1] and "Traceback" not in out.stderr

@@ -13,8 +13,9 @@ from indicators.sensitivity import dirichlet_weights, rank_intervals, rank_posit
 
 def synthetic_domains(n=30, seed=3):
     rng = np.random.default_rng(seed)
-    x = pd.DataFrame(rng.uniform(0, 100, (n, len(DOMAIN_IDS))), columns=list(DOMAIN_IDS),
-                     index=[f"A{i}" for i in range(n)])
+    x = pd.DataFrame(
+        rng.uniform(0, 100, (n, len(DOMAIN_IDS))), columns=list(DOMAIN_IDS), index=[f"A{i}" for i in range(n)]
+    )
     x.loc["A0", "schooluitval"] = np.nan
     x.loc["A1", :] = np.nan
     return x

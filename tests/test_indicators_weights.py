@@ -12,10 +12,17 @@ def test_cli_and_url_forms_give_the_same_weights(text):
     assert parse_weights(text, tuple(DOMAINS)) == {"armoede": 2.0, "werk": 1.0}
 
 
-@pytest.mark.parametrize("text,match", [
-    ("armoede", "domein=getal"), ("gezondheid=1", "moet een van"), ("armoede=-1", "niet-negatief"),
-    ("armoede=1e9", "niet-negatief"), ("armoede=nan", "niet-negatief"), ("armoede=inf", "niet-negatief"),
-])
+@pytest.mark.parametrize(
+    "text,match",
+    [
+        ("armoede", "domein=getal"),
+        ("gezondheid=1", "moet een van"),
+        ("armoede=-1", "niet-negatief"),
+        ("armoede=1e9", "niet-negatief"),
+        ("armoede=nan", "niet-negatief"),
+        ("armoede=inf", "niet-negatief"),
+    ],
+)
 def test_bad_weights_name_the_part(text, match):
     with pytest.raises(UserInputError, match=match):
         parse_weights(text, tuple(DOMAINS))
@@ -28,7 +35,7 @@ def test_unknown_domain_lists_the_registry_domains_in_english():
 
 
 def test_maximum_is_only_enforced_when_asked():
-    assert parse_weights("armoede=8", tuple(DOMAINS)) == {"armoede": 8.0}      # CLI: no upper limit
+    assert parse_weights("armoede=8", tuple(DOMAINS)) == {"armoede": 8.0}  # CLI: no upper limit
     with pytest.raises(UserInputError, match="tussen"):
         parse_weights("armoede:8", tuple(DOMAINS), maximum=WEIGHT_MAX)
 

@@ -25,22 +25,27 @@ AUTOLINK = "http://2130706433/XSSMARK"
 
 
 def test_the_presentation_labels_show_an_image_named_focus_area_as_text(mirror, cache_dir):
-    fa = focus.format_focus_param([focus.FocusArea.make(IMAGE, ["WK047912"]),
-                                   focus.FocusArea.make("Zaandam-Zuid", ["WK047911"])])
+    fa = focus.format_focus_param(
+        [focus.FocusArea.make(IMAGE, ["WK047912"]), focus.FocusArea.make("Zaandam-Zuid", ["WK047911"])]
+    )
     at = run_app({"present": "1", "fa": fa})
     labels = [o.content for o in at.get("button_group")[0].proto.options]
     assert labels == [fmt.label(IMAGE), "Zaandam-Zuid"]
     assert IMAGE not in labels[0] and not opens_markdown(labels[0]), labels[0]
-    assert re.sub(r"\\(.)", r"\1", labels[0]).replace("\u2060", "") == IMAGE      # the reader sees the name
+    assert re.sub(r"\\(.)", r"\1", labels[0]).replace("\u2060", "") == IMAGE  # the reader sees the name
 
 
 def test_a_focus_warning_quoting_a_hostile_name_shows_it_as_text(mirror, cache_dir):
-    fa = focus.format_focus_param([focus.FocusArea.make(LINK, ["WK047999"]),
-                                   focus.FocusArea.make(IMAGE, ["BU04791201"]),
-                                   focus.FocusArea.make(AUTOLINK, ["WK047998"])])
+    fa = focus.format_focus_param(
+        [
+            focus.FocusArea.make(LINK, ["WK047999"]),
+            focus.FocusArea.make(IMAGE, ["BU04791201"]),
+            focus.FocusArea.make(AUTOLINK, ["WK047998"]),
+        ]
+    )
     at = run_app({"fa": fa, "page": "vergelijken"}, "vergelijken")
     text = " ".join(w.value for w in at.warning)
-    assert "WK047999" in text and "WK047998" in text and "buurt" in text   # the bad members are still named
+    assert "WK047999" in text and "WK047998" in text and "buurt" in text  # the bad members are still named
     assert LINK not in text and IMAGE not in text and AUTOLINK not in text  # ... but the names are not Markdown
     assert "](https://evil.example" not in text and not re.search(r"https?://", re.sub(r"\\(.)", r"\1", text))
     assert all(fmt.md_text(n) in text for n in (LINK, IMAGE, AUTOLINK))
@@ -52,11 +57,12 @@ def test_the_file_list_of_a_files_link_shows_a_url_like_file_name_as_text(mirror
     from data import userstore
 
     name = "www.evil.example#x.csv"
-    digest = userstore.put(b"regiocode,jaar,voortijdig_schoolverlaten\nWK047912,2024,3.5\nWK047911,2024,2.5\n",
-                           name, year=2024)
+    digest = userstore.put(
+        b"regiocode,jaar,voortijdig_schoolverlaten\nWK047912,2024,3.5\nWK047911,2024,2.5\n", name, year=2024
+    )
     at = run_app({"files": digest, "page": "gegevens"}, "gegevens")
     shown = [m.value for m in at.markdown if "evil" in m.value]
     assert shown, [m.value for m in at.markdown]
     for src in shown:
-        assert not opens_markdown(src), src                         # no autolink 'www.' left, escaped or not
-        assert name in re.sub(r"\\(.)", r"\1", src).replace("\u2060", "")            # the reader sees the name
+        assert not opens_markdown(src), src  # no autolink 'www.' left, escaped or not
+        assert name in re.sub(r"\\(.)", r"\1", src).replace("\u2060", "")  # the reader sees the name

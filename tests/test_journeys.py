@@ -22,8 +22,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 INCOME = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv"
 PAGES = ("kaart", "vergelijken", "buurtprofiel", "prioriteren", "methode", "gegevens")
-TITLES_EN = {"kaart": "Where do disadvantages stack up?", "vergelijken": "Compare", "buurtprofiel": "Area profile",
-             "prioriteren": "Prioritise", "methode": "Method & sources", "gegevens": "Data"}
+TITLES_EN = {
+    "kaart": "Where do disadvantages stack up?",
+    "vergelijken": "Compare",
+    "buurtprofiel": "Area profile",
+    "prioriteren": "Prioritise",
+    "methode": "Method & sources",
+    "gegevens": "Data",
+}
 
 if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
     pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
@@ -32,16 +38,22 @@ if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     import os
+
     tmp = tmp_path_factory.mktemp("journeys")
     mirror = start_mirror(tmp)
-    yield dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
-               STAPELKAART_CACHE_DIR=str(tmp / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    yield dict(
+        os.environ,
+        STAPELKAART_CBS_URL=mirror.url,
+        STAPELKAART_PDOK_URL=mirror.url,
+        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
+        STAPELKAART_HTTP_BACKOFF="0.05",
+    )
     mirror.proc.terminate()
     mirror.proc.wait(10)
 
 
 def _serve(env: dict, log: Path | None = None):
-    yield from serve(env, timeout=90, log=log)      # serve.py, as make run starts it
+    yield from serve(env, timeout=90, log=log)  # serve.py, as make run starts it
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +122,7 @@ def _view_of(url: str) -> tuple[str, dict]:
     parts = urlsplit(url)
     path = parts.path.strip("/") or "kaart"
     query = dict(parse_qsl(parts.query))
-    assert query.pop("page", path) == path, url          # the address bar may also say page=; it agrees
+    assert query.pop("page", path) == path, url  # the address bar may also say page=; it agrees
     return path, query
 
 
@@ -121,10 +133,13 @@ def _assert_share_equals_address_bar(pg) -> tuple[str, dict]:
 
 
 def _no_exception(pg) -> None:
-    assert pg.locator('[data-testid="stException"]').count() == 0, pg.locator('[data-testid="stException"]').first.inner_text()
+    assert pg.locator('[data-testid="stException"]').count() == 0, pg.locator(
+        '[data-testid="stException"]'
+    ).first.inner_text()
 
 
 # --- 1. deep links -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("slug", PAGES)
 def test_deep_link_to_every_page_opens_it_without_a_dialog_and_its_link_reopens_it(page, server, slug):
@@ -152,6 +167,7 @@ def test_deep_link_to_kaart_on_a_freshly_started_server(browser, env, tmp_path):
 
 # --- 2. presentation mode ------------------------------------------------------------------------------
 
+
 def test_leaving_presentation_mode_by_its_button_brings_the_sidebar_back(page, server):
     _open(page, server + "/?present=1")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
@@ -175,11 +191,12 @@ def test_leaving_presentation_mode_by_its_button_brings_the_sidebar_back(page, s
 
 # --- 3. the share link equals the address bar after every change -----------------------------------------
 
+
 def test_share_link_on_vergelijken_after_a_weight_change_and_an_area_pick_equals_the_address_bar(page, server):
     _open(page, server + "/")
     # pick an area from the list (the keyboard way of clicking the map): open "Gebied bekijken", then choose
     page.locator('[data-testid="stExpander"] summary', has_text="Gebied bekijken").first.click()
-    _settle(page)                                      # the list arrives with the map section's rerun
+    _settle(page)  # the list arrives with the map section's rerun
     picker = page.locator('[data-testid="stSelectbox"]', has_text="Gebied bekijken").locator("input").first
     picker.click()
     picker.fill("Poelenburg")
@@ -197,7 +214,7 @@ def test_share_link_on_vergelijken_after_a_weight_change_and_an_area_pick_equals
     page.wait_for_function("() => location.search.includes('w=')", timeout=60_000)
     view = _assert_share_equals_address_bar(page)
     assert view[0] == "prioriteren" and view[1]["w"].endswith(":0.5") and view[1]["area"] == "WK047912"
-    slider.press("ArrowLeft")                          # down to 0: "not counted", kept in the link
+    slider.press("ArrowLeft")  # down to 0: "not counted", kept in the link
     _settle(page)
     page.wait_for_function("() => /w=[a-z_]+(:|%3A)0(&|$)/.test(location.search)", timeout=60_000)
     weights = _assert_share_equals_address_bar(page)[1]["w"]
@@ -214,22 +231,35 @@ def test_share_link_on_vergelijken_after_a_weight_change_and_an_area_pick_equals
 # --- 4. markup in a link creates no element ----------------------------------------------------------
 
 EVIL = "https://evil.example/x"
-PAYLOADS = (f"[Klik hier]({EVIL})", f'<a href="{EVIL}">Klik</a>', f'<img src="{EVIL}.png" id="skinj">',
-            f"![i]({EVIL}.png)", f'"><a id="skinj" href="{EVIL}">x</a>', f"<{EVIL}>", f"[x]: {EVIL}\n\n[x]")
+PAYLOADS = (
+    f"[Klik hier]({EVIL})",
+    f'<a href="{EVIL}">Klik</a>',
+    f'<img src="{EVIL}.png" id="skinj">',
+    f"![i]({EVIL}.png)",
+    f'"><a id="skinj" href="{EVIL}">x</a>',
+    f"<{EVIL}>",
+    f"[x]: {EVIL}\n\n[x]",
+)
 
 
 def test_markup_in_a_parameter_name_or_value_creates_no_element(browser, server):
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import strategies as st
 
-    names = st.one_of(st.sampled_from(PAYLOADS), st.sampled_from(("gm", "area", "colour", "w", "files", "page",
-                                                                  "year", "lang")))
+    names = st.one_of(
+        st.sampled_from(PAYLOADS), st.sampled_from(("gm", "area", "colour", "w", "files", "page", "year", "lang"))
+    )
     values = st.one_of(st.sampled_from(PAYLOADS), st.text(alphabet="[]()<>!*_`#ab:/.", max_size=12))
     ctx, pg = _context(browser)
     seen = []
 
-    @settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck),
-              phases=[Phase.generate])        # no shrinking: each example is a page load
+    @settings(
+        max_examples=8,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate],
+    )  # no shrinking: each example is a page load
     @given(name=names, value=values, extra=st.sampled_from(PAYLOADS))
     def journey(name, value, extra):
         query = f"{quote(name, safe='')}={quote(value, safe='')}&{quote(extra, safe='')}=1"
@@ -240,8 +270,8 @@ def test_markup_in_a_parameter_name_or_value_creates_no_element(browser, server)
         assert injected == [], (query, injected)
         assert pg.dialogs == []
         warning = pg.locator('[data-testid="stAlert"]').all_inner_texts()
-        assert any("instelling" in w for w in warning), (query, warning)   # the link's problems are said, as text
-        assert not any("evil.example" in w for w in warning)              # and no part of the URL is echoed
+        assert any("instelling" in w for w in warning), (query, warning)  # the link's problems are said, as text
+        assert not any("evil.example" in w for w in warning)  # and no part of the URL is echoed
         _no_exception(pg)
 
     try:
@@ -252,6 +282,7 @@ def test_markup_in_a_parameter_name_or_value_creates_no_element(browser, server)
 
 
 # --- 5. imports belong to the view that names them ---------------------------------------------------
+
 
 def test_an_import_by_visitor_a_is_invisible_to_b_and_visible_through_as_link(browser, server):
     ctx_a, a = _context(browser)
@@ -271,12 +302,12 @@ def test_an_import_by_visitor_a_is_invisible_to_b_and_visible_through_as_link(br
         listed = lambda pg: pg.locator('[data-testid="stMarkdownContainer"]').all_inner_texts()  # noqa: E731
         assert any(INCOME.name in t and digest in t for t in listed(a))
 
-        _open(b, server + "/gegevens")                   # B, same server, a link without the file
+        _open(b, server + "/gegevens")  # B, same server, a link without the file
         assert not any(INCOME.name in t or digest in t for t in listed(b))
         assert b.get_by_text("Deze weergave gebruikt geen geïmporteerde bestanden").count() == 1
         assert "files=" not in _share_link(b)
 
-        _open(c, link)                                   # A's link, a third visitor
+        _open(c, link)  # A's link, a third visitor
         assert any(INCOME.name in t and digest in t for t in listed(c))
         assert _view_of(c.evaluate("location.href")) == _view_of(link)
         for pg in (a, b, c):
@@ -288,6 +319,7 @@ def test_an_import_by_visitor_a_is_invisible_to_b_and_visible_through_as_link(br
 
 # --- 6. no internals on any page ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_no_streamlit_internals_on_any_page(page, server, lang):
     for slug in PAGES:
@@ -298,6 +330,7 @@ def test_no_streamlit_internals_on_any_page(page, server, lang):
 
 
 # --- 7. an unexpected failure is logged with the id the page shows ---------------------------------------
+
 
 @pytest.mark.parametrize("fault, path", [("page:methode", "/methode"), ("scored", "/kaart")])
 def test_an_injected_unexpected_exception_is_logged_with_the_id_shown(browser, env, tmp_path, fault, path):
@@ -318,27 +351,28 @@ def test_an_injected_unexpected_exception_is_logged_with_the_id_shown(browser, e
             time.sleep(0.3)
     text = log.read_text(errors="replace")
     at = text.index(f"fout-id {shown}")
-    block = text[at:at + 6000]
+    block = text[at : at + 6000]
     assert "Traceback (most recent call last)" in block and f"KeyError: 'injected fault at {fault}'" in block
 
 
 # --- 8. long lists travel only while the user chooses (issue 13), and choosing works ------------------------
 
+
 def test_gemeente_list_opens_on_demand_and_a_removed_gemeente_leaves_the_map(page, server):
     _open(page, server + "/?level=wijk")
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert sidebar.locator('[data-testid="stMultiSelect"]').count() == 0        # not sent on first load
+    assert sidebar.locator('[data-testid="stMultiSelect"]').count() == 0  # not sent on first load
     assert page.locator('[data-testid="stSelectbox"]', has_text="Gebied bekijken").count() == 0
     chosen = sidebar.locator('[data-testid="stCaptionContainer"]', has_text="Gemeenten:")
     assert re.search(r"Gemeenten: (Amsterdam, Zaanstad|Zaanstad, Amsterdam)", chosen.inner_text())
     sidebar.locator("summary", has_text="Gemeenten kiezen").click()
-    remove = sidebar.get_by_role("button", name="Remove Zaanstad (GM0479)")   # the chip's cross
+    remove = sidebar.get_by_role("button", name="Remove Zaanstad (GM0479)")  # the chip's cross
     remove.wait_for(timeout=60_000)
     remove.click()
     _settle(page)
     page.wait_for_function("() => new URLSearchParams(location.search).get('gm') === 'GM0363'", timeout=60_000)
     assert re.search(r"Gemeenten: Amsterdam\s*$", chosen.inner_text())
-    assert sidebar.get_by_role("button", name="Remove Amsterdam (GM0363)").count() == 1   # the list stays open
+    assert sidebar.get_by_role("button", name="Remove Amsterdam (GM0363)").count() == 1  # the list stays open
     _no_exception(page)
 
 
@@ -353,18 +387,20 @@ def test_kaart_changes_rerun_the_map_section_and_the_share_link_follows(page, se
         box.press("Enter")
         _settle(page)
         page.wait_for_function(f"() => new URLSearchParams(location.search).get('k') === '{k}'", timeout=60_000)
-        page.wait_for_function(f"() => (document.querySelector('input.sk-share') || {{}}).value?.includes('k={k}')",
-                               timeout=60_000)
+        page.wait_for_function(
+            f"() => (document.querySelector('input.sk-share') || {{}}).value?.includes('k={k}')", timeout=60_000
+        )
         assert _assert_share_equals_address_bar(page)[1]["k"] == k
     page.locator('[data-testid="stSelectbox"]', has_text="Kleur naar").locator("input").first.click()
     page.get_by_role("option", name="Samengestelde score").first.click()
     _settle(page)
     page.wait_for_function("() => location.search.includes('colour=composite')", timeout=60_000)
-    page.wait_for_function("() => document.querySelector('input.sk-share').value.includes('colour=composite')",
-                           timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelector('input.sk-share').value.includes('colour=composite')", timeout=60_000
+    )
     view = _assert_share_equals_address_bar(page)
     assert view[1]["colour"] == "composite" and view[1]["k"] == "7"
-    assert page.locator("input.sk-share").count() == 1            # one link, not one per rerun
+    assert page.locator("input.sk-share").count() == 1  # one link, not one per rerun
     # the weight sliders are sent only once "Gewichten per domein" is opened; a step on one goes into the link
     assert page.get_by_role("slider").count() == 0
     page.locator('[data-testid="stExpander"] summary', has_text="Gewichten per domein").first.click()

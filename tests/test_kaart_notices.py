@@ -12,12 +12,17 @@ from tests.test_app_focus import _app
 pytestmark = needs_shared
 
 
-@pytest.mark.parametrize(("lang", "head"), [("nl", "Geen grenzen voor GM0772; de kaart toont GM0363, GM0479."),
-                                            ("en", "No boundaries for GM0772; the map shows GM0363, GM0479.")])
+@pytest.mark.parametrize(
+    ("lang", "head"),
+    [
+        ("nl", "Geen grenzen voor GM0772; de kaart toont GM0363, GM0479."),
+        ("en", "No boundaries for GM0772; the map shows GM0363, GM0479."),
+    ],
+)
 def test_a_gemeente_without_boundaries_is_named_on_the_kaart(mirror, cache_dir, lang, head):
     at = _app({"gm": "GM0363,GM0479,GM0772", "lang": lang})
     assert not at.error, [e.value for e in at.error]
-    warnings = [w.value.replace("\\", "") for w in at.warning]    # fmt.md escapes; the text as shown
+    warnings = [w.value.replace("\\", "") for w in at.warning]  # fmt.md escapes; the text as shown
     named = [w for w in warnings if "GM0772" in w]
     assert len(named) == 1, warnings
     assert named[0].startswith(head), named

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 def _legend(lang: str) -> str:
     def app(lang):
         from pages._common import widgets
+
         widgets.legend([{"hex": "#112233", "label": "Hoog", "n": 3393}], "Score", "bijschrift", lang=lang)
 
     at = AppTest.from_function(app, kwargs={"lang": lang}, default_timeout=120).run()

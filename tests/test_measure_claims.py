@@ -56,8 +56,17 @@ def _score(loaded, key, *, pass_national=True, **kw):
     frame.attrs = sel.attrs
     ref = make_reference(nat, "nl", "wijk", 2024)
     extra = {"national": {2024: nat}} if pass_national else {}
-    return score_areas({2024: frame}, 2024, level="wijk", reference=ref, gemeenten=gm, user_values=loaded["user"],
-                       attributes={2024: attrs}, **extra, **kw)
+    return score_areas(
+        {2024: frame},
+        2024,
+        level="wijk",
+        reference=ref,
+        gemeenten=gm,
+        user_values=loaded["user"],
+        attributes={2024: attrs},
+        **extra,
+        **kw,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +130,10 @@ def test_base_size_counts_only_unsuppressed_reference_areas_with_a_value(both, l
     ok = nat.index[(nat["level"] == "wijk") & (inw >= 200)]
     small = nat.index[(nat["level"] == "wijk") & (inw < 200)]
     from indicators.registry import get_indicator
-    p = resolve_indicator({2024: nat.reset_index()}, 2024, get_indicator("inkomen_per_inwoner"), nat.index,
-                          user_values=loaded["user"])
+
+    p = resolve_indicator(
+        {2024: nat.reset_index()}, 2024, get_indicator("inkomen_per_inwoner"), nat.index, user_values=loaded["user"]
+    )
     expected = int(p.loc[ok, "value"].notna().sum())
     assert int(both.table["inkomen_per_inwoner__ref_n"].dropna().iloc[0]) == expected
     assert p.loc[small, "value"].notna().sum() > 0  # there are small wijken with a value: they are left out
@@ -130,7 +141,8 @@ def test_base_size_counts_only_unsuppressed_reference_areas_with_a_value(both, l
     ref = np.sort(-p.loc[ok, "value"].dropna().to_numpy())  # income: lower is worse
     row = both.table.loc["WK0363TD"]
     assert row["inkomen_per_inwoner__rank"] == pytest.approx(
-        100 * np.searchsorted(ref, -row["inkomen_per_inwoner"], "right") / ref.size)
+        100 * np.searchsorted(ref, -row["inkomen_per_inwoner"], "right") / ref.size
+    )
 
 
 def test_share_in_the_worst_band_is_20_percent_per_base(both):
@@ -193,7 +205,9 @@ def test_eb_shrinks_small_areas_more_and_interval_covers_the_rounding(both):
     t = both.table
     rows = t[t["bijstand_werkleeftijd"].notna() & t.index.str.startswith("WK0363")]  # the Amsterdam base
     raw, eb = rows["bijstand_werkleeftijd"], rows["bijstand_werkleeftijd__eb"]
-    assert ((rows["bijstand_werkleeftijd__low"] <= raw + 1e-9) & (raw <= rows["bijstand_werkleeftijd__high"] + 1e-9)).all()
+    assert (
+        (rows["bijstand_werkleeftijd__low"] <= raw + 1e-9) & (raw <= rows["bijstand_werkleeftijd__high"] + 1e-9)
+    ).all()
     # shrinkage toward the base mean: never past it, and the smallest areas move most (relative to their deviation)
     prior = both.ref_sorted.bases["bijstand_werkleeftijd"].priors["GM0363"]
     m = 100 * prior.m
@@ -228,8 +242,10 @@ def test_sentences_of_the_focus_areas(both, loaded):
     z = f.loc["zuidoost"]
     assert stacking_text(z) == f"{int(z['stacking_count'])} van {int(z['stacking_known'])} bekend (6 domeinen)"
     sentence = stacking_sentence(z, "Zuidoost")
-    assert sentence.startswith(f"In Zuidoost liggen {int(z['stacking_count'])} van de {int(z['stacking_known'])} "
-                               "bekende domeinen (van 6) in de zwakste 20 %")
+    assert sentence.startswith(
+        f"In Zuidoost liggen {int(z['stacking_count'])} van de {int(z['stacking_known'])} "
+        "bekende domeinen (van 6) in de zwakste 20 %"
+    )
     assert "werk (t.o.v. 109 wijken van Amsterdam" in sentence or not z["domain__werk__band"]
     # a domain whose base is 3 % of NL is never called "van Nederland" with a full base
     if z["domain__wonen__band"]:
@@ -254,8 +270,17 @@ def test_random_values_give_at_most_two_significant_wijken_with_fdr(loaded):
         v = pd.Series(np.random.default_rng(seed).random(len(gdf)), index=gdf["code"].to_numpy())
         counts.append(int(local_moran(gdf, v, seed=seed)["significant"].sum()))
     assert max(counts) <= 2, counts
-    raw = [int(local_moran(gdf, pd.Series(np.random.default_rng(s).random(len(gdf)), index=gdf["code"].to_numpy()),
-                           seed=s, correction="none")["significant"].sum()) for s in range(3)]
+    raw = [
+        int(
+            local_moran(
+                gdf,
+                pd.Series(np.random.default_rng(s).random(len(gdf)), index=gdf["code"].to_numpy()),
+                seed=s,
+                correction="none",
+            )["significant"].sum()
+        )
+        for s in range(3)
+    ]
     assert sum(raw) > sum(counts[:3])  # without the correction noise does come out "significant"
 
 

@@ -29,11 +29,16 @@ from tests.conftest import REPO, SHARED_DATA, needs_shared, start_mirror
 
 GEMEENTE_STATS = SHARED_DATA / "kwb" / "cbs_wijkbuurtkaart2024v2_gemeente_stats_all.csv"
 DERIVED = SHARED_DATA / "derived"
-WERK = {"ww_werkleeftijd": "aantal_personen_met_een_ww_uitkering_totaal",
-        "ao_werkleeftijd": "aantal_personen_met_een_ao_uitkering_totaal",
-        "bijstand_werkleeftijd": "aantal_personen_met_een_alg_bijstandsuitkering_tot"}
-AGES = ("percentage_personen_15_tot_25_jaar", "percentage_personen_25_tot_45_jaar",
-        "percentage_personen_45_tot_65_jaar")
+WERK = {
+    "ww_werkleeftijd": "aantal_personen_met_een_ww_uitkering_totaal",
+    "ao_werkleeftijd": "aantal_personen_met_een_ao_uitkering_totaal",
+    "bijstand_werkleeftijd": "aantal_personen_met_een_alg_bijstandsuitkering_tot",
+}
+AGES = (
+    "percentage_personen_15_tot_25_jaar",
+    "percentage_personen_25_tot_45_jaar",
+    "percentage_personen_45_tot_65_jaar",
+)
 AMERSFOORT = {"crs84": [5.3872035, 52.1551744], "rd": [155000.0, 463000.0]}  # RD origin, stand-in geometry
 
 
@@ -86,11 +91,18 @@ def build_national_data(dst):
                     geom = own["crs84"]["geometry"] if crs == "crs84" else rd_by_id[own["crs84"]["id"]]["geometry"]
                 else:
                     geom = {"type": "Point", "coordinates": AMERSFOORT[crs]}
-                feats[crs].append({"type": "Feature", "id": str(i), "geometry": geom,
-                                   **({"properties": props} if crs == "crs84" else {"properties": {}})})
+                feats[crs].append(
+                    {
+                        "type": "Feature",
+                        "id": str(i),
+                        "geometry": geom,
+                        **({"properties": props} if crs == "crs84" else {"properties": {}}),
+                    }
+                )
         for crs in feats:
             (dst / "pdok_wbk2024" / coll["files"][crs]).write_text(
-                json.dumps({"type": "FeatureCollection", "features": feats[crs]}), encoding="utf-8")
+                json.dumps({"type": "FeatureCollection", "features": feats[crs]}), encoding="utf-8"
+            )
     (dst / "pdok_wbk2024" / "collections.json").write_text(json.dumps(meta), encoding="utf-8")
     return dst
 
@@ -109,12 +121,14 @@ def national_mirror(tmp_path_factory):
 @pytest.fixture
 def at(monkeypatch, tmp_path):
     """Point the loaders at a mirror with a private cache."""
+
     def point(m):
         monkeypatch.setenv("STAPELKAART_CBS_URL", m.url)
         monkeypatch.setenv("STAPELKAART_PDOK_URL", m.url)
         monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(tmp_path / "cache"))
         monkeypatch.setenv("STAPELKAART_HTTP_BACKOFF", "0.05")
         return m
+
     return point
 
 
@@ -167,8 +181,9 @@ def test_loader_over_the_shared_mirror_has_two_gemeenten_and_the_row_says_so(mir
     attrs = load_gemeente_attributes(2024)
     assert sorted(attrs["code"]) == ["GM0363", "GM0479"] and attrs.attrs["source"]["n_gemeenten"] == 2
     national = load_kwb_national(2024, "gemeente")
-    nl = F.score_focus(_poelenburg_result(), [F.FOCUS_AREAS["poelenburg"]], national=national,
-                       national_attributes=attrs).loc["NL00"]
+    nl = F.score_focus(
+        _poelenburg_result(), [F.FOCUS_AREAS["poelenburg"]], national=national, national_attributes=attrs
+    ).loc["NL00"]
     share = national.set_index("code")["aantal_inwoners"]
     cover = share.reindex(["GM0363", "GM0479"]).sum() / share.sum()
     for ind in WERK:
@@ -186,8 +201,9 @@ def test_nederland_row_of_werk_through_the_loaders_equals_the_gemeente_table(nat
     want, n = expected_werk()
     national = load_kwb_national(2024, "gemeente")
     attrs = load_gemeente_attributes(2024)
-    table = F.score_focus(_poelenburg_result(), [F.FOCUS_AREAS["poelenburg"]], national=national,
-                          national_attributes=attrs)
+    table = F.score_focus(
+        _poelenburg_result(), [F.FOCUS_AREAS["poelenburg"]], national=national, national_attributes=attrs
+    )
     nl = table.loc["NL00"]
     for ind, value in want.items():
         assert nl[ind] == pytest.approx(value, rel=1e-12)
@@ -221,11 +237,34 @@ def test_focus_table_loader_shows_the_nederland_werk_row(national_mirror, at):
 @needs_shared
 def test_focus_cli_prints_the_same_nederland_row(national_mirror, tmp_path):
     want, n = expected_werk()
-    env = {**os.environ, "STAPELKAART_CBS_URL": national_mirror.url, "STAPELKAART_PDOK_URL": national_mirror.url,
-           "STAPELKAART_CACHE_DIR": str(tmp_path / "cache")}
-    out = subprocess.run([sys.executable, "-m", "indicators", "focus", "--year", "2024", "--history", "0",
-                          "--define", "Poelenburg=WK047912", "--format", "json", "--full"],
-                         cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "STAPELKAART_CBS_URL": national_mirror.url,
+        "STAPELKAART_PDOK_URL": national_mirror.url,
+        "STAPELKAART_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "indicators",
+            "focus",
+            "--year",
+            "2024",
+            "--history",
+            "0",
+            "--define",
+            "Poelenburg=WK047912",
+            "--format",
+            "json",
+            "--full",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     rows = {r["id"]: r for r in json.loads(out.stdout)}
     nl = rows["NL00"]

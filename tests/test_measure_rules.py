@@ -14,6 +14,7 @@ from indicators import focus as F
 
 # --- focus areas: CLI definitions, presets, ids ----------------------------------------------------------
 
+
 def test_parse_define_takes_name_and_codes_in_every_separator():
     a = F.parse_define("Zaandam-Zuid=wk047911, WK047912+WK047913 WK047911")
     assert (a.name, a.codes, a.source) == ("Zaandam-Zuid", ("WK047911", "WK047912", "WK047913"), "zelf gedefinieerd")
@@ -30,7 +31,7 @@ def test_parse_define_takes_name_and_codes_in_every_separator():
 def test_preset_by_id_name_or_slug_and_unknown_lists_all():
     p = F.PRESETS["zaanstad-kansengelijkheid"]
     assert F.preset("zaanstad-kansengelijkheid") is p
-    assert F.preset("  Zaanstad – Kansengelijkheid ") is p          # the name, any case and spaces
+    assert F.preset("  Zaanstad – Kansengelijkheid ") is p  # the name, any case and spaces
     assert F.preset("ZAANSTAD – KANSENGELIJKHEID") is p
     assert F.preset("Eindhoven – Tongelre en Gestel") is F.PRESETS["eindhoven-tongelre-gestel"]
     with pytest.raises(UserInputError) as exc:
@@ -50,16 +51,20 @@ def test_slug_and_unique_ids():
     c = F.FocusArea("x", "X drie", ("WK047913",), "bron", "X three")
     out = F.unique_ids([a, b, c])
     assert [o.id for o in out] == ["x", "x-2", "x-3"]
-    assert out[0] is a                                              # an id already unique is kept as is
+    assert out[0] is a  # an id already unique is kept as is
     assert (out[2].name, out[2].codes, out[2].source, out[2].name_en) == ("X drie", ("WK047913",), "bron", "X three")
     no_id = F.unique_ids([F.FocusArea("", "Oud Oost", ("WK0363MB",))])
     assert no_id[0].id == "oud-oost"
 
 
 def test_focus_area_make_normalises_name_codes_and_keeps_source():
-    a = F.FocusArea.make("  Oud\x07-Oost\u200b  ", ["wk0363mb", " ", "", "WK0363MB", " wk0363mc "],
-                         source="programma X", name_en="Old East")
-    assert a.name == "Oud-Oost" and a.codes == ("WK0363MB", "WK0363MC")   # control/format characters dropped
+    a = F.FocusArea.make(
+        "  Oud\x07-Oost\u200b  ",
+        ["wk0363mb", " ", "", "WK0363MB", " wk0363mc "],
+        source="programma X",
+        name_en="Old East",
+    )
+    assert a.name == "Oud-Oost" and a.codes == ("WK0363MB", "WK0363MC")  # control/format characters dropped
     assert (a.id, a.source, a.name_en) == ("oud-oost", "programma X", "Old East")
     assert a.label == {"nl": "Oud-Oost", "en": "Old East"} and a.note == "programma X"
     b = F.FocusArea.make("Zuid", ["WK047911"])
@@ -78,6 +83,7 @@ def test_focus_errors_carry_both_languages():
 
 
 # --- focus scoring on synthetic data: comparators, Nederland row ------------------------------------------
+
 
 def _synthetic_result(n=40, **kw):
     from indicators.engine import make_reference, score_areas
@@ -100,9 +106,13 @@ def test_score_focus_rows_columns_and_duplicate_ids():
     # the gemeente row is the gemeente's own value, not a sum of the selected wijken
     gm = res.universe.loc["GM9001"]
     for ind in ("woz_waarde", "bijstand_werkleeftijd", "sociale_huur"):
-        assert out.loc["GM9001", ind] == pytest.approx(gm[ind]) or (np.isnan(gm[ind]) and np.isnan(out.loc["GM9001", ind]))
+        assert out.loc["GM9001", ind] == pytest.approx(gm[ind]) or (
+            np.isnan(gm[ind]) and np.isnan(out.loc["GM9001", ind])
+        )
     # population of a focus area = sum of its members
-    assert out.loc["same", "population"] == pytest.approx(res.universe.loc[["WK900101", "WK900102"], "population"].sum())
+    assert out.loc["same", "population"] == pytest.approx(
+        res.universe.loc[["WK900101", "WK900102"], "population"].sum()
+    )
 
 
 def test_score_focus_names_missing_members_in_both_languages_ten_at_most():
@@ -132,10 +142,14 @@ def test_nederland_row_uses_attributes_for_missing_age_counts():
     ages = ["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"]
     nat = _national(frame, **{c: np.nan for c in ages})
     rng = np.random.default_rng(5)
-    attrs = pd.DataFrame({"code": nat["code"].to_numpy(),
-                          "percentage_personen_15_tot_25_jaar": rng.uniform(8, 15, len(nat)).round(),
-                          "percentage_personen_25_tot_45_jaar": rng.uniform(20, 35, len(nat)).round(),
-                          "percentage_personen_45_tot_65_jaar": rng.uniform(20, 30, len(nat)).round()})
+    attrs = pd.DataFrame(
+        {
+            "code": nat["code"].to_numpy(),
+            "percentage_personen_15_tot_25_jaar": rng.uniform(8, 15, len(nat)).round(),
+            "percentage_personen_25_tot_45_jaar": rng.uniform(20, 35, len(nat)).round(),
+            "percentage_personen_45_tot_65_jaar": rng.uniform(20, 30, len(nat)).round(),
+        }
+    )
     parts, note = F.national_parts(res, nat, (), attrs)
     work = nat["aantal_inwoners"].to_numpy() * attrs.iloc[:, 1:].sum(axis=1).to_numpy() / 100
     ww = nat["personen_per_soort_uitkering_ww"].to_numpy()
@@ -143,7 +157,7 @@ def test_nederland_row_uses_attributes_for_missing_age_counts():
     assert parts["ww_werkleeftijd"].loc["NL00", "source"].startswith(f"som over {len(nat)} wijken: ")
     assert "afgeleid uit afgerond %" in parts["ww_werkleeftijd"].loc["NL00", "source"]
     assert note == "som over het landelijke bestand"
-    without, _ = F.national_parts(res, nat)                         # no attributes: not available, and says so
+    without, _ = F.national_parts(res, nat)  # no attributes: not available, and says so
     assert np.isnan(without["ww_werkleeftijd"].loc["NL00", "value"])
     assert without["ww_werkleeftijd"].loc["NL00", "source"] == "niet beschikbaar (dekking 0% van de inwoners)"
 
@@ -151,17 +165,18 @@ def test_nederland_row_uses_attributes_for_missing_age_counts():
 def test_nederland_row_coverage_is_at_least_99_percent_of_inhabitants():
     frame, res = _synthetic_result(100)
     nat = _national(frame, aantal_inwoners=1000.0)
-    nat.loc[nat.index[0], "gemiddelde_woz_waarde_van_woningen"] = np.nan   # exactly 1 % of the inhabitants lack it
+    nat.loc[nat.index[0], "gemiddelde_woz_waarde_van_woningen"] = np.nan  # exactly 1 % of the inhabitants lack it
     parts, _ = F.national_parts(res, nat)
     ok = nat.iloc[1:]
     assert parts["woz_waarde"].loc["NL00", "value"] == pytest.approx(
-        (ok["gemiddelde_woz_waarde_van_woningen"] * ok["woningvoorraad"]).sum() / ok["woningvoorraad"].sum())
+        (ok["gemiddelde_woz_waarde_van_woningen"] * ok["woningvoorraad"]).sum() / ok["woningvoorraad"].sum()
+    )
     assert parts["woz_waarde"].loc["NL00", "source"].startswith(f"som over {len(ok)} wijken: ")
-    nat.loc[nat.index[1], "gemiddelde_woz_waarde_van_woningen"] = np.nan   # 2 %: below the rule
+    nat.loc[nat.index[1], "gemiddelde_woz_waarde_van_woningen"] = np.nan  # 2 %: below the rule
     parts, _ = F.national_parts(res, nat)
     assert np.isnan(parts["woz_waarde"].loc["NL00", "value"])
     assert parts["woz_waarde"].loc["NL00", "source"] == "niet beschikbaar (dekking 98% van de inwoners)"
-    empty = _national(frame, aantal_inwoners=0.0)                           # no inhabitants at all: coverage 0
+    empty = _national(frame, aantal_inwoners=0.0)  # no inhabitants at all: coverage 0
     parts, _ = F.national_parts(res, empty)
     assert parts["woz_waarde"].loc["NL00", "source"] == "niet beschikbaar (dekking 0% van de inwoners)"
 
@@ -170,8 +185,10 @@ def test_nederland_row_from_imported_nl00_values_names_each():
     from indicators.rates import UserValues
 
     frame, res = _synthetic_result()
-    uv = [UserValues("woz_waarde", pd.Series({"NL00": 350.0}), 2024, "bestand A"),
-          UserValues("sociale_huur", pd.Series({"NL00": 29.0}), 2024, "bestand B")]
+    uv = [
+        UserValues("woz_waarde", pd.Series({"NL00": 350.0}), 2024, "bestand A"),
+        UserValues("sociale_huur", pd.Series({"NL00": 29.0}), 2024, "bestand B"),
+    ]
     parts, note = F.national_parts(res, _national(frame), uv)
     assert note == "sociale_huur: NL00 uit bestand B; woz_waarde: NL00 uit bestand A"
     assert parts["woz_waarde"].loc["NL00", "value"] == 350.0 and parts["sociale_huur"].loc["NL00", "value"] == 29.0
@@ -204,13 +221,16 @@ def test_nederland_row_from_an_nl00_row_in_the_data():
 
 # --- hotspots -------------------------------------------------------------------------------------------
 
+
 def _grid(k):
     import geopandas as gpd
     from shapely.geometry import box
 
-    return gpd.GeoDataFrame({"code": [f"c{i}" for i in range(k * k)]},
-                            geometry=[box(i % k * 100, i // k * 100, i % k * 100 + 100, i // k * 100 + 100)
-                                      for i in range(k * k)], crs="EPSG:28992")
+    return gpd.GeoDataFrame(
+        {"code": [f"c{i}" for i in range(k * k)]},
+        geometry=[box(i % k * 100, i // k * 100, i % k * 100 + 100, i // k * 100 + 100) for i in range(k * k)],
+        crs="EPSG:28992",
+    )
 
 
 @pytest.mark.parametrize("sign, expected", [(1, "HL"), (-1, "LH")])
@@ -221,8 +241,8 @@ def test_outlier_among_opposite_neighbours(sign, expected):
     g = _grid(9)
     v = pd.Series(np.random.default_rng(4).normal(0, 0.3, len(g)), index=g["code"].to_numpy())
     block = [f"c{r * 9 + c}" for r in range(2, 7) for c in range(2, 7)]
-    v[block] -= sign * 3          # a low (high) block
-    v["c40"] = sign * 6.0         # its centre high (low)
+    v[block] -= sign * 3  # a low (high) block
+    v["c40"] = sign * 6.0  # its centre high (low)
     o = local_moran(g, v, seed=3, correction="none").set_index("code")
     assert o.loc["c40", "quadrant"] == expected and o.loc["c40", "I"] < 0
     assert o.loc["c40", "lisa"] == expected and o.loc["c40", "significant"]
@@ -263,8 +283,9 @@ def test_lisa_is_by_code_not_by_row_order_and_non_numbers_are_missing():
     c = local_moran(g, text, seed=9).set_index("code")
     assert c.loc["c35", "label"] == "geen gegevens" and np.isnan(c.loc["c35", "value"])
     # a code twice in the boundaries (e.g. two parts) is one area
-    twice = pd.concat([g, g.iloc[[3]].assign(geometry=g.geometry.iloc[[3]].translate(0, 0).buffer(-10))],
-                      ignore_index=True)
+    twice = pd.concat(
+        [g, g.iloc[[3]].assign(geometry=g.geometry.iloc[[3]].translate(0, 0).buffer(-10))], ignore_index=True
+    )
     d = local_moran(twice.set_crs(g.crs, allow_override=True), v, seed=9)
     assert d["code"].is_unique and len(d) == len(g)
 
@@ -291,19 +312,32 @@ def test_too_few_areas_after_islands_are_left_out():
 
     from indicators.hotspots import local_moran
 
-    g = _grid(2)                                                     # 4 touching squares
-    far = gpd.GeoDataFrame({"code": ["f1", "f2"]}, geometry=[box(9_000, 9_000, 9_100, 9_100),
-                                                              box(20_000, 20_000, 20_100, 20_100)], crs="EPSG:28992")
+    g = _grid(2)  # 4 touching squares
+    far = gpd.GeoDataFrame(
+        {"code": ["f1", "f2"]},
+        geometry=[box(9_000, 9_000, 9_100, 9_100), box(20_000, 20_000, 20_100, 20_100)],
+        crs="EPSG:28992",
+    )
     g = gpd.GeoDataFrame(pd.concat([g, far], ignore_index=True), crs="EPSG:28992")
     v = pd.Series(np.arange(6.0), index=g["code"].to_numpy())
-    o = local_moran(g, v).set_index("code")                          # 6 values, 2 islands: 4 < 5 left
+    o = local_moran(g, v).set_index("code")  # 6 values, 2 islands: 4 < 5 left
     assert o.loc[["f1", "f2"], "label"].eq("geen buren").all()
     assert o.loc[["c0", "c1", "c2", "c3"], "label"].eq("geen gegevens").all() and not o["significant"].any()
-    assert list(o.reset_index().columns) == ["code", "value", "I", "p", "p_sim", "significant", "quadrant", "lisa",
-                                             "label"]
+    assert list(o.reset_index().columns) == [
+        "code",
+        "value",
+        "I",
+        "p",
+        "p_sim",
+        "significant",
+        "quadrant",
+        "lisa",
+        "label",
+    ]
 
 
 # --- weights and data uncertainty -----------------------------------------------------------------------
+
 
 def test_dirichlet_weights_spread_as_stated():
     """E[w] = w0 / sum(w0), sd = sqrt(p (1 - p) / (kappa + 1)) (the module docstring)."""
@@ -328,7 +362,7 @@ def test_rank_positions_break_ties_by_row_order():
 
     x = np.r_[np.full(40, 100.0), np.arange(40.0)][:, None]
     pos = rank_positions(x)[:, 0]
-    assert pos[:40].tolist() == list(range(1, 41))                   # ties: earlier rows first (stable)
+    assert pos[:40].tolist() == list(range(1, 41))  # ties: earlier rows first (stable)
     assert pos[40:].tolist() == list(range(80, 40, -1))
     assert pos.dtype == np.float64
 
@@ -338,10 +372,11 @@ def test_rank_intervals_are_percentiles_of_the_positions():
     from indicators.sensitivity import dirichlet_weights, rank_intervals, rank_positions
 
     rng = np.random.default_rng(3)
-    x = pd.DataFrame(rng.uniform(0, 100, (30, len(DOMAIN_IDS))), columns=list(DOMAIN_IDS),
-                     index=[f"a{i}" for i in range(30)])
-    x.iloc[0, 3:] = np.nan                                           # exactly 3 domains: still ranked (min 3)
-    x.iloc[1, 2:] = np.nan                                           # 2 domains: no composite, no interval
+    x = pd.DataFrame(
+        rng.uniform(0, 100, (30, len(DOMAIN_IDS))), columns=list(DOMAIN_IDS), index=[f"a{i}" for i in range(30)]
+    )
+    x.iloc[0, 3:] = np.nan  # exactly 3 domains: still ranked (min 3)
+    x.iloc[1, 2:] = np.nan  # 2 domains: no composite, no interval
     w = {d: 1.0 for d in DOMAIN_IDS}
     iv = rank_intervals(x, w, n=400, seed=11, interval=(10.0, 90.0))
     comps, _, _ = composite_matrix(x.to_numpy(), dirichlet_weights(w, 400, 20.0, 11), 3)
@@ -357,13 +392,13 @@ def test_rank_intervals_are_percentiles_of_the_positions():
     assert iv.loc["a1", ["rank", "rank_low", "rank_min", "rank_max"]].isna().all()
     assert (iv["n_ranked"] == ok.sum()).all() and (iv["source"] == "gewichten").all()
     for col in ("rank", "rank_low", "rank_median", "rank_high", "rank_min", "rank_max"):
-        assert iv[col].dtype == np.float64, col                      # NaN where no composite, never None
+        assert iv[col].dtype == np.float64, col  # NaN where no composite, never None
     # other weights move the interval: the draws are centred on the weights asked for
     hw = {**w, DOMAIN_IDS[0]: 5.0}
     heavy = rank_intervals(x, hw, n=400, seed=11)
     assert not np.allclose(heavy["rank_median"].to_numpy()[ok], iv["rank_median"].to_numpy()[ok])
     own = rank_positions(composite_matrix(x.to_numpy(), weight_vector(validate_weights(hw)), 3)[0][:, None])[:, 0]
-    np.testing.assert_array_equal(heavy["rank"].to_numpy(), own)          # the rank uses the weights asked for
+    np.testing.assert_array_equal(heavy["rank"].to_numpy(), own)  # the rank uses the weights asked for
     # min_domains reaches both the point composite and every draw: with 2, the area with 2 domains is ranked
     two = rank_intervals(x, w, n=50, seed=11, min_domains=2)
     assert np.isfinite(two.loc["a1", ["rank", "rank_low", "rank_high"]].astype(float)).all()
@@ -379,20 +414,20 @@ def test_draw_composites_count_only_weighted_domains():
 
     d = len(DOMAIN_IDS)
     x = np.full((3, d, 2), np.nan)
-    x[0, :2, :] = [[10.0, 20.0], [30.0, 40.0]]                          # 2 weighted domains known
+    x[0, :2, :] = [[10.0, 20.0], [30.0, 40.0]]  # 2 weighted domains known
     x[1, :2, :] = [[10.0, 20.0], [30.0, 40.0]]
-    x[1, 5, :] = 99.0                                                   # + an unweighted domain
+    x[1, 5, :] = 99.0  # + an unweighted domain
     x[2, :3, :] = 50.0
     w = np.zeros((2, d))
-    w[:, :3] = [[1.0, 1.0, 2.0], [2.0, 1.0, 1.0]]                      # 3 domains carry weight
+    w[:, :3] = [[1.0, 1.0, 2.0], [2.0, 1.0, 1.0]]  # 3 domains carry weight
     comp = draw_composites(x, w, min_domains=3)
-    assert np.isnan(comp[0]).all() and np.isnan(comp[1]).all()        # 2 of 3 weighted domains: withheld
+    assert np.isnan(comp[0]).all() and np.isnan(comp[1]).all()  # 2 of 3 weighted domains: withheld
     assert comp[2].tolist() == [50.0, 50.0]
     w2 = np.zeros((2, d))
-    w2[:, :2] = [[1.0, 3.0], [1.0, 1.0]]                               # only 2 domains carry weight: 2 suffice
+    w2[:, :2] = [[1.0, 3.0], [1.0, 1.0]]  # only 2 domains carry weight: 2 suffice
     comp2 = draw_composites(x, w2, min_domains=3)
     assert comp2[0].tolist() == pytest.approx([(10 + 3 * 30) / 4, (20 + 40) / 2])
-    assert comp2[1].tolist() == pytest.approx(comp2[0].tolist())       # the unweighted domain does not count
+    assert comp2[1].tolist() == pytest.approx(comp2[0].tolist())  # the unweighted domain does not count
 
 
 def test_data_draws_widen_the_interval_beyond_weights_alone():
@@ -403,7 +438,7 @@ def test_data_draws_widen_the_interval_beyond_weights_alone():
     x = res.domain_x.loc[res.table.index]
     fixed = rank_intervals(x, res.weights, n=200, concentration=1e9, seed=3)
     same = (fixed["rank_low"] == fixed["rank"]) & (fixed["rank_high"] == fixed["rank"])
-    assert same[fixed["rank"].notna()].mean() > 0.9                  # (near-ties may still swap)
+    assert same[fixed["rank"].notna()].mean() > 0.9  # (near-ties may still swap)
     both = rank_intervals(x, res.weights, n=200, concentration=1e9, seed=3, domain_draws=data_draws(res, n=200, seed=3))
     width = (both["rank_high"] - both["rank_low"]).dropna()
     assert (width > 0).mean() > 0.5 and (width > 0).mean() > 2 * (1 - same[fixed["rank"].notna()].mean())
@@ -411,6 +446,7 @@ def test_data_draws_widen_the_interval_beyond_weights_alone():
 
 
 # --- focus areas: every message in both languages, every bound exactly -----------------------------------
+
 
 def _msgs(call, *args, **kw):
     with pytest.raises(UserInputError) as exc:
@@ -424,28 +460,36 @@ def test_link_bounds_are_inclusive_and_messages_exact():
     long = ok + "3"
     assert _msgs(F.parse_focus_param, long) == (
         f"De focusgebieden in de link zijn te lang ({F.MAX_PARAM + 1} tekens, maximaal {F.MAX_PARAM}).",
-        f"The focus areas in the link are too long ({F.MAX_PARAM + 1} characters, at most {F.MAX_PARAM}).")
+        f"The focus areas in the link are too long ({F.MAX_PARAM + 1} characters, at most {F.MAX_PARAM}).",
+    )
     twelve = ";".join(f"A{i}:WK047911" for i in range(12))
     assert len(F.parse_focus_param(twelve)) == 12
     assert _msgs(F.parse_focus_param, twelve + ";A12:WK047911") == (
-        "13 focusgebieden in de link; maximaal 12.", "13 focus areas in the link; at most 12.")
+        "13 focusgebieden in de link; maximaal 12.",
+        "13 focus areas in the link; at most 12.",
+    )
     members = "+".join(f"WK0479{i:02d}" for i in range(50)) + "+" + "+".join(f"BU0479{i:04d}" for i in range(0))
     assert len(F.parse_focus_param("A:" + members)[0].codes) == 50
     many = "+".join(f"BU{i:08d}" for i in range(F.MAX_MEMBERS))
     assert len(F.parse_focus_param("Veel:" + many)[0].codes) == F.MAX_MEMBERS
     assert _msgs(F.parse_focus_param, "Veel:" + many + "+BU99999999") == (
         f"Focusgebieden in de link: 'Veel' heeft {F.MAX_MEMBERS + 1} leden (maximaal {F.MAX_MEMBERS}).",
-        f"Focus areas in the link: 'Veel' has {F.MAX_MEMBERS + 1} members (at most {F.MAX_MEMBERS}).")
+        f"Focus areas in the link: 'Veel' has {F.MAX_MEMBERS + 1} members (at most {F.MAX_MEMBERS}).",
+    )
 
 
 def test_link_problems_are_all_named_in_order():
     long_name = "N" * 40
     text = f"Goed:WK047911;{long_name};:WK047912;Veel:" + "+".join(f"BU{i:08d}" for i in range(251)) + ";Ook:WK047913"
     nl, en = _msgs(F.parse_focus_param, text)
-    assert nl == ("Focusgebieden in de link: focusgebied 2 ('" + "N" * 30 + "') heeft geen ':' tussen naam en codes; "
-                  "focusgebied 3 heeft geen naam; 'Veel' heeft 251 leden (maximaal 250).")
-    assert en == ("Focus areas in the link: focus area 2 ('" + "N" * 30 + "') has no ':' between name and codes; "
-                  "focus area 3 has no name; 'Veel' has 251 members (at most 250).")
+    assert nl == (
+        "Focusgebieden in de link: focusgebied 2 ('" + "N" * 30 + "') heeft geen ':' tussen naam en codes; "
+        "focusgebied 3 heeft geen naam; 'Veel' heeft 251 leden (maximaal 250)."
+    )
+    assert en == (
+        "Focus areas in the link: focus area 2 ('" + "N" * 30 + "') has no ':' between name and codes; "
+        "focus area 3 has no name; 'Veel' has 251 members (at most 250)."
+    )
     # the first ':' separates name and codes: a second one makes the codes invalid
     nl, en = _msgs(F.parse_focus_param, "A:WK047911:X")
     assert nl == "Ongeldige focusgebieden: 'A': WK047911:X is geen wijk- of buurtcode (WK047912, BU04791201)."
@@ -463,25 +507,32 @@ def test_syntax_check_messages_exact():
     ten = ", ".join(f"XX{i:02d}" for i in range(10))
     wk = ", ".join(f"WK04791{i}" for i in range(5))
     bu = ", ".join(f"BU047910{i}1" for i in range(5))
-    assert nl == ("Ongeldige focusgebieden: 'Leeg' heeft geen leden; "
-                  "'Fout': GM0479 is geen wijk- of buurtcode (WK047912, BU04791201); "
-                  f"'Veel fout': {ten} zijn geen wijk- of buurtcode (WK047912, BU04791201); "
-                  f"'Mix' mengt wijken ({wk}) en buurten ({bu}); kies één niveau.")
-    assert en == ("Invalid focus areas: 'Leeg' has no members; "
-                  "'Fout': GM0479 is not a wijk or buurt code(s) (WK047912, BU04791201); "
-                  f"'Veel fout': {ten} are not wijk or buurt code(s) (WK047912, BU04791201); "
-                  f"'Mix' mixes wijken ({wk}) and buurten ({bu}); choose one level.")
+    assert nl == (
+        "Ongeldige focusgebieden: 'Leeg' heeft geen leden; "
+        "'Fout': GM0479 is geen wijk- of buurtcode (WK047912, BU04791201); "
+        f"'Veel fout': {ten} zijn geen wijk- of buurtcode (WK047912, BU04791201); "
+        f"'Mix' mengt wijken ({wk}) en buurten ({bu}); kies één niveau."
+    )
+    assert en == (
+        "Invalid focus areas: 'Leeg' has no members; "
+        "'Fout': GM0479 is not a wijk or buurt code(s) (WK047912, BU04791201); "
+        f"'Veel fout': {ten} are not wijk or buurt code(s) (WK047912, BU04791201); "
+        f"'Mix' mixes wijken ({wk}) and buurten ({bu}); choose one level."
+    )
     two = F.FocusArea("t", "Twee", ("GM0479", "GM0363"))
-    assert _msgs(F.syntax_check, [two])[0] == ("Ongeldige focusgebieden: 'Twee': GM0479, GM0363 zijn geen wijk- of "
-                                               "buurtcode (WK047912, BU04791201).")
+    assert _msgs(F.syntax_check, [two])[0] == (
+        "Ongeldige focusgebieden: 'Twee': GM0479, GM0363 zijn geen wijk- of buurtcode (WK047912, BU04791201)."
+    )
     F.syntax_check([F.FocusArea("w", "Wijken", ("WK047911", "WK047912"))])  # fine: no error
 
 
 def test_define_messages_exact():
     text = "Zonder gelijkteken " + "x" * 60
-    assert _msgs(F.parse_define, text) == (f"--define '{text[:60]}' heeft de vorm \"Naam=WK047911,WK047912\".",
-                                           f"--define '{text[:60]}' must look like \"Name=WK047911,WK047912\".")
-    nl, _ = _msgs(F.parse_define, "A=B=WK047911")                  # the first '=' separates name and codes
+    assert _msgs(F.parse_define, text) == (
+        f"--define '{text[:60]}' heeft de vorm \"Naam=WK047911,WK047912\".",
+        f"--define '{text[:60]}' must look like \"Name=WK047911,WK047912\".",
+    )
+    nl, _ = _msgs(F.parse_define, "A=B=WK047911")  # the first '=' separates name and codes
     assert nl == "Ongeldige focusgebieden: 'A': B=WK047911 is geen wijk- of buurtcode (WK047912, BU04791201)."
 
 
@@ -489,25 +540,39 @@ def test_validate_messages_and_bounds_exact():
     twelve = [F.FocusArea.make(f"A{i}", ["WK047911"]) for i in range(12)]
     F.validate(twelve, {"wijk": {"WK047911"}})
     assert _msgs(F.validate, [*twelve, F.FocusArea.make("A12", ["WK047911"])], {"wijk": {"WK047911"}}) == (
-        "13 focusgebieden; maximaal 12.", "13 focus areas; at most 12.")
+        "13 focusgebieden; maximaal 12.",
+        "13 focus areas; at most 12.",
+    )
     area = F.FocusArea.make("Zuid", [f"WK04791{i}" for i in range(7)])
     nl, en = _msgs(F.validate, [area], {"buurt": {"BU04791101"}}, level="buurt")  # no wijk codes known at all
     codes = ", ".join(f"WK04791{i}" for i in range(7))
     five = ", ".join(f"WK04791{i}" for i in range(5))
-    assert nl == (f"Ongeldige focusgebieden: 'Zuid': {codes} niet gevonden in de gegevens (wijk); "
-                  f"'Zuid' bestaat uit wijken ({five}), maar er wordt op buurtniveau gescoord.")
-    assert en == (f"Invalid focus areas: 'Zuid': {codes} not found in the data (wijk); "
-                  f"'Zuid' consists of wijk codes ({five}) but scoring is at buurt level.")
+    assert nl == (
+        f"Ongeldige focusgebieden: 'Zuid': {codes} niet gevonden in de gegevens (wijk); "
+        f"'Zuid' bestaat uit wijken ({five}), maar er wordt op buurtniveau gescoord."
+    )
+    assert en == (
+        f"Invalid focus areas: 'Zuid': {codes} not found in the data (wijk); "
+        f"'Zuid' consists of wijk codes ({five}) but scoring is at buurt level."
+    )
 
 
 def test_json_file_format_and_every_refusal_exact():
     import json
 
-    areas = [F.FocusArea.make("Ñoño – “wijk”", ["WK047911"], source="bron"), F.FocusArea.make("B", ["WK047912"], source="eigen")]
+    areas = [
+        F.FocusArea.make("Ñoño – “wijk”", ["WK047911"], source="bron"),
+        F.FocusArea.make("B", ["WK047912"], source="eigen"),
+    ]
     text = F.focus_to_json(areas)
-    assert "Ñoño – “wijk”" in text and '\n "format": "stapelkaart-focusgebieden"' in text   # UTF-8, indent 1
+    assert "Ñoño – “wijk”" in text and '\n "format": "stapelkaart-focusgebieden"' in text  # UTF-8, indent 1
     doc = json.loads(text)
-    assert doc["focus_areas"][0] == {"id": "nono-wijk", "name": "Ñoño – “wijk”", "codes": ["WK047911"], "source": "bron"}
+    assert doc["focus_areas"][0] == {
+        "id": "nono-wijk",
+        "name": "Ñoño – “wijk”",
+        "codes": ["WK047911"],
+        "source": "bron",
+    }
     back = F.focus_from_json(text)
     assert [(a.id, a.name, a.codes, a.source) for a in back] == [(a.id, a.name, a.codes, a.source) for a in areas]
     head = {"format": F.JSON_FORMAT, "version": F.JSON_VERSION}
@@ -525,30 +590,42 @@ def test_json_file_format_and_every_refusal_exact():
     assert len(padded) == F.MAX_JSON_BYTES and F.focus_from_json(padded)[0].name == "A"
     assert _msgs(F.focus_from_json, padded + " ") == (
         f"Focusgebiedenbestand is te groot ({F.MAX_JSON_BYTES + 1} bytes, maximaal {F.MAX_JSON_BYTES}).",
-        f"Focus-area file is too large ({F.MAX_JSON_BYTES + 1} bytes, at most {F.MAX_JSON_BYTES}).")
+        f"Focus-area file is too large ({F.MAX_JSON_BYTES + 1} bytes, at most {F.MAX_JSON_BYTES}).",
+    )
     nl, en = _msgs(F.focus_from_json, "{niet json")
-    assert nl.startswith("Focusgebiedenbestand is geen geldige JSON (") and en.startswith("Focus-area file is not valid JSON (")
-    other = ("Geen Stapelkaart-focusgebiedenbestand (verwacht \"format\": \"stapelkaart-focusgebieden\" en een lijst "
-             "\"focus_areas\").", "Not a Stapelkaart focus-area file (expected \"format\": \"stapelkaart-focusgebieden\" "
-             "and a list \"focus_areas\").")
+    assert nl.startswith("Focusgebiedenbestand is geen geldige JSON (") and en.startswith(
+        "Focus-area file is not valid JSON ("
+    )
+    other = (
+        'Geen Stapelkaart-focusgebiedenbestand (verwacht "format": "stapelkaart-focusgebieden" en een lijst '
+        '"focus_areas").',
+        'Not a Stapelkaart focus-area file (expected "format": "stapelkaart-focusgebieden" and a list "focus_areas").',
+    )
     assert _msgs(F.focus_from_json, "[1, 2]") == other
     assert _msgs(F.focus_from_json, json.dumps({"format": "iets anders", "focus_areas": []})) == other
     assert _msgs(F.focus_from_json, json.dumps({**head, "focus_areas": ["tekst"]})) == other
     assert _msgs(F.focus_from_json, json.dumps({"format": F.JSON_FORMAT, "version": 2, "focus_areas": []})) == (
         "Focusgebiedenbestand heeft versie 2; deze Stapelkaart leest versie 1.",
-        "Focus-area file has version 2; this Stapelkaart reads version 1.")
+        "Focus-area file has version 2; this Stapelkaart reads version 1.",
+    )
     twelve = [{"name": f"A{i}", "codes": ["WK047911"]} for i in range(12)]
     assert len(F.focus_from_json(file(twelve))) == 12
     assert _msgs(F.focus_from_json, file([*twelve, {"name": "A12", "codes": ["WK047911"]}])) == (
-        "13 focusgebieden in het bestand; maximaal 12.", "13 focus areas in the file; at most 12.")
-    codes_msg = ("Focusgebied 2 in het bestand: 'codes' moet een lijst van hoogstens 250 codes zijn.",
-                 "Focus area 2 in the file: 'codes' must be a list of at most 250 codes.")
+        "13 focusgebieden in het bestand; maximaal 12.",
+        "13 focus areas in the file; at most 12.",
+    )
+    codes_msg = (
+        "Focusgebied 2 in het bestand: 'codes' moet een lijst van hoogstens 250 codes zijn.",
+        "Focus area 2 in the file: 'codes' must be a list of at most 250 codes.",
+    )
     first = {"name": "A", "codes": ["WK047911"]}
     for bad in ("WK047911", ["WK047911", 7], [f"BU{i:08d}" for i in range(251)]):
         assert _msgs(F.focus_from_json, file([first, {"name": "B", "codes": bad}])) == codes_msg
     assert len(F.focus_from_json(file([{"name": "B", "codes": [f"BU{i:08d}" for i in range(250)]}]))[0].codes) == 250
     assert _msgs(F.focus_from_json, file([first, {"name": " ", "codes": ["WK047911"]}])) == (
-        "Focusgebied 2 in het bestand heeft geen naam.", "Focus area 2 in the file has no name.")
+        "Focusgebied 2 in het bestand heeft geen naam.",
+        "Focus area 2 in the file has no name.",
+    )
 
 
 def test_own_gemeente_base_leaves_suppressed_areas_out():
@@ -562,14 +639,27 @@ def test_own_gemeente_base_leaves_suppressed_areas_out():
     nat.attrs = a.attrs
     nat = nat.drop(columns=["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"])
     small = ["WK900103", "WK900117"]
-    nat.loc[nat["code"].isin(small), "aantal_inwoners"] = 190     # < 200: suppressed; 15-65 = 125 >= min_denominator
-    attrs = pd.DataFrame({"code": nat["code"], "percentage_personen_15_tot_25_jaar": 12,
-                          "percentage_personen_25_tot_45_jaar": 28, "percentage_personen_45_tot_65_jaar": 26})
+    nat.loc[nat["code"].isin(small), "aantal_inwoners"] = 190  # < 200: suppressed; 15-65 = 125 >= min_denominator
+    attrs = pd.DataFrame(
+        {
+            "code": nat["code"],
+            "percentage_personen_15_tot_25_jaar": 12,
+            "percentage_personen_25_tot_45_jaar": 28,
+            "percentage_personen_45_tot_65_jaar": 26,
+        }
+    )
     ref = make_reference(nat, "nl", "wijk", 2024)
-    t = score_areas({2024: nat}, 2024, level="wijk", reference=ref, gemeenten=["GM9001"],
-                    attributes={2024: attrs[attrs["code"].str.startswith(("WK9001", "GM9001"))]}, national=nat).table
+    t = score_areas(
+        {2024: nat},
+        2024,
+        level="wijk",
+        reference=ref,
+        gemeenten=["GM9001"],
+        attributes={2024: attrs[attrs["code"].str.startswith(("WK9001", "GM9001"))]},
+        national=nat,
+    ).table
     assert t["ww_werkleeftijd__ref"].dropna().str.contains("geen landelijke gegevens").all()
-    assert (t["ww_werkleeftijd__ref_n"].dropna() == 38).all()                     # 40 wijken - 2 suppressed
+    assert (t["ww_werkleeftijd__ref_n"].dropna() == 38).all()  # 40 wijken - 2 suppressed
     assert t.loc[small, "ww_werkleeftijd__rank"].isna().all() and t.loc[small, "ww_werkleeftijd"].notna().all()
     base = t.loc[~t.index.isin(small) & t.index.str.startswith("WK9001"), "ww_werkleeftijd"]
     x = t.loc["WK900110", "ww_werkleeftijd"]
@@ -578,11 +668,12 @@ def test_own_gemeente_base_leaves_suppressed_areas_out():
 
 # --- data draws on a hand-built result: every step of the stated recipe ------------------------------------
 
-DENSE = np.linspace(0.0, 20.0, 200_001)          # a fine base of ww rates (per 100): rank -> rate by inversion
+DENSE = np.linspace(0.0, 20.0, 200_001)  # a fine base of ww rates (per 100): rank -> rate by inversion
 
 
-def _fake_result(y, den, *, smoothing="none", prior=None, mode="ref", fixed=None, suppressed=None, bases=None,
-                 codes=None):
+def _fake_result(
+    y, den, *, smoothing="none", prior=None, mode="ref", fixed=None, suppressed=None, bases=None, codes=None
+):
     """The parts of a ScoreResult that data_draws reads: ww_werkleeftijd is the only drawn indicator; ao and
     bijstand (werk) keep fixed ranks, so the werk domain score is (r_ww + r_ao + r_bij) / 3."""
     from types import SimpleNamespace
@@ -600,16 +691,21 @@ def _fake_result(y, den, *, smoothing="none", prior=None, mode="ref", fixed=None
     uni["suppressed"] = suppressed if suppressed is not None else False
     if bases is None:
         bases = {REF: DENSE} if mode == "ref" else {}
-    ib = IndicatorBases(mode, {k: Base(k, v, {"nl": k, "en": k}) for k, v in bases.items()},
-                        {k: prior for k in bases} if prior is not None else {})
-    parts = {"ww_werkleeftijd": pd.DataFrame({"num": np.asarray(y, float), "den": np.asarray(den, float)},
-                                             index=uni.index)}
+    ib = IndicatorBases(
+        mode,
+        {k: Base(k, v, {"nl": k, "en": k}) for k, v in bases.items()},
+        {k: prior for k in bases} if prior is not None else {},
+    )
+    parts = {
+        "ww_werkleeftijd": pd.DataFrame({"num": np.asarray(y, float), "den": np.asarray(den, float)}, index=uni.index)
+    }
     ref_sorted = SimpleNamespace(bases={"ww_werkleeftijd": ib, "ao_werkleeftijd": None})
     settings = {"min_indicator_share": 0.5}
     if smoothing is not None:
         settings["smoothing"] = smoothing
-    return SimpleNamespace(table=pd.DataFrame(index=uni.index), universe=uni, ref_sorted=ref_sorted, parts=parts,
-                           settings=settings)
+    return SimpleNamespace(
+        table=pd.DataFrame(index=uni.index), universe=uni, ref_sorted=ref_sorted, parts=parts, settings=settings
+    )
 
 
 def _ww_rates(res, n=20000, seed=1):
@@ -618,9 +714,12 @@ def _ww_rates(res, n=20000, seed=1):
 
     d = data_draws(res, n=n, seed=seed)
     werk = d[:, DOMAIN_IDS.index("werk"), :]
-    r_ww = 3 * werk - res.universe["ao_werkleeftijd__rank"].to_numpy()[:, None] \
+    r_ww = (
+        3 * werk
+        - res.universe["ao_werkleeftijd__rank"].to_numpy()[:, None]
         - res.universe["bijstand_werkleeftijd__rank"].to_numpy()[:, None]
-    return d, r_ww / 100 * 20.0                   # invert the rank against DENSE
+    )
+    return d, r_ww / 100 * 20.0  # invert the rank against DENSE
 
 
 def test_data_draws_follow_the_rounding_range_and_the_jeffreys_posterior():
@@ -645,7 +744,7 @@ def test_data_draws_shrink_like_the_engine_when_smoothing_is_eb():
 
     prior = Prior(0.05, 2e-5, 100)
     w = prior.s2 / (prior.s2 + prior.m / 1000.0)
-    for smoothing in ("eb", None):                      # None: the setting is absent -> the engine default, eb
+    for smoothing in ("eb", None):  # None: the setting is absent -> the engine default, eb
         res = _fake_result([10.0], [1000.0], smoothing=smoothing, prior=prior)
         _, rate = _ww_rates(res)
         want = 100 * (prior.m + w * (10.5 / 1000 - prior.m))
@@ -657,25 +756,29 @@ def test_data_draws_shrink_like_the_engine_when_smoothing_is_eb():
 def test_data_draws_rank_against_the_own_gemeente_base():
     """mode "gemeente": each area against the base of its own gemeente; a base without rows is skipped."""
     codes = ["WK900101", "WK900201"]
-    bases = {"GM9003": DENSE, "GM9001": DENSE, "GM9002": DENSE * 2}      # GM9003 has no area here
+    bases = {"GM9003": DENSE, "GM9001": DENSE, "GM9002": DENSE * 2}  # GM9003 has no area here
     res = _fake_result([10.0, 10.0], [1000.0, 1000.0], mode="gemeente", bases=bases, codes=codes)
     _, rate = _ww_rates(res, n=4000)
     assert rate[0].mean() == pytest.approx(1.05, abs=0.03)
-    assert rate[1].mean() == pytest.approx(1.05 / 2, abs=0.03)          # the same rate ranks lower in GM9002
+    assert rate[1].mean() == pytest.approx(1.05 / 2, abs=0.03)  # the same rate ranks lower in GM9002
 
 
 def test_data_draws_domain_rule_half_of_the_members_and_suppression():
     from indicators.scores import DOMAIN_IDS
 
-    fixed = {"ao_werkleeftijd__rank": [60.0, np.nan, 60.0], "laag_inkomen__rank": [10.0, 10.0, 10.0],
-             "sociaal_minimum__rank": [30.0, np.nan, 30.0], "laagste_40_huishoudens__rank": [np.nan, np.nan, 20.0],
-             "inkomen_per_inwoner__rank": [np.nan, np.nan, np.nan]}
+    fixed = {
+        "ao_werkleeftijd__rank": [60.0, np.nan, 60.0],
+        "laag_inkomen__rank": [10.0, 10.0, 10.0],
+        "sociaal_minimum__rank": [30.0, np.nan, 30.0],
+        "laagste_40_huishoudens__rank": [np.nan, np.nan, 20.0],
+        "inkomen_per_inwoner__rank": [np.nan, np.nan, np.nan],
+    }
     res = _fake_result([10.0, 10.0, 10.0], [1000.0] * 3, fixed=fixed, suppressed=[False, False, True])
     d, _ = _ww_rates(res, n=4000)
     arm = d[:, DOMAIN_IDS.index("armoede"), :]
-    assert np.allclose(arm[0], 20.0)                  # 2 of 4 ranks = half: mean of the two known (10, 30)
-    assert np.isnan(arm[1]).all()                      # 1 of 4: withheld
-    assert np.isnan(d[2]).all()                        # suppressed area: nothing
+    assert np.allclose(arm[0], 20.0)  # 2 of 4 ranks = half: mean of the two known (10, 30)
+    assert np.isnan(arm[1]).all()  # 1 of 4: withheld
+    assert np.isnan(d[2]).all()  # suppressed area: nothing
     werk = d[:, DOMAIN_IDS.index("werk"), :]
     # ao missing: the mean of the two known ranks (ww drawn, bijstand 50), so the ww rank is 2 x werk - 50
     rate = (2 * werk[1] - 50.0) / 100 * 20.0
@@ -684,6 +787,7 @@ def test_data_draws_domain_rule_half_of_the_members_and_suppression():
 
 
 # --- small rules: plural of the base, stacking band, exponential transform -------------------------------
+
 
 def test_plural_names_what_the_national_frame_holds():
     assert F._plural(pd.DataFrame({"level": ["gemeente", "gemeente"]})) == "gemeenten"
@@ -698,10 +802,10 @@ def test_stacking_band_default_and_bounds():
     from indicators.scores import DOMAIN_IDS, stacking
 
     scores = pd.DataFrame({d: [79.9, 80.0] for d in DOMAIN_IDS}, index=["a", "b"])
-    count, labels = stacking(scores)                                  # default: the worst 20 %, score >= 80
+    count, labels = stacking(scores)  # default: the worst 20 %, score >= 80
     assert count.tolist() == [0, len(DOMAIN_IDS)] and labels.tolist() == ["", ";".join(DOMAIN_IDS)]
     assert labels.dtype == "string"
-    narrow, _ = stacking(scores, 0.5)                                 # any band in (0, 100] is allowed
+    narrow, _ = stacking(scores, 0.5)  # any band in (0, 100] is allowed
     assert narrow.tolist() == [0, 0]
     for bad in (0, -1, 100.5):
         with pytest.raises(UserInputError, match="tussen 0 en 100"):
@@ -724,6 +828,7 @@ def test_exponential_transform_keeps_a_series_a_series():
 
 # --- smoothing: the formulas of the module docstring ----------------------------------------------------
 
+
 def test_count_and_rate_interval_formulas():
     from scipy.stats import chi2
 
@@ -743,8 +848,8 @@ def test_count_and_rate_interval_formulas():
     lo, hi = rate_interval(y, np.array([415.0, 415.0, 0.0, -5.0, 415.0]), 100.0, 10.0, 0.9)
     clo, chi_ = count_interval(y, 10.0, 0.9)
     assert lo[:2] == pytest.approx(100 * clo[:2] / 415) and hi[:2] == pytest.approx(100 * chi_[:2] / 415)
-    assert np.isnan(lo[2:]).all() and np.isnan(hi[2:]).all()          # no positive denominator, no count
-    d_lo, d_hi = rate_interval(np.array([10.0]), np.array([415.0]), 100.0)   # defaults: no rounding, 95 %
+    assert np.isnan(lo[2:]).all() and np.isnan(hi[2:]).all()  # no positive denominator, no count
+    d_lo, d_hi = rate_interval(np.array([10.0]), np.array([415.0]), 100.0)  # defaults: no rounding, 95 %
     assert d_lo[0] == pytest.approx(100 * count_interval(np.array([10.0]))[0][0] / 415)
     assert d_hi[0] == pytest.approx(100 * count_interval(np.array([10.0]))[1][0] / 415)
 
@@ -760,16 +865,16 @@ def test_eb_prior_weight_and_smoothed_rate_formulas():
     m = yy.sum() / nn.sum()
     s2 = (nn * (yy / nn - m) ** 2).sum() / nn.sum() - m / nn.mean()
     assert (p.m, p.n_areas) == (pytest.approx(m), 4) and p.s2 == pytest.approx(max(s2, 0.0))
-    empty = eb_prior(np.array([1.0]), np.array([0.0]))                 # no area with a positive base
+    empty = eb_prior(np.array([1.0]), np.array([0.0]))  # no area with a positive base
     assert np.isnan(empty.m) and np.isnan(empty.s2) and empty.n_areas == 0
     flat = eb_prior(np.array([10.0, 10.0, 10.0]), np.array([1000.0, 1000.0, 1000.0]))
-    assert flat.s2 == 0.0 and flat.m == pytest.approx(0.01)           # negative moment estimate clipped to 0
+    assert flat.s2 == 0.0 and flat.m == pytest.approx(0.01)  # negative moment estimate clipped to 0
     prior = Prior(0.02, 1e-4, 10)
     den = np.array([100.0, 1000.0, 0.0, np.nan])
     w = eb_weight(den, prior)
     assert w[:2] == pytest.approx(1e-4 / (1e-4 + 0.02 / den[:2])) and np.isnan(w[2:]).all()
     assert eb_weight(np.array([100.0]), Prior(0.02, 0.0, 10))[0] == 0.0
-    rate = np.array([5.0, 1.0])                                        # per 100
+    rate = np.array([5.0, 1.0])  # per 100
     got = global_eb(rate, den[:2], prior, 100.0)
     assert got == pytest.approx(100 * (0.02 + w[:2] * (rate / 100 - 0.02)))
     assert global_eb(np.array([0.05]), np.array([1000.0]), prior)[0] == pytest.approx(0.02 + w[1] * 0.03)
@@ -777,21 +882,32 @@ def test_eb_prior_weight_and_smoothed_rate_formulas():
 
 # --- focus aggregation: sum over sum, the 90 % rule --------------------------------------------------------
 
+
 def test_aggregate_parts_sum_over_sum_and_the_member_rule():
-    part = pd.DataFrame({
-        "value": [10.0, 20.0, np.nan, 5.0, 8.0, 30.0],
-        "num": [1.0, 4.0, np.nan, 0.5, 2.0, 6.0],
-        "den": [10.0, 20.0, 2.0, 10.0, np.nan, 20.0],
-        "year": [2024, 2023, 2024, 2022, 2024, 2024],
-        "source": ["KWB", "KWB", "KWB", "bestand", "KWB", np.nan]},
-        index=["a", "b", "c", "d", "e", "f"])
-    groups = {"one": ["d"], "ab": ["a", "b"], "abc": ["a", "b", "c"], "ac": ["a", "c"], "ae": ["a", "e"],
-              "ad": ["a", "d"], "bf": ["b", "f"]}
+    part = pd.DataFrame(
+        {
+            "value": [10.0, 20.0, np.nan, 5.0, 8.0, 30.0],
+            "num": [1.0, 4.0, np.nan, 0.5, 2.0, 6.0],
+            "den": [10.0, 20.0, 2.0, 10.0, np.nan, 20.0],
+            "year": [2024, 2023, 2024, 2022, 2024, 2024],
+            "source": ["KWB", "KWB", "KWB", "bestand", "KWB", np.nan],
+        },
+        index=["a", "b", "c", "d", "e", "f"],
+    )
+    groups = {
+        "one": ["d"],
+        "ab": ["a", "b"],
+        "abc": ["a", "b", "c"],
+        "ac": ["a", "c"],
+        "ae": ["a", "e"],
+        "ad": ["a", "d"],
+        "bf": ["b", "f"],
+    }
     out = F.aggregate_parts(part, groups, 100.0)
     assert out.index.tolist() == list(groups)
     assert out.columns.tolist() == ["value", "num", "den", "year", "source", "why", "dropped"]  # + reasons (issue 21)
     assert (out["value"].dtype, str(out["year"].dtype), str(out["source"].dtype)) == ("float64", "Int64", "string")
-    assert out.loc["one"].tolist()[:5] == [5.0, 0.5, 10.0, 2022, "bestand"]       # one member: that member
+    assert out.loc["one"].tolist()[:5] == [5.0, 0.5, 10.0, 2022, "bestand"]  # one member: that member
     assert out.loc["ab", "value"] == pytest.approx(100 * 5 / 30) and out.loc["ab", "den"] == 30.0
     assert out.loc["ab", "num"] == 5.0 and out.loc["ab", "year"] == 2024 and out.loc["ab", "source"] == "KWB"
     # c has no value but only 2 of 32 of the base (6 %): left out, and named
@@ -844,11 +960,24 @@ def _two_gemeenten():
     nat = pd.concat([a, b], ignore_index=True)
     nat.attrs = a.attrs
     nat = nat.drop(columns=["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"])
-    attrs = pd.DataFrame({"code": nat["code"], "percentage_personen_15_tot_25_jaar": 12,
-                          "percentage_personen_25_tot_45_jaar": 28, "percentage_personen_45_tot_65_jaar": 26})
+    attrs = pd.DataFrame(
+        {
+            "code": nat["code"],
+            "percentage_personen_15_tot_25_jaar": 12,
+            "percentage_personen_25_tot_45_jaar": 28,
+            "percentage_personen_45_tot_65_jaar": 26,
+        }
+    )
     ref = make_reference(nat, "nl", "wijk", 2024)
-    res = score_areas({2024: nat}, 2024, level="wijk", reference=ref, gemeenten=["GM9001", "GM9002"],
-                      attributes={2024: attrs}, national=nat)
+    res = score_areas(
+        {2024: nat},
+        2024,
+        level="wijk",
+        reference=ref,
+        gemeenten=["GM9001", "GM9002"],
+        attributes={2024: attrs},
+        national=nat,
+    )
     return nat, attrs, ref, res
 
 
@@ -863,15 +992,22 @@ def test_focus_area_over_two_gemeenten_gets_no_own_gemeente_rank():
     small = F.FocusArea.make("Klein", ["WK900103"])
     out = F.score_focus(res, [one, both])
     assert np.isfinite(out.loc[one.id, "ww_werkleeftijd__rank"]) and np.isnan(out.loc[both.id, "ww_werkleeftijd__rank"])
-    assert np.isfinite(out.loc[both.id, "ww_werkleeftijd"])                  # the value itself is shown
+    assert np.isfinite(out.loc[both.id, "ww_werkleeftijd"])  # the value itself is shown
     u = res.universe
     base = u.loc[u.index.str.startswith("WK9001") & ~u["suppressed"].astype(bool), "ww_werkleeftijd__eb"].dropna()
     assert out.loc[one.id, "ww_werkleeftijd__ref"] == u.loc["WK900101", "ww_werkleeftijd__ref"]
     assert out.loc["GM9002", "gemeenten"] == "GM9002" and out.loc[both.id, "gemeenten"] == "GM9001;GM9002"
     assert len(base) == int(u.loc["WK900101", "ww_werkleeftijd__ref_n"])
     # a focus area below the minimum population is suppressed like any area, with the reason
-    res2 = score_areas({2024: nat.assign(aantal_inwoners=np.where(nat["code"] == "WK900103", 150, nat["aantal_inwoners"]))},
-                       2024, level="wijk", reference=ref, gemeenten=["GM9001"], attributes={2024: attrs}, national=nat)
+    res2 = score_areas(
+        {2024: nat.assign(aantal_inwoners=np.where(nat["code"] == "WK900103", 150, nat["aantal_inwoners"]))},
+        2024,
+        level="wijk",
+        reference=ref,
+        gemeenten=["GM9001"],
+        attributes={2024: attrs},
+        national=nat,
+    )
     o2 = F.score_focus(res2, [small, one], comparators=False)
     assert bool(o2.loc[small.id, "suppressed"]) and o2.loc[small.id, "suppressed_reason"] == "minder dan 200 inwoners"
     assert not bool(o2.loc[one.id, "suppressed"]) and pd.isna(o2.loc[one.id, "suppressed_reason"])
@@ -881,15 +1017,23 @@ def test_focus_area_over_two_gemeenten_gets_no_own_gemeente_rank():
 def test_domain_scores_mean_of_known_ranks_withheld_below_half():
     from indicators.scores import DOMAIN_IDS, domain_scores
 
-    ranks = pd.DataFrame({"a1": [10.0, np.nan, np.nan], "a2": [30.0, 50.0, np.nan], "a3": [np.nan, np.nan, np.nan],
-                          "a4": [20.0, np.nan, np.nan], "w1": [70.0, np.nan, 40.0]}, index=["x", "y", "z"])
-    members = {"armoede": ["a1", "a2", "a3", "a4"], "werk": ["w1"]}              # other domains: no member here
-    scores, n, m = domain_scores(ranks, members)                                  # default: at least half
+    ranks = pd.DataFrame(
+        {
+            "a1": [10.0, np.nan, np.nan],
+            "a2": [30.0, 50.0, np.nan],
+            "a3": [np.nan, np.nan, np.nan],
+            "a4": [20.0, np.nan, np.nan],
+            "w1": [70.0, np.nan, 40.0],
+        },
+        index=["x", "y", "z"],
+    )
+    members = {"armoede": ["a1", "a2", "a3", "a4"], "werk": ["w1"]}  # other domains: no member here
+    scores, n, m = domain_scores(ranks, members)  # default: at least half
     assert scores.loc["x", "armoede"] == pytest.approx(20.0) and n.loc["x", "armoede"] == 3
-    assert np.isnan(scores.loc["y", "armoede"]) and n.loc["y", "armoede"] == 1    # 1 of 4 < half
+    assert np.isnan(scores.loc["y", "armoede"]) and n.loc["y", "armoede"] == 1  # 1 of 4 < half
     ranks.loc["y", "a1"] = 10.0
     scores, n, m = domain_scores(ranks, members)
-    assert scores.loc["y", "armoede"] == pytest.approx(30.0)                      # exactly half (2 of 4): kept
+    assert scores.loc["y", "armoede"] == pytest.approx(30.0)  # exactly half (2 of 4): kept
     assert np.isnan(scores.loc["z", "armoede"]) and scores.loc["z", "werk"] == 40.0
     assert m == {d: (4 if d == "armoede" else 1 if d == "werk" else 0) for d in DOMAIN_IDS}
     for d in DOMAIN_IDS:
@@ -919,4 +1063,7 @@ def test_domain_rank_against_the_own_gemeente_domain_scores():
         assert label["en"] == f"vs {n} wijken of {name} with data (no national data)"
     # wonen has national values: ranked against the national domain scores, a fixed set of 70
     assert res.ref_domains.mode["wonen"] == "ref" and res.ref_domains["wonen"].size == 70
-    assert res.ref_domains.national["wonen"] == {"ref": True} and "van Nederland" in res.ref_domains.labels["wonen"]["ref"]["nl"]
+    assert (
+        res.ref_domains.national["wonen"] == {"ref": True}
+        and "van Nederland" in res.ref_domains.labels["wonen"]["ref"]["nl"]
+    )

@@ -30,6 +30,7 @@ def _two_gemeenten(n1=40, n2=30, seed=1):
 
 # --- the band: "in de zwakste 20 %" ---------------------------------------------------------------------
 
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(0, 30), min_size=20, max_size=200))
 def test_strict_domain_rank_flags_at_most_20_percent_within_ties(values):
@@ -73,8 +74,10 @@ def test_engine_flags_20_percent_of_the_reference_per_domain(seed):
 
 def test_stacking_count_known_and_unknown_is_not_zero():
     frame = synthetic_frame(40)
-    frame.loc[frame["code"] == "WK900103", [c for c in frame.columns if c not in (
-        "code", "level", "name", "gemeente_code", "year", "aantal_inwoners")]] = np.nan
+    frame.loc[
+        frame["code"] == "WK900103",
+        [c for c in frame.columns if c not in ("code", "level", "name", "gemeente_code", "year", "aantal_inwoners")],
+    ] = np.nan
     ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
     t = score_areas({2024: frame}, 2024, level="wijk", reference=ref).table
     row = t.loc["WK900103"]
@@ -87,6 +90,7 @@ def test_stacking_count_known_and_unknown_is_not_zero():
 
 
 # --- bases --------------------------------------------------------------------------------------------
+
 
 def test_suppressed_areas_are_not_in_the_base():
     frame = synthetic_frame(40)
@@ -105,19 +109,31 @@ def test_nl_reference_ignores_selection_only_attributes_and_falls_back_to_the_ow
     other gemeente; a national value present in the national frame is ranked against the national base."""
     nat = _two_gemeenten()
     nat = nat.drop(columns=["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"])
-    attrs = pd.DataFrame({"code": nat["code"], "percentage_personen_15_tot_25_jaar": 12,
-                          "percentage_personen_25_tot_45_jaar": 28, "percentage_personen_45_tot_65_jaar": 26})
+    attrs = pd.DataFrame(
+        {
+            "code": nat["code"],
+            "percentage_personen_15_tot_25_jaar": 12,
+            "percentage_personen_25_tot_45_jaar": 28,
+            "percentage_personen_45_tot_65_jaar": 26,
+        }
+    )
     ref = make_reference(nat, "nl", "wijk", 2024)
 
     def run(gms):
         a = attrs[attrs["code"].str[2:6].isin([g[2:] for g in gms])]
-        return score_areas({2024: nat}, 2024, level="wijk", reference=ref, gemeenten=gms,
-                           attributes={2024: a}, national=nat).table
+        return score_areas(
+            {2024: nat}, 2024, level="wijk", reference=ref, gemeenten=gms, attributes={2024: a}, national=nat
+        ).table
 
     one, two = run(["GM9001"]), run(["GM9001", "GM9002"])
     codes = [c for c in one.index if c.startswith("WK9001")]
-    for col in ("ww_werkleeftijd__rank", "domain__werk__rank", "domain__werk__band", "woz_waarde__rank",
-                "stacking_count"):
+    for col in (
+        "ww_werkleeftijd__rank",
+        "domain__werk__rank",
+        "domain__werk__band",
+        "woz_waarde__rank",
+        "stacking_count",
+    ):
         pd.testing.assert_series_equal(one.loc[codes, col], two.loc[codes, col], check_names=False)
     assert one["ww_werkleeftijd__ref"].dropna().str.contains("geen landelijke gegevens").all()
     assert (one.loc[codes, "ww_werkleeftijd__ref_n"] == 40).all()
@@ -137,7 +153,11 @@ def test_ref_label_names_the_true_base_below_half():
 
 def test_gemeente_of_codes():
     assert gemeente_of(pd.Index(["WK0363MC", "BU036301", "GM0479", "zuidoost"])).tolist() == [
-        "GM0363", "GM0363", "GM0479", ""]
+        "GM0363",
+        "GM0363",
+        "GM0479",
+        "",
+    ]
 
 
 def test_context_indicator_has_reference_value_not_rank():
@@ -152,6 +172,7 @@ def test_context_indicator_has_reference_value_not_rank():
 
 
 # --- smoothing and intervals ------------------------------------------------------------------------------
+
 
 def test_global_eb_equals_esda_empirical_bayes_when_the_reference_is_everything():
     from esda.smoothing import Empirical_Bayes
@@ -182,9 +203,9 @@ def test_eb_without_between_area_variance_shrinks_to_the_mean():
 
 def test_poisson_interval_known_values_and_rounding():
     lo, hi = count_interval(np.array([0.0, 10.0]))
-    assert lo[0] == 0.0 and hi[0] == pytest.approx(3.6889, abs=1e-3)           # Garwood, y = 0
+    assert lo[0] == 0.0 and hi[0] == pytest.approx(3.6889, abs=1e-3)  # Garwood, y = 0
     assert lo[1] == pytest.approx(4.7954, abs=1e-3) and hi[1] == pytest.approx(18.3904, abs=1e-3)
-    rlo, rhi = count_interval(np.array([10.0]), 10.0)                         # 5..15 persons
+    rlo, rhi = count_interval(np.array([10.0]), 10.0)  # 5..15 persons
     assert rlo[0] == pytest.approx(count_interval(np.array([5.0]))[0][0])
     assert rhi[0] == pytest.approx(count_interval(np.array([15.0]))[1][0])
     lo, hi = rate_interval(np.array([10.0, 10.0]), np.array([415.0, 0.0]), 100.0, 10.0)
@@ -200,19 +221,24 @@ def test_engine_ranks_the_smoothed_rate_and_shows_the_raw_one():
     assert eb["ww_werkleeftijd__eb"].notna().all() and raw["ww_werkleeftijd__eb"].isna().all()
     x = eb["ww_werkleeftijd__eb"]
     assert eb.loc["WK900107", "ww_werkleeftijd__rank"] == pytest.approx(100 * (x <= x["WK900107"]).sum() / len(x))
-    assert ((eb["ww_werkleeftijd__low"] <= eb["ww_werkleeftijd"]) & (eb["ww_werkleeftijd"] <= eb["ww_werkleeftijd__high"])).all()
+    assert (
+        (eb["ww_werkleeftijd__low"] <= eb["ww_werkleeftijd"]) & (eb["ww_werkleeftijd"] <= eb["ww_werkleeftijd__high"])
+    ).all()
     assert not np.allclose(eb["ww_werkleeftijd__rank"], raw["ww_werkleeftijd__rank"])
 
 
 # --- hotspots -------------------------------------------------------------------------------------------
 
+
 def _grid(k=26):
     import geopandas as gpd
     from shapely.geometry import box
 
-    return gpd.GeoDataFrame({"code": [f"c{i}" for i in range(k * k)]},
-                            geometry=[box(i % k * 100, i // k * 100, i % k * 100 + 100, i // k * 100 + 100)
-                                      for i in range(k * k)], crs="EPSG:28992")
+    return gpd.GeoDataFrame(
+        {"code": [f"c{i}" for i in range(k * k)]},
+        geometry=[box(i % k * 100, i // k * 100, i % k * 100 + 100, i // k * 100 + 100) for i in range(k * k)],
+        crs="EPSG:28992",
+    )
 
 
 def test_fdr_keeps_noise_quiet_and_none_does_not():
@@ -268,6 +294,7 @@ def test_crs_compared_as_crs_objects():
 
 # --- hotspots: edge cases -------------------------------------------------------------------------------
 
+
 def test_lisa_missing_values_islands_and_attrs():
     import geopandas as gpd
     from shapely.geometry import box
@@ -312,20 +339,26 @@ def test_rule_texts():
     "none" claims no expected share it did not measure (it said "ongeveer 0,05" where 9.2 % was measured)."""
     from indicators.hotspots import rule_text
 
-    assert rule_text() == ("lokale Moran's I, 999 permutaties; significant bij een false discovery rate van 0,05 "
-                           "(Benjamini-Hochberg over de getoetste gebieden (met een waarde en minstens één buur))")
+    assert rule_text() == (
+        "lokale Moran's I, 999 permutaties; significant bij een false discovery rate van 0,05 "
+        "(Benjamini-Hochberg over de getoetste gebieden (met een waarde en minstens één buur))"
+    )
     assert rule_text(n_tested=103, permutations=199) == (
         "lokale Moran's I, 199 permutaties; significant bij een false discovery rate van 0,05 "
-        "(Benjamini-Hochberg over de 103 getoetste gebieden (met een waarde en minstens één buur))")
-    assert rule_text(0.1, "bonferroni") == ("lokale Moran's I, 999 permutaties; significant bij p ≤ 0,1 / aantal "
-                                            "getoetste gebieden (Bonferroni over de getoetste gebieden (met een "
-                                            "waarde en minstens één buur))")
+        "(Benjamini-Hochberg over de 103 getoetste gebieden (met een waarde en minstens één buur))"
+    )
+    assert rule_text(0.1, "bonferroni") == (
+        "lokale Moran's I, 999 permutaties; significant bij p ≤ 0,1 / aantal "
+        "getoetste gebieden (Bonferroni over de getoetste gebieden (met een "
+        "waarde en minstens één buur))"
+    )
     none = rule_text(0.05, "none")
     assert none.startswith("lokale Moran's I, 999 permutaties; p ≤ 0,05 per gebied, zonder correctie")
     assert "verwacht" not in none and "ongeveer" not in none
     assert rule_text(0.05, "fdr", "en", n_tested=7) == (
         "local Moran's I, 999 permutations; significant at a false discovery rate of 0.05 (Benjamini-Hochberg over "
-        "the 7 areas tested (with a value and at least one neighbour))")
+        "the 7 areas tested (with a value and at least one neighbour))"
+    )
     assert "expected" not in rule_text(0.05, "none", "en")
     with pytest.raises(ValueError, match="must be one of: fdr, bonferroni, none"):
         rule_text(0.05, "holm")
@@ -341,10 +374,10 @@ def test_bh_is_the_textbook_rule_with_less_or_equal():
     assert cut == 11 * 0.05 / 110 and (p <= cut).sum() == 11
     assert significance_cutoff(p, 0.05, "fdr") == cut
     # step-up: a later rank that qualifies lifts earlier ones above their own line
-    q = np.array([0.02, 0.021, 0.022, 0.9])              # p_(3) = 0.022 <= 3 x 0.05 / 4 = 0.0375
+    q = np.array([0.02, 0.021, 0.022, 0.9])  # p_(3) = 0.022 <= 3 x 0.05 / 4 = 0.0375
     assert benjamini_hochberg(q, 0.05) == pytest.approx(0.0375)
-    assert benjamini_hochberg(np.array([0.3, 0.6, 0.9]), 0.05) == 0.0      # nothing qualifies
-    assert benjamini_hochberg(np.array([np.nan, 0.01]), 0.05) == 0.05 * 1 / 1   # NaN is not a test
+    assert benjamini_hochberg(np.array([0.3, 0.6, 0.9]), 0.05) == 0.0  # nothing qualifies
+    assert benjamini_hochberg(np.array([np.nan, 0.01]), 0.05) == 0.05 * 1 / 1  # NaN is not a test
 
 
 def test_lisa_names_the_tested_set_and_the_permutations():
@@ -359,7 +392,7 @@ def test_lisa_names_the_tested_set_and_the_permutations():
     v = pd.Series(np.random.default_rng(3).random(37), index=g["code"].to_numpy())
     v["c7"] = np.nan
     out = local_moran(g, v, seed=1, permutations=99)
-    assert out.attrs["n_tested"] == 35 == int(out["p_sim"].notna().sum())   # 37 - no value - no neighbour
+    assert out.attrs["n_tested"] == 35 == int(out["p_sim"].notna().sum())  # 37 - no value - no neighbour
     assert out.attrs["permutations"] == 99
     assert "99 permutaties" in out.attrs["rule"] and "de 35 getoetste gebieden" in out.attrs["rule"]
     assert (out["significant"] == (out["p_sim"] <= out.attrs["cutoff"])).all()
@@ -378,26 +411,44 @@ def test_significance_cutoff_edges():
 
 # --- labels ---------------------------------------------------------------------------------------------
 
+
 def test_gemeente_and_selection_labels():
     from indicators.reference import gemeente_label, level_words
 
     assert gemeente_label("wijk", 109, "Amsterdam") == {
         "nl": "t.o.v. 109 wijken van Amsterdam met gegevens (geen landelijke gegevens)",
-        "en": "vs 109 wijken of Amsterdam with data (no national data)"}
+        "en": "vs 109 wijken of Amsterdam with data (no national data)",
+    }
     assert level_words("buurt") == ("buurten", "buurten") and level_words("gemeente") == ("gemeenten", "municipalities")
-    sel = type("R", (), {"kind": "selection", "level": "wijk", "n_areas": 115,
-                         "label": {"nl": "wijken van Amsterdam, Zaanstad, 2024", "en": "wijken of Amsterdam, Zaanstad, 2024"}})()
-    assert ref_label(sel, 114) == ({"nl": "t.o.v. 114 wijken van Amsterdam, Zaanstad met gegevens",
-                                    "en": "vs 114 wijken of Amsterdam, Zaanstad with data"}, False)
+    sel = type(
+        "R",
+        (),
+        {
+            "kind": "selection",
+            "level": "wijk",
+            "n_areas": 115,
+            "label": {"nl": "wijken van Amsterdam, Zaanstad, 2024", "en": "wijken of Amsterdam, Zaanstad, 2024"},
+        },
+    )()
+    assert ref_label(sel, 114) == (
+        {
+            "nl": "t.o.v. 114 wijken van Amsterdam, Zaanstad met gegevens",
+            "en": "vs 114 wijken of Amsterdam, Zaanstad with data",
+        },
+        False,
+    )
     assert ref_label(sel, 40)[0]["nl"] == "t.o.v. 40 wijken met gegevens (35 % van wijken van Amsterdam, Zaanstad)"
     nl = type("R", (), {"kind": "nl", "level": "wijk", "n_areas": 3393, "label": {}})()
     # counts in the one number format (core.numbers): a narrow no-break space in nl, a comma in en
-    assert ref_label(nl, 3002)[0] == {"nl": "t.o.v. 3\u202f002 wijken van Nederland met gegevens (88 % van alle 3\u202f393)",
-                                      "en": "vs 3,002 wijken of the Netherlands with data (88 % of all 3,393)"}
+    assert ref_label(nl, 3002)[0] == {
+        "nl": "t.o.v. 3\u202f002 wijken van Nederland met gegevens (88 % van alle 3\u202f393)",
+        "en": "vs 3,002 wijken of the Netherlands with data (88 % of all 3,393)",
+    }
     assert ref_label(nl, 114)[0]["en"] == "vs 114 wijken with data (3 % of the Netherlands)"
 
 
 # --- rank intervals with data uncertainty ----------------------------------------------------------------
+
 
 def test_draw_composites_equals_composite_matrix_per_draw():
     from indicators.scores import composite_matrix
@@ -471,6 +522,7 @@ def test_rank_interval_bounds_use_the_requested_percentiles():
 
 # --- older helpers the mutation check reaches ---------------------------------------------------------------
 
+
 def test_percentile_rank_keeps_index_and_direction():
     from indicators.ranks import percentile_rank
 
@@ -483,8 +535,9 @@ def test_percentile_rank_keeps_index_and_direction():
 def test_score_threshold_stacking_helper():
     from indicators.scores import stacking
 
-    scores = pd.DataFrame({"armoede": [85.0, 70.0, np.nan, 90.0], "werk": [80.0, np.nan, np.nan, 95.0]},
-                          index=["a", "b", "c", "d"])
+    scores = pd.DataFrame(
+        {"armoede": [85.0, 70.0, np.nan, 90.0], "werk": [80.0, np.nan, np.nan, 95.0]}, index=["a", "b", "c", "d"]
+    )
     count, names = stacking(scores, 20.0, pd.Series([False, False, False, True], index=scores.index))
     assert count.dtype == "Int64" and names.dtype == "string"
     assert count.tolist()[:2] == [2, 0] and pd.isna(count["c"]) and pd.isna(count["d"])
@@ -535,7 +588,9 @@ def test_data_draws_follow_the_smoothing_setting_and_the_half_rule():
 
     frame = synthetic_frame(40)
     # WK900104: only one of three werk indicators known -> below half, no werk score in any draw
-    frame.loc[frame["code"] == "WK900104", ["personen_per_soort_uitkering_ww", "personen_per_soort_uitkering_ao"]] = np.nan
+    frame.loc[frame["code"] == "WK900104", ["personen_per_soort_uitkering_ww", "personen_per_soort_uitkering_ao"]] = (
+        np.nan
+    )
     # WK900105: two of three known -> a werk score in every draw
     frame.loc[frame["code"] == "WK900105", "personen_per_soort_uitkering_ww"] = np.nan
     ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
@@ -559,14 +614,17 @@ def test_data_draws_follow_the_smoothing_setting_and_the_half_rule():
 
 # --- focus areas: rows, names, comparators (reached by the mutation check) -------------------------------------
 
+
 def test_focus_rows_names_members_and_comparators():
     from indicators.focus import NOT_AVAILABLE, FocusArea, score_focus
 
     frame = synthetic_frame(40)
     ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
     res = score_areas({2024: frame}, 2024, level="wijk", reference=ref)
-    areas = {"f": FocusArea.make("Focus F", ("WK900101", "WK900102"), id="f"),
-             "g": FocusArea.make("Elders", ("WK900103",), id="g")}
+    areas = {
+        "f": FocusArea.make("Focus F", ("WK900101", "WK900102"), id="f"),
+        "g": FocusArea.make("Elders", ("WK900103",), id="g"),
+    }
     out = score_focus(res, areas)
     assert out.index.tolist() == ["f", "g", "GM9001", "NL00"]
     assert out.loc["f", "name"] == "Focus F" and out.loc["f", "kind"] == "focus"
@@ -583,7 +641,8 @@ def test_focus_rows_names_members_and_comparators():
     assert out.loc["GM9001", "woz_waarde"] == pytest.approx(gm["gemiddelde_woz_waarde_van_woningen"])
     vals = res.table["woz_waarde"]
     assert out.loc["f", "woz_waarde__rank"] == pytest.approx(
-        100 * (vals >= out.loc["f", "woz_waarde"]).sum() / vals.notna().sum())
+        100 * (vals >= out.loc["f", "woz_waarde"]).sum() / vals.notna().sum()
+    )
     assert out.loc["g", "woz_waarde"] == pytest.approx(res.table.loc["WK900103", "woz_waarde"])
     assert out.loc["f", "stacking_known"] >= 1 and out.loc["f", "stacking_m"] == 6
     no_comp = score_focus(res, areas, comparators=False)
@@ -626,9 +685,9 @@ def test_nl_row_from_nl00_values_and_low_coverage():
     full, _ = national_parts(res, frame[frame["level"] == "wijk"])
     w = frame[frame["level"] == "wijk"]
     assert full["woz_waarde"].loc["NL00", "value"] == pytest.approx(
-        (w["gemiddelde_woz_waarde_van_woningen"] * w["woningvoorraad"]).sum() / w["woningvoorraad"].sum())
-    out = score_focus(res, {"f": FocusArea.make("F", ("WK900101",), id="f")},
-                      user_values=[nl])
+        (w["gemiddelde_woz_waarde_van_woningen"] * w["woningvoorraad"]).sum() / w["woningvoorraad"].sum()
+    )
+    out = score_focus(res, {"f": FocusArea.make("F", ("WK900101",), id="f")}, user_values=[nl])
     assert out.loc["NL00", "woz_waarde"] == 350.0
 
 
@@ -636,11 +695,19 @@ def test_stacking_sentence_agrees_in_number():
     """One flagged domain lies in *its* reference ("zijn"), several in *their* ("hun")."""
     from indicators.method import stacking_sentence
 
-    one = {"stacking_m": 6, "stacking_known": 3, "stacking_count": 1, "domain__wonen__band": True,
-           "domain__wonen__ref": "t.o.v. 113 wijken"}
+    one = {
+        "stacking_m": 6,
+        "stacking_known": 3,
+        "stacking_count": 1,
+        "domain__wonen__band": True,
+        "domain__wonen__ref": "t.o.v. 113 wijken",
+    }
     two = {**one, "stacking_count": 2, "domain__werk__band": True, "domain__werk__ref": "t.o.v. 109 wijken"}
-    assert "In Z ligt 1 van de 3 bekende domeinen (van 6) in de zwakste 20 % van zijn referentie: wonen" \
+    assert (
+        "In Z ligt 1 van de 3 bekende domeinen (van 6) in de zwakste 20 % van zijn referentie: wonen"
         in stacking_sentence(one, "Z")
-    assert "In Z liggen 2 van de 3 bekende domeinen (van 6) in de zwakste 20 % van hun referentie" \
-        in stacking_sentence(two, "Z")
+    )
+    assert "In Z liggen 2 van de 3 bekende domeinen (van 6) in de zwakste 20 % van hun referentie" in stacking_sentence(
+        two, "Z"
+    )
     assert "1 of the 3 known domains (of 6) is in the worst 20 % of its reference" in stacking_sentence(one, "Z", "en")

@@ -27,14 +27,20 @@ def test_method_page_states_the_rules_and_no_false_lines(mirror, cache_dir):
     assert "D2 · Gewijzigde indeling" in text and "IndelingswijzigingGemeenteWijkBuurt" in text
     assert "min(3, aantal domeinen met gewicht boven 0" in text
     assert "minstens 90 % van de noemer" in text
-    assert "noemer < 0" not in text and "kleiner dan 0" not in text          # schooluitval has no publication rule
-    assert "**Noemer**: `aantal_inwoners`" not in text.split("Gemiddeld inkomen")[1][:600] if "Gemiddeld inkomen" \
-        in text else True
+    assert "noemer < 0" not in text and "kleiner dan 0" not in text  # schooluitval has no publication rule
+    assert (
+        "**Noemer**: `aantal_inwoners`" not in text.split("Gemiddeld inkomen")[1][:600]
+        if "Gemiddeld inkomen" in text
+        else True
+    )
     woz = text.split("WOZ")[-1][:800]
-    assert "**Noemer**" not in woz                                            # a mean has a base, not a denominator
+    assert "**Noemer**" not in woz  # a mean has a base, not a denominator
     # the income indicators name the income file they came from, not only 85984NED
-    income = next(" ".join(m.value for m in e.markdown) for e in at.expander
-                  if e.label == "Huishoudens in landelijke laagste 40% inkomen").replace("\\", "")
+    income = next(
+        " ".join(m.value for m in e.markdown)
+        for e in at.expander
+        if e.label == "Huishoudens in landelijke laagste 40% inkomen"
+    ).replace("\\", "")
     used = income.split("Bronnen van de waarden in deze selectie")[1]
     assert "2023/35" in used, income
     fresh = [d.value for d in at.dataframe]

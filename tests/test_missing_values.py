@@ -18,8 +18,26 @@ from tests.conftest import REPO
 # "." / "x"), plus CBS's ".." / "?" / "geheim", written as the sources write them.
 CBS = [-99997, -99999999, -99997.0, -99999999.0, "", ".", "x", "-", "  .  ", None]
 PDOK = [-99997, -99999999]
-USERFILES = ["", ".", "..", "-", "x", "?", "-99997", "-99999999", "-99997.0", "-99999999.0", "geheim", "nan",
-             "na", "n/a", "null", "none", -99997.0, -99999999.0]
+USERFILES = [
+    "",
+    ".",
+    "..",
+    "-",
+    "x",
+    "?",
+    "-99997",
+    "-99999999",
+    "-99997.0",
+    "-99999999.0",
+    "geheim",
+    "nan",
+    "na",
+    "n/a",
+    "null",
+    "none",
+    -99997.0,
+    -99999999.0,
+]
 HEALTH = [".", "x", None]
 MORE = ["..", "?", "geheim", "Geheim", " X ", "NULL", "\u00a0.\u00a0", np.nan, pd.NA]
 ALL = CBS + PDOK + USERFILES + HEALTH + MORE
@@ -32,7 +50,7 @@ def test_every_sign_is_nan_through_the_one_cleaner(raw):
     assert np.isnan(clean_number(raw))
     out = clean_numbers(pd.Series([raw, 0, "0", 12.5], dtype=object, name="v"))
     assert out.dtype == "float64" and out.name == "v"
-    assert np.isnan(out.iloc[0]) and out.iloc[1:].tolist() == [0.0, 0.0, 12.5]   # a real 0 stays 0
+    assert np.isnan(out.iloc[0]) and out.iloc[1:].tolist() == [0.0, 0.0, 12.5]  # a real 0 stays 0
 
 
 def test_numeric_arrays_and_series_of_every_dtype():
@@ -54,7 +72,7 @@ def test_text_numbers_and_bad_cells():
     assert clean_numbers(["12.5", " 3 ", "1.234,5", "7,5"]).tolist()[:2] == [12.5, 3.0]
     vals, ok = parse_numbers(["1.234,5", "veel", "1e999", True, "-99997", "geheim"], decimal_comma=True)
     np.testing.assert_array_equal(vals, [1234.5, np.nan, np.nan, np.nan, np.nan, np.nan])
-    assert ok.tolist() == [True, False, False, False, True, True]     # a missing sign is fine, 'veel' is not
+    assert ok.tolist() == [True, False, False, False, True, True]  # a missing sign is fine, 'veel' is not
 
 
 def test_user_file_signs_are_nan_and_words_are_errors():
@@ -68,8 +86,12 @@ def test_user_file_signs_are_nan_and_words_are_errors():
     col = uf.frame[next(c for c in uf.frame.columns if c not in ("code", "name", "level", "gemeente_code", "year"))]
     assert col.isna().sum() == len(signs) - 1 and (col == 0).sum() == 1
     with pytest.raises(UserFileError, match="geen getal"):
-        userfiles.load_indicator_file(b"regiocode,waarde\nWK047910,veel\nWK047911,3\nWK047912,4\n",
-                                      filename="woord.csv", year=2024, unknown_codes="skip")
+        userfiles.load_indicator_file(
+            b"regiocode,waarde\nWK047910,veel\nWK047911,3\nWK047912,4\n",
+            filename="woord.csv",
+            year=2024,
+            unknown_codes="skip",
+        )
 
 
 def _py_files():
@@ -90,7 +112,9 @@ def test_no_second_copy_of_the_signs_or_a_cleaner():
         rel = path.relative_to(REPO).as_posix()
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             if tok.type == tokenize.NUMBER and tok.string.replace("_", "").rstrip("0").rstrip(".") in (
-                    "99997", "99999999"):
+                "99997",
+                "99999999",
+            ):
                 offenders.append((rel, tok.start[0], tok.string))
             elif tok.type == tokenize.STRING:
                 try:
@@ -100,12 +124,22 @@ def test_no_second_copy_of_the_signs_or_a_cleaner():
                 if isinstance(value, str) and value.strip() in ("-99997", "-99999999", "-99997.0", "-99999999.0"):
                     offenders.append((rel, tok.start[0], tok.string))
         for node in ast.walk(ast.parse(text)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
-                if isinstance(node, ast.AnnAssign) else []
-            offenders += [(rel, node.lineno, t.id) for t in targets
-                          if isinstance(t, ast.Name) and t.id.startswith("MISSING_")]
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
+            offenders += [
+                (rel, node.lineno, t.id) for t in targets if isinstance(t, ast.Name) and t.id.startswith("MISSING_")
+            ]
             if isinstance(node, ast.FunctionDef) and node.name.lstrip("_") in (
-                    "clean_number", "clean_numbers", "parse_number", "parse_numbers"):
+                "clean_number",
+                "clean_numbers",
+                "parse_number",
+                "parse_numbers",
+            ):
                 offenders.append((rel, node.lineno, f"def {node.name}"))
     assert offenders == []
 
@@ -113,8 +147,9 @@ def test_no_second_copy_of_the_signs_or_a_cleaner():
 @pytest.mark.parametrize("module", ["data/cbs.py", "data/pdok_frame.py", "data/userfiles.py", "data/health.py"])
 def test_the_loaders_use_the_one_cleaner(module):
     tree = ast.parse((REPO / module).read_text())
-    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "core.values"
-                for a in n.names}
+    imported = {
+        a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "core.values" for a in n.names
+    }
     assert imported & {"clean_numbers", "parse_numbers", "clean_number"}, module
 
 

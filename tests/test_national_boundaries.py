@@ -78,7 +78,9 @@ def test_heel_nederland_in_one_paged_pass_equals_what_is_served(nat, cache_dir, 
         again = load_boundaries_national(2024, level)
     cached = time.perf_counter() - t0
     assert counter.count == 0 and again.attrs["source"]["from_cache"] and len(again) == len(served)
-    print(f"\nnational {level}: {len(gdf)} features in {len(pages)} pages; first load {first:.2f} s, cached {cached:.2f} s")
+    print(
+        f"\nnational {level}: {len(gdf)} features in {len(pages)} pages; first load {first:.2f} s, cached {cached:.2f} s"
+    )
 
 
 def test_every_gemeente_from_the_national_pass_not_one_request_each(nat, cache_dir):
@@ -88,7 +90,7 @@ def test_every_gemeente_from_the_national_pass_not_one_request_each(nat, cache_d
     gemeenten = sorted(set(served.values()))
     gdf, missing = load_boundaries_each(gemeenten, 2024, "wijk")
     assert missing == {} and len(gdf) == len(served) == 3393
-    assert len(nat.requests("collections/wijken/items")) == 4          # 3 393 wijken in pages of 1 000
+    assert len(nat.requests("collections/wijken/items")) == 4  # 3 393 wijken in pages of 1 000
 
 
 def test_amsterdam_zaanstad_eindhoven_together_at_wijk_and_buurt_level(nat, cache_dir):
@@ -111,11 +113,15 @@ def test_one_gemeentes_features_dropped_the_others_drawn_and_it_is_named(nat, ca
     from data.pdok_store import boundaries_key
 
     empty = json.dumps({"type": "FeatureCollection", "features": [], "numberReturned": 0, "links": []})
-    nat.fault(match=r"collections/wijken/items\?.*gemeentecode=GM0772", status=200, body=empty,
-              content_type="application/geo+json")
+    nat.fault(
+        match=r"collections/wijken/items\?.*gemeentecode=GM0772",
+        status=200,
+        body=empty,
+        content_type="application/geo+json",
+    )
     gdf = pdok.load_boundaries(["GM0363", "GM0479", "GM0772"], 2024, "wijk")
     assert set(gdf["gemeente_code"]) == {"GM0363", "GM0479"} and len(gdf) == 129
-    assert gdf.attrs["missing_kind"] == {"GM0772": "failed"}       # PDOK lists Eindhoven: an error, not "absent"
+    assert gdf.attrs["missing_kind"] == {"GM0772": "failed"}  # PDOK lists Eindhoven: an error, not "absent"
     assert "0 wijken voor GM0772 in 2024" in gdf.attrs["missing"]["GM0772"]
     assert "GM0772" in pdok.missing_message(gdf, "en") and cache.get(boundaries_key(2024, "wijk", "GM0772")) is None
 
@@ -134,5 +140,5 @@ def test_national_refresh_cut_short_keeps_the_complete_version(nat, cache_dir):
     assert [v["rows"] for v in cache.versions(boundaries_key(2024, "wijk", None))] == [3393]
     nat.clear_faults()
     nat.fault(match=r"collections/wijken/items", status=200, body=empty, content_type="application/geo+json")
-    stale = load_boundaries_national(2024, "wijk", refresh=True)        # an empty country: an error, kept copy
+    stale = load_boundaries_national(2024, "wijk", refresh=True)  # an empty country: an error, kept copy
     assert len(stale) == 3393 and stale.attrs["source"]["stale"] and "0 wijken" in stale.attrs["source"]["error"]

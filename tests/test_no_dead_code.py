@@ -12,9 +12,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ["pages._common.fmt", "pages._common.focusui", "pages._common.tables", "pages._common.wording",
-           "pages._common.narrative", "data.userfiles", "data.userstore", "data.admin", "data.userchecks",
-           "core.numbers", "core.crs", "core.thresholds", "indicators.bounds"]
+MODULES = [
+    "pages._common.fmt",
+    "pages._common.focusui",
+    "pages._common.tables",
+    "pages._common.wording",
+    "pages._common.narrative",
+    "data.userfiles",
+    "data.userstore",
+    "data.admin",
+    "data.userchecks",
+    "core.numbers",
+    "core.crs",
+    "core.thresholds",
+    "indicators.bounds",
+]
 # core.codes and core.colours join once the PENDING sites of tests/test_facts_once.py use them (their
 # AREA_CODE_RE, GEMEENTE_CODE_RE and NODATA_RGBA_FLOAT are the replacements for pages/_common/state.py and
 # render/export.py).
@@ -63,8 +75,7 @@ def _uses(module: str) -> set[str]:
         for node in ast.walk(tree):
             if (ROOT / rel) == own and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 used.add(node.id)
-            elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                  and node.value.id in aliases):
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
                 used.add(node.attr)
     return used
 

@@ -21,16 +21,22 @@ ROOT = Path(__file__).resolve().parents[1]
 NNBSP = "\u202f"
 
 
-@pytest.mark.parametrize(("value", "decimals", "nl", "en"), [
-    (1234.5, 1, f"1{NNBSP}234,5", "1,234.5"),
-    (17942942, 0, f"17{NNBSP}942{NNBSP}942", "17,942,942"),
-    (-1234.56, 1, f"-1{NNBSP}234,6", "-1,234.6"),
-    (999.94, 1, "999,9", "999.9"),
-    (0.05, None, "0,05", "0.05"),
-    (0.1 + 0.2, None, "0,3", "0.3"),          # no float noise
-    (54.4, None, "54,4", "54.4"),
-    (float("nan"), 1, "–", "–"), (None, 1, "–", "–"), ("x", 0, "–", "–"), (float("inf"), 0, "–", "–"),
-])
+@pytest.mark.parametrize(
+    ("value", "decimals", "nl", "en"),
+    [
+        (1234.5, 1, f"1{NNBSP}234,5", "1,234.5"),
+        (17942942, 0, f"17{NNBSP}942{NNBSP}942", "17,942,942"),
+        (-1234.56, 1, f"-1{NNBSP}234,6", "-1,234.6"),
+        (999.94, 1, "999,9", "999.9"),
+        (0.05, None, "0,05", "0.05"),
+        (0.1 + 0.2, None, "0,3", "0.3"),  # no float noise
+        (54.4, None, "54,4", "54.4"),
+        (float("nan"), 1, "–", "–"),
+        (None, 1, "–", "–"),
+        ("x", 0, "–", "–"),
+        (float("inf"), 0, "–", "–"),
+    ],
+)
 def test_the_rule_per_language(value, decimals, nl, en):
     assert format_number(value, decimals, "nl") == fmt.fmt_num(value, decimals, "nl") == nl
     assert format_number(value, decimals, "en") == fmt.fmt_num(value, decimals, "en") == en
@@ -45,8 +51,9 @@ def test_a_dutch_number_never_breaks_over_two_lines():
 
 
 def test_screen_tables_format_every_number_column_the_same_way():
-    df = pd.DataFrame({"name": ["a", "b"], "inwoners": [12345, np.nan], "score": [48.75, 1234.5],
-                       "flag": [True, False]})
+    df = pd.DataFrame(
+        {"name": ["a", "b"], "inwoners": [12345, np.nan], "score": [48.75, 1234.5], "flag": [True, False]}
+    )
     nl = tables.shown(df, None, "nl")
     assert nl["inwoners"].tolist() == [f"12{NNBSP}345", "–"]
     assert nl["score"].tolist() == ["48,8", f"1{NNBSP}234,5"]
@@ -55,12 +62,12 @@ def test_screen_tables_format_every_number_column_the_same_way():
 
 
 def test_import_preview_shows_the_file_values_in_the_user_format(tmp_path):
-    p = tmp_path / "eigen.csv"                               # synthetic
+    p = tmp_path / "eigen.csv"  # synthetic
     p.write_text("regiocode;aandeel;aantal\nWK047912;54,4;1.234,5\nWK047911;0,125;\n", encoding="utf-8")
     uf = load_indicator_file(p)
     nl = tables.preview(uf.frame, "nl")
     assert nl.loc["WK047912"].tolist() == ["54,4", f"1{NNBSP}234,5"]
-    assert nl.loc["WK047911"].tolist() == ["0,125", "–"]      # every decimal the file has; empty is '–'
+    assert nl.loc["WK047911"].tolist() == ["0,125", "–"]  # every decimal the file has; empty is '–'
     assert tables.preview(uf.frame, "en").loc["WK047912"].tolist() == ["54.4", "1,234.5"]
 
 
@@ -78,15 +85,23 @@ def test_import_messages_write_numbers_in_their_language(tmp_path):
 
 #: Number formatting that does not go through core.numbers: an f-string thousands spec (``:,``), a decimal
 #: comma by string replacement, a Dutch thousands hack, or the browser's own Intl.NumberFormat.
-HACKS = re.compile(r"""\{[^{}:'"]+:\d*,(\.(\d+|\{\w+\}))?[fdg]?\}|\.replace\("\.", ","\)|\.replace\(",", " "\)|"""
-                   r"""\.replace\("_", "\."\)|Intl\.NumberFormat""")
-SCANNED = ["pages", "data", "geo", "indicators", "render", "components/deckmap/__init__.py",
-           "components/deckmap/frontend/src"]
+HACKS = re.compile(
+    r"""\{[^{}:'"]+:\d*,(\.(\d+|\{\w+\}))?[fdg]?\}|\.replace\("\.", ","\)|\.replace\(",", " "\)|"""
+    r"""\.replace\("_", "\."\)|Intl\.NumberFormat"""
+)
+SCANNED = [
+    "pages",
+    "data",
+    "geo",
+    "indicators",
+    "render",
+    "components/deckmap/__init__.py",
+    "components/deckmap/frontend/src",
+]
 
 #: Call sites in files other engineers own, each to be moved onto core.numbers.format_number (report of H2,
 #: issue 20); remove an entry when its file is fixed. {file: number of hits still there}
-PENDING = {
-}
+PENDING = {}
 
 
 def _hits() -> dict[str, int]:

@@ -17,11 +17,24 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parents[1]
-RUNTIME_CODE = [REPO / "app.py", *sorted((REPO / "data").rglob("*.py")), *sorted((REPO / "indicators").rglob("*.py")),
-                *sorted((REPO / "geo").rglob("*.py")), *sorted((REPO / "pages").rglob("*.py"))]
+RUNTIME_CODE = [
+    REPO / "app.py",
+    *sorted((REPO / "data").rglob("*.py")),
+    *sorted((REPO / "indicators").rglob("*.py")),
+    *sorted((REPO / "geo").rglob("*.py")),
+    *sorted((REPO / "pages").rglob("*.py")),
+]
 LOCAL = {"core", "render", "data", "indicators", "geo", "pages", "components", "benchmarks", "tests"}
-TEST_TOOLS = {"pytest", "playwright", "hypothesis", "axe-playwright-python", "cbsodata", "mutmut", "iniconfig",
-              "pluggy"}
+TEST_TOOLS = {
+    "pytest",
+    "playwright",
+    "hypothesis",
+    "axe-playwright-python",
+    "cbsodata",
+    "mutmut",
+    "iniconfig",
+    "pluggy",
+}
 
 
 def _norm(name: str) -> str:

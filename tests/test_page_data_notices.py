@@ -25,4 +25,7 @@ def test_page_shows_the_stale_notice(mirror, cache_dir, page, monkeypatch):
     at.switch_page(f"pages/{page}.py").run()
     _ok(at)
     shown = [w.value for w in at.warning]
-    assert f"Gecachte gegevens van {today} worden getoond (ophalen lukte niet)." in shown, (shown, [e.value for e in at.error])
+    assert f"Gecachte gegevens van {today} worden getoond (ophalen lukte niet)." in shown, (
+        shown,
+        [e.value for e in at.error],
+    )

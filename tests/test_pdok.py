@@ -27,6 +27,7 @@ RD_URI = "http://www.opengis.net/def/crs/EPSG/0/28992"
 
 # ------------------------------------------------------------------------------------------ mirror
 
+
 def test_all_518_amsterdam_buurten_arrive_through_paging(mirror, cache_dir, monkeypatch):
     monkeypatch.setattr(pdok_fetch, "PAGE_LIMIT", 100)
     gdf = pdok.load_boundaries(["GM0363"], 2024, "buurt")
@@ -36,7 +37,7 @@ def test_all_518_amsterdam_buurten_arrive_through_paging(mirror, cache_dir, monk
     assert gdf.crs.to_epsg() == 28992 and gdf.is_valid.all() and not gdf.geometry.is_empty.any()
     assert set(gdf.geom_type) <= {"Polygon", "MultiPolygon"}
     requests = mirror.requests("collections/buurten/items")
-    assert len(requests) == 6 and all(r["status"] == 200 for r in requests)      # 5 x 100 + 18
+    assert len(requests) == 6 and all(r["status"] == 200 for r in requests)  # 5 x 100 + 18
     assert all("limit=100" in r["target"] and "gemeentecode=GM0363" in r["target"] for r in requests)
     assert gdf.attrs["paging"]["GM0363"]["pages"] == 6
 
@@ -72,8 +73,8 @@ def test_missing_values_become_nan(mirror, cache_dir):
             if v == -99997:
                 served[(f["properties"]["wijkcode"], k)] = v
     assert served, "the mirror serves -99997 for some Amsterdam wijk attributes"
-    for (code, col) in served:
-        assert gdf.loc[code, col] != gdf.loc[code, col]             # NaN
+    for code, col in served:
+        assert gdf.loc[code, col] != gdf.loc[code, col]  # NaN
 
 
 def test_second_call_makes_zero_requests(mirror, cache_dir):
@@ -97,7 +98,7 @@ def test_503_then_success(mirror, cache_dir):
 
 def test_server_down_with_warm_cache_returns_stale_copy_with_age(mirror, cache_dir, monkeypatch):
     pdok.load_boundaries(["GM0479"], 2024, "wijk")
-    with socket.socket() as s:                 # a port that nobody listens on: the server is down
+    with socket.socket() as s:  # a port that nobody listens on: the server is down
         s.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{s.getsockname()[1]}"
     monkeypatch.setenv("STAPELKAART_PDOK_URL", dead)
@@ -107,7 +108,7 @@ def test_server_down_with_warm_cache_returns_stale_copy_with_age(mirror, cache_d
     assert len(gdf) == 19 and src["stale"] and src["from_cache"]
     assert src["age_days"] is not None and 0 <= src["age_days"] < 0.01
     assert dead in src["error"]
-    with pytest.raises(FetchError) as exc:      # no cache for buurten: the error names the URL
+    with pytest.raises(FetchError) as exc:  # no cache for buurten: the error names the URL
         pdok.load_boundaries(["GM0479"], 2024, "buurt")
     assert dead in exc.value.message and exc.value.url.startswith(dead)
 
@@ -131,13 +132,17 @@ def test_bad_input_is_refused_before_any_request(mirror, cache_dir):
 
 # ----------------------------------------------------------------------------- tiny local OGC server
 
+
 def square(x, y, size=100.0):
     return {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]]}
 
 
 def feature(code, geometry, gm="GM0363", name=None):
-    return {"type": "Feature", "properties": {"wijkcode": code, "wijknaam": name or code, "gemeentecode": gm,
-                                             "aantal_inwoners": -99997}, "geometry": geometry}
+    return {
+        "type": "Feature",
+        "properties": {"wijkcode": code, "wijknaam": name or code, "gemeentecode": gm, "aantal_inwoners": -99997},
+        "geometry": geometry,
+    }
 
 
 class FakePdok:
@@ -162,12 +167,12 @@ class FakePdok:
                 q = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
                 limit = min(int(q.get("limit", 10)), fake.cap)
                 start = int(q.get("cursor", 0))
-                feats = fake.features[start:start + limit]
+                feats = fake.features[start : start + limit]
                 nxt = start + limit
                 base = f"{fake.url}{urlsplit(self.path).path}?f=json&limit={limit}&crs={RD_URI}&gemeentecode=GM0363"
                 links = []
                 if fake.repeat_next and start > 0:
-                    links.append({"rel": "next", "href": f"{base}&cursor={start}"})   # the same page again
+                    links.append({"rel": "next", "href": f"{base}&cursor={start}"})  # the same page again
                 elif nxt < len(fake.features) or (fake.empty_last_page and start < len(fake.features)):
                     links.append({"rel": "next", "href": f"{base}&cursor={nxt}"})
                 body = {"type": "FeatureCollection", "links": links, "features": feats, "numberReturned": len(feats)}
@@ -205,9 +210,9 @@ def test_capped_limit_is_followed_to_completion(fake, monkeypatch):
     fake.cap = 3
     monkeypatch.setattr(pdok_fetch, "PAGE_LIMIT", 5000)
     gdf = pdok.load_boundaries(["GM0363"], 2024, "wijk")
-    assert len(gdf) == 7 and len(fake.hits) == 3                    # 3 + 3 + 1
+    assert len(gdf) == 7 and len(fake.hits) == 3  # 3 + 3 + 1
     assert "limit=5000" in fake.hits[0]
-    assert gdf["aantal_inwoners"].isna().all()                      # -99997 -> NaN
+    assert gdf["aantal_inwoners"].isna().all()  # -99997 -> NaN
 
 
 def test_count_is_checked_against_number_matched(fake):
@@ -219,9 +224,12 @@ def test_count_is_checked_against_number_matched(fake):
     fake.hits.clear()
     kept = pdok.load_boundaries(["GM0363"], 2024, "wijk", refresh=True)
     assert len(fake.hits) == 2 * 3 and len(kept) == 7
-    assert kept.attrs["source"]["stale"] and "PDOK leverde 7 wijken voor GM0363, maar meldde 9" in kept.attrs["source"]["error"]
+    assert (
+        kept.attrs["source"]["stale"]
+        and "PDOK leverde 7 wijken voor GM0363, maar meldde 9" in kept.attrs["source"]["error"]
+    )
     with pytest.raises(FetchError, match="PDOK leverde 7 buurten voor GM0363, maar meldde 9"):
-        pdok.load_boundaries(["GM0363"], 2024, "buurt")       # nothing cached: the error itself
+        pdok.load_boundaries(["GM0363"], 2024, "buurt")  # nothing cached: the error itself
 
 
 def test_repeated_next_link_stops_the_loop(fake):
@@ -245,7 +253,7 @@ def test_empty_last_page_is_fine(fake):
 
 
 def test_gemeente_without_features_is_an_error(fake):
-    fake.features = []              # also the gemeenten collection: PDOK does not know GM0363
+    fake.features = []  # also the gemeenten collection: PDOK does not know GM0363
     with pytest.raises(UserInputError, match="PDOK heeft geen wijken voor GM0363") as exc:
         pdok.load_boundaries(["GM0363"], 2024, "wijk")
     assert "niet in de PDOK-gemeenten van 2024" in exc.value.message
@@ -271,8 +279,12 @@ def test_wrong_content_crs_is_refused(fake):
 
 
 def test_invalid_polygon_is_repaired_and_reported(fake):
-    bowtie = {"type": "Polygon", "coordinates": [[[120_000, 487_000], [120_100, 487_100], [120_100, 487_000],
-                                                  [120_000, 487_100], [120_000, 487_000]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[120_000, 487_000], [120_100, 487_100], [120_100, 487_000], [120_000, 487_100], [120_000, 487_000]]
+        ],
+    }
     fake.features[0] = feature("WK0363AA", bowtie)
     gdf = pdok.load_boundaries(["GM0363"], 2024, "wijk")
     assert len(gdf) == 7 and gdf.is_valid.all()
@@ -284,9 +296,10 @@ def test_invalid_polygon_is_repaired_and_reported(fake):
 def test_features_of_other_gemeenten_are_an_error_never_cached(fake):
     """Issue 22: another gemeente's feature makes the answer wrong (it was "weggelaten" and cached before)."""
     from data import cache
+
     fake.features.append(feature("WK047912", square(115_000, 497_000), gm="GM0479"))
     with pytest.raises(FetchError, match="buiten GM0363 in 2024") as exc:
         pdok.load_boundaries(["GM0363"], 2024, "wijk")
     assert "WK047912" in exc.value.message and "not used nor stored" in exc.value.message_en
-    assert len(fake.hits) == 2                                     # asked again once
+    assert len(fake.hits) == 2  # asked again once
     assert cache.get(boundaries_key(2024, "wijk", "GM0363")) is None

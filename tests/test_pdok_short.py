@@ -24,8 +24,9 @@ def _page(features: list[dict]) -> str:
 
 def _served(gm: str, level: str = "wijk") -> list[dict]:
     """The features the mirror serves for ``gm`` (one page of up to 1 000, RD New), read straight from it."""
-    return http.get_json(items_url(2024, level), {"f": "json", "limit": 1000, "crs": CRS_RD_URI,
-                                                      "gemeentecode": gm})["features"]
+    return http.get_json(items_url(2024, level), {"f": "json", "limit": 1000, "crs": CRS_RD_URI, "gemeentecode": gm})[
+        "features"
+    ]
 
 
 def _key(gm: str = "GM0479", level: str = "wijk") -> cache.CacheKey:
@@ -50,8 +51,8 @@ def test_gemeente_without_boundaries_does_not_take_the_others_down(mirror, cache
     mirror.clear_requests()
     again = pdok.load_boundaries(["GM0363", "GM0479", "GM0772"], 2024, "wijk")
     items = mirror.requests("collections/wijken/items")
-    assert len(items) == 1 and "GM0772" in items[0]["target"]        # only the missing one is asked again,
-    assert len(mirror.requests(r"collections/gemeenten/items\?.*GM0772")) == 1   # once: PDOK does not list it
+    assert len(items) == 1 and "GM0772" in items[0]["target"]  # only the missing one is asked again,
+    assert len(mirror.requests(r"collections/gemeenten/items\?.*GM0772")) == 1  # once: PDOK does not list it
     assert again["code"].tolist() == gdf["code"].tolist()
     assert pdok.missing_message(pdok.load_boundaries(["GM0479"], 2024, "wijk")) is None
 
@@ -64,7 +65,7 @@ def test_only_unknown_gemeenten_is_still_an_error(mirror, cache_dir):
 
 
 def test_pdok_down_costs_one_retry_budget_not_one_per_gemeente(mirror, cache_dir, monkeypatch):
-    pdok.load_boundaries(["GM0479"], 2024, "wijk")                 # cached; GM0363 is not
+    pdok.load_boundaries(["GM0479"], 2024, "wijk")  # cached; GM0363 is not
     mirror.clear_requests()
     mirror.fault(match="collections/wijken/items", status=503)
     monkeypatch.setenv("STAPELKAART_HTTP_RETRIES", "1")
@@ -72,7 +73,7 @@ def test_pdok_down_costs_one_retry_budget_not_one_per_gemeente(mirror, cache_dir
     assert set(gdf["gemeente_code"]) == {"GM0479"} and gdf.attrs["source"]["stale"]
     assert set(gdf.attrs["missing"]) == {"GM0363", "GM0772"}
     assert gdf.attrs["missing_kind"] == {"GM0363": "failed", "GM0772": "failed"}
-    assert len(mirror.requests("collections/wijken/items")) == 2    # GM0363: 1 try + 1 retry, then no more
+    assert len(mirror.requests("collections/wijken/items")) == 2  # GM0363: 1 try + 1 retry, then no more
 
 
 # ------------------------------------------------------------------------------ wrong answers
@@ -80,19 +81,29 @@ def test_another_gemeentes_features_are_an_error_and_the_good_version_stays(mirr
     good = pdok.load_boundaries(["GM0479"], 2024, "wijk")
     amsterdam = _served("GM0363")[:3]
     mirror.clear_requests()
-    mirror.fault(match=WIJKEN_0479, status=200, body=_page(amsterdam), content_type="application/geo+json",
-                 headers={"Content-Crs": RD})
+    mirror.fault(
+        match=WIJKEN_0479,
+        status=200,
+        body=_page(amsterdam),
+        content_type="application/geo+json",
+        headers={"Content-Crs": RD},
+    )
     kept = pdok.load_boundaries(["GM0479"], 2024, "wijk", refresh=True)
     assert kept["code"].tolist() == good["code"].tolist() and len(kept) == 19
     src = kept.attrs["source"]
     assert src["stale"] and "3 wijken buiten GM0479 in 2024" in src["error"]
-    assert len(mirror.requests(WIJKEN_0479)) == 2                    # asked again once, then reported
+    assert len(mirror.requests(WIJKEN_0479)) == 2  # asked again once, then reported
     versions = cache.versions(_key())
     assert [v["rows"] for v in versions] == [19] and versions[0]["current"]
     mirror.clear_faults()
-    with pytest.raises(FetchError, match="buiten GM0363"):          # no cache: the error, nothing stored
-        mirror.fault(match=r"wijken/items\?.*GM0363", status=200, body=_page(_served("GM0479")[:2]),
-                     content_type="application/geo+json", headers={"Content-Crs": RD})
+    with pytest.raises(FetchError, match="buiten GM0363"):  # no cache: the error, nothing stored
+        mirror.fault(
+            match=r"wijken/items\?.*GM0363",
+            status=200,
+            body=_page(_served("GM0479")[:2]),
+            content_type="application/geo+json",
+            headers={"Content-Crs": RD},
+        )
         pdok.load_boundaries(["GM0363"], 2024, "wijk")
     assert cache.get(_key("GM0363")) is None and cache.versions(_key("GM0363")) == []
 
@@ -103,20 +114,25 @@ def test_empty_answer_for_a_known_gemeente_is_an_error_never_cached(mirror, cach
         pdok.load_boundaries(["GM0479"], 2024, "wijk")
     assert "0 wijken voor GM0479 in 2024" in exc.value.message and "in de PDOK-gemeenten van 2024" in exc.value.message
     assert len(mirror.requests(WIJKEN_0479)) == 2
-    assert len(mirror.requests(r"collections/gemeenten/items\?.*GM0479")) == 1    # does PDOK know the gemeente?
+    assert len(mirror.requests(r"collections/gemeenten/items\?.*GM0479")) == 1  # does PDOK know the gemeente?
     assert cache.get(_key()) is None
-    mirror.clear_faults()                                          # the next visit asks again and gets the truth
+    mirror.clear_faults()  # the next visit asks again and gets the truth
     assert len(pdok.load_boundaries(["GM0479"], 2024, "wijk")) == 19
 
 
 def test_a_refresh_with_fewer_features_keeps_the_good_version_unless_confirmed(mirror, cache_dir):
     pdok.load_boundaries(["GM0479"], 2024, "wijk")
     first = cache.versions(_key())
-    again = pdok.load_boundaries(["GM0479"], 2024, "wijk", refresh=True)       # same content: no new version
+    again = pdok.load_boundaries(["GM0479"], 2024, "wijk", refresh=True)  # same content: no new version
     assert cache.versions(_key()) == first and cache.get(_key())[1]["fetched_at"] == again.attrs["source"]["fetched_at"]
     five = _served("GM0479")[:5]
-    mirror.fault(match=WIJKEN_0479, status=200, body=_page(five), content_type="application/geo+json",
-                 headers={"Content-Crs": RD})
+    mirror.fault(
+        match=WIJKEN_0479,
+        status=200,
+        body=_page(five),
+        content_type="application/geo+json",
+        headers={"Content-Crs": RD},
+    )
     kept = pdok.load_boundaries(["GM0479"], 2024, "wijk", refresh=True)
     assert len(kept) == 19 and kept.attrs["source"]["refused"] == {"rows_new": 5, "rows_kept": 19}
     assert "PDOK leverde nu 5 wijken van GM0479, de bewaarde versie heeft er 19" in kept.attrs["source"]["error"]
@@ -148,7 +164,9 @@ def test_heel_nederland_is_one_paged_pass_naming_the_gemeenten_without_boundarie
 
     from tests.conftest import SHARED_DATA
 
-    stats = pd.read_csv(SHARED_DATA / "kwb" / "cbs_wijkbuurtkaart2024v2_gemeente_stats_all.csv", usecols=["gemeentecode", "water"])
+    stats = pd.read_csv(
+        SHARED_DATA / "kwb" / "cbs_wijkbuurtkaart2024v2_gemeente_stats_all.csv", usecols=["gemeentecode", "water"]
+    )
     gemeenten = sorted(stats.loc[stats["water"] == "NEE", "gemeentecode"].str.strip())
     assert len(gemeenten) == 342
     gdf, missing = pdok_national.load_boundaries_each(gemeenten, 2024, "wijk")
@@ -156,9 +174,11 @@ def test_heel_nederland_is_one_paged_pass_naming_the_gemeenten_without_boundarie
     assert len(missing) == 340 and set(missing) == set(gemeenten) - {"GM0363", "GM0479"}
     assert len(mirror.requests("collections/wijken/items")) == 1
     en = pdok.missing_message(gdf, "en")
-    assert en.startswith("No boundaries for GM0014, GM0034, GM0037, GM0047, GM0050, GM0059 and 334 other gemeenten; "
-                         "the map shows GM0363, GM0479. For example GM0014: PDOK's national wijken collection of 2024 "
-                         "has no wijken of GM0014.")
+    assert en.startswith(
+        "No boundaries for GM0014, GM0034, GM0037, GM0047, GM0050, GM0059 and 334 other gemeenten; "
+        "the map shows GM0363, GM0479. For example GM0014: PDOK's national wijken collection of 2024 "
+        "has no wijken of GM0014."
+    )
 
 
 def test_older_multi_gemeente_entry_still_serves_offline(mirror, cache_dir, monkeypatch):

@@ -23,7 +23,7 @@ def test_next_previous_and_labels_run_over_the_users_focus_areas(mirror, cache_d
     assert any(c.value == "Niet in deze presentatie (hun gemeente is niet gekozen): Tongelre." for c in at.caption)
     at.button(key="b_next").click().run()
     assert _title(at) == "Zaandam-Zuid" and dict(at.query_params)["focus"] == "1"
-    assert at.session_state["w_present_focus"] == 1                      # the label follows next/previous
+    assert at.session_state["w_present_focus"] == 1  # the label follows next/previous
     at.button(key="b_next").click().run()
     assert _title(at) == "Oud-Oost"
     at.button(key="b_prev").click().run()

@@ -22,13 +22,22 @@ from tests.conftest import ARTIFACTS, MIRROR_BIN, start_mirror
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 W, H = 1280, 720
-FA = ("Zaandam-Zuid:WK047911;Poelenburg:WK047912;Pelders- en Hoornseveld:WK047913;Rosmolenwijk:WK047914;"
-      "Kogerveldwijk:WK047915;Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME;"
-      "Zuidoost:" + "+".join(f"WK0363T{c}" for c in "ABCDEFGHJKLM"))
-NAMES = ["Zaandam-Zuid", "Poelenburg", "Pelders- en Hoornseveld", "Rosmolenwijk", "Kogerveldwijk", "Oud-Oost",
-         "Zuidoost"]
+FA = (
+    "Zaandam-Zuid:WK047911;Poelenburg:WK047912;Pelders- en Hoornseveld:WK047913;Rosmolenwijk:WK047914;"
+    "Kogerveldwijk:WK047915;Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME;"
+    "Zuidoost:" + "+".join(f"WK0363T{c}" for c in "ABCDEFGHJKLM")
+)
+NAMES = [
+    "Zaandam-Zuid",
+    "Poelenburg",
+    "Pelders- en Hoornseveld",
+    "Rosmolenwijk",
+    "Kogerveldwijk",
+    "Oud-Oost",
+    "Zuidoost",
+]
 MAP = 'iframe[title="components.deckmap.deckmap"]'
-LABELS = '.st-key-w_present_focus button'
+LABELS = ".st-key-w_present_focus button"
 
 if not Path("/usr/bin/chromium").exists() or not MIRROR_BIN.exists():
     pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
@@ -43,8 +52,13 @@ def browser():
 def app_url(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("present")
     mirror = start_mirror(tmp)
-    env = dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
-               STAPELKAART_CACHE_DIR=str(tmp / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    env = dict(
+        os.environ,
+        STAPELKAART_CBS_URL=mirror.url,
+        STAPELKAART_PDOK_URL=mirror.url,
+        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
+        STAPELKAART_HTTP_BACKOFF="0.05",
+    )
     try:
         yield from serve(env)
     finally:
@@ -53,11 +67,14 @@ def app_url(tmp_path_factory):
 
 
 def _settled(page, title: str) -> None:
-    page.wait_for_function("t => { const h = document.querySelector('h1'); return h && h.innerText.trim() === t; }",
-                           arg=title, timeout=240_000)
+    page.wait_for_function(
+        "t => { const h = document.querySelector('h1'); return h && h.innerText.trim() === t; }",
+        arg=title,
+        timeout=240_000,
+    )
     page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=180_000)
     page.frame_locator(MAP).locator("canvas").first.wait_for(timeout=120_000)
-    time.sleep(2.5)                      # the component sets its frame height after its first paint
+    time.sleep(2.5)  # the component sets its frame height after its first paint
 
 
 def _box(locator) -> dict:
@@ -67,8 +84,12 @@ def _box(locator) -> dict:
 
 
 def _intersect(a: dict, b: dict) -> bool:
-    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
 
 
 def _assert_above_the_fold(page) -> None:
@@ -89,7 +110,7 @@ def test_presentation_1280x720_map_legend_above_the_fold_labels_apart(browser, a
     _assert_above_the_fold(page)
 
     labels = page.locator(LABELS)
-    assert [x.strip() for x in labels.all_inner_texts()] == NAMES      # the user's focus areas, in their order
+    assert [x.strip() for x in labels.all_inner_texts()] == NAMES  # the user's focus areas, in their order
     boxes = [_box(labels.nth(i)) for i in range(labels.count())]
     for i, a in enumerate(boxes):
         assert a["x"] >= 0 and a["x"] + a["width"] <= W and a["y"] + a["height"] <= H, (NAMES[i], a)
@@ -99,8 +120,11 @@ def test_presentation_1280x720_map_legend_above_the_fold_labels_apart(browser, a
     # the low-coverage notice: one line, with a link to the method page
     notice = page.get_by_text("Lage dekking").first
     n_box = _box(notice)
-    line = float(notice.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 1.5 * parseFloat("
-                                 "getComputedStyle(e).fontSize)"))
+    line = float(
+        notice.evaluate(
+            "e => parseFloat(getComputedStyle(e).lineHeight) || 1.5 * parseFloat(getComputedStyle(e).fontSize)"
+        )
+    )
     assert n_box["height"] < 1.8 * line, (n_box, line)
     link = page.locator('a[href*="methode"]').first
     l_box = _box(link)
@@ -115,7 +139,7 @@ def test_presentation_1280x720_map_legend_above_the_fold_labels_apart(browser, a
     page.get_by_role("button", name="Vorig focusgebied").click()
     _settled(page, NAMES[0])
     page.get_by_role("button", name="Vorig focusgebied").click()
-    _settled(page, NAMES[-1])                                          # previous of the first is the last
+    _settled(page, NAMES[-1])  # previous of the first is the last
     page.locator(LABELS).filter(has_text="Oud-Oost").click()
     _settled(page, "Oud-Oost")
     assert "focus=5" in page.url
@@ -136,8 +160,9 @@ def test_presentation_map_grows_with_a_taller_window(browser, app_url):
         assert frame["y"] + frame["height"] <= h, (h, frame)
         heights[h] = frame["height"]
         if h == 1080:
-            page.set_viewport_size({"width": 1920, "height": 900})       # a resize follows the window
-            page.wait_for_function(f"() => document.querySelector('{MAP}').getBoundingClientRect().bottom <= 900",
-                                   timeout=30_000)
+            page.set_viewport_size({"width": 1920, "height": 900})  # a resize follows the window
+            page.wait_for_function(
+                f"() => document.querySelector('{MAP}').getBoundingClientRect().bottom <= 900", timeout=30_000
+            )
         ctx.close()
-    assert heights[1080] >= heights[720] + 300, heights                 # 360 px more window, ~360 px more map
+    assert heights[1080] >= heights[720] + 300, heights  # 360 px more window, ~360 px more map

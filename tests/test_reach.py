@@ -10,7 +10,7 @@ from data import http, reach
 
 
 def _dead_url() -> str:
-    with socket.socket() as s:                 # a port nobody listens on: connection refused
+    with socket.socket() as s:  # a port nobody listens on: connection refused
         s.bind(("127.0.0.1", 0))
         return f"http://127.0.0.1:{s.getsockname()[1]}"
 

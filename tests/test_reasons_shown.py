@@ -22,8 +22,10 @@ def test_zaanstad_wijk_says_why_werk_has_no_rank_and_the_income_value_was_droppe
     _ok(at)
     text = _why(at).replace("\\", "")
     # D1: Zaanstad has 5 wijken with 2024 werk data, a gemeente base needs 10
-    assert "WW-uitkeringen per 100 inwoners 15-65: geen rang: van Zaanstad hebben maar 5 wijken een waarde; " \
-           "minimaal 10" in text
+    assert (
+        "WW-uitkeringen per 100 inwoners 15-65: geen rang: van Zaanstad hebben maar 5 wijken een waarde; "
+        "minimaal 10" in text
+    )
     # D2: the 2020 income file's value is not used for a wijk whose boundaries changed
     assert "code of grenzen van dit gebied zijn sindsdien gewijzigd" in text
 
@@ -49,15 +51,31 @@ def test_focus_area_names_the_members_that_lack_a_value(mirror, cache_dir):
     assert "de leden met een waarde hebben samen" in text and "minimaal 90 % nodig; zonder waarde: Poelenburg" in text
 
 
-@pytest.mark.parametrize("code, words", [
-    ("base_small:5:10", "geen rang: van Zaanstad hebben maar 5 wijken een waarde; minimaal 10"),
-    ("members:0.4375:WK047912", ("geen waarde: de leden met een waarde hebben samen 44 % van de basis, minimaal 90 % "
-                                 "nodig; zonder waarde: Poelenburg")),
-    ("boundary_changed", ("waarde van een eerder jaar of ingelezen bestand niet gebruikt: code of grenzen van dit "
-                          "gebied zijn sindsdien gewijzigd (KWB IndelingswijzigingGemeenteWijkBuurt)")),
-    ("", ""), (None, "")])
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        ("base_small:5:10", "geen rang: van Zaanstad hebben maar 5 wijken een waarde; minimaal 10"),
+        (
+            "members:0.4375:WK047912",
+            (
+                "geen waarde: de leden met een waarde hebben samen 44 % van de basis, minimaal 90 % "
+                "nodig; zonder waarde: Poelenburg"
+            ),
+        ),
+        (
+            "boundary_changed",
+            (
+                "waarde van een eerder jaar of ingelezen bestand niet gebruikt: code of grenzen van dit "
+                "gebied zijn sindsdien gewijzigd (KWB IndelingswijzigingGemeenteWijkBuurt)"
+            ),
+        ),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_why_words(code, words):
     from pages._common.reasons import why_text
+
     assert why_text(code, "nl", gemeente="Zaanstad", names={"WK047912": "Poelenburg"}) == words
 
 

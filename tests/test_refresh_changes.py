@@ -43,8 +43,10 @@ def _gegevens(params: dict):
 
 
 def _links(at) -> list[dict]:
-    return [{"page": p.proto.page, **{k: v[0] for k, v in parse_qs(p.proto.query_string).items()}}
-            for p in at.get("page_link")]
+    return [
+        {"page": p.proto.page, **{k: v[0] for k, v in parse_qs(p.proto.query_string).items()}}
+        for p in at.get("page_link")
+    ]
 
 
 def test_a_refresh_with_a_new_version_opens_what_changed_on_the_two_versions(versions):
@@ -53,21 +55,24 @@ def test_a_refresh_with_a_new_version_opens_what_changed_on_the_two_versions(ver
     versions(1)
     load_kwb(V.GM, 2024, levels=LEVELS3)
     at = _gegevens({"page": "gegevens", "area": "WK047911", "ref": "gemeente"})
-    assert not [d for d in at.dataframe if "variable" in d.value.columns]       # nothing before a refresh
+    assert not [d for d in at.dataframe if "variable" in d.value.columns]  # nothing before a refresh
     versions(2)
     at.button(key="b_refresh").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("2025-03-27 → 2025-10-01" in s.value for s in at.success)
     assert at.radio(key="w_changed_mode").value == "versions"
     assert (at.selectbox(key="w_changed_old").value, at.selectbox(key="w_changed_new").value) == (
-        V.MODIFIED[1], V.MODIFIED[2])
+        V.MODIFIED[1],
+        V.MODIFIED[2],
+    )
     v2 = load_kwb(V.GM, 2024, levels=LEVELS3)
     listed = [d.value for d in at.dataframe if "variable" in d.value.columns]
     status = {"gewijzigd": "changed", "nieuw": "appeared", "verdwenen": "disappeared"}
     assert {(v, status[s]) for v, s in zip(listed[0]["variable"], listed[0]["Status"])} == {
-        (v, s) for c, v, s in V.expected_differences(v2) if c == "WK047911"}
+        (v, s) for c, v, s in V.expected_differences(v2) if c == "WK047911"
+    }
     assert any(lk["page"].endswith("buurtprofiel") and lk.get("area") == "WK047911" for lk in _links(at)), _links(at)
-    at.run()                                               # still there on the next rerun (no hunting)
+    at.run()  # still there on the next rerun (no hunting)
     assert at.selectbox(key="w_changed_new").value == V.MODIFIED[2]
     # a refresh that brings nothing new says so and opens no comparison
     at.button(key="b_refresh").click().run()
@@ -85,7 +90,7 @@ def test_gegevens_keeps_the_kept_version_on_the_page_and_its_links(versions):
     at = _gegevens({"page": "gegevens", "kv": V.MODIFIED[1], "area": "WK047911"})
     assert dict(at.query_params)["kv"] == V.MODIFIED[1]
     assert any("2025-03-27" in w.value and "niet de nieuwste" in w.value for w in at.warning)
-    versions(3)                 # version 3: a new Modified; the refresh brings it and links to the profile
+    versions(3)  # version 3: a new Modified; the refresh brings it and links to the profile
     at.button(key="b_refresh").click().run()
     links = [lk for lk in _links(at) if lk["page"].endswith("buurtprofiel")]
     assert links and all(lk.get("kv") == V.MODIFIED[1] for lk in links), _links(at)
@@ -101,7 +106,7 @@ def test_a_refresh_with_cbs_down_says_only_what_is_true(versions, monkeypatch):
     load_kwb(V.GM, 2024, levels=LEVELS3)
     at = _gegevens({"page": "gegevens", "area": "WK047911"})
     monkeypatch.setenv("STAPELKAART_HTTP_RETRIES", "0")
-    m.fault(status=503)                                   # CBS (and PDOK) down for good
+    m.fault(status=503)  # CBS (and PDOK) down for good
     at.button(key="b_refresh").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Gecachte gegevens van" in w.value for w in at.warning), [w.value for w in at.warning]

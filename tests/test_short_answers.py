@@ -30,15 +30,17 @@ def _rows(mirror, flt: str) -> list[dict]:
 
 
 def _answer(rows: list[dict], count: int | None) -> str:
-    body = {"odata.metadata": f"http://x/ODataFeed/OData/{TABLE}/$metadata#Cbs.OData.WebAPI.TypedDataSet",
-            "value": rows}
+    body = {
+        "odata.metadata": f"http://x/ODataFeed/OData/{TABLE}/$metadata#Cbs.OData.WebAPI.TypedDataSet",
+        "value": rows,
+    }
     if count is not None:
         body["odata.count"] = str(count)
     return json.dumps(body)
 
 
 def _short_fault(mirror, body: str, **kw) -> dict:
-    mirror.clear_requests()          # from here on the log holds only the loader's requests
+    mirror.clear_requests()  # from here on the log holds only the loader's requests
     return mirror.fault(match=r"TypedDataSet.*WK0479", status=200, body=body, content_type="application/json", **kw)
 
 
@@ -55,10 +57,10 @@ def _load(gemeenten=("GM0479",), levels=("wijk",), **kw):
 
 
 # --------------------------------------------------------------------------- 1. short answers are errors
-@pytest.mark.parametrize("case", ["empty_value_count_19", "empty_value_no_count", "half_page_count_19",
-                                  "empty_value_count_0"])
-def test_a_short_answer_is_an_error_never_cached_and_a_healthy_server_then_gives_fresh_data(mirror, cache_dir,
-                                                                                            case):
+@pytest.mark.parametrize(
+    "case", ["empty_value_count_19", "empty_value_no_count", "half_page_count_19", "empty_value_count_0"]
+)
+def test_a_short_answer_is_an_error_never_cached_and_a_healthy_server_then_gives_fresh_data(mirror, cache_dir, case):
     """value: [] with odata.count 19, no count at all (asked with $inlinecount), 10 of 19 rows without a next
     link, or an empty answer that agrees with itself (count 0) where a gemeente always has wijken: FetchError
     naming what is short, retried, nothing in the cache; after that a healthy server gives all 19 rows."""
@@ -67,15 +69,17 @@ def test_a_short_answer_is_an_error_never_cached_and_a_healthy_server_then_gives
 
     real = _rows(mirror, ZAANSTAD_WIJKEN)
     assert len(real) == 19
-    body, said = {"empty_value_count_19": (_answer([], 19), "19 rijen (odata.count) maar stuurde er 0"),
-                  "empty_value_no_count": (_answer([], None), "geen odata.count"),
-                  "half_page_count_19": (_answer(real[:10], 19), "19 rijen (odata.count) maar stuurde er 10"),
-                  "empty_value_count_0": (_answer([], 0), "geen enkele rij op niveau wijk")}[case]
+    body, said = {
+        "empty_value_count_19": (_answer([], 19), "19 rijen (odata.count) maar stuurde er 0"),
+        "empty_value_no_count": (_answer([], None), "geen odata.count"),
+        "half_page_count_19": (_answer(real[:10], 19), "19 rijen (odata.count) maar stuurde er 10"),
+        "empty_value_count_0": (_answer([], 0), "geen enkele rij op niveau wijk"),
+    }[case]
     _short_fault(mirror, body)
     with pytest.raises(FetchError) as info:
         _load()
     assert said in info.value.message and "niets opgeslagen" in info.value.message
-    assert len(mirror.requests("TypedDataSet")) == 3            # the first answer and two more attempts
+    assert len(mirror.requests("TypedDataSet")) == 3  # the first answer and two more attempts
     assert cache.get(_key()) is None and cache.versions(_key()) == []
     # "restart": the service is healthy again; the next load reads the disk, finds nothing and fetches
     mirror.reset()
@@ -97,8 +101,12 @@ def test_a_short_gemeente_list_is_an_error_never_cached(mirror, cache_dir):
     real = requests.get(url, params={"$format": "json", "$filter": "startswith(Key,'GM')"}, timeout=10).json()["value"]
     assert len(real) == 342
     mirror.clear_requests()
-    mirror.fault(match=r"WijkenEnBuurten\?.*startswith\(Key,'GM'\)", status=200, content_type="application/json",
-                 body=json.dumps({"odata.count": "342", "value": real[:10]}))
+    mirror.fault(
+        match=r"WijkenEnBuurten\?.*startswith\(Key,'GM'\)",
+        status=200,
+        content_type="application/json",
+        body=json.dumps({"odata.count": "342", "value": real[:10]}),
+    )
     with pytest.raises(FetchError, match=r"342 rijen .* stuurde er 10"):
         list_gemeenten(2024)
     assert cache.get(cache.CacheKey.make("gemeenten", 2024, "gemeente", "NL")) is None
@@ -113,11 +121,16 @@ def test_short_area_names_are_an_error_never_cached(mirror, cache_dir):
     from data import cache
 
     url = f"{mirror.url}/ODataFeed/odata/{TABLE}/WijkenEnBuurten"
-    names = requests.get(url, params={"$format": "json", "$filter": "startswith(Key,'WK0479')"},
-                         timeout=10).json()["value"]
+    names = requests.get(url, params={"$format": "json", "$filter": "startswith(Key,'WK0479')"}, timeout=10).json()[
+        "value"
+    ]
     assert len(names) == 19
-    mirror.fault(match=r"WijkenEnBuurten\?.*startswith\(Key,'WK0479'\)", status=200,
-                 content_type="application/json", body=json.dumps({"odata.count": "19", "value": names[:5]}))
+    mirror.fault(
+        match=r"WijkenEnBuurten\?.*startswith\(Key,'WK0479'\)",
+        status=200,
+        content_type="application/json",
+        body=json.dumps({"odata.count": "19", "value": names[:5]}),
+    )
     with pytest.raises(FetchError, match=r"19 rijen .* stuurde er 5"):
         _load()
     assert cache.get(_key()) is None
@@ -187,7 +200,7 @@ def test_a_refresh_with_fewer_rows_is_refused_naming_both_counts_until_confirmed
     assert "10 rijen, de bewaarde versie 19" in err.message and "10 rows, the kept version 19" in err.message_en
     assert "kwb 2024 wijk GM0479" in err.message
     assert cache.versions(_key()) == versions_before and cache.get(_key())[1]["rows"] == 19
-    frame = _load(refresh=True, allow_fewer=True)              # the administrator confirms
+    frame = _load(refresh=True, allow_fewer=True)  # the administrator confirms
     assert len(frame) == 10 and cache.get(_key())[1]["rows"] == 10
     assert len([v for v in cache.versions(_key()) if v["status"] == "ok"]) == len(versions_before) + 1
 
@@ -239,7 +252,7 @@ def test_damaged_entry_with_cbs_down_falls_back_to_the_older_intact_version(mirr
     older.loc[0, "aantal_inwoners"] = 1234.0
     older.attrs = dict(frame.attrs)
     cache.put(_key(), older, dict(man, modified="2024-01-01T00:00:00", attrs=man["attrs"]))
-    cache.restore(_key(), cache.versions(_key())[-1]["version"])      # 2025 current again, 2024 kept
+    cache.restore(_key(), cache.versions(_key())[-1]["version"])  # 2025 current again, 2024 kept
     _damage_current(_key())
     assert cache.get(_key()) is None
     _cbs_down(mirror, monkeypatch)
@@ -251,8 +264,7 @@ def test_damaged_entry_with_cbs_down_falls_back_to_the_older_intact_version(mirr
     assert "eerdere intacte versie" in src["notices"][0]["nl"] and "earlier intact" in src["notices"][0]["en"]
 
 
-def test_damaged_entry_without_older_version_names_it_and_shows_the_intact_gemeente(mirror, cache_dir,
-                                                                                    monkeypatch):
+def test_damaged_entry_without_older_version_names_it_and_shows_the_intact_gemeente(mirror, cache_dir, monkeypatch):
     """Amsterdam intact, Zaanstad damaged (no older version), CBS down: Amsterdam's 110 wijken are shown and
     Zaanstad is named as not shown (the whole view used to fail)."""
     amsterdam = len(_rows(mirror, "startswith(WijkenEnBuurten,'WK0363')"))
@@ -308,7 +320,7 @@ def test_kaart_names_the_gemeente_it_cannot_show_with_cbs_down(mirror, cache_dir
         assert not at.exception, [e.value for e in at.exception]
         return at
 
-    assert not visit().error                                     # warms every cache entry the Kaart needs
+    assert not visit().error  # warms every cache entry the Kaart needs
     _damage_current(_key())
     _cbs_down(mirror, monkeypatch)
     at = visit()
@@ -344,10 +356,16 @@ def test_v4_count_is_checked_too(mirror, cache_dir, monkeypatch):
 
     monkeypatch.setenv("STAPELKAART_CBS_V4_URL", mirror.url)
     js = {"status": 200, "content_type": "application/json"}
-    mirror.fault(match="86165NED/WijkenEnBuurtenCodes", body=json.dumps(
-        {"value": [{"Identifier": "GM0479", "Title": "Zaanstad"}]}), **js)
-    mirror.fault(match="86165NED/MeasureCodes", body=json.dumps(
-        {"value": [{"Identifier": "T001036", "Title": "Aantal inwoners"}]}), **js)
+    mirror.fault(
+        match="86165NED/WijkenEnBuurtenCodes",
+        body=json.dumps({"value": [{"Identifier": "GM0479", "Title": "Zaanstad"}]}),
+        **js,
+    )
+    mirror.fault(
+        match="86165NED/MeasureCodes",
+        body=json.dumps({"value": [{"Identifier": "T001036", "Title": "Aantal inwoners"}]}),
+        **js,
+    )
     obs = [{"WijkenEnBuurten": f"WK04791{i}", "Measure": "T001036", "Value": 100.0 + i} for i in (1, 2)]
     mirror.fault(match="86165NED/Observations", body=json.dumps({"@odata.count": 5, "value": obs}), **js)
     with pytest.raises(FetchError, match=r"5 rijen \(@odata.count\) maar stuurde er 2"):

@@ -32,8 +32,11 @@ def _frame() -> pd.DataFrame:
 
 def _tree(root: Path) -> dict[str, str]:
     """Every file under ``root`` with its sha256: the cache's exact state."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _zip(path: Path, members) -> Path:
@@ -101,7 +104,7 @@ def test_valid_snapshot_still_imports_into_an_empty_cache(warm, tmp_path, monkey
 def test_ratio_bomb_is_refused_from_the_directory_without_unpacking(warm, tmp_path):
     root, before, _ = warm
     bomb = _zip(tmp_path / "ratio.zip", [("snapshot.json", 2, 0), ("entries/x/data-0.parquet", 60 * MB, 0)])
-    assert bomb.stat().st_size < MB                       # 60 MB of zeros in well under 1 MB
+    assert bomb.stat().st_size < MB  # 60 MB of zeros in well under 1 MB
     err, peak = _import_measured(bomb)
     assert err is not None and "zip-bom" in err.message and "zip bomb" in err.message_en
     assert peak < 8 * MB, f"peak {peak / MB:.1f} MB while refusing a 60 MB ratio bomb"
@@ -113,8 +116,8 @@ def test_size_bomb_under_the_ratio_cap_is_refused_by_total_unpacked_size(warm, t
     root, before, _ = warm
     members = [("snapshot.json", 2, 0)] + [(f"entries/x{i}/data-0.parquet", 55 * MB, 1024) for i in range(4)]
     bomb = _zip(tmp_path / "size.zip", members)
-    assert bomb.stat().st_size < snapshot.UPLOAD_LIMIT_BYTES    # passes the upload limit ...
-    with zipfile.ZipFile(bomb) as zf:                            # ... and the per-member ratio cap
+    assert bomb.stat().st_size < snapshot.UPLOAD_LIMIT_BYTES  # passes the upload limit ...
+    with zipfile.ZipFile(bomb) as zf:  # ... and the per-member ratio cap
         assert max(i.file_size / i.compress_size for i in zf.infolist() if i.file_size > MB) < 100
     err, peak = _import_measured(bomb)
     assert err is not None and "pakt uit tot 220 MB" in err.message and "200 MB" in err.message
@@ -137,7 +140,7 @@ def test_a_zip_over_the_upload_limit_is_refused_before_it_is_opened(warm, tmp_pa
     root, before, _ = warm
     big = tmp_path / "big.zip"
     with open(big, "wb") as fh:
-        fh.truncate(snapshot.UPLOAD_LIMIT_BYTES + 1)             # sparse: no disk or memory used
+        fh.truncate(snapshot.UPLOAD_LIMIT_BYTES + 1)  # sparse: no disk or memory used
     err, _ = _import_measured(big)
     assert err is not None and "de grens is 20 MB" in err.message and "geen leesbaar zip" not in err.message
     _assert_untouched(root, before)
@@ -273,7 +276,7 @@ def test_import_into_a_read_only_cache_is_a_clear_error(warm, tmp_path, monkeypa
     ro = tmp_path / "ro"
     ro.mkdir()
     monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(ro))
-    if os.geteuid() == 0:                        # root ignores permissions: simulate with a file in the way
+    if os.geteuid() == 0:  # root ignores permissions: simulate with a file in the way
         monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(tmp_path / "afile" / "cache"))
         (tmp_path / "afile").write_text("x")
     else:

@@ -35,8 +35,17 @@ pytestmark = needs_shared
 
 
 def _topic(i: int, key: str, title: str) -> dict:
-    return {"ID": i, "Position": i, "ParentID": None, "Type": "Topic", "Key": key, "Title": title,
-            "Datatype": "Double", "Unit": "%", "Decimals": 1}
+    return {
+        "ID": i,
+        "Position": i,
+        "ParentID": None,
+        "Type": "Topic",
+        "Key": key,
+        "Title": title,
+        "Datatype": "Double",
+        "Unit": "%",
+        "Decimals": 1,
+    }
 
 
 def _dim(i: int, key: str, kind: str = "Dimension") -> dict:
@@ -44,48 +53,82 @@ def _dim(i: int, key: str, kind: str = "Dimension") -> dict:
 
 
 # A "2026 revision" of 50150NED: other suffixes, loneliness present, two age groups, estimate + lower bound.
-_GZ_KEYS = {"goed_ervaren_gezondheid": "GoedErvarenGezondheid_6", "eenzaamheid": "Eenzaam_29",
-            "ernstig_eenzaam": "ErnstigZeerErnstigEenzaam_30", "langdurige_aandoeningen": "EenOfMeerLangdurigeAandoeningen_7"}
+_GZ_KEYS = {
+    "goed_ervaren_gezondheid": "GoedErvarenGezondheid_6",
+    "eenzaamheid": "Eenzaam_29",
+    "ernstig_eenzaam": "ErnstigZeerErnstigEenzaam_30",
+    "langdurige_aandoeningen": "EenOfMeerLangdurigeAandoeningen_7",
+}
 _ROWS = [  # (region, period, age, margin, goed, eenzaam)
     ("GM0772    ", "2022JJ00", "20300", "MW00000", 67.3, 51.0),
     ("GM0772    ", "2024JJ00", "20300", "MW00000", 71.9, 49.5),
     ("BU07723350", "2024JJ00", "20300", "MW00000", 67.5, None),
     ("BU07723350", "2022JJ00", "20300", "MW00000", 61.8, 55.1),
-    ("BU07723350", "2024JJ00", "53115", "MW00000", 99.0, 99.0),   # 18-64: must not be taken
-    ("BU07723350", "2024JJ00", "20300", "MW00007", 1.0, 1.0),     # lower bound: must not be taken
-    ("WK077233  ", "2024JJ00", "20300", "MW00000", 70.0, 50.0),   # the real table has wijken
+    ("BU07723350", "2024JJ00", "53115", "MW00000", 99.0, 99.0),  # 18-64: must not be taken
+    ("BU07723350", "2024JJ00", "20300", "MW00007", 1.0, 1.0),  # lower bound: must not be taken
+    ("WK077233  ", "2024JJ00", "20300", "MW00000", 70.0, 50.0),  # the real table has wijken
 ]
 
 
 def _gz_table() -> dict:
-    props = [_dim(0, "Leeftijd"), _dim(1, "Marges"), _dim(2, "WijkenEnBuurten", "GeoDimension"),
-             _dim(3, "Perioden", "TimeDimension"),
-             _topic(6, _GZ_KEYS["goed_ervaren_gezondheid"], "Goed ervaren gezondheid"),
-             _topic(7, _GZ_KEYS["langdurige_aandoeningen"], "Eén of meer langdurige aandoeningen"),
-             _topic(29, _GZ_KEYS["eenzaamheid"], "Eenzaam"),
-             _topic(30, _GZ_KEYS["ernstig_eenzaam"], "Ernstig/zeer ernstig eenzaam"),
-             _topic(31, "EmotioneelEenzaam_31", "Emotioneel eenzaam")]   # shares the word, never matched
-    rows = [{"Leeftijd": a, "Marges": m, "WijkenEnBuurten": r, "Perioden": p, _GZ_KEYS["goed_ervaren_gezondheid"]: g,
-             _GZ_KEYS["eenzaamheid"]: e, "EmotioneelEenzaam_31": 12.0} for r, p, a, m, g, e in _ROWS]
-    return {"id": "50150NED",
-            "TableInfos": {"Identifier": "50150NED", "Title": "Gezondheid per wijk en buurt", "Modified": "2026-06-01T02:00:00"},
-            "DataProperties": props,
-            "dimensions": {
-                "Leeftijd": [{"Key": "20300", "Title": "18 jaar of ouder"}, {"Key": "53115", "Title": "18 tot 65 jaar"}],
-                "Marges": [{"Key": "MW00000", "Title": "Waarde"}, {"Key": "MW00007", "Title": "Ondergrens 95%-interval"}],
-                "WijkenEnBuurten": [{"Key": "GM0772    ", "Title": "Eindhoven"}, {"Key": "WK077233  ", "Title": "Oud-Tongelre"},
-                                    {"Key": "BU07723350", "Title": "'t Hofke"}],
-                "Perioden": [{"Key": f"{y}JJ00", "Title": str(y)} for y in (2012, 2016, 2020, 2022, 2024)]},
-            "TypedDataSet": rows}
+    props = [
+        _dim(0, "Leeftijd"),
+        _dim(1, "Marges"),
+        _dim(2, "WijkenEnBuurten", "GeoDimension"),
+        _dim(3, "Perioden", "TimeDimension"),
+        _topic(6, _GZ_KEYS["goed_ervaren_gezondheid"], "Goed ervaren gezondheid"),
+        _topic(7, _GZ_KEYS["langdurige_aandoeningen"], "Eén of meer langdurige aandoeningen"),
+        _topic(29, _GZ_KEYS["eenzaamheid"], "Eenzaam"),
+        _topic(30, _GZ_KEYS["ernstig_eenzaam"], "Ernstig/zeer ernstig eenzaam"),
+        _topic(31, "EmotioneelEenzaam_31", "Emotioneel eenzaam"),
+    ]  # shares the word, never matched
+    rows = [
+        {
+            "Leeftijd": a,
+            "Marges": m,
+            "WijkenEnBuurten": r,
+            "Perioden": p,
+            _GZ_KEYS["goed_ervaren_gezondheid"]: g,
+            _GZ_KEYS["eenzaamheid"]: e,
+            "EmotioneelEenzaam_31": 12.0,
+        }
+        for r, p, a, m, g, e in _ROWS
+    ]
+    return {
+        "id": "50150NED",
+        "TableInfos": {
+            "Identifier": "50150NED",
+            "Title": "Gezondheid per wijk en buurt",
+            "Modified": "2026-06-01T02:00:00",
+        },
+        "DataProperties": props,
+        "dimensions": {
+            "Leeftijd": [{"Key": "20300", "Title": "18 jaar of ouder"}, {"Key": "53115", "Title": "18 tot 65 jaar"}],
+            "Marges": [{"Key": "MW00000", "Title": "Waarde"}, {"Key": "MW00007", "Title": "Ondergrens 95%-interval"}],
+            "WijkenEnBuurten": [
+                {"Key": "GM0772    ", "Title": "Eindhoven"},
+                {"Key": "WK077233  ", "Title": "Oud-Tongelre"},
+                {"Key": "BU07723350", "Title": "'t Hofke"},
+            ],
+            "Perioden": [{"Key": f"{y}JJ00", "Title": str(y)} for y in (2012, 2016, 2020, 2022, 2024)],
+        },
+        "TypedDataSet": rows,
+    }
 
 
 def _kwb_table() -> dict:
-    props = [_dim(0, "WijkenEnBuurten", "GeoDimension"), _topic(1, "AantalInwoners_4", "Aantal inwoners"),
-             _topic(2, "MateVanStedelijkheid_120", "Mate van stedelijkheid")]
-    return {"id": "TEST84NED", "TableInfos": {"Identifier": "TEST84NED", "Title": "KWB revision with new suffixes"},
-            "DataProperties": props,
-            "dimensions": {"WijkenEnBuurten": [{"Key": "GM0772    ", "Title": "Eindhoven"}]},
-            "TypedDataSet": [{"WijkenEnBuurten": "GM0772    ", "AantalInwoners_4": 246417, "MateVanStedelijkheid_120": 1}]}
+    props = [
+        _dim(0, "WijkenEnBuurten", "GeoDimension"),
+        _topic(1, "AantalInwoners_4", "Aantal inwoners"),
+        _topic(2, "MateVanStedelijkheid_120", "Mate van stedelijkheid"),
+    ]
+    return {
+        "id": "TEST84NED",
+        "TableInfos": {"Identifier": "TEST84NED", "Title": "KWB revision with new suffixes"},
+        "DataProperties": props,
+        "dimensions": {"WijkenEnBuurten": [{"Key": "GM0772    ", "Title": "Eindhoven"}]},
+        "TypedDataSet": [{"WijkenEnBuurten": "GM0772    ", "AantalInwoners_4": 246417, "MateVanStedelijkheid_120": 1}],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -109,12 +152,17 @@ def on_mirror(renumbered, cache_dir, monkeypatch):
 
 def test_the_declared_sources_name_their_service_and_url_variable(monkeypatch):
     assert get_source("gezondheid_wijk_buurt") is GEZONDHEID and set(SOURCES) == {"gezondheid_wijk_buurt", "kwb_2024"}
-    assert (GEZONDHEID.table_id, GEZONDHEID.service, GEZONDHEID.env) == ("50150NED", "dataderden",
-                                                                         "STAPELKAART_DATADERDEN_URL")
+    assert (GEZONDHEID.table_id, GEZONDHEID.service, GEZONDHEID.env) == (
+        "50150NED",
+        "dataderden",
+        "STAPELKAART_DATADERDEN_URL",
+    )
     assert (KWB_2024.service, KWB_2024.env) == ("opendata", "STAPELKAART_CBS_URL")
     assert GEZONDHEID.years == (2012, 2016, 2020, 2022, 2024)
-    assert GEZONDHEID.filters == (DimensionFilter("Leeftijd", "20300", "18 jaar of ouder"),
-                                  DimensionFilter("Marges", "MW00000", "Waarde"))
+    assert GEZONDHEID.filters == (
+        DimensionFilter("Leeftijd", "20300", "18 jaar of ouder"),
+        DimensionFilter("Marges", "MW00000", "Waarde"),
+    )
     monkeypatch.delenv("STAPELKAART_DATADERDEN_URL", raising=False)
     monkeypatch.delenv("STAPELKAART_CBS_URL", raising=False)
     assert GEZONDHEID.base_url() == "https://dataderden.cbs.nl/ODataFeed/odata/50150NED"
@@ -138,8 +186,11 @@ def test_a_measure_is_found_by_its_name_part_not_its_suffix(on_mirror):
 
 
 def test_name_part_is_the_whole_stem_never_a_substring():
-    props = [{"Type": "Topic", "Key": "EmotioneelEenzaam_31"}, {"Type": "Topic", "Key": "Eenzaam_29"},
-             {"Type": "Dimension", "Key": "Eenzaam"}]
+    props = [
+        {"Type": "Topic", "Key": "EmotioneelEenzaam_31"},
+        {"Type": "Topic", "Key": "Eenzaam_29"},
+        {"Type": "Dimension", "Key": "Eenzaam"},
+    ]
     assert find_measure_key(GEZONDHEID.measure("eenzaamheid"), props) == "Eenzaam_29"
     assert find_measure_key(GEZONDHEID.measure("eenzaamheid"), props[:1]) is None
     found, missing = resolve_measures(GEZONDHEID, props)
@@ -163,13 +214,20 @@ def test_a_renumbered_50150NED_fills_every_declared_measure_it_has(on_mirror):
     assert "moeite_met_rondkomen" in frame.attrs["absent_measures"]
     got = {(r.code, r.year): (r.goed_ervaren_gezondheid, r.eenzaamheid) for r in frame.itertuples()}
     # only 18+ and the estimate; the 18-64 row (99.0) and the lower bound (1.0) are not taken
-    assert got == {("GM0772", 2022): (67.3, 51.0), ("GM0772", 2024): (71.9, 49.5), ("WK077233", 2024): (70.0, 50.0),
-                   ("BU07723350", 2022): (61.8, 55.1), ("BU07723350", 2024): (67.5, got[("BU07723350", 2024)][1])}
-    assert np.isnan(got[("BU07723350", 2024)][1])            # null in the table: NaN, not 0
-    assert frame.attrs["absent_levels"] == []                 # this table has wijken: they are loaded
+    assert got == {
+        ("GM0772", 2022): (67.3, 51.0),
+        ("GM0772", 2024): (71.9, 49.5),
+        ("WK077233", 2024): (70.0, 50.0),
+        ("BU07723350", 2022): (61.8, 55.1),
+        ("BU07723350", 2024): (67.5, got[("BU07723350", 2024)][1]),
+    }
+    assert np.isnan(got[("BU07723350", 2024)][1])  # null in the table: NaN, not 0
+    assert frame.attrs["absent_levels"] == []  # this table has wijken: they are loaded
     assert health.measure_status(frame, "eenzaamheid", "buurt")["status"] == "ok"
     assert health.measure_status(frame, "langdurige_aandoeningen", "buurt") == {
-        "status": "empty", "text": {"nl": "geen waarden op dit niveau", "en": "no values at this level"}}
+        "status": "empty",
+        "text": {"nl": "geen waarden op dit niveau", "en": "no values at this level"},
+    }
     assert health.measure_status(frame, "roker", "buurt")["text"]["nl"] == "niet in deze gegevens"
     assert dict(zip(frame["code"], frame["name"]))["BU07723350"] == "'t Hofke"
 
@@ -180,7 +238,8 @@ def test_a_category_the_table_lacks_stops_the_load_with_what_exists(on_mirror):
         health.load_health("GM0772", source=src)
     assert "20300 = 18 jaar of ouder; 53115 = 18 tot 65 jaar" in err.value.message
     assert not os.path.exists(os.environ["STAPELKAART_CACHE_DIR"] + "/entries") or not os.listdir(
-        os.environ["STAPELKAART_CACHE_DIR"] + "/entries")
+        os.environ["STAPELKAART_CACHE_DIR"] + "/entries"
+    )
 
 
 def test_doctests():
@@ -188,6 +247,7 @@ def test_doctests():
 
     import data.sources
     import indicators.health
+
     assert doctest.testmod(data.sources).failed == 0
     assert doctest.testmod(indicators.health).failed == 0
 
@@ -197,8 +257,12 @@ def test_the_health_indicator_is_declared_against_its_source_but_not_wired_yet()
 
     ind = registry.HEALTH_INDICATORS[0]
     src = get_source(ind.source_id)
-    assert (ind.id, ind.domain, ind.complement, ind.direction) == ("ervaren_gezondheid_niet_goed", "gezondheid",
-                                                                   100.0, +1)
+    assert (ind.id, ind.domain, ind.complement, ind.direction) == (
+        "ervaren_gezondheid_niet_goed",
+        "gezondheid",
+        100.0,
+        +1,
+    )
     assert ind.years == src.years and set(ind.levels) <= set(src.levels) and "wijk" not in ind.levels
     assert ind.numerator == (src.measure("goed_ervaren_gezondheid").id,)
     assert "gezondheid" in registry.PENDING_DOMAINS and "gezondheid" not in registry.DOMAINS

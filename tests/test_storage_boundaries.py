@@ -21,8 +21,9 @@ def _wijken(gm, tmp_path, monkeypatch):
     return n
 
 
-def test_read_only_cache_boundaries_of_a_new_gemeente_are_returned_unstored(mirror, cache_dir, tmpfs, tmp_path,
-                                                                             monkeypatch):
+def test_read_only_cache_boundaries_of_a_new_gemeente_are_returned_unstored(
+    mirror, cache_dir, tmpfs, tmp_path, monkeypatch
+):
     """Zaanstad's boundaries cached, then the cache read-only: Zaanstad from disk with no request; Amsterdam's
     wijken fetched and returned, ``not_stored`` with the plain notice (was: StorageError, no boundaries)."""
     from data import cache
@@ -44,7 +45,7 @@ def test_read_only_cache_boundaries_of_a_new_gemeente_are_returned_unstored(mirr
     note = src["notices"][0]
     assert note["nl"].startswith(PLAIN_NL) and "alleen-lezen" in note["nl"]
     assert note["en"].startswith(PLAIN_EN) and str(cache_dir) not in note["nl"] + note["en"]
-    both = load_boundaries(["GM0479", "GM0363"], 2024, "wijk")      # combined: the notice stays, once
+    both = load_boundaries(["GM0479", "GM0363"], 2024, "wijk")  # combined: the notice stays, once
     assert len(both) == n_zaan + n_ams and both.attrs["source"]["not_stored"] is True
     assert [n["nl"] for n in both.attrs["source"]["notices"]] == [note["nl"]]
     assert files_under(cache_dir) == before

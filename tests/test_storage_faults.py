@@ -35,7 +35,7 @@ def test_read_only_cache_serves_what_is_cached_and_shows_a_new_gemeente_unstored
     note = src["notices"][0]
     assert note["nl"].startswith(PLAIN_NL) and "alleen-lezen" in note["nl"] and "beheerder" in note["nl"]
     assert note["en"].startswith(PLAIN_EN) and "read-only" in note["en"]
-    assert str(cache_dir) not in note["nl"] + note["en"]                 # no server paths in messages
+    assert str(cache_dir) not in note["nl"] + note["en"]  # no server paths in messages
     assert files_under(cache_dir) == before and cache.get(cache.CacheKey.make("kwb", 2024, "wijk", ["GM0363"])) is None
 
 
@@ -71,7 +71,7 @@ def test_full_disk_on_put_is_a_storage_error_and_the_old_entry_stays(cache_dir, 
     small = pd.DataFrame({"code": ["WK047911"], "v": [1.0]})
     cache.put(key, small)
     big = pd.DataFrame({"code": [f"WK{i:06d}" for i in range(20000)], "v": range(20000)}).astype({"v": float})
-    big["noise"] = pd.util.hash_pandas_object(big, index=False).astype(str)   # incompressible: > 256 KB
+    big["noise"] = pd.util.hash_pandas_object(big, index=False).astype(str)  # incompressible: > 256 KB
     with pytest.raises(StorageError) as info:
         cache.put(key, big)
     assert isinstance(info.value, StapelkaartError) and info.value.errno == 28

@@ -15,8 +15,9 @@ pytestmark = needs_shared
 
 
 def test_add_the_selected_area_by_its_name(mirror, cache_dir):
-    at = run_app({"page": "vergelijken", "level": "wijk", "area": "WK047912", "fa": "Zaandam-Zuid:WK047911"},
-              "vergelijken")
+    at = run_app(
+        {"page": "vergelijken", "level": "wijk", "area": "WK047912", "fa": "Zaandam-Zuid:WK047911"}, "vergelijken"
+    )
     assert at.button(key="b_fa_add_sel").label == "Voeg Poelenburg toe"
     assert at.selectbox(key="w_fa_target").label == "Geselecteerd gebied Poelenburg toevoegen aan"
     at.button(key="b_fa_add_sel").click().run()
@@ -30,6 +31,7 @@ def test_vergelijken_offers_the_table_export_the_pdf_points_to(mirror, cache_dir
     assert "Tabelexport (CSV)" in labels and "Tabelexport (Excel)" in labels
     # the same frame the buttons serve: every key figure the PDF lists (reg.scored_indicators), per focus area
     from pages._common import loaders
+
     view = at.session_state["_view"]
     table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)), loaders.view_focus_areas(view))
     frame = tables.focus_figures(table, "nl")
@@ -38,10 +40,10 @@ def test_vergelijken_offers_the_table_export_the_pdf_points_to(mirror, cache_dir
         col = next(c for c in frame.columns if c.startswith(lab(ind, "nl") + " ("))
         for fid, row in zip(frame["code"], frame[col]):
             expected = pd.to_numeric(pd.Series([table.loc[fid].get(ind.id)]), errors="coerce").iloc[0]
-            assert (pd.isna(row) and pd.isna(expected)) or row == expected, (ind.id, fid)   # full precision
-    for d in reg.DOMAINS:                                   # each domain's rank, as a number
+            assert (pd.isna(row) and pd.isna(expected)) or row == expected, (ind.id, fid)  # full precision
+    for d in reg.DOMAINS:  # each domain's rank, as a number
         col = f"{lab(reg.DOMAINS[d], 'nl')}: plaats (0–100)"
         assert frame[col].dtype == "float64"
-        assert frame[col].tolist()[:1] == [table.loc["poelenburg"].get(f"domain__{d}__rank")] or \
-            pd.isna(table.loc["poelenburg"].get(f"domain__{d}__rank"))
-
+        assert frame[col].tolist()[:1] == [table.loc["poelenburg"].get(f"domain__{d}__rank")] or pd.isna(
+            table.loc["poelenburg"].get(f"domain__{d}__rank")
+        )

@@ -33,6 +33,7 @@ def _problems(excinfo) -> str:
 
 # ------------------------------------------------------------------------------------------------ real files
 
+
 @needs_income
 def test_real_income_csv_loads_with_registry_mapping():
     uf = load_indicator_file(INCOME_CSV)
@@ -40,15 +41,25 @@ def test_real_income_csv_loads_with_registry_mapping():
     assert uf.known == "cbs_inkomen_2020_wb2023"
     assert uf.year == 2020 and uf.source == INCOME_CSV.name
     assert uf.citation.startswith("CBS maatwerk 2023/35, Inkomen per gemeente en wijk 2020")
-    assert uf.mapping == {"pct_hh_40pct_laagste_besteedbaar_inkomen": "laagste_40_huishoudens",
-                          "gem_persoonlijk_inkomen_per_inwoner_x1000eur": "inkomen_per_inwoner"}
+    assert uf.mapping == {
+        "pct_hh_40pct_laagste_besteedbaar_inkomen": "laagste_40_huishoudens",
+        "gem_persoonlijk_inkomen_per_inwoner_x1000eur": "inkomen_per_inwoner",
+    }
     row = uf.frame.loc["WK047912"]
-    assert row["gem_persoonlijk_inkomen_per_inwoner_x1000eur"] == float(poelenburg["gem_persoonlijk_inkomen_per_inwoner_x1000eur"]) == 18.8
-    assert row["pct_hh_40pct_laagste_besteedbaar_inkomen"] == float(poelenburg["pct_hh_40pct_laagste_besteedbaar_inkomen"]) == 54.4
+    assert (
+        row["gem_persoonlijk_inkomen_per_inwoner_x1000eur"]
+        == float(poelenburg["gem_persoonlijk_inkomen_per_inwoner_x1000eur"])
+        == 18.8
+    )
+    assert (
+        row["pct_hh_40pct_laagste_besteedbaar_inkomen"]
+        == float(poelenburg["pct_hh_40pct_laagste_besteedbaar_inkomen"])
+        == 54.4
+    )
     assert len(uf.frame) == 3695 and uf.frame.index.is_unique and uf.frame.index.name == "code"
     assert {"NL00", "GM0363", "WK0363MC"} <= set(uf.frame.index)
     assert all(dt == "float64" for dt in uf.frame.dtypes)
-    assert "jaar_inkomen" not in uf.frame.columns          # metadata, not a value column
+    assert "jaar_inkomen" not in uf.frame.columns  # metadata, not a value column
     assert uf.names["WK047912"] == "Wijk 12 Poelenburg"
 
 
@@ -59,8 +70,10 @@ def test_real_income_xlsx_with_title_and_header_rows_equals_the_csv():
     assert xlsx_file.known == "cbs_inkomen_2020_wb2023_xlsx" and xlsx_file.year == 2020
     assert xlsx_file.mapping == csv_file.mapping
     # header text spread over rows 5-12 is combined per column
-    assert xlsx_file.columns["gem_persoonlijk_inkomen_per_inwoner_x1000eur"] == \
-        "Gemiddeld persoonlijk inkomen per inwoner x 1000 euro"
+    assert (
+        xlsx_file.columns["gem_persoonlijk_inkomen_per_inwoner_x1000eur"]
+        == "Gemiddeld persoonlijk inkomen per inwoner x 1000 euro"
+    )
     pd.testing.assert_frame_equal(xlsx_file.frame.sort_index(), csv_file.frame.sort_index(), check_like=True)
 
 
@@ -71,8 +84,8 @@ def test_income_file_values_for_the_engine():
     assert set(uf.mapping.values()) == {"laagste_40_huishoudens", "inkomen_per_inwoner"}
     col = next(c for c, ind in uf.mapping.items() if ind == "laagste_40_huishoudens")
     assert uf.frame.loc["WK047912", col] == 54.4 and uf.year == 2020
-    assert uf.frame[col].isna().any()                        # '.' in the file -> NaN, never 0
-    assert uf.citation == KNOWN_FILES["cbs_inkomen_2020_wb2023"].source     # the source line indicators.rates shows
+    assert uf.frame[col].isna().any()  # '.' in the file -> NaN, never 0
+    assert uf.citation == KNOWN_FILES["cbs_inkomen_2020_wb2023"].source  # the source line indicators.rates shows
 
 
 @needs_income
@@ -88,10 +101,14 @@ def test_unknown_codes_can_be_skipped_for_a_national_file():
 
 # ------------------------------------------------------------------------------------------------ CSV
 
+
 def test_semicolon_csv_with_decimal_comma_and_missing_tokens(tmp_path):
-    p = tmp_path / "eigen.csv"                               # synthetic
-    p.write_text("regiocode;aandeel_laag;aantal\nWK047912;54,4;1.234,5\nWK047911;.;-99997\n"
-                 "GM0479;geheim;\nBU04791201;-99999999;12\n", encoding="utf-8")
+    p = tmp_path / "eigen.csv"  # synthetic
+    p.write_text(
+        "regiocode;aandeel_laag;aantal\nWK047912;54,4;1.234,5\nWK047911;.;-99997\n"
+        "GM0479;geheim;\nBU04791201;-99999999;12\n",
+        encoding="utf-8",
+    )
     uf = load_indicator_file(p)
     assert uf.frame.loc["WK047912", "aandeel_laag"] == 54.4
     assert uf.frame.loc["WK047912", "aantal"] == 1234.5
@@ -117,14 +134,14 @@ def test_statline_export_semicolon_with_decimal_point():
 
 def test_cp1252_csv_and_year_column(tmp_path):
     data = "code;wijknaam;score;jaar\nWK047912;Poelenburg café;1,5;2022\nWK047911;Rosmolenwijk;2;2022\n"
-    uf = load_indicator_file(data.encode("cp1252"), filename="ansi.csv")     # synthetic, Windows-1252
+    uf = load_indicator_file(data.encode("cp1252"), filename="ansi.csv")  # synthetic, Windows-1252
     assert uf.frame.loc["WK047912", "score"] == 1.5
     assert uf.names["WK047912"] == "Poelenburg café"
     assert uf.year == 2022 and list(uf.frame.columns) == ["score"]
 
 
 def test_title_lines_above_the_header_are_skipped(tmp_path):
-    data = b"Mijn tabel\n\nregiocode,waarde\nGM0479,3.5\nGM0363,4\n"                   # synthetic
+    data = b"Mijn tabel\n\nregiocode,waarde\nGM0479,3.5\nGM0363,4\n"  # synthetic
     uf = load_indicator_file(data, filename="t.csv", year=2021)
     assert uf.frame["waarde"].to_dict() == {"GM0479": 3.5, "GM0363": 4.0} and uf.year == 2021
 
@@ -217,6 +234,7 @@ def test_old_xls_is_refused_clearly():
 
 # ------------------------------------------------------------------------------------------------ XLSX
 
+
 def _xlsx(path, build):
     wb = openpyxl.Workbook()
     build(wb.active)
@@ -225,7 +243,7 @@ def _xlsx(path, build):
 
 
 def test_xlsx_with_title_rows_and_merged_header_rows(tmp_path):
-    def build(ws):                                   # synthetic workbook, layout like a StatLine export
+    def build(ws):  # synthetic workbook, layout like a StatLine export
         ws["A1"] = "Tabel 3: kansarmoede per wijk (synthetisch testbestand)"
         ws["A2"] = "Bron: test"
         ws["A4"] = "Wijkcode"
@@ -248,7 +266,7 @@ def test_xlsx_with_title_rows_and_merged_header_rows(tmp_path):
 
 
 def test_xlsx_formula_cells_are_refused_naming_the_cell(tmp_path):
-    def build(ws):                                   # synthetic
+    def build(ws):  # synthetic
         ws.append(["regiocode", "a", "b"])
         ws.append(["GM0479", 1, 2])
         ws.append(["GM0363", 3, "=B3*2"])
@@ -259,7 +277,7 @@ def test_xlsx_formula_cells_are_refused_naming_the_cell(tmp_path):
 
 
 def test_xlsx_text_in_numeric_column_names_the_cell(tmp_path):
-    def build(ws):                                   # synthetic
+    def build(ws):  # synthetic
         ws.append(["code", "score"])
         ws.append(["BU04791201", 1.5])
         ws.append(["BU04791202", "hoog"])

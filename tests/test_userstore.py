@@ -17,7 +17,7 @@ from data import admin, errorlog, userstore
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 INCOME_CSV = SHARED_DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv"
-SMALL = b"regiocode,waarde\nGM0479,3.5\nGM0363,4\n"                       # synthetic
+SMALL = b"regiocode,waarde\nGM0479,3.5\nGM0363,4\n"  # synthetic
 
 
 def test_put_then_get_round_trips_the_values(cache_dir):
@@ -29,21 +29,25 @@ def test_put_then_get_round_trips_the_values(cache_dir):
     m = userstore.meta(digest)
     assert (m.filename, m.year, m.size) == ("eigen.csv", 2021, len(SMALL))
     assert (userstore.store_dir() / f"{digest}.bin").read_bytes() == SMALL
-    assert userstore.store_dir().parent == cache_dir          # default: inside the cache dir
+    assert userstore.store_dir().parent == cache_dir  # default: inside the cache dir
 
 
 def test_digest_is_content_addressed(cache_dir):
     a = userstore.put(SMALL, "a.csv", year=2021)
-    assert userstore.put(SMALL, "renamed.csv", year=2021) == a          # same bytes + year: same file
-    assert userstore.meta(a).filename == "a.csv"                        # first import's meta kept
-    assert userstore.put(SMALL, "a.csv", year=2022) != a                # another year reads differently
+    assert userstore.put(SMALL, "renamed.csv", year=2021) == a  # same bytes + year: same file
+    assert userstore.meta(a).filename == "a.csv"  # first import's meta kept
+    assert userstore.put(SMALL, "a.csv", year=2022) != a  # another year reads differently
     assert userstore.put(SMALL + b"GM0344,1\n", "a.csv", year=2021) != a
-    unkeyed = hashlib.sha256(json.dumps({"unknown_codes": "skip", "year": 2021}, sort_keys=True).encode()
-                             + b"\0" + SMALL).hexdigest()[:12]
-    secret = (cache_dir / "server-secret").read_bytes().strip()            # generated on first use (no env)
-    keyed = hmac.new(secret, json.dumps({"unknown_codes": "skip", "year": 2021}, sort_keys=True).encode()
-                     + b"\0" + SMALL, hashlib.sha256).hexdigest()[:12]
-    assert a == keyed != unkeyed          # issue 22: keyed, so nobody computes a victim's files= link offline
+    unkeyed = hashlib.sha256(
+        json.dumps({"unknown_codes": "skip", "year": 2021}, sort_keys=True).encode() + b"\0" + SMALL
+    ).hexdigest()[:12]
+    secret = (cache_dir / "server-secret").read_bytes().strip()  # generated on first use (no env)
+    keyed = hmac.new(
+        secret,
+        json.dumps({"unknown_codes": "skip", "year": 2021}, sort_keys=True).encode() + b"\0" + SMALL,
+        hashlib.sha256,
+    ).hexdigest()[:12]
+    assert a == keyed != unkeyed  # issue 22: keyed, so nobody computes a victim's files= link offline
     assert not userstore.exists(unkeyed)  # and the public sha256 of the bytes opens nothing
 
 
@@ -65,8 +69,21 @@ def test_invalid_file_is_refused_and_nothing_is_written(cache_dir):
     assert not userstore.store_dir().exists() or list(userstore.store_dir().iterdir()) == []
 
 
-@pytest.mark.parametrize("text", ["", "3fa9c2", "3FA9C2D41B07", "3fa9c2d41b07a", "../../etc/pa", "3fa9c2d41b0g",
-                                  "[Klik](http://x)", "3fa9c2d41b07\n", None, 123])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "3fa9c2",
+        "3FA9C2D41B07",
+        "3fa9c2d41b07a",
+        "../../etc/pa",
+        "3fa9c2d41b0g",
+        "[Klik](http://x)",
+        "3fa9c2d41b07\n",
+        None,
+        123,
+    ],
+)
 def test_malformed_digests_are_rejected(cache_dir, text):
     assert not userstore.is_digest(text)
     assert not userstore.exists(text)
@@ -91,7 +108,7 @@ def test_prefix_collision_is_refused_not_served(cache_dir):
     digest = userstore.put(SMALL, "eigen.csv", year=2021)
     meta_path = userstore.store_dir() / f"{digest}.json"
     meta = json.loads(meta_path.read_text())
-    meta["sha256"] = digest + "0" * 52                     # pretend another file owns this short digest
+    meta["sha256"] = digest + "0" * 52  # pretend another file owns this short digest
     meta_path.write_text(json.dumps(meta))
     with pytest.raises(UserInputError, match="ander bestand"):
         userstore.put(SMALL, "eigen.csv", year=2021)
@@ -112,7 +129,7 @@ def test_defaults_need_admin(cache_dir):
         userstore.set_default(digest, admin=False)
     assert userstore.default_files() == []
     assert userstore.set_default(digest, admin=True) == [digest]
-    assert userstore.set_default(digest, admin=True) == [digest]         # idempotent
+    assert userstore.set_default(digest, admin=True) == [digest]  # idempotent
     assert userstore.default_files() == [digest]
     assert userstore.set_default(digest, on=False, admin=True) == []
     with pytest.raises(UserInputError):
@@ -171,7 +188,7 @@ def test_unexpected_error_is_logged_with_traceback_and_id(caplog):
     record = next(r for r in caplog.records if error_id in r.getMessage())
     assert record.levelno == logging.ERROR and "(kaart): KeyError: 'WK047912'" in record.getMessage()
     assert record.exc_info is not None
-    assert "in broken" in caplog.text and 'return {}["WK047912"]' in caplog.text   # the traceback itself
+    assert "in broken" in caplog.text and 'return {}["WK047912"]' in caplog.text  # the traceback itself
     assert error_id in errorlog.user_message(error_id, "nl") and error_id in errorlog.user_message(error_id, "en")
 
 
@@ -181,37 +198,53 @@ def test_error_ids_differ():
 
 # --- issue 22: keyed digests, old links during the transition, imports that would do nothing ------------------
 
+
 def _legacy_store(data: bytes, year: int) -> str:
     """A file as the code before keyed digests stored it: named by the unkeyed sha256, meta without "key"."""
-    full = hashlib.sha256(json.dumps({"unknown_codes": "skip", "year": year}, sort_keys=True).encode()
-                          + b"\0" + data).hexdigest()
+    full = hashlib.sha256(
+        json.dumps({"unknown_codes": "skip", "year": year}, sort_keys=True).encode() + b"\0" + data
+    ).hexdigest()
     root = userstore.store_dir()
     root.mkdir(parents=True, exist_ok=True)
     (root / f"{full[:12]}.bin").write_bytes(data)
-    (root / f"{full[:12]}.json").write_text(json.dumps({"sha256": full, "filename": "oud.csv", "year": year,
-                                                        "imported_at": "2026-01-01T00:00:00+00:00",
-                                                        "size": len(data)}))
+    (root / f"{full[:12]}.json").write_text(
+        json.dumps(
+            {
+                "sha256": full,
+                "filename": "oud.csv",
+                "year": year,
+                "imported_at": "2026-01-01T00:00:00+00:00",
+                "size": len(data),
+            }
+        )
+    )
     return full[:12]
 
 
 def test_the_secret_comes_from_the_environment_and_otherwise_is_kept(cache_dir, monkeypatch):
     monkeypatch.setenv("STAPELKAART_SECRET", "a" * 40)
     with_env = userstore.put(SMALL, "a.csv", year=2021)
-    assert with_env == hmac.new(b"a" * 40, json.dumps({"unknown_codes": "skip", "year": 2021}, sort_keys=True).encode()
-                                + b"\0" + SMALL, hashlib.sha256).hexdigest()[:12]
-    assert not (cache_dir / "server-secret").exists()                    # nothing written when the env sets it
+    assert (
+        with_env
+        == hmac.new(
+            b"a" * 40,
+            json.dumps({"unknown_codes": "skip", "year": 2021}, sort_keys=True).encode() + b"\0" + SMALL,
+            hashlib.sha256,
+        ).hexdigest()[:12]
+    )
+    assert not (cache_dir / "server-secret").exists()  # nothing written when the env sets it
     monkeypatch.delenv("STAPELKAART_SECRET")
     first = userstore.server_secret()
     assert len(first) == 64 and (cache_dir / "server-secret").read_bytes().strip() == first
-    assert userstore.server_secret() == first                            # kept: the same links tomorrow
-    assert userstore.put(SMALL, "a.csv", year=2021) != with_env          # another secret, another name
+    assert userstore.server_secret() == first  # kept: the same links tomorrow
+    assert userstore.put(SMALL, "a.csv", year=2021) != with_env  # another secret, another name
 
 
 def test_an_old_unkeyed_link_still_opens_during_the_transition_and_is_refused_after(cache_dir, monkeypatch):
     old = _legacy_store(SMALL, 2021)
     assert userstore.exists(old) and userstore.get(old).frame.loc["GM0479", "waarde"] == 3.5
     assert userstore.parse_files_param(old) == ([old], [])
-    assert userstore.put(SMALL, "a.csv", year=2021) != old               # a new import gets a keyed name
+    assert userstore.put(SMALL, "a.csv", year=2021) != old  # a new import gets a keyed name
     monkeypatch.setenv("STAPELKAART_LEGACY_FILE_LINKS", "0")
     assert not userstore.exists(old)
     with pytest.raises(UserInputError, match="Importeer het bestand opnieuw"):
@@ -225,7 +258,7 @@ def test_an_import_without_a_year_is_refused_with_the_fix_named(cache_dir):
     assert "Year of the figures" in exc.value.message_en
     assert not userstore.store_dir().exists() or list(userstore.store_dir().glob("*.bin")) == []
     ok = userstore.put(b"regiocode,jaar,voortijdig_schoolverlaten\nWK047912,2022,3.5\n", "vsv.csv")
-    assert userstore.get(ok).year == 2022                                # a jaar column is enough
+    assert userstore.get(ok).year == 2022  # a jaar column is enough
 
 
 def test_a_file_with_no_code_in_the_view_is_refused_before_it_is_stored(cache_dir):
@@ -234,7 +267,7 @@ def test_a_file_with_no_code_in_the_view_is_refused_before_it_is_stored(cache_di
         userstore.put(SMALL.replace(b"GM0479", b"GM0014"), "elders.csv", year=2021, view_codes=view)
     assert "geen enkele code" in exc.value.message and "GM0014" in exc.value.message
     assert not userstore.store_dir().exists() or list(userstore.store_dir().glob("*.bin")) == []
-    assert userstore.exists(userstore.put(SMALL, "hier.csv", year=2021, view_codes=view))   # GM0479 is in it
+    assert userstore.exists(userstore.put(SMALL, "hier.csv", year=2021, view_codes=view))  # GM0479 is in it
 
 
 def test_admin_token_attempts_are_rate_limited(monkeypatch):
@@ -246,12 +279,12 @@ def test_admin_token_attempts_are_rate_limited(monkeypatch):
     for i in range(admin.MAX_FAILURES):
         assert not admin.check_token(f"fout-{i}-nog-wat-tekens")
     with pytest.raises(admin.TooManyAttempts, match="over 60 seconden") as exc:
-        admin.check_token(token)                            # even the right token is not checked now
+        admin.check_token(token)  # even the right token is not checked now
     assert "60 seconds" in exc.value.message_en
     clock[0] += 30
     with pytest.raises(admin.TooManyAttempts, match="over 30 seconden"):
         admin.check_token(token)
-    clock[0] += 30                                          # the oldest failure is WINDOW old: open again
+    clock[0] += 30  # the oldest failure is WINDOW old: open again
     assert admin.check_token(token)
     admin._failures.clear()
 
@@ -262,8 +295,9 @@ def test_a_store_that_cannot_be_written_says_so_without_server_paths(cache_dir, 
 
     ro = tmp_path / "ro-store"
     ro.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(ro)], check=False,
-                      capture_output=True).returncode:
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(ro)], check=False, capture_output=True
+    ).returncode:
         pytest.skip("this machine cannot mount a read-only tmpfs (needs root and CAP_SYS_ADMIN)")
     try:
         monkeypatch.setenv("STAPELKAART_USERSTORE_DIR", str(ro))
@@ -271,7 +305,7 @@ def test_a_store_that_cannot_be_written_says_so_without_server_paths(cache_dir, 
             userstore.put(SMALL, "a.csv", year=2021)
         assert "kan geen bestanden opslaan" in exc.value.message and "cannot store files" in exc.value.message_en
         assert str(tmp_path) not in exc.value.message + exc.value.message_en and "/" not in exc.value.message
-        monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(ro))               # no place for a secret either
+        monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(ro))  # no place for a secret either
         with pytest.raises(UserFileError, match="kan geen bestanden opslaan"):
             userstore.server_secret()
     finally:

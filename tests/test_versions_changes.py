@@ -45,8 +45,10 @@ def test_versions_kept_changes_listed_restored_and_never_lost(serve):
     listed = set(zip(found["member"], found["variable"], found["status"]))
     expected = expected_differences(v2)
     assert listed == expected
-    assert {v for _, v, s in expected if s == "appeared"} >= {"personen_per_soort_uitkering_bijstand",
-                                                             "gemiddelde_woz_waarde_van_woningen"}
+    assert {v for _, v, s in expected if s == "appeared"} >= {
+        "personen_per_soort_uitkering_bijstand",
+        "gemiddelde_woz_waarde_van_woningen",
+    }
     row = found[(found["member"] == "WK047911") & (found["variable"] == "aantal_inwoners")].iloc[0]
     assert (row["old"], row["new"], row["difference"]) == (13795, 13820, 25)
 
@@ -93,18 +95,21 @@ def test_what_changed_per_area_and_focus_area_with_ranks_and_stacking(serve):
         ref = make_reference(frame, "selection", "wijk", 2024, GM)
         res = score_areas({2024: frame}, 2024, level="wijk", reference=ref, gemeenten=GM)
         tables.append(pd.concat([res.table, score_focus(res, [area], comparators=False)]))
-    c = C.what_changed(v1, v2, ["WK047911", "WK0363MC"], focus_areas=[area], old_scores=tables[0],
-                       new_scores=tables[1])
+    c = C.what_changed(v1, v2, ["WK047911", "WK0363MC"], focus_areas=[area], old_scores=tables[0], new_scores=tables[1])
     assert (c.old.modified, c.new.modified) == (MODIFIED[1], MODIFIED[2]) and c.not_comparable == {}
     focus_figs = c.figures[c.figures["area"] == area.id]
     assert set(focus_figs["member"]) == {"WK047911", "WK0363FG"}
-    assert ("WK0363FG", "woningvoorraad", "changed") in set(zip(focus_figs["member"], focus_figs["variable"],
-                                                                focus_figs["status"]))
+    assert ("WK0363FG", "woningvoorraad", "changed") in set(
+        zip(focus_figs["member"], focus_figs["variable"], focus_figs["status"])
+    )
     ind = c.indicators.set_index(["area", "indicator"])
     # bijstand appeared (version 1 left it empty), recomputed from the served rows
     rows = {r["WijkenEnBuurten"].strip(): r for r in version_rows(2)}
-    bij = 1000 * sum(rows[x]["PersonenPerSoortUitkeringBijstand_94"] for x in area.codes) / sum(
-        rows[x]["AantalInwoners_5"] for x in area.codes)
+    bij = (
+        1000
+        * sum(rows[x]["PersonenPerSoortUitkeringBijstand_94"] for x in area.codes)
+        / sum(rows[x]["AantalInwoners_5"] for x in area.codes)
+    )
     assert ind.loc[(area.id, "bijstand_per_1000"), "status"] == "appeared"
     assert ind.loc[(area.id, "bijstand_per_1000"), "new"] == pytest.approx(bij)
     assert np.isnan(ind.loc[(area.id, "bijstand_per_1000"), "rank_old"])
@@ -114,14 +119,22 @@ def test_what_changed_per_area_and_focus_area_with_ranks_and_stacking(serve):
     assert list(areas.index) == ["WK047911", "WK0363MC", area.id]
     for a in areas.index:
         assert areas.loc[a, "stacking_new"] == tables[1].loc[a, "stacking_count"] or (
-            pd.isna(areas.loc[a, "stacking_new"]) and pd.isna(tables[1].loc[a, "stacking_count"]))
+            pd.isna(areas.loc[a, "stacking_new"]) and pd.isna(tables[1].loc[a, "stacking_count"])
+        )
 
 
 def _year_frame(year: int, flags: dict[str, float]) -> pd.DataFrame:
-    f = pd.DataFrame({"code": list(flags), "level": "wijk", "name": list(flags), "gemeente_code": "GM9001",
-                      "year": year, "aantal_inwoners": [100.0 + year - 2020] * len(flags),
-                      "indelingswijziging_gemeente_wijk_buurt": [str(int(v)) if v == v else None
-                                                                 for v in flags.values()]})
+    f = pd.DataFrame(
+        {
+            "code": list(flags),
+            "level": "wijk",
+            "name": list(flags),
+            "gemeente_code": "GM9001",
+            "year": year,
+            "aantal_inwoners": [100.0 + year - 2020] * len(flags),
+            "indelingswijziging_gemeente_wijk_buurt": [str(int(v)) if v == v else None for v in flags.values()],
+        }
+    )
     f.attrs = {"source": {"table_id": f"T{year}", "year": year, "modified": f"{year}-06-01", "fetched_at": None}}
     return f
 
@@ -155,7 +168,7 @@ def test_selection_versions_load_and_restore_through_data_cbs(serve):
     pd.testing.assert_frame_equal(old.reset_index(drop=True), v1.reset_index(drop=True), check_like=True)
     with pytest.raises(UserInputError, match="2020-01-01"):
         restore_kwb_version(GM, 2024, "2020-01-01", levels=LEVELS)
-    assert kwb_versions(GM, 2024, levels=LEVELS)[-1]["current"]       # nothing switched
+    assert kwb_versions(GM, 2024, levels=LEVELS)[-1]["current"]  # nothing switched
     restore_kwb_version(GM, 2024, MODIFIED[1], levels=LEVELS)
     assert [v["current"] for v in kwb_versions(GM, 2024, levels=LEVELS)] == [True, False]
     assert _load().attrs["source"]["modified"] == MODIFIED[1]
@@ -176,7 +189,9 @@ def test_a_snapshot_carries_every_kept_version(serve, tmp_path, monkeypatch):
     monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(tmp_path / "other-cache"))
     report = import_snapshot(zip_path)
     assert set(report.imported) >= {k.slug for k in cache_keys()}
-    assert {k.slug: [(v["version"], v["modified"], v["current"]) for v in cache.versions(k)] for k in cache_keys()} == before
+    assert {
+        k.slug: [(v["version"], v["modified"], v["current"]) for v in cache.versions(k)] for k in cache_keys()
+    } == before
     assert [v["modified"] for v in kwb_versions(GM, 2024, levels=LEVELS)] == [MODIFIED[1], MODIFIED[2]]
     old = load_kwb_version(GM, 2024, MODIFIED[1], levels=LEVELS)
     pd.testing.assert_frame_equal(old.reset_index(drop=True), v1.reset_index(drop=True), check_like=True)

@@ -34,17 +34,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
     pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
 
-WIJKEN = SHARED_DATA / "boundaries" / "cbs_wijkbuurtkaart2024v2_wijken_GM0363_GM0479_partial_zaanstad_wgs84_simplified.geojson"
+WIJKEN = (
+    SHARED_DATA
+    / "boundaries"
+    / "cbs_wijkbuurtkaart2024v2_wijken_GM0363_GM0479_partial_zaanstad_wgs84_simplified.geojson"
+)
 WHITE = np.array([255, 255, 255])
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     import os
+
     tmp = tmp_path_factory.mktemp("view_journeys")
     mirror = start_mirror(tmp)
-    yield dict(os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url,
-               STAPELKAART_CACHE_DIR=str(tmp / "cache"), STAPELKAART_HTTP_BACKOFF="0.05")
+    yield dict(
+        os.environ,
+        STAPELKAART_CBS_URL=mirror.url,
+        STAPELKAART_PDOK_URL=mirror.url,
+        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
+        STAPELKAART_HTTP_BACKOFF="0.05",
+    )
     mirror.proc.terminate()
     mirror.proc.wait(10)
 
@@ -71,7 +81,7 @@ def _open(pg, url: str) -> None:
     pg.goto(url)
     settle(pg)
     pg.wait_for_selector("h1", timeout=90_000)
-    if view_of(url)[0] == "kaart":                  # the Kaart's run ends with its map
+    if view_of(url)[0] == "kaart":  # the Kaart's run ends with its map
         map_frame(pg)
         settle(pg)
 
@@ -91,7 +101,7 @@ def _fresh_map(browser, url: str):
 def _assert_map_is_the_links(pg, browser) -> None:
     """The map on screen equals the map a fresh load of the address bar's URL draws (a reload is clean)."""
     map_frame(pg)
-    pg.mouse.move(5, 995)                             # the pointer off the map: no tooltip, no highlight
+    pg.mouse.move(5, 995)  # the pointer off the map: no tooltip, no highlight
     shown, fresh = map_pixels(pg), _fresh_map(browser, pg.evaluate("location.href"))
     assert shown.shape == fresh.shape, (shown.shape, fresh.shape)
     differ = (np.abs(shown.astype(int) - fresh).max(axis=2) > 40).mean()
@@ -114,14 +124,20 @@ def _on_screen(pg, points_rd: np.ndarray) -> list[tuple[int, int]]:
     """Pixel (x, y) in the map frame of each RD point that falls inside the frame (the file's origin subtracted)."""
     frame = map_frame(pg)
     origin = frame.evaluate("window.__deckmapOrigin")
-    xy = frame.evaluate("(pts) => pts.map(p => window.__deckmapProject(p))",
-                        [[float(x - origin[0]), float(y - origin[1])] for x, y in points_rd])
+    xy = frame.evaluate(
+        "(pts) => pts.map(p => window.__deckmapProject(p))",
+        [[float(x - origin[0]), float(y - origin[1])] for x, y in points_rd],
+    )
     box = pg.locator('iframe[title="components.deckmap.deckmap"]').bounding_box()
-    return [(round(float(p[0])), round(float(p[1]))) for p in xy
-            if 3 <= p[0] < box["width"] - 3 and 3 <= p[1] < box["height"] - 3]
+    return [
+        (round(float(p[0])), round(float(p[1])))
+        for p in xy
+        if 3 <= p[0] < box["width"] - 3 and 3 <= p[1] < box["height"] - 3
+    ]
 
 
 # --- a removed gemeente leaves the map; a level change leaves no old shape ---------------------------------------
+
 
 def test_removing_amsterdam_leaves_no_amsterdam_polygon_and_buurten_no_old_wijk_shape(page, browser, server):
     _open(page, server + "/?level=wijk")
@@ -140,12 +156,12 @@ def test_removing_amsterdam_leaves_no_amsterdam_polygon_and_buurten_no_old_wijk_
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     for _ in range(4):
         page.mouse.wheel(0, 400)
-        page.wait_for_timeout(150)                  # deck.gl's wheel zoom is animated; the frame reports it drawn
+        page.wait_for_timeout(150)  # deck.gl's wheel zoom is animated; the frame reports it drawn
     frame.wait_for_function("() => window.__deckmapRendered > 1", timeout=30_000)
     page.mouse.move(5, 995)
     page.wait_for_timeout(500)
     points = _on_screen(page, _amsterdam_points())
-    assert len(points) >= 3, points                  # Amsterdam's wijken next to Zaanstad are in the frame
+    assert len(points) >= 3, points  # Amsterdam's wijken next to Zaanstad are in the frame
     pixels = map_pixels(page)
     coloured = [(x, y, pixels[y, x].tolist()) for x, y in points if np.abs(pixels[y, x].astype(int) - WHITE).max() > 8]
     assert not coloured, f"Amsterdam still drawn at {coloured[:5]} of {len(points)} points"
@@ -158,14 +174,29 @@ def test_removing_amsterdam_leaves_no_amsterdam_polygon_and_buurten_no_old_wijk_
 
 # --- a language switch is whole ----------------------------------------------------------------------------------
 
-SIDEBAR_KEYS = ("page_kaart", "page_vergelijken", "page_buurtprofiel", "page_prioriteren", "page_methode",
-                "page_gegevens", "gemeenten_choose", "year", "level", "reference", "present_toggle", "attribution",
-                "share_title", "level_wijk", "level_buurt", "ref_nl", "ref_gemeente")
+SIDEBAR_KEYS = (
+    "page_kaart",
+    "page_vergelijken",
+    "page_buurtprofiel",
+    "page_prioriteren",
+    "page_methode",
+    "page_gegevens",
+    "gemeenten_choose",
+    "year",
+    "level",
+    "reference",
+    "present_toggle",
+    "attribution",
+    "share_title",
+    "level_wijk",
+    "level_buurt",
+    "ref_nl",
+    "ref_gemeente",
+)
 
 
 def _texts(pg) -> tuple[str, str]:
-    return (pg.locator('[data-testid="stSidebar"]').inner_text(),
-            pg.locator('[data-testid="stMain"]').inner_text())
+    return (pg.locator('[data-testid="stSidebar"]').inner_text(), pg.locator('[data-testid="stMain"]').inner_text())
 
 
 def _assert_language(pg, lang: str) -> None:
@@ -192,8 +223,10 @@ def test_a_language_switch_changes_every_string_of_sidebar_and_page_and_back(pag
             page.wait_for_function("() => !location.search.includes('lang=')", timeout=60_000)
         settle(page)
         _assert_language(page, lang)
-        page.locator('[data-testid="stSelectbox"]', has_text=re.compile("Kleur naar|Colour by")).locator("input").first.click()
-        page.keyboard.press("Escape")                  # a further change in the page: still one language
+        page.locator('[data-testid="stSelectbox"]', has_text=re.compile("Kleur naar|Colour by")).locator(
+            "input"
+        ).first.click()
+        page.keyboard.press("Escape")  # a further change in the page: still one language
         settle(page)
         _assert_language(page, lang)
 
@@ -234,6 +267,7 @@ def test_colour_classes_and_k_survive_reference_methode_and_level(page, server):
 
 # --- the picked area's label follows the pick; the address bar at once; Back in one press ---------------------------
 
+
 def _pick(pg, name: str) -> None:
     """Open 'Gebied bekijken' (a pick closes it: its label changes) and choose ``name`` from its list."""
     if not pg.locator('[data-testid="stSelectbox"]', has_text="Gebied bekijken").count():
@@ -251,7 +285,7 @@ def test_the_picked_areas_label_follows_each_pick_and_the_address_bar_at_once(pa
         _pick(page, name)
         settle(page)
         label = page.locator('[data-testid="stExpander"] summary', has_text="Gebied bekijken").first.inner_text()
-        assert label.strip().endswith(f"Gebied bekijken: {name}"), label     # this run's pick, not the last one
+        assert label.strip().endswith(f"Gebied bekijken: {name}"), label  # this run's pick, not the last one
         here = address_equals_share(page)
         assert code is None or here[1]["area"] == code, here
         assert page.get_by_role("link", name=re.compile(f"{name}")).count() >= 1
@@ -262,7 +296,7 @@ _HISTORY = """(() => { const push = history.pushState.bind(history); window.__pu
 
 
 def test_back_from_methode_returns_to_the_previous_page_in_one_press(page, server):
-    page.add_init_script(_HISTORY)                  # which entries the app adds to the browser's history
+    page.add_init_script(_HISTORY)  # which entries the app adds to the browser's history
     _open(page, server + "/prioriteren?colour=composite&k=4")
     before = view_of(page.evaluate("location.href"))
     page.locator(NAV_LINK, has_text="Methode").click()
@@ -270,7 +304,7 @@ def test_back_from_methode_returns_to_the_previous_page_in_one_press(page, serve
     settle(page)
     assert address_equals_share(page) == ("methode", before[1])
     pushed = page.evaluate("window.__pushed")
-    assert len(pushed) == 1 and view_of(pushed[0]) == ("methode", before[1]), pushed     # one entry: Methode
+    assert len(pushed) == 1 and view_of(pushed[0]) == ("methode", before[1]), pushed  # one entry: Methode
     page.go_back()
     page.wait_for_function("() => location.pathname.endsWith('/prioriteren')", timeout=60_000)
     settle(page)
@@ -279,6 +313,7 @@ def test_back_from_methode_returns_to_the_previous_page_in_one_press(page, serve
 
 
 # --- a hover highlight goes when the mouse leaves the map ----------------------------------------------------------
+
 
 def test_no_hover_highlight_is_left_when_the_mouse_leaves_the_map(page, server):
     _open(page, server + "/?level=wijk")
@@ -292,10 +327,10 @@ def test_no_hover_highlight_is_left_when_the_mouse_leaves_the_map(page, server):
     page.mouse.move(box["x"] + x, box["y"] + y, steps=5)
     frame.wait_for_function("() => document.getElementById('tip').style.display === 'block'", timeout=30_000)
     hovered = map_pixels(page)
-    assert (np.abs(hovered.astype(int) - before).max(axis=2) > 8).mean() > 0.0005   # the highlight was drawn
-    page.mouse.move(box["x"] + box["width"] + 40, box["y"] + 20)      # in one jump out of the frame, to the legend
+    assert (np.abs(hovered.astype(int) - before).max(axis=2) > 8).mean() > 0.0005  # the highlight was drawn
+    page.mouse.move(box["x"] + box["width"] + 40, box["y"] + 20)  # in one jump out of the frame, to the legend
     frame.wait_for_function("() => document.getElementById('tip').style.display === 'none'", timeout=30_000)
-    page.wait_for_timeout(300)                      # (not a wait for the app: one more animation frame of the map)
+    page.wait_for_timeout(300)  # (not a wait for the app: one more animation frame of the map)
     after = map_pixels(page)
-    differ = (np.abs(after.astype(int) - before).max(axis=2) > 8)
+    differ = np.abs(after.astype(int) - before).max(axis=2) > 8
     assert differ.mean() == 0, f"{differ.sum()} pixels still highlighted, origin {origin}"

@@ -19,7 +19,7 @@ pytestmark = needs_shared
 LEVELS3 = ("gemeente", "wijk", "buurt")
 
 
-def test_the_kaart_reads_the_kept_version_its_link_names(serve):   # noqa: F811 (the fixture)
+def test_the_kaart_reads_the_kept_version_its_link_names(serve):  # noqa: F811 (the fixture)
     """Version 1 of the synthetic KWB has no WOZ values; version 2 (the current one) has them. Coloured by WOZ, the
     Kaart of a link with kv=<version 1> is all no-data grey and says it reads an older version; without kv it is not."""
     from data.cbs import load_kwb
@@ -48,12 +48,18 @@ def test_a_crafted_map_value_is_ignored_and_logged_with_an_error_id(mirror, cach
         import streamlit as st
 
         from pages._common import session
+
         st.session_state["kaart_map_x"] = st.session_state.get("value")
         session.map_click("kaart_map_x")()
         st.write(f"area={session.current().area}")
 
-    for value, area in (([1, 2], None), ("WK047912", None), ({"code": ["WK047912"]}, None),
-                        ({"code": "<b>x</b>", "seq": 1}, None), ({"code": "wk047912", "seq": 2}, "WK047912")):
+    for value, area in (
+        ([1, 2], None),
+        ("WK047912", None),
+        ({"code": ["WK047912"]}, None),
+        ({"code": "<b>x</b>", "seq": 1}, None),
+        ({"code": "wk047912", "seq": 2}, "WK047912"),
+    ):
         at = AppTest.from_function(app)
         at.session_state["value"] = value
         caplog.clear()
@@ -73,9 +79,9 @@ def test_a_focus_name_in_the_presentation_title_is_text(mirror, cache_dir):
     at.run()
     _ok(at)
     title = at.title[0].value
-    assert title.replace("\\", "").replace("\u2060", "") == name    # the visible text is the name
-    assert all(title[i - 1] == "\\" for i, ch in enumerate(title) if ch in "[]*"), title   # no link, no bold
-    assert "://" not in title                                            # no autolink either
+    assert title.replace("\\", "").replace("\u2060", "") == name  # the visible text is the name
+    assert all(title[i - 1] == "\\" for i, ch in enumerate(title) if ch in "[]*"), title  # no link, no bold
+    assert "://" not in title  # no autolink either
 
 
 def test_a_select_box_text_is_never_a_value_of_the_view(mirror, cache_dir):
@@ -87,15 +93,21 @@ def test_a_select_box_text_is_never_a_value_of_the_view(mirror, cache_dir):
         import streamlit as st
 
         from pages._common import session
+
         session.init()
         name, text = st.session_state["case"]
-        st.session_state[session.WIDGETS[name].key] = text      # what the widget handed back
-        session._changed(name)                                  # its on_change callback
+        st.session_state[session.WIDGETS[name].key] = text  # what the widget handed back
+        session._changed(name)  # its on_change callback
         st.write(repr(getattr(session.current(), name)))
 
-    for name, text, good in (("level", "Neighbourhoods (buurten)", "buurt"), ("colour", "Domain: Work", "domain:werk"),
-                             ("year", 1900, 2023), ("lang", "Engels", "en"), ("k", 99, 7),
-                             ("gemeenten", ["<b>"], ["GM0479"])):
+    for name, text, good in (
+        ("level", "Neighbourhoods (buurten)", "buurt"),
+        ("colour", "Domain: Work", "domain:werk"),
+        ("year", 1900, 2023),
+        ("lang", "Engels", "en"),
+        ("k", 99, 7),
+        ("gemeenten", ["<b>"], ["GM0479"]),
+    ):
         seen = []
         for value in (text, good):
             at = AppTest.from_function(app)

@@ -43,8 +43,11 @@ OUD_OOST = FocusArea.make("Oud-Oost", ["WK0363MB", "WK0363MC", "WK0363MD", "WK03
 def rows_2024() -> list[dict]:
     """The real served 2024 rows of the two gemeenten (gemeente + wijken)."""
     rows = json.loads((REAL / "TypedDataSet.json").read_text())
-    return [r for r in rows if r["WijkenEnBuurten"].strip() in GM
-            or r["WijkenEnBuurten"].strip()[:6] in ("WK0363", "WK0479")]
+    return [
+        r
+        for r in rows
+        if r["WijkenEnBuurten"].strip() in GM or r["WijkenEnBuurten"].strip()[:6] in ("WK0363", "WK0479")
+    ]
 
 
 def rows_2023() -> list[dict]:
@@ -73,18 +76,35 @@ def write_2023(folder):
     t = folder / "85618NED"
     t.mkdir(parents=True)
     infos = json.loads((SCHEMA / "85984NED_TableInfos.json").read_text())
-    infos[0].update(Identifier="85618NED", Modified=MODIFIED_2023,
-                    Title="Kerncijfers wijken en buurten 2023 (SYNTHETISCH, tests/test_year_changes.py)")
+    infos[0].update(
+        Identifier="85618NED",
+        Modified=MODIFIED_2023,
+        Title="Kerncijfers wijken en buurten 2023 (SYNTHETISCH, tests/test_year_changes.py)",
+    )
     dims = json.loads((REAL / "WijkenEnBuurten.json").read_text())
-    dims.append({"Key": ONLY_2023.ljust(10), "Title": "Synthetische wijk (alleen 2023)", "Description": None,
-                 "Municipality": "GM0363"})
+    dims.append(
+        {
+            "Key": ONLY_2023.ljust(10),
+            "Title": "Synthetische wijk (alleen 2023)",
+            "Description": None,
+            "Municipality": "GM0363",
+        }
+    )
     (t / "WijkenEnBuurten.json").write_text(json.dumps(dims))
     (t / "TypedDataSet.json").write_text(json.dumps(rows_2023()))
-    (t / "table.json").write_text(json.dumps({
-        "id": "85618NED", "TableInfos": infos, "DataProperties": str(SCHEMA / "85984NED_DataProperties.json"),
-        "CategoryGroups": [], "dimensions": {"WijkenEnBuurten": "WijkenEnBuurten.json"},
-        "TypedDataSet": "TypedDataSet.json",
-        "synthetic": "SYNTHETIC KWB 2023 made by tests/test_year_changes.py from the real 85984NED rows"}))
+    (t / "table.json").write_text(
+        json.dumps(
+            {
+                "id": "85618NED",
+                "TableInfos": infos,
+                "DataProperties": str(SCHEMA / "85984NED_DataProperties.json"),
+                "CategoryGroups": [],
+                "dimensions": {"WijkenEnBuurten": "WijkenEnBuurten.json"},
+                "TypedDataSet": "TypedDataSet.json",
+                "synthetic": "SYNTHETIC KWB 2023 made by tests/test_year_changes.py from the real 85984NED rows",
+            }
+        )
+    )
     return folder
 
 
@@ -103,7 +123,7 @@ def expected_differences(frame: pd.DataFrame, codes) -> set[tuple[str, str, str]
     canonical = {meta["key"]: name for name, meta in frame.attrs["columns"].items()}
     old = {r["WijkenEnBuurten"].strip(): r for r in rows_2023()}
     new = {r["WijkenEnBuurten"].strip(): r for r in rows_2024()}
-    return row_differences(old, new, codes, canonical)   # a code missing on one side: all its values differ
+    return row_differences(old, new, codes, canonical)  # a code missing on one side: all its values differ
 
 
 @pytest.fixture
@@ -121,6 +141,7 @@ def years_mirror(tmp_path, monkeypatch, cache_dir):
 
 def _load(year):
     from data.cbs import load_kwb
+
     return load_kwb(GM, year, levels=("gemeente", "wijk"))
 
 
@@ -167,8 +188,11 @@ def test_two_years_per_focus_area_with_indicator_ranks_and_stacking(years_mirror
     assert set(zip(figs["member"], figs["variable"], figs["status"])) == expected_differences(new, OUD_OOST.codes)
     ind = c.indicators.set_index(["area", "indicator"])
     rows = {r["WijkenEnBuurten"].strip(): r for r in rows_2024()}
-    bij = 1000 * sum(rows[x]["PersonenPerSoortUitkeringBijstand_94"] for x in OUD_OOST.codes) / sum(
-        rows[x]["AantalInwoners_5"] for x in OUD_OOST.codes)
+    bij = (
+        1000
+        * sum(rows[x]["PersonenPerSoortUitkeringBijstand_94"] for x in OUD_OOST.codes)
+        / sum(rows[x]["AantalInwoners_5"] for x in OUD_OOST.codes)
+    )
     assert ind.loc[(OUD_OOST.id, "bijstand_per_1000"), "status"] == "appeared"
     assert ind.loc[(OUD_OOST.id, "bijstand_per_1000"), "new"] == pytest.approx(bij)
     assert np.isnan(ind.loc[(OUD_OOST.id, "bijstand_per_1000"), "rank_old"])
@@ -217,12 +241,15 @@ def test_buurtprofiel_compares_two_years_per_area_and_per_focus_area(years_mirro
     assert any("niet vergelijkbaar" in i.value and "indeling van 2023" in i.value for i in at.info)
     assert not [d for d in at.dataframe if "variable" in d.value.columns]
     at = _years(_app({"page": "buurtprofiel", "area": "WK047911", "ref": "gemeente", "lang": "en"}, "buurtprofiel"))
-    assert any("None of the selected areas is comparable" in i.value and "boundaries changed in 2024" in i.value
-               for i in at.info)
+    assert any(
+        "None of the selected areas is comparable" in i.value and "boundaries changed in 2024" in i.value
+        for i in at.info
+    )
 
     fa = "Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME"
     at = _years(_app({"page": "buurtprofiel", "fa": fa, "fopen": "oud-oost", "ref": "gemeente"}, "buurtprofiel"))
     listed = [d.value for d in at.dataframe if "variable" in d.value.columns]
     assert {(c, v) for c, v in zip(listed[0]["code"], listed[0]["variable"])} == {
-        (c, v) for c, v, _ in expected_differences(new, OUD_OOST.codes)}
+        (c, v) for c, v, _ in expected_differences(new, OUD_OOST.codes)
+    }
     assert any(m.value.startswith("Stapeling:") for m in at.markdown)

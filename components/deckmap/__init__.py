@@ -36,13 +36,13 @@ if not (FRONTEND / "index.html").is_file():
     raise RuntimeError(f"{FRONTEND} is missing: run components/deckmap/build.sh (npm ci + build) first")
 
 
-
 def _declare():
     """Register both components with the running Streamlit runtime (cheap; done per call, not at import:
     serve.py imports this package before the runtime exists, and a registration then would be lost)."""
     comp = components.declare_component("deckmap", path=str(FRONTEND))
     components.declare_component("geometry", path=str(geometry_dir()))  # fallback file route only
     return comp
+
 
 FALLBACK_PREFIX = "/component/components.deckmap.geometry/"
 
@@ -64,13 +64,19 @@ def field(label: str, values, *, decimals: int = 2, suffix: str = "", missing: s
     """
     arr = np.asarray(values, dtype=float)
     finite = np.isfinite(arr)
-    scaled = np.round(arr * 10.0 ** decimals)
+    scaled = np.round(arr * 10.0**decimals)
     if finite.any() and (scaled[finite] >= 0).all() and (scaled[finite] < U16_MISSING).all():
         raw, kind = np.where(finite, scaled, U16_MISSING).astype("<u2").tobytes(), "u16"
     else:
         raw, kind = arr.astype("<f4").tobytes(), "f32"
-    return {"label": str(label), "values": raw, "encoding": kind, "decimals": int(decimals), "suffix": str(suffix),
-            "missing": str(missing)}
+    return {
+        "label": str(label),
+        "values": raw,
+        "encoding": kind,
+        "decimals": int(decimals),
+        "suffix": str(suffix),
+        "missing": str(missing),
+    }
 
 
 def flags_field(label: str, masks, names: Sequence[str], *, missing: str = "—", none: str = "—") -> dict:
@@ -81,15 +87,35 @@ def flags_field(label: str, masks, names: Sequence[str], *, missing: str = "—"
         raise ValueError("at most 15 names fit a uint16 mask")
     arr = np.asarray(masks, dtype=float)
     raw = np.where(np.isfinite(arr), arr, U16_MISSING).astype("<u2").tobytes()
-    return {"label": str(label), "values": raw, "encoding": "flags", "names": [str(n) for n in names],
-            "decimals": 0, "suffix": "", "missing": str(missing), "none": str(none)}
+    return {
+        "label": str(label),
+        "values": raw,
+        "encoding": "flags",
+        "names": [str(n) for n in names],
+        "decimals": 0,
+        "suffix": "",
+        "missing": str(missing),
+        "none": str(none),
+    }
 
 
-def deck_map(geometry: EncodedGeometry, classes, palette: Sequence[Sequence[int]], *,
-             fields: Sequence[Mapping] = (), outlines: Sequence[str] = (), outline_colour=(26, 26, 26, 255),
-             height: int = 560, label: str = "Kaart", loading_text: str = "Kaart laden…", lang: str = "nl",
-             fit: Sequence[float] | None = None, fill_viewport: bool = False, key: str | None = None,
-             on_change=None) -> dict | None:
+def deck_map(
+    geometry: EncodedGeometry,
+    classes,
+    palette: Sequence[Sequence[int]],
+    *,
+    fields: Sequence[Mapping] = (),
+    outlines: Sequence[str] = (),
+    outline_colour=(26, 26, 26, 255),
+    height: int = 560,
+    label: str = "Kaart",
+    loading_text: str = "Kaart laden…",
+    lang: str = "nl",
+    fit: Sequence[float] | None = None,
+    fill_viewport: bool = False,
+    key: str | None = None,
+    on_change=None,
+) -> dict | None:
     """Draw the map; returns ``{"code": ..., "seq": n}`` of the last clicked area (None before any click).
 
     ``classes``: one palette index per area (uint8, order of ``geometry.codes``). ``palette``: RGBA lists
@@ -113,9 +139,23 @@ def deck_map(geometry: EncodedGeometry, classes, palette: Sequence[Sequence[int]
     # Only top-level bytes arguments travel as binary (nested ones would need JSON): one per tooltip field.
     meta = [{k: v for k, v in f.items() if k != "values"} for f in fields]
     values = {f"field_values_{i}": f["values"] for i, f in enumerate(fields)}
-    return _declare()(geometry_url=geometry_url(geometry), geometry_hash=geometry.digest, fill=fill,
-                      palette=pal, fields=meta, outlines=outl, outline_colour=list(outline_colour),
-                      height=int(height), fill_viewport=bool(fill_viewport), label=str(label), loading_text=str(loading_text),
-                      number_format=dict(NUMBER_FORMAT.get(lang, NUMBER_FORMAT["nl"])),
-                      fit=[float(v) for v in fit] if fit is not None else None,
-                      version=h.hexdigest()[:16], key=key, default=None, on_change=on_change, **values)
+    return _declare()(
+        geometry_url=geometry_url(geometry),
+        geometry_hash=geometry.digest,
+        fill=fill,
+        palette=pal,
+        fields=meta,
+        outlines=outl,
+        outline_colour=list(outline_colour),
+        height=int(height),
+        fill_viewport=bool(fill_viewport),
+        label=str(label),
+        loading_text=str(loading_text),
+        number_format=dict(NUMBER_FORMAT.get(lang, NUMBER_FORMAT["nl"])),
+        fit=[float(v) for v in fit] if fit is not None else None,
+        version=h.hexdigest()[:16],
+        key=key,
+        default=None,
+        on_change=on_change,
+        **values,
+    )

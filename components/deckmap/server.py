@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 GEO_PREFIX = "/_stapelkaart/geo/"
 ASSET_PREFIX = "/component/components.deckmap.deckmap/assets/"
 IMMUTABLE = "public, max-age=31536000, immutable"
-_ACTIVE = {"routes": False}                 # one cell: set once serve.py builds its st.App
+_ACTIVE = {"routes": False}  # one cell: set once serve.py builds its st.App
 
 
 def routes_active() -> bool:
@@ -35,8 +35,11 @@ async def _geometry(request: Request) -> Response:
     path = path_of(request.path_params["name"])
     if path is None:
         return Response("not found", status_code=404, media_type="text/plain")
-    return Response(path.read_bytes(), media_type="application/octet-stream",
-                    headers={"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"})
+    return Response(
+        path.read_bytes(),
+        media_type="application/octet-stream",
+        headers={"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 def routes() -> list[Route]:

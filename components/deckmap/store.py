@@ -73,8 +73,9 @@ def path_of(filename: str) -> Path | None:
     return next((p for p in (d / filename for d in _dirs()) if p.is_file()), None)
 
 
-def prepared_geometry(gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M,
-                      scale_m: float = DEFAULT_SCALE_M) -> tuple[EncodedGeometry, bool]:
+def prepared_geometry(
+    gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M, scale_m: float = DEFAULT_SCALE_M
+) -> tuple[EncodedGeometry, bool]:
     """The encoded geometry for these boundaries, from disk when prepared before; (geometry, from_cache)."""
     key = input_key(gdf_rd, tolerance_m=tolerance_m, scale_m=scale_m)
     for d in _dirs():
@@ -83,13 +84,21 @@ def prepared_geometry(gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_
             meta = json.loads(index.read_text())
             f = d / f"{meta['digest']}.skq"
             if f.is_file():
-                return EncodedGeometry(data=f.read_bytes(), digest=meta["digest"], codes=tuple(meta["codes"]),
-                                       n_vertices=int(meta["n_vertices"])), True
+                return EncodedGeometry(
+                    data=f.read_bytes(),
+                    digest=meta["digest"],
+                    codes=tuple(meta["codes"]),
+                    n_vertices=int(meta["n_vertices"]),
+                ), True
     d = geometry_dir()
     index = d / "index" / f"{key}.json"
     enc = prepare_geometry(gdf_rd, tolerance_m=tolerance_m, scale_m=scale_m)
-    meta = {"digest": enc.digest, "codes": list(enc.codes), "n_vertices": enc.n_vertices,
-            "report": asdict(enc.report) if enc.report else None}
+    meta = {
+        "digest": enc.digest,
+        "codes": list(enc.codes),
+        "n_vertices": enc.n_vertices,
+        "report": asdict(enc.report) if enc.report else None,
+    }
     try:
         atomic_write_bytes(d / enc.filename, enc.data)
         atomic_write_bytes(index, json.dumps(meta, default=str).encode())
@@ -102,8 +111,7 @@ def map_geometry_for(boundaries_rd: gpd.GeoDataFrame, stats=None) -> EncodedGeom
     """The map's geometry for PDOK boundaries: tooltip titles ``name (code)``, the name from the statistics
     (``stats``: code, name; as the tables show it) where they have one, else PDOK's."""
     codes = boundaries_rd["code"].astype(str)
-    name = codes.map(stats.drop_duplicates("code").set_index("code")["name"]) if stats is not None \
-        else codes.map({})
+    name = codes.map(stats.drop_duplicates("code").set_index("code")["name"]) if stats is not None else codes.map({})
     name = name.fillna(boundaries_rd["name"]).fillna(codes).astype(str)
     return prepared_geometry(boundaries_rd.assign(name=name + " (" + codes + ")"))[0]
 

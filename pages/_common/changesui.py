@@ -21,8 +21,13 @@ from pages._common import fmt, loaders, widgets
 from pages._common.i18n import label, t
 from pages._common.state import YEARS
 
-K_MODE, K_OLD, K_NEW, K_OLD_YEAR, K_NEW_YEAR = ("w_changed_mode", "w_changed_old", "w_changed_new",
-                                                "w_changed_old_year", "w_changed_new_year")
+K_MODE, K_OLD, K_NEW, K_OLD_YEAR, K_NEW_YEAR = (
+    "w_changed_mode",
+    "w_changed_old",
+    "w_changed_new",
+    "w_changed_old_year",
+    "w_changed_new_year",
+)
 
 
 def _value(v, lang: str) -> str:
@@ -76,14 +81,19 @@ def _version_sides(view, gms, level, areas):
         st.info(t("changed_one", lang, version=", ".join(f"CBS {_date(v)}" for v in kept) or "–"))
         return None
     dates = [v["modified"] for v in kept]
-    labels = {v["modified"]: t("changed_version_label", lang, date=_date(v), fetched=str(v["fetched_at"])[:10])
-              for v in kept}
+    labels = {
+        v["modified"]: t("changed_version_label", lang, date=_date(v), fetched=str(v["fetched_at"])[:10]) for v in kept
+    }
     c1, c2 = st.columns(2)
     old = _pick(c1, t("changed_old", lang), dates, dates[-2], K_OLD, format_func=labels.get)
     new = _pick(c2, t("changed_new", lang), dates, dates[-1], K_NEW, format_func=labels.get)
     frames = [loaders.kwb(tuple(sorted(gms)), view.year, m) for m in (old, new)]
-    return (*frames, None, _scores(view, gms, level, view.year, old, areas),
-            _scores(view, gms, level, view.year, new, areas))
+    return (
+        *frames,
+        None,
+        _scores(view, gms, level, view.year, old, areas),
+        _scores(view, gms, level, view.year, new, areas),
+    )
 
 
 def _year_sides(view, gms, level, areas):
@@ -98,7 +108,7 @@ def _year_sides(view, gms, level, areas):
         st.info(t("changed_year_order", lang))
         return None
     frames = {}
-    kv = {view.year: view.kv}             # the view's own year is read in the version the view reads (kv=)
+    kv = {view.year: view.kv}  # the view's own year is read in the version the view reads (kv=)
     for y in (old, new):
         try:
             frames[y] = loaders.kwb(tuple(sorted(gms)), y, kv.get(y))
@@ -106,14 +116,19 @@ def _year_sides(view, gms, level, areas):
             st.info(t("changed_year_missing", lang, year=y, error=fmt.md(exc.text(lang))))
             return None
     between = {}
-    for y in range(old + 1, new):          # their Indelingswijziging flags; a year that does not load stays unknown
+    for y in range(old + 1, new):  # their Indelingswijziging flags; a year that does not load stays unknown
         try:
             between[y] = loaders.kwb(tuple(sorted(gms)), y)
         except StapelkaartError:
             continue
     st.caption(t("changed_year_rule", lang, a=old))
-    return (frames[old], frames[new], between, _scores(view, gms, level, old, kv.get(old), areas),
-            _scores(view, gms, level, new, kv.get(new), areas))
+    return (
+        frames[old],
+        frames[new],
+        between,
+        _scores(view, gms, level, old, kv.get(old), areas),
+        _scores(view, gms, level, new, kv.get(new), areas),
+    )
 
 
 def section(view, codes: list[str], areas: list, name: str) -> None:
@@ -124,16 +139,28 @@ def section(view, codes: list[str], areas: list, name: str) -> None:
     level = areas[0].level if areas else view.level
     if st.session_state.get(K_MODE) not in ("versions", "years"):
         st.session_state[K_MODE] = "versions"
-    mode = st.radio(t("changed_mode", lang), ["versions", "years"], key=K_MODE, horizontal=True,
-                    format_func=lambda m: t(f"changed_mode_{m}", lang, year=view.year))
+    mode = st.radio(
+        t("changed_mode", lang),
+        ["versions", "years"],
+        key=K_MODE,
+        horizontal=True,
+        format_func=lambda m: t(f"changed_mode_{m}", lang, year=view.year),
+    )
     try:
         sides = (_year_sides if mode == "years" else _version_sides)(view, gms, level, areas)
         if sides is None:
             return
         old_frame, new_frame, between, old_scores, new_scores = sides
-        ch = loaders.what_changed(old_frame, new_frame, codes, focus_areas=areas, old_scores=old_scores,
-                                  new_scores=new_scores, between=between)
-    except UserInputError as exc:       # e.g. no asked area comparable between the two years: says why
+        ch = loaders.what_changed(
+            old_frame,
+            new_frame,
+            codes,
+            focus_areas=areas,
+            old_scores=old_scores,
+            new_scores=new_scores,
+            between=between,
+        )
+    except UserInputError as exc:  # e.g. no asked area comparable between the two years: says why
         st.info(fmt.md(exc.text(lang)))
         return
     except StapelkaartError as exc:
@@ -141,8 +168,13 @@ def section(view, codes: list[str], areas: list, name: str) -> None:
         return
     show(view, ch, codes, areas, name, scored_ids=set(old_scores.index) | set(new_scores.index))
     old, newest = ch.old.modified, loaders.versions(tuple(sorted(gms)), view.year)[-1]["modified"]
-    if (mode == "versions" and old and old != newest and view.kv != old
-            and st.button(t("use_version", lang, date=old[:10]), key="b_kv_old")):
+    if (
+        mode == "versions"
+        and old
+        and old != newest
+        and view.kv != old
+        and st.button(t("use_version", lang, date=old[:10]), key="b_kv_old")
+    ):
         widgets.update(kv=old)
         st.rerun()
 
@@ -162,34 +194,55 @@ def show(view, ch, codes: list[str], areas: list, name: str, scored_ids: set = f
             st.caption(t("changed_stacking_na", lang))
         elif len(arow):
             r = arow.iloc[0]
-            st.markdown(t("changed_stacking", lang, old=fmt.fmt_num(r["stacking_old"], 0, lang),
-                          new=fmt.fmt_num(r["stacking_new"], 0, lang), cold=fmt.fmt_num(r["composite_old"], 1, lang),
-                          cnew=fmt.fmt_num(r["composite_new"], 1, lang)))
+            st.markdown(
+                t(
+                    "changed_stacking",
+                    lang,
+                    old=fmt.fmt_num(r["stacking_old"], 0, lang),
+                    new=fmt.fmt_num(r["stacking_new"], 0, lang),
+                    cold=fmt.fmt_num(r["composite_old"], 1, lang),
+                    cnew=fmt.fmt_num(r["composite_new"], 1, lang),
+                )
+            )
         figs = ch.figures[ch.figures["area"] == aid]
         if figs.empty:
-            st.success(t("changed_none_years" if ch.years else "changed_none", lang,
-                         area=fmt.md(titles[aid])))
+            st.success(t("changed_none_years" if ch.years else "changed_none", lang, area=fmt.md(titles[aid])))
         else:
             st.markdown(f"**{t('changed_figures', lang, n=len(figs))}**")
-            st.dataframe(pd.DataFrame({
-                "code": figs["member"], t("col_variable", lang): figs["title"],
-                "variable": figs["variable"], t("col_status", lang): figs["status"].map(
-                    lambda s: loaders.CHANGE_STATUS[s][lang]),
-                t("col_old", lang): [_value(v, lang) for v in figs["old"]],
-                t("col_new", lang): [_value(v, lang) for v in figs["new"]]}),
-                hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "code": figs["member"],
+                        t("col_variable", lang): figs["title"],
+                        "variable": figs["variable"],
+                        t("col_status", lang): figs["status"].map(lambda s: loaders.CHANGE_STATUS[s][lang]),
+                        t("col_old", lang): [_value(v, lang) for v in figs["old"]],
+                        t("col_new", lang): [_value(v, lang) for v in figs["new"]],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
         inds = ch.indicators[ch.indicators["area"] == aid]
         if len(inds):
             st.markdown(f"**{t('changed_indicators', lang)}**")
-            st.dataframe(pd.DataFrame({
-                t("indicator", lang): [label(reg.INDICATORS[i], lang) for i in inds["indicator"]],
-                t("col_status", lang): [loaders.CHANGE_STATUS[x][lang] for x in inds["status"]],
-                t("col_old", lang): [fmt.fmt_num(v, 1, lang) for v in inds["old"]],
-                t("col_new", lang): [fmt.fmt_num(v, 1, lang) for v in inds["new"]],
-                t("col_rank_move", lang): [f"{fmt.fmt_num(a, 0, lang)} → {fmt.fmt_num(b, 0, lang)}"
-                                           + ("" if pd.isna(m) else f" ({m:+.0f})")
-                                           for a, b, m in zip(inds["rank_old"], inds["rank_new"], inds["rank_move"])]}),
-                hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("indicator", lang): [label(reg.INDICATORS[i], lang) for i in inds["indicator"]],
+                        t("col_status", lang): [loaders.CHANGE_STATUS[x][lang] for x in inds["status"]],
+                        t("col_old", lang): [fmt.fmt_num(v, 1, lang) for v in inds["old"]],
+                        t("col_new", lang): [fmt.fmt_num(v, 1, lang) for v in inds["new"]],
+                        t("col_rank_move", lang): [
+                            f"{fmt.fmt_num(a, 0, lang)} → {fmt.fmt_num(b, 0, lang)}"
+                            + ("" if pd.isna(m) else f" ({m:+.0f})")
+                            for a, b, m in zip(inds["rank_old"], inds["rank_new"], inds["rank_move"])
+                        ],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 
 # --- right after "Verversen" on Gegevens ------------------------------------------------------------------
@@ -206,9 +259,13 @@ def current_version(view) -> str | None:
 def note_refresh(view, before: str | None) -> None:
     """Remember what a refresh brought (before -> now) so the changes open without hunting for them."""
     after = current_version(view)
-    st.session_state[K_REFRESHED] = {"gemeenten": tuple(view.gemeenten), "year": view.year, "old": before,
-                                     "new": after,
-                                     "answered": loaders.cbs_answered(tuple(view.gemeenten), view.year) is not False}
+    st.session_state[K_REFRESHED] = {
+        "gemeenten": tuple(view.gemeenten),
+        "year": view.year,
+        "old": before,
+        "new": after,
+        "answered": loaders.cbs_answered(tuple(view.gemeenten), view.year) is not False,
+    }
     if before and after and before != after:
         preselect(before, after)
 
@@ -220,7 +277,7 @@ def after_refresh(view) -> None:
     if not done or done["gemeenten"] != tuple(view.gemeenten) or done["year"] != view.year or not done["new"]:
         return
     lang = view.lang
-    if not done.get("answered", True):      # CBS did not answer: whether it has a new version is not known
+    if not done.get("answered", True):  # CBS did not answer: whether it has a new version is not known
         st.info(t("refresh_not_checked", lang, year=view.year, date=str(done["new"])[:10]))
         return
     if not done["old"] or done["old"] == done["new"]:
@@ -230,8 +287,12 @@ def after_refresh(view) -> None:
     areas = [a for a in loaders.view_focus_areas(view) if set(a.gemeenten) <= set(view.gemeenten)]
     codes = [view.area] if view.area else ([] if areas else list(view.gemeenten))
     section(view, codes, areas, view.area or ", ".join(view.gemeenten))
-    st.page_link("pages/buurtprofiel.py", label=t("refresh_open_profile", lang), icon=":material/location_on:",
-                 query_params=view.with_(page="buurtprofiel").to_params())
+    st.page_link(
+        "pages/buurtprofiel.py",
+        label=t("refresh_open_profile", lang),
+        icon=":material/location_on:",
+        query_params=view.with_(page="buurtprofiel").to_params(),
+    )
     if st.button(t("refresh_close", lang), key="b_refresh_close"):
         st.session_state.pop(K_REFRESHED, None)
         st.rerun()

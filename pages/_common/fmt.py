@@ -33,13 +33,13 @@ import re
 
 from core.numbers import format_number
 
-_MD_INLINE = frozenset("\\`*_[]<>&~$|:!")   # characters that can open inline Markdown, HTML, math or a directive
-_MD_BLOCK_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")   # a block marker at the start (no line breaks left)
+_MD_INLINE = frozenset("\\`*_[]<>&~$|:!")  # characters that can open inline Markdown, HTML, math or a directive
+_MD_BLOCK_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")  # a block marker at the start (no line breaks left)
 _WJ = "\u2060"  # WORD JOINER: zero width, not a space, breaks the autolink patterns in decoded text
 _AUTOLINK_BREAKS = (
     (re.compile(r":(?=//|material/)"), ":" + _WJ),  # http://, https://, ftp://; Streamlit's :material/ rewrite
     (re.compile(r"(?i)(www)(?=\.)"), r"\1" + _WJ),  # www.example
-    (re.compile(r"@"), _WJ + "@"),                  # a@b.nl, mailto:a@b.nl
+    (re.compile(r"@"), _WJ + "@"),  # a@b.nl, mailto:a@b.nl
 )
 
 
@@ -80,5 +80,5 @@ def source_text(value: object) -> str:
 def _missing(value: object) -> bool:
     try:
         return bool(value != value)  # NaN, pd.NA
-    except TypeError:               # pd.NA comparisons raise in a bool context
+    except TypeError:  # pd.NA comparisons raise in a bool context
         return True

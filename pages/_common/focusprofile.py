@@ -39,37 +39,68 @@ def show(view, area) -> None:
     m2.metric(t("stacking_count", lang), fmt.fmt_num(row.get("stacking_count"), 0, lang))
     m3.metric(t("members", lang), str(len(area.codes)))
     if not row.get("suppressed") and loaders.num(row.get("composite")) != loaders.num(row.get("composite")):
-        st.caption(t("composite_withheld", lang, n=reasons.count(row.get("composite__n")),
-                     need=reasons.count(row.get("composite__need")),
-                     m=reasons.count(row.get("composite__m"))))
+        st.caption(
+            t(
+                "composite_withheld",
+                lang,
+                n=reasons.count(row.get("composite__n")),
+                need=reasons.count(row.get("composite__need")),
+                m=reasons.count(row.get("composite__m")),
+            )
+        )
     st.subheader(t("why_flagged", lang))
     flagged = loaders.stacked(row)
     ref_text = str(row.get("reference") or view.reference)
-    scored = loaders.scored(loaders.focus_gemeenten(view, [area]), view.year, area.level or "wijk", view.reference,
-                            view.weight_map(widgets.domain_ids()), view.kv)
-    bases = wording.base_labels(scored.result, lang)   # the bases' labels in the user's language
+    scored = loaders.scored(
+        loaders.focus_gemeenten(view, [area]),
+        view.year,
+        area.level or "wijk",
+        view.reference,
+        view.weight_map(widgets.domain_ids()),
+        view.kv,
+    )
+    bases = wording.base_labels(scored.result, lang)  # the bases' labels in the user's language
     if not flagged:
         st.write(t("not_flagged", lang, band=f"{band:g}", ref=ref_text))
     for d in flagged:
         inds = [i for i in reg.scored_indicators(d) if loaders.num(row.get(f"{i.id}__rank")) >= 100 - band]
-        st.markdown("- " + t("flag_domain", lang, domain=label(reg.DOMAINS[d], lang),
-                                 rank=fmt.fmt_num(row.get(f"domain__{d}__rank"), 0, lang),
-                                 base=fmt.md(bases.get(row.get(f"domain__{d}__ref"), row.get(f"domain__{d}__ref"))
-                                             or "–"),
-                                 indicators=", ".join(label(i, lang) for i in inds) or "–"))
+        st.markdown(
+            "- "
+            + t(
+                "flag_domain",
+                lang,
+                domain=label(reg.DOMAINS[d], lang),
+                rank=fmt.fmt_num(row.get(f"domain__{d}__rank"), 0, lang),
+                base=fmt.md(bases.get(row.get(f"domain__{d}__ref"), row.get(f"domain__{d}__ref")) or "–"),
+                indicators=", ".join(label(i, lang) for i in inds) or "–",
+            )
+        )
     st.subheader(t("all_indicators", lang))
     st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")
     gm_names = loaders.gemeente_options(view.year)
     member_names = {c: (n if isinstance(n, str) else c) for c, n in zip(members.index, members["name"])}
-    why = reasons.reasons(row, lang, gemeente=gm_names.get(area.gemeente_code or "", area.gemeente_code or ""),
-                          level=area.level or "wijk", names=member_names)
-    if why:   # which members lack what (the 90 % coverage rule), bases too small, values dropped
+    why = reasons.reasons(
+        row,
+        lang,
+        gemeente=gm_names.get(area.gemeente_code or "", area.gemeente_code or ""),
+        level=area.level or "wijk",
+        names=member_names,
+    )
+    if why:  # which members lack what (the 90 % coverage rule), bases too small, values dropped
         st.markdown(f"**{t('why_missing', lang)}**\n\n" + "\n".join(f"- {fmt.md(w)}" for w in why))
     st.subheader(t("members", lang))
     pop = members["population"] if "population" in members.columns else pd.Series(index=members.index, dtype=float)
-    st.dataframe(pd.DataFrame({"code": list(members.index), t("area", lang): members["name"].to_numpy(),
-                               t("filter_gemeente", lang): members["gemeente_code"].to_numpy(),
-                               t("min_population", lang).split()[-1].capitalize(): pd.to_numeric(pop).to_numpy()}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "code": list(members.index),
+                t("area", lang): members["name"].to_numpy(),
+                t("filter_gemeente", lang): members["gemeente_code"].to_numpy(),
+                t("min_population", lang).split()[-1].capitalize(): pd.to_numeric(pop).to_numpy(),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     changesui.section(view, [], [area], area.name)
     st.caption(t("attribution", lang))

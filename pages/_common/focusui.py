@@ -25,7 +25,7 @@ def member_names(view, level: str, areas) -> dict[str, str | None]:
     areas' gemeenten, plus the current members (name None when their gemeente has no data)."""
     try:
         frame = loaders.kwb(tuple(sorted(loaders.focus_gemeenten(view, areas))), view.year, view.kv)
-    except StapelkaartError:    # no data: only the current members can be shown
+    except StapelkaartError:  # no data: only the current members can be shown
         frame = None
     out: dict[str, str | None] = {}
     if frame is not None and len(frame):
@@ -57,8 +57,9 @@ def editor(view, *, expanded: bool = False) -> None:
     with st.expander(t("fa_title", lang), expanded=expanded):
         st.caption(t("fa_help", lang))
         presets = loaders.PRESETS
-        pid = st.selectbox(t("fa_preset", lang), list(presets), key="w_fa_preset",
-                           format_func=lambda p: presets[p].name)
+        pid = st.selectbox(
+            t("fa_preset", lang), list(presets), key="w_fa_preset", format_func=lambda p: presets[p].name
+        )
         p = presets[pid]
         st.caption(t("fa_preset_source", lang, source=fmt.md(p.source)) + (f" {fmt.md(p.note)}" if p.note else ""))
         if st.button(t("fa_use_preset", lang), key="b_fa_preset"):
@@ -71,9 +72,14 @@ def editor(view, *, expanded: bool = False) -> None:
             for i, a in enumerate(areas):
                 c1, c2, c3 = st.columns([3, 6, 1])
                 name = c1.text_input(t("fa_name", lang), a.name, key=f"w_fa_name_{i}", max_chars=60)
-                codes = c2.multiselect(t("fa_members", lang), list(options), default=list(a.codes),
-                                       key=f"w_fa_members_{i}", format_func=lambda c: options.get(c, c),
-                                       placeholder=t("choose_areas", lang))
+                codes = c2.multiselect(
+                    t("fa_members", lang),
+                    list(options),
+                    default=list(a.codes),
+                    key=f"w_fa_members_{i}",
+                    format_func=lambda c: options.get(c, c),
+                    placeholder=t("choose_areas", lang),
+                )
                 if c3.checkbox(t("fa_delete", lang), key=f"w_fa_del_{i}"):
                     drop.append(i)
                 edited.append((name, codes, a.source))
@@ -84,19 +90,33 @@ def editor(view, *, expanded: bool = False) -> None:
             st.markdown(f"**{t('fa_new', lang)}**")
             name = st.text_input(t("fa_name", lang), key="w_fa_new_name", max_chars=60)
             localise_input_hint(["w_fa_new_name"], lang, in_form=True)
-            codes = st.multiselect(t("fa_members", lang), list(options), key="w_fa_new_members",
-                                   format_func=lambda c: options.get(c, c), placeholder=t("choose_areas", lang))
+            codes = st.multiselect(
+                t("fa_members", lang),
+                list(options),
+                key="w_fa_new_members",
+                format_func=lambda c: options.get(c, c),
+                placeholder=t("choose_areas", lang),
+            )
             if st.form_submit_button(t("fa_add", lang)):
                 _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, "zelf gedefinieerd")], lang)
         if level_of_code(view.area) in ("wijk", "buurt") and areas:
-            area_label = fmt.label(names.get(view.area) or view.area)   # "Poelenburg"; the code only without a name
-            target = st.selectbox(t("fa_add_selected", lang, area=area_label), range(len(areas)), key="w_fa_target",
-                                  format_func=lambda i: areas[i].name)
+            area_label = fmt.label(names.get(view.area) or view.area)  # "Poelenburg"; the code only without a name
+            target = st.selectbox(
+                t("fa_add_selected", lang, area=area_label),
+                range(len(areas)),
+                key="w_fa_target",
+                format_func=lambda i: areas[i].name,
+            )
             if st.button(t("fa_add_selected_button", lang, area=area_label), key="b_fa_add_sel"):
                 add_member(view, areas[target].id, view.area)
         c1, c2 = st.columns(2)
-        c1.download_button(t("fa_export", lang), loaders.focus_to_json(areas), file_name="focusgebieden.json",
-                           mime="application/json", key="dl_fa_json")
+        c1.download_button(
+            t("fa_export", lang),
+            loaders.focus_to_json(areas),
+            file_name="focusgebieden.json",
+            mime="application/json",
+            key="dl_fa_json",
+        )
         up = c2.file_uploader(t("fa_import", lang), type=["json"], key="w_fa_upload")
         localise_uploader("w_fa_upload", lang, "JSON")
         if up is not None and st.session_state.get("_fa_uploaded") != up.file_id:
@@ -117,8 +137,10 @@ def localise_input_hint(keys, lang: str, *, in_form: bool) -> None:
     text = t("input_enter_submit" if in_form else "input_enter_apply", lang).replace("\\", "\\\\").replace('"', '\\"')
     sel = ",".join(f'.st-key-{k} [data-testid="InputInstructions"] > span:first-child' for k in keys)
     after = ",".join(f'.st-key-{k} [data-testid="InputInstructions"] > span:first-child::after' for k in keys)
-    st.html(f"<style>{sel}{{font-size:0;visibility:hidden}}"
-            f'{after}{{content:"{text}";font-size:0.75rem;visibility:visible}}</style>')
+    st.html(
+        f"<style>{sel}{{font-size:0;visibility:hidden}}"
+        f'{after}{{content:"{text}";font-size:0.75rem;visibility:visible}}</style>'
+    )
 
 
 def localise_uploader(key: str, lang: str, types: str) -> None:
@@ -126,18 +148,21 @@ def localise_uploader(key: str, lang: str, types: str) -> None:
     English whatever the UI language): replace them, for the uploader with ``key``, by ``upload_button`` and
     ``upload_limit`` in ``lang`` (CSS generated content; the originals are hidden from sight and from screen
     readers with visibility, so the button is announced once, in the UI language)."""
+
     def css(text: str) -> str:
         return text.replace("\\", "\\\\").replace('"', '\\"')
 
     mb = st.get_option("server.maxUploadSize")
     zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
-    st.html(f"<style>{zone} button [data-testid=\"stMarkdownContainer\"] p,"
-            f"{zone} [data-testid=\"stFileUploaderDropzoneInstructions\"] span{{font-size:0;visibility:hidden}}"
-            f"{zone} button [data-testid=\"stMarkdownContainer\"] p::after{{content:\"{css(t('upload_button', lang))}\";"
-            "font-size:0.875rem;visibility:visible}"
-            f"{zone} [data-testid=\"stFileUploaderDropzoneInstructions\"] span::after{{"
-            f"content:\"{css(t('upload_limit', lang, mb=mb, types=types))}\";font-size:0.875rem;visibility:visible}}"
-            "</style>")
+    st.html(
+        f'<style>{zone} button [data-testid="stMarkdownContainer"] p,'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span{{font-size:0;visibility:hidden}}'
+        f'{zone} button [data-testid="stMarkdownContainer"] p::after{{content:"{css(t("upload_button", lang))}";'
+        "font-size:0.875rem;visibility:visible}"
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after{{'
+        f'content:"{css(t("upload_limit", lang, mb=mb, types=types))}";font-size:0.875rem;visibility:visible}}'
+        "</style>"
+    )
 
 
 def _apply(items, lang: str) -> None:
@@ -146,7 +171,7 @@ def _apply(items, lang: str) -> None:
         areas = [loaders.FocusArea.make(n, c, source=s or "zelf gedefinieerd") for n, c, s in items]
         if any(not a.name for a in areas):
             raise UserInputError("Elk focusgebied heeft een naam nodig.", "Every focus area needs a name.")
-        loaders.parse_focus_param(loaders.format_focus_param(areas))     # the same checks as a link gets
+        loaders.parse_focus_param(loaders.format_focus_param(areas))  # the same checks as a link gets
     except UserInputError as exc:
         st.error(fmt.md_text(exc.text(lang)))
         return
@@ -156,8 +181,10 @@ def _apply(items, lang: str) -> None:
 def add_member(view, focus_id: str, code: str) -> None:
     """'Voeg <gebied> toe aan <focusgebied>' (Buurtprofiel of a wijk, or after clicking it on the Kaart)."""
     areas = loaders.view_focus_areas(view)
-    out = [loaders.FocusArea.make(a.name, [*a.codes, code] if a.id == focus_id else a.codes, source=a.source)
-           for a in areas]
+    out = [
+        loaders.FocusArea.make(a.name, [*a.codes, code] if a.id == focus_id else a.codes, source=a.source)
+        for a in areas
+    ]
     _set(out)
 
 
@@ -177,11 +204,16 @@ def present_labels(view, names: list[str]) -> None:
     """Presentation mode: one label per focus area of the view, in its order, the current one selected. The labels
     sit in one wrapping row (st.pills), so they never overlap; next/previous and a click run over the same list."""
     away = [a.name for a in loaders.view_focus_areas(view) if a.gemeente_code not in view.gemeenten]
-    if away:        # next/previous run over the focus areas on this map; say which ones are not on it
+    if away:  # next/previous run over the focus areas on this map; say which ones are not on it
         st.caption(t("present_not_on_map", view.lang, names=fmt.md(", ".join(away))))
     if len(names) < 2:
         return
     current = view.focus % len(names)
-    st.session_state[K_PRESENT] = current            # follows next/previous (set before the widget exists)
-    st.pills(t("present_focus_of", view.lang, i=current + 1, n=len(names)), list(range(len(names))), key=K_PRESENT,
-             format_func=lambda i: fmt.label(names[i]), on_change=_present_pick)
+    st.session_state[K_PRESENT] = current  # follows next/previous (set before the widget exists)
+    st.pills(
+        t("present_focus_of", view.lang, i=current + 1, n=len(names)),
+        list(range(len(names))),
+        key=K_PRESENT,
+        format_func=lambda i: fmt.label(names[i]),
+        on_change=_present_pick,
+    )

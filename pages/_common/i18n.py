@@ -26,19 +26,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "present_next": {"nl": "Volgend focusgebied", "en": "Next focus area"},
     "present_prev": {"nl": "Vorig focusgebied", "en": "Previous focus area"},
     "share_title": {"nl": "Kopieer link", "en": "Copy link"},
-    "share_help": {"nl": "Deze link opent precies deze weergave (gemeenten, jaar, niveau, kleuring, gewichten, selectie).",
-                   "en": "This link opens exactly this view (municipalities, year, level, colouring, weights, selection)."},
-    "bad_params": {"nl": "Niet alle instellingen uit de link waren geldig ({names}); daarvoor worden de standaardwaarden gebruikt.",
-                   "en": "Not all settings in the link were valid ({names}); defaults are used for those."},
-    "attribution": {"nl": "Bron: CBS (Kerncijfers wijken en buurten, CC BY 4.0); grenzen: CBS/Kadaster via PDOK.",
-                    "en": "Source: CBS (Key figures districts and neighbourhoods, CC BY 4.0); boundaries: CBS/Kadaster via PDOK."},
+    "share_help": {
+        "nl": "Deze link opent precies deze weergave (gemeenten, jaar, niveau, kleuring, gewichten, selectie).",
+        "en": "This link opens exactly this view (municipalities, year, level, colouring, weights, selection).",
+    },
+    "bad_params": {
+        "nl": "Niet alle instellingen uit de link waren geldig ({names}); daarvoor worden de standaardwaarden gebruikt.",
+        "en": "Not all settings in the link were valid ({names}); defaults are used for those.",
+    },
+    "attribution": {
+        "nl": "Bron: CBS (Kerncijfers wijken en buurten, CC BY 4.0); grenzen: CBS/Kadaster via PDOK.",
+        "en": "Source: CBS (Key figures districts and neighbourhoods, CC BY 4.0); boundaries: CBS/Kadaster via PDOK.",
+    },
     # --- sidebar controls ---
     "gemeenten": {"nl": "Gemeenten", "en": "Municipalities"},
     "gemeenten_choose": {"nl": "Gemeenten kiezen", "en": "Choose municipalities"},
-    "gemeenten_help": {"nl": "Kies een of meer gemeenten (standaard Amsterdam en Zaanstad).",
-                       "en": "Choose one or more municipalities (default Amsterdam and Zaanstad)."},
-    "gemeenten_empty": {"nl": "Kies minstens één gemeente; Amsterdam en Zaanstad worden getoond.",
-                        "en": "Choose at least one municipality; Amsterdam and Zaanstad are shown."},
+    "gemeenten_help": {
+        "nl": "Kies een of meer gemeenten (standaard Amsterdam en Zaanstad).",
+        "en": "Choose one or more municipalities (default Amsterdam and Zaanstad).",
+    },
+    "gemeenten_empty": {
+        "nl": "Kies minstens één gemeente; Amsterdam en Zaanstad worden getoond.",
+        "en": "Choose at least one municipality; Amsterdam and Zaanstad are shown.",
+    },
     "year": {"nl": "Jaar", "en": "Year"},
     "level": {"nl": "Niveau", "en": "Level"},
     "level_wijk": {"nl": "Wijken", "en": "Districts (wijken)"},
@@ -60,8 +70,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "cls_equal_interval": {"nl": "Gelijke intervallen", "en": "Equal intervals"},
     "cls_fixed": {"nl": "Vaste grenzen (0-20-40-60-80-100)", "en": "Fixed breaks (0-20-40-60-80-100)"},
     "hotspots": {"nl": "Toon hotspots (LISA)", "en": "Show hotspots (LISA)"},
-    "hotspots_help": {"nl": "Lokale Moran's I: clusters van hoge (of lage) scores naast elkaar.",
-                      "en": "Local Moran's I: clusters of high (or low) scores next to each other."},
+    "hotspots_help": {
+        "nl": "Lokale Moran's I: clusters van hoge (of lage) scores naast elkaar.",
+        "en": "Local Moran's I: clusters of high (or low) scores next to each other.",
+    },
     "settings": {"nl": "Weergave", "en": "View"},
     # --- loading / errors ---
     "loading": {"nl": "Gegevens laden…", "en": "Loading data…"},
@@ -70,49 +82,71 @@ STRINGS: dict[str, dict[str, str]] = {
     "loading_score": {"nl": "Scores berekenen…", "en": "Computing scores…"},
     "loaded": {"nl": "Gegevens geladen", "en": "Data loaded"},
     "load_failed": {"nl": "Laden mislukt", "en": "Loading failed"},
-    "gm_part_dropped": {"nl": "Een deel van de gemeenten in de link (gm) is geen gemeentecode van {year} en is "
-                              "weggelaten; de andere worden getoond.",
-                        "en": "Part of the municipalities in the link (gm) is no municipality code of {year} and was "
-                              "left out; the others are shown."},
+    "gm_part_dropped": {
+        "nl": "Een deel van de gemeenten in de link (gm) is geen gemeentecode van {year} en is "
+        "weggelaten; de andere worden getoond.",
+        "en": "Part of the municipalities in the link (gm) is no municipality code of {year} and was "
+        "left out; the others are shown.",
+    },
     "gm_suggest": {"nl": "Bedoelde u misschien: {names}?", "en": "Did you perhaps mean: {names}?"},
     "gm_pick": {"nl": "Gemeente kiezen", "en": "Choose a municipality"},
     "gm_pick_placeholder": {"nl": "Typ of kies een gemeente…", "en": "Type or choose a municipality…"},
-    "not_ready": {"nl": "Dit onderdeel is nog niet beschikbaar: {what}.",
-                  "en": "This part is not available yet: {what}."},
+    "not_ready": {
+        "nl": "Dit onderdeel is nog niet beschikbaar: {what}.",
+        "en": "This part is not available yet: {what}.",
+    },
     "basis_label": {"nl": "Inkomen per", "en": "Income per"},
     "basis_households": {"nl": "huishouden", "en": "household"},
     "basis_persons": {"nl": "persoon", "en": "person"},
-    "low_coverage": {"nl": "Lage dekking van de referentie ({ref}): {items}. Die rangen zijn alleen t.o.v. de gebieden "
-                           "met een waarde; zie Methode & bronnen.",
-                     "en": "Low coverage of the reference ({ref}): {items}. Those ranks are only relative to the areas "
-                           "with a value; see Method & sources."},
+    "low_coverage": {
+        "nl": "Lage dekking van de referentie ({ref}): {items}. Die rangen zijn alleen t.o.v. de gebieden "
+        "met een waarde; zie Methode & bronnen.",
+        "en": "Low coverage of the reference ({ref}): {items}. Those ranks are only relative to the areas "
+        "with a value; see Method & sources.",
+    },
     "low_coverage_item": {"nl": "{label} {n} van {total}", "en": "{label} {n} of {total}"},
-    "stale": {"nl": "Gecachte gegevens van {date} worden getoond (ophalen lukte niet).",
-              "en": "Cached data from {date} is shown (fetching failed)."},
+    "stale": {
+        "nl": "Gecachte gegevens van {date} worden getoond (ophalen lukte niet).",
+        "en": "Cached data from {date} is shown (fetching failed).",
+    },
     "from_cache": {"nl": "Uit de cache, opgehaald {date}.", "en": "From cache, fetched {date}."},
-    "unexpected": {"nl": "Er ging iets mis bij {what}. Probeer het opnieuw of kies andere instellingen.",
-                   "en": "Something went wrong while {what}. Try again or choose other settings."},
+    "unexpected": {
+        "nl": "Er ging iets mis bij {what}. Probeer het opnieuw of kies andere instellingen.",
+        "en": "Something went wrong while {what}. Try again or choose other settings.",
+    },
     # --- map ---
     "map_title": {"nl": "Waar stapelen achterstanden zich op?", "en": "Where do disadvantages stack up?"},
-    "map_alt": {"nl": "Kaart van {n} {level} in {gemeenten}, gekleurd naar {colour}.",
-                "en": "Map of {n} {level} in {gemeenten}, coloured by {colour}."},
+    "map_alt": {
+        "nl": "Kaart van {n} {level} in {gemeenten}, gekleurd naar {colour}.",
+        "en": "Map of {n} {level} in {gemeenten}, coloured by {colour}.",
+    },
     "legend_title": {"nl": "Legenda", "en": "Legend"},
-    "legend_caption": {"nl": "{colour} · {year} · referentie: {ref} · n = aantal gebieden per klasse",
-                       "en": "{colour} · {year} · reference: {ref} · n = areas per class"},
+    "legend_caption": {
+        "nl": "{colour} · {year} · referentie: {ref} · n = aantal gebieden per klasse",
+        "en": "{colour} · {year} · reference: {ref} · n = areas per class",
+    },
     "no_data_class": {"nl": "geen gegevens / onderdrukt", "en": "no data / suppressed"},
-    "focus_outline": {"nl": "Dikke donkere rand = wijk van een focusgebied, of het gekozen gebied",
-                      "en": "Bold dark outline = district of a focus area, or the selected area"},
+    "focus_outline": {
+        "nl": "Dikke donkere rand = wijk van een focusgebied, of het gekozen gebied",
+        "en": "Bold dark outline = district of a focus area, or the selected area",
+    },
     "map_loading": {"nl": "Kaart laden…", "en": "Loading map…"},
     "national": {"nl": "Heel Nederland", "en": "All of the Netherlands"},
-    "national_help": {"nl": "Alle wijken of buurten van Nederland op één kaart, gekleurd t.o.v. heel Nederland.",
-                      "en": "Every district or neighbourhood of the Netherlands on one map, relative to the whole country."},
-    "national_coverage": {"nl": "Grenzen beschikbaar voor {n} van {m} {level}; alleen die zijn getekend.",
-                          "en": "Boundaries available for {n} of {m} {level}; only those are drawn."},
+    "national_help": {
+        "nl": "Alle wijken of buurten van Nederland op één kaart, gekleurd t.o.v. heel Nederland.",
+        "en": "Every district or neighbourhood of the Netherlands on one map, relative to the whole country.",
+    },
+    "national_coverage": {
+        "nl": "Grenzen beschikbaar voor {n} van {m} {level}; alleen die zijn getekend.",
+        "en": "Boundaries available for {n} of {m} {level}; only those are drawn.",
+    },
     "map_nederland": {"nl": "heel Nederland", "en": "the whole of the Netherlands"},
-    "buurt_no_data": {"nl": "Voor buurten heeft deze bron in {year} geen kerncijfers; alle buurten staan daarom als "
-                              "'geen gegevens' op de kaart. Kies 'Wijken' voor scores.",
-                      "en": "This source has no key figures for neighbourhoods in {year}; all neighbourhoods therefore "
-                              "show as 'no data'. Choose 'Districts' for scores."},
+    "buurt_no_data": {
+        "nl": "Voor buurten heeft deze bron in {year} geen kerncijfers; alle buurten staan daarom als "
+        "'geen gegevens' op de kaart. Kies 'Wijken' voor scores.",
+        "en": "This source has no key figures for neighbourhoods in {year}; all neighbourhoods therefore "
+        "show as 'no data'. Choose 'Districts' for scores.",
+    },
     "select_area": {"nl": "Gebied bekijken", "en": "View area"},
     "select_area_none": {"nl": "(geen)", "en": "(none)"},
     "open_profile": {"nl": "Open buurtprofiel van {name}", "en": "Open the profile of {name}"},
@@ -125,18 +159,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "hotspot_hl": {"nl": "uitschieter (hoog-laag)", "en": "outlier (high-low)"},
     "hotspot_lh": {"nl": "uitschieter (laag-hoog)", "en": "outlier (low-high)"},
     "hotspot_ns": {"nl": "niet significant", "en": "not significant"},
-    "hotspot_caption": {"nl": "Hotspots: lokale Moran's I op de samengestelde score, 999 permutaties; significant bij "
-                              "een false discovery rate van 0,05 (Benjamini-Hochberg over alle getoonde gebieden).",
-                        "en": "Hotspots: local Moran's I on the composite score, 999 permutations; significant at a "
-                              "false discovery rate of 0.05 (Benjamini-Hochberg over all areas shown)."},
+    "hotspot_caption": {
+        "nl": "Hotspots: lokale Moran's I op de samengestelde score, 999 permutaties; significant bij "
+        "een false discovery rate van 0,05 (Benjamini-Hochberg over alle getoonde gebieden).",
+        "en": "Hotspots: local Moran's I on the composite score, 999 permutations; significant at a "
+        "false discovery rate of 0.05 (Benjamini-Hochberg over all areas shown).",
+    },
     "areas_table": {"nl": "Gebieden in tabelvorm", "en": "Areas as a table"},
     "export_png": {"nl": "Kaart als PNG", "en": "Map as PNG"},
     "export_pdf": {"nl": "PDF per focusgebied", "en": "PDF per focus area"},
     # --- compare ---
-    "compare_intro": {"nl": "Focusgebieden naast hun gemeente en Nederland. Plaats 0–100: 100 = meest achtergesteld; "
-                            "het gearceerde deel is de zwakste {band} %.",
-                      "en": "Focus areas next to their municipality and the Netherlands. Rank 0–100: 100 = most "
-                            "disadvantaged; the shaded part is the weakest {band}%."},
+    "compare_intro": {
+        "nl": "Focusgebieden naast hun gemeente en Nederland. Plaats 0–100: 100 = meest achtergesteld; "
+        "het gearceerde deel is de zwakste {band} %.",
+        "en": "Focus areas next to their municipality and the Netherlands. Rank 0–100: 100 = most "
+        "disadvantaged; the shaded part is the weakest {band}%.",
+    },
     "focus_areas": {"nl": "Focusgebieden", "en": "Focus areas"},
     "profile_chart_alt": {"nl": "Domeinprofiel van {name}", "en": "Domain profile of {name}"},
     "domain": {"nl": "Domein", "en": "Domain"},
@@ -157,29 +195,43 @@ STRINGS: dict[str, dict[str, str]] = {
     "display_as": {"nl": "Toon als", "en": "Show as"},
     "worst_band": {"nl": "zwakste {band} %", "en": "weakest {band}%"},
     "nederland": {"nl": "Nederland", "en": "The Netherlands"},
-    "no_focus": {"nl": "Geen focusgebieden in de gekozen gemeenten.", "en": "No focus areas in the selected municipalities."},
+    "no_focus": {
+        "nl": "Geen focusgebieden in de gekozen gemeenten.",
+        "en": "No focus areas in the selected municipalities.",
+    },
     # --- profile ---
     "profile_pick": {"nl": "Kies een wijk of buurt", "en": "Choose a district or neighbourhood"},
     "why_flagged": {"nl": "Waarom valt dit gebied op?", "en": "Why is this area flagged?"},
-    "not_flagged": {"nl": "Geen enkel domein ligt in de zwakste {band} % van {ref}.",
-                    "en": "No domain lies in the weakest {band}% of {ref}."},
-    "flag_domain": {"nl": "**{domain}** (domeinrang {rank}, {base}) door: {indicators}",
-                    "en": "**{domain}** (domain rank {rank}, {base}) because of: {indicators}"},
+    "not_flagged": {
+        "nl": "Geen enkel domein ligt in de zwakste {band} % van {ref}.",
+        "en": "No domain lies in the weakest {band}% of {ref}.",
+    },
+    "flag_domain": {
+        "nl": "**{domain}** (domeinrang {rank}, {base}) door: {indicators}",
+        "en": "**{domain}** (domain rank {rank}, {base}) because of: {indicators}",
+    },
     "all_indicators": {"nl": "Alle indicatoren", "en": "All indicators"},
     "stacking_domains": {"nl": "Gestapelde domeinen", "en": "Stacked domains"},
     "stacking_none": {"nl": "geen (van de bekende)", "en": "none (of the known)"},
     "stacking_count": {"nl": "Aantal gestapelde domeinen", "en": "Number of stacked domains"},
     "composite": {"nl": "Samengestelde score", "en": "Composite score"},
-    "rank_interval": {"nl": "Plaats in de rangorde bij gevarieerde gewichten (90 %-interval, 1000 trekkingen): "
-                            "{lo}–{hi} (nu {now})",
-                      "en": "Position in the ranking under varied weights (90% interval, 1,000 draws): {lo}–{hi} (now {now})"},
-    "rank_interval_na": {"nl": "Gevoeligheid voor gewichten is niet te berekenen voor dit gebied.",
-                         "en": "Sensitivity to weights cannot be computed for this area."},
+    "rank_interval": {
+        "nl": "Plaats in de rangorde bij gevarieerde gewichten (90 %-interval, 1000 trekkingen): {lo}–{hi} (nu {now})",
+        "en": "Position in the ranking under varied weights (90% interval, 1,000 draws): {lo}–{hi} (now {now})",
+    },
+    "rank_interval_na": {
+        "nl": "Gevoeligheid voor gewichten is niet te berekenen voor dit gebied.",
+        "en": "Sensitivity to weights cannot be computed for this area.",
+    },
     "trend": {"nl": "Ontwikkeling", "en": "Trend"},
-    "trend_one_year": {"nl": "Alleen {year} is beschikbaar; een ontwikkeling over de jaren is nog niet te tonen.",
-                       "en": "Only {year} is available; a trend over the years cannot be shown yet."},
-    "trend_boundaries": {"nl": "Alleen jaren waarin de grenzen van dit gebied niet veranderden.",
-                         "en": "Only years in which the boundaries of this area did not change."},
+    "trend_one_year": {
+        "nl": "Alleen {year} is beschikbaar; een ontwikkeling over de jaren is nog niet te tonen.",
+        "en": "Only {year} is available; a trend over the years cannot be shown yet.",
+    },
+    "trend_boundaries": {
+        "nl": "Alleen jaren waarin de grenzen van dit gebied niet veranderden.",
+        "en": "Only years in which the boundaries of this area did not change.",
+    },
     "suppressed": {"nl": "Onderdrukt: {reason}", "en": "Suppressed: {reason}"},
     "no_area": {"nl": "Kies een gebied op de kaart of hieronder.", "en": "Pick an area on the map or below."},
     # --- prioritise ---
@@ -187,8 +239,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "weights_used": {"nl": "Gebruikte gewichten: {weights}", "en": "Weights used: {weights}"},
     "weights_equal": {"nl": "gelijk (standaard)", "en": "equal (default)"},
     "weights_reset": {"nl": "Gewichten terugzetten", "en": "Reset weights"},
-    "weights_all_zero": {"nl": "Alle gewichten zijn 0; gelijke gewichten worden gebruikt.",
-                         "en": "All weights are 0; equal weights are used."},
+    "weights_all_zero": {
+        "nl": "Alle gewichten zijn 0; gelijke gewichten worden gebruikt.",
+        "en": "All weights are 0; equal weights are used.",
+    },
     "filter_gemeente": {"nl": "Gemeente", "en": "Municipality"},
     "min_population": {"nl": "Minimaal aantal inwoners", "en": "Minimum population"},
     "min_stacking": {"nl": "Minimaal aantal gestapelde domeinen", "en": "Minimum number of stacked domains"},
@@ -197,8 +251,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "export_xlsx": {"nl": "Download Excel", "en": "Download Excel"},
     "export_failed": {"nl": "Exporteren lukte niet: {error}", "en": "Export failed: {error}"},
     # --- method ---
-    "method_intro": {"nl": "Deze pagina wordt gegenereerd uit het indicatorregister; wat hier staat is wat wordt berekend.",
-                     "en": "This page is generated from the indicator registry; what is written here is what is computed."},
+    "method_intro": {
+        "nl": "Deze pagina wordt gegenereerd uit het indicatorregister; wat hier staat is wat wordt berekend.",
+        "en": "This page is generated from the indicator registry; what is written here is what is computed.",
+    },
     "formula": {"nl": "Formule", "en": "Formula"},
     "numerator": {"nl": "Teller", "en": "Numerator"},
     "denominator": {"nl": "Noemer", "en": "Denominator"},
@@ -206,75 +262,105 @@ STRINGS: dict[str, dict[str, str]] = {
     "direction": {"nl": "Richting", "en": "Direction"},
     "table_id": {"nl": "CBS-tabel", "en": "CBS table"},
     "stacking_rule": {"nl": "Stapelregel", "en": "Stacking rule"},
-    "stacking_rule_text": {"nl": "Een domein telt als 'gestapeld' wanneer de domeinscore in de zwakste {band} % van de referentie "
-                                 "ligt (plaats ≥ {cut}). Een gebied krijgt pas een samengestelde score met ten minste {min} "
-                                 "beschikbare domeinen.",
-                           "en": "A domain counts as 'stacked' when its domain score lies in the weakest {band}% of the "
-                                 "reference (rank ≥ {cut}). An area gets a composite score only with at least {min} available domains."},
-    "min_population_rule": {"nl": "Gebieden met minder dan {n} inwoners krijgen geen rang, geen stapeling en geen "
-                                  "samengestelde score (onderdrukt); hun CBS-cijfers blijven zichtbaar.",
-                            "en": "Areas with fewer than {n} inhabitants get no rank, no stacking and no composite "
-                                  "(suppressed); their CBS figures stay visible."},
+    "stacking_rule_text": {
+        "nl": "Een domein telt als 'gestapeld' wanneer de domeinscore in de zwakste {band} % van de referentie "
+        "ligt (plaats ≥ {cut}). Een gebied krijgt pas een samengestelde score met ten minste {min} "
+        "beschikbare domeinen.",
+        "en": "A domain counts as 'stacked' when its domain score lies in the weakest {band}% of the "
+        "reference (rank ≥ {cut}). An area gets a composite score only with at least {min} available domains.",
+    },
+    "min_population_rule": {
+        "nl": "Gebieden met minder dan {n} inwoners krijgen geen rang, geen stapeling en geen "
+        "samengestelde score (onderdrukt); hun CBS-cijfers blijven zichtbaar.",
+        "en": "Areas with fewer than {n} inhabitants get no rank, no stacking and no composite "
+        "(suppressed); their CBS figures stay visible.",
+    },
     "composite_rule": {"nl": "Samengestelde score", "en": "Composite score"},
-    "composite_text": {"nl": "Gewogen gemiddelde van de domeinscores: Σ wᵢ·dᵢ / Σ wᵢ over de beschikbare domeinen met gewicht > 0 (minimum: zie hierboven). Gewichten nu: {weights}.",
-                       "en": "Weighted mean of the domain scores: Σ wᵢ·dᵢ / Σ wᵢ over the available domains with weight > 0 (minimum: see above). Weights now: {weights}."},
+    "composite_text": {
+        "nl": "Gewogen gemiddelde van de domeinscores: Σ wᵢ·dᵢ / Σ wᵢ over de beschikbare domeinen met gewicht > 0 (minimum: zie hierboven). Gewichten nu: {weights}.",
+        "en": "Weighted mean of the domain scores: Σ wᵢ·dᵢ / Σ wᵢ over the available domains with weight > 0 (minimum: see above). Weights now: {weights}.",
+    },
     "not_scored": {"nl": "Bewust niet gescoord", "en": "Deliberately not scored"},
-    "not_scored_text": {"nl": "Migratieachtergrond (herkomst) wordt niet als achterstand gescoord: herkomst is geen "
-                              "achterstand maar een kenmerk van mensen; het scoren ervan zou wijken stigmatiseren en "
-                              "verhult de eigenlijke oorzaken (inkomen, werk, onderwijs, wonen) die wél gemeten worden.",
-                        "en": "Migration background is not scored as a disadvantage: origin is a characteristic of people, "
-                              "not a disadvantage; scoring it would stigmatise neighbourhoods and hide the actual causes "
-                              "(income, work, education, housing), which are measured."},
+    "not_scored_text": {
+        "nl": "Migratieachtergrond (herkomst) wordt niet als achterstand gescoord: herkomst is geen "
+        "achterstand maar een kenmerk van mensen; het scoren ervan zou wijken stigmatiseren en "
+        "verhult de eigenlijke oorzaken (inkomen, werk, onderwijs, wonen) die wél gemeten worden.",
+        "en": "Migration background is not scored as a disadvantage: origin is a characteristic of people, "
+        "not a disadvantage; scoring it would stigmatise neighbourhoods and hide the actual causes "
+        "(income, work, education, housing), which are measured.",
+    },
     "freshness": {"nl": "Actualiteit van de gegevens", "en": "Data freshness"},
     "licence": {"nl": "Licentie en bronvermelding", "en": "Licence and attribution"},
-    "licence_text": {"nl": "Cijfers van het CBS worden gebruikt onder CC BY 4.0 — Bron: CBS. Grenzen: CBS/Kadaster (PDOK), CC BY 4.0.",
-                     "en": "CBS figures are used under CC BY 4.0 — Source: CBS. Boundaries: CBS/Kadaster (PDOK), CC BY 4.0."},
-    "reference_text": {"nl": "Gekozen referentie: {ref}. Elke indicator wordt als percentielrang 0–100 uitgedrukt (100 = meest "
-                             "achtergesteld) tegen die referentie, of, waar die te weinig waarden heeft, tegen de "
-                             "genoemde terugval (zie Referentie hieronder).",
-                       "en": "Chosen reference: {ref}. Each indicator is expressed as a percentile rank 0–100 (100 = most "
-                             "disadvantaged) against that reference or, where it has too few values, against the named "
-                             "fallback (see Reference below)."},
+    "licence_text": {
+        "nl": "Cijfers van het CBS worden gebruikt onder CC BY 4.0 — Bron: CBS. Grenzen: CBS/Kadaster (PDOK), CC BY 4.0.",
+        "en": "CBS figures are used under CC BY 4.0 — Source: CBS. Boundaries: CBS/Kadaster (PDOK), CC BY 4.0.",
+    },
+    "reference_text": {
+        "nl": "Gekozen referentie: {ref}. Elke indicator wordt als percentielrang 0–100 uitgedrukt (100 = meest "
+        "achtergesteld) tegen die referentie, of, waar die te weinig waarden heeft, tegen de "
+        "genoemde terugval (zie Referentie hieronder).",
+        "en": "Chosen reference: {ref}. Each indicator is expressed as a percentile rank 0–100 (100 = most "
+        "disadvantaged) against that reference or, where it has too few values, against the named "
+        "fallback (see Reference below).",
+    },
     "nothing_cached": {"nl": "Nog niets in de cache.", "en": "Nothing cached yet."},
     # --- the measure in words (issue 10: n and m everywhere, rules from indicators.method) ---
     "composite_base": {"nl": "{n} van {m} domeinen", "en": "{n} of {m} domains"},
-    "composite_none": {"nl": "geen score: niet genoeg gegevens ({base} bekend)",
-                       "en": "no score: not enough data ({base} known)"},
+    "composite_none": {
+        "nl": "geen score: niet genoeg gegevens ({base} bekend)",
+        "en": "no score: not enough data ({base} known)",
+    },
     "composite_on": {"nl": "Score op", "en": "Score on"},
-    "incomplete": {"nl": "onvolledig", "en": "incomplete"}, "not_enough_data": {"nl": "niet genoeg gegevens", "en": "not enough data"},
+    "incomplete": {"nl": "onvolledig", "en": "incomplete"},
+    "not_enough_data": {"nl": "niet genoeg gegevens", "en": "not enough data"},
     "stacking_col": {"nl": "Gestapeld (k van n bekend, m domeinen)", "en": "Stacked (k of n known, m domains)"},
     "stacking_known_col": {"nl": "Bekende domeinen (n)", "en": "Known domains (n)"},
     "stacking_m_col": {"nl": "Domeinen (m)", "en": "Domains (m)"},
-    "min_stacking_known": {"nl": "Minimaal aantal gestapelde domeinen (telt alleen bekende domeinen)",
-                           "en": "Minimum number of stacked domains (counts known domains only)"},
-    "stacking_filter_note": {"nl": "Filter ≥ {k} gestapeld: telt alleen domeinen met een domeinrang; {unknown} van de "
-                                   "getoonde gebieden hebben niet alle {m} domeinen bekend (kolom n).",
-                             "en": "Filter ≥ {k} stacked: counts only domains with a domain rank; {unknown} of the "
-                                   "areas shown do not have all {m} domains known (column n)."},
-    "composite_legend": {"nl": "Samengestelde score: gewogen gemiddelde van de bekende domeinscores; de tooltip noemt "
-                               "op hoeveel domeinen (n van m met gewicht).",
-                         "en": "Composite score: weighted mean of the known domain scores; the tooltip says on how many "
-                               "domains (n of m with weight)."},
+    "min_stacking_known": {
+        "nl": "Minimaal aantal gestapelde domeinen (telt alleen bekende domeinen)",
+        "en": "Minimum number of stacked domains (counts known domains only)",
+    },
+    "stacking_filter_note": {
+        "nl": "Filter ≥ {k} gestapeld: telt alleen domeinen met een domeinrang; {unknown} van de "
+        "getoonde gebieden hebben niet alle {m} domeinen bekend (kolom n).",
+        "en": "Filter ≥ {k} stacked: counts only domains with a domain rank; {unknown} of the "
+        "areas shown do not have all {m} domains known (column n).",
+    },
+    "composite_legend": {
+        "nl": "Samengestelde score: gewogen gemiddelde van de bekende domeinscores; de tooltip noemt "
+        "op hoeveel domeinen (n van m met gewicht).",
+        "en": "Composite score: weighted mean of the known domain scores; the tooltip says on how many "
+        "domains (n of m with weight).",
+    },
     "hotspot_rule_line": {"nl": "Hotspots: {rule}.", "en": "Hotspots: {rule}."},
-    "method_smoothing": {"nl": "Kleine gebieden: intervallen en empirisch-Bayes", "en": "Small areas: intervals and empirical Bayes"},
+    "method_smoothing": {
+        "nl": "Kleine gebieden: intervallen en empirisch-Bayes",
+        "en": "Small areas: intervals and empirical Bayes",
+    },
     "method_bijstand": {"nl": "Bijstand één keer geteld", "en": "Social assistance counted once"},
     "method_context": {"nl": "Context zonder rang", "en": "Context without rank"},
-    "context_text": {"nl": "Contextindicatoren (zoals migratieachtergrond) krijgen geen rang en tellen niet mee in "
-                           "domein, stapeling of samengestelde score; ze staan als waarde naast de waarde van de referentie.",
-                     "en": "Context indicators (such as migration background) get no rank and do not count in a domain, "
-                           "stacking or the composite score; they are shown as a value next to the reference's value."},
+    "context_text": {
+        "nl": "Contextindicatoren (zoals migratieachtergrond) krijgen geen rang en tellen niet mee in "
+        "domein, stapeling of samengestelde score; ze staan als waarde naast de waarde van de referentie.",
+        "en": "Context indicators (such as migration background) get no rank and do not count in a domain, "
+        "stacking or the composite score; they are shown as a value next to the reference's value.",
+    },
     "stacking_line": {"nl": "Gestapeld: {text}", "en": "Stacked: {text}"},
-    "rank_interval_data": {"nl": "Plaats in de rangorde bij gevarieerde gewichten én onzekerheid in de gegevens "
-                                 "(90 %-interval, 1000 trekkingen; telgegevens: afronding en Poisson): {lo}–{hi} (nu {now})",
-                           "en": "Position in the ranking under varied weights and data uncertainty (90% interval, "
-                                 "1,000 draws; counts: rounding and Poisson): {lo}–{hi} (now {now})"},
+    "rank_interval_data": {
+        "nl": "Plaats in de rangorde bij gevarieerde gewichten én onzekerheid in de gegevens "
+        "(90 %-interval, 1000 trekkingen; telgegevens: afronding en Poisson): {lo}–{hi} (nu {now})",
+        "en": "Position in the ranking under varied weights and data uncertainty (90% interval, "
+        "1,000 draws; counts: rounding and Poisson): {lo}–{hi} (now {now})",
+    },
     "rank_base": {"nl": "Rang t.o.v.", "en": "Rank vs"},
     "value_eb": {"nl": "Geschat (EB)", "en": "Estimated (EB)"},
     "interval_95": {"nl": "95 %-interval", "en": "95% interval"},
     "ref_value_col": {"nl": "Waarde referentie", "en": "Reference value"},
     "context_no_rank": {"nl": "context: geen rang", "en": "context: no rank"},
-    "ref_value_na": {"nl": "referentiewaarde niet beschikbaar (te weinig gebieden met deze waarde)",
-                     "en": "reference value not available (too few areas with this value)"},
+    "ref_value_na": {
+        "nl": "referentiewaarde niet beschikbaar (te weinig gebieden met deze waarde)",
+        "en": "reference value not available (too few areas with this value)",
+    },
     "none": {"nl": "geen", "en": "none"},
     "yes": {"nl": "ja", "en": "yes"},
     "no": {"nl": "nee", "en": "no"},

@@ -19,6 +19,7 @@ from pages._common.state import ViewState, share_url
 def base_url() -> str:
     """Scheme and host of this request (for the share link); localhost when there is none (AppTest)."""
     from urllib.parse import urlsplit
+
     url = st.context.url or ""
     if not url:
         return "http://localhost:8501"
@@ -26,13 +27,37 @@ def base_url() -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-ICONS = {"kaart": ":material/map:", "vergelijken": ":material/bar_chart:", "buurtprofiel": ":material/location_on:",
-         "prioriteren": ":material/format_list_numbered:", "methode": ":material/menu_book:",
-         "gegevens": ":material/database:"}
+ICONS = {
+    "kaart": ":material/map:",
+    "vergelijken": ":material/bar_chart:",
+    "buurtprofiel": ":material/location_on:",
+    "prioriteren": ":material/format_list_numbered:",
+    "methode": ":material/menu_book:",
+    "gegevens": ":material/database:",
+}
 
 #: the parameter names a link may carry (the only names ever shown back: a name from the URL is never echoed)
-PARAM_NAMES = ("gm", "year", "level", "ref", "colour", "classes", "k", "w", "area", "focus", "hotspots", "page",
-               "lang", "present", "files", "fa", "fopen", "kv", "nl")   # every name ViewState.to_params writes
+PARAM_NAMES = (
+    "gm",
+    "year",
+    "level",
+    "ref",
+    "colour",
+    "classes",
+    "k",
+    "w",
+    "area",
+    "focus",
+    "hotspots",
+    "page",
+    "lang",
+    "present",
+    "files",
+    "fa",
+    "fopen",
+    "kv",
+    "nl",
+)  # every name ViewState.to_params writes
 
 
 def warn_bad_params(lang: str) -> None:
@@ -40,7 +65,7 @@ def warn_bad_params(lang: str) -> None:
     unknown names are counted, never shown; dropped gemeente codes and missing files passed the allow-list."""
     problems, dropped, missing = session.link_problems()
     unmatched, fell_back = session.gm_hints()
-    part = "gm" in problems and bool(unmatched) and not fell_back    # some of gm= kept, the unreadable rest left out
+    part = "gm" in problems and bool(unmatched) and not fell_back  # some of gm= kept, the unreadable rest left out
     known = [p for p in problems if p in PARAM_NAMES and not (part and p == "gm")]
     n_unknown = sum(p not in PARAM_NAMES for p in problems)
     parts = []
@@ -85,8 +110,16 @@ def gemeente_picker(lang: str) -> None:
     if likely:
         st.caption(t("gm_suggest", lang, names=", ".join(f"{options[c]} ({c})" for c in likely)))
     order = likely + [c for c in sorted(options, key=lambda c: options[c]) if c not in likely]
-    st.selectbox(t("gm_pick", lang), order, index=None, key="w_gm_fix", placeholder=t("gm_pick_placeholder", lang),
-                 format_func=lambda c: f"{options.get(c, c)} ({c})", on_change=_pick_gemeente, args=(fell_back,))
+    st.selectbox(
+        t("gm_pick", lang),
+        order,
+        index=None,
+        key="w_gm_fix",
+        placeholder=t("gm_pick_placeholder", lang),
+        format_func=lambda c: f"{options.get(c, c)} ({c})",
+        on_change=_pick_gemeente,
+        args=(fell_back,),
+    )
 
 
 def _pick_gemeente(fell_back: bool) -> None:
@@ -130,6 +163,8 @@ def share_box(v: ViewState, slot=None) -> None:
     box = (slot or st.sidebar).container()
     with box.expander(t("share_title", v.lang), expanded=False):
         st.caption(t("share_help", v.lang))
-        st.html(f'<input class="sk-share" data-testid="sk-share-link" type="text" readonly '
-                f'aria-label="{html.escape(t("share_title", v.lang))}" value="{html.escape(url, quote=True)}" '
-                'style="width:100%;font-family:monospace;font-size:0.85rem;padding:0.3rem">')
+        st.html(
+            f'<input class="sk-share" data-testid="sk-share-link" type="text" readonly '
+            f'aria-label="{html.escape(t("share_title", v.lang))}" value="{html.escape(url, quote=True)}" '
+            'style="width:100%;font-family:monospace;font-size:0.85rem;padding:0.3rem">'
+        )

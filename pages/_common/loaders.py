@@ -105,12 +105,16 @@ log = logging.getLogger(__name__)
 K_LAST_REFRESH = "_last_refresh"
 
 
-def refresh(gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...],
-            progress: Callable[[float, str], None]) -> tuple[list[str], list[str]]:
+def refresh(
+    gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...], progress: Callable[[float, str], None]
+) -> tuple[list[str], list[str]]:
     """data.refresh.refresh_selection (Gegevens), then the caches are cleared; see :func:`cbs_answered`."""
     out = refresh_selection(gemeenten, year, levels, progress)
-    st.session_state[K_LAST_REFRESH] = {"gemeenten": tuple(gemeenten), "year": year,
-                                        "cbs_answered": kwb_label(year) in out[0]}
+    st.session_state[K_LAST_REFRESH] = {
+        "gemeenten": tuple(gemeenten),
+        "year": year,
+        "cbs_answered": kwb_label(year) in out[0],
+    }
     clear_caches()
     return out
 
@@ -133,15 +137,17 @@ def import_snapshot(data: bytes):
     return report
 
 
-
 # --- admin gate and error ids (data/admin.py, data/errorlog.py) ------------------------------------------
 admin_enabled, check_token, how_to_enable = admin.admin_enabled, admin.check_token, admin.how_to_enable
 log_unexpected, error_message, test_fault = errorlog.log_unexpected, errorlog.user_message, errorlog.test_fault
 
 
 # The engine's own defaults (indicators.engine.score_areas keywords): the one source of band and thresholds.
-ENGINE_DEFAULTS = {k: p.default for k, p in inspect.signature(score_areas).parameters.items()
-                   if k in ("worst_band", "min_domains", "min_population")}
+ENGINE_DEFAULTS = {
+    k: p.default
+    for k, p in inspect.signature(score_areas).parameters.items()
+    if k in ("worst_band", "min_domains", "min_population")
+}
 
 
 def score_settings(view) -> dict:
@@ -162,8 +168,12 @@ def rank_interval(scored_: Scored, code: str) -> tuple[int | None, int | None, i
     if res is None or code not in scored_.table.index:
         return None, None, None
     codes = res.table.index
-    iv = rank_intervals(res.domain_x.loc[codes], res.weights, min_domains=res.settings.get("min_domains", 3),
-                        domain_draws=data_draws(res, codes))
+    iv = rank_intervals(
+        res.domain_x.loc[codes],
+        res.weights,
+        min_domains=res.settings.get("min_domains", 3),
+        domain_draws=data_draws(res, codes),
+    )
     if code not in iv.index or pd.isna(iv.loc[code, "rank"]):
         return None, None, None
     r = iv.loc[code]

@@ -57,7 +57,9 @@ def user_files(digests: tuple[str, ...]) -> list:
 
 
 def user_values(digests: tuple[str, ...]) -> list:
-    return [v for uf in user_files(digests) if uf.year is not None for v in user_values_from_file(uf, uf.mapping or None)]
+    return [
+        v for uf in user_files(digests) if uf.year is not None for v in user_values_from_file(uf, uf.mapping or None)
+    ]
 
 
-user_file_signature = active_files   # the cache key pages/_common/mapview.py passes (its old name)
+user_file_signature = active_files  # the cache key pages/_common/mapview.py passes (its old name)

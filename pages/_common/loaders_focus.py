@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 # --- focus areas ----------------------------------------------------------------------------------
 
+
 def view_focus_areas(view=None) -> list:
     """The focus areas of a view: its ``fa`` (indicators.focus.parse_focus_param) or the default set.
 
@@ -100,8 +101,13 @@ def focus_table(view, weights: dict[str, float] | None = None, areas=None) -> pd
         national = kwb_national(view.year, "gemeente")
     except StapelkaartError:  # the Nederland row then says 'niet beschikbaar'
         national = None
-    return score_focus(s.result, sel, national=national, user_values=user_values(active_files()),
-                       national_attributes=national_attributes(view.year) if national is not None else None)
+    return score_focus(
+        s.result,
+        sel,
+        national=national,
+        user_values=user_values(active_files()),
+        national_attributes=national_attributes(view.year) if national is not None else None,
+    )
 
 
 @st.cache_data(show_spinner=False, ttl=3600)

@@ -27,6 +27,7 @@ NATIONAL = ("NL",)  # "gemeenten" of the national view: every area of the nation
 
 # --- CBS and PDOK --------------------------------------------------------------------------------
 
+
 @st.cache_data(show_spinner=False, ttl=3600)
 def gemeente_options(year: int) -> dict[str, str]:
     try:
@@ -82,8 +83,14 @@ def boundaries(gemeenten: tuple[str, ...], year: int, level: str):
 @input_errors_as_values
 def _score_national(year: int, level: str, signature: tuple):
     nat = kwb_national(year, level)
-    return score_areas({year: nat}, year, level=level, reference=make_reference(nat, "nl", level, year),
-                       user_values=user_values(signature), national={year: nat}), nat
+    return score_areas(
+        {year: nat},
+        year,
+        level=level,
+        reference=make_reference(nat, "nl", level, year),
+        user_values=user_values(signature),
+        national={year: nat},
+    ), nat
 
 
 def kwb_table_id(year: int) -> str:
@@ -96,6 +103,7 @@ def kwb_table_id(year: int) -> str:
 
 # --- scoring --------------------------------------------------------------------------------------
 
+
 @dataclass
 class Scored:
     """What a page needs: the ScoreResult plus the frames it came from and honest notes."""
@@ -105,21 +113,23 @@ class Scored:
     kwb: pd.DataFrame | None
     notes: list[str] = field(default_factory=list)
     source: dict = field(default_factory=dict)
-    key: tuple | None = None      # the cache key of the unweighted scores (loaders_map.map_join)
+    key: tuple | None = None  # the cache key of the unweighted scores (loaders_map.map_join)
 
 
 @shared
 @input_errors_as_values  # st.cache_data caches no exceptions: buurt level without statistics was 145 ms a run
-def _score(gemeenten: tuple[str, ...], year: int, level: str, reference: str, signature: tuple,
-           version: str | None = None):
+def _score(
+    gemeenten: tuple[str, ...], year: int, level: str, reference: str, signature: tuple, version: str | None = None
+):
     sel = kwb(gemeenten, year, version)
     attributes = None
     try:
         b = boundaries(gemeenten, year, level)
         attributes = {year: pd.DataFrame(b.drop(columns="geometry"))}
     except StapelkaartError as exc:  # boundaries only add the marked PDOK fallback attributes
-        log.warning("Grenzen %s %s niet beschikbaar; geen PDOK-terugval voor leeftijdsgroepen: %s",
-                    year, level, exc.message)
+        log.warning(
+            "Grenzen %s %s niet beschikbaar; geen PDOK-terugval voor leeftijdsgroepen: %s", year, level, exc.message
+        )
     if reference == "nl":
         nat = kwb_national(year, level)
         frame = pd.concat([sel, nat], ignore_index=True).drop_duplicates("code")
@@ -128,28 +138,48 @@ def _score(gemeenten: tuple[str, ...], year: int, level: str, reference: str, si
     else:
         frame = sel
         ref = make_reference(sel, "selection", level, year, gemeenten, names=gemeente_options(year))
-    result = score_areas({year: frame}, year, level=level, reference=ref, gemeenten=gemeenten,
-                         user_values=user_values(signature), attributes=attributes,
-                         national={year: nat} if reference == "nl" else None)
+    result = score_areas(
+        {year: frame},
+        year,
+        level=level,
+        reference=ref,
+        gemeenten=gemeenten,
+        user_values=user_values(signature),
+        attributes=attributes,
+        national={year: nat} if reference == "nl" else None,
+    )
     return result, sel
 
 
-def scored(gemeenten: tuple[str, ...], year: int, level: str, reference: str,
-           weights: dict[str, float] | None = None, version: str | None = None) -> Scored:
+def scored(
+    gemeenten: tuple[str, ...],
+    year: int,
+    level: str,
+    reference: str,
+    weights: dict[str, float] | None = None,
+    version: str | None = None,
+) -> Scored:
     """Score the selection with the view's imported files (cached for equal weights, reweighted here);
     ``version``: a kept KWB version (the view's ``kv``)."""
     test_fault("scored")
-    key = ("national", NATIONAL, year, level, active_files()) if tuple(gemeenten) == NATIONAL \
+    key = (
+        ("national", NATIONAL, year, level, active_files())
+        if tuple(gemeenten) == NATIONAL
         else ("selection", tuple(sorted(gemeenten)), year, level, reference, active_files(), version)
+    )
     try:
         out = _score_national(*key[2:]) if key[0] == "national" else _score(*key[1:])
         if isinstance(out, UserInputError.Value):
             raise out.error()
         result, sel = out
     except UserInputError:
-        if level == "buurt":      # no buurt statistics: empty table, boundaries still drawn as 'geen gegevens'
-            return Scored(None, pd.DataFrame(columns=["code", "name", "gemeente_code", "composite"]), None,
-                          notes=["buurt_no_data"])
+        if level == "buurt":  # no buurt statistics: empty table, boundaries still drawn as 'geen gegevens'
+            return Scored(
+                None,
+                pd.DataFrame(columns=["code", "name", "gemeente_code", "composite"]),
+                None,
+                notes=["buurt_no_data"],
+            )
         raise
     if weights:
         result = result.reweight(weights if sum(weights.values()) > 0 else None)

@@ -54,9 +54,9 @@ def map_join(scored_: Scored, gdf, year: int):
     base = _base_join(scored_.key)
     cols = [c for c in scored_.table.columns if c in WEIGHTED or c not in base.columns]
     now = scored_.table[["code", *cols]].set_index("code").reindex(base["code"].to_numpy())
-    out = base.copy(deep=False)      # copy-on-write: the cached frame never changes
+    out = base.copy(deep=False)  # copy-on-write: the cached frame never changes
     for c in cols:
-        out[c] = now[c].array      # keeps Int64/boolean (stacking counts with NA)
+        out[c] = now[c].array  # keeps Int64/boolean (stacking counts with NA)
     return out
 
 
@@ -65,9 +65,10 @@ HOTSPOT = {"alpha": 0.05, "correction": "fdr"}  # the map's hotspot rule; legend
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=32)
 def _lisa(gemeenten: tuple[str, ...], year: int, level: str, codes: tuple, values: tuple) -> dict:
-    out = local_moran(boundaries(gemeenten, year, level), pd.Series(values, index=list(codes), dtype="float64"),
-                      **HOTSPOT)
-    lisa = out["lisa"].astype(object).where(out["lisa"].notna(), None)   # HH/LL/HL/LH, ns; None = no data/neighbours
+    out = local_moran(
+        boundaries(gemeenten, year, level), pd.Series(values, index=list(codes), dtype="float64"), **HOTSPOT
+    )
+    lisa = out["lisa"].astype(object).where(out["lisa"].notna(), None)  # HH/LL/HL/LH, ns; None = no data/neighbours
     return dict(zip(out["code"], lisa))
 
 
@@ -75,8 +76,9 @@ def with_hotspots(scored_: Scored, gemeenten: tuple[str, ...], year: int, level:
     """Add a ``lisa`` column (HH/LL/HL/LH/ns; None = no data or no neighbours) from indicators.hotspots
     (local Moran's I on the composite, Queen contiguity, 999 permutations, fixed seed, ``hotspot_rule``)."""
     table = scored_.table.copy()
-    values = pd.to_numeric(table.set_index("code")["composite"], errors="coerce") if len(table) \
-        else pd.Series(dtype=float)
+    values = (
+        pd.to_numeric(table.set_index("code")["composite"], errors="coerce") if len(table) else pd.Series(dtype=float)
+    )
     lisa = _lisa(tuple(gemeenten), year, level, tuple(values.index), tuple(values.to_numpy()))
     table["lisa"] = table["code"].map(lisa)
     return Scored(scored_.result, table, scored_.kwb, scored_.notes, scored_.source, scored_.key)

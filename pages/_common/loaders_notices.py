@@ -20,7 +20,7 @@ from pages._common.loaders_frames import NATIONAL, boundaries, kwb, kwb_national
 
 #: The frames each page shows (data_notices looks at these; a page not listed shows no data: Methode).
 PAGE_DATA = {
-    "kaart": {"boundaries": True, "version": False},        # the Kaart always reads the current KWB (no kv)
+    "kaart": {"boundaries": True, "version": False},  # the Kaart always reads the current KWB (no kv)
     "buurtprofiel": {},
     "prioriteren": {},
     "vergelijken": {"focus": True, "boundaries": True, "nederland": True},
@@ -79,8 +79,9 @@ def data_notices(view, *, page: str | None = None) -> list[str]:
         add(kwb_national, "stale_national", view.year, "gemeente")
         add(national_attributes, "stale_attributes", view.year)
     if spec.get("boundaries"):
-        for part in ([NATIONAL] if national_view else [tuple(gemeenten)] if page == "kaart"
-                     else [(g,) for g in gemeenten]):
+        for part in (
+            [NATIONAL] if national_view else [tuple(gemeenten)] if page == "kaart" else [(g,) for g in gemeenten]
+        ):
             gdf = add(boundaries, "stale_boundaries", part, view.year, level)
             if gdf is not None and page == "kaart":
                 texts.append(missing_message(gdf, lang) or "")

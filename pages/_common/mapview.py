@@ -32,21 +32,21 @@ class MapData:
     legend_rows: list[dict]
     colour_label: str
     n_areas: int
-    joined: pd.DataFrame          # one row per boundary (tables, PNG export), order of the boundaries
+    joined: pd.DataFrame  # one row per boundary (tables, PNG export), order of the boundaries
     focus_names: list[str]
-    fill: np.ndarray              # RGBA per row of ``joined`` (PNG export)
+    fill: np.ndarray  # RGBA per row of ``joined`` (PNG export)
     entries: list
-    geometry: object              # geo.quantize.EncodedGeometry
-    classes: np.ndarray           # palette index per area, order of ``geometry.codes``
-    palette: list                 # RGBA per palette index; the last is the no-data grey
-    fields: list                  # tooltip lines (components.deckmap.field)
-    outline_codes: list = dfield(default_factory=list)   # members of the focus areas shown, outlined
+    geometry: object  # geo.quantize.EncodedGeometry
+    classes: np.ndarray  # palette index per area, order of ``geometry.codes``
+    palette: list  # RGBA per palette index; the last is the no-data grey
+    fields: list  # tooltip lines (components.deckmap.field)
+    outline_codes: list = dfield(default_factory=list)  # members of the focus areas shown, outlined
     gdf: object = None
     focus_groups: dict = dfield(default_factory=dict)
     focus_labels: dict = dfield(default_factory=dict)
-    legend_lines: list = dfield(default_factory=list)   # the rules behind the colours (wording.legend_lines)
-    values: np.ndarray = None     # the colouring's value per row of ``joined`` (for ``table``)
-    ranks: np.ndarray = None      # its rank (1 = highest)
+    legend_lines: list = dfield(default_factory=list)  # the rules behind the colours (wording.legend_lines)
+    values: np.ndarray = None  # the colouring's value per row of ``joined`` (for ``table``)
+    ranks: np.ndarray = None  # its rank (1 = highest)
     lang: str = "nl"
     decimals: int = 1
 
@@ -55,12 +55,16 @@ class MapData:
         """``joined`` with the tooltip's content as text per area (the area table, colour never the only carrier):
         formatted when the table is opened, never on a rerun that does not show it."""
         finite = np.isfinite(self.values)
-        words = wording.tooltip_fields(self.joined, self.lang)   # "k van n bekend (m domeinen): ...", composite n of m
+        words = wording.tooltip_fields(self.joined, self.lang)  # "k van n bekend (m domeinen): ...", composite n of m
         return self.joined.assign(
             sk_value=[fmt_num(v, self.decimals, self.lang) for v in self.values],
-            sk_rank=[f"{fmt_num(r, 0, self.lang)} / {fmt_num(int(finite.sum()), 0, self.lang)}" if ok else "–"
-                     for r, ok in zip(self.ranks, finite)],
-            sk_stack=words["sk_stack"].to_numpy(), sk_composite=words["sk_composite"].to_numpy())
+            sk_rank=[
+                f"{fmt_num(r, 0, self.lang)} / {fmt_num(int(finite.sum()), 0, self.lang)}" if ok else "–"
+                for r, ok in zip(self.ranks, finite)
+            ],
+            sk_stack=words["sk_stack"].to_numpy(),
+            sk_composite=words["sk_composite"].to_numpy(),
+        )
 
     @cached_property
     def outlines(self):
@@ -68,8 +72,9 @@ class MapData:
         if not self.focus_groups:
             return None
         try:
-            return loaders.focus_outlines(self.gdf, self.focus_groups, names=self.focus_labels,
-                                          close_gaps_m=60)[["name", "geometry"]]
+            return loaders.focus_outlines(self.gdf, self.focus_groups, names=self.focus_labels, close_gaps_m=60)[
+                ["name", "geometry"]
+            ]
         except (StapelkaartError, ValueError) as exc:  # outlines are an extra; the map stands without them
             log.warning("Focusgebieden niet getekend: %s", exc)
             return None
@@ -98,7 +103,7 @@ def colour_column(colour: str) -> str:
 def _values(joined: pd.DataFrame, colour: str) -> np.ndarray:
     col = colour_column(colour)
     v = pd.to_numeric(joined[col], errors="coerce") if col in joined else pd.Series(np.nan, index=joined.index)
-    if colour == "stacking":   # no domain at all available: 'geen gegevens', never a misleading 0
+    if colour == "stacking":  # no domain at all available: 'geen gegevens', never a misleading 0
         dom = [c for c in joined.columns if c.startswith("domain__") and c.count("__") == 1]
         v = v.where(~joined[dom].isna().all(axis=1)) if dom else pd.Series(np.nan, index=joined.index)
     return v.to_numpy(float)
@@ -117,7 +122,7 @@ def palette_of(fill_rgba: np.ndarray) -> tuple[np.ndarray, list]:
 def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     lang = view.lang
     joined = loaders.map_join(scored, gdf, view.year) if len(scored.table) else gdf.assign(has_data=False)
-    joined.attrs = {}             # a new frame either way: the cached join is never touched
+    joined.attrs = {}  # a new frame either way: the cached join is never touched
     values = _values(joined, view.colour)
     if view.hotspots and "lisa" in joined:
         fill = loaders.lisa_colors(joined["lisa"].tolist())
@@ -125,7 +130,7 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     else:
         scheme = "fixed" if view.colour == "stacking" else view.classes
         kw = {"breaks": list(loaders.STACKING_BREAKS)} if view.colour == "stacking" else {}
-        cls = loaders.classify(values, scheme, view.k, **kw)      # state.CLASSIFIERS are all geo.classify schemes
+        cls = loaders.classify(values, scheme, view.k, **kw)  # state.CLASSIFIERS are all geo.classify schemes
         fill = loaders.class_colors(cls)
         entries = loaders.legend(values, cls, lang=lang, decimals=0 if view.colour == "stacking" else None)
         if view.colour == "stacking":
@@ -150,12 +155,22 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     blank = np.where(have, 1.0, np.nan)
     fields = tooltip_fields(view, values[take] * blank, ranks[take] * blank, int(finite.sum()))
     # issue 10: stacking and composite with n (known) and m (counted), the same measure as every other screen
-    fields += [field(spec["label"], np.asarray(spec["values"], dtype="float64")[take] * blank,
-                     decimals=spec["decimals"], missing=spec["missing"])
-               for spec in wording.tooltip_numbers(joined, lang)]
-    flags = wording.tooltip_flags(joined, lang)          # which domains stack: names, two bytes per area
-    fields.insert(4, flags_field(flags["label"], flags["masks"][take] * blank, flags["names"],
-                                 missing=flags["missing"], none=flags["none"]))
+    fields += [
+        field(
+            spec["label"],
+            np.asarray(spec["values"], dtype="float64")[take] * blank,
+            decimals=spec["decimals"],
+            missing=spec["missing"],
+        )
+        for spec in wording.tooltip_numbers(joined, lang)
+    ]
+    flags = wording.tooltip_flags(joined, lang)  # which domains stack: names, two bytes per area
+    fields.insert(
+        4,
+        flags_field(
+            flags["label"], flags["masks"][take] * blank, flags["names"], missing=flags["missing"], none=flags["none"]
+        ),
+    )
 
     focus_names, outline_codes, groups, labels = [], [], {}, {}
     # the view's focus areas of this level with a member among the selected gemeenten
@@ -167,11 +182,33 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
         outline_codes = [c for f in fs for c in f.codes if c in known]
         focus_names = [labels[f.id] for f in fs if any(c in known for c in f.codes)]
     rows = [{"hex": "#{:02x}{:02x}{:02x}".format(*e.color[:3]), "label": e.label, "n": e.n} for e in entries]
-    title = t("hotspots", lang).replace("Toon h", "H").replace("Show h", "H") if view.hotspots else colour_label(view.colour, lang)
-    return MapData(rows, title, len(joined), joined, focus_names, fill, entries, geometry, classes, palette,
-                   fields, outline_codes, gdf, groups, labels,
-                   legend_lines=wording.legend_lines(scored.result, view) if scored.result is not None else [],
-                   values=values, ranks=ranks, lang=lang, decimals=0 if view.colour == "stacking" else 1)
+    title = (
+        t("hotspots", lang).replace("Toon h", "H").replace("Show h", "H")
+        if view.hotspots
+        else colour_label(view.colour, lang)
+    )
+    return MapData(
+        rows,
+        title,
+        len(joined),
+        joined,
+        focus_names,
+        fill,
+        entries,
+        geometry,
+        classes,
+        palette,
+        fields,
+        outline_codes,
+        gdf,
+        groups,
+        labels,
+        legend_lines=wording.legend_lines(scored.result, view) if scored.result is not None else [],
+        values=values,
+        ranks=ranks,
+        lang=lang,
+        decimals=0 if view.colour == "stacking" else 1,
+    )
 
 
 def focus_fit(gdf, codes) -> tuple[float, float, float, float] | None:
@@ -188,5 +225,7 @@ def tooltip_fields(view: ViewState, values, ranks, n_ranked: int) -> list:
     """The colouring's value and rank under the area's name and code (which come with the geometry file); the
     stacking and composite lines (k van n bekend, m domeinen) follow from ``wording.tooltip_numbers``."""
     lang = view.lang
-    return [field(t("tooltip_value", lang), values, decimals=0 if view.colour == "stacking" else 1, missing="–"),
-            field(t("tooltip_rank", lang), ranks, decimals=0, suffix=f" / {n_ranked}", missing="–")]
+    return [
+        field(t("tooltip_value", lang), values, decimals=0 if view.colour == "stacking" else 1, missing="–"),
+        field(t("tooltip_rank", lang), ranks, decimals=0, suffix=f" / {n_ranked}", missing="–"),
+    ]

@@ -31,8 +31,15 @@ def join_list(items: list[str], lang: str = "nl") -> str:
     return f"{', '.join(items[:-1])} {_TEXT[lang]['and']} {items[-1]}"
 
 
-def area_sentence(row, name: str, *, year: int, lang: str = "nl", older_years: Collection[int] = (),
-                  labels: Mapping[str, str] | None = None) -> str:
+def area_sentence(
+    row,
+    name: str,
+    *,
+    year: int,
+    lang: str = "nl",
+    older_years: Collection[int] = (),
+    labels: Mapping[str, str] | None = None,
+) -> str:
     """The claim for one area from its score row (``indicators.method.stacking_sentence``), plus the years before
     ``year`` that some of its values come from. ``labels``: the bases' labels in ``lang`` (the row's ``__ref``
     columns are Dutch; ``wording.base_labels``).

@@ -22,8 +22,16 @@ def count(value: object) -> int:
     return 0 if math.isnan(v) else int(v)
 
 
-def why_text(code: object, lang: str, *, indicator=None, gemeente: str = "", level: str = "wijk",
-             names: Mapping[str, str] | None = None, reason: str = "") -> str:
+def why_text(
+    code: object,
+    lang: str,
+    *,
+    indicator=None,
+    gemeente: str = "",
+    level: str = "wijk",
+    names: Mapping[str, str] | None = None,
+    reason: str = "",
+) -> str:
     """One code in words ("" for no code). ``gemeente``: the own gemeente's name (rule D1); ``names``: code -> name
     of focus-area members; ``reason``: the area's suppression reason."""
     if not isinstance(code, str) or not code:
@@ -33,12 +41,21 @@ def why_text(code: object, lang: str, *, indicator=None, gemeente: str = "", lev
     if kind == "base_small":
         n, _, need = rest.partition(":")
         words = method.level_words(level)[0 if lang == "nl" else 1]
-        return t("why_base_small", lang, gemeente=gemeente or "–", n=n, level=words, min=need or numbers["min_reference_values"])
+        return t(
+            "why_base_small",
+            lang,
+            gemeente=gemeente or "–",
+            n=n,
+            level=words,
+            min=need or numbers["min_reference_values"],
+        )
     if kind == "members":
         share, _, codes = rest.partition(":")
         pct = f"{100 * float(share):.0f}" if share not in ("", "nan") else "–"
         members = ", ".join((names or {}).get(c, c) for c in codes.split(",") if c)
-        return t("why_members", lang, pct=pct, min=f"{100 * numbers['min_member_coverage']:.0f}", members=members or "–")
+        return t(
+            "why_members", lang, pct=pct, min=f"{100 * numbers['min_member_coverage']:.0f}", members=members or "–"
+        )
     if kind == "den_small":
         return t("why_den_small", lang, min=f"{getattr(indicator, 'min_denominator', 0):g}")
     if kind == "suppressed":
@@ -49,14 +66,22 @@ def why_text(code: object, lang: str, *, indicator=None, gemeente: str = "", lev
     return t(key, lang) if kind in ("boundary_changed", "no_value") else code
 
 
-def reasons(row: pd.Series, lang: str, *, gemeente: str = "", level: str = "wijk",
-            names: Mapping[str, str] | None = None) -> list[str]:
-    """"Indicator: reason" for every indicator of ``row`` (a score row) without a value or (scored) rank."""
+def reasons(
+    row: pd.Series, lang: str, *, gemeente: str = "", level: str = "wijk", names: Mapping[str, str] | None = None
+) -> list[str]:
+    """ "Indicator: reason" for every indicator of ``row`` (a score row) without a value or (scored) rank."""
     out = []
     reason = row.get("suppressed_reason")
     for ind in reg.INDICATORS.values():
-        text = why_text(row.get(f"{ind.id}__why"), lang, indicator=ind, gemeente=gemeente, level=level, names=names,
-                        reason=reason if isinstance(reason, str) else "")
+        text = why_text(
+            row.get(f"{ind.id}__why"),
+            lang,
+            indicator=ind,
+            gemeente=gemeente,
+            level=level,
+            names=names,
+            reason=reason if isinstance(reason, str) else "",
+        )
         if text:
             out.append(f"{label(ind, lang)}: {text}")
     return out

@@ -44,14 +44,23 @@ def map_png(view, data, scored_, gdf) -> bytes:
     """The Kaart as PNG (render.export.map_png): title, year and reference, the legend with every class and its n,
     the focus outlines, and the source line of the view's year (:func:`figure_source`)."""
     ref = scored_.result.reference.text(view.lang) if scored_.result is not None else view.reference
-    return loaders.map_png(gdf, data.fill, data.entries, title=data.colour_label,
-                           subtitle=f"{view.year} · {t('reference', view.lang).lower()}: {ref}", focus=data.outlines,
-                           focus_labels="name" if data.outlines is not None else None, legend_title=data.colour_label,
-                           lang=view.lang, source=figure_source(view, scored_))
+    return loaders.map_png(
+        gdf,
+        data.fill,
+        data.entries,
+        title=data.colour_label,
+        subtitle=f"{view.year} · {t('reference', view.lang).lower()}: {ref}",
+        focus=data.outlines,
+        focus_labels="name" if data.outlines is not None else None,
+        legend_title=data.colour_label,
+        lang=view.lang,
+        source=figure_source(view, scored_),
+    )
 
 
-def export_table(ranked, table: pd.DataFrame, lang: str, band: float, labels: dict[str, str] | None = None
-                 ) -> pd.DataFrame:
+def export_table(
+    ranked, table: pd.DataFrame, lang: str, band: float, labels: dict[str, str] | None = None
+) -> pd.DataFrame:
     """The ranking as a table for CSV/XLSX: the rows and order of the screen's table ``ranked``
     (``tables.ranked``: its ``#`` and ``code``), with the engine's ``table`` behind them: every number at full
     precision, and per domain its score, its RANK in its base (the flag is decided on the rank), whether it is in
@@ -67,8 +76,9 @@ def export_table(ranked, table: pd.DataFrame, lang: str, band: float, labels: di
 
     names = loaders.gemeente_options(int(df["year"].iloc[0])) if "year" in df and len(df) else {}
     rows = df.to_dict("records")
-    out = pd.DataFrame({"#": df["#"], t("area", lang): df.get("name", df.get("code")), t("export_col_code", lang):
-                        df.get("code")})
+    out = pd.DataFrame(
+        {"#": df["#"], t("area", lang): df.get("name", df.get("code")), t("export_col_code", lang): df.get("code")}
+    )
     if "gemeente_code" in df:
         out[t("export_col_gm_code", lang)] = df["gemeente_code"].to_numpy()
         out[t("filter_gemeente", lang)] = [names.get(g, g) for g in df["gemeente_code"]]
@@ -84,13 +94,17 @@ def export_table(ranked, table: pd.DataFrame, lang: str, band: float, labels: di
         name = lab(reg.DOMAINS[d], lang)
         out[t("export_col_dom_score", lang, domain=name)] = num(f"domain__{d}").to_numpy()
         out[t("export_col_dom_rank", lang, domain=name)] = num(f"domain__{d}__rank").to_numpy()
-        in_band = pd.array(df[f"domain__{d}__band"], dtype="boolean") if f"domain__{d}__band" in df \
+        in_band = (
+            pd.array(df[f"domain__{d}__band"], dtype="boolean")
+            if f"domain__{d}__band" in df
             else pd.array([pd.NA] * len(df), dtype="boolean")
+        )
         out[t("export_col_dom_band", lang, domain=name, band=f"{band:g}")] = pd.array(in_band, dtype="Int64")
         out[t("export_col_dom_base_n", lang, domain=name)] = pd.array(num(f"domain__{d}__ref_n"), dtype="Int64")
         ref = df[f"domain__{d}__ref"].astype("object") if f"domain__{d}__ref" in df else pd.Series(None, index=df.index)
-        out[t("export_col_dom_base", lang, domain=name)] = [labels.get(v, v) if isinstance(v, str) else None
-                                                            for v in ref]
+        out[t("export_col_dom_base", lang, domain=name)] = [
+            labels.get(v, v) if isinstance(v, str) else None for v in ref
+        ]
     out[t("export_col_population", lang)] = num("population").to_numpy()
     return out.reset_index(drop=True)
 
@@ -98,12 +112,23 @@ def export_table(ranked, table: pd.DataFrame, lang: str, band: float, labels: di
 def exports(ranked, view, reference: str, weights, scored_: loaders.Scored) -> tuple[bytes, bytes]:
     """(CSV zip, XLSX) of the ranking table on screen (:func:`export_table`) with its metadata and sources (KWB
     table of the year, PDOK, every imported file)."""
-    df = export_table(ranked, scored_.table, view.lang,
-                      worst_band(dict(scored_.result.settings) if scored_.result is not None else {}),
-                      base_labels(scored_.result, view.lang))
+    df = export_table(
+        ranked,
+        scored_.table,
+        view.lang,
+        worst_band(dict(scored_.result.settings) if scored_.result is not None else {}),
+        base_labels(scored_.result, view.lang),
+    )
     sources = loaders.ranking_sources(view.year, (scored_.source or {}).get("table_id") or None, citations())
-    return loaders.table_exports(df, year=view.year, reference=reference, weights=weights, sources=sources,
-                                  lang=view.lang, stem=f"stapelkaart_{view.year}_{view.level}")
+    return loaders.table_exports(
+        df,
+        year=view.year,
+        reference=reference,
+        weights=weights,
+        sources=sources,
+        lang=view.lang,
+        stem=f"stapelkaart_{view.year}_{view.level}",
+    )
 
 
 def focus_name(f, lang: str) -> str:
@@ -126,11 +151,20 @@ def focus_sentence_for(view, focus_id: str, table=None) -> str:
     if table.empty or focus_id not in table.index:
         return ""
     row = table.loc[focus_id]
-    labels = base_labels(loaders.scored(view.gemeenten, view.year, "wijk", view.reference).result, view.lang) \
-        if view.lang != "nl" else None
+    labels = (
+        base_labels(loaders.scored(view.gemeenten, view.year, "wijk", view.reference).result, view.lang)
+        if view.lang != "nl"
+        else None
+    )
     f = loaders.focus_by_id(focus_id, view)
-    return area_sentence(row, focus_name(f, view.lang) if f else str(row["name"]), year=view.year, lang=view.lang,
-                         older_years=loaders.older_years(row, view.year), labels=labels)
+    return area_sentence(
+        row,
+        focus_name(f, view.lang) if f else str(row["name"]),
+        year=view.year,
+        lang=view.lang,
+        older_years=loaders.older_years(row, view.year),
+        labels=labels,
+    )
 
 
 def focus_pdf(view) -> bytes:
@@ -143,7 +177,7 @@ def focus_pdf(view) -> bytes:
     level = loaders.focus_level(view, areas)
     try:
         gdf = loaders.boundaries(gms, view.year, level)
-    except StapelkaartError:   # no boundaries (e.g. Eindhoven in the mirror): the page is printed without a map
+    except StapelkaartError:  # no boundaries (e.g. Eindhoven in the mirror): the page is printed without a map
         gdf = None
     s = loaders.scored(gms, view.year, level, view.reference, None, view.kv)
     names = loaders.gemeente_options(view.year)
@@ -154,14 +188,30 @@ def focus_pdf(view) -> bytes:
     land = table[table["kind"] == "land"]
     reports = []
     for f in (a for a in areas if a.id in table.index):
-        comps = {"gemeente": (names.get(f.gemeente_code, f.gemeente_code), table.loc[f.gemeente_code])} \
-            if f.gemeente_code in table.index else {}
+        comps = (
+            {"gemeente": (names.get(f.gemeente_code, f.gemeente_code), table.loc[f.gemeente_code])}
+            if f.gemeente_code in table.index
+            else {}
+        )
         if len(land):
             comps["land"] = (t("nederland", lang), land.iloc[0])
         here = gdf[gdf["gemeente_code"].isin(list(f.gemeenten))] if gdf is not None else None
-        reports.append(loaders.focus_report(
-            table.loc[f.id], name=focus_name(f, lang), gemeente=", ".join(names.get(g, g) for g in f.gemeenten),
-            areas=here, focus_codes=f.codes, domains=domains, figures=figures,
-            sentence=focus_sentence_for(view, f.id, table), reference=s.result.reference.text(lang), year=view.year,
-            worst_band=band, lang=lang, comparators=comps, source=source))
+        reports.append(
+            loaders.focus_report(
+                table.loc[f.id],
+                name=focus_name(f, lang),
+                gemeente=", ".join(names.get(g, g) for g in f.gemeenten),
+                areas=here,
+                focus_codes=f.codes,
+                domains=domains,
+                figures=figures,
+                sentence=focus_sentence_for(view, f.id, table),
+                reference=s.result.reference.text(lang),
+                year=view.year,
+                worst_band=band,
+                lang=lang,
+                comparators=comps,
+                source=source,
+            )
+        )
     return loaders.focus_reports_pdf(reports)

@@ -39,12 +39,12 @@ from pages._common.state import (
 
 log = logging.getLogger(__name__)
 
-SHELL = threading.local()   # SHELL.active: the shell is running this page (set around ``page.run()``)
+SHELL = threading.local()  # SHELL.active: the shell is running this page (set around ``page.run()``)
 VIEW = "_view"
 LAST_PARAMS = "_last_params"
 PROBLEMS = "_param_problems"
-GM_HINTS = "_gm_hints"          # (what gm= held that is no gemeente, whether the view fell back to the default)
-NOTICE = "_view_notice"         # i18n key of a change that was refused or adjusted (said once, where it happened)
+GM_HINTS = "_gm_hints"  # (what gm= held that is no gemeente, whether the view fell back to the default)
+NOTICE = "_view_notice"  # i18n key of a change that was refused or adjusted (said once, where it happened)
 
 
 @dataclass(frozen=True)
@@ -65,19 +65,28 @@ def _one_of(options) -> Callable[[object], bool]:
 
 
 #: field -> widget (the URL name and parser of each field: ViewState.from_params in state.py)
-WIDGETS: dict[str, Bind] = {b.field: b for b in (
-    Bind("lang", "w_lang", valid=_one_of(LANGS)),
-    Bind("gemeenten", "w_gemeenten", list, tuple, valid=lambda v: all(isinstance(c, str) and level_of_code(c) == "gemeente" for c in v)),
-    Bind("year", "w_year", valid=_one_of(YEARS)),
-    Bind("level", "w_level", valid=_one_of(LEVELS)),
-    Bind("reference", "w_ref", valid=_one_of(REFERENCES)),
-    Bind("present", "w_present", bool, bool),
-    Bind("colour", "w_colour", valid=lambda v: v in colour_ids()),
-    Bind("classes", "w_classes", valid=_one_of(CLASSIFIERS)),
-    Bind("k", "w_k", int, int, valid=lambda v: isinstance(v, (int, float)) and K_RANGE[0] <= v <= K_RANGE[1]),
-    Bind("hotspots", "w_hotspots", bool, bool),
-    Bind("national", "w_national", bool, bool),
-)}
+WIDGETS: dict[str, Bind] = {
+    b.field: b
+    for b in (
+        Bind("lang", "w_lang", valid=_one_of(LANGS)),
+        Bind(
+            "gemeenten",
+            "w_gemeenten",
+            list,
+            tuple,
+            valid=lambda v: all(isinstance(c, str) and level_of_code(c) == "gemeente" for c in v),
+        ),
+        Bind("year", "w_year", valid=_one_of(YEARS)),
+        Bind("level", "w_level", valid=_one_of(LEVELS)),
+        Bind("reference", "w_ref", valid=_one_of(REFERENCES)),
+        Bind("present", "w_present", bool, bool),
+        Bind("colour", "w_colour", valid=lambda v: v in colour_ids()),
+        Bind("classes", "w_classes", valid=_one_of(CLASSIFIERS)),
+        Bind("k", "w_k", int, int, valid=lambda v: isinstance(v, (int, float)) and K_RANGE[0] <= v <= K_RANGE[1]),
+        Bind("hotspots", "w_hotspots", bool, bool),
+        Bind("national", "w_national", bool, bool),
+    )
+}
 
 
 def weight_key(domain: str) -> str:
@@ -86,6 +95,7 @@ def weight_key(domain: str) -> str:
 
 
 # --- the session's view ------------------------------------------------------------------------------
+
 
 def address(v: ViewState, keep_page: bool = False) -> dict[str, str]:
     """What the address bar holds for ``v``: its parameters without ``page`` (the path names the page), unless
@@ -107,19 +117,19 @@ def init() -> ViewState:
     changed = bool(params) and params != st.session_state.get(LAST_PARAMS)
     if VIEW not in st.session_state or changed:
         v = ViewState.from_params(params, domains=domain_ids(), colour_ids=colour_ids())
-        known = loaders.known_gemeenten(v.year)     # None when the list cannot be loaded: codes kept
+        known = loaders.known_gemeenten(v.year)  # None when the list cannot be loaded: codes kept
         if known is not None and "gm" in params:
             v = ViewState.from_params(params, domains=domain_ids(), colour_ids=colour_ids(), gemeenten=known)
         if "page" not in params and VIEW in st.session_state:
-            v = replace(v, page=current().page)     # Back/forward: the path names the page
+            v = replace(v, page=current().page)  # Back/forward: the path names the page
         good, missing = loaders.parse_files(",".join(v.files))
         if missing:
             v = replace(v, files=tuple(good))
         st.session_state[PROBLEMS] = (v.problems, v.dropped, tuple(missing))
         asked = {c.strip().upper() for c in str(params.get("gm") or "").split(",")}
-        st.session_state[GM_HINTS] = (v.gm_unmatched, not set(v.gemeenten) & asked)   # fell back: replace
+        st.session_state[GM_HINTS] = (v.gm_unmatched, not set(v.gemeenten) & asked)  # fell back: replace
         _store(v)
-        st.session_state[LAST_PARAMS] = params      # what the address bar says now
+        st.session_state[LAST_PARAMS] = params  # what the address bar says now
     return current()
 
 
@@ -152,7 +162,7 @@ def commit() -> ViewState:
     if params != now:
         if params:
             st.query_params.from_dict(params)
-        else:                                   # from_dict({}) sends nothing: the bar would keep the old view
+        else:  # from_dict({}) sends nothing: the bar would keep the old view
             st.query_params.clear()
     st.session_state[LAST_PARAMS] = params
     return v
@@ -178,6 +188,7 @@ def enter_page(slug: str) -> ViewState:
 
 # --- widgets bound to the view -----------------------------------------------------------------------
 
+
 def bind(name: str) -> dict:
     """Keyword arguments for the widget of view field ``name``: its key, seeded from the view, and the callback
     that writes a change back into the view. Create the widget right after (``st.radio(..., **bind("level"))``)."""
@@ -195,10 +206,10 @@ def _seed(key: str, value) -> str:
 def _changed(name: str) -> None:
     b = WIDGETS[name]
     raw = st.session_state.get(b.key)
-    if not b.valid(raw):                        # not a value of the view: the widget is seeded anew from it
+    if not b.valid(raw):  # not a value of the view: the widget is seeded anew from it
         return
     value = b.from_widget(raw)
-    if name == "gemeenten" and not value:       # at least one gemeente: the view keeps its own, and says so
+    if name == "gemeenten" and not value:  # at least one gemeente: the view keeps its own, and says so
         st.session_state[NOTICE] = "gemeenten_empty"
         return
     change(**{name: value})
@@ -249,20 +260,24 @@ def take_notice(key: str) -> bool:
 def map_click(key: str) -> Callable[[], None]:
     """The on_change callback of the map component under ``key``: its value ``{"code": ..., "seq": n}`` becomes
     the view's area. Anything else (a crafted value: a list, a string) is ignored and logged with an error id."""
+
     def clicked() -> None:
         value = st.session_state.get(key)
         code = area_code(value.get("code")) if isinstance(value, Mapping) else None
         if code is None:
             if value is not None:
-                error_id = loaders.log_unexpected(TypeError(f"map value of type {type(value).__name__}"),
-                                                  context=f"{current().page}: map click")
+                error_id = loaders.log_unexpected(
+                    TypeError(f"map value of type {type(value).__name__}"), context=f"{current().page}: map click"
+                )
                 log.warning("map component value ignored (error id %s)", error_id)
             return
         change(area=code)
+
     return clicked
 
 
 # --- what the opened link did not use (read by links.warn_bad_params) ----------------------------------
+
 
 def link_problems() -> tuple[tuple, tuple, tuple]:
     return st.session_state.get(PROBLEMS) or ((), (), ())
@@ -270,6 +285,7 @@ def link_problems() -> tuple[tuple, tuple, tuple]:
 
 def gm_hints() -> tuple[tuple, bool]:
     return st.session_state.get(GM_HINTS) or ((), False)
+
 
 def fix_gemeente(code: str, fell_back: bool) -> None:
     """A gemeente picked to replace what the link named wrongly: added to the view (or replacing the default)."""

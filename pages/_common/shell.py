@@ -39,7 +39,7 @@ def _log_to_stderr() -> None:
 def main() -> None:
     _log_to_stderr()
     st.set_page_config(page_title="Stapelkaart", layout="wide")
-    view = session.init()       # the widgets' callbacks of this run already changed it: one view for the run
+    view = session.init()  # the widgets' callbacks of this run already changed it: one view for the run
     lang = view.lang
     style.apply(view.present)
 
@@ -48,8 +48,9 @@ def main() -> None:
     # Kaart is served twice: as the default page at "/" (in the menu) and, hidden, at /kaart (what share links
     # say). A default page only answers at "/", so /kaart alone would be "Page not found".
     home = st.Page("pages/kaart.py", title=t("page_kaart", lang), icon=ICONS["kaart"], url_path="start", default=True)
-    pages["kaart"] = st.Page("pages/kaart.py", title=t("page_kaart", lang), icon=ICONS["kaart"], url_path="kaart",
-                             visibility="hidden")
+    pages["kaart"] = st.Page(
+        "pages/kaart.py", title=t("page_kaart", lang), icon=ICONS["kaart"], url_path="kaart", visibility="hidden"
+    )
     current = st.navigation([home, *pages.values()], position="hidden")
 
     # A link such as /?page=vergelijken opens that page once, on arrival (the page path wins when both are given).
@@ -66,7 +67,7 @@ def main() -> None:
     links.share_box(view, share_slot)
     st.sidebar.caption(t("attribution", lang))
     links.warn_bad_params(lang)
-    session.commit()        # now as well as after the page: nothing can be written after a page's st.stop()
+    session.commit()  # now as well as after the page: nothing can be written after a page's st.stop()
     session.SHELL.active = True
     session.set_share_slot(share_slot, nav_slot)
     try:
@@ -75,8 +76,8 @@ def main() -> None:
         widgets.unexpected(exc, lang)
     finally:
         session.SHELL.active = False
-        view = session.commit()                   # the address bar: the view this run showed
-        slot = session.share_slot()                # None when the Kaart's map section wrote it itself
+        view = session.commit()  # the address bar: the view this run showed
+        slot = session.share_slot()  # None when the Kaart's map section wrote it itself
         if slot is not None:
             links.share_box(view, slot)
             links.nav_links(view, nav_slot)

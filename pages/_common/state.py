@@ -29,19 +29,19 @@ YEARS = tuple(sorted(KWB_TABLES))
 LEVELS = ("wijk", "buurt")
 LANGS = ("nl", "en")
 REFERENCES = ("nl", "gemeente")
-CLASSIFIERS = ("quantiles", "natural_breaks", "equal_interval", "fixed")   # geo.classify.SCHEMES (test_app_state)
+CLASSIFIERS = ("quantiles", "natural_breaks", "equal_interval", "fixed")  # geo.classify.SCHEMES (test_app_state)
 K_RANGE = (3, 7)
 MAX_GEMEENTEN = 12
-MAX_PARAM_LEN = 300          # longer values are refused whole (10 KB values never get parsed)
-MAX_FA_LEN = 8000            # the ``fa`` focus areas (indicators.focus.MAX_PARAM), parsed by loaders.view_focus_areas
+MAX_PARAM_LEN = 300  # longer values are refused whole (10 KB values never get parsed)
+MAX_FA_LEN = 8000  # the ``fa`` focus areas (indicators.focus.MAX_PARAM), parsed by loaders.view_focus_areas
 
 DEFAULT_GEMEENTEN = ("GM0363", "GM0479")
 DEFAULT_YEAR = 2024
 
-_DIGEST_RE = re.compile(r"^[0-9a-f]{12}$")           # data.userstore.DIGEST_LEN hex digits (test_app_state)
-_FOCUS_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")      # focus-area ids are slugs (indicators.focus.slug)
-_MODIFIED_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.]{2,15})?(Z|[+-]\d{2}:?\d{2})?$")   # a CBS Modified date
-_FA_BAD = re.compile(r"[<>\x00-\x1f\x7f]")      # markup and control characters (names are escaped where shown)
+_DIGEST_RE = re.compile(r"^[0-9a-f]{12}$")  # data.userstore.DIGEST_LEN hex digits (test_app_state)
+_FOCUS_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")  # focus-area ids are slugs (indicators.focus.slug)
+_MODIFIED_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.]{2,15})?(Z|[+-]\d{2}:?\d{2})?$")  # a CBS Modified date
+_FA_BAD = re.compile(r"[<>\x00-\x1f\x7f]")  # markup and control characters (names are escaped where shown)
 _COLOUR_RE = re.compile(r"^(composite|stacking|domain:[a-z][a-z0-9_]{0,60}|ind:[a-z][a-z0-9_]{0,60})$")
 
 
@@ -53,23 +53,23 @@ class ViewState:
     year: int = DEFAULT_YEAR
     level: str = "wijk"
     reference: str = "nl"
-    colour: str = "stacking"              # stacking | composite | domain:<id> | ind:<id>
-    classes: str = "quantiles"            # classifier name
-    k: int = 5                            # number of classes
-    weights: tuple[tuple[str, float], ...] = ()   # () = equal weights (the default)
-    area: str | None = None               # selected wijk/buurt code
-    focus: int = 0                        # index of the focus area in presentation mode
+    colour: str = "stacking"  # stacking | composite | domain:<id> | ind:<id>
+    classes: str = "quantiles"  # classifier name
+    k: int = 5  # number of classes
+    weights: tuple[tuple[str, float], ...] = ()  # () = equal weights (the default)
+    area: str | None = None  # selected wijk/buurt code
+    focus: int = 0  # index of the focus area in presentation mode
     hotspots: bool = False
     page: str = "kaart"
     lang: str = "nl"
     present: bool = False
-    files: tuple[str, ...] = ()           # digests of imported indicator files (data.userstore) in this view
-    fa: str = ""                          # focus areas (``Name:CODE+CODE;...``); "" = the default set
-    fopen: str | None = None              # id of the focus area opened on Buurtprofiel
-    kv: str | None = None                 # CBS Modified of the kept KWB version this view reads (None = current)
-    national: bool = False                # Kaart: every wijk/buurt of Nederland (URL nl=1)
+    files: tuple[str, ...] = ()  # digests of imported indicator files (data.userstore) in this view
+    fa: str = ""  # focus areas (``Name:CODE+CODE;...``); "" = the default set
+    fopen: str | None = None  # id of the focus area opened on Buurtprofiel
+    kv: str | None = None  # CBS Modified of the kept KWB version this view reads (None = current)
+    national: bool = False  # Kaart: every wijk/buurt of Nederland (URL nl=1)
     problems: tuple[str, ...] = field(default=(), compare=False)
-    dropped: tuple[str, ...] = field(default=(), compare=False)   # gemeente codes from the link that were left out
+    dropped: tuple[str, ...] = field(default=(), compare=False)  # gemeente codes from the link that were left out
     # what ``gm=`` held that is no gemeente of the year (codes or names, capped): only matched against the CBS
     # list for suggestions (links.gemeente_suggestions), never shown
     gm_unmatched: tuple[str, ...] = field(default=(), compare=False)
@@ -77,9 +77,14 @@ class ViewState:
     # --- URL -> state -------------------------------------------------------------------------
 
     @classmethod
-    def from_params(cls, params: Mapping[str, object], *, domains: tuple[str, ...] | None = None,
-                    colour_ids: tuple[str, ...] | None = None,
-                    gemeenten: Collection[str] | None = None) -> ViewState:
+    def from_params(
+        cls,
+        params: Mapping[str, object],
+        *,
+        domains: tuple[str, ...] | None = None,
+        colour_ids: tuple[str, ...] | None = None,
+        gemeenten: Collection[str] | None = None,
+    ) -> ViewState:
         """Parse query parameters; unknown or invalid values fall back to defaults and are reported.
 
         ``domains`` / ``colour_ids`` (when known) tighten the allow-list for weights and colouring to
@@ -89,8 +94,10 @@ class ViewState:
         r = _Reader(params, set(gemeenten) if gemeenten is not None else None)
         d = cls()
         # the URL names (to_params): field names, except w, ref, gm and nl
-        known = ({f.name for f in fields(cls)} - {"problems", "weights", "dropped", "gm_unmatched", "reference",
-                                                  "gemeenten", "national"}) | {"w", "ref", "gm", "nl"}
+        known = (
+            {f.name for f in fields(cls)}
+            - {"problems", "weights", "dropped", "gm_unmatched", "reference", "gemeenten", "national"}
+        ) | {"w", "ref", "gm", "nl"}
         r.problems.extend(str(name)[:40] for name in params if name not in known)
         values = {
             "gemeenten": r.choose("gm", r.parse_gm, d.gemeenten),
@@ -113,8 +120,12 @@ class ViewState:
             "weights": r.choose("w", lambda t: parse_weights(t, domains), d.weights),
             "files": r.choose("files", _parse_files, d.files),
         }
-        return cls(**values, problems=tuple(dict.fromkeys(r.problems)), dropped=tuple(dict.fromkeys(r.bad_codes)),
-                   gm_unmatched=tuple(dict.fromkeys(r.unmatched)))
+        return cls(
+            **values,
+            problems=tuple(dict.fromkeys(r.problems)),
+            dropped=tuple(dict.fromkeys(r.bad_codes)),
+            gm_unmatched=tuple(dict.fromkeys(r.unmatched)),
+        )
 
     # --- state -> URL -------------------------------------------------------------------------
 
@@ -200,10 +211,10 @@ class _Reader:
     def parse_gm(self, text: str):
         codes = [c.strip().upper() for c in text.split(",") if c.strip()]
         good = [c for c in codes if GEMEENTE_CODE_RE.match(c) and (self.known_gm is None or c in self.known_gm)]
-        bad = [c for c in codes if GEMEENTE_CODE_RE.match(c) and c not in good]     # named: GM + 4 digits only
+        bad = [c for c in codes if GEMEENTE_CODE_RE.match(c) and c not in good]  # named: GM + 4 digits only
         self.bad_codes.extend(bad)
         self.unmatched.extend(c[:40] for c in codes[:10] if c not in good)
-        if len(good) + len(self.bad_codes) < len(codes):                             # malformed parts: not echoed
+        if len(good) + len(self.bad_codes) < len(codes):  # malformed parts: not echoed
             self.problems.append("gm")
         if not good or len(good) > MAX_GEMEENTEN:
             return None
@@ -229,6 +240,7 @@ def _parse_int(lo, hi, options=None):
         if options is not None:
             return v if v in options else None
         return v if lo <= v <= hi else None
+
     return parse
 
 
@@ -251,6 +263,7 @@ def domain_ids() -> tuple[str, ...]:
 def colour_ids() -> tuple[str, ...]:
     """What the map may be coloured by: composite, stacking count, a domain, a scored indicator."""
     from indicators.registry import scored_indicators
+
     return ("composite", "stacking", *(f"domain:{d}" for d in DOMAINS), *(f"ind:{i.id}" for i in scored_indicators()))
 
 

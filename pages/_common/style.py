@@ -58,7 +58,6 @@ body:has(.sk-present-mode) .sk-sentence { font-size: 1.3rem; line-height: 1.35; 
 PRESENT_MARKER = '<span class="sk-present-mode" hidden></span>'
 
 
-
 def apply(present: bool) -> None:
     """The app's CSS (the same text in both modes), and in the sidebar's first place the presentation marker
     or, outside presentation mode, an empty element that replaces it."""

@@ -37,23 +37,28 @@ def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: 
             out[t(key, lang)] = pd.array(pd.to_numeric(df[c], errors="coerce"), dtype="Int64")
     if "stacking_domains" in df:
         out[t("stacking_domains", lang)] = [
-            ", ".join(lab(reg.DOMAINS[d], lang) for d in str(s).split(";") if d in reg.DOMAINS) if isinstance(s, str) else ""
-            for s in df["stacking_domains"]]
+            ", ".join(lab(reg.DOMAINS[d], lang) for d in str(s).split(";") if d in reg.DOMAINS)
+            if isinstance(s, str)
+            else ""
+            for s in df["stacking_domains"]
+        ]
     for d in reg.DOMAINS:
         if f"domain__{d}" in df:
             out[lab(reg.DOMAINS[d], lang)] = pd.to_numeric(df[f"domain__{d}"], errors="coerce").round(0).values
     if "population" in df:
-        out[t("min_population", lang).split()[-1].capitalize()] = pd.to_numeric(df["population"], errors="coerce").values
+        out[t("min_population", lang).split()[-1].capitalize()] = pd.to_numeric(
+            df["population"], errors="coerce"
+        ).values
     return out.reset_index(drop=True)
 
 
 def composite_base(row, lang: str) -> str:
-    """"6 van 6 domeinen" / "3 van 6 domeinen (onvolledig)" / "niet genoeg gegevens (1 van 6 domeinen)"."""
+    """ "6 van 6 domeinen" / "3 van 6 domeinen (onvolledig)" / "niet genoeg gegevens (1 van 6 domeinen)"."""
     n, m = loaders.num(row.get("composite__n")), loaders.num(row.get("composite__m"))
     if not (n == n and m == m):
         return "–"
     base = t("composite_base", lang, n=int(n), m=int(m))
-    if loaders.num(row.get("composite")) != loaders.num(row.get("composite")):   # NaN: no composite
+    if loaders.num(row.get("composite")) != loaders.num(row.get("composite")):  # NaN: no composite
         return t("composite_none", lang, base=base)
     return base if n >= m else f"{base} ({t('incomplete', lang)})"
 
@@ -66,11 +71,14 @@ def indicator_profile(row: pd.Series, lang: str, reference: str, labels: dict[st
     (``wording.base_labels``)."""
     out = []
     for ind in reg.INDICATORS.values():
-        rec = {t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
-               t("indicator", lang): lab(ind, lang), t("value", lang): fmt_num(row.get(ind.id), 1, lang),
-               t("unit", lang): ind.unit.get(lang, ind.unit["nl"]),
-               t("value_eb", lang): fmt_num(row.get(f"{ind.id}__eb"), 1, lang) if ind.count_based else "–",
-               t("interval_95", lang): _interval(row, ind.id, lang) if ind.count_based else "–"}
+        rec = {
+            t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
+            t("indicator", lang): lab(ind, lang),
+            t("value", lang): fmt_num(row.get(ind.id), 1, lang),
+            t("unit", lang): ind.unit.get(lang, ind.unit["nl"]),
+            t("value_eb", lang): fmt_num(row.get(f"{ind.id}__eb"), 1, lang) if ind.count_based else "–",
+            t("interval_95", lang): _interval(row, ind.id, lang) if ind.count_based else "–",
+        }
         if ind.scored:
             base = row.get(f"{ind.id}__ref")
             rec[t("rank", lang)] = fmt_num(row.get(f"{ind.id}__rank"), 0, lang)
@@ -80,8 +88,9 @@ def indicator_profile(row: pd.Series, lang: str, reference: str, labels: dict[st
             rec[t("rank", lang)] = t("context_no_rank", lang)
             rec[t("rank_base", lang)] = "–"
             ref_value = loaders.num(row.get(f"{ind.id}__ref_value"))
-            rec[t("ref_value_col", lang)] = (f"{fmt_num(ref_value, 1, lang)} ({reference})" if ref_value == ref_value
-                                            else t("ref_value_na", lang))
+            rec[t("ref_value_col", lang)] = (
+                f"{fmt_num(ref_value, 1, lang)} ({reference})" if ref_value == ref_value else t("ref_value_na", lang)
+            )
         rec[t("year", lang)] = year_text(row.get(f"{ind.id}__year"))
         rec[t("source", lang)] = source_text(row.get(f"{ind.id}__source"))
         out.append(rec)
@@ -104,8 +113,9 @@ def column_names(table: pd.DataFrame, lang: str) -> dict[str, str]:
     return out
 
 
-def side_by_side(table: pd.DataFrame, lang: str, counts: dict[str, dict[str, float]] | None = None,
-                 basis: str = "households") -> pd.DataFrame:
+def side_by_side(
+    table: pd.DataFrame, lang: str, counts: dict[str, dict[str, float]] | None = None, basis: str = "households"
+) -> pd.DataFrame:
     """Rows per domain (its rank 0-100 in the domain's base) and per indicator (value, or with ``counts`` the absolute number);
     one column per focus area, then each gemeente and Nederland (the fixed references)."""
     names = column_names(table, lang)
@@ -123,11 +133,13 @@ def side_by_side(table: pd.DataFrame, lang: str, counts: dict[str, dict[str, flo
             if counts is not None:
                 subject = t("persons", lang) if ind.kind == "ratio" else unit.replace("%", "").strip()
                 unit = t("count_of", lang, subject=subject) if ind.id in counts else "–"
-            rec = {t("domain", lang): dname, t("indicator", lang): lab(ind, lang),
-                   t("unit", lang): unit}
+            rec = {t("domain", lang): dname, t("indicator", lang): lab(ind, lang), t("unit", lang): unit}
             for i in order:
-                rec[names[i]] = (fmt_num(table.loc[i].get(ind.id), 1, lang) if counts is None
-                                 else fmt_num(counts.get(ind.id, {}).get(i), 0, lang))
+                rec[names[i]] = (
+                    fmt_num(table.loc[i].get(ind.id), 1, lang)
+                    if counts is None
+                    else fmt_num(counts.get(ind.id, {}).get(i), 0, lang)
+                )
             rows.append(rec)
     return pd.DataFrame(rows)
 
@@ -139,17 +151,24 @@ def focus_figures(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     names = column_names(table, lang)
     order = [*table.index[table["kind"] == "focus"], *table.index[table["kind"] != "focus"]]
     kinds = [str(table.loc[i, "kind"]) for i in order]
-    out = pd.DataFrame({t("area", lang): [names[i] for i in order], "code": [str(i) for i in order],
-                        t("fx_kind", lang): [t(f"fx_kind_{k}", lang) if f"fx_kind_{k}" in STRINGS else k for k in kinds]})
+    out = pd.DataFrame(
+        {
+            t("area", lang): [names[i] for i in order],
+            "code": [str(i) for i in order],
+            t("fx_kind", lang): [t(f"fx_kind_{k}", lang) if f"fx_kind_{k}" in STRINGS else k for k in kinds],
+        }
+    )
     for d in reg.DOMAINS:
         col = f"domain__{d}__rank"
         values = table[col] if col in table else pd.Series(float("nan"), index=table.index)
         out[t("fx_domain_rank", lang, domain=lab(reg.DOMAINS[d], lang))] = pd.to_numeric(
-            values.reindex(order), errors="coerce").to_numpy(dtype="float64")
+            values.reindex(order), errors="coerce"
+        ).to_numpy(dtype="float64")
     for ind in reg.INDICATORS.values():
         values = table[ind.id] if ind.id in table else pd.Series(float("nan"), index=table.index)
         out[f"{lab(ind, lang)} ({ind.unit.get(lang, ind.unit['nl'])})"] = pd.to_numeric(
-            values.reindex(order), errors="coerce").to_numpy(dtype="float64")
+            values.reindex(order), errors="coerce"
+        ).to_numpy(dtype="float64")
     return out
 
 
@@ -159,8 +178,10 @@ def for_st_table(frame: pd.DataFrame) -> pd.DataFrame:
     image). Not for st.dataframe (plain text there: an escape would be shown)."""
     out = frame.copy()
     out.columns = [md_label(c) for c in out.columns]
-    out.index = pd.Index([md_label(i) if isinstance(i, str) else i for i in out.index],
-                         name=md_label(out.index.name) if isinstance(out.index.name, str) else out.index.name)
+    out.index = pd.Index(
+        [md_label(i) if isinstance(i, str) else i for i in out.index],
+        name=md_label(out.index.name) if isinstance(out.index.name, str) else out.index.name,
+    )
     for j in range(out.shape[1]):
         col = out.iloc[:, j]
         if not pd.api.types.is_numeric_dtype(col):
@@ -172,8 +193,10 @@ def side_by_side_display(side: pd.DataFrame, lang: str) -> pd.DataFrame:
     """:func:`side_by_side` with domain, indicator and unit in one row label (so all columns fit 1280 px)."""
     dom, ind, unit = t("domain", lang), t("indicator", lang), t("unit", lang)
     is_domain = side[ind] == t("row_domain", lang)
-    row_label = [f"{d.upper()} – {t('rank', lang)}" if isd else f"{i} ({u})"
-                 for d, i, u, isd in zip(side[dom], side[ind], side[unit], is_domain)]
+    row_label = [
+        f"{d.upper()} – {t('rank', lang)}" if isd else f"{i} ({u})"
+        for d, i, u, isd in zip(side[dom], side[ind], side[unit], is_domain)
+    ]
     out = side.drop(columns=[dom, ind, unit])
     out.index = pd.Index(row_label, name=ind)
     return out
@@ -198,7 +221,9 @@ def shown(frame: pd.DataFrame, columns, lang: str) -> pd.DataFrame:
     format); whole columns without decimals, others with one. Exports keep the numbers and empty cells."""
     out = frame.copy()
     if columns is None:
-        columns = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])]
+        columns = [
+            c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])
+        ]
     for c in columns:
         if c in out:
             v = pd.to_numeric(out[c], errors="coerce")

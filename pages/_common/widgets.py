@@ -19,32 +19,60 @@ from pages._common.i18n import label, t
 from pages._common.state import LEVELS, REFERENCES, YEARS, ViewState
 
 # the session's view for the pages (session.py owns it; these names stay for the pages that call them)
-view, update, domain_ids, colour_ids, go = session.current, session.update, session.domain_ids, session.colour_ids, session.go
+view, update, domain_ids, colour_ids, go = (
+    session.current,
+    session.update,
+    session.domain_ids,
+    session.colour_ids,
+    session.go,
+)
 
 
 # --- sidebar --------------------------------------------------------------------------------------
+
 
 def sidebar(v: ViewState) -> None:
     """Common controls (every page), each bound to the view: a change is in the view before the next run."""
     lang = v.lang
     with st.sidebar:
-        st.radio(t("lang_label", lang), ["nl", "en"], horizontal=True, **session.bind("lang"),
-                 format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x])
+        st.radio(
+            t("lang_label", lang),
+            ["nl", "en"],
+            horizontal=True,
+            **session.bind("lang"),
+            format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x],
+        )
         options = loaders.gemeente_options(v.year)
-        for code in v.gemeenten:              # a valid code from the URL that the list lacks stays selectable
+        for code in v.gemeenten:  # a valid code from the URL that the list lacks stays selectable
             options.setdefault(code, code)
         # the list of ~340 gemeenten (7 KB, re-sent on every rerun) only while the user is choosing (issue 13)
         st.caption(f"{t('gemeenten', lang)}: " + fmt.md(", ".join(options.get(c, c) for c in v.gemeenten)))
-        box = st.expander(t("gemeenten_choose", lang), key="x_gemeenten", on_change="rerun")   # a fixed label: stays open
+        box = st.expander(
+            t("gemeenten_choose", lang), key="x_gemeenten", on_change="rerun"
+        )  # a fixed label: stays open
         if box.open:
             with box:
-                st.multiselect(t("gemeenten", lang), list(options), help=t("gemeenten_help", lang),
-                               format_func=lambda c: f"{options.get(c, c)} ({c})", **session.bind("gemeenten"))
+                st.multiselect(
+                    t("gemeenten", lang),
+                    list(options),
+                    help=t("gemeenten_help", lang),
+                    format_func=lambda c: f"{options.get(c, c)} ({c})",
+                    **session.bind("gemeenten"),
+                )
         st.selectbox(t("year", lang), list(YEARS), **session.bind("year"))
-        st.radio(t("level", lang), list(LEVELS), horizontal=True, format_func=lambda x: t(f"level_{x}", lang),
-                 **session.bind("level"))
-        st.radio(t("reference", lang), list(REFERENCES), format_func=lambda x: t(f"ref_{x}", lang),
-                 **session.bind("reference"))
+        st.radio(
+            t("level", lang),
+            list(LEVELS),
+            horizontal=True,
+            format_func=lambda x: t(f"level_{x}", lang),
+            **session.bind("level"),
+        )
+        st.radio(
+            t("reference", lang),
+            list(REFERENCES),
+            format_func=lambda x: t(f"ref_{x}", lang),
+            **session.bind("reference"),
+        )
         st.toggle(t("present_toggle", lang), **session.bind("present"))
         if session.take_notice("gemeenten_empty"):
             st.info(t("gemeenten_empty", lang))
@@ -54,14 +82,23 @@ def present_bar(v: ViewState, n_focus: int, focus_name: str | None) -> None:
     """Presentation mode: leave, previous/next focus area."""
     cols = st.columns([2, 2, 2, 1])
     n = max(n_focus, 1)
-    cols[0].button("◀ " + t("present_prev", v.lang), key="b_prev", disabled=n_focus < 2,
-                   on_click=lambda: update(focus=(view().focus - 1) % n))
-    cols[1].button(t("present_next", v.lang) + " ▶", key="b_next", disabled=n_focus < 2,
-                   on_click=lambda: update(focus=(view().focus + 1) % n))
+    cols[0].button(
+        "◀ " + t("present_prev", v.lang),
+        key="b_prev",
+        disabled=n_focus < 2,
+        on_click=lambda: update(focus=(view().focus - 1) % n),
+    )
+    cols[1].button(
+        t("present_next", v.lang) + " ▶",
+        key="b_next",
+        disabled=n_focus < 2,
+        on_click=lambda: update(focus=(view().focus + 1) % n),
+    )
     cols[2].button(t("present_exit", v.lang), key="b_exit", on_click=lambda: update(present=False))
 
 
 # --- display helpers ------------------------------------------------------------------------------
+
 
 def legend(rows: Sequence[Mapping], title: str, caption: str, notes: Sequence[str] = (), *, lang: str) -> None:
     """HTML legend: colour swatch + text label + n (colour is never the only carrier), its caption and the
@@ -69,11 +106,14 @@ def legend(rows: Sequence[Mapping], title: str, caption: str, notes: Sequence[st
     items = "".join(
         f'<div class="sk-legend-row" role="listitem"><span class="sk-swatch" style="background:{html.escape(r["hex"])}"></span>'
         f'<span>{html.escape(str(r["label"]))} <span style="color:#444">(n = {fmt.fmt_num(r["n"], 0, lang)})</span></span></div>'
-        for r in rows)
+        for r in rows
+    )
     lines = "".join(f'<p class="sk-caption">{html.escape(str(n))}</p>' for n in (caption, *notes) if n)
-    st.html(f'<div class="sk-legend"><strong>{html.escape(title)}</strong>'
-            f'<div role="list" aria-label="{html.escape(title)}">{items}</div></div>'
-            f'<div class="sk-legend-notes">{lines}</div>')
+    st.html(
+        f'<div class="sk-legend"><strong>{html.escape(title)}</strong>'
+        f'<div role="list" aria-label="{html.escape(title)}">{items}</div></div>'
+        f'<div class="sk-legend-notes">{lines}</div>'
+    )
 
 
 def sentence(text: str) -> None:
@@ -110,21 +150,38 @@ def coverage_warning(scored, lang: str) -> None:
     low = cov[cov["low_coverage"].astype(bool) & cov["scored"].astype(bool)]
     if low.empty:
         return
-    if view().present:      # presentation: one line with a link, the map and legend stay above the fold
+    if view().present:  # presentation: one line with a link, the map and legend stay above the fold
         c1, c2 = st.columns([4, 1], vertical_alignment="center")
         c1.caption(t("low_coverage_short", lang, n=len(low), ref=result.reference.text(lang)))
-        c2.page_link("pages/methode.py", label=t("page_methode", lang), icon=":material/menu_book:",
-                     query_params=session.address(view()))
+        c2.page_link(
+            "pages/methode.py",
+            label=t("page_methode", lang),
+            icon=":material/menu_book:",
+            query_params=session.address(view()),
+        )
         return
-    items = "; ".join(t("low_coverage_item", lang, label=label(reg.INDICATORS[r.indicator], lang),
-                        n=int(r.n_reference_with_value), total=int(r.n_reference)) for r in low.itertuples())
+    items = "; ".join(
+        t(
+            "low_coverage_item",
+            lang,
+            label=label(reg.INDICATORS[r.indicator], lang),
+            n=int(r.n_reference_with_value),
+            total=int(r.n_reference),
+        )
+        for r in low.itertuples()
+    )
     st.warning(t("low_coverage", lang, ref=result.reference.text(lang), items=items), icon=":material/info:")
 
 
 def area_table(joined, lang: str):
     """The map as a table: colour is never the only carrier of the value."""
-    cols = {"sk_name": t("area", lang), "code": "code", "sk_value": t("value", lang), "sk_rank": t("tooltip_rank", lang),
-            "sk_stack": t("stacking_domains", lang)}
+    cols = {
+        "sk_name": t("area", lang),
+        "code": "code",
+        "sk_value": t("value", lang),
+        "sk_rank": t("tooltip_rank", lang),
+        "sk_stack": t("stacking_domains", lang),
+    }
     return joined[list(cols)].rename(columns=cols)
 
 
@@ -132,9 +189,14 @@ def map_exports(v: ViewState, data, scored, gdf) -> None:
     """Map PNG via render.export (reports.map_png: the source line of the year's table and every imported file)."""
     if st.button(t("export_png_make", v.lang), key="b_png"):
         from pages._common.reports import map_png
-        st.download_button(t("export_png_download", v.lang), map_png(v, data, scored, gdf),
-                           file_name=f"stapelkaart_{v.year}_{v.level}.png",
-                           mime="image/png", key="dl_png")
+
+        st.download_button(
+            t("export_png_download", v.lang),
+            map_png(v, data, scored, gdf),
+            file_name=f"stapelkaart_{v.year}_{v.level}.png",
+            mime="image/png",
+            key="dl_png",
+        )
 
 
 def reset_weights(domains=None) -> None:
@@ -145,8 +207,9 @@ def reset_weights(domains=None) -> None:
 def weight_slider(box, domain: str, lang: str) -> float:
     """The slider of one domain's weight (the same key on Kaart and Prioriteren), bound to the view; a change
     that leaves every weight at 0 gives equal weights and says so (session.set_weights, the one rule)."""
-    return box.slider(label(reg.DOMAINS[domain], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP,
-                      **session.bind_weight(domain))
+    return box.slider(
+        label(reg.DOMAINS[domain], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, **session.bind_weight(domain)
+    )
 
 
 def weights_notice(lang: str) -> None:

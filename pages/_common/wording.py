@@ -28,7 +28,7 @@ def _col(table: pd.DataFrame, name: str) -> pd.Series:
 
 
 def stack_field(row, lang: str) -> str:
-    """"k van n bekend (m domeinen)" followed by the flagged domains, from one score row."""
+    """ "k van n bekend (m domeinen)" followed by the flagged domains, from one score row."""
     text = method.stacking_text(row, lang)
     names = [label(reg.DOMAINS[d], lang) for d in loaders.stacked(row)]
     return f"{text}: {', '.join(names)}" if names else text
@@ -37,7 +37,7 @@ def stack_field(row, lang: str) -> str:
 def composite_field(row, lang: str) -> str:
     """The composite with its base: "61,3 (5 van 6 domeinen)"; without a composite the reason in words."""
     n, m = loaders.num(row.get("composite__n")), loaders.num(row.get("composite__m"))
-    base = (t("composite_base", lang, n=int(n), m=int(m)) if np.isfinite(n) and np.isfinite(m) else "")
+    base = t("composite_base", lang, n=int(n), m=int(m)) if np.isfinite(n) and np.isfinite(m) else ""
     value = loaders.num(row.get("composite"))
     if np.isfinite(value):
         return f"{fmt_num(value, 1, lang)} ({base})" if base else fmt_num(value, 1, lang)
@@ -53,12 +53,24 @@ def area_names(table: pd.DataFrame) -> pd.Series:
 def tooltip_fields(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``sk_name``, ``sk_stack`` and ``sk_composite`` per row of ``table`` (a score table or the joined map frame;
     rows without scores, e.g. 'geen gegevens' areas, say 'niet genoeg gegevens')."""
-    cols = ["stacking_count", "stacking_known", "stacking_m", "stacking_domains", "composite", "composite__n",
-            "composite__m"]
+    cols = [
+        "stacking_count",
+        "stacking_known",
+        "stacking_m",
+        "stacking_domains",
+        "composite",
+        "composite__n",
+        "composite__m",
+    ]
     rows = pd.DataFrame({c: _col(table, c) for c in cols}, index=table.index).to_dict("records")
-    return pd.DataFrame({"sk_name": area_names(table).to_numpy(),
-                         "sk_stack": [stack_field(r, lang) for r in rows],
-                         "sk_composite": [composite_field(r, lang) for r in rows]}, index=table.index)
+    return pd.DataFrame(
+        {
+            "sk_name": area_names(table).to_numpy(),
+            "sk_stack": [stack_field(r, lang) for r in rows],
+            "sk_composite": [composite_field(r, lang) for r in rows],
+        },
+        index=table.index,
+    )
 
 
 def tooltip_numbers(table: pd.DataFrame, lang: str) -> list[dict]:
@@ -66,24 +78,38 @@ def tooltip_numbers(table: pd.DataFrame, lang: str) -> list[dict]:
     composite, its n of m domains, stacking k, n known, m; a missing value shows 'niet genoeg gegevens'."""
     na = t("not_enough_data", lang)
     num = lambda c: pd.to_numeric(_col(table, c), errors="coerce").to_numpy(dtype="float64")  # noqa: E731
-    return [{"label": t("composite", lang), "values": num("composite"), "decimals": 1, "missing": na},
-            {"label": t("stacking_count", lang) + " (k)", "values": num("stacking_count"), "decimals": 0, "missing": na},
-            {"label": t("stacking_known_col", lang), "values": num("stacking_known"), "decimals": 0, "missing": "0"},
-            {"label": t("stacking_m_col", lang), "values": num("stacking_m"), "decimals": 0, "missing": "–"},
-            {"label": t("composite_on", lang) + " (n)", "values": num("composite__n"), "decimals": 0, "missing": "0"}]
+    return [
+        {"label": t("composite", lang), "values": num("composite"), "decimals": 1, "missing": na},
+        {"label": t("stacking_count", lang) + " (k)", "values": num("stacking_count"), "decimals": 0, "missing": na},
+        {"label": t("stacking_known_col", lang), "values": num("stacking_known"), "decimals": 0, "missing": "0"},
+        {"label": t("stacking_m_col", lang), "values": num("stacking_m"), "decimals": 0, "missing": "–"},
+        {"label": t("composite_on", lang) + " (n)", "values": num("composite__n"), "decimals": 0, "missing": "0"},
+    ]
 
 
 def tooltip_flags(table: pd.DataFrame, lang: str) -> dict:
     """Which domains stack, per area, for ``components.deckmap.flags_field``: bit i = the i-th domain of the
     registry in the worst band (``domain__<d>__band``); NaN where no domain is known ('niet genoeg gegevens')."""
     ids = list(reg.DOMAINS)
-    bands = np.column_stack([pd.array(_col(table, f"domain__{d}__band"), dtype="boolean").fillna(False)
-                             .to_numpy(dtype=bool) for d in ids]) if len(table) else np.zeros((0, len(ids)), bool)
+    bands = (
+        np.column_stack(
+            [
+                pd.array(_col(table, f"domain__{d}__band"), dtype="boolean").fillna(False).to_numpy(dtype=bool)
+                for d in ids
+            ]
+        )
+        if len(table)
+        else np.zeros((0, len(ids)), bool)
+    )
     masks = (bands * (1 << np.arange(len(ids)))).sum(axis=1).astype(float)
     known = pd.to_numeric(_col(table, "stacking_known"), errors="coerce").fillna(0).to_numpy() > 0
-    return {"label": t("stacking_domains", lang), "masks": np.where(known, masks, np.nan),
-            "names": [label(reg.DOMAINS[d], lang) for d in ids], "missing": t("not_enough_data", lang),
-            "none": t("stacking_none", lang)}
+    return {
+        "label": t("stacking_domains", lang),
+        "masks": np.where(known, masks, np.nan),
+        "names": [label(reg.DOMAINS[d], lang) for d in ids],
+        "missing": t("not_enough_data", lang),
+        "none": t("stacking_none", lang),
+    }
 
 
 def base_labels(result, lang: str) -> dict[str, str]:

@@ -20,8 +20,14 @@ from components.deckmap import deck_map, field
 from components.deckmap.store import prepared_geometry
 from data.pdok import load_boundaries
 
-PALETTE = [[237, 248, 233, 255], [186, 228, 179, 255], [116, 196, 118, 255], [49, 163, 84, 255],
-           [0, 109, 44, 255], [200, 200, 200, 255]]  # 5 classes + no data
+PALETTE = [
+    [237, 248, 233, 255],
+    [186, 228, 179, 255],
+    [116, 196, 118, 255],
+    [49, 163, 84, 255],
+    [0, 109, 44, 255],
+    [200, 200, 200, 255],
+]  # 5 classes + no data
 PAYLOAD = "<img src=x onerror=alert(1)>"
 
 
@@ -54,13 +60,19 @@ score = (weight / 100.0) * ra + (1 - weight / 100.0) * rb
 classes = np.minimum((score * 5).astype(np.uint8), 4)
 classes[missing] = 5
 score[missing] = np.nan
-pending = st.session_state.get("map")     # a click reruns the app with the new value: outline it in this run
+pending = st.session_state.get("map")  # a click reruns the app with the new value: outline it in this run
 if pending and pending.get("code") != st.session_state.get("selected"):
     st.session_state["selected"] = pending["code"]
-clicked = deck_map(geometry, classes, PALETTE, fields=[field("Score", score * 100, decimals=1)],
-                   outlines=([st.session_state.get("selected")] if st.session_state.get("selected") else [])
-                   + [c for c in st.query_params.get("outline", "").split(",") if c],
-                   label=f"Kaart van {len(geometry.codes)} gebieden", key="map")
+clicked = deck_map(
+    geometry,
+    classes,
+    PALETTE,
+    fields=[field("Score", score * 100, decimals=1)],
+    outlines=([st.session_state.get("selected")] if st.session_state.get("selected") else [])
+    + [c for c in st.query_params.get("outline", "").split(",") if c],
+    label=f"Kaart van {len(geometry.codes)} gebieden",
+    key="map",
+)
 if clicked and clicked.get("code") != st.session_state.get("selected"):
     st.session_state["selected"] = clicked["code"]
 st.markdown(f"Geselecteerd: `{st.session_state.get('selected') or '-'}`")
