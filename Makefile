@@ -10,7 +10,7 @@ STAMP_RUN := $(VENV)/.installed-runtime
 STAMP_DEV := $(VENV)/.installed-dev
 STAMP_MUT := $(VENV)/.installed-mutation
 
-.PHONY: run test bench mutation venv venv-dev tools browser frontend clean
+.PHONY: run test test-fast lint bench mutation venv venv-dev tools browser frontend clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "fout: $(PY) niet gevonden; installeer Python 3.11"; exit 1; }
@@ -54,8 +54,21 @@ frontend:
 run: $(STAMP_RUN) frontend
 	$(BIN)/streamlit run serve.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: $(STAMP_DEV) tools frontend
+# The checks `make test` runs before the tests: layer contracts (import-linter, pyproject.toml), ruff lint and
+# format, mypy on the pure and I/O packages, vulture for dead code.
+lint: $(STAMP_DEV)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/vulture --min-confidence 80 app.py serve.py pages components data indicators geo core render
+
+test: $(STAMP_DEV) lint tools frontend
 	$(BIN)/python -m pytest -q
+
+# The edit loop: the same checks, then the tests without a browser and without the slow ones (a few minutes).
+test-fast: $(STAMP_DEV) lint
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
 bench: $(STAMP_DEV) tools frontend
 	$(BIN)/python -m benchmarks
