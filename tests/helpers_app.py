@@ -3,6 +3,8 @@ another test file)."""
 
 from __future__ import annotations
 
+import json
+
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO, SHARED_DATA
@@ -51,3 +53,15 @@ def import_income(cache_dir) -> str:
     st.cache_data.clear()
     st.cache_resource.clear()
     return digest
+
+
+def map_args(at: AppTest) -> dict:
+    """The arguments the Kaart page gave the map component (components.deckmap), bytes decoded."""
+    import numpy as np
+
+    comps = [c for c in at.get("component_instance") if c.proto.component_name == "components.deckmap.deckmap"]
+    assert len(comps) == 1
+    args = json.loads(comps[0].proto.json_args)
+    special = {a.key: a.bytes for a in comps[0].proto.special_args}
+    args["fill"] = np.frombuffer(special["fill"], dtype=np.uint8)
+    return args

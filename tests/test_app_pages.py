@@ -6,9 +6,8 @@ import json
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.helpers_app import INCOME, assert_ok, import_income, new_app
+from tests.helpers_app import INCOME, assert_ok, import_income, map_args, new_app
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 PAGES = ["kaart", "vergelijken", "buurtprofiel", "prioriteren", "methode", "gegevens"]
@@ -25,18 +24,6 @@ def test_page_renders_against_the_mirror(mirror, cache_dir, page):
     assert at.title
 
 
-def _map_args(at: AppTest) -> dict:
-    """The arguments the Kaart page gave the map component (components.deckmap), bytes decoded."""
-    import numpy as np
-
-    comps = [c for c in at.get("component_instance") if c.proto.component_name == "components.deckmap.deckmap"]
-    assert len(comps) == 1
-    args = json.loads(comps[0].proto.json_args)
-    special = {a.key: a.bytes for a in comps[0].proto.special_args}
-    args["fill"] = np.frombuffer(special["fill"], dtype=np.uint8)
-    return args
-
-
 def test_kaart_draws_the_map_component_with_focus_outlines(mirror, cache_dir):
     """Claims of the old pydeck test on the component's arguments: every boundary is in the geometry file,
     focus members are outlined, areas without a value get the grey no-data class, no tiles (offline)."""
@@ -51,7 +38,7 @@ def test_kaart_draws_the_map_component_with_focus_outlines(mirror, cache_dir):
     at = new_app()
     at.run()
     assert_ok(at)
-    args = _map_args(at)  # the same-origin geometry file, no basemap (offline): checked below
+    args = map_args(at)  # the same-origin geometry file, no basemap (offline): checked below
     header, _ = decode(path_of(args["geometry_url"].rsplit("/", 1)[1]).read_bytes())
     pdok = load_boundaries(["GM0363", "GM0479"], 2024, "wijk")
     assert sorted(header["codes"]) == sorted(pdok["code"]) and len(args["fill"]) == len(pdok)
@@ -345,13 +332,13 @@ def test_kaart_weight_change_recolours_with_the_same_geometry(mirror, cache_dir)
     at = new_app({"colour": "composite", "files": import_income(cache_dir)})
     at.run()
     assert_ok(at)
-    before = _map_args(at)
+    before = map_args(at)
     assert not at.slider  # the weight sliders are sent only while "Gewichten" is open
     at.session_state["x_weights"] = True  # open it (as a click on the expander does)
     at.run()
     at.slider(key="w_weight_armoede").set_value(5.0).run()  # the one weight key (Kaart and Prioriteren)
     assert_ok(at)
-    after = _map_args(at)
+    after = map_args(at)
     assert dict(at.query_params)["w"] == "armoede:5"
     assert after["geometry_hash"] == before["geometry_hash"] and after["geometry_url"] == before["geometry_url"]
     assert (after["fill"] != before["fill"]).any()

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import needs_shared
+from tests.helpers_data import prime_zaanstad
 from tests.helpers_storage import PLAIN_NL, remount_ro
 
 pytestmark = needs_shared
@@ -39,19 +40,11 @@ def _notices(page, gemeenten=("GM0363", "GM0479"), reference="selection", lang="
     return [w.value for w in at.warning]
 
 
-def _prime_zaanstad():
-    from data.cbs import load_kwb
-    from data.pdok import load_boundaries
-
-    load_kwb(["GM0479"], 2024, levels=["gemeente", "wijk", "buurt"])
-    load_boundaries(["GM0479"], 2024, "wijk")
-
-
 @pytest.mark.parametrize("page", DATA_PAGES)
 def test_every_data_page_gets_the_stale_and_missing_notices(mirror, cache_dir, page):
     from data import http
 
-    _prime_zaanstad()
+    prime_zaanstad()
     today = http.utc_now_iso()[:10]
     mirror.fault(status=503)
     shown = _notices(page)
@@ -70,7 +63,7 @@ def test_fresh_data_has_no_notices(mirror, cache_dir):
 
 
 def test_methode_shows_no_data_and_gets_no_notices(mirror, cache_dir):
-    _prime_zaanstad()
+    prime_zaanstad()
     mirror.fault(status=503)
     assert _notices("methode") == []
 

@@ -119,7 +119,8 @@ def test_figure_source_names_the_table_of_the_year_and_every_imported_file():
 
 
 def test_each_download_has_one_label_for_making_and_another_for_downloading(mirror, cache_dir):
-    from tests.test_app_pages import _app, _ok
+    from tests.helpers_app import assert_ok as _ok
+    from tests.helpers_app import new_app as _app
 
     at = _app()
     at.run()

@@ -11,7 +11,7 @@ from indicators.engine import make_reference, score_areas
 from indicators.focus import FocusArea, score_focus
 from indicators.ranks import percentile_rank
 from indicators.scores import composite_matrix, stacking
-from tests.test_indicators_engine import synthetic_frame
+from tests.helpers_engine import synthetic_frame
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ENGINE_SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # ~0.3 s each

@@ -179,7 +179,7 @@ def test_focus_group_without_enough_coverage_names_its_members_without_a_value()
 def test_reweight_changes_only_the_reweighted_columns():
     """Caches of unweighted scores (loaders_map.map_join) copy exactly ``REWEIGHTED_COLUMNS`` per run."""
     from indicators.engine import REWEIGHTED_COLUMNS
-    from tests.test_indicators_engine import score, synthetic_frame
+    from tests.helpers_engine import score, synthetic_frame
 
     res = score(synthetic_frame())
     other = res.reweight({"werk": 0, "armoede": 3}).table

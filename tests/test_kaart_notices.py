@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import needs_shared
-from tests.test_app_focus import _app
+from tests.helpers_app import run_app as _app
 
 pytestmark = needs_shared
 

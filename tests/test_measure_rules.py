@@ -87,7 +87,7 @@ def test_focus_errors_carry_both_languages():
 
 def _synthetic_result(n=40, **kw):
     from indicators.engine import make_reference, score_areas
-    from tests.test_indicators_engine import synthetic_frame
+    from tests.helpers_engine import synthetic_frame
 
     frame = synthetic_frame(n)
     ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
@@ -203,7 +203,7 @@ def test_nederland_row_from_imported_nl00_values_names_each():
 
 def test_nederland_row_from_an_nl00_row_in_the_data():
     from indicators.engine import make_reference, score_areas
-    from tests.test_indicators_engine import synthetic_frame
+    from tests.helpers_engine import synthetic_frame
 
     frame = synthetic_frame(40)
     nl = frame[frame["level"] == "gemeente"].copy()
@@ -631,7 +631,7 @@ def test_json_file_format_and_every_refusal_exact():
 def test_own_gemeente_base_leaves_suppressed_areas_out():
     """Fallback base (own gemeente): every area of the level in that gemeente with a value, minus suppressed ones."""
     from indicators.engine import make_reference, score_areas
-    from tests.test_indicators_engine import synthetic_frame
+    from tests.helpers_engine import synthetic_frame
 
     a = synthetic_frame(40, seed=1, gemeente="GM9001")
     b = synthetic_frame(30, seed=2, gemeente="GM9002")
@@ -953,7 +953,7 @@ def _two_gemeenten():
     """Synthetic wijken of two gemeenten (40 + 30) without KWB age groups (15-65 from the PDOK-style
     percentages in ``attrs``), scored against their own national frame: (nat, attrs, ref, res)."""
     from indicators.engine import make_reference, score_areas
-    from tests.test_indicators_engine import synthetic_frame
+    from tests.helpers_engine import synthetic_frame
 
     a = synthetic_frame(40, seed=1, gemeente="GM9001")
     b = synthetic_frame(30, seed=2, gemeente="GM9002")

@@ -15,7 +15,7 @@ from core.errors import UserInputError
 from indicators.engine import make_reference, score_areas
 from indicators.reference import gemeente_of, rank_by_key, ref_label
 from indicators.smoothing import count_interval, eb_prior, eb_weight, global_eb, rate_interval
-from tests.test_indicators_engine import synthetic_frame
+from tests.helpers_engine import synthetic_frame
 
 DOMAINS = ("armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd")
 

@@ -4,7 +4,9 @@ the unstated rules (D1, D2, minima) are stated from the engine's settings."""
 from __future__ import annotations
 
 from tests.conftest import needs_shared
-from tests.test_app_pages import _app, _import_income, _ok
+from tests.helpers_app import assert_ok as _ok
+from tests.helpers_app import import_income as _import_income
+from tests.helpers_app import new_app as _app
 
 pytestmark = needs_shared
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import needs_shared
-from tests.test_app_pages import _app, _ok
-from tests.test_data_notices import _prime_zaanstad
+from tests.helpers_app import assert_ok as _ok
+from tests.helpers_app import new_app as _app
+from tests.helpers_data import prime_zaanstad as _prime_zaanstad
 
 pytestmark = needs_shared
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import needs_shared
-from tests.test_app_pages import _app, _import_income, _ok
+from tests.helpers_app import assert_ok as _ok
+from tests.helpers_app import import_income as _import_income
+from tests.helpers_app import new_app as _app
 
 pytestmark = needs_shared
 

@@ -12,14 +12,15 @@ import numpy as np
 from pages._common.state import ViewState
 from tests import test_versions_changes as V
 from tests.conftest import needs_shared
-from tests.test_app_pages import _app, _map_args, _ok
-from tests.test_versions_changes import serve  # noqa: F401 (the fixture)
+from tests.helpers_app import assert_ok as _ok
+from tests.helpers_app import map_args as _map_args
+from tests.helpers_app import new_app as _app
 
 pytestmark = needs_shared
 LEVELS3 = ("gemeente", "wijk", "buurt")
 
 
-def test_the_kaart_reads_the_kept_version_its_link_names(serve):  # noqa: F811 (the fixture)
+def test_the_kaart_reads_the_kept_version_its_link_names(serve):
     """Version 1 of the synthetic KWB has no WOZ values; version 2 (the current one) has them. Coloured by WOZ, the
     Kaart of a link with kv=<version 1> is all no-data grey and says it reads an older version; without kv it is not."""
     from data.cbs import load_kwb
