@@ -31,6 +31,7 @@ import pandas as pd
 
 from core.codes import levels_of
 from core.errors import UserInputError
+from core.numbers import format_number
 from core.thresholds import WORST_BAND
 from indicators.ranks import exponential_transform, rank_against, sorted_reference
 from indicators.rates import UserValues, _indexed, get_variable, resolve_indicator
@@ -127,7 +128,11 @@ def make_reference(
     codes = tuple(frame.index[at_level.to_numpy()])
     lv_nl, lv_en = LEVEL_NAMES[level]
     if kind == "nl":
-        label = {"nl": f"alle {lv_nl} van Nederland, {year}", "en": f"all {lv_en} of the Netherlands, {year}"}
+        # named by its base (how many areas), never "all": the reference is the areas of the national frame
+        label = {
+            "nl": f"{format_number(len(codes), 0, 'nl')} {lv_nl} van Nederland, {year}",
+            "en": f"{format_number(len(codes), 0, 'en')} {lv_en} of the Netherlands, {year}",
+        }
     else:
         shown = ", ".join((names or {}).get(g, g) for g in gm)
         label = {"nl": f"{lv_nl} van {shown}, {year}", "en": f"{lv_en} of {shown}, {year}"}

@@ -54,7 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "level_wijk": {"nl": "Wijken", "en": "Districts (wijken)"},
     "level_buurt": {"nl": "Buurten", "en": "Neighbourhoods (buurten)"},
     "reference": {"nl": "Referentie", "en": "Reference"},
-    "ref_nl": {"nl": "Nederland (alle wijken)", "en": "The Netherlands (all districts)"},
+    "ref_nl": {"nl": "Nederland (de basis staat bij elke rang)", "en": "The Netherlands (each rank names its base)"},
     "ref_gemeente": {"nl": "Gekozen gemeenten", "en": "Selected municipalities"},
     "ref_short_nl": {"nl": "Nederland", "en": "the Netherlands"},
     "ref_short_gemeente": {"nl": "de gekozen gemeenten", "en": "the selected municipalities"},
