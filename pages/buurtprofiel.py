@@ -6,9 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.codes import level_of_code
-from indicators import registry as reg
 from pages._common import changesui, fmt, focusui, loaders, narrative, reasons, reports, shell, tables, widgets, wording
-from pages._common.i18n import label, t
+from pages._common.i18n import t
 
 view = shell.page_view("buurtprofiel")
 lang = view.lang
@@ -95,19 +94,8 @@ st.write(
         )
     )
 )
-for d in flagged:
-    inds = [i for i in reg.scored_indicators(d) if loaders.num(row.get(f"{i.id}__rank")) >= 100 - band]
-    st.markdown(
-        "- "
-        + t(
-            "flag_domain",
-            lang,
-            domain=label(reg.DOMAINS[d], lang),
-            rank=fmt.fmt_num(row.get(f"domain__{d}__rank"), 0, lang),
-            base=fmt.md(bases.get(row.get(f"domain__{d}__ref"), row.get(f"domain__{d}__ref")) or "–"),
-            indicators=", ".join(label(i, lang) for i in inds) or "–",
-        )
-    )
+for line in wording.flagged_domain_lines(row, flagged, band, bases, lang):
+    st.markdown(line)
 
 st.subheader(t("all_indicators", lang))
 st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import StapelkaartError
-from indicators import registry as reg
 from pages._common import (
     changesui,
     fmt,
@@ -18,7 +17,7 @@ from pages._common import (
     widgets,
     wording,
 )
-from pages._common.i18n import label, t
+from pages._common.i18n import t
 
 
 def show(view, area) -> None:
@@ -62,19 +61,8 @@ def show(view, area) -> None:
     bases = wording.base_labels(scored.result, lang)  # the bases' labels in the user's language
     if not flagged:
         st.write(t("not_flagged", lang, band=f"{band:g}", ref=ref_text))
-    for d in flagged:
-        inds = [i for i in reg.scored_indicators(d) if loaders.num(row.get(f"{i.id}__rank")) >= 100 - band]
-        st.markdown(
-            "- "
-            + t(
-                "flag_domain",
-                lang,
-                domain=label(reg.DOMAINS[d], lang),
-                rank=fmt.fmt_num(row.get(f"domain__{d}__rank"), 0, lang),
-                base=fmt.md(bases.get(row.get(f"domain__{d}__ref"), row.get(f"domain__{d}__ref")) or "–"),
-                indicators=", ".join(label(i, lang) for i in inds) or "–",
-            )
-        )
+    for line in wording.flagged_domain_lines(row, flagged, band, bases, lang):
+        st.markdown(line)
     st.subheader(t("all_indicators", lang))
     st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")
     gm_names = loaders.gemeente_options(view.year)

@@ -19,7 +19,7 @@ import pandas as pd
 from indicators import method
 from indicators import registry as reg
 from pages._common import loaders
-from pages._common.fmt import fmt_num
+from pages._common.fmt import fmt_num, md
 from pages._common.i18n import label, t
 
 
@@ -141,4 +141,24 @@ def legend_lines(result, view) -> list[str]:
         ind = reg.INDICATORS.get(view.colour.partition(":")[2])
         if ind is not None and ind.count_based:
             lines.append(method.SMOOTHING_RULE[lang])
+    return lines
+
+
+def flagged_domain_lines(row, flagged, band: float, bases: dict, lang: str) -> list[str]:
+    """One Markdown list line per flagged domain of a profile row: the domain, its RANK (the flag is decided on
+    ranks) against its named base, and the indicators in the worst ``band`` %. Used by the profile of an area
+    (Buurtprofiel) and of a focus area (focusprofile.py)."""
+    lines = []
+    for d in flagged:
+        inds = [i for i in reg.scored_indicators(d) if loaders.num(row.get(f"{i.id}__rank")) >= 100 - band]
+        ref = row.get(f"domain__{d}__ref")
+        text = t(
+            "flag_domain",
+            lang,
+            domain=label(reg.DOMAINS[d], lang),
+            rank=fmt_num(row.get(f"domain__{d}__rank"), 0, lang),
+            base=md(bases.get(ref, ref)) or "–",
+            indicators=", ".join(label(i, lang) for i in inds) or "–",
+        )
+        lines.append("- " + text)
     return lines
