@@ -39,7 +39,7 @@ from core.codes import normalise_gemeente, normalise_level
 from core.errors import FetchError, StapelkaartError, UserInputError
 from data import cache, http, pdok_fetch
 from data.pdok_check import bad_answer, check_features
-from data.pdok_frame import attribute_frame, combine, to_frame
+from data.pdok_frame import attribute_frame, combine, fresh_attrs, to_frame
 from data.pdok_service import COLLECTION, Progress, check_year, items_url
 from data.pdok_store import boundaries_key, fallback, from_cache, store, store_versioned
 
@@ -299,20 +299,7 @@ def _download_one(gm: str, year: int, level: str, report: Callable[[str], None])
         raise problem
     assert feats is not None, url  # no problem left: the last answer passed the checks
     frame = to_frame(feats, [gm], year, level, url)
-    frame.attrs = {
-        "source": {
-            "table_id": f"wijken-en-buurten-{year}/{COLLECTION[level]}",
-            "year": year,
-            "url": url,
-            "modified": info.pop("timestamp"),
-            "fetched_at": http.utc_now_iso(),
-            "from_cache": False,
-            "stale": False,
-            "age_days": 0.0,
-        },
-        "geometry": frame.attrs["geometry"],
-        "paging": {gm: info, "page_limit": pdok_fetch.PAGE_LIMIT},
-    }
+    frame.attrs = fresh_attrs(frame, year, level, url, info, gm)
     return frame
 
 

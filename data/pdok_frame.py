@@ -250,3 +250,22 @@ def combine(frames: list[gpd.GeoDataFrame], year: int, level: str) -> gpd.GeoDat
         },
     }
     return out
+
+
+def fresh_attrs(frame: gpd.GeoDataFrame, year: int, level: str, url: str, info: dict, key: str) -> dict:
+    """``attrs`` of boundaries just fetched: the source (collection, year, URL, PDOK's timestamp, fetch time,
+    not from cache), the geometry report and the paging of ``key`` (a gemeente code, or ``NL``)."""
+    return {
+        "source": {
+            "table_id": f"wijken-en-buurten-{year}/{COLLECTION[level]}",
+            "year": year,
+            "url": url,
+            "modified": info.pop("timestamp"),
+            "fetched_at": http.utc_now_iso(),
+            "from_cache": False,
+            "stale": False,
+            "age_days": 0.0,
+        },
+        "geometry": frame.attrs["geometry"],
+        "paging": {key: info, "page_limit": pdok_fetch.PAGE_LIMIT},
+    }

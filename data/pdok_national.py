@@ -27,7 +27,7 @@ from core.codes import normalise_gemeente, normalise_level
 from core.errors import FetchError, UserInputError
 from data import cache, http, pdok, pdok_fetch
 from data.pdok_check import check_features
-from data.pdok_frame import to_frame
+from data.pdok_frame import fresh_attrs, to_frame
 from data.pdok_service import COLLECTION, Progress, check_year, items_url
 from data.pdok_store import boundaries_key, fallback, from_cache, store_versioned
 
@@ -111,20 +111,7 @@ def _download(year: int, level: str, progress: Progress | None) -> gpd.GeoDataFr
     frame = to_frame(feats, None, year, level, url)
     if progress is not None:
         progress(1.0, "Grenzen opgehaald")
-    frame.attrs = {
-        "source": {
-            "table_id": f"wijken-en-buurten-{year}/{COLLECTION[level]}",
-            "year": year,
-            "url": url,
-            "modified": info.pop("timestamp"),
-            "fetched_at": http.utc_now_iso(),
-            "from_cache": False,
-            "stale": False,
-            "age_days": 0.0,
-        },
-        "geometry": frame.attrs["geometry"],
-        "paging": {"NL": info, "page_limit": pdok_fetch.PAGE_LIMIT},
-    }
+    frame.attrs = fresh_attrs(frame, year, level, url, info, "NL")
     return frame
 
 
