@@ -159,7 +159,7 @@ if c1.button(t("snapshot_export", lang), key="b_snap"):
         key="dl_snap",
     )
 if not is_admin:
-    c2.caption(t("admin_needed", lang))
+    c2.caption(t("snapshot_import_admin", lang))
 else:
     snap = c2.file_uploader(t("snapshot_import", lang), type=["zip"], key="w_snap")
     focusui.localise_uploader("w_snap", lang, "ZIP")

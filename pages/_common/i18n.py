@@ -233,7 +233,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Only years in which the boundaries of this area did not change.",
     },
     "suppressed": {"nl": "Onderdrukt: {reason}", "en": "Suppressed: {reason}"},
-    "no_area": {"nl": "Kies een gebied op de kaart of hieronder.", "en": "Pick an area on the map or below."},
+    "no_area": {"nl": "Kies hierboven een gebied.", "en": "Pick an area above."},
     # --- prioritise ---
     "weights": {"nl": "Gewichten per domein", "en": "Weights per domain"},
     "weights_used": {"nl": "Gebruikte gewichten: {weights}", "en": "Weights used: {weights}"},

@@ -75,6 +75,12 @@ DATA_STRINGS: dict[str, dict[str, str]] = {
     "admin_token": {"nl": "Beheertoken", "en": "Admin token"},
     "admin_login": {"nl": "Beheer openen", "en": "Open administration"},
     "admin_bad": {"nl": "Dat token klopt niet.", "en": "That token is not correct."},
+    "snapshot_import_admin": {
+        "nl": "Een momentopname inlezen vervangt de gedeelde gegevens voor iedereen en is een beheeractie "
+        "(zie Beheer hierboven); downloaden kan iedereen.",
+        "en": "Importing a snapshot replaces the shared data for everyone and is an admin action "
+        "(see Administration above); anyone can download one.",
+    },
     "admin_needed": {
         "nl": "Dit verandert wat iedereen ziet en is een beheeractie (zie Beheer hierboven).",
         "en": "This changes what everyone sees and is an admin action (see Administration above).",

@@ -50,7 +50,7 @@ FOCUS_STRINGS: dict[str, dict[str, str]] = {
         "indicatoren: waarde.",
         "en": "One column per focus area; {refs} follow as fixed references. Domains: rank 0–100 of the "
         "domain score within that domain's reference (100 = most disadvantaged; ≥ 80 = worst "
-        "20 %; which reference per domain: Buurtprofiel and Method); indicators: value.",
+        "20 %; which reference per domain: Area profile and Method); indicators: value.",
     },
     "row_domain": {"nl": "Domein (plaats)", "en": "Domain (position)"},
     # the table export of Vergelijken: what the focus-area PDF refers to as "de tabelexport" (issue 21)

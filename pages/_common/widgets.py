@@ -165,8 +165,8 @@ def coverage_warning(scored, lang: str) -> None:
             "low_coverage_item",
             lang,
             label=label(reg.INDICATORS[r.indicator], lang),
-            n=int(r.n_reference_with_value),
-            total=int(r.n_reference),
+            n=fmt.fmt_num(r.n_reference_with_value, 0, lang),
+            total=fmt.fmt_num(r.n_reference, 0, lang),
         )
         for r in low.itertuples()
     )
