@@ -13,6 +13,12 @@ import pandas as pd
 from core.errors import UserInputError
 
 LEVELS = ("gemeente", "wijk", "buurt")
+#: the areas of a level in words (plural), Dutch and English: labels of references and bases
+LEVEL_WORDS = {
+    "gemeente": ("gemeenten", "municipalities"),
+    "wijk": ("wijken", "districts"),
+    "buurt": ("buurten", "neighbourhoods"),
+}
 PREFIX_OF_LEVEL = {"gemeente": "GM", "wijk": "WK", "buurt": "BU", "land": "NL"}
 LEVEL_OF_PREFIX = {v: k for k, v in PREFIX_OF_LEVEL.items()}
 

@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from core.codes import levels_of
+from core.codes import LEVEL_WORDS, levels_of
 from core.errors import UserInputError
 from core.numbers import format_number
 from core.thresholds import WORST_BAND
@@ -52,11 +52,7 @@ from indicators.scores import DOMAIN_IDS, composite_matrix, domain_scores, valid
 from indicators.smoothing import Prior, eb_prior, global_eb, rate_interval
 
 MIN_REFERENCE_AREAS = 10
-LEVEL_NAMES = {
-    "gemeente": ("gemeenten", "municipalities"),
-    "wijk": ("wijken", "districts"),
-    "buurt": ("buurten", "neighbourhoods"),
-}
+LEVEL_NAMES = LEVEL_WORDS
 NO_DATA = {"nl": "geen gegevens op dit niveau", "en": "no data at this level"}
 
 

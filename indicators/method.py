@@ -156,7 +156,7 @@ def availability_rules(settings: Mapping, lang: str = "nl") -> list[tuple[str, s
                 f"Where the national frame has fewer than {k} areas with a value for an indicator, the rank is against the "
                 f"areas of the own municipality with a value, but only when there are at least {k}. With fewer, the area "
                 f"gets no rank for that indicator (and it does not count in its domain); the profile then says: 'no rank: "
-                f"only n wijken of <municipality> have a value; at least {k}'."
+                f"only n districts of <municipality> have a value; at least {k}'."
             ),
         ),
         (

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.codes import LEVELS, level_of_code
+from core.codes import LEVEL_WORDS, LEVELS, level_of_code
 from core.numbers import format_number
 from indicators.ranks import rank_against, sorted_reference
 
@@ -75,11 +75,8 @@ class RefDomains(dict):
 
 
 def level_words(level: str) -> tuple[str, str]:
-    return {
-        "wijk": ("wijken", "wijken"),
-        "buurt": ("buurten", "buurten"),
-        "gemeente": ("gemeenten", "municipalities"),
-    }.get(level, (level, level))
+    """The areas of ``level`` in words, Dutch and English (core.codes.LEVEL_WORDS)."""
+    return LEVEL_WORDS.get(level, (level, level))
 
 
 def ref_label(reference, n: int) -> tuple[dict[str, str], bool]:

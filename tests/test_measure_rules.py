@@ -1060,7 +1060,7 @@ def test_domain_rank_against_the_own_gemeente_domain_scores():
         label = res.ref_domains.labels["werk"][gm]
         name = nat.set_index("code").loc[gm, "name"]
         assert label["nl"] == f"t.o.v. {n} wijken van {name} met gegevens (geen landelijke gegevens)"
-        assert label["en"] == f"vs {n} wijken of {name} with data (no national data)"
+        assert label["en"] == f"vs {n} districts of {name} with data (no national data)"
     # wonen has national values: ranked against the national domain scores, a fixed set of 70
     assert res.ref_domains.mode["wonen"] == "ref" and res.ref_domains["wonen"].size == 70
     assert (

@@ -417,9 +417,12 @@ def test_gemeente_and_selection_labels():
 
     assert gemeente_label("wijk", 109, "Amsterdam") == {
         "nl": "t.o.v. 109 wijken van Amsterdam met gegevens (geen landelijke gegevens)",
-        "en": "vs 109 wijken of Amsterdam with data (no national data)",
+        "en": "vs 109 districts of Amsterdam with data (no national data)",
     }
-    assert level_words("buurt") == ("buurten", "buurten") and level_words("gemeente") == ("gemeenten", "municipalities")
+    assert level_words("buurt") == ("buurten", "neighbourhoods") and level_words("gemeente") == (
+        "gemeenten",
+        "municipalities",
+    )
     sel = type(
         "R",
         (),
@@ -442,9 +445,9 @@ def test_gemeente_and_selection_labels():
     # counts in the one number format (core.numbers): a narrow no-break space in nl, a comma in en
     assert ref_label(nl, 3002)[0] == {
         "nl": "t.o.v. 3\u202f002 wijken van Nederland met gegevens (88 % van alle 3\u202f393)",
-        "en": "vs 3,002 wijken of the Netherlands with data (88 % of all 3,393)",
+        "en": "vs 3,002 districts of the Netherlands with data (88 % of all 3,393)",
     }
-    assert ref_label(nl, 114)[0]["en"] == "vs 114 wijken with data (3 % of the Netherlands)"
+    assert ref_label(nl, 114)[0]["en"] == "vs 114 districts with data (3 % of the Netherlands)"
 
 
 # --- rank intervals with data uncertainty ----------------------------------------------------------------

@@ -38,7 +38,7 @@ def test_english_reasons_are_english(mirror, cache_dir):
     at.switch_page("pages/buurtprofiel.py").run()
     _ok(at)
     text = _why(at).replace("\\", "")
-    assert "no rank: only 5 wijken of Zaanstad have a value; at least 10" in text
+    assert "no rank: only 5 districts of Zaanstad have a value; at least 10" in text
     assert "geen rang" not in text
 
 
