@@ -231,6 +231,38 @@ def test_a_language_switch_changes_every_string_of_sidebar_and_page_and_back(pag
         _assert_language(page, lang)
 
 
+def _checked(pg, label: str) -> list[str]:
+    """The labels of the checked options of the sidebar radio group ``label``."""
+    return pg.evaluate(
+        """(name) => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stRadio"]')]
+            .filter(r => r.innerText.trim().startsWith(name))
+            .flatMap(r => [...r.querySelectorAll('input[type=radio]')].filter(i => i.checked)
+                .map(i => i.closest('label').innerText.trim()))""",
+        label,
+    )
+
+
+@pytest.mark.parametrize("query", ["?lang=nl&level=wijk", "?gm=GM0363,GM0479,GM0772"])
+def test_switching_to_english_on_the_kaart_shows_every_control_english_and_checked(page, server, query):
+    """Switched while on the Kaart: Level and Reference each keep one checked option, in English, and the
+    Colour-by and Classification boxes show English text (they kept "Wijken"/"Kwantielen ..." and nothing)."""
+    from pages._common.i18n import STRINGS
+
+    _open(page, server + "/kaart" + query)
+    page.locator('[data-testid="stSidebar"] label', has_text="English").first.click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('lang') === 'en'", timeout=60_000)
+    settle(page)
+    map_frame(page)
+    settle(page)
+    params = address_equals_share(page)[1]
+    level, ref = params.get("level", "wijk"), params.get("ref", "nl")
+    assert _checked(page, "Level") == [STRINGS[f"level_{level}"]["en"]]
+    assert _checked(page, "Reference") == [STRINGS[f"ref_{ref}"]["en"]]
+    shown = lambda label: page.locator(f'[data-testid="stSelectbox"] input[aria-label="{label}"]').input_value()  # noqa: E731
+    assert shown("Colour by") == STRINGS["stacking_count"]["en"]
+    assert shown("Classification") == STRINGS["cls_quantiles"]["en"]
+
+
 # --- colouring survives a reference change, a page visit and a level change ----------------------------------------
 
 COLOURING = {"colour": "domain:werk", "classes": "natural_breaks", "k": "4"}

@@ -44,6 +44,7 @@ VIEW = "_view"
 LAST_PARAMS = "_last_params"
 PROBLEMS = "_param_problems"
 GM_HINTS = "_gm_hints"  # (what gm= held that is no gemeente, whether the view fell back to the default)
+SEEDED_LANG = "_seeded_lang"  # widget key -> the language its widget was last seeded in (see _seed)
 NOTICE = "_view_notice"  # i18n key of a change that was refused or adjusted (said once, where it happened)
 
 
@@ -197,9 +198,16 @@ def bind(name: str) -> dict:
 
 
 def _seed(key: str, value) -> str:
-    """The widget state of ``key`` set to the view's ``value`` (before the widget is created); returns ``key``."""
-    if st.session_state.get(key) != value:
+    """The widget state of ``key`` set to the view's ``value`` (before the widget is created); returns ``key``.
+
+    Also set, equal or not, on the first run in a new language: a radio or select box keeps its *shown* text
+    in the browser ("Wijken") and the server reads it back as the option it was ("wijk"), so an unchanged value
+    sends nothing and the browser keeps the old text, matching no option of the new language (nothing checked,
+    a Dutch label in an English select box). Setting it makes Streamlit send the value in the new text."""
+    lang, seeded = current().lang, st.session_state.setdefault(SEEDED_LANG, {})
+    if st.session_state.get(key) != value or seeded.get(key, lang) != lang:
         st.session_state[key] = value
+    seeded[key] = lang
     return key
 
 
