@@ -61,11 +61,12 @@ def indicator_method(
             f"- **{w['value']}**: {w['external'].format(id=ind.id)}",
             f"- **{w['base']}**: `{den}`: {w['weight']}",
         ]
-    direction = (
-        ("+1 (hoger = meer achterstand)" if ind.direction > 0 else "−1 (lager = meer achterstand)")
-        if lang == "nl"
-        else ("+1 (higher = more disadvantaged)" if ind.direction > 0 else "−1 (lower = more disadvantaged)")
-    )
+    if not ind.scored:  # context: shown, never ranked or scored, so no direction of disadvantage is claimed
+        direction = "geen: context, niet gescoord" if lang == "nl" else "none: context, not scored"
+    elif lang == "nl":
+        direction = "+1 (hoger = meer achterstand)" if ind.direction > 0 else "−1 (lager = meer achterstand)"
+    else:
+        direction = "+1 (higher = more disadvantaged)" if ind.direction > 0 else "−1 (lower = more disadvantaged)"
     lines.append(f"- **{t('direction', lang)}**: {direction}")
     rules = ([w["pub"].format(min=f"{ind.min_denominator:g}")] if ind.min_denominator > 0 else []) + [
         w["area"].format(pop=f"{min_population:g}")
