@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import pytest
 
 from tests._browser import CHROMIUM, NAV_LINK, chromium, nav_text, serve
-from tests.conftest import MIRROR_BIN, SHARED_DATA, start_mirror
+from tests.conftest import ARTIFACTS, MIRROR_BIN, SHARED_DATA, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -103,9 +103,24 @@ def _settle(pg, timeout: float = 180) -> None:
 
 
 def _open(pg, url: str) -> None:
+    """Open ``url`` and wait for the page's title. In full-suite runs under load the page has twice settled
+    without a title within 90 s (issue 20, cause not found yet): that state is saved to tests/artifacts
+    (screenshot + body text) for diagnosis and the URL is opened once more, so a slow first run is not
+    mistaken for a broken page; a page that fails twice still fails the test."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     pg.goto(url)
     _settle(pg)
-    pg.wait_for_selector("h1", timeout=90_000)
+    try:
+        pg.wait_for_selector("h1", timeout=90_000)
+    except PlaywrightTimeout:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%H%M%S")
+        pg.screenshot(path=str(ARTIFACTS / f"journeys_no_title_{stamp}.png"))
+        (ARTIFACTS / f"journeys_no_title_{stamp}.txt").write_text(url + "\n\n" + pg.inner_text("body"))
+        pg.goto(url)
+        _settle(pg)
+        pg.wait_for_selector("h1", timeout=90_000)
 
 
 def _share_link(pg) -> str:
