@@ -12,8 +12,9 @@ Pipeline (each step a small function elsewhere, see ``rates``, ``ranks``, ``scor
    national frame* (never PDOK values fetched for the selection); where that has fewer than
    ``min_reference_values`` (10) values, the areas of the own gemeente. Count-based rates are ranked after
    empirical-Bayes shrinkage (``indicators.smoothing``); raw value, interval and smoothed value are columns;
-   ``{id}__ref_n`` and ``{id}__ref`` name the base. Context indicators get no rank, only ``{id}__ref_value``;
-4. domain scores (mean indicator rank), domain ranks within the domain's base and the band (``domain__{d}__band``:
+   ``IndicatorScores.base_n`` and ``.base_label`` name the base. Context indicators get no rank, only
+   ``IndicatorScores.ref_value``;
+4. domain scores (mean indicator rank), domain ranks within the domain's base and the band (``DomainScores.band``:
    in the worst ``worst_band`` %), stacking "k van n bekend (m domeinen)" and the composite (``scores``).
 
 ``ScoreResult.reweight`` recomputes only the composite for new weights: a few matrix products, fast
@@ -48,6 +49,19 @@ from indicators.reference import (
     ref_label,
 )
 from indicators.registry import INDICATORS, Indicator, scored_indicators
+from indicators.result import (
+    COMPOSITE,
+    STACKING,
+    Composite,
+    DomainScores,
+    IndicatorScores,
+    Scores,
+    Stacking,
+    domain_column,
+    indicator_column,
+    score_columns,
+    scores,
+)
 from indicators.scores import DOMAIN_IDS, composite_matrix, domain_scores, validate_weights, weight_vector
 from indicators.smoothing import Prior, eb_prior, global_eb, rate_interval
 
@@ -167,6 +181,29 @@ class ScoreResult:
     table_rows: np.ndarray = field(repr=False, default_factory=lambda: np.array([], dtype="int64"))
     parts: dict[str, pd.DataFrame] = field(repr=False, default_factory=dict)
 
+    @property
+    def scores(self) -> Scores:
+        """Typed fields of ``table`` (``indicators.result``), with the settings and weights that produced them."""
+        return scores(self.table, self.settings, self.weights)
+
+    def indicator(self, ind_id: str) -> IndicatorScores:
+        return self.scores.indicator(ind_id)
+
+    def domain(self, domain_id: str) -> DomainScores:
+        return self.scores.domain(domain_id)
+
+    @property
+    def domains(self) -> dict[str, DomainScores]:
+        return self.scores.domains
+
+    @property
+    def stacking(self) -> Stacking:
+        return self.scores.stacking
+
+    @property
+    def composite(self) -> Composite:
+        return self.scores.composite
+
     def reweight(self, weights: Mapping[str, float] | None) -> ScoreResult:
         """The same result with new domain weights: only the composite and stacking columns change (a weight of 0
         takes a domain out of both)."""
@@ -198,17 +235,7 @@ def composite_need(weights: Mapping[str, float], min_domains: int, data: np.ndar
 
 #: The columns ``ScoreResult.reweight`` recomputes (a weight changes the composite and, through weight 0, stacking):
 #: caches of unweighted scores must take these from the reweighted table.
-REWEIGHTED_COLUMNS = (
-    "composite",
-    "composite__n",
-    "composite__m",
-    "composite__need",
-    "composite__note",
-    "stacking_count",
-    "stacking_domains",
-    "stacking_known",
-    "stacking_m",
-)
+REWEIGHTED_COLUMNS = (*COMPOSITE.values(), *STACKING.values())
 
 
 def composite_columns(
@@ -218,8 +245,8 @@ def composite_columns(
     suppressed: pd.Series,
     data: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """``composite``, ``composite__n``, ``composite__m``, ``composite__need`` (the minimum that applied: see
-    ``scores.composite_matrix``; ``data`` = :func:`has_data`) and a note when it is withheld."""
+    """The ``Composite`` columns: value, n, m, need (the minimum that applied: see ``scores.composite_matrix``;
+    ``data`` = :func:`has_data`) and a note when it is withheld."""
     comp, n, m = composite_matrix(domain_x[list(DOMAIN_IDS)].to_numpy(), weight_vector(weights), min_domains, data)
     need = composite_need(weights, min_domains, data)
     supp = suppressed.to_numpy(dtype=bool)
@@ -227,7 +254,7 @@ def composite_columns(
     codes = np.where(supp, 2, np.where(np.isnan(comp), 1, 0))
     note = pd.Categorical.from_codes(codes, ["", f"achtergehouden: minder dan {need} domeinen", "onderdrukt"])
     return pd.DataFrame(
-        {"composite": comp, "composite__n": n, "composite__m": m, "composite__need": need, "composite__note": note},
+        {COMPOSITE[f]: v for f, v in (("value", comp), ("n", n), ("m", m), ("need", need), ("note", note))},
         index=domain_x.index,
     )
 
@@ -502,24 +529,24 @@ def indicator_columns(
             ref_n[rows] = b.n
             label[rows] = b.label["nl"]
         cols[ind.id] = p["value"]
-        cols[f"{ind.id}__rank"] = r
-        cols[f"{ind.id}__year"] = p["year"]
-        cols[f"{ind.id}__source"] = p["source"]
+        cols[indicator_column(ind.id, "rank")] = r
+        cols[indicator_column(ind.id, "year")] = p["year"]
+        cols[indicator_column(ind.id, "source")] = p["source"]
         ref_n_col = pd.array(np.where(np.isnan(ref_n), 0, ref_n).astype("int64"), dtype="Int64")
         ref_n_col[np.isnan(ref_n)] = pd.NA
-        cols[f"{ind.id}__ref_n"] = ref_n_col
-        cols[f"{ind.id}__ref"] = pd.Categorical(label)
-        cols[f"{ind.id}__why"] = pd.Categorical(
+        cols[indicator_column(ind.id, "base_n")] = ref_n_col
+        cols[indicator_column(ind.id, "base_label")] = pd.Categorical(label)
+        cols[indicator_column(ind.id, "why")] = pd.Categorical(
             why_codes(ind, p, r, keys, ib, supp, settings.get("min_reference_values", MIN_REFERENCE_AREAS))
         )
         if not ind.scored:
-            cols[f"{ind.id}__ref_value"] = np.full(len(index), ib.ref_value)
+            cols[indicator_column(ind.id, "ref_value")] = np.full(len(index), ib.ref_value)
         if ind.count_based:
             lo, hi = rate_interval(
                 p["num"].to_numpy("float64"), p["den"].to_numpy("float64"), ind.scale, ind.count_rounding
             )
-            cols[f"{ind.id}__low"], cols[f"{ind.id}__high"] = lo, hi
-            cols[f"{ind.id}__eb"] = (
+            cols[indicator_column(ind.id, "low")], cols[indicator_column(ind.id, "high")] = lo, hi
+            cols[indicator_column(ind.id, "smoothed")] = (
                 np.where(np.isfinite(value), ranked, np.nan)
                 if settings.get("smoothing", "eb") == "eb"
                 else np.full(len(index), np.nan)
@@ -531,7 +558,7 @@ def indicator_columns(
     return out, dscore, dn, dm
 
 
-#: Why an indicator has no value or no rank (``{id}__why``; codes, the page layer words them):
+#: Why an indicator has no value or no rank (``IndicatorScores.why``; codes, the page layer words them):
 #: ``suppressed`` (area below the minimum population), ``den_small`` (value withheld: denominator below the
 #: indicator's minimum), ``boundary_changed`` (rule D2: a value of an earlier year or imported file exists, but the
 #: area's code or boundaries changed since), ``no_value``, ``members:<share>:<codes>`` (a focus area whose members
@@ -550,7 +577,7 @@ def why_codes(
     supp: np.ndarray,
     min_values: int = MIN_REFERENCE_AREAS,
 ) -> np.ndarray:
-    """The ``{id}__why`` code per row (see ``WHY_CODES``)."""
+    """The ``IndicatorScores.why`` code per row (see ``WHY_CODES``)."""
     n = len(p)
     value = p["value"].to_numpy(dtype="float64")
     out = np.full(n, "", dtype=object)
@@ -608,15 +635,15 @@ def domain_columns(
             rows = (keys == key) & ok
             ref_n[rows] = np.asarray(v).size
             label[rows] = labels.get(d, {}).get(key, {}).get("nl")
-        cols[f"domain__{d}"] = dscore[d]
-        cols[f"domain__{d}__n"] = dn[d]
-        cols[f"domain__{d}__m"] = dm[d]
-        cols[f"domain__{d}__rank"] = rank
-        cols[f"domain__{d}__band"] = band
+        cols[domain_column(d)] = dscore[d]
+        cols[domain_column(d, "n")] = dn[d]
+        cols[domain_column(d, "m")] = dm[d]
+        cols[domain_column(d, "rank")] = rank
+        cols[domain_column(d, "band")] = band
         n_col = pd.array(np.where(np.isnan(ref_n), 0, ref_n).astype("int64"), dtype="Int64")
         n_col[np.isnan(ref_n)] = pd.NA
-        cols[f"domain__{d}__ref_n"] = n_col
-        cols[f"domain__{d}__ref"] = pd.Categorical(label)
+        cols[domain_column(d, "base_n")] = n_col
+        cols[domain_column(d, "base_label")] = pd.Categorical(label)
         bands[d], known[d] = np.where(ok, rank >= cut, False), ok
         if settings["transform"] == "exp":
             x[d] = exponential_transform(rank_by_key(score, keys, bk, 1)) if bk else np.full(len(index), np.nan)
@@ -626,8 +653,8 @@ def domain_columns(
     count, names, n_known = stacking_from_bands(
         pd.DataFrame(bands, index=index), pd.DataFrame(known, index=index), suppressed
     )
-    out["stacking_count"], out["stacking_domains"], out["stacking_known"] = count, names, n_known
-    out["stacking_m"] = len(DOMAIN_IDS)
+    out[STACKING["k"]], out[STACKING["which"]], out[STACKING["n"]] = count, names, n_known
+    out[STACKING["m"]] = len(DOMAIN_IDS)
     return out, pd.DataFrame(x, index=index)
 
 
@@ -686,8 +713,8 @@ def row_gemeentes(index: pd.Index, known: Mapping[str, str] | None = None) -> np
 
 
 def stacking_columns(frame: pd.DataFrame, weights: Mapping[str, float] | None) -> pd.DataFrame:
-    """``stacking_count``, ``stacking_domains``, ``stacking_known`` and ``stacking_m`` over the domains with a
-    weight above 0 (from ``domain__<d>__band``/``__rank`` of ``frame``): a weight of 0 takes a domain out of the
+    """The ``Stacking`` columns (k, which, n, m) over the domains with a
+    weight above 0 (from the domain bands and ranks of ``frame``): a weight of 0 takes a domain out of the
     stacking count as out of the composite; its own rank and band stay in its columns."""
     w = validate_weights(weights)
     on = [d for d in DOMAIN_IDS if w[d] > 0]
@@ -695,7 +722,7 @@ def stacking_columns(frame: pd.DataFrame, weights: Mapping[str, float] | None) -
     bands = pd.DataFrame(
         {
             d: (
-                pd.array(frame[f"domain__{d}__band"], dtype="boolean").fillna(False).to_numpy(bool)
+                pd.array(frame[domain_column(d, "band")], dtype="boolean").fillna(False).to_numpy(bool)
                 if d in on
                 else np.zeros(len(index), dtype=bool)
             )
@@ -706,7 +733,7 @@ def stacking_columns(frame: pd.DataFrame, weights: Mapping[str, float] | None) -
     known = pd.DataFrame(
         {
             d: (
-                np.isfinite(pd.to_numeric(frame[f"domain__{d}__rank"], errors="coerce").to_numpy(dtype="float64"))
+                np.isfinite(pd.to_numeric(frame[domain_column(d, "rank")], errors="coerce").to_numpy(dtype="float64"))
                 if d in on
                 else np.zeros(len(index), dtype=bool)
             )
@@ -716,7 +743,7 @@ def stacking_columns(frame: pd.DataFrame, weights: Mapping[str, float] | None) -
     )
     count, names, n_known = stacking_from_bands(bands, known, frame["suppressed"].astype(bool))
     return pd.DataFrame(
-        {"stacking_count": count, "stacking_domains": names, "stacking_known": n_known, "stacking_m": len(on)},
+        {STACKING["k"]: count, STACKING["which"]: names, STACKING["n"]: n_known, STACKING["m"]: len(on)},
         index=index,
     )
 
@@ -741,45 +768,8 @@ def stacking_from_bands(
 
 def table_columns() -> list[str]:
     """Columns of ``ScoreResult.table`` in order (the contract of docs/ARCHITECTURE.md)."""
-    cols = ["code", "name", "level", "gemeente_code", "year", "reference", "population"]
-    for ind in INDICATORS.values():
-        cols += [
-            ind.id,
-            f"{ind.id}__rank",
-            f"{ind.id}__year",
-            f"{ind.id}__source",
-            f"{ind.id}__ref_n",
-            f"{ind.id}__ref",
-            f"{ind.id}__why",
-        ]
-        if not ind.scored:
-            cols.append(f"{ind.id}__ref_value")
-        if ind.count_based:
-            cols += [f"{ind.id}__low", f"{ind.id}__high", f"{ind.id}__eb"]
-    for d in DOMAIN_IDS:
-        cols += [
-            f"domain__{d}",
-            f"domain__{d}__n",
-            f"domain__{d}__m",
-            f"domain__{d}__rank",
-            f"domain__{d}__band",
-            f"domain__{d}__ref_n",
-            f"domain__{d}__ref",
-        ]
-    return [
-        *cols,
-        "stacking_count",
-        "stacking_domains",
-        "stacking_known",
-        "stacking_m",
-        "composite",
-        "composite__n",
-        "composite__m",
-        "composite__need",
-        "composite__note",
-        "suppressed",
-        "suppressed_reason",
-    ]
+    ident = ["code", "name", "level", "gemeente_code", "year", "reference", "population"]
+    return [*ident, *score_columns(), "suppressed", "suppressed_reason"]
 
 
 def _coverage_row(
