@@ -32,6 +32,7 @@ from indicators.engine import ScoreResult, make_reference, score_areas
 from indicators.focus import PRESETS, FocusArea, score_focus
 from indicators.rates import UserValues, user_values_from_file
 from indicators.registry import DOMAINS, INDICATORS
+from indicators.result import COMPOSITE, STACKING, domain_column, indicator_column
 from indicators.scores import DOMAIN_IDS, validate_weights
 from indicators.weights import parse_weights
 
@@ -52,25 +53,14 @@ def cli_columns() -> list[str]:
     with their n of m."""
     cols = ["code", "name", "level", "gemeente_code", "year", "reference"]
     for ind in INDICATORS.values():
-        cols += [ind.id, f"{ind.id}__rank"]
-        if ind.scored:
-            cols.append(f"{ind.id}__ref_n")
-        else:
-            cols.append(f"{ind.id}__ref_value")
+        cols += [indicator_column(ind.id), indicator_column(ind.id, "rank")]
+        cols.append(indicator_column(ind.id, "base_n" if ind.scored else "ref_value"))
         if ind.count_based:
-            cols += [f"{ind.id}__low", f"{ind.id}__high"]
+            cols += [indicator_column(ind.id, "low"), indicator_column(ind.id, "high")]
     for d in DOMAIN_IDS:
-        cols += [f"domain__{d}", f"domain__{d}__rank", f"domain__{d}__band"]
-    return [
-        *cols,
-        "stacking_count",
-        "stacking_known",
-        "stacking_domains",
-        "composite",
-        "composite__n",
-        "composite__m",
-        "suppressed",
-    ]
+        cols += [domain_column(d), domain_column(d, "rank"), domain_column(d, "band")]
+    totals = [STACKING["k"], STACKING["n"], STACKING["which"], COMPOSITE["value"], COMPOSITE["n"], COMPOSITE["m"]]
+    return [*cols, *totals, "suppressed"]
 
 
 def _user_values(paths: Sequence[str]) -> list[UserValues]:
@@ -255,9 +245,10 @@ def cmd_focus(args) -> None:
     if not args.full:
         cols = ["id", "name", "kind", "members", "gemeenten", "level", "year", "reference", "population"]
         for ind in INDICATORS.values():
-            cols += [ind.id, f"{ind.id}__rank"]
-        cols += [f"domain__{d}" for d in DOMAIN_IDS]
-        table = table[[*cols, "stacking_count", "stacking_domains", "composite", "composite__n", "composite__m"]]
+            cols += [indicator_column(ind.id), indicator_column(ind.id, "rank")]
+        cols += [domain_column(d) for d in DOMAIN_IDS]
+        totals = [STACKING["k"], STACKING["which"], COMPOSITE["value"], COMPOSITE["n"], COMPOSITE["m"]]
+        table = table[[*cols, *totals]]
     _write(table, args.format)
 
 

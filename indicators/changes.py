@@ -32,6 +32,7 @@ import pandas as pd
 
 from core.errors import UserInputError
 from indicators.registry import INDICATORS
+from indicators.result import scores
 from indicators.trend import CHANGE_COLUMNS, change_flag
 
 ID_COLUMNS = ("code", "level", "name", "gemeente_code", "year")
@@ -274,14 +275,21 @@ def indicator_changes(
     """
     ids = list(dict.fromkeys(ids if ids is not None else [*old.index, *new.index]))
     o, n = old.reindex(ids), new.reindex(ids)
+    so, sn = scores(o), scores(n)
+    nan = pd.Series(np.nan, index=ids)
+    na = pd.Series(pd.NA, index=ids)
+
+    def or_(value: pd.Series | None, missing: pd.Series) -> pd.Series:
+        return missing if value is None else value
+
     rows = []
     for ind in INDICATORS.values():
         if ind.id not in o.columns and ind.id not in n.columns:
             continue
         a = pd.to_numeric(o.get(ind.id, pd.Series(np.nan, index=ids)), errors="coerce")
         b = pd.to_numeric(n.get(ind.id, pd.Series(np.nan, index=ids)), errors="coerce")
-        ra = pd.to_numeric(o.get(f"{ind.id}__rank", pd.Series(np.nan, index=ids)), errors="coerce")
-        rb = pd.to_numeric(n.get(f"{ind.id}__rank", pd.Series(np.nan, index=ids)), errors="coerce")
+        ra = pd.to_numeric(or_(so.indicator(ind.id).rank, nan), errors="coerce")
+        rb = pd.to_numeric(or_(sn.indicator(ind.id).rank, nan), errors="coerce")
         changed, appeared, gone = _differ(a, b)
         rank_changed, _, _ = _differ(ra, rb)
         for mask, status in (
@@ -324,16 +332,12 @@ def indicator_changes(
         {
             "area": ids,
             "name": name.to_numpy(),
-            "stacking_old": o.get("stacking_count", pd.Series(pd.NA, index=ids)).astype("Int64").to_numpy(),
-            "stacking_new": n.get("stacking_count", pd.Series(pd.NA, index=ids)).astype("Int64").to_numpy(),
-            "stacking_domains_old": o.get("stacking_domains", pd.Series(pd.NA, index=ids)).to_numpy(),
-            "stacking_domains_new": n.get("stacking_domains", pd.Series(pd.NA, index=ids)).to_numpy(),
-            "composite_old": pd.to_numeric(
-                o.get("composite", pd.Series(np.nan, index=ids)), errors="coerce"
-            ).to_numpy(),
-            "composite_new": pd.to_numeric(
-                n.get("composite", pd.Series(np.nan, index=ids)), errors="coerce"
-            ).to_numpy(),
+            "stacking_old": or_(so.stacking.k, na).astype("Int64").to_numpy(),
+            "stacking_new": or_(sn.stacking.k, na).astype("Int64").to_numpy(),
+            "stacking_domains_old": or_(so.stacking.which, na).to_numpy(),
+            "stacking_domains_new": or_(sn.stacking.which, na).to_numpy(),
+            "composite_old": pd.to_numeric(or_(so.composite.value, nan), errors="coerce").to_numpy(),
+            "composite_new": pd.to_numeric(or_(sn.composite.value, nan), errors="coerce").to_numpy(),
         }
     )
     areas["n_changed"] = areas["area"].map(indicators["area"].value_counts()).fillna(0).astype(int)

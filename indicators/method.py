@@ -24,6 +24,7 @@ from core.numbers import format_number
 from core.thresholds import WORST_BAND
 from indicators.reference import level_words  # noqa: F401  (pages word "wijken"/"buurten" through this module)
 from indicators.registry import DOMAINS
+from indicators.result import scores
 
 
 def _pct(value: float, lang: str) -> str:
@@ -210,9 +211,8 @@ def _known(value) -> bool:
 
 def stacking_text(row, lang: str = "nl") -> str:
     """ "2 van 5 bekend (6 domeinen)" / "2 of 5 known (6 domains)"; "niet genoeg gegevens (0 van 6 bekend)"."""
-    n = row.get("stacking_known")
-    m = row.get("stacking_m", len(DOMAINS))
-    k = row.get("stacking_count")
+    st = scores(row).stacking
+    n, m, k = st.n, st.m, st.k
     n = int(n) if _known(n) else 0
     m = int(m) if _known(m) else len(DOMAINS)
     if n == 0 or not _known(k):
@@ -223,9 +223,11 @@ def stacking_text(row, lang: str = "nl") -> str:
 def stacking_sentence(row, name: str, lang: str = "nl", worst_band: float = WORST_BAND) -> str:
     """The claim for one area, e.g. "In Zuidoost liggen 2 van de 5 bekende domeinen (van 6) in de zwakste 20 % van
     hun referentie: werk (t.o.v. 110 wijken van Amsterdam met gegevens ...), wonen (t.o.v. ...)."."""
-    m = int(row.get("stacking_m", len(DOMAINS))) if _known(row.get("stacking_m")) else len(DOMAINS)
-    n = int(row["stacking_known"]) if _known(row.get("stacking_known")) else 0
-    k = row.get("stacking_count")
+    view = scores(row)
+    st = view.stacking
+    m = int(st.m) if _known(st.m) else len(DOMAINS)
+    n = int(st.n) if _known(st.n) else 0
+    k = st.k
     band = _pct(worst_band, lang)
     if n == 0 or not _known(k):
         if lang == "nl":
@@ -238,10 +240,11 @@ def stacking_sentence(row, name: str, lang: str = "nl", worst_band: float = WORS
             "that is no sign that nothing is wrong."
         )
     k = int(k)
-    flagged = [d for d in DOMAINS if _known(row.get(f"domain__{d}__band")) and bool(row.get(f"domain__{d}__band"))]
+    domains = view.domains
+    flagged = [d for d in DOMAINS if _known(domains[d].band) and bool(domains[d].band)]
     parts = []
     for d in flagged:
-        ref = row.get(f"domain__{d}__ref")
+        ref = domains[d].base_label
         label = DOMAINS[d].label[lang].lower() if lang == "en" else DOMAINS[d].label["nl"].lower()
         parts.append(f"{label} ({ref})" if _known(ref) and ref else label)
     unknown = m - n

@@ -44,7 +44,7 @@ class Indicator:
     ``min_denominator`` is the publication threshold on the denominator/base population: below it the value
     is suppressed (not ranked, not stacked) and the reason is reported.
     ``scored=False`` marks context indicators that are shown but never enter a domain score and get no rank
-    (they are shown with the reference's value, ``{id}__ref_value``).
+    (they are shown with the reference's value, ``IndicatorScores.ref_value``).
     ``variant_of`` links a person-based variant to the household indicator it mirrors.
 
     What ``scale`` means depends on ``kind`` (checked in ``__post_init__``):

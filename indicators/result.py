@@ -217,3 +217,11 @@ class Scores:
 def scores(src: Any, settings: Mapping[str, Any] | None = None, weights: Mapping[str, float] | None = None) -> Scores:
     """The typed view of a score frame or row (see module docstring)."""
     return Scores(src, dict(settings or {}), weights)
+
+
+def totals_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The stacking and composite columns of a score frame (NA where the frame lacks one): the narrow frame whose
+    rows (``to_dict("records")``) the tooltip words, instead of every row of a 180-column table."""
+    na = pd.Series(pd.NA, index=frame.index, dtype="object")
+    cols = [*STACKING.values(), *COMPOSITE.values()]
+    return pd.DataFrame({c: frame[c] if c in frame.columns else na for c in cols}, index=frame.index)

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from indicators.result import scores
 from indicators.scores import DOMAIN_IDS, composite_matrix, validate_weights, weight_vector
 
 DEFAULT_CONCENTRATION = 20.0
@@ -86,7 +87,7 @@ def data_draws(result, codes=None, *, n: int = DEFAULT_DRAWS, seed: int = DEFAUL
     for ind in INDICATORS.values():
         if not ind.scored:
             continue
-        fixed = uni[f"{ind.id}__rank"].to_numpy(dtype="float64")
+        fixed = scores(uni).indicator(ind.id).rank.to_numpy(dtype="float64")
         ib = bases.get(ind.id)
         if not ind.count_based or ib is None or not ib.bases:
             ranks[ind.id] = np.repeat(fixed[:, None], n, axis=1)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from indicators import registry as reg
 from indicators.focus import aggregate_parts
+from indicators.result import scores
 
 # Map classes of the stacking count: 0, 1, 2, 3 and "4 or more" (up to every domain of the registry).
 STACKING_BREAKS = (0.5, 1.5, 2.5, 3.5, float(len(reg.DOMAINS)))
@@ -25,10 +26,10 @@ def rank_table(
 ) -> pd.DataFrame:
     """Filtered (gemeenten, population, stacking count), ranked like with like, with ``#``.
 
-    Rule (``RANK_RULE``): areas with more known domains in the composite (``composite__n``) come first; within the
+    Rule (``RANK_RULE``): areas with more known domains in the composite (``Composite.n``) come first; within the
     same ``n`` by composite, then stacking count. Only areas with a composite get a rank number (``#``, Int64);
     suppressed areas and areas with too few known domains are listed, unnumbered, after them. The stacking filter
-    counts only known domains: ``stacking_count`` is k of the n known (unknown is never counted, and an area with
+    counts only known domains: ``Stacking.k`` is k of the n known (unknown is never counted, and an area with
     no known domain has no count, so it passes only a filter of 0).
     """
     df = table.copy()
@@ -36,19 +37,22 @@ def rank_table(
         df = df[df["gemeente_code"].isin(list(gemeenten))]
     if "population" in df:
         df = df[pd.to_numeric(df["population"], errors="coerce").fillna(0) >= min_population]
-    if "stacking_count" in df and min_stacking > 0:
-        df = df[pd.to_numeric(df["stacking_count"], errors="coerce").fillna(-1) >= min_stacking]
+    k = scores(df).stacking.k
+    if k is not None and min_stacking > 0:
+        df = df[pd.to_numeric(k, errors="coerce").fillna(-1) >= min_stacking]
+    view = scores(df)
+    comp, k = view.composite, view.stacking.k
     has_score = (
-        pd.to_numeric(df["composite"], errors="coerce").notna()
-        if "composite" in df
+        pd.to_numeric(comp.value, errors="coerce").notna()
+        if comp.value is not None
         else pd.Series(False, index=df.index)
     )
     keys = pd.DataFrame({"_scored": has_score.astype(int)}, index=df.index)
-    if "composite__n" in df:
-        keys["_n"] = pd.to_numeric(df["composite__n"], errors="coerce").where(has_score)
-    for c in ("composite", "stacking_count"):
-        if c in df:
-            keys["_" + c] = pd.to_numeric(df[c], errors="coerce")
+    if comp.n is not None:
+        keys["_n"] = pd.to_numeric(comp.n, errors="coerce").where(has_score)
+    for name, col in (("composite", comp.value), ("stacking", k)):
+        if col is not None:
+            keys["_" + name] = pd.to_numeric(col, errors="coerce")
     order = keys.sort_values(list(keys.columns), ascending=False, na_position="last", kind="stable").index
     df = df.loc[order]
     has = has_score.loc[order].to_numpy()
@@ -88,16 +92,18 @@ def absolute_counts(
 def older_years(row: pd.Series, year: int) -> list[int]:
     """Years before ``year`` that the row's indicator values come from (e.g. the 2020 income file)."""
     out = set()
+    view = scores(row)
     for ind in reg.scored_indicators():
-        y = row.get(f"{ind.id}__year")
-        if y is not None and not pd.isna(y) and int(y) < year and not pd.isna(row.get(ind.id)):
+        f = view.indicator(ind.id)
+        y = f.year
+        if y is not None and not pd.isna(y) and int(y) < year and not pd.isna(f.value):
             out.add(int(y))
     return sorted(out)
 
 
 def stacked(row: pd.Series) -> list[str]:
     """The stacking domains of a score row (``;``-joined; NA/empty = none), registry ids only."""
-    value = row.get("stacking_domains")
+    value = scores(row).stacking.which
     if not isinstance(value, str):
         return []
     return [d for d in value.split(";") if d in reg.DOMAINS]
@@ -106,8 +112,8 @@ def stacked(row: pd.Series) -> list[str]:
 def domain_ranks(row: pd.Series) -> dict[str, float | None]:
     """Domain score per registry domain (None = no score)."""
     out = {}
-    for d in reg.DOMAINS:
-        v = row.get(f"domain__{d}")
+    for d, dom in scores(row).domains.items():
+        v = dom.score
         out[d] = None if v is None or pd.isna(v) else float(v)
     return out
 

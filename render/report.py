@@ -2,7 +2,7 @@
 the focus-area PDF (one A4 page per focus area) from plain rows.
 
 I/O-free assembly of what render/export.py renders; it takes plain values (labels already in the user's
-language), so it needs neither streamlit nor the indicator registry.
+language) and reads score rows through their typed fields (``indicators.result``), never by column name.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
+from indicators.result import scores
 from render.export import MAP_SOURCE, ExportHeader, FocusReport, csv_zip, focus_report_pdf, table_to_xlsx
 
 MAP_SOURCES = "CBS/Kadaster, PDOK wijken en buurten"
@@ -89,24 +90,15 @@ def focus_report(
     (``pages._common.reports.source_line``).
     """
     # the profile shows the domain RANK in its base (the stacking rule: rank >= 100 - worst_band is shaded)
+    view = scores(row)
     doms = {
-        label: {
-            "score": row.get(f"domain__{d}__rank"),
-            "n": _count(row.get(f"domain__{d}__n")),
-            "m": _count(row.get(f"domain__{d}__m")),
-        }
-        for d, label in domains.items()
+        label: {"score": dom.rank, "n": _count(dom.n), "m": _count(dom.m)}
+        for label, dom in ((label, view.domain(d)) for d, label in domains.items())
     }
     key = [
-        {
-            "label": f.label,
-            "value": row.get(f.id),
-            "unit": f.unit,
-            "year": row.get(f"{f.id}__year"),
-            "source": row.get(f"{f.id}__source"),
-        }
-        for f in figures
-        if not math.isnan(_number(row.get(f.id)))
+        {"label": f.label, "value": ind.value, "unit": f.unit, "year": ind.year, "source": ind.source}
+        for f, ind in ((f, view.indicator(f.id)) for f in figures)
+        if not math.isnan(_number(ind.value))
     ]
     return FocusReport(
         name=name,
@@ -122,7 +114,7 @@ def focus_report(
         lang=lang,
         source=source or MAP_SOURCE,
         comparators={
-            k: (n, {label: r.get(f"domain__{d}__rank") for d, label in domains.items()})
+            k: (n, {label: scores(r).domain(d).rank for d, label in domains.items()})
             for k, (n, r) in (comparators or {}).items()
         },
     )
