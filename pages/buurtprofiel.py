@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.codes import level_of_code
+from indicators.result import scores
 from pages._common import changesui, fmt, focusui, loaders, narrative, reasons, reports, shell, tables, widgets, wording
 from pages._common.i18n import t
 
@@ -61,20 +62,21 @@ ref_text = scored.result.reference.text(lang) if scored.result is not None else 
 if isinstance(row.get("suppressed_reason"), str) and row.get("suppressed_reason"):
     st.warning(t("suppressed", lang, reason=fmt.md(row["suppressed_reason"])))
 
+comp = scores(row).composite
 m1, m2, m3 = st.columns(3)
-m1.metric(t("composite", lang), fmt.fmt_num(row.get("composite"), 1, lang))
-m2.metric(t("stacking_count", lang), fmt.fmt_num(row.get("stacking_count"), 0, lang))
+m1.metric(t("composite", lang), fmt.fmt_num(comp.value, 1, lang))
+m2.metric(t("stacking_count", lang), fmt.fmt_num(scores(row).stacking.k, 0, lang))
 st.caption(t("stacking_line", lang, text=narrative.stacking_text(row, lang)))
 lo, hi, now = loaders.rank_interval(scored, view.area)
 m3.metric(t("tooltip_rank", lang), f"{now}" if now else "–")
-if not row.get("suppressed") and loaders.num(row.get("composite")) != loaders.num(row.get("composite")):
+if not row.get("suppressed") and loaders.num(comp.value) != loaders.num(comp.value):
     st.caption(
         t(
             "composite_withheld",
             lang,
-            n=reasons.count(row.get("composite__n")),  # why: not "–"
-            need=reasons.count(row.get("composite__need")),
-            m=reasons.count(row.get("composite__m")),
+            n=reasons.count(comp.n),  # why: not "–"
+            need=reasons.count(comp.need),
+            m=reasons.count(comp.m),
         )
     )
 st.caption(t("rank_interval_data", lang, lo=lo, hi=hi, now=now) if now else t("rank_interval_na", lang))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.errors import StapelkaartError
 from indicators import registry as reg
+from indicators.result import scores
 from pages._common import fmt, focusui, loaders, reports, shell, tables, widgets
 from pages._common.i18n import label, t
 
@@ -63,7 +64,7 @@ for fid, row in focus_rows.iterrows():
                     "naam": names[rid],
                     "domein": dom_labels[d],
                     "kind": kind,
-                    "plaats": loaders.num(table.loc[rid].get(f"domain__{d}__rank")),
+                    "plaats": loaders.num(scores(table.loc[rid]).domain(d).rank),
                 }
             )
 chart_df = pd.DataFrame(long).dropna(subset=["plaats"])

@@ -16,6 +16,7 @@ DECLARATIONS = {
     "core.crs",
     "data.cbs",
     "indicators.method",
+    "indicators.result",  # the typed fields of a score row or frame (read access, no computation)
 }  # the rules in words (pure text from a score row)
 LOWER = ("data", "indicators", "geo")
 

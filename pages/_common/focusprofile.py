@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import StapelkaartError
+from indicators.result import scores
 from pages._common import (
     changesui,
     fmt,
@@ -33,18 +34,19 @@ def show(view, area) -> None:
     band = reports.worst_band(loaders.score_settings(view))
     if isinstance(row.get("suppressed_reason"), str) and row.get("suppressed_reason"):
         st.warning(t("suppressed", lang, reason=fmt.md(row["suppressed_reason"])))
+    comp = scores(row).composite
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("composite", lang), fmt.fmt_num(row.get("composite"), 1, lang))
-    m2.metric(t("stacking_count", lang), fmt.fmt_num(row.get("stacking_count"), 0, lang))
+    m1.metric(t("composite", lang), fmt.fmt_num(comp.value, 1, lang))
+    m2.metric(t("stacking_count", lang), fmt.fmt_num(scores(row).stacking.k, 0, lang))
     m3.metric(t("members", lang), str(len(area.codes)))
-    if not row.get("suppressed") and loaders.num(row.get("composite")) != loaders.num(row.get("composite")):
+    if not row.get("suppressed") and loaders.num(comp.value) != loaders.num(comp.value):
         st.caption(
             t(
                 "composite_withheld",
                 lang,
-                n=reasons.count(row.get("composite__n")),
-                need=reasons.count(row.get("composite__need")),
-                m=reasons.count(row.get("composite__m")),
+                n=reasons.count(comp.n),
+                need=reasons.count(comp.need),
+                m=reasons.count(comp.m),
             )
         )
     st.subheader(t("why_flagged", lang))

@@ -19,6 +19,7 @@ from components.deckmap import field, flags_field
 from core.colours import NODATA_RGBA
 from core.errors import StapelkaartError
 from indicators import registry as reg
+from indicators.result import scores
 from pages._common import loaders, wording
 from pages._common.fmt import fmt_num
 from pages._common.i18n import label, t
@@ -91,21 +92,27 @@ def colour_label(colour: str, lang: str) -> str:
     return t("colour_ind", lang, label=label(reg.INDICATORS[ident], lang))
 
 
-def colour_column(colour: str) -> str:
+def colour_field(frame: pd.DataFrame, colour: str) -> pd.Series | None:
+    """The typed field a colouring shows: composite, stacking k, a domain score or an indicator rank."""
+    view = scores(frame)
     if colour == "composite":
-        return "composite"
+        return view.composite.value
     if colour == "stacking":
-        return "stacking_count"
+        return view.stacking.k
     kind, _, ident = colour.partition(":")
-    return f"domain__{ident}" if kind == "domain" else f"{ident}__rank" if kind == "ind" else ident
+    if kind == "domain":
+        return view.domain(ident).score
+    if kind == "ind":
+        return view.indicator(ident).rank
+    return frame.get(ident)
 
 
 def _values(joined: pd.DataFrame, colour: str) -> np.ndarray:
-    col = colour_column(colour)
-    v = pd.to_numeric(joined[col], errors="coerce") if col in joined else pd.Series(np.nan, index=joined.index)
+    col = colour_field(joined, colour)
+    v = pd.to_numeric(col, errors="coerce") if col is not None else pd.Series(np.nan, index=joined.index)
     if colour == "stacking":  # no domain at all available: 'geen gegevens', never a misleading 0
-        dom = [c for c in joined.columns if c.startswith("domain__") and c.count("__") == 1]
-        v = v.where(~joined[dom].isna().all(axis=1)) if dom else pd.Series(np.nan, index=joined.index)
+        dom = [d.score for d in scores(joined).domains.values() if d.score is not None]
+        v = v.where(~pd.concat(dom, axis=1).isna().all(axis=1)) if dom else pd.Series(np.nan, index=joined.index)
     return v.to_numpy(float)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from indicators.method import stacking_sentence, stacking_text  # noqa: F401  (stacking_text: pages' n/m words)
+from indicators.result import is_base_label_column
 
 _TEXT = {
     "nl": {"and": "en", "older": " Een deel van de cijfers is van {years}."},
@@ -41,15 +42,17 @@ def area_sentence(
     labels: Mapping[str, str] | None = None,
 ) -> str:
     """The claim for one area from its score row (``indicators.method.stacking_sentence``), plus the years before
-    ``year`` that some of its values come from. ``labels``: the bases' labels in ``lang`` (the row's ``__ref``
-    columns are Dutch; ``wording.base_labels``).
+    ``year`` that some of its values come from. ``labels``: the bases' labels in ``lang`` (the row's base labels
+    are Dutch; ``wording.base_labels``).
 
     >>> area_sentence({"stacking_known": 0, "stacking_m": 6, "stacking_count": None}, "Poelenburg", year=2024)[:58]
     'Voor Poelenburg is van geen enkel domein genoeg bekend om '
     """
     lang = lang if lang in _TEXT else "nl"
     if labels:
-        row = {k: (labels.get(v, v) if k.endswith("__ref") and isinstance(v, str) else v) for k, v in dict(row).items()}
+        row = {
+            k: (labels.get(v, v) if is_base_label_column(k) and isinstance(v, str) else v) for k, v in dict(row).items()
+        }
     text = stacking_sentence(row, name, lang)
     older = sorted({int(y) for y in older_years if int(y) < year})
     if older:

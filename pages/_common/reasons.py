@@ -1,4 +1,4 @@
-"""Why a value or rank is missing, in words: the engine's ``{id}__why`` codes (``indicators.engine.WHY_CODES``)
+"""Why a value or rank is missing, in words: the engine's ``IndicatorScores.why`` codes (``indicators.engine.WHY_CODES``)
 worded in the user's language, with the names of gemeenten and members where codes stand."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import pandas as pd
 
 from indicators import method
 from indicators import registry as reg
+from indicators.result import scores
 from pages._common.i18n import label, t
 
 
@@ -72,9 +73,10 @@ def reasons(
     """ "Indicator: reason" for every indicator of ``row`` (a score row) without a value or (scored) rank."""
     out = []
     reason = row.get("suppressed_reason")
+    view = scores(row)
     for ind in reg.INDICATORS.values():
         text = why_text(
-            row.get(f"{ind.id}__why"),
+            view.indicator(ind.id).why,
             lang,
             indicator=ind,
             gemeente=gemeente,

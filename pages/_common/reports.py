@@ -11,6 +11,7 @@ import pandas as pd
 from core.errors import StapelkaartError
 from indicators import registry as reg
 from indicators.method import stacking_text
+from indicators.result import scores
 from pages._common import loaders
 from pages._common.i18n import label as lab
 from pages._common.i18n import t
@@ -71,8 +72,12 @@ def export_table(
     df = table.set_index("code", drop=False) if "code" in table.columns else table
     df = df.reindex(codes).assign(**{"#": ranked["#"].to_numpy() if "#" in ranked else pd.NA})
 
-    def num(c: str) -> pd.Series:
-        return pd.to_numeric(df[c], errors="coerce") if c in df else pd.Series(np.nan, index=df.index)
+    def num(c: str | pd.Series | None) -> pd.Series:
+        col = df.get(c) if isinstance(c, str) else c
+        return pd.to_numeric(col, errors="coerce") if col is not None else pd.Series(np.nan, index=df.index)
+
+    view = scores(df)
+    comp, stack = view.composite, view.stacking
 
     names = loaders.gemeente_options(int(df["year"].iloc[0])) if "year" in df and len(df) else {}
     rows = df.to_dict("records")
@@ -82,26 +87,26 @@ def export_table(
     if "gemeente_code" in df:
         out[t("export_col_gm_code", lang)] = df["gemeente_code"].to_numpy()
         out[t("filter_gemeente", lang)] = [names.get(g, g) for g in df["gemeente_code"]]
-    out[t("composite", lang)] = num("composite").to_numpy()
-    out[t("composite_on", lang) + " (n)"] = pd.array(num("composite__n"), dtype="Int64")
-    out[t("export_col_need", lang)] = pd.array(num("composite__need"), dtype="Int64")
+    out[t("composite", lang)] = num(comp.value).to_numpy()
+    out[t("composite_on", lang) + " (n)"] = pd.array(num(comp.n), dtype="Int64")
+    out[t("export_col_need", lang)] = pd.array(num(comp.need), dtype="Int64")
     out[t("composite_on", lang)] = [composite_base(r, lang) for r in rows]
-    out[t("stacking_count", lang)] = pd.array(num("stacking_count"), dtype="Int64")
-    out[t("stacking_known_col", lang)] = pd.array(num("stacking_known"), dtype="Int64")
-    out[t("stacking_m_col", lang)] = pd.array(num("stacking_m"), dtype="Int64")
+    out[t("stacking_count", lang)] = pd.array(num(stack.k), dtype="Int64")
+    out[t("stacking_known_col", lang)] = pd.array(num(stack.n), dtype="Int64")
+    out[t("stacking_m_col", lang)] = pd.array(num(stack.m), dtype="Int64")
     out[t("stacking_col", lang)] = [stacking_text(r, lang) for r in rows]
-    for d in reg.DOMAINS:
+    for d, dom in view.domains.items():
         name = lab(reg.DOMAINS[d], lang)
-        out[t("export_col_dom_score", lang, domain=name)] = num(f"domain__{d}").to_numpy()
-        out[t("export_col_dom_rank", lang, domain=name)] = num(f"domain__{d}__rank").to_numpy()
+        out[t("export_col_dom_score", lang, domain=name)] = num(dom.score).to_numpy()
+        out[t("export_col_dom_rank", lang, domain=name)] = num(dom.rank).to_numpy()
         in_band = (
-            pd.array(df[f"domain__{d}__band"], dtype="boolean")
-            if f"domain__{d}__band" in df
+            pd.array(dom.band, dtype="boolean")
+            if dom.band is not None
             else pd.array([pd.NA] * len(df), dtype="boolean")
         )
         out[t("export_col_dom_band", lang, domain=name, band=f"{band:g}")] = pd.array(in_band, dtype="Int64")
-        out[t("export_col_dom_base_n", lang, domain=name)] = pd.array(num(f"domain__{d}__ref_n"), dtype="Int64")
-        ref = df[f"domain__{d}__ref"].astype("object") if f"domain__{d}__ref" in df else pd.Series(None, index=df.index)
+        out[t("export_col_dom_base_n", lang, domain=name)] = pd.array(num(dom.base_n), dtype="Int64")
+        ref = dom.base_label.astype("object") if dom.base_label is not None else pd.Series(None, index=df.index)
         out[t("export_col_dom_base", lang, domain=name)] = [
             labels.get(v, v) if isinstance(v, str) else None for v in ref
         ]

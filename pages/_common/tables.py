@@ -6,6 +6,7 @@ import pandas as pd
 
 from indicators import registry as reg
 from indicators.method import stacking_text
+from indicators.result import scores
 from pages._common import loaders
 from pages._common.fmt import fmt_num, source_text, year_text
 from pages._common.fmt import label as md_label
@@ -25,26 +26,28 @@ def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: 
     if "gemeente_code" in df:
         out[t("filter_gemeente", lang)] = df["gemeente_code"].values
     rows = df.to_dict("records")
-    if "composite" in df:
-        out[t("composite", lang)] = pd.to_numeric(df["composite"], errors="coerce").round(1).values
-    if "composite__n" in df:
+    view = scores(df)
+    comp, st = view.composite, view.stacking
+    if comp.value is not None:
+        out[t("composite", lang)] = pd.to_numeric(comp.value, errors="coerce").round(1).values
+    if comp.n is not None:
         out[t("composite_on", lang)] = [composite_base(r, lang) for r in rows]
-    if "stacking_count" in df:
+    if st.k is not None:
         out[t("stacking_col", lang)] = [stacking_text(r, lang) for r in rows]
-        out[t("stacking_count", lang)] = pd.array(pd.to_numeric(df["stacking_count"], errors="coerce"), dtype="Int64")
-    for c, key in (("stacking_known", "stacking_known_col"), ("stacking_m", "stacking_m_col")):
-        if c in df:
-            out[t(key, lang)] = pd.array(pd.to_numeric(df[c], errors="coerce"), dtype="Int64")
-    if "stacking_domains" in df:
+        out[t("stacking_count", lang)] = pd.array(pd.to_numeric(st.k, errors="coerce"), dtype="Int64")
+    for col, key in ((st.n, "stacking_known_col"), (st.m, "stacking_m_col")):
+        if col is not None:
+            out[t(key, lang)] = pd.array(pd.to_numeric(col, errors="coerce"), dtype="Int64")
+    if st.which is not None:
         out[t("stacking_domains", lang)] = [
             ", ".join(lab(reg.DOMAINS[d], lang) for d in str(s).split(";") if d in reg.DOMAINS)
             if isinstance(s, str)
             else ""
-            for s in df["stacking_domains"]
+            for s in st.which
         ]
-    for d in reg.DOMAINS:
-        if f"domain__{d}" in df:
-            out[lab(reg.DOMAINS[d], lang)] = pd.to_numeric(df[f"domain__{d}"], errors="coerce").round(0).values
+    for d, dom in view.domains.items():
+        if dom.score is not None:
+            out[lab(reg.DOMAINS[d], lang)] = pd.to_numeric(dom.score, errors="coerce").round(0).values
     if "population" in df:
         out[t("min_population", lang).split()[-1].capitalize()] = pd.to_numeric(
             df["population"], errors="coerce"
@@ -54,51 +57,54 @@ def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: 
 
 def composite_base(row, lang: str) -> str:
     """ "6 van 6 domeinen" / "3 van 6 domeinen (onvolledig)" / "niet genoeg gegevens (1 van 6 domeinen)"."""
-    n, m = loaders.num(row.get("composite__n")), loaders.num(row.get("composite__m"))
+    comp = scores(row).composite
+    n, m = loaders.num(comp.n), loaders.num(comp.m)
     if not (n == n and m == m):
         return "–"
     base = t("composite_base", lang, n=int(n), m=int(m))
-    if loaders.num(row.get("composite")) != loaders.num(row.get("composite")):  # NaN: no composite
+    if loaders.num(comp.value) != loaders.num(comp.value):  # NaN: no composite
         return t("composite_none", lang, base=base)
     return base if n >= m else f"{base} ({t('incomplete', lang)})"
 
 
 def indicator_profile(row: pd.Series, lang: str, reference: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Every registry indicator of one area: raw value, EB estimate and 95 % interval (count-based rates), rank with
-    its own base (``{id}__ref``: the label names the base and its number of areas with data), year and source.
-    Context indicators (``scored=False``, e.g. migration background) get no rank: their value next to the
-    reference's value (``{id}__ref_value``, of ``reference``). ``labels``: base labels in ``lang``
+    its own base (``IndicatorScores.base_label``: names the base and its number of areas with data), year and
+    source. Context indicators (``scored=False``, e.g. migration background) get no rank: their value next to the
+    reference's value (``IndicatorScores.ref_value``, of ``reference``). ``labels``: base labels in ``lang``
     (``wording.base_labels``)."""
     out = []
+    view = scores(row)
     for ind in reg.INDICATORS.values():
+        f = view.indicator(ind.id)
         rec = {
             t("domain", lang): lab(reg.DOMAINS[ind.domain], lang) if ind.domain else "–",
             t("indicator", lang): lab(ind, lang),
-            t("value", lang): fmt_num(row.get(ind.id), 1, lang),
+            t("value", lang): fmt_num(f.value, 1, lang),
             t("unit", lang): ind.unit.get(lang, ind.unit["nl"]),
-            t("value_eb", lang): fmt_num(row.get(f"{ind.id}__eb"), 1, lang) if ind.count_based else "–",
-            t("interval_95", lang): _interval(row, ind.id, lang) if ind.count_based else "–",
+            t("value_eb", lang): fmt_num(f.smoothed, 1, lang) if ind.count_based else "–",
+            t("interval_95", lang): _interval(f, lang) if ind.count_based else "–",
         }
         if ind.scored:
-            base = row.get(f"{ind.id}__ref")
-            rec[t("rank", lang)] = fmt_num(row.get(f"{ind.id}__rank"), 0, lang)
+            base = f.base_label
+            rec[t("rank", lang)] = fmt_num(f.rank, 0, lang)
             rec[t("rank_base", lang)] = (labels or {}).get(base, base) if isinstance(base, str) and base else "–"
             rec[t("ref_value_col", lang)] = "–"
         else:
             rec[t("rank", lang)] = t("context_no_rank", lang)
             rec[t("rank_base", lang)] = "–"
-            ref_value = loaders.num(row.get(f"{ind.id}__ref_value"))
+            ref_value = loaders.num(f.ref_value)
             rec[t("ref_value_col", lang)] = (
                 f"{fmt_num(ref_value, 1, lang)} ({reference})" if ref_value == ref_value else t("ref_value_na", lang)
             )
-        rec[t("year", lang)] = year_text(row.get(f"{ind.id}__year"))
-        rec[t("source", lang)] = source_text(row.get(f"{ind.id}__source"))
+        rec[t("year", lang)] = year_text(f.year)
+        rec[t("source", lang)] = source_text(f.source)
         out.append(rec)
     return pd.DataFrame(out)
 
 
-def _interval(row: pd.Series, ind_id: str, lang: str) -> str:
-    lo, hi = loaders.num(row.get(f"{ind_id}__low")), loaders.num(row.get(f"{ind_id}__high"))
+def _interval(f, lang: str) -> str:
+    lo, hi = loaders.num(f.interval_lo), loaders.num(f.interval_hi)
     return f"{fmt_num(lo, 1, lang)}–{fmt_num(hi, 1, lang)}" if lo == lo and hi == hi else "–"
 
 
@@ -126,7 +132,7 @@ def side_by_side(
         if d:
             rec = {t("domain", lang): dname, t("indicator", lang): t("row_domain", lang), t("unit", lang): "0–100"}
             # the domain's rank in its base (>= 100 - band: in the worst band, the stacking rule)
-            rec.update({names[i]: fmt_num(table.loc[i].get(f"domain__{d}__rank"), 0, lang) for i in order})
+            rec.update({names[i]: fmt_num(scores(table.loc[i]).domain(d).rank, 0, lang) for i in order})
             rows.append(rec)
         for ind in (i for i in loaders.shown_indicators(basis) if (i.domain if i.domain in reg.DOMAINS else None) == d):
             unit = ind.unit.get(lang, ind.unit["nl"])
@@ -158,9 +164,8 @@ def focus_figures(table: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("fx_kind", lang): [t(f"fx_kind_{k}", lang) if f"fx_kind_{k}" in STRINGS else k for k in kinds],
         }
     )
-    for d in reg.DOMAINS:
-        col = f"domain__{d}__rank"
-        values = table[col] if col in table else pd.Series(float("nan"), index=table.index)
+    for d, dom in scores(table).domains.items():
+        values = dom.rank if dom.rank is not None else pd.Series(float("nan"), index=table.index)
         out[t("fx_domain_rank", lang, domain=lab(reg.DOMAINS[d], lang))] = pd.to_numeric(
             values.reindex(order), errors="coerce"
         ).to_numpy(dtype="float64")

@@ -1,6 +1,6 @@
 """The measure in words for the map component (components/deckmap): tooltip fields and legend lines.
 
-Every text comes from the engine's columns and the rule texts of ``indicators.method`` / ``indicators.hotspots``
+Every text comes from the score result's typed fields (``indicators.result``) and the rule texts of ``indicators.method`` / ``indicators.hotspots``
 (through ``loaders``), so the tooltip, legend, method page, sentence and PDF say the same thing:
 
 * ``tooltip_fields(table, lang)``: per area ``sk_stack`` ("2 van 5 bekend (6 domeinen): werk, wonen";
@@ -18,6 +18,7 @@ import pandas as pd
 
 from indicators import method
 from indicators import registry as reg
+from indicators.result import scores, totals_frame
 from pages._common import loaders
 from pages._common.fmt import fmt_num, md
 from pages._common.i18n import label, t
@@ -36,9 +37,10 @@ def stack_field(row, lang: str) -> str:
 
 def composite_field(row, lang: str) -> str:
     """The composite with its base: "61,3 (5 van 6 domeinen)"; without a composite the reason in words."""
-    n, m = loaders.num(row.get("composite__n")), loaders.num(row.get("composite__m"))
+    comp = scores(row).composite
+    n, m = loaders.num(comp.n), loaders.num(comp.m)
     base = t("composite_base", lang, n=int(n), m=int(m)) if np.isfinite(n) and np.isfinite(m) else ""
-    value = loaders.num(row.get("composite"))
+    value = loaders.num(comp.value)
     if np.isfinite(value):
         return f"{fmt_num(value, 1, lang)} ({base})" if base else fmt_num(value, 1, lang)
     return t("composite_none", lang, base=base) if base else t("not_enough_data", lang)
@@ -53,16 +55,7 @@ def area_names(table: pd.DataFrame) -> pd.Series:
 def tooltip_fields(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``sk_name``, ``sk_stack`` and ``sk_composite`` per row of ``table`` (a score table or the joined map frame;
     rows without scores, e.g. 'geen gegevens' areas, say 'niet genoeg gegevens')."""
-    cols = [
-        "stacking_count",
-        "stacking_known",
-        "stacking_m",
-        "stacking_domains",
-        "composite",
-        "composite__n",
-        "composite__m",
-    ]
-    rows = pd.DataFrame({c: _col(table, c) for c in cols}, index=table.index).to_dict("records")
+    rows = totals_frame(table).to_dict("records")
     return pd.DataFrame(
         {
             "sk_name": area_names(table).to_numpy(),
@@ -77,32 +70,41 @@ def tooltip_numbers(table: pd.DataFrame, lang: str) -> list[dict]:
     """The same measure as numeric tooltip lines for the map component (``components.deckmap.field(**spec)``):
     composite, its n of m domains, stacking k, n known, m; a missing value shows 'niet genoeg gegevens'."""
     na = t("not_enough_data", lang)
-    num = lambda c: pd.to_numeric(_col(table, c), errors="coerce").to_numpy(dtype="float64")  # noqa: E731
+    view = scores(table)
+    comp, st = view.composite, view.stacking
+
+    def num(col: pd.Series | None) -> np.ndarray:
+        col = pd.Series(pd.NA, index=table.index, dtype="object") if col is None else col
+        return pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64")
+
     return [
-        {"label": t("composite", lang), "values": num("composite"), "decimals": 1, "missing": na},
-        {"label": t("stacking_count", lang) + " (k)", "values": num("stacking_count"), "decimals": 0, "missing": na},
-        {"label": t("stacking_known_col", lang), "values": num("stacking_known"), "decimals": 0, "missing": "0"},
-        {"label": t("stacking_m_col", lang), "values": num("stacking_m"), "decimals": 0, "missing": "–"},
-        {"label": t("composite_on", lang) + " (n)", "values": num("composite__n"), "decimals": 0, "missing": "0"},
+        {"label": t("composite", lang), "values": num(comp.value), "decimals": 1, "missing": na},
+        {"label": t("stacking_count", lang) + " (k)", "values": num(st.k), "decimals": 0, "missing": na},
+        {"label": t("stacking_known_col", lang), "values": num(st.n), "decimals": 0, "missing": "0"},
+        {"label": t("stacking_m_col", lang), "values": num(st.m), "decimals": 0, "missing": "–"},
+        {"label": t("composite_on", lang) + " (n)", "values": num(comp.n), "decimals": 0, "missing": "0"},
     ]
 
 
 def tooltip_flags(table: pd.DataFrame, lang: str) -> dict:
     """Which domains stack, per area, for ``components.deckmap.flags_field``: bit i = the i-th domain of the
-    registry in the worst band (``domain__<d>__band``); NaN where no domain is known ('niet genoeg gegevens')."""
+    registry in the worst band (``DomainScores.band``); NaN where no domain is known ('niet genoeg gegevens')."""
     ids = list(reg.DOMAINS)
+    view = scores(table)
+    na = pd.Series(pd.NA, index=table.index, dtype="object")
+
+    def or_na(col: pd.Series | None) -> pd.Series:
+        return na if col is None else col
+
     bands = (
         np.column_stack(
-            [
-                pd.array(_col(table, f"domain__{d}__band"), dtype="boolean").fillna(False).to_numpy(dtype=bool)
-                for d in ids
-            ]
+            [pd.array(or_na(view.domain(d).band), dtype="boolean").fillna(False).to_numpy(dtype=bool) for d in ids]
         )
         if len(table)
         else np.zeros((0, len(ids)), bool)
     )
     masks = (bands * (1 << np.arange(len(ids)))).sum(axis=1).astype(float)
-    known = pd.to_numeric(_col(table, "stacking_known"), errors="coerce").fillna(0).to_numpy() > 0
+    known = pd.to_numeric(or_na(view.stacking.n), errors="coerce").fillna(0).to_numpy() > 0
     return {
         "label": t("stacking_domains", lang),
         "masks": np.where(known, masks, np.nan),
@@ -113,7 +115,7 @@ def tooltip_flags(table: pd.DataFrame, lang: str) -> dict:
 
 
 def base_labels(result, lang: str) -> dict[str, str]:
-    """{Dutch label of a base (the ``__ref`` columns): its label in ``lang``}, from the result's bases (every
+    """{Dutch label of a base (``IndicatorScores.base_label``, ``DomainScores.base_label``): its label in ``lang``}, from the result's bases (every
     indicator base and every domain base), so an English screen never shows a Dutch base."""
     out: dict[str, str] = {}
     if result is None:
@@ -149,14 +151,16 @@ def flagged_domain_lines(row, flagged, band: float, bases: dict, lang: str) -> l
     ranks) against its named base, and the indicators in the worst ``band`` %. Used by the profile of an area
     (Buurtprofiel) and of a focus area (focusprofile.py)."""
     lines = []
+    view = scores(row)
     for d in flagged:
-        inds = [i for i in reg.scored_indicators(d) if loaders.num(row.get(f"{i.id}__rank")) >= 100 - band]
-        ref = row.get(f"domain__{d}__ref")
+        inds = [i for i in reg.scored_indicators(d) if loaders.num(view.indicator(i.id).rank) >= 100 - band]
+        dom = view.domain(d)
+        ref = dom.base_label
         text = t(
             "flag_domain",
             lang,
             domain=label(reg.DOMAINS[d], lang),
-            rank=fmt_num(row.get(f"domain__{d}__rank"), 0, lang),
+            rank=fmt_num(dom.rank, 0, lang),
             base=md(bases.get(ref, ref)) or "–",
             indicators=", ".join(label(i, lang) for i in inds) or "–",
         )
