@@ -62,7 +62,14 @@ from indicators.result import (
     score_columns,
     scores,
 )
-from indicators.scores import DOMAIN_IDS, composite_matrix, domain_scores, validate_weights, weight_vector
+from indicators.scores import (
+    DOMAIN_IDS,
+    composite_matrix,
+    domain_scores,
+    rank_kernel,
+    validate_weights,
+    weight_vector,
+)
 from indicators.smoothing import Prior, eb_prior, global_eb, rate_interval
 
 MIN_REFERENCE_AREAS = 10
@@ -514,13 +521,18 @@ def indicator_columns(
         ib = bases.get(ind.id, IndicatorBases("none"))
         keys = np.full(len(index), REF, dtype=object) if ib.mode == "ref" else keys_gm
         value = p["value"].to_numpy(dtype="float64")
-        ranked = np.full(len(index), np.nan)
-        for key in ib.bases:
-            rows = keys == key
-            if rows.any():
-                ranked[rows] = ranked_value(ind, p[rows], ib.priors.get(key), settings.get("smoothing", "eb"))
-        ranked[supp] = np.nan
-        r = rank_by_key(ranked, keys, {k: b.sorted for k, b in ib.bases.items()}, ind.direction)
+        smoothed, rank = rank_kernel(
+            value[:, None],
+            p["den"].to_numpy(dtype="float64"),
+            keys,
+            {k: b.sorted for k, b in ib.bases.items()},
+            ib.priors,
+            direction=ind.direction,
+            scale=ind.scale,
+            smooth=ind.count_based and settings.get("smoothing", "eb") == "eb",
+            skip=supp,
+        )  # the array kernel with one draw (``sensitivity.data_draws`` runs it with N)
+        ranked, r = smoothed[:, 0], rank[:, 0]
         ranks[ind.id] = pd.Series(r, index=index)
         ref_n = np.full(len(index), np.nan)
         label = np.full(len(index), None, dtype=object)

@@ -22,6 +22,9 @@ Definitions (also the method text of the dashboard):
   domains with positive weight (schooluitval without data still counts in m, but not in the minimum). A domain
   with weight 0 is in neither the composite nor the stacking count (``engine.stacking_columns``).
   X_d is the domain score (``transform="rank"``) or its IMD exponential transform (``transform="exp"``).
+
+The array kernels ``rank_kernel`` (smoothing -> rank against a fixed base) and ``domain_kernel`` (indicator ranks
+-> domain score) take areas x draws: the engine calls them with one draw, ``sensitivity.data_draws`` with N.
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ import pandas as pd
 
 from core.errors import UserInputError
 from core.thresholds import WORST_BAND
+from indicators.ranks import rank_against
 from indicators.registry import DOMAINS
+from indicators.smoothing import Prior, global_eb
 
 DOMAIN_IDS: tuple[str, ...] = tuple(DOMAINS)
 #: Domain scores are rounded to this many decimals: exact ties stay ties (float sums depend on the order).
@@ -97,6 +102,48 @@ def parse_weights(text: str) -> dict[str, float]:
     return validate_weights(pairs)
 
 
+def rank_kernel(
+    values: np.ndarray,
+    den: np.ndarray,
+    keys: np.ndarray,
+    bases: Mapping[str, np.ndarray],
+    priors: Mapping[str, Prior | None],
+    *,
+    direction: int,
+    scale: float,
+    smooth: bool,
+    skip: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(smoothed value, percentile rank) of ``values`` (areas, draws), each row against the sorted, oriented base of
+    its key (``bases``; ``ranks.rank_against``). With ``smooth`` (count-based rate, ``smoothing="eb"``) the value is
+    first shrunk towards the prior of its base (``smoothing.global_eb``, ``den`` (areas,)). Rows without a base,
+    and ``skip`` rows (suppressed areas), get NaN for both."""
+    x = np.asarray(values, dtype="float64")
+    smoothed, rank = np.full(x.shape, np.nan), np.full(x.shape, np.nan)
+    free = np.ones(len(x), dtype=bool) if skip is None else ~np.asarray(skip, dtype=bool)
+    for key, srt in bases.items():
+        rows = (keys == key) & free
+        if not rows.any():
+            continue
+        r = x[rows]
+        prior = priors.get(key)
+        if smooth and prior is not None and np.isfinite(prior.m):
+            r = global_eb(r, np.asarray(den, dtype="float64")[rows][:, None], prior, scale)
+        smoothed[rows] = r
+        rank[rows] = rank_against(r, srt, direction)
+    return smoothed, rank
+
+
+def domain_kernel(stack: np.ndarray, min_share: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """(domain score, n available) from ``stack`` (members, areas[, draws]) of indicator ranks (NaN = no rank): the
+    mean of the available ranks rounded to ``SCORE_DECIMALS``, withheld unless n >= ``min_share`` x m and n >= 1."""
+    avail = np.isfinite(stack)
+    n = avail.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.round(np.where(avail, stack, 0.0).sum(axis=0) / n, SCORE_DECIMALS)
+    return np.where((n >= min_share * stack.shape[0]) & (n > 0), mean, np.nan), n
+
+
 def domain_scores(
     ranks: pd.DataFrame, members: Mapping[str, list[str]], min_share: float = 0.5
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
@@ -110,11 +157,9 @@ def domain_scores(
         cols = members.get(d, [])
         m[d] = len(cols)
         if cols:
-            sub = ranks[cols]
-            n = sub.notna().sum(axis=1)
-            mean = sub.mean(axis=1, skipna=True).round(SCORE_DECIMALS)
-            scores[d] = mean.where((n >= min_share * len(cols)) & (n > 0))
-            counts[d] = n
+            score, n = domain_kernel(ranks[cols].to_numpy(dtype="float64").T, min_share)
+            scores[d] = pd.Series(score, index=ranks.index)
+            counts[d] = pd.Series(n, index=ranks.index)
         else:
             scores[d] = pd.Series(np.nan, index=ranks.index)
             counts[d] = pd.Series(0, index=ranks.index)

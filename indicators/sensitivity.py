@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.result import scores
-from indicators.scores import DOMAIN_IDS, composite_matrix, validate_weights, weight_vector
+from indicators.scores import DOMAIN_IDS, composite_matrix, domain_kernel, rank_kernel, validate_weights, weight_vector
 
 DEFAULT_CONCENTRATION = 20.0
 DEFAULT_DRAWS = 1000
@@ -73,9 +73,8 @@ def data_draws(result, codes=None, *, n: int = DEFAULT_DRAWS, seed: int = DEFAUL
     transform's domain ranks are recomputed from the drawn scores against ``result.ref_domains``).
     """
     from indicators.engine import row_gemeentes
-    from indicators.reference import REF, rank_by_key
+    from indicators.reference import REF
     from indicators.registry import INDICATORS, scored_indicators
-    from indicators.smoothing import global_eb
 
     codes = result.table.index if codes is None else pd.Index(codes)
     rng = np.random.default_rng(seed)
@@ -101,17 +100,16 @@ def data_draws(result, codes=None, *, n: int = DEFAULT_DRAWS, seed: int = DEFAUL
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = ind.scale * lam / den[:, None]
         keys = np.full(len(codes), REF, dtype=object) if ib.mode == "ref" else keys_gm
-        out = np.full((len(codes), n), np.nan)
-        for key, b in ib.bases.items():
-            rows = keys == key
-            if not rows.any():
-                continue
-            r = rate[rows]
-            prior = ib.priors.get(key)
-            if smoothing == "eb" and prior is not None and np.isfinite(prior.m):
-                r = global_eb(r, den[rows][:, None], prior, ind.scale)
-            flat = rank_by_key(r.ravel(), np.full(r.size, key, dtype=object), {key: b.sorted}, ind.direction)
-            out[rows] = flat.reshape(r.shape)
+        _, out = rank_kernel(  # the engine's kernel (smoothing -> rank against the same fixed base), N draws
+            rate,
+            den,
+            keys,
+            {k: b.sorted for k, b in ib.bases.items()},
+            ib.priors,
+            direction=ind.direction,
+            scale=ind.scale,
+            smooth=smoothing == "eb",
+        )
         out[~np.isfinite(fixed)] = np.nan  # no rank (suppressed, no value) stays no rank
         ranks[ind.id] = out
     share = result.settings["min_indicator_share"]
@@ -120,12 +118,7 @@ def data_draws(result, codes=None, *, n: int = DEFAULT_DRAWS, seed: int = DEFAUL
         members = [i.id for i in scored_indicators(d)]
         if not members:
             continue
-        stack = np.stack([ranks[i] for i in members])  # (members, areas, n)
-        avail = np.isfinite(stack).sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(np.isfinite(stack), stack, 0.0).sum(axis=0) / avail
-        ok = (avail >= share * len(members)) & (avail > 0)
-        domains[:, j, :] = np.where(ok, mean, np.nan)
+        domains[:, j, :], _ = domain_kernel(np.stack([ranks[i] for i in members]), share)  # (members, areas, n)
     supp = uni["suppressed"].to_numpy(dtype=bool)
     domains[supp] = np.nan
     return domains
