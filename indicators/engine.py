@@ -5,7 +5,7 @@ Pipeline (each step a small function elsewhere, see ``rates``, ``ranks``, ``scor
 1. every registry indicator per region, with year and source per value (``rates.resolve_indicator``);
 2. suppression: areas with fewer than ``min_population`` inhabitants (default 200), and values whose
    denominator is below the indicator's ``min_denominator``, get no rank and no stacking; the reason is in
-   ``suppressed_reason``. Area-level: the CBS values stay visible. Indicator-level: the value itself is not
+   ``suppressed_reason`` (codes, ``SUPPRESSED_CODES``; the page layer words them). Area-level: the CBS values stay visible. Indicator-level: the value itself is not
    published (NaN);
 3. percentile ranks (``ranks.percentile_rank``) against one fixed, named base per indicator
    (``indicators.reference``): for an "nl" reference the non-suppressed reference areas with a value *in the
@@ -245,6 +245,11 @@ def composite_need(weights: Mapping[str, float], min_domains: int, data: np.ndar
 REWEIGHTED_COLUMNS = (*COMPOSITE.values(), *STACKING.values())
 
 
+#: ``Composite.note``: "" (a composite), "withheld" (fewer than ``Composite.need`` weighted domains known),
+#: "suppressed" (the area is below the minimum population). Codes, never words: the page layer words them.
+COMPOSITE_NOTES = ("", "withheld", "suppressed")
+
+
 def composite_columns(
     domain_x: pd.DataFrame,
     weights: Mapping[str, float],
@@ -253,13 +258,13 @@ def composite_columns(
     data: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The ``Composite`` columns: value, n, m, need (the minimum that applied: see ``scores.composite_matrix``;
-    ``data`` = :func:`has_data`) and a note when it is withheld."""
+    ``data`` = :func:`has_data`) and a note code (``COMPOSITE_NOTES``; words are the page layer's)."""
     comp, n, m = composite_matrix(domain_x[list(DOMAIN_IDS)].to_numpy(), weight_vector(weights), min_domains, data)
     need = composite_need(weights, min_domains, data)
     supp = suppressed.to_numpy(dtype=bool)
     comp = np.where(supp, np.nan, comp)
     codes = np.where(supp, 2, np.where(np.isnan(comp), 1, 0))
-    note = pd.Categorical.from_codes(codes, ["", f"achtergehouden: minder dan {need} domeinen", "onderdrukt"])
+    note = pd.Categorical.from_codes(codes, list(COMPOSITE_NOTES))
     return pd.DataFrame(
         {COMPOSITE[f]: v for f, v in (("value", comp), ("n", n), ("m", m), ("need", need), ("note", note))},
         index=domain_x.index,
@@ -340,8 +345,8 @@ def score_areas(
     pop = population(frames, year, index)
     area_suppressed = pop.isna() | (pop < min_population)
     area_reason = pd.Series("", index=index, dtype=object)
-    area_reason[pop < min_population] = f"minder dan {min_population:g} inwoners"
-    area_reason[pop.isna()] = "inwonertal onbekend"
+    area_reason[pop < min_population] = population_reason(min_population)
+    area_reason[pop.isna()] = "population_unknown"
 
     in_ref = index.isin(reference.codes) & ~area_suppressed.to_numpy()
     if reference.kind == "nl":
@@ -670,13 +675,24 @@ def domain_columns(
     return out, pd.DataFrame(x, index=index)
 
 
+#: ``suppressed_reason`` codes, ``;``-joined (the page layer words them): ``population:<min>`` (fewer inhabitants
+#: than the minimum), ``population_unknown``, ``den_small:<indicator id>:<min>`` (a value withheld: denominator below
+#: the indicator's minimum).
+SUPPRESSED_CODES = ("population", "population_unknown", "den_small")
+
+
+def population_reason(min_population: float) -> str:
+    """The ``suppressed_reason`` code of an area below ``min_population`` inhabitants."""
+    return f"population:{min_population:g}"
+
+
 def suppress_small(ind: Indicator, p: pd.DataFrame, reasons: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
-    """Withhold values whose denominator is below ``ind.min_denominator`` (publication rule) and say why."""
+    """Withhold values whose denominator is below ``ind.min_denominator`` (publication rule) and say why (a code)."""
     small = (p["den"] < ind.min_denominator) & p["value"].notna()
     if ind.min_denominator <= 0 or not small.any():
         return p, reasons
-    why = f"{ind.id}: noemer < {ind.min_denominator:g}"
-    reasons = reasons.where(~small, reasons + np.where(reasons == "", "", "; ") + why)
+    why = f"den_small:{ind.id}:{ind.min_denominator:g}"
+    reasons = reasons.where(~small, reasons + np.where(reasons == "", "", ";") + why)
     p = p.copy()
     p.loc[small, ["value", "num"]] = np.nan
     p.loc[small, "source"] = p.loc[small, "source"] + f" (onderdrukt: noemer < {ind.min_denominator:g})"

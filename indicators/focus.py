@@ -50,7 +50,7 @@ import pandas as pd
 
 from core.codes import gemeente_of, is_valid_code, level_of_code
 from core.errors import UserInputError
-from indicators.engine import ScoreResult, population, score_parts, suppress_small
+from indicators.engine import ScoreResult, population, population_reason, score_parts, suppress_small
 from indicators.rates import UserValues, _indexed, resolve_indicator
 from indicators.registry import INDICATORS
 
@@ -735,7 +735,7 @@ def score_focus(
     small = (focus_pop < result.settings["min_population"]).fillna(False)
     suppressed = pd.Series(small.to_numpy(dtype=bool), index=pd.Index(ids))
     reasons = pd.Series(
-        np.where(suppressed, f"minder dan {result.settings['min_population']:g} inwoners", ""),
+        np.where(suppressed, population_reason(result.settings["min_population"]), ""),
         index=suppressed.index,
         dtype=object,
     )

@@ -60,7 +60,7 @@ st.header(fmt.md(f"{names[view.area]} ({view.area})"))
 band = reports.worst_band(scored.result.settings if scored.result is not None else {})
 ref_text = scored.result.reference.text(lang) if scored.result is not None else view.reference
 if isinstance(row.get("suppressed_reason"), str) and row.get("suppressed_reason"):
-    st.warning(t("suppressed", lang, reason=fmt.md(row["suppressed_reason"])))
+    st.warning(t("suppressed", lang, reason=fmt.md(reasons.suppressed_text(row["suppressed_reason"], lang))))
 
 comp = scores(row).composite
 m1, m2, m3 = st.columns(3)

@@ -360,7 +360,7 @@ def test_D07_tiny_populations_are_left_out_of_ranks_and_labelled(mirror, cache_d
     table = score_areas({2024: frame}, 2024, level="wijk", reference=ref).table.set_index("code")
     for code in codes:
         assert bool(table.loc[code, "suppressed"])
-        assert "inwoners" in str(table.loc[code, "suppressed_reason"])
+        assert "population:200" in str(table.loc[code, "suppressed_reason"])  # a code: fewer than 200 inhabitants
         assert np.isnan(table.loc[code, "composite"])
         ranks = table.loc[code, [c for c in table.columns if c.endswith("__rank")]]
         assert pd.to_numeric(ranks, errors="coerce").isna().all()

@@ -1009,7 +1009,7 @@ def test_focus_area_over_two_gemeenten_gets_no_own_gemeente_rank():
         national=nat,
     )
     o2 = F.score_focus(res2, [small, one], comparators=False)
-    assert bool(o2.loc[small.id, "suppressed"]) and o2.loc[small.id, "suppressed_reason"] == "minder dan 200 inwoners"
+    assert bool(o2.loc[small.id, "suppressed"]) and o2.loc[small.id, "suppressed_reason"] == "population:200"
     assert not bool(o2.loc[one.id, "suppressed"]) and pd.isna(o2.loc[one.id, "suppressed_reason"])
     assert o2.loc[small.id, "population"] == 150 and pd.isna(o2.loc[small.id, "stacking_count"])
 

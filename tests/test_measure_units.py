@@ -666,7 +666,7 @@ def test_focus_small_group_is_suppressed():
     assert not out.loc["s", "suppressed"]
     res2 = score_areas({2024: frame}, 2024, level="wijk", reference=ref)
     out2 = score_focus(res2, {"s": FocusArea.make("S", ("WK900101",), id="s")}, comparators=False)
-    assert out2.loc["s", "suppressed"] and out2.loc["s", "suppressed_reason"] == "minder dan 200 inwoners"
+    assert out2.loc["s", "suppressed"] and out2.loc["s", "suppressed_reason"] == "population:200"
     assert pd.isna(out2.loc["s", "stacking_count"])
 
 

@@ -14,6 +14,8 @@ import pytest
 
 from indicators.registry import DOMAINS, INDICATORS, scored_indicators
 from indicators.result import Composite, DomainScores, IndicatorScores, Stacking, scores
+from tests.conftest import needs_shared
+from tests.helpers_app import assert_ok, new_app
 from tests.helpers_engine import score, synthetic_frame
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,3 +154,39 @@ def test_row_view_equals_frame_view(result):
         assert view.stacking.k == result.stacking.k[code]
     assert scores({}).domain("werk").rank is None  # an absent field is None, not 0
 
+
+def test_engine_reasons_are_codes_and_the_page_words_them_in_either_language():
+    """Item 4 of the task: engine output carries codes and numbers; the page layer adds the words (nl and en)."""
+    from indicators.registry import INDICATORS as IND
+    from pages._common.i18n import label
+    from pages._common.reasons import suppressed_text
+
+    frame = synthetic_frame(n=30, seed=5)
+    frame.loc[2, "aantal_inwoners"] = 150
+    frame.loc[6, "woningvoorraad"] = 20  # below sociale_huur's minimum denominator (50)
+    res = score(frame)
+    small, den = res.table.loc[frame.loc[2, "code"]], res.table.loc[frame.loc[6, "code"]]
+    assert small["suppressed_reason"].split(";")[0] == "population:200"  # then its values below a minimum
+    assert "den_small:sociale_huur:50" in den["suppressed_reason"].split(";")
+    assert set(res.composite.note.dropna().unique()) <= {"", "withheld", "suppressed"}
+    assert res.composite.note[frame.loc[2, "code"]] == "suppressed"
+    assert suppressed_text("population:200", "nl") == "minder dan 200 inwoners"
+    assert suppressed_text("population:200", "en") == "fewer than 200 inhabitants"
+    both = suppressed_text("population_unknown;den_small:sociale_huur:50", "en")
+    assert both == f"number of inhabitants unknown; {label(IND['sociale_huur'], 'en')}: denominator below 50"
+    assert suppressed_text(None, "en") == "" and suppressed_text("", "nl") == ""
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "Suppressed: fewer than 200 inhabitants"), ("nl", "Onderdrukt: minder dan 200 inwoners")]
+)
+def test_the_profile_words_a_suppressed_area_in_the_users_language(mirror, cache_dir, lang, words):
+    """Zoeterwoude wijk WK063804 has 75 inhabitants (KWB 2024): its profile says why in the user's language, never
+    the engine's code (before: the Dutch reason on the English page)."""
+    at = new_app({"gm": "GM0638", "area": "WK063804", "page": "buurtprofiel", "lang": lang})
+    at.run()
+    at.switch_page("pages/buurtprofiel.py").run()
+    assert_ok(at)
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert words in warnings and "population:" not in warnings, warnings

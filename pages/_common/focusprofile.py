@@ -33,7 +33,7 @@ def show(view, area) -> None:
     st.caption(t("profile_focus_caption", lang, n=len(area.codes)) + (f" {fmt.md(area.source)}" if area.source else ""))
     band = reports.worst_band(loaders.score_settings(view))
     if isinstance(row.get("suppressed_reason"), str) and row.get("suppressed_reason"):
-        st.warning(t("suppressed", lang, reason=fmt.md(row["suppressed_reason"])))
+        st.warning(t("suppressed", lang, reason=fmt.md(reasons.suppressed_text(row["suppressed_reason"], lang))))
     comp = scores(row).composite
     m1, m2, m3 = st.columns(3)
     m1.metric(t("composite", lang), fmt.fmt_num(comp.value, 1, lang))

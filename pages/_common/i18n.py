@@ -233,6 +233,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Only years in which the boundaries of this area did not change.",
     },
     "suppressed": {"nl": "Onderdrukt: {reason}", "en": "Suppressed: {reason}"},
+    "supp_population": {"nl": "minder dan {min} inwoners", "en": "fewer than {min} inhabitants"},
+    "supp_population_unknown": {"nl": "inwonertal onbekend", "en": "number of inhabitants unknown"},
+    "supp_den_small": {"nl": "{indicator}: noemer kleiner dan {min}", "en": "{indicator}: denominator below {min}"},
     "no_area": {"nl": "Kies hierboven een gebied.", "en": "Pick an area above."},
     # --- prioritise ---
     "weights": {"nl": "Gewichten per domein", "en": "Weights per domain"},

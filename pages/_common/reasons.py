@@ -23,6 +23,27 @@ def count(value: object) -> int:
     return 0 if math.isnan(v) else int(v)
 
 
+def suppressed_text(reason: object, lang: str) -> str:
+    """The engine's ``suppressed_reason`` codes (``indicators.engine.SUPPRESSED_CODES``, ``;``-joined) in words;
+    "" for none. An unknown code is shown as it is."""
+    if not isinstance(reason, str) or not reason:
+        return ""
+    out = []
+    for code in reason.split(";"):
+        kind, _, rest = code.partition(":")
+        if kind == "population":
+            out.append(t("supp_population", lang, min=rest or "–"))
+        elif kind == "population_unknown":
+            out.append(t("supp_population_unknown", lang))
+        elif kind == "den_small":
+            ind_id, _, need = rest.partition(":")
+            ind = reg.INDICATORS.get(ind_id)
+            out.append(t("supp_den_small", lang, indicator=label(ind, lang) if ind else ind_id, min=need or "–"))
+        else:
+            out.append(code)
+    return "; ".join(out)
+
+
 def why_text(
     code: object,
     lang: str,
@@ -34,7 +55,7 @@ def why_text(
     reason: str = "",
 ) -> str:
     """One code in words ("" for no code). ``gemeente``: the own gemeente's name (rule D1); ``names``: code -> name
-    of focus-area members; ``reason``: the area's suppression reason."""
+    of focus-area members; ``reason``: the area's suppression reason (codes, :func:`suppressed_text`)."""
     if not isinstance(code, str) or not code:
         return ""
     kind, _, rest = code.partition(":")
@@ -60,7 +81,7 @@ def why_text(
     if kind == "den_small":
         return t("why_den_small", lang, min=f"{getattr(indicator, 'min_denominator', 0):g}")
     if kind == "suppressed":
-        return t("why_suppressed", lang, reason=reason or "–")
+        return t("why_suppressed", lang, reason=suppressed_text(reason, lang) or "–")
     if kind == "no_base":
         return t("why_no_base", lang, min=numbers["min_reference_values"])
     key = f"why_{kind}"
