@@ -110,6 +110,10 @@ def is_base_label_column(column: str) -> bool:
 
 @dataclass(frozen=True)
 class IndicatorScores(Generic[V]):
+    """One indicator: value, rank in its base (``base_n`` areas, named ``base_label``), ``why`` a value or rank is
+    missing (a code), the reference's value (context indicators), the 95 % interval and the value that was ranked
+    (``smoothed``: empirical Bayes when ``smoothing == "eb"``) of count-based rates."""
+
     id: str
     value: V
     rank: V
@@ -122,10 +126,14 @@ class IndicatorScores(Generic[V]):
     interval_lo: V | None = None
     interval_hi: V | None = None
     smoothed: V | None = None
+    smoothing: str | None = None
 
 
 @dataclass(frozen=True)
 class DomainScores(Generic[V]):
+    """One domain: score (mean of n of m indicator ranks, withheld below ``min_share`` of m), its rank in its base
+    and ``band`` (rank >= 100 - ``worst_band``)."""
+
     id: str
     score: V
     n: V
@@ -134,6 +142,8 @@ class DomainScores(Generic[V]):
     band: V
     base_n: V
     base_label: V
+    worst_band: float | None = None
+    min_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +167,8 @@ class Composite(Generic[V]):
     need: V
     note: V
     weights: Mapping[str, float] | None = None
+    min_domains: int | None = None
+    transform: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,10 +204,13 @@ class Scores:
             g("low"),
             g("high"),
             g("smoothed"),
+            self.settings.get("smoothing"),
         )
 
     def domain(self, domain_id: str) -> DomainScores:
-        return DomainScores(domain_id, *(self.get(domain_column(domain_id, p)) for p in DOMAIN_PARTS))
+        s = self.settings
+        fields = {p: self.get(domain_column(domain_id, p)) for p in DOMAIN_PARTS}  # part names = field names
+        return DomainScores(domain_id, **fields, worst_band=s.get("worst_band"), min_share=s.get("min_indicator_share"))
 
     @property
     def indicators(self) -> dict[str, IndicatorScores]:
@@ -211,7 +226,9 @@ class Scores:
 
     @property
     def composite(self) -> Composite:
-        return Composite(**{f: self.get(c) for f, c in COMPOSITE.items()}, weights=self.weights)
+        s = self.settings
+        fields = {f: self.get(c) for f, c in COMPOSITE.items()}
+        return Composite(**fields, weights=self.weights, min_domains=s.get("min_domains"), transform=s.get("transform"))
 
 
 def scores(src: Any, settings: Mapping[str, Any] | None = None, weights: Mapping[str, float] | None = None) -> Scores:

@@ -69,8 +69,12 @@ def test_accessors_are_typed_and_indexed_by_area(result):
     assert isinstance(result.stacking, Stacking) and isinstance(result.composite, Composite)
     for series in (ind.value, ind.rank, result.domain("werk").band, result.stacking.k, result.composite.value):
         assert list(series.index) == list(result.table.index)
-    assert result.stacking.worst_band == result.settings["worst_band"]
+    # with the settings that produced them
+    assert result.stacking.worst_band == result.settings["worst_band"] == result.domain("werk").worst_band
+    assert result.domain("werk").min_share == result.settings["min_indicator_share"]
     assert result.composite.weights == result.weights
+    assert (result.composite.min_domains, result.composite.transform) == (3, "rank")
+    assert ind.smoothing == "eb"
     assert ind.interval_lo is not None and ind.smoothed is not None  # count-based: interval and smoothed value
     assert result.indicator("woz_waarde").interval_lo is None  # a mean has no count interval
 
