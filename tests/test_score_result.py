@@ -194,3 +194,23 @@ def test_the_profile_words_a_suppressed_area_in_the_users_language(mirror, cache
     assert_ok(at)
     warnings = " ".join(w.value for w in at.warning).replace("\\", "")
     assert words in warnings and "population:" not in warnings, warnings
+
+
+@needs_shared
+def test_the_focus_profile_names_its_reference_in_english(mirror, cache_dir):
+    """The engine's ``reference`` column is Dutch; the English focus profile shows the same Reference in English
+    (before: "… wijken van Nederland, 2024" in the reference-value column of an English page)."""
+    from indicators.focus import PRESETS, format_focus_param, parse_focus_param
+    from pages._common.i18n import t
+
+    preset = next(iter(PRESETS.values()))
+    fa = format_focus_param(preset.areas)
+    at = new_app({"fa": fa, "fopen": parse_focus_param(fa)[0].id, "page": "buurtprofiel", "lang": "en"})
+    at.run()
+    at.switch_page("pages/buurtprofiel.py").run()
+    assert_ok(at)
+    col = t("ref_value_col", "en")
+    table = next(d.value for d in at.dataframe if col in d.value.columns)
+    cells = [str(v) for v in table[col] if str(v) not in ("–", t("ref_value_na", "en"))]
+    assert cells, table[col].tolist()  # a context indicator with a reference value
+    assert all("of the Netherlands" in c or " of " in c for c in cells) and not any(" van " in c for c in cells), cells

@@ -51,7 +51,6 @@ def show(view, area) -> None:
         )
     st.subheader(t("why_flagged", lang))
     flagged = loaders.stacked(row)
-    ref_text = str(row.get("reference") or view.reference)
     scored = loaders.scored(
         loaders.focus_gemeenten(view, [area]),
         view.year,
@@ -60,6 +59,9 @@ def show(view, area) -> None:
         view.weight_map(widgets.domain_ids()),
         view.kv,
     )
+    ref_nl = str(row.get("reference") or "")  # the engine's label is Dutch: the same Reference in the user's language
+    ref = scored.result.reference if scored.result is not None else None
+    ref_text = ref.text(lang) if ref is not None and ref.text("nl") == ref_nl else (ref_nl or view.reference)
     bases = wording.base_labels(scored.result, lang)  # the bases' labels in the user's language
     if not flagged:
         st.write(t("not_flagged", lang, band=f"{band:g}", ref=ref_text))
