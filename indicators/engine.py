@@ -687,7 +687,8 @@ def population_reason(min_population: float) -> str:
 
 
 def suppress_small(ind: Indicator, p: pd.DataFrame, reasons: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
-    """Withhold values whose denominator is below ``ind.min_denominator`` (publication rule) and say why (a code)."""
+    """Withhold values whose denominator is below ``ind.min_denominator`` (publication rule) and say why (a code;
+    the value's ``IndicatorScores.why`` is ``den_small``, which the page words beside the source)."""
     small = (p["den"] < ind.min_denominator) & p["value"].notna()
     if ind.min_denominator <= 0 or not small.any():
         return p, reasons
@@ -695,7 +696,6 @@ def suppress_small(ind: Indicator, p: pd.DataFrame, reasons: pd.Series) -> tuple
     reasons = reasons.where(~small, reasons + np.where(reasons == "", "", ";") + why)
     p = p.copy()
     p.loc[small, ["value", "num"]] = np.nan
-    p.loc[small, "source"] = p.loc[small, "source"] + f" (onderdrukt: noemer < {ind.min_denominator:g})"
     return p, reasons
 
 

@@ -214,3 +214,27 @@ def test_the_focus_profile_names_its_reference_in_english(mirror, cache_dir):
     cells = [str(v) for v in table[col] if str(v) not in ("–", t("ref_value_na", "en"))]
     assert cells, table[col].tolist()  # a context indicator with a reference value
     assert all("of the Netherlands" in c or " of " in c for c in cells) and not any(" van " in c for c in cells), cells
+
+
+def test_a_withheld_value_says_why_beside_its_source_in_the_users_language():
+    """The engine no longer appends Dutch ("onderdrukt: noemer < 50") to the source; the profile table words the
+    ``den_small`` code beside the source in nl and en."""
+    from pages._common.i18n import label, t
+    from pages._common.tables import indicator_profile
+
+    frame = synthetic_frame(n=30, seed=5)
+    frame.loc[6, "woningvoorraad"] = 20  # below sociale_huur's minimum denominator (50)
+    res = score(frame)
+    row = res.table.loc[frame.loc[6, "code"]]
+    assert res.indicator("sociale_huur").why[row.name] == "den_small"
+    for lang, words in (
+        ("nl", "niet gepubliceerd: noemer kleiner dan 50"),
+        ("en", "not published: denominator below 50"),
+    ):
+        prof = indicator_profile(row, lang, res.reference.text(lang))
+        cell = prof.loc[prof[t("indicator", lang)] == label(INDICATORS["sociale_huur"], lang), t("source", lang)].item()
+        assert cell.endswith(f"({words})") and "onderdrukt" not in cell, cell
+        phrase = words.rsplit(" ", 1)[0]  # without the number: any indicator's minimum
+        for ind in INDICATORS.values():
+            said = phrase in prof.loc[prof[t("indicator", lang)] == label(ind, lang), t("source", lang)].item()
+            assert said == (res.indicator(ind.id).why[row.name] == "den_small"), ind.id

@@ -98,7 +98,11 @@ def indicator_profile(row: pd.Series, lang: str, reference: str, labels: dict[st
                 f"{fmt_num(ref_value, 1, lang)} ({reference})" if ref_value == ref_value else t("ref_value_na", lang)
             )
         rec[t("year", lang)] = year_text(f.year)
-        rec[t("source", lang)] = source_text(f.source)
+        rec[t("source", lang)] = source_text(f.source) + (
+            f" ({t('why_den_small', lang, min=f'{ind.min_denominator:g}')})"
+            if isinstance(f.why, str) and f.why == "den_small"
+            else ""
+        )  # a value withheld by the publication rule says so in its source cell, in the user's language
         out.append(rec)
     return pd.DataFrame(out)
 
