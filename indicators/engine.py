@@ -168,7 +168,9 @@ def make_reference(
 class ScoreResult:
     """Scores of one selection against one reference.
 
-    ``table``: one row per area of the selection (columns in docs/ARCHITECTURE.md, "Indicator engine").
+    ``table``: one row per area of the selection (columns in docs/ARCHITECTURE.md, "Indicator engine"); read its
+    scores through the typed fields ``indicator(id)``, ``domain(d)``/``domains``, ``stacking`` and ``composite``
+    (``indicators.result``), never by column name.
     ``coverage``: one row per indicator (areas of the reference with a value, years and sources used).
     ``weights``: the domain weights used (all domains, shown). ``reference``: the Reference.
     ``universe``: the same per-area columns for every area that was scored (selection, reference and any
