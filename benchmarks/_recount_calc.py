@@ -18,7 +18,11 @@ D1_MIN = 10  # "minder dan 10 gebieden met een waarde ... minstens 10"
 BAND = 80  # "domeinrang >= 80"
 DOMAIN_SHARE = 0.5
 DOMAIN_DECIMALS = 9  # "minstens 50 % van de indicatoren van het domein (en minstens één)"
-AGES = ("percentage_personen_15_tot_25_jaar", "percentage_personen_25_tot_45_jaar", "percentage_personen_45_tot_65_jaar")
+AGES = (
+    "percentage_personen_15_tot_25_jaar",
+    "percentage_personen_25_tot_45_jaar",
+    "percentage_personen_45_tot_65_jaar",
+)
 
 # (id, domain or None for context, direction, kind, minimum denominator) as listed on the method page
 INDICATORS = [
@@ -59,7 +63,15 @@ def kwb_table() -> pd.DataFrame:
     df["gemeente_code"] = np.where(df["code"].str.startswith("GM"), df["code"], "GM" + df["code"].str[2:6])
     df["name"] = df["Gemeentenaam_1"].str.strip()
     for c in df.columns:
-        if c not in ("code", "gemeente_code", "name", "WijkenEnBuurten", "Gemeentenaam_1", "SoortRegio_2", "Codering_3"):
+        if c not in (
+            "code",
+            "gemeente_code",
+            "name",
+            "WijkenEnBuurten",
+            "Gemeentenaam_1",
+            "SoortRegio_2",
+            "Codering_3",
+        ):
             df[c] = _num(df[c])
     return df.set_index("code")
 
@@ -68,7 +80,7 @@ def pdok_wijken() -> pd.DataFrame:
     """The Wijk- en Buurtkaart 2024 wijk attributes (the selected gemeenten only: rounded percentages)."""
     g = json.loads((DATA / "derived" / "pdok_wbk2024" / "wijken.crs84.geojson").read_text())
     df = pd.DataFrame([f["properties"] for f in g["features"]]).set_index("wijkcode")
-    return df.apply(_num) if False else df.apply(lambda s: _num(s) if s.dtype != object else s)
+    return df.apply(lambda s: _num(s) if s.dtype != object else s)
 
 
 def income() -> pd.DataFrame:
@@ -98,7 +110,7 @@ def values(kwb: pd.DataFrame, pdok: pd.DataFrame | None, inc: pd.DataFrame, code
         "sociale_huur": (k["InBezitWoningcorporatie_49"], k["Woningvoorraad_35"]),
         "woz_waarde": (k["GemiddeldeWOZWaardeVanWoningen_39"], k["Woningvoorraad_35"]),
     }
-    for ind, dom, _d, kind, mind in INDICATORS:
+    for ind, _dom, _d, _kind, mind in INDICATORS:
         out[f"{ind}__num"] = np.nan
         if ind in specs:
             v, den = specs[ind]
@@ -130,13 +142,11 @@ def values(kwb: pd.DataFrame, pdok: pd.DataFrame | None, inc: pd.DataFrame, code
     return out
 
 
-def poisson_interval(
-    num: pd.Series, den: pd.Series, scale: float, k: pd.Series | float = 1
-) -> tuple[pd.Series, pd.Series]:
-    """"95 %-interval (Poisson, inclusief de afronding van CBS op tientallen)": exact Poisson limits of the count
-    widened by the rounding of each of the ``k`` counts summed (+-5 each)."""
-    lo_c = (num - 5 * k).clip(lower=0)
-    hi_c = num + 5 * k
+def poisson_interval(num: pd.Series, den: pd.Series, scale: float) -> tuple[pd.Series, pd.Series]:
+    """ "95 %-interval (Poisson, inclusief de afronding van CBS op tientallen)": exact Poisson limits of count - 5
+    and count + 5 ('ook voor een opgetelde teller één keer +- 5')."""
+    lo_c = (num - 5).clip(lower=0)
+    hi_c = num + 5
     lo = pd.Series(np.where(lo_c > 0, stats.chi2.ppf(0.025, 2 * lo_c) / 2, 0.0), num.index)
     hi = pd.Series(stats.chi2.ppf(0.975, 2 * (hi_c + 1)) / 2, num.index)
     return scale * lo / den, scale * hi / den
@@ -185,7 +195,7 @@ def indicator_ranks(sel: pd.DataFrame, nat: pd.DataFrame | None, local: pd.DataF
     for ind, dom, direction, kind, _m in INDICATORS:
         if dom is None:
             continue
-        ref = (nat if nat is not None else sel)
+        ref = nat if nat is not None else sel
         ref = ref[~ref["suppressed"] & ref[ind].notna()]
         rank = pd.Series(np.nan, sel.index)
         ebv = pd.Series(np.nan, sel.index)
@@ -272,4 +282,3 @@ def stacking_composite(
     out["composite"] = comp.where(known.sum(axis=1) >= need)
     out["composite__n"], out["composite__m"], out["composite__need"] = known.sum(axis=1), len(weighted), need
     return out
-

@@ -49,7 +49,6 @@ def aggregate(members: pd.DataFrame) -> tuple[dict, dict]:
             m = members.iloc[0]
             row[ind], row[f"{ind}__num"], row[f"{ind}__den"] = m[ind], m[f"{ind}__num"], m[f"{ind}__den"]
             row[f"{ind}__year"], why[ind] = m[f"{ind}__year"], m[f"{ind}__why0"]
-            row[f"{ind}__k"] = 1
             continue
         share = 0.0 if den.isna().any() else float(den[has].sum() / den.sum())
         ok = has.any() and not den.isna().any() and (has.all() or share >= COVERAGE)
@@ -64,7 +63,6 @@ def aggregate(members: pd.DataFrame) -> tuple[dict, dict]:
             why[ind] = ""
         row[ind], row[f"{ind}__num"], row[f"{ind}__den"] = value, num if ok else np.nan, d if ok else np.nan
         row[f"{ind}__year"] = members[f"{ind}__year"].max() if value == value else np.nan
-        row[f"{ind}__k"] = int(has.sum())
     return row, why
 
 
@@ -91,7 +89,8 @@ def recount_focus() -> pd.DataFrame:
     gms = _gemeenten(kwb, inc)
     rows[GEMEENTE] = gms.loc[GEMEENTE].to_dict()
     whys[GEMEENTE] = {ind: gms.at[GEMEENTE, f"{ind}__why0"] for ind, *_ in c.INDICATORS}
-    rows["NL00"], whys["NL00"] = aggregate(gms.assign(population=np.nan))
+    rows["NL00"], _ = aggregate(gms.assign(population=np.nan))
+    whys["NL00"] = {ind: "" if rows["NL00"][ind] == rows["NL00"][ind] else "no_value" for ind, *_ in c.INDICATORS}
     for ind in c.INCOME_COLS:  # Nederland's income figures: the file's own NL00 row
         rows["NL00"][ind] = inc.at["NL00", c.INCOME_COLS[ind]]
         rows["NL00"][f"{ind}__year"], whys["NL00"][ind] = 2020, ""

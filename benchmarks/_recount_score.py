@@ -30,8 +30,7 @@ def context(sel: pd.DataFrame, ref: pd.DataFrame) -> pd.DataFrame:
     for ind, dom, _d, kind, _m in INDICATORS:
         scale = 1000.0 if ind == "bijstand_per_1000" else 100.0
         if kind == "count":
-            k = sel[f"{ind}__k"] if f"{ind}__k" in sel else 1
-            lo, hi = poisson_interval(sel[f"{ind}__num"], sel[f"{ind}__den"], scale, k)
+            lo, hi = poisson_interval(sel[f"{ind}__num"], sel[f"{ind}__den"], scale)
             out[f"{ind}__low"], out[f"{ind}__high"] = lo.where(sel[ind].notna()), hi.where(sel[ind].notna())
         if dom is None:
             r = ref[~ref["suppressed"] & ref[ind].notna()]
@@ -54,6 +53,8 @@ def stacking_composite(
     out["stacking_known"], out["stacking_m"] = known.sum(axis=1), len(weighted)
     for col in ("stacking_count", "stacking_domains", "stacking_known"):  # suppressed: no stacking
         out[col] = out[col].where(~suppressed)
+    for col in ("stacking_count", "stacking_domains"):  # no domain known: no count either
+        out[col] = out[col].where(known.sum(axis=1) > 0)
     need = min(3, sum(1 for d in weighted if ref_has[d]))
     num = sum(w.get(d, 1.0) * dom[f"domain__{d}"].fillna(0) for d in weighted)
     den = sum(w.get(d, 1.0) * dom[f"domain__{d}"].notna() for d in weighted)
@@ -70,7 +71,9 @@ def score_areas(
     same = areas is local
     ranks = indicator_ranks(areas, nat, None if same else local)
     dom = domain_scores(ranks)
-    local_dom = (dom if same else domain_scores(indicator_ranks(local, nat))).assign(gemeente_code=local["gemeente_code"])
+    local_dom = (dom if same else domain_scores(indicator_ranks(local, nat))).assign(
+        gemeente_code=local["gemeente_code"]
+    )
     local_dom = local_dom[~local["suppressed"]].drop(columns=[] if not same else ["gemeente_code"])
     if nat is not None:
         ref_dom = domain_scores(indicator_ranks(nat, nat))[~nat["suppressed"]]

@@ -83,7 +83,7 @@ def compare(view: str, cli: list[dict], mine: pd.DataFrame, key: str, tallies: d
             if not equal(val, got):
                 t.differing += 1
                 if len(t.examples) < 3:
-                    t.examples.append(f"{view} {code} {col}: CLI {val!r}, recount {got!r}")
+                    t.examples.append(f"{view} {code} {col}: CLI {val!r:.80}, recount {got!r:.80}")
 
 
 def cli_json(*args: str) -> list[dict]:
