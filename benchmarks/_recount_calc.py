@@ -16,8 +16,11 @@ INCOME = DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.cs
 MIN_POP = 200  # "Gebieden met minder dan 200 inwoners krijgen geen rang, geen domeinscore ..."
 D1_MIN = 10  # "minder dan 10 gebieden met een waarde ... minstens 10"
 BAND = 80  # "domeinrang >= 80"
-DOMAIN_SHARE = 0.5
-DOMAIN_DECIMALS = 9  # "minstens 50 % van de indicatoren van het domein (en minstens één)"
+DOMAIN_SHARE = 0.5  # "minstens 50 % van de indicatoren van het domein (en minstens één)"
+DOMAIN_DECIMALS = 9  # "De domeinscore wordt afgerond op 9 decimalen"
+# False: the method text as it stood before the recount (``--as-written``): mid-rank percentiles, unrounded domain
+# scores, suppressed areas in the base, no D1 for domain ranks, the 90 % rule for one member, stacking 0 of 0
+STATED = {"rules": True}
 AGES = (
     "percentage_personen_15_tot_25_jaar",
     "percentage_personen_25_tot_45_jaar",
@@ -171,7 +174,7 @@ def pct_rank(x: pd.Series, ref: pd.Series, strict: bool = False) -> pd.Series:
         return pd.Series(np.nan, x.index)
     le = np.searchsorted(r, x.to_numpy(), side="right")
     lt = np.searchsorted(r, x.to_numpy(), side="left")
-    res = 100 * (lt if strict else le) / len(r)
+    res = 100 * (lt if strict else le) / len(r) if STATED["rules"] else 100 * (lt + (le - lt + 1) / 2) / len(r)
     return pd.Series(np.where(x.notna(), res, np.nan), x.index)
 
 
@@ -196,7 +199,7 @@ def indicator_ranks(sel: pd.DataFrame, nat: pd.DataFrame | None, local: pd.DataF
         if dom is None:
             continue
         ref = nat if nat is not None else sel
-        ref = ref[~ref["suppressed"] & ref[ind].notna()]
+        ref = ref[(~ref["suppressed"] | (not STATED["rules"])) & ref[ind].notna()]
         rank = pd.Series(np.nan, sel.index)
         ebv = pd.Series(np.nan, sel.index)
         refn = pd.Series(np.nan, sel.index)
@@ -231,7 +234,9 @@ def domain_scores(ranks: pd.DataFrame) -> pd.DataFrame:
         cols = [f"{i}__rank" for i, dom, *_ in INDICATORS if dom == d]
         n = ranks[cols].notna().sum(axis=1)
         score = ranks[cols].mean(axis=1)
-        out[f"domain__{d}"] = score.round(DOMAIN_DECIMALS).where((n >= 1) & (n >= DOMAIN_SHARE * len(cols)))
+        out[f"domain__{d}"] = score.round(DOMAIN_DECIMALS if STATED["rules"] else 15).where(
+            (n >= 1) & (n >= DOMAIN_SHARE * len(cols))
+        )
         out[f"domain__{d}__n"], out[f"domain__{d}__m"] = n, len(cols)
     return out
 
@@ -248,7 +253,7 @@ def domain_ranks(
         rank = pd.Series(np.nan, dom.index)
         refn = pd.Series(np.nan, dom.index)
         base = pd.Series("", dom.index, dtype=object)
-        if len(ref) >= D1_MIN:
+        if len(ref) >= D1_MIN or not STATED["rules"]:
             rank[:], refn[:], base[:] = pct_rank(dom[col], ref, strict=True), len(ref), "ref"
         else:
             for gm, idx in sel[live].groupby("gemeente_code").groups.items():

@@ -45,7 +45,7 @@ def aggregate(members: pd.DataFrame) -> tuple[dict, dict]:
         has = members[ind].notna()
         den = members[f"{ind}__den"]
         lacking = members.index[~has | den.isna()]
-        if len(members) == 1:  # one member: its own value (and reason)
+        if len(members) == 1 and c.STATED["rules"]:  # one member: its own value (and reason)
             m = members.iloc[0]
             row[ind], row[f"{ind}__num"], row[f"{ind}__den"] = m[ind], m[f"{ind}__num"], m[f"{ind}__den"]
             row[f"{ind}__year"], why[ind] = m[f"{ind}__year"], m[f"{ind}__why0"]

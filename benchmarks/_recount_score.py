@@ -11,6 +11,7 @@ from benchmarks._recount_calc import (
     D1_MIN,
     DOMAINS,
     INDICATORS,
+    STATED,
     domain_ranks,
     domain_scores,
     income,
@@ -54,7 +55,7 @@ def stacking_composite(
     for col in ("stacking_count", "stacking_domains", "stacking_known"):  # suppressed: no stacking
         out[col] = out[col].where(~suppressed)
     for col in ("stacking_count", "stacking_domains"):  # no domain known: no count either
-        out[col] = out[col].where(known.sum(axis=1) > 0)
+        out[col] = out[col].where((known.sum(axis=1) > 0) | (not STATED["rules"]))
     need = min(3, sum(1 for d in weighted if ref_has[d]))
     num = sum(w.get(d, 1.0) * dom[f"domain__{d}"].fillna(0) for d in weighted)
     den = sum(w.get(d, 1.0) * dom[f"domain__{d}"].notna() for d in weighted)

@@ -3,6 +3,7 @@ recomputed from ``../shared/data`` with the method text alone (``benchmarks/_rec
 ``_recount_focus.py``, ``_recount_labels.py``; none of them imports the engine), compared figure by figure.
 
     python -m benchmarks.recount        # figures compared / equal / differing per kind, first examples
+    python -m benchmarks.recount --as-written   # the same under the method text before these rules were stated
 
 Views (those of the first recount in issue 21): Amsterdam + Zaanstad, wijk, 2024, with the CBS income file,
 reference ``nl`` and ``selection``; and the focus areas of the preset ``zaanstad-kansengelijkheid`` plus
@@ -128,7 +129,11 @@ def report(tallies: dict[str, Tally]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """``--as-written``: the recount under the method text as it stood before issue 21's rules were stated."""
+    from benchmarks import _recount_calc
+
+    _recount_calc.STATED["rules"] = "--as-written" not in (sys.argv[1:] if argv is None else argv)
     print(report(recount()))
 
 
