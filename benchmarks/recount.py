@@ -7,7 +7,7 @@ recomputed from ``../shared/data`` with the method text alone (``benchmarks/_rec
 
 Views (those of the first recount in issue 21): Amsterdam + Zaanstad, wijk, 2024, with the CBS income file,
 reference ``nl`` and ``selection``; and the focus areas of the preset ``zaanstad-kansengelijkheid`` plus
-"Zaandam-Zuid = WK047911 + WK047912" with their gemeente and Nederland. Equal: the same text, both missing, or
+"Zaandam-Zuid = WK047911 + WK047912" with their gemeente and Nederland; hotspots of the composite (nl). Equal: the same text, both missing, or
 numbers within 1e-9 relative.
 """
 
@@ -32,6 +32,7 @@ from benchmarks._recount_score import recount_score
 REPO = Path(__file__).resolve().parents[1]
 GEMEENTEN = ("GM0363", "GM0479")
 FOCUS_ARGS = ("--preset", "zaanstad-kansengelijkheid", "--define", "Zaandam-Zuid=WK047911,WK047912")
+HOTSPOT_ARGS = ("--indicator", "composite", "--reference", "nl")
 IDENTITY = {"code", "id", "name", "level", "gemeente_code", "gemeenten", "members", "kind", "year"}
 REL = 1e-9
 
@@ -52,6 +53,8 @@ def kind_of(col: str) -> str:
         return col.split("__")[0] if "__" not in col else "composite " + col.split("__")[1]
     if "__" in col:
         return {"low": "interval", "high": "interval"}.get(col.split("__")[1], col.split("__")[1])
+    if col in ("lisa", "p_sim", "significant", "I", "quadrant"):
+        return f"hotspot {col}"
     return col if col in ("reference", "population", "suppressed", "suppressed_reason") else "value"
 
 
@@ -100,12 +103,19 @@ def cli_json(*args: str) -> list[dict]:
 
 def views() -> list[tuple[str, Callable[[], list[dict]], Callable[[], pd.DataFrame], str]]:
     from benchmarks._recount_focus import recount_focus
+    from benchmarks._recount_hotspots import recount_hotspots
 
     score = ("score", "--gemeente", *GEMEENTEN, "--level", "wijk")
     return [
         ("nl", lambda: cli_json(*score, "--reference", "nl"), lambda: recount_score("nl"), "code"),
         ("selection", lambda: cli_json(*score, "--reference", "selection"), lambda: recount_score("selection"), "code"),
         ("focus", lambda: cli_json("focus", *FOCUS_ARGS, "--reference", "nl"), recount_focus, "id"),
+        (
+            "hotspots",
+            lambda: cli_json("hotspots", "--gemeente", *GEMEENTEN, "--level", "wijk", *HOTSPOT_ARGS),
+            lambda: recount_hotspots(recount_score("nl")["composite"]),
+            "code",
+        ),
     ]
 
 

@@ -20,8 +20,9 @@ def test_recount_reproduces_every_figure_of_the_cli():
     tallies = recount()
     text = report(tallies)
     compared = sum(t.compared for t in tallies.values())
-    assert compared >= 43_000, text  # three views: score nl, score selection, focus (issue 21's default views)
-    for kind in ("value", "rank", "eb", "interval", "domain score", "domain rank", "domain band", "composite"):
+    assert compared >= 44_000, text  # score nl, score selection, focus, hotspots (issue 21's default views)
+    kinds = ("value", "rank", "eb", "interval", "domain score", "domain rank", "domain band", "composite")
+    for kind in (*kinds, "hotspot I", "hotspot p_sim", "hotspot significant"):
         assert tallies[kind].compared > 0, (kind, text)
     assert sum(t.differing for t in tallies.values()) == 0, text
 
@@ -47,13 +48,14 @@ def test_method_rules_come_from_the_engine_constants():
 
     nl = dict(computation_rules({"min_population": 150}, "nl"))
     en = dict(computation_rules({"min_population": 150}, "en"))
-    assert len(nl) == len(en) == 7
+    assert len(nl) == len(en) == 8
     assert f"afgerond op {SCORE_DECIMALS} decimalen" in nl["Domeinscore en domeinrang"]
     assert f"rang ≥ {WORST_BAND_FROM:g}" in nl["Domeinscore en domeinrang"]
     assert f"minstens {MIN_REFERENCE_AREAS} zijn" in nl["Domeinscore en domeinrang"]
     assert "minstens 150 inwoners" in nl["Basis van een rang"] and "at least 150 inhabitants" in en["Base of a rank"]
     assert f"{100 * NL_MIN_COVERAGE:g} % van de inwoners" in nl["Focusgebied van één lid en Nederland"]
     assert "even hoog of lager" in nl["Indicatorrang"] and "as high or lower" in en["Indicator rank"]
+    assert "seed 12345" in nl["Hotspots: buren en toets"] and "queen contiguity" in en["Hotspots: neighbours and test"]
 
 
 @pytest.mark.slow

@@ -6,11 +6,13 @@ of the CLI from these sentences and the ones beside them on the page."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 
 from core.thresholds import WORST_BAND_FROM
 from indicators.engine import MIN_REFERENCE_AREAS
 from indicators.focus import MIN_MEMBER_COVERAGE, NL_MIN_COVERAGE
+from indicators.hotspots import MIN_AREAS, local_moran
 from indicators.reference import LOW_COVERAGE_SHARE
 from indicators.scores import SCORE_DECIMALS
 from indicators.smoothing import CONFIDENCE
@@ -28,6 +30,7 @@ def computation_rules(settings: Mapping, lang: str = "nl") -> list[tuple[str, st
     k, dec, band = MIN_REFERENCE_AREAS, SCORE_DECIMALS, f"{WORST_BAND_FROM:g}"
     conf, half, cov, nl_cov = _pct(CONFIDENCE), ROUNDING // 2, _pct(MIN_MEMBER_COVERAGE), _pct(NL_MIN_COVERAGE)
     low = _pct(LOW_COVERAGE_SHARE)
+    seed = inspect.signature(local_moran).parameters["seed"].default  # the seed every caller leaves as is
     if lang == "nl":
         return [
             (
@@ -81,6 +84,14 @@ def computation_rules(settings: Mapping, lang: str = "nl") -> list[tuple[str, st
                 "het inkomensbestand); anders de som over alle gemeenten, alleen als de gemeenten met een waarde samen "
                 f"minstens {nl_cov} % van de inwoners hebben, en anders 'niet beschikbaar'.",
             ),
+            (
+                "Hotspots: buren en toets",
+                "Buren zijn gebieden die minstens één grenspunt delen (Queen-contiguïteit op de RD-grenzen), alleen "
+                "onder de gebieden met een waarde; wie dan geen buur heeft, wordt niet getoetst. De gewichten zijn "
+                "rijgestandaardiseerd. De pseudo-p komt uit conditionele permutaties (esda.Moran_Local) met vaste "
+                f"seed {seed}; Benjamini-Hochberg: significant zijn alle p tot en met de grootste p(k) ≤ k·α/m. Met "
+                f"minder dan {MIN_AREAS} getoetste gebieden geen hotspots.",
+            ),
         ]
     return [
         (
@@ -131,5 +142,13 @@ def computation_rules(settings: Mapping, lang: str = "nl") -> list[tuple[str, st
             "rule applies to groups. The Netherlands is the file's NL00 row when it has one (as the income file "
             "does); otherwise the sum over all gemeenten, only when the gemeenten with a value hold at least "
             f"{nl_cov} % of the inhabitants, and otherwise 'not available'.",
+        ),
+        (
+            "Hotspots: neighbours and test",
+            "Neighbours are areas that share at least one boundary point (queen contiguity on the RD boundaries), among "
+            "the areas with a value only; an area left without a neighbour is not tested. The weights are "
+            "row-standardised. The pseudo-p comes from conditional permutations (esda.Moran_Local) with the fixed seed "
+            f"{seed}; Benjamini-Hochberg: significant are all p up to and including the largest p(k) ≤ k·α/m. With "
+            f"fewer than {MIN_AREAS} tested areas, no hotspots.",
         ),
     ]
