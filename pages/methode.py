@@ -7,7 +7,7 @@ import streamlit as st
 
 from indicators import method
 from indicators import registry as reg
-from pages._common import fmt, loaders, methodtext, shell, tables, widgets
+from pages._common import fmt, loaders, methodrules, methodtext, shell, tables, widgets
 from pages._common.i18n import label, t
 
 view = shell.page_view("methode")
@@ -47,6 +47,8 @@ st.subheader(t("reference", lang))
 st.write(method.REFERENCE_RULE[lang])
 st.subheader(t("method_availability", lang))  # rules D1, D2, minima: generated from the engine's settings
 for title, text in method.availability_rules({**settings, **(result.settings if result is not None else {})}, lang):
+    st.markdown(f"**{title}.** {text}")
+for title, text in methodrules.computation_rules(settings, lang):  # issue 21: the rules the recount needed
     st.markdown(f"**{title}.** {text}")
 st.subheader(t("composite_rule", lang))
 wmap = view.weight_map(widgets.domain_ids())
