@@ -60,8 +60,9 @@ def labels(full: pd.DataFrame, reference: str, kwb: pd.DataFrame) -> pd.DataFram
             _base_label(n, b, total, gm_name[g], names) if r == r else None
             for n, b, g, r in zip(full[f"{col}__ref_n"], base, full["gemeente_code"], full[f"{col}__rank"])
         ]
-    need = "achtergehouden: minder dan " + full["composite__need"].astype(int).astype(str) + " domeinen"
-    note = np.where(full["composite"].notna(), "", need)
-    out["composite__note"] = np.where(sup, "onderdrukt", note)
-    out["suppressed_reason"] = np.where(sup, f"minder dan {MIN_POP} inwoners", None)
+    # The CLI prints the engine's codes (the pages word them): "withheld" (fewer known domains than needed,
+    # the number in composite__need), "suppressed" and "population:<minimum>".
+    note = np.where(full["composite"].notna(), "", "withheld")
+    out["composite__note"] = np.where(sup, "suppressed", note)
+    out["suppressed_reason"] = np.where(sup, f"population:{MIN_POP}", None)
     return out
