@@ -77,10 +77,10 @@ def reachable(base_url: str, timeout: float = DEFAULT_TIMEOUT) -> Reach:
     return Reach(True, url, time.monotonic() - t0, status)
 
 
-def services_reachable(timeout: float = DEFAULT_TIMEOUT) -> dict[str, Reach]:
-    """CBS (``STAPELKAART_CBS_URL``) and PDOK (``STAPELKAART_PDOK_URL``) checked in parallel: within ``timeout``
-    seconds (plus thread start) in all, not twice that."""
-    urls = {"CBS": http.cbs_url(), "PDOK": http.pdok_url()}
+def services_reachable(timeout: float = DEFAULT_TIMEOUT, urls: dict[str, str] | None = None) -> dict[str, Reach]:
+    """CBS (``STAPELKAART_CBS_URL``) and PDOK (``STAPELKAART_PDOK_URL``), or the named ``urls``, checked in
+    parallel: within ``timeout`` seconds (plus thread start) in all, not twice that."""
+    urls = urls or {"CBS": http.cbs_url(), "PDOK": http.pdok_url()}
     with ThreadPoolExecutor(max_workers=len(urls)) as pool:
         futures = {name: pool.submit(reachable, url, timeout) for name, url in urls.items()}
         return {name: f.result() for name, f in futures.items()}

@@ -18,6 +18,7 @@ import streamlit as st
 
 from core.errors import StapelkaartError
 from data import admin, cache, errorlog
+from data.firstscreen import offline_view
 from data.refresh import freshness_table as freshness  # noqa: F401
 from data.refresh import import_snapshot_bytes, kwb_label, refresh_selection, snapshot_bytes  # noqa: F401
 from data.refresh import years_cached as years_with_data  # noqa: F401
@@ -135,6 +136,12 @@ def import_snapshot(data: bytes):
     report = import_snapshot_bytes(data)
     clear_caches()
     return report
+
+
+def first_screen(view, *, national: bool = False):
+    """data.firstscreen.offline_view for ``view``: None when its data is cached or the services it needs answer;
+    else what the first screen says instead (pages/_common/firstscreen.py), within a reachability timeout."""
+    return offline_view(view.gemeenten, view.year, view.level, view.reference, national=national)
 
 
 # --- admin gate and error ids (data/admin.py, data/errorlog.py) ------------------------------------------

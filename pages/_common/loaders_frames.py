@@ -11,8 +11,10 @@ import streamlit as st
 
 from core.codes import LEVELS
 from core.errors import StapelkaartError, UserInputError, input_errors_as_values
+from data.cache import CacheKey
 from data.cbs import kwb_versions, list_gemeenten, load_kwb, load_kwb_national, load_kwb_version, table_id
 from data.errorlog import test_fault
+from data.firstscreen import service_reachable_or_cached
 from data.pdok import load_boundaries
 from data.pdok_national import load_boundaries_each
 from indicators.engine import make_reference, score_areas
@@ -28,8 +30,23 @@ NATIONAL = ("NL",)  # "gemeenten" of the national view: every area of the nation
 # --- CBS and PDOK --------------------------------------------------------------------------------
 
 
+def _gemeenten_list_reachable(year: int) -> bool:
+    """The year's gemeente list is cached or CBS answers (data.firstscreen): without internet the session start
+    and the sidebar fall back at once instead of waiting out the retries (35-80 s, issue 23)."""
+    try:
+        key = CacheKey.make("gemeenten", int(year), "gemeente", "NL")
+    except (TypeError, ValueError):
+        return True  # list_gemeenten says what is wrong with the year
+    if service_reachable_or_cached(key):
+        return True
+    log.warning("Gemeentelijst %s niet in de cache en CBS niet bereikbaar: de vaste lijst wordt gebruikt", year)
+    return False
+
+
 @st.cache_data(show_spinner=False, ttl=3600)
 def gemeente_options(year: int) -> dict[str, str]:
+    if not _gemeenten_list_reachable(year):
+        return dict(FALLBACK_GEMEENTEN)
     try:
         frame = list_gemeenten(year)
         return {str(c): str(n) for c, n in zip(frame["code"], frame["name"])}
@@ -41,6 +58,8 @@ def gemeente_options(year: int) -> dict[str, str]:
 @st.cache_data(show_spinner=False, ttl=3600)
 def known_gemeenten(year: int) -> frozenset[str] | None:
     """The gemeente codes of ``year`` (None when the list cannot be loaded: then no code is refused)."""
+    if not _gemeenten_list_reachable(year):
+        return None
     try:
         return frozenset(str(c) for c in list_gemeenten(year)["code"])
     except StapelkaartError:

@@ -1,0 +1,131 @@
+"""What the first screen can know before any data request (issue 23): is the view's data in the cache, can the
+services it would need be reached at all, and which gemeenten could be shown without them.
+
+Without internet and without a cache the first page used to wait out data.http's retries (35-80 s) before it
+said anything. :func:`offline_view` answers in at most a reachability timeout (data.reach: one request per
+service, no retry) and only asks the network when the view's data is not on disk:
+
+    off = offline_view(("GM0363",), 2024, "wijk", "nl", national=False)
+    if off is not None:     # some of the view's data is not cached and a service it needs does not answer
+        off.down            # {"CBS": Reach, ...}: the services that cannot be reached, with why
+        off.cached          # CachedGemeente(code, year, levels, national_reference) that can be shown offline
+
+No streamlit here: the page layer (pages/_common/firstscreen.py) says it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.codes import LEVELS
+from data import cache, http, reach
+
+#: The services and the cache kinds they fill.
+SERVICE_OF_KIND = {"kwb": "CBS", "gemeenten": "CBS", "boundaries": "PDOK"}
+SERVICE_URL = {"CBS": http.cbs_url, "PDOK": http.pdok_url}
+
+
+@dataclass(frozen=True)
+class CachedGemeente:
+    """A gemeente whose KWB (all levels) and boundaries (``levels``) for ``year`` are in the cache;
+    ``national_reference``: the levels whose national KWB frame (ranks "t.o.v. Nederland") is cached too."""
+
+    code: str
+    year: int
+    levels: tuple[str, ...]
+    national_reference: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Offline:
+    """The view cannot be loaded now: ``down`` the services it needs that did not answer (name -> Reach),
+    ``missing`` the cache entries it lacks, ``cached`` what can be shown instead, ``seconds`` the check took."""
+
+    down: dict[str, reach.Reach]
+    missing: tuple[cache.CacheKey, ...]
+    cached: tuple[CachedGemeente, ...]
+    seconds: float
+
+
+def view_keys(
+    gemeenten: Sequence[str], year: int, level: str, reference: str, *, national: bool = False
+) -> list[cache.CacheKey]:
+    """The cache entries a map view reads (pages/_common/loaders_frames): the KWB of every gemeente at every
+    level, their boundaries at ``level`` and, for ranks against Nederland, the national KWB frame; the national
+    view: the national KWB frame and the national boundaries (data.pdok_national)."""
+    if national:
+        return [cache.CacheKey.make("kwb", year, level, "NL"), cache.CacheKey.make("boundaries", year, level, "NL")]
+    keys = [cache.CacheKey.make("kwb", year, lv, [g]) for g in gemeenten for lv in LEVELS]
+    keys += [cache.CacheKey.make("boundaries", year, level, [g]) for g in gemeenten]
+    if reference == "nl":
+        keys.append(cache.CacheKey.make("kwb", year, level, "NL"))
+    return keys
+
+
+def cached_gemeenten() -> tuple[CachedGemeente, ...]:
+    """Every (gemeente, year) whose KWB at all levels and boundaries at one level or more are intact in the
+    cache, by year (newest first) and code. Reads manifests and hashes the data files (data.cache.iter_ok)."""
+    kwb: dict[tuple[str, int], set[str]] = {}
+    bounds: dict[tuple[str, int], set[str]] = {}
+    national: dict[int, set[str]] = {}
+    for entry in cache.iter_ok():
+        k = entry.key
+        if k is None:
+            continue
+        if k.gemeenten == "NL":
+            if k.kind == "kwb":
+                national.setdefault(k.year, set()).add(k.level)
+            continue
+        if len(k.gemeenten) != 1 or k.kind not in ("kwb", "boundaries"):
+            continue
+        (kwb if k.kind == "kwb" else bounds).setdefault((k.gemeenten[0], k.year), set()).add(k.level)
+    out = [
+        CachedGemeente(
+            gm,
+            year,
+            tuple(lv for lv in LEVELS if lv in bounds[(gm, year)]),
+            tuple(lv for lv in LEVELS if lv in national.get(year, set())),
+        )
+        for (gm, year), levels in kwb.items()
+        if set(LEVELS) <= levels and bounds.get((gm, year))
+    ]
+    return tuple(sorted(out, key=lambda c: (-c.year, c.code)))
+
+
+def offline_view(
+    gemeenten: Sequence[str],
+    year: int,
+    level: str,
+    reference: str,
+    *,
+    national: bool = False,
+    timeout: float = reach.DEFAULT_TIMEOUT,
+) -> Offline | None:
+    """None when the view can be loaded as far as can be known quickly: all its data is cached, or every
+    service that would have to fill a gap answers (a slow or failing service is then the loaders' business,
+    with their retries and messages). Otherwise what the first screen says instead (:class:`Offline`)."""
+    t0 = time.monotonic()
+    missing = tuple(k for k in view_keys(gemeenten, year, level, reference, national=national) if not cache.has(k))
+    if not missing:
+        return None
+    needed = sorted({SERVICE_OF_KIND.get(k.kind, "CBS") for k in missing})
+    answers = reach.services_reachable(timeout, {name: SERVICE_URL[name]() for name in needed})
+    down = {name: r for name, r in answers.items() if not r.ok}
+    if not down:
+        return None
+    return Offline(down, missing, cached_gemeenten(), time.monotonic() - t0)
+
+
+def service_reachable_or_cached(key: cache.CacheKey, timeout: float = reach.DEFAULT_TIMEOUT) -> bool:
+    """Whether loading ``key`` can succeed quickly: it is cached, or its service answers. The gemeente list
+    (session start, sidebar) asks this first, so without internet it falls back at once instead of after the
+    retries."""
+    if cache.has(key):
+        return True
+    name = SERVICE_OF_KIND.get(key.kind, "CBS")
+    return reach.reachable(SERVICE_URL[name](), timeout).ok
+
+
+__all__ = ["CachedGemeente", "Offline", "cached_gemeenten", "offline_view", "service_reachable_or_cached", "view_keys"]
