@@ -383,6 +383,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "domains (n of m with weight).",
     },
     "hotspot_rule_line": {"nl": "Hotspots: {rule}.", "en": "Hotspots: {rule}."},
+    # the composite and the stacking count when fewer domains than the rule's minimum have data (issue 23:
+    # nationally only Wonen has enough; loaders.composite_basis_line)
+    "composite_basis_one": {
+        "nl": "Alleen het domein {domains} heeft in deze referentie ({ref}) genoeg gegevens: de samengestelde "
+        "score en het aantal gestapelde domeinen rusten hier op dat ene domein van de {m}, niet op de {min} die "
+        "de regel vraagt als er genoeg zijn.",
+        "en": "Only the domain {domains} has enough data in this reference ({ref}): the composite score and the "
+        "number of stacked domains rest on that one domain of {m} here, not on the {min} the rule asks for "
+        "when there are enough.",
+    },
+    "composite_basis_some": {
+        "nl": "Alleen {n} van de {m} domeinen ({domains}) hebben in deze referentie ({ref}) genoeg gegevens: de "
+        "samengestelde score en het aantal gestapelde domeinen rusten hier op die {n}, niet op de {min} die de "
+        "regel vraagt als er genoeg zijn.",
+        "en": "Only {n} of the {m} domains ({domains}) have enough data in this reference ({ref}): the composite "
+        "score and the number of stacked domains rest on those {n} here, not on the {min} the rule asks for "
+        "when there are enough.",
+    },
     "method_smoothing": {
         "nl": "Kleine gebieden: intervallen en empirisch-Bayes",
         "en": "Small areas: intervals and empirical Bayes",
