@@ -31,7 +31,7 @@ from geo.quantize import DEFAULT_SCALE_M, EncodedGeometry, prepare_geometry
 
 _DIGEST = re.compile(r"^[0-9a-f]{20}\.skq$")
 log = logging.getLogger(__name__)
-FORMAT_VERSION = "SKQ1-edges-1"  # bump when geo.quantize or the simplification changes their output
+FORMAT_VERSION = "SKQ1-edges-2"  # bump when geo.quantize or the simplification changes their output
 
 
 def geometry_dir() -> Path:
