@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.codes import LEVELS
+from core.errors import FetchError
 from data import cache, http, reach
 
 #: The services and the cache kinds they fill.
@@ -47,6 +48,52 @@ class Offline:
     missing: tuple[cache.CacheKey, ...]
     cached: tuple[CachedGemeente, ...]
     seconds: float
+
+
+#: A reachability answer is reused for this many seconds (one page run asks for several frames).
+REACH_TTL_S = 5.0
+_recent: dict[str, tuple[float, reach.Reach]] = {}
+
+
+def _reach(names: Sequence[str], timeout: float) -> dict[str, reach.Reach]:
+    """The services ``names`` checked in parallel, answers younger than REACH_TTL_S reused."""
+    now = time.monotonic()
+    urls = {name: SERVICE_URL[name]() for name in names}
+    fresh = {n: _recent[u][1] for n, u in urls.items() if u in _recent and now - _recent[u][0] < REACH_TTL_S}
+    ask = {n: u for n, u in urls.items() if n not in fresh}
+    if ask:
+        for n, r in reach.services_reachable(timeout, ask).items():
+            _recent[ask[n]] = (time.monotonic(), r)
+            fresh[n] = r
+    return fresh
+
+
+def unreachable_for(keys: Sequence[cache.CacheKey], timeout: float = reach.DEFAULT_TIMEOUT) -> dict[str, reach.Reach]:
+    """The services that would have to fill the missing ones of ``keys`` and do not answer ({} when every key is
+    cached or every such service answers)."""
+    missing = [k for k in keys if not cache.has(k)]
+    if not missing:
+        return {}
+    needed = sorted({SERVICE_OF_KIND.get(k.kind, "CBS") for k in missing})
+    return {name: r for name, r in _reach(needed, timeout).items() if not r.ok}
+
+
+def fail_fast(keys: Sequence[cache.CacheKey], what: str, what_en: str) -> None:
+    """Raise a FetchError at once when some of ``keys`` are not cached and their service does not answer: the
+    loaders would otherwise wait out their retries (35-80 s) to say the same. ``what``: the data, in words."""
+    down = unreachable_for(keys)
+    if not down:
+        return
+    names_nl, names_en = " en ".join(down), " and ".join(down)
+    raise FetchError(
+        f"Geen verbinding met {names_nl}, en {what} staan niet in de cache: "
+        + "; ".join(r.reason for r in down.values())
+        + ".",
+        f"No connection to {names_en}, and {what_en} are not in the cache: "
+        + "; ".join(r.reason_en for r in down.values())
+        + ".",
+        url=next(iter(down.values())).url,
+    )
 
 
 def view_keys(
@@ -107,14 +154,11 @@ def offline_view(
     service that would have to fill a gap answers (a slow or failing service is then the loaders' business,
     with their retries and messages). Otherwise what the first screen says instead (:class:`Offline`)."""
     t0 = time.monotonic()
-    missing = tuple(k for k in view_keys(gemeenten, year, level, reference, national=national) if not cache.has(k))
-    if not missing:
-        return None
-    needed = sorted({SERVICE_OF_KIND.get(k.kind, "CBS") for k in missing})
-    answers = reach.services_reachable(timeout, {name: SERVICE_URL[name]() for name in needed})
-    down = {name: r for name, r in answers.items() if not r.ok}
+    keys = view_keys(gemeenten, year, level, reference, national=national)
+    down = unreachable_for(keys, timeout)
     if not down:
         return None
+    missing = tuple(k for k in keys if not cache.has(k))
     return Offline(down, missing, cached_gemeenten(), time.monotonic() - t0)
 
 
@@ -122,10 +166,16 @@ def service_reachable_or_cached(key: cache.CacheKey, timeout: float = reach.DEFA
     """Whether loading ``key`` can succeed quickly: it is cached, or its service answers. The gemeente list
     (session start, sidebar) asks this first, so without internet it falls back at once instead of after the
     retries."""
-    if cache.has(key):
-        return True
-    name = SERVICE_OF_KIND.get(key.kind, "CBS")
-    return reach.reachable(SERVICE_URL[name](), timeout).ok
+    return not unreachable_for([key], timeout)
 
 
-__all__ = ["CachedGemeente", "Offline", "cached_gemeenten", "offline_view", "service_reachable_or_cached", "view_keys"]
+__all__ = [
+    "CachedGemeente",
+    "Offline",
+    "cached_gemeenten",
+    "fail_fast",
+    "offline_view",
+    "service_reachable_or_cached",
+    "unreachable_for",
+    "view_keys",
+]

@@ -81,6 +81,23 @@ def test_first_page_says_no_connection_at_once(offline, lang):
     assert "ophalen…" not in text and "Fetching" not in text
 
 
+@pytest.mark.parametrize("page", ["methode", "gegevens"])
+def test_pages_without_the_gate_do_not_wait_either(offline, page):
+    """Methode and Gegevens show what they can without data; their loads fail at once instead of after the
+    retries (data.firstscreen.fail_fast in the frame loaders)."""
+    import pages._common.shell  # noqa: F401
+
+    at = new_app({"page": page})
+    at.default_timeout = 150
+    t0 = time.monotonic()
+    at.run()
+    seconds = time.monotonic() - t0
+    assert_ok(at)
+    print(f"{page} offline: {seconds:.2f} s")
+    assert seconds < 4.0, f"{seconds:.1f} s"
+    assert at.title[0].value == {"methode": "Methode & bronnen", "gegevens": "Gegevens"}[page]
+
+
 def test_cached_gemeente_is_offered_as_a_link(offline, mirror_server, monkeypatch):
     """With one gemeente in the cache (fetched from the emulator before going offline) the screen links to it."""
     from data.cbs import list_gemeenten, load_kwb

@@ -14,7 +14,7 @@ from core.errors import StapelkaartError, UserInputError, input_errors_as_values
 from data.cache import CacheKey
 from data.cbs import kwb_versions, list_gemeenten, load_kwb, load_kwb_national, load_kwb_version, table_id
 from data.errorlog import test_fault
-from data.firstscreen import service_reachable_or_cached
+from data.firstscreen import fail_fast, service_reachable_or_cached
 from data.pdok import load_boundaries
 from data.pdok_national import load_boundaries_each
 from indicators.engine import make_reference, score_areas
@@ -71,6 +71,11 @@ def kwb(gemeenten: tuple[str, ...], year: int, version: str | None = None) -> pd
     """The selection's KWB frame; ``version`` (a CBS Modified, the view's ``kv``) reads that kept version."""
     if version:
         return load_kwb_version(list(gemeenten), year, version, levels=LEVELS)
+    fail_fast(
+        [CacheKey.make("kwb", year, lv, [g]) for g in gemeenten for lv in LEVELS],
+        "de kerncijfers van deze gemeenten",
+        "the key figures of these municipalities",
+    )
     return load_kwb(list(gemeenten), year, levels=LEVELS)
 
 
@@ -81,6 +86,7 @@ def versions(gemeenten: tuple[str, ...], year: int) -> list[dict]:
 
 @shared
 def kwb_national(year: int, level: str) -> pd.DataFrame:
+    fail_fast([CacheKey.make("kwb", year, level, "NL")], "de landelijke kerncijfers", "the national key figures")
     return load_kwb_national(year, level)
 
 
@@ -89,8 +95,14 @@ def boundaries(gemeenten: tuple[str, ...], year: int, level: str):
     """PDOK boundaries; NATIONAL: those of every gemeente in the national KWB frame, fetched per gemeente in
     parallel (``attrs["missing"]``: gemeenten without boundaries, ``attrs["n_kwb"]``: areas in the KWB)."""
     if tuple(gemeenten) != NATIONAL:
+        fail_fast(
+            [CacheKey.make("boundaries", year, level, [g]) for g in gemeenten],
+            "de grenzen van deze gemeenten",
+            "the boundaries of these municipalities",
+        )
         return load_boundaries(list(gemeenten), year, level)
     nat = kwb_national(year, level)
+    fail_fast([CacheKey.make("boundaries", year, level, "NL")], "de landelijke grenzen", "the national boundaries")
     gdf, missing = load_boundaries_each(sorted(nat["gemeente_code"].dropna().unique()), year, level)
     if gdf is None:
         raise UserInputError(f"Geen grenzen beschikbaar voor {level} {year}.", f"No boundaries for {level} {year}.")
