@@ -75,6 +75,8 @@ def test_first_page_says_no_connection_at_once(offline, lang):
     assert "../shared/cbs-mirror/cbs-mirror --port 8765" in text
     assert "export STAPELKAART_CBS_URL=http://127.0.0.1:8765" in text
     assert "export STAPELKAART_PDOK_URL=http://127.0.0.1:8765" in text
+    shown = text.replace("\\", "")  # Markdown escapes of the host name
+    assert "- CBS: 127.0.0.1:" in shown and "- PDOK: 127.0.0.1:" in shown
     nothing = "Er staan nog geen gegevens in de cache" if lang == "nl" else "The cache holds no data yet"
     assert nothing in text
     # no spinner text of a fetch that cannot succeed

@@ -42,11 +42,12 @@ def show(off, view: ViewState) -> None:
     """The screen for ``off`` (data.firstscreen.Offline) in the view's language."""
     lang = view.lang
     services = t("offline_and", lang).join(off.down)
+    checked = max(r.seconds for r in off.down.values())  # the reachability request itself (answers are reused)
     st.title(t("offline_title", lang, services=services))
     st.error(
-        t("offline_intro", lang, n=len(off.missing), services=services, seconds=f"{off.seconds:.1f}")
+        t("offline_intro", lang, n=len(off.missing), services=services, seconds=f"{checked:.1f}")
         + "\n\n"
-        + "\n".join(f"- {fmt.md(r.reason if lang == 'nl' else r.reason_en)}" for r in off.down.values())
+        + "\n".join(f"- {name}: {fmt.md(r.reason if lang == 'nl' else r.reason_en)}" for name, r in off.down.items())
     )
 
     st.subheader(t("offline_cached_title", lang))
