@@ -35,7 +35,11 @@ def check(view: ViewState, page: str):
     """The offline answer for ``view`` on ``page`` (None: run the page as usual)."""
     if page not in DATA_PAGES:
         return None
-    return loaders.first_screen(view, national=view.national and page == "kaart")
+    national = view.national and page == "kaart"
+    gms = loaders.NATIONAL if national else view.gemeenten
+    if loaders.is_loaded(gms, view.year, view.level, view.reference):  # in memory (the Kaart marks it): no look
+        return None
+    return loaders.first_screen(view, national=national)
 
 
 def show(off, view: ViewState) -> None:
