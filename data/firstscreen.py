@@ -79,8 +79,11 @@ def unreachable_for(keys: Sequence[cache.CacheKey], timeout: float = reach.DEFAU
 
 
 def fail_fast(keys: Sequence[cache.CacheKey], what: str, what_en: str) -> None:
-    """Raise a FetchError at once when some of ``keys`` are not cached and their service does not answer: the
-    loaders would otherwise wait out their retries (35-80 s) to say the same. ``what``: the data, in words."""
+    """Raise a FetchError at once when none of ``keys`` is cached and their service does not answer: the loaders
+    would otherwise wait out their retries (35-80 s) to say the same. When some are cached the loader runs as
+    before (it shows those and names the rest). ``what``: the data, in words."""
+    if any(cache.has(k) for k in keys):
+        return
     down = unreachable_for(keys)
     if not down:
         return
