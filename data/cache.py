@@ -626,6 +626,12 @@ def list_entries(include_broken: bool = True) -> list[Entry]:
     return out
 
 
+def has(key: CacheKey) -> bool:
+    """Whether an entry for ``key`` is on disk (its manifest exists): a cheap look without reading or hashing
+    the data; :func:`get` still checks the entry when it is read."""
+    return (_entries_dir() / key.slug / MANIFEST).is_file()
+
+
 def iter_ok(kind: str | None = None) -> Iterator[Entry]:
     """Intact entries, optionally of one ``kind``."""
     for entry in list_entries(include_broken=False):
@@ -644,6 +650,7 @@ __all__: Sequence[str] = (
     "check_not_fewer",
     "delete",
     "get",
+    "has",
     "iter_ok",
     "kept_rows",
     "list_entries",

@@ -485,9 +485,9 @@ def get_json_response(
     name = service_name(shown)
     raise _error(
         f"{name} gaf geen bruikbaar antwoord na {attempts} pogingen ({shown}): {last.reason_nl}. "
-        "Controleer de verbinding of probeer later opnieuw; gecachte gegevens worden gebruikt als die er zijn.",
+        "Controleer de verbinding of probeer later opnieuw.",
         f"{name} gave no usable answer after {attempts} attempts ({shown}): {last.reason_en}. "
-        "Check the connection or try again later; cached data is used where available.",
+        "Check the connection or try again later.",
         shown,
         status=last.status,
         transient=True,

@@ -42,7 +42,7 @@ class Reach:
 
 def reachable(base_url: str, timeout: float = DEFAULT_TIMEOUT) -> Reach:
     """One GET of ``base_url`` with a ``timeout`` (seconds) for connecting and for the first byte; no retry,
-    body not read. Never raises for network trouble: the answer says what happened."""
+    at most 64 KB of the body read. Never raises for network trouble: the answer says what happened."""
     url = base_url.rstrip("/") + "/"
     host = urlsplit(url).netloc or url
     t0 = time.monotonic()
@@ -51,6 +51,11 @@ def reachable(base_url: str, timeout: float = DEFAULT_TIMEOUT) -> Reach:
             url, timeout=(timeout, timeout), stream=True, allow_redirects=False, headers={"User-Agent": http.USER_AGENT}
         ) as resp:
             status = resp.status_code
+            try:  # read a small body to its end, so closing is no connection reset for the server
+                for _ in resp.iter_content(65536):
+                    break
+            except requests.RequestException:
+                pass  # the status answered the question
     except requests.Timeout:
         return Reach(
             False,
@@ -77,10 +82,10 @@ def reachable(base_url: str, timeout: float = DEFAULT_TIMEOUT) -> Reach:
     return Reach(True, url, time.monotonic() - t0, status)
 
 
-def services_reachable(timeout: float = DEFAULT_TIMEOUT) -> dict[str, Reach]:
-    """CBS (``STAPELKAART_CBS_URL``) and PDOK (``STAPELKAART_PDOK_URL``) checked in parallel: within ``timeout``
-    seconds (plus thread start) in all, not twice that."""
-    urls = {"CBS": http.cbs_url(), "PDOK": http.pdok_url()}
+def services_reachable(timeout: float = DEFAULT_TIMEOUT, urls: dict[str, str] | None = None) -> dict[str, Reach]:
+    """CBS (``STAPELKAART_CBS_URL``) and PDOK (``STAPELKAART_PDOK_URL``), or the named ``urls``, checked in
+    parallel: within ``timeout`` seconds (plus thread start) in all, not twice that."""
+    urls = urls or {"CBS": http.cbs_url(), "PDOK": http.pdok_url()}
     with ThreadPoolExecutor(max_workers=len(urls)) as pool:
         futures = {name: pool.submit(reachable, url, timeout) for name, url in urls.items()}
         return {name: f.result() for name, f in futures.items()}

@@ -157,13 +157,37 @@ def _simplify_edges(geoms: np.ndarray, tolerance: float) -> np.ndarray | None:
     return _faces_to_polygons(faces, geoms)
 
 
+#: rounds of re-simplifying the shapes that came out farther than the tolerance (each with a smaller tolerance)
+_WITHIN_ROUNDS = 4
+
+
+def _simplify_each_within(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """Topology-preserving simplification per geometry, with every vertex of the input within ``tolerance``.
+
+    GEOS' TopologyPreservingSimplifier can leave an input vertex slightly farther than its tolerance (measured on
+    the national buurten: up to 11.8 m for 9.3 m). Shapes that came out farther are simplified again with their
+    tolerance scaled by tolerance / distance (a few rounds); any still too far keep their input outline."""
+    out = shapely.simplify(geoms, tolerance, preserve_topology=True)
+    tol = np.full(len(geoms), float(tolerance))
+    for _ in range(_WITHIN_ROUNDS):
+        dist = shapely.hausdorff_distance(geoms, out)
+        over = np.flatnonzero(dist > tolerance)
+        if over.size == 0:
+            return out
+        tol[over] *= 0.98 * tolerance / dist[over]
+        out[over] = shapely.simplify(geoms[over], tol[over], preserve_topology=True)
+    over = np.flatnonzero(shapely.hausdorff_distance(geoms, out) > tolerance)
+    out[over] = geoms[over]
+    return out
+
+
 def _simplify_group(geoms: np.ndarray, tolerance: float, method: str) -> tuple[np.ndarray, str, bool]:
     """Simplify one set of polygons; returns (result, method used, input was a valid coverage)."""
     valid = bool(shapely.coverage_is_valid(geoms))
     if tolerance <= 0:
         return geoms, "none", valid
     if not valid:
-        return shapely.simplify(geoms, tolerance, preserve_topology=True), "per-geometry", False
+        return _simplify_each_within(geoms, tolerance), "per-geometry", False
     if method == "edges":
         result = _simplify_edges(geoms, tolerance)
         if result is not None:
@@ -185,7 +209,8 @@ def simplify_coverage(
       removed triangle area, so displacement can exceed it).
     * Not a valid coverage (overlaps, unmatched edges): each gemeente (``group_column``) is tried as a
       coverage of its own; what is still invalid gets topology-preserving simplification per geometry,
-      which can open small gaps between neighbours. The report says which method ran and why.
+      which can open small gaps between neighbours, with every point kept within ``tolerance_m`` as well
+      (:func:`_simplify_each_within`). The report says which method ran and why.
     """
     if method not in METHODS:
         raise GeoError(

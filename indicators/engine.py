@@ -42,8 +42,10 @@ from indicators.reference import (
     Base,
     IndicatorBases,
     RefSorted,
+    base_gemeenten,
     domain_bases,
     gemeente_label,
+    gemeente_names,
     gemeente_of,
     rank_by_key,
     ref_label,
@@ -364,6 +366,8 @@ def score_areas(
     names = (
         {str(k): str(v) for k, v in zip(index, base["name"]) if isinstance(v, str)} if "name" in base.columns else {}
     )
+    if reference.kind == "nl":  # a low national base names its gemeenten, also those no selection holds
+        names = {**gemeente_names(ref_frames[year]), **names}
     settings = dict(
         year=year,
         level=level,
@@ -484,7 +488,8 @@ def indicator_bases(
         prior = eb_prior(rp["num"].to_numpy("float64"), rp["den"].to_numpy("float64")) if ind.count_based else None
         vals = ranked_value(ind, rp, prior, settings["smoothing"])
         srt = sorted_reference(vals, ind.direction)
-        label, national = ref_label(reference, int(srt.size))
+        have = rp.index[np.isfinite(np.asarray(vals, dtype="float64"))]
+        label, national = ref_label(reference, int(srt.size), base_gemeenten(have, names))
         ib = IndicatorBases("ref", {REF: Base(REF, srt, label, national)}, {REF: prior})
         return ib, rank_against(vals, srt, ind.direction)
     if reference.kind != "nl":

@@ -18,6 +18,7 @@ exactly "in de zwakste 20 %" (at most 20 % of the base flagged; ties can only lo
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +30,7 @@ from indicators.ranks import rank_against, sorted_reference
 
 REF = "ref"  # key of the named reference's base
 LOW_COVERAGE_SHARE = 0.5
+MAX_NAMED_GEMEENTEN = 3  # a low national base lying in at most this many gemeenten names them
 
 
 @dataclass
@@ -79,8 +81,17 @@ def level_words(level: str) -> tuple[str, str]:
     return LEVEL_WORDS.get(level, (level, level))
 
 
-def ref_label(reference, n: int) -> tuple[dict[str, str], bool]:
-    """Label of a rank against the named reference with ``n`` areas with a value, and whether it is national."""
+def _and(names: Sequence[str], lang: str) -> str:
+    word = " en " if lang == "nl" else " and "
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + word + names[-1]
+
+
+def ref_label(reference, n: int, gemeenten: Sequence[str] = ()) -> tuple[dict[str, str], bool]:
+    """Label of a rank against the named reference with ``n`` areas with a value, and whether it is national.
+
+    ``gemeenten``: the names of the gemeenten those ``n`` areas lie in. A national base below half of the country
+    that lies in at most ``MAX_NAMED_GEMEENTEN`` gemeenten names them ("..., landelijk alleen in Amsterdam en
+    Zaanstad"): "t.o.v. Nederland" with 113 wijken is in truth a rank among two cities."""
     lv_nl, lv_en = level_words(reference.level)
     total = reference.n_areas
     share = 100.0 * n / total if total else 0.0
@@ -95,10 +106,13 @@ def ref_label(reference, n: int) -> tuple[dict[str, str], bool]:
                 },
                 True,
             )
+        only = sorted(set(gemeenten))
+        where_nl = f", landelijk alleen in {_and(only, 'nl')}" if 0 < len(only) <= MAX_NAMED_GEMEENTEN else ""
+        where_en = f", nationally only in {_and(only, 'en')}" if where_nl else ""
         return (
             {
-                "nl": f"t.o.v. {n_nl} {lv_nl} met gegevens ({share:.0f} % van Nederland)",
-                "en": f"vs {n_en} {lv_en} with data ({share:.0f} % of the Netherlands)",
+                "nl": f"t.o.v. {n_nl} {lv_nl} met gegevens ({share:.0f} % van Nederland){where_nl}",
+                "en": f"vs {n_en} {lv_en} with data ({share:.0f} % of the Netherlands){where_en}",
             },
             False,
         )
@@ -113,6 +127,20 @@ def ref_label(reference, n: int) -> tuple[dict[str, str], bool]:
         },
         False,
     )
+
+
+def base_gemeenten(codes, names: Mapping[str, str]) -> tuple[str, ...]:
+    """The names of the gemeenten the region ``codes`` lie in (sorted; a code without a name shows its GM code)."""
+    return tuple(sorted({names.get(g, g) for g in gemeente_of(pd.Index(codes)) if g}))
+
+
+def gemeente_names(frame: pd.DataFrame) -> dict[str, str]:
+    """GM code -> gemeentenaam of every row of a KWB frame (the national frame names gemeenten no selection
+    holds), stripped; rows without a name are left out."""
+    if "gemeente_code" not in frame.columns or "gemeentenaam" not in frame.columns:
+        return {}
+    sub = frame[["gemeente_code", "gemeentenaam"]].dropna().drop_duplicates("gemeente_code")
+    return {str(c): str(n).strip() for c, n in zip(sub["gemeente_code"], sub["gemeentenaam"]) if str(n).strip()}
 
 
 def gemeente_label(level: str, n: int, name: str) -> dict[str, str]:
@@ -190,7 +218,8 @@ def domain_bases(
             if srt.size < min_values:
                 srt = np.array([])
             out[d] = srt
-            label, national = ref_label(reference, int(srt.size))
+            have = dscore_ref.index[dscore_ref[d].notna().to_numpy()] if d in dscore_ref else []
+            label, national = ref_label(reference, int(srt.size), base_gemeenten(have, names))
             out.by_key[d] = {REF: srt} if srt.size else {}
             out.labels[d] = {REF: label} if srt.size else {}
             out.national[d] = {REF: national}

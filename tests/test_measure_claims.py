@@ -114,7 +114,10 @@ def test_every_rank_names_its_base_and_low_coverage_says_the_true_base(both):
     n = int(t["sociale_huur__ref_n"].dropna().iloc[0])
     assert n < n_nl / 2
     label = t["sociale_huur__ref"].dropna().iloc[0]
-    assert label == f"t.o.v. {n} wijken met gegevens ({100 * n / n_nl:.0f} % van Nederland)"
+    # ... and names where those wijken lie (issue 23: a "national" base of two cities says so)
+    assert label == (
+        f"t.o.v. {n} wijken met gegevens ({100 * n / n_nl:.0f} % van Nederland), landelijk alleen in Amsterdam en Zaanstad"
+    )
     assert "van Nederland met" not in label
     # the income file covers most of NL: a national label, with its share
     lab = t["inkomen_per_inwoner__ref"].dropna().iloc[0]

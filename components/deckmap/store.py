@@ -23,6 +23,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from core.crs import RD_NEW
 from core.errors import StorageError
 from data.cache import atomic_write_bytes, cache_dir
 from geo.layer import DEFAULT_TOLERANCE_M
@@ -30,7 +31,7 @@ from geo.quantize import DEFAULT_SCALE_M, EncodedGeometry, prepare_geometry
 
 _DIGEST = re.compile(r"^[0-9a-f]{20}\.skq$")
 log = logging.getLogger(__name__)
-FORMAT_VERSION = "SKQ1-edges-1"  # bump when geo.quantize or the simplification changes their output
+FORMAT_VERSION = "SKQ1-edges-2"  # bump when geo.quantize or the simplification changes their output
 
 
 def geometry_dir() -> Path:
@@ -54,10 +55,19 @@ def _dirs() -> list[Path]:
     return list(dict.fromkeys([shared, geometry_dir()]))
 
 
+def _crs_label(gdf: gpd.GeoDataFrame) -> str:
+    """The CRS as its EPSG code (``EPSG:28992``, core.crs.RD_NEW for RD): ``str(crs)`` is the WKT/PROJJSON
+    text, which differs after a parquet round trip for the same CRS and would re-prepare the same geometry."""
+    if gdf.crs is None:
+        return "none"
+    epsg = gdf.crs.to_epsg()
+    return RD_NEW if epsg == 28992 else (f"EPSG:{epsg}" if epsg is not None else gdf.crs.to_string())
+
+
 def input_key(gdf_rd: gpd.GeoDataFrame, *, tolerance_m: float, scale_m: float) -> str:
     """Hash of what determines the prepared geometry: shapes, codes, names, parameters (never weights)."""
     h = hashlib.sha256(FORMAT_VERSION.encode())
-    h.update(json.dumps([tolerance_m, scale_m, str(gdf_rd.crs)]).encode())
+    h.update(json.dumps([tolerance_m, scale_m, _crs_label(gdf_rd)]).encode())
     h.update("\x1f".join(gdf_rd["code"].astype(str)).encode())
     if "name" in gdf_rd.columns:
         h.update("\x1f".join("" if n is None else str(n) for n in gdf_rd["name"].astype(object)).encode())

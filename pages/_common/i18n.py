@@ -82,6 +82,56 @@ STRINGS: dict[str, dict[str, str]] = {
     "loading_score": {"nl": "Scores berekenen…", "en": "Computing scores…"},
     "loaded": {"nl": "Gegevens geladen", "en": "Data loaded"},
     "load_failed": {"nl": "Laden mislukt", "en": "Loading failed"},
+    # first screen without connection and without the view's data in the cache (pages/_common/firstscreen.py)
+    "offline_title": {"nl": "Geen verbinding met {services}", "en": "No connection to {services}"},
+    "offline_and": {"nl": " en ", "en": " and "},
+    "offline_intro": {
+        "nl": "Deze weergave heeft gegevens nodig die niet in de cache staan ({n} onderdelen ontbreken), en "
+        "van {services} kwam geen antwoord (gecontroleerd in {seconds} s). Er wordt daarom niets opgehaald. Wat wel werkt:",
+        "en": "This view needs data that is not in the cache ({n} parts missing), and no answer came "
+        "from {services} (checked in {seconds} s). So nothing is being fetched. What does work:",
+    },
+    "offline_cached_title": {"nl": "Gemeenten in de cache", "en": "Municipalities in the cache"},
+    "offline_cached_text": {
+        "nl": "Deze zijn zonder verbinding te openen (kerncijfers en grenzen staan in de cache):",
+        "en": "These open without a connection (key figures and boundaries are in the cache):",
+    },
+    "offline_cached_none": {
+        "nl": "Er staan nog geen gegevens in de cache van deze server.",
+        "en": "The cache holds no data yet on this server.",
+    },
+    "offline_cached_link": {"nl": "{name} ({code}) · {year} · {levels}", "en": "{name} ({code}) · {year} · {levels}"},
+    "offline_snapshot_title": {"nl": "Een snapshot importeren (beheerder)", "en": "Import a snapshot (administrator)"},
+    "offline_snapshot_text": {
+        "nl": "Op een computer mét internet de gemeenten ophalen en er een snapshot van maken:",
+        "en": "On a computer with internet, fetch the municipalities and make a snapshot of them:",
+    },
+    "offline_snapshot_import": {
+        "nl": "Op deze server importeert de beheerder het bestand met de opdrachtregel (met dezelfde "
+        "STAPELKAART_CACHE_DIR als de app), of in de app op de pagina Gegevens met het beheerderstoken "
+        "(STAPELKAART_ADMIN_TOKEN). {admin}",
+        "en": "On this server the administrator imports the file from the command line (with the same "
+        "STAPELKAART_CACHE_DIR as the app), or in the app on the Data page with the admin token "
+        "(STAPELKAART_ADMIN_TOKEN). {admin}",
+    },
+    "offline_admin_on": {
+        "nl": "Beheeracties staan op deze server aan.",
+        "en": "Admin actions are enabled on this server.",
+    },
+    "offline_admin_off": {
+        "nl": "Beheeracties staan op deze server uit (STAPELKAART_ADMIN_TOKEN is niet gezet): alleen de "
+        "opdrachtregel werkt.",
+        "en": "Admin actions are off on this server (STAPELKAART_ADMIN_TOKEN is not set): only the command line works.",
+    },
+    "offline_emulator_title": {"nl": "Uitproberen met de emulator", "en": "Try it out with the emulator"},
+    "offline_emulator_text": {
+        "nl": "Voor een proefrit zonder internet: start de CBS/PDOK-emulator uit de Stapelkaart-werkplek "
+        "(../shared/cbs-mirror, met echte CBS- en PDOK-gegevens; grenzen van Amsterdam en Zaanstad, met "
+        "`--national` van heel Nederland) en start de app opnieuw, naar de emulator wijzend:",
+        "en": "For a try-out without internet: start the CBS/PDOK emulator of the Stapelkaart workplace "
+        "(../shared/cbs-mirror, with real CBS and PDOK data; boundaries of Amsterdam and Zaanstad, with "
+        "`--national` of the whole Netherlands) and restart the app pointing at it:",
+    },
     "gm_part_dropped": {
         "nl": "Een deel van de gemeenten in de link (gm) is geen gemeentecode van {year} en is "
         "weggelaten; de andere worden getoond.",
@@ -336,6 +386,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "domains (n of m with weight).",
     },
     "hotspot_rule_line": {"nl": "Hotspots: {rule}.", "en": "Hotspots: {rule}."},
+    # the composite and the stacking count when fewer domains than the rule's minimum have data (issue 23:
+    # nationally only Wonen has enough; loaders.composite_basis_line)
+    "composite_basis_one": {
+        "nl": "Alleen het domein {domains} heeft in deze referentie ({ref}) genoeg gegevens: de samengestelde "
+        "score en het aantal gestapelde domeinen rusten hier op dat ene domein van de {m}, niet op de {min} die "
+        "de regel vraagt als er genoeg zijn.",
+        "en": "Only the domain {domains} has enough data in this reference ({ref}): the composite score and the "
+        "number of stacked domains rest on that one domain of {m} here, not on the {min} the rule asks for "
+        "when there are enough.",
+    },
+    "composite_basis_some": {
+        "nl": "Alleen {n} van de {m} domeinen ({domains}) hebben in deze referentie ({ref}) genoeg gegevens: de "
+        "samengestelde score en het aantal gestapelde domeinen rusten hier op die {n}, niet op de {min} die de "
+        "regel vraagt als er genoeg zijn.",
+        "en": "Only {n} of the {m} domains ({domains}) have enough data in this reference ({ref}): the composite "
+        "score and the number of stacked domains rest on those {n} here, not on the {min} the rule asks for "
+        "when there are enough.",
+    },
     "method_smoothing": {
         "nl": "Kleine gebieden: intervallen en empirisch-Bayes",
         "en": "Small areas: intervals and empirical Bayes",

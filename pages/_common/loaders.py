@@ -18,12 +18,14 @@ import streamlit as st
 
 from core.errors import StapelkaartError
 from data import admin, cache, errorlog
+from data.firstscreen import offline_view
 from data.refresh import freshness_table as freshness  # noqa: F401
 from data.refresh import import_snapshot_bytes, kwb_label, refresh_selection, snapshot_bytes  # noqa: F401
 from data.refresh import years_cached as years_with_data  # noqa: F401
 from geo.classify import SCHEMES, class_colors, classify, legend, lisa_colors, lisa_legend  # noqa: F401
 from geo.join import join_scores  # noqa: F401
 from geo.layer import focus_outlines  # noqa: F401
+from indicators import registry
 from indicators.changes import STATUS as CHANGE_STATUS  # noqa: F401
 from indicators.changes import what_changed  # noqa: F401
 from indicators.engine import score_areas
@@ -54,6 +56,7 @@ from indicators.tables import (  # noqa: F401
     stacked,
 )
 from indicators.trend import trend as comparable_trend
+from pages._common.i18n import label, t
 from pages._common.loaders_caches import clear_caches, is_loaded, mark_loaded, shared  # noqa: F401
 from pages._common.loaders_files import (  # noqa: F401
     VIEW_FILES,
@@ -135,6 +138,38 @@ def import_snapshot(data: bytes):
     report = import_snapshot_bytes(data)
     clear_caches()
     return report
+
+
+def first_screen(view, *, national: bool = False):
+    """data.firstscreen.offline_view for ``view``: None when its data is cached or the services it needs answer;
+    else what the first screen says instead (pages/_common/firstscreen.py), within a reachability timeout."""
+    return offline_view(view.gemeenten, view.year, view.level, view.reference, national=national)
+
+
+def composite_basis(result) -> tuple[tuple[str, ...], int, int] | None:
+    """(domains with data, all domains, the rule's minimum) when a composite/stacking of ``result`` rests on fewer
+    domains than ``min_domains`` because no more have data in its reference (nationally: only Wonen, issue 23);
+    None when enough domains have data. From the engine's settings (``domains_with_data``, ``min_domains``)."""
+    if result is None:
+        return None
+    s = result.settings
+    with_data = tuple(s.get("domains_with_data", ()))
+    need = int(s.get("min_domains", ENGINE_DEFAULTS["min_domains"]))
+    if not with_data or len(with_data) >= need:
+        return None
+    return with_data, len(registry.DOMAINS), need
+
+
+def composite_basis_line(result, colour: str, lang: str) -> str | None:
+    """The legend line saying on how many domains the composite or stacking colours rest, when that is fewer than
+    the rule's minimum (see :func:`composite_basis`); None otherwise or for another colouring."""
+    basis = composite_basis(result) if colour in ("composite", "stacking") else None
+    if basis is None:
+        return None
+    with_data, m, need = basis
+    names = ", ".join(label(registry.DOMAINS[d], lang) for d in with_data)
+    key = "composite_basis_one" if len(with_data) == 1 else "composite_basis_some"
+    return t(key, lang, domains=names, n=len(with_data), m=m, min=need, ref=result.reference.text(lang))
 
 
 # --- admin gate and error ids (data/admin.py, data/errorlog.py) ------------------------------------------

@@ -11,8 +11,10 @@ import streamlit as st
 
 from core.codes import LEVELS
 from core.errors import StapelkaartError, UserInputError, input_errors_as_values
+from data.cache import CacheKey
 from data.cbs import kwb_versions, list_gemeenten, load_kwb, load_kwb_national, load_kwb_version, table_id
 from data.errorlog import test_fault
+from data.firstscreen import fail_fast, service_reachable_or_cached
 from data.pdok import load_boundaries
 from data.pdok_national import load_boundaries_each
 from indicators.engine import make_reference, score_areas
@@ -28,8 +30,23 @@ NATIONAL = ("NL",)  # "gemeenten" of the national view: every area of the nation
 # --- CBS and PDOK --------------------------------------------------------------------------------
 
 
+def _gemeenten_list_reachable(year: int) -> bool:
+    """The year's gemeente list is cached or CBS answers (data.firstscreen): without internet the session start
+    and the sidebar fall back at once instead of waiting out the retries (35-80 s, issue 23)."""
+    try:
+        key = CacheKey.make("gemeenten", int(year), "gemeente", "NL")
+    except (TypeError, ValueError):
+        return True  # list_gemeenten says what is wrong with the year
+    if service_reachable_or_cached(key):
+        return True
+    log.warning("Gemeentelijst %s niet in de cache en CBS niet bereikbaar: de vaste lijst wordt gebruikt", year)
+    return False
+
+
 @st.cache_data(show_spinner=False, ttl=3600)
 def gemeente_options(year: int) -> dict[str, str]:
+    if not _gemeenten_list_reachable(year):
+        return dict(FALLBACK_GEMEENTEN)
     try:
         frame = list_gemeenten(year)
         return {str(c): str(n) for c, n in zip(frame["code"], frame["name"])}
@@ -41,6 +58,8 @@ def gemeente_options(year: int) -> dict[str, str]:
 @st.cache_data(show_spinner=False, ttl=3600)
 def known_gemeenten(year: int) -> frozenset[str] | None:
     """The gemeente codes of ``year`` (None when the list cannot be loaded: then no code is refused)."""
+    if not _gemeenten_list_reachable(year):
+        return None
     try:
         return frozenset(str(c) for c in list_gemeenten(year)["code"])
     except StapelkaartError:
@@ -52,6 +71,11 @@ def kwb(gemeenten: tuple[str, ...], year: int, version: str | None = None) -> pd
     """The selection's KWB frame; ``version`` (a CBS Modified, the view's ``kv``) reads that kept version."""
     if version:
         return load_kwb_version(list(gemeenten), year, version, levels=LEVELS)
+    fail_fast(
+        [CacheKey.make("kwb", year, lv, [g]) for g in gemeenten for lv in LEVELS],
+        "de kerncijfers van deze gemeenten",
+        "the key figures of these municipalities",
+    )
     return load_kwb(list(gemeenten), year, levels=LEVELS)
 
 
@@ -62,6 +86,7 @@ def versions(gemeenten: tuple[str, ...], year: int) -> list[dict]:
 
 @shared
 def kwb_national(year: int, level: str) -> pd.DataFrame:
+    fail_fast([CacheKey.make("kwb", year, level, "NL")], "de landelijke kerncijfers", "the national key figures")
     return load_kwb_national(year, level)
 
 
@@ -70,8 +95,14 @@ def boundaries(gemeenten: tuple[str, ...], year: int, level: str):
     """PDOK boundaries; NATIONAL: those of every gemeente in the national KWB frame, fetched per gemeente in
     parallel (``attrs["missing"]``: gemeenten without boundaries, ``attrs["n_kwb"]``: areas in the KWB)."""
     if tuple(gemeenten) != NATIONAL:
+        fail_fast(
+            [CacheKey.make("boundaries", year, level, [g]) for g in gemeenten],
+            "de grenzen van deze gemeenten",
+            "the boundaries of these municipalities",
+        )
         return load_boundaries(list(gemeenten), year, level)
     nat = kwb_national(year, level)
+    fail_fast([CacheKey.make("boundaries", year, level, "NL")], "de landelijke grenzen", "the national boundaries")
     gdf, missing = load_boundaries_each(sorted(nat["gemeente_code"].dropna().unique()), year, level)
     if gdf is None:
         raise UserInputError(f"Geen grenzen beschikbaar voor {level} {year}.", f"No boundaries for {level} {year}.")

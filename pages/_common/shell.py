@@ -16,7 +16,7 @@ import sys
 
 import streamlit as st
 
-from pages._common import links, loaders, session, style, widgets
+from pages._common import firstscreen, links, loaders, session, style, widgets
 from pages._common.i18n import t
 from pages._common.links import ICONS
 from pages._common.state import PAGES, ViewState
@@ -58,6 +58,7 @@ def main() -> None:
         st.switch_page(pages[view.page], query_params=session.address(view))
 
     view = session.enter_page("kaart" if current is home else current.url_path)
+    offline = firstscreen.check(view, view.page)  # no cache and no connection: said at once (issue 23)
     nav_slot = st.sidebar.empty()
     links.nav_links(view, nav_slot)
     widgets.sidebar(view)
@@ -71,7 +72,10 @@ def main() -> None:
     session.SHELL.active = True
     session.set_share_slot(share_slot, nav_slot)
     try:
-        current.run()
+        if offline is not None:
+            firstscreen.show(offline, view)
+        else:
+            current.run()
     except Exception as exc:  # noqa: BLE001 (logged with traceback and error id; st.stop/st.rerun pass through)
         widgets.unexpected(exc, lang)
     finally:

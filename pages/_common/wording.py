@@ -139,6 +139,10 @@ def legend_lines(result, view) -> list[str]:
         lines.append(method.STACKING_RULE[lang])
     elif view.colour == "composite":
         lines.append(t("composite_legend", lang))
+    # Heel Nederland: fewer domains with data than the rule's minimum (Wonen only), said in the legend (issue 23)
+    basis = loaders.composite_basis_line(result, view.colour, lang) if view.national and not view.hotspots else None
+    if basis:
+        lines.append(basis)
     if result is not None and view.colour.startswith("ind:"):
         ind = reg.INDICATORS.get(view.colour.partition(":")[2])
         if ind is not None and ind.count_based:
