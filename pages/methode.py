@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import method
+from indicators import method, methodrules
 from indicators import registry as reg
-from pages._common import fmt, loaders, methodrules, methodtext, shell, tables, widgets
+from pages._common import fmt, loaders, methodtext, shell, tables, widgets
 from pages._common.i18n import label, t
 
 view = shell.page_view("methode")

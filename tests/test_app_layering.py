@@ -17,6 +17,7 @@ DECLARATIONS = {
     "data.cbs",
     "indicators.method",
     "indicators.result",  # the typed fields of a score row or frame (read access, no computation)
+    "indicators.methodrules",  # the computation rules in words, numbers from the engine's constants
 }  # the rules in words (pure text from a score row)
 LOWER = ("data", "indicators", "geo")
 

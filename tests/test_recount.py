@@ -43,8 +43,8 @@ def test_method_rules_come_from_the_engine_constants():
     from core.thresholds import WORST_BAND_FROM
     from indicators.engine import MIN_REFERENCE_AREAS
     from indicators.focus import NL_MIN_COVERAGE
+    from indicators.methodrules import computation_rules
     from indicators.scores import SCORE_DECIMALS
-    from pages._common.methodrules import computation_rules
 
     nl = dict(computation_rules({"min_population": 150}, "nl"))
     en = dict(computation_rules({"min_population": 150}, "en"))

@@ -13,7 +13,7 @@ from core.thresholds import WORST_BAND_FROM
 from indicators.engine import MIN_REFERENCE_AREAS
 from indicators.focus import MIN_MEMBER_COVERAGE, NL_MIN_COVERAGE
 from indicators.hotspots import MIN_AREAS, local_moran
-from indicators.reference import LOW_COVERAGE_SHARE
+from indicators.reference import LOW_COVERAGE_SHARE, MAX_NAMED_GEMEENTEN
 from indicators.scores import SCORE_DECIMALS
 from indicators.smoothing import CONFIDENCE
 
@@ -44,7 +44,8 @@ def computation_rules(settings: Mapping, lang: str = "nl") -> list[tuple[str, st
                 "Basis van een rang",
                 f"De referentiegebieden zijn de gebieden met een waarde en met minstens {pop} inwoners (onderdrukte "
                 f"gebieden tellen niet mee). Het label noemt hun aantal; is dat minder dan {low} % van alle gebieden "
-                "van Nederland, dan noemt het label die kleinere basis.",
+                "van Nederland, dan noemt het label die kleinere basis, en liggen die gebieden in hoogstens "
+                f"{MAX_NAMED_GEMEENTEN} gemeenten, dan ook die gemeenten ('landelijk alleen in Amsterdam en Zaanstad').",
             ),
             (
                 "Domeinscore en domeinrang",
@@ -104,7 +105,8 @@ def computation_rules(settings: Mapping, lang: str = "nl") -> list[tuple[str, st
             "Base of a rank",
             f"The reference areas are the areas with a value and at least {pop} inhabitants (suppressed areas do not "
             f"count). The label names their number; when that is under {low} % of all areas of the Netherlands, the "
-            "label names that smaller base.",
+            "label names that smaller base, and when those areas lie in at most "
+            f"{MAX_NAMED_GEMEENTEN} gemeenten, those gemeenten too ('nationally only in Amsterdam and Zaanstad').",
         ),
         (
             "Domain score and domain rank",
