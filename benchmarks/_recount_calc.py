@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from core.values import MISSING_NUMBERS  # the CBS format's sentinels, a fact defined once (not engine logic)
+
 DATA = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data").resolve()
 INCOME = DATA / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv"
 MIN_POP = 200  # "Gebieden met minder dan 200 inwoners krijgen geen rang, geen domeinscore ..."
@@ -55,7 +57,7 @@ COUNTS["bijstand_werkleeftijd"] = COUNTS["bijstand_per_1000"] = "PersonenPerSoor
 
 
 def _num(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s, errors="coerce").where(lambda v: v != -99997)
+    return pd.to_numeric(s, errors="coerce").where(lambda v: ~v.isin(MISSING_NUMBERS))
 
 
 def kwb_table() -> pd.DataFrame:
@@ -190,6 +192,11 @@ def _ranked(ind: str, kind: str, direction: int, area: pd.DataFrame, ref: pd.Dat
     return direction * a, direction * r
 
 
+def _gemeenten(codes: pd.Index) -> str:
+    """The gemeente codes (GMxxxx, sorted, comma-joined) of wijk codes WKxxxxww: the gemeente is in the code."""
+    return ",".join(sorted({"GM" + c[2:6] for c in codes}))
+
+
 def indicator_ranks(sel: pd.DataFrame, nat: pd.DataFrame | None, local: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rank, EB value and base size per indicator for the areas of ``sel``; reference ``nat`` (Nederland) or the
     selection itself (``nat`` None). D1: under 10 reference values, the own gemeente's areas if >= 10."""
@@ -204,11 +211,13 @@ def indicator_ranks(sel: pd.DataFrame, nat: pd.DataFrame | None, local: pd.DataF
         ebv = pd.Series(np.nan, sel.index)
         refn = pd.Series(np.nan, sel.index)
         base = pd.Series("", sel.index, dtype=object)  # which base: nl / sel, gm (D1), base_small:n:10
+        where = pd.Series("", sel.index, dtype=object)  # the gemeenten the base areas lie in
         if len(ref) >= D1_MIN:
             a, r = _ranked(ind, kind, direction, live, ref)
             rank[live.index], refn[live.index] = pct_rank(a, r), len(ref)
             ebv[live.index] = direction * a if kind == "count" else np.nan
             base[live.index] = "nl" if nat is not None else "sel"
+            where[live.index] = _gemeenten(ref.index)
         else:
             for gm, grp in live.groupby("gemeente_code"):
                 pool = grp if local is None else local[(local["gemeente_code"] == gm) & ~local["suppressed"]]
@@ -222,6 +231,7 @@ def indicator_ranks(sel: pd.DataFrame, nat: pd.DataFrame | None, local: pd.DataF
         rank[sel[ind].isna()] = np.nan
         refn[rank.isna()] = np.nan
         out[f"{ind}__rank"], out[f"{ind}__ref_n"], out[f"{ind}__base"] = rank, refn, base
+        out[f"{ind}__where"] = where
         if kind == "count":
             out[f"{ind}__eb"] = ebv.where(sel[ind].notna())
     return out
@@ -253,8 +263,10 @@ def domain_ranks(
         rank = pd.Series(np.nan, dom.index)
         refn = pd.Series(np.nan, dom.index)
         base = pd.Series("", dom.index, dtype=object)
+        where = pd.Series("", dom.index, dtype=object)
         if len(ref) >= D1_MIN or not STATED["rules"]:
             rank[:], refn[:], base[:] = pct_rank(dom[col], ref, strict=True), len(ref), "ref"
+            where[:] = _gemeenten(ref.index)
         else:
             for gm, idx in sel[live].groupby("gemeente_code").groups.items():
                 g = (dom.loc[idx, col] if local is None else local.loc[local["gemeente_code"] == gm, col]).dropna()
@@ -264,6 +276,7 @@ def domain_ranks(
         rank[dom[col].isna()] = np.nan
         refn[rank.isna()] = np.nan
         out[f"{col}__rank"], out[f"{col}__ref_n"], out[f"{col}__base"] = rank, refn, base
+        out[f"{col}__where"] = where
         out[f"{col}__band"] = (rank >= BAND).where(rank.notna())
     return out
 

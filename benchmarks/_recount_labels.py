@@ -15,7 +15,11 @@ def _n(x: float) -> str:
     return f"{int(x):,}".replace(",", "\u202f")
 
 
-def _base_label(n: float, base: str, total: int, gemeente: str, names: str) -> str | None:
+MAX_NAMED = 3  # "landelijk alleen in A, B en C": a small national base in at most this many gemeenten
+
+
+def _base_label(n: float, base: str, total: int, gemeente: str, names: str, where: list[str]) -> str | None:
+    """``where``: the names of the gemeenten the base areas lie in."""
     if not base or base.startswith("base_small") or np.isnan(n):
         return None
     if base == "gm":
@@ -25,7 +29,15 @@ def _base_label(n: float, base: str, total: int, gemeente: str, names: str) -> s
     pct = f"{100 * n / total:.0f}"
     if n >= total / 2:
         return f"t.o.v. {_n(n)} wijken van Nederland met gegevens ({pct} % van alle {_n(total)})"
-    return f"t.o.v. {_n(n)} wijken met gegevens ({pct} % van Nederland)"
+    only = sorted(where)
+    tail = ""
+    if 0 < len(only) <= MAX_NAMED:
+        tail = ", landelijk alleen in " + (only[0] if len(only) == 1 else ", ".join(only[:-1]) + " en " + only[-1])
+    return f"t.o.v. {_n(n)} wijken met gegevens ({pct} % van Nederland){tail}"
+
+
+def _names(where: str, gm_name: pd.Series) -> list[str]:
+    return [gm_name[c] for c in where.split(",") if c]
 
 
 def labels(full: pd.DataFrame, reference: str, kwb: pd.DataFrame) -> pd.DataFrame:
@@ -46,9 +58,13 @@ def labels(full: pd.DataFrame, reference: str, kwb: pd.DataFrame) -> pd.DataFram
             small = full[f"{ind}__base"].str.startswith("base_small") & full[ind].notna()
             why[small] = full.loc[small, f"{ind}__base"]
             out[f"{ind}__ref"] = [
-                _base_label(n, b, total, gm_name[g], names) if r == r else None
-                for n, b, g, r in zip(
-                    full[f"{ind}__ref_n"], full[f"{ind}__base"], full["gemeente_code"], full[f"{ind}__rank"]
+                _base_label(n, b, total, gm_name[g], names, _names(wh, gm_name)) if r == r else None
+                for n, b, g, r, wh in zip(
+                    full[f"{ind}__ref_n"],
+                    full[f"{ind}__base"],
+                    full["gemeente_code"],
+                    full[f"{ind}__rank"],
+                    full[f"{ind}__where"],
                 )
             ]
         why[sup] = "suppressed"
@@ -57,8 +73,10 @@ def labels(full: pd.DataFrame, reference: str, kwb: pd.DataFrame) -> pd.DataFram
         col = f"domain__{d}"
         base = full[f"{col}__base"].replace("ref", "nl" if reference == "nl" else "sel")
         out[f"{col}__ref"] = [
-            _base_label(n, b, total, gm_name[g], names) if r == r else None
-            for n, b, g, r in zip(full[f"{col}__ref_n"], base, full["gemeente_code"], full[f"{col}__rank"])
+            _base_label(n, b, total, gm_name[g], names, _names(wh, gm_name)) if r == r else None
+            for n, b, g, r, wh in zip(
+                full[f"{col}__ref_n"], base, full["gemeente_code"], full[f"{col}__rank"], full[f"{col}__where"]
+            )
         ]
     # The CLI prints the engine's codes (the pages word them): "withheld" (fewer known domains than needed,
     # the number in composite__need), "suppressed" and "population:<minimum>".
