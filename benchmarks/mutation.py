@@ -49,7 +49,7 @@ TESTS = (
     _FOCUS + "test_validate_names_every_bad_member_and_drops_nothing",
     _FOCUS + "test_json_export_import_round_trip_and_rejects_other_files",
 )
-COPY = ("indicators", "data", "geo", "pytest.ini")
+COPY = ("indicators", "data", "geo", "core", "pytest.ini")
 SHOW_DIFFS = 400
 
 NOT_MUTATED = {
@@ -359,6 +359,12 @@ EQUIVALENT_IN_CONTEXT: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
+def _test_files() -> list[str]:
+    """The selected test files plus every non-test module of tests/ (conftest's plugins and helpers)."""
+    support = sorted(p.name for p in (REPO / "tests").glob("*.py") if not p.name.startswith("test_"))
+    return list(dict.fromkeys((*support, *(Path(t.split("::")[0]).name for t in TESTS))))
+
+
 def prepare(work: Path) -> None:
     for name in COPY:
         src = REPO / name
@@ -367,7 +373,7 @@ def prepare(work: Path) -> None:
         else:
             shutil.copy2(src, work / name)
     (work / "tests").mkdir()
-    for name in dict.fromkeys(("__init__.py", "conftest.py", *(Path(t.split("::")[0]).name for t in TESTS))):
+    for name in _test_files():
         shutil.copy2(REPO / "tests" / name, work / "tests" / name)
     only = "\n    ".join(f"indicators/{m}.py" for m in MUTATE)
     tests = "\n    ".join(TESTS)
@@ -377,7 +383,7 @@ def prepare(work: Path) -> None:
         f"only_mutate =\n    {only}\n"
         f"pytest_add_cli_args_test_selection =\n    {tests}\n"
         "pytest_add_cli_args =\n    -q\n    -x\n    -p\n    no:cacheprovider\n"
-        "also_copy =\n    data\n    geo\n    pytest.ini\n",
+        "also_copy =\n    data\n    geo\n    core\n    pytest.ini\n",
         encoding="utf-8",
     )
 
@@ -550,9 +556,9 @@ def report(stat: dict[str, str], work: Path, seconds: float, hand: list[dict] | 
 
 def resume(work: Path, max_children: int) -> int:
     """Copy the current sources and tests into ``work``, check what is unchecked, then re-run every survivor."""
-    for name in ("indicators", "data", "geo"):
+    for name in ("indicators", "data", "geo", "core"):
         shutil.copytree(REPO / name, work / name, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in dict.fromkeys(("__init__.py", "conftest.py", *(Path(t.split("::")[0]).name for t in TESTS))):
+    for name in _test_files():
         shutil.copy2(REPO / "tests" / name, work / "tests" / name)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
