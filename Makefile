@@ -63,12 +63,18 @@ lint: $(STAMP_DEV)
 	$(BIN)/mypy
 	$(BIN)/vulture --min-confidence 80 app.py serve.py pages components data indicators geo core render
 
+# Tests without a browser on two workers (pytest-xdist, one file per worker: module fixtures stay whole), then the
+# browser journeys one at a time (two Chromium/swiftshader renderers on 2 cores made first paints time out).
+# Both parts always run; the exit status is the first failure's. The 15 slowest tests are listed each time.
 test: $(STAMP_DEV) lint tools frontend
-	$(BIN)/python -m pytest -q
+	@status=0; \
+	$(BIN)/python -m pytest -q -m "not browser" -n 2 --dist loadfile --durations=15 || status=$$?; \
+	$(BIN)/python -m pytest -q -m browser --durations=15 || status=$$?; \
+	exit $$status
 
 # The edit loop: the same checks, then the tests without a browser and without the slow ones (a few minutes).
 test-fast: $(STAMP_DEV) lint
-	$(BIN)/python -m pytest -q -m "not browser and not slow"
+	$(BIN)/python -m pytest -q -m "not browser and not slow" -n 2 --dist loadfile
 
 bench: $(STAMP_DEV) tools frontend
 	$(BIN)/python -m benchmarks
