@@ -235,7 +235,7 @@ def test_cli_errors_are_one_line(mirror_server, tmp_path):
             ],
             "Alle gewichten zijn 0",
         ),
-        (["score", "--gemeente", "GM0479", "--year", "2024", "--weights", "gezondheid=1"], "moet een van"),
+        (["score", "--gemeente", "GM0479", "--year", "2024", "--weights", "veiligheid=1"], "moet een van"),
         (
             [
                 "score",
