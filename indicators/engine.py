@@ -255,7 +255,7 @@ def _absent(sources: Mapping[str, pd.DataFrame | None], level: str) -> tuple[tup
     for d in DOMAIN_IDS:
         inds = scored_indicators(d)
         whys = [
-            "source_absent" if sources.get(i.source_id) is None else "level_absent"
+            "level_absent" if level not in i.levels else "source_absent"
             for i in inds
             if i.source_id and (sources.get(i.source_id) is None or level not in i.levels)
         ]
@@ -352,7 +352,8 @@ def score_areas(
     ``sources``: the frames of second tables by ``Indicator.source_id`` (``data.health.load_health`` for
     ``gezondheid_wijk_buurt``); a source not given, or None, is absent: its indicators have no value (why
     ``source_absent``) and a domain made only of them is left out of m (:func:`absent_domains`), as is one whose
-    table has no values at ``level`` (``level_absent``).
+    table has no values at ``level`` (``level_absent``: declared in ``Indicator.levels``; such a source need not
+    be loaded at all).
     """
     if year not in frames:
         raise UserInputError(f"Geen KWB-gegevens voor {year} meegegeven.", f"No KWB data given for {year}.")

@@ -331,7 +331,7 @@ def resolve_source_indicator(
         got = pd.Series(rows[measure].to_numpy(dtype="float64"), index=rows["code"].astype(str).to_numpy())
         got = got[~got.index.duplicated()].reindex(index).to_numpy(dtype="float64")
         value = got if ind.complement is None else ind.complement - got
-    why[~np.isin(levels, list(ind.levels))] = "level_absent" if source is not None else "source_absent"
+    why[~np.isin(levels, list(ind.levels))] = "level_absent"  # declared: the table has no such level at all
     value = np.where(np.isin(levels, list(ind.levels)), value, np.nan)
     has = ~np.isnan(value)
     out = pd.DataFrame({"value": value, "num": np.where(has, value * den, np.nan), "den": den}, index=index)
