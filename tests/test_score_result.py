@@ -125,8 +125,8 @@ def test_domain_fields_recomputed_from_indicator_ranks(result):
 def test_stacking_and_composite_recomputed_from_domain_fields(result):
     w = {"armoede": 2.0, "werk": 0.0, "onderwijs": 1.0}
     res = result.reweight(w)
-    # gezondheid without its table (no 50150NED given) is absent: out of m like a weight of 0
-    assert absent_domains(res.settings) == {"gezondheid": "source_absent"}
+    # gezondheid at wijk level is absent (50150NED has no wijk figures): out of m like a weight of 0
+    assert absent_domains(res.settings) == {"gezondheid": "level_absent"}
     on = [d for d in DOMAINS if res.weights[d] > 0 and d != "gezondheid"]
     bands = pd.DataFrame({d: res.domain(d).band.astype("boolean").fillna(False).astype(bool) for d in on})
     known = pd.DataFrame({d: res.domain(d).rank.notna() for d in on})
