@@ -33,8 +33,8 @@ import pandas as pd
 from core.codes import LEVELS, PREFIX_OF_LEVEL, gemeente_of, levels_of, normalise_gemeente, strip_code
 from core.errors import FetchError
 from core.values import clean_numbers
-from data import cache, http
-from data.sources import GEZONDHEID, Source, resolve_filter, resolve_measures
+from data import cache, http, reach
+from data.sources import GEZONDHEID, Source, resolve_filter, resolve_measures, service_url
 
 Progress = Callable[[int, "int | None", str], None]
 ID_COLUMNS = ("code", "level", "name", "gemeente_code", "year")
@@ -308,3 +308,52 @@ def wide(frame: pd.DataFrame, measure_id: str = "goed_ervaren_gezondheid") -> pd
     out = frame.pivot(index="code", columns="year", values=measure_id)
     out.columns.name = None
     return out
+
+
+# ------------------------------------------------------------------------- absent: a service without the table
+#: Why the table is absent, per source base URL: remembered for the process (one 404 or one failed reachability
+#: check, never retried per page run); ``forget_absent`` after a refresh.
+_ABSENT: dict[str, dict[str, str]] = {}
+
+
+def forget_absent() -> None:
+    """Ask again: the next :func:`health_or_absent` tries the service (after a refresh or a new setting)."""
+    _ABSENT.clear()
+
+
+def health_or_absent(
+    *,
+    levels: Sequence[str] = ("gemeente", "buurt"),
+    refresh: bool = False,
+    progress: Progress | None = None,
+    source: Source = GEZONDHEID,
+) -> tuple[pd.DataFrame | None, dict[str, str] | None]:
+    """``(frame, None)`` of the whole country (:func:`load_health`), or ``(None, why)`` when the service has no such
+    table (HTTP 404: the default emulator, a dataderden without 50150NED) or cannot be reached and nothing is
+    cached. ``why``: ``{"code": "not_served" | "unreachable" | "failed", "nl": ..., "en": ...}``. A 404 and an
+    unreachable service are remembered for the process (:func:`forget_absent`); another failure is not.
+    """
+    base = source.base_url()
+    if not refresh and base in _ABSENT:
+        return None, _ABSENT[base]
+    keys = _keys(None, [lv for lv in LEVELS if lv in set(levels)], source)
+    if refresh or any(cache.get(k) is None for k in keys.values()):
+        r = reach.reachable(service_url(source.service))
+        if not r.ok:
+            _ABSENT[base] = {
+                "code": "unreachable",
+                "nl": f"{source.table_id} is niet te laden: {r.reason}",
+                "en": f"{source.table_id} cannot be loaded: {r.reason_en}",
+            }
+            return None, _ABSENT[base]
+    try:
+        return load_health(levels=levels, refresh=refresh, progress=progress, source=source), None
+    except FetchError as exc:
+        if getattr(exc, "status", None) == 404:
+            _ABSENT[base] = {
+                "code": "not_served",
+                "nl": f"de dienst ({service_url(source.service)}) heeft geen tabel {source.table_id}",
+                "en": f"the service ({service_url(source.service)}) has no table {source.table_id}",
+            }
+            return None, _ABSENT[base]
+        return None, {"code": "failed", "nl": exc.message, "en": exc.message_en or exc.message}

@@ -128,6 +128,21 @@ def _attributes(gemeenten: Sequence[str], year: int, level: str) -> dict[int, pd
     return {year: pd.concat(parts, ignore_index=True)} if parts else {}
 
 
+def _sources(level: str) -> dict[str, pd.DataFrame | None]:
+    """The second tables whose indicators have values at ``level`` (50150NED: buurt, gemeente), or None with a
+    warning on stderr when the service lacks them (the domain is then absent: out of m)."""
+    from data.health import health_or_absent
+
+    out: dict[str, pd.DataFrame | None] = {}
+    for ind in INDICATORS.values():
+        if ind.source_id and level in ind.levels and ind.source_id not in out:
+            frame, why = health_or_absent()
+            if why is not None:
+                _warn(f"{ind.domain} telt niet mee (afwezig): {why['nl']}")
+            out[ind.source_id] = frame
+    return out
+
+
 def run_score(args) -> ScoreResult:
     from core.codes import normalise_gemeente, normalise_level
 
@@ -152,6 +167,7 @@ def run_score(args) -> ScoreResult:
         min_population=args.min_population,
         national=nat or None,
         smoothing=getattr(args, "smoothing", "eb"),
+        sources=_sources(level),
     )
 
 

@@ -35,7 +35,7 @@ from core.errors import UserInputError
 from core.numbers import format_number
 from core.thresholds import WORST_BAND
 from indicators.ranks import exponential_transform, rank_against, sorted_reference
-from indicators.rates import UserValues, _indexed, get_variable, resolve_indicator
+from indicators.rates import UserValues, _indexed, get_variable, resolve_indicator, resolve_source_indicator
 from indicators.reference import (
     LOW_COVERAGE_SHARE,
     REF,
@@ -191,6 +191,8 @@ class ScoreResult:
     ref_domains: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
     table_rows: np.ndarray = field(repr=False, default_factory=lambda: np.array([], dtype="int64"))
     parts: dict[str, pd.DataFrame] = field(repr=False, default_factory=dict)
+    #: The second tables' frames by ``source_id`` (None: the service has no such table), as scored.
+    sources: dict[str, pd.DataFrame | None] = field(repr=False, default_factory=dict)
 
     @property
     def scores(self) -> Scores:
@@ -219,10 +221,11 @@ class ScoreResult:
         """The same result with new domain weights: only the composite and stacking columns change (a weight of 0
         takes a domain out of both)."""
         w = validate_weights(weights)
+        counted = counted_weights(w, self.settings)
         comp = composite_columns(
-            self.domain_x, w, self.settings["min_domains"], self.universe["suppressed"], has_data(self.settings)
+            self.domain_x, counted, self.settings["min_domains"], self.universe["suppressed"], has_data(self.settings)
         )
-        comp = pd.concat([comp, stacking_columns(self.universe, w)], axis=1)
+        comp = pd.concat([comp, stacking_columns(self.universe, counted)], axis=1)
         universe = self.universe.copy(deep=False)  # copy-on-write: only the composite columns are new
         universe[list(comp.columns)] = comp
         table = self.table.copy(deep=False)
@@ -230,6 +233,35 @@ class ScoreResult:
         for col in comp.columns:
             table[col] = rows[col].to_numpy()
         return replace(self, table=table, universe=universe, weights=w)
+
+
+def absent_domains(settings: Mapping) -> dict[str, str]:
+    """Domains that cannot have a value in this view, with why (``rates.SOURCE_WHY``: ``source_absent`` -- the
+    service has no such table --, ``level_absent`` -- the table has no values at this level): left out of the
+    composite's m and of stacking's denominator, unlike a domain that merely lacks data (schooluitval without a
+    file still counts in m)."""
+    return dict(settings.get("absent_domains") or ())
+
+
+def counted_weights(weights: Mapping[str, float], settings: Mapping) -> dict[str, float]:
+    """``weights`` with the :func:`absent_domains` at 0 (what composite and stacking count; the view keeps its
+    weights)."""
+    absent = absent_domains(settings)
+    return {d: 0.0 if d in absent else float(w) for d, w in weights.items()}
+
+
+def _absent(sources: Mapping[str, pd.DataFrame | None], level: str) -> tuple[tuple[str, str], ...]:
+    out = {}
+    for d in DOMAIN_IDS:
+        inds = scored_indicators(d)
+        whys = [
+            "level_absent" if level not in i.levels else "source_absent"
+            for i in inds
+            if i.source_id and (sources.get(i.source_id) is None or level not in i.levels)
+        ]
+        if inds and len(whys) == len(inds):
+            out[d] = whys[0]
+    return tuple(out.items())
 
 
 def has_data(settings: Mapping) -> np.ndarray | None:
@@ -301,6 +333,7 @@ def score_areas(
     min_reference_values: int = MIN_REFERENCE_AREAS,
     national: Mapping[int, pd.DataFrame] | pd.DataFrame | None = None,
     smoothing: str = "eb",
+    sources: Mapping[str, pd.DataFrame | None] | None = None,
 ) -> ScoreResult:
     """Score the areas of ``level`` in ``gemeenten`` (default: the reference's) against ``reference``.
 
@@ -315,6 +348,12 @@ def score_areas(
     ``attributes`` (fetched per selected gemeente), so no national rank depends on the selection
     (``indicators.reference``). ``smoothing``: ``"eb"`` (default; empirical Bayes for count-based rates before
     ranking, ``indicators.smoothing``) or ``"none"``.
+
+    ``sources``: the frames of second tables by ``Indicator.source_id`` (``data.health.load_health`` for
+    ``gezondheid_wijk_buurt``); a source not given, or None, is absent: its indicators have no value (why
+    ``source_absent``) and a domain made only of them is left out of m (:func:`absent_domains`), as is one whose
+    table has no values at ``level`` (``level_absent``: declared in ``Indicator.levels``; such a source need not
+    be loaded at all).
     """
     if year not in frames:
         raise UserInputError(f"Geen KWB-gegevens voor {year} meegegeven.", f"No KWB data given for {year}.")
@@ -379,6 +418,8 @@ def score_areas(
         min_reference_values=min_reference_values,
         smoothing=smoothing,
     )
+    sources = dict(sources or {})
+    settings["absent_domains"] = _absent(sources, level)
     parts: dict[str, pd.DataFrame] = {}
     ref_sorted = RefSorted()
     ref_sorted.bases = {}
@@ -386,10 +427,10 @@ def score_areas(
     coverage = []
     reasons = area_reason.copy()
     for ind in INDICATORS.values():
-        p = resolve_indicator(frames, year, ind, index, attributes=attributes, user_values=user_values)
+        p = _resolve(frames, year, ind, index, sources, attributes=attributes, user_values=user_values)
         p, reasons = suppress_small(ind, p, reasons)
         if reference.kind == "nl":
-            rp = resolve_indicator(ref_frames, year, ind, ref_index, user_values=user_values)
+            rp = _resolve(ref_frames, year, ind, ref_index, sources, user_values=user_values)
             rp, _ = suppress_small(ind, rp, pd.Series("", index=ref_index, dtype=object))
         else:
             rp = p.loc[ref_index]
@@ -399,6 +440,8 @@ def score_areas(
         ref_sorted[ind.id] = ib.bases[REF].sorted if ib.mode == "ref" else np.array([])
         ref_rank_cols[ind.id] = ref_rank
         coverage.append(_coverage_row(ind, p, reference, ib, min_reference_values))
+        absent_why = absent_domains(settings).get(str(ind.domain), "")
+        coverage[-1]["note"] = SOURCE_NOTES.get(absent_why, coverage[-1]["note"])
 
     cols, dscore, dn, dm = indicator_columns(parts, area_suppressed, ref_sorted, settings, row_gemeente=gm_rows)
     members = _members()
@@ -413,9 +456,10 @@ def score_areas(
         d for d in DOMAIN_IDS if ref_dscore[d].notna().any() or dscore[d][at_level].notna().any()
     )
     out = pd.concat([cols, dom_cols], axis=1)
-    stack = stacking_columns(out, w)
+    counted = counted_weights(w, settings)
+    stack = stacking_columns(out, counted)
     out[stack.columns] = stack
-    comp = composite_columns(domain_x, w, min_domains, out["suppressed"], has_data(settings))
+    comp = composite_columns(domain_x, counted, min_domains, out["suppressed"], has_data(settings))
     out[comp.columns] = comp
     universe = pd.DataFrame(
         {
@@ -451,7 +495,19 @@ def score_areas(
         ref_domains=ref_domains,
         parts=parts,
         table_rows=table_rows,
+        sources=sources,
     )
+
+
+#: The coverage note of an indicator whose table is absent (``absent_domains``).
+SOURCE_NOTES = {"level_absent": "geen waarden op dit niveau in deze tabel", "source_absent": "tabel niet beschikbaar"}
+
+
+def _resolve(frames, year, ind: Indicator, index, sources, **kw) -> pd.DataFrame:
+    """``rates.resolve_source_indicator`` for an indicator of a second table, else ``rates.resolve_indicator``."""
+    if ind.source_id:
+        return resolve_source_indicator(frames, year, ind, index, sources.get(ind.source_id))
+    return resolve_indicator(frames, year, ind, index, **kw)
 
 
 def _members() -> dict[str, list[str]]:
@@ -589,7 +645,18 @@ def indicator_columns(
 #: with a value hold less than the coverage minimum of its base; ``codes`` lack a value), ``base_small:<n>:<min>``
 #: (rule D1: the own gemeente has only n areas with a value, min needed), ``no_base`` (no base at all);
 #: "" where there is a rank (or, for context indicators, a value).
-WHY_CODES = ("suppressed", "den_small", "boundary_changed", "no_value", "members", "base_small", "no_base")
+#: ``level_absent`` / ``source_absent``: a second table's value cannot exist here (``rates.SOURCE_WHY``).
+WHY_CODES = (
+    "suppressed",
+    "den_small",
+    "boundary_changed",
+    "no_value",
+    "members",
+    "base_small",
+    "no_base",
+    "level_absent",
+    "source_absent",
+)
 
 
 def why_codes(
@@ -731,9 +798,10 @@ def score_parts(
         ref_domains = {d: sorted_reference(dscore[d][mask], 1) for d in DOMAIN_IDS}
     dom_cols, domain_x = domain_columns(dscore, dn, dm, suppressed, ref_domains, settings, row_gemeente)
     out = pd.concat([cols, dom_cols], axis=1)
-    stack = stacking_columns(out, weights)
+    counted = counted_weights(validate_weights(weights), settings)
+    stack = stacking_columns(out, counted)
     out[stack.columns] = stack
-    comp = composite_columns(domain_x, weights, settings["min_domains"], out["suppressed"], has_data(settings))
+    comp = composite_columns(domain_x, counted, settings["min_domains"], out["suppressed"], has_data(settings))
     out[comp.columns] = comp
     return out, domain_x, ref_domains
 
@@ -750,8 +818,9 @@ def row_gemeentes(index: pd.Index, known: Mapping[str, str] | None = None) -> np
 def stacking_columns(frame: pd.DataFrame, weights: Mapping[str, float] | None) -> pd.DataFrame:
     """The ``Stacking`` columns (k, which, n, m) over the domains with a
     weight above 0 (from the domain bands and ranks of ``frame``): a weight of 0 takes a domain out of the
-    stacking count as out of the composite; its own rank and band stay in its columns."""
-    w = validate_weights(weights)
+    stacking count as out of the composite; its own rank and band stay in its columns. All weights 0 (every
+    weighted domain absent, :func:`counted_weights`) counts no domain."""
+    w = validate_weights(weights) if weights is None or any(float(v) > 0 for v in weights.values()) else weights
     on = [d for d in DOMAIN_IDS if w[d] > 0]
     index = frame.index
     bands = pd.DataFrame(

@@ -51,7 +51,7 @@ import pandas as pd
 from core.codes import gemeente_of, is_valid_code, level_of_code
 from core.errors import UserInputError
 from indicators.engine import ScoreResult, population, population_reason, score_parts, suppress_small
-from indicators.rates import UserValues, _indexed, resolve_indicator
+from indicators.rates import UserValues, _indexed, resolve_indicator, resolve_source_indicator
 from indicators.registry import INDICATORS
 
 NL_CODE = "NL00"
@@ -621,6 +621,9 @@ def national_parts(
     frame = _indexed(national) if national is not None else None
     attrs = {year: _indexed(attributes)} if attributes is not None else None
     for ind in INDICATORS.values():
+        if ind.source_id:  # a second table: the pooled rate over the national frame's areas (adults as weights)
+            parts[ind.id] = _national_source(result, frame, ind, nl_index)
+            continue
         own = resolve_indicator({}, year, ind, nl_index, user_values=user_values)
         if own["value"].notna().all():
             parts[ind.id] = own
@@ -641,6 +644,26 @@ def national_parts(
             agg["source"] = f"som over {int(has.sum())} {_plural(frame)}: " + agg["source"].astype(str)
         parts[ind.id] = agg.reindex(nl_index)
     return parts, "; ".join(sorted(notes)) or "som over het landelijke bestand"
+
+
+def _national_source(result: ScoreResult, frame: pd.DataFrame | None, ind, nl_index: pd.Index) -> pd.DataFrame:
+    """Nederland of a second-table indicator: sum(value x adults) / sum(adults) over the national frame's areas
+    that have both (``rates.resolve_source_indicator``), all of them needed (else "niet beschikbaar")."""
+    year = result.settings["year"]
+    source = result.sources.get(str(ind.source_id))
+    if frame is None or source is None:
+        own = resolve_source_indicator({}, year, ind, nl_index, source)
+        own["source"] = pd.array([NOT_AVAILABLE], dtype="string")
+        return own
+    p = resolve_source_indicator({year: frame}, year, ind, frame.index, source)
+    has = p["num"].notna() & p["den"].notna()
+    if not has.any() or not (p["den"].notna() | ~p["value"].notna()).all():
+        own = resolve_source_indicator({}, year, ind, nl_index, None)
+        own["source"] = pd.array([f"{NOT_AVAILABLE} (volwassenen onbekend)"], dtype="string")
+        return own
+    agg = aggregate_parts(p[has], {NL_CODE: list(p.index[has])}, ind.scale)
+    agg["source"] = f"som over {int(has.sum())} {_plural(frame)}: " + agg["source"].astype(str)
+    return agg.reindex(nl_index)
 
 
 _PLURAL = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}

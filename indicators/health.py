@@ -133,3 +133,58 @@ def area_trend(
         "reference": "alle buurten van Nederland met een waarde in beide jaren",
     }
     return out
+
+
+def buurten_of(codes: Sequence[str], buurt_codes: Sequence[str]) -> list[str]:
+    """The buurten of ``codes`` among ``buurt_codes``: a buurt itself, a wijk's buurten (``BU`` + the wijk's digits +
+    2), a gemeente's buurten (``BU`` + its 4 digits), ``NL00`` every buurt; in ``buurt_codes`` order.
+
+    >>> buurten_of(["WK047912", "BU03630000"], ["BU04791201", "BU04791301", "BU03630000"])
+    ['BU04791201', 'BU03630000']
+    """
+    wanted = set()
+    prefixes = []
+    for code in map(str, codes):
+        if code.startswith("BU"):
+            wanted.add(code)
+        elif code.startswith("WK"):
+            prefixes.append("BU" + code[2:8])
+        elif code.startswith("GM"):
+            prefixes.append("BU" + code[2:6])
+        elif code == "NL00":
+            prefixes.append("BU")
+    pre = tuple(prefixes)
+    return [b for b in buurt_codes if b in wanted or (pre and str(b).startswith(pre))]
+
+
+def comparator_trend(
+    buurt_values: pd.DataFrame,
+    gemeente_values: pd.DataFrame,
+    gemeente_weights: pd.Series,
+    gemeenten: Sequence[str],
+    y1: int,
+    y2: int,
+    nl_name: str = "Nederland",
+) -> pd.DataFrame:
+    """The comparators of a focus-area trend: each gemeente's own 50150NED value and Nederland = the mean of every
+    gemeente with both years weighted by adults (``gemeente_weights``; NaN with a reason when one is unknown), ranked
+    like the focus areas against the buurten of NL with both years (``buurt_values``, :func:`area_trend`)."""
+    a, b = buurt_values[y1], buurt_values[y2]
+    both = a.notna() & b.notna()
+    nl = area_trend(gemeente_values, gemeente_weights, {nl_name: list(gemeente_values.index)}, y1, y2)
+    rows = gemeente_values.reindex(list(gemeenten))[[y1, y2]]
+    out = pd.DataFrame(
+        {
+            f"value_{y1}": [*rows[y1], nl[f"value_{y1}"].iloc[0]],
+            f"value_{y2}": [*rows[y2], nl[f"value_{y2}"].iloc[0]],
+            "n_used": [*([1] * len(rows)), int(nl["n_used"].iloc[0])],
+            "reason": [*([None] * len(rows)), nl["reason"].iloc[0]],
+        },
+        index=pd.Index([*rows.index, nl_name], name="area"),
+    )
+    out["change"] = out[f"value_{y2}"] - out[f"value_{y1}"]
+    out[f"rank_{y1}"] = percentile_rank(out[f"value_{y1}"], a[both])
+    out[f"rank_{y2}"] = percentile_rank(out[f"value_{y2}"], b[both])
+    out["rank_change"] = out[f"rank_{y2}"] - out[f"rank_{y1}"]
+    out.attrs = {"y1": y1, "y2": y2, "reference_n": int(both.sum())}
+    return out

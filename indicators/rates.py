@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.codes import levels_of
 from core.errors import UserInputError
 from indicators.registry import (
     FALLBACK_SOURCE,
@@ -263,4 +264,81 @@ def resolve_indicator(
     out.loc[year_of < 0, "year"] = pd.NA
     out["source"] = pd.array(source, dtype="string")
     out["dropped"] = dropped & np.isnan(value)
+    return out
+
+
+# ------------------------------------------------------------------------------ a second table (source_id)
+#: ``IndicatorScores.why`` of a value from a second table that cannot exist: ``level_absent`` (the table has no
+#: values at this level: 50150NED has buurten and gemeenten, no wijken), ``source_absent`` (the service has no
+#: such table, e.g. the default emulator, or it could not be reached). Never an average of another level.
+SOURCE_WHY = ("level_absent", "source_absent")
+
+
+def survey_year(ind: Indicator, year: int, available: Sequence[int] = ()) -> int | None:
+    """The survey year a view of ``year`` uses: the latest of ``available`` (default: the indicator's declared
+    ``years``) that is <= ``year`` (2024 -> 2024, 2023 -> 2022); None before the first survey.
+
+    >>> survey_year(get_indicator("ervaren_gezondheid_niet_goed"), 2023)
+    2022
+    """
+    years = [int(y) for y in (available or ind.years) if int(y) <= int(year)]
+    return max(years) if years else None
+
+
+def _latest_variable(frames: Mapping[int, pd.DataFrame], name: str, index: pd.Index, year: int) -> pd.Series:
+    out = pd.Series(np.nan, index=index, dtype="float64")
+    for y in sorted((y for y in frames if y <= year), reverse=True):
+        out = out.fillna(get_variable(_indexed(frames[y]), name, index)[0])
+    return out
+
+
+def adults(frames: Mapping[int, pd.DataFrame], index: pd.Index, year: int) -> pd.Series:
+    """Adults per region as near as KWB gets (inhabitants - aged 0-15; ``indicators.health.adult_weights``):
+    the base that weighs a focus area's buurten and the Nederland row. NaN where either is unknown."""
+    w = _latest_variable(frames, "aantal_inwoners", index, year) - _latest_variable(
+        frames, "k_0_tot_15_jaar", index, year
+    )
+    return w.where(w >= 0)
+
+
+def resolve_source_indicator(
+    frames: Mapping[int, pd.DataFrame],
+    year: int,
+    ind: Indicator,
+    index: pd.Index,
+    source: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """An indicator of a second table (``ind.source_id``; ``source`` = its tidy frame, e.g.
+    ``data.health.load_health``, or None when the service has no such table): the same columns as
+    :func:`resolve_indicator` plus ``why`` (``SOURCE_WHY``).
+
+    One survey year for the whole view (:func:`survey_year` of the years the frame has), so every rank compares
+    the same survey; value = ``complement`` - measure (100 - % goed); a region whose level the table lacks gets
+    no value (``level_absent``), never one of another level. ``den`` = adults (:func:`adults`).
+    """
+    n = len(index)
+    den = adults(frames, index, year).to_numpy(dtype="float64")
+    value = np.full(n, np.nan)
+    why = np.full(n, "", dtype=object)
+    levels = np.array(levels_of(index), dtype=object)
+    sy = None
+    if source is None:
+        why[:] = "source_absent"
+    else:
+        sy = survey_year(ind, year, sorted({int(y) for y in source["year"].unique()}))
+        measure = ind.numerator[0]
+        rows = source[(source["year"] == sy) & source["level"].isin(ind.levels)] if sy is not None else source[:0]
+        got = pd.Series(rows[measure].to_numpy(dtype="float64"), index=rows["code"].astype(str).to_numpy())
+        got = got[~got.index.duplicated()].reindex(index).to_numpy(dtype="float64")
+        value = got if ind.complement is None else ind.complement - got
+    why[~np.isin(levels, list(ind.levels))] = "level_absent"  # declared: the table has no such level at all
+    value = np.where(np.isin(levels, list(ind.levels)), value, np.nan)
+    has = ~np.isnan(value)
+    out = pd.DataFrame({"value": value, "num": np.where(has, value * den, np.nan), "den": den}, index=index)
+    out["year"] = pd.array(np.where(has, sy or 0, 0), dtype="Int64")
+    out.loc[~has, "year"] = pd.NA
+    label = ind.source.replace(" (", f" {sy} (", 1)  # "RIVM Gezondheidsmonitor 2024 (CBS 50150NED)"
+    out["source"] = pd.array([label if h else None for h in has], dtype="string")
+    out["dropped"] = False
+    out["why"] = why
     return out

@@ -150,6 +150,14 @@ DOMAINS: dict[str, Domain] = {
                 "en": "Young people in youth care, where KWB has it.",
             },
         ),
+        Domain(
+            "gezondheid",
+            {"nl": "Gezondheid", "en": "Health"},
+            {
+                "nl": "Ervaren gezondheid van volwassenen (RIVM Gezondheidsmonitor, modelschattingen per buurt).",
+                "en": "Self-rated health of adults (RIVM Health Monitor, model estimates per neighbourhood).",
+            },
+        ),
     )
 }
 
@@ -431,46 +439,7 @@ _INDICATORS = (
             "en": "0-25-year-olds approximate 'young people under 23' (threshold and weights).",
         },
     ),
-    # --- context only (never scored, never ranked) ----------------------------------------------------------
-    Indicator(
-        id="herkomst_buiten_europa",
-        label={"nl": "Herkomstland buiten Europa (context)", "en": "Origin outside Europe (context)"},
-        description={
-            "nl": "% inwoners met herkomstland buiten Europa. Alleen context, nooit in een score en nooit "
-            "gerangschikt: getoond met de waarde van de referentie (zie 'Bewust niet gescoord').",
-            "en": "% inhabitants with a country of origin outside Europe. Context only, never scored and "
-            "never ranked: shown with the reference value (see 'Deliberately not scored').",
-        },
-        domain=None,
-        kind="ratio",
-        numerator=("buiten_europa__herkomstland",),
-        denominator=INHABITANTS,
-        direction=+1,
-        unit={"nl": "% inwoners", "en": "% inhabitants"},
-        source=_KWB,
-        min_denominator=200,
-        scale=100.0,
-        scored=False,
-    ),
-)
-
-INDICATORS: dict[str, Indicator] = {i.id: i for i in _INDICATORS}
-
-# --- declared, not yet wired: a domain from a second table (50150NED, data.sources.GEZONDHEID) ------------
-# Not in DOMAINS/INDICATORS yet (that changes weights, sliders and the composite's m); wire by merging
-# PENDING_DOMAINS into DOMAINS and HEALTH_INDICATORS into _INDICATORS once the engine reads ``source_id``.
-PENDING_DOMAINS: dict[str, Domain] = {
-    "gezondheid": Domain(
-        "gezondheid",
-        {"nl": "Gezondheid", "en": "Health"},
-        {
-            "nl": "Ervaren gezondheid van volwassenen (RIVM Gezondheidsmonitor, modelschattingen per buurt).",
-            "en": "Self-rated health of adults (RIVM Health Monitor, model estimates per neighbourhood).",
-        },
-    ),
-}
-
-HEALTH_INDICATORS: tuple[Indicator, ...] = (
+    # --- gezondheid (a second table: CBS 50150NED on dataderden, data.sources.GEZONDHEID) -----------------
     Indicator(
         id="ervaren_gezondheid_niet_goed",
         label={"nl": "Ervaren gezondheid niet goed", "en": "Self-rated health not good"},
@@ -500,7 +469,30 @@ HEALTH_INDICATORS: tuple[Indicator, ...] = (
         years=(2012, 2016, 2020, 2022, 2024),
         complement=100.0,
     ),
+    # --- context only (never scored, never ranked) ----------------------------------------------------------
+    Indicator(
+        id="herkomst_buiten_europa",
+        label={"nl": "Herkomstland buiten Europa (context)", "en": "Origin outside Europe (context)"},
+        description={
+            "nl": "% inwoners met herkomstland buiten Europa. Alleen context, nooit in een score en nooit "
+            "gerangschikt: getoond met de waarde van de referentie (zie 'Bewust niet gescoord').",
+            "en": "% inhabitants with a country of origin outside Europe. Context only, never scored and "
+            "never ranked: shown with the reference value (see 'Deliberately not scored').",
+        },
+        domain=None,
+        kind="ratio",
+        numerator=("buiten_europa__herkomstland",),
+        denominator=INHABITANTS,
+        direction=+1,
+        unit={"nl": "% inwoners", "en": "% inhabitants"},
+        source=_KWB,
+        min_denominator=200,
+        scale=100.0,
+        scored=False,
+    ),
 )
+
+INDICATORS: dict[str, Indicator] = {i.id: i for i in _INDICATORS}
 
 #: Alternative canonical names of the same concept in older KWB tables (first one present wins).
 VARIABLE_ALIASES: dict[str, tuple[str, ...]] = {

@@ -7,7 +7,20 @@ import streamlit as st
 
 from core.codes import level_of_code
 from indicators.result import scores
-from pages._common import changesui, fmt, focusui, loaders, narrative, reasons, reports, shell, tables, widgets, wording
+from pages._common import (
+    changesui,
+    fmt,
+    focusui,
+    healthui,
+    loaders,
+    narrative,
+    reasons,
+    reports,
+    shell,
+    tables,
+    widgets,
+    wording,
+)
 from pages._common.i18n import t
 
 view = shell.page_view("buurtprofiel")
@@ -127,5 +140,6 @@ else:
     if not tr.empty:
         st.line_chart(tr[tr["comparable"]].set_index("year")["value"])
         st.dataframe(tables.shown(tr, None, lang), hide_index=True)
+healthui.profile_section(view, view.area, level_of_code(view.area) or view.level)
 changesui.section(view, [view.area], [], names[view.area])
 st.caption(t("attribution", lang))

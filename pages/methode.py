@@ -7,7 +7,7 @@ import streamlit as st
 
 from indicators import method, methodrules
 from indicators import registry as reg
-from pages._common import fmt, loaders, methodtext, shell, tables, widgets
+from pages._common import fmt, healthui, loaders, methodtext, shell, tables, widgets
 from pages._common.i18n import label, t
 
 view = shell.page_view("methode")
@@ -60,6 +60,11 @@ st.write(
     )
 )
 st.caption(loaders.RANK_RULE[lang])
+st.subheader(t("method_health_title", lang))
+st.markdown(
+    t("method_health", lang, years=", ".join(str(y) for y in reg.INDICATORS["ervaren_gezondheid_niet_goed"].years))
+)
+st.caption(t("method_health_status", lang, status=fmt.md(healthui.status_text(view.year, lang))))
 st.subheader(t("method_smoothing", lang))
 st.write(method.SMOOTHING_RULE[lang])
 st.subheader(t("method_bijstand", lang))

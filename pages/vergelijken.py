@@ -11,7 +11,7 @@ import streamlit as st
 from core.errors import StapelkaartError
 from indicators import registry as reg
 from indicators.result import scores
-from pages._common import fmt, focusui, loaders, reports, shell, tables, widgets
+from pages._common import fmt, focusui, healthui, loaders, reports, shell, tables, widgets
 from pages._common.i18n import label, t
 
 view = shell.page_view("vergelijken")
@@ -219,4 +219,5 @@ if st.button(t("export_pdf_make", lang), key="b_pdf"):
         )
     except Exception as exc:  # noqa: BLE001
         st.error(t("export_failed", lang, error=fmt.md_text(getattr(exc, "message", type(exc).__name__))))
+healthui.compare_section(view, [a for a in areas if a.level == level], gm_names)  # health 2020/2022 -> 2024
 st.caption(t("attribution", lang))

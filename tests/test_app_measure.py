@@ -172,8 +172,10 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
         want = np.round(np.asarray(spec["values"], dtype=float), line["decimals"])
         np.testing.assert_allclose(got, want, rtol=1e-6, equal_nan=True)
     from indicators import method
+    from pages._common.i18n import t
 
-    assert data.legend_lines == [method.STACKING_RULE[lang]]  # default colour: stacking
+    # default colour: stacking; at wijk level gezondheid is absent (no wijk figures in 50150NED): said with its m
+    assert data.legend_lines == [method.STACKING_RULE[lang], t("health_absent_level", lang, m=6)]
 
 
 def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir):

@@ -65,7 +65,12 @@ def test_vergelijken_opens_each_focus_area_with_an_honest_sentence(mirror, cache
     assert_ok(at)
     # side by side (issue 12): one column per focus area, each under its own subheading
     heads = [h.value.replace("\\", "") for h in at.subheader]  # names are Markdown-escaped (user-defined)
-    assert [h for h in heads if h != "Naast elkaar"] == ["Poelenburg", "Oud-Oost", "Zuidoost"]
+    assert [h for h in heads if h != "Naast elkaar"] == [
+        "Poelenburg",
+        "Oud-Oost",
+        "Zuidoost",
+        "Gezondheid tussen peiljaren (ervaren gezondheid niet goed, % volwassenen)",  # issue 23: after the areas
+    ]
     html = " ".join(h.proto.body for h in at.get("html"))
     # issue 10: "not enough data" is never worded as "nothing wrong"; n of m is always said
     assert "Voor Poelenburg is van geen enkel domein genoeg bekend" in html and "(0 van 6 bekend)" in html

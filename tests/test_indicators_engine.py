@@ -31,12 +31,12 @@ def test_unknown_indicator_lists_valid_ids():
 
 
 def test_unknown_domain_lists_valid_ids():
-    with pytest.raises(KeyError, match="must be one of: armoede, jeugd"):
-        get_domain("gezondheid")
+    with pytest.raises(KeyError, match="must be one of: armoede, gezondheid, jeugd"):
+        get_domain("veiligheid")
 
 
 def test_registry_is_complete_and_consistent():
-    assert set(DOMAINS) == {"armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd"}
+    assert set(DOMAINS) == {"armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd", "gezondheid"}
     for ind in INDICATORS.values():
         assert ind.label["nl"] and ind.label["en"] and ind.description["nl"] and ind.description["en"]
         assert ind.direction in (-1, 1)
@@ -222,7 +222,7 @@ def test_reference_travels_with_the_result(synth):
         ({d: 0 for d in DOMAINS}, "Alle gewichten zijn 0"),
         ({"armoede": -1}, "niet negatief"),
         ({"armoede": float("inf")}, "eindig"),
-        ({"gezondheid": 1}, "moet een van"),
+        ({"veiligheid": 1}, "moet een van"),
     ],
 )
 def test_bad_weights(weights, match):
@@ -232,8 +232,8 @@ def test_bad_weights(weights, match):
 
 def test_bad_weights_english_message_says_must_be_one_of():
     with pytest.raises(UserInputError) as err:
-        parse_weights("armoede=2,gezondheid=1")
-    assert "must be one of: armoede, werk, onderwijs, schooluitval, wonen, jeugd" in err.value.message_en
+        parse_weights("armoede=2,veiligheid=1")
+    assert "must be one of: armoede, werk, onderwijs, schooluitval, wonen, jeugd, gezondheid" in err.value.message_en
 
 
 def test_composite_renormalises_over_available_domains():
@@ -319,7 +319,8 @@ def test_weight_zero_takes_a_domain_out_of_stacking_and_composite(synth):
 def test_stacking_threshold_is_inclusive():
     scores = pd.DataFrame({d: [80.0, 79.9] for d in DOMAINS})
     count, names = stacking(scores, 20.0)
-    assert count.tolist() == [6, 0] and names.iloc[0] == "armoede;werk;onderwijs;schooluitval;wonen;jeugd"
+    assert count.tolist() == [7, 0]
+    assert names.iloc[0] == "armoede;werk;onderwijs;schooluitval;wonen;jeugd;gezondheid"
 
 
 def test_reweight_equals_fresh_score(synth):

@@ -231,11 +231,11 @@ def test_cli_errors_are_one_line(mirror_server, tmp_path):
                 "--year",
                 "2024",
                 "--weights",
-                "armoede=0,werk=0,onderwijs=0,schooluitval=0,wonen=0,jeugd=0",
+                "armoede=0,werk=0,onderwijs=0,schooluitval=0,wonen=0,jeugd=0,gezondheid=0",
             ],
             "Alle gewichten zijn 0",
         ),
-        (["score", "--gemeente", "GM0479", "--year", "2024", "--weights", "gezondheid=1"], "moet een van"),
+        (["score", "--gemeente", "GM0479", "--year", "2024", "--weights", "veiligheid=1"], "moet een van"),
         (
             [
                 "score",

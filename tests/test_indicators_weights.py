@@ -16,7 +16,7 @@ def test_cli_and_url_forms_give_the_same_weights(text):
     "text,match",
     [
         ("armoede", "domein=getal"),
-        ("gezondheid=1", "moet een van"),
+        ("veiligheid=1", "moet een van"),
         ("armoede=-1", "niet-negatief"),
         ("armoede=1e9", "niet-negatief"),
         ("armoede=nan", "niet-negatief"),
@@ -30,7 +30,7 @@ def test_bad_weights_name_the_part(text, match):
 
 def test_unknown_domain_lists_the_registry_domains_in_english():
     with pytest.raises(UserInputError) as err:
-        parse_weights("armoede=2,gezondheid=1", tuple(DOMAINS))
+        parse_weights("armoede=2,veiligheid=1", tuple(DOMAINS))
     assert "must be one of: " + ", ".join(DOMAINS) in err.value.message_en
 
 

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from core.errors import UserInputError
 from indicators.engine import make_reference, score_areas
 from indicators.reference import gemeente_of, rank_by_key, ref_label
+from indicators.registry import DOMAINS as REGISTRY_DOMAINS
 from indicators.smoothing import count_interval, eb_prior, eb_weight, global_eb, rate_interval
 from tests.helpers_engine import synthetic_frame
 
-DOMAINS = ("armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd")
+DOMAINS = tuple(REGISTRY_DOMAINS)  # gezondheid included: without its table it is absent (out of m)
 
 
 def _two_gemeenten(n1=40, n2=30, seed=1):
@@ -458,11 +459,11 @@ def test_draw_composites_equals_composite_matrix_per_draw():
     from indicators.sensitivity import dirichlet_weights, draw_composites
 
     rng = np.random.default_rng(2)
-    x = rng.uniform(0, 100, (12, 6))
+    x = rng.uniform(0, 100, (12, len(DOMAINS)))
     x[0, :4] = np.nan
     x[1, 2] = np.nan
     w = dirichlet_weights({"jeugd": 0}, n=7, seed=1)
-    draws = np.repeat(x[:, :, None], 7, axis=2) + rng.normal(0, 1, (12, 6, 7))
+    draws = np.repeat(x[:, :, None], 7, axis=2) + rng.normal(0, 1, (12, len(DOMAINS), 7))
     got = draw_composites(draws, w, 3)
     for k in range(7):
         np.testing.assert_allclose(got[:, k], composite_matrix(draws[:, :, k], w[k], 3)[0], equal_nan=True)
@@ -480,7 +481,7 @@ def test_data_draws_vary_only_count_based_indicators_and_keep_the_rank_inside_it
 
     res = _scored()
     d = data_draws(res, n=200, seed=4)
-    assert d.shape == (40, 6, 200)
+    assert d.shape == (40, len(DOMAINS), 200)
     ids = list(res.domain_x.columns)
     wonen, werk = ids.index("wonen"), ids.index("werk")
     # wonen has no count-based indicator: every draw is the point score; werk varies around it
@@ -515,7 +516,7 @@ def test_rank_interval_bounds_use_the_requested_percentiles():
     from indicators.sensitivity import rank_intervals
 
     rng = np.random.default_rng(9)
-    x = pd.DataFrame(rng.uniform(0, 100, (30, 6)), columns=list(DOMAINS))
+    x = pd.DataFrame(rng.uniform(0, 100, (30, len(DOMAINS))), columns=list(DOMAINS))
     wide = rank_intervals(x, n=400, seed=1, interval=(0.0, 100.0))
     assert (wide["rank_low"] == wide["rank_min"]).all() and (wide["rank_high"] == wide["rank_max"]).all()
     narrow = rank_intervals(x, n=400, seed=1, interval=(25.0, 75.0))
@@ -569,13 +570,13 @@ def test_dirichlet_weights_edges():
     from indicators.sensitivity import dirichlet_weights
 
     only = dirichlet_weights({d: (1 if d == "werk" else 0) for d in DOMAINS}, n=5)
-    assert only.shape == (5, 6) and (only[:, DOMAINS.index("werk")] == 1.0).all() and only.sum() == 5
+    assert only.shape == (5, len(DOMAINS)) and (only[:, DOMAINS.index("werk")] == 1.0).all() and only.sum() == 5
     two = dirichlet_weights({d: (1 if d in ("werk", "wonen") else 0) for d in DOMAINS}, n=500, seed=3)
-    assert two.shape == (500, 6) and np.allclose(two.sum(axis=1), 1) and 0 < two[:, 1].min() < 1
+    assert two.shape == (500, len(DOMAINS)) and np.allclose(two.sum(axis=1), 1) and 0 < two[:, 1].min() < 1
     assert abs(two[:, 1].mean() - 0.5) < 0.05
     with pytest.raises(ValueError, match="concentration"):
         dirichlet_weights(None, concentration=0.0)
-    assert dirichlet_weights(None, n=10, concentration=0.5).shape == (10, 6)
+    assert dirichlet_weights(None, n=10, concentration=0.5).shape == (10, len(DOMAINS))
 
 
 def test_rank_positions_ties_keep_order_and_dtype():

@@ -252,10 +252,10 @@ def test_doctests():
     assert doctest.testmod(indicators.health).failed == 0
 
 
-def test_the_health_indicator_is_declared_against_its_source_but_not_wired_yet():
+def test_the_health_indicator_is_wired_against_its_source():
     from indicators import registry
 
-    ind = registry.HEALTH_INDICATORS[0]
+    ind = registry.INDICATORS["ervaren_gezondheid_niet_goed"]
     src = get_source(ind.source_id)
     assert (ind.id, ind.domain, ind.complement, ind.direction) == (
         "ervaren_gezondheid_niet_goed",
@@ -265,9 +265,9 @@ def test_the_health_indicator_is_declared_against_its_source_but_not_wired_yet()
     )
     assert ind.years == src.years and set(ind.levels) <= set(src.levels) and "wijk" not in ind.levels
     assert ind.numerator == (src.measure("goed_ervaren_gezondheid").id,)
-    assert "gezondheid" in registry.PENDING_DOMAINS and "gezondheid" not in registry.DOMAINS
-    assert ind.id not in registry.INDICATORS
-    # existing entries are unchanged by the new keyword fields
-    assert all(i.source_id is None and i.complement is None for i in registry.INDICATORS.values())
+    assert "gezondheid" in registry.DOMAINS and registry.scored_indicators("gezondheid") == [ind]
+    # the KWB entries are unchanged by the new keyword fields: only the health indicator has a second table
+    others = [i for i in registry.INDICATORS.values() if i is not ind]
+    assert all(i.source_id is None and i.complement is None for i in others)
     with pytest.raises(ValueError, match="complement"):
         dataclasses.replace(ind, kind="mean")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pages._common.i18n_data import DATA_STRINGS
 from pages._common.i18n_focus import FOCUS_STRINGS
+from pages._common.i18n_health import HEALTH_STRINGS
 from pages._common.i18n_reports import REPORT_STRINGS
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -439,6 +440,7 @@ STRINGS: dict[str, dict[str, str]] = {
 STRINGS.update(FOCUS_STRINGS)
 STRINGS.update(DATA_STRINGS)
 STRINGS.update(REPORT_STRINGS)
+STRINGS.update(HEALTH_STRINGS)
 
 
 def t(key: str, lang: str = "nl", **values: object) -> str:

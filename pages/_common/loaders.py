@@ -28,7 +28,10 @@ from geo.layer import focus_outlines  # noqa: F401
 from indicators import registry
 from indicators.changes import STATUS as CHANGE_STATUS  # noqa: F401
 from indicators.changes import what_changed  # noqa: F401
-from indicators.engine import score_areas
+from indicators.engine import (
+    absent_domains,  # noqa: F401  (the domains out of m: pages word them)
+    score_areas,
+)
 from indicators.focus import (  # noqa: F401
     FOCUS_AREAS,
     PRESETS,
@@ -42,6 +45,7 @@ from indicators.focus import (  # noqa: F401
     validate,
 )
 from indicators.hotspots import rule_text as hotspot_rule_text  # noqa: F401
+from indicators.rates import survey_year  # noqa: F401  (the survey year a view uses)
 from indicators.sensitivity import data_draws, rank_intervals
 from indicators.tables import (  # noqa: F401
     RANK_RULE,
@@ -96,6 +100,13 @@ from pages._common.loaders_frames import (  # noqa: F401
     kwb_table_id,
     scored,
     versions,
+)
+from pages._common.loaders_health import (  # noqa: F401
+    TREND_PAIRS,
+    health,
+    health_area_trend,
+    health_comparators,
+    health_trend,
 )
 from pages._common.loaders_map import HOTSPOT, map_geometry, map_join, with_hotspots  # noqa: F401
 from pages._common.loaders_notices import data_notices, source_notices  # noqa: F401  (stale/degraded notices)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data.health import forget_absent
+
 # The big frames (KWB, boundaries, scores) are shared read-only by every session: st.cache_resource hands out
 # the cached object itself, where st.cache_data unpickles a fresh copy on every call (~22 % of a Kaart run's
 # CPU with 30 visitors, py-spy in benchmarks/bench_load). Nothing modifies them in place (pandas
@@ -18,6 +20,7 @@ def clear_caches() -> None:
     """Forget every cached frame (after a refresh, a snapshot import or a new default file)."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    forget_absent()  # a second table the service lacked is asked for again
     _LOADED.clear()
 
 

@@ -20,6 +20,7 @@ from data.pdok_national import load_boundaries_each
 from indicators.engine import make_reference, score_areas
 from pages._common.loaders_caches import shared
 from pages._common.loaders_files import active_files, user_values
+from pages._common.loaders_health import sources
 
 log = logging.getLogger("pages._common.loaders")
 
@@ -121,6 +122,7 @@ def _score_national(year: int, level: str, signature: tuple):
         reference=make_reference(nat, "nl", level, year),
         user_values=user_values(signature),
         national={year: nat},
+        sources=sources(level),
     ), nat
 
 
@@ -178,6 +180,7 @@ def _score(
         user_values=user_values(signature),
         attributes=attributes,
         national={year: nat} if reference == "nl" else None,
+        sources=sources(level),
     )
     return result, sel
 

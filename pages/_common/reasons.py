@@ -85,7 +85,7 @@ def why_text(
     if kind == "no_base":
         return t("why_no_base", lang, min=numbers["min_reference_values"])
     key = f"why_{kind}"
-    return t(key, lang) if kind in ("boundary_changed", "no_value") else code
+    return t(key, lang) if kind in ("boundary_changed", "no_value", "level_absent", "source_absent") else code
 
 
 def reasons(

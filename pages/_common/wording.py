@@ -19,7 +19,7 @@ import pandas as pd
 from indicators import method
 from indicators import registry as reg
 from indicators.result import scores, totals_frame
-from pages._common import loaders
+from pages._common import healthui, loaders
 from pages._common.fmt import fmt_num, md
 from pages._common.i18n import label, t
 
@@ -147,6 +147,8 @@ def legend_lines(result, view) -> list[str]:
         ind = reg.INDICATORS.get(view.colour.partition(":")[2])
         if ind is not None and ind.count_based:
             lines.append(method.SMOOTHING_RULE[lang])
+    if view.colour in ("stacking", "composite", "domain:gezondheid", "ind:ervaren_gezondheid_niet_goed"):
+        lines += healthui.legend_lines(result, view)  # gezondheid absent (why, m) or its survey year
     return lines
 
 

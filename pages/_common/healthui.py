@@ -1,0 +1,112 @@
+"""The gezondheid domain on screen (issue 23): its absence in words (legend), the survey year used, and the trend
+between survey years on Buurtprofiel (one buurt or gemeente) and Vergelijken (focus areas with their gemeenten and
+Nederland). Numbers come from the loaders door (``loaders_health``); this module only words and lays them out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators import registry as reg
+from pages._common import fmt, loaders
+from pages._common.i18n import t
+
+HEALTH = reg.INDICATORS["ervaren_gezondheid_niet_goed"]
+
+
+def _why_absent(lang: str) -> str:
+    _, why = loaders.health()
+    return (why or {}).get(lang) or (why or {}).get("nl") or t("why_source_absent", lang)
+
+
+def legend_lines(result, view) -> list[str]:
+    """The domain's state where it changes the colours: absent (why, and how many domains m counts) or the survey
+    year the view uses."""
+    if result is None:
+        return []
+    lang = view.lang
+    absent = loaders.absent_domains(result.settings)
+    m = sum(1 for d in reg.DOMAINS if d not in absent and float(result.weights.get(d, 1)) > 0)
+    if absent.get(HEALTH.domain) == "level_absent":
+        return [t("health_absent_level", lang, m=m)]
+    if absent.get(HEALTH.domain) == "source_absent":
+        return [t("health_absent_source", lang, why=_why_absent(lang), m=m)]
+    survey = loaders.survey_year(HEALTH, view.year)
+    return [t("health_survey_year", lang, survey=survey, year=view.year)] if survey else []
+
+
+def _columns(frame: pd.DataFrame, y1: int, y2: int, lang: str) -> pd.DataFrame:
+    out = pd.DataFrame(index=frame.index)
+    for y in (y1, y2):
+        out[f"{y} (%)"] = [fmt.fmt_num(v, 1, lang) for v in frame[f"value_{y}"]]
+    out[t("col_change_pp", lang)] = [fmt.fmt_num(v, 1, lang) for v in frame["change"]]
+    for y in (y1, y2):
+        out[t("col_rank_year", lang, year=y)] = [fmt.fmt_num(v, 0, lang) for v in frame[f"rank_{y}"]]
+    out[t("col_rank_move", lang)] = [fmt.fmt_num(v, 0, lang) for v in frame["rank_change"]]
+    return out
+
+
+def _base_caption(frame: pd.DataFrame, lang: str) -> str:
+    a = frame.attrs
+    return t("health_trend_base", lang, n=fmt.fmt_num(a.get("reference_n"), 0, lang), y1=a.get("y1"), y2=a.get("y2"))
+
+
+def profile_section(view, code: str, level: str) -> None:
+    """Buurtprofiel: the health trend of one buurt or gemeente (2020 -> 2024, 2022 -> 2024), or why there is none."""
+    lang = view.lang
+    st.subheader(t("health_trend_title", lang))
+    if level not in HEALTH.levels:
+        st.info(t("health_trend_none", lang, why=t("why_level_absent", lang)))
+        return
+    trends = loaders.health_trend([code], level)
+    if not trends:
+        st.info(t("health_trend_none", lang, why=fmt.md(_why_absent(lang))))
+        return
+    for (y1, y2), frame in trends.items():
+        shown = _columns(frame, y1, y2, lang)
+        shown.insert(0, t("col_area", lang), [code])
+        st.markdown(f"**{y1} → {y2}**")
+        st.dataframe(shown, hide_index=True)
+        st.caption(_base_caption(frame, lang))
+
+
+def compare_section(view, areas, gm_names: dict[str, str]) -> None:
+    """Vergelijken: the health trend of every focus area with its gemeenten and Nederland, side by side."""
+    lang = view.lang
+    st.subheader(t("health_trend_title", lang))
+    try:
+        buurten = loaders.kwb_national(view.year, "buurt")
+        gemeenten_kwb = loaders.kwb_national(view.year, "gemeente")
+    except Exception:  # noqa: BLE001 - no national KWB: no weights, said as the reason
+        buurten = gemeenten_kwb = None
+    mapping = {a.name: list(a.codes) for a in areas}
+    trends = loaders.health_area_trend(mapping, buurten, view.year)
+    if not trends:
+        st.info(t("health_trend_none", lang, why=fmt.md(_why_absent(lang))))
+        return
+    gms = list(dict.fromkeys(g for a in areas for g in a.gemeenten))
+    comps = loaders.health_comparators(gms, gemeenten_kwb, view.year)
+    for (y1, y2), frame in trends.items():
+        rows = frame.copy()
+        comp = comps.get((y1, y2))
+        if comp is not None:
+            comp = comp.rename(index=lambda g: f"{gm_names.get(g, g)} ({g})" if g in gm_names or g[:2] == "GM" else g)
+            rows = pd.concat([rows, comp])
+        shown = _columns(rows, y1, y2, lang)
+        shown.insert(0, t("col_area", lang), [str(i) for i in rows.index])  # a dataframe cell is plain text
+        shown[t("col_n_buurten", lang)] = [fmt.fmt_num(v, 0, lang) for v in rows["n_used"]]
+        st.markdown(f"**{y1} → {y2}**")
+        st.dataframe(shown, hide_index=True)
+        st.caption(_base_caption(frame, lang) + " " + t("health_trend_weights", lang, year=view.year))
+
+
+def status_text(year: int, lang: str) -> str:
+    """Whether 50150NED is there now (method page): loaded with its count of buurten in the view's survey year, or
+    absent and why (plain text)."""
+    frame, _ = loaders.health()
+    if frame is None:
+        return t("health_absent_source", lang, why=_why_absent(lang), m=len(reg.DOMAINS) - 1)
+    survey = loaders.survey_year(HEALTH, year) or year
+    part = frame[(frame["level"] == "buurt") & (frame["year"] == survey)]
+    n = int(part[HEALTH.numerator[0]].notna().sum())
+    return t("health_status_ok", lang, n=fmt.fmt_num(n, 0, lang), year=survey)

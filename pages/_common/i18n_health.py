@@ -1,0 +1,85 @@
+"""The strings of the gezondheid domain (issue 23): why a health value is missing, the domain's absence in the
+legend, the trend tables and the method section; merged into ``i18n.STRINGS``."""
+
+HEALTH_STRINGS: dict[str, dict[str, str]] = {
+    "why_level_absent": {
+        "nl": "geen wijkcijfers in 50150NED (alleen buurten en gemeenten; nooit een gemiddelde van buurtpercentages)",
+        "en": "no district figures in 50150NED (neighbourhoods and municipalities only; never an average of "
+        "neighbourhood percentages)",
+    },
+    "why_source_absent": {
+        "nl": "de gezondheidstabel CBS 50150NED is niet beschikbaar",
+        "en": "the health table CBS 50150NED is not available",
+    },
+    "health_absent_level": {
+        "nl": "Gezondheid telt hier niet mee: geen wijkcijfers in 50150NED (alleen buurten en gemeenten). "
+        "Stapeling en samengestelde score tellen {m} domeinen.",
+        "en": "Health does not count here: no district figures in 50150NED (neighbourhoods and municipalities "
+        "only). Stacking and the composite count {m} domains.",
+    },
+    "health_absent_source": {
+        "nl": "Gezondheid telt niet mee: {why}. Stapeling en samengestelde score tellen {m} domeinen.",
+        "en": "Health does not count: {why}. Stacking and the composite count {m} domains.",
+    },
+    "health_survey_year": {
+        "nl": "Gezondheid: RIVM-peiling {survey} (de laatste peiling in of voor {year}).",
+        "en": "Health: RIVM survey {survey} (the latest survey in or before {year}).",
+    },
+    "health_trend_title": {
+        "nl": "Gezondheid tussen peiljaren (ervaren gezondheid niet goed, % volwassenen)",
+        "en": "Health between survey years (self-rated health not good, % adults)",
+    },
+    "health_trend_none": {
+        "nl": "Geen gezondheidstrend: {why}.",
+        "en": "No health trend: {why}.",
+    },
+    "health_trend_base": {
+        "nl": "Rangverschuiving t.o.v. dezelfde {n} buurten met beide jaren ({y1} en {y2}), 100 = minst gezond.",
+        "en": "Rank movement against the same {n} neighbourhoods with both years ({y1} and {y2}), 100 = least healthy.",
+    },
+    "health_trend_weights": {
+        "nl": "Een focusgebied of gemeente: gemiddelde van zijn buurten met beide jaren, gewogen naar volwassenen "
+        "(inwoners min 0-15-jarigen, KWB {year}); een Nederland-rij: alle buurten met beide jaren, zo gewogen.",
+        "en": "A focus area or municipality: mean of its neighbourhoods with both years, weighted by adults "
+        "(inhabitants minus those aged 0-15, KWB {year}); the Netherlands row: every neighbourhood with both "
+        "years, weighted the same way.",
+    },
+    "col_area": {"nl": "Gebied", "en": "Area"},
+    "col_change_pp": {"nl": "Verandering (procentpunt)", "en": "Change (percentage points)"},
+    "col_rank_move": {"nl": "Rangverschuiving", "en": "Rank movement"},
+    "col_rank_year": {"nl": "Rang {year}", "en": "Rank {year}"},
+    "col_n_buurten": {"nl": "Buurten (met beide jaren)", "en": "Neighbourhoods (with both years)"},
+    "method_health_title": {"nl": "Gezondheid (tweede CBS-tabel)", "en": "Health (a second CBS table)"},
+    "method_health": {
+        "nl": "Het domein gezondheid heeft één indicator: **ervaren gezondheid niet goed** = 100 min het % "
+        "volwassenen (18+) dat de eigen gezondheid als goed of zeer goed ervaart. Bron: RIVM "
+        "Gezondheidsmonitor Volwassenen en Ouderen, tabel *Gezondheid per wijk en buurt* (CBS 50150NED), "
+        "gepubliceerd op dataderden.cbs.nl. Het zijn **modelschattingen voor kleine gebieden** (RIVM): per buurt "
+        "geschat uit de enquête met een statistisch model, geen tellingen. Peiljaren: {years}; een kaartjaar "
+        "gebruikt de laatste peiling in of voor dat jaar (2024 → 2024, 2023 → 2022). Waarden zijn er per buurt "
+        "en gemeente; op wijkniveau ontbreekt de waarde (geen wijkcijfers in 50150NED), nooit een gemiddelde "
+        "van buurtpercentages. Een focusgebied, gemeente- of Nederland-trend weegt buurten naar volwassenen "
+        "(inwoners min 0-15-jarigen: KWB heeft geen aantal 18+ per buurt). Heeft de dienst de tabel niet, dan "
+        "is het domein **afwezig**: het telt niet mee in de m van stapeling en samengestelde score (m = 7 op "
+        "buurt- en gemeenteniveau met de tabel, anders 6).",
+        "en": "The health domain has one indicator: **self-rated health not good** = 100 minus the % of adults "
+        "(18+) who rate their own health as good or very good. Source: RIVM Health Monitor Adults and Elderly, "
+        "table *Gezondheid per wijk en buurt* (CBS 50150NED), published on dataderden.cbs.nl. These are "
+        "**small-area model estimates** (RIVM): estimated per neighbourhood from the survey with a statistical "
+        "model, not counts. Survey years: {years}; a map year uses the latest survey in or before that year "
+        "(2024 → 2024, 2023 → 2022). Values exist per neighbourhood and municipality; at district level the "
+        "value is missing (no district figures in 50150NED), never an average of neighbourhood percentages. A "
+        "focus-area, municipality or Netherlands trend weights neighbourhoods by adults (inhabitants minus those "
+        "aged 0-15: KWB has no count of adults per neighbourhood). When the service lacks the table the domain "
+        "is **absent**: it is not counted in the m of stacking and composite (m = 7 at neighbourhood and "
+        "municipality level with the table, 6 otherwise).",
+    },
+    "method_health_status": {
+        "nl": "Nu: {status}.",
+        "en": "Now: {status}.",
+    },
+    "health_status_ok": {
+        "nl": "50150NED geladen ({n} buurten met een waarde in {year})",
+        "en": "50150NED loaded ({n} neighbourhoods with a value in {year})",
+    },
+}
