@@ -172,8 +172,15 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
         want = np.round(np.asarray(spec["values"], dtype=float), line["decimals"])
         np.testing.assert_allclose(got, want, rtol=1e-6, equal_nan=True)
     from indicators import method
+    from indicators import registry as reg
+    from pages._common.i18n import label
 
-    assert data.legend_lines == [method.STACKING_RULE[lang]]  # default colour: stacking
+    # default colour: stacking, and (issue 23, the general rule) the domains it rests on: here only the domains
+    # with data in the reference (Werk, Wonen), fewer than the 6 with weight
+    with_data = s.result.settings["domains_with_data"]
+    assert 0 < len(with_data) < len(reg.DOMAINS)
+    assert data.legend_lines == [method.STACKING_RULE[lang], loaders.composite_basis_line(s.result, "stacking", lang)]
+    assert ", ".join(label(reg.DOMAINS[d], lang) for d in with_data) in data.legend_lines[1]
 
 
 def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir):

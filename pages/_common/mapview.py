@@ -179,6 +179,11 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
         ),
     )
 
+    why = wording.composite_reasons(joined, lang)  # why no composite, per area (issue 21): after the flags line
+    fields.insert(
+        5, flags_field(why["label"], why["masks"][take] * blank, why["names"], missing=why["missing"], none=why["none"])
+    )
+
     focus_names, outline_codes, groups, labels = [], [], {}, {}
     # the view's focus areas of this level with a member among the selected gemeenten
     fs = [f for f in loaders.focus_areas() if f.level == view.level and set(f.gemeenten) & set(view.gemeenten)]
