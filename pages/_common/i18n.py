@@ -182,6 +182,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "map_loading": {"nl": "Kaart laden…", "en": "Loading map…"},
     "national": {"nl": "Heel Nederland", "en": "All of the Netherlands"},
+    "national_caption": {"nl": "Heel Nederland ({n} gemeenten)", "en": "All of the Netherlands ({n} municipalities)"},
     "national_help": {
         "nl": "Alle wijken of buurten van Nederland op één kaart, gekleurd t.o.v. heel Nederland.",
         "en": "Every district or neighbourhood of the Netherlands on one map, relative to the whole country.",

@@ -43,10 +43,15 @@ def sidebar(v: ViewState) -> None:
             format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x],
         )
         options = loaders.gemeente_options(v.year)
+        n_all = len(options) if options != loaders.FALLBACK_GEMEENTEN else 0  # 0: the list is not available
         for code in v.gemeenten:  # a valid code from the URL that the list lacks stays selectable
             options.setdefault(code, code)
-        # the list of ~340 gemeenten (7 KB, re-sent on every rerun) only while the user is choosing (issue 13)
-        st.caption(f"{t('gemeenten', lang)}: " + fmt.md(", ".join(options.get(c, c) for c in v.gemeenten)))
+        # the list of ~340 gemeenten (7 KB, re-sent on every rerun) only while the user is choosing (issue 13);
+        # the caption says what the page shows: on Kaart with "Heel Nederland" every gemeente (issue 23)
+        if v.national and v.page == "kaart":  # without the list (offline: its fallback) no count
+            st.caption(t("national_caption", lang, n=fmt.fmt_num(n_all, 0, lang)) if n_all else t("national", lang))
+        else:
+            st.caption(f"{t('gemeenten', lang)}: " + fmt.md(", ".join(options.get(c, c) for c in v.gemeenten)))
         box = st.expander(
             t("gemeenten_choose", lang), key="x_gemeenten", on_change="rerun"
         )  # a fixed label: stays open
