@@ -64,7 +64,7 @@ _LABELS = {
         "equal_weights": "gelijk (standaard)",
         "no_data": "geen gegevens",
         "profile": "Domeinprofiel (rang 0–100, 100 = meest achtergesteld)",
-        "worst_band": "gearceerd: slechtste {band:g}% (rang {lo:g}–100)",
+        "worst_band": "gearceerd: zwakste {band:g}% (rang {lo:g}–100)",
         "key_figures": "Kerncijfers",
         "figure": "Kerncijfer",
         "value": "Waarde",

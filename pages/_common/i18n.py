@@ -224,7 +224,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nl": "Focusgebieden naast hun gemeente en Nederland. Plaats 0–100: 100 = meest achtergesteld; "
         "het gearceerde deel is de zwakste {band} %.",
         "en": "Focus areas next to their municipality and the Netherlands. Rank 0–100: 100 = most "
-        "disadvantaged; the shaded part is the weakest {band}%.",
+        "disadvantaged; the shaded part is the worst {band}%.",
     },
     "focus_areas": {"nl": "Focusgebieden", "en": "Focus areas"},
     "profile_chart_alt": {"nl": "Domeinprofiel van {name}", "en": "Domain profile of {name}"},
@@ -244,7 +244,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "persons": {"nl": "personen", "en": "persons"},
     "count_of": {"nl": "aantal {subject}", "en": "number of {subject}"},
     "display_as": {"nl": "Toon als", "en": "Show as"},
-    "worst_band": {"nl": "zwakste {band} %", "en": "weakest {band}%"},
+    "worst_band": {"nl": "zwakste {band} %", "en": "worst {band}%"},
     "nederland": {"nl": "Nederland", "en": "The Netherlands"},
     "no_focus": {
         "nl": "Geen focusgebieden in de gekozen gemeenten.",
@@ -255,7 +255,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "why_flagged": {"nl": "Waarom valt dit gebied op?", "en": "Why is this area flagged?"},
     "not_flagged": {
         "nl": "Geen enkel domein ligt in de zwakste {band} % van {ref}.",
-        "en": "No domain lies in the weakest {band}% of {ref}.",
+        "en": "No domain lies in the worst {band}% of {ref}.",
     },
     "flag_domain": {
         "nl": "**{domain}** (domeinrang {rank}, {base}) door: {indicators}",
@@ -320,7 +320,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nl": "Een domein telt als 'gestapeld' wanneer de domeinscore in de zwakste {band} % van de referentie "
         "ligt (plaats ≥ {cut}). Een gebied krijgt pas een samengestelde score met ten minste {min} "
         "beschikbare domeinen.",
-        "en": "A domain counts as 'stacked' when its domain score lies in the weakest {band}% of the "
+        "en": "A domain counts as 'stacked' when its domain score lies in the worst {band}% of the "
         "reference (rank ≥ {cut}). An area gets a composite score only with at least {min} available domains.",
     },
     "min_population_rule": {
