@@ -67,6 +67,13 @@ md = md_text
 label = md_text
 
 
+def area_name(name: object, code: str) -> str:
+    """An area as users read it: "Poelenburg (WK047912)"; the code alone only when there is no name (plain
+    text: pass it through :func:`label` for a Markdown sink)."""
+    text = "" if name is None or _missing(name) else str(name).strip()
+    return f"{text} ({code})" if text and text != code else str(code)
+
+
 def year_text(value: object) -> str:
     """A year column's cell: ``2020`` or ``"–"``."""
     return "–" if value is None or _missing(value) else str(int(value))

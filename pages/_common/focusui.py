@@ -100,7 +100,7 @@ def editor(view, *, expanded: bool = False) -> None:
             if st.form_submit_button(t("fa_add", lang)):
                 _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, "zelf gedefinieerd")], lang)
         if level_of_code(view.area) in ("wijk", "buurt") and areas:
-            area_label = fmt.label(names.get(view.area) or view.area)  # "Poelenburg"; the code only without a name
+            area_label = fmt.label(fmt.area_name(names.get(view.area), view.area))  # "Poelenburg (WK047912)"
             target = st.selectbox(
                 t("fa_add_selected", lang, area=area_label),
                 range(len(areas)),
