@@ -24,7 +24,7 @@ except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
 for text in loaders.data_notices(view):  # stale copies / degraded sources the data layer reported
-    st.warning(fmt.md(text), icon=":material/warning:")
+    st.warning(fmt.md_message(text), icon=":material/warning:")
 for note in scored.notes:
     st.info(t(note, lang, year=view.year))
 table = scored.table

@@ -196,7 +196,7 @@ def _notices(view, scored, data, gdf, lang: str) -> None:
     for note in scored.notes:
         st.info(t(note, lang, year=view.year))
     for text in loaders.data_notices(view):  # the fragment's view (its own reruns), never the page's
-        st.warning(fmt.md(text), icon=":material/warning:")
+        st.warning(fmt.md_message(text), icon=":material/warning:")
     widgets.coverage_warning(scored, lang)
 
 

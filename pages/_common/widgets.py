@@ -131,7 +131,7 @@ def show_error(exc: BaseException, lang: str, what: str) -> None:
     """An expected failure (``StapelkaartError``) in plain language; anything else is a bug: logged with its
     traceback under an error id (logger ``stapelkaart.errors``), and the page shows that id. Never a traceback."""
     if isinstance(exc, StapelkaartError):
-        st.error(fmt.md(exc.text(lang)), icon=":material/error:")
+        st.error(fmt.md_message(exc.text(lang)), icon=":material/error:")
         return
     error_id = loaders.log_unexpected(exc, context=f"{view().page}: {what}")
     st.error(loaders.error_message(error_id, lang), icon=":material/bug_report:")
@@ -143,7 +143,7 @@ def stale_notice(source: Mapping, lang: str) -> None:
         date = str(source.get("fetched_at") or "?")[:10]
         st.warning(t("stale", lang, date=date), icon=":material/schedule:")
     for note in (source or {}).get("notices") or ():
-        st.warning(fmt.md(note["en" if lang == "en" else "nl"]), icon=":material/warning:")
+        st.warning(fmt.md_message(note["en" if lang == "en" else "nl"]), icon=":material/warning:")
 
 
 def coverage_warning(scored, lang: str) -> None:
