@@ -66,6 +66,14 @@ def gemeente_of(code: str) -> str | None:
     return "GM" + code[2:6]
 
 
+def wijk_of(code: str) -> str | None:
+    """The wijk a buurt code lies in: ``BU04791210`` -> ``WK047912``, ``BU0363MC01`` -> ``WK0363MC``; a wijk code
+    itself; None for a gemeente or Nederland."""
+    if not code or not code.startswith(("BU", "WK")) or len(code) < 8:
+        return None
+    return "WK" + code[2:8]
+
+
 def normalise_gemeente(code: str) -> str:
     """Accept ``GM0479``, ``gm0479``, ``0479`` or ``479`` and return ``GM0479``.
 

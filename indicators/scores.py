@@ -175,7 +175,7 @@ def stacking(
     """
     if not 0 < worst_band <= 100:
         raise UserInputError(
-            f"De slechtste band moet tussen 0 en 100 liggen, niet {worst_band}.",
+            f"De zwakste band moet tussen 0 en 100 liggen, niet {worst_band}.",
             f"The worst band must lie between 0 and 100, not {worst_band}.",
         )
     frame = scores.reindex(columns=DOMAIN_IDS)

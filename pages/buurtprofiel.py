@@ -37,7 +37,7 @@ except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
 for text in loaders.data_notices(view):  # stale copies / degraded sources the data layer reported
-    st.warning(fmt.md(text), icon=":material/warning:")
+    st.warning(fmt.md_message(text), icon=":material/warning:")
 for note in scored.notes:
     st.info(t(note, lang, year=view.year))
 table = scored.table
@@ -123,11 +123,12 @@ if why:  # every missing value or rank with its reason (rules D1, D2, suppressio
 
 areas = loaders.view_focus_areas(view)
 if areas and level_of_code(view.area) in ("wijk", "buurt"):
-    with st.expander(t("add_to_focus", lang, area=view.area)):
+    area_label = fmt.label(fmt.area_name(names.get(view.area), view.area))  # "Poelenburg (WK047912)"
+    with st.expander(t("add_to_focus", lang, area=area_label)):
         target = st.selectbox(
             t("fa_title", lang), range(len(areas)), key="w_add_target", format_func=lambda i: areas[i].name
         )
-        if st.button(t("fa_add_selected_button", lang, area=view.area), key="b_add_focus"):
+        if st.button(t("fa_add_selected_button", lang, area=area_label), key="b_add_focus"):
             focusui.add_member(view, areas[target].id, view.area)
 
 st.subheader(t("trend", lang))

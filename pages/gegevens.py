@@ -37,7 +37,7 @@ else:
                 st.session_state["_admin"] = loaders.check_token(token)
             except StapelkaartError as exc:  # too many wrong tokens: this one was not checked
                 st.session_state["_admin"] = False
-                st.error(fmt.md_text(exc.text(lang)))
+                st.error(fmt.md_message(exc.text(lang)))
             else:
                 if st.session_state["_admin"]:
                     st.rerun()
@@ -46,7 +46,7 @@ else:
 # --- cache ---
 st.subheader(t("cache_title", lang))
 if is_admin:  # the server's folder is for its administrator, not for every visitor (issue 22)
-    st.caption(t("cache_dir", lang, path=loaders.cache_path().replace("`", "'")))
+    st.caption(t("cache_dir", lang, path=fmt.code(loaders.cache_path())))
 fresh = loaders.freshness()
 if fresh.empty:
     st.write(t("nothing_cached", lang))
@@ -93,7 +93,7 @@ def _view_codes() -> set[str] | None:
 
 if view.gemeenten:  # the view's data an import is checked against: say when it is stale or degraded
     for text in loaders.data_notices(view):
-        st.warning(fmt.md(text), icon=":material/warning:")
+        st.warning(fmt.md_message(text), icon=":material/warning:")
 
 st.subheader(t("import_title", lang))
 st.caption(t("import_help", lang))
@@ -108,7 +108,7 @@ if upload is not None and st.button(t("import_button", lang), key="b_import"):
         )
         uf = loaders.user_files((digest,))[0]
     except StapelkaartError as exc:
-        st.error(t("import_problems", lang) + " " + fmt.md(exc.text(lang)))
+        st.error(t("import_problems", lang) + " " + fmt.md_message(exc.text(lang)))
         for p in getattr(exc, "problems", [])[:12]:
             st.markdown("- " + fmt.md(p))
     else:

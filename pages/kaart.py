@@ -127,11 +127,12 @@ def _map_section() -> None:
             )
             fas = loaders.view_focus_areas(view)  # the clicked area into one of the view's focus areas (issue 12)
             if fas:
-                with st.expander(t("add_to_focus", lang, area=view.area)):
+                area_label = fmt.label(fmt.area_name(names.get(view.area), view.area))  # "Poelenburg (WK047912)"
+                with st.expander(t("add_to_focus", lang, area=area_label)):
                     target = st.selectbox(
                         t("fa_title", lang), range(len(fas)), key="w_kaart_fa_target", format_func=lambda i: fas[i].name
                     )
-                    if st.button(t("fa_add_selected_button", lang, area=view.area), key="b_kaart_add_focus"):
+                    if st.button(t("fa_add_selected_button", lang, area=area_label), key="b_kaart_add_focus"):
                         focusui.add_member(view, fas[target].id, view.area)
         table = st.expander(t("areas_table", lang), key="x_areas", on_change="rerun")
         if table.open:  # sent only when opened (not on first load)
@@ -195,7 +196,7 @@ def _notices(view, scored, data, gdf, lang: str) -> None:
     for note in scored.notes:
         st.info(t(note, lang, year=view.year))
     for text in loaders.data_notices(view):  # the fragment's view (its own reruns), never the page's
-        st.warning(fmt.md(text), icon=":material/warning:")
+        st.warning(fmt.md_message(text), icon=":material/warning:")
     widgets.coverage_warning(scored, lang)
 
 

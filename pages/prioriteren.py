@@ -38,7 +38,7 @@ for note in scored.notes:
     st.info(t(note, lang, year=view.year))
 widgets.coverage_warning(scored, lang)
 for text in loaders.data_notices(view):  # stale copies / degraded sources the data layer reported
-    st.warning(fmt.md(text), icon=":material/warning:")
+    st.warning(fmt.md_message(text), icon=":material/warning:")
 
 # --- filters ---
 names = loaders.gemeente_options(view.year)

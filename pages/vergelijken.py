@@ -34,7 +34,7 @@ except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
 for text in loaders.data_notices(view):  # stale cache / degraded source behind this table (issue 20)
-    st.warning(fmt.md(text), icon=":material/warning:")
+    st.warning(fmt.md_message(text), icon=":material/warning:")
 if table.empty:
     st.info(t("no_focus", lang))
     st.stop()
@@ -207,7 +207,7 @@ try:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 except StapelkaartError as exc:
-    st.error(t("export_failed", lang, error=fmt.md_text(exc.text(lang))))
+    st.error(t("export_failed", lang, error=fmt.md_message(exc.text(lang))))
 if st.button(t("export_pdf_make", lang), key="b_pdf"):
     try:
         st.download_button(

@@ -64,7 +64,7 @@ _LABELS = {
         "equal_weights": "gelijk (standaard)",
         "no_data": "geen gegevens",
         "profile": "Domeinprofiel (rang 0–100, 100 = meest achtergesteld)",
-        "worst_band": "gearceerd: slechtste {band:g}% (rang {lo:g}–100)",
+        "worst_band": "gearceerd: zwakste {band:g}% (rang {lo:g}–100)",
         "key_figures": "Kerncijfers",
         "figure": "Kerncijfer",
         "value": "Waarde",
@@ -75,6 +75,8 @@ _LABELS = {
         "no_areas": "geen gebieden om te tonen",
         "map": "Wijken van het focusgebied binnen de gemeente",
         "more_rows": "… en nog {n} kerncijfers (zie de tabelexport)",
+        "meta_field": "veld",
+        "meta_value": "waarde",
     },
     "en": {
         "title": "Title",
@@ -95,8 +97,10 @@ _LABELS = {
         "reference_short": "reference",
         "date": "Date",
         "no_areas": "no areas to show",
-        "map": "Wijken of the focus area within the gemeente",
+        "map": "Districts of the focus area within the municipality",
         "more_rows": "… and {n} more key figures (see the table export)",
+        "meta_field": "field",
+        "meta_value": "value",
     },
 }
 
@@ -345,13 +349,21 @@ def _xlsx_table_sheet(ws, df: pd.DataFrame) -> None:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{1 + len(rows)}"
 
 
-def _xlsx_meta_sheet(ws, block: list[tuple[str, object]]) -> None:
-    """The header block: label in column A (bold), value in column B."""
-    for r, (label, value) in enumerate(block, start=1):
-        _xlsx_put(ws, r, 1, label, bold=True)
+def _xlsx_meta_sheet(ws, block: list[tuple[str, object]], lang: str = "nl") -> None:
+    """The header block as a table: a header row (``field``/``value`` in ``lang``: "veld"/"waarde"), then one row
+    per item, label in column A, value in column B (every source row carries its label), so
+    ``pd.read_excel(..., sheet_name="Metadata")`` reads it as it is (issue 21)."""
+    t = _labels(lang)
+    _xlsx_put(ws, 1, 1, t["meta_field"], bold=True)
+    _xlsx_put(ws, 1, 2, t["meta_value"], bold=True)
+    last = ""
+    for r, (label, value) in enumerate(block, start=2):
+        last = label or last
+        _xlsx_put(ws, r, 1, last)
         if value is not None:
             _xlsx_put(ws, r, 2, value)
-    _xlsx_widths(ws, [[label for label, _ in block], [value for _, value in block]])
+    ws.freeze_panes = ws.cell(row=2, column=1)
+    _xlsx_widths(ws, [[t["meta_field"], *(label for label, _ in block)], [t["meta_value"], *(v for _, v in block)]])
 
 
 def table_to_xlsx(df: pd.DataFrame, header: ExportHeader, *, sheet_name: str = "Stapelkaart") -> bytes:
@@ -368,7 +380,7 @@ def table_to_xlsx(df: pd.DataFrame, header: ExportHeader, *, sheet_name: str = "
     ws.title = re.sub(r"[\[\]:*?/\\]", "_", sheet_name)[:31] or "Stapelkaart"
     wb.properties.creator = "Stapelkaart"
     _xlsx_table_sheet(ws, df)
-    _xlsx_meta_sheet(wb.create_sheet(METADATA_SHEET.get(header.lang, "Metadata")), header.rows())
+    _xlsx_meta_sheet(wb.create_sheet(METADATA_SHEET.get(header.lang, "Metadata")), header.rows(), header.lang)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -25,8 +25,8 @@ def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, c
     at.switch_page("pages/prioriteren.py").run()
     assert_ok(at)
     df = at.dataframe[0].value
-    table = _scored((digest,)).table.loc[list(df["code"])]  # the rows shown (default minimum population applies)
-    by_code = df.set_index("code")
+    table = _scored((digest,)).table.loc[list(df["Code"])]  # the rows shown (default minimum population applies)
+    by_code = df.set_index("Code")
     # every row says "k van n bekend (m domeinen)" with the engine's k, n and m
     for code, r in table.iterrows():
         n, m, k = r["stacking_known"], int(r["stacking_m"]), r["stacking_count"]
@@ -47,7 +47,7 @@ def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, c
     numbered = df[df["#"] != "–"]  # shown as text: '–' where no number (never 'None')
     assert df["#"].notna().all() and df["Samengestelde score"].notna().all()
     assert (df.loc[df["#"] == "–", "Samengestelde score"] == "–").all()
-    n_seq = [int(table.loc[c, "composite__n"]) for c in numbered["code"]]
+    n_seq = [int(table.loc[c, "composite__n"]) for c in numbered["Code"]]
     assert n_seq == sorted(n_seq, reverse=True) and len(numbered) == len(scored)
     assert "meeste bekende domeinen" in " ".join(c.value for c in at.caption)
 
@@ -55,7 +55,7 @@ def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, c
     assert_ok(at)
     df2 = at.dataframe[0].value
     expected = set(table.index[pd.to_numeric(table["stacking_count"], errors="coerce").fillna(-1) >= 2])  # k of known
-    assert set(df2["code"]) == expected and expected
+    assert set(df2["Code"]) == expected and expected
     assert (df2["Aantal gestapelde domeinen"] >= 2).all()
     note = [c.value for c in at.caption if "Filter ≥ 2 gestapeld" in c.value]
     incomplete = int((df2["Bekende domeinen (n)"] < df2["Domeinen (m)"]).sum())
@@ -172,10 +172,20 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
         want = np.round(np.asarray(spec["values"], dtype=float), line["decimals"])
         np.testing.assert_allclose(got, want, rtol=1e-6, equal_nan=True)
     from indicators import method
-    from pages._common.i18n import t
+    from indicators import registry as reg
+    from pages._common.i18n import label, t
 
-    # default colour: stacking; at wijk level gezondheid is absent (no wijk figures in 50150NED): said with its m
-    assert data.legend_lines == [method.STACKING_RULE[lang], t("health_absent_level", lang, m=6)]
+    # default colour: stacking; at wijk level gezondheid is absent (no wijk figures in 50150NED): said with its m;
+    # and (issue 23, the general rule) the domains the composite rests on: here only the domains with data in the
+    # reference (Werk, Wonen), fewer than the 6 with weight
+    with_data = s.result.settings["domains_with_data"]
+    assert 0 < len(with_data) < len(reg.DOMAINS) - 1
+    assert data.legend_lines == [
+        method.STACKING_RULE[lang],
+        t("health_absent_level", lang, m=6),
+        loaders.composite_basis_line(s.result, "stacking", lang),
+    ]
+    assert ", ".join(label(reg.DOMAINS[d], lang) for d in with_data) in data.legend_lines[2]
 
 
 def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir):

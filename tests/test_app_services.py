@@ -19,10 +19,10 @@ def test_only_areas_with_a_composite_get_a_rank_number():
         }
     )
     out = ranked(table, ["GM1"], 0, 0, "nl")
-    numbers = dict(zip(out["code"], out["#"]))
+    numbers = dict(zip(out["Code"], out["#"]))
     assert numbers["WK3"] == 1 and numbers["WK1"] == 2
     assert pd.isna(numbers["WK2"]) and pd.isna(numbers["WK4"])
-    assert list(out["code"][:2]) == ["WK3", "WK1"]
+    assert list(out["Code"][:2]) == ["WK3", "WK1"]
 
 
 def test_tooltip_numbers_carry_k_n_m_with_not_enough_data_for_unknown():

@@ -142,7 +142,11 @@ def test_xlsx_header_block_names_year_reference_weights_sources_date_and_attribu
     assert block["Jaar"] == 2024
     assert block["Referentie"] == "Nederland (alle wijken)"
     assert block["Gewichten"] == "armoede=1; werk=0.5"
-    assert block["Bronnen"] == "CBS Kerncijfers wijken en buurten 2024 (85984NED)"
+    assert (ws["A1"].value, ws["B1"].value) == ("veld", "waarde")  # a header row: pd.read_excel reads a table
+    sources = [
+        ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "Bronnen"
+    ]
+    assert sources == list(HEADER.sources)  # every source row carries its label
     assert block["Exportdatum"] == "2026-11-25"
     assert CBS_ATTRIBUTION in block
 
@@ -158,7 +162,7 @@ def test_xlsx_table_header_is_bold_and_frozen(hostile_table):
 def test_header_values_from_data_are_neutralised_too(hostile_table):
     hostile = ExportHeader(title="=cmd|'/C calc'!A0", year=2024, reference="@ref", sources=("-src",))
     ws = _meta(table_to_xlsx(hostile_table, hostile))
-    assert ws["B1"].value == "'=cmd|'/C calc'!A0" and ws["B1"].data_type == "s"
+    assert ws["B2"].value == "'=cmd|'/C calc'!A0" and ws["B2"].data_type == "s"  # row 1: veld / waarde
     lines = metadata_text(hostile).splitlines()
     assert lines[0] == "Titel: '=cmd|'/C calc'!A0"
     assert "Referentie: '@ref" in lines and "Bronnen: '-src" in lines

@@ -45,7 +45,7 @@ def test_prioriteren_exports_read_as_typed_tables_with_domain_ranks_and_bands(mi
         (from_csv, lambda a, b: np.array_equal(a, b, equal_nan=True)),
         (from_xlsx, lambda a, b: np.allclose(a, b, rtol=1e-15, atol=0, equal_nan=True)),
     ):
-        assert len(got) == len(ranked) and list(got["Code"]) == list(ranked["code"])
+        assert len(got) == len(ranked) and list(got["Code"]) == list(ranked["Code"])
         assert pd.api.types.is_numeric_dtype(got["Samengestelde score"])
         want = engine.loc[got["Code"], "composite"].to_numpy(dtype=float)
         assert same(got["Samengestelde score"].to_numpy(dtype=float), want)  # not rounded to 1 decimal

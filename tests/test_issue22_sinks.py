@@ -46,9 +46,12 @@ def test_a_focus_warning_quoting_a_hostile_name_shows_it_as_text(mirror, cache_d
     at = run_app({"fa": fa, "page": "vergelijken"}, "vergelijken")
     text = " ".join(w.value for w in at.warning)
     assert "WK047999" in text and "WK047998" in text and "buurt" in text  # the bad members are still named
-    assert LINK not in text and IMAGE not in text and AUTOLINK not in text  # ... but the names are not Markdown
-    assert "](https://evil.example" not in text and not re.search(r"https?://", re.sub(r"\\(.)", r"\1", text))
-    assert all(fmt.md_text(n) in text for n in (LINK, IMAGE, AUTOLINK))
+    assert LINK not in text and IMAGE not in text  # ... but the names are not Markdown
+    # issue 21: a URL in a message is a code span (shown as it is, never a link); everything else is escaped text
+    outside = re.sub(r"`[^`]*`", "", text)
+    assert "](https://evil.example" not in text and not re.search(r"https?://", re.sub(r"\\(.)", r"\1", outside))
+    assert f"`{AUTOLINK}`" in text and "`https://evil.example/phish`" in text
+    assert all(fmt.md_message(n) in text for n in (LINK, IMAGE, AUTOLINK))
 
 
 def test_the_file_list_of_a_files_link_shows_a_url_like_file_name_as_text(mirror, cache_dir):

@@ -113,7 +113,7 @@ def _year_sides(view, gms, level, areas):
         try:
             frames[y] = loaders.kwb(tuple(sorted(gms)), y, kv.get(y))
         except StapelkaartError as exc:
-            st.info(t("changed_year_missing", lang, year=y, error=fmt.md(exc.text(lang))))
+            st.info(t("changed_year_missing", lang, year=y, error=fmt.md_message(exc.text(lang))))
             return None
     between = {}
     for y in range(old + 1, new):  # their Indelingswijziging flags; a year that does not load stays unknown
@@ -161,10 +161,10 @@ def section(view, codes: list[str], areas: list, name: str) -> None:
             between=between,
         )
     except UserInputError as exc:  # e.g. no asked area comparable between the two years: says why
-        st.info(fmt.md(exc.text(lang)))
+        st.info(fmt.md_message(exc.text(lang)))
         return
     except StapelkaartError as exc:
-        st.error(fmt.md(exc.text(lang)))
+        st.error(fmt.md_message(exc.text(lang)))
         return
     show(view, ch, codes, areas, name, scored_ids=set(old_scores.index) | set(new_scores.index))
     old, newest = ch.old.modified, loaders.versions(tuple(sorted(gms)), view.year)[-1]["modified"]
@@ -187,7 +187,9 @@ def show(view, ch, codes: list[str], areas: list, name: str, scored_ids: set = f
     titles = {**{c: f"{name} ({c})" if single else c for c in codes}, **{a.id: a.name for a in areas}}
     for aid in [*codes, *(a.id for a in areas)]:
         if ch.reason(aid, lang):
-            st.info(t("changed_not_comparable", lang, area=fmt.md(titles[aid]), reason=fmt.md(ch.reason(aid, lang))))
+            st.info(
+                t("changed_not_comparable", lang, area=fmt.md(titles[aid]), reason=fmt.md_message(ch.reason(aid, lang)))
+            )
             continue
         arow = ch.areas[ch.areas["area"] == aid]
         if aid not in scored_ids:

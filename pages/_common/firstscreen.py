@@ -51,7 +51,9 @@ def show(off, view: ViewState) -> None:
     st.error(
         t("offline_intro", lang, n=len(off.missing), services=services, seconds=f"{checked:.1f}")
         + "\n\n"
-        + "\n".join(f"- {name}: {fmt.md(r.reason if lang == 'nl' else r.reason_en)}" for name, r in off.down.items())
+        + "\n".join(
+            f"- {name}: {fmt.md_message(r.reason if lang == 'nl' else r.reason_en)}" for name, r in off.down.items()
+        )
     )
 
     st.subheader(t("offline_cached_title", lang))

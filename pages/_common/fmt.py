@@ -13,7 +13,9 @@ One escaping policy per sink (issue 22), applied where the text is written, neve
   matched on the raw or the already-decoded text, where a backslash does not help, and are broken by an invisible
   WORD JOINER (U+2060): GitHub's autolink literals (``http://…`` -> between ``:`` and ``//``; ``www.…`` -> between
   ``www`` and the dot; ``a@b.nl`` -> before ``@``) and Streamlit's ``:material/`` icon rewrite. Policy for URLs
-  in messages: a URL or e-mail address from data is shown as *plain text that is not a link*, with no visible
+  in messages: errors and notices go through ``md_message``, which puts every URL and file path in a code span
+  (``code``: fenced so a backtick inside cannot close it) and escapes the rest with ``md_text``; elsewhere (names)
+  a URL or e-mail address from data is shown as *plain text that is not a link*, with no visible
   backslash (the escapes only exist in the Markdown source; inside a would-be autolink they used to be shown,
   ``https://opendata\\.cbs\\.nl``).
   Line breaks and other control characters become spaces (a name stays one line, never a block).
@@ -65,6 +67,49 @@ def md_text(text: object) -> str:
 
 md = md_text
 label = md_text
+
+
+def code(text: object) -> str:
+    """``text`` as one Markdown code span (a URL or a file path in a message): shown as it is, never a link, no
+    escapes; the fence is one backtick longer than the longest run inside, padded with a space where the text
+    starts or ends with a backtick (CommonMark), so nothing inside can close it. Line breaks become spaces."""
+    s = _plain(text)
+    run = max((len(m) for m in re.findall(r"`+", s)), default=0)
+    fence = "`" * (run + 1)
+    pad = " " if s[:1] == "`" or s[-1:] == "`" or (s[:1] == " " and s[-1:] == " " and s.strip()) else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
+#: A URL (http, https, ftp) or an absolute file path (/…, ~/…, C:\…) in a message; trailing punctuation of
+#: the sentence is not part of it.
+_URL_OR_PATH = re.compile(
+    r"(?:(?:https?|ftp)://|(?<![\w/.:~])(?:~?/|[A-Za-z]:\\)(?=[\w.~-]))[^\s<>\"'`]*?(?=[).,;:!?\]]*(?:\s|$|[<>\"'`]))"
+)
+
+
+def md_message(text: object) -> str:
+    """A message for a Markdown sink (errors, notices): :func:`md_text`, except that every URL and file path in
+    it is a :func:`code` span (issue 21: no ``https://opendata\\.cbs\\.nl`` or ``cache\\_noinet`` escapes)."""
+    s = _plain(text)
+
+    def part(seg: str) -> str:  # md_text drops leading spaces: keep them between a span and the text after it
+        body = seg.lstrip()
+        return seg[: len(seg) - len(body)] + (md_text(body) if body else "")
+
+    out, i = [], 0
+    for m in _URL_OR_PATH.finditer(s):
+        if m.group(0):
+            out += [part(s[i : m.start()]), code(m.group(0))]
+            i = m.end()
+    out.append(part(s[i:]))
+    return "".join(out)
+
+
+def area_name(name: object, code: str) -> str:
+    """An area as users read it: "Poelenburg (WK047912)"; the code alone only when there is no name (plain
+    text: pass it through :func:`label` for a Markdown sink)."""
+    text = "" if name is None or _missing(name) else str(name).strip()
+    return f"{text} ({code})" if text and text != code else str(code)
 
 
 def year_text(value: object) -> str:

@@ -47,7 +47,7 @@ def problems(view) -> None:
     """Name the bad members (unknown code, other level, empty list) of the view's focus areas: nothing dropped."""
     exc = loaders.focus_problem(view)
     if exc is not None:
-        st.warning(t("fa_problem", view.lang, text=fmt.md_text(exc.text(view.lang))), icon=":material/warning:")
+        st.warning(t("fa_problem", view.lang, text=fmt.md_message(exc.text(view.lang))), icon=":material/warning:")
 
 
 def editor(view, *, expanded: bool = False) -> None:
@@ -100,7 +100,7 @@ def editor(view, *, expanded: bool = False) -> None:
             if st.form_submit_button(t("fa_add", lang)):
                 _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, "zelf gedefinieerd")], lang)
         if level_of_code(view.area) in ("wijk", "buurt") and areas:
-            area_label = fmt.label(names.get(view.area) or view.area)  # "Poelenburg"; the code only without a name
+            area_label = fmt.label(fmt.area_name(names.get(view.area), view.area))  # "Poelenburg (WK047912)"
             target = st.selectbox(
                 t("fa_add_selected", lang, area=area_label),
                 range(len(areas)),
@@ -124,7 +124,7 @@ def editor(view, *, expanded: bool = False) -> None:
             try:
                 _set(loaders.focus_from_json(up.getvalue()))
             except UserInputError as exc:
-                st.error(fmt.md_text(exc.text(lang)))
+                st.error(fmt.md_message(exc.text(lang)))
 
 
 def localise_input_hint(keys, lang: str, *, in_form: bool) -> None:
@@ -173,7 +173,7 @@ def _apply(items, lang: str) -> None:
             raise UserInputError("Elk focusgebied heeft een naam nodig.", "Every focus area needs a name.")
         loaders.parse_focus_param(loaders.format_focus_param(areas))  # the same checks as a link gets
     except UserInputError as exc:
-        st.error(fmt.md_text(exc.text(lang)))
+        st.error(fmt.md_message(exc.text(lang)))
         return
     _set(areas)
 

@@ -183,6 +183,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "map_loading": {"nl": "Kaart laden…", "en": "Loading map…"},
     "national": {"nl": "Heel Nederland", "en": "All of the Netherlands"},
+    "national_caption": {"nl": "Heel Nederland ({n} gemeenten)", "en": "All of the Netherlands ({n} municipalities)"},
     "national_help": {
         "nl": "Alle wijken of buurten van Nederland op één kaart, gekleurd t.o.v. heel Nederland.",
         "en": "Every district or neighbourhood of the Netherlands on one map, relative to the whole country.",
@@ -224,7 +225,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nl": "Focusgebieden naast hun gemeente en Nederland. Plaats 0–100: 100 = meest achtergesteld; "
         "het gearceerde deel is de zwakste {band} %.",
         "en": "Focus areas next to their municipality and the Netherlands. Rank 0–100: 100 = most "
-        "disadvantaged; the shaded part is the weakest {band}%.",
+        "disadvantaged; the shaded part is the worst {band}%.",
     },
     "focus_areas": {"nl": "Focusgebieden", "en": "Focus areas"},
     "profile_chart_alt": {"nl": "Domeinprofiel van {name}", "en": "Domain profile of {name}"},
@@ -244,7 +245,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "persons": {"nl": "personen", "en": "persons"},
     "count_of": {"nl": "aantal {subject}", "en": "number of {subject}"},
     "display_as": {"nl": "Toon als", "en": "Show as"},
-    "worst_band": {"nl": "zwakste {band} %", "en": "weakest {band}%"},
+    "worst_band": {"nl": "zwakste {band} %", "en": "worst {band}%"},
     "nederland": {"nl": "Nederland", "en": "The Netherlands"},
     "no_focus": {
         "nl": "Geen focusgebieden in de gekozen gemeenten.",
@@ -255,7 +256,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "why_flagged": {"nl": "Waarom valt dit gebied op?", "en": "Why is this area flagged?"},
     "not_flagged": {
         "nl": "Geen enkel domein ligt in de zwakste {band} % van {ref}.",
-        "en": "No domain lies in the weakest {band}% of {ref}.",
+        "en": "No domain lies in the worst {band}% of {ref}.",
     },
     "flag_domain": {
         "nl": "**{domain}** (domeinrang {rank}, {base}) door: {indicators}",
@@ -320,7 +321,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nl": "Een domein telt als 'gestapeld' wanneer de domeinscore in de zwakste {band} % van de referentie "
         "ligt (plaats ≥ {cut}). Een gebied krijgt pas een samengestelde score met ten minste {min} "
         "beschikbare domeinen.",
-        "en": "A domain counts as 'stacked' when its domain score lies in the weakest {band}% of the "
+        "en": "A domain counts as 'stacked' when its domain score lies in the worst {band}% of the "
         "reference (rank ≥ {cut}). An area gets a composite score only with at least {min} available domains.",
     },
     "min_population_rule": {
@@ -387,24 +388,47 @@ STRINGS: dict[str, dict[str, str]] = {
         "domains (n of m with weight).",
     },
     "hotspot_rule_line": {"nl": "Hotspots: {rule}.", "en": "Hotspots: {rule}."},
-    # the composite and the stacking count when fewer domains than the rule's minimum have data (issue 23:
-    # nationally only Wonen has enough; loaders.composite_basis_line)
+    # the composite and the stacking count when, for every area, fewer domains than carry weight have data
+    # (issue 23: nationally only Wonen; loaders.composite_basis_line), + composite_basis_min when below the minimum
     "composite_basis_one": {
         "nl": "Alleen het domein {domains} heeft in deze referentie ({ref}) genoeg gegevens: de samengestelde "
-        "score en het aantal gestapelde domeinen rusten hier op dat ene domein van de {m}, niet op de {min} die "
-        "de regel vraagt als er genoeg zijn.",
+        "score en het aantal gestapelde domeinen rusten hier op dat ene domein van de {m}",
         "en": "Only the domain {domains} has enough data in this reference ({ref}): the composite score and the "
-        "number of stacked domains rest on that one domain of {m} here, not on the {min} the rule asks for "
-        "when there are enough.",
+        "number of stacked domains rest on that one domain of {m} here",
     },
     "composite_basis_some": {
         "nl": "Alleen {n} van de {m} domeinen ({domains}) hebben in deze referentie ({ref}) genoeg gegevens: de "
-        "samengestelde score en het aantal gestapelde domeinen rusten hier op die {n}, niet op de {min} die de "
-        "regel vraagt als er genoeg zijn.",
+        "samengestelde score en het aantal gestapelde domeinen rusten hier op hooguit die {n}",
         "en": "Only {n} of the {m} domains ({domains}) have enough data in this reference ({ref}): the composite "
-        "score and the number of stacked domains rest on those {n} here, not on the {min} the rule asks for "
-        "when there are enough.",
+        "score and the number of stacked domains rest on at most those {n} here",
     },
+    "composite_basis_min": {
+        "nl": ", niet op de {min} die de regel vraagt als er genoeg zijn.",
+        "en": ", not on the {min} the rule asks for when there are enough.",
+    },
+    # the map's composite where there is none: which rule, how many known of how many needed (wording.py)
+    "composite_withheld_legend": {
+        "nl": "Geen samengestelde score (grijs) waar minder dan {need} van de {m} domeinen met een gewicht boven 0 "
+        "bekend zijn (de regel: minimaal {min}, of zoveel als er domeinen met gewicht gegevens hebben): {counts}.",
+        "en": "No composite score (grey) where fewer than {need} of the {m} domains with a weight above 0 are "
+        "known (the rule: at least {min}, or as many as the weighted domains with data): {counts}.",
+    },
+    "composite_withheld_count": {
+        "nl": "{areas}: {n} van minimaal {need} bekend",
+        "en": "{areas}: {n} of at least {need} known",
+    },
+    "composite_suppressed_legend": {
+        "nl": "Ook geen score (grijs) voor onderdrukte gebieden: {counts}.",
+        "en": "No score (grey) for suppressed areas either: {counts}.",
+    },
+    "n_areas_one": {"nl": "{n} gebied", "en": "{n} area"},
+    "n_areas_many": {"nl": "{n} gebieden", "en": "{n} areas"},
+    "why_no_composite": {"nl": "Waarom geen score", "en": "Why no score"},
+    "why_no_composite_withheld": {
+        "nl": "{n} van minimaal {need} domeinen met gewicht bekend (van {m})",
+        "en": "{n} of at least {need} domains with a weight known (of {m})",
+    },
+    "why_no_composite_suppressed": {"nl": "onderdrukt: {reason}", "en": "suppressed: {reason}"},
     "method_smoothing": {
         "nl": "Kleine gebieden: intervallen en empirisch-Bayes",
         "en": "Small areas: intervals and empirical Bayes",

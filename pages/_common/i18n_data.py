@@ -3,7 +3,7 @@ merged into ``i18n.STRINGS`` (kept apart so i18n.py stays readable)."""
 
 DATA_STRINGS: dict[str, dict[str, str]] = {
     "cache_title": {"nl": "In de cache", "en": "Cached"},
-    "cache_dir": {"nl": "Cachemap: `{path}`", "en": "Cache folder: `{path}`"},
+    "cache_dir": {"nl": "Cachemap: {path}", "en": "Cache folder: {path}"},  # path: fmt.code
     # stale copies shown on every data page (loaders.data_notices; the selection's KWB: i18n.py "stale")
     "stale_national": {
         "nl": "Gecachte landelijke kerncijfers (CBS) van {date} worden getoond (ophalen lukte niet).",

@@ -47,7 +47,7 @@ REPORT_STRINGS: dict[str, dict[str, str]] = {
     "export_col_dom_rank": {"nl": "{domain}: rang", "en": "{domain}: rank"},
     "export_col_dom_band": {
         "nl": "{domain}: in zwakste {band} % (1 = ja)",
-        "en": "{domain}: in weakest {band}% (1 = yes)",
+        "en": "{domain}: in worst {band}% (1 = yes)",
     },
     "export_col_dom_base_n": {"nl": "{domain}: rang t.o.v. aantal gebieden", "en": "{domain}: rank vs number of areas"},
     "export_col_dom_base": {"nl": "{domain}: rang t.o.v.", "en": "{domain}: rank vs"},

@@ -158,29 +158,34 @@ def first_screen(view, *, national: bool = False):
 
 
 def composite_basis(result) -> tuple[tuple[str, ...], int, int] | None:
-    """(domains with data, all domains, the rule's minimum) when a composite/stacking of ``result`` rests on fewer
-    domains than ``min_domains`` because no more have data in its reference (nationally: only Wonen, issue 23);
-    None when enough domains have data. From the engine's settings (``domains_with_data``, ``min_domains``)."""
+    """(weighted domains with data, domains with a weight above 0, the rule's minimum ``min_domains``) when the
+    composite and the stacking count of ``result`` rest, for every area, on fewer domains than carry weight,
+    because no more have data in its reference (nationally: only Wonen, issue 23; Amsterdam + Zaanstad without
+    imported files: Werk and Wonen); None when every weighted domain has data. From the engine's settings
+    (``domains_with_data``, ``min_domains``) and the result's weights."""
     if result is None:
         return None
     s = result.settings
-    with_data = tuple(s.get("domains_with_data", ()))
+    weights = dict(getattr(result, "weights", None) or {})
+    weighted = [d for d in registry.DOMAINS if float(weights.get(d, 1.0)) > 0]
+    with_data = tuple(d for d in s.get("domains_with_data", ()) if d in weighted)
     need = int(s.get("min_domains", ENGINE_DEFAULTS["min_domains"]))
-    if not with_data or len(with_data) >= need:
+    if not with_data or len(with_data) >= len(weighted):
         return None
-    return with_data, len(registry.DOMAINS), need
+    return with_data, len(weighted), need
 
 
 def composite_basis_line(result, colour: str, lang: str) -> str | None:
-    """The legend line saying on how many domains the composite or stacking colours rest, when that is fewer than
-    the rule's minimum (see :func:`composite_basis`); None otherwise or for another colouring."""
+    """The legend line saying on which domains the composite or stacking colours rest, when that is fewer than
+    the domains with a weight (see :func:`composite_basis`); None otherwise or for another colouring."""
     basis = composite_basis(result) if colour in ("composite", "stacking") else None
     if basis is None:
         return None
     with_data, m, need = basis
     names = ", ".join(label(registry.DOMAINS[d], lang) for d in with_data)
     key = "composite_basis_one" if len(with_data) == 1 else "composite_basis_some"
-    return t(key, lang, domains=names, n=len(with_data), m=m, min=need, ref=result.reference.text(lang))
+    text = t(key, lang, domains=names, n=len(with_data), m=m, ref=result.reference.text(lang))
+    return text + (t("composite_basis_min", lang, min=need) if len(with_data) < need else ".")
 
 
 # --- admin gate and error ids (data/admin.py, data/errorlog.py) ------------------------------------------

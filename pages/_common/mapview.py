@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from components.deckmap import field, flags_field
+from core.codes import wijk_of
 from core.colours import NODATA_RGBA
 from core.errors import StapelkaartError
 from indicators import registry as reg
@@ -179,15 +180,33 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
         ),
     )
 
+    why = wording.composite_reasons(joined, lang)  # why no composite, per area (issue 21): after the flags line
+    fields.insert(
+        5, flags_field(why["label"], why["masks"][take] * blank, why["names"], missing=why["missing"], none=why["none"])
+    )
+
     focus_names, outline_codes, groups, labels = [], [], {}, {}
-    # the view's focus areas of this level with a member among the selected gemeenten
-    fs = [f for f in loaders.focus_areas() if f.level == view.level and set(f.gemeenten) & set(view.gemeenten)]
+    # the view's focus areas with a member among the selected gemeenten: of this level, or wijk focus areas on the
+    # buurt map (outlined by every buurt of a member wijk, issue 21)
+    down = view.level == "buurt"
+    fs = [
+        f
+        for f in loaders.focus_areas()
+        if (f.level == view.level or (down and f.level == "wijk")) and set(f.gemeenten) & set(view.gemeenten)
+    ]
     if fs:
         known = set(geometry.codes)
-        groups = {f.id: list(f.codes) for f in fs}
+        by_wijk: dict[str, list[str]] = {}
+        if down:
+            for c in geometry.codes:
+                by_wijk.setdefault(wijk_of(c) or "", []).append(c)
+        groups = {
+            f.id: list(f.codes) if f.level == view.level else [b for w in f.codes for b in by_wijk.get(w, [])]
+            for f in fs
+        }
         labels = {f.id: label(f, lang).split(" (")[0] for f in fs}
-        outline_codes = [c for f in fs for c in f.codes if c in known]
-        focus_names = [labels[f.id] for f in fs if any(c in known for c in f.codes)]
+        outline_codes = [c for f in fs for c in groups[f.id] if c in known]
+        focus_names = [labels[f.id] for f in fs if any(c in known for c in groups[f.id])]
     rows = [{"hex": "#{:02x}{:02x}{:02x}".format(*e.color[:3]), "label": e.label, "n": e.n} for e in entries]
     title = (
         t("hotspots", lang).replace("Toon h", "H").replace("Show h", "H")

@@ -68,7 +68,8 @@ def export_table(
     the worst ``band`` % (1/0, empty = unknown), the base's size and name (``labels``: the bases' labels in
     ``lang``, ``wording.base_labels``)."""
     labels = labels or {}
-    codes = list(ranked["code"]) if "code" in ranked else []
+    code_col = t("export_col_code", lang)  # tables.ranked's header of the code column
+    codes = list(ranked[code_col]) if code_col in ranked else []
     df = table.set_index("code", drop=False) if "code" in table.columns else table
     df = df.reindex(codes).assign(**{"#": ranked["#"].to_numpy() if "#" in ranked else pd.NA})
 

@@ -22,9 +22,11 @@ def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: 
     numbers k, n and m as their own columns for the exports.
     """
     df = loaders.rank_table(table, gemeenten, min_population, min_stacking)
-    out = pd.DataFrame({"#": df["#"], t("area", lang): df.get("name", df.get("code")), "code": df.get("code")})
-    if "gemeente_code" in df:
-        out[t("filter_gemeente", lang)] = df["gemeente_code"].values
+    code = t("export_col_code", lang)  # "Code": a word for a header, never the raw column name (issue 21)
+    out = pd.DataFrame({"#": df["#"], t("area", lang): df.get("name", df.get("code")), code: df.get("code")})
+    if "gemeente_code" in df:  # the gemeente by name (its code is in the export)
+        names = loaders.gemeente_options(int(df["year"].iloc[0])) if "year" in df and len(df) else {}
+        out[t("filter_gemeente", lang)] = [names.get(g, g) for g in df["gemeente_code"]]
     rows = df.to_dict("records")
     view = scores(df)
     comp, st = view.composite, view.stacking

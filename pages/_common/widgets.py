@@ -43,10 +43,15 @@ def sidebar(v: ViewState) -> None:
             format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x],
         )
         options = loaders.gemeente_options(v.year)
+        n_all = len(options) if options != loaders.FALLBACK_GEMEENTEN else 0  # 0: the list is not available
         for code in v.gemeenten:  # a valid code from the URL that the list lacks stays selectable
             options.setdefault(code, code)
-        # the list of ~340 gemeenten (7 KB, re-sent on every rerun) only while the user is choosing (issue 13)
-        st.caption(f"{t('gemeenten', lang)}: " + fmt.md(", ".join(options.get(c, c) for c in v.gemeenten)))
+        # the list of ~340 gemeenten (7 KB, re-sent on every rerun) only while the user is choosing (issue 13);
+        # the caption says what the page shows: on Kaart with "Heel Nederland" every gemeente (issue 23)
+        if v.national and v.page == "kaart":  # without the list (offline: its fallback) no count
+            st.caption(t("national_caption", lang, n=fmt.fmt_num(n_all, 0, lang)) if n_all else t("national", lang))
+        else:
+            st.caption(f"{t('gemeenten', lang)}: " + fmt.md(", ".join(options.get(c, c) for c in v.gemeenten)))
         box = st.expander(
             t("gemeenten_choose", lang), key="x_gemeenten", on_change="rerun"
         )  # a fixed label: stays open
@@ -126,7 +131,7 @@ def show_error(exc: BaseException, lang: str, what: str) -> None:
     """An expected failure (``StapelkaartError``) in plain language; anything else is a bug: logged with its
     traceback under an error id (logger ``stapelkaart.errors``), and the page shows that id. Never a traceback."""
     if isinstance(exc, StapelkaartError):
-        st.error(fmt.md(exc.text(lang)), icon=":material/error:")
+        st.error(fmt.md_message(exc.text(lang)), icon=":material/error:")
         return
     error_id = loaders.log_unexpected(exc, context=f"{view().page}: {what}")
     st.error(loaders.error_message(error_id, lang), icon=":material/bug_report:")
@@ -138,7 +143,7 @@ def stale_notice(source: Mapping, lang: str) -> None:
         date = str(source.get("fetched_at") or "?")[:10]
         st.warning(t("stale", lang, date=date), icon=":material/schedule:")
     for note in (source or {}).get("notices") or ():
-        st.warning(fmt.md(note["en" if lang == "en" else "nl"]), icon=":material/warning:")
+        st.warning(fmt.md_message(note["en" if lang == "en" else "nl"]), icon=":material/warning:")
 
 
 def coverage_warning(scored, lang: str) -> None:

@@ -139,10 +139,12 @@ def legend_lines(result, view) -> list[str]:
         lines.append(method.STACKING_RULE[lang])
     elif view.colour == "composite":
         lines.append(t("composite_legend", lang))
-    # Heel Nederland: fewer domains with data than the rule's minimum (Wonen only), said in the legend (issue 23)
-    basis = loaders.composite_basis_line(result, view.colour, lang) if view.national and not view.hotspots else None
+    # fewer domains with data than carry weight, for every area (nationally Wonen only), said in the legend (issue 23)
+    basis = loaders.composite_basis_line(result, view.colour, lang) if not view.hotspots else None
     if basis:
         lines.append(basis)
+    if view.colour == "composite" and not view.hotspots:
+        lines += withheld_lines(result.table, lang)
     if result is not None and view.colour.startswith("ind:"):
         ind = reg.INDICATORS.get(view.colour.partition(":")[2])
         if ind is not None and ind.count_based:
@@ -150,6 +152,77 @@ def legend_lines(result, view) -> list[str]:
     if view.colour in ("stacking", "composite", "domain:gezondheid", "ind:ervaren_gezondheid_niet_goed"):
         lines += healthui.legend_lines(result, view)  # gezondheid absent (why, m) or its survey year
     return lines
+
+
+def n_areas(n: int, lang: str) -> str:
+    """ "1 gebied" / "15 gebieden" in the user's language and number format."""
+    return t("n_areas_one" if n == 1 else "n_areas_many", lang, n=fmt_num(n, 0, lang))
+
+
+def _withheld(table: pd.DataFrame) -> tuple[pd.Series, pd.Series, int, int]:
+    """(withheld mask, suppressed mask, need, m) from the composite's note codes (``engine.COMPOSITE_NOTES``)."""
+    comp = scores(table).composite
+    note = (comp.note if comp.note is not None else pd.Series("", index=table.index)).astype("object").fillna("")
+    need = pd.to_numeric(comp.need, errors="coerce") if comp.need is not None else pd.Series(dtype=float)
+    m = pd.to_numeric(comp.m, errors="coerce") if comp.m is not None else pd.Series(dtype=float)
+    return (
+        note == "withheld",
+        note == "suppressed",
+        int(need.max()) if need.notna().any() else 0,
+        int(m.max()) if m.notna().any() else 0,
+    )
+
+
+def _suppressed_reason(table: pd.DataFrame, lang: str) -> pd.Series:
+    from pages._common import reasons
+
+    raw = _col(table, "suppressed_reason")
+    return pd.Series([reasons.suppressed_text(r, lang) or "–" for r in raw], index=table.index)
+
+
+def withheld_lines(table: pd.DataFrame, lang: str) -> list[str]:
+    """The legend lines under a composite map's grey class: which rule withheld a composite and, per number of
+    known domains, how many areas (issue 21: not only "geen gegevens / onderdrukt (n = 16)"); then the
+    suppressed areas with their reason."""
+    withheld, suppressed, need, m = _withheld(table)
+    lines = []
+    if withheld.any():
+        known = pd.to_numeric(scores(table).composite.n, errors="coerce").fillna(0).astype(int)[withheld]
+        counts = "; ".join(
+            t("composite_withheld_count", lang, areas=n_areas(int(c), lang), n=int(k), need=need)
+            for k, c in sorted(known.value_counts().items())
+        )
+        min_d = int(scores(table).composite.min_domains or loaders.ENGINE_DEFAULTS["min_domains"])
+        lines.append(t("composite_withheld_legend", lang, need=need, m=m, min=min_d, counts=counts))
+    if suppressed.any():
+        why = _suppressed_reason(table, lang)[suppressed]
+        counts = "; ".join(f"{n_areas(int(c), lang)}: {r}" for r, c in why.value_counts().items())
+        lines.append(t("composite_suppressed_legend", lang, counts=counts))
+    return lines
+
+
+def composite_reasons(table: pd.DataFrame, lang: str) -> dict:
+    """Why an area has no composite, per area, for ``components.deckmap.flags_field``: one name per reason
+    ("0 van minimaal 1 domeinen met gewicht bekend (van 5)", "onderdrukt: minder dan 200 inwoners"), each area's
+    mask the bit of its reason (0 = it has a composite: ``none``); at most 15 reasons, the rest share the last."""
+    withheld, suppressed, need, m = _withheld(table)
+    n = scores(table).composite.n
+    known = pd.to_numeric(n if n is not None else _col(table, ""), errors="coerce").fillna(0).astype(int)
+    text = pd.Series("", index=table.index, dtype="object")
+    for k in sorted(set(known[withheld])):
+        text[withheld & (known == k)] = t("why_no_composite_withheld", lang, n=k, need=need, m=m)
+    why = _suppressed_reason(table, lang)
+    text[suppressed] = [t("why_no_composite_suppressed", lang, reason=r) for r in why[suppressed]]
+    names = [n for n in dict.fromkeys(text) if n][:15]
+    bit = {n: 1 << i for i, n in enumerate(names)}
+    masks = np.array([float(bit.get(x, 1 << 14 if x else 0)) for x in text], dtype=float)
+    return {
+        "label": t("why_no_composite", lang),
+        "masks": masks,
+        "names": names,
+        "missing": t("not_enough_data", lang),
+        "none": "–",
+    }
 
 
 def flagged_domain_lines(row, flagged, band: float, bases: dict, lang: str) -> list[str]:
