@@ -181,6 +181,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Bold dark outline = district of a focus area, or the selected area",
     },
     "map_loading": {"nl": "Kaart laden…", "en": "Loading map…"},
+    "map_lost": {"nl": "De kaart kon niet opnieuw getekend worden.", "en": "The map could not be drawn again."},
+    "map_reload": {"nl": "Opnieuw laden", "en": "Reload"},
     "national": {"nl": "Heel Nederland", "en": "All of the Netherlands"},
     "national_help": {
         "nl": "Alle wijken of buurten van Nederland op één kaart, gekleurd t.o.v. heel Nederland.",
