@@ -4,7 +4,8 @@
 <point>')``, the kind of bug the error boundary must log with the id the page shows:
 
 * ``"scored"``: every loader that scores (``pages._common.loaders_frames.scored`` and the modules that imported it);
-* ``"page:<slug>"``: ``shell.page_view`` for that page (the first call of every page, inside the error boundary).
+* ``"page:<slug>"``: ``shell.page_view`` for that page inside the shell (the first call of every page, inside the
+  error boundary).
 
 In-process (AppTest) pass ``monkeypatch.setattr`` as ``set_attr`` so the patch is undone after the test; a server
 started from tests/apps/fault_serve.py calls it once at start-up (``STAPELKAART_FAULT_AT``).
@@ -24,6 +25,7 @@ def _raise(point: str):
 def inject(point: str, set_attr: Callable = setattr) -> None:
     importlib.import_module("pages._common.loaders")
     shell = importlib.import_module("pages._common.shell")
+    session = importlib.import_module("pages._common.session")
     if point == "scored":
         original = sys.modules["pages._common.loaders_frames"].scored
 
@@ -40,7 +42,9 @@ def inject(point: str, set_attr: Callable = setattr) -> None:
         slug, page_view = point.removeprefix("page:"), shell.page_view
 
         def faulty_page_view(name: str):
-            if name == slug:
+            # inside the shell only: a first request straight to /<slug> runs the page outside it, and page_view
+            # then runs the shell, which runs the page again (docs/ARCHITECTURE.md, "Pages and the pages/ folder")
+            if name == slug and getattr(session.SHELL, "active", False):
                 _raise(point)
             return page_view(name)
 
