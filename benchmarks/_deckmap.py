@@ -24,13 +24,36 @@ def map_frame(page, timeout_s: float = 60):
     raise TimeoutError("map iframe not found")
 
 
+# The component states on its #map element which arguments it holds (data-args-version) and which the last
+# frame drew (data-drawn-version); drawn = equal (and, with ``old``, another version than that one).
 _DRAWN = """([sel, old]) => {
   const f = document.querySelector(sel);
-  const w = f && f.contentWindow;
-  if (!w || !w.__deckmapRendered || !w.document.getElementById('map')) return false;
-  const drawn = w.document.getElementById('map').dataset.version;
-  return !!drawn && drawn === w.__deckmapArgsVersion && (old === null || drawn !== old);
+  const m = f && f.contentWindow && f.contentWindow.document.getElementById('map');
+  if (!m || !m.dataset.rendered) return false;
+  const drawn = m.dataset.drawnVersion;
+  return !!drawn && drawn === m.dataset.argsVersion && (old === null || drawn !== old);
 }"""
+
+# RD points -> pixels in the map's frame, from what the component states: data-origin (the file's origin, RD),
+# data-view (local centre x y and zoom; 1 m = 2^zoom px, y up) and its canvas' shown size.
+PROJECT = """(pts) => {
+  const m = document.getElementById('map');
+  const c = m.querySelector('canvas');
+  const [ox, oy] = m.dataset.origin.split(' ').map(Number);
+  const [tx, ty, z] = m.dataset.view.split(' ').map(Number);
+  const s = 2 ** z;
+  return pts.map(([x, y]) => [c.clientWidth / 2 + (x - ox - tx) * s, c.clientHeight / 2 - (y - oy - ty) * s]);
+}"""
+
+
+def project(frame, points) -> np.ndarray:
+    """Pixel positions in the map's frame of RD points (n x 2), as the component draws them now."""
+    return np.array(frame.evaluate(PROJECT, [[float(x), float(y)] for x, y in points]), dtype=float).reshape(-1, 2)
+
+
+def map_state(frame) -> dict:
+    """The map element's data attributes (data-args-version -> ``argsVersion``, as ``dataset`` names them)."""
+    return frame.evaluate("() => Object.assign({}, document.getElementById('map').dataset)")
 
 
 # In the app's own document (not the map's iframe): when the user's last input happened (a click or a key,
@@ -63,10 +86,14 @@ def wait_drawn(page, *, changed_from: str | None = None, timeout_s: float = 60) 
     page.wait_for_function(_DRAWN, arg=[FRAME_SELECTOR, changed_from], timeout=timeout_s * 1000, polling=10)
     return page.evaluate(
         """(sel) => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => {
-        const w = document.querySelector(sel).contentWindow;
-        if (w.__deckmapSync) w.__deckmapSync();  // one pixel read back: the GPU has finished those frames
+        const m = document.querySelector(sel).contentWindow.document.getElementById('map');
+        const canvas = m.querySelector('canvas');
+        // the map's own context (getContext returns the one the canvas has): one pixel read back, so the GPU has
+        // finished those frames
+        const gl = canvas && canvas.getContext('webgl2');
+        if (gl) gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
         window.__drawnAt = performance.now();
-        r(w.__deckmapArgsVersion);
+        r(m.dataset.drawnVersion);
     })))""",
         FRAME_SELECTOR,
     )

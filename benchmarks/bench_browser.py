@@ -33,10 +33,9 @@ PAINTED = """() => !!document.querySelector('[data-testid="stDeckGlJsonChart"] c
 DRAWN = """() => {
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
   const f = document.querySelector("iframe[title='components.deckmap.deckmap']");
-  const w = f && f.contentWindow;
-  if (!w || !w.__deckmapRendered || !w.document.getElementById('map')) return false;
-  const drawn = w.document.getElementById('map').dataset.version;
-  return !!drawn && drawn === w.__deckmapArgsVersion;
+  const m = f && f.contentWindow && f.contentWindow.document.getElementById('map');
+  if (!m || !m.dataset.rendered) return false;
+  return !!m.dataset.drawnVersion && m.dataset.drawnVersion === m.dataset.argsVersion;
 }"""
 
 

@@ -75,10 +75,15 @@ def _component_changes(browser, url: str) -> dict:
         sizes.append(ws.received)
         changed = float((np.abs(before.astype(int) - canvas_pixels(page).astype(int)).sum(axis=2) > 30).mean())
         unchanged += changed <= 0
-    lod = page.evaluate(
-        "(sel) => document.querySelector(sel).contentWindow.__deckmapLod || null",
+    # the component's data-lod: "tolerance_m vertices of" (absent: no thinned copy)
+    lod_attr = page.evaluate(
+        "(sel) => document.querySelector(sel).contentWindow.document.getElementById('map').dataset.lod || null",
         "iframe[title='components.deckmap.deckmap']",
     )
+    lod = None
+    if lod_attr:
+        tol, vertices, of = lod_attr.split()
+        lod = {"tolerance_m": float(tol), "vertices": int(vertices), "of": int(of)}
     ctx.close()
     return {
         "ms": statistics.median(times) * 1000,

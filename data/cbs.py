@@ -43,7 +43,6 @@ import pandas as pd
 
 from core.codes import LEVELS, PREFIX_OF_LEVEL, gemeente_of, levels_of, normalise_gemeente, normalise_level, strip_code
 from core.errors import FetchError, StorageError, UserInputError
-from core.values import clean_number as _clean_number  # noqa: F401 (its old name here, tests/test_fault_suite.py)
 from core.values import clean_numbers
 from data import cache, http
 from data.kwb_schema import canonical_names, snake

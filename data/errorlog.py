@@ -17,7 +17,6 @@ plain-language message; anything else is a bug: :func:`log_unexpected` writes th
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 
 log = logging.getLogger("stapelkaart.errors")
@@ -56,11 +55,4 @@ def user_message(error_id: str, lang: str = "nl") -> str:
     )
 
 
-def test_fault(point: str) -> None:
-    """Raise an unexpected error at ``point`` when ``STAPELKAART_TEST_FAULT`` names it (the browser journeys check
-    that such a bug reaches the log with the id the page shows). Unset in production: then this does nothing."""
-    if os.environ.get("STAPELKAART_TEST_FAULT") == point:
-        raise KeyError(f"injected fault at {point}")
-
-
-__all__ = ["ID_LEN", "log_unexpected", "new_error_id", "test_fault", "user_message"]
+__all__ = ["ID_LEN", "log_unexpected", "new_error_id", "user_message"]

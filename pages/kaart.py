@@ -71,6 +71,8 @@ def _map_section() -> None:
             key=map_key,
             on_change=session.map_click(map_key),
             loading_text=t("map_loading", lang),
+            lost_text=t("map_lost", lang),
+            reload_text=t("map_reload", lang),
             lang=lang,
             fit=mapview.focus_fit(gdf, focus[view.focus % len(focus)].codes) if current_focus else None,
             label=t(

@@ -90,7 +90,7 @@ def address_equals_share(pg) -> tuple[str, dict]:
 
 MAP_FRAME = 'iframe[title="components.deckmap.deckmap"]'
 _DRAWN = """() => { const m = document.getElementById('map');
-    return !!m && window.__deckmapArgsVersion !== undefined && m.dataset.version === window.__deckmapArgsVersion
+    return !!m && !!m.dataset.drawnVersion && m.dataset.drawnVersion === m.dataset.argsVersion
            && document.querySelectorAll('#map canvas').length === 1; }"""
 
 
@@ -123,3 +123,33 @@ def nav_text(pg) -> str:
     """The menu's page names; Streamlit's own menu (legacy pages/ mode, "app") must not be there."""
     assert pg.locator('[data-testid="stSidebarNav"]').count() == 0
     return "\n".join(pg.locator(NAV_LINK).all_inner_texts())
+
+
+def gpu_processes() -> set[int]:
+    """Pids of the Chromium GPU processes (``--type=gpu-process``) this test process started (its descendants)."""
+    import os
+    from pathlib import Path
+
+    parent: dict[int, int] = {}
+    gpu: set[int] = set()
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            cmd = (d / "cmdline").read_bytes()
+        except OSError:
+            continue  # gone meanwhile
+        parent[int(d.name)] = int(stat.rsplit(")", 1)[1].split()[1])  # field 4, after "(comm)"
+        if b"--type=gpu-process" in cmd:
+            gpu.add(int(d.name))
+    me = os.getpid()
+
+    def ours(pid: int) -> bool:
+        while pid > 1:
+            pid = parent.get(pid, 0)
+            if pid == me:
+                return True
+        return False
+
+    return {p for p in gpu if ours(p)}

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.helpers_app import INCOME, assert_ok, import_income, map_args, new_app
+from tests.helpers_faults import inject
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 PAGES = ["kaart", "vergelijken", "buurtprofiel", "prioriteren", "methode", "gegevens"]
@@ -232,7 +233,7 @@ def test_loaded_frames_show_no_status_box_but_a_failure_still_does(mirror, cache
     at.run()
     assert_ok(at)
     assert not at.status  # in memory: nothing to watch
-    monkeypatch.setenv("STAPELKAART_TEST_FAULT", "scored")
+    inject("scored", monkeypatch.setattr)  # a bug in scoring (tests/helpers_faults.py)
     at.run()
     assert [(s.label, s.state) for s in at.status] == [("Laden mislukt", "error")]
     assert at.error

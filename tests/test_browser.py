@@ -21,7 +21,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks._deckmap import FRAME_SELECTOR, GEO_SUFFIX, WsCounter, canvas_pixels, map_frame, wait_drawn
+from benchmarks._deckmap import (
+    FRAME_SELECTOR,
+    GEO_SUFFIX,
+    WsCounter,
+    canvas_pixels,
+    map_frame,
+    map_state,
+    project,
+    wait_drawn,
+)
 from tests._browser import CHROMIUM, chromium, nav_text, serve
 from tests.conftest import ARTIFACTS, MIRROR_BIN, SHARED_DATA, start_mirror
 
@@ -131,8 +140,7 @@ def _area_pixel(page, code: str) -> tuple[float, float]:
     inner = shape.buffer(-40)
     pt = (inner if not inner.is_empty else shape).representative_point()
     frame = map_frame(page)
-    origin = frame.evaluate("() => window.__deckmapOrigin")
-    x, y = frame.evaluate("(xy) => window.__deckmapProject(xy)", [pt.x - origin[0], pt.y - origin[1]])[:2]
+    x, y = project(frame, [(pt.x, pt.y)])[0]
     box = _canvas_box(page)
     return box["x"] + x, box["y"] + y
 
@@ -166,7 +174,7 @@ def test_kaart_paints_the_wijken_of_amsterdam_and_zaanstad(page, server):
     warm = int(((r > 200) & (b < 190) & (np.abs(r - b) > 40)).sum())
     grey = int(((r >= 180) & (r <= 195) & (np.abs(r - g) < 4) & (np.abs(g - b) < 4)).sum())
     assert warm > 20_000 and grey > 1_000, (warm, grey)
-    assert map_frame(page).evaluate("() => window.__deckmapError") is None
+    assert "error" not in map_state(map_frame(page))
     assert external == [], "no basemap tiles or other outside requests: the map draws offline"
     text = page.inner_text("body")
     assert "Poelenburg" in text and "Oud-Oost" in text and "Zuidoost" in text  # focus areas in the legend note
@@ -202,8 +210,8 @@ def test_clicking_an_area_selects_it_and_offers_its_profile(page, server):
     page.wait_for_selector("text=Open buurtprofiel van", timeout=30_000)
     # the clicked area gets its outline without another change by the user
     page.wait_for_function(
-        """(sel) => (document.querySelector(sel).contentWindow.__deckmapOutlines || [])
-                              .includes('WK047912')""",
+        """(sel) => (document.querySelector(sel).contentWindow.document.getElementById('map').dataset.outlines || '')
+                              .split(' ').includes('WK047912')""",
         arg=FRAME_SELECTOR,
         timeout=30_000,
     )

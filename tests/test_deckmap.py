@@ -15,7 +15,16 @@ import numpy as np
 import pytest
 import shapely
 
-from benchmarks._deckmap import GEO_SUFFIX, WsCounter, canvas_pixels, map_frame, painted_share, wait_drawn
+from benchmarks._deckmap import (
+    GEO_SUFFIX,
+    WsCounter,
+    canvas_pixels,
+    map_frame,
+    map_state,
+    painted_share,
+    project,
+    wait_drawn,
+)
 from benchmarks._mirror import start_streamlit
 from tests._browser import CHROMIUM, chromium
 from tests.conftest import MIRROR_BIN, REPO, start_mirror
@@ -105,8 +114,7 @@ def _screen_point(page, frame, header, shape):
     """Page coordinates of a point well inside ``shape`` (RD), through deck.gl's own projection."""
     inner = shape.buffer(-40)  # 40 m from any edge: simplification (<= 10 m) cannot move it outside
     pt = (inner if not inner.is_empty else shape).representative_point()
-    local = [pt.x - header["origin"][0], pt.y - header["origin"][1]]
-    x, y = frame.evaluate("(xy) => window.__deckmapProject(xy)", local)[:2]
+    x, y = project(frame, [(pt.x, pt.y)])[0]
     box = page.locator("iframe[title='components.deckmap.deckmap']").bounding_box()
     return pt, box["x"] + x, box["y"] + y
 
@@ -126,7 +134,7 @@ def test_renders_real_wijken_offline(page, app_url, wijken):
     assert painted_share(px) > 0.15, "the map canvas should be mostly painted polygons"
     colours = {tuple(c) for c in px.reshape(-1, 3)[::37]}
     assert len(colours) >= 5, "several classes of the palette should be visible"
-    assert frame.evaluate("() => window.__deckmapError") is None
+    assert "error" not in map_state(frame)
     gdf, header, _ = wijken
     assert header["n_areas"] == len(gdf) == len(set(gdf["code"]))
     assert page.external == [], "no basemap tiles or other outside requests: the map draws offline"
@@ -169,11 +177,9 @@ def _outline_check(page, frame, header, shapes_):
     assert len(dark) > 50, "an outline is drawn"
     rings = [shapely.LinearRing(r.exterior.coords) for g in shapes_ for r in getattr(g, "geoms", [g])]
     rings += [shapely.LinearRing(i.coords) for g in shapes_ for r in getattr(g, "geoms", [g]) for i in r.interiors]
-    o = header["origin"]
 
-    def project(points):
-        local = [[p[0] - o[0], p[1] - o[1]] for p in points]
-        return np.array(frame.evaluate("(xys) => xys.map((xy) => window.__deckmapProject(xy).slice(0, 2))", local))
+    def on_frame(points):
+        return project(frame, points)
 
     def nearest(a, b):
         return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
@@ -181,12 +187,12 @@ def _outline_check(page, frame, header, shapes_):
     def on_screen(s):
         return (s[:, 0] > 4) & (s[:, 0] < w - 4) & (s[:, 1] > 4) & (s[:, 1] < h - 4)
 
-    pts = project([(p.x, p.y) for r in rings for p in (r.interpolate(d) for d in np.arange(0, r.length, 20.0))])
+    pts = on_frame([(p.x, p.y) for r in rings for p in (r.interpolate(d) for d in np.arange(0, r.length, 20.0))])
     pts = pts[on_screen(pts)]
     # each ring's closing stretch (last stored vertex back to the first): its middle point, where it is >= 12 px
     closing = []
     for r in rings:
-        a, b = project([r.coords[-2], r.coords[0]])
+        a, b = on_frame([r.coords[-2], r.coords[0]])
         if np.hypot(*(a - b)) >= 12:
             closing.append((a + b) / 2)
     closing = np.array(closing).reshape(-1, 2)
@@ -256,7 +262,7 @@ def test_reload_uses_the_cached_geometry(page, app_url):
     wait_drawn(page)
     frame = map_frame(page)
     assert len(fetched) == 1, "after a reload the geometry comes from the browser, not the server"
-    assert frame.evaluate("() => window.__deckmapGeometrySource") == "cache-storage"
+    assert map_state(frame)["geometrySource"] == "cache-storage"
 
 
 def test_hostile_name_in_tooltip_stays_text(page, app_url, wijken):

@@ -270,11 +270,11 @@ def test_D01_all_null_column_in_newest_year_is_unavailable_never_zero(mirror, ca
 
 def test_D02_placeholder_values_are_missing():
     """D02 -99997, -99999999, '.', null and blanks are missing (NaN), real numbers are kept."""
-    from data.cbs import _clean_number
+    from core.values import clean_number  # the one number cleaner (data.cbs reads every CBS value through it)
 
     for raw in (-99997, -99999999, "-99997", ".", None, "", "  .  "):
-        assert np.isnan(_clean_number(raw)), raw
-    assert _clean_number("12.5") == 12.5 and _clean_number(0) == 0.0
+        assert np.isnan(clean_number(raw)), raw
+    assert clean_number("12.5") == 12.5 and clean_number(0) == 0.0
 
 
 def test_D02b_pdok_placeholder_becomes_nan(mirror, cache_dir):

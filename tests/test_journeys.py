@@ -15,8 +15,9 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
+from benchmarks._mirror import USER_ENTRY
 from tests._browser import CHROMIUM, NAV_LINK, chromium, nav_text, serve
-from tests.conftest import ARTIFACTS, MIRROR_BIN, SHARED_DATA, start_mirror
+from tests.conftest import ARTIFACTS, MIRROR_BIN, REPO, SHARED_DATA, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -52,8 +53,8 @@ def env(tmp_path_factory):
     mirror.proc.wait(10)
 
 
-def _serve(env: dict, log: Path | None = None):
-    yield from serve(env, timeout=90, log=log)  # serve.py, as make run starts it
+def _serve(env: dict, log: Path | None = None, entry: Path = USER_ENTRY):
+    yield from serve(env, entry, timeout=90, log=log)  # serve.py, as make run starts it
 
 
 @pytest.fixture(scope="module")
@@ -350,7 +351,8 @@ def test_no_streamlit_internals_on_any_page(page, server, lang):
 @pytest.mark.parametrize("fault, path", [("page:methode", "/methode"), ("scored", "/kaart")])
 def test_an_injected_unexpected_exception_is_logged_with_the_id_shown(browser, env, tmp_path, fault, path):
     log = tmp_path / "server.log"
-    for url in _serve(dict(env, STAPELKAART_TEST_FAULT=fault), log=log):
+    # serve.py with the fault injected from the test side (tests/apps/fault_serve.py, tests/helpers_faults.py)
+    for url in _serve(dict(env, STAPELKAART_FAULT_AT=fault), log=log, entry=REPO / "tests" / "apps" / "fault_serve.py"):
         ctx, pg = _context(browser)
         try:
             pg.goto(url + path)

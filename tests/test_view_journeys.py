@@ -11,16 +11,19 @@ clean) and with the background at points inside a removed gemeente's wijken.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from benchmarks._deckmap import project
 from tests._browser import (
     CHROMIUM,
     NAV_LINK,
     address_equals_share,
     chromium,
+    gpu_processes,
     map_frame,
     map_pixels,
     serve,
@@ -122,12 +125,7 @@ def _amsterdam_points() -> np.ndarray:
 
 def _on_screen(pg, points_rd: np.ndarray) -> list[tuple[int, int]]:
     """Pixel (x, y) in the map frame of each RD point that falls inside the frame (the file's origin subtracted)."""
-    frame = map_frame(pg)
-    origin = frame.evaluate("window.__deckmapOrigin")
-    xy = frame.evaluate(
-        "(pts) => pts.map(p => window.__deckmapProject(p))",
-        [[float(x - origin[0]), float(y - origin[1])] for x, y in points_rd],
-    )
+    xy = project(map_frame(pg), points_rd)
     box = pg.locator('iframe[title="components.deckmap.deckmap"]').bounding_box()
     return [
         (round(float(p[0])), round(float(p[1])))
@@ -157,7 +155,7 @@ def test_removing_amsterdam_leaves_no_amsterdam_polygon_and_buurten_no_old_wijk_
     for _ in range(4):
         page.mouse.wheel(0, 400)
         page.wait_for_timeout(150)  # deck.gl's wheel zoom is animated; the frame reports it drawn
-    frame.wait_for_function("() => window.__deckmapRendered > 1", timeout=30_000)
+    frame.wait_for_function("() => Number(document.getElementById('map').dataset.rendered) > 1", timeout=30_000)
     page.mouse.move(5, 995)
     page.wait_for_timeout(500)
     points = _on_screen(page, _amsterdam_points())
@@ -353,7 +351,7 @@ def test_no_hover_highlight_is_left_when_the_mouse_leaves_the_map(page, server):
     page.mouse.move(5, 995)
     before = map_pixels(page)
     box = page.locator('iframe[title="components.deckmap.deckmap"]').bounding_box()
-    origin = frame.evaluate("window.__deckmapOrigin")
+    origin = frame.evaluate("document.getElementById('map').dataset.origin")
     pts = [p for p in _on_screen(page, _amsterdam_points()[:40])]
     x, y = pts[len(pts) // 2]
     page.mouse.move(box["x"] + x, box["y"] + y, steps=5)
@@ -366,3 +364,39 @@ def test_no_hover_highlight_is_left_when_the_mouse_leaves_the_map(page, server):
     after = map_pixels(page)
     differ = np.abs(after.astype(int) - before).max(axis=2) > 8
     assert differ.mean() == 0, f"{differ.sum()} pixels still highlighted, origin {origin}"
+
+
+# --- the map survives the loss of the GPU process -----------------------------------------------------------------
+
+
+def test_the_map_paints_again_after_the_gpu_process_dies(server):
+    """Chromium's GPU process goes away (a driver reset, a crash; here: killed): every WebGL context of the page is
+    lost. The map paints again by itself, the same areas in the same view, with no reload by the user."""
+    import os
+    import signal
+
+    before = gpu_processes()
+    launched = chromium()  # a browser of its own: the module's keeps its GPU process
+    own = next(launched)
+    try:
+        ctx = own.new_context(viewport={"width": 1400, "height": 1000})
+        pg = ctx.new_page()
+        _open(pg, server + "/?level=wijk")
+        frame = map_frame(pg)
+        pg.mouse.move(5, 995)  # no tooltip, no highlight
+        shown = map_pixels(pg)
+        assert (np.abs(shown.astype(int) - WHITE).max(axis=2) > 8).mean() > 0.15  # the wijken are painted
+        gpu = gpu_processes() - before
+        assert len(gpu) == 1, gpu
+        os.kill(gpu.pop(), signal.SIGKILL)
+        # the contexts are lost at once; what the user sees is the map painted again (compared as pixels)
+        deadline, differ = time.time() + 60, 1.0
+        while time.time() < deadline:
+            pg.wait_for_timeout(500)
+            differ = float((np.abs(map_pixels(pg).astype(int) - shown).max(axis=2) > 40).mean())
+            if differ < 0.002 and frame.evaluate("document.getElementById('map').dataset.context") == "ok":
+                break
+        assert differ < 0.002, f"{differ:.1%} of the map differs from before the GPU process died"
+        assert frame.evaluate("document.querySelectorAll('#map canvas').length") == 1
+    finally:
+        launched.close()

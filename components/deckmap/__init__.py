@@ -110,6 +110,8 @@ def deck_map(
     height: int = 560,
     label: str = "Kaart",
     loading_text: str = "Kaart laden…",
+    lost_text: str = "De kaart kon niet opnieuw getekend worden.",
+    reload_text: str = "Opnieuw laden",
     lang: str = "nl",
     fit: Sequence[float] | None = None,
     fill_viewport: bool = False,
@@ -125,6 +127,8 @@ def deck_map(
     (minx, miny, maxx, maxy) to frame instead of the whole layer; a new ``fit`` re-frames the view.
     ``fill_viewport``: grow from ``height`` (the minimum) to the bottom of the browser window, and follow its
     resizes (presentation mode: 402 px at 1280x720 under the compact header, ~760 px on a 1080p projector).
+    ``lost_text``, ``reload_text``: the message and the button shown when the browser lost the map's WebGL context
+    (its GPU process went away) and no new one could draw (the component redraws by itself when one can).
     ``on_change``: called (a Streamlit widget callback, before the rerun) when a click set a new value.
     """
     cls = np.asarray(classes, dtype=np.uint8)
@@ -151,6 +155,8 @@ def deck_map(
         fill_viewport=bool(fill_viewport),
         label=str(label),
         loading_text=str(loading_text),
+        lost_text=str(lost_text),
+        reload_text=str(reload_text),
         number_format=dict(NUMBER_FORMAT.get(lang, NUMBER_FORMAT["nl"])),
         fit=[float(v) for v in fit] if fit is not None else None,
         version=h.hexdigest()[:16],

@@ -182,6 +182,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Bold dark outline = district of a focus area, or the selected area",
     },
     "map_loading": {"nl": "Kaart laden…", "en": "Loading map…"},
+    "map_lost": {"nl": "De kaart kon niet opnieuw getekend worden.", "en": "The map could not be drawn again."},
+    "map_reload": {"nl": "Opnieuw laden", "en": "Reload"},
     "national": {"nl": "Heel Nederland", "en": "All of the Netherlands"},
     "national_caption": {"nl": "Heel Nederland ({n} gemeenten)", "en": "All of the Netherlands ({n} municipalities)"},
     "national_help": {

@@ -190,7 +190,7 @@ def composite_basis_line(result, colour: str, lang: str) -> str | None:
 
 # --- admin gate and error ids (data/admin.py, data/errorlog.py) ------------------------------------------
 admin_enabled, check_token, how_to_enable = admin.admin_enabled, admin.check_token, admin.how_to_enable
-log_unexpected, error_message, test_fault = errorlog.log_unexpected, errorlog.user_message, errorlog.test_fault
+log_unexpected, error_message = errorlog.log_unexpected, errorlog.user_message
 
 
 # The engine's own defaults (indicators.engine.score_areas keywords): the one source of band and thresholds.

@@ -13,7 +13,6 @@ from core.codes import LEVELS
 from core.errors import StapelkaartError, UserInputError, input_errors_as_values
 from data.cache import CacheKey
 from data.cbs import kwb_versions, list_gemeenten, load_kwb, load_kwb_national, load_kwb_version, table_id
-from data.errorlog import test_fault
 from data.firstscreen import fail_fast, service_reachable_or_cached
 from data.pdok import load_boundaries
 from data.pdok_national import load_boundaries_each
@@ -195,7 +194,6 @@ def scored(
 ) -> Scored:
     """Score the selection with the view's imported files (cached for equal weights, reweighted here);
     ``version``: a kept KWB version (the view's ``kv``)."""
-    test_fault("scored")
     key = (
         ("national", NATIONAL, year, level, active_files())
         if tuple(gemeenten) == NATIONAL

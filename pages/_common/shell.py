@@ -16,7 +16,7 @@ import sys
 
 import streamlit as st
 
-from pages._common import firstscreen, links, loaders, session, style, widgets
+from pages._common import firstscreen, links, session, style, widgets
 from pages._common.i18n import t
 from pages._common.links import ICONS
 from pages._common.state import PAGES, ViewState
@@ -96,5 +96,4 @@ def page_view(slug: str) -> ViewState:
     if not getattr(session.SHELL, "active", False):
         main()
         st.stop()
-    loaders.test_fault(f"page:{slug}")
     return session.enter_page(slug)

@@ -5,6 +5,13 @@
 // the content hash, so a reload never downloads it again). Every rerun sends only small arguments:
 // a class index per area (bytes) + palette, tooltip values, outlined codes and a version string.
 // Tooltips are TEXT: built with textContent, never innerHTML.
+//
+// What the map shows is stated on the map element as data attributes (no globals for tests): data-args-version
+// (the arguments received last), data-drawn-version (the arguments the last frame drew), data-rendered (frames
+// drawn), data-outlines (codes drawn with an outline, space-separated), data-geometry-source (network |
+// cache-storage), data-origin ("x y": the RD metres the file's local coordinates start from), data-view
+// ("x y zoom": the local point at the centre and the zoom; 1 metre = 2^zoom pixels, y up), data-context (ok |
+// lost | failed: the WebGL context) and data-error. Timings are performance marks and measures ("deckmap:*").
 import {Deck, OrthographicView, COORDINATE_SYSTEM} from "@deck.gl/core";
 import {PathLayer} from "@deck.gl/layers";
 import {coarsen, decodeGeometry} from "./geometry.js";
@@ -14,8 +21,7 @@ import {FillLayer} from "./fill.js";
 import {triangulate, vertexColours} from "./mesh.js";
 
 const MAGIC_CACHE = "stapelkaart-geometry-v1";
-// milliseconds since this iframe's navigation started, for the benchmarks
-window.__deckmapTimes = {bundle: performance.now()};
+performance.mark("deckmap:bundle");
 const mapEl = document.getElementById("map");
 const tipEl = document.getElementById("tip");
 const statusEl = document.getElementById("status");
@@ -58,7 +64,7 @@ async function fetchGeometry(url, hash) {
       cache = await caches.open(MAGIC_CACHE);
       const hit = await cache.match(hash);
       if (hit) {
-        window.__deckmapGeometrySource = "cache-storage";
+        mapEl.dataset.geometrySource = "cache-storage";
         return new Uint8Array(await hit.arrayBuffer());
       }
     } catch (err) {
@@ -68,7 +74,7 @@ async function fetchGeometry(url, hash) {
   const resp = await fetch(url, {credentials: "same-origin"});
   if (!resp.ok) throw new Error(`geometry ${resp.status}`);
   const raw = new Uint8Array(await resp.arrayBuffer());
-  window.__deckmapGeometrySource = "network";
+  mapEl.dataset.geometrySource = "network";
   if (cache) {
     try {
       await cache.put(hash, new Response(raw, {headers: {"Content-Type": "application/octet-stream"}}));
@@ -161,7 +167,7 @@ function ensureLod(fitZoom) {
   const tol = 2 ** -fitZoom;
   geometry.lod = coarsen(geometry, tol);
   geometry.lodMaxZoom = fitZoom + 0.25; // 0.71 * 2^0.25 = 0.84 px
-  window.__deckmapLod = {tolerance_m: tol, vertices: geometry.lod.vertices, of: geometry.header.n_vertices};
+  mapEl.dataset.lod = `${tol} ${geometry.lod.vertices} ${geometry.header.n_vertices}`; // tolerance (m), vertices, of
 }
 
 // Triangles per geometry (full or thinned), made the first time that version is shown; colours per vertex
@@ -222,9 +228,17 @@ function layers() {
   ].filter(Boolean);
 }
 
+let currentView = null; // the view state shown now ({target, zoom, minZoom, maxZoom}); kept over a new context
+
+function showView(view) {
+  currentView = {...currentView, ...view};
+  mapEl.dataset.view = `${view.target[0]} ${view.target[1]} ${view.zoom}`;
+}
+
 function onViewStateChange({viewState}) {
   const before = `${lodActive()}|${bordersVisible()}`;
   zoom = viewState.zoom;
+  showView(viewState);
   if (`${lodActive()}|${bordersVisible()}` !== before) deck.setProps({layers: layers()});
 }
 
@@ -279,13 +293,76 @@ function fitView(width, height, fit) {
   return {target: [(minx + maxx) / 2, (miny + maxy) / 2, 0], zoom, minZoom: zoom - 2, maxZoom: zoom + 8};
 }
 
-function redraw() {
+// Texts in the page's language (arguments lost_text and reload_text; Dutch until the first arguments arrive).
+let texts = {lost: "De kaart kon niet opnieuw getekend worden.", reload: "Opnieuw laden"};
+// How long a lost WebGL context may take to come back before the map takes a new one itself.
+const RESTORE_WAIT_MS = 2000;
+// How long a new context may take to draw its first frame before the map says it cannot draw.
+const REDRAW_WAIT_MS = 15000;
+let lostTimer = null;
+
+// When the GPU process goes away (a driver reset, Chromium's GPU process crashing) every WebGL context of the
+// page is lost and the canvas stays blank. preventDefault asks the browser to restore the context; on
+// "restored", or when none came within RESTORE_WAIT_MS, the map is drawn again on a new canvas with a new
+// context (deck.gl does not rebuild its GPU resources in a restored one), in the view the user had. If no frame
+// follows, the map says so and offers a reload of the page (the address holds the whole view).
+function watchContext(canvas) {
+  canvas.addEventListener("webglcontextlost", (event) => {
+    event.preventDefault();
+    if (canvas !== canvasEl) return;
+    mapEl.dataset.context = "lost";
+    clearTimeout(lostTimer);
+    lostTimer = setTimeout(rebuild, RESTORE_WAIT_MS);
+  });
+  canvas.addEventListener("webglcontextrestored", () => {
+    if (canvas !== canvasEl) return;
+    clearTimeout(lostTimer);
+    rebuild();
+  });
+}
+
+function rebuild() {
+  lostTimer = null;
+  const view = currentView;
+  dropDeck();
+  try {
+    redraw(view);
+  } catch (err) {
+    showLost(err);
+    return;
+  }
+  const canvas = canvasEl;
+  setTimeout(() => {
+    if (canvas === canvasEl && mapEl.dataset.context !== "ok") showLost(null);
+  }, REDRAW_WAIT_MS);
+}
+
+function showLost(err) {
+  mapEl.dataset.context = "failed";
+  if (err) mapEl.dataset.error = String(err.message || err);
+  statusEl.textContent = `${texts.lost} `;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = texts.reload;
+  button.addEventListener("click", () => {
+    try {
+      window.parent.location.reload(); // the page's address holds the view
+    } catch (e) {
+      window.location.reload();
+    }
+  });
+  statusEl.appendChild(button);
+}
+
+function redraw(keepView = null) {
   if (!geometry) return;
   const height = frameHeight || 560;
-  const framed = state.fitKey !== fittedKey || !deck ? fitView(mapEl.clientWidth || 800, height, state.fit) : null;
+  const refit = state.fitKey !== fittedKey || (!deck && !keepView);
+  const framed = refit ? fitView(mapEl.clientWidth || 800, height, state.fit) : !deck ? keepView : null;
   if (framed) {
     zoom = framed.zoom;
     ensureLod(framed.zoom);
+    showView(framed);
   }
   if (!deck) {
     // Our own canvas, its drawing buffer already the size it is shown at: a canvas deck.gl creates starts at
@@ -295,6 +372,7 @@ function redraw() {
     canvas.style.height = "100%";
     mapEl.appendChild(canvas);
     canvasEl = canvas;
+    watchContext(canvas);
     canvas.width = Math.max(1, mapEl.clientWidth || 800);
     canvas.height = Math.max(1, mapEl.clientHeight || height);
     deck = new Deck({
@@ -320,10 +398,15 @@ function redraw() {
             value: {code: geometry.codes[info.object.area], seq: clickSeq}, dataType: "json"});
         }
       },
-      onAfterRender: () => {
-        window.__deckmapRendered = (window.__deckmapRendered || 0) + 1;
-        window.__deckmapTimes.rendered ??= performance.now();
-        mapEl.dataset.version = state.version;
+      onAfterRender: ({gl}) => {
+        if (gl && gl.isContextLost()) return;
+        if (!performance.getEntriesByName("deckmap:rendered").length) performance.mark("deckmap:rendered");
+        mapEl.dataset.rendered = String(Number(mapEl.dataset.rendered || 0) + 1);
+        mapEl.dataset.drawnVersion = state.version;
+        mapEl.dataset.context = "ok";
+      },
+      onError: (err) => {
+        mapEl.dataset.error = String(err && err.message ? err.message : err);
       },
       layers: layers(),
     });
@@ -334,12 +417,17 @@ function redraw() {
 }
 
 function dropDeck() {
-  if (deck) deck.finalize();
+  try {
+    if (deck) deck.finalize();
+  } catch (err) {
+    /* a lost context may fail to release what it no longer has */
+  }
   if (canvasEl) canvasEl.remove();
   deck = null;
   canvasEl = null;
   hovered = -1;
   tipEl.style.display = "none";
+  if (statusEl.querySelector("button")) statusEl.textContent = "";
 }
 
 function applyArgs(args) {
@@ -354,8 +442,7 @@ function applyArgs(args) {
   };
   state.fitKey = state.fit ? state.fit.join(",") : "";
   if (args.label) mapEl.setAttribute("aria-label", String(args.label));
-  window.__deckmapArgsVersion = state.version;
-  window.__deckmapOutlines = [...state.outlines]; // for tests: the codes drawn with an outline now
+  mapEl.dataset.outlines = [...state.outlines].join(" ");
   redraw();
 }
 
@@ -379,7 +466,9 @@ try {
 } catch (e) { /* not same-origin: the fixed height stays */ }
 
 async function onRender(args) {
-  window.__deckmapTimes.args ??= performance.now();
+  if (!performance.getEntriesByName("deckmap:args").length) performance.mark("deckmap:args");
+  texts = {lost: String(args.lost_text || texts.lost), reload: String(args.reload_text || texts.reload)};
+  mapEl.dataset.argsVersion = String(args.version || ""); // the newest arguments: drawn once data-drawn-version says so
   fillMin = args.fill_viewport ? Number(args.height || 560) : 0;
   setHeight(fillMin > 0 ? viewportHeight(fillMin) : Number(args.height || 560));
   if (args.geometry_hash !== geometryHash) {
@@ -388,15 +477,14 @@ async function onRender(args) {
     dropDeck(); // other areas: nothing of the old map may stay on screen while the new one loads
     geometry = null;
     statusEl.textContent = String(args.loading_text || "Kaart laden…");
-    const t0 = performance.now();
+    performance.mark("deckmap:geometry-start");
     const raw = await fetchGeometry(String(args.geometry_url), String(args.geometry_hash));
     const decoded = await decodeGeometry(raw);
     if (geometryHash !== args.geometry_hash) return; // a newer geometry was asked for meanwhile
-    window.__deckmapGeometryMs = performance.now() - t0;
-    window.__deckmapTimes.geometry = performance.now();
+    performance.measure("deckmap:geometry", "deckmap:geometry-start");
     dropDeck();
     geometry = decoded;
-    window.__deckmapOrigin = decoded.header.origin;
+    mapEl.dataset.origin = `${decoded.header.origin[0]} ${decoded.header.origin[1]}`;
     fittedKey = null;
     statusEl.textContent = "";
     applyArgs(pending);
@@ -410,23 +498,12 @@ async function onRender(args) {
   applyArgs(args);
 }
 
-// For benchmarks: read one pixel back, which waits until the GPU (SwiftShader) has finished the frames
-// already drawn, so a measured repaint includes the rasterising and not only the issuing of draw calls.
-window.__deckmapSync = () => {
-  if (!deck || !deck.device || !deck.device.gl) return false;
-  const gl = deck.device.gl;
-  gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
-  return true;
-};
-// For tests and benchmarks: screen pixel of a point in local RD metres (the file's origin subtracted).
-window.__deckmapProject = (xy) => (deck ? deck.getViewports()[0].project(xy) : null);
-
 window.addEventListener("message", (event) => {
   const data = event.data;
   if (!data || data.type !== "streamlit:render") return;
   onRender(data.args || {}).catch((err) => {
     statusEl.textContent = `Kaart kon niet laden: ${err.message}`;
-    window.__deckmapError = String(err.message);
+    mapEl.dataset.error = String(err.message);
   });
 });
 
