@@ -29,7 +29,7 @@ from indicators import registry
 from indicators.changes import STATUS as CHANGE_STATUS  # noqa: F401
 from indicators.changes import what_changed  # noqa: F401
 from indicators.engine import (
-    absent_domains,  # noqa: F401  (the domains out of m: pages word them)
+    absent_domains,  # (the domains out of m: pages word them)
     score_areas,
 )
 from indicators.focus import (  # noqa: F401
@@ -167,7 +167,8 @@ def composite_basis(result) -> tuple[tuple[str, ...], int, int] | None:
         return None
     s = result.settings
     weights = dict(getattr(result, "weights", None) or {})
-    weighted = [d for d in registry.DOMAINS if float(weights.get(d, 1.0)) > 0]
+    absent = absent_domains(s)  # a domain whose table is absent here is out of m, said by its own legend line
+    weighted = [d for d in registry.DOMAINS if float(weights.get(d, 1.0)) > 0 and d not in absent]
     with_data = tuple(d for d in s.get("domains_with_data", ()) if d in weighted)
     need = int(s.get("min_domains", ENGINE_DEFAULTS["min_domains"]))
     if not with_data or len(with_data) >= len(weighted):
