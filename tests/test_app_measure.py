@@ -182,10 +182,11 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
     assert 0 < len(with_data) < len(reg.DOMAINS) - 1
     assert data.legend_lines == [
         method.STACKING_RULE[lang],
-        t("health_absent_level", lang, m=6),
         loaders.composite_basis_line(s.result, "stacking", lang),
+        t("health_absent_level", lang, m=6),
     ]
-    assert ", ".join(label(reg.DOMAINS[d], lang) for d in with_data) in data.legend_lines[2]
+    assert ", ".join(label(reg.DOMAINS[d], lang) for d in with_data) in data.legend_lines[1]
+    assert "van de 6 domeinen" in data.legend_lines[1] or "of the 6 domains" in data.legend_lines[1]
 
 
 def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir):
