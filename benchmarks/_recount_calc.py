@@ -46,8 +46,22 @@ INDICATORS = [
     ("bijstand_per_1000", None, 0, "count", 200),
     ("herkomst_buiten_europa", None, 0, "count", 200),
     ("laagste_40_personen", None, 0, "share", 200),
+    ("ervaren_gezondheid_niet_goed", "gezondheid", 1, "survey", 0),
 ]
-DOMAINS = ["armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd"]
+DOMAINS = ["armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd", "gezondheid"]
+# Gezondheid comes from a second table (50150NED) with values per gemeente and buurt only; the default emulator
+# serves no 50150NED. A domain whose table has no values at the level ('level_absent') or is not served
+# ('source_absent') has no value and is left out of m ("telt niet mee"). The recount's areas are wijken.
+SURVEY_LEVELS = ("gemeente", "buurt")
+ABSENT_DOMAINS = ("gezondheid",)
+
+
+def absent_why(code: str) -> str:
+    """Why a 50150NED indicator has no value for ``code`` here: level first, then the missing table."""
+    level = {"WK": "wijk", "GM": "gemeente", "BU": "buurt"}.get(code[:2], "land")
+    return "source_absent" if level in SURVEY_LEVELS else "level_absent"
+
+
 COUNTS = {"ww_werkleeftijd": "PersonenPerSoortUitkeringWW_96", "ao_werkleeftijd": "PersonenPerSoortUitkeringAO_95"}
 INCOME_COLS = {
     "laagste_40_huishoudens": "pct_hh_40pct_laagste_besteedbaar_inkomen",
@@ -136,6 +150,8 @@ def values(kwb: pd.DataFrame, pdok: pd.DataFrame | None, inc: pd.DataFrame, code
             v, out[f"{ind}__den"] = pd.Series(np.nan, codes), pd.Series(np.nan, codes)
         den = out[f"{ind}__den"]
         why = pd.Series(np.where(v.notna(), "", "no_value"), codes, dtype=object)
+        if _dom in ABSENT_DOMAINS:
+            why[:] = [absent_why(code) for code in codes]
         if ind in ("laagste_40_huishoudens", "inkomen_per_inwoner"):
             why[v.isna() & (i[INCOME_COLS[ind]].notna() & changed)] = "boundary_changed"
         if mind > 0:  # "noemer kleiner dan <min>": not published
@@ -278,25 +294,4 @@ def domain_ranks(
         out[f"{col}__rank"], out[f"{col}__ref_n"], out[f"{col}__base"] = rank, refn, base
         out[f"{col}__where"] = where
         out[f"{col}__band"] = (rank >= BAND).where(rank.notna())
-    return out
-
-
-def stacking_composite(
-    dom: pd.DataFrame, ranks: pd.DataFrame, suppressed: pd.Series, ref_has: dict[str, bool], w: dict[str, float]
-) -> pd.DataFrame:
-    out = pd.DataFrame(index=dom.index)
-    weighted = [d for d in DOMAINS if w.get(d, 1.0) > 0]
-    banded = pd.DataFrame({d: ranks[f"domain__{d}__band"] == True for d in weighted})  # noqa: E712
-    known = pd.DataFrame({d: dom[f"domain__{d}"].notna() for d in weighted})
-    out["stacking_count"] = banded.sum(axis=1)
-    out["stacking_domains"] = banded.apply(lambda r: ";".join(d for d in weighted if r[d]), axis=1)
-    out["stacking_known"], out["stacking_m"] = known.sum(axis=1), len(weighted)
-    for col in ("stacking_count", "stacking_domains", "stacking_known"):  # suppressed: no stacking
-        out[col] = out[col].where(~suppressed)
-    need = min(3, sum(1 for d in weighted if ref_has[d]))
-    num = sum(w.get(d, 1.0) * dom[f"domain__{d}"].fillna(0) for d in weighted)
-    den = sum(w.get(d, 1.0) * dom[f"domain__{d}"].notna() for d in weighted)
-    comp = num / den
-    out["composite"] = comp.where(known.sum(axis=1) >= need)
-    out["composite__n"], out["composite__m"], out["composite__need"] = known.sum(axis=1), len(weighted), need
     return out

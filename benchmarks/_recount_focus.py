@@ -91,6 +91,9 @@ def recount_focus() -> pd.DataFrame:
     whys[GEMEENTE] = {ind: gms.at[GEMEENTE, f"{ind}__why0"] for ind, *_ in c.INDICATORS}
     rows["NL00"], _ = aggregate(gms.assign(population=np.nan))
     whys["NL00"] = {ind: "" if rows["NL00"][ind] == rows["NL00"][ind] else "no_value" for ind, *_ in c.INDICATORS}
+    for ind, dom, *_ in c.INDICATORS:
+        if dom in c.ABSENT_DOMAINS:
+            whys["NL00"][ind] = c.absent_why("NL00")
     for ind in c.INCOME_COLS:  # Nederland's income figures: the file's own NL00 row
         rows["NL00"][ind] = inc.at["NL00", c.INCOME_COLS[ind]]
         rows["NL00"][f"{ind}__year"], whys["NL00"][ind] = 2020, ""

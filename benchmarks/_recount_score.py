@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks._recount_calc import (
+    ABSENT_DOMAINS,
     D1_MIN,
     DOMAINS,
     INDICATORS,
@@ -46,7 +47,7 @@ def stacking_composite(
     """'k van n bekend (m domeinen)' and the weighted mean over known weighted domains, needing
     min(3, weighted domains with data in the reference)."""
     out = pd.DataFrame(index=dom.index)
-    weighted = [d for d in DOMAINS if w.get(d, 1.0) > 0]
+    weighted = [d for d in DOMAINS if w.get(d, 1.0) > 0 and d not in ABSENT_DOMAINS]
     banded = pd.DataFrame({d: ranks[f"domain__{d}__band"] == True for d in weighted})  # noqa: E712
     known = pd.DataFrame({d: dom[f"domain__{d}"].notna() for d in weighted})
     out["stacking_count"] = banded.sum(axis=1)
