@@ -29,7 +29,7 @@ from indicators import registry
 from indicators.changes import STATUS as CHANGE_STATUS  # noqa: F401
 from indicators.changes import what_changed  # noqa: F401
 from indicators.engine import (
-    absent_domains,  # noqa: F401  (the domains out of m: pages word them)
+    absent_domains,  # also re-exported: the domains out of m (pages word them)
     score_areas,
 )
 from indicators.focus import (  # noqa: F401
@@ -168,7 +168,8 @@ def composite_basis(result) -> tuple[tuple[str, ...], int, int] | None:
     need = int(s.get("min_domains", ENGINE_DEFAULTS["min_domains"]))
     if not with_data or len(with_data) >= need:
         return None
-    return with_data, len(registry.DOMAINS), need
+    # the domains counted: an absent one (a second table the service lacks, or has no values at this level) is not
+    return with_data, len(registry.DOMAINS) - len(absent_domains(s)), need
 
 
 def composite_basis_line(result, colour: str, lang: str) -> str | None:
