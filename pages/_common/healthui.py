@@ -90,7 +90,7 @@ def compare_section(view, areas, gm_names: dict[str, str]) -> None:
         rows = frame.copy()
         comp = comps.get((y1, y2))
         if comp is not None:
-            comp = comp.rename(index=lambda g: f"{gm_names.get(g, g)} ({g})" if g in gm_names or g[:2] == "GM" else g)
+            comp = comp.rename(index=lambda g: f"{gm_names.get(g, g)} ({g})" if g in gms else g)
             rows = pd.concat([rows, comp])
         shown = _columns(rows, y1, y2, lang)
         shown.insert(0, t("health_col_area", lang), [str(i) for i in rows.index])  # a dataframe cell is plain text
