@@ -102,3 +102,14 @@ def test_the_health_strings_override_no_other_string():
     assert not set(HEALTH_STRINGS) & others
     assert not [k for k in HEALTH_STRINGS if f'"{k}":' in source]
     assert all(set(v) == {"nl", "en"} for v in HEALTH_STRINGS.values())
+
+
+def test_at_wijk_level_the_health_slider_says_it_does_not_count(dataderden):
+    from tests.helpers_app import run_app
+
+    for lang, words in (("nl", "Telt op wijkniveau niet mee"), ("en", "Does not count at district level")):
+        at = run_app({"lang": lang}, page="prioriteren")
+        helps = {s.label: s.help for s in at.slider}
+        health = next(v for k, v in helps.items() if k in ("Gezondheid", "Health"))
+        assert health.startswith(words) and "50150NED" in health
+        assert all(not v for k, v in helps.items() if k not in ("Gezondheid", "Health"))  # only the absent domain

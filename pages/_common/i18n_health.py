@@ -21,6 +21,11 @@ HEALTH_STRINGS: dict[str, dict[str, str]] = {
         "nl": "Gezondheid telt niet mee: {why}. Stapeling en samengestelde score tellen {m} domeinen.",
         "en": "Health does not count: {why}. Stacking and the composite count {m} domains.",
     },
+    "health_weight_absent_level": {
+        "nl": "Telt op wijkniveau niet mee: 50150NED heeft geen wijkcijfers (wel buurten en gemeenten).",
+        "en": "Does not count at district level: 50150NED has no district figures (neighbourhoods and "
+        "municipalities only).",
+    },
     "health_survey_year": {
         "nl": "Gezondheid: RIVM-peiling {survey} (de laatste peiling in of voor {year}).",
         "en": "Health: RIVM survey {survey} (the latest survey in or before {year}).",
