@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from core.codes import PREFIX_OF_LEVEL, level_of_code
 from indicators.ranks import percentile_rank
 
 MEASURE = "goed_ervaren_gezondheid"
@@ -144,15 +145,17 @@ def buurten_of(codes: Sequence[str], buurt_codes: Sequence[str]) -> list[str]:
     """
     wanted = set()
     prefixes = []
+    bu = PREFIX_OF_LEVEL["buurt"]
     for code in map(str, codes):
-        if code.startswith("BU"):
+        level = level_of_code(code)
+        if level == "buurt":
             wanted.add(code)
-        elif code.startswith("WK"):
-            prefixes.append("BU" + code[2:8])
-        elif code.startswith("GM"):
-            prefixes.append("BU" + code[2:6])
-        elif code == "NL00":
-            prefixes.append("BU")
+        elif level == "wijk":
+            prefixes.append(bu + code[2:8])
+        elif level == "gemeente":
+            prefixes.append(bu + code[2:6])
+        elif level == "land":  # NL00: every buurt
+            prefixes.append(bu)
     pre = tuple(prefixes)
     return [b for b in buurt_codes if b in wanted or (pre and str(b).startswith(pre))]
 

@@ -235,7 +235,7 @@ def _controls(box, view, lang: str) -> None:
         if weights_box.open:
             sliders = weights_box.container(horizontal=True, gap="medium")
             for d in widgets.domain_ids():
-                widgets.weight_slider(sliders, d, lang)
+                widgets.weight_slider(sliders, d, lang, view.level)
         widgets.weights_notice(lang)
 
 

@@ -18,7 +18,7 @@ changesui.version_notice(view)  # a view that reads an older kept version says s
 with st.expander(t("weights", lang), expanded=True):
     st.button(t("weights_reset", lang), key="b_reset", on_click=widgets.reset_weights)
     for col, d in zip(st.columns(len(domains)), domains):
-        widgets.weight_slider(col, d, lang)
+        widgets.weight_slider(col, d, lang, view.level)
     widgets.weights_notice(lang)
 wmap = view.weight_map(domains)
 used = (

@@ -408,7 +408,7 @@ def test_I01_unknown_gemeente_and_year(mirror, cache_dir):
     assert not mirror.requests("TypedDataSet")  # nothing reached an OData filter
 
 
-ALL_ZERO = {d: 0 for d in ("armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd")}
+ALL_ZERO = {d: 0 for d in ("armoede", "werk", "onderwijs", "schooluitval", "wonen", "jeugd", "gezondheid")}
 
 
 @pytest.mark.parametrize("weights", [ALL_ZERO, {"armoede": -1}, {"geluk": 1}, {"armoede": float("nan")}])

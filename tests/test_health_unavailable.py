@@ -3,6 +3,7 @@ the composite's m and stacking's denominator (m = 6) -- and the legend and the m
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -85,3 +86,30 @@ def test_the_method_page_states_the_rules_and_the_absence(dataderden):
         for w in words:
             assert w in text, (lang, w)
         assert "50150NED" in text and "2012, 2016, 2020, 2022, 2024" in text
+
+
+def test_the_health_strings_override_no_other_string():
+    """i18n.STRINGS merges the parts with update(): a key of HEALTH_STRINGS used elsewhere would replace its text (it
+    did: 'col_rank_move' renamed the changes table's 'Rang oud → nieuw')."""
+    import pages._common.i18n as i18n
+    from pages._common.i18n_data import DATA_STRINGS
+    from pages._common.i18n_focus import FOCUS_STRINGS
+    from pages._common.i18n_health import HEALTH_STRINGS
+    from pages._common.i18n_reports import REPORT_STRINGS
+
+    others = set(DATA_STRINGS) | set(FOCUS_STRINGS) | set(REPORT_STRINGS)
+    source = Path(i18n.__file__).read_text(encoding="utf-8")
+    assert not set(HEALTH_STRINGS) & others
+    assert not [k for k in HEALTH_STRINGS if f'"{k}":' in source]
+    assert all(set(v) == {"nl", "en"} for v in HEALTH_STRINGS.values())
+
+
+def test_at_wijk_level_the_health_slider_says_it_does_not_count(dataderden):
+    from tests.helpers_app import run_app
+
+    for lang, words in (("nl", "Telt op wijkniveau niet mee"), ("en", "Does not count at district level")):
+        at = run_app({"lang": lang}, page="prioriteren")
+        helps = {s.label: s.help for s in at.slider}
+        health = next(v for k, v in helps.items() if k in ("Gezondheid", "Health"))
+        assert health.startswith(words) and "50150NED" in health
+        assert all(not v for k, v in helps.items() if k not in ("Gezondheid", "Health"))  # only the absent domain

@@ -226,7 +226,9 @@ def test_rank_interval_covers_weights_and_data_and_contains_the_rank(both):
     codes = both.table.index[both.table["composite"].notna()]
     dx = both.domain_x.loc[codes]
     draws = data_draws(both, codes, n=300, seed=3)
-    assert draws.shape == (len(codes), 6, 300)
+    from indicators.registry import DOMAINS
+
+    assert draws.shape == (len(codes), len(DOMAINS), 300)  # a column per domain; gezondheid NaN at wijk level
     full = rank_intervals(dx, both.weights, n=300, seed=3, domain_draws=draws)
     weights_only = rank_intervals(dx, both.weights, n=300, seed=3)
     assert (full["source"] == "gewichten en gegevens").all() and (weights_only["source"] == "gewichten").all()

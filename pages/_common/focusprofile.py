@@ -11,6 +11,7 @@ from indicators.result import scores
 from pages._common import (
     changesui,
     fmt,
+    healthui,
     loaders,
     reasons,
     reports,
@@ -94,5 +95,6 @@ def show(view, area) -> None:
         hide_index=True,
         width="stretch",
     )
+    healthui.compare_section(view, [area], gm_names)  # health 2020/2022 -> 2024 of the area, its gemeente, NL
     changesui.section(view, [], [area], area.name)
     st.caption(t("attribution", lang))

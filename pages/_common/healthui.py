@@ -39,10 +39,10 @@ def _columns(frame: pd.DataFrame, y1: int, y2: int, lang: str) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for y in (y1, y2):
         out[f"{y} (%)"] = [fmt.fmt_num(v, 1, lang) for v in frame[f"value_{y}"]]
-    out[t("col_change_pp", lang)] = [fmt.fmt_num(v, 1, lang) for v in frame["change"]]
+    out[t("health_col_change_pp", lang)] = [fmt.fmt_num(v, 1, lang) for v in frame["change"]]
     for y in (y1, y2):
-        out[t("col_rank_year", lang, year=y)] = [fmt.fmt_num(v, 0, lang) for v in frame[f"rank_{y}"]]
-    out[t("col_rank_move", lang)] = [fmt.fmt_num(v, 0, lang) for v in frame["rank_change"]]
+        out[t("health_col_rank_year", lang, year=y)] = [fmt.fmt_num(v, 0, lang) for v in frame[f"rank_{y}"]]
+    out[t("health_col_rank_move", lang)] = [fmt.fmt_num(v, 0, lang) for v in frame["rank_change"]]
     return out
 
 
@@ -64,7 +64,7 @@ def profile_section(view, code: str, level: str) -> None:
         return
     for (y1, y2), frame in trends.items():
         shown = _columns(frame, y1, y2, lang)
-        shown.insert(0, t("col_area", lang), [code])
+        shown.insert(0, t("health_col_area", lang), [code])
         st.markdown(f"**{y1} → {y2}**")
         st.dataframe(shown, hide_index=True)
         st.caption(_base_caption(frame, lang))
@@ -90,11 +90,11 @@ def compare_section(view, areas, gm_names: dict[str, str]) -> None:
         rows = frame.copy()
         comp = comps.get((y1, y2))
         if comp is not None:
-            comp = comp.rename(index=lambda g: f"{gm_names.get(g, g)} ({g})" if g in gm_names or g[:2] == "GM" else g)
+            comp = comp.rename(index=lambda g: f"{gm_names.get(g, g)} ({g})" if g in gms else g)
             rows = pd.concat([rows, comp])
         shown = _columns(rows, y1, y2, lang)
-        shown.insert(0, t("col_area", lang), [str(i) for i in rows.index])  # a dataframe cell is plain text
-        shown[t("col_n_buurten", lang)] = [fmt.fmt_num(v, 0, lang) for v in rows["n_used"]]
+        shown.insert(0, t("health_col_area", lang), [str(i) for i in rows.index])  # a dataframe cell is plain text
+        shown[t("health_col_n_buurten", lang)] = [fmt.fmt_num(v, 0, lang) for v in rows["n_used"]]
         st.markdown(f"**{y1} → {y2}**")
         st.dataframe(shown, hide_index=True)
         st.caption(_base_caption(frame, lang) + " " + t("health_trend_weights", lang, year=view.year))

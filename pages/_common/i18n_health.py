@@ -21,6 +21,11 @@ HEALTH_STRINGS: dict[str, dict[str, str]] = {
         "nl": "Gezondheid telt niet mee: {why}. Stapeling en samengestelde score tellen {m} domeinen.",
         "en": "Health does not count: {why}. Stacking and the composite count {m} domains.",
     },
+    "health_weight_absent_level": {
+        "nl": "Telt op wijkniveau niet mee: 50150NED heeft geen wijkcijfers (wel buurten en gemeenten).",
+        "en": "Does not count at district level: 50150NED has no district figures (neighbourhoods and "
+        "municipalities only).",
+    },
     "health_survey_year": {
         "nl": "Gezondheid: RIVM-peiling {survey} (de laatste peiling in of voor {year}).",
         "en": "Health: RIVM survey {survey} (the latest survey in or before {year}).",
@@ -44,11 +49,11 @@ HEALTH_STRINGS: dict[str, dict[str, str]] = {
         "(inhabitants minus those aged 0-15, KWB {year}); the Netherlands row: every neighbourhood with both "
         "years, weighted the same way.",
     },
-    "col_area": {"nl": "Gebied", "en": "Area"},
-    "col_change_pp": {"nl": "Verandering (procentpunt)", "en": "Change (percentage points)"},
-    "col_rank_move": {"nl": "Rangverschuiving", "en": "Rank movement"},
-    "col_rank_year": {"nl": "Rang {year}", "en": "Rank {year}"},
-    "col_n_buurten": {"nl": "Buurten (met beide jaren)", "en": "Neighbourhoods (with both years)"},
+    "health_col_area": {"nl": "Gebied", "en": "Area"},
+    "health_col_change_pp": {"nl": "Verandering (procentpunt)", "en": "Change (percentage points)"},
+    "health_col_rank_move": {"nl": "Rangverschuiving", "en": "Rank movement"},
+    "health_col_rank_year": {"nl": "Rang {year}", "en": "Rank {year}"},
+    "health_col_n_buurten": {"nl": "Buurten (met beide jaren)", "en": "Neighbourhoods (with both years)"},
     "method_health_title": {"nl": "Gezondheid (tweede CBS-tabel)", "en": "Health (a second CBS table)"},
     "method_health": {
         "nl": "Het domein gezondheid heeft één indicator: **ervaren gezondheid niet goed** = 100 min het % "

@@ -209,11 +209,19 @@ def reset_weights(domains=None) -> None:
     session.reset_weights()
 
 
-def weight_slider(box, domain: str, lang: str) -> float:
+def weight_slider(box, domain: str, lang: str, level: str | None = None) -> float:
     """The slider of one domain's weight (the same key on Kaart and Prioriteren), bound to the view; a change
-    that leaves every weight at 0 gives equal weights and says so (session.set_weights, the one rule)."""
+    that leaves every weight at 0 gives equal weights and says so (session.set_weights, the one rule). A domain
+    whose table has no values at ``level`` (gezondheid at wijk level) says under its slider that it does not count."""
+    inds = reg.scored_indicators(domain)
+    absent = level is not None and bool(inds) and all(i.source_id and level not in i.levels for i in inds)
     return box.slider(
-        label(reg.DOMAINS[domain], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, **session.bind_weight(domain)
+        label(reg.DOMAINS[domain], lang),
+        WEIGHT_MIN,
+        WEIGHT_MAX,
+        step=WEIGHT_STEP,
+        help=t("health_weight_absent_level", lang) if absent else None,
+        **session.bind_weight(domain),
     )
 
 
