@@ -12,7 +12,7 @@ import streamlit as st
 from core.codes import level_of_code
 from core.errors import StapelkaartError, UserInputError
 from pages._common import fmt, loaders, widgets
-from pages._common.i18n import t
+from pages._common.i18n import label, t
 
 
 def _set(areas: list) -> None:
@@ -58,10 +58,11 @@ def editor(view, *, expanded: bool = False) -> None:
         st.caption(t("fa_help", lang))
         presets = loaders.PRESETS
         pid = st.selectbox(
-            t("fa_preset", lang), list(presets), key="w_fa_preset", format_func=lambda p: presets[p].name
+            t("fa_preset", lang), list(presets), key="w_fa_preset", format_func=lambda p: label(presets[p], lang)
         )
         p = presets[pid]
-        st.caption(t("fa_preset_source", lang, source=fmt.md(p.source)) + (f" {fmt.md(p.note)}" if p.note else ""))
+        src, note = loaders.source_text(p.source, lang), loaders.source_text(p.note, lang)
+        st.caption(t("fa_preset_source", lang, source=fmt.md(src)) + (f" {fmt.md(note)}" if note else ""))
         if st.button(t("fa_use_preset", lang), key="b_fa_preset"):
             _set(list(p.areas))
         level = loaders.focus_level(view, areas)
@@ -98,7 +99,7 @@ def editor(view, *, expanded: bool = False) -> None:
                 placeholder=t("choose_areas", lang),
             )
             if st.form_submit_button(t("fa_add", lang)):
-                _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, "zelf gedefinieerd")], lang)
+                _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, loaders.SELF_DEFINED)], lang)
         if level_of_code(view.area) in ("wijk", "buurt") and areas:
             area_label = fmt.label(fmt.area_name(names.get(view.area), view.area))  # "Poelenburg (WK047912)"
             target = st.selectbox(
@@ -168,7 +169,7 @@ def localise_uploader(key: str, lang: str, types: str) -> None:
 def _apply(items, lang: str) -> None:
     """Build the areas (syntax checked: names, empty member lists named) and write them to the URL."""
     try:
-        areas = [loaders.FocusArea.make(n, c, source=s or "zelf gedefinieerd") for n, c, s in items]
+        areas = [loaders.FocusArea.make(n, c, source=s or loaders.SELF_DEFINED) for n, c, s in items]
         if any(not a.name for a in areas):
             raise UserInputError("Elk focusgebied heeft een naam nodig.", "Every focus area needs a name.")
         loaders.parse_focus_param(loaders.format_focus_param(areas))  # the same checks as a link gets
