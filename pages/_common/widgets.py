@@ -61,6 +61,7 @@ def sidebar(v: ViewState) -> None:
                     t("gemeenten", lang),
                     list(options),
                     help=t("gemeenten_help", lang),
+                    placeholder=t("gm_pick_placeholder", lang),  # not Streamlit's "Choose options"
                     format_func=lambda c: f"{options.get(c, c)} ({c})",
                     **session.bind("gemeenten"),
                 )
@@ -212,9 +213,22 @@ def reset_weights(domains=None) -> None:
 def weight_slider(box, domain: str, lang: str) -> float:
     """The slider of one domain's weight (the same key on Kaart and Prioriteren), bound to the view; a change
     that leaves every weight at 0 gives equal weights and says so (session.set_weights, the one rule)."""
-    return box.slider(
-        label(reg.DOMAINS[domain], lang), WEIGHT_MIN, WEIGHT_MAX, step=WEIGHT_STEP, **session.bind_weight(domain)
+    bound = session.bind_weight(domain)
+    return box.select_slider(
+        label(reg.DOMAINS[domain], lang),
+        weight_options(float(st.session_state[bound["key"]])),
+        format_func=lambda w: fmt.fmt_num(w, None, lang),  # "1" / "1,5" (nl), not Streamlit's "1.00"
+        **bound,
     )
+
+
+def weight_options(current: float) -> list[float]:
+    """The slider's stops: WEIGHT_MIN..WEIGHT_MAX by WEIGHT_STEP, plus the view's weight where a link holds one
+    between the stops (1.25), so it is shown as it is. A select_slider, because st.slider formats with printf
+    (no decimal comma) and shows "1.00" for 1 (issue 21)."""
+    n = round((WEIGHT_MAX - WEIGHT_MIN) / WEIGHT_STEP)
+    stops = [round(WEIGHT_MIN + i * WEIGHT_STEP, 6) for i in range(n + 1)]
+    return sorted({*stops, current}) if WEIGHT_MIN <= current <= WEIGHT_MAX else stops
 
 
 def weights_notice(lang: str) -> None:
