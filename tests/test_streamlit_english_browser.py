@@ -1,6 +1,7 @@
 """Issue 21 in Chromium: Streamlit's own English in the Dutch UI. An empty multiselect list said "No results",
 the uploader "Upload" / "200MB per file", the weight sliders "1.00". In the Dutch UI the reader now sees "Geen
-resultaten", "Bestand kiezen" / "hoogstens 200 MB per bestand", and "1"; the English UI stays English."""
+resultaten", "Bestand kiezen" / "hoogstens 200 MB per bestand", "1", and "Enter om toe te passen" under a number
+field; the English UI stays English."""
 
 from __future__ import annotations
 
@@ -68,6 +69,15 @@ def test_dutch_ui_shows_no_streamlit_english(page, server):
     values = thumbs.all_inner_texts()
     assert values and set(values) == {"1"}, values
     assert "1.00" not in page.inner_text("body")
+    # a number field being typed in: Streamlit's "Press Enter to apply" under it
+    field = page.locator(".st-key-w_min_pop input").first
+    field.click()
+    field.press("End")
+    field.type("5")
+    hint = page.locator('.st-key-w_min_pop [data-testid="InputInstructions"] > span').first
+    hint.wait_for(state="attached", timeout=30_000)
+    assert hint.evaluate(AFTER) == '"Enter om toe te passen"'
+    assert "Press Enter" not in page.inner_text("body")
     # the uploader on Gegevens
     page.goto(server + "/gegevens")
     settle(page)

@@ -28,8 +28,22 @@ a:focus-visible, button:focus-visible, [role="button"]:focus-visible, input:focu
 body:has(.sk-lang-nl) [role="listbox"][data-empty="true"] [role="option"] > span { font-size: 0; visibility: hidden; }
 body:has(.sk-lang-nl) [role="listbox"][data-empty="true"] [role="option"] > span::after {
   content: "@NO_RESULTS@"; font-size: .875rem; visibility: visible; }
+/* ... and "Press Enter to apply" under a number field being typed in (no number field sits in a form) */
+body:has(.sk-lang-nl) [data-testid="stNumberInput"] [data-testid="InputInstructions"] > span:first-child {
+  font-size: 0; visibility: hidden; }
+body:has(.sk-lang-nl) [data-testid="stNumberInput"] [data-testid="InputInstructions"] > span:first-child::after {
+  content: "@ENTER_APPLY@"; font-size: .75rem; visibility: visible; }
 </style>
-""".replace("@NO_RESULTS@", t("no_results", "nl").replace("\\", "\\\\").replace('"', '\\"'))
+"""
+
+
+def _css_text(key: str) -> str:
+    return t(key, "nl").replace("\\", "\\\\").replace('"', '\\"')
+
+
+BASE_CSS = BASE_CSS.replace("@NO_RESULTS@", _css_text("no_results")).replace(
+    "@ENTER_APPLY@", _css_text("input_enter_apply")
+)
 
 #: Map height in presentation mode (px): with the compact header below, the map and legend end above the fold
 #: of a 1280x720 projector (tests/test_presentation_browser.py measures it); pages/kaart.py passes it to deck_map.
