@@ -88,6 +88,17 @@ def test_dutch_ui_shows_no_streamlit_english(page, server):
     assert "MB per bestand" in limit, limit
     text = page.inner_text("body")
     assert "per file" not in text and "Drag and drop" not in text and "Upload\n" not in text + "\n"
+    # while a file is dragged over the zone
+    drag = page.evaluate_handle(
+        "() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'a.csv', {type: 'text/csv'})); return d; }"
+    )
+    sel = '.st-key-w_upload [data-testid="stFileUploaderDropzone"]'
+    page.dispatch_event(sel, "dragenter", {"dataTransfer": drag})
+    page.dispatch_event(sel, "dragover", {"dataTransfer": drag})
+    over = zone.locator(":scope > div:not([data-testid]) > span").first
+    over.wait_for(state="attached", timeout=10_000)
+    assert over.evaluate(AFTER) == '"Sleep een bestand hierheen"'
+    assert "Drag and drop" not in page.inner_text("body")
 
 
 def test_english_ui_keeps_streamlit_english(page, server):

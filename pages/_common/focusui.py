@@ -145,7 +145,8 @@ def localise_input_hint(keys, lang: str, *, in_form: bool) -> None:
 
 
 def localise_uploader(key: str, lang: str, types: str) -> None:
-    """Streamlit's file uploader has no parameter for its texts ("Upload", "20MB per file • CSV, XLSX", in
+    """Streamlit's file uploader has no parameter for its texts ("Upload", "20MB per file • CSV, XLSX", "Drag and
+    drop a file here" while a file is dragged over it, in
     English whatever the UI language): replace them, for the uploader with ``key``, by ``upload_button`` and
     ``upload_limit`` in ``lang`` (CSS generated content; the originals are hidden from sight and from screen
     readers with visibility, so the button is announced once, in the UI language)."""
@@ -162,6 +163,10 @@ def localise_uploader(key: str, lang: str, types: str) -> None:
         "font-size:0.875rem;visibility:visible}"
         f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after{{'
         f'content:"{css(t("upload_limit", lang, mb=mb, types=types))}";font-size:0.875rem;visibility:visible}}'
+        # while a file is dragged over it: "Drag and drop a file here" (the one plain div in the zone)
+        f"{zone} > div:not([data-testid]) > span{{font-size:0;visibility:hidden}}"
+        f'{zone} > div:not([data-testid]) > span::after{{content:"{css(t("upload_drag", lang))}";'
+        "font-size:1rem;visibility:visible}"
         "</style>"
     )
 
