@@ -124,7 +124,8 @@ class FocusArea:
 
 @dataclass(frozen=True)
 class Preset:
-    """A named set of focus areas from a real programme, with its source."""
+    """A named set of focus areas from a real programme, with its source (Dutch; ``name_en`` and
+    :func:`source_text` give the English)."""
 
     id: str
     name: str
@@ -132,6 +133,11 @@ class Preset:
     source: str
     note: str = ""
     codes_found: dict[str, str] = field(default_factory=dict)
+    name_en: str = ""
+
+    @property
+    def label(self) -> dict[str, str]:
+        return {"nl": self.name, "en": self.name_en or self.name}
 
 
 def clean_name(name: object, limit: int = MAX_NAME) -> str:
@@ -165,35 +171,73 @@ def unique_ids(areas: Sequence[FocusArea]) -> list[FocusArea]:
 
 
 # ------------------------------------------------------------------------------------------ presets
-_OWN = "Stapelkaart-voorbeeld"
-_ZAANSTAD = (
+#: English of every Dutch source and note text of the presets (and of "zelf gedefinieerd"): :func:`source_text`.
+SOURCE_EN: dict[str, str] = {}
+
+
+def _en(nl: str, en: str) -> str:
+    """Register the English of a Dutch source or note text; returns the Dutch (what the presets store)."""
+    SOURCE_EN[nl] = en
+    return nl
+
+
+def source_text(text: str, lang: str) -> str:
+    """A focus area's or preset's source/note text in ``lang`` (a text without a registered English stays as it
+    is: a user's own words)."""
+    return SOURCE_EN.get(text, text) if lang == "en" else text
+
+
+SELF_DEFINED = _en("zelf gedefinieerd", "self-defined")
+_OWN = _en("Stapelkaart-voorbeeld", "Stapelkaart example")
+_ZAANSTAD = _en(
     "Gemeente Zaanstad, programma Kansengelijkheid (wijken genoemd in Stapelkaart issue 12); "
-    "codes op naam opgezocht in CBS 85984NED (WijkenEnBuurten) en het CBS-inkomensbestand 2020 (indeling 2023)"
+    "codes op naam opgezocht in CBS 85984NED (WijkenEnBuurten) en het CBS-inkomensbestand 2020 (indeling 2023)",
+    "Municipality of Zaanstad, programme Kansengelijkheid (equal opportunities; districts named in Stapelkaart "
+    "issue 12); codes looked up by name in CBS 85984NED (WijkenEnBuurten) and the CBS income file 2020 "
+    "(2023 boundaries)",
 )
-_EINDHOVEN = (
+_EINDHOVEN = _en(
     "Gemeente Eindhoven, gebiedsgericht werken in de stadsdelen Tongelre en Gestel (Stapelkaart issue 12); "
     "wijken op naam opgezocht in het CBS-inkomensbestand 2020 (indeling 2023) en CBS 85984NED: de wijkcode "
-    "WK0772<stadsdeel><wijk> nummert Tongelre 3x en Gestel 7x"
+    "WK0772<stadsdeel><wijk> nummert Tongelre 3x en Gestel 7x",
+    "Municipality of Eindhoven, area-based work in the city districts Tongelre and Gestel (Stapelkaart issue 12); "
+    "districts looked up by name in the CBS income file 2020 (2023 boundaries) and CBS 85984NED: the district "
+    "code WK0772<city district><district> numbers Tongelre 3x and Gestel 7x",
 )
-_AKER = (
+_AKER = _en(
     "Gemeente Amsterdam, stadsdeel Nieuw-West: De Aker (Stapelkaart issue 12); code op naam opgezocht in het "
     "CBS-inkomensbestand 2020 (indeling 2023) en CBS 85984NED. De ontwikkelbuurten zijn buurten van de "
-    "gemeentelijke indeling en zitten hier niet in"
+    "gemeentelijke indeling en zitten hier niet in",
+    "Municipality of Amsterdam, city district Nieuw-West: De Aker (Stapelkaart issue 12); code looked up by name "
+    "in the CBS income file 2020 (2023 boundaries) and CBS 85984NED. The development neighbourhoods "
+    "(ontwikkelbuurten) are neighbourhoods of the municipality's own division and are not included here",
 )
 
 _DEFAULT = (
-    FocusArea("poelenburg", "Poelenburg (Zaanstad)", ("WK047912",), "Wijk 12 Poelenburg. " + _OWN),
+    FocusArea(
+        "poelenburg",
+        "Poelenburg (Zaanstad)",
+        ("WK047912",),
+        _en("Wijk 12 Poelenburg. " + _OWN, "District 12 Poelenburg. Stapelkaart example"),
+    ),
     FocusArea(
         "oud_oost",
         "Oud-Oost (Amsterdam)",
         ("WK0363MB", "WK0363MC", "WK0363MD", "WK0363ME"),
-        "GGW-gebied Oud-Oost: Weesperzijde, Oosterparkbuurt, Transvaalbuurt, Dapperbuurt. " + _OWN,
+        _en(
+            "GGW-gebied Oud-Oost: Weesperzijde, Oosterparkbuurt, Transvaalbuurt, Dapperbuurt. " + _OWN,
+            "GGW area (Amsterdam's area division) Oud-Oost: Weesperzijde, Oosterparkbuurt, Transvaalbuurt, "
+            "Dapperbuurt. Stapelkaart example",
+        ),
     ),
     FocusArea(
         "zuidoost",
         "Zuidoost (Amsterdam)",
         tuple(f"WK0363T{c}" for c in "ABCDEFGHJKLM"),
-        "Stadsdeel Zuidoost: Bijlmer-West, Bijlmer-Centrum, Bijlmer-Oost, Gaasperdam. " + _OWN,
+        _en(
+            "Stadsdeel Zuidoost: Bijlmer-West, Bijlmer-Centrum, Bijlmer-Oost, Gaasperdam. " + _OWN,
+            "City district Zuidoost: Bijlmer-West, Bijlmer-Centrum, Bijlmer-Oost, Gaasperdam. Stapelkaart example",
+        ),
     ),
 )
 
@@ -220,19 +264,33 @@ _EINDHOVEN_FOUND = {
     "WK077273": "Gestelse Ontginning",
 }
 _AKER_AREAS = (FocusArea("de-aker", "De Aker (Amsterdam)", ("WK0363FG",), _AKER),)
-_NO_MAP = "Heeft de gegevensbron geen grenzen voor een gemeente, dan werken vergelijking en profiel zonder kaart."
+_NO_MAP = _en(
+    "Heeft de gegevensbron geen grenzen voor een gemeente, dan werken vergelijking en profiel zonder kaart.",
+    "Where the data source has no boundaries for a municipality, comparison and profile work without a map.",
+)
 
 PRESETS: dict[str, Preset] = {
     p.id: p
     for p in (
-        Preset("voorbeelden", "Poelenburg, Oud-Oost en Zuidoost", _DEFAULT, _OWN),
+        Preset(
+            "voorbeelden",
+            "Poelenburg, Oud-Oost en Zuidoost",
+            _DEFAULT,
+            _OWN,
+            name_en="Poelenburg, Oud-Oost and Zuidoost",
+        ),
         Preset(
             "zaanstad-kansengelijkheid",
             "Zaanstad – Kansengelijkheid",
             _ZAANSTAD_AREAS,
             _ZAANSTAD,
-            "Delen van Wormerveer en Krommenie horen ook bij het programma; welke buurten is niet "
-            "vastgelegd, dus ze zijn niet opgenomen.",
+            _en(
+                "Delen van Wormerveer en Krommenie horen ook bij het programma; welke buurten is niet "
+                "vastgelegd, dus ze zijn niet opgenomen.",
+                "Parts of Wormerveer and Krommenie also belong to the programme; which neighbourhoods is not laid "
+                "down, so they are not included.",
+            ),
+            name_en="Zaanstad – Kansengelijkheid (equal opportunities)",
         ),
         Preset(
             "eindhoven-tongelre-gestel",
@@ -241,16 +299,30 @@ PRESETS: dict[str, Preset] = {
             _EINDHOVEN,
             _NO_MAP,
             _EINDHOVEN_FOUND,
+            name_en="Eindhoven – Tongelre and Gestel",
         ),
-        Preset("amsterdam-de-aker", "Amsterdam Nieuw-West – De Aker", _AKER_AREAS, _AKER, "", {"WK0363FG": "De Aker"}),
+        Preset(
+            "amsterdam-de-aker",
+            "Amsterdam Nieuw-West – De Aker",
+            _AKER_AREAS,
+            _AKER,
+            "",
+            {"WK0363FG": "De Aker"},
+            name_en="Amsterdam Nieuw-West – De Aker",
+        ),
         # every area of the three programmes side by side (Vergelijken: each with its gemeente and Nederland)
         Preset(
             "praktijkgebieden",
             "Zaanstad, Amsterdam en Eindhoven – alle praktijkgebieden",
             _ZAANSTAD_AREAS + _DEFAULT[1:] + _AKER_AREAS + _EINDHOVEN_AREAS,
-            f"De gebieden van de voorinstellingen hierboven samen: {_ZAANSTAD}; {_OWN}; {_AKER}; {_EINDHOVEN}",
+            _en(
+                f"De gebieden van de voorinstellingen hierboven samen: {_ZAANSTAD}; {_OWN}; {_AKER}; {_EINDHOVEN}",
+                "The areas of the presets above together: "
+                + "; ".join(SOURCE_EN[x] for x in (_ZAANSTAD, _OWN, _AKER, _EINDHOVEN)),
+            ),
             _NO_MAP,
             {**_EINDHOVEN_FOUND, "WK0363FG": "De Aker"},
+            name_en="Zaanstad, Amsterdam and Eindhoven – all programme areas",
         ),
     )
 }

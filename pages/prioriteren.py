@@ -48,6 +48,7 @@ gm = f1.multiselect(
     list(view.gemeenten),
     default=list(view.gemeenten),
     format_func=lambda c: names.get(c, c),
+    placeholder=t("gm_pick_placeholder", lang),  # not Streamlit's "Choose options"
     key="w_filter_gm",
 )
 min_pop = f2.number_input(

@@ -96,9 +96,9 @@ def test_weights_change_the_ranking_order(mirror, cache_dir):
     at.run()
     at.switch_page("pages/prioriteren.py").run()
     assert_ok(at)
-    top5 = lambda: list(at.dataframe[0].value["code"].iloc[:5])  # noqa: E731
+    top5 = lambda: list(at.dataframe[0].value["Code"].iloc[:5])  # noqa: E731
     first = top5()
-    at.slider(key="w_weight_werk").set_value(5.0).run()
+    at.select_slider(key="w_weight_werk").set_value(5.0).run()
     assert_ok(at)
     from indicators import registry as reg
     from pages._common import loaders
@@ -328,7 +328,7 @@ def test_a_weight_of_zero_from_the_link_is_kept(mirror, cache_dir):
     at = new_app({"page": "prioriteren", "w": "armoede:0"})
     at.switch_page("pages/prioriteren.py").run()
     assert_ok(at)
-    assert at.slider(key="w_weight_armoede").value == 0.0
+    assert at.select_slider(key="w_weight_armoede").value == 0.0
     assert dict(at.query_params)["w"] == "armoede:0"
     assert not [w for w in at.warning if "Niet alle" in w.value]  # 0 = not counted, not an invalid weight
 
@@ -339,10 +339,10 @@ def test_kaart_weight_change_recolours_with_the_same_geometry(mirror, cache_dir)
     at.run()
     assert_ok(at)
     before = map_args(at)
-    assert not at.slider  # the weight sliders are sent only while "Gewichten" is open
+    assert not at.select_slider  # the weight sliders are sent only while "Gewichten" is open
     at.session_state["x_weights"] = True  # open it (as a click on the expander does)
     at.run()
-    at.slider(key="w_weight_armoede").set_value(5.0).run()  # the one weight key (Kaart and Prioriteren)
+    at.select_slider(key="w_weight_armoede").set_value(5.0).run()  # the one weight key (Kaart and Prioriteren)
     assert_ok(at)
     after = map_args(at)
     assert dict(at.query_params)["w"] == "armoede:5"

@@ -18,8 +18,9 @@ def test_add_the_selected_area_by_its_name(mirror, cache_dir):
     at = run_app(
         {"page": "vergelijken", "level": "wijk", "area": "WK047912", "fa": "Zaandam-Zuid:WK047911"}, "vergelijken"
     )
-    assert at.button(key="b_fa_add_sel").label == "Voeg Poelenburg toe"
-    assert at.selectbox(key="w_fa_target").label == "Geselecteerd gebied Poelenburg toevoegen aan"
+    # issue 21: "Name (code)" wherever an area is named in a notice or button
+    assert at.button(key="b_fa_add_sel").label == "Voeg Poelenburg (WK047912) toe"
+    assert at.selectbox(key="w_fa_target").label == "Geselecteerd gebied Poelenburg (WK047912) toevoegen aan"
     at.button(key="b_fa_add_sel").click().run()
     assert dict(at.query_params)["fa"] == "Zaandam-Zuid:WK047911+WK047912"
 

@@ -31,7 +31,10 @@ def show(view, area) -> None:
         st.error(exc.text(lang))
         return
     st.header(fmt.md(t("profile_focus", lang, name=area.name)))
-    st.caption(t("profile_focus_caption", lang, n=len(area.codes)) + (f" {fmt.md(area.source)}" if area.source else ""))
+    st.caption(
+        t("profile_focus_caption", lang, n=len(area.codes))
+        + (f" {fmt.md(loaders.source_text(area.source, lang))}" if area.source else "")
+    )
     band = reports.worst_band(loaders.score_settings(view))
     if isinstance(row.get("suppressed_reason"), str) and row.get("suppressed_reason"):
         st.warning(t("suppressed", lang, reason=fmt.md(reasons.suppressed_text(row["suppressed_reason"], lang))))

@@ -12,7 +12,7 @@ import streamlit as st
 from core.codes import level_of_code
 from core.errors import StapelkaartError, UserInputError
 from pages._common import fmt, loaders, widgets
-from pages._common.i18n import t
+from pages._common.i18n import label, t
 
 
 def _set(areas: list) -> None:
@@ -58,10 +58,11 @@ def editor(view, *, expanded: bool = False) -> None:
         st.caption(t("fa_help", lang))
         presets = loaders.PRESETS
         pid = st.selectbox(
-            t("fa_preset", lang), list(presets), key="w_fa_preset", format_func=lambda p: presets[p].name
+            t("fa_preset", lang), list(presets), key="w_fa_preset", format_func=lambda p: label(presets[p], lang)
         )
         p = presets[pid]
-        st.caption(t("fa_preset_source", lang, source=fmt.md(p.source)) + (f" {fmt.md(p.note)}" if p.note else ""))
+        src, note = loaders.source_text(p.source, lang), loaders.source_text(p.note, lang)
+        st.caption(t("fa_preset_source", lang, source=fmt.md(src)) + (f" {fmt.md(note)}" if note else ""))
         if st.button(t("fa_use_preset", lang), key="b_fa_preset"):
             _set(list(p.areas))
         level = loaders.focus_level(view, areas)
@@ -98,7 +99,7 @@ def editor(view, *, expanded: bool = False) -> None:
                 placeholder=t("choose_areas", lang),
             )
             if st.form_submit_button(t("fa_add", lang)):
-                _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, "zelf gedefinieerd")], lang)
+                _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, loaders.SELF_DEFINED)], lang)
         if level_of_code(view.area) in ("wijk", "buurt") and areas:
             area_label = fmt.label(fmt.area_name(names.get(view.area), view.area))  # "Poelenburg (WK047912)"
             target = st.selectbox(
@@ -144,7 +145,8 @@ def localise_input_hint(keys, lang: str, *, in_form: bool) -> None:
 
 
 def localise_uploader(key: str, lang: str, types: str) -> None:
-    """Streamlit's file uploader has no parameter for its texts ("Upload", "20MB per file • CSV, XLSX", in
+    """Streamlit's file uploader has no parameter for its texts ("Upload", "20MB per file • CSV, XLSX", "Drag and
+    drop a file here" while a file is dragged over it, in
     English whatever the UI language): replace them, for the uploader with ``key``, by ``upload_button`` and
     ``upload_limit`` in ``lang`` (CSS generated content; the originals are hidden from sight and from screen
     readers with visibility, so the button is announced once, in the UI language)."""
@@ -161,6 +163,10 @@ def localise_uploader(key: str, lang: str, types: str) -> None:
         "font-size:0.875rem;visibility:visible}"
         f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after{{'
         f'content:"{css(t("upload_limit", lang, mb=mb, types=types))}";font-size:0.875rem;visibility:visible}}'
+        # while a file is dragged over it: "Drag and drop a file here" (the one plain div in the zone)
+        f"{zone} > div:not([data-testid]) > span{{font-size:0;visibility:hidden}}"
+        f'{zone} > div:not([data-testid]) > span::after{{content:"{css(t("upload_drag", lang))}";'
+        "font-size:1rem;visibility:visible}"
         "</style>"
     )
 
@@ -168,7 +174,7 @@ def localise_uploader(key: str, lang: str, types: str) -> None:
 def _apply(items, lang: str) -> None:
     """Build the areas (syntax checked: names, empty member lists named) and write them to the URL."""
     try:
-        areas = [loaders.FocusArea.make(n, c, source=s or "zelf gedefinieerd") for n, c, s in items]
+        areas = [loaders.FocusArea.make(n, c, source=s or loaders.SELF_DEFINED) for n, c, s in items]
         if any(not a.name for a in areas):
             raise UserInputError("Elk focusgebied heeft een naam nodig.", "Every focus area needs a name.")
         loaders.parse_focus_param(loaders.format_focus_param(areas))  # the same checks as a link gets

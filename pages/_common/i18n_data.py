@@ -32,6 +32,8 @@ DATA_STRINGS: dict[str, dict[str, str]] = {
     },
     "upload": {"nl": "Bestand kiezen", "en": "Choose file"},
     "upload_button": {"nl": "Bestand kiezen", "en": "Choose file"},
+    "upload_drag": {"nl": "Sleep een bestand hierheen", "en": "Drag and drop a file here"},
+    "no_results": {"nl": "Geen resultaten", "en": "No results"},
     "upload_limit": {"nl": "hoogstens {mb} MB per bestand · {types}", "en": "at most {mb} MB per file · {types}"},
     # Streamlit's own hint under a text field being typed in (English whatever the UI language): replaced
     "input_enter_apply": {"nl": "Enter om toe te passen", "en": "Press Enter to apply"},

@@ -35,6 +35,7 @@ from indicators.engine import (
 from indicators.focus import (  # noqa: F401
     FOCUS_AREAS,
     PRESETS,
+    SELF_DEFINED,
     FocusArea,
     focus_from_json,
     focus_profile,
@@ -42,6 +43,7 @@ from indicators.focus import (  # noqa: F401
     format_focus_param,
     parse_focus_param,
     score_focus,
+    source_text,
     validate,
 )
 from indicators.hotspots import rule_text as hotspot_rule_text  # noqa: F401

@@ -41,7 +41,7 @@ def main() -> None:
     st.set_page_config(page_title="Stapelkaart", layout="wide")
     view = session.init()  # the widgets' callbacks of this run already changed it: one view for the run
     lang = view.lang
-    style.apply(view.present)
+    style.apply(view.present, lang)
 
     pages = {p: st.Page(f"pages/{p}.py", title=t(f"page_{p}", lang), icon=ICONS[p], url_path=p) for p in PAGES}
     # the menu is links.nav_links (links that carry the view); Streamlit's own stays hidden

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages._common.i18n import t
+
 BASE_CSS = """
 <style>
 /* keyboard users always see where they are (WCAG 2.4.7) */
@@ -21,8 +23,27 @@ a:focus-visible, button:focus-visible, [role="button"]:focus-visible, input:focu
 .sk-swatch { width: 1.6rem; height: 1.1rem; border: 1px solid #444; flex: none; }
 .sk-sentence { font-size: 1.15rem; line-height: 1.5; border-left: 6px solid #1f4e79; padding: .4rem .8rem;
   background: #eef1f5; margin: .5rem 0 1rem 0; }
+/* Streamlit writes "No results" in an empty select/multiselect list in English and has no parameter for it:
+   in the Dutch UI (marker LANG_MARKER) the text is replaced by generated content (issue 21) */
+body:has(.sk-lang-nl) [role="listbox"][data-empty="true"] [role="option"] > span { font-size: 0; visibility: hidden; }
+body:has(.sk-lang-nl) [role="listbox"][data-empty="true"] [role="option"] > span::after {
+  content: "@NO_RESULTS@"; font-size: .875rem; visibility: visible; }
+/* ... and "Press Enter to apply" under a number field being typed in (no number field sits in a form) */
+body:has(.sk-lang-nl) [data-testid="stNumberInput"] [data-testid="InputInstructions"] > span:first-child {
+  font-size: 0; visibility: hidden; }
+body:has(.sk-lang-nl) [data-testid="stNumberInput"] [data-testid="InputInstructions"] > span:first-child::after {
+  content: "@ENTER_APPLY@"; font-size: .75rem; visibility: visible; }
 </style>
 """
+
+
+def _css_text(key: str) -> str:
+    return t(key, "nl").replace("\\", "\\\\").replace('"', '\\"')
+
+
+BASE_CSS = BASE_CSS.replace("@NO_RESULTS@", _css_text("no_results")).replace(
+    "@ENTER_APPLY@", _css_text("input_enter_apply")
+)
 
 #: Map height in presentation mode (px): with the compact header below, the map and legend end above the fold
 #: of a 1280x720 projector (tests/test_presentation_browser.py measures it); pages/kaart.py passes it to deck_map.
@@ -56,12 +77,17 @@ body:has(.sk-present-mode) .sk-sentence { font-size: 1.3rem; line-height: 1.35; 
 """
 
 PRESENT_MARKER = '<span class="sk-present-mode" hidden></span>'
+#: The Dutch UI's marker: the rules of BASE_CSS that replace Streamlit's own English apply only while it is there.
+LANG_MARKER = '<span class="sk-lang-nl" hidden></span>'
 
 
-def apply(present: bool) -> None:
-    """The app's CSS (the same text in both modes), and in the sidebar's first place the presentation marker
-    or, outside presentation mode, an empty element that replaces it."""
+def apply(present: bool, lang: str = "nl") -> None:
+    """The app's CSS (the same text in both modes and languages), and in the sidebar's first places the
+    presentation marker and the Dutch marker or, where they do not apply, empty elements that replace them."""
     st.html(BASE_CSS + PRESENT_CSS)
     marker = st.sidebar.empty()
     if present:
         marker.html(PRESENT_MARKER)
+    lang_marker = st.sidebar.empty()
+    if lang == "nl":
+        lang_marker.html(LANG_MARKER)

@@ -61,6 +61,7 @@ def sidebar(v: ViewState) -> None:
                     t("gemeenten", lang),
                     list(options),
                     help=t("gemeenten_help", lang),
+                    placeholder=t("gm_pick_placeholder", lang),  # not Streamlit's "Choose options"
                     format_func=lambda c: f"{options.get(c, c)} ({c})",
                     **session.bind("gemeenten"),
                 )
@@ -215,14 +216,23 @@ def weight_slider(box, domain: str, lang: str, level: str | None = None) -> floa
     whose table has no values at ``level`` (gezondheid at wijk level) says under its slider that it does not count."""
     inds = reg.scored_indicators(domain)
     absent = level is not None and bool(inds) and all(i.source_id and level not in i.levels for i in inds)
-    return box.slider(
+    bound = session.bind_weight(domain)
+    return box.select_slider(
         label(reg.DOMAINS[domain], lang),
-        WEIGHT_MIN,
-        WEIGHT_MAX,
-        step=WEIGHT_STEP,
+        weight_options(float(st.session_state[bound["key"]])),
+        format_func=lambda w: fmt.fmt_num(w, None, lang),  # "1" / "1,5" (nl), not Streamlit's "1.00"
         help=t("health_weight_absent_level", lang) if absent else None,
-        **session.bind_weight(domain),
+        **bound,
     )
+
+
+def weight_options(current: float) -> list[float]:
+    """The slider's stops: WEIGHT_MIN..WEIGHT_MAX by WEIGHT_STEP, plus the view's weight where a link holds one
+    between the stops (1.25), so it is shown as it is. A select_slider, because st.slider formats with printf
+    (no decimal comma) and shows "1.00" for 1 (issue 21)."""
+    n = round((WEIGHT_MAX - WEIGHT_MIN) / WEIGHT_STEP)
+    stops = [round(WEIGHT_MIN + i * WEIGHT_STEP, 6) for i in range(n + 1)]
+    return sorted({*stops, current}) if WEIGHT_MIN <= current <= WEIGHT_MAX else stops
 
 
 def weights_notice(lang: str) -> None:
