@@ -26,6 +26,56 @@ def serve(env: dict, entry: Path = USER_ENTRY, **kw):
         proc.wait(15)
 
 
+def mirror_env(tmp: Path, *mirror_args: str, **extra: str):
+    """A cbs-mirror of its own (``mirror_args``: e.g. ``--tables``) and the server environment pointing at it, with a
+    private cache in ``tmp`` and fast retries; ``extra`` env vars on top. Yields the env, stops the mirror after."""
+    import os
+
+    from tests.conftest import start_mirror
+
+    mirror = start_mirror(tmp, *mirror_args)
+    try:
+        yield dict(
+            os.environ,
+            STAPELKAART_CBS_URL=mirror.url,
+            STAPELKAART_PDOK_URL=mirror.url,
+            STAPELKAART_CACHE_DIR=str(tmp / "cache"),
+            STAPELKAART_HTTP_BACKOFF="0.05",
+            **extra,
+        )
+    finally:
+        mirror.proc.terminate()
+        mirror.proc.wait(10)
+
+
+def new_page(browser, width: int = 1400, height: int = 1000):
+    """(context, page) at ``width`` x ``height``; the page's dialogs are dismissed and kept in ``page.dialogs``."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    pg = ctx.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    return ctx, pg
+
+
+def page_of(browser, width: int = 1400, height: int = 1000):
+    """A fresh context's page for one test (yield from it in a fixture); closed after."""
+    ctx, pg = new_page(browser, width, height)
+    yield pg
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module (a module may define its own)."""
+    yield from chromium()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh 1400 x 1000 context's page per test, its dialogs dismissed and kept in ``page.dialogs``."""
+    yield from page_of(browser)
+
+
 def chromium():
     """One Chromium for a module (yield from it in a fixture)."""
     from playwright.sync_api import sync_playwright
@@ -38,12 +88,20 @@ def chromium():
 
 # --- journeys: waiting on conditions, the view in the address bar and the share link, the map's pixels ---------
 
-_IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                && !document.querySelector('[data-stale="true"]')"""
+# Streamlit states on its app element whether the websocket is connected and whether a run is going on; before the
+# first run the script state is "initial" (no running indicator either: a page whose websocket had not connected
+# yet, or whose first run had not started, used to count as settled).
+_IDLE = """() => { const app = document.querySelector('[data-testid="stApp"]');
+    return !!app && app.dataset.testConnectionState === 'CONNECTED' && app.dataset.testScriptState === 'notRunning'
+           && !document.querySelector('[data-testid="stStatusWidget"]')
+           && !document.querySelector('[data-stale="true"]'); }"""
+_STATE = """() => { const app = document.querySelector('[data-testid="stApp"]');
+    return app ? `connection ${app.dataset.testConnectionState}, script ${app.dataset.testScriptState}` : 'no app'; }"""
 
 
 def settle(pg, timeout: float = 180, quiet: float = 1.5) -> None:
-    """Wait until the script run is over: no running indicator and no stale element, for ``quiet`` s in a row."""
+    """Wait until the script run is over: connected, a run has ended and none is going on, no running indicator and
+    no stale element, for ``quiet`` s in a row."""
     import time
 
     pg.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=90_000)
@@ -56,7 +114,38 @@ def settle(pg, timeout: float = 180, quiet: float = 1.5) -> None:
         else:
             since = None
         pg.wait_for_timeout(200)
-    raise AssertionError(f"the app did not finish its run within {timeout} s")
+    raise AssertionError(f"the app did not finish its run within {timeout} s ({pg.evaluate(_STATE)})")
+
+
+def open_titled(pg, url: str, name: str = "no_title") -> None:
+    """Open ``url``, wait for its run to end and for the page's title (h1). Under load in full-suite runs a first
+    load has settled without a title within 90 s (issue 20, cause not found): that state is saved to
+    tests/artifacts (screenshot + body text, ``<name>_<time>``) and the URL opened once more; a page that fails
+    twice still fails the test."""
+    import time
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    from tests.conftest import ARTIFACTS
+
+    pg.goto(url)
+    settle(pg)
+    try:
+        pg.wait_for_selector("h1", timeout=90_000)
+    except PlaywrightTimeout:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%H%M%S")
+        pg.screenshot(path=str(ARTIFACTS / f"{name}_{stamp}.png"))
+        (ARTIFACTS / f"{name}_{stamp}.txt").write_text(f"{url}\n{pg.evaluate(_STATE)}\n\n{pg.inner_text('body')}")
+        pg.goto(url)
+        settle(pg)
+        pg.wait_for_selector("h1", timeout=90_000)
+
+
+def no_exception(pg) -> None:
+    """No Streamlit exception box on the page."""
+    boxes = pg.locator('[data-testid="stException"]')
+    assert boxes.count() == 0, boxes.first.inner_text()
 
 
 def view_of(url: str) -> tuple[str, dict]:

@@ -14,8 +14,6 @@ text: ``aria-label``, legend,
 from __future__ import annotations
 
 import json
-import os
-import time
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +29,9 @@ from benchmarks._deckmap import (
     project,
     wait_drawn,
 )
-from tests._browser import CHROMIUM, chromium, nav_text, serve
-from tests.conftest import ARTIFACTS, MIRROR_BIN, SHARED_DATA, start_mirror
+from tests._browser import CHROMIUM, nav_text, new_page, open_titled, serve, settle
+from tests._browser import mirror_env as module_env
+from tests.conftest import ARTIFACTS, MIRROR_BIN, SHARED_DATA
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -69,16 +68,7 @@ def _xss_table(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def mirror_env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
-    mirror = start_mirror(tmp, "--tables", str(_xss_table(tmp / "tables")))
-    yield dict(
-        os.environ,
-        STAPELKAART_CBS_URL=mirror.url,
-        STAPELKAART_PDOK_URL=mirror.url,
-        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
-        STAPELKAART_HTTP_BACKOFF="0.05",
-    )
-    mirror.proc.terminate()
-    mirror.proc.wait(10)
+    yield from module_env(tmp, "--tables", str(_xss_table(tmp / "tables")))
 
 
 @pytest.fixture(scope="module")
@@ -92,30 +82,11 @@ def fresh_server(mirror_env, tmp_path):
     yield from serve(dict(mirror_env, STAPELKAART_CACHE_DIR=str(tmp_path / "cache")))
 
 
-@pytest.fixture(scope="module")
-def browser(server):
-    yield from chromium()
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = ctx.new_page()
-    pg.dialogs = []
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    yield pg
-    ctx.close()
-
-
 def _open(page, url: str, canvas: bool = True):
     page.goto(url)
-    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
+    settle(page)  # the run is over
     if canvas:
-        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=90_000)
         wait_drawn(page, timeout_s=90)  # deck.gl rendered the current arguments (+ 2 animation frames)
-    else:
-        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=90_000)
-        time.sleep(1.5)
 
 
 def _shot(page, name: str) -> Path:
@@ -143,15 +114,6 @@ def _area_pixel(page, code: str) -> tuple[float, float]:
     x, y = project(frame, [(pt.x, pt.y)])[0]
     box = _canvas_box(page)
     return box["x"] + x, box["y"] + y
-
-
-def test_a_deep_link_on_a_fresh_server_opens_the_full_app(page, server):
-    """First request of the process straight to a page (Streamlit's legacy pages/ mode must not take over)."""
-    _open(page, server + "/vergelijken?lang=en", canvas=False)
-    page.wait_for_selector("h2", timeout=60_000)
-    assert page.locator("h1").first.inner_text().strip() == "Compare"
-    nav = nav_text(page)
-    assert "Map" in nav and "Method & sources" in nav and "app" not in nav.split()
 
 
 def test_kaart_paints_the_wijken_of_amsterdam_and_zaanstad(page, server):
@@ -252,8 +214,7 @@ def test_presentation_mode_hides_the_sidebar(page, server):
         "() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('Oud-Oost')",
         timeout=60_000,
     )
-    time.sleep(2)
-    assert "focus=1" in page.url
+    page.wait_for_function("() => location.search.includes('focus=1')", timeout=30_000)
     _shot(page, "presentatie_oud_oost")
 
 
@@ -293,7 +254,6 @@ def test_axe_kaart(page, server):
 def test_axe_vergelijken(page, server):
     _open(page, server + "/vergelijken", canvas=False)
     page.wait_for_selector("h2", timeout=60_000)
-    time.sleep(2)
     _shot(page, "vergelijken")
     bad = _axe(page, "vergelijken")
     assert not bad, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
@@ -313,18 +273,11 @@ PAGE_TITLES_EN = {
 def test_every_page_path_opens_on_a_freshly_started_server(browser, fresh_server, slug):
     """The first request of a new process goes straight to /{page}: that page, inside the shell (sidebar with
     the app's navigation), and no "Page not found" dialog (Streamlit's legacy pages/ mode must not take over)."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx, pg = new_page(browser)
     try:
-        pg = ctx.new_page()
-        dialogs: list[str] = []
-        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        pg.goto(f"{fresh_server}/{slug}?lang=en")
-        pg.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
-        pg.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=120_000)
-        pg.wait_for_selector("h1", timeout=60_000)
-        time.sleep(1.0)
+        open_titled(pg, f"{fresh_server}/{slug}?lang=en", "fresh_no_title")
         body = pg.locator("body").inner_text()
-        assert "Page not found" not in body and "not found" not in " ".join(dialogs).lower(), (slug, dialogs)
+        assert "Page not found" not in body and "not found" not in " ".join(pg.dialogs).lower(), (slug, pg.dialogs)
         assert pg.locator("h1").first.inner_text().strip() == PAGE_TITLES_EN[slug]
         nav = nav_text(pg)
         assert "Map" in nav and "Compare" in nav and "app" not in nav.split()

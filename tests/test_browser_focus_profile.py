@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from tests._browser import CHROMIUM, chromium, serve
-from tests.conftest import MIRROR_BIN, start_mirror
+from tests._browser import CHROMIUM, mirror_env, serve, settle
+from tests.conftest import MIRROR_BIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -21,23 +19,8 @@ if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("browser_focus")
-    mirror = start_mirror(tmp)
-    env = dict(
-        os.environ,
-        STAPELKAART_CBS_URL=mirror.url,
-        STAPELKAART_PDOK_URL=mirror.url,
-        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
-        STAPELKAART_HTTP_BACKOFF="0.05",
-    )
-    yield from serve(env)
-    mirror.proc.terminate()
-    mirror.proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    yield from chromium()
+    for env in mirror_env(tmp_path_factory.mktemp("browser_focus")):
+        yield from serve(env)
 
 
 def _cases():
@@ -59,7 +42,7 @@ def test_every_preset_focus_profile_opens_in_chromium(browser, server):
         page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
         page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=120_000)
         page.wait_for_selector("h2", timeout=60_000)
-        time.sleep(0.5)
+        settle(page, quiet=0.5)
         body = page.locator('[data-testid="stMain"]').inner_text()
         heads = page.locator("h2").all_inner_texts()
         if "foutcode" in body or "Traceback" in body or not any(name in h for h in heads):

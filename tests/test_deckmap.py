@@ -26,8 +26,8 @@ from benchmarks._deckmap import (
     wait_drawn,
 )
 from benchmarks._mirror import start_streamlit
-from tests._browser import CHROMIUM, chromium
-from tests.conftest import MIRROR_BIN, REPO, start_mirror
+from tests._browser import CHROMIUM, mirror_env
+from tests.conftest import MIRROR_BIN, REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -43,18 +43,7 @@ if not (REPO / "components" / "deckmap" / "frontend" / "dist" / "index.html").ex
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("deckmap")
-    mirror = start_mirror(tmp)
-    e = dict(
-        os.environ,
-        STAPELKAART_CBS_URL=mirror.url,
-        STAPELKAART_PDOK_URL=mirror.url,
-        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
-        DECKMAP_HOSTILE_CODE=HOSTILE,
-    )
-    yield e
-    mirror.proc.terminate()
-    mirror.proc.wait(10)
+    yield from mirror_env(tmp_path_factory.mktemp("deckmap"), DECKMAP_HOSTILE_CODE=HOSTILE)
 
 
 def _server(script: str, env: dict):
@@ -68,11 +57,6 @@ def app_url(env):
     yield url
     proc.terminate()
     proc.wait(15)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from chromium()
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ from hypothesis import strategies as hs
 
 from indicators import focus
 from pages._common.state import PAGES
-from tests._browser import CHROMIUM, chromium, serve
-from tests.conftest import MIRROR_BIN, start_mirror
+from tests._browser import CHROMIUM, chromium, mirror_env, serve
+from tests.conftest import MIRROR_BIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -67,19 +67,7 @@ DOM = """() => {
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("escaping")
-    mirror = start_mirror(tmp)
-    e = dict(
-        os.environ,
-        STAPELKAART_CBS_URL=mirror.url,
-        STAPELKAART_PDOK_URL=mirror.url,
-        STAPELKAART_SECRET=SECRET,
-        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
-        STAPELKAART_HTTP_BACKOFF="0.05",
-    )
-    yield e
-    mirror.proc.terminate()
-    mirror.proc.wait(10)
+    yield from mirror_env(tmp_path_factory.mktemp("escaping"), STAPELKAART_SECRET=SECRET)
 
 
 class _App(str):

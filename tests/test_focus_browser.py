@@ -9,19 +9,16 @@ versions of 85984NED; the versions are the SYNTHETIC fixtures of tests/helpers_v
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from benchmarks._mirror import start_streamlit
+from tests._browser import CHROMIUM, mirror_env, serve, settle
 from tests.conftest import ARTIFACTS, MIRROR_BIN, REPO, start_mirror
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]
 ZAANSTAD_PLUS = (
     "Zaandam-Zuid:WK047911;Poelenburg:WK047912;Pelders- en Hoornseveld:WK047913;"
     "Rosmolenwijk:WK047914;Kogerveldwijk:WK047915;Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME;"
@@ -41,28 +38,17 @@ if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
     pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def _serve(env):
-    proc, url = start_streamlit(REPO / "app.py", env)
-    return proc, url
-
-
 def _wait(page, text: str | None = None):
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
     if text:
         page.get_by_text(text).first.wait_for(timeout=240_000)
-    time.sleep(1.0)
-    page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=180_000)
-    time.sleep(2.0)
+    settle(page)
+
+
+def _serve_with(envs):
+    """``streamlit run app.py`` on the env a :func:`tests._browser.mirror_env` yields; the URL, then both stop."""
+    for env in envs:
+        yield from serve(env, REPO / "app.py")
 
 
 def _headings(page) -> list[str]:
@@ -70,16 +56,7 @@ def _headings(page) -> list[str]:
 
 
 def test_url_focus_areas_reproduce_in_a_fresh_browser_and_fit_1280(browser, tmp_path):
-    mirror = start_mirror(tmp_path)
-    env = dict(
-        os.environ,
-        STAPELKAART_CBS_URL=mirror.url,
-        STAPELKAART_PDOK_URL=mirror.url,
-        STAPELKAART_CACHE_DIR=str(tmp_path / "cache"),
-        STAPELKAART_HTTP_BACKOFF="0.05",
-    )
-    proc, url = _serve(env)
-    try:
+    for url in _serve_with(mirror_env(tmp_path)):
         link = f"{url}/vergelijken?fa={quote(ZAANSTAD_PLUS, safe=':;+')}"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         seen = []
@@ -100,15 +77,10 @@ def test_url_focus_areas_reproduce_in_a_fresh_browser_and_fit_1280(browser, tmp_
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "vergelijken_zaanstad_preset_1280x800.png"))
             page.set_viewport_size({"width": 1280, "height": 3200})  # the whole page, still 1280 px wide
-            time.sleep(2.0)
+            settle(page, quiet=0.5)
             page.screenshot(path=str(ARTIFACTS / "vergelijken_zaanstad_preset.png"))
             ctx.close()
         assert seen[0] == seen[1]
-    finally:
-        proc.terminate()
-        proc.wait(15)
-        mirror.proc.terminate()
-        mirror.proc.wait(10)
 
 
 def test_what_changed_screenshot(browser, tmp_path, monkeypatch):
@@ -133,26 +105,24 @@ def test_what_changed_screenshot(browser, tmp_path, monkeypatch):
         STAPELKAART_CACHE_DIR=str(cache),
         STAPELKAART_HTTP_BACKOFF="0.05",
     )
-    proc, url = _serve(env)
     try:
-        ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-        page = ctx.new_page()
-        page.goto(
-            f"{url}/buurtprofiel?fa=Zaandam-Zuid%20en%20De%20Aker:WK047911+WK0363FG&fopen=zaandam-zuid-en-de-aker"
-            "&ref=gemeente"
-        )
-        _wait(page, "Wat is er veranderd")
-        page.set_viewport_size({"width": 1280, "height": 1200})
-        page.get_by_text("cijfers gewijzigd, nieuw of verdwenen").first.scroll_into_view_if_needed()
-        page.mouse.wheel(0, 250)
-        time.sleep(1.5)
-        assert page.get_by_text("2025-03-27").count() and page.get_by_text("2025-10-01").count()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "veranderd.png"))
-        ctx.close()
+        for url in serve(env, REPO / "app.py"):
+            ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = ctx.new_page()
+            page.goto(
+                f"{url}/buurtprofiel?fa=Zaandam-Zuid%20en%20De%20Aker:WK047911+WK0363FG&fopen=zaandam-zuid-en-de-aker"
+                "&ref=gemeente"
+            )
+            _wait(page, "Wat is er veranderd")
+            page.set_viewport_size({"width": 1280, "height": 1200})
+            page.get_by_text("cijfers gewijzigd, nieuw of verdwenen").first.scroll_into_view_if_needed()
+            page.mouse.wheel(0, 250)
+            settle(page, quiet=0.5)
+            assert page.get_by_text("2025-03-27").count() and page.get_by_text("2025-10-01").count()
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "veranderd.png"))
+            ctx.close()
     finally:
-        proc.terminate()
-        proc.wait(15)
         for m in mirrors:
             m.proc.terminate()
             m.proc.wait(10)
@@ -165,16 +135,7 @@ def test_what_changed_between_two_years_screenshot(browser, tmp_path):
 
     run = tmp_path / "m"
     run.mkdir()
-    mirror = start_mirror(run, "--tables", str(Y.write_2023(tmp_path / "tables")))
-    env = dict(
-        os.environ,
-        STAPELKAART_CBS_URL=mirror.url,
-        STAPELKAART_PDOK_URL=mirror.url,
-        STAPELKAART_CACHE_DIR=str(tmp_path / "cache"),
-        STAPELKAART_HTTP_BACKOFF="0.05",
-    )
-    proc, url = _serve(env)
-    try:
+    for url in _serve_with(mirror_env(run, "--tables", str(Y.write_2023(tmp_path / "tables")))):
         ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
         page = ctx.new_page()
         fa = "Oud-Oost:WK0363MB+WK0363MC+WK0363MD+WK0363ME;Met nieuwe wijk:WK0363AB+WK0363AA"
@@ -185,12 +146,7 @@ def test_what_changed_between_two_years_screenshot(browser, tmp_path):
         assert page.get_by_text("CBS-versie van 2024-11-01").count()
         page.set_viewport_size({"width": 1280, "height": 1400})
         page.get_by_text("Wat is er veranderd").first.evaluate("e => e.scrollIntoView({block: 'start'})")
-        time.sleep(1.5)
+        settle(page, quiet=0.5)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "veranderd_jaren.png"))
         ctx.close()
-    finally:
-        proc.terminate()
-        proc.wait(15)
-        mirror.proc.terminate()
-        mirror.proc.wait(10)

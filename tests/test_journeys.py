@@ -11,13 +11,25 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import quote
 
 import pytest
 
 from benchmarks._mirror import USER_ENTRY
-from tests._browser import CHROMIUM, NAV_LINK, chromium, nav_text, serve
-from tests.conftest import ARTIFACTS, MIRROR_BIN, REPO, SHARED_DATA, start_mirror
+from tests._browser import (
+    CHROMIUM,
+    NAV_LINK,
+    address_equals_share,
+    mirror_env,
+    new_page,
+    no_exception,
+    open_titled,
+    serve,
+    settle,
+    share_link,
+    view_of,
+)
+from tests.conftest import MIRROR_BIN, REPO, SHARED_DATA
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,19 +50,7 @@ if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    import os
-
-    tmp = tmp_path_factory.mktemp("journeys")
-    mirror = start_mirror(tmp)
-    yield dict(
-        os.environ,
-        STAPELKAART_CBS_URL=mirror.url,
-        STAPELKAART_PDOK_URL=mirror.url,
-        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
-        STAPELKAART_HTTP_BACKOFF="0.05",
-    )
-    mirror.proc.terminate()
-    mirror.proc.wait(10)
+    yield from mirror_env(tmp_path_factory.mktemp("journeys"))
 
 
 def _serve(env: dict, log: Path | None = None, entry: Path = USER_ENTRY):
@@ -62,135 +62,30 @@ def server(env):
     yield from _serve(env)
 
 
-@pytest.fixture(scope="module")
-def browser(server):
-    yield from chromium()
-
-
-def _context(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = ctx.new_page()
-    pg.dialogs = []
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    return ctx, pg
-
-
-@pytest.fixture
-def page(browser):
-    ctx, pg = _context(browser)
-    yield pg
-    ctx.close()
-
-
-_IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                && !document.querySelector('[data-stale="true"]')"""
-
-
-def _settle(pg, timeout: float = 180) -> None:
-    """Wait until the script run is over: no running indicator and no stale element (Streamlit marks what the
-    previous run drew until this run replaces or removes it), for 2 s in a row (a loaded 2-core machine may take
-    a moment to even start the run)."""
-    pg.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=90_000)
-    deadline, quiet_since = time.time() + timeout, None
-    while time.time() < deadline:
-        if pg.evaluate(_IDLE):
-            quiet_since = quiet_since or time.time()
-            if time.time() - quiet_since >= 2.0:
-                return
-        else:
-            quiet_since = None
-        time.sleep(0.25)
-    raise AssertionError(f"the app did not finish its run within {timeout} s")
-
-
-def _open(pg, url: str) -> None:
-    """Open ``url`` and wait for the page's title. In full-suite runs under load the page has twice settled
-    without a title within 90 s (issue 20, cause not found yet): that state is saved to tests/artifacts
-    (screenshot + body text) for diagnosis and the URL is opened once more, so a slow first run is not
-    mistaken for a broken page; a page that fails twice still fails the test."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    pg.goto(url)
-    _settle(pg)
-    try:
-        pg.wait_for_selector("h1", timeout=90_000)
-    except PlaywrightTimeout:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        stamp = time.strftime("%H%M%S")
-        pg.screenshot(path=str(ARTIFACTS / f"journeys_no_title_{stamp}.png"))
-        (ARTIFACTS / f"journeys_no_title_{stamp}.txt").write_text(url + "\n\n" + pg.inner_text("body"))
-        pg.goto(url)
-        _settle(pg)
-        pg.wait_for_selector("h1", timeout=90_000)
-
-
-def _share_link(pg) -> str:
-    """The link in the sidebar's 'Kopieer link' field (opened first, as a user does)."""
-    field = pg.locator("input.sk-share")
-    if not field.first.is_visible():
-        pg.locator('[data-testid="stSidebar"] summary', has_text=re.compile("Kopieer link|Copy link")).first.click()
-        time.sleep(0.5)
-    return field.first.get_attribute("value")
-
-
-def _view_of(url: str) -> tuple[str, dict]:
-    """(page, query) of a link: the path names the page ('/' is Kaart, the default page)."""
-    parts = urlsplit(url)
-    path = parts.path.strip("/") or "kaart"
-    query = dict(parse_qsl(parts.query))
-    assert query.pop("page", path) == path, url  # the address bar may also say page=; it agrees
-    return path, query
-
-
-def _assert_share_equals_address_bar(pg) -> tuple[str, dict]:
-    share, here = _view_of(_share_link(pg)), _view_of(pg.evaluate("location.href"))
-    assert share == here, (share, here)
-    return share
-
-
-def _no_exception(pg) -> None:
-    assert pg.locator('[data-testid="stException"]').count() == 0, pg.locator(
-        '[data-testid="stException"]'
-    ).first.inner_text()
-
-
 # --- 1. deep links -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("slug", PAGES)
 def test_deep_link_to_every_page_opens_it_without_a_dialog_and_its_link_reopens_it(page, server, slug):
-    _open(page, f"{server}/{slug}?lang=en&gm=GM0479&year=2024")
+    open_titled(page, f"{server}/{slug}?lang=en&gm=GM0479&year=2024")
     body = page.locator("body").inner_text()
     assert "Page not found" not in body and page.dialogs == [], page.dialogs
     assert page.locator("h1").first.inner_text().strip() in (TITLES_EN[slug], "Poelenburg")
-    _no_exception(page)
-    view = _assert_share_equals_address_bar(page)
+    no_exception(page)
+    view = address_equals_share(page)
     assert view == (slug, {"gm": "GM0479", "lang": "en"})
-
-
-def test_deep_link_to_kaart_on_a_freshly_started_server(browser, env, tmp_path):
-    """The case of the issue: `/kaart` as the first request of a new process (as after `make run`)."""
-    for url in _serve(dict(env, STAPELKAART_CACHE_DIR=str(tmp_path / "cache"))):
-        ctx, pg = _context(browser)
-        try:
-            _open(pg, url + "/kaart?lang=en")
-            assert "Page not found" not in pg.locator("body").inner_text() and pg.dialogs == []
-            assert pg.locator("h1").first.inner_text().strip() == TITLES_EN["kaart"]
-            assert "Map" in nav_text(pg)
-        finally:
-            ctx.close()
 
 
 # --- 2. presentation mode ------------------------------------------------------------------------------
 
 
 def test_leaving_presentation_mode_by_its_button_brings_the_sidebar_back(page, server):
-    _open(page, server + "/?present=1")
+    open_titled(page, server + "/?present=1")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     page.get_by_role("button", name="Presentatiemodus verlaten").click()
     page.wait_for_selector('[data-testid="stSidebar"]', state="visible", timeout=90_000)
-    _settle(page)
-    _no_exception(page)
+    settle(page)
+    no_exception(page)
     assert "StreamlitWidgetAlreadyInstantiatedError" not in page.locator("body").inner_text()
     assert "present" not in page.url
     assert page.locator(NAV_LINK).first.is_visible()
@@ -198,50 +93,50 @@ def test_leaving_presentation_mode_by_its_button_brings_the_sidebar_back(page, s
     # and back in by the sidebar toggle, out again by the URL
     page.get_by_text("Presentatiemodus", exact=True).first.click()
     page.wait_for_selector('[data-testid="stSidebar"]', state="hidden", timeout=90_000)
-    _settle(page)
+    settle(page)
     assert "present=1" in page.url
-    _open(page, server + "/?present=0")
+    open_titled(page, server + "/?present=0")
     assert page.locator('[data-testid="stSidebar"]').is_visible()
-    _no_exception(page)
+    no_exception(page)
 
 
 # --- 3. the share link equals the address bar after every change -----------------------------------------
 
 
 def test_share_link_on_vergelijken_after_a_weight_change_and_an_area_pick_equals_the_address_bar(page, server):
-    _open(page, server + "/")
+    open_titled(page, server + "/")
     # pick an area from the list (the keyboard way of clicking the map): open "Gebied bekijken", then choose
     page.locator('[data-testid="stExpander"] summary', has_text="Gebied bekijken").first.click()
-    _settle(page)  # the list arrives with the map section's rerun
+    settle(page)  # the list arrives with the map section's rerun
     picker = page.locator('[data-testid="stSelectbox"]', has_text="Gebied bekijken").locator("input").first
     picker.click()
     picker.fill("Poelenburg")
     page.get_by_role("option", name=re.compile("^Poelenburg")).first.click()
-    _settle(page)
+    settle(page)
     page.wait_for_function("() => location.search.includes('area=WK047912')", timeout=60_000)
-    assert _assert_share_equals_address_bar(page)[1]["area"] == "WK047912"
+    assert address_equals_share(page)[1]["area"] == "WK047912"
     # a weight on Prioriteren (slider by keyboard: one step of 0.5 down)
     page.locator(NAV_LINK, has_text="Prioriteren").click()
-    _settle(page)
+    settle(page)
     slider = page.get_by_role("slider").first
     slider.focus()
     slider.press("ArrowLeft")
-    _settle(page)
+    settle(page)
     page.wait_for_function("() => location.search.includes('w=')", timeout=60_000)
-    view = _assert_share_equals_address_bar(page)
+    view = address_equals_share(page)
     assert view[0] == "prioriteren" and view[1]["w"].endswith(":0.5") and view[1]["area"] == "WK047912"
     slider.press("ArrowLeft")  # down to 0: "not counted", kept in the link
-    _settle(page)
+    settle(page)
     page.wait_for_function("() => /w=[a-z_]+(:|%3A)0(&|$)/.test(location.search)", timeout=60_000)
-    weights = _assert_share_equals_address_bar(page)[1]["w"]
+    weights = address_equals_share(page)[1]["w"]
     assert weights.endswith(":0")
     # Vergelijken: the link names Vergelijken, the weight and the area
     page.locator(NAV_LINK, has_text="Vergelijken").click()
-    _settle(page)
+    settle(page)
     page.wait_for_selector("h2", timeout=90_000)
-    view = _assert_share_equals_address_bar(page)
+    view = address_equals_share(page)
     assert view[0] == "vergelijken" and view[1]["w"] == weights and view[1]["area"] == "WK047912"
-    _no_exception(page)
+    no_exception(page)
 
 
 # --- 4. markup in a link creates no element ----------------------------------------------------------
@@ -266,7 +161,7 @@ def test_markup_in_a_parameter_name_or_value_creates_no_element(browser, server)
         st.sampled_from(PAYLOADS), st.sampled_from(("gm", "area", "colour", "w", "files", "page", "year", "lang"))
     )
     values = st.one_of(st.sampled_from(PAYLOADS), st.text(alphabet="[]()<>!*_`#ab:/.", max_size=12))
-    ctx, pg = _context(browser)
+    ctx, pg = new_page(browser)
     seen = []
 
     @settings(
@@ -279,7 +174,7 @@ def test_markup_in_a_parameter_name_or_value_creates_no_element(browser, server)
     @given(name=names, value=values, extra=st.sampled_from(PAYLOADS))
     def journey(name, value, extra):
         query = f"{quote(name, safe='')}={quote(value, safe='')}&{quote(extra, safe='')}=1"
-        _open(pg, f"{server}/methode?{query}")
+        open_titled(pg, f"{server}/methode?{query}")
         seen.append(query)
         injected = pg.evaluate("""() => [...document.querySelectorAll(
             'a[href*="evil.example"], img[src*="evil.example"], #skinj, [href^="javascript"]')].map(e => e.outerHTML)""")
@@ -288,7 +183,7 @@ def test_markup_in_a_parameter_name_or_value_creates_no_element(browser, server)
         warning = pg.locator('[data-testid="stAlert"]').all_inner_texts()
         assert any("instelling" in w for w in warning), (query, warning)  # the link's problems are said, as text
         assert not any("evil.example" in w for w in warning)  # and no part of the URL is echoed
-        _no_exception(pg)
+        no_exception(pg)
 
     try:
         journey()
@@ -301,33 +196,33 @@ def test_markup_in_a_parameter_name_or_value_creates_no_element(browser, server)
 
 
 def test_an_import_by_visitor_a_is_invisible_to_b_and_visible_through_as_link(browser, server):
-    ctx_a, a = _context(browser)
-    ctx_b, b = _context(browser)
-    ctx_c, c = _context(browser)
+    ctx_a, a = new_page(browser)
+    ctx_b, b = new_page(browser)
+    ctx_c, c = new_page(browser)
     try:
-        _open(a, server + "/gegevens")
+        open_titled(a, server + "/gegevens")
         a.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(INCOME))
         a.get_by_role("button", name="Importeren").click()
-        _settle(a)
+        settle(a)
         a.wait_for_selector("text=geïmporteerd", timeout=120_000)
         a.wait_for_function("() => location.search.includes('files=')", timeout=60_000)
-        _, query = _assert_share_equals_address_bar(a)
+        _, query = address_equals_share(a)
         digest = query["files"]
         assert re.fullmatch(r"[0-9a-f]{12}", digest)
-        link = _share_link(a)
+        link = share_link(a)
         listed = lambda pg: pg.locator('[data-testid="stMarkdownContainer"]').all_inner_texts()  # noqa: E731
         assert any(INCOME.name in t and digest in t for t in listed(a))
 
-        _open(b, server + "/gegevens")  # B, same server, a link without the file
+        open_titled(b, server + "/gegevens")  # B, same server, a link without the file
         assert not any(INCOME.name in t or digest in t for t in listed(b))
         assert b.get_by_text("Deze weergave gebruikt geen geïmporteerde bestanden").count() == 1
-        assert "files=" not in _share_link(b)
+        assert "files=" not in share_link(b)
 
-        _open(c, link)  # A's link, a third visitor
+        open_titled(c, link)  # A's link, a third visitor
         assert any(INCOME.name in t and digest in t for t in listed(c))
-        assert _view_of(c.evaluate("location.href")) == _view_of(link)
+        assert view_of(c.evaluate("location.href")) == view_of(link)
         for pg in (a, b, c):
-            _no_exception(pg)
+            no_exception(pg)
     finally:
         for ctx in (ctx_a, ctx_b, ctx_c):
             ctx.close()
@@ -339,7 +234,7 @@ def test_an_import_by_visitor_a_is_invisible_to_b_and_visible_through_as_link(br
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_no_streamlit_internals_on_any_page(page, server, lang):
     for slug in PAGES:
-        _open(page, f"{server}/{slug}?lang={lang}")
+        open_titled(page, f"{server}/{slug}?lang={lang}")
         body = page.locator("body").inner_text()
         for leak in ("DeltaGenerator", "Creator of Delta protobuf", "python -m data", "Traceback"):
             assert leak not in body, (slug, leak)
@@ -353,13 +248,13 @@ def test_an_injected_unexpected_exception_is_logged_with_the_id_shown(browser, e
     log = tmp_path / "server.log"
     # serve.py with the fault injected from the test side (tests/apps/fault_serve.py, tests/helpers_faults.py)
     for url in _serve(dict(env, STAPELKAART_FAULT_AT=fault), log=log, entry=REPO / "tests" / "apps" / "fault_serve.py"):
-        ctx, pg = _context(browser)
+        ctx, pg = new_page(browser)
         try:
             pg.goto(url + path)
-            _settle(pg)
+            settle(pg)
             pg.wait_for_selector("text=foutcode", timeout=120_000)
             shown = re.search(r"foutcode ([0-9a-f]{8})", pg.locator("body").inner_text()).group(1)
-            _no_exception(pg)
+            no_exception(pg)
             assert "Traceback" not in pg.locator("body").inner_text()
         finally:
             ctx.close()
@@ -376,7 +271,7 @@ def test_an_injected_unexpected_exception_is_logged_with_the_id_shown(browser, e
 
 
 def test_gemeente_list_opens_on_demand_and_a_removed_gemeente_leaves_the_map(page, server):
-    _open(page, server + "/?level=wijk")
+    open_titled(page, server + "/?level=wijk")
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.locator('[data-testid="stMultiSelect"]').count() == 0  # not sent on first load
     assert page.locator('[data-testid="stSelectbox"]', has_text="Gebied bekijken").count() == 0
@@ -386,36 +281,36 @@ def test_gemeente_list_opens_on_demand_and_a_removed_gemeente_leaves_the_map(pag
     remove = sidebar.get_by_role("button", name="Remove Zaanstad (GM0479)")  # the chip's cross
     remove.wait_for(timeout=60_000)
     remove.click()
-    _settle(page)
+    settle(page)
     page.wait_for_function("() => new URLSearchParams(location.search).get('gm') === 'GM0363'", timeout=60_000)
     assert re.search(r"Gemeenten: Amsterdam\s*$", chosen.inner_text())
     assert sidebar.get_by_role("button", name="Remove Amsterdam (GM0363)").count() == 1  # the list stays open
-    _no_exception(page)
+    no_exception(page)
 
 
 def test_kaart_changes_rerun_the_map_section_and_the_share_link_follows(page, server):
     """A colour or class change on the Kaart reruns only its map section (st.fragment); the share link in the
     sidebar (outside that section) still equals the address bar after each change."""
-    _open(page, server + "/?level=wijk")
+    open_titled(page, server + "/?level=wijk")
     page.locator('[data-testid="stSidebar"] summary', has_text="Kopieer link").first.click()
     box = page.locator('[data-testid="stNumberInput"] input').first
     for k in ("3", "7"):
         box.fill(k)
         box.press("Enter")
-        _settle(page)
+        settle(page)
         page.wait_for_function(f"() => new URLSearchParams(location.search).get('k') === '{k}'", timeout=60_000)
         page.wait_for_function(
             f"() => (document.querySelector('input.sk-share') || {{}}).value?.includes('k={k}')", timeout=60_000
         )
-        assert _assert_share_equals_address_bar(page)[1]["k"] == k
+        assert address_equals_share(page)[1]["k"] == k
     page.locator('[data-testid="stSelectbox"]', has_text="Kleur naar").locator("input").first.click()
     page.get_by_role("option", name="Samengestelde score").first.click()
-    _settle(page)
+    settle(page)
     page.wait_for_function("() => location.search.includes('colour=composite')", timeout=60_000)
     page.wait_for_function(
         "() => document.querySelector('input.sk-share').value.includes('colour=composite')", timeout=60_000
     )
-    view = _assert_share_equals_address_bar(page)
+    view = address_equals_share(page)
     assert view[1]["colour"] == "composite" and view[1]["k"] == "7"
     assert page.locator("input.sk-share").count() == 1  # one link, not one per rerun
     # the weight sliders are sent only once "Gewichten per domein" is opened; a step on one goes into the link
@@ -426,8 +321,8 @@ def test_kaart_changes_rerun_the_map_section_and_the_share_link_follows(page, se
     assert page.get_by_role("slider").count() == 6
     slider.focus()
     slider.press("ArrowRight")
-    _settle(page)
+    settle(page)
     page.wait_for_function("() => /w=[a-z_]+(:|%3A)1.5/.test(location.search)", timeout=60_000)
-    view = _assert_share_equals_address_bar(page)
+    view = address_equals_share(page)
     assert view[1]["w"].endswith(":1.5") and view[1]["colour"] == "composite" and view[1]["k"] == "7"
-    _no_exception(page)
+    no_exception(page)

@@ -9,15 +9,13 @@ and next/previous and a click on a label run over the user's focus areas. Screen
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from tests._browser import chromium, serve
-from tests.conftest import ARTIFACTS, MIRROR_BIN, start_mirror
+from tests._browser import map_frame, mirror_env, serve, settle
+from tests.conftest import ARTIFACTS, MIRROR_BIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -44,26 +42,9 @@ if not Path("/usr/bin/chromium").exists() or not MIRROR_BIN.exists():
 
 
 @pytest.fixture(scope="module")
-def browser():
-    yield from chromium()
-
-
-@pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("present")
-    mirror = start_mirror(tmp)
-    env = dict(
-        os.environ,
-        STAPELKAART_CBS_URL=mirror.url,
-        STAPELKAART_PDOK_URL=mirror.url,
-        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
-        STAPELKAART_HTTP_BACKOFF="0.05",
-    )
-    try:
+    for env in mirror_env(tmp_path_factory.mktemp("present")):
         yield from serve(env)
-    finally:
-        mirror.proc.terminate()
-        mirror.proc.wait(10)
 
 
 def _settled(page, title: str) -> None:
@@ -73,8 +54,8 @@ def _settled(page, title: str) -> None:
         timeout=240_000,
     )
     page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=180_000)
-    page.frame_locator(MAP).locator("canvas").first.wait_for(timeout=120_000)
-    time.sleep(2.5)  # the component sets its frame height after its first paint
+    map_frame(page)  # drawn: the component set its frame height before it drew
+    settle(page, quiet=0.5)  # and Streamlit gave the frame that height
 
 
 def _box(locator) -> dict:

@@ -19,18 +19,21 @@ import pytest
 
 from benchmarks._deckmap import project
 from tests._browser import (
+    ARGS,
     CHROMIUM,
     NAV_LINK,
     address_equals_share,
-    chromium,
     gpu_processes,
     map_frame,
     map_pixels,
+    mirror_env,
+    new_page,
+    open_titled,
     serve,
     settle,
     view_of,
 )
-from tests.conftest import MIRROR_BIN, SHARED_DATA, start_mirror
+from tests.conftest import MIRROR_BIN, SHARED_DATA
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,19 +50,7 @@ WHITE = np.array([255, 255, 255])
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    import os
-
-    tmp = tmp_path_factory.mktemp("view_journeys")
-    mirror = start_mirror(tmp)
-    yield dict(
-        os.environ,
-        STAPELKAART_CBS_URL=mirror.url,
-        STAPELKAART_PDOK_URL=mirror.url,
-        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
-        STAPELKAART_HTTP_BACKOFF="0.05",
-    )
-    mirror.proc.terminate()
-    mirror.proc.wait(10)
+    yield from mirror_env(tmp_path_factory.mktemp("view_journeys"))
 
 
 @pytest.fixture(scope="module")
@@ -67,23 +58,8 @@ def server(env):
     yield from serve(env, timeout=90)
 
 
-@pytest.fixture(scope="module")
-def browser(server):
-    yield from chromium()
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = ctx.new_page()
-    yield pg
-    ctx.close()
-
-
 def _open(pg, url: str) -> None:
-    pg.goto(url)
-    settle(pg)
-    pg.wait_for_selector("h1", timeout=90_000)
+    open_titled(pg, url, "view_journeys_no_title")
     if view_of(url)[0] == "kaart":  # the Kaart's run ends with its map
         map_frame(pg)
         settle(pg)
@@ -91,9 +67,8 @@ def _open(pg, url: str) -> None:
 
 def _fresh_map(browser, url: str):
     """The map of a fresh load of ``url`` (another visitor opening the link), as pixels."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx, pg = new_page(browser)
     try:
-        pg = ctx.new_page()
         _open(pg, url)
         map_frame(pg)
         return map_pixels(pg)
@@ -369,18 +344,17 @@ def test_no_hover_highlight_is_left_when_the_mouse_leaves_the_map(page, server):
 # --- the map survives the loss of the GPU process -----------------------------------------------------------------
 
 
-def test_the_map_paints_again_after_the_gpu_process_dies(server):
+def test_the_map_paints_again_after_the_gpu_process_dies(browser, server):
     """Chromium's GPU process goes away (a driver reset, a crash; here: killed): every WebGL context of the page is
     lost. The map paints again by itself, the same areas in the same view, with no reload by the user."""
     import os
     import signal
 
     before = gpu_processes()
-    launched = chromium()  # a browser of its own: the module's keeps its GPU process
-    own = next(launched)
+    # a browser of its own (through the module's Playwright: one per thread): the module's keeps its GPU process
+    own = browser.browser_type.launch(executable_path=CHROMIUM, args=ARGS)
     try:
-        ctx = own.new_context(viewport={"width": 1400, "height": 1000})
-        pg = ctx.new_page()
+        _ctx, pg = new_page(own)
         _open(pg, server + "/?level=wijk")
         frame = map_frame(pg)
         pg.mouse.move(5, 995)  # no tooltip, no highlight
@@ -399,4 +373,4 @@ def test_the_map_paints_again_after_the_gpu_process_dies(server):
         assert differ < 0.002, f"{differ:.1%} of the map differs from before the GPU process died"
         assert frame.evaluate("document.querySelectorAll('#map canvas').length") == 1
     finally:
-        launched.close()
+        own.close()
