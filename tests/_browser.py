@@ -39,6 +39,7 @@ def mirror_env(tmp: Path, *mirror_args: str, **extra: str):
             os.environ,
             STAPELKAART_CBS_URL=mirror.url,
             STAPELKAART_PDOK_URL=mirror.url,
+            STAPELKAART_DATADERDEN_URL=mirror.url,
             STAPELKAART_CACHE_DIR=str(tmp / "cache"),
             STAPELKAART_HTTP_BACKOFF="0.05",
             **extra,

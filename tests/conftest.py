@@ -93,9 +93,10 @@ def mirror_server(tmp_path_factory):
     if not MIRROR_BIN.exists():
         pytest.skip("../shared/cbs-mirror is absent: only outside the Stapelkaart workplace")
     m = start_mirror(tmp_path_factory.mktemp("mirror"))
-    old = {k: os.environ.get(k) for k in ("STAPELKAART_CBS_URL", "STAPELKAART_PDOK_URL")}
-    os.environ["STAPELKAART_CBS_URL"] = m.url
-    os.environ["STAPELKAART_PDOK_URL"] = m.url
+    services = ("STAPELKAART_CBS_URL", "STAPELKAART_PDOK_URL", "STAPELKAART_DATADERDEN_URL")
+    old = {k: os.environ.get(k) for k in services}
+    for k in services:  # every service on the mirror: a test never asks the real dataderden.cbs.nl
+        os.environ[k] = m.url
     yield m
     for k, v in old.items():
         if v is None:

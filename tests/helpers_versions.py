@@ -101,6 +101,7 @@ def serve(tmp_path, monkeypatch, cache_dir):
         procs.append(m)
         monkeypatch.setenv("STAPELKAART_CBS_URL", m.url)
         monkeypatch.setenv("STAPELKAART_PDOK_URL", m.url)
+        monkeypatch.setenv("STAPELKAART_DATADERDEN_URL", m.url)
         return m
 
     yield _serve

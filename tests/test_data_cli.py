@@ -51,7 +51,16 @@ def test_unknown_year_exit_2_one_line(mirror, cache_dir):
 
 def test_no_network_no_cache_exit_3_one_line(cache_dir):
     url = closed_port_url()
-    proc = run("fetch", "--gemeente", "GM0479", "--year", "2024", STAPELKAART_CBS_URL=url, STAPELKAART_PDOK_URL=url)
+    proc = run(
+        "fetch",
+        "--gemeente",
+        "GM0479",
+        "--year",
+        "2024",
+        STAPELKAART_CBS_URL=url,
+        STAPELKAART_PDOK_URL=url,
+        STAPELKAART_DATADERDEN_URL=url,
+    )
     line = assert_one_line_error(proc, 3)
     assert url in line and "controleer de verbinding" in line.lower()
 
@@ -71,6 +80,7 @@ def test_no_network_with_warm_cache_uses_it(mirror, cache_dir):
         "-q",
         STAPELKAART_CBS_URL=url,
         STAPELKAART_PDOK_URL=url,
+        STAPELKAART_DATADERDEN_URL=url,
     )
     assert proc.returncode == 0, proc.stderr
     assert "VEROUDERDE cache" in proc.stdout and "19 rijen" in proc.stdout

@@ -45,7 +45,11 @@ def _get(url: str, cookie: str | None = None) -> tuple[int, dict]:
 def replicas(tmp_path, mirror):
     cache = tmp_path / "cache"
     env = dict(
-        os.environ, STAPELKAART_CBS_URL=mirror.url, STAPELKAART_PDOK_URL=mirror.url, STAPELKAART_CACHE_DIR=str(cache)
+        os.environ,
+        STAPELKAART_CBS_URL=mirror.url,
+        STAPELKAART_PDOK_URL=mirror.url,
+        STAPELKAART_DATADERDEN_URL=mirror.url,
+        STAPELKAART_CACHE_DIR=str(cache),
     )
     # Prepare the shared cache as an operator would: one writable instance opens the view once (it also
     # caches the national reference and the other levels, which `python -m data fetch` does not).
@@ -64,6 +68,7 @@ def replicas(tmp_path, mirror):
     env.update(
         STAPELKAART_CBS_URL=dead,
         STAPELKAART_PDOK_URL=dead,
+        STAPELKAART_DATADERDEN_URL=dead,
         REPLICAS="2",
         BASE_PORT=str(base),
         NGINX_PORT=str(nginx_port),

@@ -280,6 +280,7 @@ def cli_env(mirror, cache_dir):
         **os.environ,
         "STAPELKAART_CBS_URL": mirror.url,
         "STAPELKAART_PDOK_URL": mirror.url,
+        "STAPELKAART_DATADERDEN_URL": mirror.url,
         "STAPELKAART_CACHE_DIR": str(cache_dir),
     }
 

@@ -97,11 +97,13 @@ def test_what_changed_screenshot(browser, tmp_path, monkeypatch):
         mirrors.append(m)
         monkeypatch.setenv("STAPELKAART_CBS_URL", m.url)
         monkeypatch.setenv("STAPELKAART_PDOK_URL", m.url)
+        monkeypatch.setenv("STAPELKAART_DATADERDEN_URL", m.url)
         load_kwb(V.GM, 2024, levels=("gemeente", "wijk", "buurt"), refresh=n == 2)
     env = dict(
         os.environ,
         STAPELKAART_CBS_URL=mirrors[-1].url,
         STAPELKAART_PDOK_URL=mirrors[-1].url,
+        STAPELKAART_DATADERDEN_URL=mirrors[-1].url,
         STAPELKAART_CACHE_DIR=str(cache),
         STAPELKAART_HTTP_BACKOFF="0.05",
     )

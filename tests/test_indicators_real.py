@@ -184,6 +184,7 @@ def test_cli_focus_against_the_mirror(mirror_server, tmp_path):
     env = {
         "STAPELKAART_CBS_URL": mirror_server.url,
         "STAPELKAART_PDOK_URL": mirror_server.url,
+        "STAPELKAART_DATADERDEN_URL": mirror_server.url,
         "STAPELKAART_CACHE_DIR": str(tmp_path / "cache"),
         "PATH": "/usr/bin:/bin",
     }
@@ -219,6 +220,7 @@ def test_cli_errors_are_one_line(mirror_server, tmp_path):
     env = {
         "STAPELKAART_CBS_URL": mirror_server.url,
         "STAPELKAART_PDOK_URL": mirror_server.url,
+        "STAPELKAART_DATADERDEN_URL": mirror_server.url,
         "STAPELKAART_CACHE_DIR": str(tmp_path / "cache"),
         "PATH": "/usr/bin:/bin",
     }

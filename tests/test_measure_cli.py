@@ -22,6 +22,7 @@ def _run(mirror_server, tmp_path, *args):
     env = {
         "STAPELKAART_CBS_URL": mirror_server.url,
         "STAPELKAART_PDOK_URL": mirror_server.url,
+        "STAPELKAART_DATADERDEN_URL": mirror_server.url,
         "STAPELKAART_CACHE_DIR": str(tmp_path / "cache"),
         "PATH": "/usr/bin:/bin",
     }

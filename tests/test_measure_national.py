@@ -125,6 +125,7 @@ def at(monkeypatch, tmp_path):
     def point(m):
         monkeypatch.setenv("STAPELKAART_CBS_URL", m.url)
         monkeypatch.setenv("STAPELKAART_PDOK_URL", m.url)
+        monkeypatch.setenv("STAPELKAART_DATADERDEN_URL", m.url)
         monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(tmp_path / "cache"))
         monkeypatch.setenv("STAPELKAART_HTTP_BACKOFF", "0.05")
         return m
@@ -241,6 +242,7 @@ def test_focus_cli_prints_the_same_nederland_row(national_mirror, tmp_path):
         **os.environ,
         "STAPELKAART_CBS_URL": national_mirror.url,
         "STAPELKAART_PDOK_URL": national_mirror.url,
+        "STAPELKAART_DATADERDEN_URL": national_mirror.url,
         "STAPELKAART_CACHE_DIR": str(tmp_path / "cache"),
     }
     out = subprocess.run(
