@@ -24,7 +24,8 @@ def synthetic_domains(n=30, seed=3):
 def test_dirichlet_weights_centre_and_zero():
     w = dirichlet_weights({"armoede": 2, "jeugd": 0}, n=4000, concentration=20, seed=1)
     assert np.allclose(w.sum(axis=1), 1) and (w[:, DOMAIN_IDS.index("jeugd")] == 0).all()
-    assert w[:, 0].mean() == pytest.approx(2 / 6, abs=0.01)  # armoede 2 of 2+1+1+1+1
+    others = len(DOMAIN_IDS) - 2  # every domain but armoede (2) and jeugd (0) at its default weight 1
+    assert w[:, 0].mean() == pytest.approx(2 / (2 + others), abs=0.01)  # armoede 2 of 2+1+...+1
 
 
 def test_rank_intervals_reproducible_and_contain_the_rank():

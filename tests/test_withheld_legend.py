@@ -28,12 +28,14 @@ def _legend(at) -> str:
 def _recount(weights: dict[str, float]):
     """(known weighted domains per area, need, weighted domains, suppressed) recomputed from domain scores."""
     from indicators import registry as reg
+    from indicators.engine import absent_domains
     from indicators.result import domain_column
     from pages._common import loaders
 
     res, _ = loaders._score(("GM0363", "GM0479"), 2024, "wijk", "nl", ())
     table = res.table
-    weighted = [d for d in reg.DOMAINS if weights.get(d, 1.0) > 0]
+    absent = absent_domains(res.settings)  # gezondheid at wijk level: out of m, said by its own line
+    weighted = [d for d in reg.DOMAINS if weights.get(d, 1.0) > 0 and d not in absent]
     with_data = [d for d in weighted if table[domain_column(d)].notna().any()]
     known = sum(table[domain_column(d)].notna().astype(int) for d in weighted)
     need = min(res.settings["min_domains"], len(with_data))
