@@ -110,3 +110,23 @@ def status_text(year: int, lang: str) -> str:
     part = frame[(frame["level"] == "buurt") & (frame["year"] == survey)]
     n = int(part[HEALTH.numerator[0]].notna().sum())
     return t("health_status_ok", lang, n=fmt.fmt_num(n, 0, lang), year=survey)
+
+
+def measures_table(lang: str) -> pd.DataFrame:
+    """Method page: the monitor measures declared for 50150NED and whether the table the service has now holds
+    them, per level ("in deze gegevens", "niet in deze gegevens", "geen waarden op dit niveau", or the table
+    itself not available). Only "ervaren gezondheid" is an indicator; the others are shown when a full 50150NED
+    has them."""
+    rows = []
+    for m in loaders.health_measures():
+        row = {t("health_col_measure", lang): m["label"].get(lang) or m["label"]["nl"]}
+        for level, status in m["status"].items():
+            head = t("health_col_level_" + level, lang)
+            if status is None:
+                row[head] = t("health_measure_no_table", lang)
+            elif status["status"] == "ok":
+                row[head] = t("health_measure_ok", lang)
+            else:
+                row[head] = status["text"].get(lang) or status["text"]["nl"]
+        rows.append(row)
+    return pd.DataFrame(rows)

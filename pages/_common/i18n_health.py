@@ -83,6 +83,21 @@ HEALTH_STRINGS: dict[str, dict[str, str]] = {
         "nl": "Nu: {status}.",
         "en": "Now: {status}.",
     },
+    "health_measures_title": {
+        "nl": "Maten van de Gezondheidsmonitor (50150NED)",
+        "en": "Health Monitor measures (50150NED)",
+    },
+    "health_measures_caption": {
+        "nl": "Alleen ervaren gezondheid is een indicator; de andere maten zijn vastgelegd zodat een volledige "
+        "50150NED ze vult. Per niveau: of de tabel die de dienst nu heeft ze bevat.",
+        "en": "Only self-rated health is an indicator; the other measures are declared so that a full 50150NED "
+        "fills them. Per level: whether the table the service has now holds them.",
+    },
+    "health_col_measure": {"nl": "Maat (% volwassenen 18+)", "en": "Measure (% adults 18+)"},
+    "health_col_level_buurt": {"nl": "Buurten", "en": "Neighbourhoods"},
+    "health_col_level_gemeente": {"nl": "Gemeenten", "en": "Municipalities"},
+    "health_measure_ok": {"nl": "in deze gegevens", "en": "in this data"},
+    "health_measure_no_table": {"nl": "tabel niet beschikbaar", "en": "table not available"},
     "health_status_ok": {
         "nl": "50150NED geladen ({n} buurten met een waarde in {year})",
         "en": "50150NED loaded ({n} neighbourhoods with a value in {year})",

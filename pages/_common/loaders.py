@@ -108,6 +108,7 @@ from pages._common.loaders_health import (  # noqa: F401
     health,
     health_area_trend,
     health_comparators,
+    health_measures,
     health_trend,
 )
 from pages._common.loaders_map import HOTSPOT, map_geometry, map_join, with_hotspots  # noqa: F401

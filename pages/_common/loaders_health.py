@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from data.health import health_or_absent
+from data.health import health_or_absent, measure_status
+from data.sources import GEZONDHEID
 from indicators import health as ih
 from indicators import registry
 from indicators.rates import adults
@@ -36,6 +37,25 @@ def _health() -> tuple[pd.DataFrame | None, dict | None]:
 def health() -> tuple[pd.DataFrame | None, dict | None]:
     """(frame of 50150NED for NL, None) or (None, why absent: ``{"code", "nl", "en"}``)."""
     return _health()
+
+
+#: The levels 50150NED publishes (the real table also has wijken; the emulator's copy has none).
+MEASURE_LEVELS = ("buurt", "gemeente")
+
+
+def health_measures() -> list[dict]:
+    """Every monitor measure declared for 50150NED (``data.sources.GEZONDHEID``) with, per level, its status in the
+    table the service has now (``data.health.measure_status``: ``ok``, ``absent`` = "niet in deze gegevens",
+    ``empty`` = no values at this level), or None per level when the service has no such table at all."""
+    frame, _ = _health()
+    return [
+        {
+            "id": m.id,
+            "label": dict(m.label),
+            "status": {lv: None if frame is None else measure_status(frame, m.id, lv) for lv in MEASURE_LEVELS},
+        }
+        for m in GEZONDHEID.measures
+    ]
 
 
 def sources(level: str) -> dict[str, pd.DataFrame | None]:

@@ -1,0 +1,118 @@
+"""Issue 23: the Gezondheidsmonitor's other measures (loneliness, ...) are declared so that a real 50150NED fills
+them, and shown as "niet in deze gegevens" until then -- on the method page, per level, in both languages. Expected
+statuses are derived from the table the national emulator serves (../shared/data/derived-national/odata/50150NED)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+
+import pytest
+
+from data import health
+from data.kwb_schema import key_prefix
+from data.sources import GEZONDHEID
+from tests.conftest import SHARED_DATA, needs_shared, start_mirror
+from tests.helpers_app import assert_ok, new_app
+
+pytestmark = needs_shared
+
+TABLE = SHARED_DATA / "derived-national" / "odata" / "50150NED" / "table.json"
+
+
+def _served() -> dict[str, dict[str, bool]]:
+    """Per name part of a measure (Topic key) the emulator's copy of 50150NED has: whether any buurt / gemeente row
+    holds a value for it."""
+    props = json.loads(TABLE.read_text())["DataProperties"]
+    keys = [p["Key"] for p in props if p.get("Type") == "Topic"]
+    rows = json.loads(gzip.decompress((TABLE.parent / "TypedDataSet.json.gz").read_bytes()))
+    has = {k: {"buurt": False, "gemeente": False} for k in keys}
+    for row in rows:
+        level = {"BU": "buurt", "GM": "gemeente"}.get(row["WijkenEnBuurten"][:2])
+        for k in keys:
+            if level and row.get(k) is not None:
+                has[k][level] = True
+    return {key_prefix(k).lower(): v for k, v in has.items()}
+
+
+def _clear():
+    from pages._common import loaders_health
+
+    health.forget_absent()
+    loaders_health._health.clear()
+
+
+@pytest.fixture
+def default_mode(mirror, cache_dir, monkeypatch):
+    monkeypatch.setenv("STAPELKAART_DATADERDEN_URL", mirror.url)
+    _clear()
+    yield mirror
+    _clear()
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory):
+    m = start_mirror(tmp_path_factory.mktemp("mirror"), "--national")
+    env = {
+        "STAPELKAART_DATADERDEN_URL": m.url,
+        "STAPELKAART_CBS_URL": m.url,
+        "STAPELKAART_PDOK_URL": m.url,
+        "STAPELKAART_CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
+    }
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    _clear()
+    yield m
+    _clear()
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    m.proc.terminate()
+
+
+def test_every_declared_measure_has_its_status_from_the_served_table(national):
+    from pages._common import healthui, loaders
+
+    served = _served()
+    rows = {r["id"]: r for r in loaders.health_measures()}
+    assert list(rows) == [m.id for m in GEZONDHEID.measures]  # every declared measure, in declared order
+    assert "eenzaamheid" in rows
+    for m in GEZONDHEID.measures:
+        key = next((n.lower() for n in m.names if n.lower() in served), None)
+        for level in ("buurt", "gemeente"):
+            want = "absent" if key is None else "ok" if served[key][level] else "empty"
+            status = rows[m.id]["status"][level]["status"]
+            assert status == want, (m.id, level, status)
+    assert rows["goed_ervaren_gezondheid"]["status"]["buurt"]["status"] == "ok"
+    assert rows["eenzaamheid"]["status"]["buurt"]["status"] == "absent"  # the copy has no loneliness
+    for lang, absent, ok in (
+        ("nl", "niet in deze gegevens", "in deze gegevens"),
+        ("en", "not in this data", "in this data"),
+    ):
+        table = healthui.measures_table(lang)
+        lonely = table.iloc[[m.id for m in GEZONDHEID.measures].index("eenzaamheid")]
+        assert lonely.iloc[0] == ("Eenzaam" if lang == "nl" else "Lonely") and set(lonely.iloc[1:]) == {absent}
+        good = table.iloc[0]
+        assert set(good.iloc[1:]) == {ok}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_method_page_lists_the_measures_and_says_the_table_is_absent(default_mode, lang):
+    at = new_app({"lang": lang})
+    at.run()
+    at.switch_page("pages/methode.py").run()
+    assert_ok(at)
+    title = "Maten van de Gezondheidsmonitor (50150NED)" if lang == "nl" else "Health Monitor measures (50150NED)"
+    assert any(title in m.value for m in at.markdown)
+    first = "Maat (% volwassenen 18+)" if lang == "nl" else "Measure (% adults 18+)"
+    (frame,) = [d.value for d in at.dataframe if first in d.value.columns]
+    labels = [m.label[lang] for m in GEZONDHEID.measures]
+    assert frame.iloc[:, 0].tolist() == labels
+    missing = "tabel niet beschikbaar" if lang == "nl" else "table not available"
+    assert set(frame.iloc[:, 1:].to_numpy().ravel()) == {missing}  # the default emulator serves no 50150NED
+    assert list(frame.columns[1:]) == (
+        ["Buurten", "Gemeenten"] if lang == "nl" else ["Neighbourhoods", "Municipalities"]
+    )
