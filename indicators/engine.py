@@ -374,7 +374,7 @@ def score_areas(
         )
     if not 0 < worst_band <= 100:
         raise UserInputError(
-            f"De slechtste band moet tussen 0 en 100 liggen, niet {worst_band}.",
+            f"De zwakste band moet tussen 0 en 100 liggen, niet {worst_band}.",
             f"The worst band must lie between 0 and 100, not {worst_band}.",
         )
     w = validate_weights(weights)
