@@ -124,6 +124,8 @@ chart = (
 )
 st.header(t("side_by_side", lang))
 st.altair_chart(chart, width="content")
+for line in healthui.absent_lines(view, level, view.weight_map(widgets.domain_ids())):  # an empty Health panel
+    st.caption(fmt.md_message(line))
 
 # --- one plain sentence per focus area, side by side (at most 3 per row) --------------------------------
 per_row = min(3, len(focus_rows))

@@ -116,3 +116,15 @@ def test_the_method_page_lists_the_measures_and_says_the_table_is_absent(default
     assert list(frame.columns[1:]) == (
         ["Buurten", "Gemeenten"] if lang == "nl" else ["Neighbourhoods", "Municipalities"]
     )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_vergelijken_says_why_the_health_panel_is_empty(default_mode, lang):
+    at = new_app({"lang": lang})
+    at.run()
+    at.switch_page("pages/vergelijken.py").run()
+    assert_ok(at)
+    captions = [c.value for c in at.caption]
+    words = "Gezondheid telt hier niet mee" if lang == "nl" else "Health does not count here"
+    (line,) = [c for c in captions if words in c]  # default view: wijk level, no wijk figures in 50150NED
+    assert "50150NED" in line and ("6 domeinen" in line or "6 domains" in line)

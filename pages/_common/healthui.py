@@ -35,6 +35,19 @@ def legend_lines(result, view) -> list[str]:
     return [t("health_survey_year", lang, survey=survey, year=view.year)] if survey else []
 
 
+def absent_lines(view, level: str, weights) -> list[str]:
+    """Where a page shows the domains without a score result at hand (Vergelijken's panels): why the gezondheid
+    panel stays empty at ``level`` -- no wijk figures in 50150NED, or no table at the service -- and how many
+    domains stacking and the composite count instead (the same words as the map's legend)."""
+    lang = view.lang
+    m = sum(1 for d in reg.DOMAINS if d != HEALTH.domain and float(weights.get(d, 1)) > 0)
+    if level not in HEALTH.levels:
+        return [t("health_absent_level", lang, m=m)]
+    if loaders.health()[0] is None:
+        return [t("health_absent_source", lang, why=_why_absent(lang), m=m)]
+    return []
+
+
 def _columns(frame: pd.DataFrame, y1: int, y2: int, lang: str) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for y in (y1, y2):
