@@ -109,6 +109,8 @@ def test_the_method_page_lists_the_measures_and_says_the_table_is_absent(default
     assert any(title in m.value for m in at.markdown)
     first = "Maat (% volwassenen 18+)" if lang == "nl" else "Measure (% adults 18+)"
     (frame,) = [d.value for d in at.dataframe if first in d.value.columns]
+    (status,) = [c.value for c in at.caption if c.value.startswith(("Nu: ", "Now: "))]
+    assert status.endswith("domeinen." if lang == "nl" else "domains.") and not status.endswith(".."), status
     labels = [m.label[lang] for m in GEZONDHEID.measures]
     assert frame.iloc[:, 0].tolist() == labels
     missing = "tabel niet beschikbaar" if lang == "nl" else "table not available"

@@ -79,9 +79,9 @@ HEALTH_STRINGS: dict[str, dict[str, str]] = {
         "is **absent**: it is not counted in the m of stacking and composite (m = 7 at neighbourhood and "
         "municipality level with the table, 6 otherwise).",
     },
-    "method_health_status": {
-        "nl": "Nu: {status}.",
-        "en": "Now: {status}.",
+    "method_health_status": {  # {status} is a sentence with its own full stop (healthui.status_text)
+        "nl": "Nu: {status}",
+        "en": "Now: {status}",
     },
     "health_measures_title": {
         "nl": "Maten van de Gezondheidsmonitor (50150NED)",
@@ -99,7 +99,7 @@ HEALTH_STRINGS: dict[str, dict[str, str]] = {
     "health_measure_ok": {"nl": "in deze gegevens", "en": "in this data"},
     "health_measure_no_table": {"nl": "tabel niet beschikbaar", "en": "table not available"},
     "health_status_ok": {
-        "nl": "50150NED geladen ({n} buurten met een waarde in {year})",
-        "en": "50150NED loaded ({n} neighbourhoods with a value in {year})",
+        "nl": "50150NED geladen ({n} buurten met een waarde in {year}).",
+        "en": "50150NED loaded ({n} neighbourhoods with a value in {year}).",
     },
 }
