@@ -109,7 +109,7 @@ def test_at_wijk_level_the_health_slider_says_it_does_not_count(dataderden):
 
     for lang, words in (("nl", "Telt op wijkniveau niet mee"), ("en", "Does not count at district level")):
         at = run_app({"lang": lang}, page="prioriteren")
-        helps = {s.label: s.help for s in at.slider}
+        helps = {s.label: s.help for s in at.select_slider}  # weights are select_sliders ("1,5", not "1.50")
         health = next(v for k, v in helps.items() if k in ("Gezondheid", "Health"))
         assert health.startswith(words) and "50150NED" in health
         assert all(not v for k, v in helps.items() if k not in ("Gezondheid", "Health"))  # only the absent domain
