@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 # fixtures shared through tests/ modules (issue 20), never imported from another test file
-pytest_plugins = ["tests.helpers_storage", "tests.helpers_versions", "tests._browser"]
+pytest_plugins = ["tests.helpers_storage", "tests.helpers_versions", "tests.helpers_national", "tests._browser"]
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (REPO / ".." / "shared").resolve()

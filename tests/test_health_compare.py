@@ -10,31 +10,13 @@ import json
 import numpy as np
 import pytest
 
-from tests.conftest import MIRROR_BIN, SHARED_DATA, start_mirror
+from tests.conftest import MIRROR_BIN, SHARED_DATA
 from tests.helpers_app import run_app
 
 pytestmark = pytest.mark.skipif(not MIRROR_BIN.exists(), reason="../shared/cbs-mirror is absent")
 
 RAW = SHARED_DATA / "national" / "woonikveilig" / "gemeente"
 SEEDS = ("poelenburg", "oud_oost", "zuidoost", "tongelre", "gestel")
-
-
-@pytest.fixture(scope="module")
-def national(tmp_path_factory):
-    m = start_mirror(tmp_path_factory.mktemp("national-mirror"), "--national")
-    yield m
-    m.proc.terminate()
-    m.proc.wait(10)
-
-
-@pytest.fixture
-def nat(national, cache_dir, monkeypatch):
-    from data import health
-
-    for var in ("STAPELKAART_CBS_URL", "STAPELKAART_PDOK_URL", "STAPELKAART_DATADERDEN_URL"):
-        monkeypatch.setenv(var, national.url)
-    health.forget_absent()
-    return national
 
 
 def _raw(gm: str) -> dict:

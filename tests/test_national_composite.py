@@ -14,26 +14,10 @@ import re
 
 import pytest
 
-from tests.conftest import MIRROR_BIN, start_mirror
+from tests.conftest import MIRROR_BIN
 from tests.helpers_app import map_args, run_app
 
 pytestmark = pytest.mark.skipif(not MIRROR_BIN.exists(), reason="../shared/cbs-mirror is absent")
-
-
-@pytest.fixture(scope="module")
-def national(tmp_path_factory):
-    m = start_mirror(tmp_path_factory.mktemp("national-mirror"), "--national")
-    yield m
-    m.proc.terminate()
-    m.proc.wait(10)
-
-
-@pytest.fixture
-def nat(national, cache_dir, monkeypatch):
-    for var in ("STAPELKAART_CBS_URL", "STAPELKAART_PDOK_URL", "STAPELKAART_DATADERDEN_URL"):
-        monkeypatch.setenv(var, national.url)
-    national.reset()
-    return national
 
 
 def _legend(at) -> str:

@@ -14,7 +14,7 @@ from functools import cache
 
 import pytest
 
-from tests.conftest import MIRROR_BIN, SHARED_DATA, start_mirror
+from tests.conftest import MIRROR_BIN, SHARED_DATA
 from tests.helpers_app import map_args, run_app
 
 NAT = SHARED_DATA / "derived-national"
@@ -40,22 +40,6 @@ def _inwoners() -> dict[str, float]:
     with gzip.open(NAT / "odata" / "85984NED" / "TypedDataSet.json.gz", "rt", encoding="utf-8") as fh:
         rows = json.load(fh)
     return {r["WijkenEnBuurten"].strip(): r["AantalInwoners_5"] for r in rows if r.get("AantalInwoners_5") is not None}
-
-
-@pytest.fixture(scope="module")
-def national(tmp_path_factory):
-    m = start_mirror(tmp_path_factory.mktemp("national-mirror"), "--national")
-    yield m
-    m.proc.terminate()
-    m.proc.wait(10)
-
-
-@pytest.fixture
-def nat(national, cache_dir, monkeypatch):
-    for var in ("STAPELKAART_CBS_URL", "STAPELKAART_PDOK_URL", "STAPELKAART_DATADERDEN_URL"):
-        monkeypatch.setenv(var, national.url)
-    national.reset()
-    return national
 
 
 def _drawn(at) -> tuple[list[str], dict]:

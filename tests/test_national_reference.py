@@ -14,26 +14,10 @@ import json
 import pytest
 
 from indicators.reference import ref_label
-from tests.conftest import MIRROR_BIN, SHARED_DATA, start_mirror
+from tests.conftest import MIRROR_BIN, SHARED_DATA
 
 NAT = SHARED_DATA / "derived-national"
 pytestmark = pytest.mark.skipif(not MIRROR_BIN.exists(), reason="../shared/cbs-mirror is absent")
-
-
-@pytest.fixture(scope="module")
-def national(tmp_path_factory):
-    m = start_mirror(tmp_path_factory.mktemp("national-mirror"), "--national")
-    yield m
-    m.proc.terminate()
-    m.proc.wait(10)
-
-
-@pytest.fixture
-def nat(national, cache_dir, monkeypatch):
-    for var in ("STAPELKAART_CBS_URL", "STAPELKAART_PDOK_URL", "STAPELKAART_DATADERDEN_URL"):
-        monkeypatch.setenv(var, national.url)
-    national.reset()
-    return national
 
 
 def _wijken_with(key: str) -> dict[str, str]:
