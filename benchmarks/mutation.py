@@ -49,7 +49,7 @@ TESTS = (
     _FOCUS + "test_validate_names_every_bad_member_and_drops_nothing",
     _FOCUS + "test_json_export_import_round_trip_and_rejects_other_files",
 )
-COPY = ("indicators", "data", "geo", "core", "pytest.ini")
+COPY = ("indicators", "data", "geo", "core", "benchmarks", "pytest.ini")  # tests/_browser imports benchmarks
 SHOW_DIFFS = 400
 
 NOT_MUTATED = {
@@ -383,7 +383,7 @@ def prepare(work: Path) -> None:
         f"only_mutate =\n    {only}\n"
         f"pytest_add_cli_args_test_selection =\n    {tests}\n"
         "pytest_add_cli_args =\n    -q\n    -x\n    -p\n    no:cacheprovider\n"
-        "also_copy =\n    data\n    geo\n    core\n    pytest.ini\n",
+        "also_copy =\n    data\n    geo\n    core\n    benchmarks\n    pytest.ini\n",
         encoding="utf-8",
     )
 
