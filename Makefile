@@ -64,7 +64,7 @@ lint: $(STAMP_DEV)
 	$(BIN)/vulture --min-confidence 80 app.py serve.py pages components data indicators geo core render
 
 # Tests without a browser on two workers (pytest-xdist, one file per worker: module fixtures stay whole), then the
-# browser journeys one at a time (two Chromium/swiftshader renderers on 2 cores made first paints time out).
+# browser journeys one at a time (a trial with two workers on 2 cores failed 5 of its first 21 journeys).
 # Both parts always run; the exit status is the first failure's. The 15 slowest tests are listed each time.
 test: $(STAMP_DEV) lint tools frontend
 	@status=0; \
