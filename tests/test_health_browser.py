@@ -5,14 +5,13 @@ the same in English after the language switch."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from tests._browser import CHROMIUM, NAV_LINK, chromium, map_frame, serve, settle
-from tests.conftest import MIRROR_BIN, SHARED_DATA, start_mirror
+from tests._browser import CHROMIUM, NAV_LINK, chromium, map_frame, mirror_env, serve, settle
+from tests.conftest import MIRROR_BIN, SHARED_DATA
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -35,19 +34,8 @@ def _pct(x: float, lang: str) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("browser_health")
-    mirror = start_mirror(tmp, "--national")
-    env = dict(
-        os.environ,
-        STAPELKAART_CBS_URL=mirror.url,
-        STAPELKAART_PDOK_URL=mirror.url,
-        STAPELKAART_DATADERDEN_URL=mirror.url,
-        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
-        STAPELKAART_HTTP_BACKOFF="0.05",
-    )
-    yield from serve(env, timeout=120)
-    mirror.proc.terminate()
-    mirror.proc.wait(10)
+    for env in mirror_env(tmp_path_factory.mktemp("browser_health"), "--national"):
+        yield from serve(env, timeout=120)
 
 
 @pytest.fixture(scope="module")
