@@ -26,7 +26,7 @@ def legend_lines(result, view) -> list[str]:
         return []
     lang = view.lang
     absent = loaders.absent_domains(result.settings)
-    m = sum(1 for d in reg.DOMAINS if d not in absent and float(result.weights.get(d, 1)) > 0)
+    m = len(loaders.domains_counted(result.weights, result.settings))
     if absent.get(HEALTH.domain) == "level_absent":
         return [t("health_absent_level", lang, m=m)]
     if absent.get(HEALTH.domain) == "source_absent":

@@ -29,7 +29,8 @@ from indicators import registry
 from indicators.changes import STATUS as CHANGE_STATUS  # noqa: F401
 from indicators.changes import what_changed  # noqa: F401
 from indicators.engine import (
-    absent_domains,  # (the domains out of m: pages word them)
+    absent_domains,  # noqa: F401  (re-exported: the domains out of m, pages word them)
+    counted_weights,
     score_areas,
 )
 from indicators.focus import (  # noqa: F401
@@ -160,6 +161,13 @@ def first_screen(view, *, national: bool = False):
     return offline_view(view.gemeenten, view.year, view.level, view.reference, national=national)
 
 
+def domains_counted(weights, settings) -> list[str]:
+    """The domains stacking and the composite count: weight above 0 (1 where ``weights`` names none) and not
+    absent here (the engine's ``counted_weights``: an absent domain is said by its own legend line)."""
+    full = {d: float(weights.get(d, 1.0)) for d in registry.DOMAINS}
+    return [d for d, w in counted_weights(full, settings).items() if w > 0]
+
+
 def composite_basis(result) -> tuple[tuple[str, ...], int, int] | None:
     """(weighted domains with data, domains with a weight above 0, the rule's minimum ``min_domains``) when the
     composite and the stacking count of ``result`` rest, for every area, on fewer domains than carry weight,
@@ -170,8 +178,7 @@ def composite_basis(result) -> tuple[tuple[str, ...], int, int] | None:
         return None
     s = result.settings
     weights = dict(getattr(result, "weights", None) or {})
-    absent = absent_domains(s)  # a domain whose table is absent here is out of m, said by its own legend line
-    weighted = [d for d in registry.DOMAINS if float(weights.get(d, 1.0)) > 0 and d not in absent]
+    weighted = domains_counted(weights, s)
     with_data = tuple(d for d in s.get("domains_with_data", ()) if d in weighted)
     need = int(s.get("min_domains", ENGINE_DEFAULTS["min_domains"]))
     if not with_data or len(with_data) >= len(weighted):
