@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,13 @@ ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"
 
 def serve(env: dict, entry: Path = USER_ENTRY, **kw):
     """A freshly started ``streamlit run <entry> --server.headless true`` (``make run`` starts serve.py); yields its
-    URL and stops it afterwards. ``kw`` go to ``benchmarks._mirror.start_streamlit`` (timeout, log)."""
+    URL and stops it afterwards. ``kw`` go to ``benchmarks._mirror.start_streamlit`` (timeout, log). The server log
+    goes to tests/artifacts/servers/ unless ``log`` is given: evidence when a journey waits in vain."""
+    from tests.conftest import ARTIFACTS
+
+    if "log" not in kw:
+        (ARTIFACTS / "servers").mkdir(parents=True, exist_ok=True)
+        kw["log"] = ARTIFACTS / "servers" / f"{time.strftime('%H%M%S')}_{entry.stem}_{id(env):x}.log"
     try:
         proc, url = start_streamlit(entry, env, **kw)
     except RuntimeError as exc:
@@ -53,9 +60,39 @@ def new_page(browser, width: int = 1400, height: int = 1000):
     """(context, page) at ``width`` x ``height``; the page's dialogs are dismissed and kept in ``page.dialogs``."""
     ctx = browser.new_context(viewport={"width": width, "height": height})
     pg = ctx.new_page()
-    pg.dialogs = []
+    pg.dialogs, pg.console = [], []
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    # evidence for a wait in vain (see ``evidence``): the page's console, its crashes, failed requests
+    pg.on("console", lambda m: pg.console.append(f"{time.strftime('%H:%M:%S')} {m.type}: {m.text}"[:2000]))
+    pg.on("crash", lambda _p: pg.console.append(f"{time.strftime('%H:%M:%S')} PAGE CRASHED"))
+    pg.on("requestfailed", lambda r: pg.console.append(f"{time.strftime('%H:%M:%S')} failed: {r.url} {r.failure}"))
+    pg.on("websocket", lambda ws: _watch_socket(pg, ws))
     return ctx, pg
+
+
+def _watch_socket(pg, ws) -> None:
+    stamp = lambda: time.strftime("%H:%M:%S")  # noqa: E731
+    pg.console.append(f"{stamp()} websocket open {ws.url}")
+    ws.on("close", lambda _w: pg.console.append(f"{stamp()} websocket closed {ws.url}"))
+    ws.on("socketerror", lambda e: pg.console.append(f"{stamp()} websocket error {e}"))
+
+
+def evidence(pg, name: str, why: str) -> str:
+    """Save what the page looked like when a wait ran out (screenshot, body text, Streamlit's state, the console,
+    crashes, failed requests, websocket events) to tests/artifacts/<name>_<time>.*; returns a line naming it."""
+    from tests.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    base = ARTIFACTS / f"{name}_{time.strftime('%H%M%S')}"
+    parts = [why, pg.url]
+    try:
+        pg.screenshot(path=str(base.with_suffix(".png")), timeout=10_000)
+        parts += [pg.evaluate(_STATE), pg.inner_text("body", timeout=10_000)]
+    except Exception as exc:  # noqa: BLE001 (the page may be gone: that is evidence too)
+        parts.append(f"page not readable: {exc!r}")
+    parts += ["--- console, crashes, requests, websockets ---", *getattr(pg, "console", [])]
+    base.with_suffix(".txt").write_text("\n".join(map(str, parts)), encoding="utf-8")
+    return f"{why} (evidence: {base.name}.txt/.png)"
 
 
 def page_of(browser, width: int = 1400, height: int = 1000):
@@ -103,9 +140,12 @@ _STATE = """() => { const app = document.querySelector('[data-testid="stApp"]');
 def settle(pg, timeout: float = 180, quiet: float = 1.5) -> None:
     """Wait until the script run is over: connected, a run has ended and none is going on, no running indicator and
     no stale element, for ``quiet`` s in a row."""
-    import time
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    pg.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=90_000)
+    try:
+        pg.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=90_000)
+    except PlaywrightTimeout:
+        raise AssertionError(evidence(pg, "settle", "the app view did not appear within 90 s")) from None
     deadline, since = time.time() + timeout, None
     while time.time() < deadline:
         if pg.evaluate(_IDLE):
@@ -115,7 +155,7 @@ def settle(pg, timeout: float = 180, quiet: float = 1.5) -> None:
         else:
             since = None
         pg.wait_for_timeout(200)
-    raise AssertionError(f"the app did not finish its run within {timeout} s ({pg.evaluate(_STATE)})")
+    raise AssertionError(evidence(pg, "settle", f"the app did not finish its run within {timeout} s"))
 
 
 def open_titled(pg, url: str, name: str = "no_title") -> None:
@@ -123,8 +163,6 @@ def open_titled(pg, url: str, name: str = "no_title") -> None:
     load has settled without a title within 90 s (issue 20, cause not found): that state is saved to
     tests/artifacts (screenshot + body text, ``<name>_<time>``) and the URL opened once more; a page that fails
     twice still fails the test."""
-    import time
-
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     from tests.conftest import ARTIFACTS
@@ -189,8 +227,16 @@ def map_frame(pg):
     pg.wait_for_selector(MAP_FRAME, timeout=120_000)
     if pg.locator(MAP_FRAME).count() != 1:
         raise AssertionError(f"{pg.locator(MAP_FRAME).count()} map frames")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     frame = pg.locator(MAP_FRAME).element_handle().content_frame()
-    frame.wait_for_function(_DRAWN, timeout=120_000)
+    try:
+        frame.wait_for_function(_DRAWN, timeout=120_000)
+    except PlaywrightTimeout:
+        state = frame.evaluate(
+            "(() => { const m = document.getElementById('map'); return m ? {...m.dataset} : null; })()"
+        )
+        raise AssertionError(evidence(pg, "map_frame", f"the map did not report drawn in 120 s: {state}")) from None
     return frame
 
 
