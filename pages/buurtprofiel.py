@@ -126,7 +126,11 @@ if areas and level_of_code(view.area) in ("wijk", "buurt"):
     area_label = fmt.label(fmt.area_name(names.get(view.area), view.area))  # "Poelenburg (WK047912)"
     with st.expander(t("add_to_focus", lang, area=area_label)):
         target = st.selectbox(
-            t("fa_title", lang), range(len(areas)), key="w_add_target", format_func=lambda i: areas[i].name
+            t("fa_title", lang),
+            range(len(areas)),
+            key="w_add_target",
+            format_func=lambda i: areas[i].name,
+            placeholder=t("choose_one", lang),
         )
         if st.button(t("fa_add_selected_button", lang, area=area_label), key="b_add_focus"):
             focusui.add_member(view, areas[target].id, view.area)

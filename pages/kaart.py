@@ -117,6 +117,7 @@ def _map_section() -> None:
             pick.selectbox(
                 t("select_area", lang),
                 options,
+                placeholder=t("choose_one", lang),
                 **session.bind_area(area_key, options),
                 format_func=lambda c: names.get(c, t("select_area_none", lang)) if c else t("select_area_none", lang),
             )
@@ -132,7 +133,11 @@ def _map_section() -> None:
                 area_label = fmt.label(fmt.area_name(names.get(view.area), view.area))  # "Poelenburg (WK047912)"
                 with st.expander(t("add_to_focus", lang, area=area_label)):
                     target = st.selectbox(
-                        t("fa_title", lang), range(len(fas)), key="w_kaart_fa_target", format_func=lambda i: fas[i].name
+                        t("fa_title", lang),
+                        range(len(fas)),
+                        key="w_kaart_fa_target",
+                        format_func=lambda i: fas[i].name,
+                        placeholder=t("choose_one", lang),
                     )
                     if st.button(t("fa_add_selected_button", lang, area=area_label), key="b_kaart_add_focus"):
                         focusui.add_member(view, fas[target].id, view.area)
@@ -214,6 +219,7 @@ def _controls(box, view, lang: str) -> None:
             list(widgets.colour_ids()),
             **session.bind("colour"),
             format_func=lambda c: mapview.colour_label(c, lang),
+            placeholder=t("choose_one", lang),
             width=280,
         )
         row.selectbox(
@@ -221,6 +227,7 @@ def _controls(box, view, lang: str) -> None:
             list(CLASSIFIERS),
             **session.bind("classes"),
             format_func=lambda c: t(f"cls_{c}", lang),
+            placeholder=t("choose_one", lang),
             width=250,
         )
         row.number_input(

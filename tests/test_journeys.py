@@ -240,6 +240,39 @@ def test_no_streamlit_internals_on_any_page(page, server, lang):
             assert leak not in body, (slug, leak)
 
 
+#: Streamlit's own English (placeholders, the toolbar over tables and charts and its tooltips): none of it in the
+#: Dutch UI. Before: "Choose an option" on every page (the year box), and over Prioriteren's, Gegevens' and the
+#: Methode's tables and Vergelijken's chart "Download as CSV", "Search", "Fullscreen", "Show data", …
+STREAMLIT_ENGLISH = (
+    "Choose an option",
+    "Choose options",
+    "Download as CSV",
+    "Search",
+    "Fullscreen",
+    "Show/hide columns",
+    "Show data",
+    "Download as PNG",
+    "Copy Vega-Lite spec",
+)
+_OFFERED = """(words) => {
+    const out = [];
+    for (const el of document.querySelectorAll('input[placeholder]')) {
+        if (words.includes(el.placeholder)) out.push('placeholder ' + el.placeholder); }
+    for (const el of document.querySelectorAll('[aria-label],[title]')) {
+        const v = el.getAttribute('aria-label') || el.getAttribute('title');
+        if (words.includes(v) && el.checkVisibility()) out.push('shown ' + v); }
+    return out; }"""
+
+
+def test_the_dutch_ui_offers_none_of_streamlits_english(page, server):
+    for slug in PAGES:
+        open_titled(page, f"{server}/{slug}?lang=nl")
+        for el in page.locator('[data-testid="stDataFrame"], [data-testid="stVegaLiteChart"]').all():
+            el.hover()  # the toolbar appears on hover
+            page.wait_for_timeout(300)
+        assert page.evaluate(_OFFERED, list(STREAMLIT_ENGLISH)) == [], slug
+
+
 # --- 7. an unexpected failure is logged with the id the page shows ---------------------------------------
 
 

@@ -58,7 +58,11 @@ def editor(view, *, expanded: bool = False) -> None:
         st.caption(t("fa_help", lang))
         presets = loaders.PRESETS
         pid = st.selectbox(
-            t("fa_preset", lang), list(presets), key="w_fa_preset", format_func=lambda p: label(presets[p], lang)
+            t("fa_preset", lang),
+            list(presets),
+            key="w_fa_preset",
+            format_func=lambda p: label(presets[p], lang),
+            placeholder=t("choose_one", lang),
         )
         p = presets[pid]
         src, note = loaders.source_text(p.source, lang), loaders.source_text(p.note, lang)
@@ -107,6 +111,7 @@ def editor(view, *, expanded: bool = False) -> None:
                 range(len(areas)),
                 key="w_fa_target",
                 format_func=lambda i: areas[i].name,
+                placeholder=t("choose_one", lang),
             )
             if st.button(t("fa_add_selected_button", lang, area=area_label), key="b_fa_add_sel"):
                 add_member(view, areas[target].id, view.area)

@@ -141,6 +141,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "gm_suggest": {"nl": "Bedoelde u misschien: {names}?", "en": "Did you perhaps mean: {names}?"},
     "gm_pick": {"nl": "Gemeente kiezen", "en": "Choose a municipality"},
+    "choose_one": {"nl": "Kies een optie", "en": "Choose an option"},  # not Streamlit's English placeholder
     "gm_pick_placeholder": {"nl": "Typ of kies een gemeente…", "en": "Type or choose a municipality…"},
     "not_ready": {
         "nl": "Dit onderdeel is nog niet beschikbaar: {what}.",

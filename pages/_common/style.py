@@ -28,6 +28,10 @@ a:focus-visible, button:focus-visible, [role="button"]:focus-visible, input:focu
 body:has(.sk-lang-nl) [role="listbox"][data-empty="true"] [role="option"] > span { font-size: 0; visibility: hidden; }
 body:has(.sk-lang-nl) [role="listbox"][data-empty="true"] [role="option"] > span::after {
   content: "@NO_RESULTS@"; font-size: .875rem; visibility: visible; }
+/* Streamlit's toolbar over tables and charts (search, "Download as CSV", "Show data", "Fullscreen", …) speaks
+   English only and has no parameter for its texts: not shown, in either language, so the two UIs offer the same;
+   the downloads a user needs are the app's own (Prioriteren's export, the map's PNG/PDF), in the user's language */
+[data-testid="stElementToolbar"] { display: none !important; }
 /* ... and "Press Enter to apply" under a number field being typed in (no number field sits in a form) */
 body:has(.sk-lang-nl) [data-testid="stNumberInput"] [data-testid="InputInstructions"] > span:first-child {
   font-size: 0; visibility: hidden; }

@@ -65,7 +65,7 @@ def sidebar(v: ViewState) -> None:
                     format_func=lambda c: f"{options.get(c, c)} ({c})",
                     **session.bind("gemeenten"),
                 )
-        st.selectbox(t("year", lang), list(YEARS), **session.bind("year"))
+        st.selectbox(t("year", lang), list(YEARS), placeholder=t("choose_one", lang), **session.bind("year"))
         st.radio(
             t("level", lang),
             list(LEVELS),
