@@ -56,6 +56,8 @@ NOT_MUTATED = {
     "engine": "orchestration of the rules (1 718 mutants, about an hour more on 2 shared cores); its reference-set "
     "rule (suppressed areas out of the reference) is a hand-written mutant below, and every rule it calls "
     "(ranks, scores, reference, smoothing) is mutated",
+    "columns": "the per-area score columns, split out of engine (not mutated before either); its rules are "
+    "called with the mutated ranks, scores, reference and smoothing, and held by the engine tests",
     "rates": "value formulas and their sources (numerator / denominator per indicator), tested against "
     "../shared/data in tests/test_indicators_real.py and tests/test_measure_claims.py (mirror tests)",
     "registry": "declarations (the indicators as data), no logic",

@@ -50,7 +50,8 @@ import pandas as pd
 
 from core.codes import gemeente_of, is_valid_code, level_of_code
 from core.errors import UserInputError
-from indicators.engine import ScoreResult, population, population_reason, score_parts, suppress_small
+from indicators.columns import population_reason, score_parts, suppress_small
+from indicators.engine import ScoreResult, population
 from indicators.rates import UserValues, _indexed, resolve_indicator, resolve_source_indicator
 from indicators.registry import INDICATORS
 

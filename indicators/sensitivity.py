@@ -72,7 +72,7 @@ def data_draws(result, codes=None, *, n: int = DEFAULT_DRAWS, seed: int = DEFAUL
     ``codes``: the areas (default ``result.table.index``). Only ``transform="rank"`` scores are drawn (the exp
     transform's domain ranks are recomputed from the drawn scores against ``result.ref_domains``).
     """
-    from indicators.engine import row_gemeentes
+    from indicators.columns import row_gemeentes
     from indicators.reference import REF
     from indicators.registry import INDICATORS, scored_indicators
 

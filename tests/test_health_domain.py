@@ -12,7 +12,8 @@ import pytest
 
 from data import cbs, health
 from indicators import health as ih
-from indicators.engine import absent_domains, make_reference, score_areas
+from indicators.columns import absent_domains
+from indicators.engine import make_reference, score_areas
 from indicators.focus import PRESETS
 from indicators.rates import adults, resolve_source_indicator, survey_year
 from indicators.registry import INDICATORS

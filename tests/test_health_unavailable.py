@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from data import cbs, health
-from indicators.engine import absent_domains, make_reference, score_areas
+from indicators.columns import absent_domains
+from indicators.engine import make_reference, score_areas
 from tests.conftest import needs_shared
 from tests.helpers_app import assert_ok, new_app
 

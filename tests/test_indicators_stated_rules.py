@@ -14,7 +14,7 @@ from tests.conftest import REPO
 
 def test_the_engine_does_not_import_the_focus_module():
     code = (
-        "import sys, indicators.engine as e; e.row_gemeentes(__import__('pandas').Index(['zuidoost'])); "
+        "import sys, indicators.engine, indicators.columns as e; e.row_gemeentes(__import__('pandas').Index(['zuidoost'])); "
         "assert 'indicators.focus' not in sys.modules, 'engine imports focus'"
     )
     out = subprocess.run(
@@ -24,7 +24,7 @@ def test_the_engine_does_not_import_the_focus_module():
 
 
 def test_row_gemeentes_take_the_callers_focus_areas_not_a_global_default():
-    from indicators.engine import row_gemeentes
+    from indicators.columns import row_gemeentes
 
     idx = pd.Index(["WK0363MC", "zuidoost", "mijn-wijk"])
     assert list(row_gemeentes(idx)) == ["GM0363", "", ""]  # the default set is not consulted
@@ -78,7 +78,7 @@ def _parts(values, dens, dropped=None, why=None):
 
 
 def test_why_codes_one_per_rule():
-    from indicators.engine import why_codes
+    from indicators.columns import why_codes
     from indicators.reference import IndicatorBases
     from indicators.registry import INDICATORS
 
@@ -107,7 +107,7 @@ def test_why_codes_one_per_rule():
 
 
 def test_why_codes_of_context_indicators_never_claim_a_missing_rank():
-    from indicators.engine import why_codes
+    from indicators.columns import why_codes
     from indicators.reference import IndicatorBases
     from indicators.registry import INDICATORS
 
@@ -178,7 +178,7 @@ def test_focus_group_without_enough_coverage_names_its_members_without_a_value()
 
 def test_reweight_changes_only_the_reweighted_columns():
     """Caches of unweighted scores (loaders_map.map_join) copy exactly ``REWEIGHTED_COLUMNS`` per run."""
-    from indicators.engine import REWEIGHTED_COLUMNS
+    from indicators.columns import REWEIGHTED_COLUMNS
     from tests.helpers_engine import score, synthetic_frame
 
     res = score(synthetic_frame())

@@ -9,7 +9,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from indicators.engine import domain_columns
+from indicators.columns import domain_columns
 from indicators.ranks import sorted_reference
 from indicators.scores import DOMAIN_IDS, SCORE_DECIMALS, domain_scores
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.engine import absent_domains
+from indicators.columns import absent_domains
 from indicators.registry import DOMAINS, INDICATORS, scored_indicators
 from indicators.result import Composite, DomainScores, IndicatorScores, Stacking, scores
 from tests.conftest import needs_shared

@@ -28,7 +28,7 @@ def _legend(at) -> str:
 def _recount(weights: dict[str, float]):
     """(known weighted domains per area, need, weighted domains, suppressed) recomputed from domain scores."""
     from indicators import registry as reg
-    from indicators.engine import absent_domains
+    from indicators.columns import absent_domains
     from indicators.result import domain_column
     from pages._common import loaders
 

@@ -28,11 +28,11 @@ from geo.layer import focus_outlines  # noqa: F401
 from indicators import registry
 from indicators.changes import STATUS as CHANGE_STATUS  # noqa: F401
 from indicators.changes import what_changed  # noqa: F401
-from indicators.engine import (
+from indicators.columns import (
     absent_domains,  # noqa: F401  (re-exported: the domains out of m, pages word them)
     counted_weights,
-    score_areas,
 )
+from indicators.engine import score_areas
 from indicators.focus import (  # noqa: F401
     FOCUS_AREAS,
     PRESETS,

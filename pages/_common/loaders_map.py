@@ -11,7 +11,7 @@ import streamlit as st
 from components.deckmap.store import map_geometry_for, stored
 from core.errors import StapelkaartError
 from geo.join import join_scores
-from indicators.engine import REWEIGHTED_COLUMNS
+from indicators.columns import REWEIGHTED_COLUMNS
 from indicators.hotspots import local_moran
 from pages._common.loaders_caches import shared
 from pages._common.loaders_frames import NATIONAL, Scored, _score, _score_national, boundaries, kwb, kwb_national

@@ -1,4 +1,4 @@
-"""Why a value or rank is missing, in words: the engine's ``IndicatorScores.why`` codes (``indicators.engine.WHY_CODES``)
+"""Why a value or rank is missing, in words: the engine's ``IndicatorScores.why`` codes (``indicators.columns.WHY_CODES``)
 worded in the user's language, with the names of gemeenten and members where codes stand."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def count(value: object) -> int:
 
 
 def suppressed_text(reason: object, lang: str) -> str:
-    """The engine's ``suppressed_reason`` codes (``indicators.engine.SUPPRESSED_CODES``, ``;``-joined) in words;
+    """The engine's ``suppressed_reason`` codes (``indicators.columns.SUPPRESSED_CODES``, ``;``-joined) in words;
     "" for none. An unknown code is shown as it is."""
     if not isinstance(reason, str) or not reason:
         return ""
