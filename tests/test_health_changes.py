@@ -188,3 +188,32 @@ def test_vergelijken_absent_lines_count_m_by_the_engine_rule(nat, monkeypatch):
     monkeypatch.setattr(loaders, "scored", one_more_absent)
     (line,) = healthui.absent_lines(view, "wijk", {})
     assert f"tellen {m - 1} domeinen." in line
+
+
+@pytest.fixture
+def default_mode(mirror, cache_dir, monkeypatch):
+    """The default emulator: it serves no 50150NED (HTTP 404), so the table is absent."""
+    from data import health
+    from pages._common import loaders_health
+
+    monkeypatch.setenv("STAPELKAART_DATADERDEN_URL", mirror.url)
+    health.forget_absent()
+    loaders_health._health.clear()
+    yield mirror
+    health.forget_absent()
+    loaders_health._health.clear()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_without_the_table_each_area_says_there_is_no_comparison(default_mode, lang):
+    at = _years(run_app({"area": "WK0363MC", "ref": "gemeente", "lang": lang}, "buurtprofiel"), 2022, 2024)
+    infos = [i.value for i in at.info]
+    from data.health import health_or_absent
+
+    _, why = health_or_absent()  # the data layer's reason: the service (its URL) has no table 50150NED
+    head = "Gezondheid, " if lang == "nl" else "Health, "
+    words = ("geen vergelijking, " if lang == "nl" else "no comparison, ") + why[lang].split("(")[0]
+    lines = [i for i in infos if i.startswith(head) and "WK0363MC" in i]
+    assert len(lines) == 1 and words in lines[0] and "50150NED" in lines[0], infos
+    assert f"`{default_mode.url}`" in lines[0]  # the URL as a code span, never an escaped link
+    assert not [d for d in at.dataframe if "2022 (%)" in d.value.columns]

@@ -146,7 +146,7 @@ def _changed_why(row, surveys: tuple, lang: str) -> str:
     why = row["why"]
     years = t("offline_and", lang).join(str(y) for y in row["years"])
     if why == "source_absent":
-        return t("health_changed_source", lang, why=fmt.md(_why_absent(lang)))
+        return t("health_changed_source", lang, why=fmt.md_message(_why_absent(lang)))
     if why == "level_absent":
         return t("why_level_absent", lang)
     if why == "not_survey":
