@@ -154,6 +154,7 @@ def test_a_focus_area_is_the_adults_weighted_mean_of_its_buurten(nat, raw):
         "r2": _rank(v2, [b[2024] for b in both]),
     }
     _check_row(table.loc["Tongelre"], exp, 2020, 2024, "nl")
+    assert table.loc["Tongelre", "Buurten (met beide jaren)"] == str(len(used))
     assert any("gewogen naar volwassenen" in c.value for c in at.caption)
 
 

@@ -170,7 +170,7 @@ def changes_section(view, ids: list[str], titles: dict[str, str], areas: list, y
     st.markdown(f"**{t('health_changed_title', lang, y1=y_old, y2=y_new)}**")
     focus = {a.id: list(a.codes) for a in areas if a.id in ids}
     kwb = None
-    if focus:  # adults per buurt weigh a focus area; without the national KWB each says its weights are unknown
+    if focus and loaders.health()[0] is not None:  # adults per buurt weigh a focus area (unknown without the KWB)
         try:
             kwb = loaders.kwb_national(view.year, "buurt")
         except StapelkaartError:
@@ -196,6 +196,10 @@ def changes_section(view, ids: list[str], titles: dict[str, str], areas: list, y
             lang,
         )
         shown.insert(0, t("health_col_area", lang), [titles.get(a, a) for a in ok["area"]])
+        if (ok["kind"] == "focus").any():  # a focus area's mean rests on its buurten with both years
+            shown[t("health_col_n_buurten", lang)] = [
+                fmt.fmt_num(n, 0, lang) if k == "focus" else "–" for n, k in zip(ok["n_used"], ok["kind"])
+            ]
         st.dataframe(shown, hide_index=True)
         for level in ("buurt", "gemeente"):
             part = ok[(ok["kind"] == "area") & (ok["level"] == level)]
