@@ -118,6 +118,23 @@ def test_a_gemeente_is_ranked_against_the_gemeenten_with_both_years(nat, raw):
     assert got.loc["GM0772", "reference_n"] < 400 < got.loc[BUURT, "reference_n"]  # gemeenten vs buurten
 
 
+def test_a_buurt_without_a_value_in_one_year_keeps_the_other_and_gets_no_change(nat, raw):
+    """A buurt the raw file has for 2024 but not for 2020: its 2024 value stays, 2020 is missing (never filled from
+    another survey year), and it has no change and no rank; the first such buurt in the raw files is found here."""
+    from pages._common import loaders
+
+    values, _ = raw
+    code = next(c for c, v in values["buurt"].items() if 2024 in v and 2020 not in v)
+    row = loaders.health_changes([code], {}, 2020, 2024, None, 2024).set_index("area").loc[code]
+    assert row["why"] == "no_value" and row["years"] == (2020,)
+    assert np.isnan(row["old"]) and np.isclose(row["new"], values["buurt"][code][2024])
+    assert np.isnan(row["difference"]) and np.isnan(row["rank_old"]) and np.isnan(row["rank_move"])
+    at = _years(run_app({"gm": "GM" + code[2:6], "level": "buurt", "area": code}, "buurtprofiel"), 2020, 2024)
+    v = f"{values['buurt'][code][2024]:.1f}".replace(".", ",")
+    words = f"geen waarde in 2020 in 50150NED (2024: {v} %); geen verandering en geen rang"
+    assert any(i.value.startswith("Gezondheid, ") and words in i.value for i in at.info), [i.value for i in at.info]
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_wijk_level_and_a_year_without_survey_say_why_in_words(nat, lang):
     at = _years(
