@@ -18,6 +18,12 @@ Per area (and per focus area: its members' figures and the aggregate's indicator
 * ``indicator_changes``: per registry indicator of two score tables (``ScoreResult.table`` or
   ``focus.score_focus``): old -> new value, old -> new rank (rank movement = new - old, + = more
   disadvantaged relative to the reference), and per area the stacking count and domains before and after.
+* ``health_changes`` (issue 23, two years only): "ervaren gezondheid niet goed" (50150NED, its own survey years,
+  independent of the KWB tables) old -> new per buurt or gemeente (its own value) and per focus area (the
+  adults-weighted mean of its buurten, :func:`indicators.health.area_trend`), and the rank movement against the
+  **same reference in both years** (every region of the level in NL with a value in both years). Where there is
+  no comparison the row says why as a code (``HEALTH_WHY``; the page layer words it): the table is absent, the
+  level has no values (wijk), a year is no survey year, or the area has no value in a year.
 
 Pure pandas: the caller loads the versions (``data.cache.get(key, version=...)``) and scores them.
 """
@@ -30,7 +36,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.codes import level_of_code
 from core.errors import UserInputError
+from indicators import health as ih
 from indicators.registry import INDICATORS
 from indicators.result import scores
 from indicators.trend import CHANGE_COLUMNS, change_flag
@@ -405,3 +413,133 @@ def what_changed(
         {k: r["nl"] for k, r in why.items()},
         {k: r["en"] for k, r in why.items()},
     )
+
+
+#: Why a health row has no old -> new (``health_changes``' ``why``; "" = compared): the table is not available,
+#: the level has no values in it (wijk), a year is no survey year, the area has no value in a year, a focus area's
+#: adults are unknown for a buurt used or are 0.
+HEALTH_WHY = ("source_absent", "level_absent", "not_survey", "no_value", "weights_unknown", "no_adults")
+HEALTH_COLUMNS = [
+    "area",
+    "kind",
+    "level",
+    "old",
+    "new",
+    "difference",
+    "rank_old",
+    "rank_new",
+    "rank_move",
+    "reference_n",
+    "n_used",
+    "why",
+    "years",
+]
+_AREA_REASONS = {  # indicators.health.area_trend's reasons -> HEALTH_WHY codes
+    "geen buurt met een waarde in beide jaren": "no_value",
+    "bevolking onbekend": "weights_unknown",
+    "geen volwassenen": "no_adults",
+}
+
+
+def _health_row(aid: str, kind: str, level: str | None, why: str = "", years: tuple = (), **values) -> dict:
+    row: dict[str, object] = dict.fromkeys(HEALTH_COLUMNS, np.nan)
+    row.update(area=aid, kind=kind, level=level, why=why, years=tuple(years), **values)
+    return row
+
+
+def _region_health(code: str, frame: pd.DataFrame, y_old: int, y_new: int) -> dict:
+    level = level_of_code(code)
+    tr = ih.trend(frame, y_old, y_new)
+    old, new = (float(frame[y].get(code, np.nan)) for y in (y_old, y_new))
+    missing = tuple(y for y, v in ((y_old, old), (y_new, new)) if np.isnan(v))
+    if missing:  # the year that has a value is still shown; no change, no rank against the both-years reference
+        return _health_row(code, "area", level, "no_value", missing, old=old, new=new)
+    r = tr.loc[code]
+    return _health_row(
+        code,
+        "area",
+        level,
+        old=old,
+        new=new,
+        difference=new - old,
+        rank_old=r[f"rank_{y_old}"],
+        rank_new=r[f"rank_{y_new}"],
+        rank_move=r["rank_change"],
+        reference_n=tr.attrs["reference_n"],
+        n_used=1,
+    )
+
+
+def _focus_health(focus: Mapping[str, Sequence[str]], buurten, weights, y_old: int, y_new: int) -> list[dict]:
+    if not focus:
+        return []
+    if buurten is None:
+        return [_health_row(fid, "focus", "buurt", "level_absent") for fid in focus]
+    if weights is None:
+        return [_health_row(fid, "focus", "buurt", "weights_unknown") for fid in focus]
+    members = {fid: ih.buurten_of(list(codes), list(buurten.index)) for fid, codes in focus.items()}
+    tr = ih.area_trend(buurten, weights, members, y_old, y_new)
+    rows = []
+    for fid in focus:
+        r = tr.loc[fid]
+        why = _AREA_REASONS.get(r["reason"], "") if isinstance(r["reason"], str) else ""
+        values = {"old": r[f"value_{y_old}"], "new": r[f"value_{y_new}"], "n_used": r["n_used"]}
+        if not why:
+            values.update(
+                difference=r["change"],
+                rank_old=r[f"rank_{y_old}"],
+                rank_new=r[f"rank_{y_new}"],
+                rank_move=r["rank_change"],
+                reference_n=tr.attrs["reference_n"],
+            )
+        rows.append(_health_row(fid, "focus", "buurt", why, **values))
+    return rows
+
+
+def health_changes(
+    values: Mapping[str, pd.DataFrame | None] | None,
+    codes: Sequence[str],
+    y_old: int,
+    y_new: int,
+    *,
+    focus: Mapping[str, Sequence[str]] | None = None,
+    weights: pd.Series | None = None,
+) -> pd.DataFrame:
+    """ "Ervaren gezondheid niet goed" between two survey years per area (``codes``) and focus area (``focus``: id ->
+    member codes of any level, each standing for its buurten), one row each (``HEALTH_COLUMNS``).
+
+    ``values``: level -> :func:`indicators.health.by_year` of **every** region of that level in NL (the reference),
+    a level the table has no values at left out (its areas get ``level_absent``); None when the table is absent
+    (``source_absent`` for every row). ``weights``: adults per buurt (:func:`indicators.health.adult_weights`) for
+    the focus areas. ``old``/``new`` are the values of ``y_old``/``y_new``; ``rank_old``/``rank_new`` percentile
+    ranks (100 = least healthy) against the regions of the level with a value in both years (``reference_n``; for
+    a focus area: the buurten), ``rank_move`` = new - old. A year that is no survey year of the table
+    (``not_survey``, ``years`` names it) or an area without a value in a year (``no_value``, ``years`` names it;
+    the other year's value stays) has no change and no rank: never a value carried over from another year.
+    """
+    focus = dict(focus or {})
+    if values is None:
+        return pd.DataFrame(
+            [_health_row(c, "area", level_of_code(c), "source_absent") for c in codes]
+            + [_health_row(f, "focus", "buurt", "source_absent") for f in focus],
+            columns=HEALTH_COLUMNS,
+        )
+    surveys = sorted({int(y) for frame in values.values() if frame is not None for y in frame.columns})
+    not_survey = tuple(y for y in (y_old, y_new) if y not in surveys)
+    rows = []
+    for code in codes:
+        level = level_of_code(code)
+        frame = values.get(level) if level else None
+        if frame is None:
+            rows.append(_health_row(code, "area", level, "level_absent"))
+        elif not_survey:
+            rows.append(_health_row(code, "area", level, "not_survey", not_survey))
+        else:
+            rows.append(_region_health(code, frame, y_old, y_new))
+    if not_survey:
+        rows += [_health_row(f, "focus", "buurt", "not_survey", not_survey) for f in focus]
+    else:
+        rows += _focus_health(focus, values.get("buurt"), weights, y_old, y_new)
+    out = pd.DataFrame(rows, columns=HEALTH_COLUMNS)
+    out.attrs = {"surveys": tuple(surveys), "y_old": y_old, "y_new": y_new}
+    return out

@@ -7,7 +7,10 @@ Two comparisons, one view (indicators.changes.what_changed):
   that brought a new version). "Terug naar de vorige versie" is a choice of this view (the ``kv`` URL parameter):
   the shared cache is not changed, so nobody else's view changes.
 * **two years** (``state.YEARS``): only areas whose code and boundaries did not change in between are compared; a
-  code of only one year's indeling is named as not comparable (never as "nieuw" or "verdwenen").
+  code of only one year's indeling is named as not comparable (never as "nieuw" or "verdwenen"). Gezondheid
+  (50150NED, its own survey years) comes first and does not need the KWB tables of both years
+  (``healthui.changes_section``: old -> new and the rank movement, or why not in words); its indicator is then
+  left out of the KWB indicator table, whose ranks are against each year's own reference.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import streamlit as st
 
 from core.errors import StapelkaartError, UserInputError
 from indicators import registry as reg
-from pages._common import fmt, loaders, widgets
+from pages._common import fmt, healthui, loaders, widgets
 from pages._common.i18n import label, t
 from pages._common.state import YEARS
 
@@ -96,8 +99,8 @@ def _version_sides(view, gms, level, areas):
     )
 
 
-def _year_sides(view, gms, level, areas):
-    """(old frame, new frame, frames of the years in between, old scores, new scores) of two years, or None."""
+def _pick_years(view) -> tuple[int, int] | None:
+    """The two years the user compares (old < new), or None after saying the order is wrong."""
     lang = view.lang
     years = sorted(YEARS)
     c1, c2 = st.columns(2)
@@ -107,6 +110,12 @@ def _year_sides(view, gms, level, areas):
     if old >= new:
         st.info(t("changed_year_order", lang))
         return None
+    return old, new
+
+
+def _year_sides(view, gms, level, areas, old: int, new: int):
+    """(old frame, new frame, frames of the years in between, old scores, new scores) of two years, or None."""
+    lang = view.lang
     frames = {}
     kv = {view.year: view.kv}  # the view's own year is read in the version the view reads (kv=)
     for y in (old, new):
@@ -146,8 +155,16 @@ def section(view, codes: list[str], areas: list, name: str) -> None:
         horizontal=True,
         format_func=lambda m: t(f"changed_mode_{m}", lang, year=view.year),
     )
+    titles = _titles(codes, areas, name)
     try:
-        sides = (_year_sides if mode == "years" else _version_sides)(view, gms, level, areas)
+        if mode == "years":
+            picked = _pick_years(view)
+            if picked is None:
+                return
+            healthui.changes_section(view, [*codes, *(a.id for a in areas)], titles, areas, *picked)
+            sides = _year_sides(view, gms, level, areas, *picked)
+        else:
+            sides = _version_sides(view, gms, level, areas)
         if sides is None:
             return
         old_frame, new_frame, between, old_scores, new_scores = sides
@@ -179,12 +196,20 @@ def section(view, codes: list[str], areas: list, name: str) -> None:
         st.rerun()
 
 
+def _titles(codes: list[str], areas: list, name: str) -> dict[str, str]:
+    """How each area is named in the section: "name (code)" for the one area of a profile, else its code; a focus
+    area by its name."""
+    single = len(codes) + len(areas) == 1
+    return {**{c: f"{name} ({c})" if single else c for c in codes}, **{a.id: a.name for a in areas}}
+
+
 def show(view, ch, codes: list[str], areas: list, name: str, scored_ids: set = frozenset()) -> None:
-    """One block per area and focus area: not comparable (why), stacking before/after, figures, indicators."""
+    """One block per area and focus area: not comparable (why), stacking before/after, figures, indicators (between
+    two years without the second tables' indicators: ``healthui.changes_section`` shows them against one
+    reference)."""
     lang = view.lang
     st.caption(t("changed_versions", lang, old=ch.old.text(lang), new=ch.new.text(lang)))
-    single = len(codes) + len(areas) == 1
-    titles = {**{c: f"{name} ({c})" if single else c for c in codes}, **{a.id: a.name for a in areas}}
+    titles = _titles(codes, areas, name)
     for aid in [*codes, *(a.id for a in areas)]:
         if ch.reason(aid, lang):
             st.info(
@@ -226,6 +251,8 @@ def show(view, ch, codes: list[str], areas: list, name: str, scored_ids: set = f
                 width="stretch",
             )
         inds = ch.indicators[ch.indicators["area"] == aid]
+        if ch.years:  # shown above against the same reference in both years
+            inds = inds[[not reg.INDICATORS[i].source_id for i in inds["indicator"]]]
         if len(inds):
             st.markdown(f"**{t('changed_indicators', lang)}**")
             st.dataframe(

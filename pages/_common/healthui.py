@@ -1,12 +1,14 @@
-"""The gezondheid domain on screen (issue 23): its absence in words (legend), the survey year used, and the trend
+"""The gezondheid domain on screen (issue 23): its absence in words (legend), the survey year used, the trend
 between survey years on Buurtprofiel (one buurt or gemeente) and Vergelijken (focus areas with their gemeenten and
-Nederland). Numbers come from the loaders door (``loaders_health``); this module only words and lays them out."""
+Nederland), and its rows in 'Wat is er veranderd' between two years (``changes_section``). Numbers come from the
+loaders door (``loaders_health``); this module only words and lays them out."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from core.errors import StapelkaartError
 from indicators import registry as reg
 from pages._common import fmt, loaders
 from pages._common.i18n import t
@@ -35,15 +37,34 @@ def legend_lines(result, view) -> list[str]:
     return [t("health_survey_year", lang, survey=survey, year=view.year)] if survey else []
 
 
+def _level_settings(view, level: str) -> dict | None:
+    """The engine settings of what the page scores at ``level``: the view's focus areas of that level over their
+    gemeenten (Vergelijken's table, ``loaders.focus_table``), else the view's gemeenten; None when nothing scores."""
+    areas = [a for a in loaders.view_focus_areas(view) if a.level == level]
+    gms = loaders.focus_gemeenten(view, areas) if areas else view.gemeenten
+    try:
+        result = loaders.scored(gms, view.year, level, view.reference, None, view.kv).result
+    except StapelkaartError:
+        return None
+    return None if result is None else dict(result.settings)
+
+
 def absent_lines(view, level: str, weights) -> list[str]:
     """Where a page shows the domains without a score result at hand (Vergelijken's panels): why the gezondheid
     panel stays empty at ``level`` -- no wijk figures in 50150NED, or no table at the service -- and how many
-    domains stacking and the composite count instead (the same words as the map's legend)."""
+    domains stacking and the composite count instead (the same words as the map's legend). Which domains are
+    absent and what m counts is the engine's rule (``absent_domains``, ``counted_weights`` through
+    ``loaders.domains_counted``) on the settings of the scores the page shows; nothing is said when nothing
+    scores."""
+    settings = _level_settings(view, level)
+    if settings is None:
+        return []
     lang = view.lang
-    m = sum(1 for d in reg.DOMAINS if d != HEALTH.domain and float(weights.get(d, 1)) > 0)
-    if level not in HEALTH.levels:
+    why = loaders.absent_domains(settings).get(HEALTH.domain)
+    m = len(loaders.domains_counted(weights, settings))
+    if why == "level_absent":
         return [t("health_absent_level", lang, m=m)]
-    if loaders.health()[0] is None:
+    if why == "source_absent":
         return [t("health_absent_source", lang, why=_why_absent(lang), m=m)]
     return []
 
@@ -59,9 +80,15 @@ def _columns(frame: pd.DataFrame, y1: int, y2: int, lang: str) -> pd.DataFrame:
     return out
 
 
-def _base_caption(frame: pd.DataFrame, lang: str) -> str:
+def _reference_caption(n, y1, y2, lang: str, level: str = "buurt") -> str:
+    """The reference of the rank movement: the ``n`` regions of ``level`` with a value in both years."""
+    key = "health_trend_base_gemeente" if level == "gemeente" else "health_trend_base"
+    return t(key, lang, n=fmt.fmt_num(n, 0, lang), y1=y1, y2=y2)
+
+
+def _base_caption(frame: pd.DataFrame, lang: str, level: str = "buurt") -> str:
     a = frame.attrs
-    return t("health_trend_base", lang, n=fmt.fmt_num(a.get("reference_n"), 0, lang), y1=a.get("y1"), y2=a.get("y2"))
+    return _reference_caption(a.get("reference_n"), a.get("y1"), a.get("y2"), lang, level)
 
 
 def profile_section(view, code: str, level: str) -> None:
@@ -80,7 +107,7 @@ def profile_section(view, code: str, level: str) -> None:
         shown.insert(0, t("health_col_area", lang), [code])
         st.markdown(f"**{y1} → {y2}**")
         st.dataframe(shown, hide_index=True)
-        st.caption(_base_caption(frame, lang))
+        st.caption(_base_caption(frame, lang, level))
 
 
 def compare_section(view, areas, gm_names: dict[str, str]) -> None:
@@ -111,6 +138,80 @@ def compare_section(view, areas, gm_names: dict[str, str]) -> None:
         st.markdown(f"**{y1} → {y2}**")
         st.dataframe(shown, hide_index=True)
         st.caption(_base_caption(frame, lang) + " " + t("health_trend_weights", lang, year=view.year))
+
+
+def _changed_why(row, surveys: tuple, lang: str) -> str:
+    """Why a row of ``loaders.health_changes`` has no old -> new, in words (Markdown: the one part from the data
+    layer, why the table is absent, escaped)."""
+    why = row["why"]
+    years = t("offline_and", lang).join(str(y) for y in row["years"])
+    if why == "source_absent":
+        return t("health_changed_source", lang, why=fmt.md_message(_why_absent(lang)))
+    if why == "level_absent":
+        return t("why_level_absent", lang)
+    if why == "not_survey":
+        return t("health_changed_not_survey", lang, years=years, surveys=", ".join(map(str, surveys)))
+    if why == "no_value":
+        other = [
+            t("health_changed_other", lang, year=y, value=fmt.fmt_num(row[side], 1, lang))
+            for y, side in ((row["y_old"], "old"), (row["y_new"], "new"))
+            if not pd.isna(row[side])
+        ]
+        return t("health_changed_no_value", lang, years=years, other="".join(other))
+    return t(f"health_changed_{why}", lang)
+
+
+def changes_section(view, ids: list[str], titles: dict[str, str], areas: list, y_old: int, y_new: int) -> None:
+    """'Wat is er veranderd' between two years: "ervaren gezondheid niet goed" old -> new of every area (``ids``:
+    codes and focus ids, ``titles``: their names as shown) from 50150NED's survey years, with the rank movement
+    against the same reference in both years; for each area without a comparison a sentence saying why (absent
+    table, wijk level, no survey year, no value), never a blank. Independent of the KWB tables of both years."""
+    lang = view.lang
+    st.markdown(f"**{t('health_changed_title', lang, y1=y_old, y2=y_new)}**")
+    focus = {a.id: list(a.codes) for a in areas if a.id in ids}
+    kwb = None
+    if focus and loaders.health()[0] is not None:  # adults per buurt weigh a focus area (unknown without the KWB)
+        try:
+            kwb = loaders.kwb_national(view.year, "buurt")
+        except StapelkaartError:
+            kwb = None
+    frame = loaders.health_changes([i for i in ids if i not in focus], focus, y_old, y_new, kwb, view.year)
+    surveys = tuple(frame.attrs.get("surveys") or ())
+    rows = frame.assign(y_old=y_old, y_new=y_new)
+    ok = rows[rows["why"] == ""]
+    if len(ok):
+        shown = _columns(
+            ok.rename(
+                columns={
+                    "old": f"value_{y_old}",
+                    "new": f"value_{y_new}",
+                    "difference": "change",
+                    "rank_old": f"rank_{y_old}",
+                    "rank_new": f"rank_{y_new}",
+                    "rank_move": "rank_change",
+                }
+            ).set_index("area"),
+            y_old,
+            y_new,
+            lang,
+        )
+        shown.insert(0, t("health_col_area", lang), [titles.get(a, a) for a in ok["area"]])
+        if (ok["kind"] == "focus").any():  # a focus area's mean rests on its buurten with both years
+            shown[t("health_col_n_buurten", lang)] = [
+                fmt.fmt_num(n, 0, lang) if k == "focus" else "–" for n, k in zip(ok["n_used"], ok["kind"])
+            ]
+        st.dataframe(shown, hide_index=True)
+        for level in ("buurt", "gemeente"):
+            part = ok[(ok["kind"] == "area") & (ok["level"] == level)]
+            if len(part):
+                st.caption(_reference_caption(part["reference_n"].iloc[0], y_old, y_new, lang, level))
+        part = ok[ok["kind"] == "focus"]
+        if len(part):
+            n = fmt.fmt_num(part["reference_n"].iloc[0], 0, lang)
+            st.caption(t("health_changed_focus", lang, year=view.year, n=n))
+    for _, row in rows[rows["why"] != ""].iterrows():
+        why = _changed_why(row, surveys, lang)
+        st.info(t("health_changed_none", lang, area=fmt.md(titles.get(row["area"], row["area"])), why=why))
 
 
 def status_text(year: int, lang: str) -> str:

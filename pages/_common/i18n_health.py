@@ -42,6 +42,42 @@ HEALTH_STRINGS: dict[str, dict[str, str]] = {
         "nl": "Rangverschuiving t.o.v. dezelfde {n} buurten met beide jaren ({y1} en {y2}), 100 = minst gezond.",
         "en": "Rank movement against the same {n} neighbourhoods with both years ({y1} and {y2}), 100 = least healthy.",
     },
+    "health_trend_base_gemeente": {
+        "nl": "Rangverschuiving t.o.v. dezelfde {n} gemeenten met beide jaren ({y1} en {y2}), 100 = minst gezond.",
+        "en": "Rank movement against the same {n} municipalities with both years ({y1} and {y2}), 100 = least healthy.",
+    },
+    "health_changed_title": {
+        "nl": "Gezondheid {y1} → {y2} (ervaren gezondheid niet goed, % volwassenen; RIVM-peilingen)",
+        "en": "Health {y1} → {y2} (self-rated health not good, % adults; RIVM surveys)",
+    },
+    "health_changed_none": {"nl": "Gezondheid, {area}: {why}.", "en": "Health, {area}: {why}."},
+    "health_changed_source": {
+        "nl": "geen vergelijking, {why}",
+        "en": "no comparison, {why}",
+    },
+    "health_changed_not_survey": {
+        "nl": "geen peiljaar: {years} (peiljaren van de Gezondheidsmonitor: {surveys}); kies twee peiljaren",
+        "en": "not a survey year: {years} (Health Monitor survey years: {surveys}); choose two survey years",
+    },
+    "health_changed_no_value": {
+        "nl": "geen waarde in {years} in 50150NED{other}; geen verandering en geen rang",
+        "en": "no value in {years} in 50150NED{other}; no change and no rank",
+    },
+    "health_changed_other": {"nl": " ({year}: {value} %)", "en": " ({year}: {value} %)"},
+    "health_changed_weights_unknown": {
+        "nl": "aantal volwassenen onbekend voor een of meer van zijn buurten (nooit een ongewogen gemiddelde)",
+        "en": "number of adults unknown for one or more of its neighbourhoods (never an unweighted mean)",
+    },
+    "health_changed_no_adults": {
+        "nl": "geen volwassenen in zijn buurten met beide jaren",
+        "en": "no adults in its neighbourhoods with both years",
+    },
+    "health_changed_focus": {
+        "nl": "Een focusgebied: gemiddelde van zijn buurten met beide jaren, gewogen naar volwassenen (inwoners "
+        "min 0-15-jarigen, KWB {year}), gerangschikt t.o.v. dezelfde {n} buurten met beide jaren.",
+        "en": "A focus area: mean of its neighbourhoods with both years, weighted by adults (inhabitants minus "
+        "those aged 0-15, KWB {year}), ranked against the same {n} neighbourhoods with both years.",
+    },
     "health_trend_weights": {
         "nl": "Een focusgebied of gemeente: gemiddelde van zijn buurten met beide jaren, gewogen naar volwassenen "
         "(inwoners min 0-15-jarigen, KWB {year}); een Nederland-rij: alle buurten met beide jaren, zo gewogen.",

@@ -108,6 +108,7 @@ from pages._common.loaders_health import (  # noqa: F401
     TREND_PAIRS,
     health,
     health_area_trend,
+    health_changes,
     health_comparators,
     health_measures,
     health_trend,

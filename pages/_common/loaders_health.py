@@ -15,6 +15,7 @@ import pandas as pd
 
 from data.health import health_or_absent, measure_status
 from data.sources import GEZONDHEID
+from indicators import changes as ic
 from indicators import health as ih
 from indicators import registry
 from indicators.rates import adults
@@ -134,3 +135,25 @@ def health_comparators(
         for y1, y2 in TREND_PAIRS
         if y1 in bv.columns and y2 in bv.columns
     }
+
+
+def health_changes(
+    codes: Sequence[str],
+    focus: Mapping[str, Sequence[str]],
+    y_old: int,
+    y_new: int,
+    kwb_buurten: pd.DataFrame | None,
+    year: int,
+) -> pd.DataFrame:
+    """'Wat is er veranderd' for gezondheid (``indicators.changes.health_changes``): ``codes`` (buurten, wijken,
+    gemeenten) and ``focus`` (focus id -> member codes) between the survey years ``y_old`` and ``y_new``, on every
+    region of NL in 50150NED; focus areas weighted by adults (inhabitants - aged 0-15) from ``kwb_buurten`` (the
+    national KWB frame of buurten of ``year``; None: their weights are unknown). 50150NED has no wijk values: a wijk row says
+    ``level_absent``; an absent table ``source_absent``."""
+    frame, _ = health()
+    values = None if frame is None else {"buurt": _buurt_values(), "gemeente": _gemeente_values()}
+    weights = None
+    if kwb_buurten is not None:
+        kwb = kwb_buurten.set_index(kwb_buurten["code"].astype(str))
+        weights = adults({year: kwb}, pd.Index(kwb.index), year)
+    return ic.health_changes(values, codes, y_old, y_new, focus=focus, weights=weights)
