@@ -88,8 +88,12 @@ def _version_sides(view, gms, level, areas):
         v["modified"]: t("changed_version_label", lang, date=_date(v), fetched=str(v["fetched_at"])[:10]) for v in kept
     }
     c1, c2 = st.columns(2)
-    old = _pick(c1, t("changed_old", lang), dates, dates[-2], K_OLD, format_func=labels.get)
-    new = _pick(c2, t("changed_new", lang), dates, dates[-1], K_NEW, format_func=labels.get)
+    old = _pick(
+        c1, t("changed_old", lang), dates, dates[-2], K_OLD, format_func=labels.get, placeholder=t("choose_one", lang)
+    )
+    new = _pick(
+        c2, t("changed_new", lang), dates, dates[-1], K_NEW, format_func=labels.get, placeholder=t("choose_one", lang)
+    )
     frames = [loaders.kwb(tuple(sorted(gms)), view.year, m) for m in (old, new)]
     return (
         *frames,
@@ -105,8 +109,15 @@ def _pick_years(view) -> tuple[int, int] | None:
     years = sorted(YEARS)
     c1, c2 = st.columns(2)
     earlier = [y for y in years if y < view.year]
-    old = _pick(c1, t("changed_old_year", lang), years, earlier[-1] if earlier else years[0], K_OLD_YEAR)
-    new = _pick(c2, t("changed_new_year", lang), years, view.year, K_NEW_YEAR)
+    old = _pick(
+        c1,
+        t("changed_old_year", lang),
+        years,
+        earlier[-1] if earlier else years[0],
+        K_OLD_YEAR,
+        placeholder=t("choose_one", lang),
+    )
+    new = _pick(c2, t("changed_new_year", lang), years, view.year, K_NEW_YEAR, placeholder=t("choose_one", lang))
     if old >= new:
         st.info(t("changed_year_order", lang))
         return None
