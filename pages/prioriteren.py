@@ -95,6 +95,6 @@ try:
         key="dl_xlsx",
     )
     st.caption(t("export_note", lang))
-except Exception as exc:  # noqa: BLE001
-    st.error(t("export_failed", lang, error=getattr(exc, "message", type(exc).__name__)))
+except Exception as exc:  # noqa: BLE001 (a known failure in words, anything else logged under an error id)
+    widgets.export_error(exc, lang)
 st.caption(t("attribution", lang))

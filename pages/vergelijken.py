@@ -219,7 +219,7 @@ if st.button(t("export_pdf_make", lang), key="b_pdf"):
             mime="application/pdf",
             file_name=f"stapelkaart_focusgebieden_{view.year}.pdf",
         )
-    except Exception as exc:  # noqa: BLE001
-        st.error(t("export_failed", lang, error=fmt.md_text(getattr(exc, "message", type(exc).__name__))))
+    except Exception as exc:  # noqa: BLE001 (a known failure in words, anything else logged under an error id)
+        widgets.export_error(exc, lang)
 healthui.compare_section(view, [a for a in areas if a.level == level], gm_names)  # health 2020/2022 -> 2024
 st.caption(t("attribution", lang))

@@ -4,6 +4,7 @@
 <point>')``, the kind of bug the error boundary must log with the id the page shows:
 
 * ``"scored"``: every loader that scores (``pages._common.loaders_frames.scored`` and the modules that imported it);
+* ``"export"``: ``pages._common.reports.exports`` (Prioriteren's CSV/XLSX);
 * ``"page:<slug>"``: ``shell.page_view`` for that page inside the shell (the first call of every page, inside the
   error boundary).
 
@@ -37,6 +38,14 @@ def inject(point: str, set_attr: Callable = setattr) -> None:
         ]
         for module in holders:
             set_attr(module, "scored", scored)
+        return
+    if point == "export":
+        reports = importlib.import_module("pages._common.reports")
+
+        def exports(*args, **kwargs):
+            _raise(point)
+
+        set_attr(reports, "exports", exports)
         return
     if point.startswith("page:"):
         slug, page_view = point.removeprefix("page:"), shell.page_view

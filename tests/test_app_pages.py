@@ -239,6 +239,31 @@ def test_loaded_frames_show_no_status_box_but_a_failure_still_does(mirror, cache
     assert at.error
 
 
+def test_a_bug_in_the_export_is_logged_under_the_id_the_page_shows(mirror, cache_dir, monkeypatch):
+    """Prioriteren's export used to show "Exporteren mislukt: KeyError" and log nothing: a bug there is now logged
+    with its traceback under an error id, and the page shows that id (a known failure keeps its words)."""
+    import logging
+    import re
+
+    at = new_app()
+    at.switch_page("pages/prioriteren.py").run()
+    assert_ok(at)
+    inject("export", monkeypatch.setattr)
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # the app's error logger does not propagate (it writes to the server's stderr)
+    logging.getLogger("stapelkaart.errors").addHandler(handler)
+    try:
+        at.run()
+    finally:
+        logging.getLogger("stapelkaart.errors").removeHandler(handler)
+    shown = " ".join(e.value for e in at.error)
+    assert "KeyError" not in shown, shown
+    error_id = re.search(r"foutcode ([0-9a-f]{8})", shown).group(1)
+    logged = [r for r in records if error_id in r.getMessage()]
+    assert logged and "injected fault at export" in repr(logged[0].exc_info), [r.getMessage() for r in records]
+
+
 def test_refresh_failure_keeps_the_cache_and_shows_its_date(mirror, cache_dir, monkeypatch):
     monkeypatch.setenv("STAPELKAART_ADMIN_TOKEN", ADMIN_TOKEN)  # refreshing the shared cache is an admin action
     at = new_app()

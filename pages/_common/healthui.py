@@ -117,8 +117,9 @@ def compare_section(view, areas, gm_names: dict[str, str]) -> None:
     try:
         buurten = loaders.kwb_national(view.year, "buurt")
         gemeenten_kwb = loaders.kwb_national(view.year, "gemeente")
-    except Exception:  # noqa: BLE001 - no national KWB: no weights, said as the reason
-        buurten = gemeenten_kwb = None
+    except StapelkaartError as exc:  # no national KWB: no adults to weigh by, said with its own reason
+        st.info(t("health_trend_none", lang, why=fmt.md_message(exc.text(lang)).rstrip(".")))
+        return
     mapping = {a.name: list(a.codes) for a in areas}
     trends = loaders.health_area_trend(mapping, buurten, view.year)
     if not trends:

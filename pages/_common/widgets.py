@@ -138,6 +138,15 @@ def show_error(exc: BaseException, lang: str, what: str) -> None:
     st.error(loaders.error_message(error_id, lang), icon=":material/bug_report:")
 
 
+def export_error(exc: BaseException, lang: str) -> None:
+    """A failed export: an expected failure (``StapelkaartError``) in words after "Exporteren mislukt"; anything
+    else is a bug, logged under an error id that the page shows (:func:`show_error`)."""
+    if isinstance(exc, StapelkaartError):
+        st.error(t("export_failed", lang, error=fmt.md_message(exc.text(lang))), icon=":material/error:")
+    else:
+        show_error(exc, lang, "export")
+
+
 def stale_notice(source: Mapping, lang: str) -> None:
     """Cached data shown because fetching failed (its date); then the data layer's ``source["notices"]``."""
     if source and source.get("stale"):
