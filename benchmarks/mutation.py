@@ -377,15 +377,22 @@ def prepare(work: Path) -> None:
     (work / "tests").mkdir()
     for name in _test_files():
         shutil.copy2(REPO / "tests" / name, work / "tests" / name)
+    write_config(work)
+
+
+def write_config(work: Path) -> None:
+    """mutmut's setup.cfg in ``work``: what to mutate, the test selection and what to copy (``MUTATE``, ``TESTS``,
+    ``COPY``), written afresh by a new run and by ``--resume`` (a kept run then uses today's selection)."""
     only = "\n    ".join(f"indicators/{m}.py" for m in MUTATE)
     tests = "\n    ".join(TESTS)
+    also = "\n    ".join(c for c in COPY if c != "indicators")
     (work / "setup.cfg").write_text(
         "[mutmut]\n"
         "source_paths = indicators\n"
         f"only_mutate =\n    {only}\n"
         f"pytest_add_cli_args_test_selection =\n    {tests}\n"
         "pytest_add_cli_args =\n    -q\n    -x\n    -p\n    no:cacheprovider\n"
-        "also_copy =\n    data\n    geo\n    core\n    benchmarks\n    pytest.ini\n",
+        f"also_copy =\n    {also}\n",
         encoding="utf-8",
     )
 
@@ -558,8 +565,13 @@ def report(stat: dict[str, str], work: Path, seconds: float, hand: list[dict] | 
 
 def resume(work: Path, max_children: int) -> int:
     """Copy the current sources and tests into ``work``, check what is unchecked, then re-run every survivor."""
-    for name in ("indicators", "data", "geo", "core"):
-        shutil.copytree(REPO / name, work / name, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in COPY:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, work / name, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, work / name)
+    write_config(work)
     for name in _test_files():
         shutil.copy2(REPO / "tests" / name, work / "tests" / name)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
