@@ -43,6 +43,7 @@ TESTS = (
     "tests/test_indicators_engine.py",
     "tests/test_indicators_sensitivity.py",
     "tests/test_measure_rules.py",
+    "tests/test_indicators_reference_rules.py",
     _FOCUS + "test_url_param_round_trips_any_name_through_a_real_query_string",
     _FOCUS + "test_compact_form_typed_by_hand",
     _FOCUS + "test_param_bounds_and_syntax_errors_name_the_problem",
@@ -115,7 +116,55 @@ HAND_MUTANTS = (
 # a line containing the first text and adds one containing the second (so the list survives renumbering).
 _DTYPE_F = "the input is already float64, so the default dtype is the same"
 _NAN = "None assigned into a float array is NaN"
+_INT_N = "a count is an int: with decimals None format_number writes the same digits as with 0"
+_NL_LANG = "format_number writes any language but en as Dutch"
+_AND_EN = "_and writes ' and ' for every language but nl"
+_FLOAT_SORT = "sorted_reference converts to float64 itself"
+_DIR_1 = "direction 1 is sorted_reference's default"
+# the Dutch count of ref_label (n, total) and of gemeente_label: every language mutant of "nl" writes Dutch too
+_REF_LABEL_NL = tuple(
+    ("reference.x_ref_label", f'format_number({v}, 0, "nl")', f"format_number({v}, 0, {lang}), format_number", _NL_LANG)
+    for v in ("n", "total")
+    for lang in ("None", "", '"XXnlXX"', '"NL"')
+)
+_GEMEENTE_LABEL_NL = tuple(
+    ("reference.x_gemeente_label", "format_number(n, 0, 'nl')", f"format_number(n, 0, {lang})", _NL_LANG)
+    for lang in ("None", "", "'XXnlXX'", "'NL'")
+)
 EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
+    *_REF_LABEL_NL,
+    *_GEMEENTE_LABEL_NL,
+    ("reference.x_ref_label", 'format_number(n, 0, "nl")', 'format_number(n, None, "nl")', _INT_N),
+    ("reference.x_ref_label", 'format_number(n, 0, "en")', 'format_number(n, None, "en")', _INT_N),
+    ("reference.x_ref_label", 'format_number(total, 0, "nl")', 'format_number(total, None, "nl")', _INT_N),
+    ("reference.x_ref_label", 'format_number(total, 0, "en")', 'format_number(total, None, "en")', _INT_N),
+    ("reference.x_gemeente_label", "format_number(n, 0, 'nl')", "format_number(n, None, 'nl')", _INT_N),
+    ("reference.x_gemeente_label", "format_number(n, 0, 'en')", "format_number(n, None, 'en')", _INT_N),
+    ("reference.x_ref_label", "_and(only, 'en')", "_and(only, None)", _AND_EN),
+    ("reference.x_ref_label", "_and(only, 'en')", "_and(only, 'XXenXX')", _AND_EN),
+    ("reference.x_ref_label", "_and(only, 'en')", "_and(only, 'EN')", _AND_EN),
+    (
+        "reference.x_gemeente_of",
+        "for c in s], dtype=bool)",
+        "for c in s], dtype=None)",
+        "a list of Python bools is a bool array (an empty one selects nothing either way)",
+    ),
+    (
+        "reference.x_gemeente_of",
+        "for c in s], dtype=bool)",
+        "for c in s], )",
+        "a list of Python bools is a bool array (an empty one selects nothing either way)",
+    ),
+    (
+        "reference.x_rank_by_key",
+        "if not rows.any() or ref.size == 0:",
+        "if not rows.any() and ref.size == 0:",
+        "no rows: nothing is written; an empty base: 0 / 0 and rank_against both give NaN",
+    ),
+    ("reference.x_rank_by_key", 'side="left")', "direction * x[ok], )", "side='left' is searchsorted's default"),
+    ("reference.x_domain_bases", 'to_numpy(dtype="float64")', "to_numpy(dtype=None)", _FLOAT_SORT),
+    ("reference.x_domain_bases", "sorted_reference(vals, 1)", "sorted_reference(vals, )", _DIR_1),
+    ("reference.x_domain_bases", "sorted_reference(dscore_ref[d], 1)", "sorted_reference(dscore_ref[d], )", _DIR_1),
     ("", "np.errstate(", "np.errstate(", "np.errstate only decides which floating-point warnings numpy prints"),
     (
         "reference.x_gemeente_of",
