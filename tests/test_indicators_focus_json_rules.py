@@ -1,0 +1,88 @@
+"""Reading a focus-area file (``indicators.focus.focus_from_json``): the depth limit and every refusal in words.
+
+Mirror-free and fast: part of the mutation selection (``benchmarks/mutation.py``). A focus-area file is 4 deep
+(``{"focus_areas": [{"codes": [...]}]}``); anything deeper than ``MAX_JSON_DEPTH`` (8) levels of ``[``/``{``
+outside strings is refused before it is parsed. The documents below are built by hand with a known depth.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.errors import UserInputError
+from indicators.focus import MAX_JSON_DEPTH, FocusArea, focus_from_json, focus_to_json
+
+DEEP_NL = (
+    "Focusgebiedenbestand is dieper genest dan een focusgebiedenbestand kan zijn (meer dan 8 niveaus); het is niet "
+    "gelezen. Gebruik een bestand van 'Focusgebieden downloaden'."
+)
+DEEP_EN = (
+    "Focus-area file is nested deeper than a focus-area file can be (more than 8 levels); it was not read. "
+    "Use a file from 'Download focus areas'."
+)
+
+
+def _area(name: str = "Zaandam-Zuid") -> FocusArea:
+    return FocusArea.make(name, ["WK047911", "WK047912"])
+
+
+def _nested(levels: int) -> list:
+    inner: list = []
+    for _ in range(levels - 1):
+        inner = [inner]
+    return inner
+
+
+def _with_extra(extra: object, name: str = "Zaandam-Zuid") -> str:
+    doc = json.loads(focus_to_json([_area(name)]))
+    doc["extra"] = extra  # the document object is level 1, so the extra value starts at level 2
+    return json.dumps(doc)
+
+
+def _refusal(text: str | bytes) -> UserInputError:
+    with pytest.raises(UserInputError) as exc:
+        focus_from_json(text)
+    return exc.value
+
+
+def test_exactly_the_depth_limit_is_read_after_a_closed_sibling():
+    assert MAX_JSON_DEPTH == 8
+    # level 1 the document, 2 the extra list; [] closes at level 3; then 6 more levels: 2 + 6 = 8
+    text = _with_extra([[], _nested(6)])
+    assert [a.name for a in focus_from_json(text)] == ["Zaandam-Zuid"]
+
+
+def test_one_level_more_is_refused_in_both_languages():
+    e = _refusal(_with_extra([[], _nested(7)]))  # 2 + 7 = 9
+    assert (e.message, e.message_en) == (DEEP_NL, DEEP_EN)
+    # the deepest branch after a deep one that closed: the count goes back down, then up to 9
+    e = _refusal(_with_extra([_nested(6), [[_nested(5)]]]))  # 2 + 6 = 8, then 2 + 2 + 5 = 9
+    assert e.message == DEEP_NL
+
+
+def test_brackets_inside_names_are_text_also_after_escaped_quotes_and_backslashes():
+    for name in ('A "[[[[[[[[[[" B', "C \\ [[[[[[[[[[", 'D \\" [[[[{{{{{{'):
+        assert [a.name for a in focus_from_json(_with_extra([], name))] == [name], name
+    # and after such a name the real nesting still counts
+    e = _refusal(_with_extra(_nested(8), 'E \\"[ '))
+    assert e.message == DEEP_NL
+
+
+def test_the_depth_check_comes_before_parsing():
+    assert _refusal("X" + "[" * 9).message == DEEP_NL
+    e = _refusal("XXXXXXXXXXXX")  # not JSON at all, and no nesting: said so, not "too deep"
+    assert e.message.startswith("Focusgebiedenbestand is geen geldige JSON (")
+    assert e.message_en.startswith("Focus-area file is not valid JSON (")
+
+
+def test_bytes_are_read_in_the_encoding_json_detects():
+    text = focus_to_json([_area("Poelenburg – Peldersveld")])
+    for enc in ("utf-8", "utf-16", "utf-32-le"):
+        assert [a.name for a in focus_from_json(text.encode(enc))] == ["Poelenburg – Peldersveld"], enc
+    e = _refusal(b'{"format": "\xff\xfe\xfd"}')
+    assert (e.message, e.message_en) == (
+        "Focusgebiedenbestand is geen tekst (verwacht JSON in UTF-8).",
+        "Focus-area file is not text (expected JSON in UTF-8).",
+    )
