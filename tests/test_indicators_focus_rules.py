@@ -1,4 +1,5 @@
-"""Reading a focus-area file (``indicators.focus.focus_from_json``): the depth limit and every refusal in words.
+"""Focus areas (``indicators/focus.py``): reading a focus-area file (depth limit, every refusal in words) and
+a focus area's value from its members (``aggregate_parts``).
 
 Mirror-free and fast: part of the mutation selection (``benchmarks/mutation.py``). A focus-area file is 4 deep
 (``{"focus_areas": [{"codes": [...]}]}``); anything deeper than ``MAX_JSON_DEPTH`` (8) levels of ``[``/``{``
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from core.errors import UserInputError
-from indicators.focus import MAX_JSON_DEPTH, FocusArea, focus_from_json, focus_to_json
+from indicators.focus import MAX_JSON_DEPTH, FocusArea, aggregate_parts, focus_from_json, focus_to_json
 
 DEEP_NL = (
     "Focusgebiedenbestand is dieper genest dan een focusgebiedenbestand kan zijn (meer dan 8 niveaus); het is niet "
@@ -86,3 +89,39 @@ def test_bytes_are_read_in_the_encoding_json_detects():
         "Focusgebiedenbestand is geen tekst (verwacht JSON in UTF-8).",
         "Focus-area file is not text (expected JSON in UTF-8).",
     )
+
+
+# --- aggregate_parts: a focus area's value from its members' numerators and denominators -----------------
+
+
+def test_aggregate_parts_sums_members_and_says_which_are_missing():
+    nan = np.nan
+    rows = {  # code: value (per 100), num, den, year, source
+        "A": (10.0, 95.0, 950.0, 2023, "kwb"),
+        "B": (nan, nan, 20.0, 2023, "kwb"),
+        "C": (nan, nan, 30.0, 2023, "kwb"),
+        "D": (50.0, nan, 500.0, 2023, "bestand"),  # a value without a numerator: not summable
+        "E": (10.0, 10.0, 100.0, 2022, "kwb"),
+        "G": (nan, nan, 100.0, 2023, "kwb"),
+        "H": (nan, nan, 0.0, 2023, "kwb"),
+        "I": (nan, nan, 0.0, 2023, "kwb"),
+        "J": (25.0, 0.1, 0.4, 2022, "kwb"),
+        "K": (50.0, 0.3, 0.6, 2024, "pdok"),
+        "L": (7.0, 7.0, 100.0, 2021, "kwb"),
+    }
+    part = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "num", "den", "year", "source"])
+    groups = {"g1": "ABC", "g2": "DEG", "g3": "HI", "g4": "JK", "g5": "L"}
+    out = aggregate_parts(part, {g: list(c) for g, c in groups.items()}, 100.0)
+    # g1: A holds 950 of 1 000 (95 % >= 90 %): A's rate, and the source names B and C (5 % of the base)
+    assert out.loc["g1", "value"] == 100.0 * 95.0 / 950.0 and out.loc["g1", "den"] == 950.0
+    assert out.loc["g1", "source"] == "kwb (zonder B, C: 5% van de noemer)" and out.loc["g1", "year"] == 2023
+    # g2: only E (100 of 700 = 14.29 %) is summable: no value, the reason names D and G
+    assert np.isnan(out.loc["g2", "value"]) and out.loc["g2", "why"] == "members:0.1429:D,G"
+    # g3: a base of 0 is no base: share 0, both named
+    assert np.isnan(out.loc["g3", "value"]) and out.loc["g3", "why"] == "members:0.0000:H,I"
+    # g4: a base that sums to exactly 1 is a base
+    assert out.loc["g4", "value"] == pytest.approx(100.0 * 0.4 / 1.0) and out.loc["g4", "year"] == 2024
+    assert out.loc["g4", "source"] == "kwb | pdok"
+    assert out.loc["g5", "value"] == 7.0  # one member is that member
+    assert out.loc[["g1", "g4", "g5"], "why"].tolist() == ["", "", ""]
+    assert out["dropped"].dtype == bool and not out["dropped"].any()
