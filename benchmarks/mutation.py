@@ -144,6 +144,9 @@ _GEMEENTE_LABEL_NL = tuple(
     ("reference.x_gemeente_label", "format_number(n, 0, 'nl')", f"format_number(n, 0, {lang})", _NL_LANG)
     for lang in ("None", "", "'XXnlXX'", "'NL'")
 )
+_NL_FALLBACK = "Reference.text falls back to the Dutch label for a language it does not have"
+_NO_NA = "a comparison with NaN is False, never NA: small is a bool Series without missing values"
+_FALSY = "the flag is only tested for truth: None is False"
 _COV = "coverage is always finite (0.0 when the total base is not > 0), so the 'nan' branch is never taken"
 _MISSING_KEY = "a key left out of a row is NaN in from_dict(columns=...): the same missing value after the casts"
 # the not-available row of aggregate_parts: each key misspelt
@@ -158,6 +161,21 @@ EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "XXnanXX"', _COV),
     ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "NAN"', _COV),
     ("focus.x_aggregate_parts", 'orient="index"', 'orient="INDEX"', "pandas lower-cases orient"),
+    *(
+        ("focus.x_score_focus", 'result.reference.text("nl")', f"result.reference.text({lang})", _NL_FALLBACK)
+        for lang in ("None", '"XXnlXX"', '"NL"')
+    ),
+    *(
+        ("focus.x_score_focus", '["min_population"]).fillna(False)', f'["min_population"]).fillna({v})', _NO_NA)
+        for v in ("None", "True")
+    ),
+    ("focus.x_score_focus", "small.to_numpy(dtype=bool)", "small.to_numpy(dtype=None)", _NO_NA),
+    (
+        "focus.x_focus_profile",
+        "score_focus(result, [area], **score_kw)",
+        "score_focus(result, [area], )",
+        "the keywords change only the comparator rows; the area's own row is ranked against the fixed bases alone",
+    ),
     (
         "focus.x_aggregate_parts",
         'out["value"].astype("float64")',
@@ -267,6 +285,9 @@ EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("sensitivity.x_draw_composites", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, dtype=None)", _BOOL_IN),
     ("sensitivity.x_draw_composites", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, )", _BOOL_IN),
     ("focus.x_focus_to_json", "ensure_ascii=False,", "ensure_ascii=None,", "json.dumps tests ensure_ascii for truth"),
+    ("focus.x__json_depth", "in_string = escaped = False", "in_string = escaped = None", _FALSY),
+    ("focus.x__json_depth", "escaped = False", "escaped = None", _FALSY),
+    ("focus.x__json_depth", "in_string = False", "in_string = None", _FALSY),
     (
         "focus.x__json_depth",
         "if depth > deepest:",

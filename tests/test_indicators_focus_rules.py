@@ -15,7 +15,17 @@ import pandas as pd
 import pytest
 
 from core.errors import UserInputError
-from indicators.focus import MAX_JSON_DEPTH, FocusArea, aggregate_parts, focus_from_json, focus_to_json
+from indicators.engine import make_reference, score_areas
+from indicators.focus import (
+    MAX_JSON_DEPTH,
+    NOT_AVAILABLE,
+    FocusArea,
+    aggregate_parts,
+    focus_from_json,
+    focus_to_json,
+    score_focus,
+)
+from tests.helpers_engine import synthetic_frame
 
 DEEP_NL = (
     "Focusgebiedenbestand is dieper genest dan een focusgebiedenbestand kan zijn (meer dan 8 niveaus); het is niet "
@@ -125,3 +135,39 @@ def test_aggregate_parts_sums_members_and_says_which_are_missing():
     assert out.loc["g5", "value"] == 7.0  # one member is that member
     assert out.loc[["g1", "g4", "g5"], "why"].tolist() == ["", "", ""]
     assert out["dropped"].dtype == bool and not out["dropped"].any()
+
+
+# --- score_focus: comparator rows and the population rule of a focus area --------------------------------
+
+
+def test_comparators_name_a_gemeente_without_data_or_name_by_its_code():
+    frame = synthetic_frame(12)
+    wijken = frame[frame["level"] == "wijk"].copy()
+    wijken.loc[wijken["code"] == "WK900100", "aantal_inwoners"] = 100.0
+    wijken.loc[wijken["code"] == "WK900101", "aantal_inwoners"] = 100.0
+    wijken.loc[wijken["code"] == "WK900102", "aantal_inwoners"] = 99.0
+    frame = pd.concat([frame[frame["level"] != "wijk"], wijken], ignore_index=True)
+    frame.attrs = {"source": {"table_id": "SYNTH", "year": 2024}}
+    nameless = frame.copy()
+    nameless.loc[nameless["level"] == "gemeente", "name"] = np.nan
+    nameless.attrs = frame.attrs
+    ref = make_reference(nameless, "selection", "wijk", 2024, ["GM9001"])
+    res = score_areas({2024: nameless}, 2024, level="wijk", reference=ref)
+    areas = [
+        FocusArea.make("Precies 200", ["WK900100", "WK900101"], id="p200"),
+        FocusArea.make("Net te klein", ["WK900101", "WK900102"], id="p199"),
+    ]
+    out = score_focus(res, areas)
+    assert out.loc["GM9001", "name"] == "GM9001" and out.loc["GM9001", "members"] == "GM9001"
+    assert out.loc["NL00", "gemeenten"] == ""
+    # "fewer than 200 inhabitants": 100 + 100 = 200 is shown, 100 + 99 = 199 is not
+    assert out.loc["p200", "population"] == 200.0 and pd.isna(out.loc["p200", "suppressed_reason"])
+    assert out.loc["p199", "population"] == 199.0 and not pd.isna(out.loc["p199", "suppressed_reason"])
+    # the data hold the wijken but not their gemeente: the comparator row says so, named by its code
+    only = frame[frame["level"] == "wijk"].reset_index(drop=True)
+    only.attrs = frame.attrs
+    res2 = score_areas(
+        {2024: only}, 2024, level="wijk", reference=make_reference(only, "selection", "wijk", 2024, ["GM9001"])
+    )
+    row = score_focus(res2, areas[:1]).loc["GM9001"]
+    assert row["members"] == NOT_AVAILABLE and row["name"] == "GM9001"

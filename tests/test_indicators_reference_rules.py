@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from indicators.engine import Reference
+from indicators.ranks import rank_against, sorted_reference
 from indicators.reference import (
     REF,
     base_gemeenten,
@@ -269,3 +271,18 @@ def test_domain_bases_own_gemeente_mode_from_exactly_the_minimum_and_names_a_nam
         },
     }
     assert out["g"].size == 0 and out.national["g"] == {"GM0363": False, "GM0777": False}
+
+
+# --- ranks.py: the oriented reference and the rank against it -------------------------------------------
+
+
+def test_sorted_reference_and_rank_against_defaults_and_missing_values():
+    ref = sorted_reference(np.array([3.0, None, 1.0, 2.0], dtype=object))  # null is not a reference value
+    assert ref.tolist() == [1.0, 2.0, 3.0]
+    got = rank_against(np.array([2.0, None, 0.5], dtype=object), ref)
+    # at or below 2: two of three; 0.5: none; null: no rank
+    assert got[0] == pytest.approx(200.0 / 3) and np.isnan(got[1]) and got[2] == 0.0
+
+
+def test_a_reference_of_one_value_ranks():
+    assert rank_against(np.array([0.0, 5.0, 9.0]), np.array([5.0])).tolist() == [0.0, 100.0, 100.0]
