@@ -285,6 +285,12 @@ EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("sensitivity.x_draw_composites", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, dtype=None)", _BOOL_IN),
     ("sensitivity.x_draw_composites", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, )", _BOOL_IN),
     ("focus.x_focus_to_json", "ensure_ascii=False,", "ensure_ascii=None,", "json.dumps tests ensure_ascii for truth"),
+    (
+        "focus.x_validate",
+        "if a.level is not None else set()",
+        "if (a.level is not None) or True else set()",
+        "the known codes are keyed by level name: .get(None, ()) is the empty set as well",
+    ),
     ("focus.x__json_depth", "in_string = escaped = False", "in_string = escaped = None", _FALSY),
     ("focus.x__json_depth", "escaped = False", "escaped = None", _FALSY),
     ("focus.x__json_depth", "in_string = False", "in_string = None", _FALSY),

@@ -23,6 +23,7 @@ from indicators.focus import (
     aggregate_parts,
     focus_from_json,
     focus_to_json,
+    parse_focus_param,
     score_focus,
 )
 from tests.helpers_engine import synthetic_frame
@@ -171,3 +172,17 @@ def test_comparators_name_a_gemeente_without_data_or_name_by_its_code():
     )
     row = score_focus(res2, areas[:1]).loc["GM9001"]
     assert row["members"] == NOT_AVAILABLE and row["name"] == "GM9001"
+
+
+def test_link_with_too_many_members_still_names_the_problems_after_it():
+    text = "A:" + "+".join(["WK000101"] * 251) + ";B"
+    with pytest.raises(UserInputError) as exc:
+        parse_focus_param(text)
+    assert exc.value.message == (
+        "Focusgebieden in de link: 'A' heeft 251 leden (maximaal 250); "
+        "focusgebied 2 ('B') heeft geen ':' tussen naam en codes."
+    )
+    assert exc.value.message_en == (
+        "Focus areas in the link: 'A' has 251 members (at most 250); "
+        "focus area 2 ('B') has no ':' between name and codes."
+    )
