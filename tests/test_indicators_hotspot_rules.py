@@ -56,14 +56,22 @@ def test_too_few_areas_say_none_were_tested_with_the_defaults():
         "lokale Moran's I, 999 permutaties; significant bij een false discovery rate van 0,05 "
         "(Benjamini-Hochberg over de 0 getoetste gebieden (met een waarde en minstens één buur))"
     )
+    other = local_moran(
+        g, pd.Series([1.0, 2.0, 3.0, 4.0], index=g["code"].to_numpy()), correction="none", permutations=99
+    )
+    assert other.attrs["rule"] == (
+        "lokale Moran's I, 99 permutaties; p ≤ 0,05 per gebied, zonder correctie voor het aantal getoetste "
+        "gebieden: ook op een kaart zonder patroon is een deel 'significant'"
+    )
 
 
 def test_flat_map_tests_every_area_and_says_how_many():
     g = _grid(3)
-    out = local_moran(g, pd.Series(4.0, index=g["code"].to_numpy()), alpha=0.1, correction="bonferroni")
+    flat = pd.Series(4.0, index=g["code"].to_numpy())
+    out = local_moran(g, flat, alpha=0.1, correction="bonferroni", permutations=99)
     assert (out["label"] == NOT_SIGNIFICANT).all() and out.attrs["n_tested"] == 9
     assert out.attrs["rule"] == (
-        "lokale Moran's I, 999 permutaties; significant bij p ≤ 0,1 / aantal getoetste gebieden "
+        "lokale Moran's I, 99 permutaties; significant bij p ≤ 0,1 / aantal getoetste gebieden "
         "(Bonferroni over de 9 getoetste gebieden (met een waarde en minstens één buur))"
     )
 
