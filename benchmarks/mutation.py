@@ -161,6 +161,12 @@ EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "XXnanXX"', _COV),
     ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "NAN"', _COV),
     ("focus.x_aggregate_parts", 'orient="index"', 'orient="INDEX"', "pandas lower-cases orient"),
+    (
+        "focus.x_aggregate_parts",
+        'out["dropped"].fillna(False).astype(bool)',
+        'out["dropped"].fillna(None).astype(bool)',
+        "pandas 3 casts a missing object value to False in astype(bool), as fillna(False) does",
+    ),
     *(
         ("focus.x_score_focus", 'result.reference.text("nl")', f"result.reference.text({lang})", _NL_FALLBACK)
         for lang in ("None", '"XXnlXX"', '"NL"')
