@@ -186,3 +186,34 @@ def test_link_with_too_many_members_still_names_the_problems_after_it():
         "Focus areas in the link: 'A' has 251 members (at most 250); "
         "focus area 2 ('B') has no ':' between name and codes."
     )
+
+
+def test_gemeente_rows_are_ranked_against_their_own_gemeente_where_the_country_has_no_data():
+    """ww_werkleeftijd has no national values here (the age counts are missing from the national frame and
+    only the selected gemeenten get them from attributes): it is ranked against the own gemeente. A gemeente
+    comparator row is ranked there too, with its own gemeente's label; Nederland has no own gemeente."""
+    a = synthetic_frame(40, seed=1, gemeente="GM9001")
+    b = synthetic_frame(30, seed=2, gemeente="GM9002")
+    nat = pd.concat([a, b], ignore_index=True).drop(
+        columns=["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"]
+    )
+    nat.attrs = a.attrs
+    attrs = pd.DataFrame(
+        {
+            "code": nat["code"],
+            "percentage_personen_15_tot_25_jaar": 12,
+            "percentage_personen_25_tot_45_jaar": 28,
+            "percentage_personen_45_tot_65_jaar": 26,
+        }
+    )
+    ref = make_reference(nat, "nl", "wijk", 2024)
+    res = score_areas(
+        {2024: nat}, 2024, level="wijk", reference=ref, gemeenten=["GM9001", "GM9002"], attributes={2024: attrs}
+    )
+    out = score_focus(res, [FocusArea.make("Een", ["WK900101", "WK900102"]), FocusArea.make("Twee", ["WK900201"])])
+    u = res.universe
+    for gm, wijk in (("GM9001", "WK900101"), ("GM9002", "WK900201")):
+        assert np.isfinite(out.loc[gm, "ww_werkleeftijd__rank"]), gm
+        assert out.loc[gm, "ww_werkleeftijd__ref"] == u.loc[wijk, "ww_werkleeftijd__ref"], gm
+    assert "geen landelijke gegevens" in out.loc["GM9002", "ww_werkleeftijd__ref"]
+    assert np.isnan(out.loc["NL00", "ww_werkleeftijd__rank"])
