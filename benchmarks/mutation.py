@@ -147,6 +147,8 @@ _GEMEENTE_LABEL_NL = tuple(
 _NL_FALLBACK = "Reference.text falls back to the Dutch label for a language it does not have"
 _NO_NA = "a comparison with NaN is False, never NA: small is a bool Series without missing values"
 _FALSY = "the flag is only tested for truth: None is False"
+_OBJ_KEYS = "the engine converts row_gemeente to an object array itself (np.asarray(..., dtype=object))"
+_NO_KEY = "a row's key is only compared with base keys ('ref' or a GM code): '', None and 'XXXX' match none alike"
 _COV = "coverage is always finite (0.0 when the total base is not > 0), so the 'nan' branch is never taken"
 _MISSING_KEY = "a key left out of a row is NaN in from_dict(columns=...): the same missing value after the casts"
 # the not-available row of aggregate_parts: each key misspelt
@@ -161,6 +163,10 @@ EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "XXnanXX"', _COV),
     ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "NAN"', _COV),
     ("focus.x_aggregate_parts", 'orient="index"', 'orient="INDEX"', "pandas lower-cases orient"),
+    ("focus.x_score_focus", "for i in ids], dtype=object)", "for i in ids], dtype=None)", _OBJ_KEYS),
+    ("focus.x_score_focus", "for i in ids], dtype=object)", "for i in ids], )", _OBJ_KEYS),
+    *(("focus.x_score_focus", 'row_gm.get(i, "")', f"row_gm.get(i, {v})", _NO_KEY) for v in ("None", "", '"XXXX"')),
+    ("focus.x_score_focus", 'if len(f.gemeenten) == 1 else "")', 'if len(f.gemeenten) == 1 else "XXXX")', _NO_KEY),
     (
         "focus.x_aggregate_parts",
         'out["dropped"].fillna(False).astype(bool)',
