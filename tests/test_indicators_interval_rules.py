@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from indicators.registry import DOMAINS
-from indicators.sensitivity import draw_composites, rank_intervals, rank_positions
+from indicators.sensitivity import data_draws, draw_composites, rank_intervals, rank_positions
+from tests.helpers_engine import score, synthetic_frame
 
 IDS = list(DOMAINS)
 NAN = np.nan
@@ -77,3 +78,15 @@ def test_draw_composites_default_minimum_and_domains_without_data():
     no_school = np.array([k != "schooluitval" for k in IDS])
     assert draw_composites(one, w, 3, no_school)[0, 0] == 25.0
     assert np.isnan(draw_composites(one, w, 3, np.ones(d, dtype=bool))[0, 0])
+
+
+def test_drawn_domain_scores_follow_the_minimum_share_of_the_scores():
+    """With min_indicator_share = 1 a domain needs all its indicators: an area without its WOZ value has no wonen
+    score, and none of its drawn wonen scores exists either."""
+    frame = synthetic_frame(30)
+    frame.loc[frame["code"] == "WK900103", "gemiddelde_woz_waarde_van_woningen"] = NAN
+    res = score(frame, min_indicator_share=1.0)
+    draws = data_draws(res, n=10)
+    i, j = list(res.table.index).index("WK900103"), IDS.index("wonen")
+    assert np.isnan(res.domain_x.loc["WK900103", "wonen"]) and np.isnan(draws[i, j]).all()
+    assert np.isfinite(draws[i, IDS.index("armoede")]).all()  # the other domains are drawn
