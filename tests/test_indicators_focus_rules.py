@@ -217,3 +217,11 @@ def test_gemeente_rows_are_ranked_against_their_own_gemeente_where_the_country_h
         assert out.loc[gm, "ww_werkleeftijd__ref"] == u.loc[wijk, "ww_werkleeftijd__ref"], gm
     assert "geen landelijke gegevens" in out.loc["GM9002", "ww_werkleeftijd__ref"]
     assert np.isnan(out.loc["NL00", "ww_werkleeftijd__rank"])
+    # Nederland from the national wijken, their missing working-age counts from the attributes' percentages:
+    # 100 x sum(WW) / sum(inwoners x (12 + 28 + 26) / 100)
+    wijken = nat[nat["level"] == "wijk"].reset_index(drop=True)
+    wijken.attrs = nat.attrs
+    with_nl = score_focus(res, [FocusArea.make("Een", ["WK900101"])], national=wijken, national_attributes=attrs)
+    work = wijken["aantal_inwoners"].to_numpy() * 66 / 100
+    expected = 100 * wijken["personen_per_soort_uitkering_ww"].sum() / work.sum()
+    assert with_nl.loc["NL00", "ww_werkleeftijd"] == pytest.approx(expected)
