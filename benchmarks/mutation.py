@@ -163,6 +163,12 @@ EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "XXnanXX"', _COV),
     ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "NAN"', _COV),
     ("focus.x_aggregate_parts", 'orient="index"', 'orient="INDEX"', "pandas lower-cases orient"),
+    (
+        "focus.x_score_focus",
+        'reasons.replace("", pd.NA).astype("string")',
+        'reasons.replace("", None).astype("string")',
+        "astype('string') makes the None that replace writes <NA>, the same as pd.NA (checked: Series.equals)",
+    ),
     ("focus.x_score_focus", "for i in ids], dtype=object)", "for i in ids], dtype=None)", _OBJ_KEYS),
     ("focus.x_score_focus", "for i in ids], dtype=object)", "for i in ids], )", _OBJ_KEYS),
     *(("focus.x_score_focus", 'row_gm.get(i, "")', f"row_gm.get(i, {v})", _NO_KEY) for v in ("None", "", '"XXXX"')),
