@@ -43,6 +43,11 @@ TESTS = (
     "tests/test_indicators_engine.py",
     "tests/test_indicators_sensitivity.py",
     "tests/test_measure_rules.py",
+    "tests/test_indicators_reference_rules.py",
+    "tests/test_indicators_score_rules.py",
+    "tests/test_indicators_hotspot_rules.py",
+    "tests/test_indicators_focus_rules.py",
+    "tests/test_indicators_interval_rules.py",
     _FOCUS + "test_url_param_round_trips_any_name_through_a_real_query_string",
     _FOCUS + "test_compact_form_typed_by_hand",
     _FOCUS + "test_param_bounds_and_syntax_errors_name_the_problem",
@@ -117,7 +122,206 @@ HAND_MUTANTS = (
 # a line containing the first text and adds one containing the second (so the list survives renumbering).
 _DTYPE_F = "the input is already float64, so the default dtype is the same"
 _NAN = "None assigned into a float array is NaN"
+_INT_N = "a count is an int: with decimals None format_number writes the same digits as with 0"
+_NL_LANG = "format_number writes any language but en as Dutch"
+_AND_EN = "_and writes ' and ' for every language but nl"
+_FLOAT_SORT = "sorted_reference converts to float64 itself"
+_DIR_1 = "direction 1 is sorted_reference's default"
+_CONVERTS = "rank_against and global_eb convert to float64 themselves; None written into a float array is NaN"
+_BOOL_IN = "a bool array (or list of bools) is the same with or without dtype=bool"
+_EB_DEN = "eb_weight converts den to float64 itself"
+_SERIES_NAN = "a Series of None / without data on an index is float64 NaN, as pd.Series(np.nan)"
+_ZERO_ROW = (
+    "an all-zero weight row becomes 0/0 = NaN instead of 0: no domain counts, n = 0, the composite NaN either way"
+)
+_INNER = "the inner value only matters where lo_c > 0; elsewhere the outer np.where takes 0.0"
+_EMPTY_PRIOR = "areas kept have n > 0, so n.sum() <= 0 only when there are none"
+# the Dutch count of ref_label (n, total) and of gemeente_label: every language mutant of "nl" writes Dutch too
+_REF_LABEL_NL = tuple(
+    ("reference.x_ref_label", f'format_number({v}, 0, "nl")', f"format_number({v}, 0, {lang}), format_number", _NL_LANG)
+    for v in ("n", "total")
+    for lang in ("None", "", '"XXnlXX"', '"NL"')
+)
+_GEMEENTE_LABEL_NL = tuple(
+    ("reference.x_gemeente_label", "format_number(n, 0, 'nl')", f"format_number(n, 0, {lang})", _NL_LANG)
+    for lang in ("None", "", "'XXnlXX'", "'NL'")
+)
+_NL_FALLBACK = "Reference.text falls back to the Dutch label for a language it does not have"
+_NO_NA = "a comparison with NaN is False, never NA: small is a bool Series without missing values"
+_FALSY = "the flag is only tested for truth: None is False"
+_OBJ_KEYS = "the engine converts row_gemeente to an object array itself (np.asarray(..., dtype=object))"
+_NO_KEY = "a row's key is only compared with base keys ('ref' or a GM code): '', None and 'XXXX' match none alike"
+_COV = "coverage is always finite (0.0 when the total base is not > 0), so the 'nan' branch is never taken"
+_MISSING_KEY = "a key left out of a row is NaN in from_dict(columns=...): the same missing value after the casts"
+# the not-available row of aggregate_parts: each key misspelt
+_AGG_KEYS = tuple(
+    ("focus.x_aggregate_parts", f'"{k}": {v},', f'"{new}": {v},', _MISSING_KEY)
+    for k, v in (("value", "np.nan"), ("num", "np.nan"), ("den", "np.nan"), ("year", "pd.NA"), ("source", "pd.NA"))
+    for new in (f"XX{k}XX", k.upper())
+)
 EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
+    *_AGG_KEYS,
+    ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', "if (np.isfinite(coverage)) or True", _COV),
+    ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "XXnanXX"', _COV),
+    ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "NAN"', _COV),
+    ("focus.x_aggregate_parts", 'orient="index"', 'orient="INDEX"', "pandas lower-cases orient"),
+    (
+        "focus.x_score_focus",
+        'reasons.replace("", pd.NA).astype("string")',
+        'reasons.replace("", None).astype("string")',
+        "astype('string') makes the None that replace writes <NA>, the same as pd.NA (checked: Series.equals)",
+    ),
+    ("focus.x_score_focus", "for i in ids], dtype=object)", "for i in ids], dtype=None)", _OBJ_KEYS),
+    ("focus.x_score_focus", "for i in ids], dtype=object)", "for i in ids], )", _OBJ_KEYS),
+    *(("focus.x_score_focus", 'row_gm.get(i, "")', f"row_gm.get(i, {v})", _NO_KEY) for v in ("None", "", '"XXXX"')),
+    ("focus.x_score_focus", 'if len(f.gemeenten) == 1 else "")', 'if len(f.gemeenten) == 1 else "XXXX")', _NO_KEY),
+    (
+        "focus.x_aggregate_parts",
+        'out["dropped"].fillna(False).astype(bool)',
+        'out["dropped"].fillna(None).astype(bool)',
+        "pandas 3 casts a missing object value to False in astype(bool), as fillna(False) does",
+    ),
+    *(
+        ("focus.x_score_focus", 'result.reference.text("nl")', f"result.reference.text({lang})", _NL_FALLBACK)
+        for lang in ("None", '"XXnlXX"', '"NL"')
+    ),
+    *(
+        ("focus.x_score_focus", '["min_population"]).fillna(False)', f'["min_population"]).fillna({v})', _NO_NA)
+        for v in ("None", "True")
+    ),
+    ("focus.x_score_focus", "small.to_numpy(dtype=bool)", "small.to_numpy(dtype=None)", _NO_NA),
+    (
+        "focus.x_focus_profile",
+        "score_focus(result, [area], **score_kw)",
+        "score_focus(result, [area], )",
+        "the keywords change only the comparator rows; the area's own row is ranked against the fixed bases alone",
+    ),
+    (
+        "focus.x_aggregate_parts",
+        'out["value"].astype("float64")',
+        'out["value"].astype(None)',
+        "astype(None) is float64",
+    ),
+    *_REF_LABEL_NL,
+    *_GEMEENTE_LABEL_NL,
+    ("reference.x_ref_label", 'format_number(n, 0, "nl")', 'format_number(n, None, "nl")', _INT_N),
+    ("reference.x_ref_label", 'format_number(n, 0, "en")', 'format_number(n, None, "en")', _INT_N),
+    ("reference.x_ref_label", 'format_number(total, 0, "nl")', 'format_number(total, None, "nl")', _INT_N),
+    ("reference.x_ref_label", 'format_number(total, 0, "en")', 'format_number(total, None, "en")', _INT_N),
+    ("reference.x_gemeente_label", "format_number(n, 0, 'nl')", "format_number(n, None, 'nl')", _INT_N),
+    ("reference.x_gemeente_label", "format_number(n, 0, 'en')", "format_number(n, None, 'en')", _INT_N),
+    ("reference.x_ref_label", "_and(only, 'en')", "_and(only, None)", _AND_EN),
+    ("reference.x_ref_label", "_and(only, 'en')", "_and(only, 'XXenXX')", _AND_EN),
+    ("reference.x_ref_label", "_and(only, 'en')", "_and(only, 'EN')", _AND_EN),
+    (
+        "reference.x_gemeente_of",
+        "for c in s], dtype=bool)",
+        "for c in s], dtype=None)",
+        "a list of Python bools is a bool array (an empty one selects nothing either way)",
+    ),
+    (
+        "reference.x_gemeente_of",
+        "for c in s], dtype=bool)",
+        "for c in s], )",
+        "a list of Python bools is a bool array (an empty one selects nothing either way)",
+    ),
+    (
+        "reference.x_rank_by_key",
+        "if not rows.any() or ref.size == 0:",
+        "if not rows.any() and ref.size == 0:",
+        "no rows: nothing is written; an empty base: 0 / 0 and rank_against both give NaN",
+    ),
+    ("reference.x_rank_by_key", 'side="left")', "direction * x[ok], )", "side='left' is searchsorted's default"),
+    ("reference.x_domain_bases", 'to_numpy(dtype="float64")', "to_numpy(dtype=None)", _FLOAT_SORT),
+    ("scores.x_rank_kernel", 'np.asarray(values, dtype="float64")', "np.asarray(values, dtype=None)", _CONVERTS),
+    ("scores.x_rank_kernel", 'np.asarray(values, dtype="float64")', "np.asarray(values, )", _CONVERTS),
+    (
+        "scores.x_rank_kernel",
+        "if skip is None else",
+        "if (skip is None) and False else",
+        "~np.asarray(None, dtype=bool) is True: every row stays free, as with np.ones",
+    ),
+    ("scores.x_rank_kernel", "~np.asarray(skip, dtype=bool)", "~np.asarray(skip, dtype=None)", _BOOL_IN),
+    ("scores.x_rank_kernel", "~np.asarray(skip, dtype=bool)", "~np.asarray(skip, )", _BOOL_IN),
+    ("scores.x_rank_kernel", 'np.asarray(den, dtype="float64")', "np.asarray(den, dtype=None)", _EB_DEN),
+    ("scores.x_rank_kernel", 'np.asarray(den, dtype="float64")', "np.asarray(den, )", _EB_DEN),
+    ("scores.x_domain_kernel", "& (n > 0)", "& (n >= 0)", "with n = 0 the mean is 0 / 0 = NaN either way"),
+    (
+        "scores.x_domain_scores",
+        'to_numpy(dtype="float64")',
+        "to_numpy(dtype=None)",
+        "rank columns are float64 (rank_against)",
+    ),
+    ("scores.x_domain_scores", "pd.Series(np.nan, index=ranks.index)", "pd.Series(None, index=", _SERIES_NAN),
+    ("scores.x_domain_scores", "pd.Series(np.nan, index=ranks.index)", "pd.Series(index=ranks.index)", _SERIES_NAN),
+    ("scores.x_composite_matrix", "out=np.zeros_like(w2), where=top > 0)", "out=np.zeros_like(w2), )", _ZERO_ROW),
+    ("scores.x_composite_matrix", "where=top > 0)", "where=top >= 0)", _ZERO_ROW),
+    ("scores.x_composite_matrix", 'avail.astype("float64")', "avail.astype(None)", "astype(None) is float64"),
+    ("scores.x_composite_matrix", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, dtype=None)", _BOOL_IN),
+    ("scores.x_composite_matrix", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, )", _BOOL_IN),
+    ("scores.x_composite_matrix", "] = np.nan", "] = None", _NAN),
+    (
+        "scores.x_composite_matrix",
+        "(den <= 0)] = np.nan",
+        "(den < 0)] = np.nan",
+        "den is 0 only when no weighted domain is known: then n = 0 < need, or need = 0 and num / den = 0 / 0",
+    ),
+    ("smoothing.x_count_interval", "np.where(lo_c > 0, lo_c, 1.0)", "np.where(lo_c >= 0, lo_c, 1.0)", _INNER),
+    ("smoothing.x_count_interval", "np.where(lo_c > 0, lo_c, 1.0)", "np.where(lo_c > 0, lo_c, 2.0)", _INNER),
+    (
+        "smoothing.x_count_interval",
+        "np.where(bad, np.nan, upper)",
+        "np.where(None, np.nan, upper)",
+        "a count that is NaN or infinite gives a NaN upper bound by itself (chi2.ppf of a NaN or infinite df)",
+    ),
+    (
+        "smoothing.x_eb_prior",
+        "if n.size == 0 or n.sum() <= 0:",
+        "if n.size == 0 and n.sum() <= 0:",
+        _EMPTY_PRIOR,
+    ),
+    ("smoothing.x_eb_prior", "if n.size == 0 or n.sum() <= 0:", "or n.sum() < 0:", _EMPTY_PRIOR),
+    (
+        "hotspots.x_rule_text",
+        "format_number(int(permutations), 0, lang)",
+        "format_number(int(permutations), None, lang)",
+        _INT_N,
+    ),
+    (
+        "hotspots.x_benjamini_hochberg",
+        'np.asarray(p, dtype="float64")[np.isfinite(p)]',
+        "np.asarray(p, dtype=None)[np.isfinite(p)]",
+        "np.isfinite(p) of the input decides either way; ints compare with the float line alike",
+    ),
+    (
+        "hotspots.x_benjamini_hochberg",
+        'np.asarray(p, dtype="float64")[np.isfinite(p)]',
+        "np.asarray(p, )[np.isfinite(p)]",
+        "np.isfinite(p) of the input decides either way; ints compare with the float line alike",
+    ),
+    ("sensitivity.x_rank_positions", 'kind="stable"', 'kind="STABLE"', "numpy reads the sort kind case-insensitively"),
+    ("sensitivity.x_rank_intervals", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, dtype=None)", _BOOL_IN),
+    ("sensitivity.x_rank_intervals", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, )", _BOOL_IN),
+    ("sensitivity.x_draw_composites", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, dtype=None)", _BOOL_IN),
+    ("sensitivity.x_draw_composites", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, )", _BOOL_IN),
+    ("focus.x_focus_to_json", "ensure_ascii=False,", "ensure_ascii=None,", "json.dumps tests ensure_ascii for truth"),
+    (
+        "focus.x_validate",
+        "if a.level is not None else set()",
+        "if (a.level is not None) or True else set()",
+        "the known codes are keyed by level name: .get(None, ()) is the empty set as well",
+    ),
+    ("focus.x__json_depth", "in_string = escaped = False", "in_string = escaped = None", _FALSY),
+    ("focus.x__json_depth", "escaped = False", "escaped = None", _FALSY),
+    ("focus.x__json_depth", "in_string = False", "in_string = None", _FALSY),
+    (
+        "focus.x__json_depth",
+        "if depth > deepest:",
+        "if depth >= deepest:",
+        "at depth == deepest the update writes the same value",
+    ),
+    ("reference.x_domain_bases", "sorted_reference(vals, 1)", "sorted_reference(vals, )", _DIR_1),
+    ("reference.x_domain_bases", "sorted_reference(dscore_ref[d], 1)", "sorted_reference(dscore_ref[d], )", _DIR_1),
     ("", "np.errstate(", "np.errstate(", "np.errstate only decides which floating-point warnings numpy prints"),
     (
         "reference.x_gemeente_of",
