@@ -782,7 +782,9 @@ def resume(work: Path, max_children: int) -> int:
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
     first = subprocess.run(cmd, cwd=work, env=env)
     # survivors judged equivalent (EQUIVALENT_RULES) cannot be killed by any test: they are not re-run
-    survivors = [n for n, s in statuses(work).items() if s == "survived" and not equivalent_reason(n, diff(work, n))]
+    # (and "no tests": new tests may now reach a function the old selection never called)
+    again = ("survived", "no tests")
+    survivors = [n for n, s in statuses(work).items() if s in again and not equivalent_reason(n, diff(work, n))]
     if not survivors:
         return first.returncode
     return subprocess.run(cmd + survivors, cwd=work, env=env).returncode
