@@ -59,13 +59,19 @@ def main() -> None:
 
     view = session.enter_page("kaart" if current is home else current.url_path)
     offline = firstscreen.check(view, view.page)  # no cache and no connection: said at once (issue 23)
+    # The page menu and the link are filled after the page ran (they then hold what the page's own widgets
+    # changed); first with the view as it enters the page, which stays when the page ends early with st.stop
+    # (nothing renders after it) -- except on the Kaart, whose map section (an st.fragment) writes both itself,
+    # on every run and also when it stops early: a second write of the same slot in one run, once from the shell
+    # and once from the fragment, blanked the whole app now and then (see links.refresh_share_box).
+    written_by_page = offline is None and view.page == "kaart"
     nav_slot = st.sidebar.empty()
-    links.nav_links(view, nav_slot)
+    if not written_by_page:
+        links.nav_links(view, nav_slot)
     widgets.sidebar(view)
-    # The link is filled after the page ran (it then holds what the page's own widgets changed); first with the
-    # view as it enters the page, which stays when the page ends early with st.stop (nothing renders after it).
     share_slot = st.sidebar.empty()
-    links.share_box(view, share_slot)
+    if not written_by_page:
+        links.share_box(view, share_slot)
     st.sidebar.caption(t("attribution", lang))
     links.warn_bad_params(lang)
     session.commit()  # now as well as after the page: nothing can be written after a page's st.stop()
