@@ -69,3 +69,16 @@ def score(frame, **kw):
     """Score a synthetic frame against its own gemeente GM9001 (wijk level, 2024)."""
     ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
     return score_areas({2024: frame}, 2024, level="wijk", reference=ref, **kw)
+
+
+def age_shares(codes) -> pd.DataFrame:
+    """Wijk- en Buurtkaart attributes with fixed age shares (15-25: 12 %, 25-45: 28 %, 45-65: 26 %, so 66 % of the
+    inhabitants are 15-65): the %-fallback of the 15-65 denominator when the counts are dropped from a frame."""
+    return pd.DataFrame(
+        {
+            "code": codes,
+            "percentage_personen_15_tot_25_jaar": 12,
+            "percentage_personen_25_tot_45_jaar": 28,
+            "percentage_personen_45_tot_65_jaar": 26,
+        }
+    )

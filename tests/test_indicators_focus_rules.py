@@ -26,7 +26,7 @@ from indicators.focus import (
     parse_focus_param,
     score_focus,
 )
-from tests.helpers_engine import synthetic_frame
+from tests.helpers_engine import age_shares, synthetic_frame
 
 DEEP_NL = (
     "Focusgebiedenbestand is dieper genest dan een focusgebiedenbestand kan zijn (meer dan 8 niveaus); het is niet "
@@ -198,14 +198,7 @@ def test_gemeente_rows_are_ranked_against_their_own_gemeente_where_the_country_h
         columns=["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"]
     )
     nat.attrs = a.attrs
-    attrs = pd.DataFrame(
-        {
-            "code": nat["code"],
-            "percentage_personen_15_tot_25_jaar": 12,
-            "percentage_personen_25_tot_45_jaar": 28,
-            "percentage_personen_45_tot_65_jaar": 26,
-        }
-    )
+    attrs = age_shares(nat["code"])
     ref = make_reference(nat, "nl", "wijk", 2024)
     res = score_areas(
         {2024: nat}, 2024, level="wijk", reference=ref, gemeenten=["GM9001", "GM9002"], attributes={2024: attrs}

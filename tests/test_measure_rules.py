@@ -631,7 +631,7 @@ def test_json_file_format_and_every_refusal_exact():
 def test_own_gemeente_base_leaves_suppressed_areas_out():
     """Fallback base (own gemeente): every area of the level in that gemeente with a value, minus suppressed ones."""
     from indicators.engine import make_reference, score_areas
-    from tests.helpers_engine import synthetic_frame
+    from tests.helpers_engine import age_shares, synthetic_frame
 
     a = synthetic_frame(40, seed=1, gemeente="GM9001")
     b = synthetic_frame(30, seed=2, gemeente="GM9002")
@@ -640,14 +640,7 @@ def test_own_gemeente_base_leaves_suppressed_areas_out():
     nat = nat.drop(columns=["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"])
     small = ["WK900103", "WK900117"]
     nat.loc[nat["code"].isin(small), "aantal_inwoners"] = 190  # < 200: suppressed; 15-65 = 125 >= min_denominator
-    attrs = pd.DataFrame(
-        {
-            "code": nat["code"],
-            "percentage_personen_15_tot_25_jaar": 12,
-            "percentage_personen_25_tot_45_jaar": 28,
-            "percentage_personen_45_tot_65_jaar": 26,
-        }
-    )
+    attrs = age_shares(nat["code"])
     ref = make_reference(nat, "nl", "wijk", 2024)
     t = score_areas(
         {2024: nat},
@@ -953,21 +946,14 @@ def _two_gemeenten():
     """Synthetic wijken of two gemeenten (40 + 30) without KWB age groups (15-65 from the PDOK-style
     percentages in ``attrs``), scored against their own national frame: (nat, attrs, ref, res)."""
     from indicators.engine import make_reference, score_areas
-    from tests.helpers_engine import synthetic_frame
+    from tests.helpers_engine import age_shares, synthetic_frame
 
     a = synthetic_frame(40, seed=1, gemeente="GM9001")
     b = synthetic_frame(30, seed=2, gemeente="GM9002")
     nat = pd.concat([a, b], ignore_index=True)
     nat.attrs = a.attrs
     nat = nat.drop(columns=["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"])
-    attrs = pd.DataFrame(
-        {
-            "code": nat["code"],
-            "percentage_personen_15_tot_25_jaar": 12,
-            "percentage_personen_25_tot_45_jaar": 28,
-            "percentage_personen_45_tot_65_jaar": 26,
-        }
-    )
+    attrs = age_shares(nat["code"])
     ref = make_reference(nat, "nl", "wijk", 2024)
     res = score_areas(
         {2024: nat},

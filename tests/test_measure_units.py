@@ -16,7 +16,7 @@ from indicators.engine import make_reference, score_areas
 from indicators.reference import gemeente_of, rank_by_key, ref_label
 from indicators.registry import DOMAINS as REGISTRY_DOMAINS
 from indicators.smoothing import count_interval, eb_prior, eb_weight, global_eb, rate_interval
-from tests.helpers_engine import synthetic_frame
+from tests.helpers_engine import age_shares, synthetic_frame
 
 DOMAINS = tuple(REGISTRY_DOMAINS)  # gezondheid included: without its table it is absent (out of m)
 
@@ -110,14 +110,7 @@ def test_nl_reference_ignores_selection_only_attributes_and_falls_back_to_the_ow
     other gemeente; a national value present in the national frame is ranked against the national base."""
     nat = _two_gemeenten()
     nat = nat.drop(columns=["k_15_tot_25_jaar", "k_25_tot_45_jaar", "k_45_tot_65_jaar"])
-    attrs = pd.DataFrame(
-        {
-            "code": nat["code"],
-            "percentage_personen_15_tot_25_jaar": 12,
-            "percentage_personen_25_tot_45_jaar": 28,
-            "percentage_personen_45_tot_65_jaar": 26,
-        }
-    )
+    attrs = age_shares(nat["code"])
     ref = make_reference(nat, "nl", "wijk", 2024)
 
     def run(gms):
