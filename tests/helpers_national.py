@@ -4,9 +4,11 @@ log cleared, no remembered 50150NED absence from an earlier test, a fresh cache)
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tests.conftest import start_mirror
+from tests.conftest import SHARED_DATA, start_mirror
 
 SERVICES = ("STAPELKAART_CBS_URL", "STAPELKAART_PDOK_URL", "STAPELKAART_DATADERDEN_URL")
 
@@ -28,3 +30,17 @@ def nat(national, cache_dir, monkeypatch):
     national.reset()
     health.forget_absent()
     return national
+
+
+def raw_goed(code: str) -> dict[int, float]:
+    """% "goed ervaren gezondheid" of buurt ``code`` per survey year, read from the raw 50150NED file of its gemeente
+    in ../shared/data (years without a value left out)."""
+    gm = json.loads((SHARED_DATA / "national" / "woonikveilig" / "gemeente" / f"GM{code[2:6]}.json").read_text())
+    (b,) = [b for b in gm["buurten"] if b["code"] == code]
+    return {int(y): float(v) for y, v in b["gezondheid"]["trend"].items() if v is not None}
+
+
+def pct_text(x: float, lang: str) -> str:
+    """A percentage with one decimal as the page writes it: decimal comma in Dutch, point in English."""
+    text = f"{x:.1f}"
+    return text.replace(".", ",") if lang == "nl" else text

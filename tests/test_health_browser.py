@@ -4,14 +4,14 @@ the same in English after the language switch."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
 from tests._browser import CHROMIUM, NAV_LINK, chromium, map_frame, mirror_env, serve, settle
-from tests.conftest import MIRROR_BIN, SHARED_DATA
+from tests.conftest import MIRROR_BIN
+from tests.helpers_national import pct_text, raw_goed
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -19,17 +19,6 @@ if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
     pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
 
 BUURT = "BU07723350"  # 't Hofke, Oud-Tongelre (Eindhoven)
-
-
-def _raw_goed(code: str) -> dict[int, float]:
-    gm = json.loads((SHARED_DATA / "national" / "woonikveilig" / "gemeente" / f"GM{code[2:6]}.json").read_text())
-    (b,) = [b for b in gm["buurten"] if b["code"] == code]
-    return {int(y): float(v) for y, v in b["gezondheid"]["trend"].items() if v is not None}
-
-
-def _pct(x: float, lang: str) -> str:
-    text = f"{x:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +33,7 @@ def browser(server):
 
 
 def test_buurt_map_coloured_by_health_then_its_profile_trend_in_both_languages(browser, server):
-    goed = _raw_goed(BUURT)
+    goed = raw_goed(BUURT)
     pg = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     pg.goto(f"{server}/kaart?gm=GM0772&level=buurt&colour=domain:gezondheid&area={BUURT}")
     settle(pg, timeout=400)
@@ -64,7 +53,7 @@ def test_buurt_map_coloured_by_health_then_its_profile_trend_in_both_languages(b
     # the grid draws on a canvas: its cells are read back from the accessible table Streamlit keeps beside it
     cells = " ".join(pg.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts())
     for year in (2020, 2022, 2024):
-        assert _pct(100 - goed[year], "nl") in cells, (year, cells[:500])
+        assert pct_text(100 - goed[year], "nl") in cells, (year, cells[:500])
 
     pg.locator('[data-testid="stSidebar"] label', has_text="English").first.click()
     settle(pg, timeout=300)
@@ -72,5 +61,5 @@ def test_buurt_map_coloured_by_health_then_its_profile_trend_in_both_languages(b
     main = pg.locator('[data-testid="stMain"]').inner_text()
     assert "foutcode" not in main and "neighbourhoods with both years" in main
     cells = " ".join(pg.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts())
-    assert _pct(100 - goed[2024], "en") in cells and _pct(100 - goed[2020], "en") in cells
+    assert pct_text(100 - goed[2024], "en") in cells and pct_text(100 - goed[2020], "en") in cells
     assert "lang=en" in pg.evaluate("location.href")

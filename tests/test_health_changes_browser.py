@@ -4,13 +4,13 @@ survey years 2020 -> 2024 in "Wat is er veranderd" and sees the health row with 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from tests._browser import CHROMIUM, chromium, mirror_env, no_exception, open_titled, serve, settle
-from tests.conftest import MIRROR_BIN, SHARED_DATA
+from tests.conftest import MIRROR_BIN
+from tests.helpers_national import pct_text, raw_goed
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,17 +18,6 @@ if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
     pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
 
 BUURT = "BU07723350"  # 't Hofke, Oud-Tongelre (Eindhoven)
-
-
-def _raw_niet_goed(code: str) -> dict[int, float]:
-    gm = json.loads((SHARED_DATA / "national" / "woonikveilig" / "gemeente" / f"GM{code[2:6]}.json").read_text())
-    (b,) = [b for b in gm["buurten"] if b["code"] == code]
-    return {int(y): 100 - float(v) for y, v in b["gezondheid"]["trend"].items() if v is not None}
-
-
-def _pct(x: float, lang: str) -> str:
-    text = f"{x:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +38,7 @@ def _cells(pg) -> str:
 
 
 def test_buurtprofiel_two_survey_years_show_the_health_row_in_both_languages(browser, server):
-    v = _raw_niet_goed(BUURT)
+    v = {y: 100 - x for y, x in raw_goed(BUURT).items()}  # % niet goed
     pg = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     open_titled(pg, f"{server}/buurtprofiel?gm=GM0772&level=buurt&area={BUURT}", "health_changes")
     pg.get_by_text("Wat is er veranderd").first.wait_for(timeout=60_000)
@@ -65,8 +54,8 @@ def test_buurtprofiel_two_survey_years_show_the_health_row_in_both_languages(bro
     assert "foutcode" not in main and "buurten met beide jaren (2020 en 2024)" in main, main[-3000:]
     cells = _cells(pg)
     assert f"'t Hofke ({BUURT})" in cells, cells[-800:]
-    assert _pct(v[2020], "nl") in cells and _pct(v[2024], "nl") in cells
-    assert _pct(v[2024] - v[2020], "nl") in cells, (v, cells[-800:])
+    assert pct_text(v[2020], "nl") in cells and pct_text(v[2024], "nl") in cells
+    assert pct_text(v[2024] - v[2020], "nl") in cells, (v, cells[-800:])
 
     pg.locator('[data-testid="stSidebar"] label', has_text="English").first.click()
     settle(pg)
@@ -75,5 +64,5 @@ def test_buurtprofiel_two_survey_years_show_the_health_row_in_both_languages(bro
     main = pg.locator('[data-testid="stMain"]').inner_text()
     assert "neighbourhoods with both years (2020 and 2024)" in main and "Gezondheid 2020" not in main
     cells = _cells(pg)
-    assert _pct(v[2020], "en") in cells and _pct(v[2024] - v[2020], "en") in cells
+    assert pct_text(v[2020], "en") in cells and pct_text(v[2024] - v[2020], "en") in cells
     assert "lang=en" in pg.evaluate("location.href")
