@@ -572,13 +572,15 @@ def _test_files() -> list[str]:
 
 
 def prepare(work: Path) -> None:
+    """``COPY`` and the selected tests (with tests/' support modules) into ``work``, over what is there, and mutmut's
+    config: for a new run, a hand mutant and ``--resume`` alike."""
     for name in COPY:
         src = REPO / name
         if src.is_dir():
-            shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(src, work / name, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, work / name)
-    (work / "tests").mkdir()
+    (work / "tests").mkdir(exist_ok=True)
     for name in _test_files():
         shutil.copy2(REPO / "tests" / name, work / "tests" / name)
     write_config(work)
@@ -769,15 +771,7 @@ def report(stat: dict[str, str], work: Path, seconds: float, hand: list[dict] | 
 
 def resume(work: Path, max_children: int) -> int:
     """Copy the current sources and tests into ``work``, check what is unchecked, then re-run every survivor."""
-    for name in COPY:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, work / name, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, work / name)
-    write_config(work)
-    for name in _test_files():
-        shutil.copy2(REPO / "tests" / name, work / "tests" / name)
+    prepare(work)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
     first = subprocess.run(cmd, cwd=work, env=env)
