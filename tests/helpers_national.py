@@ -1,6 +1,7 @@
 """Fixtures of the national emulator (``cbs-mirror --national``), shared through conftest's ``pytest_plugins``:
-``national`` (one mirror per test module) and ``nat`` (every service URL of the app on it, faults and the request
-log cleared, no remembered 50150NED absence from an earlier test, a fresh cache)."""
+``national`` (one mirror per test module), ``nat`` (every service URL of the app on it, faults and the request
+log cleared, no remembered 50150NED absence from an earlier test, a fresh cache) and ``nat_warm`` (the same, but
+one cache for the whole module: its first test fills it, the others read it, as a user's second visit does)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,29 @@ def nat(national, cache_dir, monkeypatch):
         monkeypatch.setenv(var, national.url)
     national.reset()
     health.forget_absent()
+    return national
+
+
+@pytest.fixture(scope="module")
+def nat_module_cache(tmp_path_factory):
+    """One cache for a module's ``nat_warm`` tests; the process's in-memory frames of earlier modules are dropped."""
+    from tests.conftest import _clear_streamlit_caches
+
+    _clear_streamlit_caches()
+    return tmp_path_factory.mktemp("national-cache") / "cache"
+
+
+@pytest.fixture
+def nat_warm(national, nat_module_cache, monkeypatch):
+    """``nat`` for tests that only read figures: the national tables are fetched and prepared once per module
+    (disk cache and in-memory frames kept between its tests), not once per test. Tests that count requests, inject
+    faults or need an empty cache use ``nat``."""
+    for var in SERVICES:
+        monkeypatch.setenv(var, national.url)
+    monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(nat_module_cache))
+    monkeypatch.setenv("STAPELKAART_HTTP_BACKOFF", "0.05")
+    monkeypatch.setenv("STAPELKAART_HTTP_TIMEOUT", "5")
+    national.reset()
     return national
 
 

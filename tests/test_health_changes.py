@@ -90,7 +90,7 @@ def _check_row(row, exp: dict, y1: int, y2: int, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_a_buurt_2020_to_2024_old_new_and_rank_move_against_the_same_buurten(nat, raw, lang):
+def test_a_buurt_2020_to_2024_old_new_and_rank_move_against_the_same_buurten(nat_warm, raw, lang):
     at = _years(run_app({"gm": "GM0772", "level": "buurt", "area": BUURT, "lang": lang}, "buurtprofiel"), 2020, 2024)
     title = "Gezondheid 2020 → 2024" if lang == "nl" else "Health 2020 → 2024"
     assert any(m.value.startswith(f"**{title}") for m in at.markdown), [m.value for m in at.markdown]
@@ -104,7 +104,7 @@ def test_a_buurt_2020_to_2024_old_new_and_rank_move_against_the_same_buurten(nat
     print(f"\n{BUURT} 2020 -> 2024: {exp['old']:.1f} -> {exp['new']:.1f}, rank {exp['r1']:.0f} -> {exp['r2']:.0f}")
 
 
-def test_a_gemeente_is_ranked_against_the_gemeenten_with_both_years(nat, raw):
+def test_a_gemeente_is_ranked_against_the_gemeenten_with_both_years(nat_warm, raw):
     """Buurtprofiel offers wijken and buurten only; a gemeente's row comes from the same door (Gegevens' section)."""
     from pages._common import loaders
 
@@ -118,7 +118,7 @@ def test_a_gemeente_is_ranked_against_the_gemeenten_with_both_years(nat, raw):
     assert got.loc["GM0772", "reference_n"] < 400 < got.loc[BUURT, "reference_n"]  # gemeenten vs buurten
 
 
-def test_a_buurt_without_a_value_in_one_year_keeps_the_other_and_gets_no_change(nat, raw):
+def test_a_buurt_without_a_value_in_one_year_keeps_the_other_and_gets_no_change(nat_warm, raw):
     """A buurt the raw file has for 2024 but not for 2020: its 2024 value stays, 2020 is missing (never filled from
     another survey year), and it has no change and no rank; the first such buurt in the raw files is found here."""
     from pages._common import loaders
@@ -136,7 +136,7 @@ def test_a_buurt_without_a_value_in_one_year_keeps_the_other_and_gets_no_change(
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_wijk_level_and_a_year_without_survey_say_why_in_words(nat, lang):
+def test_wijk_level_and_a_year_without_survey_say_why_in_words(nat_warm, lang):
     at = _years(
         run_app({"gm": "GM0772", "level": "wijk", "area": "WK077231", "lang": lang}, "buurtprofiel"), 2020, 2024
     )
@@ -152,7 +152,7 @@ def test_wijk_level_and_a_year_without_survey_say_why_in_words(nat, lang):
     assert not [d for d in at.dataframe if "2021 (%)" in d.value.columns]  # never a value carried over
 
 
-def test_a_focus_area_is_the_adults_weighted_mean_of_its_buurten(nat, raw):
+def test_a_focus_area_is_the_adults_weighted_mean_of_its_buurten(nat_warm, raw):
     values, adults = raw
     fa = "Tongelre:" + "+".join(TONGELRE)
     at = _years(run_app({"fa": fa, "fopen": "tongelre"}, "buurtprofiel"), 2020, 2024)

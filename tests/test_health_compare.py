@@ -50,7 +50,7 @@ def _nl(v: float) -> str:
     return f"{v:.1f}".replace(".", ",")
 
 
-def test_vergelijken_shows_the_seeds_health_side_by_side_with_gemeente_and_nederland(nat):
+def test_vergelijken_shows_the_seeds_health_side_by_side_with_gemeente_and_nederland(nat_warm):
     areas, fa = _fa()
     at = run_app({"fa": fa}, page="vergelijken")
     heads = [h.value for h in at.subheader]
@@ -87,7 +87,7 @@ def test_vergelijken_shows_the_seeds_health_side_by_side_with_gemeente_and_neder
     print("\n" + "; ".join(printed) + f"; Nederland: {_nl(exp[0])} -> {_nl(exp[1])}")
 
 
-def test_the_buurtprofiel_of_a_focus_area_shows_its_trend_in_english(nat):
+def test_the_buurtprofiel_of_a_focus_area_shows_its_trend_in_english(nat_warm):
     areas, fa = _fa()
     tongelre = next(a for a in areas if a.id == "tongelre")
     at = run_app({"fa": fa, "fopen": "tongelre-eindhoven", "lang": "en"}, page="buurtprofiel")  # the link's id

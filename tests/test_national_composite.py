@@ -27,7 +27,7 @@ def _legend(at) -> str:
 
 
 @pytest.mark.parametrize("colour", ["composite", "stacking"])
-def test_national_legend_says_the_composite_is_wonen_alone(nat, colour):
+def test_national_legend_says_the_composite_is_wonen_alone(nat_warm, colour):
     from pages._common import loaders
 
     res = loaders.scored(loaders.NATIONAL, 2024, "wijk", "nl").result
@@ -48,7 +48,7 @@ def test_national_legend_says_the_composite_is_wonen_alone(nat, colour):
     assert len(map_args(at)["fill"]) == 3393
 
 
-def test_english_and_buurt_level(nat):
+def test_english_and_buurt_level(nat_warm):
     at = run_app({"nl": "1", "colour": "composite", "lang": "en", "level": "buurt"})
     legend = " ".join(_legend(at).split()).replace("\u202f", " ")
     # at buurt level 50150NED adds Health (issue 23): two domains with data, of the 7 counted

@@ -52,7 +52,7 @@ def _drawn(at) -> tuple[list[str], dict]:
     return list(header["codes"]), args
 
 
-def test_oud_tongelre_and_its_buurten_have_statistics(nat):
+def test_oud_tongelre_and_its_buurten_have_statistics(nat_warm):
     from pages._common import loaders
 
     frame = loaders.kwb(("GM0772",), 2024)
@@ -70,7 +70,7 @@ def test_oud_tongelre_and_its_buurten_have_statistics(nat):
 
 
 @pytest.mark.parametrize("level,collection", [("wijk", "wijken"), ("buurt", "buurten")])
-def test_eindhoven_is_drawn_whole(nat, level, collection):
+def test_eindhoven_is_drawn_whole(nat_warm, level, collection):
     at = run_app({"gm": "GM0772", "level": level})
     codes, args = _drawn(at)
     served = sorted(c for c, g in _served(collection).items() if g == "GM0772")
@@ -86,7 +86,7 @@ def test_eindhoven_is_drawn_whole(nat, level, collection):
 
 
 @pytest.mark.parametrize("level,collection", [("wijk", "wijken"), ("buurt", "buurten")])
-def test_amsterdam_zaanstad_eindhoven_together(nat, level, collection):
+def test_amsterdam_zaanstad_eindhoven_together(nat_warm, level, collection):
     at = run_app({"gm": ",".join(THREE), "level": level})
     codes, args = _drawn(at)
     served = {c: g for c, g in _served(collection).items() if g in THREE}

@@ -32,7 +32,7 @@ def _wijken_with(key: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("gemeenten", [("GM0772",), ("NL",)])
-def test_national_rank_of_social_housing_names_amsterdam_and_zaanstad(nat, gemeenten):
+def test_national_rank_of_social_housing_names_amsterdam_and_zaanstad(nat_warm, gemeenten):
     from pages._common import loaders
 
     raw = _wijken_with("InBezitWoningcorporatie_49")
