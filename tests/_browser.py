@@ -56,6 +56,28 @@ def mirror_env(tmp: Path, *mirror_args: str, **extra: str):
         mirror.proc.wait(10)
 
 
+@pytest.fixture(scope="session")
+def app_env(tmp_path_factory):
+    """The environment of ``app_server``: a default cbs-mirror of its own and a private cache."""
+    yield from mirror_env(tmp_path_factory.mktemp("app-server"))
+
+
+@pytest.fixture(scope="session")
+def app_server(app_env):
+    """``serve.py`` (what ``make run`` starts) on ``app_env``, one for every journey module that needs the default app
+    and nothing else: like the team's server, it has served other visitors before (each test opens its own browser
+    context, so no visitor's view reaches another's). Modules that need other data, settings or an empty cache start
+    their own with ``serve``."""
+    yield from serve(app_env, timeout=90)
+
+
+@pytest.fixture(scope="session")
+def national_server(tmp_path_factory):
+    """``serve.py`` on a ``cbs-mirror --national`` of its own, shared by the national journey modules."""
+    for env in mirror_env(tmp_path_factory.mktemp("national-server"), "--national"):
+        yield from serve(env, timeout=120)
+
+
 def new_page(browser, width: int = 1400, height: int = 1000):
     """(context, page) at ``width`` x ``height``; the page's dialogs are dismissed and kept in ``page.dialogs``."""
     ctx = browser.new_context(viewport={"width": width, "height": height})

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests._browser import CHROMIUM, mirror_env, serve, settle
+from tests._browser import CHROMIUM, settle
 from tests.conftest import MIRROR_BIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -18,9 +18,8 @@ if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    for env in mirror_env(tmp_path_factory.mktemp("browser_focus")):
-        yield from serve(env)
+def server(app_server):
+    return app_server
 
 
 def _cases():

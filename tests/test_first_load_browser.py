@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._browser import CHROMIUM, mirror_env, new_page, serve, settle
+from tests._browser import CHROMIUM, new_page, settle
 from tests.conftest import MIRROR_BIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -31,13 +31,8 @@ LOADS = 10  # 45 s; the crash hit 4 of 60 loads under load before the fix (issue
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    yield from mirror_env(tmp_path_factory.mktemp("first_load"))
-
-
-@pytest.fixture(scope="module")
-def server(env):
-    yield from serve(env, timeout=90)
+def server(app_server):
+    return app_server  # first loads by new visitors: each in a new browser context
 
 
 def test_first_loads_of_the_kaart_never_blank_the_app(browser, server):

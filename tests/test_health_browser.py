@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._browser import CHROMIUM, NAV_LINK, chromium, map_frame, mirror_env, serve, settle
+from tests._browser import CHROMIUM, NAV_LINK, chromium, map_frame, settle
 from tests.conftest import MIRROR_BIN
 from tests.helpers_national import pct_text, raw_goed
 
@@ -22,9 +22,8 @@ BUURT = "BU07723350"  # 't Hofke, Oud-Tongelre (Eindhoven)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    for env in mirror_env(tmp_path_factory.mktemp("browser_health"), "--national"):
-        yield from serve(env, timeout=120)
+def server(national_server):
+    return national_server
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._browser import CHROMIUM, chromium, mirror_env, no_exception, open_titled, serve, settle
+from tests._browser import CHROMIUM, chromium, no_exception, open_titled, settle
 from tests.conftest import MIRROR_BIN
 from tests.helpers_national import pct_text, raw_goed
 
@@ -21,9 +21,8 @@ BUURT = "BU07723350"  # 't Hofke, Oud-Tongelre (Eindhoven)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    for env in mirror_env(tmp_path_factory.mktemp("browser_health_changes"), "--national"):
-        yield from serve(env, timeout=120)
+def server(national_server):
+    return national_server
 
 
 @pytest.fixture(scope="module")

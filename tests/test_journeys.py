@@ -20,7 +20,6 @@ from tests._browser import (
     CHROMIUM,
     NAV_LINK,
     address_equals_share,
-    mirror_env,
     new_page,
     no_exception,
     open_titled,
@@ -49,8 +48,8 @@ if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    yield from mirror_env(tmp_path_factory.mktemp("journeys"))
+def env(app_env):
+    return app_env
 
 
 def _serve(env: dict, log: Path | None = None, entry: Path = USER_ENTRY):
@@ -58,8 +57,8 @@ def _serve(env: dict, log: Path | None = None, entry: Path = USER_ENTRY):
 
 
 @pytest.fixture(scope="module")
-def server(env):
-    yield from _serve(env)
+def server(app_server):
+    return app_server  # serve.py, as make run starts it
 
 
 # --- 1. deep links -------------------------------------------------------------------------------

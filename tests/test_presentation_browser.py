@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests._browser import map_frame, mirror_env, serve, settle
+from tests._browser import map_frame, settle
 from tests.conftest import ARTIFACTS, MIRROR_BIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -42,9 +42,8 @@ if not Path("/usr/bin/chromium").exists() or not MIRROR_BIN.exists():
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    for env in mirror_env(tmp_path_factory.mktemp("present")):
-        yield from serve(env)
+def app_url(app_server):
+    return app_server
 
 
 def _settled(page, title: str) -> None:

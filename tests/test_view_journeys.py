@@ -26,10 +26,8 @@ from tests._browser import (
     gpu_processes,
     map_frame,
     map_pixels,
-    mirror_env,
     new_page,
     open_titled,
-    serve,
     settle,
     view_of,
 )
@@ -49,13 +47,13 @@ WHITE = np.array([255, 255, 255])
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    yield from mirror_env(tmp_path_factory.mktemp("view_journeys"))
+def env(app_env):
+    return app_env
 
 
 @pytest.fixture(scope="module")
-def server(env):
-    yield from serve(env, timeout=90)
+def server(app_server):
+    return app_server
 
 
 def _open(pg, url: str) -> None:
