@@ -126,6 +126,36 @@ def cache_dir(tmp_path, monkeypatch):
     return d
 
 
+@pytest.fixture(scope="session")
+def default_view_cache(mirror_server, tmp_path_factory):
+    """A cache filled once per test process by the default view (the Kaart of Amsterdam and Zaanstad, wijken, and
+    the same at buurt level) from the session mirror; ``warm_cache`` gives each test its own copy."""
+    from tests.helpers_app import run_app
+
+    d = tmp_path_factory.mktemp("default-view") / "cache"
+    mirror_server.reset()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STAPELKAART_CACHE_DIR", str(d))
+        mp.setenv("STAPELKAART_HTTP_BACKOFF", "0.05")
+        mp.setenv("STAPELKAART_HTTP_TIMEOUT", "5")
+        _clear_streamlit_caches()
+        run_app()
+        run_app({"level": "buurt"})
+        _clear_streamlit_caches()
+    return d
+
+
+@pytest.fixture
+def warm_cache(cache_dir, default_view_cache):
+    """``cache_dir`` holding its own copy of what the default view fetched (what the test writes stays its own),
+    as on a server that has shown the Kaart once. For tests of what pages show; tests of how data arrive, of an
+    empty cache, of requests or of faults use ``cache_dir``."""
+    import shutil
+
+    shutil.copytree(default_view_cache, cache_dir)
+    return cache_dir
+
+
 def _clear_streamlit_caches() -> None:
     import sys
 

@@ -22,7 +22,7 @@ def _side_table(at) -> pd.DataFrame:
     return at.table[-1].value
 
 
-def test_focus_areas_from_the_url_become_the_side_by_side_columns(mirror, cache_dir):
+def test_focus_areas_from_the_url_become_the_side_by_side_columns(mirror, warm_cache):
     fa = "Noord-Zaandam:WK047911+WK047912;Oud-Oost:WK0363MB+WK0363MC"
     at = run_app({"fa": fa, "page": "vergelijken"}, "vergelijken")
     assert not at.error, [e.value for e in at.error]
@@ -33,7 +33,7 @@ def test_focus_areas_from_the_url_become_the_side_by_side_columns(mirror, cache_
     assert heads[:2] == ["Noord-Zaandam", "Oud-Oost"]
 
 
-def test_bad_members_are_named_and_nothing_else_is_dropped(mirror, cache_dir):
+def test_bad_members_are_named_and_nothing_else_is_dropped(mirror, warm_cache):
     at = run_app({"fa": "A:WK047911+WK047999;B:BU04791201", "page": "vergelijken"}, "vergelijken")
     text = " ".join(w.value for w in at.warning)
     assert "WK047999" in text and "'B'" in text and "buurt" in text
@@ -42,7 +42,7 @@ def test_bad_members_are_named_and_nothing_else_is_dropped(mirror, cache_dir):
     assert "'Leeg' heeft geen leden" in " ".join(w.value for w in at.warning)
 
 
-def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, cache_dir):
+def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, warm_cache):
     fa = "Twee:WK047911+WK047921"
     at = run_app({"fa": fa, "fopen": "twee", "page": "buurtprofiel"}, "buurtprofiel")
     assert not at.error, [e.value for e in at.error]
@@ -76,7 +76,7 @@ def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, 
         assert profile.loc[label(ind, "nl"), "Waarde"] == fmt_num(row.get(ind.id), 1, "nl"), ind.id
 
 
-def test_editor_adds_renames_deletes_and_loads_a_preset(mirror, cache_dir):
+def test_editor_adds_renames_deletes_and_loads_a_preset(mirror, warm_cache):
     at = run_app({"page": "vergelijken", "fa": "Een:WK047911;Twee:WK047921"}, "vergelijken")
     at.text_input(key="w_fa_new_name").input("Drie")
     at.multiselect(key="w_fa_new_members").select("WK047923")
@@ -125,7 +125,7 @@ def test_what_changed_lists_exactly_the_differing_variables_and_a_view_can_go_ba
     assert all(cache.versions(k)[-1]["current"] for k in V.cache_keys())
 
 
-def test_eindhoven_preset_compares_without_a_map_and_says_so(mirror, cache_dir):
+def test_eindhoven_preset_compares_without_a_map_and_says_so(mirror, warm_cache):
     from indicators.focus import PRESETS, format_focus_param
 
     at = run_app(
@@ -136,7 +136,7 @@ def test_eindhoven_preset_compares_without_a_map_and_says_so(mirror, cache_dir):
     assert list(_side_table(at).columns) == ["Tongelre", "Gestel", "Eindhoven", "Nederland"]
 
 
-def test_vergelijken_legend_has_one_mark_per_meaning(mirror, cache_dir):
+def test_vergelijken_legend_has_one_mark_per_meaning(mirror, warm_cache):
     """Each panel's own gemeente is one legend entry ('Eigen gemeente'), not two gemeenten with the same mark;
     the gemeente's name stays in the tooltip data."""
     import json

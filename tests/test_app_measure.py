@@ -18,7 +18,7 @@ def _scored(files: tuple[str, ...] = ()):
     return loaders.Scored(result, result.table, sel)
 
 
-def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, cache_dir):
+def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, cache_dir, warm_cache):
     digest = import_income(cache_dir)
     at = new_app({"files": digest})
     at.run()
@@ -62,7 +62,7 @@ def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, c
     assert note and f"{incomplete} van de getoonde gebieden" in note[0]
 
 
-def test_poelenburg_profile_says_not_enough_data(mirror, cache_dir):
+def test_poelenburg_profile_says_not_enough_data(mirror, warm_cache):
     at = new_app({"area": "WK047912", "page": "buurtprofiel"})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
@@ -75,7 +75,7 @@ def test_poelenburg_profile_says_not_enough_data(mirror, cache_dir):
     assert "geen teken dat er niets aan de hand is" in text
 
 
-def test_profile_rank_carries_its_base_and_context_has_no_rank(mirror, cache_dir):
+def test_profile_rank_carries_its_base_and_context_has_no_rank(mirror, warm_cache):
     at = new_app({"area": "WK0363TG", "page": "buurtprofiel"})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
@@ -101,7 +101,7 @@ def test_profile_rank_carries_its_base_and_context_has_no_rank(mirror, cache_dir
         assert str(row[f"domain__{d}__ref"]) in text
 
 
-def test_profile_interval_covers_weights_and_data(mirror, cache_dir):
+def test_profile_interval_covers_weights_and_data(mirror, cache_dir, warm_cache):
     digest = import_income(cache_dir)
     at = new_app({"files": digest, "area": "WK0363TG", "page": "buurtprofiel"})
     at.run()
@@ -111,7 +111,7 @@ def test_profile_interval_covers_weights_and_data(mirror, cache_dir):
     assert "gewichten én onzekerheid in de gegevens" in caption
 
 
-def test_method_page_states_the_engine_rules_in_the_same_words(mirror, cache_dir):
+def test_method_page_states_the_engine_rules_in_the_same_words(mirror, warm_cache):
     from indicators import method
     from indicators.hotspots import rule_text
 
@@ -126,7 +126,7 @@ def test_method_page_states_the_engine_rules_in_the_same_words(mirror, cache_dir
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mirror, cache_dir, lang):
+def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mirror, warm_cache, lang):
     from pages._common import loaders, wording
     from pages._common.state import ViewState
 
@@ -189,7 +189,7 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
     assert "van de 6 domeinen" in data.legend_lines[1] or "of the 6 domains" in data.legend_lines[1]
 
 
-def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir):
+def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir, warm_cache):
     from indicators.hotspots import rule_text
 
     digest = import_income(cache_dir)
@@ -203,7 +203,7 @@ def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir):
     assert rule_text(0.05, "fdr", "nl") in legend
 
 
-def test_presentation_sentence_is_the_engine_claim(mirror, cache_dir):
+def test_presentation_sentence_is_the_engine_claim(mirror, warm_cache):
     from indicators.method import stacking_sentence
     from pages._common import loaders, reports
     from pages._common.state import ViewState
@@ -219,7 +219,7 @@ def test_presentation_sentence_is_the_engine_claim(mirror, cache_dir):
     assert "geen enkel domein genoeg bekend" in reports.focus_sentence_for(view, "poelenburg", table)
 
 
-def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir):
+def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir, warm_cache):
     from indicators import registry as reg
     from pages._common import loaders, reports, tables
     from pages._common.state import ViewState
@@ -263,7 +263,7 @@ def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir):
         assert (pd.isna(got) and pd.isna(rank)) or got == rank
 
 
-def test_english_profile_names_the_bases_in_english(mirror, cache_dir):
+def test_english_profile_names_the_bases_in_english(mirror, warm_cache):
     at = new_app({"area": "WK0363TG", "page": "buurtprofiel", "lang": "en"})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
@@ -277,7 +277,7 @@ def test_english_profile_names_the_bases_in_english(mirror, cache_dir):
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_map_tooltip_names_the_stacked_domains_of_the_engine(mirror, cache_dir, lang):
+def test_map_tooltip_names_the_stacked_domains_of_the_engine(mirror, cache_dir, warm_cache, lang):
     """The component's 'Gestapelde domeinen' line (a bit mask per area) lists exactly the engine's
     ``stacking_domains`` of every area, in the registry's words; 'niet genoeg gegevens' where nothing is known."""
     import numpy as np

@@ -15,7 +15,7 @@ PAGES = ["kaart", "vergelijken", "buurtprofiel", "prioriteren", "methode", "gege
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_renders_against_the_mirror(mirror, cache_dir, page):
+def test_page_renders_against_the_mirror(mirror, warm_cache, page):
     at = new_app({"page": page, "area": "WK047912"})
     at.run()
     if page != "kaart":
@@ -25,7 +25,7 @@ def test_page_renders_against_the_mirror(mirror, cache_dir, page):
     assert at.title
 
 
-def test_kaart_draws_the_map_component_with_focus_outlines(mirror, cache_dir):
+def test_kaart_draws_the_map_component_with_focus_outlines(mirror, warm_cache):
     """Claims of the old pydeck test on the component's arguments: every boundary is in the geometry file,
     focus members are outlined, areas without a value get the grey no-data class, no tiles (offline)."""
     import numpy as np
@@ -59,7 +59,7 @@ def test_kaart_draws_the_map_component_with_focus_outlines(mirror, cache_dir):
     assert np.isin(args["fill"], np.arange(len(args["palette"]))).all()
 
 
-def test_vergelijken_opens_each_focus_area_with_an_honest_sentence(mirror, cache_dir):
+def test_vergelijken_opens_each_focus_area_with_an_honest_sentence(mirror, warm_cache):
     at = new_app({"page": "vergelijken"})
     at.run()
     at.switch_page("pages/vergelijken.py").run()
@@ -79,7 +79,7 @@ def test_vergelijken_opens_each_focus_area_with_an_honest_sentence(mirror, cache
     assert "In Oud-Oost ligt geen van de 2 bekende domeinen (van 6) in de zwakste 20 %" in html
 
 
-def test_english_switch(mirror, cache_dir):
+def test_english_switch(mirror, warm_cache):
     at = new_app({"lang": "en", "page": "vergelijken"})
     at.run()
     at.switch_page("pages/vergelijken.py").run()
@@ -88,7 +88,7 @@ def test_english_switch(mirror, cache_dir):
     assert "For Poelenburg no domain has enough data to say whether it is in the worst 20 % (0 of 6 known)" in html
 
 
-def test_weights_change_the_ranking_order(mirror, cache_dir):
+def test_weights_change_the_ranking_order(mirror, cache_dir, warm_cache):
     """werk = 5 reorders the ranking (with the honest measure of issue 10 WK0363TG stays first with equal weights
     and with werk = 5, so the claim is the top five, recomputed from the engine for those weights)."""
     digest = import_income(cache_dir)
@@ -132,7 +132,7 @@ def test_imported_income_file_survives_a_restart_in_the_view_that_names_it(mirro
     assert not any("cbs_inkomen_2020" in m.value.replace("\\", "") for m in other.markdown)
 
 
-def test_query_params_round_trip(mirror, cache_dir):
+def test_query_params_round_trip(mirror, warm_cache):
     params = {"colour": "domain:wonen", "classes": "equal_interval", "k": "4", "area": "WK0363MC", "page": "kaart"}
     at = new_app(params)
     at.run()
@@ -142,7 +142,7 @@ def test_query_params_round_trip(mirror, cache_dir):
     assert at.number_input(key="w_k").value == 4
 
 
-def test_tampered_params_fall_back_with_a_visible_warning(mirror, cache_dir):
+def test_tampered_params_fall_back_with_a_visible_warning(mirror, warm_cache):
     at = new_app(
         {
             "year": "1900",
@@ -161,7 +161,7 @@ def test_tampered_params_fall_back_with_a_visible_warning(mirror, cache_dir):
     assert qp == {}  # nothing of the tampered link stays; the path names the page (no page= written)
 
 
-def test_presentation_mode_hides_chrome_and_steps_focus_areas(mirror, cache_dir):
+def test_presentation_mode_hides_chrome_and_steps_focus_areas(mirror, warm_cache):
     at = new_app({"present": "1"})
     at.run()
     assert_ok(at)
@@ -173,14 +173,14 @@ def test_presentation_mode_hides_chrome_and_steps_focus_areas(mirror, cache_dir)
     assert title() == "Oud-Oost" and dict(at.query_params)["focus"] == "1"
 
 
-def test_buurt_level_shows_no_data_explanation(mirror, cache_dir):
+def test_buurt_level_shows_no_data_explanation(mirror, warm_cache):
     at = new_app({"level": "buurt"})
     at.run()
     assert_ok(at)
     assert any("buurten" in i.value.lower() for i in at.info)
 
 
-def test_hotspot_toggle_switches_the_legend_to_lisa(mirror, cache_dir):
+def test_hotspot_toggle_switches_the_legend_to_lisa(mirror, cache_dir, warm_cache):
     at = new_app({"files": import_income(cache_dir)})
     at.run()
     at.toggle(key="w_hotspots").set_value(True).run()
@@ -190,7 +190,7 @@ def test_hotspot_toggle_switches_the_legend_to_lisa(mirror, cache_dir):
     assert dict(at.query_params)["hotspots"] == "1"
 
 
-def test_profile_explains_why_and_shows_the_rank_interval(mirror, cache_dir):
+def test_profile_explains_why_and_shows_the_rank_interval(mirror, cache_dir, warm_cache):
     at = new_app({"area": "WK0363TG", "page": "buurtprofiel", "files": import_income(cache_dir)})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
@@ -200,7 +200,7 @@ def test_profile_explains_why_and_shows_the_rank_interval(mirror, cache_dir):
     assert any("Alleen 2024 is beschikbaar" in i.value for i in at.info)
 
 
-def test_exports_png_and_pdf(mirror, cache_dir):
+def test_exports_png_and_pdf(mirror, warm_cache):
     at = new_app()
     at.run()
     at.button(key="b_png").click().run()
@@ -239,7 +239,7 @@ def test_loaded_frames_show_no_status_box_but_a_failure_still_does(mirror, cache
     assert at.error
 
 
-def test_a_bug_in_the_export_is_logged_under_the_id_the_page_shows(mirror, cache_dir, monkeypatch):
+def test_a_bug_in_the_export_is_logged_under_the_id_the_page_shows(mirror, warm_cache, monkeypatch):
     """Prioriteren's export used to show "Exporteren mislukt: KeyError" and log nothing: a bug there is now logged
     with its traceback under an error id, and the page shows that id (a known failure keeps its words)."""
     import logging
@@ -285,7 +285,7 @@ def test_refresh_failure_keeps_the_cache_and_shows_its_date(mirror, cache_dir, m
 
 
 @pytest.mark.parametrize("page", ["vergelijken", "buurtprofiel", "prioriteren"])
-def test_pages_with_the_income_file_imported(mirror, cache_dir, page):
+def test_pages_with_the_income_file_imported(mirror, cache_dir, warm_cache, page):
     """With the income file, Poelenburg has no stacking domains at all (NA): pages must still render."""
     at = new_app({"area": "WK047912", "lang": "en", "files": import_income(cache_dir)})
     at.run()
@@ -294,7 +294,7 @@ def test_pages_with_the_income_file_imported(mirror, cache_dir, page):
     assert not at.error, [e.value for e in at.error]
 
 
-def test_kaart_warns_when_ranks_rest_on_a_small_part_of_the_reference(mirror, cache_dir):
+def test_kaart_warns_when_ranks_rest_on_a_small_part_of_the_reference(mirror, warm_cache):
     """Reference 'nl' in the mirror: 114 of 3 393 wijken have benefit figures; the page says so."""
     at = new_app()
     at.run()
@@ -304,7 +304,7 @@ def test_kaart_warns_when_ranks_rest_on_a_small_part_of_the_reference(mirror, ca
     assert re.search(r"\b1\d\d van 3\s?393\b", warnings)
 
 
-def test_vergelijken_switches_between_household_and_person_income(mirror, cache_dir):
+def test_vergelijken_switches_between_household_and_person_income(mirror, warm_cache):
     """The households/persons control swaps 'huishoudens in laagste 40%' for its person-based variant."""
     at = new_app({"page": "vergelijken"})
     at.switch_page("pages/vergelijken.py").run()
@@ -339,7 +339,7 @@ def test_admin_actions_are_off_without_a_token_and_say_how_to_enable_them(mirror
     assert at.session_state["_admin"] is True and not at.text_input  # a bool in the session; the token field is gone
 
 
-def test_gegevens_shows_no_streamlit_help_dump(mirror, cache_dir):
+def test_gegevens_shows_no_streamlit_help_dump(mirror, warm_cache):
     for lang in ("nl", "en"):
         at = new_app({"page": "gegevens", "lang": lang})
         at.run()
@@ -349,7 +349,7 @@ def test_gegevens_shows_no_streamlit_help_dump(mirror, cache_dir):
         assert "DeltaGenerator" not in text and not at.get("help")
 
 
-def test_a_weight_of_zero_from_the_link_is_kept(mirror, cache_dir):
+def test_a_weight_of_zero_from_the_link_is_kept(mirror, warm_cache):
     at = new_app({"page": "prioriteren", "w": "armoede:0"})
     at.switch_page("pages/prioriteren.py").run()
     assert_ok(at)
@@ -358,7 +358,7 @@ def test_a_weight_of_zero_from_the_link_is_kept(mirror, cache_dir):
     assert not [w for w in at.warning if "Niet alle" in w.value]  # 0 = not counted, not an invalid weight
 
 
-def test_kaart_weight_change_recolours_with_the_same_geometry(mirror, cache_dir):
+def test_kaart_weight_change_recolours_with_the_same_geometry(mirror, cache_dir, warm_cache):
     """A weight on Kaart changes the colour indices; the geometry file (name = content hash) stays the same."""
     at = new_app({"colour": "composite", "files": import_income(cache_dir)})
     at.run()

@@ -18,7 +18,7 @@ def test_suggestions_come_from_the_list_for_typos_and_names():
     assert set(gemeente_suggestions(["amsterdm", "eindhovn"], OPTIONS)) == {"GM0363", "GM0772"}
 
 
-def test_a_written_out_name_is_suggested_and_picking_it_adds_it(mirror, cache_dir):
+def test_a_written_out_name_is_suggested_and_picking_it_adds_it(mirror, warm_cache):
     at = _app({"gm": "GM0363,zaanstad", "level": "wijk"})
     at.run()
     _ok(at)
@@ -39,7 +39,7 @@ def test_a_written_out_name_is_suggested_and_picking_it_adds_it(mirror, cache_di
     assert not any("gm" in w.value for w in at.warning)
 
 
-def test_an_unknown_code_alone_is_replaced_by_the_pick(mirror, cache_dir):
+def test_an_unknown_code_alone_is_replaced_by_the_pick(mirror, warm_cache):
     at = _app({"gm": "GM9999", "level": "wijk"})
     at.run()
     _ok(at)
@@ -49,7 +49,7 @@ def test_an_unknown_code_alone_is_replaced_by_the_pick(mirror, cache_dir):
     assert at.session_state["_view"].gemeenten == ("GM0479",) and at.query_params["gm"] == "GM0479"
 
 
-def test_an_area_picked_on_the_kaart_goes_into_a_focus_area(mirror, cache_dir):
+def test_an_area_picked_on_the_kaart_goes_into_a_focus_area(mirror, warm_cache):
     """Issue 12: the area selected on the map (click or list) is added to a focus area from the Kaart itself."""
     at = _app({"gm": "GM0363,GM0479", "level": "wijk", "area": "WK047913", "fa": "Zaandam-Zuid:WK047911+WK047912"})
     at.run()

@@ -33,7 +33,7 @@ def _shared_frames():
     return {"table": result.table, "universe": result.universe, "kwb": sel, "boundaries": gdf, "map join": joined}
 
 
-def test_page_runs_never_change_the_shared_frames(mirror, cache_dir):
+def test_page_runs_never_change_the_shared_frames(mirror, warm_cache):
     at = new_app({"gm": ",".join(GM), "level": "wijk", "w": "armoede:3,werk:0,wonen:2", "colour": "stacking"})
     before = _shared_frames()  # filled by the test itself: equal weights, before any page ran
     digests = {k: _digest(v) for k, v in before.items()}
@@ -53,7 +53,7 @@ def test_page_runs_never_change_the_shared_frames(mirror, cache_dir):
     "weights", [None, {"armoede": 3, "werk": 0, "onderwijs": 1, "schooluitval": 1, "wonen": 2, "jeugd": 5}]
 )
 @pytest.mark.parametrize("hotspots", [False, True])
-def test_cached_map_join_equals_a_fresh_join(mirror, cache_dir, weights, hotspots):
+def test_cached_map_join_equals_a_fresh_join(mirror, warm_cache, weights, hotspots):
     from geo.join import join_scores
     from pages._common import loaders
 

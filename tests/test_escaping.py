@@ -70,7 +70,7 @@ def test_a_name_with_angle_brackets_round_trips_through_the_link_text():
 
 
 @needs_shared
-def test_the_recipient_of_a_share_link_gets_the_focus_area_named_with_angle_brackets(mirror, cache_dir):
+def test_the_recipient_of_a_share_link_gets_the_focus_area_named_with_angle_brackets(mirror, warm_cache):
     import streamlit as st
 
     st.cache_data.clear()

@@ -23,7 +23,7 @@ def _scored():
     return loaders.Scored(result, result.table, sel, source=dict(sel.attrs.get("source", {})))
 
 
-def test_prioriteren_exports_read_as_typed_tables_with_domain_ranks_and_bands(mirror, cache_dir):
+def test_prioriteren_exports_read_as_typed_tables_with_domain_ranks_and_bands(mirror, warm_cache):
     from indicators import registry as reg
     from pages._common import reports, tables
     from pages._common.i18n import label
@@ -74,7 +74,7 @@ def test_prioriteren_exports_read_as_typed_tables_with_domain_ranks_and_bands(mi
     assert flagged_low > 0
 
 
-def test_pdf_comparators_are_domain_ranks_like_the_bars_and_the_screen(mirror, cache_dir):
+def test_pdf_comparators_are_domain_ranks_like_the_bars_and_the_screen(mirror, warm_cache):
     from indicators import registry as reg
     from pages._common import loaders
     from pages._common.state import ViewState
@@ -118,7 +118,7 @@ def test_figure_source_names_the_table_of_the_year_and_every_imported_file():
     assert "CBS maatwerk 2023/35, inkomen 2020 (indeling 2023)" in line
 
 
-def test_each_download_has_one_label_for_making_and_another_for_downloading(mirror, cache_dir):
+def test_each_download_has_one_label_for_making_and_another_for_downloading(mirror, warm_cache):
     from tests.helpers_app import assert_ok as _ok
     from tests.helpers_app import new_app as _app
 

@@ -35,7 +35,7 @@ def test_every_preset_text_has_its_english(pid):
     assert focus.source_text(p.source, "nl") == p.source  # the Dutch UI keeps the Dutch
 
 
-def test_the_english_focus_editor_shows_english_preset_texts(mirror, cache_dir):
+def test_the_english_focus_editor_shows_english_preset_texts(mirror, warm_cache):
     at = run_app({"lang": "en"}, page="vergelijken")
     box = at.selectbox(key="w_fa_preset")
     assert [o for o in box.options if not _english(o)] == [], box.options

@@ -20,7 +20,7 @@ def _presets():
 
 
 @pytest.mark.parametrize("preset_id", _presets())
-def test_focus_profile_of_every_preset_area_opens(preset_id, mirror, cache_dir):
+def test_focus_profile_of_every_preset_area_opens(preset_id, mirror, warm_cache):
     import streamlit as st
 
     from indicators.focus import PRESETS, format_focus_param, parse_focus_param

@@ -48,7 +48,7 @@ def test_method_rules_are_generated_from_the_settings():
     assert len(en) == len(rules) and "fewer than 12 areas" in en["D1 · Rank vs the own municipality"]
 
 
-def test_the_readme_example_weights_give_composites(mirror, cache_dir):
+def test_the_readme_example_weights_give_composites(mirror, warm_cache):
     """README: `w=armoede:2,werk:0` on Zaanstad + Amsterdam. Before: no composite for any of the 128 wijken (the
     minimum counted 3 of the 5 weighted domains, of which only wonen (and armoede with the income file) have data)."""
     from pages._common import loaders

@@ -24,7 +24,7 @@ LINK = "[XSSMARK klik](https://evil.example/phish)"
 AUTOLINK = "http://2130706433/XSSMARK"
 
 
-def test_the_presentation_labels_show_an_image_named_focus_area_as_text(mirror, cache_dir):
+def test_the_presentation_labels_show_an_image_named_focus_area_as_text(mirror, warm_cache):
     fa = focus.format_focus_param(
         [focus.FocusArea.make(IMAGE, ["WK047912"]), focus.FocusArea.make("Zaandam-Zuid", ["WK047911"])]
     )
@@ -35,7 +35,7 @@ def test_the_presentation_labels_show_an_image_named_focus_area_as_text(mirror, 
     assert re.sub(r"\\(.)", r"\1", labels[0]).replace("\u2060", "") == IMAGE  # the reader sees the name
 
 
-def test_a_focus_warning_quoting_a_hostile_name_shows_it_as_text(mirror, cache_dir):
+def test_a_focus_warning_quoting_a_hostile_name_shows_it_as_text(mirror, warm_cache):
     fa = focus.format_focus_param(
         [
             focus.FocusArea.make(LINK, ["WK047999"]),
@@ -54,7 +54,7 @@ def test_a_focus_warning_quoting_a_hostile_name_shows_it_as_text(mirror, cache_d
     assert all(fmt.md_message(n) in text for n in (LINK, IMAGE, AUTOLINK))
 
 
-def test_the_file_list_of_a_files_link_shows_a_url_like_file_name_as_text(mirror, cache_dir):
+def test_the_file_list_of_a_files_link_shows_a_url_like_file_name_as_text(mirror, warm_cache):
     """Everyone opening a ``files=`` link sees the file's name on Gegevens: 'www.evil.example#x.csv' was a GFM
     autolink there (fmt.md stopped Markdown, not autolinks)."""
     from data import userstore

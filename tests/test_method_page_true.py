@@ -18,7 +18,7 @@ def _method(at) -> str:
     return " ".join(parts).replace("\\", "")
 
 
-def test_method_page_states_the_rules_and_no_false_lines(mirror, cache_dir):
+def test_method_page_states_the_rules_and_no_false_lines(mirror, cache_dir, warm_cache):
     at = _app({"page": "methode", "files": _import_income(cache_dir)})
     at.run()
     at.switch_page("pages/methode.py").run()

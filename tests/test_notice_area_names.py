@@ -24,7 +24,7 @@ def _labels(at) -> list[str]:
 
 
 @pytest.mark.parametrize(("page", "lang"), [("buurtprofiel", "nl"), ("buurtprofiel", "en"), (None, "nl")])
-def test_add_to_focus_names_the_area(mirror, cache_dir, page, lang):
+def test_add_to_focus_names_the_area(mirror, warm_cache, page, lang):
     name = _name(CODE)
     at = run_app({"gm": "GM0479,GM0363", "area": CODE, "lang": lang}, page=page)
     labels = _labels(at)

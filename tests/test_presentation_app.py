@@ -15,7 +15,7 @@ def _title(at) -> str:
     return at.title[0].value.replace("\\", "")
 
 
-def test_next_previous_and_labels_run_over_the_users_focus_areas(mirror, cache_dir):
+def test_next_previous_and_labels_run_over_the_users_focus_areas(mirror, warm_cache):
     at = run_app({"present": "1", "fa": FA})
     assert _title(at) == "Oud-Oost"
     labels = at.get("button_group")
@@ -30,7 +30,7 @@ def test_next_previous_and_labels_run_over_the_users_focus_areas(mirror, cache_d
     assert _title(at) == "Zaandam-Zuid"
 
 
-def test_leaving_changes_no_style_element_only_the_marker_the_next_run_replaces(mirror, cache_dir):
+def test_leaving_changes_no_style_element_only_the_marker_the_next_run_replaces(mirror, warm_cache):
     """Presentation mode is a marker element in the sidebar's first place, not a second style element: the app's
     style text is the same in both modes (a style-only st.html goes to Streamlit's event container, where an old
     one could outlive the run that left the mode, and kept the sidebar hidden), and leaving replaces the marker."""

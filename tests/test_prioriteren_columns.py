@@ -13,7 +13,7 @@ from tests.helpers_app import run_app
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_prioriteren_headers_are_words_and_rank_is_whole(mirror, cache_dir, lang):
+def test_prioriteren_headers_are_words_and_rank_is_whole(mirror, warm_cache, lang):
     at = run_app({"gm": "GM0479,GM0363", "lang": lang}, page="prioriteren")
     df = at.dataframe[0].value
     cols = list(df.columns)

@@ -17,7 +17,7 @@ def _why(at) -> str:
     return " ".join(m.value for m in at.markdown if "Waarom ontbreekt" in m.value or "Why is a value" in m.value)
 
 
-def test_zaanstad_wijk_says_why_werk_has_no_rank_and_the_income_value_was_dropped(mirror, cache_dir):
+def test_zaanstad_wijk_says_why_werk_has_no_rank_and_the_income_value_was_dropped(mirror, cache_dir, warm_cache):
     at = _app({"area": "WK047911", "page": "buurtprofiel", "files": _import_income(cache_dir)})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
@@ -32,7 +32,7 @@ def test_zaanstad_wijk_says_why_werk_has_no_rank_and_the_income_value_was_droppe
     assert "code of grenzen van dit gebied zijn sindsdien gewijzigd" in text
 
 
-def test_english_reasons_are_english(mirror, cache_dir):
+def test_english_reasons_are_english(mirror, warm_cache):
     at = _app({"area": "WK047911", "page": "buurtprofiel", "lang": "en"})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
@@ -42,7 +42,7 @@ def test_english_reasons_are_english(mirror, cache_dir):
     assert "geen rang" not in text
 
 
-def test_focus_area_names_the_members_that_lack_a_value(mirror, cache_dir):
+def test_focus_area_names_the_members_that_lack_a_value(mirror, warm_cache):
     at = _app({"fa": "Zz:WK047911+WK047912", "fopen": "zz", "page": "buurtprofiel"})
     at.run()
     at.switch_page("pages/buurtprofiel.py").run()
@@ -81,7 +81,7 @@ def test_why_words(code, words):
     assert why_text(code, "nl", gemeente="Zaanstad", names={"WK047912": "Poelenburg"}) == words
 
 
-def test_a_withheld_composite_says_why(mirror, cache_dir):
+def test_a_withheld_composite_says_why(mirror, warm_cache):
     """Zaanstad wijk WK047911 (no income file): werk has no rank (D1), so 1 of the 2 weighted domains with data is
     known: the profile says that instead of a bare '–'."""
     at = _app({"area": "WK047911", "page": "buurtprofiel"})

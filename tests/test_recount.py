@@ -60,7 +60,7 @@ def test_method_rules_come_from_the_engine_constants():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_method_page_states_the_recount_rules(mirror, cache_dir, lang):
+def test_method_page_states_the_recount_rules(mirror, warm_cache, lang):
     at = new_app({"page": "methode", **({"lang": "en"} if lang == "en" else {})})
     at.run()
     at.switch_page("pages/methode.py").run()

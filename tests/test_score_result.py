@@ -188,7 +188,7 @@ def test_engine_reasons_are_codes_and_the_page_words_them_in_either_language():
 @pytest.mark.parametrize(
     ("lang", "words"), [("en", "Suppressed: fewer than 200 inhabitants"), ("nl", "Onderdrukt: minder dan 200 inwoners")]
 )
-def test_the_profile_words_a_suppressed_area_in_the_users_language(mirror, cache_dir, lang, words):
+def test_the_profile_words_a_suppressed_area_in_the_users_language(mirror, warm_cache, lang, words):
     """Zoeterwoude wijk WK063804 has 75 inhabitants (KWB 2024): its profile says why in the user's language, never
     the engine's code (before: the Dutch reason on the English page)."""
     at = new_app({"gm": "GM0638", "area": "WK063804", "page": "buurtprofiel", "lang": lang})
@@ -200,7 +200,7 @@ def test_the_profile_words_a_suppressed_area_in_the_users_language(mirror, cache
 
 
 @needs_shared
-def test_the_focus_profile_names_its_reference_in_english(mirror, cache_dir):
+def test_the_focus_profile_names_its_reference_in_english(mirror, warm_cache):
     """The engine's ``reference`` column is Dutch; the English focus profile shows the same Reference in English
     (before: "… wijken van Nederland, 2024" in the reference-value column of an English page)."""
     from indicators.focus import PRESETS, format_focus_param, parse_focus_param

@@ -15,7 +15,7 @@ PLACEHOLDER = {"nl": "Typ of kies een gemeente…", "en": "Type or choose a muni
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_prioriteren_multiselect_and_weights_speak_the_ui_language(mirror, cache_dir, lang):
+def test_prioriteren_multiselect_and_weights_speak_the_ui_language(mirror, warm_cache, lang):
     at = run_app({"lang": lang, "w": "armoede:1.25"}, page="prioriteren")
     for m in at.multiselect:
         assert m.proto.placeholder == PLACEHOLDER[lang], (m.label, m.proto.placeholder)
@@ -31,7 +31,7 @@ def test_prioriteren_multiselect_and_weights_speak_the_ui_language(mirror, cache
         assert shown == want, (s.key, shown)
 
 
-def test_sidebar_gemeente_picker_has_a_dutch_placeholder(mirror, cache_dir):
+def test_sidebar_gemeente_picker_has_a_dutch_placeholder(mirror, warm_cache):
     at = run_app({})
     at.session_state["x_gemeenten"] = True  # open "Gemeenten kiezen" (as a click does)
     at.run()

@@ -14,7 +14,7 @@ from tests.helpers_app import run_app
 pytestmark = needs_shared
 
 
-def test_add_the_selected_area_by_its_name(mirror, cache_dir):
+def test_add_the_selected_area_by_its_name(mirror, warm_cache):
     at = run_app(
         {"page": "vergelijken", "level": "wijk", "area": "WK047912", "fa": "Zaandam-Zuid:WK047911"}, "vergelijken"
     )
@@ -25,7 +25,7 @@ def test_add_the_selected_area_by_its_name(mirror, cache_dir):
     assert dict(at.query_params)["fa"] == "Zaandam-Zuid:WK047911+WK047912"
 
 
-def test_vergelijken_offers_the_table_export_the_pdf_points_to(mirror, cache_dir):
+def test_vergelijken_offers_the_table_export_the_pdf_points_to(mirror, warm_cache):
     fa = "Poelenburg:WK047912;Oud-Oost:WK0363MB+WK0363MC"
     at = run_app({"fa": fa, "page": "vergelijken", "level": "wijk"}, "vergelijken")
     labels = [el.proto.label for el in at.get("download_button")]

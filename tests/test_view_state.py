@@ -42,7 +42,7 @@ def test_the_kaart_reads_the_kept_version_its_link_names(serve):
     assert grey == {None: False, V.MODIFIED[1]: True}
 
 
-def test_a_crafted_map_value_is_ignored_and_logged_with_an_error_id(mirror, cache_dir, caplog):
+def test_a_crafted_map_value_is_ignored_and_logged_with_an_error_id(mirror, warm_cache, caplog):
     from streamlit.testing.v1 import AppTest
 
     def app():
@@ -72,7 +72,7 @@ def test_a_crafted_map_value_is_ignored_and_logged_with_an_error_id(mirror, cach
             assert any("error id" in r.getMessage() for r in caplog.records), (value, caplog.text)
 
 
-def test_a_focus_name_in_the_presentation_title_is_text(mirror, cache_dir):
+def test_a_focus_name_in_the_presentation_title_is_text(mirror, warm_cache):
     """A focus area named like a Markdown link is shown as its text: every Markdown special escaped in the title's
     source (fmt.md: brackets and asterisks escaped, GitHub's autolinks broken by a word joiner)."""
     name = "[Klik](https://evil.example) **vet**"
@@ -85,7 +85,7 @@ def test_a_focus_name_in_the_presentation_title_is_text(mirror, cache_dir):
     assert "://" not in title  # no autolink either
 
 
-def test_a_select_box_text_is_never_a_value_of_the_view(mirror, cache_dir):
+def test_a_select_box_text_is_never_a_value_of_the_view(mirror, warm_cache):
     """After a language switch a radio hands back its shown text when that text changed under it (the level came
     back as "Wijken" and the map failed to load): the binding refuses what is not the view's."""
     from streamlit.testing.v1 import AppTest
@@ -120,7 +120,7 @@ def test_a_select_box_text_is_never_a_value_of_the_view(mirror, cache_dir):
         assert seen[0] == default and seen[1] != default, (name, seen)
 
 
-def test_every_weight_at_zero_gives_equal_weights_and_says_so(mirror, cache_dir):
+def test_every_weight_at_zero_gives_equal_weights_and_says_so(mirror, warm_cache):
     """The one rule (state.usable_weights): a composite needs a weight above 0; the sliders then show the weights used."""
     from indicators import registry as reg
 

@@ -43,7 +43,7 @@ def _recount(weights: dict[str, float]):
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_readme_link_legend_says_why_no_composite(mirror, cache_dir, lang):
+def test_readme_link_legend_says_why_no_composite(mirror, warm_cache, lang):
     table, known, need, weighted, _ = _recount({"armoede": 2, "werk": 0})
     supp = table["suppressed"].astype(bool)
     withheld = (~supp) & (known < need)
@@ -75,7 +75,7 @@ def test_readme_link_legend_says_why_no_composite(mirror, cache_dir, lang):
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_readme_link_tooltip_gives_each_area_its_reason(mirror, cache_dir, lang):
+def test_readme_link_tooltip_gives_each_area_its_reason(mirror, warm_cache, lang):
     table, known, need, _weighted, _ = _recount({"armoede": 2, "werk": 0})
     at = run_app({**README_LINK, "lang": lang})
     args = map_args(at)
@@ -104,7 +104,7 @@ def test_readme_link_tooltip_gives_each_area_its_reason(mirror, cache_dir, lang)
 
 
 @pytest.mark.parametrize("colour", ["composite", "stacking"])
-def test_legend_names_the_domains_the_composite_rests_on(mirror, cache_dir, colour):
+def test_legend_names_the_domains_the_composite_rests_on(mirror, warm_cache, colour):
     """Amsterdam + Zaanstad without imported files: only Werk and Wonen have domain scores, so every area's
     composite and stacking rest on at most those 2 of the 6 domains; the legend says so (before: only nationally)."""
     from indicators import registry as reg

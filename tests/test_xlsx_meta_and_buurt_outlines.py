@@ -37,7 +37,7 @@ def test_metadata_sheet_reads_as_a_table(lang, cols):
     assert list(pd.read_excel(io.BytesIO(xlsx)).columns) == ["code", "x"]  # the first sheet stays the table
 
 
-def test_focus_areas_are_outlined_at_buurt_level(mirror, cache_dir):
+def test_focus_areas_are_outlined_at_buurt_level(mirror, warm_cache):
     from pages._common import loaders
 
     feats = json.loads(BUURTEN.read_text(encoding="utf-8"))["features"]
