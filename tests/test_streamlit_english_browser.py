@@ -5,13 +5,12 @@ field; the English UI stays English."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests._browser import CHROMIUM, chromium, serve, settle
-from tests.conftest import MIRROR_BIN, start_mirror
+from tests._browser import CHROMIUM, chromium, settle
+from tests.conftest import MIRROR_BIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,21 +21,8 @@ AFTER = "e => getComputedStyle(e, '::after').content"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("st-english")
-    mirror = start_mirror(tmp)
-    env = dict(
-        os.environ,
-        STAPELKAART_CBS_URL=mirror.url,
-        STAPELKAART_PDOK_URL=mirror.url,
-        STAPELKAART_CACHE_DIR=str(tmp / "cache"),
-        STAPELKAART_HTTP_BACKOFF="0.05",
-    )
-    try:
-        yield from serve(env)
-    finally:
-        mirror.proc.terminate()
-        mirror.proc.wait(10)
+def server(app_server):
+    return app_server
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +94,41 @@ def test_english_ui_keeps_streamlit_english(page, server):
     page.keyboard.press("Escape")
     values = page.locator('[data-testid="stSliderThumbValue"]').all_inner_texts()
     assert values and set(values) == {"1"}, values
+
+
+_CELLS = """() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"] [role="gridcell"]'))
+    .slice(0, 14).map(e => e.innerText)"""
+_MENU_WORDS = ("Sort ascending", "Sort descending", "Statistics", "Autosize", "Pin column", "Hide column")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_table_column_menu_offers_no_streamlit_english_and_a_header_click_still_sorts(page, server, lang):
+    """Streamlit's column menu of a table (the three dots at a header's right edge) has only English items ("Sort
+    ascending", "Pin column", ...) and no parameter for their texts: it is not shown, in either language, like its
+    table toolbar. Sorting stays where users find it: a click on the header sorts the rows."""
+    page.goto(f"{server}/prioriteren?lang={lang}")
+    settle(page)
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.wait_for(timeout=60_000)
+    box = table.bounding_box()
+    header_y = box["y"] + 18
+    name_col = page.evaluate(_CELLS)[1:7]  # the first row: #, name, code, gemeente, ...
+    page.mouse.move(box["x"] + 150, header_y)  # over the header of the area name: its menu icon appears
+    page.wait_for_timeout(300)
+    page.mouse.click(box["x"] + 186, header_y)  # the icon, at the right edge of that header cell
+    page.wait_for_timeout(500)
+    menus = page.locator('[data-testid="stDataFrameColumnMenu"]')
+    assert all(not m.is_visible() for m in menus.all()), "the column menu is shown"
+    body = page.inner_text("body")
+    assert not [w for w in _MENU_WORDS if w in body]
+    page.keyboard.press("Escape")
+    page.mouse.click(box["x"] + 120, header_y)  # the header itself: sort by area name, A to Z
+    page.wait_for_function(
+        'old => { const c = Array.from(document.querySelectorAll(\'[data-testid="stDataFrame"] [role="gridcell"]\'));'
+        " return c.length > 1 && c[1].innerText !== old; }",
+        arg=name_col[0],
+        timeout=10_000,
+    )
+    cells = page.evaluate(_CELLS)
+    names = [cells[1], cells[8]]  # column "Gebied" of the first two rows (7 columns per row)
+    assert names == sorted(names, key=str.casefold), names

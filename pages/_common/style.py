@@ -32,6 +32,9 @@ body:has(.sk-lang-nl) [role="listbox"][data-empty="true"] [role="option"] > span
    English only and has no parameter for its texts: not shown, in either language, so the two UIs offer the same;
    the downloads a user needs are the app's own (Prioriteren's export, the map's PNG/PDF), in the user's language */
 [data-testid="stElementToolbar"] { display: none !important; }
+/* ... and for the same reason the column menu a table header opens (its three dots: "Sort ascending", "Pin
+   column", "Statistics", …); a click on the header itself still sorts the rows */
+[data-testid="stDataFrameColumnMenu"] { display: none !important; }
 /* ... and "Press Enter to apply" under a number field being typed in (no number field sits in a form) */
 body:has(.sk-lang-nl) [data-testid="stNumberInput"] [data-testid="InputInstructions"] > span:first-child {
   font-size: 0; visibility: hidden; }
