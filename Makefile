@@ -63,13 +63,19 @@ lint: $(STAMP_DEV)
 	$(BIN)/mypy
 	$(BIN)/vulture --min-confidence 80 app.py serve.py pages components data indicators geo core render
 
-# Tests without a browser on two workers (pytest-xdist, one file per worker: module fixtures stay whole), then the
-# browser journeys one at a time (a trial with two workers on 2 cores failed 5 of its first 21 journeys).
-# Both parts always run; the exit status is the first failure's. The 15 slowest tests are listed each time.
+# Tests without a browser on two workers (pytest-xdist, one file per worker: module fixtures stay whole) and, at
+# the same time, the browser journeys one at a time (most of a journey is waiting on the server and the browser, so
+# the two share the 2 cores; a trial with two journey workers failed 5 of its first 21 journeys). The journeys'
+# output is shown when both are done; each run has its own temporary folder (.pytest-tmp/). Both parts always run;
+# the exit status is the first failure's. The 15 slowest tests of each part are listed.
 test: $(STAMP_DEV) lint tools frontend
-	@status=0; \
-	$(BIN)/python -m pytest -q -m "not browser" -n 2 --dist loadfile --durations=15 || status=$$?; \
-	$(BIN)/python -m pytest -q -m browser --durations=15 || status=$$?; \
+	@mkdir -p tests/artifacts; status=0; \
+	$(BIN)/python -m pytest -q -m browser --durations=15 --basetemp=.pytest-tmp/browser \
+		> tests/artifacts/browser-tests.log 2>&1 & journeys=$$!; \
+	$(BIN)/python -m pytest -q -m "not browser" -n 2 --dist loadfile --durations=15 --basetemp=.pytest-tmp/other \
+		|| status=$$?; \
+	wait $$journeys || { s=$$?; [ $$status -ne 0 ] || status=$$s; }; \
+	echo "--- browser journeys (tests/artifacts/browser-tests.log) ---"; cat tests/artifacts/browser-tests.log; \
 	exit $$status
 
 # The edit loop: the same checks, then the tests without a browser and without the slow ones (a few minutes).
@@ -84,4 +90,4 @@ mutation: $(STAMP_MUT)
 	$(BIN)/python -m benchmarks.mutation --max-children 2
 
 clean:
-	rm -rf $(VENV) .pytest_cache tests/artifacts components/deckmap/frontend/node_modules components/deckmap/frontend/dist
+	rm -rf $(VENV) .pytest_cache .pytest-tmp tests/artifacts components/deckmap/frontend/node_modules components/deckmap/frontend/dist
