@@ -2,11 +2,13 @@
 render/, core/) directly and reach data/ only through the loaders door (pages/_common/loaders.py and its parts
 loaders_*.py). The door is a boundary, not an alias list: its ``__all__`` is exactly what pages call, each name
 defined in the door or its parts (no pass-through of a pure name), and no ``noqa: F401`` hides a re-export.
-No module in pages/ imports a private Streamlit module."""
+No module in pages/ imports a private Streamlit module. (The data/ rule is also the import-linter contract
+"Pages reach data/ only through the loaders door" in pyproject.toml, run by `make lint`.)"""
 
 from __future__ import annotations
 
 import ast
+import tomllib
 
 from tests.conftest import REPO
 
@@ -54,6 +56,16 @@ def test_only_the_door_imports_data():
     assert offenders == []
     state = (COMMON / "state.py").read_text()
     assert "from data.cbs import KWB_TABLES\n" in state  # the one name state.py takes from data.cbs (the years)
+
+
+def test_the_rule_is_an_import_linter_contract():
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (contract,) = [c for c in config["contracts"] if c["name"] == "Pages reach data/ only through the loaders door"]
+    assert contract["type"] == "forbidden" and contract["source_modules"] == ["pages"]
+    assert contract["forbidden_modules"] == ["data"]
+    importers = {rule.split(" -> ")[0] for rule in contract["ignore_imports"]}
+    door = {f"pages._common.{p.stem}" for p in COMMON.glob("loaders*.py")}
+    assert importers - door == {"pages._common.state"}  # the door's modules, and the years in state.py
 
 
 def test_the_door_exports_exactly_what_pages_call():
