@@ -6,7 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core.codes import level_of_code
+from indicators.method import stacking_text
 from indicators.result import scores
+from indicators.tables import num, older_years, stacked
 from pages._common import (
     changesui,
     fmt,
@@ -22,6 +24,7 @@ from pages._common import (
     wording,
 )
 from pages._common.i18n import t
+from pages._common.scoring import rank_interval
 
 view = shell.page_view("buurtprofiel")
 lang = view.lang
@@ -79,10 +82,10 @@ comp = scores(row).composite
 m1, m2, m3 = st.columns(3)
 m1.metric(t("composite", lang), fmt.fmt_num(comp.value, 1, lang))
 m2.metric(t("stacking_count", lang), fmt.fmt_num(scores(row).stacking.k, 0, lang))
-st.caption(t("stacking_line", lang, text=narrative.stacking_text(row, lang)))
-lo, hi, now = loaders.rank_interval(scored, view.area)
+st.caption(t("stacking_line", lang, text=stacking_text(row, lang)))
+lo, hi, now = rank_interval(scored, view.area)
 m3.metric(t("tooltip_rank", lang), f"{now}" if now else "–")
-if not row.get("suppressed") and loaders.num(comp.value) != loaders.num(comp.value):
+if not row.get("suppressed") and num(comp.value) != num(comp.value):
     st.caption(
         t(
             "composite_withheld",
@@ -95,7 +98,7 @@ if not row.get("suppressed") and loaders.num(comp.value) != loaders.num(comp.val
 st.caption(t("rank_interval_data", lang, lo=lo, hi=hi, now=now) if now else t("rank_interval_na", lang))
 
 st.subheader(t("why_flagged", lang))
-flagged = loaders.stacked(row)
+flagged = stacked(row)
 bases = wording.base_labels(scored.result, lang)  # the bases' labels in the user's language
 st.write(
     fmt.md(
@@ -105,7 +108,7 @@ st.write(
             year=view.year,
             lang=lang,
             labels=bases,
-            older_years=loaders.older_years(row, view.year),
+            older_years=older_years(row, view.year),
         )
     )
 )

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.errors import StapelkaartError
 from indicators import method, methodrules
 from indicators import registry as reg
+from indicators.hotspots import rule_text as hotspot_rule_text
+from indicators.tables import RANK_RULE
 from pages._common import fmt, healthui, loaders, methodtext, shell, tables, widgets
 from pages._common.i18n import label, t
 
@@ -19,7 +22,7 @@ st.markdown(t("reference_text", lang, ref=t(f"ref_{view.reference}", lang)))
 
 try:  # the sources the scores of this view actually used (coverage), e.g. the income file for armoede
     result = loaders.scored(view.gemeenten, view.year, view.level, view.reference, None, view.kv).result
-except loaders.StapelkaartError:  # no data for this view: the method text without 'sources used'
+except StapelkaartError:  # no data for this view: the method text without 'sources used'
     result = None
 coverage = result.coverage.set_index("indicator") if result is not None else pd.DataFrame()
 tid = loaders.kwb_table_id(view.year)
@@ -59,7 +62,7 @@ st.write(
         weights=", ".join(f"{label(reg.DOMAINS[k], lang)} = {fmt.fmt_num(v, None, lang)}" for k, v in wmap.items()),
     )
 )
-st.caption(loaders.RANK_RULE[lang])
+st.caption(RANK_RULE[lang])
 st.subheader(t("method_health_title", lang))
 st.markdown(
     t("method_health", lang, years=", ".join(str(y) for y in reg.INDICATORS["ervaren_gezondheid_niet_goed"].years))
@@ -73,7 +76,7 @@ st.write(method.SMOOTHING_RULE[lang])
 st.subheader(t("method_bijstand", lang))
 st.write(method.BIJSTAND_RULE[lang])
 st.subheader(t("hotspots", lang).replace("Toon h", "H").replace("Show h", "H"))
-st.write(t("hotspot_rule_line", lang, rule=loaders.hotspot_rule_text(**loaders.HOTSPOT, lang=lang)))
+st.write(t("hotspot_rule_line", lang, rule=hotspot_rule_text(**loaders.HOTSPOT, lang=lang)))
 st.subheader(t("not_scored", lang))
 st.write(reg.METHOD_TEXT.get(lang, reg.METHOD_TEXT["nl"]))
 st.write(t("context_text", lang))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators import registry as reg
+from indicators.tables import RANK_RULE
 from pages._common import changesui, fmt, loaders, reports, shell, tables, widgets
 from pages._common.i18n import label, t
 
@@ -62,7 +63,7 @@ min_pop = f2.number_input(
 min_stack = f3.number_input(t("min_stacking_known", lang), 0, len(domains), 0, key="w_min_stack")
 ranked = tables.ranked(scored.table, gm, min_pop, min_stack, lang)
 st.caption(t("n_shown", lang, n=len(ranked), total=len(scored.table)))
-st.caption(loaders.RANK_RULE[lang])
+st.caption(RANK_RULE[lang])
 if min_stack and len(ranked):
     n_col, m_col = ranked[t("stacking_known_col", lang)], ranked[t("stacking_m_col", lang)]
     st.caption(

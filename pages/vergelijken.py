@@ -11,8 +11,11 @@ import streamlit as st
 from core.errors import StapelkaartError
 from indicators import registry as reg
 from indicators.result import scores
+from indicators.tables import num
 from pages._common import fmt, focusui, healthui, loaders, reports, shell, tables, widgets
 from pages._common.i18n import label, t
+from render.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER
+from render.report import ranking_sources, table_exports
 
 view = shell.page_view("vergelijken")
 lang = view.lang
@@ -49,7 +52,7 @@ focus_rows = table[table["kind"] == "focus"]
 ref_word = t("ref_short_" + view.reference, lang)
 
 # --- the chart: one panel per focus area; gemeente and Nederland as the same fixed marks in each -----------
-style = loaders.COMPARATOR_STYLE
+style = COMPARATOR_STYLE
 own = t("own_gemeente", lang)
 long = []
 for fid, row in focus_rows.iterrows():
@@ -64,22 +67,18 @@ for fid, row in focus_rows.iterrows():
                     "naam": names[rid],
                     "domein": dom_labels[d],
                     "kind": kind,
-                    "plaats": loaders.num(scores(table.loc[rid]).domain(d).rank),
+                    "plaats": num(scores(table.loc[rid]).domain(d).rank),
                 }
             )
 chart_df = pd.DataFrame(long).dropna(subset=["plaats"])
 lands = list(table.index[table["kind"] == "land"])
 legend_names = [names[i] for i in focus_rows.index] + [own] + [names[i] for i in lands]
 colours = (
-    [loaders.FOCUS_COLOURS[i % len(loaders.FOCUS_COLOURS)] for i in range(len(focus_rows))]
+    [FOCUS_COLOURS[i % len(FOCUS_COLOURS)] for i in range(len(focus_rows))]
     + [style["gemeente"]["colour"]]
     + [style["land"]["colour"]] * len(lands)
 )
-shapes = (
-    [loaders.FOCUS_MARKER["vega"]] * len(focus_rows)
-    + [style["gemeente"]["vega"]]
-    + [style["land"]["vega"]] * len(lands)
-)
+shapes = [FOCUS_MARKER["vega"]] * len(focus_rows) + [style["gemeente"]["vega"]] + [style["land"]["vega"]] * len(lands)
 n_cols = len(focus_rows) if len(focus_rows) <= 6 else math.ceil(len(focus_rows) / 2)
 panel_w = max(80, int(630 / n_cols) - 24)  # fits the main column at 1280 px with the sidebar open
 base = alt.Chart(chart_df)
@@ -181,13 +180,13 @@ st.html(
 st.table(tables.for_st_table(tables.side_by_side_display(side, lang)))
 # the table export the PDF points to ("zie de tabelexport"): every key figure of the PDF, full precision
 try:
-    csv_zip, xlsx = loaders.table_exports(
+    csv_zip, xlsx = table_exports(
         tables.focus_figures(table, lang),
         title=t("fx_title", lang),
         year=view.year,
         reference=ref_word,
         weights=view.weight_map(widgets.domain_ids()) if view.weights else None,
-        sources=loaders.ranking_sources(view.year, loaders.kwb_table_id(view.year), reports.citations()),
+        sources=ranking_sources(view.year, loaders.kwb_table_id(view.year), reports.citations()),
         lang=lang,
         stem=f"stapelkaart_focusgebieden_{view.year}",
     )

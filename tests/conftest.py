@@ -164,6 +164,6 @@ def _clear_streamlit_caches() -> None:
 
         st.cache_data.clear()
         st.cache_resource.clear()
-    loaders = sys.modules.get("pages._common.loaders")
-    if loaders is not None:
-        loaders.clear_caches()  # also what the process counts as loaded (how loading is shown)
+    caches = sys.modules.get("pages._common.loaders_caches")
+    if caches is not None:
+        caches.clear_caches()  # also what the process counts as loaded (how loading is shown)

@@ -12,9 +12,9 @@ GM = ("GM0363", "GM0479")
 
 def _scored(files: tuple[str, ...] = ()):
     """The engine's result for the view that names ``files`` (imports are per view: issue 11)."""
-    from pages._common import loaders
+    from pages._common import loaders, loaders_frames
 
-    result, sel = loaders._score(GM, 2024, "wijk", "nl", tuple(files))
+    result, sel = loaders_frames._score(GM, 2024, "wijk", "nl", tuple(files))
     return loaders.Scored(result, result.table, sel)
 
 
@@ -182,7 +182,7 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
     assert 0 < len(with_data) < len(reg.DOMAINS) - 1
     assert data.legend_lines == [
         method.STACKING_RULE[lang],
-        loaders.composite_basis_line(s.result, "stacking", lang),
+        wording.composite_basis_line(s.result, "stacking", lang),
         t("health_absent_level", lang, m=6),
     ]
     assert ", ".join(label(reg.DOMAINS[d], lang) for d in with_data) in data.legend_lines[1]
@@ -223,6 +223,7 @@ def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir, warm_
     from indicators import registry as reg
     from pages._common import loaders, reports, tables
     from pages._common.state import ViewState
+    from render.report import focus_report
 
     digest = import_income(cache_dir)
     view = ViewState()
@@ -244,7 +245,7 @@ def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir, warm_
     table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
     row = table.loc["zuidoost"]
     gdf = loaders.boundaries(GM, 2024, "wijk")
-    rep = loaders.focus_report(
+    rep = focus_report(
         row,
         name="Zuidoost",
         gemeente="Amsterdam",

@@ -101,13 +101,14 @@ def test_weights_change_the_ranking_order(mirror, cache_dir, warm_cache):
     at.select_slider(key="w_weight_werk").set_value(5.0).run()
     assert_ok(at)
     from indicators import registry as reg
-    from pages._common import loaders
+    from indicators.tables import rank_table
+    from pages._common import loaders_frames, scoring
 
     weights = {**dict.fromkeys(reg.DOMAINS, 1.0), "werk": 5.0}
-    result, _ = loaders._score(("GM0363", "GM0479"), 2024, "wijk", "nl", (digest,))  # the view's files
+    result, _ = loaders_frames._score(("GM0363", "GM0479"), 2024, "wijk", "nl", (digest,))  # the view's files
     table = result.reweight(weights).table
-    min_pop = loaders.ENGINE_DEFAULTS["min_population"]  # the page's default filter
-    expected = list(loaders.rank_table(table, ("GM0363", "GM0479"), min_pop, 0)["code"].iloc[:5])
+    min_pop = scoring.ENGINE_DEFAULTS["min_population"]  # the page's default filter
+    expected = list(rank_table(table, ("GM0363", "GM0479"), min_pop, 0)["code"].iloc[:5])
     assert top5() == expected and top5() != first
     assert dict(at.query_params)["w"] == "werk:5" and at.session_state["_view"].page == "prioriteren"
     at.button(key="b_reset").click().run()

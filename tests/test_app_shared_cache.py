@@ -23,9 +23,9 @@ def _digest(frame: pd.DataFrame) -> int:
 
 
 def _shared_frames():
-    from pages._common import loaders
+    from pages._common import loaders, loaders_frames
 
-    result, sel = loaders._score(GM, 2024, "wijk", "nl", (), None)
+    result, sel = loaders_frames._score(GM, 2024, "wijk", "nl", (), None)
     gdf = loaders.boundaries(GM, 2024, "wijk")
     from pages._common.loaders_map import _base_join
 

@@ -17,9 +17,9 @@ GM = ("GM0363", "GM0479")
 
 
 def _scored():
-    from pages._common import loaders
+    from pages._common import loaders, loaders_frames
 
-    result, sel = loaders._score(GM, 2024, "wijk", "nl", ())
+    result, sel = loaders_frames._score(GM, 2024, "wijk", "nl", ())
     return loaders.Scored(result, result.table, sel, source=dict(sel.attrs.get("source", {})))
 
 
@@ -78,12 +78,13 @@ def test_pdf_comparators_are_domain_ranks_like_the_bars_and_the_screen(mirror, w
     from indicators import registry as reg
     from pages._common import loaders
     from pages._common.state import ViewState
+    from render.report import focus_report
 
     view = ViewState()
     table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
     row, gm = table.loc["zuidoost"], table.loc["GM0363"]
     land = table[table["kind"] == "land"].iloc[0]
-    rep = loaders.focus_report(
+    rep = focus_report(
         row,
         name="Zuidoost",
         gemeente="Amsterdam",

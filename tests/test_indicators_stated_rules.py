@@ -51,9 +51,9 @@ def test_method_rules_are_generated_from_the_settings():
 def test_the_readme_example_weights_give_composites(mirror, warm_cache):
     """README: `w=armoede:2,werk:0` on Zaanstad + Amsterdam. Before: no composite for any of the 128 wijken (the
     minimum counted 3 of the 5 weighted domains, of which only wonen (and armoede with the income file) have data)."""
-    from pages._common import loaders
+    from pages._common import loaders_frames
 
-    result, _ = loaders._score(("GM0363", "GM0479"), 2024, "wijk", "nl", ())
+    result, _ = loaders_frames._score(("GM0363", "GM0479"), 2024, "wijk", "nl", ())
     w = result.reweight({"armoede": 2, "werk": 0}).table
     have = w["composite"].notna()
     assert have.sum() >= 100, int(have.sum())

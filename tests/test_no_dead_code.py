@@ -14,6 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = [
     "pages._common.fmt",
+    "pages._common.loaders",
+    "pages._common.scoring",
     "pages._common.focusui",
     "pages._common.tables",
     "pages._common.wording",

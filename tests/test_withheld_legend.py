@@ -30,9 +30,9 @@ def _recount(weights: dict[str, float]):
     from indicators import registry as reg
     from indicators.columns import absent_domains
     from indicators.result import domain_column
-    from pages._common import loaders
+    from pages._common import loaders_frames
 
-    res, _ = loaders._score(("GM0363", "GM0479"), 2024, "wijk", "nl", ())
+    res, _ = loaders_frames._score(("GM0363", "GM0479"), 2024, "wijk", "nl", ())
     table = res.table
     absent = absent_domains(res.settings)  # gezondheid at wijk level: out of m, said by its own line
     weighted = [d for d in reg.DOMAINS if weights.get(d, 1.0) > 0 and d not in absent]

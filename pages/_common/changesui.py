@@ -20,6 +20,8 @@ import streamlit as st
 
 from core.errors import StapelkaartError, UserInputError
 from indicators import registry as reg
+from indicators.changes import STATUS as CHANGE_STATUS
+from indicators.changes import what_changed
 from pages._common import fmt, healthui, loaders, widgets
 from pages._common.i18n import label, t
 from pages._common.state import YEARS
@@ -179,7 +181,7 @@ def section(view, codes: list[str], areas: list, name: str) -> None:
         if sides is None:
             return
         old_frame, new_frame, between, old_scores, new_scores = sides
-        ch = loaders.what_changed(
+        ch = what_changed(
             old_frame,
             new_frame,
             codes,
@@ -253,7 +255,7 @@ def show(view, ch, codes: list[str], areas: list, name: str, scored_ids: set = f
                         "code": figs["member"],
                         t("col_variable", lang): figs["title"],
                         "variable": figs["variable"],
-                        t("col_status", lang): figs["status"].map(lambda s: loaders.CHANGE_STATUS[s][lang]),
+                        t("col_status", lang): figs["status"].map(lambda s: CHANGE_STATUS[s][lang]),
                         t("col_old", lang): [_value(v, lang) for v in figs["old"]],
                         t("col_new", lang): [_value(v, lang) for v in figs["new"]],
                     }
@@ -270,7 +272,7 @@ def show(view, ch, codes: list[str], areas: list, name: str, scored_ids: set = f
                 pd.DataFrame(
                     {
                         t("indicator", lang): [label(reg.INDICATORS[i], lang) for i in inds["indicator"]],
-                        t("col_status", lang): [loaders.CHANGE_STATUS[x][lang] for x in inds["status"]],
+                        t("col_status", lang): [CHANGE_STATUS[x][lang] for x in inds["status"]],
                         t("col_old", lang): [fmt.fmt_num(v, 1, lang) for v in inds["old"]],
                         t("col_new", lang): [fmt.fmt_num(v, 1, lang) for v in inds["new"]],
                         t("col_rank_move", lang): [

@@ -7,7 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import StapelkaartError
+from indicators.focus import source_text
 from indicators.result import scores
+from indicators.tables import num, stacked
 from pages._common import (
     changesui,
     fmt,
@@ -33,7 +35,7 @@ def show(view, area) -> None:
     st.header(fmt.md(t("profile_focus", lang, name=area.name)))
     st.caption(
         t("profile_focus_caption", lang, n=len(area.codes))
-        + (f" {fmt.md(loaders.source_text(area.source, lang))}" if area.source else "")
+        + (f" {fmt.md(source_text(area.source, lang))}" if area.source else "")
     )
     band = reports.worst_band(loaders.score_settings(view))
     if isinstance(row.get("suppressed_reason"), str) and row.get("suppressed_reason"):
@@ -43,7 +45,7 @@ def show(view, area) -> None:
     m1.metric(t("composite", lang), fmt.fmt_num(comp.value, 1, lang))
     m2.metric(t("stacking_count", lang), fmt.fmt_num(scores(row).stacking.k, 0, lang))
     m3.metric(t("members", lang), str(len(area.codes)))
-    if not row.get("suppressed") and loaders.num(comp.value) != loaders.num(comp.value):
+    if not row.get("suppressed") and num(comp.value) != num(comp.value):
         st.caption(
             t(
                 "composite_withheld",
@@ -54,7 +56,7 @@ def show(view, area) -> None:
             )
         )
     st.subheader(t("why_flagged", lang))
-    flagged = loaders.stacked(row)
+    flagged = stacked(row)
     scored = loaders.scored(
         loaders.focus_gemeenten(view, [area]),
         view.year,

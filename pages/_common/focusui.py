@@ -11,12 +11,22 @@ import streamlit as st
 
 from core.codes import level_of_code
 from core.errors import StapelkaartError, UserInputError
+from indicators.focus import (
+    PRESETS,
+    SELF_DEFINED,
+    FocusArea,
+    focus_from_json,
+    focus_to_json,
+    format_focus_param,
+    parse_focus_param,
+    source_text,
+)
 from pages._common import fmt, loaders, widgets
 from pages._common.i18n import label, t
 
 
 def _set(areas: list) -> None:
-    widgets.update(fa=loaders.format_focus_param(areas), fopen=None)
+    widgets.update(fa=format_focus_param(areas), fopen=None)
     st.rerun()
 
 
@@ -56,7 +66,7 @@ def editor(view, *, expanded: bool = False) -> None:
     areas = loaders.view_focus_areas(view)
     with st.expander(t("fa_title", lang), expanded=expanded):
         st.caption(t("fa_help", lang))
-        presets = loaders.PRESETS
+        presets = PRESETS
         pid = st.selectbox(
             t("fa_preset", lang),
             list(presets),
@@ -65,7 +75,7 @@ def editor(view, *, expanded: bool = False) -> None:
             placeholder=t("choose_one", lang),
         )
         p = presets[pid]
-        src, note = loaders.source_text(p.source, lang), loaders.source_text(p.note, lang)
+        src, note = source_text(p.source, lang), source_text(p.note, lang)
         st.caption(t("fa_preset_source", lang, source=fmt.md(src)) + (f" {fmt.md(note)}" if note else ""))
         if st.button(t("fa_use_preset", lang), key="b_fa_preset"):
             _set(list(p.areas))
@@ -103,7 +113,7 @@ def editor(view, *, expanded: bool = False) -> None:
                 placeholder=t("choose_areas", lang),
             )
             if st.form_submit_button(t("fa_add", lang)):
-                _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, loaders.SELF_DEFINED)], lang)
+                _apply([(a.name, list(a.codes), a.source) for a in areas] + [(name, codes, SELF_DEFINED)], lang)
         if level_of_code(view.area) in ("wijk", "buurt") and areas:
             area_label = fmt.label(fmt.area_name(names.get(view.area), view.area))  # "Poelenburg (WK047912)"
             target = st.selectbox(
@@ -118,7 +128,7 @@ def editor(view, *, expanded: bool = False) -> None:
         c1, c2 = st.columns(2)
         c1.download_button(
             t("fa_export", lang),
-            loaders.focus_to_json(areas),
+            focus_to_json(areas),
             file_name="focusgebieden.json",
             mime="application/json",
             key="dl_fa_json",
@@ -128,7 +138,7 @@ def editor(view, *, expanded: bool = False) -> None:
         if up is not None and st.session_state.get("_fa_uploaded") != up.file_id:
             st.session_state["_fa_uploaded"] = up.file_id
             try:
-                _set(loaders.focus_from_json(up.getvalue()))
+                _set(focus_from_json(up.getvalue()))
             except UserInputError as exc:
                 st.error(fmt.md_message(exc.text(lang)))
 
@@ -179,10 +189,10 @@ def localise_uploader(key: str, lang: str, types: str) -> None:
 def _apply(items, lang: str) -> None:
     """Build the areas (syntax checked: names, empty member lists named) and write them to the URL."""
     try:
-        areas = [loaders.FocusArea.make(n, c, source=s or loaders.SELF_DEFINED) for n, c, s in items]
+        areas = [FocusArea.make(n, c, source=s or SELF_DEFINED) for n, c, s in items]
         if any(not a.name for a in areas):
             raise UserInputError("Elk focusgebied heeft een naam nodig.", "Every focus area needs a name.")
-        loaders.parse_focus_param(loaders.format_focus_param(areas))  # the same checks as a link gets
+        parse_focus_param(format_focus_param(areas))  # the same checks as a link gets
     except UserInputError as exc:
         st.error(fmt.md_message(exc.text(lang)))
         return
@@ -192,10 +202,7 @@ def _apply(items, lang: str) -> None:
 def add_member(view, focus_id: str, code: str) -> None:
     """'Voeg <gebied> toe aan <focusgebied>' (Buurtprofiel of a wijk, or after clicking it on the Kaart)."""
     areas = loaders.view_focus_areas(view)
-    out = [
-        loaders.FocusArea.make(a.name, [*a.codes, code] if a.id == focus_id else a.codes, source=a.source)
-        for a in areas
-    ]
+    out = [FocusArea.make(a.name, [*a.codes, code] if a.id == focus_id else a.codes, source=a.source) for a in areas]
     _set(out)
 
 

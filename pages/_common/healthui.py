@@ -10,8 +10,11 @@ import streamlit as st
 
 from core.errors import StapelkaartError
 from indicators import registry as reg
+from indicators.columns import absent_domains
+from indicators.rates import survey_year
 from pages._common import fmt, loaders
 from pages._common.i18n import t
+from pages._common.scoring import domains_counted
 
 HEALTH = reg.INDICATORS["ervaren_gezondheid_niet_goed"]
 
@@ -27,13 +30,13 @@ def legend_lines(result, view) -> list[str]:
     if result is None:
         return []
     lang = view.lang
-    absent = loaders.absent_domains(result.settings)
-    m = len(loaders.domains_counted(result.weights, result.settings))
+    absent = absent_domains(result.settings)
+    m = len(domains_counted(result.weights, result.settings))
     if absent.get(HEALTH.domain) == "level_absent":
         return [t("health_absent_level", lang, m=m)]
     if absent.get(HEALTH.domain) == "source_absent":
         return [t("health_absent_source", lang, why=_why_absent(lang), m=m)]
-    survey = loaders.survey_year(HEALTH, view.year)
+    survey = survey_year(HEALTH, view.year)
     return [t("health_survey_year", lang, survey=survey, year=view.year)] if survey else []
 
 
@@ -54,14 +57,14 @@ def absent_lines(view, level: str, weights) -> list[str]:
     panel stays empty at ``level`` -- no wijk figures in 50150NED, or no table at the service -- and how many
     domains stacking and the composite count instead (the same words as the map's legend). Which domains are
     absent and what m counts is the engine's rule (``absent_domains``, ``counted_weights`` through
-    ``loaders.domains_counted``) on the settings of the scores the page shows; nothing is said when nothing
+    ``domains_counted``) on the settings of the scores the page shows; nothing is said when nothing
     scores."""
     settings = _level_settings(view, level)
     if settings is None:
         return []
     lang = view.lang
-    why = loaders.absent_domains(settings).get(HEALTH.domain)
-    m = len(loaders.domains_counted(weights, settings))
+    why = absent_domains(settings).get(HEALTH.domain)
+    m = len(domains_counted(weights, settings))
     if why == "level_absent":
         return [t("health_absent_level", lang, m=m)]
     if why == "source_absent":
@@ -221,7 +224,7 @@ def status_text(year: int, lang: str) -> str:
     frame, _ = loaders.health()
     if frame is None:
         return t("health_absent_source", lang, why=_why_absent(lang), m=len(reg.DOMAINS) - 1)
-    survey = loaders.survey_year(HEALTH, year) or year
+    survey = survey_year(HEALTH, year) or year
     part = frame[(frame["level"] == "buurt") & (frame["year"] == survey)]
     n = int(part[HEALTH.numerator[0]].notna().sum())
     return t("health_status_ok", lang, n=fmt.fmt_num(n, 0, lang), year=survey)

@@ -392,7 +392,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "hotspot_rule_line": {"nl": "Hotspots: {rule}.", "en": "Hotspots: {rule}."},
     # the composite and the stacking count when, for every area, fewer domains than carry weight have data
-    # (issue 23: nationally only Wonen; loaders.composite_basis_line), + composite_basis_min when below the minimum
+    # (issue 23: nationally only Wonen; wording.composite_basis_line), + composite_basis_min when below the minimum
     "composite_basis_one": {
         "nl": "Alleen het domein {domains} heeft in deze referentie ({ref}) genoeg gegevens: de samengestelde "
         "score en het aantal gestapelde domeinen rusten hier op dat ene domein van de {m}",

@@ -1,15 +1,56 @@
-"""The pages' one door to data/, indicators/ and geo/: thin ``st.cache_data`` wrappers and pass-throughs.
+"""The pages' one door to data/: every function a page calls for data, each cached or doing I/O.
 
-No other module in pages/ imports those packages, except declarations (documented in docs/ARCHITECTURE.md):
-``indicators.registry`` (the indicators as data), ``indicators.weights`` (weight limits and parser),
-``core.errors`` (exception types), ``core.crs`` (CRS constants), ``data.cbs.KWB_TABLES`` (the years) and
-``indicators.method`` (the rules in words and the stacking sentence built from a score row: pure text).
+Pages import pure modules (indicators/, geo/, render/, core/) directly; data/ only through this door
+(import-linter contract "Pages reach data/ only through the loaders door", pyproject.toml). ``__all__`` is the
+door: exactly what pages call (tests/test_app_layering.py), one line each below. The parts (loaders_*.py) import
+each other, never this module; pages reach them only here.
+
+Map frame (Kaart; pages/_common/mapview.py)
+    scored(gemeenten, year, level, reference, weights, version) -> Scored: cached scores, reweighted per run
+    Scored: what ``scored`` returns (result, table, KWB frame, notes, source, cache key)
+    boundaries(gemeenten, year, level): PDOK boundaries (NATIONAL: every gemeente, in parallel)
+    map_geometry(gemeenten, year, level): quantized geometry for the map component, never keyed by weights
+    map_join(scored, gdf, year): boundaries joined to the scores (cached unweighted join + this run's columns)
+    with_hotspots(scored, gemeenten, year, level): the ``lisa`` column (local Moran's I, rule ``HOTSPOT``)
+    HOTSPOT: the map's hotspot rule (alpha, correction), also worded in legend and method
+    NATIONAL: the "gemeenten" of the national view
+    is_loaded(*key) / mark_loaded(*key): whether this process scored the input before (how loading is shown)
+Ranking and scores (Prioriteren, Methode, Buurtprofiel)
+    score_settings(view): the engine settings the view's scores used (engine defaults without data)
+    trend(view, code, years): an area's composite per year with comparability
+    kwb(gemeenten, year, version) / kwb_national(year, level): the KWB frames
+    kwb_table_id(year): the CBS table id of a year
+    gemeente_options(year) / known_gemeenten(year): gemeente names and codes (FALLBACK_GEMEENTEN offline)
+    FALLBACK_GEMEENTEN: the two gemeenten offered when the list cannot be loaded
+Focus comparison and profile (Vergelijken, Buurtprofiel of a focus area, PDF)
+    view_focus_areas(view) / focus_by_id(fid, view): the view's focus areas (``fa`` or the default set)
+    focus_gemeenten(view, areas) / focus_level(view, areas): what the focus areas are scored over
+    focus_problem(view): why the view's ``fa`` cannot be used, or None
+    focus_table(view, weights, areas): the comparison table (focus areas, gemeenten, Nederland)
+    focus_area_profile(view, area, weights): one focus area's row and its members' rows
+    focus_counts(view, codes_by_row): absolute counts per row
+    without_boundaries(gemeenten, year, level): the gemeenten PDOK has no boundaries for
+Health (50150NED)
+    health(): the table or why it is absent; health_measures(): every measure's status per level
+    health_trend / health_area_trend / health_comparators: the trends between survey years
+    health_changes(...): "Wat is er veranderd" rows for gezondheid
+Changes (Wat is er veranderd, Gegevens)
+    versions(gemeenten, year): the kept KWB versions; years_with_data(gemeenten, level): the cached years
+    cbs_answered(gemeenten, year): whether CBS answered in this session's last refresh
+Notices and first screen
+    data_notices(view, page=): stale copies and degraded sources behind a page's data
+    first_screen(view, national=): what the first screen says instead when offline
+Files, cache and admin (Gegevens; session)
+    active_files() / default_files() / file_info(d) / user_files(ds) / parse_files(text): imported files
+    import_user_file(...) / set_default_file(...): store a file, make it a default
+    VIEW_FILES: the session key holding the view's ``files=``
+    freshness() / cache_path() / refresh(...) / snapshot_bytes() / import_snapshot(data): the cache
+    admin_enabled() / check_token(token) / how_to_enable(lang): the admin gate
+    log_unexpected(exc, context=) / error_message(error_id, lang): error ids
 """
 
 from __future__ import annotations
 
-import inspect
-import logging
 from collections.abc import Callable
 
 import numpy as np
@@ -17,55 +58,17 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import StapelkaartError
-from data import admin, cache, errorlog
+from data import cache
+from data.admin import admin_enabled, check_token, how_to_enable
+from data.errorlog import log_unexpected
+from data.errorlog import user_message as error_message
 from data.firstscreen import offline_view
-from data.refresh import freshness_table as freshness  # noqa: F401
-from data.refresh import import_snapshot_bytes, kwb_label, refresh_selection, snapshot_bytes  # noqa: F401
-from data.refresh import years_cached as years_with_data  # noqa: F401
-from geo.classify import SCHEMES, class_colors, classify, legend, lisa_colors, lisa_legend  # noqa: F401
-from geo.join import join_scores  # noqa: F401
-from geo.layer import focus_outlines  # noqa: F401
-from indicators import registry
-from indicators.changes import STATUS as CHANGE_STATUS  # noqa: F401
-from indicators.changes import what_changed  # noqa: F401
-from indicators.columns import (
-    absent_domains,  # noqa: F401  (re-exported: the domains out of m, pages word them)
-    counted_weights,
-)
-from indicators.engine import score_areas
-from indicators.focus import (  # noqa: F401
-    FOCUS_AREAS,
-    PRESETS,
-    SELF_DEFINED,
-    FocusArea,
-    focus_from_json,
-    focus_profile,
-    focus_to_json,
-    format_focus_param,
-    parse_focus_param,
-    score_focus,
-    source_text,
-    validate,
-)
-from indicators.hotspots import rule_text as hotspot_rule_text  # noqa: F401
-from indicators.rates import survey_year  # noqa: F401  (the survey year a view uses)
-from indicators.sensitivity import data_draws, rank_intervals
-from indicators.tables import (  # noqa: F401
-    RANK_RULE,
-    STACKING_BREAKS,
-    STACKING_LABELS,
-    absolute_counts,
-    domain_ranks,
-    num,
-    older_years,
-    rank_table,
-    shown_indicators,
-    stacked,
-)
+from data.refresh import freshness_table as freshness
+from data.refresh import import_snapshot_bytes, kwb_label, refresh_selection, snapshot_bytes
+from data.refresh import years_cached as years_with_data
 from indicators.trend import trend as comparable_trend
-from pages._common.i18n import label, t
-from pages._common.loaders_caches import clear_caches, is_loaded, mark_loaded, shared  # noqa: F401
-from pages._common.loaders_files import (  # noqa: F401
+from pages._common.loaders_caches import clear_caches, is_loaded, mark_loaded
+from pages._common.loaders_files import (
     VIEW_FILES,
     active_files,
     default_files,
@@ -73,13 +76,10 @@ from pages._common.loaders_files import (  # noqa: F401
     import_user_file,
     parse_files,
     set_default_file,
-    user_file_signature,
     user_files,
-    user_values,
 )
-from pages._common.loaders_focus import (  # noqa: F401
+from pages._common.loaders_focus import (
     focus_area_profile,
-    focus_areas,
     focus_by_id,
     focus_counts,
     focus_gemeenten,
@@ -89,12 +89,10 @@ from pages._common.loaders_focus import (  # noqa: F401
     view_focus_areas,
     without_boundaries,
 )
-from pages._common.loaders_frames import (  # noqa: F401
+from pages._common.loaders_frames import (
     FALLBACK_GEMEENTEN,
     NATIONAL,
     Scored,
-    _score,
-    _score_national,
     boundaries,
     gemeente_options,
     known_gemeenten,
@@ -104,8 +102,7 @@ from pages._common.loaders_frames import (  # noqa: F401
     scored,
     versions,
 )
-from pages._common.loaders_health import (  # noqa: F401
-    TREND_PAIRS,
+from pages._common.loaders_health import (
     health,
     health_area_trend,
     health_changes,
@@ -113,13 +110,73 @@ from pages._common.loaders_health import (  # noqa: F401
     health_measures,
     health_trend,
 )
-from pages._common.loaders_map import HOTSPOT, map_geometry, map_join, with_hotspots  # noqa: F401
-from pages._common.loaders_notices import data_notices, source_notices  # noqa: F401  (stale/degraded notices)
-from render.export import COMPARATOR_STYLE, FOCUS_COLOURS, FOCUS_MARKER, map_png  # noqa: F401
-from render.report import Figure, focus_report, focus_reports_pdf, ranking_sources, table_exports  # noqa: F401
+from pages._common.loaders_map import HOTSPOT, map_geometry, map_join, with_hotspots
+from pages._common.loaders_notices import data_notices
+from pages._common.scoring import ENGINE_DEFAULTS
 
-log = logging.getLogger(__name__)
-
+# map frame
+__all__ = [
+    "HOTSPOT",
+    "NATIONAL",
+    "Scored",
+    "boundaries",
+    "is_loaded",
+    "map_geometry",
+    "map_join",
+    "mark_loaded",
+    "scored",
+    "with_hotspots",
+]
+# ranking and scores
+__all__ += [
+    "FALLBACK_GEMEENTEN",
+    "gemeente_options",
+    "known_gemeenten",
+    "kwb",
+    "kwb_national",
+    "kwb_table_id",
+    "score_settings",
+    "trend",
+]
+# focus comparison and profile
+__all__ += [
+    "focus_area_profile",
+    "focus_by_id",
+    "focus_counts",
+    "focus_gemeenten",
+    "focus_level",
+    "focus_problem",
+    "focus_table",
+    "view_focus_areas",
+    "without_boundaries",
+]
+# health
+__all__ += ["health", "health_area_trend", "health_changes", "health_comparators", "health_measures", "health_trend"]
+# changes
+__all__ += ["cbs_answered", "versions", "years_with_data"]
+# notices and first screen
+__all__ += ["data_notices", "first_screen"]
+# files, cache and admin
+__all__ += [
+    "VIEW_FILES",
+    "active_files",
+    "admin_enabled",
+    "cache_path",
+    "check_token",
+    "default_files",
+    "error_message",
+    "file_info",
+    "freshness",
+    "how_to_enable",
+    "import_snapshot",
+    "import_user_file",
+    "log_unexpected",
+    "parse_files",
+    "refresh",
+    "set_default_file",
+    "snapshot_bytes",
+    "user_files",
+]
 
 K_LAST_REFRESH = "_last_refresh"
 
@@ -162,57 +219,6 @@ def first_screen(view, *, national: bool = False):
     return offline_view(view.gemeenten, view.year, view.level, view.reference, national=national)
 
 
-def domains_counted(weights, settings) -> list[str]:
-    """The domains stacking and the composite count: weight above 0 (1 where ``weights`` names none) and not
-    absent here (the engine's ``counted_weights``: an absent domain is said by its own legend line)."""
-    full = {d: float(weights.get(d, 1.0)) for d in registry.DOMAINS}
-    return [d for d, w in counted_weights(full, settings).items() if w > 0]
-
-
-def composite_basis(result) -> tuple[tuple[str, ...], int, int] | None:
-    """(weighted domains with data, domains with a weight above 0, the rule's minimum ``min_domains``) when the
-    composite and the stacking count of ``result`` rest, for every area, on fewer domains than carry weight,
-    because no more have data in its reference (nationally: only Wonen, issue 23; Amsterdam + Zaanstad without
-    imported files: Werk and Wonen); None when every weighted domain has data. From the engine's settings
-    (``domains_with_data``, ``min_domains``) and the result's weights."""
-    if result is None:
-        return None
-    s = result.settings
-    weights = dict(getattr(result, "weights", None) or {})
-    weighted = domains_counted(weights, s)
-    with_data = tuple(d for d in s.get("domains_with_data", ()) if d in weighted)
-    need = int(s.get("min_domains", ENGINE_DEFAULTS["min_domains"]))
-    if not with_data or len(with_data) >= len(weighted):
-        return None
-    return with_data, len(weighted), need
-
-
-def composite_basis_line(result, colour: str, lang: str) -> str | None:
-    """The legend line saying on which domains the composite or stacking colours rest, when that is fewer than
-    the domains with a weight (see :func:`composite_basis`); None otherwise or for another colouring."""
-    basis = composite_basis(result) if colour in ("composite", "stacking") else None
-    if basis is None:
-        return None
-    with_data, m, need = basis
-    names = ", ".join(label(registry.DOMAINS[d], lang) for d in with_data)
-    key = "composite_basis_one" if len(with_data) == 1 else "composite_basis_some"
-    text = t(key, lang, domains=names, n=len(with_data), m=m, ref=result.reference.text(lang))
-    return text + (t("composite_basis_min", lang, min=need) if len(with_data) < need else ".")
-
-
-# --- admin gate and error ids (data/admin.py, data/errorlog.py) ------------------------------------------
-admin_enabled, check_token, how_to_enable = admin.admin_enabled, admin.check_token, admin.how_to_enable
-log_unexpected, error_message = errorlog.log_unexpected, errorlog.user_message
-
-
-# The engine's own defaults (indicators.engine.score_areas keywords): the one source of band and thresholds.
-ENGINE_DEFAULTS = {
-    k: p.default
-    for k, p in inspect.signature(score_areas).parameters.items()
-    if k in ("worst_band", "min_domains", "min_population")
-}
-
-
 def score_settings(view) -> dict:
     """The engine settings actually used (worst band, minimum domains, minimum population); the engine's
     defaults where the view does not score (no data)."""
@@ -221,26 +227,6 @@ def score_settings(view) -> dict:
     except StapelkaartError:  # the texts then show the engine defaults
         res = None
     return {**ENGINE_DEFAULTS, **(dict(res.settings) if res is not None else {})}
-
-
-def rank_interval(scored_: Scored, code: str) -> tuple[int | None, int | None, int | None]:
-    """Position of ``code`` by composite now and its 5-95 % interval under random weights around the chosen ones
-    AND drawn data (indicators.sensitivity: Dirichlet weight draws with ``data_draws`` of the count-based rates,
-    draw k with draw k, fixed seeds)."""
-    res = scored_.result
-    if res is None or code not in scored_.table.index:
-        return None, None, None
-    codes = res.table.index
-    iv = rank_intervals(
-        res.domain_x.loc[codes],
-        res.weights,
-        min_domains=res.settings.get("min_domains", 3),
-        domain_draws=data_draws(res, codes),
-    )
-    if code not in iv.index or pd.isna(iv.loc[code, "rank"]):
-        return None, None, None
-    r = iv.loc[code]
-    return round(float(r["rank_low"])), round(float(r["rank_high"])), int(r["rank"])
 
 
 def trend(view, code: str, years: list[int]) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Part of the loaders door (pages/_common/loaders.py re-exports every name): the indicator files a view names
+"""Part of the loaders door (pages/_common/loaders.py lists what pages call): the indicator files a view names
 (data/userstore.py, content-addressed; the old global <cache>/userfiles/ is ignored)."""
 
 from __future__ import annotations
@@ -60,6 +60,3 @@ def user_values(digests: tuple[str, ...]) -> list:
     return [
         v for uf in user_files(digests) if uf.year is not None for v in user_values_from_file(uf, uf.mapping or None)
     ]
-
-
-user_file_signature = active_files  # the cache key pages/_common/mapview.py passes (its old name)

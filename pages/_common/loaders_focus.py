@@ -1,4 +1,4 @@
-"""Part of the loaders door (pages/_common/loaders.py re-exports every name): the focus areas of a view, their
+"""Part of the loaders door (pages/_common/loaders.py lists what pages call): the focus areas of a view, their
 comparison table, profile and absolute counts, over indicators.focus and the cached scoring in loaders.py."""
 
 from __future__ import annotations
@@ -54,10 +54,6 @@ def focus_problem(view) -> UserInputError | None:
     except StapelkaartError:  # no data: the page says so where it loads
         return None
     return None
-
-
-def focus_areas(view=None) -> list:
-    return view_focus_areas(view)
 
 
 def focus_by_id(fid, view=None):

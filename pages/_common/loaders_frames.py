@@ -1,5 +1,5 @@
 """The cached frames every page reads: KWB, boundaries and the scores of a selection (part of the loaders door:
-pages/_common/loaders.py re-exports these names; the parts import this module, never the door)."""
+pages/_common/loaders.py lists what pages call; the parts import this module, never the door)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Part of the loaders door (pages/_common/loaders.py re-exports every name): the second tables (``Indicator.source_id``,
+"""Part of the loaders door (pages/_common/loaders.py lists what pages call): the second tables (``Indicator.source_id``,
 ``data.sources``) and the health trends between survey years (``indicators.health``).
 
 50150NED is loaded once per process for the whole country (gemeenten and buurten: the national reference of a buurt

@@ -1,4 +1,4 @@
-"""Part of the loaders door (pages/_common/loaders.py re-exports every name): what the map needs per rerun,
+"""Part of the loaders door (pages/_common/loaders.py lists what pages call): what the map needs per rerun,
 with the geometry work done once. The quantized geometry and the join of boundaries and unweighted scores
 are cached per input and shared by sessions; a rerun (new weights, colouring, hotspots) only sets the columns
 that changed (``map_join``)."""

@@ -1,4 +1,4 @@
-"""Part of the loaders door (pages/_common/loaders.py re-exports it): the notices about the data a page shows.
+"""Part of the loaders door (pages/_common/loaders.py lists what pages call): the notices about the data a page shows.
 
 ``data_notices(view)`` says, for every page that shows data, what the data layer reported about the frames
 behind it: a cached copy shown because CBS or PDOK gave no usable answer (``source["stale"]``, with the date),

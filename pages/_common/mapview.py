@@ -19,8 +19,11 @@ from components.deckmap import field, flags_field
 from core.codes import wijk_of
 from core.colours import NODATA_RGBA
 from core.errors import StapelkaartError
+from geo.classify import class_colors, classify, legend, lisa_colors, lisa_legend
+from geo.layer import focus_outlines
 from indicators import registry as reg
 from indicators.result import scores
+from indicators.tables import STACKING_BREAKS, STACKING_LABELS
 from pages._common import loaders, wording
 from pages._common.fmt import fmt_num
 from pages._common.i18n import label, t
@@ -74,7 +77,7 @@ class MapData:
         if not self.focus_groups:
             return None
         try:
-            return loaders.focus_outlines(self.gdf, self.focus_groups, names=self.focus_labels, close_gaps_m=60)[
+            return focus_outlines(self.gdf, self.focus_groups, names=self.focus_labels, close_gaps_m=60)[
                 ["name", "geometry"]
             ]
         except (StapelkaartError, ValueError) as exc:  # outlines are an extra; the map stands without them
@@ -133,16 +136,16 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     joined.attrs = {}  # a new frame either way: the cached join is never touched
     values = _values(joined, view.colour)
     if view.hotspots and "lisa" in joined:
-        fill = loaders.lisa_colors(joined["lisa"].tolist())
-        entries = loaders.lisa_legend(joined["lisa"].tolist(), lang=lang)
+        fill = lisa_colors(joined["lisa"].tolist())
+        entries = lisa_legend(joined["lisa"].tolist(), lang=lang)
     else:
         scheme = "fixed" if view.colour == "stacking" else view.classes
-        kw = {"breaks": list(loaders.STACKING_BREAKS)} if view.colour == "stacking" else {}
-        cls = loaders.classify(values, scheme, view.k, **kw)  # state.CLASSIFIERS are all geo.classify schemes
-        fill = loaders.class_colors(cls)
-        entries = loaders.legend(values, cls, lang=lang, decimals=0 if view.colour == "stacking" else None)
+        kw = {"breaks": list(STACKING_BREAKS)} if view.colour == "stacking" else {}
+        cls = classify(values, scheme, view.k, **kw)  # state.CLASSIFIERS are all geo.classify schemes
+        fill = class_colors(cls)
+        entries = legend(values, cls, lang=lang, decimals=0 if view.colour == "stacking" else None)
         if view.colour == "stacking":
-            names = loaders.STACKING_LABELS
+            names = STACKING_LABELS
             for i, e in enumerate(entries[:-1]):
                 entries[i] = e.__class__(**{**e.__dict__, "label": names[i] if i < len(names) else e.label})
     fill = np.asarray(fill, dtype=np.uint8)
@@ -191,7 +194,7 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     down = view.level == "buurt"
     fs = [
         f
-        for f in loaders.focus_areas()
+        for f in loaders.view_focus_areas()
         if (f.level == view.level or (down and f.level == "wijk")) and set(f.gemeenten) & set(view.gemeenten)
     ]
     if fs:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from indicators.method import stacking_sentence, stacking_text  # noqa: F401  (stacking_text: pages' n/m words)
+from indicators.method import stacking_sentence
 from indicators.result import is_base_label_column
 
 _TEXT = {

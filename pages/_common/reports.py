@@ -12,12 +12,16 @@ from core.errors import StapelkaartError
 from indicators import registry as reg
 from indicators.method import stacking_text
 from indicators.result import scores
+from indicators.tables import older_years
 from pages._common import loaders
 from pages._common.i18n import label as lab
 from pages._common.i18n import t
 from pages._common.narrative import area_sentence
+from pages._common.scoring import ENGINE_DEFAULTS
 from pages._common.tables import composite_base
 from pages._common.wording import base_labels
+from render.export import map_png as render_map_png
+from render.report import Figure, focus_report, focus_reports_pdf, ranking_sources, table_exports
 
 
 def citations() -> list[str]:
@@ -45,7 +49,7 @@ def map_png(view, data, scored_, gdf) -> bytes:
     """The Kaart as PNG (render.export.map_png): title, year and reference, the legend with every class and its n,
     the focus outlines, and the source line of the view's year (:func:`figure_source`)."""
     ref = scored_.result.reference.text(view.lang) if scored_.result is not None else view.reference
-    return loaders.map_png(
+    return render_map_png(
         gdf,
         data.fill,
         data.entries,
@@ -125,8 +129,8 @@ def exports(ranked, view, reference: str, weights, scored_: loaders.Scored) -> t
         worst_band(dict(scored_.result.settings) if scored_.result is not None else {}),
         base_labels(scored_.result, view.lang),
     )
-    sources = loaders.ranking_sources(view.year, (scored_.source or {}).get("table_id") or None, citations())
-    return loaders.table_exports(
+    sources = ranking_sources(view.year, (scored_.source or {}).get("table_id") or None, citations())
+    return table_exports(
         df,
         year=view.year,
         reference=reference,
@@ -144,7 +148,7 @@ def focus_name(f, lang: str) -> str:
 
 def worst_band(settings: dict) -> float:
     """The engine's worst band (stacking: domain score >= 100 - band), from the settings actually used."""
-    return float({**loaders.ENGINE_DEFAULTS, **settings}["worst_band"])
+    return float({**ENGINE_DEFAULTS, **settings}["worst_band"])
 
 
 def focus_sentence_for(view, focus_id: str, table=None) -> str:
@@ -168,7 +172,7 @@ def focus_sentence_for(view, focus_id: str, table=None) -> str:
         focus_name(f, view.lang) if f else str(row["name"]),
         year=view.year,
         lang=view.lang,
-        older_years=loaders.older_years(row, view.year),
+        older_years=older_years(row, view.year),
         labels=labels,
     )
 
@@ -189,7 +193,7 @@ def focus_pdf(view) -> bytes:
     names = loaders.gemeente_options(view.year)
     domains = {d: lab(reg.DOMAINS[d], lang) for d in reg.DOMAINS}
     source = figure_source(view, s)
-    figures = [loaders.Figure(i.id, lab(i, lang), i.unit.get(lang, i.unit["nl"])) for i in reg.scored_indicators()]
+    figures = [Figure(i.id, lab(i, lang), i.unit.get(lang, i.unit["nl"])) for i in reg.scored_indicators()]
     band = worst_band(dict(s.result.settings))
     land = table[table["kind"] == "land"]
     reports = []
@@ -203,7 +207,7 @@ def focus_pdf(view) -> bytes:
             comps["land"] = (t("nederland", lang), land.iloc[0])
         here = gdf[gdf["gemeente_code"].isin(list(f.gemeenten))] if gdf is not None else None
         reports.append(
-            loaders.focus_report(
+            focus_report(
                 table.loc[f.id],
                 name=focus_name(f, lang),
                 gemeente=", ".join(names.get(g, g) for g in f.gemeenten),
@@ -220,4 +224,4 @@ def focus_pdf(view) -> bytes:
                 source=source,
             )
         )
-    return loaders.focus_reports_pdf(reports)
+    return focus_reports_pdf(reports)

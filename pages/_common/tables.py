@@ -7,6 +7,7 @@ import pandas as pd
 from indicators import registry as reg
 from indicators.method import stacking_text
 from indicators.result import scores
+from indicators.tables import num, rank_table, shown_indicators
 from pages._common import loaders
 from pages._common.fmt import fmt_num, source_text, year_text
 from pages._common.fmt import label as md_label
@@ -15,13 +16,13 @@ from pages._common.i18n import label as lab
 
 
 def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: int, lang: str) -> pd.DataFrame:
-    """Filtered, ranked like with like (indicators.tables.rank_table, rule ``loaders.RANK_RULE``), readable columns.
+    """Filtered, ranked like with like (indicators.tables.rank_table, rule ``RANK_RULE``), readable columns.
 
     Composite and stacking carry n (domains known) and m (domains that carry weight / all domains): the composite
     as "3 van 6 domeinen (onvolledig)", stacking as "k van n bekend (m domeinen)" (indicators.method), plus the
     numbers k, n and m as their own columns for the exports.
     """
-    df = loaders.rank_table(table, gemeenten, min_population, min_stacking)
+    df = rank_table(table, gemeenten, min_population, min_stacking)
     code = t("export_col_code", lang)  # "Code": a word for a header, never the raw column name (issue 21)
     out = pd.DataFrame({"#": df["#"], t("area", lang): df.get("name", df.get("code")), code: df.get("code")})
     if "gemeente_code" in df:  # the gemeente by name (its code is in the export)
@@ -60,11 +61,11 @@ def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: 
 def composite_base(row, lang: str) -> str:
     """ "6 van 6 domeinen" / "3 van 6 domeinen (onvolledig)" / "niet genoeg gegevens (1 van 6 domeinen)"."""
     comp = scores(row).composite
-    n, m = loaders.num(comp.n), loaders.num(comp.m)
+    n, m = num(comp.n), num(comp.m)
     if not (n == n and m == m):
         return "–"
     base = t("composite_base", lang, n=int(n), m=int(m))
-    if loaders.num(comp.value) != loaders.num(comp.value):  # NaN: no composite
+    if num(comp.value) != num(comp.value):  # NaN: no composite
         return t("composite_none", lang, base=base)
     return base if n >= m else f"{base} ({t('incomplete', lang)})"
 
@@ -95,7 +96,7 @@ def indicator_profile(row: pd.Series, lang: str, reference: str, labels: dict[st
         else:
             rec[t("rank", lang)] = t("context_no_rank", lang)
             rec[t("rank_base", lang)] = "–"
-            ref_value = loaders.num(f.ref_value)
+            ref_value = num(f.ref_value)
             rec[t("ref_value_col", lang)] = (
                 f"{fmt_num(ref_value, 1, lang)} ({reference})" if ref_value == ref_value else t("ref_value_na", lang)
             )
@@ -110,7 +111,7 @@ def indicator_profile(row: pd.Series, lang: str, reference: str, labels: dict[st
 
 
 def _interval(f, lang: str) -> str:
-    lo, hi = loaders.num(f.interval_lo), loaders.num(f.interval_hi)
+    lo, hi = num(f.interval_lo), num(f.interval_hi)
     return f"{fmt_num(lo, 1, lang)}–{fmt_num(hi, 1, lang)}" if lo == lo and hi == hi else "–"
 
 
@@ -140,7 +141,7 @@ def side_by_side(
             # the domain's rank in its base (>= 100 - band: in the worst band, the stacking rule)
             rec.update({names[i]: fmt_num(scores(table.loc[i]).domain(d).rank, 0, lang) for i in order})
             rows.append(rec)
-        for ind in (i for i in loaders.shown_indicators(basis) if (i.domain if i.domain in reg.DOMAINS else None) == d):
+        for ind in (i for i in shown_indicators(basis) if (i.domain if i.domain in reg.DOMAINS else None) == d):
             unit = ind.unit.get(lang, ind.unit["nl"])
             if counts is not None:
                 subject = t("persons", lang) if ind.kind == "ratio" else unit.replace("%", "").strip()

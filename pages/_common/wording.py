@@ -1,7 +1,7 @@
 """The measure in words for the map component (components/deckmap): tooltip fields and legend lines.
 
 Every text comes from the score result's typed fields (``indicators.result``) and the rule texts of ``indicators.method`` / ``indicators.hotspots``
-(through ``loaders``), so the tooltip, legend, method page, sentence and PDF say the same thing:
+(imported directly), so the tooltip, legend, method page, sentence and PDF say the same thing:
 
 * ``tooltip_fields(table, lang)``: per area ``sk_stack`` ("2 van 5 bekend (6 domeinen): werk, wonen";
   "niet genoeg gegevens (0 van 6 bekend)"), ``sk_composite`` ("61,3 (5 van 6 domeinen)") and ``sk_name``;
@@ -18,10 +18,13 @@ import pandas as pd
 
 from indicators import method
 from indicators import registry as reg
+from indicators.hotspots import rule_text as hotspot_rule_text
 from indicators.result import scores, totals_frame
+from indicators.tables import num, stacked
 from pages._common import healthui, loaders
 from pages._common.fmt import fmt_num, md
 from pages._common.i18n import label, t
+from pages._common.scoring import ENGINE_DEFAULTS, composite_basis
 
 
 def _col(table: pd.DataFrame, name: str) -> pd.Series:
@@ -31,16 +34,16 @@ def _col(table: pd.DataFrame, name: str) -> pd.Series:
 def stack_field(row, lang: str) -> str:
     """ "k van n bekend (m domeinen)" followed by the flagged domains, from one score row."""
     text = method.stacking_text(row, lang)
-    names = [label(reg.DOMAINS[d], lang) for d in loaders.stacked(row)]
+    names = [label(reg.DOMAINS[d], lang) for d in stacked(row)]
     return f"{text}: {', '.join(names)}" if names else text
 
 
 def composite_field(row, lang: str) -> str:
     """The composite with its base: "61,3 (5 van 6 domeinen)"; without a composite the reason in words."""
     comp = scores(row).composite
-    n, m = loaders.num(comp.n), loaders.num(comp.m)
+    n, m = num(comp.n), num(comp.m)
     base = t("composite_base", lang, n=int(n), m=int(m)) if np.isfinite(n) and np.isfinite(m) else ""
-    value = loaders.num(comp.value)
+    value = num(comp.value)
     if np.isfinite(value):
         return f"{fmt_num(value, 1, lang)} ({base})" if base else fmt_num(value, 1, lang)
     return t("composite_none", lang, base=base) if base else t("not_enough_data", lang)
@@ -129,18 +132,31 @@ def base_labels(result, lang: str) -> dict[str, str]:
     return out
 
 
+def composite_basis_line(result, colour: str, lang: str) -> str | None:
+    """The legend line saying on which domains the composite or stacking colours rest, when that is fewer than
+    the domains with a weight (``scoring.composite_basis``); None otherwise or for another colouring."""
+    basis = composite_basis(result) if colour in ("composite", "stacking") else None
+    if basis is None:
+        return None
+    with_data, m, need = basis
+    names = ", ".join(label(reg.DOMAINS[d], lang) for d in with_data)
+    key = "composite_basis_one" if len(with_data) == 1 else "composite_basis_some"
+    text = t(key, lang, domains=names, n=len(with_data), m=m, ref=result.reference.text(lang))
+    return text + (t("composite_basis_min", lang, min=need) if len(with_data) < need else ".")
+
+
 def legend_lines(result, view) -> list[str]:
     """The rules behind the map's colours, in the words of the method page (one line each)."""
     lang = view.lang
     lines = []
     if view.hotspots:
-        lines.append(t("hotspot_rule_line", lang, rule=loaders.hotspot_rule_text(**loaders.HOTSPOT, lang=lang)))
+        lines.append(t("hotspot_rule_line", lang, rule=hotspot_rule_text(**loaders.HOTSPOT, lang=lang)))
     elif view.colour == "stacking":
         lines.append(method.STACKING_RULE[lang])
     elif view.colour == "composite":
         lines.append(t("composite_legend", lang))
     # fewer domains with data than carry weight, for every area (nationally Wonen only), said in the legend (issue 23)
-    basis = loaders.composite_basis_line(result, view.colour, lang) if not view.hotspots else None
+    basis = composite_basis_line(result, view.colour, lang) if not view.hotspots else None
     if basis:
         lines.append(basis)
     if view.colour == "composite" and not view.hotspots:
@@ -192,7 +208,7 @@ def withheld_lines(table: pd.DataFrame, lang: str) -> list[str]:
             t("composite_withheld_count", lang, areas=n_areas(int(c), lang), n=int(k), need=need)
             for k, c in sorted(known.value_counts().items())
         )
-        min_d = int(scores(table).composite.min_domains or loaders.ENGINE_DEFAULTS["min_domains"])
+        min_d = int(scores(table).composite.min_domains or ENGINE_DEFAULTS["min_domains"])
         lines.append(t("composite_withheld_legend", lang, need=need, m=m, min=min_d, counts=counts))
     if suppressed.any():
         why = _suppressed_reason(table, lang)[suppressed]
@@ -232,7 +248,7 @@ def flagged_domain_lines(row, flagged, band: float, bases: dict, lang: str) -> l
     lines = []
     view = scores(row)
     for d in flagged:
-        inds = [i for i in reg.scored_indicators(d) if loaders.num(view.indicator(i.id).rank) >= 100 - band]
+        inds = [i for i in reg.scored_indicators(d) if num(view.indicator(i.id).rank) >= 100 - band]
         dom = view.domain(d)
         ref = dom.base_label
         text = t(
