@@ -69,7 +69,7 @@ lint: $(STAMP_DEV)
 # output is shown when both are done; each run has its own temporary folder (.pytest-tmp/). Both parts always run;
 # the exit status is the first failure's. The 15 slowest tests of each part are listed.
 test: $(STAMP_DEV) lint tools frontend
-	@mkdir -p tests/artifacts; status=0; \
+	@mkdir -p tests/artifacts .pytest-tmp; status=0; \
 	$(BIN)/python -m pytest -q -m browser --durations=15 --basetemp=.pytest-tmp/browser \
 		> tests/artifacts/browser-tests.log 2>&1 & journeys=$$!; \
 	$(BIN)/python -m pytest -q -m "not browser" -n 2 --dist loadfile --durations=15 --basetemp=.pytest-tmp/other \
