@@ -14,8 +14,9 @@ diff, the survivors judged equivalent (``EQUIVALENT``, one-line reason each) and
 checked yet (changed functions, new mutants) and then re-runs every survivor against the current tests: a test
 added after a run can only kill more mutants, and each survivor is checked against it explicitly.
 
-Mutated: ``indicators/{ranks,scores,reference,smoothing,focus,hotspots,sensitivity}.py`` (rank, score, base,
-shrinkage, focus-aggregation, LISA and interval rules); ``NOT_MUTATED`` says why the other modules are not.
+Mutated: ``indicators/{ranks,scores,reference,smoothing,focus,focuscodec,focusscore,hotspots,sensitivity}.py`` (rank,
+score, base, shrinkage, the focus-area model, text forms and aggregation, LISA and interval rules); ``NOT_MUTATED``
+says why the other modules are not.
 mutmut mutates code inside functions only, never module-level constants (e.g. ``hotspots.QUADRANTS``): the
 deliberate breaks from review that sit in such places or in ``engine.py`` are ``HAND_MUTANTS``, applied one at a
 time to a fresh copy and run against the same test selection.
@@ -35,7 +36,7 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-MUTATE = ("ranks", "scores", "reference", "smoothing", "focus", "hotspots", "sensitivity")
+MUTATE = ("ranks", "scores", "reference", "smoothing", "focus", "focuscodec", "focusscore", "hotspots", "sensitivity")
 # Mirror-free tests only (a test that needs ../shared is skipped in the temporary copy anyway: it has no ../shared).
 _FOCUS = "tests/test_focus_areas.py::"
 TESTS = (
@@ -155,49 +156,52 @@ _COV = "coverage is always finite (0.0 when the total base is not > 0), so the '
 _MISSING_KEY = "a key left out of a row is NaN in from_dict(columns=...): the same missing value after the casts"
 # the not-available row of aggregate_parts: each key misspelt
 _AGG_KEYS = tuple(
-    ("focus.x_aggregate_parts", f'"{k}": {v},', f'"{new}": {v},', _MISSING_KEY)
+    ("focusscore.x_aggregate_parts", f'"{k}": {v},', f'"{new}": {v},', _MISSING_KEY)
     for k, v in (("value", "np.nan"), ("num", "np.nan"), ("den", "np.nan"), ("year", "pd.NA"), ("source", "pd.NA"))
     for new in (f"XX{k}XX", k.upper())
 )
 EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
     *_AGG_KEYS,
-    ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', "if (np.isfinite(coverage)) or True", _COV),
-    ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "XXnanXX"', _COV),
-    ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "NAN"', _COV),
-    ("focus.x_aggregate_parts", 'orient="index"', 'orient="INDEX"', "pandas lower-cases orient"),
+    ("focusscore.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', "if (np.isfinite(coverage)) or True", _COV),
+    ("focusscore.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "XXnanXX"', _COV),
+    ("focusscore.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "NAN"', _COV),
+    ("focusscore.x_aggregate_parts", 'orient="index"', 'orient="INDEX"', "pandas lower-cases orient"),
     (
-        "focus.x_score_focus",
+        "focusscore.x_score_focus",
         'reasons.replace("", pd.NA).astype("string")',
         'reasons.replace("", None).astype("string")',
         "astype('string') makes the None that replace writes <NA>, the same as pd.NA (checked: Series.equals)",
     ),
-    ("focus.x_score_focus", "for i in ids], dtype=object)", "for i in ids], dtype=None)", _OBJ_KEYS),
-    ("focus.x_score_focus", "for i in ids], dtype=object)", "for i in ids], )", _OBJ_KEYS),
-    *(("focus.x_score_focus", 'row_gm.get(i, "")', f"row_gm.get(i, {v})", _NO_KEY) for v in ("None", "", '"XXXX"')),
-    ("focus.x_score_focus", 'if len(f.gemeenten) == 1 else "")', 'if len(f.gemeenten) == 1 else "XXXX")', _NO_KEY),
+    ("focusscore.x_score_focus", "for i in ids], dtype=object)", "for i in ids], dtype=None)", _OBJ_KEYS),
+    ("focusscore.x_score_focus", "for i in ids], dtype=object)", "for i in ids], )", _OBJ_KEYS),
+    *(
+        ("focusscore.x_score_focus", 'row_gm.get(i, "")', f"row_gm.get(i, {v})", _NO_KEY)
+        for v in ("None", "", '"XXXX"')
+    ),
+    ("focusscore.x_score_focus", 'if len(f.gemeenten) == 1 else "")', 'if len(f.gemeenten) == 1 else "XXXX")', _NO_KEY),
     (
-        "focus.x_aggregate_parts",
+        "focusscore.x_aggregate_parts",
         'out["dropped"].fillna(False).astype(bool)',
         'out["dropped"].fillna(None).astype(bool)',
         "pandas 3 casts a missing object value to False in astype(bool), as fillna(False) does",
     ),
     *(
-        ("focus.x_score_focus", 'result.reference.text("nl")', f"result.reference.text({lang})", _NL_FALLBACK)
+        ("focusscore.x_score_focus", 'result.reference.text("nl")', f"result.reference.text({lang})", _NL_FALLBACK)
         for lang in ("None", '"XXnlXX"', '"NL"')
     ),
     *(
-        ("focus.x_score_focus", '["min_population"]).fillna(False)', f'["min_population"]).fillna({v})', _NO_NA)
+        ("focusscore.x_score_focus", '["min_population"]).fillna(False)', f'["min_population"]).fillna({v})', _NO_NA)
         for v in ("None", "True")
     ),
-    ("focus.x_score_focus", "small.to_numpy(dtype=bool)", "small.to_numpy(dtype=None)", _NO_NA),
+    ("focusscore.x_score_focus", "small.to_numpy(dtype=bool)", "small.to_numpy(dtype=None)", _NO_NA),
     (
-        "focus.x_focus_profile",
+        "focusscore.x_focus_profile",
         "score_focus(result, [area], **score_kw)",
         "score_focus(result, [area], )",
         "the keywords change only the comparator rows; the area's own row is ranked against the fixed bases alone",
     ),
     (
-        "focus.x_aggregate_parts",
+        "focusscore.x_aggregate_parts",
         'out["value"].astype("float64")',
         'out["value"].astype(None)',
         "astype(None) is float64",
@@ -304,18 +308,23 @@ EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("sensitivity.x_rank_intervals", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, )", _BOOL_IN),
     ("sensitivity.x_draw_composites", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, dtype=None)", _BOOL_IN),
     ("sensitivity.x_draw_composites", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, )", _BOOL_IN),
-    ("focus.x_focus_to_json", "ensure_ascii=False,", "ensure_ascii=None,", "json.dumps tests ensure_ascii for truth"),
     (
-        "focus.x_validate",
+        "focuscodec.x_focus_to_json",
+        "ensure_ascii=False,",
+        "ensure_ascii=None,",
+        "json.dumps tests ensure_ascii for truth",
+    ),
+    (
+        "focuscodec.x_validate",
         "if a.level is not None else set()",
         "if (a.level is not None) or True else set()",
         "the known codes are keyed by level name: .get(None, ()) is the empty set as well",
     ),
-    ("focus.x__json_depth", "in_string = escaped = False", "in_string = escaped = None", _FALSY),
-    ("focus.x__json_depth", "escaped = False", "escaped = None", _FALSY),
-    ("focus.x__json_depth", "in_string = False", "in_string = None", _FALSY),
+    ("focuscodec.x__json_depth", "in_string = escaped = False", "in_string = escaped = None", _FALSY),
+    ("focuscodec.x__json_depth", "escaped = False", "escaped = None", _FALSY),
+    ("focuscodec.x__json_depth", "in_string = False", "in_string = None", _FALSY),
     (
-        "focus.x__json_depth",
+        "focuscodec.x__json_depth",
         "if depth > deepest:",
         "if depth >= deepest:",
         "at depth == deepest the update writes the same value",
@@ -517,37 +526,37 @@ EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
         "every count-based indicator in the registry has direction +1 (the default)",
     ),
     (
-        "focus.x_score_focus",
+        "focusscore.x_score_focus",
         "result.parts[k].reindex(have)",
         "result.parts[k].reindex(None)",
         "the rows are picked again by reindex(ids) below",
     ),
     (
-        "focus.x_score_focus",
+        "focusscore.x_score_focus",
         "if g in have else g",
         "if (g in have) or True else g",
         "a gemeente missing from the data gets its code as name either way",
     ),
-    ("focus.x_score_focus", ".get(g, g) if g in have", ".get(g, None) if g in have", "g is in the data here"),
-    ("focus.x_score_focus", ".get(g, g) if g in have", ".get(g) if g in have", "g is in the data here"),
-    ("focus.x_score_focus", ".get(g, g) if g in have", ".get(g, ) if g in have", "g is in the data here"),
+    ("focusscore.x_score_focus", ".get(g, g) if g in have", ".get(g, None) if g in have", "g is in the data here"),
+    ("focusscore.x_score_focus", ".get(g, g) if g in have", ".get(g) if g in have", "g is in the data here"),
+    ("focusscore.x_score_focus", ".get(g, g) if g in have", ".get(g, ) if g in have", "g is in the data here"),
     (
-        "focus.x_national_parts",
+        "focusscore.x_national_parts",
         "if has.any() else own",
         "if (has.any()) or True else own",
         "without any value the coverage is 0 and the row is replaced by the not-available one",
     ),
-    ("focus.x_national_parts", "agg.reindex(nl_index)", "agg.reindex(None)", "agg is indexed by NL00 already"),
+    ("focusscore.x_national_parts", "agg.reindex(nl_index)", "agg.reindex(None)", "agg is indexed by NL00 already"),
     ("focus.x_slug", '.encode("ascii", "ignore")', '.encode("ASCII", "ignore")', "codec names are case-insensitive"),
     ("focus.x_slug", '.strip("-")', '.strip("XX-XX")', "a slug holds only a-z, 0-9 and -"),
     (
-        "focus.x__encode_name",
+        "focuscodec.x__encode_name",
         'quote(m.group(0), safe="")',
         "quote(m.group(0), )",
         "the escaped characters (% : ; + controls) contain no '/', the default safe character",
     ),
     (
-        "focus.x__encode_name",
+        "focuscodec.x__encode_name",
         'quote(m.group(0), safe="")',
         'quote(m.group(0), safe="XXXX")',
         "the escaped characters (% : ; + controls) contain no 'X'",

@@ -1,6 +1,6 @@
 """The focus-area editor: presets, define/rename/delete, add the selected map area, JSON export/import.
 
-Everything it changes is written to the view's ``fa`` URL parameter (``indicators.focus.format_focus_param``),
+Everything it changes is written to the view's ``fa`` URL parameter (``indicators.focuscodec.format_focus_param``),
 so the link shares the focus areas. Members are picked from the wijken/buurten of the selected gemeenten (by
 name + code); a member of another gemeente appears once that gemeente is selected in the sidebar.
 """

@@ -33,20 +33,15 @@ from indicators.columns import (
     counted_weights,
 )
 from indicators.engine import score_areas
-from indicators.focus import (  # noqa: F401
-    FOCUS_AREAS,
-    PRESETS,
-    SELF_DEFINED,
-    FocusArea,
+from indicators.focus import FOCUS_AREAS, PRESETS, SELF_DEFINED, FocusArea, source_text  # noqa: F401
+from indicators.focuscodec import (  # noqa: F401
     focus_from_json,
-    focus_profile,
     focus_to_json,
     format_focus_param,
     parse_focus_param,
-    score_focus,
-    source_text,
     validate,
 )
+from indicators.focusscore import focus_profile, score_focus  # noqa: F401
 from indicators.hotspots import rule_text as hotspot_rule_text  # noqa: F401
 from indicators.rates import survey_year  # noqa: F401  (the survey year a view uses)
 from indicators.sensitivity import data_draws, rank_intervals
