@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.mutation [--max-children 2] [--out benchmarks/mutation.md] [--keep]
     .venv/bin/python -m benchmarks.mutation --resume WORK_DIR     # continue a kept run with the current tests
+    .venv/bin/python -m benchmarks.mutation --resume WORK_DIR --dry-run   # only count what that would run
     .venv/bin/python -m benchmarks.mutation --report-only WORK_DIR
 
 Copies the code and the fast, mirror-free tests into a temporary directory (so the repository never gets a
@@ -12,7 +13,9 @@ diff, the survivors judged equivalent (``EQUIVALENT``, one-line reason each) and
 
 ``--resume`` copies the current sources and test files into a kept work directory, lets mutmut check what is not
 checked yet (changed functions, new mutants) and then re-runs every survivor against the current tests: a test
-added after a run can only kill more mutants, and each survivor is checked against it explicitly.
+added after a run can only kill more mutants, and each survivor is checked against it explicitly. A function that
+only moved to another mutated module (the same text, by mutmut's hash of its AST) is no change: ``carry_moved`` keeps
+its results under its new name. ``--dry-run`` counts, on a copy, the mutants a resume would check anew and re-run.
 
 Mutated: ``indicators/{ranks,scores,reference,smoothing,focus,focuscodec,focusscore,hotspots,sensitivity}.py`` (rank,
 score, base, shrinkage, the focus-area model, text forms and aggregation, LISA and interval rules); ``NOT_MUTATED``
@@ -778,9 +781,129 @@ def report(stat: dict[str, str], work: Path, seconds: float, hand: list[dict] | 
     return "\n".join(lines) + "\n"
 
 
+_META_FIELDS = ("exit_code_by_key", "type_check_error_by_key", "durations_by_key", "estimated_durations_by_key")
+
+
+def _function_hashes(source: str) -> dict[str, str]:
+    """mutmut's own key of a function's text: mangled name -> hash of its AST (comments and position left out)."""
+    from mutmut.mutation.file_mutation import compute_function_hashes
+
+    return compute_function_hashes(source)
+
+
+def _read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+
+
+def carry_moved(work: Path, modules: tuple[str, ...] = MUTATE) -> dict[str, list[str]]:
+    """Keep the results of functions that only moved to another mutated module; call after ``prepare(work)``.
+
+    mutmut keys a result by module and function (``indicators.focus.x_slug__mutmut_3``) and checks a function anew
+    when its hash in that module's meta file differs: a function moved to another module would be new there and every
+    one of its mutants checked again. Here a function is matched by its text instead: a function of a module's current
+    source that its kept meta lacks (or holds with another hash) and another module's kept meta holds with the *same*
+    hash (mutmut's hash of the AST, so the same text gives the same mutants in the same order) gets that module's
+    results under its new name: exit codes, durations, its hash, and in ``mutmut-stats.json`` its tests, hash and
+    callers. The old module keeps them only while its source still has the function. Returns new module ->
+    functions carried."""
+    src_dir, mut_dir = work / "indicators", work / "mutants" / "indicators"
+    kept = {p.name.removesuffix(".py.meta"): _read_json(p) for p in sorted(mut_dir.glob("*.py.meta"))}
+    current = {m: _function_hashes((src_dir / f"{m}.py").read_text(encoding="utf-8")) for m in modules}
+    owner = {(f, h): m for m, meta in kept.items() for f, h in meta["hash_by_function_name"].items()}
+    moves = [
+        (owner[(f, h)], m, f, h)
+        for m, funcs in current.items()
+        for f, h in funcs.items()
+        if kept.get(m, {}).get("hash_by_function_name", {}).get(f) != h and owner.get((f, h), m) != m
+    ]
+    stats_path = work / "mutants" / "mutmut-stats.json"
+    stats = _read_json(stats_path) if stats_path.exists() else {}
+    carried: dict[str, list[str]] = {}
+    for old, new, func, digest in moves:
+        gone = func not in current.get(old, {})  # moved, not copied: the old module no longer has it
+        source = kept[old]
+        target = kept.setdefault(new, {**{k: {} for k in _META_FIELDS}, "hash_by_function_name": {}})
+        old_prefix, new_prefix = f"indicators.{old}.{func}__mutmut_", f"indicators.{new}.{func}__mutmut_"
+        for name in _META_FIELDS:
+            for key in [k for k in source[name] if k.startswith(old_prefix)]:
+                value = source[name].pop(key) if gone else source[name][key]
+                target[name][new_prefix + key.removeprefix(old_prefix)] = value
+        target["hash_by_function_name"][func] = digest
+        if gone:
+            source["hash_by_function_name"].pop(func, None)
+        _carry_stats(stats, f"indicators.{old}.{func}", f"indicators.{new}.{func}", gone)
+        carried.setdefault(new, []).append(func)
+    for m in {*carried, *(old for old, *_ in moves)}:
+        _write_json(mut_dir / f"{m}.py.meta", kept[m])
+        (mut_dir / f"{m}.py").unlink(missing_ok=True)  # mutmut generates the module's mutants again over this meta
+    if stats and moves:
+        _write_json(stats_path, stats)
+    return carried
+
+
+def _carry_stats(stats: dict, old: str, new: str, gone: bool) -> None:
+    """A moved function's entries of ``mutmut-stats.json`` (tests, hash, callers) under its new qualified name."""
+    for name in ("tests_by_mangled_function_name", "function_hashes", "function_dependencies"):
+        table = stats.get(name, {})
+        if old in table:
+            table[new] = table.pop(old) if gone else table[old]
+    for callers in stats.get("function_dependencies", {}).values():
+        if old in callers:
+            callers.append(new)
+            if gone:
+                callers.remove(old)
+
+
+_GENERATE = """
+import sys
+from pathlib import Path
+from mutmut.__main__ import create_mutants_for_file
+for m in sys.argv[1:]:
+    result = create_mutants_for_file(Path(f"indicators/{m}.py"), Path(f"mutants/indicators/{m}.py"))
+    if result.error:
+        raise result.error
+"""
+
+
+def dry_run(work: Path) -> dict:
+    """What ``--resume work`` would run, found on a copy (``work`` is not touched): the copy is prepared, moved
+    functions carried, and mutmut's own generation step merges the kept results; ``checked_anew`` = its mutants
+    without a result (new or changed functions), ``survivors_rerun`` = the survivors the resume re-runs after that."""
+    copy = Path(tempfile.mkdtemp(prefix="stapelkaart-dry-")) / "work"
+    try:
+        shutil.copytree(work, copy, symlinks=True)
+        prepare(copy)
+        carried = carry_moved(copy)
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        subprocess.run([sys.executable, "-c", _GENERATE, *MUTATE], cwd=copy, env=env, check=True, capture_output=True)
+        stat = statuses(copy)
+        anew = sorted(n for n, s in stat.items() if s == "not checked")
+        again = [
+            n for n, s in stat.items() if s in ("survived", "no tests") and not equivalent_reason(n, diff(copy, n))
+        ]
+        return {
+            "mutants": len(stat),
+            "carried": {m: len(f) for m, f in carried.items()},
+            "carried_mutants": {
+                m: sum(_module(n) == f"indicators.{m}" and s != "not checked" for n, s in stat.items()) for m in carried
+            },
+            "checked_anew": len(anew),
+            "checked_anew_by_function": dict(Counter(n.split("__mutmut_")[0] for n in anew)),
+            "survivors_rerun": len(again),
+        }
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+
+
 def resume(work: Path, max_children: int) -> int:
-    """Copy the current sources and tests into ``work``, check what is unchecked, then re-run every survivor."""
+    """Copy the current sources and tests into ``work``, carry the results of moved functions (``carry_moved``),
+    check what is unchecked, then re-run every survivor."""
     prepare(work)
+    carry_moved(work)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
     first = subprocess.run(cmd, cwd=work, env=env)
@@ -808,11 +931,21 @@ def main(argv=None) -> int:
         metavar="WORK_DIR",
         help="continue a kept run with the current sources and tests, re-running every survivor",
     )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --resume: only count, on a copy, what the resume would check anew and re-run",
+    )
     p.add_argument("--no-hand", action="store_true", help="skip the hand-written mutants")
     p.add_argument("--note", default="", help="a sentence for the report on how the run was made")
     p.add_argument("--hand-only", metavar="JSON", help="only run the hand-written mutants and write their results here")
     p.add_argument("--hand-from", metavar="JSON", help="take the hand-written mutants' results from --hand-only")
     args = p.parse_args(argv)
+    if args.dry_run:
+        if not args.resume:
+            p.error("--dry-run needs --resume WORK_DIR")
+        print(json.dumps(dry_run(Path(args.resume)), indent=1))
+        return 0
     if args.hand_only:
         results = hand_mutants()
         Path(args.hand_only).write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -1,5 +1,5 @@
-"""Focus areas (``indicators/focuscodec.py``, ``indicators/focusscore.py``): reading a focus-area file (depth limit, every refusal in words) and
-a focus area's value from its members (``aggregate_parts``).
+"""Focus areas (``indicators/focuscodec.py``, ``indicators/focusscore.py``): reading a focus-area file (depth limit,
+every refusal in words) and a focus area's value from its members (``aggregate_parts``).
 
 Mirror-free and fast: part of the mutation selection (``benchmarks/mutation.py``). A focus-area file is 4 deep
 (``{"focus_areas": [{"codes": [...]}]}``); anything deeper than ``MAX_JSON_DEPTH`` (8) levels of ``[``/``{``
