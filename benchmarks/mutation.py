@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.mutation [--max-children 2] [--out benchmarks/mutation.md] [--keep]
     .venv/bin/python -m benchmarks.mutation --resume WORK_DIR     # continue a kept run with the current tests
+    .venv/bin/python -m benchmarks.mutation --resume WORK_DIR --dry-run   # only count what that would run
     .venv/bin/python -m benchmarks.mutation --report-only WORK_DIR
 
 Copies the code and the fast, mirror-free tests into a temporary directory (so the repository never gets a
@@ -12,10 +13,13 @@ diff, the survivors judged equivalent (``EQUIVALENT``, one-line reason each) and
 
 ``--resume`` copies the current sources and test files into a kept work directory, lets mutmut check what is not
 checked yet (changed functions, new mutants) and then re-runs every survivor against the current tests: a test
-added after a run can only kill more mutants, and each survivor is checked against it explicitly.
+added after a run can only kill more mutants, and each survivor is checked against it explicitly. A function that
+only moved to another mutated module (the same text, by mutmut's hash of its AST) is no change: ``carry_moved`` keeps
+its results under its new name. ``--dry-run`` counts, on a copy, the mutants a resume would check anew and re-run.
 
-Mutated: ``indicators/{ranks,scores,reference,smoothing,focus,hotspots,sensitivity}.py`` (rank, score, base,
-shrinkage, focus-aggregation, LISA and interval rules); ``NOT_MUTATED`` says why the other modules are not.
+Mutated: ``indicators/{ranks,scores,reference,smoothing,focus,focuscodec,focusscore,hotspots,sensitivity}.py`` (rank,
+score, base, shrinkage, the focus-area model, text forms and aggregation, LISA and interval rules); ``NOT_MUTATED``
+says why the other modules are not.
 mutmut mutates code inside functions only, never module-level constants (e.g. ``hotspots.QUADRANTS``): the
 deliberate breaks from review that sit in such places or in ``engine.py`` are ``HAND_MUTANTS``, applied one at a
 time to a fresh copy and run against the same test selection.
@@ -35,7 +39,7 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-MUTATE = ("ranks", "scores", "reference", "smoothing", "focus", "hotspots", "sensitivity")
+MUTATE = ("ranks", "scores", "reference", "smoothing", "focus", "focuscodec", "focusscore", "hotspots", "sensitivity")
 # Mirror-free tests only (a test that needs ../shared is skipped in the temporary copy anyway: it has no ../shared).
 _FOCUS = "tests/test_focus_areas.py::"
 TESTS = (
@@ -155,49 +159,52 @@ _COV = "coverage is always finite (0.0 when the total base is not > 0), so the '
 _MISSING_KEY = "a key left out of a row is NaN in from_dict(columns=...): the same missing value after the casts"
 # the not-available row of aggregate_parts: each key misspelt
 _AGG_KEYS = tuple(
-    ("focus.x_aggregate_parts", f'"{k}": {v},', f'"{new}": {v},', _MISSING_KEY)
+    ("focusscore.x_aggregate_parts", f'"{k}": {v},', f'"{new}": {v},', _MISSING_KEY)
     for k, v in (("value", "np.nan"), ("num", "np.nan"), ("den", "np.nan"), ("year", "pd.NA"), ("source", "pd.NA"))
     for new in (f"XX{k}XX", k.upper())
 )
 EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
     *_AGG_KEYS,
-    ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', "if (np.isfinite(coverage)) or True", _COV),
-    ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "XXnanXX"', _COV),
-    ("focus.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "NAN"', _COV),
-    ("focus.x_aggregate_parts", 'orient="index"', 'orient="INDEX"', "pandas lower-cases orient"),
+    ("focusscore.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', "if (np.isfinite(coverage)) or True", _COV),
+    ("focusscore.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "XXnanXX"', _COV),
+    ("focusscore.x_aggregate_parts", 'if np.isfinite(coverage) else "nan"', 'else "NAN"', _COV),
+    ("focusscore.x_aggregate_parts", 'orient="index"', 'orient="INDEX"', "pandas lower-cases orient"),
     (
-        "focus.x_score_focus",
+        "focusscore.x_score_focus",
         'reasons.replace("", pd.NA).astype("string")',
         'reasons.replace("", None).astype("string")',
         "astype('string') makes the None that replace writes <NA>, the same as pd.NA (checked: Series.equals)",
     ),
-    ("focus.x_score_focus", "for i in ids], dtype=object)", "for i in ids], dtype=None)", _OBJ_KEYS),
-    ("focus.x_score_focus", "for i in ids], dtype=object)", "for i in ids], )", _OBJ_KEYS),
-    *(("focus.x_score_focus", 'row_gm.get(i, "")', f"row_gm.get(i, {v})", _NO_KEY) for v in ("None", "", '"XXXX"')),
-    ("focus.x_score_focus", 'if len(f.gemeenten) == 1 else "")', 'if len(f.gemeenten) == 1 else "XXXX")', _NO_KEY),
+    ("focusscore.x_score_focus", "for i in ids], dtype=object)", "for i in ids], dtype=None)", _OBJ_KEYS),
+    ("focusscore.x_score_focus", "for i in ids], dtype=object)", "for i in ids], )", _OBJ_KEYS),
+    *(
+        ("focusscore.x_score_focus", 'row_gm.get(i, "")', f"row_gm.get(i, {v})", _NO_KEY)
+        for v in ("None", "", '"XXXX"')
+    ),
+    ("focusscore.x_score_focus", 'if len(f.gemeenten) == 1 else "")', 'if len(f.gemeenten) == 1 else "XXXX")', _NO_KEY),
     (
-        "focus.x_aggregate_parts",
+        "focusscore.x_aggregate_parts",
         'out["dropped"].fillna(False).astype(bool)',
         'out["dropped"].fillna(None).astype(bool)',
         "pandas 3 casts a missing object value to False in astype(bool), as fillna(False) does",
     ),
     *(
-        ("focus.x_score_focus", 'result.reference.text("nl")', f"result.reference.text({lang})", _NL_FALLBACK)
+        ("focusscore.x_score_focus", 'result.reference.text("nl")', f"result.reference.text({lang})", _NL_FALLBACK)
         for lang in ("None", '"XXnlXX"', '"NL"')
     ),
     *(
-        ("focus.x_score_focus", '["min_population"]).fillna(False)', f'["min_population"]).fillna({v})', _NO_NA)
+        ("focusscore.x_score_focus", '["min_population"]).fillna(False)', f'["min_population"]).fillna({v})', _NO_NA)
         for v in ("None", "True")
     ),
-    ("focus.x_score_focus", "small.to_numpy(dtype=bool)", "small.to_numpy(dtype=None)", _NO_NA),
+    ("focusscore.x_score_focus", "small.to_numpy(dtype=bool)", "small.to_numpy(dtype=None)", _NO_NA),
     (
-        "focus.x_focus_profile",
+        "focusscore.x_focus_profile",
         "score_focus(result, [area], **score_kw)",
         "score_focus(result, [area], )",
         "the keywords change only the comparator rows; the area's own row is ranked against the fixed bases alone",
     ),
     (
-        "focus.x_aggregate_parts",
+        "focusscore.x_aggregate_parts",
         'out["value"].astype("float64")',
         'out["value"].astype(None)',
         "astype(None) is float64",
@@ -304,18 +311,23 @@ EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("sensitivity.x_rank_intervals", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, )", _BOOL_IN),
     ("sensitivity.x_draw_composites", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, dtype=None)", _BOOL_IN),
     ("sensitivity.x_draw_composites", "np.asarray(has_data, dtype=bool)", "np.asarray(has_data, )", _BOOL_IN),
-    ("focus.x_focus_to_json", "ensure_ascii=False,", "ensure_ascii=None,", "json.dumps tests ensure_ascii for truth"),
     (
-        "focus.x_validate",
+        "focuscodec.x_focus_to_json",
+        "ensure_ascii=False,",
+        "ensure_ascii=None,",
+        "json.dumps tests ensure_ascii for truth",
+    ),
+    (
+        "focuscodec.x_validate",
         "if a.level is not None else set()",
         "if (a.level is not None) or True else set()",
         "the known codes are keyed by level name: .get(None, ()) is the empty set as well",
     ),
-    ("focus.x__json_depth", "in_string = escaped = False", "in_string = escaped = None", _FALSY),
-    ("focus.x__json_depth", "escaped = False", "escaped = None", _FALSY),
-    ("focus.x__json_depth", "in_string = False", "in_string = None", _FALSY),
+    ("focuscodec.x__json_depth", "in_string = escaped = False", "in_string = escaped = None", _FALSY),
+    ("focuscodec.x__json_depth", "escaped = False", "escaped = None", _FALSY),
+    ("focuscodec.x__json_depth", "in_string = False", "in_string = None", _FALSY),
     (
-        "focus.x__json_depth",
+        "focuscodec.x__json_depth",
         "if depth > deepest:",
         "if depth >= deepest:",
         "at depth == deepest the update writes the same value",
@@ -517,37 +529,37 @@ EQUIVALENT_RULES: tuple[tuple[str, str, str, str], ...] = (
         "every count-based indicator in the registry has direction +1 (the default)",
     ),
     (
-        "focus.x_score_focus",
+        "focusscore.x_score_focus",
         "result.parts[k].reindex(have)",
         "result.parts[k].reindex(None)",
         "the rows are picked again by reindex(ids) below",
     ),
     (
-        "focus.x_score_focus",
+        "focusscore.x_score_focus",
         "if g in have else g",
         "if (g in have) or True else g",
         "a gemeente missing from the data gets its code as name either way",
     ),
-    ("focus.x_score_focus", ".get(g, g) if g in have", ".get(g, None) if g in have", "g is in the data here"),
-    ("focus.x_score_focus", ".get(g, g) if g in have", ".get(g) if g in have", "g is in the data here"),
-    ("focus.x_score_focus", ".get(g, g) if g in have", ".get(g, ) if g in have", "g is in the data here"),
+    ("focusscore.x_score_focus", ".get(g, g) if g in have", ".get(g, None) if g in have", "g is in the data here"),
+    ("focusscore.x_score_focus", ".get(g, g) if g in have", ".get(g) if g in have", "g is in the data here"),
+    ("focusscore.x_score_focus", ".get(g, g) if g in have", ".get(g, ) if g in have", "g is in the data here"),
     (
-        "focus.x_national_parts",
+        "focusscore.x_national_parts",
         "if has.any() else own",
         "if (has.any()) or True else own",
         "without any value the coverage is 0 and the row is replaced by the not-available one",
     ),
-    ("focus.x_national_parts", "agg.reindex(nl_index)", "agg.reindex(None)", "agg is indexed by NL00 already"),
+    ("focusscore.x_national_parts", "agg.reindex(nl_index)", "agg.reindex(None)", "agg is indexed by NL00 already"),
     ("focus.x_slug", '.encode("ascii", "ignore")', '.encode("ASCII", "ignore")', "codec names are case-insensitive"),
     ("focus.x_slug", '.strip("-")', '.strip("XX-XX")', "a slug holds only a-z, 0-9 and -"),
     (
-        "focus.x__encode_name",
+        "focuscodec.x__encode_name",
         'quote(m.group(0), safe="")',
         "quote(m.group(0), )",
         "the escaped characters (% : ; + controls) contain no '/', the default safe character",
     ),
     (
-        "focus.x__encode_name",
+        "focuscodec.x__encode_name",
         'quote(m.group(0), safe="")',
         'quote(m.group(0), safe="XXXX")',
         "the escaped characters (% : ; + controls) contain no 'X'",
@@ -769,9 +781,129 @@ def report(stat: dict[str, str], work: Path, seconds: float, hand: list[dict] | 
     return "\n".join(lines) + "\n"
 
 
+_META_FIELDS = ("exit_code_by_key", "type_check_error_by_key", "durations_by_key", "estimated_durations_by_key")
+
+
+def _function_hashes(source: str) -> dict[str, str]:
+    """mutmut's own key of a function's text: mangled name -> hash of its AST (comments and position left out)."""
+    from mutmut.mutation.file_mutation import compute_function_hashes
+
+    return compute_function_hashes(source)
+
+
+def _read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=4), encoding="utf-8")
+
+
+def carry_moved(work: Path, modules: tuple[str, ...] = MUTATE) -> dict[str, list[str]]:
+    """Keep the results of functions that only moved to another mutated module; call after ``prepare(work)``.
+
+    mutmut keys a result by module and function (``indicators.focus.x_slug__mutmut_3``) and checks a function anew
+    when its hash in that module's meta file differs: a function moved to another module would be new there and every
+    one of its mutants checked again. Here a function is matched by its text instead: a function of a module's current
+    source that its kept meta lacks (or holds with another hash) and another module's kept meta holds with the *same*
+    hash (mutmut's hash of the AST, so the same text gives the same mutants in the same order) gets that module's
+    results under its new name: exit codes, durations, its hash, and in ``mutmut-stats.json`` its tests, hash and
+    callers. The old module keeps them only while its source still has the function. Returns new module ->
+    functions carried."""
+    src_dir, mut_dir = work / "indicators", work / "mutants" / "indicators"
+    kept = {p.name.removesuffix(".py.meta"): _read_json(p) for p in sorted(mut_dir.glob("*.py.meta"))}
+    current = {m: _function_hashes((src_dir / f"{m}.py").read_text(encoding="utf-8")) for m in modules}
+    owner = {(f, h): m for m, meta in kept.items() for f, h in meta["hash_by_function_name"].items()}
+    moves = [
+        (owner[(f, h)], m, f, h)
+        for m, funcs in current.items()
+        for f, h in funcs.items()
+        if kept.get(m, {}).get("hash_by_function_name", {}).get(f) != h and owner.get((f, h), m) != m
+    ]
+    stats_path = work / "mutants" / "mutmut-stats.json"
+    stats = _read_json(stats_path) if stats_path.exists() else {}
+    carried: dict[str, list[str]] = {}
+    for old, new, func, digest in moves:
+        gone = func not in current.get(old, {})  # moved, not copied: the old module no longer has it
+        source = kept[old]
+        target = kept.setdefault(new, {**{k: {} for k in _META_FIELDS}, "hash_by_function_name": {}})
+        old_prefix, new_prefix = f"indicators.{old}.{func}__mutmut_", f"indicators.{new}.{func}__mutmut_"
+        for name in _META_FIELDS:
+            for key in [k for k in source[name] if k.startswith(old_prefix)]:
+                value = source[name].pop(key) if gone else source[name][key]
+                target[name][new_prefix + key.removeprefix(old_prefix)] = value
+        target["hash_by_function_name"][func] = digest
+        if gone:
+            source["hash_by_function_name"].pop(func, None)
+        _carry_stats(stats, f"indicators.{old}.{func}", f"indicators.{new}.{func}", gone)
+        carried.setdefault(new, []).append(func)
+    for m in {*carried, *(old for old, *_ in moves)}:
+        _write_json(mut_dir / f"{m}.py.meta", kept[m])
+        (mut_dir / f"{m}.py").unlink(missing_ok=True)  # mutmut generates the module's mutants again over this meta
+    if stats and moves:
+        _write_json(stats_path, stats)
+    return carried
+
+
+def _carry_stats(stats: dict, old: str, new: str, gone: bool) -> None:
+    """A moved function's entries of ``mutmut-stats.json`` (tests, hash, callers) under its new qualified name."""
+    for name in ("tests_by_mangled_function_name", "function_hashes", "function_dependencies"):
+        table = stats.get(name, {})
+        if old in table:
+            table[new] = table.pop(old) if gone else table[old]
+    for callers in stats.get("function_dependencies", {}).values():
+        if old in callers:
+            callers.append(new)
+            if gone:
+                callers.remove(old)
+
+
+_GENERATE = """
+import sys
+from pathlib import Path
+from mutmut.__main__ import create_mutants_for_file
+for m in sys.argv[1:]:
+    result = create_mutants_for_file(Path(f"indicators/{m}.py"), Path(f"mutants/indicators/{m}.py"))
+    if result.error:
+        raise result.error
+"""
+
+
+def dry_run(work: Path) -> dict:
+    """What ``--resume work`` would run, found on a copy (``work`` is not touched): the copy is prepared, moved
+    functions carried, and mutmut's own generation step merges the kept results; ``checked_anew`` = its mutants
+    without a result (new or changed functions), ``survivors_rerun`` = the survivors the resume re-runs after that."""
+    copy = Path(tempfile.mkdtemp(prefix="stapelkaart-dry-")) / "work"
+    try:
+        shutil.copytree(work, copy, symlinks=True)
+        prepare(copy)
+        carried = carry_moved(copy)
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        subprocess.run([sys.executable, "-c", _GENERATE, *MUTATE], cwd=copy, env=env, check=True, capture_output=True)
+        stat = statuses(copy)
+        anew = sorted(n for n, s in stat.items() if s == "not checked")
+        again = [
+            n for n, s in stat.items() if s in ("survived", "no tests") and not equivalent_reason(n, diff(copy, n))
+        ]
+        return {
+            "mutants": len(stat),
+            "carried": {m: len(f) for m, f in carried.items()},
+            "carried_mutants": {
+                m: sum(_module(n) == f"indicators.{m}" and s != "not checked" for n, s in stat.items()) for m in carried
+            },
+            "checked_anew": len(anew),
+            "checked_anew_by_function": dict(Counter(n.split("__mutmut_")[0] for n in anew)),
+            "survivors_rerun": len(again),
+        }
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+
+
 def resume(work: Path, max_children: int) -> int:
-    """Copy the current sources and tests into ``work``, check what is unchecked, then re-run every survivor."""
+    """Copy the current sources and tests into ``work``, carry the results of moved functions (``carry_moved``),
+    check what is unchecked, then re-run every survivor."""
     prepare(work)
+    carry_moved(work)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
     first = subprocess.run(cmd, cwd=work, env=env)
@@ -799,11 +931,21 @@ def main(argv=None) -> int:
         metavar="WORK_DIR",
         help="continue a kept run with the current sources and tests, re-running every survivor",
     )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --resume: only count, on a copy, what the resume would check anew and re-run",
+    )
     p.add_argument("--no-hand", action="store_true", help="skip the hand-written mutants")
     p.add_argument("--note", default="", help="a sentence for the report on how the run was made")
     p.add_argument("--hand-only", metavar="JSON", help="only run the hand-written mutants and write their results here")
     p.add_argument("--hand-from", metavar="JSON", help="take the hand-written mutants' results from --hand-only")
     args = p.parse_args(argv)
+    if args.dry_run:
+        if not args.resume:
+            p.error("--dry-run needs --resume WORK_DIR")
+        print(json.dumps(dry_run(Path(args.resume)), indent=1))
+        return 0
     if args.hand_only:
         results = hand_mutants()
         Path(args.hand_only).write_text(json.dumps(results, indent=1), encoding="utf-8")

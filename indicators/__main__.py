@@ -29,7 +29,8 @@ import pandas as pd
 from core.errors import FetchError, StapelkaartError, UserInputError
 from indicators.bounds import value_bounds
 from indicators.engine import ScoreResult, make_reference, score_areas
-from indicators.focus import PRESETS, FocusArea, score_focus
+from indicators.focus import PRESETS, FocusArea
+from indicators.focusscore import score_focus
 from indicators.rates import UserValues, user_values_from_file
 from indicators.registry import DOMAINS, INDICATORS
 from indicators.result import COMPOSITE, STACKING, domain_column, indicator_column
@@ -206,7 +207,8 @@ def cmd_score(args) -> None:
 
 def _focus_set(args) -> list:
     """Focus areas of ``focus``: ``--preset`` sets and ``--define`` areas, in order; none -> the default set."""
-    from indicators.focus import FOCUS_AREAS, parse_define, preset, unique_ids
+    from indicators.focus import FOCUS_AREAS, preset, unique_ids
+    from indicators.focuscodec import parse_define
 
     areas = [a for name in (args.preset or []) for a in preset(name).areas]
     areas += [parse_define(d) for d in (args.define or [])]
@@ -220,7 +222,7 @@ def _focus_set(args) -> list:
 
 def cmd_focus(args) -> None:
     from data.cbs import list_gemeenten, load_kwb_national
-    from indicators.focus import validate
+    from indicators.focuscodec import validate
 
     areas = _focus_set(args)
     levels = sorted({a.level for a in areas})

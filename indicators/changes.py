@@ -16,7 +16,7 @@ Per area (and per focus area: its members' figures and the aggregate's indicator
   **disappeared** (a value before, missing now), with old -> new. NaN equals NaN; numbers are compared
   exactly as CBS published them (no tolerance beyond float representation).
 * ``indicator_changes``: per registry indicator of two score tables (``ScoreResult.table`` or
-  ``focus.score_focus``): old -> new value, old -> new rank (rank movement = new - old, + = more
+  ``focusscore.score_focus``): old -> new value, old -> new rank (rank movement = new - old, + = more
   disadvantaged relative to the reference), and per area the stacking count and domains before and after.
 * ``health_changes`` (issue 23, two years only): "ervaren gezondheid niet goed" (50150NED, its own survey years,
   independent of the KWB tables) old -> new per buurt or gemeente (its own value) and per focus area (the

@@ -80,7 +80,7 @@ def rule_numbers() -> dict[str, float]:
     """The fixed numbers of the rules, for texts: ``min_reference_values`` (engine default, D1) and
     ``min_member_coverage`` (focus areas)."""
     from indicators.engine import MIN_REFERENCE_AREAS
-    from indicators.focus import MIN_MEMBER_COVERAGE
+    from indicators.focusscore import MIN_MEMBER_COVERAGE
 
     return {"min_reference_values": MIN_REFERENCE_AREAS, "min_member_coverage": MIN_MEMBER_COVERAGE}
 

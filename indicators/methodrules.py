@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from core.thresholds import WORST_BAND_FROM
 from indicators.engine import MIN_REFERENCE_AREAS
-from indicators.focus import MIN_MEMBER_COVERAGE, NL_MIN_COVERAGE
+from indicators.focusscore import MIN_MEMBER_COVERAGE, NL_MIN_COVERAGE
 from indicators.hotspots import MIN_AREAS, local_moran
 from indicators.reference import LOW_COVERAGE_SHARE, MAX_NAMED_GEMEENTEN
 from indicators.scores import SCORE_DECIMALS

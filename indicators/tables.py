@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import registry as reg
-from indicators.focus import aggregate_parts
+from indicators.focusscore import aggregate_parts
 from indicators.result import scores
 
 # Map classes of the stacking count: 0, 1, 2, 3 and "4 or more" (up to every domain of the registry).

@@ -81,7 +81,7 @@ def focus_report(
     comparators: Mapping[str, tuple[str, pd.Series]] | None = None,
     source: str | None = None,
 ) -> FocusReport:
-    """One report page from the focus area's row of ``indicators.focus.score_focus``.
+    """One report page from the focus area's row of ``indicators.focusscore.score_focus``.
 
     ``domains``: domain id -> label; ``areas``: the gemeente's wijken (GeoDataFrame); key figures are the
     ``figures`` with a value (a missing value is left out, never printed as 0). ``comparators``: kind

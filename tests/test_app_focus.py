@@ -52,7 +52,8 @@ def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, 
     import json
 
     from indicators import registry as reg
-    from indicators.focus import FocusArea, focus_profile
+    from indicators.focus import FocusArea
+    from indicators.focusscore import focus_profile
     from pages._common import loaders
     from pages._common.fmt import fmt_num
     from pages._common.i18n import label
@@ -67,7 +68,7 @@ def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, 
     corp = sum(by[c]["InBezitWoningcorporatie_49"] * by[c]["Woningvoorraad_35"] for c in ("WK047911", "WK047921"))
     stock = sum(by[c]["Woningvoorraad_35"] for c in ("WK047911", "WK047921"))
     assert profile.loc[label(reg.INDICATORS["sociale_huur"], "nl"), "Waarde"] == fmt_num(corp / stock, 1, "nl")
-    # and every figure shown is the one indicators.focus.focus_profile computes
+    # and every figure shown is the one indicators.focusscore.focus_profile computes
     res = loaders.scored(("GM0363", "GM0479"), 2024, "wijk", "nl").result
     row, _ = focus_profile(
         res, FocusArea.make("Twee", ["WK047911", "WK047921"]), national=loaders.kwb_national(2024, "gemeente")
@@ -126,7 +127,8 @@ def test_what_changed_lists_exactly_the_differing_variables_and_a_view_can_go_ba
 
 
 def test_eindhoven_preset_compares_without_a_map_and_says_so(mirror, warm_cache):
-    from indicators.focus import PRESETS, format_focus_param
+    from indicators.focus import PRESETS
+    from indicators.focuscodec import format_focus_param
 
     at = run_app(
         {"fa": format_focus_param(PRESETS["eindhoven-tongelre-gestel"].areas), "page": "vergelijken"}, "vergelijken"

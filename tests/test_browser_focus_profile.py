@@ -23,7 +23,8 @@ def server(app_server):
 
 
 def _cases():
-    from indicators.focus import PRESETS, format_focus_param, parse_focus_param
+    from indicators.focus import PRESETS
+    from indicators.focuscodec import format_focus_param, parse_focus_param
 
     out = []
     for pid, preset in PRESETS.items():

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import focus
+from indicators import focus, focuscodec
 from pages._common import fmt, tables
 from tests.conftest import REPO, needs_shared
 from tests.helpers_markdown import opens_markdown
@@ -64,9 +64,9 @@ def test_st_table_frame_escapes_headers_row_labels_and_cells():
 
 def test_a_name_with_angle_brackets_round_trips_through_the_link_text():
     area = focus.FocusArea.make("Wijk <Noord> & Zuid", ["WK047912"])
-    param = focus.format_focus_param([area])
+    param = focuscodec.format_focus_param([area])
     assert "<" not in param and ">" not in param  # the link's fa= is accepted as is
-    assert focus.parse_focus_param(param)[0].name == "Wijk <Noord> & Zuid"
+    assert focuscodec.parse_focus_param(param)[0].name == "Wijk <Noord> & Zuid"
 
 
 @needs_shared
@@ -76,7 +76,7 @@ def test_the_recipient_of_a_share_link_gets_the_focus_area_named_with_angle_brac
     st.cache_data.clear()
     name = "<Poelenburg> [klik](https://evil.example)"
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=240)
-    at.query_params["fa"] = focus.format_focus_param([focus.FocusArea.make(name, ["WK047912"])])
+    at.query_params["fa"] = focuscodec.format_focus_param([focus.FocusArea.make(name, ["WK047912"])])
     at.query_params["page"] = "vergelijken"
     at.run()
     at.switch_page("pages/vergelijken.py").run()
@@ -90,16 +90,16 @@ def test_the_recipient_of_a_share_link_gets_the_focus_area_named_with_angle_brac
 
 def test_deeply_nested_json_is_refused_with_a_clear_message_not_a_recursion_error():
     data = b"[" * 100_000 + b"]" * 100_000  # 200 KB, under the size limit
-    assert len(data) < focus.MAX_JSON_BYTES
+    assert len(data) < focuscodec.MAX_JSON_BYTES
     with pytest.raises(focus.UserInputError, match="dieper genest") as exc:
-        focus.focus_from_json(data)
+        focuscodec.focus_from_json(data)
     assert "nested deeper" in exc.value.message_en
     nested = {
-        "format": focus.JSON_FORMAT,
-        "version": focus.JSON_VERSION,
+        "format": focuscodec.JSON_FORMAT,
+        "version": focuscodec.JSON_VERSION,
         "focus_areas": [{"name": "A", "codes": ["WK047912"], "x": [[[[[[[1]]]]]]]}],
     }
     with pytest.raises(focus.UserInputError, match="dieper genest"):
-        focus.focus_from_json(json.dumps(nested).encode())
-    ok = focus.focus_to_json([focus.FocusArea.make('A "[{x', ["WK047912"])])  # brackets inside strings
-    assert focus.focus_from_json(ok.encode("utf-16"))[0].name == 'A "[{x'
+        focuscodec.focus_from_json(json.dumps(nested).encode())
+    ok = focuscodec.focus_to_json([focus.FocusArea.make('A "[{x', ["WK047912"])])  # brackets inside strings
+    assert focuscodec.focus_from_json(ok.encode("utf-16"))[0].name == 'A "[{x'

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as hs
 
-from indicators import focus
+from indicators import focus, focuscodec
 from pages._common.state import PAGES
 from tests._browser import CHROMIUM, chromium, mirror_env, serve
 from tests.conftest import MIRROR_BIN
@@ -179,8 +179,8 @@ def _urls(server: str, fa: str, fopen: str, files: str) -> list[str]:
 @given(names=hs.tuples(NAMES, NAMES), filename=FILE_NAMES, region=NAMES)
 def test_hostile_names_become_no_link_image_or_script_on_any_page(page, server, warm, names, filename, region):
     areas = [focus.FocusArea.make(names[0], ["WK047912"]), focus.FocusArea.make(names[1], ["WK047911", "WK047913"])]
-    fa = focus.format_focus_param(areas)
-    ids = [a.id for a in focus.parse_focus_param(fa)]
+    fa = focuscodec.format_focus_param(areas)
+    ids = [a.id for a in focuscodec.parse_focus_param(fa)]
     digest = _import(server.env, filename, region)
     for url in _urls(server, fa, ids[0], digest):
         got = _load(page, url)

@@ -15,6 +15,8 @@ import pytest
 
 from core.errors import UserInputError
 from indicators import focus as F
+from indicators import focuscodec as FC
+from indicators import focusscore as FS
 from tests.conftest import REPO, SHARED_DATA, needs_shared
 
 WIJK_STATS = SHARED_DATA / "kwb" / "cbs_wijkbuurtkaart2024v2_wijk_stats_GM0363_GM0479.csv"
@@ -28,37 +30,37 @@ TRICKY = ["Zaandam-Zuid", "Oud:Oost; 50% + meer", "Ñoño – “wijk” 東京 
 # ------------------------------------------------------------------------------------------- URL form
 def test_url_param_round_trips_any_name_through_a_real_query_string():
     areas = [F.FocusArea.make(n, ["WK047911", "WK047912"] if i % 2 else ["BU03630001"]) for i, n in enumerate(TRICKY)]
-    value = F.format_focus_param(areas)
+    value = FC.format_focus_param(areas)
     # what a browser sends and Streamlit's st.query_params decodes (urlencode + parse_qs: '+' <-> space)
     decoded = parse_qs(urlencode({"fa": value}))["fa"][0]
-    back = F.parse_focus_param(decoded)
+    back = FC.parse_focus_param(decoded)
     assert [a.name for a in back] == [F.clean_name(n) for n in TRICKY]
     assert [a.codes for a in back] == [a.codes for a in areas]
-    assert F.format_focus_param(back) == value
+    assert FC.format_focus_param(back) == value
     assert len({a.id for a in back}) == len(back)  # ids unique
 
 
 def test_compact_form_typed_by_hand():
     # '+' in a raw link becomes a space after decoding: both separate codes
     raw = parse_qs("fa=Zaandam-Zuid:WK047911+WK047912;Oud-Oost:WK0363MB,wk0363mc")["fa"][0]
-    a, b = F.parse_focus_param(raw)
+    a, b = FC.parse_focus_param(raw)
     assert (a.name, a.codes, a.level, a.gemeenten) == ("Zaandam-Zuid", ("WK047911", "WK047912"), "wijk", ("GM0479",))
     assert b.codes == ("WK0363MB", "WK0363MC") and b.id == "oud-oost"
-    assert F.parse_focus_param("") == []
+    assert FC.parse_focus_param("") == []
 
 
 def test_param_bounds_and_syntax_errors_name_the_problem():
     with pytest.raises(UserInputError, match="maximaal 12"):
-        F.parse_focus_param(";".join(f"A{i}:WK047911" for i in range(13)))
+        FC.parse_focus_param(";".join(f"A{i}:WK047911" for i in range(13)))
     with pytest.raises(UserInputError, match=r"WK0479\b|GM0479 is geen wijk- of buurtcode"):
-        F.parse_focus_param("X:GM0479")
+        FC.parse_focus_param("X:GM0479")
     with pytest.raises(UserInputError, match="'Leeg' heeft geen leden"):
-        F.parse_focus_param("Leeg:")
+        FC.parse_focus_param("Leeg:")
     with pytest.raises(UserInputError, match=r"mengt wijken \(WK047911\) en buurten \(BU04790101\)"):
-        F.parse_focus_param("Mix:WK047911+BU04790101")
+        FC.parse_focus_param("Mix:WK047911+BU04790101")
     with pytest.raises(UserInputError, match="geen ':'"):
-        F.parse_focus_param("zonder dubbele punt")
-    assert len(F.parse_focus_param("N" * 500 + ":WK047911")[0].name) == F.MAX_NAME
+        FC.parse_focus_param("zonder dubbele punt")
+    assert len(FC.parse_focus_param("N" * 500 + ":WK047911")[0].name) == F.MAX_NAME
 
 
 def test_validate_names_every_bad_member_and_drops_nothing():
@@ -69,24 +71,24 @@ def test_validate_names_every_bad_member_and_drops_nothing():
         F.FocusArea.make("Buurt", ["BU04790101"]),
     ]
     with pytest.raises(UserInputError) as exc:
-        F.validate(areas, known, level="wijk")
+        FC.validate(areas, known, level="wijk")
     msg = exc.value.message
     assert "'Fout': WK047999, WK047998 niet gevonden" in msg
     assert "'Buurt' bestaat uit buurten (BU04790101)" in msg and "Goed" not in msg
-    F.validate(areas[:1], known, level="wijk")  # a good set passes
+    FC.validate(areas[:1], known, level="wijk")  # a good set passes
 
 
 def test_json_export_import_round_trip_and_rejects_other_files():
     areas = [F.FocusArea.make(n, ["WK047911"], source="test") for n in TRICKY[:3]]
-    back = F.focus_from_json(F.focus_to_json(areas))
+    back = FC.focus_from_json(FC.focus_to_json(areas))
     assert [(a.id, a.name, a.codes, a.source) for a in back] == [(a.id, a.name, a.codes, a.source) for a in areas]
     for bad in (
         "{",
         json.dumps({"format": "iets"}),
-        json.dumps({"format": F.JSON_FORMAT, "version": 1, "focus_areas": [{"name": "X", "codes": "WK047911"}]}),
+        json.dumps({"format": FC.JSON_FORMAT, "version": 1, "focus_areas": [{"name": "X", "codes": "WK047911"}]}),
     ):
         with pytest.raises(UserInputError):
-            F.focus_from_json(bad)
+            FC.focus_from_json(bad)
 
 
 # ------------------------------------------------------------------------------------------- presets
@@ -143,8 +145,8 @@ def test_praktijkgebieden_holds_every_seed_area_with_its_gemeente():
     by_id = {a.id: a for a in p.areas}
     assert by_id["tongelre"].gemeenten == by_id["gestel"].gemeenten == ("GM0772",)
     assert {g for a in p.areas for g in a.gemeenten} == {"GM0479", "GM0363", "GM0772"}
-    F.syntax_check(list(p.areas))
-    assert [a.codes for a in F.parse_focus_param(F.format_focus_param(p.areas))] == [a.codes for a in p.areas]
+    FC.syntax_check(list(p.areas))
+    assert [a.codes for a in FC.parse_focus_param(FC.format_focus_param(p.areas))] == [a.codes for a in p.areas]
     with gzip.open(NATIONAL_DIMENSION) as fh:
         dim = {r["Key"].strip(): r["Title"] for r in json.load(fh)}
     served = {}
@@ -192,7 +194,7 @@ def test_aggregate_of_two_wijken_in_two_gemeenten_is_sum_over_sum(scored):
     result, _ = scored
     s = pd.read_csv(WIJK_STATS).set_index("wijkcode").loc[["WK047911", "WK0363FG"]].replace(-99997, np.nan)
     area = F.FocusArea.make("Twee", ["WK047911", "WK0363FG"])
-    table = F.score_focus(result, [area])
+    table = FS.score_focus(result, [area])
     row = table.loc[area.id]
     inw, won = s["aantal_inwoners"], s["woningvoorraad"]
     work = (
@@ -225,7 +227,7 @@ def test_aggregate_of_two_wijken_in_two_gemeenten_is_sum_over_sum(scored):
 @needs_shared
 def test_member_outside_the_scored_data_is_named(scored):
     with pytest.raises(UserInputError, match="WK077233"):
-        F.score_focus(scored[0], [F.FocusArea.make("Tongelre", ["WK077233"])])
+        FS.score_focus(scored[0], [F.FocusArea.make("Tongelre", ["WK077233"])])
 
 
 @needs_shared
@@ -249,7 +251,7 @@ def test_nederland_row_of_werk_is_the_sum_over_all_gemeenten(scored):
         "bijstand_werkleeftijd": "aantal_personen_met_een_alg_bijstandsuitkering_tot",
     }
     attrs = g.rename(columns={"gemeentecode": "code"})
-    table = F.score_focus(result, [F.FOCUS_AREAS["poelenburg"]], national=national, national_attributes=attrs)
+    table = FS.score_focus(result, [F.FOCUS_AREAS["poelenburg"]], national=national, national_attributes=attrs)
     nl = table.loc["NL00"]
     for ind, col in expected.items():
         assert nl[ind] == pytest.approx(100 * g[col].sum() / work.sum())
@@ -258,7 +260,7 @@ def test_nederland_row_of_werk_is_the_sum_over_all_gemeenten(scored):
         round(nl["ao_werkleeftijd"], 3),
         round(nl["bijstand_werkleeftijd"], 3),
     ) == (1.372, 6.798, 3.511)
-    without = F.score_focus(result, [F.FOCUS_AREAS["poelenburg"]], national=national).loc["NL00"]
+    without = FS.score_focus(result, [F.FOCUS_AREAS["poelenburg"]], national=national).loc["NL00"]
     assert np.isnan(without["ww_werkleeftijd"]) and "niet beschikbaar" in without["ww_werkleeftijd__source"]
 
 
@@ -328,6 +330,6 @@ def test_cli_preset_without_boundaries_still_compares(cli_env):
 def test_profile_of_a_focus_area_lists_its_members(scored):
     result, _ = scored
     area = F.PRESETS["voorbeelden"].areas[1]  # Oud-Oost
-    row, members = F.focus_profile(result, area, comparators=False)
+    row, members = FS.focus_profile(result, area, comparators=False)
     assert list(members.index) == list(area.codes) and row["name"] == area.name
     assert row["population"] == pytest.approx(members["population"].sum())

@@ -23,7 +23,8 @@ def _presets():
 def test_focus_profile_of_every_preset_area_opens(preset_id, mirror, warm_cache):
     import streamlit as st
 
-    from indicators.focus import PRESETS, format_focus_param, parse_focus_param
+    from indicators.focus import PRESETS
+    from indicators.focuscodec import format_focus_param, parse_focus_param
 
     st.cache_data.clear()
     st.cache_resource.clear()

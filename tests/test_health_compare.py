@@ -24,7 +24,8 @@ def _raw(gm: str) -> dict:
 
 
 def _fa():
-    from indicators.focus import PRESETS, format_focus_param
+    from indicators.focus import PRESETS
+    from indicators.focuscodec import format_focus_param
 
     areas = [a for a in PRESETS["praktijkgebieden"].areas if a.id in SEEDS]
     return areas, format_focus_param(areas)

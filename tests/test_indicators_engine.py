@@ -12,7 +12,8 @@ import pytest
 
 from core.errors import UserInputError
 from indicators.engine import Reference, make_reference, score_areas
-from indicators.focus import FocusArea, aggregate_parts, score_focus
+from indicators.focus import FocusArea
+from indicators.focusscore import aggregate_parts, score_focus
 from indicators.ranks import exponential_transform, percentile_rank
 from indicators.rates import UserValues, resolve_indicator
 from indicators.registry import DOMAINS, INDICATORS, METHOD_TEXT, get_domain, get_indicator, scored_indicators

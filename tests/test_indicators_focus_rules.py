@@ -1,5 +1,5 @@
-"""Focus areas (``indicators/focus.py``): reading a focus-area file (depth limit, every refusal in words) and
-a focus area's value from its members (``aggregate_parts``).
+"""Focus areas (``indicators/focuscodec.py``, ``indicators/focusscore.py``): reading a focus-area file (depth limit,
+every refusal in words) and a focus area's value from its members (``aggregate_parts``).
 
 Mirror-free and fast: part of the mutation selection (``benchmarks/mutation.py``). A focus-area file is 4 deep
 (``{"focus_areas": [{"codes": [...]}]}``); anything deeper than ``MAX_JSON_DEPTH`` (8) levels of ``[``/``{``
@@ -16,16 +16,9 @@ import pytest
 
 from core.errors import UserInputError
 from indicators.engine import make_reference, score_areas
-from indicators.focus import (
-    MAX_JSON_DEPTH,
-    NOT_AVAILABLE,
-    FocusArea,
-    aggregate_parts,
-    focus_from_json,
-    focus_to_json,
-    parse_focus_param,
-    score_focus,
-)
+from indicators.focus import FocusArea
+from indicators.focuscodec import MAX_JSON_DEPTH, focus_from_json, focus_to_json, parse_focus_param
+from indicators.focusscore import NOT_AVAILABLE, aggregate_parts, score_focus
 from tests.helpers_engine import age_shares, synthetic_frame
 
 DEEP_NL = (

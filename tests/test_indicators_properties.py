@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indicators.engine import make_reference, score_areas
-from indicators.focus import FocusArea, score_focus
+from indicators.focus import FocusArea
+from indicators.focusscore import score_focus
 from indicators.ranks import percentile_rank
 from indicators.scores import composite_matrix, stacking
 from tests.helpers_engine import synthetic_frame

@@ -167,7 +167,7 @@ def test_domain_and_composite_of_h_buurt(scored):
 
 
 def test_focus_oud_oost_sums_counts(scored, stats):
-    from indicators.focus import score_focus
+    from indicators.focusscore import score_focus
 
     focus = score_focus(scored[0])
     members = stats.loc[["WK0363MB", "WK0363MC", "WK0363MD", "WK0363ME"]]

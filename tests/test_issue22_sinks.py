@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from indicators import focus
+from indicators import focus, focuscodec
 from pages._common import fmt
 from tests.conftest import needs_shared
 from tests.helpers_app import run_app
@@ -25,7 +25,7 @@ AUTOLINK = "http://2130706433/XSSMARK"
 
 
 def test_the_presentation_labels_show_an_image_named_focus_area_as_text(mirror, warm_cache):
-    fa = focus.format_focus_param(
+    fa = focuscodec.format_focus_param(
         [focus.FocusArea.make(IMAGE, ["WK047912"]), focus.FocusArea.make("Zaandam-Zuid", ["WK047911"])]
     )
     at = run_app({"present": "1", "fa": fa})
@@ -36,7 +36,7 @@ def test_the_presentation_labels_show_an_image_named_focus_area_as_text(mirror, 
 
 
 def test_a_focus_warning_quoting_a_hostile_name_shows_it_as_text(mirror, warm_cache):
-    fa = focus.format_focus_param(
+    fa = focuscodec.format_focus_param(
         [
             focus.FocusArea.make(LINK, ["WK047999"]),
             focus.FocusArea.make(IMAGE, ["BU04791201"]),

@@ -240,7 +240,7 @@ def test_rank_interval_covers_weights_and_data_and_contains_the_rank(both):
 
 def test_sentences_of_the_focus_areas(both, loaded):
     from data.cbs import load_kwb_national  # noqa: F401  (the loaders were used by the fixture)
-    from indicators.focus import score_focus
+    from indicators.focusscore import score_focus
     from indicators.method import stacking_sentence, stacking_text
 
     f = score_focus(both, user_values=loaded["user"])

@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 
 from indicators import focus as F
+from indicators import focusscore as FS
 from tests.conftest import REPO, SHARED_DATA, needs_shared, start_mirror
 
 GEMEENTE_STATS = SHARED_DATA / "kwb" / "cbs_wijkbuurtkaart2024v2_gemeente_stats_all.csv"
@@ -182,7 +183,7 @@ def test_loader_over_the_shared_mirror_has_two_gemeenten_and_the_row_says_so(mir
     attrs = load_gemeente_attributes(2024)
     assert sorted(attrs["code"]) == ["GM0363", "GM0479"] and attrs.attrs["source"]["n_gemeenten"] == 2
     national = load_kwb_national(2024, "gemeente")
-    nl = F.score_focus(
+    nl = FS.score_focus(
         _poelenburg_result(), [F.FOCUS_AREAS["poelenburg"]], national=national, national_attributes=attrs
     ).loc["NL00"]
     share = national.set_index("code")["aantal_inwoners"]
@@ -202,7 +203,7 @@ def test_nederland_row_of_werk_through_the_loaders_equals_the_gemeente_table(nat
     want, n = expected_werk()
     national = load_kwb_national(2024, "gemeente")
     attrs = load_gemeente_attributes(2024)
-    table = F.score_focus(
+    table = FS.score_focus(
         _poelenburg_result(), [F.FOCUS_AREAS["poelenburg"]], national=national, national_attributes=attrs
     )
     nl = table.loc["NL00"]

@@ -11,21 +11,23 @@ import pytest
 
 from core.errors import UserInputError
 from indicators import focus as F
+from indicators import focuscodec as FC
+from indicators import focusscore as FS
 
 # --- focus areas: CLI definitions, presets, ids ----------------------------------------------------------
 
 
 def test_parse_define_takes_name_and_codes_in_every_separator():
-    a = F.parse_define("Zaandam-Zuid=wk047911, WK047912+WK047913 WK047911")
+    a = FC.parse_define("Zaandam-Zuid=wk047911, WK047912+WK047913 WK047911")
     assert (a.name, a.codes, a.source) == ("Zaandam-Zuid", ("WK047911", "WK047912", "WK047913"), "zelf gedefinieerd")
     assert a.id == "zaandam-zuid" and a.level == "wijk" and a.gemeenten == ("GM0479",)
     with pytest.raises(UserInputError, match=r"heeft de vorm \"Naam=WK047911,WK047912\""):
-        F.parse_define("Zaandam-Zuid WK047911")
+        FC.parse_define("Zaandam-Zuid WK047911")
     with pytest.raises(UserInputError, match="heeft de vorm") as exc:
-        F.parse_define("  =WK047911")
+        FC.parse_define("  =WK047911")
     assert "must look like" in exc.value.message_en
     with pytest.raises(UserInputError, match="GM0479 is geen wijk- of buurtcode"):
-        F.parse_define("X=GM0479")
+        FC.parse_define("X=GM0479")
 
 
 def test_preset_by_id_name_or_slug_and_unknown_lists_all():
@@ -75,7 +77,7 @@ def test_focus_area_make_normalises_name_codes_and_keeps_source():
 
 def test_focus_errors_carry_both_languages():
     with pytest.raises(UserInputError) as exc:
-        F.parse_focus_param("zonder dubbele punt")
+        FC.parse_focus_param("zonder dubbele punt")
     assert "geen ':'" in exc.value.message and "no ':'" in exc.value.message_en
     with pytest.raises(UserInputError) as exc:
         F.preset("x")
@@ -98,7 +100,7 @@ def test_score_focus_rows_columns_and_duplicate_ids():
     _frame, res = _synthetic_result()
     a = F.FocusArea("same", "Een", ("WK900101", "WK900102"))
     b = F.FocusArea("same", "Twee", ("WK900103",))
-    out = F.score_focus(res, [a, b])
+    out = FS.score_focus(res, [a, b])
     assert out.index.tolist() == ["same", "same-2", "GM9001", "NL00"]
     assert out.loc["same", "gemeenten"] == "GM9001" and out.loc["same", "level"] == "wijk"
     assert out.loc["same-2", "members"] == "WK900103" and out.loc["GM9001", "level"] == "gemeente"
@@ -119,13 +121,13 @@ def test_score_focus_names_missing_members_in_both_languages_ten_at_most():
     _, res = _synthetic_result()
     codes = [f"WK9999{i:02d}" for i in range(12)]
     with pytest.raises(UserInputError) as exc:
-        F.score_focus(res, [F.FocusArea.make("Ver weg", codes)])
+        FS.score_focus(res, [F.FocusArea.make("Ver weg", codes)])
     shown = ", ".join(codes[:10])
     assert f"'Ver weg': {shown}." in exc.value.message and codes[10] not in exc.value.message
     assert exc.value.message_en.startswith("Focus-area members are not in the scored data (wijk, 2024): ")
     assert f"'Ver weg': {shown}." in exc.value.message_en
     with pytest.raises(UserInputError) as exc:
-        F.score_focus(res, [F.FocusArea.make("A", ["WK999901"]), F.FocusArea.make("B", ["WK999902"])])
+        FS.score_focus(res, [F.FocusArea.make("A", ["WK999901"]), F.FocusArea.make("B", ["WK999902"])])
     assert "'A': WK999901; 'B': WK999902" in exc.value.message
 
 
@@ -150,14 +152,14 @@ def test_nederland_row_uses_attributes_for_missing_age_counts():
             "percentage_personen_45_tot_65_jaar": rng.uniform(20, 30, len(nat)).round(),
         }
     )
-    parts, note = F.national_parts(res, nat, (), attrs)
+    parts, note = FS.national_parts(res, nat, (), attrs)
     work = nat["aantal_inwoners"].to_numpy() * attrs.iloc[:, 1:].sum(axis=1).to_numpy() / 100
     ww = nat["personen_per_soort_uitkering_ww"].to_numpy()
     assert parts["ww_werkleeftijd"].loc["NL00", "value"] == pytest.approx(100 * ww.sum() / work.sum())
     assert parts["ww_werkleeftijd"].loc["NL00", "source"].startswith(f"som over {len(nat)} wijken: ")
     assert "afgeleid uit afgerond %" in parts["ww_werkleeftijd"].loc["NL00", "source"]
     assert note == "som over het landelijke bestand"
-    without, _ = F.national_parts(res, nat)  # no attributes: not available, and says so
+    without, _ = FS.national_parts(res, nat)  # no attributes: not available, and says so
     assert np.isnan(without["ww_werkleeftijd"].loc["NL00", "value"])
     assert without["ww_werkleeftijd"].loc["NL00", "source"] == "niet beschikbaar (dekking 0% van de inwoners)"
 
@@ -166,18 +168,18 @@ def test_nederland_row_coverage_is_at_least_99_percent_of_inhabitants():
     frame, res = _synthetic_result(100)
     nat = _national(frame, aantal_inwoners=1000.0)
     nat.loc[nat.index[0], "gemiddelde_woz_waarde_van_woningen"] = np.nan  # exactly 1 % of the inhabitants lack it
-    parts, _ = F.national_parts(res, nat)
+    parts, _ = FS.national_parts(res, nat)
     ok = nat.iloc[1:]
     assert parts["woz_waarde"].loc["NL00", "value"] == pytest.approx(
         (ok["gemiddelde_woz_waarde_van_woningen"] * ok["woningvoorraad"]).sum() / ok["woningvoorraad"].sum()
     )
     assert parts["woz_waarde"].loc["NL00", "source"].startswith(f"som over {len(ok)} wijken: ")
     nat.loc[nat.index[1], "gemiddelde_woz_waarde_van_woningen"] = np.nan  # 2 %: below the rule
-    parts, _ = F.national_parts(res, nat)
+    parts, _ = FS.national_parts(res, nat)
     assert np.isnan(parts["woz_waarde"].loc["NL00", "value"])
     assert parts["woz_waarde"].loc["NL00", "source"] == "niet beschikbaar (dekking 98% van de inwoners)"
     empty = _national(frame, aantal_inwoners=0.0)  # no inhabitants at all: coverage 0
-    parts, _ = F.national_parts(res, empty)
+    parts, _ = FS.national_parts(res, empty)
     assert parts["woz_waarde"].loc["NL00", "source"] == "niet beschikbaar (dekking 0% van de inwoners)"
 
 
@@ -189,14 +191,14 @@ def test_nederland_row_from_imported_nl00_values_names_each():
         UserValues("woz_waarde", pd.Series({"NL00": 350.0}), 2024, "bestand A"),
         UserValues("sociale_huur", pd.Series({"NL00": 29.0}), 2024, "bestand B"),
     ]
-    parts, note = F.national_parts(res, _national(frame), uv)
+    parts, note = FS.national_parts(res, _national(frame), uv)
     assert note == "sociale_huur: NL00 uit bestand B; woz_waarde: NL00 uit bestand A"
     assert parts["woz_waarde"].loc["NL00", "value"] == 350.0 and parts["sociale_huur"].loc["NL00", "value"] == 29.0
     # a user file that covers the national frame's areas is summed like the KWB values
     nat = _national(frame)
     vals = pd.Series(np.linspace(10, 50, len(nat)), index=nat["code"].to_numpy())
     own = UserValues("jeugdzorg", vals, 2024, "eigen jeugdzorgbestand")
-    parts, _ = F.national_parts(res, nat, [own])
+    parts, _ = FS.national_parts(res, nat, [own])
     assert np.isfinite(parts["jeugdzorg"].loc["NL00", "value"])
     assert "eigen jeugdzorgbestand" in parts["jeugdzorg"].loc["NL00", "source"]
 
@@ -214,7 +216,7 @@ def test_nederland_row_from_an_nl00_row_in_the_data():
     res = score_areas({2024: both}, 2024, level="wijk", reference=ref)
     if "NL00" not in res.universe.index:
         pytest.skip("the engine keeps no NL00 row in this frame")
-    parts, note = F.national_parts(res, None)
+    parts, note = FS.national_parts(res, None)
     assert note == "NL00-rij uit de gegevens"
     assert parts["woz_waarde"].loc["NL00", "value"] == pytest.approx(res.universe.loc["NL00", "woz_waarde"])
 
@@ -455,24 +457,24 @@ def _msgs(call, *args, **kw):
 
 
 def test_link_bounds_are_inclusive_and_messages_exact():
-    ok = "A:WK047911" + " " * (F.MAX_PARAM - 18) + "WK047912"
-    assert len(ok) == F.MAX_PARAM and F.parse_focus_param(ok)[0].codes == ("WK047911", "WK047912")
+    ok = "A:WK047911" + " " * (FC.MAX_PARAM - 18) + "WK047912"
+    assert len(ok) == FC.MAX_PARAM and FC.parse_focus_param(ok)[0].codes == ("WK047911", "WK047912")
     long = ok + "3"
-    assert _msgs(F.parse_focus_param, long) == (
-        f"De focusgebieden in de link zijn te lang ({F.MAX_PARAM + 1} tekens, maximaal {F.MAX_PARAM}).",
-        f"The focus areas in the link are too long ({F.MAX_PARAM + 1} characters, at most {F.MAX_PARAM}).",
+    assert _msgs(FC.parse_focus_param, long) == (
+        f"De focusgebieden in de link zijn te lang ({FC.MAX_PARAM + 1} tekens, maximaal {FC.MAX_PARAM}).",
+        f"The focus areas in the link are too long ({FC.MAX_PARAM + 1} characters, at most {FC.MAX_PARAM}).",
     )
     twelve = ";".join(f"A{i}:WK047911" for i in range(12))
-    assert len(F.parse_focus_param(twelve)) == 12
-    assert _msgs(F.parse_focus_param, twelve + ";A12:WK047911") == (
+    assert len(FC.parse_focus_param(twelve)) == 12
+    assert _msgs(FC.parse_focus_param, twelve + ";A12:WK047911") == (
         "13 focusgebieden in de link; maximaal 12.",
         "13 focus areas in the link; at most 12.",
     )
     members = "+".join(f"WK0479{i:02d}" for i in range(50)) + "+" + "+".join(f"BU0479{i:04d}" for i in range(0))
-    assert len(F.parse_focus_param("A:" + members)[0].codes) == 50
+    assert len(FC.parse_focus_param("A:" + members)[0].codes) == 50
     many = "+".join(f"BU{i:08d}" for i in range(F.MAX_MEMBERS))
-    assert len(F.parse_focus_param("Veel:" + many)[0].codes) == F.MAX_MEMBERS
-    assert _msgs(F.parse_focus_param, "Veel:" + many + "+BU99999999") == (
+    assert len(FC.parse_focus_param("Veel:" + many)[0].codes) == F.MAX_MEMBERS
+    assert _msgs(FC.parse_focus_param, "Veel:" + many + "+BU99999999") == (
         f"Focusgebieden in de link: 'Veel' heeft {F.MAX_MEMBERS + 1} leden (maximaal {F.MAX_MEMBERS}).",
         f"Focus areas in the link: 'Veel' has {F.MAX_MEMBERS + 1} members (at most {F.MAX_MEMBERS}).",
     )
@@ -481,7 +483,7 @@ def test_link_bounds_are_inclusive_and_messages_exact():
 def test_link_problems_are_all_named_in_order():
     long_name = "N" * 40
     text = f"Goed:WK047911;{long_name};:WK047912;Veel:" + "+".join(f"BU{i:08d}" for i in range(251)) + ";Ook:WK047913"
-    nl, en = _msgs(F.parse_focus_param, text)
+    nl, en = _msgs(FC.parse_focus_param, text)
     assert nl == (
         "Focusgebieden in de link: focusgebied 2 ('" + "N" * 30 + "') heeft geen ':' tussen naam en codes; "
         "focusgebied 3 heeft geen naam; 'Veel' heeft 251 leden (maximaal 250)."
@@ -491,11 +493,11 @@ def test_link_problems_are_all_named_in_order():
         "focus area 3 has no name; 'Veel' has 251 members (at most 250)."
     )
     # the first ':' separates name and codes: a second one makes the codes invalid
-    nl, en = _msgs(F.parse_focus_param, "A:WK047911:X")
+    nl, en = _msgs(FC.parse_focus_param, "A:WK047911:X")
     assert nl == "Ongeldige focusgebieden: 'A': WK047911:X is geen wijk- of buurtcode (WK047912, BU04791201)."
-    assert F.parse_focus_param("A%3AB:WK047911")[0].name == "A:B"
-    assert F.parse_focus_param("A:WK047911")[0].source == "zelf gedefinieerd"
-    assert F.parse_focus_param("A:WK047911", source="programma")[0].source == "programma"
+    assert FC.parse_focus_param("A%3AB:WK047911")[0].name == "A:B"
+    assert FC.parse_focus_param("A:WK047911")[0].source == "zelf gedefinieerd"
+    assert FC.parse_focus_param("A:WK047911", source="programma")[0].source == "programma"
 
 
 def test_syntax_check_messages_exact():
@@ -503,7 +505,7 @@ def test_syntax_check_messages_exact():
     one_bad = F.FocusArea("b", "Fout", ("GM0479",))
     bad = F.FocusArea("m", "Veel fout", tuple(f"XX{i:02d}" for i in range(11)))
     mixed = F.FocusArea("x", "Mix", tuple(f"WK04791{i}" for i in range(6)) + tuple(f"BU047910{i}1" for i in range(6)))
-    nl, en = _msgs(F.syntax_check, [empty, one_bad, bad, mixed])
+    nl, en = _msgs(FC.syntax_check, [empty, one_bad, bad, mixed])
     ten = ", ".join(f"XX{i:02d}" for i in range(10))
     wk = ", ".join(f"WK04791{i}" for i in range(5))
     bu = ", ".join(f"BU047910{i}1" for i in range(5))
@@ -520,31 +522,31 @@ def test_syntax_check_messages_exact():
         f"'Mix' mixes wijken ({wk}) and buurten ({bu}); choose one level."
     )
     two = F.FocusArea("t", "Twee", ("GM0479", "GM0363"))
-    assert _msgs(F.syntax_check, [two])[0] == (
+    assert _msgs(FC.syntax_check, [two])[0] == (
         "Ongeldige focusgebieden: 'Twee': GM0479, GM0363 zijn geen wijk- of buurtcode (WK047912, BU04791201)."
     )
-    F.syntax_check([F.FocusArea("w", "Wijken", ("WK047911", "WK047912"))])  # fine: no error
+    FC.syntax_check([F.FocusArea("w", "Wijken", ("WK047911", "WK047912"))])  # fine: no error
 
 
 def test_define_messages_exact():
     text = "Zonder gelijkteken " + "x" * 60
-    assert _msgs(F.parse_define, text) == (
+    assert _msgs(FC.parse_define, text) == (
         f"--define '{text[:60]}' heeft de vorm \"Naam=WK047911,WK047912\".",
         f"--define '{text[:60]}' must look like \"Name=WK047911,WK047912\".",
     )
-    nl, _ = _msgs(F.parse_define, "A=B=WK047911")  # the first '=' separates name and codes
+    nl, _ = _msgs(FC.parse_define, "A=B=WK047911")  # the first '=' separates name and codes
     assert nl == "Ongeldige focusgebieden: 'A': B=WK047911 is geen wijk- of buurtcode (WK047912, BU04791201)."
 
 
 def test_validate_messages_and_bounds_exact():
     twelve = [F.FocusArea.make(f"A{i}", ["WK047911"]) for i in range(12)]
-    F.validate(twelve, {"wijk": {"WK047911"}})
-    assert _msgs(F.validate, [*twelve, F.FocusArea.make("A12", ["WK047911"])], {"wijk": {"WK047911"}}) == (
+    FC.validate(twelve, {"wijk": {"WK047911"}})
+    assert _msgs(FC.validate, [*twelve, F.FocusArea.make("A12", ["WK047911"])], {"wijk": {"WK047911"}}) == (
         "13 focusgebieden; maximaal 12.",
         "13 focus areas; at most 12.",
     )
     area = F.FocusArea.make("Zuid", [f"WK04791{i}" for i in range(7)])
-    nl, en = _msgs(F.validate, [area], {"buurt": {"BU04791101"}}, level="buurt")  # no wijk codes known at all
+    nl, en = _msgs(FC.validate, [area], {"buurt": {"BU04791101"}}, level="buurt")  # no wijk codes known at all
     codes = ", ".join(f"WK04791{i}" for i in range(7))
     five = ", ".join(f"WK04791{i}" for i in range(5))
     assert nl == (
@@ -564,7 +566,7 @@ def test_json_file_format_and_every_refusal_exact():
         F.FocusArea.make("Ñoño – “wijk”", ["WK047911"], source="bron"),
         F.FocusArea.make("B", ["WK047912"], source="eigen"),
     ]
-    text = F.focus_to_json(areas)
+    text = FC.focus_to_json(areas)
     assert "Ñoño – “wijk”" in text and '\n "format": "stapelkaart-focusgebieden"' in text  # UTF-8, indent 1
     doc = json.loads(text)
     assert doc["focus_areas"][0] == {
@@ -573,26 +575,26 @@ def test_json_file_format_and_every_refusal_exact():
         "codes": ["WK047911"],
         "source": "bron",
     }
-    back = F.focus_from_json(text)
+    back = FC.focus_from_json(text)
     assert [(a.id, a.name, a.codes, a.source) for a in back] == [(a.id, a.name, a.codes, a.source) for a in areas]
-    head = {"format": F.JSON_FORMAT, "version": F.JSON_VERSION}
+    head = {"format": FC.JSON_FORMAT, "version": FC.JSON_VERSION}
 
     def file(items, **extra):
         return json.dumps({**head, **extra, "focus_areas": items})
 
     # no id -> slug of the name; no source -> "zelf gedefinieerd"; a long source kept to 500 characters
-    got = F.focus_from_json(file([{"name": "Oud Oost", "codes": ["WK0363MB"], "source": "s" * 600}]))[0]
+    got = FC.focus_from_json(file([{"name": "Oud Oost", "codes": ["WK0363MB"], "source": "s" * 600}]))[0]
     assert got.id == "oud-oost" and got.source == "s" * 500
-    got = F.focus_from_json(file([{"id": "Eigen Id", "name": "X", "codes": ["WK0363MB"]}]))[0]
+    got = FC.focus_from_json(file([{"id": "Eigen Id", "name": "X", "codes": ["WK0363MB"]}]))[0]
     assert got.id == "eigen-id" and got.source == "zelf gedefinieerd"
     padded = file([{"name": "A", "codes": ["WK047911"]}])
-    padded = padded + " " * (F.MAX_JSON_BYTES - len(padded))
-    assert len(padded) == F.MAX_JSON_BYTES and F.focus_from_json(padded)[0].name == "A"
-    assert _msgs(F.focus_from_json, padded + " ") == (
-        f"Focusgebiedenbestand is te groot ({F.MAX_JSON_BYTES + 1} bytes, maximaal {F.MAX_JSON_BYTES}).",
-        f"Focus-area file is too large ({F.MAX_JSON_BYTES + 1} bytes, at most {F.MAX_JSON_BYTES}).",
+    padded = padded + " " * (FC.MAX_JSON_BYTES - len(padded))
+    assert len(padded) == FC.MAX_JSON_BYTES and FC.focus_from_json(padded)[0].name == "A"
+    assert _msgs(FC.focus_from_json, padded + " ") == (
+        f"Focusgebiedenbestand is te groot ({FC.MAX_JSON_BYTES + 1} bytes, maximaal {FC.MAX_JSON_BYTES}).",
+        f"Focus-area file is too large ({FC.MAX_JSON_BYTES + 1} bytes, at most {FC.MAX_JSON_BYTES}).",
     )
-    nl, en = _msgs(F.focus_from_json, "{niet json")
+    nl, en = _msgs(FC.focus_from_json, "{niet json")
     assert nl.startswith("Focusgebiedenbestand is geen geldige JSON (") and en.startswith(
         "Focus-area file is not valid JSON ("
     )
@@ -601,16 +603,16 @@ def test_json_file_format_and_every_refusal_exact():
         '"focus_areas").',
         'Not a Stapelkaart focus-area file (expected "format": "stapelkaart-focusgebieden" and a list "focus_areas").',
     )
-    assert _msgs(F.focus_from_json, "[1, 2]") == other
-    assert _msgs(F.focus_from_json, json.dumps({"format": "iets anders", "focus_areas": []})) == other
-    assert _msgs(F.focus_from_json, json.dumps({**head, "focus_areas": ["tekst"]})) == other
-    assert _msgs(F.focus_from_json, json.dumps({"format": F.JSON_FORMAT, "version": 2, "focus_areas": []})) == (
+    assert _msgs(FC.focus_from_json, "[1, 2]") == other
+    assert _msgs(FC.focus_from_json, json.dumps({"format": "iets anders", "focus_areas": []})) == other
+    assert _msgs(FC.focus_from_json, json.dumps({**head, "focus_areas": ["tekst"]})) == other
+    assert _msgs(FC.focus_from_json, json.dumps({"format": FC.JSON_FORMAT, "version": 2, "focus_areas": []})) == (
         "Focusgebiedenbestand heeft versie 2; deze Stapelkaart leest versie 1.",
         "Focus-area file has version 2; this Stapelkaart reads version 1.",
     )
     twelve = [{"name": f"A{i}", "codes": ["WK047911"]} for i in range(12)]
-    assert len(F.focus_from_json(file(twelve))) == 12
-    assert _msgs(F.focus_from_json, file([*twelve, {"name": "A12", "codes": ["WK047911"]}])) == (
+    assert len(FC.focus_from_json(file(twelve))) == 12
+    assert _msgs(FC.focus_from_json, file([*twelve, {"name": "A12", "codes": ["WK047911"]}])) == (
         "13 focusgebieden in het bestand; maximaal 12.",
         "13 focus areas in the file; at most 12.",
     )
@@ -620,9 +622,9 @@ def test_json_file_format_and_every_refusal_exact():
     )
     first = {"name": "A", "codes": ["WK047911"]}
     for bad in ("WK047911", ["WK047911", 7], [f"BU{i:08d}" for i in range(251)]):
-        assert _msgs(F.focus_from_json, file([first, {"name": "B", "codes": bad}])) == codes_msg
-    assert len(F.focus_from_json(file([{"name": "B", "codes": [f"BU{i:08d}" for i in range(250)]}]))[0].codes) == 250
-    assert _msgs(F.focus_from_json, file([first, {"name": " ", "codes": ["WK047911"]}])) == (
+        assert _msgs(FC.focus_from_json, file([first, {"name": "B", "codes": bad}])) == codes_msg
+    assert len(FC.focus_from_json(file([{"name": "B", "codes": [f"BU{i:08d}" for i in range(250)]}]))[0].codes) == 250
+    assert _msgs(FC.focus_from_json, file([first, {"name": " ", "codes": ["WK047911"]}])) == (
         "Focusgebied 2 in het bestand heeft geen naam.",
         "Focus area 2 in the file has no name.",
     )
@@ -783,12 +785,12 @@ def test_data_draws_domain_rule_half_of_the_members_and_suppression():
 
 
 def test_plural_names_what_the_national_frame_holds():
-    assert F._plural(pd.DataFrame({"level": ["gemeente", "gemeente"]})) == "gemeenten"
-    assert F._plural(pd.DataFrame({"level": ["wijk", None]})) == "wijken"
-    assert F._plural(pd.DataFrame({"level": ["buurt"]})) == "buurten"
-    assert F._plural(pd.DataFrame({"level": ["gemeente", "wijk"]})) == "gebieden"
-    assert F._plural(pd.DataFrame({"level": ["land"]})) == "gebieden"
-    assert F._plural(pd.DataFrame({"code": ["GM0363"]})) == "gebieden"
+    assert FS._plural(pd.DataFrame({"level": ["gemeente", "gemeente"]})) == "gemeenten"
+    assert FS._plural(pd.DataFrame({"level": ["wijk", None]})) == "wijken"
+    assert FS._plural(pd.DataFrame({"level": ["buurt"]})) == "buurten"
+    assert FS._plural(pd.DataFrame({"level": ["gemeente", "wijk"]})) == "gebieden"
+    assert FS._plural(pd.DataFrame({"level": ["land"]})) == "gebieden"
+    assert FS._plural(pd.DataFrame({"code": ["GM0363"]})) == "gebieden"
 
 
 def test_stacking_band_default_and_bounds():
@@ -896,7 +898,7 @@ def test_aggregate_parts_sum_over_sum_and_the_member_rule():
         "ad": ["a", "d"],
         "bf": ["b", "f"],
     }
-    out = F.aggregate_parts(part, groups, 100.0)
+    out = FS.aggregate_parts(part, groups, 100.0)
     assert out.index.tolist() == list(groups)
     assert out.columns.tolist() == ["value", "num", "den", "year", "source", "why", "dropped"]  # + reasons (issue 21)
     assert (out["value"].dtype, str(out["year"].dtype), str(out["source"].dtype)) == ("float64", "Int64", "string")
@@ -914,11 +916,11 @@ def test_aggregate_parts_sum_over_sum_and_the_member_rule():
     assert out.loc["ad", "source"] == "KWB | bestand" and out.loc["ad", "year"] == 2024
     assert out.loc["bf", "source"] == "KWB" and out.loc["bf", "value"] == pytest.approx(100 * 10 / 40)
     # the rule's threshold is a parameter: at 0.95 the 94 % of 'abc' is not enough; exactly at it is
-    assert np.isnan(F.aggregate_parts(part, {"abc": ["a", "b", "c"]}, 1.0, 0.95).loc["abc", "value"])
+    assert np.isnan(FS.aggregate_parts(part, {"abc": ["a", "b", "c"]}, 1.0, 0.95).loc["abc", "value"])
     exact = part.assign(den=[9.0, 9.0, 2.0, 10.0, 1.0, 20.0])
-    assert F.aggregate_parts(exact, {"abc": ["a", "b", "c"]}, 1.0, 0.9).loc["abc", "value"] == pytest.approx(5 / 18)
-    assert np.isnan(F.aggregate_parts(part.assign(den=0.0), {"ab": ["a", "b"]}, 1.0).loc["ab", "value"])
-    none = F.aggregate_parts(part, {"cc": ["c", "c"]}, 1.0)
+    assert FS.aggregate_parts(exact, {"abc": ["a", "b", "c"]}, 1.0, 0.9).loc["abc", "value"] == pytest.approx(5 / 18)
+    assert np.isnan(FS.aggregate_parts(part.assign(den=0.0), {"ab": ["a", "b"]}, 1.0).loc["ab", "value"])
+    none = FS.aggregate_parts(part, {"cc": ["c", "c"]}, 1.0)
     assert np.isnan(none.loc["cc", "value"])
 
 
@@ -933,12 +935,12 @@ def test_preset_message_lists_presets_and_cuts_long_names():
 def test_focus_profile_is_the_aggregate_row_and_the_members_in_order():
     _, res = _synthetic_result()
     area = F.FocusArea.make("Twee", ["WK900105", "WK900102"])
-    row, members = F.focus_profile(res, area)
-    table = F.score_focus(res, [area])
+    row, members = FS.focus_profile(res, area)
+    table = FS.score_focus(res, [area])
     pd.testing.assert_series_equal(row, table.loc[area.id])
     assert members.index.tolist() == ["WK900105", "WK900102"]
     pd.testing.assert_frame_equal(members, res.universe.loc[["WK900105", "WK900102"]])
-    row2, _ = F.focus_profile(res, area, comparators=False)
+    row2, _ = FS.focus_profile(res, area, comparators=False)
     assert row2["population"] == pytest.approx(res.universe.loc[list(area.codes), "population"].sum())
 
 
@@ -976,7 +978,7 @@ def test_focus_area_over_two_gemeenten_gets_no_own_gemeente_rank():
     one = F.FocusArea.make("Een", ["WK900101", "WK900102"])
     both = F.FocusArea.make("Twee", ["WK900101", "WK900201"])
     small = F.FocusArea.make("Klein", ["WK900103"])
-    out = F.score_focus(res, [one, both])
+    out = FS.score_focus(res, [one, both])
     assert np.isfinite(out.loc[one.id, "ww_werkleeftijd__rank"]) and np.isnan(out.loc[both.id, "ww_werkleeftijd__rank"])
     assert np.isfinite(out.loc[both.id, "ww_werkleeftijd"])  # the value itself is shown
     u = res.universe
@@ -994,7 +996,7 @@ def test_focus_area_over_two_gemeenten_gets_no_own_gemeente_rank():
         attributes={2024: attrs},
         national=nat,
     )
-    o2 = F.score_focus(res2, [small, one], comparators=False)
+    o2 = FS.score_focus(res2, [small, one], comparators=False)
     assert bool(o2.loc[small.id, "suppressed"]) and o2.loc[small.id, "suppressed_reason"] == "population:200"
     assert not bool(o2.loc[one.id, "suppressed"]) and pd.isna(o2.loc[one.id, "suppressed_reason"])
     assert o2.loc[small.id, "population"] == 150 and pd.isna(o2.loc[small.id, "stacking_count"])

@@ -613,7 +613,8 @@ def test_data_draws_follow_the_smoothing_setting_and_the_half_rule():
 
 
 def test_focus_rows_names_members_and_comparators():
-    from indicators.focus import NOT_AVAILABLE, FocusArea, score_focus
+    from indicators.focus import FocusArea
+    from indicators.focusscore import NOT_AVAILABLE, score_focus
 
     frame = synthetic_frame(40)
     ref = make_reference(frame, "selection", "wijk", 2024, ["GM9001"])
@@ -650,7 +651,8 @@ def test_focus_rows_names_members_and_comparators():
 
 
 def test_focus_small_group_is_suppressed():
-    from indicators.focus import FocusArea, score_focus
+    from indicators.focus import FocusArea
+    from indicators.focusscore import score_focus
 
     frame = synthetic_frame(40)
     frame.loc[frame["code"] == "WK900101", "aantal_inwoners"] = 150
@@ -665,7 +667,8 @@ def test_focus_small_group_is_suppressed():
 
 
 def test_nl_row_from_nl00_values_and_low_coverage():
-    from indicators.focus import FocusArea, national_parts, score_focus
+    from indicators.focus import FocusArea
+    from indicators.focusscore import national_parts, score_focus
     from indicators.rates import UserValues
 
     frame = synthetic_frame(40)

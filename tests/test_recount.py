@@ -42,7 +42,7 @@ def test_recount_comparison_counts_a_difference():
 def test_method_rules_come_from_the_engine_constants():
     from core.thresholds import WORST_BAND_FROM
     from indicators.engine import MIN_REFERENCE_AREAS
-    from indicators.focus import NL_MIN_COVERAGE
+    from indicators.focusscore import NL_MIN_COVERAGE
     from indicators.methodrules import computation_rules
     from indicators.scores import SCORE_DECIMALS
 

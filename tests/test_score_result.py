@@ -203,7 +203,8 @@ def test_the_profile_words_a_suppressed_area_in_the_users_language(mirror, warm_
 def test_the_focus_profile_names_its_reference_in_english(mirror, warm_cache):
     """The engine's ``reference`` column is Dutch; the English focus profile shows the same Reference in English
     (before: "… wijken van Nederland, 2024" in the reference-value column of an English page)."""
-    from indicators.focus import PRESETS, format_focus_param, parse_focus_param
+    from indicators.focus import PRESETS
+    from indicators.focuscodec import format_focus_param, parse_focus_param
     from pages._common.i18n import t
 
     preset = next(iter(PRESETS.values()))

@@ -83,7 +83,7 @@ def test_versions_kept_changes_listed_restored_and_never_lost(serve):
 
 def test_what_changed_per_area_and_focus_area_with_ranks_and_stacking(serve):
     from indicators.engine import make_reference, score_areas
-    from indicators.focus import score_focus
+    from indicators.focusscore import score_focus
 
     serve(1)
     v1 = _load()

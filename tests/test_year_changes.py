@@ -173,7 +173,7 @@ def test_two_years_list_exactly_the_differing_figures_of_comparable_areas(years_
 
 def test_two_years_per_focus_area_with_indicator_ranks_and_stacking(years_mirror):
     from indicators.engine import make_reference, score_areas
-    from indicators.focus import score_focus
+    from indicators.focusscore import score_focus
 
     old, new = _load(2023), _load(2024)
     broken = FocusArea.make("Met nieuwe wijk", ["WK0363AB", ONLY_2024])

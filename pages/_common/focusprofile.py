@@ -1,5 +1,5 @@
 """Buurtprofiel of a focus area: the same profile as for a wijk, aggregated by summed numerators and
-denominators (indicators.focus.focus_profile), with its members listed and what changed."""
+denominators (indicators.focusscore.focus_profile), with its members listed and what changed."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The focus-area editor: presets, define/rename/delete, add the selected map area, JSON export/import.
 
-Everything it changes is written to the view's ``fa`` URL parameter (``indicators.focus.format_focus_param``),
+Everything it changes is written to the view's ``fa`` URL parameter (``indicators.focuscodec.format_focus_param``),
 so the link shares the focus areas. Members are picked from the wijken/buurten of the selected gemeenten (by
 name + code); a member of another gemeente appears once that gemeente is selected in the sidebar.
 """
@@ -11,16 +11,8 @@ import streamlit as st
 
 from core.codes import level_of_code
 from core.errors import StapelkaartError, UserInputError
-from indicators.focus import (
-    PRESETS,
-    SELF_DEFINED,
-    FocusArea,
-    focus_from_json,
-    focus_to_json,
-    format_focus_param,
-    parse_focus_param,
-    source_text,
-)
+from indicators.focus import PRESETS, SELF_DEFINED, FocusArea, source_text
+from indicators.focuscodec import focus_from_json, focus_to_json, format_focus_param, parse_focus_param
 from pages._common import fmt, loaders, widgets
 from pages._common.i18n import label, t
 

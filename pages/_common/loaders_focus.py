@@ -1,5 +1,6 @@
 """Part of the loaders door (pages/_common/loaders.py lists what pages call): the focus areas of a view, their
-comparison table, profile and absolute counts, over indicators.focus and the cached scoring in loaders.py."""
+comparison table, profile and absolute counts, over indicators.focus, focuscodec and focusscore and the cached
+scoring in loaders.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import streamlit as st
 
 from core.errors import StapelkaartError, UserInputError
 from data.pdok import load_gemeente_attributes
-from indicators.focus import FOCUS_AREAS, parse_focus_param, score_focus, validate
+from indicators.focus import FOCUS_AREAS
+from indicators.focuscodec import parse_focus_param, validate
+from indicators.focusscore import score_focus
 from indicators.tables import absolute_counts
 from pages._common.loaders_files import active_files, user_values
 from pages._common.loaders_frames import boundaries, kwb, kwb_national, scored
@@ -22,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 def view_focus_areas(view=None) -> list:
-    """The focus areas of a view: its ``fa`` (indicators.focus.parse_focus_param) or the default set.
+    """The focus areas of a view: its ``fa`` (indicators.focuscodec.parse_focus_param) or the default set.
 
     Without ``view`` the session's view is used (the Kaart page and map call this without one). A ``fa`` that
     does not parse gives the default set here; ``focus_problem`` names what is wrong for the page's warning.
@@ -84,7 +87,7 @@ def focus_level(view, areas=None) -> str:
 
 
 def focus_table(view, weights: dict[str, float] | None = None, areas=None) -> pd.DataFrame:
-    """indicators.focus.score_focus for the view's focus areas (+ gemeenten, Nederland), scored over the union
+    """indicators.focusscore.score_focus for the view's focus areas (+ gemeenten, Nederland), scored over the union
     of the view's gemeenten and the focus areas' gemeenten, at the focus areas' level (areas of another level
     are left out; ``focus_problem`` names them)."""
     areas = view_focus_areas(view) if areas is None else areas
@@ -123,7 +126,7 @@ def national_attributes(year: int) -> pd.DataFrame | None:
 
 
 def focus_area_profile(view, area, weights=None) -> tuple[pd.Series, pd.DataFrame]:
-    """indicators.focus.focus_profile: the aggregate row of ``area`` (with comparators) and its members' rows."""
+    """indicators.focusscore.focus_profile: the aggregate row of ``area`` (with comparators) and its members' rows."""
     row = focus_table(view, weights, [area]).loc[area.id]
     s = scored(focus_gemeenten(view, [area]), view.year, area.level or "wijk", view.reference, weights, view.kv)
     return row, s.result.universe.reindex(list(area.codes))

@@ -33,7 +33,7 @@ CLASSIFIERS = ("quantiles", "natural_breaks", "equal_interval", "fixed")  # geo.
 K_RANGE = (3, 7)
 MAX_GEMEENTEN = 12
 MAX_PARAM_LEN = 300  # longer values are refused whole (10 KB values never get parsed)
-MAX_FA_LEN = 8000  # the ``fa`` focus areas (indicators.focus.MAX_PARAM), parsed by loaders.view_focus_areas
+MAX_FA_LEN = 8000  # the ``fa`` focus areas (indicators.focuscodec.MAX_PARAM), parsed by loaders.view_focus_areas
 
 DEFAULT_GEMEENTEN = ("GM0363", "GM0479")
 DEFAULT_YEAR = 2024
