@@ -72,7 +72,7 @@ lint: $(STAMP_DEV)
 # runs; the exit status is the first failure's. The 15 slowest tests of each part are listed. mutmut is installed
 # too: tests/test_mutation_resume.py checks the mutation tool's --resume (the run itself is `make mutation`).
 LATE_JOURNEYS := tests/test_view_journeys.py
-test: $(STAMP_MUT) lint tools frontend
+test: $(STAMP_DEV) $(STAMP_MUT) lint tools frontend
 	@mkdir -p tests/artifacts .pytest-tmp; status=0; \
 	$(BIN)/python -m pytest -q -m browser --durations=15 --basetemp=.pytest-tmp/journeys-1 \
 		$(addprefix --ignore=,$(LATE_JOURNEYS)) > tests/artifacts/journeys-1.log 2>&1 & lane1=$$!; \
