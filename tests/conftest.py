@@ -87,15 +87,24 @@ def start_mirror(tmp_dir: Path, *extra: str) -> Mirror:
 
 import urllib.parse  # noqa: E402  (used by Mirror.requests)
 
+#: the app's base URLs of its three services (CBS opendata, PDOK, CBS dataderden): a test points all of them at a mirror
+SERVICES = ("STAPELKAART_CBS_URL", "STAPELKAART_PDOK_URL", "STAPELKAART_DATADERDEN_URL")
+
+
+def use_cache(mp: pytest.MonkeyPatch, d: Path) -> None:
+    """Point the app at the cache folder ``d``, with fast retry settings (a short backoff and timeout)."""
+    mp.setenv("STAPELKAART_CACHE_DIR", str(d))
+    mp.setenv("STAPELKAART_HTTP_BACKOFF", "0.05")
+    mp.setenv("STAPELKAART_HTTP_TIMEOUT", "5")
+
 
 @pytest.fixture(scope="session")
 def mirror_server(tmp_path_factory):
     if not MIRROR_BIN.exists():
         pytest.skip("../shared/cbs-mirror is absent: only outside the Stapelkaart workplace")
     m = start_mirror(tmp_path_factory.mktemp("mirror"))
-    services = ("STAPELKAART_CBS_URL", "STAPELKAART_PDOK_URL", "STAPELKAART_DATADERDEN_URL")
-    old = {k: os.environ.get(k) for k in services}
-    for k in services:  # every service on the mirror: a test never asks the real dataderden.cbs.nl
+    old = {k: os.environ.get(k) for k in SERVICES}
+    for k in SERVICES:  # every service on the mirror: a test never asks the real dataderden.cbs.nl
         os.environ[k] = m.url
     yield m
     for k, v in old.items():
@@ -119,9 +128,7 @@ def mirror(mirror_server):
 def cache_dir(tmp_path, monkeypatch):
     """A private, empty cache for one test, plus fast retry settings."""
     d = tmp_path / "cache"
-    monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(d))
-    monkeypatch.setenv("STAPELKAART_HTTP_BACKOFF", "0.05")
-    monkeypatch.setenv("STAPELKAART_HTTP_TIMEOUT", "5")
+    use_cache(monkeypatch, d)
     _clear_streamlit_caches()  # the page loaders' caches (cache_data and the shared cache_resource) are per process
     return d
 
@@ -135,9 +142,7 @@ def default_view_cache(mirror_server, tmp_path_factory):
     d = tmp_path_factory.mktemp("default-view") / "cache"
     mirror_server.reset()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("STAPELKAART_CACHE_DIR", str(d))
-        mp.setenv("STAPELKAART_HTTP_BACKOFF", "0.05")
-        mp.setenv("STAPELKAART_HTTP_TIMEOUT", "5")
+        use_cache(mp, d)
         _clear_streamlit_caches()
         run_app()
         run_app({"level": "buurt"})

@@ -9,9 +9,7 @@ import json
 
 import pytest
 
-from tests.conftest import SHARED_DATA, start_mirror
-
-SERVICES = ("STAPELKAART_CBS_URL", "STAPELKAART_PDOK_URL", "STAPELKAART_DATADERDEN_URL")
+from tests.conftest import SERVICES, SHARED_DATA, start_mirror, use_cache
 
 
 @pytest.fixture(scope="module")
@@ -22,14 +20,20 @@ def national(tmp_path_factory):
     m.proc.wait(10)
 
 
-@pytest.fixture
-def nat(national, cache_dir, monkeypatch):
+def _on_national(national, monkeypatch) -> None:
+    """Every service URL of the app on ``national``, its faults and request log cleared, no remembered 50150NED
+    absence from an earlier test."""
     from data import health
 
     for var in SERVICES:
         monkeypatch.setenv(var, national.url)
     national.reset()
     health.forget_absent()
+
+
+@pytest.fixture
+def nat(national, cache_dir, monkeypatch):
+    _on_national(national, monkeypatch)
     return national
 
 
@@ -47,12 +51,8 @@ def nat_warm(national, nat_module_cache, monkeypatch):
     """``nat`` for tests that only read figures: the national tables are fetched and prepared once per module
     (disk cache and in-memory frames kept between its tests), not once per test. Tests that count requests, inject
     faults or need an empty cache use ``nat``."""
-    for var in SERVICES:
-        monkeypatch.setenv(var, national.url)
-    monkeypatch.setenv("STAPELKAART_CACHE_DIR", str(nat_module_cache))
-    monkeypatch.setenv("STAPELKAART_HTTP_BACKOFF", "0.05")
-    monkeypatch.setenv("STAPELKAART_HTTP_TIMEOUT", "5")
-    national.reset()
+    _on_national(national, monkeypatch)
+    use_cache(monkeypatch, nat_module_cache)
     return national
 
 

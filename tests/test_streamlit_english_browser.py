@@ -112,7 +112,7 @@ def test_a_table_column_menu_offers_no_streamlit_english_and_a_header_click_stil
     table.wait_for(timeout=60_000)
     box = table.bounding_box()
     header_y = box["y"] + 18
-    name_col = page.evaluate(_CELLS)[1:7]  # the first row: #, name, code, gemeente, ...
+    first_name = page.evaluate(_CELLS)[1]  # the first row's cells: #, name, code, gemeente, ...
     page.mouse.move(box["x"] + 150, header_y)  # over the header of the area name: its menu icon appears
     page.wait_for_timeout(300)
     page.mouse.click(box["x"] + 186, header_y)  # the icon, at the right edge of that header cell
@@ -124,10 +124,7 @@ def test_a_table_column_menu_offers_no_streamlit_english_and_a_header_click_stil
     page.keyboard.press("Escape")
     page.mouse.click(box["x"] + 120, header_y)  # the header itself: sort by area name, A to Z
     page.wait_for_function(
-        'old => { const c = Array.from(document.querySelectorAll(\'[data-testid="stDataFrame"] [role="gridcell"]\'));'
-        " return c.length > 1 && c[1].innerText !== old; }",
-        arg=name_col[0],
-        timeout=10_000,
+        f"old => {{ const c = ({_CELLS})(); return c.length > 1 && c[1] !== old; }}", arg=first_name, timeout=10_000
     )
     cells = page.evaluate(_CELLS)
     names = [cells[1], cells[8]]  # column "Gebied" of the first two rows (7 columns per row)
