@@ -63,7 +63,7 @@ def rank_interval(scored_, code: str) -> tuple[int | None, int | None, int | Non
     iv = rank_intervals(
         res.domain_x.loc[codes],
         res.weights,
-        min_domains=res.settings.get("min_domains", 3),
+        min_domains=res.settings.get("min_domains", ENGINE_DEFAULTS["min_domains"]),
         domain_draws=data_draws(res, codes),
     )
     if code not in iv.index or pd.isna(iv.loc[code, "rank"]):
