@@ -18,6 +18,21 @@ import pytest
 # fixtures shared through tests/ modules (issue 20), never imported from another test file
 pytest_plugins = ["tests.helpers_storage", "tests.helpers_versions", "tests.helpers_national", "tests._browser"]
 
+
+def _scan_component_manifests_once() -> None:
+    """Each ``AppTest`` scans every installed package for Streamlit component manifests when it first runs (0.27 s
+    of CPU: 379 package metadata files parsed). The installed packages do not change during a test run, so the
+    tests scan once per process; each caller gets its own copy of the list."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = functools.cache(manifest_scanner.scan_component_manifests)
+    manifest_scanner.scan_component_manifests = lambda *a, **k: list(scan(*a, **k))
+
+
+_scan_component_manifests_once()
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (REPO / ".." / "shared").resolve()
 SHARED_DATA = SHARED / "data"
