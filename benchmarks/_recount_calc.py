@@ -4,6 +4,7 @@ engine. Each rule below quotes the sentence of the method text it follows."""
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -75,7 +76,12 @@ def _num(s: pd.Series) -> pd.Series:
 
 
 def kwb_table() -> pd.DataFrame:
-    """85984NED (all gemeenten and wijken of 2024), as the mirror serves it: one row per region code."""
+    """85984NED (all gemeenten and wijken of 2024), as the mirror serves it: one row per region code (a copy)."""
+    return _kwb_table().copy()
+
+
+@functools.cache
+def _kwb_table() -> pd.DataFrame:
     rows = json.loads((DATA / "derived" / "odata" / "85984NED" / "TypedDataSet.json").read_text())
     df = pd.DataFrame(rows)
     df["code"] = df["WijkenEnBuurten"].str.strip()
