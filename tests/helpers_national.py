@@ -1,5 +1,5 @@
 """Fixtures of the national emulator (``cbs-mirror --national``), shared through conftest's ``pytest_plugins``:
-``national`` (one mirror per test module), ``nat`` (every service URL of the app on it, faults and the request
+``national`` (one mirror per test process), ``nat`` (every service URL of the app on it, faults and the request
 log cleared, no remembered 50150NED absence from an earlier test, a fresh cache) and ``nat_warm`` (the same, but
 one cache for the whole module: its first test fills it, the others read it, as a user's second visit does)."""
 
@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import SERVICES, SHARED_DATA, start_mirror, use_cache
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def national(tmp_path_factory):
     m = start_mirror(tmp_path_factory.mktemp("national-mirror"), "--national")
     yield m
