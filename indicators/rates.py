@@ -88,7 +88,9 @@ def _indexed(frame: pd.DataFrame) -> pd.DataFrame:
     if "code" in frame.columns:
         frame = frame.set_index(frame["code"].astype(str).str.strip())
     frame = frame[~frame.index.duplicated()].copy()
-    frame.attrs["_indexed_by_code"] = True
+    # Only the source travels on (kwb_source_label reads it): pandas deep-copies ``attrs`` on every column access
+    # and operation, and a KWB frame's column metadata made one column access 277 µs instead of 10 µs.
+    frame.attrs = {"source": frame.attrs.get("source"), "_indexed_by_code": True}
     return frame
 
 
