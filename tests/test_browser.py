@@ -78,7 +78,13 @@ def server(mirror_env):
 
 @pytest.fixture
 def fresh_server(mirror_env, tmp_path):
-    """A new process with its own, empty cache (the module's server and its cache are left alone)."""
+    """A new process (nothing in its memory) with its own copy of the module's disk cache, as after a restart: the
+    module's server and its cache are left alone, and the new process does not fetch again what they hold."""
+    import shutil
+
+    cache = Path(mirror_env["STAPELKAART_CACHE_DIR"])
+    if cache.exists():
+        shutil.copytree(cache, tmp_path / "cache")
     yield from serve(dict(mirror_env, STAPELKAART_CACHE_DIR=str(tmp_path / "cache")))
 
 

@@ -25,7 +25,7 @@ from hypothesis import strategies as hs
 
 from indicators import focus, focuscodec
 from pages._common.state import PAGES
-from tests._browser import CHROMIUM, chromium, mirror_env, serve
+from tests._browser import CHROMIUM, chromium
 from tests.conftest import MIRROR_BIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -51,7 +51,6 @@ FRAGMENTS = [
     "1. XSSMARK",
 ]
 FILE_FRAGMENTS = [f for f in FRAGMENTS if "/" not in f] + ["www.evil.example#x", "[XSSMARK](evil.example)"]
-SECRET = "escaping-browser-test-secret-0123456789"
 
 _words = hs.text(alphabet="abcdefghij XYZ-é", min_size=0, max_size=6)
 NAMES = hs.tuples(hs.sampled_from(FRAGMENTS), _words, hs.sampled_from(FRAGMENTS)).map(lambda t: " ".join(t).strip())
@@ -66,8 +65,9 @@ DOM = """() => {
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    yield from mirror_env(tmp_path_factory.mktemp("escaping"), STAPELKAART_SECRET=SECRET)
+def env(app_env):
+    """The shared journey server's environment: imports are stored in its cache folder, signed with its secret."""
+    return app_env
 
 
 class _App(str):
@@ -80,11 +80,10 @@ class _App(str):
 
 
 @pytest.fixture(scope="module")
-def server(env):
-    for url in serve(env):
-        app = _App(url)
-        app.env = env
-        yield app
+def server(app_server, env):
+    app = _App(app_server)
+    app.env = env
+    return app
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +102,9 @@ def _import(env: dict, filename: str, region_name: str) -> str:
         "regiocode,naam,jaar,voortijdig_schoolverlaten\n"
         f'WK047912,"{region_name.replace(chr(34), "")}",2024,3.5\nWK047911,Zaandam Zuid,2024,2.5\n'
     ).encode()
-    with mock.patch.dict(os.environ, {k: env[k] for k in ("STAPELKAART_CACHE_DIR", "STAPELKAART_SECRET")}):
+    with mock.patch.dict(os.environ, {"STAPELKAART_CACHE_DIR": env["STAPELKAART_CACHE_DIR"]}):
+        if userstore.SECRET_ENV not in env:  # then the server's secret is the one kept in its cache folder
+            os.environ.pop(userstore.SECRET_ENV, None)
         return userstore.put(data, filename)
 
 
