@@ -18,6 +18,7 @@ from pages._common import (
     narrative,
     reasons,
     reports,
+    session,
     shell,
     tables,
     widgets,
@@ -50,18 +51,13 @@ if table.empty:
 names = {c: (n if isinstance(n, str) else c) for c, n in zip(table["code"], table["name"])}
 focus = {f"fa:{f.id}": f for f in loaders.view_focus_areas(view)}
 options = [*focus, *sorted(names, key=lambda c: names[c])]
-current = f"fa:{view.fopen}" if view.fopen and f"fa:{view.fopen}" in focus else view.area
-idx = options.index(current) if current in options else None
-choice = st.selectbox(
+st.selectbox(
     t("profile_pick", lang),
     options,
-    index=idx,
-    key="w_profile_area",
     format_func=lambda c: t("profile_focus", lang, name=focus[c].name) if c in focus else f"{names[c]} ({c})",
     placeholder=t("no_area", lang),
+    **session.bind_profile_pick("w_profile_area", options),
 )
-if choice is not None and choice != current:
-    view = widgets.update(fopen=choice[3:], area=None) if choice in focus else widgets.update(area=choice, fopen=None)
 if view.fopen and f"fa:{view.fopen}" in focus:
     from pages._common import focusprofile  # the focus-area variant of this page
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests._browser import CHROMIUM, settle
+from tests._browser import CHROMIUM, address_equals_share, settle
 from tests.conftest import MIRROR_BIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -22,32 +22,48 @@ def server(app_server):
     return app_server
 
 
-def _cases():
+def _presets():
+    """(preset id, its ``fa=`` value, [(area id, area name), ...]) for every preset."""
     from indicators.focus import PRESETS
     from indicators.focuscodec import format_focus_param, parse_focus_param
 
     out = []
     for pid, preset in PRESETS.items():
         fa = format_focus_param(preset.areas)
-        out += [(pid, fa, a.id, a.name) for a in parse_focus_param(fa)]
+        out.append((pid, fa, [(a.id, a.name) for a in parse_focus_param(fa)]))
     return out
 
 
+def _pick(page, name: str) -> None:
+    """Choose focus area ``name`` in the page's area list, as a user does (type, then click the option)."""
+    picker = page.locator('[data-testid="stSelectbox"]', has_text="Kies een wijk of buurt").locator("input").first
+    picker.click()
+    picker.fill(name)
+    page.get_by_role("option", name=f"Focusgebied: {name}", exact=True).first.click()
+
+
 def test_every_preset_focus_profile_opens_in_chromium(browser, server):
+    """Each preset's link opens its first focus area's profile; its other areas are then picked in the page's list
+    (one page load per preset, not per area): every profile shows its name, no error, a domain rank only with its
+    base, and the address bar names the area shown (``fopen``) and equals the share link."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     failures = []
-    for pid, fa, fid, name in _cases():
-        page.goto(f"{server}/buurtprofiel?fa={quote(fa)}&fopen={fid}")
+    for pid, fa, areas in _presets():
+        page.goto(f"{server}/buurtprofiel?fa={quote(fa)}&fopen={areas[0][0]}")
         page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
-        page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=120_000)
-        page.wait_for_selector("h2", timeout=60_000)
-        settle(page, quiet=0.5)
-        body = page.locator('[data-testid="stMain"]').inner_text()
-        heads = page.locator("h2").all_inner_texts()
-        if "foutcode" in body or "Traceback" in body or not any(name in h for h in heads):
-            failures.append((pid, fid, heads, body[:300]))
-        elif "domeinrang" in body:
-            assert "t.o.v." in body.split("domeinrang", 1)[1][:200], (pid, fid)
+        for i, (fid, name) in enumerate(areas):
+            if i:
+                _pick(page, name)
+            settle(page, quiet=0.5)
+            page.wait_for_selector("h2", timeout=60_000)
+            body = page.locator('[data-testid="stMain"]').inner_text()
+            heads = page.locator("h2").all_inner_texts()
+            if "foutcode" in body or "Traceback" in body or not any(name in h for h in heads):
+                failures.append((pid, fid, heads, body[:300]))
+            elif "domeinrang" in body:
+                assert "t.o.v." in body.split("domeinrang", 1)[1][:200], (pid, fid)
+            here = address_equals_share(page)
+            assert here[0] == "buurtprofiel" and here[1].get("fopen") == fid, (pid, fid, here)
     ctx.close()
     assert failures == []

@@ -259,6 +259,25 @@ def _area_changed(key: str) -> None:
     change(area=st.session_state.get(key) or None)
 
 
+def bind_profile_pick(key: str, options) -> dict:
+    """The Buurtprofiel's list of focus areas (``"fa:<id>"``) and areas, bound to the view's ``fopen`` / ``area``.
+    The pick is written back before the script runs, so the page menu and the share link of the same run hold it
+    also when the page then ends with st.stop (a focus-area profile does)."""
+    v = current()
+    now = f"fa:{v.fopen}" if v.fopen and f"fa:{v.fopen}" in options else v.area
+    _seed(key, now if now in options else None)
+    return {"key": key, "on_change": _profile_picked, "args": (key,)}
+
+
+def _profile_picked(key: str) -> None:
+    choice = st.session_state.get(key)
+    if isinstance(choice, str):
+        if choice.startswith("fa:"):
+            change(fopen=choice[3:], area=None)
+        else:
+            change(area=choice, fopen=None)
+
+
 def take_notice(key: str) -> bool:
     """Whether the last change was refused or adjusted for reason ``key`` (an i18n key); said once."""
     said = st.session_state.get(NOTICE) == key
