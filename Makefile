@@ -64,25 +64,20 @@ lint: $(STAMP_DEV)
 	$(BIN)/vulture --min-confidence 80 app.py serve.py pages components data indicators geo core render
 
 # Tests without a browser on two workers (pytest-xdist, one file per worker: module fixtures stay whole) and, at
-# the same time, the browser journeys one at a time: most of a journey is waiting on the server and the browser,
-# so the two share the 2 cores. When the tests without a browser are done, the journeys of LATE_JOURNEYS start in a
-# second lane beside the first (a trial with two journey lanes from the start took no less in all: the cores are
-# the limit while the other tests run). The journeys' output is shown when all are done (also in
-# tests/artifacts/journeys-{1,2}.log); each run has its own temporary folder (.pytest-tmp/). Every part always
-# runs; the exit status is the first failure's. The 15 slowest tests of each part are listed. mutmut is installed
-# too: tests/test_mutation_resume.py checks the mutation tool's --resume (the run itself is `make mutation`).
-LATE_JOURNEYS := tests/test_view_journeys.py
+# the same time, the browser journeys on two workers of their own: a journey mostly waits on the server and the
+# browser (alone, one lane used 49 % of the 2 cores), so the four share the cores. The journeys' output is shown
+# when all are done (also in tests/artifacts/journeys.log); each run has its own temporary folder (.pytest-tmp/).
+# Both parts always run; the exit status is the first failure's. The 15 slowest tests of each part are listed.
+# mutmut is installed too: tests/test_mutation_resume.py checks the mutation tool's --resume (the run itself is
+# `make mutation`).
 test: $(STAMP_DEV) $(STAMP_MUT) lint tools frontend
 	@mkdir -p tests/artifacts .pytest-tmp; status=0; \
-	$(BIN)/python -m pytest -q -m browser --durations=15 --basetemp=.pytest-tmp/journeys-1 \
-		$(addprefix --ignore=,$(LATE_JOURNEYS)) > tests/artifacts/journeys-1.log 2>&1 & lane1=$$!; \
+	$(BIN)/python -m pytest -q -m browser -n 2 --dist loadfile --durations=15 --basetemp=.pytest-tmp/journeys \
+		> tests/artifacts/journeys.log 2>&1 & journeys=$$!; \
 	$(BIN)/python -m pytest -q -m "not browser" -n 2 --dist loadfile --durations=15 --basetemp=.pytest-tmp/other \
 		|| status=$$?; \
-	$(BIN)/python -m pytest -q -m browser --durations=15 --basetemp=.pytest-tmp/journeys-2 $(LATE_JOURNEYS) \
-		> tests/artifacts/journeys-2.log 2>&1 || { s=$$?; [ $$status -ne 0 ] || status=$$s; }; \
-	wait $$lane1 || { s=$$?; [ $$status -ne 0 ] || status=$$s; }; \
-	for lane in 1 2; do echo "--- journeys, lane $$lane (tests/artifacts/journeys-$$lane.log) ---"; \
-		cat tests/artifacts/journeys-$$lane.log; done; \
+	wait $$journeys || { s=$$?; [ $$status -ne 0 ] || status=$$s; }; \
+	echo "--- journeys (tests/artifacts/journeys.log) ---"; cat tests/artifacts/journeys.log; \
 	exit $$status
 
 # The edit loop: the same checks, then the tests without a browser and without the slow ones (a few minutes).
