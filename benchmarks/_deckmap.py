@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+#: Debian Chromium, as the brief prescribes, and the brief's flags: software WebGL through SwiftShader, no
+#: background requests. The benchmarks use them as they are; the tests add one (tests/_browser.py).
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]
+
 FRAME_SELECTOR = "iframe[title='components.deckmap.deckmap']"
 GEO_SUFFIX = ".skq"
 

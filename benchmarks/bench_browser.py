@@ -22,10 +22,9 @@ import time
 from pathlib import Path
 
 from benchmarks import _mirror
+from benchmarks._deckmap import ARGS, CHROMIUM
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]
 PATH = "/?gm=GM0363&level=buurt"
 TARGET_S = 2.0
 PAINTED = """() => !!document.querySelector('[data-testid="stDeckGlJsonChart"] canvas')

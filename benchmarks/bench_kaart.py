@@ -26,11 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import _mirror
-from benchmarks._deckmap import INPUT_HOOK, canvas_pixels, input_to_drawn_ms, open_counted, wait_drawn
+from benchmarks._deckmap import ARGS, CHROMIUM, INPUT_HOOK, canvas_pixels, input_to_drawn_ms, open_counted, wait_drawn
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking"]
 INCOME = REPO / ".." / "shared" / "data" / "income" / "cbs_inkomen_2020_gemeente_wijk_indeling2023_clean.csv"
 CHANGES = 10
 TARGET_MS = 300.0

@@ -7,20 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks._deckmap import ARGS as BRIEF_ARGS
+from benchmarks._deckmap import CHROMIUM
 from benchmarks._mirror import USER_ENTRY, start_streamlit
 
-CHROMIUM = "/usr/bin/chromium"
 #: the brief's flags (software WebGL through SwiftShader, as on the team's server), plus software compositing of the
 #: page: without it every page's layers were also composited through SwiftShader's emulated GL, 40 % of Chromium's
 #: CPU per page load (Vergelijken 3.1 -> 1.8 core-s, Buurtprofiel 1.5 -> 0.7, Kaart 3.2 -> 2.2; /proc, one run).
 #: WebGL canvases (the deck.gl map) are still drawn by SwiftShader; the benchmarks keep the brief's flags alone.
-ARGS = [
-    "--no-sandbox",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-    "--disable-background-networking",
-    "--disable-gpu-compositing",
-]
+ARGS = [*BRIEF_ARGS, "--disable-gpu-compositing"]
 
 
 def serve(env: dict, entry: Path = USER_ENTRY, **kw):
