@@ -282,6 +282,15 @@ def map_pixels(pg):
 NAV_LINK = '[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]'
 
 
+def choose(pg, box: str, typed: str, option) -> None:
+    """Choose in the select box whose label holds ``box`` as a user does with the keyboard: click it, type
+    ``typed``, click the option named ``option`` (exactly, or a compiled pattern)."""
+    picker = pg.locator('[data-testid="stSelectbox"]', has_text=box).locator("input").first
+    picker.click()
+    picker.fill(typed)
+    pg.get_by_role("option", name=option, exact=isinstance(option, str)).first.click()
+
+
 def nav_text(pg) -> str:
     """The menu's page names; Streamlit's own menu (legacy pages/ mode, "app") must not be there."""
     assert pg.locator('[data-testid="stSidebarNav"]').count() == 0

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests._browser import CHROMIUM, address_equals_share, settle
+from tests._browser import CHROMIUM, address_equals_share, choose, settle
 from tests.conftest import MIRROR_BIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -34,14 +34,6 @@ def _presets():
     return out
 
 
-def _pick(page, name: str) -> None:
-    """Choose focus area ``name`` in the page's area list, as a user does (type, then click the option)."""
-    picker = page.locator('[data-testid="stSelectbox"]', has_text="Kies een wijk of buurt").locator("input").first
-    picker.click()
-    picker.fill(name)
-    page.get_by_role("option", name=f"Focusgebied: {name}", exact=True).first.click()
-
-
 def test_every_preset_focus_profile_opens_in_chromium(browser, server):
     """Each preset's link opens its first focus area's profile; its other areas are then picked in the page's list
     (one page load per preset, not per area): every profile shows its name, no error, a domain rank only with its
@@ -54,7 +46,7 @@ def test_every_preset_focus_profile_opens_in_chromium(browser, server):
         page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=60_000)
         for i, (fid, name) in enumerate(areas):
             if i:
-                _pick(page, name)
+                choose(page, "Kies een wijk of buurt", name, f"Focusgebied: {name}")  # as a user does
             settle(page, quiet=0.5)
             page.wait_for_selector("h2", timeout=60_000)
             body = page.locator('[data-testid="stMain"]').inner_text()

@@ -20,6 +20,7 @@ from tests._browser import (
     CHROMIUM,
     NAV_LINK,
     address_equals_share,
+    choose,
     new_page,
     no_exception,
     open_titled,
@@ -107,10 +108,7 @@ def test_share_link_on_vergelijken_after_a_weight_change_and_an_area_pick_equals
     # pick an area from the list (the keyboard way of clicking the map): open "Gebied bekijken", then choose
     page.locator('[data-testid="stExpander"] summary', has_text="Gebied bekijken").first.click()
     settle(page)  # the list arrives with the map section's rerun
-    picker = page.locator('[data-testid="stSelectbox"]', has_text="Gebied bekijken").locator("input").first
-    picker.click()
-    picker.fill("Poelenburg")
-    page.get_by_role("option", name=re.compile("^Poelenburg")).first.click()
+    choose(page, "Gebied bekijken", "Poelenburg", re.compile("^Poelenburg"))
     settle(page)
     page.wait_for_function("() => location.search.includes('area=WK047912')", timeout=60_000)
     assert address_equals_share(page)[1]["area"] == "WK047912"

@@ -23,6 +23,7 @@ from tests._browser import (
     CHROMIUM,
     NAV_LINK,
     address_equals_share,
+    choose,
     gpu_processes,
     map_frame,
     map_pixels,
@@ -276,10 +277,7 @@ def _pick(pg, name: str) -> None:
     if not pg.locator('[data-testid="stSelectbox"]', has_text="Gebied bekijken").count():
         pg.locator('[data-testid="stExpander"] summary', has_text="Gebied bekijken").first.click()
         settle(pg)
-    picker = pg.locator('[data-testid="stSelectbox"]', has_text="Gebied bekijken").locator("input").first
-    picker.click()
-    picker.fill(name)
-    pg.get_by_role("option", name=re.compile("^" + name)).first.click()
+    choose(pg, "Gebied bekijken", name, re.compile("^" + name))
 
 
 def test_the_picked_areas_label_follows_each_pick_and_the_address_bar_at_once(page, server):
