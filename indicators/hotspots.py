@@ -45,6 +45,11 @@ MIN_AREAS = 5
 CORRECTIONS = ("fdr", "bonferroni", "none")
 
 
+#: The map's hotspot rule (pages: the Kaart's hotspot layer; its legend and the method page word it with
+#: ``rule_text(**MAP_RULE)``): significance level and multiple-testing correction of local Moran's I.
+MAP_RULE = {"alpha": 0.05, "correction": "fdr"}
+
+
 def rule_text(
     alpha: float = 0.05,
     correction: str = "fdr",

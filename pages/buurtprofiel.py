@@ -34,13 +34,12 @@ changesui.version_notice(view)
 
 try:
     with st.spinner(t("loading", lang)):
-        scored = loaders.scored(
-            view.gemeenten, view.year, view.level, view.reference, view.weight_map(widgets.domain_ids()), view.kv
-        )
+        data = loaders.profile(view)
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
-for text in loaders.data_notices(view):  # stale copies / degraded sources the data layer reported
+scored = data.scored
+for text in data.notices:  # stale copies / degraded sources the data layer reported
     st.warning(fmt.md_message(text), icon=":material/warning:")
 for note in scored.notes:
     st.info(t(note, lang, year=view.year))
@@ -49,7 +48,7 @@ if table.empty:
     st.stop()
 
 names = {c: (n if isinstance(n, str) else c) for c, n in zip(table["code"], table["name"])}
-focus = {f"fa:{f.id}": f for f in loaders.view_focus_areas(view)}
+focus = {f"fa:{f.id}": f for f in data.focus_areas}
 options = [*focus, *sorted(names, key=lambda c: names[c])]
 st.selectbox(
     t("profile_pick", lang),
@@ -113,14 +112,14 @@ for line in wording.flagged_domain_lines(row, flagged, band, bases, lang):
 
 st.subheader(t("all_indicators", lang))
 st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")
-gm_names = loaders.gemeente_options(view.year)
+gm_names = loaders.catalogue(view.year).names
 why = reasons.reasons(
     row, lang, gemeente=gm_names.get(row.get("gemeente_code"), row.get("gemeente_code") or ""), level=view.level
 )
 if why:  # every missing value or rank with its reason (rules D1, D2, suppression; the method page states them)
     st.markdown(f"**{t('why_missing', lang)}**\n\n" + "\n".join(f"- {fmt.md(w)}" for w in why))
 
-areas = loaders.view_focus_areas(view)
+areas = data.focus_areas
 if areas and level_of_code(view.area) in ("wijk", "buurt"):
     area_label = fmt.label(fmt.area_name(names.get(view.area), view.area))  # "Poelenburg (WK047912)"
     with st.expander(t("add_to_focus", lang, area=area_label)):
@@ -135,13 +134,13 @@ if areas and level_of_code(view.area) in ("wijk", "buurt"):
             focusui.add_member(view, areas[target].id, view.area)
 
 st.subheader(t("trend", lang))
-years = loaders.years_with_data(view.gemeenten, view.level)
+years = data.years
 if len(years) <= 1:
     st.info(t("trend_one_year", lang, year=years[0] if years else view.year))
 else:
     st.caption(t("trend_boundaries", lang))
-    tr = loaders.trend(view, view.area, years)
-    if not tr.empty:
+    tr = data.trend
+    if tr is not None and not tr.empty:
         st.line_chart(tr[tr["comparable"]].set_index("year")["value"])
         st.dataframe(tables.shown(tr, None, lang), hide_index=True)
 healthui.profile_section(view, view.area, level_of_code(view.area) or view.level)

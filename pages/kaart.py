@@ -42,10 +42,9 @@ def _map_section() -> None:
     # map's component reaches the browser first (its frame loads while the controls render; issue 13). Each is
     # bound to the view (session.bind): a change is in the view before this run starts.
     controls = st.container() if not view.present else None
-    gms = loaders.NATIONAL if view.national else view.gemeenten  # the national view: every area of the KWB frame
-
-    scored, gdf, data = _load(view, lang, controls, gms)
-    _notices(view, scored, data, gdf, lang)
+    frame, data = _load(view, lang, controls)
+    scored, gdf = frame.scored, frame.boundaries
+    _notices(view, frame, data, lang)
 
     # --- map + legend (the map first; secondary content after it) ---
     area_key = f"w_area_{view.level}"
@@ -57,7 +56,7 @@ def _map_section() -> None:
         gemeente_names = (
             t("map_nederland", lang)
             if view.national
-            else ", ".join(loaders.gemeente_options(view.year).get(g, g) for g in view.gemeenten)
+            else ", ".join(map(loaders.catalogue(view.year).name, view.gemeenten))
         )
         map_key = f"kaart_map_{data.geometry.digest[:16]}"  # keyed by what it draws: new areas, a new map
         deck_map(
@@ -128,7 +127,7 @@ def _map_section() -> None:
                 icon=":material/location_on:",
                 query_params=session.address(view),
             )
-            fas = loaders.view_focus_areas(view)  # the clicked area into one of the view's focus areas (issue 12)
+            fas = frame.focus_areas  # the clicked area into one of the view's focus areas (issue 12)
             if fas:
                 area_label = fmt.label(fmt.area_name(names.get(view.area), view.area))  # "Poelenburg (WK047912)"
                 with st.expander(t("add_to_focus", lang, area=area_label)):
@@ -149,62 +148,49 @@ def _map_section() -> None:
     st.caption(t("attribution", lang))
 
 
-def _load(view, lang: str, controls, gms):
-    """The scored frame, the boundaries and the map's data of ``view``, behind the load status; a failure is
-    said in plain language (the controls still shown, to choose something else) and ends this run."""
+def _load(view, lang: str, controls):
+    """The Kaart's data of ``view`` (loaders.map_frame) and what the map draws of it (mapview.build), behind the
+    load status; a failure is said in plain language (the controls still shown, to choose something else) and
+    ends this run."""
     first = session.once("_kaart_first_load")
-    load_key = (gms, view.year, view.level, view.reference)
-    loaded = loaders.is_loaded(*load_key)
+    loaded = loaders.map_loaded(view)
     # frames in memory: a rescore of milliseconds, no spinner (hotspots may still compute their permutations)
     status = widgets.load_status(
         t("loading", lang), quiet=view.present or loaded, expanded=first, instant=loaded and not view.hotspots
     )
+    steps = {"kwb": t("loading_kwb", lang, year=view.year), "geo": t("loading_geo", lang)}
     try:
         with status:
-            status.write(t("loading_kwb", lang, year=view.year))
-            scored = loaders.scored(
-                gms,
-                view.year,
-                view.level,
-                view.reference,
-                view.weight_map(widgets.domain_ids()),
-                None if view.national else view.kv,
-            )
-            status.write(t("loading_geo", lang))
-            gdf = loaders.boundaries(gms, view.year, view.level)
-            geometry = loaders.map_geometry(gms, view.year, view.level)  # never keyed by weights
-            if view.hotspots:
-                scored = loaders.with_hotspots(scored, gms, view.year, view.level)
-            data = mapview.build(view, scored, gdf, geometry)
+            frame = loaders.map_frame(view, lambda what: status.write(steps[what]))
+            data = mapview.build(view, frame)
             status.update(label=t("loaded", lang), state="complete", expanded=False)
-        loaders.mark_loaded(*load_key)
     except Exception as exc:  # noqa: BLE001 (shown in plain language; pages never show tracebacks)
         status.update(label=t("load_failed", lang), state="error", expanded=False)  # never left on "Gegevens laden…"
         widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
         if controls is not None:
             _controls(controls, view, lang)  # still there to choose something else
         st.stop()
-    return scored, gdf, data
+    return frame, data
 
 
-def _notices(view, scored, data, gdf, lang: str) -> None:
+def _notices(view, frame, data, lang: str) -> None:
     """What the map leaves out or rests on: national coverage, the data layer's notices for this view (stale
-    copies, a gemeente without boundaries: loaders.data_notices), ranks on a thin reference."""
+    copies, a gemeente without boundaries: ``frame.notices``), ranks on a thin reference."""
     if view.national:  # the map draws what has boundaries, and says so
         st.info(
             t(
                 "national_coverage",
                 lang,
                 n=len(data.geometry.codes),
-                m=gdf.attrs.get("n_kwb", "?"),
+                m=frame.boundaries.attrs.get("n_kwb", "?"),
                 level=t(f"level_{view.level}", lang).lower(),
             )
         )
-    for note in scored.notes:
+    for note in frame.scored.notes:
         st.info(t(note, lang, year=view.year))
-    for text in loaders.data_notices(view):  # the fragment's view (its own reruns), never the page's
+    for text in frame.notices:  # the fragment's view (its own reruns), never the page's
         st.warning(fmt.md_message(text), icon=":material/warning:")
-    widgets.coverage_warning(scored, lang)
+    widgets.coverage_warning(frame.scored, lang)
 
 
 def _controls(box, view, lang: str) -> None:

@@ -31,18 +31,19 @@ st.markdown(t("weights_used", lang, weights=used))
 
 try:
     with st.spinner(t("loading", lang)):
-        scored = loaders.scored(view.gemeenten, view.year, view.level, view.reference, wmap, view.kv)
+        data = loaders.ranking(view)
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     st.stop()
+scored = data.scored
 for note in scored.notes:
     st.info(t(note, lang, year=view.year))
 widgets.coverage_warning(scored, lang)
-for text in loaders.data_notices(view):  # stale copies / degraded sources the data layer reported
+for text in data.notices:  # stale copies / degraded sources the data layer reported
     st.warning(fmt.md_message(text), icon=":material/warning:")
 
 # --- filters ---
-names = loaders.gemeente_options(view.year)
+names = loaders.catalogue(view.year).names
 f1, f2, f3 = st.columns(3)
 gm = f1.multiselect(
     t("filter_gemeente", lang),
@@ -56,7 +57,7 @@ min_pop = f2.number_input(
     t("min_population", lang),
     0,
     100_000,
-    int(loaders.score_settings(view)["min_population"]),
+    int(data.settings["min_population"]),
     step=100,
     key="w_min_pop",
 )

@@ -65,3 +65,15 @@ def map_args(at: AppTest) -> dict:
     special = {a.key: a.bytes for a in comps[0].proto.special_args}
     args["fill"] = np.frombuffer(special["fill"], dtype=np.uint8)
     return args
+
+
+def map_data(view, scored, gemeenten: tuple[str, ...], focus_areas=()):
+    """What the Kaart draws of ``scored`` (a ``loaders.Scored``, e.g. with imported files) for ``view``: the
+    frame ``loaders.map_frame`` would give for these scores, then ``mapview.build``. Returns (MapData, geometry)."""
+    from pages._common import loaders_frames, loaders_map, mapview
+
+    gdf = loaders_frames.boundaries(gemeenten, view.year, view.level)
+    geometry = loaders_map.map_geometry(gemeenten, view.year, view.level)
+    joined = loaders_map.map_join(scored, gdf, view.year)
+    frame = loaders_map.MapFrame(tuple(gemeenten), scored, gdf, geometry, joined, list(focus_areas), [])
+    return mapview.build(view, frame), geometry

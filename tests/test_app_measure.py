@@ -153,11 +153,10 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
     # the same words reach the map: the area table's text and the component's numeric tooltip lines
     import numpy as np
 
-    from pages._common import mapview
+    from tests.helpers_app import map_data
 
     view = ViewState(lang=lang)
-    geometry = loaders.map_geometry(GM, 2024, "wijk")
-    data = mapview.build(view, s, loaders.boundaries(GM, 2024, "wijk"), geometry)
+    data, geometry = map_data(view, s, GM)
     joined = data.table.set_index("code")  # the area table's text (formatted when the table is opened)
     for code in table.index:
         assert joined.loc[code, "sk_stack"] == fields.loc[code, "sk_stack"]
@@ -221,7 +220,7 @@ def test_presentation_sentence_is_the_engine_claim(mirror, warm_cache):
 
 def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir, warm_cache):
     from indicators import registry as reg
-    from pages._common import loaders, reports, tables
+    from pages._common import loaders, loaders_frames, reports, tables
     from pages._common.state import ViewState
     from render.report import focus_report
 
@@ -244,7 +243,7 @@ def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir, warm_
     # the PDF profile plots the domain RANK, so its shaded band is the stacking rule itself
     table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
     row = table.loc["zuidoost"]
-    gdf = loaders.boundaries(GM, 2024, "wijk")
+    gdf = loaders_frames.boundaries(GM, 2024, "wijk")
     rep = focus_report(
         row,
         name="Zuidoost",
@@ -284,14 +283,13 @@ def test_map_tooltip_names_the_stacked_domains_of_the_engine(mirror, cache_dir, 
     import numpy as np
 
     from indicators import registry as reg
-    from pages._common import loaders, mapview
     from pages._common.i18n import label, t
     from pages._common.state import ViewState
+    from tests.helpers_app import map_data
 
     digest = import_income(cache_dir)
     s = _scored((digest,))
-    geometry = loaders.map_geometry(GM, 2024, "wijk")
-    data = mapview.build(ViewState(lang=lang), s, loaders.boundaries(GM, 2024, "wijk"), geometry)
+    data, geometry = map_data(ViewState(lang=lang), s, GM)
     line = next(f for f in data.fields if f["encoding"] == "flags")
     assert line["label"] == t("stacking_domains", lang)
     names, masks = line["names"], np.frombuffer(line["values"], dtype="<u2")

@@ -56,12 +56,11 @@ def test_page_runs_never_change_the_shared_frames(mirror, warm_cache):
 def test_cached_map_join_equals_a_fresh_join(mirror, warm_cache, weights, hotspots):
     from geo.join import join_scores
     from pages._common import loaders
+    from pages._common.state import ViewState
 
-    s = loaders.scored(GM, 2024, "wijk", "nl", weights)
-    if hotspots:
-        s = loaders.with_hotspots(s, GM, 2024, "wijk")
-    gdf = loaders.boundaries(GM, 2024, "wijk")
-    got = loaders.map_join(s, gdf, 2024)
+    view = ViewState(gemeenten=GM, weights=tuple((weights or {}).items()), hotspots=hotspots)
+    frame = loaders.map_frame(view)  # the Kaart's join: the cached unweighted join + this view's columns
+    s, gdf, got = frame.scored, frame.boundaries, frame.joined
     want = join_scores(gdf, s.table, stats_year=2024, boundary_year=2024).frame
     assert list(got["code"]) == list(want["code"]) and set(got.columns) == set(want.columns)
     for col in ("composite", "composite__n", "composite__m", *(["lisa"] if hotspots else [])):

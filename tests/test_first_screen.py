@@ -151,11 +151,11 @@ def test_a_partly_cached_selection_is_not_refused_at_once(mirror_server, cache_d
     """fail_fast only when nothing of the selection is cached: with Zaanstad cached and Amsterdam not, the loader
     still shows Zaanstad's boundaries and names Amsterdam as missing (issue 23: partially if need be)."""
     from data.pdok import load_boundaries
-    from pages._common import loaders
+    from pages._common import loaders_frames
 
     monkeypatch.setenv("STAPELKAART_PDOK_URL", mirror_server.url)
     load_boundaries(["GM0479"], 2024, "wijk")
     monkeypatch.setenv("STAPELKAART_PDOK_URL", _closed_port_url())
     monkeypatch.setenv("STAPELKAART_HTTP_RETRIES", "0")
-    gdf = loaders.boundaries(("GM0363", "GM0479"), 2024, "wijk")
+    gdf = loaders_frames.boundaries(("GM0363", "GM0479"), 2024, "wijk")
     assert set(gdf["gemeente_code"]) == {"GM0479"}

@@ -86,9 +86,9 @@ def test_readme_link_tooltip_gives_each_area_its_reason(mirror, warm_cache, lang
     raw = {a.key: a.bytes for a in comps[0].proto.special_args}
     masks = np.frombuffer(raw[[k for k in raw if k.startswith("field")][args["fields"].index(line)]], dtype="<u2")
     from components.deckmap import geometry_url  # noqa: F401  (the order of areas is the geometry's)
-    from pages._common import loaders
+    from pages._common import loaders_map
 
-    order = list(loaders.map_geometry(("GM0363", "GM0479"), 2024, "wijk").codes)
+    order = list(loaders_map.map_geometry(("GM0363", "GM0479"), 2024, "wijk").codes)
     names = line["names"]
     for i, code in enumerate(order):
         if code not in table.index:

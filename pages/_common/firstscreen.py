@@ -35,11 +35,7 @@ def check(view: ViewState, page: str):
     """The offline answer for ``view`` on ``page`` (None: run the page as usual)."""
     if page not in DATA_PAGES:
         return None
-    national = view.national and page == "kaart"
-    gms = loaders.NATIONAL if national else view.gemeenten
-    if loaders.is_loaded(gms, view.year, view.level, view.reference):  # in memory (the Kaart marks it): no look
-        return None
-    return loaders.first_screen(view, national=national)
+    return loaders.first_screen(view, national=view.national and page == "kaart")
 
 
 def show(off, view: ViewState) -> None:
@@ -59,7 +55,7 @@ def show(off, view: ViewState) -> None:
     st.subheader(t("offline_cached_title", lang))
     if off.cached:
         st.markdown(t("offline_cached_text", lang))
-        names = loaders.gemeente_options(view.year)
+        names = loaders.catalogue(view.year).names
         for c in off.cached:
             level = view.level if view.level in c.levels else c.levels[-1]
             target = view.with_(

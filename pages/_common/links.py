@@ -105,7 +105,7 @@ def gemeente_picker(lang: str) -> None:
     unmatched, fell_back = session.gm_hints()
     if not unmatched:
         return
-    options = loaders.gemeente_options(session.current().year)
+    options = loaders.catalogue(session.current().year).names
     likely = gemeente_suggestions(unmatched, options)
     if likely:
         st.caption(t("gm_suggest", lang, names=", ".join(f"{options[c]} ({c})" for c in likely)))

@@ -5,23 +5,18 @@ Pages import pure modules (indicators/, geo/, render/, core/) directly; data/ on
 door: exactly what pages call (tests/test_app_layering.py), one line each below. The parts (loaders_*.py) import
 each other, never this module; pages reach them only here.
 
-Map frame (Kaart; pages/_common/mapview.py)
-    scored(gemeenten, year, level, reference, weights, version) -> Scored: cached scores, reweighted per run
-    Scored: what ``scored`` returns (result, table, KWB frame, notes, source, cache key)
-    boundaries(gemeenten, year, level): PDOK boundaries (NATIONAL: every gemeente, in parallel)
-    map_geometry(gemeenten, year, level): quantized geometry for the map component, never keyed by weights
-    map_join(scored, gdf, year): boundaries joined to the scores (cached unweighted join + this run's columns)
-    with_hotspots(scored, gemeenten, year, level): the ``lisa`` column (local Moran's I, rule ``HOTSPOT``)
-    HOTSPOT: the map's hotspot rule (alpha, correction), also worded in legend and method
-    NATIONAL: the "gemeenten" of the national view
-    is_loaded(*key) / mark_loaded(*key): whether this process scored the input before (how loading is shown)
-Ranking and scores (Prioriteren, Methode, Buurtprofiel)
+Gemeenten (every page)
+    catalogue(year) -> Catalogue: the year's gemeenten (names, known codes, whether CBS's list or the fallback)
+Kaart
+    map_frame(view, step) -> MapFrame: scores (weighted, hotspots), boundaries, quantized geometry, their join,
+        focus areas and notices (pages/_common/mapview.py turns it into colours, tooltips and legend)
+    map_loaded(view): whether this process scored the Kaart's input before (how loading is shown)
+Prioriteren and Buurtprofiel
+    ranking(view) -> Ranking: scores with the view's weights and version, engine settings, notices
+    profile(view) -> Profile: the same for Buurtprofiel, with the view's focus areas, cached years and the trend
     score_settings(view): the engine settings the view's scores used (engine defaults without data)
-    trend(view, code, years): an area's composite per year with comparability
-    kwb(gemeenten, year, version) / kwb_national(year, level): the KWB frames
-    kwb_table_id(year): the CBS table id of a year
-    gemeente_options(year) / known_gemeenten(year): gemeente names and codes (FALLBACK_GEMEENTEN offline)
-    FALLBACK_GEMEENTEN: the two gemeenten offered when the list cannot be loaded
+Scores and frames still read directly (moving into the view models)
+    scored(...) / Scored, boundaries(...), kwb(...), kwb_national(...), kwb_table_id(year), gemeente_options(year)
 Focus comparison and profile (Vergelijken, Buurtprofiel of a focus area, PDF)
     view_focus_areas(view) / focus_by_id(fid, view): the view's focus areas (``fa`` or the default set)
     focus_gemeenten(view, areas) / focus_level(view, areas): what the focus areas are scored over
@@ -53,11 +48,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-from core.errors import StapelkaartError
 from data import cache
 from data.admin import admin_enabled, check_token, how_to_enable
 from data.errorlog import log_unexpected
@@ -65,9 +57,7 @@ from data.errorlog import user_message as error_message
 from data.firstscreen import offline_view
 from data.refresh import freshness_table as freshness
 from data.refresh import import_snapshot_bytes, kwb_label, refresh_selection, snapshot_bytes
-from data.refresh import years_cached as years_with_data
-from indicators.trend import trend as comparable_trend
-from pages._common.loaders_caches import clear_caches, is_loaded, mark_loaded
+from pages._common.loaders_caches import clear_caches, is_loaded
 from pages._common.loaders_files import (
     VIEW_FILES,
     active_files,
@@ -90,12 +80,11 @@ from pages._common.loaders_focus import (
     without_boundaries,
 )
 from pages._common.loaders_frames import (
-    FALLBACK_GEMEENTEN,
     NATIONAL,
     Scored,
     boundaries,
+    catalogue,
     gemeente_options,
-    known_gemeenten,
     kwb,
     kwb_national,
     kwb_table_id,
@@ -110,34 +99,14 @@ from pages._common.loaders_health import (
     health_measures,
     health_trend,
 )
-from pages._common.loaders_map import HOTSPOT, map_geometry, map_join, with_hotspots
+from pages._common.loaders_map import HOTSPOT, map_frame, map_loaded
 from pages._common.loaders_notices import data_notices
-from pages._common.scoring import ENGINE_DEFAULTS
+from pages._common.loaders_ranking import profile, ranking, score_settings
 
-# map frame
-__all__ = [
-    "HOTSPOT",
-    "NATIONAL",
-    "Scored",
-    "boundaries",
-    "is_loaded",
-    "map_geometry",
-    "map_join",
-    "mark_loaded",
-    "scored",
-    "with_hotspots",
-]
-# ranking and scores
-__all__ += [
-    "FALLBACK_GEMEENTEN",
-    "gemeente_options",
-    "known_gemeenten",
-    "kwb",
-    "kwb_national",
-    "kwb_table_id",
-    "score_settings",
-    "trend",
-]
+# gemeenten, Kaart, Prioriteren and Buurtprofiel
+__all__ = ["catalogue", "map_frame", "map_loaded", "profile", "ranking", "score_settings"]
+# scores and frames still read directly
+__all__ += ["HOTSPOT", "Scored", "boundaries", "gemeente_options", "kwb", "kwb_national", "kwb_table_id", "scored"]
 # focus comparison and profile
 __all__ += [
     "focus_area_profile",
@@ -153,7 +122,7 @@ __all__ += [
 # health
 __all__ += ["health", "health_area_trend", "health_changes", "health_comparators", "health_measures", "health_trend"]
 # changes
-__all__ += ["cbs_answered", "versions", "years_with_data"]
+__all__ += ["cbs_answered", "versions"]
 # notices and first screen
 __all__ += ["data_notices", "first_screen"]
 # files, cache and admin
@@ -214,29 +183,9 @@ def import_snapshot(data: bytes):
 
 
 def first_screen(view, *, national: bool = False):
-    """data.firstscreen.offline_view for ``view``: None when its data is cached or the services it needs answer;
-    else what the first screen says instead (pages/_common/firstscreen.py), within a reachability timeout."""
+    """data.firstscreen.offline_view for ``view``: None when its data is in memory (this process scored it), cached
+    or the services it needs answer; else what the first screen says instead (pages/_common/firstscreen.py), within
+    a reachability timeout."""
+    if is_loaded(NATIONAL if national else tuple(view.gemeenten), view.year, view.level, view.reference):
+        return None  # no look at the services
     return offline_view(view.gemeenten, view.year, view.level, view.reference, national=national)
-
-
-def score_settings(view) -> dict:
-    """The engine settings actually used (worst band, minimum domains, minimum population); the engine's
-    defaults where the view does not score (no data)."""
-    try:
-        res = scored(view.gemeenten, view.year, view.level, view.reference).result
-    except StapelkaartError:  # the texts then show the engine defaults
-        res = None
-    return {**ENGINE_DEFAULTS, **(dict(res.settings) if res is not None else {})}
-
-
-def trend(view, code: str, years: list[int]) -> pd.DataFrame:
-    """Composite per year with comparability from indicators.trend (breaks in boundaries end a series)."""
-    frames, values = {}, {}
-    for y in years:
-        try:
-            s = scored(view.gemeenten, y, view.level, view.reference)
-        except StapelkaartError:  # a year that does not load is left out of the trend (and said so)
-            continue
-        frames[y] = s.kwb
-        values[y] = float(s.table["composite"].get(code, np.nan)) if code in s.table.index else np.nan
-    return comparable_trend(frames, code, values, lang=view.lang) if frames else pd.DataFrame()

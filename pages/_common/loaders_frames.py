@@ -43,8 +43,36 @@ def _gemeenten_list_reachable(year: int) -> bool:
     return False
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@dataclass(frozen=True)
+class Catalogue:
+    """The gemeenten of a year, as every page names them (the sidebar, tables, links, exports).
+
+    ``names``: code -> name (a fresh dict per call: a caller may add to it); ``known``: the codes CBS lists (None
+    when the list cannot be loaded: then no code from a link is refused); ``complete``: the list is CBS's (False:
+    only the two fallback gemeenten, ``FALLBACK_GEMEENTEN``, offline)."""
+
+    names: dict[str, str]
+    known: frozenset[str] | None
+    complete: bool
+
+    def name(self, code: str) -> str:
+        """The gemeente's name, or its code when the list lacks it."""
+        return self.names.get(code, code)
+
+
+def catalogue(year: int) -> Catalogue:
+    """The gemeenten of ``year`` (cached per year: :func:`_names`, :func:`_known`)."""
+    names = _names(year)
+    return Catalogue(names, _known(year), names != FALLBACK_GEMEENTEN)
+
+
 def gemeente_options(year: int) -> dict[str, str]:
+    """``catalogue(year).names`` (the files not yet moved to the view models call this)."""
+    return catalogue(year).names
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def _names(year: int) -> dict[str, str]:
     if not _gemeenten_list_reachable(year):
         return dict(FALLBACK_GEMEENTEN)
     try:
@@ -56,7 +84,7 @@ def gemeente_options(year: int) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
-def known_gemeenten(year: int) -> frozenset[str] | None:
+def _known(year: int) -> frozenset[str] | None:
     """The gemeente codes of ``year`` (None when the list cannot be loaded: then no code is refused)."""
     if not _gemeenten_list_reachable(year):
         return None
@@ -169,7 +197,7 @@ def _score(
         ref = make_reference(nat, "nl", level, year)
     else:
         frame = sel
-        ref = make_reference(sel, "selection", level, year, gemeenten, names=gemeente_options(year))
+        ref = make_reference(sel, "selection", level, year, gemeenten, names=_names(year))
     result = score_areas(
         {year: frame},
         year,

@@ -5,6 +5,9 @@ that changed (``map_join``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -12,9 +15,21 @@ from components.deckmap.store import map_geometry_for, stored
 from core.errors import StapelkaartError
 from geo.join import join_scores
 from indicators.columns import REWEIGHTED_COLUMNS
-from indicators.hotspots import local_moran
-from pages._common.loaders_caches import shared
-from pages._common.loaders_frames import NATIONAL, Scored, _score, _score_national, boundaries, kwb, kwb_national
+from indicators.hotspots import MAP_RULE, local_moran
+from pages._common.loaders_caches import is_loaded, mark_loaded, shared
+from pages._common.loaders_focus import view_focus_areas
+from pages._common.loaders_frames import (
+    NATIONAL,
+    Scored,
+    _score,
+    _score_national,
+    boundaries,
+    kwb,
+    kwb_national,
+    scored,
+)
+from pages._common.loaders_notices import data_notices
+from pages._common.state import domain_ids
 
 # What ScoreResult.reweight changes (composite and, through weight 0, stacking): set per run, never cached.
 WEIGHTED = REWEIGHTED_COLUMNS
@@ -60,13 +75,13 @@ def map_join(scored_: Scored, gdf, year: int):
     return out
 
 
-HOTSPOT = {"alpha": 0.05, "correction": "fdr"}  # the map's hotspot rule; legend/method: hotspot_rule_text(**HOTSPOT)
+HOTSPOT = MAP_RULE  # the methode page's name for it until that page reads it from indicators.hotspots
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=32)
 def _lisa(gemeenten: tuple[str, ...], year: int, level: str, codes: tuple, values: tuple) -> dict:
     out = local_moran(
-        boundaries(gemeenten, year, level), pd.Series(values, index=list(codes), dtype="float64"), **HOTSPOT
+        boundaries(gemeenten, year, level), pd.Series(values, index=list(codes), dtype="float64"), **MAP_RULE
     )
     lisa = out["lisa"].astype(object).where(out["lisa"].notna(), None)  # HH/LL/HL/LH, ns; None = no data/neighbours
     return dict(zip(out["code"], lisa))
@@ -82,3 +97,52 @@ def with_hotspots(scored_: Scored, gemeenten: tuple[str, ...], year: int, level:
     lisa = _lisa(tuple(gemeenten), year, level, tuple(values.index), tuple(values.to_numpy()))
     table["lisa"] = table["code"].map(lisa)
     return Scored(scored_.result, table, scored_.kwb, scored_.notes, scored_.source, scored_.key)
+
+
+# --- the Kaart's view model ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class MapFrame:
+    """Everything the Kaart draws from data for one view (pages/_common/mapview.py turns it into colours,
+    tooltips and legend in the user's language).
+
+    ``gemeenten``: what was loaded (``NATIONAL`` in the national view); ``scored``: the view's weighted scores
+    (with the ``lisa`` column when hotspots are on); ``boundaries``: PDOK's (``attrs["n_kwb"]`` nationally);
+    ``geometry``: the quantized geometry for the map component, in its area order; ``joined``: one row per
+    boundary with the scores (``map_join``); ``focus_areas``: the view's focus areas; ``notices``: what the
+    data layer reported about these frames (``data_notices``); ``loaded_before``: this process had scored the
+    input before this call (frames in memory: how loading is shown)."""
+
+    gemeenten: tuple[str, ...]
+    scored: Scored
+    boundaries: object
+    geometry: object
+    joined: pd.DataFrame
+    focus_areas: list
+    notices: list[str]
+
+
+def map_frame(view, step: Callable[[str], None] | None = None) -> MapFrame:
+    """The Kaart's data for ``view``: scores (weighted by the view), boundaries, geometry, their join, the focus
+    areas and the notices. ``step`` is told "kwb" and "geo" as the two loads start (the page's load status).
+    Raises StapelkaartError when the view's data cannot be loaded."""
+    gms = NATIONAL if view.national else tuple(view.gemeenten)
+    say = step or (lambda _what: None)
+    say("kwb")
+    weights = view.weight_map(domain_ids())
+    scored_ = scored(gms, view.year, view.level, view.reference, weights, None if view.national else view.kv)
+    say("geo")
+    gdf = boundaries(gms, view.year, view.level)
+    geometry = map_geometry(gms, view.year, view.level)  # never keyed by weights
+    if view.hotspots:
+        scored_ = with_hotspots(scored_, gms, view.year, view.level)
+    joined = map_join(scored_, gdf, view.year) if len(scored_.table) else gdf.assign(has_data=False)
+    mark_loaded(gms, view.year, view.level, view.reference)
+    return MapFrame(gms, scored_, gdf, geometry, joined, view_focus_areas(view), data_notices(view))
+
+
+def map_loaded(view) -> bool:
+    """Whether this process has scored the Kaart's input of ``view`` before (its frames are in memory)."""
+    gms = NATIONAL if view.national else tuple(view.gemeenten)
+    return is_loaded(gms, view.year, view.level, view.reference)

@@ -24,7 +24,7 @@ from geo.layer import focus_outlines
 from indicators import registry as reg
 from indicators.result import scores
 from indicators.tables import STACKING_BREAKS, STACKING_LABELS
-from pages._common import loaders, wording
+from pages._common import wording
 from pages._common.fmt import fmt_num
 from pages._common.i18n import label, t
 from pages._common.state import ViewState
@@ -130,10 +130,13 @@ def palette_of(fill_rgba: np.ndarray) -> tuple[np.ndarray, list]:
     return rank[np.asarray(inverse).ravel()].astype(np.uint8), colours[order].astype(int).tolist()
 
 
-def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
+def build(view: ViewState, frame) -> MapData:
+    """What the map component, legend, area table and exports show of ``frame`` (loaders.map_frame) for
+    ``view``'s colouring, classes and language: no data is loaded here."""
     lang = view.lang
-    joined = loaders.map_join(scored, gdf, view.year) if len(scored.table) else gdf.assign(has_data=False)
-    joined.attrs = {}  # a new frame either way: the cached join is never touched
+    scored, gdf, geometry = frame.scored, frame.boundaries, frame.geometry
+    joined = frame.joined.copy(deep=False)  # the cached join is never touched
+    joined.attrs = {}
     values = _values(joined, view.colour)
     if view.hotspots and "lisa" in joined:
         fill = lisa_colors(joined["lisa"].tolist())
@@ -194,7 +197,7 @@ def build(view: ViewState, scored: loaders.Scored, gdf, geometry) -> MapData:
     down = view.level == "buurt"
     fs = [
         f
-        for f in loaders.view_focus_areas()
+        for f in frame.focus_areas
         if (f.level == view.level or (down and f.level == "wijk")) and set(f.gemeenten) & set(view.gemeenten)
     ]
     if fs:

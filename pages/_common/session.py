@@ -118,7 +118,7 @@ def init() -> ViewState:
     changed = bool(params) and params != st.session_state.get(LAST_PARAMS)
     if VIEW not in st.session_state or changed:
         v = ViewState.from_params(params, domains=domain_ids(), colour_ids=colour_ids())
-        known = loaders.known_gemeenten(v.year)  # None when the list cannot be loaded: codes kept
+        known = loaders.catalogue(v.year).known  # None when the list cannot be loaded: codes kept
         if known is not None and "gm" in params:
             v = ViewState.from_params(params, domains=domain_ids(), colour_ids=colour_ids(), gemeenten=known)
         if "page" not in params and VIEW in st.session_state:

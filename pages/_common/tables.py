@@ -26,7 +26,7 @@ def ranked(table: pd.DataFrame, gemeenten, min_population: float, min_stacking: 
     code = t("export_col_code", lang)  # "Code": a word for a header, never the raw column name (issue 21)
     out = pd.DataFrame({"#": df["#"], t("area", lang): df.get("name", df.get("code")), code: df.get("code")})
     if "gemeente_code" in df:  # the gemeente by name (its code is in the export)
-        names = loaders.gemeente_options(int(df["year"].iloc[0])) if "year" in df and len(df) else {}
+        names = loaders.catalogue(int(df["year"].iloc[0])).names if "year" in df and len(df) else {}
         out[t("filter_gemeente", lang)] = [names.get(g, g) for g in df["gemeente_code"]]
     rows = df.to_dict("records")
     view = scores(df)

@@ -42,8 +42,9 @@ def sidebar(v: ViewState) -> None:
             **session.bind("lang"),
             format_func=lambda x: {"nl": "Nederlands", "en": "English"}[x],
         )
-        options = loaders.gemeente_options(v.year)
-        n_all = len(options) if options != loaders.FALLBACK_GEMEENTEN else 0  # 0: the list is not available
+        cat = loaders.catalogue(v.year)
+        options = cat.names
+        n_all = len(options) if cat.complete else 0  # 0: the list is not available
         for code in v.gemeenten:  # a valid code from the URL that the list lacks stays selectable
             options.setdefault(code, code)
         # the list of ~340 gemeenten (7 KB, re-sent on every rerun) only while the user is choosing (issue 13);

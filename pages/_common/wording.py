@@ -18,10 +18,11 @@ import pandas as pd
 
 from indicators import method
 from indicators import registry as reg
+from indicators.hotspots import MAP_RULE
 from indicators.hotspots import rule_text as hotspot_rule_text
 from indicators.result import scores, totals_frame
 from indicators.tables import num, stacked
-from pages._common import healthui, loaders
+from pages._common import healthui
 from pages._common.fmt import fmt_num, md
 from pages._common.i18n import label, t
 from pages._common.scoring import ENGINE_DEFAULTS, composite_basis
@@ -150,7 +151,7 @@ def legend_lines(result, view) -> list[str]:
     lang = view.lang
     lines = []
     if view.hotspots:
-        lines.append(t("hotspot_rule_line", lang, rule=hotspot_rule_text(**loaders.HOTSPOT, lang=lang)))
+        lines.append(t("hotspot_rule_line", lang, rule=hotspot_rule_text(**MAP_RULE, lang=lang)))
     elif view.colour == "stacking":
         lines.append(method.STACKING_RULE[lang])
     elif view.colour == "composite":
