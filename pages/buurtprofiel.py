@@ -37,7 +37,7 @@ try:
         data = loaders.profile(view)
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
-    st.stop()
+    shell.end_page()
 scored = data.scored
 for text in data.notices:  # stale copies / degraded sources the data layer reported
     st.warning(fmt.md_message(text), icon=":material/warning:")
@@ -45,7 +45,7 @@ for note in scored.notes:
     st.info(t(note, lang, year=view.year))
 table = scored.table
 if table.empty:
-    st.stop()
+    shell.end_page()
 
 names = {c: (n if isinstance(n, str) else c) for c, n in zip(table["code"], table["name"])}
 focus = {f"fa:{f.id}": f for f in data.focus_areas}
@@ -61,10 +61,10 @@ if view.fopen and f"fa:{view.fopen}" in focus:
     from pages._common import focusprofile  # the focus-area variant of this page
 
     focusprofile.show(view, focus[f"fa:{view.fopen}"])
-    st.stop()
+    shell.end_page()
 if not view.area or view.area not in names:
     st.info(t("no_area", lang))
-    st.stop()
+    shell.end_page()
 
 row = table.loc[view.area]
 st.header(fmt.md(f"{names[view.area]} ({view.area})"))

@@ -27,10 +27,12 @@ if view.present:
 @st.fragment
 def map_section() -> None:
     """Controls, map, legend and selection: a change here (colour, classes, weights, a click) reruns only this
-    part (st.fragment), not the shell and sidebar; it writes the share link itself, also when it stops early."""
-    session.commit()  # a change of this section's widgets (callbacks ran before); st.stop() ends writing
+    part (st.fragment), not the shell and sidebar; it writes the share link itself, also when it ends early."""
+    session.commit()  # a change of this section's widgets (callbacks ran before)
     try:
         _map_section()
+    except shell.PageEnd:  # said what it could (a load error); the link below is still this view's
+        pass
     finally:
         links.refresh_share_box()
 
@@ -169,7 +171,7 @@ def _load(view, lang: str, controls):
         widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
         if controls is not None:
             _controls(controls, view, lang)  # still there to choose something else
-        st.stop()
+        shell.end_page()
     return frame, data
 
 

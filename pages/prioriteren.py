@@ -34,7 +34,7 @@ try:
         data = loaders.ranking(view)
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
-    st.stop()
+    shell.end_page()
 scored = data.scored
 for note in scored.notes:
     st.info(t(note, lang, year=view.year))

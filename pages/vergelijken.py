@@ -35,12 +35,12 @@ try:
         table = loaders.focus_table(view, view.weight_map(widgets.domain_ids()), areas)
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
-    st.stop()
+    shell.end_page()
 for text in loaders.data_notices(view):  # stale cache / degraded source behind this table (issue 20)
     st.warning(fmt.md_message(text), icon=":material/warning:")
 if table.empty:
     st.info(t("no_focus", lang))
-    st.stop()
+    shell.end_page()
 gm_names = loaders.gemeente_options(view.year)
 no_map = loaders.without_boundaries(loaders.focus_gemeenten(view, areas), view.year, level)
 if no_map:

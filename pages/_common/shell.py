@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import NoReturn
 
 import streamlit as st
 
@@ -59,22 +60,16 @@ def main() -> None:
 
     view = session.enter_page("kaart" if current is home else current.url_path)
     offline = firstscreen.check(view, view.page)  # no cache and no connection: said at once (issue 23)
-    # The page menu and the link are filled after the page ran (they then hold what the page's own widgets
-    # changed); first with the view as it enters the page, which stays when the page ends early with st.stop
-    # (nothing renders after it) -- except on the Kaart, whose map section (an st.fragment) writes both itself,
-    # on every run and also when it stops early: a second write of the same slot in one run, once from the shell
-    # and once from the fragment, blanked the whole app now and then (see links.refresh_share_box).
-    written_by_page = offline is None and view.page == "kaart"
+    # One writer per sidebar slot and run: the page menu and the share link are written once, after the page ran
+    # (they then hold what the page changed), by the shell -- or, on the Kaart, by its map section (an
+    # st.fragment that reruns alone and writes both itself, also in a full run; see links.refresh_share_box).
+    # A page that has said all it can ends with end_page(), never st.stop(), so this always runs.
     nav_slot = st.sidebar.empty()
-    if not written_by_page:
-        links.nav_links(view, nav_slot)
     widgets.sidebar(view)
     share_slot = st.sidebar.empty()
-    if not written_by_page:
-        links.share_box(view, share_slot)
     st.sidebar.caption(t("attribution", lang))
     links.warn_bad_params(lang)
-    session.commit()  # now as well as after the page: nothing can be written after a page's st.stop()
+    session.commit()  # the address bar at once (a slow page), and again after the page
     session.SHELL.active = True
     session.set_share_slot(share_slot, nav_slot)
     try:
@@ -82,6 +77,8 @@ def main() -> None:
             firstscreen.show(offline, view)
         else:
             current.run()
+    except PageEnd:  # the page said all it can for this view
+        pass
     except Exception as exc:  # noqa: BLE001 (logged with traceback and error id; st.stop/st.rerun pass through)
         widgets.unexpected(exc, lang)
     finally:
@@ -91,6 +88,16 @@ def main() -> None:
         if slot is not None:
             links.share_box(view, slot)
             links.nav_links(view, nav_slot)
+
+
+class PageEnd(Exception):
+    """Raised by :func:`end_page`: the page has said all it can for this view (an error shown, nothing to show)."""
+
+
+def end_page() -> NoReturn:
+    """End the page here, not the run: the shell still writes the page menu, the share link and the address bar
+    (``st.stop()`` would end the run before them, leaving a link to the view as it entered the page)."""
+    raise PageEnd
 
 
 def page_view(slug: str) -> ViewState:
