@@ -18,7 +18,7 @@ Map frame (Kaart; pages/_common/mapview.py)
 Ranking and scores (Prioriteren, Methode, Buurtprofiel)
     score_settings(view): the engine settings the view's scores used (engine defaults without data)
     trend(view, code, years): an area's composite per year with comparability
-    kwb(gemeenten, year, version) / kwb_national(year, level): the KWB frames
+    kwb(gemeenten, year, version): the selection's KWB frame
     kwb_table_id(year): the CBS table id of a year
     gemeente_options(year) / known_gemeenten(year): gemeente names and codes (FALLBACK_GEMEENTEN offline)
     FALLBACK_GEMEENTEN: the two gemeenten offered when the list cannot be loaded
@@ -30,51 +30,47 @@ Focus comparison and profile (Vergelijken, Buurtprofiel of a focus area, PDF)
     focus_area_profile(view, area, weights): one focus area's row and its members' rows
     focus_counts(view, codes_by_row): absolute counts per row
     without_boundaries(gemeenten, year, level): the gemeenten PDOK has no boundaries for
-Health (50150NED)
-    health(): the table or why it is absent; health_measures(): every measure's status per level
-    health_trend / health_area_trend / health_comparators: the trends between survey years
-    health_changes(...): "Wat is er veranderd" rows for gezondheid
-Changes (Wat is er veranderd, Gegevens)
-    versions(gemeenten, year): the kept KWB versions; years_with_data(gemeenten, level): the cached years
-    cbs_answered(gemeenten, year): whether CBS answered in this session's last refresh
+Health (50150NED; pages/_common/healthui.py): view models, frozen dataclasses
+    health_source() -> HealthSource: why the table is absent, its buurten per survey year (legend)
+    health_profile(code, level) / health_compare(view, areas): the trends between survey years (with comparators)
+    health_panel(view, level): what Vergelijken's panel scores; health_changed(view, ids, areas, y_old, y_new): rows
+Changes (Wat is er veranderd on Buurtprofiel and Gegevens; pages/_common/changesui.py)
+    changes(view, areas, versions=|years=) -> Changes: kept versions, focus areas, CBS answered, the two sides
+    years_with_data(gemeenten, level): the years whose KWB is cached
 Notices and first screen
     data_notices(view, page=): stale copies and degraded sources behind a page's data
     first_screen(view, national=): what the first screen says instead when offline
-Files, cache and admin (Gegevens; session)
-    active_files() / default_files() / file_info(d) / user_files(ds) / parse_files(text): imported files
-    import_user_file(...) / set_default_file(...): store a file, make it a default
-    VIEW_FILES: the session key holding the view's ``files=``
-    freshness() / cache_path() / refresh(...) / snapshot_bytes() / import_snapshot(data): the cache
-    admin_enabled() / check_token(token) / how_to_enable(lang): the admin gate
+Methode, files, cache and admin (Methode, Gegevens; session)
+    method(view) -> Method: engine settings, the view's result, KWB table id, hotspot rule, freshness, health
+    data_status(view) -> DataStatus: admin gate, cache folder, freshness, the view's KWB and notices, its files
+    active_files() / user_files(ds) / parse_files(text): imported files; VIEW_FILES: the view's ``files=`` key
+    actions: refresh(...) / import_snapshot(data) / snapshot_bytes() / import_user_file(...) / set_default_file(...)
+    / check_token(token); admin_enabled(): the admin gate (first screen)
     log_unexpected(exc, context=) / error_message(error_id, lang): error ids
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 from core.errors import StapelkaartError
-from data import cache
-from data.admin import admin_enabled, check_token, how_to_enable
+from data.admin import admin_enabled, check_token
 from data.errorlog import log_unexpected
 from data.errorlog import user_message as error_message
 from data.firstscreen import offline_view
-from data.refresh import freshness_table as freshness
-from data.refresh import import_snapshot_bytes, kwb_label, refresh_selection, snapshot_bytes
+from data.refresh import snapshot_bytes
 from data.refresh import years_cached as years_with_data
 from indicators.trend import trend as comparable_trend
-from pages._common.loaders_caches import clear_caches, is_loaded, mark_loaded
+from pages._common.loaders_caches import is_loaded, mark_loaded
+from pages._common.loaders_changes import changes
 from pages._common.loaders_files import (
     VIEW_FILES,
     active_files,
-    default_files,
-    file_info,
+    import_snapshot,
     import_user_file,
     parse_files,
+    refresh,
     set_default_file,
     user_files,
 )
@@ -97,21 +93,13 @@ from pages._common.loaders_frames import (
     gemeente_options,
     known_gemeenten,
     kwb,
-    kwb_national,
     kwb_table_id,
     scored,
-    versions,
 )
-from pages._common.loaders_health import (
-    health,
-    health_area_trend,
-    health_changes,
-    health_comparators,
-    health_measures,
-    health_trend,
-)
+from pages._common.loaders_healthview import health_changed, health_compare, health_panel, health_profile, health_source
 from pages._common.loaders_map import HOTSPOT, map_geometry, map_join, with_hotspots
 from pages._common.loaders_notices import data_notices
+from pages._common.loaders_status import data_status, method
 from pages._common.scoring import ENGINE_DEFAULTS
 
 # map frame
@@ -133,7 +121,6 @@ __all__ += [
     "gemeente_options",
     "known_gemeenten",
     "kwb",
-    "kwb_national",
     "kwb_table_id",
     "score_settings",
     "trend",
@@ -151,66 +138,29 @@ __all__ += [
     "without_boundaries",
 ]
 # health
-__all__ += ["health", "health_area_trend", "health_changes", "health_comparators", "health_measures", "health_trend"]
+__all__ += ["health_changed", "health_compare", "health_panel", "health_profile", "health_source"]
 # changes
-__all__ += ["cbs_answered", "versions", "years_with_data"]
+__all__ += ["changes", "years_with_data"]
 # notices and first screen
 __all__ += ["data_notices", "first_screen"]
-# files, cache and admin
+# methode, files, cache and admin (view models; the actions)
 __all__ += [
     "VIEW_FILES",
     "active_files",
     "admin_enabled",
-    "cache_path",
     "check_token",
-    "default_files",
+    "data_status",
     "error_message",
-    "file_info",
-    "freshness",
-    "how_to_enable",
     "import_snapshot",
     "import_user_file",
     "log_unexpected",
+    "method",
     "parse_files",
     "refresh",
     "set_default_file",
     "snapshot_bytes",
     "user_files",
 ]
-
-K_LAST_REFRESH = "_last_refresh"
-
-
-def refresh(
-    gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...], progress: Callable[[float, str], None]
-) -> tuple[list[str], list[str]]:
-    """data.refresh.refresh_selection (Gegevens), then the caches are cleared; see :func:`cbs_answered`."""
-    out = refresh_selection(gemeenten, year, levels, progress)
-    st.session_state[K_LAST_REFRESH] = {
-        "gemeenten": tuple(gemeenten),
-        "year": year,
-        "cbs_answered": kwb_label(year) in out[0],
-    }
-    clear_caches()
-    return out
-
-
-def cbs_answered(gemeenten: tuple[str, ...], year: int) -> bool | None:
-    """Did CBS answer for the KWB in this session's last refresh of (gemeenten, year)? None: no such refresh."""
-    last = st.session_state.get(K_LAST_REFRESH)
-    if not last or last["gemeenten"] != tuple(gemeenten) or last["year"] != year:
-        return None
-    return bool(last["cbs_answered"])
-
-
-def cache_path() -> str:
-    return str(cache.cache_dir())
-
-
-def import_snapshot(data: bytes):
-    report = import_snapshot_bytes(data)
-    clear_caches()
-    return report
 
 
 def first_screen(view, *, national: bool = False):
