@@ -17,12 +17,13 @@ view = shell.page_view("gegevens")
 lang = view.lang
 st.title(t("page_gegevens", lang))
 changesui.version_notice(view)  # a view on an older kept version (kv=) says so here too; links keep kv
+status = loaders.data_status(view)  # read again below after an action changed the cache or the view's files
 
 # --- admin gate (only True/False is kept in the session, never the token) ---
 st.subheader(t("admin_title", lang))
-is_admin = loaders.admin_enabled() and bool(st.session_state.get("_admin"))
-if not loaders.admin_enabled():
-    st.text(loaders.how_to_enable(lang))
+is_admin = status.admin_enabled and bool(st.session_state.get("_admin"))
+if not status.admin_enabled:
+    st.text(status.how_to_enable)
 elif is_admin:
     st.success(t("admin_on", lang))
     if st.button(t("admin_logout", lang), key="b_admin_out"):
@@ -46,12 +47,11 @@ else:
 # --- cache ---
 st.subheader(t("cache_title", lang))
 if is_admin:  # the server's folder is for its administrator, not for every visitor (issue 22)
-    st.caption(t("cache_dir", lang, path=fmt.code(loaders.cache_path())))
-fresh = loaders.freshness()
-if fresh.empty:
+    st.caption(t("cache_dir", lang, path=fmt.code(status.cache_path)))
+if status.freshness.empty:
     st.write(t("nothing_cached", lang))
 else:
-    st.dataframe(tables.freshness(fresh, lang), hide_index=True, width="stretch")
+    st.dataframe(tables.freshness(status.freshness, lang), hide_index=True, width="stretch")
 
 # --- refresh the shared cache (admin) ---
 st.subheader(t("fetch_title", lang))
@@ -74,6 +74,7 @@ elif st.button(t("refresh_button", lang), key="b_refresh"):
         if stale:
             st.warning(t("stale", lang, date=min(stale)), icon=":material/schedule:")
         changesui.note_refresh(view, before)
+        status = loaders.data_status(view)  # the caches were cleared: notices and the view's data as they are now
 if is_admin:  # what the last refresh brought: a new CBS version opens 'Wat is er veranderd' on the two
     changesui.after_refresh(view)
 
@@ -82,18 +83,14 @@ if is_admin:  # what the last refresh brought: a new CBS version opens 'Wat is e
 def _view_codes() -> set[str] | None:
     """The codes of this view (its gemeenten, their wijken and buurten, NL00): an import none of whose codes is
     among them is refused before it is stored. None (no check) when the view's data cannot be loaded."""
-    if not view.gemeenten:
-        return None
-    try:
-        frame = loaders.kwb(tuple(sorted(view.gemeenten)), view.year, view.kv)
-    except StapelkaartError:
+    frame = status.kwb
+    if not view.gemeenten or frame is None:
         return None
     return {*map(str, frame["code"]), *view.gemeenten, "NL00"} if len(frame) else None
 
 
-if view.gemeenten:  # the view's data an import is checked against: say when it is stale or degraded
-    for text in loaders.data_notices(view):
-        st.warning(fmt.md_message(text), icon=":material/warning:")
+for text in status.notices:  # the view's data an import is checked against: say when it is stale or degraded
+    st.warning(fmt.md_message(text), icon=":material/warning:")
 
 st.subheader(t("import_title", lang))
 st.caption(t("import_help", lang))
@@ -113,6 +110,7 @@ if upload is not None and st.button(t("import_button", lang), key="b_import"):
             st.markdown("- " + fmt.md(p))
     else:
         view = widgets.update(files=tuple(dict.fromkeys((*view.files, digest))))
+        status = loaders.data_status(view)  # the list below shows the new file
         n_rows, n_cols = len(uf.frame), len(uf.frame.columns)
         st.success(
             t(
@@ -128,13 +126,12 @@ if upload is not None and st.button(t("import_button", lang), key="b_import"):
         st.dataframe(tables.preview(uf.frame.head(20), lang))
         for w in uf.warnings[:5]:
             st.caption(fmt.md(w))
-defaults = loaders.default_files()
-shown = loaders.active_files()
+defaults, shown = status.defaults, status.active
 st.markdown("**" + t("imported_files", lang) + "**")
 if not shown:
     st.write(t("no_files_in_view", lang))
 for d in shown:
-    info = loaders.file_info(d)
+    info = status.files[d]
     c1, c2, c3 = st.columns([4, 1, 1])
     c1.markdown(
         fmt.md(f"{info.filename} · {info.year or '–'} · {d}")

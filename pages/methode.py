@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.errors import StapelkaartError
 from indicators import method, methodrules
 from indicators import registry as reg
 from indicators.hotspots import rule_text as hotspot_rule_text
@@ -17,15 +16,13 @@ view = shell.page_view("methode")
 lang = view.lang
 st.title(t("page_methode", lang))
 st.write(t("method_intro", lang))
-settings = loaders.score_settings(view)
+facts = loaders.method(view)
+settings = facts.settings
 st.markdown(t("reference_text", lang, ref=t(f"ref_{view.reference}", lang)))
 
-try:  # the sources the scores of this view actually used (coverage), e.g. the income file for armoede
-    result = loaders.scored(view.gemeenten, view.year, view.level, view.reference, None, view.kv).result
-except StapelkaartError:  # no data for this view: the method text without 'sources used'
-    result = None
+# the sources the scores of this view actually used (coverage), e.g. the income file for armoede; none without data
+result = facts.result
 coverage = result.coverage.set_index("indicator") if result is not None else pd.DataFrame()
-tid = loaders.kwb_table_id(view.year)
 for d in reg.DOMAINS.values():
     st.subheader(label(d, lang))
     st.write(d.description.get(lang, d.description["nl"]))
@@ -37,7 +34,7 @@ for d in reg.DOMAINS.values():
                     lang,
                     view.year,
                     float(settings["min_population"]),
-                    tid if tid != "?" else None,
+                    facts.table_id,
                     coverage.loc[ind.id] if ind.id in coverage.index else None,
                 )
             )
@@ -67,16 +64,16 @@ st.subheader(t("method_health_title", lang))
 st.markdown(
     t("method_health", lang, years=", ".join(str(y) for y in reg.INDICATORS["ervaren_gezondheid_niet_goed"].years))
 )
-st.caption(t("method_health_status", lang, status=fmt.md(healthui.status_text(view.year, lang))))
+st.caption(t("method_health_status", lang, status=fmt.md(healthui.status_text(facts.health, view.year, lang))))
 st.markdown(f"**{t('health_measures_title', lang)}**")
 st.caption(t("health_measures_caption", lang))
-st.dataframe(healthui.measures_table(lang), hide_index=True)
+st.dataframe(healthui.measures_table(facts.health_measures, lang), hide_index=True)
 st.subheader(t("method_smoothing", lang))
 st.write(method.SMOOTHING_RULE[lang])
 st.subheader(t("method_bijstand", lang))
 st.write(method.BIJSTAND_RULE[lang])
 st.subheader(t("hotspots", lang).replace("Toon h", "H").replace("Show h", "H"))
-st.write(t("hotspot_rule_line", lang, rule=hotspot_rule_text(**loaders.HOTSPOT, lang=lang)))
+st.write(t("hotspot_rule_line", lang, rule=hotspot_rule_text(**facts.hotspot, lang=lang)))
 st.subheader(t("not_scored", lang))
 st.write(reg.METHOD_TEXT.get(lang, reg.METHOD_TEXT["nl"]))
 st.write(t("context_text", lang))
@@ -89,16 +86,15 @@ for ind in [i for i in reg.INDICATORS.values() if not i.scored and not i.variant
                 lang,
                 view.year,
                 float(settings["min_population"]),
-                tid if tid != "?" else None,
+                facts.table_id,
                 coverage.loc[ind.id],
             ).split("\n", 1)[1]
         )
 
 st.subheader(t("freshness", lang))
-fresh = loaders.freshness()
-if fresh.empty:
+if facts.freshness.empty:
     st.write(t("nothing_cached", lang))
 else:
-    st.dataframe(tables.freshness(fresh, lang), hide_index=True, width="stretch")  # words, not raw keys
+    st.dataframe(tables.freshness(facts.freshness, lang), hide_index=True, width="stretch")  # words, not raw keys
 st.subheader(t("licence", lang))
 st.write(t("licence_text", lang))

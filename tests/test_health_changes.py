@@ -107,8 +107,10 @@ def test_a_buurt_2020_to_2024_old_new_and_rank_move_against_the_same_buurten(nat
 def test_a_gemeente_is_ranked_against_the_gemeenten_with_both_years(nat_warm, raw):
     """Buurtprofiel offers wijken and buurten only; a gemeente's row comes from the same door (Gegevens' section)."""
     from pages._common import loaders
+    from pages._common.state import ViewState
 
-    got = loaders.health_changes(["GM0772", "BU07723350"], {}, 2022, 2024, None, 2024).set_index("area")
+    view = ViewState.from_params({"gm": "GM0772", "level": "buurt"})
+    got = loaders.health_changed(view, ["GM0772", "BU07723350"], [], 2022, 2024).rows.set_index("area")
     for code, level in (("GM0772", "gemeente"), (BUURT, "buurt")):
         exp, row = _expected_region(raw, code, level, 2022, 2024), got.loc[code]
         assert row["why"] == "" and row["level"] == level
@@ -122,10 +124,12 @@ def test_a_buurt_without_a_value_in_one_year_keeps_the_other_and_gets_no_change(
     """A buurt the raw file has for 2024 but not for 2020: its 2024 value stays, 2020 is missing (never filled from
     another survey year), and it has no change and no rank; the first such buurt in the raw files is found here."""
     from pages._common import loaders
+    from pages._common.state import ViewState
 
     values, _ = raw
     code = next(c for c, v in values["buurt"].items() if 2024 in v and 2020 not in v)
-    row = loaders.health_changes([code], {}, 2020, 2024, None, 2024).set_index("area").loc[code]
+    view = ViewState.from_params({"gm": "GM" + code[2:6], "level": "buurt"})
+    row = loaders.health_changed(view, [code], [], 2020, 2024).rows.set_index("area").loc[code]
     assert row["why"] == "no_value" and row["years"] == (2020,)
     assert np.isnan(row["old"]) and np.isclose(row["new"], values["buurt"][code][2024])
     assert np.isnan(row["difference"]) and np.isnan(row["rank_old"]) and np.isnan(row["rank_move"])
@@ -183,7 +187,7 @@ def test_vergelijken_absent_lines_count_m_by_the_engine_rule(nat, monkeypatch):
 
     from indicators import engine
     from indicators.registry import DOMAINS
-    from pages._common import healthui, loaders
+    from pages._common import healthui, loaders, loaders_healthview
     from pages._common.state import ViewState
 
     view = ViewState.from_params({"gm": "GM0772", "level": "wijk"})
@@ -203,7 +207,7 @@ def test_vergelijken_absent_lines_count_m_by_the_engine_rule(nat, monkeypatch):
         more = (*engine.absent_domains(s.result.settings).items(), ("wonen", "source_absent"))
         return dataclasses.replace(s, result=SimpleNamespace(settings={**s.result.settings, "absent_domains": more}))
 
-    monkeypatch.setattr(loaders, "scored", one_more_absent)
+    monkeypatch.setattr(loaders_healthview, "scored", one_more_absent)  # what the door's health_panel scores
     (line,) = healthui.absent_lines(view, "wijk", {})
     assert f"tellen {m - 1} domeinen." in line
 

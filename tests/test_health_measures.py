@@ -52,10 +52,11 @@ def default_mode(mirror, cache_dir, monkeypatch):
 
 def test_every_declared_measure_has_its_status_from_the_served_table(nat):
     from pages._common import healthui, loaders
+    from pages._common.state import ViewState
 
     _clear()  # the shared @st.cache_resource may hold an absence from a default-mode test
     try:
-        _check_statuses(loaders.health_measures(), healthui)
+        _check_statuses(loaders.method(ViewState.from_params({"gm": "GM0772"})).health_measures, healthui)
     finally:
         _clear()  # leave no national frame cached for a later default-mode test
 
@@ -78,7 +79,7 @@ def _check_statuses(measures, healthui):
         ("nl", "niet in deze gegevens", "in deze gegevens"),
         ("en", "not in this data", "in this data"),
     ):
-        table = healthui.measures_table(lang)
+        table = healthui.measures_table(measures, lang)
         lonely = table.iloc[[m.id for m in GEZONDHEID.measures].index("eenzaamheid")]
         assert lonely.iloc[0] == ("Eenzaam" if lang == "nl" else "Lonely") and set(lonely.iloc[1:]) == {absent}
         good = table.iloc[0]

@@ -69,19 +69,10 @@ def _pick(where, text: str, options: list, default, key: str, **kw):
     return where.selectbox(text, options, key=key, **kw)
 
 
-def _scores(view, gms, level, year: int, modified: str | None, areas) -> pd.DataFrame:
-    """Score table of one side: the areas' rows plus the focus areas' aggregates (indexed by code / focus id)."""
-    table = loaders.scored(gms, year, level, view.reference, None, modified).table
-    if areas:
-        v = view.with_(kv=modified, year=year)
-        table = pd.concat([table, loaders.focus_table(v, None, list(areas))[lambda d: d["kind"] == "focus"]])
-    return table
-
-
-def _version_sides(view, gms, level, areas):
-    """(old frame, new frame, between, old scores, new scores) of two kept versions; None when there are not two."""
+def _version_sides(view, areas):
+    """``loaders.changes`` of two kept versions (the user picks them); None when there are not two."""
     lang = view.lang
-    kept = loaders.versions(tuple(sorted(gms)), view.year)
+    kept = loaders.changes(view, areas).versions
     if len(kept) < 2:
         st.info(t("changed_one", lang, version=", ".join(f"CBS {_date(v)}" for v in kept) or "–"))
         return None
@@ -96,13 +87,10 @@ def _version_sides(view, gms, level, areas):
     new = _pick(
         c2, t("changed_new", lang), dates, dates[-1], K_NEW, format_func=labels.get, placeholder=t("choose_one", lang)
     )
-    frames = [loaders.kwb(tuple(sorted(gms)), view.year, m) for m in (old, new)]
-    return (
-        *frames,
-        None,
-        _scores(view, gms, level, view.year, old, areas),
-        _scores(view, gms, level, view.year, new, areas),
-    )
+    ch = loaders.changes(view, areas, versions=(old, new))
+    if ch.error is not None:  # said by the section
+        raise ch.error
+    return ch
 
 
 def _pick_years(view) -> tuple[int, int] | None:
@@ -126,39 +114,25 @@ def _pick_years(view) -> tuple[int, int] | None:
     return old, new
 
 
-def _year_sides(view, gms, level, areas, old: int, new: int):
-    """(old frame, new frame, frames of the years in between, old scores, new scores) of two years, or None."""
+def _year_sides(view, areas, old: int, new: int):
+    """``loaders.changes`` of two years (the view's own year in the version the view reads, kv=), or None after
+    saying which year's KWB did not load."""
     lang = view.lang
-    frames = {}
-    kv = {view.year: view.kv}  # the view's own year is read in the version the view reads (kv=)
-    for y in (old, new):
-        try:
-            frames[y] = loaders.kwb(tuple(sorted(gms)), y, kv.get(y))
-        except StapelkaartError as exc:
-            st.info(t("changed_year_missing", lang, year=y, error=fmt.md_message(exc.text(lang))))
-            return None
-    between = {}
-    for y in range(old + 1, new):  # their Indelingswijziging flags; a year that does not load stays unknown
-        try:
-            between[y] = loaders.kwb(tuple(sorted(gms)), y)
-        except StapelkaartError:
-            continue
+    ch = loaders.changes(view, areas, years=(old, new))
+    if ch.missing is not None:
+        y, exc = ch.missing
+        st.info(t("changed_year_missing", lang, year=y, error=fmt.md_message(exc.text(lang))))
+        return None
     st.caption(t("changed_year_rule", lang, a=old))
-    return (
-        frames[old],
-        frames[new],
-        between,
-        _scores(view, gms, level, old, kv.get(old), areas),
-        _scores(view, gms, level, new, kv.get(new), areas),
-    )
+    if ch.error is not None:  # the scores of a year did not load: said by the section
+        raise ch.error
+    return ch
 
 
 def section(view, codes: list[str], areas: list, name: str) -> None:
     """The 'Wat is er veranderd' section for ``codes`` (areas) and ``areas`` (focus areas)."""
     lang = view.lang
     st.subheader(t("changed_title", lang))
-    gms = loaders.focus_gemeenten(view, areas) if areas else view.gemeenten
-    level = areas[0].level if areas else view.level
     if st.session_state.get(K_MODE) not in ("versions", "years"):
         st.session_state[K_MODE] = "versions"
     mode = st.radio(
@@ -175,20 +149,20 @@ def section(view, codes: list[str], areas: list, name: str) -> None:
             if picked is None:
                 return
             healthui.changes_section(view, [*codes, *(a.id for a in areas)], titles, areas, *picked)
-            sides = _year_sides(view, gms, level, areas, *picked)
+            compared = _year_sides(view, areas, *picked)
         else:
-            sides = _version_sides(view, gms, level, areas)
-        if sides is None:
+            compared = _version_sides(view, areas)
+        if compared is None or compared.sides is None:
             return
-        old_frame, new_frame, between, old_scores, new_scores = sides
+        sides = compared.sides
         ch = what_changed(
-            old_frame,
-            new_frame,
+            sides.old,
+            sides.new,
             codes,
             focus_areas=areas,
-            old_scores=old_scores,
-            new_scores=new_scores,
-            between=between,
+            old_scores=sides.old_scores,
+            new_scores=sides.new_scores,
+            between=sides.between,
         )
     except UserInputError as exc:  # e.g. no asked area comparable between the two years: says why
         st.info(fmt.md_message(exc.text(lang)))
@@ -196,8 +170,8 @@ def section(view, codes: list[str], areas: list, name: str) -> None:
     except StapelkaartError as exc:
         st.error(fmt.md_message(exc.text(lang)))
         return
-    show(view, ch, codes, areas, name, scored_ids=set(old_scores.index) | set(new_scores.index))
-    old, newest = ch.old.modified, loaders.versions(tuple(sorted(gms)), view.year)[-1]["modified"]
+    show(view, ch, codes, areas, name, scored_ids=set(sides.old_scores.index) | set(sides.new_scores.index))
+    old, newest = ch.old.modified, compared.versions[-1]["modified"]  # kept versions read after the sides loaded
     if (
         mode == "versions"
         and old
@@ -294,19 +268,23 @@ K_REFRESHED = "_changes_after_refresh"
 
 def current_version(view) -> str | None:
     """CBS Modified of the version the shared cache currently serves for the view's selection (None: not cached)."""
-    kept = loaders.versions(tuple(sorted(view.gemeenten)), view.year)
+    return _current(loaders.changes(view).versions)
+
+
+def _current(kept) -> str | None:
     return next((v["modified"] for v in reversed(kept) if v["current"]), None)
 
 
 def note_refresh(view, before: str | None) -> None:
     """Remember what a refresh brought (before -> now) so the changes open without hunting for them."""
-    after = current_version(view)
+    ch = loaders.changes(view)
+    after = _current(ch.versions)
     st.session_state[K_REFRESHED] = {
         "gemeenten": tuple(view.gemeenten),
         "year": view.year,
         "old": before,
         "new": after,
-        "answered": loaders.cbs_answered(tuple(view.gemeenten), view.year) is not False,
+        "answered": ch.cbs_answered is not False,
     }
     if before and after and before != after:
         preselect(before, after)
@@ -326,7 +304,7 @@ def after_refresh(view) -> None:
         st.info(t("refresh_same_version", lang, year=view.year, date=str(done["new"])[:10]))
         return
     st.success(t("refresh_new_version", lang, year=view.year, old=done["old"][:10], new=done["new"][:10]))
-    areas = [a for a in loaders.view_focus_areas(view) if set(a.gemeenten) <= set(view.gemeenten)]
+    areas = list(loaders.changes(view).focus_areas)
     codes = [view.area] if view.area else ([] if areas else list(view.gemeenten))
     section(view, codes, areas, view.area or ", ".join(view.gemeenten))
     st.page_link(

@@ -1,14 +1,14 @@
 """The gezondheid domain on screen (issue 23): its absence in words (legend), the survey year used, the trend
 between survey years on Buurtprofiel (one buurt or gemeente) and Vergelijken (focus areas with their gemeenten and
 Nederland), and its rows in 'Wat is er veranderd' between two years (``changes_section``). Numbers come from the
-loaders door (``loaders_health``); this module only words and lays them out."""
+door's health view models (``loaders.health_source``, ``health_profile``, ``health_compare``, ``health_panel``,
+``health_changed``; the method page passes ``loaders.method(view)``'s); this module only words and lays them out."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from core.errors import StapelkaartError
 from indicators import registry as reg
 from indicators.columns import absent_domains
 from indicators.rates import survey_year
@@ -19,8 +19,8 @@ from pages._common.scoring import domains_counted
 HEALTH = reg.INDICATORS["ervaren_gezondheid_niet_goed"]
 
 
-def _why_absent(lang: str) -> str:
-    _, why = loaders.health()
+def _why_absent(why, lang: str) -> str:
+    """Why 50150NED is absent (the data layer's ``{"code", "nl", "en"}``) in ``lang``."""
     return (why or {}).get(lang) or (why or {}).get("nl") or t("why_source_absent", lang)
 
 
@@ -35,21 +35,9 @@ def legend_lines(result, view) -> list[str]:
     if absent.get(HEALTH.domain) == "level_absent":
         return [t("health_absent_level", lang, m=m)]
     if absent.get(HEALTH.domain) == "source_absent":
-        return [t("health_absent_source", lang, why=_why_absent(lang), m=m)]
+        return [t("health_absent_source", lang, why=_why_absent(loaders.health_source().why, lang), m=m)]
     survey = survey_year(HEALTH, view.year)
     return [t("health_survey_year", lang, survey=survey, year=view.year)] if survey else []
-
-
-def _level_settings(view, level: str) -> dict | None:
-    """The engine settings of what the page scores at ``level``: the view's focus areas of that level over their
-    gemeenten (Vergelijken's table, ``loaders.focus_table``), else the view's gemeenten; None when nothing scores."""
-    areas = [a for a in loaders.view_focus_areas(view) if a.level == level]
-    gms = loaders.focus_gemeenten(view, areas) if areas else view.gemeenten
-    try:
-        result = loaders.scored(gms, view.year, level, view.reference, None, view.kv).result
-    except StapelkaartError:
-        return None
-    return None if result is None else dict(result.settings)
 
 
 def absent_lines(view, level: str, weights) -> list[str]:
@@ -58,17 +46,18 @@ def absent_lines(view, level: str, weights) -> list[str]:
     domains stacking and the composite count instead (the same words as the map's legend). Which domains are
     absent and what m counts is the engine's rule (``absent_domains``, ``counted_weights`` through
     ``domains_counted``) on the settings of the scores the page shows; nothing is said when nothing
-    scores."""
-    settings = _level_settings(view, level)
-    if settings is None:
+    scores (``loaders.health_panel``: the view's focus areas of that level over their gemeenten, else the view's
+    gemeenten)."""
+    panel = loaders.health_panel(view, level)
+    if panel.settings is None:
         return []
     lang = view.lang
-    why = absent_domains(settings).get(HEALTH.domain)
-    m = len(domains_counted(weights, settings))
+    why = absent_domains(panel.settings).get(HEALTH.domain)
+    m = len(domains_counted(weights, panel.settings))
     if why == "level_absent":
         return [t("health_absent_level", lang, m=m)]
     if why == "source_absent":
-        return [t("health_absent_source", lang, why=_why_absent(lang), m=m)]
+        return [t("health_absent_source", lang, why=_why_absent(panel.why, lang), m=m)]
     return []
 
 
@@ -101,11 +90,11 @@ def profile_section(view, code: str, level: str) -> None:
     if level not in HEALTH.levels:
         st.info(t("health_trend_none", lang, why=t("why_level_absent", lang)))
         return
-    trends = loaders.health_trend([code], level)
-    if not trends:
-        st.info(t("health_trend_none", lang, why=fmt.md(_why_absent(lang))))
+    profile = loaders.health_profile(code, level)
+    if not profile.trends:
+        st.info(t("health_trend_none", lang, why=fmt.md(_why_absent(profile.why, lang))))
         return
-    for (y1, y2), frame in trends.items():
+    for (y1, y2), frame in profile.trends.items():
         shown = _columns(frame, y1, y2, lang)
         shown.insert(0, t("health_col_area", lang), [code])
         st.markdown(f"**{y1} → {y2}**")
@@ -117,22 +106,17 @@ def compare_section(view, areas, gm_names: dict[str, str]) -> None:
     """Vergelijken: the health trend of every focus area with its gemeenten and Nederland, side by side."""
     lang = view.lang
     st.subheader(t("health_trend_title", lang))
-    try:
-        buurten = loaders.kwb_national(view.year, "buurt")
-        gemeenten_kwb = loaders.kwb_national(view.year, "gemeente")
-    except StapelkaartError as exc:  # no national KWB: no adults to weigh by, said with its own reason
-        st.info(t("health_trend_none", lang, why=fmt.md_message(exc.text(lang)).rstrip(".")))
+    compare = loaders.health_compare(view, areas)
+    if compare.error is not None:  # no national KWB: no adults to weigh by, said with its own reason
+        st.info(t("health_trend_none", lang, why=fmt.md_message(compare.error.text(lang)).rstrip(".")))
         return
-    mapping = {a.name: list(a.codes) for a in areas}
-    trends = loaders.health_area_trend(mapping, buurten, view.year)
-    if not trends:
-        st.info(t("health_trend_none", lang, why=fmt.md(_why_absent(lang))))
+    if not compare.trends:
+        st.info(t("health_trend_none", lang, why=fmt.md(_why_absent(compare.why, lang))))
         return
-    gms = list(dict.fromkeys(g for a in areas for g in a.gemeenten))
-    comps = loaders.health_comparators(gms, gemeenten_kwb, view.year)
-    for (y1, y2), frame in trends.items():
+    gms = compare.gemeenten
+    for (y1, y2), frame in compare.trends.items():
         rows = frame.copy()
-        comp = comps.get((y1, y2))
+        comp = compare.comparators.get((y1, y2))
         if comp is not None:
             comp = comp.rename(index=lambda g: f"{gm_names.get(g, g)} ({g})" if g in gms else g)
             rows = pd.concat([rows, comp])
@@ -144,13 +128,13 @@ def compare_section(view, areas, gm_names: dict[str, str]) -> None:
         st.caption(_base_caption(frame, lang) + " " + t("health_trend_weights", lang, year=view.year))
 
 
-def _changed_why(row, surveys: tuple, lang: str) -> str:
-    """Why a row of ``loaders.health_changes`` has no old -> new, in words (Markdown: the one part from the data
-    layer, why the table is absent, escaped)."""
+def _changed_why(row, surveys: tuple, absent, lang: str) -> str:
+    """Why a row of ``loaders.health_changed`` has no old -> new, in words (Markdown: the one part from the data
+    layer, why the table is absent (``absent``), escaped)."""
     why = row["why"]
     years = t("offline_and", lang).join(str(y) for y in row["years"])
     if why == "source_absent":
-        return t("health_changed_source", lang, why=fmt.md_message(_why_absent(lang)))
+        return t("health_changed_source", lang, why=fmt.md_message(_why_absent(absent, lang)))
     if why == "level_absent":
         return t("why_level_absent", lang)
     if why == "not_survey":
@@ -172,14 +156,8 @@ def changes_section(view, ids: list[str], titles: dict[str, str], areas: list, y
     table, wijk level, no survey year, no value), never a blank. Independent of the KWB tables of both years."""
     lang = view.lang
     st.markdown(f"**{t('health_changed_title', lang, y1=y_old, y2=y_new)}**")
-    focus = {a.id: list(a.codes) for a in areas if a.id in ids}
-    kwb = None
-    if focus and loaders.health()[0] is not None:  # adults per buurt weigh a focus area (unknown without the KWB)
-        try:
-            kwb = loaders.kwb_national(view.year, "buurt")
-        except StapelkaartError:
-            kwb = None
-    frame = loaders.health_changes([i for i in ids if i not in focus], focus, y_old, y_new, kwb, view.year)
+    changed = loaders.health_changed(view, ids, areas, y_old, y_new)  # focus areas weighted by adults per buurt
+    frame = changed.rows
     surveys = tuple(frame.attrs.get("surveys") or ())
     rows = frame.assign(y_old=y_old, y_new=y_new)
     ok = rows[rows["why"] == ""]
@@ -214,29 +192,27 @@ def changes_section(view, ids: list[str], titles: dict[str, str], areas: list, y
             n = fmt.fmt_num(part["reference_n"].iloc[0], 0, lang)
             st.caption(t("health_changed_focus", lang, year=view.year, n=n))
     for _, row in rows[rows["why"] != ""].iterrows():
-        why = _changed_why(row, surveys, lang)
+        why = _changed_why(row, surveys, changed.why, lang)
         st.info(t("health_changed_none", lang, area=fmt.md(titles.get(row["area"], row["area"])), why=why))
 
 
-def status_text(year: int, lang: str) -> str:
-    """Whether 50150NED is there now (method page): loaded with its count of buurten in the view's survey year, or
-    absent and why (plain text)."""
-    frame, _ = loaders.health()
-    if frame is None:
-        return t("health_absent_source", lang, why=_why_absent(lang), m=len(reg.DOMAINS) - 1)
+def status_text(source, year: int, lang: str) -> str:
+    """Whether 50150NED is there now (method page; ``source``: ``loaders.method(view).health``): loaded with its
+    count of buurten in the view's survey year, or absent and why (plain text)."""
+    if source.why is not None:
+        return t("health_absent_source", lang, why=_why_absent(source.why, lang), m=len(reg.DOMAINS) - 1)
     survey = survey_year(HEALTH, year) or year
-    part = frame[(frame["level"] == "buurt") & (frame["year"] == survey)]
-    n = int(part[HEALTH.numerator[0]].notna().sum())
+    n = source.n_buurten.get(survey, 0)
     return t("health_status_ok", lang, n=fmt.fmt_num(n, 0, lang), year=survey)
 
 
-def measures_table(lang: str) -> pd.DataFrame:
-    """Method page: the monitor measures declared for 50150NED and whether the table the service has now holds
-    them, per level ("in deze gegevens", "niet in deze gegevens", "geen waarden op dit niveau", or the table
+def measures_table(measures, lang: str) -> pd.DataFrame:
+    """Method page: the monitor measures declared for 50150NED (``measures``: ``loaders.method(view).health_measures``)
+    and whether the table the service has now holds them, per level ("in deze gegevens", "niet in deze gegevens", "geen waarden op dit niveau", or the table
     itself not available). Only "ervaren gezondheid" is an indicator; the others are shown when a full 50150NED
     has them."""
     rows = []
-    for m in loaders.health_measures():
+    for m in measures:
         row = {t("health_col_measure", lang): m["label"].get(lang) or m["label"]["nl"]}
         for level, status in m["status"].items():
             head = t("health_col_level_" + level, lang)

@@ -16,7 +16,7 @@ Prioriteren and Buurtprofiel
     profile(view) -> Profile: the same for Buurtprofiel, with the view's focus areas, cached years and the trend
     score_settings(view): the engine settings the view's scores used (engine defaults without data)
 Scores and frames still read directly (moving into the view models)
-    scored(...) / Scored, boundaries(...), kwb(...), kwb_national(...), kwb_table_id(year), gemeente_options(year)
+    scored(...) / Scored, boundaries(...), kwb(...), kwb_table_id(year), gemeente_options(year)
 Focus comparison and profile (Vergelijken, Buurtprofiel of a focus area, PDF)
     view_focus_areas(view) / focus_by_id(fid, view): the view's focus areas (``fa`` or the default set)
     focus_gemeenten(view, areas) / focus_level(view, areas): what the focus areas are scored over
@@ -25,46 +25,40 @@ Focus comparison and profile (Vergelijken, Buurtprofiel of a focus area, PDF)
     focus_area_profile(view, area, weights): one focus area's row and its members' rows
     focus_counts(view, codes_by_row): absolute counts per row
     without_boundaries(gemeenten, year, level): the gemeenten PDOK has no boundaries for
-Health (50150NED)
-    health(): the table or why it is absent; health_measures(): every measure's status per level
-    health_trend / health_area_trend / health_comparators: the trends between survey years
-    health_changes(...): "Wat is er veranderd" rows for gezondheid
-Changes (Wat is er veranderd, Gegevens)
-    versions(gemeenten, year): the kept KWB versions; years_with_data(gemeenten, level): the cached years
-    cbs_answered(gemeenten, year): whether CBS answered in this session's last refresh
+Health (50150NED; pages/_common/healthui.py): view models, frozen dataclasses
+    health_source() -> HealthSource: why the table is absent, its buurten per survey year (legend)
+    health_profile(code, level) / health_compare(view, areas): the trends between survey years (with comparators)
+    health_panel(view, level): what Vergelijken's panel scores; health_changed(view, ids, areas, y_old, y_new): rows
+Changes (Wat is er veranderd on Buurtprofiel and Gegevens; pages/_common/changesui.py)
+    changes(view, areas, versions=|years=) -> Changes: kept versions, focus areas, CBS answered, the two sides
 Notices and first screen
     data_notices(view, page=): stale copies and degraded sources behind a page's data
     first_screen(view, national=): what the first screen says instead when offline
-Files, cache and admin (Gegevens; session)
-    active_files() / default_files() / file_info(d) / user_files(ds) / parse_files(text): imported files
-    import_user_file(...) / set_default_file(...): store a file, make it a default
-    VIEW_FILES: the session key holding the view's ``files=``
-    freshness() / cache_path() / refresh(...) / snapshot_bytes() / import_snapshot(data): the cache
-    admin_enabled() / check_token(token) / how_to_enable(lang): the admin gate
+Methode, files, cache and admin (Methode, Gegevens; session)
+    method(view) -> Method: engine settings, the view's result, KWB table id, hotspot rule, freshness, health
+    data_status(view) -> DataStatus: admin gate, cache folder, freshness, the view's KWB and notices, its files
+    active_files() / user_files(ds) / parse_files(text): imported files; VIEW_FILES: the view's ``files=`` key
+    actions: refresh(...) / import_snapshot(data) / snapshot_bytes() / import_user_file(...) / set_default_file(...)
+    / check_token(token); admin_enabled(): the admin gate (first screen)
     log_unexpected(exc, context=) / error_message(error_id, lang): error ids
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import streamlit as st
-
-from data import cache
-from data.admin import admin_enabled, check_token, how_to_enable
+from data.admin import admin_enabled, check_token
 from data.errorlog import log_unexpected
 from data.errorlog import user_message as error_message
 from data.firstscreen import offline_view
-from data.refresh import freshness_table as freshness
-from data.refresh import import_snapshot_bytes, kwb_label, refresh_selection, snapshot_bytes
-from pages._common.loaders_caches import clear_caches, is_loaded
+from data.refresh import snapshot_bytes
+from pages._common.loaders_caches import is_loaded
+from pages._common.loaders_changes import changes
 from pages._common.loaders_files import (
     VIEW_FILES,
     active_files,
-    default_files,
-    file_info,
+    import_snapshot,
     import_user_file,
     parse_files,
+    refresh,
     set_default_file,
     user_files,
 )
@@ -86,27 +80,19 @@ from pages._common.loaders_frames import (
     catalogue,
     gemeente_options,
     kwb,
-    kwb_national,
     kwb_table_id,
     scored,
-    versions,
 )
-from pages._common.loaders_health import (
-    health,
-    health_area_trend,
-    health_changes,
-    health_comparators,
-    health_measures,
-    health_trend,
-)
-from pages._common.loaders_map import HOTSPOT, map_frame, map_loaded
+from pages._common.loaders_healthview import health_changed, health_compare, health_panel, health_profile, health_source
+from pages._common.loaders_map import map_frame, map_loaded
 from pages._common.loaders_notices import data_notices
 from pages._common.loaders_ranking import profile, ranking, score_settings
+from pages._common.loaders_status import data_status, method
 
 # gemeenten, Kaart, Prioriteren and Buurtprofiel
 __all__ = ["catalogue", "map_frame", "map_loaded", "profile", "ranking", "score_settings"]
 # scores and frames still read directly
-__all__ += ["HOTSPOT", "Scored", "boundaries", "gemeente_options", "kwb", "kwb_national", "kwb_table_id", "scored"]
+__all__ += ["Scored", "boundaries", "gemeente_options", "kwb", "kwb_table_id", "scored"]
 # focus comparison and profile
 __all__ += [
     "focus_area_profile",
@@ -120,66 +106,29 @@ __all__ += [
     "without_boundaries",
 ]
 # health
-__all__ += ["health", "health_area_trend", "health_changes", "health_comparators", "health_measures", "health_trend"]
+__all__ += ["health_changed", "health_compare", "health_panel", "health_profile", "health_source"]
 # changes
-__all__ += ["cbs_answered", "versions"]
+__all__ += ["changes"]
 # notices and first screen
 __all__ += ["data_notices", "first_screen"]
-# files, cache and admin
+# methode, files, cache and admin (view models; the actions)
 __all__ += [
     "VIEW_FILES",
     "active_files",
     "admin_enabled",
-    "cache_path",
     "check_token",
-    "default_files",
+    "data_status",
     "error_message",
-    "file_info",
-    "freshness",
-    "how_to_enable",
     "import_snapshot",
     "import_user_file",
     "log_unexpected",
+    "method",
     "parse_files",
     "refresh",
     "set_default_file",
     "snapshot_bytes",
     "user_files",
 ]
-
-K_LAST_REFRESH = "_last_refresh"
-
-
-def refresh(
-    gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...], progress: Callable[[float, str], None]
-) -> tuple[list[str], list[str]]:
-    """data.refresh.refresh_selection (Gegevens), then the caches are cleared; see :func:`cbs_answered`."""
-    out = refresh_selection(gemeenten, year, levels, progress)
-    st.session_state[K_LAST_REFRESH] = {
-        "gemeenten": tuple(gemeenten),
-        "year": year,
-        "cbs_answered": kwb_label(year) in out[0],
-    }
-    clear_caches()
-    return out
-
-
-def cbs_answered(gemeenten: tuple[str, ...], year: int) -> bool | None:
-    """Did CBS answer for the KWB in this session's last refresh of (gemeenten, year)? None: no such refresh."""
-    last = st.session_state.get(K_LAST_REFRESH)
-    if not last or last["gemeenten"] != tuple(gemeenten) or last["year"] != year:
-        return None
-    return bool(last["cbs_answered"])
-
-
-def cache_path() -> str:
-    return str(cache.cache_dir())
-
-
-def import_snapshot(data: bytes):
-    report = import_snapshot_bytes(data)
-    clear_caches()
-    return report
 
 
 def first_screen(view, *, national: bool = False):

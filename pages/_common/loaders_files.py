@@ -1,14 +1,17 @@
 """Part of the loaders door (pages/_common/loaders.py lists what pages call): the indicator files a view names
-(data/userstore.py, content-addressed; the old global <cache>/userfiles/ is ignored)."""
+(data/userstore.py, content-addressed; the old global <cache>/userfiles/ is ignored), and the actions on the shared
+cache (refresh, snapshot import: each empties the caches after it)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 
 from core.errors import StapelkaartError
-from data import userstore
+from data import cache, userstore
+from data.refresh import import_snapshot_bytes, kwb_label, refresh_selection
 from indicators.bounds import value_bounds
 from indicators.rates import user_values_from_file
 from pages._common.loaders_caches import clear_caches
@@ -60,3 +63,40 @@ def user_values(digests: tuple[str, ...]) -> list:
     return [
         v for uf in user_files(digests) if uf.year is not None for v in user_values_from_file(uf, uf.mapping or None)
     ]
+
+
+# --- the shared cache: its folder, a refresh of the view's selection (Gegevens), a snapshot import ---------------
+
+K_LAST_REFRESH = "_last_refresh"
+
+
+def refresh(
+    gemeenten: tuple[str, ...], year: int, levels: tuple[str, ...], progress: Callable[[float, str], None]
+) -> tuple[list[str], list[str]]:
+    """data.refresh.refresh_selection (Gegevens), then the caches are cleared; see :func:`cbs_answered`."""
+    out = refresh_selection(gemeenten, year, levels, progress)
+    st.session_state[K_LAST_REFRESH] = {
+        "gemeenten": tuple(gemeenten),
+        "year": year,
+        "cbs_answered": kwb_label(year) in out[0],
+    }
+    clear_caches()
+    return out
+
+
+def cbs_answered(gemeenten: tuple[str, ...], year: int) -> bool | None:
+    """Did CBS answer for the KWB in this session's last refresh of (gemeenten, year)? None: no such refresh."""
+    last = st.session_state.get(K_LAST_REFRESH)
+    if not last or last["gemeenten"] != tuple(gemeenten) or last["year"] != year:
+        return None
+    return bool(last["cbs_answered"])
+
+
+def cache_path() -> str:
+    return str(cache.cache_dir())
+
+
+def import_snapshot(data: bytes):
+    report = import_snapshot_bytes(data)
+    clear_caches()
+    return report

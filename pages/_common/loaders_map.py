@@ -75,9 +75,6 @@ def map_join(scored_: Scored, gdf, year: int):
     return out
 
 
-HOTSPOT = MAP_RULE  # the methode page's name for it until that page reads it from indicators.hotspots
-
-
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=32)
 def _lisa(gemeenten: tuple[str, ...], year: int, level: str, codes: tuple, values: tuple) -> dict:
     out = local_moran(
