@@ -131,7 +131,7 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
     from pages._common.state import ViewState
 
     s = _scored()
-    zuidoost = loaders.focus_by_id("zuidoost")
+    zuidoost = loaders.focus().by_id("zuidoost")
     table = s.table.loc[[c for c in zuidoost.codes if c in s.table.index]]
     assert len(table)
     fields = wording.tooltip_fields(table, lang)

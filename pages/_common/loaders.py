@@ -23,13 +23,11 @@ Ranking and scores (Prioriteren, Methode, Buurtprofiel)
     gemeente_options(year) / known_gemeenten(year): gemeente names and codes (FALLBACK_GEMEENTEN offline)
     FALLBACK_GEMEENTEN: the two gemeenten offered when the list cannot be loaded
 Focus comparison and profile (Vergelijken, Buurtprofiel of a focus area, PDF)
-    view_focus_areas(view) / focus_by_id(fid, view): the view's focus areas (``fa`` or the default set)
-    focus_gemeenten(view, areas) / focus_level(view, areas): what the focus areas are scored over
-    focus_problem(view): why the view's ``fa`` cannot be used, or None
+    focus(view=None) -> FocusAreas: the view's focus areas, their level and gemeenten, ``problem``, ``by_id``
+    focus_compare(view, weights) -> FocusCompare: everything Vergelijken draws (table, notices, ``counts()``)
+    focus_profile(view, area, weights) -> FocusProfile: one focus area's row, its members' rows and scores
+    view_focus_areas(view) / focus_gemeenten(view, areas): the areas and gemeenten (pages not yet on ``focus``)
     focus_table(view, weights, areas): the comparison table (focus areas, gemeenten, Nederland)
-    focus_area_profile(view, area, weights): one focus area's row and its members' rows
-    focus_counts(view, codes_by_row): absolute counts per row
-    without_boundaries(gemeenten, year, level): the gemeenten PDOK has no boundaries for
 Health (50150NED)
     health(): the table or why it is absent; health_measures(): every measure's status per level
     health_trend / health_area_trend / health_comparators: the trends between survey years
@@ -68,6 +66,7 @@ from data.refresh import import_snapshot_bytes, kwb_label, refresh_selection, sn
 from data.refresh import years_cached as years_with_data
 from indicators.trend import trend as comparable_trend
 from pages._common.loaders_caches import clear_caches, is_loaded, mark_loaded
+from pages._common.loaders_compare import focus_compare
 from pages._common.loaders_files import (
     VIEW_FILES,
     active_files,
@@ -78,17 +77,7 @@ from pages._common.loaders_files import (
     set_default_file,
     user_files,
 )
-from pages._common.loaders_focus import (
-    focus_area_profile,
-    focus_by_id,
-    focus_counts,
-    focus_gemeenten,
-    focus_level,
-    focus_problem,
-    focus_table,
-    view_focus_areas,
-    without_boundaries,
-)
+from pages._common.loaders_focus import focus, focus_gemeenten, focus_profile, focus_table, view_focus_areas
 from pages._common.loaders_frames import (
     FALLBACK_GEMEENTEN,
     NATIONAL,
@@ -139,17 +128,7 @@ __all__ += [
     "trend",
 ]
 # focus comparison and profile
-__all__ += [
-    "focus_area_profile",
-    "focus_by_id",
-    "focus_counts",
-    "focus_gemeenten",
-    "focus_level",
-    "focus_problem",
-    "focus_table",
-    "view_focus_areas",
-    "without_boundaries",
-]
+__all__ += ["focus", "focus_compare", "focus_gemeenten", "focus_profile", "focus_table", "view_focus_areas"]
 # health
 __all__ += ["health", "health_area_trend", "health_changes", "health_comparators", "health_measures", "health_trend"]
 # changes

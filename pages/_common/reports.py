@@ -153,11 +153,13 @@ def worst_band(settings: dict) -> float:
 
 def focus_sentence_for(view, focus_id: str, table=None) -> str:
     """The sentence of one focus area (presentation mode, PDF; ``narrative.area_sentence`` over its score row:
-    "k van de n bekende domeinen (van m)", each flagged domain with its base)."""
-    try:
-        table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS))) if table is None else table
-    except StapelkaartError:  # no data: presentation mode then shows the map without a sentence
-        return ""
+    "k van de n bekende domeinen (van m)", each flagged domain with its base). ``table``: the comparison table
+    (``loaders.focus_compare(...).table``); without it, that of the view."""
+    if table is None:
+        data = loaders.focus_compare(view, view.weight_map(tuple(reg.DOMAINS)))
+        if data.error is not None:  # no data: presentation mode then shows the map without a sentence
+            return ""
+        table = data.table
     if table.empty or focus_id not in table.index:
         return ""
     row = table.loc[focus_id]
@@ -166,7 +168,7 @@ def focus_sentence_for(view, focus_id: str, table=None) -> str:
         if view.lang != "nl"
         else None
     )
-    f = loaders.focus_by_id(focus_id, view)
+    f = loaders.focus(view).by_id(focus_id)
     return area_sentence(
         row,
         focus_name(f, view.lang) if f else str(row["name"]),
@@ -177,20 +179,18 @@ def focus_sentence_for(view, focus_id: str, table=None) -> str:
     )
 
 
-def focus_pdf(view) -> bytes:
+def focus_pdf(view, data) -> bytes:
     """One A4 page per focus area (render.report / render.export): map thumbnail, profile with the gemeente and
-    Nederland as reference marks (the comparator style of Vergelijken), key figures, sentence."""
+    Nederland as reference marks (the comparator style of Vergelijken), key figures, sentence. ``data``: what
+    Vergelijken shows (``loaders.focus_compare``)."""
     lang = view.lang
-    areas = loaders.view_focus_areas(view)
-    table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)), areas)
-    gms = loaders.focus_gemeenten(view, areas)
-    level = loaders.focus_level(view, areas)
+    areas, table, names = data.focus.areas, data.table, data.gemeente_names
+    gms, level = data.focus.gemeenten, data.focus.level
     try:
         gdf = loaders.boundaries(gms, view.year, level)
     except StapelkaartError:  # no boundaries (e.g. Eindhoven in the mirror): the page is printed without a map
         gdf = None
     s = loaders.scored(gms, view.year, level, view.reference, None, view.kv)
-    names = loaders.gemeente_options(view.year)
     domains = {d: lab(reg.DOMAINS[d], lang) for d in reg.DOMAINS}
     source = figure_source(view, s)
     figures = [Figure(i.id, lab(i, lang), i.unit.get(lang, i.unit["nl"])) for i in reg.scored_indicators()]
