@@ -103,7 +103,6 @@ if upload is not None and st.button(t("import_button", lang), key="b_import"):
         digest = loaders.import_user_file(
             upload.getvalue(), upload.name, int(year) if year else None, view_codes=_view_codes()
         )
-        uf = loaders.user_files((digest,))[0]
     except StapelkaartError as exc:
         st.error(t("import_problems", lang) + " " + fmt.md_message(exc.text(lang)))
         for p in getattr(exc, "problems", [])[:12]:
@@ -111,6 +110,7 @@ if upload is not None and st.button(t("import_button", lang), key="b_import"):
     else:
         view = widgets.update(files=tuple(dict.fromkeys((*view.files, digest))))
         status = loaders.data_status(view)  # the list below shows the new file
+        uf = status.imported(digest)
         n_rows, n_cols = len(uf.frame), len(uf.frame.columns)
         st.success(
             t(

@@ -11,7 +11,7 @@ from pages._common.state import CLASSIFIERS, K_RANGE
 
 view = shell.page_view("kaart")
 lang = view.lang
-focus = [f for f in loaders.view_focus_areas() if f.gemeente_code in view.gemeenten]
+focus = [f for f in loaders.focus(view).areas if f.gemeente_code in view.gemeenten]
 focus_names = [reports.focus_name(f, lang) for f in focus]
 current_focus = focus_names[view.focus % len(focus_names)] if (view.present and focus_names) else None
 

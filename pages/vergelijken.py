@@ -20,29 +20,32 @@ from render.report import ranking_sources, table_exports
 view = shell.page_view("vergelijken")
 lang = view.lang
 st.title(t("page_vergelijken", lang))
-band = reports.worst_band(loaders.score_settings(view))  # the engine setting behind stacking
-st.caption(t("compare_intro", lang, band=fmt.fmt_num(band, None, lang)))
-focusui.problems(view)
-focusui.editor(view)
-
-areas = loaders.view_focus_areas(view)
-level = loaders.focus_level(view, areas)
-other = [a.name for a in areas if a.level != level]
-if other:
-    st.info(t("fa_other_level", lang, level=t(f"level_{level}", lang), names=fmt.md(", ".join(other))))
 try:
     with st.spinner(t("loading", lang)):
-        table = loaders.focus_table(view, view.weight_map(widgets.domain_ids()), areas)
+        data = loaders.focus_compare(view, view.weight_map(widgets.domain_ids()))
 except Exception as exc:  # noqa: BLE001
     widgets.show_error(exc, lang, t("loading", lang).rstrip("…").lower())
     shell.end_page()
-for text in loaders.data_notices(view):  # stale cache / degraded source behind this table (issue 20)
+band = reports.worst_band(data.settings)  # the engine setting behind stacking
+st.caption(t("compare_intro", lang, band=fmt.fmt_num(band, None, lang)))
+focusui.problems(view, data.focus)
+focusui.editor(view, data.focus)
+
+areas, level = data.focus.areas, data.focus.level
+other = [a.name for a in areas if a.level != level]
+if other:
+    st.info(t("fa_other_level", lang, level=t(f"level_{level}", lang), names=fmt.md(", ".join(other))))
+if data.error is not None:  # no data for the table: said under the focus areas' editor
+    widgets.show_error(data.error, lang, t("loading", lang).rstrip("…").lower())
+    shell.end_page()
+table = data.table
+for text in data.notices:  # stale cache / degraded source behind this table (issue 20)
     st.warning(fmt.md_message(text), icon=":material/warning:")
 if table.empty:
     st.info(t("no_focus", lang))
     shell.end_page()
-gm_names = loaders.gemeente_options(view.year)
-no_map = loaders.without_boundaries(loaders.focus_gemeenten(view, areas), view.year, level)
+gm_names = data.gemeente_names
+no_map = data.no_map
 if no_map:
     st.info(t("fa_no_map", lang, gemeenten=fmt.md_text(", ".join(f"{gm_names.get(g, g)} ({g})" for g in no_map))))
 
@@ -161,12 +164,7 @@ basis = (
     )
     or "households"
 )
-counts = None
-if show == "abs":
-    counts = loaders.focus_counts(
-        view,
-        {fid: tuple(str(r["members"]).split(";")) if r["kind"] == "focus" else (fid,) for fid, r in table.iterrows()},
-    )
+counts = data.counts() if show == "abs" else None
 refs = ", ".join(names[i] for i in table.index[table["kind"] != "focus"])
 st.caption(t("side_caption", lang, refs=fmt.md_text(refs), ref=ref_word))
 side = tables.side_by_side(table, lang, counts, basis)
@@ -186,7 +184,7 @@ try:
         year=view.year,
         reference=ref_word,
         weights=view.weight_map(widgets.domain_ids()) if view.weights else None,
-        sources=ranking_sources(view.year, loaders.kwb_table_id(view.year), reports.citations()),
+        sources=ranking_sources(view.year, data.table_id, loaders.citations()),
         lang=lang,
         stem=f"stapelkaart_focusgebieden_{view.year}",
     )
@@ -213,12 +211,12 @@ if st.button(t("export_pdf_make", lang), key="b_pdf"):
     try:
         st.download_button(
             t("export_pdf_download", lang),
-            reports.focus_pdf(view),
+            reports.focus_pdf(view, data),
             key="dl_pdf",
             mime="application/pdf",
             file_name=f"stapelkaart_focusgebieden_{view.year}.pdf",
         )
     except Exception as exc:  # noqa: BLE001 (a known failure in words, anything else logged under an error id)
         widgets.export_error(exc, lang)
-healthui.compare_section(view, [a for a in areas if a.level == level], gm_names)  # health 2020/2022 -> 2024
+healthui.compare_section(view, data.focus.compared, gm_names)  # health 2020/2022 -> 2024
 st.caption(t("attribution", lang))

@@ -54,7 +54,7 @@ def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, 
     from indicators import registry as reg
     from indicators.focus import FocusArea
     from indicators.focusscore import focus_profile
-    from pages._common import loaders
+    from pages._common import loaders, loaders_frames
     from pages._common.fmt import fmt_num
     from pages._common.i18n import label
 
@@ -69,7 +69,7 @@ def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, 
     stock = sum(by[c]["Woningvoorraad_35"] for c in ("WK047911", "WK047921"))
     assert profile.loc[label(reg.INDICATORS["sociale_huur"], "nl"), "Waarde"] == fmt_num(corp / stock, 1, "nl")
     # and every figure shown is the one indicators.focusscore.focus_profile computes
-    res = loaders.scored(("GM0363", "GM0479"), 2024, "wijk", "nl").result
+    res = loaders_frames.scored(("GM0363", "GM0479"), 2024, "wijk", "nl").result
     row, _ = focus_profile(
         res, FocusArea.make("Twee", ["WK047911", "WK047921"]), national=loaders.kwb_national(2024, "gemeente")
     )

@@ -12,10 +12,10 @@ GM = ("GM0363", "GM0479")
 
 def _scored(files: tuple[str, ...] = ()):
     """The engine's result for the view that names ``files`` (imports are per view: issue 11)."""
-    from pages._common import loaders, loaders_frames
+    from pages._common import loaders_frames
 
     result, sel = loaders_frames._score(GM, 2024, "wijk", "nl", tuple(files))
-    return loaders.Scored(result, result.table, sel)
+    return loaders_frames.Scored(result, result.table, sel)
 
 
 def test_prioriteren_shows_n_and_m_and_the_filter_counts_known_domains(mirror, cache_dir, warm_cache):
@@ -131,7 +131,7 @@ def test_tooltip_fields_for_zuidoost_say_k_of_n_known_with_the_engine_values(mir
     from pages._common.state import ViewState
 
     s = _scored()
-    zuidoost = loaders.focus_by_id("zuidoost")
+    zuidoost = loaders.focus().by_id("zuidoost")
     table = s.table.loc[[c for c in zuidoost.codes if c in s.table.index]]
     assert len(table)
     fields = wording.tooltip_fields(table, lang)
@@ -204,13 +204,13 @@ def test_hotspot_legend_states_the_rule_and_alpha(mirror, cache_dir, warm_cache)
 
 def test_presentation_sentence_is_the_engine_claim(mirror, warm_cache):
     from indicators.method import stacking_sentence
-    from pages._common import loaders, reports
+    from pages._common import loaders_focus, reports
     from pages._common.state import ViewState
 
     view = ViewState()
     from indicators import registry as reg
 
-    table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
+    table = loaders_focus.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
     for fid, name in (("zuidoost", "Zuidoost"), ("oud_oost", "Oud-Oost"), ("poelenburg", "Poelenburg")):
         text = reports.focus_sentence_for(view, fid, table)
         assert text.startswith(stacking_sentence(table.loc[fid], name, "nl")[:-1])
@@ -220,7 +220,7 @@ def test_presentation_sentence_is_the_engine_claim(mirror, warm_cache):
 
 def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir, warm_cache):
     from indicators import registry as reg
-    from pages._common import loaders, loaders_frames, reports, tables
+    from pages._common import loaders_focus, loaders_frames, reports, tables
     from pages._common.state import ViewState
     from render.report import focus_report
 
@@ -241,7 +241,7 @@ def test_exports_and_pdf_profile_carry_the_same_measure(mirror, cache_dir, warm_
     want = f"{int(tg['stacking_count'])} van {int(tg['stacking_known'])} bekend ({int(tg['stacking_m'])} domeinen)"
     assert want in body and xlsx[:2] == b"PK"  # the XLSX holds the same frame
     # the PDF profile plots the domain RANK, so its shaded band is the stacking rule itself
-    table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
+    table = loaders_focus.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
     row = table.loc["zuidoost"]
     gdf = loaders_frames.boundaries(GM, 2024, "wijk")
     rep = focus_report(

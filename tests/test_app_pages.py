@@ -34,7 +34,7 @@ def test_kaart_draws_the_map_component_with_focus_outlines(mirror, warm_cache):
     from data.pdok import load_boundaries
     from geo.quantize import decode
     from indicators.focus import FOCUS_AREAS
-    from pages._common import loaders
+    from pages._common import loaders_frames
 
     at = new_app()
     at.run()
@@ -47,7 +47,7 @@ def test_kaart_draws_the_map_component_with_focus_outlines(mirror, warm_cache):
     assert "WK047912" in members and members <= set(args["outlines"])
     assert args["geometry_url"].startswith("/") and "cartocdn" not in json.dumps(args["palette"]) + args["geometry_url"]
     # grey no-data class: exactly the areas without a stacking value (recomputed from the scores)
-    table = loaders.scored(("GM0363", "GM0479"), 2024, "wijk", "nl").table.set_index("code")
+    table = loaders_frames.scored(("GM0363", "GM0479"), 2024, "wijk", "nl").table.set_index("code")
     dom = [c for c in table.columns if c.startswith("domain__") and c.count("__") == 1]
     nodata = {c for c in header["codes"] if c not in table.index or table.loc[c, dom].isna().all()}
     assert args["palette"][-1] == [189, 189, 189, 255] and nodata

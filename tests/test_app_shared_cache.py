@@ -23,10 +23,10 @@ def _digest(frame: pd.DataFrame) -> int:
 
 
 def _shared_frames():
-    from pages._common import loaders, loaders_frames
+    from pages._common import loaders_frames
 
     result, sel = loaders_frames._score(GM, 2024, "wijk", "nl", (), None)
-    gdf = loaders.boundaries(GM, 2024, "wijk")
+    gdf = loaders_frames.boundaries(GM, 2024, "wijk")
     from pages._common.loaders_map import _base_join
 
     joined = _base_join(("selection", GM, 2024, "wijk", "nl", (), None))

@@ -23,11 +23,11 @@ DATA_PAGES = ("kaart", "buurtprofiel", "prioriteren", "vergelijken", "gegevens")
 def _notices_script(page: str, gemeenten: tuple, reference: str, lang: str) -> None:
     import streamlit as st
 
-    from pages._common import loaders
+    from pages._common import loaders_notices
     from pages._common.state import ViewState
 
     view = ViewState(gemeenten=gemeenten, year=2024, level="wijk", reference=reference, page=page, lang=lang)
-    for text in loaders.data_notices(view):
+    for text in loaders_notices.data_notices(view):
         st.warning(text)
     st.text("done")
 

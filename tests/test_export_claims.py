@@ -17,10 +17,10 @@ GM = ("GM0363", "GM0479")
 
 
 def _scored():
-    from pages._common import loaders, loaders_frames
+    from pages._common import loaders_frames
 
     result, sel = loaders_frames._score(GM, 2024, "wijk", "nl", ())
-    return loaders.Scored(result, result.table, sel, source=dict(sel.attrs.get("source", {})))
+    return loaders_frames.Scored(result, result.table, sel, source=dict(sel.attrs.get("source", {})))
 
 
 def test_prioriteren_exports_read_as_typed_tables_with_domain_ranks_and_bands(mirror, warm_cache):
@@ -76,12 +76,12 @@ def test_prioriteren_exports_read_as_typed_tables_with_domain_ranks_and_bands(mi
 
 def test_pdf_comparators_are_domain_ranks_like_the_bars_and_the_screen(mirror, warm_cache):
     from indicators import registry as reg
-    from pages._common import loaders
+    from pages._common import loaders_focus
     from pages._common.state import ViewState
     from render.report import focus_report
 
     view = ViewState()
-    table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
+    table = loaders_focus.focus_table(view, view.weight_map(tuple(reg.DOMAINS)))
     row, gm = table.loc["zuidoost"], table.loc["GM0363"]
     land = table[table["kind"] == "land"].iloc[0]
     rep = focus_report(

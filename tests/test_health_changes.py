@@ -187,11 +187,11 @@ def test_vergelijken_absent_lines_count_m_by_the_engine_rule(nat, monkeypatch):
 
     from indicators import engine
     from indicators.registry import DOMAINS
-    from pages._common import healthui, loaders, loaders_healthview
+    from pages._common import healthui, loaders_frames, loaders_healthview
     from pages._common.state import ViewState
 
     view = ViewState.from_params({"gm": "GM0772", "level": "wijk"})
-    settings = loaders.scored(view.gemeenten, view.year, "wijk", view.reference).result.settings
+    settings = loaders_frames.scored(view.gemeenten, view.year, "wijk", view.reference).result.settings
     m = sum(w > 0 for w in engine.counted_weights(dict.fromkeys(DOMAINS, 1.0), settings).values())
     assert engine.absent_domains(settings) == {"gezondheid": "level_absent"} and m == len(DOMAINS) - 1
     (line,) = healthui.absent_lines(view, "wijk", {})
@@ -200,7 +200,7 @@ def test_vergelijken_absent_lines_count_m_by_the_engine_rule(nat, monkeypatch):
     assert f"tellen {m - 1} domeinen." in line
     assert healthui.absent_lines(view, "buurt", {}) == []  # buurten have 50150NED values: health counts
 
-    scored = loaders.scored
+    scored = loaders_frames.scored
 
     def one_more_absent(*args, **kw):  # the engine counting one more domain out: the words follow it
         s = scored(*args, **kw)

@@ -221,14 +221,14 @@ def test_focus_table_loader_shows_the_nederland_werk_row(national_mirror, at):
     """pages/_common/loaders_focus.focus_table (what Vergelijken and the focus profile show)."""
     import streamlit as st
 
-    from pages._common import loaders
+    from pages._common import loaders_focus
     from pages._common.state import ViewState
 
     at(national_mirror)
     st.cache_data.clear()
     want, n = expected_werk()
     view = ViewState(gemeenten=("GM0479",), year=2024, reference="selection")
-    table = loaders.focus_table(view, None, [F.FOCUS_AREAS["poelenburg"]])
+    table = loaders_focus.focus_table(view, None, [F.FOCUS_AREAS["poelenburg"]])
     nl = table.loc["NL00"]
     for ind, value in want.items():
         assert nl[ind] == pytest.approx(value, rel=1e-12)

@@ -28,9 +28,9 @@ def _legend(at) -> str:
 
 @pytest.mark.parametrize("colour", ["composite", "stacking"])
 def test_national_legend_says_the_composite_is_wonen_alone(nat_warm, colour):
-    from pages._common import loaders
+    from pages._common import loaders_frames
 
-    res = loaders.scored(loaders.NATIONAL, 2024, "wijk", "nl").result
+    res = loaders_frames.scored(loaders_frames.NATIONAL, 2024, "wijk", "nl").result
     assert res.settings["domains_with_data"] == ("wonen",) and res.settings["min_domains"] == 3
     at = run_app({"nl": "1", "colour": colour})
     legend = " ".join(_legend(at).split())

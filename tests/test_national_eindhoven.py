@@ -53,9 +53,9 @@ def _drawn(at) -> tuple[list[str], dict]:
 
 
 def test_oud_tongelre_and_its_buurten_have_statistics(nat_warm):
-    from pages._common import loaders
+    from pages._common import loaders_frames
 
-    frame = loaders.kwb(("GM0772",), 2024)
+    frame = loaders_frames.kwb(("GM0772",), 2024)
     raw = _inwoners()
     assert raw["WK077233"] == 8930
     wk = frame.set_index("code")

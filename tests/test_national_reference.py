@@ -33,11 +33,11 @@ def _wijken_with(key: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("gemeenten", [("GM0772",), ("NL",)])
 def test_national_rank_of_social_housing_names_amsterdam_and_zaanstad(nat_warm, gemeenten):
-    from pages._common import loaders
+    from pages._common import loaders_frames
 
     raw = _wijken_with("InBezitWoningcorporatie_49")
     assert set(raw.values()) == {"Amsterdam", "Zaanstad"} and len(raw) == 113
-    s = loaders.scored(gemeenten, 2024, "wijk", "nl")
+    s = loaders_frames.scored(gemeenten, 2024, "wijk", "nl")
     base = s.result.ref_sorted.bases["sociale_huur"].bases["ref"]
     assert base.n <= len(raw) and not base.national
     share = round(100 * base.n / 3393)

@@ -31,10 +31,10 @@ def test_vergelijken_offers_the_table_export_the_pdf_points_to(mirror, warm_cach
     labels = [el.proto.label for el in at.get("download_button")]
     assert "Tabelexport (CSV)" in labels and "Tabelexport (Excel)" in labels
     # the same frame the buttons serve: every key figure the PDF lists (reg.scored_indicators), per focus area
-    from pages._common import loaders
+    from pages._common import loaders_focus
 
     view = at.session_state["_view"]
-    table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)), loaders.view_focus_areas(view))
+    table = loaders_focus.focus_table(view, view.weight_map(tuple(reg.DOMAINS)), loaders_focus.view_focus_areas(view))
     frame = tables.focus_figures(table, "nl")
     assert frame["Gebied"].tolist()[:2] == ["Poelenburg", "Oud-Oost"]
     for ind in reg.scored_indicators():

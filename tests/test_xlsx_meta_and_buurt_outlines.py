@@ -38,13 +38,13 @@ def test_metadata_sheet_reads_as_a_table(lang, cols):
 
 
 def test_focus_areas_are_outlined_at_buurt_level(mirror, warm_cache):
-    from pages._common import loaders, loaders_map
+    from pages._common import loaders_focus, loaders_map
 
     feats = json.loads(BUURTEN.read_text(encoding="utf-8"))["features"]
     wijk_of = {f["properties"]["buurtcode"]: f["properties"]["wijkcode"] for f in feats}
     at = run_app({"gm": "GM0479,GM0363", "level": "buurt"})
     args = map_args(at)
-    members = {c for f in loaders.view_focus_areas() for c in f.codes}
+    members = {c for f in loaders_focus.view_focus_areas() for c in f.codes}
     drawn = set(loaders_map.map_geometry(("GM0363", "GM0479"), 2024, "buurt").codes)
     want = {b for b, w in wijk_of.items() if w in members and b in drawn}
     assert len(want) >= 10

@@ -28,7 +28,7 @@ def show(view, area) -> None:
     lang = view.lang
     try:
         with st.spinner(t("loading", lang)):
-            row, members = loaders.focus_area_profile(view, area, view.weight_map(widgets.domain_ids()))
+            data = loaders.focus_profile(view, area, view.weight_map(widgets.domain_ids()))
     except StapelkaartError as exc:
         st.error(exc.text(lang))
         return
@@ -37,7 +37,8 @@ def show(view, area) -> None:
         t("profile_focus_caption", lang, n=len(area.codes))
         + (f" {fmt.md(source_text(area.source, lang))}" if area.source else "")
     )
-    band = reports.worst_band(loaders.score_settings(view))
+    row, members, scored = data.row, data.members, data.scored
+    band = reports.worst_band(data.settings)
     if isinstance(row.get("suppressed_reason"), str) and row.get("suppressed_reason"):
         st.warning(t("suppressed", lang, reason=fmt.md(reasons.suppressed_text(row["suppressed_reason"], lang))))
     comp = scores(row).composite
@@ -57,14 +58,6 @@ def show(view, area) -> None:
         )
     st.subheader(t("why_flagged", lang))
     flagged = stacked(row)
-    scored = loaders.scored(
-        loaders.focus_gemeenten(view, [area]),
-        view.year,
-        area.level or "wijk",
-        view.reference,
-        view.weight_map(widgets.domain_ids()),
-        view.kv,
-    )
     ref_nl = str(row.get("reference") or "")  # the engine's label is Dutch: the same Reference in the user's language
     ref = scored.result.reference if scored.result is not None else None
     ref_text = ref.text(lang) if ref is not None and ref.text("nl") == ref_nl else (ref_nl or view.reference)
@@ -75,7 +68,7 @@ def show(view, area) -> None:
         st.markdown(line)
     st.subheader(t("all_indicators", lang))
     st.dataframe(tables.indicator_profile(row, lang, ref_text, bases), hide_index=True, width="stretch")
-    gm_names = loaders.gemeente_options(view.year)
+    gm_names = data.gemeente_names
     member_names = {c: (n if isinstance(n, str) else c) for c, n in zip(members.index, members["name"])}
     why = reasons.reasons(
         row,

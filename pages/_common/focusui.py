@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.codes import level_of_code
-from core.errors import StapelkaartError, UserInputError
+from core.errors import UserInputError
 from indicators.focus import PRESETS, SELF_DEFINED, FocusArea, source_text
 from indicators.focuscodec import focus_from_json, focus_to_json, format_focus_param, parse_focus_param
 from pages._common import fmt, loaders, widgets
@@ -22,40 +22,24 @@ def _set(areas: list) -> None:
     st.rerun()
 
 
-def member_names(view, level: str, areas) -> dict[str, str | None]:
-    """code -> name (None where the data has none) of every ``level`` area of the view's gemeenten and of the focus
-    areas' gemeenten, plus the current members (name None when their gemeente has no data)."""
-    try:
-        frame = loaders.kwb(tuple(sorted(loaders.focus_gemeenten(view, areas))), view.year, view.kv)
-    except StapelkaartError:  # no data: only the current members can be shown
-        frame = None
-    out: dict[str, str | None] = {}
-    if frame is not None and len(frame):
-        sub = frame[frame["level"] == level]
-        out = {str(c): (n if isinstance(n, str) and n.strip() else None) for c, n in zip(sub["code"], sub["name"])}
-    for a in areas:
-        for c in a.codes:
-            out.setdefault(c, None)
-    return out
-
-
 def member_options(names: dict[str, str | None]) -> dict[str, str]:
     """code -> "name (code)" (the code alone where no name is known), sorted as shown."""
     out = {c: f"{n} ({c})" if n else c for c, n in names.items()}
     return dict(sorted(out.items(), key=lambda kv: kv[1]))
 
 
-def problems(view) -> None:
-    """Name the bad members (unknown code, other level, empty list) of the view's focus areas: nothing dropped."""
-    exc = loaders.focus_problem(view)
+def problems(view, focus) -> None:
+    """Name the bad members (unknown code, other level, empty list) of the view's focus areas (``focus``:
+    ``loaders.focus``): nothing dropped."""
+    exc = focus.problem
     if exc is not None:
         st.warning(t("fa_problem", view.lang, text=fmt.md_message(exc.text(view.lang))), icon=":material/warning:")
 
 
-def editor(view, *, expanded: bool = False) -> None:
-    """The 'Focusgebieden' expander (Vergelijken and Buurtprofiel)."""
+def editor(view, focus, *, expanded: bool = False) -> None:
+    """The 'Focusgebieden' expander of the view's focus areas (``focus``: ``loaders.focus``), on Vergelijken."""
     lang = view.lang
-    areas = loaders.view_focus_areas(view)
+    areas = focus.areas
     with st.expander(t("fa_title", lang), expanded=expanded):
         st.caption(t("fa_help", lang))
         presets = PRESETS
@@ -71,8 +55,7 @@ def editor(view, *, expanded: bool = False) -> None:
         st.caption(t("fa_preset_source", lang, source=fmt.md(src)) + (f" {fmt.md(note)}" if note else ""))
         if st.button(t("fa_use_preset", lang), key="b_fa_preset"):
             _set(list(p.areas))
-        level = loaders.focus_level(view, areas)
-        names = member_names(view, level, areas)
+        names = focus.member_names
         options = member_options(names)
         with st.form("f_fa_edit"):
             edited, drop = [], []
@@ -193,7 +176,7 @@ def _apply(items, lang: str) -> None:
 
 def add_member(view, focus_id: str, code: str) -> None:
     """'Voeg <gebied> toe aan <focusgebied>' (Buurtprofiel of a wijk, or after clicking it on the Kaart)."""
-    areas = loaders.view_focus_areas(view)
+    areas = loaders.focus(view).areas
     out = [FocusArea.make(a.name, [*a.codes, code] if a.id == focus_id else a.codes, source=a.source) for a in areas]
     _set(out)
 
@@ -213,7 +196,7 @@ def _present_pick() -> None:
 def present_labels(view, names: list[str]) -> None:
     """Presentation mode: one label per focus area of the view, in its order, the current one selected. The labels
     sit in one wrapping row (st.pills), so they never overlap; next/previous and a click run over the same list."""
-    away = [a.name for a in loaders.view_focus_areas(view) if a.gemeente_code not in view.gemeenten]
+    away = [a.name for a in loaders.focus(view).areas if a.gemeente_code not in view.gemeenten]
     if away:  # next/previous run over the focus areas on this map; say which ones are not on it
         st.caption(t("present_not_on_map", view.lang, names=fmt.md(", ".join(away))))
     if len(names) < 2:

@@ -1,46 +1,31 @@
-"""The pages' one door to data/: every function a page calls for data, each cached or doing I/O.
+"""The pages' one door to data/: a view model per page, the actions, and nothing else.
 
 Pages import pure modules (indicators/, geo/, render/, core/) directly; data/ only through this door
 (import-linter contract "Pages reach data/ only through the loaders door", pyproject.toml). ``__all__`` is the
-door: exactly what pages call (tests/test_app_layering.py), one line each below. The parts (loaders_*.py) import
-each other, never this module; pages reach them only here.
+door: exactly what pages call (tests/test_app_layering.py). The parts (loaders_*.py) hold the cached frames and
+build the view models; they import each other, never this module; pages reach them only here.
 
-Gemeenten (every page)
-    catalogue(year) -> Catalogue: the year's gemeenten (names, known codes, whether CBS's list or the fallback)
-Kaart
-    map_frame(view, step) -> MapFrame: scores (weighted, hotspots), boundaries, quantized geometry, their join,
-        focus areas and notices (pages/_common/mapview.py turns it into colours, tooltips and legend)
-    map_loaded(view): whether this process scored the Kaart's input before (how loading is shown)
-Prioriteren and Buurtprofiel
-    ranking(view) -> Ranking: scores with the view's weights and version, engine settings, notices
-    profile(view) -> Profile: the same for Buurtprofiel, with the view's focus areas, cached years and the trend
-    score_settings(view): the engine settings the view's scores used (engine defaults without data)
-Scores and frames still read directly (moving into the view models)
-    scored(...) / Scored, boundaries(...), kwb(...), kwb_table_id(year), gemeente_options(year)
-Focus comparison and profile (Vergelijken, Buurtprofiel of a focus area, PDF)
-    view_focus_areas(view) / focus_by_id(fid, view): the view's focus areas (``fa`` or the default set)
-    focus_gemeenten(view, areas) / focus_level(view, areas): what the focus areas are scored over
-    focus_problem(view): why the view's ``fa`` cannot be used, or None
-    focus_table(view, weights, areas): the comparison table (focus areas, gemeenten, Nederland)
-    focus_area_profile(view, area, weights): one focus area's row and its members' rows
-    focus_counts(view, codes_by_row): absolute counts per row
-    without_boundaries(gemeenten, year, level): the gemeenten PDOK has no boundaries for
-Health (50150NED; pages/_common/healthui.py): view models, frozen dataclasses
-    health_source() -> HealthSource: why the table is absent, its buurten per survey year (legend)
-    health_profile(code, level) / health_compare(view, areas): the trends between survey years (with comparators)
-    health_panel(view, level): what Vergelijken's panel scores; health_changed(view, ids, areas, y_old, y_new): rows
-Changes (Wat is er veranderd on Buurtprofiel and Gegevens; pages/_common/changesui.py)
-    changes(view, areas, versions=|years=) -> Changes: kept versions, focus areas, CBS answered, the two sides
-Notices and first screen
-    data_notices(view, page=): stale copies and degraded sources behind a page's data
-    first_screen(view, national=): what the first screen says instead when offline
-Methode, files, cache and admin (Methode, Gegevens; session)
-    method(view) -> Method: engine settings, the view's result, KWB table id, hotspot rule, freshness, health
-    data_status(view) -> DataStatus: admin gate, cache folder, freshness, the view's KWB and notices, its files
-    active_files() / user_files(ds) / parse_files(text): imported files; VIEW_FILES: the view's ``files=`` key
-    actions: refresh(...) / import_snapshot(data) / snapshot_bytes() / import_user_file(...) / set_default_file(...)
-    / check_token(token); admin_enabled(): the admin gate (first screen)
-    log_unexpected(exc, context=) / error_message(error_id, lang): error ids
+View models (each returns a frozen dataclass with named, documented fields: everything its page draws from data,
+built from the cached frames; words in the user's language are added by the page layer)
+    catalogue(year) -> Catalogue: the year's gemeenten (names, known codes, CBS's list or the fallback), its KWB table
+    map_frame(view, step) -> MapFrame: Kaart: scores (weighted, hotspots), boundaries, quantized geometry, their
+        join, focus areas, notices (pages/_common/mapview.py turns it into colours, tooltips and legend);
+        map_loaded(view): whether this process scored that input before (how loading is shown)
+    ranking(view) -> Ranking: Prioriteren: scores with the view's weights and version, engine settings, notices
+    profile(view) -> Profile: Buurtprofiel of a wijk or buurt: the same, focus areas, cached years, the trend
+    focus(view) -> FocusAreas: the view's focus areas, their level, gemeenten and problem (Kaart, editor)
+    focus_compare(view, weights) -> FocusCompare: Vergelijken and its PDF (table, notices, counts on request)
+    focus_profile(view, area, weights) -> FocusProfile: Buurtprofiel of a focus area
+    health_source() / health_profile(code, level) / health_compare(view, areas) / health_panel(view, level) /
+        health_changed(view, ids, areas, y_old, y_new): gezondheid (50150NED) where a page shows it
+    changes(view, areas, versions=|years=) -> Changes: Wat is er veranderd (kept versions or two years)
+    method(view) -> Method: Methode; data_status(view) -> DataStatus: Gegevens
+    first_screen(view, national=): what the first screen says instead when offline (None: run the page)
+    citations(): the imported files in use, as they ask to be credited (every source line)
+Actions (Gegevens; the admin ones behind the token) and the session's plumbing
+    refresh(...) / import_snapshot(data) / snapshot_bytes() / import_user_file(...) / set_default_file(...) /
+    check_token(token) / admin_enabled()
+    VIEW_FILES / parse_files(text): the view's ``files=`` (session.py); log_unexpected / error_message: error ids
 """
 
 from __future__ import annotations
@@ -52,82 +37,60 @@ from data.firstscreen import offline_view
 from data.refresh import snapshot_bytes
 from pages._common.loaders_caches import is_loaded
 from pages._common.loaders_changes import changes
+from pages._common.loaders_compare import focus_compare
 from pages._common.loaders_files import (
     VIEW_FILES,
-    active_files,
+    citations,
     import_snapshot,
     import_user_file,
     parse_files,
     refresh,
     set_default_file,
-    user_files,
 )
-from pages._common.loaders_focus import (
-    focus_area_profile,
-    focus_by_id,
-    focus_counts,
-    focus_gemeenten,
-    focus_level,
-    focus_problem,
-    focus_table,
-    view_focus_areas,
-    without_boundaries,
-)
+from pages._common.loaders_focus import focus, focus_profile
 from pages._common.loaders_frames import (
     NATIONAL,
-    Scored,
-    boundaries,
     catalogue,
-    gemeente_options,
-    kwb,
-    kwb_table_id,
-    scored,
 )
 from pages._common.loaders_healthview import health_changed, health_compare, health_panel, health_profile, health_source
 from pages._common.loaders_map import map_frame, map_loaded
-from pages._common.loaders_notices import data_notices
-from pages._common.loaders_ranking import profile, ranking, score_settings
+from pages._common.loaders_ranking import profile, ranking
 from pages._common.loaders_status import data_status, method
 
-# gemeenten, Kaart, Prioriteren and Buurtprofiel
-__all__ = ["catalogue", "map_frame", "map_loaded", "profile", "ranking", "score_settings"]
-# scores and frames still read directly
-__all__ += ["Scored", "boundaries", "gemeente_options", "kwb", "kwb_table_id", "scored"]
-# focus comparison and profile
-__all__ += [
-    "focus_area_profile",
-    "focus_by_id",
-    "focus_counts",
-    "focus_gemeenten",
-    "focus_level",
-    "focus_problem",
-    "focus_table",
-    "view_focus_areas",
-    "without_boundaries",
+# the view models: what each page draws, from the cached frames
+__all__ = [
+    "catalogue",  # every page: the year's gemeenten and KWB table
+    "changes",  # Wat is er veranderd
+    "citations",  # the imported files' credits in every source line
+    "data_status",  # Gegevens
+    "first_screen",  # the first screen without connection
+    "focus",  # the view's focus areas (Kaart, editor)
+    "focus_compare",  # Vergelijken (and its PDF)
+    "focus_profile",  # Buurtprofiel of a focus area
+    "health_changed",
+    "health_compare",
+    "health_panel",
+    "health_profile",
+    "health_source",  # gezondheid (50150NED) on every page that names it
+    "map_frame",  # Kaart
+    "map_loaded",
+    "method",  # Methode
+    "profile",  # Buurtprofiel of a wijk or buurt
+    "ranking",  # Prioriteren
 ]
-# health
-__all__ += ["health_changed", "health_compare", "health_panel", "health_profile", "health_source"]
-# changes
-__all__ += ["changes"]
-# notices and first screen
-__all__ += ["data_notices", "first_screen"]
-# methode, files, cache and admin (view models; the actions)
+# the actions (Gegevens; admin ones behind the token), the view's files and error ids
 __all__ += [
     "VIEW_FILES",
-    "active_files",
     "admin_enabled",
     "check_token",
-    "data_status",
     "error_message",
     "import_snapshot",
     "import_user_file",
     "log_unexpected",
-    "method",
     "parse_files",
     "refresh",
     "set_default_file",
     "snapshot_bytes",
-    "user_files",
 ]
 
 

@@ -37,6 +37,11 @@ def active_files() -> tuple[str, ...]:
     return tuple(dict.fromkeys((*st.session_state.get(VIEW_FILES, ()), *userstore.default_files())))
 
 
+def citations() -> list[str]:
+    """Every imported file in use (the view's active files), as it asks to be credited (source lines, exports)."""
+    return [uf.citation or uf.source for uf in user_files(active_files())]
+
+
 def set_default_file(digest: str, on: bool, *, admin: bool) -> list[str]:
     out = userstore.set_default(digest, on, admin=admin)
     clear_caches()

@@ -1,10 +1,16 @@
-"""Part of the loaders door (pages/_common/loaders.py lists what pages call): the focus areas of a view, their
-comparison table, profile and absolute counts, over indicators.focus, focuscodec and focusscore and the cached
-scoring in loaders.py."""
+"""Part of the loaders door (pages/_common/loaders.py lists what pages call): the focus areas of a view
+(:func:`focus`) and the profile of one focus area (:func:`focus_profile`), frozen view models over
+indicators.focus, focuscodec and focusscore and the cached scoring of loaders_frames.py; Vergelijken's view model is
+loaders_compare.py (it adds loaders_notices.py, which imports this module). ``view_focus_areas``,
+``focus_gemeenten``, ``focus_level`` and ``focus_table`` also serve the pages not yet on these view models and
+loaders_notices.py."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -14,9 +20,16 @@ from data.pdok import load_gemeente_attributes
 from indicators.focus import FOCUS_AREAS
 from indicators.focuscodec import parse_focus_param, validate
 from indicators.focusscore import score_focus
-from indicators.tables import absolute_counts
 from pages._common.loaders_files import active_files, user_values
-from pages._common.loaders_frames import boundaries, kwb, kwb_national, scored
+from pages._common.loaders_frames import (
+    Scored,
+    boundaries,
+    gemeente_options,
+    kwb,
+    kwb_national,
+    scored,
+)
+from pages._common.scoring import ENGINE_DEFAULTS
 
 log = logging.getLogger(__name__)
 
@@ -24,49 +37,106 @@ log = logging.getLogger(__name__)
 # --- focus areas ----------------------------------------------------------------------------------
 
 
-def view_focus_areas(view=None) -> list:
-    """The focus areas of a view: its ``fa`` (indicators.focuscodec.parse_focus_param) or the default set.
+@dataclass(frozen=True)
+class FocusAreas:
+    """The view's focus areas and what they are scored over (:func:`focus`).
 
-    Without ``view`` the session's view is used (the Kaart page and map call this without one). A ``fa`` that
-    does not parse gives the default set here; ``focus_problem`` names what is wrong for the page's warning.
+    ``problem`` and ``member_names`` read the KWB frame of ``gemeenten``: loaded on first use, then kept (the Kaart
+    and the map only need ``areas`` and never load it; loaders_compare.focus_compare loads it with its table).
     """
-    view = view if view is not None else st.session_state.get("_view")
+
+    areas: list  # the view's ``fa`` (indicators.focuscodec.parse_focus_param), the default set without one
+    level: str  # the level they are compared at: the first area's ("wijk" when none has one)
+    gemeenten: tuple[str, ...]  # the view's gemeenten plus every gemeente a focus area has members in
+    view: Any = field(repr=False)  # the view they are of (None: no view in the session)
+    syntax: UserInputError | None = field(default=None, repr=False)  # why ``fa`` did not parse (default set used)
+
+    @property
+    def compared(self) -> list:
+        """The areas at ``level``: those in the comparison (others are named, not compared)."""
+        return [a for a in self.areas if a.level == self.level]
+
+    def by_id(self, fid):
+        """The focus area with id ``fid``, or None."""
+        return {f.id: f for f in self.areas}.get(fid)
+
+    @cached_property
+    def _kwb(self) -> pd.DataFrame | StapelkaartError:
+        view = self.view
+        try:
+            return kwb(tuple(sorted(self.gemeenten)), view.year, view.kv)
+        except StapelkaartError as exc:  # the problem and member names say what they can without it
+            return exc
+
+    @cached_property
+    def problem(self) -> UserInputError | None:
+        """Why the view's ``fa`` cannot be used (syntax) or which members the data do not have; None when fine."""
+        if self.syntax is not None:
+            return self.syntax
+        if self.view is None:
+            return None
+        known: dict[str, set] = {}
+        for level in {a.level for a in self.areas}:
+            frame = self._kwb
+            if isinstance(frame, UserInputError):
+                return frame
+            if isinstance(frame, StapelkaartError):  # no data: the page says so where it loads
+                return None
+            known[level] = set(frame.loc[frame["level"] == level, "code"])
+        try:
+            validate(self.areas, known)
+        except UserInputError as exc:
+            return exc
+        return None
+
+    @cached_property
+    def member_names(self) -> dict[str, str | None]:
+        """code -> name (None where the data has none) of every ``level`` area of ``gemeenten``, plus the current
+        members (name None when their gemeente has no data): what the editor offers."""
+        frame = self._kwb if self.view is not None else None
+        out: dict[str, str | None] = {}
+        if isinstance(frame, pd.DataFrame) and len(frame):
+            sub = frame[frame["level"] == self.level]
+            out = {str(c): (n if isinstance(n, str) and n.strip() else None) for c, n in zip(sub["code"], sub["name"])}
+        for a in self.areas:
+            for c in a.codes:
+                out.setdefault(c, None)
+        return out
+
+
+def _parse(view) -> tuple[list, UserInputError | None]:
     text = getattr(view, "fa", "") or ""
     if not text:
-        return list(FOCUS_AREAS.values())
+        return list(FOCUS_AREAS.values()), None
     try:
-        return parse_focus_param(text)
-    except UserInputError:
-        return list(FOCUS_AREAS.values())
-
-
-def focus_problem(view) -> UserInputError | None:
-    """Why the view's ``fa`` cannot be used (syntax) or which members the data do not have; None when fine."""
-    try:
-        areas = parse_focus_param(view.fa) if view.fa else list(FOCUS_AREAS.values())
+        return parse_focus_param(text), None
     except UserInputError as exc:
-        return exc
-    known: dict[str, set] = {}
-    try:
-        for level in {a.level for a in areas}:
-            frame = kwb(tuple(sorted(focus_gemeenten(view, areas))), view.year, view.kv)
-            known[level] = set(frame.loc[frame["level"] == level, "code"])
-        validate(areas, known)
-    except UserInputError as exc:
-        return exc
-    except StapelkaartError:  # no data: the page says so where it loads
-        return None
-    return None
+        return list(FOCUS_AREAS.values()), exc
 
 
-def focus_by_id(fid, view=None):
-    return {f.id: f for f in view_focus_areas(view)}.get(fid)
+def focus(view=None) -> FocusAreas:
+    """The focus areas of ``view`` (without one: the session's view; the Kaart and the map call it so): its ``fa``
+    or the default set, their level and gemeenten; a ``fa`` that does not parse gives the default set, and
+    ``problem`` names what is wrong for the page's warning."""
+    view = view if view is not None else st.session_state.get("_view")
+    areas, syntax = _parse(view)
+    return FocusAreas(areas, focus_level(view, areas), _gemeenten(view, areas), view, syntax)
+
+
+def view_focus_areas(view=None) -> list:
+    """``focus(view).areas`` (the pages not yet on :func:`focus` call this)."""
+    view = view if view is not None else st.session_state.get("_view")
+    return _parse(view)[0]
+
+
+def _gemeenten(view, areas) -> tuple[str, ...]:
+    own = tuple(getattr(view, "gemeenten", ()) or ())
+    return tuple(dict.fromkeys([*own, *(g for a in areas for g in a.gemeenten)]))
 
 
 def focus_gemeenten(view, areas=None) -> tuple[str, ...]:
     """The view's gemeenten plus every gemeente a focus area has members in (all must be scored)."""
-    areas = view_focus_areas(view) if areas is None else areas
-    return tuple(dict.fromkeys([*view.gemeenten, *(g for a in areas for g in a.gemeenten)]))
+    return _gemeenten(view, view_focus_areas(view) if areas is None else areas)
 
 
 def without_boundaries(gemeenten, year: int, level: str) -> list[str]:
@@ -89,7 +159,7 @@ def focus_level(view, areas=None) -> str:
 def focus_table(view, weights: dict[str, float] | None = None, areas=None) -> pd.DataFrame:
     """indicators.focusscore.score_focus for the view's focus areas (+ gemeenten, Nederland), scored over the union
     of the view's gemeenten and the focus areas' gemeenten, at the focus areas' level (areas of another level
-    are left out; ``focus_problem`` names them)."""
+    are left out; ``FocusAreas.problem`` names them)."""
     areas = view_focus_areas(view) if areas is None else areas
     level = focus_level(view, areas)
     sel = [a for a in areas if a.level == level]
@@ -125,15 +195,34 @@ def national_attributes(year: int) -> pd.DataFrame | None:
     return _national_attributes(int(year))
 
 
-def focus_area_profile(view, area, weights=None) -> tuple[pd.Series, pd.DataFrame]:
-    """indicators.focusscore.focus_profile: the aggregate row of ``area`` (with comparators) and its members' rows."""
+def score_settings(view) -> dict:
+    """The engine settings the view's scores used (worst band, minimum domains, minimum population); the engine's
+    defaults where the view does not score (no data). The same as the door's ``score_settings`` (parts do not
+    import the door)."""
+    try:
+        res = scored(view.gemeenten, view.year, view.level, view.reference).result
+    except StapelkaartError:  # the texts then show the engine defaults
+        res = None
+    return {**ENGINE_DEFAULTS, **(dict(res.settings) if res is not None else {})}
+
+
+# --- Buurtprofiel of a focus area -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FocusProfile:
+    """What the focus-area variant of Buurtprofiel draws (:func:`focus_profile`)."""
+
+    row: pd.Series  # indicators.focusscore.focus_profile: the area's aggregate row, with its comparators
+    members: pd.DataFrame  # its members' rows of the scored universe, in the area's order
+    scored: Scored  # the weighted scores of the area's gemeenten at its level (reference, base labels)
+    settings: dict  # the engine settings the view's scores used (the worst band)
+    gemeente_names: dict[str, str]  # code -> name of the year's gemeenten
+
+
+def focus_profile(view, area, weights: dict[str, float] | None = None) -> FocusProfile:
+    """The profile of focus area ``area`` of ``view`` with ``weights``; raises StapelkaartError without data."""
     row = focus_table(view, weights, [area]).loc[area.id]
     s = scored(focus_gemeenten(view, [area]), view.year, area.level or "wijk", view.reference, weights, view.kv)
-    return row, s.result.universe.reindex(list(area.codes))
-
-
-def focus_counts(view, codes_by_row: dict[str, tuple[str, ...]]) -> dict[str, dict[str, float]]:
-    """indicators.tables.absolute_counts for the wijk scoring of the view (equal weights: counts do not depend
-    on weights)."""
-    s = scored(focus_gemeenten(view), view.year, focus_level(view), view.reference, None, view.kv)
-    return absolute_counts(s.result.parts, codes_by_row)
+    members = s.result.universe.reindex(list(area.codes))
+    return FocusProfile(row, members, s, score_settings(view), gemeente_options(view.year))

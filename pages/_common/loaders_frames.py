@@ -49,11 +49,13 @@ class Catalogue:
 
     ``names``: code -> name (a fresh dict per call: a caller may add to it); ``known``: the codes CBS lists (None
     when the list cannot be loaded: then no code from a link is refused); ``complete``: the list is CBS's (False:
-    only the two fallback gemeenten, ``FALLBACK_GEMEENTEN``, offline)."""
+    only the two fallback gemeenten, ``FALLBACK_GEMEENTEN``, offline); ``table_id``: the year's KWB table at CBS
+    ("?" when the year has none), named in every source line."""
 
     names: dict[str, str]
     known: frozenset[str] | None
     complete: bool
+    table_id: str
 
     def name(self, code: str) -> str:
         """The gemeente's name, or its code when the list lacks it."""
@@ -63,7 +65,7 @@ class Catalogue:
 def catalogue(year: int) -> Catalogue:
     """The gemeenten of ``year`` (cached per year: :func:`_names`, :func:`_known`)."""
     names = _names(year)
-    return Catalogue(names, _known(year), names != FALLBACK_GEMEENTEN)
+    return Catalogue(names, _known(year), names != FALLBACK_GEMEENTEN, kwb_table_id(year))
 
 
 def gemeente_options(year: int) -> dict[str, str]:

@@ -13,7 +13,7 @@ from core.errors import StapelkaartError
 from data.admin import admin_enabled, how_to_enable
 from data.refresh import freshness_table
 from indicators.hotspots import MAP_RULE
-from pages._common.loaders_files import active_files, cache_path, default_files, file_info
+from pages._common.loaders_files import active_files, cache_path, default_files, file_info, user_files
 from pages._common.loaders_frames import kwb, kwb_table_id, scored
 from pages._common.loaders_health import health_measures
 from pages._common.loaders_healthview import HealthSource, health_source
@@ -72,6 +72,10 @@ class DataStatus:
     defaults: tuple[str, ...]  # the files an admin made everyone's default (digests)
     active: tuple[str, ...]  # the files the view names, then the defaults
     files: Mapping  # digest -> stored metadata (filename, year, ...) of every active file
+
+    def imported(self, digest: str):
+        """The stored file ``digest`` with its frame and warnings (the preview right after an import)."""
+        return user_files((digest,))[0]
 
 
 def data_status(view) -> DataStatus:

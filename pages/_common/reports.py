@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.errors import StapelkaartError
 from indicators import registry as reg
 from indicators.method import stacking_text
 from indicators.result import scores
@@ -24,11 +23,6 @@ from render.export import map_png as render_map_png
 from render.report import Figure, focus_report, focus_reports_pdf, ranking_sources, table_exports
 
 
-def citations() -> list[str]:
-    """Every imported file in use (the view's active files), as it asks to be credited."""
-    return [uf.citation or uf.source for uf in loaders.user_files(loaders.active_files())]
-
-
 def source_line(year: int, table_id: str | None, user_citations=()) -> str:
     """The source line under a map or on a PDF page: the KWB table of the year shown, PDOK, every imported file.
 
@@ -41,8 +35,8 @@ def source_line(year: int, table_id: str | None, user_citations=()) -> str:
 
 def figure_source(view, scored_=None) -> str:
     """The source line of a PNG/PDF for ``view`` (:func:`source_line`; the table of the view's year)."""
-    tid = (getattr(scored_, "source", None) or {}).get("table_id") or loaders.kwb_table_id(view.year)
-    return source_line(view.year, tid if tid != "?" else None, citations())
+    tid = (getattr(scored_, "source", None) or {}).get("table_id") or loaders.catalogue(view.year).table_id
+    return source_line(view.year, tid if tid != "?" else None, loaders.citations())
 
 
 def map_png(view, data, scored_, gdf) -> bytes:
@@ -84,7 +78,7 @@ def export_table(
     view = scores(df)
     comp, stack = view.composite, view.stacking
 
-    names = loaders.gemeente_options(int(df["year"].iloc[0])) if "year" in df and len(df) else {}
+    names = loaders.catalogue(int(df["year"].iloc[0])).names if "year" in df and len(df) else {}
     rows = df.to_dict("records")
     out = pd.DataFrame(
         {"#": df["#"], t("area", lang): df.get("name", df.get("code")), t("export_col_code", lang): df.get("code")}
@@ -119,9 +113,9 @@ def export_table(
     return out.reset_index(drop=True)
 
 
-def exports(ranked, view, reference: str, weights, scored_: loaders.Scored) -> tuple[bytes, bytes]:
+def exports(ranked, view, reference: str, weights, scored_) -> tuple[bytes, bytes]:
     """(CSV zip, XLSX) of the ranking table on screen (:func:`export_table`) with its metadata and sources (KWB
-    table of the year, PDOK, every imported file)."""
+    table of the year, PDOK, every imported file). ``scored_``: the page's scores (``loaders.ranking(view).scored``)."""
     df = export_table(
         ranked,
         scored_.table,
@@ -129,7 +123,7 @@ def exports(ranked, view, reference: str, weights, scored_: loaders.Scored) -> t
         worst_band(dict(scored_.result.settings) if scored_.result is not None else {}),
         base_labels(scored_.result, view.lang),
     )
-    sources = ranking_sources(view.year, (scored_.source or {}).get("table_id") or None, citations())
+    sources = ranking_sources(view.year, (scored_.source or {}).get("table_id") or None, loaders.citations())
     return table_exports(
         df,
         year=view.year,
@@ -153,20 +147,20 @@ def worst_band(settings: dict) -> float:
 
 def focus_sentence_for(view, focus_id: str, table=None) -> str:
     """The sentence of one focus area (presentation mode, PDF; ``narrative.area_sentence`` over its score row:
-    "k van de n bekende domeinen (van m)", each flagged domain with its base)."""
-    try:
-        table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS))) if table is None else table
-    except StapelkaartError:  # no data: presentation mode then shows the map without a sentence
-        return ""
+    "k van de n bekende domeinen (van m)", each flagged domain with its base). ``table``: the comparison table
+    (``loaders.focus_compare(...).table``); without it, that of the view."""
+    if table is None:
+        data = loaders.focus_compare(view, view.weight_map(tuple(reg.DOMAINS)))
+        if data.error is not None:  # no data: presentation mode then shows the map without a sentence
+            return ""
+        table = data.table
     if table.empty or focus_id not in table.index:
         return ""
     row = table.loc[focus_id]
     labels = (
-        base_labels(loaders.scored(view.gemeenten, view.year, "wijk", view.reference).result, view.lang)
-        if view.lang != "nl"
-        else None
+        base_labels(loaders.ranking(view.with_(level="wijk")).scored.result, view.lang) if view.lang != "nl" else None
     )
-    f = loaders.focus_by_id(focus_id, view)
+    f = loaders.focus(view).by_id(focus_id)
     return area_sentence(
         row,
         focus_name(f, view.lang) if f else str(row["name"]),
@@ -177,20 +171,14 @@ def focus_sentence_for(view, focus_id: str, table=None) -> str:
     )
 
 
-def focus_pdf(view) -> bytes:
+def focus_pdf(view, data) -> bytes:
     """One A4 page per focus area (render.report / render.export): map thumbnail, profile with the gemeente and
-    Nederland as reference marks (the comparator style of Vergelijken), key figures, sentence."""
+    Nederland as reference marks (the comparator style of Vergelijken), key figures, sentence. ``data``: what
+    Vergelijken shows (``loaders.focus_compare``)."""
     lang = view.lang
-    areas = loaders.view_focus_areas(view)
-    table = loaders.focus_table(view, view.weight_map(tuple(reg.DOMAINS)), areas)
-    gms = loaders.focus_gemeenten(view, areas)
-    level = loaders.focus_level(view, areas)
-    try:
-        gdf = loaders.boundaries(gms, view.year, level)
-    except StapelkaartError:  # no boundaries (e.g. Eindhoven in the mirror): the page is printed without a map
-        gdf = None
-    s = loaders.scored(gms, view.year, level, view.reference, None, view.kv)
-    names = loaders.gemeente_options(view.year)
+    areas, table, names = data.focus.areas, data.table, data.gemeente_names
+    gdf = data.boundaries()  # None: no boundaries (e.g. Eindhoven in the mirror), the page is printed without a map
+    s = data.scores()
     domains = {d: lab(reg.DOMAINS[d], lang) for d in reg.DOMAINS}
     source = figure_source(view, s)
     figures = [Figure(i.id, lab(i, lang), i.unit.get(lang, i.unit["nl"])) for i in reg.scored_indicators()]
