@@ -31,7 +31,7 @@ def _page_map_bytes(level: str) -> int:
 
     from streamlit.testing.v1 import AppTest
 
-    from pages._common import loaders
+    from pages._common import loaders_map
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
@@ -41,7 +41,7 @@ def _page_map_bytes(level: str) -> int:
     maps = [e for e in at.main if getattr(e, "type", "") == "component_instance"]
     if at.exception or not maps:
         raise RuntimeError(f"Kaart page did not draw a map for level {level}: {[e.value for e in at.exception]}")
-    return len(maps[0].proto.SerializeToString()) + len(loaders.map_geometry(tuple(GEMEENTEN), 2024, level).data)
+    return len(maps[0].proto.SerializeToString()) + len(loaders_map.map_geometry(tuple(GEMEENTEN), 2024, level).data)
 
 
 def _measure(frames: list[gpd.GeoDataFrame]) -> dict:

@@ -54,7 +54,7 @@ def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, 
     from indicators import registry as reg
     from indicators.focus import FocusArea
     from indicators.focusscore import focus_profile
-    from pages._common import loaders, loaders_frames
+    from pages._common import loaders_frames
     from pages._common.fmt import fmt_num
     from pages._common.i18n import label
 
@@ -71,7 +71,7 @@ def test_buurtprofiel_of_a_focus_area_lists_members_and_sums_numerators(mirror, 
     # and every figure shown is the one indicators.focusscore.focus_profile computes
     res = loaders_frames.scored(("GM0363", "GM0479"), 2024, "wijk", "nl").result
     row, _ = focus_profile(
-        res, FocusArea.make("Twee", ["WK047911", "WK047921"]), national=loaders.kwb_national(2024, "gemeente")
+        res, FocusArea.make("Twee", ["WK047911", "WK047921"]), national=loaders_frames.kwb_national(2024, "gemeente")
     )
     for ind in reg.INDICATORS.values():
         assert profile.loc[label(ind, "nl"), "Waarde"] == fmt_num(row.get(ind.id), 1, "nl"), ind.id
