@@ -18,6 +18,7 @@ from indicators import focus as F
 from indicators import focuscodec as FC
 from indicators import focusscore as FS
 from tests.conftest import REPO, SHARED_DATA, needs_shared
+from tests.helpers_cli import run_main
 
 WIJK_STATS = SHARED_DATA / "kwb" / "cbs_wijkbuurtkaart2024v2_wijk_stats_GM0363_GM0479.csv"
 GEMEENTE_STATS = SHARED_DATA / "kwb" / "cbs_wijkbuurtkaart2024v2_gemeente_stats_all.csv"
@@ -276,6 +277,14 @@ def _cli(*args, env):
     )
 
 
+def _focus_main(*args, capsys):
+    """``_cli``'s command through ``indicators.__main__.main`` in this process (the mirror's URLs are in the
+    environment; ``cache_dir`` points the cache at the test's folder)."""
+    from indicators.__main__ import main
+
+    return run_main(main, ["focus", "--year", "2024", "--history", "0", *args], capsys)
+
+
 @pytest.fixture
 def cli_env(mirror, cache_dir):
     return {
@@ -288,7 +297,7 @@ def cli_env(mirror, cache_dir):
 
 
 @needs_shared
-def test_cli_defines_focus_areas_and_names_bad_members(cli_env):
+def test_cli_defines_focus_areas_and_names_bad_members(cli_env, capsys):
     out = _cli(
         "--define",
         "Zaandam-Zuid=WK047911,WK047912",
@@ -302,18 +311,20 @@ def test_cli_defines_focus_areas_and_names_bad_members(cli_env):
     rows = {r["id"]: r for r in json.loads(out.stdout)}
     assert rows["zaandam-zuid"]["members"] == "WK047911;WK047912" and rows["oud-oost"]["kind"] == "focus"
     assert {"GM0479", "GM0363", "NL00"} <= set(rows)
-    bad = _cli("--define", "Fout=WK047911,WK047999,GM0479", env=cli_env)
+    # the bad definitions through main() in this process (tests.helpers_cli.run_main), on the same mirror and cache
+    bad = _focus_main("--define", "Fout=WK047911,WK047999,GM0479", capsys=capsys)
     assert bad.returncode == 2 and bad.stderr.strip().startswith("fout:") and "GM0479" in bad.stderr
-    bad = _cli("--define", "Fout=WK047911,WK047999", "--define", "Leeg=", env=cli_env)
+    bad = _focus_main("--define", "Fout=WK047911,WK047999", "--define", "Leeg=", capsys=capsys)
     assert bad.returncode == 2 and "Leeg" in bad.stderr and "Traceback" not in bad.stderr
-    bad = _cli("--define", "Fout=WK047911,WK047999,WK999901", env=cli_env)
+    bad = _focus_main("--define", "Fout=WK047911,WK047999,WK999901", capsys=capsys)
     assert bad.returncode == 2 and "WK047999, WK999901 niet gevonden" in bad.stderr
 
 
 @needs_shared
-def test_cli_preset_without_boundaries_still_compares(cli_env):
+def test_cli_preset_without_boundaries_still_compares(cli_env, capsys):
     """Eindhoven has no boundaries in the mirror: the comparison runs and says so on stderr."""
-    out = _cli("--preset", "eindhoven-tongelre-gestel", "--income-file", str(INCOME), "--format", "json", env=cli_env)
+    args = ("--preset", "eindhoven-tongelre-gestel", "--income-file", str(INCOME), "--format", "json")
+    out = _focus_main(*args, capsys=capsys)
     assert out.returncode == 0, out.stderr
     rows = {r["id"]: r for r in json.loads(out.stdout)}
     assert "geen PDOK-grenzen" in out.stderr and "GM0772" in out.stderr

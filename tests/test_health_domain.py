@@ -17,7 +17,7 @@ from indicators.engine import make_reference, score_areas
 from indicators.focus import PRESETS
 from indicators.rates import adults, resolve_source_indicator, survey_year
 from indicators.registry import INDICATORS
-from tests.conftest import SHARED_DATA, needs_shared, start_mirror
+from tests.conftest import SHARED_DATA, needs_shared
 
 pytestmark = needs_shared
 
@@ -52,13 +52,16 @@ def raw():
 
 
 @pytest.fixture(scope="module")
-def national(tmp_path_factory):
-    m = start_mirror(tmp_path_factory.mktemp("mirror"), "--national")
+def national(national, nat_module_cache):
+    """The process's national mirror (tests.helpers_national) and its national disk cache: these tests only read
+    figures (the cold load and its requests are test_health.py's)."""
+    m = national
+    m.reset()  # no fault or small page size left by an earlier module
     env = {
         "STAPELKAART_DATADERDEN_URL": m.url,
         "STAPELKAART_CBS_URL": m.url,
         "STAPELKAART_PDOK_URL": m.url,
-        "STAPELKAART_CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
+        "STAPELKAART_CACHE_DIR": str(nat_module_cache),
         "STAPELKAART_HTTP_BACKOFF": "0.05",
         "STAPELKAART_HTTP_RETRIES": "1",
     }
@@ -73,8 +76,6 @@ def national(tmp_path_factory):
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
-    m.proc.terminate()
-    m.proc.wait(10)
 
 
 def _score(frame, gemeenten, level):

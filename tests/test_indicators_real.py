@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import REPO, SHARED_DATA, needs_shared
+from tests.helpers_cli import run_main
 
 pytestmark = needs_shared
 
@@ -216,14 +217,11 @@ def test_cli_focus_against_the_mirror(mirror_server, tmp_path):
     assert rows["NL00"]["inkomen_per_inwoner"] == pytest.approx(27.9)
 
 
-def test_cli_errors_are_one_line(mirror_server, tmp_path):
-    env = {
-        "STAPELKAART_CBS_URL": mirror_server.url,
-        "STAPELKAART_PDOK_URL": mirror_server.url,
-        "STAPELKAART_DATADERDEN_URL": mirror_server.url,
-        "STAPELKAART_CACHE_DIR": str(tmp_path / "cache"),
-        "PATH": "/usr/bin:/bin",
-    }
+def test_cli_errors_are_one_line(mirror, cache_dir, capsys):
+    """Through ``indicators.__main__.main`` in this process (tests.helpers_cli.run_main; the mirror's URLs are in
+    the environment); test_cli_focus_against_the_mirror runs the real entry point."""
+    from indicators.__main__ import main
+
     for args, needle in (
         (
             [
@@ -255,9 +253,7 @@ def test_cli_errors_are_one_line(mirror_server, tmp_path):
             "minimaal 10",
         ),
     ):
-        out = subprocess.run(
-            [sys.executable, "-m", "indicators", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
-        )
+        out = run_main(main, args, capsys)
         assert out.returncode == 2, out.stderr
         lines = out.stderr.strip().splitlines()
         assert lines[-1].startswith("fout: ") and needle in lines[-1] and "Traceback" not in out.stderr

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import REPO, SHARED_DATA, needs_shared
+from tests.helpers_cli import run_main
 
 pytestmark = needs_shared
 
@@ -29,6 +30,15 @@ def _run(mirror_server, tmp_path, *args):
     return subprocess.run(
         [sys.executable, "-m", "indicators", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
     )
+
+
+def _main(capsys, *args):
+    """The same command through ``indicators.__main__.main`` in this process (tests.helpers_cli.run_main): the
+    mirror's URLs are in the environment, the ``cache_dir`` fixture points the cache at the test's folder. The
+    module's fixture ``score_csv`` runs the real ``python -m indicators`` entry point."""
+    from indicators.__main__ import main
+
+    return run_main(main, args, capsys)
 
 
 @pytest.fixture(scope="module")
@@ -102,14 +112,14 @@ def test_score_csv_has_the_new_columns(score_csv):
     assert row["stacking_count"] == len(flagged)
 
 
-def test_list_json_keeps_its_keys(mirror_server, tmp_path):
-    out = _run(mirror_server, tmp_path, "list", "--format", "json")
+def test_list_json_keeps_its_keys(mirror, cache_dir, capsys):
+    out = _main(capsys, "list", "--format", "json")
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
     assert {"id", "domain", "scored", "numerator", "denominator"} <= set(rows[0])
 
 
-def test_hotspots_from_a_user_file_with_fdr(mirror_server, tmp_path):
+def test_hotspots_from_a_user_file_with_fdr(mirror, cache_dir, tmp_path, capsys):
     from data.pdok import load_boundaries  # noqa: F401  (the CLI loads the boundaries itself)
 
     stats = pd.read_csv(WIJK_STATS)
@@ -117,9 +127,8 @@ def test_hotspots_from_a_user_file_with_fdr(mirror_server, tmp_path):
     path = tmp_path / "vsv.csv"
     values = np.random.default_rng(11).uniform(0, 10, len(codes))
     pd.DataFrame({"code": codes, "voortijdig_schoolverlaten": values}).to_csv(path, index=False)
-    out = _run(
-        mirror_server,
-        tmp_path,
+    out = _main(
+        capsys,
         "hotspots",
         "--gemeente",
         "GM0363",
@@ -142,9 +151,8 @@ def test_hotspots_from_a_user_file_with_fdr(mirror_server, tmp_path):
     assert set(frame["lisa"].dropna()) <= {"HH", "LL", "HL", "LH", "ns"}
     assert frame["significant"].sum() <= 2  # random values, FDR 0.05
     assert "false discovery rate" in out.stderr
-    raw = _run(
-        mirror_server,
-        tmp_path,
+    raw = _main(
+        capsys,
         "hotspots",
         "--gemeente",
         "GM0363",
@@ -164,9 +172,8 @@ def test_hotspots_from_a_user_file_with_fdr(mirror_server, tmp_path):
     assert raw.returncode == 0, raw.stderr
     rows = json.loads(raw.stdout)
     assert sum(r["significant"] for r in rows) >= frame["significant"].sum()
-    bad = _run(
-        mirror_server,
-        tmp_path,
+    bad = _main(
+        capsys,
         "hotspots",
         "--gemeente",
         "GM0363",
@@ -180,10 +187,9 @@ def test_hotspots_from_a_user_file_with_fdr(mirror_server, tmp_path):
     assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1].startswith("fout: ")
 
 
-def test_hotspots_of_the_composite(mirror_server, tmp_path):
-    out = _run(
-        mirror_server,
-        tmp_path,
+def test_hotspots_of_the_composite(mirror, cache_dir, capsys):
+    out = _main(
+        capsys,
         "hotspots",
         "--gemeente",
         "GM0363",
@@ -203,12 +209,11 @@ def test_hotspots_of_the_composite(mirror_server, tmp_path):
     assert len(rows) == 110 and all(r["lisa"] in ("HH", "LL", "HL", "LH", "ns", None) for r in rows)
 
 
-def test_score_json_keeps_every_bit_and_whole_percentages_print_whole(mirror_server, tmp_path, score_csv):
+def test_score_json_keeps_every_bit_and_whole_percentages_print_whole(mirror, cache_dir, capsys, score_csv):
     """Issue 21: JSON was cut to 10 decimals (pandas' default); the same run as the CSV fixture, as JSON, holds
     the same doubles. A percentage published whole (herkomst from the PDOK %) prints whole, not 26.000000000000004."""
-    out = _run(
-        mirror_server,
-        tmp_path,
+    out = _main(
+        capsys,
         "score",
         "--gemeente",
         "GM0363",
