@@ -67,10 +67,14 @@ def test_heel_nederland_in_one_paged_pass_equals_what_is_served(nat, cache_dir, 
     assert dict(zip(gdf["code"], gdf["gemeente_code"])) == served
     assert gdf["gemeente_code"].nunique() == 342 and gdf.crs.to_epsg() == 28992
     pages = nat.requests(f"collections/{collection}/items")
-    assert len(pages) == math.ceil(len(served) / 1000) and all("gemeentecode" not in p["target"] for p in pages)
+    # one pass: each page of 1 000 features asked for once (a page asked again is a retry after a read timeout on
+    # a loaded machine, the same target), never per gemeente
+    targets = {p["target"] for p in pages}
+    assert len(targets) == math.ceil(len(served) / 1000)
+    assert all("gemeentecode" not in p["target"] for p in pages)
     assert all(p["status"] == 200 for p in pages)
     paging = gdf.attrs["paging"]["NL"]
-    assert paging["features"] == len(served) and paging["pages"] == len(pages)
+    assert paging["features"] == len(served) and paging["pages"] == len(targets)
     assert len(cache.versions(boundaries_key(2024, level, None))) == 1
     nat.clear_requests()
     t0 = time.perf_counter()

@@ -10,8 +10,8 @@ import pandas as pd
 
 from core.errors import StapelkaartError
 from indicators.tables import absolute_counts
-from pages._common.loaders_focus import FocusAreas, focus, focus_table, score_settings, without_boundaries
-from pages._common.loaders_frames import Scored, boundaries, gemeente_options, kwb_table_id, scored
+from pages._common.loaders_focus import FocusAreas, focus, focus_table, without_boundaries
+from pages._common.loaders_frames import Scored, boundaries, catalogue, kwb_table_id, score_settings, scored
 from pages._common.loaders_notices import data_notices
 
 
@@ -66,6 +66,4 @@ def focus_compare(view, weights: dict[str, float] | None) -> FocusCompare:
         return FocusCompare(fa, settings, pd.DataFrame(), exc, [], [], {}, kwb_table_id(view.year))
     notices = data_notices(view, page="vergelijken")
     no_map = [] if table.empty else without_boundaries(fa.gemeenten, view.year, fa.level)
-    return FocusCompare(
-        fa, settings, table, None, notices, no_map, gemeente_options(view.year), kwb_table_id(view.year)
-    )
+    return FocusCompare(fa, settings, table, None, notices, no_map, catalogue(view.year).names, kwb_table_id(view.year))

@@ -24,12 +24,12 @@ from pages._common.loaders_files import active_files, user_values
 from pages._common.loaders_frames import (
     Scored,
     boundaries,
-    gemeente_options,
+    catalogue,
     kwb,
     kwb_national,
+    score_settings,
     scored,
 )
-from pages._common.scoring import ENGINE_DEFAULTS
 
 log = logging.getLogger(__name__)
 
@@ -195,17 +195,6 @@ def national_attributes(year: int) -> pd.DataFrame | None:
     return _national_attributes(int(year))
 
 
-def score_settings(view) -> dict:
-    """The engine settings the view's scores used (worst band, minimum domains, minimum population); the engine's
-    defaults where the view does not score (no data). The same as the door's ``score_settings`` (parts do not
-    import the door)."""
-    try:
-        res = scored(view.gemeenten, view.year, view.level, view.reference).result
-    except StapelkaartError:  # the texts then show the engine defaults
-        res = None
-    return {**ENGINE_DEFAULTS, **(dict(res.settings) if res is not None else {})}
-
-
 # --- Buurtprofiel of a focus area -----------------------------------------------------------------
 
 
@@ -225,4 +214,4 @@ def focus_profile(view, area, weights: dict[str, float] | None = None) -> FocusP
     row = focus_table(view, weights, [area]).loc[area.id]
     s = scored(focus_gemeenten(view, [area]), view.year, area.level or "wijk", view.reference, weights, view.kv)
     members = s.result.universe.reindex(list(area.codes))
-    return FocusProfile(row, members, s, score_settings(view), gemeente_options(view.year))
+    return FocusProfile(row, members, s, score_settings(view), catalogue(view.year).names)

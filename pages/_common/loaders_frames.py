@@ -20,6 +20,7 @@ from indicators.engine import make_reference, score_areas
 from pages._common.loaders_caches import shared
 from pages._common.loaders_files import active_files, user_values
 from pages._common.loaders_health import sources
+from pages._common.scoring import ENGINE_DEFAULTS
 
 log = logging.getLogger("pages._common.loaders")
 
@@ -66,11 +67,6 @@ def catalogue(year: int) -> Catalogue:
     """The gemeenten of ``year`` (cached per year: :func:`_names`, :func:`_known`)."""
     names = _names(year)
     return Catalogue(names, _known(year), names != FALLBACK_GEMEENTEN, kwb_table_id(year))
-
-
-def gemeente_options(year: int) -> dict[str, str]:
-    """``catalogue(year).names`` (the files not yet moved to the view models call this)."""
-    return catalogue(year).names
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
@@ -246,3 +242,18 @@ def scored(
     if weights:
         result = result.reweight(weights if sum(weights.values()) > 0 else None)
     return Scored(result, result.table, sel, source=dict(sel.attrs.get("source", {})), key=key)
+
+
+def engine_settings(result) -> dict:
+    """The engine settings ``result`` was scored with (worst band, minimum domains, minimum population); the
+    engine's defaults where there is no result (no data)."""
+    return {**ENGINE_DEFAULTS, **(dict(result.settings) if result is not None else {})}
+
+
+def score_settings(view) -> dict:
+    """:func:`engine_settings` of the view's scores (its current version, equal weights)."""
+    try:
+        res = scored(view.gemeenten, view.year, view.level, view.reference).result
+    except StapelkaartError:  # the texts then show the engine defaults
+        res = None
+    return engine_settings(res)

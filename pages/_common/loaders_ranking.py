@@ -1,6 +1,6 @@
 """Part of the loaders door (pages/_common/loaders.py lists what pages call): the view models of the pages that
 rank and profile areas of the view's gemeenten, Prioriteren (:func:`ranking`) and Buurtprofiel of a wijk or buurt
-(:func:`profile`), and the engine settings behind a view's scores (:func:`score_settings`)."""
+(:func:`profile`)."""
 
 from __future__ import annotations
 
@@ -14,20 +14,9 @@ from core.errors import StapelkaartError
 from data.refresh import years_cached
 from indicators.trend import trend as comparable_trend
 from pages._common.loaders_focus import view_focus_areas
-from pages._common.loaders_frames import Scored, scored
+from pages._common.loaders_frames import Scored, engine_settings, scored
 from pages._common.loaders_notices import data_notices
-from pages._common.scoring import ENGINE_DEFAULTS
 from pages._common.state import domain_ids
-
-
-def score_settings(view) -> dict:
-    """The engine settings actually used (worst band, minimum domains, minimum population); the engine's
-    defaults where the view does not score (no data)."""
-    try:
-        res = scored(view.gemeenten, view.year, view.level, view.reference).result
-    except StapelkaartError:  # the texts then show the engine defaults
-        res = None
-    return {**ENGINE_DEFAULTS, **(dict(res.settings) if res is not None else {})}
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,8 +37,7 @@ def _weighted(view) -> Scored:
 def ranking(view) -> Ranking:
     """Prioriteren's data for ``view``; raises StapelkaartError when its scores cannot be loaded."""
     s = _weighted(view)
-    settings = {**ENGINE_DEFAULTS, **(dict(s.result.settings) if s.result is not None else {})}
-    return Ranking(s, settings, data_notices(view))
+    return Ranking(s, engine_settings(s.result), data_notices(view))
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,11 +14,10 @@ from data.admin import admin_enabled, how_to_enable
 from data.refresh import freshness_table
 from indicators.hotspots import MAP_RULE
 from pages._common.loaders_files import active_files, cache_path, default_files, file_info, user_files
-from pages._common.loaders_frames import kwb, kwb_table_id, scored
+from pages._common.loaders_frames import engine_settings, kwb, kwb_table_id, scored
 from pages._common.loaders_health import health_measures
 from pages._common.loaders_healthview import HealthSource, health_source
 from pages._common.loaders_notices import data_notices
-from pages._common.scoring import ENGINE_DEFAULTS
 
 
 def _result(view, version: str | None):
@@ -48,7 +47,7 @@ def method(view) -> Method:
     current = result if not view.kv else _result(view, None)  # the settings of the current version's scores
     tid = kwb_table_id(view.year)
     return Method(
-        settings={**ENGINE_DEFAULTS, **(dict(current.settings) if current is not None else {})},
+        settings=engine_settings(current),
         result=result,
         table_id=None if tid == "?" else tid,
         hotspot=dict(MAP_RULE),
