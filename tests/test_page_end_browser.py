@@ -23,11 +23,6 @@ if not Path(CHROMIUM).exists() or not MIRROR_BIN.exists():
     pytest.skip("needs /usr/bin/chromium and ../shared/cbs-mirror", allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def server(app_server):
-    return app_server
-
-
 MENU = {"nl": ["Kaart", "Vergelijken"], "en": ["Map", "Compare"]}
 
 
@@ -45,8 +40,8 @@ def _menu_and_link(pg, lang: str) -> dict:
         ("/buurtprofiel?fopen=poelenburg", re.compile("Focusgebied: Poelenburg")),  # a focus area: ends
     ],
 )
-def test_a_page_that_ends_early_has_its_menu_and_a_link_equal_to_the_address(page, server, path, says):
-    open_titled(page, server + path)
+def test_a_page_that_ends_early_has_its_menu_and_a_link_equal_to_the_address(page, app_server, path, says):
+    open_titled(page, app_server + path)
     settle(page)
     assert page.get_by_text(says).count() >= 1
     query = _menu_and_link(page, "nl")
