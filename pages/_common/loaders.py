@@ -35,7 +35,6 @@ from data.errorlog import log_unexpected
 from data.errorlog import user_message as error_message
 from data.firstscreen import offline_view
 from data.refresh import snapshot_bytes
-from pages._common.loaders_caches import is_loaded
 from pages._common.loaders_changes import changes
 from pages._common.loaders_compare import focus_compare
 from pages._common.loaders_files import (
@@ -49,7 +48,6 @@ from pages._common.loaders_files import (
 )
 from pages._common.loaders_focus import focus, focus_profile
 from pages._common.loaders_frames import (
-    NATIONAL,
     catalogue,
 )
 from pages._common.loaders_healthview import health_changed, health_compare, health_panel, health_profile, health_source
@@ -98,6 +96,6 @@ def first_screen(view, *, national: bool = False):
     """data.firstscreen.offline_view for ``view``: None when its data is in memory (this process scored it), cached
     or the services it needs answer; else what the first screen says instead (pages/_common/firstscreen.py), within
     a reachability timeout."""
-    if is_loaded(NATIONAL if national else tuple(view.gemeenten), view.year, view.level, view.reference):
+    if map_loaded(view, national=national):
         return None  # no look at the services
     return offline_view(view.gemeenten, view.year, view.level, view.reference, national=national)

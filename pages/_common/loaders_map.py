@@ -124,7 +124,8 @@ def map_frame(view, step: Callable[[str], None] | None = None) -> MapFrame:
     """The Kaart's data for ``view``: scores (weighted by the view), boundaries, geometry, their join, the focus
     areas and the notices. ``step`` is told "kwb" and "geo" as the two loads start (the page's load status).
     Raises StapelkaartError when the view's data cannot be loaded."""
-    gms = NATIONAL if view.national else tuple(view.gemeenten)
+    key = _map_input(view, view.national)
+    gms = key[0]
     say = step or (lambda _what: None)
     say("kwb")
     weights = view.weight_map(domain_ids())
@@ -135,11 +136,17 @@ def map_frame(view, step: Callable[[str], None] | None = None) -> MapFrame:
     if view.hotspots:
         scored_ = with_hotspots(scored_, gms, view.year, view.level)
     joined = map_join(scored_, gdf, view.year) if len(scored_.table) else gdf.assign(has_data=False)
-    mark_loaded(gms, view.year, view.level, view.reference)
+    mark_loaded(*key)
     return MapFrame(gms, scored_, gdf, geometry, joined, view_focus_areas(view), data_notices(view))
 
 
-def map_loaded(view) -> bool:
-    """Whether this process has scored the Kaart's input of ``view`` before (its frames are in memory)."""
-    gms = NATIONAL if view.national else tuple(view.gemeenten)
-    return is_loaded(gms, view.year, view.level, view.reference)
+def _map_input(view, national: bool) -> tuple:
+    """What the Kaart loads for ``view`` (``national``: every area of Nederland): (gemeenten, year, level,
+    reference), the key of ``is_loaded``/``mark_loaded``."""
+    return (NATIONAL if national else tuple(view.gemeenten), view.year, view.level, view.reference)
+
+
+def map_loaded(view, *, national: bool | None = None) -> bool:
+    """Whether this process has scored the Kaart's input of ``view`` before (its frames are in memory);
+    ``national`` (default: the view's) as the first screen asks it."""
+    return is_loaded(*_map_input(view, view.national if national is None else national))
